@@ -1,0 +1,1 @@
+"""The web app (Gradio). Filled in by the assistant work."""

@@ -1,0 +1,534 @@
+"""Reading a script for static analysis: source text, tree-sitter tree, names, values.
+
+A :class:`Script` is the one object every extractor (Keras, PyTorch, raw TF,
+dataset/task inference) reads. It holds:
+
+- the Python code to analyse (a ``.py`` file, a notebook's code cells joined,
+  or a Markdown file's Python blocks joined) and a map from each of its lines
+  back to the line of the file as stored, so links open the right place;
+- the tree-sitter tree of that code (tree-sitter, not ``ast``: real scripts
+  include Python 2 and half-broken files, which tree-sitter still parses);
+- the import aliases (``nn`` -> ``torch.nn``) and module-level constants,
+  so ``nn.Conv2d`` and ``Conv2D`` resolve to dotted names and ``lr = 1e-3``
+  resolves to a number.
+
+Nothing here executes or imports the code it reads.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import tree_sitter_python
+from tree_sitter import Language, Node, Parser, Tree
+
+PY_LANGUAGE = Language(tree_sitter_python.language())
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Parser:
+    return Parser(PY_LANGUAGE)
+
+
+class _Unknown:
+    """The value of an expression that cannot be read statically."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Any = _Unknown()
+
+
+# ---------------------------------------------------------------------------
+# Source text: .py, .ipynb, .md -> code + line map
+
+
+@dataclass
+class SourceText:
+    """Python code to analyse and where each of its lines came from."""
+
+    code: str
+    # orig_lines[i] is the 1-based line, in the file as stored, of code line i+1
+    # (None where unknown, e.g. a notebook written on one line).
+    orig_lines: list[int | None]
+    # cells[i] is the 0-based notebook cell (or Markdown block) of code line i+1.
+    cells: list[int] | None = None
+    kind: str = "py"  # py | ipynb | md
+    warnings: list[str] = field(default_factory=list)
+
+    def orig_line(self, line: int | None) -> int | None:
+        """Map a 1-based line of ``code`` to the line of the file as stored."""
+        if line is None or not self.orig_lines:
+            return None
+        i = min(max(line, 1), len(self.orig_lines)) - 1
+        return self.orig_lines[i]
+
+
+_MAGIC = re.compile(r"^\s*[!%]")
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Bytes to text, never failing: UTF-8 (with BOM), else Latin-1 with a warning."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), warnings
+    except UnicodeDecodeError:
+        warnings.append("not valid UTF-8: decoded as Latin-1")
+        return data.decode("latin-1"), warnings
+
+
+def from_python(text: str) -> SourceText:
+    n = text.count("\n") + 1
+    return SourceText(code=text, orig_lines=list(range(1, n + 1)), kind="py")
+
+
+def from_notebook(raw: str) -> SourceText:
+    """Join a notebook's code cells; IPython magics and shell lines become blank lines.
+
+    Line numbers map to the lines of the ``.ipynb`` JSON as stored (where the
+    notebook is pretty-printed one source line per JSON line, as Jupyter
+    writes it), so ``?plain=1#L..`` links open them.
+    """
+    nb = json.loads(raw)
+    if isinstance(nb, dict) and "cells" in nb:
+        cells = nb.get("cells") or []
+    elif isinstance(nb, dict) and "worksheets" in nb:  # nbformat 3
+        cells = [c for ws in nb.get("worksheets") or [] for c in ws.get("cells") or []]
+    else:
+        raise ValueError("not a notebook: no 'cells'")
+    raw_lines = raw.split("\n")
+    cursor = 0
+    code_lines: list[str] = []
+    orig: list[int | None] = []
+    cell_of: list[int] = []
+    for ci, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", cell.get("input", ""))
+        if isinstance(src, list):
+            src = "".join(s for s in src if isinstance(s, str))
+        if not isinstance(src, str):
+            continue
+        for line in src.split("\n"):
+            # find this line's JSON spelling at or after the cursor
+            where = None
+            needle = json.dumps(line + "\n")[1:-1] if line else None
+            if needle:
+                for j in range(cursor, min(len(raw_lines), cursor + 400)):
+                    if needle[:200] in raw_lines[j] or json.dumps(line)[1:-1][:200] in raw_lines[j]:
+                        where = j
+                        cursor = j + 1
+                        break
+            code_lines.append("" if _MAGIC.match(line) else line)
+            orig.append(where + 1 if where is not None else None)
+            cell_of.append(ci)
+        # a blank separator line so cells never run into each other
+        code_lines.append("")
+        orig.append(None)
+        cell_of.append(ci)
+    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb")
+
+
+_FENCE = re.compile(r"^(\s*)(```|~~~)\s*([\w+-]*)")
+
+
+def from_markdown(text: str) -> SourceText:
+    """Join a Markdown file's Python code blocks (```python / ```py / unlabelled)."""
+    lines = text.split("\n")
+    code_lines: list[str] = []
+    orig: list[int | None] = []
+    cell_of: list[int] = []
+    block = -1
+    inside = False
+    keep = False
+    for i, line in enumerate(lines, start=1):
+        m = _FENCE.match(line)
+        if m and not inside:
+            inside = True
+            block += 1
+            lang = m.group(3).lower()
+            keep = lang in ("", "python", "py", "python3", "ipython", "pycon")
+            continue
+        if m and inside:
+            inside = False
+            if keep:
+                code_lines.append("")
+                orig.append(None)
+                cell_of.append(block)
+            continue
+        if inside and keep:
+            code_lines.append("" if _MAGIC.match(line) else line)
+            orig.append(i)
+            cell_of.append(block)
+    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="md")
+
+
+def source_text(data: bytes, path: str) -> SourceText:
+    """Read file bytes as :class:`SourceText` by the file's extension. Never raises."""
+    text, warnings = decode_bytes(data)
+    lower = path.lower()
+    try:
+        if lower.endswith(".ipynb"):
+            st = from_notebook(text)
+        elif lower.endswith((".md", ".markdown")):
+            st = from_markdown(text)
+        else:
+            st = from_python(text)
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        st = SourceText(code="", orig_lines=[], kind="ipynb" if lower.endswith(".ipynb") else "md")
+        warnings.append(f"could not read {path.rsplit('/', 1)[-1]}: {str(exc)[:200]}")
+    st.warnings[:0] = warnings
+    return st
+
+
+# ---------------------------------------------------------------------------
+# Tree helpers (iterative: real files nest deeply, and recursion would overflow)
+
+
+def node_text(node: Node | None) -> str:
+    if node is None or node.text is None:
+        return ""
+    return node.text.decode("utf-8", "replace")
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node below ``node`` (itself included) in source order, iteratively."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def nodes_of_type(node: Node, *types: str) -> Iterator[Node]:
+    for n in walk(node):
+        if n.type in types:
+            yield n
+
+
+def dotted_name(node: Node | None) -> str | None:
+    """``a.b.c`` for identifier/attribute chains, else None (calls, subscripts...)."""
+    parts: list[str] = []
+    while node is not None:
+        if node.type == "identifier":
+            parts.append(node_text(node))
+            return ".".join(reversed(parts))
+        if node.type == "attribute":
+            parts.append(node_text(node.child_by_field_name("attribute")))
+            node = node.child_by_field_name("object")
+            continue
+        return None
+    return None
+
+
+def call_function_name(call: Node) -> str | None:
+    """The dotted name of what a ``call`` node calls (``nn.Conv2d``), if plain."""
+    return dotted_name(call.child_by_field_name("function"))
+
+
+def call_arguments(call: Node) -> tuple[list[Node], dict[str, Node]]:
+    """Positional argument nodes and keyword argument nodes of a ``call``."""
+    args = call.child_by_field_name("arguments")
+    positional: list[Node] = []
+    keywords: dict[str, Node] = {}
+    if args is None:
+        return positional, keywords
+    if args.type == "generator_expression":
+        return [args], keywords
+    for child in args.named_children:
+        if child.type == "keyword_argument":
+            name = node_text(child.child_by_field_name("name"))
+            value = child.child_by_field_name("value")
+            if value is not None:
+                keywords[name] = value
+        elif child.type == "comment":
+            continue
+        else:
+            positional.append(child)
+    return positional, keywords
+
+
+def line_of(node: Node) -> int:
+    """1-based line of a node in the analysed code."""
+    return node.start_point[0] + 1
+
+
+def end_line_of(node: Node) -> int:
+    return node.end_point[0] + 1
+
+
+# ---------------------------------------------------------------------------
+# The script: tree, imports, constants
+
+
+class Script:
+    """A parsed script with its imports and constants resolved. Build with :func:`load`."""
+
+    def __init__(self, source: SourceText, path: str = "") -> None:
+        self.source = source
+        self.path = path
+        self.code_bytes = source.code.encode("utf-8", "replace")
+        self.tree: Tree = _parser().parse(self.code_bytes)
+        self.root: Node = self.tree.root_node
+        self.warnings: list[str] = list(source.warnings)
+        self.aliases: dict[str, str] = {}  # local name -> dotted origin
+        self.constants: dict[str, Any] = {}  # module-level NAME -> value
+        self.argparse_defaults: dict[str, Any] = {}  # dest -> default
+        self._read_imports()
+        # Constants feed argparse defaults (default=BATCH) and argparse
+        # defaults feed constants (LR = args.lr): read constants twice.
+        self._read_constants()
+        self._read_argparse()
+        self._read_constants()
+
+    # -- tree quality --------------------------------------------------
+    @property
+    def has_errors(self) -> bool:
+        return self.root.has_error
+
+    def error_count(self) -> int:
+        return sum(1 for n in walk(self.root) if n.type == "ERROR" or n.is_missing)
+
+    # -- names ---------------------------------------------------------
+    def _read_imports(self) -> None:
+        for n in nodes_of_type(self.root, "import_statement", "import_from_statement"):
+            if n.type == "import_statement":
+                for child in n.named_children:
+                    if child.type == "dotted_name":
+                        full = node_text(child)
+                        self.aliases.setdefault(full.split(".")[0], full.split(".")[0])
+                    elif child.type == "aliased_import":
+                        full = node_text(child.child_by_field_name("name"))
+                        alias = node_text(child.child_by_field_name("alias"))
+                        self.aliases[alias] = full
+            else:
+                module_node = n.child_by_field_name("module_name")
+                module = node_text(module_node).lstrip(".")
+                for child in n.named_children:
+                    if module_node is not None and child.start_byte == module_node.start_byte:
+                        continue
+                    if child.type == "dotted_name":
+                        name = node_text(child)
+                        self.aliases[name.split(".")[-1]] = f"{module}.{name}" if module else name
+                    elif child.type == "aliased_import":
+                        name = node_text(child.child_by_field_name("name"))
+                        alias = node_text(child.child_by_field_name("alias"))
+                        self.aliases[alias] = f"{module}.{name}" if module else name
+                    elif child.type == "wildcard_import":
+                        self.aliases.setdefault(f"*{module}", module)
+
+    @property
+    def imported_modules(self) -> set[str]:
+        """Dotted origins of every import (``torch.nn``, ``tensorflow.keras.layers.Dense``)."""
+        return set(self.aliases.values())
+
+    def resolve(self, dotted: str | None) -> str | None:
+        """Expand the first segment of a dotted name through the imports.
+
+        ``nn.Conv2d`` -> ``torch.nn.Conv2d``; ``Dense`` (from keras.layers) ->
+        ``keras.layers.Dense``; an unimported name stays as written.
+        """
+        if not dotted:
+            return dotted
+        head, _, rest = dotted.partition(".")
+        origin = self.aliases.get(head)
+        if origin is None:
+            return dotted
+        return f"{origin}.{rest}" if rest else origin
+
+    # -- values --------------------------------------------------------
+    def _read_constants(self) -> None:
+        # Module-level simple assignments, in order, so later ones win and
+        # constants built from earlier constants resolve (EPOCHS = 2 * BASE).
+        for stmt in self.root.named_children:
+            node = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+            if node is None or node.type != "assignment":
+                continue
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            if left.type == "identifier":
+                self.constants[node_text(left)] = self.value(right)
+            elif left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+                names = [c for c in left.named_children]
+                vals = [c for c in right.named_children]
+                if len(names) == len(vals):
+                    for name, val in zip(names, vals, strict=True):
+                        if name.type == "identifier":
+                            self.constants[node_text(name)] = self.value(val)
+
+    def _read_argparse(self) -> None:
+        for call in nodes_of_type(self.root, "call"):
+            fn = call_function_name(call)
+            if not fn or not fn.endswith(("add_argument", "DEFINE_integer", "DEFINE_float",
+                                          "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")):
+                continue
+            positional, keywords = call_arguments(call)
+            if fn.endswith("add_argument"):
+                flags = [self.value(p) for p in positional]
+                flags = [f for f in flags if isinstance(f, str)]
+                dest_node = keywords.get("dest")
+                dest = self.value(dest_node) if dest_node is not None else None
+                if not isinstance(dest, str):
+                    longs = [f for f in flags if f.startswith("--")]
+                    pick = longs[0] if longs else (flags[0] if flags else None)
+                    if pick is None:
+                        continue
+                    dest = pick.lstrip("-").replace("-", "_")
+                default = self.value(keywords["default"]) if "default" in keywords else None
+                self.argparse_defaults[dest] = default
+            else:  # absl / tf.app.flags: DEFINE_x("name", default, "help")
+                if len(positional) >= 2:
+                    name = self.value(positional[0])
+                    if isinstance(name, str):
+                        self.argparse_defaults[name] = self.value(positional[1])
+
+    def value(self, node: Node | None, env: dict[str, Any] | None = None, _depth: int = 0) -> Any:
+        """The value of an expression read statically, or ``UNKNOWN``.
+
+        Reads literals, tuples/lists/dicts, unary and binary arithmetic,
+        module constants (and ``env``, e.g. a function's defaults), and
+        ``args.X`` / ``FLAGS.X`` / ``config['X']`` through argparse and flag
+        defaults. Never executes anything.
+        """
+        if node is None or _depth > 50:
+            return UNKNOWN
+        t = node.type
+        d = _depth + 1
+        try:
+            if t == "integer":
+                s = node_text(node).replace("_", "").rstrip("lL")
+                return int(s, 0) if not (len(s) > 1 and s[0] == "0" and s[1].isdigit()) else int(s, 8)
+            if t == "float":
+                s = node_text(node).replace("_", "")
+                return complex(s) if s.endswith(("j", "J")) else float(s)
+            if t == "string":
+                if any(c.type == "interpolation" for c in node.named_children):
+                    return UNKNOWN
+                parts = [node_text(c) for c in node.named_children if c.type == "string_content"]
+                return "".join(parts)
+            if t == "concatenated_string":
+                vals = [self.value(c, env, d) for c in node.named_children]
+                return "".join(vals) if all(isinstance(v, str) for v in vals) else UNKNOWN
+            if t == "true":
+                return True
+            if t == "false":
+                return False
+            if t == "none":
+                return None
+            if t == "parenthesized_expression":
+                inner = node.named_children
+                return self.value(inner[0], env, d) if inner else UNKNOWN
+            if t in ("tuple", "list", "expression_list"):
+                return [self.value(c, env, d) for c in node.named_children if c.type != "comment"]
+            if t == "dictionary":
+                out = {}
+                for pair in node.named_children:
+                    if pair.type == "pair":
+                        k = self.value(pair.child_by_field_name("key"), env, d)
+                        if isinstance(k, (str, int, float)):
+                            out[k] = self.value(pair.child_by_field_name("value"), env, d)
+                return out
+            if t == "unary_operator":
+                v = self.value(node.child_by_field_name("argument"), env, d)
+                op = node_text(node.child_by_field_name("operator"))
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    return -v if op == "-" else (v if op == "+" else UNKNOWN)
+                return UNKNOWN
+            if t == "binary_operator":
+                a = self.value(node.child_by_field_name("left"), env, d)
+                b = self.value(node.child_by_field_name("right"), env, d)
+                op = node_text(node.child_by_field_name("operator"))
+                return _arith(a, op, b)
+            if t == "identifier":
+                name = node_text(node)
+                if env and name in env:
+                    return env[name]
+                return self.constants.get(name, UNKNOWN)
+            if t == "attribute":
+                obj = node.child_by_field_name("object")
+                attr = node_text(node.child_by_field_name("attribute"))
+                if obj is not None and obj.type in ("identifier", "attribute") and attr in self.argparse_defaults:
+                    return self.argparse_defaults[attr]
+                return UNKNOWN
+            if t == "subscript":
+                obj = self.value(node.child_by_field_name("value"), env, d)
+                key = self.value(node.child_by_field_name("subscript"), env, d)
+                if isinstance(obj, dict) and key in obj:
+                    return obj[key]
+                if isinstance(obj, list) and isinstance(key, int) and -len(obj) <= key < len(obj):
+                    return obj[key]
+                return UNKNOWN
+            if t == "call":
+                fn = call_function_name(node)
+                positional, _ = call_arguments(node)
+                if fn in ("int", "float") and len(positional) == 1:
+                    v = self.value(positional[0], env, d)
+                    if isinstance(v, (int, float, str)) and not isinstance(v, bool):
+                        try:
+                            return int(float(v)) if fn == "int" else float(v)
+                        except ValueError:
+                            return UNKNOWN
+                return UNKNOWN
+        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+            return UNKNOWN
+        return UNKNOWN
+
+    # -- convenience ---------------------------------------------------
+    def orig_line(self, node_or_line: Node | int | None) -> int | None:
+        """The line, in the file as stored, of a node or of a code line."""
+        if node_or_line is None:
+            return None
+        line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
+        return self.source.orig_line(line)
+
+
+def _arith(a: Any, op: str, b: Any) -> Any:
+    num = (int, float)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return UNKNOWN
+    if isinstance(a, num) and isinstance(b, num):
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "/":
+            return a / b
+        if op == "//":
+            return a // b
+        if op == "%":
+            return a % b
+        if op == "**":
+            if abs(b) > 64 or abs(a) > 1e6:
+                return UNKNOWN  # bounded: a hostile 10**10**10 must not hang us
+            return a**b
+        return UNKNOWN
+    if isinstance(a, str) and isinstance(b, str) and op == "+":
+        return a + b
+    return UNKNOWN
+
+
+def load(data: bytes | str, path: str = "script.py") -> Script:
+    """A :class:`Script` from file bytes (or text) and its path (for the file kind)."""
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    return Script(source_text(raw, path), path=path)

@@ -1,0 +1,180 @@
+"""The example summary: the one record every part of ExampleNet shares.
+
+The contract is ``shared/spec/summary.md``. Every layer (corpus, index,
+assistant, app) passes these dataclasses, never ad hoc dicts. ``to_dict`` /
+``from_dict`` give the JSON form of the spec; unknown hyperparameters travel
+in ``Hyperparameters.extra`` and are flattened into the JSON object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+FRAMEWORKS = ("keras", "tensorflow", "pytorch", "jax", "unknown")
+PARSE_STATUSES = ("ok", "partial", "failed")
+
+
+@dataclass
+class Source:
+    repo: str | None = None  # "owner/name"
+    commit: str | None = None  # 40 hex or None
+    path: str = ""
+    line_start: int | None = None
+    line_end: int | None = None
+    license: str | None = None  # SPDX id
+    url: str | None = None  # opens the exact lines in a browser
+
+
+@dataclass
+class Layer:
+    type: str  # canonical: Dense, Conv2D, LSTM, ... (spec list)
+    raw: str = ""  # as written: nn.Conv2d, layers.Conv2D
+    args: dict[str, Any] = field(default_factory=dict)
+    activation: str | None = None  # canonical activation folded into this layer
+    line: int | None = None
+    repeat: int | None = None  # applied in a loop with a literal count
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["repeat"] is None:
+            del d["repeat"]
+        return d
+
+
+_HP_FIELDS = (
+    "optimizer",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "loss",
+    "loss_raw",
+    "metrics",
+    "steps",
+)
+
+
+@dataclass
+class Hyperparameters:
+    optimizer: str | None = None  # canonical: sgd, adam, ...
+    learning_rate: float | None = None
+    batch_size: int | None = None
+    epochs: int | None = None
+    loss: str | None = None  # canonical: categorical_crossentropy, mse, ...
+    loss_raw: str | None = None  # as written
+    metrics: list[str] | None = None
+    steps: int | None = None  # iteration counts, which are not epochs
+    extra: dict[str, Any] = field(default_factory=dict)  # momentum, weight_decay, ...
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: getattr(self, k) for k in _HP_FIELDS}
+        for k, v in self.extra.items():
+            d.setdefault(k, v)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Hyperparameters:
+        d = dict(d or {})
+        known = {k: d.pop(k) for k in _HP_FIELDS if k in d}
+        return cls(**known, extra=d)
+
+
+@dataclass
+class ParseInfo:
+    status: str = "ok"  # ok | partial | failed
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    id: str
+    name: str
+    source: Source
+    framework: str = "unknown"
+    task: str = "unknown"
+    datasets: list[str] = field(default_factory=list)
+    layers: list[Layer] = field(default_factory=list)
+    hyperparameters: Hyperparameters = field(default_factory=Hyperparameters)
+    input_shape: list[Any] | None = None
+    tricks: list[str] = field(default_factory=list)
+    preprocessing: list[str] = field(default_factory=list)
+    parse: ParseInfo = field(default_factory=ParseInfo)
+    schema_version: int = SCHEMA_VERSION
+
+    # -- JSON form -------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "source": asdict(self.source),
+            "framework": self.framework,
+            "task": self.task,
+            "datasets": list(self.datasets),
+            "layers": [layer.to_dict() for layer in self.layers],
+            "hyperparameters": self.hyperparameters.to_dict(),
+            "input_shape": self.input_shape,
+            "tricks": list(self.tricks),
+            "preprocessing": list(self.preprocessing),
+            "parse": asdict(self.parse),
+            "schema_version": self.schema_version,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Summary:
+        layer_keys = {f.name for f in fields(Layer)}
+        return cls(
+            id=d["id"],
+            name=d.get("name", ""),
+            source=Source(**{k: v for k, v in (d.get("source") or {}).items() if k in _SOURCE_KEYS}),
+            framework=d.get("framework", "unknown"),
+            task=d.get("task", "unknown"),
+            datasets=list(d.get("datasets") or []),
+            layers=[Layer(**{k: v for k, v in ld.items() if k in layer_keys}) for ld in d.get("layers") or []],
+            hyperparameters=Hyperparameters.from_dict(d.get("hyperparameters")),
+            input_shape=d.get("input_shape"),
+            tricks=list(d.get("tricks") or []),
+            preprocessing=list(d.get("preprocessing") or []),
+            parse=ParseInfo(**(d.get("parse") or {})),
+            schema_version=d.get("schema_version", SCHEMA_VERSION),
+        )
+
+    @classmethod
+    def from_json(cls, line: str) -> Summary:
+        return cls.from_dict(json.loads(line))
+
+    # -- conveniences used downstream -----------------------------------
+    @property
+    def layer_types(self) -> list[str]:
+        return [layer.type for layer in self.layers]
+
+
+_SOURCE_KEYS = {f.name for f in fields(Source)}
+
+
+def make_id(repo: str | None, commit: str | None, path: str, name: str, line: int | None) -> str:
+    """A stable id: the same repo, commit, path, model name and line give the same id.
+
+    The line is part of the key because a notebook may define ``model`` twice.
+    """
+    key = "\x1f".join([repo or "", commit or "", path, name, str(line or 0)])
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def github_url(repo: str, commit: str | None, path: str, line_start: int | None, line_end: int | None) -> str:
+    """A link that opens the exact lines on GitHub (a blob at a commit, or HEAD)."""
+    from urllib.parse import quote
+
+    ref = commit or "HEAD"
+    url = f"https://github.com/{repo}/blob/{ref}/{quote(path)}"
+    if line_start:
+        url += f"#L{line_start}"
+        if line_end and line_end != line_start:
+            url += f"-L{line_end}"
+    return url
