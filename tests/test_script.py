@@ -1,0 +1,101 @@
+"""The script reader: source kinds, line maps, imports, static values."""
+
+import json
+
+from corpus.script import UNKNOWN, call_arguments, call_function_name, load, nodes_of_type
+
+CODE = """\
+import argparse
+import torch.nn as nn
+from tensorflow.keras.layers import Dense, Conv2D as C2
+from keras import layers
+BATCH = 64 * 2
+LR = 1e-3
+EPOCHS = 2 ** 5
+NAME = "mnist" + "_cnn"
+SHAPE = (28, 28, 1)
+p = argparse.ArgumentParser()
+p.add_argument('--lr', type=float, default=0.01)
+p.add_argument('--batch-size', default=BATCH)
+p.add_argument('-e', '--num_epochs', dest='epochs', type=int, default=10)
+args = p.parse_args()
+STEP = args.lr
+"""
+
+
+def test_imports_resolve_every_style():
+    s = load(CODE, "train.py")
+    assert s.resolve("nn.Conv2d") == "torch.nn.Conv2d"
+    assert s.resolve("C2") == "tensorflow.keras.layers.Conv2D"
+    assert s.resolve("Dense") == "tensorflow.keras.layers.Dense"
+    assert s.resolve("layers.LSTM") == "keras.layers.LSTM"
+    assert s.resolve("unknown.Thing") == "unknown.Thing"
+
+
+def test_constants_arithmetic_and_argparse_defaults():
+    s = load(CODE, "train.py")
+    assert s.constants["BATCH"] == 128
+    assert s.constants["LR"] == 0.001
+    assert s.constants["EPOCHS"] == 32
+    assert s.constants["NAME"] == "mnist_cnn"
+    assert s.constants["SHAPE"] == [28, 28, 1]
+    assert s.argparse_defaults == {"lr": 0.01, "batch_size": 128, "epochs": 10}
+    # a constant read from argparse resolves through the second pass
+    assert s.constants["STEP"] == 0.01
+
+
+def test_values_that_cannot_be_read_are_unknown_not_guessed():
+    s = load("x = foo(3)\ny = 10 ** 10 ** 10\nz = a + 1\n", "v.py")
+    assert s.constants["x"] is UNKNOWN
+    assert s.constants["y"] is UNKNOWN  # bounded power: no hang
+    assert s.constants["z"] is UNKNOWN
+
+
+def test_call_helpers():
+    s = load("model.fit(x, y, batch_size=32, epochs=E)\n", "f.py")
+    call = next(nodes_of_type(s.root, "call"))
+    assert call_function_name(call) == "model.fit"
+    positional, keywords = call_arguments(call)
+    assert [n.text.decode() for n in positional] == ["x", "y"]
+    assert sorted(keywords) == ["batch_size", "epochs"]
+    assert s.value(keywords["batch_size"]) == 32
+    assert s.value(keywords["epochs"], env={"E": 7}) == 7
+
+
+def test_notebook_lines_map_to_the_json_file_and_magics_are_blanked():
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# Title\n"]},
+            {"cell_type": "code", "source": ["!pip install torch\n", "import torch\n", "x = 1"]},
+            {"cell_type": "code", "source": ["y = 2\n"]},
+        ],
+        "nbformat": 4,
+    }
+    raw = json.dumps(nb, indent=1)
+    s = load(raw, "nb.ipynb")
+    lines = s.source.code.split("\n")
+    assert lines[0] == ""  # the shell line is blanked, not parsed
+    assert lines[1] == "import torch"
+    raw_lines = raw.split("\n")
+    assert '"import torch\\n"' in raw_lines[s.source.orig_line(2) - 1]
+    y_line = lines.index("y = 2") + 1
+    assert '"y = 2\\n"' in raw_lines[s.source.orig_line(y_line) - 1]
+    assert s.constants == {"x": 1, "y": 2}
+
+
+def test_markdown_python_blocks_only():
+    md = "Intro\n\n```python\nimport keras\nA = 3\n```\n\n```bash\nB = 4\n```\n"
+    s = load(md, "README.md")
+    assert s.constants == {"A": 3}
+    assert s.source.orig_line(2) == 5
+
+
+def test_bad_input_never_raises():
+    assert load(b"\xff\xfe\x00\x01garbage", "x.py").warnings == ["not valid UTF-8: decoded as Latin-1"]
+    broken = load(b'{"cells": [', "broken.ipynb")
+    assert broken.source.code == ""
+    assert any("could not read" in w for w in broken.warnings)
+    deep = load("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n", "deep.py")
+    assert "x" in deep.constants  # value reading is depth-bounded, not a crash
+    py2 = load("print 'hello'\ntry:\n    pass\nexcept Exception, e:\n    pass\nN = 3\n", "py2.py")
+    assert py2.constants["N"] == 3
