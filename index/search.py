@@ -1,0 +1,376 @@
+"""Search the examples: embedding similarity, exact filters, boosts from the question's words.
+
+How a query runs (``ExampleIndex.search``):
+
+1. ``index.understand`` reads the question: named datasets/frameworks become
+   hard filters (explicit ``Filters`` win over them), tasks, layers and hints
+   become boosts; the residual text is embedded.
+2. The filters give the set of matching rows (posting lists of
+   ``index.metadata``). If filters read from the words match nothing, they are
+   relaxed to boosts and a note says so; explicit filters are never relaxed.
+3. Scores are cosine similarity plus the boosts a row earns. On an exact (flat)
+   index every matching row is scored, so k is always filled when k rows
+   match. On an approximate index (large corpora) candidates come from FAISS
+   within the matching rows (an ID selector), once for the filter and once
+   per boosted subset, then are rescored exactly; a filter matching few rows
+   is scored exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corpus.summary import Summary
+from index import ann
+from index.embed import Embedder, get_embedder
+from index.metadata import FIELDS, Metadata, frame_of
+from index.text import summary_text, text_hash
+from index.understand import Understanding, understand
+from index.understand import normalize as _normalize_words
+from index.vocab import DATASETS, FRAMEWORKS
+
+# below this many matching rows an approximate index is bypassed: scoring them
+# exactly costs less than a filtered graph/IVF walk and never misses a row
+EXACT_SUBSET_MAX = 50_000
+# candidates per subset drawn from an approximate index before exact rescoring
+POOL_FACTOR = 3
+POOL_MIN = 300
+
+
+@dataclass
+class Filters:
+    """Exact filters; None means "any". Values are canonical names (``cifar10``,
+    ``pytorch``, ``image_classification``, ``LSTM``); case and punctuation are
+    forgiven (``CIFAR-10`` finds ``cifar10``)."""
+
+    dataset: str | None = None
+    framework: str | None = None
+    task: str | None = None
+    trick: str | None = None
+    layer_type: str | None = None
+    max_layers: int | None = None
+    min_layers: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields that are set."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    def is_empty(self) -> bool:
+        return not self.as_dict()
+
+
+@dataclass
+class Hit:
+    summary: Summary
+    score: float
+
+
+@dataclass
+class SearchResult:
+    """The answer to one search.
+
+    Attributes:
+        hits: best first, at most k.
+        filters: the filters actually applied (explicit + understood hard ones).
+        understood: what understanding took from the words, e.g. {"dataset": "mnist",
+            "task": "image_classification"}; fields present in ``filters`` were
+            hard filters, the others (listed in ``boosts``) only raised scores.
+        total_matching: how many examples match ``filters`` at all.
+        boosts: the soft matches used, field -> values.
+        notes: plain sentences about what was relaxed or ignored.
+        query_text: the text that was embedded.
+    """
+
+    hits: list[Hit]
+    filters: Filters
+    understood: dict[str, str]
+    total_matching: int
+    boosts: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    query_text: str = ""
+
+
+class _Records:
+    """Summaries by row: kept as objects, or as JSON lines parsed on first use."""
+
+    def __init__(self, summaries: Sequence[Summary] | None = None, lines: Sequence[str] | None = None) -> None:
+        self._objs: list[Summary | None] = list(summaries) if summaries is not None else [None] * len(lines or [])
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._objs)
+
+    def get(self, row: int) -> Summary:
+        s = self._objs[row]
+        if s is None:
+            s = Summary.from_json(self._lines[row])
+            self._objs[row] = s
+        return s
+
+
+class ExampleIndex:
+    """Summaries, their embeddings in FAISS and their metadata; see the module doc.
+
+    Build one with ``from_summaries`` (in memory) or ``index.store.load_index``.
+    """
+
+    def __init__(self, faiss_index, metadata: Metadata, records: _Records | Sequence[Summary],
+                 embedder: Embedder | None = None, vectors: np.ndarray | None = None,
+                 manifest: dict[str, Any] | None = None) -> None:
+        if not isinstance(records, _Records):
+            records = _Records(summaries=records)
+        if not (faiss_index.ntotal == metadata.n == len(records)):
+            raise ValueError(f"index holds {faiss_index.ntotal} vectors, {metadata.n} metadata rows "
+                             f"and {len(records)} summaries: they must agree")
+        self.faiss_index = faiss_index
+        self.meta = metadata
+        self.records = records
+        self._embedder = embedder
+        self.vectors = vectors if vectors is not None else ann.vectors_view(faiss_index)
+        if self.vectors is None:
+            raise ValueError("an IVF index needs its vectors passed alongside")
+        self.kind = ann.kind_of(faiss_index)
+        self.manifest = manifest or {}
+        self._mask_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- construction -----------------------------------------------------
+    @classmethod
+    def from_summaries(cls, summaries: Sequence[Summary], embedder: Embedder | None = None,
+                       kind: str = "auto", vectors: np.ndarray | None = None) -> ExampleIndex:
+        """An in-memory index of summaries (tests, the assistant, a pasted corpus).
+
+        Args:
+            summaries: the records; ids should be unique (later duplicates are dropped).
+            embedder: the embedding model (default: MiniLM); tests pass ``HashEmbedder()``.
+            kind: FAISS structure: ``auto``, ``flat``, ``ivf``, ``hnsw``.
+            vectors: precomputed embeddings, one row per summary (skips embedding).
+
+        Returns:
+            A ready ExampleIndex.
+        """
+        summaries = _unique(summaries)
+        embedder = embedder or get_embedder()
+        texts = [summary_text(s) for s in summaries]
+        if vectors is None:
+            vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+        meta = Metadata(frame_of(summaries, [text_hash(t) for t in texts]))
+        return cls.from_parts(vectors, meta, _Records(summaries=summaries), embedder, kind=kind)
+
+    @classmethod
+    def from_parts(cls, vectors: np.ndarray, metadata: Metadata, records: _Records | Sequence[Summary],
+                   embedder: Embedder | None, kind: str = "auto",
+                   manifest: dict[str, Any] | None = None) -> ExampleIndex:
+        """Assemble an index from vectors, metadata and records (the store and the bench use it)."""
+        index = ann.make_faiss_index(vectors, kind=kind)
+        view = ann.vectors_view(index)
+        return cls(index, metadata, records, embedder,
+                   vectors=view if view is not None else np.ascontiguousarray(vectors, np.float32),
+                   manifest=manifest)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder()
+        return self._embedder
+
+    # -- the API --------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.meta.n
+
+    def get(self, id: str) -> Summary | None:
+        """The summary with this id, or None."""
+        row = self.meta.row_of_id.get(id)
+        return None if row is None else self.records.get(row)
+
+    def count(self, filters: Filters | None = None) -> int:
+        """How many examples match the filters (all of them for None/empty)."""
+        rows = self.meta.rows(self._canonical(filters or Filters())[0])
+        return self.meta.n if rows is None else len(rows)
+
+    def values(self, field: str) -> list[tuple[str, int]]:
+        """Values of a field with their counts, most common first (for dropdowns).
+
+        Args:
+            field: ``dataset``, ``framework``, ``task``, ``trick`` or ``layer_type``.
+
+        Returns:
+            ``[("mnist", 412), ...]``.
+        """
+        return self.meta.values(field)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The metadata frame, row i = FAISS id i."""
+        return self.meta.frame
+
+    def search(self, query: str, k: int = 100, filters: Filters | None = None,
+               understand: bool = True) -> SearchResult:
+        """The k examples that best fit a plain-language task.
+
+        Args:
+            query: the task in the user's words; may be empty when filters are given.
+            k: how many examples (the result has min(k, matching) hits).
+            filters: explicit exact filters; they win over what the words say.
+            understand: read datasets/frameworks/tasks/layers from the words.
+
+        Returns:
+            A SearchResult, hits best first.
+        """
+        k = max(0, int(k))
+        explicit, notes = self._canonical(filters or Filters())
+        u = understand_query(query) if understand else Understanding(residual=_normalize_words(query))
+
+        applied = replace(explicit)
+        understood = dict(u.understood)
+        boosts = dict(u.boosts)
+        from_words: list[str] = []
+        for fld, value in u.filters.items():
+            if getattr(applied, fld) is None:
+                setattr(applied, fld, value)
+                from_words.append(fld)
+            elif getattr(applied, fld) != value:
+                notes.append(f"the question names {fld} {value}, but the filter {fld}={getattr(applied, fld)} wins")
+                understood.pop(fld, None)
+        rows = self.meta.rows(applied)
+        if rows is not None and len(rows) == 0 and from_words:
+            # the words named something the corpus does not have with these
+            # filters: keep the explicit filters, turn the words into boosts
+            named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
+            for fld in from_words:
+                boosts[fld] = ((getattr(applied, fld),), _WORD_BOOST.get(fld, 0.1))
+                setattr(applied, fld, getattr(explicit, fld))
+            notes.append(f"no examples match {named}: showing the closest examples instead")
+            rows = self.meta.rows(applied)
+        for fld in applied.as_dict():
+            boosts.pop(fld, None)  # a filter already decides that field
+        total = self.meta.n if rows is None else len(rows)
+
+        query_text = u.residual or _normalize_words(query)
+        hits: list[Hit] = []
+        if k and total:
+            q = self._embed_query(query_text)
+            row_ids, scores = self._rank(q, rows, boosts, k)
+            hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+        return SearchResult(hits=hits, filters=applied, understood=understood, total_matching=total,
+                            boosts={f: list(v[0]) for f, v in boosts.items()}, notes=notes,
+                            query_text=query_text)
+
+    # -- internals ---------------------------------------------------------------
+    def _embed_query(self, text: str) -> np.ndarray:
+        if not text.strip():
+            return np.zeros(self.vectors.shape[1], dtype=np.float32)
+        return self.embedder.embed([text])[0]
+
+    def _canonical(self, f: Filters) -> tuple[Filters, list[str]]:
+        """Map filter spellings to stored values (``CIFAR-10`` -> ``cifar10``)."""
+        out = replace(f)
+        notes: list[str] = []
+        for fld in FIELDS:
+            v = getattr(f, fld)
+            if v is None or v == "":
+                setattr(out, fld, None)
+                continue
+            c = self.meta.canonical(fld, v) or _synonym(fld, v)
+            setattr(out, fld, c or v)
+        return out, notes
+
+    def _boost_mask(self, fld: str, values: tuple[str, ...]) -> np.ndarray:
+        key = (fld, values)
+        with self._lock:
+            m = self._mask_cache.get(key)
+            if m is not None:
+                self._mask_cache.move_to_end(key)
+                return m
+        m = np.zeros(self.meta.n, dtype=bool)
+        m[self.meta.rows_for(fld, values)] = True
+        with self._lock:
+            self._mask_cache[key] = m
+            while len(self._mask_cache) > 64:
+                self._mask_cache.popitem(last=False)
+        return m
+
+    def _rank(self, q: np.ndarray, rows: np.ndarray | None, boosts: dict, k: int) -> tuple[np.ndarray, np.ndarray]:
+        if self.kind == "flat" or (rows is not None and len(rows) <= EXACT_SUBSET_MAX):
+            cand = rows if rows is not None else None
+            sims = self.vectors @ q if cand is None else self.vectors[cand] @ q
+            cand = np.arange(self.meta.n, dtype=np.int64) if cand is None else cand
+        else:
+            pool = max(POOL_FACTOR * k, POOL_MIN)
+            parts = [ann.search(self.faiss_index, q, pool, rows)[0]]
+            for fld, (values, _w) in boosts.items():
+                sub = np.flatnonzero(self._boost_mask(fld, values))
+                if rows is not None:
+                    sub = np.intersect1d(sub, rows, assume_unique=True)
+                if len(sub) == 0:
+                    continue
+                if len(sub) <= EXACT_SUBSET_MAX:
+                    sims_sub = self.vectors[sub] @ q
+                    top = np.argpartition(-sims_sub, min(pool, len(sub)) - 1)[:pool]
+                    parts.append(sub[top])
+                else:
+                    parts.append(ann.search(self.faiss_index, q, pool, sub)[0])
+            cand = np.unique(np.concatenate(parts))
+            sims = self.vectors[cand] @ q
+        score = sims.astype(np.float32, copy=True)
+        for fld, (values, weight) in boosts.items():
+            score += np.float32(weight) * self._boost_mask(fld, values)[cand]
+        k = min(k, len(cand))
+        if k == 0:
+            return cand[:0], score[:0]
+        top = np.argpartition(-score, k - 1)[:k] if k < len(cand) else np.arange(len(cand))
+        # best first; equal scores by row so results are deterministic
+        order = np.lexsort((cand[top], -score[top]))
+        top = top[order]
+        return cand[top], score[top]
+
+
+_WORD_BOOST = {"dataset": 0.12, "framework": 0.06}
+
+
+def understand_query(query: str) -> Understanding:
+    """``index.understand.understand`` (named so it does not clash with the argument)."""
+    return understand(query)
+
+
+def _synonym(fld: str, value: str) -> str | None:
+    """Canonical dataset/framework for a known spelling (``CIFAR-10``, ``torch``)."""
+    key = _normalize_words(value)
+    table = {"dataset": DATASETS, "framework": FRAMEWORKS}.get(fld)
+    if table is None:
+        return None
+    for canon, (_gloss, names) in table.items():
+        if key in {_normalize_words(n) for n in (*names, canon)}:
+            return canon
+    return None
+
+
+def _unique(summaries: Sequence[Summary]) -> list[Summary]:
+    seen: set[str] = set()
+    out = []
+    for s in summaries:
+        if s.id not in seen:
+            seen.add(s.id)
+            out.append(s)
+    return out
+
+
+def hit_dict(hit: Hit) -> dict[str, Any]:
+    """A hit as the JSON of ``examplenet search --json``: the summary plus ``score``."""
+    d = hit.summary.to_dict()
+    d["score"] = round(hit.score, 4)
+    return d
+
+
+def dumps_hits(hits: Sequence[Hit]) -> str:
+    """One JSON array of summaries, best first, each with a score."""
+    return json.dumps([hit_dict(h) for h in hits], ensure_ascii=False)
+
