@@ -1,0 +1,471 @@
+"""Plotly figures of a population: layer flow, alignment, hyperparameters, tricks.
+
+All figures are built here, from the results of ``aggregate`` and ``flow``,
+sized for a 1280x800 screen (fixed heights, short labels, details on hover).
+
+Corpus strings are untrusted. Plotly renders a subset of HTML in labels,
+titles and hover text (``<b>``, ``<a href>``, ``<br>``), so every string
+that comes from data (layer types, values, repository names) passes through
+:func:`esc`, which escapes ``&``, ``<`` and ``>``; plotly shows the entities
+as the literal characters. Data never goes into a ``hovertemplate`` (where
+``%{...}`` is interpreted): it travels in ``customdata``.
+
+Figures are assembled as plain dicts and wrapped without plotly's property
+validation (``go.Figure(d, _validate=False)``): validation costs ~30 ms per
+figure, a third of the whole answer's budget. The tests rebuild every figure
+with validation on, so a wrong property still fails there.
+
+For engineer F: every public function returns a ``go.Figure`` (or a dict of
+them) and never raises on an empty population: it returns a figure with a
+"no examples" note instead.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from assistant.aggregate import (
+    NUMERIC_HYPERPARAMETERS,
+    Aggregate,
+    Distribution,
+    fmt_number,
+    has_dropout,
+    hyperparameter_value,
+)
+from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
+from corpus.summary import Summary
+
+SANKEY_HEIGHT = 520
+ALIGNMENT_HEIGHT = 520
+HP_HEIGHT = 260
+TRICKS_HEIGHT = 320
+# The alignment shows this many distinct sequences (most common first);
+# more rows than this stop being readable at 520 px.
+MAX_ALIGNMENT_ROWS = 24
+# Labels longer than this are cut (full text stays in the hover).
+MAX_LABEL = 18
+
+FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=12)
+MARGIN = dict(l=40, r=20, t=56, b=40)
+HIGHLIGHT = "#d62728"  # a selected example
+YOURS = "#ff7f0e"  # the user's model
+BASE = "#4c78a8"
+PALE_LINK = "rgba(160,160,160,0.25)"
+# A light template by hand: plotly's named templates are large to copy per figure.
+_TEMPLATE = dict(layout=dict(
+    plot_bgcolor="white", paper_bgcolor="white",
+    xaxis=dict(gridcolor="#ebebeb", zerolinecolor="#ebebeb", linecolor="#bbb"),
+    yaxis=dict(gridcolor="#ebebeb", zerolinecolor="#ebebeb", linecolor="#bbb"),
+))
+
+# One color per layer family (see flow.FAMILIES); plain types get their own.
+FAMILY_COLORS: dict[str, str] = {
+    "conv": "#4c78a8", "pool": "#72b7b2", "gpool": "#54a24b", "dropout": "#b279a2",
+    "norm": "#9d755d", "rnn": "#e45756", "attention": "#f58518", "reshape": "#bab0ac",
+    "merge": "#eeca3b",
+}
+TYPE_COLORS: dict[str, str] = {
+    "Dense": "#59a14f", "Embedding": "#edc948", "Pretrained": "#af7aa1", "Custom": "#8c8c8c",
+    "Activation": "#ff9da7", OTHER: "#c7c7c7", MORE: "#dddddd", END: "#555555",
+}
+
+SHORT_NAMES: dict[str, str] = {
+    "BatchNormalization": "BatchNorm", "LayerNormalization": "LayerNorm",
+    "MaxPooling1D": "MaxPool1D", "MaxPooling2D": "MaxPool2D", "MaxPooling3D": "MaxPool3D",
+    "AveragePooling2D": "AvgPool2D", "GlobalAveragePooling1D": "GlobalAvgPool1D",
+    "GlobalAveragePooling2D": "GlobalAvgPool2D", "GlobalMaxPooling2D": "GlobalMaxPool2D",
+    "MultiHeadAttention": "MultiHeadAttn", "TransformerEncoder": "TransformerEnc",
+    "TransformerDecoder": "TransformerDec", "Conv2DTranspose": "ConvTranspose2D",
+    "SeparableConv2D": "SepConv2D", "DepthwiseConv2D": "DepthwiseConv2D",
+    "SpatialDropout": "SpatialDropout",
+    "categorical_crossentropy": "categorical CE", "binary_crossentropy": "binary CE",
+    MORE: "…more",
+}
+
+TITLES = {
+    "learning_rate": "Learning rate",
+    "batch_size": "Batch size",
+    "epochs": "Epochs",
+    "optimizer": "Optimizer",
+    "loss": "Loss",
+}
+
+# Bin width in log10 units: a quarter decade for rates and epochs; one
+# octave for batch sizes so that 32, 64, 128 each get their own bar.
+LOG_BIN = {"learning_rate": 0.25, "epochs": 0.25, "batch_size": math.log10(2)}
+
+
+def esc(text: object) -> str:
+    """Escape ``&``, ``<``, ``>`` so plotly shows data as text, never as markup."""
+    return html.escape(str(text), quote=False)
+
+
+def short(token: str) -> str:
+    """A short, escaped label for a layer type."""
+    s = SHORT_NAMES.get(token, token)
+    if len(s) > MAX_LABEL:
+        s = s[: MAX_LABEL - 1] + "…"
+    return esc(s)
+
+
+def token_color(token: str) -> str:
+    if token in TYPE_COLORS:
+        return TYPE_COLORS[token]
+    fam = FAMILIES.get(token)
+    if fam:
+        return FAMILY_COLORS[fam]
+    # Unknown types: a stable color from the name, so a type keeps its color.
+    palette = ["#76b7b2", "#ff9da7", "#9c755f", "#bab0ac", "#d37295", "#a0cbe8"]
+    return palette[sum(map(ord, token)) % len(palette)]
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _figure(data: list[dict], layout: dict, title: str, height: int) -> go.Figure:
+    base = dict(
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=14)),
+        height=height, margin=MARGIN, font=FONT, template=_TEMPLATE,
+        hoverlabel=dict(font=dict(size=12)), showlegend=False, bargap=0.35,
+    )
+    base.update(layout)
+    return go.Figure(dict(data=data, layout=base), _validate=False)
+
+
+def _empty(title: str, height: int, note: str = "no examples to show") -> go.Figure:
+    return _figure([], dict(
+        annotations=[dict(text=esc(note), showarrow=False, x=0.5, y=0.5, xref="paper",
+                          yref="paper", font=dict(size=14, color="#777"))],
+        xaxis=dict(visible=False), yaxis=dict(visible=False)), title, height)
+
+
+def _vline(x: float, color: str, dash: str = "solid", width: float = 2) -> dict:
+    return dict(type="line", x0=x, x1=x, y0=0, y1=1, xref="x", yref="paper",
+                line=dict(color=color, dash=dash, width=width))
+
+
+def _of(k: int, n: int) -> str:
+    return f"{k} of {n} example{'s' if n != 1 else ''}"
+
+
+# -- Sankey -------------------------------------------------------------------
+def sankey_figure(
+    flow: Flow,
+    highlight: Sequence[str] | None = None,
+    overlay: Summary | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """The layer-flow Sankey.
+
+    Args:
+        flow: from ``flow.build_flow``.
+        highlight: one example's path (``flow.path_of(summary, flow)``): its
+            nodes and links are drawn in red, the rest paler.
+        overlay: a user's model; its path is drawn over the flow in orange
+            (with nodes of its own where the population has none).
+        title: replaces the default title (escaped).
+
+    Returns:
+        A ``go.Figure`` of height ``SANKEY_HEIGHT``.
+    """
+    default = f"Layer flow of {flow.n} examples"
+    if flow.truncated:
+        default += f" (first {flow.max_positions} layers; {flow.truncated} go deeper)"
+    title = esc(title) if title else default
+    if not flow.nodes:
+        return _empty(title, SANKEY_HEIGHT)
+
+    n = max(flow.n, 1)
+    labels, colors, hovers, xs, ys = [], [], [], [], []
+    positions = max(nd.position for nd in flow.nodes)
+    col_fill: dict[int, float] = {}
+    for nd in flow.nodes:
+        labels.append(short(nd.token))
+        colors.append(token_color(nd.token))
+        where = "end" if nd.token == END else f"layer {nd.position + 1}"
+        hover = f"<b>{esc(nd.token)}</b> at {where}<br>{_of(nd.count, n)}"
+        if nd.members:
+            hover += "<br>grouped: " + esc(", ".join(nd.members[:8]))
+            if len(nd.members) > 8:
+                hover += ", …"
+        hovers.append(hover)
+        xs.append(0.01 + 0.98 * nd.position / max(positions, 1))
+        top = col_fill.get(nd.position, 0.0)
+        ys.append(min(0.99, 0.01 + 0.98 * (top + nd.count / 2) / n))
+        col_fill[nd.position] = top + nd.count + n * 0.02
+
+    src = [lk.source for lk in flow.links]
+    tgt = [lk.target for lk in flow.links]
+    val = [lk.count for lk in flow.links]
+    link_colors = [_rgba(token_color(flow.nodes[lk.source].token), 0.35) for lk in flow.links]
+    link_hover = [
+        f"{esc(flow.nodes[lk.source].token)} → {esc(flow.nodes[lk.target].token)}<br>{_of(lk.count, n)}"
+        for lk in flow.links
+    ]
+
+    if highlight:
+        on_path = []
+        for p, t in enumerate(highlight):
+            i = flow.node_index(p, t)
+            if i is None:
+                i = flow.node_index(p, OTHER)
+            on_path.append(i)
+        pairs = {(a, b) for a, b in zip(on_path, on_path[1:], strict=False) if a is not None and b is not None}
+        for k, lk in enumerate(flow.links):
+            link_colors[k] = _rgba(HIGHLIGHT, 0.75) if (lk.source, lk.target) in pairs else PALE_LINK
+        for i in on_path:
+            if i is not None:
+                colors[i] = HIGHLIGHT
+
+    if overlay is not None and overlay.layers:
+        path = path_of(overlay)[: flow.max_positions + 2]
+        weight = max(1.0, 0.04 * n)
+        ids: list[int] = []
+        for p, t in enumerate(path):
+            i = flow.node_index(p, t)
+            if i is None:
+                i = len(labels)
+                labels.append(short(t))
+                colors.append(YOURS)
+                hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
+                xs.append(0.01 + 0.98 * min(p, positions) / max(positions, 1))
+                ys.append(0.97)
+            else:
+                colors[i] = YOURS
+            ids.append(i)
+        for a, b in zip(ids, ids[1:], strict=False):
+            src.append(a)
+            tgt.append(b)
+            val.append(weight)
+            link_colors.append(_rgba(YOURS, 0.85))
+            link_hover.append(f"your model: {esc(labels[a])} → {esc(labels[b])}")
+
+    trace = dict(
+        type="sankey", arrangement="snap",
+        node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
+                  hovertemplate="%{customdata}<extra></extra>", pad=8, thickness=14,
+                  line=dict(width=0.5, color="#666")),
+        link=dict(source=src, target=tgt, value=val, color=link_colors, customdata=link_hover,
+                  hovertemplate="%{customdata}<extra></extra>"),
+    )
+    return _figure([trace], {}, title, SANKEY_HEIGHT)
+
+
+# -- alignment ------------------------------------------------------------------
+def alignment_figure(
+    alignment: Alignment,
+    highlight: str | None = None,
+    labels: dict[str, str] | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """The aligned layer sequences as a grid, the consensus on top.
+
+    Args:
+        alignment: from ``flow.align`` / ``flow.align_summaries``.
+        highlight: an example id (or the user's model id): its row is shown
+            right under the consensus and marked.
+        labels: optional id -> display name (e.g. repository) for hover text.
+        title: replaces the default title (escaped).
+
+    Returns:
+        A heatmap ``go.Figure``: one row per distinct sequence ("×7" = seven
+        examples share it), gaps blank, hover gives type and examples.
+    """
+    default = f"Aligned layer sequences of {alignment.n} examples (consensus on top)"
+    title = esc(title) if title else default
+    if not alignment.rows:
+        return _empty(title, ALIGNMENT_HEIGHT)
+    labels = labels or {}
+    rows = list(alignment.rows)
+    marked = None
+    if highlight is not None:
+        marked = next((r for r in rows if highlight in r.ids), None)
+        if marked is not None:
+            rows.remove(marked)
+            rows.insert(0, marked)
+    shown = rows[:MAX_ALIGNMENT_ROWS]
+
+    vocab = sorted({t for r in shown for t in r.tokens if t} | {t for t in alignment.consensus if t})
+    code = {t: i for i, t in enumerate(vocab)}
+    grid_tokens = [alignment.consensus] + [r.tokens for r in shown]
+    z = [[code[t] if t else None for t in row] for row in grid_tokens]
+    text = [[short(t) if t else "" for t in row] for row in grid_tokens]
+    y_names = ["consensus"]
+    hover: list[list[str]] = []
+    cons_hover = [
+        (f"consensus: <b>{esc(t)}</b><br>{_of(s, alignment.n)} have it here" if t else "consensus: gap")
+        for t, s in zip(alignment.consensus, alignment.support, strict=True)
+    ]
+    hover.append(cons_hover)
+    for k, r in enumerate(shown):
+        mark = "▶ " if r is marked else ""
+        y_names.append(f"{mark}#{k + 1} ×{r.count}")
+        who = ", ".join(esc(labels.get(i, i)) for i in r.ids[:3]) + (", …" if r.count > 3 else "")
+        hover.append([
+            f"{esc(t) if t else 'gap'}<br>{r.count} example{'s' if r.count != 1 else ''}: {who}"
+            for t in r.tokens
+        ])
+
+    m = max(len(vocab) - 1, 1)
+    scale = []
+    for t, i in code.items():
+        c = token_color(t)
+        scale += [[i / (m + 1), c], [(i + 1) / (m + 1), c]]
+    trace = dict(
+        type="heatmap", z=z, text=text, texttemplate="%{text}", textfont=dict(size=9),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale=scale,
+        zmin=0, zmax=m + 1, showscale=False, xgap=1, ygap=1,
+    )
+    layout: dict = dict(
+        yaxis=dict(autorange="reversed", tickvals=list(range(len(y_names))), ticktext=y_names,
+                   showgrid=False),
+        xaxis=dict(showticklabels=False, showgrid=False, zeroline=False),
+        margin=dict(MARGIN, l=90),
+    )
+    if len(alignment.rows) > len(shown):
+        layout["annotations"] = [dict(
+            text=f"{len(alignment.rows) - len(shown)} rarer sequences not shown",
+            xref="paper", yref="paper", x=1, y=-0.06, showarrow=False,
+            font=dict(size=11, color="#777"), xanchor="right")]
+    return _figure([trace], layout, title, ALIGNMENT_HEIGHT)
+
+
+# -- hyperparameters ------------------------------------------------------------
+def _hp_title(name: str, dist: Distribution) -> str:
+    return f"{TITLES.get(name, esc(name))}: set by {_of(dist.set_by, dist.total)}"
+
+
+def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mark_label: str) -> go.Figure:
+    title = _hp_title(name, dist)
+    if not dist.numbers and mark_value is None:
+        return _empty(title, HP_HEIGHT, "no example sets it")
+    width = LOG_BIN[name]
+    logs = np.log10(np.asarray(dist.numbers, dtype=float)) if dist.numbers else np.zeros(0)
+    every = logs.tolist() + ([math.log10(mark_value)] if mark_value else [])
+    # Bins aligned on multiples of the width, so 1e-3 and 64 sit at bin centers.
+    lo = math.floor(min(every) / width + 0.5) - 0.5
+    hi = math.floor(max(every) / width + 0.5) + 0.5
+    edges = np.arange(lo, hi + 1e-9, 1.0) * width
+    counts, _ = np.histogram(logs, bins=edges)
+    centers = (edges[:-1] + edges[1:]) / 2
+    hover = [
+        f"{fmt_number(10 ** a)} – {fmt_number(10 ** b)}: {_of(int(c), dist.total)}"
+        for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+    ]
+    trace = dict(type="bar", x=centers.tolist(), y=counts.tolist(), width=width * 0.9,
+                 marker=dict(color=BASE), customdata=hover,
+                 hovertemplate="%{customdata}<extra></extra>")
+    span = range(math.floor(edges[0]), math.ceil(edges[-1]) + 1)
+    if name == "batch_size":
+        ticks = [k * math.log10(2) for k in range(0, 16) if edges[0] <= k * math.log10(2) <= edges[-1]]
+    else:
+        ticks = [float(k) for k in span if edges[0] <= k <= edges[-1]]
+        if len(ticks) < 3:  # a narrow range: add 2x and 5x ticks
+            ticks = sorted(t + math.log10(f) for t in map(float, span) for f in (1, 2, 5)
+                           if edges[0] <= t + math.log10(f) <= edges[-1])
+    shapes, notes = [], []
+    if dist.stats:
+        shapes.append(_vline(math.log10(dist.stats.median), "#999", "dot", 1))
+    if mark_value:
+        shapes.append(_vline(math.log10(mark_value), HIGHLIGHT))
+        notes.append(dict(x=math.log10(mark_value), y=1, xref="x", yref="paper", showarrow=False,
+                          text=f"{esc(mark_label)}: {fmt_number(mark_value)}", yanchor="bottom",
+                          font=dict(color=HIGHLIGHT, size=11)))
+    layout = dict(
+        xaxis=dict(tickvals=ticks, ticktext=[fmt_number(10 ** t) for t in ticks],
+                   title=dict(text=f"{TITLES[name].lower()} (log scale)")),
+        yaxis=dict(title=dict(text="examples"), rangemode="tozero"),
+        shapes=shapes, annotations=notes,
+    )
+    return _figure([trace], layout, title, HP_HEIGHT)
+
+
+def _categorical_figure(name: str, dist: Distribution, mark_value: str | None, mark_label: str) -> go.Figure:
+    title = _hp_title(name, dist)
+    values = list(dist.values[:10])
+    if mark_value is not None and all(v != mark_value for v, _ in values):
+        values.append((mark_value, dist.count_of(mark_value)))
+    if not values:
+        return _empty(title, HP_HEIGHT, "no example sets it")
+    xs = [short(str(v)) for v, _ in values]
+    colors = [HIGHLIGHT if v == mark_value else BASE for v, _ in values]
+    hover = [f"{esc(v)}: {_of(c, dist.total)}" + (f" ({esc(mark_label)})" if v == mark_value else "")
+             for v, c in values]
+    trace = dict(type="bar", x=xs, y=[c for _, c in values], marker=dict(color=colors),
+                 customdata=hover, hovertemplate="%{customdata}<extra></extra>")
+    layout = dict(xaxis=dict(type="category"),
+                  yaxis=dict(title=dict(text="examples"), rangemode="tozero"))
+    return _figure([trace], layout, title, HP_HEIGHT)
+
+
+def hyperparameter_figures(
+    agg: Aggregate, mark: Summary | None = None, mark_label: str = "selected"
+) -> dict[str, go.Figure]:
+    """One figure per hyperparameter, each titled "set by N of M examples".
+
+    Args:
+        agg: from ``aggregate.aggregate``.
+        mark: an example or the user's model whose values are marked in red.
+        mark_label: what to call it in the marker ("your model", "selected").
+
+    Returns:
+        ``{"learning_rate", "batch_size", "epochs", "optimizer", "loss"} -> go.Figure``;
+        numbers on a log x-axis with the median dotted.
+    """
+    out: dict[str, go.Figure] = {}
+    for name, dist in agg.hyperparameters.items():
+        value = hyperparameter_value(mark, name) if mark is not None else None
+        if name in NUMERIC_HYPERPARAMETERS:
+            out[name] = _numeric_figure(name, dist, value, mark_label)
+        else:
+            out[name] = _categorical_figure(name, dist, value, mark_label)
+    return out
+
+
+# -- tricks and preprocessing ------------------------------------------------------
+def tricks_figure(agg: Aggregate, mark: Summary | None = None) -> go.Figure:
+    """Tricks and preprocessing as shares of the examples (horizontal bars, side by side).
+
+    Args:
+        agg: from ``aggregate.aggregate``.
+        mark: an example or the user's model: the bars of what it uses are red.
+
+    Returns:
+        A ``go.Figure`` of height ``TRICKS_HEIGHT``.
+    """
+    title = f"Tricks and preprocessing across {agg.n} examples"
+    if not agg.n:
+        return _empty(title, TRICKS_HEIGHT)
+    used_tricks = (set(mark.tricks) | ({"dropout"} if has_dropout(mark) else set())) if mark else set()
+    used_pre = set(mark.preprocessing) if mark is not None else set()
+    data, layout = [], {}
+    notes = []
+    domains = ((0.0, 0.39), (0.61, 1.0))
+    panels = (("tricks", agg.tricks[:12], used_tricks), ("preprocessing", agg.preprocessing[:12], used_pre))
+    for k, (name, shares, used) in enumerate(panels):
+        suffix = "" if k == 0 else str(k + 1)
+        shares = list(reversed(shares))  # largest on top
+        data.append(dict(
+            type="bar", orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+            y=[short(s.name) for s in shares], x=[100 * s.share for s in shares],
+            marker=dict(color=[HIGHLIGHT if s.name in used else BASE for s in shares]),
+            customdata=[f"{esc(s.name)}: {_of(s.count, s.total)} ({100 * s.share:.0f}%)" for s in shares],
+            hovertemplate="%{customdata}<extra></extra>",
+            text=[f"{100 * s.share:.0f}%" for s in shares], textposition="outside", cliponaxis=False,
+        ))
+        layout[f"xaxis{suffix}"] = dict(domain=list(domains[k]), range=[0, 115], ticksuffix="%",
+                                        anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", type="category", automargin=True)
+        notes.append(dict(text=name if shares else f"{name}: none recorded", x=sum(domains[k]) / 2,
+                          y=1.02, xref="paper", yref="paper", showarrow=False, yanchor="bottom",
+                          font=dict(size=12)))
+    layout["annotations"] = notes
+    return _figure(data, layout, title, TRICKS_HEIGHT)
