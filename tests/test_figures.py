@@ -1,0 +1,159 @@
+"""Plotly figures: valid, titled with counts, highlights and markers, and no markup injection."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import pytest
+from fixtures.compare_population import image_population, layer, summary
+
+from assistant.aggregate import aggregate
+from assistant.figures import (
+    HIGHLIGHT,
+    YOURS,
+    alignment_figure,
+    esc,
+    hyperparameter_figures,
+    sankey_figure,
+    tricks_figure,
+)
+from assistant.flow import align_summaries, build_flow, path_of
+
+
+def validated(fig: go.Figure) -> dict:
+    """Rebuild with plotly's validation on (the module skips it for speed)."""
+    return go.Figure(fig.to_dict()).to_dict()
+
+
+def strings(obj) -> list[str]:
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in strings(v)]
+    if isinstance(obj, list | tuple):
+        return [s for v in obj for s in strings(v)]
+    return []
+
+
+def all_figures(pop, mark=None):
+    agg = aggregate(pop)
+    flow = build_flow(pop)
+    figs = {
+        "sankey": sankey_figure(flow, highlight=path_of(pop[0], flow), overlay=mark),
+        "alignment": alignment_figure(align_summaries(pop, extra=mark),
+                                      highlight=mark.id if mark else None,
+                                      labels={s.id: s.source.repo for s in pop}),
+        "tricks": tricks_figure(agg, mark=mark),
+    }
+    figs.update(hyperparameter_figures(agg, mark=mark, mark_label="your model"))
+    return figs
+
+
+@pytest.fixture(scope="module")
+def population():
+    return image_population(100)
+
+
+def test_every_figure_is_valid_plotly_with_fixed_height(population):
+    mine = summary("mine", [layer("Dropout"), layer("Conv2D"), layer("Flatten"), layer("Dense")],
+                   learning_rate=0.5, epochs=5000)
+    for name, fig in all_figures(population, mark=mine).items():
+        d = validated(fig)
+        assert d["layout"]["height"] <= 560, name
+        assert d["layout"]["title"]["text"], name
+
+
+def test_hyperparameter_titles_say_set_by_n_of_m(population):
+    population = list(population)
+    population[0].hyperparameters.learning_rate = None
+    figs = hyperparameter_figures(aggregate(population))
+    assert set(figs) == {"learning_rate", "batch_size", "epochs", "optimizer", "loss"}
+    n_lr = sum(1 for s in population if s.hyperparameters.learning_rate)
+    assert figs["learning_rate"].layout.title.text == f"Learning rate: set by {n_lr} of 100 examples"
+    assert figs["epochs"].layout.title.text == "Epochs: set by 100 of 100 examples"
+
+
+def test_learning_rate_on_log_axis_with_marker(population):
+    mine = summary("mine", [layer("Dense")], learning_rate=0.5, optimizer="lion")
+    figs = hyperparameter_figures(aggregate(population), mark=mine, mark_label="your model")
+    d = validated(figs["learning_rate"])
+    bars = d["data"][0]
+    # x is log10 of the value: bars sit between 1e-4 and 0.5.
+    assert min(bars["x"]) < -3.5 and max(bars["x"]) <= math.log10(0.5) + 0.2
+    assert sum(bars["y"]) == aggregate(population).hyperparameters["learning_rate"].set_by
+    marks = [s for s in d["layout"]["shapes"] if s["line"]["color"] == HIGHLIGHT]
+    assert len(marks) == 1 and marks[0]["x0"] == pytest.approx(math.log10(0.5))
+    assert any("your model: 0.5" in a["text"] for a in d["layout"]["annotations"])
+    assert "1e-3" in d["layout"]["xaxis"]["ticktext"]
+    # A categorical value nobody uses still shows, in red, with a count of 0.
+    opt = validated(figs["optimizer"])["data"][0]
+    assert opt["x"][-1] == "lion" and opt["y"][-1] == 0 and opt["marker"]["color"][-1] == HIGHLIGHT
+
+
+def test_sankey_highlight_colours_the_examples_path(population):
+    flow = build_flow(population)
+    chosen = population[0]
+    d = validated(sankey_figure(flow, highlight=path_of(chosen, flow)))
+    link = d["data"][0]["link"]
+    red = [i for i, c in enumerate(link["color"]) if c.startswith("rgba(214,39,40")]
+    assert len(red) == len(path_of(chosen, flow)) - 1
+    node_colors = d["data"][0]["node"]["color"]
+    assert node_colors.count(HIGHLIGHT) == len(path_of(chosen, flow))
+
+
+def test_sankey_overlay_draws_the_users_path(population):
+    flow = build_flow(population)
+    mine = summary("mine", [layer("Conv2D"), layer("Flatten"), layer("Transformer<x>"), layer("Dense")])
+    d = validated(sankey_figure(flow, overlay=mine))
+    sk = d["data"][0]
+    n_base = len(flow.links)
+    assert len(sk["link"]["source"]) == n_base + 4  # 4 layers + END: 4 links
+    assert all(c.startswith("rgba(255,127,14") for c in sk["link"]["color"][n_base:])
+    # The type no example has gets a node of its own, escaped.
+    assert "Transformer&lt;x&gt;" in sk["node"]["label"]
+    assert sk["node"]["color"][sk["node"]["label"].index("Transformer&lt;x&gt;")] == YOURS
+
+
+def test_empty_population_gives_figures_not_errors():
+    agg = aggregate([])
+    for fig in [sankey_figure(build_flow([])), alignment_figure(align_summaries([])),
+                tricks_figure(agg), *hyperparameter_figures(agg).values()]:
+        d = validated(fig)
+        assert any("no example" in a["text"] for a in d["layout"]["annotations"])
+
+
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    '<a href="javascript:alert(3)">x</a>',
+    "<b>bold</b>&amp;",
+]
+
+
+def test_corpus_strings_cannot_inject_markup():
+    pop = image_population(30)
+    for i, s in enumerate(pop[:12]):
+        bad = HOSTILE[i % len(HOSTILE)]
+        s.layers.insert(1, layer(bad))
+        s.hyperparameters.optimizer = bad
+        s.hyperparameters.loss = bad
+        s.tricks.append(bad)
+        s.preprocessing.append(bad)
+        s.datasets = [bad]
+        s.source.repo = bad
+    mine = summary("mine<i>", [layer(HOSTILE[0]), layer("Dense")], optimizer=HOSTILE[1])
+    figs = all_figures(pop, mark=mine)
+    figs["titled"] = sankey_figure(build_flow(pop), title=HOSTILE[1])
+    for name, fig in figs.items():
+        text = "\n".join(strings(validated(fig)))
+        for tag in ("<img", "<script", "<a ", "<b>bold", "<i>"):
+            assert tag not in text, (name, tag)
+        # What the data said is still there, as text.
+        if name in ("sankey", "alignment", "optimizer", "tricks"):
+            assert "&lt;" in text, name
+
+
+def test_esc():
+    assert esc("<b>&x</b>") == "&lt;b&gt;&amp;x&lt;/b&gt;"
+    assert esc(3) == "3"
