@@ -143,6 +143,15 @@ def _harvest_arguments(sp: argparse.ArgumentParser) -> None:
                     help="run the parsing on this dask.distributed cluster instead of local processes")
     sp.add_argument("--history", action="store_true", help="also read example files that only older commits hold")
     sp.add_argument("--resume", action="store_true", help="skip repositories already harvested into --out")
+    sp.add_argument("--mirror", default=None, metavar="DIR",
+                    help="folder of fetch mirrors (owner+name/); with no REPO_DIR, harvest those listed in --repos-file")
+    sp.add_argument("--repos-file", default=None, metavar="FILE",
+                    help="lines owner/name to harvest from --mirror (default: corpus/repos.txt)")
+    sp.add_argument("--file-timeout", type=float, default=None, metavar="SECONDS",
+                    help="time one file may take before it is recorded as failed (default 30)")
+    sp.add_argument("--parser", default=None, metavar="MODULE:FUNC",
+                    help="parse function (default corpus.parser:parse_bytes)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def main(argv: list[str] | None = None) -> int:

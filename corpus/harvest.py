@@ -1,0 +1,871 @@
+"""`examplenet harvest`: parse many repositories into the shipped corpus.
+
+The flow, for each repository (a fetch mirror, a bare git dir or a work tree):
+
+1. list the newest commit's files with ``git ls-tree`` (and, with
+   ``history``, example files that only older commits hold);
+2. keep ``.py`` / ``.ipynb`` / ``.md`` files outside tests and vendored
+   folders, read their blobs through one ``git cat-file --batch``, and keep
+   those whose bytes import a deep-learning framework (a cheap byte test);
+3. parse them in worker processes (or on a dask cluster with
+   ``scheduler``), each file bounded in time, with the repository's license
+   and the nearest README's words as context;
+4. drop files whose normalized content (comments and whitespace removed)
+   was already seen in a repository that ranks first (bigger collections
+   first, then by name and path), so a file vendored into fifty repos counts
+   once;
+5. write the summaries sorted (same input, same bytes) and a manifest of
+   every repository with its commit, license, files and counts, so anyone
+   can rebuild the corpus and ``resume`` can skip what is done.
+
+Nothing is executed: the parser is static. Missing blobs (fetch snapshots
+leave out files >= 4 MiB) are counted and skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import multiprocessing as mp
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from corpus import gitread
+from corpus.licenses import license_of_text, pick_license_file
+from corpus.summary import Summary, github_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO_ROOT / "corpus" / "data" / "summaries.jsonl.gz"
+DEFAULT_REPOS_FILE = REPO_ROOT / "corpus" / "repos.txt"
+DEFAULT_PARSER = "corpus.parser:parse_bytes"
+MANIFEST_NAME = "manifest.json"
+
+EXTENSIONS = (".py", ".ipynb", ".md")
+MAX_BYTES = 4 * 1024 * 1024  # fetch snapshots hold no blob this big anyway
+FILE_TIMEOUT = 30.0  # seconds a single file may take before its worker is replaced
+
+# Folders whose files are not examples (tests, vendored packages, build output).
+SKIP_DIRS = frozenset({
+    "test", "tests", "testing", "unittest", "unittests", "site-packages", "node_modules",
+    ".github", "__pycache__", "build", "dist", ".ipynb_checkpoints", "venv", ".venv",
+})
+SKIP_NAMES = frozenset({"setup.py", "conftest.py", "conf.py", "noxfile.py"})
+_TEST_FILE = re.compile(r"(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)")
+# The cheap byte test: does the file import a deep-learning framework at all?
+DL_IMPORT = re.compile(
+    rb"(?:^|[\s\"';])(?:import|from)\s+(?:torch|keras|tensorflow|jax|flax|pytorch_lightning|lightning)\b"
+)
+# History is read for example files only: a library's deleted modules are not examples.
+_EXAMPLE_DIR = re.compile(r"^(examples?|tutorials?|notebooks?|demos?|samples?|recipes|courses?|lessons?)$", re.I)
+_README = re.compile(r"^readme(\.(md|rst|txt|markdown))?$", re.I)
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+@dataclass
+class Task:
+    """One file to parse, with everything the parser needs (picklable)."""
+
+    repo: str
+    path: str
+    commit: str
+    data: bytes
+    license: str | None = None
+    context_text: str | None = None
+    history: bool = False
+
+
+@dataclass
+class FileResult:
+    """What parsing one file gave."""
+
+    repo: str
+    path: str
+    commit: str
+    history: bool
+    content_hash: str
+    status: str  # ok | partial | failed | empty (readable, no model)
+    summaries: list[Summary] = field(default_factory=list)
+    error: str | None = None
+    size: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class RepoPlan:
+    """What planning one repository found (its files are streamed as tasks)."""
+
+    repo: str
+    git_dir: Path
+    commit: str
+    license: str | None
+    files_listed: int = 0
+    candidates: list[gitread.TreeFile] = field(default_factory=list)
+    readmes: dict[str, str] = field(default_factory=dict)  # folder -> README blob
+    dl_files: int = 0
+    missing_blobs: int = 0
+    too_big: int = 0
+    history: bool = False
+
+
+@dataclass
+class HarvestStats:
+    repos: int = 0
+    repos_skipped: int = 0
+    files_listed: int = 0
+    candidates: int = 0
+    dl_files: int = 0
+    missing_blobs: int = 0
+    status: Counter = field(default_factory=Counter)
+    models: int = 0
+    duplicate_files: int = 0
+    duplicate_models: int = 0
+    timeouts: int = 0
+    seconds: float = 0.0
+    parsed_files: int = 0
+
+    def lines(self) -> list[str]:
+        rate = self.parsed_files / self.seconds if self.seconds else 0.0
+        parsed = sum(self.status.values()) or 1
+        good = self.status["ok"] + self.status["partial"] + self.status["empty"]
+        return [
+            f"repositories      {self.repos} harvested, {self.repos_skipped} already done (resume)",
+            f"files seen        {self.files_listed} ({self.candidates} .py/.ipynb/.md candidates)",
+            f"DL files          {self.dl_files} import torch/keras/tensorflow/jax"
+            f" ({self.missing_blobs} blobs missing from the snapshot, skipped)",
+            f"parsed            ok {self.status['ok']}, partial {self.status['partial']}, "
+            f"failed {self.status['failed']} (timeouts {self.timeouts}), no model {self.status['empty']}"
+            f"  -> {100 * good / parsed:.1f}% readable",
+            f"models            {self.models} in the corpus",
+            f"duplicates        {self.duplicate_files} files ({self.duplicate_models} models) removed",
+            f"speed             {rate:.0f} files/s over {self.seconds:.1f} s",
+        ]
+
+
+# ---------------------------------------------------------------------------
+# Pure helpers
+
+
+def is_candidate(path: str) -> bool:
+    """A .py / .ipynb / .md file outside tests, vendored and build folders."""
+    if not path.lower().endswith(EXTENSIONS):
+        return False
+    parts = path.split("/")
+    if any(p.lower() in SKIP_DIRS for p in parts[:-1]):
+        return False
+    name = parts[-1]
+    return name not in SKIP_NAMES and not _TEST_FILE.search(name)
+
+
+def is_history_candidate(path: str) -> bool:
+    """A candidate file inside an examples/tutorials/notebooks-like folder."""
+    return is_candidate(path) and any(_EXAMPLE_DIR.match(p) for p in path.split("/")[:-1])
+
+
+def imports_dl(data: bytes) -> bool:
+    """The cheap byte test: True when the bytes import a deep-learning framework."""
+    return DL_IMPORT.search(data) is not None
+
+
+_COMMENT = re.compile(r"#[^\n]*")
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(data: bytes, path: str) -> str:
+    """A hash of the file's code with comments and whitespace removed.
+
+    For notebooks only the code cells count (outputs and metadata differ
+    between copies of the same notebook). Strings holding ``#`` lose their
+    tail too, which only makes two copies more alike.
+    """
+    from corpus.script import source_text
+
+    code = source_text(data, path).code if path.lower().endswith((".ipynb", ".md")) else \
+        data.decode("utf-8", "replace")
+    code = _SPACE.sub("", _COMMENT.sub("", code))
+    return hashlib.sha1(code.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+_MD_CODE = re.compile(r"```.*?```", re.S)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML = re.compile(r"<[^>]{0,300}>")
+_URL = re.compile(r"https?://\S+")
+
+
+def readme_words(text: str, limit: int = 3000) -> str:
+    """README prose for the parser's context: code blocks, links' targets, markup removed."""
+    text = _MD_CODE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = re.sub(r"[#*_`>|=-]{2,}", " ", text)
+    return _SPACE.sub(" ", text).strip()[:limit]
+
+
+def nearest_readme(path: str, readmes: dict[str, str]) -> str | None:
+    """The README blob of the file's folder, else of the nearest folder above it."""
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    while True:
+        if folder in readmes:
+            return readmes[folder]
+        if not folder:
+            return None
+        folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+
+
+# ---------------------------------------------------------------------------
+# Parsing one file (runs in worker processes or on dask workers)
+
+_PARSE_FN: dict[str, Callable[..., list[Summary]]] = {}
+
+
+def _parse_fn(spec: str) -> Callable[..., list[Summary]]:
+    fn = _PARSE_FN.get(spec)
+    if fn is None:
+        mod, _, name = spec.partition(":")
+        fn = getattr(importlib.import_module(mod), name or "parse_bytes")
+        _PARSE_FN[spec] = fn
+    return fn
+
+
+def _complete_source(s: Summary, task: Task) -> None:
+    """Fill what the parser left empty of ``source`` (it fills it when given repo)."""
+    src = s.source
+    src.repo = src.repo or task.repo
+    src.commit = src.commit or task.commit
+    src.path = src.path or task.path
+    if src.license is None:
+        src.license = task.license
+    if not src.url and src.repo and src.line_start:
+        url = github_url(src.repo, src.commit, src.path, src.line_start, src.line_end)
+        if task.path.lower().endswith((".ipynb", ".md")) and "#L" in url:
+            url = url.replace("#L", "?plain=1#L", 1)
+        src.url = url
+
+
+def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
+    """Parse one file; never raises (an exception becomes a ``failed`` result).
+
+    Args:
+        task: the file and its context.
+        parser: ``module:function`` of a ``parse_bytes``-like function.
+
+    Returns:
+        The file's summaries, status and normalized content hash.
+    """
+    t0 = time.perf_counter()
+    res = FileResult(task.repo, task.path, task.commit, task.history, "", "failed", size=len(task.data))
+    try:
+        res.content_hash = content_hash(task.data, task.path)
+        summaries = _parse_fn(parser)(task.data, task.path, repo=task.repo, commit=task.commit,
+                                      license=task.license, context_text=task.context_text)
+        for s in summaries:
+            _complete_source(s, task)
+        res.summaries = list(summaries)
+        statuses = {s.parse.status for s in res.summaries}
+        res.status = ("failed" if "failed" in statuses else "partial" if "partial" in statuses
+                      else "ok" if statuses else "empty")
+    except Exception as exc:  # a parser bug must not stop a harvest of hundreds of repos
+        res.status = "failed"
+        res.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def parse_batch(tasks: list[Task], parser: str = DEFAULT_PARSER) -> list[FileResult]:
+    """Parse several files (one dask task, to keep scheduling overhead small)."""
+    return [parse_task(t, parser) for t in tasks]
+
+
+def _timeout_result(task: Task, seconds: float, why: str) -> FileResult:
+    return FileResult(task.repo, task.path, task.commit, task.history,
+                      content_hash(task.data, task.path), "failed", error=why,
+                      size=len(task.data), seconds=seconds)
+
+
+# ---------------------------------------------------------------------------
+# Local process pool with a hard time bound per file
+
+
+def _worker_main(conn: Connection, parser: str) -> None:
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        conn.send(parse_task(task, parser))
+
+
+class LocalPool:
+    """N worker processes, one file at a time each, so a file that hangs is known and killed.
+
+    A worker that exceeds ``timeout`` on a file is terminated and replaced;
+    the file gets a ``failed`` result saying so. A worker that dies gives
+    the same.
+    """
+
+    def __init__(self, workers: int, parser: str = DEFAULT_PARSER, timeout: float = FILE_TIMEOUT):
+        self.n = max(1, workers)
+        self.parser = parser
+        self.timeout = timeout
+        self.ctx = mp.get_context("spawn")
+        self.timeouts = 0
+        self._workers: list[tuple[Any, Connection]] = []
+
+    def _start(self) -> tuple[Any, Connection]:
+        parent, child = self.ctx.Pipe()
+        p = self.ctx.Process(target=_worker_main, args=(child, self.parser), daemon=True)
+        p.start()
+        child.close()
+        return p, parent
+
+    def __enter__(self) -> LocalPool:
+        self._workers = [self._start() for _ in range(self.n)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _p, conn in self._workers:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for p, conn in self._workers:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+                p.join()
+            conn.close()
+        self._workers = []
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[FileResult]:
+        """Parse every task; results come as they finish (unordered)."""
+        it = iter(tasks)
+        idle = list(range(self.n))
+        busy: dict[int, tuple[Task, float]] = {}
+        exhausted = False
+        while True:
+            while idle and not exhausted:
+                try:
+                    task = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                i = idle.pop()
+                try:
+                    self._workers[i][1].send(task)
+                except OSError:
+                    self._replace(i)
+                    self._workers[i][1].send(task)
+                busy[i] = (task, time.monotonic())
+            if not busy:
+                return
+            conns = {self._workers[i][1]: i for i in busy}
+            now = time.monotonic()
+            left = min(start + self.timeout - now for _, start in busy.values())
+            for conn in wait(list(conns), timeout=max(0.0, left)):
+                i = conns[conn]
+                task, start = busy.pop(i)
+                try:
+                    yield conn.recv()
+                except (EOFError, OSError):
+                    self._replace(i)
+                    yield _timeout_result(task, time.monotonic() - start, "worker process died")
+                idle.append(i)
+            now = time.monotonic()
+            for i, (task, start) in list(busy.items()):
+                if now - start >= self.timeout:
+                    busy.pop(i)
+                    self._replace(i)
+                    self.timeouts += 1
+                    yield _timeout_result(task, now - start, f"timeout: parsing took over {self.timeout:g} s")
+                    idle.append(i)
+
+    def _replace(self, i: int) -> None:
+        p, conn = self._workers[i]
+        if p.is_alive():
+            p.kill()
+        p.join()
+        conn.close()
+        self._workers[i] = self._start()
+
+
+def dask_map(tasks: Iterable[Task], scheduler: str, parser: str = DEFAULT_PARSER,
+             batch: int = 16) -> Iterator[FileResult]:
+    """Parse tasks on a dask.distributed cluster, a few files per dask task.
+
+    The client streams batches (at most a few per worker in flight), so
+    the file bytes never all sit in memory at once.
+
+    Args:
+        tasks: the files to parse.
+        scheduler: ``tcp://HOST:PORT`` of a running scheduler.
+        parser: ``module:function`` importable on the workers.
+        batch: files per dask task.
+
+    Returns:
+        FileResults as they finish (unordered).
+    """
+    from dask.distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        nworkers = max(1, sum(client.nthreads().values()))
+        it = iter(tasks)
+
+        def next_batch() -> list[Task]:
+            out: list[Task] = []
+            for t in it:
+                out.append(t)
+                if len(out) >= batch:
+                    break
+            return out
+
+        ac = as_completed()
+        for _ in range(nworkers * 4):
+            b = next_batch()
+            if not b:
+                break
+            ac.add(client.submit(parse_batch, b, parser, pure=False))
+        for fut in ac:
+            results = fut.result()
+            fut.release()
+            b = next_batch()
+            if b:
+                ac.add(client.submit(parse_batch, b, parser, pure=False))
+            yield from results
+
+
+# ---------------------------------------------------------------------------
+# Planning repositories
+
+
+def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = False) -> RepoPlan:
+    """List a repository's candidate files, license and READMEs (no blob reads but those).
+
+    Args:
+        repo_dir: a fetch mirror folder, bare git dir or work tree.
+        name: ``owner/name`` to record (default: from the mirror name or remote).
+        history: also list example files that only older commits hold.
+
+    Returns:
+        The plan; raises gitread.GitError when the directory is not a readable repo.
+    """
+    git_dir = gitread.find_git_dir(repo_dir)
+    if git_dir is None:
+        raise gitread.GitError(f"{repo_dir}: no git repository here")
+    repo = gitread.repo_name(git_dir, name)
+    commit = gitread.head_commit(git_dir)
+    files = gitread.list_tree(git_dir, commit)
+    paths = [f.path for f in files]
+    plan = RepoPlan(repo=repo, git_dir=git_dir, commit=commit, license=None,
+                    files_listed=len(files), history=history)
+    lic = pick_license_file(paths)
+    readmes = {}
+    for f in files:
+        base = f.path.rsplit("/", 1)[-1]
+        if _README.match(base):
+            folder = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+            # prefer README.md over README.rst etc. in the same folder
+            if folder not in readmes or base.lower().endswith(".md"):
+                readmes[folder] = f.blob
+    plan.readmes = readmes
+    if lic:
+        blob = next(f.blob for f in files if f.path == lic)
+        with gitread.BlobReader(git_dir) as rd:
+            data = rd.read(blob)
+        plan.license = license_of_text(data.decode("utf-8", "replace")) if data else None
+    plan.candidates = [f for f in files if is_candidate(f.path)]
+    if history:
+        old = gitread.deleted_files(git_dir, keep=paths)
+        plan.candidates += [f for f in old if is_history_candidate(f.path)]
+        plan.files_listed += len(old)
+    return plan
+
+
+def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> Iterator[Task]:
+    """Read the plan's candidate blobs and yield those that import a DL framework.
+
+    ``on_skip(reason)`` is called for each candidate not yielded
+    (``missing``, ``too_big``, ``no_dl``), so a progress bar can tick.
+    """
+    skip = on_skip or (lambda reason: None)
+    readme_text: dict[str, str | None] = {}
+    with gitread.BlobReader(plan.git_dir) as rd:
+        for f in plan.candidates:
+            if f.size is not None and f.size >= MAX_BYTES:
+                plan.too_big += 1
+                plan.missing_blobs += 1
+                skip("too_big")
+                continue
+            data = rd.read(f.blob)
+            if data is None:
+                plan.missing_blobs += 1
+                skip("missing")
+                continue
+            if not imports_dl(data):
+                skip("no_dl")
+                continue
+            plan.dl_files += 1
+            blob = nearest_readme(f.path, plan.readmes)
+            if blob is not None and blob not in readme_text:
+                raw = rd.read(blob)
+                readme_text[blob] = readme_words(raw.decode("utf-8", "replace")) if raw else None
+            yield Task(repo=plan.repo, path=f.path, commit=f.commit, data=data,
+                       license=plan.license, context_text=readme_text.get(blob) if blob else None,
+                       history=f.commit != plan.commit)
+
+
+# ---------------------------------------------------------------------------
+# Selection (dedup), ordering and writing
+
+
+def _summary_key(s: Summary) -> tuple:
+    return (s.source.repo or "", s.source.path, s.source.line_start or 0, s.name, s.id)
+
+
+def select(repos: list[dict[str, Any]], summaries_by_file: dict[tuple[str, str], list[Summary]]
+           ) -> tuple[list[Summary], int, int]:
+    """Remove duplicate files across repositories and order the summaries.
+
+    Files rank by their repository (more DL files first: collections before
+    the projects that copy from them; then by name), then current files
+    before history ones, then path. The first file with a given normalized
+    hash keeps its models; later ones are marked ``duplicate_of`` in place.
+
+    Args:
+        repos: manifest records (``repo``, ``dl_files``, ``files`` with
+            ``path``, ``hash``, ``models``, ``history``).
+        summaries_by_file: (repo, path) -> that file's summaries.
+
+    Returns:
+        (summaries sorted for output, duplicate files, duplicate models).
+    """
+    order = sorted(repos, key=lambda r: (-r.get("dl_files", 0), r["repo"].lower(), r["repo"]))
+    first: dict[str, str] = {}
+    kept: list[Summary] = []
+    dup_files = dup_models = 0
+    for r in order:
+        for f in sorted(r["files"], key=lambda f: (bool(f.get("history")), f["path"])):
+            f.pop("duplicate_of", None)
+            if not f.get("models"):
+                continue
+            where = f"{r['repo']}:{f['path']}"
+            h = f.get("hash")
+            if h and h in first and first[h] != where:
+                f["duplicate_of"] = first[h]
+                dup_files += 1
+                dup_models += f["models"]
+                continue
+            if h:
+                first[h] = where
+            kept.extend(summaries_by_file.get((r["repo"], f["path"]), []))
+    kept.sort(key=_summary_key)
+    return kept, dup_files, dup_models
+
+
+def _write_summaries(path: Path, summaries: list[Summary]) -> None:
+    try:
+        from corpus.store import write_summaries
+    except ImportError:  # store.py is engineer D's; the format is the same
+        import gzip
+        import tempfile
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+            for s in summaries:
+                fh.write((s.to_json() + "\n").encode("utf-8"))
+        os.replace(tmp, path)
+        return
+    write_summaries(path, summaries)
+
+
+def _read_summaries(path: Path) -> list[Summary]:
+    if not path.exists():
+        return []
+    try:
+        from corpus.store import load_summaries
+    except ImportError:
+        import gzip
+
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            return [Summary.from_json(line) for line in fh if line.strip()]
+    return load_summaries(path)
+
+
+def _write_json(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, sort_keys=False, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _keep_in_corpus(s: Summary) -> bool:
+    # A failed summary with no layers is the parser's "could not read this
+    # file" marker: counted in the manifest, useless to someone looking for
+    # examples.
+    return not (s.parse.status == "failed" and not s.layers)
+
+
+# ---------------------------------------------------------------------------
+# The harvest
+
+
+def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
+                  ) -> tuple[list[tuple[Path, str | None]], list[str]]:
+    """Which repository folders to harvest.
+
+    Args:
+        repos: folders given on the command line.
+        mirror: a folder of fetch mirrors (``owner+name``); with no ``repos``,
+            the repositories listed in ``repos_file`` found there (all of
+            the mirror's repositories when the list is missing or empty).
+        repos_file: lines ``owner/name`` (``#`` comments allowed).
+
+    Returns:
+        ((folder, owner/name or None), ...) and the listed names not found.
+    """
+    if repos:
+        return [(Path(r), None) for r in repos], []
+    if not mirror:
+        return [], []
+    mdir = Path(mirror)
+    names: list[str] = []
+    rf = Path(repos_file) if repos_file else DEFAULT_REPOS_FILE
+    if rf.exists():
+        for line in rf.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if re.fullmatch(r"[\w.-]+/[\w.-]+", line) and line not in names:
+                names.append(line)
+    if not names:
+        found = sorted(p for p in mdir.iterdir() if "+" in p.name and gitread.find_git_dir(p))
+        return [(p, p.name.replace("+", "/", 1)) for p in found], []
+    out: list[tuple[Path, str | None]] = []
+    missing: list[str] = []
+    for n in names:
+        p = mdir / n.replace("/", "+", 1)
+        if gitread.find_git_dir(p):
+            out.append((p, n))
+        else:
+            missing.append(n)
+    return out, missing
+
+
+def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,
+            scheduler: str | None = None, history: bool = False, resume: bool = False,
+            parser: str = DEFAULT_PARSER, progress: bool = True, file_timeout: float = FILE_TIMEOUT,
+            checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None
+            ) -> HarvestStats:
+    """Harvest repositories into ``out`` (summaries) and ``out``'s folder's manifest.json.
+
+    Args:
+        repo_dirs: (folder, owner/name or None) pairs.
+        out: the summaries file (gzip JSON Lines).
+        workers: local processes (default: all cores); ignored with ``scheduler``.
+        scheduler: ``tcp://HOST:PORT`` of a dask.distributed scheduler.
+        history: also read example files that only older commits hold.
+        resume: keep repositories already in the manifest at the same commit.
+        parser: ``module:function`` of the parse function.
+        progress: show a tqdm bar.
+        file_timeout: seconds per file before its worker is replaced (local pool).
+        checkpoint_seconds: write what is done this often, so a killed run resumes.
+        log: where warnings go (default: stderr).
+
+    Returns:
+        The counts printed at the end.
+    """
+    from tqdm import tqdm
+
+    say = log or (lambda m: print(m, file=sys.stderr))
+    t0 = time.perf_counter()
+    stats = HarvestStats()
+    manifest_path = out.parent / MANIFEST_NAME
+    old_manifest: dict[str, Any] = {}
+    if manifest_path.exists():
+        try:
+            old_manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            say(f"warning: {manifest_path.name} unreadable: harvesting everything again")
+    old_repos = {r["repo"]: r for r in old_manifest.get("repos", [])} if resume else {}
+    old_summaries = _read_summaries(out) if resume and old_repos else []
+
+    # Plan every repository first (cheap: ls-tree), so the bar knows its total.
+    plans: list[RepoPlan] = []
+    kept_old: dict[str, dict[str, Any]] = {}
+    seen_names: set[str] = set()
+    for folder, name in tqdm(repo_dirs, desc="listing", unit="repo", disable=not progress, leave=False):
+        try:
+            plan = plan_repo(folder, name, history=history)
+        except (gitread.GitError, OSError) as e:
+            say(f"warning: skipped {folder}: {e}")
+            continue
+        if plan.repo in seen_names:
+            continue
+        seen_names.add(plan.repo)
+        prev = old_repos.get(plan.repo)
+        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
+            kept_old[plan.repo] = prev
+            stats.repos_skipped += 1
+            continue
+        plans.append(plan)
+    if resume and old_repos:
+        # repositories harvested before but not given this time stay as they were
+        for name, prev in old_repos.items():
+            if name not in seen_names:
+                kept_old[name] = prev
+
+    summaries_by_file: dict[tuple[str, str], list[Summary]] = {}
+    for s in old_summaries:
+        if s.source.repo in kept_old:
+            summaries_by_file.setdefault((s.source.repo, s.source.path), []).append(s)
+
+    records: dict[str, dict[str, Any]] = {}
+    for p in plans:
+        records[p.repo] = {"repo": p.repo, "commit": p.commit, "license": p.license,
+                           "history": history, "files_listed": p.files_listed,
+                           "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
+                           "status": {}, "models": 0, "files": []}
+    pending: Counter = Counter()
+    planned_done: set[str] = set()
+    total = sum(len(p.candidates) for p in plans)
+    bar = tqdm(total=total, desc="harvest", unit="file", disable=not progress, smoothing=0.05)
+
+    def tasks() -> Iterator[Task]:
+        for p in plans:
+            for t in iter_tasks(p, on_skip=lambda reason: bar.update(1)):
+                pending[p.repo] += 1
+                yield t
+            rec = records[p.repo]
+            rec["dl_files"] = p.dl_files
+            rec["missing_blobs"] = p.missing_blobs
+            planned_done.add(p.repo)
+
+    def finished_repos() -> list[str]:
+        return [r for r in planned_done if pending[r] == 0]
+
+    def write(final: bool) -> None:
+        done = finished_repos() if not final else list(records)
+        repos = [kept_old[n] for n in sorted(kept_old)] + [records[n] for n in sorted(done)]
+        for r in repos:
+            r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))
+            r["status"] = dict(sorted(r.get("status", {}).items()))
+        kept, dup_files, dup_models = select(repos, summaries_by_file)
+        kept = [s for s in kept if _keep_in_corpus(s)]
+        per_repo = Counter(s.source.repo for s in kept)
+        for r in repos:
+            r["models_kept"] = per_repo.get(r["repo"], 0)
+        _write_summaries(out, kept)
+        _write_json(manifest_path, _manifest(repos, kept, parser, history))
+        stats.models, stats.duplicate_files, stats.duplicate_models = len(kept), dup_files, dup_models
+
+    if scheduler:
+        results = dask_map(tasks(), scheduler, parser)
+        pool = None
+    else:
+        pool = LocalPool(workers or os.cpu_count() or 1, parser, file_timeout)
+        pool.__enter__()
+        results = pool.map(tasks())
+    last_checkpoint = time.monotonic()
+    try:
+        for res in results:
+            bar.update(1)
+            stats.parsed_files += 1
+            rec = records[res.repo]
+            pending[res.repo] -= 1
+            file_rec: dict[str, Any] = {"path": res.path, "hash": res.content_hash,
+                                        "status": res.status, "models": len(res.summaries)}
+            if res.history:
+                file_rec["history"] = True
+                file_rec["commit"] = res.commit
+            if res.error:
+                file_rec["error"] = res.error
+            rec["files"].append(file_rec)
+            rec["status"][res.status] = rec["status"].get(res.status, 0) + 1
+            rec["models"] += len(res.summaries)
+            if res.summaries:
+                summaries_by_file[(res.repo, res.path)] = res.summaries
+            if checkpoint_seconds and time.monotonic() - last_checkpoint > checkpoint_seconds:
+                write(final=False)
+                last_checkpoint = time.monotonic()
+    finally:
+        bar.close()
+        if pool is not None:
+            stats.timeouts = pool.timeouts
+            pool.__exit__(None, None, None)
+    write(final=True)
+
+    stats.repos = len(plans)
+    for r in records.values():
+        stats.files_listed += r["files_listed"]
+        stats.candidates += r["candidates"]
+        stats.dl_files += r["dl_files"]
+        stats.missing_blobs += r["missing_blobs"]
+        stats.status.update(r["status"])
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+def _manifest(repos: list[dict[str, Any]], kept: list[Summary], parser: str, history: bool
+              ) -> dict[str, Any]:
+    status = Counter()
+    for r in repos:
+        status.update(r.get("status", {}))
+    return {
+        "schema_version": 1,
+        "what": "every repository harvested into summaries.jsonl.gz: rebuild with "
+                "`examplenet harvest --mirror DIR` after fetching these repositories at these commits",
+        "totals": {
+            "repos": len(repos),
+            "repos_with_models": len({s.source.repo for s in kept}),
+            "dl_files": sum(r.get("dl_files", 0) for r in repos),
+            "files_parsed": dict(sorted(status.items())),
+            "models": len(kept),
+        },
+        "repos": sorted(repos, key=lambda r: r["repo"].lower()),
+    }
+
+
+def run_harvest(args: Any) -> int:
+    """`examplenet harvest`: the CLI entry (arguments parsed by cli.py).
+
+    Returns:
+        0 on success, 2 when there is nothing to harvest.
+    """
+    repos = list(getattr(args, "repos", []) or [])
+    mirror = getattr(args, "mirror", None)
+    repo_dirs, missing = resolve_repos(repos, mirror, getattr(args, "repos_file", None))
+    if missing:
+        print(f"warning: {len(missing)} repositories of the list are not under {mirror} "
+              f"(fetch them first): {', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}",
+              file=sys.stderr)
+    if not repo_dirs:
+        print("nothing to harvest: give repository folders (bare git dirs or work trees), "
+              "or --mirror DIR holding the fetch mirrors of corpus/repos.txt", file=sys.stderr)
+        return 2
+    out = Path(args.out) if getattr(args, "out", None) else DEFAULT_OUT
+    stats = harvest(
+        repo_dirs, out,
+        workers=getattr(args, "workers", None),
+        scheduler=getattr(args, "scheduler", None),
+        history=bool(getattr(args, "history", False)),
+        resume=bool(getattr(args, "resume", False)),
+        parser=getattr(args, "parser", None) or DEFAULT_PARSER,
+        file_timeout=getattr(args, "file_timeout", None) or FILE_TIMEOUT,
+        progress=not getattr(args, "quiet", False),
+    )
+    for line in stats.lines():
+        print(line)
+    print(f"wrote {out} and {out.parent / MANIFEST_NAME}")
+    return 0

@@ -1,0 +1,44 @@
+"""A stand-in for corpus.parser.parse_bytes, for the harvest tests only.
+
+It finds models by two regular expressions (a ``class X(nn.Module)`` and a
+``name = Sequential(``), so the harvest's own behaviour (git reading,
+filtering, dedup, ordering, resume, timeouts) is tested apart from the parser.
+Markers in a file drive the odd cases: ``STUB_HANG`` sleeps forever,
+``STUB_CRASH`` raises, ``STUB_PARTIAL`` gives a partial summary.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from corpus.summary import Layer, ParseInfo, Source, Summary, github_url, make_id
+
+_MODEL = re.compile(rb"^[ \t]*\"?class (\w+)\(nn\.Module\)|^[ \t]*\"?(\w+) = (?:keras\.)?Sequential\(", re.M)
+
+
+def parse_bytes(data: bytes, path: str, *, repo=None, commit=None, license=None, context_text=None):
+    if b"STUB_HANG" in data:
+        time.sleep(3600)
+    if b"STUB_CRASH" in data:
+        raise RuntimeError("stub parser crashed on purpose")
+    if b"\x00" in data:
+        return [Summary(id=make_id(repo, commit, path, path, 0), name=path.rsplit("/", 1)[-1],
+                        source=Source(repo=repo, commit=commit, path=path, license=license),
+                        parse=ParseInfo("failed", ["binary data"]))]
+    out = []
+    for m in _MODEL.finditer(data):
+        name = (m.group(1) or m.group(2)).decode()
+        line = data.count(b"\n", 0, m.start()) + 1
+        framework = "pytorch" if m.group(1) else "keras"
+        src = Source(repo=repo, commit=commit, path=path, license=license, line_start=line, line_end=line + 3)
+        if repo:
+            src.url = github_url(repo, commit, path, line, line + 3)
+        status = "partial" if b"STUB_PARTIAL" in data else "ok"
+        task = "unknown"
+        if context_text and "digits" in context_text.lower():
+            task = "image_classification"
+        out.append(Summary(id=make_id(repo, commit, path, name, line), name=name, source=src,
+                           framework=framework, task=task, layers=[Layer("Dense", "nn.Linear")],
+                           parse=ParseInfo(status, [])))
+    return out

@@ -1,0 +1,325 @@
+"""The harvest: git plumbing, licenses, filtering, dedup, ordering, resume, time bounds.
+
+Repositories are tiny git repos built in tmp_path from the fixture scripts
+in tests/fixtures/harvest (written for these tests). The parser is a stub
+(tests/harvest_stub_parser.py) so these tests check the harvest alone; one
+test at the end runs the real parser when it is present.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpus import gitread, harvest
+from corpus.licenses import license_of_text, pick_license_file
+
+TESTS = Path(__file__).resolve().parent
+FIX = TESTS / "fixtures" / "harvest"
+STUB = "harvest_stub_parser:parse_bytes"
+
+MIT = ("MIT License\n\nCopyright (c) 2020 Someone\n\nPermission is hereby granted, free of charge, "
+       "to any person obtaining a copy\nof this software ...\n")
+APACHE = "                                 Apache License\n                           Version 2.0, January 2004\n"
+BSD3 = ("Redistribution and use in source and binary forms, with or without modification, are permitted\n"
+        "3. Neither the name of the copyright holder nor the names of its contributors may be used\n")
+BSD2 = "Redistribution and use in source and binary forms, with or without\nmodification, are permitted\n"
+GPL3 = "GNU GENERAL PUBLIC LICENSE\n Version 3, 29 June 2007\n"
+LGPL3 = "GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n ... the GNU General Public License ...\n"
+
+
+@pytest.fixture(autouse=True)
+def _stub_importable(monkeypatch):
+    # spawned workers (and dask workers) must import the stub parser
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def make_repo(root: Path, name: str, commits: list[dict[str, str | bytes | None]],
+              bare: bool = True) -> Path:
+    """A repo ``owner/name`` with the given commits (path -> content, None deletes).
+
+    Returns the fetch-style mirror folder ``root/owner+name`` (bare ``repo``
+    inside), or the work tree when ``bare`` is False.
+    """
+    work = root / "src" / name.replace("/", "+")
+    work.mkdir(parents=True)
+    _git(work, "init", "-q", "-b", "main")
+    for i, files in enumerate(commits):
+        for path, content in files.items():
+            p = work / path
+            if content is None:
+                _git(work, "rm", "-q", path)
+                continue
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(content if isinstance(content, bytes) else content.encode())
+            _git(work, "add", path)
+        _git(work, "commit", "-q", "-m", f"commit {i}")
+    if not bare:
+        return work
+    mirror = root / "mirror" / name.replace("/", "+")
+    _git(root, "clone", "-q", "--bare", str(work), str(mirror / "repo"))
+    return mirror
+
+
+def fx(name: str) -> str:
+    return (FIX / name).read_text()
+
+
+@pytest.fixture
+def two_repos(tmp_path: Path) -> tuple[Path, Path]:
+    """A collection (3 DL files, MIT) and a project that vendors one of its files."""
+    big = make_repo(tmp_path, "alice/dl-examples", [{
+        "LICENSE": MIT,
+        "README.md": "# Examples\n",
+        "mnist/README.md": fx("README.md"),
+        "mnist/torch_mnist.py": fx("torch_mnist.py"),
+        "tabular/keras_mlp.py": fx("keras_mlp.py"),
+        "gan/torch_gan.ipynb": fx("torch_gan.ipynb"),
+        "mnist/plot_utils.py": fx("plot_utils.py"),
+        "tests/test_model.py": fx("torch_mnist.py"),
+    }])
+    # the vendored copy differs only in comments and blank lines
+    vendored = "# copied from alice/dl-examples\n\n" + fx("torch_mnist.py").replace("\n\n\n", "\n\n")
+    small = make_repo(tmp_path, "bob/my-project", [{
+        "LICENSE": APACHE,
+        "third/torch_mnist.py": vendored,
+        "train.py": "import torch\nimport torch.nn as nn\n\nclass Tiny(nn.Module):\n    pass\n",
+    }])
+    return big, small
+
+
+def read_out(out: Path) -> list[dict]:
+    with gzip.open(out, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+# -- git plumbing -------------------------------------------------------------
+
+def test_find_git_dir_and_repo_name(tmp_path: Path):
+    mirror = make_repo(tmp_path, "alice/nets", [{"a.py": "import torch\n"}])
+    git_dir = gitread.find_git_dir(mirror)
+    assert git_dir == mirror / "repo"
+    assert gitread.repo_name(git_dir) == "alice/nets"
+    assert gitread.repo_name(git_dir, "x/y") == "x/y"
+    work = make_repo(tmp_path, "carol/tree", [{"a.py": "x = 1\n"}], bare=False)
+    _git(work, "remote", "add", "origin", "https://github.com/carol/real-name.git")
+    wg = gitread.find_git_dir(work)
+    assert wg == work / ".git"
+    assert gitread.repo_name(wg) == "carol/real-name"
+    assert gitread.find_git_dir(tmp_path / "nothing") is None
+
+
+def test_list_tree_and_blob_reader_tolerates_missing(tmp_path: Path):
+    mirror = make_repo(tmp_path, "alice/nets", [{"a.py": "import torch\n", "big/b.py": "import keras\n"}])
+    g = gitread.find_git_dir(mirror)
+    head = gitread.head_commit(g)
+    files = gitread.list_tree(g, head)
+    assert [f.path for f in files] == ["a.py", "big/b.py"]
+    assert files[0].size == len("import torch\n") and files[0].commit == head
+    # a fetched snapshot lacks big blobs: remove one object and read on
+    blob = files[1].blob
+    (g / "objects" / blob[:2] / blob[2:]).unlink()
+    with gitread.BlobReader(g) as rd:
+        assert rd.read(files[0].blob) == b"import torch\n"
+        assert rd.read(blob) is None
+        assert rd.read(files[0].blob) == b"import torch\n"  # the stream stays in step
+
+
+def test_deleted_files_come_from_the_parent_of_the_deleting_commit(tmp_path: Path):
+    mirror = make_repo(tmp_path, "keras/old", [
+        {"examples/cnn.py": "import keras\nv = 1\n", "lib.py": "x = 1\n"},
+        {"examples/cnn.py": "import keras\nv = 2\n"},
+        {"examples/cnn.py": None, "examples/new.py": "import keras\n"},
+    ])
+    g = gitread.find_git_dir(mirror)
+    log = _git(mirror / "repo", "log", "--format=%H").split()
+    old = gitread.deleted_files(g, keep=["examples/new.py", "lib.py"])
+    assert [f.path for f in old] == ["examples/cnn.py"]
+    assert old[0].commit == log[1]  # the last version, before the deletion
+    with gitread.BlobReader(g) as rd:
+        assert rd.read(old[0].blob) == b"import keras\nv = 2\n"
+
+
+# -- licenses and filters -------------------------------------------------------
+
+@pytest.mark.parametrize("text,spdx", [
+    (MIT, "MIT"), (APACHE, "Apache-2.0"), (BSD3, "BSD-3-Clause"), (BSD2, "BSD-2-Clause"),
+    (GPL3, "GPL-3.0"), (LGPL3, "LGPL-3.0"), ("All rights reserved.", None),
+    ("SPDX-License-Identifier: MPL-2.0\n", "MPL-2.0"),
+])
+def test_license_signatures(text: str, spdx: str | None):
+    assert license_of_text(text) == spdx
+
+
+def test_pick_license_file_prefers_root_license():
+    assert pick_license_file(["docs/LICENSE", "COPYING", "LICENSE.md"]) == "LICENSE.md"
+    assert pick_license_file(["src/LICENSE", "a.py"]) is None
+    assert pick_license_file(["license.txt"]) == "license.txt"
+
+
+def test_candidates_and_the_byte_test():
+    assert harvest.is_candidate("examples/mnist.py")
+    assert harvest.is_candidate("nb/GAN.ipynb") and harvest.is_candidate("docs/guide.md")
+    assert not harvest.is_candidate("tests/test_model.py")
+    assert not harvest.is_candidate("pkg/model_test.py")
+    assert not harvest.is_candidate("setup.py")
+    assert not harvest.is_candidate("data/weights.h5")
+    assert harvest.is_history_candidate("examples/old.py")
+    assert not harvest.is_history_candidate("keras/layers/core.py")
+    assert harvest.imports_dl(b"import torch.nn as nn\n")
+    assert harvest.imports_dl(b"from tensorflow.keras import layers")
+    assert harvest.imports_dl(b'{"source": ["import keras\\n"]}')
+    assert not harvest.imports_dl(b"import torchvision_like_thing\nimport numpy")
+    assert not harvest.imports_dl(b"# we do not import torchmetrics here\nx = 'keras'")
+
+
+def test_content_hash_ignores_comments_and_whitespace():
+    a = b"import torch\nx = nn.Linear(3, 4)  # layer\n"
+    b = b"# header\nimport torch\n\nx = nn.Linear(3,4)\n"
+    c = b"import torch\nx = nn.Linear(3, 5)\n"
+    assert harvest.content_hash(a, "a.py") == harvest.content_hash(b, "b.py")
+    assert harvest.content_hash(a, "a.py") != harvest.content_hash(c, "c.py")
+
+
+def test_readme_words_and_nearest_readme():
+    words = harvest.readme_words("# Title\n\nSee [the paper](http://x.org/p).\n```py\nimport torch\n```\n<b>bold</b>")
+    assert "the paper" in words and "import torch" not in words and "http" not in words and "<b>" not in words
+    readmes = {"": "root", "a": "a-readme"}
+    assert harvest.nearest_readme("a/b/c.py", readmes) == "a-readme"
+    assert harvest.nearest_readme("z/c.py", readmes) == "root"
+    assert harvest.nearest_readme("c.py", {}) is None
+
+
+# -- the harvest end to end -----------------------------------------------------
+
+def test_harvest_end_to_end(tmp_path: Path, two_repos):
+    big, small = two_repos
+    out = tmp_path / "data" / "summaries.jsonl.gz"
+    stats = harvest.harvest([(small, None), (big, None)], out, workers=2, parser=STUB, progress=False)
+    rows = read_out(out)
+    where = [(r["source"]["repo"], r["source"]["path"], r["name"]) for r in rows]
+    # sorted; the vendored copy is dropped in favour of the collection; tests and non-DL skipped
+    assert where == [
+        ("alice/dl-examples", "gan/torch_gan.ipynb", "Generator"),
+        ("alice/dl-examples", "mnist/torch_mnist.py", "DigitNet"),
+        ("alice/dl-examples", "tabular/keras_mlp.py", "model"),
+        ("bob/my-project", "train.py", "Tiny"),
+    ]
+    mn = rows[1]["source"]
+    head = _git(big / "repo", "rev-parse", "HEAD")
+    assert mn["commit"] == head and mn["license"] == "MIT"
+    assert mn["url"] == f"https://github.com/alice/dl-examples/blob/{head}/mnist/torch_mnist.py#L7-L10"
+    assert rows[3]["source"]["license"] == "Apache-2.0"
+    # the folder's README reached the parser as context (the stub reads "digits")
+    assert rows[1]["task"] == "image_classification" and rows[2]["task"] == "unknown"
+    assert stats.dl_files == 5 and stats.duplicate_files == 1 and stats.models == 4
+    assert stats.status["ok"] == 5
+    manifest = json.loads((out.parent / "manifest.json").read_text())
+    assert [r["repo"] for r in manifest["repos"]] == ["alice/dl-examples", "bob/my-project"]
+    bob = manifest["repos"][1]
+    dup = next(f for f in bob["files"] if f["path"] == "third/torch_mnist.py")
+    assert dup["duplicate_of"] == "alice/dl-examples:mnist/torch_mnist.py"
+    assert bob["license"] == "Apache-2.0" and bob["commit"] == _git(small / "repo", "rev-parse", "HEAD")
+    assert manifest["totals"]["models"] == 4
+    text = (out.parent / "manifest.json").read_text()
+    assert str(tmp_path) not in text  # no machine paths in what is committed
+
+
+def test_harvest_is_deterministic_and_resume_gives_the_same_bytes(tmp_path: Path, two_repos):
+    big, small = two_repos
+    full = tmp_path / "full" / "s.jsonl.gz"
+    harvest.harvest([(big, None), (small, None)], full, workers=2, parser=STUB, progress=False)
+    again = tmp_path / "again" / "s.jsonl.gz"
+    harvest.harvest([(small, None), (big, None)], again, workers=1, parser=STUB, progress=False)
+    assert full.read_bytes() == again.read_bytes()
+    assert (full.parent / "manifest.json").read_bytes() == (again.parent / "manifest.json").read_bytes()
+    # resume: first the small project alone, then both; the collection wins the duplicate
+    part = tmp_path / "part" / "s.jsonl.gz"
+    harvest.harvest([(small, None)], part, workers=1, parser=STUB, progress=False)
+    assert any(r["source"]["path"] == "third/torch_mnist.py" for r in read_out(part))
+    st = harvest.harvest([(big, None), (small, None)], part, workers=1, parser=STUB, progress=False,
+                         resume=True)
+    assert st.repos == 1 and st.repos_skipped == 1
+    assert part.read_bytes() == full.read_bytes()
+
+
+def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
+    mirror = make_repo(tmp_path, "dave/odd", [{
+        "ok.py": fx("torch_mnist.py"),
+        "hang.py": "import torch\n# STUB_HANG\n",
+        "crash.py": "import torch\n# STUB_CRASH\n",
+        "huge.py": "import torch\n" + "x = 1\n" * 10,
+    }])
+    g = gitread.find_git_dir(mirror)
+    blob = _git(mirror / "repo", "rev-parse", "HEAD:huge.py")
+    (g / "objects" / blob[:2] / blob[2:]).unlink()
+    out = tmp_path / "o" / "s.jsonl.gz"
+    st = harvest.harvest([(mirror, None)], out, workers=2, parser=STUB, progress=False, file_timeout=3)
+    assert st.missing_blobs == 1 and st.dl_files == 3
+    assert st.status["ok"] == 1 and st.status["failed"] == 2 and st.timeouts == 1
+    files = {f["path"]: f for f in json.loads((out.parent / "manifest.json").read_text())["repos"][0]["files"]}
+    assert files["hang.py"]["error"].startswith("timeout")
+    assert "crashed on purpose" in files["crash.py"]["error"]
+    assert [r["name"] for r in read_out(out)] == ["DigitNet"]
+
+
+def test_history_reads_examples_removed_later(tmp_path: Path):
+    mirror = make_repo(tmp_path, "keras/old", [
+        {"examples/mlp.py": fx("keras_mlp.py"), "keras/core.py": "import keras\nmodel = Sequential()\n"},
+        {"examples/mlp.py": None, "keras/core.py": None, "README.md": "moved\n"},
+    ])
+    out = tmp_path / "o" / "s.jsonl.gz"
+    st = harvest.harvest([(mirror, None)], out, workers=1, parser=STUB, progress=False)
+    assert st.models == 0
+    st = harvest.harvest([(mirror, None)], out, workers=1, parser=STUB, progress=False, history=True)
+    rows = read_out(out)
+    first = _git(mirror / "repo", "rev-list", "--max-parents=0", "HEAD")
+    assert [(r["source"]["path"], r["source"]["commit"]) for r in rows] == [("examples/mlp.py", first)]
+    assert f"/blob/{first}/examples/mlp.py#L4" in rows[0]["source"]["url"]
+
+
+def test_cli_harvest_with_mirror_and_repos_file(tmp_path: Path, two_repos, capsys):
+    import cli
+
+    repos_file = tmp_path / "repos.txt"
+    repos_file.write_text("# collections first\nalice/dl-examples\nnobody/absent\n")
+    out = tmp_path / "cli" / "s.jsonl.gz"
+    rc = cli.main(["harvest", "--mirror", str(tmp_path / "mirror"), "--repos-file", str(repos_file),
+                   "--out", str(out), "--workers", "1", "--parser", STUB, "--quiet"])
+    assert rc == 0
+    text = capsys.readouterr()
+    assert "nobody/absent" in text.err
+    assert "models            3 in the corpus" in text.out and "files/s" in text.out
+    assert {r["source"]["repo"] for r in read_out(out)} == {"alice/dl-examples"}
+    assert cli.main(["harvest", "--out", str(out)]) == 2
+
+
+def test_real_parser_through_the_harvest(tmp_path: Path, two_repos):
+    pytest.importorskip("corpus.parser")
+    big, _ = two_repos
+    out = tmp_path / "real" / "s.jsonl.gz"
+    st = harvest.harvest([(big, None)], out, workers=1, progress=False)
+    rows = read_out(out)
+    names = {(r["source"]["path"], r["name"]) for r in rows}
+    assert ("mnist/torch_mnist.py", "DigitNet") in names
+    assert all(r["source"]["url"].startswith("https://github.com/alice/dl-examples/blob/") for r in rows)
+    assert st.status["failed"] == 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
