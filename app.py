@@ -1,1 +1,393 @@
-"""The web app (Gradio). Filled in by the assistant work."""
+"""The ExampleNet web app: a Gradio chat beside the views of ~100 examples.
+
+Thin on purpose: the conversation logic is ``assistant.session`` (State,
+apply_message, Engine.answer) and the figures come from
+``assistant.figures``; this module only maps an Answer onto widgets.
+
+Run ``examplenet serve`` or ``python app.py`` (127.0.0.1:7860). Nothing
+reaches the internet: analytics off, no share link, loopback only.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import hashlib  # noqa: E402
+import html  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from assistant import session  # noqa: E402
+from assistant.session import Answer, Engine, State  # noqa: E402
+
+HOST = "127.0.0.1"
+ANY = "any"
+HP_NAMES = ("learning_rate", "batch_size", "epochs", "optimizer", "loss")
+# Several answers at once (CPU-bound, ~0.1 s each); the index itself is read under a lock.
+CONCURRENCY = 4
+QUEUE_SIZE = 200
+EXAMPLE_PROMPTS = [
+    "classify handwritten digits",
+    "classify movie reviews as positive or negative",
+    "image classification on CIFAR-10 with PyTorch",
+    "predict stock prices from past prices with an LSTM",
+    "generate faces with a GAN",
+]
+CSS = """
+.gradio-container {max-width: 100% !important; padding: 8px 14px !important;}
+#title h1 {font-size: 1.35rem; margin: 0;}
+#title p {margin: 2px 0 0 0; font-size: 0.9rem; opacity: 0.8;}
+#status {min-height: 1.6em;}
+#status p {margin: 0;}
+#findings li {margin-bottom: 0.5em;}
+#findings .evidence {font-size: 0.85em; opacity: 0.8;}
+"""
+
+_EXPORT_DIR = Path(tempfile.gettempdir()) / "examplenet-exports"
+
+
+# ---------------------------------------------------------------------------
+# Answer -> widget values
+
+
+def _choices(engine: Engine, field: str) -> list[tuple[str, str]]:
+    pairs = [(f"{session.display(v) if field != 'layer_type' else v} ({n})", v)
+             for v, n in engine.choices.get(field, []) if v]
+    return [(ANY, ANY), *pairs]
+
+
+def _value(v: Any) -> Any:
+    return ANY if v is None else v
+
+
+def _status(ans: Answer) -> str:
+    if ans.error:
+        return f"**Index not loaded.** {html.escape(ans.error)}"
+    pop = ans.population
+    if pop is None:
+        return ""
+    what = session.describe_filters(pop.filters)
+    text = f"**{len(pop.summaries)} examples**"
+    if pop.filters:
+        text += f" of {pop.total_matching} matching {session.escape_text(what)}"
+    if ans.selected is not None:
+        text += f" · selected: {session.escape_text(ans.selected.source.repo or '')} " \
+                f"{session.escape_text(ans.selected.name)} (highlighted)"
+    return text
+
+
+def _findings_md(ans: Answer) -> str:
+    state = ans.state
+    if state.model is None:
+        return ("Paste a Keras or PyTorch model above (or upload a file) and press **Compare**. "
+                "It is read statically, never run.")
+    label = session.escape_text(state.model_label or state.model.name)
+    n = len(ans.population.summaries) if ans.population else 0
+    if not ans.findings:
+        return f"**{label}**: nothing unusual compared with {n} examples."
+    icons = {"error": "🔴", "high": "🔴", "warning": "🟠", "medium": "🟠", "info": "🔵", "low": "🔵"}
+    lines = [f"**{label}** compared with {n} examples: {len(ans.findings)} finding(s)", ""]
+    for f in ans.findings:
+        icon = icons.get(str(getattr(f, "severity", "")).lower(), "•")
+        msg = session.escape_text(str(getattr(f, "message", f)))
+        ev = getattr(f, "evidence", None) or {}
+        evidence = "; ".join(f"{session.escape_text(str(k))}: {session.escape_text(str(v))}"
+                             for k, v in ev.items())[:400]
+        lines.append(f"- {icon} **{session.escape_text(str(getattr(f, 'kind', '')))}**: {msg}"
+                     + (f"  \n  <span class='evidence'>{evidence}</span>" if evidence else ""))
+    return "\n".join(lines)
+
+
+def _exports(ans: Answer) -> tuple[str | None, str | None]:
+    from assistant import table
+
+    pop = ans.population
+    if pop is None or not pop.summaries:
+        return None, None
+    _EXPORT_DIR.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha1("\x1f".join(s.id for s in pop.summaries).encode()).hexdigest()[:12]
+    csv_path, json_path = _EXPORT_DIR / f"examples-{key}.csv", _EXPORT_DIR / f"examples-{key}.json"
+    if not csv_path.exists():
+        csv_path.write_text(table.to_csv(pop.summaries, pop.scores), encoding="utf-8")
+    if not json_path.exists():
+        json_path.write_text(table.to_json(pop.summaries, pop.scores), encoding="utf-8")
+    return str(csv_path), str(json_path)
+
+
+def _outputs(ans: Answer) -> list[Any]:
+    """Values for OUTPUTS in order (see build_app)."""
+    s = ans.state
+    figs = ans.figures
+    csv_path, json_path = _exports(ans)
+    return [
+        s,
+        _status(ans),
+        gr.update(value=_value(s.dataset)),
+        gr.update(value=_value(s.framework)),
+        gr.update(value=_value(s.task)),
+        gr.update(value=_value(s.layer_type)),
+        gr.update(value=_value(s.trick)),
+        gr.update(value=s.k),
+        figs.get("sankey"),
+        figs.get("alignment"),
+        *[figs.get(name) for name in HP_NAMES],
+        figs.get("tricks"),
+        ans.table if ans.table is not None else None,
+        gr.update(value=csv_path, interactive=csv_path is not None),
+        gr.update(value=json_path, interactive=json_path is not None),
+        _findings_md(ans),
+        figs.get("sankey") if s.model is not None else None,
+    ]
+
+
+def _say(history: list[dict], user: str | None, reply: str) -> list[dict]:
+    history = list(history or [])
+    if user:
+        history.append({"role": "user", "content": user})
+    history.append({"role": "assistant", "content": reply})
+    return history
+
+
+# ---------------------------------------------------------------------------
+# The app
+
+
+def build_app(engine: Engine) -> gr.Blocks:
+    """The Blocks app over a loaded engine (tests build it on a tiny index).
+
+    Args:
+        engine: the shared :class:`assistant.session.Engine`.
+
+    Returns:
+        The Blocks, not launched (see :func:`launch`).
+    """
+
+    def on_message(text: str, history: list[dict], state: State):
+        text = (text or "").strip()
+        if not text:
+            return ["", history, *_outputs(engine.answer(state))] if state.query else \
+                   ["", history, *[gr.skip()] * len(OUTPUTS)]
+        new = engine.apply_message(state, text)
+        ans = engine.answer(new)
+        return ["", _say(history, text, ans.reply), *_outputs(ans)]
+
+    def on_control(dataset, framework, task, layer_type, trick, k, history, state: State):
+        def v(x):
+            return None if x in (None, "", ANY) else x
+
+        new = state.with_filters(dataset=v(dataset), framework=v(framework), task=v(task),
+                                 layer_type=v(layer_type), trick=v(trick), k=session.clamp_k(k or state.k))
+        if new == state and state.query:
+            return [history, *[gr.skip()] * len(OUTPUTS)]
+        ans = engine.answer(new)
+        what = session.describe_filters(new.filter_values()) or "no filters"
+        note = f"Filters: {session.escape_text(what)}, {new.k} examples.\n\n{ans.reply}"
+        return [_say(history, None, note), *_outputs(ans)]
+
+    def on_select(evt: gr.SelectData, state: State):
+        row = evt.row_value or []
+        pop = engine.population(state) if engine.index is not None else None
+        try:
+            rank = int(row[0])
+        except (IndexError, TypeError, ValueError):
+            return [gr.skip()] * len(OUTPUTS)
+        if pop is None or not 1 <= rank <= len(pop.summaries):
+            return [gr.skip()] * len(OUTPUTS)
+        picked = pop.summaries[rank - 1].id
+        new = replace(state, selected=None if state.selected == picked else picked)
+        return _outputs(engine.answer(new))
+
+    def on_compare(code: str, upload: str | None, history: list[dict], state: State):
+        if upload:
+            path = Path(upload)
+            size = path.stat().st_size
+            data = path.read_bytes()[: session.MAX_MODEL_BYTES + 1] if size else b""
+            if size > session.MAX_MODEL_BYTES:
+                data = b"x" * (session.MAX_MODEL_BYTES + 1)
+            name, label = path.name, path.name
+        else:
+            data = (code or "").encode("utf-8", errors="replace")
+            name, label = "pasted.py", "your model"
+        model, note = session.read_model(data, name)
+        if model is None:
+            return [_say(history, None, session.escape_text(note)),
+                    *([gr.skip()] * (len(OUTPUTS) - 2)), session.escape_text(note), gr.skip()]
+        new = session.with_model(state, model, label)
+        ans = engine.answer(new)
+        reply = session.escape_text(note) + "\n\n" + ans.reply
+        return [_say(history, f"(compare {label})", reply), *_outputs(ans)]
+
+    def on_clear_model(history: list[dict], state: State):
+        ans = engine.answer(session.with_model(state, None))
+        return [_say(history, None, "Removed your model from the views."), *_outputs(ans)]
+
+    def on_reset(history: list[dict], state: State):
+        return ["", [], State(k=state.k), "", *[gr.update(value=ANY)] * 5,
+                gr.update(value=state.k), *[None] * (len(OUTPUTS) - 8)]
+
+    with gr.Blocks(title="ExampleNet") as demo:
+        state = gr.State(State())
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=4, min_width=360):
+                gr.Markdown(
+                    f"# ExampleNet\nAbout a hundred real example models for the task you describe "
+                    f"({len(engine)} in the index).",
+                    elem_id="title",
+                )
+                chat = gr.Chatbot(
+                    elem_id="chat", height=330, show_label=False, buttons=["copy"],
+                    placeholder="Describe your task in plain words, e.g. *classify movie reviews as "
+                                "positive or negative*. Then refine: *only PyTorch*, *on CIFAR-100 instead*, "
+                                "*with attention*, *fewer than 10 layers*, *start over*.",
+                )
+                with gr.Row():
+                    msg = gr.Textbox(elem_id="msg", show_label=False, scale=5, lines=1, max_lines=4,
+                                     placeholder="Describe your task, or refine: only PyTorch…", autofocus=True)
+                    send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=70)
+                gr.Examples(EXAMPLE_PROMPTS, inputs=[msg], label="Try")
+                with gr.Group():
+                    with gr.Row():
+                        dataset = gr.Dropdown(_choices(engine, "dataset"), value=ANY, label="Dataset",
+                                              elem_id="dataset", min_width=110)
+                        framework = gr.Dropdown(_choices(engine, "framework"), value=ANY, label="Framework",
+                                                elem_id="framework", min_width=110)
+                        task = gr.Dropdown(_choices(engine, "task"), value=ANY, label="Task",
+                                           elem_id="task", min_width=110)
+                    with gr.Row():
+                        layer = gr.Dropdown(_choices(engine, "layer_type"), value=ANY, label="With layer",
+                                            elem_id="layer", min_width=110)
+                        trick = gr.Dropdown(_choices(engine, "trick"), value=ANY, label="With trick",
+                                            elem_id="trick", min_width=110)
+                        k = gr.Slider(session.MIN_K, 300, value=session.DEFAULT_K, step=5, label="Examples",
+                                      elem_id="k", min_width=110)
+                reset = gr.Button("Start over", size="sm", elem_id="reset")
+            with gr.Column(scale=7, min_width=480):
+                status = gr.Markdown(
+                    f"**Index not loaded.** {html.escape(engine.error)}" if engine.error else
+                    "Ask about a task to see its examples.",
+                    elem_id="status",
+                )
+                with gr.Tabs(elem_id="tabs"):
+                    with gr.Tab("Layer flow", elem_id="tab-flow"):
+                        sankey = gr.Plot(elem_id="sankey", show_label=False)
+                    with gr.Tab("Aligned", elem_id="tab-aligned"):
+                        aligned = gr.Plot(elem_id="aligned", show_label=False)
+                    with gr.Tab("Hyperparameters", elem_id="tab-hp"):
+                        with gr.Row():
+                            hp_plots = {n: gr.Plot(elem_id=f"hp-{n.replace('_', '-')}", show_label=False)
+                                        for n in HP_NAMES[:3]}
+                        with gr.Row():
+                            hp_plots.update({n: gr.Plot(elem_id=f"hp-{n}", show_label=False)
+                                             for n in HP_NAMES[3:]})
+                    with gr.Tab("Tricks", elem_id="tab-tricks"):
+                        tricks = gr.Plot(elem_id="tricks", show_label=False)
+                    with gr.Tab("Examples", elem_id="tab-examples"):
+                        from assistant.table import COLUMNS, DATATYPES
+
+                        examples = gr.Dataframe(
+                            headers=COLUMNS, datatype=DATATYPES, elem_id="examples", interactive=False,
+                            wrap=False, max_height=520, show_label=False,
+                            column_widths=["46px", "18%", "22%", "9%", "10%", "13%", "7%", "8%", "20%"],
+                        )
+                        gr.Markdown("Select a row to highlight that example in the layer flow and "
+                                    "the hyperparameter plots; click a header to sort.")
+                        with gr.Row():
+                            csv_btn = gr.DownloadButton("Export CSV", elem_id="export-csv", size="sm",
+                                                        interactive=False)
+                            json_btn = gr.DownloadButton("Export JSON", elem_id="export-json", size="sm",
+                                                         interactive=False)
+                    with gr.Tab("Your model", elem_id="tab-model"):
+                        with gr.Row():
+                            paste = gr.Textbox(elem_id="paste", label="Paste a Keras or PyTorch model",
+                                               lines=10, max_lines=18, scale=3,
+                                               placeholder="model = Sequential([...]) ... model.fit(...)")
+                            upload = gr.File(label="…or upload .py / .ipynb", file_types=[".py", ".ipynb", ".md"],
+                                             elem_id="upload", scale=1, type="filepath")
+                        with gr.Row():
+                            compare_btn = gr.Button("Compare", variant="primary", elem_id="compare")
+                            clear_btn = gr.Button("Remove my model", elem_id="clear-model")
+                        findings = gr.Markdown(_findings_md(Answer(state=State())), elem_id="findings")
+                        model_sankey = gr.Plot(elem_id="model-sankey", show_label=False)
+
+        OUTPUTS = [state, status, dataset, framework, task, layer, trick, k, sankey, aligned,
+                   *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
+                   model_sankey]
+
+        msg.submit(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name="ask")
+        send.click(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name=False)
+        controls = [dataset, framework, task, layer, trick, k, chat, state]
+        for dd in (dataset, framework, task, layer, trick):
+            dd.input(on_control, controls, [chat, *OUTPUTS], api_name=False)
+        k.release(on_control, controls, [chat, *OUTPUTS], api_name=False)
+        examples.select(on_select, [state], OUTPUTS, api_name=False)
+        compare_btn.click(on_compare, [paste, upload, chat, state], [chat, *OUTPUTS], api_name="compare")
+        clear_btn.click(on_clear_model, [chat, state], [chat, *OUTPUTS], api_name=False)
+        reset.click(on_reset, [chat, state], [msg, chat, *OUTPUTS], api_name=False)
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return demo
+
+
+def launch(demo: gr.Blocks, port: int = 7860, block: bool = True) -> None:
+    """Start the app on 127.0.0.1 only, never with a share link."""
+    demo.launch(
+        server_name=HOST, server_port=port, share=False, prevent_thread_lock=not block,
+        inbrowser=False, show_error=True, quiet=not block, css=CSS, footer_links=[],
+        theme=gr.themes.Soft(), allowed_paths=[str(_EXPORT_DIR)], ssr_mode=False,
+    )
+
+
+def load_engine(index_dir: str | os.PathLike | None = None) -> Engine:
+    """Load (building when missing or stale) the index and the embedding model, once.
+
+    Returns:
+        An Engine; when the index cannot be built, one whose ``error`` says why
+        and how to rebuild, so the app still starts and shows it.
+    """
+    from index.store import ensure_index
+
+    try:
+        index = ensure_index(index_dir=index_dir, progress=True)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes the message the user sees
+        msg = str(exc) or exc.__class__.__name__
+        if "examplenet index build" not in msg:
+            msg += " Rebuild it with: examplenet index build"
+        print(f"examplenet: {msg}", file=sys.stderr)
+        return Engine(None, error=msg)
+    # Warm the embedding model and the figure code so the first answer is quick.
+    engine = Engine(index)
+    try:
+        engine.answer(State(query="image classification"))
+    except Exception as exc:  # noqa: BLE001 - a failed warm-up must not stop the app
+        print(f"examplenet: warm-up answer failed: {exc}", file=sys.stderr)
+    return engine
+
+
+def serve(port: int = 7860, index_dir: str | os.PathLike | None = None) -> int:
+    """Load the index and serve the app on 127.0.0.1 until interrupted.
+
+    Args:
+        port: the port (default 7860).
+        index_dir: the index folder (default: var/index, built when missing).
+
+    Returns:
+        The exit status (0).
+    """
+    engine = load_engine(index_dir)
+    demo = build_app(engine)
+    print(f"ExampleNet on http://{HOST}:{port} ({len(engine)} examples)", file=sys.stderr)
+    launch(demo, port=port, block=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve())

@@ -1,0 +1,733 @@
+"""Conversation state, refinement parsing and answer assembly.
+
+A conversation is a sequence of immutable :class:`State` values.
+:func:`apply_message` turns the user's words into the next state (a new task,
+or a refinement of the current result set such as "only PyTorch" or "fewer
+than 10 layers"); :func:`answer` retrieves the examples for a state and
+assembles everything the app shows. The app only maps these onto widgets, so
+the chat and the controls always agree: both edit the same State.
+
+Refinement phrases are data (:data:`PHRASES`, :class:`Vocab`), not branches:
+to understand a new phrase, add a row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from corpus.summary import Summary
+
+# ---------------------------------------------------------------------------
+# State
+
+FILTER_FIELDS = ("dataset", "framework", "task", "trick", "layer_type", "min_layers", "max_layers")
+MIN_K, MAX_K, DEFAULT_K = 5, 500, 100
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that decides what the user sees; the app keeps one per session.
+
+    Attributes:
+        query: the task in the user's words ("" before the first message).
+        dataset, framework, task, trick, layer_type: exact filters (canonical values) or None.
+        min_layers, max_layers: bounds on the layer count, inclusive, or None.
+        k: how many examples to retrieve.
+        selected: id of the example picked in the table (highlighted in the views).
+        model: the user's own model, parsed from pasted code, or None.
+        model_label: a short name for the pasted model (file name or "pasted code").
+    """
+
+    query: str = ""
+    dataset: str | None = None
+    framework: str | None = None
+    task: str | None = None
+    trick: str | None = None
+    layer_type: str | None = None
+    min_layers: int | None = None
+    max_layers: int | None = None
+    k: int = DEFAULT_K
+    selected: str | None = None
+    model: Summary | None = field(default=None, compare=False)
+    model_label: str | None = None
+
+    def filter_values(self) -> dict[str, Any]:
+        """The filters that are set, by field name."""
+        return {f: getattr(self, f) for f in FILTER_FIELDS if getattr(self, f) is not None}
+
+    def with_filters(self, **changes: Any) -> State:
+        """A copy with some filters changed; the picked example no longer applies."""
+        return replace(self, selected=None, **changes)
+
+    def search_text(self) -> str:
+        """The text to embed: the query, or the filters in words when there is none."""
+        if self.query.strip():
+            return self.query.strip()
+        words = [display(v) for v in (self.task, self.dataset, self.framework, self.layer_type, self.trick) if v]
+        if self.model is not None:
+            words += [self.model.task, *self.model.datasets, *self.model.layer_types[:8]]
+        return " ".join(w.replace("_", " ") for w in words if w) or "neural network example"
+
+
+def clamp_k(k: int) -> int:
+    """Keep the number of examples in a range the app can draw quickly."""
+    return max(MIN_K, min(MAX_K, int(k)))
+
+
+# ---------------------------------------------------------------------------
+# Display names: canonical values as people write them.
+
+DISPLAY: dict[str, str] = {
+    "pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow", "jax": "JAX",
+    "mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "cifar10": "CIFAR-10", "cifar100": "CIFAR-100",
+    "svhn": "SVHN", "stl10": "STL-10", "imagenet": "ImageNet", "coco": "COCO", "voc": "Pascal VOC",
+    "celeba": "CelebA", "imdb": "IMDB", "reuters": "Reuters", "ag_news": "AG News", "sst2": "SST-2",
+    "yelp": "Yelp", "ptb": "Penn Treebank", "wikitext2": "WikiText-2", "squad": "SQuAD",
+    "multi30k": "Multi30k", "boston_housing": "Boston housing", "california_housing": "California housing",
+    "iris": "Iris", "titanic": "Titanic", "speech_commands": "Speech Commands",
+    "librispeech": "LibriSpeech", "movielens": "MovieLens", "cora": "Cora",
+    "batch_norm": "batch norm", "layer_norm": "layer norm", "lr_schedule": "LR schedule",
+}
+
+
+def display(value: str | None) -> str:
+    """``cifar100`` -> ``CIFAR-100``, ``image_classification`` -> ``image classification``."""
+    if value is None:
+        return ""
+    return DISPLAY.get(value, value.replace("_", " "))
+
+
+# ---------------------------------------------------------------------------
+# Vocabulary: which words name a dataset, framework, task, trick or layer.
+
+
+def norm(text: str) -> str:
+    """Fold spelling: ``CIFAR-100`` / ``cifar 100`` / ``cifar_100`` -> ``cifar100``."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+FRAMEWORK_ALIASES = {
+    "pytorch": "pytorch", "torch": "pytorch", "pytorchlightning": "pytorch", "lightning": "pytorch",
+    "keras": "keras", "tfkeras": "keras", "tensorflowkeras": "keras",
+    "tensorflow": "tensorflow", "tf": "tensorflow",
+    "jax": "jax", "flax": "jax",
+}
+TASK_ALIASES = {
+    "classification": "image_classification", "imageclassifier": "image_classification",
+    "detection": "object_detection", "objectdetector": "object_detection",
+    "segmentation": "image_segmentation", "semanticsegmentation": "image_segmentation",
+    "gan": "image_generation", "gans": "image_generation", "generation": "image_generation",
+    "sentiment": "text_classification", "sentimentanalysis": "text_classification",
+    "textclassifier": "text_classification", "ner": "sequence_labeling", "postagging": "sequence_labeling",
+    "translation": "machine_translation", "seq2seq": "machine_translation",
+    "languagemodel": "language_modeling", "languagemodelling": "language_modeling",
+    "qa": "question_answering", "speech": "speech_recognition", "asr": "speech_recognition",
+    "forecasting": "time_series_forecasting", "timeseries": "time_series_forecasting",
+    "regression": "tabular_regression", "recommender": "recommendation", "recommendations": "recommendation",
+    "rl": "reinforcement_learning", "autoencoder": "representation_learning",
+    "autoencoders": "representation_learning", "gnn": "graph_learning",
+}
+TRICK_ALIASES = {
+    "dropout": "dropout", "batchnorm": "batch_norm", "batchnormalization": "batch_norm", "bn": "batch_norm",
+    "layernorm": "layer_norm", "layernormalization": "layer_norm",
+    "attention": "attention", "selfattention": "attention",
+    "residual": "residual", "residuals": "residual", "residualconnections": "residual",
+    "skipconnections": "residual", "skipconnection": "residual",
+    "augmentation": "data_augmentation", "dataaugmentation": "data_augmentation",
+    "earlystopping": "early_stopping", "lrschedule": "lr_schedule", "learningrateschedule": "lr_schedule",
+    "scheduler": "lr_schedule", "lrscheduler": "lr_schedule", "weightdecay": "weight_decay",
+    "gradientclipping": "gradient_clipping", "pretrained": "pretrained_weights",
+    "pretrainedweights": "pretrained_weights", "transferlearning": "transfer_learning",
+    "bidirectional": "bidirectional", "pretrainedembeddings": "embedding_pretrained",
+    "mixedprecision": "mixed_precision", "checkpointing": "checkpointing", "checkpoints": "checkpointing",
+}
+LAYER_ALIASES = {
+    "conv": "Conv2D", "convolution": "Conv2D", "convolutions": "Conv2D", "convolutional": "Conv2D",
+    "cnn": "Conv2D", "conv1d": "Conv1D", "conv2d": "Conv2D", "conv3d": "Conv3D",
+    "linear": "Dense", "fullyconnected": "Dense", "fc": "Dense", "mlp": "Dense",
+    "rnn": "SimpleRNN", "embeddings": "Embedding", "transformer": "TransformerEncoder",
+    "transformers": "TransformerEncoder", "multiheadattention": "MultiHeadAttention",
+    "maxpool": "MaxPooling2D", "maxpooling": "MaxPooling2D", "pooling": "MaxPooling2D",
+    "upsampling": "UpSampling2D", "deconvolution": "Conv2DTranspose", "transposedconvolution": "Conv2DTranspose",
+}
+TRICKS = (
+    "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation", "early_stopping",
+    "lr_schedule", "weight_decay", "gradient_clipping", "pretrained_weights", "transfer_learning",
+    "bidirectional", "embedding_pretrained", "mixed_precision", "checkpointing",
+)
+TASKS = (
+    "image_classification", "object_detection", "image_segmentation", "image_generation",
+    "text_classification", "sequence_labeling", "machine_translation", "language_modeling",
+    "text_generation", "question_answering", "speech_recognition", "audio_classification",
+    "time_series_forecasting", "tabular_regression", "tabular_classification", "recommendation",
+    "reinforcement_learning", "representation_learning", "graph_learning",
+)
+DATASETS = (
+    "mnist", "fashion_mnist", "cifar10", "cifar100", "svhn", "stl10", "imagenet", "coco", "voc", "celeba",
+    "imdb", "reuters", "ag_news", "sst2", "yelp", "ptb", "wikitext2", "squad", "multi30k",
+    "boston_housing", "california_housing", "iris", "titanic", "speech_commands", "librispeech",
+    "movielens", "cora",
+)
+LAYER_TYPES = (
+    "Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D", "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout", "SpatialDropout",
+    "BatchNormalization", "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
+    "Attention", "MultiHeadAttention", "TransformerEncoder", "TransformerDecoder", "UpSampling2D",
+    "ZeroPadding2D", "Concatenate", "Add", "Pretrained",
+)
+# Words that name no filter and no task: a message made only of these and of
+# filter words is a refinement ("what about Keras instead?").
+FILLER = frozenset("""
+only just instead now then and or but also please pls thanks ok okay so well what about how show me give
+let see use using used uses with in on for from of to the a an any all some those these them ones one
+examples example models model results networks network nets net data dataset datasets framework frameworks
+task tasks version versions trained train training written built implemented i want would like can could you
+is are be it that which there same but rather than switch change make it's its lets let's
+""".split())
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Spellings that name each filter value: normalized alias -> canonical value."""
+
+    datasets: dict[str, str]
+    frameworks: dict[str, str]
+    tasks: dict[str, str]
+    tricks: dict[str, str]
+    layer_types: dict[str, str]
+
+    @classmethod
+    def build(
+        cls,
+        datasets: Iterable[str] = (),
+        tasks: Iterable[str] = (),
+        layer_types: Iterable[str] = (),
+        tricks: Iterable[str] = (),
+    ) -> Vocab:
+        """The default vocabulary plus the values an index holds (``index.values(field)``)."""
+
+        def table(values: Iterable[str], aliases: dict[str, str]) -> dict[str, str]:
+            out = {norm(v): v for v in values if v and v not in ("unknown", "custom")}
+            for alias, canonical in aliases.items():
+                out.setdefault(alias, canonical)
+            return out
+
+        task_words = {norm(t.replace("_", " ")): t for t in (*TASKS, *tasks)}
+        return cls(
+            datasets=table((*DATASETS, *datasets), {norm(v): k for k, v in DISPLAY.items() if k in DATASETS}),
+            frameworks=dict(FRAMEWORK_ALIASES),
+            tasks=table((*TASKS, *tasks), {**task_words, **TASK_ALIASES}),
+            tricks=table((*TRICKS, *tricks), TRICK_ALIASES),
+            layer_types=table((*LAYER_TYPES, *layer_types), LAYER_ALIASES),
+        )
+
+    def lookup(self, key: str) -> tuple[str, str] | None:
+        """(field, canonical value) for a normalized word group, or None.
+
+        Tricks come before layer types so "with attention" means the trick
+        (which also covers multi-head attention), and frameworks before
+        datasets so "tf" is TensorFlow.
+        """
+        for name, tab in (("framework", self.frameworks), ("dataset", self.datasets),
+                          ("trick", self.tricks), ("layer_type", self.layer_types), ("task", self.tasks)):
+            for k in (key, key[:-1] if key.endswith("s") and len(key) > 3 else None):
+                if k and k in tab:
+                    return name, tab[k]
+        return None
+
+
+DEFAULT_VOCAB = Vocab.build()
+
+
+NEGATORS = frozenset({"without", "no", "not", "except", "drop", "remove", "exclude", "excluding"})
+
+
+def find_entities(text: str, vocab: Vocab = DEFAULT_VOCAB) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """The filter values a text names, and the words left over.
+
+    Word groups of up to four words are tried longest first, so
+    "fashion mnist" is one dataset, not MNIST. A value right after a negation
+    ("without dropout", "no Keras") is marked negated.
+
+    Returns:
+        ([(field, value, negated), ...] in text order, [remaining words]).
+    """
+    words = [w for w in re.split(r"[\s,;:!?()\"/]+", text) if w]
+    found: list[tuple[str, str, bool]] = []
+    rest: list[str] = []
+    negate_until = -1
+    i = 0
+    while i < len(words):
+        if words[i].lower() in NEGATORS:
+            negate_until = i + 2  # "without the Keras ones": a word or two of reach
+            i += 1
+            continue
+        for n in (4, 3, 2, 1):
+            if i + n > len(words):
+                continue
+            key = norm("".join(words[i:i + n]))
+            hit = vocab.lookup(key) if key else None
+            if hit:
+                found.append((*hit, i <= negate_until))
+                negate_until = -1  # a negation applies to the first value after it only
+                i += n
+                break
+        else:
+            rest.append(words[i])
+            i += 1
+    return found, rest
+
+
+# ---------------------------------------------------------------------------
+# Refinement phrases: (pattern, action). An action maps (state, match) to changes.
+
+Action = Callable[[State, re.Match[str]], dict[str, Any]]
+_FIELD_WORDS = {
+    "framework": "framework", "frameworks": "framework", "dataset": "dataset", "datasets": "dataset",
+    "task": "task", "tasks": "task", "trick": "trick", "tricks": "trick", "layer": "layer_type",
+    "layers": "layer_type", "layer type": "layer_type", "layer types": "layer_type",
+    "depth": "depth", "size": "depth", "number of layers": "depth",
+}
+
+
+def _clear(m: re.Match[str]) -> dict[str, Any]:
+    name = _FIELD_WORDS[m.group("field")]
+    if name == "depth":
+        return {"min_layers": None, "max_layers": None}
+    return {name: None}
+
+
+def _n(m: re.Match[str]) -> int:
+    return int(m.group("n"))
+
+
+PHRASES: list[tuple[str, Action]] = [
+    (r"\b(?:start over|start again|reset|restart|clear (?:all|everything)|from scratch|new search)\b",
+     lambda s, m: {"__reset__": True}),
+    (r"\b(?:clear|remove|drop|no|any|all|every|without)(?: the| a)? (?P<field>frameworks?|datasets?|tasks?|tricks?"
+     r"|layer types?|number of layers|depth|size)(?: filters?| restrictions?)?\b",
+     lambda s, m: _clear(m)),
+    (r"\b(?:fewer|less) than (?P<n>\d+) layers?\b", lambda s, m: {"max_layers": max(1, _n(m) - 1)}),
+    (r"\b(?:at most|up to|no more than|max(?:imum)?(?: of)?|under|below) (?P<n>\d+) layers?\b",
+     lambda s, m: {"max_layers": _n(m)}),
+    (r"\b(?:more than|over|above) (?P<n>\d+) layers?\b", lambda s, m: {"min_layers": _n(m) + 1}),
+    (r"\b(?:at least|min(?:imum)?(?: of)?) (?P<n>\d+) layers?\b", lambda s, m: {"min_layers": _n(m)}),
+    (r"\b(?:between )?(?P<a>\d+) (?:to|and|-) (?P<b>\d+) layers\b",
+     lambda s, m: {"min_layers": min(int(m["a"]), int(m["b"])), "max_layers": max(int(m["a"]), int(m["b"]))}),
+    (r"\b(?:k ?= ?|top )(?P<n>\d+)\b", lambda s, m: {"k": clamp_k(_n(m))}),
+    (r"\b(?P<n>\d+) (?:examples|models|results|networks)\b", lambda s, m: {"k": clamp_k(_n(m))}),
+    (r"\bmore (?:examples|models|results)\b", lambda s, m: {"k": clamp_k(s.k * 2)}),
+    (r"\b(?:fewer|less) (?:examples|models|results)\b", lambda s, m: {"k": clamp_k(s.k // 2)}),
+]
+_COMPILED = [(re.compile(p, re.IGNORECASE), a) for p, a in PHRASES]
+
+
+def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> State:
+    """The state after the user says ``text``: a refinement or a new task.
+
+    A message whose words all name filters, layer bounds, a count of examples
+    or filler ("only PyTorch", "on CIFAR-100 instead", "with attention",
+    "fewer than 10 layers") refines the current result set. "start over"
+    resets. Anything else is a new task: its words become the query, and the
+    datasets, frameworks, layers and tricks it names become the filters (a
+    task named in a new question is left to the search, not made a filter).
+
+    Args:
+        state: the current state.
+        text: what the user typed.
+        vocab: spellings of filter values (defaults, plus the index's values in the app).
+
+    Returns:
+        The next state (``state`` itself when the text is empty).
+    """
+    text = (text or "").strip()
+    if not text:
+        return state
+    changes: dict[str, Any] = {}
+    remaining = text
+    for pattern, action in _COMPILED:
+        def _take(m: re.Match[str], action: Action = action) -> str:
+            changes.update(action(state, m))
+            return " "
+        remaining = pattern.sub(_take, remaining)
+    reset = changes.pop("__reset__", False)
+    base = State(k=state.k, model=state.model, model_label=state.model_label) if reset else state
+
+    found, leftover = find_entities(remaining, vocab)
+    entities = [(f, v) for f, v, neg in found if not neg]
+    negated = [(f, v) for f, v, neg in found if neg]
+    content = [w for w in leftover if norm(w) and norm(w) not in FILLER and not norm(w).isdigit()]
+
+    names_task = any(f == "task" for f, _ in entities)
+    if content or (reset and found) or (names_task and not base.query):
+        # A new task: its own words, and only the filters it names.
+        query = " ".join(remaining.split()).strip(" :,;.-") if reset else text
+        new = State(query=query, k=changes.get("k", base.k), model=base.model, model_label=base.model_label)
+        sets = {f: v for f, v in entities if f != "task"}
+        bounds = {f: changes[f] for f in ("min_layers", "max_layers") if f in changes}
+        return replace(new, **sets, **bounds)
+    if not (changes or entities or negated or reset):
+        return state
+    for f, v in negated:
+        if getattr(base, f) == v:
+            changes[f] = None
+    for f, v in entities:
+        changes[f] = v
+    return replace(base, selected=None, **changes)
+
+
+def describe_filters(values: dict[str, Any]) -> str:
+    """Filters in words: "PyTorch + CIFAR-100 + at most 9 layers"."""
+    parts = []
+    for f in ("framework", "dataset", "task", "layer_type", "trick"):
+        if values.get(f):
+            parts.append(display(values[f]) if f != "layer_type" else f"{values[f]} layers")
+    lo, hi = values.get("min_layers"), values.get("max_layers")
+    if lo is not None and hi is not None:
+        parts.append(f"{lo}-{hi} layers")
+    elif hi is not None:
+        parts.append(f"at most {hi} layers")
+    elif lo is not None:
+        parts.append(f"at least {lo} layers")
+    return " + ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Answers: retrieve the examples for a state, relax filters that match nothing,
+# and build everything the app shows.
+
+# The order in which filters give way when nothing matches: the narrowest
+# refinements first, the framework (what the user will write code in) last.
+RELAX_ORDER: tuple[tuple[str, ...], ...] = (
+    ("min_layers", "max_layers"), ("layer_type",), ("trick",), ("task",), ("dataset",), ("framework",),
+)
+
+
+def related_datasets(dataset: str, known: Iterable[str]) -> list[str]:
+    """Datasets of the same family, closest first: ``cifar100`` -> ``["cifar10"]``.
+
+    A family is the alphabetic stem (``cifar``, ``mnist`` for ``fashion_mnist``
+    is not one: the stem must start the name).
+    """
+    stem = re.match(r"[a-z]+", norm(dataset))
+    if not stem or len(stem.group(0)) < 3:
+        return []
+    out = [d for d in known if d != dataset and norm(d).startswith(stem.group(0))]
+    return sorted(out, key=lambda d: (abs(len(d) - len(dataset)), d))
+
+
+def relaxations(filters: dict[str, Any], datasets: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Looser filter sets to try, in order, when ``filters`` match nothing.
+
+    First each filter dropped alone (in :data:`RELAX_ORDER`), with a dataset
+    swapped for one of its family before it is dropped; then filters dropped
+    cumulatively in the same order. Never the empty filter set twice.
+    """
+    out: list[dict[str, Any]] = []
+
+    def add(c: dict[str, Any]) -> None:
+        if c != filters and c not in out:
+            out.append(c)
+
+    for group in RELAX_ORDER:
+        if not any(f in filters for f in group):
+            continue
+        if group == ("dataset",):
+            for d in related_datasets(filters["dataset"], datasets):
+                add({**filters, "dataset": d})
+        add({f: v for f, v in filters.items() if f not in group})
+    dropped: dict[str, Any] = dict(filters)
+    for group in RELAX_ORDER:
+        if any(f in dropped for f in group):
+            dropped = {f: v for f, v in dropped.items() if f not in group}
+            add(dict(dropped))
+    return out
+
+
+@dataclass
+class Population:
+    """The retrieved examples for a state, and how they were chosen."""
+
+    summaries: list[Summary]
+    scores: list[float]
+    total_matching: int
+    filters: dict[str, Any]  # the filters actually applied (after relaxing)
+    notices: list[str]
+
+
+def _filters(values: dict[str, Any]):
+    from index.search import Filters
+
+    return Filters(**values)
+
+
+def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Population:
+    """The examples for ``state``, relaxing its filters when they match nothing.
+
+    Args:
+        index: an ``index.search.ExampleIndex`` (search, count, values).
+        state: the conversation state.
+        datasets: the dataset names the index holds (for "same family" relaxing).
+
+    Returns:
+        A :class:`Population` with notices in words ("no examples match ...").
+    """
+    wanted = state.filter_values()
+    text = state.search_text()
+    result = index.search(text, k=state.k, filters=_filters(wanted), understand=False)
+    used, notices = wanted, []
+    if not result.hits and wanted:
+        for candidate in relaxations(wanted, datasets):
+            n = index.count(_filters(candidate))
+            if n:
+                result = index.search(text, k=state.k, filters=_filters(candidate), understand=False)
+                used = candidate
+                what = describe_filters(candidate)
+                shown = len(result.hits)
+                notices.append(
+                    f"No examples match {describe_filters(wanted)}: showing the {shown} "
+                    + (f"{what} examples instead." if what else "closest examples without filters instead.")
+                )
+                break
+        else:
+            notices.append(f"No examples match {describe_filters(wanted)}, even with the filters relaxed.")
+    elif wanted and 0 < result.total_matching < state.k:
+        notices.append(f"Only {result.total_matching} examples match {describe_filters(wanted)}.")
+    return Population(
+        summaries=[h.summary for h in result.hits],
+        scores=[float(h.score) for h in result.hits],
+        total_matching=int(result.total_matching),
+        filters=used,
+        notices=notices,
+    )
+
+
+@dataclass
+class Answer:
+    """Everything the app shows for one state.
+
+    Attributes:
+        state: the state answered.
+        population: the retrieved examples (None when there is no index).
+        reply: a few sentences for the chat, as Markdown whose corpus text is escaped.
+        notices: relaxed filters, empty results, refused input, in words.
+        figures: plotly figures by name: ``sankey``, ``alignment``, ``tricks`` and
+            one per hyperparameter (``learning_rate``, ``batch_size``, ``epochs``,
+            ``optimizer``, ``loss``).
+        table: the examples table (``assistant.table.rows``).
+        findings: how the pasted model differs from the population (``compare.Finding``).
+        selected: the picked example, if it is among the retrieved ones.
+        error: set when nothing could be answered (no index): the message to show.
+    """
+
+    state: State
+    population: Population | None = None
+    reply: str = ""
+    notices: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+    table: Any = None
+    findings: list[Any] = field(default_factory=list)
+    selected: Summary | None = None
+    error: str | None = None
+
+
+def escape_text(text: str) -> str:
+    """Corpus or user text for the chat's Markdown: shown as written, never as markup."""
+    from assistant.table import escape_markdown
+
+    return escape_markdown(text, keep_newlines=True)
+
+
+def build_answer(state: State, population: Population) -> Answer:
+    """Aggregate, compare and draw a retrieved population (pure given its inputs).
+
+    Args:
+        state: the state (its ``selected`` example is highlighted, its ``model`` overlaid).
+        population: from :func:`retrieve`.
+
+    Returns:
+        The :class:`Answer`.
+    """
+    from assistant import figures, table
+    from assistant.aggregate import aggregate
+    from assistant.flow import align_summaries, build_flow, path_of
+    from assistant.reply import describe
+
+    summaries = population.summaries
+    agg = aggregate(summaries)
+    flow = build_flow(summaries)
+    selected = next((s for s in summaries if s.id == state.selected), None) if state.selected else None
+    model = state.model
+    highlight = path_of(selected, flow) if selected is not None else None
+    figs: dict[str, Any] = {
+        "sankey": figures.sankey_figure(flow, highlight=highlight, overlay=model),
+        "alignment": figures.alignment_figure(
+            align_summaries(summaries, extra=model),
+            highlight=selected.id if selected is not None else None,
+        ),
+        "tricks": figures.tricks_figure(agg),
+    }
+    figs.update(figures.hyperparameter_figures(agg, mark=selected or model))
+
+    findings: list[Any] = []
+    if model is not None:
+        from assistant.compare import compare
+
+        findings = compare(model, summaries)
+
+    context = {"query": state.query, "filters": population.filters, "total_matching": population.total_matching}
+    text = describe(agg, context) if summaries else "No examples to show."
+    lines = [escape_text(n) for n in population.notices]
+    lines.append(escape_text(text))
+    if model is not None:
+        label = escape_text(state.model_label or "your model")
+        lines.append(
+            f"**{label}** compared with these {len(summaries)} examples: "
+            + (f"{len(findings)} finding(s), listed under *Your model*." if findings
+               else "nothing unusual found.")
+        )
+    return Answer(
+        state=state,
+        population=population,
+        reply="\n\n".join(lines),
+        notices=list(population.notices),
+        figures=figs,
+        table=table.rows(summaries),
+        findings=findings,
+        selected=selected,
+    )
+
+
+def answer(index: Any, state: State, datasets: Iterable[str] = ()) -> Answer:
+    """Retrieve and build the answer for ``state``.
+
+    Args:
+        index: an ``ExampleIndex``, or None when it could not be loaded.
+        state: the conversation state.
+        datasets: dataset names the index holds (for relaxing a dataset filter).
+
+    Returns:
+        An :class:`Answer`.
+    """
+    return build_answer(state, retrieve(index, state, datasets))
+
+
+class Engine:
+    """One loaded index shared by every user of the app, with a small answer cache.
+
+    Retrieval results are cached by what decides them (text, filters, k), so
+    picking an example or pasting a model redraws without searching again.
+    The index is read under a lock: the embedding model and FAISS are shared
+    by all sessions, and a search takes milliseconds.
+
+    Args:
+        index: a loaded ``ExampleIndex``, or None when loading failed.
+        error: the message to show when ``index`` is None (names the rebuild command).
+        cache_size: how many populations to keep.
+    """
+
+    def __init__(self, index: Any, error: str | None = None, cache_size: int = 256) -> None:
+        import threading
+        from collections import OrderedDict
+
+        self.index = index
+        self.error = error if index is None else None
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, Population] = OrderedDict()
+        self._cache_size = cache_size
+        self.choices: dict[str, list[tuple[str, int]]] = {}
+        if index is not None:
+            for name in ("dataset", "framework", "task", "trick", "layer_type"):
+                try:
+                    self.choices[name] = list(index.values(name))
+                except (KeyError, ValueError):
+                    self.choices[name] = []
+        self.vocab = Vocab.build(
+            datasets=[v for v, _ in self.choices.get("dataset", [])],
+            tasks=[v for v, _ in self.choices.get("task", [])],
+            layer_types=[v for v, _ in self.choices.get("layer_type", [])],
+            tricks=[v for v, _ in self.choices.get("trick", [])],
+        )
+
+    def __len__(self) -> int:
+        return len(self.index) if self.index is not None else 0
+
+    def apply_message(self, state: State, text: str) -> State:
+        """:func:`apply_message` with this index's vocabulary."""
+        return apply_message(state, text, self.vocab)
+
+    def population(self, state: State) -> Population:
+        """The retrieved examples for ``state`` (cached)."""
+        key = (state.search_text(), tuple(sorted(state.filter_values().items())), state.k)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            pop = retrieve(self.index, state, [d for d, _ in self.choices.get("dataset", [])])
+            self._cache[key] = pop
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+            return pop
+
+    def answer(self, state: State) -> Answer:
+        """The full answer for ``state``, or one carrying :attr:`error`."""
+        if self.index is None:
+            return Answer(state=state, reply=escape_text(self.error or "The index is not loaded."),
+                          error=self.error or "The index is not loaded.")
+        return build_answer(state, self.population(state))
+
+
+# ---------------------------------------------------------------------------
+# The user's own model: parsed statically, never run.
+
+MAX_MODEL_BYTES = 200_000
+
+
+def read_model(data: bytes, filename: str = "pasted.py") -> tuple[Summary | None, str]:
+    """Parse a pasted or uploaded script (statically) and pick its model.
+
+    Args:
+        data: the file's bytes or the pasted text, encoded.
+        filename: its name (``.py``, ``.ipynb`` or ``.md`` decides how it is read).
+
+    Returns:
+        (the model with the most layers, a note for the user), or
+        (None, why not) for an empty, oversized or model-less input.
+    """
+    if len(data) > MAX_MODEL_BYTES:
+        return None, (f"That code is {len(data) / 1000:.0f} kB; the limit is {MAX_MODEL_BYTES // 1000} kB. "
+                      "Paste just the model definition and its training call.")
+    if not data.strip():
+        return None, "Paste a Keras or PyTorch model (or upload a .py or .ipynb file) first."
+    from corpus.parser import parse_bytes
+
+    summaries = parse_bytes(data, filename)
+    models = [s for s in summaries if s.layers]
+    if not models:
+        warnings = [w for s in summaries for w in s.parse.warnings][:2]
+        why = f" ({'; '.join(warnings)})" if warnings else ""
+        return None, ("No Keras or PyTorch model found in that code" + why +
+                      ". ExampleNet reads models built with Sequential, the functional API or an nn.Module.")
+    model = max(models, key=lambda s: len(s.layers))
+    note = f"Read `{model.name}`: {model.framework}, {len(model.layers)} layers"
+    if len(models) > 1:
+        others = ", ".join(s.name for s in models if s is not model)
+        note += f" (also found: {others}; compared the largest)"
+    return model, note + "."
+
+
+def with_model(state: State, model: Summary | None, label: str | None = None) -> State:
+    """The state for comparing ``model``: examples of its task, its path overlaid.
+
+    A new model starts a new search (its task as the filter, its layers and
+    dataset as the words); None removes the model and keeps the search.
+    """
+    if model is None:
+        return replace(state, model=None, model_label=None, selected=None)
+    task = model.task if model.task not in (None, "", "unknown") else None
+    return State(k=state.k, task=task, model=model, model_label=label or model.name)

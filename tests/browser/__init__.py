@@ -1,0 +1,1 @@
+"""Helpers for the app tests: a tiny corpus written here, and a headless Chromium."""

@@ -1,0 +1,248 @@
+"""Conversation state: refinement phrases, filter relaxing, answers on a tiny index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pytest
+
+from assistant.session import (
+    DEFAULT_K,
+    MAX_K,
+    State,
+    Vocab,
+    apply_message,
+    describe_filters,
+    find_entities,
+    related_datasets,
+    relaxations,
+    retrieve,
+    with_model,
+)
+from corpus.summary import Layer, Source, Summary
+
+BASE = State(query="classify images")
+FULL = State(query="classify images", dataset="cifar10", framework="pytorch", trick="attention",
+             layer_type="LSTM", max_layers=9, k=80)
+
+# (start state, message, expected changes to the start state; None = a new task from the message)
+REFINEMENTS = [
+    (BASE, "only PyTorch", {"framework": "pytorch"}),
+    (BASE, "just keras please", {"framework": "keras"}),
+    (BASE, "what about TensorFlow?", {"framework": "tensorflow"}),
+    (BASE, "with tf.keras", {"framework": "keras"}),
+    (BASE, "on CIFAR-100 instead", {"dataset": "cifar100"}),
+    (BASE, "on cifar 10", {"dataset": "cifar10"}),
+    (BASE, "Fashion MNIST", {"dataset": "fashion_mnist"}),
+    (BASE, "only fashion-mnist", {"dataset": "fashion_mnist"}),
+    (BASE, "on MNIST with PyTorch", {"dataset": "mnist", "framework": "pytorch"}),
+    (BASE, "with attention", {"trick": "attention"}),
+    (BASE, "using batch norm", {"trick": "batch_norm"}),
+    (BASE, "with early stopping", {"trick": "early_stopping"}),
+    (BASE, "with an LSTM", {"layer_type": "LSTM"}),
+    (BASE, "using LSTMs", {"layer_type": "LSTM"}),
+    (BASE, "with convolutions", {"layer_type": "Conv2D"}),
+    (BASE, "only image segmentation", {"task": "image_segmentation"}),
+    (BASE, "fewer than 10 layers", {"max_layers": 9}),
+    (BASE, "less than 5 layers", {"max_layers": 4}),
+    (BASE, "at most 12 layers", {"max_layers": 12}),
+    (BASE, "no more than 6 layers", {"max_layers": 6}),
+    (BASE, "more than 20 layers", {"min_layers": 21}),
+    (BASE, "at least 8 layers", {"min_layers": 8}),
+    (BASE, "between 5 and 10 layers", {"min_layers": 5, "max_layers": 10}),
+    (BASE, "show 50 examples", {"k": 50}),
+    (BASE, "top 20", {"k": 20}),
+    (BASE, "show 100000 examples", {"k": MAX_K}),
+    (BASE, "more examples", {"k": 2 * DEFAULT_K}),
+    (BASE, "only PyTorch, fewer than 10 layers, 40 examples", {"framework": "pytorch", "max_layers": 9, "k": 40}),
+    (FULL, "any framework", {"framework": None}),
+    (FULL, "all datasets", {"dataset": None}),
+    (FULL, "drop the dataset filter", {"dataset": None}),
+    (FULL, "any number of layers", {"max_layers": None, "min_layers": None}),
+    (FULL, "without attention", {"trick": None}),
+    (FULL, "no LSTM", {"layer_type": None}),
+    (FULL, "what about keras instead", {"framework": "keras"}),
+    (FULL, "on MNIST", {"dataset": "mnist"}),
+    # a new task replaces the query and every filter, keeping k
+    (FULL, "classify movie reviews as positive or negative", None),
+    (BASE, "predict stock prices", None),
+]
+
+
+@pytest.mark.parametrize(("start", "text", "changes"), REFINEMENTS, ids=[r[1] for r in REFINEMENTS])
+def test_refinement_phrases(start: State, text: str, changes: dict | None) -> None:
+    got = apply_message(start, text)
+    if changes is None:
+        assert got == State(query=text, k=start.k)
+    else:
+        assert got == replace(start, **changes)
+
+
+# (message, expected new state): new tasks take the filters they name, but not their task
+NEW_TASKS = [
+    ("classify handwritten digits", State(query="classify handwritten digits")),
+    ("digit recognition on MNIST with PyTorch",
+     State(query="digit recognition on MNIST with PyTorch", dataset="mnist", framework="pytorch")),
+    ("sentiment of tweets with an LSTM", State(query="sentiment of tweets with an LSTM", layer_type="LSTM")),
+    ("image classification with fewer than 10 layers",
+     State(query="image classification with fewer than 10 layers", max_layers=9)),
+    ("image classification", State(query="image classification")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEW_TASKS, ids=[t for t, _ in NEW_TASKS])
+def test_new_tasks_from_empty_state(text: str, expected: State) -> None:
+    assert apply_message(State(), text) == expected
+
+
+def test_start_over_resets_filters_and_keeps_k() -> None:
+    assert apply_message(FULL, "start over") == State(k=80)
+    assert apply_message(FULL, "Reset") == State(k=80)
+    assert apply_message(FULL, "start over: text classification with an LSTM") == State(
+        query="text classification with an LSTM", layer_type="LSTM", k=80)
+
+
+def test_empty_or_meaningless_message_keeps_state() -> None:
+    assert apply_message(FULL, "") is FULL
+    assert apply_message(FULL, "   ") is FULL
+    assert apply_message(FULL, "ok thanks") == FULL
+
+
+def test_refinement_clears_selected_example() -> None:
+    picked = replace(BASE, selected="abc")
+    assert apply_message(picked, "only keras").selected is None
+
+
+def test_refinement_keeps_pasted_model() -> None:
+    model = _summary("mine", ["Dense"])
+    start = with_model(BASE, model, "my.py")
+    after = apply_message(start, "only PyTorch")
+    assert after.model is model and after.framework == "pytorch"
+    after = apply_message(start, "classify movie reviews")
+    assert after.model is model and after.query == "classify movie reviews"
+
+
+def test_vocab_learns_index_values() -> None:
+    vocab = Vocab.build(datasets=["tiny_imagenet", "omniglot"])
+    assert apply_message(BASE, "on Tiny-ImageNet", vocab).dataset == "tiny_imagenet"
+    assert apply_message(BASE, "only omniglot", vocab).dataset == "omniglot"
+    # without the index's values the word is a new task
+    assert apply_message(BASE, "only omniglot").query == "only omniglot"
+
+
+def test_find_entities_longest_match_and_negation() -> None:
+    found, rest = find_entities("fashion mnist without keras using LSTM for reviews")
+    assert found == [("dataset", "fashion_mnist", False), ("framework", "keras", True),
+                     ("layer_type", "LSTM", False)]
+    assert rest == ["using", "for", "reviews"]
+
+
+def test_describe_filters() -> None:
+    assert describe_filters({"framework": "pytorch", "dataset": "cifar100"}) == "PyTorch + CIFAR-100"
+    assert describe_filters({"max_layers": 9, "layer_type": "LSTM"}) == "LSTM layers + at most 9 layers"
+    assert describe_filters({}) == ""
+
+
+def test_related_datasets() -> None:
+    known = ["mnist", "cifar10", "cifar100", "fashion_mnist", "imdb"]
+    assert related_datasets("cifar100", known) == ["cifar10"]
+    assert related_datasets("cifar10", known) == ["cifar100"]
+    assert related_datasets("imdb", known) == []
+
+
+def test_relaxations_order() -> None:
+    wanted = {"framework": "pytorch", "dataset": "cifar100", "max_layers": 9}
+    got = relaxations(wanted, ["cifar10", "cifar100", "mnist"])
+    assert got[0] == {"framework": "pytorch", "dataset": "cifar100"}  # the layer bound gives way first
+    assert got[1] == {"framework": "pytorch", "dataset": "cifar10", "max_layers": 9}  # then a sibling dataset
+    assert got[2] == {"framework": "pytorch", "max_layers": 9}
+    assert got[3] == {"dataset": "cifar100", "max_layers": 9}  # the framework last
+    assert got[-1] == {}
+    assert wanted not in got and len(got) == len({tuple(sorted(c.items())) for c in got})
+
+
+# -- retrieval against a stand-in index (the real one is tested below) --------------
+
+
+def _summary(id: str, types: list[str], framework: str = "keras", dataset: str = "mnist") -> Summary:
+    return Summary(id=id, name="model", source=Source(repo=f"o/{id}", path="m.py"), framework=framework,
+                   task="image_classification", datasets=[dataset], layers=[Layer(type=t) for t in types])
+
+
+@dataclass
+class _Hit:
+    summary: Summary
+    score: float
+
+
+@dataclass
+class _Result:
+    hits: list
+    total_matching: int
+
+
+@dataclass
+class StandInIndex:
+    """Exact filtering over a list, in the SEAMS.md shape; records the calls."""
+
+    summaries: list[Summary]
+    calls: list = field(default_factory=list)
+
+    def _match(self, f) -> list[Summary]:
+        return [s for s in self.summaries
+                if (f.framework is None or s.framework == f.framework)
+                and (f.dataset is None or f.dataset in s.datasets)
+                and (f.max_layers is None or len(s.layers) <= f.max_layers)]
+
+    def search(self, query, k=100, filters=None, understand=True):
+        self.calls.append(("search", query, filters, understand))
+        rows = self._match(filters)
+        return _Result([_Hit(s, 1.0) for s in rows[:k]], len(rows))
+
+    def count(self, filters) -> int:
+        return len(self._match(filters))
+
+
+def _stand_in() -> StandInIndex:
+    return StandInIndex(
+        [_summary(f"k{i}", ["Conv2D", "Dense"], "keras", "cifar100") for i in range(5)]
+        + [_summary(f"p{i}", ["Conv2D"] * 12, "pytorch", "cifar10") for i in range(3)]
+        + [_summary(f"m{i}", ["Dense"], "pytorch", "mnist") for i in range(4)]
+    )
+
+
+def test_retrieve_relaxes_to_sibling_dataset_and_says_so() -> None:
+    index = _stand_in()
+    state = State(query="classify images", framework="pytorch", dataset="cifar100")
+    pop = retrieve(index, state, ["cifar10", "cifar100", "mnist"])
+    assert [s.id for s in pop.summaries] == ["p0", "p1", "p2"]
+    assert pop.filters == {"framework": "pytorch", "dataset": "cifar10"}
+    assert pop.notices == ["No examples match PyTorch + CIFAR-100: showing the 3 PyTorch + CIFAR-10 "
+                           "examples instead."]
+    # filters are passed explicitly; the index's own word understanding is off
+    assert all(call[3] is False for call in index.calls)
+
+
+def test_retrieve_drops_layer_bound_first() -> None:
+    pop = retrieve(_stand_in(), State(query="x", framework="pytorch", dataset="cifar10", max_layers=5),
+                   ["cifar10"])
+    assert pop.filters == {"framework": "pytorch", "dataset": "cifar10"}
+    assert "No examples match PyTorch + CIFAR-10 + at most 5 layers" in pop.notices[0]
+
+
+def test_retrieve_says_when_fewer_than_k_match() -> None:
+    pop = retrieve(_stand_in(), State(query="x", framework="pytorch", dataset="mnist"))
+    assert len(pop.summaries) == 4
+    assert pop.notices == ["Only 4 examples match PyTorch + MNIST."]
+
+
+def test_retrieve_without_filters_has_no_notice() -> None:
+    pop = retrieve(_stand_in(), State(query="x", k=5))
+    assert len(pop.summaries) == 5 and pop.notices == [] and pop.filters == {}
+
+
+def test_search_text_falls_back_to_filters_and_model() -> None:
+    assert State(framework="pytorch", dataset="cifar10").search_text() == "CIFAR-10 PyTorch"
+    model = _summary("mine", ["Conv2D", "Dense"])
+    assert "Conv2D" in with_model(State(), model).search_text()
+    assert State().search_text()
