@@ -666,8 +666,8 @@ def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
 def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,
             scheduler: str | None = None, history: bool = False, resume: bool = False,
             parser: str = DEFAULT_PARSER, progress: bool = True, file_timeout: float = FILE_TIMEOUT,
-            checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None
-            ) -> HarvestStats:
+            checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None,
+            dask_batch: int = 16) -> HarvestStats:
     """Harvest repositories into ``out`` (summaries) and ``out``'s folder's manifest.json.
 
     Args:
@@ -682,6 +682,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         file_timeout: seconds per file before its worker is replaced (local pool).
         checkpoint_seconds: write what is done this often, so a killed run resumes.
         log: where warnings go (default: stderr).
+        dask_batch: files per dask task.
 
     Returns:
         The counts printed at the end.
@@ -771,7 +772,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         stats.models, stats.duplicate_files, stats.duplicate_models = len(kept), dup_files, dup_models
 
     if scheduler:
-        results = dask_map(tasks(), scheduler, parser)
+        results = dask_map(tasks(), scheduler, parser, batch=dask_batch)
         pool = None
     else:
         pool = LocalPool(workers or os.cpu_count() or 1, parser, file_timeout)
