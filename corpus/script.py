@@ -453,6 +453,19 @@ class Script:
                 if isinstance(v, (int, float)) and not isinstance(v, bool):
                     return -v if op == "-" else (v if op == "+" else UNKNOWN)
                 return UNKNOWN
+            if t == "not_operator":
+                v = self.value(node.child_by_field_name("argument"), env, d)
+                return UNKNOWN if v is UNKNOWN else (not v)
+            if t == "boolean_operator":
+                a = self.value(node.child_by_field_name("left"), env, d)
+                op = node_text(node.child_by_field_name("operator"))
+                if a is UNKNOWN:
+                    return UNKNOWN
+                if (op == "and" and not a) or (op == "or" and a):
+                    return a
+                return self.value(node.child_by_field_name("right"), env, d)
+            if t == "comparison_operator":
+                return _compare(node, lambda c: self.value(c, env, d))
             if t == "binary_operator":
                 a = self.value(node.child_by_field_name("left"), env, d)
                 b = self.value(node.child_by_field_name("right"), env, d)
@@ -464,6 +477,11 @@ class Script:
                     return env[name]
                 return self.constants.get(name, UNKNOWN)
             if t == "attribute":
+                if env:
+                    # ``self.hidden`` bound by an extractor (an instance's constants)
+                    dn = dotted_name(node)
+                    if dn is not None and dn in env:
+                        return env[dn]
                 obj = node.child_by_field_name("object")
                 attr = node_text(node.child_by_field_name("attribute"))
                 if obj is not None and obj.type in ("identifier", "attribute") and attr in self.argparse_defaults:
@@ -480,6 +498,9 @@ class Script:
             if t == "call":
                 fn = call_function_name(node)
                 positional, _ = call_arguments(node)
+                if fn == "len" and len(positional) == 1:
+                    v = self.value(positional[0], env, d)
+                    return len(v) if isinstance(v, (list, str, dict)) else UNKNOWN
                 if fn in ("int", "float") and len(positional) == 1:
                     v = self.value(positional[0], env, d)
                     if isinstance(v, (int, float, str)) and not isinstance(v, bool):
@@ -499,6 +520,50 @@ class Script:
             return None
         line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
         return self.source.orig_line(line)
+
+
+_COMPARE = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+    "is": lambda a, b: a is b, "is not": lambda a, b: a is not b,
+    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
+}
+
+
+def _compare(node: Node, value: Any) -> Any:
+    """``a < b <= c`` / ``x is None`` on static values, else UNKNOWN."""
+    operands = [c for c in node.named_children if c.type != "comment"]
+    ops = [" ".join(node_text(o) for o in op) for op in _operator_groups(node)]
+    if len(ops) != len(operands) - 1 or not ops:
+        return UNKNOWN
+    vals = [value(c) for c in operands]
+    if any(v is UNKNOWN for v in vals):
+        return UNKNOWN
+    for a, op, b in zip(vals, ops, vals[1:], strict=False):
+        fn = _COMPARE.get(op)
+        if fn is None:
+            return UNKNOWN
+        try:
+            if not fn(a, b):
+                return False
+        except TypeError:
+            return UNKNOWN
+    return True
+
+
+def _operator_groups(node: Node) -> list[list[Node]]:
+    groups: list[list[Node]] = []
+    prev_named = True
+    for c in node.children:
+        if c.is_named:
+            prev_named = True
+            continue
+        if prev_named:
+            groups.append([c])
+        else:
+            groups[-1].append(c)
+        prev_named = False
+    return groups
 
 
 def _arith(a: Any, op: str, b: Any) -> Any:

@@ -1,0 +1,2146 @@
+"""PyTorch models read statically: ``nn.Module`` classes, ``nn.Sequential`` models, training code.
+
+The extractor is a small abstract interpreter over the tree-sitter tree:
+
+- ``__init__`` bodies (and helper functions that build layer lists) are run
+  symbolically to learn what each ``self.x`` attribute holds: a layer, an
+  activation, a container (``nn.Sequential``, ``nn.ModuleList``), an instance
+  of another module class of the same file, or a plain value;
+- ``forward`` is then walked in evaluation order (arguments before the call),
+  emitting one :class:`Layer` per module applied or functional op met, so the
+  layers come out in the order data flows through them;
+- the training code (optimizers, criteria, loops, loaders) is read and
+  attributed to the model it trains.
+
+Framework knowledge (layer names, functional ops) lives in ``torch_layers``.
+Nothing is executed or imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tree_sitter import Node, Query, QueryCursor
+
+from corpus import torch_layers as T
+from corpus import vocab
+from corpus.script import (
+    PY_LANGUAGE,
+    UNKNOWN,
+    Script,
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    end_line_of,
+    line_of,
+    node_text,
+)
+from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+
+MAX_DEPTH = 10  # nesting of block expansions and helper calls
+MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
+
+_QUERY = Query(
+    PY_LANGUAGE,
+    """
+    (class_definition) @class
+    (function_definition) @func
+    (call) @call
+    (for_statement) @for
+    (assignment) @assign
+    (augmented_assignment) @aug
+    """,
+)
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+@dataclass
+class FuncInfo:
+    node: Node
+    name: str
+    params: list[tuple[str, Node | None, str]]  # (name, default, kind: plain|star|kw)
+    body: Node | None
+    cls: ClassInfo | None = None
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: Node
+    bases: list[str]
+    methods: dict[str, FuncInfo] = field(default_factory=dict)
+    is_module: bool = False
+
+
+@dataclass
+class Mod:
+    """What an expression in model code holds, seen as a module."""
+
+    kind: str  # layer | act | seq | list | inst | none
+    layers: list[Layer] = field(default_factory=list)  # emitted when applied (layer/seq)
+    act: str | None = None  # kind == act
+    items: list[Mod] = field(default_factory=list)  # kind == list (ModuleList, python list)
+    keys: dict[str, Mod] = field(default_factory=dict)  # ModuleDict
+    inst: Instance | None = None  # kind == inst
+    raw: str = ""
+    line: int | None = None
+    cell: bool = False  # a recurrent cell (stepped in a loop)
+    repeat: int | None = None  # built in a loop with a literal count
+
+
+@dataclass
+class Instance:
+    cls: ClassInfo
+    scope: Scope
+    attrs: dict[str, Mod] = field(default_factory=dict)
+    seq: list[Mod] = field(default_factory=list)  # nn.Sequential subclass children
+    expanded: list[Layer] | None = None
+
+
+@dataclass
+class Scope:
+    env: dict[str, Any] = field(default_factory=dict)  # plain values
+    mods: dict[str, Mod] = field(default_factory=dict)  # names bound to modules
+    classes: dict[str, ClassInfo] = field(default_factory=dict)  # names bound to local classes
+    funcs: dict[str, FuncInfo] = field(default_factory=dict)  # nested defs
+    inst: Instance | None = None  # self
+
+    def child(self) -> Scope:
+        return Scope(dict(self.env), dict(self.mods), dict(self.classes), dict(self.funcs), self.inst)
+
+
+@dataclass
+class FState:
+    """The forward walk: layers emitted so far and what holds a tensor."""
+
+    layers: list[Layer] = field(default_factory=list)
+    tensors: set[str] = field(default_factory=set)
+    repeat: int | None = None
+    loop: int = 0
+    cells_done: set[int] = field(default_factory=set)  # ids of cell Mods already emitted
+
+
+def _copy(layer: Layer, repeat: int | None = None) -> Layer:
+    new = replace(layer, args=dict(layer.args))
+    if repeat and repeat > 1 and not new.repeat:
+        new.repeat = repeat
+    return new
+
+
+def push(layers: list[Layer], layer: Layer, repeat: int | None = None) -> None:
+    """Append ``layer``, folding a stand-alone activation into the layer before it."""
+    if len(layers) >= MAX_LAYERS:
+        return
+    if layer.type == "Activation" and layers and layers[-1].activation is None:
+        layers[-1].activation = layer.activation
+        return
+    layers.append(_copy(layer, repeat))
+
+
+def _act_layer(act: str, raw: str, line: int | None) -> Layer:
+    return Layer(type="Activation", raw=raw, args={}, activation=act, line=line)
+
+
+def _jsonable(v: Any) -> bool:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return not (isinstance(v, float) and v != v)
+    if isinstance(v, list):
+        return all(_jsonable(x) for x in v)
+    return False
+
+
+def _last(name: str | None) -> str:
+    return (name or "").rsplit(".", 1)[-1]
+
+
+# ---------------------------------------------------------------------------
+# The extractor
+
+
+class TorchExtractor:
+    def __init__(self, script: Script) -> None:
+        self.s = script
+        self.warnings: list[str] = []
+        self.classes: dict[str, ClassInfo] = {}
+        self.funcs: dict[str, FuncInfo] = {}  # module-level functions
+        self.all_funcs: list[FuncInfo] = []
+        self.calls: list[Node] = []
+        self.fors: list[Node] = []
+        self.assigns: list[Node] = []
+        self.augs: list[Node] = []
+        self.depth = 0
+        self._index()
+
+    # -- index: one query pass over the tree ----------------------------
+    def _index(self) -> None:
+        caps = QueryCursor(_QUERY).captures(self.s.root)
+        key = lambda n: n.start_byte  # noqa: E731
+        self.calls = sorted(caps.get("call", []), key=key)
+        self.fors = sorted(caps.get("for", []), key=key)
+        self.assigns = sorted(caps.get("assign", []), key=key)
+        self.augs = sorted(caps.get("aug", []), key=key)
+        for cnode in sorted(caps.get("class", []), key=key):
+            name = node_text(cnode.child_by_field_name("name"))
+            bases: list[str] = []
+            sup = cnode.child_by_field_name("superclasses")
+            if sup is not None:
+                for b in sup.named_children:
+                    dn = dotted_name(b)
+                    if dn:
+                        bases.append(dn)
+            info = ClassInfo(name=name, node=cnode, bases=bases)
+            body = cnode.child_by_field_name("body")
+            for stmt in body.named_children if body is not None else []:
+                fnode = stmt
+                if stmt.type == "decorated_definition":
+                    fnode = stmt.child_by_field_name("definition") or stmt
+                if fnode.type == "function_definition":
+                    f = self._func_info(fnode, info)
+                    info.methods.setdefault(f.name, f)
+            # later definitions of the same name win, as in Python
+            self.classes[name] = info
+        for fnode in sorted(caps.get("func", []), key=key):
+            f = self._func_info(fnode, None)
+            self.all_funcs.append(f)
+            parent = fnode.parent
+            if parent is not None and parent.type == "decorated_definition":
+                parent = parent.parent
+            if parent is not None and parent.type == "module":
+                self.funcs[f.name] = f
+        for info in self.classes.values():
+            info.is_module = self._is_module(info, set())
+
+    def _func_info(self, fnode: Node, cls: ClassInfo | None) -> FuncInfo:
+        params: list[tuple[str, Node | None, str]] = []
+        pnode = fnode.child_by_field_name("parameters")
+        for p in pnode.named_children if pnode is not None else []:
+            if p.type == "identifier":
+                params.append((node_text(p), None, "plain"))
+            elif p.type in ("default_parameter", "typed_default_parameter"):
+                params.append((node_text(p.child_by_field_name("name")), p.child_by_field_name("value"), "plain"))
+            elif p.type == "typed_parameter":
+                ident = next((c for c in p.named_children if c.type == "identifier"), None)
+                if ident is not None:
+                    params.append((node_text(ident), None, "plain"))
+                elif p.named_children and p.named_children[0].type == "list_splat_pattern":
+                    params.append(("*", None, "star"))
+            elif p.type == "list_splat_pattern":
+                params.append((node_text(p).lstrip("*"), None, "star"))
+            elif p.type == "dictionary_splat_pattern":
+                params.append((node_text(p).lstrip("*"), None, "kw"))
+        return FuncInfo(
+            node=fnode,
+            name=node_text(fnode.child_by_field_name("name")),
+            params=params,
+            body=fnode.child_by_field_name("body"),
+            cls=cls,
+        )
+
+    def _is_module(self, info: ClassInfo, seen: set[str]) -> bool:
+        if info.name in seen:
+            return False
+        seen.add(info.name)
+        for b in info.bases:
+            full = self.s.resolve(b) or b
+            last = _last(b)
+            if full.startswith("torch.nn") or b.startswith("nn.") or last in ("Module", "Sequential", "ModuleList"):
+                if last in ("Module", "Sequential", "ModuleList", "ModuleDict") or full.startswith("torch.nn"):
+                    return True
+            if last in ("LightningModule",):
+                return True
+            if last in self.classes and last != info.name and self._is_module(self.classes[last], seen):
+                return True
+        return False
+
+    # -- values ---------------------------------------------------------
+    def value(self, node: Node | None, scope: Scope | None) -> Any:
+        if node is None:
+            return UNKNOWN
+        return self.s.value(node, scope.env if scope is not None else None)
+
+    def plain(self, node: Node | None, scope: Scope | None) -> Any:
+        v = self.value(node, scope)
+        return v if v is not UNKNOWN and _jsonable(v) else UNKNOWN
+
+    # -- names ----------------------------------------------------------
+    def torch_name(self, dotted: str | None) -> str | None:
+        """``nn.Conv2d`` -> ``Conv2d`` when the name comes from torch.nn (or looks like it)."""
+        if not dotted:
+            return None
+        full = self.s.resolve(dotted) or dotted
+        last = _last(full)
+        head = full.split(".")[0]
+        if full.startswith("torch.nn.") and not full.startswith("torch.nn.functional"):
+            return last
+        if head in ("nn", "torch") and "functional" not in full:
+            return last
+        if "." not in dotted and head not in self.s.aliases and "*torch.nn" in self.s.aliases:
+            return last
+        return None
+
+    def functional_name(self, dotted: str | None) -> str | None:
+        """``F.relu`` / ``torch.relu`` / ``nn.functional.relu`` -> ``relu``."""
+        if not dotted:
+            return None
+        full = self.s.resolve(dotted) or dotted
+        if full.startswith("torch.nn.functional.") or full.startswith("torch.") or full.startswith("F."):
+            return _last(full)
+        return None
+
+    # -- building module values ----------------------------------------
+    def build(self, node: Node | None, scope: Scope) -> Mod | None:
+        """The module an expression of model-building code holds, or None."""
+        if node is None or self.depth > MAX_DEPTH:
+            return None
+        t = node.type
+        if t == "parenthesized_expression" and node.named_children:
+            return self.build(node.named_children[0], scope)
+        if t == "identifier":
+            name = node_text(node)
+            if name in scope.mods:
+                return scope.mods[name]
+            return None
+        if t == "attribute":
+            dn = dotted_name(node)
+            if dn and dn.startswith("self.") and scope.inst is not None:
+                return self._attr(scope.inst, dn[5:])
+            return None
+        if t == "subscript":
+            base = self.build(node.child_by_field_name("value"), scope)
+            if base is None:
+                return None
+            idx = self.value(node.child_by_field_name("subscript"), scope)
+            if base.kind == "list" and base.items:
+                if isinstance(idx, int) and -len(base.items) <= idx < len(base.items):
+                    return base.items[idx]
+                return base
+            if base.keys and isinstance(idx, str) and idx in base.keys:
+                return base.keys[idx]
+            return base
+        if t in ("list", "tuple"):
+            items = []
+            for c in node.named_children:
+                if c.type == "list_splat":
+                    inner = self.build(c.named_children[0] if c.named_children else None, scope)
+                    if inner is not None:
+                        items.extend(inner.items if inner.kind == "list" else [inner])
+                    continue
+                m = self.build(c, scope)
+                if m is not None:
+                    items.append(m)
+            return Mod(kind="list", items=items)
+        if t in ("list_comprehension", "generator_expression"):
+            return self._comprehension(node, scope)
+        if t == "binary_operator":
+            op = node_text(node.child_by_field_name("operator"))
+            left = self.build(node.child_by_field_name("left"), scope)
+            right = self.build(node.child_by_field_name("right"), scope)
+            if op == "+" and left is not None and right is not None and left.kind == right.kind == "list":
+                return Mod(kind="list", items=left.items + right.items)
+            if op == "*" and left is not None and left.kind == "list":
+                n = self.value(node.child_by_field_name("right"), scope)
+                if isinstance(n, int) and left.items:
+                    return Mod(kind="list", items=[_repeat_mod(m, n) for m in left.items])
+            return left or right
+        if t == "conditional_expression":
+            kids = node.named_children
+            if len(kids) == 3:
+                cond = self.value(kids[1], scope)
+                if cond is not UNKNOWN and cond is not None:
+                    return self.build(kids[0] if cond else kids[2], scope)
+                return self.build(kids[0], scope) or self.build(kids[2], scope)
+            return None
+        if t == "call":
+            return self._build_call(node, scope)
+        return None
+
+    def _comprehension(self, node: Node, scope: Scope) -> Mod | None:
+        body = node.named_children[0] if node.named_children else None
+        clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
+        inner = scope.child()
+        count = None
+        if clause is not None:
+            right = clause.child_by_field_name("right")
+            count = self._loop_count(right, scope)
+            left = clause.child_by_field_name("left")
+            for ident in _identifiers(left):
+                inner.env.pop(ident, None)
+        m = self.build(body, inner)
+        if m is None:
+            return None
+        return Mod(kind="list", items=[_repeat_mod(m, count)])
+
+    def _loop_count(self, it: Node | None, scope: Scope) -> int | None:
+        """How many times a loop over ``it`` runs, when that can be read."""
+        if it is None:
+            return None
+        if it.type == "call":
+            fn = call_function_name(it)
+            pos, kw = call_arguments(it)
+            if fn == "range" and pos:
+                vals = [self.value(p, scope) for p in pos]
+                if all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+                    r = range(*vals[:3]) if len(vals) <= 3 else None
+                    return len(r) if r is not None else None
+                return None
+            if fn in ("enumerate", "reversed") and pos:
+                return self._loop_count(pos[0], scope)
+            if fn == "zip" and pos:
+                counts = [self._loop_count(p, scope) for p in pos]
+                known = [c for c in counts if c is not None]
+                return min(known) if known else None
+            return None
+        v = self.value(it, scope)
+        if isinstance(v, (list, str, dict)):
+            return len(v)
+        return None
+
+    def _attr(self, inst: Instance, name: str) -> Mod | None:
+        head, _, rest = name.partition(".")
+        m = inst.attrs.get(head)
+        if m is None:
+            return None
+        while rest and m is not None:
+            part, _, rest = rest.partition(".")
+            if m.inst is not None:
+                m = m.inst.attrs.get(part)
+            elif m.keys:
+                m = m.keys.get(part)
+            else:
+                return m
+        return m
+
+    def _build_call(self, node: Node, scope: Scope) -> Mod | None:
+        fnode = node.child_by_field_name("function")
+        fn = dotted_name(fnode)
+        pos, kw = call_arguments(node)
+        line = line_of(node)
+        if fn is None:
+            # chained: Net().to(device), models.resnet18(...).cuda()
+            if fnode is not None and fnode.type == "attribute":
+                obj = fnode.child_by_field_name("object")
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                if meth in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval", "requires_grad_"):
+                    return self.build(obj, scope)
+                if meth in T.PRETRAINED_LOADERS:
+                    return self._pretrained_hf(node, obj, scope)
+            if fnode is not None and fnode.type == "subscript":
+                # models.__dict__[args.arch](pretrained=True)
+                base = dotted_name(fnode.child_by_field_name("value")) or ""
+                full = self.s.resolve(base) or base
+                if full.startswith(T.PRETRAINED_MODULES):
+                    return self._pretrained(node, "unknown", kw, scope, raw=base + "[...]")
+            return None
+        last = _last(fn)
+        full = self.s.resolve(fn) or fn
+        # .to(device) and friends on a plain name
+        if "." in fn and last in ("to", "cuda", "cpu", "double", "float", "half"):
+            return self.build(fnode.child_by_field_name("object"), scope)
+        if last in T.PRETRAINED_LOADERS:
+            return self._pretrained_hf(node, fnode.child_by_field_name("object"), scope)
+        if last in ("DataParallel", "DistributedDataParallel") and pos:
+            return self.build(pos[0], scope)
+        # local classes (also names bound to a local class: block=BasicBlock)
+        cls = scope.classes.get(fn) or (self.classes.get(fn) if "." not in fn else None)
+        if cls is not None and cls.is_module:
+            inst = self.instantiate(cls, node, scope)
+            if inst is None:
+                return Mod(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=line)], raw=cls.name)
+            return Mod(kind="inst", inst=inst, raw=cls.name, line=line)
+        # torch.nn classes
+        tn = self.torch_name(fn)
+        if tn is not None:
+            m = self._torch_module(tn, fn, node, pos, kw, scope)
+            if m is not None:
+                return m
+        # torchvision / timm / pretrained model constructors
+        if full.startswith(T.PRETRAINED_MODULES) and last not in T.TV_NOT_MODELS and last[:1].islower():
+            if full.startswith("torchvision.models") or full.startswith(("timm.create_model", "pretrainedmodels")):
+                name = last
+                if last == "create_model" and pos:
+                    v = self.value(pos[0], scope)
+                    name = v if isinstance(v, str) else "unknown"
+                return self._pretrained(node, name, kw, scope, raw=fn)
+        # helper functions and methods that return modules or lists of them
+        f = None
+        if fn.startswith("self.") and scope.inst is not None and fn.count(".") == 1:
+            f = self._method(scope.inst.cls, fn[5:])
+        elif "." not in fn:
+            f = scope.funcs.get(fn) or self.funcs.get(fn)
+        if f is not None:
+            return self.call_builder(f, node, scope)
+        # a class from elsewhere that looks like a module: Custom
+        if fn[:1].isupper() and "." not in fn and fn in self.s.aliases and not full.startswith(("torch", "numpy")):
+            return Mod(kind="layer", layers=[Layer(type="Custom", raw=fn, line=line)], raw=fn)
+        return None
+
+    def _method(self, cls: ClassInfo, name: str) -> FuncInfo | None:
+        seen: set[str] = set()
+        todo = [cls]
+        while todo:
+            c = todo.pop(0)
+            if c.name in seen:
+                continue
+            seen.add(c.name)
+            if name in c.methods:
+                return c.methods[name]
+            for b in c.bases:
+                if _last(b) in self.classes:
+                    todo.append(self.classes[_last(b)])
+        return None
+
+    def _pretrained(self, node: Node, name: str, kw: dict[str, Node], scope: Scope, raw: str) -> Mod:
+        args: dict[str, Any] = {"name": name}
+        if "pretrained" in kw:
+            v = self.plain(kw["pretrained"], scope)
+            if v is not UNKNOWN:
+                args["pretrained"] = bool(v)
+        elif "weights" in kw:
+            v = self.value(kw["weights"], scope)
+            args["pretrained"] = v is not None if v is not UNKNOWN else True
+        elif name != "unknown":
+            args["pretrained"] = False
+        layer = Layer(type="Pretrained", raw=raw, args=args, line=line_of(node))
+        return Mod(kind="layer", layers=[layer], raw=raw, line=line_of(node))
+
+    def _pretrained_hf(self, node: Node, obj: Node | None, scope: Scope) -> Mod | None:
+        pos, kw = call_arguments(node)
+        owner = dotted_name(obj) or ""
+        full = self.s.resolve(owner) or owner
+        if not (full.startswith(("transformers", "torchvision", "timm", "efficientnet")) or owner.endswith(("Model", "ForSequenceClassification", "Net"))):
+            return None
+        name = self.value(pos[0], scope) if pos else UNKNOWN
+        if not isinstance(name, str):
+            name = _last(owner) or "unknown"
+        layer = Layer(type="Pretrained", raw=f"{owner}.from_pretrained", args={"name": name, "pretrained": True}, line=line_of(node))
+        return Mod(kind="layer", layers=[layer], raw=owner, line=line_of(node))
+
+    def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod | None:
+        line = line_of(node)
+        if tn in ("Sequential", "ModuleList"):
+            items: list[Mod] = []
+            for p in pos:
+                if p.type == "list_splat":
+                    inner = self.build(p.named_children[0] if p.named_children else None, scope)
+                    if inner is not None:
+                        items.extend(inner.items if inner.kind == "list" else [inner])
+                    continue
+                if p.type == "call" and _last(call_function_name(p)) == "OrderedDict":
+                    od = self._ordered_dict(p, scope)
+                    items.extend(od.values())
+                    continue
+                m = self.build(p, scope)
+                if m is not None:
+                    items.extend(m.items if (m.kind == "list" and tn == "ModuleList") else [m])
+            if tn == "ModuleList":
+                return Mod(kind="list", items=items, raw=fn, line=line)
+            return Mod(kind="seq", layers=self.flatten(items), items=items, raw=fn, line=line)
+        if tn == "ModuleDict":
+            keys: dict[str, Mod] = {}
+            if pos and pos[0].type == "dictionary":
+                for pair in pos[0].named_children:
+                    if pair.type == "pair":
+                        k = self.value(pair.child_by_field_name("key"), scope)
+                        m = self.build(pair.child_by_field_name("value"), scope)
+                        if isinstance(k, str) and m is not None:
+                            keys[k] = m
+            return Mod(kind="list", items=list(keys.values()), keys=keys, raw=fn, line=line)
+        if tn in T.NO_LAYER:
+            return Mod(kind="none", raw=fn, line=line)
+        act = vocab.canonical_activation(tn)
+        if act is not None and tn.lower() not in T.NOT_ACTIVATIONS and tn not in T.LAYERS:
+            return Mod(kind="act", act=act, layers=[_act_layer(act, fn, line)], raw=fn, line=line)
+        if tn == T.TRANSFORMER:
+            args = self._args(("d_model", "nhead", "num_encoder_layers", "num_decoder_layers"), pos, kw, scope)
+            layers = [
+                Layer(type="TransformerEncoder", raw=fn, args=dict(args), line=line),
+                Layer(type="TransformerDecoder", raw=fn, args=dict(args), line=line),
+            ]
+            return Mod(kind="layer", layers=layers, raw=fn, line=line)
+        spec = T.LAYERS.get(tn)
+        if spec is None:
+            return None
+        ctype, names = spec
+        args = self._args(names, pos, kw, scope)
+        if tn in T.GLOBAL_POOLS:
+            osz = args.get("output_size")
+            if osz in (1, [1, 1], [1], [1, 1, 1]):
+                ctype = T.GLOBAL_POOLS[tn]
+        for src, dst in T.ARG_ALIASES.get(ctype, {}).items():
+            if src in args and dst not in args:
+                args[dst] = args[src]
+        if tn in T.RECURRENT and args.get("bidirectional") is True:
+            args["layer"] = ctype
+            ctype = "Bidirectional"
+        if tn in ("TransformerEncoder", "TransformerDecoder") and pos:
+            # the layer passed in carries d_model / nhead
+            inner = self.build(pos[0], scope)
+            if inner is not None and inner.layers:
+                for k, v in inner.layers[0].args.items():
+                    args.setdefault(k, v)
+        layer = Layer(type=ctype, raw=fn, args=args, line=line)
+        return Mod(kind="layer", layers=[layer], raw=fn, line=line, cell=tn in T.CELLS)
+
+    def _ordered_dict(self, call: Node, scope: Scope) -> dict[str, Mod]:
+        out: dict[str, Mod] = {}
+        pos, _ = call_arguments(call)
+        if not pos:
+            return out
+        arg = pos[0]
+        if arg.type in ("list", "tuple"):
+            for pair in arg.named_children:
+                if pair.type in ("tuple", "list") and len(pair.named_children) == 2:
+                    k = self.value(pair.named_children[0], scope)
+                    m = self.build(pair.named_children[1], scope)
+                    if m is not None:
+                        out[str(k) if k is not UNKNOWN else f"_{len(out)}"] = m
+        elif arg.type == "dictionary":
+            for pair in arg.named_children:
+                if pair.type == "pair":
+                    k = self.value(pair.child_by_field_name("key"), scope)
+                    m = self.build(pair.child_by_field_name("value"), scope)
+                    if m is not None:
+                        out[str(k) if k is not UNKNOWN else f"_{len(out)}"] = m
+        return out
+
+    def _args(self, names: tuple[str, ...], pos: list[Node], kw: dict[str, Node], scope: Scope) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        for name, p in zip(names, pos, strict=False):
+            if p.type in ("list_splat", "dictionary_splat"):
+                break
+            v = self.plain(p, scope)
+            if v is not UNKNOWN:
+                args[name] = v
+        for k, p in kw.items():
+            v = self.plain(p, scope)
+            if v is not UNKNOWN:
+                args[k] = v
+        return args
+
+    def flatten(self, items: list[Mod]) -> list[Layer]:
+        """The layers applying ``items`` in order emits (Sequential semantics)."""
+        out: list[Layer] = []
+        for m in items:
+            for layer in self.mod_layers(m):
+                push(out, layer)
+        return out
+
+    def mod_layers(self, m: Mod) -> list[Layer]:
+        if m.kind in ("layer", "seq", "act"):
+            layers = m.layers
+        elif m.kind == "inst" and m.inst is not None:
+            layers = self.expand(m.inst)
+        elif m.kind == "list":
+            layers = self.flatten(m.items)
+        else:
+            return []
+        if m.repeat:
+            return [_copy(x, m.repeat) for x in layers]
+        return layers
+
+    # -- running builder code (__init__, helpers) ----------------------
+    def bind(self, f: FuncInfo, call: Node | None, caller: Scope, skip_self: bool) -> Scope:
+        """A scope for running ``f`` with the arguments of ``call`` (defaults otherwise)."""
+        scope = Scope(funcs=dict(caller.funcs) if f.cls is None else {})
+        params = list(f.params)
+        if skip_self and params and params[0][0] in ("self", "cls"):
+            params = params[1:]
+        pos, kw = call_arguments(call) if call is not None else ([], {})
+        bound: dict[str, tuple[Node | None, Scope | None]] = {}
+        for name, default, _kind in params:
+            bound[name] = (default, Scope(env=dict(self.s.constants)))
+        plain = [p for p in params if p[2] == "plain"]
+        for (name, _, _), arg in zip(plain, pos, strict=False):
+            if arg.type in ("list_splat", "dictionary_splat"):
+                break
+            bound[name] = (arg, caller)
+        for k, arg in kw.items():
+            if k in bound:
+                bound[k] = (arg, caller)
+        for name, (node, sc) in bound.items():
+            if node is None or sc is None:
+                continue
+            v = self.value(node, sc)
+            if v is not UNKNOWN:
+                scope.env[name] = v
+            if node.type == "identifier":
+                ident = node_text(node)
+                c = sc.classes.get(ident) or self.classes.get(ident)
+                if c is not None:
+                    scope.classes[name] = c
+                    continue
+                if ident in sc.funcs or ident in self.funcs:
+                    scope.funcs[name] = sc.funcs.get(ident) or self.funcs[ident]
+                    continue
+            if node.type in ("call", "identifier", "attribute", "list", "subscript", "list_comprehension"):
+                if node.type == "call" and self.depth > MAX_DEPTH - 2:
+                    continue
+                m = self.build(node, sc)
+                if m is not None:
+                    scope.mods[name] = m
+        return scope
+
+    def instantiate(self, cls: ClassInfo, call: Node | None, caller: Scope) -> Instance | None:
+        if self.depth > MAX_DEPTH:
+            return None
+        init = self._method(cls, "__init__")
+        self.depth += 1
+        try:
+            scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
+            inst = Instance(cls=cls, scope=scope)
+            scope.inst = inst
+            if init is not None:
+                self.run_builder(init.body, scope, inst)
+                if init.cls is not cls:
+                    pass
+            return inst
+        finally:
+            self.depth -= 1
+
+    def call_builder(self, f: FuncInfo, call: Node, caller: Scope) -> Mod | None:
+        if self.depth > MAX_DEPTH:
+            return None
+        self.depth += 1
+        try:
+            scope = self.bind(f, call, caller, skip_self=f.cls is not None)
+            scope.inst = caller.inst if f.cls is not None else None
+            if scope.inst is not None:
+                # a method sees and updates the instance's plain attributes (self.in_channels)
+                for k, v in caller.env.items():
+                    if k.startswith("self."):
+                        scope.env.setdefault(k, v)
+            ret = self.run_builder(f.body, scope, scope.inst)
+            if scope.inst is not None:
+                for k, v in scope.env.items():
+                    if k.startswith("self."):
+                        caller.env[k] = v
+            return ret
+        finally:
+            self.depth -= 1
+
+    def run_builder(self, body: Node | None, scope: Scope, inst: Instance | None, repeat: int | None = None) -> Mod | None:
+        """Run statements that build modules; returns the value of the first ``return``."""
+        if body is None:
+            return None
+        for stmt in body.named_children:
+            t = stmt.type
+            if t == "expression_statement":
+                for e in stmt.named_children:
+                    self._builder_expr(e, scope, inst, repeat)
+            elif t == "return_statement":
+                val = stmt.named_children[0] if stmt.named_children else None
+                return self.build(val, scope) if val is not None else None
+            elif t == "if_statement":
+                ret = self._builder_if(stmt, scope, inst, repeat)
+                if ret is not None:
+                    return ret
+            elif t == "for_statement":
+                count = self._loop_count(stmt.child_by_field_name("right"), scope)
+                for ident in _identifiers(stmt.child_by_field_name("left")):
+                    scope.env.pop(ident, None)
+                rep = count if count is not None and count > 1 else None
+                if repeat and rep:
+                    rep = rep * repeat
+                if count == 0:
+                    continue
+                ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, rep or repeat)
+                if ret is not None:
+                    return ret
+            elif t in ("with_statement", "while_statement", "try_statement"):
+                ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, repeat)
+                if ret is not None:
+                    return ret
+            elif t == "function_definition":
+                f = self._func_info(stmt, None)
+                scope.funcs[f.name] = f
+            elif t == "block":
+                self.run_builder(stmt, scope, inst, repeat)
+        return None
+
+    def _builder_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Mod | None:
+        cond = self.value(stmt.child_by_field_name("condition"), scope)
+        branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
+        for alt in stmt.children_by_field_name("alternative"):
+            if alt.type == "elif_clause":
+                branches.append((alt.child_by_field_name("condition"), alt.child_by_field_name("consequence")))
+            else:
+                branches.append((None, alt.child_by_field_name("body")))
+        known = cond is not UNKNOWN
+        if known:
+            for c, body in branches:
+                v = self.value(c, scope) if c is not None else True
+                if v is UNKNOWN:
+                    return self.run_builder(body, scope, inst, repeat)
+                if v:
+                    return self.run_builder(body, scope, inst, repeat)
+            return None
+        # unknown condition: every branch runs, the first (the common path)
+        # last, so its assignments win
+        ret = None
+        for i, (_c, body) in reversed(list(enumerate(branches))):
+            r = self.run_builder(body, scope, inst, repeat)
+            if i == 0:
+                ret = r
+        return ret
+
+    def _builder_expr(self, e: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> None:
+        t = e.type
+        if t == "assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            if left is None or right is None:
+                return
+            if left.type == "identifier":
+                name = node_text(left)
+                v = self.value(right, scope)
+                if v is not UNKNOWN:
+                    scope.env[name] = v
+                else:
+                    scope.env.pop(name, None)
+                m = self.build(right, scope)
+                if m is not None:
+                    scope.mods[name] = _repeat_mod(m, repeat) if repeat and m.kind != "list" else m
+                elif right.type == "none":
+                    scope.mods.pop(name, None)
+                if right.type == "identifier" and node_text(right) in scope.classes:
+                    scope.classes[name] = scope.classes[node_text(right)]
+            elif left.type == "attribute":
+                dn = dotted_name(left)
+                if dn and dn.startswith("self.") and inst is not None and dn.count(".") == 1:
+                    attr = dn[5:]
+                    v = self.value(right, scope)
+                    if v is not UNKNOWN and _jsonable(v):
+                        scope.env[dn] = v
+                    m = self.build(right, scope)
+                    if m is not None:
+                        inst.attrs[attr] = m
+            elif left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+                for n, r in zip(left.named_children, right.named_children, strict=False):
+                    if n.type == "identifier":
+                        v = self.value(r, scope)
+                        if v is not UNKNOWN:
+                            scope.env[node_text(n)] = v
+                        m = self.build(r, scope)
+                        if m is not None:
+                            scope.mods[node_text(n)] = m
+            return
+        if t == "augmented_assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            op = node_text(e.child_by_field_name("operator"))
+            target = self._target_list(left, scope, inst)
+            if target is not None and op == "+=":
+                m = self.build(right, scope)
+                if m is not None:
+                    new = m.items if m.kind == "list" else [m]
+                    target.items.extend(_repeat_mod(x, repeat) for x in new)
+            elif left is not None and left.type == "identifier":
+                name = node_text(left)
+                old = scope.env.get(name, UNKNOWN)
+                inc = self.value(right, scope)
+                from corpus.script import _arith
+
+                new_v = _arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
+                if new_v is not UNKNOWN:
+                    scope.env[name] = new_v
+                else:
+                    scope.env.pop(name, None)
+            return
+        if t == "call":
+            fnode = e.child_by_field_name("function")
+            fn = dotted_name(fnode) or ""
+            last = _last(fn)
+            pos, kw = call_arguments(e)
+            if last in ("append", "extend", "add_module", "insert", "add") and fnode is not None and fnode.type == "attribute":
+                obj = fnode.child_by_field_name("object")
+                if last == "add_module" and dotted_name(obj) == "self" and inst is not None and len(pos) >= 2:
+                    m = self.build(pos[1], scope)
+                    k = self.value(pos[0], scope)
+                    if m is not None:
+                        key = k if isinstance(k, str) else f"_m{len(inst.attrs)}"
+                        inst.attrs[key] = _repeat_mod(m, repeat)
+                        inst.seq.append(_repeat_mod(m, repeat))
+                    return
+                target = self._target_list(obj, scope, inst)
+                if target is None:
+                    return
+                arg = pos[-1] if pos else None
+                m = self.build(arg, scope)
+                if m is None:
+                    return
+                if last == "extend" or (m.kind == "list" and last != "append"):
+                    target.items.extend(_repeat_mod(x, repeat) for x in m.items)
+                else:
+                    target.items.append(_repeat_mod(m, repeat))
+                if target.kind == "seq":
+                    target.layers = self.flatten(target.items)
+                return
+            if fn in ("super().__init__",) or (fnode is not None and node_text(fnode).endswith("__init__")):
+                # class Block(nn.Sequential): super().__init__(layers...)
+                if inst is not None and any(_last(b) == "Sequential" for b in inst.cls.bases):
+                    for p in pos:
+                        if p.type == "list_splat":
+                            inner = self.build(p.named_children[0] if p.named_children else None, scope)
+                            if inner is not None:
+                                inst.seq.extend(inner.items if inner.kind == "list" else [inner])
+                        else:
+                            m = self.build(p, scope)
+                            if m is not None:
+                                inst.seq.append(m)
+                return
+
+    def _target_list(self, node: Node | None, scope: Scope, inst: Instance | None) -> Mod | None:
+        if node is None:
+            return None
+        if node.type == "identifier":
+            name = node_text(node)
+            m = scope.mods.get(name)
+            if m is None:
+                if name in scope.env and isinstance(scope.env[name], list) and not scope.env[name]:
+                    m = Mod(kind="list")
+                    scope.mods[name] = m
+                    return m
+                return None
+            return m if m.kind in ("list", "seq") else None
+        dn = dotted_name(node)
+        if dn and dn.startswith("self.") and inst is not None:
+            m = self._attr(inst, dn[5:])
+            return m if m is not None and m.kind in ("list", "seq") else None
+        return None
+
+    # -- forward -------------------------------------------------------
+    def expand(self, inst: Instance) -> list[Layer]:
+        """The layers an instance emits, in forward order (cached)."""
+        if inst.expanded is not None:
+            return inst.expanded
+        inst.expanded = []  # guards recursion
+        if self.depth > MAX_DEPTH:
+            return inst.expanded
+        fwd = self._method(inst.cls, "forward") or self._method(inst.cls, "call") or self._method(inst.cls, "__call__")
+        state = FState()
+        self.depth += 1
+        try:
+            if fwd is not None and fwd.cls is not None and fwd.cls.is_module:
+                scope = inst.scope.child()
+                scope.inst = inst
+                for name, _d, _k in fwd.params[1:]:
+                    state.tensors.add(name)
+                    scope.env.pop(name, None)
+                    scope.mods.pop(name, None)
+                self.run_forward(fwd.body, scope, state)
+            if not state.layers and inst.seq:
+                state.layers = self.flatten(inst.seq)
+            elif not state.layers and fwd is None:
+                state.layers = self.flatten([m for m in inst.attrs.values()])
+        finally:
+            self.depth -= 1
+        inst.expanded = state.layers
+        return inst.expanded
+
+    def run_forward(self, body: Node | None, scope: Scope, st: FState) -> None:
+        if body is None:
+            return
+        for stmt in body.named_children:
+            self.fstmt(stmt, scope, st)
+
+    def fstmt(self, stmt: Node, scope: Scope, st: FState) -> None:
+        t = stmt.type
+        if t == "expression_statement":
+            for e in stmt.named_children:
+                self.fexpr_stmt(e, scope, st)
+        elif t == "return_statement":
+            for e in stmt.named_children:
+                self.fexpr(e, scope, st)
+        elif t == "if_statement":
+            self.fif(stmt, scope, st)
+        elif t == "for_statement":
+            self.ffor(stmt, scope, st)
+        elif t == "while_statement":
+            st.loop += 1
+            self.run_forward(stmt.child_by_field_name("body"), scope, st)
+            st.loop -= 1
+        elif t in ("with_statement", "try_statement"):
+            self.run_forward(stmt.child_by_field_name("body"), scope, st)
+        elif t == "function_definition":
+            f = self._func_info(stmt, None)
+            scope.funcs[f.name] = f
+
+    def fif(self, stmt: Node, scope: Scope, st: FState) -> None:
+        branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
+        for alt in stmt.children_by_field_name("alternative"):
+            if alt.type == "elif_clause":
+                branches.append((alt.child_by_field_name("condition"), alt.child_by_field_name("consequence")))
+            else:
+                branches.append((None, alt.child_by_field_name("body")))
+        # a condition known statically picks its branch
+        for c, body in branches:
+            v = self._cond(c, scope) if c is not None else True
+            if v is UNKNOWN:
+                break
+            if v:
+                self.run_forward(body, scope, st)
+                return
+        else:
+            return
+        # otherwise the branch that applies the most layers (the model's main path)
+        best: FState | None = None
+        for _c, body in branches:
+            sub = FState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=set(st.cells_done))
+            self.run_forward(body, scope, sub)
+            if best is None or len(sub.layers) > len(best.layers):
+                best = sub
+        if best is not None:
+            for layer in best.layers:
+                push(st.layers, layer)
+            st.tensors |= best.tensors
+            st.cells_done |= best.cells_done
+        if len(branches) == 1 and best is not None and not best.layers:
+            pass
+
+    def _cond(self, c: Node | None, scope: Scope) -> Any:
+        if c is None:
+            return UNKNOWN
+        v = self.value(c, scope)
+        if v is not UNKNOWN:
+            return v
+        # `if self.downsample is not None` / `if self.shortcut:`: known when the attribute is
+        dn = dotted_name(c)
+        if dn and dn.startswith("self.") and scope.inst is not None and dn[5:] in scope.inst.attrs:
+            return True
+        return UNKNOWN
+
+    def ffor(self, stmt: Node, scope: Scope, st: FState) -> None:
+        right = stmt.child_by_field_name("right")
+        left = stmt.child_by_field_name("left")
+        inner = scope.child()
+        idents = _identifiers(left)
+        count = self._loop_count(right, scope)
+        it_mod = self._iter_mod(right, scope)
+        if it_mod is not None and idents:
+            # for layer in self.layers: x = layer(x)
+            inner.mods[idents[-1]] = it_mod
+        else:
+            for i in idents:
+                inner.mods.pop(i, None)
+                inner.env.pop(i, None)
+            if self._expr_is_tensor(right, st):
+                st.tensors.update(idents)
+        rep = count if (count and count > 1 and it_mod is None) else None
+        old = st.repeat
+        st.repeat = rep if rep else old
+        st.loop += 1
+        self.run_forward(stmt.child_by_field_name("body"), inner, st)
+        st.loop -= 1
+        st.repeat = old
+
+    def _iter_mod(self, it: Node | None, scope: Scope) -> Mod | None:
+        if it is None:
+            return None
+        if it.type == "call":
+            fn = call_function_name(it) or ""
+            pos, _ = call_arguments(it)
+            if fn in ("enumerate", "zip", "reversed") and pos:
+                for p in pos:
+                    m = self._iter_mod(p, scope)
+                    if m is not None:
+                        return m
+                return None
+            if _last(fn) in ("children", "values", "modules") and it.child_by_field_name("function").type == "attribute":
+                return self.build(it.child_by_field_name("function").child_by_field_name("object"), scope)
+            return None
+        m = self.build(it, scope)
+        if m is not None and m.kind in ("list", "seq"):
+            return m
+        return None
+
+    def _expr_is_tensor(self, node: Node | None, st: FState) -> bool:
+        if node is None:
+            return False
+        if node.type == "identifier":
+            return node_text(node) in st.tensors
+        return any(self._expr_is_tensor(c, st) for c in node.named_children)
+
+    def fexpr_stmt(self, e: Node, scope: Scope, st: FState) -> None:
+        t = e.type
+        if t == "assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            if right is None:
+                return
+            if right.type in ("subscript", "attribute", "identifier") or (right.type == "call" and False):
+                m = self.build(right, scope)
+                if m is not None and left is not None and left.type == "identifier":
+                    scope.mods[node_text(left)] = m  # layer = self.layers[i]
+                    return
+            is_t = self.fexpr(right, scope, st)
+            names = _identifiers(left)
+            if is_t:
+                st.tensors.update(names)
+            elif left is not None and left.type == "identifier":
+                v = self.value(right, scope)
+                if v is not UNKNOWN:
+                    scope.env[node_text(left)] = v
+            return
+        if t == "augmented_assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            op = node_text(e.child_by_field_name("operator"))
+            rt = self.fexpr(right, scope, st)
+            lt = self._expr_is_tensor(left, st)
+            if op == "+=" and rt and lt:
+                self.emit(st, Layer(type="Add", raw="+=", line=line_of(e)))
+            return
+        self.fexpr(e, scope, st)
+
+    def emit(self, st: FState, layer: Layer) -> None:
+        push(st.layers, layer, st.repeat)
+
+    def emit_act(self, st: FState, act: str, raw: str, line: int) -> None:
+        push(st.layers, _act_layer(act, raw, line))
+
+    def apply(self, m: Mod, st: FState) -> None:
+        if m.kind == "act":
+            self.emit_act(st, m.act or "linear", m.raw, m.line or 0)
+            return
+        if m.cell or (m.kind == "layer" and st.loop > 0 and id(m) in st.cells_done):
+            if id(m) in st.cells_done:
+                return
+            st.cells_done.add(id(m))
+        elif st.loop > 0 and m.kind in ("layer", "seq", "inst"):
+            if id(m) in st.cells_done:
+                return
+            st.cells_done.add(id(m))
+        for layer in self.mod_layers(m):
+            push(st.layers, layer, st.repeat)
+
+    def fexpr(self, node: Node | None, scope: Scope, st: FState) -> bool:
+        """Walk an expression of forward code in evaluation order; True if it yields a tensor."""
+        if node is None:
+            return False
+        t = node.type
+        if t == "identifier":
+            return node_text(node) in st.tensors
+        if t == "call":
+            return self.fcall(node, scope, st)
+        if t == "binary_operator":
+            lt = self.fexpr(node.child_by_field_name("left"), scope, st)
+            rt = self.fexpr(node.child_by_field_name("right"), scope, st)
+            op = node_text(node.child_by_field_name("operator"))
+            if op == "+" and lt and rt:
+                self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
+            return lt or rt
+        if t in ("list_comprehension", "generator_expression"):
+            clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
+            inner = scope.child()
+            if clause is not None:
+                right = clause.child_by_field_name("right")
+                idents = _identifiers(clause.child_by_field_name("left"))
+                it_mod = self._iter_mod(right, scope)
+                rt = self.fexpr(right, scope, st) if it_mod is None else False
+                if it_mod is not None and idents:
+                    inner.mods[idents[-1]] = it_mod
+                elif rt:
+                    st.tensors.update(idents)
+            body = node.named_children[0] if node.named_children else None
+            return self.fexpr(body, inner, st)
+        if t in ("string", "integer", "float", "true", "false", "none", "comment", "lambda"):
+            return False
+        if t == "attribute":
+            return self.fexpr(node.child_by_field_name("object"), scope, st)
+        if t == "subscript":
+            r = self.fexpr(node.child_by_field_name("value"), scope, st)
+            return r
+        if t == "keyword_argument":
+            return self.fexpr(node.child_by_field_name("value"), scope, st)
+        res = False
+        for c in node.named_children:
+            res = self.fexpr(c, scope, st) or res
+        return res
+
+    def fcall(self, node: Node, scope: Scope, st: FState) -> bool:
+        fnode = node.child_by_field_name("function")
+        argnode = node.child_by_field_name("arguments")
+        fn = dotted_name(fnode)
+        line = line_of(node)
+        pos, kw = call_arguments(node)
+
+        def args_first() -> bool:
+            return self.fexpr(argnode, scope, st) if argnode is not None else False
+
+        if fn is None:
+            # chained: self.conv(x).view(...), F.relu(x).squeeze(), self.layers[i](x)
+            if fnode is not None and fnode.type == "attribute":
+                obj = fnode.child_by_field_name("object")
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                ot = self.fexpr(obj, scope, st)
+                at = args_first()
+                return self._method_op(meth, node, pos, ot, st, line) or ot or at
+            if fnode is not None and fnode.type == "subscript":
+                m = self.build(fnode, scope)
+                at = args_first()
+                if m is not None:
+                    self.apply(m, st)
+                    return True
+                return at
+            return args_first()
+        # self.X(...) : a module attribute or a method
+        if fn.startswith("self.") and scope.inst is not None:
+            attr = fn[5:]
+            m = self._attr(scope.inst, attr)
+            if m is not None:
+                args_first()
+                self.apply(m, st)
+                return True
+            if "." not in attr:
+                f = self._method(scope.inst.cls, attr)
+                if f is not None:
+                    return self._inline(f, node, scope, st, method=True)
+            if "." in attr:
+                # self.conv(x) handled above; self.x.view(...): method on an attribute
+                head, _, meth = attr.rpartition(".")
+                base = self._attr(scope.inst, head)
+                if base is not None:
+                    args_first()
+                    self.apply(base, st)
+                    return True
+            return args_first()
+        # a name bound to a module (loop variable over a ModuleList, a block param)
+        if "." not in fn and fn in scope.mods:
+            args_first()
+            self.apply(scope.mods[fn], st)
+            return True
+        last = _last(fn)
+        # a tensor method: x.view(...), x.relu(), out.flatten(1)
+        head = fn.split(".")[0]
+        if "." in fn and head in st.tensors:
+            at = args_first()
+            return self._method_op(last, node, pos, True, st, line) or True or at
+        # torch functional ops
+        fname = self.functional_name(fn)
+        if fname is not None:
+            at = args_first()
+            return self._functional(fname, fn, node, pos, kw, scope, st, line) or at
+        # local classes created in forward (rare) and local helper functions
+        cls = scope.classes.get(fn) or self.classes.get(fn)
+        if cls is not None and cls.is_module:
+            m = self.build(node, scope)
+            at = args_first()
+            if m is not None:
+                self.apply(m, st)
+                return True
+            return at
+        f = scope.funcs.get(fn) or self.funcs.get(fn)
+        if f is not None and "." not in fn:
+            return self._inline(f, node, scope, st, method=False)
+        # nn.X(...)(x) built inline is rare; everything else: just its arguments
+        return args_first()
+
+    def _inline(self, f: FuncInfo, call: Node, scope: Scope, st: FState, method: bool) -> bool:
+        """Walk a helper (``self.encode(x)``, ``def block(x)``) in place."""
+        if self.depth > MAX_DEPTH:
+            return False
+        argnode = call.child_by_field_name("arguments")
+        pos, kw = call_arguments(call)
+        tensor_args: list[bool] = []
+        for p in pos:
+            tensor_args.append(self.fexpr(p, scope, st))
+        kw_tensor = {k: self.fexpr(v, scope, st) for k, v in kw.items()}
+        _ = argnode
+        self.depth += 1
+        try:
+            inner = self.bind(f, call, scope, skip_self=method)
+            inner.inst = scope.inst if method else None
+            sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done)
+            params = [p for p in f.params if p[2] == "plain"]
+            if method and params and params[0][0] == "self":
+                params = params[1:]
+            any_t = False
+            for (name, _d, _k), is_t in zip(params, tensor_args, strict=False):
+                if is_t:
+                    sub.tensors.add(name)
+                    any_t = True
+            for k, is_t in kw_tensor.items():
+                if is_t:
+                    sub.tensors.add(k)
+                    any_t = True
+            if not any_t and params:
+                # a helper given no tensor we know of: treat its first argument as the data
+                sub.tensors.add(params[0][0])
+            self.run_forward(f.body, inner, sub)
+        finally:
+            self.depth -= 1
+        for layer in sub.layers:
+            push(st.layers, layer)
+        return bool(sub.layers) or any(tensor_args)
+
+    def _method_op(self, meth: str, node: Node, pos: list[Node], on_tensor: bool, st: FState, line: int) -> bool:
+        if not on_tensor:
+            return False
+        if meth in T.RESHAPE_METHODS:
+            self.emit(st, Layer(type=self._reshape_type(pos), raw=f".{meth}", line=line))
+            return True
+        if meth in T.FLATTEN_METHODS:
+            self.emit(st, Layer(type="Flatten", raw=".flatten", line=line))
+            return True
+        act = vocab.canonical_activation(meth)
+        if act is not None and meth not in ("linear",) and meth.lower() not in T.NOT_ACTIVATIONS:
+            self.emit_act(st, act, f".{meth}", line)
+            return True
+        return on_tensor
+
+    def _reshape_type(self, pos: list[Node]) -> str:
+        if any(p.type in ("list_splat", "tuple", "list") for p in pos):
+            if len(pos) == 1 and pos[0].type in ("tuple", "list"):
+                return "Flatten" if len(pos[0].named_children) <= 2 else "Reshape"
+            return "Reshape"
+        return "Flatten" if len(pos) <= 2 else "Reshape"
+
+    def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
+        if fname in T.CONCAT:
+            self.emit(st, Layer(type="Concatenate", raw=fn, line=line))
+            return True
+        if fname in T.ADD and len(pos) >= 2:
+            self.emit(st, Layer(type="Add", raw=fn, line=line))
+            return True
+        if fname == "flatten":
+            self.emit(st, Layer(type="Flatten", raw=fn, line=line))
+            return True
+        if fname in ("reshape", "view"):
+            self.emit(st, Layer(type=self._reshape_type(pos[1:]), raw=fn, line=line))
+            return True
+        if fname in T.FUNCTIONAL:
+            ctype = T.FUNCTIONAL[fname]
+            names = T.FUNCTIONAL_ARGS.get(fname, ())
+            args = self._args(names, pos[1:], {k: v for k, v in kw.items() if k not in ("training", "inplace")}, scope)
+            if fname in T.FUNCTIONAL_GLOBAL and args.get("output_size") in (1, [1, 1], [1]):
+                ctype = T.FUNCTIONAL_GLOBAL[fname]
+            if fname in ("max_pool1d", "avg_pool1d") and pos[1:2] and pos[1].type in ("call", "subscript", "attribute"):
+                # F.max_pool1d(x, x.size(2)): pooling over the whole sequence
+                ctype = "GlobalMaxPooling1D" if fname.startswith("max") else "GlobalAveragePooling1D"
+            self.emit(st, Layer(type=ctype, raw=fn, args=args, line=line))
+            return True
+        act = vocab.canonical_activation(fname)
+        if act is not None and fname.lower() not in T.NOT_ACTIVATIONS:
+            self.emit_act(st, act, fn, line)
+            return True
+        return False
+
+    # -- models ---------------------------------------------------------
+    def extract(self) -> list[Summary]:
+        models = self._find_models()
+        if not models:
+            return []
+        training = TrainingReader(self, models)
+        training.read()
+        out: list[Summary] = []
+        for m in models:
+            if not m.layers:
+                continue
+            out.append(m.summary(self.s, self.warnings))
+        return out
+
+    def _find_models(self) -> list[ModelRec]:
+        module_classes = [c for c in self.classes.values() if c.is_module]
+        top = Scope(env=dict(self.s.constants))
+        # classes named anywhere outside their own body (inside another model,
+        # or passed to one: ResNet(BasicBlock, ...)) are blocks unless created as models
+        counts = _word_counts(node_text(self.s.root))
+        used_inside: set[str] = set()
+        for c in module_classes:
+            own = _word_counts(node_text(c.node)).get(c.name, 0)
+            if counts.get(c.name, 0) > own:
+                used_inside.add(c.name)
+        # functions that are only helpers of module classes (conv3x3, make_layers)
+        instantiated_outside: dict[str, list[tuple[str, Node]]] = {}
+        var_of: dict[str, list[str]] = {}
+        for a in self.assigns:
+            right = a.child_by_field_name("right")
+            left = a.child_by_field_name("left")
+            if right is None or left is None:
+                continue
+            cls_name = self._created_class(right)
+            if cls_name is None:
+                continue
+            if self._inside_module_class(a):
+                continue
+            var = _target_name(left)
+            instantiated_outside.setdefault(cls_name, []).append((var or cls_name, a))
+            if var:
+                var_of.setdefault(cls_name, []).append(var)
+        for call in self.calls:
+            fn = call_function_name(call)
+            if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call):
+                instantiated_outside.setdefault(fn, []).append((fn, call))
+        models: list[ModelRec] = []
+        for c in module_classes:
+            if c.name in used_inside and c.name not in instantiated_outside:
+                continue
+            inst = None
+            creations = instantiated_outside.get(c.name) or []
+            call = None
+            cscope = top
+            for _v, n in creations:
+                cnode = n.child_by_field_name("right") if n.type == "assignment" else n
+                call = _find_ctor_call(cnode, c.name)
+                if call is not None:
+                    cscope = Scope(env=self.env_at(call))
+                    break
+            self.depth = 0
+            inst = self.instantiate(c, call, cscope)
+            layers = self.expand(inst) if inst is not None else []
+            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])))
+            models.append(rec)
+        # nn.Sequential / pretrained models built outside classes
+        for a in self.assigns:
+            if self._inside_module_class(a):
+                continue
+            right = a.child_by_field_name("right")
+            left = a.child_by_field_name("left")
+            var = _target_name(left) if left is not None else None
+            if right is None or var is None or left.type != "identifier":
+                continue
+            kind = self._model_expr_kind(right)
+            if kind is None:
+                continue
+            scope = Scope(env=self.env_at(a))
+            self.depth = 0
+            m = self.build(right, scope)
+            if m is None:
+                continue
+            layers = self.mod_layers(m)
+            if not layers:
+                continue
+            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var})
+            # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
+            self._head_changes(rec, var, a, scope)
+            # `model.add_module(...)` / `model.append(...)` on a Sequential
+            models.append(rec)
+        # models imported from elsewhere and trained here
+        known_vars = {v for r in models for v in r.vars}
+        for a in self.assigns:
+            if self._inside_module_class(a):
+                continue
+            right = a.child_by_field_name("right")
+            left = a.child_by_field_name("left")
+            var = _target_name(left) if left is not None else None
+            if right is None or var is None or var in known_vars:
+                continue
+            call = _unwrap_call(right)
+            if call is None:
+                continue
+            fn = call_function_name(call) or ""
+            last = _last(fn)
+            if not last[:1].isupper() or fn in self.classes:
+                continue
+            full = self.s.resolve(fn) or fn
+            if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
+                continue
+            if fn.split(".")[0] not in self.s.aliases or not self._trained(var):
+                continue
+            layer = Layer(type="Custom", raw=last, line=line_of(a))
+            rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
+            models.append(rec)
+            known_vars.add(var)
+        return models
+
+    def _trained(self, var: str) -> bool:
+        for call in self.calls:
+            fn = call_function_name(call) or ""
+            if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
+                if re.search(rf"\b{re.escape(var)}\b", node_text(call)):
+                    return True
+        return False
+
+    def _head_changes(self, rec: ModelRec, var: str, after: Node, scope: Scope) -> None:
+        if not any(x.type == "Pretrained" for x in rec.layers):
+            return
+        for a in self.assigns:
+            if a.start_byte <= after.start_byte:
+                continue
+            left = a.child_by_field_name("left")
+            right = a.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            text = node_text(left)
+            if not (text.startswith(var + ".") or text.startswith(var + "[")):
+                continue
+            m = self.build(right, Scope(env=self.env_at(a)))
+            if m is None:
+                continue
+            for layer in self.mod_layers(m):
+                push(rec.layers, layer)
+
+    def _model_expr_kind(self, right: Node) -> str | None:
+        call = _unwrap_call(right)
+        if call is None:
+            return None
+        fn = call_function_name(call)
+        if fn is None:
+            fnode = call.child_by_field_name("function")
+            if fnode is not None and fnode.type == "subscript":
+                base = dotted_name(fnode.child_by_field_name("value")) or ""
+                if (self.s.resolve(base) or base).startswith("torchvision.models"):
+                    return "pretrained"
+            return None
+        tn = self.torch_name(fn)
+        if tn in ("Sequential",):
+            return "seq"
+        full = self.s.resolve(fn) or fn
+        last = _last(fn)
+        if full.startswith("torchvision.models") and last[:1].islower() and last not in T.TV_NOT_MODELS:
+            return "pretrained"
+        if full.startswith("timm.create_model"):
+            return "pretrained"
+        if last == "from_pretrained":
+            return "pretrained"
+        return None
+
+    def _created_class(self, right: Node) -> str | None:
+        call = _unwrap_call(right)
+        if call is None:
+            return None
+        fn = call_function_name(call)
+        if fn in self.classes and self.classes[fn].is_module:
+            return fn
+        return None
+
+    def _inside_module_class(self, node: Node) -> bool:
+        p = node.parent
+        while p is not None:
+            if p.type == "class_definition":
+                name = node_text(p.child_by_field_name("name"))
+                c = self.classes.get(name)
+                return c is not None and c.is_module
+            p = p.parent
+        return False
+
+    # -- values in training code ---------------------------------------
+    _env_cache: dict[int, dict[str, Any]]
+
+    def env_at(self, node: Node) -> dict[str, Any]:
+        """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
+        env = dict(self.s.constants)
+        funcs = []
+        p = node.parent
+        while p is not None:
+            if p.type == "function_definition":
+                funcs.append(p)
+            p = p.parent
+        for fnode in reversed(funcs):
+            env.update(self._func_env(fnode, node))
+        return env
+
+    def _func_env(self, fnode: Node, upto: Node) -> dict[str, Any]:
+        cache = getattr(self, "_fenv", None)
+        if cache is None:
+            cache = self._fenv = {}
+        key = fnode.start_byte
+        if key not in cache:
+            cache[key] = None  # recursion guard
+            f = self._func_info(fnode, None)
+            env: dict[str, Any] = {}
+            for name, default, _ in f.params:
+                if default is not None:
+                    v = self.s.value(default, self.s.constants)
+                    if v is not UNKNOWN:
+                        env[name] = v
+            # a call's argument wins over the default
+            call = self._call_site(f.name, fnode)
+            if call is not None:
+                pos, kw = call_arguments(call)
+                cenv = self.env_at(call) if call is not None else {}
+                params = [p for p in f.params if p[2] == "plain" and p[0] not in ("self",)]
+                for (name, _, _), arg in zip(params, pos, strict=False):
+                    if arg.type in ("list_splat", "dictionary_splat"):
+                        break
+                    v = self.s.value(arg, cenv)
+                    if v is not UNKNOWN:
+                        env[name] = v
+                    else:
+                        env.pop(name, None)
+                for k, arg in kw.items():
+                    v = self.s.value(arg, cenv)
+                    if v is not UNKNOWN:
+                        env[k] = v
+            cache[key] = (env, self._local_assigns(fnode))
+        entry = cache[key]
+        if entry is None:
+            return {}
+        env, assigns = entry
+        env = dict(env)
+        for a in assigns:
+            if a.start_byte >= upto.start_byte:
+                break
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and right is not None and left.type == "identifier":
+                v = self.s.value(right, {**self.s.constants, **env})
+                if v is not UNKNOWN:
+                    env[node_text(left)] = v
+        return env
+
+    def _local_assigns(self, fnode: Node) -> list[Node]:
+        out = []
+        for a in self.assigns:
+            if fnode.start_byte <= a.start_byte < fnode.end_byte:
+                out.append(a)
+        return out
+
+    def _call_site(self, name: str, fnode: Node) -> Node | None:
+        for call in self.calls:
+            fn = call_function_name(call)
+            if fn == name and not (fnode.start_byte <= call.start_byte < fnode.end_byte):
+                pos, kw = call_arguments(call)
+                if pos or kw:
+                    return call
+        return None
+
+
+def _repeat_mod(m: Mod, n: int | None) -> Mod:
+    """The same module applied in a loop ``n`` times (``repeat`` on its layers)."""
+    if not n or n <= 1:
+        return m
+    return replace(m, repeat=n * (m.repeat or 1))
+
+
+def _identifiers(node: Node | None) -> list[str]:
+    if node is None:
+        return []
+    if node.type == "identifier":
+        return [node_text(node)]
+    out: list[str] = []
+    for c in node.named_children:
+        out.extend(_identifiers(c))
+    return out
+
+
+def _word_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def _target_name(left: Node) -> str | None:
+    if left.type == "identifier":
+        return node_text(left)
+    dn = dotted_name(left)
+    if dn:
+        return _last(dn)
+    return None
+
+
+def _unwrap_call(node: Node) -> Node | None:
+    """``Net().to(device)`` / ``nn.DataParallel(Net())`` -> the ``Net()`` call."""
+    while node is not None and node.type == "call":
+        fnode = node.child_by_field_name("function")
+        if fnode is not None and fnode.type == "attribute":
+            meth = node_text(fnode.child_by_field_name("attribute"))
+            obj = fnode.child_by_field_name("object")
+            if meth in ("to", "cuda", "cpu", "double", "float", "half") and obj is not None and obj.type == "call":
+                node = obj
+                continue
+        fn = call_function_name(node)
+        if fn and _last(fn) in ("DataParallel", "DistributedDataParallel", "compile"):
+            pos, _ = call_arguments(node)
+            if pos and pos[0].type == "call":
+                node = pos[0]
+                continue
+        return node
+    return None
+
+
+def _find_ctor_call(node: Node | None, name: str) -> Node | None:
+    if node is None:
+        return None
+    call = _unwrap_call(node)
+    if call is not None and call_function_name(call) == name:
+        return call
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Models and their training
+
+
+@dataclass
+class ModelRec:
+    name: str
+    node: Node
+    layers: list[Layer]
+    vars: set[str] = field(default_factory=set)
+    imported: bool = False
+    hp: Hyperparameters = field(default_factory=Hyperparameters)
+    tricks: list[str] = field(default_factory=list)
+    input_shape: list[Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self, script: Script, file_warnings: list[str]) -> Summary:
+        warnings = list(self.warnings)
+        status = "ok"
+        if self.imported:
+            warnings.append(f"{self.name} is defined in another file: its layers are not read")
+            status = "partial"
+        if len(self.layers) >= MAX_LAYERS:
+            warnings.append(f"model cut at {MAX_LAYERS} layers")
+            status = "partial"
+        return Summary(
+            id="",
+            name=self.name,
+            source=Source(path=script.path, line_start=line_of(self.node), line_end=end_line_of(self.node)),
+            framework="pytorch",
+            layers=self.layers,
+            hyperparameters=self.hp,
+            input_shape=self.input_shape,
+            tricks=list(dict.fromkeys(self.tricks)),
+            parse=ParseInfo(status=status, warnings=warnings + list(file_warnings)),
+        )
+
+
+class TrainingReader:
+    """Reads optimizers, losses, loops and loaders, and gives each to the model it trains."""
+
+    def __init__(self, ex: TorchExtractor, models: list[ModelRec]) -> None:
+        self.ex = ex
+        self.s = ex.s
+        self.models = models
+        self.by_var: dict[str, list[ModelRec]] = {}
+        for m in models:
+            for v in m.vars:
+                self.by_var.setdefault(v, []).append(m)
+        self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
+
+    def owners(self, node: Node) -> list[ModelRec]:
+        """Models whose variables appear in ``node`` (``generator.parameters()``)."""
+        text = node_text(node)
+        found: list[ModelRec] = []
+        for ident in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(?:parameters|named_parameters|state_dict)\b", text):
+            for m in self.by_var.get(ident, []):
+                if m not in found:
+                    found.append(m)
+        if not found:
+            for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+                for m in self.by_var.get(ident, []):
+                    if m not in found:
+                        found.append(m)
+        return found
+
+    def _in_model_class(self, node: Node) -> bool:
+        return self.ex._inside_module_class(node)
+
+    def read(self) -> None:
+        self._optimizers()
+        self._losses()
+        self._loops_and_loaders()
+        self._tricks()
+        self._input_shape()
+
+    def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
+        return owners or self.models
+
+    def _optimizers(self) -> None:
+        for call in self.ex.calls:
+            fn = call_function_name(call)
+            if not fn:
+                continue
+            full = self.s.resolve(fn) or fn
+            opt = vocab.canonical_optimizer(_last(fn))
+            if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
+                continue
+            if self._in_model_class(call):
+                continue
+            pos, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            owners = self.owners(pos[0]) if pos else (self.owners(kw["params"]) if "params" in kw else [])
+            names = T.OPTIMIZER_ARGS.get(opt, ("lr",))
+            vals: dict[str, Any] = {}
+            for name, p in zip(names, pos[1:], strict=False):
+                vals[name] = self.s.value(p, env)
+            for k, p in kw.items():
+                vals[k] = self.s.value(p, env)
+            var = self._assigned_var(call)
+            targets = self._targets(owners)
+            if var:
+                self.opt_of[var] = targets
+            for m in targets:
+                if m.hp.optimizer is not None:
+                    continue
+                m.hp.optimizer = opt
+                lr = vals.get("lr", UNKNOWN)
+                if isinstance(lr, (int, float)) and not isinstance(lr, bool):
+                    m.hp.learning_rate = float(lr)
+                for extra in ("momentum", "weight_decay", "betas", "eps", "nesterov", "alpha", "rho"):
+                    v = vals.get(extra, UNKNOWN)
+                    if v is not UNKNOWN and _jsonable(v):
+                        m.hp.extra[extra] = v
+                wd = vals.get("weight_decay", UNKNOWN)
+                if isinstance(wd, (int, float)) and wd > 0:
+                    m.tricks.append("weight_decay")
+
+    def _assigned_var(self, node: Node) -> str | None:
+        p = node.parent
+        while p is not None and p.type in ("call", "argument_list", "parenthesized_expression", "attribute"):
+            p = p.parent
+        if p is not None and p.type == "assignment":
+            left = p.child_by_field_name("left")
+            return _target_name(left) if left is not None else None
+        return None
+
+    # -- losses --------------------------------------------------------
+    def _loss_of_call(self, call: Node, crit: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+        fn = call_function_name(call)
+        if not fn:
+            return None
+        if fn in crit:
+            return crit[fn]
+        full = self.s.resolve(fn) or fn
+        last = _last(fn)
+        if full.startswith("torch.nn.functional") or fn.startswith("F.") or full.startswith("torch.nn.functional"):
+            if last in T.FUNCTIONAL_LOSSES:
+                return T.FUNCTIONAL_LOSSES[last], fn
+        if full.startswith("torch.nn.") or fn.startswith("nn."):
+            c = vocab.canonical_loss(last)
+            if c is not None and last.lower().endswith("loss"):
+                return c, fn
+        return None
+
+    def _losses(self) -> None:
+        crit: dict[str, tuple[str, str]] = {}  # criterion var -> (canonical, raw)
+        first: tuple[str, str] | None = None
+        for call in self.ex.calls:
+            if self._in_model_class(call):
+                continue
+            fn = call_function_name(call)
+            if not fn:
+                continue
+            full = self.s.resolve(fn) or fn
+            last = _last(fn)
+            if (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full and last.endswith("Loss"):
+                c = vocab.canonical_loss(last) or "other"
+                var = self._assigned_var(call)
+                if var:
+                    crit[var] = (c, fn)
+                if first is None:
+                    first = (c, fn)
+        # losses by name: `loss = criterion(out, y)`, `d_loss = (real + fake) / 2`;
+        # read twice so a loss function's return (read in between) feeds its callers
+        named: dict[str, set[tuple[str, str]]] = {}
+        self._named_losses(crit, named)
+        self._loss_function_returns(crit, named)
+        self._named_losses(crit, named)
+        self._backward_losses(crit, named, first)
+
+    def _named_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
+        for a in self.ex.assigns:
+            if self._in_model_class(a):
+                continue
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is None or right is None or left.type != "identifier":
+                continue
+            kinds = self._loss_kinds(right, crit, named)
+            if kinds:
+                named[node_text(left)] = kinds
+
+    def _loss_function_returns(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
+        # returns of loss functions (VAE: return BCE + KLD)
+        for f in self.ex.all_funcs:
+            if "loss" not in f.name.lower() or f.cls is not None and f.cls.is_module:
+                continue
+            for stmt in (f.body.named_children if f.body is not None else []):
+                if stmt.type == "return_statement" and stmt.named_children:
+                    kinds = self._loss_kinds(stmt.named_children[0], crit, named)
+                    if kinds:
+                        named[f.name] = kinds
+
+    def _backward_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
+                         first: tuple[str, str] | None) -> None:
+        # the loss each model trains on: the tensor whose .backward() precedes its optimizer's step()
+        assigned: dict[int, set[tuple[str, str]]] = {}
+        for call in self.ex.calls:
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
+                continue
+            obj = fnode.child_by_field_name("object")
+            kinds = self._loss_kinds(obj, crit, named)
+            if not kinds:
+                continue
+            owners = self._step_owner(call)
+            for m in owners:
+                assigned.setdefault(id(m), set()).update(kinds) if id(m) not in assigned else None
+        for m in self.models:
+            kinds = assigned.get(id(m))
+            if not kinds:
+                # no backward seen: the first criterion or loss function used
+                kinds = set()
+                if first is not None:
+                    kinds = {first}
+                else:
+                    for v in named.values():
+                        kinds = v
+                        break
+            if not kinds:
+                continue
+            canon = {k[0] for k in kinds}
+            if len(canon) == 1:
+                m.hp.loss = next(iter(canon))
+                raws = sorted({k[1] for k in kinds})
+                m.hp.loss_raw = raws[0] if len(raws) == 1 else " + ".join(raws)[:80]
+            else:
+                m.hp.loss = "other"
+                m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
+
+    def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> set[tuple[str, str]]:
+        """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms."""
+        if node is None:
+            return set()
+        t = node.type
+        if t == "identifier":
+            return set(named.get(node_text(node), set()))
+        if t == "call":
+            got = self._loss_of_call(node, crit)
+            if got is not None:
+                return {got}
+            fn = call_function_name(node) or ""
+            if fn in named:
+                return set(named[fn])
+            fnode = node.child_by_field_name("function")
+            if fnode is not None and fnode.type == "attribute":
+                # loss.mean(), loss.sum(), criterion(...).item()
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                if meth in ("mean", "sum", "item", "backward"):
+                    inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named)
+                    if inner:
+                        return inner
+            hand = self._hand_written(node)
+            return {hand} if hand else set()
+        if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
+            out: set[tuple[str, str]] = set()
+            parts = [c for c in node.named_children]
+            for c in parts:
+                out |= self._loss_kinds(c, crit, named)
+            if not out and t != "parenthesized_expression":
+                hand = self._hand_written(node)
+                return {hand} if hand else set()
+            return out
+        if t == "attribute":
+            return self._loss_kinds(node.child_by_field_name("object"), crit, named)
+        return set()
+
+    def _hand_written(self, node: Node) -> tuple[str, str] | None:
+        text = node_text(node)
+        if len(text) > 400:
+            return None
+        compact = re.sub(r"\s+", " ", text)[:80]
+        if re.search(r"\blog\s*\(", text) and re.search(r"\b(mean|sum)\s*\(", text):
+            if "exp" in text and ("pow" in text or "**" in text):
+                return ("kl_divergence", compact)
+            return ("binary_crossentropy", compact)
+        if ("**2" in text.replace(" ", "") or ".pow(2)" in text.replace(" ", "")) and "-" in text:
+            if "exp" in text:
+                return ("kl_divergence", compact)
+            return ("mse", compact)
+        if re.search(r"\babs\s*\(", text) and "-" in text:
+            return ("mae", compact)
+        return None
+
+    def _step_owner(self, backward_call: Node) -> list[ModelRec]:
+        """Models of the optimizer whose ``step()`` follows this ``backward()`` in the same block."""
+        for call in self.ex.calls:
+            if call.start_byte <= backward_call.start_byte:
+                continue
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "step":
+                continue
+            var = _target_name(fnode.child_by_field_name("object"))
+            if var in self.opt_of:
+                return self.opt_of[var]
+            if call.start_byte - backward_call.end_byte > 2000:
+                break
+        return self.models if len(self.models) == 1 else []
+
+    # -- loops and loaders ---------------------------------------------
+    def _loops_and_loaders(self) -> None:
+        epochs = steps = None
+        for loop in self.ex.fors:
+            if self._in_model_class(loop):
+                continue
+            left = loop.child_by_field_name("left")
+            right = loop.child_by_field_name("right")
+            if right is None or right.type != "call" or call_function_name(right) not in ("range", "tqdm", "trange", "tqdm.trange", "tqdm.tqdm"):
+                continue
+            pos, _ = call_arguments(right)
+            if call_function_name(right) != "range":
+                if not pos or pos[0].type != "call" or call_function_name(pos[0]) != "range":
+                    if call_function_name(right) in ("trange", "tqdm.trange"):
+                        rng = right
+                    else:
+                        continue
+                else:
+                    rng = pos[0]
+            else:
+                rng = right
+            rpos, _ = call_arguments(rng)
+            env = self.ex.env_at(loop)
+            vals = [self.s.value(p, env) for p in rpos]
+            count = None
+            if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3:
+                count = len(range(*vals))
+            var = " ".join(_identifiers(left)).lower()
+            rtext = node_text(rng).lower()
+            is_epoch = "epoch" in var or "epoch" in rtext
+            is_step = any(w in var or w in rtext for w in ("step", "iter", "episode", "batch", "update")) and not is_epoch
+            if count is None:
+                continue
+            if is_epoch:
+                if epochs is None:
+                    epochs = count
+                continue
+            body = loop.child_by_field_name("body")
+            btext = node_text(body) if body is not None else ""
+            trains = "backward(" in btext or ".step(" in btext or re.search(r"\btrain\w*\(", btext) is not None
+            if not trains:
+                continue
+            if is_step:
+                if steps is None:
+                    steps = count
+            elif re.search(r"for\s+.+\s+in\s+(enumerate\()?\w*(loader|dataloader|data_loader|batches)", btext, re.I) and epochs is None:
+                epochs = count
+            elif steps is None:
+                steps = count
+        batch = self._batch_size()
+        for m in self.models:
+            if epochs is not None:
+                m.hp.epochs = epochs
+            if steps is not None:
+                m.hp.steps = steps
+            if batch is not None:
+                m.hp.batch_size = batch
+
+    def _batch_size(self) -> int | None:
+        loaders: list[tuple[int, int]] = []  # (priority, batch)
+        for call in self.ex.calls:
+            fn = call_function_name(call) or ""
+            if _last(fn) != "DataLoader":
+                continue
+            pos, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            node = kw.get("batch_size")
+            if node is None and len(pos) >= 2 and pos[1].type not in ("list_splat", "dictionary_splat"):
+                node = pos[1]
+            v = self.s.value(node, env) if node is not None else UNKNOWN
+            if node is None:
+                # **train_kwargs with {'batch_size': ...}
+                args = call.child_by_field_name("arguments")
+                for c in args.named_children if args is not None else []:
+                    if c.type == "dictionary_splat" and c.named_children:
+                        d = self.s.value(c.named_children[0], env)
+                        if isinstance(d, dict) and "batch_size" in d:
+                            v = d["batch_size"]
+                        elif c.named_children[0].type == "identifier":
+                            v = self._dict_var_batch(node_text(c.named_children[0]), call, env)
+            if isinstance(v, int) and not isinstance(v, bool):
+                text = node_text(call).lower()
+                var = (self._assigned_var(call) or "").lower()
+                prio = 0 if ("train" in var or "train" in text or "shuffle=true" in text.replace(" ", "")) else 1
+                if "test" in var or "val" in var:
+                    prio = 2
+                loaders.append((prio, v))
+        if loaders:
+            return sorted(loaders, key=lambda x: x[0])[0][1]
+        for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
+            v = self.s.constants.get(key, self.s.argparse_defaults.get(key))
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        v = self.s.argparse_defaults.get("batch_size")
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _dict_var_batch(self, name: str, before: Node, env: dict[str, Any]) -> Any:
+        for a in self.ex.assigns:
+            if a.start_byte >= before.start_byte:
+                break
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and right is not None and node_text(left) == name:
+                d = self.s.value(right, env)
+                if isinstance(d, dict) and "batch_size" in d:
+                    return d["batch_size"]
+        return UNKNOWN
+
+    # -- tricks ----------------------------------------------------------
+    def _tricks(self) -> None:
+        epoch_loops = [loop for loop in self.ex.fors if "epoch" in node_text(loop.child_by_field_name("left") or loop).lower()
+                       or "epoch" in node_text(loop.child_by_field_name("right") or loop).lower()]
+        frozen = False
+        for a in self.ex.assigns:
+            left = a.child_by_field_name("left")
+            right = a.child_by_field_name("right")
+            if left is not None and right is not None and node_text(left).endswith("requires_grad") and right.type == "false":
+                frozen = True
+        for call in self.ex.calls:
+            fn = call_function_name(call) or ""
+            last = _last(fn)
+            full = self.s.resolve(fn) or fn
+            if self._in_model_class(call):
+                continue
+            if "lr_scheduler" in full or last in ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR", "LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts") or last.startswith("get_") and "schedule" in last:
+                pos, kw = call_arguments(call)
+                opt = pos[0] if pos else kw.get("optimizer")
+                owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
+                for m in self._targets(owners):
+                    m.tricks.append("lr_schedule")
+            elif last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm"):
+                for m in self._targets(self.owners(call)):
+                    m.tricks.append("gradient_clipping")
+            elif last in ("autocast", "GradScaler"):
+                for m in self.models:
+                    m.tricks.append("mixed_precision")
+            elif fn in ("torch.save",) or (last == "save" and full.startswith("torch")):
+                if any(loop.start_byte <= call.start_byte < loop.end_byte for loop in epoch_loops) or self._called_in_epoch_loop(call, epoch_loops):
+                    for m in self._targets(self.owners(call)):
+                        m.tricks.append("checkpointing")
+        for m in self.models:
+            if any(x.type == "Pretrained" and x.args.get("pretrained") for x in m.layers):
+                m.tricks.append("pretrained_weights")
+                if frozen:
+                    m.tricks.append("transfer_learning")
+
+    def _called_in_epoch_loop(self, node: Node, epoch_loops: list[Node]) -> bool:
+        p = node.parent
+        while p is not None and p.type != "function_definition":
+            p = p.parent
+        if p is None:
+            return False
+        name = node_text(p.child_by_field_name("name"))
+        for loop in epoch_loops:
+            if re.search(rf"\b{re.escape(name)}\s*\(", node_text(loop)):
+                return True
+        return False
+
+    def _input_shape(self) -> None:
+        for call in self.ex.calls:
+            fn = call_function_name(call) or ""
+            if _last(fn) != "summary":
+                continue
+            pos, kw = call_arguments(call)
+            node = kw.get("input_size") or (pos[1] if len(pos) >= 2 else None)
+            if node is None:
+                continue
+            v = self.s.value(node, self.ex.env_at(call))
+            if isinstance(v, list) and v and all(isinstance(x, int) for x in v):
+                for m in self._targets(self.owners(pos[0]) if pos else []):
+                    m.input_shape = v
+
+
+def extract_torch(script: Script) -> list[Summary]:
+    """One summary per PyTorch model the script defines (or builds) and trains.
+
+    Args:
+        script: the loaded script (``corpus.script.load``).
+
+    Returns:
+        Summaries with ``id=""``, lines of the analysed code, ``framework="pytorch"``,
+        layers in forward order and the hyperparameters of each model's training.
+    """
+    try:
+        return TorchExtractor(script).extract()
+    except RecursionError:
+        return []

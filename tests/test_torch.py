@@ -1,0 +1,394 @@
+"""The PyTorch extractor on fixture scripts written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.script import load
+from corpus.torch_models import extract_torch
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def models(name: str) -> dict:
+    path = FIXTURES / name
+    return {m.name: m for m in extract_torch(load(path.read_bytes(), f"tests/fixtures/{name}"))}
+
+
+def seq(summary) -> list[str]:
+    return [layer.type for layer in summary.layers]
+
+
+def acts(summary) -> list[str | None]:
+    return [layer.activation for layer in summary.layers]
+
+
+def extract_code(code: str, path: str = "snippet.py"):
+    return extract_torch(load(code, path))
+
+
+# -- forward order, functional ops, folding -------------------------------
+
+def test_mnist_cnn_layers_in_forward_order():
+    m = models("torch_mnist_cnn.py")["DigitNet"]
+    assert seq(m) == ["Conv2D", "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense", "Dropout", "Dense"]
+    assert acts(m) == ["relu", "relu", None, None, None, "relu", None, "log_softmax"]
+    assert m.layers[0].args["out_channels"] == 32 and m.layers[0].args["filters"] == 32
+    assert m.layers[0].args["kernel_size"] == 3
+    assert m.layers[5].args["units"] == 128
+    assert m.framework == "pytorch"
+    assert m.source.line_start == 11
+
+
+def test_mnist_cnn_training_from_argparse():
+    hp = models("torch_mnist_cnn.py")["DigitNet"].hyperparameters
+    assert hp.optimizer == "sgd"
+    assert hp.learning_rate == 0.05
+    assert hp.batch_size == 32
+    assert hp.epochs == 12
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "F.nll_loss"
+    assert hp.extra["momentum"] == 0.9 and hp.extra["weight_decay"] == 5e-4
+
+
+def test_mnist_cnn_tricks():
+    tricks = models("torch_mnist_cnn.py")["DigitNet"].tricks
+    assert set(tricks) == {"weight_decay", "lr_schedule", "checkpointing"}
+
+
+# -- blocks, residuals ----------------------------------------------------
+
+def test_resnet_reports_the_model_not_its_block():
+    found = models("torch_cifar_resnet.py")
+    assert list(found) == ["SmallResNet"]
+
+
+def test_resnet_blocks_expanded_with_residual_add():
+    m = models("torch_cifar_resnet.py")["SmallResNet"]
+    block = ["Conv2D", "BatchNormalization", "Conv2D", "BatchNormalization"]
+    assert seq(m) == (["Conv2D", "BatchNormalization"] + block + ["Add"]
+                      + block + ["Conv2D", "BatchNormalization", "Add"]
+                      + ["GlobalAveragePooling2D", "Flatten", "Dense"])
+    assert m.layers[6].activation == "relu"  # F.relu(out) after the Add
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.1, 128, 30)
+    assert {"lr_schedule", "gradient_clipping"} <= set(m.tricks)
+
+
+# -- several models -------------------------------------------------------
+
+def test_dcgan_two_models_each_with_its_optimizer():
+    found = models("torch_dcgan.py")
+    g, d = found["Generator"], found["Discriminator"]
+    assert seq(g) == ["Conv2DTranspose", "BatchNormalization", "Conv2DTranspose", "BatchNormalization", "Conv2DTranspose"]
+    assert acts(g) == [None, "relu", None, "relu", "tanh"]
+    assert seq(d)[:6] == ["Conv2D", "Conv2D", "BatchNormalization", "Dropout", "Conv2D", "Flatten"]
+    assert acts(d)[:5] == ["leaky_relu", None, "leaky_relu", None, "sigmoid"]
+    assert g.hyperparameters.learning_rate == 0.0004
+    assert d.hyperparameters.learning_rate == 0.0002
+    assert g.hyperparameters.loss == d.hyperparameters.loss == "binary_crossentropy"
+    assert g.hyperparameters.epochs == 5 and d.hyperparameters.batch_size == 128
+
+
+def test_seq2seq_encoder_decoder_steps_not_epochs():
+    found = models("torch_seq2seq.py")
+    enc, dec = found["EncoderRNN"], found["DecoderRNN"]
+    assert seq(enc) == ["Embedding", "Reshape", "GRU"]
+    assert seq(dec) == ["Embedding", "Reshape", "GRU", "Dense"]
+    assert dec.layers[-1].activation == "log_softmax"
+    for m in (enc, dec):
+        hp = m.hyperparameters
+        assert hp.optimizer == "sgd" and hp.learning_rate == 0.01
+        assert hp.steps == 75000 and hp.epochs is None
+        assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "nn.NLLLoss"
+
+
+# -- recurrent, text ------------------------------------------------------
+
+def test_bidirectional_lstm_is_one_layer():
+    m = models("torch_lstm_sentiment.py")["SentimentRNN"]
+    assert seq(m) == ["Embedding", "Dropout", "Bidirectional", "Concatenate", "Dropout", "Dense"]
+    bi = m.layers[2]
+    assert bi.args["layer"] == "LSTM" and bi.args["num_layers"] == 2 and bi.args["hidden_size"] == 256
+    assert m.layers[-1].activation == "sigmoid"
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adam", 0.001, 64, 10, "binary_crossentropy")
+
+
+def test_textcnn_branches_then_merge():
+    found = models("torch_textcnn.py")
+    assert seq(found["TextCNN"]) == ["Embedding", "Conv2D", "GlobalMaxPooling1D", "Conv2D", "GlobalMaxPooling1D",
+                                     "Conv2D", "GlobalMaxPooling1D", "Concatenate", "Dropout", "Dense"]
+    kim = found["KimCNN"]
+    assert seq(kim) == ["Embedding", "Conv1D", "GlobalMaxPooling1D", "Concatenate", "Dense"]
+    assert kim.layers[1].repeat == 3 and kim.layers[1].activation == "relu"
+    assert kim.hyperparameters.optimizer == "rmsprop"
+    assert found["TextCNN"].hyperparameters.optimizer == "adam"
+
+
+# -- Sequential models, pretrained backbones --------------------------------
+
+def test_sequential_models_named_by_variable():
+    found = models("torch_autoencoder.py")
+    assert seq(found["encoder"]) == ["Dense", "Dense", "Dense"]
+    assert acts(found["encoder"]) == ["tanh", "tanh", None]
+    assert seq(found["decoder"]) == ["Dense", "Dense"]  # OrderedDict form
+    assert acts(found["decoder"]) == ["tanh", "sigmoid"]
+    for m in found.values():
+        hp = m.hyperparameters
+        assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == ("adam", 0.005, 64, 10, "mse")
+
+
+def test_transfer_learning_backbone_and_new_head():
+    m = models("torch_transfer.py")["model_conv"]
+    assert seq(m) == ["Pretrained", "Dense"]
+    assert m.layers[0].args["name"] == "resnet18"
+    assert {"pretrained_weights", "transfer_learning", "lr_schedule"} <= set(m.tricks)
+    hp = m.hyperparameters
+    # the call's num_epochs=15 wins over the default 25
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.001, 4, 15)
+
+
+# -- small constructs -----------------------------------------------------
+
+def test_view_flatten_versus_reshape():
+    code = """
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(320, 50)
+        self.up = nn.Linear(50, 784)
+    def forward(self, x):
+        x = x.view(-1, 320)
+        x = self.fc(x)
+        x = self.up(x)
+        return x.view(x.size(0), 1, 28, 28)
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Flatten", "Dense", "Dense", "Reshape"]
+
+
+def test_modulelist_loop_counts_once_with_repeat():
+    code = """
+import torch.nn as nn
+class MLP(nn.Module):
+    def __init__(self, width=64, depth=4):
+        super().__init__()
+        self.inp = nn.Linear(10, width)
+        self.hidden = nn.ModuleList([nn.Linear(width, width) for _ in range(depth)])
+        self.out = nn.Linear(width, 1)
+    def forward(self, x):
+        x = torch.relu(self.inp(x))
+        for layer in self.hidden:
+            x = nn.functional.leaky_relu(layer(x))
+        return self.out(x)
+model = MLP()
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Dense", "Dense", "Dense"]
+    assert m.layers[1].repeat == 4
+    assert acts(m) == ["relu", "leaky_relu", None]
+
+
+def test_lstm_cells_stepped_in_loop():
+    code = """
+import torch
+import torch.nn as nn
+class Sequence(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell1 = nn.LSTMCell(1, 51)
+        self.cell2 = nn.GRUCell(51, 51)
+        self.linear = nn.Linear(51, 1)
+    def forward(self, input, future=0):
+        outputs = []
+        h = torch.zeros(input.size(0), 51)
+        for x_t in input.split(1, dim=1):
+            h = self.cell1(x_t, h)
+            h2 = self.cell2(h, h)
+            out = self.linear(h2)
+        for i in range(future):
+            h = self.cell1(out, h)
+            h2 = self.cell2(h, h)
+            out = self.linear(h2)
+        return out
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["LSTM", "GRU", "Dense"]
+
+
+def test_block_from_elsewhere_is_custom_and_function_blocks_expand():
+    code = """
+import torch.nn as nn
+from mylib import FancyAttention
+
+def conv_bn(cin, cout):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU())
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(conv_bn(3, 32), conv_bn(32, 64), nn.MaxPool2d(2))
+        self.attn = FancyAttention(64)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.head = nn.Linear(64, 10)
+    def forward(self, x):
+        x = self.attn(self.features(x))
+        x = self.gap(x).flatten(1)
+        return self.head(x)
+net = Net()
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Conv2D", "BatchNormalization", "Conv2D", "BatchNormalization", "MaxPooling2D",
+                      "Custom", "GlobalAveragePooling2D", "Flatten", "Dense"]
+    assert m.layers[5].raw == "FancyAttention"
+    assert acts(m)[:4] == [None, "relu", None, "relu"]
+
+
+def test_call_argument_wins_over_function_default():
+    code = """
+import torch
+import torch.nn as nn
+model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))
+def train(epochs=1, batch_size=128, lr=0.1):
+    loader = torch.utils.data.DataLoader([], batch_size=batch_size)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    for epoch in range(epochs):
+        for xb, yb in loader:
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+train(50, 256)
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Dense", "Dense"] and acts(m) == ["relu", None]
+    hp = m.hyperparameters
+    assert (hp.epochs, hp.batch_size, hp.learning_rate, hp.optimizer) == (50, 256, 0.1, "adam")
+
+
+def test_vae_hand_written_sum_of_losses_is_other():
+    code = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class VAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 400)
+        self.fc21 = nn.Linear(400, 20)
+        self.fc22 = nn.Linear(400, 20)
+        self.fc3 = nn.Linear(20, 400)
+        self.fc4 = nn.Linear(400, 784)
+    def encode(self, x):
+        h1 = F.relu(self.fc1(x))
+        return self.fc21(h1), self.fc22(h1)
+    def decode(self, z):
+        h3 = F.relu(self.fc3(z))
+        return torch.sigmoid(self.fc4(h3))
+    def forward(self, x):
+        mu, logvar = self.encode(x.view(-1, 784))
+        return self.decode(mu), mu, logvar
+def loss_function(recon_x, x, mu, logvar):
+    BCE = F.binary_cross_entropy(recon_x, x.view(-1, 784), reduction='sum')
+    KLD = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return BCE + KLD
+model = VAE()
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+for epoch in range(1, 10 + 1):
+    recon, mu, logvar = model(data)
+    loss = loss_function(recon, data, mu, logvar)
+    loss.backward()
+    optimizer.step()
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Flatten", "Dense", "Dense", "Dense", "Dense", "Dense"]
+    assert acts(m) == [None, "relu", None, None, "relu", "sigmoid"]
+    assert m.hyperparameters.loss == "other"
+    assert m.hyperparameters.epochs == 10
+
+
+def test_gan_log_loss_written_by_hand_is_binary_crossentropy():
+    code = """
+import torch
+import torch.nn as nn
+G = nn.Sequential(nn.Linear(5, 128), nn.ReLU(), nn.Linear(128, 15))
+D = nn.Sequential(nn.Linear(15, 128), nn.ReLU(), nn.Linear(128, 1), nn.Sigmoid())
+opt_D = torch.optim.Adam(D.parameters(), lr=0.0001)
+opt_G = torch.optim.Adam(G.parameters(), lr=0.0002)
+for step in range(10000):
+    prob_0 = D(real)
+    prob_1 = D(G(noise))
+    D_loss = - torch.mean(torch.log(prob_0) + torch.log(1. - prob_1))
+    G_loss = torch.mean(torch.log(1. - prob_1))
+    opt_D.zero_grad()
+    D_loss.backward(retain_graph=True)
+    opt_D.step()
+    opt_G.zero_grad()
+    G_loss.backward()
+    opt_G.step()
+"""
+    found = {m.name: m for m in extract_code(code)}
+    assert set(found) == {"G", "D"}
+    assert found["D"].layers[-1].activation == "sigmoid"
+    for m in found.values():
+        assert m.hyperparameters.loss == "binary_crossentropy"
+        assert m.hyperparameters.steps == 10000 and m.hyperparameters.epochs is None
+    assert found["G"].hyperparameters.learning_rate == 0.0002
+    assert found["D"].hyperparameters.learning_rate == 0.0001
+
+
+def test_huggingface_pretrained_and_mixed_precision():
+    code = """
+import torch
+from transformers import AutoModel
+class Classifier(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bert = AutoModel.from_pretrained("bert-base-uncased")
+        self.drop = torch.nn.Dropout(0.1)
+        self.out = torch.nn.Linear(768, 2)
+    def forward(self, ids, mask):
+        h = self.bert(ids, attention_mask=mask)[1]
+        return self.out(self.drop(h))
+model = Classifier()
+optimizer = torch.optim.AdamW(model.parameters(), lr=2e-5)
+scaler = torch.cuda.amp.GradScaler()
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Pretrained", "Dropout", "Dense"]
+    assert m.layers[0].args["name"] == "bert-base-uncased"
+    assert {"pretrained_weights", "mixed_precision"} <= set(m.tricks)
+    assert m.hyperparameters.optimizer == "adamw" and m.hyperparameters.learning_rate == 2e-5
+
+
+def test_transformer_encoder_and_attention():
+    code = """
+import torch.nn as nn
+class TinyTransformer(nn.Module):
+    def __init__(self, ntoken=1000, d_model=128, nhead=4, nlayers=3):
+        super().__init__()
+        self.embedding = nn.Embedding(ntoken, d_model)
+        layer = nn.TransformerEncoderLayer(d_model, nhead, 256, 0.1)
+        self.encoder = nn.TransformerEncoder(layer, nlayers)
+        self.attn = nn.MultiheadAttention(d_model, nhead)
+        self.norm = nn.LayerNorm(d_model)
+        self.decoder = nn.Linear(d_model, ntoken)
+    def forward(self, src):
+        x = self.embedding(src)
+        x = self.encoder(x)
+        a, _ = self.attn(x, x, x)
+        x = self.norm(x + a)
+        return self.decoder(x)
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Embedding", "TransformerEncoder", "MultiHeadAttention", "Add", "LayerNormalization", "Dense"]
+    assert m.layers[1].args["num_layers"] == 3 and m.layers[1].args["d_model"] == 128
+
+
+@pytest.mark.parametrize("code", ["", "import torch\n", "class Broken(nn.Module:\n  def forward(self", "x = (" * 500])
+def test_no_model_or_broken_code_gives_nothing(code):
+    assert extract_code(code) == []
