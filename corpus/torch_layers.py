@@ -166,6 +166,18 @@ FUNCTIONAL_ARGS: dict[str, tuple[str, ...]] = {
 # first positional argument is the input tensor for functional ops
 FUNCTIONAL_INPUT_FIRST = True
 
+# Layer types without weights of their own: a model made only of these is no model.
+NON_PARAMETRIC = {
+    "Activation", "Add", "Concatenate", "Flatten", "Reshape", "Dropout", "SpatialDropout",
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Attention",
+}
+
+# Functions that create new tensors (noise, zeros): their result is not the data flowing through
+NEW_TENSORS = {"randn", "randn_like", "rand", "rand_like", "zeros", "zeros_like", "ones", "ones_like",
+               "empty", "full", "arange", "tensor", "normal", "randint", "eye", "linspace"}
+
 # Functions that merge tensors
 CONCAT = {"cat", "concat", "concatenate"}
 ADD = {"add"}

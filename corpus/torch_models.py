@@ -123,6 +123,7 @@ class FState:
     repeat: int | None = None
     loop: int = 0
     cells_done: set[int] = field(default_factory=set)  # ids of cell Mods already emitted
+    lists: set[str] = field(default_factory=set)  # names bound to [] (outputs gathered step by step)
 
 
 def _copy(layer: Layer, repeat: int | None = None) -> Layer:
@@ -425,7 +426,8 @@ class TorchExtractor:
             if fnode is not None and fnode.type == "attribute":
                 obj = fnode.child_by_field_name("object")
                 meth = node_text(fnode.child_by_field_name("attribute"))
-                if meth in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval", "requires_grad_"):
+                if meth in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval", "requires_grad_",
+                            "children", "modules"):
                     return self.build(obj, scope)
                 if meth in T.PRETRAINED_LOADERS:
                     return self._pretrained_hf(node, obj, scope)
@@ -434,13 +436,26 @@ class TorchExtractor:
                 base = dotted_name(fnode.child_by_field_name("value")) or ""
                 full = self.s.resolve(base) or base
                 if full.startswith(T.PRETRAINED_MODULES):
-                    return self._pretrained(node, "unknown", kw, scope, raw=base + "[...]")
+                    key = self.value(fnode.child_by_field_name("subscript"), scope)
+                    name = key if isinstance(key, str) else "unknown"
+                    return self._pretrained(node, name, kw, scope, raw=base + "[...]")
+            if fnode is not None and fnode.type == "call" and call_function_name(fnode) == "getattr":
+                # getattr(nn, rnn_type)(...): the class named by a value
+                gpos, _ = call_arguments(fnode)
+                if len(gpos) == 2 and (self.s.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
+                    cname = self.value(gpos[1], scope)
+                    if not isinstance(cname, str) and "rnn" in node_text(gpos[1]).lower():
+                        cname = "LSTM"  # the usual choice of scripts that pick the cell by name
+                    if isinstance(cname, str) and cname in T.LAYERS:
+                        return self._torch_module(cname, f"nn.{cname}", node, pos, kw, scope)
             return None
         last = _last(fn)
         full = self.s.resolve(fn) or fn
-        # .to(device) and friends on a plain name
-        if "." in fn and last in ("to", "cuda", "cpu", "double", "float", "half"):
+        # .to(device) and friends on a plain name; list(resnet.children())
+        if "." in fn and last in ("to", "cuda", "cpu", "double", "float", "half", "children", "modules"):
             return self.build(fnode.child_by_field_name("object"), scope)
+        if fn in ("list", "tuple") and len(pos) == 1:
+            return self.build(pos[0], scope)
         if last in T.PRETRAINED_LOADERS:
             return self._pretrained_hf(node, fnode.child_by_field_name("object"), scope)
         if last in ("DataParallel", "DistributedDataParallel") and pos:
@@ -448,6 +463,12 @@ class TorchExtractor:
         # local classes (also names bound to a local class: block=BasicBlock)
         cls = scope.classes.get(fn) or (self.classes.get(fn) if "." not in fn else None)
         if cls is not None and cls.is_module:
+            base = self._layer_base(cls)
+            if base is not None:
+                # class Layer(nn.Linear): the layer it extends, under its own name
+                m = self._torch_module(base, cls.name, node, pos, kw, scope)
+                if m is not None:
+                    return m
             inst = self.instantiate(cls, node, scope)
             if inst is None:
                 return Mod(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=line)], raw=cls.name)
@@ -477,6 +498,17 @@ class TorchExtractor:
         # a class from elsewhere that looks like a module: Custom
         if fn[:1].isupper() and "." not in fn and fn in self.s.aliases and not full.startswith(("torch", "numpy")):
             return Mod(kind="layer", layers=[Layer(type="Custom", raw=fn, line=line)], raw=fn)
+        return None
+
+    def _has_parameters(self, cls: ClassInfo) -> bool:
+        text = node_text(cls.node)
+        return "Parameter(" in text or "register_parameter" in text
+
+    def _layer_base(self, cls: ClassInfo) -> str | None:
+        for b in cls.bases:
+            tn = self.torch_name(b)
+            if tn is not None and (tn in T.LAYERS or tn == T.TRANSFORMER):
+                return tn
         return None
 
     def _method(self, cls: ClassInfo, name: str) -> FuncInfo | None:
@@ -512,6 +544,8 @@ class TorchExtractor:
         pos, kw = call_arguments(node)
         owner = dotted_name(obj) or ""
         full = self.s.resolve(owner) or owner
+        if any(w in owner for w in ("Tokenizer", "Config", "Processor", "FeatureExtractor", "Dataset")):
+            return None
         if not (full.startswith(("transformers", "torchvision", "timm", "efficientnet")) or owner.endswith(("Model", "ForSequenceClassification", "Net"))):
             return None
         name = self.value(pos[0], scope) if pos else UNKNOWN
@@ -635,6 +669,9 @@ class TorchExtractor:
             layers = m.layers
         elif m.kind == "inst" and m.inst is not None:
             layers = self.expand(m.inst)
+            if not layers or (not any(x.type not in T.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
+                # a block we cannot read as layers (its own weights, custom maths): one Custom layer
+                layers = [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
         elif m.kind == "list":
             layers = self.flatten(m.items)
         else:
@@ -803,7 +840,7 @@ class TorchExtractor:
                     scope.env.pop(name, None)
                 m = self.build(right, scope)
                 if m is not None:
-                    scope.mods[name] = _repeat_mod(m, repeat) if repeat and m.kind != "list" else m
+                    scope.mods[name] = m
                 elif right.type == "none":
                     scope.mods.pop(name, None)
                 if right.type == "identifier" and node_text(right) in scope.classes:
@@ -1074,6 +1111,8 @@ class TorchExtractor:
                 if m is not None and left is not None and left.type == "identifier":
                     scope.mods[node_text(left)] = m  # layer = self.layers[i]
                     return
+            if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
+                st.lists.add(node_text(left))
             is_t = self.fexpr(right, scope, st)
             names = _identifiers(left)
             if is_t:
@@ -1127,7 +1166,7 @@ class TorchExtractor:
             lt = self.fexpr(node.child_by_field_name("left"), scope, st)
             rt = self.fexpr(node.child_by_field_name("right"), scope, st)
             op = node_text(node.child_by_field_name("operator"))
-            if op == "+" and lt and rt:
+            if op == "+" and lt and rt and not _REPARAM.search(node_text(node)):
                 self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
             return lt or rt
         if t in ("list_comprehension", "generator_expression"):
@@ -1218,6 +1257,9 @@ class TorchExtractor:
             return self._method_op(last, node, pos, True, st, line) or True or at
         # torch functional ops
         fname = self.functional_name(fn)
+        if fname in T.NEW_TENSORS:
+            args_first()
+            return False
         if fname is not None:
             at = args_first()
             return self._functional(fname, fn, node, pos, kw, scope, st, line) or at
@@ -1298,6 +1340,8 @@ class TorchExtractor:
 
     def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
         if fname in T.CONCAT:
+            if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists:
+                return True  # time steps gathered in a loop, not branches joined
             self.emit(st, Layer(type="Concatenate", raw=fn, line=line))
             return True
         if fname in T.ADD and len(pos) >= 2:
@@ -1401,8 +1445,11 @@ class TorchExtractor:
             if right is None or var is None or left.type != "identifier":
                 continue
             kind = self._model_expr_kind(right)
-            if kind is None:
+            if kind is None or (kind == "layer" and not self._trained(var)):
                 continue
+            branch = _branch_of(a)
+            if any(var in r.vars and r.branch is not None and r.branch == branch for r in models):
+                continue  # the same model built in the other branch of an if/else
             scope = Scope(env=self.env_at(a))
             self.depth = 0
             m = self.build(right, scope)
@@ -1411,7 +1458,7 @@ class TorchExtractor:
             layers = self.mod_layers(m)
             if not layers:
                 continue
-            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var})
+            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var}, branch=branch)
             # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
             self._head_changes(rec, var, a, scope)
             # `model.add_module(...)` / `model.append(...)` on a Sequential
@@ -1442,7 +1489,8 @@ class TorchExtractor:
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
             models.append(rec)
             known_vars.add(var)
-        return models
+        # a model of only weightless ops (an fx demo, a loss module) is no model
+        return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
 
     def _trained(self, var: str) -> bool:
         for call in self.calls:
@@ -1486,6 +1534,8 @@ class TorchExtractor:
         tn = self.torch_name(fn)
         if tn in ("Sequential",):
             return "seq"
+        if tn in T.LAYERS:
+            return "layer"  # a single layer trained as a model (linear regression)
         full = self.s.resolve(fn) or fn
         last = _last(fn)
         if full.startswith("torchvision.models") and last[:1].islower() and last not in T.TV_NOT_MODELS:
@@ -1596,6 +1646,10 @@ class TorchExtractor:
         return None
 
 
+# mu + eps * std: sampling a latent, not a residual connection
+_REPARAM = re.compile(r"\b(eps|epsilon|std|sigma|noise)\b|randn|normal")
+
+
 def _repeat_mod(m: Mod, n: int | None) -> Mod:
     """The same module applied in a loop ``n`` times (``repeat`` on its layers)."""
     if not n or n <= 1:
@@ -1650,6 +1704,16 @@ def _unwrap_call(node: Node) -> Node | None:
     return None
 
 
+def _branch_of(node: Node) -> int | None:
+    """The if-statement one of whose branches holds ``node`` (for if/else pairs), if any."""
+    p = node.parent
+    while p is not None and p.type not in ("function_definition", "module"):
+        if p.type == "if_statement":
+            return p.start_byte
+        p = p.parent
+    return None
+
+
 def _find_ctor_call(node: Node | None, name: str) -> Node | None:
     if node is None:
         return None
@@ -1670,6 +1734,7 @@ class ModelRec:
     layers: list[Layer]
     vars: set[str] = field(default_factory=set)
     imported: bool = False
+    branch: int | None = None  # start of the if-statement whose branch built it
     hp: Hyperparameters = field(default_factory=Hyperparameters)
     tricks: list[str] = field(default_factory=list)
     input_shape: list[Any] | None = None
