@@ -1,0 +1,1884 @@
+"""A small symbolic interpreter for Keras and raw TensorFlow model scripts.
+
+It walks the statements of a script in order (never executing anything) and
+keeps symbolic values: layers, tensors (which layer produced them from which
+inputs), models (Sequential, functional, subclassed), optimizers, losses and
+batched datasets. User functions and classes are interpreted at their call
+sites, so blocks and builder functions expand in place once per call site.
+
+Control flow is read, not run: every branch of an ``if`` is read in order,
+a loop body is read once (a literal count becomes ``repeat`` on the layers it
+applies and, for epoch or step loops, a hyperparameter). Everything is
+bounded: call depth, expression depth, a step budget and a wall-clock
+deadline, so hostile input cannot hang or overflow it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from tree_sitter import Node
+
+from corpus import keras_layers as K
+from corpus.script import UNKNOWN, Script, _arith, call_arguments, node_text
+from corpus.vocab import canonical_activation, canonical_loss, canonical_optimizer
+
+MAX_STEPS = 400_000
+MAX_DEPTH = 90  # nested eval/exec frames (each is a few Python frames)
+MAX_CALL_DEPTH = 14
+MAX_LITERAL = 512  # longer literal lists are data, not configuration
+
+
+class Budget(Exception):
+    """The per-file analysis budget (steps or time) is spent."""
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Symbolic values
+
+
+class Ext:
+    """An imported (framework) name, resolved to its dotted origin."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def last(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    def __repr__(self) -> str:
+        return f"Ext({self.name})"
+
+
+@dataclass(eq=False)
+class LayerObj:
+    type: str
+    raw: str
+    kind: str = "layer"
+    args: dict[str, Any] = field(default_factory=dict)
+    activation: str | None = None
+    line: int | None = None
+    pre: str | None = None
+    framework: str = "keras"  # keras | tensorflow
+    frozen: bool = False
+    pretrained: bool = False
+    sub: list[Any] | None = None  # Merge(layers=[models]) in Keras 1
+    cls_name: str | None = None
+
+
+@dataclass(eq=False)
+class Tensor:
+    producer: Any = None  # LayerObj | ModelObj | None (an input)
+    inputs: list[Tensor] = field(default_factory=list)
+    seq: int = 0
+    origin: int = 0  # seq of the root input its chain started from
+    repeat: int | None = None
+    shape: Any = None
+    frames: tuple = ()
+    name: str | None = None
+    loss: Any = None  # a LossVal when this tensor is a loss
+    expr: str = ""
+    line: int | None = None
+
+
+@dataclass(eq=False)
+class Optim:
+    name: str
+    raw: str
+    lr: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    tricks: set[str] = field(default_factory=set)
+    model: Any = None
+
+
+@dataclass(eq=False)
+class LossVal:
+    canonical: str
+    raw: str
+    model: Any = None
+
+
+@dataclass(eq=False)
+class Batched:
+    size: Any
+    take: Any = None
+
+
+@dataclass(eq=False)
+class Schedule:
+    lr: Any
+
+
+@dataclass(eq=False)
+class Callback:
+    trick: str | None
+
+
+@dataclass(eq=False)
+class Weight:
+    shape: Any
+
+
+@dataclass(eq=False)
+class RangeVal:
+    start: Any
+    stop: Any
+    step: Any = 1
+
+    @property
+    def count(self) -> int | None:
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in (self.start, self.stop, self.step)) and self.step:
+            return max(0, len(range(self.start, self.stop, self.step)))
+        return None
+
+
+class Rep(list):
+    """A list built by a comprehension: one element read, ``count`` copies."""
+
+    count: int | None = None
+
+
+@dataclass(eq=False)
+class ModelRef:
+    model: Any
+
+
+@dataclass(eq=False)
+class FreezeRef:
+    target: Any  # LayerObj or ModelObj whose layers get frozen
+
+
+@dataclass(eq=False)
+class FuncVal:
+    node: Node
+    scope: Scope
+    name: str
+    cls: ClassVal | None = None
+
+
+@dataclass(eq=False)
+class ClassVal:
+    node: Node
+    name: str
+    kind: str  # model | sequential | layer | other
+    methods: dict[str, Node]
+    scope: Scope
+    bases: list[Any] = field(default_factory=list)
+
+    def method(self, name: str) -> tuple[Node, ClassVal] | None:
+        seen = 0
+        cls: ClassVal | None = self
+        stack = [self]
+        while stack and seen < 20:
+            cls = stack.pop(0)
+            seen += 1
+            if name in cls.methods:
+                return cls.methods[name], cls
+            stack.extend(b for b in cls.bases if isinstance(b, ClassVal))
+        return None
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: ClassVal
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class BoundMethod:
+    func: FuncVal
+    obj: Any
+
+
+@dataclass(eq=False)
+class ObjMethod:
+    """A method of a symbolic value (model.fit, optimizer.minimize, ds.batch)."""
+
+    obj: Any
+    name: str
+
+
+@dataclass(eq=False)
+class Super:
+    obj: Any
+
+
+@dataclass(eq=False)
+class ModelObj:
+    kind: str  # sequential | functional | subclass
+    line: int | None
+    node: Node | None = None
+    name: str | None = None
+    name_depth: int = 99
+    inputs: list[Tensor] = field(default_factory=list)
+    outputs: list[Any] = field(default_factory=list)
+    cur: Tensor | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    cls: ClassVal | None = None
+    hp: dict[str, Any] = field(default_factory=dict)
+    tricks: set[str] = field(default_factory=set)
+    input_shape: Any = None
+    compiled: bool = False
+    trained: bool = False
+    frozen: bool = False
+    warnings: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None
+    seq: int = 0
+
+
+class Scope:
+    __slots__ = ("vars", "parent", "depth")
+
+    def __init__(self, parent: Scope | None = None, depth: int = 0) -> None:
+        self.vars: dict[str, Any] = {}
+        self.parent = parent
+        self.depth = depth
+
+    def get(self, name: str) -> Any:
+        s: Scope | None = self
+        while s is not None:
+            if name in s.vars:
+                return s.vars[name]
+            s = s.parent
+        return _MISSING
+
+
+_MISSING = object()
+
+
+@dataclass
+class Loop:
+    var: str
+    src: str
+    count: int | None
+    start_seq: int
+    iterable: Any = None
+    trained: bool = False
+
+
+@dataclass
+class Training:
+    """A training call seen: which model, what it said, and the loops around it."""
+
+    model: Any
+    method: str
+    epochs: Any = None
+    batch: Any = None
+    loops: list[Loop] = field(default_factory=list)
+    scope_batch: Any = None
+
+
+_BUILTIN_PASS = {
+    "len", "print", "list", "tuple", "zip", "range", "isinstance", "int", "float", "str", "getattr",
+    "sum", "max", "min", "abs", "enumerate", "sorted", "dict", "set", "super", "type", "hasattr",
+    "round", "map", "filter", "open", "iter", "next", "reversed", "any", "all", "repr", "format",
+    "vars", "id", "callable", "slice", "bool", "setattr", "input", "locals", "globals", "exec", "eval",
+}
+
+_FRAMEWORK_ROOTS = ("tensorflow", "keras", "tf", "numpy", "np", "math", "scipy", "torch", "K",
+                    "tensorflow_hub", "tensorflow_datasets", "sklearn", "pandas", "cv2", "PIL",
+                    "matplotlib", "os", "sys", "random", "time", "json", "pickle", "h5py", "gym",
+                    "tensorflow_addons", "transformers", "re", "collections", "itertools", "functools")
+
+_TRAIN_METHODS = {"fit", "fit_generator", "train_on_batch", "fit_on_batch", "train"}
+
+
+def _is_keras(name: str) -> bool:
+    return "keras" in name.split(".")[:-1] or name.startswith("keras")
+
+
+def _tf_key(name: str) -> str:
+    parts = name.split(".")
+    return ".".join(parts[-2:]) if len(parts) >= 2 else name
+
+
+class Interpreter:
+    """Read one script symbolically. Use :meth:`run`, then read ``models`` etc."""
+
+    def __init__(self, script: Script, deadline_s: float = 2.0) -> None:
+        self.s = script
+        self.steps = 0
+        self.depth = 0
+        self.calls: list[tuple[int, str, int]] = []  # (func id, name, invocation)
+        self.invocations: dict[int, int] = {}
+        self.executed: set[int] = set()
+        self.seq = 0
+        self.models: list[ModelObj] = []
+        self.tensors: list[Tensor] = []  # every layer application
+        self.loops: list[Loop] = []
+        self.trainings: list[Training] = []
+        self.optims: list[Optim] = []
+        self.minimized: list[tuple[Optim, Any, str]] = []
+        self.losses: list[LossVal] = []
+        self.batch_signals: list[Any] = []
+        self.warnings: list[str] = []
+        self.funcs: list[FuncVal] = []
+        self.classes: list[ClassVal] = []
+        self.instantiated: set[int] = set()
+        self.deadline = time.perf_counter() + deadline_s
+        self.globals = Scope()
+        self.in_layer_call = 0
+        self.star_keras = any(k.startswith("*") and "keras" in v for k, v in script.aliases.items())
+        self.star_tf = any(k.startswith("*") and v.startswith("tensorflow") for k, v in script.aliases.items())
+        self.truncated = False
+        self.exprs: dict[str, str] = {}
+
+    # -- driver ----------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self.exec_block(self.s.root, self.globals)
+            # Builders and classes nobody calls in this file are still models:
+            # read them with unknown arguments (last defined first, so that a
+            # builder runs its helpers before they would run alone).
+            for cls in self.classes:
+                if id(cls) not in self.instantiated and cls.kind in ("model", "sequential"):
+                    self.instantiate(cls, [], {}, cls.node)
+            for fn in reversed(self.funcs):
+                if id(fn.node) not in self.executed:
+                    self.invoke(fn, [], {}, None)
+            for cls in self.classes:
+                if id(cls) not in self.instantiated and cls.kind == "other":
+                    inst = self.instantiate(cls, [], {}, cls.node)
+                    for mname in cls.methods:
+                        found = cls.method(mname)
+                        if found and id(found[0]) not in self.executed and mname != "__init__":
+                            self.invoke(FuncVal(found[0], cls.scope, mname, found[1]), [inst], {}, None)
+        except Budget:
+            self.truncated = True
+            self.warnings.append("analysis stopped at the per-file budget; the summary may be incomplete")
+        except RecursionError:
+            self.truncated = True
+            self.warnings.append("analysis stopped: nesting too deep")
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Budget
+        if not self.steps & 1023 and time.perf_counter() > self.deadline:
+            raise Budget
+
+    # -- statements ------------------------------------------------------
+    def exec_block(self, block: Node, scope: Scope) -> None:
+        for stmt in block.named_children:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, n: Node, scope: Scope) -> None:
+        self.tick()
+        t = n.type
+        if t == "expression_statement":
+            for c in n.named_children:
+                if c.type == "assignment":
+                    self.exec_assign(c, scope)
+                elif c.type == "augmented_assignment":
+                    self.exec_augassign(c, scope)
+                elif c.type != "string":
+                    self.eval(c, scope)
+        elif t == "function_definition":
+            self.define_function(n, scope)
+        elif t == "decorated_definition":
+            d = n.child_by_field_name("definition")
+            if d is not None:
+                self.exec_stmt(d, scope)
+        elif t == "class_definition":
+            self.define_class(n, scope)
+        elif t == "if_statement":
+            self.eval(n.child_by_field_name("condition"), scope)
+            body = n.child_by_field_name("consequence")
+            if body is not None:
+                self._guarded_block(body, scope)
+            for alt in n.children_by_field_name("alternative"):
+                if alt.type == "elif_clause":
+                    self.eval(alt.child_by_field_name("condition"), scope)
+                    b = alt.child_by_field_name("consequence")
+                    if b is not None:
+                        self._guarded_block(b, scope)
+                else:
+                    b = alt.child_by_field_name("body")
+                    if b is not None:
+                        self._guarded_block(b, scope)
+        elif t == "for_statement":
+            self.exec_for(n, scope)
+        elif t == "while_statement":
+            cond = n.child_by_field_name("condition")
+            self.loops.append(Loop(var="", src=node_text(cond)[:80], count=None, start_seq=self.seq))
+            try:
+                self._guarded_block(n.child_by_field_name("body"), scope)
+            finally:
+                self.loops.pop()
+        elif t == "with_statement":
+            for item in n.named_children:
+                if item.type == "with_clause":
+                    for wi in item.named_children:
+                        v = wi.child_by_field_name("value")
+                        if v is not None and v.type == "as_pattern":
+                            val = self.eval(v.named_children[0] if v.named_children else None, scope)
+                            alias = v.child_by_field_name("alias")
+                            if alias is not None:
+                                self.assign(alias.named_children[0] if alias.named_children else alias, val, scope)
+                        else:
+                            self.eval(v, scope)
+            body = n.child_by_field_name("body")
+            if body is not None:
+                self.exec_block(body, scope)
+        elif t == "try_statement":
+            for c in n.named_children:
+                if c.type == "block":
+                    self._guarded_block(c, scope)
+                elif c.type in ("except_clause", "else_clause", "finally_clause", "except_group_clause"):
+                    for b in c.named_children:
+                        if b.type == "block":
+                            self._guarded_block(b, scope)
+        elif t == "return_statement":
+            vals = n.named_children
+            raise _Return(self.eval(vals[0], scope) if vals else None)
+        elif t in ("break_statement", "continue_statement"):
+            raise _Break
+        elif t == "print_statement":
+            for c in n.named_children:
+                self.eval(c, scope)
+        elif t == "match_statement":
+            for c in n.named_children:
+                if c.type == "block":
+                    for case in c.named_children:
+                        for b in case.named_children:
+                            if b.type == "block":
+                                self._guarded_block(b, scope)
+        elif t in ("ERROR", "block", "module"):
+            for c in n.named_children:
+                if c.type.endswith(("statement", "definition")) or c.type in ("block", "ERROR"):
+                    self.exec_stmt(c, scope)
+                elif c.type in ("call", "assignment"):
+                    if c.type == "assignment":
+                        self.exec_assign(c, scope)
+                    else:
+                        self.eval(c, scope)
+
+    def _guarded_block(self, block: Node | None, scope: Scope) -> None:
+        if block is None:
+            return
+        try:
+            self.exec_block(block, scope)
+        except _Break:
+            pass
+
+    def define_function(self, n: Node, scope: Scope, cls: ClassVal | None = None) -> FuncVal:
+        name = node_text(n.child_by_field_name("name"))
+        fn = FuncVal(n, scope, name, cls)
+        if cls is None:
+            scope.vars[name] = fn
+            self.funcs.append(fn)
+        return fn
+
+    def define_class(self, n: Node, scope: Scope) -> None:
+        name = node_text(n.child_by_field_name("name"))
+        bases: list[Any] = []
+        kind = "other"
+        sup = n.child_by_field_name("superclasses")
+        if sup is not None:
+            for b in sup.named_children:
+                if b.type == "keyword_argument":
+                    continue
+                bv = self.eval(b, scope)
+                bases.append(bv)
+                if isinstance(bv, ClassVal) and bv.kind != "other":
+                    kind = bv.kind
+                elif isinstance(bv, Ext) or bv is UNKNOWN:
+                    dotted = bv.name if isinstance(bv, Ext) else node_text(b)
+                    last = dotted.rsplit(".", 1)[-1]
+                    kerasish = _is_keras(dotted) or dotted.startswith(("tf.", "tensorflow")) or isinstance(bv, Ext)
+                    if last == "Sequential" and kerasish:
+                        kind = "sequential"
+                    elif last == "Model" and kerasish and "torch" not in dotted:
+                        kind = "model"
+                    elif last == "Layer" and kerasish:
+                        kind = "layer"
+        methods: dict[str, Node] = {}
+        body = n.child_by_field_name("body")
+        if body is not None:
+            for c in body.named_children:
+                d = c.child_by_field_name("definition") if c.type == "decorated_definition" else c
+                if d is not None and d.type == "function_definition":
+                    methods[node_text(d.child_by_field_name("name"))] = d
+        cls = ClassVal(n, name, kind, methods, scope, bases)
+        scope.vars[name] = cls
+        self.classes.append(cls)
+
+    def exec_for(self, n: Node, scope: Scope) -> None:
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        it = self.eval(right, scope)
+        body = n.child_by_field_name("body")
+        count: int | None = None
+        first: Any = UNKNOWN
+        if isinstance(it, RangeVal):
+            count, first = it.count, it.start
+        elif isinstance(it, Rep):
+            count, first = it.count, (it[0] if it else UNKNOWN)
+        elif isinstance(it, list):
+            layerish = [x for x in it if isinstance(x, (LayerObj, ModelObj, Instance))]
+            if it and len(it) <= 32 and len(layerish) == len(it) and len({id(x) for x in it}) == len(it):
+                # a list of distinct layers applied in turn: read each
+                for item in it:
+                    self.assign(left, item, scope)
+                    self._guarded_block(body, scope)
+                return
+            count, first = len(it), (it[0] if it else UNKNOWN)
+        elif isinstance(it, dict):
+            count, first = len(it), next(iter(it), UNKNOWN)
+        elif isinstance(it, Enumerated):
+            inner = it.inner
+            c = inner.count if isinstance(inner, (RangeVal, Rep)) else (len(inner) if isinstance(inner, list) else None)
+            if isinstance(inner, Batched) and isinstance(inner.take, int):
+                c = inner.take
+            f0 = inner.start if isinstance(inner, RangeVal) else (inner[0] if isinstance(inner, list) and inner else UNKNOWN)
+            count, first = c, [0, f0]
+        elif isinstance(it, (LayerObj, ModelObj)):
+            first = it
+        elif isinstance(it, FreezeRef):
+            first = it
+        elif isinstance(it, Batched):
+            first = UNKNOWN
+            count = it.take if isinstance(it.take, int) else None
+        loop = Loop(var=node_text(left)[:40], src=node_text(right)[:80], count=count, start_seq=self.seq, iterable=it)
+        self.loops.append(loop)
+        try:
+            self.assign(left, first, scope)
+            self._guarded_block(body, scope)
+        finally:
+            self.loops.pop()
+
+    def exec_assign(self, n: Node, scope: Scope) -> None:
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        if right is None:
+            return
+        if right.type == "assignment":  # a = b = value
+            self.exec_assign(right, scope)
+            inner = right
+            while inner.type == "assignment" and inner.child_by_field_name("right") is not None:
+                inner = inner.child_by_field_name("right")
+            val = self.eval(inner, scope) if inner.type != "assignment" else UNKNOWN
+        else:
+            val = self.eval(right, scope)
+        if isinstance(val, (Tensor, LossVal)) and left is not None and left.type == "identifier":
+            self.exprs[node_text(left)] = node_text(right)[:160]
+        self.assign(left, val, scope)
+
+    def exec_augassign(self, n: Node, scope: Scope) -> None:
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        op = node_text(n.child_by_field_name("operator")).rstrip("=")
+        a = self.eval(left, scope)
+        b = self.eval(right, scope)
+        self.assign(left, self.binop(a, op, b, n), scope)
+
+    def assign(self, target: Node | None, val: Any, scope: Scope) -> None:
+        if target is None:
+            return
+        t = target.type
+        if t == "identifier":
+            name = node_text(target)
+            scope.vars[name] = val
+            self.name_value(val, name, scope.depth)
+        elif t == "attribute":
+            obj = self.eval(target.child_by_field_name("object"), scope)
+            attr = node_text(target.child_by_field_name("attribute"))
+            if attr == "trainable" and val is False:
+                self.freeze(obj)
+            if isinstance(obj, (Instance, ModelObj)):
+                obj.attrs[attr] = val
+                self.name_value(val, attr, scope.depth)
+        elif t in ("pattern_list", "tuple_pattern", "list_pattern"):
+            kids = [c for c in target.named_children]
+            if isinstance(val, list) and len(val) == len(kids):
+                for k, v in zip(kids, val, strict=True):
+                    self.assign(k, v, scope)
+            else:
+                for i, k in enumerate(kids):
+                    self.assign(k, val if isinstance(val, (Tensor, LossVal)) and i == 0 else UNKNOWN, scope)
+        elif t == "subscript":
+            obj = self.eval(target.child_by_field_name("value"), scope)
+            if isinstance(obj, dict):
+                key = self.eval(target.child_by_field_name("subscript"), scope)
+                if isinstance(key, (str, int)):
+                    obj[key] = val
+        elif t in ("list_splat_pattern",):
+            pass
+
+    def name_value(self, val: Any, name: str, depth: int) -> None:
+        if isinstance(val, ModelObj):
+            if val.kind == "subclass" and val.cls is not None:
+                return
+            if depth <= val.name_depth:
+                val.name, val.name_depth = name, depth
+        elif isinstance(val, Tensor) and val.name is None:
+            val.name = name
+
+    def freeze(self, obj: Any) -> None:
+        if isinstance(obj, FreezeRef):
+            obj = obj.target
+        if isinstance(obj, (LayerObj, ModelObj)):
+            obj.frozen = True
+
+    # -- calls into user code ------------------------------------------
+    def invoke(self, fn: FuncVal, pos: list[Any], kw: dict[str, Any], call: Node | None) -> Any:
+        if len(self.calls) >= MAX_CALL_DEPTH or sum(1 for c in self.calls if c[0] == id(fn.node)) >= 2:
+            return UNKNOWN
+        self.executed.add(id(fn.node))
+        inv = self.invocations.get(id(fn.node), 0) + 1
+        self.invocations[id(fn.node)] = inv
+        scope = Scope(fn.scope, depth=len(self.calls) + 1)
+        self.bind_params(fn, pos, kw, scope)
+        self.calls.append((id(fn.node), fn.name, inv))
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                return UNKNOWN
+            body = fn.node.child_by_field_name("body")
+            if body is not None:
+                self.exec_block(body, scope)
+        except _Return as r:
+            return r.value
+        except _Break:
+            pass
+        finally:
+            self.depth -= 1
+            self.calls.pop()
+        bs = scope.vars.get("batch_size")
+        if isinstance(bs, int) and not isinstance(bs, bool) and fn.node.text and b"yield" in fn.node.text:
+            return Batched(bs)
+        return None
+
+    def bind_params(self, fn: FuncVal, pos: list[Any], kw: dict[str, Any], scope: Scope) -> None:
+        params = fn.node.child_by_field_name("parameters")
+        if params is None:
+            return
+        i = 0
+        for p in params.named_children:
+            t = p.type
+            if t == "identifier":
+                name, default = node_text(p), _MISSING
+            elif t == "typed_parameter":
+                name = node_text(p.named_children[0]) if p.named_children else ""
+                default = _MISSING
+            elif t in ("default_parameter", "typed_default_parameter"):
+                name = node_text(p.child_by_field_name("name"))
+                default = p.child_by_field_name("value")
+            elif t == "list_splat_pattern":
+                scope.vars[node_text(p).lstrip("*")] = list(pos[i:])
+                i = len(pos)
+                continue
+            elif t == "dictionary_splat_pattern":
+                scope.vars[node_text(p).lstrip("*")] = dict(kw)
+                continue
+            else:
+                continue
+            if name in kw:
+                v = kw[name]
+            elif i < len(pos):
+                v = pos[i]
+                i += 1
+            elif default is not _MISSING and default is not None:
+                v = self.eval(default, fn.scope)
+            else:
+                v = UNKNOWN
+            scope.vars[name] = v
+
+    def instantiate(self, cls: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+        self.instantiated.add(id(cls))
+        if cls.kind in ("model", "sequential"):
+            m = ModelObj(kind="subclass" if cls.kind == "model" else "sequential", line=self.s_line(cls.node),
+                         node=cls.node, name=cls.name, name_depth=-1, cls=cls, seq=self.seq)
+            m.span = (self.s_line(cls.node), cls.node.end_point[0] + 1)
+            self.models.append(m)
+            if cls.kind == "sequential":
+                m.cur = self.new_root(None)
+                m.inputs = [m.cur]
+            obj: Any = m
+        else:
+            obj = Instance(cls)
+        init = cls.method("__init__")
+        if init is not None:
+            self.invoke(FuncVal(init[0], cls.scope, "__init__", init[1]), [obj, *pos], kw, call)
+        if isinstance(obj, ModelObj) and obj.kind == "subclass":
+            found = cls.method("call")
+            if found is not None:
+                x = self.new_root(None)
+                obj.inputs = [x]
+                self.in_layer_call += 0
+                out = self.invoke(FuncVal(found[0], cls.scope, "call", found[1]), [obj, x], {}, call)
+                outs = out if isinstance(out, list) else [out]
+                obj.outputs = [o for o in outs if isinstance(o, Tensor)]
+            else:
+                obj.warnings.append(f"class {cls.name} has no call() method")
+        elif isinstance(obj, ModelObj):
+            obj.outputs = [obj.cur] if obj.cur is not None else []
+        return obj
+
+    def apply_instance(self, inst: Instance, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+        found = inst.cls.method("call") or inst.cls.method("__call__")
+        x = pos[0] if pos else kw.get("inputs", UNKNOWN)
+        before = self.seq
+        out: Any = UNKNOWN
+        if found is not None:
+            self.in_layer_call += 1
+            try:
+                out = self.invoke(FuncVal(found[0], inst.cls.scope, found[1].name, found[1]), [inst, *pos], kw, call)
+            finally:
+                self.in_layer_call -= 1
+        if self.seq == before or not isinstance(out, Tensor):
+            layer = LayerObj("Custom", inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
+            return self.apply(layer, self.tensors_in(x), call)
+        return out
+
+    # -- expressions -----------------------------------------------------
+    def s_line(self, n: Node | None) -> int | None:
+        return n.start_point[0] + 1 if n is not None else None
+
+    def eval(self, n: Node | None, scope: Scope) -> Any:
+        if n is None:
+            return UNKNOWN
+        self.tick()
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                return UNKNOWN
+            return self._eval(n, scope)
+        finally:
+            self.depth -= 1
+
+    def _eval(self, n: Node, scope: Scope) -> Any:
+        t = n.type
+        if t in ("integer", "float", "string", "concatenated_string", "true", "false", "none"):
+            return self.s.value(n)
+        if t == "identifier":
+            name = node_text(n)
+            v = scope.get(name)
+            if v is not _MISSING:
+                return v
+            return self.global_name(name)
+        if t == "attribute":
+            return self.eval_attribute(n, scope)
+        if t == "call":
+            return self.eval_call(n, scope)
+        if t == "parenthesized_expression":
+            kids = n.named_children
+            return self.eval(kids[0], scope) if kids else UNKNOWN
+        if t in ("list", "tuple", "expression_list"):
+            if n.named_child_count > MAX_LITERAL:
+                return UNKNOWN
+            out = []
+            for c in n.named_children:
+                if c.type == "comment":
+                    continue
+                if c.type == "list_splat":
+                    v = self.eval(c.named_children[0] if c.named_children else None, scope)
+                    if isinstance(v, list):
+                        out.extend(v)
+                    continue
+                out.append(self.eval(c, scope))
+            return out
+        if t == "dictionary":
+            if n.named_child_count > MAX_LITERAL:
+                return UNKNOWN
+            d: dict[Any, Any] = {}
+            for pair in n.named_children:
+                if pair.type == "pair":
+                    k = self.eval(pair.child_by_field_name("key"), scope)
+                    v = self.eval(pair.child_by_field_name("value"), scope)
+                    if isinstance(k, (str, int, float)):
+                        d[k] = v
+            return d
+        if t == "binary_operator":
+            a = self.eval(n.child_by_field_name("left"), scope)
+            b = self.eval(n.child_by_field_name("right"), scope)
+            return self.binop(a, node_text(n.child_by_field_name("operator")), b, n)
+        if t == "unary_operator":
+            v = self.eval(n.child_by_field_name("argument"), scope)
+            if isinstance(v, (Tensor, LossVal)):
+                return v
+            op = node_text(n.child_by_field_name("operator"))
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return -v if op == "-" else (v if op == "+" else UNKNOWN)
+            return UNKNOWN
+        if t == "subscript":
+            obj = self.eval(n.child_by_field_name("value"), scope)
+            subs = n.children_by_field_name("subscript")
+            key = self.eval(subs[0], scope) if len(subs) == 1 else UNKNOWN
+            if isinstance(obj, dict):
+                return obj.get(key, UNKNOWN) if isinstance(key, (str, int, float)) else UNKNOWN
+            if isinstance(obj, list):
+                if isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
+                    return obj[key]
+                return UNKNOWN
+            if isinstance(obj, (Tensor, LossVal, FreezeRef)):
+                return obj
+            return UNKNOWN
+        if t in ("list_comprehension", "generator_expression", "set_comprehension"):
+            return self.eval_comprehension(n, scope)
+        if t == "conditional_expression":
+            kids = n.named_children
+            v = self.eval(kids[0], scope) if kids else UNKNOWN
+            if v is UNKNOWN and len(kids) >= 3:
+                v = self.eval(kids[2], scope)
+            return v
+        if t == "boolean_operator":
+            a = self.eval(n.child_by_field_name("left"), scope)
+            b = self.eval(n.child_by_field_name("right"), scope)
+            op = node_text(n.child_by_field_name("operator"))
+            if op == "or":
+                return a if (a is not UNKNOWN and a) else b
+            return b if (a is not UNKNOWN and a) else (a if a is not UNKNOWN else UNKNOWN)
+        if t in ("comparison_operator", "not_operator", "lambda"):
+            return UNKNOWN
+        if t == "await":
+            kids = n.named_children
+            return self.eval(kids[0], scope) if kids else UNKNOWN
+        if t == "keyword_argument":
+            return self.eval(n.child_by_field_name("value"), scope)
+        return UNKNOWN
+
+    def eval_comprehension(self, n: Node, scope: Scope) -> Any:
+        body = n.child_by_field_name("body")
+        inner = Scope(scope, scope.depth)
+        count: int | None = 1
+        for c in n.named_children:
+            if c.type == "for_in_clause":
+                it = self.eval(c.child_by_field_name("right"), inner)
+                if isinstance(it, RangeVal):
+                    cnt, first = it.count, it.start
+                elif isinstance(it, list):
+                    cnt, first = len(it), (it[0] if it else UNKNOWN)
+                else:
+                    cnt, first = None, UNKNOWN
+                count = count * cnt if (count is not None and cnt is not None) else None
+                self.assign(c.child_by_field_name("left"), first, inner)
+        v = self.eval(body, inner)
+        out = Rep([v])
+        out.count = count
+        return out
+
+    def global_name(self, name: str) -> Any:
+        origin = self.s.aliases.get(name)
+        if origin is not None:
+            return Ext(origin)
+        if name in self.s.constants:
+            return self.s.constants[name]
+        if self.star_keras and (name in K.KERAS_LAYERS or name in ("Sequential", "Model", "Input")):
+            return Ext("keras.layers." + name)
+        if name == "super":
+            return Ext("builtins.super")
+        if name in _BUILTIN_PASS:
+            return Ext("builtins." + name)
+        return UNKNOWN
+
+    def eval_attribute(self, n: Node, scope: Scope) -> Any:
+        obj_node = n.child_by_field_name("object")
+        attr = node_text(n.child_by_field_name("attribute"))
+        obj = self.eval(obj_node, scope)
+        if isinstance(obj, Ext):
+            return Ext(f"{obj.name}.{attr}")
+        if isinstance(obj, Instance):
+            if attr in obj.attrs:
+                return obj.attrs[attr]
+            found = obj.cls.method(attr)
+            if found is not None:
+                return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
+            return UNKNOWN
+        if isinstance(obj, ModelObj):
+            if attr in obj.attrs:
+                return obj.attrs[attr]
+            if obj.cls is not None:
+                found = obj.cls.method(attr)
+                if found is not None:
+                    return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
+            if attr in ("output", "outputs"):
+                return obj.outputs[0] if attr == "output" and obj.outputs else (list(obj.outputs) or UNKNOWN)
+            if attr in ("input", "inputs"):
+                return obj.inputs[0] if attr == "input" and obj.inputs else (list(obj.inputs) or UNKNOWN)
+            if attr in ("trainable_variables", "trainable_weights", "variables", "weights"):
+                return ModelRef(obj)
+            if attr == "layers":
+                return FreezeRef(obj)
+            return ObjMethod(obj, attr)
+        if isinstance(obj, LayerObj):
+            if attr in ("output", "outputs"):
+                return self.apply(obj, [], n)
+            if attr in ("input", "inputs"):
+                return self.new_root(None)
+            if attr == "layers":
+                return FreezeRef(obj)
+            return ObjMethod(obj, attr)
+        if isinstance(obj, Super):
+            return ObjMethod(obj, attr)
+        if isinstance(obj, (Optim, Batched, Tensor, LossVal, Weight, FreezeRef)):
+            return ObjMethod(obj, attr)
+        if obj is UNKNOWN or obj is None:
+            if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
+                return self.s.argparse_defaults[attr]
+            return ObjMethod(UNKNOWN, attr)
+        return UNKNOWN
+
+    def binop(self, a: Any, op: str, b: Any, n: Node) -> Any:
+        if isinstance(a, LossVal) or isinstance(b, LossVal):
+            if isinstance(a, LossVal) and isinstance(b, LossVal) and a is not b:
+                return LossVal("other", node_text(n)[:120], a.model or b.model)
+            return a if isinstance(a, LossVal) else b
+        ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
+        if ta and tb and not self.in_layer_call:
+            if op == "+" and a.producer is not None and b.producer is not None:
+                return self.apply(LayerObj("Add", node_text(n)[:40], kind="merge", line=self.s_line(n),
+                                           framework="keras"), [a, b], n)
+            return self.passthrough([a, b], n)
+        if ta or tb:
+            return self.passthrough([a if ta else b], n)
+        if isinstance(a, list) and isinstance(b, list) and op == "+":
+            return a + b
+        if isinstance(a, list) and isinstance(b, int) and op == "*" and b <= 64:
+            r = Rep(a[:1] if len({id(x) for x in a}) == 1 else a)
+            r.count = b * len(a) if len({id(x) for x in a}) == 1 else None
+            return r if r.count else a * b
+        if isinstance(a, str) and op == "%":
+            return UNKNOWN
+        return _arith(a, op, b)
+
+    # -- tensors -----------------------------------------------------------
+    def new_root(self, shape: Any, n: Node | None = None) -> Tensor:
+        self.seq += 1
+        return Tensor(None, [], self.seq, self.seq, shape=shape, line=self.s_line(n))
+
+    def tensors_in(self, v: Any) -> list[Tensor]:
+        if isinstance(v, Tensor):
+            return [v]
+        if isinstance(v, list):
+            return [x for x in v if isinstance(x, Tensor)][:64]
+        return []
+
+    def repeat_for(self, inputs: list[Tensor]) -> int | None:
+        origin = min((t.origin for t in inputs), default=self.seq + 1)
+        r = 1
+        known = True
+        for lp in self.loops:
+            if origin < lp.start_seq or not inputs:
+                if lp.count is None:
+                    known = False
+                else:
+                    r *= lp.count
+        if not inputs:
+            return None
+        if not known:
+            return None
+        return r if r > 1 else None
+
+    def apply(self, producer: Any, inputs: list[Tensor], n: Node | None) -> Tensor:
+        if not inputs:
+            inputs = [self.new_root(None, n)]
+        self.seq += 1
+        t = Tensor(producer, list(inputs), self.seq, min(x.origin for x in inputs),
+                   repeat=self.repeat_for(inputs), frames=tuple(self.calls), line=self.s_line(n))
+        self.tensors.append(t)
+        for lp in self.loops:
+            if isinstance(producer, ModelObj):
+                lp.trained = lp.trained
+        return t
+
+    def passthrough(self, inputs: list[Tensor], n: Node | None) -> Tensor:
+        if len(inputs) == 1:
+            return inputs[0]
+        self.seq += 1
+        return Tensor(None, list(inputs), self.seq, min(x.origin for x in inputs), line=self.s_line(n),
+                      expr=node_text(n)[:120] if n is not None else "")
+
+    # -- calls -------------------------------------------------------------
+    def eval_args(self, call: Node, scope: Scope) -> tuple[list[Any], dict[str, Any], list[Node], dict[str, Node]]:
+        pos_nodes, kw_nodes = call_arguments(call)
+        pos: list[Any] = []
+        kw: dict[str, Any] = {}
+        for p in pos_nodes:
+            if p.type == "list_splat":
+                v = self.eval(p.named_children[0] if p.named_children else None, scope)
+                if isinstance(v, list):
+                    pos.extend(v)
+                continue
+            if p.type == "dictionary_splat":
+                v = self.eval(p.named_children[0] if p.named_children else None, scope)
+                if isinstance(v, dict):
+                    kw.update({k: x for k, x in v.items() if isinstance(k, str)})
+                continue
+            pos.append(self.eval(p, scope))
+        for k, v in kw_nodes.items():
+            kw[k] = self.eval(v, scope)
+        return pos, kw, pos_nodes, kw_nodes
+
+    def eval_call(self, call: Node, scope: Scope) -> Any:
+        fnode = call.child_by_field_name("function")
+        f = self.eval(fnode, scope)
+        pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
+        return self.call_value(f, pos, kw, call, scope, pos_nodes, kw_nodes, fnode)
+
+    def call_value(self, f: Any, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
+                   pos_nodes: list[Node], kw_nodes: dict[str, Node], fnode: Node | None) -> Any:
+        if isinstance(f, FuncVal):
+            out = self.invoke(f, pos, kw, call)
+            return self.user_call_result(f, out, pos, kw)
+        if isinstance(f, BoundMethod):
+            out = self.invoke(f.func, [f.obj, *pos], kw, call)
+            return self.user_call_result(f.func, out, pos, kw)
+        if isinstance(f, ClassVal):
+            return self.instantiate(f, pos, kw, call)
+        if isinstance(f, Ext):
+            return self.call_ext(f, pos, kw, call, pos_nodes, kw_nodes, scope)
+        if isinstance(f, LayerObj):
+            return self.call_layer(f, pos, kw, call)
+        if isinstance(f, ModelObj):
+            ins = self.tensors_in(pos[0] if pos else kw.get("inputs"))
+            return self.apply(f, ins, call)
+        if isinstance(f, Instance):
+            if f.cls.kind == "layer" or f.cls.method("call") is not None:
+                return self.apply_instance(f, pos, kw, call)
+            found = f.cls.method("__call__")
+            if found is not None:
+                return self.invoke(FuncVal(found[0], found[1].scope, "__call__", found[1]), [f, *pos], kw, call)
+            return UNKNOWN
+        if isinstance(f, ObjMethod):
+            return self.call_method(f, pos, kw, call, pos_nodes, kw_nodes, scope)
+        if isinstance(f, LossVal):
+            for v in [*pos, *kw.values()]:
+                m = self.model_of(v)
+                if m is not None and f.model is None:
+                    f.model = m
+            return f
+        if isinstance(f, (Optim, Schedule)):
+            return f
+        if isinstance(f, Tensor):
+            return f
+        # An unknown callable applied to tensors: a block from another module.
+        ins = self.tensors_in(pos[0]) if pos else []
+        if ins and fnode is not None and fnode.type == "identifier" and not self.in_layer_call:
+            name = node_text(fnode)
+            if name not in _BUILTIN_PASS:
+                return self.apply(LayerObj("Custom", name, line=self.s_line(call), cls_name=name), ins, call)
+        if ins:
+            return ins[0]
+        return UNKNOWN
+
+    def user_call_result(self, f: FuncVal, out: Any, pos: list[Any], kw: dict[str, Any]) -> Any:
+        if out is None or out is UNKNOWN:
+            bs = kw.get("batch_size")
+            if isinstance(bs, int) and not isinstance(bs, bool):
+                return Batched(bs)
+        return out
+
+    def model_of(self, v: Any, depth: int = 0) -> ModelObj | None:
+        if depth > 6:
+            return None
+        if isinstance(v, ModelObj):
+            return v
+        if isinstance(v, ModelRef):
+            return v.model
+        if isinstance(v, Tensor):
+            seen = 0
+            stack = [v]
+            while stack and seen < 200:
+                x = stack.pop()
+                seen += 1
+                if isinstance(x.producer, ModelObj):
+                    return x.producer
+                stack.extend(x.inputs)
+            return None
+        if isinstance(v, list):
+            for x in v[:16]:
+                m = self.model_of(x, depth + 1)
+                if m is not None:
+                    return m
+        return None
+
+    # -- layers ------------------------------------------------------------
+    def make_layer(self, spec: K.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                   framework: str = "keras", skip_input: bool = False) -> LayerObj:
+        layer = LayerObj(spec.type, raw, kind=spec.kind, line=self.s_line(call), pre=spec.pre,
+                         framework=framework, activation=spec.activation)
+        args: dict[str, Any] = {}
+        names = list(spec.positional)
+        last = raw.rsplit(".", 1)[-1]
+        # Keras 1: Convolution2D(32, 3, 3) -> filters 32, kernel_size [3, 3]
+        if last in ("Convolution2D", "Conv2D", "Deconvolution2D", "AtrousConvolution2D", "Convolution3D",
+                    "SeparableConvolution2D", "SeparableConv2D") and len(pos) >= 3 and all(
+                        isinstance(p, int) and not isinstance(p, bool) for p in pos[1:3]):
+            nk = 3 if last == "Convolution3D" and len(pos) >= 4 else 2
+            args["filters"] = pos[0]
+            args["kernel_size"] = list(pos[1:1 + nk])
+            pos = []
+            names = []
+        if spec.type in ("Conv2D", "Conv2DTranspose", "Conv3D") and "nb_row" in kw:
+            kw = dict(kw)
+            r, c = kw.pop("nb_row"), kw.pop("nb_col", UNKNOWN)
+            kw["kernel_size"] = [r, c]
+        for i, v in enumerate(pos):
+            if i < len(names):
+                args[names[i]] = v
+        for k, v in kw.items():
+            k = spec.renames.get(k, k)
+            k = K.KERAS1_KWARGS.get(k, k)
+            args[k] = v
+        if "output_dim" in args and spec.type not in ("Embedding",) and "units" not in args:
+            args["units"] = args.pop("output_dim")
+        if skip_input:
+            for k in ("inputs", "input", "x", "value", "ids"):
+                args.pop(k, None)
+        act = args.pop("activation", _MISSING)
+        if act is not _MISSING:
+            layer.activation = self.activation_of(act)
+        if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None:
+            layer.activation = self.activation_of(args.pop("activation", pos[0] if pos else UNKNOWN))
+        if "input_shape" in args:
+            layer.args["_input_shape"] = args.pop("input_shape")
+        if "batch_input_shape" in args:
+            bis = args.pop("batch_input_shape")
+            layer.args["_input_shape"] = bis[1:] if isinstance(bis, list) else bis
+        if "input_dim" in args and "_input_shape" not in layer.args and spec.type != "Embedding":
+            layer.args["_input_shape"] = [args["input_dim"]]
+        if spec.type == "Embedding" and "input_length" in args:
+            layer.args["_input_shape"] = [args["input_length"]]
+        if "padding" in args and isinstance(args["padding"], str) and spec.kind != "layer" + "_pad":
+            args["padding"] = args["padding"].lower()
+        for k, v in args.items():
+            if k in K.KEEP_ARGS:
+                jv = jsonable(v)
+                if jv is not _MISSING:
+                    layer.args[k] = jv
+        return layer
+
+    def activation_of(self, v: Any) -> str | None:
+        if v is None or v is UNKNOWN:
+            return None
+        if isinstance(v, str):
+            return canonical_activation(v) or v.lower()
+        if isinstance(v, Ext):
+            return canonical_activation(v.last)
+        if isinstance(v, LayerObj):
+            return v.activation
+        if isinstance(v, FuncVal):
+            return canonical_activation(v.name) or "custom"
+        return None
+
+    def call_layer(self, layer: LayerObj, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+        x = pos[0] if pos else kw.get("inputs", kw.get("x", UNKNOWN))
+        if layer.kind == "preprocess" or layer.kind == "input":
+            ins = self.tensors_in(x)
+            return self.apply(layer, ins, call) if ins else self.new_root(None, call)
+        if layer.kind == "pretrained" and not self.tensors_in(x):
+            return self.apply(layer, [], call)
+        return self.apply(layer, self.tensors_in(x), call)
+
+    def wrap_layer(self, spec: K.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> LayerObj:
+        inner = pos[0] if pos else kw.get("layer", kw.get("cell", UNKNOWN))
+        if spec.type == "TimeDistributed" and isinstance(inner, LayerObj):
+            out = LayerObj(inner.type, inner.raw, kind=inner.kind, args=dict(inner.args), activation=inner.activation,
+                           line=self.s_line(call), framework=inner.framework)
+            out.args["time_distributed"] = True
+            return out
+        if spec.type == "RNN":
+            if isinstance(inner, LayerObj):
+                return LayerObj(inner.type, raw, args=dict(inner.args), activation=inner.activation,
+                                line=self.s_line(call))
+            return LayerObj("SimpleRNN", raw, line=self.s_line(call))
+        out = LayerObj("Bidirectional", raw, line=self.s_line(call))
+        if isinstance(inner, LayerObj):
+            out.args["layer"] = inner.type
+            out.args.update({k: v for k, v in inner.args.items() if not k.startswith("_") and k != "layer"})
+            if "_input_shape" in inner.args:
+                out.args["_input_shape"] = inner.args["_input_shape"]
+            out.activation = None
+        elif isinstance(inner, Instance):
+            out.args["layer"] = inner.cls.name
+        mm = kw.get("merge_mode")
+        if isinstance(mm, str):
+            out.args["merge_mode"] = mm
+        if "input_shape" in kw:
+            out.args["_input_shape"] = jsonable(kw["input_shape"])
+        return out
+
+    # -- external calls ------------------------------------------------------
+    def call_ext(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
+                 kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        name = f.name
+        last = f.last
+        if name.startswith("builtins."):
+            return self.call_builtin(last, pos, kw, call, scope)
+        parts = name.split(".")
+        keras_mod = _is_keras(name) or (self.star_keras and len(parts) <= 2 and last in K.KERAS_LAYERS)
+        if name in ("tensorflow.keras", "keras"):
+            keras_mod = True
+        # Models and inputs
+        if last == "Sequential" and (keras_mod or "models" in parts):
+            m = ModelObj(kind="sequential", line=self.s_line(call), node=call, name=None, seq=self.seq)
+            m.cur = self.new_root(None, call)
+            m.inputs = [m.cur]
+            self.models.append(m)
+            layers = pos[0] if pos else kw.get("layers")
+            if isinstance(layers, list):
+                for item in layers:
+                    self.seq_add(m, item, call)
+            m.outputs = [m.cur]
+            return m
+        if last in ("Model", "Functional") and keras_mod:
+            ins = kw.get("inputs", kw.get("input", pos[0] if pos else UNKNOWN))
+            outs = kw.get("outputs", kw.get("output", pos[1] if len(pos) > 1 else UNKNOWN))
+            m = ModelObj(kind="functional", line=self.s_line(call), node=call, seq=self.seq)
+            m.inputs = self.tensors_in(ins)
+            m.outputs = self.tensors_in(outs)
+            if not m.outputs:
+                m.warnings.append("could not follow the model's outputs")
+            self.models.append(m)
+            return m
+        if last in ("Input", "InputLayer") and keras_mod:
+            shape = kw.get("shape", pos[0] if pos else UNKNOWN)
+            if "batch_shape" in kw and isinstance(kw["batch_shape"], list):
+                shape = kw["batch_shape"][1:]
+            if "input_shape" in kw:
+                shape = kw["input_shape"]
+            return self.new_root(jsonable_shape(shape), call)
+        if last == "placeholder" or last == "placeholder_with_default":
+            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
+            if isinstance(shape, list) and shape and shape[0] is None:
+                shape = shape[1:]
+            return self.new_root(jsonable_shape(shape), call)
+        if last in ("Variable", "get_variable", "random_normal", "truncated_normal", "random_uniform", "zeros",
+                    "ones", "constant", "glorot_uniform"):
+            if last == "Variable":
+                v = pos[0] if pos else kw.get("initial_value", UNKNOWN)
+                return v if isinstance(v, Weight) else Weight(UNKNOWN)
+            shape = kw.get("shape", pos[1] if last == "get_variable" and len(pos) > 1 else (pos[0] if pos else UNKNOWN))
+            return Weight(shape)
+        # Keras layers (classes), applications, preprocessing
+        if keras_mod or (self.star_keras and last in K.KERAS_LAYERS):
+            spec = K.KERAS_LAYERS.get(last)
+            if spec is not None:
+                if spec.kind == "wrapper":
+                    return self.wrap_layer(spec, dotted_written(call), pos, kw, call)
+                if spec.kind == "merge" and last[0].islower() or (last == "merge"):
+                    ins = self.tensors_in(pos[0] if pos else kw.get("inputs"))
+                    mode = kw.get("mode")
+                    typ = _MERGE_MODES.get(mode, spec.type) if isinstance(mode, str) else spec.type
+                    layer = LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call))
+                    return self.apply(layer, ins, call)
+                if last == "Merge":
+                    mode = kw.get("mode")
+                    typ = _MERGE_MODES.get(mode, "Concatenate") if isinstance(mode, str) else "Concatenate"
+                    layer = LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call))
+                    sub = pos[0] if pos else kw.get("layers")
+                    layer.sub = sub if isinstance(sub, list) else None
+                    return layer
+                if spec.kind == "pretrained":
+                    return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
+                return self.make_layer(spec, dotted_written(call), pos, kw, call)
+            if "applications" in parts or last.startswith(K.APPLICATION_PREFIXES):
+                if last[0].isupper():
+                    return self.pretrained(last, call, kw)
+            if "optimizers" in parts or canonical_optimizer(last):
+                if canonical_optimizer(last):
+                    return self.optimizer(last, dotted_written(call), pos, kw, call)
+            if last in K.LR_SCHEDULES:
+                return Schedule(kw.get("initial_learning_rate", pos[0] if pos else UNKNOWN))
+            if last in K.CALLBACK_TRICKS:
+                return Callback(K.CALLBACK_TRICKS[last])
+            if "callbacks" in parts:
+                return Callback(None)
+            if "losses" in parts or canonical_loss(last):
+                lv = self.loss_value(f, call)
+                if lv is not None:
+                    self.losses.append(lv)
+                    m = self.first_model(pos, kw)
+                    if m is not None:
+                        lv.model = m
+                    return lv
+            if "activations" in parts or ("backend" in parts and canonical_activation(last)):
+                ins = self.tensors_in(pos[0]) if pos else []
+                if ins and canonical_activation(last):
+                    return self.apply(LayerObj("Activation", dotted_written(call), kind="activation",
+                                               activation=canonical_activation(last), line=self.s_line(call)), ins, call)
+            if last in K.BATCHERS:
+                return self.batcher(last, pos, kw)
+            if last in ("load_model", "clone_model", "model_from_json"):
+                return UNKNOWN
+        if parts[0] == "tensorflow_hub" and last == "KerasLayer":
+            return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
+        if parts[0] in ("tensorflow", "tf") or self.star_tf:
+            return self.call_tf(f, pos, kw, call, pos_nodes, kw_nodes)
+        if last in K.BATCHERS:
+            return self.batcher(last, pos, kw)
+        # Another module's function or class applied to tensors: a Custom block.
+        ins = self.tensors_in(pos[0]) if pos else []
+        if ins and parts[0] not in _FRAMEWORK_ROOTS and not self.in_layer_call:
+            return self.apply(LayerObj("Custom", dotted_written(call), cls_name=last, line=self.s_line(call)), ins, call)
+        if ins:
+            return ins[0]
+        if parts[0] not in _FRAMEWORK_ROOTS and last[:1].isupper() and not pos and not kw:
+            pass
+        return UNKNOWN
+
+    def first_model(self, pos: list[Any], kw: dict[str, Any]) -> ModelObj | None:
+        for v in [*pos, *kw.values()]:
+            m = self.model_of(v)
+            if m is not None:
+                return m
+        return None
+
+    def pretrained(self, name: Any, call: Node, kw: dict[str, Any], hub: bool = False) -> LayerObj:
+        nm = name if isinstance(name, str) else dotted_written(call)
+        layer = LayerObj("Pretrained", dotted_written(call), kind="pretrained", line=self.s_line(call))
+        layer.args["name"] = nm
+        w = kw.get("weights", "imagenet")
+        layer.pretrained = hub or (w is not None)
+        if isinstance(w, str):
+            layer.args["weights"] = w
+        if hub:
+            layer.frozen = kw.get("trainable", False) is False
+        it = kw.get("include_top")
+        if isinstance(it, bool):
+            layer.args["include_top"] = it
+        if "input_shape" in kw:
+            layer.args["_input_shape"] = jsonable(kw["input_shape"])
+        if isinstance(kw.get("input_tensor"), Tensor):
+            return layer
+        return layer
+
+    def optimizer(self, last: str, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> Optim:
+        o = Optim(canonical_optimizer(last) or last.lower(), raw)
+        lr = _MISSING
+        for key in K.OPTIMIZER_LR_KEYS:
+            if key in kw:
+                lr = kw[key]
+                break
+        if lr is _MISSING and pos:
+            lr = pos[0]
+        if isinstance(lr, Schedule):
+            o.tricks.add("lr_schedule")
+            lr = lr.lr
+        if isinstance(lr, (int, float)) and not isinstance(lr, bool):
+            o.lr = float(lr)
+        for k in ("momentum", "decay", "weight_decay", "beta_1", "beta_2", "rho", "epsilon", "nesterov", "clipnorm",
+                  "clipvalue"):
+            if k in kw:
+                v = jsonable(kw[k])
+                if v is not _MISSING:
+                    o.extra[k] = v
+        if last == "MomentumOptimizer" and len(pos) > 1:
+            v = jsonable(pos[1])
+            if v is not _MISSING:
+                o.extra["momentum"] = v
+        if isinstance(o.extra.get("decay"), (int, float)) and o.extra["decay"]:
+            o.tricks.add("lr_schedule")
+        if isinstance(o.extra.get("weight_decay"), (int, float)) and o.extra["weight_decay"]:
+            o.tricks.add("weight_decay")
+        if "clipnorm" in o.extra or "clipvalue" in o.extra:
+            o.tricks.add("gradient_clipping")
+        self.optims.append(o)
+        return o
+
+    def loss_value(self, f: Any, n: Node) -> LossVal | None:
+        if isinstance(f, LossVal):
+            return f
+        if isinstance(f, str):
+            c = canonical_loss(f)
+            return LossVal(c or "other", f)
+        if isinstance(f, Ext):
+            c = canonical_loss(f.last)
+            if c is None:
+                return None
+            return LossVal(c, node_text(n.child_by_field_name("function")) if n.type == "call" else node_text(n))
+        if isinstance(f, FuncVal):
+            return LossVal(canonical_loss(f.name) or "other", f.name)
+        return None
+
+    def batcher(self, last: str, pos: list[Any], kw: dict[str, Any]) -> Any:
+        key, idx = K.BATCHERS[last]
+        v = kw.get(key, pos[idx] if idx is not None and len(pos) > idx else UNKNOWN)
+        if isinstance(v, int) and not isinstance(v, bool):
+            self.batch_signals.append(v)
+            return Batched(v)
+        return Batched(UNKNOWN)
+
+    def call_builtin(self, last: str, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope) -> Any:
+        if last == "range":
+            nums = pos[:3]
+            if len(nums) == 1:
+                return RangeVal(0, nums[0])
+            if len(nums) >= 2:
+                return RangeVal(nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
+            return UNKNOWN
+        if last == "len":
+            v = pos[0] if pos else UNKNOWN
+            if isinstance(v, Rep) and v.count:
+                return v.count
+            return len(v) if isinstance(v, (list, dict, str)) else UNKNOWN
+        if last in ("int", "float"):
+            v = pos[0] if pos else UNKNOWN
+            if isinstance(v, (int, float, str)) and not isinstance(v, bool):
+                try:
+                    return int(float(v)) if last == "int" else float(v)
+                except ValueError:
+                    return UNKNOWN
+            return UNKNOWN
+        if last in ("list", "tuple", "sorted", "reversed"):
+            v = pos[0] if pos else []
+            return v if isinstance(v, (list, RangeVal)) else UNKNOWN
+        if last == "zip":
+            return list(pos)
+        if last == "enumerate":
+            return Enumerated(pos[0] if pos else UNKNOWN)
+        if last == "dict":
+            return dict(kw)
+        if last in ("min", "max") and len(pos) >= 2 and all(isinstance(p, (int, float)) for p in pos):
+            return min(pos) if last == "min" else max(pos)
+        if last == "super":
+            obj = scope.get("self")
+            return Super(obj if obj is not _MISSING else UNKNOWN)
+        if last == "getattr" and len(pos) >= 2 and isinstance(pos[1], str):
+            obj = pos[0]
+            if isinstance(obj, (Instance, ModelObj)):
+                return obj.attrs.get(pos[1], UNKNOWN)
+            return UNKNOWN
+        return UNKNOWN
+
+    def call_tf(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
+                kw_nodes: dict[str, Node]) -> Any:
+        name, last = f.name, f.last
+        parts = name.split(".")
+        key = _tf_key(name)
+        if last in ("conv2d", "max_pool2d", "avg_pool2d") and "contrib" in parts and "layers" in parts:
+            key = {"conv2d": "layers.conv2d_contrib"}.get(last, key)
+        if canonical_optimizer(last) and ("train" in parts or "optimizers" in parts or "optimizer" in parts):
+            return self.optimizer(last, dotted_written(call), pos, kw, call)
+        if last in K.LR_SCHEDULES:
+            return Schedule(kw.get("learning_rate", kw.get("initial_learning_rate", pos[0] if pos else UNKNOWN)))
+        if last in K.BATCHERS:
+            return self.batcher(last, pos, kw)
+        spec = K.TF_OPS.get(key)
+        cell = K.TF_CELLS.get(last)
+        if cell is not None and ("rnn" in parts or "rnn_cell" in parts or "contrib" in parts or "nn" in parts
+                                 or "cudnn_rnn" in parts):
+            if cell.kind == "multicell":
+                cells = pos[0] if pos else kw.get("cells", UNKNOWN)
+                if isinstance(cells, list) and cells and isinstance(cells[0], LayerObj):
+                    c0 = cells[0]
+                    n_layers = cells.count if isinstance(cells, Rep) else len(cells)
+                    out = LayerObj(c0.type, c0.raw, kind="cell", args=dict(c0.args), line=c0.line, framework="tensorflow")
+                    if isinstance(n_layers, int) and n_layers > 1:
+                        out.args["num_layers"] = n_layers
+                    return out
+                return LayerObj("LSTM", dotted_written(call), kind="cell", line=self.s_line(call), framework="tensorflow")
+            if cell.kind == "cellwrap":
+                inner = pos[0] if pos else kw.get("cell")
+                return inner if isinstance(inner, LayerObj) else UNKNOWN
+            return self.make_layer(cell, dotted_written(call), pos, kw, call, framework="tensorflow")
+        if spec is not None and not self.in_layer_call:
+            if spec.kind == "passthrough":
+                ins = self.tensors_in(pos[0] if pos else UNKNOWN)
+                return ins[0] if ins else UNKNOWN
+            if spec.kind == "rnn_run":
+                return self.rnn_run(spec, pos, kw, call)
+            layer = self.make_layer(spec, dotted_written(call), pos, kw, call, framework="tensorflow", skip_input=True)
+            x = pos[0] if pos else kw.get(spec.positional[0] if spec.positional else "inputs", UNKNOWN)
+            self.tf_shapes(layer, spec, pos, kw)
+            if spec.type == "Embedding":
+                x = pos[1] if len(pos) > 1 else kw.get("ids", UNKNOWN)
+            if spec.type == "Dropout" and key == "nn.dropout":
+                kp = kw.get("keep_prob", pos[1] if len(pos) > 1 else UNKNOWN)
+                layer.args.pop("keep_prob", None)
+                if isinstance(kw.get("rate"), (int, float)):
+                    layer.args["rate"] = kw["rate"]
+                elif isinstance(kp, (int, float)) and not isinstance(kp, bool):
+                    layer.args["rate"] = round(1 - kp, 6)
+            return self.apply(layer, self.tensors_in(x), call)
+        for p in pos:
+            if isinstance(p, LossVal):
+                return p
+        if self.in_layer_call:
+            ins = [t for p in pos for t in self.tensors_in(p)]
+            return ins[0] if ins else UNKNOWN
+        # activations on tensors fold into the layer before
+        act = canonical_activation(last)
+        if act and pos and isinstance(pos[0], Tensor) and last not in ("identity",):
+            return self.apply(LayerObj("Activation", dotted_written(call), kind="activation", activation=act,
+                                       line=self.s_line(call), framework="tensorflow"), [pos[0]], call)
+        # losses
+        lc = canonical_loss(last)
+        if lc and ("losses" in parts or "nn" in parts or "keras" in parts):
+            lv = LossVal(lc, dotted_written(call))
+            self.losses.append(lv)
+            return lv
+        if last == "matmul" and pos and isinstance(pos[0], Tensor) and len(pos) > 1 and not isinstance(pos[1], Tensor):
+            layer = LayerObj("Dense", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+            w = pos[1]
+            if isinstance(w, Weight) and isinstance(w.shape, list) and len(w.shape) == 2:
+                u = jsonable(w.shape[1])
+                if u is not _MISSING and u is not None:
+                    layer.args["units"] = u
+            return self.apply(layer, [pos[0]], call)
+        if last in K.TF_RESHAPES and pos and isinstance(pos[0], Tensor):
+            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
+            if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None):
+                layer = LayerObj("Flatten", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+            else:
+                layer = LayerObj("Reshape", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+                if isinstance(shape, list):
+                    ts = jsonable(shape[1:] if shape and shape[0] in (-1, None) else shape)
+                    if ts is not _MISSING:
+                        layer.args["target_shape"] = ts
+            return self.apply(layer, [pos[0]], call)
+        if last in K.TF_FLATTENS and pos and isinstance(pos[0], Tensor):
+            return self.apply(LayerObj("Flatten", dotted_written(call), line=self.s_line(call),
+                                       framework="tensorflow"), [pos[0]], call)
+        if last in K.TF_MERGES:
+            ins = self.tensors_in(pos[0]) if pos and isinstance(pos[0], list) else [p for p in pos if isinstance(p, Tensor)]
+            if len(ins) >= 2 and all(t.producer is not None for t in ins):
+                return self.apply(LayerObj(K.TF_MERGES[last], dotted_written(call), kind="merge",
+                                           line=self.s_line(call), framework="tensorflow"), ins, call)
+            if ins:
+                return ins[0]
+        if last in ("log", "square", "pow", "abs") and pos and isinstance(pos[0], Tensor):
+            t = self.passthrough([pos[0]], call)
+            out = Tensor(t.producer, [t], self.seq, t.origin, expr=node_text(call)[:120], line=self.s_line(call))
+            return out
+        ins = [t for p in pos for t in self.tensors_in(p)]
+        if ins:
+            return self.passthrough(ins[:1], call)
+        return UNKNOWN
+
+    def tf_shapes(self, layer: LayerObj, spec: K.Spec, pos: list[Any], kw: dict[str, Any]) -> None:
+        """Raw TF: kernel sizes and filter counts from the weight variable's shape."""
+        if "_weights" in spec.positional:
+            idx = spec.positional.index("_weights")
+            w = pos[idx] if len(pos) > idx else kw.get("filter", kw.get("filters", kw.get("params", UNKNOWN)))
+            layer.args.pop("_weights", None)
+            if isinstance(w, Weight) and isinstance(w.shape, list):
+                sh = [jsonable(x) for x in w.shape]
+                if spec.type in ("Conv2D", "Conv2DTranspose", "DepthwiseConv2D") and len(sh) == 4:
+                    layer.args["kernel_size"] = sh[:2]
+                    if spec.type == "Conv2D":
+                        layer.args["filters"] = sh[3]
+                    elif spec.type == "Conv2DTranspose":
+                        layer.args["filters"] = sh[2]
+                elif spec.type == "Conv1D" and len(sh) == 3:
+                    layer.args["kernel_size"] = sh[0]
+                    layer.args["filters"] = sh[2]
+                elif spec.type == "Embedding" and len(sh) == 2:
+                    layer.args["input_dim"], layer.args["output_dim"] = sh
+        for k in ("ksize", "strides"):
+            v = layer.args.get(k)
+            if isinstance(v, list) and len(v) == 4:
+                layer.args[k] = v[1:3]
+        if "ksize" in layer.args:
+            layer.args["pool_size"] = layer.args.pop("ksize")
+        if "padding" in layer.args and isinstance(layer.args["padding"], str):
+            layer.args["padding"] = layer.args["padding"].lower()
+
+    def rnn_run(self, spec: K.Spec, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+        cell = pos[0] if pos else kw.get("cell", kw.get("cell_fw", UNKNOWN))
+        if spec.type == "Bidirectional":
+            x = pos[2] if len(pos) > 2 else kw.get("inputs", UNKNOWN)
+            layer = LayerObj("Bidirectional", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+            if isinstance(cell, LayerObj):
+                layer.args["layer"] = cell.type
+                layer.args.update({k: v for k, v in cell.args.items() if not k.startswith("_")})
+                layer.line = cell.line or layer.line
+        else:
+            x = pos[1] if len(pos) > 1 else kw.get("inputs", UNKNOWN)
+            if isinstance(cell, LayerObj):
+                layer = cell
+            else:
+                layer = LayerObj("SimpleRNN", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+        ins = self.tensors_in(x)
+        return self.apply(layer, ins, call)
+
+    # -- methods of symbolic values ---------------------------------------
+    def seq_add(self, m: ModelObj, item: Any, call: Node) -> None:
+        if isinstance(item, Tensor) and item.producer is None:
+            if item.shape is not None and m.input_shape is None:
+                m.input_shape = item.shape
+            return
+        if isinstance(item, LayerObj):
+            if item.kind == "input":
+                shp = item.args.get("_input_shape")
+                if shp is not None:
+                    m.input_shape = shp
+                return
+            if "_input_shape" in item.args and m.input_shape is None and (m.cur is None or m.cur.producer is None):
+                m.input_shape = item.args["_input_shape"]
+            if item.sub:  # Keras 1 Merge([left, right]) inside a Sequential
+                branch_outs = []
+                for sm in item.sub:
+                    if isinstance(sm, ModelObj):
+                        branch_outs.append(self.apply(sm, [self.new_root(None)], call))
+                m.cur = self.apply(item, branch_outs, call)
+                return
+            m.cur = self.apply(item, [m.cur] if m.cur is not None else [], call)
+            return
+        if isinstance(item, ModelObj):
+            m.cur = self.apply(item, [m.cur] if m.cur is not None else [], call)
+            if m.input_shape is None and item.input_shape is not None:
+                m.input_shape = item.input_shape
+            return
+        if isinstance(item, Instance):
+            out = self.apply_instance(item, [m.cur], {}, call)
+            if isinstance(out, Tensor):
+                m.cur = out
+            return
+        if item is UNKNOWN or isinstance(item, Ext):
+            return
+
+    def call_method(self, f: ObjMethod, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
+                    kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        obj, name = f.obj, f.name
+        if isinstance(obj, Super):
+            return UNKNOWN
+        if isinstance(obj, ModelObj):
+            return self.model_method(obj, name, pos, kw, call, pos_nodes, kw_nodes, scope)
+        if isinstance(obj, Optim):
+            if name == "minimize":
+                loss = pos[0] if pos else kw.get("loss", UNKNOWN)
+                self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
+                self.mark_training(None, "minimize")
+                return UNKNOWN
+            if name == "apply_gradients":
+                m = self.first_model(pos, kw)
+                if m is not None and obj.model is None:
+                    obj.model = m
+                self.mark_training(m, "apply_gradients")
+            return UNKNOWN
+        if isinstance(obj, Batched):
+            if name in K.BATCHERS:
+                return self.batcher(name, pos, kw)
+            if name == "take" and pos and isinstance(pos[0], int):
+                return Batched(obj.size, pos[0])
+            return obj
+        if isinstance(obj, FreezeRef):
+            return UNKNOWN
+        if isinstance(obj, (Tensor, LossVal)):
+            return obj
+        if isinstance(obj, LayerObj):
+            return UNKNOWN
+        # methods of unknown objects
+        if name in K.BATCHERS:
+            return self.batcher(name, pos, kw)
+        if name == "run":
+            self.mark_training(None, "run")
+            ins = [t for p in pos for t in self.tensors_in(p)]
+            return UNKNOWN if not ins else UNKNOWN
+        if name in ("gradient",):
+            return UNKNOWN
+        if name == "append" and pos:
+            tgt = f.obj
+            return tgt
+        ins = [t for p in pos for t in self.tensors_in(p)]
+        return UNKNOWN
+
+    def model_method(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                     pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        if name == "add":
+            if pos:
+                self.seq_add(m, pos[0], call)
+                m.outputs = [m.cur] if m.cur is not None else []
+            return None
+        if name == "compile":
+            self.record_compile(m, pos, kw, pos_nodes, kw_nodes, call)
+            return None
+        if name in _TRAIN_METHODS:
+            self.record_fit(m, name, pos, kw, scope)
+            return UNKNOWN
+        if name == "build":
+            shape = pos[0] if pos else kw.get("input_shape")
+            if isinstance(shape, list) and m.input_shape is None:
+                m.input_shape = jsonable_shape(shape[1:] if shape and shape[0] is None else shape)
+            return None
+        if name in ("__call__", "call", "predict_on_batch") and pos:
+            return self.apply(m, self.tensors_in(pos[0]), call)
+        return UNKNOWN
+
+    def record_compile(self, m: ModelObj, pos: list[Any], kw: dict[str, Any], pos_nodes: list[Node],
+                       kw_nodes: dict[str, Node], call: Node) -> None:
+        m.compiled = True
+        opt = kw.get("optimizer", pos[0] if pos else _MISSING)
+        loss = kw.get("loss", pos[1] if len(pos) > 1 else _MISSING)
+        loss_node = kw_nodes.get("loss", pos_nodes[1] if len(pos_nodes) > 1 else None)
+        metrics = kw.get("metrics", pos[2] if len(pos) > 2 else _MISSING)
+        if opt is not _MISSING:
+            self.set_optimizer(m, opt, kw_nodes.get("optimizer", pos_nodes[0] if pos_nodes else None))
+        if loss is not _MISSING:
+            self.set_loss(m, loss, loss_node)
+        if metrics is not _MISSING and "metrics" not in m.hp:
+            mv = metrics.values() if isinstance(metrics, dict) else metrics
+            names = []
+            if isinstance(mv, (list, type({}.values()))):
+                for x in mv:
+                    if isinstance(x, str):
+                        names.append(x)
+                    elif isinstance(x, Ext):
+                        names.append(_snake(x.last))
+                    elif isinstance(x, FuncVal):
+                        names.append(x.name)
+                    elif isinstance(x, list):
+                        names.extend(y for y in x if isinstance(y, str))
+            elif isinstance(mv, str):
+                names.append(mv)
+            if names:
+                m.hp["metrics"] = names
+
+    def set_optimizer(self, m: ModelObj, opt: Any, node: Node | None) -> None:
+        if "optimizer" in m.hp:
+            return
+        if isinstance(opt, str):
+            c = canonical_optimizer(opt)
+            if c:
+                m.hp["optimizer"] = c
+        elif isinstance(opt, Optim):
+            m.hp["optimizer"] = opt.name
+            if opt.lr is not None:
+                m.hp["learning_rate"] = opt.lr
+            for k, v in opt.extra.items():
+                if k in ("momentum", "weight_decay", "decay", "nesterov"):
+                    m.hp.setdefault("extra", {})[k] = v
+            m.tricks |= opt.tricks
+            opt.model = opt.model or m
+        elif isinstance(opt, Ext):
+            c = canonical_optimizer(opt.last)
+            if c:
+                m.hp["optimizer"] = c
+        elif node is not None:
+            c = canonical_optimizer(node_text(node))
+            if c:
+                m.hp["optimizer"] = c
+            else:
+                m.warnings.append(f"optimizer not readable: {node_text(node)[:60]}")
+
+    def set_loss(self, m: ModelObj, loss: Any, node: Node | None) -> None:
+        if "loss" in m.hp:
+            return
+        lv: LossVal | None = None
+        if isinstance(loss, (dict, list)) and loss:
+            vals = list(loss.values()) if isinstance(loss, dict) else list(loss)
+            lvs = [self.loss_value(v, node) if node is not None else None for v in vals]
+            cs = {x.canonical for x in lvs if x is not None}
+            raws = [x.raw for x in lvs if x is not None]
+            if cs:
+                lv = LossVal(cs.pop() if len(cs) == 1 else "other", ", ".join(raws)[:120])
+        elif node is not None:
+            lv = self.loss_value(loss, node)
+            if lv is None and loss is UNKNOWN:
+                txt = node_text(node)
+                c = canonical_loss(txt)
+                lv = LossVal(c or "other", txt[:120])
+        if lv is not None:
+            m.hp["loss"] = lv.canonical
+            m.hp["loss_raw"] = lv.raw
+
+    def record_fit(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], scope: Scope) -> None:
+        m.trained = True
+        tr = Training(m, name, loops=list(self.loops))
+        epochs = kw.get("epochs", kw.get("nb_epoch", _MISSING))
+        if epochs is _MISSING:
+            if name == "fit" and len(pos) > 3:
+                epochs = pos[3]
+            elif name == "fit_generator" and len(pos) > 2:
+                epochs = pos[2]
+        batch = kw.get("batch_size", _MISSING)
+        if batch is _MISSING and name == "fit" and len(pos) > 2:
+            batch = pos[2]
+        x = pos[0] if pos else kw.get("x", kw.get("generator", UNKNOWN))
+        if batch is _MISSING and isinstance(x, Batched):
+            batch = x.size
+        if isinstance(epochs, int) and not isinstance(epochs, bool):
+            tr.epochs = epochs
+        if isinstance(batch, int) and not isinstance(batch, bool):
+            tr.batch = batch
+        if name in ("train_on_batch", "fit_on_batch", "train"):
+            bs = scope.get("batch_size")
+            if bs is _MISSING:
+                bs = scope.get("BATCH_SIZE")
+            if isinstance(bs, int) and not isinstance(bs, bool):
+                tr.scope_batch = bs
+        cbs = kw.get("callbacks")
+        if isinstance(cbs, list):
+            for cb in cbs:
+                if isinstance(cb, Callback) and cb.trick:
+                    m.tricks.add(cb.trick)
+        for k in ("validation_split", "steps_per_epoch"):
+            v = kw.get(k)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                m.hp.setdefault("extra", {}).setdefault(k, v)
+        self.trainings.append(tr)
+        self.mark_training(m, name)
+
+    def mark_training(self, m: ModelObj | None, how: str) -> None:
+        for lp in self.loops:
+            lp.trained = True
+        if m is not None and how != "fit":
+            self.trainings.append(Training(m, how, loops=list(self.loops)))
+        elif m is None:
+            self.trainings.append(Training(None, how, loops=list(self.loops)))
+
+
+@dataclass(eq=False)
+class Enumerated:
+    inner: Any
+
+
+_MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave": "Average", "dot": "Dot",
+                "cos": "Dot", "max": "Maximum"}
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and not name[i - 1].isupper():
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def dotted_written(call: Node) -> str:
+    """The callee as written (``layers.Conv2D``), for ``Layer.raw``."""
+    f = call.child_by_field_name("function")
+    txt = node_text(f)
+    return txt if len(txt) <= 80 else txt[:80]
+
+
+def jsonable(v: Any, depth: int = 0) -> Any:
+    """A plain JSON value, or ``_MISSING`` when it cannot be one."""
+    if depth > 4:
+        return _MISSING
+    if v is None or isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return v if v == v and v not in (float("inf"), float("-inf")) else _MISSING
+    if isinstance(v, list):
+        out = [jsonable(x, depth + 1) for x in v[:16]]
+        return _MISSING if any(x is _MISSING for x in out) else out
+    return _MISSING
+
+
+def jsonable_shape(shape: Any) -> Any:
+    if isinstance(shape, int) and not isinstance(shape, bool):
+        return [shape]
+    if not isinstance(shape, list):
+        return None
+    out = []
+    for x in shape[:8]:
+        j = jsonable(x)
+        out.append(None if j is _MISSING else j)
+    if out and all(x is None for x in out) and not all(x is None for x in shape):
+        return None
+    return out

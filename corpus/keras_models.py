@@ -1,0 +1,473 @@
+"""Keras models in a script -> summaries (Sequential, functional, subclassed).
+
+The reading itself is :mod:`corpus.keras_interp`; this module turns what it
+found into :class:`~corpus.summary.Summary` records: it flattens each model's
+graph into layers in data-flow order, folds activations, decides which models
+are reported (a GAN's ``combined`` model is its parts; a sub-model used inside
+a bigger one is expanded in place) and attaches hyperparameters.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from corpus.keras_interp import (
+    Batched,
+    Interpreter,
+    LayerObj,
+    Loop,
+    LossVal,
+    ModelObj,
+    Optim,
+    Tensor,
+    Training,
+)
+from corpus.script import Script
+from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+
+_MAJOR_SKIP = {"Activation", "Dropout", "SpatialDropout", "Flatten", "Reshape", "BatchNormalization",
+               "LayerNormalization", "Add", "Concatenate", "Multiply", "Custom"}
+_EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
+_STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
+
+
+def analyse(script: Script) -> dict[str, list[Summary]]:
+    """Run the interpreter once per script; both extractors read this result."""
+    cached = getattr(script, "_keras_tf_result", None)
+    if cached is not None:
+        return cached
+    interp = Interpreter(script)
+    interp.run()
+    result = _Builder(script, interp).build()
+    script._keras_tf_result = result  # type: ignore[attr-defined]
+    return result
+
+
+def extract_keras(script: Script) -> list[Summary]:
+    """Summaries of the Keras models the script defines (any import style, Keras 1 to 3).
+
+    Args:
+        script: the loaded script.
+
+    Returns:
+        One summary per model, ``id`` empty and lines in analysed-code numbering.
+    """
+    return [s for s in analyse(script)["all"] if s.framework == "keras"]
+
+
+# ---------------------------------------------------------------------------
+
+
+class _Flat:
+    """A model flattened: its layer applications in order, and what it used."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[LayerObj, Tensor]] = []
+        self.direct: list[Any] = []  # direct producers (LayerObj or ModelObj) in order
+        self.submodels: list[ModelObj] = []
+        self.pre: list[str] = []
+        self.pretrained: list[LayerObj] = []
+        self.tensors: set[int] = set()
+
+
+def _graph(outputs: list[Tensor], inputs: list[Tensor]) -> list[Tensor]:
+    stop = {id(t) for t in inputs}
+    seen: set[int] = set()
+    apps: list[Tensor] = []
+    stack = [t for t in outputs if isinstance(t, Tensor)]
+    while stack and len(seen) < 20000:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if id(t) in stop and t.producer is None:
+            continue
+        if t.producer is not None:
+            apps.append(t)
+        if id(t) in stop:
+            continue
+        stack.extend(t.inputs)
+    apps.sort(key=lambda t: t.seq)
+    return _dedupe_shared(apps)
+
+
+def _descends(t: Tensor, ancestor: Tensor, limit: int = 3000) -> bool:
+    stack = list(t.inputs)
+    seen = 0
+    visited: set[int] = set()
+    while stack and seen < limit:
+        x = stack.pop()
+        if x is ancestor:
+            return True
+        if id(x) in visited:
+            continue
+        visited.add(id(x))
+        seen += 1
+        stack.extend(x.inputs)
+    return False
+
+
+def _dedupe_shared(apps: list[Tensor]) -> list[Tensor]:
+    """A shared layer applied to parallel inputs (a siamese tower) counts once."""
+    first: dict[int, list[Tensor]] = {}
+    out = []
+    for t in apps:
+        prev = first.get(id(t.producer))
+        if prev and isinstance(t.producer, (LayerObj, ModelObj)):
+            if not any(_descends(t, p) for p in prev):
+                continue
+        first.setdefault(id(t.producer), []).append(t)
+        out.append(t)
+    return out
+
+
+def flatten(m: ModelObj, depth: int = 0, stack: tuple = ()) -> _Flat:
+    flat = _Flat()
+    if id(m) in stack or depth > 6:
+        return flat
+    for t in _graph(m.outputs, m.inputs):
+        p = t.producer
+        flat.tensors.add(id(t))
+        flat.direct.append(p)
+        if isinstance(p, ModelObj):
+            flat.submodels.append(p)
+            sub = flatten(p, depth + 1, (*stack, id(m)))
+            flat.entries.extend(sub.entries)
+            flat.pre.extend(sub.pre)
+            flat.pretrained.extend(sub.pretrained)
+            flat.tensors |= sub.tensors
+            flat.submodels.extend(sub.submodels)
+        elif isinstance(p, LayerObj):
+            if p.kind == "preprocess":
+                if p.pre:
+                    flat.pre.append(p.pre)
+            elif p.kind == "input":
+                continue
+            else:
+                if p.kind == "pretrained":
+                    flat.pretrained.append(p)
+                flat.entries.append((p, t))
+    return flat
+
+
+def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
+    """Layer records in order, activations folded into the layer before."""
+    out: list[Layer] = []
+    for p, t in entries:
+        if p.kind == "activation":
+            if out:
+                if out[-1].activation in (None, "linear"):
+                    out[-1].activation = p.activation
+                continue
+            out.append(Layer(type="Activation", raw=p.raw, args={}, activation=p.activation, line=p.line or t.line))
+            continue
+        args = {k: v for k, v in p.args.items() if not k.startswith("_")}
+        out.append(Layer(type=p.type, raw=p.raw, args=args, activation=p.activation, line=p.line or t.line,
+                         repeat=t.repeat))
+    return out
+
+
+def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | None]:
+    """(epochs, steps, batch) from the loops around a training call."""
+    epochs = steps = batch = None
+    for lp in loops:
+        text = f"{lp.var} {lp.src}"
+        if isinstance(lp.iterable, Batched) and isinstance(lp.iterable.size, int):
+            batch = batch or lp.iterable.size
+        if lp.count is None:
+            continue
+        if _EPOCH_RE.search(text) and epochs is None:
+            epochs = lp.count
+        elif _STEP_RE.search(text) and steps is None:
+            steps = lp.count
+    return epochs, steps, batch
+
+
+def hand_loss(text: str) -> str:
+    """Canonical loss of a loss written by hand (the spec's hard cases)."""
+    t = text.replace(" ", "").lower()
+    if "crossentropy" in t or "cross_entropy" in t:
+        return "binary_crossentropy" if "sigmoid" in t or "binary" in t else "categorical_crossentropy"
+    if "log(" in t:
+        if re.search(r"1\.?0?-", t):
+            return "binary_crossentropy"
+        return "categorical_crossentropy" if "*" in t and "reduce_sum" in t else "binary_crossentropy"
+    if "square(" in t or "pow(" in t or "**2" in t or "squared" in t:
+        return "mse"
+    if "abs(" in t:
+        return "mae"
+    return "other"
+
+
+class _Builder:
+    def __init__(self, script: Script, interp: Interpreter) -> None:
+        self.s = script
+        self.i = interp
+
+    # -- keras ------------------------------------------------------------
+    def build(self) -> dict[str, list[Summary]]:
+        models = self.i.models
+        flats = {id(m): flatten(m) for m in models}
+        drop: set[int] = set()
+        hp_from: dict[int, list[ModelObj]] = {}
+        # composed models: only sub-models inside (a GAN's combined model, a VAE)
+        for m in models:
+            f = flats[id(m)]
+            direct = [p for p in f.direct if not (isinstance(p, LayerObj) and p.kind in ("activation", "preprocess", "input"))]
+            subs = [p for p in direct if isinstance(p, ModelObj)]
+            if direct and len(subs) == len(direct):
+                drop.add(id(m))
+                uniq = list(dict.fromkeys(subs))
+                for sm in uniq:
+                    hp_from.setdefault(id(sm), []).append(m)
+                if len(uniq) == 1:
+                    sm = uniq[0]
+                    if m.name and m.name_depth <= sm.name_depth and not (sm.kind == "subclass" and sm.cls):
+                        sm.name, sm.name_depth = m.name, m.name_depth
+                    if sm.input_shape is None:
+                        sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
+        # sub-models expanded inside a bigger model
+        for m in models:
+            if id(m) in drop:
+                continue
+            for sm in flats[id(m)].submodels:
+                if not (sm.compiled or sm.trained):
+                    drop.add(id(sm))
+        kept = [m for m in models if id(m) not in drop and flats[id(m)].entries]
+        # views of a bigger model (an autoencoder's encoder) that are never trained
+        sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
+        final: list[ModelObj] = []
+        for m in kept:
+            mine = sets[id(m)]
+            view = False
+            if not (m.compiled or m.trained):
+                for o in kept:
+                    if o is m:
+                        continue
+                    other = sets[id(o)]
+                    if mine < other or (mine == other and (o.compiled or o.trained or o.seq < m.seq)):
+                        view = True
+                        break
+            if not view:
+                final.append(m)
+        # the same builder read twice gives the same model once
+        seen_sig: set[tuple] = set()
+        out_models = []
+        for m in final:
+            sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
+            if sig in seen_sig:
+                continue
+            seen_sig.add(sig)
+            out_models.append(m)
+
+        summaries: list[Summary] = []
+        single = len(out_models) == 1
+        used_tensors: set[int] = set()
+        for m in models:
+            used_tensors |= flats[id(m)].tensors
+        for m in out_models:
+            summaries.append(self.keras_summary(m, flats[id(m)], hp_from.get(id(m), []), single))
+        tf_summaries = self.raw_tf(used_tensors, bool(summaries))
+        allsum = summaries + tf_summaries
+        allsum.sort(key=lambda s: (s.source.line_start or 0))
+        if self.i.warnings:
+            for s in allsum:
+                s.parse.warnings.extend(self.i.warnings)
+                s.parse.status = "partial"
+        return {"all": allsum}
+
+    def trainings_of(self, m: ModelObj) -> list[Training]:
+        return [t for t in self.i.trainings if t.model is m]
+
+    def keras_summary(self, m: ModelObj, flat: _Flat, parents: list[ModelObj], single: bool) -> Summary:
+        layers = to_layers(flat.entries)
+        hp = Hyperparameters()
+        tricks: set[str] = set(m.tricks)
+        sources = [m, *parents]
+        for src in sources:
+            self.fill_hp(hp, src, tricks)
+        # custom training loops: optimizers and losses linked to this model
+        if hp.optimizer is None:
+            linked = [o for o in self.i.optims if o.model is m] or (
+                [o for o in self.i.optims if o.model is None] if single else [])
+            if linked:
+                self.set_opt(hp, linked[0], tricks)
+        if hp.loss is None:
+            lv = [x for x in self.i.losses if x.model is m] or (
+                [x for x in self.i.losses if x.model is None] if single else [])
+            if lv:
+                hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
+        if hp.batch_size is None and single and (m.trained or any(o.model is m for o in self.i.optims)):
+            sig = set(self.i.batch_signals)
+            if len(sig) == 1:
+                hp.batch_size = sig.pop()
+        for p in flat.pretrained:
+            if p.pretrained:
+                tricks.add("pretrained_weights")
+            if p.frozen or m.frozen and p.pretrained:
+                tricks.add("transfer_learning")
+        for sm in flat.submodels:
+            if sm.frozen and flat.pretrained:
+                tricks.add("transfer_learning")
+        shape = m.input_shape
+        if shape is None and m.inputs and isinstance(m.inputs[0], Tensor):
+            shape = m.inputs[0].shape
+        if shape is None:
+            for p, _ in flat.entries:
+                if "_input_shape" in p.args:
+                    shape = p.args["_input_shape"]
+                    break
+        shape = _clean_shape(shape)
+        lines = [x.line for x in layers if x.line] + ([m.line] if m.line else [])
+        if m.span:
+            start, end = m.span
+        else:
+            start, end = (min(lines), max(lines)) if lines else (None, None)
+        warnings = list(m.warnings)
+        status = "partial" if warnings else "ok"
+        name = m.name or "model"
+        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=start, line_end=end),
+                       framework="keras", layers=layers, hyperparameters=hp, input_shape=shape,
+                       tricks=sorted(tricks), preprocessing=list(dict.fromkeys(flat.pre)),
+                       parse=ParseInfo(status=status, warnings=warnings))
+
+    def set_opt(self, hp: Hyperparameters, o: Optim, tricks: set[str]) -> None:
+        hp.optimizer = o.name
+        if o.lr is not None and hp.learning_rate is None:
+            hp.learning_rate = o.lr
+        for k in ("momentum", "weight_decay", "decay", "nesterov"):
+            if k in o.extra:
+                hp.extra.setdefault(k, o.extra[k])
+        tricks |= o.tricks
+
+    def fill_hp(self, hp: Hyperparameters, m: ModelObj, tricks: set[str]) -> None:
+        d = m.hp
+        if hp.optimizer is None and d.get("optimizer"):
+            hp.optimizer = d["optimizer"]
+            if hp.learning_rate is None and d.get("learning_rate") is not None:
+                hp.learning_rate = d["learning_rate"]
+        if hp.loss is None and d.get("loss"):
+            hp.loss, hp.loss_raw = d["loss"], d.get("loss_raw")
+        if hp.metrics is None and d.get("metrics"):
+            hp.metrics = list(d["metrics"])
+        for k, v in d.get("extra", {}).items():
+            hp.extra.setdefault(k, v)
+        tricks |= m.tricks
+        for tr in self.trainings_of(m):
+            le, ls, lb = _hp_from_loops(tr.loops)
+            if hp.epochs is None:
+                if tr.epochs is not None:
+                    hp.epochs = tr.epochs
+                elif tr.method not in ("fit", "fit_generator"):
+                    hp.epochs = le
+            if hp.batch_size is None:
+                hp.batch_size = tr.batch if tr.batch is not None else (tr.scope_batch or lb)
+            if hp.steps is None and tr.method not in ("fit", "fit_generator") and le is None and ls is not None:
+                hp.steps = ls
+
+    # -- raw tensorflow -----------------------------------------------------
+    def raw_tf(self, used: set[int], have_keras: bool) -> list[Summary]:
+        apps = [t for t in self.i.tensors if id(t) not in used and isinstance(t.producer, LayerObj)
+                and t.producer.kind not in ("preprocess", "input")]
+        if not apps:
+            return []
+        major: dict[tuple, int] = {}
+        for t in apps:
+            if t.producer.type not in _MAJOR_SKIP:
+                for fr in t.frames:
+                    major[fr] = major.get(fr, 0) + 1
+        groups: dict[Any, list[Tensor]] = {}
+        names: dict[Any, str] = {}
+        first_inv: dict[int, int] = {}
+        for t in apps:
+            key: Any = "<module>"
+            for fr in t.frames:
+                if major.get(fr, 0) >= 2:
+                    key = fr
+                    break
+            if key != "<module>":
+                fid, fname, inv = key
+                if fid in first_inv and first_inv[fid] != inv:
+                    continue
+                first_inv[fid] = inv
+                names[key] = fname
+            groups.setdefault(key, []).append(t)
+        out: list[Summary] = []
+        for key, ts in groups.items():
+            ts.sort(key=lambda t: t.seq)
+            entries = [(t.producer, t) for t in ts]
+            if not any(p.type not in _MAJOR_SKIP for p, _ in entries):
+                continue
+            fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
+            if key == "<module>":
+                named = [t.name for t in ts if t.name]
+                name = named[-1] if named else "model"
+            else:
+                name = names[key]
+            out.append(self.tf_summary(name, fw, entries, ts))
+        return out
+
+    def tf_summary(self, name: str, fw: str, entries: list, ts: list[Tensor]) -> Summary:
+        layers = to_layers(entries)
+        hp = Hyperparameters()
+        tricks: set[str] = set()
+        opt = None
+        loss_val: Any = None
+        loss_text = ""
+        if self.i.minimized:
+            opt, loss_val, loss_text = self.i.minimized[0]
+        elif self.i.optims:
+            opt = next((o for o in self.i.optims if o.model is None), None)
+        if opt is not None:
+            self.set_opt(hp, opt, tricks)
+        if isinstance(loss_val, LossVal):
+            hp.loss, hp.loss_raw = loss_val.canonical, loss_val.raw
+        elif loss_val is not None and loss_text:
+            txt = self.i.exprs.get(loss_text, loss_text)
+            hp.loss, hp.loss_raw = hand_loss(txt), txt
+        elif self.i.losses:
+            hp.loss, hp.loss_raw = self.i.losses[0].canonical, self.i.losses[0].raw
+        for tr in self.i.trainings:
+            if tr.model is not None:
+                continue
+            le, ls, lb = _hp_from_loops(tr.loops)
+            hp.epochs = hp.epochs or le
+            if hp.epochs is None:
+                hp.steps = hp.steps or ls
+            hp.batch_size = hp.batch_size or lb
+        if hp.epochs is not None:
+            hp.steps = None
+        if hp.batch_size is None and self.i.batch_signals:
+            hp.batch_size = self.i.batch_signals[0]
+        root_shape = None
+        seen: set[int] = set()
+        stack = list(ts[0].inputs)
+        while stack and len(seen) < 500:
+            x = stack.pop()
+            if id(x) in seen:
+                continue
+            seen.add(id(x))
+            if x.producer is None and x.shape is not None:
+                root_shape = x.shape
+                break
+            stack.extend(x.inputs)
+        for p, _ in entries:
+            if p.kind == "pretrained":
+                if p.pretrained:
+                    tricks.add("pretrained_weights")
+                if p.frozen:
+                    tricks.add("transfer_learning")
+        lines = [x.line for x in layers if x.line]
+        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=min(lines) if lines else None,
+                                                         line_end=max(lines) if lines else None),
+                       framework=fw, layers=layers, hyperparameters=hp, input_shape=_clean_shape(root_shape),
+                       tricks=sorted(tricks), parse=ParseInfo())
+
+
+def _clean_shape(shape: Any) -> list | None:
+    if not isinstance(shape, list) or not shape:
+        return None
+    if all(x is None for x in shape) and len(shape) > 1:
+        return None
+    return shape

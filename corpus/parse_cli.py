@@ -1,0 +1,73 @@
+"""`examplenet parse PATH...`: one JSON summary per model, one per line.
+
+Folders are searched for ``.py``, ``.ipynb`` and ``.md`` files (hidden folders,
+virtual environments and ``node_modules`` skipped). Summaries go to stdout,
+warnings to stderr; a file that cannot be read gives a ``failed`` summary,
+never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.parser import parse_path
+
+EXTENSIONS = (".py", ".ipynb", ".md")
+_SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages",
+              ".ipynb_checkpoints", ".tox", "build", "dist"}
+
+
+def iter_files(paths: list[str]) -> Iterator[Path]:
+    """Files to parse, in a stable order: given files as they are, folders walked."""
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                for f in sorted(files):
+                    if f.lower().endswith(EXTENSIONS):
+                        yield Path(root) / f
+        else:
+            yield p
+
+
+def run_parse(paths: list[str], pretty: bool = False, repo: str | None = None) -> int:
+    """Print the summaries of every model in ``paths`` as JSON Lines.
+
+    Args:
+        paths: files or folders.
+        pretty: indented JSON (one object after another) instead of one line each.
+        repo: ``owner/name`` recorded in ``source.repo`` (paths then are taken
+            relative to the current folder for the links).
+
+    Returns:
+        The exit code: 0, or 1 when a path does not exist.
+    """
+    code = 0
+    out = sys.stdout
+    n_files = n_models = 0
+    for p in iter_files(paths):
+        if not p.exists():
+            print(f"examplenet parse: {p}: no such file or folder", file=sys.stderr)
+            code = 1
+            continue
+        shown = p.as_posix()
+        if repo:
+            try:
+                shown = p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+            except ValueError:
+                shown = p.as_posix()
+        n_files += 1
+        for s in parse_path(p, repo=repo, display_path=shown):
+            n_models += s.parse.status != "failed"
+            for w in s.parse.warnings:
+                print(f"{shown}: {s.name}: {w}", file=sys.stderr)
+            d = s.to_dict()
+            out.write(json.dumps(d, ensure_ascii=False, indent=2 if pretty else None) + "\n")
+    out.flush()
+    print(f"examplenet parse: {n_files} file(s), {n_models} model(s)", file=sys.stderr)
+    return code

@@ -1,0 +1,291 @@
+"""The parser: a script's bytes -> one summary per model (the spec's record).
+
+It reads the file within bounds (size cap, binary check, per-file time
+budget), picks the extractors the imports call for (Keras, raw TensorFlow,
+PyTorch), lets ``facts.annotate`` add datasets, task, tricks and
+preprocessing, then fills ids, source links and line numbers of the file as
+stored. Nothing here executes or imports the code it reads, and no input
+makes it raise: what cannot be read becomes a ``failed`` summary with a
+warning.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from corpus.script import Script, SourceText, source_text, walk
+from corpus.summary import ParseInfo, Source, Summary, github_url, make_id
+
+# Bounds. A notebook's JSON holds outputs (images), so its raw cap is larger;
+# the code analysed is capped in all cases (tree-sitter reads ~8 MB/s and the
+# extractors are slower: 1 MB keeps a file well under a second).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_CODE_BYTES = 1024 * 1024
+
+_PY2 = re.compile(r"^[ \t]*print[ \t]+[\"'\w]|^[ \t]*except[ \t]+[\w.()]+[ \t]*,[ \t]*\w+[ \t]*:|^[ \t]*exec[ \t]+[\"']",
+                  re.M)
+_KERASISH = re.compile(r"\b(Sequential\(|model\.add\(|Conv2D\(|Dense\(|LSTM\()")
+
+
+def _extractors() -> list[tuple[str, Callable[[Script], list[Summary]]]]:
+    out: list[tuple[str, Callable[[Script], list[Summary]]]] = []
+    from corpus.keras_models import extract_keras
+    from corpus.tf_models import extract_tf
+
+    out.append(("keras", extract_keras))
+    out.append(("tensorflow", extract_tf))
+    try:
+        from corpus.torch_models import extract_torch
+
+        out.append(("pytorch", extract_torch))
+    except ImportError:  # engineer B's module may not have landed yet
+        pass
+    return out
+
+
+def _annotate() -> Callable[..., None] | None:
+    try:
+        from corpus.facts import annotate
+    except ImportError:  # engineer C's module may not have landed yet
+        return None
+    return annotate
+
+
+def frameworks_of(script: Script) -> set[str]:
+    """Which frameworks the script imports: ``keras``/``tensorflow`` (one reader) and ``pytorch``."""
+    found: set[str] = set()
+    for origin in script.aliases.values():
+        head = origin.split(".")[0]
+        if head in ("keras", "tensorflow", "tensorflow_hub", "tf_keras") or "keras" in origin.split("."):
+            found.add("keras")
+        elif head in ("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning", "timm"):
+            found.add("pytorch")
+    return found
+
+
+def _failed(path: str, warnings: list[str], repo: str | None, commit: str | None, license: str | None,
+            framework: str = "unknown") -> Summary:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1] or path
+    src = Source(repo=repo, commit=commit, path=path, license=license)
+    if repo:
+        src.url = github_url(repo, commit, path, None, None)
+    return Summary(id=make_id(repo, commit, path, name, 0), name=name, source=src, framework=framework,
+                   parse=ParseInfo(status="failed", warnings=warnings))
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or mostly control characters in the first 8 KiB."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl / len(head) > 0.1
+
+
+def _cap(st: SourceText, warnings: list[str], size: int) -> SourceText:
+    code = st.code
+    if len(code) <= MAX_CODE_BYTES:
+        return st
+    cut = code.rfind("\n", 0, MAX_CODE_BYTES)
+    cut = cut if cut > 0 else MAX_CODE_BYTES
+    kept = code[:cut]
+    n = kept.count("\n") + 1
+    warnings.append(f"code is {len(code) / 1e6:.1f} MB; only the first {MAX_CODE_BYTES // 1024} KB "
+                    f"({n} lines) were analysed")
+    return SourceText(code=kept, orig_lines=st.orig_lines[:n], cells=st.cells[:n] if st.cells else None,
+                      kind=st.kind, warnings=st.warnings)
+
+
+def _error_lines(script: Script, limit: int = 5) -> list[int]:
+    lines: list[int] = []
+    for n in walk(script.root):
+        if n.type == "ERROR" or n.is_missing:
+            ln = script.orig_line(n.start_point[0] + 1) or n.start_point[0] + 1
+            if ln not in lines:
+                lines.append(ln)
+            if len(lines) >= limit:
+                break
+    return lines
+
+
+def parse_bytes(data: bytes, path: str, *, repo: str | None = None, commit: str | None = None,
+                license: str | None = None, context_text: str | None = None) -> list[Summary]:
+    """Summaries of the models in one file's bytes. Never raises on bad input.
+
+    Args:
+        data: the file as stored (``.py``, ``.ipynb`` or ``.md``).
+        path: its path (relative to the repository when ``repo`` is given).
+        repo: ``owner/name`` for ``source.repo`` and links.
+        commit: 40-hex commit for links (else ``HEAD``).
+        license: SPDX id of the repository's license.
+        context_text: nearby README words, for the task.
+
+    Returns:
+        One summary per model; ``[]`` for a readable file without a model; one
+        ``failed`` summary named after the file when it cannot be read.
+    """
+    t0 = time.perf_counter()
+    try:
+        return _parse(data, path, repo, commit, license, context_text, t0)
+    except Exception as exc:  # a parser bug must not stop a harvest of thousands of files
+        return [_failed(path, [f"internal parser error: {type(exc).__name__}: {str(exc)[:200]}"], repo, commit,
+                        license)]
+
+
+def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license: str | None,
+           context_text: str | None, t0: float) -> list[Summary]:
+    args = (repo, commit, license)
+    if not data or not data.strip():
+        return [_failed(path, ["empty file: nothing to parse"], *args)]
+    if len(data) > MAX_FILE_BYTES:
+        return [_failed(path, [f"file is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: "
+                               "not parsed"], *args)]
+    if looks_binary(data):
+        return [_failed(path, ["binary data, not a script: not parsed"], *args)]
+    warnings: list[str] = []
+    st = source_text(data, path)
+    if not st.code.strip():
+        msg = st.warnings or ["no Python code found"]
+        if st.kind == "md" and not st.warnings:
+            return []
+        if st.kind == "ipynb" and not st.warnings:
+            return []
+        return [_failed(path, list(msg), *args)]
+    st = _cap(st, warnings, len(data))
+    script = Script(st, path=path)
+    warnings[:0] = script.warnings
+    partial = bool(warnings and any("only the first" in w for w in warnings))
+    if script.has_errors:
+        lines = _error_lines(script)
+        warnings.append("syntax errors near line(s) " + ", ".join(map(str, lines))
+                        + ": tree-sitter recovered, code there may be missed")
+        partial = True
+    if _PY2.search(st.code[:200_000]):
+        warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
+        partial = True
+    fws = frameworks_of(script)
+    if not fws and _KERASISH.search(st.code):
+        # a pasted snippet without imports: read Keras names as Keras
+        script.aliases.setdefault("*keras.layers", "keras.layers")
+        script.aliases.setdefault("*keras.models", "keras.models")
+        for nm in ("Sequential", "Model", "Input"):
+            script.aliases.setdefault(nm, "keras.models." + nm if nm != "Input" else "keras.layers.Input")
+        fws.add("keras")
+        warnings.append("no framework import found: read as Keras")
+    summaries: list[Summary] = []
+    for fw, extract in _extractors():
+        if (fw in ("keras", "tensorflow") and "keras" not in fws) or (fw == "pytorch" and "pytorch" not in fws):
+            continue
+        try:
+            summaries.extend(extract(script))
+        except Exception as exc:
+            warnings.append(f"{fw} reader failed: {type(exc).__name__}: {str(exc)[:160]}")
+            partial = True
+    if not summaries:
+        if partial and (script.has_errors or any("only the first" in w for w in warnings)):
+            return [_failed(path, warnings + ["no model found in what could be read"], *args,
+                            framework=_fw_name(fws))]
+        return []
+    annotate = _annotate()
+    if annotate is not None:
+        try:
+            annotate(script, summaries, context_text)
+        except Exception as exc:
+            warnings.append(f"dataset/task reader failed: {type(exc).__name__}: {str(exc)[:160]}")
+    finish(summaries, script, path, repo, commit, license, warnings, partial)
+    return summaries
+
+
+def _fw_name(fws: set[str]) -> str:
+    if "keras" in fws:
+        return "keras"
+    if "pytorch" in fws:
+        return "pytorch"
+    return "unknown"
+
+
+def finish(summaries: list[Summary], script: Script, path: str, repo: str | None, commit: str | None,
+           license: str | None, warnings: list[str], partial: bool) -> None:
+    """Ids, sources, lines of the file as stored, and parse status, in place."""
+    notebook = script.source.kind == "ipynb"
+    for s in summaries:
+        start = script.orig_line(s.source.line_start) if s.source.line_start else None
+        end = script.orig_line(s.source.line_end) if s.source.line_end else None
+        if start is None and s.source.line_start:
+            start = _nearest(script, s.source.line_start, +1)
+        if end is None and s.source.line_end:
+            end = _nearest(script, s.source.line_end, -1)
+        if start and end and end < start:
+            end = start
+        for layer in s.layers:
+            if layer.line:
+                layer.line = script.orig_line(layer.line) or _nearest(script, layer.line, -1)
+        url = None
+        if repo:
+            url = github_url(repo, commit, path, start, end)
+            if notebook and "#" in url:
+                base, _, anchor = url.partition("#")
+                url = f"{base}?plain=1#{anchor}"
+        s.source = Source(repo=repo, commit=commit, path=path, line_start=start, line_end=end,
+                          license=license, url=url)
+        s.id = make_id(repo, commit, path, s.name, start)
+        for w in warnings:
+            if w not in s.parse.warnings:
+                s.parse.warnings.append(w)
+        if s.parse.status != "failed" and (partial or s.parse.status == "partial"):
+            s.parse.status = "partial"
+
+
+def _nearest(script: Script, line: int, step: int) -> int | None:
+    orig = script.source.orig_lines
+    i = line - 1
+    for _ in range(50):
+        if 0 <= i < len(orig) and orig[i] is not None:
+            return orig[i]
+        i += step
+    return None
+
+
+def parse_path(path: str | Path, **kwargs: Any) -> list[Summary]:
+    """Summaries of the models in a file on disk (see :func:`parse_bytes`).
+
+    Args:
+        path: the file.
+        **kwargs: ``repo``, ``commit``, ``license``, ``context_text``; when
+            ``context_text`` is not given, the README beside the file is used.
+
+    Returns:
+        As :func:`parse_bytes`; a file that cannot be opened gives one
+        ``failed`` summary.
+    """
+    p = Path(path)
+    shown = kwargs.pop("display_path", None) or str(path)
+    repo, commit, lic = kwargs.get("repo"), kwargs.get("commit"), kwargs.get("license")
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [_failed(shown, [f"file is {size / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: "
+                                    "not parsed"], repo, commit, lic)]
+        data = p.read_bytes()
+    except OSError as exc:
+        return [_failed(shown, [f"cannot read file: {exc.strerror or exc}"], repo, commit, lic)]
+    if kwargs.get("context_text") is None:
+        kwargs["context_text"] = _readme_near(p)
+    return parse_bytes(data, shown, **kwargs)
+
+
+def _readme_near(p: Path) -> str | None:
+    for name in ("README.md", "README.rst", "README.txt", "README"):
+        r = p.parent / name
+        if r.is_file() and r != p:
+            try:
+                return r.read_bytes()[:20000].decode("utf-8", "replace")
+            except OSError:
+                return None
+    return None
