@@ -1,0 +1,661 @@
+"""How one model differs from the common choices of a population of examples.
+
+``compare(model, population)`` returns :class:`Finding` records, warnings
+first. Each check measures the population (never a fixed opinion alone) and
+quotes that evidence: "your learning rate 0.5 is higher than 98 of 100
+examples (median 1e-3)". A check speaks only when the model is far from the
+population, so an ordinary model gets no warnings.
+
+The kinds cover the design mistakes of the seed's user study
+(``missing_activation``, ``huge_epochs``, ``missing_loss``,
+``missing_dropout``, ``missing_dense``, ``huge_learning_rate``,
+``unusual_layer_order``) and other values far from the population
+(``unusual_hyperparameter``). Severity is ``warning`` (likely a mistake) or
+``info`` (unusual, worth a look).
+
+Where the population holds too few values to measure (fewer than
+``MIN_VALUES``), checks fall back to small tables of what is commonly known
+(a learning rate above an optimizer's usual ceiling, thousands of epochs),
+and say so in the evidence.
+
+For engineer F: ``Finding.to_dict()`` is the JSON form used by
+``examplenet compare --json``; ``evidence`` is a flat dict of numbers and
+strings (corpus strings are not escaped here: escape them when rendering).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.aggregate import (
+    DROPOUT_TYPES,
+    fmt_number,
+    has_dropout,
+    hyperparameter_value,
+    ngrams,
+    quantile,
+    tokens,
+)
+from corpus.summary import Layer, Summary
+from corpus.vocab import norm_key
+
+WARNING, INFO = "warning", "info"
+
+# -- thresholds (each with why) ------------------------------------------------
+# Fewer values than this and percentiles are noise: fall back to known tables.
+MIN_VALUES = 8
+# A sub-population (same task, same optimizer) is used when it has this many
+# examples; below it, the whole population is the better reference.
+MIN_SUBGROUP = 10
+# "Far above": beyond the population's 95th percentile AND a multiple of its
+# median, so a long tail (a few 200-epoch ResNets) does not make 60 epochs odd.
+HIGH_QUANTILE = 0.95
+LOW_QUANTILE = 0.05
+HUGE_EPOCHS_FACTOR = 5
+# Below this, many epochs is a choice, not a mistake (even when the task's median is 5).
+HUGE_EPOCHS_MIN = 100
+# Without population values: thousands of passes over a dataset is a slip (steps for epochs).
+HUGE_EPOCHS_ABSOLUTE = 1000
+# A learning rate 10x the median is a different regime (divergence for Adam).
+HUGE_LR_FACTOR = 10
+# Learning rates above these are unusual for the optimizer whatever the task
+# (Keras/PyTorch defaults and common schedules' peaks); adadelta/lbfgs default to 1.0.
+LR_CEILING: dict[str, float] = {
+    "adam": 0.01, "adamw": 0.01, "nadam": 0.01, "adamax": 0.02, "rmsprop": 0.01,
+    "sgd": 0.2, "adagrad": 0.1, "adadelta": 1.0, "lbfgs": 1.0,
+}
+LR_CEILING_UNKNOWN = 0.1  # optimizer not read: the highest ceiling of the common ones
+# Far below: a hundredth of the median learning rate learns next to nothing.
+TINY_LR_FACTOR = 100
+TINY_EPOCHS_FACTOR = 10
+# Batch sizes 8x away from the median change the regime (memory, noise, BN statistics).
+BATCH_FACTOR = 8
+# An optimizer or loss used by under 3% of the examples that set one is unusual.
+RARE_SHARE = 0.03
+# The population "mostly" does something when at least this share does.
+MOSTLY = 0.6
+# Dropout is "expected" (warning) when most examples of the task use it; between
+# the two shares it is worth a note (info); below, leaving it out is common.
+DROPOUT_EXPECTED = 0.6
+DROPOUT_NOTE = 0.4
+# Tiny models (logistic regression, one hidden layer) rarely need dropout.
+MIN_LAYERS_FOR_DROPOUT = 4
+# Hidden layers of a type carry an activation in at least this share of the
+# population before a missing one is called a mistake.
+ACTIVATION_RATE_MIN = 0.8
+# A known-wrong order is reported when at most this share of the population shows it.
+KNOWN_WRONG_MAX_SHARE = 0.05
+# A classifier ending (Flatten, GlobalAveragePooling...) used by more than this
+# share of the population is a practice there (all-convolutional nets), not a slip.
+COMMON_ENDING_SHARE = 0.1
+# A bigram is "never seen" evidence only if both types are common in the population.
+BIGRAM_COMMON_SHARE = 0.2
+MAX_BIGRAM_FINDINGS = 2
+
+# -- framework knowledge as data -------------------------------------------------
+WEIGHT_TYPES = frozenset({"Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D",
+                          "DepthwiseConv2D", "Conv2DTranspose"})
+CONV_TYPES = frozenset({"Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D"})
+POOL_TYPES = frozenset({"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D",
+                        "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"})
+# Layers whose internals are opaque or carry their own nonlinearity: the
+# search for a hidden layer's activation stops at them.
+STOP_TYPES = WEIGHT_TYPES | frozenset({
+    "LSTM", "GRU", "SimpleRNN", "Bidirectional", "Embedding", "Attention", "MultiHeadAttention",
+    "TransformerEncoder", "TransformerDecoder", "Pretrained", "Custom", "Concatenate"})
+ATTENTION_TYPES = frozenset({"Attention", "MultiHeadAttention", "TransformerEncoder",
+                             "TransformerDecoder"})
+OUTPUT_ACTIVATIONS = frozenset({"softmax", "sigmoid", "log_softmax"})
+# A classifier's last layer: these map features to class scores (or hide their own head).
+OUTPUT_TYPES = frozenset({"Dense", "Pretrained", "Custom"})
+
+CLASSIFICATION_TASKS = frozenset({"image_classification", "text_classification",
+                                  "tabular_classification", "audio_classification"})
+REGRESSION_TASKS = frozenset({"tabular_regression", "time_series_forecasting"})
+CLASSIFICATION_LOSSES = frozenset({"categorical_crossentropy", "binary_crossentropy", "hinge"})
+# Losses that do not fit a task family: (task family, loss) -> why.
+LOSS_MISFIT: dict[tuple[str, str], str] = {
+    ("classification", "mse"): "a squared error on class labels trains slowly and is not a probability",
+    ("classification", "mae"): "an absolute error on class labels is not a classification loss",
+    ("classification", "huber"): "a regression loss on class labels is not a classification loss",
+    ("regression", "categorical_crossentropy"): "cross-entropy needs classes, not real-valued targets",
+    ("regression", "binary_crossentropy"): "cross-entropy needs classes, not real-valued targets",
+}
+
+# What a loss expects from the model's output, by the name as written
+# (norm_key of loss_raw). Keras string/class losses take probabilities unless
+# from_logits=True; torch CrossEntropyLoss applies log-softmax itself.
+LOSS_EXPECTS: dict[str, str] = {
+    "categoricalcrossentropy": "probabilities", "sparsecategoricalcrossentropy": "probabilities",
+    "binarycrossentropy": "probabilities", "bceloss": "probabilities",
+    "crossentropyloss": "logits", "crossentropy": "logits",
+    "bcewithlogitsloss": "logits", "binarycrossentropywithlogits": "logits",
+    "softmaxcrossentropywithlogits": "logits", "softmaxcrossentropywithlogitsv2": "logits",
+    "sparsesoftmaxcrossentropywithlogits": "logits", "sigmoidcrossentropywithlogits": "logits",
+    "nllloss": "log_probabilities", "nll": "log_probabilities",
+}
+# torch's functional names differ from Keras's strings of the same spelling.
+TORCH_LOSS_EXPECTS: dict[str, str] = {
+    "crossentropy": "logits", "binarycrossentropy": "probabilities",
+    "binarycrossentropywithlogits": "logits", "nllloss": "log_probabilities",
+}
+EXPECTED_OUTPUT = {
+    "probabilities": ("softmax", "sigmoid"),
+    "log_probabilities": ("log_softmax",),
+}
+
+
+@dataclass
+class OrderRule:
+    """A layer order known to be wrong.
+
+    ``pattern`` is one of: ``first`` (the model starts with one of ``a``),
+    ``before`` (a layer of ``a`` comes before the first layer of ``b``, with
+    none of ``unless`` between), ``after_output`` (one of ``a`` follows a
+    layer with an output activation at the end), ``mid_softmax`` (a softmax
+    before the last layer, in a model without attention).
+    """
+
+    name: str
+    description: str
+    pattern: str
+    a: frozenset[str] = frozenset()
+    b: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
+    # "before any b": only an ``a`` placed before the model's first ``b`` counts.
+    before_first_b: bool = False
+
+
+KNOWN_WRONG_ORDERS: tuple[OrderRule, ...] = (
+    OrderRule("dropout_first", "Dropout before the first layer", "first", DROPOUT_TYPES),
+    OrderRule("flatten_before_conv", "Flatten before a convolution", "before",
+              frozenset({"Flatten"}), CONV_TYPES, frozenset({"Reshape"})),
+    OrderRule("pool_before_conv", "pooling before any convolution", "before",
+              POOL_TYPES, CONV_TYPES, frozenset({"Reshape", "Dense", "Embedding", "LSTM", "GRU",
+                                                 "Pretrained"}), before_first_b=True),
+    OrderRule("dense_before_conv", "a Dense layer before a convolution (no Reshape between)",
+              "before", frozenset({"Dense"}), CONV_TYPES, frozenset({"Reshape", "Embedding"})),
+    OrderRule("bn_after_output", "BatchNormalization after the output layer", "after_output",
+              frozenset({"BatchNormalization", "LayerNormalization"})),
+    OrderRule("dropout_after_output", "Dropout after the output layer", "after_output", DROPOUT_TYPES),
+    OrderRule("softmax_in_middle", "a softmax in the middle of the model", "mid_softmax"),
+)
+
+
+@dataclass
+class Finding:
+    """One difference between a model and its population.
+
+    Attributes:
+        kind: ``missing_activation``, ``huge_epochs``, ... (module docstring).
+        severity: ``warning`` or ``info``.
+        message: one sentence for people, quoting the evidence.
+        evidence: the numbers behind it (counts, medians, the layer index...).
+    """
+
+    kind: str
+    severity: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- helpers ----------------------------------------------------------------------
+def _values(population: Sequence[Summary], name: str) -> list[float]:
+    return sorted(float(v) for v in (hyperparameter_value(s, name) for s in population) if v is not None)
+
+
+def _examples(k: int, n: int) -> str:
+    return f"{k} of {n} example{'s' if n != 1 else ''}"
+
+
+def _task_family(task: str | None, loss: str | None = None) -> str | None:
+    if task in CLASSIFICATION_TASKS:
+        return "classification"
+    if task in REGRESSION_TASKS:
+        return "regression"
+    if task in (None, "", "unknown") and loss in CLASSIFICATION_LOSSES:
+        return "classification"
+    return None
+
+
+def _model_task(model: Summary, population: Sequence[Summary]) -> str:
+    """The model's task, or the population's most common one when it is unknown."""
+    if model.task and model.task != "unknown":
+        return model.task
+    tasks = Counter(s.task for s in population if s.task and s.task != "unknown")
+    return tasks.most_common(1)[0][0] if tasks else "unknown"
+
+
+def _same_task(task: str, population: Sequence[Summary]) -> list[Summary]:
+    sub = [s for s in population if s.task == task]
+    return sub if len(sub) >= MIN_SUBGROUP else list(population)
+
+
+def _is_classifier(model: Summary, task: str) -> bool:
+    return _task_family(task, model.hyperparameters.loss) == "classification" or (
+        model.hyperparameters.loss in CLASSIFICATION_LOSSES
+    )
+
+
+def _activation_after(layers: Sequence[Layer], i: int) -> str | None:
+    """The activation applied to layer i's output: its own, or one folded into the
+    pooling/normalization/dropout/merge layers that follow before the next weight layer."""
+    if layers[i].activation:
+        return layers[i].activation
+    for nxt in layers[i + 1 :]:
+        if nxt.type in STOP_TYPES:
+            return None
+        if nxt.activation:
+            return nxt.activation
+    return None
+
+
+def _hidden_weight_layers(layers: Sequence[Layer]) -> list[int]:
+    """Indices of weight layers that are not the last weight layer (the output)."""
+    idx = [i for i, lay in enumerate(layers) if lay.type in WEIGHT_TYPES]
+    return idx[:-1]
+
+
+def _trains(model: Summary) -> bool:
+    """Whether the script shows any training set-up (so a missing loss is a slip)."""
+    hp = model.hyperparameters
+    return bool(hp.metrics) or any(v is not None for v in (hp.optimizer, hp.epochs, hp.batch_size,
+                                                          hp.learning_rate, hp.steps))
+
+
+def _loss_expects(model: Summary) -> str | None:
+    """What the model's loss expects from the output, or None when unknown."""
+    hp = model.hyperparameters
+    raw = hp.loss_raw or ""
+    if re.search(r"from_logits\s*=\s*True", raw) or hp.extra.get("from_logits") is True:
+        return "logits"
+    name = norm_key(raw.split("(", 1)[0]) if raw else ""
+    if model.framework == "pytorch" and name in TORCH_LOSS_EXPECTS:
+        return TORCH_LOSS_EXPECTS[name]
+    if name in LOSS_EXPECTS:
+        return LOSS_EXPECTS[name]
+    if not raw and model.framework == "keras" and hp.loss in ("categorical_crossentropy",
+                                                              "binary_crossentropy"):
+        return "probabilities"  # Keras losses default to from_logits=False
+    return None
+
+
+# -- checks -------------------------------------------------------------------------
+def _check_missing_loss(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    if model.hyperparameters.loss or model.hyperparameters.loss_raw:
+        return []
+    n = len(population)
+    losses = Counter(s.hyperparameters.loss for s in population if s.hyperparameters.loss)
+    k = sum(losses.values())
+    common = losses.most_common(1)[0][0] if losses else None
+    ev = {"population": n, "set_loss": k, "most_common": common}
+    if n and k / n < 0.5:
+        return []  # the population rarely states a loss either: no evidence it is missing
+    tail = f"; most use {common}" if common else ""
+    if not _trains(model):
+        return [Finding("missing_loss", INFO,
+                        f"no loss and no training set-up found in your script ({_examples(k, n)} "
+                        f"set a loss{tail})", ev)]
+    return [Finding("missing_loss", WARNING,
+                    f"your script trains without a loss: {_examples(k, n)} set one{tail}", ev)]
+
+
+def _check_epochs(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    v = hyperparameter_value(model, "epochs")
+    if v is None:
+        return []
+    xs = _values(population, "epochs")
+    if len(xs) < MIN_VALUES:
+        if v > HUGE_EPOCHS_ABSOLUTE:
+            return [Finding("huge_epochs", WARNING,
+                            f"your {fmt_number(v)} epochs is far above what examples use "
+                            f"(only {len(xs)} similar examples set epochs; over "
+                            f"{HUGE_EPOCHS_ABSOLUTE} passes is rarely needed)",
+                            {"value": v, "set_by": len(xs), "threshold": HUGE_EPOCHS_ABSOLUTE})]
+        return []
+    med, hi, lo = quantile(xs, 0.5), quantile(xs, HIGH_QUANTILE), quantile(xs, LOW_QUANTILE)
+    below = sum(1 for x in xs if x < v)
+    above = sum(1 for x in xs if x > v)
+    ev = {"value": v, "median": med, "p95": hi, "p5": lo, "set_by": len(xs),
+          "population": len(population), "examples_below": below, "examples_above": above}
+    if v > hi and v >= HUGE_EPOCHS_FACTOR * med:
+        huge = v >= HUGE_EPOCHS_MIN
+        return [Finding("huge_epochs" if huge else "unusual_hyperparameter", WARNING if huge else INFO,
+                        f"your {fmt_number(v)} epochs is more than {_examples(below, len(xs))} "
+                        f"(median {fmt_number(med)})", {**ev, "hyperparameter": "epochs"})]
+    if v < lo and v * TINY_EPOCHS_FACTOR <= med:
+        return [Finding("unusual_hyperparameter", INFO,
+                        f"your {fmt_number(v)} epoch{'s' if v != 1 else ''} is fewer than "
+                        f"{_examples(above, len(xs))} (median {fmt_number(med)})",
+                        {**ev, "hyperparameter": "epochs"})]
+    return []
+
+
+def _check_learning_rate(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    v = hyperparameter_value(model, "learning_rate")
+    if v is None:
+        return []
+    opt = model.hyperparameters.optimizer
+    ceiling = LR_CEILING.get(opt or "", LR_CEILING_UNKNOWN)
+    same_opt = [s for s in population if opt and s.hyperparameters.optimizer == opt]
+    ref, scope = population, ""
+    if len(_values(same_opt, "learning_rate")) >= MIN_SUBGROUP:
+        ref, scope = same_opt, f" using {opt}"
+    xs = _values(ref, "learning_rate")
+    if len(xs) < MIN_VALUES:
+        if v > ceiling:
+            return [Finding("huge_learning_rate", WARNING,
+                            f"your learning rate {fmt_number(v)} is above what {opt or 'common optimizers'} "
+                            f"is usually run with (<= {fmt_number(ceiling)}); only {len(xs)} similar "
+                            "examples set one", {"value": v, "ceiling": ceiling, "set_by": len(xs)})]
+        return []
+    med, hi, lo = quantile(xs, 0.5), quantile(xs, HIGH_QUANTILE), quantile(xs, LOW_QUANTILE)
+    below = sum(1 for x in xs if x < v)
+    above = sum(1 for x in xs if x > v)
+    ev = {"value": v, "median": med, "p95": hi, "p5": lo, "set_by": len(xs),
+          "population": len(population), "optimizer": opt, "compared_with": f"examples{scope}",
+          "examples_below": below, "examples_above": above, "ceiling": ceiling}
+    if v > hi and v >= HUGE_LR_FACTOR * med:
+        msg = (f"your learning rate {fmt_number(v)} is higher than {_examples(below, len(xs))}"
+               f"{scope} (median {fmt_number(med)})")
+        if v > ceiling:
+            return [Finding("huge_learning_rate", WARNING, msg, ev)]
+        return [Finding("unusual_hyperparameter", INFO, msg, {**ev, "hyperparameter": "learning_rate"})]
+    if v > ceiling and v > hi:
+        return [Finding("huge_learning_rate", WARNING,
+                        f"your learning rate {fmt_number(v)} is higher than {_examples(below, len(xs))}"
+                        f"{scope} (median {fmt_number(med)}) and above the usual ceiling for "
+                        f"{opt or 'common optimizers'} ({fmt_number(ceiling)})", ev)]
+    if v < lo and v * TINY_LR_FACTOR <= med:
+        return [Finding("unusual_hyperparameter", INFO,
+                        f"your learning rate {fmt_number(v)} is lower than {_examples(above, len(xs))}"
+                        f"{scope} (median {fmt_number(med)})", {**ev, "hyperparameter": "learning_rate"})]
+    return []
+
+
+def _check_batch_size(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    v = hyperparameter_value(model, "batch_size")
+    xs = _values(population, "batch_size")
+    if v is None or len(xs) < MIN_VALUES:
+        return []
+    med, hi, lo = quantile(xs, 0.5), quantile(xs, HIGH_QUANTILE), quantile(xs, LOW_QUANTILE)
+    ev = {"hyperparameter": "batch_size", "value": v, "median": med, "p95": hi, "p5": lo,
+          "set_by": len(xs), "population": len(population)}
+    if v > hi and v >= BATCH_FACTOR * med:
+        k = sum(1 for x in xs if x < v)
+        return [Finding("unusual_hyperparameter", WARNING,
+                        f"your batch size {fmt_number(v)} is larger than {_examples(k, len(xs))} "
+                        f"(median {fmt_number(med)})", ev)]
+    if v < lo and v * BATCH_FACTOR <= med:
+        k = sum(1 for x in xs if x > v)
+        return [Finding("unusual_hyperparameter", INFO,
+                        f"your batch size {fmt_number(v)} is smaller than {_examples(k, len(xs))} "
+                        f"(median {fmt_number(med)})", ev)]
+    return []
+
+
+def _check_optimizer(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    opt = model.hyperparameters.optimizer
+    opts = Counter(s.hyperparameters.optimizer for s in population if s.hyperparameters.optimizer)
+    k = sum(opts.values())
+    if not opt or k < 2 * MIN_VALUES:
+        return []
+    if opts[opt] / k < RARE_SHARE:
+        common = ", ".join(f"{o} ({c})" for o, c in opts.most_common(3))
+        return [Finding("unusual_hyperparameter", INFO,
+                        f"your optimizer {opt} is used by {_examples(opts[opt], k)} that set one "
+                        f"(most use {common})",
+                        {"hyperparameter": "optimizer", "value": opt, "count": opts[opt], "set_by": k,
+                         "most_common": opts.most_common(3)})]
+    return []
+
+
+def _check_loss_fit(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
+    loss = model.hyperparameters.loss
+    if not loss:
+        return []
+    losses = Counter(s.hyperparameters.loss for s in _same_task(task, population) if s.hyperparameters.loss)
+    k = sum(losses.values())
+    common = ", ".join(f"{name} ({c})" for name, c in losses.most_common(2))
+    ev = {"hyperparameter": "loss", "value": loss, "task": task, "count": losses[loss], "set_by": k,
+          "most_common": losses.most_common(3)}
+    family = _task_family(task)
+    why = LOSS_MISFIT.get((family or "", loss))
+    if why and (k == 0 or losses[loss] / k <= KNOWN_WRONG_MAX_SHARE):
+        seen = f"; {_examples(losses[loss], k)} for {task} use it (most use {common})" if k else ""
+        return [Finding("unusual_hyperparameter", WARNING,
+                        f"your loss {loss} does not fit {task.replace('_', ' ')}: {why}{seen}", ev)]
+    if k >= 2 * MIN_VALUES and losses[loss] / k < RARE_SHARE:
+        return [Finding("unusual_hyperparameter", INFO,
+                        f"your loss {loss} is used by {_examples(losses[loss], k)} that set one "
+                        f"(most use {common})", ev)]
+    return []
+
+
+def _check_dropout(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
+    weight_layers = sum(1 for t in model.layer_types if t in WEIGHT_TYPES | STOP_TYPES)
+    if has_dropout(model) or len(model.layers) < MIN_LAYERS_FOR_DROPOUT or weight_layers < 2:
+        return []
+    ref = _same_task(task, population)
+    scope = f" for {task.replace('_', ' ')}" if ref and all(s.task == task for s in ref) else ""
+    # Batch normalization regularizes too: judge against the examples that also use it.
+    if "BatchNormalization" in model.layer_types:
+        bn = [s for s in ref if "BatchNormalization" in s.layer_types]
+        if len(bn) >= MIN_SUBGROUP:
+            ref, scope = bn, f"{scope} with batch normalization"
+    if not ref:
+        return []
+    k = sum(1 for s in ref if has_dropout(s))
+    share = k / len(ref)
+    if share < DROPOUT_NOTE:
+        return []
+    return [Finding("missing_dropout", WARNING if share >= DROPOUT_EXPECTED else INFO,
+                    f"your model has no dropout, while {_examples(k, len(ref))}{scope} use it "
+                    f"({100 * share:.0f}%)",
+                    {"population": len(ref), "with_dropout": k, "share": round(share, 3), "task": task})]
+
+
+def _activation_rates(population: Sequence[Summary]) -> dict[str, tuple[int, int]]:
+    """Per weight type: (hidden layers with an activation, hidden layers) in the population."""
+    rates: dict[str, list[int]] = {}
+    for s in population:
+        for i in _hidden_weight_layers(s.layers):
+            r = rates.setdefault(s.layers[i].type, [0, 0])
+            r[1] += 1
+            if _activation_after(s.layers, i):
+                r[0] += 1
+    return {t: (a, b) for t, (a, b) in rates.items()}
+
+
+def _check_activation(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
+    out: list[Finding] = []
+    layers = model.layers
+    ref = _same_task(task, population)
+    rates = _activation_rates(ref)
+    missing: list[int] = []
+    for i in _hidden_weight_layers(layers):
+        if _activation_after(layers, i):
+            continue
+        with_act, total = rates.get(layers[i].type, (0, 0))
+        if total >= MIN_VALUES and with_act / total < ACTIVATION_RATE_MIN:
+            continue  # linear layers of this type are common practice here (e.g. projections)
+        missing.append(i)
+    if missing:
+        i = missing[0]
+        t = layers[i].type
+        with_act, total = rates.get(t, (0, 0))
+        evidence = (f"{with_act} of {total} hidden {t} layers in the examples have one"
+                    if total >= MIN_VALUES else "a stack of linear layers is one linear map")
+        where = ", ".join(f"{layers[j].type} (layer {j + 1})" for j in missing[:4])
+        verb = "have" if len(missing) > 1 else "has"
+        out.append(Finding("missing_activation", WARNING,
+                           f"hidden {where} {verb} no activation: {evidence}",
+                           {"layers": [j + 1 for j in missing], "type": t, "population_with": with_act,
+                            "population_hidden": total}))
+
+    # The output: a loss that expects probabilities needs a softmax/sigmoid.
+    if not layers or not _is_classifier(model, task):
+        return out
+    last = layers[-1]
+    expects = _loss_expects(model)
+    if last.type not in WEIGHT_TYPES or expects not in EXPECTED_OUTPUT:
+        return out
+    act = last.activation
+    if act in EXPECTED_OUTPUT[expects]:
+        return out
+    pop_cls = [s for s in ref if s.layers and s.layers[-1].type in WEIGHT_TYPES
+               and _loss_expects(s) == expects]
+    k = sum(1 for s in pop_cls if s.layers[-1].activation in EXPECTED_OUTPUT[expects])
+    need = " or ".join(EXPECTED_OUTPUT[expects])
+    loss_name = model.hyperparameters.loss_raw or model.hyperparameters.loss
+    seen = (f"; {_examples(k, len(pop_cls))} with such a loss end in {need}" if pop_cls else "")
+    out.append(Finding("missing_activation", WARNING,
+                       f"the output {last.type} has {'no activation' if not act else act} but the loss "
+                       f"{loss_name} expects {expects.replace('_', '-')} ({need}; or pass from_logits=True "
+                       f"/ use a loss on logits){seen}",
+                       {"layer": len(layers), "activation": act, "loss": loss_name, "expects": expects,
+                        "population_with": k, "population": len(pop_cls)}))
+    return out
+
+
+def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
+    layers = model.layers
+    if not layers or not _is_classifier(model, task):
+        return []
+    last = layers[-1].type
+    if last in OUTPUT_TYPES:
+        return []
+    ref = [s for s in _same_task(task, population) if s.layers]
+    n = len(ref)
+    ends = Counter(s.layers[-1].type for s in ref)
+    dense = sum(c for t, c in ends.items() if t in OUTPUT_TYPES)
+    ev = {"last_layer": last, "population": n, "end_with_dense": dense, "end_like_yours": ends[last]}
+    if n >= MIN_VALUES:
+        if dense / n < MOSTLY or ends[last] / n > COMMON_ENDING_SHARE:
+            return []  # ending like this is common practice in this population
+        msg = (f"your classifier ends with {last}, not a Dense output layer: {_examples(dense, n)} "
+               f"end with Dense (and {ends[last]} with {last})")
+    else:
+        if last not in {"Flatten", "Dropout", "SpatialDropout", "BatchNormalization"} | POOL_TYPES | CONV_TYPES:
+            return []
+        msg = f"your classifier ends with {last}, not a Dense output layer mapping features to classes"
+    return [Finding("missing_dense", WARNING, msg, ev)]
+
+
+def _order_matches(rule: OrderRule, layers: Sequence[Layer]) -> int | None:
+    """Index of the layer where ``rule`` applies to ``layers``, or None."""
+    types = [lay.type for lay in layers]
+    if not types:
+        return None
+    if rule.pattern == "first":
+        return 0 if types[0] in rule.a and len(types) > 1 else None
+    if rule.pattern == "before":
+        for i, t in enumerate(types):
+            if t in rule.a:
+                for j in range(i + 1, len(types)):
+                    if types[j] in rule.unless:
+                        break
+                    if types[j] in rule.b:
+                        return i
+            elif t in rule.b and rule.before_first_b:
+                return None
+        return None
+    if rule.pattern == "after_output":
+        if len(types) >= 2 and types[-1] in rule.a:
+            j = len(types) - 2
+            while j >= 0 and types[j] in rule.a:
+                j -= 1
+            if j >= 0 and layers[j].activation in OUTPUT_ACTIVATIONS:
+                return len(types) - 1
+        return None
+    if rule.pattern == "mid_softmax":
+        if any(t in ATTENTION_TYPES for t in types):
+            return None
+        for i, lay in enumerate(layers[:-1]):
+            if lay.activation == "softmax" and any(x.type in WEIGHT_TYPES | STOP_TYPES
+                                                   for x in layers[i + 1 :]):
+                return i
+        return None
+    raise ValueError(f"unknown order pattern {rule.pattern!r}")
+
+
+def _check_order(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    out: list[Finding] = []
+    n = len(population)
+    flagged: set[int] = set()
+    for rule in KNOWN_WRONG_ORDERS:
+        at = _order_matches(rule, model.layers)
+        if at is None:
+            continue
+        k = sum(1 for s in population if _order_matches(rule, s.layers) is not None)
+        if n and k / n > KNOWN_WRONG_MAX_SHARE:
+            continue  # this population does it: a practice, not a slip
+        flagged.update({at, at + 1})
+        out.append(Finding("unusual_layer_order", WARNING,
+                           f"{rule.description} (layer {at + 1}, {model.layers[at].type}): "
+                           f"{_examples(k, n)} do this",
+                           {"rule": rule.name, "layer": at + 1, "population_with": k, "population": n}))
+
+    # Data-driven: a step between two types the population uses a lot but never in that order.
+    if n < MIN_VALUES:
+        return out
+    seqs = [tokens(s) for s in population]
+    uses = Counter(t for seq in seqs for t in set(seq))
+    pairs = Counter(b for seq in seqs for b in set(ngrams(seq, 2)))
+    seen: set[tuple[str, ...]] = set()
+    for i, bg in enumerate(ngrams(tokens(model), 2)):
+        if bg in seen or i in flagged or i + 1 in flagged or bg[0] == bg[1]:
+            continue
+        seen.add(bg)
+        if pairs[bg] == 0 and min(uses[bg[0]], uses[bg[1]]) >= max(2, BIGRAM_COMMON_SHARE * n):
+            follows = Counter(b[1] for seq in seqs for b in set(ngrams(seq, 2)) if b[0] == bg[0])
+            usual = ", ".join(f"{t} ({c})" for t, c in follows.most_common(2))
+            out.append(Finding("unusual_layer_order", INFO,
+                               f"{bg[0]} -> {bg[1]} (layers {i + 1}-{i + 2}) appears in none of the "
+                               f"{n} examples, though {uses[bg[0]]} use {bg[0]} and {uses[bg[1]]} use "
+                               f"{bg[1]}; after {bg[0]} they use {usual}",
+                               {"bigram": list(bg), "layer": i + 1, "population_with": 0, "population": n,
+                                "uses_first": uses[bg[0]], "uses_second": uses[bg[1]]}))
+            if sum(1 for f in out if f.severity == INFO) >= MAX_BIGRAM_FINDINGS:
+                break
+    return out
+
+
+def compare(model: Summary, population: Sequence[Summary]) -> list[Finding]:
+    """How ``model`` differs from the common choices of ``population``.
+
+    Args:
+        model: the user's model (a parsed summary; never executed).
+        population: the retrieved examples (the model itself is left out if present).
+
+    Returns:
+        Findings, warnings first, each with a message quoting the population
+        and an ``evidence`` dict. Empty for an ordinary model.
+    """
+    population = [s for s in population if s.id != model.id]
+    task = _model_task(model, population)
+    checks: list[Callable[[], list[Finding]]] = [
+        lambda: _check_missing_loss(model, population),
+        lambda: _check_activation(model, population, task),
+        lambda: _check_dense(model, population, task),
+        lambda: _check_dropout(model, population, task),
+        lambda: _check_order(model, population),
+        lambda: _check_epochs(model, population),
+        lambda: _check_learning_rate(model, population),
+        lambda: _check_batch_size(model, population),
+        lambda: _check_optimizer(model, population),
+        lambda: _check_loss_fit(model, population, task),
+    ]
+    findings = [f for check in checks for f in check()]
+    for f in findings:
+        f.evidence = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
+                      for k, v in f.evidence.items()}
+    return sorted(findings, key=lambda f: f.severity != WARNING)

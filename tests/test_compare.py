@@ -1,0 +1,315 @@
+"""compare(): each of the seed study's mistakes is caught; ordinary models get no warning.
+
+Every fixture script tests/fixtures/compare_*.py has its summary written out
+here (what the parser gives for it, per the spec), so the checks are tested
+now on the synthetic population; when the parser is installed, the scripts
+themselves are parsed and must give the same verdicts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixtures.compare_population import image_population, layer, summary, text_population
+
+from assistant.compare import (
+    INFO,
+    KNOWN_WRONG_ORDERS,
+    WARNING,
+    Finding,
+    compare,
+)
+from corpus.summary import Summary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def cnn(*extra_head, dropout=True):
+    head = [layer("Dense", "relu", units=128)]
+    if dropout:
+        head.append(layer("Dropout", rate=0.5))
+    return [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"), *head,
+            *extra_head, layer("Dense", "softmax", units=10)]
+
+
+def keras(sid, layers, **kw):
+    kw.setdefault("loss_raw", "categorical_crossentropy")
+    return summary(sid, layers, framework="keras", **kw)
+
+
+# Summaries of the fixture scripts, as the parser reads them (spec: activations
+# fold into the layer before; functional ops are layers).
+FLAWED: dict[str, tuple[Summary, str]] = {
+    "compare_missing_activation": (keras(
+        "f_act", [layer("Flatten"), layer("Dense", units=256), layer("Dense", units=128),
+                  layer("Dropout"), layer("Dense", "softmax")], batch_size=128, epochs=10),
+        "missing_activation"),
+    "compare_missing_output_activation": (keras(
+        "f_out", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"),
+                  layer("Dense", "relu"), layer("Dropout"), layer("Dense", units=10)],
+        learning_rate=None, epochs=12), "missing_activation"),
+    "compare_huge_epochs": (keras("f_ep", cnn(), learning_rate=None, epochs=5000), "huge_epochs"),
+    "compare_missing_loss": (keras("f_loss", cnn(), learning_rate=None, loss=None, loss_raw=None),
+                             "missing_loss"),
+    "compare_missing_dropout": (keras(
+        "f_drop", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Conv2D", "relu"),
+                   layer("MaxPooling2D"), layer("Flatten"), layer("Dense", "relu"),
+                   layer("Dense", "softmax")], learning_rate=None, batch_size=128),
+        "missing_dropout"),
+    "compare_missing_dense": (keras(
+        "f_dense", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Dropout"),
+                    layer("Flatten", "softmax")], learning_rate=None), "missing_dense"),
+    "compare_huge_learning_rate": (keras("f_lr", cnn(), learning_rate=0.5), "huge_learning_rate"),
+    "compare_layer_order": (keras(
+        "f_order", [layer("Dropout"), layer("Conv2D", "relu"), layer("MaxPooling2D"),
+                    layer("Flatten"), layer("Dense", "relu"), layer("Dense", "softmax")],
+        learning_rate=None), "unusual_layer_order"),
+}
+
+ORDINARY: dict[str, Summary] = {
+    "compare_ordinary_keras_cnn": keras(
+        "o_kcnn", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Conv2D", "relu"),
+                   layer("MaxPooling2D"), layer("Flatten"), layer("Dense", "relu"), layer("Dropout"),
+                   layer("Dense", "softmax")], learning_rate=None, batch_size=128, epochs=15),
+    "compare_ordinary_torch_cnn": summary(
+        "o_tcnn", [layer("Conv2D", "relu"), layer("Conv2D", "relu"), layer("MaxPooling2D"),
+                   layer("Dropout"), layer("Flatten"), layer("Dense", "relu"), layer("Dropout"),
+                   layer("Dense", "log_softmax")], framework="pytorch", optimizer="adadelta",
+        learning_rate=1.0, batch_size=64, epochs=14, loss_raw="F.nll_loss"),
+    "compare_ordinary_torch_mlp": summary(
+        "o_tmlp", [layer("Flatten"), layer("Dense", "relu"), layer("Dropout"), layer("Dense", "relu"),
+                   layer("Dropout"), layer("Dense")], framework="pytorch", datasets=("fashion_mnist",),
+        optimizer="sgd", learning_rate=0.01, batch_size=64, epochs=10, loss_raw="nn.CrossEntropyLoss"),
+    "compare_ordinary_keras_lstm": keras(
+        "o_lstm", [layer("Embedding"), layer("LSTM"), layer("Dropout"), layer("Dense", "sigmoid")],
+        task="text_classification", datasets=("imdb",), learning_rate=None, epochs=5,
+        loss="binary_crossentropy", loss_raw="binary_crossentropy"),
+}
+
+
+@pytest.fixture(scope="module")
+def images():
+    return image_population(100)
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return text_population(60)
+
+
+def population_for(model: Summary, images, texts):
+    return texts if model.task == "text_classification" else images
+
+
+def kinds(findings: list[Finding], severity: str | None = None) -> set[str]:
+    return {f.kind for f in findings if severity is None or f.severity == severity}
+
+
+@pytest.mark.parametrize("name", sorted(FLAWED))
+def test_each_flawed_fixture_gives_exactly_its_finding(name, images, texts):
+    model, kind = FLAWED[name]
+    assert (FIXTURES / f"{name}.py").exists()
+    findings = compare(model, population_for(model, images, texts))
+    assert kinds(findings) == {kind}, [f.message for f in findings]
+    f = findings[0]
+    assert f.severity == WARNING and f.message and f.evidence
+
+
+@pytest.mark.parametrize("name", sorted(ORDINARY))
+def test_ordinary_fixtures_get_no_warning(name, images, texts):
+    model = ORDINARY[name]
+    assert (FIXTURES / f"{name}.py").exists()
+    findings = compare(model, population_for(model, images, texts))
+    assert kinds(findings, WARNING) == set(), [f.message for f in findings]
+
+
+@pytest.mark.parametrize("which", ["images", "texts"])
+def test_ordinary_members_of_the_population_get_no_warning(which, images, texts):
+    """Every member compared with the rest: the population is, by definition, ordinary.
+
+    The one exception is by design: a member without dropout, where most use it.
+    """
+    pop = images if which == "images" else texts
+    noisy = []
+    for s in pop:
+        warnings = [f for f in compare(s, pop) if f.severity == WARNING]
+        if [f for f in warnings if f.kind != "missing_dropout"]:
+            noisy.append((s.id, [f.message for f in warnings]))
+        if any(f.kind == "missing_dropout" for f in warnings):
+            assert "Dropout" not in s.layer_types
+    assert noisy == []
+
+
+def test_huge_epochs_evidence_quotes_the_population(images):
+    model, _ = FLAWED["compare_huge_epochs"]
+    (f,) = compare(model, images)
+    epochs = sorted(s.hyperparameters.epochs for s in images)
+    assert f.evidence["value"] == 5000
+    assert f.evidence["examples_below"] == 100 and f.evidence["set_by"] == 100
+    assert f.evidence["median"] == pytest.approx(epochs[49] / 2 + epochs[50] / 2)
+    assert f.message.startswith("your 5000 epochs is more than 100 of 100 examples (median ")
+
+
+def test_huge_learning_rate_message(images):
+    model, _ = FLAWED["compare_huge_learning_rate"]
+    (f,) = compare(model, images)
+    n_adam = sum(1 for s in images if s.hyperparameters.optimizer == "adam" and s.hyperparameters.learning_rate)
+    assert f.message == f"your learning rate 0.5 is higher than {n_adam} of {n_adam} examples using adam (median 1e-3)"
+    assert f.evidence["compared_with"] == "examples using adam"
+
+
+def test_learning_rate_is_judged_against_its_optimizer(images):
+    # 0.1 with SGD is ordinary (the sgd examples use up to 0.1) ...
+    sgd = keras("sgd", cnn(), optimizer="sgd", learning_rate=0.1)
+    assert kinds(compare(sgd, images), WARNING) == set()
+    # ... 0.05 with Adam is far above every Adam example.
+    adam = keras("adam", cnn(), optimizer="adam", learning_rate=0.05)
+    assert kinds(compare(adam, images)) == {"huge_learning_rate"}
+
+
+def test_without_population_values_absolute_fallbacks_apply():
+    few = image_population(5)
+    assert kinds(compare(keras("e", cnn(), epochs=5000), few), WARNING) == {"huge_epochs"}
+    assert kinds(compare(keras("l", cnn(), learning_rate=0.5), few), WARNING) == {"huge_learning_rate"}
+    assert kinds(compare(keras("ok", cnn(), epochs=30, learning_rate=1e-3), few), WARNING) == set()
+
+
+def test_output_activation_follows_the_loss(images):
+    logits = cnn()[:-1] + [layer("Dense", units=10)]
+    # Keras with from_logits=True: raw scores are right.
+    m = keras("l1", logits, loss_raw="SparseCategoricalCrossentropy(from_logits=True)")
+    assert "missing_activation" not in kinds(compare(m, images))
+    # torch CrossEntropyLoss applies log-softmax itself.
+    m = summary("l2", logits, framework="pytorch", loss_raw="nn.CrossEntropyLoss()")
+    assert "missing_activation" not in kinds(compare(m, images))
+    # torch NLLLoss needs log_softmax.
+    m = summary("l3", logits, framework="pytorch", loss_raw="nn.NLLLoss()")
+    (f,) = [f for f in compare(m, images) if f.kind == "missing_activation"]
+    assert "log_softmax" in f.message and f.evidence["expects"] == "log_probabilities"
+    # BCELoss needs a sigmoid; BCEWithLogitsLoss does not.
+    binary = cnn()[:-1] + [layer("Dense", units=1)]
+    m = summary("l4", binary, framework="pytorch", loss="binary_crossentropy", loss_raw="nn.BCELoss()")
+    assert "missing_activation" in kinds(compare(m, images))
+    m = summary("l5", binary, framework="pytorch", loss="binary_crossentropy",
+                loss_raw="nn.BCEWithLogitsLoss()")
+    assert "missing_activation" not in kinds(compare(m, images))
+
+
+def test_activation_after_batchnorm_or_pooling_counts(images):
+    # Conv -> BN(relu) and F.relu(F.max_pool2d(conv(x))) fold the activation into the next layer.
+    m = keras("bn", [layer("Conv2D"), layer("BatchNormalization", "relu"), layer("Conv2D"),
+                     layer("MaxPooling2D", "relu"), layer("Flatten"), layer("Dense", "relu"),
+                     layer("Dropout"), layer("Dense", "softmax")])
+    assert "missing_activation" not in kinds(compare(m, images))
+
+
+ORDER_CASES = {
+    "flatten_before_conv": [layer("Flatten"), layer("Conv2D", "relu"), layer("MaxPooling2D"),
+                            layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
+    "pool_before_conv": [layer("MaxPooling2D"), layer("Conv2D", "relu"), layer("Flatten"),
+                         layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
+    "bn_after_output": [*cnn(), layer("BatchNormalization")],
+    "softmax_in_middle": [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"),
+                          layer("Dense", "softmax"), layer("Dropout"), layer("Dense", "softmax")],
+    "dense_before_conv": [layer("Dense", "relu"), layer("Conv2D", "relu"), layer("MaxPooling2D"),
+                          layer("Flatten"), layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
+}
+
+
+@pytest.mark.parametrize("rule", sorted(ORDER_CASES))
+def test_known_wrong_orders(rule, images):
+    assert rule in {r.name for r in KNOWN_WRONG_ORDERS}
+    findings = compare(keras(rule, ORDER_CASES[rule]), images)
+    order = [f for f in findings if f.kind == "unusual_layer_order" and f.severity == WARNING]
+    assert [f.evidence["rule"] for f in order] == [rule], [f.message for f in findings]
+    assert order[0].evidence["population_with"] == 0
+    assert "0 of 100 examples do this" in order[0].message
+
+
+def test_a_known_wrong_order_the_population_uses_is_not_flagged(images):
+    # If a fifth of the examples start with Dropout, it is a practice here.
+    pop = [summary(s.id, [layer("Dropout"), *s.layers]) if i < 20 else s for i, s in enumerate(images)]
+    model, _ = FLAWED["compare_layer_order"]
+    assert "unusual_layer_order" not in kinds(compare(model, pop), WARNING)
+
+
+def test_never_seen_bigram_is_info(images):
+    # Flatten -> Conv2D is caught by the table; MaxPooling2D -> Dense (no Flatten) is only data-driven.
+    m = keras("bg", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Dense", "relu"),
+                     layer("Dropout"), layer("Dense", "softmax")])
+    findings = compare(m, images)
+    info = [f for f in findings if f.kind == "unusual_layer_order"]
+    assert info and info[0].severity == INFO and info[0].evidence["bigram"] == ["MaxPooling2D", "Dense"]
+    assert "appears in none of the 100 examples" in info[0].message
+
+
+def test_unusual_hyperparameters(images):
+    big = keras("bs", cnn(), batch_size=4096)
+    (f,) = compare(big, images)
+    assert (f.kind, f.severity, f.evidence["hyperparameter"]) == ("unusual_hyperparameter", WARNING, "batch_size")
+    assert "larger than 100 of 100 examples" in f.message
+    mse = keras("mse", cnn(), loss="mse", loss_raw="mse")
+    (f,) = compare(mse, images)
+    assert (f.kind, f.severity, f.evidence["value"]) == ("unusual_hyperparameter", WARNING, "mse")
+    assert "does not fit image classification" in f.message
+    rare = keras("opt", cnn(), optimizer="adagrad", learning_rate=0.01)
+    (f,) = compare(rare, images)
+    assert (f.kind, f.severity) == ("unusual_hyperparameter", INFO)
+    assert "adagrad is used by 0 of 100 examples" in f.message
+
+
+def test_missing_dropout_respects_batch_norm_practice(images):
+    pop = list(images)
+    bn_models = [keras(f"bn{i}", [layer("Conv2D"), layer("BatchNormalization", "relu"),
+                                  layer("MaxPooling2D"), layer("Flatten"), layer("Dense", "relu"),
+                                  layer("Dense", "softmax")]) for i in range(12)]
+    model = keras("mine", [layer("Conv2D"), layer("BatchNormalization", "relu"), layer("MaxPooling2D"),
+                           layer("Flatten"), layer("Dense", "relu"), layer("Dense", "softmax")])
+    assert "missing_dropout" not in kinds(compare(model, pop + bn_models))
+    assert "missing_dropout" in kinds(compare(model, pop))
+
+
+def test_model_only_script_missing_loss_is_info(images):
+    bare = keras("bare", cnn(), optimizer=None, learning_rate=None, batch_size=None, epochs=None,
+                 loss=None, loss_raw=None)
+    findings = compare(bare, images)
+    assert kinds(findings, WARNING) == set() and kinds(findings, INFO) == {"missing_loss"}
+
+
+def test_empty_population_and_empty_model():
+    assert compare(summary("x", []), []) == [] or all(isinstance(f, Finding) for f in compare(summary("x", []), []))
+    findings = compare(keras("ok", cnn()), [])
+    assert kinds(findings, WARNING) == set()
+
+
+def test_findings_serialise(images):
+    model, _ = FLAWED["compare_huge_epochs"]
+    d = compare(model, images)[0].to_dict()
+    assert set(d) == {"kind", "severity", "message", "evidence"}
+    import json
+
+    json.dumps(d)
+
+
+# -- end to end through the parser, once it exists --------------------------------
+def _parse(name: str) -> Summary:
+    parser = pytest.importorskip("corpus.parser")
+    path = FIXTURES / f"{name}.py"
+    models = [s for s in parser.parse_bytes(path.read_bytes(), str(path.name)) if s.layers]
+    assert models, f"the parser found no model in {name}"
+    return max(models, key=lambda s: len(s.layers))
+
+
+@pytest.mark.parametrize("name", sorted(FLAWED))
+def test_parsed_flawed_fixture(name, images, texts):
+    model = _parse(name)
+    findings = compare(model, population_for(model, images, texts))
+    assert FLAWED[name][1] in kinds(findings, WARNING), [f.message for f in findings]
+
+
+@pytest.mark.parametrize("name", sorted(ORDINARY))
+def test_parsed_ordinary_fixture(name, images, texts):
+    model = _parse(name)
+    findings = compare(model, population_for(model, images, texts))
+    assert kinds(findings, WARNING) == set(), [f.message for f in findings]
