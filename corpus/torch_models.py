@@ -731,6 +731,11 @@ class TorchExtractor:
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
             inst = Instance(cls=cls, scope=scope)
             scope.inst = inst
+            if any(self.torch_name(b) == T.TRANSFORMER for b in cls.bases):
+                # class Model(nn.Transformer): self.encoder / self.decoder come from the base
+                for attr, ctype in (("encoder", "TransformerEncoder"), ("decoder", "TransformerDecoder")):
+                    layer = Layer(type=ctype, raw="nn.Transformer", line=line_of(cls.node))
+                    inst.attrs[attr] = Mod(kind="layer", layers=[layer], raw="nn.Transformer")
             if init is not None:
                 self.run_builder(init.body, scope, inst)
                 if init.cls is not cls:
@@ -1903,8 +1908,13 @@ class TrainingReader:
             if left is None or right is None or left.type != "identifier":
                 continue
             kinds = self._loss_kinds(right, crit, named)
+            name = node_text(left)
+            if not kinds and "loss" in name.lower() and right.type in ("binary_operator", "unary_operator", "call") \
+                    and re.search(r"\b(mean|sum)\s*\(", node_text(right)):
+                # a loss written by hand in no known form (Wasserstein, policy gradient)
+                kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
             if kinds:
-                named[node_text(left)] = kinds
+                named[name] = kinds
 
     def _loss_function_returns(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
         # returns of loss functions (VAE: return BCE + KLD)
@@ -2026,6 +2036,8 @@ class TrainingReader:
     # -- loops and loaders ---------------------------------------------
     def _loops_and_loaders(self) -> None:
         epochs = steps = None
+        # functions that run a backward pass (train(), learn(), finish_episode())
+        trainers = {f.name for f in self.ex.all_funcs if f.body is not None and ".backward(" in node_text(f.body)}
         for loop in self.ex.fors:
             if self._in_model_class(loop):
                 continue
@@ -2062,16 +2074,17 @@ class TrainingReader:
                 continue
             body = loop.child_by_field_name("body")
             btext = node_text(body) if body is not None else ""
-            trains = "backward(" in btext or ".step(" in btext or re.search(r"\btrain\w*\(", btext) is not None
+            trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
+                or any(re.search(rf"\b{re.escape(f)}\s*\(", btext) for f in trainers)
             if not trains:
                 continue
             if is_step:
                 if steps is None:
                     steps = count
-            elif re.search(r"for\s+.+\s+in\s+(enumerate\()?\w*(loader|dataloader|data_loader|batches)", btext, re.I) and epochs is None:
+            elif epochs is None:
+                # `for t in range(200)`: over batches inside, or the whole data each time
+                # (full-batch training): either way each pass sees all the data
                 epochs = count
-            elif steps is None:
-                steps = count
         batch = self._batch_size()
         for m in self.models:
             if epochs is not None:
