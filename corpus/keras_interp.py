@@ -15,6 +15,7 @@ deadline, so hostile input cannot hang or overflow it.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -287,12 +288,16 @@ _BUILTIN_PASS = {
     "sum", "max", "min", "abs", "enumerate", "sorted", "dict", "set", "super", "type", "hasattr",
     "round", "map", "filter", "open", "iter", "next", "reversed", "any", "all", "repr", "format",
     "vars", "id", "callable", "slice", "bool", "setattr", "input", "locals", "globals", "exec", "eval",
+    "xrange",
 }
 
 _FRAMEWORK_ROOTS = ("tensorflow", "keras", "tf", "numpy", "np", "math", "scipy", "torch", "K",
                     "tensorflow_hub", "tensorflow_datasets", "sklearn", "pandas", "cv2", "PIL",
                     "matplotlib", "os", "sys", "random", "time", "json", "pickle", "h5py", "gym",
                     "tensorflow_addons", "transformers", "re", "collections", "itertools", "functools")
+
+_NOT_LAYER_MODULES = {"backend", "ops", "activations", "losses", "metrics", "optimizers", "callbacks",
+                      "initializers", "regularizers", "constraints", "K", "utils", "math", "nn"}
 
 _TRAIN_METHODS = {"fit", "fit_generator", "train_on_batch", "fit_on_batch", "train"}
 
@@ -336,6 +341,8 @@ class Interpreter:
         self.star_tf = any(k.startswith("*") and v.startswith("tensorflow") for k, v in script.aliases.items())
         self.truncated = False
         self.exprs: dict[str, str] = {}
+        self.reuse = 0
+        self.step_signals: list[int] = []
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -344,14 +351,15 @@ class Interpreter:
             # Builders and classes nobody calls in this file are still models:
             # read them with unknown arguments (last defined first, so that a
             # builder runs its helpers before they would run alone).
+            called = _called_names(self.s.source.code)
             for cls in self.classes:
-                if id(cls) not in self.instantiated and cls.kind in ("model", "sequential"):
+                if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
                     self.instantiate(cls, [], {}, cls.node)
             for fn in reversed(self.funcs):
-                if id(fn.node) not in self.executed:
+                if id(fn.node) not in self.executed and called.get(fn.name, 0) < 2:
                     self.invoke(fn, [], {}, None)
             for cls in self.classes:
-                if id(cls) not in self.instantiated and cls.kind == "other":
+                if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
                     inst = self.instantiate(cls, [], {}, cls.node)
                     for mname in cls.methods:
                         found = cls.method(mname)
@@ -396,20 +404,27 @@ class Interpreter:
         elif t == "class_definition":
             self.define_class(n, scope)
         elif t == "if_statement":
-            self.eval(n.child_by_field_name("condition"), scope)
+            # A condition known statically picks its branch; otherwise every
+            # branch is read in order.
+            cond = self.eval(n.child_by_field_name("condition"), scope)
             body = n.child_by_field_name("consequence")
-            if body is not None:
+            if cond is True:
                 self._guarded_block(body, scope)
+                return
+            if cond is not False:
+                self._branch(body, scope)
             for alt in n.children_by_field_name("alternative"):
                 if alt.type == "elif_clause":
-                    self.eval(alt.child_by_field_name("condition"), scope)
-                    b = alt.child_by_field_name("consequence")
-                    if b is not None:
-                        self._guarded_block(b, scope)
+                    c = self.eval(alt.child_by_field_name("condition"), scope)
+                    if c is True and cond is False:
+                        self._guarded_block(alt.child_by_field_name("consequence"), scope)
+                        return
+                    if c is not False:
+                        self._branch(alt.child_by_field_name("consequence"), scope)
+                elif cond is False:
+                    self._guarded_block(alt.child_by_field_name("body"), scope)
                 else:
-                    b = alt.child_by_field_name("body")
-                    if b is not None:
-                        self._guarded_block(b, scope)
+                    self._branch(alt.child_by_field_name("body"), scope)
         elif t == "for_statement":
             self.exec_for(n, scope)
         elif t == "while_statement":
@@ -466,6 +481,14 @@ class Interpreter:
                         self.exec_assign(c, scope)
                     else:
                         self.eval(c, scope)
+
+    def _branch(self, block: Node | None, scope: Scope) -> None:
+        """A branch that may not run: a ``return`` in it is kept, reading goes on."""
+        try:
+            self._guarded_block(block, scope)
+        except _Return as r:
+            if "__pending_return__" not in scope.vars:
+                scope.vars["__pending_return__"] = r.value
 
     def _guarded_block(self, block: Node | None, scope: Scope) -> None:
         if block is None:
@@ -605,8 +628,8 @@ class Interpreter:
                 for k, v in zip(kids, val, strict=True):
                     self.assign(k, v, scope)
             else:
-                for i, k in enumerate(kids):
-                    self.assign(k, val if isinstance(val, (Tensor, LossVal)) and i == 0 else UNKNOWN, scope)
+                for k in kids:
+                    self.assign(k, val if isinstance(val, (Tensor, LossVal)) else UNKNOWN, scope)
         elif t == "subscript":
             obj = self.eval(target.child_by_field_name("value"), scope)
             if isinstance(obj, dict):
@@ -641,6 +664,8 @@ class Interpreter:
         scope = Scope(fn.scope, depth=len(self.calls) + 1)
         self.bind_params(fn, pos, kw, scope)
         self.calls.append((id(fn.node), fn.name, inv))
+        reuse = kw.get("reuse") is True
+        self.reuse += reuse
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
@@ -654,7 +679,10 @@ class Interpreter:
             pass
         finally:
             self.depth -= 1
+            self.reuse -= reuse
             self.calls.pop()
+        if "__pending_return__" in scope.vars:
+            return scope.vars["__pending_return__"]
         bs = scope.vars.get("batch_size")
         if isinstance(bs, int) and not isinstance(bs, bool) and fn.node.text and b"yield" in fn.node.text:
             return Batched(bs)
@@ -838,15 +866,63 @@ class Interpreter:
             b = self.eval(n.child_by_field_name("right"), scope)
             op = node_text(n.child_by_field_name("operator"))
             if op == "or":
-                return a if (a is not UNKNOWN and a) else b
-            return b if (a is not UNKNOWN and a) else (a if a is not UNKNOWN else UNKNOWN)
-        if t in ("comparison_operator", "not_operator", "lambda"):
+                if a is UNKNOWN:
+                    return b if b is True else UNKNOWN if isinstance(b, bool) else b
+                return a if a else b
+            if a is UNKNOWN:
+                return False if b is False else UNKNOWN
+            return b if a else a
+        if t == "comparison_operator":
+            return self.compare(n, scope)
+        if t == "not_operator":
+            v = self.eval(n.child_by_field_name("argument"), scope)
+            return (not v) if isinstance(v, (bool, int, str, float)) or v is None else UNKNOWN
+        if t == "lambda":
             return UNKNOWN
         if t == "await":
             kids = n.named_children
             return self.eval(kids[0], scope) if kids else UNKNOWN
         if t == "keyword_argument":
             return self.eval(n.child_by_field_name("value"), scope)
+        return UNKNOWN
+
+    def compare(self, n: Node, scope: Scope) -> Any:
+        kids = [c for c in n.named_children]
+        ops = [node_text(c) for c in n.children if not c.is_named]
+        if len(kids) != 2 or len(ops) < 1:
+            return UNKNOWN
+        a, b = self.eval(kids[0], scope), self.eval(kids[1], scope)
+        plain = (bool, int, float, str, type(None))
+        op = " ".join(ops)
+        if op in ("in", "not in") and isinstance(a, plain) and isinstance(b, (list, dict, str)) and not isinstance(b, Rep):
+            if isinstance(b, list) and not all(isinstance(x, plain) for x in b):
+                return UNKNOWN
+            try:
+                r = a in b
+            except TypeError:
+                return UNKNOWN
+            return r if op == "in" else not r
+        if not (isinstance(a, plain) and isinstance(b, plain)):
+            return UNKNOWN
+        try:
+            if op == "==":
+                return a == b
+            if op == "!=":
+                return a != b
+            if op == "is":
+                return a is b if a is None or b is None else a == b
+            if op == "is not":
+                return a is not b if a is None or b is None else a != b
+            if op == "<":
+                return a < b
+            if op == ">":
+                return a > b
+            if op == "<=":
+                return a <= b
+            if op == ">=":
+                return a >= b
+        except TypeError:
+            return UNKNOWN
         return UNKNOWN
 
     def eval_comprehension(self, n: Node, scope: Scope) -> Any:
@@ -872,6 +948,8 @@ class Interpreter:
     def global_name(self, name: str) -> Any:
         origin = self.s.aliases.get(name)
         if origin is not None:
+            if origin.startswith(("six.moves.", "builtins.", "past.builtins.", "future.builtins.")):
+                return Ext("builtins." + origin.rsplit(".", 1)[-1])
             return Ext(origin)
         if name in self.s.constants:
             return self.s.constants[name]
@@ -922,6 +1000,8 @@ class Interpreter:
             return ObjMethod(obj, attr)
         if isinstance(obj, Super):
             return ObjMethod(obj, attr)
+        if isinstance(obj, ObjMethod):
+            return ObjMethod(UNKNOWN, attr)
         if isinstance(obj, (Optim, Batched, Tensor, LossVal, Weight, FreezeRef)):
             return ObjMethod(obj, attr)
         if obj is UNKNOWN or obj is None:
@@ -932,14 +1012,21 @@ class Interpreter:
 
     def binop(self, a: Any, op: str, b: Any, n: Node) -> Any:
         if isinstance(a, LossVal) or isinstance(b, LossVal):
-            if isinstance(a, LossVal) and isinstance(b, LossVal) and a is not b:
-                return LossVal("other", node_text(n)[:120], a.model or b.model)
-            return a if isinstance(a, LossVal) else b
+            other = b if isinstance(a, LossVal) else a
+            lv = a if isinstance(a, LossVal) else b
+            if op in ("+", "-") and isinstance(other, (LossVal, Tensor)) and other is not lv:
+                # a sum of several losses (a VAE's reconstruction + KL)
+                out = LossVal("other", node_text(n)[:120], lv.model or getattr(other, "model", None))
+                self.losses.append(out)
+                return out
+            return lv
         ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
         if ta and tb and not self.in_layer_call:
             if op == "+" and a.producer is not None and b.producer is not None:
+                fw = "keras" if "keras" in (getattr(a.producer, "framework", "keras"),
+                                            getattr(b.producer, "framework", "keras")) else "tensorflow"
                 return self.apply(LayerObj("Add", node_text(n)[:40], kind="merge", line=self.s_line(n),
-                                           framework="keras"), [a, b], n)
+                                           framework=fw), [a, b], n)
             return self.passthrough([a, b], n)
         if ta or tb:
             return self.passthrough([a if ta else b], n)
@@ -987,10 +1074,8 @@ class Interpreter:
         self.seq += 1
         t = Tensor(producer, list(inputs), self.seq, min(x.origin for x in inputs),
                    repeat=self.repeat_for(inputs), frames=tuple(self.calls), line=self.s_line(n))
-        self.tensors.append(t)
-        for lp in self.loops:
-            if isinstance(producer, ModelObj):
-                lp.trained = lp.trained
+        if not self.reuse:
+            self.tensors.append(t)
         return t
 
     def passthrough(self, inputs: list[Tensor], n: Node | None) -> Tensor:
@@ -1180,7 +1265,13 @@ class Interpreter:
             return self.apply(layer, ins, call) if ins else self.new_root(None, call)
         if layer.kind == "pretrained" and not self.tensors_in(x):
             return self.apply(layer, [], call)
-        return self.apply(layer, self.tensors_in(x), call)
+        ins = self.tensors_in(x)
+        for k in ("initial_state", "constants", "mask", "value", "key"):
+            if k in kw:
+                ins.extend(t for t in self.tensors_in(kw[k]) if t not in ins)
+        for extra in pos[1:3]:
+            ins.extend(t for t in self.tensors_in(extra) if t not in ins)
+        return self.apply(layer, ins, call)
 
     def wrap_layer(self, spec: K.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> LayerObj:
         inner = pos[0] if pos else kw.get("layer", kw.get("cell", UNKNOWN))
@@ -1264,7 +1355,7 @@ class Interpreter:
             return Weight(shape)
         # Keras layers (classes), applications, preprocessing
         if keras_mod or (self.star_keras and last in K.KERAS_LAYERS):
-            spec = K.KERAS_LAYERS.get(last)
+            spec = K.KERAS_LAYERS.get(last) if not _NOT_LAYER_MODULES.intersection(parts[:-1]) else None
             if spec is not None:
                 if spec.kind == "wrapper":
                     return self.wrap_layer(spec, dotted_written(call), pos, kw, call)
@@ -1412,7 +1503,7 @@ class Interpreter:
         return Batched(UNKNOWN)
 
     def call_builtin(self, last: str, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope) -> Any:
-        if last == "range":
+        if last in ("range", "xrange"):
             nums = pos[:3]
             if len(nums) == 1:
                 return RangeVal(0, nums[0])
@@ -1678,6 +1769,9 @@ class Interpreter:
             self.mark_training(None, "run")
             ins = [t for p in pos for t in self.tensors_in(p)]
             return UNKNOWN if not ins else UNKNOWN
+        if name == "train" and isinstance(kw.get("steps"), int):
+            self.step_signals.append(kw["steps"])
+            return UNKNOWN
         if name in ("gradient",):
             return UNKNOWN
         if name == "append" and pos:
@@ -1699,6 +1793,16 @@ class Interpreter:
         if name in _TRAIN_METHODS:
             self.record_fit(m, name, pos, kw, scope)
             return UNKNOWN
+        if name == "add_loss" and pos:
+            v = pos[0]
+            if isinstance(v, LossVal):
+                m.hp.setdefault("loss", v.canonical)
+                m.hp.setdefault("loss_raw", v.raw)
+            elif pos_nodes:
+                txt = self.exprs.get(node_text(pos_nodes[0]), node_text(pos_nodes[0]))
+                m.hp.setdefault("loss", "other")
+                m.hp.setdefault("loss_raw", txt[:120])
+            return None
         if name == "build":
             shape = pos[0] if pos else kw.get("input_shape")
             if isinstance(shape, list) and m.input_shape is None:
@@ -1838,6 +1942,18 @@ class Enumerated:
 
 _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave": "Average", "dot": "Dot",
                 "cos": "Dot", "max": "Maximum"}
+
+
+_CALLED = re.compile(r"(\w+)\s*\(")
+
+
+def _called_names(code: str) -> dict[str, int]:
+    """How often each name is followed by ``(`` (its def or class line counts once)."""
+    counts: dict[str, int] = {}
+    for m in _CALLED.finditer(code):
+        k = m.group(1)
+        counts[k] = counts.get(k, 0) + 1
+    return counts
 
 
 def _snake(name: str) -> str:

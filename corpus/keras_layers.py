@@ -334,4 +334,6 @@ BATCHERS = {
     "next_batch": ("batch_size", 0),
     "shuffle_batch": ("batch_size", None),
     "make_csv_dataset": ("batch_size", 1),
+    "numpy_input_fn": ("batch_size", None),
+    "DataLoader": ("batch_size", 1),
 }

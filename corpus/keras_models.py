@@ -22,6 +22,7 @@ from corpus.keras_interp import (
     Optim,
     Tensor,
     Training,
+    jsonable_shape,
 )
 from corpus.script import Script
 from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
@@ -397,9 +398,12 @@ class _Builder:
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
             entries = [(t.producer, t) for t in ts]
-            if not any(p.type not in _MAJOR_SKIP for p, _ in entries):
-                continue
+            n_major = sum(1 for p, _ in entries if p.type not in _MAJOR_SKIP)
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
+            # Keras layers outside any Model are usually pieces (an inference
+            # encoder's states); only a real stack of them counts as a model.
+            if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3)):
+                continue
             if key == "<module>":
                 named = [t.name for t in ts if t.name]
                 name = named[-1] if named else "model"
@@ -436,6 +440,8 @@ class _Builder:
             if hp.epochs is None:
                 hp.steps = hp.steps or ls
             hp.batch_size = hp.batch_size or lb
+        if hp.epochs is None and hp.steps is None and self.i.step_signals:
+            hp.steps = self.i.step_signals[0]
         if hp.epochs is not None:
             hp.steps = None
         if hp.batch_size is None and self.i.batch_signals:
@@ -466,6 +472,7 @@ class _Builder:
 
 
 def _clean_shape(shape: Any) -> list | None:
+    shape = jsonable_shape(shape)
     if not isinstance(shape, list) or not shape:
         return None
     if all(x is None for x in shape) and len(shape) > 1:
