@@ -182,6 +182,9 @@ NEW_TENSORS = {"randn", "randn_like", "rand", "rand_like", "zeros", "zeros_like"
 CONCAT = {"cat", "concat", "concatenate"}
 ADD = {"add"}
 
+# Reductions over positions that act as global pooling when a dim is given
+REDUCTIONS = {"mean", "max", "amax"}
+
 # Tensor methods that flatten or reshape
 RESHAPE_METHODS = {"view", "reshape"}
 FLATTEN_METHODS = {"flatten"}

@@ -1330,11 +1330,27 @@ class TorchExtractor:
         if meth in T.FLATTEN_METHODS:
             self.emit(st, Layer(type="Flatten", raw=".flatten", line=line))
             return True
+        if meth in T.REDUCTIONS:
+            pool = self._reduction(meth, node, pos)
+            if pool is not None:
+                self.emit(st, Layer(type=pool, raw=f".{meth}", line=line))
+            return True
         act = vocab.canonical_activation(meth)
         if act is not None and meth not in ("linear",) and meth.lower() not in T.NOT_ACTIVATIONS:
             self.emit_act(st, act, f".{meth}", line)
             return True
         return on_tensor
+
+    def _reduction(self, fname: str, call: Node, dims: list[Node]) -> str | None:
+        """``x.mean(dim=1)`` / ``x.max(dim=-1)`` / ``torch.mean(x, (2, 3))``: pooling over positions."""
+        _, kw = call_arguments(call)
+        dim = kw.get("dim") or kw.get("axis") or (dims[0] if dims else None)
+        if dim is None:
+            return None
+        two = dim.type in ("tuple", "list") and len(dim.named_children) >= 2
+        if fname in ("mean", "avg"):
+            return "GlobalAveragePooling2D" if two else "GlobalAveragePooling1D"
+        return "GlobalMaxPooling2D" if two else "GlobalMaxPooling1D"
 
     def _reshape_type(self, pos: list[Node]) -> str:
         if any(p.type in ("list_splat", "tuple", "list") for p in pos):
@@ -1355,6 +1371,12 @@ class TorchExtractor:
         if fname == "flatten":
             self.emit(st, Layer(type="Flatten", raw=fn, line=line))
             return True
+        if fname in T.REDUCTIONS:
+            pool = self._reduction(fname, node, pos[1:])
+            if pool is not None:
+                self.emit(st, Layer(type=pool, raw=fn, line=line))
+                return True
+            return False
         if fname in ("reshape", "view"):
             self.emit(st, Layer(type=self._reshape_type(pos[1:]), raw=fn, line=line))
             return True
@@ -1422,6 +1444,7 @@ class TorchExtractor:
             if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call):
                 instantiated_outside.setdefault(fn, []).append((fn, call))
         models: list[ModelRec] = []
+        component_vars: set[str] = set()  # backbones passed to a model class or put into a model
         for c in module_classes:
             if c.name in used_inside and c.name not in instantiated_outside:
                 continue
@@ -1433,12 +1456,17 @@ class TorchExtractor:
                 cnode = n.child_by_field_name("right") if n.type == "assignment" else n
                 call = _find_ctor_call(cnode, c.name)
                 if call is not None:
-                    cscope = Scope(env=self.env_at(call))
+                    cscope = Scope(env=self.env_at(call), mods=self._top_mods(call))
+                    for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
+                        if arg.type == "identifier":
+                            component_vars.add(node_text(arg))
                     break
             self.depth = 0
             inst = self.instantiate(c, call, cscope)
             layers = self.expand(inst) if inst is not None else []
             rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])))
+            for v, n in creations:
+                rec.created.setdefault(v, []).append(n.start_byte)
             models.append(rec)
         # nn.Sequential / pretrained models built outside classes
         for a in self.assigns:
@@ -1463,9 +1491,10 @@ class TorchExtractor:
             layers = self.mod_layers(m)
             if not layers:
                 continue
-            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var}, branch=branch)
+            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var}, branch=branch,
+                           created={var: [a.start_byte]})
             # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
-            self._head_changes(rec, var, a, scope)
+            self._head_changes(rec, var, a, scope, component_vars)
             # `model.add_module(...)` / `model.append(...)` on a Sequential
             models.append(rec)
         # models imported from elsewhere and trained here
@@ -1494,6 +1523,9 @@ class TorchExtractor:
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
             models.append(rec)
             known_vars.add(var)
+        # a backbone handed to a model is part of it, not a model of its own
+        models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
+                  or any(v in self.classes for v in m.vars)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
 
@@ -1505,9 +1537,40 @@ class TorchExtractor:
                     return True
         return False
 
-    def _head_changes(self, rec: ModelRec, var: str, after: Node, scope: Scope) -> None:
+    def _top_mods(self, at: Node) -> dict[str, Mod]:
+        """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
+        cache = getattr(self, "_top_cache", None)
+        if cache is None:
+            cache = self._top_cache = {}
+        out: dict[str, Mod] = {}
+        for a in self.assigns:
+            if a.start_byte >= at.start_byte:
+                break
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is None or right is None or left.type != "identifier" or self._inside_module_class(a):
+                continue
+            if self._model_expr_kind(right) is None:
+                continue
+            key = a.start_byte
+            if key not in cache:
+                cache[key] = None
+                saved = self.depth
+                self.depth = 0
+                cache[key] = self.build(right, Scope(env=self.env_at(a)))
+                self.depth = saved
+            if cache[key] is not None:
+                out[node_text(left)] = cache[key]
+        return out
+
+    def _head_changes(self, rec: ModelRec, var: str, after: Node, scope: Scope, component_vars: set[str]) -> None:
+        """``model.fc = nn.Linear(...)`` after ``model = models.resnet18()``: the new head follows the backbone.
+
+        A later assignment to the same attribute replaces the earlier one; a new
+        ``model = ...`` ends the search (a notebook that builds the model again).
+        """
         if not any(x.type == "Pretrained" for x in rec.layers):
             return
+        heads: dict[str, list[Layer]] = {}
         for a in self.assigns:
             if a.start_byte <= after.start_byte:
                 continue
@@ -1516,12 +1579,18 @@ class TorchExtractor:
             if left is None or right is None:
                 continue
             text = node_text(left)
+            if text == var:
+                break
             if not (text.startswith(var + ".") or text.startswith(var + "[")):
                 continue
-            m = self.build(right, Scope(env=self.env_at(a)))
+            m = self.build(right, Scope(env=self.env_at(a), mods=self._top_mods(a)))
             if m is None:
                 continue
-            for layer in self.mod_layers(m):
+            if right.type == "identifier":
+                component_vars.add(node_text(right))
+            heads[re.sub(r"\s+", "", text)] = [_copy(x) for x in self.mod_layers(m)]
+        for layers in heads.values():
+            for layer in layers:
                 push(rec.layers, layer)
 
     def _model_expr_kind(self, right: Node) -> str | None:
@@ -1709,6 +1778,22 @@ def _unwrap_call(node: Node) -> Node | None:
     return None
 
 
+def _range_call(it: Node | None) -> Node | None:
+    """The ``range(...)`` a loop runs over, through ``enumerate`` / ``tqdm`` / ``trange`` wrappers."""
+    for _ in range(4):
+        if it is None or it.type != "call":
+            return None
+        fn = call_function_name(it) or ""
+        last = _last(fn)
+        if fn == "range" or last == "trange":
+            return it
+        if last not in ("enumerate", "tqdm", "notebook", "auto", "progress_bar", "track"):
+            return None
+        pos, _ = call_arguments(it)
+        it = pos[0] if pos else None
+    return None
+
+
 def _branch_of(node: Node) -> int | None:
     """The if-statement one of whose branches holds ``node`` (for if/else pairs), if any."""
     p = node.parent
@@ -1740,6 +1825,7 @@ class ModelRec:
     vars: set[str] = field(default_factory=set)
     imported: bool = False
     branch: int | None = None  # start of the if-statement whose branch built it
+    created: dict[str, list[int]] = field(default_factory=dict)  # var -> where it is bound to this model
     hp: Hyperparameters = field(default_factory=Hyperparameters)
     tricks: list[str] = field(default_factory=list)
     input_shape: list[Any] | None = None
@@ -1784,16 +1870,28 @@ class TrainingReader:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
         text = node_text(node)
         found: list[ModelRec] = []
-        for ident in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*(?:parameters|named_parameters|state_dict)\b", text):
-            for m in self.by_var.get(ident, []):
-                if m not in found:
-                    found.append(m)
+        for ident in re.findall(r"(?<![.\w])([A-Za-z_]\w*)(?:\s*\.\s*\w+|\[[^\]]*\])*?\s*\.\s*(?:parameters|named_parameters|state_dict)\b", text):
+            m = self._var_model(ident, node)
+            if m is not None and m not in found:
+                found.append(m)
         if not found:
             for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
-                for m in self.by_var.get(ident, []):
-                    if m not in found:
-                        found.append(m)
+                m = self._var_model(ident, node)
+                if m is not None and m not in found:
+                    found.append(m)
         return found
+
+    def _var_model(self, var: str, at: Node) -> ModelRec | None:
+        """The model a name holds at ``at``: the latest one bound to it before (a notebook reuses ``model``)."""
+        cands = self.by_var.get(var, [])
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        best, best_pos = None, -1
+        for m in cands:
+            for pos in m.created.get(var, [m.node.start_byte]):
+                if best_pos < pos <= at.start_byte:
+                    best, best_pos = m, pos
+        return best or cands[0]
 
     def _in_model_class(self, node: Node) -> bool:
         return self.ex._inside_module_class(node)
@@ -2043,19 +2141,9 @@ class TrainingReader:
                 continue
             left = loop.child_by_field_name("left")
             right = loop.child_by_field_name("right")
-            if right is None or right.type != "call" or call_function_name(right) not in ("range", "tqdm", "trange", "tqdm.trange", "tqdm.tqdm"):
+            rng = _range_call(right)
+            if rng is None:
                 continue
-            pos, _ = call_arguments(right)
-            if call_function_name(right) != "range":
-                if not pos or pos[0].type != "call" or call_function_name(pos[0]) != "range":
-                    if call_function_name(right) in ("trange", "tqdm.trange"):
-                        rng = right
-                    else:
-                        continue
-                else:
-                    rng = pos[0]
-            else:
-                rng = right
             rpos, _ = call_arguments(rng)
             env = self.ex.env_at(loop)
             vals = [self.s.value(p, env) for p in rpos]
