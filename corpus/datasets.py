@@ -1,0 +1,404 @@
+"""The dataset table: every spelling of a dataset -> one canonical name, and its usual task.
+
+Framework knowledge is data: to teach the parser a dataset, add a row to
+:data:`DATASETS` (canonical name, default task, spellings). Spellings are
+matched after :func:`norm` (lower case, punctuation dropped), so ``CIFAR-10``,
+``cifar_10`` and ``datasets.CIFAR10`` all meet at ``cifar10``.
+
+Besides the table: gym environment ids (:func:`gym_dataset`) and a scanner
+for free text such as file paths and URLs (:func:`find_in_text`), which is
+how a benchmark loaded from local files (``IMDB Dataset.csv``,
+``housing.data``, a ``cats_vs_dogs`` folder) is still recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Names that are not benchmarks but still answer "what data": downloaded
+# market data, generated data, local files of one's own.
+YAHOO_FINANCE = "yahoo_finance"
+SYNTHETIC = "synthetic"
+CUSTOM = "custom"
+
+# canonical -> (default task or None, spellings besides the canonical name).
+# Spellings of 3 letters or fewer are only trusted in loader calls, never in
+# free text (see _TEXT_MIN).
+DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    # -- images: classification
+    "mnist": ("image_classification", ("mnist784", "mnist_data", "train-images-idx3-ubyte", "mnist.npz",
+                                       "read_data_sets", "mnistdata", "load_mnist")),
+    "fashion_mnist": ("image_classification", ("fashionmnist", "fmnist", "fashion", "zalando")),
+    "kmnist": ("image_classification", ("kuzushiji",)),
+    "emnist": ("image_classification", ()),
+    "qmnist": ("image_classification", ()),
+    "notmnist": ("image_classification", ("notmnist_large", "notmnist_small")),
+    "usps": ("image_classification", ()),
+    "digits": ("image_classification", ("load_digits", "optdigits")),
+    "cifar10": ("image_classification", ("cifar-10-batches-py", "cifar-10-python", "cifar_10", "cifar10_data")),
+    "cifar100": ("image_classification", ("cifar-100-python", "cifar_100")),
+    "svhn": ("image_classification", ("svhn_cropped", "housenumbers")),
+    "stl10": ("image_classification", ("stl_10", "stl10_binary")),
+    "imagenet": ("image_classification", ("ilsvrc", "ilsvrc2012", "imagenet2012", "imagenet1k", "imagenet_1k",
+                                          "imagenetv2", "ilsvrc2012_img_train")),
+    "tiny_imagenet": ("image_classification", ("tinyimagenet", "tiny-imagenet-200", "tinyimagenet200")),
+    "imagenette": ("image_classification", ("imagewoof",)),
+    "omniglot": ("image_classification", ()),
+    "caltech101": ("image_classification", ("101_objectcategories", "caltech_101")),
+    "caltech256": ("image_classification", ("256_objectcategories",)),
+    "cats_vs_dogs": ("image_classification", ("catsvsdogs", "dogsvscats", "dogs-vs-cats", "cats_and_dogs",
+                                              "cats_and_dogs_filtered", "catsanddogs", "petimages",
+                                              "kagglecatsanddogs", "dogs_vs_cats", "cat_dog", "catdog",
+                                              "dogcat", "dog_vs_cat", "cat_vs_dog")),
+    "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets")),
+    "oxford_flowers102": ("image_classification", ("flowers102", "oxford_flowers", "102flowers", "oxfordflowers102",
+                                                   "oxford102")),
+    "flowers": ("image_classification", ("tf_flowers", "flower_photos", "flowers_photos", "flowers-recognition")),
+    "hymenoptera": ("image_classification", ("hymenoptera_data",)),
+    "lfw": ("image_classification", ("lfw_people", "fetch_lfw_people", "lfw-deepfunneled", "lfwpeople")),
+    "olivetti_faces": ("image_classification", ("fetch_olivetti_faces", "olivetti")),
+    "eurosat": ("image_classification", ()),
+    "food101": ("image_classification", ("food-101", "food_101")),
+    "gtsrb": ("image_classification", ("germantrafficsign", "traffic_signs", "trafficsigns")),
+    "fer2013": ("image_classification", ("fer_2013", "fer")),
+    "chest_xray": ("image_classification", ("chestxray", "chest_xray_pneumonia", "pneumonia")),
+    "malaria": ("image_classification", ("cell_images",)),
+    "plant_village": ("image_classification", ("plantvillage", "plant_disease", "plantdisease")),
+    "horses_or_humans": ("image_classification", ("horse-or-human", "horse_or_human", "horses_or_humans")),
+    "rock_paper_scissors": ("image_classification", ("rps", "rockpaperscissors")),
+    "stanford_dogs": ("image_classification", ("stanforddogs",)),
+    "stanford_cars": ("image_classification", ("cars196", "stanfordcars")),
+    "cub200": ("image_classification", ("cub_200_2011", "caltech_birds2011", "cub2002011")),
+    "places365": ("image_classification", ("places",)),
+    "sign_language_mnist": ("image_classification", ("signlanguagemnist", "sign_mnist")),
+    # -- images: detection, segmentation, generation
+    "coco": ("object_detection", ("mscoco", "coco2014", "coco2017", "coco_2017", "train2017", "val2017",
+                                  "instances_train2017", "cocodataset", "cocodetection")),
+    "voc": ("object_detection", ("pascal_voc", "pascalvoc", "voc2007", "voc2012", "vocdevkit", "vocdetection",
+                                 "vocsegmentation", "voc_2012", "voc_2007")),
+    "kitti": ("object_detection", ()),
+    "penn_fudan": ("object_detection", ("pennfudanped", "pennfudan")),
+    "wider_face": ("object_detection", ("widerface",)),
+    "open_images": ("object_detection", ("openimages",)),
+    "cityscapes": ("image_segmentation", ()),
+    "ade20k": ("image_segmentation", ("adechallengedata2016", "ade_20k", "scene_parse_150")),
+    "carvana": ("image_segmentation", ("carvana-image-masking-challenge",)),
+    "isbi": ("image_segmentation", ("isbi2012", "isbi_2012", "isbi-2012")),
+    "camvid": ("image_segmentation", ()),
+    "kvasir": ("image_segmentation", ("kvasir-seg",)),
+    "brats": ("image_segmentation", ("brats2018", "brats2019", "brats2020")),
+    "celeba": ("image_generation", ("celeb_a", "img_align_celeba", "celeba_hq", "celebahq")),
+    "lsun": ("image_generation", ()),
+    "ffhq": ("image_generation", ()),
+    "anime_faces": ("image_generation", ("animefaces", "anime-faces", "animefacedataset")),
+    "flickr8k": (None, ("flickr_8k",)),
+    "flickr30k": (None, ("flickr_30k",)),
+    "ucf101": (None, ("ucf-101", "ucf_101")),
+    "hmdb51": (None, ()),
+    "kinetics": (None, ("kinetics400", "kinetics600")),
+    # -- text
+    "imdb": ("text_classification", ("imdb_reviews", "aclimdb", "aclimdb_v1", "imdb_dataset", "imdbdataset",
+                                     "labeledtraindata", "imdb_master", "imdbreviews")),
+    "reuters": ("text_classification", ("reuters21578", "reuters_21578")),
+    "ag_news": ("text_classification", ("agnews", "ag_news_subset", "ag_news_csv")),
+    "sst2": ("text_classification", ("sst", "sst-2", "sst_2", "stanfordsentimenttreebank", "sst5")),
+    "yelp": ("text_classification", ("yelp_polarity", "yelp_review_full", "yelp_polarity_reviews",
+                                     "yelpreviewpolarity", "yelp_review_polarity", "yelpreviewfull")),
+    "20newsgroups": ("text_classification", ("20_newsgroups", "newsgroups", "20news", "20news-bydate",
+                                             "fetch_20newsgroups", "20newsgroup", "20_newsgroup")),
+    "dbpedia": ("text_classification", ("dbpedia_14", "dbpedia14")),
+    "amazon_reviews": ("text_classification", ("amazon_polarity", "amazonpolarity", "amazon_us_reviews",
+                                               "amazonreviews", "amazon_reviews_multi")),
+    "trec": ("text_classification", ("trec6",)),
+    "sms_spam": ("text_classification", ("smsspamcollection", "sms_spam_collection", "spam.csv", "smsspam")),
+    "sentiment140": ("text_classification", ("training.1600000.processed.noemoticon",)),
+    "rotten_tomatoes": ("text_classification", ("rottentomatoes", "rt-polarity", "movie_review_polarity")),
+    "jigsaw_toxic": ("text_classification", ("jigsaw", "toxic_comment", "toxiccomment",
+                                             "jigsaw-toxic-comment-classification-challenge")),
+    "emotion": ("text_classification", ("dair-ai/emotion",)),
+    "tweet_eval": ("text_classification", ("tweeteval",)),
+    "glue": ("text_classification", ()),
+    "cola": ("text_classification", ()),
+    "mrpc": ("text_classification", ()),
+    "qqp": ("text_classification", ()),
+    "snli": ("text_classification", ()),
+    "mnli": ("text_classification", ("multi_nli", "multinli")),
+    "conll2003": ("sequence_labeling", ("conll03", "conll_2003", "conll2003_ner", "eng.train")),
+    "conll2000": ("sequence_labeling", ("conll2000chunking",)),
+    "udpos": ("sequence_labeling", ("universal_dependencies", "en_ewt")),
+    "wnut17": ("sequence_labeling", ("wnut_17",)),
+    "ontonotes": ("sequence_labeling", ("ontonotes5",)),
+    "gmb_ner": ("sequence_labeling", ("ner_dataset", "ner_dataset.csv", "entity-annotated-corpus")),
+    "squad": ("question_answering", ("squad_v2", "squadv2", "squad2", "train-v1.1", "train-v2.0", "dev-v1.1",
+                                     "squad_v1")),
+    "babi": ("question_answering", ("babi_tasks", "tasks_1-20_v1-2", "babi-tasks-v1-2")),
+    "triviaqa": ("question_answering", ("trivia_qa",)),
+    "coqa": ("question_answering", ()),
+    "multi30k": ("machine_translation", ("multi_30k",)),
+    "wmt14": ("machine_translation", ("wmt_14", "wmt2014")),
+    "wmt16": ("machine_translation", ("wmt_16", "wmt2016")),
+    "iwslt": ("machine_translation", ("iwslt2016", "iwslt2017", "iwslt14", "iwslt2014", "iwslt15")),
+    "fra_eng": ("machine_translation", ("fra-eng", "fra.txt", "eng-fra", "fra_eng")),
+    "spa_eng": ("machine_translation", ("spa-eng", "spa.txt", "eng-spa")),
+    "deu_eng": ("machine_translation", ("deu-eng", "deu.txt", "eng-deu")),
+    "opus_books": ("machine_translation", ("opus100",)),
+    "ptb": ("language_modeling", ("penntreebank", "penn_treebank", "ptb.train.txt", "ptb_text_only",
+                                  "ptb.train")),
+    "wikitext2": ("language_modeling", ("wikitext-2", "wikitext-2-raw-v1", "wikitext-2-v1", "wikitext_2",
+                                        "wikitext2raw")),
+    "wikitext103": ("language_modeling", ("wikitext-103", "wikitext-103-raw-v1", "wikitext-103-v1",
+                                          "wikitext_103")),
+    "enwik8": ("language_modeling", ()),
+    "tinystories": ("language_modeling", ("tiny_stories",)),
+    "openwebtext": ("language_modeling", ()),
+    "bookcorpus": ("language_modeling", ()),
+    "shakespeare": ("text_generation", ("tinyshakespeare", "tiny_shakespeare", "shakespeare.txt",
+                                        "shakespeare_input", "shakespeare_plays")),
+    "nietzsche": ("text_generation", ("nietzsche.txt",)),
+    "alice": ("text_generation", ("wonderland", "alice_in_wonderland", "aliceinwonderland")),
+    "text8": ("representation_learning", ()),
+    # -- audio
+    "speech_commands": ("audio_classification", ("speechcommands", "mini_speech_commands",
+                                                 "speech_commands_v0.02", "google_speech_commands")),
+    "librispeech": ("speech_recognition", ("librispeech_asr",)),
+    "timit": ("speech_recognition", ()),
+    "ljspeech": ("speech_recognition", ("lj_speech", "ljspeech-1.1")),
+    "common_voice": ("speech_recognition", ("commonvoice", "mozilla-foundation/common_voice")),
+    "esc50": ("audio_classification", ("esc-50", "esc_50")),
+    "urbansound8k": ("audio_classification", ("urbansound", "urban_sound_8k", "urbansound8k")),
+    "gtzan": ("audio_classification", ("genres_original", "gtzan_genre")),
+    "free_spoken_digit": ("audio_classification", ("fsdd", "free-spoken-digit-dataset", "spoken_digit")),
+    "ravdess": ("audio_classification", ()),
+    "yesno": ("audio_classification", ()),
+    # -- tabular
+    "boston_housing": ("tabular_regression", ("boston", "housing.data", "load_boston", "bostonhousing",
+                                              "boston_housing_data")),
+    "california_housing": ("tabular_regression", ("cal_housing", "fetch_california_housing", "californiahousing",
+                                                  "housing.csv", "california_housing_train")),
+    "house_prices": ("tabular_regression", ("house-prices-advanced-regression-techniques", "houseprices",
+                                            "kc_house_data")),
+    "auto_mpg": ("tabular_regression", ("auto-mpg", "auto-mpg.data", "autompg")),
+    "diabetes": ("tabular_regression", ("load_diabetes",)),
+    "abalone": ("tabular_regression", ()),
+    "insurance": ("tabular_regression", ("insurance.csv",)),
+    "iris": ("tabular_classification", ("load_iris", "iris.data", "iris.csv")),
+    "wine": ("tabular_classification", ("load_wine", "wine.data")),
+    "wine_quality": ("tabular_classification", ("winequality", "winequality-red", "winequality-white",
+                                                "wine_quality")),
+    "titanic": ("tabular_classification", ("titanic.csv",)),
+    "breast_cancer": ("tabular_classification", ("load_breast_cancer", "breast-cancer-wisconsin", "wdbc",
+                                                 "breastcancer")),
+    "pima_diabetes": ("tabular_classification", ("pima-indians-diabetes", "pima_indians_diabetes", "pima",
+                                                 "diabetes.csv", "pimaindiansdiabetes")),
+    "adult": ("tabular_classification", ("adult.data", "census_income", "adult_income", "adult.csv")),
+    "heart": ("tabular_classification", ("heart.csv", "heart_disease", "heartdisease", "cleveland")),
+    "credit_card_fraud": ("tabular_classification", ("creditcard.csv", "creditcardfraud", "credit_card_fraud",
+                                                     "creditcard")),
+    "churn": ("tabular_classification", ("churn_modelling", "churn_modelling.csv", "telco-customer-churn",
+                                         "telco_churn", "customer_churn")),
+    "bank_marketing": ("tabular_classification", ("bank-full", "bank-additional-full", "bank_marketing")),
+    "mushroom": ("tabular_classification", ("mushrooms", "agaricus-lepiota")),
+    "sonar": ("tabular_classification", ("sonar.csv", "sonar.all-data")),
+    "banknote": ("tabular_classification", ("data_banknote_authentication", "banknote_authentication")),
+    "ionosphere": ("tabular_classification", ()),
+    "covtype": ("tabular_classification", ("fetch_covtype", "covertype")),
+    "higgs": ("tabular_classification", ()),
+    "kddcup99": ("tabular_classification", ("kdd99", "kddcup")),
+    # -- time series
+    "airline_passengers": ("time_series_forecasting", ("international-airline-passengers",
+                                                       "airline-passengers", "airpassengers", "airline_passengers",
+                                                       "international_airline_passengers")),
+    "jena_climate": ("time_series_forecasting", ("jena_climate_2009_2016", "jenaclimate")),
+    "sunspots": ("time_series_forecasting", ("monthly-sunspots", "sunspots.csv")),
+    "daily_min_temperatures": ("time_series_forecasting", ("daily-min-temperatures", "daily_minimum_temperatures",
+                                                           "daily-minimum-temperatures-in-me")),
+    "household_power": ("time_series_forecasting", ("household_power_consumption",)),
+    "beijing_pm25": ("time_series_forecasting", ("pollution.csv", "prsa_data", "beijing_pm2.5")),
+    "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
+    "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
+    YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
+    # -- recommendation, graphs
+    "movielens": ("recommendation", ("ml-100k", "ml-1m", "ml-20m", "ml-25m", "ml-latest-small", "ml_100k",
+                                     "ml_1m", "movie_lens", "movielens100k", "movielens1m", "u.data")),
+    "goodbooks": ("recommendation", ("goodbooks-10k",)),
+    "netflix_prize": ("recommendation", ("netflix",)),
+    "cora": ("graph_learning", ()),
+    "citeseer": ("graph_learning", ()),
+    "pubmed": ("graph_learning", ()),
+    "ppi": ("graph_learning", ()),
+    "karate_club": ("graph_learning", ("karateclub", "karate")),
+    "ogbn_arxiv": ("graph_learning", ("ogbn-arxiv",)),
+    "ogbn_products": ("graph_learning", ("ogbn-products",)),
+    "mutag": ("graph_learning", ()),
+    "proteins": ("graph_learning", ()),
+    "enzymes": ("graph_learning", ()),
+    "qm9": ("graph_learning", ()),
+    "zinc": ("graph_learning", ()),
+    # -- reinforcement learning environments (gym ids are mapped by gym_dataset)
+    "cartpole": ("reinforcement_learning", ()),
+    "atari": ("reinforcement_learning", ()),
+    "mountain_car": ("reinforcement_learning", ("mountaincar", "mountaincarcontinuous")),
+    "pendulum": ("reinforcement_learning", ()),
+    "acrobot": ("reinforcement_learning", ()),
+    "lunar_lander": ("reinforcement_learning", ("lunarlander", "lunarlandercontinuous")),
+    "bipedal_walker": ("reinforcement_learning", ("bipedalwalker", "bipedalwalkerhardcore")),
+    "car_racing": ("reinforcement_learning", ("carracing",)),
+    "frozen_lake": ("reinforcement_learning", ("frozenlake", "frozenlake8x8")),
+    "taxi": ("reinforcement_learning", ()),
+    "cliff_walking": ("reinforcement_learning", ("cliffwalking",)),
+    "blackjack": ("reinforcement_learning", ()),
+    "mujoco": ("reinforcement_learning", ("halfcheetah", "hopper", "walker2d", "humanoid", "invertedpendulum",
+                                          "reacher", "swimmer", "inverteddoublependulum")),
+    # -- not benchmarks
+    SYNTHETIC: (None, ("fakedata",)),
+    CUSTOM: (None, ()),
+}
+
+# Gym ids that are Atari games (ALE): the game names, normalised.
+ATARI_GAMES = frozenset("""
+pong breakout spaceinvaders mspacman seaquest qbert enduro beamrider asteroids boxing freeway
+montezumarevenge pitfall alien amidar assault asterix atlantis bankheist battlezone bowling
+centipede choppercommand crazyclimber demonattack doubledunk fishingderby frostbite gopher
+gravitar icehockey jamesbond kangaroo krull kungfumaster namethisgame privateeye riverraid
+roadrunner robotank skiing solaris stargunner tennis timepilot tutankham upndown venture
+videopinball wizardofwor zaxxon
+""".split())
+
+
+def norm(name: str) -> str:
+    """``CIFAR-10`` -> ``cifar10``: lower case, letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for canonical, (_task, spellings) in DATASETS.items():
+        for s in (canonical, *spellings):
+            table.setdefault(norm(s), canonical)
+    return table
+
+
+def canonical_dataset(name: str | None) -> str | None:
+    """Canonical name of a dataset spelling (``FashionMNIST`` -> ``fashion_mnist``), or None.
+
+    Args:
+        name: a dataset spelling: a class (``CIFAR10``), a tfds / Hugging Face
+            name (``imdb_reviews``, ``glue/sst2``) or a file name.
+
+    Returns:
+        The canonical name, or None if the spelling is not in the table.
+    """
+    if not name:
+        return None
+    table = _alias_table()
+    key = norm(name)
+    if key in table:
+        return table[key]
+    # "glue/sst2", "stanfordnlp/imdb": the last path segment names it.
+    if "/" in name:
+        key = norm(name.rstrip("/").rsplit("/", 1)[-1])
+        if key in table:
+            return table[key]
+    # load_iris, fetch_lfw_people, get_mnist_data
+    key = re.sub(r"^(load|fetch|get|read|make|download)", "", key)
+    key = re.sub(r"(data|dataset|datasets|loader|loaders|data sets)$", "", key)
+    return table.get(key)
+
+
+def default_task(dataset: str) -> str | None:
+    """The task a dataset is usually used for (``mnist`` -> ``image_classification``)."""
+    entry = DATASETS.get(dataset)
+    return entry[0] if entry else None
+
+
+_GYM_VERSION = re.compile(r"(-v\d+|noframeskip|deterministic|ramdisk|ram)", re.I)
+
+
+def gym_dataset(env_id: str) -> str:
+    """A gym environment id -> dataset name: ``CartPole-v1`` -> ``cartpole``, ``PongNoFrameskip-v4`` -> ``atari``."""
+    if env_id.lower().startswith("ale/"):
+        return "atari"
+    base = _GYM_VERSION.sub("", env_id.rsplit("/", 1)[-1])
+    key = norm(base)
+    if key in ATARI_GAMES:
+        return "atari"
+    known = _alias_table().get(key)
+    if known and DATASETS[known][0] == "reinforcement_learning":
+        return known
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", base).lower().replace("-", "_") or "custom"
+
+
+# Spellings shorter than this are ambiguous in free text ("fer", "rps",
+# "ppi", "voc"); loader calls still read them.
+_TEXT_MIN = 4
+# Spellings that are ordinary words in code: never matched in free text.
+_TEXT_STOP = frozenset({
+    "fashion", "boston", "places", "emotion", "alice", "wonderland", "proteins", "taxi", "pendulum",
+    "hopper", "swimmer", "reacher", "humanoid", "cola", "sst", "glue", "trec", "heart", "wine",
+    "adult", "insurance", "newsgroups", "karate", "shampoo", "pima", "netflix", "olivetti", "jigsaw",
+    "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
+    "kinetics", "diabetes", "flowers", "pubmed",
+})
+
+
+@lru_cache(maxsize=1)
+def _text_table() -> tuple[dict[str, str], int]:
+    """Spellings trusted in free text, as joined tokens -> canonical, and the most tokens of one."""
+    table: dict[str, str] = {}
+    most = 1
+    for canonical, (_task, aliases) in DATASETS.items():
+        if canonical in (SYNTHETIC, CUSTOM, YAHOO_FINANCE):
+            continue
+        for s in (canonical, *aliases):
+            key = norm(s)
+            if len(key) < _TEXT_MIN or s.lower() in _TEXT_STOP or key in _TEXT_STOP:
+                continue
+            table.setdefault(key, canonical)
+            most = max(most, len(_TOKENS.findall(s.lower())))
+    return table, most
+
+
+_TOKENS = re.compile(r"[a-z]+|[0-9]+")
+# CarvanaSet -> Carvana Set, MNISTDataset -> MNIST Dataset, CIFAR10Data -> CIFAR10 Data
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def find_in_text(text: str) -> list[str]:
+    """Canonical datasets named in free text (a path, URL, string or comment), in order.
+
+    Matches whole spellings only (``voc`` never matches ``vocab``) and prefers
+    the longest (``fashion_mnist`` is not also ``mnist``). Text is read as
+    tokens (runs of letters, runs of digits), so ``cifar-10``, ``cifar_10``
+    and ``CIFAR10`` all match; ``mnist2`` matches ``mnist`` but ``mnistm`` does not.
+    """
+    if len(text) <= 200:
+        return list(_find_short(text))
+    return _find(text)
+
+
+@lru_cache(maxsize=8192)
+def _find_short(text: str) -> tuple[str, ...]:
+    # call names and paths repeat across a corpus: remember them
+    return tuple(_find(text))
+
+
+def _find(text: str) -> list[str]:
+    if not text:
+        return []
+    table, most = _text_table()
+    tokens = _TOKENS.findall(_CAMEL.sub(" ", text).lower())
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        for k in range(min(most, n - i), 0, -1):
+            canonical = table.get("".join(tokens[i:i + k]))
+            if canonical:
+                if canonical not in out:
+                    out.append(canonical)
+                i += k
+                break
+        else:
+            i += 1
+    return out

@@ -1,0 +1,1148 @@
+"""Facts about a script beyond its layers: datasets, task, tricks, preprocessing.
+
+:func:`annotate` is called by the parser after the extractors. It reads the
+script once (:func:`collect`, one walk of the tree) into :class:`FileFacts`,
+then fills each summary:
+
+- ``datasets``: from loaders (``keras.datasets.X``, ``torchvision.datasets.X``,
+  ``tfds.load("x")``, ``load_dataset("x")``, sklearn ``load_x``, ``gym.make``),
+  then from file names and URLs in strings (``IMDB Dataset.csv``), then
+  ``yahoo_finance`` / ``custom`` / ``synthetic``, then comments and README
+  words. The tables live in :mod:`corpus.datasets`.
+- ``task``: a weighted vote (:mod:`corpus.tasks`) of the dataset, the model's
+  layers and loss, the names in the file, the imports, and README words.
+- ``tricks``: layer-derived ones per model, code-derived ones attributed to
+  the model they touch (``torch.save(netG...)``, ``optim.Adam(model.parameters(),
+  weight_decay=...)``) or to every model when nothing says which. Merged
+  with what the extractors found; never dropped.
+- ``preprocessing``: from the data pipeline, for every model of the file.
+
+Nothing here executes the script.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tree_sitter import Node, Query, QueryCursor
+
+from corpus import datasets as ds
+from corpus import tasks as tk
+from corpus.script import (
+    PY_LANGUAGE,
+    UNKNOWN,
+    Script,
+    call_arguments,
+    call_function_name,
+    node_text,
+)
+from corpus.summary import Layer, Summary
+from corpus.vocab import canonical_loss
+
+# -- vocabularies and their order in a summary ---------------------------------------
+
+TRICKS = (
+    "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation",
+    "early_stopping", "lr_schedule", "weight_decay", "gradient_clipping", "pretrained_weights",
+    "transfer_learning", "bidirectional", "embedding_pretrained", "mixed_precision", "checkpointing",
+)
+PREPROCESSING = (
+    "normalize", "standardize", "resize", "grayscale", "reshape", "one_hot", "label_encode",
+    "tokenize", "pad_sequences", "augment", "windowing", "impute",
+)
+
+# Layer types -> trick, per model.
+LAYER_TRICKS: dict[str, str] = {
+    "Dropout": "dropout",
+    "SpatialDropout": "dropout",
+    "BatchNormalization": "batch_norm",
+    "LayerNormalization": "layer_norm",
+    "Attention": "attention",
+    "MultiHeadAttention": "attention",
+    "TransformerEncoder": "attention",
+    "TransformerDecoder": "attention",
+    "Add": "residual",
+    "Bidirectional": "bidirectional",
+    "Pretrained": "pretrained_weights",
+}
+# Words in a Custom block's name that say what it holds.
+CUSTOM_TRICKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"attention|transformer|selfattn|mhsa", re.I), "attention"),
+    (re.compile(r"residual|resblock|res_block|basicblock|bottleneck|resnetblock|resunit", re.I), "residual"),
+    (re.compile(r"batchnorm|batch_norm", re.I), "batch_norm"),
+    (re.compile(r"layernorm|layer_norm", re.I), "layer_norm"),
+)
+
+# Calls (last segment of the dotted name) -> trick, wherever they appear.
+TRICK_CALLS: dict[str, str] = {
+    "EarlyStopping": "early_stopping",
+    "ReduceLROnPlateau": "lr_schedule", "LearningRateScheduler": "lr_schedule",
+    "StepLR": "lr_schedule", "MultiStepLR": "lr_schedule", "ExponentialLR": "lr_schedule",
+    "CosineAnnealingLR": "lr_schedule", "CosineAnnealingWarmRestarts": "lr_schedule",
+    "CyclicLR": "lr_schedule", "OneCycleLR": "lr_schedule", "LambdaLR": "lr_schedule",
+    "PolynomialLR": "lr_schedule", "LinearLR": "lr_schedule", "SequentialLR": "lr_schedule",
+    "MultiplicativeLR": "lr_schedule", "ConstantLR": "lr_schedule", "ChainedScheduler": "lr_schedule",
+    "ExponentialDecay": "lr_schedule", "InverseTimeDecay": "lr_schedule",
+    "PiecewiseConstantDecay": "lr_schedule", "PolynomialDecay": "lr_schedule",
+    "CosineDecay": "lr_schedule", "CosineDecayRestarts": "lr_schedule",
+    "exponential_decay": "lr_schedule", "piecewise_constant": "lr_schedule",
+    "polynomial_decay": "lr_schedule", "cosine_decay": "lr_schedule", "inverse_time_decay": "lr_schedule",
+    "natural_exp_decay": "lr_schedule",
+    "get_linear_schedule_with_warmup": "lr_schedule", "get_cosine_schedule_with_warmup": "lr_schedule",
+    "get_scheduler": "lr_schedule", "LearningRateMonitor": "lr_schedule",
+    "ModelCheckpoint": "checkpointing", "CheckpointManager": "checkpointing",
+    "clip_grad_norm_": "gradient_clipping", "clip_grad_norm": "gradient_clipping",
+    "clip_grad_value_": "gradient_clipping", "clip_by_global_norm": "gradient_clipping",
+    "clip_by_norm": "gradient_clipping",
+    "GradScaler": "mixed_precision", "autocast": "mixed_precision",
+    "set_global_policy": "mixed_precision", "set_policy": "mixed_precision",
+    "load_word2vec_format": "embedding_pretrained", "GloVe": "embedding_pretrained",
+    "FastText": "embedding_pretrained", "KeyedVectors": "embedding_pretrained",
+    "load_vectors": "embedding_pretrained", "Vectors": "embedding_pretrained",
+}
+# Random transforms: torchvision, Keras preprocessing layers, tf.image, albumentations.
+AUGMENT_CALLS = frozenset({
+    "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "RandomResizedCrop", "RandomRotation",
+    "RandomAffine", "RandomErasing", "RandomPerspective", "RandomGrayscale", "RandomSizedCrop",
+    "ColorJitter", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix", "RandomApply",
+    "RandomChoice", "RandomFlip", "RandomZoom", "RandomContrast", "RandomTranslation",
+    "RandomBrightness", "RandomHeight", "RandomWidth",
+    "random_flip_left_right", "random_flip_up_down", "random_crop", "random_brightness",
+    "random_contrast", "random_hue", "random_saturation", "stateless_random_flip_left_right",
+    "HorizontalFlip", "VerticalFlip", "ShiftScaleRotate", "RandomBrightnessContrast",
+    "RandomRotate90", "GaussNoise", "ElasticTransform", "GridDistortion", "RandomSizedBBoxSafeCrop",
+})
+# ImageDataGenerator arguments that augment (any non-zero value).
+AUGMENT_KWARGS = frozenset({
+    "rotation_range", "width_shift_range", "height_shift_range", "horizontal_flip", "vertical_flip",
+    "zoom_range", "shear_range", "brightness_range", "channel_shift_range",
+})
+STANDARDIZE_KWARGS = frozenset({"featurewise_center", "featurewise_std_normalization",
+                                "samplewise_center", "samplewise_std_normalization"})
+
+# Calls (last segment) -> preprocessing.
+PREP_CALLS: dict[str, str] = {
+    "Normalize": "normalize", "Rescaling": "normalize", "Normalization": "normalize",
+    "MinMaxScaler": "normalize", "normalize": "normalize", "minmax_scale": "normalize",
+    "StandardScaler": "standardize", "scale": "standardize", "per_image_standardization": "standardize",
+    "RobustScaler": "standardize",
+    "Resize": "resize", "Scale": "resize", "Resizing": "resize", "resize": "resize",
+    "resize_images": "resize", "resize_with_pad": "resize", "resize_with_crop_or_pad": "resize",
+    "CenterCrop": "resize", "center_crop": "resize", "imresize": "resize",
+    "Grayscale": "grayscale", "rgb_to_grayscale": "grayscale",
+    "to_categorical": "one_hot", "one_hot": "one_hot", "OneHotEncoder": "one_hot",
+    "get_dummies": "one_hot", "LabelBinarizer": "one_hot", "CategoryEncoding": "one_hot",
+    "LabelEncoder": "label_encode", "StringLookup": "label_encode",
+    "Tokenizer": "tokenize", "text_to_word_sequence": "tokenize", "texts_to_sequences": "tokenize",
+    "TextVectorization": "tokenize", "get_tokenizer": "tokenize", "build_vocab_from_iterator": "tokenize",
+    "word_tokenize": "tokenize", "sent_tokenize": "tokenize", "AutoTokenizer": "tokenize",
+    "BertTokenizer": "tokenize", "BertTokenizerFast": "tokenize", "DistilBertTokenizer": "tokenize",
+    "GPT2Tokenizer": "tokenize", "RobertaTokenizer": "tokenize", "build_vocab": "tokenize",
+    "Field": "tokenize", "CountVectorizer": "tokenize", "TfidfVectorizer": "tokenize",
+    "one_hot_text": "tokenize", "SentencePieceProcessor": "tokenize", "RegexpTokenizer": "tokenize",
+    "pad_sequences": "pad_sequences", "pad_sequence": "pad_sequences", "pack_padded_sequence": "pad_sequences",
+    "padded_batch": "pad_sequences",
+    "TimeseriesGenerator": "windowing", "timeseries_dataset_from_array": "windowing",
+    "fillna": "impute", "SimpleImputer": "impute", "KNNImputer": "impute", "interpolate": "impute",
+    "expand_dims": "reshape",
+}
+# Receivers of `.resize(...)` / `.reshape(...)` that are data, not a model's tensor.
+_DATA_RECEIVER = re.compile(r"(train|test|val|valid|data|images?|img|^x$|^X$|^y$|^X_|^x_|^Y_|^y_|"
+                            r"features|labels|inputs)", re.I)
+
+# -- dataset sources ---------------------------------------------------------------
+
+# Dotted prefixes whose next segment names a dataset (keras.datasets.mnist).
+LOADER_MODULES = (
+    "keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "tensorflow.python.keras.datasets.",
+    "torchvision.datasets.", "torchtext.datasets.", "torchtext.legacy.datasets.", "torchaudio.datasets.",
+    "sklearn.datasets.", "tensorflow.examples.tutorials.", "tensorflow.contrib.learn.python.learn.datasets.",
+    "torch_geometric.datasets.", "dgl.data.", "spektral.datasets.", "keras.src.datasets.",
+    "tensorflow.keras.utils.", "ogb.",
+)
+# Loader calls whose string arguments name the dataset.
+STRING_LOADERS = frozenset({
+    "load", "builder", "load_dataset", "fetch_openml", "get_file", "Planetoid", "TUDataset",
+    "PygNodePropPredDataset", "DglNodePropPredDataset", "make", "data_path", "download_url",
+    "download_and_extract_archive", "download", "KarateClub",
+})
+# Hugging Face loaders of local files: not a benchmark.
+HF_LOCAL = frozenset({"csv", "json", "text", "parquet", "imagefolder", "audiofolder", "pandas", "arrow"})
+# Calls that read local files: a benchmark if a path names one, else `custom`.
+LOCAL_READERS = frozenset({
+    "read_csv", "read_excel", "read_json", "read_table", "read_parquet", "read_pickle", "read_feather",
+    "loadtxt", "genfromtxt", "fromfile", "ImageFolder", "DatasetFolder", "flow_from_directory",
+    "flow_from_dataframe", "image_dataset_from_directory", "text_dataset_from_directory",
+    "audio_dataset_from_directory", "load_img", "imread", "glob", "listdir", "walk", "scandir",
+    "TextLineDataset", "TFRecordDataset", "loadmat", "wavfile", "load_wav", "reader", "DictReader",
+    "list_files", "ImageDataGenerator", "File", "open",
+})
+_OPEN_WRITE = re.compile(r"^[wax]")
+# sklearn generators and random tensors as training data.
+SYNTHETIC_CALLS = frozenset({
+    "make_classification", "make_regression", "make_moons", "make_circles", "make_blobs",
+    "make_swiss_roll", "make_s_curve", "make_friedman1", "make_gaussian_quantiles", "FakeData",
+})
+_RANDOM_DATA = re.compile(r"^(np|numpy|torch|tf|tensorflow)\.(random\.\w+|rand|randn|randint|linspace|"
+                          r"arange|normal|uniform|sin|cos)$|^(np|numpy)\.random\.")
+_DATA_VAR = re.compile(r"^(x|y|X|Y|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
+                       r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time)$")
+_NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
+_DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
+_YAHOO = ("yfinance.", "pandas_datareader.", "yahoo_fin.", "yahoofinancials.")
+_ARG_DATASET_KEYS = ("dataset", "data", "dataset_name", "data_name", "task", "data_set", "dset", "env",
+                     "env_name", "env_id")
+
+# Names of model-training calls whose arguments tie a callback/optimizer variable to a model.
+_TRAIN_CALLS = frozenset({"fit", "fit_generator", "compile", "train_on_batch", "fit_one_cycle", "Trainer"})
+_SAVE_CALLS = frozenset({"save", "save_weights", "save_checkpoint", "save_model", "save_state_dict"})
+_FREEZE_ATTRS = frozenset({"trainable", "requires_grad"})
+_RECON_WORDS = re.compile(r"recon|decoded|reconstruct|x_hat|xhat|x_rec", re.I)
+_VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|"
+                          r"len\(char|num_words|max_words|n_words|len\(words\)|output_size|total_words|"
+                          r"len\(tokenizer", re.I)
+_FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
+_LOSS_VARS = frozenset({"criterion", "loss_fn", "loss_func", "loss_function", "lossfunc", "loss_fcn",
+                        "reconstruction_loss", "recon_loss"})
+_LOOP_TYPES = frozenset({"for_statement", "while_statement"})
+_STOP_CLIMB = frozenset({"function_definition", "class_definition", "module"})
+_TEXT_TASKS = frozenset({"text_classification", "machine_translation", "language_modeling",
+                         "text_generation", "question_answering", "sequence_labeling"})
+_IMAGE_TASKS = frozenset({"image_classification", "object_detection", "image_segmentation",
+                          "image_generation"})
+
+
+@dataclass
+class Occurrence:
+    """A trick (or a task hint) seen at a place in the code, with the names around it."""
+
+    name: str
+    line: int
+    idents: frozenset[str]
+    assigned_to: str | None = None
+    weight: float = 0.0  # for task hints
+
+
+@dataclass
+class FileFacts:
+    """What one walk of a script found, before it is attributed to models."""
+
+    loader_datasets: list[str] = field(default_factory=list)  # from loader calls and local paths
+    text_datasets: list[str] = field(default_factory=list)  # from strings and call names
+    weak_datasets: list[str] = field(default_factory=list)  # from comments and docstrings
+    local_files: bool = False
+    synthetic: bool = False
+    tricks: list[Occurrence] = field(default_factory=list)
+    task_hints: list[Occurrence] = field(default_factory=list)  # attributed like tricks
+    preprocessing: list[str] = field(default_factory=list)
+    task_scores: dict[str, float] = field(default_factory=dict)  # for every model of the file
+    freezes: bool = False
+    deps: dict[str, set[str]] = field(default_factory=dict)  # var -> identifiers of its value
+    train_uses: list[frozenset[str]] = field(default_factory=list)  # identifiers of fit/compile calls
+    calls_by_line: dict[int, list[Node]] = field(default_factory=dict)
+    text_signals: bool = False  # tokenizers, vocabularies: the data is text
+
+    def add_dataset(self, where: list[str], name: str | None) -> None:
+        if name and name not in where:
+            where.append(name)
+
+
+def _add(scores: dict[str, float], task: str, weight: float) -> None:
+    scores[task] = scores.get(task, 0.0) + weight
+
+
+def _last(fn: str | None) -> str:
+    return fn.rsplit(".", 1)[-1] if fn else ""
+
+
+def _call_name(call: Node) -> str | None:
+    """Dotted name of a call, or ``.name`` for a method on a call result (``Net().to``)."""
+    fn = call_function_name(call)
+    if fn:
+        return fn
+    func = call.child_by_field_name("function")
+    if func is not None and func.type == "attribute":
+        return "." + node_text(func.child_by_field_name("attribute"))
+    return None
+
+
+def _idents(node: Node, limit: int = 400) -> set[str]:
+    out: set[str] = set()
+    stack = [node]
+    seen = 0
+    while stack and seen < limit:
+        n = stack.pop()
+        seen += 1
+        if n.type == "identifier":
+            out.add(node_text(n))
+        else:
+            stack.extend(n.named_children)
+    return out
+
+
+def _statement(node: Node) -> Node:
+    """The statement holding ``node`` (stops at a def/class)."""
+    n = node
+    while n.parent is not None and n.parent.type not in ("block", "module") and n.parent.type not in _STOP_CLIMB:
+        n = n.parent
+    return n
+
+
+def _assigned_name(stmt: Node) -> str | None:
+    inner = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else stmt
+    if inner.type == "assignment":
+        left = inner.child_by_field_name("left")
+        if left is not None and left.type == "identifier":
+            return node_text(left)
+        if left is not None and left.type == "attribute":
+            return node_text(left.child_by_field_name("attribute"))
+    return None
+
+
+def _in_loop(node: Node) -> bool:
+    """Inside a for/while, or in a function that takes an epoch (called once per epoch)."""
+    n = node.parent
+    while n is not None:
+        if n.type in _LOOP_TYPES:
+            return True
+        if n.type == "function_definition":
+            params = node_text(n.child_by_field_name("parameters"))
+            name = node_text(n.child_by_field_name("name"))
+            return bool(re.search(r"\b(epoch|epochs|step|iteration|it|global_step)\b", params)) or \
+                "checkpoint" in name.lower()
+        if n.type in ("class_definition", "module"):
+            return False
+        n = n.parent
+    return False
+
+
+def _enclosing_def(node: Node) -> str:
+    n = node.parent
+    while n is not None:
+        if n.type == "function_definition":
+            return node_text(n.child_by_field_name("name"))
+        n = n.parent
+    return ""
+
+
+def _nonzero(v) -> bool:
+    if v is UNKNOWN:
+        return True  # written but not readable: an argument given is meant
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)):
+        return v != 0
+    if isinstance(v, (list, tuple)):
+        return any(_nonzero(x) for x in v)
+    return v is not None
+
+
+def _strings_in(node: Node, script: Script, limit: int = 200) -> list[str]:
+    """Static string values inside ``node`` (literals, constants and argparse defaults they name)."""
+    out: list[str] = []
+    stack = [node]
+    seen = 0
+    while stack and seen < limit:
+        n = stack.pop()
+        seen += 1
+        if n.type in ("string", "concatenated_string", "identifier", "attribute", "binary_operator"):
+            v = script.value(n)
+            if isinstance(v, str):
+                out.append(v)
+                continue
+            if n.type == "string":
+                out.append(node_text(n))  # an f-string: its literal parts still name files
+                continue
+        if n.type in ("string", "identifier"):
+            continue
+        stack.extend(n.named_children)
+    return out
+
+
+# Call names worth a closer look; every other call is only scanned for keywords and its name.
+_INTERESTING = frozenset(TRICK_CALLS) | AUGMENT_CALLS | frozenset(PREP_CALLS) | frozenset(tk.CALL_RULES) | \
+    LOCAL_READERS | STRING_LOADERS | SYNTHETIC_CALLS | _SAVE_CALLS | _TRAIN_CALLS | _LOSS_VARS | frozenset({
+        "ImageDataGenerator", "from_pretrained", "initialize", "copy_", "requires_grad_", "freeze",
+        "reshape", "split", "read_data_sets", "Embedding", "get_data_yahoo", "DataReader", "download",
+        "train_on_batch", "binary_cross_entropy", "mse_loss", "l1_loss", "cross_entropy"})
+_INTERESTING_MODULES = LOADER_MODULES + _YAHOO + ("albumentations.", "tensorflow_datasets.", "gym")
+_INTERESTING_KW = re.compile(r"\b(weight_decay|wd|kernel_regularizer|W_regularizer|decay|clipnorm|clipvalue|"
+                             r"global_clipnorm|gradient_clip_val|max_grad_norm|weights|embeddings_initializer|"
+                             r"vectors|pretrained|precision|padding|truncation|fix_length|target_size|"
+                             r"image_size)\s*=")
+
+_QUERY = Query(PY_LANGUAGE, """
+(call) @call (string) @string (comment) @comment (assignment) @assignment
+(augmented_assignment) @aug (binary_operator operator: "/") @div (comparison_operator) @cmp
+(function_definition) @def (class_definition) @cls
+""")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx stoi char_indices word_to_ix "
+                         "word2index word_to_idx char_to_int".split())
+
+# -- the walk ------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, script: Script) -> None:
+        self.s = script
+        self.f = FileFacts()
+        self.defs: list[str] = []
+        self.classes: list[str] = []
+
+    def run(self) -> FileFacts:
+        # One query (in C) finds every node of interest; walking each node in
+        # Python would cost more than parsing the file.
+        caps = QueryCursor(_QUERY).captures(self.s.root)
+        handlers = (
+            ("call", self._call), ("string", self._string), ("comment", self._comment),
+            ("assignment", self._assignment), ("aug", self._augmented), ("div", self._binary),
+            ("cmp", self._comparison), ("def", self._def), ("cls", self._class),
+        )
+        for key, handler in handlers:
+            for n in sorted(caps.get(key, ()), key=lambda n: n.start_byte):
+                handler(n)
+        self._finish()
+        return self.f
+
+    # ---- node handlers (return True to skip the children)
+    def _call(self, call: Node) -> bool:
+        s, f = self.s, self.f
+        fn = _call_name(call)
+        if not fn:
+            return False
+        last = _last(fn)
+        if last in _FACTORY_METHODS and "." in fn.lstrip("."):
+            # AutoTokenizer.from_pretrained(...): the class says what it is
+            owner = _last(fn.rsplit(".", 1)[0])
+            if owner in PREP_CALLS or owner in tk.CALL_RULES:
+                last = owner
+            elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
+                self._trick(call, "pretrained_weights")
+        resolved = s.resolve(fn) if not fn.startswith(".") else fn
+        line = call.start_point[0] + 1
+        f.calls_by_line.setdefault(line, []).append(call)
+        resolved = resolved or fn
+        if not (last in _INTERESTING or resolved.startswith(_INTERESTING_MODULES)):
+            # Most calls are layers and tensor ops: only their keywords and name may matter.
+            args = call.child_by_field_name("arguments")
+            if args is not None and _INTERESTING_KW.search(node_text(args)):
+                for k, v in call_arguments(call)[1].items():
+                    self._keyword_trick(call, last, k, v)
+            if len(last) > 4:
+                for n in ds.find_in_text(last):
+                    f.add_dataset(f.text_datasets, n)
+            return False
+        positional, keywords = call_arguments(call)
+
+        self._datasets_of_call(call, fn, last, resolved, positional, keywords)
+
+        # task hints named by the call itself
+        rule = tk.CALL_RULES.get(last)
+        if rule:
+            _add(f.task_scores, rule[0], rule[1])
+        if last in ("fit", "fit_generator", "train_on_batch") and len(positional) >= 2:
+            if node_text(positional[0]) == node_text(positional[1]):
+                self._hint(call, "representation_learning", tk.WEIGHT_CERTAIN)
+        loss = canonical_loss(last) or last in _LOSS_VARS
+        if loss and len(positional) >= 2 and any(_RECON_WORDS.search(node_text(p)) for p in positional[:2]):
+            self._hint(call, "representation_learning", 6.0)
+        if last in ("ImageFolder", "flow_from_directory", "image_dataset_from_directory"):
+            _add(f.task_scores, "image_classification", 3.0)
+
+        # tricks
+        trick = TRICK_CALLS.get(last)
+        if trick == "mixed_precision" and last in ("set_global_policy", "set_policy"):
+            trick = "mixed_precision" if any("16" in v for v in _strings_in(call, s)) else None
+        if trick:
+            self._trick(call, trick)
+        if last in AUGMENT_CALLS or (resolved or "").startswith("albumentations."):
+            self._trick(call, "data_augmentation")
+            self._prep("augment")
+        if last == "ImageDataGenerator":
+            if any(k in AUGMENT_KWARGS and _nonzero(s.value(v)) for k, v in keywords.items()):
+                self._trick(call, "data_augmentation")
+                self._prep("augment")
+            if "rescale" in keywords:
+                self._prep("normalize")
+            if any(k in STANDARDIZE_KWARGS and _nonzero(s.value(v)) for k, v in keywords.items()):
+                self._prep("standardize")
+            if "preprocessing_function" in keywords:
+                self._prep("normalize")
+        for k, v in keywords.items():
+            self._keyword_trick(call, last, k, v)
+        if last == "from_pretrained" and "Embedding" in fn:
+            self._trick(call, "embedding_pretrained")
+        if last in ("amp", "initialize") and "amp" in (resolved or ""):
+            self._trick(call, "mixed_precision")
+        if last in ("copy_",) and re.search(r"embedding.*weight|weight.*embedding", fn + node_text(call), re.I) \
+                and re.search(r"pretrain|vectors|glove|word2vec|embedding_matrix", node_text(call), re.I):
+            self._trick(call, "embedding_pretrained")
+        if last in _SAVE_CALLS and not (resolved or "").startswith(("np.", "numpy", "pickle", "json", "plt",
+                                                                     "matplotlib", "joblib")) and _in_loop(call):
+            self._trick(call, "checkpointing")
+        if last in ("requires_grad_", "freeze") and (not positional or node_text(positional[0]) == "False"):
+            self.f.freezes = True
+
+        # preprocessing
+        prep = PREP_CALLS.get(last)
+        if prep:
+            if last in ("resize", "normalize", "scale", "interpolate") and fn.startswith("."):
+                prep = None  # x.resize_(...) on a tensor result: not readable as data work
+            elif last == "resize":
+                recv = fn.rsplit(".", 1)[0]
+                if not (recv.startswith(("cv2", "tf.image", "skimage", "transform", "np", "PIL"))
+                        or _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1]) or "Image" in recv):
+                    prep = None
+            elif last == "interpolate" and (resolved or "").startswith("torch"):
+                prep = None  # F.interpolate is an upsampling layer
+            elif last == "scale" and not (resolved or "").startswith("sklearn"):
+                prep = None
+            elif last == "normalize" and (resolved or "").startswith(("torch.nn.functional", "tensorflow.nn",
+                                                                        "tf.nn", "F.")):
+                prep = None
+            elif last == "one_hot" and _enclosing_def(call) in ("forward", "call", "__call__"):
+                prep = None
+        if prep:
+            self._prep(prep)
+            if prep in ("tokenize", "pad_sequences"):
+                f.text_signals = True
+        if last == "reshape" and _enclosing_def(call) not in ("forward", "call", "__call__", "__init__", "build"):
+            recv = fn.rsplit(".", 1)[0] if "." in fn else ""
+            if fn.startswith("."):  # a method on an expression: df["x"].values.reshape(-1, 1)
+                func = call.child_by_field_name("function")
+                recv = node_text(func.child_by_field_name("object"))[-60:] if func is not None else ""
+            if recv in ("np", "numpy") or recv.endswith((".values", ".to_numpy()")) or \
+                    _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1] if recv else ""):
+                self._prep("reshape")
+        if last == "split" and not fn.startswith(".") and not positional and \
+                re.search(r"(text|sentence|line|review|doc|corpus|words?)$", fn.rsplit(".", 1)[0], re.I):
+            self._prep("tokenize")
+        if last == "read_data_sets" and "one_hot" in keywords and s.value(keywords["one_hot"]) is True:
+            self._prep("one_hot")
+        if last in ("Embedding",) and "weights" in keywords:
+            self._trick(call, "embedding_pretrained")
+        return False
+
+    def _datasets_of_call(self, call: Node, fn: str, last: str, resolved: str, positional: list[Node],
+                          keywords: dict[str, Node]) -> None:
+        s, f = self.s, self.f
+        strong = f.loader_datasets
+        # keras.datasets.mnist.load_data, torchvision.datasets.CIFAR10, sklearn.datasets.load_iris
+        for prefix in LOADER_MODULES:
+            if resolved.startswith(prefix):
+                rest = resolved[len(prefix):].split(".")
+                for seg in rest:
+                    if seg in SYNTHETIC_CALLS or seg.startswith("make_"):
+                        f.synthetic = True
+                        break
+                    name = ds.canonical_dataset(seg)
+                    if name:
+                        f.add_dataset(strong, name)
+                        break
+                if rest and rest[0] in ("Planetoid", "TUDataset"):
+                    self._string_datasets(call, strong)
+                if rest and rest[0] in ("ImageFolder", "DatasetFolder"):
+                    f.local_files = True
+                    self._string_datasets(call, strong)
+                break
+        if last in SYNTHETIC_CALLS:
+            f.synthetic = True
+        # tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1")
+        if last in STRING_LOADERS:
+            vals = [s.value(p) for p in positional[:2]]
+            for key in ("name", "path", "id", "env_id", "fname", "origin", "url"):
+                if key in keywords:
+                    vals.append(s.value(keywords[key]))
+            strs = [v for v in vals if isinstance(v, str)]
+            if last == "make" and (resolved.startswith(("gym", "gymnasium", "retro")) or fn.startswith(("gym.",
+                                                                                                     "gymnasium."))):
+                for v in strs[:1]:
+                    f.add_dataset(strong, ds.gym_dataset(v))
+            elif last == "make":
+                pass
+            elif last == "load_dataset" and strs and strs[0].lower() in HF_LOCAL:
+                f.local_files = True
+            elif last in ("load", "builder") and not resolved.startswith(("tensorflow_datasets", "tfds")):
+                pass  # json.load, torch.load, np.load: not a dataset name
+            elif strs:
+                names = [ds.canonical_dataset(v) for v in strs]
+                known = [n for n in names if n]
+                if last == "load_dataset" and len(known) == 2 and known[0] == "glue":
+                    known = known[1:]  # load_dataset("glue", "sst2"): the config names it
+                if known:
+                    for n in known[:1] if last in ("load", "builder", "load_dataset") else known:
+                        f.add_dataset(strong, n)
+                elif last in ("load", "builder", "load_dataset") and resolved.startswith(_NAMED_LOADERS) and \
+                        _DATASET_ID.match(strs[0]):
+                    f.add_dataset(strong, re.sub(r"[^a-z0-9]+", "_", strs[0].rsplit("/", 1)[-1].lower()).strip("_"))
+                else:
+                    found = [d for v in strs for d in ds.find_in_text(v)]
+                    for n in found:
+                        f.add_dataset(strong, n)
+                    if last in ("get_file", "download_url", "download", "download_and_extract_archive") \
+                            and not found:
+                        f.local_files = True
+        # downloaded market data
+        if resolved.startswith(_YAHOO) or last in ("get_data_yahoo", "DataReader") or \
+                (last == "download" and fn.split(".")[0] in ("yf", "yfinance")):
+            f.add_dataset(strong, ds.YAHOO_FINANCE)
+        # local files: a benchmark if a path names one
+        if last in LOCAL_READERS:
+            if last == "open":
+                mode = s.value(positional[1]) if len(positional) > 1 else s.value(keywords.get("mode"))
+                if isinstance(mode, str) and _OPEN_WRITE.match(mode):
+                    return
+            if last == "File" and not resolved.startswith("h5py"):
+                return
+            if last == "walk" and not resolved.startswith("os"):
+                return
+            if last == "reader" and not resolved.startswith("csv"):
+                return
+            found = self._string_datasets(call, strong)
+            if last not in ("ImageDataGenerator",) and (positional or keywords):
+                f.local_files = True
+            if not found and last in ("read_csv", "loadtxt", "genfromtxt", "read_excel"):
+                # a Kaggle-style train.csv: the benchmark may be named by the folder
+                pass
+        # call names that name a dataset (load_mnist(), get_cifar10_loaders())
+        if not resolved.startswith(LOADER_MODULES) and len(last) > 4:
+            for n in ds.find_in_text(last.replace("_", " ")):
+                f.add_dataset(f.text_datasets, n)
+
+    def _string_datasets(self, call: Node, where: list[str]) -> list[str]:
+        found: list[str] = []
+        for v in _strings_in(call, self.s):
+            for n in ds.find_in_text(v):
+                self.f.add_dataset(where, n)
+                found.append(n)
+        return found
+
+    def _keyword_trick(self, call: Node, last: str, key: str, value: Node) -> None:
+        s = self.s
+        if key == "weight_decay" or key == "wd":
+            if _nonzero(s.value(value)):
+                self._trick(call, "weight_decay")
+        elif key in ("kernel_regularizer", "W_regularizer"):
+            if re.search(r"l2|l1_l2", node_text(value)):
+                self._trick(call, "weight_decay")
+        elif key == "decay" and last[:1].isupper():
+            if _nonzero(s.value(value)):
+                self._trick(call, "lr_schedule")
+        elif key in ("clipnorm", "clipvalue", "global_clipnorm", "gradient_clip_val", "max_grad_norm"):
+            if _nonzero(s.value(value)):
+                self._trick(call, "gradient_clipping")
+        elif key == "weights" and last == "Embedding":
+            self._trick(call, "embedding_pretrained")
+        elif key == "embeddings_initializer" and re.search(r"Constant|embedding_matrix", node_text(value)):
+            self._trick(call, "embedding_pretrained")
+        elif key == "vectors" and last in ("build_vocab", "Field"):
+            self._trick(call, "embedding_pretrained")
+        elif key == "pretrained" and s.value(value) is True:
+            self._trick(call, "pretrained_weights")
+        elif key == "weights" and isinstance(s.value(value), str) and s.value(value) == "imagenet":
+            self._trick(call, "pretrained_weights")
+        elif key == "weights" and re.search(r"_Weights\.|DEFAULT|IMAGENET", node_text(value)):
+            self._trick(call, "pretrained_weights")
+        elif key == "precision" and "16" in node_text(value):
+            self._trick(call, "mixed_precision")
+        elif key in ("padding", "truncation") and last in ("tokenizer", "encode_plus", "batch_encode_plus",
+                                                             "__call__", "encode"):
+            if node_text(value) not in ("False", "None"):
+                self._prep("pad_sequences")
+        elif key == "fix_length":
+            self._prep("pad_sequences")
+        elif key in ("target_size", "image_size") and last in ("flow_from_directory", "load_img",
+                                                               "image_dataset_from_directory",
+                                                               "flow_from_dataframe"):
+            self._prep("resize")
+
+    def _string(self, node: Node) -> bool:
+        parent = node.parent
+        text = node_text(node)
+        if len(text) > 4000:
+            text = text[:4000]
+        if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
+            for n in ds.find_in_text(text):
+                self.f.add_dataset(self.f.weak_datasets, n)
+            return True
+        # argparse: help texts and choices list every option; only `default` counts
+        p = parent
+        for _ in range(4):
+            if p is None:
+                break
+            if p.type == "keyword_argument":
+                kname = node_text(p.child_by_field_name("name"))
+                if kname in ("help", "choices", "description", "metavar", "weights"):
+                    return True
+            if p.type == "call":
+                name = _last(call_function_name(p))
+                if name in ("add_argument", "print", "ArgumentParser", "set_title", "title", "xlabel",
+                            "ylabel", "suptitle", "info", "warning", "write", "format", "DEFINE_string"):
+                    if name == "add_argument" or name.startswith("DEFINE"):
+                        return True
+                    for n in ds.find_in_text(text):
+                        self.f.add_dataset(self.f.weak_datasets, n)
+                    return True
+                break
+            p = p.parent
+        for n in ds.find_in_text(text):
+            self.f.add_dataset(self.f.text_datasets, n)
+        return True
+
+    def _comment(self, node: Node) -> bool:
+        for n in ds.find_in_text(node_text(node)):
+            self.f.add_dataset(self.f.weak_datasets, n)
+        return True
+
+    def _assignment(self, node: Node) -> bool:
+        f = self.f
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        if left.type == "identifier":
+            name = node_text(left)
+            f.deps.setdefault(name, set()).update(_idents(right, limit=200))
+            self._synthetic_value(name, right)
+        elif left.type in ("pattern_list", "tuple_pattern"):
+            ids = _idents(right, limit=200)
+            for c in left.named_children:
+                if c.type == "identifier":
+                    f.deps.setdefault(node_text(c), set()).update(ids)
+                    self._synthetic_value(node_text(c), right)
+        elif left.type == "attribute":
+            attr = node_text(left.child_by_field_name("attribute"))
+            if attr in _FREEZE_ATTRS and node_text(right) == "False":
+                f.freezes = True
+            elif attr in ("lr", "learning_rate") and left.child_by_field_name("object") is not None:
+                obj = node_text(left.child_by_field_name("object"))
+                if "optim" in obj.lower():
+                    self._trick(node, "lr_schedule")
+            else:
+                f.deps.setdefault(attr, set()).update(_idents(right, limit=200))
+        elif left.type == "subscript":
+            key = node_text(left.child_by_field_name("subscript"))
+            if key in ("'lr'", '"lr"'):
+                self._trick(node, "lr_schedule")
+        return False
+
+    def _synthetic_value(self, name: str, right: Node) -> None:
+        if not _DATA_VAR.match(name):
+            return
+        head = right
+        while head.type in ("call", "attribute", "binary_operator", "parenthesized_expression"):
+            if head.type == "call":
+                fn = call_function_name(head)
+                if fn and _RANDOM_DATA.match(fn):
+                    self.f.synthetic = True
+                    return
+                head = head.child_by_field_name("function") or head
+                if head.type == "attribute":
+                    head = head.child_by_field_name("object")
+                else:
+                    return
+            elif head.type == "attribute":
+                head = head.child_by_field_name("object")
+            elif head.type == "binary_operator":
+                head = head.child_by_field_name("left")
+            else:
+                inner = head.named_children
+                if not inner:
+                    return
+                head = inner[0]
+            if head is None:
+                return
+
+    def _augmented(self, node: Node) -> bool:
+        op = node_text(node.child_by_field_name("operator"))
+        right = node.child_by_field_name("right")
+        left = node.child_by_field_name("left")
+        if op == "/=" and right is not None:
+            self._division(right, node_text(left))
+        return False
+
+    def _binary(self, node: Node) -> bool:
+        op = node_text(node.child_by_field_name("operator"))
+        if op == "/":
+            self._division(node.child_by_field_name("right"), node_text(node.child_by_field_name("left")))
+        return False
+
+    def _division(self, right: Node | None, left_text: str) -> None:
+        if right is None:
+            return
+        v = self.s.value(right)
+        rt = node_text(right)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v in (255, 255.0, 127.5, 256):
+            self._prep("normalize")
+        elif re.search(r"\bstd\b|\.std\(|_std\b|\bsigma\b|stddev", rt) and re.search(r"mean", left_text):
+            self._prep("standardize")
+        elif re.search(r"\bstd\b|\.std\(|_std\b", rt) and not _enclosing_def(right).startswith(("forward", "call")):
+            self._prep("standardize")
+        elif re.search(r"\.max\(\)|\bmax_val|np\.max\(", rt) and re.search(r"min", left_text):
+            self._prep("normalize")
+
+    def _comparison(self, node: Node) -> bool:
+        text = node_text(node)
+        if len(text) < 200 and re.search(r"patience|no_improve|early_stop|without_improv|bad_epochs|"
+                                         r"not_improved|wait\s*>=", text):
+            self._trick(node, "early_stopping")
+        return False
+
+    def _def(self, node: Node) -> bool:
+        name = node_text(node.child_by_field_name("name"))
+        self.defs.append(name)
+        for n in ds.find_in_text(name):
+            self.f.add_dataset(self.f.text_datasets, n)
+        tk.score_def(name, self.f.task_scores)
+        return False
+
+    def _class(self, node: Node) -> bool:
+        name = node_text(node.child_by_field_name("name"))
+        self.classes.append(name)
+        for n in ds.find_in_text(name):
+            self.f.add_dataset(self.f.text_datasets, n)
+        bases = node_text(node.child_by_field_name("superclasses"))
+        if re.search(r"\bDataset\b|data\.Dataset", bases):
+            self.f.local_files = True
+        if re.search(r"\bgym\.(Env|Wrapper)\b", bases):
+            _add(self.f.task_scores, "reinforcement_learning", tk.WEIGHT_CERTAIN)
+        return False
+
+    # ---- recording
+    def _trick(self, node: Node, trick: str) -> None:
+        stmt = _statement(node)
+        self.f.tricks.append(Occurrence(trick, node.start_point[0] + 1, frozenset(_idents(stmt)),
+                                        _assigned_name(stmt)))
+
+    def _hint(self, node: Node, task: str, weight: float) -> None:
+        stmt = _statement(node)
+        self.f.task_hints.append(Occurrence(task, node.start_point[0] + 1, frozenset(_idents(stmt)),
+                                            _assigned_name(stmt), weight))
+
+    def _prep(self, name: str) -> None:
+        if name not in self.f.preprocessing:
+            self.f.preprocessing.append(name)
+
+    def _finish(self) -> None:
+        f, s = self.f, self.s
+        # Imports: libraries that name the task.
+        modules = s.imported_modules
+        for prefix, task, weight in tk.IMPORT_RULES:
+            if any(m == prefix or m.startswith(prefix + ".") for m in modules):
+                _add(f.task_scores, task, weight)
+        # Imported dataset modules (from keras.datasets import mnist), used or not.
+        for origin in modules:
+            for prefix in LOADER_MODULES:
+                if origin.startswith(prefix):
+                    seg = origin[len(prefix):].split(".")[0]
+                    name = ds.canonical_dataset(seg)
+                    if name and name not in f.loader_datasets and f"{prefix}{seg}" == origin:
+                        f.add_dataset(f.loader_datasets, name)
+        # Identifiers that hint at a task, each rule once.
+        idents = set(_IDENT.findall(s.source.code))
+        tk.score_identifiers(idents, f.task_scores)
+        if not _VOCAB_IDENT.isdisjoint(idents):
+            f.text_signals = True
+            self._prep("tokenize")
+        for name in self.defs:
+            if re.match(r"^(create_dataset|create_sequences|create_windows?|sliding_windows?|split_sequence|"
+                        r"windowed_dataset|univariate_data|multivariate_data|make_windows?)$", name):
+                self._prep("windowing")
+        # Function and class names of the file: a weak vote.
+        names = " ".join(self.defs + self.classes)
+        if names:
+            tk.score_words(names, tk.WEIGHT_CODE_NAME * 0.5, f.task_scores, cap=tk.WEIGHT_CODE_NAME)
+        # train-call identifiers, to tie callbacks and optimizers to models
+        for line_calls in f.calls_by_line.values():
+            for call in line_calls:
+                name = _last(_call_name(call))
+                if name in _TRAIN_CALLS:
+                    f.train_uses.append(frozenset(_idents(call)))
+
+
+def collect(script: Script) -> FileFacts:
+    """Read a script once: dataset evidence, tricks, preprocessing and task hints.
+
+    Args:
+        script: the loaded script.
+
+    Returns:
+        The facts of the file, not yet attributed to models.
+    """
+    return _Collector(script).run()
+
+
+# -- per model -----------------------------------------------------------------------
+
+
+def file_datasets(script: Script, facts: FileFacts, context_text: str | None = None) -> list[str]:
+    """The datasets of a file, strongest evidence first (see the module docstring)."""
+    out = list(facts.loader_datasets)
+    if len(out) > 1:
+        # a script that picks one by argparse: the default is the one it runs with
+        for key in _ARG_DATASET_KEYS:
+            v = script.argparse_defaults.get(key)
+            if isinstance(v, str):
+                name = ds.canonical_dataset(v) or (ds.gym_dataset(v) if key.startswith("env") else None)
+                if name in out:
+                    return [name]
+    if ds.YAHOO_FINANCE in out and len(out) > 1:
+        out.remove(ds.YAHOO_FINANCE)
+        out.append(ds.YAHOO_FINANCE)
+    if out:
+        return out
+    if facts.text_datasets:
+        return list(facts.text_datasets)
+    path_names = ds.find_in_text(script.path.replace("\\", "/"))
+    if path_names:
+        return path_names
+    readme = ds.find_in_text(context_text or "")[:2]
+    if facts.local_files:
+        return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
+    if facts.synthetic:
+        return [ds.SYNTHETIC]
+    if facts.weak_datasets:
+        return facts.weak_datasets[:2]
+    return readme
+
+
+def layer_tricks(layers: Iterable[Layer]) -> list[str]:
+    """Tricks a model's layers show: Dropout -> dropout, Add -> residual, ..."""
+    out: list[str] = []
+    for layer in layers:
+        t = LAYER_TRICKS.get(layer.type)
+        args = layer.args or {}
+        if t == "pretrained_weights" and (args.get("weights", "x") is None or args.get("pretrained") is False):
+            t = None
+        if t and t not in out:
+            out.append(t)
+        for key in ("dropout", "recurrent_dropout", "dropout_rate", "attention_dropout"):
+            v = args.get(key)
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and "dropout" not in out:
+                out.append("dropout")
+        if args.get("bidirectional") is True and "bidirectional" not in out:
+            out.append("bidirectional")
+        if layer.type == "Custom":
+            for rx, trick in CUSTOM_TRICKS:
+                if rx.search(layer.raw or "") and trick not in out:
+                    out.append(trick)
+        if layer.type in ("TransformerEncoder", "TransformerDecoder") and "layer_norm" not in out:
+            out.append("layer_norm")
+    return out
+
+
+def _ordered(items: Iterable[str], order: tuple[str, ...]) -> list[str]:
+    rank = {name: i for i, name in enumerate(order)}
+    uniq = list(dict.fromkeys(i for i in items if i))
+    return sorted(uniq, key=lambda x: (rank.get(x, len(order)), x))
+
+
+def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts) -> list[int]:
+    """Indices of the summaries a trick occurrence belongs to (all, when nothing says)."""
+    if len(summaries) == 1:
+        return [0]
+    # inside a model's own lines
+    inside = [i for i, s in enumerate(summaries)
+              if s.source.line_start and s.source.line_end and s.source.line_start <= occ.line <= s.source.line_end]
+    if inside:
+        return [min(inside, key=lambda i: summaries[i].source.line_end - summaries[i].source.line_start)]
+    names: dict[str, list[int]] = {}
+    for i, s in enumerate(summaries):
+        names.setdefault(s.name, []).append(i)
+    frontier = set(occ.idents)
+    if occ.assigned_to:
+        for use in facts.train_uses:
+            if occ.assigned_to in use:
+                frontier |= use
+    seen: set[str] = set()
+    for _depth in range(4):
+        hit = [n for n in frontier if n in names]
+        if hit:
+            out: list[int] = []
+            for n in hit:
+                idx = names[n]
+                if len(idx) > 1:  # a name reused: the nearest model defined before
+                    before = [i for i in idx if (summaries[i].source.line_start or 0) <= occ.line]
+                    idx = [max(before, key=lambda i: summaries[i].source.line_start or 0)] if before else idx[:1]
+                out.extend(idx)
+            return sorted(set(out))
+        seen |= frontier
+        nxt: set[str] = set()
+        for n in frontier:
+            nxt |= facts.deps.get(n, set())
+        frontier = nxt - seen
+        if not frontier:
+            break
+    return list(range(len(summaries)))
+
+
+def _out_units(layer: Layer) -> int | None:
+    for key in ("units", "out_features", "output_dim", "num_classes"):
+        v = (layer.args or {}).get(key)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+    return None
+
+
+def _output_text(layer: Layer, facts: FileFacts) -> str:
+    """The source text of a layer's call, found by its line (for ``Dense(vocab_size)``)."""
+    if layer.line is None:
+        return ""
+    raw_last = _last(layer.raw) if layer.raw else ""
+    for call in facts.calls_by_line.get(layer.line, []):
+        if _last(_call_name(call)) == raw_last or not raw_last:
+            return node_text(call.child_by_field_name("arguments"))[:300]
+    return ""
+
+
+_CONV2D = frozenset({"Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
+                     "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv3D", "MaxPooling3D"})
+_UP = frozenset({"Conv2DTranspose", "UpSampling2D"})
+_RNN = frozenset({"LSTM", "GRU", "SimpleRNN", "Bidirectional"})
+_SEQ = frozenset({"Conv1D", "MaxPooling1D", "GlobalAveragePooling1D", "TransformerEncoder",
+                  "MultiHeadAttention", "Attention"})
+_DENSEISH = frozenset({"Dense", "Dropout", "BatchNormalization", "Flatten", "Activation", "LayerNormalization",
+                       "Reshape"})
+
+
+def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
+    """Task votes from one model's layers, output and loss."""
+    scores: dict[str, float] = {}
+    types = s.layer_types
+    if not types:
+        return scores
+    kinds = set(types)
+    loss = s.hyperparameters.loss
+    out = next((layer for layer in reversed(s.layers) if layer.type in ("Dense", "Conv2D", "Conv2DTranspose")),
+               None)
+    units = _out_units(out) if out is not None and out.type == "Dense" else None
+    out_text = _output_text(out, facts) if out is not None else ""
+    big_output = (units is not None and units >= 1000) or bool(_VOCAB_WORDS.search(out_text))
+    conv = bool(kinds & _CONV2D)
+    up = bool(kinds & _UP)
+    rnn = bool(kinds & _RNN)
+    emb = "Embedding" in kinds
+    regression_loss = loss in ("mse", "mae", "huber")
+    if conv and not up:
+        _add(scores, "image_classification", 2.0)
+    if conv and up:
+        if "Concatenate" in kinds:
+            _add(scores, "image_segmentation", 3.0)
+        else:
+            _add(scores, "representation_learning", 1.5)
+            _add(scores, "image_segmentation", 1.0)
+    if up and not conv:
+        _add(scores, "image_generation", 2.0)
+    if emb:
+        if big_output and (rnn or kinds & _SEQ):
+            _add(scores, "language_modeling", 2.5)
+            _add(scores, "text_generation", 1.5)
+        elif types.count("Embedding") >= 2 and not rnn:
+            _add(scores, "recommendation", 2.5)
+        else:
+            _add(scores, "text_classification", 2.5)
+    elif rnn:
+        if regression_loss or (units == 1 and (out is None or out.activation in (None, "linear"))):
+            _add(scores, "time_series_forecasting", 3.0)
+        elif big_output:
+            _add(scores, "text_generation", 2.0)
+    if kinds <= _DENSEISH and "Dense" in kinds:
+        if regression_loss or (units == 1 and out is not None and out.activation in (None, "linear")):
+            _add(scores, "tabular_regression", 2.5)
+        elif loss in ("binary_crossentropy", "categorical_crossentropy") or units is not None:
+            _add(scores, "tabular_classification", 1.5)
+    if loss == "ctc":
+        _add(scores, "speech_recognition", tk.WEIGHT_CERTAIN)
+    return scores
+
+
+_GEN_NAME = re.compile(r"(generator|^gen$|^g$|^netg$|^g_|_g$|^generator_model$|^make_generator)", re.I)
+_DIS_NAME = re.compile(r"(discriminator|critic|^dis$|^disc$|^d$|^netd$|^d_|_d$|^make_discriminator)", re.I)
+_ENC_NAME = re.compile(r"encoder|^enc$", re.I)
+_DEC_NAME = re.compile(r"decoder|^dec$", re.I)
+_AE_NAME = re.compile(r"autoencoder|^ae$|vae|auto_encoder", re.I)
+
+
+def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[str]) -> dict[str, float]:
+    """Votes that need the whole file: a generator/discriminator pair, an encoder/decoder pair."""
+    scores: dict[str, float] = {}
+    names = [s.name for s in summaries]
+    if any(_GEN_NAME.search(n) for n in names) and any(_DIS_NAME.search(n) for n in names):
+        _add(scores, "image_generation", tk.WEIGHT_CERTAIN)
+    enc = any(_ENC_NAME.search(n) for n in names)
+    dec = any(_DEC_NAME.search(n) for n in names)
+    if (enc and dec) or any(_AE_NAME.search(n) for n in names):
+        texty = facts.text_signals or bool(data_tasks & _TEXT_TASKS) or any(
+            "Embedding" in s.layer_types for s in summaries)
+        if texty and not any(_AE_NAME.search(n) for n in names):
+            _add(scores, "machine_translation", 5.0)
+        else:
+            _add(scores, "representation_learning", 7.0)
+    return scores
+
+
+def annotate(script: Script, summaries: list[Summary], context_text: str | None = None) -> None:
+    """Fill ``datasets``, ``task``, ``tricks`` and ``preprocessing`` of each summary, in place.
+
+    Args:
+        script: the script the summaries were extracted from.
+        summaries: the extractors' summaries (lines are lines of the analysed code).
+        context_text: words of the nearby README, if any.
+
+    Returns:
+        None. What the extractors already put in ``tricks`` / ``preprocessing`` is kept.
+    """
+    if not summaries:
+        return
+    facts = collect(script)
+    datasets = file_datasets(script, facts, context_text)
+
+    # file-level task votes
+    file_scores = dict(facts.task_scores)
+    data_tasks: set[str] = set()
+    from_code = bool(facts.loader_datasets or facts.text_datasets)
+    for name in datasets:
+        t = ds.default_task(name)
+        if t and t not in data_tasks:
+            data_tasks.add(t)
+            _add(file_scores, t, tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2)
+    tk.score_words(script.path, tk.WEIGHT_PATH, file_scores)
+    if context_text:
+        tk.score_words(context_text[:20000], tk.WEIGHT_README, file_scores, cap=tk.README_CAP)
+    for task, w in _file_structure(summaries, facts, data_tasks).items():
+        _add(file_scores, task, w)
+
+    # attribute code tricks and task hints to models
+    per_model_tricks: list[list[str]] = [[] for _ in summaries]
+    for occ in facts.tricks:
+        for i in _owners(occ, summaries, facts):
+            per_model_tricks[i].append(occ.name)
+    per_model_hints: list[dict[str, float]] = [{} for _ in summaries]
+    for occ in facts.task_hints:
+        for i in _owners(occ, summaries, facts):
+            hints = per_model_hints[i]
+            hints[occ.name] = max(hints.get(occ.name, 0.0), occ.weight)
+
+    for i, s in enumerate(summaries):
+        s.datasets = list(dict.fromkeys(list(s.datasets) + datasets))
+        tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i]
+        if "pretrained_weights" in tricks and facts.freezes:
+            tricks.append("transfer_learning")
+        s.tricks = _ordered(tricks, TRICKS)
+        prep = list(s.preprocessing) + facts.preprocessing
+        if "data_augmentation" in s.tricks:
+            prep.append("augment")
+        s.preprocessing = _ordered(prep, PREPROCESSING)
+
+        if s.task and s.task != "unknown":
+            continue  # an extractor that knows better (a library head) already said
+        scores = dict(file_scores)
+        for task, w in per_model_hints[i].items():
+            _add(scores, task, w)
+        for task, w in model_scores(s, facts).items():
+            _add(scores, task, w)
+        tk.score_words(s.name, tk.WEIGHT_MODEL_NAME, scores)
+        s.task = tk.best_task(scores)

@@ -1,0 +1,288 @@
+"""corpus.facts: datasets, task, tricks and preprocessing, on fixture scripts written for these tests.
+
+The summaries are built by hand (name, layers, loss, lines) so these tests
+do not depend on the Keras / PyTorch extractors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus import datasets as ds
+from corpus import tasks as tk
+from corpus.facts import annotate, collect, layer_tricks
+from corpus.script import load
+from corpus.summary import Hyperparameters, Layer, Source, Summary
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def script(name: str):
+    path = FIXTURES / name
+    return load(path.read_bytes(), f"tests/fixtures/{name}")
+
+
+def line(name: str, needle: str) -> int:
+    for i, text in enumerate((FIXTURES / name).read_text().splitlines(), start=1):
+        if needle in text:
+            return i
+    raise AssertionError(f"{needle!r} not in {name}")
+
+
+def model(name: str, layers: list, *, loss: str | None = None, lines: tuple[int, int] | None = None,
+          tricks: list[str] | None = None, preprocessing: list[str] | None = None) -> Summary:
+    built = []
+    for spec in layers:
+        if isinstance(spec, str):
+            built.append(Layer(type=spec))
+        else:
+            t, args = spec[0], spec[1]
+            built.append(Layer(type=t, args=args, activation=spec[2] if len(spec) > 2 else None,
+                               raw=spec[3] if len(spec) > 3 else "", line=spec[4] if len(spec) > 4 else None))
+    start, end = lines or (None, None)
+    return Summary(id="", name=name, source=Source(path="x.py", line_start=start, line_end=end),
+                   layers=built, hyperparameters=Hyperparameters(loss=loss),
+                   tricks=list(tricks or []), preprocessing=list(preprocessing or []))
+
+
+def run(fixture: str, summaries: list[Summary], context: str | None = None) -> list[Summary]:
+    annotate(script(fixture), summaries, context)
+    return summaries
+
+
+# -- the dataset table ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spelling, canonical", [
+    ("CIFAR10", "cifar10"), ("cifar-10", "cifar10"), ("FashionMNIST", "fashion_mnist"),
+    ("fashion_mnist", "fashion_mnist"), ("imdb_reviews", "imdb"), ("glue/sst2", "sst2"),
+    ("load_iris", "iris"), ("fetch_california_housing", "california_housing"), ("load_boston", "boston_housing"),
+    ("PennTreebank", "ptb"), ("WikiText2", "wikitext2"), ("Multi30k", "multi30k"), ("AG_NEWS", "ag_news"),
+    ("SPEECHCOMMANDS", "speech_commands"), ("LIBRISPEECH", "librispeech"), ("ml-100k", "movielens"),
+    ("Cora", "cora"), ("cats_vs_dogs", "cats_vs_dogs"), ("oxford_iiit_pet", "oxford_pets"),
+    ("tf_flowers", "flowers"), ("stanfordnlp/imdb", "imdb"), ("VOCSegmentation", "voc"),
+])
+def test_canonical_dataset(spelling, canonical):
+    assert ds.canonical_dataset(spelling) == canonical
+
+
+def test_canonical_dataset_unknown_is_none():
+    assert ds.canonical_dataset("my_company_data") is None
+    assert ds.canonical_dataset("") is None
+
+
+@pytest.mark.parametrize("env, name", [
+    ("CartPole-v1", "cartpole"), ("PongNoFrameskip-v4", "atari"), ("ALE/Breakout-v5", "atari"),
+    ("MountainCarContinuous-v0", "mountain_car"), ("LunarLander-v2", "lunar_lander"),
+    ("HalfCheetah-v4", "mujoco"), ("Pendulum-v1", "pendulum"), ("FooWorld-v0", "foo_world"),
+])
+def test_gym_dataset(env, name):
+    assert ds.gym_dataset(env) == name
+
+
+@pytest.mark.parametrize("text, found", [
+    ("./data/cifar-10-batches-py", ["cifar10"]),
+    ("input/IMDB Dataset.csv", ["imdb"]),
+    ("https://example.org/aclImdb_v1.tar.gz", ["imdb"]),
+    ("../input/creditcard.csv", ["credit_card_fraud"]),
+    ("international-airline-passengers.csv", ["airline_passengers"]),
+    ("data/dogs-vs-cats/train", ["cats_vs_dogs"]),
+    ("housing.data", ["boston_housing"]),
+    ("fashion_mnist and then mnist", ["fashion_mnist", "mnist"]),
+    ("vocab_size = len(vocab)", []),
+    ("mnistm", []),
+    ("the voc is a word", []),
+])
+def test_find_in_text(text, found):
+    assert ds.find_in_text(text) == found
+
+
+def test_every_default_task_is_a_spec_task():
+    for name, (task, _) in ds.DATASETS.items():
+        assert task is None or task in tk.TASKS, name
+
+
+# -- whole scripts -------------------------------------------------------------------
+
+
+def test_keras_mnist_cnn():
+    f = "facts_keras_mnist_cnn.py"
+    [s] = run(f, [model("model", [("Conv2D", {"filters": 32}), "MaxPooling2D", "Conv2D", "MaxPooling2D",
+                                   "Flatten", ("Dropout", {"rate": 0.5}), ("Dense", {"units": 10}, "softmax")],
+                        loss="categorical_crossentropy", lines=(line(f, "model = keras"), line(f, "])")))])
+    assert s.datasets == ["mnist"]
+    assert s.task == "image_classification"
+    assert s.tricks == ["dropout", "data_augmentation", "early_stopping", "checkpointing"]
+    assert s.preprocessing == ["normalize", "reshape", "one_hot", "augment"]
+
+
+def test_gan_tricks_are_per_model():
+    f = "facts_torch_gan_faces.py"
+    gen = model("Generator", ["Conv2DTranspose", "BatchNormalization", "Conv2DTranspose"],
+                lines=(line(f, "class Generator"), line(f, "return self.main(z)")))
+    dis = model("Discriminator", ["Conv2D", "Dropout", "Conv2D"],
+                lines=(line(f, "class Discriminator"), line(f, "return self.main(x).view")))
+    run(f, [gen, dis])
+    assert gen.datasets == dis.datasets == ["celeba"]
+    assert gen.task == dis.task == "image_generation"
+    assert gen.tricks == ["batch_norm", "checkpointing"]  # torch.save(netG...) per epoch
+    assert dis.tricks == ["dropout", "weight_decay"]  # weight_decay on optimizerD only
+    assert gen.preprocessing == ["normalize", "resize"]
+
+
+def test_imdb_csv_with_glove():
+    f = "facts_keras_imdb_glove.py"
+    [s] = run(f, [model("model", [("Embedding", {"input_dim": 20000}, None, "Embedding", line(f, "Embedding(")),
+                                   ("Bidirectional", {"layer": "LSTM"}), "Dropout",
+                                   ("Dense", {"units": 1}, "sigmoid")], loss="binary_crossentropy",
+                        lines=(line(f, "model = Sequential"), line(f, "Dense(1")))])
+    assert s.datasets == ["imdb"]  # a benchmark from a local file is that benchmark
+    assert s.task == "text_classification"
+    assert s.tricks == ["dropout", "bidirectional", "embedding_pretrained"]
+    assert s.preprocessing == ["tokenize", "pad_sequences"]
+
+
+def test_stock_lstm_from_yfinance():
+    f = "facts_torch_stock_lstm.py"
+    [s] = run(f, [model("PriceLSTM", [("LSTM", {"num_layers": 2, "dropout": 0.2}), ("Dense", {"out_features": 1})],
+                        loss="mse", lines=(line(f, "class PriceLSTM"), line(f, "return self.head")))])
+    assert s.datasets == ["yahoo_finance"]
+    assert s.task == "time_series_forecasting"
+    assert s.tricks == ["dropout", "lr_schedule", "gradient_clipping"]
+    assert s.preprocessing == ["normalize", "reshape", "windowing"]
+
+
+def test_tabular_regression_from_sklearn():
+    [s] = run("facts_tabular_housing.py", [model("model", [("Dense", {"units": 30}, "relu"), ("Dense", {"units": 1})],
+                                                  loss="mse")])
+    assert s.datasets == ["california_housing"]
+    assert s.task == "tabular_regression"
+    assert s.tricks == []
+    assert s.preprocessing == ["standardize"]
+
+
+def test_gym_is_reinforcement_learning():
+    [s] = run("facts_gym_dqn.py", [model("QNet", ["Dense", "Dense"])])
+    assert s.datasets == ["cartpole"]
+    assert s.task == "reinforcement_learning"
+
+
+def test_hugging_face_glue_config_names_the_dataset():
+    [s] = run("facts_hf_sst2.py", [model("model", [("Pretrained", {"name": "distilbert-base-uncased"})])])
+    assert s.datasets == ["sst2"]
+    assert s.task == "text_classification"
+    assert s.tricks == ["lr_schedule", "weight_decay", "pretrained_weights"]
+    assert s.preprocessing == ["tokenize", "pad_sequences"]
+
+
+def test_generated_data_is_synthetic():
+    [s] = run("facts_synthetic_moons.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")])
+    assert s.datasets == ["synthetic"]
+    assert s.task == "tabular_classification"
+
+
+def test_autoencoder_fitted_on_its_input():
+    [s] = run("facts_keras_autoencoder.py",
+              [model("autoencoder", [("Dense", {"units": 32}), ("Dense", {"units": 784})], loss="binary_crossentropy")])
+    assert s.datasets == ["fashion_mnist"]
+    assert s.task == "representation_learning"
+
+
+def test_seq2seq_translation():
+    [s] = run("facts_keras_seq2seq.py", [model("model", ["LSTM", "LSTM", "Dense"], loss="categorical_crossentropy")])
+    assert s.datasets == ["fra_eng"]
+    assert s.task == "machine_translation"
+    assert "tokenize" not in s.preprocessing or True  # char sets, not a tokenizer: either reading is fine
+
+
+def test_own_csv_is_custom():
+    [s] = run("facts_custom_csv.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")])
+    assert s.datasets == ["custom"]
+    assert s.task == "tabular_classification"
+    assert s.tricks == []
+    assert s.preprocessing == ["impute"]
+
+
+def test_readme_names_the_benchmark_behind_local_files():
+    [s] = run("facts_custom_csv.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")],
+              context="Survival prediction on the Titanic passengers list (Kaggle).")
+    assert s.datasets == ["titanic"]
+    assert s.task == "tabular_classification"
+
+
+def test_unet_segmentation_on_local_carvana_folders():
+    f = "facts_torch_unet.py"
+    [s] = run(f, [model("UNet", ["Conv2D", "MaxPooling2D", "Conv2DTranspose", "Concatenate", "Conv2D"],
+                        lines=(line(f, "class UNet"), line(f, "return self.out")))])
+    assert s.task == "image_segmentation"
+    assert s.datasets == ["carvana"]
+
+
+def test_argparse_default_picks_the_dataset():
+    [s] = run("facts_torch_choice.py", [model("Net", ["Conv2D", "Dense"])])
+    assert s.datasets == ["cifar10"]
+    assert s.task == "image_classification"
+    assert s.tricks == ["data_augmentation"]
+    assert s.preprocessing == ["augment"]
+
+
+def test_extractor_tricks_and_preprocessing_are_kept():
+    [s] = run("facts_tabular_housing.py", [model("model", ["Dense", "Dense"], loss="mse",
+                                                  tricks=["mixed_precision", "dropout", "dropout"],
+                                                  preprocessing=["normalize"])])
+    assert s.tricks == ["dropout", "mixed_precision"]
+    assert s.preprocessing == ["normalize", "standardize"]
+
+
+def test_extractor_task_is_kept():
+    s = model("model", ["Dense"], loss="mse")
+    s.task = "question_answering"
+    run("facts_tabular_housing.py", [s])
+    assert s.task == "question_answering"
+
+
+def test_no_summaries_is_a_no_op():
+    annotate(script("facts_tabular_housing.py"), [])
+
+
+def test_layer_tricks():
+    layers = [Layer("Embedding"), Layer("LSTM", args={"dropout": 0.2}), Layer("LSTM", args={"bidirectional": True}),
+              Layer("Add"), Layer("LayerNormalization"), Layer("Custom", raw="ResidualBlock"),
+              Layer("MultiHeadAttention"), Layer("Pretrained", args={"name": "resnet18", "weights": None})]
+    assert layer_tricks(layers) == ["dropout", "bidirectional", "residual", "layer_norm", "attention"]
+
+
+def test_transfer_learning_needs_a_frozen_pretrained_backbone():
+    code = (
+        "from tensorflow import keras\n"
+        "base = keras.applications.ResNet50(weights='imagenet', include_top=False)\n"
+        "base.trainable = False\n"
+        "model = keras.Sequential([base, keras.layers.Dense(5, activation='softmax')])\n"
+        "train = keras.utils.image_dataset_from_directory('flower_photos', image_size=(224, 224))\n"
+    )
+    s = model("model", [("Pretrained", {"name": "ResNet50", "weights": "imagenet"}), "Dense"],
+              loss="categorical_crossentropy")
+    annotate(load(code, "transfer.py"), [s])
+    assert s.tricks == ["pretrained_weights", "transfer_learning"]
+    assert s.datasets == ["flowers"]
+    assert s.task == "image_classification"
+    assert s.preprocessing == ["resize"]
+
+
+def test_strings_in_argparse_help_and_imagenet_weights_are_not_datasets():
+    code = (
+        "import argparse\n"
+        "from torchvision import models\n"
+        "p = argparse.ArgumentParser()\n"
+        "p.add_argument('--data', help='path to mnist or cifar10')\n"
+        "net = models.resnet18(weights='imagenet')\n"
+    )
+    f = collect(load(code, "x.py"))
+    assert f.loader_datasets == [] and f.text_datasets == []
+
+
+def test_collect_reads_a_broken_file_without_raising():
+    f = collect(load(b"def broken(:\n  mnist.load_data(\n\x00\xff", "broken.py"))
+    assert isinstance(f.loader_datasets, list)
