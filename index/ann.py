@@ -78,8 +78,18 @@ def kind_of(index: faiss.Index) -> str:
     return type(index).__name__
 
 
+class _Owner:
+    """Keeps a FAISS index alive as long as a numpy view of its memory exists."""
+
+    def __init__(self, index: faiss.Index, raw: np.ndarray) -> None:
+        self.index = index
+        self.__array_interface__ = raw.__array_interface__
+
+
 def vectors_view(index: faiss.Index) -> np.ndarray | None:
-    """The stored vectors as a numpy view (no copy) for flat and HNSW-flat indexes, else None."""
+    """The stored vectors as a read-only numpy view (no copy) for flat and HNSW-flat
+    indexes, else None. The view holds a reference to the index, so it stays valid."""
+    top = index
     index = faiss.downcast_index(index)
     if isinstance(index, faiss.IndexHNSW):
         index = faiss.downcast_index(index.storage)
@@ -87,7 +97,10 @@ def vectors_view(index: faiss.Index) -> np.ndarray | None:
         n, d = index.ntotal, index.d
         if n == 0:
             return np.zeros((0, d), dtype=np.float32)
-        return faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)
+        raw = faiss.rev_swig_ptr(index.get_xb(), n * d).reshape(n, d)
+        view = np.asarray(_Owner((top, index), raw))
+        view.flags.writeable = False
+        return view
     return None
 
 

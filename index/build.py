@@ -63,7 +63,8 @@ def _cached_vectors(index_dir: Path, embedder: Embedder) -> dict[tuple[str, str]
         return {}
     ids = old.frame["id"].tolist()
     hashes = old.frame["text_hash"].tolist()
-    return {(i, h): old.vectors[r] for r, (i, h) in enumerate(zip(ids, hashes, strict=True))}
+    vectors = np.array(old.vectors, dtype=np.float32)  # a copy: it outlives the old index
+    return {(i, h): vectors[r] for r, (i, h) in enumerate(zip(ids, hashes, strict=True))}
 
 
 def build_index(corpus_path: Path | str | None = None, index_dir: Path | str | None = None,

@@ -75,6 +75,11 @@ def format_table(hits: Sequence[Hit], width: int | None = None) -> str:
     caps = [4, 6, 48, 10, 16, 24, 0]
     widths = [max(len(head[c]), *(len(r[c]) for r in rows)) if rows else len(head[c]) for c in range(len(head))]
     widths = [min(w, cap) if cap else w for w, cap in zip(widths, caps, strict=True)]
+    # narrow terminals: give up path, then task and dataset width before the layers
+    for col, floor in ((2, 24), (5, 19), (4, 8)):
+        over = sum(widths[:-1]) + 2 * (len(head) - 1) + 20 - width
+        if over > 0:
+            widths[col] = max(floor, widths[col] - over)
     fixed = sum(widths[:-1]) + 2 * (len(head) - 1)
     widths[-1] = max(20, width - fixed)
     lines = ["  ".join(_cut(h, w).ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
