@@ -187,8 +187,11 @@ SYNTHETIC_CALLS = frozenset({
 })
 _RANDOM_DATA = re.compile(r"^(np|numpy|torch|tf|tensorflow)\.(random\.\w+|rand|randn|randint|linspace|"
                           r"arange|normal|uniform|sin|cos)$|^(np|numpy)\.random\.")
-_DATA_VAR = re.compile(r"^(x|y|X|Y|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
-                       r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time)$")
+_RANDOM_CALL = re.compile(r"^(np|numpy)\.random\.(rand|randn|randint|normal|uniform|random|choice|random_sample)$|"
+                          r"^torch\.(rand|randn|randint|normal)$|^tf\.random\.(normal|uniform)$")
+_DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
+                       r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time|steps|"
+                       r"sequences?|signal|sin|cos|samples)$")
 _NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
 _DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
 _YAHOO = ("yfinance.", "pandas_datareader.", "yahoo_fin.", "yahoofinancials.")
@@ -234,6 +237,7 @@ class FileFacts:
     weak_datasets: list[str] = field(default_factory=list)  # from comments and docstrings
     local_files: bool = False
     synthetic: bool = False
+    random_calls: int = 0  # np.random / torch.rand calls: generated data when nothing else is read
     tricks: list[Occurrence] = field(default_factory=list)
     task_hints: list[Occurrence] = field(default_factory=list)  # attributed like tricks
     preprocessing: list[str] = field(default_factory=list)
@@ -425,6 +429,8 @@ class _Collector:
         line = call.start_point[0] + 1
         f.calls_by_line.setdefault(line, []).append(call)
         resolved = resolved or fn
+        if _RANDOM_CALL.match(fn):
+            f.random_calls += 1
         if not (last in _INTERESTING or resolved.startswith(_INTERESTING_MODULES)):
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
@@ -550,6 +556,7 @@ class _Collector:
                 break
         if last in SYNTHETIC_CALLS:
             f.synthetic = True
+
         # tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1")
         if last in STRING_LOADERS:
             vals = [s.value(p) for p in positional[:2]]
@@ -732,29 +739,17 @@ class _Collector:
     def _synthetic_value(self, name: str, right: Node) -> None:
         if not _DATA_VAR.match(name):
             return
-        head = right
-        while head.type in ("call", "attribute", "binary_operator", "parenthesized_expression"):
-            if head.type == "call":
-                fn = call_function_name(head)
+        stack = [right]
+        seen = 0
+        while stack and seen < 60:
+            n = stack.pop()
+            seen += 1
+            if n.type == "call":
+                fn = call_function_name(n)
                 if fn and _RANDOM_DATA.match(fn):
                     self.f.synthetic = True
                     return
-                head = head.child_by_field_name("function") or head
-                if head.type == "attribute":
-                    head = head.child_by_field_name("object")
-                else:
-                    return
-            elif head.type == "attribute":
-                head = head.child_by_field_name("object")
-            elif head.type == "binary_operator":
-                head = head.child_by_field_name("left")
-            else:
-                inner = head.named_children
-                if not inner:
-                    return
-                head = inner[0]
-            if head is None:
-                return
+            stack.extend(n.named_children)
 
     def _augmented(self, node: Node) -> bool:
         op = node_text(node.child_by_field_name("operator"))
@@ -878,8 +873,19 @@ def collect(script: Script) -> FileFacts:
 # -- per model -----------------------------------------------------------------------
 
 
-def file_datasets(script: Script, facts: FileFacts, context_text: str | None = None) -> list[str]:
-    """The datasets of a file, strongest evidence first (see the module docstring)."""
+def file_datasets(script: Script, facts: FileFacts, context_text: str | None = None,
+                  trained: bool = False) -> list[str]:
+    """The datasets of a file, strongest evidence first (see the module docstring).
+
+    Args:
+        script: the loaded script.
+        facts: what :func:`collect` found in it.
+        context_text: nearby README words; trusted only when they name one or two datasets.
+        trained: whether a model of the file is trained here (so random numbers are its data).
+
+    Returns:
+        Canonical dataset names, possibly empty.
+    """
     out = list(facts.loader_datasets)
     if len(out) > 1:
         # a script that picks one by argparse: the default is the one it runs with
@@ -899,14 +905,20 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     path_names = ds.find_in_text(script.path.replace("\\", "/"))
     if path_names:
         return path_names
-    readme = ds.find_in_text(context_text or "")[:2]
+    readme = ds.find_in_text(context_text or "")
+    if len(readme) > 2:
+        readme = []  # a collection's README lists every example's data
     if facts.local_files:
         return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
     if facts.synthetic:
         return [ds.SYNTHETIC]
     if facts.weak_datasets:
         return facts.weak_datasets[:2]
-    return readme
+    if readme:
+        return readme
+    if trained and facts.random_calls >= 1:
+        return [ds.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
+    return []
 
 
 def layer_tricks(layers: Iterable[Layer]) -> list[str]:
@@ -1098,7 +1110,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     if not summaries:
         return
     facts = collect(script)
-    datasets = file_datasets(script, facts, context_text)
+    trained = any(s.hyperparameters.optimizer or s.hyperparameters.loss or s.hyperparameters.epochs
+                  for s in summaries)
+    datasets = file_datasets(script, facts, context_text, trained)
 
     # file-level task votes
     file_scores = dict(facts.task_scores)
@@ -1109,9 +1123,13 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         if t and t not in data_tasks:
             data_tasks.add(t)
             _add(file_scores, t, tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2)
-    tk.score_words(script.path, tk.WEIGHT_PATH, file_scores)
+    tk.score_words(script.path, tk.WEIGHT_PATH, file_scores, cap=tk.WEIGHT_PATH * 1.5)
     if context_text:
-        tk.score_words(context_text[:20000], tk.WEIGHT_README, file_scores, cap=tk.README_CAP)
+        readme: dict[str, float] = {}
+        tk.score_words(context_text[:20000], tk.WEIGHT_README, readme, cap=tk.README_CAP)
+        if len(readme) <= 3:  # more, and it is a collection's README, not this example's
+            for task, w in readme.items():
+                _add(file_scores, task, w)
     for task, w in _file_structure(summaries, facts, data_tasks).items():
         _add(file_scores, task, w)
 
