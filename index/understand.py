@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from index.vocab import (
     DATASET_HINTS,
+    DATASET_NAME_STOP,
     DATASETS,
     FRAMEWORK_SOFT,
     FRAMEWORKS,
@@ -57,17 +58,45 @@ class _Table:
 def _invert(table: dict[str, tuple[str, tuple[str, ...]]], with_key: bool = True) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for value, (_gloss, phrases) in table.items():
-        for p in (*phrases, *((value, value.replace("_", " ")) if with_key else ())):
+        keys = (value, value.replace("_", " ")) if with_key and value not in DATASET_NAME_STOP else ()
+        for p in (*phrases, *keys):
             out[p] = (*out.get(p, ()), value)
     return out
 
 
-_DATASETS = _Table(_invert({k: v for k, v in DATASETS.items() if k not in ("custom", "synthetic")}))
+def _dataset_names() -> dict[str, tuple[str, ...]]:
+    """Phrases that name a dataset: ours (index.vocab), plus the corpus table's
+    distinctive one-word names (``gtsrb``, ``esc50``); its descriptive names
+    (``house_prices``) become hints instead, see ``_dataset_hints``."""
+    out = _invert({k: v for k, v in DATASETS.items() if k not in ("custom", "synthetic")})
+    for name in _corpus_dataset_names():
+        if name not in DATASETS and "_" not in name and name not in DATASET_NAME_STOP:
+            out.setdefault(name, (name,))
+    return out
+
+
+def _dataset_hints() -> dict[str, tuple[str, ...]]:
+    out = dict(DATASET_HINTS)
+    for name in _corpus_dataset_names():
+        if name not in DATASETS and "_" in name and name not in DATASET_NAME_STOP:
+            out.setdefault(name.replace("_", " "), (name,))
+    return out
+
+
+def _corpus_dataset_names() -> list[str]:
+    try:
+        from corpus.datasets import DATASETS as CORPUS_DATASETS
+    except ImportError:  # the corpus table is optional for the index
+        return []
+    return sorted(CORPUS_DATASETS)
+
+
+_DATASETS = _Table(_dataset_names())
 _FRAMEWORKS = _Table(_invert({k: v for k, v in FRAMEWORKS.items() if k != "tensorflow"}))
 _FRAMEWORKS_SOFT = _Table(dict(FRAMEWORK_SOFT))
 _TASKS = _Table(_invert(TASKS))
 _LAYERS = _Table({p: (k,) for k, phrases in LAYERS.items() for p in (*phrases, k)})
-_HINTS = _Table(dict(DATASET_HINTS))
+_HINTS = _Table(_dataset_hints())
 _GLUE = {normalize(g) for g in GLUE_WORDS}
 
 # boost weights added to the cosine similarity (which lies in about [0, 0.8])

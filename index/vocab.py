@@ -38,13 +38,14 @@ DATASETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ag_news": ("AG News articles", ("ag news", "ag_news", "agnews")),
     "sst2": ("SST-2 Stanford sentiment treebank", ("sst2", "sst 2", "sst", "stanford sentiment treebank")),
     "yelp": ("Yelp reviews", ("yelp",)),
-    "twenty_newsgroups": ("20 Newsgroups posts", ("20 newsgroups", "20newsgroups", "newsgroups")),
+    "20newsgroups": ("20 Newsgroups posts", ("20 newsgroups", "twenty newsgroups", "newsgroups")),
     "ptb": ("Penn Treebank text", ("ptb", "penn treebank")),
     "wikitext2": ("WikiText-2 text", ("wikitext2", "wikitext 2", "wikitext")),
     "shakespeare": ("Shakespeare text", ("shakespeare", "tiny shakespeare")),
     "squad": ("SQuAD questions and answers", ("squad",)),
     "multi30k": ("Multi30k translation pairs", ("multi30k",)),
-    "wmt": ("WMT translation", ("wmt", "wmt14", "wmt16")),
+    "wmt14": ("WMT14 translation", ("wmt 14",)),
+    "wmt16": ("WMT16 translation", ("wmt 16",)),
     "conll2003": ("CoNLL-2003 named entities", ("conll2003", "conll 2003", "conll")),
     "boston_housing": ("Boston housing prices", ("boston housing", "boston")),
     "california_housing": ("California housing prices", ("california housing",)),
@@ -168,7 +169,7 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "audio_classification": (
         "audio classification: classify sounds, music genres, spectrograms",
         ("audio classification", "classify audio", "classify sounds", "sound classification",
-         "music genre", "music genres", "environmental sounds", "bird sounds", "spectrogram",
+         "music genre", "music genres", "environmental sounds", "bird sounds", "sounds", "sound clips", "spectrogram",
          "spectrograms", "audio clips", "sound events", "speaker identification"),
     ),
     "time_series_forecasting": (
@@ -277,11 +278,25 @@ DATASET_HINTS: dict[str, tuple[str, ...]] = {
     "digits": ("mnist", "svhn"),
     "clothing": ("fashion_mnist",),
     "clothes": ("fashion_mnist",),
-    "house prices": ("boston_housing", "california_housing"),
-    "housing prices": ("boston_housing", "california_housing"),
+    "house prices": ("boston_housing", "california_housing", "house_prices"),
+    "housing prices": ("boston_housing", "california_housing", "house_prices"),
+    "wmt": ("wmt14", "wmt16"),
+    "fuel efficiency": ("auto_mpg",),
+    "mpg": ("auto_mpg",),
+    "spam": ("sms_spam",),
+    "toxic comments": ("jigsaw_toxic",),
+    "traffic signs": ("gtsrb",),
+    "x ray": ("chest_xray",),
+    "chest x rays": ("chest_xray",),
+    "pneumonia": ("chest_xray",),
+    "facial expressions": ("fer2013",),
+    "music genres": ("gtzan",),
+    "music genre": ("gtzan",),
+    "credit card fraud": ("credit_card_fraud",),
+    "anime faces": ("anime_faces",),
     "celebrity faces": ("celeba",),
     "faces": ("celeba",),
-    "news articles": ("ag_news", "reuters", "twenty_newsgroups"),
+    "news articles": ("ag_news", "reuters", "20newsgroups"),
     "newswire": ("reuters",),
     "stock prices": ("yahoo_finance",),
     "stock price": ("yahoo_finance",),
@@ -294,6 +309,14 @@ DATASET_HINTS: dict[str, tuple[str, ...]] = {
     "cart pole": ("cartpole",),
     "balance a pole": ("cartpole",),
 }
+
+# Dataset names from the corpus's own table (corpus.datasets) that are common
+# words, so a question using them means the word, not the dataset.
+DATASET_NAME_STOP = frozenset({
+    "adult", "alice", "blackjack", "churn", "cola", "digits", "emotion", "enzymes", "heart",
+    "insurance", "kinetics", "malaria", "mushroom", "pendulum", "proteins", "sonar", "sunspots",
+    "taxi", "wine", "zinc", "glue", "flowers", "diabetes", "custom", "synthetic", "ett",
+})
 
 # Words that only glue a mention to the sentence ("with PyTorch", "on MNIST"):
 # dropped with the mention when it becomes a filter.
