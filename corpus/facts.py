@@ -248,8 +248,15 @@ class FileFacts:
     calls_by_line: dict[int, list[Node]] = field(default_factory=dict)
     text_signals: bool = False  # tokenizers, vocabularies: the data is text
 
+    mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
+    cur_line: int = 0
+
     def add_dataset(self, where: list[str], name: str | None) -> None:
-        if name and name not in where:
+        if not name:
+            return
+        if where is self.loader_datasets or where is self.text_datasets:
+            self.mentions.append((self.cur_line, name))
+        if name not in where:
             where.append(name)
 
 
@@ -407,6 +414,7 @@ class _Collector:
         )
         for key, handler in handlers:
             for n in sorted(caps.get(key, ()), key=lambda n: n.start_byte):
+                self.f.cur_line = n.start_point[0] + 1
                 handler(n)
         self._finish()
         return self.f
@@ -523,8 +531,8 @@ class _Collector:
             if recv in ("np", "numpy") or recv.endswith((".values", ".to_numpy()")) or \
                     _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1] if recv else ""):
                 self._prep("reshape")
-        if last == "split" and not fn.startswith(".") and not positional and \
-                re.search(r"(text|sentence|line|review|doc|corpus|words?)$", fn.rsplit(".", 1)[0], re.I):
+        if last == "split" and "." in fn and not fn.startswith(".") and not positional and \
+                re.search(r"(text|sentence|review|doc|corpus)s?$", fn.rsplit(".", 1)[0], re.I):
             self._prep("tokenize")
         if last == "read_data_sets" and "one_hot" in keywords and s.value(keywords["one_hot"]) is True:
             self._prep("one_hot")
@@ -592,6 +600,12 @@ class _Collector:
                     if last in ("get_file", "download_url", "download", "download_and_extract_archive") \
                             and not found:
                         f.local_files = True
+        # a helper module of the project named for its data: cifar10.load_training_data()
+        head = fn.split(".", 1)[0]
+        if "." in fn and head in s.aliases and not resolved.startswith(LOADER_MODULES) and \
+                s.aliases[head].split(".")[0] == head:
+            for n in ds.find_in_text(head):
+                f.add_dataset(strong, n)
         # downloaded market data
         if resolved.startswith(_YAHOO) or last in ("get_data_yahoo", "DataReader") or \
                 (last == "download" and fn.split(".")[0] in ("yf", "yfinance")):
@@ -880,7 +894,8 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     Args:
         script: the loaded script.
         facts: what :func:`collect` found in it.
-        context_text: nearby README words; trusted only when they name one or two datasets.
+        context_text: nearby README words; trusted only to name the benchmark behind local
+            files, and only when they name one or two datasets.
         trained: whether a model of the file is trained here (so random numbers are its data).
 
     Returns:
@@ -914,11 +929,36 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         return [ds.SYNTHETIC]
     if facts.weak_datasets:
         return facts.weak_datasets[:2]
-    if readme:
-        return readme
     if trained and facts.random_calls >= 1:
         return [ds.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
     return []
+
+
+def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[str]) -> list[list[str]]:
+    """The datasets of each model: in a notebook that loads one dataset per model, its own.
+
+    When data is loaded between the models (IMDB, then a model, then Reuters,
+    then a model), each model gets the dataset named last before it.
+    Otherwise every model gets the file's datasets.
+    """
+    same = [list(datasets) for _ in summaries]
+    if len(summaries) < 2 or len(datasets) < 2:
+        return same
+    starts = [s.source.line_start for s in summaries]
+    if any(st is None for st in starts):
+        return same
+    first = min(starts)
+    wanted = set(datasets)
+    mentions = sorted((ln, n) for ln, n in facts.mentions if n in wanted)
+    if not any(ln > first for ln, _ in mentions):
+        return same  # all data is read before the first model: it is shared
+    out: list[list[str]] = []
+    for st in starts:
+        before = [n for ln, n in mentions if ln <= st]
+        after = [n for ln, n in mentions if ln > st]
+        pick = before[-1] if before else (after[0] if after else None)
+        out.append([pick] if pick else list(datasets))
+    return out
 
 
 def layer_tricks(layers: Iterable[Layer]) -> list[str]:
@@ -1052,7 +1092,8 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
         if big_output and (rnn or kinds & _SEQ):
             _add(scores, "language_modeling", 2.5)
             _add(scores, "text_generation", 1.5)
-        elif types.count("Embedding") >= 2 and not rnn:
+        elif types.count("Embedding") >= 2 and not rnn and not kinds & _SEQ and "LayerNormalization" not in kinds \
+                and (units is None or units <= 1 or regression_loss):
             _add(scores, "recommendation", 2.5)
         else:
             _add(scores, "text_classification", 2.5)
@@ -1144,8 +1185,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
             hints = per_model_hints[i]
             hints[occ.name] = max(hints.get(occ.name, 0.0), occ.weight)
 
+    per_model_data = model_datasets(summaries, facts, datasets)
     for i, s in enumerate(summaries):
-        s.datasets = list(dict.fromkeys(list(s.datasets) + datasets))
+        s.datasets = list(dict.fromkeys(list(s.datasets) + per_model_data[i]))
         tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i]
         if "pretrained_weights" in tricks and facts.freezes:
             tricks.append("transfer_learning")

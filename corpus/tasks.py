@@ -40,7 +40,7 @@ WEIGHT_CERTAIN = 10.0
 WEIGHT_LIBRARY = 8.0
 WEIGHT_DATASET = 6.0
 WEIGHT_MODEL_NAME = 5.0
-WEIGHT_PATH = 4.5
+WEIGHT_PATH = 6.0
 WEIGHT_CODE_NAME = 2.0  # function and class names elsewhere in the file
 WEIGHT_README = 1.0
 README_CAP = 3.0
@@ -67,8 +67,9 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"object detection|detector|detection|bounding box|bbox|anchors?)\b", "object_detection", 1.0),
     (r"\b(translat\w*|nmt|seq2seq|sequence to sequence|encoder decoder|eng fra|fra eng|"
      r"english to \w+|\w+ to english)\b", "machine_translation", 0.8),
-    (r"\b(language model\w*|word language model|lm|char rnn|charrnn|gpt|gpt2|nanogpt|mingpt|bigram|"
+    (r"\b(language model\w*|word language model|lm|nnlm|rnnlm|char rnn|charrnn|gpt|gpt2|nanogpt|mingpt|bigram|"
      r"perplexity|next word)\b", "language_modeling", 0.9),
+    (r"\b(bert|roberta|masked lm|mlm)\b", "language_modeling", 0.4),
     (r"\b(caption\w*|show and tell)\b", "text_generation", 1.0),
     (r"\b(text generation|generate text|text generator|textgen|poem|poetry|lyrics|story generation|"
      r"char(acter)? level generation|sample text)\b", "text_generation", 1.0),
