@@ -314,7 +314,7 @@ def _tf_key(name: str) -> str:
 class Interpreter:
     """Read one script symbolically. Use :meth:`run`, then read ``models`` etc."""
 
-    def __init__(self, script: Script, deadline_s: float = 2.0) -> None:
+    def __init__(self, script: Script, deadline_s: float = 1.0) -> None:
         self.s = script
         self.steps = 0
         self.depth = 0
@@ -1021,8 +1021,8 @@ class Interpreter:
                 return out
             return lv
         ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-        if ta and tb and not self.in_layer_call:
-            if op == "+" and a.producer is not None and b.producer is not None:
+        if ta and tb:
+            if op == "+" and (a.producer is not None or b.producer is not None):
                 fw = "keras" if "keras" in (getattr(a.producer, "framework", "keras"),
                                             getattr(b.producer, "framework", "keras")) else "tensorflow"
                 return self.apply(LayerObj("Add", node_text(n)[:40], kind="merge", line=self.s_line(n),

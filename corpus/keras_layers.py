@@ -63,7 +63,7 @@ KEEP_ARGS = {
     "mask_zero", "stateful", "n", "cropping", "stddev", "layer", "merge_mode", "name",
     "num_layers", "alpha", "negative_slope", "kernel_initializer", "groups", "trainable",
     "interpolation", "data_format", "include_top", "weights", "pooling", "time_distributed",
-    "keep_prob", "mode", "mask_value", "dims", "output_shape", "sequence_length",
+    "keep_prob", "mode", "mask_value", "dims", "output_shape", "sequence_length", "ksize",
 }
 
 K1_CONV = Spec("Conv2D", ("filters", "_k1", "_k2"), renames={})

@@ -228,6 +228,18 @@ class _Builder:
                         sm.name, sm.name_depth = m.name, m.name_depth
                     if sm.input_shape is None:
                         sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
+        # a wrapper's parents train what it wraps (a GAN's combined model
+        # trains the generator inside the generator's Model(noise, img))
+        for _ in range(3):
+            for m in models:
+                if id(m) in drop and id(m) in hp_from:
+                    f = flats[id(m)]
+                    subs = list(dict.fromkeys(p for p in f.direct if isinstance(p, ModelObj)))
+                    if len(subs) == 1:
+                        lst = hp_from.setdefault(id(subs[0]), [])
+                        for par in hp_from[id(m)]:
+                            if par not in lst and par is not subs[0]:
+                                lst.append(par)
         # sub-models expanded inside a bigger model
         for m in models:
             if id(m) in drop:

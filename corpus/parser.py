@@ -22,9 +22,9 @@ from corpus.summary import ParseInfo, Source, Summary, github_url, make_id
 
 # Bounds. A notebook's JSON holds outputs (images), so its raw cap is larger;
 # the code analysed is capped in all cases (tree-sitter reads ~8 MB/s and the
-# extractors are slower: 1 MB keeps a file well under a second).
+# extractors are slower: 256 KB keeps a file near a second at worst).
 MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_CODE_BYTES = 1024 * 1024
+MAX_CODE_BYTES = 256 * 1024
 
 _PY2 = re.compile(r"^[ \t]*print[ \t]+[\"'\w]|^[ \t]*except[ \t]+[\w.()]+[ \t]*,[ \t]*\w+[ \t]*:|^[ \t]*exec[ \t]+[\"']",
                   re.M)

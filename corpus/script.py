@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 import tree_sitter_python
-from tree_sitter import Language, Node, Parser, Tree
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 PY_LANGUAGE = Language(tree_sitter_python.language())
 
@@ -33,6 +33,23 @@ PY_LANGUAGE = Language(tree_sitter_python.language())
 @lru_cache(maxsize=1)
 def _parser() -> Parser:
     return Parser(PY_LANGUAGE)
+
+
+# Imports and argparse/absl flag calls, found by tree-sitter queries (in C)
+# rather than a Python walk over every node: the walk dominated big files.
+@lru_cache(maxsize=1)
+def _names_query() -> Query:
+    return Query(PY_LANGUAGE, """
+        [(import_statement) (import_from_statement)] @imp
+        (call function: (attribute attribute: (identifier) @m
+            (#match? @m "^(add_argument|DEFINE_)"))) @flagcall
+        (call function: (identifier) @f (#match? @f "^DEFINE_")) @flagcall
+    """)
+
+
+def _captures(root: Node) -> dict[str, list[Node]]:
+    caps = QueryCursor(_names_query()).captures(root)
+    return {k: sorted(v, key=lambda n: n.start_byte) for k, v in caps.items()}
 
 
 class _Unknown:
@@ -292,12 +309,15 @@ class Script:
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
+        self._caps = _captures(self.root)
         self._read_imports()
         # Constants feed argparse defaults (default=BATCH) and argparse
-        # defaults feed constants (LR = args.lr): read constants twice.
+        # defaults feed constants (LR = args.lr): read constants twice
+        # (the second time only when there are flags to feed).
         self._read_constants()
         self._read_argparse()
-        self._read_constants()
+        if self.argparse_defaults:
+            self._read_constants()
 
     # -- tree quality --------------------------------------------------
     @property
@@ -309,7 +329,7 @@ class Script:
 
     # -- names ---------------------------------------------------------
     def _read_imports(self) -> None:
-        for n in nodes_of_type(self.root, "import_statement", "import_from_statement"):
+        for n in self._caps.get("imp", []):
             if n.type == "import_statement":
                 for child in n.named_children:
                     if child.type == "dotted_name":
@@ -376,7 +396,7 @@ class Script:
                             self.constants[node_text(name)] = self.value(val)
 
     def _read_argparse(self) -> None:
-        for call in nodes_of_type(self.root, "call"):
+        for call in self._caps.get("flagcall", []):
             fn = call_function_name(call)
             if not fn or not fn.endswith(("add_argument", "DEFINE_integer", "DEFINE_float",
                                           "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")):

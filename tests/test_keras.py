@@ -1,0 +1,168 @@
+"""Keras constructs, one fixture script each: exact layers, activations, hyperparameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.parser import parse_path
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def parse(name: str):
+    return parse_path(FIX / name)
+
+
+def seq(s) -> list[str]:
+    return [f"{x.type}/{x.activation}" if x.activation else x.type for x in s.layers]
+
+
+def test_sequential_add_with_activation_layers_folded():
+    (s,) = parse("keras_sequential_add.py")
+    assert s.framework == "keras" and s.name == "model"
+    assert seq(s) == ["Conv2D/relu", "Conv2D/relu", "MaxPooling2D", "Dropout", "Flatten", "Dense/relu",
+                      "Dropout", "Dense/softmax"]
+    assert s.layers[0].args == {"filters": 32, "kernel_size": [3, 3]}
+    assert s.layers[-1].args == {"units": 10}
+    assert s.input_shape == [28, 28, 1]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.001, 64, 12)
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "keras.losses.categorical_crossentropy"
+    assert hp.metrics == ["accuracy"] and hp.extra["validation_split"] == 0.1
+    assert s.parse.status == "ok"
+
+
+def test_sequential_list_tf_keras_names():
+    (s,) = parse("keras_sequential_list.py")
+    assert seq(s) == ["Flatten", "Dense/relu", "Dropout", "Dense/softmax"]
+    assert s.input_shape == [28, 28]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size) == ("adam", None, 5, None)
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "sparse_categorical_crossentropy"
+
+
+def test_functional_branches_in_source_order_then_merge():
+    (s,) = parse("keras_functional_branches.py")
+    assert seq(s) == ["Embedding", "Conv1D/relu", "GlobalMaxPooling1D", "Conv1D/relu", "GlobalMaxPooling1D",
+                      "Conv1D/relu", "GlobalMaxPooling1D", "Concatenate", "Dense/sigmoid"]
+    assert [x.args.get("kernel_size") for x in s.layers if x.type == "Conv1D"] == [3, 4, 5]
+    assert s.input_shape == [100]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.001, 32, 3)
+
+
+def test_subclassed_model_in_call_order_with_gradient_tape():
+    (s,) = parse("keras_subclass.py")
+    assert s.name == "MyModel" and s.framework == "keras"
+    # d2 is defined before d1 in __init__ but applied last in call()
+    assert seq(s) == ["Conv2D/relu", "Flatten", "Dense/relu", "Dense"]
+    assert [x.args.get("units") for x in s.layers if x.type == "Dense"] == [128, 10]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size) == ("adam", 0.001, 5, 32)
+    assert hp.loss == "categorical_crossentropy"
+
+
+def test_keras1_names_and_arguments():
+    (s,) = parse("keras_keras1.py")
+    assert seq(s) == ["Conv2D/relu", "MaxPooling2D", "Flatten", "Dense/relu", "Dropout", "Dense/softmax"]
+    assert s.layers[0].args == {"filters": 32, "kernel_size": [3, 3], "padding": "same",
+                                "kernel_initializer": "he_normal"}
+    assert s.layers[3].args == {"units": 512}
+    assert s.layers[4].args == {"rate": 0.5}
+    assert s.input_shape == [3, 32, 32]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 32, 200)
+    assert hp.extra["momentum"] == 0.9
+    assert "lr_schedule" in s.tricks  # the optimizer's decay
+
+
+def test_builder_and_block_functions_expand_per_call_site():
+    (s,) = parse("keras_builder_function.py")
+    assert s.name == "net"
+    assert seq(s) == ["Conv2D/relu", "MaxPooling2D", "Conv2D/relu", "MaxPooling2D", "Flatten", "Dense/softmax"]
+    assert [x.args["filters"] for x in s.layers if x.type == "Conv2D"] == [32, 64]
+    assert s.input_shape == [32, 32, 3]
+    hp = s.hyperparameters
+    # train(net, 50, args.batch_size): the call's argument wins over the default;
+    # the learning rate is the argparse default
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 256, 50)
+
+
+def test_gan_generator_and_discriminator():
+    ss = parse("keras_gan.py")
+    assert [s.name for s in ss] == ["generator", "discriminator"]
+    gen, disc = ss
+    assert seq(gen) == ["Dense/leaky_relu", "BatchNormalization", "Dense/tanh", "Reshape"]
+    assert seq(disc) == ["Flatten", "Dense/leaky_relu", "Dropout", "Dense/sigmoid"]
+    assert gen.input_shape == [100] and disc.input_shape == [28, 28, 1]
+    for s in ss:
+        hp = s.hyperparameters
+        assert (hp.optimizer, hp.learning_rate, hp.loss, hp.epochs, hp.batch_size) == (
+            "adam", 0.0002, "binary_crossentropy", 3000, 32)
+    assert disc.hyperparameters.metrics == ["accuracy"]
+    assert gen.id != disc.id
+
+
+def test_pretrained_backbone_frozen_preprocessing_layers_and_callbacks():
+    (s,) = parse("keras_transfer.py")
+    assert seq(s) == ["Pretrained", "GlobalAveragePooling2D", "Dropout", "Dense/softmax"]
+    assert s.layers[0].args["name"] == "ResNet50"
+    assert {"pretrained_weights", "transfer_learning", "early_stopping", "checkpointing"} <= set(s.tricks)
+    assert {"normalize", "augment"} <= set(s.preprocessing)
+    hp = s.hyperparameters
+    assert (hp.learning_rate, hp.batch_size, hp.epochs) == (0.0001, 16, 10)
+    assert s.input_shape == [224, 224, 3]
+
+
+def test_bidirectional_and_activation_layers_of_every_kind():
+    (s,) = parse("keras_rnn_bidirectional.py")
+    assert seq(s) == ["Embedding", "Bidirectional", "Bidirectional", "Dense/leaky_relu", "Dense/leaky_relu",
+                      "Dense/elu", "Dense/sigmoid"]
+    assert s.layers[1].args == {"layer": "LSTM", "units": 64, "return_sequences": True}
+    assert s.layers[2].args == {"layer": "LSTM", "units": 32}
+    assert s.input_shape == [100]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.loss, hp.batch_size, hp.epochs) == ("adam", "binary_crossentropy", 64, 4)
+
+
+def test_layer_subclass_expanded_in_place_with_residual_add():
+    (s,) = parse("keras_custom_layer.py")
+    block = ["Conv2D", "BatchNormalization/relu", "Conv2D", "Add"]
+    assert seq(s) == block + block + ["GlobalAveragePooling2D", "Dense/softmax"]
+    hp = s.hyperparameters
+    assert hp.optimizer == "rmsprop" and hp.learning_rate == 2 ** -10 and hp.epochs == 7
+    assert hp.extra["steps_per_epoch"] == 100
+
+
+def test_notebook_reusing_model_gives_two_summaries():
+    a, b = parse("keras_notebook_two_models.py")
+    assert (a.name, b.name) == ("model", "model") and a.id != b.id
+    assert a.source.line_start != b.source.line_start
+    assert seq(a) == ["Dense/relu", "Dense/sigmoid"] and a.hyperparameters.epochs == 20
+    assert seq(b) == ["Dense/relu", "Dense/relu", "Dense/sigmoid"] and b.hyperparameters.epochs == 4
+
+
+def test_layers_added_in_a_loop_count_once_with_repeat():
+    (s,) = parse("keras_loop_layers.py")
+    assert seq(s) == ["Dense/relu", "Dense/relu", "Dropout", "Dense"]
+    assert [x.repeat for x in s.layers] == [None, 3, 3, None]
+    assert s.input_shape == [20]
+    assert s.hyperparameters.loss == "mse" and s.hyperparameters.metrics == ["mae"]
+
+
+@pytest.mark.parametrize("style", [
+    "from tensorflow.keras import layers\nL = layers.Dense",
+    "from keras.layers import Dense\nL = Dense",
+    "import tensorflow as tf\nL = tf.keras.layers.Dense",
+    "import keras\nL = keras.layers.Dense",
+    "from tensorflow.python.keras.layers import Dense\nL = Dense",
+    "from keras.layers import *\nL = Dense",
+])
+def test_every_import_style(style):
+    from corpus.parser import parse_bytes
+
+    code = style + "\nfrom keras.models import Sequential\nm = Sequential()\nm.add(L(8, input_dim=4))\nm.add(L(1))\n"
+    (s,) = parse_bytes(code.encode(), "x.py")
+    assert seq(s) == ["Dense", "Dense"] and s.input_shape == [4]

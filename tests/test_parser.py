@@ -1,0 +1,99 @@
+"""The orchestrator: ids, sources, links, line mapping, notebooks, Markdown, status."""
+
+from __future__ import annotations
+
+import json
+
+from corpus.parser import parse_bytes
+from corpus.summary import Summary
+
+CODE = """import tensorflow as tf
+model = tf.keras.Sequential([
+    tf.keras.layers.Dense(64, activation='relu', input_shape=(8,)),
+    tf.keras.layers.Dense(1, activation='sigmoid'),
+])
+model.compile(optimizer=tf.keras.optimizers.Adam(1e-3), loss='binary_crossentropy')
+model.fit(x, y, epochs=3, batch_size=8)
+"""
+
+
+def test_python_file_source_and_stable_id():
+    (s,) = parse_bytes(CODE.encode(), "src/train.py", repo="someone/demo", commit="a" * 40, license="MIT")
+    assert s.source.repo == "someone/demo" and s.source.license == "MIT"
+    assert (s.source.line_start, s.source.line_end) == (2, 4)
+    assert s.source.url == f"https://github.com/someone/demo/blob/{'a' * 40}/src/train.py#L2-L4"
+    assert [x.line for x in s.layers] == [3, 4]
+    (again,) = parse_bytes(CODE.encode(), "src/train.py", repo="someone/demo", commit="a" * 40)
+    assert again.id == s.id and len(s.id) == 16
+    assert Summary.from_json(s.to_json()).to_dict() == s.to_dict()
+
+
+def test_notebook_lines_map_to_the_stored_file():
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# A model\n"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+         "source": [line + "\n" for line in CODE.splitlines()[:-1]] + [CODE.splitlines()[-1]]},
+    ]
+    nb = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    (s,) = parse_bytes(nb.encode(), "nb/demo.ipynb", repo="someone/demo")
+    stored = nb.split("\n")
+    first_layer = s.layers[0].line
+    assert "tf.keras.layers.Dense(64" in stored[first_layer - 1]
+    assert "?plain=1#L" in s.source.url
+    assert "Sequential" in stored[s.source.line_start - 1]
+    assert s.hyperparameters.epochs == 3
+
+
+def test_markdown_python_blocks():
+    md = "# Tutorial\n\nSome words.\n\n```python\n" + CODE + "```\n\n```bash\npip install x\n```\n"
+    (s,) = parse_bytes(md.encode(), "README.md")
+    assert [x.type for x in s.layers] == ["Dense", "Dense"]
+    assert md.split("\n")[s.layers[0].line - 1].strip().startswith("tf.keras.layers.Dense(64")
+
+
+def test_readable_file_without_model_gives_nothing():
+    assert parse_bytes(b"import os\nprint(os.getcwd())\n", "util.py") == []
+    assert parse_bytes(b"import tensorflow as tf\nx = tf.constant(1)\n", "t.py") == []
+
+
+def test_snippet_without_imports_is_read_as_keras():
+    code = b"model = Sequential()\nmodel.add(Dense(10, activation='relu', input_shape=(4,)))\nmodel.add(Dense(3))\n"
+    (s,) = parse_bytes(code, "paste.py")
+    assert [x.type for x in s.layers] == ["Dense", "Dense"] and s.framework == "keras"
+
+
+def test_argparse_defaults_and_constants():
+    code = b"""import argparse
+from keras.models import Sequential
+from keras.layers import Dense
+p = argparse.ArgumentParser()
+p.add_argument('--epochs', type=int, default=30)
+p.add_argument('--lr', type=float, default=3e-4)
+args = p.parse_args()
+BASE = 16
+m = Sequential()
+m.add(Dense(BASE * 4, input_dim=10))
+m.add(Dense(2, activation='softmax'))
+from keras.optimizers import Adam
+m.compile(optimizer=Adam(lr=args.lr), loss='categorical_crossentropy')
+m.fit(x, y, epochs=args.epochs, batch_size=BASE * 2)
+"""
+    (s,) = parse_bytes(code, "a.py")
+    hp = s.hyperparameters
+    assert (hp.epochs, hp.learning_rate, hp.batch_size) == (30, 3e-4, 32)
+    assert s.layers[0].args["units"] == 64
+
+
+def test_static_conditions_pick_the_branch():
+    code = b"""from keras.models import Sequential
+from keras.layers import Dense, LSTM, GRU
+CELL = 'gru'
+m = Sequential()
+if CELL == 'lstm':
+    m.add(LSTM(32, input_shape=(10, 4)))
+else:
+    m.add(GRU(32, input_shape=(10, 4)))
+m.add(Dense(1))
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert [x.type for x in s.layers] == ["GRU", "Dense"]

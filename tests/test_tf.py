@@ -1,0 +1,40 @@
+"""Raw TensorFlow graphs (tf.nn, tf.layers, tf.contrib) in the common tutorial style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.parser import parse_path
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+def seq(s) -> list[str]:
+    return [f"{x.type}/{x.activation}" if x.activation else x.type for x in s.layers]
+
+
+def test_raw_convnet_with_weight_dicts_and_steps():
+    (s,) = parse_path(FIX / "tf_raw_convnet.py")
+    assert s.framework == "tensorflow" and s.name == "conv_net"
+    assert seq(s) == ["Reshape", "Conv2D/relu", "MaxPooling2D", "Conv2D/relu", "MaxPooling2D", "Flatten",
+                      "Dense/relu", "Dropout", "Dense"]
+    assert s.layers[1].args["kernel_size"] == [5, 5] and s.layers[1].args["filters"] == 32
+    assert s.layers[3].args["filters"] == 64
+    assert s.layers[2].args["pool_size"] == [2, 2]
+    assert s.layers[-1].args == {"units": 10}
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size) == ("adam", 0.001, 128)
+    # num_steps is an iteration count, not epochs
+    assert (hp.epochs, hp.steps) == (None, 500)
+    assert hp.loss == "categorical_crossentropy"
+    assert s.input_shape == [784]
+
+
+def test_tf_layers_and_contrib_lstm_cell_with_epochs():
+    (s,) = parse_path(FIX / "tf_layers_rnn.py")
+    assert s.framework == "tensorflow" and s.name == "lstm_net"
+    assert seq(s) == ["LSTM", "Dense/relu", "Dense"]
+    assert s.layers[0].args == {"units": 128}
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.steps) == ("sgd", 0.5, 20, None)
+    assert s.input_shape == [28, 28]
