@@ -384,6 +384,15 @@ _INTERESTING_KW = re.compile(r"\b(weight_decay|wd|kernel_regularizer|W_regulariz
                              r"vectors|pretrained|precision|padding|truncation|fix_length|target_size|"
                              r"image_size)\s*=")
 
+# Calls whose string arguments name pretrained weights, not data.
+_WEIGHT_LOADERS = frozenset({"from_preset", "from_pretrained", "load_weights", "load_state_dict", "load_model",
+                             "KerasLayer", "load_url", "load_state_dict_from_url", "hub_load"})
+# Calls whose strings are prose (what a script prints or plots), weak evidence.
+_PROSE_CALLS = frozenset({"print", "ArgumentParser", "set_title", "title", "xlabel", "ylabel", "suptitle",
+                          "info", "warning", "debug", "write", "format", "log", "set_description", "legend"})
+_WEIGHTS_TEXT = re.compile(r"resnet|vgg|xception|inception|mobilenet|efficientnet|densenet|weights|pretrain|"
+                           r"\.h5|\.pth?\b|\.ckpt|tfhub|checkpoint|_notop|convnext|vit", re.I)
+
 _QUERY = Query(PY_LANGUAGE, """
 (call) @call (string) @string (comment) @comment (assignment) @assignment
 (augmented_assignment) @aug (binary_operator operator: "/") @div (comparison_operator) @cmp
@@ -401,6 +410,7 @@ class _Collector:
         self.s = script
         self.f = FileFacts()
         self.defs: list[str] = []
+        self.fired: set[str] = set()
         self.classes: list[str] = []
 
     def run(self) -> FileFacts:
@@ -455,7 +465,8 @@ class _Collector:
 
         # task hints named by the call itself
         rule = tk.CALL_RULES.get(last)
-        if rule:
+        if rule and last not in self.fired:  # a rule votes once, however often it is called
+            self.fired.add(last)
             _add(f.task_scores, rule[0], rule[1])
         if last in ("fit", "fit_generator", "train_on_batch") and len(positional) >= 2:
             if node_text(positional[0]) == node_text(positional[1]):
@@ -463,7 +474,8 @@ class _Collector:
         loss = canonical_loss(last) or last in _LOSS_VARS
         if loss and len(positional) >= 2 and any(_RECON_WORDS.search(node_text(p)) for p in positional[:2]):
             self._hint(call, "representation_learning", 6.0)
-        if last in ("ImageFolder", "flow_from_directory", "image_dataset_from_directory"):
+        if last in ("ImageFolder", "flow_from_directory", "image_dataset_from_directory") and last not in self.fired:
+            self.fired.add(last)
             _add(f.task_scores, "image_classification", 3.0)
 
         # tricks
@@ -691,25 +703,33 @@ class _Collector:
             return True
         # argparse: help texts and choices list every option; only `default` counts
         p = parent
+        is_default = False
         for _ in range(4):
             if p is None:
                 break
             if p.type == "keyword_argument":
                 kname = node_text(p.child_by_field_name("name"))
-                if kname in ("help", "choices", "description", "metavar", "weights"):
+                if kname in ("help", "choices", "description", "metavar", "weights", "preset"):
                     return True
+                is_default = kname == "default"
             if p.type == "call":
-                name = _last(call_function_name(p))
-                if name in ("add_argument", "print", "ArgumentParser", "set_title", "title", "xlabel",
-                            "ylabel", "suptitle", "info", "warning", "write", "format", "DEFINE_string"):
-                    if name == "add_argument" or name.startswith("DEFINE"):
-                        return True
+                name = _last(call_function_name(p) or _call_name(p))
+                if name in _WEIGHT_LOADERS:
+                    return True  # "xception_41_imagenet": pretrained weights, not the data
+                if name == "add_argument" or name.startswith("DEFINE"):
+                    if is_default or name.startswith("DEFINE"):
+                        for n in ds.find_in_text(text):
+                            self.f.add_dataset(self.f.text_datasets, n)
+                    return True
+                if name in _PROSE_CALLS:
                     for n in ds.find_in_text(text):
                         self.f.add_dataset(self.f.weak_datasets, n)
                     return True
                 break
             p = p.parent
         for n in ds.find_in_text(text):
+            if n == "imagenet" and _WEIGHTS_TEXT.search(text):
+                continue
             self.f.add_dataset(self.f.text_datasets, n)
         return True
 
@@ -934,14 +954,18 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     return []
 
 
-def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[str]) -> list[list[str]]:
+def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[str],
+                   notebook: bool = False) -> list[list[str]]:
     """The datasets of each model: in a notebook that loads one dataset per model, its own.
 
     When data is loaded between the models (IMDB, then a model, then Reuters,
     then a model), each model gets the dataset named last before it.
-    Otherwise every model gets the file's datasets.
+    Otherwise every model gets the file's datasets. In notebooks (and
+    Markdown), data paths in strings count too (``cats_vs_dogs_small``).
     """
     same = [list(datasets) for _ in summaries]
+    if notebook and facts.loader_datasets:
+        datasets = list(dict.fromkeys(facts.loader_datasets + facts.text_datasets))
     if len(summaries) < 2 or len(datasets) < 2:
         return same
     starts = [s.source.line_start for s in summaries]
@@ -950,7 +974,7 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
     first = min(starts)
     wanted = set(datasets)
     mentions = sorted((ln, n) for ln, n in facts.mentions if n in wanted)
-    if not any(ln > first for ln, _ in mentions):
+    if not any(ln > first for ln, _ in mentions) or len({n for _, n in mentions}) < 2:
         return same  # all data is read before the first model: it is shared
     out: list[list[str]] = []
     for st in starts:
@@ -992,8 +1016,13 @@ def _ordered(items: Iterable[str], order: tuple[str, ...]) -> list[str]:
     return sorted(uniq, key=lambda x: (rank.get(x, len(order)), x))
 
 
-def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts) -> list[int]:
-    """Indices of the summaries a trick occurrence belongs to (all, when nothing says)."""
+def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts, notebook: bool = False) -> list[int]:
+    """Indices of the summaries a trick occurrence belongs to.
+
+    In order: the model whose lines hold it; the models its names reach
+    (``torch.save(netG...)``, an optimizer built on ``model.parameters()``);
+    in a notebook, the model defined next (else the one before); else all.
+    """
     if len(summaries) == 1:
         return [0]
     # inside a model's own lines
@@ -1028,7 +1057,31 @@ def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts) -> list
         frontier = nxt - seen
         if not frontier:
             break
+    if occ.assigned_to:
+        # data_augmentation = Sequential([RandomFlip(...)]) ... x = data_augmentation(inputs)
+        using = [i for i, s in enumerate(summaries) if occ.assigned_to in _names_called(s, facts)]
+        if using:
+            return using
+    starts = [(s.source.line_start, i) for i, s in enumerate(summaries) if s.source.line_start]
+    if notebook and starts:
+        after = [(st, i) for st, i in starts if st >= occ.line]
+        before = [(st, i) for st, i in starts if st < occ.line]
+        return [min(after)[1]] if after else [max(before)[1]]
     return list(range(len(summaries)))
+
+
+def _names_called(s: Summary, facts: FileFacts) -> set[str]:
+    """Names of what is called within a model's lines (``data_augmentation(inputs)``)."""
+    start, end = s.source.line_start, s.source.line_end
+    if not start or not end:
+        return set()
+    out: set[str] = set()
+    for ln in range(start, min(end, start + 2000) + 1):
+        for call in facts.calls_by_line.get(ln, ()):
+            fn = _call_name(call)
+            if fn:
+                out.add(fn.split(".")[0])
+    return out
 
 
 def _out_units(layer: Layer) -> int | None:
@@ -1155,15 +1208,12 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
                   for s in summaries)
     datasets = file_datasets(script, facts, context_text, trained)
 
-    # file-level task votes
+    # file-level task votes (the datasets vote per model, below)
     file_scores = dict(facts.task_scores)
-    data_tasks: set[str] = set()
     from_code = bool(facts.loader_datasets or facts.text_datasets)
-    for name in datasets:
-        t = ds.default_task(name)
-        if t and t not in data_tasks:
-            data_tasks.add(t)
-            _add(file_scores, t, tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2)
+    data_weight = tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2
+    per_model_data = model_datasets(summaries, facts, datasets, notebook=script.source.kind != "py")
+    data_tasks = {t for names in per_model_data for t in map(ds.default_task, names) if t}
     tk.score_words(script.path, tk.WEIGHT_PATH, file_scores, cap=tk.WEIGHT_PATH * 1.5)
     if context_text:
         readme: dict[str, float] = {}
@@ -1176,16 +1226,16 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
 
     # attribute code tricks and task hints to models
     per_model_tricks: list[list[str]] = [[] for _ in summaries]
+    notebook = script.source.kind != "py"
     for occ in facts.tricks:
-        for i in _owners(occ, summaries, facts):
+        for i in _owners(occ, summaries, facts, notebook):
             per_model_tricks[i].append(occ.name)
     per_model_hints: list[dict[str, float]] = [{} for _ in summaries]
     for occ in facts.task_hints:
-        for i in _owners(occ, summaries, facts):
+        for i in _owners(occ, summaries, facts, notebook):
             hints = per_model_hints[i]
             hints[occ.name] = max(hints.get(occ.name, 0.0), occ.weight)
 
-    per_model_data = model_datasets(summaries, facts, datasets)
     for i, s in enumerate(summaries):
         s.datasets = list(dict.fromkeys(list(s.datasets) + per_model_data[i]))
         tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i]
@@ -1200,6 +1250,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         if s.task and s.task != "unknown":
             continue  # an extractor that knows better (a library head) already said
         scores = dict(file_scores)
+        for task in dict.fromkeys(t for t in map(ds.default_task, per_model_data[i]) if t):
+            _add(scores, task, data_weight)
         for task, w in per_model_hints[i].items():
             _add(scores, task, w)
         for task, w in model_scores(s, facts).items():
