@@ -765,9 +765,13 @@ class Interpreter:
                 out = self.invoke(FuncVal(found[0], inst.cls.scope, found[1].name, found[1]), [inst, *pos], kw, call)
             finally:
                 self.in_layer_call -= 1
-        if self.seq == before or not isinstance(out, Tensor):
+        if self.seq == before or not isinstance(out, Tensor) or out.seq <= before:
+            # nothing of Keras inside (or it hands its input back): one Custom block
             layer = LayerObj("Custom", inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
-            return self.apply(layer, self.tensors_in(x), call)
+            ins = self.tensors_in(x)
+            if out is not UNKNOWN and isinstance(out, Tensor) and out.seq > before and out not in ins:
+                ins = [out]
+            return self.apply(layer, ins, call)
         return out
 
     # -- expressions -----------------------------------------------------

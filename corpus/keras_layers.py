@@ -335,5 +335,6 @@ BATCHERS = {
     "shuffle_batch": ("batch_size", None),
     "make_csv_dataset": ("batch_size", 1),
     "numpy_input_fn": ("batch_size", None),
+    "random_batch": ("batch_size", 0),
     "DataLoader": ("batch_size", 1),
 }

@@ -27,8 +27,12 @@ from corpus.keras_interp import (
 from corpus.script import Script
 from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
-_MAJOR_SKIP = {"Activation", "Dropout", "SpatialDropout", "Flatten", "Reshape", "BatchNormalization",
-               "LayerNormalization", "Add", "Concatenate", "Multiply", "Custom"}
+# Layers that make a model (a function applying two of them builds one); the
+# rest (pooling, dropout, reshapes, merges) only accompany them.
+_MAJOR = {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D",
+          "LSTM", "GRU", "SimpleRNN", "Embedding", "Bidirectional", "Pretrained", "MultiHeadAttention",
+          "Attention", "TransformerEncoder", "TransformerDecoder", "ConvLSTM2D", "Conv1DTranspose",
+          "Conv3DTranspose", "SeparableConv1D"}
 _EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
 _STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
 
@@ -387,7 +391,7 @@ class _Builder:
             return []
         major: dict[tuple, int] = {}
         for t in apps:
-            if t.producer.type not in _MAJOR_SKIP:
+            if t.producer.type in _MAJOR:
                 for fr in t.frames:
                     major[fr] = major.get(fr, 0) + 1
         groups: dict[Any, list[Tensor]] = {}
@@ -410,7 +414,7 @@ class _Builder:
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
             entries = [(t.producer, t) for t in ts]
-            n_major = sum(1 for p, _ in entries if p.type not in _MAJOR_SKIP)
+            n_major = sum(1 for p, _ in entries if p.type in _MAJOR)
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
             # Keras layers outside any Model are usually pieces (an inference
             # encoder's states); only a real stack of them counts as a model.

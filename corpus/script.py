@@ -132,6 +132,7 @@ def from_notebook(raw: str) -> SourceText:
     else:
         raise ValueError("not a notebook: no 'cells'")
     raw_lines = raw.split("\n")
+    index_box: list[dict[str, list[int]]] = []
     cursor = 0
     code_lines: list[str] = []
     orig: list[int | None] = []
@@ -154,6 +155,12 @@ def from_notebook(raw: str) -> SourceText:
                         where = j
                         cursor = j + 1
                         break
+                else:
+                    # long outputs between cells: look the line up further on
+                    j = _index_lookup(raw_lines, index_box, needle, json.dumps(line)[1:-1], cursor)
+                    if j is not None:
+                        where = j
+                        cursor = j + 1
             code_lines.append("" if _MAGIC.match(line) else line)
             orig.append(where + 1 if where is not None else None)
             cell_of.append(ci)
@@ -162,6 +169,23 @@ def from_notebook(raw: str) -> SourceText:
         orig.append(None)
         cell_of.append(ci)
     return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb")
+
+
+def _index_lookup(raw_lines: list[str], box: list[dict[str, list[int]]], needle: str, bare: str,
+                  cursor: int) -> int | None:
+    """The first stored line at or after ``cursor`` that is the JSON string of a source line."""
+    if not box:
+        index: dict[str, list[int]] = {}
+        for j, raw in enumerate(raw_lines):
+            t = raw.strip().rstrip(",")
+            if len(t) >= 2 and t[0] == '"' and t[-1] == '"':
+                index.setdefault(t[1:-1], []).append(j)
+        box.append(index)
+    for key in (needle, bare):
+        for j in box[0].get(key, ()):
+            if j >= cursor:
+                return j
+    return None
 
 
 _FENCE = re.compile(r"^(\s*)(```|~~~)\s*([\w+-]*)")
