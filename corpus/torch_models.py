@@ -175,7 +175,18 @@ class TorchExtractor:
         self.assigns: list[Node] = []
         self.augs: list[Node] = []
         self.depth = 0
+        self._fnames: dict[tuple[int, int], str | None] = {}
         self._index()
+        # byte ranges of model classes: code inside them is model code, not training code
+        self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
+
+    def _fname(self, call: Node) -> str | None:
+        """``call_function_name`` cached: the training reader asks about the same calls many times."""
+        key = (call.start_byte, call.end_byte)
+        got = self._fnames.get(key, False)
+        if got is False:
+            got = self._fnames[key] = _fast_function_name(call)
+        return got
 
     # -- index: one query pass over the tree ----------------------------
     def _index(self) -> None:
@@ -381,7 +392,7 @@ class TorchExtractor:
         if it is None:
             return None
         if it.type == "call":
-            fn = call_function_name(it)
+            fn = self._fname(it)
             pos, kw = call_arguments(it)
             if fn == "range" and pos:
                 vals = [self.value(p, scope) for p in pos]
@@ -439,7 +450,7 @@ class TorchExtractor:
                     key = self.value(fnode.child_by_field_name("subscript"), scope)
                     name = key if isinstance(key, str) else "unknown"
                     return self._pretrained(node, name, kw, scope, raw=base + "[...]")
-            if fnode is not None and fnode.type == "call" and call_function_name(fnode) == "getattr":
+            if fnode is not None and fnode.type == "call" and self._fname(fnode) == "getattr":
                 # getattr(nn, rnn_type)(...): the class named by a value
                 gpos, _ = call_arguments(fnode)
                 if len(gpos) == 2 and (self.s.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
@@ -564,7 +575,7 @@ class TorchExtractor:
                     if inner is not None:
                         items.extend(inner.items if inner.kind == "list" else [inner])
                     continue
-                if p.type == "call" and _last(call_function_name(p)) == "OrderedDict":
+                if p.type == "call" and _last(self._fname(p)) == "OrderedDict":
                     od = self._ordered_dict(p, scope)
                     items.extend(od.values())
                     continue
@@ -1082,7 +1093,7 @@ class TorchExtractor:
         if it is None:
             return None
         if it.type == "call":
-            fn = call_function_name(it) or ""
+            fn = self._fname(it) or ""
             pos, _ = call_arguments(it)
             if fn in ("enumerate", "zip", "reversed") and pos:
                 for p in pos:
@@ -1411,36 +1422,47 @@ class TorchExtractor:
             out.append(m.summary(self.s, self.warnings))
         return out
 
+    def _outside_assigns(self) -> list[tuple[Node, Node, Node]]:
+        """Assignments outside model classes (training code), as (assignment, left, right)."""
+        got = getattr(self, "_outside", None)
+        if got is None:
+            got = self._outside = []
+            for a in self.assigns:
+                if self._inside_module_class(a):
+                    continue
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is not None and right is not None:
+                    got.append((a, left, right))
+        return got
+
     def _find_models(self) -> list[ModelRec]:
         module_classes = [c for c in self.classes.values() if c.is_module]
         top = Scope(env=dict(self.s.constants))
         # classes named anywhere outside their own body (inside another model,
         # or passed to one: ResNet(BasicBlock, ...)) are blocks unless created as models
-        counts = _word_counts(node_text(self.s.root))
         used_inside: set[str] = set()
-        for c in module_classes:
-            own = _word_counts(node_text(c.node)).get(c.name, 0)
-            if counts.get(c.name, 0) > own:
-                used_inside.add(c.name)
+        if module_classes:
+            word = re.compile(r"\b(" + "|".join(re.escape(c.name) for c in module_classes) + r")\b")
+            total: dict[str, int] = {}
+            for w in word.findall(node_text(self.s.root)):
+                total[w] = total.get(w, 0) + 1
+            for c in module_classes:
+                own = sum(1 for w in word.findall(node_text(c.node)) if w == c.name)
+                if total.get(c.name, 0) > own:
+                    used_inside.add(c.name)
         # functions that are only helpers of module classes (conv3x3, make_layers)
         instantiated_outside: dict[str, list[tuple[str, Node]]] = {}
         var_of: dict[str, list[str]] = {}
-        for a in self.assigns:
-            right = a.child_by_field_name("right")
-            left = a.child_by_field_name("left")
-            if right is None or left is None:
-                continue
+        for a, left, right in self._outside_assigns():
             cls_name = self._created_class(right)
             if cls_name is None:
-                continue
-            if self._inside_module_class(a):
                 continue
             var = _target_name(left)
             instantiated_outside.setdefault(cls_name, []).append((var or cls_name, a))
             if var:
                 var_of.setdefault(cls_name, []).append(var)
         for call in self.calls:
-            fn = call_function_name(call)
+            fn = self._fname(call)
             if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call):
                 instantiated_outside.setdefault(fn, []).append((fn, call))
         models: list[ModelRec] = []
@@ -1469,13 +1491,9 @@ class TorchExtractor:
                 rec.created.setdefault(v, []).append(n.start_byte)
             models.append(rec)
         # nn.Sequential / pretrained models built outside classes
-        for a in self.assigns:
-            if self._inside_module_class(a):
-                continue
-            right = a.child_by_field_name("right")
-            left = a.child_by_field_name("left")
-            var = _target_name(left) if left is not None else None
-            if right is None or var is None or left.type != "identifier":
+        for a, left, right in self._outside_assigns():
+            var = _target_name(left)
+            if var is None or left.type != "identifier":
                 continue
             kind = self._model_expr_kind(right)
             if kind is None or (kind == "layer" and not self._trained(var)):
@@ -1499,18 +1517,14 @@ class TorchExtractor:
             models.append(rec)
         # models imported from elsewhere and trained here
         known_vars = {v for r in models for v in r.vars}
-        for a in self.assigns:
-            if self._inside_module_class(a):
-                continue
-            right = a.child_by_field_name("right")
-            left = a.child_by_field_name("left")
-            var = _target_name(left) if left is not None else None
-            if right is None or var is None or var in known_vars:
+        for a, left, right in self._outside_assigns():
+            var = _target_name(left)
+            if var is None or var in known_vars:
                 continue
             call = _unwrap_call(right)
             if call is None:
                 continue
-            fn = call_function_name(call) or ""
+            fn = self._fname(call) or ""
             last = _last(fn)
             if not last[:1].isupper() or fn in self.classes:
                 continue
@@ -1530,12 +1544,15 @@ class TorchExtractor:
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
 
     def _trained(self, var: str) -> bool:
-        for call in self.calls:
-            fn = call_function_name(call) or ""
-            if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
-                if re.search(rf"\b{re.escape(var)}\b", node_text(call)):
-                    return True
-        return False
+        """Whether ``var`` appears in the arguments of an optimizer (it is trained here)."""
+        texts = getattr(self, "_opt_texts", None)
+        if texts is None:
+            texts = self._opt_texts = []
+            for call in self.calls:
+                fn = self._fname(call) or ""
+                if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
+                    texts.append(node_text(call))
+        return any(re.search(rf"\b{re.escape(var)}\b", t) for t in texts)
 
     def _top_mods(self, at: Node) -> dict[str, Mod]:
         """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
@@ -1543,14 +1560,15 @@ class TorchExtractor:
         if cache is None:
             cache = self._top_cache = {}
         out: dict[str, Mod] = {}
-        for a in self.assigns:
+        cands = getattr(self, "_top_cands", None)
+        if cands is None:
+            cands = self._top_cands = []
+            for a, left, right in self._outside_assigns():
+                if left.type == "identifier" and self._model_expr_kind(right) is not None:
+                    cands.append((a, left, right))
+        for a, left, right in cands:
             if a.start_byte >= at.start_byte:
                 break
-            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-            if left is None or right is None or left.type != "identifier" or self._inside_module_class(a):
-                continue
-            if self._model_expr_kind(right) is None:
-                continue
             key = a.start_byte
             if key not in cache:
                 cache[key] = None
@@ -1594,10 +1612,20 @@ class TorchExtractor:
                 push(rec.layers, layer)
 
     def _model_expr_kind(self, right: Node) -> str | None:
+        """``seq`` / ``pretrained`` / ``layer`` for an expression that builds a model, else None (cached)."""
+        cache = getattr(self, "_kinds", None)
+        if cache is None:
+            cache = self._kinds = {}
+        key = (right.start_byte, right.end_byte)
+        if key not in cache:
+            cache[key] = self._model_expr_kind_uncached(right)
+        return cache[key]
+
+    def _model_expr_kind_uncached(self, right: Node) -> str | None:
         call = _unwrap_call(right)
         if call is None:
             return None
-        fn = call_function_name(call)
+        fn = self._fname(call)
         if fn is None:
             fnode = call.child_by_field_name("function")
             if fnode is not None and fnode.type == "subscript":
@@ -1624,20 +1652,14 @@ class TorchExtractor:
         call = _unwrap_call(right)
         if call is None:
             return None
-        fn = call_function_name(call)
+        fn = self._fname(call)
         if fn in self.classes and self.classes[fn].is_module:
             return fn
         return None
 
     def _inside_module_class(self, node: Node) -> bool:
-        p = node.parent
-        while p is not None:
-            if p.type == "class_definition":
-                name = node_text(p.child_by_field_name("name"))
-                c = self.classes.get(name)
-                return c is not None and c.is_module
-            p = p.parent
-        return False
+        b = node.start_byte
+        return any(start <= b < end for start, end in self._model_ranges)
 
     # -- values in training code ---------------------------------------
     _env_cache: dict[int, dict[str, Any]]
@@ -1712,7 +1734,7 @@ class TorchExtractor:
 
     def _call_site(self, name: str, fnode: Node) -> Node | None:
         for call in self.calls:
-            fn = call_function_name(call)
+            fn = self._fname(call)
             if fn == name and not (fnode.start_byte <= call.start_byte < fnode.end_byte):
                 pos, kw = call_arguments(call)
                 if pos or kw:
@@ -1776,6 +1798,25 @@ def _unwrap_call(node: Node) -> Node | None:
                 continue
         return node
     return None
+
+
+_PLAIN_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _fast_function_name(call: Node) -> str | None:
+    """``call_function_name`` from the node's text when it is a plain dotted name (most calls)."""
+    fnode = call.child_by_field_name("function")
+    if fnode is None or fnode.type not in ("identifier", "attribute"):
+        return None
+    raw = fnode.text
+    text = raw.decode("utf-8", "replace") if raw is not None else ""
+    if _PLAIN_DOTTED.fullmatch(text):
+        return re.sub(r"\s+", "", text) if ("\n" in text or " " in text) else text
+    return call_function_name(call)
+
+
+# names under which scripts keep a loss they compute by hand
+_LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
 
 
 def _range_call(it: Node | None) -> Node | None:
@@ -1866,6 +1907,9 @@ class TrainingReader:
                 self.by_var.setdefault(v, []).append(m)
         self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
 
+    def _fname(self, call: Node) -> str | None:
+        return self.ex._fname(call)
+
     def owners(self, node: Node) -> list[ModelRec]:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
         text = node_text(node)
@@ -1908,7 +1952,7 @@ class TrainingReader:
 
     def _optimizers(self) -> None:
         for call in self.ex.calls:
-            fn = call_function_name(call)
+            fn = self._fname(call)
             if not fn:
                 continue
             full = self.s.resolve(fn) or fn
@@ -1956,7 +2000,7 @@ class TrainingReader:
 
     # -- losses --------------------------------------------------------
     def _loss_of_call(self, call: Node, crit: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
-        fn = call_function_name(call)
+        fn = self._fname(call)
         if not fn:
             return None
         if fn in crit:
@@ -1978,7 +2022,7 @@ class TrainingReader:
         for call in self.ex.calls:
             if self._in_model_class(call):
                 continue
-            fn = call_function_name(call)
+            fn = self._fname(call)
             if not fn:
                 continue
             full = self.s.resolve(fn) or fn
@@ -1999,14 +2043,13 @@ class TrainingReader:
         self._backward_losses(crit, named, first)
 
     def _named_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
-        for a in self.ex.assigns:
-            if self._in_model_class(a):
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type not in ("call", "binary_operator", "unary_operator",
+                                                                 "parenthesized_expression", "identifier"):
                 continue
-            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-            if left is None or right is None or left.type != "identifier":
-                continue
-            kinds = self._loss_kinds(right, crit, named)
             name = node_text(left)
+            # maths written by hand is read only where the name says it is a loss
+            kinds = self._loss_kinds(right, crit, named, hand=_LOSS_NAME.search(name) is not None)
             if not kinds and "loss" in name.lower() and right.type in ("binary_operator", "unary_operator", "call") \
                     and re.search(r"\b(mean|sum)\s*\(", node_text(right)):
                 # a loss written by hand in no known form (Wasserstein, policy gradient)
@@ -2062,7 +2105,8 @@ class TrainingReader:
                 m.hp.loss = "other"
                 m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
 
-    def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> set[tuple[str, str]]:
+    def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
+                    hand: bool = True) -> set[tuple[str, str]]:
         """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms."""
         if node is None:
             return set()
@@ -2073,7 +2117,7 @@ class TrainingReader:
             got = self._loss_of_call(node, crit)
             if got is not None:
                 return {got}
-            fn = call_function_name(node) or ""
+            fn = self._fname(node) or ""
             if fn in named:
                 return set(named[fn])
             fnode = node.child_by_field_name("function")
@@ -2081,22 +2125,22 @@ class TrainingReader:
                 # loss.mean(), loss.sum(), criterion(...).item()
                 meth = node_text(fnode.child_by_field_name("attribute"))
                 if meth in ("mean", "sum", "item", "backward"):
-                    inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named)
+                    inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named, hand)
                     if inner:
                         return inner
-            hand = self._hand_written(node)
-            return {hand} if hand else set()
+            got = self._hand_written(node) if hand else None
+            return {got} if got else set()
         if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
             out: set[tuple[str, str]] = set()
             parts = [c for c in node.named_children]
             for c in parts:
-                out |= self._loss_kinds(c, crit, named)
+                out |= self._loss_kinds(c, crit, named, hand)
             if not out and t != "parenthesized_expression":
-                hand = self._hand_written(node)
-                return {hand} if hand else set()
+                got = self._hand_written(node) if hand else None
+                return {got} if got else set()
             return out
         if t == "attribute":
-            return self._loss_kinds(node.child_by_field_name("object"), crit, named)
+            return self._loss_kinds(node.child_by_field_name("object"), crit, named, hand)
         return set()
 
     def _hand_written(self, node: Node) -> tuple[str, str] | None:
@@ -2185,7 +2229,7 @@ class TrainingReader:
     def _batch_size(self) -> int | None:
         loaders: list[tuple[int, int]] = []  # (priority, batch)
         for call in self.ex.calls:
-            fn = call_function_name(call) or ""
+            fn = self._fname(call) or ""
             if _last(fn) != "DataLoader":
                 continue
             pos, kw = call_arguments(call)
@@ -2213,12 +2257,37 @@ class TrainingReader:
                 loaders.append((prio, v))
         if loaders:
             return sorted(loaders, key=lambda x: x[0])[0][1]
+        gen = self._generator_batch()
+        if gen is not None:
+            return gen
         for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
             v = self.s.constants.get(key, self.s.argparse_defaults.get(key))
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
         v = self.s.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _generator_batch(self) -> int | None:
+        """``for x, y in get_batches(words, 512)``: the batch size a local generator is given."""
+        for loop in self.ex.fors:
+            it = loop.child_by_field_name("right")
+            if it is None or it.type != "call":
+                continue
+            fn = self._fname(it) or ""
+            f = self.ex.funcs.get(fn)
+            if f is None:
+                continue
+            params = [p for p in f.params if p[2] == "plain"]
+            idx = next((i for i, p in enumerate(params) if "batch" in p[0].lower() or p[0] in ("bs", "n_batch")), None)
+            if idx is None:
+                continue
+            name, default, _ = params[idx]
+            pos, kw = call_arguments(it)
+            node = kw.get(name) or (pos[idx] if idx < len(pos) else default)
+            v = self.s.value(node, self.ex.env_at(loop)) if node is not None else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        return None
 
     def _dict_var_batch(self, name: str, before: Node, env: dict[str, Any]) -> Any:
         for a in self.ex.assigns:
@@ -2242,7 +2311,7 @@ class TrainingReader:
             if left is not None and right is not None and node_text(left).endswith("requires_grad") and right.type == "false":
                 frozen = True
         for call in self.ex.calls:
-            fn = call_function_name(call) or ""
+            fn = self._fname(call) or ""
             last = _last(fn)
             full = self.s.resolve(fn) or fn
             if self._in_model_class(call):
@@ -2283,7 +2352,7 @@ class TrainingReader:
 
     def _input_shape(self) -> None:
         for call in self.ex.calls:
-            fn = call_function_name(call) or ""
+            fn = self._fname(call) or ""
             if _last(fn) != "summary":
                 continue
             pos, kw = call_arguments(call)
