@@ -350,6 +350,10 @@ def _check_learning_rate(model: Summary, population: Sequence[Summary]) -> list[
     if len(_values(same_opt, "learning_rate")) >= MIN_SUBGROUP:
         ref, scope = same_opt, f" using {opt}"
     xs = _values(ref, "learning_rate")
+    if not scope and opt in LR_CEILING and v <= LR_CEILING[opt] and len(same_opt) < MIN_SUBGROUP:
+        # Too few examples share the optimizer to judge its rate against (adadelta's
+        # default is 1.0, adam's 1e-3): within its usual range, say nothing.
+        return []
     if len(xs) < MIN_VALUES:
         if v > ceiling:
             return [Finding("huge_learning_rate", WARNING,
