@@ -1152,7 +1152,7 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             _add(scores, "text_classification", 2.5)
     elif rnn:
         if regression_loss or (units == 1 and (out is None or out.activation in (None, "linear"))):
-            _add(scores, "time_series_forecasting", 3.0)
+            _add(scores, "time_series_forecasting", 3.5)
         elif big_output:
             _add(scores, "text_generation", 2.0)
     if kinds <= _DENSEISH and "Dense" in kinds:

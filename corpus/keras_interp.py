@@ -351,7 +351,9 @@ class Interpreter:
             # Builders and classes nobody calls in this file are still models:
             # read them with unknown arguments (last defined first, so that a
             # builder runs its helpers before they would run alone).
-            called = _called_names(self.s.source.code)
+            pending = [c for c in self.classes if id(c) not in self.instantiated] + [
+                f for f in self.funcs if id(f.node) not in self.executed]
+            called = _called_names(self.s.source.code) if pending else {}
             for cls in self.classes:
                 if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
                     self.instantiate(cls, [], {}, cls.node)
@@ -371,6 +373,9 @@ class Interpreter:
         except RecursionError:
             self.truncated = True
             self.warnings.append("analysis stopped: nesting too deep")
+        except Exception as exc:  # keep what was read before an unexpected construct
+            self.truncated = True
+            self.warnings.append(f"analysis stopped early ({type(exc).__name__}): the summary may be incomplete")
 
     def tick(self) -> None:
         self.steps += 1
@@ -1042,7 +1047,10 @@ class Interpreter:
             return r if r.count else a * b
         if isinstance(a, str) and op == "%":
             return UNKNOWN
-        return _arith(a, op, b)
+        try:
+            return _arith(a, op, b)
+        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
+            return UNKNOWN
 
     # -- tensors -----------------------------------------------------------
     def new_root(self, shape: Any, n: Node | None = None) -> Tensor:

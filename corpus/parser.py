@@ -28,6 +28,7 @@ MAX_CODE_BYTES = 256 * 1024
 
 _PY2 = re.compile(r"^[ \t]*print[ \t]+[\"'\w]|^[ \t]*except[ \t]+[\w.()]+[ \t]*,[ \t]*\w+[ \t]*:|^[ \t]*exec[ \t]+[\"']",
                   re.M)
+_CONTROL = bytes(b for b in range(32) if b < 9 or 13 < b)
 _KERASISH = re.compile(r"\b(Sequential\(|model\.add\(|Conv2D\(|Dense\(|LSTM\()")
 
 
@@ -84,7 +85,7 @@ def looks_binary(data: bytes) -> bool:
         return True
     if not head:
         return False
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    ctrl = len(head) - len(head.translate(None, _CONTROL))
     return ctrl / len(head) > 0.1
 
 

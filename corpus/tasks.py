@@ -87,8 +87,8 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(stock|stocks|forecast\w*|time ?series|timeseries|price prediction|sales|weather|"
      r"temperature|energy consumption|airline|sunspot\w*|bitcoin|btc|crypto\w*|trading|"
      r"sequence prediction|load forecasting)\b", "time_series_forecasting", 1.0),
-    (r"\b(regression|regressor|house price\w*|housing|boston|salary|insurance|mpg|price estimation)\b",
-     "tabular_regression", 0.8),
+    (r"\b(house price\w*|housing|boston|salary|insurance|mpg|price estimation)\b", "tabular_regression", 0.8),
+    (r"\b(regression|regressor)\b", "tabular_regression", 0.5),
     (r"\b(tabular|titanic|churn|fraud|credit|loan|diabetes|heart disease|income|census|survival)\b",
      "tabular_classification", 0.8),
     (r"\b(recommend\w*|collaborative filtering|matrix factori[sz]ation|ncf|neumf|neural cf|movielens|"
@@ -244,16 +244,21 @@ _NONWORD = re.compile(r"[^a-z0-9]+")
 
 
 def words(text: str) -> str:
-    """A text as words for :data:`NAME_RULES`: ``DCGAN_mnist/netG`` -> ``dcgan mnist net g``.
+    """A text as words for :data:`NAME_RULES`: ``DCGAN_mnist/netG`` -> ``dcgan mnist netg net g``.
 
-    Both the joined and the camelCase-split spellings are kept, so ``UNet``
-    reads as ``unet`` and ``u net``.
+    A camelCase word is kept both joined and split, so ``UNet`` reads as
+    ``unet`` and ``u net``; other words appear once, so counts stay honest.
     """
-    joined = _NONWORD.sub(" ", text.lower())
-    split = _NONWORD.sub(" ", _CAMEL.sub(" ", text).lower())
-    if split == joined:
-        return f" {joined.strip()} "
-    return f" {joined.strip()} {split.strip()} "
+    out: list[str] = []
+    for raw in re.split(r"[^A-Za-z0-9]+", text):
+        if not raw:
+            continue
+        low = raw.lower()
+        out.append(low)
+        split = _CAMEL.sub(" ", raw).lower()
+        if split != low:
+            out.append(split)
+    return " " + " ".join(out) + " "
 
 
 _NAME_REGEXES = tuple((re.compile(rx), task, w) for rx, task, w in NAME_RULES)

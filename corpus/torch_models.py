@@ -180,6 +180,12 @@ class TorchExtractor:
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
 
+    def calls_where(self, pred: Any) -> list[Node]:
+        """Calls (in source order) whose last name satisfies ``pred``."""
+        got = [c for last, calls in self.by_last.items() if pred(last) for c in calls]
+        got.sort(key=lambda n: n.start_byte)
+        return got
+
     def _fname(self, call: Node) -> str | None:
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
         key = (call.start_byte, call.end_byte)
@@ -193,6 +199,20 @@ class TorchExtractor:
         caps = QueryCursor(_QUERY).captures(self.s.root)
         key = lambda n: n.start_byte  # noqa: E731
         self.calls = sorted(caps.get("call", []), key=key)
+        # calls by the last name of what they call (DataLoader, backward, step): most
+        # questions of the training reader are about a few names
+        self.by_last: dict[str, list[Node]] = {}
+        for call in self.calls:
+            fnode = call.child_by_field_name("function")
+            if fnode is None:
+                continue
+            if fnode.type == "attribute":
+                last = node_text(fnode.child_by_field_name("attribute"))
+            elif fnode.type == "identifier":
+                last = node_text(fnode)
+            else:
+                continue
+            self.by_last.setdefault(last, []).append(call)
         self.fors = sorted(caps.get("for", []), key=key)
         self.assigns = sorted(caps.get("assign", []), key=key)
         self.augs = sorted(caps.get("aug", []), key=key)
@@ -1461,7 +1481,7 @@ class TorchExtractor:
             instantiated_outside.setdefault(cls_name, []).append((var or cls_name, a))
             if var:
                 var_of.setdefault(cls_name, []).append(var)
-        for call in self.calls:
+        for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
             if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call):
                 instantiated_outside.setdefault(fn, []).append((fn, call))
@@ -1548,7 +1568,7 @@ class TorchExtractor:
         texts = getattr(self, "_opt_texts", None)
         if texts is None:
             texts = self._opt_texts = []
-            for call in self.calls:
+            for call in self.calls_where(lambda last: vocab.canonical_optimizer(last) is not None):
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append(node_text(call))
@@ -1733,7 +1753,7 @@ class TorchExtractor:
         return out
 
     def _call_site(self, name: str, fnode: Node) -> Node | None:
-        for call in self.calls:
+        for call in self.by_last.get(name, []):
             fn = self._fname(call)
             if fn == name and not (fnode.start_byte <= call.start_byte < fnode.end_byte):
                 pos, kw = call_arguments(call)
@@ -1813,6 +1833,16 @@ def _fast_function_name(call: Node) -> str | None:
     if _PLAIN_DOTTED.fullmatch(text):
         return re.sub(r"\s+", "", text) if ("\n" in text or " " in text) else text
     return call_function_name(call)
+
+
+_SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR",
+               "LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR"}
+
+
+def _trick_name(last: str) -> bool:
+    """Call names that may show a training trick (schedulers, clipping, AMP, saving)."""
+    return (last in _SCHEDULERS or last.endswith("LR") or "schedul" in last.lower() or last in ("clip_grad_norm_", "clip_grad_value_",
+            "clip_grad_norm", "autocast", "GradScaler", "save"))
 
 
 # names under which scripts keep a loss they compute by hand
@@ -1951,7 +1981,7 @@ class TrainingReader:
         return owners or self.models
 
     def _optimizers(self) -> None:
-        for call in self.ex.calls:
+        for call in self.ex.calls_where(lambda last: vocab.canonical_optimizer(last) is not None):
             fn = self._fname(call)
             if not fn:
                 continue
@@ -2019,7 +2049,7 @@ class TrainingReader:
     def _losses(self) -> None:
         crit: dict[str, tuple[str, str]] = {}  # criterion var -> (canonical, raw)
         first: tuple[str, str] | None = None
-        for call in self.ex.calls:
+        for call in self.ex.calls_where(lambda last: last.endswith("Loss")):
             if self._in_model_class(call):
                 continue
             fn = self._fname(call)
@@ -2072,7 +2102,7 @@ class TrainingReader:
                          first: tuple[str, str] | None) -> None:
         # the loss each model trains on: the tensor whose .backward() precedes its optimizer's step()
         assigned: dict[int, set[tuple[str, str]]] = {}
-        for call in self.ex.calls:
+        for call in self.ex.by_last.get("backward", []):
             fnode = call.child_by_field_name("function")
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
                 continue
@@ -2162,7 +2192,7 @@ class TrainingReader:
 
     def _step_owner(self, backward_call: Node) -> list[ModelRec]:
         """Models of the optimizer whose ``step()`` follows this ``backward()`` in the same block."""
-        for call in self.ex.calls:
+        for call in self.ex.by_last.get("step", []):
             if call.start_byte <= backward_call.start_byte:
                 continue
             fnode = call.child_by_field_name("function")
@@ -2228,7 +2258,7 @@ class TrainingReader:
 
     def _batch_size(self) -> int | None:
         loaders: list[tuple[int, int]] = []  # (priority, batch)
-        for call in self.ex.calls:
+        for call in self.ex.by_last.get("DataLoader", []):
             fn = self._fname(call) or ""
             if _last(fn) != "DataLoader":
                 continue
@@ -2310,13 +2340,13 @@ class TrainingReader:
             right = a.child_by_field_name("right")
             if left is not None and right is not None and node_text(left).endswith("requires_grad") and right.type == "false":
                 frozen = True
-        for call in self.ex.calls:
+        for call in self.ex.calls_where(_trick_name):
             fn = self._fname(call) or ""
             last = _last(fn)
             full = self.s.resolve(fn) or fn
             if self._in_model_class(call):
                 continue
-            if "lr_scheduler" in full or last in ("StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR", "LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts") or last.startswith("get_") and "schedule" in last:
+            if "lr_scheduler" in full or last in _SCHEDULERS or last.startswith("get_") and "schedule" in last:
                 pos, kw = call_arguments(call)
                 opt = pos[0] if pos else kw.get("optimizer")
                 owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
@@ -2351,7 +2381,7 @@ class TrainingReader:
         return False
 
     def _input_shape(self) -> None:
-        for call in self.ex.calls:
+        for call in self.ex.by_last.get("summary", []):
             fn = self._fname(call) or ""
             if _last(fn) != "summary":
                 continue
