@@ -353,7 +353,7 @@ class Interpreter:
             # builder runs its helpers before they would run alone).
             pending = [c for c in self.classes if id(c) not in self.instantiated] + [
                 f for f in self.funcs if id(f.node) not in self.executed]
-            called = _called_names(self.s.source.code) if pending else {}
+            called = _called_names(self.s.source.code, {getattr(x, "name", "") for x in pending})
             for cls in self.classes:
                 if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
                     self.instantiate(cls, [], {}, cls.node)
@@ -1956,15 +1956,15 @@ _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave":
                 "cos": "Dot", "max": "Maximum"}
 
 
-_CALLED = re.compile(r"(\w+)\s*\(")
-
-
-def _called_names(code: str) -> dict[str, int]:
-    """How often each name is followed by ``(`` (its def or class line counts once)."""
+def _called_names(code: str, names: set[str]) -> dict[str, int]:
+    """How often each name is written followed by ``(`` (its def or class line counts once)."""
     counts: dict[str, int] = {}
-    for m in _CALLED.finditer(code):
-        k = m.group(1)
-        counts[k] = counts.get(k, 0) + 1
+    for name in names:
+        if name:
+            n = code.count(name + "(")
+            if n < 2:  # maybe spelled with a space before the parenthesis
+                n = sum(1 for m in re.finditer(r"\b" + re.escape(name) + r"\s*\(", code))
+            counts[name] = n
     return counts
 
 
