@@ -392,3 +392,36 @@ class TinyTransformer(nn.Module):
 @pytest.mark.parametrize("code", ["", "import torch\n", "class Broken(nn.Module:\n  def forward(self", "x = (" * 500])
 def test_no_model_or_broken_code_gives_nothing(code):
     assert extract_code(code) == []
+
+
+# -- end to end through the parser (orchestration by corpus/parser.py) --------
+
+def test_parse_bytes_end_to_end_python_file():
+    from corpus.parser import parse_bytes
+
+    data = (FIXTURES / "torch_mnist_cnn.py").read_bytes()
+    (s,) = parse_bytes(data, "examples/torch_mnist_cnn.py", repo="someone/examples", commit="a" * 40)
+    assert s.framework == "pytorch" and s.name == "DigitNet"
+    assert s.id and s.parse.status == "ok"
+    assert s.source.url.endswith("/examples/torch_mnist_cnn.py#L11-L30")
+    assert "mnist" in s.datasets and s.task == "image_classification"
+    assert s.layer_types[:2] == ["Conv2D", "Conv2D"]
+    assert s.hyperparameters.epochs == 12
+
+
+def test_parse_bytes_end_to_end_notebook_lines_map_to_json():
+    from corpus.parser import parse_bytes
+
+    path = FIXTURES / "torch_fashion_notebook.ipynb"
+    raw_lines = path.read_text().split("\n")
+    (s,) = parse_bytes(path.read_bytes(), "nb/torch_fashion_notebook.ipynb", repo="someone/nbs")
+    assert s.layer_types == ["Flatten", "Dense", "Dropout", "Dense", "Dropout", "Dense"]
+    assert [x.activation for x in s.layers] == [None, "relu", None, "relu", None, "log_softmax"]
+    # each layer's line is the line of the notebook JSON that holds its code
+    assert "x.view(x.shape[0], -1)" in raw_lines[s.layers[0].line - 1]
+    assert "nn.Linear(784, 256)" in raw_lines[s.layers[1].line - 1]
+    assert "?plain=1#L" in s.source.url
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adam", 0.003, 64, 8, "categorical_crossentropy")
+    assert s.datasets == ["fashion_mnist"]
