@@ -50,7 +50,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cats_vs_dogs": ("image_classification", ("catsvsdogs", "dogsvscats", "dogs-vs-cats", "cats_and_dogs",
                                               "cats_and_dogs_filtered", "catsanddogs", "petimages",
                                               "kagglecatsanddogs", "dogs_vs_cats", "dog_vs_cat", "cat_vs_dog",
-                                              "cats_vs_dogs_small")),
+                                              "cats_vs_dogs_small", "cat_dog_data")),
     "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets",
                                               "vgg/data/pets")),
     "oxford_flowers102": ("image_classification", ("flowers102", "oxford_flowers", "102flowers", "oxfordflowers102",

@@ -411,6 +411,7 @@ class _Collector:
         self.f = FileFacts()
         self.defs: list[str] = []
         self.fired: set[str] = set()
+        self.str_assign: dict[str, list[tuple[int, str]]] = {}  # name -> (line, string) in order
         self.classes: list[str] = []
 
     def run(self) -> FileFacts:
@@ -418,8 +419,8 @@ class _Collector:
         # Python would cost more than parsing the file.
         caps = QueryCursor(_QUERY).captures(self.s.root)
         handlers = (
-            ("call", self._call), ("string", self._string), ("comment", self._comment),
-            ("assignment", self._assignment), ("aug", self._augmented), ("div", self._binary),
+            ("assignment", self._assignment), ("call", self._call), ("string", self._string),
+            ("comment", self._comment), ("aug", self._augmented), ("div", self._binary),
             ("cmp", self._comparison), ("def", self._def), ("cls", self._class),
         )
         for key, handler in handlers:
@@ -586,7 +587,8 @@ class _Collector:
             strs = [v for v in vals if isinstance(v, str)]
             if last == "make" and (resolved.startswith(("gym", "gymnasium", "retro")) or fn.startswith(("gym.",
                                                                                                      "gymnasium."))):
-                for v in strs[:1]:
+                env = self._string_at(positional[0], call) if positional else None
+                for v in ([env] if env else strs[:1]):
                     f.add_dataset(strong, ds.gym_dataset(v))
             elif last == "make":
                 pass
@@ -644,6 +646,17 @@ class _Collector:
         if not resolved.startswith(LOADER_MODULES) and len(last) > 4:
             for n in ds.find_in_text(last.replace("_", " ")):
                 f.add_dataset(f.text_datasets, n)
+
+    def _string_at(self, node: Node, where: Node) -> str | None:
+        """A name's string value as last assigned before ``where`` (a notebook reassigns ``env_id``)."""
+        if node.type != "identifier":
+            return None
+        line = where.start_point[0] + 1
+        best = None
+        for ln, v in self.str_assign.get(node_text(node), ()):
+            if ln <= line:
+                best = v
+        return best
 
     def _string_datasets(self, call: Node, where: list[str]) -> list[str]:
         found: list[str] = []
@@ -747,6 +760,10 @@ class _Collector:
         if left.type == "identifier":
             name = node_text(left)
             f.deps.setdefault(name, set()).update(_idents(right, limit=200))
+            if right.type == "string":
+                v = self.s.value(right)
+                if isinstance(v, str):
+                    self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
             self._synthetic_value(name, right)
         elif left.type in ("pattern_list", "tuple_pattern"):
             ids = _idents(right, limit=200)
@@ -915,7 +932,7 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         script: the loaded script.
         facts: what :func:`collect` found in it.
         context_text: nearby README words; trusted only to name the benchmark behind local
-            files, and only when they name one or two datasets.
+            files, and only when they name exactly one dataset.
         trained: whether a model of the file is trained here (so random numbers are its data).
 
     Returns:
@@ -941,7 +958,7 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     if path_names:
         return path_names
     readme = ds.find_in_text(context_text or "")
-    if len(readme) > 2:
+    if len(readme) > 1:
         readme = []  # a collection's README lists every example's data
     if facts.local_files:
         return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
