@@ -343,6 +343,7 @@ class Interpreter:
         self.exprs: dict[str, str] = {}
         self.reuse = 0
         self.step_signals: list[int] = []
+        self.loop_vars: set[str] = set()
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -580,6 +581,8 @@ class Interpreter:
         elif isinstance(it, Batched):
             first = UNKNOWN
             count = it.take if isinstance(it.take, int) else None
+        if left is not None:
+            self.loop_vars.update(node_text(x) for x in (left, *left.named_children) if x.type == "identifier")
         loop = Loop(var=node_text(left)[:40], src=node_text(right)[:80], count=count, start_seq=self.seq, iterable=it)
         self.loops.append(loop)
         try:
@@ -763,6 +766,7 @@ class Interpreter:
         found = inst.cls.method("call") or inst.cls.method("__call__")
         x = pos[0] if pos else kw.get("inputs", UNKNOWN)
         before = self.seq
+        n_apps = len(self.tensors)
         out: Any = UNKNOWN
         if found is not None:
             self.in_layer_call += 1
@@ -770,7 +774,7 @@ class Interpreter:
                 out = self.invoke(FuncVal(found[0], inst.cls.scope, found[1].name, found[1]), [inst, *pos], kw, call)
             finally:
                 self.in_layer_call -= 1
-        if self.seq == before or not isinstance(out, Tensor) or out.seq <= before:
+        if len(self.tensors) == n_apps or not isinstance(out, Tensor) or out.seq <= before:
             # nothing of Keras inside (or it hands its input back): one Custom block
             layer = LayerObj("Custom", inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
             ins = self.tensors_in(x)
@@ -852,6 +856,20 @@ class Interpreter:
         if t == "subscript":
             obj = self.eval(n.child_by_field_name("value"), scope)
             subs = n.children_by_field_name("subscript")
+            if len(subs) == 1 and subs[0].type == "slice" and isinstance(obj, list):
+                parts: list[Any] = [None, None, None]
+                i = 0
+                for c in subs[0].children:
+                    if c.type == ":":
+                        i += 1
+                    elif i < 3:
+                        parts[i] = self.eval(c, scope)
+                if all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+                    try:
+                        return list(obj[slice(*parts)])
+                    except ValueError:
+                        return UNKNOWN
+                return UNKNOWN
             key = self.eval(subs[0], scope) if len(subs) == 1 else UNKNOWN
             if isinstance(obj, dict):
                 return obj.get(key, UNKNOWN) if isinstance(key, (str, int, float)) else UNKNOWN
@@ -899,6 +917,11 @@ class Interpreter:
         kids = [c for c in n.named_children]
         ops = [node_text(c) for c in n.children if not c.is_named]
         if len(kids) != 2 or len(ops) < 1:
+            return UNKNOWN
+        # a loop variable holds its first value only: tests on it are unknown
+        if any(k.type == "identifier" and node_text(k) in self.loop_vars for k in kids):
+            for k in kids:
+                self.eval(k, scope)
             return UNKNOWN
         a, b = self.eval(kids[0], scope), self.eval(kids[1], scope)
         plain = (bool, int, float, str, type(None))
@@ -1069,7 +1092,7 @@ class Interpreter:
         r = 1
         known = True
         for lp in self.loops:
-            if origin < lp.start_seq or not inputs:
+            if origin <= lp.start_seq or not inputs:
                 if lp.count is None:
                     known = False
                 else:
@@ -1409,6 +1432,8 @@ class Interpreter:
                     return lv
             if "activations" in parts or ("backend" in parts and canonical_activation(last)):
                 ins = self.tensors_in(pos[0]) if pos else []
+                if ins and self.in_layer_call:
+                    return ins[0]
                 if ins and canonical_activation(last):
                     return self.apply(LayerObj("Activation", dotted_written(call), kind="activation",
                                                activation=canonical_activation(last), line=self.s_line(call)), ins, call)
@@ -1416,6 +1441,18 @@ class Interpreter:
                 return self.batcher(last, pos, kw)
             if last in ("load_model", "clone_model", "model_from_json"):
                 return UNKNOWN
+        if last in ("KerasClassifier", "KerasRegressor"):
+            build = pos[0] if pos else kw.get("build_fn", kw.get("model", UNKNOWN))
+            m = None
+            if isinstance(build, FuncVal):
+                out = self.invoke(build, [], {}, call)
+                m = out if isinstance(out, ModelObj) else None
+            elif isinstance(build, ModelObj):
+                m = build
+            if m is not None:
+                self.record_fit(m, "fit", [], {k: v for k, v in kw.items() if k in ("epochs", "batch_size", "nb_epoch")},
+                                scope)
+            return UNKNOWN
         if parts[0] == "tensorflow_hub" and last == "KerasLayer":
             return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
         if parts[0] in ("tensorflow", "tf") or self.star_tf:

@@ -60,7 +60,7 @@ KEEP_ARGS = {
     "input_dim", "output_dim", "input_length", "return_sequences", "return_state",
     "dropout", "recurrent_dropout", "size", "target_shape", "num_heads", "key_dim",
     "dilation_rate", "depth_multiplier", "momentum", "epsilon", "axis", "use_bias",
-    "mask_zero", "stateful", "n", "cropping", "stddev", "layer", "merge_mode", "name",
+    "mask_zero", "stateful", "n", "cropping", "stddev", "layer", "merge_mode",
     "num_layers", "alpha", "negative_slope", "kernel_initializer", "groups", "trainable",
     "interpolation", "data_format", "include_top", "weights", "pooling", "time_distributed",
     "keep_prob", "mode", "mask_value", "dims", "output_shape", "sequence_length", "ksize",

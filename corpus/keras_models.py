@@ -251,7 +251,10 @@ class _Builder:
             for sm in flats[id(m)].submodels:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
-        kept = [m for m in models if id(m) not in drop and flats[id(m)].entries]
+        # a model with no real layer that nobody trains (a style-transfer
+        # helper of pooling layers) is not an example
+        kept = [m for m in models if id(m) not in drop and flats[id(m)].entries
+                and (m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))]
         # views of a bigger model (an autoencoder's encoder) that are never trained
         sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
         final: list[ModelObj] = []
@@ -272,7 +275,7 @@ class _Builder:
         seen_sig: set[tuple] = set()
         out_models = []
         for m in final:
-            sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
+            sig = (m.line, m.name, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
             if sig in seen_sig:
                 continue
             seen_sig.add(sig)

@@ -166,3 +166,57 @@ def test_every_import_style(style):
     code = style + "\nfrom keras.models import Sequential\nm = Sequential()\nm.add(L(8, input_dim=4))\nm.add(L(1))\n"
     (s,) = parse_bytes(code.encode(), "x.py")
     assert seq(s) == ["Dense", "Dense"] and s.input_shape == [4]
+
+
+def test_layer_subclass_of_backend_ops_is_one_custom_block():
+    from corpus.parser import parse_bytes
+
+    code = b"""from keras import backend as K
+from keras.layers import Layer, Dense, Dropout
+from keras.models import Sequential
+
+
+class Antirectifier(Layer):
+    def call(self, inputs):
+        inputs -= K.mean(inputs, axis=1, keepdims=True)
+        pos = K.relu(inputs)
+        neg = K.relu(-inputs)
+        return K.concatenate([pos, neg], axis=1)
+
+
+model = Sequential()
+model.add(Dense(256, input_shape=(784,)))
+model.add(Antirectifier())
+model.add(Dropout(0.1))
+model.add(Dense(10, activation='softmax'))
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert seq(s) == ["Dense", "Custom", "Dropout", "Dense/softmax"]
+    assert s.layers[1].raw == "Antirectifier"
+
+
+def test_loop_variable_tests_stay_unknown_and_sklearn_wrapper_trains():
+    from corpus.parser import parse_bytes
+
+    code = b"""from keras.models import Sequential
+from keras.layers import Dense, Dropout
+from keras.wrappers.scikit_learn import KerasClassifier
+
+
+def make_model(width=64):
+    model = Sequential()
+    model.add(Dense(width, activation='relu', input_dim=8))
+    for i in range(3):
+        if i > 0:
+            model.add(Dropout(0.2))
+        model.add(Dense(width, activation='relu'))
+    model.add(Dense(1, activation='sigmoid'))
+    model.compile(loss='binary_crossentropy', optimizer='adam')
+    return model
+
+
+clf = KerasClassifier(make_model, batch_size=16, epochs=40)
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert seq(s) == ["Dense/relu", "Dropout", "Dense/relu", "Dense/sigmoid"]
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (16, 40)
