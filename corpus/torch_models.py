@@ -527,8 +527,11 @@ class TorchExtractor:
         if f is not None:
             return self.call_builder(f, node, scope)
         # a class from elsewhere that looks like a module: Custom
-        if fn[:1].isupper() and "." not in fn and fn in self.s.aliases and not full.startswith(("torch", "numpy")):
-            return Mod(kind="layer", layers=[Layer(type="Custom", raw=fn, line=line)], raw=fn)
+        # (imported by name, by a wildcard, or through a local package: blocks.ResBlock)
+        head = fn.split(".")[0]
+        if last[:1].isupper() and not full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
+                and ("." not in fn or (head in self.s.aliases and head not in ("nn", "F", "torch"))):
+            return Mod(kind="layer", layers=[Layer(type="Custom", raw=last, line=line)], raw=fn)
         return None
 
     def _has_parameters(self, cls: ClassInfo) -> bool:
@@ -813,6 +816,11 @@ class TorchExtractor:
                 if ret is not None:
                     return ret
             elif t == "for_statement":
+                unrolled = self._unroll(stmt, scope, inst, repeat)
+                if unrolled:
+                    if unrolled[0] is not None:
+                        return unrolled[0]
+                    continue
                 count = self._loop_count(stmt.child_by_field_name("right"), scope)
                 for ident in _identifiers(stmt.child_by_field_name("left")):
                     scope.env.pop(ident, None)
@@ -834,6 +842,30 @@ class TorchExtractor:
             elif t == "block":
                 self.run_builder(stmt, scope, inst, repeat)
         return None
+
+    def _unroll(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> tuple[Mod | None] | None:
+        """Run a loop over a literal list once per item when its body branches on the item.
+
+        ``for v in cfg: if v == 'M': layers += [MaxPool] else: layers += [Conv, BN, ReLU]``
+        (VGG) is a different layer per item, not one layer repeated.
+        """
+        left, right, body = stmt.child_by_field_name("left"), stmt.child_by_field_name("right"), stmt.child_by_field_name("body")
+        if left is None or right is None or body is None or left.type != "identifier":
+            return None
+        items = self.value(right, scope)
+        if not isinstance(items, list) or not items or len(items) > 64:
+            return None
+        var = node_text(left)
+        if not any(re.search(rf"\b{re.escape(var)}\b", node_text(c.child_by_field_name("condition")))
+                   for c in body.named_children if c.type == "if_statement"):
+            return None
+        for item in items:
+            scope.env[var] = item
+            ret = self.run_builder(body, scope, inst, repeat)
+            if ret is not None:
+                return (ret,)
+        scope.env.pop(var, None)
+        return (None,)
 
     def _builder_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Mod | None:
         cond = self.value(stmt.child_by_field_name("condition"), scope)
@@ -1491,6 +1523,7 @@ class TorchExtractor:
             if c.name in used_inside and c.name not in instantiated_outside:
                 continue
             inst = None
+            parts: set[str] = set()
             creations = instantiated_outside.get(c.name) or []
             call = None
             cscope = top
@@ -1502,11 +1535,12 @@ class TorchExtractor:
                     for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
                         if arg.type == "identifier":
                             component_vars.add(node_text(arg))
+                            parts.add(node_text(arg))
                     break
             self.depth = 0
             inst = self.instantiate(c, call, cscope)
             layers = self.expand(inst) if inst is not None else []
-            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])))
+            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])), parts=parts)
             for v, n in creations:
                 rec.created.setdefault(v, []).append(n.start_byte)
             models.append(rec)
@@ -1584,7 +1618,8 @@ class TorchExtractor:
         if cands is None:
             cands = self._top_cands = []
             for a, left, right in self._outside_assigns():
-                if left.type == "identifier" and self._model_expr_kind(right) is not None:
+                if left.type == "identifier" and (self._model_expr_kind(right) is not None
+                                                  or self._created_class(right) is not None):
                     cands.append((a, left, right))
         for a, left, right in cands:
             if a.start_byte >= at.start_byte:
@@ -1594,7 +1629,8 @@ class TorchExtractor:
                 cache[key] = None
                 saved = self.depth
                 self.depth = 0
-                cache[key] = self.build(right, Scope(env=self.env_at(a)))
+                # earlier names are visible: dec = Decoder(..., attn) sees attn
+                cache[key] = self.build(right, Scope(env=self.env_at(a), mods=dict(out)))
                 self.depth = saved
             if cache[key] is not None:
                 out[node_text(left)] = cache[key]
@@ -1845,6 +1881,13 @@ def _trick_name(last: str) -> bool:
             "clip_grad_norm", "autocast", "GradScaler", "save"))
 
 
+# capitalised calls that are not blocks of a model
+_NOT_BLOCK_MODULES = ("torch", "numpy", "np.", "collections", "typing", "argparse", "logging", "pathlib", "math",
+                      "dataclasses", "enum", "functools", "itertools", "PIL", "sklearn", "pandas")
+_NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "KeyError",
+               "AssertionError", "Parameter", "Tensor", "FloatTensor", "LongTensor", "OrderedDict", "Variable",
+               "Path", "Counter", "Image", "Normal", "Categorical", "Bernoulli", "Uniform"}
+
 # names under which scripts keep a loss they compute by hand
 _LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
 
@@ -1897,6 +1940,7 @@ class ModelRec:
     imported: bool = False
     branch: int | None = None  # start of the if-statement whose branch built it
     created: dict[str, list[int]] = field(default_factory=dict)  # var -> where it is bound to this model
+    parts: set[str] = field(default_factory=set)  # names of models handed to its constructor (Seq2Seq(enc, dec))
     hp: Hyperparameters = field(default_factory=Hyperparameters)
     tricks: list[str] = field(default_factory=list)
     input_shape: list[Any] | None = None
@@ -1976,6 +2020,22 @@ class TrainingReader:
         self._loops_and_loaders()
         self._tricks()
         self._input_shape()
+        self._parts_share_training()
+
+    def _parts_share_training(self) -> None:
+        """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""
+        for whole in [w for _ in range(3) for w in self.models]:  # parts of parts (attention in a decoder)
+            if not whole.parts or whole.hp.optimizer is None:
+                continue
+            for m in self.models:
+                if m is whole or not (m.vars & whole.parts) or m.hp.optimizer is not None:
+                    continue
+                m.hp.optimizer, m.hp.learning_rate = whole.hp.optimizer, whole.hp.learning_rate
+                m.hp.extra = {**whole.hp.extra, **m.hp.extra}
+                if m.hp.loss is None:
+                    m.hp.loss, m.hp.loss_raw = whole.hp.loss, whole.hp.loss_raw
+                m.tricks.extend(t for t in whole.tricks if t in ("lr_schedule", "gradient_clipping", "weight_decay",
+                                                                 "mixed_precision", "checkpointing"))
 
     def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
         return owners or self.models
