@@ -157,3 +157,50 @@ def test_corpus_strings_cannot_inject_markup():
 def test_esc():
     assert esc("<b>&x</b>") == "&lt;b&gt;&amp;x&lt;/b&gt;"
     assert esc(3) == "3"
+
+
+@pytest.mark.browser
+def test_hostile_labels_render_as_text_in_chromium(tmp_path):
+    """The figures drawn by plotly.js in a real browser: no injected element, no script, text shown."""
+    import plotly.io as pio
+
+    browser = pytest.importorskip("browser.chromium")
+    if browser.chromium_path() is None:
+        pytest.skip("chromium is not installed")
+    pop = image_population(30)
+    # plotly.js itself drops javascript: links and unknown tags; the tags it does
+    # render (<b>, <i>, <a href>, <span style>) show whether the escaping holds.
+    # Short, so that label truncation does not defuse them.
+    for s in pop[:10]:
+        s.layers.insert(1, layer(HOSTILE[0]))
+        s.layers.insert(2, layer("<b>BOLD</b>"))
+        s.hyperparameters.optimizer = HOSTILE[0]
+        s.tricks.append(HOSTILE[2])
+        s.tricks.append("<i>slant</i>")
+    mine = summary("mine", [layer(HOSTILE[1]), layer("Dense")], optimizer=HOSTILE[0])
+    figs = all_figures(pop, mark=mine)
+    body = "".join(pio.to_html(f, full_html=False, include_plotlyjs=(i == 0), div_id=f"fig{i}")
+                   for i, f in enumerate(figs.values()))
+    page_file = tmp_path / "figs.html"
+    page_file.write_text(f'<!doctype html><html><head><meta charset="utf-8"></head><body>{body}</body></html>',
+                         encoding="utf-8")
+    with browser.browser_page() as page:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(page_file.as_uri())
+        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length === {len(figs)}")
+        page.wait_for_timeout(300)
+        injected = page.evaluate("""() => ({
+            imgs: document.querySelectorAll('img').length,
+            links: [...document.querySelectorAll('a')].filter(a => /javascript|example[.]com/.test(
+                a.getAttribute('href') || a.getAttribute('xlink:href') || '')).length,
+            styled: [...document.querySelectorAll('svg tspan')].filter(t => /bold|italic/.test(
+                t.getAttribute('style') || '')).length,
+            text: [...document.querySelectorAll('svg text')].map(t => t.textContent).join(' | '),
+        })""")
+    assert dialogs == []
+    # (The payloads sit in the figures' JSON as data; they would alert if they became markup.)
+    assert injected["imgs"] == 0 and injected["links"] == 0 and injected["styled"] == 0
+    # Shown literally (cut to the label length), as the data wrote it.
+    assert "<img src=x" in injected["text"]
+    assert "<b>BOLD</b>" in injected["text"] and "<i>slant</i>" in injected["text"]
