@@ -1541,6 +1541,8 @@ class TorchExtractor:
             inst = self.instantiate(c, call, cscope)
             layers = self.expand(inst) if inst is not None else []
             rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])), parts=parts)
+            if inst is not None:
+                rec.self_env = {k: v for k, v in inst.scope.env.items() if k.startswith("self.")}
             for v, n in creations:
                 rec.created.setdefault(v, []).append(n.start_byte)
             models.append(rec)
@@ -1560,14 +1562,17 @@ class TorchExtractor:
             m = self.build(right, scope)
             if m is None:
                 continue
-            layers = self.mod_layers(m)
+            layers = [_copy(x) for x in self.mod_layers(m)]
+            if kind == "seq":
+                # `model = nn.Sequential()` then `model.add_module('fc', nn.Linear(...))`
+                for layer in self._added_later(var, a):
+                    push(layers, layer)
             if not layers:
                 continue
-            rec = ModelRec(name=var, node=a, layers=[_copy(x) for x in layers], vars={var}, branch=branch,
+            rec = ModelRec(name=var, node=a, layers=layers, vars={var}, branch=branch,
                            created={var: [a.start_byte]})
             # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
             self._head_changes(rec, var, a, scope, component_vars)
-            # `model.add_module(...)` / `model.append(...)` on a Sequential
             models.append(rec)
         # models imported from elsewhere and trained here
         known_vars = {v for r in models for v in r.vars}
@@ -1585,7 +1590,8 @@ class TorchExtractor:
             full = self.s.resolve(fn) or fn
             if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
                 continue
-            if fn.split(".")[0] not in self.s.aliases or not self._trained(var):
+            wildcard = "." not in fn and any(k.startswith("*") for k in self.s.aliases)
+            if (fn.split(".")[0] not in self.s.aliases and not wildcard) or not self._trained(var):
                 continue
             layer = Layer(type="Custom", raw=last, line=line_of(a))
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
@@ -1596,6 +1602,25 @@ class TorchExtractor:
                   or any(v in self.classes for v in m.vars)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
+
+    def _added_later(self, var: str, after: Node) -> list[Layer]:
+        """Layers given to ``var.add_module(...)`` / ``var.append(...)`` after ``var = nn.Sequential()``."""
+        out: list[Layer] = []
+        calls = sorted(self.by_last.get("add_module", []) + self.by_last.get("append", []), key=lambda n: n.start_byte)
+        for call in calls:
+            if call.start_byte <= after.start_byte:
+                continue
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("object")) != var:
+                continue
+            pos, _ = call_arguments(call)
+            if not pos:
+                continue
+            m = self.build(pos[-1], Scope(env=self.env_at(call), mods=self._top_mods(call)))
+            if m is not None:
+                for layer in self.mod_layers(m):
+                    push(out, layer)
+        return out
 
     def _trained(self, var: str) -> bool:
         """Whether ``var`` appears in the arguments of an optimizer (it is trained here)."""
@@ -1892,6 +1917,15 @@ _NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImple
 _LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
 
 
+def _enclosing_function_name(node: Node) -> str | None:
+    p = node.parent
+    while p is not None:
+        if p.type == "function_definition":
+            return node_text(p.child_by_field_name("name"))
+        p = p.parent
+    return None
+
+
 def _range_call(it: Node | None) -> Node | None:
     """The ``range(...)`` a loop runs over, through ``enumerate`` / ``tqdm`` / ``trange`` wrappers."""
     for _ in range(4):
@@ -1941,6 +1975,7 @@ class ModelRec:
     branch: int | None = None  # start of the if-statement whose branch built it
     created: dict[str, list[int]] = field(default_factory=dict)  # var -> where it is bound to this model
     parts: set[str] = field(default_factory=set)  # names of models handed to its constructor (Seq2Seq(enc, dec))
+    self_env: dict[str, Any] = field(default_factory=dict)  # self.lr = 1e-3 and the like, read in __init__
     hp: Hyperparameters = field(default_factory=Hyperparameters)
     tricks: list[str] = field(default_factory=list)
     input_shape: list[Any] | None = None
@@ -2020,6 +2055,7 @@ class TrainingReader:
         self._loops_and_loaders()
         self._tricks()
         self._input_shape()
+        self._lightning_losses()
         self._parts_share_training()
 
     def _parts_share_training(self) -> None:
@@ -2049,11 +2085,17 @@ class TrainingReader:
             opt = vocab.canonical_optimizer(_last(fn))
             if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
                 continue
-            if self._in_model_class(call):
-                continue
             pos, kw = call_arguments(call)
             env = self.ex.env_at(call)
-            owners = self.owners(pos[0]) if pos else (self.owners(kw["params"]) if "params" in kw else [])
+            if self._in_model_class(call):
+                # a LightningModule's configure_optimizers(self): the optimizer of that model
+                own = self._class_rec(call)
+                if own is None or _enclosing_function_name(call) != "configure_optimizers":
+                    continue
+                owners = [own]
+                env = {**env, **own.self_env}
+            else:
+                owners = self.owners(pos[0]) if pos else (self.owners(kw["params"]) if "params" in kw else [])
             names = T.OPTIMIZER_ARGS.get(opt, ("lr",))
             vals: dict[str, Any] = {}
             for name, p in zip(names, pos[1:], strict=False):
@@ -2078,6 +2120,37 @@ class TrainingReader:
                 wd = vals.get("weight_decay", UNKNOWN)
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
+
+    def _class_rec(self, node: Node) -> ModelRec | None:
+        """The model whose class holds ``node``."""
+        for m in self.models:
+            if m.node.type == "class_definition" and m.node.start_byte <= node.start_byte < m.node.end_byte:
+                return m
+        return None
+
+    def _lightning_losses(self) -> None:
+        """Losses computed in a LightningModule's training_step (no backward() of its own)."""
+        for m in self.models:
+            if m.hp.loss is not None or m.node.type != "class_definition":
+                continue
+            crit: dict[str, tuple[str, str]] = {}
+            for call in self.ex.calls:
+                if not (m.node.start_byte <= call.start_byte < m.node.end_byte):
+                    continue
+                fn = self._fname(call) or ""
+                last = _last(fn)
+                full = self.s.resolve(fn) or fn
+                if last.endswith("Loss") and (full.startswith("torch.nn.") or fn.startswith("nn.")):
+                    var = self._assigned_var(call)
+                    crit[f"self.{var}" if var else fn] = (vocab.canonical_loss(last) or "other", fn)
+                    continue
+                if _enclosing_function_name(call) not in ("training_step", "shared_step", "_shared_step", "step",
+                                                          "_step", "compute_loss", "loss"):
+                    continue
+                got = self._loss_of_call(call, crit)
+                if got is not None:
+                    m.hp.loss, m.hp.loss_raw = got
+                    break
 
     def _assigned_var(self, node: Node) -> str | None:
         p = node.parent
@@ -2307,6 +2380,16 @@ class TrainingReader:
                 # `for t in range(200)`: over batches inside, or the whole data each time
                 # (full-batch training): either way each pass sees all the data
                 epochs = count
+        for call in self.ex.by_last.get("Trainer", []):
+            # pytorch_lightning.Trainer(max_epochs=10)
+            _, kw = call_arguments(call)
+            for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
+                v = self.s.value(kw[key], self.ex.env_at(call)) if key in kw else UNKNOWN
+                if cur is None and isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    if key == "max_epochs":
+                        epochs = v
+                    else:
+                        steps = v
         batch = self._batch_size()
         for m in self.models:
             if epochs is not None:

@@ -425,3 +425,78 @@ def test_parse_bytes_end_to_end_notebook_lines_map_to_json():
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
         "adam", 0.003, 64, 8, "categorical_crossentropy")
     assert s.datasets == ["fashion_mnist"]
+
+
+def test_lightning_module_with_config_list_layers():
+    m = models("torch_lightning_vgg.py")["TinyVGG"]
+    conv = ["Conv2D", "BatchNormalization"]
+    assert seq(m) == conv + ["MaxPooling2D"] + conv + conv + ["MaxPooling2D", "Flatten", "Dense"]
+    assert acts(m)[1] == "relu" and m.layers[0].args["filters"] == 16
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.02, 256, 30)
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "F.cross_entropy"
+
+
+def test_sequential_filled_with_add_module():
+    code = """
+import torch
+import torch.nn as nn
+net = nn.Sequential()
+net.add_module('conv', nn.Conv2d(1, 8, 3))
+net.add_module('act', nn.ReLU())
+net.add_module('flat', nn.Flatten())
+net.add_module('fc', nn.Linear(8 * 26 * 26, 10))
+opt = torch.optim.SGD(net.parameters(), lr=0.1)
+"""
+    (m,) = extract_code(code)
+    assert m.name == "net" and seq(m) == ["Conv2D", "Flatten", "Dense"] and acts(m)[0] == "relu"
+
+
+def test_composite_model_expands_its_parts_and_shares_training():
+    code = """
+import torch
+import torch.nn as nn
+from blocks import *
+
+class Encoder(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, dim)
+        self.rnn = nn.GRU(dim, dim)
+    def forward(self, src):
+        return self.rnn(self.emb(src))
+
+class Decoder(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, dim)
+        self.rnn = nn.GRU(dim, dim)
+        self.norm = FancyNorm(dim)
+        self.out = nn.Linear(dim, vocab)
+    def forward(self, tok, hidden):
+        out, hidden = self.rnn(self.emb(tok), hidden)
+        return self.out(self.norm(out)), hidden
+
+class Seq2Seq(nn.Module):
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder = encoder
+        self.decoder = decoder
+    def forward(self, src, trg):
+        _, hidden = self.encoder(src)
+        for t in range(1, trg.shape[0]):
+            out, hidden = self.decoder(trg[t], hidden)
+        return out
+
+enc = Encoder(1000, 64)
+dec = Decoder(1200, 64)
+model = Seq2Seq(enc, dec)
+optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
+criterion = nn.CrossEntropyLoss()
+"""
+    found = {m.name: m for m in extract_code(code)}
+    assert set(found) == {"Encoder", "Decoder", "Seq2Seq"}
+    assert seq(found["Seq2Seq"]) == ["Embedding", "GRU", "Embedding", "GRU", "Custom", "Dense"]
+    assert found["Decoder"].layers[2].raw == "FancyNorm"  # a block from a wildcard import
+    for m in found.values():
+        assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 5e-4
