@@ -92,7 +92,7 @@ def test_gym_dataset(env, name):
     ("housing.data", ["boston_housing"]),
     ("fashion_mnist and then mnist", ["fashion_mnist", "mnist"]),
     ("vocab_size = len(vocab)", []),
-    ("mnistm", []),
+    ("mnistx", []),
     ("the voc is a word", []),
 ])
 def test_find_in_text(text, found):
@@ -286,3 +286,78 @@ def test_strings_in_argparse_help_and_imagenet_weights_are_not_datasets():
 def test_collect_reads_a_broken_file_without_raising():
     f = collect(load(b"def broken(:\n  mnist.load_data(\n\x00\xff", "broken.py"))
     assert isinstance(f.loader_datasets, list)
+
+
+def notebook(*cells: str) -> bytes:
+    import json
+
+    return json.dumps({"cells": [{"cell_type": "code", "source": c.splitlines(keepends=True)} for c in cells],
+                       "nbformat": 4}, indent=1).encode()
+
+
+def test_a_notebook_that_loads_one_dataset_per_model_gives_each_its_own():
+    nb = notebook(
+        "from tensorflow import keras\nfrom tensorflow.keras.datasets import imdb, boston_housing\n",
+        "(x, y), _ = imdb.load_data(num_words=10000)\n",
+        "model = keras.Sequential([keras.layers.Dense(16, activation='relu'), keras.layers.Dense(1, activation='sigmoid')])\n",
+        "(hx, hy), _ = boston_housing.load_data()\n",
+        "model = keras.Sequential([keras.layers.Dense(64, activation='relu'), keras.layers.Dense(1)])\n",
+    )
+    sc = load(nb, "chapter.ipynb")
+    starts = [i + 1 for i, text in enumerate(sc.source.code.split("\n")) if text.startswith("model = ")]
+    first = model("model", ["Dense", ("Dense", {"units": 1}, "sigmoid")], loss="binary_crossentropy",
+                  lines=(starts[0], starts[0]))
+    second = model("model", ["Dense", ("Dense", {"units": 1})], loss="mse", lines=(starts[1], starts[1]))
+    annotate(sc, [first, second])
+    assert first.datasets == ["imdb"] and first.task == "text_classification"
+    assert second.datasets == ["boston_housing"] and second.task == "tabular_regression"
+
+
+def test_a_script_that_loads_everything_first_shares_its_datasets():
+    code = (
+        "from torchvision import datasets\n"
+        "a = datasets.MNIST('data')\n"
+        "b = datasets.FashionMNIST('data')\n"
+        "class Net: pass\n"
+        "class Other: pass\n"
+    )
+    s1, s2 = model("Net", ["Conv2D", "Dense"], lines=(4, 4)), model("Other", ["Conv2D", "Dense"], lines=(5, 5))
+    annotate(load(code, "two.py"), [s1, s2])
+    assert s1.datasets == s2.datasets == ["mnist", "fashion_mnist"]
+
+
+def test_gym_env_id_reassigned_in_a_notebook():
+    nb = notebook(
+        "import gym\nimport torch.nn as nn\n",
+        "env_id = 'CartPole-v0'\nenv = gym.make(env_id)\n",
+        "class DQN(nn.Module):\n    pass\n",
+        "env_id = 'PongNoFrameskip-v4'\nenv = gym.make(env_id)\n",
+        "class CnnDQN(nn.Module):\n    pass\n",
+    )
+    sc = load(nb, "dqn.ipynb")
+    code = sc.source.code.split("\n")
+    lines = [next(i + 1 for i, t in enumerate(code) if t.startswith(f"class {n}(")) for n in ("DQN", "CnnDQN")]
+    dqn = model("DQN", ["Dense", "Dense"], lines=(lines[0], lines[0] + 1))
+    cnn = model("CnnDQN", ["Conv2D", "Dense"], lines=(lines[1], lines[1] + 1))
+    annotate(sc, [dqn, cnn])
+    assert dqn.datasets == ["cartpole"] and cnn.datasets == ["atari"]
+    assert dqn.task == cnn.task == "reinforcement_learning"
+
+
+def test_a_readme_naming_several_datasets_is_not_trusted():
+    [s] = run("facts_custom_csv.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")],
+              context="Examples on MNIST and on CIFAR-10, and a Titanic notebook.")
+    assert s.datasets == ["custom"]
+
+
+def test_weights_and_presets_naming_imagenet_are_not_the_data():
+    code = (
+        "import keras_hub\n"
+        "from tensorflow import keras\n"
+        "base = keras_hub.models.Backbone.from_preset('xception_41_imagenet')\n"
+        "path = 'weights/resnet50_imagenet.h5'\n"
+        "data = keras.utils.image_dataset_from_directory('PetImages')\n"
+    )
+    [s] = [model("model", ["Pretrained", "Dense"])]
+    annotate(load(code, "x.py"), [s])
+    assert s.datasets == ["cats_vs_dogs"]
