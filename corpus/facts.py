@@ -209,6 +209,7 @@ _VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|le
 _FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
 _LOSS_VARS = frozenset({"criterion", "loss_fn", "loss_func", "loss_function", "lossfunc", "loss_fcn",
                         "reconstruction_loss", "recon_loss"})
+_LR_NAME = re.compile(r"(^|\.)(lr|learning_rate|current_lr|curr_lr)$")
 _LOOP_TYPES = frozenset({"for_statement", "while_statement"})
 _STOP_CLIMB = frozenset({"function_definition", "class_definition", "module"})
 _TEXT_TASKS = frozenset({"text_classification", "machine_translation", "language_modeling",
@@ -250,6 +251,8 @@ class FileFacts:
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
     cur_line: int = 0
+    # classes whose names say what they hold (MultiHeadAttention, ResidualBlock): (start, end, trick)
+    trick_classes: list[tuple[int, int, str]] = field(default_factory=list)
 
     def add_dataset(self, where: list[str], name: str | None) -> None:
         if not name:
@@ -500,7 +503,8 @@ class _Collector:
                 self._prep("normalize")
         for k, v in keywords.items():
             self._keyword_trick(call, last, k, v)
-        if last == "from_pretrained" and "Embedding" in fn:
+        if last == "from_pretrained" and "Embedding" in fn and \
+                not re.search(r"sinusoid|position|pos_", node_text(call.child_by_field_name("arguments"))):
             self._trick(call, "embedding_pretrained")
         if last in ("amp", "initialize") and "amp" in (resolved or ""):
             self._trick(call, "mixed_precision")
@@ -808,6 +812,8 @@ class _Collector:
         left = node.child_by_field_name("left")
         if op == "/=" and right is not None:
             self._division(right, node_text(left))
+        if op in ("/=", "*=") and left is not None and _LR_NAME.search(node_text(left)):
+            self._trick(node, "lr_schedule")  # lr /= 4.0 when the validation loss stalls
         return False
 
     def _binary(self, node: Node) -> bool:
@@ -848,6 +854,9 @@ class _Collector:
     def _class(self, node: Node) -> bool:
         name = node_text(node.child_by_field_name("name"))
         self.classes.append(name)
+        for rx, trick in CUSTOM_TRICKS:
+            if rx.search(name):
+                self.f.trick_classes.append((node.start_point[0] + 1, node.end_point[0] + 1, trick))
         for n in ds.find_in_text(name):
             self.f.add_dataset(self.f.text_datasets, n)
         bases = node_text(node.child_by_field_name("superclasses"))
@@ -1024,6 +1033,20 @@ def layer_tricks(layers: Iterable[Layer]) -> list[str]:
                     out.append(trick)
         if layer.type in ("TransformerEncoder", "TransformerDecoder") and "layer_norm" not in out:
             out.append("layer_norm")
+    return out
+
+
+def _block_tricks(s: Summary, facts: FileFacts) -> list[str]:
+    """Tricks of the blocks a model's layers were expanded from (a ``MultiHeadAttention`` class)."""
+    if not facts.trick_classes:
+        return []
+    out: list[str] = []
+    for layer in s.layers:
+        if layer.line is None:
+            continue
+        for start, end, trick in facts.trick_classes:
+            if start <= layer.line <= end and trick not in out:
+                out.append(trick)
     return out
 
 
@@ -1255,7 +1278,7 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
 
     for i, s in enumerate(summaries):
         s.datasets = list(dict.fromkeys(list(s.datasets) + per_model_data[i]))
-        tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i]
+        tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i] + _block_tricks(s, facts)
         if "pretrained_weights" in tricks and facts.freezes:
             tricks.append("transfer_learning")
         s.tricks = _ordered(tricks, TRICKS)
