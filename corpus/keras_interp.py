@@ -299,6 +299,11 @@ _FRAMEWORK_ROOTS = ("tensorflow", "keras", "tf", "numpy", "np", "math", "scipy",
 _NOT_LAYER_MODULES = {"backend", "ops", "activations", "losses", "metrics", "optimizers", "callbacks",
                       "initializers", "regularizers", "constraints", "K", "utils", "math", "nn"}
 
+# Functions of tensors whose result is not the data flowing through the model.
+_TF_NOT_DATA = {"shape", "size", "rank", "range", "argmax", "argmin", "equal", "not_equal", "greater", "less",
+                "zeros_like", "ones_like", "get_shape", "gradients", "global_variables_initializer",
+                "trainable_variables", "count_params", "cast_to_floatx", "int_shape", "Session"}
+
 _TRAIN_METHODS = {"fit", "fit_generator", "train_on_batch", "fit_on_batch", "train"}
 
 
@@ -456,10 +461,18 @@ class Interpreter:
             if body is not None:
                 self.exec_block(body, scope)
         elif t == "try_statement":
+            # an except clause is usually the same step for another version of
+            # the library: read it only when the try body built nothing
+            before = len(self.tensors), len(self.models)
             for c in n.named_children:
                 if c.type == "block":
                     self._guarded_block(c, scope)
-                elif c.type in ("except_clause", "else_clause", "finally_clause", "except_group_clause"):
+                elif c.type in ("except_clause", "except_group_clause"):
+                    if (len(self.tensors), len(self.models)) == before:
+                        for b in c.named_children:
+                            if b.type == "block":
+                                self._guarded_block(b, scope)
+                elif c.type in ("else_clause", "finally_clause"):
                     for b in c.named_children:
                         if b.type == "block":
                             self._guarded_block(b, scope)
@@ -1054,9 +1067,10 @@ class Interpreter:
             return lv
         ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
         if ta and tb:
-            if op == "+" and (a.producer is not None or b.producer is not None):
-                fw = "keras" if "keras" in (getattr(a.producer, "framework", "keras"),
-                                            getattr(b.producer, "framework", "keras")) else "tensorflow"
+            data = (a.producer is not None or not a.inputs) and (b.producer is not None or not b.inputs)
+            if op == "+" and data and (a.producer is not None or b.producer is not None):
+                fw = "keras" if "keras" in (getattr(a.producer, "framework", None),
+                                            getattr(b.producer, "framework", None)) else "tensorflow"
                 return self.apply(LayerObj("Add", node_text(n)[:40], kind="merge", line=self.s_line(n),
                                            framework=fw), [a, b], n)
             return self.passthrough([a, b], n)
@@ -1646,6 +1660,8 @@ class Interpreter:
         for p in pos:
             if isinstance(p, LossVal):
                 return p
+        if last in _TF_NOT_DATA:
+            return UNKNOWN
         if self.in_layer_call:
             ins = [t for p in pos for t in self.tensors_in(p)]
             return ins[0] if ins else UNKNOWN
@@ -1808,7 +1824,7 @@ class Interpreter:
         if isinstance(obj, FreezeRef):
             return UNKNOWN
         if isinstance(obj, (Tensor, LossVal)):
-            return obj
+            return UNKNOWN if name in _TF_NOT_DATA or name in ("numpy", "eval", "as_list") else obj
         if isinstance(obj, LayerObj):
             return UNKNOWN
         # methods of unknown objects

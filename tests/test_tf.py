@@ -38,3 +38,30 @@ def test_tf_layers_and_contrib_lstm_cell_with_epochs():
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.steps) == ("sgd", 0.5, 20, None)
     assert s.input_shape == [28, 28]
+
+
+def test_version_fallbacks_in_try_except_are_read_once():
+    from corpus.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+from tensorflow.contrib import rnn
+X = tf.placeholder("float", [None, 28, 28])
+
+
+def BiRNN(x):
+    x = tf.unstack(x, 28, 1)
+    fw = rnn.BasicLSTMCell(64)
+    bw = rnn.BasicLSTMCell(64)
+    try:
+        outputs, _, _ = rnn.static_bidirectional_rnn(fw, bw, x, dtype=tf.float32)
+    except Exception:
+        outputs = rnn.static_bidirectional_rnn(fw, bw, x, dtype=tf.float32)
+    n = tf.shape(outputs)[0]
+    return tf.layers.dense(outputs[-1], 10)
+
+
+logits = BiRNN(X)
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert seq(s) == ["Bidirectional", "Dense"]
+    assert s.layers[0].args == {"layer": "LSTM", "units": 64}
