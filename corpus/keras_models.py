@@ -232,6 +232,24 @@ class _Builder:
                         sm.name, sm.name_depth = m.name, m.name_depth
                     if sm.input_shape is None:
                         sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
+        # a Model subclass without call() that holds models (a keras.io GAN or
+        # VAE overriding train_step) trains them: it is their parent
+        self.sub_opt: dict[int, Optim] = {}
+        for m in models:
+            if m.kind == "subclass" and m.cls is not None and not flats[id(m)].entries:
+                subs = [(k, v) for k, v in m.attrs.items() if isinstance(v, ModelObj)]
+                if not subs:
+                    continue
+                drop.add(id(m))
+                opts = [(k, v) for k, v in m.attrs.items() if isinstance(v, Optim)]
+                losses = [v for v in m.attrs.values() if isinstance(v, LossVal)]
+                if losses and "loss" not in m.hp:
+                    m.hp["loss"], m.hp["loss_raw"] = losses[0].canonical, losses[0].raw
+                for k, sm in subs:
+                    hp_from.setdefault(id(sm), []).append(m)
+                    mine = [o for ok, o in opts if ok.startswith(k[:1] + "_") or k in ok]
+                    if mine or opts:
+                        self.sub_opt[id(sm)] = (mine or [opts[0][1]])[0]
         # a wrapper's parents train what it wraps (a GAN's combined model
         # trains the generator inside the generator's Model(noise, img))
         for _ in range(3):
@@ -307,6 +325,8 @@ class _Builder:
         sources = [m, *parents]
         for src in sources:
             self.fill_hp(hp, src, tricks)
+        if hp.optimizer is None and id(m) in getattr(self, "sub_opt", {}):
+            self.set_opt(hp, self.sub_opt[id(m)], tricks)
         # custom training loops: optimizers and losses linked to this model
         if hp.optimizer is None:
             linked = [o for o in self.i.optims if o.model is m] or (

@@ -220,3 +220,13 @@ clf = KerasClassifier(make_model, batch_size=16, epochs=40)
     (s,) = parse_bytes(code, "a.py")
     assert seq(s) == ["Dense/relu", "Dropout", "Dense/relu", "Dense/sigmoid"]
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (16, 40)
+
+
+def test_model_subclass_overriding_train_step_trains_the_models_it_holds():
+    disc, gen = parse("keras_train_step_gan.py")
+    assert (disc.name, gen.name) == ("discriminator", "generator")
+    assert seq(disc) == ["Conv2D/leaky_relu", "Conv2D/leaky_relu", "Flatten", "Dropout", "Dense/sigmoid"]
+    assert seq(gen) == ["Dense", "Reshape", "Conv2DTranspose/leaky_relu", "Conv2D/sigmoid"]
+    for s in (disc, gen):
+        hp = s.hyperparameters
+        assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.loss) == ("adam", 0.0001, 30, "binary_crossentropy")
