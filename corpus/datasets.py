@@ -38,7 +38,6 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "mnist_m": ("image_classification", ("mnistm",)),
     "quickdraw": ("image_classification", ("quick_draw", "quickdraw_png", "quickdraw_dataset")),
     "utkface": ("image_classification", ("utk_face",)),
-    "afad": ("image_classification", ("tarball-master",)),
     "digits": ("image_classification", ("load_digits", "optdigits")),
     "cifar10": ("image_classification", ("cifar-10-batches-py", "cifar-10-python", "cifar_10", "cifar10_data")),
     "cifar100": ("image_classification", ("cifar-100-python", "cifar_100")),

@@ -716,7 +716,8 @@ class _Collector:
             text = text[:4000]
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
             for n in ds.find_in_text(text):
-                self.f.add_dataset(self.f.weak_datasets, n)
+                if n != "imagenet":
+                    self.f.add_dataset(self.f.weak_datasets, n)
             return True
         # argparse: help texts and choices list every option; only `default` counts
         p = parent
@@ -752,7 +753,8 @@ class _Collector:
 
     def _comment(self, node: Node) -> bool:
         for n in ds.find_in_text(node_text(node)):
-            self.f.add_dataset(self.f.weak_datasets, n)
+            if n != "imagenet":  # "pretrained on ImageNet": the weights, not this script's data
+                self.f.add_dataset(self.f.weak_datasets, n)
         return True
 
     def _assignment(self, node: Node) -> bool:

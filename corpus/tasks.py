@@ -89,7 +89,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"temperature|energy consumption|airline|sunspot\w*|bitcoin|btc|crypto\w*|trading|"
      r"sequence prediction|load forecasting)\b", "time_series_forecasting", 1.0),
     (r"\b(house price\w*|housing|boston|salary|insurance|mpg|price estimation)\b", "tabular_regression", 0.8),
-    (r"\b(regression|regressor)\b", "tabular_regression", 0.5),
+    (r"(?<!logistic )(?<!softmax )\b(regression|regressor)\b", "tabular_regression", 0.5),
     (r"\b(tabular|titanic|churn|fraud|credit|loan|diabetes|heart disease|income|census|survival)\b",
      "tabular_classification", 0.8),
     (r"\b(recommend\w*|collaborative filtering|matrix factori[sz]ation|ncf|neumf|neural cf|movielens|"
@@ -240,7 +240,7 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
      "text_generation", 0.5),
 )
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NONWORD = re.compile(r"[^a-z0-9]+")
 
 
