@@ -185,11 +185,14 @@ def sankey_figure(
 
     n = max(flow.n, 1)
     labels, colors, hovers, xs, ys = [], [], [], [], []
+    # One outline width for all nodes: plotly.js misplaces labels given an array.
+    line_colors: list[str] = []
     positions = max(nd.position for nd in flow.nodes)
     col_fill: dict[int, float] = {}
     for nd in flow.nodes:
         labels.append(short(nd.token))
         colors.append(token_color(nd.token))
+        line_colors.append(colors[-1])  # invisible outline, until the user's path claims it
         where = "end" if nd.token == END else f"layer {nd.position + 1}"
         hover = f"<b>{esc(nd.token)}</b> at {where}<br>{_of(nd.count, n)}"
         if nd.members:
@@ -235,11 +238,13 @@ def sankey_figure(
                 i = len(labels)
                 labels.append(short(t))
                 colors.append(YOURS)
+                line_colors.append(YOURS)
                 hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
                 xs.append(0.01 + 0.98 * min(p, positions) / max(positions, 1))
                 ys.append(0.97)
             else:
-                colors[i] = YOURS
+                # A node the population shares keeps its type's color, outlined in orange.
+                line_colors[i] = YOURS
             ids.append(i)
         for a, b in zip(ids, ids[1:], strict=False):
             src.append(a)
@@ -252,7 +257,7 @@ def sankey_figure(
         type="sankey", arrangement="snap",
         node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
                   hovertemplate="%{customdata}<extra></extra>", pad=8, thickness=14,
-                  line=dict(width=0.5, color="#666")),
+                  line=dict(width=2, color=line_colors)),
         link=dict(source=src, target=tgt, value=val, color=link_colors, customdata=link_hover,
                   hovertemplate="%{customdata}<extra></extra>"),
     )
@@ -285,33 +290,43 @@ def alignment_figure(
         return _empty(title, ALIGNMENT_HEIGHT)
     labels = labels or {}
     rows = list(alignment.rows)
-    marked = None
-    if highlight is not None:
-        marked = next((r for r in rows if highlight in r.ids), None)
-        if marked is not None:
-            rows.remove(marked)
-            rows.insert(0, marked)
+    yours = alignment.extra_id
+    marked = next((r for r in rows if highlight in r.ids), None) if highlight is not None else None
+    mine = next((r for r in rows if yours in r.ids), None) if yours is not None else None
+    for r in (marked, mine):  # the user's row first, then the selected example's
+        if r is not None:
+            rows.remove(r)
+            rows.insert(0, r)
     shown = rows[:MAX_ALIGNMENT_ROWS]
+    # Columns only the rarer, hidden rows use would show as blank stripes.
+    keep = [j for j in range(alignment.width)
+            if alignment.consensus[j] is not None or any(r.tokens[j] is not None for r in shown)]
 
     vocab = sorted({t for r in shown for t in r.tokens if t} | {t for t in alignment.consensus if t})
     code = {t: i for i, t in enumerate(vocab)}
-    grid_tokens = [alignment.consensus] + [r.tokens for r in shown]
+    grid_tokens = [[row[j] for j in keep] for row in [alignment.consensus] + [r.tokens for r in shown]]
+    support = [alignment.support[j] for j in keep]
     z = [[code[t] if t else None for t in row] for row in grid_tokens]
     text = [[short(t) if t else "" for t in row] for row in grid_tokens]
     y_names = ["consensus"]
     hover: list[list[str]] = []
     cons_hover = [
         (f"consensus: <b>{esc(t)}</b><br>{_of(s, alignment.n)} have it here" if t else "consensus: gap")
-        for t, s in zip(alignment.consensus, alignment.support, strict=True)
+        for t, s in zip(grid_tokens[0], support, strict=True)
     ]
     hover.append(cons_hover)
-    for k, r in enumerate(shown):
-        mark = "▶ " if r is marked else ""
-        y_names.append(f"{mark}#{k + 1} ×{r.count}")
-        who = ", ".join(esc(labels.get(i, i)) for i in r.ids[:3]) + (", …" if r.count > 3 else "")
+    for k, (r, row_tokens) in enumerate(zip(shown, grid_tokens[1:], strict=True)):
+        if r is mine:
+            y_names.append("your model" + (f" ×{r.count}" if r.count > 1 else ""))
+        else:
+            y_names.append(f"{'▶ ' if r is marked else ''}#{k + 1} ×{r.count}")
+        ids = [i for i in r.ids if i != yours]
+        who = ", ".join(esc(labels.get(i, i)) for i in ids[:3]) + (", …" if len(ids) > 3 else "")
+        if r is mine:
+            who = "your model" + (f" and {who}" if ids else "")
         hover.append([
             f"{esc(t) if t else 'gap'}<br>{r.count} example{'s' if r.count != 1 else ''}: {who}"
-            for t in r.tokens
+            for t in row_tokens
         ])
 
     m = max(len(vocab) - 1, 1)

@@ -219,6 +219,7 @@ class Alignment:
     support: list[int]
     n: int
     center: list[str]
+    extra_id: str | None = None  # the user's model lined up with the population, if any
 
     @property
     def width(self) -> int:
@@ -398,4 +399,6 @@ def align_summaries(summaries: Sequence[Summary], extra: Summary | None = None) 
     uniq = list(groups)
     center = uniq[_choose_center(uniq, [len(groups[u]) for u in uniq])]
     groups.setdefault(tuple(tokens(extra)[:MAX_ALIGN_LEN]), []).append(extra.id)
-    return _star(groups, center, outside=frozenset({extra.id}))
+    al = _star(groups, center, outside=frozenset({extra.id}))
+    al.extra_id = extra.id
+    return al

@@ -113,6 +113,24 @@ def test_sankey_overlay_draws_the_users_path(population):
     # The type no example has gets a node of its own, escaped.
     assert "Transformer&lt;x&gt;" in sk["node"]["label"]
     assert sk["node"]["color"][sk["node"]["label"].index("Transformer&lt;x&gt;")] == YOURS
+    # Nodes the population shares keep their color and get an orange outline.
+    conv = flow.node_index(0, "Conv2D")
+    assert sk["node"]["line"]["color"][conv] == YOURS and sk["node"]["color"][conv] != YOURS
+
+
+def test_alignment_puts_the_users_model_first_and_drops_empty_columns(population):
+    mine = summary("mine", [layer("Dropout"), layer("Conv2D", "relu"), layer("Flatten"), layer("Dense")])
+    al = align_summaries(population, extra=mine)
+    assert al.extra_id == "mine"
+    d = validated(alignment_figure(al, highlight=population[5].id))
+    hm = d["data"][0]
+    names = d["layout"]["yaxis"]["ticktext"]
+    assert names[0] == "consensus" and names[1] == "your model" and names[2].startswith("▶ ")
+    assert [t for t in hm["text"][1] if t] == ["Dropout", "Conv2D", "Flatten", "Dense"]
+    # Every column shown has something in it.
+    for j in range(len(hm["z"][0])):
+        assert any(row[j] is not None for row in hm["z"]), j
+    assert len(hm["z"][0]) <= al.width
 
 
 def test_empty_population_gives_figures_not_errors():
