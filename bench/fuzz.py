@@ -1,0 +1,96 @@
+"""Fuzz the parser and the comparison for longer than the tests do (issue 6).
+
+    .venv/bin/python bench/fuzz.py [--n 10000] [--seed 0]
+
+Feeds random bytes, mutated model scripts (cut off, spliced, garbled, deeply
+nested, shuffled, re-encoded), broken notebooks and a few 10 MB inputs to
+``parse_bytes``, and each parsed model to ``compare``. Prints crashes (should
+be 0), the slowest input and the per-input time that held (p50, p99, max).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from fuzz_inputs import SEEDS, mutate, population  # noqa: E402
+
+from assistant.compare import compare  # noqa: E402
+from corpus.parser import parse_bytes  # noqa: E402
+
+
+def inputs(n: int, rng: random.Random):
+    """Yield (label, path, bytes) for n inputs of mixed kinds."""
+    seeds = sorted(SEEDS)
+    big = SEEDS["torch_net.py"] * (10_000_000 // len(SEEDS["torch_net.py"]))
+    for i in range(n):
+        kind = i % 10
+        if i in (n // 3, 2 * n // 3):
+            yield "10MB-script", "big.py", big.encode()
+        elif i == n // 2:
+            yield "10MB-binary", "big.py", rng.randbytes(10_000_000)
+        elif kind == 0:
+            yield "random-bytes", "r.py", rng.randbytes(rng.randint(0, 8192))
+        elif kind == 1:
+            text = mutate(SEEDS[rng.choice(seeds)], rng).decode("utf-8", "replace")
+            nb = json.dumps({"cells": [{"cell_type": "code", "source": text.splitlines(True)}]})
+            yield "notebook", "n.ipynb", nb[: rng.randint(0, len(nb))].encode() if rng.random() < 0.5 else nb.encode()
+        elif kind == 2:
+            text = mutate(SEEDS[rng.choice(seeds)], rng).decode("utf-8", "replace")
+            yield "re-encoded", "e.py", text.encode(rng.choice(["utf-16", "latin-1", "cp1252"]), "replace")
+        elif kind == 3:
+            yield "markdown", "m.md", b"```python\n" + mutate(SEEDS[rng.choice(seeds)], rng) + b"\n```\n"
+        else:
+            yield "mutated", "m.py", mutate(SEEDS[rng.choice(seeds)], rng)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=10_000, help="inputs to try (default 10000)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    pop = population()
+    times: list[float] = []
+    crashes: list[str] = []
+    slowest = (0.0, "", 0)
+    statuses: dict[str, int] = {}
+    t_all = time.perf_counter()
+    for label, path, data in inputs(args.n, rng):
+        t0 = time.perf_counter()
+        try:
+            for model in parse_bytes(data, path):
+                statuses[model.parse.status] = statuses.get(model.parse.status, 0) + 1
+                compare(model, pop)
+        except Exception:  # noqa: BLE001 - counting crashes is the point
+            crashes.append(f"{label}: {traceback.format_exc(limit=3)}")
+        dt = time.perf_counter() - t0
+        times.append(dt)
+        if dt > slowest[0]:
+            slowest = (dt, label, len(data))
+    total = time.perf_counter() - t_all
+    times.sort()
+    print(f"inputs tried:        {len(times)}")
+    print(f"crashes:             {len(crashes)}")
+    print(f"summaries by status: {statuses}")
+    print(f"time per input:      p50 {statistics.median(times) * 1000:.1f} ms, "
+          f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.1f} ms, max {times[-1] * 1000:.0f} ms")
+    print(f"slowest input:       {slowest[1]} ({slowest[2]:,} bytes) in {slowest[0] * 1000:.0f} ms")
+    print(f"limit that held:     every input under {times[-1]:.2f} s (target < 1 s)")
+    print(f"total:               {total:.1f} s, {len(times) / total:.0f} inputs/s")
+    for c in crashes[:5]:
+        print("---\n" + c)
+    return 1 if crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

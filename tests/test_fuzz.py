@@ -1,0 +1,77 @@
+"""Property-based fuzzing of the parser and the comparison (issue 6).
+
+Random and mutated scripts (garbled bytes, cut-off files, Python 2, deep
+nesting, odd encodings) must always give summaries, never an exception, and
+the comparison must accept whatever the parser returns. `bench/fuzz.py` runs
+the same generators for longer and reports the slowest input.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fuzz_inputs import SEEDS, mutated_script, population
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.compare import Finding, compare
+from corpus.parser import parse_bytes
+from corpus.summary import Summary
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check(summaries: list[Summary]) -> None:
+    assert isinstance(summaries, list)
+    for s in summaries:
+        assert s.parse.status in ("ok", "partial", "failed")
+        # The record stays serialisable whatever the input held.
+        Summary.from_json(s.to_json())
+        if s.parse.status == "failed":
+            assert s.parse.warnings, "a failed parse must say why"
+
+
+@SETTINGS
+@given(data=st.binary(max_size=4096), ext=st.sampled_from([".py", ".ipynb", ".md"]))
+def test_random_bytes_never_crash(data: bytes, ext: str) -> None:
+    _check(parse_bytes(data, "fuzz" + ext))
+
+
+@SETTINGS
+@given(data=mutated_script())
+def test_mutated_model_scripts_never_crash(data: bytes) -> None:
+    _check(parse_bytes(data, "mutated.py"))
+
+
+@SETTINGS
+@given(data=mutated_script(), encoding=st.sampled_from(["utf-16", "latin-1", "cp1252", "utf-8-sig"]))
+def test_odd_encodings_never_crash(data: bytes, encoding: str) -> None:
+    text = data.decode("utf-8", "replace")
+    _check(parse_bytes(text.encode(encoding, "replace"), "encoded.py"))
+
+
+@SETTINGS
+@given(data=mutated_script())
+def test_mutated_notebooks_never_crash(data: bytes) -> None:
+    text = data.decode("utf-8", "replace")
+    nb = json.dumps({"cells": [{"cell_type": "code", "source": text.splitlines(True)}], "nbformat": 4})
+    cut = len(nb) // 2
+    _check(parse_bytes(nb.encode(), "nb.ipynb"))
+    _check(parse_bytes(nb[:cut].encode(), "cut.ipynb"))
+
+
+@SETTINGS
+@given(data=mutated_script())
+def test_compare_accepts_whatever_the_parser_returns(data: bytes) -> None:
+    pop = population()
+    for model in parse_bytes(data, "user.py"):
+        findings = compare(model, pop)
+        assert all(isinstance(f, Finding) and f.kind and f.message for f in findings)
+
+
+def test_seed_scripts_parse_to_models() -> None:
+    # The mutation seeds themselves are real models: if they stopped parsing,
+    # the fuzzing above would only ever test the failure path.
+    for name, code in SEEDS.items():
+        models = parse_bytes(code.encode(), name)
+        assert models and models[0].layers, name
