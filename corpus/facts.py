@@ -189,6 +189,9 @@ _RANDOM_DATA = re.compile(r"^(np|numpy|torch|tf|tensorflow)\.(random\.\w+|rand|r
                           r"arange|normal|uniform|sin|cos)$|^(np|numpy)\.random\.")
 _RANDOM_CALL = re.compile(r"^(np|numpy)\.random\.(rand|randn|randint|normal|uniform|random|choice|random_sample)$|"
                           r"^torch\.(rand|randn|randint|normal)$|^tf\.random\.(normal|uniform)$")
+_PY_RANDOM = re.compile(r"^(random|uniform|randint|gauss|random\.\w+)$")
+_LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tensor|FloatTensor|LongTensor)$")
+_NUMBERS = re.compile(r"^[\[\]\s\d.,eE+\-]+$")
 _DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
                        r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time|steps|"
                        r"sequences?|signal|sin|cos|samples)$")
@@ -203,7 +206,7 @@ _TRAIN_CALLS = frozenset({"fit", "fit_generator", "compile", "train_on_batch", "
 _SAVE_CALLS = frozenset({"save", "save_weights", "save_checkpoint", "save_model", "save_state_dict"})
 _FREEZE_ATTRS = frozenset({"trainable", "requires_grad"})
 _RECON_WORDS = re.compile(r"recon|decoded|reconstruct|x_hat|xhat|x_rec", re.I)
-_VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|"
+_VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|n_word\b|"
                           r"len\(char|num_words|max_words|n_words|len\(words\)|output_size|total_words|"
                           r"len\(tokenizer", re.I)
 _FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
@@ -803,9 +806,15 @@ class _Collector:
             seen += 1
             if n.type == "call":
                 fn = call_function_name(n)
-                if fn and _RANDOM_DATA.match(fn):
+                if fn and (_RANDOM_DATA.match(fn) or _PY_RANDOM.match(fn) and self.s.resolve(fn).startswith("random")):
                     self.f.synthetic = True
                     return
+                if fn and _LITERAL_ARRAY.match(fn):
+                    args = n.child_by_field_name("arguments")
+                    first = args.named_children[0] if args is not None and args.named_children else None
+                    if first is not None and first.type == "list" and _NUMBERS.match(node_text(first)):
+                        self.f.synthetic = True  # x_train = np.array([[3.3], [4.4], ...]): toy numbers
+                        return
             stack.extend(n.named_children)
 
     def _augmented(self, node: Node) -> bool:

@@ -67,7 +67,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"object detection|detector|detection|bounding box|bbox|anchors?)\b", "object_detection", 1.0),
     (r"\b(translat\w*|nmt|seq2seq|sequence to sequence|encoder decoder|eng fra|fra eng|"
      r"english to \w+|\w+ to english)\b", "machine_translation", 0.8),
-    (r"\b(language model\w*|word language model|lm|nnlm|rnnlm|gpt|gpt2|nanogpt|mingpt|bigram|"
+    (r"\b(language model\w*|word language model|lm|nnlm|rnnlm|ngram\w*|n gram\w*|gpt|gpt2|nanogpt|mingpt|bigram|"
      r"perplexity|next word)\b", "language_modeling", 0.9),
     (r"\b(bert|roberta|masked lm|mlm)\b", "language_modeling", 0.4),
     (r"\b(caption\w*|show and tell)\b", "text_generation", 1.0),

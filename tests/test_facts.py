@@ -361,3 +361,23 @@ def test_weights_and_presets_naming_imagenet_are_not_the_data():
     [s] = [model("model", ["Pretrained", "Dense"])]
     annotate(load(code, "x.py"), [s])
     assert s.datasets == ["cats_vs_dogs"]
+
+
+def test_toy_numbers_and_python_random_are_synthetic():
+    code = (
+        "import numpy as np\nimport torch.nn as nn\n"
+        "x_train = np.array([[3.3], [4.4], [5.5]], dtype=np.float32)\n"
+        "y_train = np.array([[1.7], [2.76], [2.09]], dtype=np.float32)\n"
+        "model = nn.Linear(1, 1)\ncriterion = nn.MSELoss()\n"
+    )
+    [s] = [model("model", [("Dense", {"out_features": 1})], loss="mse")]
+    annotate(load(code, "linreg.py"), [s])
+    assert s.datasets == ["synthetic"]
+    assert s.task == "tabular_regression"
+    code2 = (
+        "from random import random\nimport numpy as np\n"
+        "def make():\n    x = np.array([[random() for _ in range(2)] for _ in range(100)])\n    return x\n"
+    )
+    [s2] = [model("model", ["Dense", "Dense"], loss="mse")]
+    annotate(load(code2, "gen.py"), [s2])
+    assert s2.datasets == ["synthetic"]
