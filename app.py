@@ -245,17 +245,17 @@ def build_app(engine: Engine) -> gr.Blocks:
                     elem_id="title",
                 )
                 chat = gr.Chatbot(
-                    elem_id="chat", height=330, show_label=False, buttons=["copy"],
+                    elem_id="chat", height=290, show_label=False, buttons=["copy"],
                     placeholder="Describe your task in plain words, e.g. *classify movie reviews as "
                                 "positive or negative*. Then refine: *only PyTorch*, *on CIFAR-100 instead*, "
                                 "*with attention*, *fewer than 10 layers*, *start over*.",
                 )
-                with gr.Row():
+                with gr.Row(equal_height=True):
                     msg = gr.Textbox(elem_id="msg", show_label=False, scale=5, lines=1, max_lines=4,
                                      placeholder="Describe your task, or refine: only PyTorch…", autofocus=True)
-                    send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=70)
-                gr.Examples(EXAMPLE_PROMPTS, inputs=[msg], label="Try")
-                with gr.Group():
+                    send = gr.Button("Send", elem_id="send", variant="primary", scale=1, min_width=64)
+                    reset = gr.Button("Start over", elem_id="reset", scale=1, min_width=64)
+                with gr.Group(elem_id="controls"):
                     with gr.Row():
                         dataset = gr.Dropdown(_choices(engine, "dataset"), value=ANY, label="Dataset",
                                               elem_id="dataset", min_width=110)
@@ -270,7 +270,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                                             elem_id="trick", min_width=110)
                         k = gr.Slider(session.MIN_K, 300, value=session.DEFAULT_K, step=5, label="Examples",
                                       elem_id="k", min_width=110)
-                reset = gr.Button("Start over", size="sm", elem_id="reset")
+                gr.Examples(EXAMPLE_PROMPTS, inputs=[msg], label="Try")
             with gr.Column(scale=7, min_width=480):
                 status = gr.Markdown(
                     f"**Index not loaded.** {html.escape(engine.error)}" if engine.error else
@@ -296,7 +296,7 @@ def build_app(engine: Engine) -> gr.Blocks:
 
                         examples = gr.Dataframe(
                             headers=COLUMNS, datatype=DATATYPES, elem_id="examples", interactive=False,
-                            wrap=False, max_height=520, show_label=False,
+                            wrap=True, max_height=520, show_label=False,
                             column_widths=["46px", "18%", "22%", "9%", "10%", "13%", "7%", "8%", "20%"],
                         )
                         gr.Markdown("Select a row to highlight that example in the layer flow and "
@@ -342,12 +342,17 @@ def launch(demo: gr.Blocks, port: int = 7860, block: bool = True) -> None:
     demo.launch(
         server_name=HOST, server_port=port, share=False, prevent_thread_lock=not block,
         inbrowser=False, show_error=True, quiet=not block, css=CSS, footer_links=[],
-        theme=gr.themes.Soft(), allowed_paths=[str(_EXPORT_DIR)], ssr_mode=False,
+        theme=gr.themes.Default(primary_hue="indigo", secondary_hue="slate"), allowed_paths=[str(_EXPORT_DIR)], ssr_mode=False,
     )
 
 
-def load_engine(index_dir: str | os.PathLike | None = None) -> Engine:
+def load_engine(index_dir: str | os.PathLike | None = None,
+                corpus_path: str | os.PathLike | None = None) -> Engine:
     """Load (building when missing or stale) the index and the embedding model, once.
+
+    Args:
+        index_dir: the index folder (default: var/index).
+        corpus_path: the summaries to build from (default: the shipped corpus).
 
     Returns:
         An Engine; when the index cannot be built, one whose ``error`` says why
@@ -356,7 +361,7 @@ def load_engine(index_dir: str | os.PathLike | None = None) -> Engine:
     from index.store import ensure_index
 
     try:
-        index = ensure_index(index_dir=index_dir, progress=True)
+        index = ensure_index(corpus_path=corpus_path, index_dir=index_dir, progress=True)
     except Exception as exc:  # noqa: BLE001 - any failure becomes the message the user sees
         msg = str(exc) or exc.__class__.__name__
         if "examplenet index build" not in msg:
@@ -372,17 +377,19 @@ def load_engine(index_dir: str | os.PathLike | None = None) -> Engine:
     return engine
 
 
-def serve(port: int = 7860, index_dir: str | os.PathLike | None = None) -> int:
+def serve(port: int = 7860, index_dir: str | os.PathLike | None = None,
+          corpus_path: str | os.PathLike | None = None) -> int:
     """Load the index and serve the app on 127.0.0.1 until interrupted.
 
     Args:
         port: the port (default 7860).
         index_dir: the index folder (default: var/index, built when missing).
+        corpus_path: the corpus to build it from (default: the shipped corpus).
 
     Returns:
         The exit status (0).
     """
-    engine = load_engine(index_dir)
+    engine = load_engine(index_dir, corpus_path)
     demo = build_app(engine)
     print(f"ExampleNet on http://{HOST}:{port} ({len(engine)} examples)", file=sys.stderr)
     launch(demo, port=port, block=True)

@@ -377,6 +377,8 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
             changes[f] = None
     for f, v in entities:
         changes[f] = v
+    if not reset and not base.query and base.model is None:
+        changes["query"] = text  # the first words are the task, even when they only name filters
     return replace(base, selected=None, **changes)
 
 

@@ -87,6 +87,8 @@ NEW_TASKS = [
     ("image classification with fewer than 10 layers",
      State(query="image classification with fewer than 10 layers", max_layers=9)),
     ("image classification", State(query="image classification")),
+    ("mnist cnn", State(query="mnist cnn", dataset="mnist", layer_type="Conv2D")),
+    ("PyTorch", State(query="PyTorch", framework="pytorch")),
 ]
 
 
@@ -246,3 +248,104 @@ def test_search_text_falls_back_to_filters_and_model() -> None:
     model = _summary("mine", ["Conv2D", "Dense"])
     assert "Conv2D" in with_model(State(), model).search_text()
     assert State().search_text()
+
+
+# -- answers on a real ExampleIndex over the tiny corpus -------------------------------
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from browser.corpus import tiny_corpus
+
+    from assistant.session import Engine
+    from index.embed import HashEmbedder
+    from index.search import ExampleIndex
+
+    return Engine(ExampleIndex.from_summaries(tiny_corpus(), embedder=HashEmbedder()))
+
+
+def test_answer_has_every_view(engine) -> None:
+    ans = engine.answer(engine.apply_message(State(), "classify handwritten digits on MNIST"))
+    pop = ans.population
+    assert ans.error is None and pop.filters == {"dataset": "mnist"}
+    assert pop.summaries and all("mnist" in s.datasets for s in pop.summaries)
+    assert set(ans.figures) == {"sankey", "alignment", "tricks", "learning_rate", "batch_size", "epochs",
+                                "optimizer", "loss"}
+    assert ans.table["#"].tolist() == list(range(1, len(pop.summaries) + 1))
+    assert ans.reply and ans.findings == []
+
+
+def test_answer_relaxes_with_a_notice_in_the_reply(engine) -> None:
+    state = State(query="classify images", framework="pytorch", dataset="cifar100")
+    ans = engine.answer(state)
+    assert ans.population.filters == {"framework": "pytorch", "dataset": "cifar10"}
+    assert ans.reply.startswith("No examples match PyTorch + CIFAR-100: showing the 8 PyTorch + CIFAR-10")
+
+
+def test_selected_example_is_highlighted(engine) -> None:
+    state = State(query="classify handwritten digits", dataset="mnist")
+    plain = engine.answer(state)
+    picked = plain.population.summaries[2]
+    ans = engine.answer(replace(state, selected=picked.id))
+    assert ans.selected is picked
+    assert ans.figures["sankey"].to_json() != plain.figures["sankey"].to_json()
+    # a selection that is not among the results highlights nothing
+    assert engine.answer(replace(state, selected="nope")).selected is None
+
+
+def test_population_is_cached_by_what_decides_it(engine) -> None:
+    state = State(query="sentiment of reviews", framework="keras")
+    first = engine.population(state)
+    assert engine.population(replace(state, selected="x")) is first
+    assert engine.population(replace(state, k=10)) is not first
+
+
+def test_corpus_text_in_the_reply_is_escaped(engine) -> None:
+    ans = engine.answer(State(query="evil img onerror", dataset="<b>mnist</b>"))
+    assert "<b>" not in ans.reply and "<img" not in ans.reply
+
+
+def test_pasted_model_is_compared_with_its_task(engine) -> None:
+    from browser.corpus import FLAWED_KERAS_MODEL
+
+    from assistant.session import read_model
+
+    model, note = read_model(FLAWED_KERAS_MODEL.encode(), "mine.py")
+    assert model is not None and model.framework == "keras" and "4 layers" in note
+    ans = engine.answer(with_model(State(query="digits"), model, "mine.py"))
+    assert ans.state.task == "image_classification" and ans.state.query == ""
+    kinds = {f.kind for f in ans.findings}
+    assert {"missing_activation", "huge_epochs", "huge_learning_rate", "missing_dropout"} <= kinds
+    assert "**mine.py** compared with these 45 examples: 4 finding(s)" in ans.reply
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    (b"", "Paste a Keras or PyTorch model"),
+    (b"x" * 200_001, "the limit is 200 kB"),
+    (b"print('hello')\n", "No Keras or PyTorch model found"),
+])
+def test_read_model_refusals(data: bytes, words: str) -> None:
+    from assistant.session import read_model
+
+    model, note = read_model(data, "x.py")
+    assert model is None and words in note
+
+
+def test_missing_index_answers_with_the_message() -> None:
+    from assistant.session import Engine
+
+    ans = Engine(None, error="No index. Rebuild it with: examplenet index build").answer(State(query="x"))
+    assert ans.error and "examplenet index build" in ans.reply and ans.population is None
+
+
+@pytest.mark.slow
+def test_real_embedding_model_brings_the_right_task() -> None:
+    from browser.corpus import tiny_corpus
+
+    from assistant.session import Engine
+    from index.search import ExampleIndex
+
+    engine = Engine(ExampleIndex.from_summaries(tiny_corpus()))
+    ans = engine.answer(engine.apply_message(State(), "classify movie reviews as positive or negative"))
+    top = [s.task for s in ans.population.summaries[:10]]
+    assert top.count("text_classification") >= 8

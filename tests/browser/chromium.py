@@ -45,14 +45,30 @@ def running_app(engine) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def browser_page(width: int = 1280, height: int = 800) -> Iterator:
-    """A fresh page in headless Chromium at the given window size."""
+def chromium() -> Iterator:
+    """Headless Debian Chromium driven by playwright (one per test module: it takes seconds to start)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextlib.contextmanager
+def new_page(browser, width: int = 1280, height: int = 800) -> Iterator:
+    """A page in a fresh browser context (its own cookies: its own app session)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@contextlib.contextmanager
+def browser_page(width: int = 1280, height: int = 800) -> Iterator:
+    """A fresh page in its own headless Chromium at the given window size."""
+    with chromium() as browser, new_page(browser, width, height) as page:
+        yield page

@@ -1,0 +1,227 @@
+"""End-to-end: the app in real headless Chromium, on a tiny index built here.
+
+The app runs in this process on a free 127.0.0.1 port, over an index of the
+hand-written summaries in ``tests/browser/corpus.py`` (no harvested corpus
+needed). Each test opens a fresh page, so each is its own user session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from browser.chromium import chromium, chromium_path, new_page, running_app
+from browser.corpus import FLAWED_KERAS_MODEL, HOSTILE_PATH, HOSTILE_REPO, tiny_corpus
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed (make chromium)"),
+]
+TIMEOUT = 30_000
+
+
+@pytest.fixture(scope="module")
+def engine():
+    from assistant.session import Engine
+    from index.embed import HashEmbedder
+    from index.search import ExampleIndex
+
+    return Engine(ExampleIndex.from_summaries(tiny_corpus(), embedder=HashEmbedder()))
+
+
+@pytest.fixture(scope="module")
+def url(engine):
+    with running_app(engine) as u:
+        yield u
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture()
+def page(url, browser):
+    with new_page(browser, 1280, 800) as p:
+        p.set_default_timeout(TIMEOUT)
+        requests: list[str] = []
+        p.on("request", lambda r: requests.append(r.url))
+        p.requests = requests
+        p.goto(url)
+        p.wait_for_selector("#msg textarea")
+        yield p
+
+
+def bot_messages(page) -> list[str]:
+    return [m.inner_text() for m in page.query_selector_all('#chat [data-testid="bot"]')]
+
+
+def ask(page, text: str) -> str:
+    """Type a message, wait for the assistant's answer, return it."""
+    before = len(bot_messages(page))
+    page.fill("#msg textarea", text)
+    page.press("#msg textarea", "Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
+    page.wait_for_selector("#sankey .js-plotly-plot", state="attached")
+    return bot_messages(page)[-1]
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+def table_column(page, col: int) -> list[str]:
+    """The rendered cells of one column of the examples table."""
+    page.wait_for_selector("#examples [data-testid='cell-0-0']")
+    cells = page.query_selector_all(f"#examples [role='gridcell'][data-col='{col}']")
+    return [c.inner_text().strip() for c in cells]
+
+
+def status(page) -> str:
+    return page.inner_text("#status")
+
+
+def test_task_shows_flow_table_and_a_reply(page) -> None:
+    reply = ask(page, "classify handwritten digits")
+    assert re.search(r"\d+ examples", status(page))
+    assert reply.strip()
+    page.wait_for_selector("#sankey .js-plotly-plot .sankey")
+    open_tab(page, "Examples")
+    ranks = table_column(page, 0)
+    assert ranks[:3] == ["1", "2", "3"]
+    link = page.query_selector("#examples a[href^='https://github.com/']")
+    assert link is not None
+    assert link.get_attribute("target") == "_blank" and "noopener" in (link.get_attribute("rel") or "")
+
+
+def test_refinement_only_pytorch_filters_the_table_and_the_control(page) -> None:
+    ask(page, "classify handwritten digits")
+    ask(page, "only PyTorch")
+    assert page.input_value("#framework input").startswith("PyTorch")
+    assert "PyTorch" in status(page)
+    open_tab(page, "Examples")
+    frameworks = table_column(page, 3)
+    assert len(frameworks) >= 5 and set(frameworks) == {"pytorch"}
+
+
+def test_no_match_relaxes_and_says_so(page) -> None:
+    ask(page, "classify images")
+    ask(page, "only PyTorch")
+    reply = ask(page, "on CIFAR-100 instead")
+    assert "No examples match PyTorch + CIFAR-100: showing the 8 PyTorch + CIFAR-10 examples instead." in reply
+    assert page.input_value("#dataset input").startswith("CIFAR-100")  # what the user asked for stays shown
+    open_tab(page, "Examples")
+    assert set(table_column(page, 4)) == {"cifar10"}
+
+
+def test_controls_refine_and_tell_the_chat(page) -> None:
+    ask(page, "classify movie reviews")
+    before = len(bot_messages(page))
+    page.click("#framework input")
+    page.get_by_role("option", name=re.compile(r"^Keras")).click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
+    assert "Filters: Keras" in bot_messages(page)[-1]
+    open_tab(page, "Examples")
+    assert set(table_column(page, 3)) == {"keras"}
+    # and back through the chat: the dropdown follows
+    ask(page, "any framework")
+    assert page.input_value("#framework input") == "any"
+
+
+def test_selecting_an_example_highlights_it(page) -> None:
+    ask(page, "sentiment of movie reviews")
+    open_tab(page, "Examples")
+    repo = table_column(page, 1)[1]
+    page.click("#examples [data-testid='cell-1-1']")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('selected')")
+    assert repo.split("/")[0] in status(page)
+
+
+def test_paste_a_flawed_model_lists_its_findings(page) -> None:
+    ask(page, "classify handwritten digits")
+    open_tab(page, "Your model")
+    page.fill("#paste textarea", FLAWED_KERAS_MODEL)
+    page.click("#compare")
+    page.wait_for_function("() => document.querySelector('#findings').innerText.includes('finding')")
+    text = page.inner_text("#findings")
+    for kind in ("missing_activation", "huge_epochs", "huge_learning_rate", "missing_dropout"):
+        assert kind in text
+    assert "5000" in text  # the evidence names the model's own value
+    page.wait_for_selector("#model-sankey .js-plotly-plot")
+    # the examples compared with are those of its task
+    assert "image classification" in status(page)
+
+
+def test_oversized_paste_is_refused_with_a_message(page) -> None:
+    open_tab(page, "Your model")
+    page.evaluate("""() => {
+        const t = document.querySelector('#paste textarea');
+        t.value = 'x = 1\\n'.repeat(40000);
+        t.dispatchEvent(new Event('input', {bubbles: true}));
+    }""")
+    page.click("#compare")
+    page.wait_for_function("() => document.querySelector('#findings').innerText.includes('limit')")
+    assert "the limit is 200 kB" in page.inner_text("#findings")
+
+
+def test_hostile_corpus_text_is_shown_as_text(page) -> None:
+    page.add_init_script("window.__pwned = undefined")
+    # the words of the hostile record bring it to the top (the table renders the rows in view)
+    ask(page, "evil img src onerror window pwned script")
+    open_tab(page, "Examples")
+    page.wait_for_selector("#examples [data-testid='cell-0-0']")
+    body = page.inner_text("#examples")
+    assert HOSTILE_REPO in body and HOSTILE_PATH in body
+    assert page.query_selector("#examples img, #examples script, #chat img, #status img") is None
+    for link in page.query_selector_all("#examples a"):
+        assert link.get_attribute("href").startswith("https://")
+    open_tab(page, "Layer flow")
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_export_csv_downloads_the_examples(page) -> None:
+    ask(page, "only PyTorch")
+    open_tab(page, "Examples")
+    with page.expect_download() as dl:
+        page.click("#export-csv")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    got = list(csv.DictReader(io.StringIO(text)))
+    assert len(got) == 31 and {r["framework"] for r in got} == {"pytorch"}
+    assert all(r["url"].startswith("https://github.com/") for r in got)
+
+
+def test_nothing_leaves_the_machine(page) -> None:
+    ask(page, "classify handwritten digits")
+    for tab in ("Aligned", "Hyperparameters", "Tricks", "Examples", "Your model", "Layer flow"):
+        open_tab(page, tab)
+    page.wait_for_timeout(500)
+    hosts = {urlsplit(u).hostname for u in page.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")}
+    assert hosts <= {"127.0.0.1"}, hosts
+
+
+def test_fits_a_1280x800_screen(page) -> None:
+    ask(page, "classify handwritten digits")
+    for sel in ("#msg textarea", "#framework", "#sankey .js-plotly-plot"):
+        box = page.query_selector(sel).bounding_box()
+        assert box["y"] + min(box["height"], 100) <= 800 and box["x"] + box["width"] <= 1280, sel
+
+
+def test_missing_index_shows_the_rebuild_command(tmp_path, browser) -> None:
+    import app
+
+    engine = app.load_engine(index_dir=tmp_path / "index", corpus_path=tmp_path / "no-corpus.jsonl.gz")
+    assert engine.index is None
+    with running_app(engine) as u, new_page(browser) as page:
+        page.goto(u)
+        page.wait_for_selector("#msg textarea")
+        assert "examplenet index build" in status(page)
+        page.fill("#msg textarea", "classify digits")
+        page.press("#msg textarea", "Enter")
+        page.wait_for_selector('#chat [data-testid="bot"]')
+        assert "examplenet index build" in bot_messages(page)[-1]
