@@ -56,7 +56,9 @@ MIN_SUBGROUP = 10
 # median, so a long tail (a few 200-epoch ResNets) does not make 60 epochs odd.
 HIGH_QUANTILE = 0.95
 LOW_QUANTILE = 0.05
-HUGE_EPOCHS_FACTOR = 5
+HUGE_EPOCHS_FACTOR = 10
+# Beyond the 95th percentile and 3x the median: long training, worth a note.
+LONG_EPOCHS_FACTOR = 3
 # Below this, many epochs is a choice, not a mistake (even when the task's median is 5).
 HUGE_EPOCHS_MIN = 100
 # Without population values: thousands of passes over a dataset is a slip (steps for epochs).
@@ -83,6 +85,12 @@ MOSTLY = 0.6
 # the two shares it is worth a note (info); below, leaving it out is common.
 DROPOUT_EXPECTED = 0.6
 DROPOUT_NOTE = 0.4
+# Dropout regularizes models that fit labels; generators, autoencoders, RL
+# policies and detection/segmentation backbones are judged by other means.
+DROPOUT_TASKS = frozenset({
+    "image_classification", "text_classification", "tabular_classification", "audio_classification",
+    "speech_recognition", "sequence_labeling", "tabular_regression", "time_series_forecasting",
+    "language_modeling", "machine_translation", "text_generation", "question_answering"})
 # Tiny models (logistic regression, one hidden layer) rarely need dropout.
 MIN_LAYERS_FOR_DROPOUT = 4
 # Hidden layers of a type carry an activation in at least this share of the
@@ -107,7 +115,11 @@ POOL_TYPES = frozenset({"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Average
 # search for a hidden layer's activation stops at them.
 STOP_TYPES = WEIGHT_TYPES | frozenset({
     "LSTM", "GRU", "SimpleRNN", "Bidirectional", "Embedding", "Attention", "MultiHeadAttention",
-    "TransformerEncoder", "TransformerDecoder", "Pretrained", "Custom", "Concatenate"})
+    "TransformerEncoder", "TransformerDecoder", "Pretrained", "Custom"})
+# A branch that ends in a merge is judged as satisfied: residual branches are
+# linear before the Add by design, and an activation after a merge (or inside
+# a branch listed before it) cannot be placed reliably from the flat layer list.
+MERGE_TYPES = frozenset({"Add", "Concatenate"})
 ATTENTION_TYPES = frozenset({"Attention", "MultiHeadAttention", "TransformerEncoder",
                              "TransformerDecoder"})
 OUTPUT_ACTIVATIONS = frozenset({"softmax", "sigmoid", "log_softmax"})
@@ -240,9 +252,9 @@ def _same_task(task: str, population: Sequence[Summary]) -> list[Summary]:
 
 
 def _is_classifier(model: Summary, task: str) -> bool:
-    return _task_family(task, model.hyperparameters.loss) == "classification" or (
-        model.hyperparameters.loss in CLASSIFICATION_LOSSES
-    )
+    """A classifier by its task; by its loss only when the task is unknown (a GAN's
+    generator shares a script with a BCE loss that belongs to its discriminator)."""
+    return _task_family(task, model.hyperparameters.loss) == "classification"
 
 
 def _activation_after(layers: Sequence[Layer], i: int) -> str | None:
@@ -250,11 +262,18 @@ def _activation_after(layers: Sequence[Layer], i: int) -> str | None:
     pooling/normalization/dropout/merge layers that follow before the next weight layer."""
     if layers[i].activation:
         return layers[i].activation
-    for nxt in layers[i + 1 :]:
-        if nxt.type in STOP_TYPES:
-            return None
+    residual = any(lay.type == "Add" for lay in layers)
+    for k, nxt in enumerate(layers[i + 1 :]):
         if nxt.activation:
             return nxt.activation
+        if nxt.type in MERGE_TYPES:
+            return "merge"
+        # In a residual net, conv -> BN without activation feeds the Add (the
+        # parser lists the shortcut branch between them).
+        if residual and k == 0 and nxt.type == "BatchNormalization":
+            return "residual"
+        if nxt.type in STOP_TYPES:
+            return None
     return None
 
 
@@ -277,9 +296,17 @@ def _loss_expects(model: Summary) -> str | None:
     raw = hp.loss_raw or ""
     if re.search(r"from_logits\s*=\s*True", raw) or hp.extra.get("from_logits") is True:
         return "logits"
-    name = norm_key(raw.split("(", 1)[0]) if raw else ""
+    if hp.extra.get("from_logits") is False:
+        return "probabilities"
+    last = raw.split("(", 1)[0].rsplit(".", 1)[-1]
+    name = norm_key(last) if raw else ""
     if model.framework == "pytorch" and name in TORCH_LOSS_EXPECTS:
         return TORCH_LOSS_EXPECTS[name]
+    if model.framework != "pytorch" and last[:1].isupper() and "(" not in raw and name in LOSS_EXPECTS \
+            and LOSS_EXPECTS[name] == "probabilities":
+        # A Keras loss object (SparseCategoricalCrossentropy) takes from_logits; when
+        # the parser did not record its arguments, what it expects is unknown.
+        return None
     if name in LOSS_EXPECTS:
         return LOSS_EXPECTS[name]
     if not raw and model.framework == "keras" and hp.loss in ("categorical_crossentropy",
@@ -300,6 +327,10 @@ def _check_missing_loss(model: Summary, population: Sequence[Summary]) -> list[F
     if n and k / n < 0.5:
         return []  # the population rarely states a loss either: no evidence it is missing
     tail = f"; most use {common}" if common else ""
+    if any(t == "Pretrained" for t in model.layer_types):
+        return [Finding("missing_loss", INFO,
+                        f"no loss found in your script; a pretrained model (e.g. Hugging Face) may "
+                        f"compute it itself ({_examples(k, n)} set a loss{tail})", ev)]
     if not _trains(model):
         return [Finding("missing_loss", INFO,
                         f"no loss and no training set-up found in your script ({_examples(k, n)} "
@@ -326,8 +357,8 @@ def _check_epochs(model: Summary, population: Sequence[Summary]) -> list[Finding
     above = sum(1 for x in xs if x > v)
     ev = {"value": v, "median": med, "p95": hi, "p5": lo, "set_by": len(xs),
           "population": len(population), "examples_below": below, "examples_above": above}
-    if v > hi and v >= HUGE_EPOCHS_FACTOR * med:
-        huge = v >= HUGE_EPOCHS_MIN
+    if v > hi and v >= LONG_EPOCHS_FACTOR * med:
+        huge = v > HUGE_EPOCHS_FACTOR * med and v >= HUGE_EPOCHS_MIN
         return [Finding("huge_epochs" if huge else "unusual_hyperparameter", WARNING if huge else INFO,
                         f"your {fmt_number(v)} epochs is more than {_examples(below, len(xs))} "
                         f"(median {fmt_number(med)})", {**ev, "hyperparameter": "epochs"})]
@@ -447,6 +478,8 @@ def _check_loss_fit(model: Summary, population: Sequence[Summary], task: str) ->
 def _check_dropout(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
     weight_layers = sum(1 for t in model.layer_types if t in WEIGHT_TYPES | STOP_TYPES)
     if has_dropout(model) or len(model.layers) < MIN_LAYERS_FOR_DROPOUT or weight_layers < 2:
+        return []
+    if task not in DROPOUT_TASKS:
         return []
     ref = _same_task(task, population)
     scope = f" for {task.replace('_', ' ')}" if ref and all(s.task == task for s in ref) else ""

@@ -196,6 +196,59 @@ def test_output_activation_follows_the_loss(images):
     assert "missing_activation" not in kinds(compare(m, images))
 
 
+def test_output_checks_only_apply_to_classifiers(images):
+    # A GAN generator ends in tanh; the script's BCELoss belongs to its discriminator.
+    gen = summary("gen", [layer("Dense", "relu"), layer("Reshape"), layer("Conv2DTranspose", "relu"),
+                          layer("Conv2DTranspose", "tanh")], task="image_generation", framework="pytorch",
+                  loss="binary_crossentropy", loss_raw="nn.BCELoss")
+    assert kinds(compare(gen, images), WARNING) == set()
+
+
+def test_keras_loss_objects_without_their_arguments_are_not_judged(images):
+    logits = cnn()[:-1] + [layer("Dense", units=10)]
+    # The parser may not record from_logits=True on a loss object: unknown, no finding.
+    m = keras("obj", logits, loss_raw="tf.keras.losses.SparseCategoricalCrossentropy")
+    assert "missing_activation" not in kinds(compare(m, images))
+    # When it says from_logits=False, the output needs a softmax.
+    m.hyperparameters.extra["from_logits"] = False
+    assert "missing_activation" in kinds(compare(m, images))
+
+
+def test_residual_branches_are_not_missing_activations(images):
+    # conv -> BN feeds the Add; the parser lists the shortcut conv between them.
+    res = summary("res", [layer("Conv2D", "relu"), layer("Conv2D"), layer("BatchNormalization", "relu"),
+                          layer("Conv2D"), layer("BatchNormalization"), layer("Conv2D"),
+                          layer("BatchNormalization"), layer("Add", "relu"), layer("Flatten"),
+                          layer("Dense", "relu"), layer("Dropout"), layer("Dense")],
+                  framework="pytorch", loss_raw="nn.CrossEntropyLoss")
+    assert "missing_activation" not in kinds(compare(res, images))
+
+
+def test_pretrained_model_may_compute_its_own_loss(texts):
+    hf = summary("hf", [layer("Pretrained", name="bert-base-uncased")], task="text_classification",
+                 framework="pytorch", optimizer="adamw", learning_rate=2e-5, loss=None, loss_raw=None)
+    findings = compare(hf, texts)
+    assert kinds(findings, WARNING) == set()
+    assert [f.kind for f in findings if f.severity == INFO][0] == "missing_loss"
+
+
+def test_long_but_not_huge_training_is_not_a_warning(images):
+    # 120 epochs is long for MNIST (a note), but not the thousands the study saw.
+    m = keras("long", cnn(), epochs=120)
+    findings = compare(m, images)
+    assert "huge_epochs" not in kinds(findings)
+    assert kinds(findings) == {"unusual_hyperparameter"}
+
+
+def test_dropout_is_not_expected_of_generators(images):
+    gens = [summary(f"g{i}", [layer("Dense", "relu"), layer("Dropout"), layer("Dense", "relu"),
+                              layer("Reshape"), layer("Conv2DTranspose", "tanh")],
+                    task="image_generation", loss="binary_crossentropy") for i in range(20)]
+    gen = summary("gen", [layer("Dense", "relu"), layer("Dense", "relu"), layer("Reshape"),
+                          layer("Conv2DTranspose", "tanh")], task="image_generation", loss="binary_crossentropy")
+    assert "missing_dropout" not in kinds(compare(gen, gens))
+
+
 def test_activation_after_batchnorm_or_pooling_counts(images):
     # Conv -> BN(relu) and F.relu(F.max_pool2d(conv(x))) fold the activation into the next layer.
     m = keras("bn", [layer("Conv2D"), layer("BatchNormalization", "relu"), layer("Conv2D"),
