@@ -299,6 +299,11 @@ _FRAMEWORK_ROOTS = ("tensorflow", "keras", "tf", "numpy", "np", "math", "scipy",
 _NOT_LAYER_MODULES = {"backend", "ops", "activations", "losses", "metrics", "optimizers", "callbacks",
                       "initializers", "regularizers", "constraints", "K", "utils", "math", "nn"}
 
+_SKIP_MODULES = {"matplotlib", "numpy", "os", "sys", "pandas", "seaborn", "json", "time", "random", "pickle",
+                 "cv2", "PIL", "re", "math", "logging", "tqdm", "shutil", "glob", "datetime", "sklearn",
+                 "scipy", "csv", "print", "IPython", "warnings", "pathlib", "zipfile", "urllib", "requests"}
+_BUILTIN_SKIP = {"print"}
+
 # Functions of tensors whose result is not the data flowing through the model.
 _TF_NOT_DATA = {"shape", "size", "rank", "range", "argmax", "argmin", "equal", "not_equal", "greater", "less",
                 "zeros_like", "ones_like", "get_shape", "gradients", "global_variables_initializer",
@@ -1157,6 +1162,18 @@ class Interpreter:
 
     def eval_call(self, call: Node, scope: Scope) -> Any:
         fnode = call.child_by_field_name("function")
+        # A plain call into plotting, numpy, os... with no call nested in its
+        # arguments cannot build or train a model: not worth reading.
+        if fnode is not None and call.text is not None and call.text.count(b"(") == 1:
+            head = fnode
+            while head.type == "attribute":
+                head = head.child_by_field_name("object")
+            if head is not None and head.type == "identifier":
+                root = node_text(head)
+                if scope.get(root) is _MISSING:
+                    origin = self.s.aliases.get(root, root if root in _BUILTIN_SKIP else "")
+                    if origin.split(".")[0] in _SKIP_MODULES:
+                        return UNKNOWN
         f = self.eval(fnode, scope)
         pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
         return self.call_value(f, pos, kw, call, scope, pos_nodes, kw_nodes, fnode)
