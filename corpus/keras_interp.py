@@ -77,8 +77,9 @@ class LayerObj:
     framework: str = "keras"  # keras | tensorflow
     frozen: bool = False
     pretrained: bool = False
-    sub: list[Any] | None = None  # Merge(layers=[models]) in Keras 1
+    sub: list[Any] | None = None  # Merge(layers=[models]) in Keras 1; a backbone's input tensor
     cls_name: str | None = None
+    attrs_out: Any = None  # a backbone's .output tensor (one per backbone)
 
 
 @dataclass(eq=False)
@@ -1041,10 +1042,22 @@ class Interpreter:
                 return FreezeRef(obj)
             return ObjMethod(obj, attr)
         if isinstance(obj, LayerObj):
+            given = obj.sub[0] if obj.kind == "pretrained" and obj.sub and isinstance(obj.sub[0], Tensor) else None
             if attr in ("output", "outputs"):
-                return self.apply(obj, [], n)
+                out = obj.attrs_out if getattr(obj, "attrs_out", None) is not None else None
+                if out is None:
+                    out = self.apply(obj, [given] if given is not None else [], n)
+                    obj.attrs_out = out
+                return out
             if attr in ("input", "inputs"):
-                return self.new_root(None)
+                if given is not None:
+                    return given
+                if getattr(obj, "attrs_out", None) is not None and obj.attrs_out.inputs:
+                    return obj.attrs_out.inputs[0]
+                root = self.new_root(obj.args.get("_input_shape"))
+                obj.attrs_out = self.apply(obj, [root], n)
+                obj.sub = [root]
+                return root
             if attr == "layers":
                 return FreezeRef(obj)
             return ObjMethod(obj, attr)
@@ -1522,8 +1535,11 @@ class Interpreter:
             layer.args["include_top"] = it
         if "input_shape" in kw:
             layer.args["_input_shape"] = jsonable(kw["input_shape"])
-        if isinstance(kw.get("input_tensor"), Tensor):
-            return layer
+        it = kw.get("input_tensor")
+        if isinstance(it, Tensor):
+            layer.sub = [it]  # its input, for base_model.input / .output
+            if it.shape is not None and "_input_shape" not in layer.args:
+                layer.args["_input_shape"] = it.shape
         return layer
 
     def optimizer(self, last: str, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> Optim:
@@ -1791,7 +1807,7 @@ class Interpreter:
                 return
             if "_input_shape" in item.args and m.input_shape is None and (m.cur is None or m.cur.producer is None):
                 m.input_shape = item.args["_input_shape"]
-            if item.sub:  # Keras 1 Merge([left, right]) inside a Sequential
+            if item.sub and item.kind == "merge":  # Keras 1 Merge([left, right]) inside a Sequential
                 branch_outs = []
                 for sm in item.sub:
                     if isinstance(sm, ModelObj):

@@ -168,7 +168,9 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
             out.append(Layer(type="Activation", raw=p.raw, args={}, activation=p.activation, line=p.line or t.line))
             continue
         args = {k: v for k, v in p.args.items() if not k.startswith("_")}
-        out.append(Layer(type=p.type, raw=p.raw, args=args, activation=p.activation, line=p.line or t.line,
+        # a backbone is often built far from the model that uses it: point at the use
+        line = (t.line or p.line) if p.kind == "pretrained" else (p.line or t.line)
+        out.append(Layer(type=p.type, raw=p.raw, args=args, activation=p.activation, line=line,
                          repeat=t.repeat))
     return out
 
