@@ -31,6 +31,7 @@ from index.store import (
 from index.text import summary_text, text_hash
 
 BATCH = 64
+CHUNK = 256  # texts per call: the progress bar moves every chunk
 
 
 @dataclass
@@ -108,9 +109,11 @@ def build_index(corpus_path: Path | str | None = None, index_dir: Path | str | N
         del cache
         t_embed = time.perf_counter()
         if todo:
+            # similar lengths together: less padding in each batch
+            todo.sort(key=lambda r: len(texts[r]))
             bar = _bar(len(todo), progress)
-            for start in range(0, len(todo), BATCH):
-                rows = todo[start:start + BATCH]
+            for start in range(0, len(todo), CHUNK):
+                rows = todo[start:start + CHUNK]
                 vectors[rows] = embedder.embed([texts[r] for r in rows], batch_size=BATCH)
                 bar.update(len(rows))
             bar.close()

@@ -16,7 +16,7 @@ import re
 from corpus.summary import Summary
 from index.vocab import DATASETS, FRAMEWORKS, TASKS, TRICK_GLOSS
 
-TEXT_VERSION = 1
+TEXT_VERSION = 2
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^A-Za-z0-9]+")
@@ -47,12 +47,16 @@ def _dedupe(seq: list[str]) -> list[str]:
     return [x for x in seq if not (x in seen or seen.add(x))]
 
 
-def summary_text(s: Summary, max_layers: int = 24) -> str:
+def summary_text(s: Summary, max_layers: int = 12, max_words: int = 14) -> str:
     """The description of one summary that goes to the embedding model.
 
     Args:
         s: the summary.
-        max_layers: distinct layer types kept (MiniLM reads 256 word pieces).
+        max_layers: distinct layer types kept.
+        max_words: words kept from the model name, repository and path.
+
+    Texts stay short (about 50 word pieces) because embedding time grows with
+    them and the build must index at least 100 summaries a second.
 
     Returns:
         One line of text, e.g. ``"text classification: ... dataset: IMDB movie
@@ -66,7 +70,7 @@ def summary_text(s: Summary, max_layers: int = 24) -> str:
     if ds:
         parts.append("dataset: " + ", ".join(ds) + ".")
     if s.framework and s.framework != "unknown":
-        parts.append("framework: " + FRAMEWORKS.get(s.framework, (s.framework,))[0] + ".")
+        parts.append(FRAMEWORKS.get(s.framework, (s.framework,))[0] + ".")
     layer_words = []
     for layer in s.layers:
         layer_words.append(layer.type)
@@ -78,11 +82,9 @@ def summary_text(s: Summary, max_layers: int = 24) -> str:
         parts.append("layers: " + " ".join(layer_words) + ".")
     if s.tricks:
         parts.append("tricks: " + ", ".join(TRICK_GLOSS.get(t, t.replace("_", " ")) for t in s.tricks) + ".")
-    if s.preprocessing:
-        parts.append("preprocessing: " + ", ".join(p.replace("_", " ") for p in s.preprocessing) + ".")
     name_words = _dedupe(words(s.name) + words(s.source.repo or "") + words(s.source.path))
     if name_words:
-        parts.append("source: " + " ".join(name_words[:40]) + ".")
+        parts.append("source: " + " ".join(name_words[:max_words]) + ".")
     return " ".join(parts)
 
 
