@@ -257,6 +257,10 @@ class FileFacts:
     # classes whose names say what they hold (MultiHeadAttention, ResidualBlock): (start, end, trick)
     trick_classes: list[tuple[int, int, str]] = field(default_factory=list)
 
+    def mark_synthetic(self) -> None:
+        self.synthetic = True
+        self.mentions.append((self.cur_line, ds.SYNTHETIC))
+
     def add_dataset(self, where: list[str], name: str | None) -> None:
         if not name:
             return
@@ -570,7 +574,7 @@ class _Collector:
                 rest = resolved[len(prefix):].split(".")
                 for seg in rest:
                     if seg in SYNTHETIC_CALLS or seg.startswith("make_"):
-                        f.synthetic = True
+                        f.mark_synthetic()
                         break
                     name = ds.canonical_dataset(seg)
                     if name:
@@ -583,7 +587,7 @@ class _Collector:
                     self._string_datasets(call, strong)
                 break
         if last in SYNTHETIC_CALLS:
-            f.synthetic = True
+            f.mark_synthetic()
 
         # tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1")
         if last in STRING_LOADERS:
@@ -807,13 +811,13 @@ class _Collector:
             if n.type == "call":
                 fn = call_function_name(n)
                 if fn and (_RANDOM_DATA.match(fn) or _PY_RANDOM.match(fn) and self.s.resolve(fn).startswith("random")):
-                    self.f.synthetic = True
+                    self.f.mark_synthetic()
                     return
                 if fn and _LITERAL_ARRAY.match(fn):
                     args = n.child_by_field_name("arguments")
                     first = args.named_children[0] if args is not None and args.named_children else None
                     if first is not None and first.type == "list" and _NUMBERS.match(node_text(first)):
-                        self.f.synthetic = True  # x_train = np.array([[3.3], [4.4], ...]): toy numbers
+                        self.f.mark_synthetic()  # x_train = np.array([[3.3], [4.4], ...]): toy numbers
                         return
             stack.extend(n.named_children)
 
@@ -1001,8 +1005,9 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
     Markdown), data paths in strings count too (``cats_vs_dogs_small``).
     """
     same = [list(datasets) for _ in summaries]
-    if notebook and facts.loader_datasets:
-        datasets = list(dict.fromkeys(facts.loader_datasets + facts.text_datasets))
+    if notebook and datasets and datasets != [ds.CUSTOM]:
+        datasets = list(dict.fromkeys(datasets + facts.loader_datasets + facts.text_datasets +
+                                      ([ds.SYNTHETIC] if facts.synthetic else [])))
     if len(summaries) < 2 or len(datasets) < 2:
         return same
     starts = [s.source.line_start for s in summaries]
@@ -1015,7 +1020,10 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
         return same  # all data is read before the first model: it is shared
     out: list[list[str]] = []
     for st in starts:
-        before = [n for ln, n in mentions if ln <= st]
+        # a real dataset named before the model wins over numbers drawn at random
+        # (a notebook that explains an RNN with np.random after loading its data)
+        before = [n for ln, n in mentions if ln <= st and n != ds.SYNTHETIC] or \
+            [n for ln, n in mentions if ln <= st]
         after = [n for ln, n in mentions if ln > st]
         pick = before[-1] if before else (after[0] if after else None)
         out.append([pick] if pick else list(datasets))

@@ -93,7 +93,8 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(tabular|titanic|churn|fraud|credit|loan|diabetes|heart disease|income|census|survival)\b",
      "tabular_classification", 0.8),
     (r"\b(recommend\w*|collaborative filtering|matrix factori[sz]ation|ncf|neumf|neural cf|movielens|"
-     r"user item|rating prediction|wide (and|&) deep)\b", "recommendation", 1.0),
+     r"user item|rating prediction)\b", "recommendation", 1.0),
+    (r"\b(wide (and|&) deep)\b", "recommendation", 0.4),
     (r"\b(dqn|ddqn|q learning|qlearning|q network|policy gradient|reinforce|actor critic|a2c|a3c|ppo|"
      r"ddpg|td3|sac|reinforcement|replay (buffer|memory)|epsilon greedy|cartpole|atari|gym)\b",
      "reinforcement_learning", 1.0),

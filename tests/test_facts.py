@@ -381,3 +381,21 @@ def test_toy_numbers_and_python_random_are_synthetic():
     [s2] = [model("model", ["Dense", "Dense"], loss="mse")]
     annotate(load(code2, "gen.py"), [s2])
     assert s2.datasets == ["synthetic"]
+
+
+def test_a_notebook_with_generated_series_then_a_real_dataset():
+    nb = notebook(
+        "import numpy as np\nfrom tensorflow import keras\n",
+        "def generate_time_series(n):\n    series = np.random.rand(n, 50)\n    return series\n",
+        "model = keras.Sequential([keras.layers.SimpleRNN(20), keras.layers.Dense(1)])\n",
+        "path = keras.utils.get_file('quickdraw.tgz', 'https://example.org/quickdraw.tgz')\n",
+        "model = keras.Sequential([keras.layers.Conv1D(32, 5), keras.layers.Dense(345, activation='softmax')])\n",
+    )
+    sc = load(nb, "series.ipynb")
+    starts = [i + 1 for i, text in enumerate(sc.source.code.split("\n")) if text.startswith("model = ")]
+    rnn = model("model", ["SimpleRNN", ("Dense", {"units": 1})], loss="mse", lines=(starts[0], starts[0]))
+    cnn = model("model", ["Conv1D", ("Dense", {"units": 345}, "softmax")], loss="categorical_crossentropy",
+                lines=(starts[1], starts[1]))
+    annotate(sc, [rnn, cnn])
+    assert rnn.datasets == ["synthetic"] and rnn.task == "time_series_forecasting"
+    assert cnn.datasets == ["quickdraw"] and cnn.task == "image_classification"
