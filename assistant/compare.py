@@ -465,7 +465,7 @@ def _check_loss_fit(model: Summary, population: Sequence[Summary], task: str) ->
     family = _task_family(task)
     why = LOSS_MISFIT.get((family or "", loss))
     if why and (k == 0 or losses[loss] / k <= KNOWN_WRONG_MAX_SHARE):
-        seen = f"; {_examples(losses[loss], k)} for {task} use it (most use {common})" if k else ""
+        seen = f"; {_examples(losses[loss], k)} for {task.replace('_', ' ')} use it (most use {common})" if k else ""
         return [Finding("unusual_hyperparameter", WARNING,
                         f"your loss {loss} does not fit {task.replace('_', ' ')}: {why}{seen}", ev)]
     if k >= 2 * MIN_VALUES and losses[loss] / k < RARE_SHARE:
