@@ -1078,8 +1078,11 @@ class Interpreter:
             other = b if isinstance(a, LossVal) else a
             lv = a if isinstance(a, LossVal) else b
             if op in ("+", "-") and isinstance(other, (LossVal, Tensor)) and other is not lv:
-                # a sum of several losses (a VAE's reconstruction + KL)
-                out = LossVal("other", node_text(n)[:120], lv.model or getattr(other, "model", None))
+                # a sum of several losses (a VAE's reconstruction + KL) is other;
+                # one loss on two halves (a discriminator's real + fake) keeps its kind
+                same = isinstance(other, LossVal) and other.canonical == lv.canonical
+                out = LossVal(lv.canonical if same else "other", node_text(n)[:120],
+                              lv.model or getattr(other, "model", None))
                 self.losses.append(out)
                 return out
             return lv
@@ -1225,6 +1228,8 @@ class Interpreter:
             return f
         if isinstance(f, (Optim, Schedule)):
             return f
+        if isinstance(f, Initializer):
+            return Weight(pos[0] if pos else kw.get("shape", UNKNOWN))
         if isinstance(f, Tensor):
             return f
         # An unknown callable applied to tensors: a block from another module.
@@ -1238,6 +1243,11 @@ class Interpreter:
         return UNKNOWN
 
     def user_call_result(self, f: FuncVal, out: Any, pos: list[Any], kw: dict[str, Any]) -> Any:
+        if isinstance(out, Tensor) and canonical_loss(f.name):
+            # a loss written by hand in a function named for it (cross_entropy)
+            lv = LossVal(canonical_loss(f.name) or "other", f.name, self.first_model(pos, kw))
+            self.losses.append(lv)
+            return lv
         if out is None or out is UNKNOWN:
             bs = kw.get("batch_size")
             if isinstance(bs, int) and not isinstance(bs, bool):
@@ -1647,6 +1657,8 @@ class Interpreter:
         key = _tf_key(name)
         if last in ("conv2d", "max_pool2d", "avg_pool2d") and "contrib" in parts and "layers" in parts:
             key = {"conv2d": "layers.conv2d_contrib"}.get(last, key)
+        if "initializers" in parts or last.endswith(("_initializer", "Normal", "Uniform")) and last[0].isupper():
+            return Initializer()
         if canonical_optimizer(last) and ("train" in parts or "optimizers" in parts or "optimizer" in parts):
             return self.optimizer(last, dotted_written(call), pos, kw, call)
         if last in K.LR_SCHEDULES:
@@ -1706,17 +1718,18 @@ class Interpreter:
         # losses
         lc = canonical_loss(last)
         if lc and ("losses" in parts or "nn" in parts or "keras" in parts):
-            lv = LossVal(lc, dotted_written(call))
+            lv = LossVal(lc, dotted_written(call), self.first_model(pos, kw))
             self.losses.append(lv)
             return lv
-        if last == "matmul" and pos and isinstance(pos[0], Tensor) and len(pos) > 1 and not isinstance(pos[1], Tensor):
+        if last == "matmul" and len(pos) > 1 and not isinstance(pos[1], Tensor) and (
+                isinstance(pos[0], Tensor) or (isinstance(pos[1], Weight) and pos[0] is UNKNOWN)):
             layer = LayerObj("Dense", dotted_written(call), line=self.s_line(call), framework="tensorflow")
             w = pos[1]
             if isinstance(w, Weight) and isinstance(w.shape, list) and len(w.shape) == 2:
                 u = jsonable(w.shape[1])
                 if u is not _MISSING and u is not None:
                     layer.args["units"] = u
-            return self.apply(layer, [pos[0]], call)
+            return self.apply(layer, self.tensors_in(pos[0]), call)
         if last in K.TF_RESHAPES and pos and isinstance(pos[0], Tensor):
             shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
             if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None):
@@ -2031,6 +2044,10 @@ class Interpreter:
             self.trainings.append(Training(m, how, loops=list(self.loops)))
         elif m is None:
             self.trainings.append(Training(None, how, loops=list(self.loops)))
+
+
+class Initializer:
+    """A weight initializer object: calling it with a shape gives a weight."""
 
 
 @dataclass(eq=False)

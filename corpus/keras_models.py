@@ -14,6 +14,7 @@ from typing import Any
 
 from corpus.keras_interp import (
     Batched,
+    Enumerated,
     Interpreter,
     LayerObj,
     Loop,
@@ -180,8 +181,9 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
     epochs = steps = batch = None
     for lp in loops:
         text = f"{lp.var} {lp.src}"
-        if isinstance(lp.iterable, Batched) and isinstance(lp.iterable.size, int):
-            batch = batch or lp.iterable.size
+        it = lp.iterable.inner if isinstance(lp.iterable, Enumerated) else lp.iterable
+        if isinstance(it, Batched) and isinstance(it.size, int):
+            batch = batch or it.size
         if lp.count is None:
             continue
         if _EPOCH_RE.search(text) and epochs is None:
@@ -338,6 +340,10 @@ class _Builder:
         if hp.loss is None:
             lv = [x for x in self.i.losses if x.model is m] or (
                 [x for x in self.i.losses if x.model is None] if single else [])
+            if not lv and (m.trained or any(o.model is m for o in self.i.optims)):
+                # several models trained by hand with one kind of loss (a GAN)
+                kinds = {x.canonical for x in self.i.losses}
+                lv = self.i.losses[:1] if len(kinds) == 1 else []
             if lv:
                 hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
         if hp.batch_size is None and single and (m.trained or any(o.model is m for o in self.i.optims)):
@@ -424,9 +430,14 @@ class _Builder:
         first_inv: dict[int, int] = {}
         for t in apps:
             key: Any = "<module>"
-            for fr in t.frames:
+            frames = t.frames
+            for i, fr in enumerate(frames):
                 if major.get(fr, 0) >= 2:
-                    key = fr
+                    # go down while one inner call holds all of it (a train step
+                    # calling the model function)
+                    while i + 1 < len(frames) and major.get(frames[i + 1], 0) == major[frames[i]]:
+                        i += 1
+                    key = frames[i]
                     break
             if key != "<module>":
                 fid, fname, inv = key

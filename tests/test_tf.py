@@ -65,3 +65,13 @@ logits = BiRNN(X)
     (s,) = parse_bytes(code, "a.py")
     assert seq(s) == ["Bidirectional", "Dense"]
     assert s.layers[0].args == {"layer": "LSTM", "units": 64}
+
+
+def test_tf2_raw_ops_with_a_hand_made_training_step():
+    (s,) = parse_path(FIX / "tf2_raw_train_step.py")
+    assert s.framework == "tensorflow" and s.name == "mlp"
+    assert seq(s) == ["Dense/relu", "Dense/softmax"]
+    assert [x.args.get("units") for x in s.layers] == [256, 10]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.steps, hp.epochs) == ("sgd", 0.01, 64, 1500, None)
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "cross_entropy"
