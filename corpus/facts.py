@@ -247,8 +247,28 @@ class FileFacts:
     preprocessing: list[str] = field(default_factory=list)
     task_scores: dict[str, float] = field(default_factory=dict)  # for every model of the file
     freezes: bool = False
-    deps: dict[str, set[str]] = field(default_factory=dict)  # var -> identifiers of its value
-    train_uses: list[frozenset[str]] = field(default_factory=list)  # identifiers of fit/compile calls
+    # var -> the expressions assigned to it; their identifiers are read only when a
+    # trick must be attributed among several models (most files have one)
+    dep_nodes: dict[str, list[Node]] = field(default_factory=dict)
+    train_calls: list[Node] = field(default_factory=list)  # fit/compile calls
+    _deps: dict[str, set[str]] = field(default_factory=dict)
+    _train_uses: list[frozenset[str]] | None = None
+
+    def deps(self, name: str) -> set[str]:
+        """Identifiers of what was assigned to ``name`` (``opt = Adam(model.parameters())`` -> model, ...)."""
+        got = self._deps.get(name)
+        if got is None:
+            got = set()
+            for n in self.dep_nodes.get(name, ())[:20]:
+                got |= _idents(n, limit=200)
+            self._deps[name] = got
+        return got
+
+    def train_uses(self) -> list[frozenset[str]]:
+        """Identifiers of each fit/compile call, to tie callbacks and optimizers to models."""
+        if self._train_uses is None:
+            self._train_uses = [frozenset(_idents(c)) for c in self.train_calls]
+        return self._train_uses
     calls_by_line: dict[int, list[Node]] = field(default_factory=dict)
     text_signals: bool = False  # tokenizers, vocabularies: the data is text
 
@@ -471,6 +491,8 @@ class _Collector:
                     f.add_dataset(f.text_datasets, n)
             return False
         positional, keywords = call_arguments(call)
+        if last in _TRAIN_CALLS:
+            f.train_calls.append(call)
 
         self._datasets_of_call(call, fn, last, resolved, positional, keywords)
 
@@ -772,17 +794,16 @@ class _Collector:
             return False
         if left.type == "identifier":
             name = node_text(left)
-            f.deps.setdefault(name, set()).update(_idents(right, limit=200))
+            f.dep_nodes.setdefault(name, []).append(right)
             if right.type == "string":
                 v = self.s.value(right)
                 if isinstance(v, str):
                     self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
             self._synthetic_value(name, right)
         elif left.type in ("pattern_list", "tuple_pattern"):
-            ids = _idents(right, limit=200)
             for c in left.named_children:
                 if c.type == "identifier":
-                    f.deps.setdefault(node_text(c), set()).update(ids)
+                    f.dep_nodes.setdefault(node_text(c), []).append(right)
                     self._synthetic_value(node_text(c), right)
         elif left.type == "attribute":
             attr = node_text(left.child_by_field_name("attribute"))
@@ -793,7 +814,7 @@ class _Collector:
                 if "optim" in obj.lower():
                     self._trick(node, "lr_schedule")
             else:
-                f.deps.setdefault(attr, set()).update(_idents(right, limit=200))
+                f.dep_nodes.setdefault(attr, []).append(right)
         elif left.type == "subscript":
             key = node_text(left.child_by_field_name("subscript"))
             if key in ("'lr'", '"lr"'):
@@ -925,12 +946,6 @@ class _Collector:
         names = " ".join(self.defs + self.classes)
         if names:
             tk.score_words(names, tk.WEIGHT_CODE_NAME * 0.5, f.task_scores, cap=tk.WEIGHT_CODE_NAME)
-        # train-call identifiers, to tie callbacks and optimizers to models
-        for line_calls in f.calls_by_line.values():
-            for call in line_calls:
-                name = _last(_call_name(call))
-                if name in _TRAIN_CALLS:
-                    f.train_uses.append(frozenset(_idents(call)))
 
 
 def collect(script: Script) -> FileFacts:
@@ -1094,7 +1109,7 @@ def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts, noteboo
         names.setdefault(s.name, []).append(i)
     frontier = set(occ.idents)
     if occ.assigned_to:
-        for use in facts.train_uses:
+        for use in facts.train_uses():
             if occ.assigned_to in use:
                 frontier |= use
     seen: set[str] = set()
@@ -1112,7 +1127,7 @@ def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts, noteboo
         seen |= frontier
         nxt: set[str] = set()
         for n in frontier:
-            nxt |= facts.deps.get(n, set())
+            nxt |= facts.deps(n)
         frontier = nxt - seen
         if not frontier:
             break
