@@ -28,7 +28,6 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -76,6 +75,7 @@ class FlowNode:
     token: str  # layer type, OTHER, MORE or END
     count: int  # sequences passing through it
     members: list[str] = field(default_factory=list)  # raw types grouped into OTHER
+    ids: list[str] = field(default_factory=list)  # examples passing through (linked views)
 
 
 @dataclass
@@ -148,12 +148,14 @@ def build_flow(summaries: Sequence[Summary], max_positions: int = MAX_POSITIONS)
         keep[p] = kept
 
     node_counts: Counter = Counter()
+    node_ids: dict[tuple[int, str], list[str]] = {}
     members: dict[tuple[int, str], Counter] = {}
     link_ids: dict[tuple[tuple[int, str], tuple[int, str]], list[str]] = {}
     for sid, path in rows:
         grouped = [t if t in keep[p] else OTHER for p, t in enumerate(path)]
         for p, (raw, t) in enumerate(zip(path, grouped, strict=True)):
             node_counts[(p, t)] += 1
+            node_ids.setdefault((p, t), []).append(sid)
             if t == OTHER:
                 members.setdefault((p, t), Counter())[raw] += 1
         for p in range(len(grouped) - 1):
@@ -163,7 +165,8 @@ def build_flow(summaries: Sequence[Summary], max_positions: int = MAX_POSITIONS)
     index = {k: i for i, k in enumerate(keys)}
     nodes = [
         FlowNode(p, t, node_counts[(p, t)],
-                 [m for m, _ in sorted(members.get((p, t), Counter()).items(), key=lambda kv: -kv[1])])
+                 [m for m, _ in sorted(members.get((p, t), Counter()).items(), key=lambda kv: -kv[1])],
+                 node_ids[(p, t)])
         for p, t in keys
     ]
     links = [
@@ -236,52 +239,73 @@ def _score(a: str, b: str) -> int:
     return SIMILAR if fa is not None and fa == FAMILIES.get(b) else MISMATCH
 
 
-@lru_cache(maxsize=50_000)
-def _pairwise(center: tuple[str, ...], seq: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], tuple[str | None, ...]]:
-    """Needleman-Wunsch of ``seq`` against ``center``.
+Pair = tuple[tuple[tuple[str, ...], ...], tuple[str | None, ...]]
+# (center, sequence) -> pairwise alignment: the same corpus sequences come back
+# question after question. Bounded: cleared when full (cheap to refill).
+_PAIR_CACHE: dict[tuple[tuple[str, ...], tuple[str, ...]], Pair] = {}
+PAIR_CACHE_MAX = 50_000
 
-    Returns ``(inserts, at)``: ``inserts[j]`` the tokens of seq placed before
-    center position j (j == len(center): after the end), ``at[j]`` the token
-    aligned to center position j or None. Cached: the same corpus sequences
-    come back question after question.
+
+def _pairwise_all(center: tuple[str, ...], seqs: Sequence[tuple[str, ...]]) -> list[Pair]:
+    """Needleman-Wunsch of every sequence against ``center``, all at once.
+
+    Returns, per sequence, ``(inserts, at)``: ``inserts[j]`` the tokens placed
+    before center position j (j == len(center): after the end), ``at[j]`` the
+    token aligned to center position j or None.
+
+    The dynamic programme runs over center positions with numpy across all
+    sequences (and positions): with a linear gap cost, the "left" move of a row
+    is a running maximum, ``cur[j] = max_k<=j (t[k] - GAP*k) + GAP*j``. Only the
+    traceback is a Python loop, O(n + m) per sequence.
     """
-    n, m = len(center), len(seq)
-    # score[i][j]: best score of center[:i] vs seq[:j]; move 0 diag, 1 up (gap in seq), 2 left.
-    score = [[0] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]
+    todo = [u for u in dict.fromkeys(seqs) if (center, u) not in _PAIR_CACHE]
+    if todo:
+        if len(_PAIR_CACHE) + len(todo) > PAIR_CACHE_MAX:
+            _PAIR_CACHE.clear()
+        for u, pair in zip(todo, _nw_batch(center, todo), strict=True):
+            _PAIR_CACHE[(center, u)] = pair
+    return [_PAIR_CACHE[(center, u)] for u in seqs]
+
+
+def _nw_batch(center: tuple[str, ...], seqs: list[tuple[str, ...]]) -> list[Pair]:
+    vocab = {t: i for i, t in enumerate(dict.fromkeys([*center, *(t for u in seqs for t in u)]))}
+    names = list(vocab)
+    table = np.array([[_score(a, b) for b in names] for a in names], dtype=np.int32)
+    n, big_m, count = len(center), max(len(u) for u in seqs), len(seqs)
+    padded = np.zeros((count, big_m), dtype=np.int64)
+    for r, u in enumerate(seqs):
+        padded[r, : len(u)] = [vocab[t] for t in u]
+    cidx = [vocab[t] for t in center]
+    js = np.arange(big_m + 1, dtype=np.int32) * GAP
+    h = np.empty((n + 1, count, big_m + 1), dtype=np.int32)
+    h[0] = js[None, :]
     for i in range(1, n + 1):
-        score[i][0] = i * GAP
-        move[i][0] = 1
-    for j in range(1, m + 1):
-        score[0][j] = j * GAP
-        move[0][j] = 2
-    for i in range(1, n + 1):
-        ci = center[i - 1]
-        prev, cur, mv = score[i - 1], score[i], move[i]
-        for j in range(1, m + 1):
-            d = prev[j - 1] + _score(ci, seq[j - 1])
-            u = prev[j] + GAP
-            left = cur[j - 1] + GAP
-            if d >= u and d >= left:
-                cur[j], mv[j] = d, 0
-            elif u >= left:
-                cur[j], mv[j] = u, 1
+        sub = table[cidx[i - 1]][padded]  # (count, big_m)
+        t = np.empty((count, big_m + 1), dtype=np.int32)
+        t[:, 0] = i * GAP
+        np.maximum(h[i - 1, :, :-1] + sub, h[i - 1, :, 1:] + GAP, out=t[:, 1:])
+        h[i] = np.maximum.accumulate(t - js[None, :], axis=1) + js[None, :]
+
+    out: list[Pair] = []
+    for r, u in enumerate(seqs):
+        hr = h[:, r, :].tolist()
+        row_codes = padded[r].tolist()
+        inserts: list[list[str]] = [[] for _ in range(n + 1)]
+        at: list[str | None] = [None] * n
+        i, j = n, len(u)
+        while i > 0 or j > 0:
+            here = hr[i][j]
+            # Same preference as the classic loop: diagonal, then up, then left.
+            if i > 0 and j > 0 and here == hr[i - 1][j - 1] + int(table[cidx[i - 1], row_codes[j - 1]]):
+                at[i - 1] = u[j - 1]
+                i, j = i - 1, j - 1
+            elif i > 0 and here == hr[i - 1][j] + GAP:
+                i -= 1
             else:
-                cur[j], mv[j] = left, 2
-    inserts: list[list[str]] = [[] for _ in range(n + 1)]
-    at: list[str | None] = [None] * n
-    i, j = n, m
-    while i > 0 or j > 0:
-        mv = move[i][j]
-        if mv == 0:
-            at[i - 1] = seq[j - 1]
-            i, j = i - 1, j - 1
-        elif mv == 1:
-            i -= 1
-        else:
-            inserts[i].insert(0, seq[j - 1])
-            j -= 1
-    return tuple(tuple(x) for x in inserts), tuple(at)
+                inserts[i].insert(0, u[j - 1])
+                j -= 1
+        out.append((tuple(tuple(x) for x in inserts), tuple(at)))
+    return out
 
 
 def _choose_center(uniq: list[tuple[str, ...]], weight: list[int]) -> int:
@@ -320,7 +344,7 @@ def _star(groups: dict[tuple[str, ...], list[str]], center: tuple[str, ...],
           outside: frozenset[str] = frozenset()) -> Alignment:
     """Merge the pairwise alignments to ``center`` into one; ``outside`` ids do not vote."""
     uniq = list(groups)
-    pairs = [_pairwise(center, u) for u in uniq]
+    pairs = _pairwise_all(center, uniq)
     width_ins = [max(len(ins[j]) for ins, _ in pairs) for j in range(len(center) + 1)]
     rows: list[AlignedRow] = []
     for u, (ins, at) in zip(uniq, pairs, strict=True):

@@ -45,6 +45,7 @@ def test_nodes_are_position_and_type_with_counts():
     link = next(lk for lk in flow.links
                 if flow.nodes[lk.source].token == "Conv2D" and flow.nodes[lk.target].token == "MaxPooling2D")
     assert link.count == 6 and sorted(link.ids) == [f"c{i}" for i in range(6)]
+    assert sorted(flow.nodes[flow.node_index(0, "Flatten")].ids) == [f"d{i}" for i in range(4)]
 
 
 def test_rare_types_are_grouped_into_other():
@@ -162,3 +163,32 @@ def test_alignment_keeps_every_sequence(seqs):
     assert len(al.consensus) == len(al.support) == al.width
     got = sorted(tuple(ungapped(r)) for r in al.rows for _ in r.ids)
     assert got == sorted(tuple(s[:MAX_ALIGN_LEN]) for s in nonempty)
+
+
+def _reference_score(a, b) -> int:
+    """Textbook Needleman-Wunsch optimum, for checking the vectorised one."""
+    from assistant.flow import GAP, _score
+
+    prev = [j * GAP for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        cur = [i * GAP] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = max(prev[j - 1] + _score(a[i - 1], b[j - 1]), prev[j] + GAP, cur[j - 1] + GAP)
+        prev = cur
+    return prev[-1]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(TYPES), min_size=1, max_size=15),
+       st.lists(st.lists(st.sampled_from(TYPES), min_size=1, max_size=15), min_size=1, max_size=6))
+def test_pairwise_alignments_are_optimal(center, seqs):
+    from assistant.flow import GAP, _pairwise_all, _score
+
+    pairs = _pairwise_all(tuple(center), [tuple(s) for s in seqs])
+    for seq, (inserts, at) in zip(seqs, pairs, strict=True):
+        rebuilt = [t for j in range(len(center) + 1) for t in
+                   (list(inserts[j]) + ([at[j]] if j < len(center) and at[j] is not None else []))]
+        assert rebuilt == seq
+        score = sum(len(x) for x in inserts) * GAP
+        score += sum(_score(c, t) if t is not None else GAP for c, t in zip(center, at, strict=True))
+        assert score == _reference_score(center, seq)
