@@ -212,6 +212,7 @@ _VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|le
 _FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
 _LOSS_VARS = frozenset({"criterion", "loss_fn", "loss_func", "loss_function", "lossfunc", "loss_fcn",
                         "reconstruction_loss", "recon_loss"})
+_TRANSFER_WORDS = re.compile(r"transfer|fine[_-]?tun|finetun", re.I)
 _LR_NAME = re.compile(r"(^|\.)(lr|learning_rate|current_lr|curr_lr)$")
 _LOOP_TYPES = frozenset({"for_statement", "while_statement"})
 _STOP_CLIMB = frozenset({"function_definition", "class_definition", "module"})
@@ -1301,6 +1302,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     # attribute code tricks and task hints to models
     per_model_tricks: list[list[str]] = [[] for _ in summaries]
     notebook = script.source.kind != "py"
+    # frozen layers alone are common in GANs (discriminator.trainable = False);
+    # they are transfer learning when the script says so
+    transfer_named = bool(_TRANSFER_WORDS.search(script.path))
     for occ in facts.tricks:
         for i in _owners(occ, summaries, facts, notebook):
             per_model_tricks[i].append(occ.name)
@@ -1313,8 +1317,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     for i, s in enumerate(summaries):
         s.datasets = list(dict.fromkeys(list(s.datasets) + per_model_data[i]))
         tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i] + _block_tricks(s, facts)
-        if "pretrained_weights" in tricks and facts.freezes:
-            tricks.append("transfer_learning")
+        if facts.freezes and ("pretrained_weights" in tricks or transfer_named):
+            tricks.append("transfer_learning")  # frozen layers of a model trained before
         s.tricks = _ordered(tricks, TRICKS)
         prep = list(s.preprocessing) + facts.preprocessing
         if "data_augmentation" in s.tricks:

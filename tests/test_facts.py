@@ -399,3 +399,19 @@ def test_a_notebook_with_generated_series_then_a_real_dataset():
     annotate(sc, [rnn, cnn])
     assert rnn.datasets == ["synthetic"] and rnn.task == "time_series_forecasting"
     assert cnn.datasets == ["quickdraw"] and cnn.task == "image_classification"
+
+
+def test_a_frozen_discriminator_is_not_transfer_learning():
+    code = (
+        "from tensorflow import keras\n"
+        "discriminator = keras.Sequential([keras.layers.Dense(1, activation='sigmoid')])\n"
+        "generator = keras.Sequential([keras.layers.Dense(784, activation='tanh')])\n"
+        "discriminator.trainable = False\n"
+    )
+    gen, dis = model("generator", ["Dense"], lines=(3, 3)), model("discriminator", ["Dense"], lines=(2, 2))
+    annotate(load(code, "gan.py"), [gen, dis])
+    assert "transfer_learning" not in gen.tricks + dis.tricks
+    assert gen.task == dis.task == "image_generation"
+    frozen = model("model", ["Conv2D", "Dense"])
+    annotate(load(code.replace("discriminator.trainable", "model.trainable"), "mnist_transfer_cnn.py"), [frozen])
+    assert frozen.tricks == ["transfer_learning"]
