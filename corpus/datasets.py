@@ -224,9 +224,11 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
     "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
     YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
+    "uci_har": (None, ("uci har dataset", "uci_har_dataset", "human activity recognition")),
     # -- recommendation, graphs
     "movielens": ("recommendation", ("ml-100k", "ml-1m", "ml-20m", "ml-25m", "ml-latest-small", "ml_100k",
-                                     "ml_1m", "movie_lens", "movielens100k", "movielens1m", "u.data")),
+                                     "ml_1m", "movie_lens", "movielens100k", "movielens1m", "u.data",
+                                     "ratings.dat")),
     "goodbooks": ("recommendation", ("goodbooks-10k",)),
     "netflix_prize": ("recommendation", ("netflix",)),
     "cora": ("graph_learning", ()),

@@ -776,7 +776,9 @@ class _Collector:
                 break
             p = p.parent
         for n in ds.find_in_text(text):
-            if n == "imagenet" and _WEIGHTS_TEXT.search(text):
+            # "imagenet" in a string is nearly always pretrained weights or their
+            # normalization; as data it comes as a path (/data/imagenet/train)
+            if n == "imagenet" and (_WEIGHTS_TEXT.search(text) or not re.search(r"[/\\]|ilsvrc", text, re.I)):
                 continue
             self.f.add_dataset(self.f.text_datasets, n)
         return True

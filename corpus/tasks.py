@@ -64,7 +64,12 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(unet|u net|segnet|deeplab|deeplabv3|fcn|pspnet|linknet|segmentation|segment|mask(s)? prediction|"
      r"semantic seg)\b", "image_segmentation", 1.0),
     (r"\b(yolo|yolov\d|ssd|rcnn|r cnn|fasterrcnn|faster rcnn|mask rcnn|maskrcnn|retinanet|detr|"
-     r"object detection|detector|detection|bounding box|bbox|anchors?)\b", "object_detection", 1.0),
+     r"object detection|object detector|bounding box\w*|bbox\w*|anchor boxes)\b", "object_detection", 1.0),
+    # "pneumonia detection", "fraud detection", "emotion detection": mostly not boxes
+    (r"\b(detection|detector|detect)\b", "object_detection", 0.3),
+    (r"\b(speech emotion|audio emotion|voice emotion|emotion recognition from speech)\b",
+     "audio_classification", 1.0),
+    (r"\b(speech|voice|speaker)\b", "audio_classification", 0.4),
     (r"\b(translat\w*|nmt|seq2seq|sequence to sequence|encoder decoder|eng fra|fra eng|"
      r"english to \w+|\w+ to english)\b", "machine_translation", 0.8),
     (r"\b(language model\w*|word language model|lm|nnlm|rnnlm|ngram\w*|n gram\w*|gpt|gpt2|nanogpt|mingpt|bigram|"
