@@ -43,6 +43,11 @@ EXACT_SUBSET_MAX = 50_000
 # candidates per subset drawn from an approximate index before exact rescoring
 POOL_FACTOR = 3
 POOL_MIN = 300
+# When no phrase names a task, the question is compared with each task's
+# centroid (the mean of its examples' vectors); a clear winner gets a small boost.
+TASK_GUESS_BOOST = 0.1
+TASK_GUESS_MARGIN = 0.03
+TASK_GUESS_MIN_EXAMPLES = 5
 
 
 @dataclass
@@ -258,6 +263,11 @@ class ExampleIndex:
         hits: list[Hit] = []
         if k and total:
             q = self._embed_query(query_text)
+            if understand and "task" not in boosts and applied.task is None:
+                guess = self._guess_task(q)
+                if guess is not None:
+                    boosts["task"] = ((guess,), TASK_GUESS_BOOST)
+                    understood["task"] = guess
             row_ids, scores = self._rank(q, rows, boosts, k)
             hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
         return SearchResult(hits=hits, filters=applied, understood=understood, total_matching=total,
@@ -282,6 +292,42 @@ class ExampleIndex:
             c = self.meta.canonical(fld, v) or _synonym(fld, v)
             setattr(out, fld, c or v)
         return out, notes
+
+    def _task_centroids(self) -> tuple[list[str], np.ndarray]:
+        """Each task's unit mean vector (tasks with enough examples), computed once."""
+        with self._lock:
+            cached = getattr(self, "_centroids", None)
+        if cached is not None:
+            return cached
+        tasks = [t for t, c in self.values("task") if t != "unknown" and c >= TASK_GUESS_MIN_EXAMPLES]
+        d = self.vectors.shape[1]
+        sums = np.zeros((len(tasks), d), dtype=np.float32)
+        if tasks:
+            pos = {t: i for i, t in enumerate(tasks)}
+            codes = np.fromiter((pos.get(t, -1) for t in self.frame["task"]), dtype=np.int64,
+                                count=self.meta.n)
+            # sums by task as one-hot products, in chunks: no copy of the vectors
+            for s in range(0, self.meta.n, 100_000):
+                c = codes[s:s + 100_000]
+                onehot = np.zeros((len(tasks), len(c)), dtype=np.float32)
+                ok = c >= 0
+                onehot[c[ok], np.flatnonzero(ok)] = 1.0
+                sums += onehot @ self.vectors[s:s + 100_000]
+            sums /= np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+        with self._lock:
+            self._centroids = (tasks, sums)
+        return tasks, sums
+
+    def _guess_task(self, q: np.ndarray) -> str | None:
+        """The task whose centroid is clearly the closest to the question, or None."""
+        if TASK_GUESS_BOOST <= 0 or not q.any():
+            return None
+        tasks, centroids = self._task_centroids()
+        if len(tasks) < 2:
+            return None
+        sims = centroids @ q
+        best, second = np.argsort(-sims)[:2]
+        return tasks[best] if sims[best] - sims[second] >= TASK_GUESS_MARGIN else None
 
     def _boost_mask(self, fld: str, values: tuple[str, ...]) -> np.ndarray:
         key = (fld, values)

@@ -80,3 +80,20 @@ def test_words_naming_what_is_absent_are_relaxed_with_a_note(ix):
 def test_explicit_filter_matching_nothing_gives_no_hits(ix):
     r = ix.search("anything", k=10, filters=Filters(dataset="no_such_dataset"))
     assert r.hits == [] and r.total_matching == 0
+
+
+def test_task_guess_from_centroids(ix, corpus):
+    tasks, centroids = ix._task_centroids()
+    assert "image_classification" in tasks and "unknown" not in tasks
+    i = tasks.index("time_series_forecasting")
+    assert ix._guess_task(centroids[i]) == "time_series_forecasting"
+    # a question exactly between two tasks is no clear guess
+    j = tasks.index("text_classification")
+    mid = (centroids[i] + centroids[j]) / 2
+    assert ix._guess_task(mid / (mid @ mid) ** 0.5) is None
+
+
+def test_understand_false_reads_nothing(ix):
+    r = ix.search("recognize digits on MNIST", k=10, understand=False)
+    assert r.filters.dataset is None and r.understood == {} and r.boosts == {}
+    assert r.total_matching == len(ix)
