@@ -1192,6 +1192,14 @@ class Interpreter:
                         return UNKNOWN
         f = self.eval(fnode, scope)
         pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
+        if self.loops and not isinstance(f, (LayerObj, ModelObj)):
+            # a data source asked for batch_size items in a training loop
+            # (trainset.next(batch_size), get_batch(data, BATCH_SIZE))
+            for pn, pv in zip(pos_nodes, pos, strict=False):
+                if pn.type == "identifier" and isinstance(pv, int) and not isinstance(pv, bool) \
+                        and node_text(pn).lower() in ("batch_size", "batchsize", "bs", "n_batch", "mb_size"):
+                    self.batch_signals.append(pv)
+                    break
         return self.call_value(f, pos, kw, call, scope, pos_nodes, kw_nodes, fnode)
 
     def call_value(self, f: Any, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
@@ -1876,6 +1884,7 @@ class Interpreter:
         # methods of unknown objects
         if name in K.BATCHERS:
             return self.batcher(name, pos, kw)
+
         if name == "run":
             self.mark_training(None, "run")
             ins = [t for p in pos for t in self.tensors_in(p)]
