@@ -335,8 +335,8 @@ def _check_missing_loss(model: Summary, population: Sequence[Summary]) -> list[F
         return [Finding("missing_loss", INFO,
                         f"no loss and no training set-up found in your script ({_examples(k, n)} "
                         f"set a loss{tail})", ev)]
-    return [Finding("missing_loss", WARNING,
-                    f"your script trains without a loss: {_examples(k, n)} set one{tail}", ev)]
+    seen = f": {_examples(k, n)} set one{tail}" if n else " (no examples to compare with)"
+    return [Finding("missing_loss", WARNING, f"your script trains without a loss{seen}", ev)]
 
 
 def _check_epochs(model: Summary, population: Sequence[Summary]) -> list[Finding]:
