@@ -345,10 +345,17 @@ class ExampleIndex:
         return m
 
     def _rank(self, q: np.ndarray, rows: np.ndarray | None, boosts: dict, k: int) -> tuple[np.ndarray, np.ndarray]:
-        if self.kind == "flat" or (rows is not None and len(rows) <= EXACT_SUBSET_MAX):
-            cand = rows if rows is not None else None
-            sims = self.vectors @ q if cand is None else self.vectors[cand] @ q
-            cand = np.arange(self.meta.n, dtype=np.int64) if cand is None else cand
+        if rows is not None and (len(rows) <= EXACT_SUBSET_MAX if self.kind != "flat"
+                                 else len(rows) <= self.meta.n // 4):
+            # few rows: gather them and score exactly
+            cand = rows
+            sims = self.vectors[rows] @ q
+        elif self.kind == "flat":
+            # many rows: one pass over every vector beats gathering a large subset
+            sims = self.vectors @ q
+            cand = np.arange(self.meta.n, dtype=np.int64)
+            if rows is not None:
+                cand, sims = rows, sims[rows]
         else:
             pool = max(POOL_FACTOR * k, POOL_MIN)
             parts = [ann.search(self.faiss_index, q, pool, rows)[0]]
