@@ -776,7 +776,14 @@ class Interpreter:
                 outs = out if isinstance(out, list) else [out]
                 obj.outputs = [o for o in outs if isinstance(o, Tensor)]
             else:
-                obj.warnings.append(f"class {cls.name} has no call() method")
+                # Model subclass built functionally: CustomModel(inputs, outputs)
+                ins = kw.get("inputs", pos[0] if pos else UNKNOWN)
+                outs = kw.get("outputs", pos[1] if len(pos) > 1 else UNKNOWN)
+                if self.tensors_in(outs):
+                    obj.inputs, obj.outputs = self.tensors_in(ins), self.tensors_in(outs)
+                    obj.span = None
+                    obj.line = self.s_line(call)
+                    obj.kind, obj.name, obj.name_depth = "functional", None, 99
         elif isinstance(obj, ModelObj):
             obj.outputs = [obj.cur] if obj.cur is not None else []
         return obj
