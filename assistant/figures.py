@@ -189,7 +189,11 @@ def sankey_figure(
     line_colors: list[str] = []
     positions = max(nd.position for nd in flow.nodes)
     col_fill: dict[int, float] = {}
-    for nd in flow.nodes:
+    # "What comes after X": each node's hover lists where its examples go next.
+    nexts: dict[int, list[tuple[int, int]]] = {}
+    for lk in flow.links:
+        nexts.setdefault(lk.source, []).append((lk.count, lk.target))
+    for k, nd in enumerate(flow.nodes):
         labels.append(short(nd.token))
         colors.append(token_color(nd.token))
         line_colors.append(colors[-1])  # invisible outline, until the user's path claims it
@@ -199,6 +203,9 @@ def sankey_figure(
             hover += "<br>grouped: " + esc(", ".join(nd.members[:8]))
             if len(nd.members) > 8:
                 hover += ", …"
+        if nexts.get(k):
+            top = sorted(nexts[k], reverse=True)[:4]
+            hover += "<br>next: " + ", ".join(f"{esc(flow.nodes[t].token)} ({c})" for c, t in top)
         hovers.append(hover)
         xs.append(0.01 + 0.98 * nd.position / max(positions, 1))
         top = col_fill.get(nd.position, 0.0)
@@ -262,6 +269,15 @@ def sankey_figure(
                   hovertemplate="%{customdata}<extra></extra>"),
     )
     return _figure([trace], {}, title, SANKEY_HEIGHT)
+
+
+def labels_for(summaries: Sequence[Summary]) -> dict[str, str]:
+    """Hover names for ``alignment_figure(labels=...)``: id -> "owner/repo/path"."""
+    out = {}
+    for s in summaries:
+        where = "/".join(x for x in (s.source.repo, s.source.path) if x)
+        out[s.id] = where or s.name or s.id
+    return out
 
 
 # -- alignment ------------------------------------------------------------------

@@ -102,6 +102,24 @@ def test_sankey_highlight_colours_the_examples_path(population):
     assert node_colors.count(HIGHLIGHT) == len(path_of(chosen, flow))
 
 
+def test_sankey_hover_says_what_comes_next():
+    pop = [summary(f"a{i}", [layer("Conv2D"), layer("MaxPooling2D"), layer("Dense")]) for i in range(5)]
+    pop += [summary(f"b{i}", [layer("Conv2D"), layer("Dropout"), layer("Dense")]) for i in range(2)]
+    flow = build_flow(pop)
+    d = validated(sankey_figure(flow))
+    hover = d["data"][0]["node"]["customdata"][flow.node_index(0, "Conv2D")]
+    assert "7 of 7 examples" in hover and "next: MaxPooling2D (5), Dropout (2)" in hover
+
+
+def test_alignment_hover_names_examples(population):
+    from assistant.figures import labels_for
+
+    labels = labels_for(population)
+    assert labels[population[0].id] == f"someone/examples/{population[0].id}.py"
+    d = validated(alignment_figure(align_summaries(population), labels=labels))
+    assert "someone/examples/" in d["data"][0]["customdata"][1][-1]
+
+
 def test_sankey_overlay_draws_the_users_path(population):
     flow = build_flow(population)
     mine = summary("mine", [layer("Conv2D"), layer("Flatten"), layer("Transformer<x>"), layer("Dense")])
