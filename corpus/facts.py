@@ -275,6 +275,7 @@ class FileFacts:
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
     cur_line: int = 0
+    class_names: list[str] = field(default_factory=list)
     # classes whose names say what they hold (MultiHeadAttention, ResidualBlock): (start, end, trick)
     trick_classes: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -893,6 +894,7 @@ class _Collector:
     def _class(self, node: Node) -> bool:
         name = node_text(node.child_by_field_name("name"))
         self.classes.append(name)
+        self.f.class_names.append(name)
         for rx, trick in CUSTOM_TRICKS:
             if rx.search(name):
                 self.f.trick_classes.append((node.start_point[0] + 1, node.end_point[0] + 1, trick))
@@ -927,14 +929,6 @@ class _Collector:
         for prefix, task, weight in tk.IMPORT_RULES:
             if any(m == prefix or m.startswith(prefix + ".") for m in modules):
                 _add(f.task_scores, task, weight)
-        # Imported dataset modules (from keras.datasets import mnist), used or not.
-        for origin in modules:
-            for prefix in LOADER_MODULES:
-                if origin.startswith(prefix):
-                    seg = origin[len(prefix):].split(".")[0]
-                    name = ds.canonical_dataset(seg)
-                    if name and name not in f.loader_datasets and f"{prefix}{seg}" == origin:
-                        f.add_dataset(f.loader_datasets, name)
         # Identifiers that hint at a task, each rule once.
         idents = set(_IDENT.findall(s.source.code))
         tk.score_identifiers(idents, f.task_scores)
@@ -1242,10 +1236,19 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
     return scores
 
 
+def _modality(s: Summary, scores: dict[str, float]) -> None:
+    """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation)."""
+    if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
+        for task in ("object_detection", "image_segmentation"):
+            if task in scores:
+                scores[task] *= 0.3
+
+
 _GEN_NAME = re.compile(r"(generator|^gen$|^g$|^netg$|^g_|_g$|^generator_model$|^make_generator)", re.I)
 _DIS_NAME = re.compile(r"(discriminator|critic|^dis$|^disc$|^d$|^netd$|^d_|_d$|^make_discriminator)", re.I)
 _ENC_NAME = re.compile(r"encoder|^enc$", re.I)
 _DEC_NAME = re.compile(r"decoder|^dec$", re.I)
+_DIFFUSION = re.compile(r"ddpm|ddim|diffusion|denoisingdiffusion|score_?model|noise_?scheduler", re.I)
 _AE_NAME = re.compile(r"autoencoder|^ae$|vae|auto_encoder", re.I)
 
 
@@ -1255,6 +1258,8 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     names = [s.name for s in summaries]
     if any(_GEN_NAME.search(n) for n in names) and any(_DIS_NAME.search(n) for n in names):
         _add(scores, "image_generation", tk.WEIGHT_CERTAIN)
+    if any(_DIFFUSION.search(n) for n in names + facts.class_names):
+        _add(scores, "image_generation", tk.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
     enc = any(_ENC_NAME.search(n) for n in names)
     dec = any(_DEC_NAME.search(n) for n in names)
     if (enc and dec) or any(_AE_NAME.search(n) for n in names):
@@ -1337,4 +1342,5 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         for task, w in model_scores(s, facts).items():
             _add(scores, task, w)
         tk.score_words(s.name, tk.WEIGHT_MODEL_NAME, scores)
+        _modality(s, scores)
         s.task = tk.best_task(scores)

@@ -415,3 +415,28 @@ def test_a_frozen_discriminator_is_not_transfer_learning():
     frozen = model("model", ["Conv2D", "Dense"])
     annotate(load(code.replace("discriminator.trainable", "model.trainable"), "mnist_transfer_cnn.py"), [frozen])
     assert frozen.tricks == ["transfer_learning"]
+
+
+def test_a_text_rcnn_is_not_a_detector_and_a_ddpm_unet_does_not_segment():
+    code = "import torch.nn as nn\nclass RCNN(nn.Module):\n    pass\n"
+    s = model("RCNN", ["Embedding", "LSTM", ("Dense", {"units": 2}, "softmax")], loss="categorical_crossentropy")
+    annotate(load(code, "rcnn.py"), [s])
+    assert s.task == "text_classification"
+    code = (
+        "import torch.nn as nn\nfrom torchvision.datasets import MNIST\n"
+        "data = MNIST('./data', download=True)\n"
+        "class ContextUnet(nn.Module):\n    pass\nclass DDPM(nn.Module):\n    pass\n"
+    )
+    unet = model("ContextUnet", ["Conv2D", "MaxPooling2D", "Conv2DTranspose", "Concatenate", "Conv2D"])
+    annotate(load(code, "script.py"), [unet])
+    assert unet.task == "image_generation"
+
+
+def test_an_unused_dataset_import_is_not_the_data():
+    code = (
+        "import pandas as pd\nfrom sklearn.datasets import load_breast_cancer\n"
+        "df = pd.read_csv('input/titanic/train.csv')\n"
+    )
+    [s] = [model("Model", ["Dense", "Dense"], loss="binary_crossentropy")]
+    annotate(load(code, "t.py"), [s])
+    assert s.datasets == ["titanic"]
