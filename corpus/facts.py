@@ -1240,8 +1240,7 @@ def _modality(s: Summary, scores: dict[str, float]) -> None:
     """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation)."""
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
         for task in ("object_detection", "image_segmentation"):
-            if task in scores:
-                scores[task] *= 0.3
+            scores.pop(task, None)
 
 
 _GEN_NAME = re.compile(r"(generator|^gen$|^g$|^netg$|^g_|_g$|^generator_model$|^make_generator)", re.I)
