@@ -8,10 +8,19 @@ themselves are parsed and must give the same verdicts.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from fixtures.compare_population import image_population, layer, summary, text_population
+from fixtures.compare_population import (
+    image_population,
+    layer,
+    random_summaries,
+    summary,
+    text_population,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.compare import (
     INFO,
@@ -340,8 +349,6 @@ def test_findings_serialise(images):
     model, _ = FLAWED["compare_huge_epochs"]
     d = compare(model, images)[0].to_dict()
     assert set(d) == {"kind", "severity", "message", "evidence"}
-    import json
-
     json.dumps(d)
 
 
@@ -366,3 +373,13 @@ def test_parsed_ordinary_fixture(name, images, texts):
     model = _parse(name)
     findings = compare(model, population_for(model, images, texts))
     assert kinds(findings, WARNING) == set(), [f.message for f in findings]
+
+
+# -- never raises, whatever the summaries hold ---------------------------------------
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_summaries(), st.lists(random_summaries(), max_size=30))
+def test_compare_never_raises(model, population):
+    findings = compare(model, population)
+    for f in findings:
+        assert f.severity in (WARNING, INFO) and f.kind and f.message
+        json.dumps(f.to_dict(), allow_nan=True)

@@ -6,7 +6,9 @@ import math
 
 import plotly.graph_objects as go
 import pytest
-from fixtures.compare_population import image_population, layer, summary
+from fixtures.compare_population import image_population, layer, random_summaries, summary
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.aggregate import aggregate
 from assistant.figures import (
@@ -240,3 +242,18 @@ def test_hostile_labels_render_as_text_in_chromium(tmp_path):
     # Shown literally (cut to the label length), as the data wrote it.
     assert "<img src=x" in injected["text"]
     assert "<b>BOLD</b>" in injected["text"] and "<i>slant</i>" in injected["text"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(random_summaries(), max_size=25), random_summaries())
+def test_odd_populations_still_draw(pop, mine):
+    """Aggregation, flow, alignment, every figure and the reply never raise."""
+    from assistant.reply import describe
+
+    ids = {}
+    pop = [ids.setdefault(s.id, s) for s in pop if s.id not in ids]
+    figs = all_figures(pop, mark=mine) if pop else {}
+    for fig in figs.values():
+        text = "\n".join(strings(validated(fig)))
+        assert "<b>x" not in text and "<script" not in text and "<i>d" not in text
+    assert isinstance(describe(aggregate(pop), "q"), str)
