@@ -218,21 +218,32 @@ class ExampleIndex:
         return self.meta.frame
 
     def search(self, query: str, k: int = 100, filters: Filters | None = None,
-               understand: bool = True) -> SearchResult:
+               understand: bool | str = True) -> SearchResult:
         """The k examples that best fit a plain-language task.
 
         Args:
             query: the task in the user's words; may be empty when filters are given.
             k: how many examples (the result has min(k, matching) hits).
             filters: explicit exact filters; they win over what the words say.
-            understand: read datasets/frameworks/tasks/layers from the words.
+            understand: read datasets/frameworks/tasks/layers from the words:
+                True: named datasets/frameworks become filters, the rest boosts;
+                ``"soft"``: everything read only boosts (for callers that manage
+                filters themselves, like a chat that parsed the message already);
+                False: the words only go to the embedding.
 
         Returns:
             A SearchResult, hits best first.
         """
         k = max(0, int(k))
         explicit, notes = self._canonical(filters or Filters())
+        if understand not in (True, False, "soft"):
+            raise ValueError(f"understand must be True, False or 'soft', not {understand!r}")
         u = understand_query(query) if understand else Understanding(residual=_normalize_words(query))
+        if understand == "soft":
+            for fld, value in u.filters.items():
+                u.boosts[fld] = ((value,), _WORD_BOOST.get(fld, 0.1))
+            u.filters = {}
+            u.residual = _normalize_words(query)  # nothing was taken out as a filter
 
         applied = replace(explicit)
         understood = dict(u.understood)

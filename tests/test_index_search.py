@@ -97,3 +97,14 @@ def test_understand_false_reads_nothing(ix):
     r = ix.search("recognize digits on MNIST", k=10, understand=False)
     assert r.filters.dataset is None and r.understood == {} and r.boosts == {}
     assert r.total_matching == len(ix)
+
+
+def test_soft_understanding_boosts_without_filtering(ix, corpus):
+    r = ix.search("recognize digits on MNIST", k=30, understand="soft")
+    assert r.filters.dataset is None and r.total_matching == len(ix)
+    assert r.boosts["dataset"] == ["mnist"] and r.boosts["task"] == ["image_classification"]
+    plain = ix.search("recognize digits on MNIST", k=30, understand=False)
+    assert (sum("mnist" in h.summary.datasets for h in r.hits)
+            > sum("mnist" in h.summary.datasets for h in plain.hits))
+    with pytest.raises(ValueError):
+        ix.search("x", understand="maybe")
