@@ -166,7 +166,8 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         lines = _error_lines(script)
         warnings.append("syntax errors near line(s) " + ", ".join(map(str, lines))
                         + ": tree-sitter recovered, code there may be missed")
-        partial = True
+        # Markdown code blocks are often shell lines or output, not Python
+        partial = partial or st.kind != "md"
     if _PY2.search(st.code[:200_000]):
         warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
         partial = True
@@ -189,6 +190,8 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
             warnings.append(f"{fw} reader failed: {type(exc).__name__}: {str(exc)[:160]}")
             partial = True
     if not summaries:
+        if st.kind == "md":
+            return []
         if partial and (script.has_errors or any("only the first" in w for w in warnings)):
             return [_failed(path, warnings + ["no model found in what could be read"], *args,
                             framework=_fw_name(fws))]

@@ -97,3 +97,8 @@ m.add(Dense(1))
 """
     (s,) = parse_bytes(code, "a.py")
     assert [x.type for x in s.layers] == ["GRU", "Dense"]
+
+
+def test_readme_with_shell_blocks_gives_nothing():
+    md = "# Setup\n\n```\npip install -r requirements.txt\npython train.py --epochs 3\n```\n"
+    assert parse_bytes(md.encode(), "README.md") == []
