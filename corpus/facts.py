@@ -430,6 +430,7 @@ _QUERY = Query(PY_LANGUAGE, """
 (augmented_assignment) @aug (binary_operator operator: "/") @div (comparison_operator) @cmp
 (function_definition) @def (class_definition) @cls
 """)
+_MAX_NODES = 20000
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx stoi char_indices word_to_ix "
                          "word2index word_to_idx char_to_int".split())
@@ -456,7 +457,8 @@ class _Collector:
             ("cmp", self._comparison), ("def", self._def), ("cls", self._class),
         )
         for key, handler in handlers:
-            for n in sorted(caps.get(key, ()), key=lambda n: n.start_byte):
+            # bounded: a generated 10 MB file must not cost more than a real script or two
+            for n in sorted(caps.get(key, ()), key=lambda n: n.start_byte)[:_MAX_NODES]:
                 self.f.cur_line = n.start_point[0] + 1
                 handler(n)
         self._finish()
