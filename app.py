@@ -108,27 +108,34 @@ def _findings_md(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-def _exports(ans: Answer) -> tuple[str | None, str | None]:
+def export_file(engine: Engine, state: State, fmt: str) -> str | None:
+    """Write the current examples as CSV or JSON and return the file's path (None without results).
+
+    Written on demand (the export button), not with every answer: the JSON of
+    a hundred full summaries costs more than the rest of an answer.
+    """
     from assistant import table
 
-    pop = ans.population
-    if pop is None or not pop.summaries:
-        return None, None
+    if engine.index is None:
+        return None
+    pop = engine.population(state)
+    if not pop.summaries:
+        return None
     _EXPORT_DIR.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha1("\x1f".join(s.id for s in pop.summaries).encode()).hexdigest()[:12]
-    csv_path, json_path = _EXPORT_DIR / f"examples-{key}.csv", _EXPORT_DIR / f"examples-{key}.json"
-    if not csv_path.exists():
-        csv_path.write_text(table.to_csv(pop.summaries, pop.scores), encoding="utf-8")
-    if not json_path.exists():
-        json_path.write_text(table.to_json(pop.summaries, pop.scores), encoding="utf-8")
-    return str(csv_path), str(json_path)
+    path = _EXPORT_DIR / f"examplenet-{key}.{fmt}"
+    if not path.exists():
+        text = table.to_csv(pop.summaries, pop.scores) if fmt == "csv" else table.to_json(pop.summaries, pop.scores)
+        tmp = path.with_suffix(f".{fmt}.tmp{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # atomic: a concurrent export of the same examples never reads half a file
+    return str(path)
 
 
 def _outputs(ans: Answer) -> list[Any]:
     """Values for OUTPUTS in order (see build_app)."""
     s = ans.state
     figs = ans.figures
-    csv_path, json_path = _exports(ans)
     return [
         s,
         _status(ans),
@@ -143,8 +150,8 @@ def _outputs(ans: Answer) -> list[Any]:
         *[figs.get(name) for name in HP_NAMES],
         figs.get("tricks"),
         ans.table if ans.table is not None else None,
-        gr.update(value=csv_path, interactive=csv_path is not None),
-        gr.update(value=json_path, interactive=json_path is not None),
+        gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
+        gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
         _findings_md(ans),
         figs.get("sankey") if s.model is not None else None,
     ]
@@ -302,10 +309,13 @@ def build_app(engine: Engine) -> gr.Blocks:
                         gr.Markdown("Select a row to highlight that example in the layer flow and "
                                     "the hyperparameter plots; click a header to sort.")
                         with gr.Row():
-                            csv_btn = gr.DownloadButton("Export CSV", elem_id="export-csv", size="sm",
-                                                        interactive=False)
-                            json_btn = gr.DownloadButton("Export JSON", elem_id="export-json", size="sm",
-                                                         interactive=False)
+                            csv_btn = gr.Button("Export CSV", elem_id="export-csv", size="sm",
+                                                interactive=False)
+                            json_btn = gr.Button("Export JSON", elem_id="export-json", size="sm",
+                                                 interactive=False)
+                        # The files are written when asked for, then handed to these hidden buttons.
+                        csv_dl = gr.DownloadButton(elem_id="dl-csv", visible="hidden")
+                        json_dl = gr.DownloadButton(elem_id="dl-json", visible="hidden")
                     with gr.Tab("Your model", elem_id="tab-model"):
                         with gr.Row():
                             paste = gr.Textbox(elem_id="paste", label="Paste a Keras or PyTorch model",
@@ -332,6 +342,9 @@ def build_app(engine: Engine) -> gr.Blocks:
         examples.select(on_select, [state], OUTPUTS, api_name=False)
         compare_btn.click(on_compare, [paste, upload, chat, state], [chat, *OUTPUTS], api_name="compare")
         clear_btn.click(on_clear_model, [chat, state], [chat, *OUTPUTS], api_name=False)
+        for btn, dl, fmt in ((csv_btn, csv_dl, "csv"), (json_btn, json_dl, "json")):
+            btn.click(lambda st, fmt=fmt: export_file(engine, st, fmt), [state], [dl], api_name=False).then(
+                None, None, None, js=f"() => document.querySelector('#dl-{fmt}')?.click()")
         reset.click(on_reset, [chat, state], [msg, chat, *OUTPUTS], api_name=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -194,6 +195,22 @@ def test_export_csv_downloads_the_examples(page) -> None:
     got = list(csv.DictReader(io.StringIO(text)))
     assert len(got) == 31 and {r["framework"] for r in got} == {"pytorch"}
     assert all(r["url"].startswith("https://github.com/") for r in got)
+    with page.expect_download() as dl:
+        page.click("#export-json")
+    items = json.loads(open(dl.value.path(), encoding="utf-8").read())
+    assert [i["rank"] for i in items] == list(range(1, 32)) and items[0]["layers"]
+
+
+def test_upload_a_model_file(page, tmp_path) -> None:
+    path = tmp_path / "my_mnist.py"
+    path.write_text(FLAWED_KERAS_MODEL, encoding="utf-8")
+    open_tab(page, "Your model")
+    page.set_input_files("#upload input[type=file]", str(path))
+    page.wait_for_selector("#upload :text('my_mnist.py')")
+    page.click("#compare")
+    page.wait_for_function("() => document.querySelector('#findings').innerText.includes('finding')")
+    assert "my_mnist.py" in page.inner_text("#findings")
+    assert "huge_learning_rate" in page.inner_text("#findings")
 
 
 def test_nothing_leaves_the_machine(page) -> None:
