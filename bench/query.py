@@ -89,6 +89,7 @@ def time_searches(ix: ExampleIndex, qs: list[str], repeat: int, k: int = 100) ->
         kinds[f"dataset={ds}"] = Filters(dataset=ds)
     timed = TimedEmbedder(ix.embedder)
     ix._embedder = timed
+    ix.query_cache_size = 0  # every search embeds its question
     out: dict[str, dict[str, list[float]]] = {name: {"wall": [], "cpu": [], "embed": []} for name in kinds}
     try:
         for _ in range(repeat):

@@ -145,6 +145,8 @@ class ExampleIndex:
         self.kind = ann.kind_of(faiss_index)
         self.manifest = manifest or {}
         self._mask_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.query_cache_size = 256  # the bench sets 0 to time every embedding
         self._lock = threading.Lock()
 
     # -- construction -----------------------------------------------------
@@ -287,9 +289,22 @@ class ExampleIndex:
 
     # -- internals ---------------------------------------------------------------
     def _embed_query(self, text: str) -> np.ndarray:
+        """The question's vector; recent ones are cached (a chat re-asks the same
+        question with other filters)."""
         if not text.strip():
             return np.zeros(self.vectors.shape[1], dtype=np.float32)
-        return self.embedder.embed([text])[0]
+        with self._lock:
+            v = self._query_cache.get(text)
+            if v is not None:
+                self._query_cache.move_to_end(text)
+                return v
+        v = self.embedder.embed([text])[0]
+        with self._lock:
+            if self.query_cache_size > 0:
+                self._query_cache[text] = v
+                while len(self._query_cache) > self.query_cache_size:
+                    self._query_cache.popitem(last=False)
+        return v
 
     def _canonical(self, f: Filters) -> tuple[Filters, list[str]]:
         """Map filter spellings to stored values (``CIFAR-10`` -> ``cifar10``)."""
