@@ -95,6 +95,7 @@ class Tensor:
     loss: Any = None  # a LossVal when this tensor is a loss
     expr: str = ""
     line: int | None = None
+    fallback: bool = False  # applied while reading code nobody calls
 
 
 @dataclass(eq=False)
@@ -355,6 +356,7 @@ class Interpreter:
         self.reuse = 0
         self.step_signals: list[int] = []
         self.loop_vars: set[str] = set()
+        self.in_fallback = False
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -363,6 +365,7 @@ class Interpreter:
             # Builders and classes nobody calls in this file are still models:
             # read them with unknown arguments (last defined first, so that a
             # builder runs its helpers before they would run alone).
+            self.in_fallback = True
             pending = [c for c in self.classes if id(c) not in self.instantiated] + [
                 f for f in self.funcs if id(f.node) not in self.executed]
             called = _called_names(self.s.source.code, {getattr(x, "name", "") for x in pending})
@@ -1147,10 +1150,14 @@ class Interpreter:
 
     def apply(self, producer: Any, inputs: list[Tensor], n: Node | None) -> Tensor:
         if not inputs:
+            # an input we cannot see (a parameter, a dataset): it existed before
+            # any loop around this call
             inputs = [self.new_root(None, n)]
+            inputs[0].origin = 0
         self.seq += 1
         t = Tensor(producer, list(inputs), self.seq, min(x.origin for x in inputs),
                    repeat=self.repeat_for(inputs), frames=tuple(self.calls), line=self.s_line(n))
+        t.fallback = self.in_fallback
         if not self.reuse:
             self.tensors.append(t)
         return t

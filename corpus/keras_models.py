@@ -166,7 +166,8 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
                 if out[-1].activation in (None, "linear"):
                     out[-1].activation = p.activation
                 continue
-            out.append(Layer(type="Activation", raw=p.raw, args={}, activation=p.activation, line=p.line or t.line))
+            out.append(Layer(type="Activation", raw=p.raw, args={}, activation=p.activation, line=p.line or t.line,
+                             repeat=t.repeat))
             continue
         args = {k: v for k, v in p.args.items() if not k.startswith("_")}
         # a backbone is often built far from the model that uses it: point at the use
@@ -454,7 +455,8 @@ class _Builder:
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
             # Keras layers outside any Model are usually pieces (an inference
             # encoder's states); only a real stack of them counts as a model.
-            if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3)):
+            if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3
+                                                   or all(t.fallback for t in ts))):
                 continue
             if key == "<module>":
                 named = [t.name for t in ts if t.name]

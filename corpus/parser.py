@@ -143,6 +143,8 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
            context_text: str | None, t0: float) -> list[Summary]:
     args = (repo, commit, license)
     if not data or not data.strip():
+        if path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
+            return []  # an empty package marker is not a bad input
         return [_failed(path, ["empty file: nothing to parse"], *args)]
     if len(data) > MAX_FILE_BYTES:
         return [_failed(path, [f"file is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: "

@@ -98,3 +98,7 @@ def test_hostile_arithmetic_is_bounded():
     code = MODEL + b"E = 10 ** 10 ** 10\nm.fit(X, Y, epochs=E)\n"
     s = only(parse_bytes(code, "pow.py"))
     assert s.hyperparameters.epochs is None
+
+
+def test_empty_package_marker_is_not_bad_input():
+    assert parse_bytes(b"", "pkg/__init__.py") == []
