@@ -230,3 +230,32 @@ def test_model_subclass_overriding_train_step_trains_the_models_it_holds():
     for s in (disc, gen):
         hp = s.hyperparameters
         assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.loss) == ("adam", 0.0001, 30, "binary_crossentropy")
+
+
+def test_hub_layer_and_applications_module_style():
+    from corpus.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+import tensorflow_hub as hub
+
+feature_extractor = hub.KerasLayer("https://tfhub.dev/google/imagenet/mobilenet_v2_100_224/feature_vector/5",
+                                   input_shape=(224, 224, 3))
+model = tf.keras.Sequential([feature_extractor, tf.keras.layers.Dense(5)])
+model.compile(optimizer='adam', loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+model.fit(train_batches, epochs=6)
+
+base = tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights='imagenet')
+for layer in base.layers[:100]:
+    layer.trainable = False
+head = tf.keras.Sequential([base, tf.keras.layers.GlobalAveragePooling2D(), tf.keras.layers.Dense(1)])
+head.compile(optimizer=tf.keras.optimizers.RMSprop(learning_rate=0.0001), loss='binary_crossentropy')
+head.fit(train_batches, epochs=10)
+"""
+    hubm, head = parse_bytes(code, "a.py")
+    assert seq(hubm) == ["Pretrained", "Dense"] and hubm.input_shape == [224, 224, 3]
+    assert hubm.layers[0].args["name"].startswith("https://tfhub.dev/")
+    assert {"pretrained_weights", "transfer_learning"} <= set(hubm.tricks)
+    assert seq(head) == ["Pretrained", "GlobalAveragePooling2D", "Dense"]
+    assert head.layers[0].args["name"] == "MobileNetV2" and head.input_shape == [160, 160, 3]
+    assert {"pretrained_weights", "transfer_learning"} <= set(head.tricks)
+    assert (head.hyperparameters.optimizer, head.hyperparameters.learning_rate) == ("rmsprop", 0.0001)
