@@ -41,6 +41,8 @@ from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
+MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+MAX_COPIES = 100_000  # layers copied while expanding blocks, per file (same reason)
 
 _QUERY = Query(
     PY_LANGUAGE,
@@ -124,23 +126,26 @@ class FState:
     loop: int = 0
     cells_done: set[int] = field(default_factory=set)  # ids of cell Mods already emitted
     lists: set[str] = field(default_factory=set)  # names bound to [] (outputs gathered step by step)
+    target: str | None = None  # the name the statement being walked assigns
 
 
 def _copy(layer: Layer, repeat: int | None = None) -> Layer:
-    new = replace(layer, args=dict(layer.args))
-    if repeat and repeat > 1 and not new.repeat:
-        new.repeat = repeat
-    return new
+    rep = layer.repeat if layer.repeat or not (repeat and repeat > 1) else repeat
+    return Layer(layer.type, layer.raw, dict(layer.args), layer.activation, layer.line, rep)
 
 
-def push(layers: list[Layer], layer: Layer, repeat: int | None = None) -> None:
-    """Append ``layer``, folding a stand-alone activation into the layer before it."""
+def push(layers: list[Layer], layer: Layer, repeat: int | None = None) -> bool:
+    """Append ``layer``, folding a stand-alone activation into the layer before it.
+
+    Returns False once the list is full (``MAX_LAYERS``), so callers stop copying.
+    """
     if len(layers) >= MAX_LAYERS:
-        return
+        return False
     if layer.type == "Activation" and layers and layers[-1].activation is None:
         layers[-1].activation = layer.activation
-        return
+        return True
     layers.append(_copy(layer, repeat))
+    return True
 
 
 def _act_layer(act: str, raw: str, line: int | None) -> Layer:
@@ -176,6 +181,9 @@ class TorchExtractor:
         self.augs: list[Node] = []
         self.depth = 0
         self._fnames: dict[tuple[int, int], str | None] = {}
+        self._instances: dict[tuple[Any, ...], Instance] = {}
+        self.budget = MAX_INSTANCES
+        self.copies = 0
         self._index()
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
@@ -695,7 +703,8 @@ class TorchExtractor:
         out: list[Layer] = []
         for m in items:
             for layer in self.mod_layers(m):
-                push(out, layer)
+                if not push(out, layer):
+                    break
         return out
 
     def mod_layers(self, m: Mod) -> list[Layer]:
@@ -703,7 +712,14 @@ class TorchExtractor:
             layers = m.layers
         elif m.kind == "inst" and m.inst is not None:
             layers = self.expand(m.inst)
-            if not layers or (not any(x.type not in T.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
+            self.copies += len(layers)
+            if self.copies > MAX_COPIES:
+                if "copy budget" not in " ".join(self.warnings):
+                    self.warnings.append(f"copy budget of {MAX_COPIES} layers spent: further blocks kept as Custom")
+                return [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
+            if not any(x.type not in T.NON_PARAMETRIC for x in layers) and _attention_maths(node_text(m.inst.cls.node)):
+                layers = [Layer(type="Attention", raw=m.inst.cls.name, line=m.line)]
+            elif not layers or (not any(x.type not in T.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
                 # a block we cannot read as layers (its own weights, custom maths): one Custom layer
                 layers = [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
         elif m.kind == "list":
@@ -757,13 +773,22 @@ class TorchExtractor:
         return scope
 
     def instantiate(self, cls: ClassInfo, call: Node | None, caller: Scope) -> Instance | None:
-        if self.depth > MAX_DEPTH:
+        if self.depth > MAX_DEPTH or self.budget <= 0:
+            if self.budget <= 0 and "expansion budget" not in " ".join(self.warnings):
+                self.warnings.append(f"expansion budget of {MAX_INSTANCES} blocks spent: deeper blocks kept as Custom")
             return None
         init = self._method(cls, "__init__")
         self.depth += 1
         try:
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
+            # the same block built at the same place with the same arguments is the same
+            # block: sharing it keeps nested blocks (3 children, 10 levels) from exploding
+            key = (cls.name, call.start_byte if call is not None else -1, _env_key(scope))
+            if key in self._instances:
+                return self._instances[key]
+            self.budget -= 1
             inst = Instance(cls=cls, scope=scope)
+            self._instances[key] = inst
             scope.inst = inst
             if any(self.torch_name(b) == T.TRANSFORMER for b in cls.bases):
                 # class Model(nn.Transformer): self.encoder / self.decoder come from the base
@@ -1099,7 +1124,8 @@ class TorchExtractor:
                 best = sub
         if best is not None:
             for layer in best.layers:
-                push(st.layers, layer)
+                if not push(st.layers, layer):
+                    break
             st.tensors |= best.tensors
             st.cells_done |= best.cells_done
         if len(branches) == 1 and best is not None and not best.layers:
@@ -1181,7 +1207,9 @@ class TorchExtractor:
                     return
             if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
                 st.lists.add(node_text(left))
+            st.target = node_text(left) if left is not None and left.type == "identifier" else None
             is_t = self.fexpr(right, scope, st)
+            st.target = None
             names = _identifiers(left)
             if is_t:
                 st.tensors.update(names)
@@ -1219,7 +1247,8 @@ class TorchExtractor:
                 return
             st.cells_done.add(id(m))
         for layer in self.mod_layers(m):
-            push(st.layers, layer, st.repeat)
+            if not push(st.layers, layer, st.repeat):
+                break
 
     def fexpr(self, node: Node | None, scope: Scope, st: FState) -> bool:
         """Walk an expression of forward code in evaluation order; True if it yields a tensor."""
@@ -1380,8 +1409,13 @@ class TorchExtractor:
             self.run_forward(f.body, inner, sub)
         finally:
             self.depth -= 1
-        for layer in sub.layers:
-            push(st.layers, layer)
+        layers = sub.layers
+        if not any(x.type not in T.NON_PARAMETRIC for x in layers) and _attention_maths(node_text(f.body)):
+            # attention written by hand (bmm + softmax) in a helper: one Attention layer
+            layers = [Layer(type="Attention", raw=f.name, line=line_of(call))]
+        for layer in layers:
+            if not push(st.layers, layer):
+                break
         return bool(sub.layers) or any(tensor_args)
 
     def _method_op(self, meth: str, node: Node, pos: list[Node], on_tensor: bool, st: FState, line: int) -> bool:
@@ -1426,6 +1460,9 @@ class TorchExtractor:
         if fname in T.CONCAT:
             if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists:
                 return True  # time steps gathered in a loop, not branches joined
+            if st.loop and st.target and pos and pos[0].type in ("tuple", "list") and pos[0].named_children \
+                    and node_text(pos[0].named_children[0]) == st.target:
+                return True  # x = torch.cat((x, step), 0) in a loop: accumulating, not joining branches
             self.emit(st, Layer(type="Concatenate", raw=fn, line=line))
             return True
         if fname in T.ADD and len(pos) >= 2:
@@ -1566,7 +1603,8 @@ class TorchExtractor:
             if kind == "seq":
                 # `model = nn.Sequential()` then `model.add_module('fc', nn.Linear(...))`
                 for layer in self._added_later(var, a):
-                    push(layers, layer)
+                    if not push(layers, layer):
+                        break
             if not layers:
                 continue
             rec = ModelRec(name=var, node=a, layers=layers, vars={var}, branch=branch,
@@ -1619,7 +1657,8 @@ class TorchExtractor:
             m = self.build(pos[-1], Scope(env=self.env_at(call), mods=self._top_mods(call)))
             if m is not None:
                 for layer in self.mod_layers(m):
-                    push(out, layer)
+                    if not push(out, layer):
+                        break
         return out
 
     def _trained(self, var: str) -> bool:
@@ -1690,7 +1729,8 @@ class TorchExtractor:
             heads[re.sub(r"\s+", "", text)] = [_copy(x) for x in self.mod_layers(m)]
         for layers in heads.values():
             for layer in layers:
-                push(rec.layers, layer)
+                if not push(rec.layers, layer):
+                    break
 
     def _model_expr_kind(self, right: Node) -> str | None:
         """``seq`` / ``pretrained`` / ``layer`` for an expression that builds a model, else None (cached)."""
@@ -1845,6 +1885,14 @@ def _identifiers(node: Node | None) -> list[str]:
     return out
 
 
+def _env_key(scope: Scope) -> tuple[Any, ...]:
+    """What a block's constructor was given: plain values, modules and classes bound to its parameters."""
+    vals = tuple(sorted((k, repr(v)[:200]) for k, v in scope.env.items()))
+    mods = tuple(sorted((k, id(m)) for k, m in scope.mods.items()))
+    classes = tuple(sorted((k, c.name) for k, c in scope.classes.items()))
+    return vals, mods, classes
+
+
 def _word_counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
@@ -1906,6 +1954,13 @@ def _trick_name(last: str) -> bool:
             "clip_grad_norm", "autocast", "GradScaler", "save"))
 
 
+# attention computed by hand: scores by a batched product, weights by a softmax
+_PRODUCT = re.compile(r"\b(?:bmm|matmul|einsum)\s*\(|\w\s*@\s*\w")
+
+
+def _attention_maths(text: str) -> bool:
+    return "softmax" in text and _PRODUCT.search(text) is not None
+
 # capitalised calls that are not blocks of a model
 _NOT_BLOCK_MODULES = ("torch", "numpy", "np.", "collections", "typing", "argparse", "logging", "pathlib", "math",
                       "dataclasses", "enum", "functools", "itertools", "PIL", "sklearn", "pandas")
@@ -1915,6 +1970,22 @@ _NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImple
 
 # names under which scripts keep a loss they compute by hand
 _LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
+
+
+def _call_parts(call: Node) -> list[Node]:
+    """The object a method is called on and the positional arguments of a call."""
+    out: list[Node] = []
+    fnode = call.child_by_field_name("function")
+    while fnode is not None and fnode.type == "attribute":
+        obj = fnode.child_by_field_name("object")
+        if obj is None:
+            break
+        out.append(obj)
+        fnode = obj.child_by_field_name("function") if obj.type == "call" else None
+        if obj.type == "call":
+            out.extend(call_arguments(obj)[0])
+    out.extend(call_arguments(call)[0])
+    return out
 
 
 def _enclosing_function_name(node: Node) -> str | None:
@@ -1989,6 +2060,8 @@ class ModelRec:
             status = "partial"
         if len(self.layers) >= MAX_LAYERS:
             warnings.append(f"model cut at {MAX_LAYERS} layers")
+            status = "partial"
+        if file_warnings:
             status = "partial"
         return Summary(
             id="",
@@ -2197,6 +2270,14 @@ class TrainingReader:
                     crit[var] = (c, fn)
                 if first is None:
                     first = (c, fn)
+        # a loss function kept under a name: loss_fn = F.cross_entropy
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type != "attribute":
+                continue
+            dn = dotted_name(right) or ""
+            full = self.s.resolve(dn) or dn
+            if full.startswith("torch.nn.functional.") and _last(dn) in T.FUNCTIONAL_LOSSES:
+                crit[node_text(left)] = (T.FUNCTIONAL_LOSSES[_last(dn)], dn)
         # losses by name: `loss = criterion(out, y)`, `d_loss = (real + fake) / 2`;
         # read twice so a loss function's return (read in between) feeds its callers
         named: dict[str, set[tuple[str, str]]] = {}
@@ -2292,7 +2373,14 @@ class TrainingReader:
                     if inner:
                         return inner
             got = self._hand_written(node) if hand else None
-            return {got} if got else set()
+            if got:
+                return {got}
+            # torch.sum(KLD_element).mul_(-0.5): the losses it wraps
+            out: set[tuple[str, str]] = set()
+            for c in _call_parts(node):
+                if c.type == "identifier" and node_text(c) in named:
+                    out |= named[node_text(c)]
+            return out
         if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
             out: set[tuple[str, str]] = set()
             parts = [c for c in node.named_children]
