@@ -23,6 +23,7 @@ from corpus.keras_interp import (
     Optim,
     Tensor,
     Training,
+    hand_loss,
     jsonable_shape,
 )
 from corpus.script import Script
@@ -192,22 +193,6 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
         elif _STEP_RE.search(text) and steps is None:
             steps = lp.count
     return epochs, steps, batch
-
-
-def hand_loss(text: str) -> str:
-    """Canonical loss of a loss written by hand (the spec's hard cases)."""
-    t = text.replace(" ", "").lower()
-    if "crossentropy" in t or "cross_entropy" in t:
-        return "binary_crossentropy" if "sigmoid" in t or "binary" in t else "categorical_crossentropy"
-    if "log(" in t:
-        if re.search(r"1\.?0?-", t):
-            return "binary_crossentropy"
-        return "categorical_crossentropy" if "*" in t and "reduce_sum" in t else "binary_crossentropy"
-    if "square(" in t or "pow(" in t or "**2" in t or "squared" in t:
-        return "mse"
-    if "abs(" in t:
-        return "mae"
-    return "other"
 
 
 class _Builder:
@@ -429,17 +414,25 @@ class _Builder:
         groups: dict[Any, list[Tensor]] = {}
         names: dict[Any, str] = {}
         first_inv: dict[int, int] = {}
+        seen_inv: dict[int, int] = {}  # function -> the one call of it that is read
         for t in apps:
             key: Any = "<module>"
             frames = t.frames
+            depth = 0
             for i, fr in enumerate(frames):
                 if major.get(fr, 0) >= 2:
                     # go down while one inner call holds all of it (a train step
                     # calling the model function)
                     while i + 1 < len(frames) and major.get(frames[i + 1], 0) == major[frames[i]]:
                         i += 1
-                    key = frames[i]
+                    key, depth = frames[i], i + 1
                     break
+            # the model function called again (a shared-weights tower, a test
+            # pass) is the same model: keep its first call only
+            if any(seen_inv.get(fid, inv) != inv for fid, _, inv in frames[:depth]):
+                continue
+            for fid, _, inv in frames:
+                seen_inv.setdefault(fid, inv)
             if key != "<module>":
                 fid, fname, inv = key
                 if fid in first_inv and first_inv[fid] != inv:
