@@ -1788,6 +1788,11 @@ class TorchExtractor:
     def env_at(self, node: Node) -> dict[str, Any]:
         """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
         env = dict(self.s.constants)
+        # module-level code inside `if __name__ == "__main__":` / `with` / loops
+        for start, name, value in self._module_values():
+            if start >= node.start_byte:
+                break
+            env[name] = value
         funcs = []
         p = node.parent
         while p is not None:
@@ -1797,6 +1802,36 @@ class TorchExtractor:
         for fnode in reversed(funcs):
             env.update(self._func_env(fnode, node))
         return env
+
+    def _module_values(self) -> list[tuple[int, str, Any]]:
+        """Names assigned in module-level blocks (not top-level statements, which are constants), in order."""
+        got = getattr(self, "_modvals", None)
+        if got is not None:
+            return got
+        got = self._modvals = []
+        env = dict(self.s.constants)
+        for a in self.assigns:
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is None or right is None or left.type != "identifier":
+                continue
+            p = a.parent
+            top_level = p is not None and p.type == "expression_statement" and p.parent is not None \
+                and p.parent.type == "module"
+            if top_level:
+                continue
+            inside_def = False
+            while p is not None and p.type != "module":
+                if p.type in ("function_definition", "class_definition", "lambda"):
+                    inside_def = True
+                    break
+                p = p.parent
+            if inside_def:
+                continue
+            v = self.s.value(right, env)
+            if v is not UNKNOWN:
+                env[node_text(left)] = v
+                got.append((a.start_byte, node_text(left), v))
+        return got
 
     def _func_env(self, fnode: Node, upto: Node) -> dict[str, Any]:
         cache = getattr(self, "_fenv", None)

@@ -500,3 +500,57 @@ criterion = nn.CrossEntropyLoss()
     assert found["Decoder"].layers[2].raw == "FancyNorm"  # a block from a wildcard import
     for m in found.values():
         assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 5e-4
+
+
+def test_values_set_under_main_guard():
+    code = """
+import torch
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 2)
+    def forward(self, x):
+        return self.fc(x)
+if __name__ == "__main__":
+    batch_size = 32
+    lr = 3e-4
+    epochs = 7
+    net = Net()
+    loader = torch.utils.data.DataLoader([], batch_size=batch_size)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    for epoch in range(epochs):
+        for x, y in loader:
+            loss = nn.functional.cross_entropy(net(x), y)
+            loss.backward()
+            opt.step()
+"""
+    (m,) = extract_code(code)
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adam", 3e-4, 32, 7, "categorical_crossentropy")
+
+
+def test_hand_written_attention_and_accumulating_cat():
+    code = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class AttnClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(1000, 32)
+        self.lstm = nn.LSTM(32, 32, batch_first=True)
+        self.out = nn.Linear(32, 2)
+    def attend(self, outputs, final):
+        weights = F.softmax(torch.bmm(outputs, final.unsqueeze(2)).squeeze(2), 1)
+        return torch.bmm(outputs.transpose(1, 2), weights.unsqueeze(2)).squeeze(2)
+    def forward(self, x):
+        outputs, (h, c) = self.lstm(self.emb(x))
+        steps = torch.zeros(0)
+        for t in range(3):
+            steps = torch.cat((steps, outputs[:, t]), 0)
+        return self.out(self.attend(outputs, h[-1]))
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Embedding", "LSTM", "Attention", "Dense"]
