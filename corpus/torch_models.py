@@ -2659,6 +2659,39 @@ class TrainingReader:
             if isinstance(v, list) and v and all(isinstance(x, int) for x in v):
                 for m in self._targets(self.owners(pos[0]) if pos else []):
                     m.input_shape = v
+        # a dummy batch fed to the model: x = torch.randn(1, 3, 224, 224); model(x) / onnx.export(model, x)
+        dummies: dict[str, list[int]] = {}
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type != "call":
+                continue
+            fn = self._fname(right) or ""
+            if _last(fn) not in ("randn", "rand", "zeros", "ones", "empty") or not (self.s.resolve(fn) or fn).startswith("torch"):
+                continue
+            pos, _ = call_arguments(right)
+            env = self.ex.env_at(right)
+            dims = [self.s.value(p, env) for p in pos]
+            if len(dims) == 1 and isinstance(dims[0], list):
+                dims = dims[0]
+            if len(dims) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+                dummies[node_text(left)] = dims[1:]  # without the batch dimension, as Keras writes it
+        if not dummies:
+            return
+        for call in self.ex.calls:
+            if self._in_model_class(call):
+                continue
+            fn = self._fname(call) or ""
+            pos, _ = call_arguments(call)
+            args = [node_text(p) for p in pos]
+            if _last(fn) == "export" and len(pos) >= 2 and args[1] in dummies:
+                targets, shape = self.owners(pos[0]), dummies[args[1]]
+            elif pos and args[0] in dummies and "." not in fn and fn:
+                m = self._var_model(fn, call)
+                targets, shape = ([m] if m is not None else []), dummies[args[0]]
+            else:
+                continue
+            for m in targets:
+                if m.input_shape is None:
+                    m.input_shape = shape
 
 
 def extract_torch(script: Script) -> list[Summary]:

@@ -554,3 +554,21 @@ class AttnClassifier(nn.Module):
 """
     (m,) = extract_code(code)
     assert seq(m) == ["Embedding", "LSTM", "Attention", "Dense"]
+
+
+def test_input_shape_from_summary_and_dummy_batch():
+    code = """
+import torch
+import torch.nn as nn
+from torchsummary import summary
+net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+x = torch.randn(8, 1, 28, 28)
+print(net(x).shape)
+model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU())
+summary(model, (3, 32, 32))
+opt = torch.optim.SGD(list(net.parameters()) + list(model.parameters()), lr=0.1)
+"""
+    found = {m.name: m for m in extract_code(code)}
+    assert found["net"].input_shape == [1, 28, 28]
+    assert found["model"].input_shape == [3, 32, 32]
+    assert found["net"].hyperparameters.optimizer == found["model"].hyperparameters.optimizer == "sgd"
