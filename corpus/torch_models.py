@@ -496,6 +496,13 @@ class TorchExtractor:
         if fn in ("list", "tuple") and len(pos) == 1:
             return self.build(pos[0], scope)
         if last in T.PRETRAINED_LOADERS:
+            owner = fn.rsplit(".", 1)[0]
+            if self.torch_name(owner) in ("Embedding", "EmbeddingBag"):
+                # nn.Embedding.from_pretrained(vectors): an embedding layer with given weights
+                args: dict[str, Any] = {"pretrained": True}
+                if "freeze" in kw and self.plain(kw["freeze"], scope) is not UNKNOWN:
+                    args["freeze"] = self.plain(kw["freeze"], scope)
+                return Mod(kind="layer", layers=[Layer(type="Embedding", raw=fn, args=args, line=line)], raw=fn, line=line)
             return self._pretrained_hf(node, fnode.child_by_field_name("object"), scope)
         if last in ("DataParallel", "DistributedDataParallel") and pos:
             return self.build(pos[0], scope)
@@ -1232,6 +1239,8 @@ class TorchExtractor:
         push(st.layers, layer, st.repeat)
 
     def emit_act(self, st: FState, act: str, raw: str, line: int) -> None:
+        if act == "linear":
+            return  # identity-like (softplus on a scale, nn.Identity): nothing to fold
         push(st.layers, _act_layer(act, raw, line))
 
     def apply(self, m: Mod, st: FState) -> None:
@@ -2430,17 +2439,20 @@ class TrainingReader:
         return set()
 
     def _hand_written(self, node: Node) -> tuple[str, str] | None:
+        """A loss written as maths: -log(D(x)) terms, squared errors, absolute errors, a KL term."""
         text = node_text(node)
         if len(text) > 400:
             return None
         compact = re.sub(r"\s+", " ", text)[:80]
+        flat = text.replace(" ", "")
+        squared = "**2" in flat or ".pow(2)" in flat or "pow(" in flat
+        # a Gaussian KL term: mean and spread of a latent (mu, logvar/sigma), squared and exp'd or logged
+        if re.search(r"\b(mu|mean|z_mean)\b", text) and re.search(r"sigma|logvar|log_var|var\b|std", text) \
+                and squared and ("exp" in text or "log" in text):
+            return ("kl_divergence", compact)
         if re.search(r"\blog\s*\(", text) and re.search(r"\b(mean|sum)\s*\(", text):
-            if "exp" in text and ("pow" in text or "**" in text):
-                return ("kl_divergence", compact)
             return ("binary_crossentropy", compact)
-        if ("**2" in text.replace(" ", "") or ".pow(2)" in text.replace(" ", "")) and "-" in text:
-            if "exp" in text:
-                return ("kl_divergence", compact)
+        if squared and "-" in text:
             return ("mse", compact)
         if re.search(r"\babs\s*\(", text) and "-" in text:
             return ("mae", compact)
@@ -2610,9 +2622,13 @@ class TrainingReader:
             fn = self._fname(call) or ""
             last = _last(fn)
             full = self.s.resolve(fn) or fn
+            is_schedule = "lr_scheduler" in full or last in _SCHEDULERS or last.startswith("get_") and "schedule" in last
             if self._in_model_class(call):
+                own = self._class_rec(call)
+                if is_schedule and own is not None and _enclosing_function_name(call) == "configure_optimizers":
+                    own.tricks.append("lr_schedule")
                 continue
-            if "lr_scheduler" in full or last in _SCHEDULERS or last.startswith("get_") and "schedule" in last:
+            if is_schedule:
                 pos, kw = call_arguments(call)
                 opt = pos[0] if pos else kw.get("optimizer")
                 owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
@@ -2633,6 +2649,15 @@ class TrainingReader:
                 m.tricks.append("pretrained_weights")
                 if frozen:
                     m.tricks.append("transfer_learning")
+            if any(x.type == "Embedding" and x.args.get("pretrained") for x in m.layers):
+                m.tricks.append("embedding_pretrained")
+        # model.embedding.weight.data.copy_(vectors): word vectors loaded into the embedding
+        for call in self.ex.by_last.get("copy_", []):
+            text = node_text(call.child_by_field_name("function"))
+            if "embed" in text.lower() and "weight" in text:
+                own = self._class_rec(call) if self._in_model_class(call) else None
+                for m in ([own] if own is not None else self._targets(self.owners(call.child_by_field_name("function")))):
+                    m.tricks.append("embedding_pretrained")
 
     def _called_in_epoch_loop(self, node: Node, epoch_loops: list[Node]) -> bool:
         p = node.parent
