@@ -61,6 +61,9 @@ _EXPORT_DIR = Path(tempfile.gettempdir()) / "examplenet-exports"
 
 
 def _choices(engine: Engine, field: str) -> list[tuple[str, str]]:
+    if field in session.NARROW_FIELDS:
+        names = session.OPTIMIZER_NAMES if field == "optimizer" else session.LOSS_NAMES
+        return [(ANY, ANY), *[(session.display(v), v) for v in names]]
     pairs = [(f"{session.display(v) if field != 'layer_type' else v} ({n})", v)
              for v, n in engine.choices.get(field, []) if v]
     return [(ANY, ANY), *pairs]
@@ -144,6 +147,8 @@ def _outputs(ans: Answer) -> list[Any]:
         gr.update(value=_value(s.task)),
         gr.update(value=_value(s.layer_type)),
         gr.update(value=_value(s.trick)),
+        gr.update(value=_value(s.optimizer)),
+        gr.update(value=_value(s.loss)),
         gr.update(value=s.k),
         figs.get("sankey"),
         figs.get("alignment"),
@@ -188,12 +193,13 @@ def build_app(engine: Engine) -> gr.Blocks:
         ans = engine.answer(new)
         return ["", _say(history, text, ans.reply), *_outputs(ans)]
 
-    def on_control(dataset, framework, task, layer_type, trick, k, history, state: State):
+    def on_control(dataset, framework, task, layer_type, trick, optimizer, loss, k, history, state: State):
         def v(x):
             return None if x in (None, "", ANY) else x
 
         new = state.with_filters(dataset=v(dataset), framework=v(framework), task=v(task),
-                                 layer_type=v(layer_type), trick=v(trick), k=session.clamp_k(k or state.k))
+                                 layer_type=v(layer_type), trick=v(trick), optimizer=v(optimizer),
+                                 loss=v(loss), k=session.clamp_k(k or state.k))
         if new == state and state.query:
             return [history, *[gr.skip()] * len(OUTPUTS)]
         ans = engine.answer(new)
@@ -239,8 +245,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         return [_say(history, None, "Removed your model from the views."), *_outputs(ans)]
 
     def on_reset(history: list[dict], state: State):
-        return ["", [], State(k=state.k), "", *[gr.update(value=ANY)] * 5,
-                gr.update(value=state.k), *[None] * (len(OUTPUTS) - 8)]
+        return ["", [], *_outputs(Answer(state=State(k=state.k)))]
 
     with gr.Blocks(title="ExampleNet") as demo:
         state = gr.State(State())
@@ -275,8 +280,13 @@ def build_app(engine: Engine) -> gr.Blocks:
                                             elem_id="layer", min_width=110)
                         trick = gr.Dropdown(_choices(engine, "trick"), value=ANY, label="With trick",
                                             elem_id="trick", min_width=110)
-                        k = gr.Slider(session.MIN_K, 300, value=session.DEFAULT_K, step=5, label="Examples",
-                                      elem_id="k", min_width=110)
+                        optimizer = gr.Dropdown(_choices(engine, "optimizer"), value=ANY, label="Optimizer",
+                                                elem_id="optimizer", min_width=110)
+                    with gr.Row():
+                        loss = gr.Dropdown(_choices(engine, "loss"), value=ANY, label="Loss",
+                                           elem_id="loss", min_width=110)
+                        k = gr.Slider(session.MIN_K, 300, value=session.DEFAULT_K, step=5,
+                                      label="Examples to retrieve", elem_id="k", min_width=110, scale=2)
                 gr.Examples(EXAMPLE_PROMPTS, inputs=[msg], label="Try")
             with gr.Column(scale=7, min_width=480):
                 status = gr.Markdown(
@@ -329,14 +339,14 @@ def build_app(engine: Engine) -> gr.Blocks:
                         findings = gr.Markdown(_findings_md(Answer(state=State())), elem_id="findings")
                         model_sankey = gr.Plot(elem_id="model-sankey", show_label=False)
 
-        OUTPUTS = [state, status, dataset, framework, task, layer, trick, k, sankey, aligned,
+        OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sankey, aligned,
                    *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
                    model_sankey]
 
         msg.submit(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name="ask")
         send.click(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name=False)
-        controls = [dataset, framework, task, layer, trick, k, chat, state]
-        for dd in (dataset, framework, task, layer, trick):
+        controls = [dataset, framework, task, layer, trick, optimizer, loss, k, chat, state]
+        for dd in (dataset, framework, task, layer, trick, optimizer, loss):
             dd.input(on_control, controls, [chat, *OUTPUTS], api_name=False)
         k.release(on_control, controls, [chat, *OUTPUTS], api_name=False)
         examples.select(on_select, [state], OUTPUTS, api_name=False)

@@ -19,11 +19,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from corpus.summary import Summary
+from corpus.vocab import LOSSES, OPTIMIZERS
 
 # ---------------------------------------------------------------------------
 # State
 
-FILTER_FIELDS = ("dataset", "framework", "task", "trick", "layer_type", "min_layers", "max_layers")
+INDEX_FIELDS = ("dataset", "framework", "task", "trick", "layer_type", "min_layers", "max_layers")
+# Hyperparameter values narrow the retrieved set itself (the index does not filter on them).
+NARROW_FIELDS = ("optimizer", "loss")
+FILTER_FIELDS = INDEX_FIELDS + NARROW_FIELDS
 MIN_K, MAX_K, DEFAULT_K = 5, 500, 100
 
 
@@ -35,6 +39,7 @@ class State:
         query: the task in the user's words ("" before the first message).
         dataset, framework, task, trick, layer_type: exact filters (canonical values) or None.
         min_layers, max_layers: bounds on the layer count, inclusive, or None.
+        optimizer, loss: keep only examples with this hyperparameter value, or None.
         k: how many examples to retrieve.
         selected: id of the example picked in the table (highlighted in the views).
         model: the user's own model, parsed from pasted code, or None.
@@ -49,6 +54,8 @@ class State:
     layer_type: str | None = None
     min_layers: int | None = None
     max_layers: int | None = None
+    optimizer: str | None = None
+    loss: str | None = None
     k: int = DEFAULT_K
     selected: str | None = None
     model: Summary | None = field(default=None, compare=False)
@@ -90,6 +97,10 @@ DISPLAY: dict[str, str] = {
     "iris": "Iris", "titanic": "Titanic", "speech_commands": "Speech Commands",
     "librispeech": "LibriSpeech", "movielens": "MovieLens", "cora": "Cora",
     "batch_norm": "batch norm", "layer_norm": "layer norm", "lr_schedule": "LR schedule",
+    "adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
+    "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lbfgs": "L-BFGS",
+    "mse": "MSE", "mae": "MAE", "categorical_crossentropy": "cross-entropy",
+    "binary_crossentropy": "binary cross-entropy", "kl_divergence": "KL divergence", "ctc": "CTC",
 }
 
 
@@ -179,13 +190,19 @@ LAYER_TYPES = (
     "Attention", "MultiHeadAttention", "TransformerEncoder", "TransformerDecoder", "UpSampling2D",
     "ZeroPadding2D", "Concatenate", "Add", "Pretrained",
 )
+OPTIMIZER_NAMES = tuple(sorted(set(OPTIMIZERS.values())))
+LOSS_NAMES = tuple(sorted(set(LOSSES.values()) - {"other"}))
+# Loss spellings, plus "cross entropy" & co. ("with mse loss": "loss" is filler).
+LOSS_ALIASES = {**{k: v for k, v in LOSSES.items() if v != "other"},
+                **{norm(v): v for v in LOSS_NAMES}, "crossentropy": "categorical_crossentropy",
+                "l2": "mse", "l1": "mae"}
 # Words that name no filter and no task: a message made only of these and of
 # filter words is a refinement ("what about Keras instead?").
 FILLER = frozenset("""
 only just instead now then and or but also please pls thanks ok okay so well what about how show me give
 let see use using used uses with in on for from of to the a an any all some those these them ones one
 examples example models model results networks network nets net data dataset datasets framework frameworks
-task tasks version versions trained train training written built implemented i want would like can could you
+task tasks version versions loss losses optimizer optimizers optimiser layer type trick tricks trained train training written built implemented i want would like can could you
 is are be it that which there same but rather than switch change make it's its lets let's
 """.split())
 
@@ -199,6 +216,8 @@ class Vocab:
     tasks: dict[str, str]
     tricks: dict[str, str]
     layer_types: dict[str, str]
+    optimizers: dict[str, str] = field(default_factory=dict)
+    losses: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -223,6 +242,8 @@ class Vocab:
             tasks=table((*TASKS, *tasks), {**task_words, **TASK_ALIASES}),
             tricks=table((*TRICKS, *tricks), TRICK_ALIASES),
             layer_types=table((*LAYER_TYPES, *layer_types), LAYER_ALIASES),
+            optimizers=table(OPTIMIZER_NAMES, {**OPTIMIZERS, "momentum": "sgd"}),
+            losses=table((), LOSS_ALIASES),
         )
 
     def lookup(self, key: str) -> tuple[str, str] | None:
@@ -233,7 +254,8 @@ class Vocab:
         datasets so "tf" is TensorFlow.
         """
         for name, tab in (("framework", self.frameworks), ("dataset", self.datasets),
-                          ("trick", self.tricks), ("layer_type", self.layer_types), ("task", self.tasks)):
+                          ("trick", self.tricks), ("layer_type", self.layer_types),
+                          ("optimizer", self.optimizers), ("loss", self.losses), ("task", self.tasks)):
             for k in (key, key[:-1] if key.endswith("s") and len(key) > 3 else None):
                 if k and k in tab:
                     return name, tab[k]
@@ -291,6 +313,7 @@ _FIELD_WORDS = {
     "task": "task", "tasks": "task", "trick": "trick", "tricks": "trick", "layer": "layer_type",
     "layers": "layer_type", "layer type": "layer_type", "layer types": "layer_type",
     "depth": "depth", "size": "depth", "number of layers": "depth",
+    "optimizer": "optimizer", "optimizers": "optimizer", "loss": "loss", "losses": "loss",
 }
 
 
@@ -309,7 +332,7 @@ PHRASES: list[tuple[str, Action]] = [
     (r"\b(?:start over|start again|reset|restart|clear (?:all|everything)|from scratch|new search)\b",
      lambda s, m: {"__reset__": True}),
     (r"\b(?:clear|remove|drop|no|any|all|every|without)(?: the| a)? (?P<field>frameworks?|datasets?|tasks?|tricks?"
-     r"|layer types?|number of layers|depth|size)(?: filters?| restrictions?)?\b",
+     r"|layer types?|number of layers|depth|size|optimizers?|loss(?:es)?)(?: filters?| restrictions?)?\b",
      lambda s, m: _clear(m)),
     (r"\b(?:fewer|less) than (?P<n>\d+) layers?\b", lambda s, m: {"max_layers": max(1, _n(m) - 1)}),
     (r"\b(?:at most|up to|no more than|max(?:imum)?(?: of)?|under|below) (?P<n>\d+) layers?\b",
@@ -385,9 +408,10 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
 def describe_filters(values: dict[str, Any]) -> str:
     """Filters in words: "PyTorch + CIFAR-100 + at most 9 layers"."""
     parts = []
-    for f in ("framework", "dataset", "task", "layer_type", "trick"):
+    for f in ("framework", "dataset", "task", "layer_type", "trick", "optimizer", "loss"):
         if values.get(f):
-            parts.append(display(values[f]) if f != "layer_type" else f"{values[f]} layers")
+            parts.append({"layer_type": f"{values[f]} layers", "optimizer": f"optimizer {display(values[f])}",
+                          "loss": f"loss {display(values[f])}"}.get(f, display(values[f])))
     lo, hi = values.get("min_layers"), values.get("max_layers")
     if lo is not None and hi is not None:
         parts.append(f"{lo}-{hi} layers")
@@ -405,7 +429,7 @@ def describe_filters(values: dict[str, Any]) -> str:
 # The order in which filters give way when nothing matches: the narrowest
 # refinements first, the framework (what the user will write code in) last.
 RELAX_ORDER: tuple[tuple[str, ...], ...] = (
-    ("min_layers", "max_layers"), ("layer_type",), ("trick",), ("task",), ("dataset",), ("framework",),
+    ("optimizer",), ("loss",), ("min_layers", "max_layers"), ("layer_type",), ("trick",), ("task",), ("dataset",), ("framework",),
 )
 
 
@@ -464,7 +488,34 @@ class Population:
 def _filters(values: dict[str, Any]):
     from index.search import Filters
 
-    return Filters(**values)
+    return Filters(**{f: v for f, v in values.items() if f in INDEX_FIELDS})
+
+
+def _hp(summary: Summary, name: str) -> Any:
+    return getattr(summary.hyperparameters, name, None)
+
+
+def _search(index: Any, text: str, k: int, values: dict[str, Any]) -> tuple[list[Any], int]:
+    """Hits and how many match, for index filters plus hyperparameter narrowing.
+
+    Narrowing searches a larger pool (all matching examples up to 10 k) and
+    keeps those with the values, so the result still fills k when it can;
+    the count is then of that pool.
+    """
+    narrow = {f: v for f, v in values.items() if f in NARROW_FIELDS}
+    if not narrow:
+        result = index.search(text, k=k, filters=_filters(values), understand=False)
+        return list(result.hits), int(result.total_matching)
+    pool = index.count(_filters(values))
+    result = index.search(text, k=min(pool, max(10 * k, 1000)), filters=_filters(values), understand=False)
+    hits = [h for h in result.hits if all(_hp(h.summary, f) == v for f, v in narrow.items())]
+    return hits[:k], len(hits)
+
+
+def _matches(index: Any, text: str, values: dict[str, Any]) -> int:
+    if any(f in NARROW_FIELDS for f in values):
+        return _search(index, text, 1, values)[1]
+    return int(index.count(_filters(values)))
 
 
 def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Population:
@@ -480,34 +531,30 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
     """
     wanted = state.filter_values()
     text = state.search_text()
-    result = index.search(text, k=state.k, filters=_filters(wanted), understand=False)
+    hits, total = _search(index, text, state.k, wanted)
     used, notices = wanted, []
-    if not result.hits and wanted:
+    if not hits and wanted:
         for candidate in relaxations(wanted, datasets):
-            n = index.count(_filters(candidate))
-            if n:
-                result = index.search(text, k=state.k, filters=_filters(candidate), understand=False)
+            if _matches(index, text, candidate):
+                hits, total = _search(index, text, state.k, candidate)
                 used = candidate
                 what = describe_filters(candidate)
-                shown = len(result.hits)
                 notices.append(
-                    f"No examples match {describe_filters(wanted)}: showing the {shown} "
+                    f"No examples match {describe_filters(wanted)}: showing the {len(hits)} "
                     + (f"{what} examples instead." if what else "closest examples without filters instead.")
                 )
                 break
         else:
             notices.append(f"No examples match {describe_filters(wanted)}, even with the filters relaxed.")
-    elif wanted and 0 < result.total_matching < state.k:
-        notices.append(f"Only {result.total_matching} examples match {describe_filters(wanted)}.")
+    elif wanted and 0 < total < state.k:
+        notices.append(f"Only {total} examples match {describe_filters(wanted)}.")
     return Population(
-        summaries=[h.summary for h in result.hits],
-        scores=[float(h.score) for h in result.hits],
-        total_matching=int(result.total_matching),
+        summaries=[h.summary for h in hits],
+        scores=[float(h.score) for h in hits],
+        total_matching=total,
         filters=used,
         notices=notices,
     )
-
-
 @dataclass
 class Answer:
     """Everything the app shows for one state.

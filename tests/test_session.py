@@ -54,6 +54,12 @@ REFINEMENTS = [
     (BASE, "top 20", {"k": 20}),
     (BASE, "show 100000 examples", {"k": MAX_K}),
     (BASE, "more examples", {"k": 2 * DEFAULT_K}),
+    (BASE, "with Adam", {"optimizer": "adam"}),
+    (BASE, "using SGD with momentum", {"optimizer": "sgd"}),
+    (BASE, "with mse loss", {"loss": "mse"}),
+    (BASE, "with cross entropy loss", {"loss": "categorical_crossentropy"}),
+    (replace(BASE, optimizer="adam"), "any optimizer", {"optimizer": None}),
+    (BASE, "with an LSTM layer", {"layer_type": "LSTM"}),
     (BASE, "only PyTorch, fewer than 10 layers, 40 examples", {"framework": "pytorch", "max_layers": 9, "k": 40}),
     (FULL, "any framework", {"framework": None}),
     (FULL, "all datasets", {"dataset": None}),
@@ -349,3 +355,17 @@ def test_real_embedding_model_brings_the_right_task() -> None:
     ans = engine.answer(engine.apply_message(State(), "classify movie reviews as positive or negative"))
     top = [s.task for s in ans.population.summaries[:10]]
     assert top.count("text_classification") >= 8
+
+
+def test_hyperparameter_value_narrows_the_set(engine) -> None:
+    ans = engine.answer(State(query="classify handwritten digits", dataset="mnist", optimizer="sgd"))
+    pop = ans.population
+    assert pop.summaries and {s.hyperparameters.optimizer for s in pop.summaries} == {"sgd"}
+    assert {s.framework for s in pop.summaries} == {"pytorch"}  # in the tiny corpus only torch uses SGD
+    assert pop.filters == {"dataset": "mnist", "optimizer": "sgd"}
+
+
+def test_hyperparameter_narrowing_gives_way_first(engine) -> None:
+    ans = engine.answer(State(query="reviews", dataset="imdb", optimizer="rmsprop"))
+    assert ans.population.filters == {"dataset": "imdb"}
+    assert ans.notices[0].startswith("No examples match IMDB + optimizer RMSprop: showing the 16 IMDB")
