@@ -809,11 +809,13 @@ class Interpreter:
                 out = self.invoke(FuncVal(found[0], inst.cls.scope, found[1].name, found[1]), [inst, *pos], kw, call)
             finally:
                 self.in_layer_call -= 1
-        if len(self.tensors) == n_apps or not isinstance(out, Tensor) or out.seq <= before:
+        built = any(not (isinstance(t.producer, LayerObj) and t.producer.kind == "activation")
+                    for t in self.tensors[n_apps:])
+        if not built or not isinstance(out, Tensor) or out.seq <= before:
             # nothing of Keras inside (or it hands its input back): one Custom block
             layer = LayerObj("Custom", inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
             ins = self.tensors_in(x)
-            if out is not UNKNOWN and isinstance(out, Tensor) and out.seq > before and out not in ins:
+            if built and isinstance(out, Tensor) and out.seq > before and out not in ins:
                 ins = [out]
             return self.apply(layer, ins, call)
         return out
@@ -1517,8 +1519,6 @@ class Interpreter:
                     return lv
             if "activations" in parts or ("backend" in parts and canonical_activation(last)):
                 ins = self.tensors_in(pos[0]) if pos else []
-                if ins and self.in_layer_call:
-                    return ins[0]
                 if ins and canonical_activation(last):
                     return self.apply(LayerObj("Activation", dotted_written(call), kind="activation",
                                                activation=canonical_activation(last), line=self.s_line(call)), ins, call)
@@ -1738,14 +1738,14 @@ class Interpreter:
                 return p
         if last in _TF_NOT_DATA:
             return UNKNOWN
-        if self.in_layer_call:
-            ins = [t for p in pos for t in self.tensors_in(p)]
-            return ins[0] if ins else UNKNOWN
         # activations on tensors fold into the layer before
         act = canonical_activation(last)
         if act and pos and isinstance(pos[0], Tensor) and last not in ("identity",):
             return self.apply(LayerObj("Activation", dotted_written(call), kind="activation", activation=act,
                                        line=self.s_line(call), framework="tensorflow"), [pos[0]], call)
+        if self.in_layer_call:
+            ins = [t for p in pos for t in self.tensors_in(p)]
+            return ins[0] if ins else UNKNOWN
         # losses
         lc = canonical_loss(last)
         if lc and ("losses" in parts or "nn" in parts or "keras" in parts):

@@ -259,3 +259,13 @@ head.fit(train_batches, epochs=10)
     assert head.layers[0].args["name"] == "MobileNetV2" and head.input_shape == [160, 160, 3]
     assert {"pretrained_weights", "transfer_learning"} <= set(head.tricks)
     assert (head.hyperparameters.optimizer, head.hyperparameters.learning_rate) == ("rmsprop", 0.0001)
+
+
+def test_subclass_with_a_list_of_layer_blocks_applied_in_a_loop():
+    (s,) = parse("keras_subclass_blocks.py")
+    assert s.name == "Classifier"
+    assert seq(s) == ["Conv2D", "BatchNormalization/relu", "MaxPooling2D", "Flatten", "Dropout", "Dense/softmax"]
+    assert [x.repeat for x in s.layers] == [3, 3, 3, None, None, None]
+    assert s.input_shape == [32, 32, 3]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 3e-4, 20)
