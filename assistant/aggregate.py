@@ -29,6 +29,10 @@ NUMERIC_HYPERPARAMETERS = ("learning_rate", "batch_size", "epochs")
 CATEGORICAL_HYPERPARAMETERS = ("optimizer", "loss")
 HYPERPARAMETERS = NUMERIC_HYPERPARAMETERS + CATEGORICAL_HYPERPARAMETERS
 
+# No learning rate, batch size or epoch count is above this; a larger number is
+# a misread (a sample count, an overflow), and it would break log-scale plots.
+MAX_PLAUSIBLE = 1e9
+
 # The marker of a sequence's end in transitions ("what follows Dense": END).
 END = "END"
 
@@ -183,8 +187,8 @@ def hyperparameter_value(summary: Summary, name: str) -> Any:
     if name in NUMERIC_HYPERPARAMETERS:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
-        if not math.isfinite(value) or value <= 0:
-            return None  # a zero or negative rate/size is a parse artefact, not a choice
+        if not math.isfinite(value) or value <= 0 or value > MAX_PLAUSIBLE:
+            return None  # zero, negative or astronomical: a parse artefact, not a choice
         return value
     if isinstance(value, str) and value:
         return value
@@ -202,7 +206,11 @@ DROPOUT_TYPES = frozenset({"Dropout", "SpatialDropout"})
 
 def fmt_number(x: float) -> str:
     """Short human form: 0.001 -> '1e-3', 3e-4 -> '3e-4', 0.01 -> '0.01', 128 -> '128'."""
-    if x == int(x) and abs(x) < 1e7:
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 1e7:
+        return f"{x:.3g}"
+    if x == int(x):
         return str(int(x))
     if abs(x) < 0.01:
         mantissa, exp = f"{x:.1e}".split("e")

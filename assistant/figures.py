@@ -185,8 +185,7 @@ def sankey_figure(
 
     n = max(flow.n, 1)
     labels, colors, hovers, xs, ys = [], [], [], [], []
-    # One outline width for all nodes: plotly.js misplaces labels given an array.
-    line_colors: list[str] = []
+
     positions = max(nd.position for nd in flow.nodes)
     col_fill: dict[int, float] = {}
     # "What comes after X": each node's hover lists where its examples go next.
@@ -196,7 +195,6 @@ def sankey_figure(
     for k, nd in enumerate(flow.nodes):
         labels.append(short(nd.token))
         colors.append(token_color(nd.token))
-        line_colors.append(colors[-1])  # invisible outline, until the user's path claims it
         where = "end" if nd.token == END else f"layer {nd.position + 1}"
         hover = f"<b>{esc(nd.token)}</b> at {where}<br>{_of(nd.count, n)}"
         if nd.members:
@@ -245,13 +243,11 @@ def sankey_figure(
                 i = len(labels)
                 labels.append(short(t))
                 colors.append(YOURS)
-                line_colors.append(YOURS)
                 hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
                 xs.append(0.01 + 0.98 * min(p, positions) / max(positions, 1))
                 ys.append(0.97)
             else:
-                # A node the population shares keeps its type's color, outlined in orange.
-                line_colors[i] = YOURS
+                colors[i] = YOURS
             ids.append(i)
         for a, b in zip(ids, ids[1:], strict=False):
             src.append(a)
@@ -264,7 +260,10 @@ def sankey_figure(
         type="sankey", arrangement="snap",
         node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
                   hovertemplate="%{customdata}<extra></extra>", pad=8, thickness=14,
-                  line=dict(width=2, color=line_colors)),
+                  # Scalar outline: plotly.js ignores per-node line colors and
+                  # misplaces labels given per-node widths.
+                  line=dict(width=0.5, color="rgba(0,0,0,0.35)")),
+        textfont=dict(size=10),
         link=dict(source=src, target=tgt, value=val, color=link_colors, customdata=link_hover,
                   hovertemplate="%{customdata}<extra></extra>"),
     )

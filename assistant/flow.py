@@ -34,8 +34,9 @@ import numpy as np
 from assistant.aggregate import tokens
 from corpus.summary import Summary
 
-# 12 columns fit 1280 px with readable labels; deeper models continue in MORE.
-MAX_POSITIONS = 12
+# 10 columns keep labels apart in a ~750 px wide panel (the app's right side at
+# 1280 px); deeper models continue in MORE.
+MAX_POSITIONS = 10
 # At most this many distinct layer types per column; more is a wall of slivers.
 MAX_NODES_PER_POSITION = 6
 # A type used by fewer than this share of the sequences at a position joins
