@@ -362,7 +362,11 @@ class Interpreter:
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
         try:
-            self.exec_block(self.s.root, self.globals)
+            for stmt in self.s.root.named_children:
+                try:
+                    self.exec_stmt(stmt, self.globals)
+                except (_Return, _Break):
+                    continue  # a stray return/break at module level (broken or cut-off code)
             # Builders and classes nobody calls in this file are still models:
             # read them with unknown arguments (last defined first, so that a
             # builder runs its helpers before they would run alone).

@@ -102,3 +102,9 @@ def test_hostile_arithmetic_is_bounded():
 
 def test_empty_package_marker_is_not_bad_input():
     assert parse_bytes(b"", "pkg/__init__.py") == []
+
+
+def test_stray_return_at_module_level_keeps_reading():
+    code = MODEL.replace(b"m = Sequential()\n", b"m = Sequential()\nreturn m\n") + b"m.fit(X, Y, epochs=3)\n"
+    s = only(parse_bytes(code, "stray.py"))
+    assert [x.type for x in s.layers] == ["Dense", "Dense"] and s.hyperparameters.epochs == 3
