@@ -50,9 +50,24 @@ def run_parse(paths: list[str], pretty: bool = False, repo: str | None = None) -
     code = 0
     out = sys.stdout
     n_files = n_models = 0
-    for p in iter_files(paths):
+    files = list(iter_files(paths))
+    bar = None
+    if len(files) > 20 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", desc="parsing", file=sys.stderr)
+
+    def note(msg: str) -> None:
+        if bar is not None:
+            bar.write(msg, file=sys.stderr)
+        else:
+            print(msg, file=sys.stderr)
+
+    for p in files:
+        if bar is not None:
+            bar.update(1)
         if not p.exists():
-            print(f"examplenet parse: {p}: no such file or folder", file=sys.stderr)
+            note(f"examplenet parse: {p}: no such file or folder")
             code = 1
             continue
         shown = p.as_posix()
@@ -65,9 +80,11 @@ def run_parse(paths: list[str], pretty: bool = False, repo: str | None = None) -
         for s in parse_path(p, repo=repo, display_path=shown):
             n_models += s.parse.status != "failed"
             for w in s.parse.warnings:
-                print(f"{shown}: {s.name}: {w}", file=sys.stderr)
+                note(f"{shown}: {s.name}: {w}")
             d = s.to_dict()
             out.write(json.dumps(d, ensure_ascii=False, indent=2 if pretty else None) + "\n")
     out.flush()
+    if bar is not None:
+        bar.close()
     print(f"examplenet parse: {n_files} file(s), {n_models} model(s)", file=sys.stderr)
     return code
