@@ -53,6 +53,7 @@ CSS = """
 #findings .evidence {font-size: 0.85em; opacity: 0.8;}
 """
 
+RESIZE_JS = "() => { for (const t of [30, 300]) setTimeout(() => window.dispatchEvent(new Event('resize')), t); }"
 _EXPORT_DIR = Path(tempfile.gettempdir()) / "examplenet-exports"
 
 
@@ -98,15 +99,15 @@ def _findings_md(ans: Answer) -> str:
     n = len(ans.population.summaries) if ans.population else 0
     if not ans.findings:
         return f"**{label}**: nothing unusual compared with {n} examples."
-    icons = {"error": "🔴", "high": "🔴", "warning": "🟠", "medium": "🟠", "info": "🔵", "low": "🔵"}
     lines = [f"**{label}** compared with {n} examples: {len(ans.findings)} finding(s)", ""]
     for f in ans.findings:
-        icon = icons.get(str(getattr(f, "severity", "")).lower(), "•")
+        severity = session.escape_text(str(getattr(f, "severity", "") or "note"))
         msg = session.escape_text(str(getattr(f, "message", f)))
         ev = getattr(f, "evidence", None) or {}
         evidence = "; ".join(f"{session.escape_text(str(k))}: {session.escape_text(str(v))}"
                              for k, v in ev.items())[:400]
-        lines.append(f"- {icon} **{session.escape_text(str(getattr(f, 'kind', '')))}**: {msg}"
+        kind = session.escape_text(str(getattr(f, "kind", "")))
+        lines.append(f"- *{severity}* **{kind}**: {msg}"
                      + (f"  \n  <span class='evidence'>{evidence}</span>" if evidence else ""))
     return "\n".join(lines)
 
@@ -294,7 +295,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                     "Ask about a task to see its examples.",
                     elem_id="status",
                 )
-                with gr.Tabs(elem_id="tabs"):
+                with gr.Tabs(elem_id="tabs") as tabs:
                     with gr.Tab("Layer flow", elem_id="tab-flow"):
                         sankey = gr.Plot(elem_id="sankey", show_label=False)
                     with gr.Tab("Aligned", elem_id="tab-aligned"):
@@ -343,6 +344,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                    *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
                    model_sankey]
 
+        # A plot drawn while its tab was hidden has no width; redraw when the tab shows.
+        tabs.select(None, None, None, js=RESIZE_JS)
         msg.submit(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name="ask")
         send.click(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name=False)
         controls = [dataset, framework, task, layer, trick, optimizer, loss, k, chat, state]
