@@ -39,7 +39,7 @@ from index.vocab import DATASETS, FRAMEWORKS
 
 # below this many matching rows an approximate index is bypassed: scoring them
 # exactly costs less than a filtered graph/IVF walk and never misses a row
-EXACT_SUBSET_MAX = 50_000
+EXACT_SUBSET_MAX = 10_000
 # candidates per subset drawn from an approximate index before exact rescoring
 POOL_FACTOR = 3
 POOL_MIN = 300
@@ -384,7 +384,11 @@ class ExampleIndex:
                 cand, sims = rows, sims[rows]
         else:
             pool = max(POOL_FACTOR * k, POOL_MIN)
-            parts = [ann.search(self.faiss_index, q, pool, rows)[0]]
+            first = ann.search(self.faiss_index, q, pool, rows)[0]
+            if len(first) < min(pool, self.meta.n if rows is None else len(rows)):
+                # a filtered graph walk can strand matching rows: score them all
+                first = rows if rows is not None else np.arange(self.meta.n, dtype=np.int64)
+            parts = [first]
             for fld, (values, _w) in boosts.items():
                 sub = np.flatnonzero(self._boost_mask(fld, values))
                 if rows is not None:

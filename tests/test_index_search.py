@@ -108,3 +108,19 @@ def test_soft_understanding_boosts_without_filtering(ix, corpus):
             > sum("mnist" in h.summary.datasets for h in plain.hits))
     with pytest.raises(ValueError):
         ix.search("x", understand="maybe")
+
+
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_approximate_index_filters_fill_k_through_the_id_selector(corpus, kind, monkeypatch):
+    import index.search as search_mod
+
+    monkeypatch.setattr(search_mod, "EXACT_SUBSET_MAX", 0)  # force FAISS's filtered search
+    ix = ExampleIndex.from_summaries(corpus, embedder=HashEmbedder(), kind=kind)
+    assert ix.kind == kind
+    want = {s.id for s in corpus if s.framework == "pytorch" and s.task == "image_classification"}
+    r = ix.search("convolutional digits", k=len(want), filters=Filters(framework="pytorch",
+                                                                       task="image_classification"))
+    assert {h.summary.id for h in r.hits} == want
+    r = ix.search("classify movie reviews", k=15)
+    assert len(r.hits) == 15
+    assert sum(h.summary.task == "text_classification" for h in r.hits) >= 13
