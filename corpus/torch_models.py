@@ -2525,7 +2525,26 @@ class TrainingReader:
                         epochs = v
                     else:
                         steps = v
+        hf = self._hf_training_arguments()
+        if epochs is None and isinstance(hf.get("num_train_epochs"), (int, float)):
+            epochs = int(hf["num_train_epochs"])
+        if steps is None and isinstance(hf.get("max_steps"), int) and hf["max_steps"] > 0:
+            steps = hf["max_steps"]
         batch = self._batch_size()
+        if batch is None and isinstance(hf.get("per_device_train_batch_size"), int):
+            batch = hf["per_device_train_batch_size"]
+        if hf:
+            for m in self.models:
+                if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
+                    m.hp.learning_rate = float(hf["learning_rate"])
+                if m.hp.optimizer is None and isinstance(hf.get("optim"), str):
+                    m.hp.optimizer = vocab.canonical_optimizer(hf["optim"].split("_")[0])
+                wd = hf.get("weight_decay")
+                if isinstance(wd, (int, float)) and wd > 0:
+                    m.hp.extra.setdefault("weight_decay", wd)
+                    m.tricks.append("weight_decay")
+                if hf.get("fp16") is True or hf.get("bf16") is True:
+                    m.tricks.append("mixed_precision")
         for m in self.models:
             if epochs is not None:
                 m.hp.epochs = epochs
@@ -2533,6 +2552,18 @@ class TrainingReader:
                 m.hp.steps = steps
             if batch is not None:
                 m.hp.batch_size = batch
+
+    def _hf_training_arguments(self) -> dict[str, Any]:
+        """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""
+        out: dict[str, Any] = {}
+        for call in self.ex.by_last.get("TrainingArguments", []):
+            _, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            for k, node in kw.items():
+                v = self.s.value(node, env)
+                if v is not UNKNOWN and _jsonable(v):
+                    out.setdefault(k, v)
+        return out
 
     def _batch_size(self) -> int | None:
         loaders: list[tuple[int, int]] = []  # (priority, batch)

@@ -572,3 +572,21 @@ opt = torch.optim.SGD(list(net.parameters()) + list(model.parameters()), lr=0.1)
     assert found["net"].input_shape == [1, 28, 28]
     assert found["model"].input_shape == [3, 32, 32]
     assert found["net"].hyperparameters.optimizer == found["model"].hyperparameters.optimizer == "sgd"
+
+
+def test_huggingface_trainer_arguments():
+    code = """
+import torch
+from transformers import AutoModelForSequenceClassification, TrainingArguments, Trainer
+EPOCHS = 3
+model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=2)
+args = TrainingArguments(output_dir="out", learning_rate=2e-5, per_device_train_batch_size=16,
+                         num_train_epochs=EPOCHS, weight_decay=0.01, fp16=True)
+trainer = Trainer(model=model, args=args, train_dataset=None)
+trainer.train()
+"""
+    (m,) = extract_code(code)
+    assert seq(m) == ["Pretrained"] and m.layers[0].args["name"] == "distilbert-base-uncased"
+    hp = m.hyperparameters
+    assert (hp.learning_rate, hp.batch_size, hp.epochs, hp.optimizer) == (2e-5, 16, 3, None)
+    assert {"weight_decay", "mixed_precision", "pretrained_weights"} <= set(m.tricks)
