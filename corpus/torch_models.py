@@ -2307,7 +2307,10 @@ class TrainingReader:
                 continue
             full = self.s.resolve(fn) or fn
             last = _last(fn)
-            if (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full and last.endswith("Loss"):
+            torch_loss = (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full
+            # a loss class of the script or a library (FocalLoss, DiceLoss): its own name, `other` unless known
+            own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+            if (torch_loss or own_loss) and last.endswith("Loss"):
                 c = vocab.canonical_loss(last) or "other"
                 var = self._assigned_var(call)
                 if var:
