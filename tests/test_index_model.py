@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def ix():
-    return ExampleIndex.from_summaries(synthetic_summaries(300, seed=21))
+    return ExampleIndex.from_summaries(synthetic_summaries(200, seed=21))
 
 
 def test_embeddings_are_normalized_384_and_meaningful():
