@@ -300,6 +300,8 @@ def canonical_dataset(name: str | None) -> str | None:
     """
     if not name:
         return None
+    if ":" in name and "://" not in name:
+        name = name.split(":", 1)[0]  # tfds versions: "oxford_iiit_pet:3.*.*"
     table = _alias_table()
     key = norm(name)
     if key in table:

@@ -643,7 +643,8 @@ class _Collector:
                         f.add_dataset(strong, n)
                 elif last in ("load", "builder", "load_dataset") and resolved.startswith(_NAMED_LOADERS) and \
                         _DATASET_ID.match(strs[0]):
-                    f.add_dataset(strong, re.sub(r"[^a-z0-9]+", "_", strs[0].rsplit("/", 1)[-1].lower()).strip("_"))
+                    bare = strs[0].split(":", 1)[0].rsplit("/", 1)[-1]
+                    f.add_dataset(strong, re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_"))
                 else:
                     found = [d for v in strs for d in ds.find_in_text(v)]
                     for n in found:
@@ -1208,7 +1209,8 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
         _add(scores, "image_classification", 2.0)
     if conv and up:
         if "Concatenate" in kinds:
-            _add(scores, "image_segmentation", 3.0)
+            # a U-Net: skip connections and a per-pixel output
+            _add(scores, "image_segmentation", 6.0 if types[-1] in ("Conv2D", "Activation") else 3.0)
         else:
             _add(scores, "representation_learning", 1.5)
             _add(scores, "image_segmentation", 1.0)
@@ -1235,6 +1237,11 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             _add(scores, "tabular_classification", 1.5)
     if loss == "ctc":
         _add(scores, "speech_recognition", tk.WEIGHT_CERTAIN)
+    for layer in s.layers:
+        if layer.type == "Pretrained":
+            backbone = str((layer.args or {}).get("name") or layer.raw or "")
+            for task, w in tk.backbone_tasks(backbone):
+                _add(scores, task, w)
     return scores
 
 
@@ -1260,7 +1267,7 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     if any(_GEN_NAME.search(n) for n in names) and any(_DIS_NAME.search(n) for n in names):
         _add(scores, "image_generation", tk.WEIGHT_CERTAIN)
     if any(_DIFFUSION.search(n) for n in names + facts.class_names):
-        _add(scores, "image_generation", tk.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
+        _add(scores, "image_generation", 2 * tk.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
     enc = any(_ENC_NAME.search(n) for n in names)
     dec = any(_DEC_NAME.search(n) for n in names)
     if (enc and dec) or any(_AE_NAME.search(n) for n in names):

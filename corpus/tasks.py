@@ -246,6 +246,26 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
      "text_generation", 0.5),
 )
 
+# A pretrained backbone says what the data is: (regex on its name, task with a small head).
+BACKBONE_RULES: tuple[tuple[str, str, float], ...] = (
+    (r"bert|roberta|distilbert|albert|electra|xlnet|deberta|xlm|ernie|sentence|minilm|mpnet",
+     "text_classification", 2.0),
+    (r"gpt|opt-|llama|mistral|gemma|phi-|bloom|falcon|qwen|t5|bart|pegasus", "language_modeling", 1.5),
+    (r"wav2vec|hubert|whisper|wavlm", "speech_recognition", 2.0),
+    (r"resnet|resnext|vgg|inception|xception|mobilenet|efficientnet|densenet|convnext|vit|deit|swin|"
+     r"regnet|squeezenet|shufflenet|alexnet|googlenet|nasnet|beit|dino", "image_classification", 2.0),
+)
+_BACKBONES = tuple((re.compile(rx, re.I), task, w) for rx, task, w in BACKBONE_RULES)
+
+
+def backbone_tasks(name: str) -> list[tuple[str, float]]:
+    """Task votes of a pretrained backbone's name (``bert-base-uncased`` -> text)."""
+    for rx, task, w in _BACKBONES:
+        if rx.search(name):
+            return [(task, w)]
+    return []
+
+
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NONWORD = re.compile(r"[^a-z0-9]+")
 

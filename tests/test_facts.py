@@ -440,3 +440,17 @@ def test_an_unused_dataset_import_is_not_the_data():
     [s] = [model("Model", ["Dense", "Dense"], loss="binary_crossentropy")]
     annotate(load(code, "t.py"), [s])
     assert s.datasets == ["titanic"]
+
+
+def test_a_pretrained_backbone_names_the_modality_and_tfds_versions_are_dropped():
+    code = "from transformers import AutoModel\nbackbone = AutoModel.from_pretrained('bert-base-uncased')\n"
+    s = model("Classifier", [("Pretrained", {"name": "bert-base-uncased"}), ("Dense", {"units": 2})],
+              loss="categorical_crossentropy")
+    annotate(load(code, "clf.py"), [s])
+    assert s.task == "text_classification"
+    assert "pretrained_weights" in s.tricks
+    code = "import tensorflow_datasets as tfds\nds = tfds.load('oxford_iiit_pet:3.*.*', with_info=True)\n"
+    [s2] = [model("model", ["Conv2D", "Conv2DTranspose", "Concatenate", "Conv2D"])]
+    annotate(load(code, "seg.py"), [s2])
+    assert s2.datasets == ["oxford_pets"]
+    assert s2.task == "image_segmentation"
