@@ -1797,6 +1797,7 @@ class TorchExtractor:
     def env_at(self, node: Node) -> dict[str, Any]:
         """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
         env = dict(self.s.constants)
+        env.update(self._class_constants())
         # module-level code inside `if __name__ == "__main__":` / `with` / loops
         for start, name, value in self._module_values():
             if start >= node.start_byte:
@@ -1811,6 +1812,27 @@ class TorchExtractor:
         for fnode in reversed(funcs):
             env.update(self._func_env(fnode, node))
         return env
+
+    def _class_constants(self) -> dict[str, Any]:
+        """``class CFG: lr = 1e-3`` (a settings class, common in notebooks) as ``CFG.lr``."""
+        got = getattr(self, "_cls_consts", None)
+        if got is not None:
+            return got
+        got = self._cls_consts = {}
+        for c in self.classes.values():
+            if c.is_module:
+                continue
+            body = c.node.child_by_field_name("body")
+            for stmt in body.named_children if body is not None else []:
+                a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+                if a is None or a.type != "assignment":
+                    continue
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is not None and right is not None and left.type == "identifier":
+                    v = self.s.value(right, {**self.s.constants, **got})
+                    if v is not UNKNOWN and _jsonable(v):
+                        got[f"{c.name}.{node_text(left)}"] = v
+        return got
 
     def _module_values(self) -> list[tuple[int, str, Any]]:
         """Names assigned in module-level blocks (not top-level statements, which are constants), in order."""

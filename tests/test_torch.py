@@ -590,3 +590,26 @@ trainer.train()
     hp = m.hyperparameters
     assert (hp.learning_rate, hp.batch_size, hp.epochs, hp.optimizer) == (2e-5, 16, 3, None)
     assert {"weight_decay", "mixed_precision", "pretrained_weights"} <= set(m.tricks)
+
+
+def test_settings_class_values():
+    code = """
+import torch
+import torch.nn as nn
+class CFG:
+    lr = 3e-4
+    batch_size = 48
+    epochs = 6
+model = nn.Sequential(nn.Linear(4, 3))
+loader = torch.utils.data.DataLoader([], batch_size=CFG.batch_size, shuffle=True)
+opt = torch.optim.AdamW(model.parameters(), lr=CFG.lr)
+for epoch in range(CFG.epochs):
+    for x, y in loader:
+        loss = nn.CrossEntropyLoss()(model(x), y)
+        loss.backward()
+        opt.step()
+"""
+    (m,) = extract_code(code)
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adamw", 3e-4, 48, 6, "categorical_crossentropy")
