@@ -87,6 +87,27 @@ SHORT_NAMES: dict[str, str] = {
     MORE: "…more",
 }
 
+# Grid cells of the alignment are ~50 px wide: abbreviations there, full names on hover.
+ABBREVIATIONS: dict[str, str] = {
+    "Conv1D": "Conv1D", "Conv2D": "Conv2D", "Conv3D": "Conv3D", "Conv2DTranspose": "ConvT",
+    "SeparableConv2D": "SepConv", "DepthwiseConv2D": "DWConv", "MaxPooling1D": "MaxPool",
+    "MaxPooling2D": "MaxPool", "MaxPooling3D": "MaxPool", "AveragePooling2D": "AvgPool",
+    "GlobalAveragePooling1D": "GAP", "GlobalAveragePooling2D": "GAP", "GlobalMaxPooling1D": "GMP",
+    "GlobalMaxPooling2D": "GMP", "BatchNormalization": "BN", "LayerNormalization": "LN",
+    "Dropout": "Drop", "SpatialDropout": "SDrop", "Flatten": "Flat", "Reshape": "Reshp",
+    "Embedding": "Embed", "Bidirectional": "BiRNN", "Attention": "Attn", "MultiHeadAttention": "MHA",
+    "TransformerEncoder": "TEnc", "TransformerDecoder": "TDec", "UpSampling2D": "UpSmp",
+    "ZeroPadding2D": "Pad", "Concatenate": "Concat", "Activation": "Act", "Pretrained": "Pretr",
+}
+MAX_ABBREVIATION = 7
+
+
+def abbreviate(token: str) -> str:
+    """A cell label for the alignment grid (escaped)."""
+    a = ABBREVIATIONS.get(token, token)
+    return esc(a if len(a) <= MAX_ABBREVIATION else a[: MAX_ABBREVIATION - 1] + "…")
+
+
 TITLES = {
     "learning_rate": "Learning rate",
     "batch_size": "Batch size",
@@ -322,7 +343,7 @@ def alignment_figure(
     grid_tokens = [[row[j] for j in keep] for row in [alignment.consensus] + [r.tokens for r in shown]]
     support = [alignment.support[j] for j in keep]
     z = [[code[t] if t else None for t in row] for row in grid_tokens]
-    text = [[short(t) if t else "" for t in row] for row in grid_tokens]
+    text = [[abbreviate(t) if t else "" for t in row] for row in grid_tokens]
     y_names = ["consensus"]
     hover: list[list[str]] = []
     cons_hover = [
@@ -357,7 +378,7 @@ def alignment_figure(
     layout: dict = dict(
         yaxis=dict(autorange="reversed", tickvals=list(range(len(y_names))), ticktext=y_names,
                    showgrid=False),
-        xaxis=dict(showticklabels=False, showgrid=False, zeroline=False),
+        xaxis=dict(showticklabels=False, showgrid=False, zeroline=False, ticks=""),
         margin=dict(MARGIN, l=90),
     )
     if len(alignment.rows) > len(shown):
@@ -370,7 +391,9 @@ def alignment_figure(
 
 # -- hyperparameters ------------------------------------------------------------
 def _hp_title(name: str, dist: Distribution) -> str:
-    return f"{TITLES.get(name, esc(name))}: set by {_of(dist.set_by, dist.total)}"
+    # Two lines: the app shows three of these side by side (~230 px each).
+    return (f"{TITLES.get(name, esc(name))}<br><span style='font-size:11px;color:#666'>"
+            f"set by {_of(dist.set_by, dist.total)}</span>")
 
 
 def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mark_label: str) -> go.Figure:

@@ -351,7 +351,8 @@ def _star(groups: dict[tuple[str, ...], list[str]], center: tuple[str, ...],
     for u, (ins, at) in zip(uniq, pairs, strict=True):
         out: list[str | None] = []
         for j in range(len(center) + 1):
-            out.extend(list(ins[j]) + [None] * (width_ins[j] - len(ins[j])))
+            # Inserted layers sit right before the center layer they precede.
+            out.extend([None] * (width_ins[j] - len(ins[j])) + list(ins[j]))
             if j < len(center):
                 out.append(at[j])
         rows.append(AlignedRow(out, list(groups[u])))
