@@ -80,6 +80,7 @@ class LayerObj:
     sub: list[Any] | None = None  # Merge(layers=[models]) in Keras 1; a backbone's input tensor
     cls_name: str | None = None
     attrs_out: Any = None  # a backbone's .output tensor (one per backbone)
+    as_model: Any = None  # a backbone compiled and trained as the whole model
 
 
 @dataclass(eq=False)
@@ -1571,8 +1572,8 @@ class Interpreter:
         layer.args["name"] = nm
         w = kw.get("weights", "imagenet")
         layer.pretrained = hub or (w is not None)
-        if isinstance(w, str):
-            layer.args["weights"] = w
+        if isinstance(w, str) or ("weights" in kw and w is None):
+            layer.args["weights"] = w  # None: the architecture only, trained from scratch
         if hub:
             layer.frozen = kw.get("trainable", False) is False
         it = kw.get("include_top")
@@ -1902,6 +1903,10 @@ class Interpreter:
             if name == "take" and pos and isinstance(pos[0], int):
                 return Batched(obj.size, pos[0])
             return obj
+        if isinstance(obj, LayerObj) and obj.kind == "pretrained" and name in (
+                "compile", "summary", *_TRAIN_METHODS):
+            # a whole application trained as the model (ResNet50(weights=None, classes=10))
+            return self.model_method(self.promote(obj, call), name, pos, kw, call, pos_nodes, kw_nodes, scope)
         if isinstance(obj, FreezeRef):
             return UNKNOWN
         if isinstance(obj, (Tensor, LossVal)):
@@ -1926,6 +1931,20 @@ class Interpreter:
             return tgt
         ins = [t for p in pos for t in self.tensors_in(p)]
         return UNKNOWN
+
+    def promote(self, layer: LayerObj, call: Node) -> ModelObj:
+        m = getattr(layer, "as_model", None)
+        if m is None:
+            m = ModelObj(kind="functional", line=layer.line, node=call, seq=self.seq)
+            root = self.new_root(layer.args.get("_input_shape"))
+            m.inputs, m.outputs = [root], [self.apply(layer, [root], call)]
+            fn = call.child_by_field_name("function")
+            obj = fn.child_by_field_name("object") if fn is not None and fn.type == "attribute" else None
+            if obj is not None and obj.type in ("identifier", "attribute"):
+                m.name = node_text(obj).rsplit(".", 1)[-1]
+            self.models.append(m)
+            layer.as_model = m
+        return m
 
     def model_method(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
                      pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:

@@ -269,3 +269,19 @@ def test_subclass_with_a_list_of_layer_blocks_applied_in_a_loop():
     assert s.input_shape == [32, 32, 3]
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 3e-4, 20)
+
+
+def test_application_trained_from_scratch_is_the_model():
+    from corpus.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+model = tf.keras.applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)
+model.compile(optimizer=tf.keras.optimizers.SGD(0.1, momentum=0.9), loss='sparse_categorical_crossentropy')
+model.fit(x_train, y_train, batch_size=128, epochs=30)
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert s.name == "model" and seq(s) == ["Pretrained"]
+    assert s.layers[0].args == {"name": "ResNet50", "weights": None}
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.1, 128, 30)
+    assert hp.extra["momentum"] == 0.9 and s.input_shape == [32, 32, 3]
