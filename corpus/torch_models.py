@@ -180,6 +180,7 @@ class TorchExtractor:
         self.assigns: list[Node] = []
         self.augs: list[Node] = []
         self.depth = 0
+        self.class_defs: list[ClassInfo] = []
         self._fnames: dict[tuple[int, int], str | None] = {}
         self._instances: dict[tuple[Any, ...], Instance] = {}
         self.budget = MAX_INSTANCES
@@ -242,8 +243,10 @@ class TorchExtractor:
                 if fnode.type == "function_definition":
                     f = self._func_info(fnode, info)
                     info.methods.setdefault(f.name, f)
-            # later definitions of the same name win, as in Python
+            # later definitions of the same name win, as in Python; a notebook that
+            # redefines a model keeps every definition in class_defs
             self.classes[name] = info
+            self.class_defs.append(info)
         for fnode in sorted(caps.get("func", []), key=key):
             f = self._func_info(fnode, None)
             self.all_funcs.append(f)
@@ -252,7 +255,7 @@ class TorchExtractor:
                 parent = parent.parent
             if parent is not None and parent.type == "module":
                 self.funcs[f.name] = f
-        for info in self.classes.values():
+        for info in self.class_defs:
             info.is_module = self._is_module(info, set())
 
     def _func_info(self, fnode: Node, cls: ClassInfo | None) -> FuncInfo:
@@ -790,7 +793,7 @@ class TorchExtractor:
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
             # the same block built at the same place with the same arguments is the same
             # block: sharing it keeps nested blocks (3 children, 10 levels) from exploding
-            key = (cls.name, call.start_byte if call is not None else -1, _env_key(scope))
+            key = (cls.node.start_byte, call.start_byte if call is not None else -1, _env_key(scope))
             if key in self._instances:
                 return self._instances[key]
             self.budget -= 1
@@ -1534,7 +1537,7 @@ class TorchExtractor:
         return got
 
     def _find_models(self) -> list[ModelRec]:
-        module_classes = [c for c in self.classes.values() if c.is_module]
+        module_classes = [c for c in self.class_defs if c.is_module]
         top = Scope(env=dict(self.s.constants))
         # classes named anywhere outside their own body (inside another model,
         # or passed to one: ResNet(BasicBlock, ...)) are blocks unless created as models
@@ -1544,10 +1547,12 @@ class TorchExtractor:
             total: dict[str, int] = {}
             for w in word.findall(node_text(self.s.root)):
                 total[w] = total.get(w, 0) + 1
+            own: dict[str, int] = {}
             for c in module_classes:
-                own = sum(1 for w in word.findall(node_text(c.node)) if w == c.name)
-                if total.get(c.name, 0) > own:
-                    used_inside.add(c.name)
+                own[c.name] = own.get(c.name, 0) + sum(1 for w in word.findall(node_text(c.node)) if w == c.name)
+            for name, n in own.items():
+                if total.get(name, 0) > n:
+                    used_inside.add(name)
         # functions that are only helpers of module classes (conv3x3, make_layers)
         instantiated_outside: dict[str, list[tuple[str, Node]]] = {}
         var_of: dict[str, list[str]] = {}
@@ -1571,6 +1576,14 @@ class TorchExtractor:
             inst = None
             parts: set[str] = set()
             creations = instantiated_outside.get(c.name) or []
+            redefs = [d for d in module_classes if d.name == c.name]
+            if len(redefs) > 1:
+                # a notebook that defines Net again: each definition owns the creations that follow it
+                nxt = next((d.node.start_byte for d in redefs if d.node.start_byte > c.node.start_byte), None)
+                creations = [(v, n) for v, n in creations
+                             if n.start_byte > c.node.start_byte and (nxt is None or n.start_byte < nxt)]
+                if not creations and c.name in used_inside:
+                    continue
             call = None
             cscope = top
             for _v, n in creations:
@@ -1586,7 +1599,8 @@ class TorchExtractor:
             self.depth = 0
             inst = self.instantiate(c, call, cscope)
             layers = self.expand(inst) if inst is not None else []
-            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), vars=set(var_of.get(c.name, [])), parts=parts)
+            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), parts=parts,
+                           vars={v for v, _n in creations} if len(redefs) > 1 else set(var_of.get(c.name, [])))
             if inst is not None:
                 rec.self_env = {k: v for k, v in inst.scope.env.items() if k.startswith("self.")}
             for v, n in creations:

@@ -613,3 +613,34 @@ for epoch in range(CFG.epochs):
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
         "adamw", 3e-4, 48, 6, "categorical_crossentropy")
+
+
+def test_notebook_redefining_a_model_class_gives_two_models():
+    code = """
+import torch
+from torch import nn
+class Network(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 10)
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+model = Network()
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+class Network(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 256)
+        self.drop = nn.Dropout(0.2)
+        self.fc2 = nn.Linear(256, 10)
+    def forward(self, x):
+        return torch.log_softmax(self.fc2(self.drop(torch.relu(self.fc1(x)))), dim=1)
+model = Network()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
+"""
+    first, second = extract_code(code)
+    assert first.name == second.name == "Network" and first.source.line_start < second.source.line_start
+    assert seq(first) == ["Dense", "Dense"] and seq(second) == ["Dense", "Dropout", "Dense"]
+    assert (first.hyperparameters.optimizer, first.hyperparameters.learning_rate) == ("sgd", 0.01)
+    assert (second.hyperparameters.optimizer, second.hyperparameters.learning_rate) == ("adam", 0.003)
