@@ -508,7 +508,7 @@ def tricks_figure(agg: Aggregate, mark: Summary | None = None) -> go.Figure:
         shares = list(reversed(shares))  # largest on top
         data.append(dict(
             type="bar", orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-            y=[short(s.name) for s in shares], x=[100 * s.share for s in shares],
+            y=[short(s.name.replace("_", " ")) for s in shares], x=[100 * s.share for s in shares],
             marker=dict(color=[HIGHLIGHT if s.name in used else BASE for s in shares]),
             customdata=[f"{esc(s.name)}: {_of(s.count, s.total)} ({100 * s.share:.0f}%)" for s in shares],
             hovertemplate="%{customdata}<extra></extra>",
