@@ -2515,6 +2515,7 @@ class TrainingReader:
     # -- loops and loaders ---------------------------------------------
     def _loops_and_loaders(self) -> None:
         epochs = steps = None
+        found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
         # functions that run a backward pass (train(), learn(), finish_episode())
         trainers = {f.name for f in self.ex.all_funcs if f.body is not None and ".backward(" in node_text(f.body)}
         for loop in self.ex.fors:
@@ -2538,6 +2539,7 @@ class TrainingReader:
             if count is None:
                 continue
             if is_epoch:
+                found.append(("epochs", count, loop))
                 if epochs is None:
                     epochs = count
                 continue
@@ -2548,12 +2550,15 @@ class TrainingReader:
             if not trains:
                 continue
             if is_step:
+                found.append(("steps", count, loop))
                 if steps is None:
                     steps = count
-            elif epochs is None:
+            else:
                 # `for t in range(200)`: over batches inside, or the whole data each time
                 # (full-batch training): either way each pass sees all the data
-                epochs = count
+                found.append(("epochs", count, loop))
+                if epochs is None:
+                    epochs = count
         for call in self.ex.by_last.get("Trainer", []):
             # pytorch_lightning.Trainer(max_epochs=10)
             _, kw = call_arguments(call)
@@ -2572,6 +2577,7 @@ class TrainingReader:
         batch = self._batch_size()
         if batch is None and isinstance(hf.get("per_device_train_batch_size"), int):
             batch = hf["per_device_train_batch_size"]
+        own = self._own_loops(found) if len(self.models) > 1 and len(found) > 1 else {}
         if hf:
             for m in self.models:
                 if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
@@ -2585,12 +2591,37 @@ class TrainingReader:
                 if hf.get("fp16") is True or hf.get("bf16") is True:
                     m.tricks.append("mixed_precision")
         for m in self.models:
-            if epochs is not None:
-                m.hp.epochs = epochs
-            if steps is not None:
-                m.hp.steps = steps
+            mine = own.get(id(m), {})
+            if "epochs" in mine or epochs is not None:
+                m.hp.epochs = mine.get("epochs", epochs)
+            if "steps" in mine or steps is not None:
+                m.hp.steps = mine.get("steps", steps)
             if batch is not None:
                 m.hp.batch_size = batch
+
+    def _own_loops(self, found: list[tuple[str, int, Node]]) -> dict[int, dict[str, int]]:
+        """Per model, the loops that train it: those naming it or its optimizer, first after it is built.
+
+        A notebook that trains two models in two loops gives each its own epochs.
+        """
+        out: dict[int, dict[str, int]] = {}
+        for m in self.models:
+            names = set(m.vars) | {v for v, ms in self.opt_of.items() if m in ms}
+            if not names:
+                continue
+            pat = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+            born = min((p for ps in m.created.values() for p in ps), default=m.node.start_byte)
+            mine: dict[str, int] = {}
+            for kind, count, loop in found:
+                if kind in mine or loop.start_byte < born or not pat.search(node_text(loop)):
+                    continue
+                # a later binding of the same name to another model takes this loop away
+                if any(self._var_model(n, loop) is not m for n in m.vars if n in pat.pattern and n in node_text(loop)):
+                    continue
+                mine[kind] = count
+            if mine:
+                out[id(m)] = mine
+        return out
 
     def _hf_training_arguments(self) -> dict[str, Any]:
         """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""

@@ -644,3 +644,21 @@ optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
     assert seq(first) == ["Dense", "Dense"] and seq(second) == ["Dense", "Dropout", "Dense"]
     assert (first.hyperparameters.optimizer, first.hyperparameters.learning_rate) == ("sgd", 0.01)
     assert (second.hyperparameters.optimizer, second.hyperparameters.learning_rate) == ("adam", 0.003)
+
+
+def test_each_model_gets_the_loop_that_trains_it():
+    code = """
+import torch
+from torch import nn
+model = nn.Sequential(nn.Linear(784, 10))
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+for epoch in range(3):
+    loss = model(x).sum(); loss.backward(); optimizer.step()
+model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
+optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
+for e in range(30):
+    loss = model(x).sum(); loss.backward(); optimizer.step()
+"""
+    first, second = extract_code(code)
+    assert (first.hyperparameters.epochs, first.hyperparameters.learning_rate) == (3, 0.01)
+    assert (second.hyperparameters.epochs, second.hyperparameters.learning_rate) == (30, 0.003)
