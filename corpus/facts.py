@@ -663,7 +663,7 @@ class _Collector:
                 (last == "download" and fn.split(".")[0] in ("yf", "yfinance")):
             f.add_dataset(strong, ds.YAHOO_FINANCE)
         # local files: a benchmark if a path names one
-        if last in LOCAL_READERS:
+        if last in LOCAL_READERS or (last == "load" and resolved.startswith(("numpy.", "np."))):
             if last == "open":
                 mode = s.value(positional[1]) if len(positional) > 1 else s.value(keywords.get("mode"))
                 if isinstance(mode, str) and _OPEN_WRITE.match(mode):
