@@ -448,6 +448,8 @@ class _Builder:
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
             # Keras layers outside any Model are usually pieces (an inference
             # encoder's states); only a real stack of them counts as a model.
+            if all(p.type == "Embedding" for p, _ in entries if p.type in _MAJOR):
+                continue  # a lookup table alone (k-means labels, word vectors) is not a network
             if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3
                                                    or all(t.fallback for t in ts))):
                 continue
