@@ -958,6 +958,16 @@ class TorchExtractor:
                     m = self.build(right, scope)
                     if m is not None:
                         inst.attrs[attr] = m
+                elif dn and "." in dn and dn.split(".")[0] in scope.mods:
+                    # m = models.resnet34(); m.fc = nn.Linear(...): the new head follows the backbone
+                    base = scope.mods[dn.split(".")[0]]
+                    head = self.build(right, scope)
+                    if head is not None and base.kind in ("layer", "seq") and \
+                            any(x.type == "Pretrained" for x in base.layers):
+                        layers = [_copy(x) for x in base.layers]
+                        for layer in self.mod_layers(head):
+                            push(layers, layer)
+                        scope.mods[dn.split(".")[0]] = Mod(kind="seq", layers=layers, raw=base.raw, line=base.line)
             elif left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
                 for n, r in zip(left.named_children, right.named_children, strict=False):
                     if n.type == "identifier":
@@ -1661,6 +1671,10 @@ class TorchExtractor:
         # a backbone handed to a model is part of it, not a model of its own
         models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
                   or any(v in self.classes for v in m.vars)]
+        # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
+        builders = {self._fname(_unwrap_call(r)) for _a, _l, r in self._outside_assigns()
+                    if self._model_expr_kind(r) == "func"}
+        models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
 
@@ -1790,6 +1804,13 @@ class TorchExtractor:
             return "pretrained"
         if last == "from_pretrained":
             return "pretrained"
+        f = self.funcs.get(fn) if "." not in fn else None
+        if f is not None and f.body is not None:
+            # model = build_model(): a function that returns an nn.Sequential or a backbone
+            text = node_text(f.body)
+            makes = re.search(r"\bSequential\s*\(|\bmodels\.\w+\s*\(|from_pretrained\s*\(|create_model\s*\(", text)
+            if makes and not any(re.search(rf"\b{re.escape(c.name)}\s*\(", text) for c in self.class_defs if c.is_module):
+                return "func"
         return None
 
     def _created_class(self, right: Node) -> str | None:
@@ -2066,6 +2087,20 @@ def _call_parts(call: Node) -> list[Node]:
             out.extend(call_arguments(obj)[0])
     out.extend(call_arguments(call)[0])
     return out
+
+
+def _returned_by(node: Node, names: set[str]) -> str | None:
+    """The function holding ``node`` if it returns one of ``names``."""
+    p = node.parent
+    while p is not None and p.type != "function_definition":
+        p = p.parent
+    if p is None:
+        return None
+    body = p.child_by_field_name("body")
+    for stmt in body.named_children if body is not None else []:
+        if stmt.type == "return_statement" and stmt.named_children and node_text(stmt.named_children[0]) in names:
+            return node_text(p.child_by_field_name("name"))
+    return None
 
 
 def _enclosing_function_name(node: Node) -> str | None:

@@ -662,3 +662,25 @@ for e in range(30):
     first, second = extract_code(code)
     assert (first.hyperparameters.epochs, first.hyperparameters.learning_rate) == (3, 0.01)
     assert (second.hyperparameters.epochs, second.hyperparameters.learning_rate) == (30, 0.003)
+
+
+def test_models_returned_by_builder_functions():
+    code = """
+import torch
+from torch import nn
+from torchvision import models
+def build_model(num_classes=10, hidden=128):
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
+def get_backbone():
+    m = models.resnet34(pretrained=True)
+    m.fc = nn.Linear(512, 5)
+    return m
+model = build_model(hidden=256)
+net = get_backbone()
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+"""
+    found = {m.name: m for m in extract_code(code)}
+    assert set(found) == {"model", "net"}
+    assert seq(found["model"]) == ["Flatten", "Dense", "Dense"] and found["model"].layers[1].args["units"] == 256
+    assert seq(found["net"]) == ["Pretrained", "Dense"] and found["net"].layers[0].args["name"] == "resnet34"
+    assert found["model"].hyperparameters.optimizer == "adam" and found["net"].hyperparameters.optimizer is None
