@@ -192,6 +192,12 @@ KNOWN_WRONG_ORDERS: tuple[OrderRule, ...] = (
                                                  "Pretrained"}), before_first_b=True),
     OrderRule("dense_before_conv", "a Dense layer before a convolution (no Reshape between)",
               "before", frozenset({"Dense"}), CONV_TYPES, frozenset({"Reshape", "Embedding"})),
+    OrderRule("pool_after_flatten", "2D pooling after Flatten (the feature map is already flat)", "before",
+              frozenset({"Flatten"}), frozenset({"MaxPooling2D", "AveragePooling2D", "MaxPooling3D"}),
+              frozenset({"Reshape"})),
+    OrderRule("embedding_not_first", "an Embedding after other layers (it takes token ids)", "before",
+              WEIGHT_TYPES | {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}, frozenset({"Embedding"}),
+              frozenset({"Concatenate", "Add", "Pretrained", "Custom"})),
     OrderRule("bn_after_output", "BatchNormalization after the output layer", "after_output",
               frozenset({"BatchNormalization", "LayerNormalization"})),
     OrderRule("dropout_after_output", "Dropout after the output layer", "after_output", DROPOUT_TYPES),
@@ -630,8 +636,8 @@ def _check_order(model: Summary, population: Sequence[Summary]) -> list[Finding]
     flagged: set[int] = set()
     for rule in KNOWN_WRONG_ORDERS:
         at = _order_matches(rule, model.layers)
-        if at is None:
-            continue
+        if at is None or at in flagged:
+            continue  # one misplaced layer, one finding (Flatten first is also "before pooling")
         k = sum(1 for s in population if _order_matches(rule, s.layers) is not None)
         if n and k / n > KNOWN_WRONG_MAX_SHARE:
             continue  # this population does it: a practice, not a slip

@@ -274,9 +274,21 @@ ORDER_CASES = {
     "bn_after_output": [*cnn(), layer("BatchNormalization")],
     "softmax_in_middle": [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"),
                           layer("Dense", "softmax"), layer("Dropout"), layer("Dense", "softmax")],
+    "pool_after_flatten": [layer("Conv2D", "relu"), layer("Flatten"), layer("MaxPooling2D"),
+                           layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
+    "embedding_not_first": [layer("Dense", "relu"), layer("Embedding"), layer("Flatten"),
+                            layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
     "dense_before_conv": [layer("Dense", "relu"), layer("Conv2D", "relu"), layer("MaxPooling2D"),
                           layer("Flatten"), layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")],
 }
+
+
+def test_flattening_the_output_is_fine(images):
+    # A DCGAN discriminator ends conv(sigmoid) -> view(-1): a reshape, not a misplaced layer.
+    d = summary("disc", [layer("Conv2D", "leaky_relu"), layer("Conv2D", "leaky_relu"), layer("Dropout"),
+                         layer("Conv2D", "sigmoid"), layer("Flatten")], task="image_generation",
+                framework="pytorch", loss="binary_crossentropy", loss_raw="nn.BCELoss")
+    assert "unusual_layer_order" not in kinds(compare(d, images), WARNING)
 
 
 @pytest.mark.parametrize("rule", sorted(ORDER_CASES))
