@@ -280,13 +280,13 @@ class _Builder:
             if not view:
                 final.append(m)
         # the same builder read twice gives the same model once
-        seen_sig: set[tuple] = set()
+        seen_sig: dict[tuple, set[str | None]] = {}
         out_models = []
         for m in final:
-            sig = (m.line, m.name, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
-            if sig in seen_sig:
-                continue
-            seen_sig.add(sig)
+            sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
+            if sig in seen_sig and (m.name in seen_sig[sig] or not m.trained):
+                continue  # built again by the same code (k-fold, reload) and not trained apart
+            seen_sig.setdefault(sig, set()).add(m.name)
             out_models.append(m)
 
         summaries: list[Summary] = []
