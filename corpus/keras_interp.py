@@ -1904,7 +1904,7 @@ class Interpreter:
                 return Batched(obj.size, pos[0])
             return obj
         if isinstance(obj, LayerObj) and obj.kind == "pretrained" and name in (
-                "compile", "summary", *_TRAIN_METHODS):
+                "compile", *_TRAIN_METHODS):
             # a whole application trained as the model (ResNet50(weights=None, classes=10))
             return self.model_method(self.promote(obj, call), name, pos, kw, call, pos_nodes, kw_nodes, scope)
         if isinstance(obj, FreezeRef):
