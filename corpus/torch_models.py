@@ -1776,6 +1776,7 @@ class TorchExtractor:
             cache = self._kinds = {}
         key = (right.start_byte, right.end_byte)
         if key not in cache:
+            cache[key] = None  # a builder that calls itself must not recurse forever
             cache[key] = self._model_expr_kind_uncached(right)
         return cache[key]
 
@@ -1808,7 +1809,8 @@ class TorchExtractor:
         if f is not None and f.body is not None:
             # model = build_model(): a function that returns an nn.Sequential or a backbone
             text = node_text(f.body)
-            makes = re.search(r"\bSequential\s*\(|\bmodels\.\w+\s*\(|from_pretrained\s*\(|create_model\s*\(", text)
+            makes = any(self._model_expr_kind(c) in ("seq", "pretrained") for c in self.calls
+                        if f.body.start_byte <= c.start_byte < f.body.end_byte)
             if makes and not any(re.search(rf"\b{re.escape(c.name)}\s*\(", text) for c in self.class_defs if c.is_module):
                 return "func"
         return None
@@ -2064,7 +2066,8 @@ def _attention_maths(text: str) -> bool:
 
 # capitalised calls that are not blocks of a model
 _NOT_BLOCK_MODULES = ("torch", "numpy", "np.", "collections", "typing", "argparse", "logging", "pathlib", "math",
-                      "dataclasses", "enum", "functools", "itertools", "PIL", "sklearn", "pandas")
+                      "dataclasses", "enum", "functools", "itertools", "PIL", "sklearn", "pandas", "keras",
+                      "tensorflow", "tf.", "jax", "flax")
 _NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "KeyError",
                "AssertionError", "Parameter", "Tensor", "FloatTensor", "LongTensor", "OrderedDict", "Variable",
                "Path", "Counter", "Image", "Normal", "Categorical", "Bernoulli", "Uniform"}
