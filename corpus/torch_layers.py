@@ -171,7 +171,7 @@ NON_PARAMETRIC = {
     "Activation", "Add", "Concatenate", "Flatten", "Reshape", "Dropout", "SpatialDropout",
     "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D", "Attention",
+    "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D",
 }
 
 # Functions that create new tensors (noise, zeros): their result is not the data flowing through

@@ -1609,6 +1609,9 @@ class TorchExtractor:
             self.depth = 0
             inst = self.instantiate(c, call, cscope)
             layers = self.expand(inst) if inst is not None else []
+            if creations and self._has_parameters(c) and not any(x.type not in T.NON_PARAMETRIC for x in layers):
+                # a model of its own weights and maths (W @ x + b), built and used here: one Custom layer
+                layers = [Layer(type="Custom", raw=c.name, line=line_of(c.node))]
             rec = ModelRec(name=c.name, node=c.node, layers=list(layers), parts=parts,
                            vars={v for v, _n in creations} if len(redefs) > 1 else set(var_of.get(c.name, [])))
             if inst is not None:
