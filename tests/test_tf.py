@@ -75,3 +75,27 @@ def test_tf2_raw_ops_with_a_hand_made_training_step():
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.steps, hp.epochs) == ("sgd", 0.01, 64, 1500, None)
     assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "cross_entropy"
+
+
+def test_slim_layers_with_their_relu_default():
+    from corpus.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+import tensorflow.contrib.slim as slim
+x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+
+
+def lenet(images):
+    net = slim.conv2d(images, 20, [5, 5], scope='conv1')
+    net = slim.max_pool2d(net, [2, 2], scope='pool1')
+    net = slim.flatten(net)
+    net = slim.fully_connected(net, 500)
+    return slim.fully_connected(net, 10, activation_fn=None)
+
+
+logits = lenet(x)
+"""
+    (s,) = parse_bytes(code, "a.py")
+    assert seq(s) == ["Conv2D/relu", "MaxPooling2D", "Flatten", "Dense/relu", "Dense"]
+    assert s.layers[0].args == {"filters": 20, "kernel_size": [5, 5]}
+    assert s.input_shape == [28, 28, 1]
