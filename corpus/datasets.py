@@ -58,6 +58,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                               "cats_vs_dogs_small", "cat_dog_data")),
     "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets",
                                               "vgg/data/pets")),
+    "oxford_flowers17": ("image_classification", ("17flowers", "flowers17", "oxford17", "oxford_flowers17")),
     "oxford_flowers102": ("image_classification", ("flowers102", "oxford_flowers", "102flowers", "oxfordflowers102",
                                                    "oxford102")),
     "flowers": ("image_classification", ("tf_flowers", "flower_photos", "flowers_photos", "flowers-recognition")),
@@ -262,7 +263,15 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "zinc": ("graph_learning", ()),
     # -- reinforcement learning environments (gym ids are mapped by gym_dataset)
     "cartpole": ("reinforcement_learning", ()),
-    "atari": ("reinforcement_learning", ()),
+    "atari": ("reinforcement_learning", ("space_invaders", "spaceinvaders", "ms_pacman", "mspacman", "pong",
+                                         "breakout", "seaquest", "qbert", "enduro", "beam_rider", "beamrider",
+                                         "montezuma_revenge", "montezumarevenge", "riverraid", "kung_fu_master",
+                                         "demon_attack", "chopper_command", "private_eye", "ice_hockey",
+                                         "wizard_of_wor", "video_pinball", "battle_zone", "time_pilot",
+                                         "star_gunner", "name_this_game", "crazy_climber", "up_n_down",
+                                         "fishing_derby", "double_dunk", "james_bond", "bank_heist", "asterix",
+                                         "atlantis", "centipede", "amidar", "frostbite", "gopher", "tutankham",
+                                         "ale_py", "atari_py")),
     "mountain_car": ("reinforcement_learning", ("mountaincar", "mountaincarcontinuous")),
     "pendulum": ("reinforcement_learning", ()),
     "acrobot": ("reinforcement_learning", ()),
@@ -366,7 +375,7 @@ _TEXT_STOP = frozenset({
     "hopper", "swimmer", "reacher", "humanoid", "cola", "sst", "glue", "trec", "heart", "wine",
     "adult", "insurance", "newsgroups", "karate", "shampoo", "pima", "netflix", "olivetti", "jigsaw",
     "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
-    "kinetics", "diabetes", "flowers", "pubmed",
+    "kinetics", "diabetes", "flowers", "pubmed", "iris", "centipede", "gopher", "atlantis", "pong",
 })
 
 

@@ -190,7 +190,8 @@ _RANDOM_DATA = re.compile(r"^(np|numpy|torch|tf|tensorflow)\.(random\.\w+|rand|r
 _RANDOM_CALL = re.compile(r"^(np|numpy)\.random\.(rand|randn|randint|normal|uniform|random|choice|random_sample)$|"
                           r"^torch\.(rand|randn|randint|normal)$|^tf\.random\.(normal|uniform)$")
 _PY_RANDOM = re.compile(r"^(random|uniform|randint|gauss|random\.\w+)$")
-_LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tensor|FloatTensor|LongTensor)$")
+_LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tensor|FloatTensor|LongTensor)$|"
+                            r"^(tf|tensorflow)\.constant$")
 _NUMBERS = re.compile(r"^[\[\]\s\d.,eE+\-]+$")
 _DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
                        r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time|steps|"
@@ -207,7 +208,7 @@ _SAVE_CALLS = frozenset({"save", "save_weights", "save_checkpoint", "save_model"
 _FREEZE_ATTRS = frozenset({"trainable", "requires_grad"})
 _RECON_WORDS = re.compile(r"recon|decoded|reconstruct|x_hat|xhat|x_rec", re.I)
 _VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|n_word\b|"
-                          r"len\(char|num_words|max_words|n_words|len\(words\)|output_size|total_words|"
+                          r"len\(char|num_words|max_words|n_words|len\(words\)|total_words|"
                           r"len\(tokenizer", re.I)
 _FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
 _LOSS_VARS = frozenset({"criterion", "loss_fn", "loss_func", "loss_function", "lossfunc", "loss_fcn",
@@ -243,6 +244,7 @@ class FileFacts:
     local_files: bool = False
     synthetic: bool = False
     random_calls: int = 0  # np.random / torch.rand calls: generated data when nothing else is read
+    synthetic_guess: bool = False  # `synthetic` only because random numbers are drawn
     tricks: list[Occurrence] = field(default_factory=list)
     task_hints: list[Occurrence] = field(default_factory=list)  # attributed like tricks
     preprocessing: list[str] = field(default_factory=list)
@@ -357,6 +359,15 @@ def _in_loop(node: Node) -> bool:
                 "checkpoint" in name.lower()
         if n.type in ("class_definition", "module"):
             return False
+        n = n.parent
+    return False
+
+
+def _in_class(node: Node) -> bool:
+    n = node.parent
+    while n is not None:
+        if n.type == "class_definition":
+            return True
         n = n.parent
     return False
 
@@ -829,8 +840,8 @@ class _Collector:
         return False
 
     def _synthetic_value(self, name: str, right: Node) -> None:
-        if not _DATA_VAR.match(name):
-            return
+        if not _DATA_VAR.match(name) or _in_class(right):
+            return  # noise drawn inside a model's method (NoisyLinear, a VAE's sample) is not data
         stack = [right]
         seen = 0
         while stack and seen < 60:
@@ -841,7 +852,7 @@ class _Collector:
                 if fn and (_RANDOM_DATA.match(fn) or _PY_RANDOM.match(fn) and self.s.resolve(fn).startswith("random")):
                     self.f.mark_synthetic()
                     return
-                if fn and _LITERAL_ARRAY.match(fn):
+                if fn and (_LITERAL_ARRAY.match(fn) or _LITERAL_ARRAY.match(self.s.resolve(fn) or "")):
                     args = n.child_by_field_name("arguments")
                     first = args.named_children[0] if args is not None and args.named_children else None
                     if first is not None and first.type == "list" and _NUMBERS.match(node_text(first)):
@@ -1006,6 +1017,7 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     if facts.weak_datasets:
         return facts.weak_datasets[:2]
     if trained and facts.random_calls >= 1:
+        facts.synthetic_guess = True
         return [ds.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
     return []
 
@@ -1352,3 +1364,5 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         tk.score_words(s.name, tk.WEIGHT_MODEL_NAME, scores)
         _modality(s, scores)
         s.task = tk.best_task(scores)
+        if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [ds.SYNTHETIC]:
+            s.datasets = []  # an agent's random numbers explore an environment; they are not its data

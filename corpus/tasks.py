@@ -77,6 +77,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(bert|roberta|masked lm|mlm)\b", "language_modeling", 0.4),
     (r"\b(caption\w*|show and tell)\b", "text_generation", 1.0),
     (r"\b(char rnn|charrnn|char lstm|charlstm)\b", "text_generation", 0.8),
+    (r"\b(chatbot|chat bot|dialog\w*|conversation\w*|autocomplete)\b", "text_generation", 0.8),
     (r"\b(text generation|generate text|text generator|textgen|poem|poetry|lyrics|story generation|"
      r"char(acter)? level generation|sample text)\b", "text_generation", 1.0),
     (r"\b(sentiment|spam|text classification|text classifier|textcnn|text cnn|textrnn|fasttext|"

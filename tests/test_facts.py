@@ -454,3 +454,25 @@ def test_a_pretrained_backbone_names_the_modality_and_tfds_versions_are_dropped(
     annotate(load(code, "seg.py"), [s2])
     assert s2.datasets == ["oxford_pets"]
     assert s2.task == "image_segmentation"
+
+
+def test_flower_class_names_are_not_iris_and_agents_do_not_train_on_their_random_numbers():
+    code = (
+        "classes = ['Tulip', 'Snowdrop', 'Iris', 'Daisy']\n"
+        "from keras.preprocessing.image import ImageDataGenerator\n"
+        "gen = ImageDataGenerator().flow_from_directory('17flowers/train')\n"
+    )
+    [s] = [model("model", [("Pretrained", {"name": "VGG16"}), "Dense"], loss="categorical_crossentropy")]
+    annotate(load(code, "finetuning.py"), [s])
+    assert s.datasets == ["oxford_flowers17"]
+    assert s.task == "image_classification"
+    code = (
+        "import random\nimport torch\nimport torch.nn as nn\n"
+        "class NoisyLinear(nn.Module):\n    def noise(self, size):\n        x = torch.randn(size)\n        return x\n"
+        "class DQN(nn.Module):\n    pass\n"
+        "def act(state, eps):\n    if random.random() < eps:\n        return 0\n"
+        "memory = ReplayMemory(10000)\n"
+    )
+    [q] = [model("DQN", ["Conv2D", "Dense"], loss="huber")]
+    annotate(load(code, "agent.py"), [q])
+    assert q.datasets == [] and q.task == "reinforcement_learning"
