@@ -310,12 +310,11 @@ def build_app(engine: Engine) -> gr.Blocks:
                     with gr.Tab("Tricks", elem_id="tab-tricks"):
                         tricks = gr.Plot(elem_id="tricks", show_label=False)
                     with gr.Tab("Examples", elem_id="tab-examples"):
-                        from assistant.table import COLUMNS, DATATYPES
+                        from assistant.table import COLUMN_WIDTHS, COLUMNS, DATATYPES
 
                         examples = gr.Dataframe(
                             headers=COLUMNS, datatype=DATATYPES, elem_id="examples", interactive=False,
-                            wrap=True, max_height=520, show_label=False,
-                            column_widths=["46px", "18%", "22%", "9%", "10%", "13%", "7%", "8%", "20%"],
+                            wrap=False, max_height=520, show_label=False, column_widths=COLUMN_WIDTHS,
                         )
                         gr.Markdown("Select a row to highlight that example in the layer flow and "
                                     "the hyperparameter plots; click a header to sort.")

@@ -20,6 +20,9 @@ import pandas as pd
 from corpus.summary import Summary
 
 COLUMNS = ["#", "repository", "file", "framework", "dataset", "task", "layers", "license", "source"]
+# Widths that add up to the table's width at 1280x800 (the link text is short: "lines 10-42").
+COLUMN_WIDTHS = ["40px", "18%", "20%", "9%", "9%", "13%", "6%", "9%", "11%"]
+DISPLAY = {"pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow", "jax": "JAX"}
 # Column types for gr.Dataframe: the link column is Markdown that this module escapes.
 DATATYPES = ["number", "str", "str", "str", "str", "str", "number", "str", "markdown"]
 EXPORT_COLUMNS = ["rank", "score", "id", "name", "repository", "file", "line_start", "line_end",
@@ -72,9 +75,19 @@ def source_label(summary: Summary) -> str:
     return label
 
 
+def lines_label(summary: Summary) -> str:
+    """``lines 10-42`` (the file is in its own column), or ``source`` when no lines are known."""
+    src = summary.source
+    if not src.line_start:
+        return "source"
+    if src.line_end and src.line_end != src.line_start:
+        return f"lines {src.line_start}-{src.line_end}"
+    return f"line {src.line_start}"
+
+
 def source_link(summary: Summary) -> str:
     """A Markdown link to the exact source lines, escaped; plain text when there is no safe URL."""
-    label = escape_markdown(_short(source_label(summary), 60))
+    label = escape_markdown(lines_label(summary))
     url = safe_url(summary.source.url)
     if url is None:
         return label
@@ -100,9 +113,9 @@ def rows(summaries: Sequence[Summary]) -> pd.DataFrame:
             rank,
             s.source.repo or "",
             _short(s.source.path or "", 48),
-            s.framework,
+            DISPLAY.get(s.framework, s.framework),
             ", ".join(s.datasets),
-            s.task,
+            s.task.replace("_", " "),
             len(s.layers),
             s.source.license or "",
             source_link(s),

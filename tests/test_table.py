@@ -39,10 +39,10 @@ def test_rows_columns_and_rank() -> None:
     df = rows([_s("a"), _s("b", repo="bob/cifar", datasets=["cifar10", "cifar100"], n_layers=2, license=None)])
     assert list(df.columns) == COLUMNS and len(DATATYPES) == len(COLUMNS)
     assert df["#"].tolist() == [1, 2]
-    assert df.iloc[1].tolist()[:8] == [2, "bob/cifar", "train.py", "pytorch", "cifar10, cifar100",
-                                       "image_classification", 2, ""]
+    assert df.iloc[1].tolist()[:8] == [2, "bob/cifar", "train.py", "PyTorch", "cifar10, cifar100",
+                                       "image classification", 2, ""]
     assert df.iloc[0]["source"] == (
-        f"[train.py:12-40](https://github.com/alice/mnist-cnn/blob/{'c' * 40}/train.py#L12-L40)")
+        f"[lines 12-40](https://github.com/alice/mnist-cnn/blob/{'c' * 40}/train.py#L12-L40)")
 
 
 def test_rows_empty() -> None:
@@ -79,11 +79,20 @@ def test_url_cannot_break_out_of_the_link() -> None:
     assert not re.search(r"[\s()\[\]<>\"']", got)
 
 
-def test_link_text_is_escaped() -> None:
-    link = source_link(_s(path="<img src=x onerror=alert(1)>](javascript:x).py"))
-    text = link[1:link.index("](https://")]
-    # every Markdown/HTML special character in the text is backslash-escaped
-    assert re.search(r"(?<!\\)[<>\[\]()]", text) is None
+def test_link_text_names_the_lines() -> None:
+    s = _s(path="<img src=x onerror=alert(1)>](javascript:x).py")
+    assert source_link(s).startswith("[lines 12-40](https://github.com/")
+    s.source.line_end = 12
+    assert source_link(s).startswith("[line 12](")
+    s.source.line_start = None
+    assert source_link(s).startswith("[source](")
+
+
+def test_file_cell_is_plain_text() -> None:
+    # cells other than the link are shown as text by the table (datatype "str"), never parsed
+    df = rows([_s(path="<img src=x onerror=alert(1)>.py")])
+    assert df.iloc[0]["file"] == "<img src=x onerror=alert(1)>.py"
+    assert DATATYPES[COLUMNS.index("file")] == "str"
 
 
 ESCAPES = [
