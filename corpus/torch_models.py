@@ -1809,14 +1809,29 @@ class TorchExtractor:
         if last == "from_pretrained":
             return "pretrained"
         f = self.funcs.get(fn) if "." not in fn else None
-        if f is not None and f.body is not None:
+        if f is not None and f.body is not None and fn in self._model_makers():
             # model = build_model(): a function that returns an nn.Sequential or a backbone
             text = node_text(f.body)
-            makes = any(self._model_expr_kind(c) in ("seq", "pretrained") for c in self.calls
-                        if f.body.start_byte <= c.start_byte < f.body.end_byte)
-            if makes and not any(re.search(rf"\b{re.escape(c.name)}\s*\(", text) for c in self.class_defs if c.is_module):
+            if not any(re.search(rf"\b{re.escape(c.name)}\s*\(", text) for c in self.class_defs if c.is_module):
                 return "func"
         return None
+
+    def _model_makers(self) -> set[str]:
+        """Names of module-level functions whose body builds an nn.Sequential or a pretrained backbone."""
+        got = getattr(self, "_makers", None)
+        if got is not None:
+            return got
+        got = self._makers = set()
+        cands = [c for key in ("Sequential", "from_pretrained", "create_model") for c in self.by_last.get(key, [])]
+        vision = {k for k, v in self.s.aliases.items() if v.startswith("torchvision")}
+        if vision:
+            cands += [c for last, calls in self.by_last.items() if last[:1].islower() for c in calls
+                      if (self._fname(c) or "").split(".")[0] in vision]
+        for call in cands:
+            name = _enclosing_function_name(call)
+            if name in self.funcs and name not in got and self._model_expr_kind(call) in ("seq", "pretrained"):
+                got.add(name)
+        return got
 
     def _created_class(self, right: Node) -> str | None:
         call = _unwrap_call(right)
