@@ -254,6 +254,60 @@ def _complete_source(s: Summary, task: Task) -> None:
         src.url = url
 
 
+def _json_safe(v: Any) -> tuple[Any, bool]:
+    """``v`` with values JSON cannot hold replaced by None; and whether any was."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v, False
+    if isinstance(v, float):
+        return (v, False) if v == v and v not in (float("inf"), float("-inf")) else (None, True)
+    if isinstance(v, (list, tuple)):
+        pairs = [_json_safe(x) for x in v]
+        return [x for x, _ in pairs], any(b for _, b in pairs)
+    if isinstance(v, dict):
+        out, bad = {}, False
+        for k, x in v.items():
+            x, b = _json_safe(x)
+            out[str(k)] = x
+            bad = bad or b or not isinstance(k, str)
+        return out, bad
+    return None, True
+
+
+def _sanitize(s: Summary) -> bool:
+    """Make a summary JSON-writable in place (a parser slip must not stop a harvest).
+
+    Returns:
+        True when something had to be dropped (a warning is added to the summary).
+    """
+    try:
+        s.to_json()
+        return False
+    except (TypeError, ValueError):
+        pass
+    bad = False
+    for layer in s.layers:
+        layer.args, b = _json_safe(layer.args)
+        bad |= b
+        for attr in ("activation", "raw", "repeat", "line"):
+            val, b = _json_safe(getattr(layer, attr))
+            setattr(layer, attr, val)
+            bad |= b
+    hp = s.hyperparameters
+    for attr in ("optimizer", "learning_rate", "batch_size", "epochs", "loss", "loss_raw", "metrics", "steps"):
+        val, b = _json_safe(getattr(hp, attr))
+        setattr(hp, attr, val)
+        bad |= b
+    hp.extra, b = _json_safe(hp.extra)
+    bad |= b
+    for attr in ("input_shape", "datasets", "tricks", "preprocessing", "name", "task", "framework"):
+        val, b = _json_safe(getattr(s, attr))
+        setattr(s, attr, val)
+        bad |= b
+    s.parse.warnings = [str(w) for w in s.parse.warnings]
+    s.parse.warnings.append("harvest: a value the parser read could not be written as JSON and was dropped")
+    return True
+
+
 def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
     """Parse one file; never raises (an exception becomes a ``failed`` result).
 
@@ -272,6 +326,8 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
                                       license=task.license, context_text=task.context_text)
         for s in summaries:
             _complete_source(s, task)
+            if _sanitize(s):
+                res.error = "parser gave a value that is not JSON (dropped)"
         res.summaries = list(summaries)
         statuses = {s.parse.status for s in res.summaries}
         res.status = ("failed" if "failed" in statuses else "partial" if "partial" in statuses

@@ -4,7 +4,7 @@ It finds models by two regular expressions (a ``class X(nn.Module)`` and a
 ``name = Sequential(``), so the harvest's own behaviour (git reading,
 filtering, dedup, ordering, resume, timeouts) is tested apart from the parser.
 Markers in a file drive the odd cases: ``STUB_HANG`` sleeps forever,
-``STUB_CRASH`` raises, ``STUB_PARTIAL`` gives a partial summary.
+``STUB_CRASH`` raises, ``STUB_PARTIAL`` gives a partial summary, ``STUB_OBJECT`` a value JSON cannot hold.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def parse_bytes(data: bytes, path: str, *, repo=None, commit=None, license=None,
                         source=Source(repo=repo, commit=commit, path=path, license=license),
                         parse=ParseInfo("failed", ["binary data"]))]
     out = []
+    weird = {"units": object()} if b"STUB_OBJECT" in data else {}
     for m in _MODEL.finditer(data):
         name = (m.group(1) or m.group(2)).decode()
         line = data.count(b"\n", 0, m.start()) + 1
@@ -39,6 +40,6 @@ def parse_bytes(data: bytes, path: str, *, repo=None, commit=None, license=None,
         if context_text and "digits" in context_text.lower():
             task = "image_classification"
         out.append(Summary(id=make_id(repo, commit, path, name, line), name=name, source=src,
-                           framework=framework, task=task, layers=[Layer("Dense", "nn.Linear")],
+                           framework=framework, task=task, layers=[Layer("Dense", "nn.Linear", args=dict(weird))],
                            parse=ParseInfo(status, [])))
     return out

@@ -263,6 +263,7 @@ def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
         "ok.py": fx("torch_mnist.py"),
         "hang.py": "import torch\n# STUB_HANG\n",
         "crash.py": "import torch\n# STUB_CRASH\n",
+        "weird.py": "import torch\nimport torch.nn as nn\n# STUB_OBJECT\nclass Odd(nn.Module):\n    pass\n",
         "huge.py": "import torch\n" + "x = 1\n" * 10,
     }])
     g = gitread.find_git_dir(mirror)
@@ -270,12 +271,17 @@ def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
     (g / "objects" / blob[:2] / blob[2:]).unlink()
     out = tmp_path / "o" / "s.jsonl.gz"
     st = harvest.harvest([(mirror, None)], out, workers=2, parser=STUB, progress=False, file_timeout=3)
-    assert st.missing_blobs == 1 and st.dl_files == 3
-    assert st.status["ok"] == 1 and st.status["failed"] == 2 and st.timeouts == 1
+    assert st.missing_blobs == 1 and st.dl_files == 4
+    assert st.status["ok"] == 2 and st.status["failed"] == 2 and st.timeouts == 1
     files = {f["path"]: f for f in json.loads((out.parent / "manifest.json").read_text())["repos"][0]["files"]}
     assert files["hang.py"]["error"].startswith("timeout")
     assert "crashed on purpose" in files["crash.py"]["error"]
-    assert [r["name"] for r in read_out(out)] == ["DigitNet"]
+    rows = read_out(out)
+    assert [r["name"] for r in rows] == ["DigitNet", "Odd"]
+    # a value the parser could not give as JSON is dropped with a warning, never a crash
+    assert rows[1]["layers"][0]["args"] == {"units": None}
+    assert "could not be written as JSON" in rows[1]["parse"]["warnings"][-1]
+    assert files["weird.py"]["error"].startswith("parser gave a value")
 
 
 def test_history_reads_examples_removed_later(tmp_path: Path):
