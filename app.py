@@ -36,6 +36,8 @@ HP_NAMES = ("learning_rate", "batch_size", "epochs", "optimizer", "loss")
 # Several answers at once (CPU-bound, ~0.1 s each); the index itself is read under a lock.
 CONCURRENCY = 4
 QUEUE_SIZE = 200
+# Uploads larger than this are refused by the server itself; the parser's own limit is 200 kB.
+MAX_UPLOAD = "2mb"
 EXAMPLE_PROMPTS = [
     "classify handwritten digits",
     "classify movie reviews as positive or negative",
@@ -192,7 +194,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                    ["", history, *[gr.skip()] * len(OUTPUTS)]
         new = engine.apply_message(state, text)
         ans = engine.answer(new)
-        return ["", _say(history, text, ans.reply), *_outputs(ans)]
+        return ["", _say(history, session.escape_text(text), ans.reply), *_outputs(ans)]
 
     def on_control(dataset, framework, task, layer_type, trick, optimizer, loss, k, history, state: State):
         def v(x):
@@ -224,10 +226,8 @@ def build_app(engine: Engine) -> gr.Blocks:
     def on_compare(code: str, upload: str | None, history: list[dict], state: State):
         if upload:
             path = Path(upload)
-            size = path.stat().st_size
-            data = path.read_bytes()[: session.MAX_MODEL_BYTES + 1] if size else b""
-            if size > session.MAX_MODEL_BYTES:
-                data = b"x" * (session.MAX_MODEL_BYTES + 1)
+            with path.open("rb") as fh:  # never more than the limit + 1 byte: enough to refuse
+                data = fh.read(session.MAX_MODEL_BYTES + 1)
             name, label = path.name, path.name
         else:
             data = (code or "").encode("utf-8", errors="replace")
@@ -239,7 +239,7 @@ def build_app(engine: Engine) -> gr.Blocks:
         new = session.with_model(state, model, label)
         ans = engine.answer(new)
         reply = session.escape_text(note) + "\n\n" + ans.reply
-        return [_say(history, f"(compare {label})", reply), *_outputs(ans)]
+        return [_say(history, f"(compare {session.escape_text(label)})", reply), *_outputs(ans)]
 
     def on_clear_model(history: list[dict], state: State):
         ans = engine.answer(session.with_model(state, None))
@@ -258,7 +258,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                     elem_id="title",
                 )
                 chat = gr.Chatbot(
-                    elem_id="chat", height=290, show_label=False, buttons=["copy"],
+                    elem_id="chat", height=290, show_label=False, buttons=["copy"], allow_tags=False,
                     placeholder="Describe your task in plain words, e.g. *classify movie reviews as "
                                 "positive or negative*. Then refine: *only PyTorch*, *on CIFAR-100 instead*, "
                                 "*with attention*, *fewer than 10 layers*, *start over*.",
@@ -367,7 +367,8 @@ def launch(demo: gr.Blocks, port: int = 7860, block: bool = True) -> None:
     demo.launch(
         server_name=HOST, server_port=port, share=False, prevent_thread_lock=not block,
         inbrowser=False, show_error=True, quiet=not block, css=CSS, footer_links=[],
-        theme=gr.themes.Default(primary_hue="indigo", secondary_hue="slate"), allowed_paths=[str(_EXPORT_DIR)], ssr_mode=False,
+        theme=gr.themes.Default(primary_hue="indigo", secondary_hue="slate"), allowed_paths=[str(_EXPORT_DIR)],
+        ssr_mode=False, max_file_size=MAX_UPLOAD,
     )
 
 

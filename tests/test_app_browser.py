@@ -184,6 +184,10 @@ def test_hostile_corpus_text_is_shown_as_text(page) -> None:
     for link in page.query_selector_all("#examples a"):
         assert link.get_attribute("href").startswith("https://")
     open_tab(page, "Layer flow")
+    # what a user types is shown as typed, too
+    ask(page, "<img src=x onerror=window.__pwned=9> [x](javascript:window.__pwned=10) digits")
+    assert "<img src=x onerror=window.__pwned=9>" in page.inner_text("#chat")
+    assert page.query_selector("#chat img, #chat a[href^='javascript']") is None
     assert page.evaluate("window.__pwned") is None
 
 
