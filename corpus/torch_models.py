@@ -53,6 +53,8 @@ _QUERY = Query(
     (for_statement) @for
     (assignment) @assign
     (augmented_assignment) @aug
+    (string) @str
+    (comment) @com
     """,
 )
 
@@ -225,6 +227,8 @@ class TorchExtractor:
         self.fors = sorted(caps.get("for", []), key=key)
         self.assigns = sorted(caps.get("assign", []), key=key)
         self.augs = sorted(caps.get("aug", []), key=key)
+        # byte ranges of strings and comments: a class named in a docstring is not used there
+        self._prose = sorted((n.start_byte, n.end_byte) for n in caps.get("str", []) + caps.get("com", []))
         for cnode in sorted(caps.get("class", []), key=key):
             name = node_text(cnode.child_by_field_name("name"))
             bases: list[str] = []
@@ -1533,6 +1537,13 @@ class TorchExtractor:
             out.append(m.summary(self.s, self.warnings))
         return out
 
+    def _code_only(self) -> str:
+        """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text)."""
+        raw = bytearray(self.s.code_bytes)
+        for start, end in self._prose:
+            raw[start:end] = b" " * (end - start)
+        return raw.decode("latin-1")
+
     def _outside_assigns(self) -> list[tuple[Node, Node, Node]]:
         """Assignments outside model classes (training code), as (assignment, left, right)."""
         got = getattr(self, "_outside", None)
@@ -1554,12 +1565,14 @@ class TorchExtractor:
         used_inside: set[str] = set()
         if module_classes:
             word = re.compile(r"\b(" + "|".join(re.escape(c.name) for c in module_classes) + r")\b")
+            code = self._code_only()
             total: dict[str, int] = {}
-            for w in word.findall(node_text(self.s.root)):
+            for w in word.findall(code):
                 total[w] = total.get(w, 0) + 1
             own: dict[str, int] = {}
             for c in module_classes:
-                own[c.name] = own.get(c.name, 0) + sum(1 for w in word.findall(node_text(c.node)) if w == c.name)
+                part = code[c.node.start_byte:c.node.end_byte]
+                own[c.name] = own.get(c.name, 0) + sum(1 for w in word.findall(part) if w == c.name)
             for name, n in own.items():
                 if total.get(name, 0) > n:
                     used_inside.add(name)
