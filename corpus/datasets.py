@@ -242,6 +242,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
     "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
     YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
+    "mitbih": (None, ("mit-bih", "mit_bih", "mitdb", "mit-bih-arrhythmia")),
+    "cmapss": ("time_series_forecasting", ("c-mapss", "cmapssdata", "turbofan", "train_fd001")),
     "uci_har": (None, ("uci har dataset", "uci_har_dataset", "human activity recognition")),
     # -- recommendation, graphs
     "movielens": ("recommendation", ("ml-100k", "ml-1m", "ml-20m", "ml-25m", "ml-latest-small", "ml_100k",

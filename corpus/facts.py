@@ -189,6 +189,10 @@ _RANDOM_DATA = re.compile(r"^(np|numpy|torch|tf|tensorflow)\.(random\.\w+|rand|r
                           r"arange|normal|uniform|sin|cos)$|^(np|numpy)\.random\.")
 _RANDOM_CALL = re.compile(r"^(np|numpy)\.random\.(rand|randn|randint|normal|uniform|random|choice|random_sample)$|"
                           r"^torch\.(rand|randn|randint|normal)$|^tf\.random\.(normal|uniform)$")
+# Project helpers that draw their data: generate_random_data(), make_toy_dataset(), simulate()
+_GENERATOR_CALL = re.compile(r"^(generate|gen|make|create|simulate|sample)_?(random|toy|synthetic|fake|dummy|"
+                             r"sine|sin|time_?series|series)_?(data|dataset|samples|series|shapes|points)?$|"
+                             r"^(generate|simulate)_(data|dataset|samples)$", re.I)
 _PY_RANDOM = re.compile(r"^(random|uniform|randint|gauss|random\.\w+)$")
 _LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tensor|FloatTensor|LongTensor)$|"
                             r"^(tf|tensorflow)\.constant$")
@@ -207,7 +211,7 @@ _TRAIN_CALLS = frozenset({"fit", "fit_generator", "compile", "train_on_batch", "
 _SAVE_CALLS = frozenset({"save", "save_weights", "save_checkpoint", "save_model", "save_state_dict"})
 _FREEZE_ATTRS = frozenset({"trainable", "requires_grad"})
 _RECON_WORDS = re.compile(r"recon|decoded|reconstruct|x_hat|xhat|x_rec", re.I)
-_VOCAB_WORDS = re.compile(r"vocab|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|n_word\b|"
+_VOCAB_WORDS = re.compile(r"vocab|dict_size|ntoken|n_token|num_tokens|n_chars|num_chars|len\(chars\)|nchars|n_vocab|n_word\b|"
                           r"len\(char|num_words|max_words|n_words|len\(words\)|total_words|"
                           r"len\(tokenizer", re.I)
 _FACTORY_METHODS = frozenset({"from_pretrained", "from_config"})
@@ -495,6 +499,8 @@ class _Collector:
         resolved = resolved or fn
         if _RANDOM_CALL.match(fn):
             f.random_calls += 1
+        if _GENERATOR_CALL.match(last):
+            f.mark_synthetic()
         if not (last in _INTERESTING or resolved.startswith(_INTERESTING_MODULES)):
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
@@ -709,7 +715,12 @@ class _Collector:
 
     def _string_datasets(self, call: Node, where: list[str]) -> list[str]:
         found: list[str] = []
-        for v in _strings_in(call, self.s):
+        args = call.child_by_field_name("arguments")
+        texts = _strings_in(call, self.s)
+        if args is not None:
+            # read_csv(movielens_dir + '/ratings.csv'): the variable's name says it
+            texts += [name for name in _idents(args, limit=60) if len(name) > 5]
+        for v in texts:
             for n in ds.find_in_text(v):
                 self.f.add_dataset(where, n)
                 found.append(n)
@@ -915,8 +926,6 @@ class _Collector:
         for n in ds.find_in_text(name):
             self.f.add_dataset(self.f.text_datasets, n)
         bases = node_text(node.child_by_field_name("superclasses"))
-        if re.search(r"\bDataset\b|data\.Dataset", bases):
-            self.f.local_files = True
         if re.search(r"\bgym\.(Env|Wrapper)\b", bases):
             _add(self.f.task_scores, "reinforcement_learning", tk.WEIGHT_CERTAIN)
         return False
@@ -1228,6 +1237,8 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             _add(scores, "image_segmentation", 1.0)
     if up and not conv:
         _add(scores, "image_generation", 2.0)
+    if emb and types.count("Embedding") >= 2 and (rnn or "TransformerDecoder" in kinds) and big_output:
+        _add(scores, "machine_translation", 2.5)  # a source and a target embedding: seq2seq
     if emb:
         if big_output and (rnn or kinds & _SEQ):
             _add(scores, "language_modeling", 2.5)

@@ -93,7 +93,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"spoken digit|environmental sound|spectrogram|mfcc)\b", "audio_classification", 0.7),
     (r"\b(stock|stocks|forecast\w*|time ?series|timeseries|price prediction|sales|weather|"
      r"temperature|energy consumption|airline|sunspot\w*|bitcoin|btc|crypto\w*|trading|"
-     r"sequence prediction|load forecasting)\b", "time_series_forecasting", 1.0),
+     r"sequence prediction|load forecasting|rul|remaining useful life)\b", "time_series_forecasting", 1.0),
     (r"\b(house price\w*|housing|boston|salary|insurance|mpg|price estimation)\b", "tabular_regression", 0.8),
     (r"(?<!logistic )(?<!softmax )\b(regression|regressor)\b", "tabular_regression", 0.5),
     (r"\b(tabular|titanic|churn|fraud|credit|loan|diabetes|heart disease|income|census|survival)\b",
@@ -235,6 +235,9 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
     (frozenset("src_vocab trg_vocab tgt_vocab src_lang trg_lang tgt_lang input_lang output_lang source_vocab "
                "target_vocab eng_vocab fra_vocab num_encoder_tokens num_decoder_tokens".split()),
      "machine_translation", 2.0),
+    (frozenset("encoder_inputs decoder_inputs encoder_input decoder_input encoder_outputs decoder_outputs "
+               "encoder_states decoder_lstm "
+               "encoder_lstm decoder_embedding encoder_embedding decoder_dense".split()), "machine_translation", 2.0),
     (frozenset("user_id user_ids item_id item_ids movie_id movie_ids n_users num_users n_items num_items "
                "n_movies num_movies user_embedding item_embedding movie_embedding".split()),
      "recommendation", 2.0),

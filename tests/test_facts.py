@@ -476,3 +476,35 @@ def test_flower_class_names_are_not_iris_and_agents_do_not_train_on_their_random
     [q] = [model("DQN", ["Conv2D", "Dense"], loss="huber")]
     annotate(load(code, "agent.py"), [q])
     assert q.datasets == [] and q.task == "reinforcement_learning"
+
+
+def test_a_data_folder_variable_names_the_benchmark_and_generated_shapes_are_synthetic():
+    code = (
+        "import pandas as pd\nmovielens_data_dir = get_dir()\n"
+        "ratings = pd.read_csv(movielens_data_dir + '/ratings.csv')\n"
+        "titles = ['Shakespeare in Love (1998)']\n"
+    )
+    [s] = [model("MovieRecommender", ["Embedding", "Embedding", "Dense", ("Dense", {"units": 1})], loss="mse")]
+    annotate(load(code, "two_tower.py"), [s])
+    assert s.datasets == ["movielens"] and s.task == "recommendation"
+    code = (
+        "import simulation\nfrom torch.utils.data import Dataset\n"
+        "class SimDataset(Dataset):\n    def __init__(self, n):\n"
+        "        self.x, self.y = simulation.generate_random_data(192, 192, count=n)\n"
+    )
+    [u] = [model("UNet", ["Conv2D", "MaxPooling2D", "UpSampling2D", "Concatenate", "Conv2D"], loss="binary_crossentropy")]
+    annotate(load(code, "unet.py"), [u])
+    assert u.datasets == ["synthetic"] and u.task == "image_segmentation"
+
+
+def test_two_embeddings_and_a_vocabulary_output_are_a_seq2seq():
+    code = (
+        "from keras.layers import Input, Embedding, LSTM, Dense\n"
+        "def create_model(input_dict_size, output_dict_size):\n"
+        "    encoder = Embedding(input_dict_size, 64)(Input((20,)))\n"
+        "    out = Dense(output_dict_size, activation='softmax')(encoder)\n"
+    )
+    [s] = [model("model", ["Embedding", "LSTM", "Embedding", "LSTM",
+                           ("Dense", {}, "softmax", "Dense", 4)], loss="categorical_crossentropy")]
+    annotate(load(code, "model.py"), [s])
+    assert s.task == "machine_translation"
