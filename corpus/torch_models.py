@@ -53,6 +53,7 @@ _QUERY = Query(
     (for_statement) @for
     (assignment) @assign
     (augmented_assignment) @aug
+    (while_statement) @while
     (string) @str
     (comment) @com
     """,
@@ -129,6 +130,8 @@ class FState:
     cells_done: set[int] = field(default_factory=set)  # ids of cell Mods already emitted
     lists: set[str] = field(default_factory=set)  # names bound to [] (outputs gathered step by step)
     target: str | None = None  # the name the statement being walked assigns
+    branching: int = 0  # inside a loop over a ModuleList (parallel branches)
+    branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
 
 
 def _copy(layer: Layer, repeat: int | None = None) -> Layer:
@@ -227,6 +230,7 @@ class TorchExtractor:
         self.fors = sorted(caps.get("for", []), key=key)
         self.assigns = sorted(caps.get("assign", []), key=key)
         self.augs = sorted(caps.get("aug", []), key=key)
+        self.whiles = sorted(caps.get("while", []), key=key)
         # byte ranges of strings and comments: a class named in a docstring is not used there
         self._prose = sorted((n.start_byte, n.end_byte) for n in caps.get("str", []) + caps.get("com", []))
         for cnode in sorted(caps.get("class", []), key=key):
@@ -1187,7 +1191,9 @@ class TorchExtractor:
         old = st.repeat
         st.repeat = rep if rep else old
         st.loop += 1
+        st.branching += 1 if it_mod is not None else 0
         self.run_forward(stmt.child_by_field_name("body"), inner, st)
+        st.branching -= 1 if it_mod is not None else 0
         st.loop -= 1
         st.repeat = old
 
@@ -1224,7 +1230,9 @@ class TorchExtractor:
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
             if right is None:
                 return
-            if right.type in ("subscript", "attribute", "identifier") or (right.type == "call" and False):
+            if right.type in ("subscript", "attribute", "identifier") or (
+                    right.type == "call" and self.torch_name(self._fname(right)) in T.LAYERS):
+                # layer = self.layers[i]; mp = nn.MaxPool2d(k) built in forward, applied below
                 m = self.build(right, scope)
                 if m is not None and left is not None and left.type == "identifier":
                     scope.mods[node_text(left)] = m  # layer = self.layers[i]
@@ -1375,6 +1383,8 @@ class TorchExtractor:
         last = _last(fn)
         # a tensor method: x.view(...), x.relu(), out.flatten(1)
         head = fn.split(".")[0]
+        if last in ("append", "extend") and head in st.lists and st.branching:
+            st.branch_lists.add(head)  # one output per branch of a ModuleList: joined later by torch.cat
         if "." in fn and head in st.tensors:
             at = args_first()
             return self._method_op(last, node, pos, True, st, line) or True or at
@@ -1484,7 +1494,8 @@ class TorchExtractor:
 
     def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
         if fname in T.CONCAT:
-            if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists:
+            if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists \
+                    and node_text(pos[0]) not in st.branch_lists:
                 return True  # time steps gathered in a loop, not branches joined
             if st.loop and st.target and pos and pos[0].type in ("tuple", "list") and pos[0].named_children \
                     and node_text(pos[0].named_children[0]) == st.target:
@@ -2604,7 +2615,7 @@ class TrainingReader:
             var = " ".join(_identifiers(left)).lower()
             rtext = node_text(rng).lower()
             is_epoch = "epoch" in var or "epoch" in rtext
-            is_step = any(w in var or w in rtext for w in ("step", "iter", "episode", "batch", "update")) and not is_epoch
+            is_step = any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) and not is_epoch
             if count is None:
                 continue
             if is_epoch:
@@ -2622,6 +2633,8 @@ class TrainingReader:
                 found.append(("steps", count, loop))
                 if steps is None:
                     steps = count
+            elif self._inner_loop(loop):
+                continue  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
             else:
                 # `for t in range(200)`: over batches inside, or the whole data each time
                 # (full-batch training): either way each pass sees all the data
@@ -2667,6 +2680,21 @@ class TrainingReader:
                 m.hp.steps = mine.get("steps", steps)
             if batch is not None:
                 m.hp.batch_size = batch
+
+    def _inner_loop(self, loop: Node) -> bool:
+        """A loop inside another loop, or in a function that a loop calls (train() per episode)."""
+        p = loop.parent
+        while p is not None and p.type != "function_definition":
+            if p.type in ("for_statement", "while_statement"):
+                return True
+            p = p.parent
+        if p is None:
+            return False
+        name = node_text(p.child_by_field_name("name"))
+        call = re.compile(rf"\b{re.escape(name)}\s*\(")
+        return any(call.search(node_text(other.child_by_field_name("body") or other)) for other in self.ex.fors
+                   if not (p.start_byte <= other.start_byte < p.end_byte)) or \
+            any(call.search(node_text(w)) for w in self.ex.whiles)
 
     def _own_loops(self, found: list[tuple[str, int, Node]]) -> dict[int, dict[str, int]]:
         """Per model, the loops that train it: those naming it or its optimizer, first after it is built.
