@@ -1,21 +1,40 @@
 """Facts about a script beyond its layers: datasets, task, tricks, preprocessing.
 
 :func:`annotate` is called by the parser after the extractors. It reads the
-script once (:func:`collect`, one walk of the tree) into :class:`FileFacts`,
-then fills each summary:
+script once (:func:`collect`: one tree-sitter query, then a handler per node
+of interest) into :class:`FileFacts`, then fills each summary:
 
-- ``datasets``: from loaders (``keras.datasets.X``, ``torchvision.datasets.X``,
-  ``tfds.load("x")``, ``load_dataset("x")``, sklearn ``load_x``, ``gym.make``),
-  then from file names and URLs in strings (``IMDB Dataset.csv``), then
-  ``yahoo_finance`` / ``custom`` / ``synthetic``, then comments and README
-  words. The tables live in :mod:`corpus.datasets`.
-- ``task``: a weighted vote (:mod:`corpus.tasks`) of the dataset, the model's
-  layers and loss, the names in the file, the imports, and README words.
-- ``tricks``: layer-derived ones per model, code-derived ones attributed to
-  the model they touch (``torch.save(netG...)``, ``optim.Adam(model.parameters(),
-  weight_decay=...)``) or to every model when nothing says which. Merged
-  with what the extractors found; never dropped.
-- ``preprocessing``: from the data pipeline, for every model of the file.
+- ``datasets``, strongest evidence first (:func:`file_datasets`):
+  1. loaders: ``keras.datasets.X``, ``torchvision.datasets.X``,
+     ``torchtext``/``torchaudio``/``torch_geometric`` datasets,
+     ``tfds.load("x")``, ``load_dataset("x")`` (a GLUE config names it),
+     sklearn ``load_x``/``fetch_x``, ``gym.make(id)``, ``yf.download``, and
+     the paths given to file readers (``read_csv("IMDB Dataset.csv")`` is
+     ``imdb``: a benchmark from local files is that benchmark);
+  2. other strings, names of functions/classes, the file path;
+  3. ``custom`` when local files are read (a README naming exactly one
+     dataset may name the benchmark behind them);
+  4. ``synthetic`` for generated data (``make_moons``, random arrays, toy
+     number lists);
+  5. comments and docstrings.
+  With several models and data loaded in between (notebooks), each model
+  gets the dataset named last before it (:func:`model_datasets`).
+- ``task``: a weighted vote (rules and weights in :mod:`corpus.tasks`) of
+  the dataset's usual task, structure (a generator/discriminator pair, an
+  encoder/decoder pair, a diffusion model, an autoencoder fitted on its own
+  input, CTC, gym), library heads and imports, the model's layers, output
+  and loss (:func:`model_scores`), names in the model, file path and code,
+  and the README's words.
+- ``tricks``: layer-derived ones per model (:func:`layer_tricks`);
+  code-derived ones (callbacks, schedulers, weight decay, clipping, mixed
+  precision, checkpointing, pretrained/frozen weights, augmentation,
+  pretrained embeddings) attributed to the model they touch: the model
+  whose lines hold them, the model their names reach
+  (``torch.save(netG...)``, ``optim.Adam(model.parameters(), ...)``), in a
+  notebook the model defined next; else every model. Merged with what the
+  extractors found; never dropped. Sorted in the spec's order.
+- ``preprocessing``: from the data pipeline (a small fixed vocabulary,
+  :data:`PREPROCESSING`), for every model of the file; merged likewise.
 
 Nothing here executes the script.
 """
@@ -1097,7 +1116,7 @@ def _block_tricks(s: Summary, facts: FileFacts) -> list[str]:
         return []
     out: list[str] = []
     for layer in s.layers:
-        if layer.line is None:
+        if not isinstance(layer.line, int):
             continue
         for start, end, trick in facts.trick_classes:
             if start <= layer.line <= end and trick not in out:

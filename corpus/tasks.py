@@ -7,10 +7,14 @@ model and takes the task with the highest score. Weights encode priority:
   generator/discriminator pair, an autoencoder fitted on its own input);
 - 8: a library head or module that names the task (``AutoModelForQuestionAnswering``,
   ``torch_geometric``, ``torchvision.models.detection``);
-- 6: the dataset's usual task (``mnist`` -> ``image_classification``);
-- 3-5: names chosen by the author (model, class, function, file path);
-- 1-3: the shape of the model (Embedding + LSTM + small softmax, Dense-only
-  + mse + one unit), and words of the nearby README.
+- 6: the dataset's usual task (``mnist`` -> ``image_classification``), a
+  word of the file path (``unet``, ``dcgan``, ``seq2seq``; a path word and
+  the dataset tie, and ties go to the more specific task: :data:`TIE_ORDER`);
+- 5: a word of the model's name;
+- 1-6: the shape of the model (a U-Net with a per-pixel output, Embedding +
+  LSTM + small softmax, Dense-only + mse + one unit, a pretrained backbone's
+  name), identifiers and functions of the code, and words of the README
+  (ignored when it names more than three tasks: a collection's README).
 
 To teach a new spelling, add a row.
 """
