@@ -2,7 +2,8 @@
 
 For each plain-language question of bench/questions.jsonl (with the task(s)
 it should bring back), precision@20 is the share of the top 20 whose task is
-one of those. The baseline is BM25 (rank-bm25) over the very texts the index
+one of those (over the hits returned, fewer than 20 when the question names a
+dataset or framework that has fewer examples: a hard filter). The baseline is BM25 (rank-bm25) over the very texts the index
 embeds (``index.text.summary_text``), tokenized into lower-case words. The
 mean is reported over all questions and over those whose task has at least
 20 examples in the corpus (the target: >= 0.85).
@@ -76,17 +77,22 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
     bm25 = BM25Baseline(ix)
     rows = []
     if verbose:
-        print(f"{'P@' + str(k):>6} {'BM25':>6} {'n':>5}  question -> tasks")
+        print(f"{'P@' + str(k):>6} {'BM25':>6} {'n':>5} {'got':>4}  question -> tasks   "
+              "(n: examples of the tasks; got: hits returned)")
     for q in qs:
         want = set(q["tasks"])
         n = sum(task_counts.get(t, 0) for t in want)
         r = ix.search(q["question"], k=k)
-        p_search = sum(h.summary.task in want for h in r.hits) / k
+        # a dataset or framework named in the question is a hard filter and may
+        # leave fewer than k examples: precision is over what was returned
+        got = max(1, len(r.hits))
+        p_search = sum(h.summary.task in want for h in r.hits) / got
         p_bm25 = sum(tasks_of[i] in want for i in bm25.top(q["question"], k)) / k
         rows.append((p_search, p_bm25, n >= k))
         if verbose:
-            print(f"{p_search:6.2f} {p_bm25:6.2f} {n:5d}  {q['question']} -> {', '.join(sorted(want))}"
-                  + ("" if n >= k else "  (fewer than 20 examples)"))
+            print(f"{p_search:6.2f} {p_bm25:6.2f} {n:5d} {len(r.hits):4d}  {q['question']} -> {', '.join(sorted(want))}"
+                  + ("" if n >= k else "  (fewer than 20 examples)")
+                  + (f"  [filters: {r.filters.as_dict()}]" if r.filters.as_dict() else ""))
     a = np.array(rows, dtype=float)
     elig = a[a[:, 2] == 1]
     out = {"search": a[:, 0].mean(), "bm25": a[:, 1].mean(), "questions": len(a),

@@ -271,6 +271,9 @@ class ExampleIndex:
         for fld in applied.as_dict():
             boosts.pop(fld, None)  # a filter already decides that field
         total = self.meta.n if rows is None else len(rows)
+        if from_words and 0 < total < k and rows is not None:
+            named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
+            notes.append(f"only {total} examples match {named} (read from the question)")
 
         query_text = u.residual or _normalize_words(query)
         hits: list[Hit] = []

@@ -167,12 +167,13 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
         "speech recognition: transcribe spoken audio",
         ("speech recognition", "speech to text", "speech-to-text", "transcribe", "transcription",
          "asr", "spoken words to text", "recognize speech", "recognise speech", "keyword spotting",
-         "spoken commands", "voice commands"),
+         "spoken commands", "voice commands", "spoken", "spoken word", "spoken words", "speech",
+         "spoken digits", "voice", "audio into text", "audio to text"),
     ),
     "audio_classification": (
         "audio classification: classify sounds and music",
         ("audio classification", "classify audio", "classify sounds", "sound classification",
-         "music genre", "music genres", "environmental sounds", "bird sounds", "sounds", "sound clips", "spectrogram",
+         "music genre", "music genres", "genre of", "music", "audio clip", "audio clips", "environmental sounds", "bird sounds", "sounds", "sound clips", "spectrogram",
          "spectrograms", "audio clips", "sound events", "speaker identification"),
     ),
     "time_series_forecasting": (
