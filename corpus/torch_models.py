@@ -1085,6 +1085,8 @@ class TorchExtractor:
                 scope = inst.scope.child()
                 scope.inst = inst
                 for name, _d, _k in fwd.params[1:]:
+                    if name in _LABEL_PARAMS:
+                        continue  # forward(x, targets): the labels are not data flowing through layers
                     state.tensors.add(name)
                     scope.env.pop(name, None)
                     scope.mods.pop(name, None)
@@ -1486,11 +1488,24 @@ class TorchExtractor:
         return "GlobalMaxPooling2D" if two else "GlobalMaxPooling1D"
 
     def _reshape_type(self, pos: list[Node]) -> str:
+        """``view(B, -1)`` / ``view(-1, 320)`` / ``view(-1)`` flatten; any other shape is a Reshape.
+
+        ``view(-1, 1)`` adds an axis and ``view(B * T, C)`` merges batch and time:
+        both are reshapes, not the flattening before a classifier.
+        """
+        if len(pos) == 1 and pos[0].type in ("tuple", "list"):
+            pos = list(pos[0].named_children)
         if any(p.type in ("list_splat", "tuple", "list") for p in pos):
-            if len(pos) == 1 and pos[0].type in ("tuple", "list"):
-                return "Flatten" if len(pos[0].named_children) <= 2 else "Reshape"
             return "Reshape"
-        return "Flatten" if len(pos) <= 2 else "Reshape"
+        if len(pos) == 1:
+            return "Flatten" if node_text(pos[0]).replace(" ", "") == "-1" else "Reshape"
+        if len(pos) != 2:
+            return "Reshape"
+        texts = [node_text(p).replace(" ", "") for p in pos]
+        if "-1" not in texts:
+            return "Reshape"
+        other = texts[1] if texts[0] == "-1" else texts[0]
+        return "Reshape" if other == "1" else "Flatten"
 
     def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
         if fname in T.CONCAT:
@@ -2114,6 +2129,8 @@ _NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImple
                "AssertionError", "Parameter", "Tensor", "FloatTensor", "LongTensor", "OrderedDict", "Variable",
                "Path", "Counter", "Image", "Normal", "Categorical", "Bernoulli", "Uniform"}
 
+_LABEL_PARAMS = {"targets", "target", "labels", "label", "y", "y_true", "gt"}
+
 # names under which scripts keep a loss they compute by hand
 _LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
 
@@ -2378,7 +2395,7 @@ class TrainingReader:
                     crit[f"self.{var}" if var else fn] = (vocab.canonical_loss(last) or "other", fn)
                     continue
                 if _enclosing_function_name(call) not in ("training_step", "shared_step", "_shared_step", "step",
-                                                          "_step", "compute_loss", "loss"):
+                                                          "_step", "compute_loss", "loss", "forward"):
                     continue
                 got = self._loss_of_call(call, crit)
                 if got is not None:

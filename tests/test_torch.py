@@ -83,7 +83,7 @@ def test_dcgan_two_models_each_with_its_optimizer():
     g, d = found["Generator"], found["Discriminator"]
     assert seq(g) == ["Conv2DTranspose", "BatchNormalization", "Conv2DTranspose", "BatchNormalization", "Conv2DTranspose"]
     assert acts(g) == [None, "relu", None, "relu", "tanh"]
-    assert seq(d)[:6] == ["Conv2D", "Conv2D", "BatchNormalization", "Dropout", "Conv2D", "Flatten"]
+    assert seq(d)[:6] == ["Conv2D", "Conv2D", "BatchNormalization", "Dropout", "Conv2D", "Reshape"]  # view(-1, 1)
     assert acts(d)[:5] == ["leaky_relu", None, "leaky_relu", None, "sigmoid"]
     assert g.hyperparameters.learning_rate == 0.0004
     assert d.hyperparameters.learning_rate == 0.0002
