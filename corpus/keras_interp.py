@@ -182,6 +182,7 @@ class ClassVal:
     methods: dict[str, Node]
     scope: Scope
     bases: list[Any] = field(default_factory=list)
+    attrs: dict[str, Any] = field(default_factory=dict)  # class-level constants (a config class)
 
     def method(self, name: str) -> tuple[Node, ClassVal] | None:
         seen = 0
@@ -302,6 +303,10 @@ _FRAMEWORK_ROOTS = ("tensorflow", "keras", "tf", "numpy", "np", "math", "scipy",
 _NOT_LAYER_MODULES = {"backend", "ops", "activations", "losses", "metrics", "optimizers", "callbacks",
                       "initializers", "regularizers", "constraints", "K", "utils", "math", "nn"}
 
+_GENERIC_METHODS = {"__init__", "build", "call", "__call__", "forward", "cnn", "rnn", "model", "network", "net",
+                    "inference", "build_model", "_build_model", "_build_net", "build_network", "create_model",
+                    "_build_graph", "build_graph", "add_model", "_create_model", "build_net", "_build"}
+
 _SKIP_MODULES = {"matplotlib", "numpy", "os", "sys", "pandas", "seaborn", "json", "time", "random", "pickle",
                  "cv2", "PIL", "re", "math", "logging", "tqdm", "shutil", "glob", "datetime", "sklearn",
                  "scipy", "csv", "print", "IPython", "warnings", "pathlib", "zipfile", "urllib", "requests"}
@@ -359,6 +364,7 @@ class Interpreter:
         self.loop_vars: set[str] = set()
         self.in_fallback = False
         self.frame_seq: list[int] = []
+        self.loop_lists: set[int] = set()
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -572,6 +578,12 @@ class Interpreter:
                 if d is not None and d.type == "function_definition":
                     methods[node_text(d.child_by_field_name("name"))] = d
         cls = ClassVal(n, name, kind, methods, scope, bases)
+        if body is not None:
+            for c in body.named_children:
+                a = c.named_children[0] if c.type == "expression_statement" and c.named_children else None
+                if a is not None and a.type == "assignment" and a.child_by_field_name("left") is not None \
+                        and a.child_by_field_name("left").type == "identifier":
+                    cls.attrs[node_text(a.child_by_field_name("left"))] = self.eval(a.child_by_field_name("right"), scope)
         scope.vars[name] = cls
         self.classes.append(cls)
 
@@ -701,7 +713,9 @@ class Interpreter:
         self.invocations[id(fn.node)] = inv
         scope = Scope(fn.scope, depth=len(self.calls) + 1)
         self.bind_params(fn, pos, kw, scope)
-        self.calls.append((id(fn.node), fn.name, inv))
+        # a model-building method is named for its class (TextCNN.__init__ -> TextCNN)
+        shown = fn.cls.name if fn.cls is not None and fn.name in _GENERIC_METHODS else fn.name
+        self.calls.append((id(fn.node), shown, inv))
         self.seq += 1  # orders this call against loops opened before it
         self.frame_seq.append(self.seq)
         reuse = kw.get("reuse") is True
@@ -1029,6 +1043,13 @@ class Interpreter:
             return self.s.constants[name]
         if self.star_keras and (name in K.KERAS_LAYERS or name in ("Sequential", "Model", "Input")):
             return Ext("keras.layers." + name)
+        if self.star_keras and name[:1].isupper():
+            if canonical_optimizer(name):
+                return Ext("keras.optimizers." + name)
+            if name in K.CALLBACK_TRICKS:
+                return Ext("keras.callbacks." + name)
+            if name.startswith(K.APPLICATION_PREFIXES):
+                return Ext("keras.applications." + name)
         if name == "super":
             return Ext("builtins.super")
         if name in _BUILTIN_PASS:
@@ -1047,7 +1068,9 @@ class Interpreter:
             found = obj.cls.method(attr)
             if found is not None:
                 return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
-            return UNKNOWN
+            return obj.cls.attrs.get(attr, UNKNOWN)
+        if isinstance(obj, ClassVal):
+            return obj.attrs.get(attr, UNKNOWN)
         if isinstance(obj, ModelObj):
             if attr in obj.attrs:
                 return obj.attrs[attr]
@@ -1089,6 +1112,10 @@ class Interpreter:
         if isinstance(obj, ObjMethod):
             return ObjMethod(UNKNOWN, attr)
         if isinstance(obj, (Optim, Batched, Tensor, LossVal, Weight, FreezeRef)):
+            return ObjMethod(obj, attr)
+        if isinstance(obj, str) and attr in ("lower", "upper", "strip", "title", "casefold"):
+            return ObjMethod(obj, attr)
+        if isinstance(obj, list) and attr in ("append", "extend"):
             return ObjMethod(obj, attr)
         if obj is UNKNOWN or obj is None:
             if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
@@ -1689,6 +1716,8 @@ class Interpreter:
     def call_tf(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
                 kw_nodes: dict[str, Node]) -> Any:
         name, last = f.name, f.last
+        if last == "l2_loss":
+            return UNKNOWN  # weight regularization, not the training loss
         parts = name.split(".")
         key = _tf_key(name)
         if last in ("conv2d", "max_pool2d", "avg_pool2d") and "contrib" in parts and "layers" in parts:
@@ -1757,6 +1786,18 @@ class Interpreter:
             lv = LossVal(lc, dotted_written(call), self.first_model(pos, kw))
             self.losses.append(lv)
             return lv
+        if last in ("reduce_max", "reduce_mean") and pos and isinstance(pos[0], Tensor) and \
+                isinstance(pos[0].producer, LayerObj) and pos[0].producer.type.startswith("Conv"):
+            axis = kw.get("axis", kw.get("reduction_indices", pos[1] if len(pos) > 1 else UNKNOWN))
+            axis = axis if isinstance(axis, list) else [axis]
+            if axis and all(isinstance(a, int) for a in axis) and 1 in axis:
+                kind = "GlobalMaxPooling" if last == "reduce_max" else "GlobalAveragePooling"
+                typ = kind + ("1D" if pos[0].producer.type == "Conv1D" else "2D")
+                return self.apply(LayerObj(typ, dotted_written(call), line=self.s_line(call),
+                                           framework="tensorflow"), [pos[0]], call)
+        if last == "xw_plus_b" and len(pos) > 1:
+            pos = [pos[0], pos[1]]
+            last = "matmul"
         if last == "matmul" and len(pos) > 1 and not isinstance(pos[1], Tensor) and (
                 isinstance(pos[0], Tensor) or (isinstance(pos[1], Weight) and pos[0] is UNKNOWN)):
             layer = LayerObj("Dense", dotted_written(call), line=self.s_line(call), framework="tensorflow")
@@ -1766,6 +1807,11 @@ class Interpreter:
                 if u is not _MISSING and u is not None:
                     layer.args["units"] = u
             return self.apply(layer, self.tensors_in(pos[0]), call)
+        if last in K.TF_RESHAPES and pos and pos[0] is UNKNOWN and self.calls:
+            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
+            if isinstance(shape, list) and len(shape) >= 3:
+                pos = [self.new_root(None, call), *pos[1:]]
+                pos[0].origin = self.frame_seq[-1] if self.frame_seq else 0
         if last in K.TF_RESHAPES and pos and isinstance(pos[0], Tensor):
             shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
             if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None):
@@ -1782,7 +1828,8 @@ class Interpreter:
                                        framework="tensorflow"), [pos[0]], call)
         if last in K.TF_MERGES:
             ins = self.tensors_in(pos[0]) if pos and isinstance(pos[0], list) else [p for p in pos if isinstance(p, Tensor)]
-            if len(ins) >= 2 and all(t.producer is not None for t in ins):
+            looped = bool(pos) and isinstance(pos[0], list) and id(pos[0]) in self.loop_lists
+            if (len(ins) >= 2 or looped) and ins and all(t.producer is not None for t in ins):
                 return self.apply(LayerObj(K.TF_MERGES[last], dotted_written(call), kind="merge",
                                            line=self.s_line(call), framework="tensorflow"), ins, call)
             if ins:
@@ -1883,10 +1930,21 @@ class Interpreter:
         obj, name = f.obj, f.name
         if isinstance(obj, Super):
             return UNKNOWN
+        if isinstance(obj, str):
+            return getattr(obj, name)() if not pos and not kw else UNKNOWN
+        if isinstance(obj, list):
+            if len(obj) < 1000 and pos:
+                if name == "append":
+                    obj.append(pos[0])
+                elif isinstance(pos[0], list):
+                    obj.extend(pos[0][:1000])
+                if self.loops:
+                    self.loop_lists.add(id(obj))  # branches gathered in a loop
+            return None
         if isinstance(obj, ModelObj):
             return self.model_method(obj, name, pos, kw, call, pos_nodes, kw_nodes, scope)
         if isinstance(obj, Optim):
-            if name == "minimize":
+            if name in ("minimize", "compute_gradients"):
                 loss = pos[0] if pos else kw.get("loss", UNKNOWN)
                 self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
                 self.mark_training(None, "minimize")
@@ -1980,6 +2038,10 @@ class Interpreter:
 
     def record_compile(self, m: ModelObj, pos: list[Any], kw: dict[str, Any], pos_nodes: list[Node],
                        kw_nodes: dict[str, Node], call: Node) -> None:
+        if m.compiled and not m.trained:
+            # compiled again before any training: the later compile is the one used
+            for k in ("optimizer", "learning_rate", "loss", "loss_raw", "metrics"):
+                m.hp.pop(k, None)
         m.compiled = True
         opt = kw.get("optimizer", pos[0] if pos else _MISSING)
         loss = kw.get("loss", pos[1] if len(pos) > 1 else _MISSING)
@@ -2075,9 +2137,11 @@ class Interpreter:
         if isinstance(batch, int) and not isinstance(batch, bool):
             tr.batch = batch
         if name in ("train_on_batch", "fit_on_batch", "train"):
-            bs = scope.get("batch_size")
-            if bs is _MISSING:
-                bs = scope.get("BATCH_SIZE")
+            bs = _MISSING
+            for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size"):
+                bs = scope.get(nm)
+                if bs is not _MISSING:
+                    break
             if isinstance(bs, int) and not isinstance(bs, bool):
                 tr.scope_batch = bs
         cbs = kw.get("callbacks")

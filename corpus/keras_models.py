@@ -181,6 +181,13 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
 def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | None]:
     """(epochs, steps, batch) from the loops around a training call."""
     epochs = steps = batch = None
+    # an unnamed outer loop around a loop over batches passes over the data: epochs
+    for outer, inner in zip(loops, loops[1:], strict=False):
+        text = f"{outer.var} {outer.src}"
+        if outer.count and not (_EPOCH_RE.search(text) or _STEP_RE.search(text)) and \
+                re.search(r"batch", f"{inner.var} {inner.src}", re.I):
+            epochs = outer.count
+            break
     for lp in loops:
         text = f"{lp.var} {lp.src}"
         it = lp.iterable.inner if isinstance(lp.iterable, Enumerated) else lp.iterable
@@ -209,6 +216,8 @@ class _Builder:
         # composed models: only sub-models inside (a GAN's combined model, a VAE)
         for m in models:
             f = flats[id(m)]
+            if m.kind == "subclass" and m.cls is not None:
+                continue  # a Model subclass is one model, whatever it holds (Autoencoder(encoder, decoder))
             direct = [p for p in f.direct if not (isinstance(p, LayerObj) and p.kind in ("activation", "preprocess", "input"))]
             subs = [p for p in direct if isinstance(p, ModelObj)]
             if direct and len(subs) == len(direct):
@@ -218,7 +227,7 @@ class _Builder:
                     hp_from.setdefault(id(sm), []).append(m)
                 if len(uniq) == 1:
                     sm = uniq[0]
-                    if m.name and m.name_depth <= sm.name_depth and not (sm.kind == "subclass" and sm.cls):
+                    if m.name and m.name_depth < sm.name_depth and not (sm.kind == "subclass" and sm.cls):
                         sm.name, sm.name_depth = m.name, m.name_depth
                     if sm.input_shape is None:
                         sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
