@@ -439,6 +439,8 @@ class Interpreter:
             # A condition known statically picks its branch; otherwise every
             # branch is read in order.
             cond = self.eval(n.child_by_field_name("condition"), scope)
+            if self.in_fallback:
+                cond = UNKNOWN  # code nobody calls here: its defaults are not a run, read every branch
             body = n.child_by_field_name("consequence")
             if cond is True:
                 self._guarded_block(body, scope)
@@ -448,6 +450,8 @@ class Interpreter:
             for alt in n.children_by_field_name("alternative"):
                 if alt.type == "elif_clause":
                     c = self.eval(alt.child_by_field_name("condition"), scope)
+                    if self.in_fallback:
+                        c = UNKNOWN
                     if c is True and cond is False:
                         self._guarded_block(alt.child_by_field_name("consequence"), scope)
                         return
@@ -1119,7 +1123,8 @@ class Interpreter:
             return ObjMethod(obj, attr)
         if obj is UNKNOWN or obj is None:
             if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
-                return self.s.argparse_defaults[attr]
+                v = self.s.argparse_defaults[attr]
+                return UNKNOWN if v is None else v  # no default: given at run time
             return ObjMethod(UNKNOWN, attr)
         return UNKNOWN
 
