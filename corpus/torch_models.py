@@ -1372,7 +1372,7 @@ class TorchExtractor:
                 # self.conv(x) handled above; self.x.view(...): method on an attribute
                 head, _, meth = attr.rpartition(".")
                 base = self._attr(scope.inst, head)
-                if base is not None:
+                if base is not None and meth in ("forward", "__call__"):
                     args_first()
                     self.apply(base, st)
                     return True
@@ -1926,24 +1926,41 @@ class TorchExtractor:
                     v = self.s.value(right, {**self.s.constants, **got})
                     if v is not UNKNOWN and _jsonable(v):
                         got[f"{c.name}.{node_text(left)}"] = v
+        # config = Config(batch_size=128): the instance's values, its arguments first
+        for _a, left, right in self._outside_assigns():
+            if left.type != "identifier" or right.type != "call":
+                continue
+            cname = self._fname(right)
+            prefix = f"{cname}."
+            if not cname or not any(k.startswith(prefix) for k in got):
+                continue
+            var = node_text(left)
+            for k, v in list(got.items()):
+                if k.startswith(prefix):
+                    got[f"{var}.{k[len(prefix):]}"] = v
+            _, kw = call_arguments(right)
+            for k, node in kw.items():
+                v = self.s.value(node, {**self.s.constants, **got})
+                if v is not UNKNOWN and _jsonable(v):
+                    got[f"{var}.{k}"] = v
         return got
 
     def _module_values(self) -> list[tuple[int, str, Any]]:
-        """Names assigned in module-level blocks (not top-level statements, which are constants), in order."""
+        """Names assigned at module level (top-level statements and blocks such as the main guard), in order.
+
+        A notebook that sets ``batch_size = 128`` and later ``batch_size = 10000`` for a
+        test loader uses 128 for what comes between the two.
+        """
         got = getattr(self, "_modvals", None)
         if got is not None:
             return got
         got = self._modvals = []
-        env = dict(self.s.constants)
+        env: dict[str, Any] = {}
         for a in self.assigns:
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is None or right is None or left.type != "identifier":
                 continue
             p = a.parent
-            top_level = p is not None and p.type == "expression_statement" and p.parent is not None \
-                and p.parent.type == "module"
-            if top_level:
-                continue
             inside_def = False
             while p is not None and p.type != "module":
                 if p.type in ("function_definition", "class_definition", "lambda"):
