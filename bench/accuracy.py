@@ -261,12 +261,12 @@ def report(tallies: dict[str, Tally], mismatches: list[Mismatch], skipped: list[
            extras: list[tuple[str, str, str]], verbose: bool) -> None:
     """Print the accuracy tables (and the mismatches when verbose)."""
     groups = ["all"] + sorted(g for g in tallies if g != "all")
-    head = f"{'field':<16}" + "".join(f"{g:>14}" for g in groups) + f"{'target':>9}"
+    head = f"{'field':<16}" + "".join(f"{g:>15}" for g in groups) + f"{'target':>9}"
     print(head)
     print("-" * len(head))
 
     def cell(n: int, d: int) -> str:
-        return f"{n / d:6.1%} {n:>3}/{d:<3}" if d else f"{'-':>14}"
+        return f"{n / d:>7.1%} {n:>3}/{d:<3}" if d else f"{'-':>15}"
 
     rows = [("models labelled", None), ("found", None), ("missed", None), ("extra", None)]
     for label, _ in rows:
@@ -275,7 +275,7 @@ def report(tallies: dict[str, Tally], mismatches: list[Mismatch], skipped: list[
             t = tallies[g]
             v = {"models labelled": t.labelled, "found": t.found, "missed": t.labelled - t.found,
                  "extra": t.extra}[label]
-            line += f"{v:>14}"
+            line += f"{v:>15}"
         print(line)
     print("-" * len(head))
     for f in FIELDS:
@@ -286,7 +286,7 @@ def report(tallies: dict[str, Tally], mismatches: list[Mismatch], skipped: list[
     line = f"{'layers (edit)':<16}"
     for g in groups:
         t = tallies[g]
-        line += f"{t.layer_similarity / t.found:>14.1%}" if t.found else f"{'-':>14}"
+        line += f"{t.layer_similarity / t.found:>15.1%}" if t.found else f"{'-':>15}"
     print(line + f"{'':>9}")
     print("(layers (edit): mean 1 - edit distance / length over found models, partial credit)")
     if skipped:
