@@ -439,8 +439,10 @@ class Interpreter:
             # A condition known statically picks its branch; otherwise every
             # branch is read in order.
             cond = self.eval(n.child_by_field_name("condition"), scope)
-            if self.in_fallback:
-                cond = UNKNOWN  # code nobody calls here: its defaults are not a run, read every branch
+            if self.in_fallback and n.text is not None and b"return" in n.text:
+                # code nobody calls here: its defaults are not a run; alternatives
+                # that each return a model are all read
+                cond = UNKNOWN
             body = n.child_by_field_name("consequence")
             if cond is True:
                 self._guarded_block(body, scope)
@@ -450,7 +452,7 @@ class Interpreter:
             for alt in n.children_by_field_name("alternative"):
                 if alt.type == "elif_clause":
                     c = self.eval(alt.child_by_field_name("condition"), scope)
-                    if self.in_fallback:
+                    if self.in_fallback and cond is UNKNOWN:
                         c = UNKNOWN
                     if c is True and cond is False:
                         self._guarded_block(alt.child_by_field_name("consequence"), scope)
@@ -697,7 +699,7 @@ class Interpreter:
         if isinstance(val, ModelObj):
             if val.kind == "subclass" and val.cls is not None:
                 return
-            if depth <= val.name_depth:
+            if val.name is None or depth < val.name_depth:
                 val.name, val.name_depth = name, depth
         elif isinstance(val, Tensor) and val.name is None:
             val.name = name
@@ -1706,6 +1708,9 @@ class Interpreter:
             return Enumerated(pos[0] if pos else UNKNOWN)
         if last == "dict":
             return dict(kw)
+        if last == "vars" and pos and pos[0] is UNKNOWN and self.s.argparse_defaults:
+            # vars(parser.parse_args()): the options as a dict
+            return {k: (UNKNOWN if v is None else v) for k, v in self.s.argparse_defaults.items()}
         if last in ("min", "max") and len(pos) >= 2 and all(isinstance(p, (int, float)) for p in pos):
             return min(pos) if last == "min" else max(pos)
         if last == "super":

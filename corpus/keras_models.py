@@ -324,6 +324,12 @@ class _Builder:
         sources = [m, *parents]
         for src in sources:
             self.fill_hp(hp, src, tricks)
+        if hp.learning_rate is None and hp.optimizer:
+            # compiled with a bare name, trained through a combined model that sets it
+            for par in parents:
+                if par.hp.get("optimizer") == hp.optimizer and par.hp.get("learning_rate") is not None:
+                    hp.learning_rate = par.hp["learning_rate"]
+                    break
         if hp.optimizer is None and id(m) in getattr(self, "sub_opt", {}):
             self.set_opt(hp, self.sub_opt[id(m)], tricks)
         # custom training loops: optimizers and losses linked to this model
