@@ -1749,7 +1749,12 @@ class TorchExtractor:
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append(node_text(call))
-        return any(re.search(rf"\b{re.escape(var)}\b", t) for t in texts)
+        if any(re.search(rf"\b{re.escape(var)}\b", t) for t in texts):
+            return True
+        # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
+        return bool(self.by_last.get("backward")) and any(
+            node_text(c.child_by_field_name("function")).split(".")[0] == var
+            for key in ("zero_grad", "parameters") for c in self.by_last.get(key, []))
 
     def _top_mods(self, at: Node) -> dict[str, Mod]:
         """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
@@ -2318,6 +2323,7 @@ class TrainingReader:
 
     def read(self) -> None:
         self._optimizers()
+        self._manual_sgd()
         self._losses()
         self._loops_and_loaders()
         self._tricks()
@@ -2331,7 +2337,12 @@ class TrainingReader:
             if not whole.parts or whole.hp.optimizer is None:
                 continue
             for m in self.models:
-                if m is whole or not (m.vars & whole.parts) or m.hp.optimizer is not None:
+                if m is whole or not (m.vars & whole.parts):
+                    continue
+                for f in ("epochs", "steps", "batch_size"):
+                    if getattr(m.hp, f) is None:
+                        setattr(m.hp, f, getattr(whole.hp, f))
+                if m.hp.optimizer is not None:
                     continue
                 m.hp.optimizer, m.hp.learning_rate = whole.hp.optimizer, whole.hp.learning_rate
                 m.hp.extra = {**whole.hp.extra, **m.hp.extra}
@@ -2342,6 +2353,33 @@ class TrainingReader:
 
     def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
         return owners or self.models
+
+    def _manual_sgd(self) -> None:
+        """``param.data.add_(-0.1 * param.grad)`` / ``w -= lr * w.grad``: plain SGD written by hand."""
+        lacking = [m for m in self.models if m.hp.optimizer is None]
+        if not lacking:
+            return
+        steps: list[tuple[Node, Node]] = []  # (node, the factor before .grad)
+        for aug in self.ex.augs:
+            right = aug.child_by_field_name("right")
+            if node_text(aug.child_by_field_name("operator")) == "-=" and right is not None and ".grad" in node_text(right):
+                steps.append((aug, right))
+        for key in ("add_", "sub_"):
+            for call in self.ex.by_last.get(key, []):
+                pos, _ = call_arguments(call)
+                if pos and ".grad" in node_text(pos[0]):
+                    steps.append((call, pos[0]))
+        for node, expr in steps:
+            factor = expr
+            if expr.type == "binary_operator" and node_text(expr.child_by_field_name("operator")) == "*":
+                left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+                factor = right if ".grad" in node_text(left) else left
+            lr = self.s.value(factor, self.ex.env_at(node))
+            for m in lacking:
+                m.hp.optimizer = "sgd"
+                if isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr:
+                    m.hp.learning_rate = abs(float(lr))
+            return
 
     def _optimizers(self) -> None:
         for call in self.ex.calls_where(lambda last: vocab.canonical_optimizer(last) is not None):
@@ -2357,7 +2395,9 @@ class TrainingReader:
             if self._in_model_class(call):
                 # a LightningModule's configure_optimizers(self): the optimizer of that model
                 own = self._class_rec(call)
-                if own is None or _enclosing_function_name(call) != "configure_optimizers":
+                # configure_optimizers (Lightning) or self.optimizer = Adam(self.parameters()) in the model
+                if own is None or (_enclosing_function_name(call) != "configure_optimizers"
+                                   and "self.parameters" not in node_text(call)):
                     continue
                 owners = [own]
                 env = {**env, **own.self_env}
@@ -2417,6 +2457,26 @@ class TrainingReader:
                 got = self._loss_of_call(call, crit)
                 if got is not None:
                     m.hp.loss, m.hp.loss_raw = got
+                    break
+            if m.hp.loss is not None:
+                continue
+            # a loss written by hand in the model's own training method (policy gradients)
+            for a in self.ex.assigns:
+                if not (m.node.start_byte <= a.start_byte < m.node.end_byte):
+                    continue
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is None or right is None or left.type != "identifier" or not _LOSS_NAME.search(node_text(left)):
+                    continue
+                name = _enclosing_function_name(a) or ""
+                if not re.search(r"train|learn|update|step|loss", name):
+                    continue
+                kinds = self._loss_kinds(right, crit, {}, hand=True)
+                if not kinds and re.search(rf"\b{re.escape(node_text(left))}(\.\w+\(\))*\.backward\(", node_text(m.node)):
+                    kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
+                if kinds:
+                    canon = {k[0] for k in kinds}
+                    m.hp.loss = canon.pop() if len(canon) == 1 else "other"
+                    m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
                     break
 
     def _assigned_var(self, node: Node) -> str | None:
@@ -2693,7 +2753,7 @@ class TrainingReader:
         batch = self._batch_size()
         if batch is None and isinstance(hf.get("per_device_train_batch_size"), int):
             batch = hf["per_device_train_batch_size"]
-        own = self._own_loops(found) if len(self.models) > 1 and len(found) > 1 else {}
+        own = self._own_loops(found) if len(self.models) > 1 and found else {}
         if hf:
             for m in self.models:
                 if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
@@ -2708,6 +2768,8 @@ class TrainingReader:
                     m.tricks.append("mixed_precision")
         for m in self.models:
             mine = own.get(id(m), {})
+            if own and not mine:
+                continue  # the loops train the other models of the file, not this one
             if "epochs" in mine or epochs is not None:
                 m.hp.epochs = mine.get("epochs", epochs)
             if "steps" in mine or steps is not None:
@@ -2808,9 +2870,15 @@ class TrainingReader:
         return v if isinstance(v, int) and not isinstance(v, bool) else None
 
     def _generator_batch(self) -> int | None:
-        """``for x, y in get_batches(words, 512)``: the batch size a local generator is given."""
-        for loop in self.ex.fors:
-            it = loop.child_by_field_name("right")
+        """``for x, y in get_batches(words, 512)`` / ``x, y = get_batch()`` in a loop: a batch builder's size."""
+        sources = [(loop, loop.child_by_field_name("right")) for loop in self.ex.fors]
+        for a, _left, right in self.ex._outside_assigns():
+            p = a.parent
+            while p is not None and p.type not in ("for_statement", "while_statement", "function_definition"):
+                p = p.parent
+            if p is not None and p.type != "function_definition":
+                sources.append((a, right))
+        for loop, it in sources:
             if it is None or it.type != "call":
                 continue
             fn = self._fname(it) or ""

@@ -684,3 +684,50 @@ opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     assert seq(found["model"]) == ["Flatten", "Dense", "Dense"] and found["model"].layers[1].args["units"] == 256
     assert seq(found["net"]) == ["Pretrained", "Dense"] and found["net"].layers[0].args["name"] == "resnet34"
     assert found["model"].hyperparameters.optimizer == "adam" and found["net"].hyperparameters.optimizer is None
+
+
+def test_single_layer_trained_by_hand_and_policy_in_class():
+    code = """
+import torch
+import torch.nn.functional as F
+def get_batch(batch_size=32):
+    x = torch.randn(batch_size, 4)
+    return x, x.sum(1, keepdim=True)
+fc = torch.nn.Linear(4, 1)
+for batch_idx in range(1000):
+    batch_x, batch_y = get_batch()
+    fc.zero_grad()
+    output = F.smooth_l1_loss(fc(batch_x), batch_y)
+    output.backward()
+    for param in fc.parameters():
+        param.data.add_(-0.1 * param.grad)
+"""
+    (m,) = extract_code(code)
+    hp = m.hyperparameters
+    assert (m.name, seq(m), hp.optimizer, hp.learning_rate, hp.batch_size, hp.loss) == (
+        "fc", ["Dense"], "sgd", 0.1, 32, "huber")
+    code = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.optim as optim
+class Policy(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 128)
+        self.fc2 = nn.Linear(128, 2)
+        self.optimizer = optim.Adam(self.parameters(), lr=0.0002)
+    def forward(self, x):
+        return F.softmax(self.fc2(F.relu(self.fc1(x))), dim=0)
+    def train_net(self, data):
+        for r, prob in data:
+            loss = -torch.log(prob) * r
+            loss.backward()
+        self.optimizer.step()
+pi = Policy()
+for n_epi in range(10000):
+    pi.train_net([])
+"""
+    (m,) = extract_code(code)
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.loss, hp.epochs) == ("adam", 0.0002, "other", None)
