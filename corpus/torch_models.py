@@ -131,6 +131,7 @@ class FState:
     lists: set[str] = field(default_factory=set)  # names bound to [] (outputs gathered step by step)
     target: str | None = None  # the name the statement being walked assigns
     branching: int = 0  # inside a loop over a ModuleList (parallel branches)
+    raw_weights: set[str] = field(default_factory=set)  # module-level weights of a model written as maths
     branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
 
 
@@ -1299,8 +1300,15 @@ class TorchExtractor:
             lt = self.fexpr(node.child_by_field_name("left"), scope, st)
             rt = self.fexpr(node.child_by_field_name("right"), scope, st)
             op = node_text(node.child_by_field_name("operator"))
-            if op == "+" and lt and rt and not _REPARAM.search(node_text(node)):
+            bias = st.raw_weights and any(_root_name(node.child_by_field_name(k)) in st.raw_weights
+                                          for k in ("left", "right"))
+            if op == "+" and lt and rt and not bias and not _REPARAM.search(node_text(node)):
                 self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
+            if op == "@" and st.raw_weights and (lt != rt) and self._is_weight(
+                    node.child_by_field_name("right" if lt else "left"), st):
+                # h @ W with W a weight of the script: a dense layer written by hand
+                self.emit(st, Layer(type="Dense", raw="@", line=line_of(node)))
+                return True
             return lt or rt
         if t in ("list_comprehension", "generator_expression"):
             clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
@@ -1508,6 +1516,9 @@ class TorchExtractor:
         return "Reshape" if other == "1" else "Flatten"
 
     def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
+        if fname in ("mm", "matmul") and st.raw_weights and len(pos) == 2 and self._is_weight(pos[1], st):
+            self.emit(st, Layer(type="Dense", raw="@", line=line))
+            return True
         if fname in T.CONCAT:
             if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists \
                     and node_text(pos[0]) not in st.branch_lists:
@@ -1710,6 +1721,8 @@ class TorchExtractor:
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
             models.append(rec)
             known_vars.add(var)
+        # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
+        models.extend(self._function_models({m.name for m in models}))
         # a backbone handed to a model is part of it, not a model of its own
         models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
                   or any(v in self.classes for v in m.vars)]
@@ -1719,6 +1732,33 @@ class TorchExtractor:
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
+
+    def _is_weight(self, node: Node | None, st: FState) -> bool:
+        return node is not None and node.type == "identifier" and node_text(node) in st.raw_weights
+
+    def _function_models(self, taken: set[str]) -> list[ModelRec]:
+        """Module-level functions that apply weight tensors (``X @ W + b``) and are called where training happens."""
+        out: list[ModelRec] = []
+        train_loops = [lp for lp in self.fors + self.whiles if ".backward(" in node_text(lp)]
+        if not train_loops:
+            return out
+        weights = {node_text(left) for _a, left, _r in self._outside_assigns() if left.type == "identifier"}
+        for f in self.funcs.values():
+            if f.name in taken or f.body is None:
+                continue
+            text = node_text(f.body)
+            if "@" not in text and "matmul(" not in text and ".mm(" not in text:
+                continue
+            call = re.compile(rf"\b{re.escape(f.name)}\s*\(")
+            if not any(call.search(node_text(lp)) for lp in train_loops):
+                continue
+            params = [p[0] for p in f.params if p[2] == "plain"]
+            st = FState(tensors=set(params), raw_weights=weights - set(params))
+            self.depth = 0
+            self.run_forward(f.body, Scope(env=dict(self.s.constants)), st)
+            if any(x.type == "Dense" and x.raw == "@" for x in st.layers):
+                out.append(ModelRec(name=f.name, node=f.node, layers=st.layers, vars={f.name}))
+        return out
 
     def _added_later(self, var: str, after: Node) -> list[Layer]:
         """Layers given to ``var.add_module(...)`` / ``var.append(...)`` after ``var = nn.Sequential()``."""
@@ -2184,6 +2224,22 @@ def _returned_by(node: Node, names: set[str]) -> str | None:
     for stmt in body.named_children if body is not None else []:
         if stmt.type == "return_statement" and stmt.named_children and node_text(stmt.named_children[0]) in names:
             return node_text(p.child_by_field_name("name"))
+    return None
+
+
+def _root_name(node: Node | None) -> str | None:
+    """``bxh`` for ``bxh.repeat(n, 1)`` / ``b[0]`` / ``b``: the name an expression starts from."""
+    while node is not None:
+        if node.type == "identifier":
+            return node_text(node)
+        if node.type == "call":
+            node = node.child_by_field_name("function")
+        elif node.type == "attribute":
+            node = node.child_by_field_name("object")
+        elif node.type == "subscript":
+            node = node.child_by_field_name("value")
+        else:
+            return None
     return None
 
 
@@ -2709,7 +2765,8 @@ class TrainingReader:
             var = " ".join(_identifiers(left)).lower()
             rtext = node_text(rng).lower()
             is_epoch = "epoch" in var or "epoch" in rtext
-            is_step = any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) and not is_epoch
+            is_step = (any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games"))
+                       or var in ("it", "itr", "n_it")) and not is_epoch
             if count is None:
                 continue
             if is_epoch:
@@ -2862,6 +2919,12 @@ class TrainingReader:
         gen = self._generator_batch()
         if gen is not None:
             return gen
+        for call in self.ex.by_last.get("next_batch", []):
+            # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts
+            pos, _ = call_arguments(call)
+            v = self.s.value(pos[0], self.ex.env_at(call)) if pos else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
         for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
             v = self.s.constants.get(key, self.s.argparse_defaults.get(key))
             if isinstance(v, int) and not isinstance(v, bool):

@@ -731,3 +731,28 @@ for n_epi in range(10000):
     (m,) = extract_code(code)
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.loss, hp.epochs) == ("adam", 0.0002, "other", None)
+
+
+def test_models_written_as_functions_over_weight_tensors():
+    code = """
+import torch
+import torch.nn.functional as nn
+import torch.optim as optim
+mb_size = 64
+Wxh = torch.randn(784, 128, requires_grad=True)
+bxh = torch.zeros(128, requires_grad=True)
+Why = torch.randn(128, 10, requires_grad=True)
+def Q(X):
+    h = nn.relu(X @ Wxh + bxh.repeat(X.size(0), 1))
+    return nn.softmax(h @ Why, dim=1)
+solver = optim.Adam([Wxh, bxh, Why], lr=1e-3)
+for it in range(10000):
+    X, y = data.next_batch(mb_size)
+    loss = nn.cross_entropy(Q(X), y)
+    loss.backward()
+    solver.step()
+"""
+    (m,) = extract_code(code)
+    assert m.name == "Q" and seq(m) == ["Dense", "Dense"] and acts(m) == ["relu", "softmax"]
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.steps, hp.epochs) == ("adam", 1e-3, 64, 10000, None)
