@@ -382,10 +382,11 @@ _TEXT_STOP = frozenset({
 
 
 @lru_cache(maxsize=1)
-def _text_table() -> tuple[dict[str, str], int]:
-    """Spellings trusted in free text, as joined tokens -> canonical, and the most tokens of one."""
+def _text_table() -> tuple[dict[str, str], dict[str, int]]:
+    """Spellings trusted in free text, as joined tokens -> canonical, and, for each
+    first token of a spelling, the most tokens a spelling starting with it has."""
     table: dict[str, str] = {}
-    most = 1
+    first: dict[str, int] = {}
     for canonical, (_task, aliases) in DATASETS.items():
         if canonical in (SYNTHETIC, CUSTOM, YAHOO_FINANCE):
             continue
@@ -394,8 +395,17 @@ def _text_table() -> tuple[dict[str, str], int]:
             if len(key) < _TEXT_MIN or s.lower() in _TEXT_STOP or key in _TEXT_STOP:
                 continue
             table.setdefault(key, canonical)
-            most = max(most, len(_TOKENS.findall(s.lower())))
-    return table, most
+            toks = _TOKENS.findall(_CAMEL.sub(" ", s).lower())
+            if toks:
+                first[toks[0]] = max(first.get(toks[0], 1), len(toks))
+            # a spelling written as one word may be split in text (PetImages -> pet images,
+            # cifar10 -> cifar 10): any prefix of it may start a match
+            for j in range(2, len(key) + 1):
+                first[key[:j]] = max(first.get(key[:j], 1), _MOST_TOKENS)
+    return table, first
+
+
+_MOST_TOKENS = 8
 
 
 _TOKENS = re.compile(r"[a-z]+|[0-9]+")
@@ -425,11 +435,15 @@ def _find_short(text: str) -> tuple[str, ...]:
 def _find(text: str) -> list[str]:
     if not text:
         return []
-    table, most = _text_table()
+    table, first = _text_table()
     tokens = _TOKENS.findall(_CAMEL.sub(" ", text).lower())
     out: list[str] = []
     i, n = 0, len(tokens)
     while i < n:
+        most = first.get(tokens[i])
+        if most is None:  # no spelling starts with this token: the common case
+            i += 1
+            continue
         for k in range(min(most, n - i), 0, -1):
             canonical = table.get("".join(tokens[i:i + k]))
             if canonical:
