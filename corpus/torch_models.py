@@ -2825,12 +2825,11 @@ class TrainingReader:
                     m.tricks.append("mixed_precision")
         for m in self.models:
             mine = own.get(id(m), {})
-            if own and not mine:
-                continue  # the loops train the other models of the file, not this one
-            if "epochs" in mine or epochs is not None:
-                m.hp.epochs = mine.get("epochs", epochs)
-            if "steps" in mine or steps is not None:
-                m.hp.steps = mine.get("steps", steps)
+            if not (own and not mine):  # else the loops train the other models of the file, not this one
+                if "epochs" in mine or epochs is not None:
+                    m.hp.epochs = mine.get("epochs", epochs)
+                if "steps" in mine or steps is not None:
+                    m.hp.steps = mine.get("steps", steps)
             if batch is not None:
                 m.hp.batch_size = batch
 
@@ -2852,8 +2851,21 @@ class TrainingReader:
     def _own_loops(self, found: list[tuple[str, int, Node]]) -> dict[int, dict[str, int]]:
         """Per model, the loops that train it: those naming it or its optimizer, first after it is built.
 
+        A loop inside a function runs where the function is called (``train(model, ...)``).
         A notebook that trains two models in two loops gives each its own epochs.
         """
+        sites: dict[int, list[tuple[Node, str]]] = {}
+        for _kind, _count, loop in found:
+            p = loop.parent
+            while p is not None and p.type != "function_definition":
+                p = p.parent
+            if p is None:
+                sites[loop.start_byte] = [(loop, node_text(loop))]
+                continue
+            name = node_text(p.child_by_field_name("name"))
+            calls = [c for c in self.ex.by_last.get(name, []) if not (p.start_byte <= c.start_byte < p.end_byte)]
+            sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
+                [(loop, node_text(loop))]
         out: dict[int, dict[str, int]] = {}
         for m in self.models:
             names = set(m.vars) | {v for v, ms in self.opt_of.items() if m in ms}
@@ -2863,12 +2875,16 @@ class TrainingReader:
             born = min((p for ps in m.created.values() for p in ps), default=m.node.start_byte)
             mine: dict[str, int] = {}
             for kind, count, loop in found:
-                if kind in mine or loop.start_byte < born or not pat.search(node_text(loop)):
+                if kind in mine:
                     continue
-                # a later binding of the same name to another model takes this loop away
-                if any(self._var_model(n, loop) is not m for n in m.vars if n in pat.pattern and n in node_text(loop)):
-                    continue
-                mine[kind] = count
+                for at, text in sites[loop.start_byte]:
+                    if at.start_byte < born or not pat.search(text):
+                        continue
+                    # a later binding of the same name to another model takes this place away
+                    if any(self._var_model(n, at) is not m for n in m.vars if re.search(rf"\b{re.escape(n)}\b", text)):
+                        continue
+                    mine[kind] = count
+                    break
             if mine:
                 out[id(m)] = mine
         return out
