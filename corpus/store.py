@@ -29,6 +29,12 @@ def _open_text(path: Path, mode: str):
     return open(path, mode, encoding="utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def iter_summaries(path: str | os.PathLike | None = None) -> Iterator[Summary]:
     """Yield the summaries of a corpus file one by one.
 
@@ -99,6 +105,8 @@ def write_summaries(path: str | os.PathLike, summaries: Iterable[Summary]) -> in
                 for s in summaries:
                     fh.write(s.to_json() + "\n")
                     n += 1
+        # mkstemp makes the file private (0600): give it the usual permissions
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, p)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

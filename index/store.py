@@ -167,6 +167,10 @@ def save_index(ix: ExampleIndex, index_dir: Path | str, extra: dict[str, Any] | 
         for f in [*files, MANIFEST]:
             with open(tmp / f, "rb") as fh:
                 os.fsync(fh.fileno())
+        # mkdtemp makes the folder private (0700): give it the usual permissions
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)
         _swap_in(tmp, index_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

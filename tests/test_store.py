@@ -55,3 +55,14 @@ def test_bad_line_names_its_line_number(tmp_path):
 
 def test_default_corpus_lives_in_the_repository():
     assert DEFAULT_CORPUS.parts[-3:] == ("corpus", "data", "summaries.jsonl.gz")
+
+
+def test_written_file_has_the_usual_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        write_summaries(tmp_path / "c.jsonl.gz", synthetic_summaries(2))
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "c.jsonl.gz").stat().st_mode & 0o777 == 0o644
