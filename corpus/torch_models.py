@@ -56,6 +56,8 @@ _QUERY = Query(
     (while_statement) @while
     (string) @str
     (comment) @com
+    (import_statement) @imp
+    (import_from_statement) @imp
     """,
 )
 
@@ -233,7 +235,8 @@ class TorchExtractor:
         self.augs = sorted(caps.get("aug", []), key=key)
         self.whiles = sorted(caps.get("while", []), key=key)
         # byte ranges of strings and comments: a class named in a docstring is not used there
-        self._prose = sorted((n.start_byte, n.end_byte) for n in caps.get("str", []) + caps.get("com", []))
+        self._prose = sorted((n.start_byte, n.end_byte)
+                             for n in caps.get("str", []) + caps.get("com", []) + caps.get("imp", []))
         for cnode in sorted(caps.get("class", []), key=key):
             name = node_text(cnode.child_by_field_name("name"))
             bases: list[str] = []
@@ -1962,15 +1965,22 @@ class TorchExtractor:
             if c.is_module:
                 continue
             body = c.node.child_by_field_name("body")
-            for stmt in body.named_children if body is not None else []:
+            init = c.methods.get("__init__")
+            stmts = list(body.named_children) if body is not None else []
+            if init is not None and init.body is not None:
+                stmts += list(init.body.named_children)  # self.batch_size = 128 in a Config's __init__
+            for stmt in stmts:
                 a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
                 if a is None or a.type != "assignment":
                     continue
                 left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-                if left is not None and right is not None and left.type == "identifier":
+                key = node_text(left) if left is not None and left.type == "identifier" else None
+                if left is not None and left.type == "attribute" and (dotted_name(left) or "").startswith("self."):
+                    key = (dotted_name(left) or "")[5:]
+                if key and right is not None and "." not in key:
                     v = self.s.value(right, {**self.s.constants, **got})
                     if v is not UNKNOWN and _jsonable(v):
-                        got[f"{c.name}.{node_text(left)}"] = v
+                        got[f"{c.name}.{key}"] = v
         # config = Config(batch_size=128): the instance's values, its arguments first
         for _a, left, right in self._outside_assigns():
             if left.type != "identifier" or right.type != "call":
@@ -2385,7 +2395,29 @@ class TrainingReader:
         self._tricks()
         self._input_shape()
         self._lightning_losses()
+        self._config_class_values()
         self._parts_share_training()
+
+    def _config_class_values(self) -> None:
+        """A settings class of the file (``class Config: self.learning_rate = 1e-3``) fills what training code did not."""
+        consts = self.ex._class_constants()
+        if not consts:
+            return
+        keys = {"learning_rate": ("learning_rate", "lr"), "batch_size": ("batch_size", "bs"),
+                "epochs": ("num_epochs", "epochs", "n_epochs", "epoch", "max_epochs")}
+        found: dict[str, Any] = {}
+        for field_name, names in keys.items():
+            for k, v in consts.items():
+                cls, _, attr = k.partition(".")
+                if cls in self.ex.classes and attr in names and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    found.setdefault(field_name, v)
+        for m in self.models:
+            if m.hp.learning_rate is None and "learning_rate" in found:
+                m.hp.learning_rate = float(found["learning_rate"])
+            if m.hp.batch_size is None and "batch_size" in found:
+                m.hp.batch_size = int(found["batch_size"])
+            if m.hp.epochs is None and m.hp.steps is None and "epochs" in found:
+                m.hp.epochs = int(found["epochs"])
 
     def _parts_share_training(self) -> None:
         """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""
