@@ -467,7 +467,7 @@ class TorchExtractor:
             elif m.keys:
                 m = m.keys.get(part)
             else:
-                return m
+                return None  # self.gru.flatten_parameters: a method of a layer, not a module
         return m
 
     def _build_call(self, node: Node, scope: Scope) -> Mod | None:
