@@ -268,6 +268,7 @@ class ExampleIndex:
                 setattr(applied, fld, getattr(explicit, fld))
             notes.append(f"no examples match {named}: showing the closest examples instead")
             rows = self.meta.rows(applied)
+            from_words = []
         for fld in applied.as_dict():
             boosts.pop(fld, None)  # a filter already decides that field
         total = self.meta.n if rows is None else len(rows)
