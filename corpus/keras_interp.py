@@ -365,6 +365,7 @@ class Interpreter:
         self.in_fallback = False
         self.frame_seq: list[int] = []
         self.loop_lists: set[int] = set()
+        self.too_deep = False
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -403,6 +404,8 @@ class Interpreter:
         except Exception as exc:  # keep what was read before an unexpected construct
             self.truncated = True
             self.warnings.append(f"analysis stopped early ({type(exc).__name__}): the summary may be incomplete")
+        if self.too_deep:
+            self.warnings.append(f"expressions nested deeper than {MAX_DEPTH} levels were not read")
 
     def tick(self) -> None:
         self.steps += 1
@@ -856,6 +859,7 @@ class Interpreter:
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
+                self.too_deep = True
                 return UNKNOWN
             return self._eval(n, scope)
         finally:
