@@ -1185,8 +1185,9 @@ class TorchExtractor:
         count = self._loop_count(right, scope)
         it_mod = self._iter_mod(right, scope)
         if it_mod is not None and idents:
-            # for layer in self.layers: x = layer(x)
-            inner.mods[idents[-1]] = it_mod
+            # for layer in self.layers: x = layer(x) -- a block applied in a loop counts once,
+            # so items built alike (the first block and the ones appended in a loop) count once
+            inner.mods[idents[-1]] = self._distinct_items(it_mod)
         else:
             for i in idents:
                 inner.mods.pop(i, None)
@@ -1202,6 +1203,19 @@ class TorchExtractor:
         st.branching -= 1 if it_mod is not None else 0
         st.loop -= 1
         st.repeat = old
+
+    def _distinct_items(self, m: Mod) -> Mod:
+        if m.kind != "list" or len(m.items) < 2:
+            return m
+        seen: set[Any] = set()
+        items: list[Mod] = []
+        for item in m.items:
+            sig = item.inst.cls.name if item.inst is not None else tuple(x.type for x in item.layers)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            items.append(item)
+        return replace(m, items=items)
 
     def _iter_mod(self, it: Node | None, scope: Scope) -> Mod | None:
         if it is None:
