@@ -247,3 +247,35 @@ def test_missing_index_shows_the_rebuild_command(tmp_path, browser) -> None:
         page.press("#msg textarea", "Enter")
         page.wait_for_selector('#chat [data-testid="bot"]')
         assert "examplenet index build" in bot_messages(page)[-1]
+
+
+def test_twenty_concurrent_sessions_stay_apart(url) -> None:
+    """20 users at once through the API: each gets the answer to its own refinement."""
+    import threading
+
+    from gradio_client import Client
+
+    results: dict[int, str] = {}
+    errors: list[str] = []
+    want = {0: ("keras", "Keras"), 1: ("pytorch", "PyTorch")}
+
+    def user(i: int) -> None:
+        try:
+            # generous timeouts: 20 users share two cores here; the test is about correctness
+            client = Client(url, verbose=False, httpx_kwargs={"timeout": 120})
+            client.predict(f"classify images number {i}", api_name="/ask")
+            out = client.predict(f"only {want[i % 2][0]}", api_name="/ask")
+            results[i] = str(out[2])  # the status line: "31 examples of 31 matching PyTorch"
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(f"{i}: {exc!r}")
+
+    threads = [threading.Thread(target=user, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors
+    assert len(results) == 20
+    for i, status_line in results.items():
+        other = want[1 - i % 2][1]
+        assert f"matching {want[i % 2][1]}" in status_line and other not in status_line, (i, status_line)
