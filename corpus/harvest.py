@@ -267,7 +267,8 @@ def _json_safe(v: Any) -> tuple[Any, bool]:
         out, bad = {}, False
         for k, x in v.items():
             x, b = _json_safe(x)
-            out[str(k)] = x
+            if not b:  # an argument that could not be read is left out, as the spec says
+                out[str(k)] = x
             bad = bad or b or not isinstance(k, str)
         return out, bad
     return None, True

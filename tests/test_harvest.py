@@ -279,7 +279,7 @@ def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
     rows = read_out(out)
     assert [r["name"] for r in rows] == ["DigitNet", "Odd"]
     # a value the parser could not give as JSON is dropped with a warning, never a crash
-    assert rows[1]["layers"][0]["args"] == {"units": None}
+    assert rows[1]["layers"][0]["args"] == {}
     assert "could not be written as JSON" in rows[1]["parse"]["warnings"][-1]
     assert files["weird.py"]["error"].startswith("parser gave a value")
 
