@@ -756,3 +756,15 @@ for it in range(10000):
     assert m.name == "Q" and seq(m) == ["Dense", "Dense"] and acts(m) == ["relu", "softmax"]
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.steps, hp.epochs) == ("adam", 1e-3, 64, 10000, None)
+
+
+def test_hostile_nesting_is_cut_and_says_so():
+    parts = ["import torch.nn as nn"]
+    for i in range(25):
+        inner = f"B{i - 1}()" if i else "nn.Linear(4, 4)"
+        parts.append(f"class B{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+                     f"        self.a = {inner}\n        self.b = {inner}\n        self.c = {inner}\n"
+                     f"    def forward(self, x):\n        return self.c(self.b(self.a(x)))\n")
+    (m,) = extract_code("\n".join(parts))
+    assert m.name == "B24" and m.parse.status == "partial"
+    assert len(m.layers) == 2000 and any("cut" in w for w in m.parse.warnings)
