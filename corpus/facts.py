@@ -1009,8 +1009,8 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     Args:
         script: the loaded script.
         facts: what :func:`collect` found in it.
-        context_text: nearby README words; trusted only to name the benchmark behind local
-            files, and only when they name exactly one dataset.
+        context_text: nearby README words; trusted only when they name exactly one
+            dataset, and only for a model trained on local files or on data read elsewhere.
         trained: whether a model of the file is trained here (so random numbers are its data).
 
     Returns:
@@ -1047,6 +1047,8 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     if trained and facts.random_calls >= 1:
         facts.synthetic_guess = True
         return [ds.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
+    if trained and readme:
+        return readme  # the data is read by a helper module; the project's README names it
     return []
 
 
