@@ -513,8 +513,8 @@ def test_two_embeddings_and_a_vocabulary_output_are_a_seq2seq():
 def test_a_readme_naming_one_dataset_names_data_read_by_a_helper_module():
     code = "from data import get_training_set\nimport torch.nn as nn\ntrain_set = get_training_set(3)\n"
     [s] = [model("Net", ["Conv2D", "Conv2D"], loss="mse")]
-    annotate(load(code, "main.py"), [s], context="Super-resolution trained on BSDS300.")
+    annotate(load(code, "main.py"), [s], context_text="Super-resolution trained on BSDS300.")
     assert s.datasets == ["bsds300"]
     [untrained] = [model("Net", ["Conv2D", "Conv2D"])]
-    annotate(load(code, "model.py"), [untrained], context="Super-resolution trained on BSDS300.")
+    annotate(load(code, "model.py"), [untrained], context_text="Super-resolution trained on BSDS300.")
     assert untrained.datasets == []
