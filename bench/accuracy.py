@@ -231,7 +231,8 @@ def score(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[
         if data is None:
             skipped.append(f"{repo}:{path}@{commit[:10]}" + ("" if git_dir else " (no mirror listed)"))
             continue
-        parsed = parse_bytes(data, path, repo=repo, commit=commit)
+        # a file the parser could not read gives one "failed" placeholder: not a model
+        parsed = [s for s in parse_bytes(data, path, repo=repo, commit=commit) if s.parse.status != "failed"]
         pairs, left = match(labs, parsed)
         extras.extend((repo, path, s.name) for s in left)
         # an extra model is charged to its file's (first) labelled framework
