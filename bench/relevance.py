@@ -41,7 +41,14 @@ def tokens(text: str) -> list[str]:
 
 
 def load_questions(path: Path = QUESTIONS) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """Rows ``{"question": str, "tasks": [str, ...]}`` (``"task": str`` is accepted too)."""
+    out = []
+    for line in path.read_text().splitlines():
+        if line.strip():
+            d = json.loads(line)
+            tasks = d.get("tasks") or [d["task"]]
+            out.append({"question": d["question"], "tasks": [tasks] if isinstance(tasks, str) else list(tasks)})
+    return out
 
 
 class BM25Baseline:
