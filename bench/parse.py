@@ -104,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ours = Counter()
     models = 0
-    t = time.perf_counter()
+    # CPU time of this process: the figure per core, whatever else the machine runs
+    t = time.process_time()
+    w = time.perf_counter()
     for key, data in files:
         path = key.split(":", 1)[1]
         try:
@@ -115,16 +117,19 @@ def main(argv: list[str] | None = None) -> int:
         st = {s.parse.status for s in out}
         ours["failed" if "failed" in st else "partial" if "partial" in st else "ok"] += 1
         models += sum(1 for s in out if s.parse.status != "failed")
-    t_ours = time.perf_counter() - t
+    t_ours = time.process_time() - t
+    w_ours = time.perf_counter() - w
 
     base = Counter()
     base_models = 0
-    t = time.perf_counter()
+    t = time.process_time()
+    w = time.perf_counter()
     for key, data in files:
         st, m = ast_baseline(data, key.split(":", 1)[1])
         base[st] += 1
         base_models += m
-    t_base = time.perf_counter() - t
+    t_base = time.process_time() - t
+    w_base = time.perf_counter() - w
 
     n = len(files) or 1
     print()
@@ -138,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ours: {ours['crash']} crashes; files the ast baseline cannot read: {base['failed']} "
           f"({base['failed'] / n:.1%}); ours reads {(ours['ok'] + ours['partial']) - base['ok']:+d} files more "
           f"than the baseline ({(ours['ok'] + ours['partial']) / max(base['ok'], 1):.2f}x)")
-    print("one core; 'ok' for ours is parse.status, for the baseline that ast.parse accepts the file")
+    print(f"rates per CPU-second of one core (wall clock: ours {w_ours:.1f} s, baseline {w_base:.1f} s); "
+          "'ok' for ours is parse.status (a readable file with no model counts as ok), for the "
+          "baseline that ast.parse accepts the file")
     return 0
 
 
