@@ -125,6 +125,15 @@ def test_each_flawed_fixture_gives_exactly_its_finding(name, images, texts):
     assert f.severity == WARNING and f.message and f.evidence
 
 
+def test_every_hidden_layer_without_activation_is_named(images):
+    model, _ = FLAWED["compare_missing_activation"]
+    (f,) = compare(model, images)
+    # Dense 2 feeds Dense 3 directly; Dense 3 feeds the output through Dropout:
+    # the output's softmax is its own, not Dense 3's.
+    assert f.evidence["layers"] == [2, 3]
+    assert f.message.startswith("hidden Dense (layer 2), Dense (layer 3) have no activation")
+
+
 @pytest.mark.parametrize("name", sorted(ORDINARY))
 def test_ordinary_fixtures_get_no_warning(name, images, texts):
     model = ORDINARY[name]
