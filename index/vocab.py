@@ -103,7 +103,7 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
          "medical images", "classify animals", "recognize animals", "image classifier", "cnn classifier", "convnet classifier", "tell cats from dogs",
          "cats from dogs", "cat or dog", "dog or cat", "classify x-ray", "x-ray", "skin lesion",
          "traffic signs", "plant disease", "recognize faces", "face recognition", "classify flowers",
-         "fine-tune resnet", "classify objects in images"),
+         "fine-tune resnet", "classify objects in images", "recognize objects", "recognise objects", "object recognition"),
     ),
     "object_detection": (
         "object detection: locate objects with bounding boxes",
@@ -139,7 +139,9 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
         "sequence labeling: tag each word, named entities",
         ("sequence labeling", "sequence labelling", "sequence tagging", "named entity",
          "named entities", "named entity recognition", "ner", "part of speech", "pos tagging",
-         "tag words", "tag each word", "chunking", "slot filling"),
+         "tag words", "tag each word", "chunking", "slot filling", "names of people",
+         "people and places", "find names", "extract names", "entities", "entity recognition",
+         "extract entities"),
     ),
     "machine_translation": (
         "machine translation: translate between languages, seq2seq",
