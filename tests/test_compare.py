@@ -332,6 +332,8 @@ def test_unusual_hyperparameters(images):
     (f,) = compare(big, images)
     assert (f.kind, f.severity, f.evidence["hyperparameter"]) == ("unusual_hyperparameter", WARNING, "batch_size")
     assert "larger than 100 of 100 examples" in f.message
+    (f,) = compare(keras("bs2", cnn(), batch_size=1024), images)
+    assert (f.kind, f.severity) == ("unusual_hyperparameter", INFO)
     mse = keras("mse", cnn(), loss="mse", loss_raw="mse")
     (f,) = compare(mse, images)
     assert (f.kind, f.severity, f.evidence["value"]) == ("unusual_hyperparameter", WARNING, "mse")
