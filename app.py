@@ -53,6 +53,8 @@ CSS = """
 #status {min-height: 1.6em;}
 #status p {margin: 0;}
 #findings li {margin-bottom: 0.5em;}
+#examples span, #examples p, #examples a {font-family: var(--font); font-size: 0.92em;}
+#table-help p {font-size: 0.88em; opacity: 0.8;}
 #findings .evidence {font-size: 0.85em; opacity: 0.8;}
 """
 
@@ -154,6 +156,7 @@ def _outputs(ans: Answer) -> list[Any]:
         gr.update(value=_value(s.optimizer)),
         gr.update(value=_value(s.loss)),
         gr.update(value=s.k),
+        gr.update(value=s.sort),
         figs.get("sankey"),
         figs.get("alignment"),
         *[figs.get(name) for name in HP_NAMES],
@@ -311,15 +314,17 @@ def build_app(engine: Engine) -> gr.Blocks:
                     with gr.Tab("Tricks", elem_id="tab-tricks"):
                         tricks = gr.Plot(elem_id="tricks", show_label=False)
                     with gr.Tab("Examples", elem_id="tab-examples"):
-                        from assistant.table import COLUMN_WIDTHS, COLUMNS, DATATYPES
+                        from assistant.table import COLUMN_WIDTHS, COLUMNS, DATATYPES, SORTS
 
                         examples = gr.Dataframe(
                             headers=COLUMNS, datatype=DATATYPES, elem_id="examples", interactive=False,
                             wrap=False, max_height=520, show_label=False, column_widths=COLUMN_WIDTHS,
                         )
-                        gr.Markdown("Select a row to highlight that example in the layer flow and "
-                                    "the hyperparameter plots; click a header to sort.")
-                        with gr.Row():
+                        with gr.Row(equal_height=True):
+                            gr.Markdown("Select a row to highlight that example in the layer flow and "
+                                        "the hyperparameter plots.", elem_id="table-help")
+                            sort = gr.Dropdown(list(SORTS), value="best match", label="Sort by", elem_id="sort",
+                                               min_width=140, scale=0)
                             csv_btn = gr.Button("Export CSV", elem_id="export-csv", size="sm",
                                                 interactive=False)
                             json_btn = gr.Button("Export JSON", elem_id="export-json", size="sm",
@@ -340,7 +345,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                         findings = gr.Markdown(_findings_md(Answer(state=State())), elem_id="findings")
                         model_sankey = gr.Plot(elem_id="model-sankey", show_label=False)
 
-        OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sankey, aligned,
+        OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sort, sankey, aligned,
                    *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
                    model_sankey]
 
@@ -353,6 +358,8 @@ def build_app(engine: Engine) -> gr.Blocks:
             dd.input(on_control, controls, [chat, *OUTPUTS], api_name=False)
         k.release(on_control, controls, [chat, *OUTPUTS], api_name=False)
         examples.select(on_select, [state], OUTPUTS, api_name=False)
+        sort.input(lambda how, st: _outputs(engine.answer(replace(st, sort=how))), [sort, state], OUTPUTS,
+                   api_name=False)
         compare_btn.click(on_compare, [paste, upload, chat, state], [chat, *OUTPUTS], api_name="compare")
         clear_btn.click(on_clear_model, [chat, state], [chat, *OUTPUTS], api_name=False)
         for btn, dl, fmt in ((csv_btn, csv_dl, "csv"), (json_btn, json_dl, "json")):

@@ -44,6 +44,7 @@ class State:
         selected: id of the example picked in the table (highlighted in the views).
         model: the user's own model, parsed from pasted code, or None.
         model_label: a short name for the pasted model (file name or "pasted code").
+        sort: how the examples table is ordered (a key of ``assistant.table.SORTS``).
     """
 
     query: str = ""
@@ -60,6 +61,7 @@ class State:
     selected: str | None = None
     model: Summary | None = field(default=None, compare=False)
     model_label: str | None = None
+    sort: str = "best match"
 
     def filter_values(self) -> dict[str, Any]:
         """The filters that are set, by field name."""
@@ -343,6 +345,9 @@ PHRASES: list[tuple[str, Action]] = [
      lambda s, m: {"min_layers": min(int(m["a"]), int(m["b"])), "max_layers": max(int(m["a"]), int(m["b"]))}),
     (r"\b(?:k ?= ?|top )(?P<n>\d+)\b", lambda s, m: {"k": clamp_k(_n(m))}),
     (r"\b(?P<n>\d+) (?:examples|models|results|networks)\b", lambda s, m: {"k": clamp_k(_n(m))}),
+    (r"\b(?:sort|order)(?:ed)? (?:the table )?by (?:the )?(?P<sort>fewest layers|most layers|best match|relevance"
+     r"|repository|framework|dataset|task|license)\b",
+     lambda s, m: {"sort": "best match" if m["sort"] == "relevance" else m["sort"]}),
     (r"\bmore (?:examples|models|results)\b", lambda s, m: {"k": clamp_k(s.k * 2)}),
     (r"\b(?:fewer|less) (?:examples|models|results)\b", lambda s, m: {"k": clamp_k(s.k // 2)}),
 ]
@@ -378,7 +383,7 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
             return " "
         remaining = pattern.sub(_take, remaining)
     reset = changes.pop("__reset__", False)
-    base = State(k=state.k, model=state.model, model_label=state.model_label) if reset else state
+    base = State(k=state.k, model=state.model, model_label=state.model_label, sort=state.sort) if reset else state
 
     found, leftover = find_entities(remaining, vocab)
     entities = [(f, v) for f, v, neg in found if not neg]
@@ -389,7 +394,8 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
     if content or (reset and found) or (names_task and not base.query):
         # A new task: its own words, and only the filters it names.
         query = " ".join(remaining.split()).strip(" :,;.-") if reset else text
-        new = State(query=query, k=changes.get("k", base.k), model=base.model, model_label=base.model_label)
+        new = State(query=query, k=changes.get("k", base.k), model=base.model, model_label=base.model_label,
+                    sort=changes.get("sort", base.sort))
         sets = {f: v for f, v in entities if f != "task"}
         bounds = {f: changes[f] for f in ("min_layers", "max_layers") if f in changes}
         return replace(new, **sets, **bounds)
@@ -645,7 +651,7 @@ def build_answer(state: State, population: Population) -> Answer:
         reply="\n\n".join(lines),
         notices=list(population.notices),
         figures=figs,
-        table=table.rows(summaries),
+        table=table.rows(summaries, state.sort),
         findings=findings,
         selected=selected,
     )
@@ -779,4 +785,4 @@ def with_model(state: State, model: Summary | None, label: str | None = None) ->
     if model is None:
         return replace(state, model=None, model_label=None, selected=None)
     task = model.task if model.task not in (None, "", "unknown") else None
-    return State(k=state.k, task=task, model=model, model_label=label or model.name)
+    return State(k=state.k, task=task, model=model, model_label=label or model.name, sort=state.sort)

@@ -98,15 +98,29 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else "…" + text[-(n - 1):]
 
 
-def rows(summaries: Sequence[Summary]) -> pd.DataFrame:
-    """The table shown in the app, best match first.
+# How the table can be ordered: label -> (column, descending). Ties keep the retrieval order.
+SORTS: dict[str, tuple[str, bool] | None] = {
+    "best match": None,
+    "fewest layers": ("layers", False),
+    "most layers": ("layers", True),
+    "repository": ("repository", False),
+    "framework": ("framework", False),
+    "dataset": ("dataset", False),
+    "task": ("task", False),
+    "license": ("license", False),
+}
+
+
+def rows(summaries: Sequence[Summary], sort: str = "best match") -> pd.DataFrame:
+    """The table shown in the app.
 
     Args:
         summaries: retrieved examples, best first.
+        sort: a key of :data:`SORTS` (unknown keys keep the best-match order).
 
     Returns:
-        A frame with :data:`COLUMNS`; ``#`` is the retrieval rank (1-based),
-        which the app uses to find the example a user selects.
+        A frame with :data:`COLUMNS`; ``#`` is the retrieval rank (1-based)
+        whatever the order, which the app uses to find the example a user selects.
     """
     data = [
         [
@@ -122,7 +136,17 @@ def rows(summaries: Sequence[Summary]) -> pd.DataFrame:
         ]
         for rank, s in enumerate(summaries, start=1)
     ]
-    return pd.DataFrame(data, columns=COLUMNS)
+    frame = pd.DataFrame(data, columns=COLUMNS)
+    how = SORTS.get(sort)
+    if how is not None and len(frame):
+        column, descending = how
+        key = [v.lower() if isinstance(v, str) else v for v in frame[column]]
+        if descending:  # numbers only (layers); ties keep the retrieval order
+            order = sorted(range(len(frame)), key=lambda i: (-key[i], i))
+        else:
+            order = sorted(range(len(frame)), key=lambda i: (key[i], i))
+        frame = frame.iloc[order].reset_index(drop=True)
+    return frame
 
 
 def _cell(value: object) -> str:

@@ -145,6 +145,21 @@ def test_selecting_an_example_highlights_it(page) -> None:
     assert repo.split("/")[0] in status(page)
 
 
+def test_sort_the_table_then_select_by_rank(page) -> None:
+    ask(page, "classify handwritten digits")
+    open_tab(page, "Examples")
+    page.click("#sort input")
+    page.get_by_role("option", name="most layers").click()
+    page.wait_for_function(
+        "() => document.querySelector(\"#examples [data-testid='cell-0-6']\").innerText.trim() === '16'")
+    layers = [int(x) for x in table_column(page, 6)]
+    assert layers == sorted(layers, reverse=True) and layers[0] > layers[-1]
+    rank, repo = table_column(page, 0)[0], table_column(page, 1)[0]
+    page.click("#examples [data-testid='cell-0-2']")
+    page.wait_for_function("() => document.querySelector('#status').innerText.includes('selected')")
+    assert repo.split("/")[0] in status(page) and rank != "1"
+
+
 def test_paste_a_flawed_model_lists_its_findings(page) -> None:
     ask(page, "classify handwritten digits")
     open_tab(page, "Your model")

@@ -133,3 +133,14 @@ def test_json_export_round_trips() -> None:
     assert [i["rank"] for i in items] == [1, 2] and items[1]["score"] == 0.8
     back = Summary.from_dict({k: v for k, v in items[0].items() if k not in ("rank", "score")})
     assert back == _s("a")
+
+
+def test_sorting_keeps_ranks_and_ties_in_retrieval_order() -> None:
+    items = [_s("a", n_layers=2), _s("b", repo="zed/x", n_layers=3), _s("c", repo="Amy/y", n_layers=2),
+             _s("d", repo="bob/z", n_layers=3)]
+    assert rows(items)["#"].tolist() == [1, 2, 3, 4]
+    assert rows(items, "most layers")["#"].tolist() == [2, 4, 1, 3]
+    assert rows(items, "fewest layers")["#"].tolist() == [1, 3, 2, 4]
+    assert rows(items, "repository")["repository"].tolist() == ["alice/mnist-cnn", "Amy/y", "bob/z", "zed/x"]
+    assert rows(items, "no such order")["#"].tolist() == [1, 2, 3, 4]
+    assert len(rows([], "most layers")) == 0
