@@ -1,8 +1,9 @@
 """Build the index from the corpus: embed what is new, reuse what is not, write atomically.
 
-The embedding cache is the previous index itself: a summary whose id and
-embedded text (hash) are unchanged keeps its vector, so adding summaries to
-the corpus embeds only the new ones. ``--force`` re-embeds everything.
+The embedding cache is the previous index itself: a summary whose embedded
+text (hash) is unchanged keeps its vector, so adding summaries to the corpus
+embeds only the new ones; equal texts are embedded once. ``--force``
+re-embeds everything.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ CHUNK = 256  # texts per call: the progress bar moves every chunk
 @dataclass
 class BuildStats:
     count: int  # summaries in the index
-    embedded: int  # embedded by this build
+    embedded: int  # summaries whose vector this build computed (equal texts share one pass)
     reused: int  # vectors taken from the previous index
     duplicates: int  # summaries dropped because their id was already seen
     seconds: float  # the whole build, reading the corpus to the swap
@@ -53,8 +54,12 @@ class BuildStats:
         return self.embedded / self.embed_seconds if self.embed_seconds > 0 else float("inf")
 
 
-def _cached_vectors(index_dir: Path, embedder: Embedder) -> dict[tuple[str, str], np.ndarray]:
-    """(id, text hash) -> vector from the previous index, when it used the same model."""
+def _cached_vectors(index_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """text hash -> vector from the previous index, when it used the same model.
+
+    A vector depends only on the text and the model, so the text hash is the
+    whole key: a summary whose id changed but whose text did not is not re-embedded.
+    """
     try:
         manifest = read_manifest(index_dir)
         if manifest.get("embedding_model") != embedder.name or manifest.get("dimension") != embedder.dim:
@@ -62,10 +67,9 @@ def _cached_vectors(index_dir: Path, embedder: Embedder) -> dict[tuple[str, str]
         old = load_index(index_dir, check_stale=False, embedder=embedder)
     except IndexProblem:
         return {}
-    ids = old.frame["id"].tolist()
     hashes = old.frame["text_hash"].tolist()
     vectors = np.array(old.vectors, dtype=np.float32)  # a copy: it outlives the old index
-    return {(i, h): vectors[r] for r, (i, h) in enumerate(zip(ids, hashes, strict=True))}
+    return {h: vectors[r] for r, h in enumerate(hashes) if h}
 
 
 def build_index(corpus_path: Path | str | None = None, index_dir: Path | str | None = None,
@@ -99,29 +103,33 @@ def build_index(corpus_path: Path | str | None = None, index_dir: Path | str | N
         hashes = [text_hash(t) for t in texts]
         cache = {} if force else _cached_vectors(index_dir, embedder)
         vectors = np.zeros((len(summaries), embedder.dim), dtype=np.float32)
-        todo = []
-        for row, (s, h) in enumerate(zip(summaries, hashes, strict=True)):
-            v = cache.get((s.id, h))
+        # rows of each distinct text still to embed (equal texts are embedded once)
+        todo: dict[str, list[int]] = {}
+        for row, h in enumerate(hashes):
+            v = cache.get(h)
             if v is not None:
                 vectors[row] = v
             else:
-                todo.append(row)
+                todo.setdefault(h, []).append(row)
         del cache
         t_embed = time.perf_counter()
         if todo:
             # similar lengths together: less padding in each batch
-            todo.sort(key=lambda r: len(texts[r]))
-            bar = _bar(len(todo), progress)
-            for start in range(0, len(todo), CHUNK):
-                rows = todo[start:start + CHUNK]
-                vectors[rows] = embedder.embed([texts[r] for r in rows], batch_size=BATCH)
-                bar.update(len(rows))
+            groups = sorted(todo.values(), key=lambda rows: len(texts[rows[0]]))
+            bar = _bar(sum(len(g) for g in groups), progress)
+            for start in range(0, len(groups), CHUNK):
+                chunk = groups[start:start + CHUNK]
+                got = embedder.embed([texts[g[0]] for g in chunk], batch_size=BATCH)
+                for g, v in zip(chunk, got, strict=True):
+                    vectors[g] = v
+                bar.update(sum(len(g) for g in chunk))
             bar.close()
+        embedded = sum(len(g) for g in todo.values())
         embed_seconds = time.perf_counter() - t_embed
         meta = Metadata(frame_of(summaries, hashes))
         ix = ExampleIndex.from_parts(vectors, meta, _Records(summaries=summaries), embedder, kind=kind)
         seconds = time.perf_counter() - t0
-        stats = BuildStats(count=len(summaries), embedded=len(todo), reused=len(summaries) - len(todo),
+        stats = BuildStats(count=len(summaries), embedded=embedded, reused=len(summaries) - embedded,
                            duplicates=len(raw) - len(summaries), seconds=seconds, embed_seconds=embed_seconds)
         ix.manifest = save_index(ix, index_dir, extra={
             "corpus_path": _display(corpus),

@@ -167,3 +167,16 @@ def test_approximate_index_round_trips(tmp_path):
     assert back.kind == "hnsw"
     r = back.search("generate images with a gan", k=10, filters=Filters(framework="pytorch"))
     assert len(r.hits) == 10 and all(h.summary.framework == "pytorch" for h in r.hits)
+
+
+def test_equal_texts_are_embedded_once(tmp_path):
+    from dataclasses import replace
+
+    base = synthetic_summaries(3, seed=4)
+    twins = [*base, replace(base[0], id="twin-of-0")]  # same text, another id
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, twins)
+    emb = HashEmbedder()
+    ix, stats = build_index(corpus, tmp_path / "idx", progress=False, embedder=emb)
+    assert emb.calls == 3 and stats.embedded == 4
+    np.testing.assert_array_equal(ix.vectors[0], ix.vectors[3])
