@@ -51,6 +51,14 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "\u2026"
 
 
+def _cut_middle(text: str, width: int) -> str:
+    """Shorten keeping both ends: the repository and the file name both matter."""
+    if len(text) <= width:
+        return text
+    head = max(1, (width - 1) * 2 // 5)
+    return text[:head] + "\u2026" + text[len(text) - (width - 1 - head):]
+
+
 def format_table(hits: Sequence[Hit], width: int | None = None) -> str:
     """The hits as an aligned text table that fits ``width`` columns.
 
@@ -72,7 +80,7 @@ def format_table(hits: Sequence[Hit], width: int | None = None) -> str:
         rows.append([str(i), f"{h.score:.3f}", where, s.framework, ",".join(s.datasets) or "-",
                      s.task, f"{len(s.layers)}: {layers}" if s.layers else "0"])
     head = ["#", "score", "repository/path", "framework", "dataset", "task", "layers"]
-    caps = [4, 6, 48, 10, 16, 24, 0]
+    caps = [4, 6, 64, 10, 16, 24, 0]
     widths = [max(len(head[c]), *(len(r[c]) for r in rows)) if rows else len(head[c]) for c in range(len(head))]
     widths = [min(w, cap) if cap else w for w, cap in zip(widths, caps, strict=True)]
     # narrow terminals: give up path, then task and dataset width before the layers
@@ -84,7 +92,8 @@ def format_table(hits: Sequence[Hit], width: int | None = None) -> str:
     widths[-1] = max(20, width - fixed)
     lines = ["  ".join(_cut(h, w).ljust(w) for h, w in zip(head, widths, strict=True)).rstrip()]
     for r in rows:
-        lines.append("  ".join(_cut(v, w).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        cells = [(_cut_middle if c == 2 else _cut)(v, w).ljust(w) for c, (v, w) in enumerate(zip(r, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
 
 
