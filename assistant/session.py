@@ -161,7 +161,7 @@ LAYER_ALIASES = {
     "conv": "Conv2D", "convolution": "Conv2D", "convolutions": "Conv2D", "convolutional": "Conv2D",
     "cnn": "Conv2D", "conv1d": "Conv1D", "conv2d": "Conv2D", "conv3d": "Conv3D",
     "linear": "Dense", "fullyconnected": "Dense", "fc": "Dense", "mlp": "Dense",
-    "rnn": "SimpleRNN", "embeddings": "Embedding", "transformer": "TransformerEncoder",
+    "embeddings": "Embedding", "transformer": "TransformerEncoder",
     "transformers": "TransformerEncoder", "multiheadattention": "MultiHeadAttention",
     "maxpool": "MaxPooling2D", "maxpooling": "MaxPooling2D", "pooling": "MaxPooling2D",
     "upsampling": "UpSampling2D", "deconvolution": "Conv2DTranspose", "transposedconvolution": "Conv2DTranspose",
@@ -220,6 +220,11 @@ class Vocab:
     layer_types: dict[str, str]
     optimizers: dict[str, str] = field(default_factory=dict)
     losses: dict[str, str] = field(default_factory=dict)
+    # Dataset names distinctive enough to filter on when a new question mentions
+    # them: well-known benchmarks and names with a digit or underscore. Plain
+    # words the corpus uses as names ("digits", "faces", "stocks") are not:
+    # "classify handwritten digits" must not mean the sklearn digits set.
+    strong_datasets: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -246,6 +251,7 @@ class Vocab:
             layer_types=table((*LAYER_TYPES, *layer_types), LAYER_ALIASES),
             optimizers=table(OPTIMIZER_NAMES, {**OPTIMIZERS, "momentum": "sgd"}),
             losses=table((), LOSS_ALIASES),
+            strong_datasets=frozenset(DATASETS) | {d for d in datasets if re.search(r"[\d_]", d)},
         )
 
     def lookup(self, key: str) -> tuple[str, str] | None:
@@ -360,9 +366,10 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
     A message whose words all name filters, layer bounds, a count of examples
     or filler ("only PyTorch", "on CIFAR-100 instead", "with attention",
     "fewer than 10 layers") refines the current result set. "start over"
-    resets. Anything else is a new task: its words become the query, and the
-    datasets, frameworks, layers and tricks it names become the filters (a
-    task named in a new question is left to the search, not made a filter).
+    resets. Anything else is a new task: its words become the query; the
+    framework and a well-known dataset it names become filters, while layers,
+    tricks and task words are left to the search (over-filtering a first
+    question hides good examples: a "CNN" may be Conv1D or Conv2D).
 
     Args:
         state: the current state.
@@ -392,11 +399,13 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
 
     names_task = any(f == "task" for f, _ in entities)
     if content or (reset and found) or (names_task and not base.query):
-        # A new task: its own words, and only the filters it names.
+        # A new task: its own words; a framework or a well-known dataset it names
+        # becomes a filter, the rest (layers, tricks, task words) is left to the search.
         query = " ".join(remaining.split()).strip(" :,;.-") if reset else text
         new = State(query=query, k=changes.get("k", base.k), model=base.model, model_label=base.model_label,
                     sort=changes.get("sort", base.sort))
-        sets = {f: v for f, v in entities if f != "task"}
+        sets = {f: v for f, v in entities
+                if f == "framework" or (f == "dataset" and v in vocab.strong_datasets)}
         bounds = {f: changes[f] for f in ("min_layers", "max_layers") if f in changes}
         return replace(new, **sets, **bounds)
     if not (changes or entities or negated or reset):

@@ -92,7 +92,9 @@ NEW_TASKS = [
     ("classify handwritten digits", State(query="classify handwritten digits")),
     ("digit recognition on MNIST with PyTorch",
      State(query="digit recognition on MNIST with PyTorch", dataset="mnist", framework="pytorch")),
-    ("sentiment of tweets with an LSTM", State(query="sentiment of tweets with an LSTM", layer_type="LSTM")),
+    ("sentiment of tweets with an LSTM", State(query="sentiment of tweets with an LSTM")),
+    ("text classification with attention on IMDB",
+     State(query="text classification with attention on IMDB", dataset="imdb")),
     ("image classification with fewer than 10 layers",
      State(query="image classification with fewer than 10 layers", max_layers=9)),
     ("image classification", State(query="image classification")),
@@ -110,7 +112,7 @@ def test_start_over_resets_filters_and_keeps_k() -> None:
     assert apply_message(FULL, "start over") == State(k=80)
     assert apply_message(FULL, "Reset") == State(k=80)
     assert apply_message(FULL, "start over: text classification with an LSTM") == State(
-        query="text classification with an LSTM", layer_type="LSTM", k=80)
+        query="text classification with an LSTM", k=80)
 
 
 def test_empty_or_meaningless_message_keeps_state() -> None:
@@ -134,11 +136,19 @@ def test_refinement_keeps_pasted_model() -> None:
 
 
 def test_vocab_learns_index_values() -> None:
-    vocab = Vocab.build(datasets=["tiny_imagenet", "omniglot"])
+    vocab = Vocab.build(datasets=["tiny_imagenet", "omniglot", "digits"])
     assert apply_message(BASE, "on Tiny-ImageNet", vocab).dataset == "tiny_imagenet"
     assert apply_message(BASE, "only omniglot", vocab).dataset == "omniglot"
+    assert apply_message(BASE, "on digits instead", vocab).dataset == "digits"
     # without the index's values the word is a new task
     assert apply_message(BASE, "only omniglot").query == "only omniglot"
+
+
+def test_plain_word_datasets_do_not_filter_a_new_question() -> None:
+    vocab = Vocab.build(datasets=["digits", "tiny_imagenet"])
+    assert apply_message(State(), "classify handwritten digits", vocab) == State(query="classify handwritten digits")
+    assert apply_message(State(), "classify tiny imagenet photos", vocab).dataset == "tiny_imagenet"
+    assert apply_message(State(), "recognise mnist digits", vocab).dataset == "mnist"
 
 
 def test_find_entities_longest_match_and_negation() -> None:
