@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import textwrap
 from dataclasses import dataclass, field
@@ -102,7 +103,9 @@ def read_model(path: str | Path) -> tuple[Summary, list[Summary]]:
         raise CompareError(f"no such file: {path}")
     size = p.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise CompareError(f"{path} is {size / 2**20:.1f} MB; compare reads model scripts up to "
+        # Rounded up: a file just over the limit must not read as "5.0 MB" against "5 MB".
+        shown = math.ceil(size / 2**20 * 10) / 10
+        raise CompareError(f"{path} is {shown:.1f} MB; compare reads model scripts up to "
                            f"{MAX_FILE_BYTES // 2**20} MB")
     try:
         data = p.read_bytes()

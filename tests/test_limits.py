@@ -149,9 +149,6 @@ def test_compare_refuses_a_file_over_its_limit_with_a_message(tmp_path: Path) ->
     assert "compare reads model scripts up to 5 MB" in out.stderr, out.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "security_findings.md F3: compare_cli.read_model rounds the size to 0.1 MB, so a file just "
-    "over the limit is reported as '5.0 MB; compare reads model scripts up to 5 MB'"))
 def test_compare_states_a_size_over_its_limit(tmp_path: Path) -> None:
     path = tmp_path / "big_model.py"
     path.write_bytes(padded(FLAWED_KERAS_MODEL, COMPARE_LIMIT + 1000))
