@@ -91,8 +91,8 @@ def best_motif(agg: Aggregate) -> Motif | None:
     for m in [*agg.trigrams, *agg.bigrams]:
         if m.share < MIN_MOTIF_SHARE or all(t in STRUCTURAL for t in m.layers):
             continue
-        if len(set(m.layers)) < len(m.layers) and len(m.layers) == 2:
-            continue  # "Dense then Dense" is depth, not a pattern
+        if len(set(m.layers)) == 1:
+            continue  # "Dense then Dense (then Dense)" is depth, not a pattern
         # Each structural layer halves the appeal: "Conv2D then MaxPooling2D" (83)
         # says more than "Flatten then Dense" (94).
         score = m.count * (1.0 + 0.2 * (len(m.layers) - 2)) * 0.5 ** sum(t in STRUCTURAL for t in m.layers)

@@ -37,6 +37,12 @@ def test_values_set_by_few_examples_are_not_quoted():
     assert text.startswith("Here are 10 examples for “tiny”; no layer pattern")
 
 
+def test_repeats_of_one_layer_are_not_a_pattern():
+    pop = [summary(f"m{i}", [layer("Dense"), layer("Dense"), layer("Dense")]) for i in range(8)]
+    pop += [summary(f"e{i}", [layer("Embedding"), layer("LSTM"), layer("Dense")]) for i in range(3)]
+    assert describe(aggregate(pop)).startswith("Of 11 examples, 3 use an Embedding then an LSTM")
+
+
 def test_no_pattern_and_no_examples():
     pop = [summary(f"s{i}", [layer(t)]) for i, t in enumerate(["Dense", "LSTM", "Conv2D", "GRU"])]
     assert "no layer pattern is shared" in describe(aggregate(pop))
