@@ -255,7 +255,7 @@ def build_app(engine: Engine) -> gr.Blocks:
     with gr.Blocks(title="ExampleNet") as demo:
         state = gr.State(State())
         with gr.Row(equal_height=False):
-            with gr.Column(scale=4, min_width=360):
+            with gr.Column(scale=5, min_width=360):
                 gr.Markdown(
                     f"# ExampleNet\nAbout a hundred real example models for the task you describe "
                     f"({len(engine)} in the index).",
@@ -293,7 +293,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                         k = gr.Slider(session.MIN_K, 300, value=session.DEFAULT_K, step=5,
                                       label="Examples to retrieve", elem_id="k", min_width=110, scale=2)
                 gr.Examples(EXAMPLE_PROMPTS, inputs=[msg], label="Try")
-            with gr.Column(scale=7, min_width=480):
+            with gr.Column(scale=8, min_width=480):
                 status = gr.Markdown(
                     f"**Index not loaded.** {html.escape(engine.error)}" if engine.error else
                     "Ask about a task to see its examples.",
