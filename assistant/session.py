@@ -489,6 +489,22 @@ def relaxations(filters: dict[str, Any], datasets: Iterable[str] = ()) -> list[d
     return out
 
 
+# Below this many examples a notice suggests which filter to let go.
+MIN_USEFUL = 20
+_WIDEN = {"optimizer": "any optimizer", "loss": "any loss", "min_layers": "any number of layers",
+          "max_layers": "any number of layers", "layer_type": "any layer type", "trick": "any trick",
+          "task": "any task", "dataset": "any dataset", "framework": "any framework"}
+
+
+def widen_hint(filters: dict[str, Any]) -> str | None:
+    """The phrase that drops the filter to give way first (see :data:`RELAX_ORDER`)."""
+    for group in RELAX_ORDER:
+        for f in group:
+            if f in filters:
+                return _WIDEN[f]
+    return None
+
+
 @dataclass
 class Population:
     """The retrieved examples for a state, and how they were chosen."""
@@ -562,7 +578,11 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
         else:
             notices.append(f"No examples match {describe_filters(wanted)}, even with the filters relaxed.")
     elif wanted and 0 < total < state.k:
-        notices.append(f"Only {total} examples match {describe_filters(wanted)}.")
+        notice = f"Only {total} examples match {describe_filters(wanted)}."
+        hint = widen_hint(wanted)
+        if total < MIN_USEFUL and hint:
+            notice += f" Say “{hint}” to see more."
+        notices.append(notice)
     return Population(
         summaries=[h.summary for h in hits],
         scores=[float(h.score) for h in hits],

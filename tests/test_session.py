@@ -254,7 +254,7 @@ def test_retrieve_drops_layer_bound_first() -> None:
 def test_retrieve_says_when_fewer_than_k_match() -> None:
     pop = retrieve(_stand_in(), State(query="x", framework="pytorch", dataset="mnist"))
     assert len(pop.summaries) == 4
-    assert pop.notices == ["Only 4 examples match PyTorch + MNIST."]
+    assert pop.notices == ["Only 4 examples match PyTorch + MNIST. Say “any dataset” to see more."]
 
 
 def test_retrieve_without_filters_has_no_notice() -> None:
@@ -382,3 +382,19 @@ def test_hyperparameter_narrowing_gives_way_first(engine) -> None:
     ans = engine.answer(State(query="reviews", dataset="imdb", optimizer="rmsprop"))
     assert ans.population.filters == {"dataset": "imdb"}
     assert ans.notices[0].startswith("No examples match IMDB + optimizer RMSprop: showing the 16 IMDB")
+
+
+@pytest.mark.parametrize(("filters", "hint"), [
+    ({"framework": "pytorch", "dataset": "cifar100"}, "any dataset"),
+    ({"framework": "pytorch"}, "any framework"),
+    ({"dataset": "mnist", "max_layers": 5}, "any number of layers"),
+    ({"trick": "attention", "optimizer": "adam"}, "any optimizer"),
+    ({}, None),
+])
+def test_widen_hint(filters: dict, hint: str | None) -> None:
+    from assistant.session import widen_hint
+
+    assert widen_hint(filters) == hint
+    if hint:  # and the hint, said in the chat, drops that filter
+        dropped = apply_message(replace(BASE, **filters), hint)
+        assert len(dropped.filter_values()) < len(filters)
