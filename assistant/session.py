@@ -647,15 +647,18 @@ def build_answer(state: State, population: Population) -> Answer:
     selected = next((s for s in summaries if s.id == state.selected), None) if state.selected else None
     model = state.model
     highlight = path_of(selected, flow) if selected is not None else None
+    # A picked example is marked; otherwise the user's own model is.
+    marked = selected or model
+    mark_label = "selected" if selected is not None else "your model"
     figs: dict[str, Any] = {
         "sankey": figures.sankey_figure(flow, highlight=highlight, overlay=model),
         "alignment": figures.alignment_figure(
             align_summaries(summaries, extra=model),
-            highlight=selected.id if selected is not None else None,
+            highlight=marked.id if marked is not None else None,
         ),
-        "tricks": figures.tricks_figure(agg),
+        "tricks": figures.tricks_figure(agg, mark=marked),
     }
-    figs.update(figures.hyperparameter_figures(agg, mark=selected or model))
+    figs.update(figures.hyperparameter_figures(agg, mark=marked, mark_label=mark_label))
 
     findings: list[Any] = []
     if model is not None:

@@ -336,6 +336,10 @@ def test_pasted_model_is_compared_with_its_task(engine) -> None:
     kinds = {f.kind for f in ans.findings}
     assert {"missing_activation", "huge_epochs", "huge_learning_rate", "missing_dropout"} <= kinds
     assert "**mine.py** compared with these 45 examples: 4 finding(s)" in ans.reply
+    # its values are marked in the plots, under its own name
+    assert "your model" in ans.figures["learning_rate"].to_json()
+    assert "your model" not in engine.answer(State(query="digits", task="image_classification")).figures[
+        "learning_rate"].to_json()
 
 
 @pytest.mark.parametrize(("data", "words"), [
