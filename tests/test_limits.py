@@ -10,6 +10,7 @@ limit and a size over it, so the user knows what to change.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("examplenet")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "cli"]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd, timeout=HANG,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
+                          env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"})
 
 
 # ---------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def test_refusal_happens_before_parsing(monkeypatch) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "security_findings.md F1: session.read_model rounds the size to whole kB, so code just over "
+    "notes/security_findings.md F1: session.read_model rounds the size to whole kB, so code just over "
     "the limit is reported as '200 kB; the limit is 200 kB'"))
 def test_the_refusal_states_a_size_over_the_limit() -> None:
     _, note = session.read_model(padded(FLAWED_KERAS_MODEL, LIMIT + 1), "big.py")
@@ -117,7 +118,7 @@ def test_an_upload_over_the_limit_is_refused_through_the_app(app_url: str, tmp_p
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "security_findings.md F2: app.build_app.on_compare reads only limit+1 bytes of an upload, so "
+    "notes/security_findings.md F2: app.build_app.on_compare reads only limit+1 bytes of an upload, so "
     "a 900 kB file is reported as '200 kB; the limit is 200 kB'"))
 def test_an_upload_over_the_limit_is_reported_with_its_real_size(app_url: str, tmp_path: Path) -> None:
     path = tmp_path / "big_model.py"
