@@ -155,6 +155,13 @@ def test_hostile_corpus_text_never_runs_and_shows_as_text(page) -> None:
     page.wait_for_selector("#sankey .js-plotly-plot .sankey")
     flow = plot_text(page, "#sankey")
     assert "<img src" in flow, flow[:500]  # cut to the label length, but literal
+    # Hover text (full labels) is drawn only on hover: hover the hostile layer's node.
+    node = next(n for n in page.query_selector_all("#sankey .sankey-node") if "<img src" in n.text_content())
+    box = node.query_selector("rect.node-rect").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => document.querySelector('#sankey .hoverlayer')?.textContent.includes('<img src=x')")
+    assert LAYER in page.text_content("#sankey .hoverlayer")
+    assert_clean(page)
     for tab, sel in (("Aligned", "#aligned"), ("Hyperparameters", "#hp-optimizer"), ("Tricks", "#tricks")):
         open_tab(page, tab)
         page.wait_for_selector(f"{sel} .js-plotly-plot svg text")
