@@ -2,7 +2,7 @@
 
 ``describe(agg, context)`` -> "Of 100 examples for “classify movie reviews”,
 64 use an Embedding then an LSTM. Most have 3 to 5 layers. The median
-learning rate is 1e-3 (set by 80); 58 of 90 use adam; ... 71% use dropout."
+learning rate is 1e-3 (set by 80); 58 of 90 use Adam; ... 71% use dropout."
 
 Every number comes from the :class:`~assistant.aggregate.Aggregate`; nothing
 is said that the population does not show (a hyperparameter set by too few
@@ -29,6 +29,43 @@ STRUCTURAL = frozenset({"Dropout", "SpatialDropout", "Flatten", "Reshape", "Batc
                         "LayerNormalization", "Activation", "Add", "Concatenate"})
 MAX_TRICKS = 3
 MAX_QUERY = 60
+
+# Canonical corpus names (spec/summary.md) as a reader says them. Names not in
+# the table are shown with underscores as spaces.
+HUMAN_NAMES: dict[str, str] = {
+    # frameworks
+    "keras": "Keras", "pytorch": "PyTorch", "tensorflow": "TensorFlow",
+    # optimizers
+    "adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "adamax": "Adamax", "sgd": "SGD",
+    "rmsprop": "RMSprop", "adadelta": "Adadelta", "adagrad": "Adagrad", "lbfgs": "L-BFGS",
+    # losses
+    "categorical_crossentropy": "categorical cross-entropy",
+    "sparse_categorical_crossentropy": "sparse categorical cross-entropy",
+    "binary_crossentropy": "binary cross-entropy", "mse": "mean squared error",
+    "mae": "mean absolute error", "huber": "Huber loss", "kl_divergence": "KL divergence",
+    "ctc": "CTC loss", "cosine": "cosine loss", "other": "a less common loss",
+    # tricks (read after "N% use")
+    "batch_norm": "batch normalization", "layer_norm": "layer normalization",
+    "checkpointing": "checkpoints", "residual": "residual connections",
+    "lr_schedule": "learning-rate schedules", "pretrained_weights": "pretrained weights",
+    "data_augmentation": "data augmentation", "early_stopping": "early stopping",
+    "transfer_learning": "transfer learning", "weight_decay": "weight decay",
+    "gradient_clipping": "gradient clipping", "bidirectional": "bidirectional RNNs",
+    "embedding_pretrained": "pretrained embeddings", "mixed_precision": "mixed precision",
+}
+
+
+def human(name: object) -> str:
+    """A canonical name as prose: 'binary_crossentropy' -> 'binary cross-entropy'.
+
+    Args:
+        name: a corpus value (framework, optimizer, loss, trick...).
+
+    Returns:
+        The readable name (unknown names: underscores become spaces).
+    """
+    key = str(name)
+    return HUMAN_NAMES.get(key, HUMAN_NAMES.get(key.lower(), key.replace("_", " ")))
 
 
 @dataclass
@@ -58,7 +95,7 @@ def _filter_words(filters: Any) -> list[str]:
     words = []
     for key in ("framework", "dataset", "task", "trick", "layer_type"):
         if d.get(key):
-            words.append(str(d[key]).replace("_", " "))
+            words.append(human(d[key]) if key in ("framework", "trick") else str(d[key]).replace("_", " "))
     if d.get("max_layers") is not None:
         words.append(f"at most {d['max_layers']} layers")
     if d.get("min_layers") is not None:
@@ -143,9 +180,14 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     if agg.layer_count is not None:
         lc = agg.layer_count
         lo, hi = round(lc.p25), round(lc.p75)
-        shape.append(f"most have {lo} to {hi} layers" if lo != hi else f"most have {lo} layers")
+        if lo != hi:
+            shape.append(f"most have {lo} to {hi} layers")
+        elif lo > 1:
+            shape.append(f"most have {lo} layers")
+        elif lo == 1:
+            shape.append("most are single-layer models")
     if agg.frameworks and len(agg.frameworks) > 1 and agg.frameworks[0][1] < agg.n:
-        shape.append("frameworks: " + ", ".join(f"{c} {name}" for name, c in agg.frameworks[:3]))
+        shape.append("frameworks: " + ", ".join(f"{c} {human(name)}" for name, c in agg.frameworks[:3]))
     if shape:
         sentences.append(shape[0][0].upper() + "; ".join(shape)[1:] + ".")
 
@@ -157,19 +199,20 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     opt = hp["optimizer"]
     if opt.values and opt.set_by >= MIN_SET:
         name, c = opt.values[0]
-        parts.append(f"{c} of {opt.set_by} that name an optimizer use {name}")
+        parts.append(f"{c} of {opt.set_by} that name an optimizer use {human(name)}")
     bs, ep = hp["batch_size"], hp["epochs"]
+    # Counts: a median between two examples ("7.5 epochs") is said as a whole number.
     nums = []
     if bs.stats and bs.set_by >= MIN_SET:
-        nums.append(f"batch size {fmt_number(bs.stats.median)}")
+        nums.append(f"batch size {fmt_number(round(bs.stats.median))}")
     if ep.stats and ep.set_by >= MIN_SET:
-        nums.append(f"{fmt_number(ep.stats.median)} epochs")
+        nums.append(f"{fmt_number(round(ep.stats.median))} epochs")
     if nums:
         parts.append(" and ".join(nums) + " at the median")
     loss = hp["loss"]
     if loss.values and loss.set_by >= MIN_SET:
         name, c = loss.values[0]
-        parts.append(f"the usual loss is {name} ({c} of {loss.set_by})")
+        parts.append(f"the usual loss is {human(name)} ({c} of {loss.set_by})")
     if parts:
         s = "; ".join(parts)
         sentences.append(s[0].upper() + s[1:] + ".")
@@ -177,9 +220,9 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     tricks = [t for t in agg.tricks if t.count >= 2][:MAX_TRICKS]
     if tricks:
         first = tricks[0]
-        s = f"{100 * first.share:.0f}% use {first.name.replace('_', ' ')}"
-        rest = [f"{100 * t.share:.0f}% {t.name.replace('_', ' ')}" for t in tricks[1:]]
+        s = f"{100 * first.share:.0f}% use {human(first.name)}"
+        rest = [f"{100 * t.share:.0f}% {human(t.name)}" for t in tricks[1:]]
         if rest:
-            s += ", " + ", ".join(rest)
+            s += ", " + ", ".join(rest[:-1]) + " and " + rest[-1] if len(rest) > 1 else " and " + rest[0]
         sentences.append(s + ".")
     return " ".join(sentences)

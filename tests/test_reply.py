@@ -5,7 +5,7 @@ from __future__ import annotations
 from fixtures.compare_population import image_population, layer, summary, text_population
 
 from assistant.aggregate import aggregate
-from assistant.reply import ReplyContext, article, best_motif, describe
+from assistant.reply import ReplyContext, article, best_motif, describe, human
 
 
 def test_text_population_reads_like_the_issue_example():
@@ -19,7 +19,34 @@ def test_text_population_reads_like_the_issue_example():
                            f"{lstm} use an Embedding then an LSTM.")
     assert "the median learning rate is 1e-3 (set by 60)" in text.lower()
     assert f"{dropout}% use dropout" in text
-    assert "binary_crossentropy (60 of 60)" in text
+    assert "the usual loss is binary cross-entropy (60 of 60)" in text
+    assert "use Adam" in text and "_" not in text
+    # 7.5 at the median of 60 counts is said as a whole number.
+    assert "batch size 64 and 8 epochs at the median" in text
+
+
+def test_canonical_names_read_as_prose():
+    pop = image_population(100)
+    for s in pop[:30]:
+        s.tricks = ["batch_norm", "lr_schedule", "embedding_pretrained"]
+    text = describe(aggregate(pop), {"query": "cifar", "filters": {"framework": "pytorch", "trick": "batch_norm"}})
+    assert "(PyTorch, batch normalization)" in text
+    assert "the usual loss is categorical cross-entropy" in text
+    assert "30% batch normalization" in text or "30% use batch normalization" in text
+    assert "pretrained embeddings" in text or "learning-rate schedules" in text
+    assert "frameworks: 71 Keras, 29 PyTorch" in text
+    for raw in ("crossentropy", "batch_norm", "lr_schedule", "embedding pretrained", "keras", "adam"):
+        assert raw not in text, raw
+    assert human("categorical_crossentropy") == "categorical cross-entropy"
+    assert human("some_new_trick") == "some new trick"
+
+
+def test_depth_of_one_is_not_said_as_layers():
+    pop = [summary(f"s{i}", [layer("LSTM")]) for i in range(10)]
+    text = describe(aggregate(pop))
+    assert "most are single-layer models" in text.lower() and "1 layers" not in text
+    pop = [summary(f"s{i}", [layer("Dense")] * 4) for i in range(10)]
+    assert "Most have 4 layers." in describe(aggregate(pop))
 
 
 def test_structural_motifs_lose_to_architectural_ones():
@@ -55,7 +82,7 @@ def test_filters_object_and_long_query():
             return {"framework": "pytorch", "max_layers": 10}
 
     text = describe(aggregate(image_population(20)), {"query": "x " * 80, "filters": F()})
-    assert "(pytorch, at most 10 layers)" in text and "…" in text
+    assert "(PyTorch, at most 10 layers)" in text and "…" in text
 
 
 def test_article():
