@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+# what json.dumps does to a str (ensure_ascii), without its dispatch
+_json_str = json.encoder.encode_basestring_ascii
 
 PY_LANGUAGE = Language(tree_sitter_python.language())
 
@@ -50,6 +55,50 @@ def _names_query() -> Query:
 def _captures(root: Node) -> dict[str, list[Node]]:
     caps = QueryCursor(_names_query()).captures(root)
     return {k: sorted(v, key=lambda n: n.start_byte) for k, v in caps.items()}
+
+
+_IMPORT_WORD = re.compile(rb"\bimport\b")
+_FLAG_WORD = re.compile(rb"\b(?:add_argument|DEFINE_)")
+
+
+def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
+    """What :func:`_captures` finds, from the keywords' byte offsets.
+
+    The query visits every node (as costly as a third of the parse); imports
+    and flag calls are few, and each holds its keyword, so looking the
+    keyword's node up and checking its parents finds the same nodes. Only
+    for trees without errors: a recovered tree may hold a zero-width
+    (missing) ``import`` that no byte search finds.
+    """
+    imps: list[Node] = []
+    for m in _IMPORT_WORD.finditer(code):
+        kw = root.descendant_for_byte_range(m.start(), m.end())
+        if kw is None or kw.type != "import" or kw.start_byte != m.start():
+            continue
+        p = kw.parent
+        if p is not None and p.type in ("import_statement", "import_from_statement") and (
+                not imps or imps[-1].start_byte != p.start_byte):
+            imps.append(p)
+    flags: list[Node] = []
+    for m in _FLAG_WORD.finditer(code):
+        ident = root.descendant_for_byte_range(m.start(), m.start() + 1)
+        if ident is None or ident.type != "identifier" or ident.start_byte != m.start():
+            continue
+        p = ident.parent
+        if p is None:
+            continue
+        if p.type == "attribute" and p.child_by_field_name("attribute") == ident:
+            call = p.parent
+            if call is not None and call.type == "call" and call.child_by_field_name("function") == p:
+                flags.append(call)
+        elif p.type == "call" and ident.text.startswith(b"DEFINE_") and p.child_by_field_name("function") == ident:
+            flags.append(p)
+    out: dict[str, list[Node]] = {}
+    if imps:
+        out["imp"] = imps
+    if flags:
+        out["flagcall"] = flags
+    return out
 
 
 class _Unknown:
@@ -132,6 +181,11 @@ def from_notebook(raw: str) -> SourceText:
     else:
         raise ValueError("not a notebook: no 'cells'")
     raw_lines = raw.split("\n")
+    # Each source line is looked up in the raw JSON text (one C-level find
+    # over a bounded window) rather than line by line in Python.
+    # stored line i starts at offset cum[i] + i (its length sum plus newlines)
+    cum = [0, *accumulate(map(len, raw_lines))]
+    n_raw = len(raw_lines)
     index_box: list[dict[str, list[int]]] = []
     cursor = 0
     code_lines: list[str] = []
@@ -148,16 +202,21 @@ def from_notebook(raw: str) -> SourceText:
         for line in src.split("\n"):
             # find this line's JSON spelling at or after the cursor
             where = None
-            needle = json.dumps(line + "\n")[1:-1] if line else None
-            if needle:
-                for j in range(cursor, min(len(raw_lines), cursor + 400)):
-                    if needle[:200] in raw_lines[j] or json.dumps(line)[1:-1][:200] in raw_lines[j]:
-                        where = j
-                        cursor = j + 1
-                        break
-                else:
+            if line:
+                # the JSON spelling with "\n" starts with the bare one, so finding
+                # the bare one (cut at 200 chars) is the whole test; being escaped
+                # it holds no newline, so a match never spans two stored lines
+                bare = _json_str(line)[1:-1]
+                if cursor < n_raw:
+                    hi = min(n_raw, cursor + 400)
+                    lo = cum[cursor] + cursor
+                    pos = raw.find(bare[:200], lo, cum[hi] + hi - 1)
+                    if pos >= 0:
+                        where = cursor + raw.count("\n", lo, pos)
+                        cursor = where + 1
+                if where is None:
                     # long outputs between cells: look the line up further on
-                    j = _index_lookup(raw_lines, index_box, needle, json.dumps(line)[1:-1], cursor)
+                    j = _index_lookup(raw_lines, index_box, bare + "\\n", bare, cursor)
                     if j is not None:
                         where = j
                         cursor = j + 1
@@ -182,9 +241,12 @@ def _index_lookup(raw_lines: list[str], box: list[dict[str, list[int]]], needle:
                 index.setdefault(t[1:-1], []).append(j)
         box.append(index)
     for key in (needle, bare):
-        for j in box[0].get(key, ()):
-            if j >= cursor:
-                return j
+        found = box[0].get(key)
+        if found:
+            # line numbers were appended in increasing order
+            k = bisect_left(found, cursor)
+            if k < len(found):
+                return found[k]
     return None
 
 
@@ -245,9 +307,11 @@ def source_text(data: bytes, path: str) -> SourceText:
 
 
 def node_text(node: Node | None) -> str:
-    if node is None or node.text is None:
+    # ``Node.text`` slices the source anew on each access: read it once
+    if node is None:
         return ""
-    return node.text.decode("utf-8", "replace")
+    raw = node.text
+    return "" if raw is None else raw.decode("utf-8", "replace")
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -265,8 +329,28 @@ def nodes_of_type(node: Node, *types: str) -> Iterator[Node]:
             yield n
 
 
+_DOTTED = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_LITERAL_HEADS = (b"None.", b"True.", b"False.")
+
+
 def dotted_name(node: Node | None) -> str | None:
     """``a.b.c`` for identifier/attribute chains, else None (calls, subscripts...)."""
+    if node is None:
+        return None
+    t = node.type
+    if t == "identifier":
+        return node_text(node)
+    if t != "attribute":
+        return None
+    raw = node.text
+    # Most chains are written plainly (no spaces, comments or calls): their
+    # text is the answer, without a Python step per segment.
+    if raw is not None and _DOTTED.fullmatch(raw) and not raw.startswith(_LITERAL_HEADS) and not node.has_error:
+        return raw.decode("ascii")
+    return _dotted_slow(node)
+
+
+def _dotted_slow(node: Node | None) -> str | None:
     parts: list[str] = []
     while node is not None:
         if node.type == "identifier":
@@ -333,7 +417,7 @@ class Script:
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
-        self._caps = _captures(self.root)
+        self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
         self._read_imports()
         # Constants feed argparse defaults (default=BATCH) and argparse
         # defaults feed constants (LR = args.lr): read constants twice
