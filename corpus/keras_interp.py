@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -2195,13 +2196,25 @@ _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave":
 def _called_names(code: str, names: set[str]) -> dict[str, int]:
     """How often each name is written followed by ``(`` (its def or class line counts once)."""
     counts: dict[str, int] = {}
+    spaced: dict[str, int] | None = None
     for name in names:
         if name:
             n = code.count(name + "(")
             if n < 2:  # maybe spelled with a space before the parenthesis
-                n = sum(1 for m in re.finditer(r"\b" + re.escape(name) + r"\s*\(", code))
+                if _WORD.fullmatch(name):
+                    # one scan for every name (a whole word before "(" is what the
+                    # per-name pattern below matches) instead of one scan per name
+                    if spaced is None:
+                        spaced = Counter(_CALLED.findall(code))
+                    n = spaced.get(name, 0)
+                else:
+                    n = len(re.findall(r"\b" + re.escape(name) + r"\s*\(", code))
             counts[name] = n
     return counts
+
+
+_WORD = re.compile(r"\w+")
+_CALLED = re.compile(r"\b(\w+)\s*\(")
 
 
 def hand_loss(text: str) -> str:
