@@ -1,0 +1,127 @@
+"""Parser speed in CPU time per core, stage by stage, on real scripts.
+
+The machine is shared, so wall-clock time says more about the neighbours
+than about the parser: this script counts CPU time (``time.process_time``)
+of one process. It reads the deep-learning files of fetched repositories
+(bare git mirrors, as ``bench/parse.py`` does; nothing is copied into this
+repo), runs ``corpus.parser.parse_bytes`` on each, and prints files/s per
+core and the share of CPU spent in each stage: reading the file
+(``source_text``: notebook JSON to code), the tree and names (``Script``),
+each extractor, and ``facts.annotate``. ``--cprofile N`` adds the N
+functions with the most CPU time of their own.
+
+    .venv/bin/python bench/parse_profile.py --mirror DIR [--max-files 1000] [--cprofile 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.parse import collect  # noqa: E402
+
+
+def _timed(acc: dict[str, float], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            acc[label] = acc.get(label, 0.0) + time.process_time() - t
+    return wrapper
+
+
+def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]]:
+    """CPU seconds of the whole run and of each stage.
+
+    Args:
+        files: (``repo:path``, bytes) pairs.
+
+    Returns:
+        (total CPU seconds, CPU seconds by stage).
+    """
+    import corpus.facts as facts
+    import corpus.keras_models as keras_models
+    import corpus.parser as parser
+    import corpus.torch_models as torch_models
+
+    acc: dict[str, float] = {}
+    saved = [(parser, "source_text"), (parser, "Script"), (parser, "finish"), (keras_models, "extract_keras"),
+             (torch_models, "extract_torch"), (facts, "annotate")]
+    originals = [(mod, name, getattr(mod, name)) for mod, name in saved]
+    labels = {"source_text": "read file (source_text)", "Script": "tree + names (Script)",
+              "finish": "ids, links, lines (finish)", "extract_keras": "Keras/TF reader",
+              "extract_torch": "PyTorch reader", "annotate": "datasets/task/tricks (facts)"}
+    try:
+        for mod, name, fn in originals:
+            setattr(mod, name, _timed(acc, labels[name], fn))
+        total = _run(files)
+    finally:
+        for mod, name, fn in originals:
+            setattr(mod, name, fn)
+    return total, acc
+
+
+def _run(files: list[tuple[str, bytes]]) -> float:
+    from corpus.parser import parse_bytes
+
+    t = time.process_time()
+    for key, data in files:
+        parse_bytes(data, key.split(":", 1)[1])
+    return time.process_time() - t
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mirror", default=os.environ.get("EXAMPLENET_MIRROR"),
+                    help="folder of fetch mirrors (owner+name/); or set EXAMPLENET_MIRROR")
+    ap.add_argument("--repos-file", default=None, help="which mirrors (default corpus/repos.txt)")
+    ap.add_argument("--max-files", type=int, default=1000)
+    ap.add_argument("--cprofile", type=int, default=0, metavar="N",
+                    help="also print the N functions with the most CPU time of their own")
+    args = ap.parse_args(argv)
+    if not args.mirror or not Path(args.mirror).is_dir():
+        ap.error("give --mirror DIR: a folder of fetched repositories")
+    from corpus.parser import parse_bytes
+
+    files = collect(args.mirror, args.repos_file, args.max_files)
+    if not files:
+        print("no deep-learning files found in the mirrors")
+        return 1
+    n = len(files)
+    mb = sum(len(d) for _, d in files) / 1e6
+    notebooks = sum(1 for k, _ in files if k.endswith(".ipynb"))
+    print(f"{n} deep-learning files ({mb:.1f} MB, {notebooks} notebooks)")
+    parse_bytes(files[0][1], files[0][0].split(":", 1)[1])  # imports and tables, outside the timing
+
+    plain = _run(files)
+    print(f"\nCPU time {plain:.2f} s: {n / plain:.0f} files/s per core, {mb / plain:.2f} MB/s per core")
+
+    total, acc = stage_times(files)
+    print(f"\n{'stage':34}{'CPU s':>8}{'share':>8}")
+    for label, sec in sorted(acc.items(), key=lambda kv: -kv[1]):
+        print(f"{label:34}{sec:>8.2f}{sec / total:>8.1%}")
+    print(f"{'rest (checks, warnings)':34}{total - sum(acc.values()):>8.2f}"
+          f"{(total - sum(acc.values())) / total:>8.1%}")
+
+    if args.cprofile:
+        prof = cProfile.Profile(time.process_time)
+        prof.enable()
+        _run(files)
+        prof.disable()
+        print(f"\nTop {args.cprofile} by own CPU time (profiled, so slower than above):")
+        pstats.Stats(prof).sort_stats("tottime").print_stats(args.cprofile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
