@@ -206,11 +206,14 @@ def test_hostile_dropdown_values_and_filter_notes_are_text(page) -> None:
     assert_clean(page)
     option.click()
     # the chat notes the filter and the status names it: both as text
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('#chat [data-testid=\"bot\"]')].pop().innerText.includes('Filters:')")
-    for where in ("#chat", "#status"):
-        text = page.inner_text(where)
-        assert '<img src=x onerror="window.' in text and 'alert(2)">data' in text, (where, text)
+    note = page.wait_for_function(
+        "() => [...document.querySelectorAll('#chat [data-testid=\"bot\"]')].map(m => m.innerText)"
+        ".find(t => t.includes('Filters:') && t.includes('alert(2)\">data'))").json_value()
+    status = page.wait_for_function(
+        "() => { const t = document.querySelector('#status').innerText; return t.includes('alert(2)\">data') && t; }"
+    ).json_value()
+    for text in (note, status):
+        assert '<img src=x onerror="window.' in text, text
     # a user's own markup, typed in the chat, is shown as typed
     ask(page, f"{SVG} {MD_LINK} {BAIT}")
     assert SVG in page.inner_text("#chat") and MD_LINK in page.inner_text("#chat")
