@@ -213,33 +213,30 @@ def readme_words(text: str, limit: int = 3000) -> str:
     return _SPACE.sub(" ", text).strip()[:limit]
 
 
-ROOT_README_MAX_FILES = 40  # a repository this small is one project: its README describes every file
-README_LEVELS = 2  # the file's folder and its parent
+def nearest_readme(path: str, readmes: dict[str, str]) -> str | None:
+    """The README blob of the file's folder, else of the nearest folder above it, else the repo's.
 
-
-def nearest_readme(path: str, readmes: dict[str, str], use_root: bool = True) -> str | None:
-    """The README blob of the file's folder, else of its parent, else (if allowed) the repo's.
-
-    A README further up, or the root README of a large collection, describes
-    many examples at once ("community translations", a table of every
-    topic) and misleads the task inference more than it helps.
+    Tried: only the folder and its parent, and a large repository's root
+    README only for its root files. That removed 55 wrong
+    ``machine_translation`` tasks in tensorflow/docs (its root README speaks
+    of "community translations") but lost the topic of ~100 models of
+    single-purpose repositories with many files (time series,
+    recommendation), so every ancestor counts.
 
     Args:
         path: the file's path in the repository.
         readmes: folder ("" for the root) -> README blob.
-        use_root: whether the root README may be used (small, single-purpose repositories).
 
     Returns:
         The blob id, or None.
     """
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
-    for _ in range(README_LEVELS):
-        if not folder:
-            break
+    while True:
         if folder in readmes:
             return readmes[folder]
+        if not folder:
+            return None
         folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
-    return readmes.get("") if use_root or "/" not in path else None
 
 
 # ---------------------------------------------------------------------------
@@ -593,8 +590,7 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                 skip("no_dl")
                 continue
             plan.dl_files += 1
-            blob = nearest_readme(f.path, plan.readmes,
-                                  use_root=len(plan.candidates) <= ROOT_README_MAX_FILES)
+            blob = nearest_readme(f.path, plan.readmes)
             if blob is not None and blob not in readme_text:
                 raw = rd.read(blob)
                 readme_text[blob] = readme_words(raw.decode("utf-8", "replace")) if raw else None

@@ -203,11 +203,8 @@ def test_readme_words_and_nearest_readme():
     assert harvest.nearest_readme("a/b/c.py", readmes) == "a-readme"
     assert harvest.nearest_readme("z/c.py", readmes) == "root"
     assert harvest.nearest_readme("c.py", {}) is None
-    # two levels up at most; a large collection's root README only for files at its root
-    assert harvest.nearest_readme("a/b/c/d.py", readmes) == "root"
-    assert harvest.nearest_readme("a/b/c/d.py", readmes, use_root=False) is None
-    assert harvest.nearest_readme("z/c.py", readmes, use_root=False) is None
-    assert harvest.nearest_readme("c.py", readmes, use_root=False) == "root"
+    assert harvest.nearest_readme("a/b/c/d.py", readmes) == "a-readme"
+    assert harvest.nearest_readme("z/y/x/c.py", readmes) == "root"
 
 
 # -- the harvest end to end -----------------------------------------------------
