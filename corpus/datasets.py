@@ -206,6 +206,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "diabetes": ("tabular_regression", ("load_diabetes",)),
     "abalone": ("tabular_regression", ()),
     "insurance": ("tabular_regression", ("insurance.csv",)),
+    # UCI Concrete Compressive Strength (also the IBM DL0101EN course's concrete_data.csv)
+    "concrete": ("tabular_regression", ("concrete_data", "concrete_data.csv", "concrete_compressive_strength",
+                                        "concrete_data.xls", "concretedata")),
     "iris": ("tabular_classification", ("load_iris", "iris.data", "iris.csv")),
     "wine": ("tabular_classification", ("load_wine", "wine.data")),
     "wine_quality": ("tabular_classification", ("winequality", "winequality-red", "winequality-white",
@@ -220,7 +223,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "credit_card_fraud": ("tabular_classification", ("creditcard.csv", "creditcardfraud", "credit_card_fraud",
                                                      "creditcard")),
     "churn": ("tabular_classification", ("churn_modelling", "churn_modelling.csv", "telco-customer-churn",
-                                         "telco_churn", "customer_churn")),
+                                         "telco_churn", "customer_churn",
+                                         "bankcustomers", "bank_customers")),
     "bank_marketing": ("tabular_classification", ("bank-full", "bank-additional-full", "bank_marketing")),
     "mushroom": ("tabular_classification", ("mushrooms", "agaricus-lepiota")),
     "sonar": ("tabular_classification", ("sonar.csv", "sonar.all-data")),
@@ -242,6 +246,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
     "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
     YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
+    "ecg5000": (None, ("ecg.csv",)),
     "mitbih": (None, ("mit-bih", "mit_bih", "mitdb", "mit-bih-arrhythmia")),
     "cmapss": ("time_series_forecasting", ("c-mapss", "cmapssdata", "turbofan", "train_fd001")),
     "uci_har": (None, ("uci har dataset", "uci_har_dataset", "human activity recognition")),
@@ -345,6 +350,35 @@ def canonical_dataset(name: str | None) -> str | None:
     return table.get(key)
 
 
+# Benchmarks recognisable by their column names where the file name is generic
+# (``data/house.csv`` with a ``medv`` target is Boston housing): canonical ->
+# (distinctive columns, one of which suffices; ordinary columns, three of which do).
+COLUMN_SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "boston_housing": (frozenset({"medv", "lstat", "ptratio"}),
+                       frozenset({"crim", "zn", "indus", "chas", "nox", "rm", "dis", "rad", "tax", "b"})),
+    "churn": (frozenset(), frozenset({"exited", "geography", "creditscore", "estimatedsalary", "numofproducts",
+                                      "hascrcard", "isactivemember"})),
+    "iris": (frozenset(), frozenset({"sepallength", "sepalwidth", "petallength", "petalwidth",
+                                     "sepallengthcm", "sepalwidthcm", "petallengthcm", "petalwidthcm"})),
+}
+
+
+def dataset_from_columns(columns: set[str]) -> str | None:
+    """A benchmark named by the column names a script reads (``medv``, ``lstat`` -> ``boston_housing``).
+
+    Args:
+        columns: string literals used as column keys (any case or punctuation).
+
+    Returns:
+        The canonical name, or None when no signature is met.
+    """
+    keys = {norm(c) for c in columns}
+    for name, (distinctive, ordinary) in COLUMN_SIGNATURES.items():
+        if keys & distinctive or len(keys & ordinary) >= 3:
+            return name
+    return None
+
+
 def default_task(dataset: str) -> str | None:
     """The task a dataset is usually used for (``mnist`` -> ``image_classification``)."""
     entry = DATASETS.get(dataset)
@@ -378,6 +412,7 @@ _TEXT_STOP = frozenset({
     "adult", "insurance", "newsgroups", "karate", "shampoo", "pima", "netflix", "olivetti", "jigsaw",
     "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
     "kinetics", "diabetes", "flowers", "pubmed", "iris", "centipede", "gopher", "atlantis", "pong",
+    "concrete",
 })
 
 

@@ -218,7 +218,20 @@ _LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tens
 _NUMBERS = re.compile(r"^[\[\]\s\d.,eE+\-]+$")
 _DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
                        r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time|steps|"
-                       r"sequences?|signal|sin|cos|samples)$")
+                       r"sequences?|signal|sin|cos|samples|(raw|in|out)_?seq(uence)?s?\d*|"
+                       r"(train_|test_)?(sentences?|texts?|docs|documents|corpus))$")
+# Text written in the script as its data: sentences = ["i love you", ...]
+_TEXT_DATA_VAR = re.compile(r"^(train_|test_)?(sentences?|texts?|docs|documents|corpus)$")
+# Files written, not read: their names are not the data (plt.savefig("HousePrices.png")).
+_OUTPUT_CALLS = frozenset({
+    "savefig", "to_csv", "to_excel", "to_json", "to_pickle", "to_parquet", "save", "save_weights", "save_model",
+    "ModelCheckpoint", "imsave", "imwrite", "save_image", "write", "dump", "export", "save_pretrained",
+    "CSVLogger", "TensorBoard", "SummaryWriter", "makedirs", "mkdir", "plot_model", "savez", "savetxt",
+})
+# Pretrained word vectors read from a file: the embedding_pretrained trick, not the data.
+_EMBEDDING_FILE = re.compile(r"glove|word2vec|fasttext|googlenews|crawl-\d+d|wiki-news|\.vec\b|w2v|"
+                             r"embedding_?(file|path|dir|matrix)|embeddings?_index", re.I)
+_IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
 _DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
 _YAHOO = ("yfinance.", "pandas_datareader.", "yahoo_fin.", "yahoofinancials.")
@@ -297,6 +310,7 @@ class FileFacts:
         return self._train_uses
     calls_by_line: dict[int, list[Node]] = field(default_factory=dict)
     text_signals: bool = False  # tokenizers, vocabularies: the data is text
+    columns: set[str] = field(default_factory=set)  # string keys of columns read (df['medv'])
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
     cur_line: int = 0
@@ -480,6 +494,8 @@ class _Collector:
         self.fired: set[str] = set()
         self.str_assign: dict[str, list[tuple[int, str]]] = {}  # name -> (line, string) in order
         self.classes: list[str] = []
+        # local names bound to a dataset module or class: mnist = tf.keras.datasets.mnist
+        self.module_alias: dict[str, str] = {}
 
     def run(self) -> FileFacts:
         # One query (in C) finds every node of interest; walking each node in
@@ -513,6 +529,9 @@ class _Collector:
             elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
                 self._trick(call, "pretrained_weights")
         resolved = s.resolve(fn) if not fn.startswith(".") else fn
+        head = fn.split(".", 1)[0]
+        if head in self.module_alias:
+            resolved = self.module_alias[head] + fn[len(head):]
         line = call.start_point[0] + 1
         f.calls_by_line.setdefault(line, []).append(call)
         resolved = resolved or fn
@@ -710,6 +729,10 @@ class _Collector:
                 return
             if last == "reader" and not resolved.startswith("csv"):
                 return
+            args = call.child_by_field_name("arguments")
+            if args is not None and _EMBEDDING_FILE.search(" ".join(_strings_in(call, s)) + " " +
+                                                            node_text(args)[:300]):
+                return  # glove.6B.100d.txt: pretrained word vectors, not the data
             found = self._string_datasets(call, strong)
             if last not in ("ImageDataGenerator",) and (positional or keywords):
                 f.local_files = True
@@ -789,6 +812,8 @@ class _Collector:
         text = node_text(node)
         if len(text) > 4000:
             text = text[:4000]
+        if self._column_key(node):
+            return True  # df['truth_higgs_pt'] is a column, not a dataset
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
             for n in ds.find_in_text(text):
                 if n != "imagenet":
@@ -818,8 +843,15 @@ class _Collector:
                     for n in ds.find_in_text(text):
                         self.f.add_dataset(self.f.weak_datasets, n)
                     return True
+                if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
+                    return True  # a file written: plt.savefig("HousePrices.png")
                 break
             p = p.parent
+        value = self.s.value(node)
+        if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not ds.canonical_dataset(value):
+            return True  # a name that only contains a dataset's ('truth_higgs_pt'), not one
+        if isinstance(value, str) and _EMBEDDING_FILE.search(value):
+            return True
         for n in ds.find_in_text(text):
             # "imagenet" in a string is nearly always pretrained weights or their
             # normalization; as data it comes as a path (/data/imagenet/train)
@@ -827,6 +859,31 @@ class _Collector:
                 continue
             self.f.add_dataset(self.f.text_datasets, n)
         return True
+
+    def _column_key(self, node: Node) -> bool:
+        """Record a string used as a column key (``df['medv']``, ``df[['crim', 'zn']]``, ``names=[...]``)."""
+        p = node.parent
+        if p is not None and p.type in ("list", "tuple"):
+            p = p.parent
+            if p is not None and p.type == "keyword_argument" and \
+                    node_text(p.child_by_field_name("name")) in ("names", "columns", "usecols"):
+                self.f.columns.add(str(self.s.value(node)))
+                return True
+        if p is None or p.type != "subscript" or p.child_by_field_name("value") is None:
+            return False
+        if p.child_by_field_name("value").start_byte == node.start_byte:
+            return False
+        value = self.s.value(node)
+        if isinstance(value, str) and len(value) < 60:
+            self.f.columns.add(value)
+            return True
+        return False
+
+    def _opens_for_writing(self, call: Node) -> bool:
+        positional, keywords = call_arguments(call)
+        mode = self.s.value(positional[1]) if len(positional) > 1 else \
+            (self.s.value(keywords["mode"]) if "mode" in keywords else None)
+        return isinstance(mode, str) and bool(_OPEN_WRITE.match(mode))
 
     def _comment(self, node: Node) -> bool:
         for n in ds.find_in_text(node_text(node)):
@@ -843,6 +900,10 @@ class _Collector:
         if left.type == "identifier":
             name = node_text(left)
             f.dep_nodes.setdefault(name, []).append(right)
+            if right.type in ("attribute", "identifier") and right.end_byte - right.start_byte < 120:
+                bound = self.s.resolve(node_text(right)) or ""
+                if bound.startswith(LOADER_MODULES):
+                    self.module_alias[name] = bound
             if right.type == "string":
                 v = self.s.value(right)
                 if isinstance(v, str):
@@ -872,6 +933,12 @@ class _Collector:
     def _synthetic_value(self, name: str, right: Node) -> None:
         if not _DATA_VAR.match(name) or _in_class(right):
             return  # noise drawn inside a model's method (NoisyLinear, a VAE's sample) is not data
+        if right.type == "list" and right.named_child_count >= 3:
+            items = right.named_children
+            if _NUMBERS.match(node_text(right)) or (_TEXT_DATA_VAR.match(name) and
+                                                   all(c.type == "string" for c in items)):
+                self.f.mark_synthetic()  # raw_seq = [10, 20, 30, ...]; sentences = ["i love you", ...]
+                return
         stack = [right]
         seen = 0
         while stack and seen < 60:
@@ -1025,6 +1092,9 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
                 name = ds.canonical_dataset(v) or (ds.gym_dataset(v) if key.startswith("env") else None)
                 if name in out:
                     return [name]
+    by_columns = ds.dataset_from_columns(facts.columns) if facts.columns else None
+    if by_columns and out and all((ds.default_task(n) or "").startswith("tabular") for n in out):
+        return [by_columns]  # housing.csv read with Boston's columns (MEDV) is Boston
     if ds.YAHOO_FINANCE in out and len(out) > 1:
         out.remove(ds.YAHOO_FINANCE)
         out.append(ds.YAHOO_FINANCE)
@@ -1038,6 +1108,8 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     readme = ds.find_in_text(context_text or "")
     if len(readme) > 1:
         readme = []  # a collection's README lists every example's data
+    if facts.local_files and by_columns:
+        return [by_columns]
     if facts.local_files:
         return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
     if facts.synthetic:

@@ -518,3 +518,74 @@ def test_a_readme_naming_one_dataset_names_data_read_by_a_helper_module():
     [untrained] = [model("Net", ["Conv2D", "Conv2D"])]
     annotate(load(code, "model.py"), [untrained], context_text="Super-resolution trained on BSDS300.")
     assert untrained.datasets == []
+
+
+# -- datasets: aliases, column signatures, outputs, embeddings, toy data --------------
+
+
+def test_a_dataset_module_bound_to_a_name_then_loaded():
+    [s] = run("facts_tf_alias_fashion.py", [model("model", ["Flatten", "Dense", "Dense"],
+                                                  loss="categorical_crossentropy")])
+    assert s.datasets == ["fashion_mnist"]
+    assert s.task == "image_classification"
+    code = ("from keras.datasets import mnist as m\nfrom keras.layers import Dense\n"
+            "(x, y), _ = m.load_data()\nmodel.fit(x, y)\n")
+    [s2] = [model("model", ["Dense"], loss="categorical_crossentropy")]
+    annotate(load(code, "m.py"), [s2])
+    assert s2.datasets == ["mnist"]
+
+
+def test_a_dataset_class_bound_to_a_name_then_built():
+    [s] = run("facts_torch_alias_class.py", [model("net", ["Flatten", "Dense"], loss="categorical_crossentropy")])
+    assert s.datasets == ["svhn"]
+
+
+@pytest.mark.parametrize("spelling, canonical", [
+    ("concrete_data.csv", "concrete"), ("Concrete_Data.xls", "concrete"), ("BankCustomers.csv", "churn"),
+    ("ecg.csv", "ecg5000"), ("winequality-red.csv", "wine_quality"), ("pima-indians-diabetes.csv", "pima_diabetes"),
+    ("Churn_Modelling.csv", "churn"), ("international-airline-passengers.csv", "airline_passengers"),
+])
+def test_well_known_csv_names(spelling, canonical):
+    assert ds.find_in_text(f"data/{spelling}") == [canonical]
+
+
+def test_concrete_strength_csv_is_the_concrete_benchmark():
+    [s] = run("facts_keras_concrete.py", [model("model", ["Dense", "Dense"], loss="mse")])
+    assert s.datasets == ["concrete"]
+    assert s.task == "tabular_regression"
+
+
+def test_boston_recognised_by_its_columns_and_written_files_are_not_data():
+    [s] = run("facts_torch_house_columns.py", [model("model", ["Dense", "Dense"], loss="mse")])
+    assert s.datasets == ["boston_housing"]
+    assert s.task == "tabular_regression"
+    assert ds.dataset_from_columns({"MEDV"}) == "boston_housing"
+    assert ds.dataset_from_columns({"price", "rooms"}) is None
+
+
+def test_column_names_and_saved_files_naming_a_dataset_are_not_data():
+    facts = collect(script("facts_physics_columns.py"))
+    assert facts.text_datasets == [] and facts.loader_datasets == []
+    assert "mnist_flag" in facts.columns
+    [s] = run("facts_physics_columns.py", [model("model", ["Dense", "Dense"], loss="mse")])
+    assert s.datasets == ["custom"]
+    assert s.task == "tabular_regression"
+
+
+def test_a_glove_file_is_not_a_dataset():
+    facts = collect(script("facts_keras_glove_only.py"))
+    assert not facts.local_files
+    [s] = run("facts_keras_glove_only.py", [model("model", ["Embedding", "LSTM", "Dense"],
+                                                  loss="binary_crossentropy")])
+    assert s.datasets == []
+    assert "embedding_pretrained" in s.tricks
+
+
+def test_toy_tables_series_and_sentences_written_in_the_script_are_synthetic():
+    [s] = run("facts_toy_lists.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")])
+    assert s.datasets == ["synthetic"]
+    assert collect(load("raw_seq = [10, 20, 30, 40]\n", "s.py")).synthetic
+    assert not collect(load("classes = ['cat', 'dog', 'bird']\n", "c.py")).synthetic
+    [t] = run("facts_torch_toy_sentences.py", [model("TinyText", ["Embedding", "Dense"],
+                                                     loss="categorical_crossentropy")])
+    assert t.datasets == ["synthetic"]
