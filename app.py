@@ -232,11 +232,12 @@ def build_app(engine: Engine) -> gr.Blocks:
             path = Path(upload)
             with path.open("rb") as fh:  # never more than the limit + 1 byte: enough to refuse
                 data = fh.read(session.MAX_MODEL_BYTES + 1)
+            size = path.stat().st_size  # the refusal states the real size, not what was read
             name, label = path.name, path.name
         else:
             data = (code or "").encode("utf-8", errors="replace")
-            name, label = "pasted.py", "your model"
-        model, note = session.read_model(data, name)
+            name, label, size = "pasted.py", "your model", None
+        model, note = session.read_model(data, name, size=size)
         if model is None:
             return [_say(history, None, session.escape_text(note)),
                     *([gr.skip()] * (len(OUTPUTS) - 2)), session.escape_text(note), gr.skip()]

@@ -13,6 +13,7 @@ to understand a new phrase, add a row.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -773,21 +774,31 @@ class Engine:
 # The user's own model: parsed statically, never run.
 
 MAX_MODEL_BYTES = 200_000
+MAX_NAMES_SHOWN = 5  # other model names listed in the note on a pasted file
 
 
-def read_model(data: bytes, filename: str = "pasted.py") -> tuple[Summary | None, str]:
+def _kb(size: int) -> str:
+    """A size in kB rounded up, so a size over a limit never reads as the limit."""
+    return f"{math.ceil(size / 100) / 10:,.1f} kB"
+
+
+def read_model(data: bytes, filename: str = "pasted.py",
+               size: int | None = None) -> tuple[Summary | None, str]:
     """Parse a pasted or uploaded script (statically) and pick its model.
 
     Args:
         data: the file's bytes or the pasted text, encoded.
         filename: its name (``.py``, ``.ipynb`` or ``.md`` decides how it is read).
+        size: the whole file's size when ``data`` is only its first bytes (an
+            upload is read no further than the limit + 1 byte).
 
     Returns:
         (the model with the most layers, a note for the user), or
         (None, why not) for an empty, oversized or model-less input.
     """
-    if len(data) > MAX_MODEL_BYTES:
-        return None, (f"That code is {len(data) / 1000:.0f} kB; the limit is {MAX_MODEL_BYTES // 1000} kB. "
+    size = max(size or 0, len(data))
+    if size > MAX_MODEL_BYTES:
+        return None, (f"That code is {_kb(size)}; the limit is {MAX_MODEL_BYTES // 1000} kB. "
                       "Paste just the model definition and its training call.")
     if not data.strip():
         return None, "Paste a Keras or PyTorch model (or upload a .py or .ipynb file) first."
@@ -803,8 +814,10 @@ def read_model(data: bytes, filename: str = "pasted.py") -> tuple[Summary | None
     model = max(models, key=lambda s: len(s.layers))
     note = f"Read `{model.name}`: {model.framework}, {len(model.layers)} layers"
     if len(models) > 1:
-        others = ", ".join(s.name for s in models if s is not model)
-        note += f" (also found: {others}; compared the largest)"
+        # A file of hundreds of models must not flood the chat: a count and a few names.
+        names = list(dict.fromkeys(s.name for s in models if s is not model))
+        shown = ", ".join(names[:MAX_NAMES_SHOWN]) + (", ..." if len(names) > MAX_NAMES_SHOWN else "")
+        note += f" (also found {len(models) - 1} more: {shown}; compared the largest)"
     return model, note + "."
 
 

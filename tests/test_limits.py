@@ -78,18 +78,12 @@ def test_refusal_happens_before_parsing(monkeypatch) -> None:
     assert model is None and "limit" in note
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notes/security_findings.md F1: session.read_model rounds the size to whole kB, so code just over "
-    "the limit is reported as '200 kB; the limit is 200 kB'"))
 def test_the_refusal_states_a_size_over_the_limit() -> None:
     _, note = session.read_model(padded(FLAWED_KERAS_MODEL, LIMIT + 1), "big.py")
     sizes = stated_sizes(note)
     assert len(sizes) >= 2 and sizes[0] > sizes[1], note
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notes/security_findings.md F4: session.read_model lists every other model it found, so 200 kB "
-    "of repeated models puts ~300 names (2 kB of 'model, model, ...') into the chat"))
 def test_the_note_on_a_file_of_many_models_stays_short() -> None:
     data = (FLAWED_KERAS_MODEL.encode() * 300)[:LIMIT - 1000]
     model, note = session.read_model(data, "many.py")
@@ -127,9 +121,6 @@ def test_an_upload_over_the_limit_is_refused_through_the_app(app_url: str, tmp_p
     assert "the limit is 200 kB" in text, text
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notes/security_findings.md F2: app.build_app.on_compare reads only limit+1 bytes of an upload, so "
-    "a 900 kB file is reported as '200 kB; the limit is 200 kB'"))
 def test_an_upload_over_the_limit_is_reported_with_its_real_size(app_url: str, tmp_path: Path) -> None:
     path = tmp_path / "big_model.py"
     path.write_bytes(padded(FLAWED_KERAS_MODEL, 900_000))
