@@ -1877,6 +1877,11 @@ class Interpreter:
                     layer.args["filters"] = sh[2]
                 elif spec.type == "Embedding" and len(sh) == 2:
                     layer.args["input_dim"], layer.args["output_dim"] = sh
+                # A dimension that could not be read is left out, never written as a placeholder.
+                for key in ("kernel_size", "filters", "input_dim", "output_dim"):
+                    v = layer.args.get(key)
+                    if v is _MISSING or (isinstance(v, list) and any(x is _MISSING for x in v)):
+                        del layer.args[key]
         for k in ("ksize", "strides"):
             v = layer.args.get(k)
             if isinstance(v, list) and len(v) == 4:

@@ -99,3 +99,26 @@ logits = lenet(x)
     assert seq(s) == ["Conv2D/relu", "MaxPooling2D", "Flatten", "Dense/relu", "Dense"]
     assert s.layers[0].args == {"filters": 20, "kernel_size": [5, 5]}
     assert s.input_shape == [28, 28, 1]
+
+
+def test_weight_shapes_with_unreadable_dimensions_leave_the_argument_out(tmp_path):
+    # `n` and `vocab` cannot be read statically: their dimensions are left out,
+    # and the summary still serialises (no placeholder object in the args).
+    path = tmp_path / "tf_unknown_dims.py"
+    path.write_text(
+        "import tensorflow as tf\n"
+        "n = get_n()\n"
+        "x = tf.placeholder(tf.float32, [None, 28, 28, 1])\n"
+        "W = tf.Variable(tf.random_normal([5, 5, 1, n]))\n"
+        "E = tf.Variable(tf.random_uniform([vocab, 128]))\n"
+        "h = tf.nn.relu(tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding='SAME'))\n"
+        "e = tf.nn.embedding_lookup(E, h)\n"
+        "logits = tf.layers.dense(tf.reshape(e, [-1, 100]), 10)\n"
+        "loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=y))\n"
+        "train = tf.train.AdamOptimizer(0.001).minimize(loss)\n"
+    )
+    (model,) = parse_path(path)
+    model.to_json()
+    conv, emb = model.layers[0], model.layers[1]
+    assert (conv.type, conv.args["kernel_size"], "filters" in conv.args) == ("Conv2D", [5, 5], False)
+    assert (emb.type, emb.args) == ("Embedding", {"output_dim": 128})
