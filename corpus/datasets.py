@@ -468,11 +468,20 @@ def _find_short(text: str) -> tuple[str, ...]:
 
 
 def _find(text: str) -> list[str]:
+    out: list[str] = []
+    for canonical, _start, _end, _tokens in _spans(text):
+        if canonical not in out:
+            out.append(canonical)
+    return out
+
+
+def _spans(text: str) -> list[tuple[str, int, int, list[str]]]:
+    """Each dataset spelling in ``text``: (canonical, first token, end token, all tokens)."""
     if not text:
         return []
     table, first = _text_table()
     tokens = _TOKENS.findall(_CAMEL.sub(" ", text).lower())
-    out: list[str] = []
+    out: list[tuple[str, int, int, list[str]]] = []
     i, n = 0, len(tokens)
     while i < n:
         most = first.get(tokens[i])
@@ -482,10 +491,35 @@ def _find(text: str) -> list[str]:
         for k in range(min(most, n - i), 0, -1):
             canonical = table.get("".join(tokens[i:i + k]))
             if canonical:
-                if canonical not in out:
-                    out.append(canonical)
+                out.append((canonical, i, i + k, tokens))
                 i += k
                 break
         else:
             i += 1
+    return out
+
+
+# Words that, next to a dataset's name in prose, say it is the data ("the MNIST
+# dataset", "download CIFAR-10"); "the Higgs decay modes" names no data.
+_DATA_WORDS = frozenset({
+    "data", "dataset", "datasets", "set", "benchmark", "corpus", "images", "kaggle", "uci", "download",
+    "downloaded", "load", "loads", "loading", "loaded", "csv", "database", "challenge", "competition", "reviews",
+})
+_DATA_WINDOW = 3
+
+
+def find_as_data_in_prose(text: str) -> list[str]:
+    """Datasets named in prose (comments, docstrings, Markdown) next to a word that says they are data.
+
+    Args:
+        text: free text.
+
+    Returns:
+        Canonical names, in order; ``the Higgs decay`` gives none, ``the MNIST dataset`` gives mnist.
+    """
+    out: list[str] = []
+    for canonical, start, end, tokens in _spans(text[:20000]):
+        near = tokens[max(0, start - _DATA_WINDOW):start] + tokens[end:end + _DATA_WINDOW]
+        if canonical not in out and not _DATA_WORDS.isdisjoint(near):
+            out.append(canonical)
     return out

@@ -231,6 +231,9 @@ _OUTPUT_CALLS = frozenset({
 # Pretrained word vectors read from a file: the embedding_pretrained trick, not the data.
 _EMBEDDING_FILE = re.compile(r"glove|word2vec|fasttext|googlenews|crawl-\d+d|wiki-news|\.vec\b|w2v|"
                              r"embedding_?(file|path|dir|matrix)|embeddings?_index", re.I)
+# Function names that say they provide data.
+_DATA_DEF = re.compile(r"load|get|read|fetch|download|prepare|prep|data|loader|batch|iter|sample|split|"
+                       r"train|preprocess|process|transform|parse", re.I)
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
 _DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
@@ -815,7 +818,7 @@ class _Collector:
         if self._column_key(node):
             return True  # df['truth_higgs_pt'] is a column, not a dataset
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
-            for n in ds.find_in_text(text):
+            for n in ds.find_as_data_in_prose(text):
                 if n != "imagenet":
                     self.f.add_dataset(self.f.weak_datasets, n)
             return True
@@ -840,7 +843,7 @@ class _Collector:
                             self.f.add_dataset(self.f.text_datasets, n)
                     return True
                 if name in _PROSE_CALLS:
-                    for n in ds.find_in_text(text):
+                    for n in ds.find_as_data_in_prose(text):
                         self.f.add_dataset(self.f.weak_datasets, n)
                     return True
                 if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
@@ -886,7 +889,7 @@ class _Collector:
         return isinstance(mode, str) and bool(_OPEN_WRITE.match(mode))
 
     def _comment(self, node: Node) -> bool:
-        for n in ds.find_in_text(node_text(node)):
+        for n in ds.find_as_data_in_prose(node_text(node)):
             if n != "imagenet":  # "pretrained on ImageNet": the weights, not this script's data
                 self.f.add_dataset(self.f.weak_datasets, n)
         return True
@@ -997,8 +1000,9 @@ class _Collector:
     def _def(self, node: Node) -> bool:
         name = node_text(node.child_by_field_name("name"))
         self.defs.append(name)
-        for n in ds.find_in_text(name):
-            self.f.add_dataset(self.f.text_datasets, n)
+        if _DATA_DEF.search(name):  # load_mnist(), get_cifar10(); not has_both_higgs_bjets()
+            for n in ds.find_in_text(name):
+                self.f.add_dataset(self.f.text_datasets, n)
         tk.score_def(name, self.f.task_scores)
         return False
 

@@ -589,3 +589,13 @@ def test_toy_tables_series_and_sentences_written_in_the_script_are_synthetic():
     [t] = run("facts_torch_toy_sentences.py", [model("TinyText", ["Embedding", "Dense"],
                                                      loss="categorical_crossentropy")])
     assert t.datasets == ["synthetic"]
+
+
+def test_prose_names_a_dataset_only_next_to_a_data_word_and_helper_names_must_load_data():
+    assert ds.find_as_data_in_prose("b-quarks from the Higgs decay") == []
+    assert ds.find_as_data_in_prose("train on the MNIST dataset") == ["mnist"]
+    facts = collect(script("facts_physics_prose.py"))
+    assert facts.text_datasets == []
+    assert facts.weak_datasets == ["cifar10"]
+    code = "def load_mnist_images(path):\n    return open(path).read()\n"
+    assert collect(load(code, "l.py")).text_datasets == ["mnist"]
