@@ -43,12 +43,19 @@ from corpus.summary import Summary
 SANKEY_HEIGHT = 520
 ALIGNMENT_HEIGHT = 520
 HP_HEIGHT = 260
+# At most this many tick labels on a hyperparameter axis (plots are ~230 px wide).
+MAX_TICKS = 5
 TRICKS_HEIGHT = 320
 # The alignment shows this many distinct sequences (most common first);
 # more rows than this stop being readable at 520 px.
 MAX_ALIGNMENT_ROWS = 24
 # Labels longer than this are cut (full text stays in the hover).
 MAX_LABEL = 18
+# Sankey columns are ~75 px apart at 720 px: ~13 characters of 10-px text.
+MAX_SANKEY_LABEL = 13
+# Sankey nodes thinner than this share of the examples go unlabelled (hover names them).
+MIN_LABEL_SHARE = 0.04
+TERMINAL = (END, MORE)
 
 FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=12)
 MARGIN = dict(l=40, r=20, t=56, b=40)
@@ -56,6 +63,7 @@ HIGHLIGHT = "#d62728"  # a selected example
 YOURS = "#ff7f0e"  # the user's model
 BASE = "#4c78a8"
 PALE_LINK = "rgba(160,160,160,0.25)"
+END_LINK = "rgba(120,120,120,0.13)"
 # A light template by hand: plotly's named templates are large to copy per figure.
 _TEMPLATE = dict(layout=dict(
     plot_bgcolor="white", paper_bgcolor="white",
@@ -77,14 +85,18 @@ TYPE_COLORS: dict[str, str] = {
 SHORT_NAMES: dict[str, str] = {
     "BatchNormalization": "BatchNorm", "LayerNormalization": "LayerNorm",
     "MaxPooling1D": "MaxPool1D", "MaxPooling2D": "MaxPool2D", "MaxPooling3D": "MaxPool3D",
-    "AveragePooling2D": "AvgPool2D", "GlobalAveragePooling1D": "GlobalAvgPool1D",
-    "GlobalAveragePooling2D": "GlobalAvgPool2D", "GlobalMaxPooling2D": "GlobalMaxPool2D",
+    "AveragePooling1D": "AvgPool1D", "AveragePooling2D": "AvgPool2D",
+    "GlobalAveragePooling1D": "GlobAvgPool1D", "GlobalAveragePooling2D": "GlobAvgPool2D",
+    "GlobalMaxPooling1D": "GlobMaxPool1D", "GlobalMaxPooling2D": "GlobMaxPool2D",
+    "Bidirectional": "Bidirectional", "Concatenate": "Concat", "TimeDistributed": "TimeDistrib.",
+    "SimpleRNN": "SimpleRNN", "UpSampling2D": "UpSample2D", "ZeroPadding2D": "ZeroPad2D",
+    "Activation": "Activation", "Pretrained": "Pretrained", END: "end",
     "MultiHeadAttention": "MultiHeadAttn", "TransformerEncoder": "TransformerEnc",
     "TransformerDecoder": "TransformerDec", "Conv2DTranspose": "ConvTranspose2D",
     "SeparableConv2D": "SepConv2D", "DepthwiseConv2D": "DepthwiseConv2D",
     "SpatialDropout": "SpatialDropout",
     "categorical_crossentropy": "categorical CE", "binary_crossentropy": "binary CE",
-    MORE: "…more",
+    MORE: "more…",
 }
 
 # Grid cells of the alignment are ~50 px wide: abbreviations there, full names on hover.
@@ -126,12 +138,16 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def short(token: str) -> str:
-    """A short, escaped label for a layer type."""
+def short(token: str, limit: int = MAX_LABEL) -> str:
+    """A short, escaped label for a layer type (at most ``limit`` characters)."""
     s = SHORT_NAMES.get(token, token)
-    if len(s) > MAX_LABEL:
-        s = s[: MAX_LABEL - 1] + "…"
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
     return esc(s)
+
+
+def _next_name(token: str) -> str:
+    return "end" if token == END else esc(token)
 
 
 def token_color(token: str) -> str:
@@ -173,6 +189,13 @@ def _vline(x: float, color: str, dash: str = "solid", width: float = 2) -> dict:
                 line=dict(color=color, dash=dash, width=width))
 
 
+def _tick(x: float) -> str:
+    """An axis tick: 4096 -> '4k' (narrow plots), else ``fmt_number``."""
+    if x >= 1000 and round(x) % 1024 == 0:
+        return f"{round(x) // 1024}k"
+    return fmt_number(x)
+
+
 def _of(k: int, n: int) -> str:
     return f"{k} of {n} example{'s' if n != 1 else ''}"
 
@@ -207,37 +230,88 @@ def sankey_figure(
     n = max(flow.n, 1)
     labels, colors, hovers, xs, ys = [], [], [], [], []
 
-    positions = max(nd.position for nd in flow.nodes)
+    # Where models stop (END) and where deeper ones continue (MORE) are drawn
+    # as one final column: END nodes scattered over every column read as a
+    # wall of dark slivers, and their labels collided with the layers'.
+    layer_nodes = [k for k, nd in enumerate(flow.nodes) if nd.token not in TERMINAL]
+    columns = (max((flow.nodes[k].position for k in layer_nodes), default=0) + 1) + 1
+
+    def x_of(position: int) -> float:
+        return 0.01 + 0.98 * min(position, columns - 1) / max(columns - 1, 1)
+
     col_fill: dict[int, float] = {}
+
+    def y_of(column: int, count: float) -> float:
+        # The center in examples from the column's top; scaled to 0..1 below.
+        top = col_fill.get(column, 0.0)
+        col_fill[column] = top + count + n * 0.03
+        return top + count / 2
+
     # "What comes after X": each node's hover lists where its examples go next.
     nexts: dict[int, list[tuple[int, int]]] = {}
     for lk in flow.links:
         nexts.setdefault(lk.source, []).append((lk.count, lk.target))
-    for k, nd in enumerate(flow.nodes):
-        labels.append(short(nd.token))
+    index: dict[int, int] = {}  # flow node -> figure node
+    for k in layer_nodes:
+        nd = flow.nodes[k]
+        index[k] = len(labels)
+        # Slivers keep their name in the hover: a label beside a 2-px node
+        # only overlaps its neighbours'.
+        labels.append(short(nd.token, MAX_SANKEY_LABEL) if nd.count >= MIN_LABEL_SHARE * n else "")
         colors.append(token_color(nd.token))
-        where = "end" if nd.token == END else f"layer {nd.position + 1}"
-        hover = f"<b>{esc(nd.token)}</b> at {where}<br>{_of(nd.count, n)}"
+        hover = f"<b>{esc(nd.token)}</b> at layer {nd.position + 1}<br>{_of(nd.count, n)}"
         if nd.members:
             hover += "<br>grouped: " + esc(", ".join(nd.members[:8]))
             if len(nd.members) > 8:
                 hover += ", …"
         if nexts.get(k):
             top = sorted(nexts[k], reverse=True)[:4]
-            hover += "<br>next: " + ", ".join(f"{esc(flow.nodes[t].token)} ({c})" for c, t in top)
+            hover += "<br>next: " + ", ".join(f"{_next_name(flow.nodes[t].token)} ({c})" for c, t in top)
         hovers.append(hover)
-        xs.append(0.01 + 0.98 * nd.position / max(positions, 1))
-        top = col_fill.get(nd.position, 0.0)
-        ys.append(min(0.99, 0.01 + 0.98 * (top + nd.count / 2) / n))
-        col_fill[nd.position] = top + nd.count + n * 0.02
+        xs.append(x_of(nd.position))
+        ys.append(y_of(nd.position, nd.count))
+    # The final column: END (stops after ... layers) above MORE (goes deeper).
+    final = columns - 1
+    for token in (END, MORE):
+        ks = [k for k, nd in enumerate(flow.nodes) if nd.token == token]
+        if not ks:
+            continue
+        for k in ks:
+            index[k] = len(labels)
+        # The END after MORE is not a stop: those models went deeper.
+        ks = [k for k in ks if token == MORE or flow.nodes[k].position <= flow.max_positions]
+        count = sum(flow.nodes[k].count for k in ks)
+        labels.append(short(token))
+        colors.append(token_color(token))
+        if token == END:
+            depths = sorted(((flow.nodes[k].count, flow.nodes[k].position) for k in ks), reverse=True)
+            hover = (f"<b>end</b>: {_of(count, n)} stop here<br>after: "
+                     + ", ".join(f"{d} layer{'s' if d != 1 else ''} ({c})" for c, d in depths[:5]))
+        else:
+            hover = f"<b>more layers</b>: {_of(count, n)} go deeper than {flow.max_positions}"
+        hovers.append(hover)
+        xs.append(x_of(final))
+        ys.append(y_of(final, count))
 
-    src = [lk.source for lk in flow.links]
-    tgt = [lk.target for lk in flow.links]
-    val = [lk.count for lk in flow.links]
-    link_colors = [_rgba(token_color(flow.nodes[lk.source].token), 0.35) for lk in flow.links]
+    # The fullest column (nodes and gaps) spans the height: none is pushed off the bottom.
+    span = max([n, *col_fill.values()])
+    ys = [min(0.99, 0.01 + 0.98 * y / span) for y in ys]
+
+    # Links into the merged nodes add up; MORE -> END would run inside the final column.
+    merged: dict[tuple[int, int], int] = {}
+    for lk in flow.links:
+        a, b = index[lk.source], index[lk.target]
+        if flow.nodes[lk.source].token not in TERMINAL:
+            merged[(a, b)] = merged.get((a, b), 0) + lk.count
+    src = [a for a, _ in merged]
+    tgt = [b for _, b in merged]
+    val = list(merged.values())
+    tok = {index[k]: nd.token for k, nd in enumerate(flow.nodes)}
+    # Links into END cross the diagram to the final column: faint, so the
+    # layer-to-layer flow stays what the eye follows (their count is on hover).
+    link_colors = [END_LINK if tok[b] == END else _rgba(token_color(tok[a]), 0.35) for a, b in merged]
     link_hover = [
-        f"{esc(flow.nodes[lk.source].token)} → {esc(flow.nodes[lk.target].token)}<br>{_of(lk.count, n)}"
-        for lk in flow.links
+        f"{esc(tok[a])} → {_next_name(tok[b])}<br>{_of(c, n)}" for (a, b), c in merged.items()
     ]
 
     if highlight:
@@ -246,10 +320,10 @@ def sankey_figure(
             i = flow.node_index(p, t)
             if i is None:
                 i = flow.node_index(p, OTHER)
-            on_path.append(i)
+            on_path.append(index.get(i) if i is not None else None)
         pairs = {(a, b) for a, b in zip(on_path, on_path[1:], strict=False) if a is not None and b is not None}
-        for k, lk in enumerate(flow.links):
-            link_colors[k] = _rgba(HIGHLIGHT, 0.75) if (lk.source, lk.target) in pairs else PALE_LINK
+        for k, ab in enumerate(merged):
+            link_colors[k] = _rgba(HIGHLIGHT, 0.75) if ab in pairs else PALE_LINK
         for i in on_path:
             if i is not None:
                 colors[i] = HIGHLIGHT
@@ -258,29 +332,36 @@ def sankey_figure(
         path = path_of(overlay)[: flow.max_positions + 2]
         weight = max(1.0, 0.04 * n)
         ids: list[int] = []
+        ends = {t: next((index[k] for k, nd in enumerate(flow.nodes) if nd.token == t), None)
+                for t in TERMINAL}
         for p, t in enumerate(path):
-            i = flow.node_index(p, t)
+            found = ends[t] if t in TERMINAL else flow.node_index(p, t)
+            i = index.get(found) if found is not None and t not in TERMINAL else found
             if i is None:
                 i = len(labels)
-                labels.append(short(t))
+                labels.append(short(t, MAX_SANKEY_LABEL))
                 colors.append(YOURS)
                 hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
-                xs.append(0.01 + 0.98 * min(p, positions) / max(positions, 1))
+                xs.append(x_of(final) if t in TERMINAL else x_of(min(p, final - 1)))
                 ys.append(0.97)
+                if t in TERMINAL:
+                    ends[t] = i
             else:
                 colors[i] = YOURS
             ids.append(i)
-        for a, b in zip(ids, ids[1:], strict=False):
+        for (a, b), t in zip(zip(ids, ids[1:], strict=False), path, strict=False):
+            if t in TERMINAL:
+                continue
             src.append(a)
             tgt.append(b)
             val.append(weight)
             link_colors.append(_rgba(YOURS, 0.85))
-            link_hover.append(f"your model: {esc(labels[a])} → {esc(labels[b])}")
+            link_hover.append(f"your model: {labels[a] or esc(tok.get(a, ''))} → {labels[b]}")
 
     trace = dict(
         type="sankey", arrangement="snap",
         node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
-                  hovertemplate="%{customdata}<extra></extra>", pad=8, thickness=14,
+                  hovertemplate="%{customdata}<extra></extra>", pad=10, thickness=12,
                   # Scalar outline: plotly.js ignores per-node line colors and
                   # misplaces labels given per-node widths.
                   line=dict(width=0.5, color="rgba(0,0,0,0.35)")),
@@ -419,6 +500,12 @@ def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mar
     span = range(math.floor(edges[0]), math.ceil(edges[-1]) + 1)
     if name == "batch_size":
         ticks = [k * math.log10(2) for k in range(0, 16) if edges[0] <= k * math.log10(2) <= edges[-1]]
+        # In a ~230 px plot more than 5 labels turn sideways over the axis title:
+        # every 2nd or 4th power of two, counted from the median's so it keeps its tick.
+        if len(ticks) > MAX_TICKS:
+            step = math.ceil(len(ticks) / MAX_TICKS)
+            anchor = round(math.log2(dist.stats.median)) if dist.stats else 0
+            ticks = [t for t in ticks if (round(t / math.log10(2)) - anchor) % step == 0]
     else:
         ticks = [float(k) for k in span if edges[0] <= k <= edges[-1]]
         if len(ticks) < 3:  # a narrow range: add 2x and 5x ticks
@@ -433,7 +520,7 @@ def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mar
                           text=f"{esc(mark_label)}: {fmt_number(mark_value)}", yanchor="bottom",
                           font=dict(color=HIGHLIGHT, size=11)))
     layout = dict(
-        xaxis=dict(tickvals=ticks, ticktext=[fmt_number(10 ** t) for t in ticks],
+        xaxis=dict(tickvals=ticks, ticktext=[_tick(10 ** t) for t in ticks], tickangle=0,
                    title=dict(text=f"{TITLES[name].lower()} (log scale)")),
         yaxis=dict(title=dict(text="examples"), rangemode="tozero"),
         shapes=shapes, annotations=notes,

@@ -34,9 +34,10 @@ import numpy as np
 from assistant.aggregate import tokens
 from corpus.summary import Summary
 
-# 10 columns keep labels apart in a ~750 px wide panel (the app's right side at
-# 1280 px); deeper models continue in MORE.
-MAX_POSITIONS = 10
+# 8 layer columns and one final column (END and MORE, see figures.sankey_figure)
+# leave ~75 px per column in the ~720 px panel of the app at 1280 px: room for
+# a short label beside each node. Deeper models continue in MORE.
+MAX_POSITIONS = 8
 # At most this many distinct layer types per column; more is a wall of slivers.
 MAX_NODES_PER_POSITION = 6
 # A type used by fewer than this share of the sequences at a position joins

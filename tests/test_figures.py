@@ -20,7 +20,7 @@ from assistant.figures import (
     sankey_figure,
     tricks_figure,
 )
-from assistant.flow import align_summaries, build_flow, path_of
+from assistant.flow import MORE, align_summaries, build_flow, path_of
 
 
 def validated(fig: go.Figure) -> dict:
@@ -100,7 +100,9 @@ def test_sankey_highlight_colours_the_examples_path(population):
     d = validated(sankey_figure(flow, highlight=path_of(chosen, flow)))
     link = d["data"][0]["link"]
     red = [i for i, c in enumerate(link["color"]) if c.startswith("rgba(214,39,40")]
-    assert len(red) == len(path_of(chosen, flow)) - 1
+    path = path_of(chosen, flow)
+    # MORE and END share the final column: no link between them.
+    assert MORE in path and len(red) == len(path) - 2
     node_colors = d["data"][0]["node"]["color"]
     assert node_colors.count(HIGHLIGHT) == len(path_of(chosen, flow))
 
@@ -128,12 +130,13 @@ def test_sankey_overlay_draws_the_users_path(population):
     mine = summary("mine", [layer("Conv2D"), layer("Flatten"), layer("Transformer<x>"), layer("Dense")])
     d = validated(sankey_figure(flow, overlay=mine))
     sk = d["data"][0]
-    n_base = len(flow.links)
+    n_base = len(validated(sankey_figure(flow))["data"][0]["link"]["source"])
     assert len(sk["link"]["source"]) == n_base + 4  # 4 layers + END: 4 links
     assert all(c.startswith("rgba(255,127,14") for c in sk["link"]["color"][n_base:])
-    # The type no example has gets a node of its own, escaped.
-    assert "Transformer&lt;x&gt;" in sk["node"]["label"]
-    assert sk["node"]["color"][sk["node"]["label"].index("Transformer&lt;x&gt;")] == YOURS
+    # The type no example has gets a node of its own, escaped (and cut to fit a column).
+    mine_label = next(lb for lb in sk["node"]["label"] if lb.startswith("Transformer&lt;"))
+    assert sk["node"]["color"][sk["node"]["label"].index(mine_label)] == YOURS
+    assert "Transformer&lt;x&gt;" in "".join(sk["node"]["customdata"])
     assert sk["node"]["color"][flow.node_index(0, "Conv2D")] == YOURS
 
 
@@ -256,3 +259,37 @@ def test_odd_populations_still_draw(pop, mine):
         text = "\n".join(strings(validated(fig)))
         assert "<b>x" not in text and "<script" not in text and "<i>d" not in text
     assert isinstance(describe(aggregate(pop), "q"), str)
+
+
+def test_sankey_ends_in_one_final_column_with_short_labels():
+    pop = [summary(f"a{i}", [layer("Embedding"), layer("GlobalMaxPooling1D"), layer("Dense")]) for i in range(6)]
+    pop += [summary(f"b{i}", [layer("Embedding"), layer("LSTM"), layer("Dense"), layer("Dense")]) for i in range(4)]
+    pop += [summary("deep", [layer("Conv2D")] * 12)]
+    flow = build_flow(pop)
+    sk = validated(sankey_figure(flow))["data"][0]
+    labels, xs = sk["node"]["label"], sk["node"]["x"]
+    # One END node (11 stop, after 3 or 4 layers) and one MORE node, both in the rightmost column.
+    assert labels.count("end") == 1 and labels.count("more…") == 1
+    end, more = labels.index("end"), labels.index("more…")
+    assert xs[end] == xs[more] == max(xs) and sorted(xs)[-3] < xs[end]
+    assert "10 of 11 examples stop here" in sk["node"]["customdata"][end]
+    assert "3 layers (6), 4 layers (4)" in sk["node"]["customdata"][end]
+    # Long names are shortened in the label, whole in the hover.
+    i = labels.index("GlobMaxPool1D")
+    assert "<b>GlobalMaxPooling1D</b>" in sk["node"]["customdata"][i]
+    assert all(len(lb) <= 13 for lb in labels)
+    # Every node but the final ones sits left of the final column; no link stays inside it.
+    assert all(not (s in (end, more) and t in (end, more)) for s, t in zip(sk["link"]["source"], sk["link"]["target"],
+                                                                          strict=True))
+    # Flow into END is conserved.
+    assert sum(v for t, v in zip(sk["link"]["target"], sk["link"]["value"], strict=True) if t == end) == 10
+
+
+def test_wide_batch_size_range_keeps_few_level_ticks():
+    pop = [summary(f"s{i}", [layer("Dense")]) for i in range(12)]
+    for s, b in zip(pop, [16, 32, 64, 128, 128, 256, 512, 1024, 2048, 4096, 8192, 32768], strict=True):
+        s.hyperparameters.batch_size = b
+    x = validated(hyperparameter_figures(aggregate(pop))["batch_size"])["layout"]["xaxis"]
+    # Sideways labels collided with the axis title in a ~230 px plot.
+    assert 3 <= len(x["ticktext"]) <= 5 and x["tickangle"] == 0
+    assert "32k" in x["ticktext"] and "32768" not in x["ticktext"]
