@@ -231,6 +231,12 @@ _OUTPUT_CALLS = frozenset({
 # Pretrained word vectors read from a file: the embedding_pretrained trick, not the data.
 _EMBEDDING_FILE = re.compile(r"glove|word2vec|fasttext|googlenews|crawl-\d+d|wiki-news|\.vec\b|w2v|"
                              r"embedding_?(file|path|dir|matrix)|embeddings?_index", re.I)
+# A path to a data file handed to any call (a project's readfile("data/train.txt"),
+# torch.load("traindata.pt")): local data, unless its name says it is something else.
+_DATA_FILE = re.compile(r"\.(csv|tsv|txt|jsonl?|npy|npz|h5|hdf5|pkl|pickle|parquet|xlsx?|data|mat|feather)$|"
+                        r"data[^/\\]*\.pth?$", re.I)
+_NOT_DATA_FILE = re.compile(r"config|vocab|log|result|output|pred|submission|checkpoint|weight|model|history|"
+                            r"requirements|readme|license|embedding|glove|stopword|label_?map|classes", re.I)
 # Function names that say they provide data.
 _DATA_DEF = re.compile(r"load|get|read|fetch|download|prepare|prep|data|loader|batch|iter|sample|split|"
                        r"train|preprocess|process|transform|parse", re.I)
@@ -736,6 +742,10 @@ class _Collector:
             if args is not None and _EMBEDDING_FILE.search(" ".join(_strings_in(call, s)) + " " +
                                                             node_text(args)[:300]):
                 return  # glove.6B.100d.txt: pretrained word vectors, not the data
+            if last == "open":
+                names = [re.split(r"[/\\]", v)[-1] for v in _strings_in(call, s)]
+                if names and all(_NOT_DATA_FILE.search(n) for n in names):
+                    return  # open("config.json"), open("vocab.txt"): settings, not the data
             found = self._string_datasets(call, strong)
             if last not in ("ImageDataGenerator",) and (positional or keywords):
                 f.local_files = True
@@ -841,6 +851,8 @@ class _Collector:
                     if is_default or name.startswith("DEFINE"):
                         for n in ds.find_in_text(text):
                             self.f.add_dataset(self.f.text_datasets, n)
+                        if is_default:
+                            self._data_file(node)
                     return True
                 if name in _PROSE_CALLS:
                     for n in ds.find_as_data_in_prose(text):
@@ -848,6 +860,8 @@ class _Collector:
                     return True
                 if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
                     return True  # a file written: plt.savefig("HousePrices.png")
+                if node.parent is not None and node.parent.type == "argument_list":
+                    self._data_file(node)
                 break
             p = p.parent
         value = self.s.value(node)
@@ -881,6 +895,13 @@ class _Collector:
             self.f.columns.add(value)
             return True
         return False
+
+    def _data_file(self, node: Node) -> None:
+        value = self.s.value(node)
+        if isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value):
+            base = re.split(r"[/\\]", value)[-1]
+            if not _NOT_DATA_FILE.search(base):
+                self.f.local_files = True
 
     def _opens_for_writing(self, call: Node) -> bool:
         positional, keywords = call_arguments(call)

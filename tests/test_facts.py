@@ -599,3 +599,14 @@ def test_prose_names_a_dataset_only_next_to_a_data_word_and_helper_names_must_lo
     assert facts.weak_datasets == ["cifar10"]
     code = "def load_mnist_images(path):\n    return open(path).read()\n"
     assert collect(load(code, "l.py")).text_datasets == ["mnist"]
+
+
+def test_data_files_handed_to_a_helper_or_an_argparse_default_are_local_data():
+    assert collect(script("facts_helper_reads_files.py")).local_files
+    [s] = run("facts_helper_reads_files.py", [model("model", ["LSTM"], loss="mse")])
+    assert s.datasets == ["custom"]
+    for code in ('import torch\nw = torch.load("model_best.pt")\n', 'cfg = json.load(open("config.json"))\n',
+                 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--vocab", default="vocab.txt")\n'):
+        assert not collect(load(code, "w.py")).local_files, code
+    assert collect(load('import argparse\np = argparse.ArgumentParser()\n'
+                        'p.add_argument("--data", default="./data/test.txt")\n', "a.py")).local_files
