@@ -504,6 +504,7 @@ def _spans(text: str) -> list[tuple[str, int, int, list[str]]]:
 _DATA_WORDS = frozenset({
     "data", "dataset", "datasets", "set", "benchmark", "corpus", "images", "kaggle", "uci", "download",
     "downloaded", "load", "loads", "loading", "loaded", "csv", "database", "challenge", "competition", "reviews",
+    "use", "using", "uses",
 })
 _DATA_WINDOW = 3
 

@@ -505,6 +505,8 @@ class _Collector:
         self.classes: list[str] = []
         # local names bound to a dataset module or class: mnist = tf.keras.datasets.mnist
         self.module_alias: dict[str, str] = {}
+        self.written: set[str] = set()  # files the script writes (torch.save(net, "net.pkl"))
+        self.data_files: set[str] = set()  # data-file paths handed to calls, decided in _finish
 
     def run(self) -> FileFacts:
         # One query (in C) finds every node of interest; walking each node in
@@ -859,6 +861,9 @@ class _Collector:
                         self.f.add_dataset(self.f.weak_datasets, n)
                     return True
                 if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
+                    value = self.s.value(node)
+                    if isinstance(value, str):
+                        self.written.add(value)
                     return True  # a file written: plt.savefig("HousePrices.png")
                 if node.parent is not None and node.parent.type == "argument_list":
                     self._data_file(node)
@@ -901,7 +906,7 @@ class _Collector:
         if isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value):
             base = re.split(r"[/\\]", value)[-1]
             if not _NOT_DATA_FILE.search(base):
-                self.f.local_files = True
+                self.data_files.add(value)
 
     def _opens_for_writing(self, call: Node) -> bool:
         positional, keywords = call_arguments(call)
@@ -1058,6 +1063,8 @@ class _Collector:
 
     def _finish(self) -> None:
         f, s = self.f, self.s
+        if self.data_files - self.written:
+            f.local_files = True  # a file the script saves and reloads (net.pkl) is not its data
         # Imports: libraries that name the task.
         modules = s.imported_modules
         for prefix, task, weight in tk.IMPORT_RULES:

@@ -610,3 +610,11 @@ def test_data_files_handed_to_a_helper_or_an_argparse_default_are_local_data():
         assert not collect(load(code, "w.py")).local_files, code
     assert collect(load('import argparse\np = argparse.ArgumentParser()\n'
                         'p.add_argument("--data", default="./data/test.txt")\n', "a.py")).local_files
+
+
+def test_a_file_the_script_saves_and_reloads_is_not_its_data():
+    code = ('import torch\nx = torch.unsqueeze(torch.linspace(-1, 1, 100), dim=1)\n'
+            'torch.save(net, "net.pkl")\nnet2 = torch.load("net.pkl")\n')
+    facts = collect(load(code, "s.py"))
+    assert not facts.local_files and facts.synthetic
+    assert ds.find_as_data_in_prose("# we will use Shakespeare Sonnet 2") == ["shakespeare"]
