@@ -38,6 +38,7 @@ from assistant.aggregate import (
     hyperparameter_value,
 )
 from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
+from assistant.reply import fmt_rate
 from corpus.summary import Summary
 
 SANKEY_HEIGHT = 520
@@ -189,9 +190,12 @@ def _vline(x: float, color: str, dash: str = "solid", width: float = 2) -> dict:
                 line=dict(color=color, dash=dash, width=width))
 
 
-def _tick(x: float) -> str:
-    """An axis tick: 4096 -> '4k' (narrow plots), else ``fmt_number``."""
-    if x >= 1000 and round(x) % 1024 == 0:
+def _value(name: str, x: float) -> str:
+    """A hyperparameter value as the axis shows it: rates as 1e-2 (as 1e-3 is,
+    not 0.01 beside 1e-3), batch sizes of 4096 as 4k (narrow plots)."""
+    if name == "learning_rate":
+        return fmt_rate(x)
+    if name == "batch_size" and x >= 1000 and round(x) % 1024 == 0:
         return f"{round(x) // 1024}k"
     return fmt_number(x)
 
@@ -491,7 +495,7 @@ def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mar
     counts, _ = np.histogram(logs, bins=edges)
     centers = (edges[:-1] + edges[1:]) / 2
     hover = [
-        f"{fmt_number(10 ** a)} – {fmt_number(10 ** b)}: {_of(int(c), dist.total)}"
+        f"{_value(name, 10 ** a)} – {_value(name, 10 ** b)}: {_of(int(c), dist.total)}"
         for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
     ]
     trace = dict(type="bar", x=centers.tolist(), y=counts.tolist(), width=width * 0.9,
@@ -516,11 +520,15 @@ def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mar
         shapes.append(_vline(math.log10(dist.stats.median), "#999", "dot", 1))
     if mark_value:
         shapes.append(_vline(math.log10(mark_value), HIGHLIGHT))
+        # Centered on a mark near either end, the note ran off a ~230 px plot: it
+        # grows away from the nearer edge.
+        where = (math.log10(mark_value) - edges[0]) / max(edges[-1] - edges[0], 1e-9)
         notes.append(dict(x=math.log10(mark_value), y=1, xref="x", yref="paper", showarrow=False,
-                          text=f"{esc(mark_label)}: {fmt_number(mark_value)}", yanchor="bottom",
-                          font=dict(color=HIGHLIGHT, size=11)))
+                          text=f"{esc(mark_label)}: {_value(name, mark_value)}", yanchor="top",
+                          xanchor="right" if where > 0.6 else "left" if where < 0.4 else "center",
+                          bgcolor="rgba(255,255,255,0.85)", font=dict(color=HIGHLIGHT, size=11)))
     layout = dict(
-        xaxis=dict(tickvals=ticks, ticktext=[_tick(10 ** t) for t in ticks], tickangle=0,
+        xaxis=dict(tickvals=ticks, ticktext=[_value(name, 10 ** t) for t in ticks], tickangle=0,
                    title=dict(text=f"{TITLES[name].lower()} (log scale)")),
         yaxis=dict(title=dict(text="examples"), rangemode="tozero"),
         shapes=shapes, annotations=notes,

@@ -13,6 +13,7 @@ HTML (engineer F's ``session.escape_text`` does).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,6 +76,21 @@ class ReplyContext:
     query: str | None = None
     filters: Any = None  # index.search.Filters, or a dict of field -> value
     total_matching: int | None = None
+
+
+def fmt_rate(x: float) -> str:
+    """A learning rate in one notation below 0.1: 1e-3, 5e-3, 1e-2 (not 0.01 beside 1e-3).
+
+    Args:
+        x: the rate.
+
+    Returns:
+        ``fmt_number`` of it, in mantissa-exponent form when below 0.1.
+    """
+    if 0 < x < 0.1 and math.isfinite(x):
+        mantissa, exp = f"{x:.1e}".split("e")
+        return f"{mantissa.rstrip('0').rstrip('.')}e{int(exp)}"
+    return fmt_number(x)
 
 
 def _context(context: ReplyContext | Mapping[str, Any] | str | None) -> ReplyContext:
@@ -195,7 +211,7 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     parts = []
     lr = hp["learning_rate"]
     if lr.stats and lr.set_by >= MIN_SET:
-        parts.append(f"the median learning rate is {fmt_number(lr.stats.median)} (set by {lr.set_by})")
+        parts.append(f"the median learning rate is {fmt_rate(lr.stats.median)} (set by {lr.set_by})")
     opt = hp["optimizer"]
     if opt.values and opt.set_by >= MIN_SET:
         name, c = opt.values[0]

@@ -89,6 +89,11 @@ def test_learning_rate_on_log_axis_with_marker(population):
     assert len(marks) == 1 and marks[0]["x0"] == pytest.approx(math.log10(0.5))
     assert any("your model: 0.5" in a["text"] for a in d["layout"]["annotations"])
     assert "1e-3" in d["layout"]["xaxis"]["ticktext"]
+    # One notation along the axis: 1e-2 beside 1e-3, not 0.01.
+    assert "1e-2" in d["layout"]["xaxis"]["ticktext"] and "0.01" not in d["layout"]["xaxis"]["ticktext"]
+    # The note of a mark at the right end grows leftwards, inside the plot.
+    note = next(a for a in d["layout"]["annotations"] if "your model" in a["text"])
+    assert note["xanchor"] == "right" and note["yanchor"] == "top"
     # A categorical value nobody uses still shows, in red, with a count of 0.
     opt = validated(figs["optimizer"])["data"][0]
     assert opt["x"][-1] == "lion" and opt["y"][-1] == 0 and opt["marker"]["color"][-1] == HIGHLIGHT

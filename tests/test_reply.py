@@ -5,7 +5,7 @@ from __future__ import annotations
 from fixtures.compare_population import image_population, layer, summary, text_population
 
 from assistant.aggregate import aggregate
-from assistant.reply import ReplyContext, article, best_motif, describe, human
+from assistant.reply import ReplyContext, article, best_motif, describe, fmt_rate, human
 
 
 def test_text_population_reads_like_the_issue_example():
@@ -88,3 +88,9 @@ def test_filters_object_and_long_query():
 def test_article():
     assert [article(t) for t in ["Embedding", "LSTM", "GRU", "Conv2D", "MaxPooling2D", "RNN"]] == \
         ["an", "an", "a", "a", "a", "an"]
+
+
+def test_learning_rates_use_one_notation():
+    assert [fmt_rate(x) for x in (0.001, 0.01, 0.0025, 0.1, 0.5)] == ["1e-3", "1e-2", "2.5e-3", "0.1", "0.5"]
+    pop = [summary(f"s{i}", [layer("Dense")], learning_rate=0.01) for i in range(6)]
+    assert "the median learning rate is 1e-2 (set by 6)" in describe(aggregate(pop)).lower()
