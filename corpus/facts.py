@@ -237,6 +237,9 @@ _DATA_FILE = re.compile(r"\.(csv|tsv|txt|jsonl?|npy|npz|h5|hdf5|pkl|pickle|parqu
                         r"data[^/\\]*\.pth?$", re.I)
 _NOT_DATA_FILE = re.compile(r"config|vocab|log|result|output|pred|submission|checkpoint|weight|model|history|"
                             r"requirements|readme|license|embedding|glove|stopword|label_?map|classes", re.I)
+# Calls that compute gradients: a model is trained in the file even when no optimizer is read
+# (w.assign(w - lr * grad) after tf.gradients).
+_GRADIENT_CALLS = frozenset({"backward", "gradients", "minimize", "apply_gradients", "GradientTape", "grad"})
 # Function names that say they provide data.
 _DATA_DEF = re.compile(r"load|get|read|fetch|download|prepare|prep|data|loader|batch|iter|sample|split|"
                        r"train|preprocess|process|transform|parse", re.I)
@@ -319,6 +322,7 @@ class FileFacts:
         return self._train_uses
     calls_by_line: dict[int, list[Node]] = field(default_factory=dict)
     text_signals: bool = False  # tokenizers, vocabularies: the data is text
+    computes_gradients: bool = False  # loss.backward(), tf.gradients(...): a model is trained here
     columns: set[str] = field(default_factory=set)  # string keys of columns read (df['medv'])
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
@@ -548,6 +552,8 @@ class _Collector:
         resolved = resolved or fn
         if _RANDOM_CALL.match(fn):
             f.random_calls += 1
+        if last in _GRADIENT_CALLS:
+            f.computes_gradients = True
         if _GENERATOR_CALL.match(last):
             f.mark_synthetic()
         if not (last in _INTERESTING or resolved.startswith(_INTERESTING_MODULES)):
@@ -1442,8 +1448,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     if not summaries:
         return
     facts = collect(script)
-    trained = any(s.hyperparameters.optimizer or s.hyperparameters.loss or s.hyperparameters.epochs
-                  for s in summaries)
+    trained = facts.computes_gradients or any(
+        s.hyperparameters.optimizer or s.hyperparameters.loss or s.hyperparameters.epochs for s in summaries)
     datasets = file_datasets(script, facts, context_text, trained)
 
     # file-level task votes (the datasets vote per model, below)

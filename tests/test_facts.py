@@ -618,3 +618,16 @@ def test_a_file_the_script_saves_and_reloads_is_not_its_data():
     facts = collect(load(code, "s.py"))
     assert not facts.local_files and facts.synthetic
     assert ds.find_as_data_in_prose("# we will use Shakespeare Sonnet 2") == ["shakespeare"]
+
+
+def test_random_inputs_of_a_hand_trained_graph_are_synthetic():
+    code = ("import numpy as np\nimport tensorflow as tf\n"
+            "x = tf.placeholder(tf.float32, shape=(None, 10))\nw = tf.Variable(tf.random_normal((10, 1)))\n"
+            "loss = tf.reduce_sum((tf.matmul(x, w) - 1.0) ** 2)\ngrad_w, = tf.gradients(loss, [w])\n"
+            "x_value = np.random.randn(64, 10)\n")
+    [s] = [model("y_pred", ["Dense"])]
+    annotate(load(code, "g.py"), [s])
+    assert s.datasets == ["synthetic"]
+    [s2] = [model("y_pred", ["Dense"])]
+    annotate(load(code.replace("grad_w, = tf.gradients(loss, [w])\n", ""), "g.py"), [s2])
+    assert s2.datasets == []
