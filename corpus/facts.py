@@ -1399,6 +1399,16 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
     return scores
 
 
+def _tabular_kind(task: str, s: Summary) -> str:
+    """A table's usual task, turned by the model's loss: churn data with a regression loss is regression."""
+    loss = s.hyperparameters.loss
+    if task == "tabular_classification" and loss in ("mse", "mae", "huber"):
+        return "tabular_regression"
+    if task == "tabular_regression" and loss in ("binary_crossentropy", "categorical_crossentropy"):
+        return "tabular_classification"
+    return task
+
+
 def _modality(s: Summary, scores: dict[str, float]) -> None:
     """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation)."""
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
@@ -1498,7 +1508,7 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
             continue  # an extractor that knows better (a library head) already said
         scores = dict(file_scores)
         for task in dict.fromkeys(t for t in map(ds.default_task, per_model_data[i]) if t):
-            _add(scores, task, data_weight)
+            _add(scores, _tabular_kind(task, s), data_weight)
         for task, w in per_model_hints[i].items():
             _add(scores, task, w)
         for task, w in model_scores(s, facts).items():

@@ -631,3 +631,15 @@ def test_random_inputs_of_a_hand_trained_graph_are_synthetic():
     [s2] = [model("y_pred", ["Dense"])]
     annotate(load(code.replace("grad_w, = tf.gradients(loss, [w])\n", ""), "g.py"), [s2])
     assert s2.datasets == []
+
+
+def test_a_regression_loss_on_a_classification_table_is_regression():
+    code = ("import pandas as pd\ndf = pd.read_csv('Churn_Modelling.csv')\ny = df['EstimatedSalary']\n"
+            "model.compile(loss='mean_absolute_error', optimizer='adam')\nmodel.fit(X, y)\n")
+    [s] = [model("model", ["Dense", ("Dense", {"units": 1})], loss="mae")]
+    annotate(load(code, "r.py"), [s])
+    assert s.datasets == ["churn"]
+    assert s.task == "tabular_regression"
+    [c] = [model("model", ["Dense", ("Dense", {"units": 1}, "sigmoid")], loss="binary_crossentropy")]
+    annotate(load(code, "r.py"), [c])
+    assert c.task == "tabular_classification"
