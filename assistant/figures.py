@@ -38,7 +38,7 @@ from assistant.aggregate import (
     hyperparameter_value,
 )
 from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
-from assistant.reply import fmt_rate
+from assistant.reply import fmt_rate, human
 from corpus.summary import Summary
 
 SANKEY_HEIGHT = 520
@@ -52,6 +52,8 @@ TRICKS_HEIGHT = 320
 MAX_ALIGNMENT_ROWS = 24
 # Labels longer than this are cut (full text stays in the hover).
 MAX_LABEL = 18
+# Tricks bars are labelled on a full-width panel: room for "learning-rate schedules".
+MAX_TRICK_LABEL = 24
 # Sankey columns are ~75 px apart at 720 px: ~13 characters of 10-px text.
 MAX_SANKEY_LABEL = 13
 # Sankey nodes thinner than this share of the examples go unlabelled (hover names them).
@@ -97,6 +99,7 @@ SHORT_NAMES: dict[str, str] = {
     "SeparableConv2D": "SepConv2D", "DepthwiseConv2D": "DepthwiseConv2D",
     "SpatialDropout": "SpatialDropout",
     "categorical_crossentropy": "categorical CE", "binary_crossentropy": "binary CE",
+    "sparse_categorical_crossentropy": "sparse cat. CE", "mse": "MSE", "mae": "MAE",
     MORE: "more…",
 }
 
@@ -543,7 +546,8 @@ def _categorical_figure(name: str, dist: Distribution, mark_value: str | None, m
         values.append((mark_value, dist.count_of(mark_value)))
     if not values:
         return _empty(title, HP_HEIGHT, "no example sets it")
-    xs = [short(str(v)) for v, _ in values]
+    # Optimizers by their usual names (Adam, SGD); losses keep the short forms (binary CE).
+    xs = [short(human(v) if name == "optimizer" else str(v)) for v, _ in values]
     colors = [HIGHLIGHT if v == mark_value else BASE for v, _ in values]
     hover = [f"{esc(v)}: {_of(c, dist.total)}" + (f" ({esc(mark_label)})" if v == mark_value else "")
              for v, c in values]
@@ -603,7 +607,7 @@ def tricks_figure(agg: Aggregate, mark: Summary | None = None) -> go.Figure:
         shares = list(reversed(shares))  # largest on top
         data.append(dict(
             type="bar", orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
-            y=[short(s.name.replace("_", " ")) for s in shares], x=[100 * s.share for s in shares],
+            y=[short(human(s.name), MAX_TRICK_LABEL) for s in shares], x=[100 * s.share for s in shares],
             marker=dict(color=[HIGHLIGHT if s.name in used else BASE for s in shares]),
             customdata=[f"{esc(s.name)}: {_of(s.count, s.total)} ({100 * s.share:.0f}%)" for s in shares],
             hovertemplate="%{customdata}<extra></extra>",

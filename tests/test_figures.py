@@ -298,3 +298,14 @@ def test_wide_batch_size_range_keeps_few_level_ticks():
     # Sideways labels collided with the axis title in a ~230 px plot.
     assert 3 <= len(x["ticktext"]) <= 5 and x["tickangle"] == 0
     assert "32k" in x["ticktext"] and "32768" not in x["ticktext"]
+
+
+def test_optimizers_and_tricks_are_labelled_by_their_usual_names():
+    pop = image_population(100)
+    for s in pop[:20]:
+        s.tricks = [*s.tricks, "lr_schedule"]
+    agg = aggregate(pop)
+    opt = validated(hyperparameter_figures(agg)["optimizer"])["data"][0]
+    assert "Adam" in opt["x"] and "adam" not in opt["x"]
+    tricks = validated(tricks_figure(agg))["data"][0]
+    assert "learning-rate schedules" in tricks["y"] and "lr schedule" not in tricks["y"]
