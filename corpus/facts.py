@@ -1414,6 +1414,9 @@ def _modality(s: Summary, scores: dict[str, float]) -> None:
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
         for task in ("object_detection", "image_segmentation"):
             scores.pop(task, None)
+        if s.layer_types[0] == "Embedding" and not any(ds.default_task(d) in _IMAGE_TASKS for d in s.datasets):
+            # tokens embedded at the input: a Conv2D over the embedded sentence (a text CNN) is text
+            scores.pop("image_classification", None)
 
 
 _GEN_NAME = re.compile(r"(generator|^gen$|^g$|^netg$|^g_|_g$|^generator_model$|^make_generator)", re.I)

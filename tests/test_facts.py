@@ -643,3 +643,10 @@ def test_a_regression_loss_on_a_classification_table_is_regression():
     [c] = [model("model", ["Dense", ("Dense", {"units": 1}, "sigmoid")], loss="binary_crossentropy")]
     annotate(load(code, "r.py"), [c])
     assert c.task == "tabular_classification"
+
+
+def test_a_conv2d_over_embedded_tokens_is_text_classification():
+    s = model("CNN_Text", ["Embedding", "Conv2D", "Conv2D", "GlobalMaxPooling1D", "Concatenate", "Dropout",
+                           ("Dense", {"out_features": 2})], loss="categorical_crossentropy")
+    annotate(load("import torch.nn as nn\nimport torch.nn.functional as F\n", "model.py"), [s])
+    assert s.task == "text_classification"
