@@ -225,7 +225,12 @@ def sankey_figure(
         title: replaces the default title (escaped).
 
     Returns:
-        A ``go.Figure`` of height ``SANKEY_HEIGHT``.
+        A ``go.Figure`` of height ``SANKEY_HEIGHT``: one column per layer
+        position, then one final column where the flow's END nodes (at
+        whatever depth) are merged into "end" and deeper models sit in
+        "more…". Labels are short (``SHORT_NAMES``, at most
+        ``MAX_SANKEY_LABEL`` characters; nodes under ``MIN_LABEL_SHARE``
+        unlabelled); full names, counts and depths are on hover.
     """
     default = f"Layer flow of {flow.n} examples"
     if flow.truncated:
