@@ -139,6 +139,10 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                              "jigsaw-toxic-comment-classification-challenge")),
     "emotion": ("text_classification", ("dair-ai/emotion",)),
     "tweet_eval": ("text_classification", ("tweeteval",)),
+    # News Headlines Dataset For Sarcasm Detection (the TensorFlow NLP course's sarcasm.json)
+    "sarcasm": ("text_classification", ("sarcasm.json", "sarcasm_headlines_dataset", "sarcasm_headlines_dataset.json",
+                                        "sarcasm_headlines_dataset_v2")),
+    "bbc_news": ("text_classification", ("bbc-text", "bbc-text.csv", "bbc_text", "bbcnews", "bbc-fulltext")),
     "glue": ("text_classification", ()),
     "cola": ("text_classification", ()),
     "mrpc": ("text_classification", ()),
@@ -230,6 +234,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "sonar": ("tabular_classification", ("sonar.csv", "sonar.all-data")),
     "banknote": ("tabular_classification", ("data_banknote_authentication", "banknote_authentication")),
     "ionosphere": ("tabular_classification", ()),
+    "glass": ("tabular_classification", ("glass.csv", "glass.data", "glass_identification")),
+    "social_network_ads": ("tabular_classification", ("social_network_ads.csv", "socialnetworkads")),
     "covtype": ("tabular_classification", ("fetch_covtype", "covertype")),
     "higgs": ("tabular_classification", ()),
     "kddcup99": ("tabular_classification", ("kdd99", "kddcup")),
@@ -243,6 +249,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                                            "daily-minimum-temperatures-in-me")),
     "household_power": ("time_series_forecasting", ("household_power_consumption",)),
     "beijing_pm25": ("time_series_forecasting", ("pollution.csv", "prsa_data", "beijing_pm2.5")),
+    "daily_female_births": ("time_series_forecasting", ("daily-total-female-births", "daily_total_female_births",
+                                                        "daily-total-female-births.csv")),
     "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
     "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
     YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
@@ -412,7 +420,7 @@ _TEXT_STOP = frozenset({
     "adult", "insurance", "newsgroups", "karate", "shampoo", "pima", "netflix", "olivetti", "jigsaw",
     "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
     "kinetics", "diabetes", "flowers", "pubmed", "iris", "centipede", "gopher", "atlantis", "pong",
-    "concrete",
+    "concrete", "glass", "sarcasm",
 })
 
 
