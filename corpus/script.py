@@ -400,6 +400,33 @@ def end_line_of(node: Node) -> int:
     return node.end_point[0] + 1
 
 
+# tree-sitter-python takes time quadratic in the length of a run of comment
+# lines that follows code: 20,000 such lines (a 200 kB paste) took 40 s of CPU.
+# Past this many comments in one run of comment and blank lines, the rest are
+# blanked (lines kept, so line numbers do not move); no real script comes near.
+MAX_COMMENT_RUN = 200
+_COMMENT_OR_BLANK = re.compile(r"[ \t]*(#.*)?\r?$")
+
+
+def thin_comment_runs(code: str, limit: int = MAX_COMMENT_RUN) -> str:
+    """``code`` with comment lines past ``limit`` in one run blanked (same line count)."""
+    if code.count("#") <= limit:
+        return code
+    lines = code.split("\n")
+    run = 0
+    changed = False
+    for i, line in enumerate(lines):
+        m = _COMMENT_OR_BLANK.match(line)
+        if m is None:
+            run = 0
+        elif m.group(1) is not None:
+            run += 1
+            if run > limit:
+                lines[i] = ""
+                changed = True
+    return "\n".join(lines) if changed else code
+
+
 # ---------------------------------------------------------------------------
 # The script: tree, imports, constants
 
@@ -410,7 +437,7 @@ class Script:
     def __init__(self, source: SourceText, path: str = "") -> None:
         self.source = source
         self.path = path
-        self.code_bytes = source.code.encode("utf-8", "replace")
+        self.code_bytes = thin_comment_runs(source.code).encode("utf-8", "replace")
         self.tree: Tree = _parser().parse(self.code_bytes)
         self.root: Node = self.tree.root_node
         self.warnings: list[str] = list(source.warnings)

@@ -99,3 +99,24 @@ def test_bad_input_never_raises():
     assert "x" in deep.constants  # value reading is depth-bounded, not a crash
     py2 = load("print 'hello'\ntry:\n    pass\nexcept Exception, e:\n    pass\nN = 3\n", "py2.py")
     assert py2.constants["N"] == 3
+
+
+def test_long_comment_runs_are_thinned_keeping_line_numbers():
+    from corpus.script import MAX_COMMENT_RUN, thin_comment_runs
+
+    code = "x = 1\n" + "# a\n" * 300 + "\n" + "    # b\n" * 5 + "y = 2  # tail\n" + "# c\n" * 3
+    out = thin_comment_runs(code)
+    assert out.count("\n") == code.count("\n")
+    # one run of comment and blank lines: its first MAX_COMMENT_RUN comments stay
+    assert out.count("# a") == MAX_COMMENT_RUN and "# b" not in out
+    assert "y = 2  # tail" in out and out.count("# c") == 3
+    short = "x = 1\n" + "# a\n" * 50
+    assert thin_comment_runs(short) is short
+
+
+def test_a_script_padded_with_comments_still_reads_what_follows():
+    # 20,000 comment lines would cost tree-sitter minutes; thinned, the
+    # constant after them is read at its own line.
+    s = load("A = 1\n" + "# pad\n" * 20_000 + "B = 2\n", "padded.py")
+    assert s.constants == {"A": 1, "B": 2}
+    assert s.source.orig_line(20_002) == 20_002
