@@ -243,6 +243,7 @@ _GRADIENT_CALLS = frozenset({"backward", "gradients", "minimize", "apply_gradien
 # Function names that say they provide data.
 _DATA_DEF = re.compile(r"load|get|read|fetch|download|prepare|prep|data|loader|batch|iter|sample|split|"
                        r"train|preprocess|process|transform|parse", re.I)
+_DATA_NAME_VAR = re.compile(r"data|corpus|(^|_)(path|dir|file|folder)$", re.I)
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
 _DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
@@ -876,7 +877,8 @@ class _Collector:
                 break
             p = p.parent
         value = self.s.value(node)
-        if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not ds.canonical_dataset(value):
+        if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not ds.canonical_dataset(value) and \
+                not self._names_data(node):
             return True  # a name that only contains a dataset's ('truth_higgs_pt'), not one
         if isinstance(value, str) and _EMBEDDING_FILE.search(value):
             return True
@@ -906,6 +908,15 @@ class _Collector:
             self.f.columns.add(value)
             return True
         return False
+
+    @staticmethod
+    def _names_data(node: Node) -> bool:
+        """A string assigned to a variable named for the data (``data_name = 'coco_5_cap_per_img'``)."""
+        p = node.parent
+        if p is None or p.type != "assignment" or p.child_by_field_name("right") != node:
+            return False
+        left = p.child_by_field_name("left")
+        return left is not None and bool(_DATA_NAME_VAR.search(node_text(left)))
 
     def _data_file(self, node: Node) -> None:
         value = self.s.value(node)

@@ -653,3 +653,10 @@ def test_a_conv2d_over_embedded_tokens_is_text_classification():
                            ("Dense", {"out_features": 2})], loss="categorical_crossentropy")
     annotate(load("import torch.nn as nn\nimport torch.nn.functional as F\n", "model.py"), [s])
     assert s.task == "text_classification"
+
+
+def test_a_name_string_assigned_to_a_data_variable_still_names_the_data():
+    facts = collect(load("data_name = 'coco_5_cap_per_img_5_min_word_freq'\n", "c.py"))
+    assert facts.text_datasets == ["coco"]
+    facts = collect(load("TARGET = 'truth_higgs_pt'\n", "c.py"))
+    assert facts.text_datasets == []
