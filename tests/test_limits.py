@@ -4,7 +4,7 @@ The limits: a pasted or uploaded model up to ``session.MAX_MODEL_BYTES``
 (200 kB; the upload itself is refused by Gradio above ``app.MAX_UPLOAD``,
 2 MB); ``examplenet compare`` up to ``compare_cli.MAX_FILE_BYTES`` (5 MB);
 ``examplenet parse`` up to ``parser.MAX_FILE_BYTES`` (32 MB, of which the
-first 256 KB of code are analysed). "Clear" means the message names the
+first 128 KB of code are analysed). "Clear" means the message names the
 limit and a size over it, so the user knows what to change.
 """
 
