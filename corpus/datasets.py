@@ -171,7 +171,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "opus_books": ("machine_translation", ("opus100",)),
     "europarl": ("machine_translation", ()),
     "ptb": ("language_modeling", ("penntreebank", "penn_treebank", "ptb.train.txt", "ptb_text_only",
-                                  "ptb.train")),
+                                  "ptb.train", "data/penn")),
     "wikitext2": ("language_modeling", ("wikitext-2", "wikitext-2-raw-v1", "wikitext-2-v1", "wikitext_2",
                                         "wikitext2raw")),
     "wikitext103": ("language_modeling", ("wikitext-103", "wikitext-103-raw-v1", "wikitext-103-v1",

@@ -546,7 +546,7 @@ def test_a_dataset_class_bound_to_a_name_then_built():
     ("Churn_Modelling.csv", "churn"), ("international-airline-passengers.csv", "airline_passengers"),
     ("sarcasm.json", "sarcasm"), ("bbc-text.csv", "bbc_news"), ("glass.csv", "glass"),
     ("Social_Network_Ads.csv", "social_network_ads"), ("daily-total-female-births.csv", "daily_female_births"),
-    ("AirPassengers.csv", "airline_passengers"), ("creditcard.csv", "credit_card_fraud"), ("sonar.csv", "sonar"),
+    ("AirPassengers.csv", "airline_passengers"), ("penn", "ptb"), ("creditcard.csv", "credit_card_fraud"), ("sonar.csv", "sonar"),
 ])
 def test_well_known_csv_names(spelling, canonical):
     assert ds.find_in_text(f"data/{spelling}") == [canonical]
