@@ -234,7 +234,8 @@ def sankey_figure(
     """
     default = f"Layer flow of {flow.n} examples"
     if flow.truncated:
-        default += f" (first {flow.max_positions} layers; {flow.truncated} go deeper)"
+        default += (f" (first {flow.max_positions} layers; {flow.truncated} "
+                    f"{'goes' if flow.truncated == 1 else 'go'} deeper)")
     title = esc(title) if title else default
     if not flow.nodes:
         return _empty(title, SANKEY_HEIGHT)
