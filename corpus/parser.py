@@ -222,6 +222,7 @@ def finish(summaries: list[Summary], script: Script, path: str, repo: str | None
            license: str | None, warnings: list[str], partial: bool) -> None:
     """Ids, sources, lines of the file as stored, and parse status, in place."""
     notebook = script.source.kind == "ipynb"
+    seen: dict[str, int] = {}
     for s in summaries:
         start = script.orig_line(s.source.line_start) if s.source.line_start else None
         end = script.orig_line(s.source.line_end) if s.source.line_end else None
@@ -243,6 +244,12 @@ def finish(summaries: list[Summary], script: Script, path: str, repo: str | None
         s.source = Source(repo=repo, commit=commit, path=path, line_start=start, line_end=end,
                           license=license, url=url)
         s.id = make_id(repo, commit, path, s.name, start)
+        # Two models of one name that start on one line (a builder called
+        # twice, a notebook cell that rebuilds `model`) still get distinct
+        # ids: the second and later take their order in the file.
+        seen[s.id] = seen.get(s.id, 0) + 1
+        if seen[s.id] > 1:
+            s.id = make_id(repo, commit, path, f"{s.name}#{seen[s.id]}", start)
         for w in warnings:
             if w not in s.parse.warnings:
                 s.parse.warnings.append(w)

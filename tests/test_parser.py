@@ -102,3 +102,31 @@ m.add(Dense(1))
 def test_readme_with_shell_blocks_gives_nothing():
     md = "# Setup\n\n```\npip install -r requirements.txt\npython train.py --epochs 3\n```\n"
     assert parse_bytes(md.encode(), "README.md") == []
+
+
+def test_models_of_one_name_on_one_line_get_distinct_ids():
+    from corpus.parser import parse_bytes
+
+    # One base class builds `self.model`; two subclasses call it with other
+    # layer types: two models named `model` that start on the same line.
+    code = (
+        "from tensorflow.keras.models import Sequential\n"
+        "from tensorflow.keras.layers import LSTM, GRU, Dense\n"
+        "class Base:\n"
+        "    def build(self, cell, units):\n"
+        "        self.model = Sequential()\n"
+        "        self.model.add(cell(units, input_shape=(10, 1)))\n"
+        "        self.model.add(Dense(1))\n"
+        "        self.model.compile(optimizer='adam', loss='mse')\n"
+        "class WithLSTM(Base):\n"
+        "    def __init__(self):\n"
+        "        self.build(LSTM, 32)\n"
+        "class WithGRU(Base):\n"
+        "    def __init__(self):\n"
+        "        self.build(GRU, 64)\n"
+    )
+    models = parse_bytes(code.encode(), "twice.py", repo="o/r", commit="0" * 40)
+    assert len(models) >= 2, [(m.name, m.layer_types) for m in models]
+    assert len({m.source.line_start for m in models}) == 1
+    ids = [m.id for m in models]
+    assert len(set(ids)) == len(ids)
