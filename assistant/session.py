@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corpus.summary import Summary
+from corpus.summary import TASKS, TRICKS, Summary
 from corpus.vocab import LOSSES, OPTIMIZERS
 
 # ---------------------------------------------------------------------------
@@ -167,18 +167,6 @@ LAYER_ALIASES = {
     "maxpool": "MaxPooling2D", "maxpooling": "MaxPooling2D", "pooling": "MaxPooling2D",
     "upsampling": "UpSampling2D", "deconvolution": "Conv2DTranspose", "transposedconvolution": "Conv2DTranspose",
 }
-TRICKS = (
-    "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation", "early_stopping",
-    "lr_schedule", "weight_decay", "gradient_clipping", "pretrained_weights", "transfer_learning",
-    "bidirectional", "embedding_pretrained", "mixed_precision", "checkpointing",
-)
-TASKS = (
-    "image_classification", "object_detection", "image_segmentation", "image_generation",
-    "text_classification", "sequence_labeling", "machine_translation", "language_modeling",
-    "text_generation", "question_answering", "speech_recognition", "audio_classification",
-    "time_series_forecasting", "tabular_regression", "tabular_classification", "recommendation",
-    "reinforcement_learning", "representation_learning", "graph_learning",
-)
 DATASETS = (
     "mnist", "fashion_mnist", "cifar10", "cifar100", "svhn", "stl10", "imagenet", "coco", "voc", "celeba",
     "imdb", "reuters", "ag_news", "sst2", "yelp", "ptb", "wikitext2", "squad", "multi30k",

@@ -57,16 +57,11 @@ from corpus.script import (
     call_function_name,
     node_text,
 )
-from corpus.summary import Layer, Summary
+from corpus.summary import TRICKS, Layer, Summary
 from corpus.vocab import canonical_loss
 
 # -- vocabularies and their order in a summary ---------------------------------------
 
-TRICKS = (
-    "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation",
-    "early_stopping", "lr_schedule", "weight_decay", "gradient_clipping", "pretrained_weights",
-    "transfer_learning", "bidirectional", "embedding_pretrained", "mixed_precision", "checkpointing",
-)
 PREPROCESSING = (
     "normalize", "standardize", "resize", "grayscale", "reshape", "one_hot", "label_encode",
     "tokenize", "pad_sequences", "augment", "windowing", "impute",

@@ -17,6 +17,20 @@ SCHEMA_VERSION = 1
 
 FRAMEWORKS = ("keras", "tensorflow", "pytorch", "jax", "unknown")
 PARSE_STATUSES = ("ok", "partial", "failed")
+# The spec's canonical tasks (besides "unknown") and tricks, in its order:
+# summaries list their tricks in this order.
+TASKS = (
+    "image_classification", "object_detection", "image_segmentation", "image_generation",
+    "text_classification", "sequence_labeling", "machine_translation", "language_modeling",
+    "text_generation", "question_answering", "speech_recognition", "audio_classification",
+    "time_series_forecasting", "tabular_regression", "tabular_classification", "recommendation",
+    "reinforcement_learning", "representation_learning", "graph_learning",
+)
+TRICKS = (
+    "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation",
+    "early_stopping", "lr_schedule", "weight_decay", "gradient_clipping", "pretrained_weights",
+    "transfer_learning", "bidirectional", "embedding_pretrained", "mixed_precision", "checkpointing",
+)
 
 
 @dataclass
