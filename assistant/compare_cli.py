@@ -177,11 +177,12 @@ def compare_with_index(model: Summary, index: Any, task_words: str | None = None
 def format_report(report: Report, path: str, width: int = 100) -> str:
     """The report as text for a terminal."""
     m = report.model
-    head = f"{path}: {m.name or 'model'} ({m.framework}, {m.task.replace('_', ' ')}"
+    head = f"{m.name or 'model'} ({m.framework}, {m.task.replace('_', ' ')}"
     if m.datasets:
         head += ", " + ", ".join(m.datasets)
     head += f"), {len(m.layers)} layers: " + " > ".join(m.layer_types)
-    lines = textwrap.wrap(head, width, subsequent_indent="    ")
+    # The path stands alone: a long one must not push the model's description into a wrap.
+    lines = [f"{path}:", *textwrap.wrap(head, width, initial_indent="  ", subsequent_indent="    ")]
     if report.others:
         lines.append(f"(the file also defines {', '.join(o.name or '?' for o in report.others)}; "
                      f"compared {m.name})")

@@ -49,7 +49,9 @@ def test_json_report_for_a_flawed_model(index, capsys):
 def test_text_report_lists_findings(index, capsys):
     assert run_compare(args(FIXTURES / "compare_missing_dense.py"), index=index) == 0
     out = capsys.readouterr().out
-    assert "compare_missing_dense.py: model (keras, image classification, mnist), 4" in out
+    first, second = out.splitlines()[:2]
+    assert first == f"{FIXTURES / 'compare_missing_dense.py'}:"
+    assert second.startswith("  model (keras, image classification, mnist), 4 layers: ")
     assert "compared with the 100 examples the index retrieves for 'image classification mnist" in out
     assert "WARNING [missing_dense] your classifier ends with Flatten" in out
     assert "1 warning, 0 notes:" in out
