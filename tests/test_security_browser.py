@@ -200,6 +200,9 @@ def test_hostile_corpus_text_never_runs_and_shows_as_text(page) -> None:
 def test_hostile_dropdown_values_and_filter_notes_are_text(page) -> None:
     ask(page, QUESTION)
     page.click("#dataset input")
+    # Type to narrow the list first: Gradio renders a long list virtually and recycles
+    # option elements on scroll, so a click after scrolling can land on another dataset.
+    page.fill("#dataset input", "alert(2)")
     # (labels show underscores as spaces, so match on what has none)
     option = page.get_by_role("option", name=re.compile(r'^<img src=x onerror="window.*alert\(2\)">data'))
     option.wait_for()
