@@ -19,6 +19,8 @@ Nothing is executed or imported.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -190,12 +192,23 @@ class TorchExtractor:
         self.depth = 0
         self.class_defs: list[ClassInfo] = []
         self._fnames: dict[tuple[int, int], str | None] = {}
+        self._unwrap_cache: dict[Node, Node | None] = {}
+        self._finfos: dict[Node, FuncInfo] = {}
         self._instances: dict[tuple[Any, ...], Instance] = {}
         self.budget = MAX_INSTANCES
         self.copies = 0
         self._index()
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
+        # the same ranges merged (nested classes), for a binary search
+        merged: list[list[int]] = []
+        for start, end in sorted(self._model_ranges):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._model_starts = [r[0] for r in merged]
+        self._model_ends = [r[1] for r in merged]
 
     def calls_where(self, pred: Any) -> list[Node]:
         """Calls (in source order) whose last name satisfies ``pred``."""
@@ -219,14 +232,26 @@ class TorchExtractor:
         # calls by the last name of what they call (DataLoader, backward, step): most
         # questions of the training reader are about a few names
         self.by_last: dict[str, list[Node]] = {}
+        # in a tree without errors, a plain chain's text is its name (as in _fast_function_name):
+        # read it once here for both the index and _fname
+        clean = not self.s.root.has_error
+        fnames = self._fnames
         for call in self.calls:
             fnode = call.child_by_field_name("function")
             if fnode is None:
                 continue
-            if fnode.type == "attribute":
-                last = node_text(fnode.child_by_field_name("attribute"))
-            elif fnode.type == "identifier":
+            t = fnode.type
+            if t == "attribute":
+                raw = fnode.text
+                if clean and raw is not None and _DOTTED_BYTES.fullmatch(raw):
+                    name = raw.decode("ascii")
+                    fnames[(call.start_byte, call.end_byte)] = name
+                    last = name.rsplit(".", 1)[-1]
+                else:
+                    last = node_text(fnode.child_by_field_name("attribute"))
+            elif t == "identifier":
                 last = node_text(fnode)
+                fnames[(call.start_byte, call.end_byte)] = last
             else:
                 continue
             self.by_last.setdefault(last, []).append(call)
@@ -271,6 +296,13 @@ class TorchExtractor:
             info.is_module = self._is_module(info, set())
 
     def _func_info(self, fnode: Node, cls: ClassInfo | None) -> FuncInfo:
+        # methods are read twice (as methods and among all functions): read each once
+        got = self._finfos.get(fnode)
+        if got is None:
+            got = self._finfos[fnode] = self._read_func(fnode)
+        return FuncInfo(node=fnode, name=got.name, params=got.params, body=got.body, cls=cls)
+
+    def _read_func(self, fnode: Node) -> FuncInfo:
         params: list[tuple[str, Node | None, str]] = []
         pnode = fnode.child_by_field_name("parameters")
         for p in pnode.named_children if pnode is not None else []:
@@ -293,7 +325,6 @@ class TorchExtractor:
             name=node_text(fnode.child_by_field_name("name")),
             params=params,
             body=fnode.child_by_field_name("body"),
-            cls=cls,
         )
 
     def _is_module(self, info: ClassInfo, seen: set[str]) -> bool:
@@ -1618,17 +1649,15 @@ class TorchExtractor:
         # or passed to one: ResNet(BasicBlock, ...)) are blocks unless created as models
         used_inside: set[str] = set()
         if module_classes:
-            word = re.compile(r"\b(" + "|".join(re.escape(c.name) for c in module_classes) + r")\b")
-            code = self._code_only()
-            total: dict[str, int] = {}
-            for w in word.findall(code):
-                total[w] = total.get(w, 0) + 1
+            # where each name is written as a word; a class's own uses are those inside its range
+            at = _word_positions(self._code_only(), dict.fromkeys(c.name for c in module_classes))
             own: dict[str, int] = {}
             for c in module_classes:
-                part = code[c.node.start_byte:c.node.end_byte]
-                own[c.name] = own.get(c.name, 0) + sum(1 for w in word.findall(part) if w == c.name)
+                where = at.get(c.name, [])
+                inside = bisect_left(where, c.node.end_byte) - bisect_left(where, c.node.start_byte)
+                own[c.name] = own.get(c.name, 0) + inside
             for name, n in own.items():
-                if total.get(name, 0) > n:
+                if len(at.get(name, [])) > n:
                     used_inside.add(name)
         # functions that are only helpers of module classes (conv3x3, make_layers)
         instantiated_outside: dict[str, list[tuple[str, Node]]] = {}
@@ -1688,9 +1717,9 @@ class TorchExtractor:
             models.append(rec)
         # nn.Sequential / pretrained models built outside classes
         for a, left, right in self._outside_assigns():
-            var = _target_name(left)
-            if var is None or left.type != "identifier":
+            if left.type != "identifier":
                 continue
+            var = node_text(left)
             kind = self._model_expr_kind(right)
             if kind is None or (kind == "layer" and not self._trained(var)):
                 continue
@@ -1718,11 +1747,11 @@ class TorchExtractor:
         # models imported from elsewhere and trained here
         known_vars = {v for r in models for v in r.vars}
         for a, left, right in self._outside_assigns():
+            call = self._unwrapped(right)
+            if call is None:
+                continue
             var = _target_name(left)
             if var is None or var in known_vars:
-                continue
-            call = _unwrap_call(right)
-            if call is None:
                 continue
             fn = self._fname(call) or ""
             last = _last(fn)
@@ -1744,7 +1773,7 @@ class TorchExtractor:
         models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
                   or any(v in self.classes for v in m.vars)]
         # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
-        builders = {self._fname(_unwrap_call(r)) for _a, _l, r in self._outside_assigns()
+        builders = {self._fname(self._unwrapped(r)) for _a, _l, r in self._outside_assigns()
                     if self._model_expr_kind(r) == "func"}
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
@@ -1885,7 +1914,7 @@ class TorchExtractor:
         return cache[key]
 
     def _model_expr_kind_uncached(self, right: Node) -> str | None:
-        call = _unwrap_call(right)
+        call = self._unwrapped(right)
         if call is None:
             return None
         fn = self._fname(call)
@@ -1934,8 +1963,16 @@ class TorchExtractor:
                 got.add(name)
         return got
 
+    def _unwrapped(self, node: Node) -> Node | None:
+        """``_unwrap_call`` cached: model finding asks about the same right-hand sides many times."""
+        cache = self._unwrap_cache
+        if node in cache:
+            return cache[node]
+        got = cache[node] = _unwrap_call(node)
+        return got
+
     def _created_class(self, right: Node) -> str | None:
-        call = _unwrap_call(right)
+        call = self._unwrapped(right)
         if call is None:
             return None
         fn = self._fname(call)
@@ -1945,7 +1982,8 @@ class TorchExtractor:
 
     def _inside_module_class(self, node: Node) -> bool:
         b = node.start_byte
-        return any(start <= b < end for start, end in self._model_ranges)
+        i = bisect_right(self._model_starts, b) - 1
+        return i >= 0 and b < self._model_ends[i]
 
     # -- values in training code ---------------------------------------
     _env_cache: dict[int, dict[str, Any]]
@@ -2139,6 +2177,36 @@ def _env_key(scope: Scope) -> tuple[Any, ...]:
     return vals, mods, classes
 
 
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _word_positions(code: str, names: Iterable[str]) -> dict[str, list[int]]:
+    """Where each name stands as a whole word (``\\bname\\b``) in ``code``, in order.
+
+    ``str.find`` per name and a look at the characters around it: a regular
+    expression alternating all names took most of the model search's own time.
+    """
+    at: dict[str, list[int]] = {}
+    n = len(code)
+    for name in names:
+        if not name:
+            continue
+        first, last, size = _is_word_char(name[0]), _is_word_char(name[-1]), len(name)
+        got: list[int] = []
+        i = code.find(name)
+        while i >= 0:
+            j = i + size
+            if ((i > 0 and _is_word_char(code[i - 1])) != first) and ((j < n and _is_word_char(code[j])) != last):
+                got.append(i)
+                i = code.find(name, j)
+            else:
+                i = code.find(name, i + 1)
+        if got:
+            at[name] = got
+    return at
+
+
 def _word_counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
@@ -2175,6 +2243,7 @@ def _unwrap_call(node: Node) -> Node | None:
     return None
 
 
+_DOTTED_BYTES = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
 _PLAIN_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*")
 
 
