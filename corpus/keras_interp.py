@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,6 +318,7 @@ _TF_NOT_DATA = {"shape", "size", "rank", "range", "argmax", "argmin", "equal", "
                 "trainable_variables", "count_params", "cast_to_floatx", "int_shape", "Session"}
 
 _TRAIN_METHODS = {"fit", "fit_generator", "train_on_batch", "fit_on_batch", "train"}
+_LITERALS = frozenset(("integer", "float", "string", "concatenated_string", "true", "false", "none"))
 
 
 def _is_keras(name: str) -> bool:
@@ -367,6 +367,7 @@ class Interpreter:
         self.frame_seq: list[int] = []
         self.loop_lists: set[int] = set()
         self.too_deep = False
+        self.shapes: dict[Node, tuple[Node | None, list[Node], dict[str, Node], str | None]] = {}
 
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
@@ -856,26 +857,34 @@ class Interpreter:
     def eval(self, n: Node | None, scope: Scope) -> Any:
         if n is None:
             return UNKNOWN
-        self.tick()
+        # (the hottest function: ``tick`` is inlined, and names and literals,
+        # which open no deeper frame, skip the depth bookkeeping)
+        self.steps += 1
+        if self.steps > MAX_STEPS or (not self.steps & 1023 and time.perf_counter() > self.deadline):
+            raise Budget
+        t = n.type
+        if t == "identifier" or t in _LITERALS:
+            if self.depth >= MAX_DEPTH:
+                self.too_deep = True
+                return UNKNOWN
+            if t != "identifier":
+                return self.s.value(n)
+            raw = n.text
+            name = "" if raw is None else raw.decode("utf-8", "replace")
+            v = scope.get(name)
+            if v is not _MISSING:
+                return v
+            return self.global_name(name)
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 self.too_deep = True
                 return UNKNOWN
-            return self._eval(n, scope)
+            return self._eval(n, t, scope)
         finally:
             self.depth -= 1
 
-    def _eval(self, n: Node, scope: Scope) -> Any:
-        t = n.type
-        if t in ("integer", "float", "string", "concatenated_string", "true", "false", "none"):
-            return self.s.value(n)
-        if t == "identifier":
-            name = node_text(n)
-            v = scope.get(name)
-            if v is not _MISSING:
-                return v
-            return self.global_name(name)
+    def _eval(self, n: Node, t: str, scope: Scope) -> Any:
         if t == "attribute":
             return self.eval_attribute(n, scope)
         if t == "call":
@@ -1222,8 +1231,33 @@ class Interpreter:
                       expr=node_text(n)[:120] if n is not None else "")
 
     # -- calls -------------------------------------------------------------
+    def call_shape(self, call: Node) -> tuple[Node | None, list[Node], dict[str, Node], str | None]:
+        """A call's callee, argument nodes and skippable root name, read once per call node.
+
+        The root name is set when the call is a plain call into plotting,
+        numpy, os... (see ``eval_call``); it is skipped while no local
+        variable shadows that name. Functions called many times and loops
+        read the same call nodes again, so this is kept per node.
+        """
+        got = self.shapes.get(call)
+        if got is None:
+            fnode = call.child_by_field_name("function")
+            skip_root = None
+            if fnode is not None and call.text is not None and call.text.count(b"(") == 1:
+                head = fnode
+                while head.type == "attribute":
+                    head = head.child_by_field_name("object")
+                if head is not None and head.type == "identifier":
+                    root = node_text(head)
+                    origin = self.s.aliases.get(root, root if root in _BUILTIN_SKIP else "")
+                    if origin.split(".")[0] in _SKIP_MODULES:
+                        skip_root = root
+            got = (fnode, *call_arguments(call), skip_root)
+            self.shapes[call] = got
+        return got
+
     def eval_args(self, call: Node, scope: Scope) -> tuple[list[Any], dict[str, Any], list[Node], dict[str, Node]]:
-        pos_nodes, kw_nodes = call_arguments(call)
+        _, pos_nodes, kw_nodes, _ = self.call_shape(call)
         pos: list[Any] = []
         kw: dict[str, Any] = {}
         for p in pos_nodes:
@@ -1243,19 +1277,11 @@ class Interpreter:
         return pos, kw, pos_nodes, kw_nodes
 
     def eval_call(self, call: Node, scope: Scope) -> Any:
-        fnode = call.child_by_field_name("function")
+        fnode, _, _, skip_root = self.call_shape(call)
         # A plain call into plotting, numpy, os... with no call nested in its
         # arguments cannot build or train a model: not worth reading.
-        if fnode is not None and call.text is not None and call.text.count(b"(") == 1:
-            head = fnode
-            while head.type == "attribute":
-                head = head.child_by_field_name("object")
-            if head is not None and head.type == "identifier":
-                root = node_text(head)
-                if scope.get(root) is _MISSING:
-                    origin = self.s.aliases.get(root, root if root in _BUILTIN_SKIP else "")
-                    if origin.split(".")[0] in _SKIP_MODULES:
-                        return UNKNOWN
+        if skip_root is not None and scope.get(skip_root) is _MISSING:
+            return UNKNOWN
         f = self.eval(fnode, scope)
         pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
         if self.loops and not isinstance(f, (LayerObj, ModelObj)):
@@ -2201,25 +2227,44 @@ _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave":
 def _called_names(code: str, names: set[str]) -> dict[str, int]:
     """How often each name is written followed by ``(`` (its def or class line counts once)."""
     counts: dict[str, int] = {}
-    spaced: dict[str, int] | None = None
     for name in names:
         if name:
             n = code.count(name + "(")
             if n < 2:  # maybe spelled with a space before the parenthesis
                 if _WORD.fullmatch(name):
-                    # one scan for every name (a whole word before "(" is what the
-                    # per-name pattern below matches) instead of one scan per name
-                    if spaced is None:
-                        spaced = Counter(_CALLED.findall(code))
-                    n = spaced.get(name, 0)
+                    n = _word_calls(code, name)
                 else:
                     n = len(re.findall(r"\b" + re.escape(name) + r"\s*\(", code))
             counts[name] = n
     return counts
 
 
+def _word_calls(code: str, name: str) -> int:
+    """Occurrences of the word ``name`` followed by ``\\s*(``: what ``\\bname\\s*\\(`` counts.
+
+    A ``str.find`` walk over the name's occurrences: a regular expression
+    starting with ``\\b`` has no literal prefix to search for, so it tries
+    every position of the code (it was the reader's costliest single call).
+    """
+    n = 0
+    size = len(name)
+    i = code.find(name)
+    while i != -1:
+        j = i + size
+        if i == 0 or not _is_word_char(code[i - 1]):
+            while j < len(code) and code[j].isspace():
+                j += 1
+            if j < len(code) and code[j] == "(":
+                n += 1
+        i = code.find(name, i + size)
+    return n
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
 _WORD = re.compile(r"\w+")
-_CALLED = re.compile(r"\b(\w+)\s*\(")
 
 
 def hand_loss(text: str) -> str:

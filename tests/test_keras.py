@@ -285,3 +285,13 @@ model.fit(x_train, y_train, batch_size=128, epochs=30)
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.1, 128, 30)
     assert hp.extra["momentum"] == 0.9 and s.input_shape == [32, 32, 3]
+
+
+def test_called_names_counts_whole_words_before_a_parenthesis():
+    from corpus.keras_interp import _called_names
+
+    code = ("def build(n):\n    pass\n\nmodel = build (3)\nrebuild (2)\nx.build\t(4)\n"
+            "def helper():\n    pass\nhelper_two()\nprint('build')\n")
+    got = _called_names(code, {"build", "helper", "unused", ""})
+    # build: its def line, the spaced call, and the method call; never inside rebuild
+    assert got == {"build": 3, "helper": 1, "unused": 0}
