@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from corpus.script import Script, SourceText, source_text, walk
+from corpus.script import Script, SourceText, error_nodes, source_text
 from corpus.summary import ParseInfo, Source, Summary, github_url, make_id
 
 # Bounds. A notebook's JSON holds outputs (images), so its raw cap is larger;
@@ -107,13 +107,12 @@ def _cap(st: SourceText, warnings: list[str], size: int) -> SourceText:
 
 def _error_lines(script: Script, limit: int = 5) -> list[int]:
     lines: list[int] = []
-    for n in walk(script.root):
-        if n.type == "ERROR" or n.is_missing:
-            ln = script.orig_line(n.start_point[0] + 1) or n.start_point[0] + 1
-            if ln not in lines:
-                lines.append(ln)
-            if len(lines) >= limit:
-                break
+    for n in error_nodes(script.root):
+        ln = script.orig_line(n.start_point[0] + 1) or n.start_point[0] + 1
+        if ln not in lines:
+            lines.append(ln)
+        if len(lines) >= limit:
+            break
     return lines
 
 

@@ -57,8 +57,17 @@ def _captures(root: Node) -> dict[str, list[Node]]:
     return {k: sorted(v, key=lambda n: n.start_byte) for k, v in caps.items()}
 
 
-_IMPORT_WORD = re.compile(rb"\bimport\b")
-_FLAG_WORD = re.compile(rb"\b(?:add_argument|DEFINE_)")
+# Literal-first patterns: the regex engine scans for a literal prefix in C, while
+# a leading ``\b`` makes it try every byte (ten times slower on a whole file).
+# The word boundary before the keyword is checked by hand (:func:`_word_start`).
+_IMPORT_WORD = re.compile(rb"import\b")
+_FLAG_WORD = re.compile(rb"add_argument|DEFINE_")
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _word_start(code: bytes, i: int) -> bool:
+    """Whether a word starts at byte ``i`` (what ``\b`` before a word character tests)."""
+    return i == 0 or code[i - 1] not in _WORD_BYTES
 
 
 def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
@@ -72,6 +81,8 @@ def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
     """
     imps: list[Node] = []
     for m in _IMPORT_WORD.finditer(code):
+        if not _word_start(code, m.start()):
+            continue
         kw = root.descendant_for_byte_range(m.start(), m.end())
         if kw is None or kw.type != "import" or kw.start_byte != m.start():
             continue
@@ -81,6 +92,8 @@ def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
             imps.append(p)
     flags: list[Node] = []
     for m in _FLAG_WORD.finditer(code):
+        if not _word_start(code, m.start()):
+            continue
         ident = root.descendant_for_byte_range(m.start(), m.start() + 1)
         if ident is None or ident.type != "identifier" or ident.start_byte != m.start():
             continue
@@ -186,7 +199,7 @@ def from_notebook(raw: str) -> SourceText:
     # stored line i starts at offset cum[i] + i (its length sum plus newlines)
     cum = [0, *accumulate(map(len, raw_lines))]
     n_raw = len(raw_lines)
-    index_box: list[dict[str, list[int]]] = []
+    index_box: list[Any] = []
     cursor = 0
     code_lines: list[str] = []
     orig: list[int | None] = []
@@ -196,7 +209,10 @@ def from_notebook(raw: str) -> SourceText:
             continue
         src = cell.get("source", cell.get("input", ""))
         if isinstance(src, list):
-            src = "".join(s for s in src if isinstance(s, str))
+            try:
+                src = "".join(src)
+            except TypeError:  # a hand-edited notebook with a number among the lines
+                src = "".join(s for s in src if isinstance(s, str))
         if not isinstance(src, str):
             continue
         for line in src.split("\n"):
@@ -207,7 +223,11 @@ def from_notebook(raw: str) -> SourceText:
                 # the bare one (cut at 200 chars) is the whole test; being escaped
                 # it holds no newline, so a match never spans two stored lines
                 bare = _json_str(line)[1:-1]
-                if cursor < n_raw:
+                if cursor < n_raw and bare[:200] in raw_lines[cursor]:
+                    # the usual case: a cell's lines are stored one after another
+                    where = cursor
+                    cursor += 1
+                elif cursor < n_raw:
                     hi = min(n_raw, cursor + 400)
                     lo = cum[cursor] + cursor
                     pos = raw.find(bare[:200], lo, cum[hi] + hi - 1)
@@ -216,7 +236,7 @@ def from_notebook(raw: str) -> SourceText:
                         cursor = where + 1
                 if where is None:
                     # long outputs between cells: look the line up further on
-                    j = _index_lookup(raw_lines, index_box, bare + "\\n", bare, cursor)
+                    j = _far_lookup(raw, cum, raw_lines, index_box, (bare + "\\n", bare), cursor)
                     if j is not None:
                         where = j
                         cursor = j + 1
@@ -230,17 +250,56 @@ def from_notebook(raw: str) -> SourceText:
     return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb")
 
 
-def _index_lookup(raw_lines: list[str], box: list[dict[str, list[int]]], needle: str, bare: str,
-                  cursor: int) -> int | None:
-    """The first stored line at or after ``cursor`` that is the JSON string of a source line."""
+# Past this many look-ups beyond the window in one notebook, index every stored
+# line once: each find-based look-up scans the rest of the file.
+_FAR_FINDS = 32
+
+
+def _far_lookup(raw: str, cum: list[int], raw_lines: list[str], box: list[Any], keys: tuple[str, str],
+                cursor: int) -> int | None:
+    """The first stored line at or after ``cursor`` that is the JSON string of a source line.
+
+    A stored line matches a key when, stripped of blanks and trailing commas,
+    it is the key in double quotes. Most notebooks need this a few times, so
+    each look-up is a C-level find from the cursor; a notebook that needs it
+    often gets a dict of its stored lines instead (``box`` holds the count,
+    then the dict).
+    """
     if not box:
+        box.append(0)
+    if isinstance(box[0], int) and box[0] < _FAR_FINDS:
+        box[0] += 1
+        return _find_lookup(raw, cum, len(raw_lines), keys, cursor)
+    return _index_lookup(raw_lines, box, keys, cursor)
+
+
+def _find_lookup(raw: str, cum: list[int], n_raw: int, keys: tuple[str, str], cursor: int) -> int | None:
+    if cursor >= n_raw:
+        return None
+    lo = cum[cursor] + cursor
+    for key in keys:
+        quoted = f'"{key}"'
+        pos = raw.find(quoted, lo)
+        while pos >= 0:
+            start = raw.rfind("\n", lo, pos) + 1 or lo
+            end = raw.find("\n", pos)
+            if end < 0:
+                end = len(raw)
+            if raw[start:end].strip().rstrip(",") == quoted:
+                return cursor + raw.count("\n", lo, start)
+            pos = raw.find(quoted, end)
+    return None
+
+
+def _index_lookup(raw_lines: list[str], box: list[Any], keys: tuple[str, str], cursor: int) -> int | None:
+    if not isinstance(box[0], dict):
         index: dict[str, list[int]] = {}
         for j, raw in enumerate(raw_lines):
             t = raw.strip().rstrip(",")
             if len(t) >= 2 and t[0] == '"' and t[-1] == '"':
                 index.setdefault(t[1:-1], []).append(j)
-        box.append(index)
-    for key in (needle, bare):
+        box[0] = index
+    for key in keys:
         found = box[0].get(key)
         if found:
             # line numbers were appended in increasing order
@@ -321,6 +380,27 @@ def walk(node: Node) -> Iterator[Node]:
         n = stack.pop()
         yield n
         stack.extend(reversed(n.children))
+
+
+def error_nodes(node: Node) -> Iterator[Node]:
+    """The ``ERROR`` and missing nodes below ``node`` (itself included), in source order.
+
+    What a full :func:`walk` filtered on them gives, but it enters only
+    subtrees that hold an error (``has_error``): a recovered file is mostly
+    clean, and walking all of it in Python cost more than parsing it. Inside
+    an ``ERROR`` node every child is entered: tree-sitter gives a skipped bad
+    token an ``ERROR`` leaf whose ``has_error`` is false.
+    """
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "ERROR":
+            yield n
+            stack.extend(reversed(n.children))
+            continue
+        if n.is_missing:
+            yield n
+        stack.extend(c for c in reversed(n.children) if c.has_error)
 
 
 def nodes_of_type(node: Node, *types: str) -> Iterator[Node]:
@@ -460,7 +540,7 @@ class Script:
         return self.root.has_error
 
     def error_count(self) -> int:
-        return sum(1 for n in walk(self.root) if n.type == "ERROR" or n.is_missing)
+        return sum(1 for _ in error_nodes(self.root))
 
     # -- names ---------------------------------------------------------
     def _read_imports(self) -> None:

@@ -120,3 +120,70 @@ def test_a_script_padded_with_comments_still_reads_what_follows():
     s = load("A = 1\n" + "# pad\n" * 20_000 + "B = 2\n", "padded.py")
     assert s.constants == {"A": 1, "B": 2}
     assert s.source.orig_line(20_002) == 20_002
+
+
+def _full_walk_errors(root):
+    from corpus.script import walk
+
+    return [(n.start_byte, n.end_byte, n.type) for n in walk(root) if n.type == "ERROR" or n.is_missing]
+
+
+def test_error_nodes_finds_what_a_full_walk_finds():
+    from corpus.script import error_nodes
+
+    script = (
+        "import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n\n"
+        "    def forward(self, x):\n        return self.fc(x)\n\n\nmodel = Net()\nprint(model)\n"
+    )
+    broken = [
+        "x = (1, 2\ny = 3\n",  # a missing parenthesis
+        "def f(:\n    pass\nz = $ 4\n",  # a bad token: an ERROR leaf inside an ERROR
+        "model.add(Dense(10, activation='relu')\nmodel.add(Dense(1))\n\x07\n",
+        "class A(\n    def f(self): return 1\n",
+    ]
+    # every cut of a real-looking script, plus hand-broken ones
+    broken += [script[:i] + "@@" + script[i:] for i in range(0, len(script), 7)]
+    broken += [script[:i] for i in range(0, len(script), 5)]
+    seen_errors = 0
+    for code in broken:
+        root = load(code, "x.py").root
+        want = _full_walk_errors(root)
+        got = [(n.start_byte, n.end_byte, n.type) for n in error_nodes(root)]
+        assert got == want, code
+        seen_errors += bool(want)
+    assert seen_errors > 50  # the inputs above do break the tree
+
+
+def test_flag_and_import_keywords_inside_longer_words_are_not_read():
+    s = load(
+        "reimport = 1\nfrom x import y as reimport_z\nimport numpy as np\n"
+        "parser.myadd_argument('--lr', default=9)\nparser.add_argument('--lr', default=0.1)\n"
+        "XDEFINE_integer('bs', 3, '')\nflags.DEFINE_integer('epochs', 5, '')\n",
+        "flags.py",
+    )
+    assert s.aliases == {"reimport_z": "x.y", "np": "numpy"}
+    assert s.argparse_defaults == {"lr": 0.1, "epochs": 5}
+
+
+def test_notebook_lines_found_far_past_long_outputs():
+    # Each code cell is followed by an output of 500 stored lines, past the
+    # window searched near the cursor; more cells than _FAR_FINDS, so both
+    # ways of looking lines up far away are used.
+    from corpus.script import _FAR_FINDS
+
+    cells = []
+    for i in range(_FAR_FINDS + 8):
+        cells.append({"cell_type": "code", "source": [f"v{i} = {i}\n", f"print(v{i})"],
+                      "outputs": [{"output_type": "stream", "name": "stdout",
+                                   "text": [f"line {j}\n" for j in range(500)]}]})
+    raw = json.dumps({"cells": cells, "nbformat": 4}, indent=1)
+    # each cell's output lies between its code and the next cell's
+    raw_lines = raw.split("\n")
+    s = load(raw, "long.ipynb")
+    code_lines = s.source.code.split("\n")
+    for i in range(_FAR_FINDS + 8):
+        at = code_lines.index(f"v{i} = {i}") + 1
+        assert raw_lines[s.source.orig_line(at) - 1].strip() == json.dumps(f"v{i} = {i}\n") + ","
+        assert raw_lines[s.source.orig_line(at + 1) - 1].strip() == json.dumps(f"print(v{i})")
+    assert s.constants["v39"] == 39
