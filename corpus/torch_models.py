@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from tree_sitter import Node, Query, QueryCursor
@@ -194,6 +195,7 @@ class TorchExtractor:
         self._fnames: dict[tuple[int, int], str | None] = {}
         self._unwrap_cache: dict[Node, Node | None] = {}
         self._finfos: dict[Node, FuncInfo] = {}
+        self._where: dict[Any, list[Node]] = {}
         self._instances: dict[tuple[Any, ...], Instance] = {}
         self.budget = MAX_INSTANCES
         self.copies = 0
@@ -211,10 +213,17 @@ class TorchExtractor:
         self._model_ends = [r[1] for r in merged]
 
     def calls_where(self, pred: Any) -> list[Node]:
-        """Calls (in source order) whose last name satisfies ``pred``."""
-        got = [c for last, calls in self.by_last.items() if pred(last) for c in calls]
-        got.sort(key=lambda n: n.start_byte)
-        return got
+        """Calls (in source order) whose last name satisfies ``pred``.
+
+        Answers for a module-level ``pred`` (a fixed question) are kept: the training reader asks twice.
+        """
+        cached = self._where.get(pred) if pred in _FIXED_PREDICATES else None
+        if cached is None:
+            cached = [c for last, calls in self.by_last.items() if pred(last) for c in calls]
+            cached.sort(key=lambda n: n.start_byte)
+            if pred in _FIXED_PREDICATES:
+                self._where[pred] = cached
+        return list(cached)
 
     def _fname(self, call: Node) -> str | None:
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
@@ -1831,7 +1840,7 @@ class TorchExtractor:
         texts = getattr(self, "_opt_texts", None)
         if texts is None:
             texts = self._opt_texts = []
-            for call in self.calls_where(lambda last: vocab.canonical_optimizer(last) is not None):
+            for call in self.calls_where(_optimizer_name):
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(_last(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append(node_text(call))
@@ -1990,13 +1999,7 @@ class TorchExtractor:
 
     def env_at(self, node: Node) -> dict[str, Any]:
         """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
-        env = dict(self.s.constants)
-        env.update(self._class_constants())
-        # module-level code inside `if __name__ == "__main__":` / `with` / loops
-        for start, name, value in self._module_values():
-            if start >= node.start_byte:
-                break
-            env[name] = value
+        env = dict(self._module_env(node.start_byte))
         funcs = []
         p = node.parent
         while p is not None:
@@ -2006,6 +2009,25 @@ class TorchExtractor:
         for fnode in reversed(funcs):
             env.update(self._func_env(fnode, node))
         return env
+
+    def _module_env(self, upto: int) -> dict[str, Any]:
+        """Constants, settings-class values and module-level names assigned before byte ``upto`` (shared: copy it).
+
+        Many places ask for the values at a point of a long notebook; each distinct
+        point is built once.
+        """
+        values = self._module_values()
+        starts = self._modval_starts
+        i = bisect_left(starts, upto)
+        got = self._module_envs.get(i)
+        if got is None:
+            got = dict(self.s.constants)
+            got.update(self._class_constants())
+            # module-level code inside `if __name__ == "__main__":` / `with` / loops
+            for _start, name, value in values[:i]:
+                got[name] = value
+            self._module_envs[i] = got
+        return got
 
     def _class_constants(self) -> dict[str, Any]:
         """``class CFG: lr = 1e-3`` (a settings class, common in notebooks) as ``CFG.lr``."""
@@ -2062,6 +2084,8 @@ class TorchExtractor:
         if got is not None:
             return got
         got = self._modvals = []
+        self._modval_starts: list[int] = []
+        self._module_envs: dict[int, dict[str, Any]] = {}
         env: dict[str, Any] = {}
         for a in self.assigns:
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
@@ -2080,6 +2104,7 @@ class TorchExtractor:
             if v is not UNKNOWN:
                 env[node_text(left)] = v
                 got.append((a.start_byte, node_text(left), v))
+                self._modval_starts.append(a.start_byte)
         return got
 
     def _func_env(self, fnode: Node, upto: Node) -> dict[str, Any]:
@@ -2263,11 +2288,20 @@ _SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "R
                "LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR"}
 
 
+@lru_cache(maxsize=8192)
+def _optimizer_name(last: str) -> bool:
+    """Call names of optimizers (``Adam``, ``SGD``); the same few hundred names recur in every file."""
+    return vocab.canonical_optimizer(last) is not None
+
+
+@lru_cache(maxsize=8192)
 def _trick_name(last: str) -> bool:
     """Call names that may show a training trick (schedulers, clipping, AMP, saving)."""
     return (last in _SCHEDULERS or last.endswith("LR") or "schedul" in last.lower() or last in ("clip_grad_norm_", "clip_grad_value_",
             "clip_grad_norm", "autocast", "GradScaler", "save"))
 
+
+_FIXED_PREDICATES = (_optimizer_name, _trick_name)
 
 # attention computed by hand: scores by a batched product, weights by a softmax
 _PRODUCT = re.compile(r"\b(?:bmm|matmul|einsum)\s*\(|\w\s*@\s*\w")
@@ -2436,6 +2470,8 @@ class TrainingReader:
             for v in m.vars:
                 self.by_var.setdefault(v, []).append(m)
         self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
+        self._parts_cache: dict[Node, list[str]] = {}
+        self._library_losses: dict[Node, tuple[str, str] | None] = {}
 
     def _fname(self, call: Node) -> str | None:
         return self.ex._fname(call)
@@ -2553,7 +2589,7 @@ class TrainingReader:
             return
 
     def _optimizers(self) -> None:
-        for call in self.ex.calls_where(lambda last: vocab.canonical_optimizer(last) is not None):
+        for call in self.ex.calls_where(_optimizer_name):
             fn = self._fname(call)
             if not fn:
                 continue
@@ -2666,6 +2702,12 @@ class TrainingReader:
             return None
         if fn in crit:
             return crit[fn]
+        if call not in self._library_losses:
+            self._library_losses[call] = self._library_loss(fn)
+        return self._library_losses[call]
+
+    def _library_loss(self, fn: str) -> tuple[str, str] | None:
+        """A loss of torch called by name (``F.cross_entropy``, ``nn.MSELoss``), whatever the criteria."""
         full = self.s.resolve(fn) or fn
         last = _last(fn)
         if full.startswith("torch.nn.functional") or fn.startswith("F.") or full.startswith("torch.nn.functional"):
@@ -2805,9 +2847,10 @@ class TrainingReader:
                 return {got}
             # torch.sum(KLD_element).mul_(-0.5): the losses it wraps
             out: set[tuple[str, str]] = set()
-            for c in _call_parts(node):
-                if c.type == "identifier" and node_text(c) in named:
-                    out |= named[node_text(c)]
+            if named:
+                for name in self._part_names(node):
+                    if name in named:
+                        out |= named[name]
             return out
         if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
             out: set[tuple[str, str]] = set()
@@ -2821,6 +2864,13 @@ class TrainingReader:
         if t == "attribute":
             return self._loss_kinds(node.child_by_field_name("object"), crit, named, hand)
         return set()
+
+    def _part_names(self, call: Node) -> list[str]:
+        """The plain names among a call's object and positional arguments (``_call_parts``), read once per call."""
+        got = self._parts_cache.get(call)
+        if got is None:
+            got = self._parts_cache[call] = [node_text(c) for c in _call_parts(call) if c.type == "identifier"]
+        return got
 
     def _hand_written(self, node: Node) -> tuple[str, str] | None:
         """A loss written as maths: -log(D(x)) terms, squared errors, absolute errors, a KL term."""
