@@ -2,7 +2,14 @@
 
 import json
 
-from corpus.script import UNKNOWN, call_arguments, call_function_name, load, nodes_of_type
+from corpus.script import (
+    UNKNOWN,
+    call_arguments,
+    call_function_name,
+    load,
+    node_text,
+    nodes_of_type,
+)
 
 CODE = """\
 import argparse
@@ -187,3 +194,36 @@ def test_notebook_lines_found_far_past_long_outputs():
         assert raw_lines[s.source.orig_line(at) - 1].strip() == json.dumps(f"v{i} = {i}\n") + ","
         assert raw_lines[s.source.orig_line(at + 1) - 1].strip() == json.dumps(f"print(v{i})")
     assert s.constants["v39"] == 39
+
+
+def test_nodes_by_kind_in_source_order_from_one_shared_pass():
+    s = load(
+        "import torch\nfrom torch import nn\n\n"
+        "# a comment\n"
+        "class Net(nn.Module):\n"
+        "    def forward(self, x):\n"
+        "        return f(x)(g(x))  # nested calls\n\n"
+        "n = 0\nn += 1\nr = n / 2 // 3\n"
+        "for i in range(3):\n    while n < 10:\n        n = n * 2\n"
+        "print('done')\n",
+        "kinds.py",
+    )
+    calls = s.nodes("call")
+    assert [node_text(c) for c in calls] == ["f(x)(g(x))", "f(x)", "g(x)", "range(3)", "print('done')"]
+    assert calls is s.nodes("call")  # one pass, shared
+    assert [node_text(n) for n in s.nodes("assignment")] == ["n = 0", "r = n / 2 // 3", "n = n * 2"]
+    assert [node_text(n) for n in s.nodes("division")] == ["n / 2"]
+    assert [node_text(n) for n in s.nodes("comment")] == ["# a comment", "# nested calls"]
+    assert [n.type for n in s.nodes("import_statement") + s.nodes("import_from_statement")] == [
+        "import_statement", "import_from_statement"]
+    assert len(s.nodes("class_definition")) == len(s.nodes("function_definition")) == 1
+    assert len(s.nodes("for_statement")) == len(s.nodes("while_statement")) == 1
+    assert [node_text(n) for n in s.nodes("augmented_assignment")] == ["n += 1"]
+    assert [node_text(n) for n in s.nodes("comparison_operator")] == ["n < 10"]
+    assert [node_text(n) for n in s.nodes("string")] == ["'done'"]
+    try:
+        s.nodes("calls")
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("an unknown kind must raise, not find nothing")
