@@ -1977,7 +1977,7 @@ class TorchExtractor:
         cache = self._unwrap_cache
         if node in cache:
             return cache[node]
-        got = cache[node] = _unwrap_call(node)
+        got = cache[node] = _unwrap_call(node, self._fname)
         return got
 
     def _created_class(self, right: Node) -> str | None:
@@ -2248,18 +2248,24 @@ def _target_name(left: Node) -> str | None:
     return None
 
 
-def _unwrap_call(node: Node) -> Node | None:
-    """``Net().to(device)`` / ``nn.DataParallel(Net())`` -> the ``Net()`` call."""
+def _unwrap_call(node: Node, fname: Any = call_function_name) -> Node | None:
+    """``Net().to(device)`` / ``nn.DataParallel(Net())`` -> the ``Net()`` call.
+
+    ``fname`` names what a call calls (the extractor passes its cached reader).
+    """
     while node is not None and node.type == "call":
-        fnode = node.child_by_field_name("function")
-        if fnode is not None and fnode.type == "attribute":
-            meth = node_text(fnode.child_by_field_name("attribute"))
-            obj = fnode.child_by_field_name("object")
-            if meth in ("to", "cuda", "cpu", "double", "float", "half") and obj is not None and obj.type == "call":
-                node = obj
-                continue
-        fn = call_function_name(node)
-        if fn and _last(fn) in ("DataParallel", "DistributedDataParallel", "compile"):
+        fn = fname(node)
+        if fn is None:
+            # not a plain name, so possibly a method of a call: Net().to(device)
+            fnode = node.child_by_field_name("function")
+            if fnode is not None and fnode.type == "attribute":
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                obj = fnode.child_by_field_name("object")
+                if meth in ("to", "cuda", "cpu", "double", "float", "half") and obj is not None and obj.type == "call":
+                    node = obj
+                    continue
+            return node
+        if _last(fn) in ("DataParallel", "DistributedDataParallel", "compile"):
             pos, _ = call_arguments(node)
             if pos and pos[0].type == "call":
                 node = pos[0]
