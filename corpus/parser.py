@@ -28,8 +28,11 @@ from corpus.summary import ParseInfo, Source, Summary, github_url, make_id
 MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_CODE_BYTES = 128 * 1024
 
-_PY2 = re.compile(r"^[ \t]*print[ \t]+[\"'\w]|^[ \t]*except[ \t]+[\w.()]+[ \t]*,[ \t]*\w+[ \t]*:|^[ \t]*exec[ \t]+[\"']",
-                  re.M)
+# Python 2 statements at the start of a line: print 'x', except E, e:, exec 'code'.
+# Each pattern starts with its keyword, which the regex engine scans for in C
+# (a leading ``^[ \t]*`` made it try every position); the line start is checked by hand.
+_PY2 = (re.compile(r"print[ \t]+[\"'\w]"), re.compile(r"except[ \t]+[\w.()]+[ \t]*,[ \t]*\w+[ \t]*:"),
+        re.compile(r"exec[ \t]+[\"']"))
 _CONTROL = bytes(b for b in range(32) if b < 9 or 13 < b)
 _KERASISH = re.compile(r"\b(Sequential\(|model\.add\(|Conv2D\(|Dense\(|LSTM\()")
 
@@ -89,6 +92,16 @@ def looks_binary(data: bytes) -> bool:
         return False
     ctrl = len(head) - len(head.translate(None, _CONTROL))
     return ctrl / len(head) > 0.1
+
+
+def _looks_py2(code: str) -> bool:
+    """A Python 2 statement opens a line (after blanks) somewhere in ``code``."""
+    for pattern in _PY2:
+        for m in pattern.finditer(code):
+            i = m.start()
+            if not code[code.rfind("\n", 0, i) + 1:i].strip(" \t"):
+                return True
+    return False
 
 
 def _cap(st: SourceText, warnings: list[str], size: int) -> SourceText:
@@ -171,7 +184,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
                         + ": tree-sitter recovered, code there may be missed")
         # Markdown code blocks are often shell lines or output, not Python
         partial = partial or st.kind != "md"
-    if _PY2.search(st.code[:200_000]):
+    if _looks_py2(st.code[:200_000]):
         warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
         partial = True
     fws = frameworks_of(script)

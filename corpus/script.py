@@ -697,9 +697,14 @@ class Script:
                 s = node_text(node).replace("_", "")
                 return complex(s) if s.endswith(("j", "J")) else float(s)
             if t == "string":
-                if any(c.type == "interpolation" for c in node.named_children):
-                    return UNKNOWN
-                parts = [node_text(c) for c in node.named_children if c.type == "string_content"]
+                # (escape sequences are children of their own, left out)
+                parts = []
+                for c in node.named_children:
+                    ct = c.type
+                    if ct == "string_content":
+                        parts.append(node_text(c))
+                    elif ct == "interpolation":
+                        return UNKNOWN
                 return "".join(parts)
             if t == "concatenated_string":
                 vals = [self.value(c, env, d) for c in node.named_children]

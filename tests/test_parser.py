@@ -130,3 +130,14 @@ def test_models_of_one_name_on_one_line_get_distinct_ids():
     assert len({m.source.line_start for m in models}) == 1
     ids = [m.id for m in models]
     assert len(set(ids)) == len(ids)
+
+
+def test_python2_statements_only_count_at_the_start_of_a_line():
+    from corpus.parser import _looks_py2
+
+    for code in ("print 'hi'\n", "x = 1\n\tprint  total\n", "try:\n    f()\nexcept IOError, err:\n    pass\n",
+                 "exec 'x = 1'\n", "a = 1\r\nprint 'b'\n"):
+        assert _looks_py2(code), code
+    for code in ("print('hi')\n", "x = 1; print 'a'\n", "# print 'a'\n", "reprint 'a'\n", "\u00a0print 'a'\n",
+                 "except (IOError, OSError) as e:\n", "exec('x = 1')\n", "s = 'print x'\n", ""):
+        assert not _looks_py2(code), code
