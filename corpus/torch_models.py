@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from tree_sitter import Node, Query, QueryCursor
@@ -46,6 +47,8 @@ MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
 MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
 MAX_COPIES = 100_000  # layers copied while expanding blocks, per file (same reason)
+
+_START = attrgetter("start_byte")  # sort key of nodes: source order
 
 _QUERY = Query(
     PY_LANGUAGE,
@@ -220,10 +223,14 @@ class TorchExtractor:
         cached = self._where.get(pred) if pred in _FIXED_PREDICATES else None
         if cached is None:
             cached = [c for last, calls in self.by_last.items() if pred(last) for c in calls]
-            cached.sort(key=lambda n: n.start_byte)
+            cached.sort(key=_START)
             if pred in _FIXED_PREDICATES:
                 self._where[pred] = cached
         return list(cached)
+
+    def holds(self, node: Node, text: bytes) -> bool:
+        """Whether ``text`` (ASCII) is written inside ``node``: a search of the bytes, without decoding them."""
+        return self.s.code_bytes.find(text, node.start_byte, node.end_byte) >= 0
 
     def _fname(self, call: Node) -> str | None:
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
@@ -236,7 +243,7 @@ class TorchExtractor:
     # -- index: one query pass over the tree ----------------------------
     def _index(self) -> None:
         caps = QueryCursor(_QUERY).captures(self.s.root)
-        key = lambda n: n.start_byte  # noqa: E731
+        key = _START
         self.calls = sorted(caps.get("call", []), key=key)
         # calls by the last name of what they call (DataLoader, backward, step): most
         # questions of the training reader are about a few names
@@ -268,9 +275,8 @@ class TorchExtractor:
         self.assigns = sorted(caps.get("assign", []), key=key)
         self.augs = sorted(caps.get("aug", []), key=key)
         self.whiles = sorted(caps.get("while", []), key=key)
-        # byte ranges of strings and comments: a class named in a docstring is not used there
-        self._prose = sorted((n.start_byte, n.end_byte)
-                             for n in caps.get("str", []) + caps.get("com", []) + caps.get("imp", []))
+        # strings, comments and imports: a class named in a docstring is not used there (see _code_only)
+        self._prose = caps.get("str", []) + caps.get("com", []) + caps.get("imp", [])
         for cnode in sorted(caps.get("class", []), key=key):
             name = node_text(cnode.child_by_field_name("name"))
             bases: list[str] = []
@@ -1634,7 +1640,8 @@ class TorchExtractor:
     def _code_only(self) -> str:
         """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text)."""
         raw = bytearray(self.s.code_bytes)
-        for start, end in self._prose:
+        for n in self._prose:
+            start, end = n.start_byte, n.end_byte
             raw[start:end] = b" " * (end - start)
         return raw.decode("latin-1")
 
@@ -1794,15 +1801,14 @@ class TorchExtractor:
     def _function_models(self, taken: set[str]) -> list[ModelRec]:
         """Module-level functions that apply weight tensors (``X @ W + b``) and are called where training happens."""
         out: list[ModelRec] = []
-        train_loops = [lp for lp in self.fors + self.whiles if ".backward(" in node_text(lp)]
+        train_loops = [lp for lp in self.fors + self.whiles if self.holds(lp, b".backward(")]
         if not train_loops:
             return out
         weights = {node_text(left) for _a, left, _r in self._outside_assigns() if left.type == "identifier"}
         for f in self.funcs.values():
             if f.name in taken or f.body is None:
                 continue
-            text = node_text(f.body)
-            if "@" not in text and "matmul(" not in text and ".mm(" not in text:
+            if not (self.holds(f.body, b"@") or self.holds(f.body, b"matmul(") or self.holds(f.body, b".mm(")):
                 continue
             call = re.compile(rf"\b{re.escape(f.name)}\s*\(")
             if not any(call.search(node_text(lp)) for lp in train_loops):
@@ -2918,7 +2924,7 @@ class TrainingReader:
         epochs = steps = None
         found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
         # functions that run a backward pass (train(), learn(), finish_episode())
-        trainers = {f.name for f in self.ex.all_funcs if f.body is not None and ".backward(" in node_text(f.body)}
+        trainers = {f.name for f in self.ex.all_funcs if f.body is not None and self.ex.holds(f.body, b".backward(")}
         for loop in self.ex.fors:
             if self._in_model_class(loop):
                 continue
@@ -3164,9 +3170,11 @@ class TrainingReader:
                        or "epoch" in node_text(loop.child_by_field_name("right") or loop).lower()]
         frozen = False
         for a in self.ex.assigns:
-            left = a.child_by_field_name("left")
             right = a.child_by_field_name("right")
-            if left is not None and right is not None and node_text(left).endswith("requires_grad") and right.type == "false":
+            if right is None or right.type != "false":
+                continue
+            left = a.child_by_field_name("left")
+            if left is not None and node_text(left).endswith("requires_grad"):
                 frozen = True
         for call in self.ex.calls_where(_trick_name):
             fn = self._fname(call) or ""
