@@ -92,7 +92,7 @@ def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
 
     The query visits every node (as costly as a third of the parse); imports
     and flag calls are few, and each holds its keyword, so looking the
-    keyword's node up and checking its parents finds the same nodes. Only
+    keyword's node up (and its parents) finds the same nodes. Only
     for trees without errors: a recovered tree may hold a zero-width
     (missing) ``import`` that no byte search finds.
     """
@@ -100,10 +100,9 @@ def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
     for m in _IMPORT_WORD.finditer(code):
         if not _word_start(code, m.start()):
             continue
-        kw = root.descendant_for_byte_range(m.start(), m.end())
-        if kw is None or kw.type != "import" or kw.start_byte != m.start():
-            continue
-        p = kw.parent
+        # The keyword token is anonymous, so the smallest named node around it
+        # is its statement (``Node.parent`` would search down from the root again).
+        p = root.named_descendant_for_byte_range(m.start(), m.end())
         if p is not None and p.type in ("import_statement", "import_from_statement") and (
                 not imps or imps[-1].start_byte != p.start_byte):
             imps.append(p)
@@ -778,6 +777,8 @@ class Script:
                 return UNKNOWN
             if t == "call":
                 fn = call_function_name(node)
+                if fn not in ("len", "int", "float"):
+                    return UNKNOWN
                 positional, _ = call_arguments(node)
                 if fn == "len" and len(positional) == 1:
                     v = self.value(positional[0], env, d)
