@@ -195,7 +195,7 @@ class TorchExtractor:
         self.augs: list[Node] = []
         self.depth = 0
         self.class_defs: list[ClassInfo] = []
-        self._fnames: dict[tuple[int, int], str | None] = {}
+        self._fnames: dict[Node, str | None] = {}
         self._unwrap_cache: dict[Node, Node | None] = {}
         self._finfos: dict[Node, FuncInfo] = {}
         self._where: dict[Any, list[Node]] = {}
@@ -234,10 +234,9 @@ class TorchExtractor:
 
     def _fname(self, call: Node) -> str | None:
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
-        key = (call.start_byte, call.end_byte)
-        got = self._fnames.get(key, False)
+        got = self._fnames.get(call, False)
         if got is False:
-            got = self._fnames[key] = _fast_function_name(call)
+            got = self._fnames[call] = _fast_function_name(call)
         return got
 
     # -- index: one query pass over the tree ----------------------------
@@ -261,13 +260,13 @@ class TorchExtractor:
                 raw = fnode.text
                 if clean and raw is not None and _DOTTED_BYTES.fullmatch(raw):
                     name = raw.decode("ascii")
-                    fnames[(call.start_byte, call.end_byte)] = name
+                    fnames[call] = name
                     last = name.rsplit(".", 1)[-1]
                 else:
                     last = node_text(fnode.child_by_field_name("attribute"))
             elif t == "identifier":
                 last = node_text(fnode)
-                fnames[(call.start_byte, call.end_byte)] = last
+                fnames[call] = last
             else:
                 continue
             self.by_last.setdefault(last, []).append(call)
@@ -1922,11 +1921,10 @@ class TorchExtractor:
         cache = getattr(self, "_kinds", None)
         if cache is None:
             cache = self._kinds = {}
-        key = (right.start_byte, right.end_byte)
-        if key not in cache:
-            cache[key] = None  # a builder that calls itself must not recurse forever
-            cache[key] = self._model_expr_kind_uncached(right)
-        return cache[key]
+        if right not in cache:
+            cache[right] = None  # a builder that calls itself must not recurse forever
+            cache[right] = self._model_expr_kind_uncached(right)
+        return cache[right]
 
     def _model_expr_kind_uncached(self, right: Node) -> str | None:
         call = self._unwrapped(right)
