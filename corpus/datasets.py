@@ -488,7 +488,7 @@ def _spans(text: str) -> list[tuple[str, int, int, list[str]]]:
     if not text:
         return []
     table, first = _text_table()
-    tokens = _TOKENS.findall(_CAMEL.sub(" ", text).lower())
+    tokens = _tokens(text)
     out: list[tuple[str, int, int, list[str]]] = []
     i, n = 0, len(tokens)
     while i < n:
@@ -496,15 +496,38 @@ def _spans(text: str) -> list[tuple[str, int, int, list[str]]]:
         if most is None:  # no spelling starts with this token: the common case
             i += 1
             continue
-        for k in range(min(most, n - i), 0, -1):
-            canonical = table.get("".join(tokens[i:i + k]))
-            if canonical:
-                out.append((canonical, i, i + k, tokens))
-                i += k
+        # the longest spelling made of tokens i, i+1, ...: every longer run of tokens that
+        # may still spell one is a prefix of a spelling (``first`` holds those prefixes)
+        limit = min(most, n - i)
+        acc = tokens[i]
+        hit = table.get(acc)
+        k_hit = k = 1
+        while k < limit:
+            acc += tokens[i + k]
+            k += 1
+            if acc not in first:
                 break
+            canonical = table.get(acc)
+            if canonical:
+                hit, k_hit = canonical, k
+        if hit:
+            out.append((hit, i, i + k_hit, tokens))
+            i += k_hit
         else:
             i += 1
     return out
+
+
+# The tokens of ASCII text in one pass: what _CAMEL + lower() + _TOKENS give.
+_ASCII_TOKENS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """``MNISTDataset_v2`` -> ``mnist dataset v 2``: camelCase split, lower case, letters and digits apart."""
+    if text.isascii():
+        return " ".join(_ASCII_TOKENS.findall(text)).lower().split()
+    # (lower() may turn a non-ASCII letter into an ASCII one, so split it the long way)
+    return _TOKENS.findall(_CAMEL.sub(" ", text).lower())
 
 
 # Words that, next to a dataset's name in prose, say it is the data ("the MNIST

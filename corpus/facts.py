@@ -42,8 +42,11 @@ Nothing here executes the script.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor
 
@@ -468,10 +471,25 @@ _INTERESTING = frozenset(TRICK_CALLS) | AUGMENT_CALLS | frozenset(PREP_CALLS) | 
         "reshape", "split", "read_data_sets", "Embedding", "get_data_yahoo", "DataReader", "download",
         "train_on_batch", "binary_cross_entropy", "mse_loss", "l1_loss", "cross_entropy"})
 _INTERESTING_MODULES = LOADER_MODULES + _YAHOO + ("albumentations.", "tensorflow_datasets.", "gym")
-_INTERESTING_KW = re.compile(r"\b(weight_decay|wd|kernel_regularizer|W_regularizer|decay|clipnorm|clipvalue|"
-                             r"global_clipnorm|gradient_clip_val|max_grad_norm|weights|embeddings_initializer|"
-                             r"vectors|pretrained|precision|padding|truncation|fix_length|target_size|"
-                             r"image_size)\s*=")
+_KEYWORDS = ("weight_decay", "wd", "kernel_regularizer", "W_regularizer", "decay", "clipnorm", "clipvalue",
+             "global_clipnorm", "gradient_clip_val", "max_grad_norm", "weights", "embeddings_initializer", "vectors",
+             "pretrained", "precision", "padding", "truncation", "fix_length", "target_size", "image_size")
+_INTERESTING_KW = re.compile(r"\b(" + "|".join(_KEYWORDS) + r")\s*=")
+_KEYWORDS_BYTES = tuple(k.encode() for k in _KEYWORDS)
+
+
+class _CallKind(NamedTuple):
+    """What :meth:`_Collector._call` reads from a call's name alone."""
+
+    fn: str  # the dotted name as written
+    last: str  # the last segment (or the class of a ``from_pretrained`` factory)
+    resolved: str  # the dotted name through the imports
+    pretrained: bool  # SomeModel.from_pretrained(...)
+    random: bool  # np.random.rand(...)
+    gradient: bool  # loss.backward(), tf.gradients(...)
+    generator: bool  # generate_toy_data()
+    interesting: bool  # worth reading the arguments
+    named: tuple[str, ...]  # datasets the name of an uninteresting call names (load_mnist)
 
 # Calls whose string arguments name pretrained weights, not data.
 _WEIGHT_LOADERS = frozenset({"from_preset", "from_pretrained", "load_weights", "load_state_dict", "load_model",
@@ -492,6 +510,27 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx stoi char_indices word_to_ix "
                          "word2index word_to_idx char_to_int".split())
 
+
+
+@lru_cache(maxsize=16384)
+def _name_facts(fn: str) -> tuple[str, bool, bool, bool, bool, bool, tuple[str, ...]]:
+    """What a call's dotted name says in any file: (last segment or factory class, a pretrained
+    factory, random numbers, gradients, a data generator, interesting by its last segment,
+    datasets the last segment names)."""
+    last = _last(fn)
+    pretrained = False
+    if last in _FACTORY_METHODS and "." in fn.lstrip("."):
+        # AutoTokenizer.from_pretrained(...): the class says what it is
+        owner = _last(fn.rsplit(".", 1)[0])
+        if owner in PREP_CALLS or owner in tk.CALL_RULES:
+            last = owner
+        elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
+            pretrained = True
+    named = tuple(ds.find_in_text(last)) if len(last) > 4 else ()
+    return (last, pretrained, bool(_RANDOM_CALL.match(fn)), last in _GRADIENT_CALLS,
+            bool(_GENERATOR_CALL.match(last)), last in _INTERESTING, named)
+
+
 # -- the walk ------------------------------------------------------------------------
 
 
@@ -507,6 +546,8 @@ class _Collector:
         self.module_alias: dict[str, str] = {}
         self.written: set[str] = set()  # files the script writes (torch.save(net, "net.pkl"))
         self.data_files: set[str] = set()  # data-file paths handed to calls, decided in _finish
+        self._kinds: dict[bytes, _CallKind] = {}  # a called function's text -> what its name says
+        self._kw_offsets: list[int] | None = None  # byte offsets of keyword-argument candidates
 
     def run(self) -> FileFacts:
         # One query (in C) finds every node of interest; walking each node in
@@ -526,41 +567,72 @@ class _Collector:
         return self.f
 
     # ---- node handlers (return True to skip the children)
-    def _call(self, call: Node) -> bool:
-        s, f = self.s, self.f
-        fn = _call_name(call)
-        if not fn:
-            return False
-        last = _last(fn)
-        if last in _FACTORY_METHODS and "." in fn.lstrip("."):
-            # AutoTokenizer.from_pretrained(...): the class says what it is
-            owner = _last(fn.rsplit(".", 1)[0])
-            if owner in PREP_CALLS or owner in tk.CALL_RULES:
-                last = owner
-            elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
-                self._trick(call, "pretrained_weights")
-        resolved = s.resolve(fn) if not fn.startswith(".") else fn
+    def _call_kind(self, fn: str) -> _CallKind:
+        """What a call's dotted name says in this file (the same for every call of that name)."""
+        last, pretrained, random, gradient, generator, last_interesting, named = _name_facts(fn)
+        resolved = self.s.resolve(fn) if not fn.startswith(".") else fn
         head = fn.split(".", 1)[0]
         if head in self.module_alias:
             resolved = self.module_alias[head] + fn[len(head):]
-        line = call.start_point[0] + 1
-        f.calls_by_line.setdefault(line, []).append(call)
         resolved = resolved or fn
-        if _RANDOM_CALL.match(fn):
+        interesting = last_interesting or resolved.startswith(_INTERESTING_MODULES)
+        return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
+                         () if interesting else named)
+
+    def _may_have_keyword(self, args: Node) -> bool:
+        """Whether an argument list may hold an :data:`_INTERESTING_KW` keyword (no false negatives)."""
+        offsets = self._kw_offsets
+        if offsets is None:
+            # where any of the words occurs in the file (a superset of the keyword arguments)
+            code = self.s.code_bytes
+            offsets = []
+            for word in _KEYWORDS_BYTES:
+                at = code.find(word)
+                while at >= 0:
+                    offsets.append(at)
+                    at = code.find(word, at + 1)
+            offsets.sort()
+            self._kw_offsets = offsets
+        i = bisect_left(offsets, args.start_byte)
+        return i < len(offsets) and offsets[i] < args.end_byte
+
+    def _call(self, call: Node) -> bool:
+        s, f = self.s, self.f
+        func = call.child_by_field_name("function")
+        if func is None:
+            return False
+        t = func.type
+        if t != "identifier" and t != "attribute":
+            return False  # f()(x), d[k](x): no name to read
+        # The name read from the function's text (a chain with an error inside is read
+        # the long way): calls of one name share one look-up.
+        raw = func.text if t == "identifier" or not func.has_error else None
+        kind = self._kinds.get(raw) if raw is not None else None
+        if kind is None:
+            fn = _call_name(call)
+            if not fn:
+                return False
+            kind = self._call_kind(fn)
+            if raw is not None:
+                self._kinds[raw] = kind
+        fn, last, resolved = kind.fn, kind.last, kind.resolved
+        if kind.pretrained:
+            self._trick(call, "pretrained_weights")
+        f.calls_by_line.setdefault(f.cur_line, []).append(call)
+        if kind.random:
             f.random_calls += 1
-        if last in _GRADIENT_CALLS:
+        if kind.gradient:
             f.computes_gradients = True
-        if _GENERATOR_CALL.match(last):
+        if kind.generator:
             f.mark_synthetic()
-        if not (last in _INTERESTING or resolved.startswith(_INTERESTING_MODULES)):
+        if not kind.interesting:
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
-            if args is not None and _INTERESTING_KW.search(node_text(args)):
+            if args is not None and self._may_have_keyword(args) and _INTERESTING_KW.search(node_text(args)):
                 for k, v in call_arguments(call)[1].items():
                     self._keyword_trick(call, last, k, v)
-            if len(last) > 4:
-                for n in ds.find_in_text(last):
-                    f.add_dataset(f.text_datasets, n)
+            for n in kind.named:
+                f.add_dataset(f.text_datasets, n)
             return False
         positional, keywords = call_arguments(call)
         if last in _TRAIN_CALLS:
@@ -831,6 +903,12 @@ class _Collector:
             text = text[:4000]
         if self._column_key(node):
             return True  # df['truth_higgs_pt'] is a column, not a dataset
+        if not ds.find_in_text(text):
+            # Most strings name no dataset (prose finds none either): all they may still
+            # be is the path of a data file, which the walk below records.
+            value = self.s.value(node)
+            if not (isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value)):
+                return True
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
             for n in ds.find_as_data_in_prose(text):
                 if n != "imagenet":
@@ -1078,9 +1156,13 @@ class _Collector:
         if self.data_files - self.written:
             f.local_files = True  # a file the script saves and reloads (net.pkl) is not its data
         # Imports: libraries that name the task.
-        modules = s.imported_modules
+        # every dotted prefix of every import: torch_geometric.nn.GCNConv -> torch_geometric, ...
+        prefixes: set[str] = set()
+        for m in s.imported_modules:
+            parts = m.split(".")
+            prefixes.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
         for prefix, task, weight in tk.IMPORT_RULES:
-            if any(m == prefix or m.startswith(prefix + ".") for m in modules):
+            if prefix in prefixes:
                 _add(f.task_scores, task, weight)
         # Identifiers that hint at a task, each rule once.
         idents = set(_IDENT.findall(s.source.code))
