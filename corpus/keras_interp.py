@@ -367,6 +367,7 @@ class Interpreter:
         self.frame_seq: list[int] = []
         self.loop_lists: set[int] = set()
         self.too_deep = False
+        self.literals: dict[Node, Any] = {}  # per node, for code read more than once
         self.shapes: dict[Node, tuple[Node | None, list[Node], dict[str, Node], str | None]] = {}
 
     # -- driver ----------------------------------------------------------
@@ -868,7 +869,10 @@ class Interpreter:
                 self.too_deep = True
                 return UNKNOWN
             if t != "identifier":
-                return self.s.value(n)
+                lit = self.literals.get(n, _MISSING)
+                if lit is _MISSING:
+                    lit = self.literals[n] = self.s.value(n)
+                return lit
             raw = n.text
             name = "" if raw is None else raw.decode("utf-8", "replace")
             v = scope.get(name)
