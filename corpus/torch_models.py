@@ -174,7 +174,9 @@ def _jsonable(v: Any) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
 def _last(name: str | None) -> str:
+    """``nn.Conv2d`` -> ``Conv2d`` (cached: the same few thousand names recur)."""
     return (name or "").rsplit(".", 1)[-1]
 
 
@@ -206,14 +208,7 @@ class TorchExtractor:
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
         # the same ranges merged (nested classes), for a binary search
-        merged: list[list[int]] = []
-        for start, end in sorted(self._model_ranges):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        self._model_starts = [r[0] for r in merged]
-        self._model_ends = [r[1] for r in merged]
+        self._model_starts, self._model_ends = _merged_ranges(self._model_ranges)
 
     def calls_where(self, pred: Any) -> list[Node]:
         """Calls (in source order) whose last name satisfies ``pred``.
@@ -276,6 +271,7 @@ class TorchExtractor:
         self.whiles = sorted(caps.get("while", []), key=key)
         # strings, comments and imports: a class named in a docstring is not used there (see _code_only)
         self._prose = caps.get("str", []) + caps.get("com", []) + caps.get("imp", [])
+        self._def_nodes = caps.get("class", []) + caps.get("func", [])
         for cnode in sorted(caps.get("class", []), key=key):
             name = node_text(cnode.child_by_field_name("name"))
             bases: list[str] = []
@@ -1734,9 +1730,11 @@ class TorchExtractor:
         for a, left, right in self._outside_assigns():
             if left.type != "identifier":
                 continue
-            var = node_text(left)
             kind = self._model_expr_kind(right)
-            if kind is None or (kind == "layer" and not self._trained(var)):
+            if kind is None:
+                continue
+            var = node_text(left)
+            if kind == "layer" and not self._trained(var):
                 continue
             branch = _branch_of(a)
             if any(var in r.vars and r.branch is not None and r.branch == branch for r in models):
@@ -2091,18 +2089,15 @@ class TorchExtractor:
         self._modval_starts: list[int] = []
         self._module_envs: dict[int, dict[str, Any]] = {}
         env: dict[str, Any] = {}
+        # byte ranges of every def and class (an assignment cannot sit in a lambda)
+        starts, ends = _merged_ranges((n.start_byte, n.end_byte) for n in self._def_nodes)
         for a in self.assigns:
+            b = a.start_byte
+            i = bisect_right(starts, b) - 1
+            if i >= 0 and b < ends[i]:
+                continue  # inside a function or class
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is None or right is None or left.type != "identifier":
-                continue
-            p = a.parent
-            inside_def = False
-            while p is not None and p.type != "module":
-                if p.type in ("function_definition", "class_definition", "lambda"):
-                    inside_def = True
-                    break
-                p = p.parent
-            if inside_def:
                 continue
             v = self.s.value(right, env)
             if v is not UNKNOWN:
@@ -2204,6 +2199,17 @@ def _env_key(scope: Scope) -> tuple[Any, ...]:
     mods = tuple(sorted((k, id(m)) for k, m in scope.mods.items()))
     classes = tuple(sorted((k, c.name) for k, c in scope.classes.items()))
     return vals, mods, classes
+
+
+def _merged_ranges(ranges: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Half-open byte ranges merged where they nest or touch: (starts, ends), for ``bisect``."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [r[0] for r in merged], [r[1] for r in merged]
 
 
 def _is_word_char(ch: str) -> bool:
@@ -2482,9 +2488,7 @@ class TrainingReader:
         self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
         self._parts_cache: dict[Node, list[str]] = {}
         self._library_losses: dict[Node, tuple[str, str] | None] = {}
-
-    def _fname(self, call: Node) -> str | None:
-        return self.ex._fname(call)
+        self._fname = ex._fname  # the extractor's cached call names
 
     def owners(self, node: Node) -> list[ModelRec]:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
