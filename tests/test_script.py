@@ -227,3 +227,25 @@ def test_nodes_by_kind_in_source_order_from_one_shared_pass():
         pass
     else:
         raise AssertionError("an unknown kind must raise, not find nothing")
+
+
+def test_keyword_scan_finds_what_the_names_query_finds():
+    from corpus.script import _captures, _names_fast
+
+    code = (
+        "from __future__ import print_function\nimport os, sys as system\n"
+        "from . import sibling\nfrom .pkg.mod import (a as b,\n    c)  # import in a comment\n"
+        "s = 'import x'\nimportlib = 1\nfrom keras.layers import *\n"
+        "def f():\n    import torch.nn as nn\n    return nn\n"
+        "parser.add_argument('--lr', type=float)\nflags.DEFINE_integer('bs', 2, '')\nDEFINE_string('d', '', '')\n"
+        "x.add_argument_group('g')\nmy_add_argument(1)\nobj.DEFINE_x.y(1)\n"
+    )
+    root = load(code, "names.py").root
+    assert not root.has_error
+
+    def spans(caps):
+        return {k: [(n.start_byte, n.end_byte) for n in v] for k, v in caps.items() if k in ("imp", "flagcall")}
+
+    want = spans(_captures(root))
+    assert spans(_names_fast(root, code.encode())) == want
+    assert len(want["imp"]) == 5 and len(want["flagcall"]) == 4
