@@ -538,6 +538,9 @@ _DATA_WORDS = frozenset({
     "use", "using", "uses",
 })
 _DATA_WINDOW = 3
+# Any data word anywhere in the lower-cased text (a token of the text is a part of it):
+# prose without one names no data, and most comments have none.
+_ANY_DATA_WORD = re.compile("|".join(sorted(_DATA_WORDS)))
 
 
 def find_as_data_in_prose(text: str) -> list[str]:
@@ -549,8 +552,11 @@ def find_as_data_in_prose(text: str) -> list[str]:
     Returns:
         Canonical names, in order; ``the Higgs decay`` gives none, ``the MNIST dataset`` gives mnist.
     """
+    text = text[:20000]
+    if not _ANY_DATA_WORD.search(text.lower()):
+        return []
     out: list[str] = []
-    for canonical, start, end, tokens in _spans(text[:20000]):
+    for canonical, start, end, tokens in _spans(text):
         near = tokens[max(0, start - _DATA_WINDOW):start] + tokens[end:end + _DATA_WINDOW]
         if canonical not in out and not _DATA_WORDS.isdisjoint(near):
             out.append(canonical)

@@ -46,6 +46,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor
@@ -325,10 +326,14 @@ class FileFacts:
     columns: set[str] = field(default_factory=set)  # string keys of columns read (df['medv'])
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
-    cur_line: int = 0
+    at: Node | None = None  # the node being read: its line is where a dataset is mentioned
     class_names: list[str] = field(default_factory=list)
     # classes whose names say what they hold (MultiHeadAttention, ResidualBlock): (start, end, trick)
     trick_classes: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def cur_line(self) -> int:
+        return self.at.start_point[0] + 1 if self.at is not None else 0
 
     def mark_synthetic(self) -> None:
         self.synthetic = True
@@ -506,6 +511,7 @@ _QUERY = Query(PY_LANGUAGE, """
 (function_definition) @def (class_definition) @cls
 """)
 _MAX_NODES = 20000
+_START_BYTE = attrgetter("start_byte")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx stoi char_indices word_to_ix "
                          "word2index word_to_idx char_to_int".split())
@@ -560,8 +566,8 @@ class _Collector:
         )
         for key, handler in handlers:
             # bounded: a generated 10 MB file must not cost more than a real script or two
-            for n in sorted(caps.get(key, ()), key=lambda n: n.start_byte)[:_MAX_NODES]:
-                self.f.cur_line = n.start_point[0] + 1
+            for n in sorted(caps.get(key, ()), key=_START_BYTE)[:_MAX_NODES]:
+                self.f.at = n
                 handler(n)
         self._finish()
         return self.f
@@ -618,7 +624,7 @@ class _Collector:
         fn, last, resolved = kind.fn, kind.last, kind.resolved
         if kind.pretrained:
             self._trick(call, "pretrained_weights")
-        f.calls_by_line.setdefault(f.cur_line, []).append(call)
+        f.calls_by_line.setdefault(call.start_point[0] + 1, []).append(call)
         if kind.random:
             f.random_calls += 1
         if kind.gradient:
