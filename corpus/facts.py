@@ -585,22 +585,18 @@ class _Collector:
         return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
                          () if interesting else named)
 
-    def _may_have_keyword(self, args: Node) -> bool:
-        """Whether an argument list may hold an :data:`_INTERESTING_KW` keyword (no false negatives)."""
-        offsets = self._kw_offsets
-        if offsets is None:
-            # where any of the words occurs in the file (a superset of the keyword arguments)
-            code = self.s.code_bytes
-            offsets = []
-            for word in _KEYWORDS_BYTES:
-                at = code.find(word)
-                while at >= 0:
-                    offsets.append(at)
-                    at = code.find(word, at + 1)
-            offsets.sort()
-            self._kw_offsets = offsets
-        i = bisect_left(offsets, args.start_byte)
-        return i < len(offsets) and offsets[i] < args.end_byte
+    def _keyword_offsets(self) -> list[int]:
+        """Where any of the :data:`_KEYWORDS` occurs in the file: a superset of the keyword arguments."""
+        code = self.s.code_bytes
+        offsets: list[int] = []
+        for word in _KEYWORDS_BYTES:
+            at = code.find(word)
+            while at >= 0:
+                offsets.append(at)
+                at = code.find(word, at + 1)
+        offsets.sort()
+        self._kw_offsets = offsets
+        return offsets
 
     def _call(self, call: Node) -> bool:
         s, f = self.s, self.f
@@ -634,9 +630,15 @@ class _Collector:
         if not kind.interesting:
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
-            if args is not None and self._may_have_keyword(args) and _INTERESTING_KW.search(node_text(args)):
-                for k, v in call_arguments(call)[1].items():
-                    self._keyword_trick(call, last, k, v)
+            if args is not None:
+                # a keyword this file holds somewhere inside these arguments? (no false negatives)
+                offsets = self._kw_offsets
+                if offsets is None:
+                    offsets = self._keyword_offsets()
+                i = bisect_left(offsets, args.start_byte)
+                if i < len(offsets) and offsets[i] < args.end_byte and _INTERESTING_KW.search(node_text(args)):
+                    for k, v in call_arguments(call)[1].items():
+                        self._keyword_trick(call, last, k, v)
             for n in kind.named:
                 f.add_dataset(f.text_datasets, n)
             return False
@@ -907,7 +909,7 @@ class _Collector:
         text = node_text(node)
         if len(text) > 4000:
             text = text[:4000]
-        if self._column_key(node):
+        if parent is not None and parent.type in ("list", "tuple", "subscript") and self._column_key(node):
             return True  # df['truth_higgs_pt'] is a column, not a dataset
         if not ds.find_in_text(text):
             # Most strings name no dataset (prose finds none either): all they may still
@@ -1022,24 +1024,29 @@ class _Collector:
         right = node.child_by_field_name("right")
         if left is None or right is None:
             return False
-        if left.type == "identifier":
+        lt = left.type
+        if lt == "identifier":
             name = node_text(left)
             f.dep_nodes.setdefault(name, []).append(right)
-            if right.type in ("attribute", "identifier") and right.end_byte - right.start_byte < 120:
+            rt = right.type
+            if (rt == "attribute" or rt == "identifier") and right.end_byte - right.start_byte < 120:
                 bound = self.s.resolve(node_text(right)) or ""
                 if bound.startswith(LOADER_MODULES):
                     self.module_alias[name] = bound
-            if right.type == "string":
+            elif rt == "string":
                 v = self.s.value(right)
                 if isinstance(v, str):
                     self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
-            self._synthetic_value(name, right)
-        elif left.type in ("pattern_list", "tuple_pattern"):
+            if _DATA_VAR.match(name):
+                self._synthetic_value(name, right)
+        elif lt == "pattern_list" or lt == "tuple_pattern":
             for c in left.named_children:
                 if c.type == "identifier":
-                    f.dep_nodes.setdefault(node_text(c), []).append(right)
-                    self._synthetic_value(node_text(c), right)
-        elif left.type == "attribute":
+                    name = node_text(c)
+                    f.dep_nodes.setdefault(name, []).append(right)
+                    if _DATA_VAR.match(name):
+                        self._synthetic_value(name, right)
+        elif lt == "attribute":
             attr = node_text(left.child_by_field_name("attribute"))
             if attr in _FREEZE_ATTRS and node_text(right) == "False":
                 f.freezes = True
@@ -1049,7 +1056,7 @@ class _Collector:
                     self._trick(node, "lr_schedule")
             else:
                 f.dep_nodes.setdefault(attr, []).append(right)
-        elif left.type == "subscript":
+        elif lt == "subscript":
             key = node_text(left.child_by_field_name("subscript"))
             if key in ("'lr'", '"lr"'):
                 self._trick(node, "lr_schedule")

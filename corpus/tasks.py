@@ -22,6 +22,7 @@ To teach a new spelling, add a row.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpus.summary import TASKS  # noqa: F401 - the rules below name only these tasks
 
@@ -307,13 +308,23 @@ def score_words(text: str, weight: float, scores: dict[str, float], cap: float |
     if not text:
         return
     t = text if text.startswith(" ") else words(text)
+    for task, w, n in (_rule_hits(t) if len(t) <= 300 else _rule_hits.__wrapped__(t)):
+        add = weight * w * (n if cap is not None else 1)
+        if cap is not None:
+            add = min(add, cap)
+        scores[task] = scores.get(task, 0.0) + add
+
+
+@lru_cache(maxsize=4096)
+def _rule_hits(t: str) -> tuple[tuple[str, float, int], ...]:
+    """(task, rule weight, matches) of each :data:`NAME_RULES` rule ``t`` matches, in rule order
+    (model and class names recur across files: remembered)."""
+    out: list[tuple[str, float, int]] = []
     for rx, task, w in _NAME_REGEXES:
         n = len(rx.findall(t))
         if n:
-            add = weight * w * (n if cap is not None else 1)
-            if cap is not None:
-                add = min(add, cap)
-            scores[task] = scores.get(task, 0.0) + add
+            out.append((task, w, n))
+    return tuple(out)
 
 
 def score_def(name: str, scores: dict[str, float]) -> None:
