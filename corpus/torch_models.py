@@ -26,12 +26,11 @@ from functools import lru_cache
 from operator import attrgetter
 from typing import Any
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from corpus import torch_layers as T
 from corpus import vocab
 from corpus.script import (
-    PY_LANGUAGE,
     UNKNOWN,
     Script,
     call_arguments,
@@ -49,23 +48,6 @@ MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not r
 MAX_COPIES = 100_000  # layers copied while expanding blocks, per file (same reason)
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
-
-_QUERY = Query(
-    PY_LANGUAGE,
-    """
-    (class_definition) @class
-    (function_definition) @func
-    (call) @call
-    (for_statement) @for
-    (assignment) @assign
-    (augmented_assignment) @aug
-    (while_statement) @while
-    (string) @str
-    (comment) @com
-    (import_statement) @imp
-    (import_from_statement) @imp
-    """,
-)
 
 
 # ---------------------------------------------------------------------------
@@ -236,9 +218,10 @@ class TorchExtractor:
 
     # -- index: one query pass over the tree ----------------------------
     def _index(self) -> None:
-        caps = QueryCursor(_QUERY).captures(self.s.root)
-        key = _START
-        self.calls = sorted(caps.get("call", []), key=key)
+        # the script's shared index: one query pass per file for every reader (lists in source order,
+        # shared: never changed here)
+        nodes = self.s.nodes
+        self.calls = nodes("call")
         # calls by the last name of what they call (DataLoader, backward, step): most
         # questions of the training reader are about a few names
         self.by_last: dict[str, list[Node]] = {}
@@ -265,14 +248,14 @@ class TorchExtractor:
             else:
                 continue
             self.by_last.setdefault(last, []).append(call)
-        self.fors = sorted(caps.get("for", []), key=key)
-        self.assigns = sorted(caps.get("assign", []), key=key)
-        self.augs = sorted(caps.get("aug", []), key=key)
-        self.whiles = sorted(caps.get("while", []), key=key)
+        self.fors = nodes("for_statement")
+        self.assigns = nodes("assignment")
+        self.augs = nodes("augmented_assignment")
+        self.whiles = nodes("while_statement")
         # strings, comments and imports: a class named in a docstring is not used there (see _code_only)
-        self._prose = caps.get("str", []) + caps.get("com", []) + caps.get("imp", [])
-        self._def_nodes = caps.get("class", []) + caps.get("func", [])
-        for cnode in sorted(caps.get("class", []), key=key):
+        self._prose = nodes("string") + nodes("comment") + nodes("import_statement") + nodes("import_from_statement")
+        self._def_nodes = nodes("class_definition") + nodes("function_definition")
+        for cnode in nodes("class_definition"):
             name = node_text(cnode.child_by_field_name("name"))
             bases: list[str] = []
             sup = cnode.child_by_field_name("superclasses")
@@ -294,7 +277,7 @@ class TorchExtractor:
             # redefines a model keeps every definition in class_defs
             self.classes[name] = info
             self.class_defs.append(info)
-        for fnode in sorted(caps.get("func", []), key=key):
+        for fnode in nodes("function_definition"):
             f = self._func_info(fnode, None)
             self.all_funcs.append(f)
             parent = fnode.parent
