@@ -768,3 +768,76 @@ def test_hostile_nesting_is_cut_and_says_so():
     (m,) = extract_code("\n".join(parts))
     assert m.name == "B24" and m.parse.status == "partial"
     assert len(m.layers) == 2000 and any("cut" in w for w in m.parse.warnings)
+
+
+# -- session 2: layer shapes met on scripts the parser had not seen --------
+
+def test_ordered_dict_of_blocks_from_helper_methods():
+    got = models("torch_ordered_blocks.py")
+    # each entry of the OrderedDict is one block, comments inside an entry included
+    assert seq(got["Upsampler"]) == ["Dense"] + ["Conv2DTranspose", "BatchNormalization"] * 3 + ["Conv2DTranspose"]
+    assert acts(got["Upsampler"]) == ["relu"] + [None, "relu"] * 3 + ["tanh"]
+    # nn.Sequential(blocks) with blocks = OrderedDict([...]) built first
+    assert seq(got["Critic"]) == ["Conv2D", "BatchNormalization"] * 3 + ["Flatten", "Dense"]
+    assert got["Critic"].hyperparameters.optimizer == "adam"
+
+
+def test_layers_reached_by_getattr_and_zipped_module_lists():
+    got = models("torch_dynamic_layers.py")
+    staged = got["StagedNet"]
+    # setattr(self, f"stage{i}", ...) in a loop of three, fetched back with getattr in forward
+    assert seq(staged) == ["Conv2D", "GlobalAveragePooling2D", "Flatten", "Dense"]
+    assert staged.layers[0].repeat == 3 and staged.layers[0].activation == "relu"
+    tower = got["TowerMLP"]
+    # both lists of `for lin, norm in zip(self.hidden, self.norms)`, inside a helper method of forward
+    assert seq(tower) == ["Dense", "Dense", "LayerNormalization", "Dense"]
+    assert [x.repeat for x in tower.layers] == [None, 3, 3, None]
+    two = got["TwoHeads"]
+    # getattr(F, "gelu") folds like F.gelu; heads["label"] is that head only
+    assert seq(two) == ["Dense", "Dense"] and acts(two) == ["gelu", None]
+    assert two.layers[1].args["units"] == 5
+    funnel = got["Funnel"]
+    # steps[:-1] in a loop are three of the four alike layers, steps[-1] is one
+    assert seq(funnel) == ["Dense", "BatchNormalization", "Dense"]
+    assert [x.repeat for x in funnel.layers] == [3, None, None] and acts(funnel) == ["elu", None, None]
+
+
+def test_reshapes_that_are_not_a_flatten():
+    got = models("torch_reshapes.py")
+    assert seq(got["SmallCNN"]) == ["Conv2D", "MaxPooling2D", "Flatten", "Dense"]  # view(-1, 20*12*12)
+    # view(len(sentence), -1) after an LSTM merges time steps and batch
+    assert seq(got["Tagger"]) == ["Embedding", "Reshape", "LSTM", "Reshape", "Dense"]
+    # view(-1, hidden) after a GRU (a dropout in between)
+    assert seq(got["CharModel"]) == ["GRU", "Dropout", "Reshape", "Dense"]
+    # reshape(x.size(0), -1) after an LSTM flattens each example's time steps
+    assert seq(got["SeqClassifier"]) == ["LSTM", "Flatten", "Dense"]
+    # view(-1) and view(-1, 1) on a model's output
+    assert seq(got["Critic"]) == ["Conv2D", "Conv2D", "Reshape"]
+    assert seq(got["Scorer"]) == ["Dense", "Reshape"]
+
+
+def test_backbone_part_zip_decoder_and_two_activations():
+    got = models("torch_backbone_parts.py")
+    seg = got["SegHead"]
+    # self.encoder = base.features of a local pretrained vgg16, run via _modules.items()
+    assert seq(seg) == ["Pretrained", "Conv2DTranspose", "BatchNormalization", "Conv2DTranspose", "Conv2D"]
+    assert seg.layers[0].args == {"name": "vgg16", "pretrained": True}
+    unet = got["TinyUNet"]
+    # `for step, skip in zip(self.ups, reversed(skips))`: the blocks are the ups, not the skips
+    assert seq(unet) == ["Conv2D", "MaxPooling2D", "Conv2D", "Conv2DTranspose", "Concatenate", "Conv2D", "Conv2D"]
+    assert [x.repeat for x in unet.layers[3:6]] == [2, 2, 2]
+    # relu then softmax after fc2: both fold into it, the last one is what it outputs
+    clf = got["Classifier"]
+    assert seq(clf) == ["Dense", "Dense"] and acts(clf) == ["relu", "softmax"]
+
+
+def test_imported_model_is_one_custom_layer_with_its_training():
+    (m,) = models("torch_imported_model.py").values()
+    # the class is in another file: one Custom layer, named by the class (its name tells facts the task)
+    assert m.name == "FashionNet"
+    assert seq(m) == ["Custom"] and m.layers[0].raw == "FashionNet"
+    assert m.parse.status == "partial"
+    assert any(w.startswith("FashionNet is defined in another file") for w in m.parse.warnings)
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adam", 5e-4, 100, 8, "categorical_crossentropy")
