@@ -120,6 +120,7 @@ class LossVal:
 class Batched:
     size: Any
     take: Any = None
+    repeat: Any = None  # ds.repeat(N): N passes over the data
 
 
 @dataclass(eq=False)
@@ -318,6 +319,15 @@ _TF_NOT_DATA = {"shape", "size", "rank", "range", "argmax", "argmin", "equal", "
                 "trainable_variables", "count_params", "cast_to_floatx", "int_shape", "Session"}
 
 _TRAIN_METHODS = {"fit", "fit_generator", "train_on_batch", "fit_on_batch", "train"}
+_MODEL_USES = {"compile", "build", "trainable_variables", "trainable_weights", *_TRAIN_METHODS}
+_FIT_WORDS = {"epochs", "nb_epoch", "batch_size", "callbacks", "validation_data", "validation_split",
+              "steps_per_epoch"}
+# libraries whose objects also have a fit(): their results are never Keras models
+_NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "statsmodels", "gensim", "pmdarima",
+                   "umap", "hdbscan", "imblearn", "mlxtend", "surprise", "lifelines", "tpot", "optuna",
+                   "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv"}
+_RECURRENT = {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM2D"}
+_SNIPPET_NAMES = {"keras": "keras", "layers": "keras.layers"}
 _LITERALS = frozenset(("integer", "float", "string", "concatenated_string", "true", "false", "none"))
 
 
@@ -367,6 +377,12 @@ class Interpreter:
         self.frame_seq: list[int] = []
         self.loop_lists: set[int] = set()
         self.too_deep = False
+        # results of a project module's function (another file of the repo)
+        # held by a variable: (scope, name) -> (scope, builder name, call)
+        self.expr_chain: dict[str, str] = {}  # a tensor's expression, through its reassignments
+        self.method_class: dict[int, str] = {}  # a method's node id -> its class's name
+        self.builder_calls: dict[Node, tuple[str, float | None]] = {}  # -> (name, learning rate given)
+        self.imported_vars: dict[tuple[int, str], tuple[Scope, tuple[str, float | None], Node]] = {}
         self.literals: dict[Node, Any] = {}  # per node, for code read more than once
         self.shapes: dict[Node, tuple[Node | None, list[Node], dict[str, Node], str | None]] = {}
 
@@ -394,7 +410,12 @@ class Interpreter:
             for cls in self.classes:
                 if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
                     inst = self.instantiate(cls, [], {}, cls.node)
-                    for mname in cls.methods:
+                    # helper methods other methods call (self.conv2d(...)) last: the method
+                    # that builds the graph reads them in place, not alone before it
+                    body = cls.node.text or b""
+                    names = list(cls.methods)
+                    helpers = [m for m in names if b"self." + m.encode() + b"(" in body]
+                    for mname in [m for m in names if m not in helpers] + helpers:
                         found = cls.method(mname)
                         if found and id(found[0]) not in self.executed and mname != "__init__":
                             self.invoke(FuncVal(found[0], cls.scope, mname, found[1]), [inst], {}, None)
@@ -658,8 +679,18 @@ class Interpreter:
         else:
             val = self.eval(right, scope)
         if isinstance(val, (Tensor, LossVal)) and left is not None and left.type == "identifier":
-            self.exprs[node_text(left)] = node_text(right)[:160]
+            name, txt = node_text(left), node_text(right)
+            self.exprs[name] = txt[:160]
+            prev = self.expr_chain.get(name)
+            if prev is not None and re.search(r"\b" + re.escape(name) + r"\b", txt):
+                # loss = tf.square(d); loss = tf.reduce_sum(loss): the whole expression
+                txt = re.sub(r"\b" + re.escape(name) + r"\b", lambda _: prev, txt, count=1)
+            self.expr_chain[name] = txt[:400]
         self.assign(left, val, scope)
+        if val is UNKNOWN and self.builder_calls and right.type == "call" and left is not None \
+                and left.type == "identifier" and right in self.builder_calls:
+            name = node_text(left)
+            self.imported_vars[(id(scope), name)] = (scope, self.builder_calls[right], right)
 
     def exec_augassign(self, n: Node, scope: Scope) -> None:
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
@@ -675,6 +706,8 @@ class Interpreter:
         if t == "identifier":
             name = node_text(target)
             scope.vars[name] = val
+            if self.imported_vars:
+                self.imported_vars.pop((id(scope), name), None)
             self.name_value(val, name, scope.depth)
         elif t == "attribute":
             obj = self.eval(target.child_by_field_name("object"), scope)
@@ -727,6 +760,8 @@ class Interpreter:
         self.bind_params(fn, pos, kw, scope)
         # a model-building method is named for its class (TextCNN.__init__ -> TextCNN)
         shown = fn.cls.name if fn.cls is not None and fn.name in _GENERIC_METHODS else fn.name
+        if fn.cls is not None:
+            self.method_class[id(fn.node)] = fn.cls.name
         self.calls.append((id(fn.node), shown, inv))
         self.seq += 1  # orders this call against loops opened before it
         self.frame_seq.append(self.seq)
@@ -843,8 +878,10 @@ class Interpreter:
         built = any(not (isinstance(t.producer, LayerObj) and t.producer.kind == "activation")
                     for t in self.tensors[n_apps:])
         if not built or not isinstance(out, Tensor) or out.seq <= before:
-            # nothing of Keras inside (or it hands its input back): one Custom block
-            layer = LayerObj("Custom", inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
+            # nothing of Keras inside (or it hands its input back): one Custom block,
+            # or a Dense when its call is one product with a weight of its own
+            kind = "Dense" if found is not None and _is_weight_product(found[0], inst.cls.node) else "Custom"
+            layer = LayerObj(kind, inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
             ins = self.tensors_in(x)
             if built and isinstance(out, Tensor) and out.seq > before and out not in ins:
                 ins = [out]
@@ -1074,6 +1111,10 @@ class Interpreter:
                 return Ext("keras.callbacks." + name)
             if name.startswith(K.APPLICATION_PREFIXES):
                 return Ext("keras.applications." + name)
+        if name in _SNIPPET_NAMES:
+            # a book snippet using keras.Input / layers.Dense with its imports left out:
+            # nothing else binds these names
+            return Ext(_SNIPPET_NAMES[name])
         if name == "super":
             return Ext("builtins.super")
         if name in _BUILTIN_PASS:
@@ -1141,6 +1182,11 @@ class Interpreter:
             return ObjMethod(obj, attr)
         if isinstance(obj, list) and attr in ("append", "extend"):
             return ObjMethod(obj, attr)
+        if obj is UNKNOWN and self.imported_vars and obj_node is not None and obj_node.type == "identifier" \
+                and attr in _MODEL_USES:
+            m = self.promote_imported(n, node_text(obj_node), attr, scope)
+            if m is not None:
+                return self.eval_attribute(n, scope)
         if obj is UNKNOWN or obj is None:
             if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
                 v = self.s.argparse_defaults[attr]
@@ -1624,6 +1670,12 @@ class Interpreter:
             return self.apply(LayerObj("Custom", dotted_written(call), cls_name=last, line=self.s_line(call)), ins, call)
         if ins:
             return ins[0]
+        if parts[0] not in _FRAMEWORK_ROOTS and parts[0] not in _SKIP_MODULES and parts[0] not in _NOT_MODEL_LIBS:
+            # maybe a model built in another file of the project (models.create_mlp(...)):
+            # it becomes one if this file compiles or trains what it returns
+            lr = kw.get("learning_rate", kw.get("lr"))
+            lr = float(lr) if isinstance(lr, (int, float)) and not isinstance(lr, bool) else None
+            self.builder_calls[call] = (last, lr)
         if parts[0] not in _FRAMEWORK_ROOTS and last[:1].isupper() and not pos and not kw:
             pass
         return UNKNOWN
@@ -1703,6 +1755,9 @@ class Interpreter:
             return LossVal(c, node_text(n.child_by_field_name("function")) if n.type == "call" else node_text(n))
         if isinstance(f, FuncVal):
             return LossVal(canonical_loss(f.name) or "other", f.name)
+        if isinstance(f, BoundMethod):  # compile(loss=self._huber_loss)
+            body = f.func.node.child_by_field_name("body")
+            return LossVal(canonical_loss(f.func.name) or hand_loss(node_text(body)), f.func.name)
         return None
 
     def batcher(self, last: str, pos: list[Any], kw: dict[str, Any]) -> Any:
@@ -1859,7 +1914,10 @@ class Interpreter:
                 pos[0].origin = self.frame_seq[-1] if self.frame_seq else 0
         if last in K.TF_RESHAPES and pos and isinstance(pos[0], Tensor):
             shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
-            if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None):
+            src = pos[0].producer
+            after_rnn = isinstance(src, LayerObj) and src.type in _RECURRENT
+            if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None) and not after_rnn:
+                # (after an RNN, [-1, hidden] merges time into the batch: a Reshape)
                 layer = LayerObj("Flatten", dotted_written(call), line=self.s_line(call), framework="tensorflow")
             else:
                 layer = LayerObj("Reshape", dotted_written(call), line=self.s_line(call), framework="tensorflow")
@@ -2007,9 +2065,13 @@ class Interpreter:
             return UNKNOWN
         if isinstance(obj, Batched):
             if name in K.BATCHERS:
-                return self.batcher(name, pos, kw)
+                out = self.batcher(name, pos, kw)
+                out.repeat = obj.repeat
+                return out
             if name == "take" and pos and isinstance(pos[0], int):
-                return Batched(obj.size, pos[0])
+                return Batched(obj.size, pos[0], obj.repeat)
+            if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
+                return Batched(obj.size, obj.take, pos[0])
             return obj
         if isinstance(obj, LayerObj) and obj.kind == "pretrained" and name in (
                 "compile", *_TRAIN_METHODS):
@@ -2021,9 +2083,13 @@ class Interpreter:
             return UNKNOWN if name in _TF_NOT_DATA or name in ("numpy", "eval", "as_list") else obj
         if isinstance(obj, LayerObj):
             return UNKNOWN
+        if isinstance(obj, Weight) and name == "assign_sub" and pos_nodes:
+            return self.hand_update(pos_nodes[0], scope)
         # methods of unknown objects
         if name in K.BATCHERS:
             return self.batcher(name, pos, kw)
+        if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
+            return Batched(UNKNOWN, None, pos[0])  # (a dataset repeated, batched next)
 
         if name == "run":
             self.mark_training(None, "run")
@@ -2033,11 +2099,40 @@ class Interpreter:
             self.step_signals.append(kw["steps"])
             return UNKNOWN
         if name in ("gradient",):
+            if pos:
+                self.differentiated(pos[0], pos_nodes[0] if pos_nodes else None)
             return UNKNOWN
         if name == "append" and pos:
             tgt = f.obj
             return tgt
         ins = [t for p in pos for t in self.tensors_in(p)]
+        return UNKNOWN
+
+    def differentiated(self, v: Any, node: Node | None) -> None:
+        """``tape.gradient(loss, ...)``: that loss is the one trained, whatever else is computed."""
+        if isinstance(v, Tensor) and node is not None:
+            # a loss written by hand: read from the expression assigned to it
+            txt = self.expr_chain.get(node_text(node), node_text(node))
+            v = LossVal(hand_loss(txt), txt[:120], self.model_of(v))
+            self.losses.append(v)
+        if isinstance(v, LossVal) and self.losses and self.losses[0] is not v:
+            if v in self.losses:
+                self.losses.remove(v)
+            self.losses.insert(0, v)
+
+    def hand_update(self, step: Node, scope: Scope) -> Any:
+        """``w.assign_sub(grad * lr)``: gradient descent written by hand is SGD at that rate."""
+        lr = None
+        if step.type == "binary_operator" and node_text(step.child_by_field_name("operator")) == "*":
+            for side in (step.child_by_field_name("left"), step.child_by_field_name("right")):
+                if side is not None and side.type in ("identifier", "float", "integer", "attribute"):
+                    v = self.eval(side, scope)
+                    if isinstance(v, (int, float)) and not isinstance(v, bool) and 0 < v < 1:
+                        lr = float(v)
+        if not any(o.raw == "assign_sub" for o in self.optims):
+            o = Optim("sgd", "assign_sub", lr)
+            self.optims.append(o)
+            self.mark_training(None, "assign_sub")
         return UNKNOWN
 
     def promote(self, layer: LayerObj, call: Node) -> ModelObj:
@@ -2052,6 +2147,36 @@ class Interpreter:
                 m.name = node_text(obj).rsplit(".", 1)[-1]
             self.models.append(m)
             layer.as_model = m
+        return m
+
+    def promote_imported(self, n: Node, var: str, attr: str, scope: Scope) -> ModelObj | None:
+        """A project builder's result compiled or trained here is a model of one ``Custom`` layer."""
+        owner: Scope | None = scope
+        while owner is not None and var not in owner.vars:
+            owner = owner.parent
+        if owner is None:
+            return None
+        found = self.imported_vars.get((id(owner), var))
+        if found is None or found[0] is not owner:
+            return None
+        if attr in _TRAIN_METHODS:
+            # only Keras's fit (epochs, batch size, callbacks), not another library's
+            call = n.parent
+            kws = call_arguments(call)[1] if call is not None and call.type == "call" else {}
+            if not _FIT_WORDS.intersection(kws):
+                return None
+        _, (builder, lr), call = found
+        m = ModelObj(kind="imported", line=self.s_line(call), node=call, name=var, name_depth=owner.depth,
+                     seq=self.seq)
+        root = self.new_root(None, call)
+        m.inputs = [root]
+        m.outputs = [self.apply(LayerObj("Custom", builder, cls_name=builder, line=self.s_line(call)), [root], call)]
+        m.warnings.append(f"{builder} is defined in another file: its layers are not read")
+        if lr is not None:
+            m.hp["builder_lr"] = lr  # the builder compiles with the rate this file hands it
+        self.models.append(m)
+        owner.vars[var] = m
+        del self.imported_vars[(id(owner), var)]
         return m
 
     def model_method(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
@@ -2228,17 +2353,29 @@ _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave":
                 "cos": "Dot", "max": "Maximum"}
 
 
+def _is_weight_product(call_fn: Node, cls: Node) -> bool:
+    """A Layer whose ``call`` is ``inputs @ self.kernel`` (or ``tf.matmul``) with a weight it adds: a Dense."""
+    body = call_fn.child_by_field_name("body")
+    text = body.text if body is not None and body.text is not None else b""
+    own = cls.text or b""
+    return bool(_PRODUCT.search(text)) and (b"add_weight(" in own or b"Variable(" in own) \
+        and not _NOT_DENSE.search(text)
+
+
+_PRODUCT = re.compile(rb"@\s*self\.\w+|matmul\([^)]*self\.\w+")
+_NOT_DENSE = re.compile(rb"conv|pool|lstm|gru|rnn|attention|softmax\(|einsum", re.I)
+
+
 def _called_names(code: str, names: set[str]) -> dict[str, int]:
     """How often each name is written followed by ``(`` (its def or class line counts once)."""
     counts: dict[str, int] = {}
     for name in names:
         if name:
-            n = code.count(name + "(")
-            if n < 2:  # maybe spelled with a space before the parenthesis
-                if _WORD.fullmatch(name):
-                    n = _word_calls(code, name)
-                else:
-                    n = len(re.findall(r"\b" + re.escape(name) + r"\s*\(", code))
+            # whole words only: ``train_model(`` is no call of a class ``model``
+            if _WORD.fullmatch(name):
+                n = _word_calls(code, name)
+            else:
+                n = len(re.findall(r"\b" + re.escape(name) + r"\s*\(", code))
             counts[name] = n
     return counts
 
@@ -2282,6 +2419,8 @@ def hand_loss(text: str) -> str:
         if re.search(r"1\.?0?-", t):
             return "binary_crossentropy"
         return "categorical_crossentropy" if "*" in t and "reduce_sum" in t else "binary_crossentropy"
+    if "abs(" in t and ("square(" in t or "**2" in t) and ("switch(" in t or "where(" in t):
+        return "huber"  # quadratic near zero, linear beyond: a Huber (smooth L1) loss
     if "square(" in t or "pow(" in t or "**2" in t or "squared" in t:
         return "mse"
     if "abs(" in t:

@@ -36,6 +36,8 @@ _MAJOR = {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableCo
           "Attention", "TransformerEncoder", "TransformerDecoder", "ConvLSTM2D", "Conv1DTranspose",
           "Conv3DTranspose", "SeparableConv1D"}
 _EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
+_NEUTRAL_VARS = {"i", "_", "j", "k", "n", "it"}
+_BATCH_NAMES = ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "batchSize")
 _STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
 
 
@@ -199,6 +201,13 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
             epochs = lp.count
         elif _STEP_RE.search(text) and steps is None:
             steps = lp.count
+    if epochs is None:
+        for lp in loops:
+            # one loop over a dataset repeated N times (ds.batch(32).repeat(10)): N passes
+            it = lp.iterable.inner if isinstance(lp.iterable, Enumerated) else lp.iterable
+            if isinstance(it, Batched) and isinstance(it.repeat, int) and it.repeat > 0:
+                epochs = it.repeat
+                break
     return epochs, steps, batch
 
 
@@ -271,7 +280,8 @@ class _Builder:
         # a model with no real layer that nobody trains (a style-transfer
         # helper of pooling layers) is not an example
         kept = [m for m in models if id(m) not in drop and flats[id(m)].entries
-                and (m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))]
+                and (m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries)
+                     or (m.kind == "imported" and bool(self.trainings_of(m))))]
         # views of a bigger model (an autoencoder's encoder) that are never trained
         sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
         final: list[ModelObj] = []
@@ -290,13 +300,15 @@ class _Builder:
                 final.append(m)
         # the same builder read twice gives the same model once
         seen_sig: dict[tuple, set[str | None]] = {}
-        out_models = []
-        for m in final:
+        keep: set[int] = set()
+        # (a trained reading first: a test that only predicts may be read before the one that fits)
+        for m in sorted(final, key=lambda m: not m.trained):
             sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
             if sig in seen_sig and (m.name in seen_sig[sig] or not m.trained):
                 continue  # built again by the same code (k-fold, reload) and not trained apart
             seen_sig.setdefault(sig, set()).add(m.name)
-            out_models.append(m)
+            keep.add(id(m))
+        out_models = [m for m in final if id(m) in keep]
 
         summaries: list[Summary] = []
         single = len(out_models) == 1
@@ -330,6 +342,8 @@ class _Builder:
                 if par.hp.get("optimizer") == hp.optimizer and par.hp.get("learning_rate") is not None:
                     hp.learning_rate = par.hp["learning_rate"]
                     break
+        if hp.learning_rate is None and m.hp.get("builder_lr") is not None:
+            hp.learning_rate = m.hp["builder_lr"]
         if hp.optimizer is None and id(m) in getattr(self, "sub_opt", {}):
             self.set_opt(hp, self.sub_opt[id(m)], tricks)
         # custom training loops: optimizers and losses linked to this model
@@ -455,6 +469,12 @@ class _Builder:
                 first_inv[fid] = inv
                 names[key] = fname
             groups.setdefault(key, []).append(t)
+        # a graph built by the one method of a class that builds one is named for the class
+        # (ConvNet.train_model -> ConvNet); several (a GAN's generator, discriminator) keep theirs
+        by_class: dict[str, int] = {}
+        for key in groups:
+            if key != "<module>" and key[0] in self.i.method_class:
+                by_class[self.i.method_class[key[0]]] = by_class.get(self.i.method_class[key[0]], 0) + 1
         out: list[Summary] = []
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
@@ -463,16 +483,25 @@ class _Builder:
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
             # Keras layers outside any Model are usually pieces (an inference
             # encoder's states); only a real stack of them counts as a model.
-            if all(p.type == "Embedding" for p, _ in entries if p.type in _MAJOR):
+            if n_major == 0 and self.i.minimized and all(p.type == "Custom" and p.cls_name for p, _ in entries) \
+                    and len({p.raw for p, _ in entries}) == 1 and not any(t.fallback for t in ts):
+                # a graph built by another file's function (layer.add_layer(x, ...)) and
+                # trained here with a TF optimizer: one Custom block per call (a GAN's
+                # imported generator and discriminator are two models: not read as one)
+                fw = "tensorflow"
+            elif all(p.type == "Embedding" for p, _ in entries if p.type in _MAJOR):
                 continue  # a lookup table alone (k-means labels, word vectors) is not a network
-            if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3
-                                                   or all(t.fallback for t in ts))):
+            elif n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3
+                                                     or all(t.fallback for t in ts))):
                 continue
             if key == "<module>":
                 named = [t.name for t in ts if t.name]
                 name = named[-1] if named else "model"
             else:
                 name = names[key]
+                cls = self.i.method_class.get(key[0])
+                if cls is not None and by_class.get(cls) == 1:
+                    name = cls
             out.append(self.tf_summary(name, fw, entries, ts))
         return out
 
@@ -504,12 +533,28 @@ class _Builder:
             if hp.epochs is None:
                 hp.steps = hp.steps or ls
             hp.batch_size = hp.batch_size or lb
+        if hp.epochs is None and hp.steps is None and not self.i.batch_signals:
+            # one loop with a neutral counter (for i in range(3000)) running the training op
+            # on the same fixed data: each pass is a pass over the data
+            nests = {tuple(map(id, tr.loops)): tr.loops for tr in self.i.trainings if tr.model is None and tr.loops}
+            loops = list(nests.values())
+            if len(loops) == 1 and len(loops[0]) == 1 and loops[0][0].var in _NEUTRAL_VARS \
+                    and isinstance(loops[0][0].count, int) and loops[0][0].count > 1:
+                hp.epochs = loops[0][0].count
         if hp.epochs is None and hp.steps is None and self.i.step_signals:
             hp.steps = self.i.step_signals[0]
         if hp.epochs is not None:
             hp.steps = None
         if hp.batch_size is None and self.i.batch_signals:
             hp.batch_size = self.i.batch_signals[0]
+        if hp.batch_size is None and self.i.trainings:
+            # a graph fed by hand (x[i * batch_size:(i + 1) * batch_size], zero_state(batch_size)):
+            # the module's batch size constant is the one it trains with
+            for nm in _BATCH_NAMES:
+                v = self.s.constants.get(nm)
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    hp.batch_size = v
+                    break
         root_shape = None
         seen: set[int] = set()
         stack = list(ts[0].inputs)

@@ -295,3 +295,74 @@ def test_called_names_counts_whole_words_before_a_parenthesis():
     got = _called_names(code, {"build", "helper", "unused", ""})
     # build: its def line, the spaced call, and the method call; never inside rebuild
     assert got == {"build": 3, "helper": 1, "unused": 0}
+    # whole words: a class named model is not called by train_model(...)
+    code = "class model(object):\n    def train_model(self):\n        pass\nm = x.train_model()\n"
+    assert _called_names(code, {"model", "train_model"}) == {"model": 1, "train_model": 2}
+
+
+def test_model_from_a_project_builder_trained_here_is_one_custom_block():
+    (s,) = parse("keras_imported_builder.py")  # the scaler's fit() is not a Keras model
+    assert s.framework == "keras" and s.name == "net"
+    assert [(x.type, x.raw, x.line) for x in s.layers] == [("Custom", "make_regressor", 16)]
+    hp = s.hyperparameters
+    # the rate handed to the builder is the one it compiles with; the optimizer is not written here
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == (None, 0.0003, 50, 15)
+    assert hp.loss is None and hp.extra["validation_split"] == 0.2
+    assert s.tricks == ["early_stopping"]
+    assert s.parse.status == "partial"
+    assert s.parse.warnings == ["make_regressor is defined in another file: its layers are not read"]
+
+
+def test_project_builder_trained_with_gradient_tape():
+    (s,) = parse("keras_imported_builder_tape.py")
+    assert s.framework == "keras" and s.name == "classifier"
+    assert [(x.type, x.raw) for x in s.layers] == [("Custom", "small_resnet")]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.002, 128, 30)
+    assert (hp.loss, hp.loss_raw) == ("categorical_crossentropy", "tf.losses.categorical_crossentropy")
+    assert s.input_shape == [32, 32, 3]
+
+
+def test_snippet_with_keras_and_layers_imports_left_out():
+    (s,) = parse("keras_snippet_no_imports.py")
+    assert s.name == "clf" and s.framework == "keras"
+    assert seq(s) == ["Dense/relu", "Dropout", "Dense/softmax"]
+    assert s.layers[0].args == {"units": 256} and s.input_shape == [784]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("rmsprop", None, 256, 4)
+    assert (hp.loss, hp.loss_raw) == ("categorical_crossentropy", "sparse_categorical_crossentropy")
+
+
+def test_test_class_reading_the_trained_model_not_the_predict_only_one():
+    (s,) = parse("keras_test_class_fit.py")
+    assert s.name == "TwoLayer" and seq(s) == ["Dense/tanh", "Dense"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == ("sgd", 0.05, 16, 5, "mse")
+
+
+def test_tape_loop_takes_the_differentiated_loss_and_repeat_epochs():
+    (s,) = parse("keras_tape_repeat_hand_loss.py")
+    assert s.name == "mlp" and seq(s) == ["Dense/relu", "Dense"]
+    hp = s.hyperparameters
+    # ds.batch(100).repeat(8) read by one step loop: 8 passes over the data
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.02, 100, 8)
+    # the loss is the one handed to tape.gradient (a squared error written by hand),
+    # not the cross-entropy computed only to print it
+    assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_sum(tf.square(out - yb)) / 100")
+
+
+def test_same_file_layer_computing_a_weight_product_is_dense():
+    (s,) = parse("keras_weight_layer.py")
+    assert s.name == "Classifier"
+    # x @ self.w with a weight of its own is a Dense; an elementwise squash stays Custom
+    assert [(x.type, x.raw, x.activation) for x in s.layers] == [
+        ("Dense", "Linear", "relu"), ("Custom", "Squash", None), ("Dense", "Linear", None)]
+
+
+def test_loss_written_as_a_method_of_the_agent():
+    (s,) = parse("keras_dqn_method_loss.py")
+    assert s.name == "net" and seq(s) == ["Dense/relu", "Dense/relu", "Dense/linear"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate) == ("adam", 0.0005)
+    # compile(loss=self._smooth_l1): quadratic under a threshold, linear above it
+    assert (hp.loss, hp.loss_raw) == ("huber", "_smooth_l1")

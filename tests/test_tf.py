@@ -122,3 +122,57 @@ def test_weight_shapes_with_unreadable_dimensions_leave_the_argument_out(tmp_pat
     conv, emb = model.layers[0], model.layers[1]
     assert (conv.type, conv.args["kernel_size"], "filters" in conv.args) == ("Conv2D", [5, 5], False)
     assert (emb.type, emb.args) == ("Embedding", {"output_dim": 128})
+
+
+def test_graph_from_a_project_layer_function_trained_here():
+    (s,) = parse_path(FIX / "tf_imported_layer_fn.py")
+    assert s.framework == "tensorflow" and s.name == "probs"
+    assert [(x.type, x.raw, x.line) for x in s.layers] == [("Custom", "blocks.dense_layer", 12)]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.3, 64, None)
+    assert hp.loss == "categorical_crossentropy"
+    assert s.input_shape == [784]
+
+
+def test_graph_built_by_a_class_method_with_helper_methods():
+    (s,) = parse_path(FIX / "tf_class_method_graph.py")
+    # one model named for the class; the helpers are read inside train_net, not alone
+    assert s.framework == "tensorflow" and s.name == "digits"
+    assert seq(s) == ["Reshape", "Conv2D/relu", "MaxPooling2D", "Flatten", "Dense"]
+    assert s.layers[1].args["kernel_size"] == [3, 3] and s.layers[1].args["filters"] == 16
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size) == ("adam", 0.0005, 64)
+    assert hp.loss == "categorical_crossentropy"
+
+
+def test_gradient_step_written_by_hand_is_sgd():
+    (s,) = parse_path(FIX / "tf2_assign_sub_sgd.py")
+    assert s.framework == "tensorflow" and seq(s) == ["Dense"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size) == ("sgd", 0.05, 60, None)
+    assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_mean(tf.square(target - pred))")
+
+
+def test_batch_size_constant_of_a_graph_fed_by_hand():
+    (s,) = parse_path(FIX / "tf_hand_batches.py")
+    assert s.framework == "tensorflow" and seq(s) == ["Dense/sigmoid"]
+    hp = s.hyperparameters
+    # the slices features[i * batch_size:...] are cut with the module's batch_size
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 40, 200)
+    assert hp.loss == "binary_crossentropy"
+
+
+def test_neutral_loop_over_the_whole_fixed_data_counts_epochs():
+    (s,) = parse_path(FIX / "tf_fullbatch_loop.py")
+    assert s.name == "out" and seq(s) == ["Dense/relu", "Dense/sigmoid"]
+    hp = s.hyperparameters
+    # for i in range(2500) feeding all of x_data each time: 2500 passes, no batches
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps) == ("adam", 0.05, None, 2500, None)
+    assert hp.loss == "binary_crossentropy"
+
+
+def test_reshape_after_an_rnn_merges_time_into_batch():
+    (s,) = parse_path(FIX / "tf_rnn_reshape.py")
+    assert s.name == "logits"
+    # tf.reshape(outputs, [-1, hidden]) after dynamic_rnn is a Reshape, not a Flatten
+    assert [x.type for x in s.layers] == ["Embedding", "LSTM", "Reshape", "Dense"]
