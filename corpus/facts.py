@@ -221,6 +221,8 @@ _DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|trai
                        r"(train_|test_)?(sentences?|texts?|docs|documents|corpus))$")
 # Text written in the script as its data: sentences = ["i love you", ...]
 _TEXT_DATA_VAR = re.compile(r"^(train_|test_)?(sentences?|texts?|docs|documents|corpus)$")
+# A file named for training trains, even where the parser reads no optimizer (train_breakout.py)
+_TRAINING_FILE = re.compile(r"train", re.I)
 # Files written, not read: their names are not the data (plt.savefig("HousePrices.png")).
 _OUTPUT_CALLS = frozenset({
     "savefig", "to_csv", "to_excel", "to_json", "to_pickle", "to_parquet", "save", "save_weights", "save_model",
@@ -324,6 +326,7 @@ class FileFacts:
     text_signals: bool = False  # tokenizers, vocabularies: the data is text
     computes_gradients: bool = False  # loss.backward(), tf.gradients(...): a model is trained here
     columns: set[str] = field(default_factory=set)  # string keys of columns read (df['medv'])
+    hinted_datasets: list[str] = field(default_factory=list)  # named in a model-only file: for the task only
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
     at: Node | None = None  # the node being read: its line is where a dataset is mentioned
@@ -1239,6 +1242,14 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         out.append(ds.YAHOO_FINANCE)
     if out:
         return out
+    if not trained and not facts.local_files and not facts.synthetic and not facts.train_calls and \
+            not _TRAINING_FILE.search(script.path.replace("\\", "/").rsplit("/", 1)[-1]):
+        # Nothing is trained and no data is read: the file defines models only. A class
+        # name, a folder or a docstring naming a data set says what the project uses, not
+        # what this file reads; it still says what the model is for (the task votes on it).
+        facts.hinted_datasets = list(facts.text_datasets) or ds.find_in_text(script.path.replace("\\", "/")) \
+            or facts.weak_datasets[:2]
+        return []
     if facts.text_datasets:
         return list(facts.text_datasets)
     path_names = ds.find_in_text(script.path.replace("\\", "/"))
@@ -1510,12 +1521,13 @@ def _tabular_kind(task: str, s: Summary) -> str:
     return task
 
 
-def _modality(s: Summary, scores: dict[str, float]) -> None:
+def _modality(s: Summary, scores: dict[str, float], datasets: list[str]) -> None:
     """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation)."""
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
         for task in ("object_detection", "image_segmentation"):
             scores.pop(task, None)
-        if s.layer_types[0] == "Embedding" and not any(ds.default_task(d) in _IMAGE_TASKS for d in s.datasets):
+        if s.layer_types[0] == "Embedding" and not any(ds.default_task(d) in _IMAGE_TASKS
+                                                       for d in list(s.datasets) + datasets):
             # tokens embedded at the input: a Conv2D over the embedded sentence (a text CNN) is text
             scores.pop("image_classification", None)
 
@@ -1571,7 +1583,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     from_code = bool(facts.loader_datasets or facts.text_datasets)
     data_weight = tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2
     per_model_data = model_datasets(summaries, facts, datasets, notebook=script.source.kind != "py")
-    data_tasks = {t for names in per_model_data for t in map(ds.default_task, names) if t}
+    # the data each model's task is judged by: what it is trained on, else what its file names
+    task_data = [names or facts.hinted_datasets for names in per_model_data]
+    data_tasks = {t for names in task_data for t in map(ds.default_task, names) if t}
     tk.score_words(script.path, tk.WEIGHT_PATH, file_scores, cap=tk.WEIGHT_PATH * 1.5)
     if context_text:
         readme: dict[str, float] = {}
@@ -1611,14 +1625,14 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         if s.task and s.task != "unknown":
             continue  # an extractor that knows better (a library head) already said
         scores = dict(file_scores)
-        for task in dict.fromkeys(t for t in map(ds.default_task, per_model_data[i]) if t):
+        for task in dict.fromkeys(t for t in map(ds.default_task, task_data[i]) if t):
             _add(scores, _tabular_kind(task, s), data_weight)
         for task, w in per_model_hints[i].items():
             _add(scores, task, w)
         for task, w in model_scores(s, facts).items():
             _add(scores, task, w)
         tk.score_words(s.name, tk.WEIGHT_MODEL_NAME, scores)
-        _modality(s, scores)
+        _modality(s, scores, task_data[i])
         s.task = tk.best_task(scores)
         if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [ds.SYNTHETIC]:
             s.datasets = []  # an agent's random numbers explore an environment; they are not its data

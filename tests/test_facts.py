@@ -660,3 +660,21 @@ def test_a_name_string_assigned_to_a_data_variable_still_names_the_data():
     assert facts.text_datasets == ["coco"]
     facts = collect(load("TARGET = 'truth_higgs_pt'\n", "c.py"))
     assert facts.text_datasets == []
+
+
+# -- model-only files ------------------------------------------------------------------
+
+
+def test_a_model_only_file_names_no_dataset_but_its_names_still_say_the_task():
+    layers = ["Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", ("Dense", {"out_features": 10})]
+    facts = collect(script("facts_model_only_named.py"))
+    assert facts.text_datasets == ["cifar10"]  # the class name points at it
+    [s] = run("facts_model_only_named.py", [model("Cifar10Net", layers)])
+    assert s.datasets == []
+    assert s.task == "image_classification"
+    [trained] = run("facts_model_only_named.py", [model("Cifar10Net", layers, loss="categorical_crossentropy")])
+    assert trained.datasets == ["cifar10"]
+    code = (FIXTURES / "facts_model_only_named.py").read_text()
+    [named_for_training] = [model("Cifar10Net", layers)]
+    annotate(load(code, "train_cifar10.py"), [named_for_training])
+    assert named_for_training.datasets == ["cifar10"]
