@@ -2776,7 +2776,10 @@ class TrainingReader:
                 fn = self._fname(call) or ""
                 last = _last(fn)
                 full = self.s.resolve(fn) or fn
-                if last.endswith("Loss") and (full.startswith("torch.nn.") or fn.startswith("nn.")):
+                torch_loss = full.startswith("torch.nn.") or fn.startswith("nn.")
+                # a loss class of the project or a library (DiceLoss, FocalLoss): its own name, `other` unless known
+                own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+                if last.endswith("Loss") and (torch_loss or own_loss):
                     var = self._assigned_var(call)
                     crit[f"self.{var}" if var else fn] = (vocab.canonical_loss(last) or "other", fn)
                     continue
@@ -2926,6 +2929,8 @@ class TrainingReader:
                 kinds = set()
                 if first is not None:
                     kinds = {first}
+                elif "loss" in named:
+                    kinds = named["loss"]  # the total, by the usual name (VAE: loss = -(recon - kl))
                 else:
                     for v in named.values():
                         kinds = v

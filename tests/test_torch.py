@@ -831,6 +831,23 @@ def test_backbone_part_zip_decoder_and_two_activations():
     assert seq(clf) == ["Dense", "Dense"] and acts(clf) == ["relu", "softmax"]
 
 
+def test_lightning_criterion_of_a_project_loss_class():
+    (m,) = models("torch_lightning_criterion.py").values()
+    hp = m.hyperparameters
+    assert (hp.loss, hp.loss_raw) == ("other", "SoftDiceLoss")
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 3e-4, 15)
+
+
+def test_loss_without_backward_is_the_total_named_loss():
+    got = models("torch_vae_parts.py")
+    for name in ("Encoder", "Decoder"):
+        hp = got[name].hyperparameters
+        # loss = -(likelihood - kl_term): a reconstruction term and a KL term, so `other`
+        assert hp.loss == "other"
+        assert hp.loss_raw.startswith("F.binary_cross_entropy + ")
+        assert hp.optimizer is None and hp.epochs is None
+
+
 def test_imported_model_is_one_custom_layer_with_its_training():
     (m,) = models("torch_imported_model.py").values()
     # the class is in another file: one Custom layer, named by the class (its name tells facts the task)
