@@ -1882,7 +1882,7 @@ class Interpreter:
             return ins[0] if ins else UNKNOWN
         # losses
         lc = canonical_loss(last)
-        if lc and ("losses" in parts or "nn" in parts or "keras" in parts):
+        if lc and ("losses" in parts or "nn" in parts or "keras" in parts or "seq2seq" in parts):
             lv = LossVal(lc, dotted_written(call), self.first_model(pos, kw))
             self.losses.append(lv)
             return lv

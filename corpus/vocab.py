@@ -58,6 +58,7 @@ LOSSES: dict[str, str] = {
     "sparsesoftmaxcrossentropywithlogits": "categorical_crossentropy",
     "softmaxcrossentropy": "categorical_crossentropy",
     "sparsesoftmaxcrossentropy": "categorical_crossentropy",
+    "sequenceloss": "categorical_crossentropy",  # tf.contrib.seq2seq: a softmax CE per time step
     "binarycrossentropy": "binary_crossentropy",
     "bceloss": "binary_crossentropy",
     "bcewithlogitsloss": "binary_crossentropy",

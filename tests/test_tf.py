@@ -176,3 +176,12 @@ def test_reshape_after_an_rnn_merges_time_into_batch():
     assert s.name == "logits"
     # tf.reshape(outputs, [-1, hidden]) after dynamic_rnn is a Reshape, not a Flatten
     assert [x.type for x in s.layers] == ["Embedding", "LSTM", "Reshape", "Dense"]
+
+
+def test_seq2seq_sequence_loss_is_a_cross_entropy():
+    (s,) = parse_path(FIX / "tf_seq2seq_loss.py")
+    assert s.name == "outputs" and [x.type for x in s.layers] == ["LSTM"]
+    hp = s.hyperparameters
+    assert (hp.loss, hp.loss_raw) == ("categorical_crossentropy", "tf.contrib.seq2seq.sequence_loss")
+    # the whole string is fed at each of the 400 iterations: 400 passes
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 0.1, 400)
