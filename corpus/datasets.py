@@ -56,8 +56,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                               "cats_and_dogs_filtered", "catsanddogs", "petimages",
                                               "kagglecatsanddogs", "dogs_vs_cats", "dog_vs_cat", "cat_vs_dog",
                                               "cats_vs_dogs_small", "cat_dog_data")),
+    # (annotations/trimaps is the Pet set's folder of segmentation masks)
     "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets",
-                                              "vgg/data/pets")),
+                                              "vgg/data/pets", "trimaps")),
     "oxford_flowers17": ("image_classification", ("17flowers", "flowers17", "oxford17", "oxford_flowers17")),
     "oxford_flowers102": ("image_classification", ("flowers102", "oxford_flowers", "102flowers", "oxfordflowers102",
                                                    "oxford102")),
@@ -221,6 +222,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "breast_cancer": ("tabular_classification", ("load_breast_cancer", "breast-cancer-wisconsin", "wdbc",
                                                  "breastcancer")),
     "pima_diabetes": ("tabular_classification", ("pima-indians-diabetes", "pima_indians_diabetes", "pima",
+                                                 "pimaindian", "pimaindians", "dataset_pimaindian",
                                                  "diabetes.csv", "pimaindiansdiabetes")),
     "adult": ("tabular_classification", ("adult.data", "census_income", "adult_income", "adult.csv")),
     "heart": ("tabular_classification", ("heart.csv", "heart_disease", "heartdisease", "cleveland")),

@@ -221,8 +221,19 @@ _DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|trai
                        r"(train_|test_)?(sentences?|texts?|docs|documents|corpus))$")
 # Text written in the script as its data: sentences = ["i love you", ...]
 _TEXT_DATA_VAR = re.compile(r"^(train_|test_)?(sentences?|texts?|docs|documents|corpus)$")
+# A passage written in the script as its data: sample = " if you want you"; sent = '...'
+_INLINE_TEXT_VAR = re.compile(r"^(sent|sentence|sample|text|raw_text|corpus|paragraph|passage|train_text|"
+                              r"training_text|input_text|data)$")
+_NOT_PROSE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$|^\w+$")
+# A model builder named for its data set names the model, not the data: get_mnist_model()
+_MODEL_WORD = re.compile(r"model", re.I)
 # A file named for training trains, even where the parser reads no optimizer (train_breakout.py)
 _TRAINING_FILE = re.compile(r"train", re.I)
+# A project module named for data, imported at the top: `import initial_data`,
+# `initial_data.input_()` reads the project's own files (custom data).
+_LOCAL_DATA_MODULE = re.compile(r"^(data|dataset|loader|dataloader)(_\w+)?$|^\w+_(data|dataset|loader|dataloader)$")
+_DATA_LIBRARIES = frozenset({"datasets", "dataclasses", "tensorflow_datasets", "torchdata", "pandas_datareader",
+                             "input_data"})
 # Files written, not read: their names are not the data (plt.savefig("HousePrices.png")).
 _OUTPUT_CALLS = frozenset({
     "savefig", "to_csv", "to_excel", "to_json", "to_pickle", "to_parquet", "save", "save_weights", "save_model",
@@ -498,6 +509,7 @@ class _CallKind(NamedTuple):
     generator: bool  # generate_toy_data()
     interesting: bool  # worth reading the arguments
     named: tuple[str, ...]  # datasets the name of an uninteresting call names (load_mnist)
+    local_data: bool  # a function of the project's own data module (initial_data.input_())
 
 # Calls whose string arguments name pretrained weights, not data.
 _WEIGHT_LOADERS = frozenset({"from_preset", "from_pretrained", "load_weights", "load_state_dict", "load_model",
@@ -521,6 +533,14 @@ _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx 
 
 
 
+def _datasets_named(name: str) -> list[str]:
+    """Datasets a function or class name names; ``ImagenetTransferLearning`` names weights, not data."""
+    found = ds.find_in_text(name)
+    if "imagenet" in found and (_TRANSFER_WORDS.search(name) or "pretrain" in name.lower()):
+        found = [n for n in found if n != "imagenet"]
+    return found
+
+
 @lru_cache(maxsize=16384)
 def _name_facts(fn: str) -> tuple[str, bool, bool, bool, bool, bool, tuple[str, ...]]:
     """What a call's dotted name says in any file: (last segment or factory class, a pretrained
@@ -535,7 +555,7 @@ def _name_facts(fn: str) -> tuple[str, bool, bool, bool, bool, bool, tuple[str, 
             last = owner
         elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
             pretrained = True
-    named = tuple(ds.find_in_text(last)) if len(last) > 4 else ()
+    named = tuple(_datasets_named(last)) if len(last) > 4 and not _MODEL_WORD.search(last) else ()
     return (last, pretrained, bool(_RANDOM_CALL.match(fn)), last in _GRADIENT_CALLS,
             bool(_GENERATOR_CALL.match(last)), last in _INTERESTING, named)
 
@@ -585,8 +605,10 @@ class _Collector:
             resolved = self.module_alias[head] + fn[len(head):]
         resolved = resolved or fn
         interesting = last_interesting or resolved.startswith(_INTERESTING_MODULES)
+        local_data = "." in fn and head in self.s.aliases and self.s.aliases[head] == head and \
+            head not in _DATA_LIBRARIES and bool(_LOCAL_DATA_MODULE.match(head))
         return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
-                         () if interesting else named)
+                         () if interesting else named, local_data)
 
     def _keyword_offsets(self) -> list[int]:
         """Where any of the :data:`_KEYWORDS` occurs in the file: a superset of the keyword arguments."""
@@ -630,6 +652,8 @@ class _Collector:
             f.computes_gradients = True
         if kind.generator:
             f.mark_synthetic()
+        if kind.local_data:
+            f.local_files = True
         if not kind.interesting:
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
@@ -840,7 +864,7 @@ class _Collector:
                 # a Kaggle-style train.csv: the benchmark may be named by the folder
                 pass
         # call names that name a dataset (load_mnist(), get_cifar10_loaders())
-        if not resolved.startswith(LOADER_MODULES) and len(last) > 4:
+        if not resolved.startswith(LOADER_MODULES) and len(last) > 4 and not _MODEL_WORD.search(last):
             for n in ds.find_in_text(last.replace("_", " ")):
                 f.add_dataset(f.text_datasets, n)
 
@@ -1036,10 +1060,14 @@ class _Collector:
                 bound = self.s.resolve(node_text(right)) or ""
                 if bound.startswith(LOADER_MODULES):
                     self.module_alias[name] = bound
-            elif rt == "string":
+            elif rt == "string" or rt == "concatenated_string":
                 v = self.s.value(right)
                 if isinstance(v, str):
-                    self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
+                    if rt == "string":
+                        self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
+                    if _INLINE_TEXT_VAR.match(name) and len(v.strip()) >= 10 and (" " in v.strip() or not v.isascii()) \
+                            and not _NOT_PROSE.search(v.strip()) and not _in_class(right):
+                        self.f.mark_synthetic()
             if _DATA_VAR.match(name):
                 self._synthetic_value(name, right)
         elif lt == "pattern_list" or lt == "tuple_pattern":
@@ -1132,7 +1160,8 @@ class _Collector:
     def _def(self, node: Node) -> bool:
         name = node_text(node.child_by_field_name("name"))
         self.defs.append(name)
-        if _DATA_DEF.search(name):  # load_mnist(), get_cifar10(); not has_both_higgs_bjets()
+        if _DATA_DEF.search(name) and not _MODEL_WORD.search(name):
+            # load_mnist(), get_cifar10(); not has_both_higgs_bjets(), not get_mnist_model()
             for n in ds.find_in_text(name):
                 self.f.add_dataset(self.f.text_datasets, n)
         tk.score_def(name, self.f.task_scores)
@@ -1145,7 +1174,7 @@ class _Collector:
         for rx, trick in CUSTOM_TRICKS:
             if rx.search(name):
                 self.f.trick_classes.append((node.start_point[0] + 1, node.end_point[0] + 1, trick))
-        for n in ds.find_in_text(name):
+        for n in _datasets_named(name):
             self.f.add_dataset(self.f.text_datasets, n)
         bases = node_text(node.child_by_field_name("superclasses"))
         if re.search(r"\bgym\.(Env|Wrapper)\b", bases):

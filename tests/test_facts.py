@@ -547,6 +547,7 @@ def test_a_dataset_class_bound_to_a_name_then_built():
     ("sarcasm.json", "sarcasm"), ("bbc-text.csv", "bbc_news"), ("glass.csv", "glass"),
     ("Social_Network_Ads.csv", "social_network_ads"), ("daily-total-female-births.csv", "daily_female_births"),
     ("AirPassengers.csv", "airline_passengers"), ("penn", "ptb"), ("creditcard.csv", "credit_card_fraud"), ("sonar.csv", "sonar"),
+    ("dataset_pimaindian.csv", "pima_diabetes"), ("annotations/trimaps", "oxford_pets"),
 ])
 def test_well_known_csv_names(spelling, canonical):
     assert ds.find_in_text(f"data/{spelling}") == [canonical]
@@ -678,3 +679,45 @@ def test_a_model_only_file_names_no_dataset_but_its_names_still_say_the_task():
     [named_for_training] = [model("Cifar10Net", layers)]
     annotate(load(code, "train_cifar10.py"), [named_for_training])
     assert named_for_training.datasets == ["cifar10"]
+
+
+# -- data read through project modules, typed into the script, or named by a builder --
+
+
+def test_data_from_a_project_module_named_for_data_is_custom():
+    facts = collect(script("facts_helper_data_module.py"))
+    assert facts.local_files
+    [s] = run("facts_helper_data_module.py", [model("Forecaster", ["LSTM", ("Dense", {"out_features": 1})],
+                                                    loss="mse")])
+    assert s.datasets == ["custom"]
+    assert s.task == "time_series_forecasting"
+    for code in ("import dataclasses\nf = dataclasses.field(default=0)\n",
+                 "import datasets\nd = datasets.load_from_disk(p)\n", "import utils\nx = utils.read_all()\n"):
+        assert not collect(load(code, "d.py")).local_files, code
+
+
+def test_a_passage_typed_into_the_script_is_synthetic_data():
+    [s] = run("facts_inline_passage.py", [model("NextChar", ["Embedding", "GRU", ("Dense", {"out_features": 20})],
+                                                loss="categorical_crossentropy")])
+    assert s.datasets == ["synthetic"]
+    for code in ('text = "results/accuracy_plot.png"\n', 'sample = "cat"\n', 'data = "train_split"\n',
+                 'title = "a stitch in time saves nine"\n'):
+        assert not collect(load(code, "t.py")).synthetic, code
+    assert collect(load('sent = "the cat sat " \\\n    "on the mat"\n', "t.py")).synthetic
+
+
+def test_a_model_builder_named_for_a_dataset_does_not_name_the_data():
+    [s] = run("facts_builder_named_for_data.py", [model("model", ["Concatenate", "Dense", ("Dense", {"units": 4})],
+                                                        loss="categorical_crossentropy")])
+    assert s.datasets == ["synthetic"]
+    assert collect(load("def build_cifar10_model():\n    pass\n", "b.py")).text_datasets == []
+    assert collect(load("x = load_cifar10_images()\n", "b.py")).text_datasets == ["cifar10"]
+
+
+def test_a_class_named_for_transfer_from_imagenet_does_not_name_the_data():
+    code = ("import torch.nn as nn\nimport torchvision.models as models\n\n\n"
+            "class ImagenetTransferLearning(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.backbone = models.resnet18(weights='DEFAULT')\n")
+    assert collect(load(code, "t.py")).text_datasets == []
+    assert collect(load(code + "model = ImagenetTransferLearning()\n", "t.py")).text_datasets == []
+    assert collect(load("class ImageNetFolders:\n    pass\n", "t.py")).text_datasets == ["imagenet"]
