@@ -1525,7 +1525,10 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             _add(scores, "time_series_forecasting", 3.5)
         elif big_output:
             _add(scores, "text_generation", 2.0)
-    if kinds <= _DENSEISH and "Dense" in kinds:
+    if kinds <= _DENSEISH and "Dense" in kinds and types[0] == "Flatten" and not regression_loss and \
+            not facts.text_signals and ds.SYNTHETIC not in s.datasets:
+        _add(scores, "image_classification", 2.0)  # flattening a 2-D input first: an image MLP
+    elif kinds <= _DENSEISH and "Dense" in kinds:
         if regression_loss or (units == 1 and out is not None and out.activation in (None, "linear")):
             _add(scores, "tabular_regression", 2.5)
         elif loss in ("binary_crossentropy", "categorical_crossentropy") or units is not None:

@@ -721,3 +721,19 @@ def test_a_class_named_for_transfer_from_imagenet_does_not_name_the_data():
     assert collect(load(code, "t.py")).text_datasets == []
     assert collect(load(code + "model = ImagenetTransferLearning()\n", "t.py")).text_datasets == []
     assert collect(load("class ImageNetFolders:\n    pass\n", "t.py")).text_datasets == ["imagenet"]
+
+
+def test_a_dense_stack_that_flattens_first_is_an_image_mlp():
+    code = "import torch.nn as nn\n"
+    [mlp] = [model("BaselineModel", ["Flatten", ("Dense", {"out_features": 10})])]
+    annotate(load(code, "model.py"), [mlp])
+    assert mlp.task == "image_classification"
+    [table] = [model("Net", [("Dense", {"out_features": 16}), ("Dense", {"out_features": 2})],
+                     loss="categorical_crossentropy")]
+    annotate(load(code, "model.py"), [table])
+    assert table.task == "tabular_classification"
+    # characters one-hot encoded and flattened, or random numbers: no image
+    [chars] = [model("Net", ["Flatten", ("Dense", {"out_features": 10})])]
+    annotate(load(code + "char_to_idx = {}\n", "model.py"), [chars])
+    assert chars.task != "image_classification"
+
