@@ -361,7 +361,12 @@ class _Builder:
                 lv = self.i.losses[:1] if len(kinds) == 1 else []
             if lv:
                 hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
-        if hp.batch_size is None and single and (m.trained or any(o.model is m for o in self.i.optims)):
+        fits_only = bool(self.trainings_of(m)) and all(
+            tr.method in ("fit", "fit_generator") and not tr.loops for tr in self.trainings_of(m))
+        if hp.batch_size is None and single and not fits_only and \
+                (m.trained or any(o.model is m for o in self.i.optims)):
+            # (a plain fit() given arrays and no batch_size uses the library default:
+            # null, whatever another part of the file batches)
             sig = set(self.i.batch_signals)
             if len(sig) == 1:
                 hp.batch_size = sig.pop()

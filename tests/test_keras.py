@@ -366,3 +366,11 @@ def test_loss_written_as_a_method_of_the_agent():
     assert (hp.optimizer, hp.learning_rate) == ("adam", 0.0005)
     # compile(loss=self._smooth_l1): quadratic under a threshold, linear above it
     assert (hp.loss, hp.loss_raw) == ("huber", "_smooth_l1")
+
+
+def test_plain_fit_without_batch_size_keeps_it_null():
+    (s,) = parse("keras_fit_default_batch.py")
+    assert s.name == "model" and [x.type for x in s.layers] == ["Concatenate", "Dense", "Dense"]
+    hp = s.hyperparameters
+    # fit() on arrays with no batch_size: the library default, not the .batch(16) of another pipeline
+    assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", None, 3, "mse")
