@@ -274,6 +274,7 @@ class Loop:
     start_seq: int
     iterable: Any = None
     trained: bool = False
+    epochs: int | None = None  # range(EPOCHS * n_batches): epochs written as a factor
 
 
 @dataclass
@@ -326,6 +327,7 @@ _FIT_WORDS = {"epochs", "nb_epoch", "batch_size", "callbacks", "validation_data"
 _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "statsmodels", "gensim", "pmdarima",
                    "umap", "hdbscan", "imblearn", "mlxtend", "surprise", "lifelines", "tpot", "optuna",
                    "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv"}
+_BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
 _RECURRENT = {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM2D"}
 _SNIPPET_NAMES = {"keras": "keras", "layers": "keras.layers"}
 _LITERALS = frozenset(("integer", "float", "string", "concatenated_string", "true", "false", "none"))
@@ -659,12 +661,32 @@ class Interpreter:
             self.loop_vars.update(node_text(x) for x in (left, *left.named_children) if x.type == "identifier")
         self.seq += 1
         loop = Loop(var=node_text(left)[:40], src=node_text(right)[:80], count=count, start_seq=self.seq, iterable=it)
+        if count is None and right is not None and right.type == "call":
+            loop.epochs = self.epoch_factor(right, scope)
         self.loops.append(loop)
         try:
             self.assign(left, first, scope)
             self._guarded_block(body, scope)
         finally:
             self.loops.pop()
+
+    def epoch_factor(self, call: Node, scope: Scope) -> int | None:
+        """``range(EPOCH * n_batch)``: one loop over every batch of every epoch; EPOCH is the epochs."""
+        fnode, pos_nodes, kw_nodes, _ = self.call_shape(call)
+        if node_text(fnode) not in ("range", "xrange", "tqdm") or len(pos_nodes) != 1:
+            return None
+        arg = pos_nodes[0]
+        if arg.type == "call":  # tqdm(range(...))
+            return self.epoch_factor(arg, scope)
+        if arg.type != "binary_operator" or node_text(arg.child_by_field_name("operator")) != "*":
+            return None
+        for side in (arg.child_by_field_name("left"), arg.child_by_field_name("right")):
+            if side is not None and side.type in ("identifier", "attribute") and \
+                    "epoch" in node_text(side).rsplit(".", 1)[-1].lower():
+                v = self.eval(side, scope)
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    return v
+        return None
 
     def exec_assign(self, n: Node, scope: Scope) -> None:
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
@@ -1337,9 +1359,10 @@ class Interpreter:
         if self.loops and not isinstance(f, (LayerObj, ModelObj)):
             # a data source asked for batch_size items in a training loop
             # (trainset.next(batch_size), get_batch(data, BATCH_SIZE))
+            # (or next_batch(self.BATCH_SIZE), get_batch(args.batch_size))
             for pn, pv in zip(pos_nodes, pos, strict=False):
-                if pn.type == "identifier" and isinstance(pv, int) and not isinstance(pv, bool) \
-                        and node_text(pn).lower() in ("batch_size", "batchsize", "bs", "n_batch", "mb_size"):
+                if pn.type in ("identifier", "attribute") and isinstance(pv, int) and not isinstance(pv, bool) \
+                        and node_text(pn).rsplit(".", 1)[-1].lower() in _BATCH_ARG_NAMES:
                     self.batch_signals.append(pv)
                     break
         return self.call_value(f, pos, kw, call, scope, pos_nodes, kw_nodes, fnode)

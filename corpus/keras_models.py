@@ -195,6 +195,8 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
         it = lp.iterable.inner if isinstance(lp.iterable, Enumerated) else lp.iterable
         if isinstance(it, Batched) and isinstance(it.size, int):
             batch = batch or it.size
+        if lp.epochs is not None and epochs is None:
+            epochs = lp.epochs
         if lp.count is None:
             continue
         if _EPOCH_RE.search(text) and epochs is None:

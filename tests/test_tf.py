@@ -185,3 +185,11 @@ def test_seq2seq_sequence_loss_is_a_cross_entropy():
     assert (hp.loss, hp.loss_raw) == ("categorical_crossentropy", "tf.contrib.seq2seq.sequence_loss")
     # the whole string is fed at each of the 400 iterations: 400 passes
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 0.1, 400)
+
+
+def test_epochs_written_as_a_factor_of_one_flat_loop():
+    (s,) = parse_path(FIX / "tf_epoch_factor_loop.py")
+    assert s.framework == "tensorflow" and [x.type for x in s.layers] == ["Dense"]
+    hp = s.hyperparameters
+    # for i in range(EPOCHS * per_epoch) with next_batch(self.BATCH_SIZE): 12 epochs of 128
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps) == ("sgd", 0.3, 128, 12, None)
