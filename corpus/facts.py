@@ -227,6 +227,9 @@ _INLINE_TEXT_VAR = re.compile(r"^(sent|sentence|sample|text|raw_text|corpus|para
 _NOT_PROSE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$|^\w+$")
 # A model builder named for its data set names the model, not the data: get_mnist_model()
 _MODEL_WORD = re.compile(r"model", re.I)
+# An input as wide as the vocabulary: one slot per word (multi-hot text)
+_BAG_OF_WORDS_SHAPE = re.compile(r"^\(\s*(vocabulary_size|vocab_size|max_features|num_words|max_words|max_tokens|"
+                                 r"n_words|vocab_len)\s*,\s*\)$")
 # A file named for training trains, even where the parser reads no optimizer (train_breakout.py)
 _TRAINING_FILE = re.compile(r"train", re.I)
 # A project module named for data, imported at the top: `import initial_data`,
@@ -487,7 +490,7 @@ def _strings_in(node: Node, script: Script, limit: int = 200) -> list[str]:
 _INTERESTING = frozenset(TRICK_CALLS) | AUGMENT_CALLS | frozenset(PREP_CALLS) | frozenset(tk.CALL_RULES) | \
     LOCAL_READERS | STRING_LOADERS | SYNTHETIC_CALLS | _SAVE_CALLS | _TRAIN_CALLS | _LOSS_VARS | frozenset({
         "ImageDataGenerator", "from_pretrained", "initialize", "copy_", "requires_grad_", "freeze",
-        "reshape", "split", "read_data_sets", "Embedding", "get_data_yahoo", "DataReader", "download",
+        "reshape", "split", "read_data_sets", "Embedding", "get_data_yahoo", "DataReader", "download", "Input",
         "train_on_batch", "binary_cross_entropy", "mse_loss", "l1_loss", "cross_entropy"})
 _INTERESTING_MODULES = LOADER_MODULES + _YAHOO + ("albumentations.", "tensorflow_datasets.", "gym")
 _KEYWORDS = ("weight_decay", "wd", "kernel_regularizer", "W_regularizer", "decay", "clipnorm", "clipvalue",
@@ -686,6 +689,11 @@ class _Collector:
         loss = canonical_loss(last) or last in _LOSS_VARS
         if loss and len(positional) >= 2 and any(_RECON_WORDS.search(node_text(p)) for p in positional[:2]):
             self._hint(call, "representation_learning", 6.0)
+        if last == "Input" and "Input" not in self.fired:
+            shape = keywords.get("shape") or (positional[0] if positional else None)
+            if shape is not None and _BAG_OF_WORDS_SHAPE.match(node_text(shape)):
+                self.fired.add("Input")  # keras.Input(shape=(vocabulary_size,)): a multi-hot bag of words
+                _add(f.task_scores, "text_classification", 2.0)
         if last in ("ImageFolder", "flow_from_directory", "image_dataset_from_directory") and last not in self.fired:
             self.fired.add(last)
             _add(f.task_scores, "image_classification", 3.0)

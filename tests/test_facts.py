@@ -737,3 +737,14 @@ def test_a_dense_stack_that_flattens_first_is_an_image_mlp():
     annotate(load(code + "char_to_idx = {}\n", "model.py"), [chars])
     assert chars.task != "image_classification"
 
+
+
+def test_inputs_as_wide_as_the_vocabulary_are_text():
+    layers = ["Concatenate", ("Dense", {"units": 48}), ("Dense", {"units": 3}, "softmax")]
+    [s] = run("facts_bag_of_words_inputs.py", [model("model", layers, loss="categorical_crossentropy")])
+    assert s.task == "text_classification"
+    assert s.datasets == ["synthetic"]
+    code = (FIXTURES / "facts_bag_of_words_inputs.py").read_text().replace("(vocabulary_size,)", "(64,)")
+    [t] = [model("model", layers, loss="categorical_crossentropy")]
+    annotate(load(code, "routing.py"), [t])
+    assert t.task != "text_classification"
