@@ -2305,6 +2305,10 @@ def _env_key(scope: Scope) -> tuple[Any, ...]:
     return vals, mods, classes
 
 
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+
+
 def _merged_ranges(ranges: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
     """Half-open byte ranges merged where they nest or touch: (starts, ends), for ``bisect``."""
     merged: list[list[int]] = []
@@ -2637,6 +2641,7 @@ class TrainingReader:
         self._input_shape()
         self._lightning_losses()
         self._config_class_values()
+        self._flag_defaults()
         self._parts_share_training()
 
     def _config_class_values(self) -> None:
@@ -2659,6 +2664,23 @@ class TrainingReader:
                 m.hp.batch_size = int(found["batch_size"])
             if m.hp.epochs is None and m.hp.steps is None and "epochs" in found:
                 m.hp.epochs = int(found["epochs"])
+
+    def _flag_defaults(self) -> None:
+        """``--lr`` / ``--epochs`` defaults of the script's own flags, where training code elsewhere reads them.
+
+        ``mp.Process(target=train, args=(rank, args, model))`` with ``train`` imported: the
+        optimizer and the loop are in another file, the values are written here.
+        """
+        flags = self.s.argparse_defaults
+        lr = next((v for k in ("lr", "learning_rate") if _is_number(v := flags.get(k))), None)
+        epochs = next((v for k in ("epochs", "num_epochs", "n_epochs", "max_epochs")
+                       if isinstance(v := flags.get(k), int) and not isinstance(v, bool) and v > 0), None)
+        for m in self.models:
+            # an optimizer made here without lr= runs at the library's default, whatever --lr says
+            if m.hp.learning_rate is None and m.hp.optimizer is None and lr is not None:
+                m.hp.learning_rate = float(lr)
+            if m.hp.epochs is None and m.hp.steps is None and epochs is not None:
+                m.hp.epochs = int(epochs)
 
     def _parts_share_training(self) -> None:
         """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""

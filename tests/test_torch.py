@@ -858,3 +858,13 @@ def test_imported_model_is_one_custom_layer_with_its_training():
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
         "adam", 5e-4, 100, 8, "categorical_crossentropy")
+
+
+def test_flag_defaults_read_where_training_is_in_another_file():
+    got = models("torch_flags_elsewhere.py")
+    hp = got["Net"].hyperparameters
+    # mp.Process(target=train, args=(rank, args, model)) with train imported: --lr and --epochs written here
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size) == (None, 0.01, 10, 64)
+    # Adam(critic.parameters()) made here without lr= runs at Adam's default, not at --lr
+    critic = got["Critic"].hyperparameters
+    assert (critic.optimizer, critic.learning_rate) == ("adam", None)
