@@ -1893,6 +1893,8 @@ class Interpreter:
         for p in pos:
             if isinstance(p, LossVal):
                 return p
+        if last == "gradients" and pos:
+            self.differentiated(pos[0], pos_nodes[0] if pos_nodes else None)  # tf.gradients(loss, [w1, w2])
         if last in _TF_NOT_DATA:
             return UNKNOWN
         # activations on tensors fold into the layer before
@@ -2108,6 +2110,10 @@ class Interpreter:
             return UNKNOWN
         if isinstance(obj, Weight) and name == "assign_sub" and pos_nodes:
             return self.hand_update(pos_nodes[0], scope)
+        if isinstance(obj, Weight) and name == "assign" and pos_nodes and pos_nodes[0].type == "binary_operator" \
+                and node_text(pos_nodes[0].child_by_field_name("operator")) == "-":
+            # w.assign(w - lr * grad)
+            return self.hand_update(pos_nodes[0].child_by_field_name("right"), scope)
         # methods of unknown objects
         if name in K.BATCHERS:
             return self.batcher(name, pos, kw)
@@ -2143,10 +2149,10 @@ class Interpreter:
                 self.losses.remove(v)
             self.losses.insert(0, v)
 
-    def hand_update(self, step: Node, scope: Scope) -> Any:
+    def hand_update(self, step: Node | None, scope: Scope) -> Any:
         """``w.assign_sub(grad * lr)``: gradient descent written by hand is SGD at that rate."""
         lr = None
-        if step.type == "binary_operator" and node_text(step.child_by_field_name("operator")) == "*":
+        if step is not None and step.type == "binary_operator" and node_text(step.child_by_field_name("operator")) == "*":
             for side in (step.child_by_field_name("left"), step.child_by_field_name("right")):
                 if side is not None and side.type in ("identifier", "float", "integer", "attribute"):
                     v = self.eval(side, scope)

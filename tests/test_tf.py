@@ -193,3 +193,12 @@ def test_epochs_written_as_a_factor_of_one_flat_loop():
     hp = s.hyperparameters
     # for i in range(EPOCHS * per_epoch) with next_batch(self.BATCH_SIZE): 12 epochs of 128
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps) == ("sgd", 0.3, 128, 12, None)
+
+
+def test_symbolic_gradients_and_assign_update_are_sgd_on_that_loss():
+    (s,) = parse_path(FIX / "tf1_assign_gradients.py")
+    assert s.name == "guess" and seq(s) == ["Dense/relu", "Dense"]
+    hp = s.hyperparameters
+    # w.assign(w - eta * grad) after tf.gradients(err, ...): SGD at eta on err
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("sgd", 0.0001, 300)
+    assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_sum((y - guess) ** 2)")
