@@ -327,6 +327,7 @@ _FIT_WORDS = {"epochs", "nb_epoch", "batch_size", "callbacks", "validation_data"
 _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "statsmodels", "gensim", "pmdarima",
                    "umap", "hdbscan", "imblearn", "mlxtend", "surprise", "lifelines", "tpot", "optuna",
                    "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv"}
+_CONFIG_NAMES = {"config", "cfg", "conf", "configs"}
 _BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
 _RECURRENT = {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM2D"}
 _SNIPPET_NAMES = {"keras": "keras", "layers": "keras.layers"}
@@ -1213,6 +1214,11 @@ class Interpreter:
             if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
                 v = self.s.argparse_defaults[attr]
                 return UNKNOWN if v is None else v  # no default: given at run time
+            if obj_node is not None and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
+                # self.config.learning_rate with a settings class of this file (class TCNNConfig)
+                found = [c.attrs[attr] for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
+                if len(found) == 1 and isinstance(found[0], (int, float, str)):
+                    return found[0]
             return ObjMethod(UNKNOWN, attr)
         return UNKNOWN
 

@@ -202,3 +202,13 @@ def test_symbolic_gradients_and_assign_update_are_sgd_on_that_loss():
     # w.assign(w - eta * grad) after tf.gradients(err, ...): SGD at eta on err
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("sgd", 0.0001, 300)
     assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_sum((y - guess) ** 2)")
+
+
+def test_values_read_through_a_settings_class_of_the_same_file():
+    (s,) = parse_path(FIX / "tf_config_class.py")
+    assert s.name == "CharCNN"
+    assert [(x.type, x.args) for x in s.layers] == [
+        ("Embedding", {"input_dim": 3000, "output_dim": 48}), ("Conv1D", {"filters": 96, "kernel_size": 4}),
+        ("GlobalMaxPooling1D", {}), ("Dense", {"units": 6})]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.loss) == ("adam", 0.002, "categorical_crossentropy")
