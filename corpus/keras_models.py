@@ -37,6 +37,7 @@ _MAJOR = {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableCo
           "Conv3DTranspose", "SeparableConv1D"}
 _EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
 _NEUTRAL_VARS = {"i", "_", "j", "k", "n", "it"}
+_RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
 _BATCH_NAMES = ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "batchSize")
 _STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
 
@@ -177,6 +178,9 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
         line = (t.line or p.line) if p.kind == "pretrained" else (p.line or t.line)
         out.append(Layer(type=p.type, raw=p.raw, args=args, activation=p.activation, line=line,
                          repeat=t.repeat))
+    for prev, nxt in zip(out, out[1:], strict=False):
+        if prev.type == "Flatten" and "reshape" in prev.raw.lower() and nxt.type in _RNN_TYPES:
+            prev.type = "Reshape"  # tf.reshape(x, [-1, n]) feeding an RNN lays out time steps
     return out
 
 

@@ -212,3 +212,10 @@ def test_values_read_through_a_settings_class_of_the_same_file():
         ("GlobalMaxPooling1D", {}), ("Dense", {"units": 6})]
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.loss) == ("adam", 0.002, "categorical_crossentropy")
+
+
+def test_reshape_laying_out_time_steps_before_an_rnn():
+    (s,) = parse_path(FIX / "tf_reshape_before_rnn.py")
+    # tf.reshape(x, [-1, cols]) feeding an LSTM is a Reshape, not a Flatten
+    assert [(x.type, x.raw) for x in s.layers] == [
+        ("Reshape", "tf.reshape"), ("LSTM", "rnn.BasicLSTMCell"), ("Dense", "tf.matmul")]
