@@ -132,6 +132,24 @@ def _dedupe_shared(apps: list[Tensor]) -> list[Tensor]:
     return out
 
 
+def _without_label_reshapes(ts: list[Tensor]) -> list[Tensor]:
+    """Drop a reshape of a raw input that no layer reads (tf.reshape(targets, [-1]) in a loss)."""
+    apps = {id(t) for t in ts}
+    read: set[int] = set()
+    for t in ts:
+        stack, seen = list(t.inputs), 0
+        while stack and seen < 200:  # through the non-layer ops between two layers
+            x = stack.pop()
+            seen += 1
+            read.add(id(x))
+            if id(x) not in apps:
+                stack.extend(x.inputs)
+    if len(ts) < 2:
+        return ts
+    return [t for t in ts if not (t.producer.type in ("Reshape", "Flatten") and id(t) not in read
+                                  and t.inputs and all(x.producer is None and not x.inputs for x in t.inputs))]
+
+
 def flatten(m: ModelObj, depth: int = 0, stack: tuple = ()) -> _Flat:
     flat = _Flat()
     if id(m) in stack or depth > 6:
@@ -489,6 +507,7 @@ class _Builder:
         out: list[Summary] = []
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
+            ts[:] = _without_label_reshapes(ts)
             entries = [(t.producer, t) for t in ts]
             n_major = sum(1 for p, _ in entries if p.type in _MAJOR)
             fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"

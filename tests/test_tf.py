@@ -219,3 +219,10 @@ def test_reshape_laying_out_time_steps_before_an_rnn():
     # tf.reshape(x, [-1, cols]) feeding an LSTM is a Reshape, not a Flatten
     assert [(x.type, x.raw) for x in s.layers] == [
         ("Reshape", "tf.reshape"), ("LSTM", "rnn.BasicLSTMCell"), ("Dense", "tf.matmul")]
+
+
+def test_reshape_of_the_labels_inside_the_loss_is_no_layer():
+    (s,) = parse_path(FIX / "tf_label_reshape.py")
+    # the images' reshape feeds the convolution (a layer); the labels' reshape feeds only the loss
+    assert [x.type for x in s.layers] == ["Reshape", "Conv2D", "MaxPooling2D", "Flatten", "Dense"]
+    assert s.hyperparameters.loss == "categorical_crossentropy"
