@@ -237,6 +237,23 @@ _TRAINING_FILE = re.compile(r"train", re.I)
 _LOCAL_DATA_MODULE = re.compile(r"^(data|dataset|loader|dataloader)(_\w+)?$|^\w+_(data|dataset|loader|dataloader)$")
 _DATA_LIBRARIES = frozenset({"datasets", "dataclasses", "tensorflow_datasets", "torchdata", "pandas_datareader",
                              "input_data"})
+# Libraries whose `data` / `datasets` modules are theirs, not the project's (`from torch.utils import data`).
+_LIBRARIES = frozenset("""
+torch torchvision torchtext torchaudio tensorflow keras tf_keras sklearn tensorflow_datasets datasets mxnet gluoncv
+paddle jax flax numpy pandas chainer spacy nltk gensim transformers lightning pytorch_lightning torch_geometric dgl
+fastai tflearn theano lasagne sonnet trax haiku ogb spektral detectron2 mmcv mmdet albumentations monai timm allennlp
+tensorlayer tensorpack scipy statsmodels torchdata pandas_datareader
+""".split())
+
+
+def _is_local_data_module(origin: str) -> bool:
+    """``initial_data`` (``import initial_data``) or ``submodules.datasets`` (``from submodules import datasets``):
+    a module of the project that reads its data."""
+    top, _, _rest = origin.partition(".")
+    last = origin.rsplit(".", 1)[-1]
+    if top in _LIBRARIES or origin in _DATA_LIBRARIES:
+        return False
+    return bool(_LOCAL_DATA_MODULE.match(last)) or ("." in origin and last == "datasets")
 # Files written, not read: their names are not the data (plt.savefig("HousePrices.png")).
 _OUTPUT_CALLS = frozenset({
     "savefig", "to_csv", "to_excel", "to_json", "to_pickle", "to_parquet", "save", "save_weights", "save_model",
@@ -341,6 +358,7 @@ class FileFacts:
     computes_gradients: bool = False  # loss.backward(), tf.gradients(...): a model is trained here
     columns: set[str] = field(default_factory=set)  # string keys of columns read (df['medv'])
     hinted_datasets: list[str] = field(default_factory=list)  # named in a model-only file: for the task only
+    project_data: bool = False  # a function of the project's own data module is called (initial_data.input_())
 
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (line, dataset) from loaders and strings
     at: Node | None = None  # the node being read: its line is where a dataset is mentioned
@@ -608,8 +626,7 @@ class _Collector:
             resolved = self.module_alias[head] + fn[len(head):]
         resolved = resolved or fn
         interesting = last_interesting or resolved.startswith(_INTERESTING_MODULES)
-        local_data = "." in fn and head in self.s.aliases and self.s.aliases[head] == head and \
-            head not in _DATA_LIBRARIES and bool(_LOCAL_DATA_MODULE.match(head))
+        local_data = "." in fn and head in self.s.aliases and _is_local_data_module(self.s.aliases[head])
         return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
                          () if interesting else named, local_data)
 
@@ -656,7 +673,7 @@ class _Collector:
         if kind.generator:
             f.mark_synthetic()
         if kind.local_data:
-            f.local_files = True
+            f.project_data = True
         if not kind.interesting:
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")
@@ -1295,9 +1312,11 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     readme = ds.find_in_text(context_text or "")
     if len(readme) > 1:
         readme = []  # a collection's README lists every example's data
-    if facts.local_files and by_columns:
+    # data read through the project's own data module counts once something is trained here
+    local = facts.local_files or (trained and facts.project_data)
+    if local and by_columns:
         return [by_columns]
-    if facts.local_files:
+    if local:
         return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
     if facts.synthetic:
         return [ds.SYNTHETIC]

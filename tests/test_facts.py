@@ -686,14 +686,22 @@ def test_a_model_only_file_names_no_dataset_but_its_names_still_say_the_task():
 
 def test_data_from_a_project_module_named_for_data_is_custom():
     facts = collect(script("facts_helper_data_module.py"))
-    assert facts.local_files
+    assert facts.project_data and not facts.local_files
     [s] = run("facts_helper_data_module.py", [model("Forecaster", ["LSTM", ("Dense", {"out_features": 1})],
                                                     loss="mse")])
     assert s.datasets == ["custom"]
     assert s.task == "time_series_forecasting"
     for code in ("import dataclasses\nf = dataclasses.field(default=0)\n",
-                 "import datasets\nd = datasets.load_from_disk(p)\n", "import utils\nx = utils.read_all()\n"):
-        assert not collect(load(code, "d.py")).local_files, code
+                 "import datasets\nd = datasets.load_from_disk(p)\n", "import utils\nx = utils.read_all()\n",
+                 "from torch.utils import data\nloader = data.DataLoader(ds)\n",
+                 "from torchvision import datasets\nd = datasets.ImageFolder\nx = datasets.utils.check()\n"):
+        assert not collect(load(code, "d.py")).project_data, code
+    code = "from project import datasets\ndf = datasets.load_house_table(p)\n"
+    assert collect(load(code, "d.py")).project_data
+    # a model file that only calls the data module's preprocessing is still a model-only file
+    [untrained] = [model("Net", ["Dense"])]
+    annotate(load(code, "d.py"), [untrained])
+    assert untrained.datasets == []
 
 
 def test_a_passage_typed_into_the_script_is_synthetic_data():
