@@ -304,8 +304,9 @@ class _Builder:
         # a model with no real layer that nobody trains (a style-transfer
         # helper of pooling layers) is not an example
         kept = [m for m in models if id(m) not in drop and flats[id(m)].entries
-                and (m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries)
-                     or (m.kind == "imported" and bool(self.trainings_of(m))))]
+                and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
+                     if m.kind != "imported" else bool(self.trainings_of(m)))]
+        # (another file's model only compiled here, to load weights and predict, is no example)
         # views of a bigger model (an autoencoder's encoder) that are never trained
         sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
         final: list[ModelObj] = []
