@@ -1545,6 +1545,8 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
         elif types.count("Embedding") >= 2 and not rnn and not kinds & _SEQ and "LayerNormalization" not in kinds \
                 and (units is None or units <= 1 or regression_loss):
             _add(scores, "recommendation", 2.5)
+        elif rnn and out is not None and _per_step(out, facts):
+            _add(scores, "sequence_labeling", 3.0)  # a small softmax at every token: a tagger
         else:
             _add(scores, "text_classification", 2.5)
     elif rnn:
@@ -1568,6 +1570,13 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             for task, w in tk.backbone_tasks(backbone):
                 _add(scores, task, w)
     return scores
+
+
+def _per_step(layer: Layer, facts: FileFacts) -> bool:
+    """Whether a layer is applied at every time step (``TimeDistributed(Dense(n_tags))``)."""
+    if layer.line is None:
+        return False
+    return any(_last(_call_name(c)) == "TimeDistributed" for c in facts.calls_by_line.get(layer.line, ()))
 
 
 def _tabular_kind(task: str, s: Summary) -> str:

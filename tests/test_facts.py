@@ -756,3 +756,18 @@ def test_inputs_as_wide_as_the_vocabulary_are_text():
     [t] = [model("model", layers, loss="categorical_crossentropy")]
     annotate(load(code, "routing.py"), [t])
     assert t.task != "text_classification"
+
+
+def test_a_small_softmax_at_every_token_is_a_tagger():
+    name = "facts_keras_token_tagger.py"
+    code = (FIXTURES / name).read_text()
+    out_line = line(name, "TimeDistributed(Dense(")
+    layers = ["Embedding", "Bidirectional", ("Dense", {"units": 4}, "softmax", "Dense", out_line)]
+    [s] = [model("model", layers, loss="categorical_crossentropy")]
+    annotate(load(code, "model.py"), [s])  # (a neutral path: the fixture's name would say "tagger")
+    assert s.task == "sequence_labeling"
+    # the same stack with one softmax per sentence classifies it
+    [c] = [model("model", layers[:2] + [("Dense", {"units": 4}, "softmax", "Dense", out_line - 2)],
+                 loss="categorical_crossentropy")]
+    annotate(load(code, "model.py"), [c])
+    assert c.task == "text_classification"
