@@ -28,6 +28,7 @@ from corpus.keras_interp import (
 )
 from corpus.script import Script
 from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+from corpus.vocab import canonical_loss
 
 # Layers that make a model (a function applying two of them builds one); the
 # rest (pooling, dropout, reshapes, merges) only accompany them.
@@ -425,6 +426,15 @@ class _Builder:
                        tricks=sorted(tricks), preprocessing=list(dict.fromkeys(flat.pre)),
                        parse=ParseInfo(status=status, warnings=warnings))
 
+    def function_body(self, name: str) -> str:
+        """The text of the file's one function or method called ``name`` ('' if none or several)."""
+        nodes = [f.node for f in self.i.funcs if f.name == name]
+        nodes += [c.methods[name] for c in self.i.classes if name in c.methods]
+        if len(nodes) != 1:
+            return ""
+        body = nodes[0].child_by_field_name("body")
+        return body.text.decode("utf-8", "replace") if body is not None and body.text else ""
+
     def set_opt(self, hp: Hyperparameters, o: Optim, tricks: set[str]) -> None:
         hp.optimizer = o.name
         if o.lr is not None and hp.learning_rate is None:
@@ -554,6 +564,11 @@ class _Builder:
         elif loss_val is not None and loss_text:
             txt = self.i.exprs.get(loss_text, loss_text)
             hp.loss, hp.loss_raw = hand_loss(txt), txt
+            if hp.loss == "other" and txt.isidentifier():
+                # minimize(loss) inside training(loss, lr): the file's loss(...) function says which
+                body = self.function_body(txt)
+                if body:
+                    hp.loss = canonical_loss(txt) or hand_loss(body)
         elif self.i.losses:
             hp.loss, hp.loss_raw = self.i.losses[0].canonical, self.i.losses[0].raw
         for tr in self.i.trainings:

@@ -226,3 +226,11 @@ def test_reshape_of_the_labels_inside_the_loss_is_no_layer():
     # the images' reshape feeds the convolution (a layer); the labels' reshape feeds only the loss
     assert [x.type for x in s.layers] == ["Reshape", "Conv2D", "MaxPooling2D", "Flatten", "Dense"]
     assert s.hyperparameters.loss == "categorical_crossentropy"
+
+
+def test_loss_named_by_the_files_loss_function():
+    (s,) = parse_path(FIX / "tf_loss_function_pattern.py")
+    assert s.name == "inference" and seq(s) == ["Dense/relu", "Dense"]
+    hp = s.hyperparameters
+    # optimizer.minimize(loss) in training(): the file's loss() is a softmax cross-entropy
+    assert (hp.optimizer, hp.loss, hp.loss_raw) == ("sgd", "categorical_crossentropy", "loss")
