@@ -12,11 +12,15 @@ of interest) into :class:`FileFacts`, then fills each summary:
      the paths given to file readers (``read_csv("IMDB Dataset.csv")`` is
      ``imdb``: a benchmark from local files is that benchmark);
   2. other strings, names of functions/classes, the file path;
-  3. ``custom`` when local files are read (a README naming exactly one
-     dataset may name the benchmark behind them);
+  3. ``custom`` when local files are read, or, in a file that trains, data
+     comes from the project's own data module (``initial_data.input_()``);
+     a README naming exactly one dataset may name the benchmark behind them;
   4. ``synthetic`` for generated data (``make_moons``, random arrays, toy
-     number lists);
+     number lists, a passage typed into the script);
   5. comments and docstrings.
+  A model-definition file (nothing trained, no data read) lists none: the
+  names, folders and docstrings that point at a data set there only vote on
+  the task. Model builders (``get_mnist_model``) never name data.
   With several models and data loaded in between (notebooks), each model
   gets the dataset named last before it (:func:`model_datasets`).
 - ``task``: a weighted vote (rules and weights in :mod:`corpus.tasks`) of
