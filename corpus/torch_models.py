@@ -1766,7 +1766,8 @@ class TorchExtractor:
                 var_of.setdefault(cls_name, []).append(var)
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
-            if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call):
+            if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call) \
+                    and not self._built_into_model(call):
                 instantiated_outside.setdefault(fn, []).append((fn, call))
         models: list[ModelRec] = []
         component_vars: set[str] = set()  # backbones passed to a model class or put into a model
@@ -1874,6 +1875,17 @@ class TorchExtractor:
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in T.NON_PARAMETRIC for x in m.layers)]
+
+    def _built_into_model(self, call: Node) -> bool:
+        """``AutoEncoder(Encoder(), Decoder())``: a block made right inside another model's constructor call."""
+        p = call.parent
+        if p is not None and p.type == "keyword_argument":
+            p = p.parent
+        outer = p.parent if p is not None and p.type == "argument_list" else None
+        if outer is None or outer.type != "call":
+            return False
+        cls = self.classes.get(self._fname(outer) or "")
+        return cls is not None and cls.is_module
 
     def _is_weight(self, node: Node | None, st: FState) -> bool:
         return node is not None and node.type == "identifier" and node_text(node) in st.raw_weights

@@ -868,3 +868,12 @@ def test_flag_defaults_read_where_training_is_in_another_file():
     # Adam(critic.parameters()) made here without lr= runs at Adam's default, not at --lr
     critic = got["Critic"].hyperparameters
     assert (critic.optimizer, critic.learning_rate) == ("adam", None)
+
+
+def test_parts_made_inside_a_models_constructor_are_not_models():
+    got = models("torch_nested_parts.py")
+    # AutoEncoder(Squeeze(), decoder=Expand()): the parts are expanded in the model, not reported apart
+    assert set(got) == {"AutoEncoder"}
+    ae = got["AutoEncoder"]
+    assert seq(ae) == ["Dense"] * 4 and acts(ae) == ["relu", None, "relu", "sigmoid"]
+    assert (ae.hyperparameters.optimizer, ae.hyperparameters.epochs, ae.hyperparameters.loss) == ("adam", 5, "mse")
