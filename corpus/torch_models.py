@@ -1898,8 +1898,8 @@ class TorchExtractor:
             return out
         weights = {node_text(left) for _a, left, _r in self._outside_assigns() if left.type == "identifier"}
         for f in self.funcs.values():
-            if f.name in taken or f.body is None:
-                continue
+            if f.name in taken or f.body is None or "loss" in f.name.lower():
+                continue  # a loss written with the weights (a contractive penalty W**2 @ ...) is no model
             if not (self.holds(f.body, b"@") or self.holds(f.body, b"matmul(") or self.holds(f.body, b".mm(")):
                 continue
             call = re.compile(rf"\b{re.escape(f.name)}\s*\(")

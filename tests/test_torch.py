@@ -877,3 +877,10 @@ def test_parts_made_inside_a_models_constructor_are_not_models():
     ae = got["AutoEncoder"]
     assert seq(ae) == ["Dense"] * 4 and acts(ae) == ["relu", None, "relu", "sigmoid"]
     assert (ae.hyperparameters.optimizer, ae.hyperparameters.epochs, ae.hyperparameters.loss) == ("adam", 5, "mse")
+
+
+def test_a_loss_function_using_the_weights_is_no_model():
+    got = models("torch_weight_penalty.py")
+    # penalty_loss(W, ...) multiplies a weight matrix by hand, but it is the loss, not a model
+    assert set(got) == {"Contractive"}
+    assert seq(got["Contractive"]) == ["Dense", "Dense"]
