@@ -38,6 +38,7 @@ _MAJOR = {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableCo
           "Conv3DTranspose", "SeparableConv1D"}
 _EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
 _NEUTRAL_VARS = {"i", "_", "j", "k", "n", "it"}
+_FIT_CALL = re.compile(r"\.(?:fit|fit_generator|train_on_batch)\s*\(")
 _RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
 _BATCH_NAMES = ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "batchSize")
 _STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
@@ -134,7 +135,8 @@ def _dedupe_shared(apps: list[Tensor]) -> list[Tensor]:
 
 
 def _without_label_reshapes(ts: list[Tensor]) -> list[Tensor]:
-    """Drop a reshape of a raw input that no layer reads (tf.reshape(targets, [-1]) in a loss)."""
+    """Drop what no layer reads: a reshape of a raw input (tf.reshape(targets, [-1]) in a
+    loss), a pooling left off the data path."""
     apps = {id(t) for t in ts}
     read: set[int] = set()
     for t in ts:
@@ -147,8 +149,13 @@ def _without_label_reshapes(ts: list[Tensor]) -> list[Tensor]:
                 stack.extend(x.inputs)
     if len(ts) < 2:
         return ts
-    return [t for t in ts if not (t.producer.type in ("Reshape", "Flatten") and id(t) not in read
-                                  and t.inputs and all(x.producer is None and not x.inputs for x in t.inputs))]
+    last = ts[-1]
+    return [t for t in ts if not (
+        id(t) not in read and (
+            # a pooling whose result nothing reads (pool_2 computed, flatten(conv_2) used)
+            (t is not last and t.producer.type.startswith(("MaxPooling", "AveragePooling")))
+            or (t.producer.type in ("Reshape", "Flatten")
+                and t.inputs and all(x.producer is None and not x.inputs for x in t.inputs))))]
 
 
 def flatten(m: ModelObj, depth: int = 0, stack: tuple = ()) -> _Flat:
@@ -304,10 +311,12 @@ class _Builder:
                     drop.add(id(sm))
         # a model with no real layer that nobody trains (a style-transfer
         # helper of pooling layers) is not an example
+        fits_here = bool(_FIT_CALL.search(self.s.source.code))
         kept = [m for m in models if id(m) not in drop and flats[id(m)].entries
                 and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
-                     if m.kind != "imported" else bool(self.trainings_of(m)))]
-        # (another file's model only compiled here, to load weights and predict, is no example)
+                     if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
+        # (another file's model only compiled here, to load weights and predict, is no example;
+        # compiled in a notebook whose fit() runs on a reloaded copy of it, it is)
         # views of a bigger model (an autoencoder's encoder) that are never trained
         sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
         final: list[ModelObj] = []

@@ -374,3 +374,7 @@ def test_plain_fit_without_batch_size_keeps_it_null():
     hp = s.hyperparameters
     # fit() on arrays with no batch_size: the library default, not the .batch(16) of another pipeline
     assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", None, 3, "mse")
+
+
+def test_project_model_only_compiled_to_predict_is_no_example():
+    assert parse("keras_imported_eval_only.py") == []
