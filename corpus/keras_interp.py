@@ -709,6 +709,8 @@ class Interpreter:
                 # loss = tf.square(d); loss = tf.reduce_sum(loss): the whole expression
                 txt = re.sub(r"\b" + re.escape(name) + r"\b", lambda _: prev, txt, count=1)
             self.expr_chain[name] = txt[:400]
+        elif isinstance(val, (Tensor, LossVal)) and left is not None and left.type == "attribute":
+            self.expr_chain[node_text(left)] = node_text(right)[:400]  # self.c_loss = ...
         self.assign(left, val, scope)
         if val is UNKNOWN and self.builder_calls and right.type == "call" and left is not None \
                 and left.type == "identifier" and right in self.builder_calls:

@@ -220,7 +220,7 @@ APPLICATION_PREFIXES = (
 
 # Raw TensorFlow functions, keyed by the last two segments of the dotted name.
 TF_OPS: dict[str, Spec] = {
-    "layers.dense": Spec("Dense", ("inputs", "units")),
+    "layers.dense": Spec("Dense", ("inputs", "units", "activation")),
     "layers.conv1d": Spec("Conv1D", ("inputs",) + _CONV),
     "layers.conv2d": Spec("Conv2D", ("inputs",) + _CONV),
     "layers.conv3d": Spec("Conv3D", ("inputs",) + _CONV),

@@ -234,3 +234,18 @@ def test_loss_named_by_the_files_loss_function():
     hp = s.hyperparameters
     # optimizer.minimize(loss) in training(): the file's loss() is a softmax cross-entropy
     assert (hp.optimizer, hp.loss, hp.loss_raw) == ("sgd", "categorical_crossentropy", "loss")
+
+
+def test_pooling_off_the_data_path_is_left_out():
+    (s,) = parse_path(FIX / "tf_dead_pool.py")
+    # p2 is computed but flatten(c2) reads the convolution: p2 is not on the way to the output
+    assert [x.type for x in s.layers] == ["Conv2D", "MaxPooling2D", "Conv2D", "Flatten", "Dense"]
+
+
+def test_loss_kept_on_an_attribute_and_differentiated():
+    (s,) = parse_path(FIX / "tf_attr_loss_gradients.py")
+    assert s.name == "Critic" and seq(s) == ["Dense/relu", "Dense"]
+    hp = s.hyperparameters
+    # tf.gradients(self.c_loss, ...) with self.c_loss a mean squared TD error
+    assert (hp.optimizer, hp.learning_rate) == ("rmsprop", 0.001)
+    assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_mean(tf.square(td_error))")
