@@ -986,7 +986,15 @@ class Interpreter:
         if t == "binary_operator":
             a = self.eval(n.child_by_field_name("left"), scope)
             b = self.eval(n.child_by_field_name("right"), scope)
-            return self.binop(a, node_text(n.child_by_field_name("operator")), b, n)
+            op = node_text(n.child_by_field_name("operator"))
+            if op == "@" and isinstance(b, Weight) and not isinstance(a, Weight):
+                # x @ w1: a dense layer written with the matrix-product operator
+                return self.call_tf(Ext("tensorflow.matmul"), [a, b], {}, n, [], {})
+            if op == "-" and isinstance(a, Weight) and self.loops:
+                right = n.child_by_field_name("right")
+                if right is not None and right.type == "binary_operator":
+                    self.hand_update(right, scope)  # w1 = w1 - lr * grad[0]
+            return self.binop(a, op, b, n)
         if t == "unary_operator":
             v = self.eval(n.child_by_field_name("argument"), scope)
             if isinstance(v, (Tensor, LossVal)):
@@ -2477,6 +2485,8 @@ def _snake(name: str) -> str:
 def dotted_written(call: Node) -> str:
     """The callee as written (``layers.Conv2D``), for ``Layer.raw``."""
     f = call.child_by_field_name("function")
+    if f is None and call.type == "binary_operator":
+        return node_text(call.child_by_field_name("operator"))  # x @ w
     txt = node_text(f)
     return txt if len(txt) <= 80 else txt[:80]
 

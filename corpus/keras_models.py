@@ -216,8 +216,9 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
     # an unnamed outer loop around a loop over batches passes over the data: epochs
     for outer, inner in zip(loops, loops[1:], strict=False):
         text = f"{outer.var} {outer.src}"
+        inner_it = inner.iterable.inner if isinstance(inner.iterable, Enumerated) else inner.iterable
         if outer.count and not (_EPOCH_RE.search(text) or _STEP_RE.search(text)) and \
-                re.search(r"batch", f"{inner.var} {inner.src}", re.I):
+                (re.search(r"batch", f"{inner.var} {inner.src}", re.I) or isinstance(inner_it, Batched)):
             epochs = outer.count
             break
     for lp in loops:

@@ -249,3 +249,14 @@ def test_loss_kept_on_an_attribute_and_differentiated():
     # tf.gradients(self.c_loss, ...) with self.c_loss a mean squared TD error
     assert (hp.optimizer, hp.learning_rate) == ("rmsprop", 0.001)
     assert (hp.loss, hp.loss_raw) == ("mse", "tf.reduce_mean(tf.square(td_error))")
+
+
+def test_matrix_product_operator_layers_and_a_written_out_update():
+    (s,) = parse_path(FIX / "tf2_matmul_operator.py")
+    assert s.framework == "tensorflow" and s.name == "scores"
+    assert [(x.type, x.raw, x.activation, x.args) for x in s.layers] == [
+        ("Dense", "@", "relu", {"units": 100}), ("Dense", "@", None, {"units": 10})]
+    hp = s.hyperparameters
+    # w = w - alpha * grad inside the loops: sgd at alpha; an outer loop around a batched one: epochs
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.002, 200, 6)
+    assert hp.loss == "mse"
