@@ -287,6 +287,7 @@ class Training:
     batch: Any = None
     loops: list[Loop] = field(default_factory=list)
     scope_batch: Any = None
+    seq: int = 0  # when it was read: two fit() calls of one model differ
 
 
 _BUILTIN_PASS = {
@@ -2339,7 +2340,8 @@ class Interpreter:
 
     def record_fit(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], scope: Scope) -> None:
         m.trained = True
-        tr = Training(m, name, loops=list(self.loops))
+        self.seq += 1
+        tr = Training(m, name, loops=list(self.loops), seq=self.seq)
         epochs = kw.get("epochs", kw.get("nb_epoch", _MISSING))
         if epochs is _MISSING:
             if name == "fit" and len(pos) > 3:

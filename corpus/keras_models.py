@@ -336,12 +336,15 @@ class _Builder:
                 final.append(m)
         # the same builder read twice gives the same model once
         seen_sig: dict[tuple, set[str | None]] = {}
+        seen_fit: dict[tuple, set[tuple]] = {}
         keep: set[int] = set()
         # (a trained reading first: a test that only predicts may be read before the one that fits)
         for m in sorted(final, key=lambda m: not m.trained):
             sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
-            if sig in seen_sig and (m.name in seen_sig[sig] or not m.trained):
+            fits = tuple(tr.seq for tr in self.trainings_of(m) if tr.seq)
+            if sig in seen_sig and (not m.trained or (m.name in seen_sig[sig] and (not fits or fits in seen_fit[sig]))):
                 continue  # built again by the same code (k-fold, reload) and not trained apart
+            seen_fit.setdefault(sig, set()).add(fits)
             seen_sig.setdefault(sig, set()).add(m.name)
             keep.add(id(m))
         out_models = [m for m in final if id(m) in keep]

@@ -378,3 +378,11 @@ def test_plain_fit_without_batch_size_keeps_it_null():
 
 def test_project_model_only_compiled_to_predict_is_no_example():
     assert parse("keras_imported_eval_only.py") == []
+
+
+def test_one_builder_trained_in_two_experiments_gives_two_models():
+    first, second = parse("keras_builder_trained_twice.py")
+    assert first.name == second.name == "net" and first.id != second.id
+    assert seq(first) == seq(second) == ["Dense/relu", "Dense/softmax"]
+    assert (first.hyperparameters.epochs, second.hyperparameters.epochs) == (5, 8)
+    assert first.hyperparameters.batch_size == second.hyperparameters.batch_size == 25
