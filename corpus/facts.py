@@ -231,6 +231,10 @@ _INLINE_TEXT_VAR = re.compile(r"^(sent|sentence|sample|text|raw_text|corpus|para
 _NOT_PROSE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$|^\w+$")
 # A model builder named for its data set names the model, not the data: get_mnist_model()
 _MODEL_WORD = re.compile(r"model", re.I)
+# A helper that fetches market prices for a ticker: downloaded market data (yahoo_finance)
+_STOCK_FETCH = re.compile(r"^(fetch|get|download|load|read)_?(stock|price|ticker|share|quote)s?(_?(data|prices?|history))?$",
+                          re.I)
+_TICKER = re.compile(r"^\^?[A-Z]{1,5}([.-][A-Z]{1,2})?$")
 # An input as wide as the vocabulary: one slot per word (multi-hot text)
 _BAG_OF_WORDS_SHAPE = re.compile(r"^\(\s*(vocabulary_size|vocab_size|max_features|num_words|max_words|max_tokens|"
                                  r"n_words|vocab_len)\s*,\s*\)$")
@@ -678,6 +682,12 @@ class _Collector:
             f.mark_synthetic()
         if kind.local_data:
             f.project_data = True
+        if _STOCK_FETCH.match(last):
+            # fetch_stock_data("AAPL", ...): a project helper downloading a ticker's prices
+            positional = call_arguments(call)[0]
+            ticker = s.value(positional[0]) if positional else None
+            if isinstance(ticker, str) and _TICKER.match(ticker):
+                f.add_dataset(f.loader_datasets, ds.YAHOO_FINANCE)
         if not kind.interesting:
             # Most calls are layers and tensor ops: only their keywords and name may matter.
             args = call.child_by_field_name("arguments")

@@ -771,3 +771,12 @@ def test_a_small_softmax_at_every_token_is_a_tagger():
                  loss="categorical_crossentropy")]
     annotate(load(code, "model.py"), [c])
     assert c.task == "text_classification"
+
+
+def test_a_helper_fetching_a_ticker_downloads_market_data():
+    [s] = run("facts_stock_helper.py", [model("model", ["LSTM", ("Dense", {"units": 1})], loss="mse")])
+    assert s.datasets == ["yahoo_finance"]
+    assert s.task == "time_series_forecasting"
+    for code in ('prices = get_stock_prices("data/prices.csv")\n', 'prices = get_stock_prices(symbol)\n',
+                 'p = get_price("Widget")\n'):
+        assert collect(load(code, "s.py")).loader_datasets == [], code
