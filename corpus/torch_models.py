@@ -39,6 +39,7 @@ from corpus.script import (
     end_line_of,
     line_of,
     node_text,
+    walk,
 )
 from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
@@ -335,6 +336,34 @@ class TorchExtractor:
                 return True
             if last in self.classes and last != info.name and self._is_module(self.classes[last], seen):
                 return True
+        # a base imported from the project (class Generator(BaseModel), from models.base import BaseModel)
+        # hides nn.Module: a body shaped like a model still makes one
+        return any(self._project_base(b) for b in info.bases) and self._module_shaped(info)
+
+    def _project_base(self, base: str) -> bool:
+        if _last(base) in self.classes:
+            return False
+        full = self.s.resolve(base) or base
+        if full == base and "." not in base:
+            # not imported at all (a builtin like object or Exception, or a name from a star import)
+            return base not in ("object", "Exception", "dict", "list", "tuple") and any(
+                k.startswith("*") for k in self.s.aliases)
+        return full.split(".", 1)[0] not in _LIBRARY_ROOTS
+
+    def _module_shaped(self, info: ClassInfo) -> bool:
+        # a forward method, and torch layers assigned to self in __init__
+        init = info.methods.get("__init__")
+        if "forward" not in info.methods or init is None or init.body is None:
+            return False
+        for stmt in init.body.named_children:
+            for a in [n for n in walk(stmt) if n.type == "assignment"]:
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is None or right is None or not node_text(left).startswith("self."):
+                    continue
+                for c in walk(right):
+                    tn = self.torch_name(self._fname(c)) if c.type == "call" else None
+                    if tn is not None and (tn in T.LAYERS or tn in T.CONTAINERS or tn == T.TRANSFORMER):
+                        return True
         return False
 
     # -- values ---------------------------------------------------------
@@ -1139,7 +1168,34 @@ class TorchExtractor:
                             m = self.build(p, scope)
                             if m is not None:
                                 inst.seq.append(m)
+                elif inst is not None and fnode is not None and node_text(fnode).startswith("super("):
+                    self._base_init(e, scope, inst)
                 return
+
+    def _base_init(self, call: Node, scope: Scope, inst: Instance) -> None:
+        # super().__init__(config) runs a same-file base's __init__ on this instance: the
+        # Embedding an Encoder base sets is used by the subclass's forward
+        cnode = call.parent
+        while cnode is not None and cnode.type != "class_definition":
+            cnode = cnode.parent
+        own = next((c for c in self.class_defs if c.node == cnode), None)
+        if own is None or self.depth > MAX_DEPTH:
+            return
+        base = next((self.classes[_last(b)] for b in own.bases
+                     if _last(b) in self.classes and _last(b) != own.name), None)
+        init = self._method(base, "__init__") if base is not None else None
+        if init is None or init.cls is None or init.cls.node == cnode or init.body is None:
+            return
+        self.depth += 1
+        try:
+            bscope = self.bind(init, call, scope, skip_self=True)
+            bscope.inst = inst
+            self.run_builder(init.body, bscope, inst)
+            for k, v in bscope.env.items():
+                if k.startswith("self.") and k not in scope.env:
+                    scope.env[k] = v
+        finally:
+            self.depth -= 1
 
     def _target_list(self, node: Node | None, scope: Scope, inst: Instance | None) -> Mod | None:
         if node is None:
@@ -2279,6 +2335,10 @@ def _repeat_mod(m: Mod, n: int | None) -> Mod:
 
 # the batch dimension as scripts write it: x.size(0), x.shape[0], batch_size, bs, B, N
 _BATCH_DIM = re.compile(r"size\(0\)|shape\[0\]|batch|^bs?$|^[bBnN]$|^n_?samples$", re.I)
+# packages whose classes are never a hidden nn.Module subclass of the project
+_LIBRARY_ROOTS = {"torch", "torchvision", "tensorflow", "tf", "keras", "sklearn", "numpy", "np", "pandas",
+                  "abc", "typing", "enum", "collections", "dataclasses", "lightning", "pytorch_lightning",
+                  "transformers", "gym", "gymnasium", "threading", "multiprocessing", "json", "unittest"}
 _RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
 _PASS_THROUGH = {"Dropout", "SpatialDropout", "Activation"}
 

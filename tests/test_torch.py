@@ -884,3 +884,27 @@ def test_a_loss_function_using_the_weights_is_no_model():
     # penalty_loss(W, ...) multiplies a weight matrix by hand, but it is the loss, not a model
     assert set(got) == {"Contractive"}
     assert seq(got["Contractive"]) == ["Dense", "Dense"]
+
+
+# -- classes on project bases and same-file bases ---------------------------
+
+def test_subclass_of_a_project_base_with_a_model_body_is_a_model():
+    found = models("torch_project_base.py")
+    # the same-file residual unit stays a block expanded in place; a settings class is no model
+    assert sorted(found) == ["TinyResNet", "WideMLP"]
+    assert seq(found["TinyResNet"]) == ["Conv2D", "Conv2D", "Conv2D", "Add", "Conv2D", "Conv2D", "Add",
+                                        "GlobalAveragePooling2D", "Dense"]
+    assert acts(found["TinyResNet"]) == ["relu", "relu", None, "relu", "relu", None, "relu", None, None]
+    assert seq(found["WideMLP"]) == ["Dense", "Dense"]
+    assert acts(found["WideMLP"]) == ["tanh", None]
+
+
+def test_layers_set_by_a_same_file_base_init_are_inherited():
+    found = models("torch_base_layers.py")
+    assert sorted(found) == ["ConvTagger", "GRUTagger"]
+    gru = found["GRUTagger"]
+    assert seq(gru) == ["Embedding", "GRU", "Dense"]
+    assert gru.layers[0].args["num_embeddings"] == 5000 and gru.layers[2].args["units"] == 12
+    conv = found["ConvTagger"]
+    assert seq(conv) == ["Embedding", "Conv1D", "Dense"]
+    assert conv.layers[0].args["num_embeddings"] == 2000 and conv.layers[2].args["units"] == 5
