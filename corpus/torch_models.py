@@ -1330,8 +1330,12 @@ class TorchExtractor:
         if it_mod is not None and idents:
             # for layer in self.layers: x = layer(x) -- a block applied in a loop counts once,
             # so items built alike (the first block and the ones appended in a loop) count once
-            for name, m in (self._loop_targets(right, left, scope) or {idents[-1]: it_mod}).items():
-                inner.mods[name] = self._distinct_items(m)
+            pairs = self._pair_targets(left, right, it_mod)
+            if pairs is not None:
+                inner.mods.update(pairs)
+            else:
+                for name, m in (self._loop_targets(right, left, scope) or {idents[-1]: it_mod}).items():
+                    inner.mods[name] = self._distinct_items(m)
         else:
             for i in idents:
                 inner.mods.pop(i, None)
@@ -1347,6 +1351,29 @@ class TorchExtractor:
         st.branching -= 1 if it_mod is not None else 0
         st.loop -= 1
         st.repeat = old
+
+    def _pair_targets(self, left: Node | None, right: Node | None, it_mod: Mod) -> dict[str, Mod] | None:
+        """``for up, conv in [(self.up1, self.conv1), ...]`` (or ``for i, pair in enumerate(...)``): the
+        loop body is one stage, so its names take the first tuple's modules."""
+        if left is None or it_mod.kind != "list" or not it_mod.items:
+            return None
+        first = it_mod.items[0]
+        if first.kind != "list" or len(first.items) < 2 or first.inst is not None or first.raw:
+            return None
+        target = left
+        if right is not None and right.type == "call" and self._fname(right) == "enumerate":
+            kids = [c for c in left.named_children if c.type != "comment"]
+            if left.type not in ("pattern_list", "tuple_pattern", "list_pattern") or len(kids) != 2:
+                return None
+            target = kids[1]  # for i, (up, conv) in enumerate(...) / for i, pair in enumerate(...)
+        elif right is not None and right.type == "call" and self._fname(right) == "zip":
+            return None  # zip of separate lists: _loop_targets
+        if target.type == "identifier":
+            return {node_text(target): first}
+        kids = [c for c in target.named_children if c.type != "comment"]
+        if len(kids) != len(first.items) or any(k.type != "identifier" for k in kids):
+            return None
+        return {node_text(k): m for k, m in zip(kids, first.items, strict=True)}
 
     def _distinct_items(self, m: Mod) -> Mod:
         if m.kind != "list" or len(m.items) < 2:
@@ -1417,6 +1444,17 @@ class TorchExtractor:
                 if m is not None and left is not None and left.type == "identifier":
                     scope.mods[node_text(left)] = m  # layer = self.layers[i]
                     return
+            if left is not None and left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+                # trans, conv = pair[0], pair[1]: modules taken from a pair, applied below
+                names = [c for c in left.named_children if c.type != "comment"]
+                vals = [c for c in right.named_children if c.type != "comment"]
+                if len(names) == len(vals) and all(n.type == "identifier" and v.type in ("subscript", "attribute", "identifier")
+                                                   for n, v in zip(names, vals, strict=True)):
+                    built = [self.build(v, scope) for v in vals]
+                    if all(b is not None and b.kind != "list" for b in built):
+                        for n, b in zip(names, built, strict=True):
+                            scope.mods[node_text(n)] = b
+                        return
             if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
                 st.lists.add(node_text(left))
             st.target = node_text(left) if left is not None and left.type == "identifier" else None
@@ -1720,9 +1758,11 @@ class TorchExtractor:
             if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists \
                     and node_text(pos[0]) not in st.branch_lists:
                 return True  # time steps gathered in a loop, not branches joined
-            if st.loop and st.target and pos and pos[0].type in ("tuple", "list") and pos[0].named_children \
-                    and node_text(pos[0].named_children[0]) == st.target:
-                return True  # x = torch.cat((x, step), 0) in a loop: accumulating, not joining branches
+            if st.loop and not st.branching and st.target and pos and pos[0].type in ("tuple", "list") \
+                    and pos[0].named_children and node_text(pos[0].named_children[0]) == st.target:
+                # x = torch.cat((x, step), 0) in a loop: accumulating, not joining branches (a loop over
+                # decoder stages joins the skip: for up, conv in ...: x = torch.cat((up(x), skip), 1))
+                return True
             self.emit(st, Layer(type="Concatenate", raw=fn, line=line))
             return True
         if fname in T.ADD and len(pos) >= 2:

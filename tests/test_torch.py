@@ -908,3 +908,16 @@ def test_layers_set_by_a_same_file_base_init_are_inherited():
     conv = found["ConvTagger"]
     assert seq(conv) == ["Embedding", "Conv1D", "Dense"]
     assert conv.layers[0].args["num_embeddings"] == 2000 and conv.layers[2].args["units"] == 5
+
+
+def test_decoder_loops_over_pairs_of_layers_count_one_stage():
+    found = models("torch_pair_loops.py")
+    paired = found["PairedDecoder"]
+    # enumerate over [[lift, mix], ...] unpacked by index, the skip joined inside the loop
+    assert seq(paired) == ["Conv2D", "MaxPooling2D", "Conv2DTranspose", "Concatenate", "Conv2D", "Conv2D"]
+    assert acts(paired) == ["relu", None, None, None, "relu", None]
+    stages = found["TupleStages"]
+    # for grow, smooth in self.stages (a plain list of tuples)
+    assert seq(stages) == ["UpSampling2D", "Conv2D", "Conv2D"]
+    assert acts(stages) == [None, "relu", "sigmoid"]
+    assert stages.layers[1].args["filters"] == 16
