@@ -2713,6 +2713,7 @@ class TrainingReader:
         self._parts_cache: dict[Node, list[str]] = {}
         self._library_losses: dict[Node, tuple[str, str] | None] = {}
         self._fname = ex._fname  # the extractor's cached call names
+        self._trained_loaders: set[str] | None = None
 
     def owners(self, node: Node) -> list[ModelRec]:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
@@ -3327,11 +3328,80 @@ class TrainingReader:
                     out.setdefault(k, v)
         return out
 
+    def _loader_vars(self, call: Node) -> set[str]:
+        """Names that hold what a loader call makes: ``train_dl = DataLoader(...)``, or each name set from
+        a factory (``make = lambda: DataLoader(...)``; ``train_dl = make()``)."""
+        var = self._assigned_var(call)
+        if var:
+            return {var}
+        p = call.parent
+        while p is not None and p.type not in ("lambda", "function_definition", "module"):
+            p = p.parent
+        factory = None
+        if p is not None and p.type == "lambda":
+            factory = self._assigned_var(p)
+        elif p is not None and p.type == "function_definition":
+            factory = node_text(p.child_by_field_name("name"))
+        if not factory:
+            return set()
+        return {v for c in self.ex.by_last.get(factory, []) if (v := self._assigned_var(c))}
+
+    def _training_names(self) -> set[str]:
+        """Names the training loop iterates: ``for ... in X`` with a backward pass in its body, or X passed
+        to a same-file function (``train(train_dl)``) whose loop over that parameter runs backward."""
+        if self._trained_loaders is not None:
+            return self._trained_loaders
+        names: set[str] = set()
+        by_func: dict[str, set[str]] = {}  # function -> its parameters iterated by a training loop
+        for loop in self.ex.fors:
+            body = loop.child_by_field_name("body")
+            if body is None or b"backward(" not in (body.text or b""):
+                continue
+            it = loop.child_by_field_name("right")
+            while it is not None and it.type == "call" and _last(self._fname(it) or "") in ("enumerate", "tqdm", "iter"):
+                args = call_arguments(it)[0]
+                it = args[0] if args else None
+            if it is None or it.type != "identifier":
+                continue
+            f = loop.parent
+            while f is not None and f.type != "function_definition":
+                f = f.parent
+            fname = node_text(f.child_by_field_name("name")) if f is not None else None
+            if fname is not None and fname in self.ex.funcs and \
+                    any(p[0] == node_text(it) for p in self.ex.funcs[fname].params):
+                # a parameter: the loaders are what the callers pass
+                by_func.setdefault(fname, set()).add(node_text(it))
+            else:
+                names.add(node_text(it))
+        for fname, params in by_func.items():
+            f = self.ex.funcs.get(fname)
+            if f is None:
+                continue
+            plain = [p[0] for p in f.params if p[2] == "plain"]
+            for call in self.ex.by_last.get(fname, []):
+                pos, kw = call_arguments(call)
+                for i, arg in enumerate(pos):
+                    if i < len(plain) and plain[i] in params and arg.type == "identifier":
+                        names.add(node_text(arg))
+                for k, arg in kw.items():
+                    if k in params and arg.type == "identifier":
+                        names.add(node_text(arg))
+        self._trained_loaders = names
+        return names
+
     def _batch_size(self) -> int | None:
         loaders: list[tuple[int, int]] = []  # (priority, batch)
-        for call in self.ex.by_last.get("DataLoader", []):
+        trained = self._training_names()
+        # a project loader class (MyDataloader(data, batch_size=4)) counts when it names its batch
+        # a project loader class (MyDataloader(data, batch_size=4), or a class whose object the training
+        # loop iterates) counts when it names its batch
+        custom = [c for last, calls in self.ex.by_last.items()
+                  if last != "DataLoader" and last[:1].isupper() for c in calls]
+        for call in self.ex.by_last.get("DataLoader", []) + custom:
             fn = self._fname(call) or ""
-            if _last(fn) != "DataLoader":
+            is_custom = _last(fn) != "DataLoader"
+            if is_custom and ("batch_size" not in call_arguments(call)[1] or not (
+                    _last(fn).lower().endswith("loader") or self._loader_vars(call) & trained)):
                 continue
             pos, kw = call_arguments(call)
             env = self.ex.env_at(call)
@@ -3355,7 +3425,9 @@ class TrainingReader:
                 prio = 0 if ("train" in var or "train" in text or "shuffle=true" in text.replace(" ", "")) else 1
                 if "test" in var or "val" in var:
                     prio = 2
-                loaders.append((prio, v))
+                if self._loader_vars(call) & trained:
+                    prio = -1  # the loader the training loop iterates wins over a demo loader above it
+                loaders.append((prio + (3 if is_custom else 0), v))
         if loaders:
             return sorted(loaders, key=lambda x: x[0])[0][1]
         gen = self._generator_batch()

@@ -921,3 +921,17 @@ def test_decoder_loops_over_pairs_of_layers_count_one_stage():
     assert seq(stages) == ["UpSampling2D", "Conv2D", "Conv2D"]
     assert acts(stages) == [None, "relu", "sigmoid"]
     assert stages.layers[1].args["filters"] == 16
+
+
+def test_batch_size_of_the_loader_the_training_loop_iterates():
+    m = models("torch_loader_choice.py")["Scorer"]
+    # the peek loader (batch 2) comes first; training runs on the factory-built loader passed to run_epoch
+    assert m.hyperparameters.batch_size == 48
+    assert m.hyperparameters.epochs == 6
+    assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 0.002
+
+
+def test_batch_size_of_a_project_loader_class_iterated_by_training():
+    m = models("torch_custom_loader.py")["Denoiser"]
+    assert m.hyperparameters.batch_size == 6
+    assert m.hyperparameters.epochs == 3 and m.hyperparameters.loss == "mse"
