@@ -124,6 +124,7 @@ class FState:
     branching: int = 0  # inside a loop over a ModuleList (parallel branches)
     raw_weights: set[str] = field(default_factory=set)  # module-level weights of a model written as maths
     branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
+    recurrent: bool = False  # a caller of this helper already ran a recurrent layer
 
 
 def _copy(layer: Layer, repeat: int | None = None) -> Layer:
@@ -1667,7 +1668,8 @@ class TorchExtractor:
         try:
             inner = self.bind(f, call, scope, skip_self=method)
             inner.inst = scope.inst if method else None
-            sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done)
+            sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done,
+                         recurrent=st.recurrent or any(x.type in _RNN_TYPES for x in st.layers))
             params = [p for p in f.params if p[2] == "plain"]
             if method and params and params[0][0] == "self":
                 params = params[1:]
@@ -1742,6 +1744,11 @@ class TorchExtractor:
             return "Reshape"
         texts = [node_text(p).replace(" ", "") for p in pos]
         if "-1" not in texts:
+            # view(x.size(0), 784): two dimensions, batch first, is the same flatten written with its width
+            # (not on a recurrent model, whose (batch, hidden) views pick a time step's output)
+            if _BATCH_DIM.search(texts[0]) and texts[1] != "1" and not _BATCH_DIM.search(texts[1]) \
+                    and not st.recurrent and not any(layer.type in _RNN_TYPES for layer in st.layers):
+                return "Flatten"
             return "Reshape"
         other = texts[1] if texts[0] == "-1" else texts[0]
         if other == "1":

@@ -935,3 +935,10 @@ def test_batch_size_of_a_project_loader_class_iterated_by_training():
     m = models("torch_custom_loader.py")["Denoiser"]
     assert m.hyperparameters.batch_size == 6
     assert m.hyperparameters.epochs == 3 and m.hyperparameters.loss == "mse"
+
+
+def test_batch_first_view_with_a_written_width_is_a_flatten_but_not_after_a_recurrent_layer():
+    found = models("torch_view_width.py")
+    assert seq(found["PixelCritic"]) == ["Flatten", "Dense", "Dense"]
+    # the (batch, hidden) view sits in a helper called after the LSTM: a reshape of its outputs
+    assert seq(found["LastStepReader"]) == ["Embedding", "LSTM", "Reshape", "Dense"]
