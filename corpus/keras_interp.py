@@ -706,9 +706,12 @@ class Interpreter:
             name, txt = node_text(left), node_text(right)
             self.exprs[name] = txt[:160]
             prev = self.expr_chain.get(name)
-            if prev is not None and re.search(r"\b" + re.escape(name) + r"\b", txt):
+            at = _find_word(txt, name, 0) if prev is not None else -1
+            while at != -1 and at + len(name) < len(txt) and _is_word_char(txt[at + len(name)]):
+                at = _find_word(txt, name, at + 1)
+            if at != -1:
                 # loss = tf.square(d); loss = tf.reduce_sum(loss): the whole expression
-                txt = re.sub(r"\b" + re.escape(name) + r"\b", lambda _: prev, txt, count=1)
+                txt = txt[:at] + prev + txt[at + len(name):]
             self.expr_chain[name] = txt[:400]
         elif isinstance(val, (Tensor, LossVal)) and left is not None and left.type == "attribute":
             self.expr_chain[node_text(left)] = node_text(right)[:400]  # self.c_loss = ...
@@ -1225,11 +1228,12 @@ class Interpreter:
             if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
                 v = self.s.argparse_defaults[attr]
                 return UNKNOWN if v is None else v  # no default: given at run time
-            if obj_node is not None and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
+            configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
+            if configs and obj_node is not None and obj_node.type in ("identifier", "attribute") \
+                    and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
                 # self.config.learning_rate with a settings class of this file (class TCNNConfig)
-                found = [c.attrs[attr] for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
-                if len(found) == 1 and isinstance(found[0], (int, float, str)):
-                    return found[0]
+                if len(configs) == 1 and isinstance(configs[0].attrs[attr], (int, float, str)):
+                    return configs[0].attrs[attr]
             return ObjMethod(UNKNOWN, attr)
         return UNKNOWN
 
@@ -2430,22 +2434,29 @@ def _called_names(code: str, names: set[str]) -> dict[str, int]:
 def _word_calls(code: str, name: str) -> int:
     """Occurrences of the word ``name`` followed by ``\\s*(``: what ``\\bname\\s*\\(`` counts.
 
-    A ``str.find`` walk over the name's occurrences: a regular expression
-    starting with ``\\b`` has no literal prefix to search for, so it tries
-    every position of the code (it was the reader's costliest single call).
+    A ``str.find`` walk over the name's occurrences: no pattern to compile per
+    name, and a regular expression starting with ``\\b`` has no literal prefix
+    to search for, so it would try every position of the code.
     """
     n = 0
     size = len(name)
-    i = code.find(name)
+    i = _find_word(code, name, 0)
     while i != -1:
         j = i + size
-        if i == 0 or not _is_word_char(code[i - 1]):
-            while j < len(code) and code[j].isspace():
-                j += 1
-            if j < len(code) and code[j] == "(":
-                n += 1
-        i = code.find(name, i + size)
+        while j < len(code) and code[j].isspace():
+            j += 1
+        if j < len(code) and code[j] == "(":
+            n += 1
+        i = _find_word(code, name, i + size)
     return n
+
+
+def _find_word(text: str, name: str, start: int) -> int:
+    """Where ``name`` next starts a word in ``text`` (not after a word character), or -1."""
+    i = text.find(name, start)
+    while i > 0 and _is_word_char(text[i - 1]):
+        i = text.find(name, i + 1)
+    return i
 
 
 def _is_word_char(ch: str) -> bool:
