@@ -290,6 +290,11 @@ class TorchExtractor:
                 self.funcs[f.name] = f
         for info in self.class_defs:
             info.is_module = self._is_module(info, set())
+        for info in self.class_defs:
+            # no forward of its own (the project base has it), but built and trained here: a model
+            if not info.is_module and any(self._project_base(b) for b in info.bases) \
+                    and self._init_has_layers(info) and self._trained_instance(info.name):
+                info.is_module = True
 
     def _func_info(self, fnode: Node, cls: ClassInfo | None) -> FuncInfo:
         # methods are read twice (as methods and among all functions): read each once
@@ -351,10 +356,24 @@ class TorchExtractor:
                 k.startswith("*") for k in self.s.aliases)
         return full.split(".", 1)[0] not in _LIBRARY_ROOTS
 
+    def _trained_instance(self, cls_name: str) -> bool:
+        for a in self.assigns:
+            right = a.child_by_field_name("right")
+            left = a.child_by_field_name("left")
+            if right is None or left is None or left.type != "identifier" or right.type != "call":
+                continue
+            call = _unwrap_call(right)
+            if call is not None and _last(self._fname(call) or "") == cls_name and self._trained(node_text(left)):
+                return True
+        return False
+
     def _module_shaped(self, info: ClassInfo) -> bool:
         # a forward method, and torch layers assigned to self in __init__
+        return "forward" in info.methods and self._init_has_layers(info)
+
+    def _init_has_layers(self, info: ClassInfo) -> bool:
         init = info.methods.get("__init__")
-        if "forward" not in info.methods or init is None or init.body is None:
+        if init is None or init.body is None:
             return False
         for stmt in init.body.named_children:
             for a in [n for n in walk(stmt) if n.type == "assignment"]:

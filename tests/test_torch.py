@@ -942,3 +942,14 @@ def test_batch_first_view_with_a_written_width_is_a_flatten_but_not_after_a_recu
     assert seq(found["PixelCritic"]) == ["Flatten", "Dense", "Dense"]
     # the (batch, hidden) view sits in a helper called after the LSTM: a reshape of its outputs
     assert seq(found["LastStepReader"]) == ["Embedding", "LSTM", "Reshape", "Dense"]
+
+
+def test_project_base_subclass_without_forward_is_a_model_when_trained_here():
+    found = models("torch_project_base_trained.py")
+    # the untrained sibling has neither a forward nor a training: no model
+    assert sorted(found) == ["SmallDigits"]
+    m = found["SmallDigits"]
+    assert seq(m) == ["Conv2D", "MaxPooling2D", "Flatten", "Dense"]
+    assert acts(m) == ["relu", None, None, None]
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("rmsprop", 0.0005, 24, 4)
