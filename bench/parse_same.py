@@ -54,7 +54,7 @@ def differences(old: Any, new: Any, where: str = "") -> list[str]:
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         out = []
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
             out += differences(a, b, f"{where}[{i}]")
         return out
     if old != new:
