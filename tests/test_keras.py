@@ -386,3 +386,11 @@ def test_one_builder_trained_in_two_experiments_gives_two_models():
     assert seq(first) == seq(second) == ["Dense/relu", "Dense/softmax"]
     assert (first.hyperparameters.epochs, second.hyperparameters.epochs) == (5, 8)
     assert first.hyperparameters.batch_size == second.hyperparameters.batch_size == 25
+
+
+def test_percentage_error_loss_is_other_not_mae():
+    from corpus.vocab import canonical_loss
+
+    assert canonical_loss("mean_absolute_percentage_error") == "other"
+    assert canonical_loss("mape") == "other"
+    assert canonical_loss("mean_absolute_error") == "mae"
