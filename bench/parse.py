@@ -35,6 +35,21 @@ from corpus.harvest import imports_dl, is_candidate, resolve_repos  # noqa: E402
 from corpus.script import source_text  # noqa: E402
 
 
+def add_mirror_args(ap: argparse.ArgumentParser, max_files: int) -> None:
+    """The options that say which real files to read (shared by the parser benchmarks)."""
+    ap.add_argument("--mirror", default=os.environ.get("EXAMPLENET_MIRROR"),
+                    help="folder of fetch mirrors (owner+name/); or set EXAMPLENET_MIRROR")
+    ap.add_argument("--repos-file", default=None, help="which mirrors (default corpus/repos.txt)")
+    ap.add_argument("--max-files", type=int, default=max_files)
+
+
+def files_of_args(ap: argparse.ArgumentParser, args: argparse.Namespace) -> list[tuple[str, bytes]]:
+    """The files :func:`add_mirror_args`'s options name; a usage error without a mirror folder."""
+    if not args.mirror or not Path(args.mirror).is_dir():
+        ap.error("give --mirror DIR: a folder of fetched repositories")
+    return collect(args.mirror, args.repos_file, args.max_files)
+
+
 def collect(mirror: str, repos_file: str | None, max_files: int) -> list[tuple[str, bytes]]:
     """The DL files of the mirrors at HEAD, a deterministic sample of ``max_files``."""
     repo_dirs, _ = resolve_repos([], mirror, repos_file)
@@ -87,17 +102,12 @@ def ast_baseline(data: bytes, path: str) -> tuple[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mirror", default=os.environ.get("EXAMPLENET_MIRROR"),
-                    help="folder of fetch mirrors (owner+name/); or set EXAMPLENET_MIRROR")
-    ap.add_argument("--repos-file", default=None, help="which mirrors (default corpus/repos.txt)")
-    ap.add_argument("--max-files", type=int, default=3000)
+    add_mirror_args(ap, max_files=3000)
     args = ap.parse_args(argv)
-    if not args.mirror or not Path(args.mirror).is_dir():
-        ap.error("give --mirror DIR: a folder of fetched repositories")
     from corpus.parser import parse_bytes
 
     t = time.perf_counter()
-    files = collect(args.mirror, args.repos_file, args.max_files)
+    files = files_of_args(ap, args)
     mb = sum(len(d) for _, d in files) / 1e6
     print(f"{len(files)} deep-learning files ({mb:.1f} MB) from the mirrors, read in "
           f"{time.perf_counter() - t:.1f} s")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import os
 import pstats
 import sys
 import time
@@ -27,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import collect  # noqa: E402
+from bench.parse import add_mirror_args, files_of_args  # noqa: E402
 
 
 def _timed(acc: dict[str, float], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,20 +81,15 @@ def _run(files: list[tuple[str, bytes]]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mirror", default=os.environ.get("EXAMPLENET_MIRROR"),
-                    help="folder of fetch mirrors (owner+name/); or set EXAMPLENET_MIRROR")
-    ap.add_argument("--repos-file", default=None, help="which mirrors (default corpus/repos.txt)")
-    ap.add_argument("--max-files", type=int, default=1000)
+    add_mirror_args(ap, max_files=1000)
     ap.add_argument("--repeat", type=int, default=1, metavar="N",
                     help="time the plain run N times and report the fastest (the machine is shared)")
     ap.add_argument("--cprofile", type=int, default=0, metavar="N",
                     help="also print the N functions with the most CPU time of their own")
     args = ap.parse_args(argv)
-    if not args.mirror or not Path(args.mirror).is_dir():
-        ap.error("give --mirror DIR: a folder of fetched repositories")
     from corpus.parser import parse_bytes
 
-    files = collect(args.mirror, args.repos_file, args.max_files)
+    files = files_of_args(ap, args)
     if not files:
         print("no deep-learning files found in the mirrors")
         return 1

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import collect  # noqa: E402
+from bench.parse import add_mirror_args, files_of_args  # noqa: E402
 
 
 def summaries_of(files: list[tuple[str, bytes]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
@@ -64,19 +63,13 @@ def differences(old: Any, new: Any, where: str = "") -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mirror", default=os.environ.get("EXAMPLENET_MIRROR"),
-                    help="folder of fetch mirrors (owner+name/); or set EXAMPLENET_MIRROR")
-    ap.add_argument("--repos-file", default=None, help="which mirrors (default corpus/repos.txt)")
-    ap.add_argument("--max-files", type=int, default=1000)
+    add_mirror_args(ap, max_files=1000)
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", metavar="REF", help="write the reference (JSON Lines, gzip)")
     mode.add_argument("--check", metavar="REF", help="compare with a reference written before")
     ap.add_argument("--show", type=int, default=20, metavar="N", help="print at most N differing files")
     args = ap.parse_args(argv)
-    if not args.mirror or not Path(args.mirror).is_dir():
-        ap.error("give --mirror DIR: a folder of fetched repositories")
-
-    files = collect(args.mirror, args.repos_file, args.max_files)
+    files = files_of_args(ap, args)
     if args.check:
         with gzip.open(args.check, "rt", encoding="utf-8") as fh:
             ref = {r["key"]: r["summaries"] for r in map(json.loads, fh)}
