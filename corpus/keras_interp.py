@@ -23,7 +23,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus import keras_layers as K
-from corpus.script import UNKNOWN, Script, _arith, call_arguments, node_text
+from corpus.script import UNKNOWN, Script, _arith, call_arguments, node_text, word_positions
 from corpus.vocab import canonical_activation, canonical_loss, canonical_optimizer
 
 MAX_STEPS = 400_000
@@ -706,9 +706,7 @@ class Interpreter:
             name, txt = node_text(left), node_text(right)
             self.exprs[name] = txt[:160]
             prev = self.expr_chain.get(name)
-            at = _find_word(txt, name, 0) if prev is not None else -1
-            while at != -1 and at + len(name) < len(txt) and _is_word_char(txt[at + len(name)]):
-                at = _find_word(txt, name, at + 1)
+            at = word_positions(txt, (name,)).get(name, [-1])[0] if prev is not None else -1
             if at != -1:
                 # loss = tf.square(d); loss = tf.reduce_sum(loss): the whole expression
                 txt = txt[:at] + prev + txt[at + len(name):]
@@ -2432,35 +2430,14 @@ def _called_names(code: str, names: set[str]) -> dict[str, int]:
 
 
 def _word_calls(code: str, name: str) -> int:
-    """Occurrences of the word ``name`` followed by ``\\s*(``: what ``\\bname\\s*\\(`` counts.
-
-    A ``str.find`` walk over the name's occurrences: no pattern to compile per
-    name, and a regular expression starting with ``\\b`` has no literal prefix
-    to search for, so it would try every position of the code.
-    """
+    """Occurrences of the word ``name`` followed by ``\\s*(``: what ``\\bname\\s*\\(`` counts."""
     n = 0
-    size = len(name)
-    i = _find_word(code, name, 0)
-    while i != -1:
-        j = i + size
+    for i in word_positions(code, (name,)).get(name, ()):
+        j = i + len(name)
         while j < len(code) and code[j].isspace():
             j += 1
-        if j < len(code) and code[j] == "(":
-            n += 1
-        i = _find_word(code, name, i + size)
+        n += j < len(code) and code[j] == "("
     return n
-
-
-def _find_word(text: str, name: str, start: int) -> int:
-    """Where ``name`` next starts a word in ``text`` (not after a word character), or -1."""
-    i = text.find(name, start)
-    while i > 0 and _is_word_char(text[i - 1]):
-        i = text.find(name, i + 1)
-    return i
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 _WORD = re.compile(r"\w+")

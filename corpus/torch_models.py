@@ -40,6 +40,7 @@ from corpus.script import (
     line_of,
     node_text,
     walk,
+    word_positions,
 )
 from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
@@ -1866,7 +1867,7 @@ class TorchExtractor:
         used_inside: set[str] = set()
         if module_classes:
             # where each name is written as a word; a class's own uses are those inside its range
-            at = _word_positions(self._code_only(), dict.fromkeys(c.name for c in module_classes))
+            at = word_positions(self._code_only(), dict.fromkeys(c.name for c in module_classes))
             own: dict[str, int] = {}
             for c in module_classes:
                 where = at.get(c.name, [])
@@ -2456,36 +2457,6 @@ def _merged_ranges(ranges: Iterable[tuple[int, int]]) -> tuple[list[int], list[i
         else:
             merged.append([start, end])
     return [r[0] for r in merged], [r[1] for r in merged]
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _word_positions(code: str, names: Iterable[str]) -> dict[str, list[int]]:
-    """Where each name stands as a whole word (``\\bname\\b``) in ``code``, in order.
-
-    ``str.find`` per name and a look at the characters around it: a regular
-    expression alternating all names took most of the model search's own time.
-    """
-    at: dict[str, list[int]] = {}
-    n = len(code)
-    for name in names:
-        if not name:
-            continue
-        first, last, size = _is_word_char(name[0]), _is_word_char(name[-1]), len(name)
-        got: list[int] = []
-        i = code.find(name)
-        while i >= 0:
-            j = i + size
-            if ((i > 0 and _is_word_char(code[i - 1])) != first) and ((j < n and _is_word_char(code[j])) != last):
-                got.append(i)
-                i = code.find(name, j)
-            else:
-                i = code.find(name, i + 1)
-        if got:
-            at[name] = got
-    return at
 
 
 def _word_counts(text: str) -> dict[str, int]:

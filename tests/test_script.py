@@ -249,3 +249,15 @@ def test_keyword_scan_finds_what_the_names_query_finds():
     want = spans(_captures(root))
     assert spans(_names_fast(root, code.encode())) == want
     assert len(want["imp"]) == 5 and len(want["flagcall"]) == 4
+
+
+def test_word_positions_are_whole_words_as_regex_word_boundaries_say():
+    import re
+
+    from corpus.script import word_positions
+
+    code = "model = Model(); train_model(model)\nmodels.model_x(model )+ é_model .model"
+    for name in ("model", "Model", "model_x", ".model"):
+        want = [m.start() for m in re.finditer(r"\b" + re.escape(name) + r"\b", code)]
+        assert word_positions(code, [name]).get(name, []) == want, name
+    assert word_positions(code, ["absent", ""]) == {}
