@@ -29,19 +29,19 @@ examples:
 
 # -- corpus ---------------------------------------------------------------
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from corpus.parse_cli import run_parse
+    from corpus.readers.parse_cli import run_parse
 
     return run_parse(args.paths, pretty=args.pretty, repo=args.repo)
 
 
 def _cmd_harvest(args: argparse.Namespace) -> int:
-    from corpus.harvest import run_harvest
+    from corpus.harvest.run import run_harvest
 
     return run_harvest(args)
 
 
 def _cmd_corpus_stats(args: argparse.Namespace) -> int:
-    from corpus.stats import run_stats
+    from corpus.harvest.stats import run_stats
 
     return run_stats(args.corpus, as_json=args.json)
 
@@ -150,7 +150,7 @@ def _harvest_arguments(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--file-timeout", type=float, default=None, metavar="SECONDS",
                     help="time one file may take before it is recorded as failed (default 30)")
     sp.add_argument("--parser", default=None, metavar="MODULE:FUNC",
-                    help="parse function (default corpus.parser:parse_bytes)")
+                    help="parse function (default corpus.readers.parser:parse_bytes)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from corpus.summary import Layer, Summary
+from corpus.record.summary import Layer, Summary
 
 NUMERIC_HYPERPARAMETERS = ("learning_rate", "batch_size", "epochs")
 CATEGORICAL_HYPERPARAMETERS = ("optimizer", "loss")

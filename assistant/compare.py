@@ -41,8 +41,8 @@ from assistant.aggregate import (
     quantile,
     tokens,
 )
-from corpus.summary import Layer, Summary
-from corpus.vocab import norm_key
+from corpus.knowledge.vocab import norm_key
+from corpus.record.summary import Layer, Summary
 
 WARNING, INFO = "warning", "info"
 

@@ -1,6 +1,6 @@
 """``examplenet compare FILE``: how a model differs from the examples for its task.
 
-The file is parsed statically (``corpus.parser.parse_bytes``: never imported
+The file is parsed statically (``corpus.readers.parser.parse_bytes``: never imported
 or run), examples are retrieved from the index for its task (``--task``
 words, or else the task, dataset and layer types the parser read), and
 ``assistant.compare.compare`` lists the differences with their evidence.
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.compare import WARNING, Finding, compare
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 # A model script is a few KB; beyond this it is not a script someone wrote by hand.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -96,7 +96,7 @@ def read_model(path: str | Path) -> tuple[Summary, list[Summary]]:
     Raises:
         CompareError: the file cannot be read or holds no model.
     """
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     p = Path(path)
     if not p.is_file():

@@ -39,7 +39,7 @@ from assistant.aggregate import (
 )
 from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
 from assistant.reply import fmt_rate, human
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 SANKEY_HEIGHT = 520
 ALIGNMENT_HEIGHT = 520

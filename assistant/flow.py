@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.aggregate import tokens
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 # 8 layer columns and one final column (END and MORE, see figures.sankey_figure)
 # leave ~75 px per column in the ~720 px panel of the app at 1280 px: room for

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corpus.summary import TASKS, TRICKS, Summary
-from corpus.vocab import LOSSES, OPTIMIZERS
+from corpus.knowledge.vocab import LOSSES, OPTIMIZERS
+from corpus.record.summary import TASKS, TRICKS, Summary
 
 # ---------------------------------------------------------------------------
 # State
@@ -790,7 +790,7 @@ def read_model(data: bytes, filename: str = "pasted.py",
                       "Paste just the model definition and its training call.")
     if not data.strip():
         return None, "Paste a Keras or PyTorch model (or upload a .py or .ipynb file) first."
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     summaries = parse_bytes(data, filename)
     models = [s for s in summaries if s.layers]

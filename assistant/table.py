@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 COLUMNS = ["#", "repository", "file", "framework", "dataset", "task", "layers", "license", "source"]
 # Widths that add up to the table's width at 1280x800 (the link text is short: "lines 10-42").

@@ -8,7 +8,7 @@ script does not write the value). The labels are facts, never source text;
 the scripts themselves are read from fetched bare git mirrors at run time.
 
 For each labelled file the blob is read from its mirror, parsed with
-``corpus.parser.parse_bytes`` and the parser's models are matched to the
+``corpus.readers.parser.parse_bytes`` and the parser's models are matched to the
 labels: by name first (the k-th label named ``model`` in a file goes with the
 k-th parsed ``model`` in source order), then the leftovers in source order
 (the name then counts as a mismatch). A labelled model the parser did not
@@ -45,8 +45,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.parser import parse_bytes  # noqa: E402
-from corpus.summary import Summary  # noqa: E402
+from corpus.readers.parser import parse_bytes  # noqa: E402
+from corpus.record.summary import Summary  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LABELS = HERE / "labels.jsonl"

@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant import session
     from assistant.session import State
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     index, what = open_index(a.index_dir, a.synthetic)
     # Every question embedded afresh: the index's query cache would turn the

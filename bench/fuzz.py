@@ -25,7 +25,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fuzz_inputs import SEEDS, mutate, population  # noqa: E402
 
 from assistant.compare import compare  # noqa: E402
-from corpus.parser import parse_bytes  # noqa: E402
+from corpus.readers.parser import parse_bytes  # noqa: E402
 
 
 def inputs(n: int, rng: random.Random):

@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import gitread, harvest  # noqa: E402
+from corpus.harvest import gitread
+from corpus.harvest import run as harvest  # noqa: E402
 
 
 def collect(mirror: str, repos_file: str | None, max_files: int) -> tuple[list[harvest.Task], float]:
@@ -62,7 +63,7 @@ def run_dask(tasks: list[harvest.Task], workers: int) -> tuple[float, float]:
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:
         # warm the workers (imports, tree-sitter) outside the timing
-        client.run(lambda: __import__("corpus.parser"))
+        client.run(lambda: __import__("corpus.readers.parser"))
         cpu0 = sum(client.run(_cpu_seconds).values())
         t = time.perf_counter()
         n = sum(1 for _ in harvest.dask_map(tasks, cluster.scheduler_address, batch=16))

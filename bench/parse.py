@@ -4,7 +4,7 @@ Reads the deep-learning files of fetched repositories (bare git mirrors, as
 the harvest reads them; nothing is copied into this repo), then on the same
 files, in one process:
 
-- ours: ``corpus.parser.parse_bytes`` (tree-sitter);
+- ours: ``corpus.readers.parser.parse_bytes`` (tree-sitter);
 - baseline: the same code extraction (notebook code cells, Markdown blocks)
   then ``ast.parse`` and a walk that finds ``nn.Module`` / ``Model``
   subclasses and ``Sequential(...)`` calls.
@@ -30,9 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus import gitread  # noqa: E402
-from corpus.harvest import imports_dl, is_candidate, resolve_repos  # noqa: E402
-from corpus.script import source_text  # noqa: E402
+from corpus.harvest import gitread  # noqa: E402
+from corpus.harvest.run import imports_dl, is_candidate, resolve_repos  # noqa: E402
+from corpus.readers.script import source_text  # noqa: E402
 
 
 def add_mirror_args(ap: argparse.ArgumentParser, max_files: int) -> None:
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_mirror_args(ap, max_files=3000)
     args = ap.parse_args(argv)
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     t = time.perf_counter()
     files = files_of_args(ap, args)

@@ -4,7 +4,7 @@ The machine is shared, so wall-clock time says more about the neighbours
 than about the parser: this script counts CPU time (``time.process_time``)
 of one process. It reads the deep-learning files of fetched repositories
 (bare git mirrors, as ``bench/parse.py`` does; nothing is copied into this
-repo), runs ``corpus.parser.parse_bytes`` on each, and prints files/s per
+repo), runs ``corpus.readers.parser.parse_bytes`` on each, and prints files/s per
 core and the share of CPU spent in each stage: reading the file
 (``source_text``: notebook JSON to code), the tree and names (``Script``),
 each extractor, and ``facts.annotate``. ``--cprofile N`` adds the N
@@ -48,10 +48,10 @@ def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]
     Returns:
         (total CPU seconds, CPU seconds by stage).
     """
-    import corpus.facts as facts
-    import corpus.keras_models as keras_models
-    import corpus.parser as parser
-    import corpus.torch_models as torch_models
+    import corpus.readers.facts as facts
+    import corpus.readers.keras_models as keras_models
+    import corpus.readers.parser as parser
+    import corpus.readers.torch_models as torch_models
 
     acc: dict[str, float] = {}
     saved = [(parser, "source_text"), (parser, "Script"), (parser, "finish"), (keras_models, "extract_keras"),
@@ -71,7 +71,7 @@ def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]
 
 
 def _run(files: list[tuple[str, bytes]]) -> float:
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     t = time.process_time()
     for key, data in files:
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cprofile", type=int, default=0, metavar="N",
                     help="also print the N functions with the most CPU time of their own")
     args = ap.parse_args(argv)
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     files = files_of_args(ap, args)
     if not files:

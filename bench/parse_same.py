@@ -30,7 +30,7 @@ from bench.parse import add_mirror_args, files_of_args  # noqa: E402
 
 def summaries_of(files: list[tuple[str, bytes]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
     """Each file's summaries as dicts (by ``repo:path``), and the CPU seconds the parsing took."""
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     out: dict[str, list[dict[str, Any]]] = {}
     cpu = 0.0

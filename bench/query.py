@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from corpus.store import DEFAULT_CORPUS, write_summaries  # noqa: E402
+from corpus.record.store import DEFAULT_CORPUS, write_summaries  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import get_embedder  # noqa: E402
 from index.metadata import COLUMNS, Metadata  # noqa: E402

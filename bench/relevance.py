@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     qs = load_questions(args.questions)
     if args.synthetic:
-        from corpus.store import write_summaries
+        from corpus.record.store import write_summaries
         from index.build import build_index
         from index.synthetic import synthetic_summaries
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.store import DEFAULT_CORPUS, CorpusMissing, load_summaries
+from corpus.record.store import DEFAULT_CORPUS, CorpusMissing, load_summaries
 from index.embed import Embedder, get_embedder
 from index.metadata import Metadata, frame_of
 from index.search import ExampleIndex, _Records, _unique

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 # filter field -> frame column; scalar columns hold one value, list columns several
 SCALAR_FIELDS = {"framework": "framework", "task": "task"}

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 from index import ann
 from index.embed import Embedder, get_embedder
 from index.metadata import FIELDS, Metadata, frame_of

@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corpus.store import DEFAULT_CORPUS, REPO_ROOT
-from corpus.summary import SCHEMA_VERSION
+from corpus.record.store import DEFAULT_CORPUS, REPO_ROOT
+from corpus.record.summary import SCHEMA_VERSION
 from index import ann
 from index.embed import MODEL_NAME, Embedder
 from index.metadata import COLUMNS, Metadata

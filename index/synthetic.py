@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from corpus.summary import Hyperparameters, Layer, Source, Summary, github_url, make_id
+from corpus.record.summary import Hyperparameters, Layer, Source, Summary, github_url, make_id
 
 # task -> (weight, datasets, layer stacks, file words, tricks likely)
 RECIPES: dict[str, tuple[float, list[str], list[list[str]], list[str], list[str]]] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 from index.vocab import DATASETS, FRAMEWORKS, TASKS, TRICK_GLOSS
 
 TEXT_VERSION = 2

@@ -85,7 +85,7 @@ def _dataset_hints() -> dict[str, tuple[str, ...]]:
 
 def _corpus_dataset_names() -> list[str]:
     try:
-        from corpus.datasets import DATASETS as CORPUS_DATASETS
+        from corpus.knowledge.datasets import DATASETS as CORPUS_DATASETS
     except ImportError:  # the corpus table is optional for the index
         return []
     return sorted(CORPUS_DATASETS)

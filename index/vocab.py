@@ -323,7 +323,7 @@ DATASET_HINTS: dict[str, tuple[str, ...]] = {
     "balance a pole": ("cartpole",),
 }
 
-# Dataset names from the corpus's own table (corpus.datasets) that are common
+# Dataset names from the corpus's own table (corpus.knowledge.datasets) that are common
 # words, so a question using them means the word, not the dataset.
 DATASET_NAME_STOP = frozenset({
     "adult", "alice", "blackjack", "churn", "cola", "digits", "emotion", "enzymes", "heart",

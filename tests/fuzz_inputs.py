@@ -10,7 +10,7 @@ import random
 
 from hypothesis import strategies as st
 
-from corpus.summary import Hyperparameters, Layer, Source, Summary
+from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
 SEEDS: dict[str, str] = {
     "keras_seq.py": """\

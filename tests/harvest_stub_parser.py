@@ -1,4 +1,4 @@
-"""A stand-in for corpus.parser.parse_bytes, for the harvest tests only.
+"""A stand-in for corpus.readers.parser.parse_bytes, for the harvest tests only.
 
 It finds models by two regular expressions (a ``class X(nn.Module)`` and a
 ``name = Sequential(``), so the harvest's own behaviour (git reading,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 
-from corpus.summary import Layer, ParseInfo, Source, Summary, github_url, make_id
+from corpus.record.summary import Layer, ParseInfo, Source, Summary, github_url, make_id
 
 _MODEL = re.compile(rb"^[ \t]*\"?class (\w+)\(nn\.Module\)|^[ \t]*\"?(\w+) = (?:keras\.)?Sequential\(", re.M)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from corpus.parser import parse_bytes
+from corpus.readers.parser import parse_bytes
 
 MODEL = b"from keras.models import Sequential\nfrom keras.layers import Dense\nm = Sequential()\n" \
         b"m.add(Dense(8, input_dim=4, activation='relu'))\nm.add(Dense(1))\nm.compile('adam', 'mse')\n"

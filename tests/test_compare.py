@@ -29,7 +29,7 @@ from assistant.compare import (
     Finding,
     compare,
 )
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -377,7 +377,7 @@ def test_findings_serialise(images):
 
 # -- end to end through the parser, once it exists --------------------------------
 def _parse(name: str) -> Summary:
-    parser = pytest.importorskip("corpus.parser")
+    parser = pytest.importorskip("corpus.readers.parser")
     path = FIXTURES / f"{name}.py"
     models = [s for s in parser.parse_bytes(path.read_bytes(), str(path.name)) if s.layers]
     assert models, f"the parser found no model in {name}"

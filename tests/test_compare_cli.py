@@ -11,7 +11,7 @@ from fixtures.compare_population import image_population, text_population
 
 from assistant.compare_cli import inferred_query, read_model, run_compare
 
-pytest.importorskip("corpus.parser")
+pytest.importorskip("corpus.readers.parser")
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

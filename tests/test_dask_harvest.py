@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import harvest
+from corpus.harvest import run as harvest
 
 distributed = pytest.importorskip("dask.distributed")
 

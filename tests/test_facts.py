@@ -1,4 +1,4 @@
-"""corpus.facts: datasets, task, tricks and preprocessing, on fixture scripts written for these tests.
+"""corpus.readers.facts: datasets, task, tricks and preprocessing, on fixture scripts written for these tests.
 
 The summaries are built by hand (name, layers, loss, lines) so these tests
 do not depend on the Keras / PyTorch extractors.
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus import datasets as ds
-from corpus import tasks as tk
-from corpus.facts import annotate, collect, layer_tricks
-from corpus.script import load
-from corpus.summary import Hyperparameters, Layer, Source, Summary
+from corpus.knowledge import datasets as ds
+from corpus.knowledge import tasks as tk
+from corpus.readers.facts import annotate, collect, layer_tricks
+from corpus.readers.script import load
+from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

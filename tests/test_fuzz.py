@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.compare import Finding, compare
-from corpus.parser import parse_bytes
-from corpus.summary import Summary
+from corpus.readers.parser import parse_bytes
+from corpus.record.summary import Summary
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import gitread, harvest
-from corpus.licenses import license_of_text, pick_license_file
+from corpus.harvest import gitread
+from corpus.harvest import run as harvest
+from corpus.harvest.licenses import license_of_text, pick_license_file
 
 TESTS = Path(__file__).resolve().parent
 FIX = TESTS / "fixtures" / "harvest"
@@ -318,7 +319,7 @@ def test_cli_harvest_with_mirror_and_repos_file(tmp_path: Path, two_repos, capsy
 
 
 def test_real_parser_through_the_harvest(tmp_path: Path, two_repos):
-    pytest.importorskip("corpus.parser")
+    pytest.importorskip("corpus.readers.parser")
     big, _ = two_repos
     out = tmp_path / "real" / "s.jsonl.gz"
     st = harvest.harvest([(big, None)], out, workers=1, progress=False)

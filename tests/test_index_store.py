@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from corpus.store import write_summaries
+from corpus.record.store import write_summaries
 from index.build import build_index
 from index.embed import HashEmbedder
 from index.search import Filters

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.parser import parse_path
+from corpus.readers.parser import parse_path
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -161,7 +161,7 @@ def test_layers_added_in_a_loop_count_once_with_repeat():
     "from keras.layers import *\nL = Dense",
 ])
 def test_every_import_style(style):
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = style + "\nfrom keras.models import Sequential\nm = Sequential()\nm.add(L(8, input_dim=4))\nm.add(L(1))\n"
     (s,) = parse_bytes(code.encode(), "x.py")
@@ -169,7 +169,7 @@ def test_every_import_style(style):
 
 
 def test_layer_subclass_of_backend_ops_is_one_custom_block():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""from keras import backend as K
 from keras.layers import Layer, Dense, Dropout
@@ -196,7 +196,7 @@ model.add(Dense(10, activation='softmax'))
 
 
 def test_loop_variable_tests_stay_unknown_and_sklearn_wrapper_trains():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""from keras.models import Sequential
 from keras.layers import Dense, Dropout
@@ -233,7 +233,7 @@ def test_model_subclass_overriding_train_step_trains_the_models_it_holds():
 
 
 def test_hub_layer_and_applications_module_style():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""import tensorflow as tf
 import tensorflow_hub as hub
@@ -272,7 +272,7 @@ def test_subclass_with_a_list_of_layer_blocks_applied_in_a_loop():
 
 
 def test_application_trained_from_scratch_is_the_model():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""import tensorflow as tf
 model = tf.keras.applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)
@@ -288,7 +288,7 @@ model.fit(x_train, y_train, batch_size=128, epochs=30)
 
 
 def test_called_names_counts_whole_words_before_a_parenthesis():
-    from corpus.keras_interp import _called_names
+    from corpus.readers.keras_interp import _called_names
 
     code = ("def build(n):\n    pass\n\nmodel = build (3)\nrebuild (2)\nx.build\t(4)\n"
             "def helper():\n    pass\nhelper_two()\nprint('build')\n")
@@ -389,7 +389,7 @@ def test_one_builder_trained_in_two_experiments_gives_two_models():
 
 
 def test_percentage_error_loss_is_other_not_mae():
-    from corpus.vocab import canonical_loss
+    from corpus.knowledge.vocab import canonical_loss
 
     assert canonical_loss("mean_absolute_percentage_error") == "other"
     assert canonical_loss("mape") == "other"

@@ -21,7 +21,7 @@ from browser.corpus import FLAWED_KERAS_MODEL
 
 from assistant import session
 from assistant.compare_cli import MAX_FILE_BYTES as COMPARE_LIMIT
-from corpus.parser import MAX_FILE_BYTES as PARSE_LIMIT
+from corpus.readers.parser import MAX_FILE_BYTES as PARSE_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = session.MAX_MODEL_BYTES
@@ -68,12 +68,12 @@ def test_code_over_the_limit_is_refused_with_the_limit_named(size: int) -> None:
 
 
 def test_refusal_happens_before_parsing(monkeypatch) -> None:
-    import corpus.parser
+    import corpus.readers.parser
 
     def boom(*args, **kwargs):
         raise AssertionError("oversized code reached the parser")
 
-    monkeypatch.setattr(corpus.parser, "parse_bytes", boom)
+    monkeypatch.setattr(corpus.readers.parser, "parse_bytes", boom)
     model, note = session.read_model(b"x = 1\n" * 10_000_000, "huge.py")
     assert model is None and "limit" in note
 

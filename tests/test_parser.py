@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from corpus.parser import parse_bytes
-from corpus.summary import Summary
+from corpus.readers.parser import parse_bytes
+from corpus.record.summary import Summary
 
 CODE = """import tensorflow as tf
 model = tf.keras.Sequential([
@@ -105,7 +105,7 @@ def test_readme_with_shell_blocks_gives_nothing():
 
 
 def test_models_of_one_name_on_one_line_get_distinct_ids():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     # One base class builds `self.model`; two subclasses call it with other
     # layer types: two models named `model` that start on the same line.
@@ -133,7 +133,7 @@ def test_models_of_one_name_on_one_line_get_distinct_ids():
 
 
 def test_python2_statements_only_count_at_the_start_of_a_line():
-    from corpus.parser import _looks_py2
+    from corpus.readers.parser import _looks_py2
 
     for code in ("print 'hi'\n", "x = 1\n\tprint  total\n", "try:\n    f()\nexcept IOError, err:\n    pass\n",
                  "exec 'x = 1'\n", "a = 1\r\nprint 'b'\n"):

@@ -2,7 +2,7 @@
 
 import json
 
-from corpus.script import (
+from corpus.readers.script import (
     UNKNOWN,
     call_arguments,
     call_function_name,
@@ -109,7 +109,7 @@ def test_bad_input_never_raises():
 
 
 def test_long_comment_runs_are_thinned_keeping_line_numbers():
-    from corpus.script import MAX_COMMENT_RUN, thin_comment_runs
+    from corpus.readers.script import MAX_COMMENT_RUN, thin_comment_runs
 
     code = "x = 1\n" + "# a\n" * 300 + "\n" + "    # b\n" * 5 + "y = 2  # tail\n" + "# c\n" * 3
     out = thin_comment_runs(code)
@@ -130,13 +130,13 @@ def test_a_script_padded_with_comments_still_reads_what_follows():
 
 
 def _full_walk_errors(root):
-    from corpus.script import walk
+    from corpus.readers.script import walk
 
     return [(n.start_byte, n.end_byte, n.type) for n in walk(root) if n.type == "ERROR" or n.is_missing]
 
 
 def test_error_nodes_finds_what_a_full_walk_finds():
-    from corpus.script import error_nodes
+    from corpus.readers.script import error_nodes
 
     script = (
         "import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n"
@@ -177,7 +177,7 @@ def test_notebook_lines_found_far_past_long_outputs():
     # Each code cell is followed by an output of 500 stored lines, past the
     # window searched near the cursor; more cells than _FAR_FINDS, so both
     # ways of looking lines up far away are used.
-    from corpus.script import _FAR_FINDS
+    from corpus.readers.script import _FAR_FINDS
 
     cells = []
     for i in range(_FAR_FINDS + 8):
@@ -230,7 +230,7 @@ def test_nodes_by_kind_in_source_order_from_one_shared_pass():
 
 
 def test_keyword_scan_finds_what_the_names_query_finds():
-    from corpus.script import _captures, _names_fast
+    from corpus.readers.script import _captures, _names_fast
 
     code = (
         "from __future__ import print_function\nimport os, sys as system\n"
@@ -254,7 +254,7 @@ def test_keyword_scan_finds_what_the_names_query_finds():
 def test_word_positions_are_whole_words_as_regex_word_boundaries_say():
     import re
 
-    from corpus.script import word_positions
+    from corpus.readers.script import word_positions
 
     code = "model = Model(); train_model(model)\nmodels.model_x(model )+ é_model .model"
     for name in ("model", "Model", "model_x", ".model"):

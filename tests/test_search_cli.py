@@ -5,7 +5,7 @@ import json
 import pytest
 
 import cli
-from corpus.store import write_summaries
+from corpus.record.store import write_summaries
 from index.embed import HashEmbedder
 from index.search import ExampleIndex
 from index.search_cli import describe, format_table

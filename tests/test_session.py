@@ -19,7 +19,7 @@ from assistant.session import (
     retrieve,
     with_model,
 )
-from corpus.summary import Layer, Source, Summary
+from corpus.record.summary import Layer, Source, Summary
 
 BASE = State(query="classify images")
 FULL = State(query="classify images", dataset="cifar10", framework="pytorch", trick="attention",

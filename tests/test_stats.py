@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpus.stats import corpus_stats, format_stats, run_stats
-from corpus.store import write_summaries
-from corpus.summary import ParseInfo, Source, Summary
+from corpus.harvest.stats import corpus_stats, format_stats, run_stats
+from corpus.record.store import write_summaries
+from corpus.record.summary import ParseInfo, Source, Summary
 
 
 def _s(i: int, framework: str, task: str, datasets: list[str], status: str = "ok", url: bool = True,

@@ -1,10 +1,10 @@
-"""corpus.store: gzip JSON Lines round trip, atomic writes, clear errors."""
+"""corpus.record.store: gzip JSON Lines round trip, atomic writes, clear errors."""
 
 import gzip
 
 import pytest
 
-from corpus.store import DEFAULT_CORPUS, CorpusMissing, load_summaries, write_summaries
+from corpus.record.store import DEFAULT_CORPUS, CorpusMissing, load_summaries, write_summaries
 from index.synthetic import synthetic_summaries
 
 

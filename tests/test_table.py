@@ -20,7 +20,7 @@ from assistant.table import (
     to_csv,
     to_json,
 )
-from corpus.summary import Hyperparameters, Layer, Source, Summary
+from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
 
 def _s(id: str = "a1", repo: str = "alice/mnist-cnn", path: str = "train.py", url: str | None = None,

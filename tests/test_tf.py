@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.parser import parse_path
+from corpus.readers.parser import parse_path
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -41,7 +41,7 @@ def test_tf_layers_and_contrib_lstm_cell_with_epochs():
 
 
 def test_version_fallbacks_in_try_except_are_read_once():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""import tensorflow as tf
 from tensorflow.contrib import rnn
@@ -78,7 +78,7 @@ def test_tf2_raw_ops_with_a_hand_made_training_step():
 
 
 def test_slim_layers_with_their_relu_default():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     code = b"""import tensorflow as tf
 import tensorflow.contrib.slim as slim

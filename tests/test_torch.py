@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.script import load
-from corpus.torch_models import extract_torch
+from corpus.readers.script import load
+from corpus.readers.torch_models import extract_torch
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -394,10 +394,10 @@ def test_no_model_or_broken_code_gives_nothing(code):
     assert extract_code(code) == []
 
 
-# -- end to end through the parser (orchestration by corpus/parser.py) --------
+# -- end to end through the parser (orchestration by corpus/readers/parser.py) --------
 
 def test_parse_bytes_end_to_end_python_file():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     data = (FIXTURES / "torch_mnist_cnn.py").read_bytes()
     (s,) = parse_bytes(data, "examples/torch_mnist_cnn.py", repo="someone/examples", commit="a" * 40)
@@ -410,7 +410,7 @@ def test_parse_bytes_end_to_end_python_file():
 
 
 def test_parse_bytes_end_to_end_notebook_lines_map_to_json():
-    from corpus.parser import parse_bytes
+    from corpus.readers.parser import parse_bytes
 
     path = FIXTURES / "torch_fashion_notebook.ipynb"
     raw_lines = path.read_text().split("\n")

@@ -10,7 +10,7 @@ strings (markup in its repository, path, dataset and layer names, a
 
 from __future__ import annotations
 
-from corpus.summary import Hyperparameters, Layer, Source, Summary, github_url, make_id
+from corpus.record.summary import Hyperparameters, Layer, Source, Summary, github_url, make_id
 
 HOSTILE_REPO = "evil/<img src=x onerror=window.__pwned=1>"
 HOSTILE_PATH = "<script>window.__pwned=2</script>.py"

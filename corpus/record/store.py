@@ -13,9 +13,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = REPO_ROOT / "corpus" / "data" / "summaries.jsonl.gz"
 
 

@@ -28,9 +28,9 @@ from typing import Any
 
 from tree_sitter import Node
 
-from corpus import torch_layers as T
-from corpus import vocab
-from corpus.script import (
+from corpus.knowledge import torch_layers as T
+from corpus.knowledge import vocab
+from corpus.readers.script import (
     UNKNOWN,
     Script,
     call_arguments,
@@ -42,7 +42,7 @@ from corpus.script import (
     walk,
     word_positions,
 )
-from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
@@ -1132,7 +1132,7 @@ class TorchExtractor:
                 name = node_text(left)
                 old = scope.env.get(name, UNKNOWN)
                 inc = self.value(right, scope)
-                from corpus.script import _arith
+                from corpus.readers.script import _arith
 
                 new_v = _arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
                 if new_v is not UNKNOWN:
@@ -3599,7 +3599,7 @@ def extract_torch(script: Script) -> list[Summary]:
     """One summary per PyTorch model the script defines (or builds) and trains.
 
     Args:
-        script: the loaded script (``corpus.script.load``).
+        script: the loaded script (``corpus.readers.script.load``).
 
     Returns:
         Summaries with ``id=""``, lines of the analysed code, ``framework="pytorch"``,

@@ -23,7 +23,7 @@ of interest) into :class:`FileFacts`, then fills each summary:
   the task. Model builders (``get_mnist_model``) never name data.
   With several models and data loaded in between (notebooks), each model
   gets the dataset named last before it (:func:`model_datasets`).
-- ``task``: a weighted vote (rules and weights in :mod:`corpus.tasks`) of
+- ``task``: a weighted vote (rules and weights in :mod:`corpus.knowledge.tasks`) of
   the dataset's usual task, structure (a generator/discriminator pair, an
   encoder/decoder pair, a diffusion model, an autoencoder fitted on its own
   input, CTC, gym), library heads and imports, the model's layers, output
@@ -55,9 +55,10 @@ from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor
 
-from corpus import datasets as ds
-from corpus import tasks as tk
-from corpus.script import (
+from corpus.knowledge import datasets as ds
+from corpus.knowledge import tasks as tk
+from corpus.knowledge.vocab import canonical_loss
+from corpus.readers.script import (
     PY_LANGUAGE,
     UNKNOWN,
     Script,
@@ -65,8 +66,7 @@ from corpus.script import (
     call_function_name,
     node_text,
 )
-from corpus.summary import TRICKS, Layer, Summary
-from corpus.vocab import canonical_loss
+from corpus.record.summary import TRICKS, Layer, Summary
 
 # -- vocabularies and their order in a summary ---------------------------------------
 

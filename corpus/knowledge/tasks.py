@@ -1,6 +1,6 @@
 """Task inference rules, as data: words and code signals -> (task, weight).
 
-:mod:`corpus.facts` adds up the weights of every rule that fires for a
+:mod:`corpus.readers.facts` adds up the weights of every rule that fires for a
 model and takes the task with the highest score. Weights encode priority:
 
 - 10: the code leaves no doubt (a gym environment, CTC loss, a GAN's
@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from corpus.summary import TASKS  # noqa: F401 - the rules below name only these tasks
+from corpus.record.summary import TASKS  # noqa: F401 - the rules below name only these tasks
 
 # When two tasks score the same, the one earlier here wins (the more specific first).
 TIE_ORDER = (

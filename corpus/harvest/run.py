@@ -39,14 +39,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from corpus import gitread
-from corpus.licenses import license_of_text, pick_license_file
-from corpus.summary import Summary, github_url
+from corpus.harvest import gitread
+from corpus.harvest.licenses import license_of_text, pick_license_file
+from corpus.record.summary import Summary, github_url
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO_ROOT / "corpus" / "data" / "summaries.jsonl.gz"
 DEFAULT_REPOS_FILE = REPO_ROOT / "corpus" / "repos.txt"
-DEFAULT_PARSER = "corpus.parser:parse_bytes"
+DEFAULT_PARSER = "corpus.readers.parser:parse_bytes"
 MANIFEST_NAME = "manifest.json"
 
 EXTENSIONS = (".py", ".ipynb", ".md")
@@ -189,7 +189,7 @@ def content_hash(data: bytes, path: str) -> str:
     between copies of the same notebook). Strings holding ``#`` lose their
     tail too, which only makes two copies more alike.
     """
-    from corpus.script import source_text
+    from corpus.readers.script import source_text
 
     code = source_text(data, path).code if path.lower().endswith((".ipynb", ".md")) else \
         data.decode("utf-8", "replace")
@@ -649,7 +649,7 @@ def select(repos: list[dict[str, Any]], summaries_by_file: dict[tuple[str, str],
 
 def _write_summaries(path: Path, summaries: list[Summary]) -> None:
     try:
-        from corpus.store import write_summaries
+        from corpus.record.store import write_summaries
     except ImportError:  # store.py is engineer D's; the format is the same
         import gzip
         import tempfile
@@ -668,7 +668,7 @@ def _read_summaries(path: Path) -> list[Summary]:
     if not path.exists():
         return []
     try:
-        from corpus.store import load_summaries
+        from corpus.record.store import load_summaries
     except ImportError:
         import gzip
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from corpus.parser import parse_path
+from corpus.readers.parser import parse_path
 
 EXTENSIONS = (".py", ".ipynb", ".md")
 _SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", "site-packages",

@@ -22,9 +22,9 @@ from typing import Any
 
 from tree_sitter import Node
 
-from corpus import keras_layers as K
-from corpus.script import UNKNOWN, Script, _arith, call_arguments, node_text, word_positions
-from corpus.vocab import canonical_activation, canonical_loss, canonical_optimizer
+from corpus.knowledge import keras_layers as K
+from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonical_optimizer
+from corpus.readers.script import UNKNOWN, Script, _arith, call_arguments, node_text, word_positions
 
 MAX_STEPS = 400_000
 MAX_DEPTH = 90  # nested eval/exec frames (each is a few Python frames)

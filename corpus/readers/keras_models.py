@@ -1,7 +1,7 @@
 """Keras models in a script -> summaries (Sequential, functional, subclassed).
 
-The reading itself is :mod:`corpus.keras_interp`; this module turns what it
-found into :class:`~corpus.summary.Summary` records: it flattens each model's
+The reading itself is :mod:`corpus.readers.keras_interp`; this module turns what it
+found into :class:`~corpus.record.summary.Summary` records: it flattens each model's
 graph into layers in data-flow order, folds activations, decides which models
 are reported (a GAN's ``combined`` model is its parts; a sub-model used inside
 a bigger one is expanded in place) and attaches hyperparameters.
@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from corpus.keras_interp import (
+from corpus.knowledge.vocab import canonical_loss
+from corpus.readers.keras_interp import (
     Batched,
     Enumerated,
     Interpreter,
@@ -26,9 +27,8 @@ from corpus.keras_interp import (
     hand_loss,
     jsonable_shape,
 )
-from corpus.script import Script
-from corpus.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
-from corpus.vocab import canonical_loss
+from corpus.readers.script import Script
+from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 # Layers that make a model (a function applying two of them builds one); the
 # rest (pooling, dropout, reshapes, merges) only accompany them.

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from corpus.script import Script, SourceText, error_nodes, source_text
-from corpus.summary import ParseInfo, Source, Summary, github_url, make_id
+from corpus.readers.script import Script, SourceText, error_nodes, source_text
+from corpus.record.summary import ParseInfo, Source, Summary, github_url, make_id
 
 # Bounds. A notebook's JSON holds outputs (images), so its raw cap is larger;
 # the code analysed is capped in all cases (tree-sitter reads ~8 MB/s and the
@@ -39,13 +39,13 @@ _KERASISH = re.compile(r"\b(Sequential\(|model\.add\(|Conv2D\(|Dense\(|LSTM\()")
 
 def _extractors() -> list[tuple[str, Callable[[Script], list[Summary]]]]:
     out: list[tuple[str, Callable[[Script], list[Summary]]]] = []
-    from corpus.keras_models import extract_keras
-    from corpus.tf_models import extract_tf
+    from corpus.readers.keras_models import extract_keras
+    from corpus.readers.tf_models import extract_tf
 
     out.append(("keras", extract_keras))
     out.append(("tensorflow", extract_tf))
     try:
-        from corpus.torch_models import extract_torch
+        from corpus.readers.torch_models import extract_torch
 
         out.append(("pytorch", extract_torch))
     except ImportError:  # engineer B's module may not have landed yet
@@ -55,7 +55,7 @@ def _extractors() -> list[tuple[str, Callable[[Script], list[Summary]]]]:
 
 def _annotate() -> Callable[..., None] | None:
     try:
-        from corpus.facts import annotate
+        from corpus.readers.facts import annotate
     except ImportError:  # engineer C's module may not have landed yet
         return None
     return annotate

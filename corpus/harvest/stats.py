@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from corpus.summary import Summary
+from corpus.record.summary import Summary
 
 # Issue 3's targets, checked on what lands.
 TARGETS = {
@@ -133,7 +133,7 @@ def run_stats(corpus_path: str | None, as_json: bool = False) -> int:
     Returns:
         0, or 1 when the corpus is missing or unreadable.
     """
-    from corpus.store import DEFAULT_CORPUS, load_summaries
+    from corpus.record.store import DEFAULT_CORPUS, load_summaries
 
     path = Path(corpus_path) if corpus_path else DEFAULT_CORPUS
     try:
