@@ -1,0 +1,232 @@
+"""The PyTorch reader's records (what a name holds, a model found) and the small tree helpers its parts share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from tree_sitter import Node
+
+from corpus.knowledge import vocab
+from corpus.readers.script import Script, dotted_name, end_line_of, line_of, node_text
+from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+
+MAX_DEPTH = 10  # nesting of block expansions and helper calls
+MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
+MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+
+
+# ---------------------------------------------------------------------------
+# Records
+
+
+@dataclass
+class FuncInfo:
+    node: Node
+    name: str
+    params: list[tuple[str, Node | None, str]]  # (name, default, kind: plain|star|kw)
+    body: Node | None
+    cls: ClassInfo | None = None
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    node: Node
+    bases: list[str]
+    methods: dict[str, FuncInfo] = field(default_factory=dict)
+    is_module: bool = False
+
+
+@dataclass
+class Mod:
+    """What an expression in model code holds, seen as a module."""
+
+    kind: str  # layer | act | seq | list | inst | none
+    layers: list[Layer] = field(default_factory=list)  # emitted when applied (layer/seq)
+    act: str | None = None  # kind == act
+    items: list[Mod] = field(default_factory=list)  # kind == list (ModuleList, python list)
+    keys: dict[str, Mod] = field(default_factory=dict)  # ModuleDict
+    inst: Instance | None = None  # kind == inst
+    raw: str = ""
+    line: int | None = None
+    cell: bool = False  # a recurrent cell (stepped in a loop)
+    repeat: int | None = None  # built in a loop with a literal count
+
+
+@dataclass
+class Instance:
+    cls: ClassInfo
+    scope: Scope
+    attrs: dict[str, Mod] = field(default_factory=dict)
+    seq: list[Mod] = field(default_factory=list)  # nn.Sequential subclass children
+    expanded: list[Layer] | None = None
+
+
+@dataclass
+class Scope:
+    env: dict[str, Any] = field(default_factory=dict)  # plain values
+    mods: dict[str, Mod] = field(default_factory=dict)  # names bound to modules
+    classes: dict[str, ClassInfo] = field(default_factory=dict)  # names bound to local classes
+    funcs: dict[str, FuncInfo] = field(default_factory=dict)  # nested defs
+    inst: Instance | None = None  # self
+
+    def child(self) -> Scope:
+        return Scope(dict(self.env), dict(self.mods), dict(self.classes), dict(self.funcs), self.inst)
+
+
+@dataclass
+class FState:
+    """The forward walk: layers emitted so far and what holds a tensor."""
+
+    layers: list[Layer] = field(default_factory=list)
+    tensors: set[str] = field(default_factory=set)
+    repeat: int | None = None
+    loop: int = 0
+    cells_done: set[int] = field(default_factory=set)  # ids of cell Mods already emitted
+    lists: set[str] = field(default_factory=set)  # names bound to [] (outputs gathered step by step)
+    target: str | None = None  # the name the statement being walked assigns
+    branching: int = 0  # inside a loop over a ModuleList (parallel branches)
+    raw_weights: set[str] = field(default_factory=set)  # module-level weights of a model written as maths
+    branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
+    recurrent: bool = False  # a caller of this helper already ran a recurrent layer
+
+
+def copy_layer(layer: Layer, repeat: int | None = None) -> Layer:
+    rep = layer.repeat if layer.repeat or not (repeat and repeat > 1) else repeat
+    return Layer(layer.type, layer.raw, dict(layer.args), layer.activation, layer.line, rep)
+
+
+def push(layers: list[Layer], layer: Layer, repeat: int | None = None) -> bool:
+    """Append ``layer``, folding a stand-alone activation into the layer before it.
+
+    Returns False once the list is full (``MAX_LAYERS``), so callers stop copying.
+    """
+    if len(layers) >= MAX_LAYERS:
+        return False
+    if layer.type == "Activation" and layers:
+        # relu then softmax after one Linear: both belong to it, and the last one is what it outputs
+        layers[-1].activation = layer.activation
+        return True
+    layers.append(copy_layer(layer, repeat))
+    return True
+
+
+def activation_layer(act: str, raw: str, line: int | None) -> Layer:
+    return Layer(type="Activation", raw=raw, args={}, activation=act, line=line)
+
+
+def jsonable(v: Any) -> bool:
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return not (isinstance(v, float) and v != v)
+    if isinstance(v, list):
+        return all(jsonable(x) for x in v)
+    return False
+
+
+@lru_cache(maxsize=8192)
+def last_name(name: str | None) -> str:
+    """``nn.Conv2d`` -> ``Conv2d`` (cached: the same few thousand names recur)."""
+    return (name or "").rsplit(".", 1)[-1]
+
+
+def identifiers(node: Node | None) -> list[str]:
+    if node is None:
+        return []
+    if node.type == "identifier":
+        return [node_text(node)]
+    out: list[str] = []
+    for c in node.named_children:
+        out.extend(identifiers(c))
+    return out
+
+
+def target_name(left: Node) -> str | None:
+    if left.type == "identifier":
+        return node_text(left)
+    dn = dotted_name(left)
+    if dn:
+        return last_name(dn)
+    return None
+
+
+SCHEDULERS = {"StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR",
+               "LambdaLR", "CyclicLR", "CosineAnnealingWarmRestarts", "LinearLR", "PolynomialLR", "SequentialLR"}
+
+
+@lru_cache(maxsize=8192)
+def is_optimizer_name(last: str) -> bool:
+    """Call names of optimizers (``Adam``, ``SGD``); the same few hundred names recur in every file."""
+    return vocab.canonical_optimizer(last) is not None
+
+
+@lru_cache(maxsize=8192)
+def is_trick_name(last: str) -> bool:
+    """Call names that may show a training trick (schedulers, clipping, AMP, saving)."""
+    return (last in SCHEDULERS or last.endswith("LR") or "schedul" in last.lower() or last in ("clip_grad_norm_", "clip_grad_value_",
+            "clip_grad_norm", "autocast", "GradScaler", "save"))
+
+
+FIXED_PREDICATES = (is_optimizer_name, is_trick_name)
+
+# attention computed by hand: scores by a batched product, weights by a softmax
+_PRODUCT = re.compile(r"\b(?:bmm|matmul|einsum)\s*\(|\w\s*@\s*\w")
+
+
+def attention_maths(text: str) -> bool:
+    return "softmax" in text and _PRODUCT.search(text) is not None
+
+
+def enclosing_function_name(node: Node) -> str | None:
+    p = node.parent
+    while p is not None:
+        if p.type == "function_definition":
+            return node_text(p.child_by_field_name("name"))
+        p = p.parent
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Models and their training
+
+
+@dataclass
+class ModelRec:
+    name: str
+    node: Node
+    layers: list[Layer]
+    vars: set[str] = field(default_factory=set)
+    imported: bool = False
+    branch: int | None = None  # start of the if-statement whose branch built it
+    created: dict[str, list[int]] = field(default_factory=dict)  # var -> where it is bound to this model
+    parts: set[str] = field(default_factory=set)  # names of models handed to its constructor (Seq2Seq(enc, dec))
+    self_env: dict[str, Any] = field(default_factory=dict)  # self.lr = 1e-3 and the like, read in __init__
+    hp: Hyperparameters = field(default_factory=Hyperparameters)
+    tricks: list[str] = field(default_factory=list)
+    input_shape: list[Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self, script: Script, file_warnings: list[str]) -> Summary:
+        warnings = list(self.warnings)
+        status = "ok"
+        if self.imported:
+            warnings.append(f"{self.name} is defined in another file: its layers are not read")
+            status = "partial"
+        if len(self.layers) >= MAX_LAYERS:
+            warnings.append(f"model cut at {MAX_LAYERS} layers")
+            status = "partial"
+        if file_warnings:
+            status = "partial"
+        return Summary(
+            id="",
+            name=self.name,
+            source=Source(path=script.path, line_start=line_of(self.node), line_end=end_line_of(self.node)),
+            framework="pytorch",
+            layers=self.layers,
+            hyperparameters=self.hp,
+            input_shape=self.input_shape,
+            tricks=list(dict.fromkeys(self.tricks)),
+            parse=ParseInfo(status=status, warnings=warnings + list(file_warnings)),
+        )

@@ -1,0 +1,658 @@
+"""The forward walker: ``forward`` bodies walked in evaluation order, one layer per module or op applied."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from tree_sitter import Node
+
+from corpus.knowledge import torch_layers, vocab
+from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
+from corpus.readers.torch_common import (
+    MAX_DEPTH,
+    FState,
+    FuncInfo,
+    Instance,
+    Mod,
+    Scope,
+    activation_layer,
+    attention_maths,
+    identifiers,
+    last_name,
+    push,
+)
+from corpus.record.summary import Layer
+
+
+class ForwardWalker:
+    """The forward walk (a mixin of :class:`~corpus.readers.torch_models.TorchExtractor`)."""
+
+    # -- forward -------------------------------------------------------
+    def expand(self, inst: Instance) -> list[Layer]:
+        """The layers an instance emits, in forward order (cached)."""
+        if inst.expanded is not None:
+            return inst.expanded
+        inst.expanded = []  # guards recursion
+        if self.depth > MAX_DEPTH:
+            return inst.expanded
+        fwd = self._method(inst.cls, "forward") or self._method(inst.cls, "call") or self._method(inst.cls, "__call__")
+        state = FState()
+        self.depth += 1
+        try:
+            if fwd is not None and fwd.cls is not None and fwd.cls.is_module:
+                scope = inst.scope.child()
+                scope.inst = inst
+                for name, _d, _k in fwd.params[1:]:
+                    if name in _LABEL_PARAMS:
+                        continue  # forward(x, targets): the labels are not data flowing through layers
+                    state.tensors.add(name)
+                    scope.env.pop(name, None)
+                    scope.mods.pop(name, None)
+                self.run_forward(fwd.body, scope, state)
+            if not state.layers and inst.seq:
+                state.layers = self.flatten(inst.seq)
+            elif not state.layers and fwd is None:
+                state.layers = self.flatten([m for m in inst.attrs.values()])
+        finally:
+            self.depth -= 1
+        inst.expanded = state.layers
+        return inst.expanded
+
+    def run_forward(self, body: Node | None, scope: Scope, st: FState) -> None:
+        if body is None:
+            return
+        for stmt in body.named_children:
+            self.fstmt(stmt, scope, st)
+
+    def fstmt(self, stmt: Node, scope: Scope, st: FState) -> None:
+        t = stmt.type
+        if t == "expression_statement":
+            for e in stmt.named_children:
+                self.fexpr_stmt(e, scope, st)
+        elif t == "return_statement":
+            for e in stmt.named_children:
+                self.fexpr(e, scope, st)
+        elif t == "if_statement":
+            self.fif(stmt, scope, st)
+        elif t == "for_statement":
+            self.ffor(stmt, scope, st)
+        elif t == "while_statement":
+            st.loop += 1
+            self.run_forward(stmt.child_by_field_name("body"), scope, st)
+            st.loop -= 1
+        elif t in ("with_statement", "try_statement"):
+            self.run_forward(stmt.child_by_field_name("body"), scope, st)
+        elif t == "function_definition":
+            f = self._func_info(stmt, None)
+            scope.funcs[f.name] = f
+
+    def fif(self, stmt: Node, scope: Scope, st: FState) -> None:
+        branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
+        for alt in stmt.children_by_field_name("alternative"):
+            if alt.type == "elif_clause":
+                branches.append((alt.child_by_field_name("condition"), alt.child_by_field_name("consequence")))
+            else:
+                branches.append((None, alt.child_by_field_name("body")))
+        # a condition known statically picks its branch
+        for c, body in branches:
+            v = self._cond(c, scope) if c is not None else True
+            if v is UNKNOWN:
+                break
+            if v:
+                self.run_forward(body, scope, st)
+                return
+        else:
+            return
+        # otherwise the branch that applies the most layers (the model's main path)
+        best: FState | None = None
+        for _c, body in branches:
+            sub = FState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=set(st.cells_done))
+            self.run_forward(body, scope, sub)
+            if best is None or len(sub.layers) > len(best.layers):
+                best = sub
+        if best is not None:
+            for layer in best.layers:
+                if not push(st.layers, layer):
+                    break
+            st.tensors |= best.tensors
+            st.cells_done |= best.cells_done
+        if len(branches) == 1 and best is not None and not best.layers:
+            pass
+
+    def _cond(self, c: Node | None, scope: Scope) -> Any:
+        if c is None:
+            return UNKNOWN
+        v = self.value(c, scope)
+        if v is not UNKNOWN:
+            return v
+        # `if self.downsample is not None` / `if self.shortcut:`: known when the attribute is
+        dn = dotted_name(c)
+        if dn and dn.startswith("self.") and scope.inst is not None and dn[5:] in scope.inst.attrs:
+            return True
+        return UNKNOWN
+
+    def ffor(self, stmt: Node, scope: Scope, st: FState) -> None:
+        right = stmt.child_by_field_name("right")
+        left = stmt.child_by_field_name("left")
+        inner = scope.child()
+        idents = identifiers(left)
+        count = self._loop_count(right, scope)
+        it_mod = self._iter_mod(right, scope)
+        if it_mod is not None and idents:
+            # for layer in self.layers: x = layer(x) -- a block applied in a loop counts once,
+            # so items built alike (the first block and the ones appended in a loop) count once
+            pairs = self._pair_targets(left, right, it_mod)
+            if pairs is not None:
+                inner.mods.update(pairs)
+            else:
+                for name, m in (self._loop_targets(right, left, scope) or {idents[-1]: it_mod}).items():
+                    inner.mods[name] = self._distinct_items(m)
+        else:
+            for i in idents:
+                inner.mods.pop(i, None)
+                inner.env.pop(i, None)
+            if self._expr_is_tensor(right, st):
+                st.tensors.update(idents)
+        rep = count if (count and count > 1 and it_mod is None) else None
+        old = st.repeat
+        st.repeat = rep if rep else old
+        st.loop += 1
+        st.branching += 1 if it_mod is not None else 0
+        self.run_forward(stmt.child_by_field_name("body"), inner, st)
+        st.branching -= 1 if it_mod is not None else 0
+        st.loop -= 1
+        st.repeat = old
+
+    def _pair_targets(self, left: Node | None, right: Node | None, it_mod: Mod) -> dict[str, Mod] | None:
+        """``for up, conv in [(self.up1, self.conv1), ...]`` (or ``for i, pair in enumerate(...)``): the
+        loop body is one stage, so its names take the first tuple's modules."""
+        if left is None or it_mod.kind != "list" or not it_mod.items:
+            return None
+        first = it_mod.items[0]
+        if first.kind != "list" or len(first.items) < 2 or first.inst is not None or first.raw:
+            return None
+        target = left
+        if right is not None and right.type == "call" and self._fname(right) == "enumerate":
+            kids = [c for c in left.named_children if c.type != "comment"]
+            if left.type not in ("pattern_list", "tuple_pattern", "list_pattern") or len(kids) != 2:
+                return None
+            target = kids[1]  # for i, (up, conv) in enumerate(...) / for i, pair in enumerate(...)
+        elif right is not None and right.type == "call" and self._fname(right) == "zip":
+            return None  # zip of separate lists: _loop_targets
+        if target.type == "identifier":
+            return {node_text(target): first}
+        kids = [c for c in target.named_children if c.type != "comment"]
+        if len(kids) != len(first.items) or any(k.type != "identifier" for k in kids):
+            return None
+        return {node_text(k): m for k, m in zip(kids, first.items, strict=True)}
+
+    def _distinct_items(self, m: Mod) -> Mod:
+        if m.kind != "list" or len(m.items) < 2:
+            return m
+        seen: set[Any] = set()
+        items: list[Mod] = []
+        for item in m.items:
+            sig = item.inst.cls.name if item.inst is not None else tuple(x.type for x in item.layers)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            items.append(item)
+        return replace(m, items=items)
+
+    def _loop_targets(self, it: Node | None, left: Node | None, scope: Scope) -> dict[str, Mod] | None:
+        """Loop variables that take modules in ``for conv, norm in zip(self.convs, self.norms)`` (each its own list)."""
+        if it is None or left is None or it.type != "call" or self._fname(it) != "zip":
+            return None
+        targets = [c for c in left.named_children if c.type != "comment"]
+        pos, _ = call_arguments(it)
+        if left.type not in ("pattern_list", "tuple_pattern", "list_pattern") or len(targets) != len(pos):
+            return None
+        out: dict[str, Mod] = {}
+        for target, arg in zip(targets, pos, strict=True):
+            m = self._iter_mod(arg, scope)
+            if m is not None and target.type == "identifier" and (m.kind != "list" or m.items):
+                out[node_text(target)] = m  # (q, k, v) of tensors builds an empty list: no modules
+        return out or None
+
+    def _iter_mod(self, it: Node | None, scope: Scope) -> Mod | None:
+        if it is None:
+            return None
+        if it.type == "call":
+            fn = self._fname(it) or ""
+            pos, _ = call_arguments(it)
+            if fn in ("enumerate", "zip", "reversed") and pos:
+                for p in pos:
+                    m = self._iter_mod(p, scope)
+                    if m is not None:
+                        return m
+                return None
+            if last_name(fn) in ("children", "values", "modules", "items", "named_children", "named_modules") \
+                    and it.child_by_field_name("function").type == "attribute":
+                return self.build(it.child_by_field_name("function").child_by_field_name("object"), scope)
+            return None
+        m = self.build(it, scope)
+        if m is not None and m.kind in ("list", "seq"):
+            return m
+        return None
+
+    def _expr_is_tensor(self, node: Node | None, st: FState) -> bool:
+        if node is None:
+            return False
+        if node.type == "identifier":
+            return node_text(node) in st.tensors
+        return any(self._expr_is_tensor(c, st) for c in node.named_children)
+
+    def fexpr_stmt(self, e: Node, scope: Scope, st: FState) -> None:
+        t = e.type
+        if t == "assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            if right is None:
+                return
+            if right.type in ("subscript", "attribute", "identifier") or (
+                    right.type == "call" and self.torch_name(self._fname(right)) in torch_layers.LAYERS):
+                # layer = self.layers[i]; mp = nn.MaxPool2d(k) built in forward, applied below
+                m = self.build(right, scope)
+                if m is not None and left is not None and left.type == "identifier":
+                    scope.mods[node_text(left)] = m  # layer = self.layers[i]
+                    return
+            if left is not None and left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+                # trans, conv = pair[0], pair[1]: modules taken from a pair, applied below
+                names = [c for c in left.named_children if c.type != "comment"]
+                vals = [c for c in right.named_children if c.type != "comment"]
+                if len(names) == len(vals) and all(n.type == "identifier" and v.type in ("subscript", "attribute", "identifier")
+                                                   for n, v in zip(names, vals, strict=True)):
+                    built = [self.build(v, scope) for v in vals]
+                    if all(b is not None and b.kind != "list" for b in built):
+                        for n, b in zip(names, built, strict=True):
+                            scope.mods[node_text(n)] = b
+                        return
+            if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
+                st.lists.add(node_text(left))
+            st.target = node_text(left) if left is not None and left.type == "identifier" else None
+            is_t = self.fexpr(right, scope, st)
+            st.target = None
+            names = identifiers(left)
+            if is_t:
+                st.tensors.update(names)
+            elif left is not None and left.type == "identifier":
+                v = self.value(right, scope)
+                if v is not UNKNOWN:
+                    scope.env[node_text(left)] = v
+            return
+        if t == "augmented_assignment":
+            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+            op = node_text(e.child_by_field_name("operator"))
+            rt = self.fexpr(right, scope, st)
+            lt = self._expr_is_tensor(left, st)
+            if op == "+=" and rt and lt:
+                self.emit(st, Layer(type="Add", raw="+=", line=line_of(e)))
+            return
+        self.fexpr(e, scope, st)
+
+    def emit(self, st: FState, layer: Layer) -> None:
+        push(st.layers, layer, st.repeat)
+
+    def emit_act(self, st: FState, act: str, raw: str, line: int) -> None:
+        if act == "linear":
+            return  # identity-like (softplus on a scale, nn.Identity): nothing to fold
+        push(st.layers, activation_layer(act, raw, line))
+
+    def apply(self, m: Mod, st: FState) -> None:
+        if m.kind == "act":
+            self.emit_act(st, m.act or "linear", m.raw, m.line or 0)
+            return
+        if m.cell or (m.kind == "layer" and st.loop > 0 and id(m) in st.cells_done):
+            if id(m) in st.cells_done:
+                return
+            st.cells_done.add(id(m))
+        elif st.loop > 0 and m.kind in ("layer", "seq", "inst"):
+            if id(m) in st.cells_done:
+                return
+            st.cells_done.add(id(m))
+        for layer in self.mod_layers(m):
+            if not push(st.layers, layer, st.repeat):
+                break
+
+    def fexpr(self, node: Node | None, scope: Scope, st: FState) -> bool:
+        """Walk an expression of forward code in evaluation order; True if it yields a tensor."""
+        if node is None:
+            return False
+        t = node.type
+        if t == "identifier":
+            return node_text(node) in st.tensors
+        if t == "call":
+            return self.fcall(node, scope, st)
+        if t == "binary_operator":
+            lt = self.fexpr(node.child_by_field_name("left"), scope, st)
+            rt = self.fexpr(node.child_by_field_name("right"), scope, st)
+            op = node_text(node.child_by_field_name("operator"))
+            bias = st.raw_weights and any(_root_name(node.child_by_field_name(k)) in st.raw_weights
+                                          for k in ("left", "right"))
+            if op == "+" and lt and rt and not bias and not _REPARAM.search(node_text(node)):
+                self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
+            if op == "@" and st.raw_weights and (lt != rt) and self._is_weight(
+                    node.child_by_field_name("right" if lt else "left"), st):
+                # h @ W with W a weight of the script: a dense layer written by hand
+                self.emit(st, Layer(type="Dense", raw="@", line=line_of(node)))
+                return True
+            return lt or rt
+        if t in ("list_comprehension", "generator_expression"):
+            clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
+            inner = scope.child()
+            if clause is not None:
+                right = clause.child_by_field_name("right")
+                left = clause.child_by_field_name("left")
+                idents = identifiers(left)
+                it_mod = self._iter_mod(right, scope)
+                rt = self.fexpr(right, scope, st) if it_mod is None else False
+                if it_mod is not None and idents:
+                    inner.mods.update(self._loop_targets(right, left, scope) or {idents[-1]: it_mod})
+                elif rt:
+                    st.tensors.update(idents)
+            body = node.named_children[0] if node.named_children else None
+            return self.fexpr(body, inner, st)
+        if t in ("string", "integer", "float", "true", "false", "none", "comment", "lambda"):
+            return False
+        if t == "attribute":
+            return self.fexpr(node.child_by_field_name("object"), scope, st)
+        if t == "subscript":
+            r = self.fexpr(node.child_by_field_name("value"), scope, st)
+            return r
+        if t == "keyword_argument":
+            return self.fexpr(node.child_by_field_name("value"), scope, st)
+        res = False
+        for c in node.named_children:
+            res = self.fexpr(c, scope, st) or res
+        return res
+
+    def fcall(self, node: Node, scope: Scope, st: FState) -> bool:
+        fnode = node.child_by_field_name("function")
+        argnode = node.child_by_field_name("arguments")
+        fn = dotted_name(fnode)
+        line = line_of(node)
+        pos, kw = call_arguments(node)
+
+        def args_first() -> bool:
+            return self.fexpr(argnode, scope, st) if argnode is not None else False
+
+        if fn is None:
+            # chained: self.conv(x).view(...), F.relu(x).squeeze(), self.layers[i](x)
+            if fnode is not None and fnode.type == "attribute":
+                obj = fnode.child_by_field_name("object")
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                ot = self.fexpr(obj, scope, st)
+                at = args_first()
+                return self._method_op(meth, node, pos, ot, st, line) or ot or at
+            if fnode is not None and fnode.type == "subscript":
+                m = self.build(fnode, scope)
+                at = args_first()
+                if m is not None:
+                    self.apply(m, st)
+                    return True
+                return at
+            if fnode is not None and fnode.type == "call" and self._fname(fnode) == "getattr":
+                m = self.build(fnode, scope)  # getattr(self, f"block{i}")(x)
+                at = args_first()
+                if m is not None:
+                    self.apply(m, st)
+                    return True
+                # getattr(F, "gelu")(x) / getattr(torch, self.act)(x): an activation picked by name
+                gpos, _ = call_arguments(fnode)
+                name = self.value(gpos[1], scope) if len(gpos) == 2 else None
+                owner = (self.s.resolve(dotted_name(gpos[0]) or "") or "") if gpos else ""
+                act = vocab.canonical_activation(name) if isinstance(name, str) else None
+                if act is not None and owner.startswith("torch"):
+                    self.emit_act(st, act, str(name), line)
+                    return True
+                return at
+            return args_first()
+        # self.X(...) : a module attribute or a method
+        if fn.startswith("self.") and scope.inst is not None:
+            attr = fn[5:]
+            m = self._attr(scope.inst, attr)
+            if m is not None:
+                args_first()
+                self.apply(m, st)
+                return True
+            if "." not in attr:
+                f = self._method(scope.inst.cls, attr)
+                if f is not None:
+                    return self._inline(f, node, scope, st, method=True)
+            if "." in attr:
+                # self.conv(x) handled above; self.x.view(...): method on an attribute
+                head, _, meth = attr.rpartition(".")
+                base = self._attr(scope.inst, head)
+                if base is not None and meth in ("forward", "__call__"):
+                    args_first()
+                    self.apply(base, st)
+                    return True
+            return args_first()
+        # a name bound to a module (loop variable over a ModuleList, a block param)
+        if "." not in fn and fn in scope.mods:
+            args_first()
+            self.apply(scope.mods[fn], st)
+            return True
+        last = last_name(fn)
+        # a tensor method: x.view(...), x.relu(), out.flatten(1)
+        head = fn.split(".")[0]
+        if last in ("append", "extend") and head in st.lists and st.branching:
+            st.branch_lists.add(head)  # one output per branch of a ModuleList: joined later by torch.cat
+        if "." in fn and head in st.tensors:
+            at = args_first()
+            return self._method_op(last, node, pos, True, st, line) or True or at
+        # torch functional ops
+        fname = self.functional_name(fn)
+        if fname in torch_layers.NEW_TENSORS:
+            args_first()
+            return False
+        if fname is not None:
+            at = args_first()
+            return self._functional(fname, fn, node, pos, kw, scope, st, line) or at
+        # local classes created in forward (rare) and local helper functions
+        cls = scope.classes.get(fn) or self.classes.get(fn)
+        if cls is not None and cls.is_module:
+            m = self.build(node, scope)
+            at = args_first()
+            if m is not None:
+                self.apply(m, st)
+                return True
+            return at
+        f = scope.funcs.get(fn) or self.funcs.get(fn)
+        if f is not None and "." not in fn:
+            return self._inline(f, node, scope, st, method=False)
+        # nn.X(...)(x) built inline is rare; everything else: just its arguments
+        return args_first()
+
+    def _inline(self, f: FuncInfo, call: Node, scope: Scope, st: FState, method: bool) -> bool:
+        """Walk a helper (``self.encode(x)``, ``def block(x)``) in place."""
+        if self.depth > MAX_DEPTH:
+            return False
+        argnode = call.child_by_field_name("arguments")
+        pos, kw = call_arguments(call)
+        tensor_args: list[bool] = []
+        for p in pos:
+            tensor_args.append(self.fexpr(p, scope, st))
+        kw_tensor = {k: self.fexpr(v, scope, st) for k, v in kw.items()}
+        _ = argnode
+        self.depth += 1
+        try:
+            inner = self.bind(f, call, scope, skip_self=method)
+            inner.inst = scope.inst if method else None
+            sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done,
+                         recurrent=st.recurrent or any(x.type in _RNN_TYPES for x in st.layers))
+            params = [p for p in f.params if p[2] == "plain"]
+            if method and params and params[0][0] == "self":
+                params = params[1:]
+            any_t = False
+            for (name, _d, _k), is_t in zip(params, tensor_args, strict=False):
+                if is_t:
+                    sub.tensors.add(name)
+                    any_t = True
+            for k, is_t in kw_tensor.items():
+                if is_t:
+                    sub.tensors.add(k)
+                    any_t = True
+            if not any_t and params:
+                # a helper given no tensor we know of: treat its first argument as the data
+                sub.tensors.add(params[0][0])
+            self.run_forward(f.body, inner, sub)
+        finally:
+            self.depth -= 1
+        layers = sub.layers
+        if not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and attention_maths(node_text(f.body)):
+            # attention written by hand (bmm + softmax) in a helper: one Attention layer
+            layers = [Layer(type="Attention", raw=f.name, line=line_of(call))]
+        for layer in layers:
+            if not push(st.layers, layer):
+                break
+        return bool(sub.layers) or any(tensor_args)
+
+    def _method_op(self, meth: str, node: Node, pos: list[Node], on_tensor: bool, st: FState, line: int) -> bool:
+        if not on_tensor:
+            return False
+        if meth in torch_layers.RESHAPE_METHODS:
+            self.emit(st, Layer(type=self._reshape_type(pos, st), raw=f".{meth}", line=line))
+            return True
+        if meth in torch_layers.FLATTEN_METHODS:
+            self.emit(st, Layer(type="Flatten", raw=".flatten", line=line))
+            return True
+        if meth in torch_layers.REDUCTIONS:
+            pool = self._reduction(meth, node, pos)
+            if pool is not None:
+                self.emit(st, Layer(type=pool, raw=f".{meth}", line=line))
+            return True
+        act = vocab.canonical_activation(meth)
+        if act is not None and meth not in ("linear",) and meth.lower() not in torch_layers.NOT_ACTIVATIONS:
+            self.emit_act(st, act, f".{meth}", line)
+            return True
+        return on_tensor
+
+    def _reduction(self, fname: str, call: Node, dims: list[Node]) -> str | None:
+        """``x.mean(dim=1)`` / ``x.max(dim=-1)`` / ``torch.mean(x, (2, 3))``: pooling over positions."""
+        _, kw = call_arguments(call)
+        dim = kw.get("dim") or kw.get("axis") or (dims[0] if dims else None)
+        if dim is None:
+            return None
+        two = dim.type in ("tuple", "list") and len(dim.named_children) >= 2
+        if fname in ("mean", "avg"):
+            return "GlobalAveragePooling2D" if two else "GlobalAveragePooling1D"
+        return "GlobalMaxPooling2D" if two else "GlobalMaxPooling1D"
+
+    def _reshape_type(self, pos: list[Node], st: FState) -> str:
+        """``view(B, -1)`` / ``view(-1, 320)`` flatten; any other shape is a Reshape.
+
+        ``view(-1)`` / ``view(-1, 1)`` reshape a model's output, ``view(B * T, C)`` merges
+        batch and time, and so does ``view(-1, hidden)`` / ``view(len(seq), -1)`` on an RNN's
+        output: all reshapes, not the flattening before a classifier (the spec's hard cases
+        and the labellers' decision). ``view(x.size(0), -1)`` after an RNN still flattens.
+        """
+        if len(pos) == 1 and pos[0].type in ("tuple", "list"):
+            pos = list(pos[0].named_children)
+        if any(p.type in ("list_splat", "tuple", "list") for p in pos):
+            return "Reshape"
+        if len(pos) != 2:
+            return "Reshape"
+        texts = [node_text(p).replace(" ", "") for p in pos]
+        if "-1" not in texts:
+            # view(x.size(0), 784): two dimensions, batch first, is the same flatten written with its width
+            # (not on a recurrent model, whose (batch, hidden) views pick a time step's output)
+            if _BATCH_DIM.search(texts[0]) and texts[1] != "1" and not _BATCH_DIM.search(texts[1]) \
+                    and not st.recurrent and not any(layer.type in _RNN_TYPES for layer in st.layers):
+                return "Flatten"
+            return "Reshape"
+        other = texts[1] if texts[0] == "-1" else texts[0]
+        if other == "1":
+            return "Reshape"
+        if _after_rnn(st.layers) and (texts[0] == "-1" or not _BATCH_DIM.search(texts[0])):
+            return "Reshape"
+        return "Flatten"
+
+    def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
+        if fname in ("mm", "matmul") and st.raw_weights and len(pos) == 2 and self._is_weight(pos[1], st):
+            self.emit(st, Layer(type="Dense", raw="@", line=line))
+            return True
+        if fname in torch_layers.CONCAT:
+            if pos and pos[0].type == "identifier" and node_text(pos[0]) in st.lists \
+                    and node_text(pos[0]) not in st.branch_lists:
+                return True  # time steps gathered in a loop, not branches joined
+            if st.loop and not st.branching and st.target and pos and pos[0].type in ("tuple", "list") \
+                    and pos[0].named_children and node_text(pos[0].named_children[0]) == st.target:
+                # x = torch.cat((x, step), 0) in a loop: accumulating, not joining branches (a loop over
+                # decoder stages joins the skip: for up, conv in ...: x = torch.cat((up(x), skip), 1))
+                return True
+            self.emit(st, Layer(type="Concatenate", raw=fn, line=line))
+            return True
+        if fname in torch_layers.ADD and len(pos) >= 2:
+            self.emit(st, Layer(type="Add", raw=fn, line=line))
+            return True
+        if fname == "flatten":
+            self.emit(st, Layer(type="Flatten", raw=fn, line=line))
+            return True
+        if fname in torch_layers.REDUCTIONS:
+            pool = self._reduction(fname, node, pos[1:])
+            if pool is not None:
+                self.emit(st, Layer(type=pool, raw=fn, line=line))
+                return True
+            return False
+        if fname in ("reshape", "view"):
+            self.emit(st, Layer(type=self._reshape_type(pos[1:], st), raw=fn, line=line))
+            return True
+        if fname in torch_layers.FUNCTIONAL:
+            ctype = torch_layers.FUNCTIONAL[fname]
+            names = torch_layers.FUNCTIONAL_ARGS.get(fname, ())
+            args = self._args(names, pos[1:], {k: v for k, v in kw.items() if k not in ("training", "inplace")}, scope)
+            if fname in torch_layers.FUNCTIONAL_GLOBAL and args.get("output_size") in (1, [1, 1], [1]):
+                ctype = torch_layers.FUNCTIONAL_GLOBAL[fname]
+            if fname in ("max_pool1d", "avg_pool1d") and pos[1:2] and pos[1].type in ("call", "subscript", "attribute"):
+                # F.max_pool1d(x, x.size(2)): pooling over the whole sequence
+                ctype = "GlobalMaxPooling1D" if fname.startswith("max") else "GlobalAveragePooling1D"
+            self.emit(st, Layer(type=ctype, raw=fn, args=args, line=line))
+            return True
+        act = vocab.canonical_activation(fname)
+        if act is not None and fname.lower() not in torch_layers.NOT_ACTIVATIONS:
+            self.emit_act(st, act, fn, line)
+            return True
+        return False
+
+
+# mu + eps * std: sampling a latent, not a residual connection
+_REPARAM = re.compile(r"\b(eps|epsilon|std|sigma|noise)\b|randn|normal")
+
+
+# the batch dimension as scripts write it: x.size(0), x.shape[0], batch_size, bs, B, N
+_BATCH_DIM = re.compile(r"size\(0\)|shape\[0\]|batch|^bs?$|^[bBnN]$|^n_?samples$", re.I)
+
+
+_RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
+
+
+_PASS_THROUGH = {"Dropout", "SpatialDropout", "Activation"}
+
+
+def _after_rnn(layers: list[Layer]) -> bool:
+    """Whether the last layer that changes the data (dropout aside) is recurrent."""
+    for layer in reversed(layers):
+        if layer.type not in _PASS_THROUGH:
+            return layer.type in _RNN_TYPES
+    return False
+
+
+_LABEL_PARAMS = {"targets", "target", "labels", "label", "y", "y_true", "gt"}
+
+
+def _root_name(node: Node | None) -> str | None:
+    """``bxh`` for ``bxh.repeat(n, 1)`` / ``b[0]`` / ``b``: the name an expression starts from."""
+    while node is not None:
+        if node.type == "identifier":
+            return node_text(node)
+        if node.type == "call":
+            node = node.child_by_field_name("function")
+        elif node.type == "attribute":
+            node = node.child_by_field_name("object")
+        elif node.type == "subscript":
+            node = node.child_by_field_name("value")
+        else:
+            return None
+    return None

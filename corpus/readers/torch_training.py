@@ -1,0 +1,971 @@
+"""The training reader: optimizers, losses, loops, loaders and tricks, each given to the model it trains."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from tree_sitter import Node
+
+from corpus.knowledge import torch_layers, vocab
+from corpus.readers.script import (
+    UNKNOWN,
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    node_text,
+)
+from corpus.readers.torch_common import (
+    SCHEDULERS,
+    ModelRec,
+    enclosing_function_name,
+    identifiers,
+    is_optimizer_name,
+    is_trick_name,
+    jsonable,
+    last_name,
+    target_name,
+)
+
+if TYPE_CHECKING:
+    from corpus.readers.torch_models import TorchExtractor
+
+
+class TrainingReader:
+    """Reads optimizers, losses, loops and loaders, and gives each to the model it trains."""
+
+    def __init__(self, ex: TorchExtractor, models: list[ModelRec]) -> None:
+        self.ex = ex
+        self.s = ex.s
+        self.models = models
+        self.by_var: dict[str, list[ModelRec]] = {}
+        for m in models:
+            for v in m.vars:
+                self.by_var.setdefault(v, []).append(m)
+        self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
+        self._parts_cache: dict[Node, list[str]] = {}
+        self._library_losses: dict[Node, tuple[str, str] | None] = {}
+        self._fname = ex._fname  # the extractor's cached call names
+        self._trained_loaders: set[str] | None = None
+
+    def owners(self, node: Node) -> list[ModelRec]:
+        """Models whose variables appear in ``node`` (``generator.parameters()``)."""
+        text = node_text(node)
+        found: list[ModelRec] = []
+        for ident in re.findall(r"(?<![.\w])([A-Za-z_]\w*)(?:\s*\.\s*\w+|\[[^\]]*\])*?\s*\.\s*(?:parameters|named_parameters|state_dict)\b", text):
+            m = self._var_model(ident, node)
+            if m is not None and m not in found:
+                found.append(m)
+        if not found:
+            for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
+                m = self._var_model(ident, node)
+                if m is not None and m not in found:
+                    found.append(m)
+        return found
+
+    def _var_model(self, var: str, at: Node) -> ModelRec | None:
+        """The model a name holds at ``at``: the latest one bound to it before (a notebook reuses ``model``)."""
+        cands = self.by_var.get(var, [])
+        if len(cands) <= 1:
+            return cands[0] if cands else None
+        best, best_pos = None, -1
+        for m in cands:
+            for pos in m.created.get(var, [m.node.start_byte]):
+                if best_pos < pos <= at.start_byte:
+                    best, best_pos = m, pos
+        return best or cands[0]
+
+    def _in_model_class(self, node: Node) -> bool:
+        return self.ex._inside_module_class(node)
+
+    def read(self) -> None:
+        self._optimizers()
+        self._manual_sgd()
+        self._losses()
+        self._loops_and_loaders()
+        self._tricks()
+        self._input_shape()
+        self._lightning_losses()
+        self._config_class_values()
+        self._flag_defaults()
+        self._parts_share_training()
+
+    def _config_class_values(self) -> None:
+        """A settings class of the file (``class Config: self.learning_rate = 1e-3``) fills what training code did not."""
+        consts = self.ex._class_constants()
+        if not consts:
+            return
+        keys = {"learning_rate": ("learning_rate", "lr"), "batch_size": ("batch_size", "bs"),
+                "epochs": ("num_epochs", "epochs", "n_epochs", "epoch", "max_epochs")}
+        found: dict[str, Any] = {}
+        for field_name, names in keys.items():
+            for k, v in consts.items():
+                cls, _, attr = k.partition(".")
+                if cls in self.ex.classes and attr in names and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    found.setdefault(field_name, v)
+        for m in self.models:
+            if m.hp.learning_rate is None and "learning_rate" in found:
+                m.hp.learning_rate = float(found["learning_rate"])
+            if m.hp.batch_size is None and "batch_size" in found:
+                m.hp.batch_size = int(found["batch_size"])
+            if m.hp.epochs is None and m.hp.steps is None and "epochs" in found:
+                m.hp.epochs = int(found["epochs"])
+
+    def _flag_defaults(self) -> None:
+        """``--lr`` / ``--epochs`` defaults of the script's own flags, where training code elsewhere reads them.
+
+        ``mp.Process(target=train, args=(rank, args, model))`` with ``train`` imported: the
+        optimizer and the loop are in another file, the values are written here.
+        """
+        flags = self.s.argparse_defaults
+        lr = next((v for k in ("lr", "learning_rate") if _is_number(v := flags.get(k))), None)
+        epochs = next((v for k in ("epochs", "num_epochs", "n_epochs", "max_epochs")
+                       if isinstance(v := flags.get(k), int) and not isinstance(v, bool) and v > 0), None)
+        for m in self.models:
+            # an optimizer made here without lr= runs at the library's default, whatever --lr says
+            if m.hp.learning_rate is None and m.hp.optimizer is None and lr is not None:
+                m.hp.learning_rate = float(lr)
+            if m.hp.epochs is None and m.hp.steps is None and epochs is not None:
+                m.hp.epochs = int(epochs)
+
+    def _parts_share_training(self) -> None:
+        """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""
+        for whole in [w for _ in range(3) for w in self.models]:  # parts of parts (attention in a decoder)
+            if not whole.parts or whole.hp.optimizer is None:
+                continue
+            for m in self.models:
+                if m is whole or not (m.vars & whole.parts):
+                    continue
+                for f in ("epochs", "steps", "batch_size"):
+                    if getattr(m.hp, f) is None:
+                        setattr(m.hp, f, getattr(whole.hp, f))
+                if m.hp.optimizer is not None:
+                    continue
+                m.hp.optimizer, m.hp.learning_rate = whole.hp.optimizer, whole.hp.learning_rate
+                m.hp.extra = {**whole.hp.extra, **m.hp.extra}
+                if m.hp.loss is None:
+                    m.hp.loss, m.hp.loss_raw = whole.hp.loss, whole.hp.loss_raw
+                m.tricks.extend(t for t in whole.tricks if t in ("lr_schedule", "gradient_clipping", "weight_decay",
+                                                                 "mixed_precision", "checkpointing"))
+
+    def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
+        return owners or self.models
+
+    def _manual_sgd(self) -> None:
+        """``param.data.add_(-0.1 * param.grad)`` / ``w -= lr * w.grad``: plain SGD written by hand."""
+        lacking = [m for m in self.models if m.hp.optimizer is None]
+        if not lacking:
+            return
+        steps: list[tuple[Node, Node]] = []  # (node, the factor before .grad)
+        for aug in self.ex.augs:
+            right = aug.child_by_field_name("right")
+            if node_text(aug.child_by_field_name("operator")) == "-=" and right is not None and ".grad" in node_text(right):
+                steps.append((aug, right))
+        for key in ("add_", "sub_"):
+            for call in self.ex.by_last.get(key, []):
+                pos, _ = call_arguments(call)
+                if pos and ".grad" in node_text(pos[0]):
+                    steps.append((call, pos[0]))
+        for node, expr in steps:
+            factor = expr
+            if expr.type == "binary_operator" and node_text(expr.child_by_field_name("operator")) == "*":
+                left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
+                factor = right if ".grad" in node_text(left) else left
+            lr = self.s.value(factor, self.ex.env_at(node))
+            for m in lacking:
+                m.hp.optimizer = "sgd"
+                if isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr:
+                    m.hp.learning_rate = abs(float(lr))
+            return
+
+    def _optimizers(self) -> None:
+        for call in self.ex.calls_where(is_optimizer_name):
+            fn = self._fname(call)
+            if not fn:
+                continue
+            full = self.s.resolve(fn) or fn
+            opt = vocab.canonical_optimizer(last_name(fn))
+            if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
+                continue
+            pos, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            if self._in_model_class(call):
+                # a LightningModule's configure_optimizers(self): the optimizer of that model
+                own = self._class_rec(call)
+                # configure_optimizers (Lightning) or self.optimizer = Adam(self.parameters()) in the model
+                if own is None or (enclosing_function_name(call) != "configure_optimizers"
+                                   and "self.parameters" not in node_text(call)):
+                    continue
+                owners = [own]
+                env = {**env, **own.self_env}
+            else:
+                owners = self.owners(pos[0]) if pos else (self.owners(kw["params"]) if "params" in kw else [])
+            names = torch_layers.OPTIMIZER_ARGS.get(opt, ("lr",))
+            vals: dict[str, Any] = {}
+            for name, p in zip(names, pos[1:], strict=False):
+                vals[name] = self.s.value(p, env)
+            for k, p in kw.items():
+                vals[k] = self.s.value(p, env)
+            var = self._assigned_var(call)
+            targets = self._targets(owners)
+            if var:
+                self.opt_of[var] = targets
+            for m in targets:
+                if m.hp.optimizer is not None:
+                    continue
+                m.hp.optimizer = opt
+                lr = vals.get("lr", UNKNOWN)
+                if isinstance(lr, (int, float)) and not isinstance(lr, bool):
+                    m.hp.learning_rate = float(lr)
+                for extra in ("momentum", "weight_decay", "betas", "eps", "nesterov", "alpha", "rho"):
+                    v = vals.get(extra, UNKNOWN)
+                    if v is not UNKNOWN and jsonable(v):
+                        m.hp.extra[extra] = v
+                wd = vals.get("weight_decay", UNKNOWN)
+                if isinstance(wd, (int, float)) and wd > 0:
+                    m.tricks.append("weight_decay")
+
+    def _class_rec(self, node: Node) -> ModelRec | None:
+        """The model whose class holds ``node``."""
+        for m in self.models:
+            if m.node.type == "class_definition" and m.node.start_byte <= node.start_byte < m.node.end_byte:
+                return m
+        return None
+
+    def _lightning_losses(self) -> None:
+        """Losses computed in a LightningModule's training_step (no backward() of its own)."""
+        for m in self.models:
+            if m.hp.loss is not None or m.node.type != "class_definition":
+                continue
+            crit: dict[str, tuple[str, str]] = {}
+            for call in self.ex.calls:
+                if not (m.node.start_byte <= call.start_byte < m.node.end_byte):
+                    continue
+                fn = self._fname(call) or ""
+                last = last_name(fn)
+                full = self.s.resolve(fn) or fn
+                torch_loss = full.startswith("torch.nn.") or fn.startswith("nn.")
+                # a loss class of the project or a library (DiceLoss, FocalLoss): its own name, `other` unless known
+                own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+                if last.endswith("Loss") and (torch_loss or own_loss):
+                    var = self._assigned_var(call)
+                    crit[f"self.{var}" if var else fn] = (vocab.canonical_loss(last) or "other", fn)
+                    continue
+                if enclosing_function_name(call) not in ("training_step", "shared_step", "_shared_step", "step",
+                                                          "_step", "compute_loss", "loss", "forward"):
+                    continue
+                got = self._loss_of_call(call, crit)
+                if got is not None:
+                    m.hp.loss, m.hp.loss_raw = got
+                    break
+            if m.hp.loss is not None:
+                continue
+            # a loss written by hand in the model's own training method (policy gradients)
+            for a in self.ex.assigns:
+                if not (m.node.start_byte <= a.start_byte < m.node.end_byte):
+                    continue
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is None or right is None or left.type != "identifier" or not _LOSS_NAME.search(node_text(left)):
+                    continue
+                name = enclosing_function_name(a) or ""
+                if not re.search(r"train|learn|update|step|loss", name):
+                    continue
+                kinds = self._loss_kinds(right, crit, {}, hand=True)
+                if not kinds and re.search(rf"\b{re.escape(node_text(left))}(\.\w+\(\))*\.backward\(", node_text(m.node)):
+                    kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
+                if kinds:
+                    canon = {k[0] for k in kinds}
+                    m.hp.loss = canon.pop() if len(canon) == 1 else "other"
+                    m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
+                    break
+
+    def _assigned_var(self, node: Node) -> str | None:
+        p = node.parent
+        while p is not None and p.type in ("call", "argument_list", "parenthesized_expression", "attribute"):
+            p = p.parent
+        if p is not None and p.type == "assignment":
+            left = p.child_by_field_name("left")
+            return target_name(left) if left is not None else None
+        return None
+
+    # -- losses --------------------------------------------------------
+    def _loss_of_call(self, call: Node, crit: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+        fn = self._fname(call)
+        if not fn:
+            return None
+        if fn in crit:
+            return crit[fn]
+        if call not in self._library_losses:
+            self._library_losses[call] = self._library_loss(fn)
+        return self._library_losses[call]
+
+    def _library_loss(self, fn: str) -> tuple[str, str] | None:
+        """A loss of torch called by name (``F.cross_entropy``, ``nn.MSELoss``), whatever the criteria."""
+        full = self.s.resolve(fn) or fn
+        last = last_name(fn)
+        if full.startswith("torch.nn.functional") or fn.startswith("F.") or full.startswith("torch.nn.functional"):
+            if last in torch_layers.FUNCTIONAL_LOSSES:
+                return torch_layers.FUNCTIONAL_LOSSES[last], fn
+        if full.startswith("torch.nn.") or fn.startswith("nn."):
+            c = vocab.canonical_loss(last)
+            if c is not None and last.lower().endswith("loss"):
+                return c, fn
+        return None
+
+    def _losses(self) -> None:
+        crit: dict[str, tuple[str, str]] = {}  # criterion var -> (canonical, raw)
+        first: tuple[str, str] | None = None
+        for call in self.ex.calls_where(lambda last: last.endswith("Loss")):
+            if self._in_model_class(call):
+                continue
+            fn = self._fname(call)
+            if not fn:
+                continue
+            full = self.s.resolve(fn) or fn
+            last = last_name(fn)
+            torch_loss = (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full
+            # a loss class of the script or a library (FocalLoss, DiceLoss): its own name, `other` unless known
+            own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+            if (torch_loss or own_loss) and last.endswith("Loss"):
+                c = vocab.canonical_loss(last) or "other"
+                var = self._assigned_var(call)
+                if var:
+                    crit[var] = (c, fn)
+                if first is None:
+                    first = (c, fn)
+        # a loss function kept under a name: loss_fn = F.cross_entropy
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type != "attribute":
+                continue
+            dn = dotted_name(right) or ""
+            full = self.s.resolve(dn) or dn
+            if full.startswith("torch.nn.functional.") and last_name(dn) in torch_layers.FUNCTIONAL_LOSSES:
+                crit[node_text(left)] = (torch_layers.FUNCTIONAL_LOSSES[last_name(dn)], dn)
+        # losses by name: `loss = criterion(out, y)`, `d_loss = (real + fake) / 2`;
+        # read twice so a loss function's return (read in between) feeds its callers
+        named: dict[str, set[tuple[str, str]]] = {}
+        self._named_losses(crit, named)
+        self._loss_function_returns(crit, named)
+        self._named_losses(crit, named)
+        self._backward_losses(crit, named, first)
+
+    def _named_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type not in ("call", "binary_operator", "unary_operator",
+                                                                 "parenthesized_expression", "identifier"):
+                continue
+            name = node_text(left)
+            # maths written by hand is read only where the name says it is a loss
+            kinds = self._loss_kinds(right, crit, named, hand=_LOSS_NAME.search(name) is not None)
+            if not kinds and "loss" in name.lower() and right.type in ("binary_operator", "unary_operator", "call") \
+                    and re.search(r"\b(mean|sum)\s*\(", node_text(right)):
+                # a loss written by hand in no known form (Wasserstein, policy gradient)
+                kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
+            if kinds:
+                named[name] = kinds
+
+    def _loss_function_returns(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
+        # returns of loss functions (VAE: return BCE + KLD)
+        for f in self.ex.all_funcs:
+            if "loss" not in f.name.lower() or f.cls is not None and f.cls.is_module:
+                continue
+            for stmt in (f.body.named_children if f.body is not None else []):
+                if stmt.type == "return_statement" and stmt.named_children:
+                    kinds = self._loss_kinds(stmt.named_children[0], crit, named)
+                    if kinds:
+                        named[f.name] = kinds
+
+    def _backward_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
+                         first: tuple[str, str] | None) -> None:
+        # the loss each model trains on: the tensor whose .backward() precedes its optimizer's step()
+        assigned: dict[int, set[tuple[str, str]]] = {}
+        for call in self.ex.by_last.get("backward", []):
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
+                continue
+            obj = fnode.child_by_field_name("object")
+            kinds = self._loss_kinds(obj, crit, named)
+            if not kinds:
+                continue
+            owners = self._step_owner(call)
+            for m in owners:
+                assigned.setdefault(id(m), set()).update(kinds) if id(m) not in assigned else None
+        for m in self.models:
+            kinds = assigned.get(id(m))
+            if not kinds:
+                # no backward seen: the first criterion or loss function used
+                kinds = set()
+                if first is not None:
+                    kinds = {first}
+                elif "loss" in named:
+                    kinds = named["loss"]  # the total, by the usual name (VAE: loss = -(recon - kl))
+                else:
+                    for v in named.values():
+                        kinds = v
+                        break
+            if not kinds:
+                continue
+            canon = {k[0] for k in kinds}
+            if len(canon) == 1:
+                m.hp.loss = next(iter(canon))
+                raws = sorted({k[1] for k in kinds})
+                m.hp.loss_raw = raws[0] if len(raws) == 1 else " + ".join(raws)[:80]
+            else:
+                m.hp.loss = "other"
+                m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
+
+    def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
+                    hand: bool = True) -> set[tuple[str, str]]:
+        """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms."""
+        if node is None:
+            return set()
+        t = node.type
+        if t == "identifier":
+            return set(named.get(node_text(node), set()))
+        if t == "call":
+            got = self._loss_of_call(node, crit)
+            if got is not None:
+                return {got}
+            fn = self._fname(node) or ""
+            if fn in named:
+                return set(named[fn])
+            fnode = node.child_by_field_name("function")
+            if fnode is not None and fnode.type == "attribute":
+                # loss.mean(), loss.sum(), criterion(...).item()
+                meth = node_text(fnode.child_by_field_name("attribute"))
+                if meth in ("mean", "sum", "item", "backward"):
+                    inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named, hand)
+                    if inner:
+                        return inner
+            got = self._hand_written(node) if hand else None
+            if got:
+                return {got}
+            # torch.sum(KLD_element).mul_(-0.5): the losses it wraps
+            out: set[tuple[str, str]] = set()
+            if named:
+                for name in self._part_names(node):
+                    if name in named:
+                        out |= named[name]
+            return out
+        if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
+            out: set[tuple[str, str]] = set()
+            parts = [c for c in node.named_children]
+            for c in parts:
+                out |= self._loss_kinds(c, crit, named, hand)
+            if not out and t != "parenthesized_expression":
+                got = self._hand_written(node) if hand else None
+                return {got} if got else set()
+            return out
+        if t == "attribute":
+            return self._loss_kinds(node.child_by_field_name("object"), crit, named, hand)
+        return set()
+
+    def _part_names(self, call: Node) -> list[str]:
+        """The plain names among a call's object and positional arguments (``_call_parts``), read once per call."""
+        got = self._parts_cache.get(call)
+        if got is None:
+            got = self._parts_cache[call] = [node_text(c) for c in _call_parts(call) if c.type == "identifier"]
+        return got
+
+    def _hand_written(self, node: Node) -> tuple[str, str] | None:
+        """A loss written as maths: -log(D(x)) terms, squared errors, absolute errors, a KL term."""
+        text = node_text(node)
+        if len(text) > 400:
+            return None
+        compact = re.sub(r"\s+", " ", text)[:80]
+        flat = text.replace(" ", "")
+        squared = "**2" in flat or ".pow(2)" in flat or "pow(" in flat
+        # a Gaussian KL term: mean and spread of a latent (mu, logvar/sigma), squared and exp'd or logged
+        if re.search(r"\b(mu|mean|z_mean)\b", text) and re.search(r"sigma|logvar|log_var|var\b|std", text) \
+                and squared and ("exp" in text or "log" in text):
+            return ("kl_divergence", compact)
+        if re.search(r"\blog\s*\(", text) and re.search(r"\b(mean|sum)\s*\(", text):
+            return ("binary_crossentropy", compact)
+        if squared and "-" in text:
+            return ("mse", compact)
+        if re.search(r"\babs\s*\(", text) and "-" in text:
+            return ("mae", compact)
+        return None
+
+    def _step_owner(self, backward_call: Node) -> list[ModelRec]:
+        """Models of the optimizer whose ``step()`` follows this ``backward()`` in the same block."""
+        for call in self.ex.by_last.get("step", []):
+            if call.start_byte <= backward_call.start_byte:
+                continue
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "step":
+                continue
+            var = target_name(fnode.child_by_field_name("object"))
+            if var in self.opt_of:
+                return self.opt_of[var]
+            if call.start_byte - backward_call.end_byte > 2000:
+                break
+        return self.models if len(self.models) == 1 else []
+
+    # -- loops and loaders ---------------------------------------------
+    def _loops_and_loaders(self) -> None:
+        epochs = steps = None
+        found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
+        # functions that run a backward pass (train(), learn(), finish_episode())
+        trainers = {f.name for f in self.ex.all_funcs if f.body is not None and self.ex.holds(f.body, b".backward(")}
+        for loop in self.ex.fors:
+            if self._in_model_class(loop):
+                continue
+            left = loop.child_by_field_name("left")
+            right = loop.child_by_field_name("right")
+            rng = _range_call(right)
+            if rng is None:
+                continue
+            rpos, _ = call_arguments(rng)
+            env = self.ex.env_at(loop)
+            vals = [self.s.value(p, env) for p in rpos]
+            count = None
+            if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3:
+                count = len(range(*vals))
+            var = " ".join(identifiers(left)).lower()
+            rtext = node_text(rng).lower()
+            is_epoch = "epoch" in var or "epoch" in rtext
+            is_step = (any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games"))
+                       or var in ("it", "itr", "n_it")) and not is_epoch
+            if count is None:
+                continue
+            if is_epoch:
+                found.append(("epochs", count, loop))
+                if epochs is None:
+                    epochs = count
+                continue
+            body = loop.child_by_field_name("body")
+            btext = node_text(body) if body is not None else ""
+            trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
+                or any(re.search(rf"\b{re.escape(f)}\s*\(", btext) for f in trainers)
+            if not trains:
+                continue
+            if is_step:
+                found.append(("steps", count, loop))
+                if steps is None:
+                    steps = count
+            elif self._inner_loop(loop):
+                continue  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
+            else:
+                # `for t in range(200)`: over batches inside, or the whole data each time
+                # (full-batch training): either way each pass sees all the data
+                found.append(("epochs", count, loop))
+                if epochs is None:
+                    epochs = count
+        for call in self.ex.by_last.get("Trainer", []):
+            # pytorch_lightning.Trainer(max_epochs=10)
+            _, kw = call_arguments(call)
+            for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
+                v = self.s.value(kw[key], self.ex.env_at(call)) if key in kw else UNKNOWN
+                if cur is None and isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    if key == "max_epochs":
+                        epochs = v
+                    else:
+                        steps = v
+        hf = self._hf_training_arguments()
+        if epochs is None and isinstance(hf.get("num_train_epochs"), (int, float)):
+            epochs = int(hf["num_train_epochs"])
+        if steps is None and isinstance(hf.get("max_steps"), int) and hf["max_steps"] > 0:
+            steps = hf["max_steps"]
+        batch = self._batch_size()
+        if batch is None and isinstance(hf.get("per_device_train_batch_size"), int):
+            batch = hf["per_device_train_batch_size"]
+        own = self._own_loops(found) if len(self.models) > 1 and found else {}
+        if hf:
+            for m in self.models:
+                if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
+                    m.hp.learning_rate = float(hf["learning_rate"])
+                if m.hp.optimizer is None and isinstance(hf.get("optim"), str):
+                    m.hp.optimizer = vocab.canonical_optimizer(hf["optim"].split("_")[0])
+                wd = hf.get("weight_decay")
+                if isinstance(wd, (int, float)) and wd > 0:
+                    m.hp.extra.setdefault("weight_decay", wd)
+                    m.tricks.append("weight_decay")
+                if hf.get("fp16") is True or hf.get("bf16") is True:
+                    m.tricks.append("mixed_precision")
+        for m in self.models:
+            mine = own.get(id(m), {})
+            if not (own and not mine):  # else the loops train the other models of the file, not this one
+                if "epochs" in mine or epochs is not None:
+                    m.hp.epochs = mine.get("epochs", epochs)
+                if "steps" in mine or steps is not None:
+                    m.hp.steps = mine.get("steps", steps)
+            if batch is not None:
+                m.hp.batch_size = batch
+
+    def _inner_loop(self, loop: Node) -> bool:
+        """A loop inside another loop, or in a function that a loop calls (train() per episode)."""
+        p = loop.parent
+        while p is not None and p.type != "function_definition":
+            if p.type in ("for_statement", "while_statement"):
+                return True
+            p = p.parent
+        if p is None:
+            return False
+        name = node_text(p.child_by_field_name("name"))
+        call = re.compile(rf"\b{re.escape(name)}\s*\(")
+        return any(call.search(node_text(other.child_by_field_name("body") or other)) for other in self.ex.fors
+                   if not (p.start_byte <= other.start_byte < p.end_byte)) or \
+            any(call.search(node_text(w)) for w in self.ex.whiles)
+
+    def _own_loops(self, found: list[tuple[str, int, Node]]) -> dict[int, dict[str, int]]:
+        """Per model, the loops that train it: those naming it or its optimizer, first after it is built.
+
+        A loop inside a function runs where the function is called (``train(model, ...)``).
+        A notebook that trains two models in two loops gives each its own epochs.
+        """
+        sites: dict[int, list[tuple[Node, str]]] = {}
+        for _kind, _count, loop in found:
+            p = loop.parent
+            while p is not None and p.type != "function_definition":
+                p = p.parent
+            if p is None:
+                sites[loop.start_byte] = [(loop, node_text(loop))]
+                continue
+            name = node_text(p.child_by_field_name("name"))
+            calls = [c for c in self.ex.by_last.get(name, []) if not (p.start_byte <= c.start_byte < p.end_byte)]
+            sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
+                [(loop, node_text(loop))]
+        out: dict[int, dict[str, int]] = {}
+        for m in self.models:
+            names = set(m.vars) | {v for v, ms in self.opt_of.items() if m in ms}
+            if not names:
+                continue
+            pat = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b")
+            born = min((p for ps in m.created.values() for p in ps), default=m.node.start_byte)
+            mine: dict[str, int] = {}
+            for kind, count, loop in found:
+                if kind in mine:
+                    continue
+                for at, text in sites[loop.start_byte]:
+                    if at.start_byte < born or not pat.search(text):
+                        continue
+                    # a later binding of the same name to another model takes this place away
+                    if any(self._var_model(n, at) is not m for n in m.vars if re.search(rf"\b{re.escape(n)}\b", text)):
+                        continue
+                    mine[kind] = count
+                    break
+            if mine:
+                out[id(m)] = mine
+        return out
+
+    def _hf_training_arguments(self) -> dict[str, Any]:
+        """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""
+        out: dict[str, Any] = {}
+        for call in self.ex.by_last.get("TrainingArguments", []):
+            _, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            for k, node in kw.items():
+                v = self.s.value(node, env)
+                if v is not UNKNOWN and jsonable(v):
+                    out.setdefault(k, v)
+        return out
+
+    def _loader_vars(self, call: Node) -> set[str]:
+        """Names that hold what a loader call makes: ``train_dl = DataLoader(...)``, or each name set from
+        a factory (``make = lambda: DataLoader(...)``; ``train_dl = make()``)."""
+        var = self._assigned_var(call)
+        if var:
+            return {var}
+        p = call.parent
+        while p is not None and p.type not in ("lambda", "function_definition", "module"):
+            p = p.parent
+        factory = None
+        if p is not None and p.type == "lambda":
+            factory = self._assigned_var(p)
+        elif p is not None and p.type == "function_definition":
+            factory = node_text(p.child_by_field_name("name"))
+        if not factory:
+            return set()
+        return {v for c in self.ex.by_last.get(factory, []) if (v := self._assigned_var(c))}
+
+    def _training_names(self) -> set[str]:
+        """Names the training loop iterates: ``for ... in X`` with a backward pass in its body, or X passed
+        to a same-file function (``train(train_dl)``) whose loop over that parameter runs backward."""
+        if self._trained_loaders is not None:
+            return self._trained_loaders
+        names: set[str] = set()
+        by_func: dict[str, set[str]] = {}  # function -> its parameters iterated by a training loop
+        for loop in self.ex.fors:
+            body = loop.child_by_field_name("body")
+            if body is None or b"backward(" not in (body.text or b""):
+                continue
+            it = loop.child_by_field_name("right")
+            while it is not None and it.type == "call" and last_name(self._fname(it) or "") in ("enumerate", "tqdm", "iter"):
+                args = call_arguments(it)[0]
+                it = args[0] if args else None
+            if it is None or it.type != "identifier":
+                continue
+            f = loop.parent
+            while f is not None and f.type != "function_definition":
+                f = f.parent
+            fname = node_text(f.child_by_field_name("name")) if f is not None else None
+            if fname is not None and fname in self.ex.funcs and \
+                    any(p[0] == node_text(it) for p in self.ex.funcs[fname].params):
+                # a parameter: the loaders are what the callers pass
+                by_func.setdefault(fname, set()).add(node_text(it))
+            else:
+                names.add(node_text(it))
+        for fname, params in by_func.items():
+            f = self.ex.funcs.get(fname)
+            if f is None:
+                continue
+            plain = [p[0] for p in f.params if p[2] == "plain"]
+            for call in self.ex.by_last.get(fname, []):
+                pos, kw = call_arguments(call)
+                for i, arg in enumerate(pos):
+                    if i < len(plain) and plain[i] in params and arg.type == "identifier":
+                        names.add(node_text(arg))
+                for k, arg in kw.items():
+                    if k in params and arg.type == "identifier":
+                        names.add(node_text(arg))
+        self._trained_loaders = names
+        return names
+
+    def _batch_size(self) -> int | None:
+        loaders: list[tuple[int, int]] = []  # (priority, batch)
+        trained = self._training_names()
+        # a project loader class (MyDataloader(data, batch_size=4)) counts when it names its batch
+        # a project loader class (MyDataloader(data, batch_size=4), or a class whose object the training
+        # loop iterates) counts when it names its batch
+        custom = [c for last, calls in self.ex.by_last.items()
+                  if last != "DataLoader" and last[:1].isupper() for c in calls]
+        for call in self.ex.by_last.get("DataLoader", []) + custom:
+            fn = self._fname(call) or ""
+            is_custom = last_name(fn) != "DataLoader"
+            if is_custom and ("batch_size" not in call_arguments(call)[1] or not (
+                    last_name(fn).lower().endswith("loader") or self._loader_vars(call) & trained)):
+                continue
+            pos, kw = call_arguments(call)
+            env = self.ex.env_at(call)
+            node = kw.get("batch_size")
+            if node is None and len(pos) >= 2 and pos[1].type not in ("list_splat", "dictionary_splat"):
+                node = pos[1]
+            v = self.s.value(node, env) if node is not None else UNKNOWN
+            if node is None:
+                # **train_kwargs with {'batch_size': ...}
+                args = call.child_by_field_name("arguments")
+                for c in args.named_children if args is not None else []:
+                    if c.type == "dictionary_splat" and c.named_children:
+                        d = self.s.value(c.named_children[0], env)
+                        if isinstance(d, dict) and "batch_size" in d:
+                            v = d["batch_size"]
+                        elif c.named_children[0].type == "identifier":
+                            v = self._dict_var_batch(node_text(c.named_children[0]), call, env)
+            if isinstance(v, int) and not isinstance(v, bool):
+                text = node_text(call).lower()
+                var = (self._assigned_var(call) or "").lower()
+                prio = 0 if ("train" in var or "train" in text or "shuffle=true" in text.replace(" ", "")) else 1
+                if "test" in var or "val" in var:
+                    prio = 2
+                if self._loader_vars(call) & trained:
+                    prio = -1  # the loader the training loop iterates wins over a demo loader above it
+                loaders.append((prio + (3 if is_custom else 0), v))
+        if loaders:
+            return sorted(loaders, key=lambda x: x[0])[0][1]
+        gen = self._generator_batch()
+        if gen is not None:
+            return gen
+        for call in self.ex.by_last.get("next_batch", []):
+            # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts
+            pos, _ = call_arguments(call)
+            v = self.s.value(pos[0], self.ex.env_at(call)) if pos else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
+            v = self.s.constants.get(key, self.s.argparse_defaults.get(key))
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        v = self.s.argparse_defaults.get("batch_size")
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _generator_batch(self) -> int | None:
+        """``for x, y in get_batches(words, 512)`` / ``x, y = get_batch()`` in a loop: a batch builder's size."""
+        sources = [(loop, loop.child_by_field_name("right")) for loop in self.ex.fors]
+        for a, _left, right in self.ex._outside_assigns():
+            p = a.parent
+            while p is not None and p.type not in ("for_statement", "while_statement", "function_definition"):
+                p = p.parent
+            if p is not None and p.type != "function_definition":
+                sources.append((a, right))
+        for loop, it in sources:
+            if it is None or it.type != "call":
+                continue
+            fn = self._fname(it) or ""
+            f = self.ex.funcs.get(fn)
+            if f is None:
+                continue
+            params = [p for p in f.params if p[2] == "plain"]
+            idx = next((i for i, p in enumerate(params) if "batch" in p[0].lower() or p[0] in ("bs", "n_batch")), None)
+            if idx is None:
+                continue
+            name, default, _ = params[idx]
+            pos, kw = call_arguments(it)
+            node = kw.get(name) or (pos[idx] if idx < len(pos) else default)
+            v = self.s.value(node, self.ex.env_at(loop)) if node is not None else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        return None
+
+    def _dict_var_batch(self, name: str, before: Node, env: dict[str, Any]) -> Any:
+        for a in self.ex.assigns:
+            if a.start_byte >= before.start_byte:
+                break
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and right is not None and node_text(left) == name:
+                d = self.s.value(right, env)
+                if isinstance(d, dict) and "batch_size" in d:
+                    return d["batch_size"]
+        return UNKNOWN
+
+    # -- tricks ----------------------------------------------------------
+    def _tricks(self) -> None:
+        epoch_loops = [loop for loop in self.ex.fors if "epoch" in node_text(loop.child_by_field_name("left") or loop).lower()
+                       or "epoch" in node_text(loop.child_by_field_name("right") or loop).lower()]
+        frozen = False
+        for a in self.ex.assigns:
+            right = a.child_by_field_name("right")
+            if right is None or right.type != "false":
+                continue
+            left = a.child_by_field_name("left")
+            if left is not None and node_text(left).endswith("requires_grad"):
+                frozen = True
+        for call in self.ex.calls_where(is_trick_name):
+            fn = self._fname(call) or ""
+            last = last_name(fn)
+            full = self.s.resolve(fn) or fn
+            is_schedule = "lr_scheduler" in full or last in SCHEDULERS or last.startswith("get_") and "schedule" in last
+            if self._in_model_class(call):
+                own = self._class_rec(call)
+                if is_schedule and own is not None and enclosing_function_name(call) == "configure_optimizers":
+                    own.tricks.append("lr_schedule")
+                continue
+            if is_schedule:
+                pos, kw = call_arguments(call)
+                opt = pos[0] if pos else kw.get("optimizer")
+                owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
+                for m in self._targets(owners):
+                    m.tricks.append("lr_schedule")
+            elif last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm"):
+                for m in self._targets(self.owners(call)):
+                    m.tricks.append("gradient_clipping")
+            elif last in ("autocast", "GradScaler"):
+                for m in self.models:
+                    m.tricks.append("mixed_precision")
+            elif fn in ("torch.save",) or (last == "save" and full.startswith("torch")):
+                if any(loop.start_byte <= call.start_byte < loop.end_byte for loop in epoch_loops) or self._called_in_epoch_loop(call, epoch_loops):
+                    for m in self._targets(self.owners(call)):
+                        m.tricks.append("checkpointing")
+        for m in self.models:
+            if any(x.type == "Pretrained" and x.args.get("pretrained") for x in m.layers):
+                m.tricks.append("pretrained_weights")
+                if frozen:
+                    m.tricks.append("transfer_learning")
+            if any(x.type == "Embedding" and x.args.get("pretrained") for x in m.layers):
+                m.tricks.append("embedding_pretrained")
+        # model.embedding.weight.data.copy_(vectors): word vectors loaded into the embedding
+        for call in self.ex.by_last.get("copy_", []):
+            text = node_text(call.child_by_field_name("function"))
+            if "embed" in text.lower() and "weight" in text:
+                own = self._class_rec(call) if self._in_model_class(call) else None
+                for m in ([own] if own is not None else self._targets(self.owners(call.child_by_field_name("function")))):
+                    m.tricks.append("embedding_pretrained")
+
+    def _called_in_epoch_loop(self, node: Node, epoch_loops: list[Node]) -> bool:
+        p = node.parent
+        while p is not None and p.type != "function_definition":
+            p = p.parent
+        if p is None:
+            return False
+        name = node_text(p.child_by_field_name("name"))
+        for loop in epoch_loops:
+            if re.search(rf"\b{re.escape(name)}\s*\(", node_text(loop)):
+                return True
+        return False
+
+    def _input_shape(self) -> None:
+        for call in self.ex.by_last.get("summary", []):
+            fn = self._fname(call) or ""
+            if last_name(fn) != "summary":
+                continue
+            pos, kw = call_arguments(call)
+            node = kw.get("input_size") or (pos[1] if len(pos) >= 2 else None)
+            if node is None:
+                continue
+            v = self.s.value(node, self.ex.env_at(call))
+            if isinstance(v, list) and v and all(isinstance(x, int) for x in v):
+                for m in self._targets(self.owners(pos[0]) if pos else []):
+                    m.input_shape = v
+        # a dummy batch fed to the model: x = torch.randn(1, 3, 224, 224); model(x) / onnx.export(model, x)
+        dummies: dict[str, list[int]] = {}
+        for _a, left, right in self.ex._outside_assigns():
+            if left.type != "identifier" or right.type != "call":
+                continue
+            fn = self._fname(right) or ""
+            if last_name(fn) not in ("randn", "rand", "zeros", "ones", "empty") or not (self.s.resolve(fn) or fn).startswith("torch"):
+                continue
+            pos, _ = call_arguments(right)
+            env = self.ex.env_at(right)
+            dims = [self.s.value(p, env) for p in pos]
+            if len(dims) == 1 and isinstance(dims[0], list):
+                dims = dims[0]
+            if len(dims) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+                dummies[node_text(left)] = dims[1:]  # without the batch dimension, as Keras writes it
+        if not dummies:
+            return
+        for call in self.ex.calls:
+            if self._in_model_class(call):
+                continue
+            fn = self._fname(call) or ""
+            pos, _ = call_arguments(call)
+            args = [node_text(p) for p in pos]
+            if last_name(fn) == "export" and len(pos) >= 2 and args[1] in dummies:
+                targets, shape = self.owners(pos[0]), dummies[args[1]]
+            elif pos and args[0] in dummies and "." not in fn and fn:
+                m = self._var_model(fn, call)
+                targets, shape = ([m] if m is not None else []), dummies[args[0]]
+            else:
+                continue
+            for m in targets:
+                if m.input_shape is None:
+                    m.input_shape = shape
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+
+
+# names under which scripts keep a loss they compute by hand
+_LOSS_NAME = re.compile(r"loss|kl|bce|mse|err|cost|nll|elbo|^ce$", re.I)
+
+
+def _call_parts(call: Node) -> list[Node]:
+    """The object a method is called on and the positional arguments of a call."""
+    out: list[Node] = []
+    fnode = call.child_by_field_name("function")
+    while fnode is not None and fnode.type == "attribute":
+        obj = fnode.child_by_field_name("object")
+        if obj is None:
+            break
+        out.append(obj)
+        fnode = obj.child_by_field_name("function") if obj.type == "call" else None
+        if obj.type == "call":
+            out.extend(call_arguments(obj)[0])
+    out.extend(call_arguments(call)[0])
+    return out
+
+
+def _range_call(it: Node | None) -> Node | None:
+    """The ``range(...)`` a loop runs over, through ``enumerate`` / ``tqdm`` / ``trange`` wrappers."""
+    for _ in range(4):
+        if it is None or it.type != "call":
+            return None
+        fn = call_function_name(it) or ""
+        last = last_name(fn)
+        if fn == "range" or last == "trange":
+            return it
+        if last not in ("enumerate", "tqdm", "notebook", "auto", "progress_bar", "track"):
+            return None
+        pos, _ = call_arguments(it)
+        it = pos[0] if pos else None
+    return None
