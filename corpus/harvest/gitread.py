@@ -6,6 +6,13 @@ ordinary work trees. ``git ls-tree -r -l`` lists a commit's files with their
 sizes and ``git cat-file --batch`` streams their blobs through one process,
 which is much faster than one ``git show`` per file. Fetched snapshots omit
 blobs of 4 MiB and more: those read as ``None`` (missing), never as an error.
+
+Trees are written by strangers, so nothing in one is trusted: symlinks are
+never followed (their blob is the link text; they are skipped), submodules
+are not entered, names with ``..``, control characters or bytes that are
+not UTF-8 are skipped (:mod:`corpus.harvest.paths`), a tree's listing stops
+at ``MAX_TREE_ENTRIES`` and a blob's size is asked before its bytes, so a
+2 GB file is never read into memory.
 """
 
 from __future__ import annotations
@@ -15,10 +22,17 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from corpus.harvest.paths import decode_path
 
 # The ``fetch`` tool names a mirror folder ``owner+name``.
 _MIRROR_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.-]*)\+([A-Za-z0-9_.-]+)$")
 _REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+MAX_TREE_ENTRIES = 500_000  # the biggest real repository listed held ~40,000 files
+_SYMLINK, _GITLINK = b"120000", b"160000"
 
 
 class GitError(RuntimeError):
@@ -102,20 +116,84 @@ def head_commit(git_dir: Path) -> str:
     return _git(git_dir, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
 
 
-def list_tree(git_dir: Path, commit: str) -> list[TreeFile]:
-    """Every file (blob) of ``commit``'s tree, recursively, in path order."""
-    out = _git(git_dir, "ls-tree", "-r", "-l", "-z", "--full-tree", commit)
+def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None = None,
+              max_entries: int = MAX_TREE_ENTRIES) -> list[TreeFile]:
+    """Every regular file (blob) of ``commit``'s tree, recursively, in path order.
+
+    Args:
+        git_dir: the git directory.
+        commit: the commit (or tree-ish) to list.
+        skipped: when given, gets ``(name, reason)`` for each entry left out
+            (symlink, submodule, unsafe name, listing cut at ``max_entries``);
+            names are escaped for printing.
+        max_entries: stop listing after this many entries.
+
+    Returns:
+        The files; raises GitError when git cannot list the tree.
+    """
     files: list[TreeFile] = []
-    for rec in out.split(b"\0"):
-        if not rec:
-            continue
-        meta, _, path = rec.partition(b"\t")
-        parts = meta.split()
-        if len(parts) < 4 or parts[1] != b"blob":
-            continue  # submodules (commit), odd entries
-        size = int(parts[3]) if parts[3].isdigit() else None
-        files.append(TreeFile(path.decode("utf-8", "replace"), parts[2].decode(), size, commit))
+    proc = subprocess.Popen(["git", f"--git-dir={git_dir}", "ls-tree", "-r", "-l", "-z", "--full-tree", commit],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    n = 0
+    cut = False
+    try:
+        for rec in _records(proc.stdout):
+            n += 1
+            if n > max_entries:
+                cut = True
+                break
+            tf, why = _tree_entry(rec, commit)
+            if tf is not None:
+                files.append(tf)
+            elif why and skipped is not None:
+                skipped.append(why)
+    finally:
+        if cut:
+            proc.kill()
+        err = proc.stderr.read() if proc.stderr else b""
+        proc.stdout.close()
+        rc = proc.wait()
+    if cut:
+        if skipped is not None:
+            skipped.append(("", f"tree has more than {max_entries:,} entries: the rest is not read"))
+    elif rc != 0:
+        raise GitError(f"git ls-tree {commit[:12]} in {git_dir.name}: "
+                       f"{err.decode('utf-8', 'replace').strip()[:300]}")
     return files
+
+
+def _records(stream: Any) -> Iterator[bytes]:
+    """NUL-terminated records of a stream, read in chunks (never the whole output at once)."""
+    buf = b""
+    while True:
+        chunk = stream.read(1 << 16)
+        if not chunk:
+            break
+        buf += chunk
+        *done, buf = buf.split(b"\0")
+        yield from (r for r in done if r)
+    if buf:
+        yield buf
+
+
+def _tree_entry(rec: bytes, commit: str) -> tuple[TreeFile | None, tuple[str, str] | None]:
+    """One ``ls-tree -l -z`` record as a TreeFile, or why it is left out."""
+    meta, _, raw = rec.partition(b"\t")
+    parts = meta.split()
+    path, problem = decode_path(raw)
+    if len(parts) < 4:
+        return None, (path, "unreadable tree entry")
+    if parts[0] == _GITLINK or parts[1] == b"commit":
+        return None, (path, "submodule: not entered")
+    if parts[0] == _SYMLINK:
+        return None, (path, "symlink: not followed")
+    if parts[1] != b"blob":
+        return None, (path, f"{parts[1].decode('ascii', 'replace')} entry: not read")
+    if problem:
+        return None, (path, problem)
+    size = int(parts[3]) if parts[3].isdigit() else None
+    return TreeFile(path, parts[2].decode(), size, commit), None
 
 
 def deleted_files(git_dir: Path, keep: Iterable[str] = ()) -> list[TreeFile]:
@@ -148,39 +226,41 @@ def deleted_files(git_dir: Path, keep: Iterable[str] = ()) -> list[TreeFile]:
             continue
         if parent is None:
             continue
-        path = tok.decode("utf-8", "replace")
-        if path not in have and path not in newest:
+        path, problem = decode_path(tok)
+        if problem is None and path not in have and path not in newest:
             newest[path] = parent  # log is newest first: the first deletion seen wins
     by_commit: dict[str, list[str]] = {}
     for path, c in newest.items():
         by_commit.setdefault(c, []).append(path)
     files: list[TreeFile] = []
     for c, paths in by_commit.items():
-        out = _git(git_dir, "ls-tree", "-l", "-z", "--full-tree", c, "--", *paths, check=False)
+        out = _git(git_dir, "--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", c, "--", *paths,
+                   check=False)
         for rec in out.split(b"\0"):
-            meta, _, p = rec.partition(b"\t")
-            parts = meta.split()
-            if len(parts) >= 4 and parts[1] == b"blob":
-                size = int(parts[3]) if parts[3].isdigit() else None
-                files.append(TreeFile(p.decode("utf-8", "replace"), parts[2].decode(), size, c))
+            tf, _ = _tree_entry(rec, c) if rec else (None, None)
+            if tf is not None:
+                files.append(tf)
     files.sort(key=lambda f: f.path)
     return files
 
 
 class BlobReader:
-    """Streams blobs through one ``git cat-file --batch`` process.
+    """Streams blobs through one ``git cat-file --batch-command`` process.
 
     Use as a context manager; ``read(blob)`` returns the bytes or None when
-    the object is missing (a fetched snapshot leaves out blobs >= 4 MiB).
+    the object is missing (a fetched snapshot leaves out blobs >= 4 MiB) or
+    bigger than ``max_bytes``. Each blob's size is asked (``info``) before
+    its bytes (``contents``), so a huge blob is never streamed at all.
     """
 
-    def __init__(self, git_dir: Path) -> None:
+    def __init__(self, git_dir: Path, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.git_dir = git_dir
+        self.max_bytes = max_bytes
         self._proc: subprocess.Popen | None = None
 
     def __enter__(self) -> BlobReader:
         self._proc = subprocess.Popen(
-            ["git", f"--git-dir={self.git_dir}", "cat-file", "--batch"],
+            ["git", f"--git-dir={self.git_dir}", "cat-file", "--batch-command"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
         return self
@@ -191,21 +271,49 @@ class BlobReader:
                 self._proc.stdin.close()
             except OSError:
                 pass
-            self._proc.wait(timeout=30)
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
             self._proc = None
 
-    def read(self, blob: str) -> bytes | None:
-        assert self._proc is not None and self._proc.stdin and self._proc.stdout
-        self._proc.stdin.write(blob.encode() + b"\n")
-        self._proc.stdin.flush()
-        header = self._proc.stdout.readline()
-        parts = header.split()
-        if len(parts) != 3 or parts[1] == b"missing":
-            return None
-        size = int(parts[2])
-        data = self._proc.stdout.read(size)
-        self._proc.stdout.read(1)  # the newline after the content
+    def read(self, blob: str, max_bytes: int | None = None) -> bytes | None:
+        """The blob's bytes; None when it is missing, not a blob, or over the limit."""
+        data, _ = self.read_capped(blob, max_bytes)
         return data
+
+    def read_capped(self, blob: str, max_bytes: int | None = None) -> tuple[bytes | None, str | None]:
+        """The blob's bytes and, when there are none, why.
+
+        Args:
+            blob: the object id.
+            max_bytes: the biggest blob read (default: the reader's ``max_bytes``).
+
+        Returns:
+            ``(bytes, None)``, or ``(None, "missing" | "too_big" | "not_blob")``.
+        """
+        assert self._proc is not None and self._proc.stdin and self._proc.stdout
+        if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", blob):
+            return None, "missing"  # an object id, never a revision expression
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        self._proc.stdin.write(b"info " + blob.encode() + b"\n")
+        self._proc.stdin.flush()
+        parts = self._proc.stdout.readline().split()
+        if len(parts) != 3 or parts[1] == b"missing":
+            return None, "missing"
+        if parts[1] != b"blob":
+            return None, "not_blob"
+        if int(parts[2]) > limit:
+            return None, "too_big"
+        self._proc.stdin.write(b"contents " + blob.encode() + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3 or header[1] == b"missing":
+            return None, "missing"
+        data = self._proc.stdout.read(int(header[2]))
+        self._proc.stdout.read(1)  # the newline after the content
+        return data, None
 
     def read_many(self, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         for b in blobs:
