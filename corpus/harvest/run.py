@@ -19,7 +19,19 @@ The flow, for each repository (a fetch mirror, a bare git dir or a work tree):
    can rebuild the corpus and ``resume`` can skip what is done.
 
 Nothing is executed: the parser is static. Missing blobs (fetch snapshots
-leave out files >= 4 MiB) are counted and skipped.
+leave out files >= 4 MiB) are counted and skipped. Repositories are not
+trusted: symlinks, submodules, unsafe names, blobs over the size limit and
+Git LFS pointers are skipped with a warning in the manifest (see
+:mod:`corpus.harvest.gitread` and :mod:`corpus.harvest.paths`).
+
+Interrupted work loses nothing: every parsed file is appended to a journal
+beside the output as it arrives (fsync'd every few seconds), so ``resume``
+after a kill re-parses only the files that were in flight, and gives the
+same bytes as a run never interrupted.
+
+An exception that reaches a catch-all (here, or one the parser reports with
+an ``internal error:`` warning) is a bug, not bad input: it is counted apart
+as an internal error, with its traceback in the stats.
 """
 
 from __future__ import annotations
@@ -32,6 +44,7 @@ import os
 import re
 import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +54,7 @@ from typing import Any
 
 from corpus.harvest import gitread
 from corpus.harvest.licenses import license_of_text, pick_license_file
+from corpus.harvest.paths import shown
 from corpus.record.summary import Summary, github_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -48,10 +62,15 @@ DEFAULT_OUT = REPO_ROOT / "corpus" / "data" / "summaries.jsonl.gz"
 DEFAULT_REPOS_FILE = REPO_ROOT / "corpus" / "repos.txt"
 DEFAULT_PARSER = "corpus.readers.parser:parse_bytes"
 MANIFEST_NAME = "manifest.json"
+JOURNAL_SUFFIX = ".journal"
 
 EXTENSIONS = (".py", ".ipynb", ".md")
 MAX_BYTES = 4 * 1024 * 1024  # fetch snapshots hold no blob this big anyway
 FILE_TIMEOUT = 30.0  # seconds a single file may take before its worker is replaced
+TEXT_BYTES = 1024 * 1024  # LICENSE and README files read at most this much
+MAX_WARNINGS = 20  # per repository in the manifest; the rest are counted
+INTERNAL = "internal error:"  # how a catch-all's warning starts, in the parser and here
+LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 # Folders whose files are not examples (tests, vendored packages, build output).
 SKIP_DIRS = frozenset({
@@ -100,6 +119,7 @@ class FileResult:
     error: str | None = None
     size: int = 0
     seconds: float = 0.0
+    internal: str | None = None  # a catch-all's traceback (a bug, not bad input)
 
 
 @dataclass
@@ -117,6 +137,7 @@ class RepoPlan:
     missing_blobs: int = 0
     too_big: int = 0
     history: bool = False
+    warnings: list[str] = field(default_factory=list)  # what was skipped and why
 
 
 @dataclass
@@ -134,8 +155,12 @@ class HarvestStats:
     timeouts: int = 0
     seconds: float = 0.0
     parsed_files: int = 0
+    resumed_files: int = 0  # taken from the journal of an interrupted run
+    skipped_entries: int = 0  # symlinks, submodules, unsafe names, LFS pointers, over-size blobs
+    internal_errors: int = 0
+    tracebacks: list[str] = field(default_factory=list)  # the first few internal errors
 
-    def lines(self) -> list[str]:
+    def lines(self, tracebacks: int = 3) -> list[str]:
         rate = self.parsed_files / self.seconds if self.seconds else 0.0
         parsed = sum(self.status.values()) or 1
         good = self.status["ok"] + self.status["partial"] + self.status["empty"]
@@ -149,7 +174,14 @@ class HarvestStats:
             f"  -> {100 * good / parsed:.1f}% readable",
             f"models            {self.models} in the corpus",
             f"duplicates        {self.duplicate_files} files ({self.duplicate_models} models) removed",
-            f"speed             {rate:.0f} files/s over {self.seconds:.1f} s",
+            f"skipped           {self.skipped_entries} entries (symlinks, submodules, unsafe names, "
+            "LFS pointers, over-size blobs; listed in the manifest)",
+            f"speed             {rate:.0f} files/s over {self.seconds:.1f} s"
+            + (f" ({self.resumed_files} files taken from the journal)" if self.resumed_files else ""),
+            f"internal errors: {self.internal_errors}"
+            + (" (bugs caught by a catch-all, apart from bad input; first tracebacks below)"
+               if self.internal_errors else ""),
+            *[line for tb in self.tracebacks[:tracebacks] for line in ("---", *tb.rstrip().splitlines())],
         ]
 
 
@@ -348,11 +380,27 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         statuses = {s.parse.status for s in res.summaries}
         res.status = ("failed" if "failed" in statuses else "partial" if "partial" in statuses
                       else "ok" if statuses else "empty")
+        if res.error is None:
+            res.internal = next((w for s in res.summaries for w in s.parse.warnings
+                                 if str(w).startswith(INTERNAL)), None)
+            if res.internal:
+                res.error = res.internal[:300]
     except Exception as exc:  # a parser bug must not stop a harvest of hundreds of repos
         res.status = "failed"
-        res.error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        res.error = internal_error(exc)
+        res.internal = traceback.format_exc(limit=-6)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def internal_error(exc: BaseException) -> str:
+    """A one-line report of a caught bug: ``internal error: Type: message at file.py:line in function``.
+
+    Only the last frame's file name is kept (no folder: manifests are committed).
+    """
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno} in {tb[-1].name}" if tb else ""
+    return f"{INTERNAL} {type(exc).__name__}: {str(exc)[:200]}{where}"
 
 
 def parse_batch(tasks: list[Task], parser: str = DEFAULT_PARSER) -> list[FileResult]:
@@ -454,7 +502,10 @@ class LocalPool:
                     yield conn.recv()
                 except (EOFError, OSError):
                     self._replace(i)
-                    yield _timeout_result(task, time.monotonic() - start, "worker process died")
+                    res = _timeout_result(task, time.monotonic() - start,
+                                          f"{INTERNAL} worker process died")
+                    res.internal = res.error
+                    yield res
                 idle.append(i)
             now = time.monotonic()
             for i, (task, start) in list(busy.items()):
@@ -539,10 +590,17 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
         raise gitread.GitError(f"{repo_dir}: no git repository here")
     repo = gitread.repo_name(git_dir, name)
     commit = gitread.head_commit(git_dir)
-    files = gitread.list_tree(git_dir, commit)
+    skipped: list[tuple[str, str]] = []
+    files = gitread.list_tree(git_dir, commit, skipped)
     paths = [f.path for f in files]
     plan = RepoPlan(repo=repo, git_dir=git_dir, commit=commit, license=None,
                     files_listed=len(files), history=history)
+    for name, why in skipped:
+        # a symlink beside the examples (lib.so -> lib.so.1) is not worth a line; one posing as one is
+        if why.startswith("symlink") and not (is_candidate(name) or _README.match(name.rsplit("/", 1)[-1])
+                                              or pick_license_file([name])):
+            continue
+        plan.warnings.append(f"{shown(name)}: {why}" if name else why)
     lic = pick_license_file(paths)
     readmes = {}
     for f in files:
@@ -556,7 +614,7 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
     if lic:
         blob = next(f.blob for f in files if f.path == lic)
         with gitread.BlobReader(git_dir) as rd:
-            data = rd.read(blob)
+            data = rd.read(blob, max_bytes=TEXT_BYTES)
         plan.license = license_of_text(data.decode("utf-8", "replace")) if data else None
     plan.candidates = [f for f in files if is_candidate(f.path)]
     if history:
@@ -570,21 +628,28 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
     """Read the plan's candidate blobs and yield those that import a DL framework.
 
     ``on_skip(reason)`` is called for each candidate not yielded
-    (``missing``, ``too_big``, ``no_dl``), so a progress bar can tick.
+    (``missing``, ``too_big``, ``lfs``, ``no_dl``), so a progress bar can tick.
     """
     skip = on_skip or (lambda reason: None)
     readme_text: dict[str, str | None] = {}
-    with gitread.BlobReader(plan.git_dir) as rd:
+    with gitread.BlobReader(plan.git_dir, max_bytes=MAX_BYTES - 1) as rd:
         for f in plan.candidates:
-            if f.size is not None and f.size >= MAX_BYTES:
+            data, why = (None, "too_big") if f.size is not None and f.size >= MAX_BYTES else rd.read_capped(f.blob)
+            if why == "too_big":
                 plan.too_big += 1
                 plan.missing_blobs += 1
+                size = f"{f.size / 2**20:,.1f} MiB" if f.size is not None else "over the limit"
+                plan.warnings.append(f"{shown(f.path)}: {size}, over the {MAX_BYTES // 2**20} MiB limit: not read")
                 skip("too_big")
                 continue
-            data = rd.read(f.blob)
             if data is None:
                 plan.missing_blobs += 1
                 skip("missing")
+                continue
+            if data.startswith(LFS_POINTER):
+                plan.warnings.append(f"{shown(f.path)}: Git LFS pointer (the content is not in the repository): "
+                                     "not read")
+                skip("lfs")
                 continue
             if not imports_dl(data):
                 skip("no_dl")
@@ -592,7 +657,7 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
             plan.dl_files += 1
             blob = nearest_readme(f.path, plan.readmes)
             if blob is not None and blob not in readme_text:
-                raw = rd.read(blob)
+                raw = rd.read(blob, max_bytes=TEXT_BYTES)
                 readme_text[blob] = readme_words(raw.decode("utf-8", "replace")) if raw else None
             yield Task(repo=plan.repo, path=f.path, commit=f.commit, data=data,
                        license=plan.license, context_text=readme_text.get(blob) if blob else None,
@@ -692,6 +757,107 @@ def _keep_in_corpus(s: Summary) -> bool:
 
 
 # ---------------------------------------------------------------------------
+# The journal: what an interrupted run had parsed
+
+
+def journal_path(out: Path) -> Path:
+    """Where the harvest writing ``out`` keeps its journal (removed once ``out`` is complete)."""
+    return out.parent / (out.name + JOURNAL_SUFFIX)
+
+
+class Journal:
+    """Every parsed file, one JSON line each, appended as results arrive.
+
+    A line is written (and flushed to the kernel, which keeps it when the
+    process is killed) per file, and fsync'd at most every ``sync_seconds``
+    (for a power cut). The first line names the parser and the history
+    flag: a journal written with others is not reused. A line cut by a kill
+    is dropped and the file truncated before it. Results are keyed by
+    (repository, HEAD commit, path, file commit): a repository that moved
+    on is parsed again.
+    """
+
+    def __init__(self, path: Path, parser: str, history: bool, sync_seconds: float = 5.0) -> None:
+        self.path = path
+        self.header = {"journal": 1, "parser": parser, "history": history}
+        self.sync_seconds = sync_seconds
+        self._fh: Any = None
+        self._last_sync = 0.0
+
+    @staticmethod
+    def key(repo: str, head: str, path: str, commit: str) -> tuple[str, str, str, str]:
+        return (repo, head, path, commit)
+
+    def load(self) -> dict[tuple[str, str, str, str], FileResult]:
+        """The results of an earlier run with the same parser and history flag (else none)."""
+        done: dict[tuple[str, str, str, str], FileResult] = {}
+        good = 0  # bytes up to the last whole line
+        try:
+            fh = open(self.path, "rb")
+        except OSError:
+            return done
+        with fh:
+            first = fh.readline()
+            try:
+                if not first.endswith(b"\n") or json.loads(first) != self.header:
+                    return done
+            except ValueError:
+                return done
+            good = len(first)
+            for line in fh:
+                if not line.endswith(b"\n"):
+                    break  # cut by a kill
+                try:
+                    d = json.loads(line)
+                    res = FileResult(d["repo"], d["path"], d["commit"], d["history"], d["hash"], d["status"],
+                                     [Summary.from_json(x) for x in d["summaries"]], d.get("error"),
+                                     d.get("size", 0), 0.0, d.get("internal"))
+                except (ValueError, KeyError, TypeError):
+                    break
+                done[self.key(res.repo, d["head"], res.path, res.commit)] = res
+                good += len(line)
+        self._good = good
+        return done
+
+    def open(self, resume: bool) -> None:
+        """Start writing: after what :meth:`load` kept when resuming, else from scratch."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        good = getattr(self, "_good", 0) if resume else 0
+        if good:
+            self._fh = open(self.path, "r+b")
+            self._fh.truncate(good)
+            self._fh.seek(good)
+        else:
+            self._fh = open(self.path, "wb")
+            self._fh.write(json.dumps(self.header).encode() + b"\n")
+            self._sync()
+
+    def add(self, res: FileResult, head: str) -> None:
+        d = {"repo": res.repo, "head": head, "path": res.path, "commit": res.commit, "history": res.history,
+             "hash": res.content_hash, "status": res.status, "error": res.error, "size": res.size,
+             "internal": res.internal, "summaries": [x.to_json() for x in res.summaries]}
+        self._fh.write(json.dumps(d, ensure_ascii=False).encode("utf-8") + b"\n")
+        self._fh.flush()
+        if time.monotonic() - self._last_sync > self.sync_seconds:
+            self._sync()
+
+    def _sync(self) -> None:
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._sync()
+            self._fh.close()
+            self._fh = None
+
+    def remove(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------
 # The harvest
 
 
@@ -748,7 +914,8 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         workers: local processes (default: all cores); ignored with ``scheduler``.
         scheduler: ``tcp://HOST:PORT`` of a dask.distributed scheduler.
         history: also read example files that only older commits hold.
-        resume: keep repositories already in the manifest at the same commit.
+        resume: keep repositories already in the manifest at the same commit, and
+            the files an interrupted run had parsed (its journal).
         parser: ``module:function`` of the parse function.
         progress: show a tqdm bar.
         file_timeout: seconds per file before its worker is replaced (local pool).
@@ -814,15 +981,47 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     planned_done: set[str] = set()
     total = sum(len(p.candidates) for p in plans)
     bar = tqdm(total=total, desc="harvest", unit="file", disable=not progress, smoothing=0.05)
+    journal = Journal(journal_path(out), parser, history)
+    journaled = journal.load() if resume else {}
+    journal.open(resume=bool(journaled))
+    internal: list[tuple[str, str, str]] = []  # (repo, path, traceback)
+
+    def absorb(res: FileResult) -> None:
+        bar.update(1)
+        rec = records[res.repo]
+        pending[res.repo] -= 1
+        file_rec: dict[str, Any] = {"path": res.path, "hash": res.content_hash,
+                                    "status": res.status, "models": len(res.summaries)}
+        if res.history:
+            file_rec["history"] = True
+            file_rec["commit"] = res.commit
+        if res.error:
+            file_rec["error"] = res.error
+        if res.internal:
+            internal.append((res.repo, res.path, res.internal))
+        rec["files"].append(file_rec)
+        rec["status"][res.status] = rec["status"].get(res.status, 0) + 1
+        rec["models"] += len(res.summaries)
+        if res.summaries:
+            summaries_by_file[(res.repo, res.path)] = res.summaries
 
     def tasks() -> Iterator[Task]:
         for p in plans:
             for t in iter_tasks(p, on_skip=lambda reason: bar.update(1)):
                 pending[p.repo] += 1
+                done = journaled.get(Journal.key(t.repo, p.commit, t.path, t.commit))
+                if done is not None:
+                    stats.resumed_files += 1
+                    absorb(done)
+                    continue
                 yield t
             rec = records[p.repo]
             rec["dl_files"] = p.dl_files
             rec["missing_blobs"] = p.missing_blobs
+            stats.skipped_entries += len(p.warnings)
+            if p.warnings:
+                more = len(p.warnings) - MAX_WARNINGS
+                rec["warnings"] = p.warnings[:MAX_WARNINGS] + ([f"... and {more} more"] if more > 0 else [])
             planned_done.add(p.repo)
 
     def finished_repos() -> list[str]:
@@ -853,22 +1052,9 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     last_checkpoint = time.monotonic()
     try:
         for res in results:
-            bar.update(1)
             stats.parsed_files += 1
-            rec = records[res.repo]
-            pending[res.repo] -= 1
-            file_rec: dict[str, Any] = {"path": res.path, "hash": res.content_hash,
-                                        "status": res.status, "models": len(res.summaries)}
-            if res.history:
-                file_rec["history"] = True
-                file_rec["commit"] = res.commit
-            if res.error:
-                file_rec["error"] = res.error
-            rec["files"].append(file_rec)
-            rec["status"][res.status] = rec["status"].get(res.status, 0) + 1
-            rec["models"] += len(res.summaries)
-            if res.summaries:
-                summaries_by_file[(res.repo, res.path)] = res.summaries
+            journal.add(res, records[res.repo]["commit"])
+            absorb(res)
             if checkpoint_seconds and time.monotonic() - last_checkpoint > checkpoint_seconds:
                 write(final=False)
                 last_checkpoint = time.monotonic()
@@ -877,7 +1063,9 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         if pool is not None:
             stats.timeouts = pool.timeouts
             pool.__exit__(None, None, None)
+        journal.close()
     write(final=True)
+    journal.remove()  # the output is complete: nothing to resume
 
     stats.repos = len(plans)
     for r in records.values():
@@ -886,6 +1074,9 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         stats.dl_files += r["dl_files"]
         stats.missing_blobs += r["missing_blobs"]
         stats.status.update(r["status"])
+    internal.sort(key=lambda x: (x[0], x[1]))
+    stats.internal_errors = len(internal)
+    stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
     stats.seconds = time.perf_counter() - t0
     return stats
 
@@ -904,6 +1095,8 @@ def _manifest(repos: list[dict[str, Any]], kept: list[Summary], parser: str, his
             "repos_with_models": len({s.source.repo for s in kept}),
             "dl_files": sum(r.get("dl_files", 0) for r in repos),
             "files_parsed": dict(sorted(status.items())),
+            "internal_errors": sum(1 for r in repos for f in r.get("files", [])
+                                   if str(f.get("error") or "").startswith(INTERNAL)),
             "models": len(kept),
         },
         "repos": sorted(repos, key=lambda r: r["repo"].lower()),
