@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from corpus.knowledge import layers
 from corpus.record.summary import Layer, Summary
 
 NUMERIC_HYPERPARAMETERS = ("learning_rate", "batch_size", "epochs")
@@ -201,7 +202,7 @@ def has_dropout(summary: Summary) -> bool:
     )
 
 
-DROPOUT_TYPES = frozenset({"Dropout", "SpatialDropout"})
+DROPOUT_TYPES = layers.DROPOUT
 
 
 def fmt_number(x: float) -> str:

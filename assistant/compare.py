@@ -18,7 +18,7 @@ Where the population holds too few values to measure (fewer than
 (a learning rate above an optimizer's usual ceiling, thousands of epochs),
 and say so in the evidence.
 
-For engineer F: ``Finding.to_dict()`` is the JSON form used by
+``Finding.to_dict()`` is the JSON form used by
 ``examplenet compare --json``; ``evidence`` is a flat dict of numbers and
 strings (corpus strings are not escaped here: escape them when rendering).
 """
@@ -41,6 +41,7 @@ from assistant.aggregate import (
     quantile,
     tokens,
 )
+from corpus.knowledge import layers
 from corpus.knowledge.vocab import norm_key
 from corpus.record.summary import Layer, Summary
 
@@ -111,30 +112,25 @@ COMMON_ENDING_SHARE = 0.1
 BIGRAM_COMMON_SHARE = 0.2
 MAX_BIGRAM_FINDINGS = 2
 
-# -- framework knowledge as data -------------------------------------------------
-WEIGHT_TYPES = frozenset({"Dense", "Conv1D", "Conv2D", "Conv3D", "SeparableConv2D",
-                          "DepthwiseConv2D", "Conv2DTranspose"})
-CONV_TYPES = frozenset({"Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D"})
-POOL_TYPES = frozenset({"MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D",
-                        "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"})
+# -- layer sets (derived from the families in corpus.knowledge.layers) ----------------
+WEIGHT_TYPES = layers.WEIGHTED
+CONV_TYPES = layers.CONVOLUTION
+POOL_TYPES = layers.ANY_POOLING
 # Layers whose internals are opaque or carry their own nonlinearity: the
 # search for a hidden layer's activation stops at them.
-STOP_TYPES = WEIGHT_TYPES | frozenset({
-    "LSTM", "GRU", "SimpleRNN", "Bidirectional", "Embedding", "Attention", "MultiHeadAttention",
-    "TransformerEncoder", "TransformerDecoder", "Pretrained", "Custom"})
+STOP_TYPES = WEIGHT_TYPES | layers.RECURRENT | layers.ATTENTION | layers.of_family(
+    layers.EMBED, layers.PRETRAINED, layers.CUSTOM)
 # A branch that ends in a merge is judged as satisfied: residual branches are
 # linear before the Add by design, and an activation after a merge (or inside
 # a branch listed before it) cannot be placed reliably from the flat layer list.
-MERGE_TYPES = frozenset({"Add", "Concatenate"})
-ATTENTION_TYPES = frozenset({"Attention", "MultiHeadAttention", "TransformerEncoder",
-                             "TransformerDecoder"})
+MERGE_TYPES = layers.MERGES
+ATTENTION_TYPES = layers.ATTENTION
 OUTPUT_ACTIVATIONS = frozenset({"softmax", "sigmoid", "log_softmax"})
 # A classifier's last layer: these map features to class scores (or hide their own head).
 OUTPUT_TYPES = frozenset({"Dense", "Pretrained", "Custom"})
 # Endings that leave features unmapped to classes. A merge or normalization
 # at the end is a building block whose head lives elsewhere, not a slip.
-FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | frozenset({
-    "Flatten", "Dropout", "SpatialDropout", "LSTM", "GRU", "SimpleRNN", "Bidirectional"})
+FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset({"Flatten"})
 
 CLASSIFICATION_TASKS = frozenset({"image_classification", "text_classification",
                                   "tabular_classification", "audio_classification"})
@@ -198,18 +194,18 @@ KNOWN_WRONG_ORDERS: tuple[OrderRule, ...] = (
     OrderRule("flatten_before_conv", "Flatten before a convolution", "before",
               frozenset({"Flatten"}), CONV_TYPES, frozenset({"Reshape"})),
     OrderRule("pool_before_conv", "pooling before any convolution", "before",
-              POOL_TYPES, CONV_TYPES, frozenset({"Reshape", "Dense", "Embedding", "LSTM", "GRU",
-                                                 "Pretrained"}), before_first_b=True),
+              POOL_TYPES, CONV_TYPES, layers.RECURRENT | {"Reshape", "Dense", "Embedding", "Pretrained"},
+              before_first_b=True),
     OrderRule("dense_before_conv", "a Dense layer before a convolution (no Reshape between)",
               "before", frozenset({"Dense"}), CONV_TYPES, frozenset({"Reshape", "Embedding"})),
     OrderRule("pool_after_flatten", "2D pooling after Flatten (the feature map is already flat)", "before",
               frozenset({"Flatten"}), frozenset({"MaxPooling2D", "AveragePooling2D", "MaxPooling3D"}),
               frozenset({"Reshape"})),
     OrderRule("embedding_not_first", "an Embedding after other layers (it takes token ids)", "before",
-              WEIGHT_TYPES | {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}, frozenset({"Embedding"}),
+              WEIGHT_TYPES | layers.RECURRENT, frozenset({"Embedding"}),
               frozenset({"Concatenate", "Add", "Pretrained", "Custom"})),
-    OrderRule("bn_after_output", "BatchNormalization after the output layer", "after_output",
-              frozenset({"BatchNormalization", "LayerNormalization"})),
+    OrderRule("bn_after_output", "normalization after the output layer", "after_output",
+              layers.NORMALIZATION),
     OrderRule("dropout_after_output", "Dropout after the output layer", "after_output", DROPOUT_TYPES),
     OrderRule("softmax_in_middle", "a softmax in the middle of the model", "mid_softmax"),
 )

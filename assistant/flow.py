@@ -16,7 +16,7 @@ Two views of the same layer sequences (``aggregate.tokens(summary)``):
   they agree ("Conv2D MaxPooling2D" blocks in one column, the extra block of
   the deeper model against gaps).
 
-For engineer F: ``path_of(summary, flow)`` gives the tokens of one example as
+For linked views: ``path_of(summary, flow)`` gives the tokens of one example as
 the flow shows them (rare types mapped to ``OTHER``), ending with ``END``;
 pass it as ``highlight=`` to ``figures.sankey_figure``. Links carry the ids
 of the examples that follow them (for linked views).
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assistant.aggregate import tokens
+from corpus.knowledge import layers
 from corpus.record.summary import Summary
 
 # 8 layer columns and one final column (END and MORE, see figures.sankey_figure)
@@ -54,20 +55,9 @@ END = "END"
 MAX_ALIGN_LEN = 40
 MATCH, SIMILAR, MISMATCH, GAP = 2, 1, -1, -1
 
-# Layer families: a Conv1D against a Conv2D is a near-match, not a mismatch.
-FAMILIES: dict[str, str] = {
-    **dict.fromkeys(("Conv1D", "Conv2D", "Conv3D", "SeparableConv2D", "DepthwiseConv2D",
-                     "Conv2DTranspose"), "conv"),
-    **dict.fromkeys(("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D"), "pool"),
-    **dict.fromkeys(("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D"), "gpool"),
-    **dict.fromkeys(("Dropout", "SpatialDropout"), "dropout"),
-    **dict.fromkeys(("BatchNormalization", "LayerNormalization"), "norm"),
-    **dict.fromkeys(("SimpleRNN", "LSTM", "GRU", "Bidirectional"), "rnn"),
-    **dict.fromkeys(("Attention", "MultiHeadAttention", "TransformerEncoder",
-                     "TransformerDecoder"), "attention"),
-    **dict.fromkeys(("Flatten", "Reshape"), "reshape"),
-    **dict.fromkeys(("Add", "Concatenate"), "merge"),
-}
+# Layer families (corpus.knowledge.layers): a Conv1D against a Conv2D is a
+# near-match, not a mismatch. Re-exported for the figures and the chips.
+FAMILIES = layers.FAMILIES
 
 
 # -- Sankey flow ------------------------------------------------------------

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.aggregate import Aggregate, Motif, fmt_number
+from corpus.knowledge import layers
+from corpus.knowledge.vocab import prose as human  # a canonical name in a sentence
 
 # A value is only quoted when at least this many examples set it (a median of two is anecdote).
 MIN_SET = 5
@@ -26,48 +28,9 @@ MIN_SET = 5
 MIN_MOTIF_SHARE = 0.25
 # Layers that join or regularize: a motif of only these ("Dropout -> Flatten")
 # says little about the architecture.
-STRUCTURAL = frozenset({"Dropout", "SpatialDropout", "Flatten", "Reshape", "BatchNormalization",
-                        "LayerNormalization", "Activation", "Add", "Concatenate"})
+STRUCTURAL = layers.of_family(layers.DROP, layers.RESHAPE, layers.NORM, layers.ACT, layers.MERGE)
 MAX_TRICKS = 3
 MAX_QUERY = 60
-
-# Canonical corpus names (spec/summary.md) as a reader says them. Names not in
-# the table are shown with underscores as spaces.
-HUMAN_NAMES: dict[str, str] = {
-    # frameworks
-    "keras": "Keras", "pytorch": "PyTorch", "tensorflow": "TensorFlow",
-    # optimizers
-    "adam": "Adam", "adamw": "AdamW", "nadam": "Nadam", "adamax": "Adamax", "sgd": "SGD",
-    "rmsprop": "RMSprop", "adadelta": "Adadelta", "adagrad": "Adagrad", "lbfgs": "L-BFGS",
-    # losses
-    "categorical_crossentropy": "categorical cross-entropy",
-    "sparse_categorical_crossentropy": "sparse categorical cross-entropy",
-    "binary_crossentropy": "binary cross-entropy", "mse": "mean squared error",
-    "mae": "mean absolute error", "huber": "Huber loss", "kl_divergence": "KL divergence",
-    "ctc": "CTC loss", "cosine": "cosine loss", "other": "a less common loss",
-    # tricks (read after "N% use")
-    "batch_norm": "batch normalization", "layer_norm": "layer normalization",
-    "checkpointing": "checkpoints", "residual": "residual connections",
-    "lr_schedule": "learning-rate schedules", "pretrained_weights": "pretrained weights",
-    "data_augmentation": "data augmentation", "early_stopping": "early stopping",
-    "transfer_learning": "transfer learning", "weight_decay": "weight decay",
-    "gradient_clipping": "gradient clipping", "bidirectional": "bidirectional RNNs",
-    "embedding_pretrained": "pretrained embeddings", "mixed_precision": "mixed precision",
-}
-
-
-def human(name: object) -> str:
-    """A canonical name as prose: 'binary_crossentropy' -> 'binary cross-entropy'.
-
-    Args:
-        name: a corpus value (framework, optimizer, loss, trick...).
-
-    Returns:
-        The readable name (unknown names: underscores become spaces).
-    """
-    key = str(name)
-    return HUMAN_NAMES.get(key, HUMAN_NAMES.get(key.lower(), key.replace("_", " ")))
-
 
 @dataclass
 class ReplyContext:

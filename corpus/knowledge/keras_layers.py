@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from corpus.knowledge.vocab import SCHEDULERS
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -317,11 +319,7 @@ TF_FLATTENS = {"flatten"}
 OPTIMIZER_LR_KEYS = ("learning_rate", "lr", "initial_learning_rate")
 
 # Learning-rate schedules (their initial value is the learning rate).
-LR_SCHEDULES = {
-    "ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay",
-    "CosineDecay", "CosineDecayRestarts", "exponential_decay", "piecewise_constant",
-    "polynomial_decay", "inverse_time_decay", "cosine_decay", "natural_exp_decay",
-}
+LR_SCHEDULES = frozenset(name for name, (library, _) in SCHEDULERS.items() if library == "tensorflow")
 
 # Callbacks -> tricks.
 CALLBACK_TRICKS = {

@@ -7,6 +7,8 @@ segment of the class or function name as written (``nn.Conv2d`` ->
 
 from __future__ import annotations
 
+from corpus.knowledge import layers
+
 # nn.X -> (canonical type, positional argument names in order)
 LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "Linear": ("Dense", ("in_features", "out_features", "bias")),
@@ -76,8 +78,8 @@ LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
 TRANSFORMER = "Transformer"
 
 # Recurrent classes: bidirectional=True wraps them in one Bidirectional layer.
-RECURRENT = {"RNN", "LSTM", "GRU"}
-CELLS = {"RNNCell", "LSTMCell", "GRUCell"}
+RECURRENT = frozenset(k for k, (t, _) in LAYERS.items() if t in layers.RECURRENT and not k.endswith("Cell"))
+CELLS = frozenset(k for k, (t, _) in LAYERS.items() if t in layers.RECURRENT and k.endswith("Cell"))
 
 # Adaptive pools with output size 1 are global pools.
 GLOBAL_POOLS: dict[str, str] = {
@@ -167,12 +169,7 @@ FUNCTIONAL_ARGS: dict[str, tuple[str, ...]] = {
 FUNCTIONAL_INPUT_FIRST = True
 
 # Layer types without weights of their own: a model made only of these is no model.
-NON_PARAMETRIC = {
-    "Activation", "Add", "Concatenate", "Flatten", "Reshape", "Dropout", "SpatialDropout",
-    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
-    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D", "UpSampling2D", "ZeroPadding2D",
-}
+NON_PARAMETRIC = layers.WEIGHTLESS
 
 # Functions that create new tensors (noise, zeros): their result is not the data flowing through
 NEW_TENSORS = {"randn", "randn_like", "rand", "rand_like", "zeros", "zeros_like", "ones", "ones_like",

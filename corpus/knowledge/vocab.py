@@ -8,9 +8,29 @@ with ``_`` removed (``tf.keras.optimizers.Adam``, ``optim.Adam``,
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def fold(text: str) -> str:
+    """The one folding of names people write: ``CIFAR-100`` / ``cifar 100`` / ``Cifar_100`` -> ``cifar100``.
+
+    Lower case, ASCII letters and digits only. Used wherever a name or a key
+    is matched whatever its spelling (datasets, question words, filter values).
+    """
+    return _NOT_ALNUM.sub("", text.lower())
+
 
 def norm_key(name: str) -> str:
-    """``tf.keras.losses.SparseCategoricalCrossentropy`` -> ``sparsecategoricalcrossentropy``."""
+    """``tf.keras.losses.SparseCategoricalCrossentropy`` -> ``sparsecategoricalcrossentropy``.
+
+    The key of a spelling in code: the last segment of a dotted name, without
+    ``_``, lower case. Narrower than :func:`fold` on purpose: it runs on every
+    call name the readers meet, and keeps the parser's output as it was for
+    strings with other punctuation (``'binary-crossentropy'``).
+    """
     return name.rsplit(".", 1)[-1].replace("_", "").lower()
 
 
@@ -105,3 +125,124 @@ def canonical_loss(name: str | None) -> str | None:
     if key.endswith("loss") and key[:-4] in LOSSES:
         return LOSSES[key[:-4]]
     return None
+
+
+# Learning-rate schedulers the readers know, by class or function name ->
+# (library, what it is called). Calling one is the ``lr_schedule`` trick; the
+# TensorFlow ones also start from the learning rate (keras_layers.LR_SCHEDULES).
+SCHEDULERS: dict[str, tuple[str, str]] = {
+    "StepLR": ("pytorch", "step decay"), "MultiStepLR": ("pytorch", "multi-step decay"),
+    "ExponentialLR": ("pytorch", "exponential decay"), "CosineAnnealingLR": ("pytorch", "cosine annealing"),
+    "CosineAnnealingWarmRestarts": ("pytorch", "cosine annealing with restarts"),
+    "CyclicLR": ("pytorch", "cyclic"), "OneCycleLR": ("pytorch", "one-cycle"), "LambdaLR": ("pytorch", "custom"),
+    "PolynomialLR": ("pytorch", "polynomial decay"), "LinearLR": ("pytorch", "linear"),
+    "SequentialLR": ("pytorch", "sequential"), "MultiplicativeLR": ("pytorch", "multiplicative"),
+    "ConstantLR": ("pytorch", "constant"), "ChainedScheduler": ("pytorch", "chained"),
+    "ExponentialDecay": ("tensorflow", "exponential decay"), "InverseTimeDecay": ("tensorflow", "inverse time decay"),
+    "PiecewiseConstantDecay": ("tensorflow", "piecewise constant"),
+    "PolynomialDecay": ("tensorflow", "polynomial decay"), "CosineDecay": ("tensorflow", "cosine decay"),
+    "CosineDecayRestarts": ("tensorflow", "cosine decay with restarts"),
+    "exponential_decay": ("tensorflow", "exponential decay"), "piecewise_constant": ("tensorflow", "piecewise constant"),
+    "polynomial_decay": ("tensorflow", "polynomial decay"), "cosine_decay": ("tensorflow", "cosine decay"),
+    "inverse_time_decay": ("tensorflow", "inverse time decay"), "natural_exp_decay": ("tensorflow", "exponential decay"),
+    "ReduceLROnPlateau": ("keras", "reduce on plateau"), "LearningRateScheduler": ("keras", "custom"),
+    "get_linear_schedule_with_warmup": ("transformers", "linear with warm-up"),
+    "get_cosine_schedule_with_warmup": ("transformers", "cosine with warm-up"),
+    "get_scheduler": ("transformers", "named schedule"),
+    "LearningRateMonitor": ("lightning", "monitored schedule"),
+}
+
+
+# -- display names -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Name:
+    """How one canonical value is shown (datasette's ``display`` / ``human_template`` pair).
+
+    value: as stored in a summary (``categorical_crossentropy``).
+    kind: ``framework``, ``optimizer``, ``loss``, ``activation``, ``trick``, ``task`` or ``dataset``.
+    label: short, for chips, table cells and figure labels; default: the
+        value with ``_`` as spaces.
+    prose: inside a sentence ("the usual loss is ..."); default: the label.
+    """
+
+    value: str
+    kind: str
+    label: str
+    prose: str
+
+
+def _rows(kind: str, *rows: str | tuple[str, str | None] | tuple[str, str | None, str]) -> tuple[Name, ...]:
+    """``"sgd"`` or ``("sgd", "SGD")`` or ``("mse", "MSE", "mean squared error")`` -> Name rows."""
+    out = []
+    for row in rows:
+        value, *words = (row,) if isinstance(row, str) else row
+        label = (words[0] if words else None) or value.replace("_", " ")
+        out.append(Name(value, kind, label, words[1] if len(words) > 1 and words[1] else label))
+    return tuple(out)
+
+
+NAMES: tuple[Name, ...] = (
+    *_rows("framework", ("pytorch", "PyTorch"), ("keras", "Keras"), ("tensorflow", "TensorFlow"), ("jax", "JAX"),
+           "unknown"),
+    *_rows("optimizer", ("sgd", "SGD"), ("adam", "Adam"), ("adamw", "AdamW"), ("rmsprop", "RMSprop"),
+           ("adagrad", "Adagrad"), ("adadelta", "Adadelta"), ("adamax", "Adamax"), ("nadam", "Nadam"),
+           ("lbfgs", "L-BFGS")),
+    *_rows("loss", ("categorical_crossentropy", "cross-entropy", "categorical cross-entropy"),
+           ("binary_crossentropy", "binary cross-entropy"), ("mse", "MSE", "mean squared error"),
+           ("mae", "MAE", "mean absolute error"), ("huber", None, "Huber loss"),
+           ("kl_divergence", "KL divergence"), ("ctc", "CTC", "CTC loss"), "hinge",
+           ("cosine", None, "cosine loss"), ("other", None, "a less common loss")),
+    *_rows("activation", ("relu", "ReLU"), ("leaky_relu", "leaky ReLU"), ("elu", "ELU"), ("selu", "SELU"),
+           ("gelu", "GELU"), "sigmoid", "tanh", "softmax", ("log_softmax", "log-softmax"), "swish", "linear"),
+    *_rows("trick", "dropout", ("batch_norm", "batch norm", "batch normalization"),
+           ("layer_norm", "layer norm", "layer normalization"), "attention",
+           ("residual", None, "residual connections"), ("data_augmentation", None, "data augmentation"),
+           ("early_stopping", None, "early stopping"), ("lr_schedule", "LR schedule", "learning-rate schedules"),
+           ("weight_decay", None, "weight decay"), ("gradient_clipping", None, "gradient clipping"),
+           ("pretrained_weights", None, "pretrained weights"), ("transfer_learning", None, "transfer learning"),
+           ("bidirectional", None, "bidirectional RNNs"), ("embedding_pretrained", None, "pretrained embeddings"),
+           ("mixed_precision", None, "mixed precision"), ("checkpointing", None, "checkpoints")),
+    *_rows("task", "image_classification", "object_detection", "image_segmentation", "image_generation",
+           "text_classification", "sequence_labeling", "machine_translation", "language_modeling",
+           "text_generation", "question_answering", "speech_recognition", "audio_classification",
+           "time_series_forecasting", "tabular_regression", "tabular_classification", "recommendation",
+           "reinforcement_learning", "representation_learning", "graph_learning", "summarization",
+           "image_captioning", "speech_synthesis", "anomaly_detection", "unknown"),
+    # The datasets people name most; other datasets show as their value.
+    *_rows("dataset", ("mnist", "MNIST"), ("fashion_mnist", "Fashion-MNIST"), ("cifar10", "CIFAR-10"),
+           ("cifar100", "CIFAR-100"), ("svhn", "SVHN"), ("stl10", "STL-10"), ("imagenet", "ImageNet"),
+           ("coco", "COCO"), ("voc", "Pascal VOC"), ("celeba", "CelebA"), ("imdb", "IMDB"), ("reuters", "Reuters"),
+           ("ag_news", "AG News"), ("sst2", "SST-2"), ("yelp", "Yelp"), ("ptb", "Penn Treebank"),
+           ("wikitext2", "WikiText-2"), ("squad", "SQuAD"), ("multi30k", "Multi30k"),
+           ("boston_housing", "Boston housing"), ("california_housing", "California housing"), ("iris", "Iris"),
+           ("titanic", "Titanic"), ("speech_commands", "Speech Commands"), ("librispeech", "LibriSpeech"),
+           ("movielens", "MovieLens"), ("cora", "Cora")),
+)
+_BY_VALUE: dict[str, Name] = {}
+for _n in NAMES:
+    _BY_VALUE.setdefault(_n.value, _n)  # "unknown" is a framework and a task: both show as "unknown"
+# value -> short label, for every value with a row
+LABELS: dict[str, str] = {n.value: n.label for n in _BY_VALUE.values()}
+
+
+def names_of(kind: str) -> tuple[str, ...]:
+    """The values of one kind that have a row, in table order."""
+    return tuple(n.value for n in NAMES if n.kind == kind)
+
+
+def label(value: str | None) -> str:
+    """``cifar100`` -> ``CIFAR-100``, ``image_classification`` -> ``image classification``."""
+    if value is None:
+        return ""
+    row = _BY_VALUE.get(value)
+    return row.label if row else value.replace("_", " ")
+
+
+def prose(value: object) -> str:
+    """A value inside a sentence: ``binary_crossentropy`` -> ``binary cross-entropy``.
+
+    Unknown values: underscores become spaces.
+    """
+    key = str(value)
+    row = _BY_VALUE.get(key) or _BY_VALUE.get(key.lower())
+    return row.prose if row else key.replace("_", " ")
