@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corpus.knowledge.vocab import LOSSES, OPTIMIZERS
+from corpus.knowledge.layers import SPEC_TYPES
+from corpus.knowledge.vocab import LABELS, LOSSES, OPTIMIZERS, fold, label
 from corpus.record.summary import TASKS, TRICKS, Summary
 
 # ---------------------------------------------------------------------------
@@ -90,37 +91,17 @@ def clamp_k(k: int) -> int:
 # ---------------------------------------------------------------------------
 # Display names: canonical values as people write them.
 
-DISPLAY: dict[str, str] = {
-    "pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow", "jax": "JAX",
-    "mnist": "MNIST", "fashion_mnist": "Fashion-MNIST", "cifar10": "CIFAR-10", "cifar100": "CIFAR-100",
-    "svhn": "SVHN", "stl10": "STL-10", "imagenet": "ImageNet", "coco": "COCO", "voc": "Pascal VOC",
-    "celeba": "CelebA", "imdb": "IMDB", "reuters": "Reuters", "ag_news": "AG News", "sst2": "SST-2",
-    "yelp": "Yelp", "ptb": "Penn Treebank", "wikitext2": "WikiText-2", "squad": "SQuAD",
-    "multi30k": "Multi30k", "boston_housing": "Boston housing", "california_housing": "California housing",
-    "iris": "Iris", "titanic": "Titanic", "speech_commands": "Speech Commands",
-    "librispeech": "LibriSpeech", "movielens": "MovieLens", "cora": "Cora",
-    "batch_norm": "batch norm", "layer_norm": "layer norm", "lr_schedule": "LR schedule",
-    "adam": "Adam", "adamw": "AdamW", "sgd": "SGD", "rmsprop": "RMSprop", "adagrad": "Adagrad",
-    "adadelta": "Adadelta", "adamax": "Adamax", "nadam": "Nadam", "lbfgs": "L-BFGS",
-    "mse": "MSE", "mae": "MAE", "categorical_crossentropy": "cross-entropy",
-    "binary_crossentropy": "binary cross-entropy", "kl_divergence": "KL divergence", "ctc": "CTC",
-}
-
-
-def display(value: str | None) -> str:
-    """``cifar100`` -> ``CIFAR-100``, ``image_classification`` -> ``image classification``."""
-    if value is None:
-        return ""
-    return DISPLAY.get(value, value.replace("_", " "))
+# One short label per canonical value (corpus.knowledge.vocab.NAMES).
+DISPLAY = LABELS
+display = label
 
 
 # ---------------------------------------------------------------------------
 # Vocabulary: which words name a dataset, framework, task, trick or layer.
 
 
-def norm(text: str) -> str:
-    """Fold spelling: ``CIFAR-100`` / ``cifar 100`` / ``cifar_100`` -> ``cifar100``."""
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+# Fold spelling: ``CIFAR-100`` / ``cifar 100`` / ``cifar_100`` -> ``cifar100``.
+norm = fold
 
 
 FRAMEWORK_ALIASES = {
@@ -173,14 +154,8 @@ DATASETS = (
     "boston_housing", "california_housing", "iris", "titanic", "speech_commands", "librispeech",
     "movielens", "cora",
 )
-LAYER_TYPES = (
-    "Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D", "DepthwiseConv2D",
-    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling2D", "GlobalAveragePooling1D",
-    "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Flatten", "Reshape", "Dropout", "SpatialDropout",
-    "BatchNormalization", "LayerNormalization", "Embedding", "SimpleRNN", "LSTM", "GRU", "Bidirectional",
-    "Attention", "MultiHeadAttention", "TransformerEncoder", "TransformerDecoder", "UpSampling2D",
-    "ZeroPadding2D", "Concatenate", "Add", "Pretrained",
-)
+# The spec's layer types people ask for (a bare Activation or Custom block is no answer).
+LAYER_TYPES = tuple(t for t in SPEC_TYPES if t not in ("Activation", "Custom"))
 OPTIMIZER_NAMES = tuple(sorted(set(OPTIMIZERS.values())))
 LOSS_NAMES = tuple(sorted(set(LOSSES.values()) - {"other"}))
 # Loss spellings, plus "cross entropy" & co. ("with mse loss": "loss" is filler).

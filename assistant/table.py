@@ -17,12 +17,12 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
+from corpus.knowledge.vocab import label
 from corpus.record.summary import Summary
 
 COLUMNS = ["#", "repository", "file", "framework", "dataset", "task", "layers", "license", "source"]
 # Widths that add up to the table's width at 1280x800 (the link text is short: "lines 10-42").
 COLUMN_WIDTHS = ["40px", "18%", "20%", "9%", "9%", "13%", "6%", "9%", "11%"]
-DISPLAY = {"pytorch": "PyTorch", "keras": "Keras", "tensorflow": "TensorFlow", "jax": "JAX"}
 # Column types for gr.Dataframe: the link column is Markdown that this module escapes.
 DATATYPES = ["number", "str", "str", "str", "str", "str", "number", "str", "markdown"]
 EXPORT_COLUMNS = ["rank", "score", "id", "name", "repository", "file", "line_start", "line_end",
@@ -127,7 +127,7 @@ def rows(summaries: Sequence[Summary], sort: str = "best match") -> pd.DataFrame
             rank,
             s.source.repo or "",
             _short(s.source.path or "", 48),
-            DISPLAY.get(s.framework, s.framework),
+            label(s.framework),
             ", ".join(s.datasets),
             s.task.replace("_", " "),
             len(s.layers),
