@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from tree_sitter import Node
 
@@ -39,82 +39,89 @@ class ModuleBuilder:
 
     # -- building module values ----------------------------------------
     def build(self, node: Node | None, scope: Scope) -> Mod | None:
-        """The module an expression of model-building code holds, or None."""
+        """The module an expression of model-building code holds, or None (one handler per node type)."""
         if node is None or self.depth > MAX_DEPTH:
             return None
-        t = node.type
-        if t == "parenthesized_expression" and node.named_children:
-            return self.build(node.named_children[0], scope)
-        if t == "identifier":
-            name = node_text(node)
-            if name in scope.mods:
-                return scope.mods[name]
-            return None
-        if t == "attribute":
-            dn = dotted_name(node)
-            if dn and dn.startswith("self.") and scope.inst is not None:
-                return self._attr(scope.inst, dn[5:])
-            head, _, rest = (dn or "").partition(".")
-            base = scope.mods.get(head) if rest else None
-            if base is not None and base.layers and all(x.type == "Pretrained" for x in base.layers) \
-                    and last_name(rest) not in _NOT_PARTS:
-                # vgg.features / resnet.layer4 of a pretrained model held in a local: part of that backbone
-                return base
-            return None
-        if t == "subscript":
-            base = self.build(node.child_by_field_name("value"), scope)
-            if base is None:
-                return None
-            idx = self.value(node.child_by_field_name("subscript"), scope)
-            if base.keys and isinstance(idx, str) and idx in base.keys:
-                return base.keys[idx]  # self.heads["cls"] of a ModuleDict: that head only
-            if base.kind == "list" and base.items:
-                if len(base.items) == 1 and (base.items[0].repeat or 0) > 1:
-                    # one layer built n times ([nn.Linear(...) for _ in range(n)]): layers[-1] is one
-                    # of them, layers[:-1] the other n - 1
-                    return self._index_repeated(base, node.child_by_field_name("subscript"), idx, scope)
-                if isinstance(idx, int) and -len(base.items) <= idx < len(base.items):
-                    return base.items[idx]
-                return base
-            if base.keys and isinstance(idx, str) and idx in base.keys:
-                return base.keys[idx]
+        handler = _BUILD_BY_TYPE.get(node.type)
+        return handler(self, node, scope) if handler is not None else None
+
+    def _build_parenthesized(self, node: Node, scope: Scope) -> Mod | None:
+        return self.build(node.named_children[0], scope) if node.named_children else None
+
+    def _build_identifier(self, node: Node, scope: Scope) -> Mod | None:
+        return scope.mods.get(node_text(node))
+
+    def _build_attribute(self, node: Node, scope: Scope) -> Mod | None:
+        dn = dotted_name(node)
+        if dn and dn.startswith("self.") and scope.inst is not None:
+            return self._attr(scope.inst, dn[5:])
+        head, _, rest = (dn or "").partition(".")
+        base = scope.mods.get(head) if rest else None
+        if base is not None and base.layers and all(x.type == "Pretrained" for x in base.layers) \
+                and last_name(rest) not in _NOT_PARTS:
+            # vgg.features / resnet.layer4 of a pretrained model held in a local: part of that backbone
             return base
-        if t in ("list", "tuple"):
-            items = []
-            for c in node.named_children:
-                if c.type == "list_splat":
-                    inner = self.build(c.named_children[0] if c.named_children else None, scope)
-                    if inner is not None:
-                        items.extend(inner.items if inner.kind == "list" else [inner])
-                    continue
-                m = self.build(c, scope)
-                if m is not None:
-                    items.append(m)
-            return Mod(kind="list", items=items)
-        if t in ("list_comprehension", "generator_expression"):
-            return self._comprehension(node, scope)
-        if t == "binary_operator":
-            op = node_text(node.child_by_field_name("operator"))
-            left = self.build(node.child_by_field_name("left"), scope)
-            right = self.build(node.child_by_field_name("right"), scope)
-            if op == "+" and left is not None and right is not None and left.kind == right.kind == "list":
-                return Mod(kind="list", items=left.items + right.items)
-            if op == "*" and left is not None and left.kind == "list":
-                n = self.value(node.child_by_field_name("right"), scope)
-                if isinstance(n, int) and left.items:
-                    return Mod(kind="list", items=[_repeat_mod(m, n) for m in left.items])
-            return left or right
-        if t == "conditional_expression":
-            kids = node.named_children
-            if len(kids) == 3:
-                cond = self.value(kids[1], scope)
-                if cond is not UNKNOWN and cond is not None:
-                    return self.build(kids[0] if cond else kids[2], scope)
-                return self.build(kids[0], scope) or self.build(kids[2], scope)
-            return None
-        if t == "call":
-            return self._build_call(node, scope)
         return None
+
+    def _build_subscript(self, node: Node, scope: Scope) -> Mod | None:
+        base = self.build(node.child_by_field_name("value"), scope)
+        if base is None:
+            return None
+        idx = self.value(node.child_by_field_name("subscript"), scope)
+        if base.keys and isinstance(idx, str) and idx in base.keys:
+            return base.keys[idx]  # self.heads["cls"] of a ModuleDict: that head only
+        if base.kind != "list" or not base.items:
+            return base
+        if len(base.items) == 1 and (base.items[0].repeat or 0) > 1:
+            # one layer built n times ([nn.Linear(...) for _ in range(n)]): layers[-1] is one
+            # of them, layers[:-1] the other n - 1
+            return self._index_repeated(base, node.child_by_field_name("subscript"), idx, scope)
+        if isinstance(idx, int) and -len(base.items) <= idx < len(base.items):
+            return base.items[idx]
+        return base
+
+    def _build_sequence(self, node: Node, scope: Scope) -> Mod:
+        return Mod(kind="list", items=self._items(node.named_children, scope))
+
+    def _items(self, nodes: list[Node], scope: Scope) -> list[Mod]:
+        """The modules of the items of a list display or a call's arguments (``*blocks`` spliced in)."""
+        items: list[Mod] = []
+        for c in nodes:
+            if c.type == "list_splat":
+                items.extend(self._splat_items(c, scope))
+                continue
+            m = self.build(c, scope)
+            if m is not None:
+                items.append(m)
+        return items
+
+    def _splat_items(self, splat: Node, scope: Scope) -> list[Mod]:
+        """``*layers``: the items of the list it spreads (or the one module it names)."""
+        inner = self.build(splat.named_children[0] if splat.named_children else None, scope)
+        if inner is None:
+            return []
+        return inner.items if inner.kind == "list" else [inner]
+
+    def _build_binary(self, node: Node, scope: Scope) -> Mod | None:
+        op = node_text(node.child_by_field_name("operator"))
+        left = self.build(node.child_by_field_name("left"), scope)
+        right = self.build(node.child_by_field_name("right"), scope)
+        if op == "+" and left is not None and right is not None and left.kind == right.kind == "list":
+            return Mod(kind="list", items=left.items + right.items)
+        if op == "*" and left is not None and left.kind == "list":
+            n = self.value(node.child_by_field_name("right"), scope)
+            if isinstance(n, int) and left.items:
+                return Mod(kind="list", items=[_repeat_mod(m, n) for m in left.items])
+        return left or right
+
+    def _build_conditional(self, node: Node, scope: Scope) -> Mod | None:
+        kids = node.named_children
+        if len(kids) != 3:
+            return None
+        cond = self.value(kids[1], scope)
+        if cond is not UNKNOWN and cond is not None:
+            return self.build(kids[0] if cond else kids[2], scope)
+        return self.build(kids[0], scope) or self.build(kids[2], scope)
 
     def _index_repeated(self, base: Mod, sub: Node | None, idx: Any, scope: Scope) -> Mod:
         """``layers[i]`` / ``layers[a:b]`` of a list holding one module built ``n`` times."""
@@ -206,102 +213,157 @@ class ModuleBuilder:
         return next((m for key, m in inst.attrs.items() if key.startswith(prefix)), None)
 
     def _build_call(self, node: Node, scope: Scope) -> Mod | None:
+        """What a call builds: handlers by the called name's last part first, then the general rules in order."""
         fnode = node.child_by_field_name("function")
         fn = dotted_name(fnode)
         pos, kw = call_arguments(node)
-        line = line_of(node)
         if fn is None:
-            # chained: Net().to(device), models.resnet18(...).cuda()
-            if fnode is not None and fnode.type == "attribute":
-                obj = fnode.child_by_field_name("object")
-                meth = node_text(fnode.child_by_field_name("attribute"))
-                if meth in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval", "requires_grad_",
-                            "children", "modules"):
-                    return self.build(obj, scope)
-                if meth in torch_layers.PRETRAINED_LOADERS:
-                    return self._pretrained_hf(node, obj, scope)
-            if fnode is not None and fnode.type == "subscript":
-                # models.__dict__[args.arch](pretrained=True)
-                base = dotted_name(fnode.child_by_field_name("value")) or ""
-                full = self.s.resolve(base) or base
-                if full.startswith(torch_layers.PRETRAINED_MODULES):
-                    key = self.value(fnode.child_by_field_name("subscript"), scope)
-                    name = key if isinstance(key, str) else "unknown"
-                    return self._pretrained(node, name, kw, scope, raw=base + "[...]")
-            if fnode is not None and fnode.type == "call" and self._fname(fnode) == "getattr":
-                # getattr(nn, rnn_type)(...): the class named by a value
-                gpos, _ = call_arguments(fnode)
-                if len(gpos) == 2 and (self.s.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
-                    cname = self.value(gpos[1], scope)
-                    if not isinstance(cname, str) and "rnn" in node_text(gpos[1]).lower():
-                        cname = "LSTM"  # the usual choice of scripts that pick the cell by name
-                    if isinstance(cname, str) and cname in torch_layers.LAYERS:
-                        return self._torch_module(cname, f"nn.{cname}", node, pos, kw, scope)
-            return None
+            handler = _BUILD_BY_CALLEE_TYPE.get(fnode.type) if fnode is not None else None
+            return handler(self, node, fnode, pos, kw, scope) if handler is not None else None
         last = last_name(fn)
-        full = self.s.resolve(fn) or fn
+        call = _Call(node, fnode, fn, last, self.s.resolve(fn) or fn, pos, kw, line_of(node))
+        by_name = _BUILD_BY_CALL_NAME.get(last)
+        if by_name is not None:
+            got = by_name(self, call, scope)
+            if got is not _NOT_MINE:
+                return got
+        for rule in _BUILD_CALL_RULES:
+            got = rule(self, call, scope)
+            if got is not _NOT_MINE:
+                return got
+        return None
+
+    # chained calls, by what is called: Net().to(device), models.__dict__[arch](...), getattr(nn, name)(...)
+    def _build_method_of_call(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
+                              scope: Scope) -> Mod | None:
+        obj = fnode.child_by_field_name("object")
+        meth = node_text(fnode.child_by_field_name("attribute"))
+        if meth in _SAME_MODULE_CHAINED:
+            return self.build(obj, scope)
+        if meth in torch_layers.PRETRAINED_LOADERS:
+            return self._pretrained_hf(node, obj, scope)
+        return None
+
+    def _build_zoo_lookup(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
+                          scope: Scope) -> Mod | None:
+        # models.__dict__[args.arch](pretrained=True)
+        base = dotted_name(fnode.child_by_field_name("value")) or ""
+        full = self.s.resolve(base) or base
+        if not full.startswith(torch_layers.PRETRAINED_MODULES):
+            return None
+        key = self.value(fnode.child_by_field_name("subscript"), scope)
+        name = key if isinstance(key, str) else "unknown"
+        return self._pretrained(node, name, kw, scope, raw=base + "[...]")
+
+    def _build_class_by_name(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
+                             scope: Scope) -> Mod | None:
+        # getattr(nn, rnn_type)(...): the class named by a value
+        if self._fname(fnode) != "getattr":
+            return None
+        gpos, _ = call_arguments(fnode)
+        if len(gpos) != 2 or not (self.s.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
+            return None
+        cname = self.value(gpos[1], scope)
+        if not isinstance(cname, str) and "rnn" in node_text(gpos[1]).lower():
+            cname = "LSTM"  # the usual choice of scripts that pick the cell by name
+        if isinstance(cname, str) and cname in torch_layers.LAYERS:
+            return self._torch_module(cname, f"nn.{cname}", node, pos, kw, scope)
+        return None
+
+    # calls by the last part of their name (each may decline: _NOT_MINE)
+    def _build_moved(self, call: _Call, scope: Scope) -> Any:
         # .to(device) and friends on a plain name; list(resnet.children())
-        if "." in fn and last in ("to", "cuda", "cpu", "double", "float", "half", "children", "modules"):
-            return self.build(fnode.child_by_field_name("object"), scope)
-        if fn in ("list", "tuple") and len(pos) == 1:
-            return self.build(pos[0], scope)
-        if fn == "getattr" and len(pos) >= 2 and scope.inst is not None and node_text(pos[0]) == "self":
+        if "." not in call.fn:
+            return _NOT_MINE
+        return self.build(call.fnode.child_by_field_name("object") if call.fnode is not None else None, scope)
+
+    def _build_list_call(self, call: _Call, scope: Scope) -> Any:
+        if call.fn in ("list", "tuple") and len(call.pos) == 1:
+            return self.build(call.pos[0], scope)
+        return _NOT_MINE
+
+    def _build_getattr(self, call: _Call, scope: Scope) -> Any:
+        pos = call.pos
+        if call.fn == "getattr" and len(pos) >= 2 and scope.inst is not None and node_text(pos[0]) == "self":
             return self._attr_named(scope.inst, pos[1], scope)
-        if last == "OrderedDict" and (full.startswith("collections.") or fn == "OrderedDict"):
-            od = self._ordered_dict(node, scope)
-            return Mod(kind="list", items=list(od.values()), keys=od, raw="OrderedDict", line=line) if od else None
-        if last in torch_layers.PRETRAINED_LOADERS:
-            owner = fn.rsplit(".", 1)[0]
-            if self.torch_name(owner) in ("Embedding", "EmbeddingBag"):
-                # nn.Embedding.from_pretrained(vectors): an embedding layer with given weights
-                args: dict[str, Any] = {"pretrained": True}
-                if "freeze" in kw and self.plain(kw["freeze"], scope) is not UNKNOWN:
-                    args["freeze"] = self.plain(kw["freeze"], scope)
-                return Mod(kind="layer", layers=[Layer(type="Embedding", raw=fn, args=args, line=line)], raw=fn, line=line)
-            return self._pretrained_hf(node, fnode.child_by_field_name("object"), scope)
-        if last in ("DataParallel", "DistributedDataParallel") and pos:
-            return self.build(pos[0], scope)
+        return _NOT_MINE
+
+    def _build_ordered_dict_call(self, call: _Call, scope: Scope) -> Any:
+        if not (call.full.startswith("collections.") or call.fn == "OrderedDict"):
+            return _NOT_MINE
+        od = self._ordered_dict(call.node, scope)
+        return Mod(kind="list", items=list(od.values()), keys=od, raw="OrderedDict", line=call.line) if od else None
+
+    def _build_from_pretrained(self, call: _Call, scope: Scope) -> Any:
+        fn, kw = call.fn, call.kw
+        owner = fn.rsplit(".", 1)[0]
+        if self.torch_name(owner) in ("Embedding", "EmbeddingBag"):
+            # nn.Embedding.from_pretrained(vectors): an embedding layer with given weights
+            args: dict[str, Any] = {"pretrained": True}
+            if "freeze" in kw and self.plain(kw["freeze"], scope) is not UNKNOWN:
+                args["freeze"] = self.plain(kw["freeze"], scope)
+            layer = Layer(type="Embedding", raw=fn, args=args, line=call.line)
+            return Mod(kind="layer", layers=[layer], raw=fn, line=call.line)
+        return self._pretrained_hf(call.node, call.fnode.child_by_field_name("object") if call.fnode else None, scope)
+
+    def _build_parallel(self, call: _Call, scope: Scope) -> Any:
+        return self.build(call.pos[0], scope) if call.pos else _NOT_MINE
+
+    # the general rules, in order
+    def _build_local_class(self, call: _Call, scope: Scope) -> Any:
         # local classes (also names bound to a local class: block=BasicBlock)
+        fn = call.fn
         cls = scope.classes.get(fn) or (self.classes.get(fn) if "." not in fn else None)
-        if cls is not None and cls.is_module:
-            base = self._layer_base(cls)
-            if base is not None:
-                # class Layer(nn.Linear): the layer it extends, under its own name
-                m = self._torch_module(base, cls.name, node, pos, kw, scope)
-                if m is not None:
-                    return m
-            inst = self.instantiate(cls, node, scope)
-            if inst is None:
-                return Mod(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=line)], raw=cls.name)
-            return Mod(kind="inst", inst=inst, raw=cls.name, line=line)
-        # torch.nn classes
-        tn = self.torch_name(fn)
-        if tn is not None:
-            m = self._torch_module(tn, fn, node, pos, kw, scope)
+        if cls is None or not cls.is_module:
+            return _NOT_MINE
+        base = self._layer_base(cls)
+        if base is not None:
+            # class Layer(nn.Linear): the layer it extends, under its own name
+            m = self._torch_module(base, cls.name, call.node, call.pos, call.kw, scope)
             if m is not None:
                 return m
+        inst = self.instantiate(cls, call.node, scope)
+        if inst is None:
+            return Mod(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=call.line)], raw=cls.name)
+        return Mod(kind="inst", inst=inst, raw=cls.name, line=call.line)
+
+    def _build_torch_class(self, call: _Call, scope: Scope) -> Any:
+        tn = self.torch_name(call.fn)
+        m = self._torch_module(tn, call.fn, call.node, call.pos, call.kw, scope) if tn is not None else None
+        return m if m is not None else _NOT_MINE
+
+    def _build_zoo_model(self, call: _Call, scope: Scope) -> Any:
         # torchvision / timm / pretrained model constructors
-        if full.startswith(torch_layers.PRETRAINED_MODULES) and last not in torch_layers.TV_NOT_MODELS and last[:1].islower():
-            if full.startswith("torchvision.models") or full.startswith(("timm.create_model", "pretrainedmodels")):
-                name = last
-                if last == "create_model" and pos:
-                    v = self.value(pos[0], scope)
-                    name = v if isinstance(v, str) else "unknown"
-                return self._pretrained(node, name, kw, scope, raw=fn)
+        full, last = call.full, call.last
+        if not (full.startswith(torch_layers.PRETRAINED_MODULES) and last not in torch_layers.TV_NOT_MODELS
+                and last[:1].islower()):
+            return _NOT_MINE
+        if not (full.startswith("torchvision.models") or full.startswith(("timm.create_model", "pretrainedmodels"))):
+            return _NOT_MINE
+        name = last
+        if last == "create_model" and call.pos:
+            v = self.value(call.pos[0], scope)
+            name = v if isinstance(v, str) else "unknown"
+        return self._pretrained(call.node, name, call.kw, scope, raw=call.fn)
+
+    def _build_helper_call(self, call: _Call, scope: Scope) -> Any:
         # helper functions and methods that return modules or lists of them
+        fn = call.fn
         f = None
         if fn.startswith("self.") and scope.inst is not None and fn.count(".") == 1:
             f = self._method(scope.inst.cls, fn[5:])
         elif "." not in fn:
             f = scope.funcs.get(fn) or self.funcs.get(fn)
-        if f is not None:
-            return self.call_builder(f, node, scope)
+        return self.call_builder(f, call.node, scope) if f is not None else _NOT_MINE
+
+    def _build_foreign_class(self, call: _Call, scope: Scope) -> Any:
         # a class from elsewhere that looks like a module: Custom
         # (imported by name, by a wildcard, or through a local package: blocks.ResBlock)
+        fn, last = call.fn, call.last
         head = fn.split(".")[0]
-        if last[:1].isupper() and not full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
+        if last[:1].isupper() and not call.full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
                 and ("." not in fn or (head in self.s.aliases and head not in ("nn", "F", "torch"))):
-            return Mod(kind="layer", layers=[Layer(type="Custom", raw=last, line=line)], raw=fn)
+            return Mod(kind="layer", layers=[Layer(type="Custom", raw=last, line=call.line)], raw=fn)
         return None
 
     def _has_parameters(self, cls: ClassInfo) -> bool:
@@ -359,58 +421,23 @@ class ModuleBuilder:
         return Mod(kind="layer", layers=[layer], raw=owner, line=line_of(node))
 
     def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod | None:
+        """What ``nn.<tn>(...)`` builds: a container, a layer, an activation, or nothing (``nn.Identity``)."""
+        container = _TORCH_CONTAINERS.get(tn)
+        if container is not None:
+            return container(self, tn, fn, node, pos, kw, scope)
         line = line_of(node)
-        if tn in ("Sequential", "ModuleList"):
-            items: list[Mod] = []
-            for p in pos:
-                if p.type == "list_splat":
-                    inner = self.build(p.named_children[0] if p.named_children else None, scope)
-                    if inner is not None:
-                        items.extend(inner.items if inner.kind == "list" else [inner])
-                    continue
-                if p.type == "call" and last_name(self._fname(p)) == "OrderedDict":
-                    od = self._ordered_dict(p, scope)
-                    items.extend(od.values())
-                    continue
-                m = self.build(p, scope)
-                if m is not None:
-                    # nn.Sequential(blocks) where blocks = OrderedDict([...]) holds the items
-                    ordered = m.kind == "list" and m.raw == "OrderedDict"
-                    items.extend(m.items if (m.kind == "list" and (tn == "ModuleList" or ordered)) else [m])
-            if tn == "ModuleList":
-                return Mod(kind="list", items=items, raw=fn, line=line)
-            return Mod(kind="seq", layers=self.flatten(items), items=items, raw=fn, line=line)
-        if tn == "ModuleDict":
-            keys: dict[str, Mod] = {}
-            if pos and pos[0].type == "dictionary":
-                for pair in pos[0].named_children:
-                    if pair.type == "pair":
-                        k = self.value(pair.child_by_field_name("key"), scope)
-                        m = self.build(pair.child_by_field_name("value"), scope)
-                        if isinstance(k, str) and m is not None:
-                            keys[k] = m
-            return Mod(kind="list", items=list(keys.values()), keys=keys, raw=fn, line=line)
         if tn in torch_layers.NO_LAYER:
             return Mod(kind="none", raw=fn, line=line)
         act = vocab.canonical_activation(tn)
         if act is not None and tn.lower() not in torch_layers.NOT_ACTIVATIONS and tn not in torch_layers.LAYERS:
             return Mod(kind="act", act=act, layers=[activation_layer(act, fn, line)], raw=fn, line=line)
-        if tn == torch_layers.TRANSFORMER:
-            args = self._args(("d_model", "nhead", "num_encoder_layers", "num_decoder_layers"), pos, kw, scope)
-            layers = [
-                Layer(type="TransformerEncoder", raw=fn, args=dict(args), line=line),
-                Layer(type="TransformerDecoder", raw=fn, args=dict(args), line=line),
-            ]
-            return Mod(kind="layer", layers=layers, raw=fn, line=line)
         spec = torch_layers.LAYERS.get(tn)
         if spec is None:
             return None
         ctype, names = spec
         args = self._args(names, pos, kw, scope)
-        if tn in torch_layers.GLOBAL_POOLS:
-            osz = args.get("output_size")
-            if osz in (1, [1, 1], [1], [1, 1, 1]):
-                ctype = torch_layers.GLOBAL_POOLS[tn]
+        if tn in torch_layers.GLOBAL_POOLS and args.get("output_size") in (1, [1, 1], [1], [1, 1, 1]):
+            ctype = torch_layers.GLOBAL_POOLS[tn]
         for src, dst in torch_layers.ARG_ALIASES.get(ctype, {}).items():
             if src in args and dst not in args:
                 args[dst] = args[src]
@@ -425,6 +452,46 @@ class ModuleBuilder:
                     args.setdefault(k, v)
         layer = Layer(type=ctype, raw=fn, args=args, line=line)
         return Mod(kind="layer", layers=[layer], raw=fn, line=line, cell=tn in torch_layers.CELLS)
+
+    def _build_sequential(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
+        """``nn.Sequential(...)`` / ``nn.ModuleList([...])``."""
+        items: list[Mod] = []
+        for p in pos:
+            if p.type == "list_splat":
+                items.extend(self._splat_items(p, scope))
+                continue
+            if p.type == "call" and last_name(self._fname(p)) == "OrderedDict":
+                items.extend(self._ordered_dict(p, scope).values())
+                continue
+            m = self.build(p, scope)
+            if m is not None:
+                # nn.Sequential(blocks) where blocks = OrderedDict([...]) holds the items
+                ordered = m.kind == "list" and m.raw == "OrderedDict"
+                items.extend(m.items if (m.kind == "list" and (tn == "ModuleList" or ordered)) else [m])
+        line = line_of(node)
+        if tn == "ModuleList":
+            return Mod(kind="list", items=items, raw=fn, line=line)
+        return Mod(kind="seq", layers=self.flatten(items), items=items, raw=fn, line=line)
+
+    def _build_module_dict(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
+        keys: dict[str, Mod] = {}
+        if pos and pos[0].type == "dictionary":
+            for pair in pos[0].named_children:
+                if pair.type == "pair":
+                    k = self.value(pair.child_by_field_name("key"), scope)
+                    m = self.build(pair.child_by_field_name("value"), scope)
+                    if isinstance(k, str) and m is not None:
+                        keys[k] = m
+        return Mod(kind="list", items=list(keys.values()), keys=keys, raw=fn, line=line_of(node))
+
+    def _build_transformer(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
+        line = line_of(node)
+        args = self._args(("d_model", "nhead", "num_encoder_layers", "num_decoder_layers"), pos, kw, scope)
+        layers = [
+            Layer(type="TransformerEncoder", raw=fn, args=dict(args), line=line),
+            Layer(type="TransformerDecoder", raw=fn, args=dict(args), line=line),
+        ]
+        return Mod(kind="layer", layers=layers, raw=fn, line=line)
 
     def _ordered_dict(self, call: Node, scope: Scope) -> dict[str, Mod]:
         out: dict[str, Mod] = {}
@@ -516,27 +583,30 @@ class ModuleBuilder:
             if k in bound:
                 bound[k] = (arg, caller)
         for name, (node, sc) in bound.items():
-            if node is None or sc is None:
-                continue
-            v = self.value(node, sc)
-            if v is not UNKNOWN:
-                scope.env[name] = v
-            if node.type == "identifier":
-                ident = node_text(node)
-                c = sc.classes.get(ident) or self.classes.get(ident)
-                if c is not None:
-                    scope.classes[name] = c
-                    continue
-                if ident in sc.funcs or ident in self.funcs:
-                    scope.funcs[name] = sc.funcs.get(ident) or self.funcs[ident]
-                    continue
-            if node.type in ("call", "identifier", "attribute", "list", "subscript", "list_comprehension"):
-                if node.type == "call" and self.depth > MAX_DEPTH - 2:
-                    continue
-                m = self.build(node, sc)
-                if m is not None:
-                    scope.mods[name] = m
+            if node is not None and sc is not None:
+                self._bind_param(scope, name, node, sc)
         return scope
+
+    def _bind_param(self, scope: Scope, name: str, node: Node, sc: Scope) -> None:
+        """Bind ``name`` to what ``node`` (read in ``sc``) holds: a value, a class, a function or a module."""
+        v = self.value(node, sc)
+        if v is not UNKNOWN:
+            scope.env[name] = v
+        if node.type == "identifier":
+            ident = node_text(node)
+            c = sc.classes.get(ident) or self.classes.get(ident)
+            if c is not None:
+                scope.classes[name] = c
+                return
+            if ident in sc.funcs or ident in self.funcs:
+                scope.funcs[name] = sc.funcs.get(ident) or self.funcs[ident]
+                return
+        if node.type in ("call", "identifier", "attribute", "list", "subscript", "list_comprehension"):
+            if node.type == "call" and self.depth > MAX_DEPTH - 2:
+                return
+            m = self.build(node, sc)
+            if m is not None:
+                scope.mods[name] = m
 
     def instantiate(self, cls: ClassInfo, call: Node | None, caller: Scope) -> Instance | None:
         if self.depth > MAX_DEPTH or self.budget <= 0:
@@ -591,48 +661,64 @@ class ModuleBuilder:
             self.depth -= 1
 
     def run_builder(self, body: Node | None, scope: Scope, inst: Instance | None, repeat: int | None = None) -> Mod | None:
-        """Run statements that build modules; returns the value of the first ``return``."""
+        """Run statements that build modules; returns the value of the first ``return``.
+
+        Each statement type has one handler; a handler answers :data:`_GO_ON` to let the
+        statements after it run, anything else (None too: a bare ``return``) to return it.
+        """
         if body is None:
             return None
         for stmt in body.named_children:
-            t = stmt.type
-            if t == "expression_statement":
-                for e in stmt.named_children:
-                    self._builder_expr(e, scope, inst, repeat)
-            elif t == "return_statement":
-                val = stmt.named_children[0] if stmt.named_children else None
-                return self.build(val, scope) if val is not None else None
-            elif t == "if_statement":
-                ret = self._builder_if(stmt, scope, inst, repeat)
-                if ret is not None:
-                    return ret
-            elif t == "for_statement":
-                unrolled = self._unroll(stmt, scope, inst, repeat)
-                if unrolled:
-                    if unrolled[0] is not None:
-                        return unrolled[0]
-                    continue
-                count = self._loop_count(stmt.child_by_field_name("right"), scope)
-                for ident in identifiers(stmt.child_by_field_name("left")):
-                    scope.env.pop(ident, None)
-                rep = count if count is not None and count > 1 else None
-                if repeat and rep:
-                    rep = rep * repeat
-                if count == 0:
-                    continue
-                ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, rep or repeat)
-                if ret is not None:
-                    return ret
-            elif t in ("with_statement", "while_statement", "try_statement"):
-                ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, repeat)
-                if ret is not None:
-                    return ret
-            elif t == "function_definition":
-                f = self._func_info(stmt, None)
-                scope.funcs[f.name] = f
-            elif t == "block":
-                self.run_builder(stmt, scope, inst, repeat)
+            handler = _RUN_BY_TYPE.get(stmt.type)
+            if handler is not None:
+                got = handler(self, stmt, scope, inst, repeat)
+                if got is not _GO_ON:
+                    return got
         return None
+
+    def _run_expression(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        for e in stmt.named_children:
+            handler = _BUILDER_EXPR_BY_TYPE.get(e.type)
+            if handler is not None:
+                handler(self, e, scope, inst, repeat)
+        return _GO_ON
+
+    def _run_return(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        val = stmt.named_children[0] if stmt.named_children else None
+        return self.build(val, scope) if val is not None else None
+
+    def _run_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        ret = self._builder_if(stmt, scope, inst, repeat)
+        return ret if ret is not None else _GO_ON
+
+    def _run_for(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        unrolled = self._unroll(stmt, scope, inst, repeat)
+        if unrolled:
+            return unrolled[0] if unrolled[0] is not None else _GO_ON
+        count = self._loop_count(stmt.child_by_field_name("right"), scope)
+        for ident in identifiers(stmt.child_by_field_name("left")):
+            scope.env.pop(ident, None)
+        rep = count if count is not None and count > 1 else None
+        if repeat and rep:
+            rep = rep * repeat
+        if count == 0:
+            return _GO_ON
+        ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, rep or repeat)
+        return ret if ret is not None else _GO_ON
+
+    def _run_body(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        # with / while / try: the body runs once
+        ret = self.run_builder(stmt.child_by_field_name("body"), scope, inst, repeat)
+        return ret if ret is not None else _GO_ON
+
+    def _run_def(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        f = self._func_info(stmt, None)
+        scope.funcs[f.name] = f
+        return _GO_ON
+
+    def _run_block(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Any:
+        self.run_builder(stmt, scope, inst, repeat)
+        return _GO_ON
 
     def _unroll(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> tuple[Mod | None] | None:
         """Run a loop over a literal list once per item when its body branches on the item.
@@ -684,129 +770,141 @@ class ModuleBuilder:
                 ret = r
         return ret
 
-    def _builder_expr(self, e: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> None:
-        t = e.type
-        if t == "assignment":
-            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
-            if left is None or right is None:
-                return
-            if left.type == "identifier":
-                name = node_text(left)
-                v = self.value(right, scope)
-                if v is not UNKNOWN:
-                    scope.env[name] = v
-                else:
-                    scope.env.pop(name, None)
-                m = self.build(right, scope)
-                if m is not None:
-                    scope.mods[name] = m
-                elif right.type == "none":
-                    scope.mods.pop(name, None)
-                if right.type == "identifier" and node_text(right) in scope.classes:
-                    scope.classes[name] = scope.classes[node_text(right)]
-            elif left.type == "attribute":
-                dn = dotted_name(left)
-                if dn and dn.startswith("self.") and inst is not None and dn.count(".") == 1:
-                    attr = dn[5:]
-                    v = self.value(right, scope)
-                    if v is not UNKNOWN and jsonable(v):
-                        scope.env[dn] = v
-                    m = self.build(right, scope)
-                    if m is not None:
-                        inst.attrs[attr] = m
-                elif dn and "." in dn and dn.split(".")[0] in scope.mods:
-                    # m = models.resnet34(); m.fc = nn.Linear(...): the new head follows the backbone
-                    base = scope.mods[dn.split(".")[0]]
-                    head = self.build(right, scope)
-                    if head is not None and base.kind in ("layer", "seq") and \
-                            any(x.type == "Pretrained" for x in base.layers):
-                        layers = [copy_layer(x) for x in base.layers]
-                        for layer in self.mod_layers(head):
-                            push(layers, layer)
-                        scope.mods[dn.split(".")[0]] = Mod(kind="seq", layers=layers, raw=base.raw, line=base.line)
-            elif left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
-                for n, r in zip(left.named_children, right.named_children, strict=False):
-                    if n.type == "identifier":
-                        v = self.value(r, scope)
-                        if v is not UNKNOWN:
-                            scope.env[node_text(n)] = v
-                        m = self.build(r, scope)
-                        if m is not None:
-                            scope.mods[node_text(n)] = m
+    # -- expressions of builder code, by type ----------------------------
+    def _builder_assignment(self, e: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> None:
+        left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+        if left is None or right is None:
             return
-        if t == "augmented_assignment":
-            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
-            op = node_text(e.child_by_field_name("operator"))
-            target = self._target_list(left, scope, inst)
-            if target is not None and op == "+=":
-                m = self.build(right, scope)
-                if m is not None:
-                    new = m.items if m.kind == "list" else [m]
-                    target.items.extend(_repeat_mod(x, repeat) for x in new)
-            elif left is not None and left.type == "identifier":
-                name = node_text(left)
-                old = scope.env.get(name, UNKNOWN)
-                inc = self.value(right, scope)
-                from corpus.readers.script import _arith
+        handler = _ASSIGN_BY_TARGET.get(left.type)
+        if handler is not None:
+            handler(self, left, right, scope, inst)
 
-                new_v = _arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
-                if new_v is not UNKNOWN:
-                    scope.env[name] = new_v
-                else:
-                    scope.env.pop(name, None)
+    def _assign_name(self, left: Node, right: Node, scope: Scope, inst: Instance | None) -> None:
+        name = node_text(left)
+        v = self.value(right, scope)
+        if v is not UNKNOWN:
+            scope.env[name] = v
+        else:
+            scope.env.pop(name, None)
+        m = self.build(right, scope)
+        if m is not None:
+            scope.mods[name] = m
+        elif right.type == "none":
+            scope.mods.pop(name, None)
+        if right.type == "identifier" and node_text(right) in scope.classes:
+            scope.classes[name] = scope.classes[node_text(right)]
+
+    def _assign_attribute(self, left: Node, right: Node, scope: Scope, inst: Instance | None) -> None:
+        dn = dotted_name(left)
+        if dn and dn.startswith("self.") and inst is not None and dn.count(".") == 1:
+            v = self.value(right, scope)
+            if v is not UNKNOWN and jsonable(v):
+                scope.env[dn] = v
+            m = self.build(right, scope)
+            if m is not None:
+                inst.attrs[dn[5:]] = m
+        elif dn and "." in dn and dn.split(".")[0] in scope.mods:
+            # m = models.resnet34(); m.fc = nn.Linear(...): the new head follows the backbone
+            var = dn.split(".")[0]
+            base = scope.mods[var]
+            head = self.build(right, scope)
+            if head is not None and base.kind in ("layer", "seq") and \
+                    any(x.type == "Pretrained" for x in base.layers):
+                layers = [copy_layer(x) for x in base.layers]
+                for layer in self.mod_layers(head):
+                    push(layers, layer)
+                scope.mods[var] = Mod(kind="seq", layers=layers, raw=base.raw, line=base.line)
+
+    def _assign_pattern(self, left: Node, right: Node, scope: Scope, inst: Instance | None) -> None:
+        if right.type not in ("expression_list", "tuple"):
             return
-        if t == "call":
-            fnode = e.child_by_field_name("function")
-            fn = dotted_name(fnode) or ""
-            last = last_name(fn)
-            pos, kw = call_arguments(e)
-            if last in ("append", "extend", "add_module", "insert", "add") and fnode is not None and fnode.type == "attribute":
-                obj = fnode.child_by_field_name("object")
-                if last == "add_module" and dotted_name(obj) == "self" and inst is not None and len(pos) >= 2:
-                    m = self.build(pos[1], scope)
-                    k = self.value(pos[0], scope)
-                    if m is not None:
-                        key = k if isinstance(k, str) else f"_m{len(inst.attrs)}"
-                        inst.attrs[key] = _repeat_mod(m, repeat)
-                        inst.seq.append(_repeat_mod(m, repeat))
-                    return
-                target = self._target_list(obj, scope, inst)
-                if target is None:
-                    return
-                arg = pos[-1] if pos else None
-                m = self.build(arg, scope)
-                if m is None:
-                    return
-                if last == "extend" or (m.kind == "list" and last != "append"):
-                    target.items.extend(_repeat_mod(x, repeat) for x in m.items)
-                else:
-                    target.items.append(_repeat_mod(m, repeat))
-                if target.kind == "seq":
-                    target.layers = self.flatten(target.items)
-                return
-            if fn == "setattr" and len(pos) == 3 and inst is not None and node_text(pos[0]) == "self":
-                # setattr(self, f"stage{i}", nn.Conv2d(...)) in a loop: one attribute per pattern of names
-                m = self.build(pos[2], scope)
-                k = self.value(pos[1], scope)
-                key = k if isinstance(k, str) else _name_pattern(pos[1])
-                if m is not None and key:
-                    inst.attrs[key] = _repeat_mod(m, repeat)
-                return
-            if fn in ("super().__init__",) or (fnode is not None and node_text(fnode).endswith("__init__")):
-                # class Block(nn.Sequential): super().__init__(layers...)
-                if inst is not None and any(last_name(b) == "Sequential" for b in inst.cls.bases):
-                    for p in pos:
-                        if p.type == "list_splat":
-                            inner = self.build(p.named_children[0] if p.named_children else None, scope)
-                            if inner is not None:
-                                inst.seq.extend(inner.items if inner.kind == "list" else [inner])
-                        else:
-                            m = self.build(p, scope)
-                            if m is not None:
-                                inst.seq.append(m)
-                elif inst is not None and fnode is not None and node_text(fnode).startswith("super("):
-                    self._base_init(e, scope, inst)
-                return
+        for n, r in zip(left.named_children, right.named_children, strict=False):
+            if n.type == "identifier":
+                v = self.value(r, scope)
+                if v is not UNKNOWN:
+                    scope.env[node_text(n)] = v
+                m = self.build(r, scope)
+                if m is not None:
+                    scope.mods[node_text(n)] = m
+
+    def _builder_augmented(self, e: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> None:
+        left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+        op = node_text(e.child_by_field_name("operator"))
+        target = self._target_list(left, scope, inst)
+        if target is not None and op == "+=":
+            m = self.build(right, scope)
+            if m is not None:
+                new = m.items if m.kind == "list" else [m]
+                target.items.extend(_repeat_mod(x, repeat) for x in new)
+        elif left is not None and left.type == "identifier":
+            name = node_text(left)
+            old = scope.env.get(name, UNKNOWN)
+            inc = self.value(right, scope)
+            from corpus.readers.script import _arith
+
+            new_v = _arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
+            if new_v is not UNKNOWN:
+                scope.env[name] = new_v
+            else:
+                scope.env.pop(name, None)
+
+    def _builder_call(self, e: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> None:
+        fnode = e.child_by_field_name("function")
+        fn = dotted_name(fnode) or ""
+        handler = _BUILDER_CALLS.get(last_name(fn))
+        if handler is None and fnode is not None and node_text(fnode).endswith("__init__"):
+            handler = ModuleBuilder._call_init  # super().__init__(...) / super(Net, self).__init__(...)
+        if handler is not None:
+            handler(self, e, fnode, fn, scope, inst, repeat)
+
+    def _call_add(self, e: Node, fnode: Node | None, fn: str, scope: Scope, inst: Instance | None,
+                  repeat: int | None) -> None:
+        """``layers.append(m)`` / ``.extend`` / ``.insert`` / ``.add``; ``self.add_module(name, m)``."""
+        if fnode is None or fnode.type != "attribute":
+            return
+        last = last_name(fn)
+        pos, _ = call_arguments(e)
+        obj = fnode.child_by_field_name("object")
+        if last == "add_module" and dotted_name(obj) == "self" and inst is not None and len(pos) >= 2:
+            m = self.build(pos[1], scope)
+            k = self.value(pos[0], scope)
+            if m is not None:
+                key = k if isinstance(k, str) else f"_m{len(inst.attrs)}"
+                inst.attrs[key] = _repeat_mod(m, repeat)
+                inst.seq.append(_repeat_mod(m, repeat))
+            return
+        target = self._target_list(obj, scope, inst)
+        m = self.build(pos[-1] if pos else None, scope) if target is not None else None
+        if target is None or m is None:
+            return
+        if last == "extend" or (m.kind == "list" and last != "append"):
+            target.items.extend(_repeat_mod(x, repeat) for x in m.items)
+        else:
+            target.items.append(_repeat_mod(m, repeat))
+        if target.kind == "seq":
+            target.layers = self.flatten(target.items)
+
+    def _call_setattr(self, e: Node, fnode: Node | None, fn: str, scope: Scope, inst: Instance | None,
+                      repeat: int | None) -> None:
+        # setattr(self, f"stage{i}", nn.Conv2d(...)) in a loop: one attribute per pattern of names
+        pos, _ = call_arguments(e)
+        if fn != "setattr" or len(pos) != 3 or inst is None or node_text(pos[0]) != "self":
+            return
+        m = self.build(pos[2], scope)
+        k = self.value(pos[1], scope)
+        key = k if isinstance(k, str) else _name_pattern(pos[1])
+        if m is not None and key:
+            inst.attrs[key] = _repeat_mod(m, repeat)
+
+    def _call_init(self, e: Node, fnode: Node | None, fn: str, scope: Scope, inst: Instance | None,
+                   repeat: int | None) -> None:
+        if inst is None or fnode is None:
+            return
+        if any(last_name(b) == "Sequential" for b in inst.cls.bases):
+            # class Block(nn.Sequential): super().__init__(layers...)
+            inst.seq.extend(self._items(call_arguments(e)[0], scope))
+        elif node_text(fnode).startswith("super("):
+            self._base_init(e, scope, inst)
 
     def _base_init(self, call: Node, scope: Scope, inst: Instance) -> None:
         # super().__init__(config) runs a same-file base's __init__ on this instance: the
@@ -892,3 +990,99 @@ _NOT_BLOCKS = {"Exception", "ValueError", "TypeError", "RuntimeError", "NotImple
 # attributes of a backbone that are numbers or tensors, not parts of it
 _NOT_PARTS = {"in_features", "out_features", "in_channels", "out_channels", "num_features", "weight", "bias",
               "hidden_size", "embedding_dim", "num_classes", "config", "device", "dtype"}
+
+
+# what an expression of model-building code holds, by node type (other types hold no module)
+_BUILD_BY_TYPE = {
+    "parenthesized_expression": ModuleBuilder._build_parenthesized,
+    "identifier": ModuleBuilder._build_identifier,
+    "attribute": ModuleBuilder._build_attribute,
+    "subscript": ModuleBuilder._build_subscript,
+    "list": ModuleBuilder._build_sequence,
+    "tuple": ModuleBuilder._build_sequence,
+    "list_comprehension": ModuleBuilder._comprehension,
+    "generator_expression": ModuleBuilder._comprehension,
+    "binary_operator": ModuleBuilder._build_binary,
+    "conditional_expression": ModuleBuilder._build_conditional,
+    "call": ModuleBuilder._build_call,
+}
+
+
+class _Call(NamedTuple):
+    """A call of a plain dotted name in model-building code, as the handlers read it."""
+
+    node: Node
+    fnode: Node | None  # what is called
+    fn: str  # its dotted name as written
+    last: str  # the last part of that name
+    full: str  # the name through the imports
+    pos: list[Node]
+    kw: dict[str, Node]
+    line: int
+
+
+_NOT_MINE = object()  # a handler's answer when the call is for the rules after it
+
+# methods that hand back the module they are called on: model.to(device), list(resnet.children())
+_SAME_MODULE = ("to", "cuda", "cpu", "double", "float", "half", "children", "modules")
+_SAME_MODULE_CHAINED = _SAME_MODULE + ("train", "eval", "requires_grad_")
+
+_BUILD_BY_CALLEE_TYPE = {
+    "attribute": ModuleBuilder._build_method_of_call,
+    "subscript": ModuleBuilder._build_zoo_lookup,
+    "call": ModuleBuilder._build_class_by_name,
+}
+_BUILD_BY_CALL_NAME = {
+    **dict.fromkeys(_SAME_MODULE, ModuleBuilder._build_moved),
+    "list": ModuleBuilder._build_list_call,
+    "tuple": ModuleBuilder._build_list_call,
+    "getattr": ModuleBuilder._build_getattr,
+    "OrderedDict": ModuleBuilder._build_ordered_dict_call,
+    **dict.fromkeys(torch_layers.PRETRAINED_LOADERS, ModuleBuilder._build_from_pretrained),
+    "DataParallel": ModuleBuilder._build_parallel,
+    "DistributedDataParallel": ModuleBuilder._build_parallel,
+}
+_BUILD_CALL_RULES = (
+    ModuleBuilder._build_local_class,
+    ModuleBuilder._build_torch_class,
+    ModuleBuilder._build_zoo_model,
+    ModuleBuilder._build_helper_call,
+    ModuleBuilder._build_foreign_class,
+)
+_TORCH_CONTAINERS = {
+    "Sequential": ModuleBuilder._build_sequential,
+    "ModuleList": ModuleBuilder._build_sequential,
+    "ModuleDict": ModuleBuilder._build_module_dict,
+    torch_layers.TRANSFORMER: ModuleBuilder._build_transformer,
+}
+
+_GO_ON = object()  # a statement handler's answer when the statements after it run too
+
+_BUILDER_EXPR_BY_TYPE = {
+    "assignment": ModuleBuilder._builder_assignment,
+    "augmented_assignment": ModuleBuilder._builder_augmented,
+    "call": ModuleBuilder._builder_call,
+}
+_ASSIGN_BY_TARGET = {
+    "identifier": ModuleBuilder._assign_name,
+    "attribute": ModuleBuilder._assign_attribute,
+    "pattern_list": ModuleBuilder._assign_pattern,
+    "tuple_pattern": ModuleBuilder._assign_pattern,
+}
+# calls in builder code that change what is being built, by the last part of their name
+_BUILDER_CALLS = {
+    **dict.fromkeys(("append", "extend", "add_module", "insert", "add"), ModuleBuilder._call_add),
+    "setattr": ModuleBuilder._call_setattr,
+    "__init__": ModuleBuilder._call_init,
+}
+_RUN_BY_TYPE = {
+    "expression_statement": ModuleBuilder._run_expression,
+    "return_statement": ModuleBuilder._run_return,
+    "if_statement": ModuleBuilder._run_if,
+    "for_statement": ModuleBuilder._run_for,
+    "with_statement": ModuleBuilder._run_body,
+    "while_statement": ModuleBuilder._run_body,
+    "try_statement": ModuleBuilder._run_body,
+    "function_definition": ModuleBuilder._run_def,
+    "block": ModuleBuilder._run_block,
+}
