@@ -39,6 +39,8 @@ from assistant.aggregate import (
 )
 from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
 from assistant.reply import fmt_rate, human
+from corpus.knowledge import layers
+from corpus.knowledge.vocab import label
 from corpus.record.summary import Summary
 
 SANKEY_HEIGHT = 520
@@ -85,42 +87,15 @@ TYPE_COLORS: dict[str, str] = {
     "Activation": "#ff9da7", OTHER: "#c7c7c7", MORE: "#dddddd", END: "#555555",
 }
 
-SHORT_NAMES: dict[str, str] = {
-    "BatchNormalization": "BatchNorm", "LayerNormalization": "LayerNorm",
-    "MaxPooling1D": "MaxPool1D", "MaxPooling2D": "MaxPool2D", "MaxPooling3D": "MaxPool3D",
-    "AveragePooling1D": "AvgPool1D", "AveragePooling2D": "AvgPool2D",
-    "GlobalAveragePooling1D": "GlobAvgPool1D", "GlobalAveragePooling2D": "GlobAvgPool2D",
-    "GlobalMaxPooling1D": "GlobMaxPool1D", "GlobalMaxPooling2D": "GlobMaxPool2D",
-    "Bidirectional": "Bidirectional", "Concatenate": "Concat", "TimeDistributed": "TimeDistrib.",
-    "SimpleRNN": "SimpleRNN", "UpSampling2D": "UpSample2D", "ZeroPadding2D": "ZeroPad2D",
-    "Activation": "Activation", "Pretrained": "Pretrained", END: "end",
-    "MultiHeadAttention": "MultiHeadAttn", "TransformerEncoder": "TransformerEnc",
-    "TransformerDecoder": "TransformerDec", "Conv2DTranspose": "ConvTranspose2D",
-    "SeparableConv2D": "SepConv2D", "DepthwiseConv2D": "DepthwiseConv2D",
-    "SpatialDropout": "SpatialDropout",
-    "categorical_crossentropy": "categorical CE", "binary_crossentropy": "binary CE",
-    "sparse_categorical_crossentropy": "sparse cat. CE", "mse": "MSE", "mae": "MAE",
-    MORE: "more…",
-}
-
-# Grid cells of the alignment are ~50 px wide: abbreviations there, full names on hover.
-ABBREVIATIONS: dict[str, str] = {
-    "Conv1D": "Conv1D", "Conv2D": "Conv2D", "Conv3D": "Conv3D", "Conv2DTranspose": "ConvT",
-    "SeparableConv2D": "SepConv", "DepthwiseConv2D": "DWConv", "MaxPooling1D": "MaxPool",
-    "MaxPooling2D": "MaxPool", "MaxPooling3D": "MaxPool", "AveragePooling2D": "AvgPool",
-    "GlobalAveragePooling1D": "GAP", "GlobalAveragePooling2D": "GAP", "GlobalMaxPooling1D": "GMP",
-    "GlobalMaxPooling2D": "GMP", "BatchNormalization": "BN", "LayerNormalization": "LN",
-    "Dropout": "Drop", "SpatialDropout": "SDrop", "Flatten": "Flat", "Reshape": "Reshp",
-    "Embedding": "Embed", "Bidirectional": "BiRNN", "Attention": "Attn", "MultiHeadAttention": "MHA",
-    "TransformerEncoder": "TEnc", "TransformerDecoder": "TDec", "UpSampling2D": "UpSmp",
-    "ZeroPadding2D": "Pad", "Concatenate": "Concat", "Activation": "Act", "Pretrained": "Pretr",
-}
+# Labels beside Sankey nodes and bars are the layer table's short names (corpus.knowledge.layers);
+# alignment cells (~50 px) its abbreviations, full names on hover.
+SHORT_NAMES: dict[str, str] = {END: "end", MORE: "more…"}
 MAX_ABBREVIATION = 7
 
 
 def abbreviate(token: str) -> str:
     """A cell label for the alignment grid (escaped)."""
-    a = ABBREVIATIONS.get(token, token)
+    a = layers.abbreviation(token)
     return esc(a if len(a) <= MAX_ABBREVIATION else a[: MAX_ABBREVIATION - 1] + "…")
 
 
@@ -144,7 +119,7 @@ def esc(text: object) -> str:
 
 def short(token: str, limit: int = MAX_LABEL) -> str:
     """A short, escaped label for a layer type (at most ``limit`` characters)."""
-    s = SHORT_NAMES.get(token, token)
+    s = SHORT_NAMES.get(token) or layers.label(token)
     if len(s) > limit:
         s = s[: limit - 1] + "…"
     return esc(s)
@@ -158,7 +133,7 @@ def token_color(token: str) -> str:
     if token in TYPE_COLORS:
         return TYPE_COLORS[token]
     fam = FAMILIES.get(token)
-    if fam:
+    if fam in FAMILY_COLORS:
         return FAMILY_COLORS[fam]
     # Unknown types: a stable color from the name, so a type keeps its color.
     palette = ["#76b7b2", "#ff9da7", "#9c755f", "#bab0ac", "#d37295", "#a0cbe8"]
@@ -553,7 +528,7 @@ def _categorical_figure(name: str, dist: Distribution, mark_value: str | None, m
     if not values:
         return _empty(title, HP_HEIGHT, "no example sets it")
     # Optimizers by their usual names (Adam, SGD); losses keep the short forms (binary CE).
-    xs = [short(human(v) if name == "optimizer" else str(v)) for v, _ in values]
+    xs = [short(label(str(v)), MAX_TRICK_LABEL) for v, _ in values]
     colors = [HIGHLIGHT if v == mark_value else BASE for v, _ in values]
     hover = [f"{esc(v)}: {_of(c, dist.total)}" + (f" ({esc(mark_label)})" if v == mark_value else "")
              for v, c in values]
