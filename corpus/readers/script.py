@@ -29,6 +29,14 @@ from typing import Any
 import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
+from corpus.readers.evaluate import UNKNOWN, Evaluator, arith, flag_defaults, module_constants
+from corpus.readers.syntax import call_arguments, call_function_name, dotted_name, node_text
+
+# (re-exported: readers import these names from here)
+__all__ = ["UNKNOWN", "Script", "SourceText", "arith", "call_arguments", "call_function_name", "dotted_name",
+           "node_text", "load", "source_text"]
+_arith = arith  # the old private name, still imported by a reader
+
 # what json.dumps does to a str (ensure_ascii), without its dispatch
 _json_str = json.encoder.encode_basestring_ascii
 
@@ -160,26 +168,6 @@ def _names_fast(root: Node, code: bytes) -> dict[str, list[Node]]:
     if flags:
         out["flagcall"] = flags
     return out
-
-
-class _Unknown:
-    """The value of an expression that cannot be read statically."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNKNOWN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNKNOWN: Any = _Unknown()
 
 
 # ---------------------------------------------------------------------------
@@ -413,14 +401,6 @@ def source_text(data: bytes, path: str) -> SourceText:
 # Tree helpers (iterative: real files nest deeply, and recursion would overflow)
 
 
-def node_text(node: Node | None) -> str:
-    # ``Node.text`` slices the source anew on each access: read it once
-    if node is None:
-        return ""
-    raw = node.text
-    return "" if raw is None else raw.decode("utf-8", "replace")
-
-
 def walk(node: Node) -> Iterator[Node]:
     """Every node below ``node`` (itself included) in source order, iteratively."""
     stack = [node]
@@ -455,68 +435,6 @@ def nodes_of_type(node: Node, *types: str) -> Iterator[Node]:
     for n in walk(node):
         if n.type in types:
             yield n
-
-
-_DOTTED = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_LITERAL_HEADS = (b"None.", b"True.", b"False.")
-
-
-def dotted_name(node: Node | None) -> str | None:
-    """``a.b.c`` for identifier/attribute chains, else None (calls, subscripts...)."""
-    if node is None:
-        return None
-    t = node.type
-    if t == "identifier":
-        return node_text(node)
-    if t != "attribute":
-        return None
-    raw = node.text
-    # Most chains are written plainly (no spaces, comments or calls): their
-    # text is the answer, without a Python step per segment.
-    if raw is not None and _DOTTED.fullmatch(raw) and not raw.startswith(_LITERAL_HEADS) and not node.has_error:
-        return raw.decode("ascii")
-    return _dotted_slow(node)
-
-
-def _dotted_slow(node: Node | None) -> str | None:
-    parts: list[str] = []
-    while node is not None:
-        if node.type == "identifier":
-            parts.append(node_text(node))
-            return ".".join(reversed(parts))
-        if node.type == "attribute":
-            parts.append(node_text(node.child_by_field_name("attribute")))
-            node = node.child_by_field_name("object")
-            continue
-        return None
-    return None
-
-
-def call_function_name(call: Node) -> str | None:
-    """The dotted name of what a ``call`` node calls (``nn.Conv2d``), if plain."""
-    return dotted_name(call.child_by_field_name("function"))
-
-
-def call_arguments(call: Node) -> tuple[list[Node], dict[str, Node]]:
-    """Positional argument nodes and keyword argument nodes of a ``call``."""
-    args = call.child_by_field_name("arguments")
-    positional: list[Node] = []
-    keywords: dict[str, Node] = {}
-    if args is None:
-        return positional, keywords
-    if args.type == "generator_expression":
-        return [args], keywords
-    for child in args.named_children:
-        if child.type == "keyword_argument":
-            name = node_text(child.child_by_field_name("name"))
-            value = child.child_by_field_name("value")
-            if value is not None:
-                keywords[name] = value
-        elif child.type == "comment":
-            continue
-        else:
-            positional.append(child)
-    return positional, keywords
 
 
 def line_of(node: Node) -> int:
@@ -573,6 +491,8 @@ class Script:
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
         self._by_kind: dict[str, list[Node]] | None = None  # see nodes()
+        # the one evaluator of static values, over this script's constants and flags
+        self.evaluator = Evaluator(self.constants, self.argparse_defaults)
         self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
         self._read_imports()
         # Constants feed argparse defaults (default=BATCH) and argparse
@@ -663,169 +583,20 @@ class Script:
 
     # -- values --------------------------------------------------------
     def _read_constants(self) -> None:
-        # Module-level simple assignments, in order, so later ones win and
-        # constants built from earlier constants resolve (EPOCHS = 2 * BASE).
-        for stmt in self.root.named_children:
-            node = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
-            if node is None or node.type != "assignment":
-                continue
-            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-            if left is None or right is None:
-                continue
-            if left.type == "identifier":
-                self.constants[node_text(left)] = self.value(right)
-            elif left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
-                names = [c for c in left.named_children]
-                vals = [c for c in right.named_children]
-                if len(names) == len(vals):
-                    for name, val in zip(names, vals, strict=True):
-                        if name.type == "identifier":
-                            self.constants[node_text(name)] = self.value(val)
+        module_constants(self.root, self.value, self.constants)
 
     def _read_argparse(self) -> None:
-        for call in self._caps.get("flagcall", []):
-            fn = call_function_name(call)
-            if not fn or not fn.endswith(("add_argument", "DEFINE_integer", "DEFINE_float",
-                                          "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")):
-                continue
-            positional, keywords = call_arguments(call)
-            if fn.endswith("add_argument"):
-                flags = [self.value(p) for p in positional]
-                flags = [f for f in flags if isinstance(f, str)]
-                dest_node = keywords.get("dest")
-                dest = self.value(dest_node) if dest_node is not None else None
-                if not isinstance(dest, str):
-                    longs = [f for f in flags if f.startswith("--")]
-                    pick = longs[0] if longs else (flags[0] if flags else None)
-                    if pick is None:
-                        continue
-                    dest = pick.lstrip("-").replace("-", "_")
-                default = self.value(keywords["default"]) if "default" in keywords else None
-                self.argparse_defaults[dest] = default
-            else:  # absl / tf.app.flags: DEFINE_x("name", default, "help")
-                if len(positional) >= 2:
-                    name = self.value(positional[0])
-                    if isinstance(name, str):
-                        self.argparse_defaults[name] = self.value(positional[1])
+        flag_defaults(self._caps.get("flagcall", []), self.value, self.argparse_defaults)
 
-    def value(self, node: Node | None, env: dict[str, Any] | None = None, _depth: int = 0) -> Any:
-        """The value of an expression read statically, or ``UNKNOWN``.
+    def value(self, node: Node | None, env: dict[str, Any] | None = None) -> Any:
+        """The value of an expression read statically, or ``UNKNOWN`` (see :class:`Evaluator`).
 
         Reads literals, tuples/lists/dicts, unary and binary arithmetic,
         module constants (and ``env``, e.g. a function's defaults), and
         ``args.X`` / ``FLAGS.X`` / ``config['X']`` through argparse and flag
         defaults. Never executes anything.
         """
-        if node is None or _depth > 50:
-            return UNKNOWN
-        t = node.type
-        d = _depth + 1
-        try:
-            if t == "integer":
-                s = node_text(node).replace("_", "").rstrip("lL")
-                return int(s, 0) if not (len(s) > 1 and s[0] == "0" and s[1].isdigit()) else int(s, 8)
-            if t == "float":
-                s = node_text(node).replace("_", "")
-                return complex(s) if s.endswith(("j", "J")) else float(s)
-            if t == "string":
-                # (escape sequences are children of their own, left out)
-                parts = []
-                for c in node.named_children:
-                    ct = c.type
-                    if ct == "string_content":
-                        parts.append(node_text(c))
-                    elif ct == "interpolation":
-                        return UNKNOWN
-                return "".join(parts)
-            if t == "concatenated_string":
-                vals = [self.value(c, env, d) for c in node.named_children]
-                return "".join(vals) if all(isinstance(v, str) for v in vals) else UNKNOWN
-            if t == "true":
-                return True
-            if t == "false":
-                return False
-            if t == "none":
-                return None
-            if t == "parenthesized_expression":
-                inner = node.named_children
-                return self.value(inner[0], env, d) if inner else UNKNOWN
-            if t in ("tuple", "list", "expression_list"):
-                return [self.value(c, env, d) for c in node.named_children if c.type != "comment"]
-            if t == "dictionary":
-                out = {}
-                for pair in node.named_children:
-                    if pair.type == "pair":
-                        k = self.value(pair.child_by_field_name("key"), env, d)
-                        if isinstance(k, (str, int, float)):
-                            out[k] = self.value(pair.child_by_field_name("value"), env, d)
-                return out
-            if t == "unary_operator":
-                v = self.value(node.child_by_field_name("argument"), env, d)
-                op = node_text(node.child_by_field_name("operator"))
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    return -v if op == "-" else (v if op == "+" else UNKNOWN)
-                return UNKNOWN
-            if t == "not_operator":
-                v = self.value(node.child_by_field_name("argument"), env, d)
-                return UNKNOWN if v is UNKNOWN else (not v)
-            if t == "boolean_operator":
-                a = self.value(node.child_by_field_name("left"), env, d)
-                op = node_text(node.child_by_field_name("operator"))
-                if a is UNKNOWN:
-                    return UNKNOWN
-                if (op == "and" and not a) or (op == "or" and a):
-                    return a
-                return self.value(node.child_by_field_name("right"), env, d)
-            if t == "comparison_operator":
-                return _compare(node, lambda c: self.value(c, env, d))
-            if t == "binary_operator":
-                a = self.value(node.child_by_field_name("left"), env, d)
-                b = self.value(node.child_by_field_name("right"), env, d)
-                op = node_text(node.child_by_field_name("operator"))
-                return _arith(a, op, b)
-            if t == "identifier":
-                name = node_text(node)
-                if env and name in env:
-                    return env[name]
-                return self.constants.get(name, UNKNOWN)
-            if t == "attribute":
-                if env:
-                    # ``self.hidden`` bound by an extractor (an instance's constants)
-                    dn = dotted_name(node)
-                    if dn is not None and dn in env:
-                        return env[dn]
-                obj = node.child_by_field_name("object")
-                attr = node_text(node.child_by_field_name("attribute"))
-                if obj is not None and obj.type in ("identifier", "attribute") and attr in self.argparse_defaults:
-                    return self.argparse_defaults[attr]
-                return UNKNOWN
-            if t == "subscript":
-                obj = self.value(node.child_by_field_name("value"), env, d)
-                key = self.value(node.child_by_field_name("subscript"), env, d)
-                if isinstance(obj, dict) and key in obj:
-                    return obj[key]
-                if isinstance(obj, list) and isinstance(key, int) and -len(obj) <= key < len(obj):
-                    return obj[key]
-                return UNKNOWN
-            if t == "call":
-                fn = call_function_name(node)
-                if fn not in ("len", "int", "float"):
-                    return UNKNOWN
-                positional, _ = call_arguments(node)
-                if fn == "len" and len(positional) == 1:
-                    v = self.value(positional[0], env, d)
-                    return len(v) if isinstance(v, (list, str, dict)) else UNKNOWN
-                if fn in ("int", "float") and len(positional) == 1:
-                    v = self.value(positional[0], env, d)
-                    if isinstance(v, (int, float, str)) and not isinstance(v, bool):
-                        try:
-                            return int(float(v)) if fn == "int" else float(v)
-                        except ValueError:
-                            return UNKNOWN
-                return UNKNOWN
-        except (ValueError, OverflowError, ZeroDivisionError, TypeError):
-            return UNKNOWN
-        return UNKNOWN
+        return self.evaluator.eval(node, env)
 
     # -- convenience ---------------------------------------------------
     def orig_line(self, node_or_line: Node | int | None) -> int | None:
@@ -834,77 +605,6 @@ class Script:
             return None
         line = node_or_line if isinstance(node_or_line, int) else line_of(node_or_line)
         return self.source.orig_line(line)
-
-
-_COMPARE = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
-    "is": lambda a, b: a is b, "is not": lambda a, b: a is not b,
-    "in": lambda a, b: a in b, "not in": lambda a, b: a not in b,
-}
-
-
-def _compare(node: Node, value: Any) -> Any:
-    """``a < b <= c`` / ``x is None`` on static values, else UNKNOWN."""
-    operands = [c for c in node.named_children if c.type != "comment"]
-    ops = [" ".join(node_text(o) for o in op) for op in _operator_groups(node)]
-    if len(ops) != len(operands) - 1 or not ops:
-        return UNKNOWN
-    vals = [value(c) for c in operands]
-    if any(v is UNKNOWN for v in vals):
-        return UNKNOWN
-    for a, op, b in zip(vals, ops, vals[1:], strict=False):
-        fn = _COMPARE.get(op)
-        if fn is None:
-            return UNKNOWN
-        try:
-            if not fn(a, b):
-                return False
-        except TypeError:
-            return UNKNOWN
-    return True
-
-
-def _operator_groups(node: Node) -> list[list[Node]]:
-    groups: list[list[Node]] = []
-    prev_named = True
-    for c in node.children:
-        if c.is_named:
-            prev_named = True
-            continue
-        if prev_named:
-            groups.append([c])
-        else:
-            groups[-1].append(c)
-        prev_named = False
-    return groups
-
-
-def _arith(a: Any, op: str, b: Any) -> Any:
-    num = (int, float)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return UNKNOWN
-    if isinstance(a, num) and isinstance(b, num):
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            return a / b
-        if op == "//":
-            return a // b
-        if op == "%":
-            return a % b
-        if op == "**":
-            if abs(b) > 64 or abs(a) > 1e6:
-                return UNKNOWN  # bounded: a hostile 10**10**10 must not hang us
-            return a**b
-        return UNKNOWN
-    if isinstance(a, str) and isinstance(b, str) and op == "+":
-        return a + b
-    return UNKNOWN
 
 
 def load(data: bytes | str, path: str = "script.py") -> Script:

@@ -1,0 +1,105 @@
+"""The one evaluator of static values: one fixture per construct (tests/fixtures/evaluate_*.py)."""
+
+from pathlib import Path
+
+from corpus.readers.evaluate import (
+    MISSING,
+    UNKNOWN,
+    Evaluator,
+    Param,
+    Scope,
+    arith,
+    bind_arguments,
+    literal,
+    read_parameters,
+)
+from corpus.readers.script import Script, load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _script(name: str) -> Script:
+    return load((FIXTURES / name).read_bytes(), name)
+
+
+def test_module_constants_in_order() -> None:
+    c = _script("evaluate_constants.py").constants
+    assert c["EPOCHS"] == 40  # 2 * 16, then + 8: later assignments win
+    assert (c["HIDDEN"], c["LAYERS"]) == (128, 3)
+    assert c["SIZES"] == [16, 32, 64]
+    assert c["NAME"] == "mnist_cnn"
+    assert c["RATE"] == 1e-3 and c["RATIO"] == 3.5 and c["NEG"] == -16
+    assert c["FLAG"] is False
+    assert (c["HEX"], c["OCTAL"]) == (16, 15)
+    assert (c["N_SIZES"], c["AS_INT"]) == (3, 12)
+    assert c["CONFIG"] == {"lr": 1e-3, "units": [128]}
+    assert (c["FIRST"], c["UNITS"]) == (16, 128)
+
+
+def test_comparisons_and_boolean_operators() -> None:
+    c = _script("evaluate_compare.py").constants
+    assert c["SMALL"] is True and c["IS_NONE"] is True
+    assert c["MEMBER"] is True and c["NOT_MEMBER"] is True
+    assert c["PICKED"] == 32 and c["BOTH"] is False
+    assert c["UNKNOWN_SIDE"] is UNKNOWN
+
+
+def test_argparse_defaults() -> None:
+    s = _script("evaluate_argparse.py")
+    assert s.argparse_defaults == {"lr": 0.01, "batch_size": 64, "epochs": 10, "data": None}
+    assert s.constants["STEP"] == 0.02  # constants read args.lr through the defaults
+
+
+def test_absl_flag_defaults() -> None:
+    s = _script("evaluate_absl_flags.py")
+    assert s.argparse_defaults == {"epochs": 20, "learning_rate": 0.5, "optimizer": "adam"}
+    assert s.constants["HALF"] == 0.25
+
+
+def test_hostile_values_stay_unknown() -> None:
+    c = _script("evaluate_bounded.py").constants
+    assert c["HUGE"] is UNKNOWN and c["ZERO"] is UNKNOWN and c["GREETING"] is UNKNOWN
+
+
+def test_value_reads_an_environment_first() -> None:
+    s = load("x = units * 2\ny = self.hidden + 1\n")
+    x, y = (stmt.named_children[0].child_by_field_name("right") for stmt in s.root.named_children)
+    assert s.value(x) is UNKNOWN
+    assert s.value(x, {"units": 4}) == 8
+    assert s.value(y, {"self.hidden": 9}) == 10
+
+
+def test_parameters_and_binding() -> None:
+    s = _script("evaluate_binding.py")
+    build, method = s.nodes("function_definition")
+    params = read_parameters(build)
+    assert [(p.name, p.kind) for p in params] == [("units", "plain"), ("depth", "plain"), ("rest", "star"),
+                                                  ("activation", "plain"), ("options", "kw")]
+    bound = bind_arguments(params, [64, 3, "a", "b"], {"activation": "tanh", "extra": 1}, default=s.value)
+    assert bound == {"units": 64, "depth": 3, "rest": ["a", "b"], "activation": "tanh", "options": {"extra": 1}}
+    bound = bind_arguments(params, [64], {}, default=s.value)
+    assert bound["depth"] == 2 and bound["rest"] == [] and bound["activation"] == "relu"
+    assert bind_arguments(params, [], {}, default=s.value)["units"] is UNKNOWN
+    typed = read_parameters(method)
+    assert typed == [Param("self"), Param("x"), Param("scale", typed[2].default), Param("args", kind="star"),
+                     Param("kw", kind="kw")]
+
+
+def test_helpers() -> None:
+    assert arith(2, "**", 10) == 1024 and arith(10, "**", 100) is UNKNOWN and arith(True, "+", 1) is UNKNOWN
+    assert arith("a", "+", "b") == "ab" and arith("a", "*", 2) is UNKNOWN
+    assert literal(None) is UNKNOWN
+    scope = Scope()
+    scope.vars["a"] = 1
+    assert Scope(scope).get("a") == 1 and Scope(scope).get("b") is MISSING
+
+
+def test_handler_table_is_built_from_capitalised_methods() -> None:
+    class Doubling(Evaluator):
+        def INTEGER(self, n, scope):  # noqa: N802 (handlers are named after node types)
+            return 2 * literal(n)
+
+    s = load("x = [1, 2]\n")
+    right = s.root.named_children[0].named_children[0].child_by_field_name("right")
+    assert Doubling().eval(right) == [2, 4]
+    assert Evaluator().eval(right) == [1, 2]
