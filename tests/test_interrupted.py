@@ -1,0 +1,162 @@
+"""Interrupted work loses nothing (issue 14): SIGKILL the harvest and the index build for real.
+
+The harvest runs as `examplenet harvest` in a subprocess with a slowed-down
+stub parser that logs each call; it is killed (the whole process group,
+workers included) at several points chosen at random but reproducibly, and
+resumed with `--resume` each time. The final output must equal, byte for
+byte, that of a run never interrupted, and the files parsed again must be at
+most the ones in flight at each kill (one per worker). The index build is
+killed the same way and the old index must still load.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.harvest.run import JOURNAL_SUFFIX
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+PARSER = "interrupt_stub_parser:parse_bytes"
+WORKERS = 2
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), str(ROOT)]), **extra}
+
+
+def _lines(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+@pytest.fixture
+def repos(tmp_path: Path) -> list[Path]:
+    from test_harvest import APACHE, MIT, fx, make_repo
+
+    out = [
+        make_repo(tmp_path, "alice/dl-examples", [{
+            "LICENSE": MIT,
+            "mnist/README.md": fx("README.md"),
+            "mnist/torch_mnist.py": fx("torch_mnist.py"),
+            "tabular/keras_mlp.py": fx("keras_mlp.py"),
+            "gan/torch_gan.ipynb": fx("torch_gan.ipynb"),
+        }]),
+        make_repo(tmp_path, "bob/vendored", [{
+            "LICENSE": APACHE,
+            "copy/torch_mnist.py": "# vendored\n" + fx("torch_mnist.py"),
+            "partial.py": "import torch\nimport torch.nn as nn\n# STUB_PARTIAL\nclass Half(nn.Module):\n    pass\n",
+        }]),
+    ]
+    files = {f"nets/net{i:02d}.py": f"import torch\nimport torch.nn as nn\n\nclass Net{i}(nn.Module):\n"
+             f"    width = {i}\n" for i in range(60)}
+    out.append(make_repo(tmp_path, "carol/many", [files]))
+    return out
+
+
+def _harvest_cmd(repos: list[Path], out: Path, resume: bool) -> list[str]:
+    return [sys.executable, str(ROOT / "cli.py"), "harvest", *map(str, repos), "--out", str(out),
+            "--workers", str(WORKERS), "--parser", PARSER, "--quiet", *(["--resume"] if resume else [])]
+
+
+def test_killed_harvest_resumes_to_the_same_bytes(tmp_path: Path, repos: list[Path]):
+    ref = tmp_path / "ref" / "summaries.jsonl.gz"
+    ref_log = tmp_path / "ref.log"
+    done = subprocess.run(_harvest_cmd(repos, ref, False), env=_env(EXAMPLENET_PARSE_LOG=str(ref_log)),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    n_files = _lines(ref_log)
+    assert n_files == 65
+
+    out = tmp_path / "run" / "summaries.jsonl.gz"
+    journal = out.parent / (out.name + JOURNAL_SUFFIX)
+    log = tmp_path / "run.log"
+    env = _env(EXAMPLENET_PARSE_LOG=str(log), EXAMPLENET_PARSE_SLEEP="0.05")
+    rng = random.Random(14)
+    # Kill points: during start-up (nothing parsed yet), five after a random number of
+    # further files were parsed, and one once the journal holds every file (the final write).
+    points = [("start", 0)] + [("files", rng.randint(3, 12)) for _ in range(5)] + [("journal", n_files)]
+    kills = 0
+    for i, (kind, n) in enumerate(points):
+        target = _lines(log) + n
+        proc = subprocess.Popen(_harvest_cmd(repos, out, resume=i > 0), env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if kind == "start" or (kind == "files" and _lines(log) >= target) or \
+                    (kind == "journal" and _lines(journal) > n):  # the header line, then one per file
+                break
+            time.sleep(0.01)
+        if kind == "start":
+            time.sleep(0.3)
+        if proc.poll() is None:
+            kills += 1
+        _kill_group(proc)
+    assert kills >= 5, f"only {kills} runs were still going when killed"
+
+    final = subprocess.run(_harvest_cmd(repos, out, True), env=env, capture_output=True, text=True, timeout=120)
+    assert final.returncode == 0, final.stderr
+    assert out.read_bytes() == ref.read_bytes()
+    assert (out.parent / "manifest.json").read_bytes() == (ref.parent / "manifest.json").read_bytes()
+    assert not journal.exists()  # removed once the output is complete
+    parsed = _lines(log)
+    # Each kill loses at most the files in flight, one per worker.
+    assert n_files <= parsed <= n_files + kills * WORKERS, (parsed, n_files, kills)
+
+
+def test_killed_index_build_leaves_the_old_index_usable(tmp_path: Path):
+    from corpus.record.store import write_summaries
+    from index.build import build_index
+    from index.embed import HashEmbedder
+    from index.store import load_index
+    from index.synthetic import synthetic_summaries
+
+    small, big = tmp_path / "small.jsonl.gz", tmp_path / "big.jsonl.gz"
+    write_summaries(small, synthetic_summaries(40, seed=1))
+    write_summaries(big, synthetic_summaries(300, seed=2))
+    index_dir = tmp_path / "index"
+    emb = HashEmbedder()
+    build_index(small, index_dir, progress=False, embedder=emb)
+    cmd = [sys.executable, str(ROOT / "cli.py"), "index", "build", "--corpus", str(big),
+           "--index-dir", str(index_dir), "--force"]
+    err = tmp_path / "build.err"
+    # Kill points: during imports, once embedding began, and when the new folder is being written.
+    for when in ("0.5s", "embedding", "writing"):
+        with open(err, "wb") as fh:
+            proc = subprocess.Popen(cmd, env=_env(HF_HUB_OFFLINE="1"), start_new_session=True,
+                                    stdout=subprocess.DEVNULL, stderr=fh)
+        deadline = time.monotonic() + 90
+        while proc.poll() is None and time.monotonic() < deadline:
+            if when == "0.5s":
+                time.sleep(0.5)
+                break
+            if when == "embedding" and b"embedding summaries" in err.read_bytes():
+                time.sleep(0.5)
+                break
+            if when == "writing" and any(p.name.startswith(".index.tmp-") for p in tmp_path.iterdir()):
+                break
+            time.sleep(0.01)
+        _kill_group(proc)
+        ix = load_index(index_dir, check_stale=False, embedder=emb)
+        if len(ix) == 300:
+            break  # the build won the race: the new index was swapped in whole, also fine
+        assert len(ix) == 40
+        assert ix.search("image classification on mnist", k=5)
