@@ -64,31 +64,32 @@ class ForwardWalker:
         if body is None:
             return
         for stmt in body.named_children:
-            self.fstmt(stmt, scope, st)
+            handler = _WALK_BY_STATEMENT.get(stmt.type)
+            if handler is not None:
+                handler(self, stmt, scope, st)
 
-    def fstmt(self, stmt: Node, scope: Scope, st: FState) -> None:
-        t = stmt.type
-        if t == "expression_statement":
-            for e in stmt.named_children:
-                self.fexpr_stmt(e, scope, st)
-        elif t == "return_statement":
-            for e in stmt.named_children:
-                self.fexpr(e, scope, st)
-        elif t == "if_statement":
-            self.fif(stmt, scope, st)
-        elif t == "for_statement":
-            self.ffor(stmt, scope, st)
-        elif t == "while_statement":
-            st.loop += 1
-            self.run_forward(stmt.child_by_field_name("body"), scope, st)
-            st.loop -= 1
-        elif t in ("with_statement", "try_statement"):
-            self.run_forward(stmt.child_by_field_name("body"), scope, st)
-        elif t == "function_definition":
-            f = self._func_info(stmt, None)
-            scope.funcs[f.name] = f
+    def _walk_expression_statement(self, stmt: Node, scope: Scope, st: FState) -> None:
+        for e in stmt.named_children:
+            self.walk_statement_expr(e, scope, st)
 
-    def fif(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_return(self, stmt: Node, scope: Scope, st: FState) -> None:
+        for e in stmt.named_children:
+            self.walk_expr(e, scope, st)
+
+    def _walk_while(self, stmt: Node, scope: Scope, st: FState) -> None:
+        st.loop += 1
+        self.run_forward(stmt.child_by_field_name("body"), scope, st)
+        st.loop -= 1
+
+    def _walk_body(self, stmt: Node, scope: Scope, st: FState) -> None:
+        # with / try: the body runs once
+        self.run_forward(stmt.child_by_field_name("body"), scope, st)
+
+    def _walk_def(self, stmt: Node, scope: Scope, st: FState) -> None:
+        f = self._func_info(stmt, None)
+        scope.funcs[f.name] = f
+
+    def walk_if(self, stmt: Node, scope: Scope, st: FState) -> None:
         branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
         for alt in stmt.children_by_field_name("alternative"):
             if alt.type == "elif_clause":
@@ -133,7 +134,7 @@ class ForwardWalker:
             return True
         return UNKNOWN
 
-    def ffor(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def walk_for(self, stmt: Node, scope: Scope, st: FState) -> None:
         right = stmt.child_by_field_name("right")
         left = stmt.child_by_field_name("left")
         inner = scope.child()
@@ -244,7 +245,7 @@ class ForwardWalker:
             return node_text(node) in st.tensors
         return any(self._expr_is_tensor(c, st) for c in node.named_children)
 
-    def fexpr_stmt(self, e: Node, scope: Scope, st: FState) -> None:
+    def walk_statement_expr(self, e: Node, scope: Scope, st: FState) -> None:
         t = e.type
         if t == "assignment":
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
@@ -271,7 +272,7 @@ class ForwardWalker:
             if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
                 st.lists.add(node_text(left))
             st.target = node_text(left) if left is not None and left.type == "identifier" else None
-            is_t = self.fexpr(right, scope, st)
+            is_t = self.walk_expr(right, scope, st)
             st.target = None
             names = identifiers(left)
             if is_t:
@@ -284,12 +285,12 @@ class ForwardWalker:
         if t == "augmented_assignment":
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
             op = node_text(e.child_by_field_name("operator"))
-            rt = self.fexpr(right, scope, st)
+            rt = self.walk_expr(right, scope, st)
             lt = self._expr_is_tensor(left, st)
             if op == "+=" and rt and lt:
                 self.emit(st, Layer(type="Add", raw="+=", line=line_of(e)))
             return
-        self.fexpr(e, scope, st)
+        self.walk_expr(e, scope, st)
 
     def emit(self, st: FState, layer: Layer) -> None:
         push(st.layers, layer, st.repeat)
@@ -315,155 +316,189 @@ class ForwardWalker:
             if not push(st.layers, layer, st.repeat):
                 break
 
-    def fexpr(self, node: Node | None, scope: Scope, st: FState) -> bool:
-        """Walk an expression of forward code in evaluation order; True if it yields a tensor."""
+    def walk_expr(self, node: Node | None, scope: Scope, st: FState) -> bool:
+        """Walk an expression of forward code in evaluation order; True if it yields a tensor.
+
+        One handler per node type; a type without one walks its children in order.
+        """
         if node is None:
             return False
-        t = node.type
-        if t == "identifier":
-            return node_text(node) in st.tensors
-        if t == "call":
-            return self.fcall(node, scope, st)
-        if t == "binary_operator":
-            lt = self.fexpr(node.child_by_field_name("left"), scope, st)
-            rt = self.fexpr(node.child_by_field_name("right"), scope, st)
-            op = node_text(node.child_by_field_name("operator"))
-            bias = st.raw_weights and any(_root_name(node.child_by_field_name(k)) in st.raw_weights
-                                          for k in ("left", "right"))
-            if op == "+" and lt and rt and not bias and not _REPARAM.search(node_text(node)):
-                self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
-            if op == "@" and st.raw_weights and (lt != rt) and self._is_weight(
-                    node.child_by_field_name("right" if lt else "left"), st):
-                # h @ W with W a weight of the script: a dense layer written by hand
-                self.emit(st, Layer(type="Dense", raw="@", line=line_of(node)))
-                return True
-            return lt or rt
-        if t in ("list_comprehension", "generator_expression"):
-            clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
-            inner = scope.child()
-            if clause is not None:
-                right = clause.child_by_field_name("right")
-                left = clause.child_by_field_name("left")
-                idents = identifiers(left)
-                it_mod = self._iter_mod(right, scope)
-                rt = self.fexpr(right, scope, st) if it_mod is None else False
-                if it_mod is not None and idents:
-                    inner.mods.update(self._loop_targets(right, left, scope) or {idents[-1]: it_mod})
-                elif rt:
-                    st.tensors.update(idents)
-            body = node.named_children[0] if node.named_children else None
-            return self.fexpr(body, inner, st)
-        if t in ("string", "integer", "float", "true", "false", "none", "comment", "lambda"):
-            return False
-        if t == "attribute":
-            return self.fexpr(node.child_by_field_name("object"), scope, st)
-        if t == "subscript":
-            r = self.fexpr(node.child_by_field_name("value"), scope, st)
-            return r
-        if t == "keyword_argument":
-            return self.fexpr(node.child_by_field_name("value"), scope, st)
+        handler = _WALK_BY_EXPR.get(node.type)
+        if handler is not None:
+            return handler(self, node, scope, st)
         res = False
         for c in node.named_children:
-            res = self.fexpr(c, scope, st) or res
+            res = self.walk_expr(c, scope, st) or res
         return res
 
-    def fcall(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_identifier(self, node: Node, scope: Scope, st: FState) -> bool:
+        return node_text(node) in st.tensors
+
+    def _walk_constant(self, node: Node, scope: Scope, st: FState) -> bool:
+        return False
+
+    def _walk_object(self, node: Node, scope: Scope, st: FState) -> bool:
+        return self.walk_expr(node.child_by_field_name("object"), scope, st)
+
+    def _walk_value(self, node: Node, scope: Scope, st: FState) -> bool:
+        # subscript (x[0]) and keyword argument (dim=x): what the value field holds
+        return self.walk_expr(node.child_by_field_name("value"), scope, st)
+
+    def _walk_binary(self, node: Node, scope: Scope, st: FState) -> bool:
+        lt = self.walk_expr(node.child_by_field_name("left"), scope, st)
+        rt = self.walk_expr(node.child_by_field_name("right"), scope, st)
+        op = node_text(node.child_by_field_name("operator"))
+        bias = st.raw_weights and any(_root_name(node.child_by_field_name(k)) in st.raw_weights
+                                      for k in ("left", "right"))
+        if op == "+" and lt and rt and not bias and not _REPARAM.search(node_text(node)):
+            self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
+        if op == "@" and st.raw_weights and (lt != rt) and self._is_weight(
+                node.child_by_field_name("right" if lt else "left"), st):
+            # h @ W with W a weight of the script: a dense layer written by hand
+            self.emit(st, Layer(type="Dense", raw="@", line=line_of(node)))
+            return True
+        return lt or rt
+
+    def _walk_comprehension(self, node: Node, scope: Scope, st: FState) -> bool:
+        clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
+        inner = scope.child()
+        if clause is not None:
+            right = clause.child_by_field_name("right")
+            left = clause.child_by_field_name("left")
+            idents = identifiers(left)
+            it_mod = self._iter_mod(right, scope)
+            rt = self.walk_expr(right, scope, st) if it_mod is None else False
+            if it_mod is not None and idents:
+                inner.mods.update(self._loop_targets(right, left, scope) or {idents[-1]: it_mod})
+            elif rt:
+                st.tensors.update(idents)
+        body = node.named_children[0] if node.named_children else None
+        return self.walk_expr(body, inner, st)
+
+    def _walk_args(self, call: Node, scope: Scope, st: FState) -> bool:
+        """A call's arguments, walked before the call (True if one is a tensor)."""
+        argnode = call.child_by_field_name("arguments")
+        return self.walk_expr(argnode, scope, st) if argnode is not None else False
+
+    def _apply_after_args(self, m: Mod | None, call: Node, scope: Scope, st: FState) -> bool:
+        """The arguments, then the module ``m`` applied to them (if any)."""
+        at = self._walk_args(call, scope, st)
+        if m is None:
+            return at
+        self.apply(m, st)
+        return True
+
+    def walk_call(self, node: Node, scope: Scope, st: FState) -> bool:
+        """A call in forward code: handlers by what is called (chained calls) or by the rules in order."""
         fnode = node.child_by_field_name("function")
-        argnode = node.child_by_field_name("arguments")
         fn = dotted_name(fnode)
-        line = line_of(node)
-        pos, kw = call_arguments(node)
-
-        def args_first() -> bool:
-            return self.fexpr(argnode, scope, st) if argnode is not None else False
-
         if fn is None:
             # chained: self.conv(x).view(...), F.relu(x).squeeze(), self.layers[i](x)
-            if fnode is not None and fnode.type == "attribute":
-                obj = fnode.child_by_field_name("object")
-                meth = node_text(fnode.child_by_field_name("attribute"))
-                ot = self.fexpr(obj, scope, st)
-                at = args_first()
-                return self._method_op(meth, node, pos, ot, st, line) or ot or at
-            if fnode is not None and fnode.type == "subscript":
-                m = self.build(fnode, scope)
-                at = args_first()
-                if m is not None:
-                    self.apply(m, st)
-                    return True
-                return at
-            if fnode is not None and fnode.type == "call" and self._fname(fnode) == "getattr":
-                m = self.build(fnode, scope)  # getattr(self, f"block{i}")(x)
-                at = args_first()
-                if m is not None:
-                    self.apply(m, st)
-                    return True
-                # getattr(F, "gelu")(x) / getattr(torch, self.act)(x): an activation picked by name
-                gpos, _ = call_arguments(fnode)
-                name = self.value(gpos[1], scope) if len(gpos) == 2 else None
-                owner = (self.s.resolve(dotted_name(gpos[0]) or "") or "") if gpos else ""
-                act = vocab.canonical_activation(name) if isinstance(name, str) else None
-                if act is not None and owner.startswith("torch"):
-                    self.emit_act(st, act, str(name), line)
-                    return True
-                return at
-            return args_first()
-        # self.X(...) : a module attribute or a method
-        if fn.startswith("self.") and scope.inst is not None:
-            attr = fn[5:]
-            m = self._attr(scope.inst, attr)
-            if m is not None:
-                args_first()
-                self.apply(m, st)
-                return True
-            if "." not in attr:
-                f = self._method(scope.inst.cls, attr)
-                if f is not None:
-                    return self._inline(f, node, scope, st, method=True)
-            if "." in attr:
-                # self.conv(x) handled above; self.x.view(...): method on an attribute
-                head, _, meth = attr.rpartition(".")
-                base = self._attr(scope.inst, head)
-                if base is not None and meth in ("forward", "__call__"):
-                    args_first()
-                    self.apply(base, st)
-                    return True
-            return args_first()
-        # a name bound to a module (loop variable over a ModuleList, a block param)
-        if "." not in fn and fn in scope.mods:
-            args_first()
-            self.apply(scope.mods[fn], st)
+            handler = _WALK_BY_CALLEE_TYPE.get(fnode.type) if fnode is not None else None
+            if handler is not None:
+                return handler(self, node, fnode, scope, st)
+            return self._walk_args(node, scope, st)
+        for rule in _WALK_CALL_RULES:
+            got = rule(self, node, fn, scope, st)
+            if got is not None:
+                return got
+        # nn.X(...)(x) built inline is rare; everything else: just its arguments
+        return self._walk_args(node, scope, st)
+
+    # chained calls, by what is called
+    def _walk_method_of_call(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+        obj = fnode.child_by_field_name("object")
+        meth = node_text(fnode.child_by_field_name("attribute"))
+        ot = self.walk_expr(obj, scope, st)
+        at = self._walk_args(node, scope, st)
+        return self._method_op(meth, node, call_arguments(node)[0], ot, st, line_of(node)) or ot or at
+
+    def _walk_indexed_module(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+        # self.layers[i](x)
+        return self._apply_after_args(self.build(fnode, scope), node, scope, st)
+
+    def _walk_getattr_call(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+        if self._fname(fnode) != "getattr":
+            return self._walk_args(node, scope, st)
+        m = self.build(fnode, scope)  # getattr(self, f"block{i}")(x)
+        at = self._walk_args(node, scope, st)
+        if m is not None:
+            self.apply(m, st)
             return True
-        last = last_name(fn)
+        # getattr(F, "gelu")(x) / getattr(torch, self.act)(x): an activation picked by name
+        gpos, _ = call_arguments(fnode)
+        name = self.value(gpos[1], scope) if len(gpos) == 2 else None
+        owner = (self.s.resolve(dotted_name(gpos[0]) or "") or "") if gpos else ""
+        act = vocab.canonical_activation(name) if isinstance(name, str) else None
+        if act is not None and owner.startswith("torch"):
+            self.emit_act(st, act, str(name), line_of(node))
+            return True
+        return at
+
+    # calls of a dotted name: the rules in order, each answering None when the call is not its own
+    def _walk_self_call(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+        # self.X(...): a module attribute or a method
+        if not fn.startswith("self.") or scope.inst is None:
+            return None
+        attr = fn[5:]
+        m = self._attr(scope.inst, attr)
+        if m is not None:
+            return self._apply_after_args(m, node, scope, st)
+        if "." not in attr:
+            f = self._method(scope.inst.cls, attr)
+            if f is not None:
+                return self._inline(f, node, scope, st, method=True)
+        else:
+            # self.conv(x) handled above; self.x.view(...): method on an attribute
+            head, _, meth = attr.rpartition(".")
+            base = self._attr(scope.inst, head)
+            if base is not None and meth in ("forward", "__call__"):
+                return self._apply_after_args(base, node, scope, st)
+        return self._walk_args(node, scope, st)
+
+    def _walk_module_name(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+        # a name bound to a module (loop variable over a ModuleList, a block param)
+        if "." in fn or fn not in scope.mods:
+            return None
+        return self._apply_after_args(scope.mods[fn], node, scope, st)
+
+    def _walk_tensor_method(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
         # a tensor method: x.view(...), x.relu(), out.flatten(1)
+        last = last_name(fn)
         head = fn.split(".")[0]
         if last in ("append", "extend") and head in st.lists and st.branching:
             st.branch_lists.add(head)  # one output per branch of a ModuleList: joined later by torch.cat
-        if "." in fn and head in st.tensors:
-            at = args_first()
-            return self._method_op(last, node, pos, True, st, line) or True or at
+        if "." not in fn or head not in st.tensors:
+            return None
+        self._walk_args(node, scope, st)
+        self._method_op(last, node, call_arguments(node)[0], True, st, line_of(node))
+        return True
+
+    def _walk_functional(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
         # torch functional ops
         fname = self.functional_name(fn)
+        if fname is None:
+            return None
         if fname in torch_layers.NEW_TENSORS:
-            args_first()
+            self._walk_args(node, scope, st)
             return False
-        if fname is not None:
-            at = args_first()
-            return self._functional(fname, fn, node, pos, kw, scope, st, line) or at
-        # local classes created in forward (rare) and local helper functions
+        at = self._walk_args(node, scope, st)
+        pos, kw = call_arguments(node)
+        return self._functional(fname, fn, node, pos, kw, scope, st, line_of(node)) or at
+
+    def _walk_local_class(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+        # local classes created in forward (rare)
         cls = scope.classes.get(fn) or self.classes.get(fn)
-        if cls is not None and cls.is_module:
-            m = self.build(node, scope)
-            at = args_first()
-            if m is not None:
-                self.apply(m, st)
-                return True
-            return at
+        if cls is None or not cls.is_module:
+            return None
+        return self._apply_after_args(self.build(node, scope), node, scope, st)
+
+    def _walk_helper(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+        # local helper functions, walked in place
         f = scope.funcs.get(fn) or self.funcs.get(fn)
-        if f is not None and "." not in fn:
-            return self._inline(f, node, scope, st, method=False)
-        # nn.X(...)(x) built inline is rare; everything else: just its arguments
-        return args_first()
+        if f is None or "." in fn:
+            return None
+        return self._inline(f, node, scope, st, method=False)
 
     def _inline(self, f: FuncInfo, call: Node, scope: Scope, st: FState, method: bool) -> bool:
         """Walk a helper (``self.encode(x)``, ``def block(x)``) in place."""
@@ -473,8 +508,8 @@ class ForwardWalker:
         pos, kw = call_arguments(call)
         tensor_args: list[bool] = []
         for p in pos:
-            tensor_args.append(self.fexpr(p, scope, st))
-        kw_tensor = {k: self.fexpr(v, scope, st) for k, v in kw.items()}
+            tensor_args.append(self.walk_expr(p, scope, st))
+        kw_tensor = {k: self.walk_expr(v, scope, st) for k, v in kw.items()}
         _ = argnode
         self.depth += 1
         try:
@@ -656,3 +691,40 @@ def _root_name(node: Node | None) -> str | None:
         else:
             return None
     return None
+
+
+_WALK_BY_STATEMENT = {
+    "expression_statement": ForwardWalker._walk_expression_statement,
+    "return_statement": ForwardWalker._walk_return,
+    "if_statement": ForwardWalker.walk_if,
+    "for_statement": ForwardWalker.walk_for,
+    "while_statement": ForwardWalker._walk_while,
+    "with_statement": ForwardWalker._walk_body,
+    "try_statement": ForwardWalker._walk_body,
+    "function_definition": ForwardWalker._walk_def,
+}
+_WALK_BY_EXPR = {
+    "identifier": ForwardWalker._walk_identifier,
+    "call": ForwardWalker.walk_call,
+    "binary_operator": ForwardWalker._walk_binary,
+    "list_comprehension": ForwardWalker._walk_comprehension,
+    "generator_expression": ForwardWalker._walk_comprehension,
+    **dict.fromkeys(("string", "integer", "float", "true", "false", "none", "comment", "lambda"),
+                    ForwardWalker._walk_constant),
+    "attribute": ForwardWalker._walk_object,
+    "subscript": ForwardWalker._walk_value,
+    "keyword_argument": ForwardWalker._walk_value,
+}
+_WALK_BY_CALLEE_TYPE = {
+    "attribute": ForwardWalker._walk_method_of_call,
+    "subscript": ForwardWalker._walk_indexed_module,
+    "call": ForwardWalker._walk_getattr_call,
+}
+_WALK_CALL_RULES = (
+    ForwardWalker._walk_self_call,
+    ForwardWalker._walk_module_name,
+    ForwardWalker._walk_tensor_method,
+    ForwardWalker._walk_functional,
+    ForwardWalker._walk_local_class,
+    ForwardWalker._walk_helper,
+)
