@@ -146,6 +146,7 @@ SCHEDULERS: dict[str, tuple[str, str]] = {
     "polynomial_decay": ("tensorflow", "polynomial decay"), "cosine_decay": ("tensorflow", "cosine decay"),
     "inverse_time_decay": ("tensorflow", "inverse time decay"), "natural_exp_decay": ("tensorflow", "exponential decay"),
     "ReduceLROnPlateau": ("keras", "reduce on plateau"), "LearningRateScheduler": ("keras", "custom"),
+    "CosineAnnealingScheduler": ("keras", "cosine annealing"),
     "get_linear_schedule_with_warmup": ("transformers", "linear with warm-up"),
     "get_cosine_schedule_with_warmup": ("transformers", "cosine with warm-up"),
     "get_scheduler": ("transformers", "named schedule"),
