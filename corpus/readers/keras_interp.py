@@ -23,8 +23,23 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import keras_layers as K
+from corpus.knowledge.layers import RECURRENT
 from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonical_optimizer
-from corpus.readers.script import UNKNOWN, Script, _arith, call_arguments, node_text, word_positions
+from corpus.readers.evaluate import (
+    LITERAL_TYPES,
+    MISSING,
+    UNKNOWN,
+    Evaluator,
+    Param,
+    Scope,
+    arith,
+    bind_arguments,
+    literal,
+    negate,
+    read_parameters,
+)
+from corpus.readers.script import Script, word_positions
+from corpus.readers.syntax import call_arguments, node_text
 
 MAX_STEPS = 400_000
 MAX_DEPTH = 90  # nested eval/exec frames (each is a few Python frames)
@@ -246,24 +261,7 @@ class ModelObj:
     seq: int = 0
 
 
-class Scope:
-    __slots__ = ("vars", "parent", "depth")
-
-    def __init__(self, parent: Scope | None = None, depth: int = 0) -> None:
-        self.vars: dict[str, Any] = {}
-        self.parent = parent
-        self.depth = depth
-
-    def get(self, name: str) -> Any:
-        s: Scope | None = self
-        while s is not None:
-            if name in s.vars:
-                return s.vars[name]
-            s = s.parent
-        return _MISSING
-
-
-_MISSING = object()
+_MISSING = MISSING
 
 
 @dataclass
@@ -330,9 +328,9 @@ _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "s
                    "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv"}
 _CONFIG_NAMES = {"config", "cfg", "conf", "configs"}
 _BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
-_RECURRENT = {"LSTM", "GRU", "SimpleRNN", "Bidirectional", "ConvLSTM2D"}
+_RECURRENT = RECURRENT
 _SNIPPET_NAMES = {"keras": "keras", "layers": "keras.layers"}
-_LITERALS = frozenset(("integer", "float", "string", "concatenated_string", "true", "false", "none"))
+_LITERALS = LITERAL_TYPES
 
 
 def _is_keras(name: str) -> bool:
@@ -344,10 +342,20 @@ def _tf_key(name: str) -> str:
     return ".".join(parts[-2:]) if len(parts) >= 2 else name
 
 
-class Interpreter:
-    """Read one script symbolically. Use :meth:`run`, then read ``models`` etc."""
+class Interpreter(Evaluator):
+    """Read one script symbolically. Use :meth:`run`, then read ``models`` etc.
+
+    An :class:`Evaluator` whose values include layers, tensors and models: the
+    handlers of calls, attributes, operators and subscripts are its own, the
+    literal, container and parenthesis handlers are the shared ones.
+    """
+
+    max_depth = MAX_DEPTH
+    max_literal = MAX_LITERAL
+    spread_splats = True
 
     def __init__(self, script: Script, deadline_s: float = 1.0) -> None:
+        super().__init__(script.constants, script.argparse_defaults)
         self.s = script
         self.steps = 0
         self.depth = 0
@@ -388,6 +396,7 @@ class Interpreter:
         self.builder_calls: dict[Node, tuple[str, float | None]] = {}  # -> (name, learning rate given)
         self.imported_vars: dict[tuple[int, str], tuple[Scope, tuple[str, float | None], Node]] = {}
         self.literals: dict[Node, Any] = {}  # per node, for code read more than once
+        self.params: dict[Node, list[Param]] = {}  # a def's parameters, read once
         self.shapes: dict[Node, tuple[Node | None, list[Node], dict[str, Node], str | None]] = {}
 
     # -- driver ----------------------------------------------------------
@@ -818,39 +827,10 @@ class Interpreter:
         return None
 
     def bind_params(self, fn: FuncVal, pos: list[Any], kw: dict[str, Any], scope: Scope) -> None:
-        params = fn.node.child_by_field_name("parameters")
+        params = self.params.get(fn.node)
         if params is None:
-            return
-        i = 0
-        for p in params.named_children:
-            t = p.type
-            if t == "identifier":
-                name, default = node_text(p), _MISSING
-            elif t == "typed_parameter":
-                name = node_text(p.named_children[0]) if p.named_children else ""
-                default = _MISSING
-            elif t in ("default_parameter", "typed_default_parameter"):
-                name = node_text(p.child_by_field_name("name"))
-                default = p.child_by_field_name("value")
-            elif t == "list_splat_pattern":
-                scope.vars[node_text(p).lstrip("*")] = list(pos[i:])
-                i = len(pos)
-                continue
-            elif t == "dictionary_splat_pattern":
-                scope.vars[node_text(p).lstrip("*")] = dict(kw)
-                continue
-            else:
-                continue
-            if name in kw:
-                v = kw[name]
-            elif i < len(pos):
-                v = pos[i]
-                i += 1
-            elif default is not _MISSING and default is not None:
-                v = self.eval(default, fn.scope)
-            else:
-                v = UNKNOWN
-            scope.vars[name] = v
+            params = self.params[fn.node] = read_parameters(fn.node)
+        scope.vars.update(bind_arguments(params, pos, kw, default=lambda d: self.eval(d, fn.scope)))
 
     def instantiate(self, cls: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
         self.instantiated.add(id(cls))
@@ -935,135 +915,126 @@ class Interpreter:
             if t != "identifier":
                 lit = self.literals.get(n, _MISSING)
                 if lit is _MISSING:
-                    lit = self.literals[n] = self.s.value(n)
+                    lit = self.literals[n] = literal(n)
                 return lit
-            raw = n.text
-            name = "" if raw is None else raw.decode("utf-8", "replace")
-            v = scope.get(name)
-            if v is not _MISSING:
-                return v
-            return self.global_name(name)
+            return self.IDENTIFIER(n, scope)
+        handler = self.handlers.get(t)
+        if handler is None:
+            return UNKNOWN
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 self.too_deep = True
                 return UNKNOWN
-            return self._eval(n, t, scope)
+            return handler(n, scope)
         finally:
             self.depth -= 1
 
-    def _eval(self, n: Node, t: str, scope: Scope) -> Any:
-        if t == "attribute":
-            return self.eval_attribute(n, scope)
-        if t == "call":
-            return self.eval_call(n, scope)
-        if t == "parenthesized_expression":
-            kids = n.named_children
-            return self.eval(kids[0], scope) if kids else UNKNOWN
-        if t in ("list", "tuple", "expression_list"):
-            if n.named_child_count > MAX_LITERAL:
-                return UNKNOWN
-            out = []
-            for c in n.named_children:
-                if c.type == "comment":
-                    continue
-                if c.type == "list_splat":
-                    v = self.eval(c.named_children[0] if c.named_children else None, scope)
-                    if isinstance(v, list):
-                        out.extend(v)
-                    continue
-                out.append(self.eval(c, scope))
-            return out
-        if t == "dictionary":
-            if n.named_child_count > MAX_LITERAL:
-                return UNKNOWN
-            d: dict[Any, Any] = {}
-            for pair in n.named_children:
-                if pair.type == "pair":
-                    k = self.eval(pair.child_by_field_name("key"), scope)
-                    v = self.eval(pair.child_by_field_name("value"), scope)
-                    if isinstance(k, (str, int, float)):
-                        d[k] = v
-            return d
-        if t == "binary_operator":
-            a = self.eval(n.child_by_field_name("left"), scope)
-            b = self.eval(n.child_by_field_name("right"), scope)
-            op = node_text(n.child_by_field_name("operator"))
-            if op == "@" and isinstance(b, Weight) and not isinstance(a, Weight):
-                # x @ w1: a dense layer written with the matrix-product operator
-                return self.call_tf(Ext("tensorflow.matmul"), [a, b], {}, n, [], {})
-            if op == "-" and isinstance(a, Weight) and self.loops:
-                right = n.child_by_field_name("right")
-                if right is not None and right.type == "binary_operator":
-                    self.hand_update(right, scope)  # w1 = w1 - lr * grad[0]
-            return self.binop(a, op, b, n)
-        if t == "unary_operator":
-            v = self.eval(n.child_by_field_name("argument"), scope)
-            if isinstance(v, (Tensor, LossVal)):
-                return v
-            op = node_text(n.child_by_field_name("operator"))
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                return -v if op == "-" else (v if op == "+" else UNKNOWN)
-            return UNKNOWN
-        if t == "subscript":
-            obj = self.eval(n.child_by_field_name("value"), scope)
-            subs = n.children_by_field_name("subscript")
-            if len(subs) == 1 and subs[0].type == "slice" and isinstance(obj, list):
-                parts: list[Any] = [None, None, None]
-                i = 0
-                for c in subs[0].children:
-                    if c.type == ":":
-                        i += 1
-                    elif i < 3:
-                        parts[i] = self.eval(c, scope)
-                if all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
-                    try:
-                        return list(obj[slice(*parts)])
-                    except ValueError:
-                        return UNKNOWN
-                return UNKNOWN
-            key = self.eval(subs[0], scope) if len(subs) == 1 else UNKNOWN
-            if isinstance(obj, dict):
-                return obj.get(key, UNKNOWN) if isinstance(key, (str, int, float)) else UNKNOWN
-            if isinstance(obj, list):
-                if isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
-                    return obj[key]
-                return UNKNOWN
-            if isinstance(obj, (Tensor, LossVal, FreezeRef)):
-                return obj
-            return UNKNOWN
-        if t in ("list_comprehension", "generator_expression", "set_comprehension"):
-            return self.eval_comprehension(n, scope)
-        if t == "conditional_expression":
-            kids = n.named_children
-            v = self.eval(kids[0], scope) if kids else UNKNOWN
-            if v is UNKNOWN and len(kids) >= 3:
-                v = self.eval(kids[2], scope)
+    # -- expression handlers (node type -> method; see corpus.readers.evaluate) --
+    def IDENTIFIER(self, n: Node, scope: Scope) -> Any:
+        raw = n.text
+        name = "" if raw is None else raw.decode("utf-8", "replace")
+        v = scope.get(name)
+        if v is not _MISSING:
             return v
-        if t == "boolean_operator":
-            a = self.eval(n.child_by_field_name("left"), scope)
-            b = self.eval(n.child_by_field_name("right"), scope)
-            op = node_text(n.child_by_field_name("operator"))
-            if op == "or":
-                if a is UNKNOWN:
-                    return b if b is True else UNKNOWN if isinstance(b, bool) else b
-                return a if a else b
-            if a is UNKNOWN:
-                return False if b is False else UNKNOWN
-            return b if a else a
-        if t == "comparison_operator":
-            return self.compare(n, scope)
-        if t == "not_operator":
-            v = self.eval(n.child_by_field_name("argument"), scope)
-            return (not v) if isinstance(v, (bool, int, str, float)) or v is None else UNKNOWN
-        if t == "lambda":
+        return self.global_name(name)
+
+    def ATTRIBUTE(self, n: Node, scope: Scope) -> Any:
+        return self.eval_attribute(n, scope)
+
+    def CALL(self, n: Node, scope: Scope) -> Any:
+        return self.eval_call(n, scope)
+
+    def BINARY_OPERATOR(self, n: Node, scope: Scope) -> Any:
+        a = self.eval(n.child_by_field_name("left"), scope)
+        b = self.eval(n.child_by_field_name("right"), scope)
+        op = node_text(n.child_by_field_name("operator"))
+        if op == "@" and isinstance(b, Weight) and not isinstance(a, Weight):
+            # x @ w1: a dense layer written with the matrix-product operator
+            return self.call_tf(Ext("tensorflow.matmul"), [a, b], {}, n, [], {})
+        if op == "-" and isinstance(a, Weight) and self.loops:
+            right = n.child_by_field_name("right")
+            if right is not None and right.type == "binary_operator":
+                self.hand_update(right, scope)  # w1 = w1 - lr * grad[0]
+        return self.binop(a, op, b, n)
+
+    def UNARY_OPERATOR(self, n: Node, scope: Scope) -> Any:
+        v = self.eval(n.child_by_field_name("argument"), scope)
+        if isinstance(v, (Tensor, LossVal)):
+            return v
+        return negate(v, node_text(n.child_by_field_name("operator")))
+
+    def SUBSCRIPT(self, n: Node, scope: Scope) -> Any:
+        obj = self.eval(n.child_by_field_name("value"), scope)
+        subs = n.children_by_field_name("subscript")
+        if len(subs) == 1 and subs[0].type == "slice" and isinstance(obj, list):
+            return self.slice_of(obj, subs[0], scope)
+        key = self.eval(subs[0], scope) if len(subs) == 1 else UNKNOWN
+        if isinstance(obj, dict):
+            return obj.get(key, UNKNOWN) if isinstance(key, (str, int, float)) else UNKNOWN
+        if isinstance(obj, list):
+            if isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
+                return obj[key]
             return UNKNOWN
-        if t == "await":
-            kids = n.named_children
-            return self.eval(kids[0], scope) if kids else UNKNOWN
-        if t == "keyword_argument":
-            return self.eval(n.child_by_field_name("value"), scope)
+        if isinstance(obj, (Tensor, LossVal, FreezeRef)):
+            return obj
         return UNKNOWN
+
+    def slice_of(self, obj: list[Any], sl: Node, scope: Scope) -> Any:
+        """``layers[1:-1]`` of a list with literal bounds."""
+        parts: list[Any] = [None, None, None]
+        i = 0
+        for c in sl.children:
+            if c.type == ":":
+                i += 1
+            elif i < 3:
+                parts[i] = self.eval(c, scope)
+        if all(p is None or (isinstance(p, int) and not isinstance(p, bool)) for p in parts):
+            try:
+                return list(obj[slice(*parts)])
+            except ValueError:
+                return UNKNOWN
+        return UNKNOWN
+
+    def LIST_COMPREHENSION(self, n: Node, scope: Scope) -> Any:
+        return self.eval_comprehension(n, scope)
+
+    GENERATOR_EXPRESSION = SET_COMPREHENSION = LIST_COMPREHENSION
+
+    def CONDITIONAL_EXPRESSION(self, n: Node, scope: Scope) -> Any:
+        """``a if c else b``: ``a`` when it can be read, else ``b`` (the condition is not read)."""
+        kids = n.named_children
+        v = self.eval(kids[0], scope) if kids else UNKNOWN
+        if v is UNKNOWN and len(kids) >= 3:
+            v = self.eval(kids[2], scope)
+        return v
+
+    def BOOLEAN_OPERATOR(self, n: Node, scope: Scope) -> Any:
+        # both sides are read (a side may build layers); an unknown side keeps what is certain
+        a = self.eval(n.child_by_field_name("left"), scope)
+        b = self.eval(n.child_by_field_name("right"), scope)
+        op = node_text(n.child_by_field_name("operator"))
+        if op == "or":
+            if a is UNKNOWN:
+                return b if b is True else UNKNOWN if isinstance(b, bool) else b
+            return a if a else b
+        if a is UNKNOWN:
+            return False if b is False else UNKNOWN
+        return b if a else a
+
+    def COMPARISON_OPERATOR(self, n: Node, scope: Scope) -> Any:
+        return self.compare(n, scope)
+
+    def NOT_OPERATOR(self, n: Node, scope: Scope) -> Any:
+        v = self.eval(n.child_by_field_name("argument"), scope)
+        return (not v) if isinstance(v, (bool, int, str, float)) or v is None else UNKNOWN
+
+    def AWAIT(self, n: Node, scope: Scope) -> Any:
+        kids = n.named_children
+        return self.eval(kids[0], scope) if kids else UNKNOWN
+
+    def KEYWORD_ARGUMENT(self, n: Node, scope: Scope) -> Any:
+        return self.eval(n.child_by_field_name("value"), scope)
 
     def compare(self, n: Node, scope: Scope) -> Any:
         kids = [c for c in n.named_children]
@@ -1268,7 +1239,7 @@ class Interpreter:
         if isinstance(a, str) and op == "%":
             return UNKNOWN
         try:
-            return _arith(a, op, b)
+            return arith(a, op, b)
         except (ValueError, OverflowError, ZeroDivisionError, TypeError):
             return UNKNOWN
 
