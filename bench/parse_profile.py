@@ -10,7 +10,10 @@ core and the share of CPU spent in each stage: reading the file
 each extractor, and ``facts.annotate``. ``--cprofile N`` adds the N
 functions with the most CPU time of their own.
 
-    .venv/bin/python bench/parse_profile.py --mirror DIR [--max-files 1000] [--repeat 3] [--cprofile 30]
+    .venv/bin/python bench/parse_profile.py --mirror DIR [--max-files 1000] [--repeat 3] [--cprofile 30] [--code CHECKOUT]
+
+The files are those of the committed sample ``bench/parse_files.tsv``;
+``--code CHECKOUT`` profiles another checkout's parser (see ``bench/parse.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import add_mirror_args, files_of_args  # noqa: E402
+from bench.parse import add_mirror_args, code_module, files_of_args, parse_bytes_of  # noqa: E402
 
 
 def _timed(acc: dict[str, float], label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -48,15 +51,16 @@ def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]
     Returns:
         (total CPU seconds, CPU seconds by stage).
     """
-    import corpus.readers.facts as facts
-    import corpus.readers.keras_models as keras_models
-    import corpus.readers.parser as parser
-    import corpus.readers.torch_models as torch_models
+    facts = code_module("corpus.readers.facts", "corpus.facts")
+    keras_models = code_module("corpus.readers.keras_models", "corpus.keras_models")
+    parser = code_module("corpus.readers.parser", "corpus.parser")
+    torch_models = code_module("corpus.readers.torch_models", "corpus.torch_models")
 
     acc: dict[str, float] = {}
     saved = [(parser, "source_text"), (parser, "Script"), (parser, "finish"), (keras_models, "extract_keras"),
              (torch_models, "extract_torch"), (facts, "annotate")]
-    originals = [(mod, name, getattr(mod, name)) for mod, name in saved]
+    # a stage the measured checkout does not have (renamed, moved) is left out, not an error
+    originals = [(mod, name, getattr(mod, name)) for mod, name in saved if hasattr(mod, name)]
     labels = {"source_text": "read file (source_text)", "Script": "tree + names (Script)",
               "finish": "ids, links, lines (finish)", "extract_keras": "Keras/TF reader",
               "extract_torch": "PyTorch reader", "annotate": "datasets/task/tricks (facts)"}
@@ -71,8 +75,7 @@ def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]
 
 
 def _run(files: list[tuple[str, bytes]]) -> float:
-    from corpus.readers.parser import parse_bytes
-
+    parse_bytes = parse_bytes_of()
     t = time.process_time()
     for key, data in files:
         parse_bytes(data, key.split(":", 1)[1])
@@ -81,15 +84,14 @@ def _run(files: list[tuple[str, bytes]]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_mirror_args(ap, max_files=1000)
+    add_mirror_args(ap)
     ap.add_argument("--repeat", type=int, default=1, metavar="N",
                     help="time the plain run N times and report the fastest (the machine is shared)")
     ap.add_argument("--cprofile", type=int, default=0, metavar="N",
                     help="also print the N functions with the most CPU time of their own")
     args = ap.parse_args(argv)
-    from corpus.readers.parser import parse_bytes
-
     files = files_of_args(ap, args)
+    parse_bytes = parse_bytes_of()
     if not files:
         print("no deep-learning files found in the mirrors")
         return 1

@@ -1,14 +1,17 @@
 """Does the parser still give the same summaries? A guard for speed work.
 
 Speed work on the parser must not change what it reads. This script parses
-the deep-learning files of fetched repositories (bare git mirrors, as
-``bench/parse.py`` reads them; nothing is copied into this repo) and either
-writes every file's summaries as a reference, or compares a new run with
-that reference and prints the files whose summaries differ, field by field.
+the files of the committed sample ``bench/parse_files.tsv`` (read by blob id
+from fetched bare git mirrors, as ``bench/parse.py`` reads them; nothing is
+copied into this repo) and either writes every file's summaries as a
+reference, or compares a new run with that reference and prints the files
+whose summaries differ, field by field.
 
-    .venv/bin/python bench/parse_same.py --mirror DIR --write REF.jsonl.gz [--max-files 1000]
+    .venv/bin/python bench/parse_same.py --mirror DIR --write REF.jsonl.gz [--code CHECKOUT]
     .venv/bin/python bench/parse_same.py --mirror DIR --check REF.jsonl.gz [--show 20]
 
+``--code CHECKOUT`` runs another checkout's parser (see ``bench/parse.py``):
+write the reference with the code before a change, check with the code after.
 Keep the reference outside the repo: it holds parser output of fetched files.
 Exit status: 0 when every file gives the same summaries, 1 otherwise.
 """
@@ -25,13 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import add_mirror_args, files_of_args  # noqa: E402
+from bench.parse import add_mirror_args, files_of_args, parse_bytes_of, stray_modules  # noqa: E402
 
 
 def summaries_of(files: list[tuple[str, bytes]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
     """Each file's summaries as dicts (by ``repo:path``), and the CPU seconds the parsing took."""
-    from corpus.readers.parser import parse_bytes
-
+    parse_bytes = parse_bytes_of()
     out: dict[str, list[dict[str, Any]]] = {}
     cpu = 0.0
     for key, data in files:
@@ -63,7 +65,7 @@ def differences(old: Any, new: Any, where: str = "") -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_mirror_args(ap, max_files=1000)
+    add_mirror_args(ap)
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--write", metavar="REF", help="write the reference (JSON Lines, gzip)")
     mode.add_argument("--check", metavar="REF", help="compare with a reference written before")
@@ -75,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
             ref = {r["key"]: r["summaries"] for r in map(json.loads, fh)}
         files = [f for f in files if f[0] in ref]
     got, cpu = summaries_of(files)
+    if stray_modules():
+        print(f"error: modules of another checkout were loaded: {', '.join(stray_modules())}")
+        return 2
     n = len(files)
     print(f"{n} files, {sum(len(v) for v in got.values())} summaries, "
           f"parsed in {cpu:.2f} CPU s ({n / max(cpu, 1e-9):.0f} files/s per core)")
