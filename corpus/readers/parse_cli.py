@@ -9,11 +9,11 @@ never a crash.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from corpus.harvest.paths import walk_files
 from corpus.readers.parser import parse_path
 
 EXTENSIONS = (".py", ".ipynb", ".md")
@@ -26,11 +26,12 @@ def iter_files(paths: list[str]) -> Iterator[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                for f in sorted(files):
-                    if f.lower().endswith(EXTENSIONS):
-                        yield Path(root) / f
+            # never out of the folder: no symlinks out, no FIFOs, no names with control characters
+            for f, warning in walk_files(p, EXTENSIONS, _SKIP_DIRS):
+                if warning:
+                    print(f"examplenet parse: {warning}", file=sys.stderr)
+                else:
+                    yield f
         else:
             yield p
 

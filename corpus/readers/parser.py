@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,14 @@ def parse_bytes(data: bytes, path: str, *, repo: str | None = None, commit: str 
     try:
         return _parse(data, path, repo, commit, license, context_text, t0)
     except Exception as exc:  # a parser bug must not stop a harvest of thousands of files
-        return [_failed(path, [f"internal parser error: {type(exc).__name__}: {str(exc)[:200]}"], repo, commit,
-                        license)]
+        return [_failed(path, [internal_error("parser", exc)], repo, commit, license)]
+
+
+def internal_error(where: str, exc: BaseException) -> str:
+    """A catch-all's warning. "internal error:" marks a bug, counted apart from bad input (issue 14)."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno} in {tb[-1].name}" if tb else ""
+    return f"internal error: {where}: {type(exc).__name__}: {str(exc)[:160]}{at}"
 
 
 def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license: str | None,
@@ -203,7 +210,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         try:
             summaries.extend(extract(script))
         except Exception as exc:
-            warnings.append(f"{fw} reader failed: {type(exc).__name__}: {str(exc)[:160]}")
+            warnings.append(internal_error(f"{fw} reader", exc))
             partial = True
     if not summaries:
         if st.kind == "md":
@@ -217,7 +224,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         try:
             annotate(script, summaries, context_text)
         except Exception as exc:
-            warnings.append(f"dataset/task reader failed: {type(exc).__name__}: {str(exc)[:160]}")
+            warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
     return summaries
 
