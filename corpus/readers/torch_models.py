@@ -123,8 +123,39 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # shared: never changed here)
         nodes = self.s.nodes
         self.calls = nodes("call")
-        # calls by the last name of what they call (DataLoader, backward, step): most
-        # questions of the training reader are about a few names
+        self._index_calls()
+        self.fors = nodes("for_statement")
+        self.assigns = nodes("assignment")
+        self.augs = nodes("augmented_assignment")
+        self.whiles = nodes("while_statement")
+        # strings, comments and imports: a class named in a docstring is not used there (see _code_only)
+        self._prose = nodes("string") + nodes("comment") + nodes("import_statement") + nodes("import_from_statement")
+        self._def_nodes = nodes("class_definition") + nodes("function_definition")
+        for cnode in nodes("class_definition"):
+            info = self._class_info(cnode)
+            # later definitions of the same name win, as in Python; a notebook that
+            # redefines a model keeps every definition in class_defs
+            self.classes[info.name] = info
+            self.class_defs.append(info)
+        for fnode in nodes("function_definition"):
+            f = self._func_info(fnode, None)
+            self.all_funcs.append(f)
+            parent = fnode.parent
+            if parent is not None and parent.type == "decorated_definition":
+                parent = parent.parent
+            if parent is not None and parent.type == "module":
+                self.funcs[f.name] = f
+        for info in self.class_defs:
+            info.is_module = self._is_module(info, set())
+        for info in self.class_defs:
+            # no forward of its own (the project base has it), but built and trained here: a model
+            if not info.is_module and any(self._project_base(b) for b in info.bases) \
+                    and self._init_has_layers(info) and self._trained_instance(info.name):
+                info.is_module = True
+
+    def _index_calls(self) -> None:
+        """Calls by the last name of what they call (DataLoader, backward, step): most
+        questions of the training reader are about a few names."""
         self.by_last: dict[str, list[Node]] = {}
         # in a tree without errors, a plain chain's text is its name (as in _fast_function_name):
         # read it once here for both the index and _fname
@@ -149,50 +180,21 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             else:
                 continue
             self.by_last.setdefault(last, []).append(call)
-        self.fors = nodes("for_statement")
-        self.assigns = nodes("assignment")
-        self.augs = nodes("augmented_assignment")
-        self.whiles = nodes("while_statement")
-        # strings, comments and imports: a class named in a docstring is not used there (see _code_only)
-        self._prose = nodes("string") + nodes("comment") + nodes("import_statement") + nodes("import_from_statement")
-        self._def_nodes = nodes("class_definition") + nodes("function_definition")
-        for cnode in nodes("class_definition"):
-            name = node_text(cnode.child_by_field_name("name"))
-            bases: list[str] = []
-            sup = cnode.child_by_field_name("superclasses")
-            if sup is not None:
-                for b in sup.named_children:
-                    dn = dotted_name(b)
-                    if dn:
-                        bases.append(dn)
-            info = ClassInfo(name=name, node=cnode, bases=bases)
-            body = cnode.child_by_field_name("body")
-            for stmt in body.named_children if body is not None else []:
-                fnode = stmt
-                if stmt.type == "decorated_definition":
-                    fnode = stmt.child_by_field_name("definition") or stmt
-                if fnode.type == "function_definition":
-                    f = self._func_info(fnode, info)
-                    info.methods.setdefault(f.name, f)
-            # later definitions of the same name win, as in Python; a notebook that
-            # redefines a model keeps every definition in class_defs
-            self.classes[name] = info
-            self.class_defs.append(info)
-        for fnode in nodes("function_definition"):
-            f = self._func_info(fnode, None)
-            self.all_funcs.append(f)
-            parent = fnode.parent
-            if parent is not None and parent.type == "decorated_definition":
-                parent = parent.parent
-            if parent is not None and parent.type == "module":
-                self.funcs[f.name] = f
-        for info in self.class_defs:
-            info.is_module = self._is_module(info, set())
-        for info in self.class_defs:
-            # no forward of its own (the project base has it), but built and trained here: a model
-            if not info.is_module and any(self._project_base(b) for b in info.bases) \
-                    and self._init_has_layers(info) and self._trained_instance(info.name):
-                info.is_module = True
+
+    def _class_info(self, cnode: Node) -> ClassInfo:
+        """A class definition: its name, bases as written, and methods (the first of a name wins)."""
+        sup = cnode.child_by_field_name("superclasses")
+        bases = [dn for b in (sup.named_children if sup is not None else []) if (dn := dotted_name(b))]
+        info = ClassInfo(name=node_text(cnode.child_by_field_name("name")), node=cnode, bases=bases)
+        body = cnode.child_by_field_name("body")
+        for stmt in body.named_children if body is not None else []:
+            fnode = stmt
+            if stmt.type == "decorated_definition":
+                fnode = stmt.child_by_field_name("definition") or stmt
+            if fnode.type == "function_definition":
+                f = self._func_info(fnode, info)
+                info.methods.setdefault(f.name, f)
+        return info
 
     def _func_info(self, fnode: Node, cls: ClassInfo | None) -> FuncInfo:
         # methods are read twice (as methods and among all functions): read each once
@@ -355,46 +357,73 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return got
 
     def _find_models(self) -> list[ModelRec]:
+        """The models of the file: module classes created as models, objects built outside classes
+        (``nn.Sequential``, pretrained backbones), imported classes trained here, weight-tensor functions."""
         module_classes = [c for c in self.class_defs if c.is_module]
-        top = Scope(env=dict(self.s.constants))
-        # classes named anywhere outside their own body (inside another model,
-        # or passed to one: ResNet(BasicBlock, ...)) are blocks unless created as models
+        created, var_of = self._created_outside()
+        component_vars: set[str] = set()  # backbones passed to a model class or put into a model
+        models = self._class_models(module_classes, created, var_of, component_vars)
+        models += self._built_models(models, component_vars)
+        models += self._imported_models({v for r in models for v in r.vars})
+        # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
+        models.extend(self._function_models({m.name for m in models}))
+        # a backbone handed to a model is part of it, not a model of its own
+        models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
+                  or any(v in self.classes for v in m.vars)]
+        # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
+        builders = {self._fname(self._unwrapped(r)) for _a, _l, r in self._outside_assigns()
+                    if self._model_expr_kind(r) == "func"}
+        models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
+        # a model of only weightless ops (an fx demo, a loss module) is no model
+        return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+
+    def _used_inside(self, module_classes: list[ClassInfo]) -> set[str]:
+        """Classes named anywhere outside their own body (inside another model, or passed to one:
+        ``ResNet(BasicBlock, ...)``): blocks unless created as models."""
         used_inside: set[str] = set()
-        if module_classes:
-            # where each name is written as a word; a class's own uses are those inside its range
-            at = word_positions(self._code_only(), dict.fromkeys(c.name for c in module_classes))
-            own: dict[str, int] = {}
-            for c in module_classes:
-                where = at.get(c.name, [])
-                inside = bisect_left(where, c.node.end_byte) - bisect_left(where, c.node.start_byte)
-                own[c.name] = own.get(c.name, 0) + inside
-            for name, n in own.items():
-                if len(at.get(name, [])) > n:
-                    used_inside.add(name)
-        # functions that are only helpers of module classes (conv3x3, make_layers)
-        instantiated_outside: dict[str, list[tuple[str, Node]]] = {}
+        if not module_classes:
+            return used_inside
+        # where each name is written as a word; a class's own uses are those inside its range
+        at = word_positions(self._code_only(), dict.fromkeys(c.name for c in module_classes))
+        own: dict[str, int] = {}
+        for c in module_classes:
+            where = at.get(c.name, [])
+            inside = bisect_left(where, c.node.end_byte) - bisect_left(where, c.node.start_byte)
+            own[c.name] = own.get(c.name, 0) + inside
+        for name, n in own.items():
+            if len(at.get(name, [])) > n:
+                used_inside.add(name)
+        return used_inside
+
+    def _created_outside(self) -> tuple[dict[str, list[tuple[str, Node]]], dict[str, list[str]]]:
+        """Module classes created outside model classes: class -> [(variable or class name, where)], and
+        class -> the variables bound to its objects."""
+        created: dict[str, list[tuple[str, Node]]] = {}
         var_of: dict[str, list[str]] = {}
         for a, left, right in self._outside_assigns():
             cls_name = self._created_class(right)
             if cls_name is None:
                 continue
             var = target_name(left)
-            instantiated_outside.setdefault(cls_name, []).append((var or cls_name, a))
+            created.setdefault(cls_name, []).append((var or cls_name, a))
             if var:
                 var_of.setdefault(cls_name, []).append(var)
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
-            if fn in self.classes and fn not in instantiated_outside and not self._inside_module_class(call) \
+            if fn in self.classes and fn not in created and not self._inside_module_class(call) \
                     and not self._built_into_model(call):
-                instantiated_outside.setdefault(fn, []).append((fn, call))
+                created.setdefault(fn, []).append((fn, call))
+        return created, var_of
+
+    def _class_models(self, module_classes: list[ClassInfo], created: dict[str, list[tuple[str, Node]]],
+                      var_of: dict[str, list[str]], component_vars: set[str]) -> list[ModelRec]:
+        used_inside = self._used_inside(module_classes)
+        top = Scope(env=dict(self.s.constants))
         models: list[ModelRec] = []
-        component_vars: set[str] = set()  # backbones passed to a model class or put into a model
         for c in module_classes:
-            if c.name in used_inside and c.name not in instantiated_outside:
+            if c.name in used_inside and c.name not in created:
                 continue
-            inst = None
-            parts: set[str] = set()
-            creations = instantiated_outside.get(c.name) or []
+            creations = created.get(c.name) or []
             redefs = [d for d in module_classes if d.name == c.name]
             if len(redefs) > 1:
                 # a notebook that defines Net again: each definition owns the creations that follow it
@@ -403,51 +432,57 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                              if n.start_byte > c.node.start_byte and (nxt is None or n.start_byte < nxt)]
                 if not creations and c.name in used_inside:
                     continue
-            call = None
-            cscope = top
-            for _v, n in creations:
-                cnode = n.child_by_field_name("right") if n.type == "assignment" else n
-                call = _find_ctor_call(cnode, c.name)
-                if call is not None:
-                    cscope = Scope(env=self.env_at(call), mods=self._top_mods(call))
-                    for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
-                        if arg.type == "identifier":
-                            component_vars.add(node_text(arg))
-                            parts.add(node_text(arg))
-                    break
-            self.depth = 0
-            inst = self.instantiate(c, call, cscope)
-            layers = self.expand(inst) if inst is not None else []
-            if creations and self._has_parameters(c) and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers):
-                # a model of its own weights and maths (W @ x + b), built and used here: one Custom layer
-                layers = [Layer(type="Custom", raw=c.name, line=line_of(c.node))]
-            rec = ModelRec(name=c.name, node=c.node, layers=list(layers), parts=parts,
-                           vars={v for v, _n in creations} if len(redefs) > 1 else set(var_of.get(c.name, [])))
-            if inst is not None:
-                rec.self_env = {k: v for k, v in inst.scope.env.items() if k.startswith("self.")}
-            for v, n in creations:
-                rec.created.setdefault(v, []).append(n.start_byte)
-            models.append(rec)
-        # nn.Sequential / pretrained models built outside classes
+            vars_ = {v for v, _n in creations} if len(redefs) > 1 else set(var_of.get(c.name, []))
+            models.append(self._class_model(c, creations, vars_, top, component_vars))
+        return models
+
+    def _class_model(self, c: ClassInfo, creations: list[tuple[str, Node]], vars_: set[str], top: Scope,
+                     component_vars: set[str]) -> ModelRec:
+        """A module class built with the arguments of its first creation (its defaults otherwise)."""
+        parts: set[str] = set()
+        call = None
+        cscope = top
+        for _v, n in creations:
+            cnode = n.child_by_field_name("right") if n.type == "assignment" else n
+            call = _find_ctor_call(cnode, c.name)
+            if call is not None:
+                cscope = Scope(env=self.env_at(call), mods=self._top_mods(call))
+                for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
+                    if arg.type == "identifier":
+                        component_vars.add(node_text(arg))
+                        parts.add(node_text(arg))
+                break
+        self.depth = 0
+        inst = self.instantiate(c, call, cscope)
+        layers = self.expand(inst) if inst is not None else []
+        if creations and self._has_parameters(c) and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers):
+            # a model of its own weights and maths (W @ x + b), built and used here: one Custom layer
+            layers = [Layer(type="Custom", raw=c.name, line=line_of(c.node))]
+        rec = ModelRec(name=c.name, node=c.node, layers=list(layers), parts=parts, vars=vars_)
+        if inst is not None:
+            rec.self_env = {k: v for k, v in inst.scope.env.items() if k.startswith("self.")}
+        for v, n in creations:
+            rec.created.setdefault(v, []).append(n.start_byte)
+        return rec
+
+    def _built_models(self, models: list[ModelRec], component_vars: set[str]) -> list[ModelRec]:
+        """``nn.Sequential`` / pretrained models built outside classes (``models`` so far: for if/else twins)."""
+        out: list[ModelRec] = []
         for a, left, right in self._outside_assigns():
-            if left.type != "identifier":
-                continue
-            kind = self._model_expr_kind(right)
+            kind = self._model_expr_kind(right) if left.type == "identifier" else None
             if kind is None:
                 continue
             var = node_text(left)
             if kind == "layer" and not self._trained(var):
                 continue
             branch = _branch_of(a)
-            if any(var in r.vars and r.branch is not None and r.branch == branch for r in models):
+            if any(var in r.vars and r.branch is not None and r.branch == branch for r in models + out):
                 continue  # the same model built in the other branch of an if/else
             scope = Scope(env=self.env_at(a))
             self.depth = 0
             m = self.build(right, scope)
-            if m is None:
-                continue
-            layers = [copy_layer(x) for x in self.mod_layers(m)]
-            if kind == "seq":
+            layers = [copy_layer(x) for x in self.mod_layers(m)] if m is not None else []
+            if m is not None and kind == "seq":
                 # `model = nn.Sequential()` then `model.add_module('fc', nn.Linear(...))`
                 for layer in self._added_later(var, a):
                     if not push(layers, layer):
@@ -458,14 +493,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                            created={var: [a.start_byte]})
             # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
             self._head_changes(rec, var, a, scope, component_vars)
-            models.append(rec)
-        # models imported from elsewhere and trained here
-        known_vars = {v for r in models for v in r.vars}
+            out.append(rec)
+        return out
+
+    def _imported_models(self, known_vars: set[str]) -> list[ModelRec]:
+        """Models of a class imported from elsewhere (capitalised, not a library's) and trained here."""
+        out: list[ModelRec] = []
         for a, left, right in self._outside_assigns():
             call = self._unwrapped(right)
-            if call is None:
-                continue
-            var = target_name(left)
+            var = target_name(left) if call is not None else None
             if var is None or var in known_vars:
                 continue
             fn = self._fname(call) or ""
@@ -479,20 +515,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if (fn.split(".")[0] not in self.s.aliases and not wildcard) or not self._trained(var):
                 continue
             layer = Layer(type="Custom", raw=last, line=line_of(a))
-            rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True)
-            models.append(rec)
+            out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
-        # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
-        models.extend(self._function_models({m.name for m in models}))
-        # a backbone handed to a model is part of it, not a model of its own
-        models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
-                  or any(v in self.classes for v in m.vars)]
-        # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
-        builders = {self._fname(self._unwrapped(r)) for _a, _l, r in self._outside_assigns()
-                    if self._model_expr_kind(r) == "func"}
-        models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
-        # a model of only weightless ops (an fx demo, a loss module) is no model
-        return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+        return out
 
     def _built_into_model(self, call: Node) -> bool:
         """``AutoEncoder(Encoder(), Decoder())``: a block made right inside another model's constructor call."""
