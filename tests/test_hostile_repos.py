@@ -1,0 +1,324 @@
+"""Hostile repositories, folders, configs and zips (issue 14): skipped or read within bounds, with a warning.
+
+Each fixture is a small git repository built here with plumbing (``git
+mktree`` accepts names a checkout never would: ``..``, control characters,
+bytes that are not UTF-8). Every blob that could be read holds a model
+whose code, if it were ever run, would write a canary file, and a "secret"
+model sits outside the repository behind symlinks: the tests check that
+the hostile entries are listed as warnings in the manifest, that the
+secret model never appears, and that no canary is written.
+
+The 2 GB file is a real 2 GiB blob of zeros (a 9 MB loose object written in
+~5 s here without touching the disk for the 2 GB): the harvest asks its
+size and never reads it; the test process's peak memory shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import resource
+import stat
+import subprocess
+import sys
+import warnings
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from corpus.harvest import gitread
+from corpus.harvest import run as harvest
+from corpus.harvest.archive import extract_zip
+from corpus.harvest.paths import path_problem, shown, walk_files
+from corpus.readers.config import load_config
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+GIB2 = 2 * 1024 ** 3
+
+
+def _model(name: str, canary: Path) -> bytes:
+    # Harmless when read; writes the canary only if something ran it.
+    return (f"import torch\nimport torch.nn as nn\nopen({str(canary)!r}, 'w').write('ran')\n\n"
+            f"class {name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            f"        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n").encode()
+
+
+def _git(cwd: Path, *args: str, input_: bytes | None = None) -> bytes:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, input=input_, check=True,
+                          capture_output=True).stdout.strip()
+
+
+def _blob(repo: Path, data: bytes) -> str:
+    return _git(repo, "hash-object", "-w", "--stdin", input_=data).decode()
+
+
+def _tree(repo: Path, entries: list[tuple[str, str, str, bytes]]) -> str:
+    """``git mktree -z`` of (mode, type, object id, raw name) entries: any name git can store."""
+    payload = b"".join(f"{mode} {kind} {oid}\t".encode() + name + b"\0" for mode, kind, oid, name in entries)
+    return _git(repo, "mktree", "-z", input_=payload).decode()
+
+
+def _huge_zero_blob(repo: Path, size: int) -> str:
+    """A real blob of ``size`` zero bytes, written as a loose object (git's own id, ~1000:1 deflated)."""
+    header = b"blob %d\0" % size
+    sha, z = hashlib.sha1(header), zlib.compressobj(1)
+    parts = [z.compress(header)]
+    chunk = bytes(64 * 1024 * 1024)
+    left = size
+    while left:
+        piece = chunk if left >= len(chunk) else chunk[:left]
+        sha.update(piece)
+        parts.append(z.compress(piece))
+        left -= len(piece)
+    parts.append(z.flush())
+    oid = sha.hexdigest()
+    folder = repo / ".git" / "objects" / oid[:2]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / oid[2:]).write_bytes(b"".join(parts))
+    return oid
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict[str, Path]:
+    """A repository holding one of each hostile entry, beside a secret model outside it."""
+    root = tmp_path_factory.mktemp("hostile")
+    canary = root / "CANARY"
+    secret = root / "secret.py"
+    secret.write_bytes(_model("SecretNet", canary))
+    repo = root / "eve+hostile"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    m = lambda name: _blob(repo, _model(name, canary))  # noqa: E731
+    sub_tree = _tree(repo, [("100644", "blob", m("DotDotNet"), b"x.py")])
+    deep_nb = (b'{"cells": [{"cell_type": "code", "source": "import torch"}], "metadata": '
+               + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    many_cells = b'{"metadata": {"k": "import torch"}, "cells": [' + b"{}," * 999_999 + b"{}]}"
+    lfs = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 123456789\n"
+    entries = [
+        ("100644", "blob", m("GoodNet"), b"good.py"),
+        ("100644", "blob", _blob(repo, b"MIT License\n\nPermission is hereby granted, free of charge"), b"LICENSE"),
+        ("120000", "blob", _blob(repo, b"/etc/passwd"), b"passwd.py"),
+        ("120000", "blob", _blob(repo, b"../../secret.py"), b"secret_link.py"),
+        ("040000", "tree", sub_tree, b".."),
+        ("100644", "blob", m("EscapeNet"), b"esc\x1b[2Jape.py"),
+        ("100644", "blob", m("NewlineNet"), b"new\nline.py"),
+        ("100644", "blob", m("LatinNet"), b"caf\xe9.py"),
+        ("160000", "commit", "1" * 40, b"vendor_sub"),
+        ("100644", "blob", _blob(repo, lfs), b"weights_model.ipynb"),
+        ("100644", "blob", _huge_zero_blob(repo, GIB2), b"huge.py"),
+        ("100644", "blob", _blob(repo, deep_nb), b"deep.ipynb"),
+        ("100644", "blob", _blob(repo, many_cells), b"many_cells.ipynb"),
+    ]
+    tree = _tree(repo, entries)
+    commit = _git(repo, "commit-tree", tree, "-m", "hostile", input_=b"").decode()
+    _git(repo, "update-ref", "refs/heads/main", commit)
+    return {"root": root, "repo": repo, "canary": canary, "commit": Path(commit)}
+
+
+@pytest.fixture(scope="module")
+def harvested(hostile, tmp_path_factory) -> tuple[harvest.HarvestStats, dict, list[dict]]:
+    out = tmp_path_factory.mktemp("out") / "summaries.jsonl.gz"
+    stats = harvest.harvest([(hostile["repo"], "eve/hostile")], out, workers=1, progress=False)
+    manifest = json.loads((out.parent / "manifest.json").read_text(encoding="utf-8"))
+    import gzip
+
+    with gzip.open(out, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return stats, manifest, rows
+
+
+def test_hostile_entries_are_skipped_with_warnings_in_the_manifest(harvested, hostile):
+    stats, manifest, rows = harvested
+    rec = manifest["repos"][0]
+    warnings = "\n".join(rec["warnings"])
+    assert "passwd.py: symlink: not followed" in warnings
+    assert "secret_link.py: symlink: not followed" in warnings
+    assert "../x.py: '..' or '.' in the path" in warnings
+    assert "esc\\x1b[2Jape.py: control characters in the name" in warnings
+    assert "new\\x0aline.py: control characters in the name" in warnings
+    assert "caf\\xe9.py: name is not UTF-8" in warnings
+    assert "vendor_sub: submodule: not entered" in warnings
+    assert "weights_model.ipynb: Git LFS pointer" in warnings
+    assert "huge.py: 2,048.0 MiB, over the 4 MiB limit: not read" in warnings
+    assert "\x1b" not in json.dumps(manifest, ensure_ascii=False)
+    assert stats.skipped_entries == len(rec["warnings"]) == 9
+    # only the one good file gave a model; the secret behind the symlinks never appears
+    assert [(r["source"]["path"], r["name"]) for r in rows] == [("good.py", "GoodNet")]
+    text = json.dumps(manifest) + json.dumps(rows)
+    assert "SecretNet" not in text and "DotDotNet" not in text and "root:" not in text
+    assert not hostile["canary"].exists()  # nothing was executed
+
+
+def test_huge_blob_is_never_read_into_memory(harvested, hostile):
+    # ru_maxrss is the peak of this test process (kB on Linux): the 2 GiB blob would be >= 2 GiB
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1_500_000
+    g = gitread.find_git_dir(hostile["repo"])
+    files = {f.path: f for f in gitread.list_tree(g, "HEAD")}
+    assert files["huge.py"].size == GIB2
+    with gitread.BlobReader(g) as rd:
+        assert rd.read_capped(files["huge.py"].blob) == (None, "too_big")
+        assert rd.read(files["good.py"].blob).startswith(b"import torch")  # the stream stays in step
+        assert rd.read_capped("HEAD:good.py") == (None, "missing")  # object ids only, no revision syntax
+
+
+def test_broken_notebooks_are_read_within_bounds(harvested):
+    stats, manifest, _ = harvested
+    files = {f["path"]: f for f in manifest["repos"][0]["files"]}
+    # 100,000 levels of nesting: refused by the notebook reader, a clean failure (bad input, not a bug)
+    assert files["deep.ipynb"]["status"] == "failed"
+    # a million (empty) cells: read, no model
+    assert files["many_cells.ipynb"]["status"] == "empty"
+    assert stats.internal_errors == 0 and stats.timeouts == 0
+    assert manifest["totals"]["internal_errors"] == 0
+
+
+def test_tree_listing_stops_at_its_cap(hostile):
+    g = gitread.find_git_dir(hostile["repo"])
+    skipped: list[tuple[str, str]] = []
+    files = gitread.list_tree(g, "HEAD", skipped, max_entries=3)
+    assert len(files) <= 3
+    assert skipped[-1][1].startswith("tree has more than 3 entries")
+
+
+def test_path_policy():
+    for bad in ("../x.py", "a/../../x.py", "/etc/passwd", "C:/x.py", "a/./b.py", "a//b.py", ".git/config",
+                "a\x1b[31m.py", "a\nb.py", "caf\udce9.py", "x" * 2000):
+        assert path_problem(bad), bad
+    for good in ("examples/mnist/train.py", "notebooks/GAN (1).ipynb", "docs/über.md", "a..b.py"):
+        assert path_problem(good) is None, good
+    assert shown("a\x1b[2Jb\n") == "a\\x1b[2Jb\\x0a"
+
+
+# -- examplenet parse DIR on a checkout folder -----------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_parse_dir_never_leaves_the_folder(tmp_path: Path):
+    canary = tmp_path / "CANARY"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.py").write_bytes(_model("SecretNet", canary))
+    (outside / "pkg").mkdir()
+    (outside / "pkg" / "other.py").write_bytes(_model("OtherSecretNet", canary))
+    work = tmp_path / "checkout"
+    work.mkdir()
+    (work / "good.py").write_bytes(_model("GoodNet", canary))
+    (work / "inside_link.py").symlink_to(work / "good.py")
+    (work / "secret_link.py").symlink_to(outside / "secret.py")
+    (work / "passwd.py").symlink_to("/etc/passwd")
+    (work / "up.py").symlink_to("../outside/secret.py")
+    (work / "linked_dir").symlink_to(outside / "pkg")
+    (work / "loop.py").symlink_to(work / "loop.py")
+    os.mkfifo(work / "fifo.py")  # opening it would block for ever
+    (work / "esc\x1b[2J.py").write_bytes(_model("EscNet", canary))
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "parse", str(work)], capture_output=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    names = sorted(json.loads(line)["name"] for line in proc.stdout.decode().splitlines())
+    assert names == ["GoodNet", "GoodNet"]  # good.py and the symlink to it, inside the folder
+    err = proc.stderr.decode()
+    for name, why in [("secret_link.py", "symlink out of the folder"), ("passwd.py", "symlink out of the folder"),
+                      ("up.py", "symlink out of the folder"), ("fifo.py", "not a regular file"),
+                      ("loop.py", "cannot read"), ("esc\\x1b[2J.py", "control characters in the name")]:
+        assert f"{name}: skipped ({why}" in err, (name, err)
+    assert "\x1b" not in err and "Secret" not in proc.stdout.decode()
+    assert not canary.exists()
+
+
+def test_walk_files_skips_non_utf8_names(tmp_path: Path):
+    (tmp_path / "ok.py").write_text("x = 1\n")
+    bad = os.fsencode(tmp_path) + b"/caf\xe9.py"
+    try:
+        with open(bad, "wb") as fh:
+            fh.write(b"x = 1\n")
+    except OSError:
+        pytest.skip("this filesystem refuses names that are not UTF-8")
+    got = list(walk_files(tmp_path, (".py",)))
+    assert [p.name for p, w in got if p] == ["ok.py"]
+    assert any(w and "caf\\xe9.py: skipped (name is not UTF-8)" in w for _, w in got)
+
+
+# -- config files: plain data only, within bounds -----------------------------------
+
+def test_config_tags_are_refused_and_nothing_runs(tmp_path: Path):
+    canary = tmp_path / "CANARY"
+    for doc in (f"!!python/object/apply:os.system ['touch {canary}']",
+                f"cfg: !!python/object/apply:builtins.exec [\"open('{canary}', 'w')\"]",
+                f"cfg: !!python/object/new:subprocess.Popen [['touch', '{canary}']]",
+                "lr: !custom 0.1"):
+        res = load_config(doc.encode(), "config.yaml")
+        assert res.value is None and "refused" in res.warnings[0], doc
+    assert not canary.exists()
+    ok = load_config(b"model:\n  lr: 0.001\n  layers: [64, 64]\ndefaults: &d {epochs: 5}\nrun: *d\n", "c.yml")
+    assert ok.value == {"model": {"lr": 0.001, "layers": [64, 64]}, "defaults": {"epochs": 5},
+                        "run": {"epochs": 5}} and not ok.warnings
+
+
+def test_config_bombs_are_refused_before_they_expand():
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+    res = load_config(laughs.encode(), "laughs.yaml")  # 9**10 values once expanded
+    assert res.value is None and "once its aliases are expanded" in res.warnings[0]
+    assert "refers to the structure" in load_config(b"&a [*a]", "loop.yaml").warnings[0]
+    for name, data in [("deep.yaml", b"[" * 100_000 + b"]" * 100_000), ("deep.json", b"[" * 100_000 + b"]" * 100_000),
+                       ("deep.toml", b"a = " + b"[" * 100_000 + b"]" * 100_000)]:
+        res = load_config(data, name)
+        assert res.value is None and "nested deeper than" in res.warnings[0], name
+    assert "over the" in load_config(b"a: 1\n" * 300_000, "big.yaml").warnings[0]
+    assert "not valid JSON" in load_config(b"{", "c.json").warnings[0]
+    assert load_config(b"[a]\nlr = 0.1\n", "c.toml").value == {"a": {"lr": 0.1}}
+
+
+# -- zip uploads: extracted only inside the folder, within bounds -----------------
+
+def _zip(entries: list[tuple[zipfile.ZipInfo | str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        warnings.simplefilter("ignore")  # a duplicate name is one of the hostile cases
+        for info, data in entries:
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_zip_entries_that_escape_are_skipped(tmp_path: Path):
+    link = zipfile.ZipInfo("link.py")
+    link.external_attr = (stat.S_IFLNK | 0o777) << 16
+    data = _zip([("proj/model.py", b"import torch\n"), ("../evil.py", b"x"), ("a/../../evil2.py", b"x"),
+                 ("/abs.py", b"x"), ("a\\..\\evil3.py", b"x"), (link, b"/etc/passwd"), ("esc\x1b.py", b"x"),
+                 (".git/hooks/post-checkout", b"x"), ("proj/model.py", b"dup")])
+    dest = tmp_path / "up"
+    dest.mkdir()
+    res = extract_zip(io.BytesIO(data), dest)
+    assert res.files == [dest / "proj" / "model.py"] and res.files[0].read_bytes() == b"import torch\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == \
+        ["up", "up/proj", "up/proj/model.py"]
+    text = "\n".join(res.warnings)
+    for what in ("../evil.py: '..'", "a/../../evil2.py: '..'", "/abs.py: absolute path", "a\\..\\evil3.py: '..'",
+                 "link.py: symlink", "esc\\x1b.py: control characters", ".git/hooks/post-checkout: '.git'",
+                 "proj/model.py: a second entry"):
+        assert what in text, what
+
+
+def test_zip_bombs_and_caps(tmp_path: Path):
+    bomb = _zip([("zeros.py", bytes(3_000_000)), ("ok.py", b"import torch\n")])  # ~1000:1, under the size cap
+    dest = tmp_path / "a"
+    dest.mkdir()
+    res = extract_zip(io.BytesIO(bomb), dest)
+    assert [p.name for p in res.files] == ["ok.py"]
+    assert "zeros.py: compressed" in res.warnings[0] and "over the 200:1 limit" in res.warnings[0]
+    many = _zip([(f"m{i}.py", b"x = 1\n") for i in range(30)])
+    dest = tmp_path / "b"
+    dest.mkdir()
+    res = extract_zip(io.BytesIO(many), dest, max_entries=10, max_total_bytes=30)
+    assert len(res.files) == 5 and "30 entries, over the 10 limit" in res.warnings[0]
+    assert "pass 30 bytes in all" in res.warnings[1]
+    dest = tmp_path / "c"
+    dest.mkdir()
+    assert "not a readable zip" in extract_zip(io.BytesIO(b"PK\x03\x04garbage"), dest).warnings[0]
