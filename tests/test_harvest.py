@@ -285,6 +285,36 @@ def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
     assert rows[1]["layers"][0]["args"] == {}
     assert "could not be written as JSON" in rows[1]["parse"]["warnings"][-1]
     assert files["weird.py"]["error"].startswith("parser gave a value")
+    # the crash is a bug (an internal error), counted apart from bad input, with its traceback;
+    # the timeout and the missing blob are not
+    assert files["crash.py"]["error"].startswith("internal error: RuntimeError: stub parser crashed on purpose at "
+                                                 "harvest_stub_parser.py:")
+    assert st.internal_errors == 1
+    assert json.loads((out.parent / "manifest.json").read_text())["totals"]["internal_errors"] == 1
+    lines = "\n".join(st.lines())
+    assert "internal errors: 1 " in lines and "dave/odd:crash.py" in lines and "Traceback" in lines
+    assert str(tmp_path) not in (out.parent / "manifest.json").read_text()
+
+
+def internal_warning_parser(data: bytes, path: str, **kw):
+    """A parser whose own catch-all caught a bug: the summary says so with an "internal error:" warning."""
+    from harvest_stub_parser import parse_bytes
+
+    out = parse_bytes(data, path, **kw)
+    for s in out:
+        s.parse.warnings.append("internal error: torch reader: KeyError: 'x' at torch_models.py:12 in build")
+    return out
+
+
+def test_internal_errors_the_parser_reports_are_counted(tmp_path: Path):
+    mirror = make_repo(tmp_path, "erin/bug", [{"net.py": fx("torch_mnist.py")}])
+    out = tmp_path / "o" / "s.jsonl.gz"
+    st = harvest.harvest([(mirror, None)], out, workers=1, parser="test_harvest:internal_warning_parser",
+                         progress=False)
+    assert st.internal_errors == 1 and st.status["ok"] == 1 and st.models == 1
+    files = json.loads((out.parent / "manifest.json").read_text())["repos"][0]["files"]
+    assert files[0]["error"].startswith("internal error: torch reader: KeyError")
+    assert "internal errors: 1 " in "\n".join(st.lines())
 
 
 def test_history_reads_examples_removed_later(tmp_path: Path):

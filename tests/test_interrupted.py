@@ -160,3 +160,27 @@ def test_killed_index_build_leaves_the_old_index_usable(tmp_path: Path):
             break  # the build won the race: the new index was swapped in whole, also fine
         assert len(ix) == 40
         assert ix.search("image classification on mnist", k=5)
+
+
+def test_journal_drops_a_cut_line_and_ignores_another_parser(tmp_path: Path):
+    from corpus.harvest.run import FileResult, Journal
+    from corpus.record.summary import ParseInfo, Source, Summary
+
+    path = tmp_path / "s.jsonl.gz.journal"
+    j = Journal(path, "p:f", history=False)
+    j.open(resume=False)
+    for i in range(2):
+        s = Summary(id=str(i), name=f"Net{i}", source=Source(repo="a/b", path=f"n{i}.py"), parse=ParseInfo("ok", []))
+        j.add(FileResult("a/b", f"n{i}.py", "c" * 40, False, "h", "ok", [s]), "c" * 40)
+    j.close()
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"repo": "a/b", "head": "cut by a ki')
+    j = Journal(path, "p:f", history=False)
+    got = j.load()
+    assert sorted(k[2] for k in got) == ["n0.py", "n1.py"]
+    assert got[("a/b", "c" * 40, "n1.py", "c" * 40)].summaries[0].name == "Net1"
+    j.open(resume=True)
+    j.close()
+    assert path.read_bytes() == whole  # the cut line is gone, the rest kept
+    assert Journal(path, "other:parser", history=False).load() == {}
+    assert Journal(path, "p:f", history=True).load() == {}
