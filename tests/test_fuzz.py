@@ -2,8 +2,10 @@
 
 Random and mutated scripts (garbled bytes, cut-off files, Python 2, deep
 nesting, odd encodings) must always give summaries, never an exception, and
-the comparison must accept whatever the parser returns. `bench/fuzz.py` runs
-the same generators for longer and reports the slowest input.
+the comparison must accept whatever the parser returns, and no input may
+reach a catch-all of the parser (an "internal error:" warning is a bug, not
+bad input). `bench/fuzz.py` runs the same generators for longer and reports
+the slowest input and the internal errors.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def _check(summaries: list[Summary]) -> None:
         Summary.from_json(s.to_json())
         if s.parse.status == "failed":
             assert s.parse.warnings, "a failed parse must say why"
+        # A catch-all in the parser caught a bug: bad input must never reach one (issue 14).
+        bugs = [w for w in s.parse.warnings if str(w).startswith("internal error:")]
+        assert not bugs, bugs
 
 
 @SETTINGS
