@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corpus.knowledge.vocab import fold
 from corpus.record.summary import Summary
 
 # filter field -> frame column; scalar columns hold one value, list columns several
@@ -70,8 +71,7 @@ class _Postings:
     lower: dict[str, str]  # normalized spelling -> value, for case-insensitive filters
 
 
-def _norm(v: str) -> str:
-    return "".join(ch for ch in v.lower() if ch.isalnum())
+_norm = fold  # filter values match whatever their case and punctuation
 
 
 def _postings_scalar(col: pd.Series) -> _Postings:

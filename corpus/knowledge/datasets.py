@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from corpus.knowledge.vocab import fold
+
 # Names that are not benchmarks but still answer "what data": downloaded
 # market data, generated data, local files of one's own.
 YAHOO_FINANCE = "yahoo_finance"
@@ -317,9 +319,8 @@ videopinball wizardofwor zaxxon
 """.split())
 
 
-def norm(name: str) -> str:
-    """``CIFAR-10`` -> ``cifar10``: lower case, letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())
+# ``CIFAR-10`` -> ``cifar10``: lower case, letters and digits only.
+norm = fold
 
 
 @lru_cache(maxsize=1)

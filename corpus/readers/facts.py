@@ -57,6 +57,7 @@ from tree_sitter import Node, Query, QueryCursor
 
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
+from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.knowledge.vocab import canonical_loss
 from corpus.readers.script import (
     PY_LANGUAGE,
@@ -1514,7 +1515,7 @@ def _output_text(layer: Layer, facts: FileFacts) -> str:
 _CONV2D = frozenset({"Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
                      "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv3D", "MaxPooling3D"})
 _UP = frozenset({"Conv2DTranspose", "UpSampling2D"})
-_RNN = frozenset({"LSTM", "GRU", "SimpleRNN", "Bidirectional"})
+_RNN = SEQUENCE_RECURRENT
 _SEQ = frozenset({"Conv1D", "MaxPooling1D", "GlobalAveragePooling1D", "TransformerEncoder",
                   "MultiHeadAttention", "Attention"})
 _DENSEISH = frozenset({"Dense", "Dropout", "BatchNormalization", "Flatten", "Activation", "LayerNormalization",

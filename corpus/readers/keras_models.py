@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.knowledge.vocab import canonical_loss
 from corpus.readers.keras_interp import (
     Batched,
@@ -39,7 +40,7 @@ _MAJOR = {"Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableCo
 _EPOCH_RE = re.compile(r"epoch|n_iter_epoch", re.I)
 _NEUTRAL_VARS = {"i", "_", "j", "k", "n", "it"}
 _FIT_CALL = re.compile(r"\.(?:fit|fit_generator|train_on_batch)\s*\(")
-_RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
+_RNN_TYPES = SEQUENCE_RECURRENT
 _BATCH_NAMES = ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "batchSize")
 _STEP_RE = re.compile(r"step|iter|batches|num_updates", re.I)
 

@@ -9,6 +9,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
@@ -660,7 +661,7 @@ _REPARAM = re.compile(r"\b(eps|epsilon|std|sigma|noise)\b|randn|normal")
 _BATCH_DIM = re.compile(r"size\(0\)|shape\[0\]|batch|^bs?$|^[bBnN]$|^n_?samples$", re.I)
 
 
-_RNN_TYPES = {"LSTM", "GRU", "SimpleRNN", "Bidirectional"}
+_RNN_TYPES = SEQUENCE_RECURRENT
 
 
 _PASS_THROUGH = {"Dropout", "SpatialDropout", "Activation"}
