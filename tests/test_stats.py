@@ -61,3 +61,11 @@ def test_run_stats_text_json_and_missing(tmp_path: Path, capsys):
     assert data["by_framework"]["keras"] == 3 and data["files"] == {"ok": 3, "empty": 1}
     assert run_stats(str(tmp_path / "none.jsonl.gz"), as_json=False) == 1
     assert "examplenet harvest" in capsys.readouterr().err
+
+
+def test_internal_errors_from_the_manifest_are_shown():
+    st = corpus_stats(corpus(), {"totals": {"files_parsed": {"ok": 9, "failed": 1}, "internal_errors": 2}})
+    assert st["internal_errors"] == 2
+    assert "internal errors: 2 " in format_stats(st)
+    old = corpus_stats(corpus(), {"totals": {"files_parsed": {"ok": 9}}})
+    assert old["internal_errors"] is None and "internal errors" not in format_stats(old)

@@ -36,8 +36,8 @@ def corpus_stats(summaries: list[Summary], manifest: dict[str, Any] | None = Non
 
     Returns:
         A JSON-ready dict: models, repos, by_framework, by_task, by_dataset,
-        by_status, by_license, top_repos, with_url, files (from the manifest)
-        and targets (each with value, goal and met).
+        by_status, by_license, top_repos, with_url, files and internal_errors
+        (from the manifest) and targets (each with value, goal and met).
     """
     n = len(summaries)
     fw = Counter(s.framework for s in summaries)
@@ -48,8 +48,10 @@ def corpus_stats(summaries: list[Summary], manifest: dict[str, Any] | None = Non
     repos = Counter(s.source.repo or "none" for s in summaries)
     with_url = sum(1 for s in summaries if s.source.url and "#L" in s.source.url)
     files: dict[str, int] = {}
+    internal = None
     if manifest:
         files = dict((manifest.get("totals") or {}).get("files_parsed") or {})
+        internal = (manifest.get("totals") or {}).get("internal_errors")
     share = (lambda k: k / n) if n else (lambda k: 0.0)
     readable = None
     if files:
@@ -85,6 +87,7 @@ def corpus_stats(summaries: list[Summary], manifest: dict[str, Any] | None = Non
         "top_repos": dict(repos.most_common(15)),
         "with_url": with_url,
         "files": files,
+        "internal_errors": internal,  # files where a catch-all caught a bug (None: the manifest predates the count)
         "targets": {k: {"value": v, "goal": g, "met": m} for k, (v, g, m) in targets.items()},
     }
 
@@ -114,6 +117,9 @@ def format_stats(st: dict[str, Any], top: int = 25) -> str:
         out.append("parse status (files; empty = readable, no model)")
         for k, v in st["files"].items():
             out.append(f"  {k:<28} {v:>7}")
+    if st.get("internal_errors") is not None:
+        out.append(f"internal errors: {st['internal_errors']} (files where a catch-all caught a parser bug; "
+                   "bad input is counted as failed)")
     table("license", st["by_license"], 10)
     table("repositories (most models)", st["top_repos"])
     out.append("")
