@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.readers.evaluate import arith, bind_arguments
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
@@ -25,6 +26,7 @@ from corpus.readers.torch_common import (
     Scope,
     activation_layer,
     attention_maths,
+    before_splat,
     copy_layer,
     identifiers,
     jsonable,
@@ -565,26 +567,21 @@ class ModuleBuilder:
 
     # -- running builder code (__init__, helpers) ----------------------
     def bind(self, f: FuncInfo, call: Node | None, caller: Scope, skip_self: bool) -> Scope:
-        """A scope for running ``f`` with the arguments of ``call`` (defaults otherwise)."""
+        """A scope for running ``f`` with the arguments of ``call`` (defaults otherwise), bound by the
+        shared :func:`~corpus.readers.evaluate.bind_arguments`; each parameter is read where its node is
+        (an argument in the caller's scope, a default among the module constants)."""
         scope = Scope(funcs=dict(caller.funcs) if f.cls is None else {})
         params = list(f.params)
-        if skip_self and params and params[0][0] in ("self", "cls"):
+        if skip_self and params and params[0].name in ("self", "cls"):
             params = params[1:]
         pos, kw = call_arguments(call) if call is not None else ([], {})
-        bound: dict[str, tuple[Node | None, Scope | None]] = {}
-        for name, default, _kind in params:
-            bound[name] = (default, Scope(env=dict(self.s.constants)))
-        plain = [p for p in params if p[2] == "plain"]
-        for (name, _, _), arg in zip(plain, pos, strict=False):
-            if arg.type in ("list_splat", "dictionary_splat"):
-                break
-            bound[name] = (arg, caller)
-        for k, arg in kw.items():
-            if k in bound:
-                bound[k] = (arg, caller)
-        for name, (node, sc) in bound.items():
-            if node is not None and sc is not None:
-                self._bind_param(scope, name, node, sc)
+        bound = bind_arguments(
+            params, [(arg, caller) for arg in before_splat(pos)], {k: (arg, caller) for k, arg in kw.items()},
+            default=lambda node: (node, Scope(env=dict(self.s.constants))), missing=None)
+        for p in params:
+            got = bound[p.name] if p.kind == "plain" else None
+            if got is not None:
+                self._bind_param(scope, p.name, *got)
         return scope
 
     def _bind_param(self, scope: Scope, name: str, node: Node, sc: Scope) -> None:
@@ -840,9 +837,7 @@ class ModuleBuilder:
             name = node_text(left)
             old = scope.env.get(name, UNKNOWN)
             inc = self.value(right, scope)
-            from corpus.readers.script import _arith
-
-            new_v = _arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
+            new_v = arith(old, op[:-1], inc) if old is not UNKNOWN else UNKNOWN
             if new_v is not UNKNOWN:
                 scope.env[name] = new_v
             else:

@@ -10,6 +10,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import vocab
+from corpus.readers.evaluate import Param
 from corpus.readers.script import Script, dotted_name, end_line_of, line_of, node_text
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
@@ -26,7 +27,7 @@ MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not r
 class FuncInfo:
     node: Node
     name: str
-    params: list[tuple[str, Node | None, str]]  # (name, default, kind: plain|star|kw)
+    params: list[Param]  # read_parameters: name, default node, kind plain|star|kw
     body: Node | None
     cls: ClassInfo | None = None
 
@@ -230,3 +231,11 @@ class ModelRec:
             tricks=list(dict.fromkeys(self.tricks)),
             parse=ParseInfo(status=status, warnings=warnings + list(file_warnings)),
         )
+
+
+def before_splat(pos: list[Node]) -> list[Node]:
+    """A call's positional arguments up to the first ``*xs`` / ``**kw`` (whose items cannot be counted)."""
+    for i, arg in enumerate(pos):
+        if arg.type in ("list_splat", "dictionary_splat"):
+            return pos[:i]
+    return pos

@@ -45,7 +45,7 @@ class ForwardWalker:
             if fwd is not None and fwd.cls is not None and fwd.cls.is_module:
                 scope = inst.scope.child()
                 scope.inst = inst
-                for name, _d, _k in fwd.params[1:]:
+                for name in (p.name for p in fwd.params[1:]):
                     if name in _LABEL_PARAMS:
                         continue  # forward(x, targets): the labels are not data flowing through layers
                     state.tensors.add(name)
@@ -518,11 +518,11 @@ class ForwardWalker:
             inner.inst = scope.inst if method else None
             sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done,
                          recurrent=st.recurrent or any(x.type in _RNN_TYPES for x in st.layers))
-            params = [p for p in f.params if p[2] == "plain"]
-            if method and params and params[0][0] == "self":
+            params = [p.name for p in f.params if p.kind == "plain"]
+            if method and params and params[0] == "self":
                 params = params[1:]
             any_t = False
-            for (name, _d, _k), is_t in zip(params, tensor_args, strict=False):
+            for name, is_t in zip(params, tensor_args, strict=False):
                 if is_t:
                     sub.tensors.add(name)
                     any_t = True
@@ -532,7 +532,7 @@ class ForwardWalker:
                     any_t = True
             if not any_t and params:
                 # a helper given no tensor we know of: treat its first argument as the data
-                sub.tensors.add(params[0][0])
+                sub.tensors.add(params[0])
             self.run_forward(f.body, inner, sub)
         finally:
             self.depth -= 1

@@ -32,6 +32,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.readers.evaluate import bind_arguments, read_parameters
 from corpus.readers.script import (
     UNKNOWN,
     Script,
@@ -54,6 +55,7 @@ from corpus.readers.torch_common import (
     Mod,
     ModelRec,
     Scope,
+    before_splat,
     copy_layer,
     enclosing_function_name,
     is_optimizer_name,
@@ -204,27 +206,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return FuncInfo(node=fnode, name=got.name, params=got.params, body=got.body, cls=cls)
 
     def _read_func(self, fnode: Node) -> FuncInfo:
-        params: list[tuple[str, Node | None, str]] = []
-        pnode = fnode.child_by_field_name("parameters")
-        for p in pnode.named_children if pnode is not None else []:
-            if p.type == "identifier":
-                params.append((node_text(p), None, "plain"))
-            elif p.type in ("default_parameter", "typed_default_parameter"):
-                params.append((node_text(p.child_by_field_name("name")), p.child_by_field_name("value"), "plain"))
-            elif p.type == "typed_parameter":
-                ident = next((c for c in p.named_children if c.type == "identifier"), None)
-                if ident is not None:
-                    params.append((node_text(ident), None, "plain"))
-                elif p.named_children and p.named_children[0].type == "list_splat_pattern":
-                    params.append(("*", None, "star"))
-            elif p.type == "list_splat_pattern":
-                params.append((node_text(p).lstrip("*"), None, "star"))
-            elif p.type == "dictionary_splat_pattern":
-                params.append((node_text(p).lstrip("*"), None, "kw"))
         return FuncInfo(
             node=fnode,
             name=node_text(fnode.child_by_field_name("name")),
-            params=params,
+            params=read_parameters(fnode),
             body=fnode.child_by_field_name("body"),
         )
 
@@ -548,7 +533,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             call = re.compile(rf"\b{re.escape(f.name)}\s*\(")
             if not any(call.search(node_text(lp)) for lp in train_loops):
                 continue
-            params = [p[0] for p in f.params if p[2] == "plain"]
+            params = [p.name for p in f.params if p.kind == "plain"]
             st = FState(tensors=set(params), raw_weights=weights - set(params))
             self.depth = 0
             self.run_forward(f.body, Scope(env=dict(self.s.constants)), st)
@@ -770,49 +755,52 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return got
 
     def _class_constants(self) -> dict[str, Any]:
-        """``class CFG: lr = 1e-3`` (a settings class, common in notebooks) as ``CFG.lr``."""
+        """``class CFG: lr = 1e-3`` (a settings class, common in notebooks) as ``CFG.lr``; an instance
+        ``config = Config(batch_size=128)`` as ``config.batch_size`` (its arguments over the class's values)."""
         got = getattr(self, "_cls_consts", None)
         if got is not None:
             return got
         got = self._cls_consts = {}
         for c in self.classes.values():
-            if c.is_module:
-                continue
-            body = c.node.child_by_field_name("body")
-            init = c.methods.get("__init__")
-            stmts = list(body.named_children) if body is not None else []
-            if init is not None and init.body is not None:
-                stmts += list(init.body.named_children)  # self.batch_size = 128 in a Config's __init__
-            for stmt in stmts:
-                a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
-                if a is None or a.type != "assignment":
-                    continue
-                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-                key = node_text(left) if left is not None and left.type == "identifier" else None
-                if left is not None and left.type == "attribute" and (dotted_name(left) or "").startswith("self."):
-                    key = (dotted_name(left) or "")[5:]
-                if key and right is not None and "." not in key:
-                    v = self.s.value(right, {**self.s.constants, **got})
-                    if v is not UNKNOWN and jsonable(v):
-                        got[f"{c.name}.{key}"] = v
-        # config = Config(batch_size=128): the instance's values, its arguments first
+            if not c.is_module:
+                self._settings_of_class(c, got)
         for _a, left, right in self._outside_assigns():
-            if left.type != "identifier" or right.type != "call":
-                continue
-            cname = self._fname(right)
-            prefix = f"{cname}."
-            if not cname or not any(k.startswith(prefix) for k in got):
-                continue
-            var = node_text(left)
-            for k, v in list(got.items()):
-                if k.startswith(prefix):
-                    got[f"{var}.{k[len(prefix):]}"] = v
-            _, kw = call_arguments(right)
-            for k, node in kw.items():
-                v = self.s.value(node, {**self.s.constants, **got})
-                if v is not UNKNOWN and jsonable(v):
-                    got[f"{var}.{k}"] = v
+            if left.type == "identifier" and right.type == "call":
+                self._settings_of_instance(node_text(left), right, got)
         return got
+
+    def _settings_of_class(self, c: ClassInfo, got: dict[str, Any]) -> None:
+        body = c.node.child_by_field_name("body")
+        init = c.methods.get("__init__")
+        stmts = list(body.named_children) if body is not None else []
+        if init is not None and init.body is not None:
+            stmts += list(init.body.named_children)  # self.batch_size = 128 in a Config's __init__
+        for stmt in stmts:
+            a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+            if a is None or a.type != "assignment":
+                continue
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            key = node_text(left) if left is not None and left.type == "identifier" else None
+            if left is not None and left.type == "attribute" and (dotted_name(left) or "").startswith("self."):
+                key = (dotted_name(left) or "")[5:]
+            if key and right is not None and "." not in key:
+                v = self.s.value(right, {**self.s.constants, **got})
+                if v is not UNKNOWN and jsonable(v):
+                    got[f"{c.name}.{key}"] = v
+
+    def _settings_of_instance(self, var: str, call: Node, got: dict[str, Any]) -> None:
+        cname = self._fname(call)
+        prefix = f"{cname}."
+        if not cname or not any(k.startswith(prefix) for k in got):
+            return
+        for k, v in list(got.items()):
+            if k.startswith(prefix):
+                got[f"{var}.{k[len(prefix):]}"] = v
+        _, kw = call_arguments(call)
+        for k, node in kw.items():
+            v = self.s.value(node, {**self.s.constants, **got})
+            if v is not UNKNOWN and jsonable(v):
+                got[f"{var}.{k}"] = v
 
     def _module_values(self) -> list[tuple[int, str, Any]]:
         """Names assigned at module level (top-level statements and blocks such as the main guard), in order.
@@ -845,38 +833,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return got
 
     def _func_env(self, fnode: Node, upto: Node) -> dict[str, Any]:
+        """Values in a function before ``upto``: its parameters (:meth:`_param_env`), then its local assignments."""
         cache = getattr(self, "_fenv", None)
         if cache is None:
             cache = self._fenv = {}
         key = fnode.start_byte
         if key not in cache:
             cache[key] = None  # recursion guard
-            f = self._func_info(fnode, None)
-            env: dict[str, Any] = {}
-            for name, default, _ in f.params:
-                if default is not None:
-                    v = self.s.value(default, self.s.constants)
-                    if v is not UNKNOWN:
-                        env[name] = v
-            # a call's argument wins over the default
-            call = self._call_site(f.name, fnode)
-            if call is not None:
-                pos, kw = call_arguments(call)
-                cenv = self.env_at(call) if call is not None else {}
-                params = [p for p in f.params if p[2] == "plain" and p[0] not in ("self",)]
-                for (name, _, _), arg in zip(params, pos, strict=False):
-                    if arg.type in ("list_splat", "dictionary_splat"):
-                        break
-                    v = self.s.value(arg, cenv)
-                    if v is not UNKNOWN:
-                        env[name] = v
-                    else:
-                        env.pop(name, None)
-                for k, arg in kw.items():
-                    v = self.s.value(arg, cenv)
-                    if v is not UNKNOWN:
-                        env[k] = v
-            cache[key] = (env, self._local_assigns(fnode))
+            cache[key] = (self._param_env(fnode), self._local_assigns(fnode))
         entry = cache[key]
         if entry is None:
             return {}
@@ -890,6 +854,32 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 v = self.s.value(right, {**self.s.constants, **env})
                 if v is not UNKNOWN:
                     env[node_text(left)] = v
+        return env
+
+    def _param_env(self, fnode: Node) -> dict[str, Any]:
+        """A function's parameters as one call site passes them (``train(model, 20)``), defaults otherwise.
+
+        Positional arguments are bound by the shared ``bind_arguments`` (an unreadable one
+        leaves its parameter unknown); a readable keyword argument wins, an unreadable one
+        leaves the default (the value the script most likely runs with).
+        """
+        f = self._func_info(fnode, None)
+        call = self._call_site(f.name, fnode)
+        pos, kw = call_arguments(call) if call is not None else ([], {})
+        cenv = self.env_at(call) if call is not None else {}
+        params = [p for p in f.params if p.name != "self"]
+        bound = bind_arguments(params, [(arg, cenv) for arg in before_splat(pos)], {},
+                               default=lambda node: (node, self.s.constants), missing=None)
+        env: dict[str, Any] = {}
+        for p in params:
+            got = bound[p.name] if p.kind == "plain" else None
+            v = self.s.value(*got) if got is not None else UNKNOWN
+            if v is not UNKNOWN:
+                env[p.name] = v
+        for k, arg in kw.items():
+            v = self.s.value(arg, cenv)
+            if v is not UNKNOWN:
+                env[k] = v
         return env
 
     def _local_assigns(self, fnode: Node) -> list[Node]:

@@ -701,7 +701,7 @@ class TrainingReader:
                 f = f.parent
             fname = node_text(f.child_by_field_name("name")) if f is not None else None
             if fname is not None and fname in self.ex.funcs and \
-                    any(p[0] == node_text(it) for p in self.ex.funcs[fname].params):
+                    any(p.name == node_text(it) for p in self.ex.funcs[fname].params):
                 # a parameter: the loaders are what the callers pass
                 by_func.setdefault(fname, set()).add(node_text(it))
             else:
@@ -710,7 +710,7 @@ class TrainingReader:
             f = self.ex.funcs.get(fname)
             if f is None:
                 continue
-            plain = [p[0] for p in f.params if p[2] == "plain"]
+            plain = [p.name for p in f.params if p.kind == "plain"]
             for call in self.ex.by_last.get(fname, []):
                 pos, kw = call_arguments(call)
                 for i, arg in enumerate(pos):
@@ -795,11 +795,11 @@ class TrainingReader:
             f = self.ex.funcs.get(fn)
             if f is None:
                 continue
-            params = [p for p in f.params if p[2] == "plain"]
-            idx = next((i for i, p in enumerate(params) if "batch" in p[0].lower() or p[0] in ("bs", "n_batch")), None)
+            params = [p for p in f.params if p.kind == "plain"]
+            idx = next((i for i, p in enumerate(params) if "batch" in p.name.lower() or p.name in ("bs", "n_batch")), None)
             if idx is None:
                 continue
-            name, default, _ = params[idx]
+            name, default = params[idx].name, params[idx].default
             pos, kw = call_arguments(it)
             node = kw.get(name) or (pos[idx] if idx < len(pos) else default)
             v = self.s.value(node, self.ex.env_at(loop)) if node is not None else UNKNOWN
