@@ -7,7 +7,7 @@ than 10 layers"); :func:`answer` retrieves the examples for a state and
 assembles everything the app shows. The app only maps these onto widgets, so
 the chat and the controls always agree: both edit the same State.
 
-Refinement phrases are data (:data:`PHRASES`, :class:`Vocab`), not branches:
+Refinement phrases are data (:data:`PHRASES`, ``index.vocab``), not branches:
 to understand a new phrase, add a row.
 """
 
@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from corpus.knowledge.layers import SPEC_TYPES
+from corpus.knowledge.datasets import family_of
 from corpus.knowledge.vocab import LABELS, LOSSES, OPTIMIZERS, fold, label
-from corpus.record.summary import TASKS, TRICKS, Summary
+from corpus.record.summary import Summary
+from index.understand import Tables, Understanding, build_tables, understand
 
 # ---------------------------------------------------------------------------
 # State
@@ -97,71 +98,12 @@ display = label
 
 
 # ---------------------------------------------------------------------------
-# Vocabulary: which words name a dataset, framework, task, trick or layer.
+# Reading a message: ``index.understand``, the one reading of a question that
+# ``examplenet search``, ``compare`` and the benches share. Its tables hold the
+# words; here only what a chat adds: which words are filler.
 
-
-# Fold spelling: ``CIFAR-100`` / ``cifar 100`` / ``cifar_100`` -> ``cifar100``.
-norm = fold
-
-
-FRAMEWORK_ALIASES = {
-    "pytorch": "pytorch", "torch": "pytorch", "pytorchlightning": "pytorch", "lightning": "pytorch",
-    "keras": "keras", "tfkeras": "keras", "tensorflowkeras": "keras",
-    "tensorflow": "tensorflow", "tf": "tensorflow",
-    "jax": "jax", "flax": "jax",
-}
-TASK_ALIASES = {
-    "classification": "image_classification", "imageclassifier": "image_classification",
-    "detection": "object_detection", "objectdetector": "object_detection",
-    "segmentation": "image_segmentation", "semanticsegmentation": "image_segmentation",
-    "gan": "image_generation", "gans": "image_generation", "generation": "image_generation",
-    "sentiment": "text_classification", "sentimentanalysis": "text_classification",
-    "textclassifier": "text_classification", "ner": "sequence_labeling", "postagging": "sequence_labeling",
-    "translation": "machine_translation", "seq2seq": "machine_translation",
-    "languagemodel": "language_modeling", "languagemodelling": "language_modeling",
-    "qa": "question_answering", "speech": "speech_recognition", "asr": "speech_recognition",
-    "forecasting": "time_series_forecasting", "timeseries": "time_series_forecasting",
-    "regression": "tabular_regression", "recommender": "recommendation", "recommendations": "recommendation",
-    "rl": "reinforcement_learning", "autoencoder": "representation_learning",
-    "autoencoders": "representation_learning", "gnn": "graph_learning",
-}
-TRICK_ALIASES = {
-    "dropout": "dropout", "batchnorm": "batch_norm", "batchnormalization": "batch_norm", "bn": "batch_norm",
-    "layernorm": "layer_norm", "layernormalization": "layer_norm",
-    "attention": "attention", "selfattention": "attention",
-    "residual": "residual", "residuals": "residual", "residualconnections": "residual",
-    "skipconnections": "residual", "skipconnection": "residual",
-    "augmentation": "data_augmentation", "dataaugmentation": "data_augmentation",
-    "earlystopping": "early_stopping", "lrschedule": "lr_schedule", "learningrateschedule": "lr_schedule",
-    "scheduler": "lr_schedule", "lrscheduler": "lr_schedule", "weightdecay": "weight_decay",
-    "gradientclipping": "gradient_clipping", "pretrained": "pretrained_weights",
-    "pretrainedweights": "pretrained_weights", "transferlearning": "transfer_learning",
-    "bidirectional": "bidirectional", "pretrainedembeddings": "embedding_pretrained",
-    "mixedprecision": "mixed_precision", "checkpointing": "checkpointing", "checkpoints": "checkpointing",
-}
-LAYER_ALIASES = {
-    "conv": "Conv2D", "convolution": "Conv2D", "convolutions": "Conv2D", "convolutional": "Conv2D",
-    "cnn": "Conv2D", "conv1d": "Conv1D", "conv2d": "Conv2D", "conv3d": "Conv3D",
-    "linear": "Dense", "fullyconnected": "Dense", "fc": "Dense", "mlp": "Dense",
-    "embeddings": "Embedding", "transformer": "TransformerEncoder",
-    "transformers": "TransformerEncoder", "multiheadattention": "MultiHeadAttention",
-    "maxpool": "MaxPooling2D", "maxpooling": "MaxPooling2D", "pooling": "MaxPooling2D",
-    "upsampling": "UpSampling2D", "deconvolution": "Conv2DTranspose", "transposedconvolution": "Conv2DTranspose",
-}
-DATASETS = (
-    "mnist", "fashion_mnist", "cifar10", "cifar100", "svhn", "stl10", "imagenet", "coco", "voc", "celeba",
-    "imdb", "reuters", "ag_news", "sst2", "yelp", "ptb", "wikitext2", "squad", "multi30k",
-    "boston_housing", "california_housing", "iris", "titanic", "speech_commands", "librispeech",
-    "movielens", "cora",
-)
-# The spec's layer types people ask for (a bare Activation or Custom block is no answer).
-LAYER_TYPES = tuple(t for t in SPEC_TYPES if t not in ("Activation", "Custom"))
 OPTIMIZER_NAMES = tuple(sorted(set(OPTIMIZERS.values())))
 LOSS_NAMES = tuple(sorted(set(LOSSES.values()) - {"other"}))
-# Loss spellings, plus "cross entropy" & co. ("with mse loss": "loss" is filler).
-LOSS_ALIASES = {**{k: v for k, v in LOSSES.items() if v != "other"},
-                **{norm(v): v for v in LOSS_NAMES}, "crossentropy": "categorical_crossentropy",
-                "l2": "mse", "l1": "mae"}
 # Words that name no filter and no task: a message made only of these and of
 # filter words is a refinement ("what about Keras instead?").
 FILLER = frozenset("""
@@ -169,111 +111,22 @@ only just instead now then and or but also please pls thanks ok okay so well wha
 let see use using used uses with in on for from of to the a an any all some those these them ones one
 examples example models model results networks network nets net data dataset datasets framework frameworks
 task tasks version versions loss losses optimizer optimizers optimiser layer type trick tricks trained train training written built implemented i want would like can could you
-is are be it that which there same but rather than switch change make it's its lets let's
+is are be it that which there same but rather than switch change make it s its lets let s
 """.split())
 
 
-@dataclass(frozen=True)
-class Vocab:
-    """Spellings that name each filter value: normalized alias -> canonical value."""
+def find_entities(text: str, tables: Tables | None = None) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """The filter values a text names, and the words left over (``index.understand``'s chat view).
 
-    datasets: dict[str, str]
-    frameworks: dict[str, str]
-    tasks: dict[str, str]
-    tricks: dict[str, str]
-    layer_types: dict[str, str]
-    optimizers: dict[str, str] = field(default_factory=dict)
-    losses: dict[str, str] = field(default_factory=dict)
-    # Dataset names distinctive enough to filter on when a new question mentions
-    # them: well-known benchmarks and names with a digit or underscore. Plain
-    # words the corpus uses as names ("digits", "faces", "stocks") are not:
-    # "classify handwritten digits" must not mean the sklearn digits set.
-    strong_datasets: frozenset[str] = frozenset()
-
-    @classmethod
-    def build(
-        cls,
-        datasets: Iterable[str] = (),
-        tasks: Iterable[str] = (),
-        layer_types: Iterable[str] = (),
-        tricks: Iterable[str] = (),
-    ) -> Vocab:
-        """The default vocabulary plus the values an index holds (``index.values(field)``)."""
-
-        def table(values: Iterable[str], aliases: dict[str, str]) -> dict[str, str]:
-            out = {norm(v): v for v in values if v and v not in ("unknown", "custom")}
-            for alias, canonical in aliases.items():
-                out.setdefault(alias, canonical)
-            return out
-
-        task_words = {norm(t.replace("_", " ")): t for t in (*TASKS, *tasks)}
-        return cls(
-            datasets=table((*DATASETS, *datasets), {norm(v): k for k, v in DISPLAY.items() if k in DATASETS}),
-            frameworks=dict(FRAMEWORK_ALIASES),
-            tasks=table((*TASKS, *tasks), {**task_words, **TASK_ALIASES}),
-            tricks=table((*TRICKS, *tricks), TRICK_ALIASES),
-            layer_types=table((*LAYER_TYPES, *layer_types), LAYER_ALIASES),
-            optimizers=table(OPTIMIZER_NAMES, {**OPTIMIZERS, "momentum": "sgd"}),
-            losses=table((), LOSS_ALIASES),
-            strong_datasets=frozenset(DATASETS) | {d for d in datasets if re.search(r"[\d_]", d)},
-        )
-
-    def lookup(self, key: str) -> tuple[str, str] | None:
-        """(field, canonical value) for a normalized word group, or None.
-
-        Tricks come before layer types so "with attention" means the trick
-        (which also covers multi-head attention), and frameworks before
-        datasets so "tf" is TensorFlow.
-        """
-        for name, tab in (("framework", self.frameworks), ("dataset", self.datasets),
-                          ("trick", self.tricks), ("layer_type", self.layer_types),
-                          ("optimizer", self.optimizers), ("loss", self.losses), ("task", self.tasks)):
-            for k in (key, key[:-1] if key.endswith("s") and len(key) > 3 else None):
-                if k and k in tab:
-                    return name, tab[k]
-        return None
-
-
-DEFAULT_VOCAB = Vocab.build()
-
-
-NEGATORS = frozenset({"without", "no", "not", "except", "drop", "remove", "exclude", "excluding"})
-
-
-def find_entities(text: str, vocab: Vocab = DEFAULT_VOCAB) -> tuple[list[tuple[str, str, bool]], list[str]]:
-    """The filter values a text names, and the words left over.
-
-    Word groups of up to four words are tried longest first, so
-    "fashion mnist" is one dataset, not MNIST. A value right after a negation
-    ("without dropout", "no Keras") is marked negated.
+    Phrases are matched longest first, so "fashion mnist" is one dataset, not
+    MNIST. A value right after a negation ("without dropout", "no Keras") is
+    marked negated. Hints ("movie reviews") name nothing: their words are left over.
 
     Returns:
         ([(field, value, negated), ...] in text order, [remaining words]).
     """
-    words = [w for w in re.split(r"[\s,;:!?()\"/]+", text) if w]
-    found: list[tuple[str, str, bool]] = []
-    rest: list[str] = []
-    negate_until = -1
-    i = 0
-    while i < len(words):
-        if words[i].lower() in NEGATORS:
-            negate_until = i + 2  # "without the Keras ones": a word or two of reach
-            i += 1
-            continue
-        for n in (4, 3, 2, 1):
-            if i + n > len(words):
-                continue
-            key = norm("".join(words[i:i + n]))
-            hit = vocab.lookup(key) if key else None
-            if hit:
-                found.append((*hit, i <= negate_until))
-                negate_until = -1  # a negation applies to the first value after it only
-                i += n
-                break
-        else:
-            rest.append(words[i])
-            i += 1
-    return found, rest
+    u = understand(text, tables)
+    return [(m.field, m.value, m.negated) for m in u.named(include_negated=True)], u.leftover
 
 
 # ---------------------------------------------------------------------------
@@ -324,21 +177,23 @@ PHRASES: list[tuple[str, Action]] = [
 _COMPILED = [(re.compile(p, re.IGNORECASE), a) for p, a in PHRASES]
 
 
-def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> State:
+def apply_message(state: State, text: str, tables: Tables | None = None) -> State:
     """The state after the user says ``text``: a refinement or a new task.
 
     A message whose words all name filters, layer bounds, a count of examples
     or filler ("only PyTorch", "on CIFAR-100 instead", "with attention",
     "fewer than 10 layers") refines the current result set. "start over"
     resets. Anything else is a new task: its words become the query; the
-    framework and a well-known dataset it names become filters, while layers,
-    tricks and task words are left to the search (over-filtering a first
-    question hides good examples: a "CNN" may be Conv1D or Conv2D).
+    filters are those ``index.understand`` reads from it (a framework or a
+    distinctive dataset named once), as ``examplenet search`` does, while
+    layers, tricks, task words and dataset hints are left to the search
+    (over-filtering a first question hides good examples: a "CNN" may be
+    Conv1D or Conv2D).
 
     Args:
         state: the current state.
         text: what the user typed.
-        vocab: spellings of filter values (defaults, plus the index's values in the app).
+        tables: the phrase tables (``index.understand``; the app's hold its index's values).
 
     Returns:
         The next state (``state`` itself when the text is empty).
@@ -356,20 +211,19 @@ def apply_message(state: State, text: str, vocab: Vocab = DEFAULT_VOCAB) -> Stat
     reset = changes.pop("__reset__", False)
     base = State(k=state.k, model=state.model, model_label=state.model_label, sort=state.sort) if reset else state
 
-    found, leftover = find_entities(remaining, vocab)
+    reading = understand(remaining, tables)
+    found = [(m.field, m.value, m.negated) for m in reading.named(include_negated=True)]
     entities = [(f, v) for f, v, neg in found if not neg]
     negated = [(f, v) for f, v, neg in found if neg]
-    content = [w for w in leftover if norm(w) and norm(w) not in FILLER and not norm(w).isdigit()]
+    content = [w for w in reading.leftover if w not in FILLER and not w.isdigit()]
 
     names_task = any(f == "task" for f, _ in entities)
     if content or (reset and found) or (names_task and not base.query):
-        # A new task: its own words; a framework or a well-known dataset it names
-        # becomes a filter, the rest (layers, tricks, task words) is left to the search.
+        # A new task: its own words, and the filters the one reading gives them.
         query = " ".join(remaining.split()).strip(" :,;.-") if reset else text
         new = State(query=query, k=changes.get("k", base.k), model=base.model, model_label=base.model_label,
                     sort=changes.get("sort", base.sort))
-        sets = {f: v for f, v in entities
-                if f == "framework" or (f == "dataset" and v in vocab.strong_datasets)}
+        sets = dict(reading.filters)
         bounds = {f: changes[f] for f in ("min_layers", "max_layers") if f in changes}
         return replace(new, **sets, **bounds)
     if not (changes or entities or negated or reset):
@@ -415,14 +269,19 @@ RELAX_ORDER: tuple[tuple[str, ...], ...] = (
 def related_datasets(dataset: str, known: Iterable[str]) -> list[str]:
     """Datasets of the same family, closest first: ``cifar100`` -> ``["cifar10"]``.
 
-    A family is the alphabetic stem (``cifar``, ``mnist`` for ``fashion_mnist``
-    is not one: the stem must start the name).
+    The family is ``corpus.knowledge.datasets.FAMILIES`` (``titanic``'s, the
+    house-price sets, MNIST's variants), in its order; then names sharing the
+    alphabetic stem (``cifar``; ``mnist`` for ``fashion_mnist`` is not one: the
+    stem must start the name).
     """
-    stem = re.match(r"[a-z]+", norm(dataset))
-    if not stem or len(stem.group(0)) < 3:
-        return []
-    out = [d for d in known if d != dataset and norm(d).startswith(stem.group(0))]
-    return sorted(out, key=lambda d: (abs(len(d) - len(dataset)), d))
+    known = list(known)
+    family = family_of(dataset)
+    out = [d for d in (family.members if family else ()) if d != dataset and d in known]
+    stem = re.match(r"[a-z]+", fold(dataset))
+    if stem and len(stem.group(0)) >= 3:
+        same = [d for d in known if d != dataset and d not in out and fold(d).startswith(stem.group(0))]
+        out += sorted(same, key=lambda d: (abs(len(d) - len(dataset)), d))
+    return out
 
 
 def relaxations(filters: dict[str, Any], datasets: Iterable[str] = ()) -> list[dict[str, Any]]:
@@ -490,21 +349,34 @@ def _hp(summary: Summary, name: str) -> Any:
     return getattr(summary.hyperparameters, name, None)
 
 
-def _search(index: Any, text: str, k: int, values: dict[str, Any]) -> tuple[list[Any], int]:
-    """Hits and how many match, for index filters plus hyperparameter narrowing.
+def reading(index: Any, text: str, values: dict[str, Any]) -> Understanding:
+    """The question read as ``examplenet search`` reads it (``index.understand``, the
+    index's tables), except that a dataset or framework the state has let go of
+    ("any dataset", a relaxed filter) is only a boost, its words kept in the embedded text."""
+    hard = [f for f in ("dataset", "framework") if values.get(f) is not None]
+    return understand(text, getattr(index, "tables", None), hard=hard)
 
-    Narrowing searches a larger pool (all matching examples up to 10 k) and
-    keeps those with the values, so the result still fills k when it can;
-    the count is then of that pool.
+
+def _search(index: Any, text: str, k: int, values: dict[str, Any], fill: bool = True) -> tuple[list[Any], int, Any]:
+    """Hits, how many match, and the shortfall, for index filters plus hyperparameter narrowing.
+
+    The words are read as the command line reads them (:func:`reading`): the
+    same boosts, the same embedded text; a dataset with few examples is filled
+    up with its family and task, and a task with few examples is said so
+    (``index.search.Shortfall``). Narrowing searches a larger pool (all matching
+    examples up to 10 k) and keeps those with the values, so the result still
+    fills k when it can; the count is then of that pool.
     """
     narrow = {f: v for f, v in values.items() if f in NARROW_FIELDS}
+    u = reading(index, text, values)
     if not narrow:
-        result = index.search(text, k=k, filters=_filters(values), understand=False)
-        return list(result.hits), int(result.total_matching)
+        result = index.search(text, k=k, filters=_filters(values), understand=u, fill=fill)
+        return list(result.hits), int(result.total_matching), getattr(result, "shortfall", None)
     pool = index.count(_filters(values))
-    result = index.search(text, k=min(pool, max(10 * k, 1000)), filters=_filters(values), understand=False)
+    result = index.search(text, k=min(pool, max(10 * k, 1000)), filters=_filters(values), understand=u,
+                          fill=False)
     hits = [h for h in result.hits if all(_hp(h.summary, f) == v for f, v in narrow.items())]
-    return hits[:k], len(hits)
+    return hits[:k], len(hits), None
 
 
 def _matches(index: Any, text: str, values: dict[str, Any]) -> int:
@@ -522,16 +394,18 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
         datasets: the dataset names the index holds (for "same family" relaxing).
 
     Returns:
-        A :class:`Population` with notices in words ("no examples match ...").
+        A :class:`Population` with notices in words ("no examples match ...",
+        "only 9 Titanic examples exist; the other 91 are ...").
     """
     wanted = state.filter_values()
     text = state.search_text()
-    hits, total = _search(index, text, state.k, wanted)
+    hits, total, shortfall = _search(index, text, state.k, wanted)
     used, notices = wanted, []
     if not hits and wanted:
         for candidate in relaxations(wanted, datasets):
             if _matches(index, text, candidate):
-                hits, total = _search(index, text, state.k, candidate)
+                # the relaxed filters already stand in for the named ones: no filling up on top
+                hits, total, shortfall = _search(index, text, state.k, candidate, fill=False)
                 used = candidate
                 what = describe_filters(candidate)
                 notices.append(
@@ -541,12 +415,14 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
                 break
         else:
             notices.append(f"No examples match {describe_filters(wanted)}, even with the filters relaxed.")
-    elif wanted and 0 < total < state.k:
+    elif wanted and 0 < total < state.k and not (shortfall is not None and shortfall.field == "dataset"):
         notice = f"Only {total} examples match {describe_filters(wanted)}."
         hint = widen_hint(wanted)
         if total < MIN_USEFUL and hint:
             notice += f" Say “{hint}” to see more."
         notices.append(notice)
+    if shortfall is not None:
+        notices.append(shortfall.sentence(display))
     return Population(
         summaries=[h.summary for h in hits],
         scores=[float(h.score) for h in hits],
@@ -554,6 +430,8 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
         filters=used,
         notices=notices,
     )
+
+
 @dataclass
 class Answer:
     """Everything the app shows for one state.
@@ -697,19 +575,15 @@ class Engine:
                     self.choices[name] = list(index.values(name))
                 except (KeyError, ValueError):
                     self.choices[name] = []
-        self.vocab = Vocab.build(
-            datasets=[v for v, _ in self.choices.get("dataset", [])],
-            tasks=[v for v, _ in self.choices.get("task", [])],
-            layer_types=[v for v, _ in self.choices.get("layer_type", [])],
-            tricks=[v for v, _ in self.choices.get("trick", [])],
-        )
+        # the index's own tables, so the chat reads a question as `examplenet search` does
+        self.tables: Tables = index.tables if index is not None and hasattr(index, "tables") else build_tables()
 
     def __len__(self) -> int:
         return len(self.index) if self.index is not None else 0
 
     def apply_message(self, state: State, text: str) -> State:
-        """:func:`apply_message` with this index's vocabulary."""
-        return apply_message(state, text, self.vocab)
+        """:func:`apply_message` with this index's tables."""
+        return apply_message(state, text, self.tables)
 
     def population(self, state: State) -> Population:
         """The retrieved examples for ``state`` (cached)."""

@@ -8,6 +8,10 @@ How a query runs (``ExampleIndex.search``):
 2. The filters give the set of matching rows (posting lists of
    ``index.metadata``). If filters read from the words match nothing, they are
    relaxed to boosts and a note says so; explicit filters are never relaxed.
+   A dataset read from the words with fewer than ``FILL_BELOW`` examples keeps
+   them first and fills the rest with its family and task (``Shortfall``); a
+   task asked for with fewer examples than k is said so, with what fills the
+   rest; a task the corpus lacks boosts its nearest tasks (``vocab.TASK_NEAR``).
 3. Scores are cosine similarity plus the boosts a row earns. On an exact (flat)
    index every matching row is scored, so k is always filled when k rows
    match. On an approximate index (large corpora) candidates come from FAISS
@@ -20,22 +24,23 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from corpus.knowledge import datasets as ds
 from corpus.record.summary import Summary
 from index import ann
 from index.embed import Embedder, get_embedder
 from index.metadata import FIELDS, Metadata, frame_of
 from index.text import summary_text, text_hash
-from index.understand import Understanding, understand
+from index.understand import WORD_BOOST, Tables, Understanding, default_tables, understand
 from index.understand import normalize as _normalize_words
-from index.vocab import DATASETS, FRAMEWORKS
+from index.vocab import TASK_NEAR
 
 # below this many matching rows an approximate index is bypassed: scoring them
 # exactly costs less than a filtered graph/IVF walk and never misses a row
@@ -48,6 +53,8 @@ POOL_MIN = 300
 TASK_GUESS_BOOST = 0.1
 TASK_GUESS_MARGIN = 0.03
 TASK_GUESS_MIN_EXAMPLES = 5
+# A named dataset with fewer examples than this is filled up with its family and task.
+FILL_BELOW = 20
 
 
 @dataclass
@@ -90,8 +97,10 @@ class SearchResult:
             hard filters, the others (listed in ``boosts``) only raised scores.
         total_matching: how many examples match ``filters`` at all.
         boosts: the soft matches used, field -> values.
-        notes: plain sentences about what was relaxed or ignored.
+        notes: plain sentences about what was relaxed, ignored or missing.
         query_text: the text that was embedded.
+        shortfall: set when fewer examples of the dataset or task asked for exist
+            than k: how many, and what fills the rest (also in ``notes``).
     """
 
     hits: list[Hit]
@@ -101,6 +110,64 @@ class SearchResult:
     boosts: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     query_text: str = ""
+    shortfall: Shortfall | None = None
+
+
+@dataclass
+class Shortfall:
+    """Fewer examples of what was asked for than were wanted, and what fills the rest.
+
+    Attributes:
+        field: ``dataset`` (a named dataset with few examples, filled up) or ``task``.
+        values: what was asked for (``("titanic",)``, ``("question_answering",)``).
+        have: how many examples of it match the other filters.
+        shown: hits shown in all.
+        family: hits from the dataset's family: (dataset, count), most first.
+        others: the other hits by task: (task, count), most first.
+        filters: the other filters in force, in words ("" when none).
+    """
+
+    field: str
+    values: tuple[str, ...]
+    have: int
+    shown: int
+    family: list[tuple[str, int]] = field(default_factory=list)
+    others: list[tuple[str, int]] = field(default_factory=list)
+    filters: str = ""
+
+    def sentence(self, name: Callable[[str], str] | None = None) -> str:
+        """In words: "Only 6 Titanic examples exist; the other 94 are ... retrieved as nearest."
+
+        Args:
+            name: display name of a canonical value (default: ``_`` as spaces).
+        """
+        name = name or (lambda v: v.replace("_", " "))
+        what = " or ".join(name(v) for v in self.values)
+        one = self.have == 1
+        where = (f" match{'es' if one else ''} {self.filters}" if self.filters else f" exist{'s' if one else ''}")
+        rest = self.shown - min(self.have, self.shown)
+        parts = []
+        if self.family:
+            parts.append(_listing([(name(v), n) for v, n in self.family]) + " from its family")
+        if self.others:
+            listed = _listing([(name(v), n) for v, n in self.others])
+            parts.append(f"{listed} {'examples of other datasets' if self.field == 'dataset' else 'models'}")
+        filled = ", and ".join(parts) or "other examples"
+        if self.have == 0:
+            return f"No {what} examples{where}; the {rest} shown are {filled}, retrieved as nearest."
+        return (f"Only {self.have} {what} example{'s' if self.have != 1 else ''}{where}; "
+                f"the other {rest} are {filled}, retrieved as nearest.")
+
+
+def _listing(items: list[tuple[str, int]], most: int = 3) -> str:
+    """``a (5), b (3) and other (2)``: the first few by name, the rest together."""
+    if len(items) == 1:
+        return items[0][0]  # all of them: the count is the sentence's
+    shown = [f"{v} ({n})" for v, n in items[:most]]
+    rest = sum(n for _v, n in items[most:])
+    if rest:
+        shown.append(f"other ({rest})")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 class _Records:
@@ -219,33 +286,60 @@ class ExampleIndex:
         """The metadata frame, row i = FAISS id i."""
         return self.meta.frame
 
+    @property
+    def tables(self) -> Tables:
+        """The phrase tables questions are read with: the defaults plus this index's values."""
+        with self._lock:
+            cached = getattr(self, "_tables", None)
+        if cached is None:
+            if self.meta.n == 0:
+                cached = default_tables()
+            else:
+                from index.understand import build_tables
+
+                cached = build_tables(**{f"{f}s" if f != "layer_type" else "layer_types":
+                                         [v for v, _n in self.values(f)]
+                                         for f in ("dataset", "task", "layer_type", "trick")})
+            with self._lock:
+                self._tables = cached
+        return cached
+
+    def understand(self, query: str, hard: Sequence[str] = ("dataset", "framework")) -> Understanding:
+        """``index.understand.understand`` with this index's tables."""
+        return understand(query, self.tables, hard=hard)
+
     def search(self, query: str, k: int = 100, filters: Filters | None = None,
-               understand: bool | str = True) -> SearchResult:
+               understand: bool | str | Understanding = True, fill: bool | None = None) -> SearchResult:
         """The k examples that best fit a plain-language task.
 
         Args:
             query: the task in the user's words; may be empty when filters are given.
-            k: how many examples (the result has min(k, matching) hits).
+            k: how many examples (the result has min(k, matching) hits, more when filled).
             filters: explicit exact filters; they win over what the words say.
             understand: read datasets/frameworks/tasks/layers from the words:
                 True: named datasets/frameworks become filters, the rest boosts;
-                ``"soft"``: everything read only boosts (for callers that manage
-                filters themselves, like a chat that parsed the message already);
+                ``"soft"``: everything read only boosts;
+                an ``Understanding``: this reading, as the caller made it (the chat
+                reads with the fields its state holds as filters);
                 False: the words only go to the embedding.
+            fill: fill up a dataset filter with fewer than ``FILL_BELOW`` examples
+                with its family and task (named ones first). None: only a dataset
+                read from the words; True: an explicit one too.
 
         Returns:
             A SearchResult, hits best first.
         """
         k = max(0, int(k))
         explicit, notes = self._canonical(filters or Filters())
-        if understand not in (True, False, "soft"):
-            raise ValueError(f"understand must be True, False or 'soft', not {understand!r}")
-        u = understand_query(query) if understand else Understanding(residual=_normalize_words(query))
-        if understand == "soft":
-            for fld, value in u.filters.items():
-                u.boosts[fld] = ((value,), _WORD_BOOST.get(fld, 0.1))
-            u.filters = {}
-            u.residual = _normalize_words(query)  # nothing was taken out as a filter
+        if isinstance(understand, Understanding):
+            u = understand
+        elif understand in (True, "soft"):
+            u = self.understand(query, hard=("dataset", "framework") if understand is True else ())
+        elif understand is False:
+            u = Understanding(residual=_normalize_words(query))
+        else:
+            raise ValueError(f"understand must be True, False, 'soft' or an Understanding, not {understand!r}")
+        reads = understand is not False
 
         applied = replace(explicit)
         understood = dict(u.understood)
@@ -264,32 +358,122 @@ class ExampleIndex:
             # filters: keep the explicit filters, turn the words into boosts
             named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
             for fld in from_words:
-                boosts[fld] = ((getattr(applied, fld),), _WORD_BOOST.get(fld, 0.1))
+                boosts[fld] = ((getattr(applied, fld),), WORD_BOOST.get(fld, 0.1))
                 setattr(applied, fld, getattr(explicit, fld))
             notes.append(f"no examples match {named}: showing the closest examples instead")
             rows = self.meta.rows(applied)
             from_words = []
         for fld in applied.as_dict():
             boosts.pop(fld, None)  # a filter already decides that field
+        if "task" in boosts:
+            boosts["task"], missing = self._near_tasks(boosts["task"])
+        else:
+            missing = ()
         total = self.meta.n if rows is None else len(rows)
-        if from_words and 0 < total < k and rows is not None:
+
+        fills = (applied.dataset is not None and k > total > 0 and total < FILL_BELOW
+                 and (fill is True or (fill is None and "dataset" in from_words)))
+        # datasets only hinted at ("survived": Titanic) but few: they too come first, then the rest
+        few = None
+        if not fills and applied.dataset is None and fill is not False and u.hinted and "dataset" in boosts:
+            few = self.meta.rows_for("dataset", u.hinted)
+            if rows is not None:
+                few = np.intersect1d(few, rows, assume_unique=True)
+            few = few if k > len(few) > 0 and len(few) < FILL_BELOW else None
+        if from_words and 0 < total < k and rows is not None and not fills:
             named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
             notes.append(f"only {total} examples match {named} (read from the question)")
 
         query_text = u.residual or _normalize_words(query)
         hits: list[Hit] = []
+        shortfall = None
         if k and total:
             q = self._embed_query(query_text)
-            if understand and "task" not in boosts and applied.task is None:
+            if reads and "task" not in boosts and applied.task is None:
                 guess = self._guess_task(q)
                 if guess is not None:
                     boosts["task"] = ((guess,), TASK_GUESS_BOOST)
                     understood["task"] = guess
-            row_ids, scores = self._rank(q, rows, boosts, k)
-            hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+            if fills or few is not None:
+                named = (applied.dataset,) if fills else tuple(u.hinted)
+                hits, shortfall = self._fill(q, rows if fills else few, named, applied, boosts, k)
+            else:
+                row_ids, scores = self._rank(q, rows, boosts, k)
+                hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+            if shortfall is None and "task" in u.boosts and applied.task is None:
+                shortfall = self._thin_task(hits, rows, missing or boosts["task"][0], applied, k)
+        if shortfall is not None:
+            notes.append(shortfall.sentence())
         return SearchResult(hits=hits, filters=applied, understood=understood, total_matching=total,
                             boosts={f: list(v[0]) for f, v in boosts.items()}, notes=notes,
-                            query_text=query_text)
+                            query_text=query_text, shortfall=shortfall)
+
+    # -- thin corpus: fill up, say so -----------------------------------------------
+    def _near_tasks(self, boost: tuple[tuple[str, ...], float]) -> tuple[tuple[tuple[str, ...], float], tuple]:
+        """A task boost whose tasks have no examples becomes one of their nearest tasks.
+
+        Returns:
+            (the boost to use, the tasks asked for when they were replaced, else ()).
+        """
+        values, weight = boost
+        if len(self.meta.rows_for("task", values)):
+            return boost, ()
+        near = tuple(dict.fromkeys(n for v in values for n in TASK_NEAR.get(v, ())))
+        return ((near, weight) if near else boost), values
+
+    def _fill(self, q: np.ndarray, named_rows: np.ndarray, named: tuple[str, ...], applied: Filters,
+              boosts: dict, k: int) -> tuple[list[Hit], Shortfall]:
+        """The few examples of the named datasets first, then their family's and task's, best first.
+
+        Args:
+            q: the question's vector.
+            named_rows: the rows of the named (or hinted) datasets that match the filters.
+            named: those datasets.
+            applied: the filters (a dataset filter among them gives way to the family).
+            boosts: the boosts in force.
+            k: how many hits in all.
+        """
+        first = named[0]
+        family = ds.family_of(first)
+        members = tuple(m for m in (family.members if family else ()) if m not in named)
+        task = applied.task or ds.default_task(first)
+        if task is None and "task" in boosts and len(boosts["task"][0]) == 1:
+            task = boosts["task"][0][0]
+        row_ids, scores = self._rank(q, named_rows, boosts, k)
+        hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+        others = self.meta.rows(replace(applied, dataset=None))
+        pool = np.union1d(self.meta.rows_for("dataset", members) if members else np.zeros(0, np.int64),
+                          self.meta.rows_for("task", task) if task else np.zeros(0, np.int64))
+        if others is not None:
+            pool = np.intersect1d(pool, others, assume_unique=True)
+        pool = np.setdiff1d(pool, named_rows, assume_unique=True)
+        extra = {f: b for f, b in boosts.items() if f != "dataset"}
+        if members:
+            extra["dataset"] = (members, _FAMILY_BOOST)
+        if len(pool) and k > len(hits):
+            row_ids, scores = self._rank(q, pool, extra, k - len(hits))
+            hits += [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+        filled = hits[len(named_rows):]
+        in_family = Counter(next(d for d in h.summary.datasets if d in members) for h in filled
+                            if any(d in members for d in h.summary.datasets))
+        rest = Counter(h.summary.task for h in filled if not any(d in members for d in h.summary.datasets))
+        present = tuple(d for d in named if len(self.meta.rows_for("dataset", d)))
+        return hits, Shortfall("dataset", present or named, len(named_rows), len(hits), in_family.most_common(),
+                               rest.most_common(), _in_words(replace(applied, dataset=None)))
+
+    def _thin_task(self, hits: list[Hit], rows: np.ndarray | None, tasks: tuple[str, ...],
+                   applied: Filters, k: int) -> Shortfall | None:
+        """When fewer examples of the task asked for exist than k: how many, and what the others are."""
+        on_task = self.meta.rows_for("task", tasks)
+        if rows is not None:
+            on_task = np.intersect1d(on_task, rows, assume_unique=True)
+        if len(on_task) >= k or not hits:
+            return None
+        other = Counter(h.summary.task for h in hits if h.summary.task not in tasks)
+        if not other:
+            return None
+        return Shortfall("task", tasks, len(on_task), len(hits), others=other.most_common(),
+                         filters=_in_words(applied))
 
     # -- internals ---------------------------------------------------------------
     def _embed_query(self, text: str) -> np.ndarray:
@@ -420,23 +604,27 @@ class ExampleIndex:
         return cand[top], score[top]
 
 
-_WORD_BOOST = {"dataset": 0.12, "framework": 0.06}
+# Family members of a filled-up dataset rank before other examples of its task.
+_FAMILY_BOOST = 0.12
+
+
+def _in_words(f: Filters) -> str:
+    """Filters as a phrase for a sentence: "framework pytorch, at most 9 layers"."""
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in f.as_dict().items())
 
 
 def understand_query(query: str) -> Understanding:
-    """``index.understand.understand`` (named so it does not clash with the argument)."""
+    """``index.understand.understand`` with the default tables."""
     return understand(query)
 
 
 def _synonym(fld: str, value: str) -> str | None:
     """Canonical dataset/framework for a known spelling (``CIFAR-10``, ``torch``)."""
-    key = _normalize_words(value)
-    table = {"dataset": DATASETS, "framework": FRAMEWORKS}.get(fld)
-    if table is None:
-        return None
-    for canon, (_gloss, names) in table.items():
-        if key in {_normalize_words(n) for n in (*names, canon)}:
-            return canon
+    if fld == "dataset":
+        return ds.canonical_dataset(value)
+    if fld == "framework":
+        found = [m for m in understand(value).named() if m.field == "framework"]
+        return found[0].value if found else None
     return None
 
 

@@ -1,76 +1,32 @@
-"""Words people use for datasets, frameworks, tasks and layers: data, not branches.
+"""Words people use for frameworks, tasks, layers, tricks and hyperparameters: data, not branches.
 
 Two readers share these tables:
 - ``index.text`` writes a gloss of each canonical value into the text that is
   embedded (``imdb`` -> "IMDB movie reviews sentiment"), so plain-language
   questions meet the summaries in the embedding space;
-- ``index.understand`` finds the phrases in a question and turns them into
-  filters (explicit names) or boosts (guesses from a description).
+- ``index.understand`` finds the phrases in a question (the app's chat, the
+  command line and the benches all read questions through it) and turns them
+  into filters, boosts and refinements.
+
+Datasets are not listed here: their names, hints, glosses and families live
+once, in ``corpus.knowledge.datasets`` (``IN_WORDS``, ``FAMILIES``).
 
 To teach the search a new word, add a row. Phrases are matched
-case-insensitively on word boundaries, with ``-``, ``_`` and spaces
-interchangeable (``cifar-10`` = ``cifar 10`` = ``cifar10``).
+case-insensitively on whole words, with ``-``, ``_``, ``.`` and spaces
+interchangeable or absent (``cifar-10`` = ``cifar 10`` = ``cifar10``), and a
+trailing plural ``s`` forgiven.
 """
 
 from __future__ import annotations
 
-# canonical dataset -> (gloss embedded with the summary, names that mean exactly it)
+from corpus.knowledge import datasets as _ds
+from corpus.knowledge.layers import SPEC_TYPES
+from corpus.knowledge.vocab import LOSSES, OPTIMIZERS
+
+# canonical dataset -> (gloss embedded with the summary, names): derived for
+# ``index.text``; only datasets with a gloss are listed (the others embed their name)
 DATASETS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mnist": ("MNIST handwritten digits", ("mnist", "mnist digits")),
-    "fashion_mnist": ("Fashion-MNIST clothing images", ("fashion mnist", "fashion-mnist", "fmnist", "zalando",
-                                                      "mnist fashion")),
-    "emnist": ("EMNIST handwritten letters", ("emnist",)),
-    "kmnist": ("KMNIST Japanese characters", ("kmnist",)),
-    "cifar10": ("CIFAR-10 small color images", ("cifar10", "cifar 10")),
-    "cifar100": ("CIFAR-100 small color images", ("cifar100", "cifar 100")),
-    "svhn": ("SVHN street view house numbers", ("svhn", "street view house numbers")),
-    "stl10": ("STL-10 images", ("stl10", "stl 10")),
-    "imagenet": ("ImageNet images", ("imagenet", "ilsvrc", "tiny imagenet")),
-    "coco": ("COCO objects", ("coco", "ms coco", "mscoco")),
-    "voc": ("Pascal VOC objects", ("voc", "pascal voc", "pascal")),
-    "celeba": ("CelebA celebrity faces", ("celeba", "celeb a")),
-    "cats_vs_dogs": ("cats vs dogs images", ("cats vs dogs", "cats and dogs", "dogs vs cats", "cats_vs_dogs")),
-    "flowers": ("flower photos", ("flowers102", "oxford flowers", "tf flowers", "tf_flowers")),
-    "omniglot": ("Omniglot characters", ("omniglot",)),
-    "lsun": ("LSUN scenes", ("lsun",)),
-    "cityscapes": ("Cityscapes street scenes", ("cityscapes",)),
-    "imdb": ("IMDB movie reviews sentiment", ("imdb",)),
-    "reuters": ("Reuters newswire topics", ("reuters",)),
-    "ag_news": ("AG News articles", ("ag news", "ag_news", "agnews")),
-    "sst2": ("SST-2 Stanford sentiment treebank", ("sst2", "sst 2", "sst", "stanford sentiment treebank")),
-    "yelp": ("Yelp reviews", ("yelp",)),
-    "20newsgroups": ("20 Newsgroups posts", ("20 newsgroups", "twenty newsgroups", "newsgroups")),
-    "ptb": ("Penn Treebank text", ("ptb", "penn treebank")),
-    "wikitext2": ("WikiText-2 text", ("wikitext2", "wikitext 2", "wikitext")),
-    "shakespeare": ("Shakespeare text", ("shakespeare", "tiny shakespeare")),
-    "squad": ("SQuAD questions and answers", ("squad",)),
-    "multi30k": ("Multi30k translation pairs", ("multi30k",)),
-    "wmt14": ("WMT14 translation", ("wmt 14",)),
-    "wmt16": ("WMT16 translation", ("wmt 16",)),
-    "conll2003": ("CoNLL-2003 named entities", ("conll2003", "conll 2003", "conll")),
-    "boston_housing": ("Boston housing prices", ("boston housing", "boston")),
-    "california_housing": ("California housing prices", ("california housing",)),
-    "iris": ("Iris flowers", ("iris",)),
-    "titanic": ("Titanic passengers survival", ("titanic",)),
-    "wine": ("wine quality", ("wine quality", "wine dataset")),
-    "diabetes": ("diabetes", ("diabetes", "pima")),
-    "breast_cancer": ("breast cancer", ("breast cancer",)),
-    "adult": ("Adult census income", ("adult census", "census income")),
-    "speech_commands": ("Speech Commands spoken words", ("speech commands", "speech_commands")),
-    "librispeech": ("LibriSpeech spoken audio", ("librispeech",)),
-    "timit": ("TIMIT speech", ("timit",)),
-    "urbansound8k": ("UrbanSound8K sounds", ("urbansound8k", "urbansound", "urban sound")),
-    "esc50": ("ESC-50 environmental sounds", ("esc50", "esc 50")),
-    "movielens": ("MovieLens ratings", ("movielens", "movie lens")),
-    "cora": ("Cora citation graph", ("cora",)),
-    "citeseer": ("CiteSeer citation graph", ("citeseer",)),
-    "yahoo_finance": ("stock market prices", ("yahoo finance", "yfinance")),
-    "airline_passengers": ("airline passengers", ("airline passengers",)),
-    "jena_climate": ("Jena climate weather", ("jena climate", "jena")),
-    "cartpole": ("CartPole game", ("cartpole", "cart pole")),
-    "atari": ("Atari games", ("atari", "pong", "breakout")),
-    "synthetic": ("synthetic generated data", ()),
-    "custom": ("custom local data", ()),
+    name: (words.gloss, words.names) for name, words in _ds.IN_WORDS.items() if words.gloss
 }
 
 # framework -> (gloss, names that mean exactly it). "tensorflow" is special:
@@ -81,6 +37,11 @@ FRAMEWORKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "keras": ("Keras", ("keras", "tf keras", "tf.keras", "tensorflow keras")),
     "tensorflow": ("TensorFlow", ()),
     "jax": ("JAX", ("jax", "flax", "haiku")),
+}
+# Said in the chat, these name a framework outright ("what about TensorFlow?").
+FRAMEWORK_NAMES: dict[str, str] = {
+    "tensorflow": "tensorflow", "tf": "tensorflow", "tensorflow 2": "tensorflow",
+    "pytorch lightning": "pytorch", "lightning": "pytorch",
 }
 FRAMEWORK_SOFT: dict[str, tuple[str, ...]] = {
     "tensorflow": ("keras", "tensorflow"),
@@ -159,8 +120,7 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
         "text generation: generate text character by character",
         ("text generation", "generate text", "generating text", "write text", "write poems",
          "generate poems", "generate stories", "generate lyrics", "write like shakespeare",
-         "generate sentences", "generate names", "chatbot", "chat bot", "summarization",
-         "summarize", "image captioning", "caption images", "captions"),
+         "generate sentences", "generate names", "chatbot", "chat bot"),
     ),
     "question_answering": (
         "question answering: answer questions about a passage",
@@ -221,8 +181,7 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
          "denoising", "denoise", "compress images", "reconstruct", "reconstruction",
          "compact code", "encode and decode", "remove noise", "noise removal", "clean noisy", "decode it back", "bottleneck", "compress", "latent code",
          "latent space", "embeddings", "word embeddings", "word2vec", "representation learning",
-         "self-supervised", "contrastive", "siamese", "similarity", "anomaly detection",
-         "detect anomalies", "dimensionality reduction"),
+         "self-supervised", "contrastive", "siamese", "similarity", "dimensionality reduction"),
     ),
     "graph_learning": (
         "graph learning: graph neural network on nodes",
@@ -230,6 +189,57 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
          "graph convolutional", "node classification", "link prediction", "graph", "graphs",
          "molecules", "citation network", "knowledge graph"),
     ),
+    # tasks of the spec the corpus may not hold yet: asked for, they are said to be missing
+    # and their nearest tasks (TASK_NEAR) are boosted instead
+    "summarization": (
+        "summarization: write a short summary of a long text",
+        ("summarization", "summarize", "summarise", "summarizing", "summaries", "summary of",
+         "text summarization", "abstractive", "extractive summary", "headline generation"),
+    ),
+    "image_captioning": (
+        "image captioning: describe a picture in a sentence",
+        ("image captioning", "caption images", "captions", "captioning", "describe images",
+         "describe a picture", "describe pictures"),
+    ),
+    "speech_synthesis": (
+        "speech synthesis: text to speech",
+        ("speech synthesis", "text to speech", "text-to-speech", "tts", "synthesize speech", "vocoder",
+         "generate speech", "voice cloning"),
+    ),
+    "anomaly_detection": (
+        "anomaly detection: find unusual samples",
+        ("anomaly detection", "detect anomalies", "anomalies", "anomalous", "outlier detection", "outliers",
+         "novelty detection"),
+    ),
+}
+
+# Tasks the corpus may lack -> the tasks whose examples come nearest (boosted instead).
+TASK_NEAR: dict[str, tuple[str, ...]] = {
+    "summarization": ("text_generation", "machine_translation"),
+    "image_captioning": ("text_generation", "image_classification"),
+    "speech_synthesis": ("speech_recognition", "audio_classification"),
+    "anomaly_detection": ("representation_learning",),
+}
+
+# task -> words that name it outright ("only image segmentation", "what about NER"):
+# a refinement of the chat. The descriptions of TASKS only boost.
+TASK_NAMES: dict[str, tuple[str, ...]] = {
+    "image_classification": ("classification", "image classifier"),
+    "object_detection": ("detection", "object detector"),
+    "image_segmentation": ("segmentation", "semantic segmentation"),
+    "image_generation": ("gan", "gans", "generation"),
+    "text_classification": ("sentiment", "sentiment analysis", "text classifier"),
+    "sequence_labeling": ("ner", "pos tagging"),
+    "machine_translation": ("translation", "seq2seq"),
+    "language_modeling": ("language model", "language modelling"),
+    "question_answering": ("qa",),
+    "speech_recognition": ("speech", "asr"),
+    "time_series_forecasting": ("forecasting", "time series"),
+    "tabular_regression": ("regression",),
+    "recommendation": ("recommender", "recommendations"),
+    "reinforcement_learning": ("rl",),
+    "representation_learning": ("autoencoder", "autoencoders"),
+    "graph_learning": ("gnn",),
 }
 
 # layer type -> phrases that name it. A named layer is a boost (the parser may
@@ -261,6 +271,36 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "Add": ("residual", "skip connection", "skip connections", "resnet-style"),
 }
 
+# Layer types named as written (a refinement: "with a GRU"): the spec's types
+# people ask for (a bare Activation or Custom block is no answer), besides the phrases above.
+LAYER_TYPES: tuple[str, ...] = tuple(t for t in SPEC_TYPES if t not in ("Activation", "Custom"))
+LAYER_WORDS: dict[str, str] = {
+    "conv": "Conv2D", "linear": "Dense", "fc": "Dense", "embeddings": "Embedding",
+    "maxpool": "MaxPooling2D", "pooling": "MaxPooling2D", "upsampling": "UpSampling2D",
+}
+
+# trick -> words that name it (a refinement: "with attention", "using batch norm");
+# each trick's own name (``batch_norm`` -> "batch norm") is added by index.understand.
+TRICK_NAMES: dict[str, tuple[str, ...]] = {
+    "batch_norm": ("batchnorm", "batch normalization", "bn"),
+    "layer_norm": ("layernorm", "layer normalization"),
+    "attention": ("self attention",),
+    "residual": ("residual connections", "skip connection", "skip connections"),
+    "data_augmentation": ("augmentation",),
+    "lr_schedule": ("learning rate schedule", "scheduler", "lr scheduler"),
+    "pretrained_weights": ("pretrained",),
+    "embedding_pretrained": ("pretrained embeddings",),
+    "checkpointing": ("checkpoints",),
+}
+
+# Optimizer and loss spellings: the code's (corpus.knowledge.vocab) plus how people say them.
+OPTIMIZER_WORDS: dict[str, str] = {**OPTIMIZERS, "momentum": "sgd"}
+LOSS_WORDS: dict[str, str] = {
+    **{k: v for k, v in LOSSES.items() if v != "other"},
+    **{v: v for v in set(LOSSES.values()) - {"other"}},
+    "cross entropy": "categorical_crossentropy", "l2": "mse", "l1": "mae",
+}
+
 # trick -> phrases, for the embedded text (the record's trick words are terse)
 TRICK_GLOSS: dict[str, str] = {
     "dropout": "dropout",
@@ -281,56 +321,9 @@ TRICK_GLOSS: dict[str, str] = {
     "checkpointing": "checkpointing",
 }
 
-# phrases that suggest a dataset without naming it: a boost, never a filter
-DATASET_HINTS: dict[str, tuple[str, ...]] = {
-    "movie reviews": ("imdb",),
-    "movie review": ("imdb",),
-    "handwritten digits": ("mnist",),
-    "handwritten digit": ("mnist",),
-    "digits": ("mnist", "svhn"),
-    "clothing": ("fashion_mnist",),
-    "clothes": ("fashion_mnist",),
-    "house prices": ("boston_housing", "california_housing", "house_prices"),
-    "housing prices": ("boston_housing", "california_housing", "house_prices"),
-    "wmt": ("wmt14", "wmt16"),
-    "fuel efficiency": ("auto_mpg",),
-    "mpg": ("auto_mpg",),
-    "spam": ("sms_spam",),
-    "toxic comments": ("jigsaw_toxic",),
-    "traffic signs": ("gtsrb",),
-    "x ray": ("chest_xray",),
-    "chest x rays": ("chest_xray",),
-    "pneumonia": ("chest_xray",),
-    "facial expressions": ("fer2013",),
-    "music genres": ("gtzan",),
-    "music genre": ("gtzan",),
-    "credit card fraud": ("credit_card_fraud",),
-    "credit card": ("credit_card_fraud",),
-    "anime faces": ("anime_faces",),
-    "celebrity faces": ("celeba",),
-    "faces": ("celeba",),
-    "news articles": ("ag_news", "reuters", "20newsgroups"),
-    "newswire": ("reuters",),
-    "stock prices": ("yahoo_finance",),
-    "stock price": ("yahoo_finance",),
-    "movie ratings": ("movielens",),
-    "spoken commands": ("speech_commands",),
-    "passengers survived": ("titanic",),
-    "survival": ("titanic",),
-    "cats": ("cats_vs_dogs",),
-    "dogs": ("cats_vs_dogs",),
-    "cart pole": ("cartpole",),
-    "balance a pole": ("cartpole",),
-}
-
-# Dataset names from the corpus's own table (corpus.knowledge.datasets) that are common
-# words, so a question using them means the word, not the dataset.
-DATASET_NAME_STOP = frozenset({
-    "adult", "alice", "blackjack", "churn", "cola", "digits", "emotion", "enzymes", "heart",
-    "insurance", "kinetics", "malaria", "mushroom", "pendulum", "proteins", "sonar", "sunspots",
-    "taxi", "wine", "zinc", "glue", "flowers", "diabetes", "custom", "synthetic", "ett",
-})
-
 # Words that only glue a mention to the sentence ("with PyTorch", "on MNIST"):
 # dropped with the mention when it becomes a filter.
 GLUE_WORDS = ("with", "using", "in", "on", "for", "via", "from", "the", "a", "an", "written in", "trained on")
+
+# Words that turn the mention after them (a word or two away) into its opposite.
+NEGATIONS = frozenset({"not", "no", "without", "except", "excluding", "exclude", "drop", "remove", "minus"})

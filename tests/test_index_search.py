@@ -2,8 +2,9 @@
 
 import pytest
 
+from corpus.record.summary import Layer, Source, Summary
 from index.embed import HashEmbedder
-from index.search import ExampleIndex, Filters
+from index.search import ExampleIndex, Filters, Shortfall
 from index.synthetic import synthetic_summaries
 
 
@@ -60,7 +61,9 @@ def test_task_boost_brings_the_task_first(ix):
     assert r.boosts["task"] == ["text_classification"]
     assert sum(h.summary.task == "text_classification" for h in r.hits) >= 18
     scores = [h.score for h in r.hits]
-    assert scores == sorted(scores, reverse=True)
+    # a hinted dataset with few examples (IMDB for "movie reviews") comes first, then the rest
+    n = r.shortfall.have if r.shortfall is not None else 0
+    assert scores[:n] == sorted(scores[:n], reverse=True) and scores[n:] == sorted(scores[n:], reverse=True)
 
 
 def test_explicit_filter_wins_over_words(ix):
@@ -124,3 +127,85 @@ def test_approximate_index_filters_fill_k_through_the_id_selector(corpus, kind, 
     r = ix.search("classify movie reviews", k=15)
     assert len(r.hits) == 15
     assert sum(h.summary.task == "text_classification" for h in r.hits) >= 13
+
+
+# -- a thin corpus: few examples of some datasets and tasks ------------------------------
+
+
+def thin_corpus() -> list[Summary]:
+    """3 Titanic, 5 Kaggle house-price, 12 California and 4 Boston housing, 30 churn,
+    5 SQuAD question answering, 40 IMDB and 20 MNIST examples."""
+    rows = [("titanic", "tabular_classification", 3), ("house_prices", "tabular_regression", 5),
+            ("california_housing", "tabular_regression", 12), ("boston_housing", "tabular_regression", 4),
+            ("churn", "tabular_classification", 30), ("squad", "question_answering", 5),
+            ("imdb", "text_classification", 40), ("mnist", "image_classification", 20)]
+    out = []
+    for dataset, task, n in rows:
+        for i in range(n):
+            out.append(Summary(id=f"{dataset}{i}", name=f"{dataset} model {i}", framework="keras", task=task,
+                               source=Source(repo=f"o/{dataset}{i}", path=f"{dataset}/train.py"),
+                               datasets=[dataset], layers=[Layer(type="Dense")] * (2 + i % 3)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def thin():
+    return ExampleIndex.from_summaries(thin_corpus(), embedder=HashEmbedder())
+
+
+def test_named_dataset_with_few_examples_is_filled_with_its_task_named_first(thin):
+    r = thin.search("predict which Titanic passengers survived", k=20)
+    assert r.filters.dataset == "titanic" and r.total_matching == 3
+    assert len(r.hits) == 20
+    assert all("titanic" in h.summary.datasets for h in r.hits[:3])
+    assert all(h.summary.task == "tabular_classification" for h in r.hits)
+    assert r.shortfall == Shortfall("dataset", ("titanic",), 3, 20, [], [("tabular_classification", 17)])
+    assert r.notes[-1] == ("Only 3 titanic examples exist; the other 17 are tabular classification "
+                           "examples of other datasets, retrieved as nearest.")
+
+
+def test_named_dataset_is_filled_from_its_family_first(thin):
+    r = thin.search("regression on the kaggle house prices set", k=25)
+    assert r.filters.dataset == "house_prices"
+    assert all("house_prices" in h.summary.datasets for h in r.hits[:5])
+    family = {"california_housing", "boston_housing"}
+    assert sum(bool(family & set(h.summary.datasets)) for h in r.hits) == 16
+    assert dict(r.shortfall.family) == {"california_housing": 12, "boston_housing": 4}
+    assert "from its family" in r.notes[-1]
+
+
+def test_survived_brings_titanic_first_without_a_filter(thin):
+    r = thin.search("predict whether a passenger survived from tabular data", k=20)
+    assert r.filters.dataset is None
+    assert [h.summary.datasets for h in r.hits[:3]] == [["titanic"]] * 3
+    assert r.shortfall.values == ("titanic",) and r.shortfall.have == 3
+
+
+def test_house_prices_boost_the_whole_family(thin):
+    r = thin.search("predict house prices", k=21)
+    assert r.filters.dataset is None and r.shortfall is None  # 21 examples: not thin
+    family = {"house_prices", "california_housing", "boston_housing"}
+    assert sum(bool(family & set(h.summary.datasets)) for h in r.hits) == 21
+
+
+def test_an_explicit_dataset_filter_is_not_filled_unless_asked(thin):
+    assert len(thin.search("anything", k=20, filters=Filters(dataset="titanic")).hits) == 3
+    r = thin.search("anything", k=20, filters=Filters(dataset="titanic"), fill=True)
+    assert len(r.hits) == 20 and r.shortfall.have == 3
+
+
+def test_thin_task_says_how_many_and_what_fills_the_rest(thin):
+    r = thin.search("answer questions about a paragraph of text", k=20)
+    assert sum(h.summary.task == "question_answering" for h in r.hits) == 5
+    assert r.shortfall.field == "task" and r.shortfall.have == 5 and r.shortfall.shown == 20
+    assert r.notes[-1].startswith("Only 5 question answering examples exist; the other 15 are ")
+
+
+def test_missing_task_boosts_its_nearest_and_says_none_exist(thin):
+    r = thin.search("summarize long news articles", k=10)
+    assert r.shortfall.have == 0 and r.shortfall.values == ("summarization",)
+    assert r.notes[-1].startswith("No summarization examples exist; the 10 shown are ")
+
+
+def test_common_task_says_nothing(thin):
+    assert thin.search("classify movie reviews", k=20).shortfall is None

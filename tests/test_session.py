@@ -10,7 +10,6 @@ from assistant.session import (
     DEFAULT_K,
     MAX_K,
     State,
-    Vocab,
     apply_message,
     describe_filters,
     find_entities,
@@ -20,6 +19,7 @@ from assistant.session import (
     with_model,
 )
 from corpus.record.summary import Layer, Source, Summary
+from index.understand import Understanding, build_tables
 
 BASE = State(query="classify images")
 FULL = State(query="classify images", dataset="cifar10", framework="pytorch", trick="attention",
@@ -135,20 +135,32 @@ def test_refinement_keeps_pasted_model() -> None:
     assert after.model is model and after.query == "classify movie reviews"
 
 
-def test_vocab_learns_index_values() -> None:
-    vocab = Vocab.build(datasets=["tiny_imagenet", "omniglot", "digits"])
-    assert apply_message(BASE, "on Tiny-ImageNet", vocab).dataset == "tiny_imagenet"
-    assert apply_message(BASE, "only omniglot", vocab).dataset == "omniglot"
-    assert apply_message(BASE, "on digits instead", vocab).dataset == "digits"
-    # without the index's values the word is a new task
-    assert apply_message(BASE, "only omniglot").query == "only omniglot"
+def test_datasets_come_from_the_knowledge_table() -> None:
+    # every dataset of corpus.knowledge.datasets is a word of the chat, without an index
+    assert apply_message(BASE, "on Tiny-ImageNet").dataset == "tiny_imagenet"
+    assert apply_message(BASE, "only omniglot").dataset == "omniglot"
+    assert apply_message(BASE, "on digits instead").dataset == "digits"
+
+
+def test_tables_learn_index_values() -> None:
+    tables = build_tables(datasets=["lunar_rover_v9"])
+    assert apply_message(BASE, "on lunar rover v9", tables).dataset == "lunar_rover_v9"
+    # without the index's values the words are a new task
+    assert apply_message(BASE, "on lunar rover v9").query == "on lunar rover v9"
 
 
 def test_plain_word_datasets_do_not_filter_a_new_question() -> None:
-    vocab = Vocab.build(datasets=["digits", "tiny_imagenet"])
-    assert apply_message(State(), "classify handwritten digits", vocab) == State(query="classify handwritten digits")
-    assert apply_message(State(), "classify tiny imagenet photos", vocab).dataset == "tiny_imagenet"
-    assert apply_message(State(), "recognise mnist digits", vocab).dataset == "mnist"
+    assert apply_message(State(), "classify handwritten digits") == State(query="classify handwritten digits")
+    assert apply_message(State(), "classify tiny imagenet photos").dataset == "tiny_imagenet"
+    assert apply_message(State(), "recognise mnist digits").dataset == "mnist"
+
+
+def test_family_words_are_hints_not_filters() -> None:
+    # "house prices" means the house-price family: a boost, as in `examplenet search`, not the
+    # Kaggle set alone (which once left 6 examples)
+    assert apply_message(State(), "predict house prices from a table of features").dataset is None
+    assert apply_message(State(), "predict whether a passenger survived").dataset is None
+    assert apply_message(State(), "predict prices on the kaggle house prices set").dataset == "house_prices"
 
 
 def test_find_entities_longest_match_and_negation() -> None:
@@ -215,7 +227,7 @@ class StandInIndex:
                 and (f.dataset is None or f.dataset in s.datasets)
                 and (f.max_layers is None or len(s.layers) <= f.max_layers)]
 
-    def search(self, query, k=100, filters=None, understand=True):
+    def search(self, query, k=100, filters=None, understand=True, fill=None):
         self.calls.append(("search", query, filters, understand))
         rows = self._match(filters)
         return _Result([_Hit(s, 1.0) for s in rows[:k]], len(rows))
@@ -240,8 +252,10 @@ def test_retrieve_relaxes_to_sibling_dataset_and_says_so() -> None:
     assert pop.filters == {"framework": "pytorch", "dataset": "cifar10"}
     assert pop.notices == ["No examples match PyTorch + CIFAR-100: showing the 3 PyTorch + CIFAR-10 "
                            "examples instead."]
-    # filters are passed explicitly; the index's own word understanding is off
-    assert all(call[3] is False for call in index.calls)
+    # filters are passed explicitly, with the question read as the command line reads it
+    # (index.understand), the relaxed dataset only a boost
+    assert all(isinstance(call[3], Understanding) for call in index.calls)
+    assert index.calls[-1][3].filters == {"framework": "pytorch"} or not index.calls[-1][3].filters
 
 
 def test_retrieve_drops_layer_bound_first() -> None:

@@ -14,6 +14,7 @@ how a benchmark loaded from local files (``IMDB Dataset.csv``,
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.knowledge.vocab import fold
@@ -394,6 +395,212 @@ def default_task(dataset: str) -> str | None:
     """The task a dataset is usually used for (``mnist`` -> ``image_classification``)."""
     entry = DATASETS.get(dataset)
     return entry[0] if entry else None
+
+
+# ---------------------------------------------------------------------------
+# Datasets in people's words: the question side (``index.understand``) and the
+# gloss embedded with each summary (``index.text``) read these, keyed by the
+# canonical names above, so a dataset is listed once (tests hold the keys to
+# :data:`DATASETS`).
+
+
+@dataclass(frozen=True)
+class InWords:
+    """How people write about one dataset.
+
+    Attributes:
+        gloss: a description embedded with each summary of it ("" = its name).
+            Changing one changes the embedded texts: the index must be rebuilt.
+        names: phrases that name exactly it in a question, beyond its canonical
+            name and one-word spellings ("street view house numbers").
+        hints: phrases that suggest it without naming it ("movie reviews").
+    """
+
+    gloss: str = ""
+    names: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+
+
+IN_WORDS: dict[str, InWords] = {
+    "mnist": InWords("MNIST handwritten digits", ("mnist digits",)),
+    "fashion_mnist": InWords("Fashion-MNIST clothing images", ("fashion mnist", "mnist fashion"),
+                             ("clothing", "clothes", "fashion items")),
+    "emnist": InWords("EMNIST handwritten letters"),
+    "kmnist": InWords("KMNIST Japanese characters"),
+    "cifar10": InWords("CIFAR-10 small color images"),
+    "cifar100": InWords("CIFAR-100 small color images"),
+    "svhn": InWords("SVHN street view house numbers", ("street view house numbers",), ("house numbers",)),
+    "stl10": InWords("STL-10 images"),
+    "imagenet": InWords("ImageNet images"),
+    "coco": InWords("COCO objects", ("ms coco",)),
+    "voc": InWords("Pascal VOC objects", ("pascal voc", "pascal")),
+    "celeba": InWords("CelebA celebrity faces", (), ("celebrity faces",)),
+    "cats_vs_dogs": InWords("cats vs dogs images", ("cats vs dogs", "cats and dogs", "dogs vs cats")),
+    "flowers": InWords("flower photos", ("tf flowers",)),
+    "oxford_flowers102": InWords("", ("oxford flowers",)),
+    "omniglot": InWords("Omniglot characters"),
+    "lsun": InWords("LSUN scenes"),
+    "cityscapes": InWords("Cityscapes street scenes"),
+    "imdb": InWords("IMDB movie reviews sentiment", (), ("movie reviews", "movie review")),
+    "reuters": InWords("Reuters newswire topics", (), ("newswire",)),
+    "ag_news": InWords("AG News articles"),
+    "sst2": InWords("SST-2 Stanford sentiment treebank", ("sst", "stanford sentiment treebank")),
+    "yelp": InWords("Yelp reviews"),
+    "20newsgroups": InWords("20 Newsgroups posts", ("20 newsgroups", "twenty newsgroups", "newsgroups")),
+    "ptb": InWords("Penn Treebank text", ("penn treebank",)),
+    "wikitext2": InWords("WikiText-2 text", ("wikitext",)),
+    "shakespeare": InWords("Shakespeare text", ("tiny shakespeare",)),
+    "squad": InWords("SQuAD questions and answers"),
+    "multi30k": InWords("Multi30k translation pairs"),
+    "wmt14": InWords("WMT14 translation"),
+    "wmt16": InWords("WMT16 translation"),
+    "conll2003": InWords("CoNLL-2003 named entities", ("conll",)),
+    "boston_housing": InWords("Boston housing prices", ("boston",)),
+    "california_housing": InWords("California housing prices"),
+    "house_prices": InWords("", ("kaggle house prices", "house prices advanced regression")),
+    "iris": InWords("Iris flowers"),
+    "titanic": InWords("Titanic passengers survival"),
+    "wine": InWords("wine quality", ("wine dataset",)),
+    "wine_quality": InWords("", ("wine quality",)),
+    "diabetes": InWords("diabetes"),
+    "pima_diabetes": InWords("", ("pima indians diabetes", "pima")),
+    "breast_cancer": InWords("breast cancer"),
+    "adult": InWords("Adult census income", ("adult census", "census income")),
+    "speech_commands": InWords("Speech Commands spoken words", (), ("spoken commands",)),
+    "librispeech": InWords("LibriSpeech spoken audio"),
+    "timit": InWords("TIMIT speech"),
+    "urbansound8k": InWords("UrbanSound8K sounds", ("urban sound", "urbansound")),
+    "esc50": InWords("ESC-50 environmental sounds"),
+    "movielens": InWords("MovieLens ratings", ("movie lens",), ("movie ratings",)),
+    "cora": InWords("Cora citation graph"),
+    "citeseer": InWords("CiteSeer citation graph"),
+    "yahoo_finance": InWords("stock market prices", ("yahoo finance", "yfinance"), ("stock prices", "stock price")),
+    "airline_passengers": InWords("airline passengers"),
+    "jena_climate": InWords("Jena climate weather", ("jena",)),
+    "cartpole": InWords("CartPole game", ("cart pole",), ("balance a pole",)),
+    "atari": InWords("Atari games", ("pong", "breakout")),
+    "synthetic": InWords("synthetic generated data"),
+    "custom": InWords("custom local data"),
+    "auto_mpg": InWords("", (), ("fuel efficiency", "mpg")),
+    "sms_spam": InWords("", (), ("spam",)),
+    "jigsaw_toxic": InWords("", (), ("toxic comments",)),
+    "gtsrb": InWords("", ("german traffic signs",), ("traffic signs",)),
+    "chest_xray": InWords("", (), ("x ray", "x rays", "chest x rays", "pneumonia")),
+    "fer2013": InWords("", (), ("facial expressions",)),
+    "gtzan": InWords("", (), ("music genres", "music genre")),
+    "credit_card_fraud": InWords("", (), ("credit card",)),
+    "anime_faces": InWords("", (), ("anime faces",)),
+    "tiny_imagenet": InWords("", ("tiny imagenet",)),
+}
+
+
+# Canonical names that are ordinary words: in a new question they mean the word
+# ("classify handwritten digits" is not the sklearn digits set); said as a
+# refinement of the chat ("on digits instead") they still name the dataset.
+PLAIN_WORDS = frozenset({
+    "adult", "alice", "blackjack", "churn", "cola", "digits", "emotion", "enzymes", "heart", "insurance",
+    "kinetics", "malaria", "mushroom", "pendulum", "proteins", "sonar", "sunspots", "taxi", "wine", "zinc",
+    "glue", "flowers", "diabetes", "ett", "concrete", "glass", "sarcasm", "facades", "places", "higgs",
+    "custom", "synthetic",
+})
+
+@dataclass(frozen=True)
+class Family:
+    """Datasets that answer the same question: asked for one, the others are the next best.
+
+    Attributes:
+        label: the family in words, for answers ("house-price datasets").
+        members: canonical datasets, the most typical first.
+        phrases: words that mean the family rather than one member ("house prices").
+    """
+
+    label: str
+    members: tuple[str, ...]
+    phrases: tuple[str, ...] = ()
+
+
+FAMILIES: dict[str, Family] = {
+    "house_prices": Family("house-price datasets", ("house_prices", "california_housing", "boston_housing"),
+                           ("house prices", "house price", "housing prices", "housing price", "home prices",
+                            "house sale prices", "price of a house", "king county", "kc house", "real estate")),
+    "titanic": Family("Titanic passenger data", ("titanic",),
+                      ("survived", "survive", "survival", "passenger survived", "passengers survived",
+                       "titanic passengers")),
+    "handwritten_digits": Family("handwritten-digit datasets (MNIST and its variants)",
+                                 ("mnist", "emnist", "kmnist", "qmnist", "usps", "mnist_m", "digits", "notmnist"),
+                                 ("handwritten digits", "handwritten digit", "digits", "handwriting")),
+    "fashion": Family("clothing images", ("fashion_mnist",)),
+    "cifar": Family("CIFAR datasets", ("cifar10", "cifar100"), ("cifar",)),
+    "imagenet": Family("ImageNet and its subsets", ("imagenet", "tiny_imagenet", "imagenette")),
+    "flowers": Family("flower photo datasets", ("flowers", "oxford_flowers102", "oxford_flowers17")),
+    "pets": Family("cat and dog photos", ("cats_vs_dogs", "oxford_pets", "stanford_dogs"),
+                   ("cats", "dogs", "pets", "dog breeds")),
+    "faces": Family("face datasets", ("celeba", "ffhq", "lfw", "olivetti_faces", "utkface", "anime_faces"),
+                    ("faces",)),
+    "reviews": Family("review sentiment datasets",
+                      ("imdb", "sst2", "rotten_tomatoes", "yelp", "amazon_reviews", "sentiment140"),
+                      ("reviews", "product reviews", "customer reviews")),
+    "news": Family("news topic datasets", ("ag_news", "reuters", "20newsgroups", "bbc_news", "dbpedia"),
+                   ("news articles", "news topics")),
+    "translation": Family("translation pairs",
+                          ("wmt14", "wmt16", "multi30k", "iwslt", "fra_eng", "spa_eng", "deu_eng", "opus_books",
+                           "europarl"),
+                          ("wmt",)),
+    "text_corpora": Family("language-modeling corpora",
+                           ("ptb", "wikitext2", "wikitext103", "enwik8", "text8", "tinystories", "openwebtext",
+                            "bookcorpus")),
+    "books": Family("books for character-level text", ("shakespeare", "nietzsche", "alice")),
+    "qa": Family("question-answering datasets", ("squad", "triviaqa", "coqa", "babi")),
+    "ner": Family("tagged-text datasets", ("conll2003", "conll2000", "ontonotes", "wnut17", "gmb_ner", "udpos")),
+    "speech": Family("speech datasets", ("librispeech", "timit", "common_voice", "ljspeech")),
+    "spoken_words": Family("spoken-word datasets", ("speech_commands", "free_spoken_digit"),
+                           ("spoken digits",)),
+    "sounds": Family("sound datasets", ("esc50", "urbansound8k"), ("environmental sounds", "urban sounds")),
+    "wine": Family("wine datasets", ("wine", "wine_quality")),
+    "diabetes": Family("diabetes datasets", ("pima_diabetes", "diabetes")),
+    "citation_graphs": Family("citation graphs", ("cora", "citeseer", "pubmed", "ogbn_arxiv"),
+                              ("citation graph", "citation network")),
+    "molecules": Family("molecule graphs", ("qm9", "zinc", "mutag", "proteins", "enzymes"), ("molecules",)),
+    "classic_control": Family("classic-control games",
+                              ("cartpole", "mountain_car", "acrobot", "pendulum", "lunar_lander")),
+    "ratings": Family("rating datasets", ("movielens", "goodbooks", "netflix_prize")),
+    "weather": Family("weather series", ("jena_climate", "daily_min_temperatures"),
+                      ("weather", "temperature")),
+}
+
+
+@lru_cache(maxsize=1)
+def _family_of() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, fam in FAMILIES.items():
+        for member in fam.members:
+            out.setdefault(member, name)
+    return out
+
+
+def family_of(dataset: str) -> Family | None:
+    """The family of a canonical dataset (``california_housing`` -> the house-price datasets), or None."""
+    name = _family_of().get(dataset)
+    return FAMILIES[name] if name else None
+
+
+def question_names(dataset: str) -> tuple[str, ...]:
+    """Phrases that name a dataset in a question: its canonical name in words, the
+    names of :data:`IN_WORDS`, and its one-word spellings of four letters or more
+    that are not ordinary words in code (``fashionmnist``, ``kuzushiji``; not
+    ``fashion``). Spellings with separators are file and folder names
+    (``cell_images``), not what people ask for.
+    """
+    _task, spellings = DATASETS[dataset]
+    words = IN_WORDS.get(dataset, InWords())
+    one_word = [s for s in spellings
+                if re.fullmatch(r"[a-z0-9]+", s.lower()) and len(s) >= _TEXT_MIN and s.lower() not in _TEXT_STOP]
+    return tuple(dict.fromkeys((dataset.replace("_", " "), *words.names, *one_word)))
+
+def gloss(dataset: str) -> str:
+    """The words embedded for a dataset: its gloss, else its name (``auto_mpg`` -> ``auto mpg``)."""
+    words = IN_WORDS.get(dataset)
+    return words.gloss if words and words.gloss else dataset.replace("_", " ")
 
 
 _GYM_VERSION = re.compile(r"(-v\d+|noframeskip|deterministic|ramdisk|ram)", re.I)
