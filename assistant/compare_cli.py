@@ -160,13 +160,13 @@ def compare_with_index(model: Summary, index: Any, task_words: str | None = None
     else:
         query = inferred_query(model)
         filters = Filters(task=model.task) if model.task and model.task != "unknown" else None
-        # The inferred words name datasets and layers: let them rank, not filter
-        # (the task is the one filter: "examples for its task").
-        result = index.search(query, k=k, filters=filters, understand=False)
+        # The inferred words name datasets and layers: read as the chat reads them
+        # (index.understand), they rank, not filter (the task is the one filter).
+        result = index.search(query, k=k, filters=filters, understand="soft")
         if filters is not None and len(result.hits) < min(k, MIN_POPULATION):
             notes.append(f"only {len(result.hits)} examples have task {model.task}: "
                          "compared with the closest examples of any task")
-            result = index.search(query, k=k, understand=False)
+            result = index.search(query, k=k, understand="soft")
     population = [h.summary for h in result.hits if h.summary.id != model.id]
     notes += list(getattr(result, "notes", []))
     return Report(model=model, population=population, query=query,
