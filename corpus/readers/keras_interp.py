@@ -333,6 +333,13 @@ _SNIPPET_NAMES = {"keras": "keras", "layers": "keras.layers"}
 _LITERALS = LITERAL_TYPES
 
 
+# the statements the interpreter reads (each has an ``exec_<type>`` method); others are skipped
+_STATEMENT_TYPES = ("expression_statement", "function_definition", "decorated_definition", "class_definition",
+                    "if_statement", "for_statement", "while_statement", "with_statement", "try_statement",
+                    "return_statement", "break_statement", "continue_statement", "print_statement",
+                    "match_statement")
+
+
 def _is_keras(name: str) -> bool:
     return "keras" in name.split(".")[:-1] or name.startswith("keras")
 
@@ -397,6 +404,9 @@ class Interpreter(Evaluator):
         self.imported_vars: dict[tuple[int, str], tuple[Scope, tuple[str, float | None], Node]] = {}
         self.literals: dict[Node, Any] = {}  # per node, for code read more than once
         self.params: dict[Node, list[Param]] = {}  # a def's parameters, read once
+        self.statements = {t: getattr(self, "exec_" + t) for t in _STATEMENT_TYPES}
+        for t in ("ERROR", "block", "module"):
+            self.statements[t] = self.exec_block_statement
         self.shapes: dict[Node, tuple[Node | None, list[Node], dict[str, Node], str | None]] = {}
 
     # -- driver ----------------------------------------------------------
@@ -458,116 +468,135 @@ class Interpreter(Evaluator):
 
     def exec_stmt(self, n: Node, scope: Scope) -> None:
         self.tick()
-        t = n.type
-        if t == "expression_statement":
-            for c in n.named_children:
-                if c.type == "assignment":
-                    self.exec_assign(c, scope)
-                elif c.type == "augmented_assignment":
-                    self.exec_augassign(c, scope)
-                elif c.type != "string":
-                    self.eval(c, scope)
-        elif t == "function_definition":
-            self.define_function(n, scope)
-        elif t == "decorated_definition":
-            d = n.child_by_field_name("definition")
-            if d is not None:
-                self.exec_stmt(d, scope)
-        elif t == "class_definition":
-            self.define_class(n, scope)
-        elif t == "if_statement":
-            # A condition known statically picks its branch; otherwise every
-            # branch is read in order.
-            cond = self.eval(n.child_by_field_name("condition"), scope)
-            if self.in_fallback and n.text is not None and b"return" in n.text:
-                # code nobody calls here: its defaults are not a run; alternatives
-                # that each return a model are all read
-                cond = UNKNOWN
-            body = n.child_by_field_name("consequence")
-            if cond is True:
-                self._guarded_block(body, scope)
+        handler = self.statements.get(n.type)
+        if handler is not None:
+            handler(n, scope)
+
+    # -- statement handlers (node type -> method, in ``self.statements``) --
+    def exec_expression_statement(self, n: Node, scope: Scope) -> None:
+        for c in n.named_children:
+            if c.type == "assignment":
+                self.exec_assign(c, scope)
+            elif c.type == "augmented_assignment":
+                self.exec_augassign(c, scope)
+            elif c.type != "string":
+                self.eval(c, scope)
+
+    def exec_function_definition(self, n: Node, scope: Scope) -> None:
+        self.define_function(n, scope)
+
+    def exec_decorated_definition(self, n: Node, scope: Scope) -> None:
+        d = n.child_by_field_name("definition")
+        if d is not None:
+            self.exec_stmt(d, scope)
+
+    def exec_class_definition(self, n: Node, scope: Scope) -> None:
+        self.define_class(n, scope)
+
+    def exec_if_statement(self, n: Node, scope: Scope) -> None:
+        """A condition known statically picks its branch; otherwise every branch is read in order."""
+        cond = self.eval(n.child_by_field_name("condition"), scope)
+        if self.in_fallback and n.text is not None and b"return" in n.text:
+            # code nobody calls here: its defaults are not a run; alternatives
+            # that each return a model are all read
+            cond = UNKNOWN
+        body = n.child_by_field_name("consequence")
+        if cond is True:
+            self._guarded_block(body, scope)
+            return
+        if cond is not False:
+            self._branch(body, scope)
+        for alt in n.children_by_field_name("alternative"):
+            if alt.type != "elif_clause":
+                (self._guarded_block if cond is False else self._branch)(alt.child_by_field_name("body"), scope)
+            elif self.exec_elif(alt, cond, scope):
                 return
-            if cond is not False:
-                self._branch(body, scope)
-            for alt in n.children_by_field_name("alternative"):
-                if alt.type == "elif_clause":
-                    c = self.eval(alt.child_by_field_name("condition"), scope)
-                    if self.in_fallback and cond is UNKNOWN:
-                        c = UNKNOWN
-                    if c is True and cond is False:
-                        self._guarded_block(alt.child_by_field_name("consequence"), scope)
-                        return
-                    if c is not False:
-                        self._branch(alt.child_by_field_name("consequence"), scope)
-                elif cond is False:
-                    self._guarded_block(alt.child_by_field_name("body"), scope)
-                else:
-                    self._branch(alt.child_by_field_name("body"), scope)
-        elif t == "for_statement":
-            self.exec_for(n, scope)
-        elif t == "while_statement":
-            cond = n.child_by_field_name("condition")
-            self.seq += 1
-            self.loops.append(Loop(var="", src=node_text(cond)[:80], count=None, start_seq=self.seq))
-            try:
-                self._guarded_block(n.child_by_field_name("body"), scope)
-            finally:
-                self.loops.pop()
-        elif t == "with_statement":
-            for item in n.named_children:
-                if item.type == "with_clause":
-                    for wi in item.named_children:
-                        v = wi.child_by_field_name("value")
-                        if v is not None and v.type == "as_pattern":
-                            val = self.eval(v.named_children[0] if v.named_children else None, scope)
-                            alias = v.child_by_field_name("alias")
-                            if alias is not None:
-                                self.assign(alias.named_children[0] if alias.named_children else alias, val, scope)
-                        else:
-                            self.eval(v, scope)
-            body = n.child_by_field_name("body")
-            if body is not None:
-                self.exec_block(body, scope)
-        elif t == "try_statement":
-            # an except clause is usually the same step for another version of
-            # the library: read it only when the try body built nothing
-            before = len(self.tensors), len(self.models)
-            for c in n.named_children:
-                if c.type == "block":
-                    self._guarded_block(c, scope)
-                elif c.type in ("except_clause", "except_group_clause"):
-                    if (len(self.tensors), len(self.models)) == before:
-                        for b in c.named_children:
-                            if b.type == "block":
-                                self._guarded_block(b, scope)
-                elif c.type in ("else_clause", "finally_clause"):
-                    for b in c.named_children:
+
+    def exec_elif(self, alt: Node, cond: Any, scope: Scope) -> bool:
+        """One ``elif`` after an ``if`` whose condition was ``cond``; True when it is the branch taken."""
+        c = self.eval(alt.child_by_field_name("condition"), scope)
+        if self.in_fallback and cond is UNKNOWN:
+            c = UNKNOWN
+        if c is True and cond is False:
+            self._guarded_block(alt.child_by_field_name("consequence"), scope)
+            return True
+        if c is not False:
+            self._branch(alt.child_by_field_name("consequence"), scope)
+        return False
+
+    def exec_while_statement(self, n: Node, scope: Scope) -> None:
+        cond = n.child_by_field_name("condition")
+        self.seq += 1
+        self.loops.append(Loop(var="", src=node_text(cond)[:80], count=None, start_seq=self.seq))
+        try:
+            self._guarded_block(n.child_by_field_name("body"), scope)
+        finally:
+            self.loops.pop()
+
+    def exec_with_statement(self, n: Node, scope: Scope) -> None:
+        for item in n.named_children:
+            if item.type == "with_clause":
+                for wi in item.named_children:
+                    self.exec_with_item(wi, scope)
+        body = n.child_by_field_name("body")
+        if body is not None:
+            self.exec_block(body, scope)
+
+    def exec_with_item(self, wi: Node, scope: Scope) -> None:
+        v = wi.child_by_field_name("value")
+        if v is not None and v.type == "as_pattern":
+            val = self.eval(v.named_children[0] if v.named_children else None, scope)
+            alias = v.child_by_field_name("alias")
+            if alias is not None:
+                self.assign(alias.named_children[0] if alias.named_children else alias, val, scope)
+        else:
+            self.eval(v, scope)
+
+    def exec_try_statement(self, n: Node, scope: Scope) -> None:
+        """An except clause is usually the same step for another version of the library:
+        it is read only when the try body built nothing."""
+        before = len(self.tensors), len(self.models)
+        for c in n.named_children:
+            if c.type == "block":
+                self._guarded_block(c, scope)
+                continue
+            handler = c.type in ("except_clause", "except_group_clause")
+            if (handler and (len(self.tensors), len(self.models)) == before) or \
+                    c.type in ("else_clause", "finally_clause"):
+                for b in c.named_children:
+                    if b.type == "block":
+                        self._guarded_block(b, scope)
+
+    def exec_return_statement(self, n: Node, scope: Scope) -> None:
+        vals = n.named_children
+        raise _Return(self.eval(vals[0], scope) if vals else None)
+
+    def exec_break_statement(self, n: Node, scope: Scope) -> None:
+        raise _Break
+
+    exec_continue_statement = exec_break_statement
+
+    def exec_print_statement(self, n: Node, scope: Scope) -> None:
+        for c in n.named_children:
+            self.eval(c, scope)
+
+    def exec_match_statement(self, n: Node, scope: Scope) -> None:
+        for c in n.named_children:
+            if c.type == "block":
+                for case in c.named_children:
+                    for b in case.named_children:
                         if b.type == "block":
                             self._guarded_block(b, scope)
-        elif t == "return_statement":
-            vals = n.named_children
-            raise _Return(self.eval(vals[0], scope) if vals else None)
-        elif t in ("break_statement", "continue_statement"):
-            raise _Break
-        elif t == "print_statement":
-            for c in n.named_children:
+
+    def exec_block_statement(self, n: Node, scope: Scope) -> None:
+        """A block, the module or a recovered ``ERROR`` node: the statements, calls and assignments in it."""
+        for c in n.named_children:
+            if c.type.endswith(("statement", "definition")) or c.type in ("block", "ERROR"):
+                self.exec_stmt(c, scope)
+            elif c.type == "assignment":
+                self.exec_assign(c, scope)
+            elif c.type == "call":
                 self.eval(c, scope)
-        elif t == "match_statement":
-            for c in n.named_children:
-                if c.type == "block":
-                    for case in c.named_children:
-                        for b in case.named_children:
-                            if b.type == "block":
-                                self._guarded_block(b, scope)
-        elif t in ("ERROR", "block", "module"):
-            for c in n.named_children:
-                if c.type.endswith(("statement", "definition")) or c.type in ("block", "ERROR"):
-                    self.exec_stmt(c, scope)
-                elif c.type in ("call", "assignment"):
-                    if c.type == "assignment":
-                        self.exec_assign(c, scope)
-                    else:
-                        self.eval(c, scope)
 
     def _branch(self, block: Node | None, scope: Scope) -> None:
         """A branch that may not run: a ``return`` in it is kept, reading goes on."""
@@ -633,7 +662,7 @@ class Interpreter(Evaluator):
         scope.vars[name] = cls
         self.classes.append(cls)
 
-    def exec_for(self, n: Node, scope: Scope) -> None:
+    def exec_for_statement(self, n: Node, scope: Scope) -> None:
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
         it = self.eval(right, scope)
         body = n.child_by_field_name("body")
@@ -917,7 +946,11 @@ class Interpreter(Evaluator):
                 if lit is _MISSING:
                     lit = self.literals[n] = literal(n)
                 return lit
-            return self.IDENTIFIER(n, scope)
+            # (IDENTIFIER, inlined)
+            raw = n.text
+            name = "" if raw is None else raw.decode("utf-8", "replace")
+            v = scope.get(name)
+            return v if v is not _MISSING else self.global_name(name)
         handler = self.handlers.get(t)
         if handler is None:
             return UNKNOWN
