@@ -416,49 +416,55 @@ class TrainingReader:
 
     def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
                     hand: bool = True) -> set[tuple[str, str]]:
-        """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms."""
-        if node is None:
-            return set()
-        t = node.type
-        if t == "identifier":
-            return set(named.get(node_text(node), set()))
-        if t == "call":
-            got = self._loss_of_call(node, crit)
-            if got is not None:
-                return {got}
-            fn = self._fname(node) or ""
-            if fn in named:
-                return set(named[fn])
-            fnode = node.child_by_field_name("function")
-            if fnode is not None and fnode.type == "attribute":
-                # loss.mean(), loss.sum(), criterion(...).item()
-                meth = node_text(fnode.child_by_field_name("attribute"))
-                if meth in ("mean", "sum", "item", "backward"):
-                    inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named, hand)
-                    if inner:
-                        return inner
+        """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms
+        (one handler per node type; other types hold no loss)."""
+        handler = _LOSS_KINDS_BY_TYPE.get(node.type) if node is not None else None
+        return handler(self, node, crit, named, hand) if handler is not None else set()
+
+    def _named_loss_kinds(self, node: Node, crit: dict[str, tuple[str, str]],
+                          named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
+        return set(named.get(node_text(node), set()))
+
+    def _object_loss_kinds(self, node: Node, crit: dict[str, tuple[str, str]],
+                           named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
+        return self._loss_kinds(node.child_by_field_name("object"), crit, named, hand)
+
+    def _call_loss_kinds(self, node: Node, crit: dict[str, tuple[str, str]],
+                         named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
+        got = self._loss_of_call(node, crit)
+        if got is not None:
+            return {got}
+        fn = self._fname(node) or ""
+        if fn in named:
+            return set(named[fn])
+        fnode = node.child_by_field_name("function")
+        if fnode is not None and fnode.type == "attribute" and \
+                node_text(fnode.child_by_field_name("attribute")) in ("mean", "sum", "item", "backward"):
+            # loss.mean(), loss.sum(), criterion(...).item()
+            inner = self._loss_kinds(fnode.child_by_field_name("object"), crit, named, hand)
+            if inner:
+                return inner
+        got = self._hand_written(node) if hand else None
+        if got:
+            return {got}
+        # torch.sum(KLD_element).mul_(-0.5): the losses it wraps
+        out: set[tuple[str, str]] = set()
+        if named:
+            for name in self._part_names(node):
+                if name in named:
+                    out |= named[name]
+        return out
+
+    def _combined_loss_kinds(self, node: Node, crit: dict[str, tuple[str, str]],
+                             named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
+        # d_loss = (real + fake) / 2, -loss, (loss): the losses of the parts, else maths written by hand
+        out: set[tuple[str, str]] = set()
+        for c in node.named_children:
+            out |= self._loss_kinds(c, crit, named, hand)
+        if not out and node.type != "parenthesized_expression":
             got = self._hand_written(node) if hand else None
-            if got:
-                return {got}
-            # torch.sum(KLD_element).mul_(-0.5): the losses it wraps
-            out: set[tuple[str, str]] = set()
-            if named:
-                for name in self._part_names(node):
-                    if name in named:
-                        out |= named[name]
-            return out
-        if t in ("binary_operator", "parenthesized_expression", "unary_operator"):
-            out: set[tuple[str, str]] = set()
-            parts = [c for c in node.named_children]
-            for c in parts:
-                out |= self._loss_kinds(c, crit, named, hand)
-            if not out and t != "parenthesized_expression":
-                got = self._hand_written(node) if hand else None
-                return {got} if got else set()
-            return out
-        if t == "attribute":
-            return self._loss_kinds(node.child_by_field_name("object"), crit, named, hand)
-        return set()
+            return {got} if got else set()
+        return out
 
     def _part_names(self, call: Node) -> list[str]:
         """The plain names among a call's object and positional arguments (``_call_parts``), read once per call."""
@@ -504,64 +510,18 @@ class TrainingReader:
 
     # -- loops and loaders ---------------------------------------------
     def _loops_and_loaders(self) -> None:
-        epochs = steps = None
-        found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
+        """Epochs and steps from counted loops (the first of each kind; per model when several are trained),
+        a Lightning ``Trainer`` or HuggingFace ``TrainingArguments``, and the batch size."""
         # functions that run a backward pass (train(), learn(), finish_episode())
         trainers = {f.name for f in self.ex.all_funcs if f.body is not None and self.ex.holds(f.body, b".backward(")}
+        found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
         for loop in self.ex.fors:
-            if self._in_model_class(loop):
-                continue
-            left = loop.child_by_field_name("left")
-            right = loop.child_by_field_name("right")
-            rng = _range_call(right)
-            if rng is None:
-                continue
-            rpos, _ = call_arguments(rng)
-            env = self.ex.env_at(loop)
-            vals = [self.s.value(p, env) for p in rpos]
-            count = None
-            if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3:
-                count = len(range(*vals))
-            var = " ".join(identifiers(left)).lower()
-            rtext = node_text(rng).lower()
-            is_epoch = "epoch" in var or "epoch" in rtext
-            is_step = (any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games"))
-                       or var in ("it", "itr", "n_it")) and not is_epoch
-            if count is None:
-                continue
-            if is_epoch:
-                found.append(("epochs", count, loop))
-                if epochs is None:
-                    epochs = count
-                continue
-            body = loop.child_by_field_name("body")
-            btext = node_text(body) if body is not None else ""
-            trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
-                or any(re.search(rf"\b{re.escape(f)}\s*\(", btext) for f in trainers)
-            if not trains:
-                continue
-            if is_step:
-                found.append(("steps", count, loop))
-                if steps is None:
-                    steps = count
-            elif self._inner_loop(loop):
-                continue  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
-            else:
-                # `for t in range(200)`: over batches inside, or the whole data each time
-                # (full-batch training): either way each pass sees all the data
-                found.append(("epochs", count, loop))
-                if epochs is None:
-                    epochs = count
-        for call in self.ex.by_last.get("Trainer", []):
-            # pytorch_lightning.Trainer(max_epochs=10)
-            _, kw = call_arguments(call)
-            for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
-                v = self.s.value(kw[key], self.ex.env_at(call)) if key in kw else UNKNOWN
-                if cur is None and isinstance(v, int) and not isinstance(v, bool) and v > 0:
-                    if key == "max_epochs":
-                        epochs = v
-                    else:
-                        steps = v
+            got = self._counted_loop(loop, trainers)
+            if got is not None:
+                found.append((got[0], got[1], loop))
+        epochs = next((count for kind, count, _ in found if kind == "epochs"), None)
+        steps = next((count for kind, count, _ in found if kind == "steps"), None)
+        epochs, steps = self._trainer_limits(epochs, steps)
         hf = self._hf_training_arguments()
         if epochs is None and isinstance(hf.get("num_train_epochs"), (int, float)):
             epochs = int(hf["num_train_epochs"])
@@ -572,17 +532,7 @@ class TrainingReader:
             batch = hf["per_device_train_batch_size"]
         own = self._own_loops(found) if len(self.models) > 1 and found else {}
         if hf:
-            for m in self.models:
-                if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
-                    m.hp.learning_rate = float(hf["learning_rate"])
-                if m.hp.optimizer is None and isinstance(hf.get("optim"), str):
-                    m.hp.optimizer = vocab.canonical_optimizer(hf["optim"].split("_")[0])
-                wd = hf.get("weight_decay")
-                if isinstance(wd, (int, float)) and wd > 0:
-                    m.hp.extra.setdefault("weight_decay", wd)
-                    m.tricks.append("weight_decay")
-                if hf.get("fp16") is True or hf.get("bf16") is True:
-                    m.tricks.append("mixed_precision")
+            self._hf_settings(hf)
         for m in self.models:
             mine = own.get(id(m), {})
             if not (own and not mine):  # else the loops train the other models of the file, not this one
@@ -592,6 +542,65 @@ class TrainingReader:
                     m.hp.steps = mine.get("steps", steps)
             if batch is not None:
                 m.hp.batch_size = batch
+
+    def _counted_loop(self, loop: Node, trainers: set[str]) -> tuple[str, int] | None:
+        """``("epochs", n)`` / ``("steps", n)`` for a ``for`` over a range of known length that trains, else None."""
+        if self._in_model_class(loop):
+            return None
+        rng = _range_call(loop.child_by_field_name("right"))
+        if rng is None:
+            return None
+        rpos, _ = call_arguments(rng)
+        env = self.ex.env_at(loop)
+        vals = [self.s.value(p, env) for p in rpos]
+        if not (vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3):
+            return None
+        count = len(range(*vals))
+        var = " ".join(identifiers(loop.child_by_field_name("left"))).lower()
+        rtext = node_text(rng).lower()
+        if "epoch" in var or "epoch" in rtext:
+            return ("epochs", count)
+        body = loop.child_by_field_name("body")
+        btext = node_text(body) if body is not None else ""
+        trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
+            or any(re.search(rf"\b{re.escape(f)}\s*\(", btext) for f in trainers)
+        if not trains:
+            return None
+        if any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) \
+                or var in ("it", "itr", "n_it"):
+            return ("steps", count)
+        if self._inner_loop(loop):
+            return None  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
+        # `for t in range(200)`: over batches inside, or the whole data each time
+        # (full-batch training): either way each pass sees all the data
+        return ("epochs", count)
+
+    def _trainer_limits(self, epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
+        """``pytorch_lightning.Trainer(max_epochs=10)`` where no loop said."""
+        for call in self.ex.by_last.get("Trainer", []):
+            _, kw = call_arguments(call)
+            for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
+                v = self.s.value(kw[key], self.ex.env_at(call)) if key in kw else UNKNOWN
+                if cur is None and isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    if key == "max_epochs":
+                        epochs = v
+                    else:
+                        steps = v
+        return epochs, steps
+
+    def _hf_settings(self, hf: dict[str, Any]) -> None:
+        """Learning rate, optimizer, weight decay and mixed precision of HuggingFace ``TrainingArguments``."""
+        for m in self.models:
+            if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
+                m.hp.learning_rate = float(hf["learning_rate"])
+            if m.hp.optimizer is None and isinstance(hf.get("optim"), str):
+                m.hp.optimizer = vocab.canonical_optimizer(hf["optim"].split("_")[0])
+            wd = hf.get("weight_decay")
+            if isinstance(wd, (int, float)) and wd > 0:
+                m.hp.extra.setdefault("weight_decay", wd)
+                m.tricks.append("weight_decay")
+            if hf.get("fp16") is True or hf.get("bf16") is True:
+                m.tricks.append("mixed_precision")
 
     def _inner_loop(self, loop: Node) -> bool:
         """A loop inside another loop, or in a function that a loop calls (train() per episode)."""
@@ -723,44 +732,9 @@ class TrainingReader:
         return names
 
     def _batch_size(self) -> int | None:
-        loaders: list[tuple[int, int]] = []  # (priority, batch)
-        trained = self._training_names()
-        # a project loader class (MyDataloader(data, batch_size=4)) counts when it names its batch
-        # a project loader class (MyDataloader(data, batch_size=4), or a class whose object the training
-        # loop iterates) counts when it names its batch
-        custom = [c for last, calls in self.ex.by_last.items()
-                  if last != "DataLoader" and last[:1].isupper() for c in calls]
-        for call in self.ex.by_last.get("DataLoader", []) + custom:
-            fn = self._fname(call) or ""
-            is_custom = last_name(fn) != "DataLoader"
-            if is_custom and ("batch_size" not in call_arguments(call)[1] or not (
-                    last_name(fn).lower().endswith("loader") or self._loader_vars(call) & trained)):
-                continue
-            pos, kw = call_arguments(call)
-            env = self.ex.env_at(call)
-            node = kw.get("batch_size")
-            if node is None and len(pos) >= 2 and pos[1].type not in ("list_splat", "dictionary_splat"):
-                node = pos[1]
-            v = self.s.value(node, env) if node is not None else UNKNOWN
-            if node is None:
-                # **train_kwargs with {'batch_size': ...}
-                args = call.child_by_field_name("arguments")
-                for c in args.named_children if args is not None else []:
-                    if c.type == "dictionary_splat" and c.named_children:
-                        d = self.s.value(c.named_children[0], env)
-                        if isinstance(d, dict) and "batch_size" in d:
-                            v = d["batch_size"]
-                        elif c.named_children[0].type == "identifier":
-                            v = self._dict_var_batch(node_text(c.named_children[0]), call, env)
-            if isinstance(v, int) and not isinstance(v, bool):
-                text = node_text(call).lower()
-                var = (self._assigned_var(call) or "").lower()
-                prio = 0 if ("train" in var or "train" in text or "shuffle=true" in text.replace(" ", "")) else 1
-                if "test" in var or "val" in var:
-                    prio = 2
-                if self._loader_vars(call) & trained:
-                    prio = -1  # the loader the training loop iterates wins over a demo loader above it
-                loaders.append((prio + (3 if is_custom else 0), v))
+        """The batch of the loader training uses (:meth:`_loader_batches`), else of a batch builder, of
+        ``next_batch(n)``, of a constant or of a flag."""
+        loaders = self._loader_batches()
         if loaders:
             return sorted(loaders, key=lambda x: x[0])[0][1]
         gen = self._generator_batch()
@@ -778,6 +752,54 @@ class TrainingReader:
                 return v
         v = self.s.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _loader_batches(self) -> list[tuple[int, int]]:
+        """(priority, batch) of each ``DataLoader`` (and project loader class) whose batch is known; the lowest
+        priority is the loader training iterates, then a training loader, then others, then test loaders."""
+        loaders: list[tuple[int, int]] = []
+        trained = self._training_names()
+        # a project loader class (MyDataloader(data, batch_size=4), or a class whose object the training
+        # loop iterates) counts when it names its batch
+        custom = [c for last, calls in self.ex.by_last.items()
+                  if last != "DataLoader" and last[:1].isupper() for c in calls]
+        for call in self.ex.by_last.get("DataLoader", []) + custom:
+            fn = self._fname(call) or ""
+            is_custom = last_name(fn) != "DataLoader"
+            if is_custom and ("batch_size" not in call_arguments(call)[1] or not (
+                    last_name(fn).lower().endswith("loader") or self._loader_vars(call) & trained)):
+                continue
+            v = self._loader_batch(call)
+            if isinstance(v, int) and not isinstance(v, bool):
+                text = node_text(call).lower()
+                var = (self._assigned_var(call) or "").lower()
+                prio = 0 if ("train" in var or "train" in text or "shuffle=true" in text.replace(" ", "")) else 1
+                if "test" in var or "val" in var:
+                    prio = 2
+                if self._loader_vars(call) & trained:
+                    prio = -1  # the loader the training loop iterates wins over a demo loader above it
+                loaders.append((prio + (3 if is_custom else 0), v))
+        return loaders
+
+    def _loader_batch(self, call: Node) -> Any:
+        """``batch_size=`` (or the second positional) of a loader call, or of a ``**kwargs`` dict it is given."""
+        pos, kw = call_arguments(call)
+        env = self.ex.env_at(call)
+        node = kw.get("batch_size")
+        if node is None and len(pos) >= 2 and pos[1].type not in ("list_splat", "dictionary_splat"):
+            node = pos[1]
+        if node is not None:
+            return self.s.value(node, env)
+        # **train_kwargs with {'batch_size': ...}
+        v = UNKNOWN
+        args = call.child_by_field_name("arguments")
+        for c in args.named_children if args is not None else []:
+            if c.type == "dictionary_splat" and c.named_children:
+                d = self.s.value(c.named_children[0], env)
+                if isinstance(d, dict) and "batch_size" in d:
+                    v = d["batch_size"]
+                elif c.named_children[0].type == "identifier":
+                    v = self._dict_var_batch(node_text(c.named_children[0]), call, env)
+        return v
 
     def _generator_batch(self) -> int | None:
         """``for x, y in get_batches(words, 512)`` / ``x, y = get_batch()`` in a loop: a batch builder's size."""
@@ -822,40 +844,11 @@ class TrainingReader:
     def _tricks(self) -> None:
         epoch_loops = [loop for loop in self.ex.fors if "epoch" in node_text(loop.child_by_field_name("left") or loop).lower()
                        or "epoch" in node_text(loop.child_by_field_name("right") or loop).lower()]
-        frozen = False
-        for a in self.ex.assigns:
-            right = a.child_by_field_name("right")
-            if right is None or right.type != "false":
-                continue
-            left = a.child_by_field_name("left")
-            if left is not None and node_text(left).endswith("requires_grad"):
-                frozen = True
         for call in self.ex.calls_where(is_trick_name):
-            fn = self._fname(call) or ""
-            last = last_name(fn)
-            full = self.s.resolve(fn) or fn
-            is_schedule = "lr_scheduler" in full or last in SCHEDULERS or last.startswith("get_") and "schedule" in last
-            if self._in_model_class(call):
-                own = self._class_rec(call)
-                if is_schedule and own is not None and enclosing_function_name(call) == "configure_optimizers":
-                    own.tricks.append("lr_schedule")
-                continue
-            if is_schedule:
-                pos, kw = call_arguments(call)
-                opt = pos[0] if pos else kw.get("optimizer")
-                owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
-                for m in self._targets(owners):
-                    m.tricks.append("lr_schedule")
-            elif last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm"):
-                for m in self._targets(self.owners(call)):
-                    m.tricks.append("gradient_clipping")
-            elif last in ("autocast", "GradScaler"):
-                for m in self.models:
-                    m.tricks.append("mixed_precision")
-            elif fn in ("torch.save",) or (last == "save" and full.startswith("torch")):
-                if any(loop.start_byte <= call.start_byte < loop.end_byte for loop in epoch_loops) or self._called_in_epoch_loop(call, epoch_loops):
-                    for m in self._targets(self.owners(call)):
-                        m.tricks.append("checkpointing")
+            self._trick_call(call, epoch_loops)
+        frozen = any(node_text(left).endswith("requires_grad") for a in self.ex.assigns
+                     if (right := a.child_by_field_name("right")) is not None and right.type == "false"
+                     and (left := a.child_by_field_name("left")) is not None)
         for m in self.models:
             if any(x.type == "Pretrained" and x.args.get("pretrained") for x in m.layers):
                 m.tricks.append("pretrained_weights")
@@ -871,6 +864,45 @@ class TrainingReader:
                 for m in ([own] if own is not None else self._targets(self.owners(call.child_by_field_name("function")))):
                     m.tricks.append("embedding_pretrained")
 
+    def _trick_call(self, call: Node, epoch_loops: list[Node]) -> None:
+        """A scheduler, clipping, AMP or saving call: the trick of the models it concerns (by name: one handler)."""
+        fn = self._fname(call) or ""
+        last = last_name(fn)
+        full = self.s.resolve(fn) or fn
+        is_schedule = "lr_scheduler" in full or last in SCHEDULERS or last.startswith("get_") and "schedule" in last
+        if self._in_model_class(call):
+            own = self._class_rec(call)
+            if is_schedule and own is not None and enclosing_function_name(call) == "configure_optimizers":
+                own.tricks.append("lr_schedule")
+            return
+        if is_schedule:
+            pos, kw = call_arguments(call)
+            opt = pos[0] if pos else kw.get("optimizer")
+            owners = self.opt_of.get(node_text(opt), []) if opt is not None else []
+            for m in self._targets(owners):
+                m.tricks.append("lr_schedule")
+            return
+        handler = _TRICK_CALLS.get(last)
+        if handler is not None:
+            handler(self, call, full, epoch_loops)
+
+    def _trick_clipping(self, call: Node, full: str, epoch_loops: list[Node]) -> None:
+        for m in self._targets(self.owners(call)):
+            m.tricks.append("gradient_clipping")
+
+    def _trick_amp(self, call: Node, full: str, epoch_loops: list[Node]) -> None:
+        for m in self.models:
+            m.tricks.append("mixed_precision")
+
+    def _trick_save(self, call: Node, full: str, epoch_loops: list[Node]) -> None:
+        # torch.save in an epoch loop (or in a function such a loop calls): checkpoints
+        if not full.startswith("torch") and self._fname(call) != "torch.save":
+            return
+        if any(loop.start_byte <= call.start_byte < loop.end_byte for loop in epoch_loops) \
+                or self._called_in_epoch_loop(call, epoch_loops):
+            for m in self._targets(self.owners(call)):
+                m.tricks.append("checkpointing")
+
     def _called_in_epoch_loop(self, node: Node, epoch_loops: list[Node]) -> bool:
         p = node.parent
         while p is not None and p.type != "function_definition":
@@ -884,6 +916,7 @@ class TrainingReader:
         return False
 
     def _input_shape(self) -> None:
+        """``summary(model, input_size=...)``, else the shape of a dummy batch fed to the model."""
         for call in self.ex.by_last.get("summary", []):
             fn = self._fname(call) or ""
             if last_name(fn) != "summary":
@@ -896,7 +929,12 @@ class TrainingReader:
             if isinstance(v, list) and v and all(isinstance(x, int) for x in v):
                 for m in self._targets(self.owners(pos[0]) if pos else []):
                     m.input_shape = v
-        # a dummy batch fed to the model: x = torch.randn(1, 3, 224, 224); model(x) / onnx.export(model, x)
+        dummies = self._dummy_batches()
+        if dummies:
+            self._fed_dummies(dummies)
+
+    def _dummy_batches(self) -> dict[str, list[int]]:
+        """``x = torch.randn(1, 3, 224, 224)``: name -> shape without the batch dimension (as Keras writes it)."""
         dummies: dict[str, list[int]] = {}
         for _a, left, right in self.ex._outside_assigns():
             if left.type != "identifier" or right.type != "call":
@@ -910,9 +948,11 @@ class TrainingReader:
             if len(dims) == 1 and isinstance(dims[0], list):
                 dims = dims[0]
             if len(dims) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
-                dummies[node_text(left)] = dims[1:]  # without the batch dimension, as Keras writes it
-        if not dummies:
-            return
+                dummies[node_text(left)] = dims[1:]
+        return dummies
+
+    def _fed_dummies(self, dummies: dict[str, list[int]]) -> None:
+        """A dummy batch fed to a model (``model(x)``, ``onnx.export(model, x)``) gives its input shape."""
         for call in self.ex.calls:
             if self._in_model_class(call):
                 continue
@@ -969,3 +1009,20 @@ def _range_call(it: Node | None) -> Node | None:
         pos, _ = call_arguments(it)
         it = pos[0] if pos else None
     return None
+
+
+_LOSS_KINDS_BY_TYPE = {
+    "identifier": TrainingReader._named_loss_kinds,
+    "call": TrainingReader._call_loss_kinds,
+    "binary_operator": TrainingReader._combined_loss_kinds,
+    "parenthesized_expression": TrainingReader._combined_loss_kinds,
+    "unary_operator": TrainingReader._combined_loss_kinds,
+    "attribute": TrainingReader._object_loss_kinds,
+}
+
+# calls that show a training trick (schedulers aside), by the last part of their name
+_TRICK_CALLS = {
+    **dict.fromkeys(("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm"), TrainingReader._trick_clipping),
+    **dict.fromkeys(("autocast", "GradScaler"), TrainingReader._trick_amp),
+    "save": TrainingReader._trick_save,
+}
