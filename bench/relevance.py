@@ -1,12 +1,19 @@
-"""Relevance: precision@20 of the search against a BM25 keyword baseline, question by question.
+"""Relevance: precision@20 on the paths a question takes, against a BM25 keyword baseline.
 
 For each plain-language question of bench/questions.jsonl (with the task(s)
 it should bring back), precision@20 is the share of the top 20 whose task is
-one of those (over the hits returned, fewer than 20 when the question names a
-dataset or framework that has fewer examples: a hard filter). The baseline is BM25 (rank-bm25) over the very texts the index
-embeds (``index.text.summary_text``), tokenized into lower-case words. The
-mean is reported over all questions and over those whose task has at least
-20 examples in the corpus (the target: >= 0.85).
+one of those (over the hits returned, fewer than 20 when a filter leaves
+fewer). Three paths, all reading the question with ``index.understand``:
+
+- ``chat``: the app's path: ``Engine.apply_message(State(), question)``, then
+  the population the chat state retrieves (k = 100, the app's default);
+- ``cli``: ``examplenet search QUESTION`` (``ExampleIndex.search``, k = 100);
+- ``search@20``: the method of the README's earlier figure, ``search(question, k=20)``.
+
+The baseline is BM25 (rank-bm25) over the very texts the index embeds
+(``index.text.summary_text``), tokenized into lower-case words. Means are
+reported over all questions and over those whose task has at least 20
+examples in the corpus (the target: >= 0.85).
 
     .venv/bin/python bench/relevance.py                     # the shipped corpus
     .venv/bin/python bench/relevance.py --index-dir DIR      # another built index
@@ -66,8 +73,30 @@ class BM25Baseline:
         return top[np.argsort(-scores[top], kind="stable")].tolist()
 
 
+def _precision(summaries: list, want: set[str], k: int) -> float:
+    top = summaries[:k]
+    return sum(s.task in want for s in top) / max(1, len(top))
+
+
+PATHS = ("chat", "cli", "search@20")
+
+
+def top_by_path(ix: ExampleIndex, question: str, engine, k: int = 20) -> dict[str, tuple[list, dict]]:
+    """The ranked summaries each path returns for a question, with the filters it applied."""
+    from assistant.session import State
+
+    out = {}
+    pop = engine.population(engine.apply_message(State(), question))
+    out["chat"] = (pop.summaries, dict(pop.filters))
+    r = ix.search(question, k=100)
+    out["cli"] = ([h.summary for h in r.hits], r.filters.as_dict())
+    r = ix.search(question, k=k)
+    out["search@20"] = ([h.summary for h in r.hits], r.filters.as_dict())
+    return out
+
+
 def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True) -> dict[str, float]:
-    """Precision@k of the search and of BM25, per question and on average.
+    """Precision@k of each path (:data:`PATHS`) and of BM25, per question and on average.
 
     Args:
         ix: the index.
@@ -76,36 +105,38 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
         verbose: print one line per question.
 
     Returns:
-        Means: ``search``, ``bm25`` (all questions) and ``search_eligible``,
-        ``bm25_eligible`` (questions whose tasks have >= k examples).
+        Means by name: each path and ``bm25`` over all questions, and the same
+        with ``_eligible`` over questions whose tasks have >= k examples;
+        ``questions``, ``eligible``.
     """
+    from assistant.session import Engine
+
+    engine = Engine(ix)
     task_counts = dict(ix.values("task"))
     tasks_of = ix.frame["task"].to_numpy()
     bm25 = BM25Baseline(ix)
     rows = []
     if verbose:
-        print(f"{'P@' + str(k):>6} {'BM25':>6} {'n':>5} {'got':>4}  question -> tasks   "
-              "(n: examples of the tasks; got: hits returned)")
+        print("  ".join(f"{p:>9}" for p in (*PATHS, "BM25")) + f" {'n':>5}  question -> tasks   "
+              "(n: examples of the tasks; [chat filters])")
     for q in qs:
         want = set(q["tasks"])
         n = sum(task_counts.get(t, 0) for t in want)
-        r = ix.search(q["question"], k=k)
-        # a dataset or framework named in the question is a hard filter and may
-        # leave fewer than k examples: precision is over what was returned
-        got = max(1, len(r.hits))
-        p_search = sum(h.summary.task in want for h in r.hits) / got
+        got = top_by_path(ix, q["question"], engine, k)
+        ps = [_precision(got[p][0], want, k) for p in PATHS]
         p_bm25 = sum(tasks_of[i] in want for i in bm25.top(q["question"], k)) / k
-        rows.append((p_search, p_bm25, n >= k))
+        rows.append((*ps, p_bm25, n >= k))
         if verbose:
-            print(f"{p_search:6.2f} {p_bm25:6.2f} {n:5d} {len(r.hits):4d}  {q['question']} -> {', '.join(sorted(want))}"
-                  + ("" if n >= k else "  (fewer than 20 examples)")
-                  + (f"  [filters: {r.filters.as_dict()}]" if r.filters.as_dict() else ""))
+            filters = got["chat"][1]
+            print("  ".join(f"{v:9.2f}" for v in (*ps, p_bm25)) + f" {n:5d}  {q['question']} -> "
+                  + ", ".join(sorted(want)) + ("" if n >= k else "  (fewer than 20 examples)")
+                  + (f"  [{filters}]" if filters else ""))
     a = np.array(rows, dtype=float)
-    elig = a[a[:, 2] == 1]
-    out = {"search": a[:, 0].mean(), "bm25": a[:, 1].mean(), "questions": len(a),
-           "eligible": len(elig),
-           "search_eligible": elig[:, 0].mean() if len(elig) else float("nan"),
-           "bm25_eligible": elig[:, 1].mean() if len(elig) else float("nan")}
+    elig = a[a[:, -1] == 1]
+    out: dict[str, float] = {"questions": len(a), "eligible": len(elig)}
+    for i, name in enumerate((*PATHS, "bm25")):
+        out[name] = a[:, i].mean()
+        out[name + "_eligible"] = elig[:, i].mean() if len(elig) else float("nan")
     return out
 
 
@@ -133,9 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         label = f"{len(ix)} summaries ({ix.manifest.get('corpus_path', 'corpus')})"
     print(f"relevance on {label}, {len(qs)} questions\n")
     m = evaluate(ix, qs)
-    print(f"\nmean precision@20, all {m['questions']} questions:      search {m['search']:.3f}   BM25 {m['bm25']:.3f}")
-    print(f"mean precision@20, {m['eligible']} questions with >= 20 examples: "
-          f"search {m['search_eligible']:.3f}   BM25 {m['bm25_eligible']:.3f}   (target >= 0.85)")
+    for label_, suffix, count in (("all", "", m["questions"]), (">= 20 examples", "_eligible", m["eligible"])):
+        print(f"\nmean precision@20, {count} questions ({label_}): "
+              + "   ".join(f"{p} {m[p + suffix]:.3f}" for p in (*PATHS, "bm25"))
+              + ("   (target >= 0.85)" if suffix else ""))
     return 0
 
 

@@ -423,7 +423,8 @@ class ExampleIndex:
 
     def _fill(self, q: np.ndarray, named_rows: np.ndarray, named: tuple[str, ...], applied: Filters,
               boosts: dict, k: int) -> tuple[list[Hit], Shortfall]:
-        """The few examples of the named datasets first, then their family's and task's, best first.
+        """The few examples of the named datasets first, then their family's and task's, then
+        the nearest of the rest, each part best first.
 
         Args:
             q: the question's vector.
@@ -453,6 +454,13 @@ class ExampleIndex:
         if len(pool) and k > len(hits):
             row_ids, scores = self._rank(q, pool, extra, k - len(hits))
             hits += [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+        if k > len(hits):
+            # family and task are not enough: the nearest of the rest
+            rest = np.arange(self.meta.n, dtype=np.int64) if others is None else others
+            rest = np.setdiff1d(rest, np.union1d(pool, named_rows), assume_unique=True)
+            if len(rest):
+                row_ids, scores = self._rank(q, rest, extra, k - len(hits))
+                hits += [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
         filled = hits[len(named_rows):]
         in_family = Counter(next(d for d in h.summary.datasets if d in members) for h in filled
                             if any(d in members for d in h.summary.datasets))

@@ -209,3 +209,11 @@ def test_missing_task_boosts_its_nearest_and_says_none_exist(thin):
 
 def test_common_task_says_nothing(thin):
     assert thin.search("classify movie reviews", k=20).shortfall is None
+
+
+def test_fill_goes_on_with_the_nearest_when_family_and_task_run_out(thin):
+    r = thin.search("predict which Titanic passengers survived", k=60)
+    assert len(r.hits) == 60
+    assert all("titanic" in h.summary.datasets for h in r.hits[:3])
+    assert all(h.summary.task == "tabular_classification" for h in r.hits[:33])
+    assert r.shortfall.others[0] == ("tabular_classification", 30)
