@@ -325,9 +325,7 @@ LR_SCHEDULES = frozenset(name for name, (library, _) in SCHEDULERS.items() if li
 CALLBACK_TRICKS = {
     "EarlyStopping": "early_stopping",
     "ModelCheckpoint": "checkpointing",
-    "ReduceLROnPlateau": "lr_schedule",
-    "LearningRateScheduler": "lr_schedule",
-    "CosineAnnealingScheduler": "lr_schedule",
+    **{name: "lr_schedule" for name, (library, _) in SCHEDULERS.items() if library == "keras"},
 }
 
 # Calls that yield batches of a fixed size, and the argument holding it.

@@ -58,7 +58,7 @@ from tree_sitter import Node, Query, QueryCursor
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
-from corpus.knowledge.vocab import canonical_loss
+from corpus.knowledge.vocab import SCHEDULERS, canonical_loss
 from corpus.readers.script import (
     PY_LANGUAGE,
     UNKNOWN,
@@ -101,20 +101,7 @@ CUSTOM_TRICKS: tuple[tuple[re.Pattern[str], str], ...] = (
 # Calls (last segment of the dotted name) -> trick, wherever they appear.
 TRICK_CALLS: dict[str, str] = {
     "EarlyStopping": "early_stopping",
-    "ReduceLROnPlateau": "lr_schedule", "LearningRateScheduler": "lr_schedule",
-    "StepLR": "lr_schedule", "MultiStepLR": "lr_schedule", "ExponentialLR": "lr_schedule",
-    "CosineAnnealingLR": "lr_schedule", "CosineAnnealingWarmRestarts": "lr_schedule",
-    "CyclicLR": "lr_schedule", "OneCycleLR": "lr_schedule", "LambdaLR": "lr_schedule",
-    "PolynomialLR": "lr_schedule", "LinearLR": "lr_schedule", "SequentialLR": "lr_schedule",
-    "MultiplicativeLR": "lr_schedule", "ConstantLR": "lr_schedule", "ChainedScheduler": "lr_schedule",
-    "ExponentialDecay": "lr_schedule", "InverseTimeDecay": "lr_schedule",
-    "PiecewiseConstantDecay": "lr_schedule", "PolynomialDecay": "lr_schedule",
-    "CosineDecay": "lr_schedule", "CosineDecayRestarts": "lr_schedule",
-    "exponential_decay": "lr_schedule", "piecewise_constant": "lr_schedule",
-    "polynomial_decay": "lr_schedule", "cosine_decay": "lr_schedule", "inverse_time_decay": "lr_schedule",
-    "natural_exp_decay": "lr_schedule",
-    "get_linear_schedule_with_warmup": "lr_schedule", "get_cosine_schedule_with_warmup": "lr_schedule",
-    "get_scheduler": "lr_schedule", "LearningRateMonitor": "lr_schedule",
+    **dict.fromkeys(SCHEDULERS, "lr_schedule"),  # every learning-rate scheduler the readers know
     "ModelCheckpoint": "checkpointing", "CheckpointManager": "checkpointing",
     "clip_grad_norm_": "gradient_clipping", "clip_grad_norm": "gradient_clipping",
     "clip_grad_value_": "gradient_clipping", "clip_by_global_norm": "gradient_clipping",
