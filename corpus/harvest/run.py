@@ -385,6 +385,10 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
                                  if str(w).startswith(INTERNAL)), None)
             if res.internal:
                 res.error = res.internal[:300]
+            elif res.status == "failed":
+                # why the file could not be read goes in the manifest (the failed summary itself is not kept)
+                res.error = next((str(w)[:300] for s in res.summaries if s.parse.status == "failed"
+                                  for w in s.parse.warnings[:1]), None)
     except Exception as exc:  # a parser bug must not stop a harvest of hundreds of repos
         res.status = "failed"
         res.error = internal_error(exc)
