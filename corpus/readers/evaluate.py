@@ -505,7 +505,7 @@ class Evaluator:
     def CALL(self, n: Node, scope: Any) -> Any:
         """``len(x)``, ``int(x)``, ``float(x)`` of static values; any other call is unknown."""
         fn = call_function_name(n)
-        read = _STATIC_BUILTINS.get(fn) if fn is not None else None
+        read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
             return UNKNOWN
         positional, _ = call_arguments(n)
@@ -531,4 +531,4 @@ def _number(kind: type) -> Callable[[Any], Any]:
 
 
 # the builtins a static value goes through (one argument each)
-_STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}
+STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonic
 from corpus.readers.evaluate import (
     LITERAL_TYPES,
     MISSING,
+    STATIC_BUILTINS,
     UNKNOWN,
     Evaluator,
     Param,
@@ -1815,48 +1817,63 @@ class Interpreter(Evaluator):
         return Batched(UNKNOWN)
 
     def call_builtin(self, last: str, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope) -> Any:
-        if last in ("range", "xrange"):
-            nums = pos[:3]
-            if len(nums) == 1:
-                return RangeVal(0, nums[0])
-            if len(nums) >= 2:
-                return RangeVal(nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
-            return UNKNOWN
-        if last == "len":
-            v = pos[0] if pos else UNKNOWN
-            if isinstance(v, Rep) and v.count:
-                return v.count
-            return len(v) if isinstance(v, (list, dict, str)) else UNKNOWN
-        if last in ("int", "float"):
-            v = pos[0] if pos else UNKNOWN
-            if isinstance(v, (int, float, str)) and not isinstance(v, bool):
-                try:
-                    return int(float(v)) if last == "int" else float(v)
-                except ValueError:
-                    return UNKNOWN
-            return UNKNOWN
-        if last in ("list", "tuple", "sorted", "reversed"):
-            v = pos[0] if pos else []
-            return v if isinstance(v, (list, RangeVal)) else UNKNOWN
-        if last == "zip":
-            return list(pos)
-        if last == "enumerate":
-            return Enumerated(pos[0] if pos else UNKNOWN)
-        if last == "dict":
-            return dict(kw)
-        if last == "vars" and pos and pos[0] is UNKNOWN and self.s.argparse_defaults:
+        handler = _BUILTIN_CALLS.get(last)
+        return UNKNOWN if handler is None else handler(self, pos, kw, scope)
+
+    # -- builtins (name -> handler, in _BUILTIN_CALLS) ----------------------
+    def builtin_range(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        nums = pos[:3]
+        if len(nums) == 1:
+            return RangeVal(0, nums[0])
+        if len(nums) >= 2:
+            return RangeVal(nums[0], nums[1], nums[2] if len(nums) > 2 else 1)
+        return UNKNOWN
+
+    def builtin_len(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        v = pos[0] if pos else UNKNOWN
+        if isinstance(v, Rep) and v.count:
+            return v.count
+        return len(v) if isinstance(v, (list, dict, str)) else UNKNOWN
+
+    def builtin_int(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return _INT(pos[0] if pos else UNKNOWN)
+
+    def builtin_float(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return _FLOAT(pos[0] if pos else UNKNOWN)
+
+    def builtin_list(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        """``list``, ``tuple``, ``sorted``, ``reversed``: the items as they are."""
+        v = pos[0] if pos else []
+        return v if isinstance(v, (list, RangeVal)) else UNKNOWN
+
+    def builtin_zip(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return list(pos)
+
+    def builtin_enumerate(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return Enumerated(pos[0] if pos else UNKNOWN)
+
+    def builtin_dict(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return dict(kw)
+
+    def builtin_vars(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        if pos and pos[0] is UNKNOWN and self.s.argparse_defaults:
             # vars(parser.parse_args()): the options as a dict
             return {k: (UNKNOWN if v is None else v) for k, v in self.s.argparse_defaults.items()}
-        if last in ("min", "max") and len(pos) >= 2 and all(isinstance(p, (int, float)) for p in pos):
-            return min(pos) if last == "min" else max(pos)
-        if last == "super":
-            obj = scope.get("self")
-            return Super(obj if obj is not _MISSING else UNKNOWN)
-        if last == "getattr" and len(pos) >= 2 and isinstance(pos[1], str):
-            obj = pos[0]
-            if isinstance(obj, (Instance, ModelObj)):
-                return obj.attrs.get(pos[1], UNKNOWN)
-            return UNKNOWN
+        return UNKNOWN
+
+    def builtin_min(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return min(pos) if len(pos) >= 2 and all(isinstance(p, (int, float)) for p in pos) else UNKNOWN
+
+    def builtin_max(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        return max(pos) if len(pos) >= 2 and all(isinstance(p, (int, float)) for p in pos) else UNKNOWN
+
+    def builtin_super(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        obj = scope.get("self")
+        return Super(obj if obj is not _MISSING else UNKNOWN)
+
+    def builtin_getattr(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
+        if len(pos) >= 2 and isinstance(pos[1], str) and isinstance(pos[0], (Instance, ModelObj)):
+            return pos[0].attrs.get(pos[1], UNKNOWN)
         return UNKNOWN
 
     def call_tf(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
@@ -2083,81 +2100,98 @@ class Interpreter(Evaluator):
 
     def call_method(self, f: ObjMethod, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
                     kw_nodes: dict[str, Node], scope: Scope) -> Any:
-        obj, name = f.obj, f.name
-        if isinstance(obj, Super):
-            return UNKNOWN
-        if isinstance(obj, str):
-            return getattr(obj, name)() if not pos and not kw else UNKNOWN
-        if isinstance(obj, list):
-            if len(obj) < 1000 and pos:
-                if name == "append":
-                    obj.append(pos[0])
-                elif isinstance(pos[0], list):
-                    obj.extend(pos[0][:1000])
-                if self.loops:
-                    self.loop_lists.add(id(obj))  # branches gathered in a loop
-            return None
-        if isinstance(obj, ModelObj):
-            return self.model_method(obj, name, pos, kw, call, pos_nodes, kw_nodes, scope)
-        if isinstance(obj, Optim):
-            if name in ("minimize", "compute_gradients"):
-                loss = pos[0] if pos else kw.get("loss", UNKNOWN)
-                self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
-                self.mark_training(None, "minimize")
-                return UNKNOWN
-            if name == "apply_gradients":
-                m = self.first_model(pos, kw)
-                if m is not None and obj.model is None:
-                    obj.model = m
-                self.mark_training(m, "apply_gradients")
-            return UNKNOWN
-        if isinstance(obj, Batched):
-            if name in K.BATCHERS:
-                out = self.batcher(name, pos, kw)
-                out.repeat = obj.repeat
+        """``obj.name(...)``: the handler of the object's kind (``_METHODS_BY_KIND``), else of the name."""
+        handler = _METHODS_BY_KIND.get(type(f.obj))
+        if handler is not None:
+            out = handler(self, f.obj, f.name, pos, kw, call, pos_nodes, kw_nodes, scope)
+            if out is not _NEXT:
                 return out
-            if name == "take" and pos and isinstance(pos[0], int):
-                return Batched(obj.size, pos[0], obj.repeat)
-            if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
-                return Batched(obj.size, obj.take, pos[0])
-            return obj
-        if isinstance(obj, LayerObj) and obj.kind == "pretrained" and name in (
-                "compile", *_TRAIN_METHODS):
+        return self.method_of_unknown(f, pos, kw, pos_nodes, scope)
+
+    # -- methods by the kind of object (in _METHODS_BY_KIND); _NEXT: not handled here --
+    def method_of_nothing(self, obj: Any, name: str, *args: Any) -> Any:
+        """``super().__init__(...)``, ``tensor.numpy()`` on a frozen set of layers...: nothing to read."""
+        return UNKNOWN
+
+    def method_of_str(self, obj: str, name: str, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
+        return getattr(obj, name)() if not pos and not kw else UNKNOWN
+
+    def method_of_list(self, obj: list[Any], name: str, pos: list[Any], *args: Any) -> Any:
+        """``append``/``extend`` on a list of layers or branches."""
+        if len(obj) < 1000 and pos:
+            if name == "append":
+                obj.append(pos[0])
+            elif isinstance(pos[0], list):
+                obj.extend(pos[0][:1000])
+            if self.loops:
+                self.loop_lists.add(id(obj))  # branches gathered in a loop
+        return None
+
+    def method_of_model(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                        pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        return self.model_method(m, name, pos, kw, call, pos_nodes, kw_nodes, scope)
+
+    def method_of_optimizer(self, obj: Optim, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                            pos_nodes: list[Node], *args: Any) -> Any:
+        if name in ("minimize", "compute_gradients"):
+            loss = pos[0] if pos else kw.get("loss", UNKNOWN)
+            self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
+            self.mark_training(None, "minimize")
+        elif name == "apply_gradients":
+            m = self.first_model(pos, kw)
+            if m is not None and obj.model is None:
+                obj.model = m
+            self.mark_training(m, "apply_gradients")
+        return UNKNOWN
+
+    def method_of_dataset(self, obj: Batched, name: str, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
+        """``ds.batch(32)``, ``ds.take(100)``, ``ds.repeat(10)`` on a batched dataset."""
+        if name in K.BATCHERS:
+            out = self.batcher(name, pos, kw)
+            out.repeat = obj.repeat
+            return out
+        if name == "take" and pos and isinstance(pos[0], int):
+            return Batched(obj.size, pos[0], obj.repeat)
+        if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
+            return Batched(obj.size, obj.take, pos[0])
+        return obj
+
+    def method_of_layer(self, obj: LayerObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                        pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        if obj.kind == "pretrained" and name in ("compile", *_TRAIN_METHODS):
             # a whole application trained as the model (ResNet50(weights=None, classes=10))
             return self.model_method(self.promote(obj, call), name, pos, kw, call, pos_nodes, kw_nodes, scope)
-        if isinstance(obj, FreezeRef):
-            return UNKNOWN
-        if isinstance(obj, (Tensor, LossVal)):
-            return UNKNOWN if name in _TF_NOT_DATA or name in ("numpy", "eval", "as_list") else obj
-        if isinstance(obj, LayerObj):
-            return UNKNOWN
-        if isinstance(obj, Weight) and name == "assign_sub" and pos_nodes:
+        return UNKNOWN
+
+    def method_of_tensor(self, obj: Any, name: str, *args: Any) -> Any:
+        return UNKNOWN if name in _TF_NOT_DATA or name in ("numpy", "eval", "as_list") else obj
+
+    def method_of_weight(self, obj: Weight, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                         pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        """``w.assign_sub(lr * grad)`` / ``w.assign(w - lr * grad)``: gradient descent by hand."""
+        if name == "assign_sub" and pos_nodes:
             return self.hand_update(pos_nodes[0], scope)
-        if isinstance(obj, Weight) and name == "assign" and pos_nodes and pos_nodes[0].type == "binary_operator" \
+        if name == "assign" and pos_nodes and pos_nodes[0].type == "binary_operator" \
                 and node_text(pos_nodes[0].child_by_field_name("operator")) == "-":
-            # w.assign(w - lr * grad)
             return self.hand_update(pos_nodes[0].child_by_field_name("right"), scope)
-        # methods of unknown objects
+        return _NEXT
+
+    def method_of_unknown(self, f: ObjMethod, pos: list[Any], kw: dict[str, Any], pos_nodes: list[Node],
+                          scope: Scope) -> Any:
+        """A method of an object that is not read (a session, a tape, a dataset from elsewhere)."""
+        name = f.name
         if name in K.BATCHERS:
             return self.batcher(name, pos, kw)
         if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
             return Batched(UNKNOWN, None, pos[0])  # (a dataset repeated, batched next)
-
         if name == "run":
             self.mark_training(None, "run")
-            ins = [t for p in pos for t in self.tensors_in(p)]
-            return UNKNOWN if not ins else UNKNOWN
-        if name == "train" and isinstance(kw.get("steps"), int):
+        elif name == "train" and isinstance(kw.get("steps"), int):
             self.step_signals.append(kw["steps"])
-            return UNKNOWN
-        if name in ("gradient",):
-            if pos:
-                self.differentiated(pos[0], pos_nodes[0] if pos_nodes else None)
-            return UNKNOWN
-        if name == "append" and pos:
-            tgt = f.obj
-            return tgt
-        ins = [t for p in pos for t in self.tensors_in(p)]
+        elif name == "gradient" and pos:
+            self.differentiated(pos[0], pos_nodes[0] if pos_nodes else None)
+        elif name == "append" and pos:
+            return f.obj
         return UNKNOWN
 
     def differentiated(self, v: Any, node: Node | None) -> None:
@@ -2233,35 +2267,52 @@ class Interpreter(Evaluator):
 
     def model_method(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
                      pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
-        if name == "add":
-            if pos:
-                self.seq_add(m, pos[0], call)
-                m.outputs = [m.cur] if m.cur is not None else []
-            return None
-        if name == "compile":
-            self.record_compile(m, pos, kw, pos_nodes, kw_nodes, call)
-            return None
-        if name in _TRAIN_METHODS:
-            self.record_fit(m, name, pos, kw, scope)
+        """``model.add/compile/fit/...``: the handler of the name (``_MODEL_METHODS``)."""
+        handler = _MODEL_METHODS.get(name)
+        if handler is None:
             return UNKNOWN
-        if name == "add_loss" and pos:
-            v = pos[0]
-            if isinstance(v, LossVal):
-                m.hp.setdefault("loss", v.canonical)
-                m.hp.setdefault("loss_raw", v.raw)
-            elif pos_nodes:
-                txt = self.exprs.get(node_text(pos_nodes[0]), node_text(pos_nodes[0]))
-                m.hp.setdefault("loss", "other")
-                m.hp.setdefault("loss_raw", txt[:120])
-            return None
-        if name == "build":
-            shape = pos[0] if pos else kw.get("input_shape")
-            if isinstance(shape, list) and m.input_shape is None:
-                m.input_shape = jsonable_shape(shape[1:] if shape and shape[0] is None else shape)
-            return None
-        if name in ("__call__", "call", "predict_on_batch") and pos:
-            return self.apply(m, self.tensors_in(pos[0]), call)
+        return handler(self, m, name, pos, kw, call, pos_nodes, kw_nodes, scope)
+
+    # -- model methods (name -> handler, in _MODEL_METHODS) -------------------
+    def model_add(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        if pos:
+            self.seq_add(m, pos[0], call)
+            m.outputs = [m.cur] if m.cur is not None else []
+        return None
+
+    def model_compile(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                      pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        self.record_compile(m, pos, kw, pos_nodes, kw_nodes, call)
+        return None
+
+    def model_fit(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                  pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        self.record_fit(m, name, pos, kw, scope)
         return UNKNOWN
+
+    def model_add_loss(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node,
+                       pos_nodes: list[Node], *args: Any) -> Any:
+        if not pos:
+            return UNKNOWN
+        v = pos[0]
+        if isinstance(v, LossVal):
+            m.hp.setdefault("loss", v.canonical)
+            m.hp.setdefault("loss_raw", v.raw)
+        elif pos_nodes:
+            txt = self.exprs.get(node_text(pos_nodes[0]), node_text(pos_nodes[0]))
+            m.hp.setdefault("loss", "other")
+            m.hp.setdefault("loss_raw", txt[:120])
+        return None
+
+    def model_build(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
+        shape = pos[0] if pos else kw.get("input_shape")
+        if isinstance(shape, list) and m.input_shape is None:
+            m.input_shape = jsonable_shape(shape[1:] if shape and shape[0] is None else shape)
+        return None
+
+    def model_apply(self, m: ModelObj, name: str, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        """``model(x)`` written as ``model.call(x)`` / ``predict_on_batch(x)``."""
+        return self.apply(m, self.tensors_in(pos[0]), call) if pos else UNKNOWN
 
     def record_compile(self, m: ModelObj, pos: list[Any], kw: dict[str, Any], pos_nodes: list[Node],
                        kw_nodes: dict[str, Node], call: Node) -> None:
@@ -2401,6 +2452,35 @@ class Initializer:
 class Enumerated:
     inner: Any
 
+
+# methods of symbolic values, by the kind of object (exact type: a Rep is a list)
+_METHODS_BY_KIND: dict[type, Callable[..., Any]] = {
+    Super: Interpreter.method_of_nothing, FreezeRef: Interpreter.method_of_nothing,
+    str: Interpreter.method_of_str, list: Interpreter.method_of_list, Rep: Interpreter.method_of_list,
+    ModelObj: Interpreter.method_of_model, Optim: Interpreter.method_of_optimizer,
+    Batched: Interpreter.method_of_dataset, LayerObj: Interpreter.method_of_layer,
+    Tensor: Interpreter.method_of_tensor, LossVal: Interpreter.method_of_tensor,
+    Weight: Interpreter.method_of_weight,
+}
+_NEXT: Any = object()  # a handler's "not mine": the next rule decides
+
+# methods of a model (name -> handler); others give UNKNOWN
+_MODEL_METHODS: dict[str, Callable[..., Any]] = {
+    "add": Interpreter.model_add, "compile": Interpreter.model_compile, "add_loss": Interpreter.model_add_loss,
+    "build": Interpreter.model_build, "__call__": Interpreter.model_apply, "call": Interpreter.model_apply,
+    "predict_on_batch": Interpreter.model_apply, **{m: Interpreter.model_fit for m in _TRAIN_METHODS},
+}
+
+# builtins the interpreter reads (name -> handler); any other builtin call is UNKNOWN
+_BUILTIN_CALLS: dict[str, Callable[..., Any]] = {
+    "range": Interpreter.builtin_range, "xrange": Interpreter.builtin_range, "len": Interpreter.builtin_len,
+    "int": Interpreter.builtin_int, "float": Interpreter.builtin_float, "list": Interpreter.builtin_list,
+    "tuple": Interpreter.builtin_list, "sorted": Interpreter.builtin_list, "reversed": Interpreter.builtin_list,
+    "zip": Interpreter.builtin_zip, "enumerate": Interpreter.builtin_enumerate, "dict": Interpreter.builtin_dict,
+    "vars": Interpreter.builtin_vars, "min": Interpreter.builtin_min, "max": Interpreter.builtin_max,
+    "super": Interpreter.builtin_super, "getattr": Interpreter.builtin_getattr,
+}
+_INT, _FLOAT = STATIC_BUILTINS["int"], STATIC_BUILTINS["float"]
 
 _MERGE_MODES = {"concat": "Concatenate", "sum": "Add", "mul": "Multiply", "ave": "Average", "dot": "Dot",
                 "cos": "Dot", "max": "Maximum"}
