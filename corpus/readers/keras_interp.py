@@ -1594,125 +1594,192 @@ class Interpreter(Evaluator):
     # -- external calls ------------------------------------------------------
     def call_ext(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
                  kw_nodes: dict[str, Node], scope: Scope) -> Any:
+        """A call of an imported name: the rules of ``_EXT_BY_NAME``, then ``_EXT_RULES`` in order."""
         name = f.name
-        last = f.last
         if name.startswith("builtins."):
-            return self.call_builtin(last, pos, kw, call, scope)
-        parts = name.split(".")
-        keras_mod = _is_keras(name) or (self.star_keras and len(parts) <= 2 and last in K.KERAS_LAYERS)
-        if name in ("tensorflow.keras", "keras"):
-            keras_mod = True
-        # Models and inputs
-        if last == "Sequential" and (keras_mod or "models" in parts):
-            m = ModelObj(kind="sequential", line=self.s_line(call), node=call, name=None, seq=self.seq)
-            m.cur = self.new_root(None, call)
-            m.inputs = [m.cur]
-            self.models.append(m)
-            layers = pos[0] if pos else kw.get("layers")
-            if isinstance(layers, list):
-                for item in layers:
-                    self.seq_add(m, item, call)
-            m.outputs = [m.cur]
-            return m
-        if last in ("Model", "Functional") and keras_mod:
-            ins = kw.get("inputs", kw.get("input", pos[0] if pos else UNKNOWN))
-            outs = kw.get("outputs", kw.get("output", pos[1] if len(pos) > 1 else UNKNOWN))
-            m = ModelObj(kind="functional", line=self.s_line(call), node=call, seq=self.seq)
-            m.inputs = self.tensors_in(ins)
-            m.outputs = self.tensors_in(outs)
-            if not m.outputs:
-                m.warnings.append("could not follow the model's outputs")
-            self.models.append(m)
-            return m
-        if last in ("Input", "InputLayer") and keras_mod:
-            shape = kw.get("shape", pos[0] if pos else UNKNOWN)
-            if "batch_shape" in kw and isinstance(kw["batch_shape"], list):
-                shape = kw["batch_shape"][1:]
-            if "input_shape" in kw:
-                shape = kw["input_shape"]
-            return self.new_root(jsonable_shape(shape), call)
-        if last == "placeholder" or last == "placeholder_with_default":
-            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
-            if isinstance(shape, list) and shape and shape[0] is None:
-                shape = shape[1:]
-            return self.new_root(jsonable_shape(shape), call)
-        if last in ("Variable", "get_variable", "random_normal", "truncated_normal", "random_uniform", "zeros",
-                    "ones", "constant", "glorot_uniform"):
-            if last == "Variable":
-                v = pos[0] if pos else kw.get("initial_value", UNKNOWN)
-                return v if isinstance(v, Weight) else Weight(UNKNOWN)
-            shape = kw.get("shape", pos[1] if last == "get_variable" and len(pos) > 1 else (pos[0] if pos else UNKNOWN))
-            return Weight(shape)
-        # Keras layers (classes), applications, preprocessing
-        if keras_mod or (self.star_keras and last in K.KERAS_LAYERS):
-            spec = K.KERAS_LAYERS.get(last) if not _NOT_LAYER_MODULES.intersection(parts[:-1]) else None
-            if spec is not None:
-                if spec.kind == "wrapper":
-                    return self.wrap_layer(spec, dotted_written(call), pos, kw, call)
-                if spec.kind == "merge" and last[0].islower() or (last == "merge"):
-                    ins = self.tensors_in(pos[0] if pos else kw.get("inputs"))
-                    mode = kw.get("mode")
-                    typ = _MERGE_MODES.get(mode, spec.type) if isinstance(mode, str) else spec.type
-                    layer = LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call))
-                    return self.apply(layer, ins, call)
-                if last == "Merge":
-                    mode = kw.get("mode")
-                    typ = _MERGE_MODES.get(mode, "Concatenate") if isinstance(mode, str) else "Concatenate"
-                    layer = LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call))
-                    sub = pos[0] if pos else kw.get("layers")
-                    layer.sub = sub if isinstance(sub, list) else None
-                    return layer
-                if spec.kind == "pretrained":
-                    return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
-                return self.make_layer(spec, dotted_written(call), pos, kw, call)
-            if "applications" in parts or last.startswith(K.APPLICATION_PREFIXES):
-                if last[0].isupper():
-                    return self.pretrained(last, call, kw)
-            if "optimizers" in parts or canonical_optimizer(last):
-                if canonical_optimizer(last):
-                    return self.optimizer(last, dotted_written(call), pos, kw, call)
-            if last in K.LR_SCHEDULES:
-                return Schedule(kw.get("initial_learning_rate", pos[0] if pos else UNKNOWN))
-            if last in K.CALLBACK_TRICKS:
-                return Callback(K.CALLBACK_TRICKS[last])
-            if "callbacks" in parts:
-                return Callback(None)
-            if "losses" in parts or canonical_loss(last):
-                lv = self.loss_value(f, call)
-                if lv is not None:
-                    self.losses.append(lv)
-                    m = self.first_model(pos, kw)
-                    if m is not None:
-                        lv.model = m
-                    return lv
-            if "activations" in parts or ("backend" in parts and canonical_activation(last)):
-                ins = self.tensors_in(pos[0]) if pos else []
-                if ins and canonical_activation(last):
-                    return self.apply(LayerObj("Activation", dotted_written(call), kind="activation",
-                                               activation=canonical_activation(last), line=self.s_line(call)), ins, call)
-            if last in K.BATCHERS:
-                return self.batcher(last, pos, kw)
-            if last in ("load_model", "clone_model", "model_from_json"):
-                return UNKNOWN
-        if last in ("KerasClassifier", "KerasRegressor"):
-            build = pos[0] if pos else kw.get("build_fn", kw.get("model", UNKNOWN))
-            m = None
-            if isinstance(build, FuncVal):
-                out = self.invoke(build, [], {}, call)
-                m = out if isinstance(out, ModelObj) else None
-            elif isinstance(build, ModelObj):
-                m = build
-            if m is not None:
-                self.record_fit(m, "fit", [], {k: v for k, v in kw.items() if k in ("epochs", "batch_size", "nb_epoch")},
-                                scope)
-            return UNKNOWN
-        if parts[0] == "tensorflow_hub" and last == "KerasLayer":
+            return self.call_builtin(f.last, pos, kw, call, scope)
+        c = ExtCall(self, f, pos, kw, call, pos_nodes, kw_nodes, scope)
+        handler = _EXT_BY_NAME.get(c.last)
+        if handler is not None:
+            out = handler(self, c)
+            if out is not _NEXT:
+                return out
+        for rule in _EXT_RULES:
+            out = rule(self, c)
+            if out is not _NEXT:
+                return out
+        return UNKNOWN
+
+    # -- calls of imported names (rules; _NEXT: not this rule's call) ---------
+    def ext_sequential(self, c: ExtCall) -> Any:
+        if not (c.keras_mod or "models" in c.parts):
+            return _NEXT
+        call, pos, kw = c.node, c.pos, c.kw
+        m = ModelObj(kind="sequential", line=self.s_line(call), node=call, name=None, seq=self.seq)
+        m.cur = self.new_root(None, call)
+        m.inputs = [m.cur]
+        self.models.append(m)
+        layers = pos[0] if pos else kw.get("layers")
+        if isinstance(layers, list):
+            for item in layers:
+                self.seq_add(m, item, call)
+        m.outputs = [m.cur]
+        return m
+
+    def ext_model(self, c: ExtCall) -> Any:
+        """``Model(inputs, outputs)``: a functional model."""
+        if not c.keras_mod:
+            return _NEXT
+        pos, kw = c.pos, c.kw
+        ins = kw.get("inputs", kw.get("input", pos[0] if pos else UNKNOWN))
+        outs = kw.get("outputs", kw.get("output", pos[1] if len(pos) > 1 else UNKNOWN))
+        m = ModelObj(kind="functional", line=self.s_line(c.node), node=c.node, seq=self.seq)
+        m.inputs = self.tensors_in(ins)
+        m.outputs = self.tensors_in(outs)
+        if not m.outputs:
+            m.warnings.append("could not follow the model's outputs")
+        self.models.append(m)
+        return m
+
+    def ext_input(self, c: ExtCall) -> Any:
+        if not c.keras_mod:
+            return _NEXT
+        kw = c.kw
+        shape = kw.get("shape", c.pos[0] if c.pos else UNKNOWN)
+        if "batch_shape" in kw and isinstance(kw["batch_shape"], list):
+            shape = kw["batch_shape"][1:]
+        if "input_shape" in kw:
+            shape = kw["input_shape"]
+        return self.new_root(jsonable_shape(shape), c.node)
+
+    def ext_placeholder(self, c: ExtCall) -> Any:
+        shape = c.kw.get("shape", c.pos[1] if len(c.pos) > 1 else UNKNOWN)
+        if isinstance(shape, list) and shape and shape[0] is None:
+            shape = shape[1:]
+        return self.new_root(jsonable_shape(shape), c.node)
+
+    def ext_variable(self, c: ExtCall) -> Any:
+        """``tf.Variable(tf.random_normal([784, 256]))``: a weight of that shape."""
+        pos, kw = c.pos, c.kw
+        if c.last == "Variable":
+            v = pos[0] if pos else kw.get("initial_value", UNKNOWN)
+            return v if isinstance(v, Weight) else Weight(UNKNOWN)
+        shape = kw.get("shape", pos[1] if c.last == "get_variable" and len(pos) > 1 else (pos[0] if pos else UNKNOWN))
+        return Weight(shape)
+
+    def ext_keras(self, c: ExtCall) -> Any:
+        """Keras layers (classes), applications, optimizers, losses, callbacks..."""
+        if not (c.keras_mod or (self.star_keras and c.last in K.KERAS_LAYERS)):
+            return _NEXT
+        spec = K.KERAS_LAYERS.get(c.last) if not _NOT_LAYER_MODULES.intersection(c.parts[:-1]) else None
+        if spec is not None:
+            return self.keras_layer(spec, c)
+        for rule in _KERAS_RULES:
+            out = rule(self, c)
+            if out is not _NEXT:
+                return out
+        return _NEXT
+
+    def keras_layer(self, spec: K.Spec, c: ExtCall) -> Any:
+        last, pos, kw, call = c.last, c.pos, c.kw, c.node
+        if spec.kind == "wrapper":
+            return self.wrap_layer(spec, dotted_written(call), pos, kw, call)
+        if spec.kind == "merge" and last[0].islower() or (last == "merge"):
+            # layers.concatenate([a, b]) / Keras 1 merge([a, b], mode='sum')
+            ins = self.tensors_in(pos[0] if pos else kw.get("inputs"))
+            mode = kw.get("mode")
+            typ = _MERGE_MODES.get(mode, spec.type) if isinstance(mode, str) else spec.type
+            return self.apply(LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call)), ins, call)
+        if last == "Merge":
+            mode = kw.get("mode")
+            typ = _MERGE_MODES.get(mode, "Concatenate") if isinstance(mode, str) else "Concatenate"
+            layer = LayerObj(typ, dotted_written(call), kind="merge", line=self.s_line(call))
+            sub = pos[0] if pos else kw.get("layers")
+            layer.sub = sub if isinstance(sub, list) else None
+            return layer
+        if spec.kind == "pretrained":
             return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
-        if parts[0] in ("tensorflow", "tf") or self.star_tf:
-            return self.call_tf(f, pos, kw, call, pos_nodes, kw_nodes)
-        if last in K.BATCHERS:
-            return self.batcher(last, pos, kw)
-        # Another module's function or class applied to tensors: a Custom block.
+        return self.make_layer(spec, dotted_written(call), pos, kw, call)
+
+    def keras_application(self, c: ExtCall) -> Any:
+        if ("applications" in c.parts or c.last.startswith(K.APPLICATION_PREFIXES)) and c.last[0].isupper():
+            return self.pretrained(c.last, c.node, c.kw)
+        return _NEXT
+
+    def keras_optimizer(self, c: ExtCall) -> Any:
+        if canonical_optimizer(c.last):
+            return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
+        return _NEXT
+
+    def keras_schedule(self, c: ExtCall) -> Any:
+        if c.last in K.LR_SCHEDULES:
+            return Schedule(c.kw.get("initial_learning_rate", c.pos[0] if c.pos else UNKNOWN))
+        return _NEXT
+
+    def keras_callback(self, c: ExtCall) -> Any:
+        if c.last in K.CALLBACK_TRICKS:
+            return Callback(K.CALLBACK_TRICKS[c.last])
+        return Callback(None) if "callbacks" in c.parts else _NEXT
+
+    def keras_loss(self, c: ExtCall) -> Any:
+        if not ("losses" in c.parts or canonical_loss(c.last)):
+            return _NEXT
+        lv = self.loss_value(c.f, c.node)
+        if lv is None:
+            return _NEXT
+        self.losses.append(lv)
+        m = self.first_model(c.pos, c.kw)
+        if m is not None:
+            lv.model = m
+        return lv
+
+    def keras_activation(self, c: ExtCall) -> Any:
+        """``activations.relu(x)`` / ``K.sigmoid(x)`` on a tensor: an Activation layer."""
+        last = c.last
+        if not ("activations" in c.parts or ("backend" in c.parts and canonical_activation(last))):
+            return _NEXT
+        ins = self.tensors_in(c.pos[0]) if c.pos else []
+        if ins and canonical_activation(last):
+            return self.apply(LayerObj("Activation", dotted_written(c.node), kind="activation",
+                                       activation=canonical_activation(last), line=self.s_line(c.node)), ins, c.node)
+        return _NEXT
+
+    def ext_batcher(self, c: ExtCall) -> Any:
+        return self.batcher(c.last, c.pos, c.kw) if c.last in K.BATCHERS else _NEXT
+
+    def keras_loader(self, c: ExtCall) -> Any:
+        return UNKNOWN if c.last in ("load_model", "clone_model", "model_from_json") else _NEXT
+
+    def ext_sklearn_wrapper(self, c: ExtCall) -> Any:
+        """``KerasClassifier(build_fn=create_model, epochs=10)``: the builder's model, trained."""
+        if c.last not in ("KerasClassifier", "KerasRegressor"):
+            return _NEXT
+        pos, kw = c.pos, c.kw
+        build = pos[0] if pos else kw.get("build_fn", kw.get("model", UNKNOWN))
+        m = None
+        if isinstance(build, FuncVal):
+            out = self.invoke(build, [], {}, c.node)
+            m = out if isinstance(out, ModelObj) else None
+        elif isinstance(build, ModelObj):
+            m = build
+        if m is not None:
+            self.record_fit(m, "fit", [], {k: v for k, v in kw.items() if k in ("epochs", "batch_size", "nb_epoch")},
+                            c.scope)
+        return UNKNOWN
+
+    def ext_hub_layer(self, c: ExtCall) -> Any:
+        if c.parts[0] == "tensorflow_hub" and c.last == "KerasLayer":
+            return self.pretrained(c.pos[0] if c.pos else c.kw.get("handle"), c.node, c.kw, hub=True)
+        return _NEXT
+
+    def ext_tensorflow(self, c: ExtCall) -> Any:
+        if c.parts[0] in ("tensorflow", "tf") or self.star_tf:
+            return self.call_tf(c.f, c.pos, c.kw, c.node, c.pos_nodes, c.kw_nodes)
+        return _NEXT
+
+    def ext_other_module(self, c: ExtCall) -> Any:
+        """Another module's function or class: on tensors a Custom block; else maybe a model builder."""
+        parts, last, pos, call = c.parts, c.last, c.pos, c.node
         ins = self.tensors_in(pos[0]) if pos else []
         if ins and parts[0] not in _FRAMEWORK_ROOTS and not self.in_layer_call:
             return self.apply(LayerObj("Custom", dotted_written(call), cls_name=last, line=self.s_line(call)), ins, call)
@@ -1721,11 +1788,9 @@ class Interpreter(Evaluator):
         if parts[0] not in _FRAMEWORK_ROOTS and parts[0] not in _SKIP_MODULES and parts[0] not in _NOT_MODEL_LIBS:
             # maybe a model built in another file of the project (models.create_mlp(...)):
             # it becomes one if this file compiles or trains what it returns
-            lr = kw.get("learning_rate", kw.get("lr"))
+            lr = c.kw.get("learning_rate", c.kw.get("lr"))
             lr = float(lr) if isinstance(lr, (int, float)) and not isinstance(lr, bool) else None
             self.builder_calls[call] = (last, lr)
-        if parts[0] not in _FRAMEWORK_ROOTS and last[:1].isupper() and not pos and not kw:
-            pass
         return UNKNOWN
 
     def first_model(self, pos: list[Any], kw: dict[str, Any]) -> ModelObj | None:
@@ -2452,6 +2517,41 @@ class Initializer:
 class Enumerated:
     inner: Any
 
+
+class ExtCall:
+    """One call of an imported name, as the call rules read it."""
+
+    __slots__ = ("f", "name", "last", "parts", "keras_mod", "pos", "kw", "node", "pos_nodes", "kw_nodes",
+                 "scope")
+
+    def __init__(self, interp: Interpreter, f: Ext, pos: list[Any], kw: dict[str, Any], node: Node,
+                 pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> None:
+        self.f, self.name, self.last = f, f.name, f.last
+        self.parts = parts = f.name.split(".")
+        # a Keras module, by name or through a star import of keras.layers
+        self.keras_mod = _is_keras(f.name) or (interp.star_keras and len(parts) <= 2 and self.last in K.KERAS_LAYERS) \
+            or f.name in ("tensorflow.keras", "keras")
+        self.pos, self.kw, self.node, self.pos_nodes, self.kw_nodes, self.scope = pos, kw, node, pos_nodes, kw_nodes, scope
+
+
+# calls of imported names: first the rule of the name, then the general rules in order
+_EXT_BY_NAME: dict[str, Callable[..., Any]] = {
+    "Sequential": Interpreter.ext_sequential, "Model": Interpreter.ext_model, "Functional": Interpreter.ext_model,
+    "Input": Interpreter.ext_input, "InputLayer": Interpreter.ext_input,
+    "placeholder": Interpreter.ext_placeholder, "placeholder_with_default": Interpreter.ext_placeholder,
+    **{name: Interpreter.ext_variable for name in ("Variable", "get_variable", "random_normal", "truncated_normal",
+                                                   "random_uniform", "zeros", "ones", "constant", "glorot_uniform")},
+}
+_EXT_RULES: tuple[Callable[..., Any], ...] = (
+    Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
+    Interpreter.ext_batcher, Interpreter.ext_other_module,
+)
+# Keras names that are not layers, in order (inside ext_keras)
+_KERAS_RULES: tuple[Callable[..., Any], ...] = (
+    Interpreter.keras_application, Interpreter.keras_optimizer, Interpreter.keras_schedule,
+    Interpreter.keras_callback, Interpreter.keras_loss, Interpreter.keras_activation, Interpreter.ext_batcher,
+    Interpreter.keras_loader,
+)
 
 # methods of symbolic values, by the kind of object (exact type: a Rep is a list)
 _METHODS_BY_KIND: dict[type, Callable[..., Any]] = {
