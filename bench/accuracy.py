@@ -8,7 +8,7 @@ script does not write the value). The labels are facts, never source text;
 the scripts themselves are read from fetched bare git mirrors at run time.
 
 For each labelled file the blob is read from its mirror, parsed with
-``corpus.readers.parser.parse_bytes`` and the parser's models are matched to the
+``parse_bytes`` (``corpus.readers.parser``) and the parser's models are matched to the
 labels: by name first (the k-th label named ``model`` in a file goes with the
 k-th parsed ``model`` in source order), then the leftovers in source order
 (the name then counts as a mismatch). A labelled model the parser did not
@@ -21,7 +21,10 @@ sequence exact match, each hyperparameter, datasets (as a set), task,
 framework and name. ``--verbose`` prints every mismatch (file, model, field,
 expected, got); ``--json FILE`` writes them for further grouping.
 
-    .venv/bin/python bench/accuracy.py --mirror-list MIRRORS.tsv [--verbose]
+    .venv/bin/python bench/accuracy.py --mirror-list MIRRORS.tsv [--labels FILE] [--verbose] [--code CHECKOUT]
+
+``--code CHECKOUT`` scores another checkout's parser (before and after a
+change; see ``bench/parse.py``).
 
 ``MIRRORS.tsv`` is tab-separated with a header naming at least the columns
 ``repo`` (owner/name) and ``mirror`` (the bare git directory as the fetch
@@ -41,12 +44,14 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.readers.parser import parse_bytes  # noqa: E402
-from corpus.record.summary import Summary  # noqa: E402
+from bench.parse import parse_bytes_of, stray_modules, use_code  # noqa: E402
+
+if TYPE_CHECKING:
+    from corpus.record.summary import Summary
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_LABELS = HERE / "labels.jsonl"
@@ -216,6 +221,7 @@ def score(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[
     by_file: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for lab in labels:
         by_file[(lab["repo"], lab["commit"], lab["path"])].append(lab)
+    parse_bytes = parse_bytes_of()
     tallies: dict[str, Tally] = defaultdict(Tally)
     mismatches: list[Mismatch] = []
     skipped: list[str] = []
@@ -315,7 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--framework", help="score only labels of this framework (keras, tensorflow, pytorch)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every mismatch and extra model")
     ap.add_argument("--json", metavar="FILE", help="also write the mismatches as JSON to FILE")
+    ap.add_argument("--code", metavar="CHECKOUT", default=None,
+                    help="score another checkout's parser (see bench/parse.py; default: this one)")
     args = ap.parse_args(argv)
+    use_code(args.code)
     if not args.mirror_list:
         ap.error(f"give --mirror-list TSV (or set {ENV_MIRRORS}): the labelled scripts are read from "
                  "fetched mirrors and are not part of this repository")
@@ -337,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {len(missing)} labelled repositories have no mirror here, their files are skipped: "
               + ", ".join(missing), file=sys.stderr)
     tallies, mismatches, skipped, extras = score(labels, mirrors)
+    if stray_modules():
+        print(f"error: modules of another checkout were loaded: {', '.join(stray_modules())}", file=sys.stderr)
+        return 2
     report(tallies, mismatches, skipped, extras, args.verbose)
     if args.json:
         Path(args.json).write_text(json.dumps({
