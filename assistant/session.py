@@ -216,6 +216,13 @@ def apply_message(state: State, text: str, tables: Tables | None = None) -> Stat
     entities = [(f, v) for f, v, neg in found if not neg]
     negated = [(f, v) for f, v, neg in found if neg]
     content = [w for w in reading.leftover if w not in FILLER and not w.isdigit()]
+    if not base.query and base.model is None:
+        # A first message: a dataset named by a plain word or a family's phrase ("digits",
+        # "house prices") names no filter yet; its words are the question, as on the command line.
+        weak = [m for m in reading.named() if m.field == "dataset" and not m.strong]
+        content += [w for m in weak for w in reading.words[m.start:m.end]]
+        found = [f for f in found if not any(f[:2] == (m.field, m.value) for m in weak)]
+        entities = [(f, v) for f, v, neg in found if not neg]
 
     names_task = any(f == "task" for f, _ in entities)
     if content or (reset and found) or (names_task and not base.query):

@@ -125,6 +125,7 @@ class Shortfall:
         family: hits from the dataset's family: (dataset, count), most first.
         others: the other hits by task: (task, count), most first.
         filters: the other filters in force, in words ("" when none).
+        of_task: the tasks ``have`` counts examples of, when not all of them.
     """
 
     field: str
@@ -134,6 +135,7 @@ class Shortfall:
     family: list[tuple[str, int]] = field(default_factory=list)
     others: list[tuple[str, int]] = field(default_factory=list)
     filters: str = ""
+    of_task: tuple[str, ...] = ()
 
     def sentence(self, name: Callable[[str], str] | None = None) -> str:
         """In words: "Only 6 Titanic examples exist; the other 94 are ... retrieved as nearest."
@@ -143,6 +145,8 @@ class Shortfall:
         """
         name = name or (lambda v: v.replace("_", " "))
         what = " or ".join(name(v) for v in self.values)
+        if self.of_task:
+            what += " " + " or ".join(name(v) for v in self.of_task)
         one = self.have == 1
         where = (f" match{'es' if one else ''} {self.filters}" if self.filters else f" exist{'s' if one else ''}")
         rest = self.shown - min(self.have, self.shown)
@@ -379,6 +383,9 @@ class ExampleIndex:
             few = self.meta.rows_for("dataset", u.hinted)
             if rows is not None:
                 few = np.intersect1d(few, rows, assume_unique=True)
+            if "task" in u.boosts:
+                # only those on the task read from the words come first (a hint is no name)
+                few = np.intersect1d(few, self.meta.rows_for("task", u.boosts["task"][0]), assume_unique=True)
             few = few if k > len(few) > 0 and len(few) < FILL_BELOW else None
         if from_words and 0 < total < k and rows is not None and not fills:
             named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
@@ -396,7 +403,8 @@ class ExampleIndex:
                     understood["task"] = guess
             if fills or few is not None:
                 named = (applied.dataset,) if fills else tuple(u.hinted)
-                hits, shortfall = self._fill(q, rows if fills else few, named, applied, boosts, k)
+                of_task = tuple(u.boosts["task"][0]) if few is not None and "task" in u.boosts else ()
+                hits, shortfall = self._fill(q, rows if fills else few, named, applied, boosts, k, of_task)
             else:
                 row_ids, scores = self._rank(q, rows, boosts, k)
                 hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
@@ -422,7 +430,7 @@ class ExampleIndex:
         return ((near, weight) if near else boost), values
 
     def _fill(self, q: np.ndarray, named_rows: np.ndarray, named: tuple[str, ...], applied: Filters,
-              boosts: dict, k: int) -> tuple[list[Hit], Shortfall]:
+              boosts: dict, k: int, of_task: tuple[str, ...] = ()) -> tuple[list[Hit], Shortfall]:
         """The few examples of the named datasets first, then their family's and task's, then
         the nearest of the rest, each part best first.
 
@@ -433,6 +441,7 @@ class ExampleIndex:
             applied: the filters (a dataset filter among them gives way to the family).
             boosts: the boosts in force.
             k: how many hits in all.
+            of_task: the tasks the named rows were kept to (hinted datasets), if any.
         """
         first = named[0]
         family = ds.family_of(first)
@@ -467,7 +476,7 @@ class ExampleIndex:
         rest = Counter(h.summary.task for h in filled if not any(d in members for d in h.summary.datasets))
         present = tuple(d for d in named if len(self.meta.rows_for("dataset", d)))
         return hits, Shortfall("dataset", present or named, len(named_rows), len(hits), in_family.most_common(),
-                               rest.most_common(), _in_words(replace(applied, dataset=None)))
+                               rest.most_common(), _in_words(replace(applied, dataset=None)), of_task)
 
     def _thin_task(self, hits: list[Hit], rows: np.ndarray | None, tasks: tuple[str, ...],
                    applied: Filters, k: int) -> Shortfall | None:

@@ -114,6 +114,7 @@ class Understanding:
         leftover: the words no named mention covers, negation words aside, in order.
         hinted: the datasets suggested, not named ("survived" -> titanic), when the
             dataset boost comes from such words.
+        words: the normalized words the positions of ``mentions`` refer to.
     """
 
     filters: dict[str, str] = field(default_factory=dict)
@@ -123,6 +124,7 @@ class Understanding:
     mentions: list[Mention] = field(default_factory=list)
     leftover: list[str] = field(default_factory=list)
     hinted: tuple[str, ...] = ()
+    words: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator:
         # `filters, residual = understand(q)`
@@ -375,7 +377,7 @@ def understand(query: str, tables: Tables | None = None,
     tables = tables or default_tables()
     hard = set(hard)
     words = normalize(query).split()
-    u = Understanding()
+    u = Understanding(words=words)
     u.mentions, u.leftover = _mentions(words, tables)
     remove: list[tuple[int, int]] = []
 

@@ -416,3 +416,34 @@ def test_widen_hint(filters: dict, hint: str | None) -> None:
     if hint:  # and the hint, said in the chat, drops that filter
         dropped = apply_message(replace(BASE, **filters), hint)
         assert len(dropped.filter_values()) < len(filters)
+
+
+@pytest.mark.parametrize("text", ["house prices", "digits", "predict house prices"])
+def test_a_first_message_of_plain_dataset_words_is_a_question(text: str) -> None:
+    # read as `examplenet search` reads it: a family or a plain word boosts, it does not filter
+    assert apply_message(State(), text) == State(query=text)
+
+
+@pytest.mark.parametrize(("text", "dataset"), [("house prices", "house_prices"), ("digits", "digits")])
+def test_later_in_the_chat_plain_dataset_words_name_the_dataset(text: str, dataset: str) -> None:
+    assert apply_message(BASE, f"on {text} instead") == replace(BASE, dataset=dataset)
+
+
+def test_a_thin_dataset_is_filled_up_and_the_reply_says_so() -> None:
+    from test_index_search import thin_corpus
+
+    from assistant.session import Engine
+    from index.embed import HashEmbedder
+    from index.search import ExampleIndex
+
+    engine = Engine(ExampleIndex.from_summaries(thin_corpus(), embedder=HashEmbedder()))
+    state = engine.apply_message(replace(State(), k=20), "predict which Titanic passengers survived")
+    assert state.dataset == "titanic"
+    ans = engine.answer(state)
+    assert len(ans.population.summaries) == 20 and ans.population.total_matching == 3
+    assert ans.notices == ["Only 3 Titanic examples exist; the other 17 are tabular classification examples "
+                           "of other datasets, retrieved as nearest."]
+    assert ans.reply.startswith("Only 3 Titanic examples exist")
+    # a thin task is said so too
+    ans = engine.answer(engine.apply_message(replace(State(), k=20), "answer questions about a paragraph"))
+    assert ans.notices[0].startswith("Only 5 question answering examples exist; the other 15 are ")
