@@ -5,6 +5,12 @@ Framework knowledge is data: to teach the parser a dataset, add a row to
 matched after :func:`norm` (lower case, punctuation dropped), so ``CIFAR-10``,
 ``cifar_10`` and ``datasets.CIFAR10`` all meet at ``cifar10``.
 
+How people write about a dataset is keyed by the same canonical names:
+:data:`IN_WORDS` (names and hints in a question, the gloss embedded with each
+summary) and :data:`FAMILIES` (datasets that stand in for each other: the
+house-price sets, MNIST and its variants); ``index.understand`` reads
+questions with them, so a dataset is listed once.
+
 Besides the table: gym environment ids (:func:`gym_dataset`) and a scanner
 for free text such as file paths and URLs (:func:`find_in_text`), which is
 how a benchmark loaded from local files (``IMDB Dataset.csv``,
