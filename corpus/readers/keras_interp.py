@@ -986,7 +986,7 @@ class Interpreter(Evaluator):
         op = node_text(n.child_by_field_name("operator"))
         if op == "@" and isinstance(b, Weight) and not isinstance(a, Weight):
             # x @ w1: a dense layer written with the matrix-product operator
-            return self.call_tf(Ext("tensorflow.matmul"), [a, b], {}, n, [], {})
+            return self.call_tf(ExtCall(self, Ext("tensorflow.matmul"), [a, b], {}, n, [], {}, scope))
         if op == "-" and isinstance(a, Weight) and self.loops:
             right = n.child_by_field_name("right")
             if right is not None and right.type == "binary_operator":
@@ -1774,7 +1774,7 @@ class Interpreter(Evaluator):
 
     def ext_tensorflow(self, c: ExtCall) -> Any:
         if c.parts[0] in ("tensorflow", "tf") or self.star_tf:
-            return self.call_tf(c.f, c.pos, c.kw, c.node, c.pos_nodes, c.kw_nodes)
+            return self.call_tf(c)
         return _NEXT
 
     def ext_other_module(self, c: ExtCall) -> Any:
@@ -1941,140 +1941,210 @@ class Interpreter(Evaluator):
             return pos[0].attrs.get(pos[1], UNKNOWN)
         return UNKNOWN
 
-    def call_tf(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
-                kw_nodes: dict[str, Node]) -> Any:
-        name, last = f.name, f.last
-        if last == "l2_loss":
+    def call_tf(self, c: ExtCall) -> Any:
+        """A raw TensorFlow call (``tf.nn.conv2d``, ``tf.matmul``, ``tf.train.AdamOptimizer``...): ``_TF_RULES`` in order."""
+        if c.last == "l2_loss":
             return UNKNOWN  # weight regularization, not the training loss
-        parts = name.split(".")
-        key = _tf_key(name)
-        if last in ("conv2d", "max_pool2d", "avg_pool2d") and "contrib" in parts and "layers" in parts:
-            key = {"conv2d": "layers.conv2d_contrib"}.get(last, key)
-        if "initializers" in parts or last.endswith(("_initializer", "Normal", "Uniform")) and last[0].isupper():
+        key = _tf_key(c.name)
+        if c.last in ("conv2d", "max_pool2d", "avg_pool2d") and "contrib" in c.parts and "layers" in c.parts:
+            key = {"conv2d": "layers.conv2d_contrib"}.get(c.last, key)
+        c.key = key
+        for rule in _TF_RULES:
+            out = rule(self, c)
+            if out is not _NEXT:
+                return out
+        return UNKNOWN
+
+    # -- raw TensorFlow calls (rules, in _TF_RULES; _NEXT: not this rule's call) --
+    def tf_initializer(self, c: ExtCall) -> Any:
+        last = c.last
+        if "initializers" in c.parts or last.endswith(("_initializer", "Normal", "Uniform")) and last[0].isupper():
             return Initializer()
-        if canonical_optimizer(last) and ("train" in parts or "optimizers" in parts or "optimizer" in parts):
-            return self.optimizer(last, dotted_written(call), pos, kw, call)
-        if last in K.LR_SCHEDULES:
-            return Schedule(kw.get("learning_rate", kw.get("initial_learning_rate", pos[0] if pos else UNKNOWN)))
-        if last in K.BATCHERS:
-            return self.batcher(last, pos, kw)
-        spec = K.TF_OPS.get(key)
-        cell = K.TF_CELLS.get(last)
-        if cell is not None and ("rnn" in parts or "rnn_cell" in parts or "contrib" in parts or "nn" in parts
-                                 or "cudnn_rnn" in parts):
-            if cell.kind == "multicell":
-                cells = pos[0] if pos else kw.get("cells", UNKNOWN)
-                if isinstance(cells, list) and cells and isinstance(cells[0], LayerObj):
-                    c0 = cells[0]
-                    n_layers = cells.count if isinstance(cells, Rep) else len(cells)
-                    out = LayerObj(c0.type, c0.raw, kind="cell", args=dict(c0.args), line=c0.line, framework="tensorflow")
-                    if isinstance(n_layers, int) and n_layers > 1:
-                        out.args["num_layers"] = n_layers
-                    return out
-                return LayerObj("LSTM", dotted_written(call), kind="cell", line=self.s_line(call), framework="tensorflow")
-            if cell.kind == "cellwrap":
-                inner = pos[0] if pos else kw.get("cell")
-                return inner if isinstance(inner, LayerObj) else UNKNOWN
-            return self.make_layer(cell, dotted_written(call), pos, kw, call, framework="tensorflow")
-        if spec is not None and not self.in_layer_call:
-            if spec.kind == "passthrough":
-                ins = self.tensors_in(pos[0] if pos else UNKNOWN)
-                return ins[0] if ins else UNKNOWN
-            if spec.kind == "rnn_run":
-                return self.rnn_run(spec, pos, kw, call)
-            layer = self.make_layer(spec, dotted_written(call), pos, kw, call, framework="tensorflow", skip_input=True)
-            x = pos[0] if pos else kw.get(spec.positional[0] if spec.positional else "inputs", UNKNOWN)
-            self.tf_shapes(layer, spec, pos, kw)
-            if spec.type == "Embedding":
-                x = pos[1] if len(pos) > 1 else kw.get("ids", UNKNOWN)
-            if spec.type == "Dropout" and key == "nn.dropout":
-                kp = kw.get("keep_prob", pos[1] if len(pos) > 1 else UNKNOWN)
-                layer.args.pop("keep_prob", None)
-                if isinstance(kw.get("rate"), (int, float)):
-                    layer.args["rate"] = kw["rate"]
-                elif isinstance(kp, (int, float)) and not isinstance(kp, bool):
-                    layer.args["rate"] = round(1 - kp, 6)
-            return self.apply(layer, self.tensors_in(x), call)
-        for p in pos:
+        return _NEXT
+
+    def tf_optimizer(self, c: ExtCall) -> Any:
+        parts = c.parts
+        if canonical_optimizer(c.last) and ("train" in parts or "optimizers" in parts or "optimizer" in parts):
+            return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
+        return _NEXT
+
+    def tf_schedule(self, c: ExtCall) -> Any:
+        if c.last in K.LR_SCHEDULES:
+            kw = c.kw
+            return Schedule(kw.get("learning_rate", kw.get("initial_learning_rate", c.pos[0] if c.pos else UNKNOWN)))
+        return _NEXT
+
+    def tf_cell(self, c: ExtCall) -> Any:
+        """RNN cells: ``tf.nn.rnn_cell.LSTMCell(128)``, ``MultiRNNCell([cell] * 2)``, wrappers."""
+        cell = K.TF_CELLS.get(c.last)
+        parts = c.parts
+        if cell is None or not ("rnn" in parts or "rnn_cell" in parts or "contrib" in parts or "nn" in parts
+                                or "cudnn_rnn" in parts):
+            return _NEXT
+        pos, kw, call = c.pos, c.kw, c.node
+        if cell.kind == "multicell":
+            cells = pos[0] if pos else kw.get("cells", UNKNOWN)
+            if isinstance(cells, list) and cells and isinstance(cells[0], LayerObj):
+                c0 = cells[0]
+                n_layers = cells.count if isinstance(cells, Rep) else len(cells)
+                out = LayerObj(c0.type, c0.raw, kind="cell", args=dict(c0.args), line=c0.line, framework="tensorflow")
+                if isinstance(n_layers, int) and n_layers > 1:
+                    out.args["num_layers"] = n_layers
+                return out
+            return LayerObj("LSTM", dotted_written(call), kind="cell", line=self.s_line(call), framework="tensorflow")
+        if cell.kind == "cellwrap":
+            inner = pos[0] if pos else kw.get("cell")
+            return inner if isinstance(inner, LayerObj) else UNKNOWN
+        return self.make_layer(cell, dotted_written(call), pos, kw, call, framework="tensorflow")
+
+    def tf_op(self, c: ExtCall) -> Any:
+        """An op of the TF_OPS table (``tf.nn.conv2d``, ``tf.layers.dense``...) applied to a tensor."""
+        spec = K.TF_OPS.get(c.key)
+        if spec is None or self.in_layer_call:
+            return _NEXT
+        pos, kw, call = c.pos, c.kw, c.node
+        if spec.kind == "passthrough":
+            ins = self.tensors_in(pos[0] if pos else UNKNOWN)
+            return ins[0] if ins else UNKNOWN
+        if spec.kind == "rnn_run":
+            return self.rnn_run(spec, pos, kw, call)
+        layer = self.make_layer(spec, dotted_written(call), pos, kw, call, framework="tensorflow", skip_input=True)
+        x = pos[0] if pos else kw.get(spec.positional[0] if spec.positional else "inputs", UNKNOWN)
+        self.tf_shapes(layer, spec, pos, kw)
+        if spec.type == "Embedding":
+            x = pos[1] if len(pos) > 1 else kw.get("ids", UNKNOWN)
+        if spec.type == "Dropout" and c.key == "nn.dropout":
+            kp = kw.get("keep_prob", pos[1] if len(pos) > 1 else UNKNOWN)
+            layer.args.pop("keep_prob", None)
+            if isinstance(kw.get("rate"), (int, float)):
+                layer.args["rate"] = kw["rate"]
+            elif isinstance(kp, (int, float)) and not isinstance(kp, bool):
+                layer.args["rate"] = round(1 - kp, 6)
+        return self.apply(layer, self.tensors_in(x), call)
+
+    def tf_of_loss(self, c: ExtCall) -> Any:
+        """``tf.reduce_mean(loss)``: still that loss."""
+        for p in c.pos:
             if isinstance(p, LossVal):
                 return p
-        if last == "gradients" and pos:
-            self.differentiated(pos[0], pos_nodes[0] if pos_nodes else None)  # tf.gradients(loss, [w1, w2])
-        if last in _TF_NOT_DATA:
-            return UNKNOWN
-        # activations on tensors fold into the layer before
-        act = canonical_activation(last)
-        if act and pos and isinstance(pos[0], Tensor) and last not in ("identity",):
-            return self.apply(LayerObj("Activation", dotted_written(call), kind="activation", activation=act,
-                                       line=self.s_line(call), framework="tensorflow"), [pos[0]], call)
+        return _NEXT
+
+    def tf_not_data(self, c: ExtCall) -> Any:
+        if c.last == "gradients" and c.pos:
+            self.differentiated(c.pos[0], c.pos_nodes[0] if c.pos_nodes else None)  # tf.gradients(loss, [w1, w2])
+        return UNKNOWN if c.last in _TF_NOT_DATA else _NEXT
+
+    def tf_activation(self, c: ExtCall) -> Any:
+        """``tf.nn.relu(x)`` on a tensor folds into the layer before."""
+        act = canonical_activation(c.last)
+        pos = c.pos
+        if act and pos and isinstance(pos[0], Tensor) and c.last not in ("identity",):
+            return self.apply(LayerObj("Activation", dotted_written(c.node), kind="activation", activation=act,
+                                       line=self.s_line(c.node), framework="tensorflow"), [pos[0]], c.node)
+        return _NEXT
+
+    def tf_in_layer(self, c: ExtCall) -> Any:
+        """Inside a custom layer's ``call``: ops pass their input through (the layer is one block)."""
         if self.in_layer_call:
-            ins = [t for p in pos for t in self.tensors_in(p)]
+            ins = [t for p in c.pos for t in self.tensors_in(p)]
             return ins[0] if ins else UNKNOWN
-        # losses
-        lc = canonical_loss(last)
+        return _NEXT
+
+    def tf_loss(self, c: ExtCall) -> Any:
+        lc = canonical_loss(c.last)
+        parts = c.parts
         if lc and ("losses" in parts or "nn" in parts or "keras" in parts or "seq2seq" in parts):
-            lv = LossVal(lc, dotted_written(call), self.first_model(pos, kw))
+            lv = LossVal(lc, dotted_written(c.node), self.first_model(c.pos, c.kw))
             self.losses.append(lv)
             return lv
-        if last in ("reduce_max", "reduce_mean") and pos and isinstance(pos[0], Tensor) and \
-                isinstance(pos[0].producer, LayerObj) and pos[0].producer.type.startswith("Conv"):
-            axis = kw.get("axis", kw.get("reduction_indices", pos[1] if len(pos) > 1 else UNKNOWN))
-            axis = axis if isinstance(axis, list) else [axis]
-            if axis and all(isinstance(a, int) for a in axis) and 1 in axis:
-                kind = "GlobalMaxPooling" if last == "reduce_max" else "GlobalAveragePooling"
-                typ = kind + ("1D" if pos[0].producer.type == "Conv1D" else "2D")
-                return self.apply(LayerObj(typ, dotted_written(call), line=self.s_line(call),
-                                           framework="tensorflow"), [pos[0]], call)
-        if last == "xw_plus_b" and len(pos) > 1:
-            pos = [pos[0], pos[1]]
-            last = "matmul"
-        if last == "matmul" and len(pos) > 1 and not isinstance(pos[1], Tensor) and (
+        return _NEXT
+
+    def tf_global_pool(self, c: ExtCall) -> Any:
+        """``tf.reduce_max(conv, axis=1)``: a global pooling over a convolution's output."""
+        last, pos, kw = c.last, c.pos, c.kw
+        if not (last in ("reduce_max", "reduce_mean") and pos and isinstance(pos[0], Tensor) and
+                isinstance(pos[0].producer, LayerObj) and pos[0].producer.type.startswith("Conv")):
+            return _NEXT
+        axis = kw.get("axis", kw.get("reduction_indices", pos[1] if len(pos) > 1 else UNKNOWN))
+        axis = axis if isinstance(axis, list) else [axis]
+        if axis and all(isinstance(a, int) for a in axis) and 1 in axis:
+            kind = "GlobalMaxPooling" if last == "reduce_max" else "GlobalAveragePooling"
+            typ = kind + ("1D" if pos[0].producer.type == "Conv1D" else "2D")
+            return self.apply(LayerObj(typ, dotted_written(c.node), line=self.s_line(c.node),
+                                       framework="tensorflow"), [pos[0]], c.node)
+        return _NEXT
+
+    def tf_matmul(self, c: ExtCall) -> Any:
+        """``tf.matmul(x, w)`` / ``tf.nn.xw_plus_b(x, w, b)`` with a weight: a Dense layer."""
+        if c.last == "xw_plus_b" and len(c.pos) > 1:
+            c.pos = [c.pos[0], c.pos[1]]
+            c.last = "matmul"  # (later rules read it as a matmul too)
+        pos = c.pos
+        if c.last == "matmul" and len(pos) > 1 and not isinstance(pos[1], Tensor) and (
                 isinstance(pos[0], Tensor) or (isinstance(pos[1], Weight) and pos[0] is UNKNOWN)):
-            layer = LayerObj("Dense", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+            layer = LayerObj("Dense", dotted_written(c.node), line=self.s_line(c.node), framework="tensorflow")
             w = pos[1]
             if isinstance(w, Weight) and isinstance(w.shape, list) and len(w.shape) == 2:
                 u = jsonable(w.shape[1])
                 if u is not _MISSING and u is not None:
                     layer.args["units"] = u
-            return self.apply(layer, self.tensors_in(pos[0]), call)
-        if last in K.TF_RESHAPES and pos and pos[0] is UNKNOWN and self.calls:
-            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
-            if isinstance(shape, list) and len(shape) >= 3:
-                pos = [self.new_root(None, call), *pos[1:]]
-                pos[0].origin = self.frame_seq[-1] if self.frame_seq else 0
-        if last in K.TF_RESHAPES and pos and isinstance(pos[0], Tensor):
-            shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
-            src = pos[0].producer
-            after_rnn = isinstance(src, LayerObj) and src.type in _RECURRENT
-            if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None) and not after_rnn:
-                # (after an RNN, [-1, hidden] merges time into the batch: a Reshape)
-                layer = LayerObj("Flatten", dotted_written(call), line=self.s_line(call), framework="tensorflow")
-            else:
-                layer = LayerObj("Reshape", dotted_written(call), line=self.s_line(call), framework="tensorflow")
-                if isinstance(shape, list):
-                    ts = jsonable(shape[1:] if shape and shape[0] in (-1, None) else shape)
-                    if ts is not _MISSING:
-                        layer.args["target_shape"] = ts
-            return self.apply(layer, [pos[0]], call)
-        if last in K.TF_FLATTENS and pos and isinstance(pos[0], Tensor):
-            return self.apply(LayerObj("Flatten", dotted_written(call), line=self.s_line(call),
-                                       framework="tensorflow"), [pos[0]], call)
-        if last in K.TF_MERGES:
-            ins = self.tensors_in(pos[0]) if pos and isinstance(pos[0], list) else [p for p in pos if isinstance(p, Tensor)]
-            looped = bool(pos) and isinstance(pos[0], list) and id(pos[0]) in self.loop_lists
-            if (len(ins) >= 2 or looped) and ins and all(t.producer is not None for t in ins):
-                return self.apply(LayerObj(K.TF_MERGES[last], dotted_written(call), kind="merge",
-                                           line=self.s_line(call), framework="tensorflow"), ins, call)
-            if ins:
-                return ins[0]
-        if last in ("log", "square", "pow", "abs") and pos and isinstance(pos[0], Tensor):
-            t = self.passthrough([pos[0]], call)
-            out = Tensor(t.producer, [t], self.seq, t.origin, expr=node_text(call)[:120], line=self.s_line(call))
-            return out
-        ins = [t for p in pos for t in self.tensors_in(p)]
-        if ins:
-            return self.passthrough(ins[:1], call)
-        return UNKNOWN
+            return self.apply(layer, self.tensors_in(pos[0]), c.node)
+        return _NEXT
+
+    def tf_reshape(self, c: ExtCall) -> Any:
+        """``tf.reshape(x, [-1, n])``: a Flatten (not after an RNN), else a Reshape."""
+        if c.last not in K.TF_RESHAPES or not c.pos:
+            return _NEXT
+        pos, kw, call = c.pos, c.kw, c.node
+        shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
+        if pos[0] is UNKNOWN and self.calls and isinstance(shape, list) and len(shape) >= 3:
+            # a function's input reshaped to an image: the input of the graph
+            pos = c.pos = [self.new_root(None, call), *pos[1:]]
+            pos[0].origin = self.frame_seq[-1] if self.frame_seq else 0
+        if not isinstance(pos[0], Tensor):
+            return _NEXT
+        src = pos[0].producer
+        after_rnn = isinstance(src, LayerObj) and src.type in _RECURRENT
+        if isinstance(shape, list) and len(shape) == 2 and shape[0] in (-1, None) and not after_rnn:
+            # (after an RNN, [-1, hidden] merges time into the batch: a Reshape)
+            layer = LayerObj("Flatten", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+        else:
+            layer = LayerObj("Reshape", dotted_written(call), line=self.s_line(call), framework="tensorflow")
+            if isinstance(shape, list):
+                ts = jsonable(shape[1:] if shape and shape[0] in (-1, None) else shape)
+                if ts is not _MISSING:
+                    layer.args["target_shape"] = ts
+        return self.apply(layer, [pos[0]], call)
+
+    def tf_flatten(self, c: ExtCall) -> Any:
+        if c.last in K.TF_FLATTENS and c.pos and isinstance(c.pos[0], Tensor):
+            return self.apply(LayerObj("Flatten", dotted_written(c.node), line=self.s_line(c.node),
+                                       framework="tensorflow"), [c.pos[0]], c.node)
+        return _NEXT
+
+    def tf_merge(self, c: ExtCall) -> Any:
+        """``tf.concat([a, b], 1)`` of two branches (or of branches gathered in a loop)."""
+        if c.last not in K.TF_MERGES:
+            return _NEXT
+        pos = c.pos
+        ins = self.tensors_in(pos[0]) if pos and isinstance(pos[0], list) else [p for p in pos if isinstance(p, Tensor)]
+        looped = bool(pos) and isinstance(pos[0], list) and id(pos[0]) in self.loop_lists
+        if (len(ins) >= 2 or looped) and ins and all(t.producer is not None for t in ins):
+            return self.apply(LayerObj(K.TF_MERGES[c.last], dotted_written(c.node), kind="merge",
+                                       line=self.s_line(c.node), framework="tensorflow"), ins, c.node)
+        return ins[0] if ins else _NEXT
+
+    def tf_elementwise(self, c: ExtCall) -> Any:
+        """``tf.log(p)``, ``tf.square(d)``: the tensor, with the expression kept (a loss written by hand)."""
+        if c.last in ("log", "square", "pow", "abs") and c.pos and isinstance(c.pos[0], Tensor):
+            t = self.passthrough([c.pos[0]], c.node)
+            return Tensor(t.producer, [t], self.seq, t.origin, expr=node_text(c.node)[:120], line=self.s_line(c.node))
+        return _NEXT
+
+    def tf_other(self, c: ExtCall) -> Any:
+        """Any other op: its first tensor argument passes through."""
+        ins = [t for p in c.pos for t in self.tensors_in(p)]
+        return self.passthrough(ins[:1], c.node) if ins else UNKNOWN
 
     def tf_shapes(self, layer: LayerObj, spec: K.Spec, pos: list[Any], kw: dict[str, Any]) -> None:
         """Raw TF: kernel sizes and filter counts from the weight variable's shape."""
@@ -2521,7 +2591,7 @@ class Enumerated:
 class ExtCall:
     """One call of an imported name, as the call rules read it."""
 
-    __slots__ = ("f", "name", "last", "parts", "keras_mod", "pos", "kw", "node", "pos_nodes", "kw_nodes",
+    __slots__ = ("f", "name", "last", "parts", "keras_mod", "key", "pos", "kw", "node", "pos_nodes", "kw_nodes",
                  "scope")
 
     def __init__(self, interp: Interpreter, f: Ext, pos: list[Any], kw: dict[str, Any], node: Node,
@@ -2532,6 +2602,7 @@ class ExtCall:
         self.keras_mod = _is_keras(f.name) or (interp.star_keras and len(parts) <= 2 and self.last in K.KERAS_LAYERS) \
             or f.name in ("tensorflow.keras", "keras")
         self.pos, self.kw, self.node, self.pos_nodes, self.kw_nodes, self.scope = pos, kw, node, pos_nodes, kw_nodes, scope
+        self.key = ""  # a raw TF op's table key (module.name), set by call_tf
 
 
 # calls of imported names: first the rule of the name, then the general rules in order
@@ -2545,6 +2616,14 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
     Interpreter.ext_batcher, Interpreter.ext_other_module,
+)
+# raw TensorFlow calls, in order
+_TF_RULES: tuple[Callable[..., Any], ...] = (
+    Interpreter.tf_initializer, Interpreter.tf_optimizer, Interpreter.tf_schedule, Interpreter.ext_batcher,
+    Interpreter.tf_cell, Interpreter.tf_op, Interpreter.tf_of_loss, Interpreter.tf_not_data,
+    Interpreter.tf_activation, Interpreter.tf_in_layer, Interpreter.tf_loss, Interpreter.tf_global_pool,
+    Interpreter.tf_matmul, Interpreter.tf_reshape, Interpreter.tf_flatten, Interpreter.tf_merge,
+    Interpreter.tf_elementwise, Interpreter.tf_other,
 )
 # Keras names that are not layers, in order (inside ext_keras)
 _KERAS_RULES: tuple[Callable[..., Any], ...] = (
