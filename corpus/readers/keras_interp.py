@@ -1163,83 +1163,101 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     def eval_attribute(self, n: Node, scope: Scope) -> Any:
+        """``obj.attr``: the handler of the object's kind (``_ATTRIBUTES_BY_KIND``), else of an unknown object."""
         obj_node = n.child_by_field_name("object")
         attr = node_text(n.child_by_field_name("attribute"))
         obj = self.eval(obj_node, scope)
-        if isinstance(obj, Ext):
-            return Ext(f"{obj.name}.{attr}")
-        if isinstance(obj, Instance):
-            if attr in obj.attrs:
-                return obj.attrs[attr]
+        handler = _ATTRIBUTES_BY_KIND.get(type(obj))
+        if handler is not None:
+            return handler(self, obj, attr, n)
+        if obj is UNKNOWN or obj is None:
+            return self.attribute_of_unknown(n, obj, obj_node, attr, scope)
+        return UNKNOWN
+
+    # -- attributes, by the kind of object (in _ATTRIBUTES_BY_KIND) -------------
+    def attribute_of_imported(self, obj: Ext, attr: str, n: Node) -> Any:
+        return Ext(f"{obj.name}.{attr}")
+
+    def attribute_of_instance(self, obj: Instance, attr: str, n: Node) -> Any:
+        if attr in obj.attrs:
+            return obj.attrs[attr]
+        found = obj.cls.method(attr)
+        if found is not None:
+            return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
+        return obj.cls.attrs.get(attr, UNKNOWN)
+
+    def attribute_of_class(self, obj: ClassVal, attr: str, n: Node) -> Any:
+        return obj.attrs.get(attr, UNKNOWN)
+
+    def attribute_of_model(self, obj: ModelObj, attr: str, n: Node) -> Any:
+        if attr in obj.attrs:
+            return obj.attrs[attr]
+        if obj.cls is not None:
             found = obj.cls.method(attr)
             if found is not None:
                 return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
-            return obj.cls.attrs.get(attr, UNKNOWN)
-        if isinstance(obj, ClassVal):
-            return obj.attrs.get(attr, UNKNOWN)
-        if isinstance(obj, ModelObj):
-            if attr in obj.attrs:
-                return obj.attrs[attr]
-            if obj.cls is not None:
-                found = obj.cls.method(attr)
-                if found is not None:
-                    return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
-            if attr in ("output", "outputs"):
-                return obj.outputs[0] if attr == "output" and obj.outputs else (list(obj.outputs) or UNKNOWN)
-            if attr in ("input", "inputs"):
-                return obj.inputs[0] if attr == "input" and obj.inputs else (list(obj.inputs) or UNKNOWN)
-            if attr in ("trainable_variables", "trainable_weights", "variables", "weights"):
-                return ModelRef(obj)
-            if attr == "layers":
-                return FreezeRef(obj)
-            return ObjMethod(obj, attr)
-        if isinstance(obj, LayerObj):
-            given = obj.sub[0] if obj.kind == "pretrained" and obj.sub and isinstance(obj.sub[0], Tensor) else None
-            if attr in ("output", "outputs"):
-                out = obj.attrs_out if getattr(obj, "attrs_out", None) is not None else None
-                if out is None:
-                    out = self.apply(obj, [given] if given is not None else [], n)
-                    obj.attrs_out = out
-                return out
-            if attr in ("input", "inputs"):
-                if given is not None:
-                    return given
-                if getattr(obj, "attrs_out", None) is not None and obj.attrs_out.inputs:
-                    return obj.attrs_out.inputs[0]
-                root = self.new_root(obj.args.get("_input_shape"))
-                obj.attrs_out = self.apply(obj, [root], n)
-                obj.sub = [root]
-                return root
-            if attr == "layers":
-                return FreezeRef(obj)
-            return ObjMethod(obj, attr)
-        if isinstance(obj, Super):
-            return ObjMethod(obj, attr)
-        if isinstance(obj, ObjMethod):
-            return ObjMethod(UNKNOWN, attr)
-        if isinstance(obj, (Optim, Batched, Tensor, LossVal, Weight, FreezeRef)):
-            return ObjMethod(obj, attr)
-        if isinstance(obj, str) and attr in ("lower", "upper", "strip", "title", "casefold"):
-            return ObjMethod(obj, attr)
-        if isinstance(obj, list) and attr in ("append", "extend"):
-            return ObjMethod(obj, attr)
+        if attr in ("output", "outputs"):
+            return obj.outputs[0] if attr == "output" and obj.outputs else (list(obj.outputs) or UNKNOWN)
+        if attr in ("input", "inputs"):
+            return obj.inputs[0] if attr == "input" and obj.inputs else (list(obj.inputs) or UNKNOWN)
+        if attr in ("trainable_variables", "trainable_weights", "variables", "weights"):
+            return ModelRef(obj)
+        if attr == "layers":
+            return FreezeRef(obj)
+        return ObjMethod(obj, attr)
+
+    def attribute_of_layer(self, obj: LayerObj, attr: str, n: Node) -> Any:
+        """``base_model.output`` / ``.input`` of a backbone (applied once), ``layer.layers``."""
+        given = obj.sub[0] if obj.kind == "pretrained" and obj.sub and isinstance(obj.sub[0], Tensor) else None
+        if attr in ("output", "outputs"):
+            out = obj.attrs_out if getattr(obj, "attrs_out", None) is not None else None
+            if out is None:
+                out = self.apply(obj, [given] if given is not None else [], n)
+                obj.attrs_out = out
+            return out
+        if attr in ("input", "inputs"):
+            if given is not None:
+                return given
+            if getattr(obj, "attrs_out", None) is not None and obj.attrs_out.inputs:
+                return obj.attrs_out.inputs[0]
+            root = self.new_root(obj.args.get("_input_shape"))
+            obj.attrs_out = self.apply(obj, [root], n)
+            obj.sub = [root]
+            return root
+        if attr == "layers":
+            return FreezeRef(obj)
+        return ObjMethod(obj, attr)
+
+    def attribute_is_method(self, obj: Any, attr: str, n: Node) -> Any:
+        """A method of a symbolic value (``optimizer.minimize``, ``ds.batch``), read when called."""
+        return ObjMethod(obj, attr)
+
+    def attribute_of_method(self, obj: ObjMethod, attr: str, n: Node) -> Any:
+        return ObjMethod(UNKNOWN, attr)
+
+    def attribute_of_str(self, obj: str, attr: str, n: Node) -> Any:
+        return ObjMethod(obj, attr) if attr in ("lower", "upper", "strip", "title", "casefold") else UNKNOWN
+
+    def attribute_of_list(self, obj: list[Any], attr: str, n: Node) -> Any:
+        return ObjMethod(obj, attr) if attr in ("append", "extend") else UNKNOWN
+
+    def attribute_of_unknown(self, n: Node, obj: Any, obj_node: Node | None, attr: str, scope: Scope) -> Any:
+        """``args.lr`` (argparse/absl defaults), ``self.config.lr`` (a settings class), a project model's ``fit``."""
+        plain = obj_node is not None and obj_node.type in ("identifier", "attribute")
         if obj is UNKNOWN and self.imported_vars and obj_node is not None and obj_node.type == "identifier" \
                 and attr in _MODEL_USES:
             m = self.promote_imported(n, node_text(obj_node), attr, scope)
             if m is not None:
                 return self.eval_attribute(n, scope)
-        if obj is UNKNOWN or obj is None:
-            if attr in self.s.argparse_defaults and obj_node is not None and obj_node.type in ("identifier", "attribute"):
-                v = self.s.argparse_defaults[attr]
-                return UNKNOWN if v is None else v  # no default: given at run time
-            configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
-            if configs and obj_node is not None and obj_node.type in ("identifier", "attribute") \
-                    and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
-                # self.config.learning_rate with a settings class of this file (class TCNNConfig)
-                if len(configs) == 1 and isinstance(configs[0].attrs[attr], (int, float, str)):
-                    return configs[0].attrs[attr]
-            return ObjMethod(UNKNOWN, attr)
-        return UNKNOWN
+        if attr in self.s.argparse_defaults and plain:
+            v = self.s.argparse_defaults[attr]
+            return UNKNOWN if v is None else v  # no default: given at run time
+        configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
+        if configs and plain and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
+            # self.config.learning_rate with a settings class of this file (class TCNNConfig)
+            if len(configs) == 1 and isinstance(configs[0].attrs[attr], (int, float, str)):
+                return configs[0].attrs[attr]
+        return ObjMethod(UNKNOWN, attr)
 
     def binop(self, a: Any, op: str, b: Any, n: Node) -> Any:
         if isinstance(a, LossVal) or isinstance(b, LossVal):
@@ -1394,42 +1412,10 @@ class Interpreter(Evaluator):
 
     def call_value(self, f: Any, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
                    pos_nodes: list[Node], kw_nodes: dict[str, Node], fnode: Node | None) -> Any:
-        if isinstance(f, FuncVal):
-            out = self.invoke(f, pos, kw, call)
-            return self.user_call_result(f, out, pos, kw)
-        if isinstance(f, BoundMethod):
-            out = self.invoke(f.func, [f.obj, *pos], kw, call)
-            return self.user_call_result(f.func, out, pos, kw)
-        if isinstance(f, ClassVal):
-            return self.instantiate(f, pos, kw, call)
-        if isinstance(f, Ext):
-            return self.call_ext(f, pos, kw, call, pos_nodes, kw_nodes, scope)
-        if isinstance(f, LayerObj):
-            return self.call_layer(f, pos, kw, call)
-        if isinstance(f, ModelObj):
-            ins = self.tensors_in(pos[0] if pos else kw.get("inputs"))
-            return self.apply(f, ins, call)
-        if isinstance(f, Instance):
-            if f.cls.kind == "layer" or f.cls.method("call") is not None:
-                return self.apply_instance(f, pos, kw, call)
-            found = f.cls.method("__call__")
-            if found is not None:
-                return self.invoke(FuncVal(found[0], found[1].scope, "__call__", found[1]), [f, *pos], kw, call)
-            return UNKNOWN
-        if isinstance(f, ObjMethod):
-            return self.call_method(f, pos, kw, call, pos_nodes, kw_nodes, scope)
-        if isinstance(f, LossVal):
-            for v in [*pos, *kw.values()]:
-                m = self.model_of(v)
-                if m is not None and f.model is None:
-                    f.model = m
-            return f
-        if isinstance(f, (Optim, Schedule)):
-            return f
-        if isinstance(f, Initializer):
-            return Weight(pos[0] if pos else kw.get("shape", UNKNOWN))
-        if isinstance(f, Tensor):
-            return f
+        """Call what ``f`` is: the handler of its kind (``_CALLS_BY_KIND``), else an unknown callable."""
+        handler = _CALLS_BY_KIND.get(type(f))
+        if handler is not None:
+            return handler(self, f, pos, kw, call, scope, pos_nodes, kw_nodes)
         # An unknown callable applied to tensors: a block from another module.
         ins = self.tensors_in(pos[0]) if pos else []
         if ins and fnode is not None and fnode.type == "identifier" and not self.in_layer_call:
@@ -1439,6 +1425,54 @@ class Interpreter(Evaluator):
         if ins:
             return ins[0]
         return UNKNOWN
+
+    # -- calling a value, by its kind (in _CALLS_BY_KIND) ----------------------
+    def call_function(self, f: FuncVal, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        return self.user_call_result(f, self.invoke(f, pos, kw, call), pos, kw)
+
+    def call_bound_method(self, f: BoundMethod, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        return self.user_call_result(f.func, self.invoke(f.func, [f.obj, *pos], kw, call), pos, kw)
+
+    def call_class(self, f: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        return self.instantiate(f, pos, kw, call)
+
+    def call_imported(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
+                      pos_nodes: list[Node], kw_nodes: dict[str, Node]) -> Any:
+        return self.call_ext(f, pos, kw, call, pos_nodes, kw_nodes, scope)
+
+    def call_layer_value(self, f: LayerObj, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        return self.call_layer(f, pos, kw, call)
+
+    def call_model(self, f: ModelObj, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        return self.apply(f, self.tensors_in(pos[0] if pos else kw.get("inputs")), call)
+
+    def call_instance(self, f: Instance, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
+        """A custom layer applied (its ``call``), or an object's ``__call__``."""
+        if f.cls.kind == "layer" or f.cls.method("call") is not None:
+            return self.apply_instance(f, pos, kw, call)
+        found = f.cls.method("__call__")
+        if found is not None:
+            return self.invoke(FuncVal(found[0], found[1].scope, "__call__", found[1]), [f, *pos], kw, call)
+        return UNKNOWN
+
+    def call_object_method(self, f: ObjMethod, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
+                           pos_nodes: list[Node], kw_nodes: dict[str, Node]) -> Any:
+        return self.call_method(f, pos, kw, call, pos_nodes, kw_nodes, scope)
+
+    def call_loss(self, f: LossVal, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
+        """``loss_fn(y, model(x))``: the loss, now tied to the model its arguments come from."""
+        for v in [*pos, *kw.values()]:
+            m = self.model_of(v)
+            if m is not None and f.model is None:
+                f.model = m
+        return f
+
+    def call_itself(self, f: Any, *args: Any) -> Any:
+        """An optimizer, a schedule or a tensor called: the same value."""
+        return f
+
+    def call_initializer(self, f: Initializer, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
+        return Weight(pos[0] if pos else kw.get("shape", UNKNOWN))
 
     def user_call_result(self, f: FuncVal, out: Any, pos: list[Any], kw: dict[str, Any]) -> Any:
         lname = f.name.lower()
@@ -2631,6 +2665,24 @@ _KERAS_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.keras_callback, Interpreter.keras_loss, Interpreter.keras_activation, Interpreter.ext_batcher,
     Interpreter.keras_loader,
 )
+
+# attributes, by the kind of object (exact type; UNKNOWN and None: attribute_of_unknown)
+_ATTRIBUTES_BY_KIND: dict[type, Callable[..., Any]] = {
+    Ext: Interpreter.attribute_of_imported, Instance: Interpreter.attribute_of_instance,
+    ClassVal: Interpreter.attribute_of_class, ModelObj: Interpreter.attribute_of_model,
+    LayerObj: Interpreter.attribute_of_layer, ObjMethod: Interpreter.attribute_of_method,
+    str: Interpreter.attribute_of_str, list: Interpreter.attribute_of_list, Rep: Interpreter.attribute_of_list,
+    **{kind: Interpreter.attribute_is_method for kind in (Super, Optim, Batched, Tensor, LossVal, Weight, FreezeRef)},
+}
+
+# calling a value, by its kind (exact type)
+_CALLS_BY_KIND: dict[type, Callable[..., Any]] = {
+    FuncVal: Interpreter.call_function, BoundMethod: Interpreter.call_bound_method, ClassVal: Interpreter.call_class,
+    Ext: Interpreter.call_imported, LayerObj: Interpreter.call_layer_value, ModelObj: Interpreter.call_model,
+    Instance: Interpreter.call_instance, ObjMethod: Interpreter.call_object_method, LossVal: Interpreter.call_loss,
+    Optim: Interpreter.call_itself, Schedule: Interpreter.call_itself, Tensor: Interpreter.call_itself,
+    Initializer: Interpreter.call_initializer,
+}
 
 # methods of symbolic values, by the kind of object (exact type: a Rep is a list)
 _METHODS_BY_KIND: dict[type, Callable[..., Any]] = {
