@@ -21,14 +21,16 @@ import hashlib  # noqa: E402
 import html  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
 from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from assistant import session  # noqa: E402
-from assistant.session import Answer, Engine, State  # noqa: E402
+from assistant import chips, session  # noqa: E402
+from assistant.chips import Chip  # noqa: E402
+from assistant.session import Answer, Engine, Population, State  # noqa: E402
 
 HOST = "127.0.0.1"
 ANY = "any"
@@ -59,6 +61,68 @@ CSS = """
 """
 
 RESIZE_JS = "() => { for (const t of [30, 300]) setTimeout(() => window.dispatchEvent(new Event('resize')), t); }"
+# Gradio's Plot has no click event for plotly: bind plotly_click on every plot as it
+# appears (Gradio redraws with Plotly.react, which keeps listeners; a remounted plot is
+# a new element). A click sends the point's description from its trace's
+# meta.points (see assistant.figures) through the hidden #view-click box and
+# #view-click-go button; the server turns it into a chip (assistant.chips.from_click)
+# and validates it there.
+CLICK_JS = """
+() => {
+  const send = (point) => {
+    const box = document.querySelector('#view-click textarea');
+    if (!point || !box) return;
+    box.value = JSON.stringify(point);
+    box.dispatchEvent(new Event('input', {bubbles: true}));
+    // The box's value reaches Gradio's state on the next tick; then the hidden button sends it.
+    setTimeout(() => { const go = document.querySelector('#view-click-go'); if (go) go.click(); }, 30);
+  };
+  const pointsOf = (trace) => (trace && trace.meta && Array.isArray(trace.meta.points)) ? trace.meta.points : null;
+  const handler = (gd) => (ev) => {
+    const p = ev && ev.points && ev.points[0];
+    if (!p) return;
+    const trace = (gd.data || [])[p.curveNumber || 0];
+    if (!trace || trace.type === 'sankey') return;  // Sankey nodes: see onSankeyUp
+    const points = pointsOf(trace);
+    let i = p.pointNumber !== undefined ? p.pointNumber : p.pointIndex;
+    if (Array.isArray(i)) i = i[0];  // a heatmap cell [row, column]: the minimap strip is the row
+    if (points && typeof i === 'number') send(points[i]);
+  };
+  // A Sankey node raises itself to the top on mousedown (it can be dragged), which
+  // loses the browser's click: a press and release without moving is the click.
+  let down = null;
+  const onSankeyDown = (ev) => { down = {x: ev.clientX, y: ev.clientY}; };
+  const onSankeyUp = (ev) => {
+    const node = ev.target.closest && ev.target.closest('.sankey-node');
+    const moved = !down || Math.abs(ev.clientX - down.x) + Math.abs(ev.clientY - down.y) > 4;
+    down = null;
+    if (!node || moved || !node.__data__ || !node.__data__.node) return;
+    const gd = node.closest('.js-plotly-plot');
+    const points = pointsOf(gd && gd.data && gd.data[0]);
+    if (points) send(points[node.__data__.node.pointNumber]);
+  };
+  const bind = () => {
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+      if (!gd.__exnSankey) {
+        gd.__exnSankey = true;
+        gd.addEventListener('mousedown', onSankeyDown, true);
+        gd.addEventListener('mouseup', onSankeyUp, true);
+      }
+      if (typeof gd.on !== 'function' || !gd._ev) continue;
+      if (gd.__exnClick && gd._ev.listeners('plotly_click').includes(gd.__exnClick)) continue;
+      gd.__exnClick = handler(gd);
+      gd.on('plotly_click', gd.__exnClick);
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    setTimeout(() => { queued = false; bind(); }, 100);
+  }).observe(document.body, {childList: true, subtree: true});
+  bind();
+}
+"""
 _EXPORT_DIR = Path(tempfile.gettempdir()) / "examplenet-exports"
 
 
@@ -79,16 +143,45 @@ def _value(v: Any) -> Any:
     return ANY if v is None else v
 
 
-def _status(ans: Answer) -> str:
+def population(engine: Engine, state: State, active: Sequence[Chip] = ()) -> Population:
+    """The retrieved examples for ``state``, narrowed by the chips picked in the views.
+
+    The chips act after retrieval (the chat's filters decide what is retrieved);
+    the table, every view and the export show what is left.
+    """
+    pop = engine.population(state)
+    if not active:
+        return pop
+    kept = chips.apply(active, pop.summaries)
+    ids = {s.id for s in kept}
+    scores = [sc for s, sc in zip(pop.summaries, pop.scores, strict=True) if s.id in ids]
+    return replace(pop, summaries=kept, scores=scores)
+
+
+def answer(engine: Engine, state: State, active: Sequence[Chip] = ()) -> tuple[Answer, int]:
+    """The answer for ``state`` over the chip-narrowed examples, and how many were retrieved."""
+    if engine.index is None or not active:
+        ans = engine.answer(state)
+        return ans, len(ans.population.summaries) if ans.population is not None else 0
+    retrieved = len(engine.population(state).summaries)
+    return session.build_answer(state, population(engine, state, active)), retrieved
+
+
+def _status(ans: Answer, active: Sequence[Chip] = (), retrieved: int = 0) -> str:
     if ans.error:
         return f"**Index not loaded.** {html.escape(ans.error)}"
     pop = ans.population
     if pop is None:
         return ""
     what = session.describe_filters(pop.filters)
-    text = f"**{len(pop.summaries)} examples**"
+    text = f"**{retrieved if active else len(pop.summaries)} examples**"
     if pop.filters:
         text += f" of {pop.total_matching} matching {session.escape_text(what)}"
+    if active:
+        kept = len(pop.summaries)
+        text += (f" · **{kept}** pass the {len(active)} filter{'s' if len(active) != 1 else ''} "
+                 "picked in the views" if kept else
+                 " · **none** pass the filters picked in the views: remove one")
     if ans.selected is not None:
         text += f" · selected: {session.escape_text(ans.selected.source.repo or '')} " \
                 f"{session.escape_text(ans.selected.name)} (highlighted)"
@@ -117,7 +210,7 @@ def _findings_md(ans: Answer) -> str:
     return "\n".join(lines)
 
 
-def export_file(engine: Engine, state: State, fmt: str) -> str | None:
+def export_file(engine: Engine, state: State, fmt: str, active: Sequence[Chip] = ()) -> str | None:
     """Write the current examples as CSV or JSON and return the file's path (None without results).
 
     Written on demand (the export button), not with every answer: the JSON of
@@ -127,7 +220,7 @@ def export_file(engine: Engine, state: State, fmt: str) -> str | None:
 
     if engine.index is None:
         return None
-    pop = engine.population(state)
+    pop = population(engine, state, active)
     if not pop.summaries:
         return None
     _EXPORT_DIR.mkdir(parents=True, exist_ok=True)
@@ -141,13 +234,36 @@ def export_file(engine: Engine, state: State, fmt: str) -> str | None:
     return str(path)
 
 
-def _outputs(ans: Answer) -> list[Any]:
+def _view_figures(ans: Answer) -> list[Any]:
+    """The layer-family view and the minimap (the minimap in the table's order)."""
+    from assistant import figures
+
+    pop = ans.population
+    if pop is None:
+        return [None, None]
+    ranks = [int(r) for r in ans.table["#"]] if ans.table is not None and len(ans.table) else []
+    ordered = [pop.summaries[r - 1] for r in ranks]
+    marked = ans.selected or ans.state.model
+    return [
+        figures.family_figure(pop.summaries, mark=marked),
+        figures.minimap_figure(ordered, ranks, highlight=ans.selected.id if ans.selected is not None else None,
+                               labels=figures.labels_for(ordered)),
+    ]
+
+
+def _chip_box(active: Sequence[Chip]) -> Any:
+    # Dropdown tokens render labels as text (never markup), each with its remove button.
+    return gr.update(choices=[(c.label, c.key) for c in active], value=[c.key for c in active],
+                     visible=bool(active))
+
+
+def _outputs(ans: Answer, active: Sequence[Chip] = (), retrieved: int = 0) -> list[Any]:
     """Values for OUTPUTS in order (see build_app)."""
     s = ans.state
     figs = ans.figures
     return [
         s,
-        _status(ans),
+        _status(ans, active, retrieved),
         gr.update(value=_value(s.dataset)),
         gr.update(value=_value(s.framework)),
         gr.update(value=_value(s.task)),
@@ -166,6 +282,9 @@ def _outputs(ans: Answer) -> list[Any]:
         gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
         _findings_md(ans),
         figs.get("sankey") if s.model is not None else None,
+        *_view_figures(ans),
+        _chip_box(active),
+        list(active),
     ]
 
 
@@ -191,16 +310,22 @@ def build_app(engine: Engine) -> gr.Blocks:
         The Blocks, not launched (see :func:`launch`).
     """
 
-    def on_message(text: str, history: list[dict], state: State):
+    def show(state: State, active: Sequence[Chip]) -> tuple[Answer, list[Any]]:
+        ans, retrieved = answer(engine, state, active)
+        return ans, _outputs(ans, active, retrieved)
+
+    def on_message(text: str, history: list[dict], state: State, active: list[Chip]):
         text = (text or "").strip()
         if not text:
-            return ["", history, *_outputs(engine.answer(state))] if state.query else \
+            return ["", history, *show(state, active)[1]] if state.query else \
                    ["", history, *[gr.skip()] * len(OUTPUTS)]
         new = engine.apply_message(state, text)
-        ans = engine.answer(new)
-        return ["", _say(history, session.escape_text(text), ans.reply), *_outputs(ans)]
+        # Chips narrow one task's examples; a new task starts without them.
+        ans, out = show(new, active if new.query == state.query else [])
+        return ["", _say(history, session.escape_text(text), ans.reply), *out]
 
-    def on_control(dataset, framework, task, layer_type, trick, optimizer, loss, k, history, state: State):
+    def on_control(dataset, framework, task, layer_type, trick, optimizer, loss, k, history, state: State,
+                   active: list[Chip]):
         def v(x):
             return None if x in (None, "", ANY) else x
 
@@ -209,14 +334,14 @@ def build_app(engine: Engine) -> gr.Blocks:
                                  loss=v(loss), k=session.clamp_k(k or state.k))
         if new == state and state.query:
             return [history, *[gr.skip()] * len(OUTPUTS)]
-        ans = engine.answer(new)
+        ans, out = show(new, active)
         what = session.describe_filters(new.filter_values()) or "no filters"
         note = f"Filters: {session.escape_text(what)}, {new.k} examples.\n\n{ans.reply}"
-        return [_say(history, None, note), *_outputs(ans)]
+        return [_say(history, None, note), *out]
 
-    def on_select(evt: gr.SelectData, state: State):
+    def on_select(evt: gr.SelectData, state: State, active: list[Chip]):
         row = evt.row_value or []
-        pop = engine.population(state) if engine.index is not None else None
+        pop = population(engine, state, active) if engine.index is not None else None
         try:
             rank = int(row[0])
         except (IndexError, TypeError, ValueError):
@@ -225,9 +350,23 @@ def build_app(engine: Engine) -> gr.Blocks:
             return [gr.skip()] * len(OUTPUTS)
         picked = pop.summaries[rank - 1].id
         new = replace(state, selected=None if state.selected == picked else picked)
-        return _outputs(engine.answer(new))
+        return show(new, active)[1]
 
-    def on_compare(code: str, upload: str | None, history: list[dict], state: State):
+    def on_view_click(payload: str, state: State, active: list[Chip]):
+        chip = chips.from_click(payload)
+        new_active = chips.add(active, chip)
+        if engine.index is None or not state.query and not state.filter_values() and state.model is None \
+                or len(new_active) == len(active):
+            return [gr.skip()] * len(OUTPUTS)
+        return show(state, new_active)[1]
+
+    def on_chips_edit(keys: list[str] | None, state: State, active: list[Chip]):
+        kept = chips.keep(active, keys or [])
+        if len(kept) == len(active):
+            return [gr.skip()] * len(OUTPUTS)
+        return show(state, kept)[1]
+
+    def on_compare(code: str, upload: str | None, history: list[dict], state: State, active: list[Chip]):
         if upload:
             path = Path(upload)
             with path.open("rb") as fh:  # never more than the limit + 1 byte: enough to refuse
@@ -239,22 +378,25 @@ def build_app(engine: Engine) -> gr.Blocks:
             name, label, size = "pasted.py", "your model", None
         model, note = session.read_model(data, name, size=size)
         if model is None:
-            return [_say(history, None, session.escape_text(note)),
-                    *([gr.skip()] * (len(OUTPUTS) - 2)), session.escape_text(note), gr.skip()]
+            out = [gr.skip()] * len(OUTPUTS)
+            out[OUTPUTS.index(findings)] = session.escape_text(note)
+            return [_say(history, None, session.escape_text(note)), *out]
         new = session.with_model(state, model, label)
-        ans = engine.answer(new)
+        # A new model is a new search: chips picked for the old examples would not apply.
+        ans, out = show(new, active if new.query == state.query and new.task == state.task else [])
         reply = session.escape_text(note) + "\n\n" + ans.reply
-        return [_say(history, f"(compare {session.escape_text(label)})", reply), *_outputs(ans)]
+        return [_say(history, f"(compare {session.escape_text(label)})", reply), *out]
 
-    def on_clear_model(history: list[dict], state: State):
-        ans = engine.answer(session.with_model(state, None))
-        return [_say(history, None, "Removed your model from the views."), *_outputs(ans)]
+    def on_clear_model(history: list[dict], state: State, active: list[Chip]):
+        ans, out = show(session.with_model(state, None), active)
+        return [_say(history, None, "Removed your model from the views."), *out]
 
     def on_reset(history: list[dict], state: State):
         return ["", [], *_outputs(Answer(state=State(k=state.k)))]
 
     with gr.Blocks(title="ExampleNet") as demo:
         state = gr.State(State())
+        chip_state = gr.State([])  # the Chips picked in the views (assistant.chips)
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=360):
                 gr.Markdown(
@@ -300,9 +442,20 @@ def build_app(engine: Engine) -> gr.Blocks:
                     "Ask about a task to see its examples.",
                     elem_id="status",
                 )
+                chip_box = gr.Dropdown(
+                    [], value=[], multiselect=True, allow_custom_value=False, elem_id="chips", visible=False,
+                    label="Narrowed in the views (× removes a filter)", interactive=True,
+                )
+                # Clicks on the plots arrive here (CLICK_JS); never shown.
+                view_click = gr.Textbox(elem_id="view-click", visible="hidden", show_label=False)
+                view_click_go = gr.Button(elem_id="view-click-go", visible="hidden")
                 with gr.Tabs(elem_id="tabs") as tabs:
                     with gr.Tab("Layer flow", elem_id="tab-flow"):
                         sankey = gr.Plot(elem_id="sankey", show_label=False)
+                    with gr.Tab("Families", elem_id="tab-families"):
+                        families = gr.Plot(elem_id="families", show_label=False)
+                    with gr.Tab("Minimap", elem_id="tab-minimap"):
+                        minimap = gr.Plot(elem_id="minimap", show_label=False)
                     with gr.Tab("Aligned", elem_id="tab-aligned"):
                         aligned = gr.Plot(elem_id="aligned", show_label=False)
                     with gr.Tab("Hyperparameters", elem_id="tab-hp"):
@@ -348,24 +501,27 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sort, sankey, aligned,
                    *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
-                   model_sankey]
+                   model_sankey, families, minimap, chip_box, chip_state]
 
         # A plot drawn while its tab was hidden has no width; redraw when the tab shows.
         tabs.select(None, None, None, js=RESIZE_JS)
-        msg.submit(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name="ask")
-        send.click(on_message, [msg, chat, state], [msg, chat, *OUTPUTS], api_name=False)
-        controls = [dataset, framework, task, layer, trick, optimizer, loss, k, chat, state]
+        msg.submit(on_message, [msg, chat, state, chip_state], [msg, chat, *OUTPUTS], api_name="ask")
+        send.click(on_message, [msg, chat, state, chip_state], [msg, chat, *OUTPUTS], api_name=False)
+        controls = [dataset, framework, task, layer, trick, optimizer, loss, k, chat, state, chip_state]
         for dd in (dataset, framework, task, layer, trick, optimizer, loss):
             dd.input(on_control, controls, [chat, *OUTPUTS], api_name=False)
         k.release(on_control, controls, [chat, *OUTPUTS], api_name=False)
-        examples.select(on_select, [state], OUTPUTS, api_name=False)
-        sort.input(lambda how, st: _outputs(engine.answer(replace(st, sort=how))), [sort, state], OUTPUTS,
-                   api_name=False)
-        compare_btn.click(on_compare, [paste, upload, chat, state], [chat, *OUTPUTS], api_name="compare")
-        clear_btn.click(on_clear_model, [chat, state], [chat, *OUTPUTS], api_name=False)
+        examples.select(on_select, [state, chip_state], OUTPUTS, api_name=False)
+        sort.input(lambda how, st, active: show(replace(st, sort=how), active)[1], [sort, state, chip_state],
+                   OUTPUTS, api_name=False)
+        view_click_go.click(on_view_click, [view_click, state, chip_state], OUTPUTS, api_name=False)
+        chip_box.input(on_chips_edit, [chip_box, state, chip_state], OUTPUTS, api_name=False)
+        compare_btn.click(on_compare, [paste, upload, chat, state, chip_state], [chat, *OUTPUTS],
+                          api_name="compare")
+        clear_btn.click(on_clear_model, [chat, state, chip_state], [chat, *OUTPUTS], api_name=False)
         for btn, dl, fmt in ((csv_btn, csv_dl, "csv"), (json_btn, json_dl, "json")):
-            btn.click(lambda st, fmt=fmt: export_file(engine, st, fmt), [state], [dl], api_name=False).then(
-                None, None, None, js=f"() => document.querySelector('#dl-{fmt}')?.click()")
+            btn.click(lambda st, active, fmt=fmt: export_file(engine, st, fmt, active), [state, chip_state], [dl],
+                      api_name=False).then(None, None, None, js=f"() => document.querySelector('#dl-{fmt}')?.click()")
         reset.click(on_reset, [chat, state], [msg, chat, *OUTPUTS], api_name=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return demo
@@ -377,7 +533,7 @@ def launch(demo: gr.Blocks, port: int = 7860, block: bool = True) -> None:
         server_name=HOST, server_port=port, share=False, prevent_thread_lock=not block,
         inbrowser=False, show_error=True, quiet=not block, css=CSS, footer_links=[],
         theme=gr.themes.Default(primary_hue="indigo", secondary_hue="slate"), allowed_paths=[str(_EXPORT_DIR)],
-        ssr_mode=False, max_file_size=MAX_UPLOAD,
+        ssr_mode=False, max_file_size=MAX_UPLOAD, js=CLICK_JS,
     )
 
 

@@ -217,6 +217,7 @@ def sankey_figure(
 
     n = max(flow.n, 1)
     labels, colors, hovers, xs, ys = [], [], [], [], []
+    points: list[dict | None] = []  # what a click on each node picks (see chips.from_click)
 
     # Where models stop (END) and where deeper ones continue (MORE) are drawn
     # as one final column: END nodes scattered over every column read as a
@@ -246,6 +247,7 @@ def sankey_figure(
         # Slivers keep their name in the hover: a label beside a 2-px node
         # only overlaps its neighbours'.
         labels.append(short(nd.token, MAX_SANKEY_LABEL) if nd.count >= MIN_LABEL_SHARE * n else "")
+        points.append(dict(view="sankey", position=nd.position, token=nd.token, members=list(nd.members)))
         colors.append(token_color(nd.token))
         hover = f"<b>{esc(nd.token)}</b> at layer {nd.position + 1}<br>{_of(nd.count, n)}"
         if nd.members:
@@ -270,6 +272,7 @@ def sankey_figure(
         ks = [k for k in ks if token == MORE or flow.nodes[k].position <= flow.max_positions]
         count = sum(flow.nodes[k].count for k in ks)
         labels.append(short(token))
+        points.append(dict(view="sankey", token=token, depth=flow.max_positions))
         colors.append(token_color(token))
         if token == END:
             depths = sorted(((flow.nodes[k].count, flow.nodes[k].position) for k in ks), reverse=True)
@@ -328,6 +331,7 @@ def sankey_figure(
             if i is None:
                 i = len(labels)
                 labels.append(short(t, MAX_SANKEY_LABEL))
+                points.append(None)
                 colors.append(YOURS)
                 hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
                 xs.append(x_of(final) if t in TERMINAL else x_of(min(p, final - 1)))
@@ -347,7 +351,7 @@ def sankey_figure(
             link_hover.append(f"your model: {labels[a] or esc(tok.get(a, ''))} → {labels[b]}")
 
     trace = dict(
-        type="sankey", arrangement="snap",
+        type="sankey", arrangement="snap", meta=dict(points=points),
         node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
                   hovertemplate="%{customdata}<extra></extra>", pad=10, thickness=12,
                   # Scalar outline: plotly.js ignores per-node line colors and
@@ -484,6 +488,8 @@ def _numeric_figure(name: str, dist: Distribution, mark_value: float | None, mar
     ]
     trace = dict(type="bar", x=centers.tolist(), y=counts.tolist(), width=width * 0.9,
                  marker=dict(color=BASE), customdata=hover,
+                 meta=dict(points=[dict(view="hp", name=name, low=10 ** a, high=10 ** b)
+                                   for a, b in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)]),
                  hovertemplate="%{customdata}<extra></extra>")
     span = range(math.floor(edges[0]), math.ceil(edges[-1]) + 1)
     if name == "batch_size":
@@ -533,6 +539,7 @@ def _categorical_figure(name: str, dist: Distribution, mark_value: str | None, m
     hover = [f"{esc(v)}: {_of(c, dist.total)}" + (f" ({esc(mark_label)})" if v == mark_value else "")
              for v, c in values]
     trace = dict(type="bar", x=xs, y=[c for _, c in values], marker=dict(color=colors),
+                 meta=dict(points=[dict(view="hp", name=name, value=v) for v, _ in values]),
                  customdata=hover, hovertemplate="%{customdata}<extra></extra>")
     layout = dict(xaxis=dict(type="category"),
                   yaxis=dict(title=dict(text="examples"), rangemode="tozero"))
@@ -602,3 +609,180 @@ def tricks_figure(agg: Aggregate, mark: Summary | None = None) -> go.Figure:
                           font=dict(size=12)))
     layout["annotations"] = notes
     return _figure(data, layout, title, TRICKS_HEIGHT)
+
+
+# -- layer families and the minimap ------------------------------------------------
+# Both views are clickable: each trace's ``meta["points"][i]`` describes point i
+# for ``chips.from_click`` (the browser sends it back when the point is clicked).
+FAMILY_HEIGHT = 520
+MINIMAP_HEIGHT = 520
+# The type panel lists at most this many layer types (most used first, grouped by family).
+MAX_FAMILY_TYPES = 22
+# The minimap draws at most this many layers per example; deeper models are cut (hover says so).
+MAX_MINIMAP_LAYERS = 60
+# Rank ticks on the minimap's y axis: about this many, whatever the number of examples.
+MINIMAP_TICKS = 10
+# Families without a color of their own in FAMILY_COLORS.
+_EXTRA_FAMILY_COLORS = {"dense": TYPE_COLORS["Dense"], "embedding": TYPE_COLORS["Embedding"],
+                        "other": TYPE_COLORS[OTHER]}
+
+
+def family_color(family: str) -> str:
+    """The color of a layer family (the Sankey colors its nodes the same way)."""
+    if family in FAMILY_COLORS:
+        return FAMILY_COLORS[family]
+    if family in _EXTRA_FAMILY_COLORS:
+        return _EXTRA_FAMILY_COLORS[family]
+    palette = ["#76b7b2", "#ff9da7", "#9c755f", "#d37295", "#a0cbe8"]
+    return palette[sum(map(ord, family)) % len(palette)]
+
+
+def family_figure(summaries: Sequence[Summary], mark: Summary | None = None) -> go.Figure:
+    """Layer families and types across the examples: two bar panels, both clickable.
+
+    Args:
+        summaries: the examples shown.
+        mark: an example or the user's model: the bars of the families and
+            types it uses are outlined in red.
+
+    Returns:
+        A ``go.Figure`` of height ``FAMILY_HEIGHT``: on the left, per family,
+        how many examples have at least one layer of it; on the right the
+        most used layer types (at most ``MAX_FAMILY_TYPES``), grouped by
+        family. Hover gives example and layer counts.
+    """
+    from assistant.aggregate import tokens
+    from assistant.chips import family_of
+
+    with_layers = [s for s in summaries if s.layers]
+    n = len(with_layers)
+    title = f"Layer families and types across {n} examples (click a bar to narrow)"
+    if not n:
+        return _empty(title, FAMILY_HEIGHT)
+    fam_examples: dict[str, int] = {}
+    fam_layers: dict[str, int] = {}
+    type_examples: dict[str, int] = {}
+    type_layers: dict[str, int] = {}
+    for s in with_layers:
+        seq = tokens(s)
+        for t in seq:
+            fam_layers[family_of(t)] = fam_layers.get(family_of(t), 0) + 1
+            type_layers[t] = type_layers.get(t, 0) + 1
+        for f in {family_of(t) for t in seq}:
+            fam_examples[f] = fam_examples.get(f, 0) + 1
+        for t in set(seq):
+            type_examples[t] = type_examples.get(t, 0) + 1
+    used = set(tokens(mark)) if mark is not None else set()
+    used_fams = {family_of(t) for t in used}
+
+    fams = sorted(fam_examples, key=lambda f: (-fam_examples[f], f))
+    rank = {f: i for i, f in enumerate(fams)}
+    types = sorted(type_examples, key=lambda t: (-type_examples[t], t))[:MAX_FAMILY_TYPES]
+    types.sort(key=lambda t: (rank[family_of(t)], -type_examples[t], t))
+
+    def bars(names: list[str], counts: dict[str, int], layers: dict[str, int], colors: list[str],
+             marked: set[str], points: list[dict], what: str, suffix: str) -> dict:
+        names = names[::-1]  # largest on top
+        colors, points = colors[::-1], points[::-1]
+        return dict(
+            type="bar", orientation="h", xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+            y=[short(x, MAX_TRICK_LABEL) for x in names], x=[counts[x] for x in names],
+            marker=dict(color=colors, line=dict(color=[HIGHLIGHT if x in marked else "rgba(0,0,0,0)"
+                                                       for x in names], width=2)),
+            customdata=[f"<b>{esc(x)}</b>{what(x)}<br>in {_of(counts[x], n)}, {layers[x]} layers in all"
+                        for x in names],
+            hovertemplate="%{customdata}<extra></extra>", meta=dict(points=points),
+            text=[str(counts[x]) for x in names], textposition="outside", cliponaxis=False,
+        )
+
+    data = [
+        bars(fams, fam_examples, fam_layers, [family_color(f) for f in fams], used_fams,
+             [dict(view="family", family=f) for f in fams], lambda f: " family", ""),
+        bars(types, type_examples, type_layers, [family_color(family_of(t)) for t in types], used,
+             [dict(view="type", type=t) for t in types], lambda t: f" ({esc(family_of(t))})", "2"),
+    ]
+    domains = ((0.0, 0.36), (0.58, 1.0))
+    layout: dict = {}
+    notes = []
+    for k, (name, count) in enumerate((("families", len(fams)), ("layer types", len(type_examples)))):
+        suffix = "" if k == 0 else str(k + 1)
+        layout[f"xaxis{suffix}"] = dict(domain=list(domains[k]), range=[0, n * 1.18], anchor=f"y{suffix}",
+                                        title=dict(text="examples"))
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", type="category", automargin=True)
+        shown = f"{name} (top {MAX_FAMILY_TYPES} of {count})" if k and count > MAX_FAMILY_TYPES else name
+        notes.append(dict(text=shown, x=sum(domains[k]) / 2, y=1.01, xref="paper", yref="paper",
+                          showarrow=False, yanchor="bottom", font=dict(size=12)))
+    layout["annotations"] = notes
+    return _figure(data, layout, title, FAMILY_HEIGHT)
+
+
+def minimap_figure(
+    summaries: Sequence[Summary],
+    ranks: Sequence[int] | None = None,
+    highlight: str | None = None,
+    labels: dict[str, str] | None = None,
+) -> go.Figure:
+    """Every example's layers as one thin strip, colored by family, in the table's order.
+
+    Args:
+        summaries: the examples in the order the table shows them.
+        ranks: their ``#`` in the table (retrieval rank); default 1, 2, ...
+        highlight: an example id whose strip is marked.
+        labels: optional id -> display name for the hover (``labels_for``).
+
+    Returns:
+        A heatmap ``go.Figure`` of height ``MINIMAP_HEIGHT``: row i is the
+        i-th example of the table, column j its j-th layer (at most
+        ``MAX_MINIMAP_LAYERS``). Clicking a strip picks the examples with the
+        same block structure (``chips.shape_of``).
+    """
+    from assistant.aggregate import tokens
+    from assistant.chips import family_of, shape_of
+
+    ranks = list(ranks) if ranks is not None else list(range(1, len(summaries) + 1))
+    title = f"Minimap: the layers of {len(summaries)} examples, one strip each, in the table's order"
+    if not summaries:
+        return _empty(title, MINIMAP_HEIGHT)
+    labels = labels or {}
+    seqs = [tokens(s)[:MAX_MINIMAP_LAYERS] for s in summaries]
+    width = max((len(q) for q in seqs), default=0) or 1
+    fams = sorted({family_of(t) for q in seqs for t in q})
+    code = {f: i for i, f in enumerate(fams)}
+    z = [[code[family_of(t)] for t in q] + [None] * (width - len(q)) for q in seqs]
+    hover = []
+    for s, r, q in zip(summaries, ranks, seqs, strict=True):
+        who = f"#{r} {esc(labels.get(s.id) or s.source.repo or s.name)}"
+        deep = f" (first {MAX_MINIMAP_LAYERS} shown)" if len(s.layers) > MAX_MINIMAP_LAYERS else ""
+        row = [f"{who}<br>{len(s.layers)} layers{deep}<br>layer {j + 1}: <b>{esc(t)}</b> ({esc(family_of(t))})"
+               for j, t in enumerate(q)]
+        hover.append(row + [f"{who}<br>{len(s.layers)} layers"] * (width - len(q)))
+    m = max(len(fams), 1)
+    scale = []
+    for f, i in code.items():
+        scale += [[i / m, family_color(f)], [(i + 1) / m, family_color(f)]]
+    points = [dict(view="minimap", shape=list(shape_of(s)), rank=r) for s, r in zip(summaries, ranks, strict=True)]
+    trace = dict(
+        type="heatmap", z=z, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        # Family i sits at the middle of its band of the scale: (i + 0.5) / m.
+        colorscale=scale, zmin=-0.5, zmax=m - 0.5,
+        showscale=False, xgap=1, ygap=1 if len(summaries) <= 150 else 0, meta=dict(points=points),
+    )
+    step = max(1, math.ceil(len(summaries) / MINIMAP_TICKS))
+    tick_rows = list(range(0, len(summaries), step))
+    layout: dict = dict(
+        yaxis=dict(autorange="reversed", tickvals=tick_rows, ticktext=[f"#{ranks[i]}" for i in tick_rows],
+                   showgrid=False, zeroline=False),
+        xaxis=dict(title=dict(text="layer"), showgrid=False, zeroline=False,
+                   tickvals=[j for j in range(0, width, 5)], ticktext=[str(j + 1) for j in range(0, width, 5)]),
+        margin=dict(MARGIN, t=78, l=48),
+    )
+    # A legend of the families in the subtitle (a heatmap has no legend of its own).
+    legend = " ".join(f"<span style='color:{family_color(f)}'>■</span> {esc(f)}" for f in fams)
+    layout["title"] = dict(text=f"{title}<br><span style='font-size:11px'>{legend}</span>", x=0.01,
+                           xanchor="left", font=dict(size=14))
+    if highlight is not None:
+        row = next((i for i, s in enumerate(summaries) if s.id == highlight), None)
+        if row is not None:
+            layout["shapes"] = [dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=row - 0.5,
+                                     y1=row + 0.5, line=dict(color=HIGHLIGHT, width=2))]
+    return _figure([trace], layout, title, MINIMAP_HEIGHT)

@@ -294,3 +294,161 @@ def test_twenty_concurrent_sessions_stay_apart(url) -> None:
     for i, status_line in results.items():
         other = want[1 - i % 2][1]
         assert f"matching {want[i % 2][1]}" in status_line and other not in status_line, (i, status_line)
+
+
+# -- views linked by clicks: chips ------------------------------------------------
+def chip_labels(page) -> list[str]:
+    return [t.inner_text().strip() for t in page.query_selector_all("#chips .token")]
+
+
+def wait_status(page, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('#status').innerText.includes(t)", arg=text)
+
+
+def plot_meta(page, sel: str) -> list:
+    """The click descriptions of every trace of a plot (``meta.points``, see assistant.figures)."""
+    return page.evaluate(
+        "sel => [...document.querySelector(sel + ' .js-plotly-plot').data].map(t => (t.meta || {}).points || [])",
+        f"#{sel}" if not sel.startswith("#") else sel)
+
+
+def click_sankey_node(page, position: int, token: str) -> str:
+    """Click the Sankey node of ``token`` at ``position`` (0-based); returns its hover text."""
+    page.wait_for_selector("#sankey .js-plotly-plot .sankey-node")
+    box = page.evaluate("""([position, token]) => {
+        const gd = document.querySelector('#sankey .js-plotly-plot');
+        const points = gd.data[0].meta.points;
+        for (const el of gd.querySelectorAll('.sankey-node')) {
+            const node = el.__data__.node;
+            const p = points[node.pointNumber];
+            if (p && p.position === position && p.token === token) {
+                const r = el.querySelector('.node-rect').getBoundingClientRect();
+                return {x: r.x + r.width / 2, y: r.y + r.height / 2,
+                        hover: gd.data[0].node.customdata[node.pointNumber]};
+            }
+        }
+        return null;
+    }""", [position, token])
+    assert box is not None, (position, token)
+    page.mouse.click(box["x"], box["y"])
+    return box["hover"]
+
+
+def click_bar(page, sel: str, trace: int, want: dict) -> None:
+    """Click the bar of trace ``trace`` whose click description contains ``want``."""
+    page.wait_for_selector(f"#{sel} .js-plotly-plot .barlayer .point")
+    box = page.evaluate("""([sel, trace, want]) => {
+        const gd = document.querySelector('#' + sel + ' .js-plotly-plot');
+        const points = gd.data[trace].meta.points;
+        const i = points.findIndex(p => Object.entries(want).every(([k, v]) => p[k] === v));
+        if (i < 0) return null;
+        const bar = gd.querySelectorAll('.barlayer .trace')[trace].querySelectorAll('.point')[i];
+        const r = bar.getBoundingClientRect();
+        return {x: r.x + r.width / 2, y: r.y + r.height / 2};
+    }""", [sel, trace, want])
+    assert box is not None, (sel, want)
+    page.mouse.click(box["x"], box["y"])
+
+
+def test_clicking_a_sankey_node_narrows_the_table_and_views(page) -> None:
+    ask(page, "classify handwritten digits")
+    retrieved = int(re.search(r"(\d+) examples", status(page)).group(1))
+    hover = click_sankey_node(page, 0, "Conv2D")
+    node_count = int(re.search(r"(\d+) of \d+ example", hover).group(1))
+    assert 0 < node_count < retrieved
+    wait_status(page, "picked in the views")
+    assert f"{retrieved} examples · {node_count} pass the 1 filter picked in the views" in status(page)
+    page.wait_for_selector("#chips .token")
+    assert chip_labels(page) == ["layer 1: Conv2D"]
+    # the flow itself now starts with Conv2D only, and the minimap lists the same examples
+    page.wait_for_function("n => document.querySelector('#sankey .js-plotly-plot').data[0].meta.points"
+                           ".filter(p => p && p.position === 0).length === 1", arg=node_count)
+    open_tab(page, "Minimap")
+    shapes = plot_meta(page, "minimap")[0]
+    assert len(shapes) == node_count and all(p["shape"][0] == "conv" for p in shapes)
+    open_tab(page, "Examples")
+    layers = table_column(page, 6)
+    assert layers and "4" not in layers  # the 4-layer MLPs start with Flatten: gone
+    assert len(table_column(page, 0)) <= node_count
+
+
+def test_a_chips_remove_button_undoes_it_and_chips_combine(page) -> None:
+    ask(page, "classify handwritten digits")
+    before = status(page)
+    click_sankey_node(page, 0, "Conv2D")
+    wait_status(page, "picked in the views")
+    narrowed = status(page)
+    open_tab(page, "Hyperparameters")
+    click_bar(page, "hp-optimizer", 0, {"value": "sgd"})
+    wait_status(page, "2 filters")
+    assert chip_labels(page) == ["layer 1: Conv2D", "optimizer: sgd"]
+    kept = int(re.search(r"\*?(\d+)\*? pass", status(page).replace("**", "")).group(1))
+    assert kept < int(re.search(r"(\d+) pass", narrowed.replace("**", "")).group(1))
+    # × on the first chip: the sgd chip alone remains
+    page.query_selector_all("#chips .token-remove")[0].click()
+    page.wait_for_function("() => document.querySelectorAll('#chips .token').length === 1")
+    wait_status(page, "1 filter ")
+    assert chip_labels(page) == ["optimizer: sgd"]
+    page.query_selector("#chips .token-remove").click()
+    page.wait_for_function("() => !document.querySelector('#status').innerText.includes('picked')")
+    assert status(page) == before
+    assert page.query_selector("#chips .token") is None
+
+
+def test_family_view_and_minimap_render(page) -> None:
+    ask(page, "classify movie reviews")
+    open_tab(page, "Families")
+    page.wait_for_selector("#families .js-plotly-plot .barlayer .point")
+    fams, types = plot_meta(page, "families")
+    assert {p["family"] for p in fams} >= {"rnn", "embedding", "dense"}
+    assert {p["type"] for p in types} >= {"LSTM", "Embedding", "Dense"}
+    assert "Layer families and types" in page.inner_text("#families")
+    open_tab(page, "Minimap")
+    page.wait_for_selector("#minimap .js-plotly-plot .heatmaplayer")
+    strips = plot_meta(page, "minimap")[0]
+    n = int(re.search(r"(\d+) examples", status(page)).group(1))
+    assert len(strips) == n and [p["rank"] for p in strips] == list(range(1, n + 1))
+    # the minimap follows the table's order
+    open_tab(page, "Examples")
+    page.click("#sort input")
+    page.get_by_role("option", name="most layers").click()
+    page.wait_for_function("() => { const gd = document.querySelector('#minimap .js-plotly-plot');"
+                           " return gd && gd.data[0].meta.points[0].rank !== 1; }")
+    ranks = [p["rank"] for p in plot_meta(page, "minimap")[0]]
+    assert ranks[: 3] == [int(x) for x in table_column(page, 0)[:3]]
+
+
+def test_clicking_a_family_bar_and_a_minimap_strip_narrows(page) -> None:
+    ask(page, "classify movie reviews")
+    open_tab(page, "Families")
+    click_bar(page, "families", 0, {"family": "attention"})
+    wait_status(page, "picked in the views")
+    assert chip_labels(page) == ["with a attention layer"]
+    kept = int(re.search(r"(\d+) pass", status(page).replace("**", "")).group(1))
+    assert kept == 4  # the four BiLSTM + attention examples of the tiny corpus
+    open_tab(page, "Minimap")
+    page.wait_for_selector("#minimap .js-plotly-plot .heatmaplayer")
+    page.wait_for_function("() => document.querySelector('#minimap .js-plotly-plot').data[0].meta.points.length"
+                           " === 4")
+    box = page.evaluate("""() => {
+        const gd = document.querySelector('#minimap .js-plotly-plot');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
+        return {x: r.x + xa._offset + xa.l2p(0), y: r.y + ya._offset + ya.l2p(0)};
+    }""")
+    page.mouse.click(box["x"], box["y"])
+    wait_status(page, "2 filters")
+    assert chip_labels(page)[1].startswith("shaped like #1: embedding → rnn → attention")
+
+
+def test_a_hostile_layer_type_in_a_chip_stays_text(page) -> None:
+    page.add_init_script("window.__pwned = undefined")
+    ask(page, "evil img src onerror window pwned script")
+    # the hostile type sits at layer 2 of one example: a node of its own or grouped into "other"
+    points = [p for p in plot_meta(page, "sankey")[0] if p and p.get("position") == 1]
+    hostile = next(p for p in points if "onerror" in p["token"] or any("onerror" in m for m in p["members"]))
+    click_sankey_node(page, 1, hostile["token"])
+    wait_status(page, "picked in the views")
+    label = chip_labels(page)[0]
+    assert "<img src=y onerror=window.__pwned=3>" in label
+    assert page.query_selector("#chips img, #status img, [onerror]") is None
+    assert page.evaluate("window.__pwned") is None

@@ -16,7 +16,10 @@ from assistant.figures import (
     YOURS,
     alignment_figure,
     esc,
+    family_figure,
     hyperparameter_figures,
+    labels_for,
+    minimap_figure,
     sankey_figure,
     tricks_figure,
 )
@@ -29,10 +32,12 @@ def validated(fig: go.Figure) -> dict:
 
 
 def strings(obj) -> list[str]:
+    """Every string plotly may render; ``meta`` is left out: it carries raw values for
+    clicks (chips) and is never shown (no template of ours refers to ``%{meta}``)."""
     if isinstance(obj, str):
         return [obj]
     if isinstance(obj, dict):
-        return [s for v in obj.values() for s in strings(v)]
+        return [s for k, v in obj.items() if k != "meta" for s in strings(v)]
     if isinstance(obj, list | tuple):
         return [s for v in obj for s in strings(v)]
     return []
@@ -49,6 +54,8 @@ def all_figures(pop, mark=None):
         "tricks": tricks_figure(agg, mark=mark),
     }
     figs.update(hyperparameter_figures(agg, mark=mark, mark_label="your model"))
+    figs["families"] = family_figure(pop, mark=mark)
+    figs["minimap"] = minimap_figure(pop, highlight=pop[0].id if pop else None, labels=labels_for(pop))
     return figs
 
 
@@ -195,7 +202,7 @@ def test_corpus_strings_cannot_inject_markup():
         for tag in ("<img", "<script", "<a ", "<b>bold", "<i>"):
             assert tag not in text, (name, tag)
         # What the data said is still there, as text.
-        if name in ("sankey", "alignment", "optimizer", "tricks"):
+        if name in ("sankey", "alignment", "optimizer", "tricks", "families", "minimap"):
             assert "&lt;" in text, name
 
 
