@@ -342,6 +342,89 @@ _STATEMENT_TYPES = ("expression_statement", "function_definition", "decorated_de
                     "match_statement")
 
 
+_PLAIN = (bool, int, float, str, type(None))
+# comparisons of plain values; ``is`` is ``==`` unless one side is None (small ints and strings are interned
+# at run time, which a static reading cannot know)
+_COMPARE_PLAIN: dict[str, Callable[[Any, Any], Any]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "is": lambda a, b: a is b if a is None or b is None else a == b,
+    "is not": lambda a, b: a is not b if a is None or b is None else a != b,
+    "<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+}
+
+
+def _membership(a: Any, op: str, b: Any) -> Any:
+    """``a in b`` / ``a not in b`` for a plain ``a`` and a list of plain values, a dict or a string."""
+    if isinstance(b, list) and not all(isinstance(x, _PLAIN) for x in b):
+        return UNKNOWN
+    try:
+        r = a in b
+    except TypeError:
+        return UNKNOWN
+    return r if op == "in" else not r
+
+
+_KERAS1_CONVS = ("Convolution2D", "Conv2D", "Deconvolution2D", "AtrousConvolution2D", "Convolution3D",
+                 "SeparableConvolution2D", "SeparableConv2D")
+
+
+def _layer_arguments(spec: K.Spec, last: str, pos: list[Any], kw: dict[str, Any]) -> dict[str, Any]:
+    """A layer call's arguments by their Keras 2 names (positionals named by the spec, Keras 1 names renamed)."""
+    args: dict[str, Any] = {}
+    names = list(spec.positional)
+    # Keras 1: Convolution2D(32, 3, 3) -> filters 32, kernel_size [3, 3]
+    if last in _KERAS1_CONVS and len(pos) >= 3 and all(isinstance(p, int) and not isinstance(p, bool) for p in pos[1:3]):
+        nk = 3 if last == "Convolution3D" and len(pos) >= 4 else 2
+        args["filters"] = pos[0]
+        args["kernel_size"] = list(pos[1:1 + nk])
+        pos = []
+        names = []
+    if spec.type in ("Conv2D", "Conv2DTranspose", "Conv3D") and "nb_row" in kw:
+        kw = dict(kw)
+        r, c = kw.pop("nb_row"), kw.pop("nb_col", UNKNOWN)
+        kw["kernel_size"] = [r, c]
+    for i, v in enumerate(pos):
+        if i < len(names):
+            args[names[i]] = v
+    for k, v in kw.items():
+        k = spec.renames.get(k, k)
+        k = K.KERAS1_KWARGS.get(k, k)
+        args[k] = v
+    if "output_dim" in args and spec.type not in ("Embedding",) and "units" not in args:
+        args["units"] = args.pop("output_dim")
+    return args
+
+
+def _input_shape_of(spec: K.Spec, args: dict[str, Any], layer: LayerObj) -> None:
+    """``input_shape=`` / ``batch_input_shape=`` / ``input_dim=`` / ``input_length=``: ``_input_shape``."""
+    if "input_shape" in args:
+        layer.args["_input_shape"] = args.pop("input_shape")
+    if "batch_input_shape" in args:
+        bis = args.pop("batch_input_shape")
+        layer.args["_input_shape"] = bis[1:] if isinstance(bis, list) else bis
+    if "input_dim" in args and "_input_shape" not in layer.args and spec.type != "Embedding":
+        layer.args["_input_shape"] = [args["input_dim"]]
+    if spec.type == "Embedding" and "input_length" in args:
+        layer.args["_input_shape"] = [args["input_length"]]
+
+
+def _fit_epochs_and_batch(name: str, pos: list[Any], kw: dict[str, Any]) -> tuple[Any, Any]:
+    """``fit(x, y, batch, epochs)`` / ``fit_generator(gen, steps, epochs)``: the values given (or MISSING)."""
+    epochs = kw.get("epochs", kw.get("nb_epoch", _MISSING))
+    if epochs is _MISSING:
+        if name == "fit" and len(pos) > 3:
+            epochs = pos[3]
+        elif name == "fit_generator" and len(pos) > 2:
+            epochs = pos[2]
+    batch = kw.get("batch_size", _MISSING)
+    if batch is _MISSING and name == "fit" and len(pos) > 2:
+        batch = pos[2]
+    x = pos[0] if pos else kw.get("x", kw.get("generator", UNKNOWN))
+    if batch is _MISSING and isinstance(x, Batched):
+        batch = x.size
+    return epochs, batch
+
+
 def _is_keras(name: str) -> bool:
     return "keras" in name.split(".")[:-1] or name.startswith("keras")
 
@@ -1072,6 +1155,7 @@ class Interpreter(Evaluator):
         return self.eval(n.child_by_field_name("value"), scope)
 
     def compare(self, n: Node, scope: Scope) -> Any:
+        """``a op b`` on plain values (two operands only); a loop variable's test is unknown."""
         kids = [c for c in n.named_children]
         ops = [node_text(c) for c in n.children if not c.is_named]
         if len(kids) != 2 or len(ops) < 1:
@@ -1082,38 +1166,17 @@ class Interpreter(Evaluator):
                 self.eval(k, scope)
             return UNKNOWN
         a, b = self.eval(kids[0], scope), self.eval(kids[1], scope)
-        plain = (bool, int, float, str, type(None))
         op = " ".join(ops)
-        if op in ("in", "not in") and isinstance(a, plain) and isinstance(b, (list, dict, str)) and not isinstance(b, Rep):
-            if isinstance(b, list) and not all(isinstance(x, plain) for x in b):
-                return UNKNOWN
-            try:
-                r = a in b
-            except TypeError:
-                return UNKNOWN
-            return r if op == "in" else not r
-        if not (isinstance(a, plain) and isinstance(b, plain)):
+        if op in ("in", "not in") and isinstance(a, _PLAIN) and isinstance(b, (list, dict, str)) \
+                and not isinstance(b, Rep):
+            return _membership(a, op, b)
+        fn = _COMPARE_PLAIN.get(op)
+        if fn is None or not (isinstance(a, _PLAIN) and isinstance(b, _PLAIN)):
             return UNKNOWN
         try:
-            if op == "==":
-                return a == b
-            if op == "!=":
-                return a != b
-            if op == "is":
-                return a is b if a is None or b is None else a == b
-            if op == "is not":
-                return a is not b if a is None or b is None else a != b
-            if op == "<":
-                return a < b
-            if op == ">":
-                return a > b
-            if op == "<=":
-                return a <= b
-            if op == ">=":
-                return a >= b
+            return fn(a, b)
         except TypeError:
             return UNKNOWN
-        return UNKNOWN
 
     def eval_comprehension(self, n: Node, scope: Scope) -> Any:
         body = n.child_by_field_name("body")
@@ -1518,31 +1581,7 @@ class Interpreter(Evaluator):
                    framework: str = "keras", skip_input: bool = False) -> LayerObj:
         layer = LayerObj(spec.type, raw, kind=spec.kind, line=self.s_line(call), pre=spec.pre,
                          framework=framework, activation=spec.activation)
-        args: dict[str, Any] = {}
-        names = list(spec.positional)
-        last = raw.rsplit(".", 1)[-1]
-        # Keras 1: Convolution2D(32, 3, 3) -> filters 32, kernel_size [3, 3]
-        if last in ("Convolution2D", "Conv2D", "Deconvolution2D", "AtrousConvolution2D", "Convolution3D",
-                    "SeparableConvolution2D", "SeparableConv2D") and len(pos) >= 3 and all(
-                        isinstance(p, int) and not isinstance(p, bool) for p in pos[1:3]):
-            nk = 3 if last == "Convolution3D" and len(pos) >= 4 else 2
-            args["filters"] = pos[0]
-            args["kernel_size"] = list(pos[1:1 + nk])
-            pos = []
-            names = []
-        if spec.type in ("Conv2D", "Conv2DTranspose", "Conv3D") and "nb_row" in kw:
-            kw = dict(kw)
-            r, c = kw.pop("nb_row"), kw.pop("nb_col", UNKNOWN)
-            kw["kernel_size"] = [r, c]
-        for i, v in enumerate(pos):
-            if i < len(names):
-                args[names[i]] = v
-        for k, v in kw.items():
-            k = spec.renames.get(k, k)
-            k = K.KERAS1_KWARGS.get(k, k)
-            args[k] = v
-        if "output_dim" in args and spec.type not in ("Embedding",) and "units" not in args:
-            args["units"] = args.pop("output_dim")
+        args = _layer_arguments(spec, raw.rsplit(".", 1)[-1], pos, kw)
         if skip_input:
             for k in ("inputs", "input", "x", "value", "ids"):
                 args.pop(k, None)
@@ -1551,15 +1590,7 @@ class Interpreter(Evaluator):
             layer.activation = self.activation_of(act)
         if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None:
             layer.activation = self.activation_of(args.pop("activation", pos[0] if pos else UNKNOWN))
-        if "input_shape" in args:
-            layer.args["_input_shape"] = args.pop("input_shape")
-        if "batch_input_shape" in args:
-            bis = args.pop("batch_input_shape")
-            layer.args["_input_shape"] = bis[1:] if isinstance(bis, list) else bis
-        if "input_dim" in args and "_input_shape" not in layer.args and spec.type != "Embedding":
-            layer.args["_input_shape"] = [args["input_dim"]]
-        if spec.type == "Embedding" and "input_length" in args:
-            layer.args["_input_shape"] = [args["input_length"]]
+        _input_shape_of(spec, args, layer)
         if "padding" in args and isinstance(args["padding"], str) and spec.kind != "layer" + "_pad":
             args["padding"] = args["padding"].lower()
         for k, v in args.items():
@@ -2568,23 +2599,13 @@ class Interpreter(Evaluator):
         m.trained = True
         self.seq += 1
         tr = Training(m, name, loops=list(self.loops), seq=self.seq)
-        epochs = kw.get("epochs", kw.get("nb_epoch", _MISSING))
-        if epochs is _MISSING:
-            if name == "fit" and len(pos) > 3:
-                epochs = pos[3]
-            elif name == "fit_generator" and len(pos) > 2:
-                epochs = pos[2]
-        batch = kw.get("batch_size", _MISSING)
-        if batch is _MISSING and name == "fit" and len(pos) > 2:
-            batch = pos[2]
-        x = pos[0] if pos else kw.get("x", kw.get("generator", UNKNOWN))
-        if batch is _MISSING and isinstance(x, Batched):
-            batch = x.size
+        epochs, batch = _fit_epochs_and_batch(name, pos, kw)
         if isinstance(epochs, int) and not isinstance(epochs, bool):
             tr.epochs = epochs
         if isinstance(batch, int) and not isinstance(batch, bool):
             tr.batch = batch
         if name in ("train_on_batch", "fit_on_batch", "train"):
+            # one batch per call: the batch size is what the code around calls it
             bs = _MISSING
             for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size"):
                 bs = scope.get(nm)
