@@ -747,6 +747,8 @@ def minimap_figure(
     seqs = [tokens(s)[:MAX_MINIMAP_LAYERS] for s in summaries]
     width = max((len(q) for q in seqs), default=0) or 1
     fams = sorted({family_of(t) for q in seqs for t in q})
+    if not fams:
+        return _empty(title, MINIMAP_HEIGHT, "no layers to show")
     code = {f: i for i, f in enumerate(fams)}
     z = [[code[family_of(t)] for t in q] + [None] * (width - len(q)) for q in seqs]
     hover = []

@@ -316,3 +316,75 @@ def test_optimizers_and_tricks_are_labelled_by_their_usual_names():
     assert "Adam" in opt["x"] and "adam" not in opt["x"]
     tricks = validated(tricks_figure(agg))["data"][0]
     assert "learning-rate schedules" in tricks["y"] and "lr schedule" not in tricks["y"]
+
+
+# -- layer families and the minimap ----------------------------------------------------
+def test_family_figure_counts_examples_by_family_and_type():
+    pop = [summary(f"c{i}", [layer("Conv2D"), layer("Conv2D"), layer("MaxPooling2D"), layer("Dense")])
+           for i in range(6)]
+    pop += [summary(f"r{i}", [layer("Embedding"), layer("LSTM"), layer("Dense")]) for i in range(4)]
+    mine = summary("mine", [layer("LSTM"), layer("Dense")])
+    fig = validated(family_figure(pop, mark=mine))
+    fams, types = fig["data"]
+    got = dict(zip(fams["y"], fams["x"], strict=True))
+    assert got == {"conv": 6, "pool": 6, "dense": 10, "embedding": 4, "rnn": 4}
+    assert fams["y"][-1] == "dense"  # the largest on top
+    assert dict(zip(types["y"], types["x"], strict=True))["Conv2D"] == 6
+    hover = dict(zip(types["y"], types["customdata"], strict=True))
+    assert "12 layers in all" in hover["Conv2D"] and "(conv)" in hover["Conv2D"]
+    # the families and types of the marked model are outlined
+    outlined = {y for y, c in zip(types["y"], types["marker"]["line"]["color"], strict=True) if c == HIGHLIGHT}
+    assert outlined == {"LSTM", "Dense"}
+    assert fig["layout"]["height"] == 520 and "across 10 examples" in fig["layout"]["title"]["text"]
+
+
+def test_family_figure_lists_at_most_max_types():
+    from assistant.figures import MAX_FAMILY_TYPES
+
+    pop = [summary(f"s{i}", [layer(f"Type{i}"), layer("Dense")]) for i in range(40)]
+    types = validated(family_figure(pop))["data"][1]
+    assert len(types["y"]) == MAX_FAMILY_TYPES and "Dense" in types["y"]
+
+
+def test_minimap_one_strip_per_example_in_the_given_order():
+    from assistant.figures import MAX_MINIMAP_LAYERS, family_color
+
+    pop = [summary("a", [layer("Conv2D"), layer("Dense")]), summary("b", [layer("LSTM")]),
+           summary("deep", [layer("Conv2D")] * (MAX_MINIMAP_LAYERS + 5))]
+    fig = validated(minimap_figure(pop, ranks=[3, 1, 2], highlight="b"))
+    hm = fig["data"][0]
+    assert len(hm["z"]) == 3 and all(len(row) == MAX_MINIMAP_LAYERS for row in hm["z"])
+    assert hm["z"][1][1:] == [None] * (MAX_MINIMAP_LAYERS - 1)  # the short model leaves the rest blank
+    assert [p["rank"] for p in hm["meta"]["points"]] == [3, 1, 2]
+    assert hm["meta"]["points"][0]["shape"] == ["conv", "dense"]
+    assert "first 60 shown" in hm["customdata"][2][0]
+    # each family keeps its color: the value of a cell falls in its family's band of the scale
+    scale = hm["colorscale"]
+    for row, seq in zip(hm["z"], (["conv", "dense"], ["rnn"], ["conv"]), strict=True):
+        for z, fam in zip(row, seq, strict=False):
+            t = (z - hm["zmin"]) / (hm["zmax"] - hm["zmin"])
+            band = [c for (lo, c), (hi, _) in zip(scale, scale[1:], strict=False) if lo <= t <= hi]
+            assert family_color(fam) in band, (fam, t)
+    # the highlighted example's strip is outlined
+    (rect,) = fig["layout"]["shapes"]
+    assert rect["y0"] == 0.5 and rect["line"]["color"] == HIGHLIGHT
+
+
+def test_new_views_never_raise_on_an_empty_population():
+    for fig in (family_figure([]), minimap_figure([]), family_figure([summary("x", [])])):
+        d = validated(fig)
+        assert d["layout"]["annotations"][0]["text"] == "no examples to show"
+
+
+def test_clickable_points_match_their_traces(population):
+    """Every clickable trace describes each of its points, and no template shows the raw meta."""
+    figs = all_figures(population)
+    for name, fig in figs.items():
+        for trace in validated(fig)["data"]:
+            assert "%{meta" not in str(trace.get("hovertemplate", "")) + str(trace.get("texttemplate", ""))
+            points = (trace.get("meta") or {}).get("points")
+            if points is None:
+                continue
+            size = len(trace["node"]["label"]) if trace["type"] == "sankey" else \
+                len(trace["z"]) if trace["type"] == "heatmap" else len(trace["x"])
+            assert len(points) == size, name
