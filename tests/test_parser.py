@@ -141,3 +141,29 @@ def test_python2_statements_only_count_at_the_start_of_a_line():
     for code in ("print('hi')\n", "x = 1; print 'a'\n", "# print 'a'\n", "reprint 'a'\n", "\u00a0print 'a'\n",
                  "except (IOError, OSError) as e:\n", "exec('x = 1')\n", "s = 'print x'\n", ""):
         assert not _looks_py2(code), code
+
+
+def test_readers_are_registered_in_one_place_and_picked_by_imports():
+    from corpus.readers.registry import READERS, import_families
+    from corpus.readers.script import load
+
+    assert [(r.name, r.family) for r in READERS] == [("keras", "keras"), ("tensorflow", "keras"),
+                                                      ("pytorch", "pytorch")]
+    both = load("import torch.nn as nn\nfrom tensorflow.keras import layers\nimport numpy as np\n")
+    assert import_families(both) == {"keras", "pytorch"}
+    assert import_families(load("import tf_keras\n")) == {"keras"}
+    assert import_families(load("import numpy as np\n")) == set()
+    assert [r.name for r in READERS if r.applies_to({"pytorch"})] == ["pytorch"]
+
+
+def test_a_failing_reader_becomes_a_warning(monkeypatch):
+    from corpus.readers import parser, registry
+
+    def broken(script):
+        raise ValueError("boom")
+
+    working = registry.READERS[0]
+    monkeypatch.setattr(parser, "READERS", (registry.Reader("keras", "keras", broken), working))
+    (s,) = parse_bytes(CODE.encode(), "train.py")  # the second reader still reads the model
+    assert s.parse.status == "partial"
+    assert any(w.startswith("internal error: keras reader: ValueError: boom") for w in s.parse.warnings)

@@ -1,8 +1,8 @@
 """The parser: a script's bytes -> one summary per model (the spec's record).
 
 It reads the file within bounds (size cap, binary check, per-file time
-budget), picks the extractors the imports call for (Keras, raw TensorFlow,
-PyTorch), lets ``facts.annotate`` add datasets, task, tricks and
+budget), runs the readers the imports call for (Keras, raw TensorFlow,
+PyTorch: :mod:`corpus.readers.registry`), lets ``facts.annotate`` add datasets, task, tricks and
 preprocessing, then fills ids, source links and line numbers of the file as
 stored. Nothing here executes or imports the code it reads, and no input
 makes it raise: what cannot be read becomes a ``failed`` summary with a
@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from corpus.readers.facts import annotate
+from corpus.readers.registry import READERS, import_families
 from corpus.readers.script import Script, SourceText, error_nodes, source_text
 from corpus.record.summary import ParseInfo, Source, Summary, github_url, make_id
 
@@ -36,42 +37,6 @@ _PY2 = (re.compile(r"print[ \t]+[\"'\w]"), re.compile(r"except[ \t]+[\w.()]+[ \t
         re.compile(r"exec[ \t]+[\"']"))
 _CONTROL = bytes(b for b in range(32) if b < 9 or 13 < b)
 _KERASISH = re.compile(r"\b(Sequential\(|model\.add\(|Conv2D\(|Dense\(|LSTM\()")
-
-
-def _extractors() -> list[tuple[str, Callable[[Script], list[Summary]]]]:
-    out: list[tuple[str, Callable[[Script], list[Summary]]]] = []
-    from corpus.readers.keras_models import extract_keras
-    from corpus.readers.tf_models import extract_tf
-
-    out.append(("keras", extract_keras))
-    out.append(("tensorflow", extract_tf))
-    try:
-        from corpus.readers.torch_models import extract_torch
-
-        out.append(("pytorch", extract_torch))
-    except ImportError:  # engineer B's module may not have landed yet
-        pass
-    return out
-
-
-def _annotate() -> Callable[..., None] | None:
-    try:
-        from corpus.readers.facts import annotate
-    except ImportError:  # engineer C's module may not have landed yet
-        return None
-    return annotate
-
-
-def frameworks_of(script: Script) -> set[str]:
-    """Which frameworks the script imports: ``keras``/``tensorflow`` (one reader) and ``pytorch``."""
-    found: set[str] = set()
-    for origin in script.aliases.values():
-        head = origin.split(".")[0]
-        if head in ("keras", "tensorflow", "tensorflow_hub", "tf_keras") or "keras" in origin.split("."):
-            found.add("keras")
-        elif head in ("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning", "timm"):
-            found.add("pytorch")
-    return found
 
 
 def _failed(path: str, warnings: list[str], repo: str | None, commit: str | None, license: str | None,
@@ -194,24 +159,11 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     if _looks_py2(st.code[:200_000]):
         warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
         partial = True
-    fws = frameworks_of(script)
+    fws = import_families(script)
     if not fws and _KERASISH.search(st.code):
-        # a pasted snippet without imports: read Keras names as Keras
-        script.aliases.setdefault("*keras.layers", "keras.layers")
-        script.aliases.setdefault("*keras.models", "keras.models")
-        for nm in ("Sequential", "Model", "Input"):
-            script.aliases.setdefault(nm, "keras.models." + nm if nm != "Input" else "keras.layers.Input")
-        fws.add("keras")
-        warnings.append("no framework import found: read as Keras")
-    summaries: list[Summary] = []
-    for fw, extract in _extractors():
-        if (fw in ("keras", "tensorflow") and "keras" not in fws) or (fw == "pytorch" and "pytorch" not in fws):
-            continue
-        try:
-            summaries.extend(extract(script))
-        except Exception as exc:
-            warnings.append(internal_error(f"{fw} reader", exc))
-            partial = True
+        _read_as_keras(script, fws, warnings)
+    summaries, failed = _run_readers(script, fws, warnings)
+    partial = partial or failed
     if not summaries:
         if st.kind == "md":
             return []
@@ -219,14 +171,37 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
             return [_failed(path, warnings + ["no model found in what could be read"], *args,
                             framework=_fw_name(fws))]
         return []
-    annotate = _annotate()
-    if annotate is not None:
-        try:
-            annotate(script, summaries, context_text)
-        except Exception as exc:
-            warnings.append(internal_error("dataset/task reader", exc))
+    try:
+        annotate(script, summaries, context_text)
+    except Exception as exc:
+        warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
     return summaries
+
+
+def _read_as_keras(script: Script, fws: set[str], warnings: list[str]) -> None:
+    """A pasted snippet without imports: Keras names are read as Keras."""
+    script.aliases.setdefault("*keras.layers", "keras.layers")
+    script.aliases.setdefault("*keras.models", "keras.models")
+    for nm in ("Sequential", "Model", "Input"):
+        script.aliases.setdefault(nm, "keras.models." + nm if nm != "Input" else "keras.layers.Input")
+    fws.add("keras")
+    warnings.append("no framework import found: read as Keras")
+
+
+def _run_readers(script: Script, fws: set[str], warnings: list[str]) -> tuple[list[Summary], bool]:
+    """Every registered reader the script's imports call for, in order; True when one of them failed."""
+    summaries: list[Summary] = []
+    failed = False
+    for reader in READERS:
+        if not reader.applies_to(fws):
+            continue
+        try:
+            summaries.extend(reader.read(script))
+        except Exception as exc:
+            warnings.append(internal_error(f"{reader.name} reader", exc))
+            failed = True
+    return summaries, failed
 
 
 def _fw_name(fws: set[str]) -> str:

@@ -1,0 +1,68 @@
+"""The readers of model code, registered in one place.
+
+A :class:`Reader` is one row: its name (used in warnings), the framework
+family of imports it applies to, and the function that reads a
+:class:`~corpus.readers.script.Script` into summaries. The parser runs, in
+the order of :data:`READERS`, every reader whose family the script imports.
+Adding a framework is one module with its ``extract_*`` function, its import
+roots in :data:`IMPORT_FAMILIES` and one row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from corpus.readers.keras_models import extract_keras
+from corpus.readers.script import Script
+from corpus.readers.tf_models import extract_tf
+from corpus.readers.torch_models import extract_torch
+from corpus.record.summary import Summary
+
+# family -> the top-level modules whose import makes a script that family's
+# (any dotted origin with a ``keras`` segment counts as Keras too: ``tf.keras``)
+IMPORT_FAMILIES: dict[str, frozenset[str]] = {
+    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras")),
+    "pytorch": frozenset(("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning",
+                          "timm")),
+}
+
+
+def import_families(script: Script) -> set[str]:
+    """Which families the script's imports belong to: ``keras`` (Keras and raw TF) and ``pytorch``."""
+    found: set[str] = set()
+    keras_roots, torch_roots = IMPORT_FAMILIES["keras"], IMPORT_FAMILIES["pytorch"]
+    for origin in script.aliases.values():
+        parts = origin.split(".")
+        if parts[0] in keras_roots or "keras" in parts:
+            found.add("keras")
+        elif parts[0] in torch_roots:
+            found.add("pytorch")
+    return found
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A reader of one framework's model code.
+
+    Attributes:
+        name: its name in warnings and summaries (``keras``, ``tensorflow``, ``pytorch``).
+        family: the import family (:data:`IMPORT_FAMILIES`) of the scripts it applies to.
+        read: a script -> one summary per model it finds (ids and sources are filled by the parser).
+    """
+
+    name: str
+    family: str
+    read: Callable[[Script], list[Summary]]
+
+    def applies_to(self, families: set[str]) -> bool:
+        """Whether a script importing these families is this reader's."""
+        return self.family in families
+
+
+# In order: a script of two families is read by each of their readers, Keras before raw TF before PyTorch.
+READERS: tuple[Reader, ...] = (
+    Reader("keras", "keras", extract_keras),
+    Reader("tensorflow", "keras", extract_tf),
+    Reader("pytorch", "pytorch", extract_torch),
+)
