@@ -41,8 +41,9 @@ from assistant.aggregate import (
     hyperparameter_value,
     tokens,
 )
-from assistant.flow import END, FAMILIES, MORE, OTHER
+from assistant.flow import END, MORE, OTHER
 from assistant.reply import fmt_rate
+from corpus.knowledge import layers
 from corpus.record.summary import Summary
 
 # Bounds on what a click may carry (it is user input).
@@ -56,8 +57,7 @@ MAX_CHIPS = 12
 # How many blocks of a shape the chip's label spells out.
 SHAPE_LABEL_BLOCKS = 6
 
-# Types without a family in the table keep one of their own in the family view.
-_OWN_FAMILY = {"Dense": "dense", "Embedding": "embedding"}
+# The family of a layer type the table does not know (corpus.knowledge.layers).
 OTHER_FAMILY = "other"
 
 HP_LABELS = {"learning_rate": "learning rate", "batch_size": "batch size", "epochs": "epochs",
@@ -65,8 +65,9 @@ HP_LABELS = {"learning_rate": "learning rate", "batch_size": "batch size", "epoc
 
 
 def family_of(layer_type: str) -> str:
-    """The family of a layer type (``conv``, ``rnn``, ``dense`` ...; ``other`` when it has none)."""
-    return FAMILIES.get(layer_type) or _OWN_FAMILY.get(layer_type) or OTHER_FAMILY
+    """The family of a layer type from the layer table (``conv``, ``rnn``, ``dense`` ...),
+    ``other`` for a type the table does not know."""
+    return layers.family(layer_type) or OTHER_FAMILY
 
 
 def shape_of(summary: Summary) -> tuple[str, ...]:

@@ -623,8 +623,10 @@ MAX_MINIMAP_LAYERS = 60
 # Rank ticks on the minimap's y axis: about this many, whatever the number of examples.
 MINIMAP_TICKS = 10
 # Families without a color of their own in FAMILY_COLORS.
+# Families of one type each take that type's color, as in the Sankey.
 _EXTRA_FAMILY_COLORS = {"dense": TYPE_COLORS["Dense"], "embedding": TYPE_COLORS["Embedding"],
-                        "other": TYPE_COLORS[OTHER]}
+                        "activation": TYPE_COLORS["Activation"], "pretrained": TYPE_COLORS["Pretrained"],
+                        "custom": TYPE_COLORS["Custom"], "other": TYPE_COLORS[OTHER]}
 
 
 def family_color(family: str) -> str:
