@@ -367,6 +367,10 @@ class ExampleIndex:
             notes.append(f"no examples match {named}: showing the closest examples instead")
             rows = self.meta.rows(applied)
             from_words = []
+            # their words go back into the embedded text, as when the chat relaxes a filter
+            u = Understanding(filters={}, boosts=u.boosts, residual=" ".join(u.words) or u.residual,
+                              understood=u.understood, mentions=u.mentions, leftover=u.leftover,
+                              hinted=u.hinted, words=u.words)
         for fld in applied.as_dict():
             boosts.pop(fld, None)  # a filter already decides that field
         if "task" in boosts:
@@ -628,11 +632,6 @@ _FAMILY_BOOST = 0.12
 def _in_words(f: Filters) -> str:
     """Filters as a phrase for a sentence: "framework pytorch, at most 9 layers"."""
     return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in f.as_dict().items())
-
-
-def understand_query(query: str) -> Understanding:
-    """``index.understand.understand`` with the default tables."""
-    return understand(query)
 
 
 def _synonym(fld: str, value: str) -> str | None:
