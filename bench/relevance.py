@@ -107,7 +107,8 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
     Returns:
         Means by name: each path and ``bm25`` over all questions, and the same
         with ``_eligible`` over questions whose tasks have >= k examples;
-        ``questions``, ``eligible``.
+        ``questions``, ``eligible``; ``agree``: questions whose 100 examples
+        are the same, in the same order, in the chat and on the command line.
     """
     from assistant.session import Engine
 
@@ -116,6 +117,7 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
     tasks_of = ix.frame["task"].to_numpy()
     bm25 = BM25Baseline(ix)
     rows = []
+    agree = 0
     if verbose:
         print("  ".join(f"{p:>9}" for p in (*PATHS, "BM25")) + f" {'n':>5}  question -> tasks   "
               "(n: examples of the tasks; [chat filters])")
@@ -123,6 +125,7 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
         want = set(q["tasks"])
         n = sum(task_counts.get(t, 0) for t in want)
         got = top_by_path(ix, q["question"], engine, k)
+        agree += [s.id for s in got["chat"][0]] == [s.id for s in got["cli"][0]]
         ps = [_precision(got[p][0], want, k) for p in PATHS]
         p_bm25 = sum(tasks_of[i] in want for i in bm25.top(q["question"], k)) / k
         rows.append((*ps, p_bm25, n >= k))
@@ -133,7 +136,7 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
                   + (f"  [{filters}]" if filters else ""))
     a = np.array(rows, dtype=float)
     elig = a[a[:, -1] == 1]
-    out: dict[str, float] = {"questions": len(a), "eligible": len(elig)}
+    out: dict[str, float] = {"questions": len(a), "eligible": len(elig), "agree": agree}
     for i, name in enumerate((*PATHS, "bm25")):
         out[name] = a[:, i].mean()
         out[name + "_eligible"] = elig[:, i].mean() if len(elig) else float("nan")
@@ -168,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nmean precision@20, {count} questions ({label_}): "
               + "   ".join(f"{p} {m[p + suffix]:.3f}" for p in (*PATHS, "bm25"))
               + ("   (target >= 0.85)" if suffix else ""))
+    print(f"chat and command line give the same 100 examples in the same order for {m['agree']} of "
+          f"{m['questions']} questions")
     return 0
 
 
