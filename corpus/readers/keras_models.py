@@ -211,6 +211,86 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
     return out
 
 
+def _composed(models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
+              hp_from: dict[int, list[ModelObj]]) -> None:
+    """A model made only of sub-models (a GAN's combined model, a VAE) is its parts: dropped, their parent."""
+    for m in models:
+        f = flats[id(m)]
+        if m.kind == "subclass" and m.cls is not None:
+            continue  # a Model subclass is one model, whatever it holds (Autoencoder(encoder, decoder))
+        direct = [p for p in f.direct if not (isinstance(p, LayerObj) and p.kind in ("activation", "preprocess", "input"))]
+        subs = [p for p in direct if isinstance(p, ModelObj)]
+        if not (direct and len(subs) == len(direct)):
+            continue
+        drop.add(id(m))
+        uniq = list(dict.fromkeys(subs))
+        for sm in uniq:
+            hp_from.setdefault(id(sm), []).append(m)
+        if len(uniq) == 1:
+            sm = uniq[0]
+            if m.name and m.name_depth < sm.name_depth and not (sm.kind == "subclass" and sm.cls):
+                sm.name, sm.name_depth = m.name, m.name_depth
+            if sm.input_shape is None:
+                sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
+
+
+def _wrapped_parents(models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
+                     hp_from: dict[int, list[ModelObj]]) -> None:
+    """A wrapper's parents train what it wraps (a GAN's combined model trains the generator
+    inside the generator's Model(noise, img))."""
+    for _ in range(3):
+        for m in models:
+            if id(m) in drop and id(m) in hp_from:
+                subs = list(dict.fromkeys(p for p in flats[id(m)].direct if isinstance(p, ModelObj)))
+                if len(subs) == 1:
+                    lst = hp_from.setdefault(id(subs[0]), [])
+                    for par in hp_from[id(m)]:
+                        if par not in lst and par is not subs[0]:
+                            lst.append(par)
+
+
+def _not_views(kept: list[ModelObj], flats: dict[int, _Flat]) -> list[ModelObj]:
+    """Drop views of a bigger model (an autoencoder's encoder) that are never trained."""
+    sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
+    final: list[ModelObj] = []
+    for m in kept:
+        mine = sets[id(m)]
+        view = False
+        if not (m.compiled or m.trained):
+            for o in kept:
+                if o is m:
+                    continue
+                other = sets[id(o)]
+                if mine < other or (mine == other and (o.compiled or o.trained or o.seq < m.seq)):
+                    view = True
+                    break
+        if not view:
+            final.append(m)
+    return final
+
+
+def _transfer_tricks(m: ModelObj, flat: _Flat, tricks: set[str]) -> None:
+    for p in flat.pretrained:
+        if p.pretrained:
+            tricks.add("pretrained_weights")
+        if p.frozen or m.frozen and p.pretrained:
+            tricks.add("transfer_learning")
+    for sm in flat.submodels:
+        if sm.frozen and flat.pretrained:
+            tricks.add("transfer_learning")
+
+
+def _model_input_shape(m: ModelObj, flat: _Flat) -> Any:
+    shape = m.input_shape
+    if shape is None and m.inputs and isinstance(m.inputs[0], Tensor):
+        shape = m.inputs[0].shape
+    if shape is None:
+        for p, _ in flat.entries:
+            if "_input_shape" in p.args:
+                return p.args["_input_shape"]
+    return shape
+
+
 def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | None]:
     """(epochs, steps, batch) from the loops around a training call."""
     epochs = steps = batch = None
@@ -249,61 +329,17 @@ class _Builder:
     def __init__(self, script: Script, interp: Interpreter) -> None:
         self.s = script
         self.i = interp
+        self.sub_opt: dict[int, Optim] = {}
 
     # -- keras ------------------------------------------------------------
     def build(self) -> dict[str, list[Summary]]:
         models = self.i.models
         flats = {id(m): flatten(m) for m in models}
         drop: set[int] = set()
-        hp_from: dict[int, list[ModelObj]] = {}
-        # composed models: only sub-models inside (a GAN's combined model, a VAE)
-        for m in models:
-            f = flats[id(m)]
-            if m.kind == "subclass" and m.cls is not None:
-                continue  # a Model subclass is one model, whatever it holds (Autoencoder(encoder, decoder))
-            direct = [p for p in f.direct if not (isinstance(p, LayerObj) and p.kind in ("activation", "preprocess", "input"))]
-            subs = [p for p in direct if isinstance(p, ModelObj)]
-            if direct and len(subs) == len(direct):
-                drop.add(id(m))
-                uniq = list(dict.fromkeys(subs))
-                for sm in uniq:
-                    hp_from.setdefault(id(sm), []).append(m)
-                if len(uniq) == 1:
-                    sm = uniq[0]
-                    if m.name and m.name_depth < sm.name_depth and not (sm.kind == "subclass" and sm.cls):
-                        sm.name, sm.name_depth = m.name, m.name_depth
-                    if sm.input_shape is None:
-                        sm.input_shape = m.input_shape or (m.inputs[0].shape if m.inputs else None)
-        # a Model subclass without call() that holds models (a keras.io GAN or
-        # VAE overriding train_step) trains them: it is their parent
-        self.sub_opt: dict[int, Optim] = {}
-        for m in models:
-            if m.kind == "subclass" and m.cls is not None and not flats[id(m)].entries:
-                subs = [(k, v) for k, v in m.attrs.items() if isinstance(v, ModelObj)]
-                if not subs:
-                    continue
-                drop.add(id(m))
-                opts = [(k, v) for k, v in m.attrs.items() if isinstance(v, Optim)]
-                losses = [v for v in m.attrs.values() if isinstance(v, LossVal)]
-                if losses and "loss" not in m.hp:
-                    m.hp["loss"], m.hp["loss_raw"] = losses[0].canonical, losses[0].raw
-                for k, sm in subs:
-                    hp_from.setdefault(id(sm), []).append(m)
-                    mine = [o for ok, o in opts if ok.startswith(k[:1] + "_") or k in ok]
-                    if mine or opts:
-                        self.sub_opt[id(sm)] = (mine or [opts[0][1]])[0]
-        # a wrapper's parents train what it wraps (a GAN's combined model
-        # trains the generator inside the generator's Model(noise, img))
-        for _ in range(3):
-            for m in models:
-                if id(m) in drop and id(m) in hp_from:
-                    f = flats[id(m)]
-                    subs = list(dict.fromkeys(p for p in f.direct if isinstance(p, ModelObj)))
-                    if len(subs) == 1:
-                        lst = hp_from.setdefault(id(subs[0]), [])
-                        for par in hp_from[id(m)]:
-                            if par not in lst and par is not subs[0]:
-                                lst.append(par)
+        hp_from: dict[int, list[ModelObj]] = {}  # a model -> the models that train it
+        _composed(models, flats, drop, hp_from)
+        self.trainer_subclasses(models, flats, drop, hp_from)
+        _wrapped_parents(models, flats, drop, hp_from)
         # sub-models expanded inside a bigger model
         for m in models:
             if id(m) in drop:
@@ -311,45 +347,7 @@ class _Builder:
             for sm in flats[id(m)].submodels:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
-        # a model with no real layer that nobody trains (a style-transfer
-        # helper of pooling layers) is not an example
-        fits_here = bool(_FIT_CALL.search(self.s.source.code))
-        kept = [m for m in models if id(m) not in drop and flats[id(m)].entries
-                and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
-                     if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
-        # (another file's model only compiled here, to load weights and predict, is no example;
-        # compiled in a notebook whose fit() runs on a reloaded copy of it, it is)
-        # views of a bigger model (an autoencoder's encoder) that are never trained
-        sets = {id(m): {id(p) for p, _ in flats[id(m)].entries} for m in kept}
-        final: list[ModelObj] = []
-        for m in kept:
-            mine = sets[id(m)]
-            view = False
-            if not (m.compiled or m.trained):
-                for o in kept:
-                    if o is m:
-                        continue
-                    other = sets[id(o)]
-                    if mine < other or (mine == other and (o.compiled or o.trained or o.seq < m.seq)):
-                        view = True
-                        break
-            if not view:
-                final.append(m)
-        # the same builder read twice gives the same model once
-        seen_sig: dict[tuple, set[str | None]] = {}
-        seen_fit: dict[tuple, set[tuple]] = {}
-        keep: set[int] = set()
-        # (a trained reading first: a test that only predicts may be read before the one that fits)
-        for m in sorted(final, key=lambda m: not m.trained):
-            sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
-            fits = tuple(tr.seq for tr in self.trainings_of(m) if tr.seq)
-            if sig in seen_sig and (not m.trained or (m.name in seen_sig[sig] and (not fits or fits in seen_fit[sig]))):
-                continue  # built again by the same code (k-fold, reload) and not trained apart
-            seen_fit.setdefault(sig, set()).add(fits)
-            seen_sig.setdefault(sig, set()).add(m.name)
-            keep.add(id(m))
-        out_models = [m for m in final if id(m) in keep]
-
+        out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats)
         summaries: list[Summary] = []
         single = len(out_models) == 1
         used_tensors: set[int] = set()
@@ -366,6 +364,56 @@ class _Builder:
                 s.parse.status = "partial"
         return {"all": allsum}
 
+    def trainer_subclasses(self, models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
+                           hp_from: dict[int, list[ModelObj]]) -> None:
+        """A Model subclass without call() that holds models (a keras.io GAN or VAE overriding
+        train_step) trains them: it is their parent, and each gets its optimizer."""
+        for m in models:
+            if not (m.kind == "subclass" and m.cls is not None and not flats[id(m)].entries):
+                continue
+            subs = [(k, v) for k, v in m.attrs.items() if isinstance(v, ModelObj)]
+            if not subs:
+                continue
+            drop.add(id(m))
+            opts = [(k, v) for k, v in m.attrs.items() if isinstance(v, Optim)]
+            losses = [v for v in m.attrs.values() if isinstance(v, LossVal)]
+            if losses and "loss" not in m.hp:
+                m.hp["loss"], m.hp["loss_raw"] = losses[0].canonical, losses[0].raw
+            for k, sm in subs:
+                hp_from.setdefault(id(sm), []).append(m)
+                mine = [o for ok, o in opts if ok.startswith(k[:1] + "_") or k in ok]
+                if mine or opts:
+                    self.sub_opt[id(sm)] = (mine or [opts[0][1]])[0]
+
+    def kept(self, models: list[ModelObj], flats: dict[int, _Flat], drop: set[int]) -> list[ModelObj]:
+        """The models worth a summary: a real layer, or compiled or trained.
+
+        A model with no real layer that nobody trains (a style-transfer helper of
+        pooling layers) is not an example; another file's model only compiled here,
+        to load weights and predict, is none either (compiled in a notebook whose
+        fit() runs on a reloaded copy of it, it is).
+        """
+        fits_here = bool(_FIT_CALL.search(self.s.source.code))
+        return [m for m in models if id(m) not in drop and flats[id(m)].entries
+                and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
+                     if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
+
+    def one_per_reading(self, final: list[ModelObj], flats: dict[int, _Flat]) -> list[ModelObj]:
+        """The same builder read twice gives the same model once (unless trained apart)."""
+        seen_sig: dict[tuple, set[str | None]] = {}
+        seen_fit: dict[tuple, set[tuple]] = {}
+        keep: set[int] = set()
+        # (a trained reading first: a test that only predicts may be read before the one that fits)
+        for m in sorted(final, key=lambda m: not m.trained):
+            sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
+            fits = tuple(tr.seq for tr in self.trainings_of(m) if tr.seq)
+            if sig in seen_sig and (not m.trained or (m.name in seen_sig[sig] and (not fits or fits in seen_fit[sig]))):
+                continue  # built again by the same code (k-fold, reload) and not trained apart
+            seen_fit.setdefault(sig, set()).add(fits)
+            seen_sig.setdefault(sig, set()).add(m.name)
+            keep.add(id(m))
+        return [m for m in final if id(m) in keep]
+
     def trainings_of(self, m: ModelObj) -> list[Training]:
         return [t for t in self.i.trainings if t.model is m]
 
@@ -373,60 +421,11 @@ class _Builder:
         layers = to_layers(flat.entries)
         hp = Hyperparameters()
         tricks: set[str] = set(m.tricks)
-        sources = [m, *parents]
-        for src in sources:
+        for src in [m, *parents]:
             self.fill_hp(hp, src, tricks)
-        if hp.learning_rate is None and hp.optimizer:
-            # compiled with a bare name, trained through a combined model that sets it
-            for par in parents:
-                if par.hp.get("optimizer") == hp.optimizer and par.hp.get("learning_rate") is not None:
-                    hp.learning_rate = par.hp["learning_rate"]
-                    break
-        if hp.learning_rate is None and m.hp.get("builder_lr") is not None:
-            hp.learning_rate = m.hp["builder_lr"]
-        if hp.optimizer is None and id(m) in getattr(self, "sub_opt", {}):
-            self.set_opt(hp, self.sub_opt[id(m)], tricks)
-        # custom training loops: optimizers and losses linked to this model
-        if hp.optimizer is None:
-            linked = [o for o in self.i.optims if o.model is m] or (
-                [o for o in self.i.optims if o.model is None] if single else [])
-            if linked:
-                self.set_opt(hp, linked[0], tricks)
-        if hp.loss is None:
-            lv = [x for x in self.i.losses if x.model is m] or (
-                [x for x in self.i.losses if x.model is None] if single else [])
-            if not lv and (m.trained or any(o.model is m for o in self.i.optims)):
-                # several models trained by hand with one kind of loss (a GAN)
-                kinds = {x.canonical for x in self.i.losses}
-                lv = self.i.losses[:1] if len(kinds) == 1 else []
-            if lv:
-                hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
-        fits_only = bool(self.trainings_of(m)) and all(
-            tr.method in ("fit", "fit_generator") and not tr.loops for tr in self.trainings_of(m))
-        if hp.batch_size is None and single and not fits_only and \
-                (m.trained or any(o.model is m for o in self.i.optims)):
-            # (a plain fit() given arrays and no batch_size uses the library default:
-            # null, whatever another part of the file batches)
-            sig = set(self.i.batch_signals)
-            if len(sig) == 1:
-                hp.batch_size = sig.pop()
-        for p in flat.pretrained:
-            if p.pretrained:
-                tricks.add("pretrained_weights")
-            if p.frozen or m.frozen and p.pretrained:
-                tricks.add("transfer_learning")
-        for sm in flat.submodels:
-            if sm.frozen and flat.pretrained:
-                tricks.add("transfer_learning")
-        shape = m.input_shape
-        if shape is None and m.inputs and isinstance(m.inputs[0], Tensor):
-            shape = m.inputs[0].shape
-        if shape is None:
-            for p, _ in flat.entries:
-                if "_input_shape" in p.args:
-                    shape = p.args["_input_shape"]
-                    break
-        shape = _clean_shape(shape)
+        self.training_hp(hp, m, parents, single, tricks)
+        _transfer_tricks(m, flat, tricks)
+        shape = _clean_shape(_model_input_shape(m, flat))
         lines = [x.line for x in layers if x.line] + ([m.line] if m.line else [])
         if m.span:
             start, end = m.span
@@ -439,6 +438,47 @@ class _Builder:
                        framework="keras", layers=layers, hyperparameters=hp, input_shape=shape,
                        tricks=sorted(tricks), preprocessing=list(dict.fromkeys(flat.pre)),
                        parse=ParseInfo(status=status, warnings=warnings))
+
+    def training_hp(self, hp: Hyperparameters, m: ModelObj, parents: list[ModelObj], single: bool,
+                    tricks: set[str]) -> None:
+        """What compile() did not say: from the parents, a custom training loop, the batches fed."""
+        if hp.learning_rate is None and hp.optimizer:
+            # compiled with a bare name, trained through a combined model that sets it
+            for par in parents:
+                if par.hp.get("optimizer") == hp.optimizer and par.hp.get("learning_rate") is not None:
+                    hp.learning_rate = par.hp["learning_rate"]
+                    break
+        if hp.learning_rate is None and m.hp.get("builder_lr") is not None:
+            hp.learning_rate = m.hp["builder_lr"]
+        if hp.optimizer is None and id(m) in self.sub_opt:
+            self.set_opt(hp, self.sub_opt[id(m)], tricks)
+        # custom training loops: optimizers and losses linked to this model
+        if hp.optimizer is None:
+            linked = [o for o in self.i.optims if o.model is m] or (
+                [o for o in self.i.optims if o.model is None] if single else [])
+            if linked:
+                self.set_opt(hp, linked[0], tricks)
+        if hp.loss is None:
+            self.linked_loss(hp, m, single)
+        fits_only = bool(self.trainings_of(m)) and all(
+            tr.method in ("fit", "fit_generator") and not tr.loops for tr in self.trainings_of(m))
+        if hp.batch_size is None and single and not fits_only and \
+                (m.trained or any(o.model is m for o in self.i.optims)):
+            # (a plain fit() given arrays and no batch_size uses the library default:
+            # null, whatever another part of the file batches)
+            sig = set(self.i.batch_signals)
+            if len(sig) == 1:
+                hp.batch_size = sig.pop()
+
+    def linked_loss(self, hp: Hyperparameters, m: ModelObj, single: bool) -> None:
+        lv = [x for x in self.i.losses if x.model is m] or (
+            [x for x in self.i.losses if x.model is None] if single else [])
+        if not lv and (m.trained or any(o.model is m for o in self.i.optims)):
+            # several models trained by hand with one kind of loss (a GAN)
+            kinds = {x.canonical for x in self.i.losses}
+            lv = self.i.losses[:1] if len(kinds) == 1 else []
+        if lv:
+            hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
 
     def function_body(self, name: str) -> str:
         """The text of the file's one function or method called ``name`` ('' if none or several)."""
