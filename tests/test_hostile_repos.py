@@ -322,3 +322,38 @@ def test_zip_bombs_and_caps(tmp_path: Path):
     dest = tmp_path / "c"
     dest.mkdir()
     assert "not a readable zip" in extract_zip(io.BytesIO(b"PK\x03\x04garbage"), dest).warnings[0]
+
+
+def test_a_repository_config_that_would_run_commands_is_never_triggered(tmp_path: Path, monkeypatch):
+    # git runs commands named in a repository's own config for some operations (fsmonitor on
+    # index reads, an external diff, a pager, hooks): the plumbing the harvest uses triggers none.
+    canary = tmp_path / "CANARY"
+    repo = tmp_path / "mallory+cfg"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "examples").mkdir()
+    (repo / "examples" / "old.py").write_bytes(_model("OldNet", canary))
+    (repo / "train.py").write_bytes(_model("TrainNet", canary))
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "one")
+    _git(repo, "rm", "-q", "examples/old.py")
+    _git(repo, "commit", "-q", "-m", "two")
+    hook = f"touch {canary}"
+    hooks = repo / "hooks"
+    hooks.mkdir()
+    for name in ("post-checkout", "post-merge", "pre-commit", "reference-transaction"):
+        (hooks / name).write_text(f"#!/bin/sh\n{hook}\n")
+        (hooks / name).chmod(0o755)
+    for key, value in [("core.fsmonitor", hook), ("core.pager", hook), ("diff.external", hook),
+                       ("core.hooksPath", str(hooks)), ("diff.python.textconv", hook),
+                       ("core.askPass", hook), ("credential.helper", f"!{hook}")]:
+        _git(repo, "config", key, value)
+    (repo / ".gitattributes").write_text("*.py diff=python\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
+    out = tmp_path / "o" / "summaries.jsonl.gz"
+    st = harvest.harvest([(repo, "mallory/cfg")], out, workers=1, progress=False, history=True,
+                         parser="harvest_stub_parser:parse_bytes")
+    assert st.models == 2  # TrainNet at HEAD, OldNet from history
+    assert not canary.exists()
+    subprocess.run(["git", "status"], cwd=repo, capture_output=True)  # porcelain does trigger it:
+    assert canary.exists()  # the trap was armed
