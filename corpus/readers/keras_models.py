@@ -529,40 +529,7 @@ class _Builder:
                 and t.producer.kind not in ("preprocess", "input")]
         if not apps:
             return []
-        major: dict[tuple, int] = {}
-        for t in apps:
-            if t.producer.type in _MAJOR:
-                for fr in t.frames:
-                    major[fr] = major.get(fr, 0) + 1
-        groups: dict[Any, list[Tensor]] = {}
-        names: dict[Any, str] = {}
-        first_inv: dict[int, int] = {}
-        seen_inv: dict[int, int] = {}  # function -> the one call of it that is read
-        for t in apps:
-            key: Any = "<module>"
-            frames = t.frames
-            depth = 0
-            for i, fr in enumerate(frames):
-                if major.get(fr, 0) >= 2:
-                    # go down while one inner call holds all of it (a train step
-                    # calling the model function)
-                    while i + 1 < len(frames) and major.get(frames[i + 1], 0) == major[frames[i]]:
-                        i += 1
-                    key, depth = frames[i], i + 1
-                    break
-            # the model function called again (a shared-weights tower, a test
-            # pass) is the same model: keep its first call only
-            if any(seen_inv.get(fid, inv) != inv for fid, _, inv in frames[:depth]):
-                continue
-            for fid, _, inv in frames:
-                seen_inv.setdefault(fid, inv)
-            if key != "<module>":
-                fid, fname, inv = key
-                if fid in first_inv and first_inv[fid] != inv:
-                    continue
-                first_inv[fid] = inv
-                names[key] = fname
-            groups.setdefault(key, []).append(t)
+        groups, names = _groups_by_builder(apps)
         # a graph built by the one method of a class that builds one is named for the class
         # (ConvNet.train_model -> ConvNet); several (a GAN's generator, discriminator) keep theirs
         by_class: dict[str, int] = {}
@@ -574,20 +541,8 @@ class _Builder:
             ts.sort(key=lambda t: t.seq)
             ts[:] = _without_label_reshapes(ts)
             entries = [(t.producer, t) for t in ts]
-            n_major = sum(1 for p, _ in entries if p.type in _MAJOR)
-            fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
-            # Keras layers outside any Model are usually pieces (an inference
-            # encoder's states); only a real stack of them counts as a model.
-            if n_major == 0 and self.i.minimized and all(p.type == "Custom" and p.cls_name for p, _ in entries) \
-                    and len({p.raw for p, _ in entries}) == 1 and not any(t.fallback for t in ts):
-                # a graph built by another file's function (layer.add_layer(x, ...)) and
-                # trained here with a TF optimizer: one Custom block per call (a GAN's
-                # imported generator and discriminator are two models: not read as one)
-                fw = "tensorflow"
-            elif all(p.type == "Embedding" for p, _ in entries if p.type in _MAJOR):
-                continue  # a lookup table alone (k-means labels, word vectors) is not a network
-            elif n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3
-                                                     or all(t.fallback for t in ts))):
+            fw = self.graph_framework(entries, ts)
+            if fw is None:
                 continue
             if key == "<module>":
                 named = [t.name for t in ts if t.name]
@@ -600,10 +555,44 @@ class _Builder:
             out.append(self.tf_summary(name, fw, entries, ts))
         return out
 
+    def graph_framework(self, entries: list[tuple[LayerObj, Tensor]], ts: list[Tensor]) -> str | None:
+        """``keras`` or ``tensorflow`` for a graph that is a model, None for pieces that are not."""
+        n_major = sum(1 for p, _ in entries if p.type in _MAJOR)
+        fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
+        # Keras layers outside any Model are usually pieces (an inference
+        # encoder's states); only a real stack of them counts as a model.
+        if n_major == 0 and self.i.minimized and all(p.type == "Custom" and p.cls_name for p, _ in entries) \
+                and len({p.raw for p, _ in entries}) == 1 and not any(t.fallback for t in ts):
+            # a graph built by another file's function (layer.add_layer(x, ...)) and
+            # trained here with a TF optimizer: one Custom block per call (a GAN's
+            # imported generator and discriminator are two models: not read as one)
+            return "tensorflow"
+        if all(p.type == "Embedding" for p, _ in entries if p.type in _MAJOR):
+            return None  # a lookup table alone (k-means labels, word vectors) is not a network
+        if n_major == 0 or (fw == "keras" and (n_major < 2 or len(entries) < 3 or all(t.fallback for t in ts))):
+            return None
+        return fw
+
     def tf_summary(self, name: str, fw: str, entries: list, ts: list[Tensor]) -> Summary:
         layers = to_layers(entries)
         hp = Hyperparameters()
         tricks: set[str] = set()
+        self.tf_optimizer_and_loss(hp, tricks)
+        self.tf_loop_hp(hp)
+        for p, _ in entries:
+            if p.kind == "pretrained":
+                if p.pretrained:
+                    tricks.add("pretrained_weights")
+                if p.frozen:
+                    tricks.add("transfer_learning")
+        lines = [x.line for x in layers if x.line]
+        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=min(lines) if lines else None,
+                                                         line_end=max(lines) if lines else None),
+                       framework=fw, layers=layers, hyperparameters=hp, input_shape=_clean_shape(_root_shape(ts)),
+                       tricks=sorted(tricks), parse=ParseInfo())
+
+    def tf_optimizer_and_loss(self, hp: Hyperparameters, tricks: set[str]) -> None:
+        """The optimizer that minimizes (else one tied to no model) and the loss it minimizes."""
         opt = None
         loss_val: Any = None
         loss_text = ""
@@ -625,6 +614,9 @@ class _Builder:
                     hp.loss = canonical_loss(txt) or hand_loss(body)
         elif self.i.losses:
             hp.loss, hp.loss_raw = self.i.losses[0].canonical, self.i.losses[0].raw
+
+    def tf_loop_hp(self, hp: Hyperparameters) -> None:
+        """Epochs, steps and batch size of a graph trained by hand, from the loops and signals read."""
         for tr in self.i.trainings:
             if tr.model is not None:
                 continue
@@ -634,13 +626,7 @@ class _Builder:
                 hp.steps = hp.steps or ls
             hp.batch_size = hp.batch_size or lb
         if hp.epochs is None and hp.steps is None and not self.i.batch_signals:
-            # one loop with a neutral counter (for i in range(3000)) running the training op
-            # on the same fixed data: each pass is a pass over the data
-            nests = {tuple(map(id, tr.loops)): tr.loops for tr in self.i.trainings if tr.model is None and tr.loops}
-            loops = list(nests.values())
-            if len(loops) == 1 and len(loops[0]) == 1 and loops[0][0].var in _NEUTRAL_VARS \
-                    and isinstance(loops[0][0].count, int) and loops[0][0].count > 1:
-                hp.epochs = loops[0][0].count
+            hp.epochs = _neutral_loop_count(self.i.trainings)
         if hp.epochs is None and hp.steps is None and self.i.step_signals:
             hp.steps = self.i.step_signals[0]
         if hp.epochs is not None:
@@ -655,29 +641,74 @@ class _Builder:
                 if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                     hp.batch_size = v
                     break
-        root_shape = None
-        seen: set[int] = set()
-        stack = list(ts[0].inputs)
-        while stack and len(seen) < 500:
-            x = stack.pop()
-            if id(x) in seen:
+
+
+def _neutral_loop_count(trainings: list[Training]) -> int | None:
+    """One loop with a neutral counter (for i in range(3000)) running the training op on the
+    same fixed data: each pass is a pass over the data."""
+    nests = {tuple(map(id, tr.loops)): tr.loops for tr in trainings if tr.model is None and tr.loops}
+    loops = list(nests.values())
+    if len(loops) == 1 and len(loops[0]) == 1 and loops[0][0].var in _NEUTRAL_VARS \
+            and isinstance(loops[0][0].count, int) and loops[0][0].count > 1:
+        return loops[0][0].count
+    return None
+
+
+def _root_shape(ts: list[Tensor]) -> Any:
+    """The shape of the input the graph's first layer reads from (a placeholder's), if known."""
+    seen: set[int] = set()
+    stack = list(ts[0].inputs)
+    while stack and len(seen) < 500:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if x.producer is None and x.shape is not None:
+            return x.shape
+        stack.extend(x.inputs)
+    return None
+
+
+def _groups_by_builder(apps: list[Tensor]) -> tuple[dict[Any, list[Tensor]], dict[Any, str]]:
+    """Layer applications outside Keras models, grouped by the outermost function that builds two or
+    more major layers (its first call only), else the module; and each group's function name."""
+    major: dict[tuple, int] = {}
+    for t in apps:
+        if t.producer.type in _MAJOR:
+            for fr in t.frames:
+                major[fr] = major.get(fr, 0) + 1
+    groups: dict[Any, list[Tensor]] = {}
+    names: dict[Any, str] = {}
+    first_inv: dict[int, int] = {}
+    seen_inv: dict[int, int] = {}  # function -> the one call of it that is read
+    for t in apps:
+        key, depth = _builder_frame(t.frames, major)
+        # the model function called again (a shared-weights tower, a test
+        # pass) is the same model: keep its first call only
+        if any(seen_inv.get(fid, inv) != inv for fid, _, inv in t.frames[:depth]):
+            continue
+        for fid, _, inv in t.frames:
+            seen_inv.setdefault(fid, inv)
+        if key != "<module>":
+            fid, fname, inv = key
+            if fid in first_inv and first_inv[fid] != inv:
                 continue
-            seen.add(id(x))
-            if x.producer is None and x.shape is not None:
-                root_shape = x.shape
-                break
-            stack.extend(x.inputs)
-        for p, _ in entries:
-            if p.kind == "pretrained":
-                if p.pretrained:
-                    tricks.add("pretrained_weights")
-                if p.frozen:
-                    tricks.add("transfer_learning")
-        lines = [x.line for x in layers if x.line]
-        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=min(lines) if lines else None,
-                                                         line_end=max(lines) if lines else None),
-                       framework=fw, layers=layers, hyperparameters=hp, input_shape=_clean_shape(root_shape),
-                       tricks=sorted(tricks), parse=ParseInfo())
+            first_inv[fid] = inv
+            names[key] = fname
+        groups.setdefault(key, []).append(t)
+    return groups, names
+
+
+def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
+    """The call frame that builds this layer's model, and its depth (``<module>``, 0 when none)."""
+    for i, fr in enumerate(frames):
+        if major.get(fr, 0) >= 2:
+            # go down while one inner call holds all of it (a train step
+            # calling the model function)
+            while i + 1 < len(frames) and major.get(frames[i + 1], 0) == major[frames[i]]:
+                i += 1
+            return frames[i], i + 1
+    return "<module>", 0
 
 
 def _clean_shape(shape: Any) -> list | None:
