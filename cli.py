@@ -50,7 +50,8 @@ def _cmd_corpus_stats(args: argparse.Namespace) -> int:
 def _cmd_index_build(args: argparse.Namespace) -> int:
     from index.build import run_build
 
-    return run_build(corpus_path=args.corpus, index_dir=args.index_dir, force=args.force)
+    return run_build(corpus_path=args.corpus, index_dir=args.index_dir, force=args.force,
+                     ship_vectors=args.ship_vectors)
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     ib.add_argument("--corpus", default=None, help="summaries file (default: the shipped corpus)")
     ib.add_argument("--index-dir", default=None, help="where to write the index (default: var/index)")
     ib.add_argument("--force", action="store_true", help="re-embed everything")
+    ib.add_argument("--ship-vectors", action="store_true",
+                    help="then write the vectors beside the corpus (float16 NAME.vectors.npz) so a fresh "
+                         "clone builds its index without embedding")
     ib.set_defaults(func=_cmd_index_build)
 
     sp = sub.add_parser("search", help="retrieve the examples for a task described in plain words")
