@@ -23,7 +23,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from corpus.knowledge import keras_layers as K
+from corpus.knowledge import keras_layers
 from corpus.knowledge.layers import RECURRENT
 from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonical_optimizer
 from corpus.readers.evaluate import (
@@ -66,7 +66,7 @@ class _Break(Exception):
 # Symbolic values
 
 
-class Ext:
+class Imported:
     """An imported (framework) name, resolved to its dotted origin."""
 
     __slots__ = ("name",)
@@ -79,7 +79,7 @@ class Ext:
         return self.name.rsplit(".", 1)[-1]
 
     def __repr__(self) -> str:
-        return f"Ext({self.name})"
+        return f"Imported({self.name})"
 
 
 @dataclass(eq=False)
@@ -168,7 +168,7 @@ class RangeVal:
         return None
 
 
-class Rep(list):
+class Repeated(list):
     """A list built by a comprehension: one element read, ``count`` copies."""
 
     count: int | None = None
@@ -261,9 +261,6 @@ class ModelObj:
     warnings: list[str] = field(default_factory=list)
     span: tuple[int, int] | None = None
     seq: int = 0
-
-
-_MISSING = MISSING
 
 
 @dataclass
@@ -368,7 +365,7 @@ _KERAS1_CONVS = ("Convolution2D", "Conv2D", "Deconvolution2D", "AtrousConvolutio
                  "SeparableConvolution2D", "SeparableConv2D")
 
 
-def _layer_arguments(spec: K.Spec, last: str, pos: list[Any], kw: dict[str, Any]) -> dict[str, Any]:
+def _layer_arguments(spec: keras_layers.Spec, last: str, pos: list[Any], kw: dict[str, Any]) -> dict[str, Any]:
     """A layer call's arguments by their Keras 2 names (positionals named by the spec, Keras 1 names renamed)."""
     args: dict[str, Any] = {}
     names = list(spec.positional)
@@ -388,14 +385,14 @@ def _layer_arguments(spec: K.Spec, last: str, pos: list[Any], kw: dict[str, Any]
             args[names[i]] = v
     for k, v in kw.items():
         k = spec.renames.get(k, k)
-        k = K.KERAS1_KWARGS.get(k, k)
+        k = keras_layers.KERAS1_KWARGS.get(k, k)
         args[k] = v
     if "output_dim" in args and spec.type not in ("Embedding",) and "units" not in args:
         args["units"] = args.pop("output_dim")
     return args
 
 
-def _input_shape_of(spec: K.Spec, args: dict[str, Any], layer: LayerObj) -> None:
+def _input_shape_of(spec: keras_layers.Spec, args: dict[str, Any], layer: LayerObj) -> None:
     """``input_shape=`` / ``batch_input_shape=`` / ``input_dim=`` / ``input_length=``: ``_input_shape``."""
     if "input_shape" in args:
         layer.args["_input_shape"] = args.pop("input_shape")
@@ -410,17 +407,17 @@ def _input_shape_of(spec: K.Spec, args: dict[str, Any], layer: LayerObj) -> None
 
 def _fit_epochs_and_batch(name: str, pos: list[Any], kw: dict[str, Any]) -> tuple[Any, Any]:
     """``fit(x, y, batch, epochs)`` / ``fit_generator(gen, steps, epochs)``: the values given (or MISSING)."""
-    epochs = kw.get("epochs", kw.get("nb_epoch", _MISSING))
-    if epochs is _MISSING:
+    epochs = kw.get("epochs", kw.get("nb_epoch", MISSING))
+    if epochs is MISSING:
         if name == "fit" and len(pos) > 3:
             epochs = pos[3]
         elif name == "fit_generator" and len(pos) > 2:
             epochs = pos[2]
-    batch = kw.get("batch_size", _MISSING)
-    if batch is _MISSING and name == "fit" and len(pos) > 2:
+    batch = kw.get("batch_size", MISSING)
+    if batch is MISSING and name == "fit" and len(pos) > 2:
         batch = pos[2]
     x = pos[0] if pos else kw.get("x", kw.get("generator", UNKNOWN))
-    if batch is _MISSING and isinstance(x, Batched):
+    if batch is MISSING and isinstance(x, Batched):
         batch = x.size
     return epochs, batch
 
@@ -448,7 +445,7 @@ class Interpreter(Evaluator):
 
     def __init__(self, script: Script, deadline_s: float = 1.0) -> None:
         super().__init__(script.constants, script.argparse_defaults)
-        self.s = script
+        self.script = script
         self.steps = 0
         self.depth = 0
         self.calls: list[tuple[int, str, int]] = []  # (func id, name, invocation)
@@ -497,7 +494,7 @@ class Interpreter(Evaluator):
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
         try:
-            for stmt in self.s.root.named_children:
+            for stmt in self.script.root.named_children:
                 try:
                     self.exec_stmt(stmt, self.globals)
                 except (_Return, _Break):
@@ -508,7 +505,7 @@ class Interpreter(Evaluator):
             self.in_fallback = True
             pending = [c for c in self.classes if id(c) not in self.instantiated] + [
                 f for f in self.funcs if id(f.node) not in self.executed]
-            called = _called_names(self.s.source.code, {getattr(x, "name", "") for x in pending})
+            called = _called_names(self.script.source.code, {getattr(x, "name", "") for x in pending})
             for cls in self.classes:
                 if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
                     self.instantiate(cls, [], {}, cls.node)
@@ -720,10 +717,10 @@ class Interpreter(Evaluator):
                 bases.append(bv)
                 if isinstance(bv, ClassVal) and bv.kind != "other":
                     kind = bv.kind
-                elif isinstance(bv, Ext) or bv is UNKNOWN:
-                    dotted = bv.name if isinstance(bv, Ext) else node_text(b)
+                elif isinstance(bv, Imported) or bv is UNKNOWN:
+                    dotted = bv.name if isinstance(bv, Imported) else node_text(b)
                     last = dotted.rsplit(".", 1)[-1]
-                    kerasish = _is_keras(dotted) or dotted.startswith(("tf.", "tensorflow")) or isinstance(bv, Ext)
+                    kerasish = _is_keras(dotted) or dotted.startswith(("tf.", "tensorflow")) or isinstance(bv, Imported)
                     if last == "Sequential" and kerasish:
                         kind = "sequential"
                     elif last == "Model" and kerasish and "torch" not in dotted:
@@ -755,7 +752,7 @@ class Interpreter(Evaluator):
         first: Any = UNKNOWN
         if isinstance(it, RangeVal):
             count, first = it.count, it.start
-        elif isinstance(it, Rep):
+        elif isinstance(it, Repeated):
             count, first = it.count, (it[0] if it else UNKNOWN)
         elif isinstance(it, list):
             layerish = [x for x in it if isinstance(x, (LayerObj, ModelObj, Instance))]
@@ -770,7 +767,7 @@ class Interpreter(Evaluator):
             count, first = len(it), next(iter(it), UNKNOWN)
         elif isinstance(it, Enumerated):
             inner = it.inner
-            c = inner.count if isinstance(inner, (RangeVal, Rep)) else (len(inner) if isinstance(inner, list) else None)
+            c = inner.count if isinstance(inner, (RangeVal, Repeated)) else (len(inner) if isinstance(inner, list) else None)
             if isinstance(inner, Batched) and isinstance(inner.take, int):
                 c = inner.take
             f0 = inner.start if isinstance(inner, RangeVal) else (inner[0] if isinstance(inner, list) and inner else UNKNOWN)
@@ -1027,15 +1024,15 @@ class Interpreter(Evaluator):
                 self.too_deep = True
                 return UNKNOWN
             if t != "identifier":
-                lit = self.literals.get(n, _MISSING)
-                if lit is _MISSING:
+                lit = self.literals.get(n, MISSING)
+                if lit is MISSING:
                     lit = self.literals[n] = literal(n)
                 return lit
             # (IDENTIFIER, inlined)
             raw = n.text
             name = "" if raw is None else raw.decode("utf-8", "replace")
             v = scope.get(name)
-            return v if v is not _MISSING else self.global_name(name)
+            return v if v is not MISSING else self.global_name(name)
         handler = self.handlers.get(t)
         if handler is None:
             return UNKNOWN
@@ -1053,7 +1050,7 @@ class Interpreter(Evaluator):
         raw = n.text
         name = "" if raw is None else raw.decode("utf-8", "replace")
         v = scope.get(name)
-        if v is not _MISSING:
+        if v is not MISSING:
             return v
         return self.global_name(name)
 
@@ -1069,7 +1066,7 @@ class Interpreter(Evaluator):
         op = node_text(n.child_by_field_name("operator"))
         if op == "@" and isinstance(b, Weight) and not isinstance(a, Weight):
             # x @ w1: a dense layer written with the matrix-product operator
-            return self.call_tf(ExtCall(self, Ext("tensorflow.matmul"), [a, b], {}, n, [], {}, scope))
+            return self.call_tf(ImportedCall(self, Imported("tensorflow.matmul"), [a, b], {}, n, [], {}, scope))
         if op == "-" and isinstance(a, Weight) and self.loops:
             right = n.child_by_field_name("right")
             if right is not None and right.type == "binary_operator":
@@ -1168,7 +1165,7 @@ class Interpreter(Evaluator):
         a, b = self.eval(kids[0], scope), self.eval(kids[1], scope)
         op = " ".join(ops)
         if op in ("in", "not in") and isinstance(a, _PLAIN) and isinstance(b, (list, dict, str)) \
-                and not isinstance(b, Rep):
+                and not isinstance(b, Repeated):
             return _membership(a, op, b)
         fn = _COMPARE_PLAIN.get(op)
         if fn is None or not (isinstance(a, _PLAIN) and isinstance(b, _PLAIN)):
@@ -1194,35 +1191,35 @@ class Interpreter(Evaluator):
                 count = count * cnt if (count is not None and cnt is not None) else None
                 self.assign(c.child_by_field_name("left"), first, inner)
         v = self.eval(body, inner)
-        out = Rep([v])
+        out = Repeated([v])
         out.count = count
         return out
 
     def global_name(self, name: str) -> Any:
-        origin = self.s.aliases.get(name)
+        origin = self.script.aliases.get(name)
         if origin is not None:
             if origin.startswith(("six.moves.", "builtins.", "past.builtins.", "future.builtins.")):
-                return Ext("builtins." + origin.rsplit(".", 1)[-1])
-            return Ext(origin)
-        if name in self.s.constants:
-            return self.s.constants[name]
-        if self.star_keras and (name in K.KERAS_LAYERS or name in ("Sequential", "Model", "Input")):
-            return Ext("keras.layers." + name)
+                return Imported("builtins." + origin.rsplit(".", 1)[-1])
+            return Imported(origin)
+        if name in self.script.constants:
+            return self.script.constants[name]
+        if self.star_keras and (name in keras_layers.KERAS_LAYERS or name in ("Sequential", "Model", "Input")):
+            return Imported("keras.layers." + name)
         if self.star_keras and name[:1].isupper():
             if canonical_optimizer(name):
-                return Ext("keras.optimizers." + name)
-            if name in K.CALLBACK_TRICKS:
-                return Ext("keras.callbacks." + name)
-            if name.startswith(K.APPLICATION_PREFIXES):
-                return Ext("keras.applications." + name)
+                return Imported("keras.optimizers." + name)
+            if name in keras_layers.CALLBACK_TRICKS:
+                return Imported("keras.callbacks." + name)
+            if name.startswith(keras_layers.APPLICATION_PREFIXES):
+                return Imported("keras.applications." + name)
         if name in _SNIPPET_NAMES:
             # a book snippet using keras.Input / layers.Dense with its imports left out:
             # nothing else binds these names
-            return Ext(_SNIPPET_NAMES[name])
+            return Imported(_SNIPPET_NAMES[name])
         if name == "super":
-            return Ext("builtins.super")
+            return Imported("builtins.super")
         if name in _BUILTIN_PASS:
-            return Ext("builtins." + name)
+            return Imported("builtins." + name)
         return UNKNOWN
 
     def eval_attribute(self, n: Node, scope: Scope) -> Any:
@@ -1238,8 +1235,8 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     # -- attributes, by the kind of object (in _ATTRIBUTES_BY_KIND) -------------
-    def attribute_of_imported(self, obj: Ext, attr: str, n: Node) -> Any:
-        return Ext(f"{obj.name}.{attr}")
+    def attribute_of_imported(self, obj: Imported, attr: str, n: Node) -> Any:
+        return Imported(f"{obj.name}.{attr}")
 
     def attribute_of_instance(self, obj: Instance, attr: str, n: Node) -> Any:
         if attr in obj.attrs:
@@ -1312,8 +1309,8 @@ class Interpreter(Evaluator):
             m = self.promote_imported(n, node_text(obj_node), attr, scope)
             if m is not None:
                 return self.eval_attribute(n, scope)
-        if attr in self.s.argparse_defaults and plain:
-            v = self.s.argparse_defaults[attr]
+        if attr in self.script.argparse_defaults and plain:
+            v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v  # no default: given at run time
         configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
         if configs and plain and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
@@ -1349,7 +1346,7 @@ class Interpreter(Evaluator):
         if isinstance(a, list) and isinstance(b, list) and op == "+":
             return a + b
         if isinstance(a, list) and isinstance(b, int) and op == "*" and b <= 64:
-            r = Rep(a[:1] if len({id(x) for x in a}) == 1 else a)
+            r = Repeated(a[:1] if len({id(x) for x in a}) == 1 else a)
             r.count = b * len(a) if len({id(x) for x in a}) == 1 else None
             return r if r.count else a * b
         if isinstance(a, str) and op == "%":
@@ -1427,7 +1424,7 @@ class Interpreter(Evaluator):
                     head = head.child_by_field_name("object")
                 if head is not None and head.type == "identifier":
                     root = node_text(head)
-                    origin = self.s.aliases.get(root, root if root in _BUILTIN_SKIP else "")
+                    origin = self.script.aliases.get(root, root if root in _BUILTIN_SKIP else "")
                     if origin.split(".")[0] in _SKIP_MODULES:
                         skip_root = root
             got = (fnode, *call_arguments(call), skip_root)
@@ -1458,7 +1455,7 @@ class Interpreter(Evaluator):
         fnode, _, _, skip_root = self.call_shape(call)
         # A plain call into plotting, numpy, os... with no call nested in its
         # arguments cannot build or train a model: not worth reading.
-        if skip_root is not None and scope.get(skip_root) is _MISSING:
+        if skip_root is not None and scope.get(skip_root) is MISSING:
             return UNKNOWN
         f = self.eval(fnode, scope)
         pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
@@ -1499,7 +1496,7 @@ class Interpreter(Evaluator):
     def call_class(self, f: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
         return self.instantiate(f, pos, kw, call)
 
-    def call_imported(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
+    def call_imported(self, f: Imported, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope,
                       pos_nodes: list[Node], kw_nodes: dict[str, Node]) -> Any:
         return self.call_ext(f, pos, kw, call, pos_nodes, kw_nodes, scope)
 
@@ -1577,7 +1574,7 @@ class Interpreter(Evaluator):
         return None
 
     # -- layers ------------------------------------------------------------
-    def make_layer(self, spec: K.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node,
+    def make_layer(self, spec: keras_layers.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node,
                    framework: str = "keras", skip_input: bool = False) -> LayerObj:
         layer = LayerObj(spec.type, raw, kind=spec.kind, line=self.s_line(call), pre=spec.pre,
                          framework=framework, activation=spec.activation)
@@ -1585,8 +1582,8 @@ class Interpreter(Evaluator):
         if skip_input:
             for k in ("inputs", "input", "x", "value", "ids"):
                 args.pop(k, None)
-        act = args.pop("activation", _MISSING)
-        if act is not _MISSING:
+        act = args.pop("activation", MISSING)
+        if act is not MISSING:
             layer.activation = self.activation_of(act)
         if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None:
             layer.activation = self.activation_of(args.pop("activation", pos[0] if pos else UNKNOWN))
@@ -1594,9 +1591,9 @@ class Interpreter(Evaluator):
         if "padding" in args and isinstance(args["padding"], str) and spec.kind != "layer" + "_pad":
             args["padding"] = args["padding"].lower()
         for k, v in args.items():
-            if k in K.KEEP_ARGS:
+            if k in keras_layers.KEEP_ARGS:
                 jv = jsonable(v)
-                if jv is not _MISSING:
+                if jv is not MISSING:
                     layer.args[k] = jv
         return layer
 
@@ -1605,7 +1602,7 @@ class Interpreter(Evaluator):
             return None
         if isinstance(v, str):
             return canonical_activation(v) or v.lower()
-        if isinstance(v, Ext):
+        if isinstance(v, Imported):
             return canonical_activation(v.last)
         if isinstance(v, LayerObj):
             return v.activation
@@ -1628,7 +1625,7 @@ class Interpreter(Evaluator):
             ins.extend(t for t in self.tensors_in(extra) if t not in ins)
         return self.apply(layer, ins, call)
 
-    def wrap_layer(self, spec: K.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> LayerObj:
+    def wrap_layer(self, spec: keras_layers.Spec, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> LayerObj:
         inner = pos[0] if pos else kw.get("layer", kw.get("cell", UNKNOWN))
         if spec.type == "TimeDistributed" and isinstance(inner, LayerObj):
             out = LayerObj(inner.type, inner.raw, kind=inner.kind, args=dict(inner.args), activation=inner.activation,
@@ -1657,13 +1654,13 @@ class Interpreter(Evaluator):
         return out
 
     # -- external calls ------------------------------------------------------
-    def call_ext(self, f: Ext, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
+    def call_ext(self, f: Imported, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
                  kw_nodes: dict[str, Node], scope: Scope) -> Any:
         """A call of an imported name: the rules of ``_EXT_BY_NAME``, then ``_EXT_RULES`` in order."""
         name = f.name
         if name.startswith("builtins."):
             return self.call_builtin(f.last, pos, kw, call, scope)
-        c = ExtCall(self, f, pos, kw, call, pos_nodes, kw_nodes, scope)
+        c = ImportedCall(self, f, pos, kw, call, pos_nodes, kw_nodes, scope)
         handler = _EXT_BY_NAME.get(c.last)
         if handler is not None:
             out = handler(self, c)
@@ -1676,7 +1673,7 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     # -- calls of imported names (rules; _NEXT: not this rule's call) ---------
-    def ext_sequential(self, c: ExtCall) -> Any:
+    def ext_sequential(self, c: ImportedCall) -> Any:
         if not (c.keras_mod or "models" in c.parts):
             return _NEXT
         call, pos, kw = c.node, c.pos, c.kw
@@ -1691,7 +1688,7 @@ class Interpreter(Evaluator):
         m.outputs = [m.cur]
         return m
 
-    def ext_model(self, c: ExtCall) -> Any:
+    def ext_model(self, c: ImportedCall) -> Any:
         """``Model(inputs, outputs)``: a functional model."""
         if not c.keras_mod:
             return _NEXT
@@ -1706,7 +1703,7 @@ class Interpreter(Evaluator):
         self.models.append(m)
         return m
 
-    def ext_input(self, c: ExtCall) -> Any:
+    def ext_input(self, c: ImportedCall) -> Any:
         if not c.keras_mod:
             return _NEXT
         kw = c.kw
@@ -1717,13 +1714,13 @@ class Interpreter(Evaluator):
             shape = kw["input_shape"]
         return self.new_root(jsonable_shape(shape), c.node)
 
-    def ext_placeholder(self, c: ExtCall) -> Any:
+    def ext_placeholder(self, c: ImportedCall) -> Any:
         shape = c.kw.get("shape", c.pos[1] if len(c.pos) > 1 else UNKNOWN)
         if isinstance(shape, list) and shape and shape[0] is None:
             shape = shape[1:]
         return self.new_root(jsonable_shape(shape), c.node)
 
-    def ext_variable(self, c: ExtCall) -> Any:
+    def ext_variable(self, c: ImportedCall) -> Any:
         """``tf.Variable(tf.random_normal([784, 256]))``: a weight of that shape."""
         pos, kw = c.pos, c.kw
         if c.last == "Variable":
@@ -1732,11 +1729,11 @@ class Interpreter(Evaluator):
         shape = kw.get("shape", pos[1] if c.last == "get_variable" and len(pos) > 1 else (pos[0] if pos else UNKNOWN))
         return Weight(shape)
 
-    def ext_keras(self, c: ExtCall) -> Any:
+    def ext_keras(self, c: ImportedCall) -> Any:
         """Keras layers (classes), applications, optimizers, losses, callbacks..."""
-        if not (c.keras_mod or (self.star_keras and c.last in K.KERAS_LAYERS)):
+        if not (c.keras_mod or (self.star_keras and c.last in keras_layers.KERAS_LAYERS)):
             return _NEXT
-        spec = K.KERAS_LAYERS.get(c.last) if not _NOT_LAYER_MODULES.intersection(c.parts[:-1]) else None
+        spec = keras_layers.KERAS_LAYERS.get(c.last) if not _NOT_LAYER_MODULES.intersection(c.parts[:-1]) else None
         if spec is not None:
             return self.keras_layer(spec, c)
         for rule in _KERAS_RULES:
@@ -1745,7 +1742,7 @@ class Interpreter(Evaluator):
                 return out
         return _NEXT
 
-    def keras_layer(self, spec: K.Spec, c: ExtCall) -> Any:
+    def keras_layer(self, spec: keras_layers.Spec, c: ImportedCall) -> Any:
         last, pos, kw, call = c.last, c.pos, c.kw, c.node
         if spec.kind == "wrapper":
             return self.wrap_layer(spec, dotted_written(call), pos, kw, call)
@@ -1766,27 +1763,27 @@ class Interpreter(Evaluator):
             return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
         return self.make_layer(spec, dotted_written(call), pos, kw, call)
 
-    def keras_application(self, c: ExtCall) -> Any:
-        if ("applications" in c.parts or c.last.startswith(K.APPLICATION_PREFIXES)) and c.last[0].isupper():
+    def keras_application(self, c: ImportedCall) -> Any:
+        if ("applications" in c.parts or c.last.startswith(keras_layers.APPLICATION_PREFIXES)) and c.last[0].isupper():
             return self.pretrained(c.last, c.node, c.kw)
         return _NEXT
 
-    def keras_optimizer(self, c: ExtCall) -> Any:
+    def keras_optimizer(self, c: ImportedCall) -> Any:
         if canonical_optimizer(c.last):
             return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
         return _NEXT
 
-    def keras_schedule(self, c: ExtCall) -> Any:
-        if c.last in K.LR_SCHEDULES:
+    def keras_schedule(self, c: ImportedCall) -> Any:
+        if c.last in keras_layers.LR_SCHEDULES:
             return Schedule(c.kw.get("initial_learning_rate", c.pos[0] if c.pos else UNKNOWN))
         return _NEXT
 
-    def keras_callback(self, c: ExtCall) -> Any:
-        if c.last in K.CALLBACK_TRICKS:
-            return Callback(K.CALLBACK_TRICKS[c.last])
+    def keras_callback(self, c: ImportedCall) -> Any:
+        if c.last in keras_layers.CALLBACK_TRICKS:
+            return Callback(keras_layers.CALLBACK_TRICKS[c.last])
         return Callback(None) if "callbacks" in c.parts else _NEXT
 
-    def keras_loss(self, c: ExtCall) -> Any:
+    def keras_loss(self, c: ImportedCall) -> Any:
         if not ("losses" in c.parts or canonical_loss(c.last)):
             return _NEXT
         lv = self.loss_value(c.f, c.node)
@@ -1798,8 +1795,8 @@ class Interpreter(Evaluator):
             lv.model = m
         return lv
 
-    def keras_activation(self, c: ExtCall) -> Any:
-        """``activations.relu(x)`` / ``K.sigmoid(x)`` on a tensor: an Activation layer."""
+    def keras_activation(self, c: ImportedCall) -> Any:
+        """``activations.relu(x)`` / ``keras_layers.sigmoid(x)`` on a tensor: an Activation layer."""
         last = c.last
         if not ("activations" in c.parts or ("backend" in c.parts and canonical_activation(last))):
             return _NEXT
@@ -1809,13 +1806,13 @@ class Interpreter(Evaluator):
                                        activation=canonical_activation(last), line=self.s_line(c.node)), ins, c.node)
         return _NEXT
 
-    def ext_batcher(self, c: ExtCall) -> Any:
-        return self.batcher(c.last, c.pos, c.kw) if c.last in K.BATCHERS else _NEXT
+    def ext_batcher(self, c: ImportedCall) -> Any:
+        return self.batcher(c.last, c.pos, c.kw) if c.last in keras_layers.BATCHERS else _NEXT
 
-    def keras_loader(self, c: ExtCall) -> Any:
+    def keras_loader(self, c: ImportedCall) -> Any:
         return UNKNOWN if c.last in ("load_model", "clone_model", "model_from_json") else _NEXT
 
-    def ext_sklearn_wrapper(self, c: ExtCall) -> Any:
+    def ext_sklearn_wrapper(self, c: ImportedCall) -> Any:
         """``KerasClassifier(build_fn=create_model, epochs=10)``: the builder's model, trained."""
         if c.last not in ("KerasClassifier", "KerasRegressor"):
             return _NEXT
@@ -1832,17 +1829,17 @@ class Interpreter(Evaluator):
                             c.scope)
         return UNKNOWN
 
-    def ext_hub_layer(self, c: ExtCall) -> Any:
+    def ext_hub_layer(self, c: ImportedCall) -> Any:
         if c.parts[0] == "tensorflow_hub" and c.last == "KerasLayer":
             return self.pretrained(c.pos[0] if c.pos else c.kw.get("handle"), c.node, c.kw, hub=True)
         return _NEXT
 
-    def ext_tensorflow(self, c: ExtCall) -> Any:
+    def ext_tensorflow(self, c: ImportedCall) -> Any:
         if c.parts[0] in ("tensorflow", "tf") or self.star_tf:
             return self.call_tf(c)
         return _NEXT
 
-    def ext_other_module(self, c: ExtCall) -> Any:
+    def ext_other_module(self, c: ImportedCall) -> Any:
         """Another module's function or class: on tensors a Custom block; else maybe a model builder."""
         parts, last, pos, call = c.parts, c.last, c.pos, c.node
         ins = self.tensors_in(pos[0]) if pos else []
@@ -1889,12 +1886,12 @@ class Interpreter(Evaluator):
 
     def optimizer(self, last: str, raw: str, pos: list[Any], kw: dict[str, Any], call: Node) -> Optim:
         o = Optim(canonical_optimizer(last) or last.lower(), raw)
-        lr = _MISSING
-        for key in K.OPTIMIZER_LR_KEYS:
+        lr = MISSING
+        for key in keras_layers.OPTIMIZER_LR_KEYS:
             if key in kw:
                 lr = kw[key]
                 break
-        if lr is _MISSING and pos:
+        if lr is MISSING and pos:
             lr = pos[0]
         if isinstance(lr, Schedule):
             o.tricks.add("lr_schedule")
@@ -1905,11 +1902,11 @@ class Interpreter(Evaluator):
                   "clipvalue"):
             if k in kw:
                 v = jsonable(kw[k])
-                if v is not _MISSING:
+                if v is not MISSING:
                     o.extra[k] = v
         if last == "MomentumOptimizer" and len(pos) > 1:
             v = jsonable(pos[1])
-            if v is not _MISSING:
+            if v is not MISSING:
                 o.extra["momentum"] = v
         if isinstance(o.extra.get("decay"), (int, float)) and o.extra["decay"]:
             o.tricks.add("lr_schedule")
@@ -1926,7 +1923,7 @@ class Interpreter(Evaluator):
         if isinstance(f, str):
             c = canonical_loss(f)
             return LossVal(c or "other", f)
-        if isinstance(f, Ext):
+        if isinstance(f, Imported):
             c = canonical_loss(f.last)
             if c is None:
                 return None
@@ -1939,7 +1936,7 @@ class Interpreter(Evaluator):
         return None
 
     def batcher(self, last: str, pos: list[Any], kw: dict[str, Any]) -> Any:
-        key, idx = K.BATCHERS[last]
+        key, idx = keras_layers.BATCHERS[last]
         v = kw.get(key, pos[idx] if idx is not None and len(pos) > idx else UNKNOWN)
         if isinstance(v, int) and not isinstance(v, bool):
             self.batch_signals.append(v)
@@ -1961,7 +1958,7 @@ class Interpreter(Evaluator):
 
     def builtin_len(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
         v = pos[0] if pos else UNKNOWN
-        if isinstance(v, Rep) and v.count:
+        if isinstance(v, Repeated) and v.count:
             return v.count
         return len(v) if isinstance(v, (list, dict, str)) else UNKNOWN
 
@@ -1986,9 +1983,9 @@ class Interpreter(Evaluator):
         return dict(kw)
 
     def builtin_vars(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
-        if pos and pos[0] is UNKNOWN and self.s.argparse_defaults:
+        if pos and pos[0] is UNKNOWN and self.script.argparse_defaults:
             # vars(parser.parse_args()): the options as a dict
-            return {k: (UNKNOWN if v is None else v) for k, v in self.s.argparse_defaults.items()}
+            return {k: (UNKNOWN if v is None else v) for k, v in self.script.argparse_defaults.items()}
         return UNKNOWN
 
     def builtin_min(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
@@ -1999,14 +1996,14 @@ class Interpreter(Evaluator):
 
     def builtin_super(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
         obj = scope.get("self")
-        return Super(obj if obj is not _MISSING else UNKNOWN)
+        return Super(obj if obj is not MISSING else UNKNOWN)
 
     def builtin_getattr(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
         if len(pos) >= 2 and isinstance(pos[1], str) and isinstance(pos[0], (Instance, ModelObj)):
             return pos[0].attrs.get(pos[1], UNKNOWN)
         return UNKNOWN
 
-    def call_tf(self, c: ExtCall) -> Any:
+    def call_tf(self, c: ImportedCall) -> Any:
         """A raw TensorFlow call (``tf.nn.conv2d``, ``tf.matmul``, ``tf.train.AdamOptimizer``...): ``_TF_RULES`` in order."""
         if c.last == "l2_loss":
             return UNKNOWN  # weight regularization, not the training loss
@@ -2021,27 +2018,27 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     # -- raw TensorFlow calls (rules, in _TF_RULES; _NEXT: not this rule's call) --
-    def tf_initializer(self, c: ExtCall) -> Any:
+    def tf_initializer(self, c: ImportedCall) -> Any:
         last = c.last
         if "initializers" in c.parts or last.endswith(("_initializer", "Normal", "Uniform")) and last[0].isupper():
             return Initializer()
         return _NEXT
 
-    def tf_optimizer(self, c: ExtCall) -> Any:
+    def tf_optimizer(self, c: ImportedCall) -> Any:
         parts = c.parts
         if canonical_optimizer(c.last) and ("train" in parts or "optimizers" in parts or "optimizer" in parts):
             return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
         return _NEXT
 
-    def tf_schedule(self, c: ExtCall) -> Any:
-        if c.last in K.LR_SCHEDULES:
+    def tf_schedule(self, c: ImportedCall) -> Any:
+        if c.last in keras_layers.LR_SCHEDULES:
             kw = c.kw
             return Schedule(kw.get("learning_rate", kw.get("initial_learning_rate", c.pos[0] if c.pos else UNKNOWN)))
         return _NEXT
 
-    def tf_cell(self, c: ExtCall) -> Any:
+    def tf_cell(self, c: ImportedCall) -> Any:
         """RNN cells: ``tf.nn.rnn_cell.LSTMCell(128)``, ``MultiRNNCell([cell] * 2)``, wrappers."""
-        cell = K.TF_CELLS.get(c.last)
+        cell = keras_layers.TF_CELLS.get(c.last)
         parts = c.parts
         if cell is None or not ("rnn" in parts or "rnn_cell" in parts or "contrib" in parts or "nn" in parts
                                 or "cudnn_rnn" in parts):
@@ -2051,7 +2048,7 @@ class Interpreter(Evaluator):
             cells = pos[0] if pos else kw.get("cells", UNKNOWN)
             if isinstance(cells, list) and cells and isinstance(cells[0], LayerObj):
                 c0 = cells[0]
-                n_layers = cells.count if isinstance(cells, Rep) else len(cells)
+                n_layers = cells.count if isinstance(cells, Repeated) else len(cells)
                 out = LayerObj(c0.type, c0.raw, kind="cell", args=dict(c0.args), line=c0.line, framework="tensorflow")
                 if isinstance(n_layers, int) and n_layers > 1:
                     out.args["num_layers"] = n_layers
@@ -2062,9 +2059,9 @@ class Interpreter(Evaluator):
             return inner if isinstance(inner, LayerObj) else UNKNOWN
         return self.make_layer(cell, dotted_written(call), pos, kw, call, framework="tensorflow")
 
-    def tf_op(self, c: ExtCall) -> Any:
+    def tf_op(self, c: ImportedCall) -> Any:
         """An op of the TF_OPS table (``tf.nn.conv2d``, ``tf.layers.dense``...) applied to a tensor."""
-        spec = K.TF_OPS.get(c.key)
+        spec = keras_layers.TF_OPS.get(c.key)
         if spec is None or self.in_layer_call:
             return _NEXT
         pos, kw, call = c.pos, c.kw, c.node
@@ -2087,19 +2084,19 @@ class Interpreter(Evaluator):
                 layer.args["rate"] = round(1 - kp, 6)
         return self.apply(layer, self.tensors_in(x), call)
 
-    def tf_of_loss(self, c: ExtCall) -> Any:
+    def tf_of_loss(self, c: ImportedCall) -> Any:
         """``tf.reduce_mean(loss)``: still that loss."""
         for p in c.pos:
             if isinstance(p, LossVal):
                 return p
         return _NEXT
 
-    def tf_not_data(self, c: ExtCall) -> Any:
+    def tf_not_data(self, c: ImportedCall) -> Any:
         if c.last == "gradients" and c.pos:
             self.differentiated(c.pos[0], c.pos_nodes[0] if c.pos_nodes else None)  # tf.gradients(loss, [w1, w2])
         return UNKNOWN if c.last in _TF_NOT_DATA else _NEXT
 
-    def tf_activation(self, c: ExtCall) -> Any:
+    def tf_activation(self, c: ImportedCall) -> Any:
         """``tf.nn.relu(x)`` on a tensor folds into the layer before."""
         act = canonical_activation(c.last)
         pos = c.pos
@@ -2108,14 +2105,14 @@ class Interpreter(Evaluator):
                                        line=self.s_line(c.node), framework="tensorflow"), [pos[0]], c.node)
         return _NEXT
 
-    def tf_in_layer(self, c: ExtCall) -> Any:
+    def tf_in_layer(self, c: ImportedCall) -> Any:
         """Inside a custom layer's ``call``: ops pass their input through (the layer is one block)."""
         if self.in_layer_call:
             ins = [t for p in c.pos for t in self.tensors_in(p)]
             return ins[0] if ins else UNKNOWN
         return _NEXT
 
-    def tf_loss(self, c: ExtCall) -> Any:
+    def tf_loss(self, c: ImportedCall) -> Any:
         lc = canonical_loss(c.last)
         parts = c.parts
         if lc and ("losses" in parts or "nn" in parts or "keras" in parts or "seq2seq" in parts):
@@ -2124,7 +2121,7 @@ class Interpreter(Evaluator):
             return lv
         return _NEXT
 
-    def tf_global_pool(self, c: ExtCall) -> Any:
+    def tf_global_pool(self, c: ImportedCall) -> Any:
         """``tf.reduce_max(conv, axis=1)``: a global pooling over a convolution's output."""
         last, pos, kw = c.last, c.pos, c.kw
         if not (last in ("reduce_max", "reduce_mean") and pos and isinstance(pos[0], Tensor) and
@@ -2139,7 +2136,7 @@ class Interpreter(Evaluator):
                                        framework="tensorflow"), [pos[0]], c.node)
         return _NEXT
 
-    def tf_matmul(self, c: ExtCall) -> Any:
+    def tf_matmul(self, c: ImportedCall) -> Any:
         """``tf.matmul(x, w)`` / ``tf.nn.xw_plus_b(x, w, b)`` with a weight: a Dense layer."""
         if c.last == "xw_plus_b" and len(c.pos) > 1:
             c.pos = [c.pos[0], c.pos[1]]
@@ -2151,14 +2148,14 @@ class Interpreter(Evaluator):
             w = pos[1]
             if isinstance(w, Weight) and isinstance(w.shape, list) and len(w.shape) == 2:
                 u = jsonable(w.shape[1])
-                if u is not _MISSING and u is not None:
+                if u is not MISSING and u is not None:
                     layer.args["units"] = u
             return self.apply(layer, self.tensors_in(pos[0]), c.node)
         return _NEXT
 
-    def tf_reshape(self, c: ExtCall) -> Any:
+    def tf_reshape(self, c: ImportedCall) -> Any:
         """``tf.reshape(x, [-1, n])``: a Flatten (not after an RNN), else a Reshape."""
-        if c.last not in K.TF_RESHAPES or not c.pos:
+        if c.last not in keras_layers.TF_RESHAPES or not c.pos:
             return _NEXT
         pos, kw, call = c.pos, c.kw, c.node
         shape = kw.get("shape", pos[1] if len(pos) > 1 else UNKNOWN)
@@ -2177,41 +2174,41 @@ class Interpreter(Evaluator):
             layer = LayerObj("Reshape", dotted_written(call), line=self.s_line(call), framework="tensorflow")
             if isinstance(shape, list):
                 ts = jsonable(shape[1:] if shape and shape[0] in (-1, None) else shape)
-                if ts is not _MISSING:
+                if ts is not MISSING:
                     layer.args["target_shape"] = ts
         return self.apply(layer, [pos[0]], call)
 
-    def tf_flatten(self, c: ExtCall) -> Any:
-        if c.last in K.TF_FLATTENS and c.pos and isinstance(c.pos[0], Tensor):
+    def tf_flatten(self, c: ImportedCall) -> Any:
+        if c.last in keras_layers.TF_FLATTENS and c.pos and isinstance(c.pos[0], Tensor):
             return self.apply(LayerObj("Flatten", dotted_written(c.node), line=self.s_line(c.node),
                                        framework="tensorflow"), [c.pos[0]], c.node)
         return _NEXT
 
-    def tf_merge(self, c: ExtCall) -> Any:
+    def tf_merge(self, c: ImportedCall) -> Any:
         """``tf.concat([a, b], 1)`` of two branches (or of branches gathered in a loop)."""
-        if c.last not in K.TF_MERGES:
+        if c.last not in keras_layers.TF_MERGES:
             return _NEXT
         pos = c.pos
         ins = self.tensors_in(pos[0]) if pos and isinstance(pos[0], list) else [p for p in pos if isinstance(p, Tensor)]
         looped = bool(pos) and isinstance(pos[0], list) and id(pos[0]) in self.loop_lists
         if (len(ins) >= 2 or looped) and ins and all(t.producer is not None for t in ins):
-            return self.apply(LayerObj(K.TF_MERGES[c.last], dotted_written(c.node), kind="merge",
+            return self.apply(LayerObj(keras_layers.TF_MERGES[c.last], dotted_written(c.node), kind="merge",
                                        line=self.s_line(c.node), framework="tensorflow"), ins, c.node)
         return ins[0] if ins else _NEXT
 
-    def tf_elementwise(self, c: ExtCall) -> Any:
+    def tf_elementwise(self, c: ImportedCall) -> Any:
         """``tf.log(p)``, ``tf.square(d)``: the tensor, with the expression kept (a loss written by hand)."""
         if c.last in ("log", "square", "pow", "abs") and c.pos and isinstance(c.pos[0], Tensor):
             t = self.passthrough([c.pos[0]], c.node)
             return Tensor(t.producer, [t], self.seq, t.origin, expr=node_text(c.node)[:120], line=self.s_line(c.node))
         return _NEXT
 
-    def tf_other(self, c: ExtCall) -> Any:
+    def tf_other(self, c: ImportedCall) -> Any:
         """Any other op: its first tensor argument passes through."""
         ins = [t for p in c.pos for t in self.tensors_in(p)]
         return self.passthrough(ins[:1], c.node) if ins else UNKNOWN
 
-    def tf_shapes(self, layer: LayerObj, spec: K.Spec, pos: list[Any], kw: dict[str, Any]) -> None:
+    def tf_shapes(self, layer: LayerObj, spec: keras_layers.Spec, pos: list[Any], kw: dict[str, Any]) -> None:
         """Raw TF: kernel sizes and filter counts from the weight variable's shape."""
         if "_weights" in spec.positional:
             idx = spec.positional.index("_weights")
@@ -2233,7 +2230,7 @@ class Interpreter(Evaluator):
                 # A dimension that could not be read is left out, never written as a placeholder.
                 for key in ("kernel_size", "filters", "input_dim", "output_dim"):
                     v = layer.args.get(key)
-                    if v is _MISSING or (isinstance(v, list) and any(x is _MISSING for x in v)):
+                    if v is MISSING or (isinstance(v, list) and any(x is MISSING for x in v)):
                         del layer.args[key]
         for k in ("ksize", "strides"):
             v = layer.args.get(k)
@@ -2244,7 +2241,7 @@ class Interpreter(Evaluator):
         if "padding" in layer.args and isinstance(layer.args["padding"], str):
             layer.args["padding"] = layer.args["padding"].lower()
 
-    def rnn_run(self, spec: K.Spec, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+    def rnn_run(self, spec: keras_layers.Spec, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
         cell = pos[0] if pos else kw.get("cell", kw.get("cell_fw", UNKNOWN))
         if spec.type == "Bidirectional":
             x = pos[2] if len(pos) > 2 else kw.get("inputs", UNKNOWN)
@@ -2295,7 +2292,7 @@ class Interpreter(Evaluator):
             if isinstance(out, Tensor):
                 m.cur = out
             return
-        if item is UNKNOWN or isinstance(item, Ext):
+        if item is UNKNOWN or isinstance(item, Imported):
             return
 
     def call_method(self, f: ObjMethod, pos: list[Any], kw: dict[str, Any], call: Node, pos_nodes: list[Node],
@@ -2346,7 +2343,7 @@ class Interpreter(Evaluator):
 
     def method_of_dataset(self, obj: Batched, name: str, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:
         """``ds.batch(32)``, ``ds.take(100)``, ``ds.repeat(10)`` on a batched dataset."""
-        if name in K.BATCHERS:
+        if name in keras_layers.BATCHERS:
             out = self.batcher(name, pos, kw)
             out.repeat = obj.repeat
             return out
@@ -2380,7 +2377,7 @@ class Interpreter(Evaluator):
                           scope: Scope) -> Any:
         """A method of an object that is not read (a session, a tape, a dataset from elsewhere)."""
         name = f.name
-        if name in K.BATCHERS:
+        if name in keras_layers.BATCHERS:
             return self.batcher(name, pos, kw)
         if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
             return Batched(UNKNOWN, None, pos[0])  # (a dataset repeated, batched next)
@@ -2521,22 +2518,22 @@ class Interpreter(Evaluator):
             for k in ("optimizer", "learning_rate", "loss", "loss_raw", "metrics"):
                 m.hp.pop(k, None)
         m.compiled = True
-        opt = kw.get("optimizer", pos[0] if pos else _MISSING)
-        loss = kw.get("loss", pos[1] if len(pos) > 1 else _MISSING)
+        opt = kw.get("optimizer", pos[0] if pos else MISSING)
+        loss = kw.get("loss", pos[1] if len(pos) > 1 else MISSING)
         loss_node = kw_nodes.get("loss", pos_nodes[1] if len(pos_nodes) > 1 else None)
-        metrics = kw.get("metrics", pos[2] if len(pos) > 2 else _MISSING)
-        if opt is not _MISSING:
+        metrics = kw.get("metrics", pos[2] if len(pos) > 2 else MISSING)
+        if opt is not MISSING:
             self.set_optimizer(m, opt, kw_nodes.get("optimizer", pos_nodes[0] if pos_nodes else None))
-        if loss is not _MISSING:
+        if loss is not MISSING:
             self.set_loss(m, loss, loss_node)
-        if metrics is not _MISSING and "metrics" not in m.hp:
+        if metrics is not MISSING and "metrics" not in m.hp:
             mv = metrics.values() if isinstance(metrics, dict) else metrics
             names = []
             if isinstance(mv, (list, type({}.values()))):
                 for x in mv:
                     if isinstance(x, str):
                         names.append(x)
-                    elif isinstance(x, Ext):
+                    elif isinstance(x, Imported):
                         names.append(_snake(x.last))
                     elif isinstance(x, FuncVal):
                         names.append(x.name)
@@ -2563,7 +2560,7 @@ class Interpreter(Evaluator):
                     m.hp.setdefault("extra", {})[k] = v
             m.tricks |= opt.tricks
             opt.model = opt.model or m
-        elif isinstance(opt, Ext):
+        elif isinstance(opt, Imported):
             c = canonical_optimizer(opt.last)
             if c:
                 m.hp["optimizer"] = c
@@ -2606,10 +2603,10 @@ class Interpreter(Evaluator):
             tr.batch = batch
         if name in ("train_on_batch", "fit_on_batch", "train"):
             # one batch per call: the batch size is what the code around calls it
-            bs = _MISSING
+            bs = MISSING
             for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size"):
                 bs = scope.get(nm)
-                if bs is not _MISSING:
+                if bs is not MISSING:
                     break
             if isinstance(bs, int) and not isinstance(bs, bool):
                 tr.scope_batch = bs
@@ -2643,18 +2640,18 @@ class Enumerated:
     inner: Any
 
 
-class ExtCall:
+class ImportedCall:
     """One call of an imported name, as the call rules read it."""
 
     __slots__ = ("f", "name", "last", "parts", "keras_mod", "key", "pos", "kw", "node", "pos_nodes", "kw_nodes",
                  "scope")
 
-    def __init__(self, interp: Interpreter, f: Ext, pos: list[Any], kw: dict[str, Any], node: Node,
+    def __init__(self, interp: Interpreter, f: Imported, pos: list[Any], kw: dict[str, Any], node: Node,
                  pos_nodes: list[Node], kw_nodes: dict[str, Node], scope: Scope) -> None:
         self.f, self.name, self.last = f, f.name, f.last
         self.parts = parts = f.name.split(".")
         # a Keras module, by name or through a star import of keras.layers
-        self.keras_mod = _is_keras(f.name) or (interp.star_keras and len(parts) <= 2 and self.last in K.KERAS_LAYERS) \
+        self.keras_mod = _is_keras(f.name) or (interp.star_keras and len(parts) <= 2 and self.last in keras_layers.KERAS_LAYERS) \
             or f.name in ("tensorflow.keras", "keras")
         self.pos, self.kw, self.node, self.pos_nodes, self.kw_nodes, self.scope = pos, kw, node, pos_nodes, kw_nodes, scope
         self.key = ""  # a raw TF op's table key (module.name), set by call_tf
@@ -2689,26 +2686,26 @@ _KERAS_RULES: tuple[Callable[..., Any], ...] = (
 
 # attributes, by the kind of object (exact type; UNKNOWN and None: attribute_of_unknown)
 _ATTRIBUTES_BY_KIND: dict[type, Callable[..., Any]] = {
-    Ext: Interpreter.attribute_of_imported, Instance: Interpreter.attribute_of_instance,
+    Imported: Interpreter.attribute_of_imported, Instance: Interpreter.attribute_of_instance,
     ClassVal: Interpreter.attribute_of_class, ModelObj: Interpreter.attribute_of_model,
     LayerObj: Interpreter.attribute_of_layer, ObjMethod: Interpreter.attribute_of_method,
-    str: Interpreter.attribute_of_str, list: Interpreter.attribute_of_list, Rep: Interpreter.attribute_of_list,
+    str: Interpreter.attribute_of_str, list: Interpreter.attribute_of_list, Repeated: Interpreter.attribute_of_list,
     **{kind: Interpreter.attribute_is_method for kind in (Super, Optim, Batched, Tensor, LossVal, Weight, FreezeRef)},
 }
 
 # calling a value, by its kind (exact type)
 _CALLS_BY_KIND: dict[type, Callable[..., Any]] = {
     FuncVal: Interpreter.call_function, BoundMethod: Interpreter.call_bound_method, ClassVal: Interpreter.call_class,
-    Ext: Interpreter.call_imported, LayerObj: Interpreter.call_layer_value, ModelObj: Interpreter.call_model,
+    Imported: Interpreter.call_imported, LayerObj: Interpreter.call_layer_value, ModelObj: Interpreter.call_model,
     Instance: Interpreter.call_instance, ObjMethod: Interpreter.call_object_method, LossVal: Interpreter.call_loss,
     Optim: Interpreter.call_itself, Schedule: Interpreter.call_itself, Tensor: Interpreter.call_itself,
     Initializer: Interpreter.call_initializer,
 }
 
-# methods of symbolic values, by the kind of object (exact type: a Rep is a list)
+# methods of symbolic values, by the kind of object (exact type: a Repeated is a list)
 _METHODS_BY_KIND: dict[type, Callable[..., Any]] = {
     Super: Interpreter.method_of_nothing, FreezeRef: Interpreter.method_of_nothing,
-    str: Interpreter.method_of_str, list: Interpreter.method_of_list, Rep: Interpreter.method_of_list,
+    str: Interpreter.method_of_str, list: Interpreter.method_of_list, Repeated: Interpreter.method_of_list,
     ModelObj: Interpreter.method_of_model, Optim: Interpreter.method_of_optimizer,
     Batched: Interpreter.method_of_dataset, LayerObj: Interpreter.method_of_layer,
     Tensor: Interpreter.method_of_tensor, LossVal: Interpreter.method_of_tensor,
@@ -2818,17 +2815,17 @@ def dotted_written(call: Node) -> str:
 
 
 def jsonable(v: Any, depth: int = 0) -> Any:
-    """A plain JSON value, or ``_MISSING`` when it cannot be one."""
+    """A plain JSON value, or ``MISSING`` when it cannot be one."""
     if depth > 4:
-        return _MISSING
+        return MISSING
     if v is None or isinstance(v, (bool, int, str)):
         return v
     if isinstance(v, float):
-        return v if v == v and v not in (float("inf"), float("-inf")) else _MISSING
+        return v if v == v and v not in (float("inf"), float("-inf")) else MISSING
     if isinstance(v, list):
         out = [jsonable(x, depth + 1) for x in v[:16]]
-        return _MISSING if any(x is _MISSING for x in out) else out
-    return _MISSING
+        return MISSING if any(x is MISSING for x in out) else out
+    return MISSING
 
 
 def jsonable_shape(shape: Any) -> Any:
@@ -2839,7 +2836,7 @@ def jsonable_shape(shape: Any) -> Any:
     out = []
     for x in shape[:8]:
         j = jsonable(x)
-        out.append(None if j is _MISSING else j)
+        out.append(None if j is MISSING else j)
     if out and all(x is None for x in out) and not all(x is None for x in shape):
         return None
     return out

@@ -327,13 +327,13 @@ def _hp_from_loops(loops: list[Loop]) -> tuple[int | None, int | None, int | Non
 
 class _Builder:
     def __init__(self, script: Script, interp: Interpreter) -> None:
-        self.s = script
-        self.i = interp
+        self.script = script
+        self.interp = interp
         self.sub_opt: dict[int, Optim] = {}
 
     # -- keras ------------------------------------------------------------
     def build(self) -> dict[str, list[Summary]]:
-        models = self.i.models
+        models = self.interp.models
         flats = {id(m): flatten(m) for m in models}
         drop: set[int] = set()
         hp_from: dict[int, list[ModelObj]] = {}  # a model -> the models that train it
@@ -358,9 +358,9 @@ class _Builder:
         tf_summaries = self.raw_tf(used_tensors, bool(summaries))
         allsum = summaries + tf_summaries
         allsum.sort(key=lambda s: (s.source.line_start or 0))
-        if self.i.warnings:
+        if self.interp.warnings:
             for s in allsum:
-                s.parse.warnings.extend(self.i.warnings)
+                s.parse.warnings.extend(self.interp.warnings)
                 s.parse.status = "partial"
         return {"all": allsum}
 
@@ -393,7 +393,7 @@ class _Builder:
         to load weights and predict, is none either (compiled in a notebook whose
         fit() runs on a reloaded copy of it, it is).
         """
-        fits_here = bool(_FIT_CALL.search(self.s.source.code))
+        fits_here = bool(_FIT_CALL.search(self.script.source.code))
         return [m for m in models if id(m) not in drop and flats[id(m)].entries
                 and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
                      if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
@@ -415,7 +415,7 @@ class _Builder:
         return [m for m in final if id(m) in keep]
 
     def trainings_of(self, m: ModelObj) -> list[Training]:
-        return [t for t in self.i.trainings if t.model is m]
+        return [t for t in self.interp.trainings if t.model is m]
 
     def keras_summary(self, m: ModelObj, flat: _Flat, parents: list[ModelObj], single: bool) -> Summary:
         layers = to_layers(flat.entries)
@@ -434,7 +434,7 @@ class _Builder:
         warnings = list(m.warnings)
         status = "partial" if warnings else "ok"
         name = m.name or "model"
-        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=start, line_end=end),
+        return Summary(id="", name=name, source=Source(path=self.script.path, line_start=start, line_end=end),
                        framework="keras", layers=layers, hyperparameters=hp, input_shape=shape,
                        tricks=sorted(tricks), preprocessing=list(dict.fromkeys(flat.pre)),
                        parse=ParseInfo(status=status, warnings=warnings))
@@ -454,8 +454,8 @@ class _Builder:
             self.set_opt(hp, self.sub_opt[id(m)], tricks)
         # custom training loops: optimizers and losses linked to this model
         if hp.optimizer is None:
-            linked = [o for o in self.i.optims if o.model is m] or (
-                [o for o in self.i.optims if o.model is None] if single else [])
+            linked = [o for o in self.interp.optims if o.model is m] or (
+                [o for o in self.interp.optims if o.model is None] if single else [])
             if linked:
                 self.set_opt(hp, linked[0], tricks)
         if hp.loss is None:
@@ -463,27 +463,27 @@ class _Builder:
         fits_only = bool(self.trainings_of(m)) and all(
             tr.method in ("fit", "fit_generator") and not tr.loops for tr in self.trainings_of(m))
         if hp.batch_size is None and single and not fits_only and \
-                (m.trained or any(o.model is m for o in self.i.optims)):
+                (m.trained or any(o.model is m for o in self.interp.optims)):
             # (a plain fit() given arrays and no batch_size uses the library default:
             # null, whatever another part of the file batches)
-            sig = set(self.i.batch_signals)
+            sig = set(self.interp.batch_signals)
             if len(sig) == 1:
                 hp.batch_size = sig.pop()
 
     def linked_loss(self, hp: Hyperparameters, m: ModelObj, single: bool) -> None:
-        lv = [x for x in self.i.losses if x.model is m] or (
-            [x for x in self.i.losses if x.model is None] if single else [])
-        if not lv and (m.trained or any(o.model is m for o in self.i.optims)):
+        lv = [x for x in self.interp.losses if x.model is m] or (
+            [x for x in self.interp.losses if x.model is None] if single else [])
+        if not lv and (m.trained or any(o.model is m for o in self.interp.optims)):
             # several models trained by hand with one kind of loss (a GAN)
-            kinds = {x.canonical for x in self.i.losses}
-            lv = self.i.losses[:1] if len(kinds) == 1 else []
+            kinds = {x.canonical for x in self.interp.losses}
+            lv = self.interp.losses[:1] if len(kinds) == 1 else []
         if lv:
             hp.loss, hp.loss_raw = lv[0].canonical, lv[0].raw
 
     def function_body(self, name: str) -> str:
         """The text of the file's one function or method called ``name`` ('' if none or several)."""
-        nodes = [f.node for f in self.i.funcs if f.name == name]
-        nodes += [c.methods[name] for c in self.i.classes if name in c.methods]
+        nodes = [f.node for f in self.interp.funcs if f.name == name]
+        nodes += [c.methods[name] for c in self.interp.classes if name in c.methods]
         if len(nodes) != 1:
             return ""
         body = nodes[0].child_by_field_name("body")
@@ -525,7 +525,7 @@ class _Builder:
 
     # -- raw tensorflow -----------------------------------------------------
     def raw_tf(self, used: set[int], have_keras: bool) -> list[Summary]:
-        apps = [t for t in self.i.tensors if id(t) not in used and isinstance(t.producer, LayerObj)
+        apps = [t for t in self.interp.tensors if id(t) not in used and isinstance(t.producer, LayerObj)
                 and t.producer.kind not in ("preprocess", "input")]
         if not apps:
             return []
@@ -534,8 +534,8 @@ class _Builder:
         # (ConvNet.train_model -> ConvNet); several (a GAN's generator, discriminator) keep theirs
         by_class: dict[str, int] = {}
         for key in groups:
-            if key != "<module>" and key[0] in self.i.method_class:
-                by_class[self.i.method_class[key[0]]] = by_class.get(self.i.method_class[key[0]], 0) + 1
+            if key != "<module>" and key[0] in self.interp.method_class:
+                by_class[self.interp.method_class[key[0]]] = by_class.get(self.interp.method_class[key[0]], 0) + 1
         out: list[Summary] = []
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
@@ -549,7 +549,7 @@ class _Builder:
                 name = named[-1] if named else "model"
             else:
                 name = names[key]
-                cls = self.i.method_class.get(key[0])
+                cls = self.interp.method_class.get(key[0])
                 if cls is not None and by_class.get(cls) == 1:
                     name = cls
             out.append(self.tf_summary(name, fw, entries, ts))
@@ -561,7 +561,7 @@ class _Builder:
         fw = "keras" if any(p.framework == "keras" for p, _ in entries) else "tensorflow"
         # Keras layers outside any Model are usually pieces (an inference
         # encoder's states); only a real stack of them counts as a model.
-        if n_major == 0 and self.i.minimized and all(p.type == "Custom" and p.cls_name for p, _ in entries) \
+        if n_major == 0 and self.interp.minimized and all(p.type == "Custom" and p.cls_name for p, _ in entries) \
                 and len({p.raw for p, _ in entries}) == 1 and not any(t.fallback for t in ts):
             # a graph built by another file's function (layer.add_layer(x, ...)) and
             # trained here with a TF optimizer: one Custom block per call (a GAN's
@@ -586,7 +586,7 @@ class _Builder:
                 if p.frozen:
                     tricks.add("transfer_learning")
         lines = [x.line for x in layers if x.line]
-        return Summary(id="", name=name, source=Source(path=self.s.path, line_start=min(lines) if lines else None,
+        return Summary(id="", name=name, source=Source(path=self.script.path, line_start=min(lines) if lines else None,
                                                          line_end=max(lines) if lines else None),
                        framework=fw, layers=layers, hyperparameters=hp, input_shape=_clean_shape(_root_shape(ts)),
                        tricks=sorted(tricks), parse=ParseInfo())
@@ -596,28 +596,28 @@ class _Builder:
         opt = None
         loss_val: Any = None
         loss_text = ""
-        if self.i.minimized:
-            opt, loss_val, loss_text = self.i.minimized[0]
-        elif self.i.optims:
-            opt = next((o for o in self.i.optims if o.model is None), None)
+        if self.interp.minimized:
+            opt, loss_val, loss_text = self.interp.minimized[0]
+        elif self.interp.optims:
+            opt = next((o for o in self.interp.optims if o.model is None), None)
         if opt is not None:
             self.set_opt(hp, opt, tricks)
         if isinstance(loss_val, LossVal):
             hp.loss, hp.loss_raw = loss_val.canonical, loss_val.raw
         elif loss_val is not None and loss_text:
-            txt = self.i.exprs.get(loss_text, loss_text)
+            txt = self.interp.exprs.get(loss_text, loss_text)
             hp.loss, hp.loss_raw = hand_loss(txt), txt
             if hp.loss == "other" and txt.isidentifier():
                 # minimize(loss) inside training(loss, lr): the file's loss(...) function says which
                 body = self.function_body(txt)
                 if body:
                     hp.loss = canonical_loss(txt) or hand_loss(body)
-        elif self.i.losses:
-            hp.loss, hp.loss_raw = self.i.losses[0].canonical, self.i.losses[0].raw
+        elif self.interp.losses:
+            hp.loss, hp.loss_raw = self.interp.losses[0].canonical, self.interp.losses[0].raw
 
     def tf_loop_hp(self, hp: Hyperparameters) -> None:
         """Epochs, steps and batch size of a graph trained by hand, from the loops and signals read."""
-        for tr in self.i.trainings:
+        for tr in self.interp.trainings:
             if tr.model is not None:
                 continue
             le, ls, lb = _hp_from_loops(tr.loops)
@@ -625,19 +625,19 @@ class _Builder:
             if hp.epochs is None:
                 hp.steps = hp.steps or ls
             hp.batch_size = hp.batch_size or lb
-        if hp.epochs is None and hp.steps is None and not self.i.batch_signals:
-            hp.epochs = _neutral_loop_count(self.i.trainings)
-        if hp.epochs is None and hp.steps is None and self.i.step_signals:
-            hp.steps = self.i.step_signals[0]
+        if hp.epochs is None and hp.steps is None and not self.interp.batch_signals:
+            hp.epochs = _neutral_loop_count(self.interp.trainings)
+        if hp.epochs is None and hp.steps is None and self.interp.step_signals:
+            hp.steps = self.interp.step_signals[0]
         if hp.epochs is not None:
             hp.steps = None
-        if hp.batch_size is None and self.i.batch_signals:
-            hp.batch_size = self.i.batch_signals[0]
-        if hp.batch_size is None and self.i.trainings:
+        if hp.batch_size is None and self.interp.batch_signals:
+            hp.batch_size = self.interp.batch_signals[0]
+        if hp.batch_size is None and self.interp.trainings:
             # a graph fed by hand (x[i * batch_size:(i + 1) * batch_size], zero_state(batch_size)):
             # the module's batch size constant is the one it trains with
             for nm in _BATCH_NAMES:
-                v = self.s.constants.get(nm)
+                v = self.script.constants.get(nm)
                 if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                     hp.batch_size = v
                     break
