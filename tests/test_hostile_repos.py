@@ -111,6 +111,7 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
         ("100644", "blob", m("EscapeNet"), b"esc\x1b[2Jape.py"),
         ("100644", "blob", m("NewlineNet"), b"new\nline.py"),
         ("100644", "blob", m("LatinNet"), b"caf\xe9.py"),
+        ("100644", "blob", _blob(repo, b""), b"Icon\r"),  # macOS folder icons: odd, never read, not listed
         ("160000", "commit", "1" * 40, b"vendor_sub"),
         ("100644", "blob", _blob(repo, lfs), b"weights_model.ipynb"),
         ("100644", "blob", _huge_zero_blob(repo, GIB2), b"huge.py"),
@@ -148,7 +149,7 @@ def test_hostile_entries_are_skipped_with_warnings_in_the_manifest(harvested, ho
     assert "vendor_sub: submodule: not entered" in warnings
     assert "weights_model.ipynb: Git LFS pointer" in warnings
     assert "huge.py: 2,048.0 MiB, over the 4 MiB limit: not read" in warnings
-    assert "\x1b" not in json.dumps(manifest, ensure_ascii=False)
+    assert "\x1b" not in json.dumps(manifest, ensure_ascii=False) and "Icon" not in warnings
     assert stats.skipped_entries == len(rec["warnings"]) == 9
     # only the one good file gave a model; the secret behind the symlinks never appears
     assert [(r["source"]["path"], r["name"]) for r in rows] == [("good.py", "GoodNet")]

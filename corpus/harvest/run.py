@@ -600,9 +600,10 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
     plan = RepoPlan(repo=repo, git_dir=git_dir, commit=commit, license=None,
                     files_listed=len(files), history=history)
     for name, why in skipped:
-        # a symlink beside the examples (lib.so -> lib.so.1) is not worth a line; one posing as one is
-        if why.startswith("symlink") and not (is_candidate(name) or _README.match(name.rsplit("/", 1)[-1])
-                                              or pick_license_file([name])):
+        # An entry the harvest would not read anyway (lib.so -> lib.so.1, a macOS "Icon\r") is not
+        # worth a line; one posing as an example, README or LICENSE is, and so is a submodule.
+        if name and not why.startswith("submodule") and not (
+                is_candidate(name) or _README.match(name.rsplit("/", 1)[-1]) or pick_license_file([name])):
             continue
         plan.warnings.append(f"{shown(name)}: {why}" if name else why)
     lic = pick_license_file(paths)
