@@ -429,7 +429,7 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
             notice += f" Say “{hint}” to see more."
         notices.append(notice)
     if shortfall is not None:
-        notices.append(shortfall.sentence(display))
+        notices.append(shortfall.sentence(display, describe_filters))
     return Population(
         summaries=[h.summary for h in hits],
         scores=[float(h.score) for h in hits],

@@ -124,7 +124,7 @@ class Shortfall:
         shown: hits shown in all.
         family: hits from the dataset's family: (dataset, count), most first.
         others: the other hits by task: (task, count), most first.
-        filters: the other filters in force, in words ("" when none).
+        filters: the other filters in force (field -> value).
         of_task: the tasks ``have`` counts examples of, when not all of them.
     """
 
@@ -134,26 +134,32 @@ class Shortfall:
     shown: int
     family: list[tuple[str, int]] = field(default_factory=list)
     others: list[tuple[str, int]] = field(default_factory=list)
-    filters: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)
     of_task: tuple[str, ...] = ()
 
-    def sentence(self, name: Callable[[str], str] | None = None) -> str:
+    def sentence(self, name: Callable[[str], str] | None = None,
+                 filters: Callable[[dict[str, Any]], str] | None = None) -> str:
         """In words: "Only 6 Titanic examples exist; the other 94 are ... retrieved as nearest."
 
         Args:
             name: display name of a canonical value (default: ``_`` as spaces).
+            filters: the other filters in words (default: "framework pytorch, max layers 9").
         """
         name = name or (lambda v: v.replace("_", " "))
+        in_words = (filters or _in_words)(self.filters) if self.filters else ""
         what = " or ".join(name(v) for v in self.values)
         if self.of_task:
             what += " " + " or ".join(name(v) for v in self.of_task)
         one = self.have == 1
-        where = (f" match{'es' if one else ''} {self.filters}" if self.filters else f" exist{'s' if one else ''}")
+        where = f" match{'es' if one else ''} {in_words}" if in_words else f" exist{'s' if one else ''}"
         rest = self.shown - min(self.have, self.shown)
         parts = []
         if self.family:
             parts.append(_listing([(name(v), n) for v, n in self.family]) + " from its family")
-        if self.others:
+        if self.others and not self.family and len(self.others) == 1:
+            listed = name(self.others[0][0])  # all of the rest: the count is the sentence's
+            parts.append(f"{listed} {'examples of other datasets' if self.field == 'dataset' else 'models'}")
+        elif self.others:
             listed = _listing([(name(v), n) for v, n in self.others])
             parts.append(f"{listed} {'examples of other datasets' if self.field == 'dataset' else 'models'}")
         filled = ", and ".join(parts) or "other examples"
@@ -165,8 +171,6 @@ class Shortfall:
 
 def _listing(items: list[tuple[str, int]], most: int = 3) -> str:
     """``a (5), b (3) and other (2)``: the first few by name, the rest together."""
-    if len(items) == 1:
-        return items[0][0]  # all of them: the count is the sentence's
     shown = [f"{v} ({n})" for v, n in items[:most]]
     rest = sum(n for _v, n in items[most:])
     if rest:
@@ -435,8 +439,8 @@ class ExampleIndex:
 
     def _fill(self, q: np.ndarray, named_rows: np.ndarray, named: tuple[str, ...], applied: Filters,
               boosts: dict, k: int, of_task: tuple[str, ...] = ()) -> tuple[list[Hit], Shortfall]:
-        """The few examples of the named datasets first, then their family's and task's, then
-        the nearest of the rest, each part best first.
+        """The few examples of the named datasets first, then their family's on their task,
+        then their task's, then the nearest of the rest, each part best first.
 
         Args:
             q: the question's vector.
@@ -456,31 +460,26 @@ class ExampleIndex:
         row_ids, scores = self._rank(q, named_rows, boosts, k)
         hits = [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
         others = self.meta.rows(replace(applied, dataset=None))
-        pool = np.union1d(self.meta.rows_for("dataset", members) if members else np.zeros(0, np.int64),
-                          self.meta.rows_for("task", task) if task else np.zeros(0, np.int64))
-        if others is not None:
-            pool = np.intersect1d(pool, others, assume_unique=True)
-        pool = np.setdiff1d(pool, named_rows, assume_unique=True)
-        extra = {f: b for f, b in boosts.items() if f != "dataset"}
-        if members:
-            extra["dataset"] = (members, _FAMILY_BOOST)
-        if len(pool) and k > len(hits):
-            row_ids, scores = self._rank(q, pool, extra, k - len(hits))
-            hits += [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
-        if k > len(hits):
-            # family and task are not enough: the nearest of the rest
-            rest = np.arange(self.meta.n, dtype=np.int64) if others is None else others
-            rest = np.setdiff1d(rest, np.union1d(pool, named_rows), assume_unique=True)
-            if len(rest):
-                row_ids, scores = self._rank(q, rest, extra, k - len(hits))
+        everything = np.arange(self.meta.n, dtype=np.int64) if others is None else others
+        on_task = self.meta.rows_for("task", task) if task else everything
+        family_rows = self.meta.rows_for("dataset", members) if members else np.zeros(0, np.int64)
+        # tiers, each best first: the family on the task, the task, then the nearest of the rest
+        taken = named_rows
+        for tier in (np.intersect1d(family_rows, on_task, assume_unique=True), on_task, everything):
+            if k <= len(hits):
+                break
+            tier = np.setdiff1d(np.intersect1d(tier, everything, assume_unique=True), taken, assume_unique=True)
+            if len(tier):
+                row_ids, scores = self._rank(q, tier, boosts, k - len(hits))
                 hits += [Hit(self.records.get(int(r)), float(s)) for r, s in zip(row_ids, scores, strict=True)]
+                taken = np.union1d(taken, row_ids)
         filled = hits[len(named_rows):]
         in_family = Counter(next(d for d in h.summary.datasets if d in members) for h in filled
                             if any(d in members for d in h.summary.datasets))
         rest = Counter(h.summary.task for h in filled if not any(d in members for d in h.summary.datasets))
         present = tuple(d for d in named if len(self.meta.rows_for("dataset", d)))
         return hits, Shortfall("dataset", present or named, len(named_rows), len(hits), in_family.most_common(),
-                               rest.most_common(), _in_words(replace(applied, dataset=None)), of_task)
+                               rest.most_common(), replace(applied, dataset=None).as_dict(), of_task)
 
     def _thin_task(self, hits: list[Hit], rows: np.ndarray | None, tasks: tuple[str, ...],
                    applied: Filters, k: int) -> Shortfall | None:
@@ -494,7 +493,7 @@ class ExampleIndex:
         if not other:
             return None
         return Shortfall("task", tasks, len(on_task), len(hits), others=other.most_common(),
-                         filters=_in_words(applied))
+                         filters=applied.as_dict())
 
     # -- internals ---------------------------------------------------------------
     def _embed_query(self, text: str) -> np.ndarray:
@@ -625,13 +624,9 @@ class ExampleIndex:
         return cand[top], score[top]
 
 
-# Family members of a filled-up dataset rank before other examples of its task.
-_FAMILY_BOOST = 0.12
-
-
-def _in_words(f: Filters) -> str:
-    """Filters as a phrase for a sentence: "framework pytorch, at most 9 layers"."""
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in f.as_dict().items())
+def _in_words(filters: dict[str, Any]) -> str:
+    """Filters as a phrase for a sentence: "framework pytorch, max layers 9"."""
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in filters.items())
 
 
 def _synonym(fld: str, value: str) -> str | None:

@@ -447,3 +447,16 @@ def test_a_thin_dataset_is_filled_up_and_the_reply_says_so() -> None:
     # a thin task is said so too
     ans = engine.answer(engine.apply_message(replace(State(), k=20), "answer questions about a paragraph"))
     assert ans.notices[0].startswith("Only 5 question answering examples exist; the other 15 are ")
+
+
+def test_a_filled_dataset_under_other_filters_names_them_in_words() -> None:
+    from test_index_search import thin_corpus
+
+    from assistant.session import Engine
+    from index.embed import HashEmbedder
+    from index.search import ExampleIndex
+
+    engine = Engine(ExampleIndex.from_summaries(thin_corpus(), embedder=HashEmbedder()))
+    ans = engine.answer(State(query="regression", dataset="house_prices", framework="keras", k=30))
+    assert ans.notices[0].startswith("Only 5 house prices examples match Keras; the other 25 are "
+                                     "California housing (12) and Boston housing (4) from its family, and ")
