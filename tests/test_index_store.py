@@ -180,3 +180,109 @@ def test_equal_texts_are_embedded_once(tmp_path):
     ix, stats = build_index(corpus, tmp_path / "idx", progress=False, embedder=emb)
     assert emb.calls == 3 and stats.embedded == 4
     np.testing.assert_array_equal(ix.vectors[0], ix.vectors[3])
+
+
+# -- vectors shipped beside the corpus ---------------------------------------------------
+def _ship(corpus, d, emb):
+    """Build, then write the shipped vectors beside the corpus, as `index build --ship-vectors` does."""
+    from index.build import shipped_vectors_path, write_shipped_vectors
+
+    ix, _ = build_index(corpus, d, progress=False, embedder=emb)
+    path = shipped_vectors_path(corpus)
+    write_shipped_vectors(path, ix.frame["text_hash"].tolist(), np.asarray(ix.vectors), emb)
+    return ix, path
+
+
+def test_shipped_vectors_make_a_fresh_build_embed_nothing(tmp_path):
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, synthetic_summaries(60, seed=3))
+    ix, path = _ship(corpus, tmp_path / "first", HashEmbedder())
+    assert path.name == "c.vectors.npz"
+    emb = HashEmbedder()  # a fresh clone: no previous index, the shipped file only
+    ix2, stats = build_index(corpus, tmp_path / "fresh", progress=False, embedder=emb)
+    assert (emb.calls, stats.embedded, stats.shipped, stats.reused) == (0, 0, 60, 60)
+    assert json.loads((tmp_path / "fresh" / "manifest.json").read_text())["shipped_vectors"] == 60
+    # float16 rows, renormalized: the same ranking
+    np.testing.assert_allclose(ix2.vectors, ix.vectors, atol=2e-3)
+    np.testing.assert_allclose(np.linalg.norm(ix2.vectors, axis=1), 1.0, atol=1e-5)
+    q = "classify movie reviews"
+    assert [h.summary.id for h in ix2.search(q, k=10).hits] == [h.summary.id for h in ix.search(q, k=10).hits]
+
+
+def test_a_changed_corpus_embeds_only_what_the_shipped_file_lacks(tmp_path):
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, synthetic_summaries(50, seed=5))
+    _ship(corpus, tmp_path / "first", HashEmbedder())
+    ss = synthetic_summaries(56, seed=5)  # 6 new summaries, and one changed text
+    ss[0].task = "graph_learning" if ss[0].task != "graph_learning" else "recommendation"
+    write_summaries(corpus, ss)
+    emb = HashEmbedder()
+    _, stats = build_index(corpus, tmp_path / "fresh", progress=False, embedder=emb)
+    assert (emb.calls, stats.shipped) == (7, 49)
+
+
+def test_shipped_vectors_of_another_model_or_text_version_are_ignored(tmp_path, monkeypatch):
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, synthetic_summaries(30, seed=6))
+    _ship(corpus, tmp_path / "first", HashEmbedder(name="other-model"))
+    emb = HashEmbedder()
+    _, stats = build_index(corpus, tmp_path / "a", progress=False, embedder=emb)
+    assert (emb.calls, stats.shipped) == (30, 0)
+    _ship(corpus, tmp_path / "first", HashEmbedder())
+    monkeypatch.setattr("index.build.TEXT_VERSION", -1)  # the embedded text changed since
+    emb = HashEmbedder()
+    _, stats = build_index(corpus, tmp_path / "b", progress=False, embedder=emb)
+    assert (emb.calls, stats.shipped) == (30, 0)
+
+
+def test_a_damaged_shipped_file_is_ignored_with_a_warning(tmp_path, capsys):
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, synthetic_summaries(20, seed=8))
+    _, path = _ship(corpus, tmp_path / "first", HashEmbedder())
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    emb = HashEmbedder()
+    ix, stats = build_index(corpus, tmp_path / "fresh", progress=False, embedder=emb)
+    assert (emb.calls, stats.shipped, len(ix)) == (20, 0, 20)
+    assert "cannot be read" in capsys.readouterr().err
+
+
+def test_writing_shipped_vectors_keeps_existing_rows_bit_for_bit(tmp_path):
+    from index.build import read_shipped_vectors, write_shipped_vectors
+
+    emb = HashEmbedder(dim=8)
+    path = tmp_path / "s.vectors.npz"
+    rng = np.random.default_rng(0)
+    v = rng.normal(size=(3, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    assert write_shipped_vectors(path, ["bb", "aa", "bb"], v, emb) == 2  # one row per hash
+    first = path.read_bytes()
+    got = read_shipped_vectors(path, emb)
+    assert sorted(got) == ["aa", "bb"]
+    np.testing.assert_allclose(got["bb"], v[0], atol=1e-3)
+    # written again from the widened vectors: the same bytes
+    write_shipped_vectors(path, ["aa", "bb"], np.stack([got["aa"], got["bb"]]), emb)
+    assert path.read_bytes() == first
+
+
+def test_the_shipped_vectors_cover_the_shipped_corpus():
+    # A changed corpus still works (its new texts are embedded at build), but a
+    # fresh clone is only quick when this holds: after a harvest, run
+    # `examplenet index build --ship-vectors`.
+    from corpus.record.store import DEFAULT_CORPUS, load_summaries
+    from index.build import shipped_vectors_path
+    from index.embed import MODEL_NAME
+    from index.text import TEXT_VERSION, summary_text, text_hash
+
+    path = shipped_vectors_path(DEFAULT_CORPUS)
+    if not DEFAULT_CORPUS.exists():
+        pytest.skip("no shipped corpus")
+    with np.load(path, allow_pickle=False) as z:
+        assert str(z["model"]) == MODEL_NAME and int(z["text_version"]) == TEXT_VERSION
+        have = {h.decode("ascii") for h in z["hashes"].tolist()}
+        assert z["vectors"].dtype == np.float16 and z["vectors"].shape == (len(have), 384)
+    want = {text_hash(summary_text(s)) for s in load_summaries(DEFAULT_CORPUS)}
+    missing = len(want - have)
+    assert missing <= 0.02 * len(want), (
+        f"{missing} of {len(want)} corpus texts have no shipped vector: "
+        "run `examplenet index build --ship-vectors`")
