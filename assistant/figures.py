@@ -80,7 +80,7 @@ _TEMPLATE = dict(layout=dict(
 FAMILY_COLORS: dict[str, str] = {
     "conv": "#4c78a8", "pool": "#72b7b2", "gpool": "#54a24b", "dropout": "#b279a2",
     "norm": "#9d755d", "rnn": "#e45756", "attention": "#f58518", "reshape": "#bab0ac",
-    "merge": "#eeca3b",
+    "merge": "#eeca3b", "resize": "#86bcb6", "regularizer": "#d4a6c8",
 }
 TYPE_COLORS: dict[str, str] = {
     "Dense": "#59a14f", "Embedding": "#edc948", "Pretrained": "#af7aa1", "Custom": "#8c8c8c",

@@ -176,10 +176,10 @@ def test_every_family_with_two_types_or_more_has_a_figure_color() -> None:
     sizes: dict[str, int] = {}
     for f in layers.FAMILIES.values():
         sizes[f] = sizes.get(f, 0) + 1
-    shared = {f for f, n in sizes.items() if n > 1} - {layers.RESIZE, layers.REG}
+    shared = {f for f, n in sizes.items() if n > 1}
     assert shared <= set(figures.FAMILY_COLORS)
-    # A type of a family without a color keeps a stable color of its own.
-    assert figures.token_color("UpSampling2D") == figures.token_color("UpSampling2D")
+    assert figures.token_color("UpSampling2D") == figures.token_color("ZeroPadding2D")
+    assert figures.token_color("GlobalMaxPooling1D") == figures.token_color("GlobalAveragePooling2D")
 
 
 def test_figure_labels_come_from_the_table() -> None:
