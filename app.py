@@ -180,7 +180,7 @@ def _status(ans: Answer, active: Sequence[Chip] = (), retrieved: int = 0) -> str
     if active:
         kept = len(pop.summaries)
         text += (f" · **{kept}** pass the {len(active)} filter{'s' if len(active) != 1 else ''} "
-                 "picked in the views" if kept else
+                 "picked in the views (× removes one)" if kept else
                  " · **none** pass the filters picked in the views: remove one")
     if ans.selected is not None:
         text += f" · selected: {session.escape_text(ans.selected.source.repo or '')} " \
@@ -442,9 +442,10 @@ def build_app(engine: Engine) -> gr.Blocks:
                     "Ask about a task to see its examples.",
                     elem_id="status",
                 )
+                # Shown only while a view narrows the examples; the status line says so.
                 chip_box = gr.Dropdown(
                     [], value=[], multiselect=True, allow_custom_value=False, elem_id="chips", visible=False,
-                    label="Narrowed in the views (× removes a filter)", interactive=True,
+                    label="Narrowed in the views", show_label=False, container=False, interactive=True,
                 )
                 # Clicks on the plots arrive here (CLICK_JS); never shown.
                 view_click = gr.Textbox(elem_id="view-click", visible="hidden", show_label=False)

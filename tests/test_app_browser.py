@@ -312,6 +312,13 @@ def plot_meta(page, sel: str) -> list:
         f"#{sel}" if not sel.startswith("#") else sel)
 
 
+def click_at(page, x: float, y: float) -> None:
+    """Point, then click: plotly finds the clicked point from the hover it computed (throttled)."""
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+
+
 def click_sankey_node(page, position: int, token: str) -> str:
     """Click the Sankey node of ``token`` at ``position`` (0-based); returns its hover text."""
     page.wait_for_selector("#sankey .js-plotly-plot .sankey-node")
@@ -330,7 +337,7 @@ def click_sankey_node(page, position: int, token: str) -> str:
         return null;
     }""", [position, token])
     assert box is not None, (position, token)
-    page.mouse.click(box["x"], box["y"])
+    click_at(page, box["x"], box["y"])
     return box["hover"]
 
 
@@ -347,7 +354,7 @@ def click_bar(page, sel: str, trace: int, want: dict) -> None:
         return {x: r.x + r.width / 2, y: r.y + r.height / 2};
     }""", [sel, trace, want])
     assert box is not None, (sel, want)
-    page.mouse.click(box["x"], box["y"])
+    click_at(page, box["x"], box["y"])
 
 
 def test_clicking_a_sankey_node_narrows_the_table_and_views(page) -> None:
@@ -435,7 +442,7 @@ def test_clicking_a_family_bar_and_a_minimap_strip_narrows(page) -> None:
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
         return {x: r.x + xa._offset + xa.l2p(0), y: r.y + ya._offset + ya.l2p(0)};
     }""")
-    page.mouse.click(box["x"], box["y"])
+    click_at(page, box["x"], box["y"])
     wait_status(page, "2 filters")
     assert chip_labels(page)[1].startswith("shaped like #1: embedding → rnn → attention")
 
