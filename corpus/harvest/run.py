@@ -788,6 +788,7 @@ class Journal:
         self.sync_seconds = sync_seconds
         self._fh: Any = None
         self._last_sync = 0.0
+        self._good = 0  # bytes of whole lines :meth:`load` kept
 
     @staticmethod
     def key(repo: str, head: str, path: str, commit: str) -> tuple[str, str, str, str]:
@@ -827,7 +828,7 @@ class Journal:
     def open(self, resume: bool) -> None:
         """Start writing: after what :meth:`load` kept when resuming, else from scratch."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        good = getattr(self, "_good", 0) if resume else 0
+        good = self._good if resume else 0
         if good:
             self._fh = open(self.path, "r+b")
             self._fh.truncate(good)
