@@ -148,6 +148,9 @@ def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None 
                 files.append(tf)
             elif why and skipped is not None:
                 skipped.append(why)
+    except BaseException:
+        proc.kill()  # else git would block on a full pipe while we wait for it
+        raise
     finally:
         if cut:
             proc.kill()
