@@ -5,9 +5,14 @@ it does not depend on the working directory)::
 
     manifest.json        schema, embedding model, dimension, corpus hash, count, file sizes
     vectors.npy          float32 (count, dimension), row i = summary i: also the embedding cache
-    metadata.parquet     the metadata frame (id, text_hash, framework, task, ...)
-    summaries.jsonl.gz   the summaries in row order (parsed lazily, on first use)
+    metadata.json        the metadata frame by column (id, text_hash, framework, task, ...)
+    summaries.jsonl      the summaries in row order, one JSON per line (parsed lazily, on first use)
     index.faiss          only for approximate indexes (a flat one is rebuilt in milliseconds)
+
+The metadata and summaries are plain JSON rather than parquet and gzip so
+that a cold ``examplenet search`` opens them in milliseconds: reading parquet
+imported pyarrow's dataset modules and unzipping every summary cost ~0.3 s of
+a start that should take ~1 s; a search parses only the lines of its hits.
 
 A build writes a new folder beside the target and swaps it in with renames,
 so a killed build leaves the previous index usable. Loading checks the
@@ -20,14 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +47,12 @@ from index.search import ExampleIndex, _Records
 from index.text import TEXT_VERSION
 
 DEFAULT_INDEX_DIR = REPO_ROOT / "var" / "index"
-INDEX_SCHEMA_VERSION = 1
+INDEX_SCHEMA_VERSION = 2  # 2: metadata.json and summaries.jsonl (was parquet, gzip)
 REBUILD_COMMAND = "examplenet index build"
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
-METADATA = "metadata.parquet"
-SUMMARIES = "summaries.jsonl.gz"
+METADATA = "metadata.json"
+SUMMARIES = "summaries.jsonl"
 FAISS = "index.faiss"
 
 
@@ -141,10 +145,15 @@ def save_index(ix: ExampleIndex, index_dir: Path | str, extra: dict[str, Any] | 
     try:
         vectors = np.ascontiguousarray(ix.vectors, dtype=np.float32)
         np.save(tmp / VECTORS, vectors)
-        ix.frame[COLUMNS].to_parquet(tmp / METADATA, index=False)
-        with open(tmp / SUMMARIES, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        frame = ix.frame
+        columns = {c: [list(map(str, v)) for v in frame[c]] if c in _LIST_COLUMNS
+                   else [int(v) for v in frame[c]] if c == "n_layers" else [str(v) for v in frame[c]]
+                   for c in COLUMNS}
+        (tmp / METADATA).write_text(json.dumps({"columns": columns}, ensure_ascii=False), encoding="utf-8")
+        with open(tmp / SUMMARIES, "wb") as fh:
             for row in range(len(ix)):
-                gz.write((ix.records.get(row).to_json() + "\n").encode("utf-8"))
+                # to_json escapes nothing into a raw newline, so lines are records
+                fh.write((ix.records.get(row).to_json() + "\n").encode("utf-8"))
         files = [VECTORS, METADATA, SUMMARIES]
         if ix.kind != "flat":
             import faiss
@@ -251,6 +260,37 @@ def staleness(manifest: dict[str, Any], corpus_path: Path | str | None = None,
     return None
 
 
+_LIST_COLUMNS = ("datasets", "tricks", "layer_types")
+
+
+def _read_metadata(path: Path) -> pd.DataFrame:
+    cols = json.loads(path.read_text(encoding="utf-8"))["columns"]
+    data = {c: cols[c] for c in COLUMNS}
+    data["n_layers"] = np.asarray(cols["n_layers"], dtype=np.int32)
+    return pd.DataFrame(data, columns=COLUMNS)
+
+
+class _Lines(Sequence[str]):
+    """The non-empty lines of a JSON Lines file's bytes, decoded one at a time on access."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        if len(data) and data[-1:] != b"\n":
+            ends = np.append(ends, len(data))
+        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
+        keep = ends > starts  # blank lines are not records
+        self._starts, self._ends = starts[keep], ends[keep]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __getitem__(self, i):  # noqa: ANN001 - an int (or a slice, as Sequence allows)
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self._data[int(self._starts[i]):int(self._ends[i])].decode("utf-8")
+
+
 def load_index(index_dir: Path | str | None = None, corpus_path: Path | str | None = None,
                check_stale: bool = True, embedder: Embedder | None = None) -> ExampleIndex:
     """Open a built index.
@@ -292,10 +332,9 @@ def load_index(index_dir: Path | str | None = None, corpus_path: Path | str | No
             raise corrupt(f"{name} has {p.stat().st_size} bytes, the manifest says {size} (truncated?)")
     try:
         vectors = np.load(index_dir / VECTORS, allow_pickle=False)
-        frame = pd.read_parquet(index_dir / METADATA)
-        with gzip.open(index_dir / SUMMARIES, "rt", encoding="utf-8") as fh:
-            lines = [line for line in fh if line.strip()]
-    except Exception as e:  # numpy, pyarrow and gzip each raise their own kinds
+        frame = _read_metadata(index_dir / METADATA)
+        lines = _Lines((index_dir / SUMMARIES).read_bytes())
+    except Exception as e:  # numpy, json and pandas each raise their own kinds
         raise corrupt(f"a file cannot be read ({type(e).__name__}: {e})") from e
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape != (count, dim):
         raise corrupt(f"vectors are {vectors.dtype} {vectors.shape}, the manifest says float32 ({count}, {dim})")

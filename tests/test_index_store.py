@@ -286,3 +286,18 @@ def test_the_shipped_vectors_cover_the_shipped_corpus():
     assert missing <= 0.02 * len(want), (
         f"{missing} of {len(want)} corpus texts have no shipped vector: "
         "run `examplenet index build --ship-vectors`")
+
+
+def test_summaries_with_line_breaks_in_their_text_round_trip(tmp_path):
+    from dataclasses import replace
+
+    ss = synthetic_summaries(5, seed=1)
+    ss[2] = replace(ss[2], name="two\nlines\r\u2028and\u2029more\x85")
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, ss)
+    emb = HashEmbedder()
+    build_index(corpus, tmp_path / "idx", progress=False, embedder=emb)
+    assert sorted(p.name for p in (tmp_path / "idx").iterdir()) == [
+        "manifest.json", "metadata.json", "summaries.jsonl", "vectors.npy"]
+    back = load_index(tmp_path / "idx", corpus, embedder=emb)
+    assert [back.records.get(i) for i in range(5)] == ss
