@@ -118,6 +118,12 @@ def hostile(tmp_path_factory) -> dict[str, Path]:
         ("100644", "blob", _blob(repo, deep_nb), b"deep.ipynb"),
         ("100644", "blob", _blob(repo, many_cells), b"many_cells.ipynb"),
     ]
+    corrupt = _blob(repo, _model("CorruptNet", canary) * 50)
+    loose = repo / ".git" / "objects" / corrupt[:2] / corrupt[2:]
+    raw = loose.read_bytes()
+    loose.chmod(0o644)
+    loose.write_bytes(raw[: len(raw) // 2] + b"garbage")  # git reads its header, then dies inflating it
+    entries.append(("100644", "blob", corrupt, b"corrupt.py"))
     tree = _tree(repo, entries)
     commit = _git(repo, "commit-tree", tree, "-m", "hostile", input_=b"").decode()
     _git(repo, "update-ref", "refs/heads/main", commit)
@@ -149,12 +155,13 @@ def test_hostile_entries_are_skipped_with_warnings_in_the_manifest(harvested, ho
     assert "vendor_sub: submodule: not entered" in warnings
     assert "weights_model.ipynb: Git LFS pointer" in warnings
     assert "huge.py: 2,048.0 MiB, over the 4 MiB limit: not read" in warnings
+    assert "corrupt.py: its git object is corrupt: not read" in warnings
     assert "\x1b" not in json.dumps(manifest, ensure_ascii=False) and "Icon" not in warnings
-    assert stats.skipped_entries == len(rec["warnings"]) == 9
+    assert stats.skipped_entries == len(rec["warnings"]) == 10
     # only the one good file gave a model; the secret behind the symlinks never appears
     assert [(r["source"]["path"], r["name"]) for r in rows] == [("good.py", "GoodNet")]
     text = json.dumps(manifest) + json.dumps(rows)
-    assert "SecretNet" not in text and "DotDotNet" not in text and "root:" not in text
+    assert "SecretNet" not in text and "DotDotNet" not in text and "CorruptNet" not in text and "root:" not in text
     assert not hostile["canary"].exists()  # nothing was executed
 
 

@@ -262,11 +262,14 @@ class BlobReader:
         self._proc: subprocess.Popen | None = None
 
     def __enter__(self) -> BlobReader:
+        self._start()
+        return self
+
+    def _start(self) -> None:
         self._proc = subprocess.Popen(
             ["git", f"--git-dir={self.git_dir}", "cat-file", "--batch-command"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._proc is not None:
@@ -282,7 +285,7 @@ class BlobReader:
             self._proc = None
 
     def read(self, blob: str, max_bytes: int | None = None) -> bytes | None:
-        """The blob's bytes; None when it is missing, not a blob, or over the limit."""
+        """The blob's bytes; None when it is missing, not a blob, corrupt or over the limit."""
         data, _ = self.read_capped(blob, max_bytes)
         return data
 
@@ -294,29 +297,41 @@ class BlobReader:
             max_bytes: the biggest blob read (default: the reader's ``max_bytes``).
 
         Returns:
-            ``(bytes, None)``, or ``(None, "missing" | "too_big" | "not_blob")``.
+            ``(bytes, None)``, or ``(None, "missing" | "too_big" | "not_blob" | "corrupt")``.
         """
-        assert self._proc is not None and self._proc.stdin and self._proc.stdout
+        assert self._proc is not None
         if not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", blob):
             return None, "missing"  # an object id, never a revision expression
         limit = self.max_bytes if max_bytes is None else max_bytes
-        self._proc.stdin.write(b"info " + blob.encode() + b"\n")
-        self._proc.stdin.flush()
-        parts = self._proc.stdout.readline().split()
-        if len(parts) != 3 or parts[1] == b"missing":
-            return None, "missing"
-        if parts[1] != b"blob":
-            return None, "not_blob"
-        if int(parts[2]) > limit:
-            return None, "too_big"
-        self._proc.stdin.write(b"contents " + blob.encode() + b"\n")
-        self._proc.stdin.flush()
-        header = self._proc.stdout.readline().split()
-        if len(header) != 3 or header[1] == b"missing":
-            return None, "missing"
-        data = self._proc.stdout.read(int(header[2]))
-        self._proc.stdout.read(1)  # the newline after the content
+        try:
+            parts = self._ask(b"info " + blob.encode()).split()
+            if len(parts) != 3 or parts[1] == b"missing":
+                return None, "missing"
+            if parts[1] != b"blob":
+                return None, "not_blob"
+            size = int(parts[2])
+            if size > limit:
+                return None, "too_big"
+            header = self._ask(b"contents " + blob.encode()).split()
+            if len(header) != 3 or header[1] == b"missing":
+                return None, "missing"
+            data = self._proc.stdout.read(size)
+            if len(data) != size or self._proc.stdout.read(1) != b"\n":
+                raise OSError("git cat-file stopped in the middle of an object")
+        except (OSError, ValueError):
+            # git dies on an object it cannot inflate: a corrupt repository must not stop the
+            # others, so the reader starts again and the blob is reported unreadable
+            self._proc.kill()
+            self._proc.wait()
+            self._start()
+            return None, "corrupt"
         return data, None
+
+    def _ask(self, command: bytes) -> bytes:
+        assert self._proc is not None and self._proc.stdin and self._proc.stdout
+        self._proc.stdin.write(command + b"\n")
+        self._proc.stdin.flush()
+        return self._proc.stdout.readline()
 
     def read_many(self, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         for b in blobs:

@@ -649,6 +649,8 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                 continue
             if data is None:
                 plan.missing_blobs += 1
+                if why == "corrupt":
+                    plan.warnings.append(f"{shown(f.path)}: its git object is corrupt: not read")
                 skip("missing")
                 continue
             if data.startswith(LFS_POINTER):
