@@ -12,7 +12,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test setup chromium lint
+.PHONY: run test setup chromium lint vectors
 
 setup: $(STAMP)
 
@@ -38,3 +38,8 @@ test: $(STAMP) chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# After a harvest: rebuild the index and refresh the vectors shipped beside the
+# corpus, so a fresh clone's `make run` builds its index without embedding.
+vectors: $(STAMP)
+	$(BIN)/examplenet index build --ship-vectors
