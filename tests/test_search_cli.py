@@ -67,3 +67,27 @@ def test_build_and_search_with_the_real_model(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("3 of 90 matching examples")
     assert out[1].split()[:2] == ["#", "score"]
+
+
+@pytest.mark.slow
+def test_search_and_compare_import_no_torch_gradio_or_plotly(tmp_path):
+    # A cold command must not pay for torch (7.5 s to import), nor the app's
+    # Gradio and plotly: the real encoder, a real index folder, a new process.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from index.build import build_index
+
+    corpus = tmp_path / "c.jsonl.gz"
+    write_summaries(corpus, synthetic_summaries(12, seed=3))
+    build_index(corpus, tmp_path / "idx", progress=False)
+    model = Path(__file__).parent / "fixtures" / "compare_huge_epochs.py"
+    heavy = ("torch", "sentence_transformers", "transformers", "gradio", "plotly")
+    for argv in (["search", "classify digits", "-k", "5"], ["compare", str(model)]):
+        code = ("import sys, cli\n"
+                f"rc = cli.main({[*argv, '--index-dir', str(tmp_path / 'idx')]!r})\n"
+                f"print(rc, sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parents[1], timeout=300)
+        assert out.stderr.strip().splitlines()[-1] == "0 []", (argv, out.stderr[-800:])
