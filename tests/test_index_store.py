@@ -301,3 +301,27 @@ def test_summaries_with_line_breaks_in_their_text_round_trip(tmp_path):
         "manifest.json", "metadata.json", "summaries.jsonl", "vectors.npy"]
     back = load_index(tmp_path / "idx", corpus, embedder=emb)
     assert [back.records.get(i) for i in range(5)] == ss
+
+
+def test_exact_index_ranks_as_faiss_flat_does():
+    import faiss
+
+    from index import ann
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(500, 16)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    q = x[7] + 0.1 * rng.normal(size=16).astype(np.float32)
+    exact = ann.make_faiss_index(x, kind="flat")
+    assert isinstance(exact, ann.ExactIndex) and ann.kind_of(exact) == "flat"
+    np.testing.assert_array_equal(ann.vectors_view(exact), x)
+    ref = faiss.IndexFlatIP(16)
+    ref.add(x)
+    d, i = ref.search(q.reshape(1, -1), 20)
+    rows, scores = ann.search(exact, q, 20)
+    np.testing.assert_array_equal(rows, i[0])
+    np.testing.assert_allclose(scores, d[0], rtol=1e-5)
+    only = np.arange(0, 500, 3)
+    rows, _ = ann.search(exact, q, 10, only)
+    assert set(rows) <= set(only) and len(rows) == 10
+    assert rows[0] == only[np.argmax(x[only] @ q)]
