@@ -1431,8 +1431,8 @@ class Interpreter(Evaluator):
             self.shapes[call] = got
         return got
 
-    def eval_args(self, call: Node, scope: Scope) -> tuple[list[Any], dict[str, Any], list[Node], dict[str, Node]]:
-        _, pos_nodes, kw_nodes, _ = self.call_shape(call)
+    def eval_args(self, pos_nodes: list[Node], kw_nodes: dict[str, Node],
+                  scope: Scope) -> tuple[list[Any], dict[str, Any], list[Node], dict[str, Node]]:
         pos: list[Any] = []
         kw: dict[str, Any] = {}
         for p in pos_nodes:
@@ -1452,13 +1452,13 @@ class Interpreter(Evaluator):
         return pos, kw, pos_nodes, kw_nodes
 
     def eval_call(self, call: Node, scope: Scope) -> Any:
-        fnode, _, _, skip_root = self.call_shape(call)
+        fnode, pos_nodes, kw_nodes, skip_root = self.call_shape(call)
         # A plain call into plotting, numpy, os... with no call nested in its
         # arguments cannot build or train a model: not worth reading.
         if skip_root is not None and scope.get(skip_root) is MISSING:
             return UNKNOWN
         f = self.eval(fnode, scope)
-        pos, kw, pos_nodes, kw_nodes = self.eval_args(call, scope)
+        pos, kw, pos_nodes, kw_nodes = self.eval_args(pos_nodes, kw_nodes, scope)
         if self.loops and not isinstance(f, (LayerObj, ModelObj)):
             # a data source asked for batch_size items in a training loop
             # (trainset.next(batch_size), get_batch(data, BATCH_SIZE))
