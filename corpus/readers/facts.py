@@ -50,17 +50,15 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import attrgetter
 from typing import NamedTuple
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.knowledge.vocab import SCHEDULERS, canonical_loss
 from corpus.readers.script import (
-    PY_LANGUAGE,
     UNKNOWN,
     Script,
     call_arguments,
@@ -537,13 +535,7 @@ _PROSE_CALLS = frozenset({"print", "ArgumentParser", "set_title", "title", "xlab
 _WEIGHTS_TEXT = re.compile(r"resnet|vgg|xception|inception|mobilenet|efficientnet|densenet|weights|pretrain|"
                            r"\.h5|\.pth?\b|\.ckpt|tfhub|checkpoint|_notop|convnext|vit", re.I)
 
-_QUERY = Query(PY_LANGUAGE, """
-(call) @call (string) @string (comment) @comment (assignment) @assignment
-(augmented_assignment) @aug (binary_operator operator: "/") @div (comparison_operator) @cmp
-(function_definition) @def (class_definition) @cls
-""")
 _MAX_NODES = 20000
-_START_BYTE = attrgetter("start_byte")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx stoi char_indices word_to_ix "
                          "word2index word_to_idx char_to_int".split())
@@ -596,19 +588,14 @@ class _Collector:
         self._kw_offsets: list[int] | None = None  # byte offsets of keyword-argument candidates
 
     def run(self) -> FileFacts:
-        # One query (in C) finds every node of interest; walking each node in
-        # Python would cost more than parsing the file.
-        caps = QueryCursor(_QUERY).captures(self.s.root)
-        handlers = (
-            ("assignment", self._assignment), ("call", self._call), ("string", self._string),
-            ("comment", self._comment), ("aug", self._augmented), ("div", self._binary),
-            ("cmp", self._comparison), ("def", self._def), ("cls", self._class),
-        )
-        for key, handler in handlers:
+        # The script's shared index (one query pass in C, made once for every reader) finds
+        # every node of interest; walking each node in Python would cost more than parsing the file.
+        nodes = self.s.nodes
+        for kind, handler in _HANDLERS:
             # bounded: a generated 10 MB file must not cost more than a real script or two
-            for n in sorted(caps.get(key, ()), key=_START_BYTE)[:_MAX_NODES]:
+            for n in nodes(kind)[:_MAX_NODES]:
                 self.f.at = n
-                handler(n)
+                handler(self, n)
         self._finish()
         return self.f
 
@@ -1250,6 +1237,15 @@ class _Collector:
         names = " ".join(self.defs + self.classes)
         if names:
             tk.score_words(names, tk.WEIGHT_CODE_NAME * 0.5, f.task_scores, cap=tk.WEIGHT_CODE_NAME)
+
+
+# node kinds of the script's index (``Script.nodes``) -> handler, in the order they are read
+_HANDLERS = (
+    ("assignment", _Collector._assignment), ("call", _Collector._call), ("string", _Collector._string),
+    ("comment", _Collector._comment), ("augmented_assignment", _Collector._augmented),
+    ("division", _Collector._binary), ("comparison_operator", _Collector._comparison),
+    ("function_definition", _Collector._def), ("class_definition", _Collector._class),
+)
 
 
 def collect(script: Script) -> FileFacts:
