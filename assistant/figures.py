@@ -752,21 +752,27 @@ def minimap_figure(
     if not fams:
         return _empty(title, MINIMAP_HEIGHT, "no layers to show")
     code = {f: i for i, f in enumerate(fams)}
-    z = [[code[family_of(t)] for t in q] + [None] * (width - len(q)) for q in seqs]
-    hover = []
-    for s, r, q in zip(summaries, ranks, seqs, strict=True):
-        who = f"#{r} {esc(labels.get(s.id) or s.source.repo or s.name)}"
-        deep = f" (first {MAX_MINIMAP_LAYERS} shown)" if len(s.layers) > MAX_MINIMAP_LAYERS else ""
-        row = [f"{who}<br>{len(s.layers)} layers{deep}<br>layer {j + 1}: <b>{esc(t)}</b> ({esc(family_of(t))})"
-               for j, t in enumerate(q)]
-        hover.append(row + [f"{who}<br>{len(s.layers)} layers"] * (width - len(q)))
+    # Per-cell arrays are numpy: go.Figure deep-copies lists cell by cell (15 ms for 6,000
+    # cells), arrays at once. Hover text per cell is only the layer's type; the example is
+    # named once per row, as its y category.
+    z = np.full((len(seqs), width), np.nan, dtype=np.float32)
+    cells = np.full((len(seqs), width), "", dtype=object)
+    for i, q in enumerate(seqs):
+        z[i, : len(q)] = [code[family_of(t)] for t in q]
+        cells[i, : len(q)] = [esc(t[:MAX_LABEL]) for t in q]
+    cells = cells.astype(str)
+    rows = []
+    for s, r in zip(summaries, ranks, strict=True):
+        deep = f", first {MAX_MINIMAP_LAYERS} shown" if len(s.layers) > MAX_MINIMAP_LAYERS else ""
+        rows.append(f"#{r} {esc(labels.get(s.id) or s.source.repo or s.name)} ({len(s.layers)} layers{deep})")
     m = max(len(fams), 1)
     scale = []
     for f, i in code.items():
         scale += [[i / m, family_color(f)], [(i + 1) / m, family_color(f)]]
     points = [dict(view="minimap", shape=list(shape_of(s)), rank=r) for s, r in zip(summaries, ranks, strict=True)]
     trace = dict(
-        type="heatmap", z=z, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        type="heatmap", z=z, x=list(range(1, width + 1)), y=rows, customdata=cells, hoverongaps=False,
+        hovertemplate="%{y}<br>layer %{x}: <b>%{customdata}</b><extra></extra>",
         # Family i sits at the middle of its band of the scale: (i + 0.5) / m.
         colorscale=scale, zmin=-0.5, zmax=m - 0.5,
         showscale=False, xgap=1, ygap=1 if len(summaries) <= 150 else 0, meta=dict(points=points),
@@ -774,10 +780,9 @@ def minimap_figure(
     step = max(1, math.ceil(len(summaries) / MINIMAP_TICKS))
     tick_rows = list(range(0, len(summaries), step))
     layout: dict = dict(
-        yaxis=dict(autorange="reversed", tickvals=tick_rows, ticktext=[f"#{ranks[i]}" for i in tick_rows],
-                   showgrid=False, zeroline=False),
-        xaxis=dict(title=dict(text="layer"), showgrid=False, zeroline=False,
-                   tickvals=[j for j in range(0, width, 5)], ticktext=[str(j + 1) for j in range(0, width, 5)]),
+        yaxis=dict(type="category", autorange="reversed", tickvals=[rows[i] for i in tick_rows],
+                   ticktext=[f"#{ranks[i]}" for i in tick_rows], showgrid=False, zeroline=False),
+        xaxis=dict(title=dict(text="layer"), showgrid=False, zeroline=False),
         margin=dict(MARGIN, t=78, l=48),
     )
     # A legend of the families in the subtitle (a heatmap has no legend of its own).

@@ -440,7 +440,7 @@ def test_clicking_a_family_bar_and_a_minimap_strip_narrows(page) -> None:
     box = page.evaluate("""() => {
         const gd = document.querySelector('#minimap .js-plotly-plot');
         const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, r = gd.getBoundingClientRect();
-        return {x: r.x + xa._offset + xa.l2p(0), y: r.y + ya._offset + ya.l2p(0)};
+        return {x: r.x + xa._offset + xa.l2p(1), y: r.y + ya._offset + ya.l2p(0)};  // layer 1 of strip 1
     }""")
     click_at(page, box["x"], box["y"])
     wait_status(page, "2 filters")

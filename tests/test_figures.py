@@ -40,6 +40,8 @@ def strings(obj) -> list[str]:
         return [s for k, v in obj.items() if k != "meta" for s in strings(v)]
     if isinstance(obj, list | tuple):
         return [s for v in obj for s in strings(v)]
+    if hasattr(obj, "tolist"):  # numpy arrays (the minimap's cells)
+        return strings(obj.tolist())
     return []
 
 
@@ -353,16 +355,18 @@ def test_minimap_one_strip_per_example_in_the_given_order():
            summary("deep", [layer("Conv2D")] * (MAX_MINIMAP_LAYERS + 5))]
     fig = validated(minimap_figure(pop, ranks=[3, 1, 2], highlight="b"))
     hm = fig["data"][0]
-    assert len(hm["z"]) == 3 and all(len(row) == MAX_MINIMAP_LAYERS for row in hm["z"])
-    assert hm["z"][1][1:] == [None] * (MAX_MINIMAP_LAYERS - 1)  # the short model leaves the rest blank
+    z = minimap_figure(pop).data[0].z  # a numpy array (plotly sends it as binary)
+    assert z.shape == (3, MAX_MINIMAP_LAYERS)
+    assert all(math.isnan(v) for v in z[1][1:])  # the short model leaves the rest blank
     assert [p["rank"] for p in hm["meta"]["points"]] == [3, 1, 2]
     assert hm["meta"]["points"][0]["shape"] == ["conv", "dense"]
-    assert "first 60 shown" in hm["customdata"][2][0]
+    assert "first 60 shown" in hm["y"][2] and hm["y"][0].startswith("#3 someone/examples (2 layers")
+    assert list(hm["customdata"][0][:3]) == ["Conv2D", "Dense", ""]
     # each family keeps its color: the value of a cell falls in its family's band of the scale
     scale = hm["colorscale"]
-    for row, seq in zip(hm["z"], (["conv", "dense"], ["rnn"], ["conv"]), strict=True):
-        for z, fam in zip(row, seq, strict=False):
-            t = (z - hm["zmin"]) / (hm["zmax"] - hm["zmin"])
+    for row, seq in zip(z, (["conv", "dense"], ["rnn"], ["conv"]), strict=True):
+        for v, fam in zip(row, seq, strict=False):
+            t = (v - hm["zmin"]) / (hm["zmax"] - hm["zmin"])
             band = [c for (lo, c), (hi, _) in zip(scale, scale[1:], strict=False) if lo <= t <= hi]
             assert family_color(fam) in band, (fam, t)
     # the highlighted example's strip is outlined
@@ -386,5 +390,5 @@ def test_clickable_points_match_their_traces(population):
             if points is None:
                 continue
             size = len(trace["node"]["label"]) if trace["type"] == "sankey" else \
-                len(trace["z"]) if trace["type"] == "heatmap" else len(trace["x"])
+                len(trace["y"]) if trace["type"] == "heatmap" else len(trace["x"])
             assert len(points) == size, name
