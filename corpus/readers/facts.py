@@ -47,15 +47,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
 from tree_sitter import Node
 
-from corpus.knowledge import datasets as ds
-from corpus.knowledge import tasks as tk
+from corpus.knowledge import datasets as known_datasets
+from corpus.knowledge import tasks as task_rules
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.knowledge.vocab import SCHEDULERS, canonical_loss
 from corpus.readers.script import (
@@ -366,7 +366,7 @@ class FileFacts:
 
     def mark_synthetic(self) -> None:
         self.synthetic = True
-        self.mentions.append((self.cur_line, ds.SYNTHETIC))
+        self.mentions.append((self.cur_line, known_datasets.SYNTHETIC))
 
     def add_dataset(self, where: list[str], name: str | None) -> None:
         if not name:
@@ -499,7 +499,7 @@ def _strings_in(node: Node, script: Script, limit: int = 200) -> list[str]:
 
 
 # Call names worth a closer look; every other call is only scanned for keywords and its name.
-_INTERESTING = frozenset(TRICK_CALLS) | AUGMENT_CALLS | frozenset(PREP_CALLS) | frozenset(tk.CALL_RULES) | \
+_INTERESTING = frozenset(TRICK_CALLS) | AUGMENT_CALLS | frozenset(PREP_CALLS) | frozenset(task_rules.CALL_RULES) | \
     LOCAL_READERS | STRING_LOADERS | SYNTHETIC_CALLS | _SAVE_CALLS | _TRAIN_CALLS | _LOSS_VARS | frozenset({
         "ImageDataGenerator", "from_pretrained", "initialize", "copy_", "requires_grad_", "freeze",
         "reshape", "split", "read_data_sets", "Embedding", "get_data_yahoo", "DataReader", "download", "Input",
@@ -526,6 +526,17 @@ class _CallKind(NamedTuple):
     named: tuple[str, ...]  # datasets the name of an uninteresting call names (load_mnist)
     local_data: bool  # a function of the project's own data module (initial_data.input_())
 
+class _CallSite(NamedTuple):
+    """A call whose arguments are worth reading, as the call rules see it."""
+
+    node: Node
+    fn: str  # the dotted name as written
+    last: str  # its last segment (or the class of a ``from_pretrained`` factory)
+    resolved: str  # the dotted name through the imports
+    positional: list[Node]
+    keywords: dict[str, Node]
+
+
 # Calls whose string arguments name pretrained weights, not data.
 _WEIGHT_LOADERS = frozenset({"from_preset", "from_pretrained", "load_weights", "load_state_dict", "load_model",
                              "KerasLayer", "load_url", "load_state_dict_from_url", "hub_load"})
@@ -544,7 +555,7 @@ _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx 
 
 def _datasets_named(name: str) -> list[str]:
     """Datasets a function or class name names; ``ImagenetTransferLearning`` names weights, not data."""
-    found = ds.find_in_text(name)
+    found = known_datasets.find_in_text(name)
     if "imagenet" in found and (_TRANSFER_WORDS.search(name) or "pretrain" in name.lower()):
         found = [n for n in found if n != "imagenet"]
     return found
@@ -560,7 +571,7 @@ def _name_facts(fn: str) -> tuple[str, bool, bool, bool, bool, bool, tuple[str, 
     if last in _FACTORY_METHODS and "." in fn.lstrip("."):
         # AutoTokenizer.from_pretrained(...): the class says what it is
         owner = _last(fn.rsplit(".", 1)[0])
-        if owner in PREP_CALLS or owner in tk.CALL_RULES:
+        if owner in PREP_CALLS or owner in task_rules.CALL_RULES:
             last = owner
         elif last == "from_pretrained" and owner != "Embedding" and not fn.startswith("."):
             pretrained = True
@@ -627,13 +638,28 @@ class _Collector:
         return offsets
 
     def _call(self, call: Node) -> bool:
-        s, f = self.s, self.f
+        """A call: what its name says, then the rules of :data:`_CALL_RULES` that apply to its name, in order."""
+        kind = self._kind_of_call(call)
+        if kind is None:
+            return False
+        self._note_call(call, kind)
+        if not kind.interesting:
+            self._plain_call(call, kind)
+            return False
+        positional, keywords = call_arguments(call)
+        site = _CallSite(call, kind.fn, kind.last, kind.resolved, positional, keywords)
+        for rule in _rules_for(kind.last):
+            rule(self, site)
+        return False
+
+    def _kind_of_call(self, call: Node) -> _CallKind | None:
+        """What the called name says (None for ``f()(x)``, ``d[k](x)``: no name to read)."""
         func = call.child_by_field_name("function")
         if func is None:
-            return False
+            return None
         t = func.type
         if t != "identifier" and t != "attribute":
-            return False  # f()(x), d[k](x): no name to read
+            return None
         # The name read from the function's text (a chain with an error inside is read
         # the long way): calls of one name share one look-up.
         raw = func.text if t == "identifier" or not func.has_error else None
@@ -641,11 +667,15 @@ class _Collector:
         if kind is None:
             fn = _call_name(call)
             if not fn:
-                return False
+                return None
             kind = self._call_kind(fn)
             if raw is not None:
                 self._kinds[raw] = kind
-        fn, last, resolved = kind.fn, kind.last, kind.resolved
+        return kind
+
+    def _note_call(self, call: Node, kind: _CallKind) -> None:
+        """What every call tells by its name alone: pretrained weights, random numbers, gradients, toy data."""
+        f = self.f
         if kind.pretrained:
             self._trick(call, "pretrained_weights")
         f.calls_by_line.setdefault(call.start_point[0] + 1, []).append(call)
@@ -657,230 +687,261 @@ class _Collector:
             f.mark_synthetic()
         if kind.local_data:
             f.project_data = True
-        if _STOCK_FETCH.match(last):
+        if _STOCK_FETCH.match(kind.last):
             # fetch_stock_data("AAPL", ...): a project helper downloading a ticker's prices
             positional = call_arguments(call)[0]
-            ticker = s.value(positional[0]) if positional else None
+            ticker = self.s.value(positional[0]) if positional else None
             if isinstance(ticker, str) and _TICKER.match(ticker):
-                f.add_dataset(f.loader_datasets, ds.YAHOO_FINANCE)
-        if not kind.interesting:
-            # Most calls are layers and tensor ops: only their keywords and name may matter.
-            args = call.child_by_field_name("arguments")
-            if args is not None:
-                # a keyword this file holds somewhere inside these arguments? (no false negatives)
-                offsets = self._kw_offsets
-                if offsets is None:
-                    offsets = self._keyword_offsets()
-                i = bisect_left(offsets, args.start_byte)
-                if i < len(offsets) and offsets[i] < args.end_byte and _INTERESTING_KW.search(node_text(args)):
-                    for k, v in call_arguments(call)[1].items():
-                        self._keyword_trick(call, last, k, v)
-            for n in kind.named:
-                f.add_dataset(f.text_datasets, n)
-            return False
-        positional, keywords = call_arguments(call)
-        if last in _TRAIN_CALLS:
-            f.train_calls.append(call)
+                f.add_dataset(f.loader_datasets, known_datasets.YAHOO_FINANCE)
 
-        self._datasets_of_call(call, fn, last, resolved, positional, keywords)
+    def _plain_call(self, call: Node, kind: _CallKind) -> None:
+        """Most calls are layers and tensor ops: only their keywords and name may matter."""
+        args = call.child_by_field_name("arguments")
+        if args is not None:
+            # a keyword this file holds somewhere inside these arguments? (no false negatives)
+            offsets = self._kw_offsets
+            if offsets is None:
+                offsets = self._keyword_offsets()
+            i = bisect_left(offsets, args.start_byte)
+            if i < len(offsets) and offsets[i] < args.end_byte and _INTERESTING_KW.search(node_text(args)):
+                for k, v in call_arguments(call)[1].items():
+                    self._keyword_trick(call, kind.last, k, v)
+        for n in kind.named:
+            self.f.add_dataset(self.f.text_datasets, n)
 
-        # task hints named by the call itself
-        rule = tk.CALL_RULES.get(last)
-        if rule and last not in self.fired:  # a rule votes once, however often it is called
-            self.fired.add(last)
-            _add(f.task_scores, rule[0], rule[1])
-        if last in ("fit", "fit_generator", "train_on_batch") and len(positional) >= 2:
-            if node_text(positional[0]) == node_text(positional[1]):
-                self._hint(call, "representation_learning", tk.WEIGHT_CERTAIN)
-        loss = canonical_loss(last) or last in _LOSS_VARS
-        if loss and len(positional) >= 2 and any(_RECON_WORDS.search(node_text(p)) for p in positional[:2]):
-            self._hint(call, "representation_learning", 6.0)
-        if last == "Input" and "Input" not in self.fired:
-            shape = keywords.get("shape") or (positional[0] if positional else None)
-            if shape is not None and _BAG_OF_WORDS_SHAPE.match(node_text(shape)):
-                self.fired.add("Input")  # keras.Input(shape=(vocabulary_size,)): a multi-hot bag of words
-                _add(f.task_scores, "text_classification", 2.0)
-        if last in ("ImageFolder", "flow_from_directory", "image_dataset_from_directory") and last not in self.fired:
-            self.fired.add(last)
-            _add(f.task_scores, "image_classification", 3.0)
+    # ---- call rules (each one row of _CALL_RULES: the names it applies to, or all)
+    def _train_call(self, c: _CallSite) -> None:
+        self.f.train_calls.append(c.node)
 
-        # tricks
-        trick = TRICK_CALLS.get(last)
-        if trick == "mixed_precision" and last in ("set_global_policy", "set_policy"):
-            trick = "mixed_precision" if any("16" in v for v in _strings_in(call, s)) else None
+    def _task_of_call(self, c: _CallSite) -> None:
+        # task hints named by the call itself; a rule votes once, however often it is called
+        rule = task_rules.CALL_RULES.get(c.last)
+        if rule and c.last not in self.fired:
+            self.fired.add(c.last)
+            _add(self.f.task_scores, rule[0], rule[1])
+
+    def _fit_on_inputs(self, c: _CallSite) -> None:
+        # model.fit(x, x): an autoencoder
+        if len(c.positional) >= 2 and node_text(c.positional[0]) == node_text(c.positional[1]):
+            self._hint(c.node, "representation_learning", task_rules.WEIGHT_CERTAIN)
+
+    def _reconstruction_loss(self, c: _CallSite) -> None:
+        loss = canonical_loss(c.last) or c.last in _LOSS_VARS
+        if loss and len(c.positional) >= 2 and any(_RECON_WORDS.search(node_text(p)) for p in c.positional[:2]):
+            self._hint(c.node, "representation_learning", 6.0)
+
+    def _bag_of_words_input(self, c: _CallSite) -> None:
+        if "Input" in self.fired:
+            return
+        shape = c.keywords.get("shape") or (c.positional[0] if c.positional else None)
+        if shape is not None and _BAG_OF_WORDS_SHAPE.match(node_text(shape)):
+            self.fired.add("Input")  # keras.Input(shape=(vocabulary_size,)): a multi-hot bag of words
+            _add(self.f.task_scores, "text_classification", 2.0)
+
+    def _image_folders(self, c: _CallSite) -> None:
+        if c.last not in self.fired:
+            self.fired.add(c.last)
+            _add(self.f.task_scores, "image_classification", 3.0)
+
+    def _trick_of_call(self, c: _CallSite) -> None:
+        trick = TRICK_CALLS.get(c.last)
+        if trick == "mixed_precision" and c.last in ("set_global_policy", "set_policy"):
+            trick = "mixed_precision" if any("16" in v for v in _strings_in(c.node, self.s)) else None
         if trick:
-            self._trick(call, trick)
-        if last in AUGMENT_CALLS or (resolved or "").startswith("albumentations."):
-            self._trick(call, "data_augmentation")
+            self._trick(c.node, trick)
+
+    def _augmentation(self, c: _CallSite) -> None:
+        if c.last in AUGMENT_CALLS or c.resolved.startswith("albumentations."):
+            self._trick(c.node, "data_augmentation")
             self._prep("augment")
-        if last == "ImageDataGenerator":
-            if any(k in AUGMENT_KWARGS and _nonzero(s.value(v)) for k, v in keywords.items()):
-                self._trick(call, "data_augmentation")
-                self._prep("augment")
-            if "rescale" in keywords:
-                self._prep("normalize")
-            if any(k in STANDARDIZE_KWARGS and _nonzero(s.value(v)) for k, v in keywords.items()):
-                self._prep("standardize")
-            if "preprocessing_function" in keywords:
-                self._prep("normalize")
-        for k, v in keywords.items():
-            self._keyword_trick(call, last, k, v)
-        if last == "from_pretrained" and "Embedding" in fn and \
-                not re.search(r"sinusoid|position|pos_", node_text(call.child_by_field_name("arguments"))):
-            self._trick(call, "embedding_pretrained")
-        if last in ("amp", "initialize") and "amp" in (resolved or ""):
-            self._trick(call, "mixed_precision")
-        if last in ("copy_",) and re.search(r"embedding.*weight|weight.*embedding", fn + node_text(call), re.I) \
-                and re.search(r"pretrain|vectors|glove|word2vec|embedding_matrix", node_text(call), re.I):
-            self._trick(call, "embedding_pretrained")
-        if last in _SAVE_CALLS and not (resolved or "").startswith(("np.", "numpy", "pickle", "json", "plt",
-                                                                     "matplotlib", "joblib")) and _in_loop(call):
-            self._trick(call, "checkpointing")
-        if last in ("requires_grad_", "freeze") and (not positional or node_text(positional[0]) == "False"):
+
+    def _image_data_generator(self, c: _CallSite) -> None:
+        keywords = c.keywords
+        if any(k in AUGMENT_KWARGS and _nonzero(self.s.value(v)) for k, v in keywords.items()):
+            self._trick(c.node, "data_augmentation")
+            self._prep("augment")
+        if "rescale" in keywords:
+            self._prep("normalize")
+        if any(k in STANDARDIZE_KWARGS and _nonzero(self.s.value(v)) for k, v in keywords.items()):
+            self._prep("standardize")
+        if "preprocessing_function" in keywords:
+            self._prep("normalize")
+
+    def _keyword_tricks(self, c: _CallSite) -> None:
+        for k, v in c.keywords.items():
+            self._keyword_trick(c.node, c.last, k, v)
+
+    def _pretrained_embedding(self, c: _CallSite) -> None:
+        if "Embedding" in c.fn and \
+                not re.search(r"sinusoid|position|pos_", node_text(c.node.child_by_field_name("arguments"))):
+            self._trick(c.node, "embedding_pretrained")
+
+    def _apex_amp(self, c: _CallSite) -> None:
+        if "amp" in c.resolved:
+            self._trick(c.node, "mixed_precision")
+
+    def _embedding_copy(self, c: _CallSite) -> None:
+        if re.search(r"embedding.*weight|weight.*embedding", c.fn + node_text(c.node), re.I) \
+                and re.search(r"pretrain|vectors|glove|word2vec|embedding_matrix", node_text(c.node), re.I):
+            self._trick(c.node, "embedding_pretrained")
+
+    def _save_in_loop(self, c: _CallSite) -> None:
+        if not c.resolved.startswith(("np.", "numpy", "pickle", "json", "plt", "matplotlib", "joblib")) \
+                and _in_loop(c.node):
+            self._trick(c.node, "checkpointing")
+
+    def _freeze_call(self, c: _CallSite) -> None:
+        if not c.positional or node_text(c.positional[0]) == "False":
             self.f.freezes = True
 
-        # preprocessing
-        prep = PREP_CALLS.get(last)
-        if prep:
-            if last in ("resize", "normalize", "scale", "interpolate") and fn.startswith("."):
-                prep = None  # x.resize_(...) on a tensor result: not readable as data work
-            elif last == "resize":
-                recv = fn.rsplit(".", 1)[0]
-                if not (recv.startswith(("cv2", "tf.image", "skimage", "transform", "np", "PIL"))
-                        or _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1]) or "Image" in recv):
-                    prep = None
-            elif last == "interpolate" and (resolved or "").startswith("torch"):
-                prep = None  # F.interpolate is an upsampling layer
-            elif last == "scale" and not (resolved or "").startswith("sklearn"):
-                prep = None
-            elif last == "normalize" and (resolved or "").startswith(("torch.nn.functional", "tensorflow.nn",
-                                                                        "tf.nn", "F.")):
-                prep = None
-            elif last == "one_hot" and _enclosing_def(call) in ("forward", "call", "__call__"):
-                prep = None
+    def _preprocessing_call(self, c: _CallSite) -> None:
+        prep = PREP_CALLS.get(c.last)
+        veto = _PREP_VETOES.get(c.last)
+        if prep and veto is not None and veto(c):
+            prep = None
         if prep:
             self._prep(prep)
             if prep in ("tokenize", "pad_sequences"):
-                f.text_signals = True
-        if last == "reshape" and _enclosing_def(call) not in ("forward", "call", "__call__", "__init__", "build"):
-            recv = fn.rsplit(".", 1)[0] if "." in fn else ""
-            if fn.startswith("."):  # a method on an expression: df["x"].values.reshape(-1, 1)
-                func = call.child_by_field_name("function")
-                recv = node_text(func.child_by_field_name("object"))[-60:] if func is not None else ""
-            if recv in ("np", "numpy") or recv.endswith((".values", ".to_numpy()")) or \
-                    _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1] if recv else ""):
-                self._prep("reshape")
-        if last == "split" and "." in fn and not fn.startswith(".") and not positional and \
+                self.f.text_signals = True
+
+    def _reshape_call(self, c: _CallSite) -> None:
+        if _enclosing_def(c.node) in ("forward", "call", "__call__", "__init__", "build"):
+            return
+        fn = c.fn
+        recv = fn.rsplit(".", 1)[0] if "." in fn else ""
+        if fn.startswith("."):  # a method on an expression: df["x"].values.reshape(-1, 1)
+            func = c.node.child_by_field_name("function")
+            recv = node_text(func.child_by_field_name("object"))[-60:] if func is not None else ""
+        if recv in ("np", "numpy") or recv.endswith((".values", ".to_numpy()")) or \
+                _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1] if recv else ""):
+            self._prep("reshape")
+
+    def _split_text(self, c: _CallSite) -> None:
+        fn = c.fn
+        if "." in fn and not fn.startswith(".") and not c.positional and \
                 re.search(r"(text|sentence|review|doc|corpus)s?$", fn.rsplit(".", 1)[0], re.I):
             self._prep("tokenize")
-        if last == "read_data_sets" and "one_hot" in keywords and s.value(keywords["one_hot"]) is True:
+
+    def _one_hot_reader(self, c: _CallSite) -> None:
+        if "one_hot" in c.keywords and self.s.value(c.keywords["one_hot"]) is True:
             self._prep("one_hot")
-        if last in ("Embedding",) and "weights" in keywords:
-            self._trick(call, "embedding_pretrained")
-        return False
 
-    def _datasets_of_call(self, call: Node, fn: str, last: str, resolved: str, positional: list[Node],
-                          keywords: dict[str, Node]) -> None:
-        s, f = self.s, self.f
-        strong = f.loader_datasets
-        # keras.datasets.mnist.load_data, torchvision.datasets.CIFAR10, sklearn.datasets.load_iris
-        for prefix in LOADER_MODULES:
-            if resolved.startswith(prefix):
-                rest = resolved[len(prefix):].split(".")
-                for seg in rest:
-                    if seg in SYNTHETIC_CALLS or seg.startswith("make_"):
-                        f.mark_synthetic()
-                        break
-                    name = ds.canonical_dataset(seg)
-                    if name:
-                        f.add_dataset(strong, name)
-                        break
-                if rest and rest[0] in ("Planetoid", "TUDataset"):
-                    self._string_datasets(call, strong)
-                if rest and rest[0] in ("ImageFolder", "DatasetFolder"):
-                    f.local_files = True
-                    self._string_datasets(call, strong)
-                break
-        if last in SYNTHETIC_CALLS:
-            f.mark_synthetic()
-
-        # tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1")
-        if last in STRING_LOADERS:
-            vals = [s.value(p) for p in positional[:2]]
-            for key in ("name", "path", "id", "env_id", "fname", "origin", "url"):
-                if key in keywords:
-                    vals.append(s.value(keywords[key]))
-            strs = [v for v in vals if isinstance(v, str)]
-            if last == "make" and (resolved.startswith(("gym", "gymnasium", "retro")) or fn.startswith(("gym.",
-                                                                                                     "gymnasium."))):
-                env = self._string_at(positional[0], call) if positional else None
-                for v in ([env] if env else strs[:1]):
-                    f.add_dataset(strong, ds.gym_dataset(v))
-            elif last == "make":
-                pass
-            elif last == "load_dataset" and strs and strs[0].lower() in HF_LOCAL:
-                f.local_files = True
-            elif last in ("load", "builder") and not resolved.startswith(("tensorflow_datasets", "tfds")):
-                pass  # json.load, torch.load, np.load: not a dataset name
-            elif strs:
-                names = [ds.canonical_dataset(v) for v in strs]
-                known = [n for n in names if n]
-                if last == "load_dataset" and len(known) == 2 and known[0] == "glue":
-                    known = known[1:]  # load_dataset("glue", "sst2"): the config names it
-                if known:
-                    for n in known[:1] if last in ("load", "builder", "load_dataset") else known:
-                        f.add_dataset(strong, n)
-                elif last in ("load", "builder", "load_dataset") and resolved.startswith(_NAMED_LOADERS) and \
-                        _DATASET_ID.match(strs[0]):
-                    bare = strs[0].split(":", 1)[0].rsplit("/", 1)[-1]
-                    f.add_dataset(strong, re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_"))
-                else:
-                    found = [d for v in strs for d in ds.find_in_text(v)]
-                    for n in found:
-                        f.add_dataset(strong, n)
-                    if last in ("get_file", "download_url", "download", "download_and_extract_archive") \
-                            and not found:
-                        f.local_files = True
-        # a helper module of the project named for its data: cifar10.load_training_data()
-        head = fn.split(".", 1)[0]
-        if "." in fn and head in s.aliases and not resolved.startswith(LOADER_MODULES) and \
-                s.aliases[head].split(".")[0] == head:
-            for n in ds.find_in_text(head):
-                f.add_dataset(strong, n)
+    def _embedding_weights(self, c: _CallSite) -> None:
+        if "weights" in c.keywords:
+            self._trick(c.node, "embedding_pretrained")
+    # ---- datasets a call names or loads
+    def _datasets_of_call(self, c: _CallSite) -> None:
+        self._loader_module_datasets(c)
+        if c.last in SYNTHETIC_CALLS:
+            self.f.mark_synthetic()
+        if c.last in STRING_LOADERS:
+            self._string_loader_datasets(c)
+        self._project_module_datasets(c)
         # downloaded market data
-        if resolved.startswith(_YAHOO) or last in ("get_data_yahoo", "DataReader") or \
-                (last == "download" and fn.split(".")[0] in ("yf", "yfinance")):
-            f.add_dataset(strong, ds.YAHOO_FINANCE)
-        # local files: a benchmark if a path names one
-        if last in LOCAL_READERS or (last == "load" and resolved.startswith(("numpy.", "np."))):
-            if last == "open":
-                mode = s.value(positional[1]) if len(positional) > 1 else s.value(keywords.get("mode"))
-                if isinstance(mode, str) and _OPEN_WRITE.match(mode):
-                    return
-            if last == "File" and not resolved.startswith("h5py"):
-                return
-            if last == "walk" and not resolved.startswith("os"):
-                return
-            if last == "reader" and not resolved.startswith("csv"):
-                return
-            args = call.child_by_field_name("arguments")
-            if args is not None and _EMBEDDING_FILE.search(" ".join(_strings_in(call, s)) + " " +
-                                                            node_text(args)[:300]):
-                return  # glove.6B.100d.txt: pretrained word vectors, not the data
-            if last == "open":
-                names = [re.split(r"[/\\]", v)[-1] for v in _strings_in(call, s)]
-                if names and all(_NOT_DATA_FILE.search(n) for n in names):
-                    return  # open("config.json"), open("vocab.txt"): settings, not the data
-            found = self._string_datasets(call, strong)
-            if last not in ("ImageDataGenerator",) and (positional or keywords):
-                f.local_files = True
-            if not found and last in ("read_csv", "loadtxt", "genfromtxt", "read_excel"):
-                # a Kaggle-style train.csv: the benchmark may be named by the folder
-                pass
+        if c.resolved.startswith(_YAHOO) or c.last in ("get_data_yahoo", "DataReader") or \
+                (c.last == "download" and c.fn.split(".")[0] in ("yf", "yfinance")):
+            self.f.add_dataset(self.f.loader_datasets, known_datasets.YAHOO_FINANCE)
+        if (c.last in LOCAL_READERS or (c.last == "load" and c.resolved.startswith(("numpy.", "np.")))) \
+                and not self._local_file_datasets(c):
+            return
         # call names that name a dataset (load_mnist(), get_cifar10_loaders())
-        if not resolved.startswith(LOADER_MODULES) and len(last) > 4 and not _MODEL_WORD.search(last):
-            for n in ds.find_in_text(last.replace("_", " ")):
-                f.add_dataset(f.text_datasets, n)
+        if not c.resolved.startswith(LOADER_MODULES) and len(c.last) > 4 and not _MODEL_WORD.search(c.last):
+            for n in known_datasets.find_in_text(c.last.replace("_", " ")):
+                self.f.add_dataset(self.f.text_datasets, n)
+
+    def _loader_module_datasets(self, c: _CallSite) -> None:
+        """keras.datasets.mnist.load_data, torchvision.datasets.CIFAR10, sklearn.datasets.load_iris."""
+        f, strong = self.f, self.f.loader_datasets
+        prefix = next((p for p in LOADER_MODULES if c.resolved.startswith(p)), None)
+        if prefix is None:
+            return
+        rest = c.resolved[len(prefix):].split(".")
+        for seg in rest:
+            if seg in SYNTHETIC_CALLS or seg.startswith("make_"):
+                f.mark_synthetic()
+                break
+            name = known_datasets.canonical_dataset(seg)
+            if name:
+                f.add_dataset(strong, name)
+                break
+        if rest and rest[0] in ("Planetoid", "TUDataset"):
+            self._string_datasets(c.node, strong)
+        if rest and rest[0] in ("ImageFolder", "DatasetFolder"):
+            f.local_files = True
+            self._string_datasets(c.node, strong)
+
+    def _string_loader_datasets(self, c: _CallSite) -> None:
+        """tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1"): the dataset a string names."""
+        f, s, last = self.f, self.s, c.last
+        vals = [s.value(p) for p in c.positional[:2]]
+        for key in ("name", "path", "id", "env_id", "fname", "origin", "url"):
+            if key in c.keywords:
+                vals.append(s.value(c.keywords[key]))
+        strs = [v for v in vals if isinstance(v, str)]
+        if last == "make":
+            if c.resolved.startswith(("gym", "gymnasium", "retro")) or c.fn.startswith(("gym.", "gymnasium.")):
+                env = self._string_at(c.positional[0], c.node) if c.positional else None
+                for v in ([env] if env else strs[:1]):
+                    f.add_dataset(f.loader_datasets, known_datasets.gym_dataset(v))
+        elif last == "load_dataset" and strs and strs[0].lower() in HF_LOCAL:
+            f.local_files = True
+        elif last in ("load", "builder") and not c.resolved.startswith(("tensorflow_datasets", "tfds")):
+            pass  # json.load, torch.load, np.load: not a dataset name
+        elif strs:
+            self._named_datasets(c, strs)
+
+    def _named_datasets(self, c: _CallSite, strs: list[str]) -> None:
+        f, strong, last = self.f, self.f.loader_datasets, c.last
+        names = [known_datasets.canonical_dataset(v) for v in strs]
+        known = [n for n in names if n]
+        if last == "load_dataset" and len(known) == 2 and known[0] == "glue":
+            known = known[1:]  # load_dataset("glue", "sst2"): the config names it
+        if known:
+            for n in known[:1] if last in ("load", "builder", "load_dataset") else known:
+                f.add_dataset(strong, n)
+        elif last in ("load", "builder", "load_dataset") and c.resolved.startswith(_NAMED_LOADERS) and \
+                _DATASET_ID.match(strs[0]):
+            bare = strs[0].split(":", 1)[0].rsplit("/", 1)[-1]
+            f.add_dataset(strong, re.sub(r"[^a-z0-9]+", "_", bare.lower()).strip("_"))
+        else:
+            found = [d for v in strs for d in known_datasets.find_in_text(v)]
+            for n in found:
+                f.add_dataset(strong, n)
+            if last in ("get_file", "download_url", "download", "download_and_extract_archive") and not found:
+                f.local_files = True
+
+    def _project_module_datasets(self, c: _CallSite) -> None:
+        # a helper module of the project named for its data: cifar10.load_training_data()
+        s, fn = self.s, c.fn
+        head = fn.split(".", 1)[0]
+        if "." in fn and head in s.aliases and not c.resolved.startswith(LOADER_MODULES) and \
+                s.aliases[head].split(".")[0] == head:
+            for n in known_datasets.find_in_text(head):
+                self.f.add_dataset(self.f.loader_datasets, n)
+
+    def _local_file_datasets(self, c: _CallSite) -> bool:
+        """Local files read: a benchmark if a path names one. False when the call reads no data
+        (a file opened for writing, pretrained word vectors, settings) and nothing more is to be read of it."""
+        s, last, resolved = self.s, c.last, c.resolved
+        if last == "open":
+            mode = s.value(c.positional[1]) if len(c.positional) > 1 else s.value(c.keywords.get("mode"))
+            if isinstance(mode, str) and _OPEN_WRITE.match(mode):
+                return False
+        if (last == "File" and not resolved.startswith("h5py")) or (last == "walk" and not resolved.startswith("os")) \
+                or (last == "reader" and not resolved.startswith("csv")):
+            return False
+        args = c.node.child_by_field_name("arguments")
+        if args is not None and _EMBEDDING_FILE.search(" ".join(_strings_in(c.node, s)) + " " +
+                                                        node_text(args)[:300]):
+            return False  # glove.6B.100d.txt: pretrained word vectors, not the data
+        if last == "open":
+            names = [re.split(r"[/\\]", v)[-1] for v in _strings_in(c.node, s)]
+            if names and all(_NOT_DATA_FILE.search(n) for n in names):
+                return False  # open("config.json"), open("vocab.txt"): settings, not the data
+        self._string_datasets(c.node, self.f.loader_datasets)
+        if last not in ("ImageDataGenerator",) and (c.positional or c.keywords):
+            self.f.local_files = True
+        return True
 
     def _string_at(self, node: Node, where: Node) -> str | None:
         """A name's string value as last assigned before ``where`` (a notebook reassigns ``env_id``)."""
@@ -901,7 +962,7 @@ class _Collector:
             # read_csv(movielens_dir + '/ratings.csv'): the variable's name says it
             texts += [name for name in _idents(args, limit=60) if len(name) > 5]
         for v in texts:
-            for n in ds.find_in_text(v):
+            for n in known_datasets.find_in_text(v):
                 self.f.add_dataset(where, n)
                 found.append(n)
         return found
@@ -952,14 +1013,14 @@ class _Collector:
             text = text[:4000]
         if parent is not None and parent.type in ("list", "tuple", "subscript") and self._column_key(node):
             return True  # df['truth_higgs_pt'] is a column, not a dataset
-        if not ds.find_in_text(text):
+        if not known_datasets.find_in_text(text):
             # Most strings name no dataset (prose finds none either): all they may still
             # be is the path of a data file, which the walk below records.
             value = self.s.value(node)
             if not (isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value)):
                 return True
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
-            for n in ds.find_as_data_in_prose(text):
+            for n in known_datasets.find_as_data_in_prose(text):
                 if n != "imagenet":
                     self.f.add_dataset(self.f.weak_datasets, n)
             return True
@@ -980,13 +1041,13 @@ class _Collector:
                     return True  # "xception_41_imagenet": pretrained weights, not the data
                 if name == "add_argument" or name.startswith("DEFINE"):
                     if is_default or name.startswith("DEFINE"):
-                        for n in ds.find_in_text(text):
+                        for n in known_datasets.find_in_text(text):
                             self.f.add_dataset(self.f.text_datasets, n)
                         if is_default:
                             self._data_file(node)
                     return True
                 if name in _PROSE_CALLS:
-                    for n in ds.find_as_data_in_prose(text):
+                    for n in known_datasets.find_as_data_in_prose(text):
                         self.f.add_dataset(self.f.weak_datasets, n)
                     return True
                 if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
@@ -999,12 +1060,12 @@ class _Collector:
                 break
             p = p.parent
         value = self.s.value(node)
-        if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not ds.canonical_dataset(value) and \
+        if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not known_datasets.canonical_dataset(value) and \
                 not self._names_data(node):
             return True  # a name that only contains a dataset's ('truth_higgs_pt'), not one
         if isinstance(value, str) and _EMBEDDING_FILE.search(value):
             return True
-        for n in ds.find_in_text(text):
+        for n in known_datasets.find_in_text(text):
             # "imagenet" in a string is nearly always pretrained weights or their
             # normalization; as data it comes as a path (/data/imagenet/train)
             if n == "imagenet" and (_WEIGHTS_TEXT.search(text) or not re.search(r"[/\\]|ilsvrc", text, re.I)):
@@ -1054,7 +1115,7 @@ class _Collector:
         return isinstance(mode, str) and bool(_OPEN_WRITE.match(mode))
 
     def _comment(self, node: Node) -> bool:
-        for n in ds.find_as_data_in_prose(node_text(node)):
+        for n in known_datasets.find_as_data_in_prose(node_text(node)):
             if n != "imagenet":  # "pretrained on ImageNet": the weights, not this script's data
                 self.f.add_dataset(self.f.weak_datasets, n)
         return True
@@ -1176,9 +1237,9 @@ class _Collector:
         self.defs.append(name)
         if _DATA_DEF.search(name) and not _MODEL_WORD.search(name):
             # load_mnist(), get_cifar10(); not has_both_higgs_bjets(), not get_mnist_model()
-            for n in ds.find_in_text(name):
+            for n in known_datasets.find_in_text(name):
                 self.f.add_dataset(self.f.text_datasets, n)
-        tk.score_def(name, self.f.task_scores)
+        task_rules.score_def(name, self.f.task_scores)
         return False
 
     def _class(self, node: Node) -> bool:
@@ -1192,7 +1253,7 @@ class _Collector:
             self.f.add_dataset(self.f.text_datasets, n)
         bases = node_text(node.child_by_field_name("superclasses"))
         if re.search(r"\bgym\.(Env|Wrapper)\b", bases):
-            _add(self.f.task_scores, "reinforcement_learning", tk.WEIGHT_CERTAIN)
+            _add(self.f.task_scores, "reinforcement_learning", task_rules.WEIGHT_CERTAIN)
         return False
 
     # ---- recording
@@ -1220,12 +1281,12 @@ class _Collector:
         for m in s.imported_modules:
             parts = m.split(".")
             prefixes.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        for prefix, task, weight in tk.IMPORT_RULES:
+        for prefix, task, weight in task_rules.IMPORT_RULES:
             if prefix in prefixes:
                 _add(f.task_scores, task, weight)
         # Identifiers that hint at a task, each rule once.
         idents = set(_IDENT.findall(s.source.code))
-        tk.score_identifiers(idents, f.task_scores)
+        task_rules.score_identifiers(idents, f.task_scores)
         if not _VOCAB_IDENT.isdisjoint(idents):
             f.text_signals = True
             self._prep("tokenize")
@@ -1236,8 +1297,64 @@ class _Collector:
         # Function and class names of the file: a weak vote.
         names = " ".join(self.defs + self.classes)
         if names:
-            tk.score_words(names, tk.WEIGHT_CODE_NAME * 0.5, f.task_scores, cap=tk.WEIGHT_CODE_NAME)
+            task_rules.score_words(names, task_rules.WEIGHT_CODE_NAME * 0.5, f.task_scores, cap=task_rules.WEIGHT_CODE_NAME)
 
+
+
+def _method_of_tensor(c: _CallSite) -> bool:
+    return c.fn.startswith(".")  # x.resize_(...) on a tensor result: not readable as data work
+
+
+def _resize_of_tensor(c: _CallSite) -> bool:
+    if c.fn.startswith("."):
+        return True
+    recv = c.fn.rsplit(".", 1)[0]
+    return not (recv.startswith(("cv2", "tf.image", "skimage", "transform", "np", "PIL"))
+                or _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1]) or "Image" in recv)
+
+
+# calls of a preprocessing name that are no preprocessing (name -> the test that vetoes them)
+_PREP_VETOES = {
+    "resize": _resize_of_tensor,
+    # F.interpolate is an upsampling layer
+    "interpolate": lambda c: _method_of_tensor(c) or c.resolved.startswith("torch"),
+    "scale": lambda c: _method_of_tensor(c) or not c.resolved.startswith("sklearn"),
+    "normalize": lambda c: _method_of_tensor(c) or c.resolved.startswith(("torch.nn.functional", "tensorflow.nn",
+                                                                           "tf.nn", "F.")),
+    "one_hot": lambda c: _enclosing_def(c.node) in ("forward", "call", "__call__"),
+}
+
+# The rules read from a call whose arguments are worth reading, in the order they run: (the call
+# names a rule applies to, or None for every call; the rule). Each is one small method of _Collector.
+_CALL_RULES = (
+    (_TRAIN_CALLS, _Collector._train_call),
+    (None, _Collector._datasets_of_call),
+    (frozenset(task_rules.CALL_RULES), _Collector._task_of_call),
+    (frozenset({"fit", "fit_generator", "train_on_batch"}), _Collector._fit_on_inputs),
+    (None, _Collector._reconstruction_loss),
+    (frozenset({"Input"}), _Collector._bag_of_words_input),
+    (frozenset({"ImageFolder", "flow_from_directory", "image_dataset_from_directory"}), _Collector._image_folders),
+    (frozenset(TRICK_CALLS), _Collector._trick_of_call),
+    (None, _Collector._augmentation),
+    (frozenset({"ImageDataGenerator"}), _Collector._image_data_generator),
+    (None, _Collector._keyword_tricks),
+    (frozenset({"from_pretrained"}), _Collector._pretrained_embedding),
+    (frozenset({"amp", "initialize"}), _Collector._apex_amp),
+    (frozenset({"copy_"}), _Collector._embedding_copy),
+    (_SAVE_CALLS, _Collector._save_in_loop),
+    (frozenset({"requires_grad_", "freeze"}), _Collector._freeze_call),
+    (frozenset(PREP_CALLS), _Collector._preprocessing_call),
+    (frozenset({"reshape"}), _Collector._reshape_call),
+    (frozenset({"split"}), _Collector._split_text),
+    (frozenset({"read_data_sets"}), _Collector._one_hot_reader),
+    (frozenset({"Embedding"}), _Collector._embedding_weights),
+)
+
+
+@lru_cache(maxsize=16384)
+def _rules_for(last: str) -> tuple[Callable[[_Collector, _CallSite], None], ...]:
+    """The call rules that apply to a call's last name, in order (the same few hundred names recur)."""
+    return tuple(rule for names, rule in _CALL_RULES if names is None or last in names)
 
 # node kinds of the script's index (``Script.nodes``) -> handler, in the order they are read
 _HANDLERS = (
@@ -1283,15 +1400,15 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         for key in _ARG_DATASET_KEYS:
             v = script.argparse_defaults.get(key)
             if isinstance(v, str):
-                name = ds.canonical_dataset(v) or (ds.gym_dataset(v) if key.startswith("env") else None)
+                name = known_datasets.canonical_dataset(v) or (known_datasets.gym_dataset(v) if key.startswith("env") else None)
                 if name in out:
                     return [name]
-    by_columns = ds.dataset_from_columns(facts.columns) if facts.columns else None
-    if by_columns and out and all((ds.default_task(n) or "").startswith("tabular") for n in out):
+    by_columns = known_datasets.dataset_from_columns(facts.columns) if facts.columns else None
+    if by_columns and out and all((known_datasets.default_task(n) or "").startswith("tabular") for n in out):
         return [by_columns]  # housing.csv read with Boston's columns (MEDV) is Boston
-    if ds.YAHOO_FINANCE in out and len(out) > 1:
-        out.remove(ds.YAHOO_FINANCE)
-        out.append(ds.YAHOO_FINANCE)
+    if known_datasets.YAHOO_FINANCE in out and len(out) > 1:
+        out.remove(known_datasets.YAHOO_FINANCE)
+        out.append(known_datasets.YAHOO_FINANCE)
     if out:
         return out
     if not trained and not facts.local_files and not facts.synthetic and not facts.train_calls and \
@@ -1299,15 +1416,15 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         # Nothing is trained and no data is read: the file defines models only. A class
         # name, a folder or a docstring naming a data set says what the project uses, not
         # what this file reads; it still says what the model is for (the task votes on it).
-        facts.hinted_datasets = list(facts.text_datasets) or ds.find_in_text(script.path.replace("\\", "/")) \
+        facts.hinted_datasets = list(facts.text_datasets) or known_datasets.find_in_text(script.path.replace("\\", "/")) \
             or facts.weak_datasets[:2]
         return []
     if facts.text_datasets:
         return list(facts.text_datasets)
-    path_names = ds.find_in_text(script.path.replace("\\", "/"))
+    path_names = known_datasets.find_in_text(script.path.replace("\\", "/"))
     if path_names:
         return path_names
-    readme = ds.find_in_text(context_text or "")
+    readme = known_datasets.find_in_text(context_text or "")
     if len(readme) > 1:
         readme = []  # a collection's README lists every example's data
     # data read through the project's own data module counts once something is trained here
@@ -1315,14 +1432,14 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     if local and by_columns:
         return [by_columns]
     if local:
-        return facts.weak_datasets[:2] or readme or [ds.CUSTOM]
+        return facts.weak_datasets[:2] or readme or [known_datasets.CUSTOM]
     if facts.synthetic:
-        return [ds.SYNTHETIC]
+        return [known_datasets.SYNTHETIC]
     if facts.weak_datasets:
         return facts.weak_datasets[:2]
     if trained and facts.random_calls >= 1:
         facts.synthetic_guess = True
-        return [ds.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
+        return [known_datasets.SYNTHETIC]  # trained on nothing it reads: on numbers it draws
     if trained and readme:
         return readme  # the data is read by a helper module; the project's README names it
     return []
@@ -1338,9 +1455,9 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
     Markdown), data paths in strings count too (``cats_vs_dogs_small``).
     """
     same = [list(datasets) for _ in summaries]
-    if notebook and datasets and datasets != [ds.CUSTOM]:
+    if notebook and datasets and datasets != [known_datasets.CUSTOM]:
         datasets = list(dict.fromkeys(datasets + facts.loader_datasets + facts.text_datasets +
-                                      ([ds.SYNTHETIC] if facts.synthetic else [])))
+                                      ([known_datasets.SYNTHETIC] if facts.synthetic else [])))
     if len(summaries) < 2 or len(datasets) < 2:
         return same
     starts = [s.source.line_start for s in summaries]
@@ -1355,7 +1472,7 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
     for st in starts:
         # a real dataset named before the model wins over numbers drawn at random
         # (a notebook that explains an RNN with np.random after loading its data)
-        before = [n for ln, n in mentions if ln <= st and n != ds.SYNTHETIC] or \
+        before = [n for ln, n in mentions if ln <= st and n != known_datasets.SYNTHETIC] or \
             [n for ln, n in mentions if ln <= st]
         after = [n for ln, n in mentions if ln > st]
         pick = before[-1] if before else (after[0] if after else None)
@@ -1553,7 +1670,7 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
         elif big_output:
             _add(scores, "text_generation", 2.0)
     if kinds <= _DENSEISH and "Dense" in kinds and types[0] == "Flatten" and not regression_loss and \
-            not facts.text_signals and ds.SYNTHETIC not in s.datasets:
+            not facts.text_signals and known_datasets.SYNTHETIC not in s.datasets:
         _add(scores, "image_classification", 2.0)  # flattening a 2-D input first: an image MLP
     elif kinds <= _DENSEISH and "Dense" in kinds:
         if regression_loss or (units == 1 and out is not None and out.activation in (None, "linear")):
@@ -1561,11 +1678,11 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
         elif loss in ("binary_crossentropy", "categorical_crossentropy") or units is not None:
             _add(scores, "tabular_classification", 1.5)
     if loss == "ctc":
-        _add(scores, "speech_recognition", tk.WEIGHT_CERTAIN)
+        _add(scores, "speech_recognition", task_rules.WEIGHT_CERTAIN)
     for layer in s.layers:
         if layer.type == "Pretrained":
             backbone = str((layer.args or {}).get("name") or layer.raw or "")
-            for task, w in tk.backbone_tasks(backbone):
+            for task, w in task_rules.backbone_tasks(backbone):
                 _add(scores, task, w)
     return scores
 
@@ -1592,7 +1709,7 @@ def _modality(s: Summary, scores: dict[str, float], datasets: list[str]) -> None
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
         for task in ("object_detection", "image_segmentation"):
             scores.pop(task, None)
-        if s.layer_types[0] == "Embedding" and not any(ds.default_task(d) in _IMAGE_TASKS
+        if s.layer_types[0] == "Embedding" and not any(known_datasets.default_task(d) in _IMAGE_TASKS
                                                        for d in list(s.datasets) + datasets):
             # tokens embedded at the input: a Conv2D over the embedded sentence (a text CNN) is text
             scores.pop("image_classification", None)
@@ -1611,9 +1728,9 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     scores: dict[str, float] = {}
     names = [s.name for s in summaries]
     if any(_GEN_NAME.search(n) for n in names) and any(_DIS_NAME.search(n) for n in names):
-        _add(scores, "image_generation", tk.WEIGHT_CERTAIN)
+        _add(scores, "image_generation", task_rules.WEIGHT_CERTAIN)
     if any(_DIFFUSION.search(n) for n in names + facts.class_names):
-        _add(scores, "image_generation", 2 * tk.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
+        _add(scores, "image_generation", 2 * task_rules.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
     enc = any(_ENC_NAME.search(n) for n in names)
     dec = any(_DEC_NAME.search(n) for n in names)
     if (enc and dec) or any(_AE_NAME.search(n) for n in names):
@@ -1647,15 +1764,15 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     # file-level task votes (the datasets vote per model, below)
     file_scores = dict(facts.task_scores)
     from_code = bool(facts.loader_datasets or facts.text_datasets)
-    data_weight = tk.WEIGHT_DATASET if from_code else tk.WEIGHT_DATASET / 2
+    data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
     per_model_data = model_datasets(summaries, facts, datasets, notebook=script.source.kind != "py")
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
-    data_tasks = {t for names in task_data for t in map(ds.default_task, names) if t}
-    tk.score_words(script.path, tk.WEIGHT_PATH, file_scores, cap=tk.WEIGHT_PATH * 1.5)
+    data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
+    task_rules.score_words(script.path, task_rules.WEIGHT_PATH, file_scores, cap=task_rules.WEIGHT_PATH * 1.5)
     if context_text:
         readme: dict[str, float] = {}
-        tk.score_words(context_text[:20000], tk.WEIGHT_README, readme, cap=tk.README_CAP)
+        task_rules.score_words(context_text[:20000], task_rules.WEIGHT_README, readme, cap=task_rules.README_CAP)
         if len(readme) <= 3:  # more, and it is a collection's README, not this example's
             for task, w in readme.items():
                 _add(file_scores, task, w)
@@ -1691,14 +1808,14 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         if s.task and s.task != "unknown":
             continue  # an extractor that knows better (a library head) already said
         scores = dict(file_scores)
-        for task in dict.fromkeys(t for t in map(ds.default_task, task_data[i]) if t):
+        for task in dict.fromkeys(t for t in map(known_datasets.default_task, task_data[i]) if t):
             _add(scores, _tabular_kind(task, s), data_weight)
         for task, w in per_model_hints[i].items():
             _add(scores, task, w)
         for task, w in model_scores(s, facts).items():
             _add(scores, task, w)
-        tk.score_words(s.name, tk.WEIGHT_MODEL_NAME, scores)
+        task_rules.score_words(s.name, task_rules.WEIGHT_MODEL_NAME, scores)
         _modality(s, scores, task_data[i])
-        s.task = tk.best_task(scores)
-        if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [ds.SYNTHETIC]:
+        s.task = task_rules.best_task(scores)
+        if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [known_datasets.SYNTHETIC]:
             s.datasets = []  # an agent's random numbers explore an environment; they are not its data
