@@ -280,11 +280,12 @@ def _outputs(ans: Answer, active: Sequence[Chip] = (), retrieved: int = 0) -> li
         ans.table if ans.table is not None else None,
         gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
         gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
-        _findings_md(ans),
-        figs.get("sankey") if s.model is not None else None,
         *_view_figures(ans),
         _chip_box(active),
         list(active),
+        # findings and the model's flow stay last: API clients read them as out[-2], out[-1]
+        _findings_md(ans),
+        figs.get("sankey") if s.model is not None else None,
     ]
 
 
@@ -501,8 +502,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                         model_sankey = gr.Plot(elem_id="model-sankey", show_label=False)
 
         OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sort, sankey, aligned,
-                   *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, findings,
-                   model_sankey, families, minimap, chip_box, chip_state]
+                   *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, families, minimap,
+                   chip_box, chip_state, findings, model_sankey]
 
         # A plot drawn while its tab was hidden has no width; redraw when the tab shows.
         tabs.select(None, None, None, js=RESIZE_JS)
