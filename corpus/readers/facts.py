@@ -968,42 +968,60 @@ class _Collector:
         return found
 
     def _keyword_trick(self, call: Node, last: str, key: str, value: Node) -> None:
-        s = self.s
-        if key == "weight_decay" or key == "wd":
-            if _nonzero(s.value(value)):
-                self._trick(call, "weight_decay")
-        elif key in ("kernel_regularizer", "W_regularizer"):
-            if re.search(r"l2|l1_l2", node_text(value)):
-                self._trick(call, "weight_decay")
-        elif key == "decay" and last[:1].isupper():
-            if _nonzero(s.value(value)):
-                self._trick(call, "lr_schedule")
-        elif key in ("clipnorm", "clipvalue", "global_clipnorm", "gradient_clip_val", "max_grad_norm"):
-            if _nonzero(s.value(value)):
-                self._trick(call, "gradient_clipping")
-        elif key == "weights" and last == "Embedding":
+        """A keyword argument that shows a trick or a preprocessing step (one handler per keyword)."""
+        handler = _KEYWORD_RULES.get(key)
+        if handler is not None:
+            handler(self, call, last, value)
+
+    def _kw_weight_decay(self, call: Node, last: str, value: Node) -> None:
+        if _nonzero(self.s.value(value)):
+            self._trick(call, "weight_decay")
+
+    def _kw_regularizer(self, call: Node, last: str, value: Node) -> None:
+        if re.search(r"l2|l1_l2", node_text(value)):
+            self._trick(call, "weight_decay")
+
+    def _kw_decay(self, call: Node, last: str, value: Node) -> None:
+        # Adam(decay=1e-6): a schedule of the optimizer's learning rate
+        if last[:1].isupper() and _nonzero(self.s.value(value)):
+            self._trick(call, "lr_schedule")
+
+    def _kw_clipping(self, call: Node, last: str, value: Node) -> None:
+        if _nonzero(self.s.value(value)):
+            self._trick(call, "gradient_clipping")
+
+    def _kw_weights(self, call: Node, last: str, value: Node) -> None:
+        if last == "Embedding":
             self._trick(call, "embedding_pretrained")
-        elif key == "embeddings_initializer" and re.search(r"Constant|embedding_matrix", node_text(value)):
+        elif self.s.value(value) == "imagenet" or re.search(r"_Weights\.|DEFAULT|IMAGENET", node_text(value)):
+            self._trick(call, "pretrained_weights")
+
+    def _kw_embeddings_initializer(self, call: Node, last: str, value: Node) -> None:
+        if re.search(r"Constant|embedding_matrix", node_text(value)):
             self._trick(call, "embedding_pretrained")
-        elif key == "vectors" and last in ("build_vocab", "Field"):
+
+    def _kw_vectors(self, call: Node, last: str, value: Node) -> None:
+        if last in ("build_vocab", "Field"):
             self._trick(call, "embedding_pretrained")
-        elif key == "pretrained" and s.value(value) is True:
+
+    def _kw_pretrained(self, call: Node, last: str, value: Node) -> None:
+        if self.s.value(value) is True:
             self._trick(call, "pretrained_weights")
-        elif key == "weights" and isinstance(s.value(value), str) and s.value(value) == "imagenet":
-            self._trick(call, "pretrained_weights")
-        elif key == "weights" and re.search(r"_Weights\.|DEFAULT|IMAGENET", node_text(value)):
-            self._trick(call, "pretrained_weights")
-        elif key == "precision" and "16" in node_text(value):
+
+    def _kw_precision(self, call: Node, last: str, value: Node) -> None:
+        if "16" in node_text(value):
             self._trick(call, "mixed_precision")
-        elif key in ("padding", "truncation") and last in ("tokenizer", "encode_plus", "batch_encode_plus",
-                                                             "__call__", "encode"):
-            if node_text(value) not in ("False", "None"):
-                self._prep("pad_sequences")
-        elif key == "fix_length":
+
+    def _kw_padding(self, call: Node, last: str, value: Node) -> None:
+        if last in ("tokenizer", "encode_plus", "batch_encode_plus", "__call__", "encode") and \
+                node_text(value) not in ("False", "None"):
             self._prep("pad_sequences")
-        elif key in ("target_size", "image_size") and last in ("flow_from_directory", "load_img",
-                                                               "image_dataset_from_directory",
-                                                               "flow_from_dataframe"):
+
+    def _kw_fix_length(self, call: Node, last: str, value: Node) -> None:
+        self._prep("pad_sequences")
+
+    def _kw_image_size(self, call: Node, last: str, value: Node) -> None:
+        if last in ("flow_from_directory", "load_img", "image_dataset_from_directory", "flow_from_dataframe"):
             self._prep("resize")
 
     def _string(self, node: Node) -> bool:
@@ -1024,41 +1042,8 @@ class _Collector:
                 if n != "imagenet":
                     self.f.add_dataset(self.f.weak_datasets, n)
             return True
-        # argparse: help texts and choices list every option; only `default` counts
-        p = parent
-        is_default = False
-        for _ in range(4):
-            if p is None:
-                break
-            if p.type == "keyword_argument":
-                kname = node_text(p.child_by_field_name("name"))
-                if kname in ("help", "choices", "description", "metavar", "weights", "preset"):
-                    return True
-                is_default = kname == "default"
-            if p.type == "call":
-                name = _last(call_function_name(p) or _call_name(p))
-                if name in _WEIGHT_LOADERS:
-                    return True  # "xception_41_imagenet": pretrained weights, not the data
-                if name == "add_argument" or name.startswith("DEFINE"):
-                    if is_default or name.startswith("DEFINE"):
-                        for n in known_datasets.find_in_text(text):
-                            self.f.add_dataset(self.f.text_datasets, n)
-                        if is_default:
-                            self._data_file(node)
-                    return True
-                if name in _PROSE_CALLS:
-                    for n in known_datasets.find_as_data_in_prose(text):
-                        self.f.add_dataset(self.f.weak_datasets, n)
-                    return True
-                if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(p)):
-                    value = self.s.value(node)
-                    if isinstance(value, str):
-                        self.written.add(value)
-                    return True  # a file written: plt.savefig("HousePrices.png")
-                if node.parent is not None and node.parent.type == "argument_list":
-                    self._data_file(node)
-                break
-            p = p.parent
+        if self._string_context(node, text):
+            return True
         value = self.s.value(node)
         if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not known_datasets.canonical_dataset(value) and \
                 not self._names_data(node):
@@ -1072,6 +1057,48 @@ class _Collector:
                 continue
             self.f.add_dataset(self.f.text_datasets, n)
         return True
+
+    def _string_context(self, node: Node, text: str) -> bool:
+        """True when the string's place says all there is of it: an argparse help text or choice,
+        pretrained weights' names, prose printed or plotted, a file written."""
+        p = node.parent
+        is_default = False
+        for _ in range(4):
+            if p is None:
+                return False
+            if p.type == "keyword_argument":
+                kname = node_text(p.child_by_field_name("name"))
+                if kname in ("help", "choices", "description", "metavar", "weights", "preset"):
+                    return True  # argparse: help texts and choices list every option; only `default` counts
+                is_default = kname == "default"
+            if p.type == "call":
+                return self._string_in_call(node, p, text, is_default)
+            p = p.parent
+        return False
+
+    def _string_in_call(self, node: Node, call: Node, text: str, is_default: bool) -> bool:
+        name = _last(call_function_name(call) or _call_name(call))
+        if name in _WEIGHT_LOADERS:
+            return True  # "xception_41_imagenet": pretrained weights, not the data
+        if name == "add_argument" or name.startswith("DEFINE"):
+            if is_default or name.startswith("DEFINE"):
+                for n in known_datasets.find_in_text(text):
+                    self.f.add_dataset(self.f.text_datasets, n)
+                if is_default:
+                    self._data_file(node)
+            return True
+        if name in _PROSE_CALLS:
+            for n in known_datasets.find_as_data_in_prose(text):
+                self.f.add_dataset(self.f.weak_datasets, n)
+            return True
+        if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(call)):
+            value = self.s.value(node)
+            if isinstance(value, str):
+                self.written.add(value)
+            return True  # a file written: plt.savefig("HousePrices.png")
+        if node.parent is not None and node.parent.type == "argument_list":
+            self._data_file(node)
+        return False
 
     def _column_key(self, node: Node) -> bool:
         """Record a string used as a column key (``df['medv']``, ``df[['crim', 'zn']]``, ``names=[...]``)."""
@@ -1121,52 +1148,62 @@ class _Collector:
         return True
 
     def _assignment(self, node: Node) -> bool:
-        f = self.f
+        """An assignment, by the kind of its target (one handler each)."""
         left = node.child_by_field_name("left")
         right = node.child_by_field_name("right")
-        if left is None or right is None:
-            return False
-        lt = left.type
-        if lt == "identifier":
-            name = node_text(left)
-            f.dep_nodes.setdefault(name, []).append(right)
-            rt = right.type
-            if (rt == "attribute" or rt == "identifier") and right.end_byte - right.start_byte < 120:
-                bound = self.s.resolve(node_text(right)) or ""
-                if bound.startswith(LOADER_MODULES):
-                    self.module_alias[name] = bound
-            elif rt == "string" or rt == "concatenated_string":
-                v = self.s.value(right)
-                if isinstance(v, str):
-                    if rt == "string":
-                        self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
-                    if _INLINE_TEXT_VAR.match(name) and len(v.strip()) >= 10 and (" " in v.strip() or not v.isascii()) \
-                            and not _NOT_PROSE.search(v.strip()) and not _in_class(right):
-                        self.f.mark_synthetic()
-            if _DATA_VAR.match(name):
-                self._synthetic_value(name, right)
-        elif lt == "pattern_list" or lt == "tuple_pattern":
-            for c in left.named_children:
-                if c.type == "identifier":
-                    name = node_text(c)
-                    f.dep_nodes.setdefault(name, []).append(right)
-                    if _DATA_VAR.match(name):
-                        self._synthetic_value(name, right)
-        elif lt == "attribute":
-            attr = node_text(left.child_by_field_name("attribute"))
-            if attr in _FREEZE_ATTRS and node_text(right) == "False":
-                f.freezes = True
-            elif attr in ("lr", "learning_rate") and left.child_by_field_name("object") is not None:
-                obj = node_text(left.child_by_field_name("object"))
-                if "optim" in obj.lower():
-                    self._trick(node, "lr_schedule")
-            else:
-                f.dep_nodes.setdefault(attr, []).append(right)
-        elif lt == "subscript":
-            key = node_text(left.child_by_field_name("subscript"))
-            if key in ("'lr'", '"lr"'):
-                self._trick(node, "lr_schedule")
+        handler = _ASSIGN_BY_TARGET.get(left.type) if left is not None and right is not None else None
+        if handler is not None:
+            handler(self, node, left, right)
         return False
+
+    def _assign_name(self, node: Node, left: Node, right: Node) -> None:
+        name = node_text(left)
+        self.f.dep_nodes.setdefault(name, []).append(right)
+        rt = right.type
+        if (rt == "attribute" or rt == "identifier") and right.end_byte - right.start_byte < 120:
+            bound = self.s.resolve(node_text(right)) or ""
+            if bound.startswith(LOADER_MODULES):
+                self.module_alias[name] = bound  # mnist = tf.keras.datasets.mnist
+        elif rt == "string" or rt == "concatenated_string":
+            self._string_assigned(node, name, right)
+        if _DATA_VAR.match(name):
+            self._synthetic_value(name, right)
+
+    def _string_assigned(self, node: Node, name: str, right: Node) -> None:
+        """``env_id = "CartPole-v1"`` (kept for later look-ups); ``text = "i love you ..."``: toy data."""
+        v = self.s.value(right)
+        if not isinstance(v, str):
+            return
+        if right.type == "string":
+            self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
+        if _INLINE_TEXT_VAR.match(name) and len(v.strip()) >= 10 and (" " in v.strip() or not v.isascii()) \
+                and not _NOT_PROSE.search(v.strip()) and not _in_class(right):
+            self.f.mark_synthetic()
+
+    def _assign_names(self, node: Node, left: Node, right: Node) -> None:
+        for c in left.named_children:
+            if c.type == "identifier":
+                name = node_text(c)
+                self.f.dep_nodes.setdefault(name, []).append(right)
+                if _DATA_VAR.match(name):
+                    self._synthetic_value(name, right)
+
+    def _assign_attribute(self, node: Node, left: Node, right: Node) -> None:
+        attr = node_text(left.child_by_field_name("attribute"))
+        if attr in _FREEZE_ATTRS and node_text(right) == "False":
+            self.f.freezes = True
+        elif attr in ("lr", "learning_rate") and left.child_by_field_name("object") is not None:
+            obj = node_text(left.child_by_field_name("object"))
+            if "optim" in obj.lower():
+                self._trick(node, "lr_schedule")
+        else:
+            self.f.dep_nodes.setdefault(attr, []).append(right)
+
+    def _assign_item(self, node: Node, left: Node, right: Node) -> None:
+        # param_group['lr'] = ...: the learning rate changed by hand
+        key = node_text(left.child_by_field_name("subscript"))
+        if key in ("'lr'", '"lr"'):
+            self._trick(node, "lr_schedule")
 
     def _synthetic_value(self, name: str, right: Node) -> None:
         if not _DATA_VAR.match(name) or _in_class(right):
@@ -1312,6 +1349,35 @@ def _resize_of_tensor(c: _CallSite) -> bool:
     return not (recv.startswith(("cv2", "tf.image", "skimage", "transform", "np", "PIL"))
                 or _DATA_RECEIVER.search(recv.rsplit(".", 1)[-1]) or "Image" in recv)
 
+
+_ASSIGN_BY_TARGET = {
+    "identifier": _Collector._assign_name,
+    "pattern_list": _Collector._assign_names,
+    "tuple_pattern": _Collector._assign_names,
+    "attribute": _Collector._assign_attribute,
+    "subscript": _Collector._assign_item,
+}
+
+# keyword arguments that show a trick or a preprocessing step: keyword -> its rule (a subset of _KEYWORDS)
+_KEYWORD_RULES = {
+    "weight_decay": _Collector._kw_weight_decay,
+    "wd": _Collector._kw_weight_decay,
+    "kernel_regularizer": _Collector._kw_regularizer,
+    "W_regularizer": _Collector._kw_regularizer,
+    "decay": _Collector._kw_decay,
+    **dict.fromkeys(("clipnorm", "clipvalue", "global_clipnorm", "gradient_clip_val", "max_grad_norm"),
+                    _Collector._kw_clipping),
+    "weights": _Collector._kw_weights,
+    "embeddings_initializer": _Collector._kw_embeddings_initializer,
+    "vectors": _Collector._kw_vectors,
+    "pretrained": _Collector._kw_pretrained,
+    "precision": _Collector._kw_precision,
+    "padding": _Collector._kw_padding,
+    "truncation": _Collector._kw_padding,
+    "fix_length": _Collector._kw_fix_length,
+    "target_size": _Collector._kw_image_size,
+    "image_size": _Collector._kw_image_size,
+}
 
 # calls of a preprocessing name that are no preprocessing (name -> the test that vetoes them)
 _PREP_VETOES = {
