@@ -1460,21 +1460,8 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     Returns:
         Canonical dataset names, possibly empty.
     """
-    out = list(facts.loader_datasets)
-    if len(out) > 1:
-        # a script that picks one by argparse: the default is the one it runs with
-        for key in _ARG_DATASET_KEYS:
-            v = script.argparse_defaults.get(key)
-            if isinstance(v, str):
-                name = known_datasets.canonical_dataset(v) or (known_datasets.gym_dataset(v) if key.startswith("env") else None)
-                if name in out:
-                    return [name]
     by_columns = known_datasets.dataset_from_columns(facts.columns) if facts.columns else None
-    if by_columns and out and all((known_datasets.default_task(n) or "").startswith("tabular") for n in out):
-        return [by_columns]  # housing.csv read with Boston's columns (MEDV) is Boston
-    if known_datasets.YAHOO_FINANCE in out and len(out) > 1:
-        out.remove(known_datasets.YAHOO_FINANCE)
-        out.append(known_datasets.YAHOO_FINANCE)
+    out = _loaded_datasets(script, facts, by_columns)
     if out:
         return out
     if not trained and not facts.local_files and not facts.synthetic and not facts.train_calls and \
@@ -1485,6 +1472,32 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
         facts.hinted_datasets = list(facts.text_datasets) or known_datasets.find_in_text(script.path.replace("\\", "/")) \
             or facts.weak_datasets[:2]
         return []
+    return _weaker_datasets(script, facts, context_text, trained, by_columns)
+
+
+def _loaded_datasets(script: Script, facts: FileFacts, by_columns: str | None) -> list[str]:
+    """Datasets a loader reads: the one argparse picks when there are several; Boston's columns over a
+    tabular loader's guess; market data last."""
+    out = list(facts.loader_datasets)
+    if len(out) > 1:
+        # a script that picks one by argparse: the default is the one it runs with
+        for key in _ARG_DATASET_KEYS:
+            v = script.argparse_defaults.get(key)
+            if isinstance(v, str):
+                name = known_datasets.canonical_dataset(v) or (known_datasets.gym_dataset(v) if key.startswith("env") else None)
+                if name in out:
+                    return [name]
+    if by_columns and out and all((known_datasets.default_task(n) or "").startswith("tabular") for n in out):
+        return [by_columns]  # housing.csv read with Boston's columns (MEDV) is Boston
+    if known_datasets.YAHOO_FINANCE in out and len(out) > 1:
+        out.remove(known_datasets.YAHOO_FINANCE)
+        out.append(known_datasets.YAHOO_FINANCE)
+    return out
+
+
+def _weaker_datasets(script: Script, facts: FileFacts, context_text: str | None, trained: bool,
+                     by_columns: str | None) -> list[str]:
+    """No loader names the data: strings, the path, local files, toy data, prose, the README, in that order."""
     if facts.text_datasets:
         return list(facts.text_datasets)
     path_names = known_datasets.find_in_text(script.path.replace("\\", "/"))
@@ -1605,6 +1618,25 @@ def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts, noteboo
               if s.source.line_start and s.source.line_end and s.source.line_start <= occ.line <= s.source.line_end]
     if inside:
         return [min(inside, key=lambda i: summaries[i].source.line_end - summaries[i].source.line_start)]
+    reached = _reached_by_names(occ, summaries, facts)
+    if reached:
+        return reached
+    if occ.assigned_to:
+        # data_augmentation = Sequential([RandomFlip(...)]) ... x = data_augmentation(inputs)
+        using = [i for i, s in enumerate(summaries) if occ.assigned_to in _names_called(s, facts)]
+        if using:
+            return using
+    starts = [(s.source.line_start, i) for i, s in enumerate(summaries) if s.source.line_start]
+    if notebook and starts:
+        after = [(st, i) for st, i in starts if st >= occ.line]
+        before = [(st, i) for st, i in starts if st < occ.line]
+        return [min(after)[1]] if after else [max(before)[1]]
+    return list(range(len(summaries)))
+
+
+def _reached_by_names(occ: Occurrence, summaries: list[Summary], facts: FileFacts) -> list[int]:
+    """The models named by the occurrence's statement, or by what its names were computed from
+    (up to four steps back); a name reused for several models means the nearest one defined before."""
     names: dict[str, list[int]] = {}
     for i, s in enumerate(summaries):
         names.setdefault(s.name, []).append(i)
@@ -1632,17 +1664,7 @@ def _owners(occ: Occurrence, summaries: list[Summary], facts: FileFacts, noteboo
         frontier = nxt - seen
         if not frontier:
             break
-    if occ.assigned_to:
-        # data_augmentation = Sequential([RandomFlip(...)]) ... x = data_augmentation(inputs)
-        using = [i for i, s in enumerate(summaries) if occ.assigned_to in _names_called(s, facts)]
-        if using:
-            return using
-    starts = [(s.source.line_start, i) for i, s in enumerate(summaries) if s.source.line_start]
-    if notebook and starts:
-        after = [(st, i) for st, i in starts if st >= occ.line]
-        before = [(st, i) for st, i in starts if st < occ.line]
-        return [min(after)[1]] if after else [max(before)[1]]
-    return list(range(len(summaries)))
+    return []
 
 
 def _names_called(s: Summary, facts: FileFacts) -> set[str]:
@@ -1688,6 +1710,21 @@ _DENSEISH = frozenset({"Dense", "Dropout", "BatchNormalization", "Flatten", "Act
                        "Reshape"})
 
 
+class _Shape(NamedTuple):
+    """What a model's layers say about its task, read once for the votes of :func:`model_scores`."""
+
+    types: list[str]
+    kinds: set[str]
+    loss: str | None
+    out: Layer | None  # the last Dense / Conv2D / Conv2DTranspose
+    units: int | None  # of that output when it is Dense
+    big_output: bool  # a vocabulary-sized output
+    conv: bool
+    up: bool
+    rnn: bool
+    regression_loss: bool
+
+
 def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
     """Task votes from one model's layers, output and loss."""
     scores: dict[str, float] = {}
@@ -1700,49 +1737,13 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
                None)
     units = _out_units(out) if out is not None and out.type == "Dense" else None
     out_text = _output_text(out, facts) if out is not None else ""
-    big_output = (units is not None and units >= 1000) or bool(_VOCAB_WORDS.search(out_text))
-    conv = bool(kinds & _CONV2D)
-    up = bool(kinds & _UP)
-    rnn = bool(kinds & _RNN)
-    emb = "Embedding" in kinds
-    regression_loss = loss in ("mse", "mae", "huber")
-    if conv and not up:
-        _add(scores, "image_classification", 2.0)
-    if conv and up:
-        if "Concatenate" in kinds:
-            # a U-Net: skip connections and a per-pixel output
-            _add(scores, "image_segmentation", 6.0 if types[-1] in ("Conv2D", "Activation") else 3.0)
-        else:
-            _add(scores, "representation_learning", 1.5)
-            _add(scores, "image_segmentation", 1.0)
-    if up and not conv:
-        _add(scores, "image_generation", 2.0)
-    if emb and types.count("Embedding") >= 2 and (rnn or "TransformerDecoder" in kinds) and big_output:
-        _add(scores, "machine_translation", 2.5)  # a source and a target embedding: seq2seq
-    if emb:
-        if big_output and (rnn or kinds & _SEQ):
-            _add(scores, "language_modeling", 2.5)
-            _add(scores, "text_generation", 1.5)
-        elif types.count("Embedding") >= 2 and not rnn and not kinds & _SEQ and "LayerNormalization" not in kinds \
-                and (units is None or units <= 1 or regression_loss):
-            _add(scores, "recommendation", 2.5)
-        elif rnn and out is not None and _per_step(out, facts):
-            _add(scores, "sequence_labeling", 3.0)  # a small softmax at every token: a tagger
-        else:
-            _add(scores, "text_classification", 2.5)
-    elif rnn:
-        if regression_loss or (units == 1 and (out is None or out.activation in (None, "linear"))):
-            _add(scores, "time_series_forecasting", 3.5)
-        elif big_output:
-            _add(scores, "text_generation", 2.0)
-    if kinds <= _DENSEISH and "Dense" in kinds and types[0] == "Flatten" and not regression_loss and \
-            not facts.text_signals and known_datasets.SYNTHETIC not in s.datasets:
-        _add(scores, "image_classification", 2.0)  # flattening a 2-D input first: an image MLP
-    elif kinds <= _DENSEISH and "Dense" in kinds:
-        if regression_loss or (units == 1 and out is not None and out.activation in (None, "linear")):
-            _add(scores, "tabular_regression", 2.5)
-        elif loss in ("binary_crossentropy", "categorical_crossentropy") or units is not None:
-            _add(scores, "tabular_classification", 1.5)
+    shape = _Shape(types, kinds, loss, out, units,
+                   big_output=(units is not None and units >= 1000) or bool(_VOCAB_WORDS.search(out_text)),
+                   conv=bool(kinds & _CONV2D), up=bool(kinds & _UP), rnn=bool(kinds & _RNN),
+                   regression_loss=loss in ("mse", "mae", "huber"))
+    _image_votes(shape, scores)
+    _sequence_votes(shape, scores, facts)
+    _dense_votes(shape, scores, s, facts)
     if loss == "ctc":
         _add(scores, "speech_recognition", task_rules.WEIGHT_CERTAIN)
     for layer in s.layers:
@@ -1751,6 +1752,55 @@ def model_scores(s: Summary, facts: FileFacts) -> dict[str, float]:
             for task, w in task_rules.backbone_tasks(backbone):
                 _add(scores, task, w)
     return scores
+
+
+def _image_votes(m: _Shape, scores: dict[str, float]) -> None:
+    if m.conv and not m.up:
+        _add(scores, "image_classification", 2.0)
+    if m.conv and m.up:
+        if "Concatenate" in m.kinds:
+            # a U-Net: skip connections and a per-pixel output
+            _add(scores, "image_segmentation", 6.0 if m.types[-1] in ("Conv2D", "Activation") else 3.0)
+        else:
+            _add(scores, "representation_learning", 1.5)
+            _add(scores, "image_segmentation", 1.0)
+    if m.up and not m.conv:
+        _add(scores, "image_generation", 2.0)
+
+
+def _sequence_votes(m: _Shape, scores: dict[str, float], facts: FileFacts) -> None:
+    types, kinds, rnn = m.types, m.kinds, m.rnn
+    emb = "Embedding" in kinds
+    if emb and types.count("Embedding") >= 2 and (rnn or "TransformerDecoder" in kinds) and m.big_output:
+        _add(scores, "machine_translation", 2.5)  # a source and a target embedding: seq2seq
+    if emb:
+        if m.big_output and (rnn or kinds & _SEQ):
+            _add(scores, "language_modeling", 2.5)
+            _add(scores, "text_generation", 1.5)
+        elif types.count("Embedding") >= 2 and not rnn and not kinds & _SEQ and "LayerNormalization" not in kinds \
+                and (m.units is None or m.units <= 1 or m.regression_loss):
+            _add(scores, "recommendation", 2.5)
+        elif rnn and m.out is not None and _per_step(m.out, facts):
+            _add(scores, "sequence_labeling", 3.0)  # a small softmax at every token: a tagger
+        else:
+            _add(scores, "text_classification", 2.5)
+    elif rnn:
+        if m.regression_loss or (m.units == 1 and (m.out is None or m.out.activation in (None, "linear"))):
+            _add(scores, "time_series_forecasting", 3.5)
+        elif m.big_output:
+            _add(scores, "text_generation", 2.0)
+
+
+def _dense_votes(m: _Shape, scores: dict[str, float], s: Summary, facts: FileFacts) -> None:
+    if not (m.kinds <= _DENSEISH and "Dense" in m.kinds):
+        return
+    if m.types[0] == "Flatten" and not m.regression_loss and not facts.text_signals and \
+            known_datasets.SYNTHETIC not in s.datasets:
+        _add(scores, "image_classification", 2.0)  # flattening a 2-D input first: an image MLP
+    elif m.regression_loss or (m.units == 1 and m.out is not None and m.out.activation in (None, "linear")):
+        _add(scores, "tabular_regression", 2.5)
+    elif m.loss in ("binary_crossentropy", "categorical_crossentropy") or m.units is not None:
+        _add(scores, "tabular_classification", 1.5)
 
 
 def _per_step(layer: Layer, facts: FileFacts) -> bool:
@@ -1831,10 +1881,42 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     file_scores = dict(facts.task_scores)
     from_code = bool(facts.loader_datasets or facts.text_datasets)
     data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
-    per_model_data = model_datasets(summaries, facts, datasets, notebook=script.source.kind != "py")
+    notebook = script.source.kind != "py"
+    per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
+    _file_votes(file_scores, script, summaries, facts, context_text, data_tasks)
+
+    # attribute code tricks and task hints to models
+    per_model_tricks: list[list[str]] = [[] for _ in summaries]
+    for occ in facts.tricks:
+        for i in _owners(occ, summaries, facts, notebook):
+            per_model_tricks[i].append(occ.name)
+    per_model_hints: list[dict[str, float]] = [{} for _ in summaries]
+    for occ in facts.task_hints:
+        for i in _owners(occ, summaries, facts, notebook):
+            hints = per_model_hints[i]
+            hints[occ.name] = max(hints.get(occ.name, 0.0), occ.weight)
+    # frozen layers alone are common in GANs (discriminator.trainable = False);
+    # they are transfer learning when the script says so
+    transfer_named = bool(_TRANSFER_WORDS.search(script.path))
+
+    for i, s in enumerate(summaries):
+        _fill_lists(s, facts, per_model_data[i], per_model_tricks[i], transfer_named)
+        if s.task and s.task != "unknown":
+            continue  # an extractor that knows better (a library head) already said
+        scores = dict(file_scores)
+        for task in dict.fromkeys(t for t in map(known_datasets.default_task, task_data[i]) if t):
+            _add(scores, _tabular_kind(task, s), data_weight)
+        for task, w in per_model_hints[i].items():
+            _add(scores, task, w)
+        _model_task(s, facts, scores, task_data[i])
+
+
+def _file_votes(file_scores: dict[str, float], script: Script, summaries: list[Summary], facts: FileFacts,
+                context_text: str | None, data_tasks: set[str]) -> None:
+    """Task votes of the file's path, of a README that names few tasks, and of the file's structure."""
     task_rules.score_words(script.path, task_rules.WEIGHT_PATH, file_scores, cap=task_rules.WEIGHT_PATH * 1.5)
     if context_text:
         readme: dict[str, float] = {}
@@ -1845,43 +1927,27 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     for task, w in _file_structure(summaries, facts, data_tasks).items():
         _add(file_scores, task, w)
 
-    # attribute code tricks and task hints to models
-    per_model_tricks: list[list[str]] = [[] for _ in summaries]
-    notebook = script.source.kind != "py"
-    # frozen layers alone are common in GANs (discriminator.trainable = False);
-    # they are transfer learning when the script says so
-    transfer_named = bool(_TRANSFER_WORDS.search(script.path))
-    for occ in facts.tricks:
-        for i in _owners(occ, summaries, facts, notebook):
-            per_model_tricks[i].append(occ.name)
-    per_model_hints: list[dict[str, float]] = [{} for _ in summaries]
-    for occ in facts.task_hints:
-        for i in _owners(occ, summaries, facts, notebook):
-            hints = per_model_hints[i]
-            hints[occ.name] = max(hints.get(occ.name, 0.0), occ.weight)
 
-    for i, s in enumerate(summaries):
-        s.datasets = list(dict.fromkeys(list(s.datasets) + per_model_data[i]))
-        tricks = list(s.tricks) + layer_tricks(s.layers) + per_model_tricks[i] + _block_tricks(s, facts)
-        if facts.freezes and ("pretrained_weights" in tricks or transfer_named):
-            tricks.append("transfer_learning")  # frozen layers of a model trained before
-        s.tricks = _ordered(tricks, TRICKS)
-        prep = list(s.preprocessing) + facts.preprocessing
-        if "data_augmentation" in s.tricks:
-            prep.append("augment")
-        s.preprocessing = _ordered(prep, PREPROCESSING)
+def _fill_lists(s: Summary, facts: FileFacts, datasets: list[str], tricks_found: list[str],
+                transfer_named: bool) -> None:
+    """A model's datasets, tricks and preprocessing: what the reader said, then what the file shows."""
+    s.datasets = list(dict.fromkeys(list(s.datasets) + datasets))
+    tricks = list(s.tricks) + layer_tricks(s.layers) + tricks_found + _block_tricks(s, facts)
+    if facts.freezes and ("pretrained_weights" in tricks or transfer_named):
+        tricks.append("transfer_learning")  # frozen layers of a model trained before
+    s.tricks = _ordered(tricks, TRICKS)
+    prep = list(s.preprocessing) + facts.preprocessing
+    if "data_augmentation" in s.tricks:
+        prep.append("augment")
+    s.preprocessing = _ordered(prep, PREPROCESSING)
 
-        if s.task and s.task != "unknown":
-            continue  # an extractor that knows better (a library head) already said
-        scores = dict(file_scores)
-        for task in dict.fromkeys(t for t in map(known_datasets.default_task, task_data[i]) if t):
-            _add(scores, _tabular_kind(task, s), data_weight)
-        for task, w in per_model_hints[i].items():
-            _add(scores, task, w)
-        for task, w in model_scores(s, facts).items():
-            _add(scores, task, w)
-        task_rules.score_words(s.name, task_rules.WEIGHT_MODEL_NAME, scores)
-        _modality(s, scores, task_data[i])
-        s.task = task_rules.best_task(scores)
-        if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [known_datasets.SYNTHETIC]:
-            s.datasets = []  # an agent's random numbers explore an environment; they are not its data
+
+def _model_task(s: Summary, facts: FileFacts, scores: dict[str, float], task_data: list[str]) -> None:
+    """The model's task: the file's and its data's votes (``scores``), its layers', its name's, its modality."""
+    for task, w in model_scores(s, facts).items():
+        _add(scores, task, w)
+    task_rules.score_words(s.name, task_rules.WEIGHT_MODEL_NAME, scores)
+    _modality(s, scores, task_data)
+    s.task = task_rules.best_task(scores)
+    if s.task == "reinforcement_learning" and facts.synthetic_guess and s.datasets == [known_datasets.SYNTHETIC]:
+        s.datasets = []  # an agent's random numbers explore an environment; they are not its data
