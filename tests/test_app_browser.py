@@ -459,3 +459,22 @@ def test_a_hostile_layer_type_in_a_chip_stays_text(page) -> None:
     assert "<img src=y onerror=window.__pwned=3>" in label
     assert page.query_selector("#chips img, #status img, [onerror]") is None
     assert page.evaluate("window.__pwned") is None
+
+
+def test_clicking_a_histogram_bin_narrows_to_its_range(page) -> None:
+    ask(page, "classify handwritten digits")
+    open_tab(page, "Hyperparameters")
+    page.wait_for_selector("#hp-epochs .js-plotly-plot .barlayer .point")
+    # the bin of 12 epochs (7.5 to 13.3: the Keras MNIST examples, not the PyTorch ones at 14)
+    payload = page.evaluate("""() => {
+        const t = document.querySelector('#hp-epochs .js-plotly-plot').data[0];
+        return t.meta.points.find(p => p.low <= 12 && 12 < p.high);
+    }""")
+    click_bar(page, "hp-epochs", 0, {"low": payload["low"]})
+    wait_status(page, "picked in the views")
+    assert chip_labels(page)[0].startswith("epochs ")
+    open_tab(page, "Examples")
+    page.wait_for_function("() => document.querySelector(\"#examples [data-testid='cell-0-1']\")"
+                           ".innerText.startsWith('kerasfan')")
+    owners = {r.split("/")[0].rstrip("0123456789") for r in table_column(page, 1)}
+    assert "kerasfan" in owners and "torchfan" not in owners
