@@ -12,7 +12,8 @@ import pytest
 
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
-from corpus.readers.facts import annotate, collect, layer_tricks
+from corpus.readers.facts import annotate, layer_tricks
+from corpus.readers.file_facts import collect
 from corpus.readers.script import load
 from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
