@@ -177,6 +177,7 @@ def read_safetensors(path: str | os.PathLike) -> dict[str, np.ndarray]:
 
 
 _controller = None
+_PASS_LOCK = threading.Lock()
 
 
 def _blas_threads(n: int):
@@ -265,8 +266,14 @@ class _Bert:
         """Normalized mean-pooled embeddings of a batch of texts (float32).
 
         ``threads`` bounds the BLAS threads of the large products; the
-        attention's small ones always run on one.
+        attention's small ones always run on one. One pass at a time: the BLAS
+        thread limit is process-wide, and two passes setting and restoring it
+        in turn could leave it wrong (a question's pass takes ~10 ms).
         """
+        with _PASS_LOCK:
+            return self._encode(texts, threads)
+
+    def _encode(self, texts: list[str], threads: int) -> np.ndarray:
         encs = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
         n, length = len(encs), max(len(e.ids) for e in encs)
         ids = np.zeros((n, length), dtype=np.int64)
