@@ -520,8 +520,8 @@ def _name_facts(fn: str) -> tuple[str, bool, bool, bool, bool, bool, tuple[str, 
 
 class _Collector:
     def __init__(self, script: Script) -> None:
-        self.s = script
-        self.f = FileFacts()
+        self.script = script
+        self.facts = FileFacts()
         self.defs: list[str] = []
         self.fired: set[str] = set()
         self.str_assign: dict[str, list[tuple[int, str]]] = {}  # name -> (line, string) in order
@@ -536,32 +536,32 @@ class _Collector:
     def run(self) -> FileFacts:
         # The script's shared index (one query pass in C, made once for every reader) finds
         # every node of interest; walking each node in Python would cost more than parsing the file.
-        nodes = self.s.nodes
+        nodes = self.script.nodes
         for kind, handler in _HANDLERS:
             # bounded: a generated 10 MB file must not cost more than a real script or two
             for n in nodes(kind)[:_MAX_NODES]:
-                self.f.at = n
+                self.facts.at = n
                 handler(self, n)
         self._finish()
-        return self.f
+        return self.facts
 
     # ---- node handlers (return True to skip the children)
     def _call_kind(self, fn: str) -> _CallKind:
         """What a call's dotted name says in this file (the same for every call of that name)."""
         last, pretrained, random, gradient, generator, last_interesting, named = _name_facts(fn)
-        resolved = self.s.resolve(fn) if not fn.startswith(".") else fn
+        resolved = self.script.resolve(fn) if not fn.startswith(".") else fn
         head = fn.split(".", 1)[0]
         if head in self.module_alias:
             resolved = self.module_alias[head] + fn[len(head):]
         resolved = resolved or fn
         interesting = last_interesting or resolved.startswith(_INTERESTING_MODULES)
-        local_data = "." in fn and head in self.s.aliases and _is_local_data_module(self.s.aliases[head])
+        local_data = "." in fn and head in self.script.aliases and _is_local_data_module(self.script.aliases[head])
         return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
                          () if interesting else named, local_data)
 
     def _keyword_offsets(self) -> list[int]:
         """Where any of the :data:`_KEYWORDS` occurs in the file: a superset of the keyword arguments."""
-        code = self.s.code_bytes
+        code = self.script.code_bytes
         offsets: list[int] = []
         for word in _KEYWORDS_BYTES:
             at = code.find(word)
@@ -610,7 +610,7 @@ class _Collector:
 
     def _note_call(self, call: Node, kind: _CallKind) -> None:
         """What every call tells by its name alone: pretrained weights, random numbers, gradients, toy data."""
-        f = self.f
+        f = self.facts
         if kind.pretrained:
             self._trick(call, "pretrained_weights")
         f.calls_by_line.setdefault(call.start_point[0] + 1, []).append(call)
@@ -625,7 +625,7 @@ class _Collector:
         if _STOCK_FETCH.match(kind.last):
             # fetch_stock_data("AAPL", ...): a project helper downloading a ticker's prices
             positional = call_arguments(call)[0]
-            ticker = self.s.value(positional[0]) if positional else None
+            ticker = self.script.value(positional[0]) if positional else None
             if isinstance(ticker, str) and _TICKER.match(ticker):
                 f.add_dataset(f.loader_datasets, known_datasets.YAHOO_FINANCE)
 
@@ -642,18 +642,18 @@ class _Collector:
                 for k, v in call_arguments(call)[1].items():
                     self._keyword_trick(call, kind.last, k, v)
         for n in kind.named:
-            self.f.add_dataset(self.f.text_datasets, n)
+            self.facts.add_dataset(self.facts.text_datasets, n)
 
     # ---- call rules (each one row of _CALL_RULES: the names it applies to, or all)
     def _train_call(self, c: _CallSite) -> None:
-        self.f.train_calls.append(c.node)
+        self.facts.train_calls.append(c.node)
 
     def _task_of_call(self, c: _CallSite) -> None:
         # task hints named by the call itself; a rule votes once, however often it is called
         rule = task_rules.CALL_RULES.get(c.last)
         if rule and c.last not in self.fired:
             self.fired.add(c.last)
-            add_score(self.f.task_scores, rule[0], rule[1])
+            add_score(self.facts.task_scores, rule[0], rule[1])
 
     def _fit_on_inputs(self, c: _CallSite) -> None:
         # model.fit(x, x): an autoencoder
@@ -671,17 +671,17 @@ class _Collector:
         shape = c.keywords.get("shape") or (c.positional[0] if c.positional else None)
         if shape is not None and _BAG_OF_WORDS_SHAPE.match(node_text(shape)):
             self.fired.add("Input")  # keras.Input(shape=(vocabulary_size,)): a multi-hot bag of words
-            add_score(self.f.task_scores, "text_classification", 2.0)
+            add_score(self.facts.task_scores, "text_classification", 2.0)
 
     def _image_folders(self, c: _CallSite) -> None:
         if c.last not in self.fired:
             self.fired.add(c.last)
-            add_score(self.f.task_scores, "image_classification", 3.0)
+            add_score(self.facts.task_scores, "image_classification", 3.0)
 
     def _trick_of_call(self, c: _CallSite) -> None:
         trick = TRICK_CALLS.get(c.last)
         if trick == "mixed_precision" and c.last in ("set_global_policy", "set_policy"):
-            trick = "mixed_precision" if any("16" in v for v in _strings_in(c.node, self.s)) else None
+            trick = "mixed_precision" if any("16" in v for v in _strings_in(c.node, self.script)) else None
         if trick:
             self._trick(c.node, trick)
 
@@ -692,12 +692,12 @@ class _Collector:
 
     def _image_data_generator(self, c: _CallSite) -> None:
         keywords = c.keywords
-        if any(k in AUGMENT_KWARGS and _nonzero(self.s.value(v)) for k, v in keywords.items()):
+        if any(k in AUGMENT_KWARGS and _nonzero(self.script.value(v)) for k, v in keywords.items()):
             self._trick(c.node, "data_augmentation")
             self._prep("augment")
         if "rescale" in keywords:
             self._prep("normalize")
-        if any(k in STANDARDIZE_KWARGS and _nonzero(self.s.value(v)) for k, v in keywords.items()):
+        if any(k in STANDARDIZE_KWARGS and _nonzero(self.script.value(v)) for k, v in keywords.items()):
             self._prep("standardize")
         if "preprocessing_function" in keywords:
             self._prep("normalize")
@@ -727,7 +727,7 @@ class _Collector:
 
     def _freeze_call(self, c: _CallSite) -> None:
         if not c.positional or node_text(c.positional[0]) == "False":
-            self.f.freezes = True
+            self.facts.freezes = True
 
     def _preprocessing_call(self, c: _CallSite) -> None:
         prep = PREP_CALLS.get(c.last)
@@ -737,7 +737,7 @@ class _Collector:
         if prep:
             self._prep(prep)
             if prep in ("tokenize", "pad_sequences"):
-                self.f.text_signals = True
+                self.facts.text_signals = True
 
     def _reshape_call(self, c: _CallSite) -> None:
         if _enclosing_def(c.node) in ("forward", "call", "__call__", "__init__", "build"):
@@ -758,7 +758,7 @@ class _Collector:
             self._prep("tokenize")
 
     def _one_hot_reader(self, c: _CallSite) -> None:
-        if "one_hot" in c.keywords and self.s.value(c.keywords["one_hot"]) is True:
+        if "one_hot" in c.keywords and self.script.value(c.keywords["one_hot"]) is True:
             self._prep("one_hot")
 
     def _embedding_weights(self, c: _CallSite) -> None:
@@ -768,25 +768,25 @@ class _Collector:
     def _datasets_of_call(self, c: _CallSite) -> None:
         self._loader_module_datasets(c)
         if c.last in SYNTHETIC_CALLS:
-            self.f.mark_synthetic()
+            self.facts.mark_synthetic()
         if c.last in STRING_LOADERS:
             self._string_loader_datasets(c)
         self._project_module_datasets(c)
         # downloaded market data
         if c.resolved.startswith(_YAHOO) or c.last in ("get_data_yahoo", "DataReader") or \
                 (c.last == "download" and c.fn.split(".")[0] in ("yf", "yfinance")):
-            self.f.add_dataset(self.f.loader_datasets, known_datasets.YAHOO_FINANCE)
+            self.facts.add_dataset(self.facts.loader_datasets, known_datasets.YAHOO_FINANCE)
         if (c.last in LOCAL_READERS or (c.last == "load" and c.resolved.startswith(("numpy.", "np.")))) \
                 and not self._local_file_datasets(c):
             return
         # call names that name a dataset (load_mnist(), get_cifar10_loaders())
         if not c.resolved.startswith(LOADER_MODULES) and len(c.last) > 4 and not _MODEL_WORD.search(c.last):
             for n in known_datasets.find_in_text(c.last.replace("_", " ")):
-                self.f.add_dataset(self.f.text_datasets, n)
+                self.facts.add_dataset(self.facts.text_datasets, n)
 
     def _loader_module_datasets(self, c: _CallSite) -> None:
         """keras.datasets.mnist.load_data, torchvision.datasets.CIFAR10, sklearn.datasets.load_iris."""
-        f, strong = self.f, self.f.loader_datasets
+        f, strong = self.facts, self.facts.loader_datasets
         prefix = next((p for p in LOADER_MODULES if c.resolved.startswith(p)), None)
         if prefix is None:
             return
@@ -807,7 +807,7 @@ class _Collector:
 
     def _string_loader_datasets(self, c: _CallSite) -> None:
         """tfds.load("mnist"), load_dataset("imdb"), gym.make("CartPole-v1"): the dataset a string names."""
-        f, s, last = self.f, self.s, c.last
+        f, s, last = self.facts, self.script, c.last
         vals = [s.value(p) for p in c.positional[:2]]
         for key in ("name", "path", "id", "env_id", "fname", "origin", "url"):
             if key in c.keywords:
@@ -826,7 +826,7 @@ class _Collector:
             self._named_datasets(c, strs)
 
     def _named_datasets(self, c: _CallSite, strs: list[str]) -> None:
-        f, strong, last = self.f, self.f.loader_datasets, c.last
+        f, strong, last = self.facts, self.facts.loader_datasets, c.last
         names = [known_datasets.canonical_dataset(v) for v in strs]
         known = [n for n in names if n]
         if last == "load_dataset" and len(known) == 2 and known[0] == "glue":
@@ -847,17 +847,17 @@ class _Collector:
 
     def _project_module_datasets(self, c: _CallSite) -> None:
         # a helper module of the project named for its data: cifar10.load_training_data()
-        s, fn = self.s, c.fn
+        s, fn = self.script, c.fn
         head = fn.split(".", 1)[0]
         if "." in fn and head in s.aliases and not c.resolved.startswith(LOADER_MODULES) and \
                 s.aliases[head].split(".")[0] == head:
             for n in known_datasets.find_in_text(head):
-                self.f.add_dataset(self.f.loader_datasets, n)
+                self.facts.add_dataset(self.facts.loader_datasets, n)
 
     def _local_file_datasets(self, c: _CallSite) -> bool:
         """Local files read: a benchmark if a path names one. False when the call reads no data
         (a file opened for writing, pretrained word vectors, settings) and nothing more is to be read of it."""
-        s, last, resolved = self.s, c.last, c.resolved
+        s, last, resolved = self.script, c.last, c.resolved
         if last == "open":
             mode = s.value(c.positional[1]) if len(c.positional) > 1 else s.value(c.keywords.get("mode"))
             if isinstance(mode, str) and _OPEN_WRITE.match(mode):
@@ -873,9 +873,9 @@ class _Collector:
             names = [re.split(r"[/\\]", v)[-1] for v in _strings_in(c.node, s)]
             if names and all(_NOT_DATA_FILE.search(n) for n in names):
                 return False  # open("config.json"), open("vocab.txt"): settings, not the data
-        self._string_datasets(c.node, self.f.loader_datasets)
+        self._string_datasets(c.node, self.facts.loader_datasets)
         if last not in ("ImageDataGenerator",) and (c.positional or c.keywords):
-            self.f.local_files = True
+            self.facts.local_files = True
         return True
 
     def _string_at(self, node: Node, where: Node) -> str | None:
@@ -892,13 +892,13 @@ class _Collector:
     def _string_datasets(self, call: Node, where: list[str]) -> list[str]:
         found: list[str] = []
         args = call.child_by_field_name("arguments")
-        texts = _strings_in(call, self.s)
+        texts = _strings_in(call, self.script)
         if args is not None:
             # read_csv(movielens_dir + '/ratings.csv'): the variable's name says it
             texts += [name for name in _idents(args, limit=60) if len(name) > 5]
         for v in texts:
             for n in known_datasets.find_in_text(v):
-                self.f.add_dataset(where, n)
+                self.facts.add_dataset(where, n)
                 found.append(n)
         return found
 
@@ -909,7 +909,7 @@ class _Collector:
             handler(self, call, last, value)
 
     def _kw_weight_decay(self, call: Node, last: str, value: Node) -> None:
-        if _nonzero(self.s.value(value)):
+        if _nonzero(self.script.value(value)):
             self._trick(call, "weight_decay")
 
     def _kw_regularizer(self, call: Node, last: str, value: Node) -> None:
@@ -918,17 +918,17 @@ class _Collector:
 
     def _kw_decay(self, call: Node, last: str, value: Node) -> None:
         # Adam(decay=1e-6): a schedule of the optimizer's learning rate
-        if last[:1].isupper() and _nonzero(self.s.value(value)):
+        if last[:1].isupper() and _nonzero(self.script.value(value)):
             self._trick(call, "lr_schedule")
 
     def _kw_clipping(self, call: Node, last: str, value: Node) -> None:
-        if _nonzero(self.s.value(value)):
+        if _nonzero(self.script.value(value)):
             self._trick(call, "gradient_clipping")
 
     def _kw_weights(self, call: Node, last: str, value: Node) -> None:
         if last == "Embedding":
             self._trick(call, "embedding_pretrained")
-        elif self.s.value(value) == "imagenet" or re.search(r"_Weights\.|DEFAULT|IMAGENET", node_text(value)):
+        elif self.script.value(value) == "imagenet" or re.search(r"_Weights\.|DEFAULT|IMAGENET", node_text(value)):
             self._trick(call, "pretrained_weights")
 
     def _kw_embeddings_initializer(self, call: Node, last: str, value: Node) -> None:
@@ -940,7 +940,7 @@ class _Collector:
             self._trick(call, "embedding_pretrained")
 
     def _kw_pretrained(self, call: Node, last: str, value: Node) -> None:
-        if self.s.value(value) is True:
+        if self.script.value(value) is True:
             self._trick(call, "pretrained_weights")
 
     def _kw_precision(self, call: Node, last: str, value: Node) -> None:
@@ -969,17 +969,17 @@ class _Collector:
         if not known_datasets.find_in_text(text):
             # Most strings name no dataset (prose finds none either): all they may still
             # be is the path of a data file, which the walk below records.
-            value = self.s.value(node)
+            value = self.script.value(node)
             if not (isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value)):
                 return True
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
             for n in known_datasets.find_as_data_in_prose(text):
                 if n != "imagenet":
-                    self.f.add_dataset(self.f.weak_datasets, n)
+                    self.facts.add_dataset(self.facts.weak_datasets, n)
             return True
         if self._string_context(node, text):
             return True
-        value = self.s.value(node)
+        value = self.script.value(node)
         if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not known_datasets.canonical_dataset(value) and \
                 not self._names_data(node):
             return True  # a name that only contains a dataset's ('truth_higgs_pt'), not one
@@ -990,7 +990,7 @@ class _Collector:
             # normalization; as data it comes as a path (/data/imagenet/train)
             if n == "imagenet" and (_WEIGHTS_TEXT.search(text) or not re.search(r"[/\\]|ilsvrc", text, re.I)):
                 continue
-            self.f.add_dataset(self.f.text_datasets, n)
+            self.facts.add_dataset(self.facts.text_datasets, n)
         return True
 
     def _string_context(self, node: Node, text: str) -> bool:
@@ -1018,16 +1018,16 @@ class _Collector:
         if name == "add_argument" or name.startswith("DEFINE"):
             if is_default or name.startswith("DEFINE"):
                 for n in known_datasets.find_in_text(text):
-                    self.f.add_dataset(self.f.text_datasets, n)
+                    self.facts.add_dataset(self.facts.text_datasets, n)
                 if is_default:
                     self._data_file(node)
             return True
         if name in _PROSE_CALLS:
             for n in known_datasets.find_as_data_in_prose(text):
-                self.f.add_dataset(self.f.weak_datasets, n)
+                self.facts.add_dataset(self.facts.weak_datasets, n)
             return True
         if name in _OUTPUT_CALLS or (name == "open" and self._opens_for_writing(call)):
-            value = self.s.value(node)
+            value = self.script.value(node)
             if isinstance(value, str):
                 self.written.add(value)
             return True  # a file written: plt.savefig("HousePrices.png")
@@ -1042,15 +1042,15 @@ class _Collector:
             p = p.parent
             if p is not None and p.type == "keyword_argument" and \
                     node_text(p.child_by_field_name("name")) in ("names", "columns", "usecols"):
-                self.f.columns.add(str(self.s.value(node)))
+                self.facts.columns.add(str(self.script.value(node)))
                 return True
         if p is None or p.type != "subscript" or p.child_by_field_name("value") is None:
             return False
         if p.child_by_field_name("value").start_byte == node.start_byte:
             return False
-        value = self.s.value(node)
+        value = self.script.value(node)
         if isinstance(value, str) and len(value) < 60:
-            self.f.columns.add(value)
+            self.facts.columns.add(value)
             return True
         return False
 
@@ -1064,7 +1064,7 @@ class _Collector:
         return left is not None and bool(_DATA_NAME_VAR.search(node_text(left)))
 
     def _data_file(self, node: Node) -> None:
-        value = self.s.value(node)
+        value = self.script.value(node)
         if isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value):
             base = re.split(r"[/\\]", value)[-1]
             if not _NOT_DATA_FILE.search(base):
@@ -1072,14 +1072,14 @@ class _Collector:
 
     def _opens_for_writing(self, call: Node) -> bool:
         positional, keywords = call_arguments(call)
-        mode = self.s.value(positional[1]) if len(positional) > 1 else \
-            (self.s.value(keywords["mode"]) if "mode" in keywords else None)
+        mode = self.script.value(positional[1]) if len(positional) > 1 else \
+            (self.script.value(keywords["mode"]) if "mode" in keywords else None)
         return isinstance(mode, str) and bool(_OPEN_WRITE.match(mode))
 
     def _comment(self, node: Node) -> bool:
         for n in known_datasets.find_as_data_in_prose(node_text(node)):
             if n != "imagenet":  # "pretrained on ImageNet": the weights, not this script's data
-                self.f.add_dataset(self.f.weak_datasets, n)
+                self.facts.add_dataset(self.facts.weak_datasets, n)
         return True
 
     def _assignment(self, node: Node) -> bool:
@@ -1093,10 +1093,10 @@ class _Collector:
 
     def _assign_name(self, node: Node, left: Node, right: Node) -> None:
         name = node_text(left)
-        self.f.dep_nodes.setdefault(name, []).append(right)
+        self.facts.dep_nodes.setdefault(name, []).append(right)
         rt = right.type
         if (rt == "attribute" or rt == "identifier") and right.end_byte - right.start_byte < 120:
-            bound = self.s.resolve(node_text(right)) or ""
+            bound = self.script.resolve(node_text(right)) or ""
             if bound.startswith(LOADER_MODULES):
                 self.module_alias[name] = bound  # mnist = tf.keras.datasets.mnist
         elif rt == "string" or rt == "concatenated_string":
@@ -1106,33 +1106,33 @@ class _Collector:
 
     def _string_assigned(self, node: Node, name: str, right: Node) -> None:
         """``env_id = "CartPole-v1"`` (kept for later look-ups); ``text = "i love you ..."``: toy data."""
-        v = self.s.value(right)
+        v = self.script.value(right)
         if not isinstance(v, str):
             return
         if right.type == "string":
             self.str_assign.setdefault(name, []).append((node.start_point[0] + 1, v))
         if _INLINE_TEXT_VAR.match(name) and len(v.strip()) >= 10 and (" " in v.strip() or not v.isascii()) \
                 and not _NOT_PROSE.search(v.strip()) and not _in_class(right):
-            self.f.mark_synthetic()
+            self.facts.mark_synthetic()
 
     def _assign_names(self, node: Node, left: Node, right: Node) -> None:
         for c in left.named_children:
             if c.type == "identifier":
                 name = node_text(c)
-                self.f.dep_nodes.setdefault(name, []).append(right)
+                self.facts.dep_nodes.setdefault(name, []).append(right)
                 if _DATA_VAR.match(name):
                     self._synthetic_value(name, right)
 
     def _assign_attribute(self, node: Node, left: Node, right: Node) -> None:
         attr = node_text(left.child_by_field_name("attribute"))
         if attr in _FREEZE_ATTRS and node_text(right) == "False":
-            self.f.freezes = True
+            self.facts.freezes = True
         elif attr in ("lr", "learning_rate") and left.child_by_field_name("object") is not None:
             obj = node_text(left.child_by_field_name("object"))
             if "optim" in obj.lower():
                 self._trick(node, "lr_schedule")
         else:
-            self.f.dep_nodes.setdefault(attr, []).append(right)
+            self.facts.dep_nodes.setdefault(attr, []).append(right)
 
     def _assign_item(self, node: Node, left: Node, right: Node) -> None:
         # param_group['lr'] = ...: the learning rate changed by hand
@@ -1147,7 +1147,7 @@ class _Collector:
             items = right.named_children
             if _NUMBERS.match(node_text(right)) or (_TEXT_DATA_VAR.match(name) and
                                                    all(c.type == "string" for c in items)):
-                self.f.mark_synthetic()  # raw_seq = [10, 20, 30, ...]; sentences = ["i love you", ...]
+                self.facts.mark_synthetic()  # raw_seq = [10, 20, 30, ...]; sentences = ["i love you", ...]
                 return
         stack = [right]
         seen = 0
@@ -1156,14 +1156,14 @@ class _Collector:
             seen += 1
             if n.type == "call":
                 fn = call_function_name(n)
-                if fn and (_RANDOM_DATA.match(fn) or _PY_RANDOM.match(fn) and self.s.resolve(fn).startswith("random")):
-                    self.f.mark_synthetic()
+                if fn and (_RANDOM_DATA.match(fn) or _PY_RANDOM.match(fn) and self.script.resolve(fn).startswith("random")):
+                    self.facts.mark_synthetic()
                     return
-                if fn and (_LITERAL_ARRAY.match(fn) or _LITERAL_ARRAY.match(self.s.resolve(fn) or "")):
+                if fn and (_LITERAL_ARRAY.match(fn) or _LITERAL_ARRAY.match(self.script.resolve(fn) or "")):
                     args = n.child_by_field_name("arguments")
                     first = args.named_children[0] if args is not None and args.named_children else None
                     if first is not None and first.type == "list" and _NUMBERS.match(node_text(first)):
-                        self.f.mark_synthetic()  # x_train = np.array([[3.3], [4.4], ...]): toy numbers
+                        self.facts.mark_synthetic()  # x_train = np.array([[3.3], [4.4], ...]): toy numbers
                         return
             stack.extend(n.named_children)
 
@@ -1186,7 +1186,7 @@ class _Collector:
     def _division(self, right: Node | None, left_text: str) -> None:
         if right is None:
             return
-        v = self.s.value(right)
+        v = self.script.value(right)
         rt = node_text(right)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and v in (255, 255.0, 127.5, 256):
             self._prep("normalize")
@@ -1210,41 +1210,41 @@ class _Collector:
         if _DATA_DEF.search(name) and not _MODEL_WORD.search(name):
             # load_mnist(), get_cifar10(); not has_both_higgs_bjets(), not get_mnist_model()
             for n in known_datasets.find_in_text(name):
-                self.f.add_dataset(self.f.text_datasets, n)
-        task_rules.score_def(name, self.f.task_scores)
+                self.facts.add_dataset(self.facts.text_datasets, n)
+        task_rules.score_def(name, self.facts.task_scores)
         return False
 
     def _class(self, node: Node) -> bool:
         name = node_text(node.child_by_field_name("name"))
         self.classes.append(name)
-        self.f.class_names.append(name)
+        self.facts.class_names.append(name)
         for rx, trick in CUSTOM_TRICKS:
             if rx.search(name):
-                self.f.trick_classes.append((node.start_point[0] + 1, node.end_point[0] + 1, trick))
+                self.facts.trick_classes.append((node.start_point[0] + 1, node.end_point[0] + 1, trick))
         for n in _datasets_named(name):
-            self.f.add_dataset(self.f.text_datasets, n)
+            self.facts.add_dataset(self.facts.text_datasets, n)
         bases = node_text(node.child_by_field_name("superclasses"))
         if re.search(r"\bgym\.(Env|Wrapper)\b", bases):
-            add_score(self.f.task_scores, "reinforcement_learning", task_rules.WEIGHT_CERTAIN)
+            add_score(self.facts.task_scores, "reinforcement_learning", task_rules.WEIGHT_CERTAIN)
         return False
 
     # ---- recording
     def _trick(self, node: Node, trick: str) -> None:
         stmt = _statement(node)
-        self.f.tricks.append(Occurrence(trick, node.start_point[0] + 1, frozenset(_idents(stmt)),
+        self.facts.tricks.append(Occurrence(trick, node.start_point[0] + 1, frozenset(_idents(stmt)),
                                         _assigned_name(stmt)))
 
     def _hint(self, node: Node, task: str, weight: float) -> None:
         stmt = _statement(node)
-        self.f.task_hints.append(Occurrence(task, node.start_point[0] + 1, frozenset(_idents(stmt)),
+        self.facts.task_hints.append(Occurrence(task, node.start_point[0] + 1, frozenset(_idents(stmt)),
                                             _assigned_name(stmt), weight))
 
     def _prep(self, name: str) -> None:
-        if name not in self.f.preprocessing:
-            self.f.preprocessing.append(name)
+        if name not in self.facts.preprocessing:
+            self.facts.preprocessing.append(name)
 
     def _finish(self) -> None:
-        f, s = self.f, self.s
+        f, s = self.facts, self.script
         if self.data_files - self.written:
             f.local_files = True  # a file the script saves and reloads (net.pkl) is not its data
         # Imports: libraries that name the task.

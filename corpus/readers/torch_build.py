@@ -22,7 +22,7 @@ from corpus.readers.torch_common import (
     ClassInfo,
     FuncInfo,
     Instance,
-    Mod,
+    ModuleValue,
     Scope,
     activation_layer,
     attention_maths,
@@ -40,20 +40,20 @@ class ModuleBuilder:
     """Building module values (a mixin of :class:`~corpus.readers.torch_models.TorchExtractor`)."""
 
     # -- building module values ----------------------------------------
-    def build(self, node: Node | None, scope: Scope) -> Mod | None:
+    def build(self, node: Node | None, scope: Scope) -> ModuleValue | None:
         """The module an expression of model-building code holds, or None (one handler per node type)."""
         if node is None or self.depth > MAX_DEPTH:
             return None
         handler = _BUILD_BY_TYPE.get(node.type)
         return handler(self, node, scope) if handler is not None else None
 
-    def _build_parenthesized(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_parenthesized(self, node: Node, scope: Scope) -> ModuleValue | None:
         return self.build(node.named_children[0], scope) if node.named_children else None
 
-    def _build_identifier(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_identifier(self, node: Node, scope: Scope) -> ModuleValue | None:
         return scope.mods.get(node_text(node))
 
-    def _build_attribute(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_attribute(self, node: Node, scope: Scope) -> ModuleValue | None:
         dn = dotted_name(node)
         if dn and dn.startswith("self.") and scope.inst is not None:
             return self._attr(scope.inst, dn[5:])
@@ -65,7 +65,7 @@ class ModuleBuilder:
             return base
         return None
 
-    def _build_subscript(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_subscript(self, node: Node, scope: Scope) -> ModuleValue | None:
         base = self.build(node.child_by_field_name("value"), scope)
         if base is None:
             return None
@@ -82,12 +82,12 @@ class ModuleBuilder:
             return base.items[idx]
         return base
 
-    def _build_sequence(self, node: Node, scope: Scope) -> Mod:
-        return Mod(kind="list", items=self._items(node.named_children, scope))
+    def _build_sequence(self, node: Node, scope: Scope) -> ModuleValue:
+        return ModuleValue(kind="list", items=self._items(node.named_children, scope))
 
-    def _items(self, nodes: list[Node], scope: Scope) -> list[Mod]:
+    def _items(self, nodes: list[Node], scope: Scope) -> list[ModuleValue]:
         """The modules of the items of a list display or a call's arguments (``*blocks`` spliced in)."""
-        items: list[Mod] = []
+        items: list[ModuleValue] = []
         for c in nodes:
             if c.type == "list_splat":
                 items.extend(self._splat_items(c, scope))
@@ -97,26 +97,26 @@ class ModuleBuilder:
                 items.append(m)
         return items
 
-    def _splat_items(self, splat: Node, scope: Scope) -> list[Mod]:
+    def _splat_items(self, splat: Node, scope: Scope) -> list[ModuleValue]:
         """``*layers``: the items of the list it spreads (or the one module it names)."""
         inner = self.build(splat.named_children[0] if splat.named_children else None, scope)
         if inner is None:
             return []
         return inner.items if inner.kind == "list" else [inner]
 
-    def _build_binary(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_binary(self, node: Node, scope: Scope) -> ModuleValue | None:
         op = node_text(node.child_by_field_name("operator"))
         left = self.build(node.child_by_field_name("left"), scope)
         right = self.build(node.child_by_field_name("right"), scope)
         if op == "+" and left is not None and right is not None and left.kind == right.kind == "list":
-            return Mod(kind="list", items=left.items + right.items)
+            return ModuleValue(kind="list", items=left.items + right.items)
         if op == "*" and left is not None and left.kind == "list":
             n = self.value(node.child_by_field_name("right"), scope)
             if isinstance(n, int) and left.items:
-                return Mod(kind="list", items=[_repeat_mod(m, n) for m in left.items])
+                return ModuleValue(kind="list", items=[_repeat_mod(m, n) for m in left.items])
         return left or right
 
-    def _build_conditional(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_conditional(self, node: Node, scope: Scope) -> ModuleValue | None:
         kids = node.named_children
         if len(kids) != 3:
             return None
@@ -125,7 +125,7 @@ class ModuleBuilder:
             return self.build(kids[0] if cond else kids[2], scope)
         return self.build(kids[0], scope) or self.build(kids[2], scope)
 
-    def _index_repeated(self, base: Mod, sub: Node | None, idx: Any, scope: Scope) -> Mod:
+    def _index_repeated(self, base: ModuleValue, sub: Node | None, idx: Any, scope: Scope) -> ModuleValue:
         """``layers[i]`` / ``layers[a:b]`` of a list holding one module built ``n`` times."""
         item = base.items[0]
         n = item.repeat or 1
@@ -143,7 +143,7 @@ class ModuleBuilder:
                 return replace(base, items=[replace(item, repeat=k if k > 1 else None)])
         return base
 
-    def _comprehension(self, node: Node, scope: Scope) -> Mod | None:
+    def _comprehension(self, node: Node, scope: Scope) -> ModuleValue | None:
         body = node.named_children[0] if node.named_children else None
         clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
         inner = scope.child()
@@ -157,7 +157,7 @@ class ModuleBuilder:
         m = self.build(body, inner)
         if m is None:
             return None
-        return Mod(kind="list", items=[_repeat_mod(m, count)])
+        return ModuleValue(kind="list", items=[_repeat_mod(m, count)])
 
     def _loop_count(self, it: Node | None, scope: Scope) -> int | None:
         """How many times a loop over ``it`` runs, when that can be read."""
@@ -184,7 +184,7 @@ class ModuleBuilder:
             return len(v)
         return None
 
-    def _attr(self, inst: Instance, name: str) -> Mod | None:
+    def _attr(self, inst: Instance, name: str) -> ModuleValue | None:
         head, _, rest = name.partition(".")
         m = inst.attrs.get(head)
         if m is None:
@@ -201,7 +201,7 @@ class ModuleBuilder:
                 return None  # self.gru.flatten_parameters: a method of a layer, not a module
         return m
 
-    def _attr_named(self, inst: Instance, name: Node, scope: Scope) -> Mod | None:
+    def _attr_named(self, inst: Instance, name: Node, scope: Scope) -> ModuleValue | None:
         """``getattr(self, name)``: the attribute of that name, or of that pattern (``f"stage{i}"``)."""
         k = self.value(name, scope)
         if isinstance(k, str):
@@ -214,7 +214,7 @@ class ModuleBuilder:
         prefix = pattern[:-1]
         return next((m for key, m in inst.attrs.items() if key.startswith(prefix)), None)
 
-    def _build_call(self, node: Node, scope: Scope) -> Mod | None:
+    def _build_call(self, node: Node, scope: Scope) -> ModuleValue | None:
         """What a call builds: handlers by the called name's last part first, then the general rules in order."""
         fnode = node.child_by_field_name("function")
         fn = dotted_name(fnode)
@@ -223,7 +223,7 @@ class ModuleBuilder:
             handler = _BUILD_BY_CALLEE_TYPE.get(fnode.type) if fnode is not None else None
             return handler(self, node, fnode, pos, kw, scope) if handler is not None else None
         last = last_name(fn)
-        call = _Call(node, fnode, fn, last, self.s.resolve(fn) or fn, pos, kw, line_of(node))
+        call = _Call(node, fnode, fn, last, self.script.resolve(fn) or fn, pos, kw, line_of(node))
         by_name = _BUILD_BY_CALL_NAME.get(last)
         if by_name is not None:
             got = by_name(self, call, scope)
@@ -237,7 +237,7 @@ class ModuleBuilder:
 
     # chained calls, by what is called: Net().to(device), models.__dict__[arch](...), getattr(nn, name)(...)
     def _build_method_of_call(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
-                              scope: Scope) -> Mod | None:
+                              scope: Scope) -> ModuleValue | None:
         obj = fnode.child_by_field_name("object")
         meth = node_text(fnode.child_by_field_name("attribute"))
         if meth in _SAME_MODULE_CHAINED:
@@ -247,10 +247,10 @@ class ModuleBuilder:
         return None
 
     def _build_zoo_lookup(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
-                          scope: Scope) -> Mod | None:
+                          scope: Scope) -> ModuleValue | None:
         # models.__dict__[args.arch](pretrained=True)
         base = dotted_name(fnode.child_by_field_name("value")) or ""
-        full = self.s.resolve(base) or base
+        full = self.script.resolve(base) or base
         if not full.startswith(torch_layers.PRETRAINED_MODULES):
             return None
         key = self.value(fnode.child_by_field_name("subscript"), scope)
@@ -258,12 +258,12 @@ class ModuleBuilder:
         return self._pretrained(node, name, kw, scope, raw=base + "[...]")
 
     def _build_class_by_name(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node],
-                             scope: Scope) -> Mod | None:
+                             scope: Scope) -> ModuleValue | None:
         # getattr(nn, rnn_type)(...): the class named by a value
         if self._fname(fnode) != "getattr":
             return None
         gpos, _ = call_arguments(fnode)
-        if len(gpos) != 2 or not (self.s.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
+        if len(gpos) != 2 or not (self.script.resolve(dotted_name(gpos[0]) or "") or "").startswith("torch.nn"):
             return None
         cname = self.value(gpos[1], scope)
         if not isinstance(cname, str) and "rnn" in node_text(gpos[1]).lower():
@@ -294,7 +294,7 @@ class ModuleBuilder:
         if not (call.full.startswith("collections.") or call.fn == "OrderedDict"):
             return _NOT_MINE
         od = self._ordered_dict(call.node, scope)
-        return Mod(kind="list", items=list(od.values()), keys=od, raw="OrderedDict", line=call.line) if od else None
+        return ModuleValue(kind="list", items=list(od.values()), keys=od, raw="OrderedDict", line=call.line) if od else None
 
     def _build_from_pretrained(self, call: _Call, scope: Scope) -> Any:
         fn, kw = call.fn, call.kw
@@ -305,7 +305,7 @@ class ModuleBuilder:
             if "freeze" in kw and self.plain(kw["freeze"], scope) is not UNKNOWN:
                 args["freeze"] = self.plain(kw["freeze"], scope)
             layer = Layer(type="Embedding", raw=fn, args=args, line=call.line)
-            return Mod(kind="layer", layers=[layer], raw=fn, line=call.line)
+            return ModuleValue(kind="layer", layers=[layer], raw=fn, line=call.line)
         return self._pretrained_hf(call.node, call.fnode.child_by_field_name("object") if call.fnode else None, scope)
 
     def _build_parallel(self, call: _Call, scope: Scope) -> Any:
@@ -326,8 +326,8 @@ class ModuleBuilder:
                 return m
         inst = self.instantiate(cls, call.node, scope)
         if inst is None:
-            return Mod(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=call.line)], raw=cls.name)
-        return Mod(kind="inst", inst=inst, raw=cls.name, line=call.line)
+            return ModuleValue(kind="layer", layers=[Layer(type="Custom", raw=cls.name, line=call.line)], raw=cls.name)
+        return ModuleValue(kind="inst", inst=inst, raw=cls.name, line=call.line)
 
     def _build_torch_class(self, call: _Call, scope: Scope) -> Any:
         tn = self.torch_name(call.fn)
@@ -364,8 +364,8 @@ class ModuleBuilder:
         fn, last = call.fn, call.last
         head = fn.split(".")[0]
         if last[:1].isupper() and not call.full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
-                and ("." not in fn or (head in self.s.aliases and head not in ("nn", "F", "torch"))):
-            return Mod(kind="layer", layers=[Layer(type="Custom", raw=last, line=call.line)], raw=fn)
+                and ("." not in fn or (head in self.script.aliases and head not in ("nn", "F", "torch"))):
+            return ModuleValue(kind="layer", layers=[Layer(type="Custom", raw=last, line=call.line)], raw=fn)
         return None
 
     def _has_parameters(self, cls: ClassInfo) -> bool:
@@ -394,7 +394,7 @@ class ModuleBuilder:
                     todo.append(self.classes[last_name(b)])
         return None
 
-    def _pretrained(self, node: Node, name: str, kw: dict[str, Node], scope: Scope, raw: str) -> Mod:
+    def _pretrained(self, node: Node, name: str, kw: dict[str, Node], scope: Scope, raw: str) -> ModuleValue:
         args: dict[str, Any] = {"name": name}
         if "pretrained" in kw:
             v = self.plain(kw["pretrained"], scope)
@@ -406,12 +406,12 @@ class ModuleBuilder:
         elif name != "unknown":
             args["pretrained"] = False
         layer = Layer(type="Pretrained", raw=raw, args=args, line=line_of(node))
-        return Mod(kind="layer", layers=[layer], raw=raw, line=line_of(node))
+        return ModuleValue(kind="layer", layers=[layer], raw=raw, line=line_of(node))
 
-    def _pretrained_hf(self, node: Node, obj: Node | None, scope: Scope) -> Mod | None:
+    def _pretrained_hf(self, node: Node, obj: Node | None, scope: Scope) -> ModuleValue | None:
         pos, kw = call_arguments(node)
         owner = dotted_name(obj) or ""
-        full = self.s.resolve(owner) or owner
+        full = self.script.resolve(owner) or owner
         if any(w in owner for w in ("Tokenizer", "Config", "Processor", "FeatureExtractor", "Dataset")):
             return None
         if not (full.startswith(("transformers", "torchvision", "timm", "efficientnet")) or owner.endswith(("Model", "ForSequenceClassification", "Net"))):
@@ -420,19 +420,19 @@ class ModuleBuilder:
         if not isinstance(name, str):
             name = last_name(owner) or "unknown"
         layer = Layer(type="Pretrained", raw=f"{owner}.from_pretrained", args={"name": name, "pretrained": True}, line=line_of(node))
-        return Mod(kind="layer", layers=[layer], raw=owner, line=line_of(node))
+        return ModuleValue(kind="layer", layers=[layer], raw=owner, line=line_of(node))
 
-    def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod | None:
+    def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue | None:
         """What ``nn.<tn>(...)`` builds: a container, a layer, an activation, or nothing (``nn.Identity``)."""
         container = _TORCH_CONTAINERS.get(tn)
         if container is not None:
             return container(self, tn, fn, node, pos, kw, scope)
         line = line_of(node)
         if tn in torch_layers.NO_LAYER:
-            return Mod(kind="none", raw=fn, line=line)
+            return ModuleValue(kind="none", raw=fn, line=line)
         act = vocab.canonical_activation(tn)
         if act is not None and tn.lower() not in torch_layers.NOT_ACTIVATIONS and tn not in torch_layers.LAYERS:
-            return Mod(kind="act", act=act, layers=[activation_layer(act, fn, line)], raw=fn, line=line)
+            return ModuleValue(kind="act", act=act, layers=[activation_layer(act, fn, line)], raw=fn, line=line)
         spec = torch_layers.LAYERS.get(tn)
         if spec is None:
             return None
@@ -453,11 +453,11 @@ class ModuleBuilder:
                 for k, v in inner.layers[0].args.items():
                     args.setdefault(k, v)
         layer = Layer(type=ctype, raw=fn, args=args, line=line)
-        return Mod(kind="layer", layers=[layer], raw=fn, line=line, cell=tn in torch_layers.CELLS)
+        return ModuleValue(kind="layer", layers=[layer], raw=fn, line=line, cell=tn in torch_layers.CELLS)
 
-    def _build_sequential(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
+    def _build_sequential(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue:
         """``nn.Sequential(...)`` / ``nn.ModuleList([...])``."""
-        items: list[Mod] = []
+        items: list[ModuleValue] = []
         for p in pos:
             if p.type == "list_splat":
                 items.extend(self._splat_items(p, scope))
@@ -472,11 +472,11 @@ class ModuleBuilder:
                 items.extend(m.items if (m.kind == "list" and (tn == "ModuleList" or ordered)) else [m])
         line = line_of(node)
         if tn == "ModuleList":
-            return Mod(kind="list", items=items, raw=fn, line=line)
-        return Mod(kind="seq", layers=self.flatten(items), items=items, raw=fn, line=line)
+            return ModuleValue(kind="list", items=items, raw=fn, line=line)
+        return ModuleValue(kind="seq", layers=self.flatten(items), items=items, raw=fn, line=line)
 
-    def _build_module_dict(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
-        keys: dict[str, Mod] = {}
+    def _build_module_dict(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue:
+        keys: dict[str, ModuleValue] = {}
         if pos and pos[0].type == "dictionary":
             for pair in pos[0].named_children:
                 if pair.type == "pair":
@@ -484,19 +484,19 @@ class ModuleBuilder:
                     m = self.build(pair.child_by_field_name("value"), scope)
                     if isinstance(k, str) and m is not None:
                         keys[k] = m
-        return Mod(kind="list", items=list(keys.values()), keys=keys, raw=fn, line=line_of(node))
+        return ModuleValue(kind="list", items=list(keys.values()), keys=keys, raw=fn, line=line_of(node))
 
-    def _build_transformer(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> Mod:
+    def _build_transformer(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue:
         line = line_of(node)
         args = self._args(("d_model", "nhead", "num_encoder_layers", "num_decoder_layers"), pos, kw, scope)
         layers = [
             Layer(type="TransformerEncoder", raw=fn, args=dict(args), line=line),
             Layer(type="TransformerDecoder", raw=fn, args=dict(args), line=line),
         ]
-        return Mod(kind="layer", layers=layers, raw=fn, line=line)
+        return ModuleValue(kind="layer", layers=layers, raw=fn, line=line)
 
-    def _ordered_dict(self, call: Node, scope: Scope) -> dict[str, Mod]:
-        out: dict[str, Mod] = {}
+    def _ordered_dict(self, call: Node, scope: Scope) -> dict[str, ModuleValue]:
+        out: dict[str, ModuleValue] = {}
         pos, _ = call_arguments(call)
         if not pos:
             return out
@@ -533,7 +533,7 @@ class ModuleBuilder:
                 args[k] = v
         return args
 
-    def flatten(self, items: list[Mod]) -> list[Layer]:
+    def flatten(self, items: list[ModuleValue]) -> list[Layer]:
         """The layers applying ``items`` in order emits (Sequential semantics)."""
         out: list[Layer] = []
         for m in items:
@@ -542,7 +542,7 @@ class ModuleBuilder:
                     break
         return out
 
-    def mod_layers(self, m: Mod) -> list[Layer]:
+    def mod_layers(self, m: ModuleValue) -> list[Layer]:
         if m.kind in ("layer", "seq", "act"):
             layers = m.layers
         elif m.kind == "inst" and m.inst is not None:
@@ -577,7 +577,7 @@ class ModuleBuilder:
         pos, kw = call_arguments(call) if call is not None else ([], {})
         bound = bind_arguments(
             params, [(arg, caller) for arg in before_splat(pos)], {k: (arg, caller) for k, arg in kw.items()},
-            default=lambda node: (node, Scope(env=dict(self.s.constants))), missing=None)
+            default=lambda node: (node, Scope(env=dict(self.script.constants))), missing=None)
         for p in params:
             got = bound[p.name] if p.kind == "plain" else None
             if got is not None:
@@ -627,7 +627,7 @@ class ModuleBuilder:
                 # class Model(nn.Transformer): self.encoder / self.decoder come from the base
                 for attr, ctype in (("encoder", "TransformerEncoder"), ("decoder", "TransformerDecoder")):
                     layer = Layer(type=ctype, raw="nn.Transformer", line=line_of(cls.node))
-                    inst.attrs[attr] = Mod(kind="layer", layers=[layer], raw="nn.Transformer")
+                    inst.attrs[attr] = ModuleValue(kind="layer", layers=[layer], raw="nn.Transformer")
             if init is not None:
                 self.run_builder(init.body, scope, inst)
                 if init.cls is not cls:
@@ -636,7 +636,7 @@ class ModuleBuilder:
         finally:
             self.depth -= 1
 
-    def call_builder(self, f: FuncInfo, call: Node, caller: Scope) -> Mod | None:
+    def call_builder(self, f: FuncInfo, call: Node, caller: Scope) -> ModuleValue | None:
         if self.depth > MAX_DEPTH:
             return None
         self.depth += 1
@@ -657,7 +657,7 @@ class ModuleBuilder:
         finally:
             self.depth -= 1
 
-    def run_builder(self, body: Node | None, scope: Scope, inst: Instance | None, repeat: int | None = None) -> Mod | None:
+    def run_builder(self, body: Node | None, scope: Scope, inst: Instance | None, repeat: int | None = None) -> ModuleValue | None:
         """Run statements that build modules; returns the value of the first ``return``.
 
         Each statement type has one handler; a handler answers :data:`_GO_ON` to let the
@@ -717,7 +717,7 @@ class ModuleBuilder:
         self.run_builder(stmt, scope, inst, repeat)
         return _GO_ON
 
-    def _unroll(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> tuple[Mod | None] | None:
+    def _unroll(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> tuple[ModuleValue | None] | None:
         """Run a loop over a literal list once per item when its body branches on the item.
 
         ``for v in cfg: if v == 'M': layers += [MaxPool] else: layers += [Conv, BN, ReLU]``
@@ -741,7 +741,7 @@ class ModuleBuilder:
         scope.env.pop(var, None)
         return (None,)
 
-    def _builder_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> Mod | None:
+    def _builder_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> ModuleValue | None:
         cond = self.value(stmt.child_by_field_name("condition"), scope)
         branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
         for alt in stmt.children_by_field_name("alternative"):
@@ -810,7 +810,7 @@ class ModuleBuilder:
                 layers = [copy_layer(x) for x in base.layers]
                 for layer in self.mod_layers(head):
                     push(layers, layer)
-                scope.mods[var] = Mod(kind="seq", layers=layers, raw=base.raw, line=base.line)
+                scope.mods[var] = ModuleValue(kind="seq", layers=layers, raw=base.raw, line=base.line)
 
     def _assign_pattern(self, left: Node, right: Node, scope: Scope, inst: Instance | None) -> None:
         if right.type not in ("expression_list", "tuple"):
@@ -926,7 +926,7 @@ class ModuleBuilder:
         finally:
             self.depth -= 1
 
-    def _target_list(self, node: Node | None, scope: Scope, inst: Instance | None) -> Mod | None:
+    def _target_list(self, node: Node | None, scope: Scope, inst: Instance | None) -> ModuleValue | None:
         if node is None:
             return None
         if node.type == "identifier":
@@ -934,7 +934,7 @@ class ModuleBuilder:
             m = scope.mods.get(name)
             if m is None:
                 if name in scope.env and isinstance(scope.env[name], list) and not scope.env[name]:
-                    m = Mod(kind="list")
+                    m = ModuleValue(kind="list")
                     scope.mods[name] = m
                     return m
                 return None
@@ -949,7 +949,7 @@ class ModuleBuilder:
 MAX_COPIES = 100_000  # layers copied while expanding blocks, per file (same reason)
 
 
-def _repeat_mod(m: Mod, n: int | None) -> Mod:
+def _repeat_mod(m: ModuleValue, n: int | None) -> ModuleValue:
     """The same module applied in a loop ``n`` times (``repeat`` on its layers)."""
     if not n or n <= 1:
         return m

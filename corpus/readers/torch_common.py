@@ -42,14 +42,14 @@ class ClassInfo:
 
 
 @dataclass
-class Mod:
+class ModuleValue:
     """What an expression in model code holds, seen as a module."""
 
     kind: str  # layer | act | seq | list | inst | none
     layers: list[Layer] = field(default_factory=list)  # emitted when applied (layer/seq)
     act: str | None = None  # kind == act
-    items: list[Mod] = field(default_factory=list)  # kind == list (ModuleList, python list)
-    keys: dict[str, Mod] = field(default_factory=dict)  # ModuleDict
+    items: list[ModuleValue] = field(default_factory=list)  # kind == list (ModuleList, python list)
+    keys: dict[str, ModuleValue] = field(default_factory=dict)  # ModuleDict
     inst: Instance | None = None  # kind == inst
     raw: str = ""
     line: int | None = None
@@ -61,15 +61,15 @@ class Mod:
 class Instance:
     cls: ClassInfo
     scope: Scope
-    attrs: dict[str, Mod] = field(default_factory=dict)
-    seq: list[Mod] = field(default_factory=list)  # nn.Sequential subclass children
+    attrs: dict[str, ModuleValue] = field(default_factory=dict)
+    seq: list[ModuleValue] = field(default_factory=list)  # nn.Sequential subclass children
     expanded: list[Layer] | None = None
 
 
 @dataclass
 class Scope:
     env: dict[str, Any] = field(default_factory=dict)  # plain values
-    mods: dict[str, Mod] = field(default_factory=dict)  # names bound to modules
+    mods: dict[str, ModuleValue] = field(default_factory=dict)  # names bound to modules
     classes: dict[str, ClassInfo] = field(default_factory=dict)  # names bound to local classes
     funcs: dict[str, FuncInfo] = field(default_factory=dict)  # nested defs
     inst: Instance | None = None  # self
@@ -79,7 +79,7 @@ class Scope:
 
 
 @dataclass
-class FState:
+class ForwardState:
     """The forward walk: layers emitted so far and what holds a tensor."""
 
     layers: list[Layer] = field(default_factory=list)

@@ -13,10 +13,10 @@ from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
-    FState,
+    ForwardState,
     FuncInfo,
     Instance,
-    Mod,
+    ModuleValue,
     Scope,
     activation_layer,
     attention_maths,
@@ -39,7 +39,7 @@ class ForwardWalker:
         if self.depth > MAX_DEPTH:
             return inst.expanded
         fwd = self._method(inst.cls, "forward") or self._method(inst.cls, "call") or self._method(inst.cls, "__call__")
-        state = FState()
+        state = ForwardState()
         self.depth += 1
         try:
             if fwd is not None and fwd.cls is not None and fwd.cls.is_module:
@@ -61,7 +61,7 @@ class ForwardWalker:
         inst.expanded = state.layers
         return inst.expanded
 
-    def run_forward(self, body: Node | None, scope: Scope, st: FState) -> None:
+    def run_forward(self, body: Node | None, scope: Scope, st: ForwardState) -> None:
         if body is None:
             return
         for stmt in body.named_children:
@@ -69,28 +69,28 @@ class ForwardWalker:
             if handler is not None:
                 handler(self, stmt, scope, st)
 
-    def _walk_expression_statement(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_expression_statement(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         for e in stmt.named_children:
             self.walk_statement_expr(e, scope, st)
 
-    def _walk_return(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_return(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         for e in stmt.named_children:
             self.walk_expr(e, scope, st)
 
-    def _walk_while(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_while(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         st.loop += 1
         self.run_forward(stmt.child_by_field_name("body"), scope, st)
         st.loop -= 1
 
-    def _walk_body(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_body(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         # with / try: the body runs once
         self.run_forward(stmt.child_by_field_name("body"), scope, st)
 
-    def _walk_def(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def _walk_def(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         f = self._func_info(stmt, None)
         scope.funcs[f.name] = f
 
-    def walk_if(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def walk_if(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         branches: list[tuple[Node | None, Node | None]] = [(stmt.child_by_field_name("condition"), stmt.child_by_field_name("consequence"))]
         for alt in stmt.children_by_field_name("alternative"):
             if alt.type == "elif_clause":
@@ -108,9 +108,9 @@ class ForwardWalker:
         else:
             return
         # otherwise the branch that applies the most layers (the model's main path)
-        best: FState | None = None
+        best: ForwardState | None = None
         for _c, body in branches:
-            sub = FState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=set(st.cells_done))
+            sub = ForwardState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=set(st.cells_done))
             self.run_forward(body, scope, sub)
             if best is None or len(sub.layers) > len(best.layers):
                 best = sub
@@ -135,7 +135,7 @@ class ForwardWalker:
             return True
         return UNKNOWN
 
-    def walk_for(self, stmt: Node, scope: Scope, st: FState) -> None:
+    def walk_for(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         right = stmt.child_by_field_name("right")
         left = stmt.child_by_field_name("left")
         inner = scope.child()
@@ -167,7 +167,7 @@ class ForwardWalker:
         st.loop -= 1
         st.repeat = old
 
-    def _pair_targets(self, left: Node | None, right: Node | None, it_mod: Mod) -> dict[str, Mod] | None:
+    def _pair_targets(self, left: Node | None, right: Node | None, it_mod: ModuleValue) -> dict[str, ModuleValue] | None:
         """``for up, conv in [(self.up1, self.conv1), ...]`` (or ``for i, pair in enumerate(...)``): the
         loop body is one stage, so its names take the first tuple's modules."""
         if left is None or it_mod.kind != "list" or not it_mod.items:
@@ -190,11 +190,11 @@ class ForwardWalker:
             return None
         return {node_text(k): m for k, m in zip(kids, first.items, strict=True)}
 
-    def _distinct_items(self, m: Mod) -> Mod:
+    def _distinct_items(self, m: ModuleValue) -> ModuleValue:
         if m.kind != "list" or len(m.items) < 2:
             return m
         seen: set[Any] = set()
-        items: list[Mod] = []
+        items: list[ModuleValue] = []
         for item in m.items:
             sig = item.inst.cls.name if item.inst is not None else tuple(x.type for x in item.layers)
             if sig in seen:
@@ -203,7 +203,7 @@ class ForwardWalker:
             items.append(item)
         return replace(m, items=items)
 
-    def _loop_targets(self, it: Node | None, left: Node | None, scope: Scope) -> dict[str, Mod] | None:
+    def _loop_targets(self, it: Node | None, left: Node | None, scope: Scope) -> dict[str, ModuleValue] | None:
         """Loop variables that take modules in ``for conv, norm in zip(self.convs, self.norms)`` (each its own list)."""
         if it is None or left is None or it.type != "call" or self._fname(it) != "zip":
             return None
@@ -211,14 +211,14 @@ class ForwardWalker:
         pos, _ = call_arguments(it)
         if left.type not in ("pattern_list", "tuple_pattern", "list_pattern") or len(targets) != len(pos):
             return None
-        out: dict[str, Mod] = {}
+        out: dict[str, ModuleValue] = {}
         for target, arg in zip(targets, pos, strict=True):
             m = self._iter_mod(arg, scope)
             if m is not None and target.type == "identifier" and (m.kind != "list" or m.items):
                 out[node_text(target)] = m  # (q, k, v) of tensors builds an empty list: no modules
         return out or None
 
-    def _iter_mod(self, it: Node | None, scope: Scope) -> Mod | None:
+    def _iter_mod(self, it: Node | None, scope: Scope) -> ModuleValue | None:
         if it is None:
             return None
         if it.type == "call":
@@ -239,14 +239,14 @@ class ForwardWalker:
             return m
         return None
 
-    def _expr_is_tensor(self, node: Node | None, st: FState) -> bool:
+    def _expr_is_tensor(self, node: Node | None, st: ForwardState) -> bool:
         if node is None:
             return False
         if node.type == "identifier":
             return node_text(node) in st.tensors
         return any(self._expr_is_tensor(c, st) for c in node.named_children)
 
-    def walk_statement_expr(self, e: Node, scope: Scope, st: FState) -> None:
+    def walk_statement_expr(self, e: Node, scope: Scope, st: ForwardState) -> None:
         t = e.type
         if t == "assignment":
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
@@ -293,15 +293,15 @@ class ForwardWalker:
             return
         self.walk_expr(e, scope, st)
 
-    def emit(self, st: FState, layer: Layer) -> None:
+    def emit(self, st: ForwardState, layer: Layer) -> None:
         push(st.layers, layer, st.repeat)
 
-    def emit_act(self, st: FState, act: str, raw: str, line: int) -> None:
+    def emit_act(self, st: ForwardState, act: str, raw: str, line: int) -> None:
         if act == "linear":
             return  # identity-like (softplus on a scale, nn.Identity): nothing to fold
         push(st.layers, activation_layer(act, raw, line))
 
-    def apply(self, m: Mod, st: FState) -> None:
+    def apply(self, m: ModuleValue, st: ForwardState) -> None:
         if m.kind == "act":
             self.emit_act(st, m.act or "linear", m.raw, m.line or 0)
             return
@@ -317,7 +317,7 @@ class ForwardWalker:
             if not push(st.layers, layer, st.repeat):
                 break
 
-    def walk_expr(self, node: Node | None, scope: Scope, st: FState) -> bool:
+    def walk_expr(self, node: Node | None, scope: Scope, st: ForwardState) -> bool:
         """Walk an expression of forward code in evaluation order; True if it yields a tensor.
 
         One handler per node type; a type without one walks its children in order.
@@ -332,20 +332,20 @@ class ForwardWalker:
             res = self.walk_expr(c, scope, st) or res
         return res
 
-    def _walk_identifier(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_identifier(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         return node_text(node) in st.tensors
 
-    def _walk_constant(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_constant(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         return False
 
-    def _walk_object(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_object(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         return self.walk_expr(node.child_by_field_name("object"), scope, st)
 
-    def _walk_value(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_value(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         # subscript (x[0]) and keyword argument (dim=x): what the value field holds
         return self.walk_expr(node.child_by_field_name("value"), scope, st)
 
-    def _walk_binary(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_binary(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         lt = self.walk_expr(node.child_by_field_name("left"), scope, st)
         rt = self.walk_expr(node.child_by_field_name("right"), scope, st)
         op = node_text(node.child_by_field_name("operator"))
@@ -360,7 +360,7 @@ class ForwardWalker:
             return True
         return lt or rt
 
-    def _walk_comprehension(self, node: Node, scope: Scope, st: FState) -> bool:
+    def _walk_comprehension(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
         inner = scope.child()
         if clause is not None:
@@ -376,12 +376,12 @@ class ForwardWalker:
         body = node.named_children[0] if node.named_children else None
         return self.walk_expr(body, inner, st)
 
-    def _walk_args(self, call: Node, scope: Scope, st: FState) -> bool:
+    def _walk_args(self, call: Node, scope: Scope, st: ForwardState) -> bool:
         """A call's arguments, walked before the call (True if one is a tensor)."""
         argnode = call.child_by_field_name("arguments")
         return self.walk_expr(argnode, scope, st) if argnode is not None else False
 
-    def _apply_after_args(self, m: Mod | None, call: Node, scope: Scope, st: FState) -> bool:
+    def _apply_after_args(self, m: ModuleValue | None, call: Node, scope: Scope, st: ForwardState) -> bool:
         """The arguments, then the module ``m`` applied to them (if any)."""
         at = self._walk_args(call, scope, st)
         if m is None:
@@ -389,7 +389,7 @@ class ForwardWalker:
         self.apply(m, st)
         return True
 
-    def walk_call(self, node: Node, scope: Scope, st: FState) -> bool:
+    def walk_call(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         """A call in forward code: handlers by what is called (chained calls) or by the rules in order."""
         fnode = node.child_by_field_name("function")
         fn = dotted_name(fnode)
@@ -407,18 +407,18 @@ class ForwardWalker:
         return self._walk_args(node, scope, st)
 
     # chained calls, by what is called
-    def _walk_method_of_call(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+    def _walk_method_of_call(self, node: Node, fnode: Node, scope: Scope, st: ForwardState) -> bool:
         obj = fnode.child_by_field_name("object")
         meth = node_text(fnode.child_by_field_name("attribute"))
         ot = self.walk_expr(obj, scope, st)
         at = self._walk_args(node, scope, st)
         return self._method_op(meth, node, call_arguments(node)[0], ot, st, line_of(node)) or ot or at
 
-    def _walk_indexed_module(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+    def _walk_indexed_module(self, node: Node, fnode: Node, scope: Scope, st: ForwardState) -> bool:
         # self.layers[i](x)
         return self._apply_after_args(self.build(fnode, scope), node, scope, st)
 
-    def _walk_getattr_call(self, node: Node, fnode: Node, scope: Scope, st: FState) -> bool:
+    def _walk_getattr_call(self, node: Node, fnode: Node, scope: Scope, st: ForwardState) -> bool:
         if self._fname(fnode) != "getattr":
             return self._walk_args(node, scope, st)
         m = self.build(fnode, scope)  # getattr(self, f"block{i}")(x)
@@ -429,7 +429,7 @@ class ForwardWalker:
         # getattr(F, "gelu")(x) / getattr(torch, self.act)(x): an activation picked by name
         gpos, _ = call_arguments(fnode)
         name = self.value(gpos[1], scope) if len(gpos) == 2 else None
-        owner = (self.s.resolve(dotted_name(gpos[0]) or "") or "") if gpos else ""
+        owner = (self.script.resolve(dotted_name(gpos[0]) or "") or "") if gpos else ""
         act = vocab.canonical_activation(name) if isinstance(name, str) else None
         if act is not None and owner.startswith("torch"):
             self.emit_act(st, act, str(name), line_of(node))
@@ -437,7 +437,7 @@ class ForwardWalker:
         return at
 
     # calls of a dotted name: the rules in order, each answering None when the call is not its own
-    def _walk_self_call(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_self_call(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # self.X(...): a module attribute or a method
         if not fn.startswith("self.") or scope.inst is None:
             return None
@@ -457,13 +457,13 @@ class ForwardWalker:
                 return self._apply_after_args(base, node, scope, st)
         return self._walk_args(node, scope, st)
 
-    def _walk_module_name(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_module_name(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # a name bound to a module (loop variable over a ModuleList, a block param)
         if "." in fn or fn not in scope.mods:
             return None
         return self._apply_after_args(scope.mods[fn], node, scope, st)
 
-    def _walk_tensor_method(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_tensor_method(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # a tensor method: x.view(...), x.relu(), out.flatten(1)
         last = last_name(fn)
         head = fn.split(".")[0]
@@ -475,7 +475,7 @@ class ForwardWalker:
         self._method_op(last, node, call_arguments(node)[0], True, st, line_of(node))
         return True
 
-    def _walk_functional(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_functional(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # torch functional ops
         fname = self.functional_name(fn)
         if fname is None:
@@ -487,21 +487,21 @@ class ForwardWalker:
         pos, kw = call_arguments(node)
         return self._functional(fname, fn, node, pos, kw, scope, st, line_of(node)) or at
 
-    def _walk_local_class(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_local_class(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # local classes created in forward (rare)
         cls = scope.classes.get(fn) or self.classes.get(fn)
         if cls is None or not cls.is_module:
             return None
         return self._apply_after_args(self.build(node, scope), node, scope, st)
 
-    def _walk_helper(self, node: Node, fn: str, scope: Scope, st: FState) -> bool | None:
+    def _walk_helper(self, node: Node, fn: str, scope: Scope, st: ForwardState) -> bool | None:
         # local helper functions, walked in place
         f = scope.funcs.get(fn) or self.funcs.get(fn)
         if f is None or "." in fn:
             return None
         return self._inline(f, node, scope, st, method=False)
 
-    def _inline(self, f: FuncInfo, call: Node, scope: Scope, st: FState, method: bool) -> bool:
+    def _inline(self, f: FuncInfo, call: Node, scope: Scope, st: ForwardState, method: bool) -> bool:
         """Walk a helper (``self.encode(x)``, ``def block(x)``) in place."""
         if self.depth > MAX_DEPTH:
             return False
@@ -516,7 +516,7 @@ class ForwardWalker:
         try:
             inner = self.bind(f, call, scope, skip_self=method)
             inner.inst = scope.inst if method else None
-            sub = FState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done,
+            sub = ForwardState(tensors=set(), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done,
                          recurrent=st.recurrent or any(x.type in _RNN_TYPES for x in st.layers))
             params = [p.name for p in f.params if p.kind == "plain"]
             if method and params and params[0] == "self":
@@ -545,7 +545,7 @@ class ForwardWalker:
                 break
         return bool(sub.layers) or any(tensor_args)
 
-    def _method_op(self, meth: str, node: Node, pos: list[Node], on_tensor: bool, st: FState, line: int) -> bool:
+    def _method_op(self, meth: str, node: Node, pos: list[Node], on_tensor: bool, st: ForwardState, line: int) -> bool:
         if not on_tensor:
             return False
         if meth in torch_layers.RESHAPE_METHODS:
@@ -576,7 +576,7 @@ class ForwardWalker:
             return "GlobalAveragePooling2D" if two else "GlobalAveragePooling1D"
         return "GlobalMaxPooling2D" if two else "GlobalMaxPooling1D"
 
-    def _reshape_type(self, pos: list[Node], st: FState) -> str:
+    def _reshape_type(self, pos: list[Node], st: ForwardState) -> str:
         """``view(B, -1)`` / ``view(-1, 320)`` flatten; any other shape is a Reshape.
 
         ``view(-1)`` / ``view(-1, 1)`` reshape a model's output, ``view(B * T, C)`` merges
@@ -605,7 +605,7 @@ class ForwardWalker:
             return "Reshape"
         return "Flatten"
 
-    def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: FState, line: int) -> bool:
+    def _functional(self, fname: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope, st: ForwardState, line: int) -> bool:
         if fname in ("mm", "matmul") and st.raw_weights and len(pos) == 2 and self._is_weight(pos[1], st):
             self.emit(st, Layer(type="Dense", raw="@", line=line))
             return True

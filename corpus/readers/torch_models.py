@@ -49,11 +49,11 @@ from corpus.readers.torch_common import (
     FIXED_PREDICATES,
     MAX_INSTANCES,
     ClassInfo,
-    FState,
+    ForwardState,
     FuncInfo,
     Instance,
-    Mod,
     ModelRec,
+    ModuleValue,
     Scope,
     before_splat,
     copy_layer,
@@ -71,7 +71,7 @@ from corpus.record.summary import Layer, Summary
 
 class TorchExtractor(ModuleBuilder, ForwardWalker):
     def __init__(self, script: Script) -> None:
-        self.s = script
+        self.script = script
         self.warnings: list[str] = []
         self.classes: dict[str, ClassInfo] = {}
         self.funcs: dict[str, FuncInfo] = {}  # module-level functions
@@ -110,7 +110,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
 
     def holds(self, node: Node, text: bytes) -> bool:
         """Whether ``text`` (ASCII) is written inside ``node``: a search of the bytes, without decoding them."""
-        return self.s.code_bytes.find(text, node.start_byte, node.end_byte) >= 0
+        return self.script.code_bytes.find(text, node.start_byte, node.end_byte) >= 0
 
     def _fname(self, call: Node) -> str | None:
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
@@ -123,7 +123,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _index(self) -> None:
         # the script's shared index: one query pass per file for every reader (lists in source order,
         # shared: never changed here)
-        nodes = self.s.nodes
+        nodes = self.script.nodes
         self.calls = nodes("call")
         self._index_calls()
         self.fors = nodes("for_statement")
@@ -161,7 +161,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.by_last: dict[str, list[Node]] = {}
         # in a tree without errors, a plain chain's text is its name (as in _fast_function_name):
         # read it once here for both the index and _fname
-        clean = not self.s.root.has_error
+        clean = not self.script.root.has_error
         fnames = self._fnames
         for call in self.calls:
             fnode = call.child_by_field_name("function")
@@ -218,7 +218,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return False
         seen.add(info.name)
         for b in info.bases:
-            full = self.s.resolve(b) or b
+            full = self.script.resolve(b) or b
             last = last_name(b)
             if full.startswith("torch.nn") or b.startswith("nn.") or last in ("Module", "Sequential", "ModuleList"):
                 if last in ("Module", "Sequential", "ModuleList", "ModuleDict") or full.startswith("torch.nn"):
@@ -234,11 +234,11 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _project_base(self, base: str) -> bool:
         if last_name(base) in self.classes:
             return False
-        full = self.s.resolve(base) or base
+        full = self.script.resolve(base) or base
         if full == base and "." not in base:
             # not imported at all (a builtin like object or Exception, or a name from a star import)
             return base not in ("object", "Exception", "dict", "list", "tuple") and any(
-                k.startswith("*") for k in self.s.aliases)
+                k.startswith("*") for k in self.script.aliases)
         return full.split(".", 1)[0] not in _LIBRARY_ROOTS
 
     def _trained_instance(self, cls_name: str) -> bool:
@@ -275,7 +275,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def value(self, node: Node | None, scope: Scope | None) -> Any:
         if node is None:
             return UNKNOWN
-        return self.s.value(node, scope.env if scope is not None else None)
+        return self.script.value(node, scope.env if scope is not None else None)
 
     def plain(self, node: Node | None, scope: Scope | None) -> Any:
         v = self.value(node, scope)
@@ -286,14 +286,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         """``nn.Conv2d`` -> ``Conv2d`` when the name comes from torch.nn (or looks like it)."""
         if not dotted:
             return None
-        full = self.s.resolve(dotted) or dotted
+        full = self.script.resolve(dotted) or dotted
         last = last_name(full)
         head = full.split(".")[0]
         if full.startswith("torch.nn.") and not full.startswith("torch.nn.functional"):
             return last
         if head in ("nn", "torch") and "functional" not in full:
             return last
-        if "." not in dotted and head not in self.s.aliases and "*torch.nn" in self.s.aliases:
+        if "." not in dotted and head not in self.script.aliases and "*torch.nn" in self.script.aliases:
             return last
         return None
 
@@ -301,7 +301,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         """``F.relu`` / ``torch.relu`` / ``nn.functional.relu`` -> ``relu``."""
         if not dotted:
             return None
-        full = self.s.resolve(dotted) or dotted
+        full = self.script.resolve(dotted) or dotted
         if full.startswith("torch.nn.functional.") or full.startswith("torch.") or full.startswith("F."):
             return last_name(full)
         return None
@@ -317,12 +317,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for m in models:
             if not m.layers:
                 continue
-            out.append(m.summary(self.s, self.warnings))
+            out.append(m.summary(self.script, self.warnings))
         return out
 
     def _code_only(self) -> str:
         """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text)."""
-        raw = bytearray(self.s.code_bytes)
+        raw = bytearray(self.script.code_bytes)
         for n in self._prose:
             start, end = n.start_byte, n.end_byte
             raw[start:end] = b" " * (end - start)
@@ -403,7 +403,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _class_models(self, module_classes: list[ClassInfo], created: dict[str, list[tuple[str, Node]]],
                       var_of: dict[str, list[str]], component_vars: set[str]) -> list[ModelRec]:
         used_inside = self._used_inside(module_classes)
-        top = Scope(env=dict(self.s.constants))
+        top = Scope(env=dict(self.script.constants))
         models: list[ModelRec] = []
         for c in module_classes:
             if c.name in used_inside and c.name not in created:
@@ -493,11 +493,11 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             last = last_name(fn)
             if not last[:1].isupper() or fn in self.classes:
                 continue
-            full = self.s.resolve(fn) or fn
+            full = self.script.resolve(fn) or fn
             if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
                 continue
-            wildcard = "." not in fn and any(k.startswith("*") for k in self.s.aliases)
-            if (fn.split(".")[0] not in self.s.aliases and not wildcard) or not self._trained(var):
+            wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
+            if (fn.split(".")[0] not in self.script.aliases and not wildcard) or not self._trained(var):
                 continue
             layer = Layer(type="Custom", raw=last, line=line_of(a))
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
@@ -515,7 +515,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         cls = self.classes.get(self._fname(outer) or "")
         return cls is not None and cls.is_module
 
-    def _is_weight(self, node: Node | None, st: FState) -> bool:
+    def _is_weight(self, node: Node | None, st: ForwardState) -> bool:
         return node is not None and node.type == "identifier" and node_text(node) in st.raw_weights
 
     def _function_models(self, taken: set[str]) -> list[ModelRec]:
@@ -534,9 +534,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if not any(call.search(node_text(lp)) for lp in train_loops):
                 continue
             params = [p.name for p in f.params if p.kind == "plain"]
-            st = FState(tensors=set(params), raw_weights=weights - set(params))
+            st = ForwardState(tensors=set(params), raw_weights=weights - set(params))
             self.depth = 0
-            self.run_forward(f.body, Scope(env=dict(self.s.constants)), st)
+            self.run_forward(f.body, Scope(env=dict(self.script.constants)), st)
             if any(x.type == "Dense" and x.raw == "@" for x in st.layers):
                 out.append(ModelRec(name=f.name, node=f.node, layers=st.layers, vars={f.name}))
         return out
@@ -568,7 +568,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             texts = self._opt_texts = []
             for call in self.calls_where(is_optimizer_name):
                 fn = self._fname(call) or ""
-                if vocab.canonical_optimizer(last_name(fn)) and (self.s.resolve(fn) or fn).startswith(("torch.optim", "optim")):
+                if vocab.canonical_optimizer(last_name(fn)) and (self.script.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append(node_text(call))
         if any(re.search(rf"\b{re.escape(var)}\b", t) for t in texts):
             return True
@@ -577,12 +577,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             node_text(c.child_by_field_name("function")).split(".")[0] == var
             for key in ("zero_grad", "parameters") for c in self.by_last.get(key, []))
 
-    def _top_mods(self, at: Node) -> dict[str, Mod]:
+    def _top_mods(self, at: Node) -> dict[str, ModuleValue]:
         """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
         cache = getattr(self, "_top_cache", None)
         if cache is None:
             cache = self._top_cache = {}
-        out: dict[str, Mod] = {}
+        out: dict[str, ModuleValue] = {}
         cands = getattr(self, "_top_cands", None)
         if cands is None:
             cands = self._top_cands = []
@@ -656,7 +656,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             fnode = call.child_by_field_name("function")
             if fnode is not None and fnode.type == "subscript":
                 base = dotted_name(fnode.child_by_field_name("value")) or ""
-                if (self.s.resolve(base) or base).startswith("torchvision.models"):
+                if (self.script.resolve(base) or base).startswith("torchvision.models"):
                     return "pretrained"
             return None
         tn = self.torch_name(fn)
@@ -664,7 +664,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return "seq"
         if tn in torch_layers.LAYERS:
             return "layer"  # a single layer trained as a model (linear regression)
-        full = self.s.resolve(fn) or fn
+        full = self.script.resolve(fn) or fn
         last = last_name(fn)
         if full.startswith("torchvision.models") and last[:1].islower() and last not in torch_layers.TV_NOT_MODELS:
             return "pretrained"
@@ -687,7 +687,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return got
         got = self._makers = set()
         cands = [c for key in ("Sequential", "from_pretrained", "create_model") for c in self.by_last.get(key, [])]
-        vision = {k for k, v in self.s.aliases.items() if v.startswith("torchvision")}
+        vision = {k for k, v in self.script.aliases.items() if v.startswith("torchvision")}
         if vision:
             cands += [c for last, calls in self.by_last.items() if last[:1].islower() for c in calls
                       if (self._fname(c) or "").split(".")[0] in vision]
@@ -746,7 +746,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         i = bisect_left(starts, upto)
         got = self._module_envs.get(i)
         if got is None:
-            got = dict(self.s.constants)
+            got = dict(self.script.constants)
             got.update(self._class_constants())
             # module-level code inside `if __name__ == "__main__":` / `with` / loops
             for _start, name, value in values[:i]:
@@ -784,7 +784,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if left is not None and left.type == "attribute" and (dotted_name(left) or "").startswith("self."):
                 key = (dotted_name(left) or "")[5:]
             if key and right is not None and "." not in key:
-                v = self.s.value(right, {**self.s.constants, **got})
+                v = self.script.value(right, {**self.script.constants, **got})
                 if v is not UNKNOWN and jsonable(v):
                     got[f"{c.name}.{key}"] = v
 
@@ -798,7 +798,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 got[f"{var}.{k[len(prefix):]}"] = v
         _, kw = call_arguments(call)
         for k, node in kw.items():
-            v = self.s.value(node, {**self.s.constants, **got})
+            v = self.script.value(node, {**self.script.constants, **got})
             if v is not UNKNOWN and jsonable(v):
                 got[f"{var}.{k}"] = v
 
@@ -825,7 +825,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is None or right is None or left.type != "identifier":
                 continue
-            v = self.s.value(right, env)
+            v = self.script.value(right, env)
             if v is not UNKNOWN:
                 env[node_text(left)] = v
                 got.append((a.start_byte, node_text(left), v))
@@ -851,7 +851,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 break
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is not None and right is not None and left.type == "identifier":
-                v = self.s.value(right, {**self.s.constants, **env})
+                v = self.script.value(right, {**self.script.constants, **env})
                 if v is not UNKNOWN:
                     env[node_text(left)] = v
         return env
@@ -869,15 +869,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         cenv = self.env_at(call) if call is not None else {}
         params = [p for p in f.params if p.name != "self"]
         bound = bind_arguments(params, [(arg, cenv) for arg in before_splat(pos)], {},
-                               default=lambda node: (node, self.s.constants), missing=None)
+                               default=lambda node: (node, self.script.constants), missing=None)
         env: dict[str, Any] = {}
         for p in params:
             got = bound[p.name] if p.kind == "plain" else None
-            v = self.s.value(*got) if got is not None else UNKNOWN
+            v = self.script.value(*got) if got is not None else UNKNOWN
             if v is not UNKNOWN:
                 env[p.name] = v
         for k, arg in kw.items():
-            v = self.s.value(arg, cenv)
+            v = self.script.value(arg, cenv)
             if v is not UNKNOWN:
                 env[k] = v
         return env

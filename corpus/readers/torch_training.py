@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 class TrainingReader:
     """Reads optimizers, losses, loops and loaders, and gives each to the model it trains."""
 
-    def __init__(self, ex: TorchExtractor, models: list[ModelRec]) -> None:
-        self.ex = ex
-        self.s = ex.s
+    def __init__(self, extractor: TorchExtractor, models: list[ModelRec]) -> None:
+        self.extractor = extractor
+        self.script = extractor.script
         self.models = models
         self.by_var: dict[str, list[ModelRec]] = {}
         for m in models:
@@ -45,7 +45,7 @@ class TrainingReader:
         self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
         self._parts_cache: dict[Node, list[str]] = {}
         self._library_losses: dict[Node, tuple[str, str] | None] = {}
-        self._fname = ex._fname  # the extractor's cached call names
+        self._fname = extractor._fname  # the extractor's cached call names
         self._trained_loaders: set[str] | None = None
 
     def owners(self, node: Node) -> list[ModelRec]:
@@ -76,7 +76,7 @@ class TrainingReader:
         return best or cands[0]
 
     def _in_model_class(self, node: Node) -> bool:
-        return self.ex._inside_module_class(node)
+        return self.extractor._inside_module_class(node)
 
     def read(self) -> None:
         self._optimizers()
@@ -92,7 +92,7 @@ class TrainingReader:
 
     def _config_class_values(self) -> None:
         """A settings class of the file (``class Config: self.learning_rate = 1e-3``) fills what training code did not."""
-        consts = self.ex._class_constants()
+        consts = self.extractor._class_constants()
         if not consts:
             return
         keys = {"learning_rate": ("learning_rate", "lr"), "batch_size": ("batch_size", "bs"),
@@ -101,7 +101,7 @@ class TrainingReader:
         for field_name, names in keys.items():
             for k, v in consts.items():
                 cls, _, attr = k.partition(".")
-                if cls in self.ex.classes and attr in names and isinstance(v, (int, float)) and not isinstance(v, bool):
+                if cls in self.extractor.classes and attr in names and isinstance(v, (int, float)) and not isinstance(v, bool):
                     found.setdefault(field_name, v)
         for m in self.models:
             if m.hp.learning_rate is None and "learning_rate" in found:
@@ -117,7 +117,7 @@ class TrainingReader:
         ``mp.Process(target=train, args=(rank, args, model))`` with ``train`` imported: the
         optimizer and the loop are in another file, the values are written here.
         """
-        flags = self.s.argparse_defaults
+        flags = self.script.argparse_defaults
         lr = next((v for k in ("lr", "learning_rate") if _is_number(v := flags.get(k))), None)
         epochs = next((v for k in ("epochs", "num_epochs", "n_epochs", "max_epochs")
                        if isinstance(v := flags.get(k), int) and not isinstance(v, bool) and v > 0), None)
@@ -157,12 +157,12 @@ class TrainingReader:
         if not lacking:
             return
         steps: list[tuple[Node, Node]] = []  # (node, the factor before .grad)
-        for aug in self.ex.augs:
+        for aug in self.extractor.augs:
             right = aug.child_by_field_name("right")
             if node_text(aug.child_by_field_name("operator")) == "-=" and right is not None and ".grad" in node_text(right):
                 steps.append((aug, right))
         for key in ("add_", "sub_"):
-            for call in self.ex.by_last.get(key, []):
+            for call in self.extractor.by_last.get(key, []):
                 pos, _ = call_arguments(call)
                 if pos and ".grad" in node_text(pos[0]):
                     steps.append((call, pos[0]))
@@ -171,7 +171,7 @@ class TrainingReader:
             if expr.type == "binary_operator" and node_text(expr.child_by_field_name("operator")) == "*":
                 left, right = expr.child_by_field_name("left"), expr.child_by_field_name("right")
                 factor = right if ".grad" in node_text(left) else left
-            lr = self.s.value(factor, self.ex.env_at(node))
+            lr = self.script.value(factor, self.extractor.env_at(node))
             for m in lacking:
                 m.hp.optimizer = "sgd"
                 if isinstance(lr, (int, float)) and not isinstance(lr, bool) and lr:
@@ -179,16 +179,16 @@ class TrainingReader:
             return
 
     def _optimizers(self) -> None:
-        for call in self.ex.calls_where(is_optimizer_name):
+        for call in self.extractor.calls_where(is_optimizer_name):
             fn = self._fname(call)
             if not fn:
                 continue
-            full = self.s.resolve(fn) or fn
+            full = self.script.resolve(fn) or fn
             opt = vocab.canonical_optimizer(last_name(fn))
             if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
                 continue
             pos, kw = call_arguments(call)
-            env = self.ex.env_at(call)
+            env = self.extractor.env_at(call)
             if self._in_model_class(call):
                 # a LightningModule's configure_optimizers(self): the optimizer of that model
                 own = self._class_rec(call)
@@ -203,9 +203,9 @@ class TrainingReader:
             names = torch_layers.OPTIMIZER_ARGS.get(opt, ("lr",))
             vals: dict[str, Any] = {}
             for name, p in zip(names, pos[1:], strict=False):
-                vals[name] = self.s.value(p, env)
+                vals[name] = self.script.value(p, env)
             for k, p in kw.items():
-                vals[k] = self.s.value(p, env)
+                vals[k] = self.script.value(p, env)
             var = self._assigned_var(call)
             targets = self._targets(owners)
             if var:
@@ -238,12 +238,12 @@ class TrainingReader:
             if m.hp.loss is not None or m.node.type != "class_definition":
                 continue
             crit: dict[str, tuple[str, str]] = {}
-            for call in self.ex.calls:
+            for call in self.extractor.calls:
                 if not (m.node.start_byte <= call.start_byte < m.node.end_byte):
                     continue
                 fn = self._fname(call) or ""
                 last = last_name(fn)
-                full = self.s.resolve(fn) or fn
+                full = self.script.resolve(fn) or fn
                 torch_loss = full.startswith("torch.nn.") or fn.startswith("nn.")
                 # a loss class of the project or a library (DiceLoss, FocalLoss): its own name, `other` unless known
                 own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
@@ -261,7 +261,7 @@ class TrainingReader:
             if m.hp.loss is not None:
                 continue
             # a loss written by hand in the model's own training method (policy gradients)
-            for a in self.ex.assigns:
+            for a in self.extractor.assigns:
                 if not (m.node.start_byte <= a.start_byte < m.node.end_byte):
                     continue
                 left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
@@ -301,7 +301,7 @@ class TrainingReader:
 
     def _library_loss(self, fn: str) -> tuple[str, str] | None:
         """A loss of torch called by name (``F.cross_entropy``, ``nn.MSELoss``), whatever the criteria."""
-        full = self.s.resolve(fn) or fn
+        full = self.script.resolve(fn) or fn
         last = last_name(fn)
         if full.startswith("torch.nn.functional") or fn.startswith("F.") or full.startswith("torch.nn.functional"):
             if last in torch_layers.FUNCTIONAL_LOSSES:
@@ -315,13 +315,13 @@ class TrainingReader:
     def _losses(self) -> None:
         crit: dict[str, tuple[str, str]] = {}  # criterion var -> (canonical, raw)
         first: tuple[str, str] | None = None
-        for call in self.ex.calls_where(lambda last: last.endswith("Loss")):
+        for call in self.extractor.calls_where(lambda last: last.endswith("Loss")):
             if self._in_model_class(call):
                 continue
             fn = self._fname(call)
             if not fn:
                 continue
-            full = self.s.resolve(fn) or fn
+            full = self.script.resolve(fn) or fn
             last = last_name(fn)
             torch_loss = (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full
             # a loss class of the script or a library (FocalLoss, DiceLoss): its own name, `other` unless known
@@ -334,11 +334,11 @@ class TrainingReader:
                 if first is None:
                     first = (c, fn)
         # a loss function kept under a name: loss_fn = F.cross_entropy
-        for _a, left, right in self.ex._outside_assigns():
+        for _a, left, right in self.extractor._outside_assigns():
             if left.type != "identifier" or right.type != "attribute":
                 continue
             dn = dotted_name(right) or ""
-            full = self.s.resolve(dn) or dn
+            full = self.script.resolve(dn) or dn
             if full.startswith("torch.nn.functional.") and last_name(dn) in torch_layers.FUNCTIONAL_LOSSES:
                 crit[node_text(left)] = (torch_layers.FUNCTIONAL_LOSSES[last_name(dn)], dn)
         # losses by name: `loss = criterion(out, y)`, `d_loss = (real + fake) / 2`;
@@ -350,7 +350,7 @@ class TrainingReader:
         self._backward_losses(crit, named, first)
 
     def _named_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
-        for _a, left, right in self.ex._outside_assigns():
+        for _a, left, right in self.extractor._outside_assigns():
             if left.type != "identifier" or right.type not in ("call", "binary_operator", "unary_operator",
                                                                  "parenthesized_expression", "identifier"):
                 continue
@@ -366,7 +366,7 @@ class TrainingReader:
 
     def _loss_function_returns(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
         # returns of loss functions (VAE: return BCE + KLD)
-        for f in self.ex.all_funcs:
+        for f in self.extractor.all_funcs:
             if "loss" not in f.name.lower() or f.cls is not None and f.cls.is_module:
                 continue
             for stmt in (f.body.named_children if f.body is not None else []):
@@ -379,7 +379,7 @@ class TrainingReader:
                          first: tuple[str, str] | None) -> None:
         # the loss each model trains on: the tensor whose .backward() precedes its optimizer's step()
         assigned: dict[int, set[tuple[str, str]]] = {}
-        for call in self.ex.by_last.get("backward", []):
+        for call in self.extractor.by_last.get("backward", []):
             fnode = call.child_by_field_name("function")
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
                 continue
@@ -495,7 +495,7 @@ class TrainingReader:
 
     def _step_owner(self, backward_call: Node) -> list[ModelRec]:
         """Models of the optimizer whose ``step()`` follows this ``backward()`` in the same block."""
-        for call in self.ex.by_last.get("step", []):
+        for call in self.extractor.by_last.get("step", []):
             if call.start_byte <= backward_call.start_byte:
                 continue
             fnode = call.child_by_field_name("function")
@@ -513,9 +513,9 @@ class TrainingReader:
         """Epochs and steps from counted loops (the first of each kind; per model when several are trained),
         a Lightning ``Trainer`` or HuggingFace ``TrainingArguments``, and the batch size."""
         # functions that run a backward pass (train(), learn(), finish_episode())
-        trainers = {f.name for f in self.ex.all_funcs if f.body is not None and self.ex.holds(f.body, b".backward(")}
+        trainers = {f.name for f in self.extractor.all_funcs if f.body is not None and self.extractor.holds(f.body, b".backward(")}
         found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
-        for loop in self.ex.fors:
+        for loop in self.extractor.fors:
             got = self._counted_loop(loop, trainers)
             if got is not None:
                 found.append((got[0], got[1], loop))
@@ -551,8 +551,8 @@ class TrainingReader:
         if rng is None:
             return None
         rpos, _ = call_arguments(rng)
-        env = self.ex.env_at(loop)
-        vals = [self.s.value(p, env) for p in rpos]
+        env = self.extractor.env_at(loop)
+        vals = [self.script.value(p, env) for p in rpos]
         if not (vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3):
             return None
         count = len(range(*vals))
@@ -577,10 +577,10 @@ class TrainingReader:
 
     def _trainer_limits(self, epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
         """``pytorch_lightning.Trainer(max_epochs=10)`` where no loop said."""
-        for call in self.ex.by_last.get("Trainer", []):
+        for call in self.extractor.by_last.get("Trainer", []):
             _, kw = call_arguments(call)
             for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
-                v = self.s.value(kw[key], self.ex.env_at(call)) if key in kw else UNKNOWN
+                v = self.script.value(kw[key], self.extractor.env_at(call)) if key in kw else UNKNOWN
                 if cur is None and isinstance(v, int) and not isinstance(v, bool) and v > 0:
                     if key == "max_epochs":
                         epochs = v
@@ -613,9 +613,9 @@ class TrainingReader:
             return False
         name = node_text(p.child_by_field_name("name"))
         call = re.compile(rf"\b{re.escape(name)}\s*\(")
-        return any(call.search(node_text(other.child_by_field_name("body") or other)) for other in self.ex.fors
+        return any(call.search(node_text(other.child_by_field_name("body") or other)) for other in self.extractor.fors
                    if not (p.start_byte <= other.start_byte < p.end_byte)) or \
-            any(call.search(node_text(w)) for w in self.ex.whiles)
+            any(call.search(node_text(w)) for w in self.extractor.whiles)
 
     def _own_loops(self, found: list[tuple[str, int, Node]]) -> dict[int, dict[str, int]]:
         """Per model, the loops that train it: those naming it or its optimizer, first after it is built.
@@ -632,7 +632,7 @@ class TrainingReader:
                 sites[loop.start_byte] = [(loop, node_text(loop))]
                 continue
             name = node_text(p.child_by_field_name("name"))
-            calls = [c for c in self.ex.by_last.get(name, []) if not (p.start_byte <= c.start_byte < p.end_byte)]
+            calls = [c for c in self.extractor.by_last.get(name, []) if not (p.start_byte <= c.start_byte < p.end_byte)]
             sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
                 [(loop, node_text(loop))]
         out: dict[int, dict[str, int]] = {}
@@ -661,11 +661,11 @@ class TrainingReader:
     def _hf_training_arguments(self) -> dict[str, Any]:
         """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""
         out: dict[str, Any] = {}
-        for call in self.ex.by_last.get("TrainingArguments", []):
+        for call in self.extractor.by_last.get("TrainingArguments", []):
             _, kw = call_arguments(call)
-            env = self.ex.env_at(call)
+            env = self.extractor.env_at(call)
             for k, node in kw.items():
-                v = self.s.value(node, env)
+                v = self.script.value(node, env)
                 if v is not UNKNOWN and jsonable(v):
                     out.setdefault(k, v)
         return out
@@ -686,7 +686,7 @@ class TrainingReader:
             factory = node_text(p.child_by_field_name("name"))
         if not factory:
             return set()
-        return {v for c in self.ex.by_last.get(factory, []) if (v := self._assigned_var(c))}
+        return {v for c in self.extractor.by_last.get(factory, []) if (v := self._assigned_var(c))}
 
     def _training_names(self) -> set[str]:
         """Names the training loop iterates: ``for ... in X`` with a backward pass in its body, or X passed
@@ -695,7 +695,7 @@ class TrainingReader:
             return self._trained_loaders
         names: set[str] = set()
         by_func: dict[str, set[str]] = {}  # function -> its parameters iterated by a training loop
-        for loop in self.ex.fors:
+        for loop in self.extractor.fors:
             body = loop.child_by_field_name("body")
             if body is None or b"backward(" not in (body.text or b""):
                 continue
@@ -709,18 +709,18 @@ class TrainingReader:
             while f is not None and f.type != "function_definition":
                 f = f.parent
             fname = node_text(f.child_by_field_name("name")) if f is not None else None
-            if fname is not None and fname in self.ex.funcs and \
-                    any(p.name == node_text(it) for p in self.ex.funcs[fname].params):
+            if fname is not None and fname in self.extractor.funcs and \
+                    any(p.name == node_text(it) for p in self.extractor.funcs[fname].params):
                 # a parameter: the loaders are what the callers pass
                 by_func.setdefault(fname, set()).add(node_text(it))
             else:
                 names.add(node_text(it))
         for fname, params in by_func.items():
-            f = self.ex.funcs.get(fname)
+            f = self.extractor.funcs.get(fname)
             if f is None:
                 continue
             plain = [p.name for p in f.params if p.kind == "plain"]
-            for call in self.ex.by_last.get(fname, []):
+            for call in self.extractor.by_last.get(fname, []):
                 pos, kw = call_arguments(call)
                 for i, arg in enumerate(pos):
                     if i < len(plain) and plain[i] in params and arg.type == "identifier":
@@ -740,17 +740,17 @@ class TrainingReader:
         gen = self._generator_batch()
         if gen is not None:
             return gen
-        for call in self.ex.by_last.get("next_batch", []):
+        for call in self.extractor.by_last.get("next_batch", []):
             # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts
             pos, _ = call_arguments(call)
-            v = self.s.value(pos[0], self.ex.env_at(call)) if pos else UNKNOWN
+            v = self.script.value(pos[0], self.extractor.env_at(call)) if pos else UNKNOWN
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
         for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
-            v = self.s.constants.get(key, self.s.argparse_defaults.get(key))
+            v = self.script.constants.get(key, self.script.argparse_defaults.get(key))
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
-        v = self.s.argparse_defaults.get("batch_size")
+        v = self.script.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
 
     def _loader_batches(self) -> list[tuple[int, int]]:
@@ -760,9 +760,9 @@ class TrainingReader:
         trained = self._training_names()
         # a project loader class (MyDataloader(data, batch_size=4), or a class whose object the training
         # loop iterates) counts when it names its batch
-        custom = [c for last, calls in self.ex.by_last.items()
+        custom = [c for last, calls in self.extractor.by_last.items()
                   if last != "DataLoader" and last[:1].isupper() for c in calls]
-        for call in self.ex.by_last.get("DataLoader", []) + custom:
+        for call in self.extractor.by_last.get("DataLoader", []) + custom:
             fn = self._fname(call) or ""
             is_custom = last_name(fn) != "DataLoader"
             if is_custom and ("batch_size" not in call_arguments(call)[1] or not (
@@ -783,18 +783,18 @@ class TrainingReader:
     def _loader_batch(self, call: Node) -> Any:
         """``batch_size=`` (or the second positional) of a loader call, or of a ``**kwargs`` dict it is given."""
         pos, kw = call_arguments(call)
-        env = self.ex.env_at(call)
+        env = self.extractor.env_at(call)
         node = kw.get("batch_size")
         if node is None and len(pos) >= 2 and pos[1].type not in ("list_splat", "dictionary_splat"):
             node = pos[1]
         if node is not None:
-            return self.s.value(node, env)
+            return self.script.value(node, env)
         # **train_kwargs with {'batch_size': ...}
         v = UNKNOWN
         args = call.child_by_field_name("arguments")
         for c in args.named_children if args is not None else []:
             if c.type == "dictionary_splat" and c.named_children:
-                d = self.s.value(c.named_children[0], env)
+                d = self.script.value(c.named_children[0], env)
                 if isinstance(d, dict) and "batch_size" in d:
                     v = d["batch_size"]
                 elif c.named_children[0].type == "identifier":
@@ -803,8 +803,8 @@ class TrainingReader:
 
     def _generator_batch(self) -> int | None:
         """``for x, y in get_batches(words, 512)`` / ``x, y = get_batch()`` in a loop: a batch builder's size."""
-        sources = [(loop, loop.child_by_field_name("right")) for loop in self.ex.fors]
-        for a, _left, right in self.ex._outside_assigns():
+        sources = [(loop, loop.child_by_field_name("right")) for loop in self.extractor.fors]
+        for a, _left, right in self.extractor._outside_assigns():
             p = a.parent
             while p is not None and p.type not in ("for_statement", "while_statement", "function_definition"):
                 p = p.parent
@@ -814,7 +814,7 @@ class TrainingReader:
             if it is None or it.type != "call":
                 continue
             fn = self._fname(it) or ""
-            f = self.ex.funcs.get(fn)
+            f = self.extractor.funcs.get(fn)
             if f is None:
                 continue
             params = [p for p in f.params if p.kind == "plain"]
@@ -824,29 +824,29 @@ class TrainingReader:
             name, default = params[idx].name, params[idx].default
             pos, kw = call_arguments(it)
             node = kw.get(name) or (pos[idx] if idx < len(pos) else default)
-            v = self.s.value(node, self.ex.env_at(loop)) if node is not None else UNKNOWN
+            v = self.script.value(node, self.extractor.env_at(loop)) if node is not None else UNKNOWN
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
         return None
 
     def _dict_var_batch(self, name: str, before: Node, env: dict[str, Any]) -> Any:
-        for a in self.ex.assigns:
+        for a in self.extractor.assigns:
             if a.start_byte >= before.start_byte:
                 break
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is not None and right is not None and node_text(left) == name:
-                d = self.s.value(right, env)
+                d = self.script.value(right, env)
                 if isinstance(d, dict) and "batch_size" in d:
                     return d["batch_size"]
         return UNKNOWN
 
     # -- tricks ----------------------------------------------------------
     def _tricks(self) -> None:
-        epoch_loops = [loop for loop in self.ex.fors if "epoch" in node_text(loop.child_by_field_name("left") or loop).lower()
+        epoch_loops = [loop for loop in self.extractor.fors if "epoch" in node_text(loop.child_by_field_name("left") or loop).lower()
                        or "epoch" in node_text(loop.child_by_field_name("right") or loop).lower()]
-        for call in self.ex.calls_where(is_trick_name):
+        for call in self.extractor.calls_where(is_trick_name):
             self._trick_call(call, epoch_loops)
-        frozen = any(node_text(left).endswith("requires_grad") for a in self.ex.assigns
+        frozen = any(node_text(left).endswith("requires_grad") for a in self.extractor.assigns
                      if (right := a.child_by_field_name("right")) is not None and right.type == "false"
                      and (left := a.child_by_field_name("left")) is not None)
         for m in self.models:
@@ -857,7 +857,7 @@ class TrainingReader:
             if any(x.type == "Embedding" and x.args.get("pretrained") for x in m.layers):
                 m.tricks.append("embedding_pretrained")
         # model.embedding.weight.data.copy_(vectors): word vectors loaded into the embedding
-        for call in self.ex.by_last.get("copy_", []):
+        for call in self.extractor.by_last.get("copy_", []):
             text = node_text(call.child_by_field_name("function"))
             if "embed" in text.lower() and "weight" in text:
                 own = self._class_rec(call) if self._in_model_class(call) else None
@@ -868,7 +868,7 @@ class TrainingReader:
         """A scheduler, clipping, AMP or saving call: the trick of the models it concerns (by name: one handler)."""
         fn = self._fname(call) or ""
         last = last_name(fn)
-        full = self.s.resolve(fn) or fn
+        full = self.script.resolve(fn) or fn
         is_schedule = "lr_scheduler" in full or last in SCHEDULERS or last.startswith("get_") and "schedule" in last
         if self._in_model_class(call):
             own = self._class_rec(call)
@@ -917,7 +917,7 @@ class TrainingReader:
 
     def _input_shape(self) -> None:
         """``summary(model, input_size=...)``, else the shape of a dummy batch fed to the model."""
-        for call in self.ex.by_last.get("summary", []):
+        for call in self.extractor.by_last.get("summary", []):
             fn = self._fname(call) or ""
             if last_name(fn) != "summary":
                 continue
@@ -925,7 +925,7 @@ class TrainingReader:
             node = kw.get("input_size") or (pos[1] if len(pos) >= 2 else None)
             if node is None:
                 continue
-            v = self.s.value(node, self.ex.env_at(call))
+            v = self.script.value(node, self.extractor.env_at(call))
             if isinstance(v, list) and v and all(isinstance(x, int) for x in v):
                 for m in self._targets(self.owners(pos[0]) if pos else []):
                     m.input_shape = v
@@ -936,15 +936,15 @@ class TrainingReader:
     def _dummy_batches(self) -> dict[str, list[int]]:
         """``x = torch.randn(1, 3, 224, 224)``: name -> shape without the batch dimension (as Keras writes it)."""
         dummies: dict[str, list[int]] = {}
-        for _a, left, right in self.ex._outside_assigns():
+        for _a, left, right in self.extractor._outside_assigns():
             if left.type != "identifier" or right.type != "call":
                 continue
             fn = self._fname(right) or ""
-            if last_name(fn) not in ("randn", "rand", "zeros", "ones", "empty") or not (self.s.resolve(fn) or fn).startswith("torch"):
+            if last_name(fn) not in ("randn", "rand", "zeros", "ones", "empty") or not (self.script.resolve(fn) or fn).startswith("torch"):
                 continue
             pos, _ = call_arguments(right)
-            env = self.ex.env_at(right)
-            dims = [self.s.value(p, env) for p in pos]
+            env = self.extractor.env_at(right)
+            dims = [self.script.value(p, env) for p in pos]
             if len(dims) == 1 and isinstance(dims[0], list):
                 dims = dims[0]
             if len(dims) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
@@ -953,7 +953,7 @@ class TrainingReader:
 
     def _fed_dummies(self, dummies: dict[str, list[int]]) -> None:
         """A dummy batch fed to a model (``model(x)``, ``onnx.export(model, x)``) gives its input shape."""
-        for call in self.ex.calls:
+        for call in self.extractor.calls:
             if self._in_model_class(call):
                 continue
             fn = self._fname(call) or ""
