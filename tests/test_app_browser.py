@@ -307,9 +307,12 @@ def wait_status(page, text: str) -> None:
 
 def plot_meta(page, sel: str) -> list:
     """The click descriptions of every trace of a plot (``meta.points``, see assistant.figures)."""
+    sel = f"#{sel}" if not sel.startswith("#") else sel
+    # a tab's plot mounts after the tab opens: wait for it rather than read a missing node
+    page.wait_for_function("sel => (document.querySelector(sel + ' .js-plotly-plot') || {}).data", arg=sel)
     return page.evaluate(
         "sel => [...document.querySelector(sel + ' .js-plotly-plot').data].map(t => (t.meta || {}).points || [])",
-        f"#{sel}" if not sel.startswith("#") else sel)
+        sel)
 
 
 def click_at(page, x: float, y: float) -> None:
@@ -371,6 +374,9 @@ def test_clicking_a_sankey_node_narrows_the_table_and_views(page) -> None:
     page.wait_for_function("n => document.querySelector('#sankey .js-plotly-plot').data[0].meta.points"
                            ".filter(p => p && p.position === 0).length === 1", arg=node_count)
     open_tab(page, "Minimap")
+    page.wait_for_function("n => (document.querySelector('#minimap .js-plotly-plot') || {}).data"
+                           " && document.querySelector('#minimap .js-plotly-plot').data[0].meta.points.length"
+                           " === n", arg=node_count)
     shapes = plot_meta(page, "minimap")[0]
     assert len(shapes) == node_count and all(p["shape"][0] == "conv" for p in shapes)
     open_tab(page, "Examples")
