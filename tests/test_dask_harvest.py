@@ -24,29 +24,12 @@ STUB = "harvest_stub_parser:parse_bytes"
 
 @pytest.fixture
 def repos(tmp_path: Path, monkeypatch) -> list[tuple[Path, None]]:
-    from test_harvest import APACHE, MIT, fx, make_repo
+    from test_harvest import fx, three_repos
 
     monkeypatch.syspath_prepend(str(TESTS))
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")]))
-    out = [
-        make_repo(tmp_path, "alice/dl-examples", [{
-            "LICENSE": MIT,
-            "mnist/README.md": fx("README.md"),
-            "mnist/torch_mnist.py": fx("torch_mnist.py"),
-            "tabular/keras_mlp.py": fx("keras_mlp.py"),
-            "gan/torch_gan.ipynb": fx("torch_gan.ipynb"),
-            "util/plot_utils.py": fx("plot_utils.py"),
-        }]),
-        make_repo(tmp_path, "bob/vendored", [{
-            "LICENSE": APACHE,
-            "copy/torch_mnist.py": "# vendored\n" + fx("torch_mnist.py"),
-            "partial.py": "import torch\nimport torch.nn as nn\n# STUB_PARTIAL\nclass Half(nn.Module):\n    pass\n",
-        }]),
-    ]
-    # a third repository with many small files so several dask tasks run
-    files = {f"nets/net{i:02d}.py": f"import torch\nimport torch.nn as nn\n\nclass Net{i}(nn.Module):\n"
-             f"    width = {i}\n" for i in range(40)}
-    out.append(make_repo(tmp_path, "carol/many", [files]))
+    # the third repository's 40 small files make several dask tasks run
+    out = three_repos(tmp_path, many=40, extra={"util/plot_utils.py": fx("plot_utils.py")})
     return [(p, None) for p in out]
 
 

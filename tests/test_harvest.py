@@ -104,6 +104,31 @@ def two_repos(tmp_path: Path) -> tuple[Path, Path]:
     return big, small
 
 
+def three_repos(tmp_path: Path, many: int, extra: dict[str, str] | None = None) -> list[Path]:
+    """A collection, a project vendoring one of its files with a stub-partial file, and a
+    repository of ``many`` tiny modules (so several parse tasks run): the harvest runs'
+    shared input (the Dask and the interrupted-harvest tests)."""
+    out = [
+        make_repo(tmp_path, "alice/dl-examples", [{
+            "LICENSE": MIT,
+            "mnist/README.md": fx("README.md"),
+            "mnist/torch_mnist.py": fx("torch_mnist.py"),
+            "tabular/keras_mlp.py": fx("keras_mlp.py"),
+            "gan/torch_gan.ipynb": fx("torch_gan.ipynb"),
+            **(extra or {}),
+        }]),
+        make_repo(tmp_path, "bob/vendored", [{
+            "LICENSE": APACHE,
+            "copy/torch_mnist.py": "# vendored\n" + fx("torch_mnist.py"),
+            "partial.py": "import torch\nimport torch.nn as nn\n# STUB_PARTIAL\nclass Half(nn.Module):\n    pass\n",
+        }]),
+    ]
+    files = {f"nets/net{i:02d}.py": f"import torch\nimport torch.nn as nn\n\nclass Net{i}(nn.Module):\n"
+             f"    width = {i}\n" for i in range(many)}
+    out.append(make_repo(tmp_path, "carol/many", [files]))
+    return out
+
+
 def read_out(out: Path) -> list[dict]:
     with gzip.open(out, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]

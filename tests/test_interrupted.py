@@ -50,26 +50,9 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 @pytest.fixture
 def repos(tmp_path: Path) -> list[Path]:
-    from test_harvest import APACHE, MIT, fx, make_repo
+    from test_harvest import three_repos
 
-    out = [
-        make_repo(tmp_path, "alice/dl-examples", [{
-            "LICENSE": MIT,
-            "mnist/README.md": fx("README.md"),
-            "mnist/torch_mnist.py": fx("torch_mnist.py"),
-            "tabular/keras_mlp.py": fx("keras_mlp.py"),
-            "gan/torch_gan.ipynb": fx("torch_gan.ipynb"),
-        }]),
-        make_repo(tmp_path, "bob/vendored", [{
-            "LICENSE": APACHE,
-            "copy/torch_mnist.py": "# vendored\n" + fx("torch_mnist.py"),
-            "partial.py": "import torch\nimport torch.nn as nn\n# STUB_PARTIAL\nclass Half(nn.Module):\n    pass\n",
-        }]),
-    ]
-    files = {f"nets/net{i:02d}.py": f"import torch\nimport torch.nn as nn\n\nclass Net{i}(nn.Module):\n"
-             f"    width = {i}\n" for i in range(60)}
-    out.append(make_repo(tmp_path, "carol/many", [files]))
-    return out
+    return three_repos(tmp_path, many=60)
 
 
 def _harvest_cmd(repos: list[Path], out: Path, resume: bool) -> list[str]:
