@@ -295,10 +295,7 @@ def _complete_source(s: Summary, task: Task) -> None:
     if src.license is None:
         src.license = task.license
     if not src.url and src.repo and src.line_start:
-        url = github_url(src.repo, src.commit, src.path, src.line_start, src.line_end)
-        if task.path.lower().endswith((".ipynb", ".md")) and "#L" in url:
-            url = url.replace("#L", "?plain=1#L", 1)
-        src.url = url
+        src.url = github_url(src.repo, src.commit, src.path, src.line_start, src.line_end)
 
 
 def _json_safe(v: Any) -> tuple[Any, bool]:

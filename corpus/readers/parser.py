@@ -215,7 +215,6 @@ def _fw_name(fws: set[str]) -> str:
 def finish(summaries: list[Summary], script: Script, path: str, repo: str | None, commit: str | None,
            license: str | None, warnings: list[str], partial: bool) -> None:
     """Ids, sources, lines of the file as stored, and parse status, in place."""
-    notebook = script.source.kind == "ipynb"
     seen: dict[str, int] = {}
     for s in summaries:
         start = script.orig_line(s.source.line_start) if s.source.line_start else None
@@ -229,12 +228,7 @@ def finish(summaries: list[Summary], script: Script, path: str, repo: str | None
         for layer in s.layers:
             if layer.line:
                 layer.line = script.orig_line(layer.line) or _nearest(script, layer.line, -1)
-        url = None
-        if repo:
-            url = github_url(repo, commit, path, start, end)
-            if notebook and "#" in url:
-                base, _, anchor = url.partition("#")
-                url = f"{base}?plain=1#{anchor}"
+        url = github_url(repo, commit, path, start, end) if repo else None
         s.source = Source(repo=repo, commit=commit, path=path, line_start=start, line_end=end,
                           license=license, url=url)
         s.id = make_id(repo, commit, path, s.name, start)

@@ -24,7 +24,8 @@ TASKS = (
     "text_classification", "sequence_labeling", "machine_translation", "language_modeling",
     "text_generation", "question_answering", "speech_recognition", "audio_classification",
     "time_series_forecasting", "tabular_regression", "tabular_classification", "recommendation",
-    "reinforcement_learning", "representation_learning", "graph_learning",
+    "reinforcement_learning", "representation_learning", "graph_learning", "summarization",
+    "image_captioning", "speech_synthesis", "anomaly_detection",
 )
 TRICKS = (
     "dropout", "batch_norm", "layer_norm", "attention", "residual", "data_augmentation",
@@ -42,6 +43,11 @@ class Source:
     line_end: int | None = None
     license: str | None = None  # SPDX id
     url: str | None = None  # opens the exact lines in a browser
+    # where the model is built and trained in another file of the repository than the one defining it
+    train_path: str | None = None
+    train_line_start: int | None = None
+    train_line_end: int | None = None
+    train_url: str | None = None
 
 
 @dataclass
@@ -98,6 +104,31 @@ class Hyperparameters:
 
 
 @dataclass
+class Reported:
+    """A result the example reports itself (a notebook output, a README table), read statically."""
+
+    metric: str  # accuracy, loss, f1, ... (lower case)
+    value: float  # accuracies as fractions in [0, 1]
+    split: str  # train | val | test
+    epoch: int | None = None
+    where: str | None = None  # a link to the lines, as source.url
+
+
+@dataclass
+class Environment:
+    """How the example runs, read statically from the repository and the code."""
+
+    python: str | None = None  # a version where one is stated
+    packages: dict[str, str] = field(default_factory=dict)  # name -> version spec ("" when unpinned)
+    gpu: str | None = None  # required | optional | cpu | None (says nothing)
+    data_download: bool | None = None  # the code fetches its data itself
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"python": self.python, "packages": dict(self.packages), "gpu": self.gpu,
+                "data_download": self.data_download}
+
+
+@dataclass
 class ParseInfo:
     status: str = "ok"  # ok | partial | failed
     warnings: list[str] = field(default_factory=list)
@@ -117,6 +148,8 @@ class Summary:
     tricks: list[str] = field(default_factory=list)
     preprocessing: list[str] = field(default_factory=list)
     parse: ParseInfo = field(default_factory=ParseInfo)
+    reported: list[Reported] = field(default_factory=list)
+    environment: Environment = field(default_factory=Environment)
     schema_version: int = SCHEMA_VERSION
 
     # -- JSON form -------------------------------------------------------
@@ -134,6 +167,8 @@ class Summary:
             "tricks": list(self.tricks),
             "preprocessing": list(self.preprocessing),
             "parse": asdict(self.parse),
+            "reported": [asdict(r) for r in self.reported],
+            "environment": self.environment.to_dict(),
             "schema_version": self.schema_version,
         }
 
@@ -156,6 +191,10 @@ class Summary:
             tricks=list(d.get("tricks") or []),
             preprocessing=list(d.get("preprocessing") or []),
             parse=ParseInfo(**(d.get("parse") or {})),
+            reported=[Reported(**{k: v for k, v in r.items() if k in _REPORTED_KEYS})
+                      for r in d.get("reported") or [] if isinstance(r, dict)],
+            environment=Environment(**{k: v for k, v in (d.get("environment") or {}).items()
+                                       if k in _ENVIRONMENT_KEYS}),
             schema_version=d.get("schema_version", SCHEMA_VERSION),
         )
 
@@ -170,24 +209,38 @@ class Summary:
 
 
 _SOURCE_KEYS = {f.name for f in fields(Source)}
+_REPORTED_KEYS = {f.name for f in fields(Reported)}
+_ENVIRONMENT_KEYS = {f.name for f in fields(Environment)}
 
 
-def make_id(repo: str | None, commit: str | None, path: str, name: str, line: int | None) -> str:
+def make_id(repo: str | None, commit: str | None, path: str, name: str, line: int | None,
+            train_path: str | None = None) -> str:
     """A stable id: the same repo, commit, path, model name and line give the same id.
 
-    The line is part of the key because a notebook may define ``model`` twice.
+    The line is part of the key because a notebook may define ``model`` twice;
+    the training path is, where the model is trained in another file, because
+    one model trained by two scripts is two examples.
     """
-    key = "\x1f".join([repo or "", commit or "", path, name, str(line or 0)])
+    parts = [repo or "", commit or "", path, name, str(line or 0)]
+    if train_path:
+        parts.append(train_path)
+    key = "\x1f".join(parts)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def github_url(repo: str, commit: str | None, path: str, line_start: int | None, line_end: int | None) -> str:
-    """A link that opens the exact lines on GitHub (a blob at a commit, or HEAD)."""
+    """A link that opens the exact lines on GitHub (a blob at a commit, or HEAD).
+
+    Notebooks and Markdown get ``?plain=1``: GitHub renders them otherwise and
+    ignores the line anchor.
+    """
     from urllib.parse import quote
 
     ref = commit or "HEAD"
     url = f"https://github.com/{repo}/blob/{ref}/{quote(path)}"
     if line_start:
+        if path.lower().endswith((".ipynb", ".md")):
+            url += "?plain=1"
         url += f"#L{line_start}"
         if line_end and line_end != line_start:
             url += f"-L{line_end}"
