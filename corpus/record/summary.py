@@ -150,6 +150,9 @@ class Summary:
     parse: ParseInfo = field(default_factory=ParseInfo)
     reported: list[Reported] = field(default_factory=list)
     environment: Environment = field(default_factory=Environment)
+    # where a value came from, for values read outside the definition's own lines:
+    # field -> "train.py:12", "configs/train.yaml: optimizer.lr", "train.py" (file only)
+    value_sources: dict[str, str] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
     # -- JSON form -------------------------------------------------------
@@ -169,6 +172,7 @@ class Summary:
             "parse": asdict(self.parse),
             "reported": [asdict(r) for r in self.reported],
             "environment": self.environment.to_dict(),
+            "value_sources": dict(self.value_sources),
             "schema_version": self.schema_version,
         }
 
@@ -195,6 +199,7 @@ class Summary:
                       for r in d.get("reported") or [] if isinstance(r, dict)],
             environment=Environment(**{k: v for k, v in (d.get("environment") or {}).items()
                                        if k in _ENVIRONMENT_KEYS}),
+            value_sources=dict(d.get("value_sources") or {}),
             schema_version=d.get("schema_version", SCHEMA_VERSION),
         )
 
