@@ -26,6 +26,16 @@ expected, got); ``--json FILE`` writes them for further grouping.
 ``--code CHECKOUT`` scores another checkout's parser (before and after a
 change; see ``bench/parse.py``).
 
+``--repos`` reads each labelled repository as a whole (its code, config and
+README files at the labelled commit) through the checkout's repository pass
+(``corpus.readers.repository.parse_files``), or, for a checkout without one,
+file by file as the harvest did before it (every candidate code file parsed
+alone). Labels are then matched to the models whose definition
+(``source.path``) is the labelled ``path``, and two figures are added: the
+hyperparameter fields together, and, among models trained in another file
+with at least two labelled hyperparameters, the share that gets at least two
+of them right (issue 11).
+
 ``MIRRORS.tsv`` is tab-separated with a header naming at least the columns
 ``repo`` (owner/name) and ``mirror`` (the bare git directory as the fetch
 tool returned it); the environment variable ``EXAMPLENET_MIRROR_LIST`` may
@@ -42,13 +52,14 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.parse import parse_bytes_of, stray_modules, use_code  # noqa: E402
+from bench.parse import code_module, parse_bytes_of, stray_modules, use_code  # noqa: E402
 
 if TYPE_CHECKING:
     from corpus.record.summary import Summary
@@ -210,8 +221,110 @@ def match(labels: list[dict[str, Any]], parsed: list[Summary]) -> tuple[list[tup
     return pairs, left
 
 
-def score(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[str, Tally], list[Mismatch],
-                                                                           list[str], list[tuple[str, str, str]]]:
+# files a repository pass may read besides code: settings, READMEs, requirements
+_REPO_EXTS = (".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".rst")
+_REPO_FILE_BYTES = 2 * 1024 * 1024
+
+
+def repo_files(git_dir: Path, commit: str) -> dict[str, bytes]:
+    """The repository's code, config and text files at ``commit`` (each under 2 MiB), by path."""
+    try:
+        listing = subprocess.run(["git", "--git-dir", str(git_dir), "ls-tree", "-r", "-l", "-z", commit],
+                                 capture_output=True, check=True, timeout=120).stdout
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError):
+        return {}
+    wanted: list[tuple[str, str]] = []
+    for rec in listing.split(b"\0"):
+        if not rec:
+            continue
+        meta, _, name = rec.partition(b"\t")
+        mode, kind, blob, size = meta.split()
+        path = name.decode("utf-8", "replace")
+        if kind != b"blob" or mode == b"120000" or not path.lower().endswith(_REPO_EXTS):
+            continue
+        if size.isdigit() and int(size) < _REPO_FILE_BYTES:
+            wanted.append((path, blob.decode()))
+    if not wanted:
+        return {}
+    out = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch"],
+                         input=b"".join(f"{b}\n".encode() for _, b in wanted), capture_output=True,
+                         timeout=600).stdout
+    files: dict[str, bytes] = {}
+    pos = 0
+    for path, _ in wanted:
+        nl = out.index(b"\n", pos)
+        size = int(out[pos:nl].split()[2])
+        files[path] = out[nl + 1:nl + 1 + size]
+        pos = nl + 1 + size + 1
+    return files
+
+
+def parse_repository_of() -> Callable[..., list[Summary]]:
+    """The checkout's repository pass, or file-by-file parsing for a checkout without one."""
+    try:
+        return code_module("corpus.readers.repository").parse_files
+    except (ImportError, AttributeError):
+        pass
+    parse_bytes = parse_bytes_of()
+    is_candidate = code_module("corpus.harvest.run", "corpus.harvest").is_candidate
+
+    def file_by_file(files: dict[str, bytes], *, repo: str, commit: str, **_: Any) -> list[Summary]:
+        out: list[Summary] = []
+        for path, data in sorted(files.items()):
+            if path.lower().endswith((".py", ".ipynb")) and is_candidate(path):
+                out.extend(parse_bytes(data, path, repo=repo, commit=commit))
+        return out
+    return file_by_file
+
+
+def score_repos(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[str, Tally], list[Mismatch],
+                                                                                list[str], list[tuple[str, str, str]]]:
+    """As :func:`score`, each repository read whole (see the module docstring)."""
+    parse_repo = parse_repository_of()
+    by_repo: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for lab in labels:
+        by_repo[(lab["repo"], lab["commit"])].append(lab)
+    parsed_by: dict[tuple[str, str, str], list[Summary]] = {}
+    skipped: list[str] = []
+    for (repo, commit), labs in sorted(by_repo.items()):
+        git_dir = mirrors.get(repo)
+        files = repo_files(git_dir, commit) if git_dir else {}
+        if not files:
+            skipped.append(f"{repo}@{commit[:10]}" + ("" if git_dir else " (no mirror listed)"))
+            continue
+        for s in parse_repo(files, repo=repo, commit=commit):
+            if s.parse.status != "failed":
+                parsed_by.setdefault((repo, commit, s.source.path), []).append(s)
+        for lab in labs:
+            parsed_by.setdefault((repo, commit, lab["path"]), [])
+    done = {(r, c, p) for (r, c), labs in by_repo.items() for p in [lab["path"] for lab in labs]}
+    tallies, mismatches, _, extras = score([lab for lab in labels if (lab["repo"], lab["commit"], lab["path"]) in done
+                                            and (lab["repo"], lab["commit"], lab["path"]) in parsed_by],
+                                           mirrors, parsed=parsed_by)
+    return tallies, mismatches, skipped, extras
+
+
+def other_file_share(labels: list[dict[str, Any]], mismatches: list[Mismatch]) -> tuple[int, int]:
+    """Among models trained in another file with >= 2 labelled hyperparameters: (with >= 2 right, all)."""
+    wrong = defaultdict(set)
+    for m in mismatches:
+        wrong[(m.repo, m.path, m.model)].add(m.field)
+    hit = total = 0
+    for lab in labels:
+        if not lab.get("trained_in_other_file"):
+            continue
+        labelled = [f for f in HYPER_FIELDS if lab.get(f) is not None]
+        if len(labelled) < 2:
+            continue
+        total += 1
+        right = [f for f in labelled if f not in wrong[(lab["repo"], lab["path"], lab["name"])]]
+        hit += len(right) >= 2
+    return hit, total
+
+
+def score(labels: list[dict[str, Any]], mirrors: dict[str, Path],
+          parsed: dict[tuple[str, str, str], list[Summary]] | None = None
+          ) -> tuple[dict[str, Tally], list[Mismatch], list[str], list[tuple[str, str, str]]]:
     """Parse every labelled file and tally the fields.
 
     Returns:
@@ -232,14 +345,17 @@ def score(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[
     except ImportError:  # tqdm is a dependency; stay usable without it
         items = by_file.items()
     for (repo, commit, path), labs in items:
-        git_dir = mirrors.get(repo)
-        data = read_blob(git_dir, commit, path) if git_dir else None
-        if data is None:
-            skipped.append(f"{repo}:{path}@{commit[:10]}" + ("" if git_dir else " (no mirror listed)"))
-            continue
-        # a file the parser could not read gives one "failed" placeholder: not a model
-        parsed = [s for s in parse_bytes(data, path, repo=repo, commit=commit) if s.parse.status != "failed"]
-        pairs, left = match(labs, parsed)
+        if parsed is not None:
+            models = parsed.get((repo, commit, path), [])
+        else:
+            git_dir = mirrors.get(repo)
+            data = read_blob(git_dir, commit, path) if git_dir else None
+            if data is None:
+                skipped.append(f"{repo}:{path}@{commit[:10]}" + ("" if git_dir else " (no mirror listed)"))
+                continue
+            # a file the parser could not read gives one "failed" placeholder: not a model
+            models = [s for s in parse_bytes(data, path, repo=repo, commit=commit) if s.parse.status != "failed"]
+        pairs, left = match(labs, models)
         extras.extend((repo, path, s.name) for s in left)
         # an extra model is charged to its file's (first) labelled framework
         file_fw = sorted({lab["framework"] for lab in labs})[0]
@@ -265,7 +381,8 @@ def score(labels: list[dict[str, Any]], mirrors: dict[str, Path]) -> tuple[dict[
 
 
 def report(tallies: dict[str, Tally], mismatches: list[Mismatch], skipped: list[str],
-           extras: list[tuple[str, str, str]], verbose: bool) -> None:
+           extras: list[tuple[str, str, str]], verbose: bool,
+           labels: list[dict[str, Any]] | None = None) -> None:
     """Print the accuracy tables (and the mismatches when verbose)."""
     groups = ["all"] + sorted(g for g in tallies if g != "all")
     head = f"{'field':<16}" + "".join(f"{g:>15}" for g in groups) + f"{'target':>9}"
@@ -296,6 +413,14 @@ def report(tallies: dict[str, Tally], mismatches: list[Mismatch], skipped: list[
         line += f"{t.layer_similarity / t.found:>15.1%}" if t.found else f"{'-':>15}"
     print(line + f"{'':>9}")
     print("(layers (edit): mean 1 - edit distance / length over found models, partial credit)")
+    if labels is not None:
+        t = tallies["all"]
+        n = sum(t.right[f] for f in HYPER_FIELDS)
+        d = t.labelled * len(HYPER_FIELDS)
+        print(f"{'hp fields (all)':<16}{cell(n, d):>15}")
+        hit, total = other_file_share(labels, mismatches)
+        print(f"trained in another file, >= 2 labelled hyperparameters: {cell(hit, total).strip()} "
+              "get >= 2 of them right")
     if skipped:
         print(f"\n{len(skipped)} labelled file(s) skipped, not readable from the mirrors:")
         for s in skipped:
@@ -323,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="FILE", help="also write the mismatches as JSON to FILE")
     ap.add_argument("--code", metavar="CHECKOUT", default=None,
                     help="score another checkout's parser (see bench/parse.py; default: this one)")
+    ap.add_argument("--repos", action="store_true",
+                    help="read each labelled repository whole (the repository pass; file by file for a "
+                         "checkout without one) and add the whole-repository figures")
     args = ap.parse_args(argv)
     use_code(args.code)
     if not args.mirror_list:
@@ -345,11 +473,14 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"warning: {len(missing)} labelled repositories have no mirror here, their files are skipped: "
               + ", ".join(missing), file=sys.stderr)
-    tallies, mismatches, skipped, extras = score(labels, mirrors)
+    if args.repos:
+        tallies, mismatches, skipped, extras = score_repos(labels, mirrors)
+    else:
+        tallies, mismatches, skipped, extras = score(labels, mirrors)
     if stray_modules():
         print(f"error: modules of another checkout were loaded: {', '.join(stray_modules())}", file=sys.stderr)
         return 2
-    report(tallies, mismatches, skipped, extras, args.verbose)
+    report(tallies, mismatches, skipped, extras, args.verbose, labels if args.repos else None)
     if args.json:
         Path(args.json).write_text(json.dumps({
             "mismatches": [m.__dict__ for m in mismatches],
