@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from corpus.readers import fragments
 from corpus.readers.facts import annotate
 from corpus.readers.registry import READERS, import_families
 from corpus.readers.script import Script, SourceText, error_nodes, source_text
@@ -160,9 +161,14 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
         partial = True
     fws = import_families(script)
-    if not fws and _KERASISH.search(st.code):
+    fragment = not fws and bool(_KERASISH.search(st.code))
+    if fragment:
         _read_as_keras(script, fws, warnings)
+    # names used without their import (a pasted fragment): read as the framework they imply
+    fragment = bool(fragments.apply(script, fws, warnings).aliases) or fragment
     summaries, failed = _run_readers(script, fws, warnings)
+    if fragment:
+        summaries = fragments.add_listed(script, summaries, warnings)
     partial = partial or failed
     if not summaries:
         if st.kind == "md":
