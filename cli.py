@@ -23,6 +23,7 @@ examples:
   examplenet index build                        embed corpus/data into var/index
   examplenet search "classify movie reviews" --framework pytorch -k 20
   examplenet compare my_model.py --task "digit recognition"
+  examplenet compare my_project/ --model Net      a folder (or .zip) read as one repository
   examplenet serve --port 7860                  the web app on 127.0.0.1
 """
 
@@ -124,7 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_cmd_search)
 
     sp = sub.add_parser("compare", help="how a model differs from the common choices of similar examples")
-    sp.add_argument("file", metavar="FILE", help="a Keras or PyTorch script or notebook (parsed, never run)")
+    sp.add_argument("file", metavar="FILE", help="a Keras or PyTorch script or notebook, or a folder (or .zip) "
+                    "read as one repository (parsed, never run)")
+    sp.add_argument("--model", default=None, metavar="NAME",
+                    help="in a folder or file of several models, the one to compare (default: the trained one "
+                         "with the most layers; the others are listed)")
     sp.add_argument("--task", help='describe the task in words, e.g. "digit recognition" (default: inferred)')
     sp.add_argument("-k", type=int, default=100, help="how many examples to compare with (default 100)")
     sp.add_argument("--json", action="store_true", help="one JSON object: model, population, findings")

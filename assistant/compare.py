@@ -706,3 +706,174 @@ def compare(model: Summary, population: Sequence[Summary]) -> list[Finding]:
         f.evidence = {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
                       for k, v in f.evidence.items()}
     return sorted(findings, key=lambda f: f.severity != WARNING)
+
+
+# -- choosing the population --------------------------------------------------------
+# A pasted model is compared with the examples most like it first: those of its own
+# dataset on its task, then its dataset's family on that task, then its task, then
+# (only when still short) the nearest examples of any task. Each tier is ranked by the
+# same words (the chat's question, or the model's task, datasets and layers).
+# Datasets that name no benchmark: no tier of their own.
+UNNAMED_DATASETS = frozenset({"custom", "synthetic"})
+# How many layer types go into the inferred words (the embedding sees the start best).
+QUERY_LAYERS = 12
+# Index fields the chat filters by (the others narrow after retrieval).
+INDEX_FILTERS = ("dataset", "framework", "task", "trick", "layer_type", "min_layers", "max_layers")
+
+
+@dataclass
+class Tier:
+    """One part of a population: what it holds, and how many examples it gave."""
+
+    what: str  # "dataset", "family", "task", "nearest"
+    label: str  # in words: "CIFAR-10 image classification"
+    filters: dict[str, Any]
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PopulationChoice:
+    """The examples a model is compared with, and how they were chosen.
+
+    Attributes:
+        summaries, scores: the examples, tier by tier, each tier best first.
+        query: the words the examples were ranked by.
+        filters: the chat's (or the command line's) filters kept in every tier.
+        tiers: the tiers that gave examples, in order.
+        understood: what the words were read as (``index.understand``).
+        notes: sentences about relaxed filters.
+    """
+
+    summaries: list[Summary]
+    scores: list[float]
+    query: str
+    filters: dict[str, Any]
+    tiers: list[Tier]
+    understood: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def how(self) -> str:
+        """In words: "62 CIFAR-10 image classification examples, then 38 of image classification"."""
+        from corpus.knowledge.vocab import label
+
+        if not self.tiers:
+            return "no examples"
+        parts = []
+        for i, t in enumerate(self.tiers):
+            parts.append(f"{t.count} {t.label} example{'s' if t.count != 1 else ''}" if i == 0
+                          else f"then {t.count} {t.label}")
+        text = ", ".join(parts)
+        if self.filters:
+            text += " (with " + ", ".join(f"{k} {label(v) if isinstance(v, str) else v}"
+                                         for k, v in self.filters.items()) + ")"
+        return f"{text}, ranked by {self.query!r}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": len(self.summaries), "query": self.query, "filters": dict(self.filters),
+                "understood": dict(self.understood), "how": self.how(), "notes": list(self.notes),
+                "tiers": [t.to_dict() for t in self.tiers], "ids": [s.id for s in self.summaries]}
+
+
+def inferred_query(model: Summary) -> str:
+    """Words for retrieval from what the parser read: task, datasets, framework, layers."""
+    words = []
+    if model.task and model.task != "unknown":
+        words.append(model.task.replace("_", " "))
+    words += [d for d in model.datasets if d not in UNNAMED_DATASETS]
+    seen: list[str] = []
+    for t in model.layer_types:
+        if t not in seen:
+            seen.append(t)
+    words += seen[:QUERY_LAYERS]
+    return " ".join(words) or "neural network model"
+
+
+def _tier_plan(model: Summary, filters: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(what, label, filters) per tier, most specific first; the chat's filters win."""
+    from corpus.knowledge.datasets import family_of
+    from corpus.knowledge.vocab import label
+
+    task = filters.get("task") or (model.task if model.task not in (None, "", "unknown") else None)
+    task_words = label(task) if task else ""
+    named = [filters["dataset"]] if filters.get("dataset") else \
+        [d for d in model.datasets if d not in UNNAMED_DATASETS]
+    plan: list[tuple[str, str, dict[str, Any]]] = []
+    on_task = {"task": task} if task else {}
+    for d in named:
+        plan.append(("dataset", f"{label(d)} {task_words}".strip(), {**filters, "dataset": d, **on_task}))
+    if not filters.get("dataset"):
+        members: list[str] = []
+        for d in named:
+            fam = family_of(d)
+            members += [m for m in (fam.members if fam else ()) if m not in named and m not in members]
+        for m in members:
+            plan.append(("family", f"{label(m)} {task_words} (same family)".strip(),
+                         {**filters, "dataset": m, **on_task}))
+    if task:
+        plan.append(("task", f"other {task_words}", {**filters, "task": task}))
+    if not filters.get("task"):
+        plan.append(("nearest", "nearest of any task", {k: v for k, v in filters.items() if k != "task"}))
+    return plan
+
+
+def choose_population(index: Any, model: Summary, k: int = 100, query: str | None = None,
+                      filters: dict[str, Any] | None = None) -> PopulationChoice:
+    """The examples to compare ``model`` with: its own dataset and task first.
+
+    Tiers, each ranked by the words (``query``, else :func:`inferred_query`):
+    the model's datasets on its task; the datasets of their family on that
+    task; the rest of its task; the nearest of any task (only while short of
+    ``k``). ``filters`` (the chat's) hold in every tier; a dataset or task
+    among them replaces the model's own. When nothing matches the filters,
+    they are dropped and a note says so.
+
+    Args:
+        index: an ``index.search.ExampleIndex`` (or anything with its ``search``).
+        model: the parsed model (left out of its own population).
+        k: how many examples in all.
+        query: the words to rank by (the chat's question, ``--task``); None: inferred.
+        filters: index filters kept in every tier (``INDEX_FILTERS`` fields).
+    """
+    from index.search import Filters
+
+    filters = {f: v for f, v in (filters or {}).items() if f in INDEX_FILTERS and v is not None}
+    text = (query or "").strip() or inferred_query(model)
+    notes: list[str] = []
+    choice = _fill_tiers(index, model, k, text, filters, Filters)
+    if not choice.summaries and filters:
+        from assistant.session import describe_filters
+
+        notes.append(f"no examples match {describe_filters(filters)}: compared without those filters")
+        choice = _fill_tiers(index, model, k, text, {}, Filters)
+    choice.notes = notes + choice.notes
+    return choice
+
+
+def _fill_tiers(index: Any, model: Summary, k: int, text: str, filters: dict[str, Any],
+                filters_cls: Any) -> PopulationChoice:
+    taken: set[str] = {model.id}
+    summaries: list[Summary] = []
+    scores: list[float] = []
+    tiers: list[Tier] = []
+    understood: dict[str, Any] = {}
+    notes: list[str] = []
+    for what, words, tier_filters in _tier_plan(model, filters):
+        need = k - len(summaries)
+        if need <= 0:
+            break
+        result = index.search(text, k=need + len(taken), filters=filters_cls(**tier_filters),
+                              understand="soft", fill=False)
+        if not understood:
+            understood = dict(getattr(result, "understood", {}) or {})
+        got = [h for h in result.hits if h.summary.id not in taken][:need]
+        if not got:
+            continue
+        for h in got:
+            taken.add(h.summary.id)
+            summaries.append(h.summary)
+            scores.append(float(h.score))
+        tiers.append(Tier(what, words, tier_filters, len(got)))
+    return PopulationChoice(summaries, scores, text, filters, tiers, understood, notes)

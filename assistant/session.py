@@ -344,6 +344,10 @@ class Population:
     total_matching: int
     filters: dict[str, Any]  # the filters actually applied (after relaxing)
     notices: list[str]
+    # for a pasted model: how its population was chosen, in words, and its tiers
+    # (``assistant.compare.PopulationChoice``: own dataset and task first, then family, task, nearest)
+    how: str = ""
+    tiers: list[Any] = field(default_factory=list)
 
 
 def _filters(values: dict[str, Any]):
@@ -404,6 +408,8 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
         A :class:`Population` with notices in words ("no examples match ...",
         "only 9 Titanic examples exist; the other 91 are ...").
     """
+    if state.model is not None:
+        return model_population(index, state)
     wanted = state.filter_values()
     text = state.search_text()
     hits, total, shortfall = _search(index, text, state.k, wanted)
@@ -437,6 +443,36 @@ def retrieve(index: Any, state: State, datasets: Iterable[str] = ()) -> Populati
         filters=used,
         notices=notices,
     )
+
+
+def model_population(index: Any, state: State) -> Population:
+    """The examples a pasted model is compared with, within the chat's filters.
+
+    Its own dataset on its task first, then its dataset's family, its task,
+    and the nearest of any task (``assistant.compare.choose_population``, as
+    ``examplenet compare`` chooses them), ranked by the chat's question when
+    there is one (else by the model's own words). The chat's index filters hold
+    in every tier; an optimizer or loss filter narrows what was retrieved.
+    """
+    from assistant.compare import choose_population
+
+    values = state.filter_values()
+    index_filters = {f: v for f, v in values.items() if f in INDEX_FIELDS}
+    narrow = {f: v for f, v in values.items() if f in NARROW_FIELDS}
+    k = state.k if not narrow else min(10 * state.k, 2000)
+    choice = choose_population(index, state.model, k=k, query=state.query or None, filters=index_filters)
+    pairs = [(s, sc) for s, sc in zip(choice.summaries, choice.scores, strict=True)
+             if all(_hp(s, f) == v for f, v in narrow.items())][:state.k]
+    notices = list(choice.notes)
+    if narrow and len(pairs) < state.k:
+        notices.append(f"Only {len(pairs)} of the examples chosen for your model match {describe_filters(narrow)}.")
+    try:
+        total = int(index.count(_filters(choice.filters)))
+    except (AttributeError, TypeError):
+        total = len(pairs)
+    return Population(summaries=[s for s, _ in pairs], scores=[sc for _, sc in pairs], total_matching=total,
+                      filters={**choice.filters, **narrow}, notices=notices, how=choice.how(),
+                      tiers=list(choice.tiers))
 
 
 @dataclass
@@ -526,6 +562,8 @@ def build_answer(state: State, population: Population) -> Answer:
             + (f"{len(findings)} finding(s), listed under *Your model*." if findings
                else "nothing unusual found.")
         )
+        if population.how:
+            lines.append("How they were chosen: " + escape_text(population.how) + ".")
     return Answer(
         state=state,
         population=population,
@@ -594,7 +632,8 @@ class Engine:
 
     def population(self, state: State) -> Population:
         """The retrieved examples for ``state`` (cached)."""
-        key = (state.search_text(), tuple(sorted(state.filter_values().items())), state.k)
+        key = (state.search_text(), tuple(sorted(state.filter_values().items())), state.k,
+               state.model.id if state.model is not None else None)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -665,13 +704,51 @@ def read_model(data: bytes, filename: str = "pasted.py",
     return model, note + "."
 
 
-def with_model(state: State, model: Summary | None, label: str | None = None) -> State:
-    """The state for comparing ``model``: examples of its task, its path overlaid.
+MAX_ZIP_BYTES = 20 * 1024 * 1024  # a zipped repository of scripts; its contents are capped again on extraction
 
-    A new model starts a new search (its task as the filter, its layers and
-    dataset as the words); None removes the model and keeps the search.
+
+def read_zip_model(path: str, size: int | None = None) -> tuple[Summary | None, str]:
+    """The models of an uploaded ``.zip`` of a repository, read as one repository (statically).
+
+    The zip is extracted within bounds into a temporary folder that is removed
+    afterwards (``corpus.harvest.archive.extract_zip``); the model compared is
+    the trained one with the most layers, and the others are named.
+
+    Returns:
+        (the model, a note for the user), or (None, why not).
+    """
+    from pathlib import Path
+
+    from assistant.compare_cli import pick_model, read_zip
+
+    size = size if size is not None else Path(path).stat().st_size
+    if size > MAX_ZIP_BYTES:
+        return None, (f"That zip is {size / 2**20:,.1f} MB; the limit is {MAX_ZIP_BYTES // 2**20} MB. "
+                      "Zip just the code of the project (its .py and .ipynb files).")
+    summaries, notes = read_zip(path)
+    models = [s for s in summaries if s.layers]
+    if not models:
+        why = f" ({'; '.join(notes[:2])})" if notes else ""
+        return None, ("No Keras or PyTorch model found in that zip" + why +
+                      ". ExampleNet reads models built with Sequential, the functional API or an nn.Module.")
+    model, others = pick_model(models, Path(path).name, None)
+    note = (f"Read `{model.name}` from {model.source.path}: {model.framework}, {len(model.layers)} layers")
+    if others:
+        names = list(dict.fromkeys(f"{s.name} ({s.source.path})" for s in others))
+        shown = ", ".join(names[:MAX_NAMES_SHOWN]) + (", ..." if len(names) > MAX_NAMES_SHOWN else "")
+        note += f"; the project also defines {len(others)} more: {shown}. Compared the trained one with the most layers"
+    if notes:
+        note += ". " + "; ".join(notes[:3])
+    return model, note + "."
+
+
+def with_model(state: State, model: Summary | None, label: str | None = None) -> State:
+    """The state for comparing ``model``: the chat's question and filters kept, its path overlaid.
+
+    The examples are then chosen for the model (:func:`model_population`: its
+    own dataset and task first) within the filters the chat had set; None
+    removes the model and keeps the search.
     """
     if model is None:
         return replace(state, model=None, model_label=None, selected=None)
-    task = model.task if model.task not in (None, "", "unknown") else None
-    return State(k=state.k, task=task, model=model, model_label=label or model.name, sort=state.sort)
+    return replace(state, model=model, model_label=label or model.name, selected=None)

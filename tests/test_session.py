@@ -276,6 +276,23 @@ def test_retrieve_without_filters_has_no_notice() -> None:
     assert len(pop.summaries) == 5 and pop.notices == [] and pop.filters == {}
 
 
+def test_pasting_a_model_keeps_the_chats_filters(engine) -> None:
+    from browser.corpus import FLAWED_KERAS_MODEL
+
+    from assistant.session import read_model
+
+    model, _ = read_model(FLAWED_KERAS_MODEL.encode(), "mine.py")
+    chat = engine.apply_message(State(), "classify handwritten digits")
+    chat = engine.apply_message(chat, "only PyTorch")
+    pasted = with_model(chat, model, "mine.py")
+    assert (pasted.query, pasted.framework) == (chat.query, "pytorch") and pasted.model is model
+    ans = engine.answer(pasted)
+    assert ans.population.summaries and all(s.framework == "pytorch" for s in ans.population.summaries)
+    assert "with framework PyTorch" in ans.population.how
+    # removing the model keeps them too
+    assert with_model(pasted, None).framework == "pytorch"
+
+
 def test_search_text_falls_back_to_filters_and_model() -> None:
     assert State(framework="pytorch", dataset="cifar10").search_text() == "CIFAR-10 PyTorch"
     model = _summary("mine", ["Conv2D", "Dense"])
@@ -346,10 +363,17 @@ def test_pasted_model_is_compared_with_its_task(engine) -> None:
     model, note = read_model(FLAWED_KERAS_MODEL.encode(), "mine.py")
     assert model is not None and model.framework == "keras" and "4 layers" in note
     ans = engine.answer(with_model(State(query="digits"), model, "mine.py"))
-    assert ans.state.task == "image_classification" and ans.state.query == ""
+    # the chat's question is kept; its own dataset on its task comes first, then its task
+    assert ans.state.query == "digits" and ans.state.task is None
+    tiers = [(t.what, t.filters) for t in ans.population.tiers]
+    assert tiers[:2] == [("dataset", {"dataset": "mnist", "task": "image_classification"}),
+                         ("task", {"task": "image_classification"})]
+    first = ans.population.tiers[0].count
+    assert all("mnist" in s.datasets for s in ans.population.summaries[:first])
     kinds = {f.kind for f in ans.findings}
     assert {"missing_activation", "huge_epochs", "huge_learning_rate", "missing_dropout"} <= kinds
-    assert "**mine.py** compared with these 45 examples: 4 finding(s)" in ans.reply
+    assert f"**mine.py** compared with these {len(ans.population.summaries)} examples: 4 finding(s)" in ans.reply
+    assert f"How they were chosen: {first} MNIST image classification examples, then " in ans.reply
     # its values are marked in the plots, under its own name
     assert "your model" in ans.figures["learning_rate"].to_json()
     assert "your model" not in engine.answer(State(query="digits", task="image_classification")).figures[
