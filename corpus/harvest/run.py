@@ -55,6 +55,18 @@ from typing import Any
 from corpus.harvest import gitread
 from corpus.harvest.licenses import license_of_text, pick_license_file
 from corpus.harvest.paths import shown
+from corpus.readers.repo_files import (  # noqa: F401 (re-exported: the harvest's file policy)
+    _README,
+    DL_IMPORT,
+    EXTENSIONS,
+    SKIP_DIRS,
+    SKIP_NAMES,
+    imports_dl,
+    is_candidate,
+    is_history_candidate,
+    nearest_readme,
+    readme_words,
+)
 from corpus.record.summary import Summary, github_url
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +76,6 @@ DEFAULT_PARSER = "corpus.readers.parser:parse_bytes"
 MANIFEST_NAME = "manifest.json"
 JOURNAL_SUFFIX = ".journal"
 
-EXTENSIONS = (".py", ".ipynb", ".md")
 MAX_BYTES = 4 * 1024 * 1024  # fetch snapshots hold no blob this big anyway
 FILE_TIMEOUT = 30.0  # seconds a single file may take before its worker is replaced
 TEXT_BYTES = 1024 * 1024  # LICENSE and README files read at most this much
@@ -72,20 +83,6 @@ MAX_WARNINGS = 20  # per repository in the manifest; the rest are counted
 INTERNAL = "internal error:"  # how a catch-all's warning starts, in the parser and here
 LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
-# Folders whose files are not examples (tests, vendored packages, build output).
-SKIP_DIRS = frozenset({
-    "test", "tests", "testing", "unittest", "unittests", "site-packages", "node_modules",
-    ".github", "__pycache__", "build", "dist", ".ipynb_checkpoints", "venv", ".venv",
-})
-SKIP_NAMES = frozenset({"setup.py", "conftest.py", "conf.py", "noxfile.py"})
-_TEST_FILE = re.compile(r"(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)")
-# The cheap byte test: does the file import a deep-learning framework at all?
-DL_IMPORT = re.compile(
-    rb"(?:^|[\s\"';])(?:import|from)\s+(?:torch|keras|tensorflow|jax|flax|pytorch_lightning|lightning)\b"
-)
-# History is read for example files only: a library's deleted modules are not examples.
-_EXAMPLE_DIR = re.compile(r"^(examples?|tutorials?|notebooks?|demos?|samples?|recipes|courses?|lessons?)$", re.I)
-_README = re.compile(r"^readme(\.(md|rst|txt|markdown))?$", re.I)
 
 
 # ---------------------------------------------------------------------------
@@ -189,25 +186,6 @@ class HarvestStats:
 # Pure helpers
 
 
-def is_candidate(path: str) -> bool:
-    """A .py / .ipynb / .md file outside tests, vendored and build folders."""
-    if not path.lower().endswith(EXTENSIONS):
-        return False
-    parts = path.split("/")
-    if any(p.lower() in SKIP_DIRS for p in parts[:-1]):
-        return False
-    name = parts[-1]
-    return name not in SKIP_NAMES and not _TEST_FILE.search(name)
-
-
-def is_history_candidate(path: str) -> bool:
-    """A candidate file inside an examples/tutorials/notebooks-like folder."""
-    return is_candidate(path) and any(_EXAMPLE_DIR.match(p) for p in path.split("/")[:-1])
-
-
-def imports_dl(data: bytes) -> bool:
-    """The cheap byte test: True when the bytes import a deep-learning framework."""
-    return DL_IMPORT.search(data) is not None
 
 
 _COMMENT = re.compile(r"#[^\n]*")
@@ -229,46 +207,6 @@ def content_hash(data: bytes, path: str) -> str:
     return hashlib.sha1(code.encode("utf-8", "replace")).hexdigest()[:16]
 
 
-_MD_CODE = re.compile(r"```.*?```", re.S)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML = re.compile(r"<[^>]{0,300}>")
-_URL = re.compile(r"https?://\S+")
-
-
-def readme_words(text: str, limit: int = 3000) -> str:
-    """README prose for the parser's context: code blocks, links' targets, markup removed."""
-    text = _MD_CODE.sub(" ", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = re.sub(r"[#*_`>|=-]{2,}", " ", text)
-    return _SPACE.sub(" ", text).strip()[:limit]
-
-
-def nearest_readme(path: str, readmes: dict[str, str]) -> str | None:
-    """The README blob of the file's folder, else of the nearest folder above it, else the repo's.
-
-    Tried: only the folder and its parent, and a large repository's root
-    README only for its root files. That removed 55 wrong
-    ``machine_translation`` tasks in tensorflow/docs (its root README speaks
-    of "community translations") but lost the topic of ~100 models of
-    single-purpose repositories with many files (time series,
-    recommendation), so every ancestor counts.
-
-    Args:
-        path: the file's path in the repository.
-        readmes: folder ("" for the root) -> README blob.
-
-    Returns:
-        The blob id, or None.
-    """
-    folder = path.rsplit("/", 1)[0] if "/" in path else ""
-    while True:
-        if folder in readmes:
-            return readmes[folder]
-        if not folder:
-            return None
-        folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
 
 
 # ---------------------------------------------------------------------------

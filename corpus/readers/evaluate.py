@@ -461,10 +461,12 @@ class Evaluator:
 
     def ATTRIBUTE(self, n: Node, scope: Any) -> Any:
         """``self.hidden`` bound in ``scope``; ``args.lr`` / ``FLAGS.lr`` / ``cfg.lr`` from the flags."""
-        if scope:
-            dn = dotted_name(n)
-            if dn is not None and dn in scope:
+        dn = dotted_name(n)
+        if dn is not None:
+            if scope and dn in scope:
                 return scope[dn]
+            if dn in self.constants:  # ``C.LR`` of ``import config as C`` (see repo_context)
+                return self.constants[dn]
         obj = n.child_by_field_name("object")
         attr = node_text(n.child_by_field_name("attribute"))
         if obj is not None and obj.type in ("identifier", "attribute") and attr in self.flags:

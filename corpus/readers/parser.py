@@ -15,13 +15,16 @@ import re
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.readers import fragments
 from corpus.readers.facts import annotate
 from corpus.readers.registry import READERS, import_families
 from corpus.readers.script import Script, SourceText, error_nodes, source_text
 from corpus.record.summary import ParseInfo, Source, Summary, github_url, make_id
+
+if TYPE_CHECKING:
+    from corpus.readers.repo_context import RepoContext
 
 # Bounds. A notebook's JSON holds outputs (images), so its raw cap is larger;
 # the code analysed is capped in all cases (tree-sitter reads ~8 MB/s and the
@@ -97,7 +100,8 @@ def _error_lines(script: Script, limit: int = 5) -> list[int]:
 
 
 def parse_bytes(data: bytes, path: str, *, repo: str | None = None, commit: str | None = None,
-                license: str | None = None, context_text: str | None = None) -> list[Summary]:
+                license: str | None = None, context_text: str | None = None,
+                context: RepoContext | None = None) -> list[Summary]:
     """Summaries of the models in one file's bytes. Never raises on bad input.
 
     Args:
@@ -107,6 +111,8 @@ def parse_bytes(data: bytes, path: str, *, repo: str | None = None, commit: str 
         commit: 40-hex commit for links (else ``HEAD``).
         license: SPDX id of the repository's license.
         context_text: nearby README words, for the task.
+        context: the repository around the file (imported values, config
+            files); None reads the file alone.
 
     Returns:
         One summary per model; ``[]`` for a readable file without a model; one
@@ -114,7 +120,7 @@ def parse_bytes(data: bytes, path: str, *, repo: str | None = None, commit: str 
     """
     t0 = time.perf_counter()
     try:
-        return _parse(data, path, repo, commit, license, context_text, t0)
+        return _parse(data, path, repo, commit, license, context_text, t0, context)
     except Exception as exc:  # a parser bug must not stop a harvest of thousands of files
         return [_failed(path, [internal_error("parser", exc)], repo, commit, license)]
 
@@ -127,7 +133,7 @@ def internal_error(where: str, exc: BaseException) -> str:
 
 
 def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license: str | None,
-           context_text: str | None, t0: float) -> list[Summary]:
+           context_text: str | None, t0: float, context: RepoContext | None = None) -> list[Summary]:
     args = (repo, commit, license)
     if not data or not data.strip():
         if path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
@@ -148,7 +154,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
             return []
         return [_failed(path, list(msg), *args)]
     st = _cap(st, warnings, len(data))
-    script = Script(st, path=path)
+    script = Script(st, path=path, context=context)
     warnings[:0] = script.warnings
     partial = bool(warnings and any("only the first" in w for w in warnings))
     if script.has_errors:

@@ -10,7 +10,7 @@ roots in :data:`IMPORT_FAMILIES` and one row here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from corpus.readers.keras_models import extract_keras
@@ -29,10 +29,27 @@ IMPORT_FAMILIES: dict[str, frozenset[str]] = {
 
 
 def import_families(script: Script) -> set[str]:
-    """Which families the script's imports belong to: ``keras`` (Keras and raw TF) and ``pytorch``."""
+    """Which families the script's imports belong to: ``keras`` (Keras and raw TF) and ``pytorch``.
+
+    In a repository, a script that imports no framework but imports a module
+    of the repository that does (``from model import build_model`` then
+    ``model.fit``) is of that module's families.
+    """
+    found = _families(script.aliases.values())
+    ctx = script.context
+    if not found and ctx is not None:
+        for local, origin in script.aliases.items():
+            hit = ctx.resolve(origin, script.path, script.relative_imports.get(local, 0))
+            facts = ctx.module_facts(hit[0]) if hit else None
+            if facts is not None:
+                found |= _families(facts.aliases.values())
+    return found
+
+
+def _families(origins: Iterable[str]) -> set[str]:
     found: set[str] = set()
     keras_roots, torch_roots = IMPORT_FAMILIES["keras"], IMPORT_FAMILIES["pytorch"]
-    for origin in script.aliases.values():
+    for origin in origins:
         parts = origin.split(".")
         if parts[0] in keras_roots or "keras" in parts:
             found.add("keras")

@@ -24,13 +24,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from corpus.readers.evaluate import UNKNOWN, Evaluator, arith, flag_defaults, module_constants
 from corpus.readers.syntax import call_arguments, call_function_name, dotted_name, node_text
+
+if TYPE_CHECKING:
+    from corpus.readers.repo_context import RepoContext
 
 # (re-exported: readers import these names from here)
 __all__ = ["UNKNOWN", "Script", "SourceText", "arith", "call_arguments", "call_function_name", "dotted_name",
@@ -480,14 +483,17 @@ def thin_comment_runs(code: str, limit: int = MAX_COMMENT_RUN) -> str:
 class Script:
     """A parsed script with its imports and constants resolved. Build with :func:`load`."""
 
-    def __init__(self, source: SourceText, path: str = "") -> None:
+    def __init__(self, source: SourceText, path: str = "", context: RepoContext | None = None) -> None:
         self.source = source
         self.path = path
+        # the repository around the file (None: the file alone): imported values, config files
+        self.context = context
         self.code_bytes = thin_comment_runs(source.code).encode("utf-8", "replace")
         self.tree: Tree = _parser().parse(self.code_bytes)
         self.root: Node = self.tree.root_node
         self.warnings: list[str] = list(source.warnings)
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
+        self.relative_imports: dict[str, int] = {}  # local name -> leading dots of its import (relative)
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
         self._by_kind: dict[str, list[Node]] | None = None  # see nodes()
@@ -495,6 +501,18 @@ class Script:
         self.evaluator = Evaluator(self.constants, self.argparse_defaults)
         self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
         self._read_imports()
+        if context is not None:
+            # what the script imports from its repository, read first so its own values win
+            context._reading.add(path)
+            try:
+                constants, flags = context.imported_values(self)
+            finally:
+                context._reading.discard(path)
+            self.constants.update(constants)
+            self.argparse_defaults.update(flags)
+            for name in constants:
+                # a value now, not an imported symbol (readers look names up in the aliases first)
+                self.aliases.pop(name, None)
         # Constants feed argparse defaults (default=BATCH) and argparse
         # defaults feed constants (LR = args.lr): read constants twice
         # (the second time only when there are flags to feed).
@@ -502,6 +520,8 @@ class Script:
         self._read_argparse()
         if self.argparse_defaults:
             self._read_constants()
+        if context is not None:
+            context.note_script(self)
 
     # -- nodes by kind -------------------------------------------------
     def nodes(self, kind: str) -> list[Node]:
@@ -548,19 +568,26 @@ class Script:
                         self.aliases[alias] = full
             else:
                 module_node = n.child_by_field_name("module_name")
-                module = node_text(module_node).lstrip(".")
+                written = node_text(module_node)
+                module = written.lstrip(".")
+                dots = len(written) - len(module)
                 for child in n.named_children:
                     if module_node is not None and child.start_byte == module_node.start_byte:
                         continue
+                    local = None
                     if child.type == "dotted_name":
                         name = node_text(child)
-                        self.aliases[name.split(".")[-1]] = f"{module}.{name}" if module else name
+                        local = name.split(".")[-1]
+                        self.aliases[local] = f"{module}.{name}" if module else name
                     elif child.type == "aliased_import":
                         name = node_text(child.child_by_field_name("name"))
-                        alias = node_text(child.child_by_field_name("alias"))
-                        self.aliases[alias] = f"{module}.{name}" if module else name
+                        local = node_text(child.child_by_field_name("alias"))
+                        self.aliases[local] = f"{module}.{name}" if module else name
                     elif child.type == "wildcard_import":
-                        self.aliases.setdefault(f"*{module}", module)
+                        local = f"*{module}"
+                        self.aliases.setdefault(local, module)
+                    if dots and local:
+                        self.relative_imports[local] = dots
 
     @property
     def imported_modules(self) -> set[str]:
@@ -607,7 +634,7 @@ class Script:
         return self.source.orig_line(line)
 
 
-def load(data: bytes | str, path: str = "script.py") -> Script:
+def load(data: bytes | str, path: str = "script.py", context: RepoContext | None = None) -> Script:
     """A :class:`Script` from file bytes (or text) and its path (for the file kind)."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
-    return Script(source_text(raw, path), path=path)
+    return Script(source_text(raw, path), path=path, context=context)

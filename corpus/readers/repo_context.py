@@ -1,0 +1,355 @@
+"""What a file's readers may consult of the rest of its repository.
+
+A training script rarely holds all its values: ``from config import EPOCHS``,
+``import settings as S; S.LR``, an ``opts.py`` that defines the argparse
+options, a ``config.yaml`` the script loads. A :class:`RepoContext` answers
+those questions for one repository, statically:
+
+- which file an import names (:meth:`RepoContext.resolve`): the importing
+  file's folder first (a script's own folder is on ``sys.path``, and relative
+  imports start there), then its ancestors, then literal ``sys.path``
+  additions, then a module path found once anywhere in the repository;
+  a package's ``__init__`` re-export is followed to the defining file;
+- the module-level constants and command-line defaults of another file
+  (:meth:`RepoContext.module_values`), read by the same evaluator, once per
+  file, with import cycles cut;
+- a configuration file's data (:meth:`RepoContext.config`), read with
+  :func:`corpus.readers.config.load_config` (plain data only, bounded).
+
+Files are bytes handed in by the caller (a checkout, a git tree, a zip); the
+context never opens a path outside them and never runs anything.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corpus.readers.config import is_config_path, load_config
+
+if TYPE_CHECKING:
+    from corpus.readers.script import Script
+
+# Bounds: a repository of 50,000 files must stay cheap. Module values are
+# read for at most this many files (each a tree-sitter parse), and a chain of
+# re-exports or imports is followed this deep.
+MAX_MODULES_READ = 2000
+MAX_CHAIN = 6
+MAX_MODULE_BYTES = 512 * 1024
+
+
+@dataclass
+class Definition:
+    """A top-level class or function of a file, by the lines of the file as stored."""
+
+    name: str
+    kind: str  # "class" | "function"
+    line_start: int
+    line_end: int
+    # a function's return statements that call a name (a factory: ``return ResNet(...)``)
+    returns: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModuleFacts:
+    """What the repository pass keeps of one file: small, so thousands can be held."""
+
+    path: str
+    aliases: dict[str, str] = field(default_factory=dict)  # local name -> dotted origin
+    relative: dict[str, int] = field(default_factory=dict)  # local name -> leading dots of its import
+    constants: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    sys_paths: list[str] = field(default_factory=list)  # folders the file adds to sys.path, repo-relative
+
+
+def module_parts(path: str) -> tuple[str, ...] | None:
+    """``pkg/sub/mod.py`` -> ``("pkg", "sub", "mod")``; a package's ``__init__.py`` -> the package."""
+    if not path.endswith(".py"):
+        return None
+    parts = tuple(path[:-3].split("/"))
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return parts if parts and all(p.isidentifier() for p in parts) else None
+
+
+class RepoContext:
+    """One repository's files, their modules and what they define.
+
+    Args:
+        files: repository-relative path -> bytes, for every file the pass may
+            read (code, configuration, text). Paths use ``/``.
+    """
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+        self.facts: dict[str, ModuleFacts] = {}
+        self._reading: set[str] = set()  # files whose values are being read (import cycles)
+        self._read_count = 0
+        self._configs: dict[str, Any] = {}
+        self.warnings: dict[str, list[str]] = {}  # path -> warnings of files read as data
+        # module suffix -> files ending with it, for imports that name a module by a path
+        # the repository does not spell from any folder on the way (a src/ layout)
+        self._by_name: dict[str, list[str]] = {}
+        for p in files:
+            parts = module_parts(p)
+            if parts:
+                self._by_name.setdefault(parts[-1], []).append(p)
+
+    # -- which file an import names ---------------------------------------
+    def resolve(self, origin: str, from_path: str, dots: int = 0) -> tuple[str, str] | None:
+        """The (file, name inside it) a dotted import origin names, or None outside the repository.
+
+        Args:
+            origin: ``models.resnet.ResNet`` (leading dots already stripped).
+            from_path: the importing file.
+            dots: the leading dots the import had (``from ..models import X``: 2).
+
+        Returns:
+            (path, name) where name is the attribute inside that file ("" when
+            the origin is the module itself).
+        """
+        seen: set[tuple[str, str]] = set()
+        hit = self._resolve_once(origin, from_path, dots)
+        depth = 0
+        while hit is not None and depth < MAX_CHAIN:
+            path, name = hit
+            if (path, name) in seen:
+                return None
+            seen.add((path, name))
+            head, _, rest = name.partition(".")
+            if not path.endswith("__init__.py") or not head:
+                return hit
+            facts = self.module_facts(path)
+            if facts is None or head in facts.definitions or head not in facts.aliases:
+                return hit
+            # a package re-export: ``from .resnet import ResNet`` in __init__.py
+            again = facts.aliases[head] + (f".{rest}" if rest else "")
+            nxt = self._resolve_once(again, path, facts.relative.get(head, 0))
+            if nxt is None:
+                return hit
+            hit = nxt
+            depth += 1
+        return hit
+
+    def _resolve_once(self, origin: str, from_path: str, dots: int) -> tuple[str, str] | None:
+        parts = [p for p in origin.split(".") if p]
+        if not parts:
+            return None
+        here = posixpath.dirname(from_path)
+        bases: list[str] = []
+        if dots:
+            base = here
+            for _ in range(dots - 1):
+                base = posixpath.dirname(base)
+            bases.append(base)
+        else:
+            base = here
+            while True:
+                bases.append(base)
+                if not base:
+                    break
+                base = posixpath.dirname(base)
+            facts = self.facts.get(from_path)
+            for extra in facts.sys_paths if facts else ():
+                if extra not in bases:
+                    bases.append(extra)
+        for base in bases:
+            hit = self._in_folder(base, parts)
+            if hit is not None:
+                return hit
+        if dots:
+            return None
+        # a module named the same once in the whole repository (src/ layouts, PYTHONPATH conventions)
+        for k in range(len(parts), 0, -1):
+            found = [p for p in self._by_name.get(parts[k - 1], ())
+                     if module_parts(p)[-k:] == tuple(parts[:k])]
+            if len(found) == 1:
+                return found[0], ".".join(parts[k:])
+            if found:
+                return None
+        return None
+
+    def _in_folder(self, base: str, parts: list[str]) -> tuple[str, str] | None:
+        """The longest prefix of ``parts`` that is a module under ``base``."""
+        for k in range(len(parts), 0, -1):
+            stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
+            for candidate in (stem + ".py", stem + "/__init__.py"):
+                if candidate in self.files:
+                    return candidate, ".".join(parts[k:])
+        return None
+
+    # -- what a file defines and holds ---------------------------------------
+    def module_facts(self, path: str) -> ModuleFacts | None:
+        """The facts of a repository file (read once; None when it cannot be read as Python)."""
+        if path in self.facts:
+            return self.facts[path]
+        data = self.files.get(path)
+        if data is None or len(data) > MAX_MODULE_BYTES or path in self._reading:
+            return None
+        if self._read_count >= MAX_MODULES_READ:
+            return None
+        self._read_count += 1
+        from corpus.readers.script import Script, source_text
+
+        self._reading.add(path)
+        try:
+            Script(source_text(data, path), path=path, context=self)  # records its facts: note_script
+        except (RecursionError, ValueError, UnicodeError):
+            return None
+        finally:
+            self._reading.discard(path)
+        return self.facts.get(path)
+
+    def note_script(self, script: Script) -> ModuleFacts:
+        """Record what a script of this repository defines (called by :class:`Script`)."""
+        facts = ModuleFacts(path=script.path, aliases=dict(script.aliases), relative=dict(script.relative_imports),
+                            constants=script.constants, flags=script.argparse_defaults,
+                            definitions=read_definitions(script),
+                            sys_paths=read_sys_paths(script))
+        self.facts[script.path] = facts
+        return facts
+
+    def imported_values(self, script: Script) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Constants and command-line defaults a script imports from files of its repository.
+
+        ``from config import EPOCHS`` gives ``EPOCHS``; ``import config as C``
+        gives ``C.EPOCHS`` for each constant of config; an imported module
+        that defines command-line options gives its defaults (the script's
+        own win: they are read after these).
+        """
+        constants: dict[str, Any] = {}
+        flags: dict[str, Any] = {}
+        if script.path in self._reading and len(self._reading) > MAX_CHAIN:
+            return constants, flags
+        for local, origin in script.aliases.items():
+            if local.startswith("*"):
+                hit = self.resolve(origin, script.path, script.relative_imports.get(local, 0))
+                if hit and not hit[1]:
+                    facts = self.module_facts(hit[0])
+                    if facts:
+                        constants.update({k: v for k, v in facts.constants.items() if not k.startswith("_")})
+                        for k, v in facts.flags.items():
+                            flags.setdefault(k, v)
+                continue
+            hit = self.resolve(origin, script.path, script.relative_imports.get(local, 0))
+            if hit is None:
+                continue
+            path, name = hit
+            facts = self.module_facts(path)
+            if facts is None:
+                continue
+            if not name:  # a module: its constants under the local name, its options as the script's
+                for k, v in facts.constants.items():
+                    constants[f"{local}.{k}"] = v
+                for k, v in facts.flags.items():
+                    flags.setdefault(k, v)
+            elif name in facts.constants:
+                constants[local] = facts.constants[name]
+            elif name in facts.definitions and facts.flags:
+                # ``from opts import parse_args``: the options that function defines
+                for k, v in facts.flags.items():
+                    flags.setdefault(k, v)
+        return constants, flags
+
+    # -- configuration files ----------------------------------------------------
+    def config(self, name: str, from_path: str) -> Any:
+        """The data of a configuration file the code names (relative to the file, then the root), or None."""
+        name = name.replace("\\", "/").removeprefix("./")
+        if not is_config_path(name) or name.startswith("/"):
+            return None
+        here = posixpath.dirname(from_path)
+        for cand in (posixpath.normpath(posixpath.join(here, name)), posixpath.normpath(name)):
+            if cand.startswith("../") or cand not in self.files:
+                continue
+            if cand not in self._configs:
+                got = load_config(self.files[cand], cand)
+                self._configs[cand] = got.value
+                if got.warnings:
+                    self.warnings.setdefault(cand, []).extend(got.warnings)
+            return self._configs[cand]
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Reading a script's definitions and sys.path additions
+
+
+def read_definitions(script: Script) -> dict[str, Definition]:
+    """Top-level classes and functions, with the lines of the file as stored."""
+    from corpus.readers.syntax import call_function_name, node_text
+
+    out: dict[str, Definition] = {}
+    for stmt in script.root.named_children:
+        node = stmt
+        if node.type == "decorated_definition":
+            node = node.child_by_field_name("definition") or node
+        if node.type not in ("class_definition", "function_definition"):
+            continue
+        name = node_text(node.child_by_field_name("name"))
+        start = script.orig_line(stmt.start_point[0] + 1) or stmt.start_point[0] + 1
+        end = script.orig_line(node.end_point[0] + 1) or node.end_point[0] + 1
+        d = Definition(name=name, kind="class" if node.type == "class_definition" else "function",
+                       line_start=start, line_end=end)
+        if d.kind == "function":
+            for ret in _returns(node):
+                fn = call_function_name(ret)
+                if fn and fn not in d.returns:
+                    d.returns.append(fn)
+        out[name] = d
+    return out
+
+
+def _returns(fn: Any) -> list[Any]:
+    """The calls a function returns (``return ResNet(...)``), nested functions left out."""
+    found: list[Any] = []
+    stack = list(fn.child_by_field_name("body").named_children) if fn.child_by_field_name("body") else []
+    while stack and len(found) < 50:
+        n = stack.pop()
+        if n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        if n.type == "return_statement":
+            for c in n.named_children:
+                if c.type == "call":
+                    found.append(c)
+            continue
+        stack.extend(n.named_children)
+    found.sort(key=lambda c: c.start_byte)
+    return found
+
+
+def read_sys_paths(script: Script) -> list[str]:
+    """Folders a script adds to ``sys.path`` with a literal: ``sys.path.append("src")``,
+    ``sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))``; repository-relative."""
+    from corpus.readers.syntax import call_arguments, call_function_name, node_text
+
+    here = posixpath.dirname(script.path)
+    out: list[str] = []
+    for call in script.nodes("call"):
+        fn = call_function_name(call)
+        if fn not in ("sys.path.append", "sys.path.insert"):
+            continue
+        positional, _ = call_arguments(call)
+        arg = positional[-1] if positional else None
+        if arg is None:
+            continue
+        text = node_text(arg)
+        lit = script.value(arg)
+        rel: str | None = None
+        if isinstance(lit, str):
+            rel = lit
+        elif "__file__" in text:
+            strings = [s.strip("\"'") for s in text.replace("(", ",").replace(")", ",").split(",")
+                       if s.strip().startswith(("'", '"'))]
+            rel = posixpath.join(*strings) if strings else "."
+        if rel is None or rel.startswith("/"):
+            continue
+        for base in (here, ""):
+            folder = posixpath.normpath(posixpath.join(base, rel))
+            if folder == ".":
+                folder = ""
+            if not folder.startswith("..") and folder not in out:
+                out.append(folder)
+    return out

@@ -1,0 +1,395 @@
+"""A repository read as one project: the spec's "Whole repositories".
+
+Each code file is first read by the parser with a :class:`RepoContext`
+(imported constants, options defined in another module, configuration files),
+then :func:`join` puts the files together:
+
+- a model defined in file A and built for training in file B (B's reader
+  sees ``model = Net()`` of an imported ``Net``: a model of one ``Custom``
+  layer) becomes ONE example: layers and ``source`` from A, ``train_*`` and
+  the training values (hyperparameters, datasets, task, training tricks) from
+  B, A's own in-file values filling what B leaves unset;
+- a ``Custom`` layer whose class or function is defined in another file of
+  the repository is expanded in place (recursively, cycles cut), and a
+  definition used that way is a block, not an example of its own;
+- a definition nothing in the repository trains stays an example, with the
+  warning "not trained in this repository";
+- one model trained by two scripts is two examples (the id includes the
+  training path).
+
+:func:`parse_files` is the entry point for a repository held as bytes (the
+harvest, ``examplenet parse DIR``, an uploaded project, the benches).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from corpus.readers.parser import parse_bytes
+from corpus.readers.repo_context import Definition, RepoContext, module_parts
+from corpus.readers.repo_files import (
+    _README,
+    imports_dl,
+    is_candidate,
+    nearest_readme,
+    readme_words,
+)
+from corpus.record.summary import (
+    TRICKS,
+    Hyperparameters,
+    Layer,
+    Source,
+    Summary,
+    github_url,
+    make_id,
+)
+
+NOT_TRAINED = "not trained in this repository"
+# the reader's warning on a model whose class is imported (the join replaces it)
+_ELSEWHERE = "is defined in another file: its layers are not read"
+# hyperparameter fields, in the record's order; "extra" keys are merged by name
+_HP = ("optimizer", "learning_rate", "batch_size", "epochs", "loss", "loss_raw", "metrics", "steps")
+# tricks that describe the training, not the network: taken from the training file
+_TRAINING_TRICKS = frozenset({"data_augmentation", "early_stopping", "lr_schedule", "weight_decay",
+                              "gradient_clipping", "mixed_precision", "checkpointing"})
+# variable names that say nothing of the model: one built inside a builder function or a wrapping
+# class takes the definition's name instead
+GENERIC_NAMES = frozenset({"model", "net", "network", "m", "clf", "classifier", "mdl", "self.model"})
+MAX_EXPAND_DEPTH = 8
+MAX_LAYERS = 2000  # an expanded model larger than this keeps its Custom layers
+
+
+@dataclass
+class RepoResult:
+    """A repository's examples and what the pass found on the way (for stats and tests)."""
+
+    summaries: list[Summary] = field(default_factory=list)
+    joined: int = 0  # examples put together from a definition and a training file
+    blocks: int = 0  # definitions dropped because another model uses them
+    not_trained: int = 0  # definitions kept with the NOT_TRAINED warning
+    expanded: int = 0  # Custom layers replaced by a definition of the repository
+
+
+def code_paths(files: Mapping[str, bytes]) -> list[str]:
+    """The files read for models: candidates (not tests, not vendored) that import a framework,
+    or import a module of the repository that does (a ``train.py`` that only imports ``model``)."""
+    candidates = [p for p in files if is_candidate(p)]
+    dl = {p for p in candidates if imports_dl(files[p])}
+    stems = sorted({parts[-1] for p in dl if (parts := module_parts(p))})
+    if stems:
+        names = b"|".join(re.escape(s.encode()) for s in stems[:500])
+        uses = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*?\b(?:" + names + rb")\b|import[ \t]+[\w., \t]*?\b(?:"
+                          + names + rb")\b)", re.M)
+        dl |= {p for p in candidates if p not in dl and p.endswith((".py", ".ipynb")) and uses.search(files[p])}
+    return sorted(dl)
+
+
+def readme_context(files: Mapping[str, bytes]) -> Callable[[str], str | None]:
+    """path -> the words of the README nearest above it (for the task), read once each."""
+    readmes: dict[str, str] = {}
+    for p in files:
+        folder, _, base = p.rpartition("/")
+        if _README.match(base) and (folder not in readmes or base.lower().endswith(".md")):
+            readmes[folder] = p
+    words: dict[str, str] = {}
+
+    def near(path: str) -> str | None:
+        readme = nearest_readme(path, readmes)
+        if readme is None:
+            return None
+        if readme not in words:
+            words[readme] = readme_words(files[readme][:1024 * 1024].decode("utf-8", "replace"))
+        return words[readme]
+    return near
+
+
+def parse_files(files: Mapping[str, bytes], *, repo: str | None = None, commit: str | None = None,
+                license: str | None = None, paths: Iterable[str] | None = None,
+                parse: Callable[..., list[Summary]] = parse_bytes) -> list[Summary]:
+    """The examples of a repository given as bytes. Never raises on bad input.
+
+    Args:
+        files: repository-relative path -> bytes: code, configuration and
+            text files (what imports and config loads may name).
+        repo, commit, license: for ``source`` and links.
+        paths: the files to read for models (default: :func:`code_paths`).
+        parse: a ``parse_bytes``-like function (the harvest passes its own).
+
+    Returns:
+        One summary per example, in path then line order.
+    """
+    return read_repository(files, repo=repo, commit=commit, license=license, paths=paths, parse=parse).summaries
+
+
+def read_repository(files: Mapping[str, bytes], *, repo: str | None = None, commit: str | None = None,
+                    license: str | None = None, paths: Iterable[str] | None = None,
+                    parse: Callable[..., list[Summary]] = parse_bytes) -> RepoResult:
+    """As :func:`parse_files`, with the pass's counts."""
+    context = RepoContext(files)
+    near = readme_context(files)
+    per_file: dict[str, list[Summary]] = {}
+    for path in (sorted(paths) if paths is not None else code_paths(files)):
+        per_file[path] = parse(files[path], path, repo=repo, commit=commit, license=license,
+                               context_text=near(path), context=context)
+        context.module_facts(path)  # read by the parse; cached
+    return join(per_file, context, repo=repo, commit=commit)
+
+
+# ---------------------------------------------------------------------------
+# The join
+
+
+@dataclass
+class _Def:
+    """A definition of the repository that the readers turned into a model."""
+
+    path: str
+    definition: Definition
+    summary: Summary
+    layers: list[Layer] | None = None  # expanded (None: not yet)
+    trained_elsewhere: int = 0
+    used_as_block: int = 0
+
+
+def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext) -> dict[tuple[str, str], _Def]:
+    """(path, definition name) -> the model its lines hold (the first, when a definition holds several)."""
+    out: dict[tuple[str, str], _Def] = {}
+    for path, summaries in per_file.items():
+        facts = context.facts.get(path)
+        if facts is None:
+            continue
+        for d in facts.definitions.values():
+            inside = [s for s in summaries if s.parse.status != "failed" and s.source.line_start
+                      and d.line_start <= s.source.line_start <= d.line_end]
+            if not inside:
+                continue
+            named = [s for s in inside if s.name == d.name]
+            out[(path, d.name)] = _Def(path, d, (named or inside)[0])
+    return out
+
+
+def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """The repository definition a Custom layer's name refers to from ``path`` (a factory followed once)."""
+    facts = context.facts.get(path)
+    if facts is None or not raw:
+        return None
+    head, _, rest = raw.partition(".")
+    if head not in facts.aliases or (path, head) in defs:
+        return None  # defined in the file itself: the reader already expanded it or chose not to
+    origin = facts.aliases[head] + (f".{rest}" if rest else "")
+    hit = context.resolve(origin, path, facts.relative.get(head, 0))
+    for _ in range(3):
+        if hit is None or not hit[1] or "." in hit[1]:
+            return None
+        found = defs.get(hit)
+        if found is not None:
+            return found
+        # a factory: ``def get_model(): return ResNet(...)`` with one model it can return
+        target_facts = context.module_facts(hit[0])
+        d = target_facts.definitions.get(hit[1]) if target_facts else None
+        if d is None or d.kind != "function" or len(d.returns) != 1:
+            return None
+        ret = d.returns[0]
+        if (hit[0], ret) in defs:
+            return defs[(hit[0], ret)]
+        rhead, _, rrest = ret.partition(".")
+        if rhead not in target_facts.aliases:
+            return None
+        hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
+                              target_facts.relative.get(rhead, 0))
+    return None
+
+
+def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], stack: tuple[str, ...],
+              counts: RepoResult) -> list[Layer]:
+    """A definition's layers with its own imported blocks expanded (memoized; cycles keep Custom)."""
+    if d.layers is not None:
+        return d.layers
+    key = f"{d.path}:{d.definition.name}"
+    if key in stack or len(stack) > MAX_EXPAND_DEPTH:
+        return list(d.summary.layers)
+    layers = _expand_layers(d.summary.layers, d.path, context, defs, (*stack, key), counts)
+    d.layers = layers
+    return layers
+
+
+def _expand_layers(layers: list[Layer], path: str, context: RepoContext, defs: dict[tuple[str, str], _Def],
+                   stack: tuple[str, ...], counts: RepoResult) -> list[Layer]:
+    out: list[Layer] = []
+    for layer in layers:
+        target = _target(context, path, layer.raw, defs) if layer.type == "Custom" else None
+        if target is None or f"{target.path}:{target.definition.name}" in stack:
+            out.append(layer)
+            continue
+        inner = _expanded(target, context, defs, stack, counts)
+        if len(out) + len(inner) > MAX_LAYERS:
+            out.append(layer)
+            continue
+        target.used_as_block += 1
+        counts.expanded += 1
+        for _ in range(layer.repeat or 1):
+            out.extend(replace(x, args=dict(x.args)) for x in inner)
+    return out
+
+
+def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """The definition a training file's model stands for: a model of one Custom layer naming it."""
+    customs = [x for x in s.layers if x.type == "Custom"]
+    if len(customs) != 1 or len(s.layers) != 1:
+        return None
+    return _target(context, s.source.path, customs[0].raw, defs)
+
+
+def _has_training(s: Summary) -> bool:
+    hp = s.hyperparameters
+    return any(getattr(hp, f) is not None for f in ("optimizer", "learning_rate", "batch_size", "epochs", "loss",
+                                                     "steps"))
+
+
+def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str | None = None,
+         commit: str | None = None) -> RepoResult:
+    """Put a repository's per-file models together (see the module docstring)."""
+    result = RepoResult()
+    defs = _definition_models(per_file, context)
+    by_summary = {id(d.summary): d for d in defs.values()}
+    out: list[Summary] = []
+    for path in sorted(per_file):
+        for s in per_file[path]:
+            if s.parse.status == "failed":
+                out.append(s)
+                continue
+            target = _trainer_target(s, context, defs)
+            if target is not None:
+                layers = _expanded(target, context, defs, (), result)
+                out.append(_joined(target, layers, s, repo, commit))
+                target.trained_elsewhere += 1
+                result.joined += 1
+                continue
+            if any(x.type == "Custom" for x in s.layers):
+                mine = by_summary.get(id(s))
+                if mine is not None:
+                    s.layers = _expanded(mine, context, defs, (), result)
+                else:
+                    s.layers = _expand_layers(s.layers, path, context, defs, (), result)
+                _drop_elsewhere_warning(s)
+            out.append(s)
+    kept: list[Summary] = []
+    for s in out:
+        d = by_summary.get(id(s))
+        if d is not None and s.name in GENERIC_NAMES and d.definition.name != s.name:
+            # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
+            s.name = d.definition.name
+            s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
+        if d is not None and not _has_training(s):
+            if d.trained_elsewhere:
+                continue  # its examples are the joined ones
+            if d.used_as_block:
+                result.blocks += 1
+                continue
+            if NOT_TRAINED not in s.parse.warnings:
+                s.parse.warnings.append(NOT_TRAINED)
+            result.not_trained += 1
+        kept.append(s)
+    result.summaries = kept
+    return result
+
+
+def _drop_elsewhere_warning(s: Summary) -> None:
+    if not any(x.type == "Custom" for x in s.layers):
+        s.parse.warnings = [w for w in s.parse.warnings if _ELSEWHERE not in w]
+
+
+def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, commit: str | None) -> Summary:
+    """One example: the definition's network, the training file's values (the definition's fill gaps)."""
+    defn, tsrc = d.summary, trainer.source
+    name = d.definition.name
+    hp = Hyperparameters(extra={**defn.hyperparameters.extra, **trainer.hyperparameters.extra})
+    value_sources: dict[str, str] = {}
+    for f in _HP:
+        mine, theirs = getattr(trainer.hyperparameters, f), getattr(defn.hyperparameters, f)
+        if mine is not None:
+            setattr(hp, f, mine)
+            value_sources[f] = _where(tsrc.path, tsrc.line_start)
+        elif theirs is not None:
+            setattr(hp, f, theirs)
+            value_sources[f] = _where(defn.source.path, defn.source.line_start)
+    source = Source(repo=defn.source.repo, commit=defn.source.commit, path=defn.source.path,
+                    line_start=defn.source.line_start, line_end=defn.source.line_end,
+                    license=defn.source.license, url=defn.source.url,
+                    train_path=tsrc.path, train_line_start=tsrc.line_start, train_line_end=tsrc.line_end,
+                    train_url=tsrc.url or (github_url(repo, commit, tsrc.path, tsrc.line_start, tsrc.line_end)
+                                           if repo else None))
+    arch = [t for t in defn.tricks if t not in _TRAINING_TRICKS]
+    tricks = set(arch) | set(trainer.tricks)
+    warnings = [w for w in (*defn.parse.warnings, *trainer.parse.warnings)
+                if _ELSEWHERE not in w and w != NOT_TRAINED]
+    status = "partial" if "partial" in (defn.parse.status, trainer.parse.status) else "ok"
+    if trainer.datasets:
+        value_sources["datasets"] = _where(tsrc.path, tsrc.line_start)
+    s = Summary(
+        id=make_id(repo, commit, defn.source.path, name, defn.source.line_start, tsrc.path),
+        name=name, source=source, framework=defn.framework if defn.framework != "unknown" else trainer.framework,
+        task=trainer.task if trainer.task != "unknown" else defn.task,
+        datasets=list(trainer.datasets or defn.datasets),
+        layers=[replace(x, args=dict(x.args)) for x in layers], hyperparameters=hp,
+        input_shape=defn.input_shape if defn.input_shape is not None else trainer.input_shape,
+        tricks=[t for t in TRICKS if t in tricks],
+        preprocessing=list(dict.fromkeys([*trainer.preprocessing, *defn.preprocessing])),
+        reported=list(trainer.reported or defn.reported),
+        environment=trainer.environment,
+        value_sources=value_sources,
+    )
+    s.parse.status = status
+    s.parse.warnings = list(dict.fromkeys(warnings))
+    return s
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line else path
+
+
+# ---------------------------------------------------------------------------
+# A folder on disk
+
+
+def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 1024 * 1024
+                ) -> tuple[dict[str, bytes], list[str]]:
+    """A folder's code, configuration and text files (bounded), by repository-relative path; and warnings."""
+    from corpus.harvest.paths import walk_files
+
+    exts = (".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".rst")
+    files: dict[str, bytes] = {}
+    warnings: list[str] = []
+    base = Path(root)
+    for f, warning in walk_files(base, exts, (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
+                                              "venv", "site-packages")):
+        if warning:
+            warnings.append(warning)
+            continue
+        if f is None:
+            continue
+        rel = posixpath.join(*f.relative_to(base).parts)
+        if len(files) >= max_files:
+            warnings.append(f"more than {max_files:,} files: the rest are not read")
+            break
+        try:
+            if f.stat().st_size > max_bytes:
+                warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
+                continue
+            files[rel] = f.read_bytes()
+        except OSError as exc:
+            warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
+    return files, warnings
+
+
+def parse_directory(root: str | Path, *, repo: str | None = None, commit: str | None = None,
+                    license: str | None = None) -> list[Summary]:
+    """The examples of a folder read as one repository (paths relative to it). Never raises on bad input."""
+    files, _ = read_folder(root)
+    return parse_files(files, repo=repo, commit=commit, license=license)
+
+

@@ -1,0 +1,207 @@
+"""The whole-repository pass: one example per model across its definition and training files."""
+
+from __future__ import annotations
+
+from corpus.readers.repo_context import RepoContext
+from corpus.readers.repository import NOT_TRAINED, parse_files, read_repository
+from corpus.readers.script import load
+
+MODELS = b'''import torch.nn as nn
+import torch.nn.functional as F
+from .blocks import Block
+
+
+class Net(nn.Module):
+    def __init__(self, n=10):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 32, 3)
+        self.block = Block(32)
+        self.fc = nn.Linear(32, n)
+
+    def forward(self, x):
+        x = self.block(F.relu(self.conv(x)))
+        x = x.mean((2, 3))
+        return self.fc(x)
+
+
+class Unused(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+
+BLOCKS = b'''import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(c, c, 3, padding=1)
+        self.bn = nn.BatchNorm2d(c)
+
+    def forward(self, x):
+        return self.bn(self.conv(x))
+'''
+
+INIT = b"from .models import Net\n"
+
+SETTINGS = b"EPOCHS = 7\nBATCH = 64\n"
+
+TRAIN = b'''import argparse
+import torch
+import torch.optim as optim
+import torch.nn as nn
+from torchvision import datasets
+from pkg import Net
+import settings as S
+
+p = argparse.ArgumentParser()
+p.add_argument("--lr", type=float, default=0.01)
+args = p.parse_args()
+train = datasets.MNIST("data", download=True)
+loader = torch.utils.data.DataLoader(train, batch_size=S.BATCH)
+model = Net()
+opt = optim.SGD(model.parameters(), lr=args.lr)
+crit = nn.CrossEntropyLoss()
+for epoch in range(S.EPOCHS):
+    for x, y in loader:
+        opt.zero_grad()
+        loss = crit(model(x), y)
+        loss.backward()
+        opt.step()
+'''
+
+FILES = {"pkg/__init__.py": INIT, "pkg/models.py": MODELS, "pkg/blocks.py": BLOCKS, "settings.py": SETTINGS,
+         "train.py": TRAIN}
+
+
+def by_name(summaries):
+    return {s.name: s for s in summaries}
+
+
+def test_a_model_defined_in_one_file_and_trained_in_another_is_one_example():
+    res = read_repository(FILES, repo="o/n", commit="a" * 40)
+    got = by_name(res.summaries)
+    net = got["Net"]
+    assert net.source.path == "pkg/models.py" and net.source.line_start == 6
+    assert net.source.train_path == "train.py" and net.source.train_line_start
+    assert net.source.train_url.startswith("https://github.com/o/n/blob/" + "a" * 40 + "/train.py#L")
+    # the block imported from blocks.py is expanded in place, not a Custom layer
+    assert [x.type for x in net.layers] == ["Conv2D", "Conv2D", "BatchNormalization", "GlobalAveragePooling2D",
+                                            "Dense"]
+    hp = net.hyperparameters
+    # argparse default of the training file, constants of a module it imports (import settings as S)
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 64, 7)
+    assert net.datasets == ["mnist"]
+    assert net.value_sources["learning_rate"].startswith("train.py:")
+    assert not any("defined in another file" in w for w in net.parse.warnings)
+    # the block is not an example; the definition nothing trains is one, with a warning
+    assert "Block" not in got
+    assert NOT_TRAINED in got["Unused"].parse.warnings
+    assert res.joined == 1 and res.blocks == 1 and res.not_trained == 1
+
+
+def test_one_model_trained_by_two_scripts_is_two_examples_with_distinct_ids():
+    files = dict(FILES)
+    files["finetune.py"] = TRAIN.replace(b"default=0.01", b"default=0.001")
+    nets = [s for s in parse_files(files, repo="o/n") if s.name == "Net"]
+    assert sorted(s.source.train_path for s in nets) == ["finetune.py", "train.py"]
+    assert len({s.id for s in nets}) == 2
+    assert sorted(s.hyperparameters.learning_rate for s in nets) == [0.001, 0.01]
+
+
+def test_a_file_read_alone_keeps_the_custom_layer():
+    from corpus.readers.parser import parse_bytes
+
+    (alone,) = parse_bytes(TRAIN, "train.py")
+    assert [x.type for x in alone.layers] == ["Custom"]
+    assert alone.hyperparameters.epochs is None  # S.EPOCHS lives in another file
+
+
+def test_imports_resolve_relative_reexported_and_by_sys_path():
+    files = {"a/b/__init__.py": b"from .c import Thing\n", "a/b/c.py": b"class Thing:\n    pass\n",
+             "src/lib/tool.py": b"X = 1\n", "scripts/run.py": b"import sys\nsys.path.append('../src')\n"}
+    ctx = RepoContext(files)
+    load(files["scripts/run.py"], "scripts/run.py", context=ctx)
+    assert ctx.resolve("a.b.Thing", "main.py") == ("a/b/c.py", "Thing")  # through the package's re-export
+    assert ctx.resolve("c.Thing", "a/b/x.py", dots=1) == ("a/b/c.py", "Thing")
+    assert ctx.resolve("lib.tool.X", "scripts/run.py") == ("src/lib/tool.py", "X")
+    assert ctx.resolve("numpy.zeros", "main.py") is None
+
+
+def test_import_cycles_and_self_imports_stay_bounded():
+    files = {"a.py": b"from b import Y\nX = 1\n", "b.py": b"from a import X\nY = X + 1\n",
+             "c.py": b"from c import Z\nZ = 3\n"}
+    ctx = RepoContext(files)
+    sa = load(files["a.py"], "a.py", context=ctx)
+    assert sa.constants["X"] == 1
+    load(files["c.py"], "c.py", context=ctx)  # must return
+
+
+def test_keras_builder_in_another_file_with_constants_from_a_config_module():
+    files = {
+        "model.py": b'''from tensorflow.keras import layers, models
+
+
+def build_model(n_classes=10):
+    model = models.Sequential()
+    model.add(layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)))
+    model.add(layers.Flatten())
+    model.add(layers.Dense(n_classes, activation="softmax"))
+    return model
+''',
+        "config.py": b"EPOCHS = 12\nBATCH_SIZE = 128\n",
+        "train.py": b'''import tensorflow as tf
+from model import build_model
+from config import EPOCHS, BATCH_SIZE
+(x, y), _ = tf.keras.datasets.mnist.load_data()
+model = build_model()
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x, y, epochs=EPOCHS, batch_size=BATCH_SIZE)
+''',
+    }
+    (s,) = parse_files(files, repo="o/n")
+    assert s.name == "build_model" and s.source.path == "model.py" and s.source.train_path == "train.py"
+    assert [x.type for x in s.layers] == ["Conv2D", "Flatten", "Dense"]
+    assert (s.hyperparameters.epochs, s.hyperparameters.batch_size, s.hyperparameters.optimizer) == (12, 128, "adam")
+
+
+def test_a_factory_function_is_followed_to_the_model_it_returns():
+    files = {
+        "nets.py": b'''from tensorflow import keras
+
+
+def small(n=2):
+    model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(n)])
+    return model
+
+
+def get_model(name="small"):
+    return small()
+''',
+        "train.py": b'''from nets import get_model
+model = get_model()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(None, None, epochs=3)
+''',
+    }
+    (s,) = parse_files(files)
+    assert s.name == "small" and s.source.train_path == "train.py" and s.hyperparameters.epochs == 3
+    assert [x.type for x in s.layers] == ["Dense", "Dense"]
+
+
+def test_a_model_built_in_a_builder_function_takes_its_name():
+    files = {"models.py": b'''from tensorflow import keras
+
+
+def get_lstm(units=32):
+    model = keras.Sequential()
+    model.add(keras.layers.LSTM(units))
+    model.add(keras.layers.Dense(1))
+    return model
+'''}
+    (s,) = parse_files(files, repo="o/n")
+    assert s.name == "get_lstm" and NOT_TRAINED in s.parse.warnings
