@@ -87,9 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Statically parse model scripts (never runs them) and print one JSON "
                                     "summary per model, one per line. A file that cannot be read gives a "
                                     "summary with parse.status = failed and a warning.")
-    sp.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (folders are searched for .py, .ipynb, .md)")
+    sp.add_argument("paths", nargs="+", metavar="PATH",
+                    help="files or folders; a folder is read as ONE repository (a model defined in one file and "
+                         "trained in another is one example; paths relative to the folder; repo and commit from "
+                         "its git metadata); a file is read alone")
     sp.add_argument("--pretty", action="store_true", help="indented JSON instead of one line per summary")
-    sp.add_argument("--repo", default=None, help="owner/name to record in source.repo")
+    sp.add_argument("--repo", default=None,
+                    help="owner/name to record in source.repo (and to link to GitHub); default: from the "
+                         "folder's git remote, else none")
     sp.set_defaults(func=_cmd_parse)
 
     sp = sub.add_parser("harvest", help="parse public repositories (bare git dirs or work trees) into the corpus")

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from corpus.readers.parser import parse_bytes
+from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import Definition, RepoContext, module_parts
 from corpus.readers.repo_files import (
     _README,
@@ -85,6 +85,8 @@ def code_paths(files: Mapping[str, bytes]) -> list[str]:
         uses = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*?\b(?:" + names + rb")\b|import[ \t]+[\w., \t]*?\b(?:"
                           + names + rb")\b)", re.M)
         dl |= {p for p in candidates if p not in dl and p.endswith((".py", ".ipynb")) and uses.search(files[p])}
+    # a candidate that cannot be read as text is parsed too: it gives a "failed" summary saying why
+    dl |= {p for p in candidates if p not in dl and p.endswith(".py") and looks_binary(files[p])}
     return sorted(dl)
 
 
