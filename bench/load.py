@@ -182,11 +182,13 @@ class App:
             config = json.load(r)
         elem = {c["id"]: (c.get("props") or {}).get("elem_id") for c in config["components"]}
         self.url = url
-        self.events: dict[str, tuple[int, int]] = {}  # "framework:input" -> (fn_index, trigger id)
+        # "framework:input" -> (fn_index, trigger id, the elem_id of each output in order)
+        self.events: dict[str, tuple[int, int, list[str | None]]] = {}
         for i, dep in enumerate(config["dependencies"]):
             for target, event in dep.get("targets") or []:
                 name = f"{elem.get(target)}:{event}"
-                self.events.setdefault(name, (dep.get("id", i), target))
+                outputs = [elem.get(o) for o in dep.get("outputs") or []]
+                self.events.setdefault(name, (dep.get("id", i), target, outputs))
 
 
 class Wrong(Exception):
@@ -210,8 +212,9 @@ class User:
         self.selected: tuple | None = None
         self.last: Any = None  # the status line before this request (for the report)
 
-    def call(self, event: str, data: list, event_data: Any = None) -> list:
-        fn, trigger = self.app.events[event]
+    def call(self, event: str, data: list, event_data: Any = None) -> dict[str, Any]:
+        """The event's outputs by elem_id (so new outputs of the app do not shift them)."""
+        fn, trigger, names = self.app.events[event]
         r = self.http.post(self.app.url + "gradio_api/queue/join",
                            json={"data": data, "event_data": event_data, "fn_index": fn,
                                  "trigger_id": trigger, "session_hash": self.session})
@@ -228,18 +231,19 @@ class User:
                     continue
                 if not msg.get("success"):
                     raise RuntimeError(f"the app failed: {str(msg.get('output'))[:200]}")
-                return msg["output"]["data"]
+                return {n: v for n, v in zip(names, msg["output"]["data"], strict=False) if n}
         raise RuntimeError("the event stream closed without the answer")
 
-    # OUTPUTS of app.build_app from the state on: status, 7 dropdowns, k, sort, plots..., table, ...
-    def _read(self, out: list) -> tuple[str, list[list]]:
+    def _read(self, out: dict[str, Any]) -> tuple[str, list[list]]:
         """Keep what the page would show; return (status line, table rows)."""
-        status = _val(out[1])
+        if "chat" in out:
+            self.history = out["chat"]
+        status = _val(out["status"])
         self.last, last = status, self.last
         if not isinstance(status, str):  # gr.skip(): the app left the page as it was
-            raise Wrong(f"the app ignored the request (status {out[1]!r}; before: {last!r})")
-        self.controls = [_val(x) for x in out[2:10]]
-        table = out[-9]
+            raise Wrong(f"the app ignored the request (status {out['status']!r}; before: {last!r})")
+        self.controls = [_val(out[c]) for c in CONTROLS]
+        table = out["examples"]
         rows = table["data"] if isinstance(table, dict) and table.get("data") else []
         if table is not None:
             self.table = rows
@@ -248,8 +252,7 @@ class User:
     def question(self) -> None:
         q, fw = self.rng.choice(QUESTIONS)
         out = self.call("msg:submit", [q, self.history, None, None])
-        self.history = out[1]
-        status, rows = self._read(out[2:])
+        status, rows = self._read(out)
         if not rows or "examples" not in status:
             raise Wrong(f"{q!r}: no examples ({status!r})")
         if fw is not None:
@@ -259,8 +262,7 @@ class User:
     def follow_up(self) -> None:
         text = self.rng.choice(FOLLOW_UPS)
         out = self.call("msg:submit", [text, self.history, None, None])
-        self.history = out[1]
-        status, rows = self._read(out[2:])
+        status, rows = self._read(out)
         if not rows:
             raise Wrong(f"{text!r}: no examples ({status!r})")
         if text.startswith(("only", "in ")):
@@ -270,7 +272,7 @@ class User:
             # the status names the limit unless nothing matched it (then it says what it shows)
             if f"at most {limit} layers" in status and any(int(r[6]) > limit for r in rows):
                 raise Wrong(f"{text!r}: a row has more than {limit} layers")
-            if f"at most {limit} layers" not in status and "No examples match" not in out[1][-1]["content"][0]["text"]:
+            if f"at most {limit} layers" not in status and "No examples match" not in _last_reply(self.history):
                 raise Wrong(f"{text!r}: the limit is not applied ({status!r})")
 
     def control(self) -> None:
@@ -282,12 +284,11 @@ class User:
             fw = self.rng.choice([f for f in FRAMEWORK_LABEL if f != controls[1]])
             controls[1], event, want = fw, "framework:input", ("framework", fw)
         out = self.call(event, [*controls, self.history, None, None])
-        self.history = out[0]
-        status, rows = self._read(out[1:])
+        status, rows = self._read(out)
         if want[0] == "framework":
             if rows:  # TensorFlow with a narrow dataset may match nothing; the status says so
                 _same_framework(f"framework={want[1]}", want[1], self.controls[1], rows)
-            elif "0 examples" not in status and "No " not in self.history[-1]["content"][0]["text"]:
+            elif "0 examples" not in status and "No " not in _last_reply(self.history):
                 raise Wrong(f"framework={want[1]}: an empty table without a reason ({status!r})")
         else:
             n = int(status.split("**")[1].split()[0]) if status.startswith("**") else -1
@@ -295,8 +296,6 @@ class User:
                 raise Wrong(f"k={want[1]}: {len(rows)} rows, status {status!r}, slider {self.controls[7]}")
 
     def select(self) -> None:
-        if not self.table:
-            return self.question()
         picks = [r for r in self.table[:20] if (r[1], r[2]) != self.selected]
         row = self.rng.choice(picks)
         i = self.table.index(row)
@@ -311,13 +310,11 @@ class User:
         if repo not in status.replace("\\", "") or "selected:" not in status:
             raise Wrong(f"selected row {row[0]} ({row[1]}), the status says {status!r}")
         self.selected = (row[1], row[2])
-        return None
 
     def paste(self) -> None:
         code, flaw = pasted_model(self.rng)
         out = self.call("compare:click", [code, None, self.history, None, None])
-        self.history = out[0]
-        findings = (out[-2] or "").replace("\\", "")  # kinds come Markdown-escaped (huge\_epochs)
+        findings = (_val(out["findings"]) or "").replace("\\", "")  # kinds come Markdown-escaped (huge\_epochs)
         if "compared with" not in findings:
             raise Wrong(f"pasted model ({flaw or 'ordinary'}): no comparison ({findings[:120]!r})")
         if flaw is not None and f"**{flaw}**" not in findings:
@@ -325,8 +322,16 @@ class User:
         drawn = [k for k in PLANTED if f"**{k}**" in findings and k != flaw]
         if drawn:
             raise Wrong(f"pasted model ({flaw or 'ordinary'}) drew {drawn}")
-        self._read(out[1:])
+        self._read(out)
         self.table = []  # a model's population replaces the table; ask again before selecting
+
+
+CONTROLS = ["dataset", "framework", "task", "layer", "trick", "optimizer", "loss", "k"]  # elem_ids, input order
+
+
+def _last_reply(history: list) -> str:
+    content = history[-1]["content"] if history else ""
+    return content if isinstance(content, str) else " ".join(c.get("text", "") for c in content)
 
 
 def _val(x: Any) -> Any:
@@ -350,6 +355,8 @@ def run_user(app: App, n: int, seed: int, stop: float, out: list, lock: threadin
     kinds, weights = list(MIX), list(MIX.values())
     while time.time() < stop:
         kind = "question" if not user.asked else user.rng.choices(kinds, weights)[0]
+        if kind == "select" and not user.table:  # after a pasted model: ask again first
+            kind = "question"
         t0 = time.perf_counter()
         try:
             getattr(user, kind)()
