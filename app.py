@@ -368,16 +368,21 @@ def build_app(engine: Engine) -> gr.Blocks:
         return show(state, kept)[1]
 
     def on_compare(code: str, upload: str | None, history: list[dict], state: State, active: list[Chip]):
-        if upload:
+        if upload and Path(upload).suffix.lower() == ".zip":
+            # a whole project: read as one repository (extracted, bounded, into a temporary folder)
+            label = Path(upload).name
+            model, note = session.read_zip_model(upload)
+        elif upload:
             path = Path(upload)
             with path.open("rb") as fh:  # never more than the limit + 1 byte: enough to refuse
                 data = fh.read(session.MAX_MODEL_BYTES + 1)
             size = path.stat().st_size  # the refusal states the real size, not what was read
             name, label = path.name, path.name
+            model, note = session.read_model(data, name, size=size)
         else:
             data = (code or "").encode("utf-8", errors="replace")
             name, label, size = "pasted.py", "your model", None
-        model, note = session.read_model(data, name, size=size)
+            model, note = session.read_model(data, name, size=size)
         if model is None:
             out = [gr.skip()] * len(OUTPUTS)
             out[OUTPUTS.index(findings)] = session.escape_text(note)
@@ -493,7 +498,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                             paste = gr.Textbox(elem_id="paste", label="Paste a Keras or PyTorch model",
                                                lines=10, max_lines=18, scale=3,
                                                placeholder="model = Sequential([...]) ... model.fit(...)")
-                            upload = gr.File(label="…or upload .py / .ipynb", file_types=[".py", ".ipynb", ".md"],
+                            upload = gr.File(label="…or upload .py / .ipynb / a project .zip",
+                                             file_types=[".py", ".ipynb", ".md", ".zip"],
                                              elem_id="upload", scale=1, type="filepath")
                         with gr.Row():
                             compare_btn = gr.Button("Compare", variant="primary", elem_id="compare")

@@ -171,8 +171,9 @@ def test_paste_a_flawed_model_lists_its_findings(page) -> None:
         assert kind in text
     assert "5000" in text  # the evidence names the model's own value
     page.wait_for_selector("#model-sankey .js-plotly-plot")
-    # the examples compared with are those of its task
-    assert "image classification" in status(page)
+    # the examples compared with: its own dataset on its task first, said in the reply
+    assert "How they were chosen: " in bot_messages(page)[-1]
+    assert "MNIST image classification examples" in bot_messages(page)[-1]
 
 
 def test_oversized_paste_is_refused_with_a_message(page) -> None:
