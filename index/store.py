@@ -6,13 +6,14 @@ it does not depend on the working directory)::
     manifest.json        schema, embedding model, dimension, corpus hash, count, file sizes
     vectors.npy          float32 (count, dimension), row i = summary i: also the embedding cache
     metadata.json        the metadata frame by column (id, text_hash, framework, task, ...)
-    summaries.jsonl      the summaries in row order, one JSON per line (parsed lazily, on first use)
+    summaries.jsonl      the summaries in row order, one JSON per line (read from disk per row asked for)
     index.faiss          only for approximate indexes (a flat one is rebuilt in milliseconds)
 
 The metadata and summaries are plain JSON rather than parquet and gzip so
 that a cold ``examplenet search`` opens them in milliseconds: reading parquet
 imported pyarrow's dataset modules and unzipping every summary cost ~0.3 s of
-a start that should take ~1 s; a search parses only the lines of its hits.
+a start that should take ~1 s; a search reads and parses only the lines of
+its hits, by a table of line offsets, so the summaries stay on disk.
 
 A build writes a new folder beside the target and swaps it in with renames,
 so a killed build leaves the previous index usable. Loading checks the
@@ -30,8 +31,11 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Iterator, Sequence
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from corpus.record.store import DEFAULT_CORPUS, REPO_ROOT
-from corpus.record.summary import SCHEMA_VERSION
+from corpus.record.summary import SCHEMA_VERSION, Summary
 from index import ann
 from index.embed import MODEL_NAME, Embedder
 from index.metadata import COLUMNS, Metadata
@@ -270,25 +274,65 @@ def _read_metadata(path: Path) -> pd.DataFrame:
     return pd.DataFrame(data, columns=COLUMNS)
 
 
-class _Lines(Sequence[str]):
-    """The non-empty lines of a JSON Lines file's bytes, decoded one at a time on access."""
+def _line_offsets(fd: int, block: int = 1 << 23) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end byte offsets of the non-empty lines of an open file, read in blocks
+    (the file is never in memory whole)."""
+    ends: list[np.ndarray] = []
+    pos = 0
+    last = b""
+    while True:
+        data = os.pread(fd, block, pos)
+        if not data:
+            break
+        ends.append(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10).astype(np.int64) + pos)
+        pos += len(data)
+        last = data[-1:]
+    end = np.concatenate(ends) if ends else np.zeros(0, np.int64)
+    if pos and last != b"\n":
+        end = np.append(end, pos)
+    start = np.concatenate([[0], end[:-1] + 1]).astype(np.int64) if len(end) else end
+    keep = end > start  # blank lines are not records
+    return start[keep], end[keep]
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-        if len(data) and data[-1:] != b"\n":
-            ends = np.append(ends, len(data))
-        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
-        keep = ends > starts  # blank lines are not records
-        self._starts, self._ends = starts[keep], ends[keep]
+
+class _DiskRecords(_Records):
+    """Summaries read from summaries.jsonl when asked for, by a table of line offsets.
+
+    Only the offsets (16 bytes a summary) and the last ``cache_size`` parsed
+    summaries stay in memory, so serving memory does not grow with the corpus
+    (100,000 full summaries are ~280 MB of JSON, ~900 MB once parsed: see
+    bench/memory.py). The file stays open: an index rebuilt and swapped in
+    meanwhile does not change what this one reads.
+    """
+
+    def __init__(self, path: Path, cache_size: int = 4096) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self._closer = weakref.finalize(self, os.close, self._fd)
+        self._starts, self._ends = _line_offsets(self._fd)
+        self._cache: OrderedDict[int, Summary] = OrderedDict()
+        self.cache_size = cache_size
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._starts)
 
-    def __getitem__(self, i):  # noqa: ANN001 - an int (or a slice, as Sequence allows)
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        return self._data[int(self._starts[i]):int(self._ends[i])].decode("utf-8")
+    def line(self, row: int) -> str:
+        """The JSON line of a row."""
+        start, end = int(self._starts[row]), int(self._ends[row])
+        return os.pread(self._fd, end - start, start).decode("utf-8")
+
+    def get(self, row: int) -> Summary:
+        with self._lock:
+            s = self._cache.get(row)
+            if s is not None:
+                self._cache.move_to_end(row)
+                return s
+        s = Summary.from_json(self.line(row))
+        with self._lock:
+            self._cache[row] = s
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return s
 
 
 def load_index(index_dir: Path | str | None = None, corpus_path: Path | str | None = None,
@@ -333,17 +377,16 @@ def load_index(index_dir: Path | str | None = None, corpus_path: Path | str | No
     try:
         vectors = np.load(index_dir / VECTORS, allow_pickle=False)
         frame = _read_metadata(index_dir / METADATA)
-        lines = _Lines((index_dir / SUMMARIES).read_bytes())
+        records = _DiskRecords(index_dir / SUMMARIES)
     except Exception as e:  # numpy, json and pandas each raise their own kinds
         raise corrupt(f"a file cannot be read ({type(e).__name__}: {e})") from e
     if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape != (count, dim):
         raise corrupt(f"vectors are {vectors.dtype} {vectors.shape}, the manifest says float32 ({count}, {dim})")
     if embedder is not None and embedder.dim != dim:
         raise IndexStale(index_dir, f"the index has vectors of dimension {dim}, the model gives {embedder.dim}", cmd)
-    if len(frame) != count or len(lines) != count or list(frame.columns) != COLUMNS:
-        raise corrupt(f"{len(frame)} metadata rows and {len(lines)} summaries for {count} vectors")
+    if len(frame) != count or len(records) != count or list(frame.columns) != COLUMNS:
+        raise corrupt(f"{len(frame)} metadata rows and {len(records)} summaries for {count} vectors")
     meta = Metadata(frame)
-    records = _Records(lines=lines)
     kind = manifest.get("faiss", "flat")
     if kind == "flat":
         return ExampleIndex.from_parts(vectors, meta, records, embedder, kind="flat", manifest=manifest)
