@@ -2,9 +2,10 @@
 
 A LocalCluster with 2 worker processes on 127.0.0.1 parses a few tiny git
 repositories built here; the summaries and manifest must equal, byte for
-byte, those of the local process pool on the same input. The process driving a dask harvest is killed
-(SIGKILL) at seven points and resumed: the output is the same, byte for
-byte, and each kill loses at most the files in flight (issue 14).
+byte, those of the local process pool on the same input. The process
+driving a dask harvest is killed (SIGKILL) at seven points and resumed: the
+output is the same, byte for byte, and each kill loses at most the files in
+flight (issue 14).
 """
 
 from __future__ import annotations
