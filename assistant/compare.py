@@ -65,6 +65,9 @@ LONG_EPOCHS_FACTOR = 3
 HUGE_EPOCHS_MIN = 300
 # Without population values: thousands of passes over a dataset is a slip (steps for epochs).
 HUGE_EPOCHS_ABSOLUTE = 1000
+# Epochs at 10x the median and in the thousands are huge while at most this share of the
+# examples set as many (their few outliers are mostly step counts read as epochs).
+FEW_AT_OR_ABOVE = 0.15
 # A learning rate 10x the median is a different regime (divergence for Adam).
 HUGE_LR_FACTOR = 10
 # Learning rates above these are unusual for the optimizer whatever the task
@@ -131,6 +134,9 @@ OUTPUT_TYPES = frozenset({"Dense", "Pretrained", "Custom"})
 # Endings that leave features unmapped to classes. A merge or normalization
 # at the end is a building block whose head lives elsewhere, not a slip.
 FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset({"Flatten"})
+# Layers looked past for what a model ends with (``_ending``). Not dropout: a classifier
+# ending Dense -> Dropout has a hidden Dense and no output layer.
+TRAILING_TYPES = layers.NORMALIZATION | layers.MERGES | frozenset({"Activation"})
 
 CLASSIFICATION_TASKS = frozenset({"image_classification", "text_classification",
                                   "tabular_classification", "audio_classification"})
@@ -369,8 +375,15 @@ def _check_epochs(model: Summary, population: Sequence[Summary]) -> list[Finding
     above = sum(1 for x in xs if x > v)
     ev = {"value": v, "median": med, "p95": hi, "p5": lo, "set_by": len(xs),
           "population": len(population), "examples_below": below, "examples_above": above}
-    if v > hi and v >= LONG_EPOCHS_FACTOR * med:
-        huge = v > HUGE_EPOCHS_FACTOR * med and v >= HUGE_EPOCHS_MIN
+    at_or_above = len(xs) - below
+    # An order of magnitude above the median, in the thousands, and set by few examples: a
+    # handful of step counts read as epochs (GAN iterations, a char-RNN's "epochs") must not
+    # make 5,000 passes look ordinary through the 95th percentile.
+    far = (v >= HUGE_EPOCHS_ABSOLUTE and v >= HUGE_EPOCHS_FACTOR * med
+           and at_or_above / len(xs) <= FEW_AT_OR_ABOVE)
+    if far or (v > hi and v >= LONG_EPOCHS_FACTOR * med):
+        # beyond the 95th percentile: huge when 10x the median, or 3x it and in the thousands
+        huge = far or (v >= HUGE_EPOCHS_MIN and (v > HUGE_EPOCHS_FACTOR * med or v >= HUGE_EPOCHS_ABSOLUTE))
         return [Finding("huge_epochs" if huge else "unusual_hyperparameter", WARNING if huge else INFO,
                         f"your {fmt_number(v)} epochs is more than {_examples(below, len(xs))} "
                         f"(median {fmt_number(med)})", {**ev, "hyperparameter": "epochs"})]
@@ -575,16 +588,30 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
     return out
 
 
+def _ending(lays: Sequence[Layer]) -> str:
+    """The type a model ends with, past trailing normalization and merge layers (a
+    classifier that ends conv -> BN -> Add after its head was removed still ends in
+    features). Dropout after an output layer is an order slip, not a missing head: that
+    model ends with its output."""
+    for i in range(len(lays) - 1, -1, -1):
+        t = lays[i].type
+        if t in layers.DROPOUT and i > 0 and lays[i - 1].activation in OUTPUT_ACTIVATIONS:
+            return lays[i - 1].type
+        if t not in TRAILING_TYPES:
+            return t
+    return lays[-1].type
+
+
 def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
     layers = model.layers
     if not layers or not _is_classifier(model, task):
         return []
-    last = layers[-1].type
+    last = _ending(layers)
     if last not in FEATURE_ENDINGS or len(layers) < 2:
         return []
     ref = [s for s in _same_task(task, population) if s.layers]
     n = len(ref)
-    ends = Counter(s.layers[-1].type for s in ref)
+    ends = Counter(_ending(s.layers) for s in ref)
     dense = sum(c for t, c in ends.items() if t in OUTPUT_TYPES)
     ev = {"last_layer": last, "population": n, "end_with_dense": dense, "end_like_yours": ends[last]}
     if n >= MIN_VALUES:
@@ -777,17 +804,30 @@ class PopulationChoice:
                 "tiers": [t.to_dict() for t in self.tiers], "ids": [s.id for s in self.summaries]}
 
 
+# The details the checks judge stay out of the words the population is ranked by:
+# a model without dropout must not be ranked among the examples without dropout and
+# then found ordinary for it (likewise normalization and activation layers). A
+# classifier's words always name its Dense head, so one that lacks it is still
+# compared with classifiers that have one.
+QUERY_SKIP = layers.DROPOUT | layers.NORMALIZATION | {"Activation"}
+
+
 def inferred_query(model: Summary) -> str:
-    """Words for retrieval from what the parser read: task, datasets, framework, layers."""
+    """Words for retrieval from what the parser read: task, datasets and layer types (in
+    order of first use, without dropout, normalization and activation layers; a
+    classifier's always with ``Dense``)."""
     words = []
     if model.task and model.task != "unknown":
         words.append(model.task.replace("_", " "))
     words += [d for d in model.datasets if d not in UNNAMED_DATASETS]
     seen: list[str] = []
     for t in model.layer_types:
-        if t not in seen:
+        if t not in QUERY_SKIP and t not in seen:
             seen.append(t)
-    words += seen[:QUERY_LAYERS]
+    seen = seen[:QUERY_LAYERS]
+    if model.task in CLASSIFICATION_TASKS and "Dense" not in seen:
+        seen.append("Dense")
+    words += seen
     return " ".join(words) or "neural network model"
 
 
