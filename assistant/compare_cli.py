@@ -250,7 +250,8 @@ def compare_with_index(model: Summary, index: Any, task_words: str | None = None
     population = choice.summaries
     return Report(model=model, population=population, query=choice.query,
                   filters=dict(choice.filters), understood=dict(choice.understood),
-                  findings=compare(model, population), notes=list(choice.notes), choice=choice)
+                  findings=compare(model, population, choice.reference), notes=list(choice.notes),
+                  choice=choice)
 
 
 def format_report(report: Report, path: str, width: int = 100) -> str:

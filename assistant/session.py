@@ -348,6 +348,7 @@ class Population:
     # (``assistant.compare.PopulationChoice``: own dataset and task first, then family, task, nearest)
     how: str = ""
     tiers: list[Any] = field(default_factory=list)
+    reference: list[Summary] = field(default_factory=list)  # the task's examples (compare's reference)
 
 
 def _filters(values: dict[str, Any]):
@@ -472,7 +473,7 @@ def model_population(index: Any, state: State) -> Population:
         total = len(pairs)
     return Population(summaries=[s for s, _ in pairs], scores=[sc for _, sc in pairs], total_matching=total,
                       filters={**choice.filters, **narrow}, notices=notices, how=choice.how(),
-                      tiers=list(choice.tiers))
+                      tiers=list(choice.tiers), reference=list(choice.reference))
 
 
 @dataclass
@@ -549,7 +550,7 @@ def build_answer(state: State, population: Population) -> Answer:
     if model is not None:
         from assistant.compare import compare
 
-        findings = compare(model, summaries)
+        findings = compare(model, summaries, population.reference or None)
 
     context = {"query": state.query, "filters": population.filters, "total_matching": population.total_matching}
     text = describe(agg, context) if summaries else "No examples to show."

@@ -483,7 +483,8 @@ def took(kind: str, before: Any, after: Any | None) -> bool:
 def findings_for(index: Any, model: Any, k: int) -> list[Any]:
     from assistant.compare import choose_population, compare
 
-    return compare(model, choose_population(index, model, k=k).summaries)
+    choice = choose_population(index, model, k=k)
+    return compare(model, choice.summaries, choice.reference)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:

@@ -406,3 +406,111 @@ def test_compare_never_raises(model, population):
     for f in findings:
         assert f.severity in (WARNING, INFO) and f.kind and f.message
         json.dumps(f.to_dict(), allow_nan=True)
+
+
+# -- tuned on real scripts (bench/critique.py, the tuning half) ---------------------------------
+
+
+def test_population_words_leave_out_what_the_checks_judge():
+    from assistant.compare import inferred_query
+
+    m = keras("q", [layer("Conv2D", "relu"), layer("BatchNormalization"), layer("MaxPooling2D"),
+                    layer("Dropout"), layer("Flatten"), layer("Activation", "relu")])
+    # no Dropout, BatchNormalization or Activation; a classifier always names its Dense head
+    assert inferred_query(m) == "image classification mnist Conv2D MaxPooling2D Flatten Dense"
+    with_dropout = keras("q2", [*m.layers, layer("Dense", "softmax")])
+    assert inferred_query(with_dropout) == inferred_query(m)
+
+
+def test_huge_epochs_beyond_a_few_outliers(images):
+    # 10% of the examples read step counts as epochs: 5,000 is still huge (10x the median)
+    pop = [keras(f"e{i}", cnn(), epochs=50_000 if i % 10 == 0 else 100) for i in range(40)]
+    (f,) = [f for f in compare(keras("mine", cnn(), epochs=5000), pop) if f.kind == "huge_epochs"]
+    assert f.severity == WARNING
+    # an agent's "epochs" are episodes: a note
+    agent = summary("rl", [layer("Dense", "relu"), layer("Dense", "relu"), layer("Dense")],
+                    task="reinforcement_learning", epochs=5000, loss="mse")
+    rl = [summary(f"r{i}", agent.layers, task="reinforcement_learning", epochs=100, loss="mse")
+          for i in range(20)]
+    findings = compare(agent, rl)
+    assert "huge_epochs" not in kinds(findings)
+    assert ("unusual_hyperparameter", INFO) in {(f.kind, f.severity) for f in findings}
+
+
+def test_a_linear_projection_into_a_recurrent_layer_is_a_design(texts):
+    m = summary("proj", [layer("Embedding"), layer("Dense", units=64), layer("LSTM"), layer("Dense", "sigmoid")],
+                task="text_classification", loss="binary_crossentropy")
+    assert "missing_activation" not in kinds(compare(m, texts))
+
+
+def test_parallel_heads_are_not_missing_activations(images):
+    # a VAE's mean and log-variance read the same input: side by side, not one under the other
+    vae = summary("vae", [layer("Dense", "relu", in_features=784, units=400),
+                          layer("Dense", in_features=400, units=20), layer("Dense", in_features=400, units=20),
+                          layer("Dense", "relu", in_features=20, units=400),
+                          layer("Dense", "sigmoid", in_features=400, units=784)],
+                  task="representation_learning", loss="binary_crossentropy")
+    assert "missing_activation" not in kinds(compare(vae, images))
+
+
+def test_two_linear_layers_in_a_row_are_one_linear_map():
+    # where linear hidden layers are common (autoencoders' codes), a chain of them still is a slip
+    codes = [summary(f"ae{i}", [layer("Dense", "relu"), layer("Dense"), layer("Dense", "relu"),
+                                layer("Dense", "sigmoid")], task="representation_learning", loss="mse")
+             for i in range(20)]
+    chain = summary("chain", [layer("Dense", in_features=784, units=256), layer("Dense", in_features=256, units=64),
+                              layer("Dense", "relu"), layer("Dense", "sigmoid")],
+                    task="representation_learning", loss="mse")
+    (f,) = [f for f in compare(chain, codes) if f.kind == "missing_activation"]
+    assert f.evidence["layers"][0] == 1
+    one = summary("one", [layer("Dense", "relu"), layer("Dense"), layer("Dense", "relu"), layer("Dense", "sigmoid")],
+                  task="representation_learning", loss="mse")
+    assert "missing_activation" not in kinds(compare(one, codes))
+
+
+def test_missing_activation_in_a_model_with_branches_is_a_note(images):
+    branchy = keras("br", [layer("Conv2D", "relu"), layer("Conv2D"), layer("Conv2D"), layer("Add", "relu"),
+                           layer("Flatten"), layer("Dense"), layer("Dense", "softmax")])
+    (f,) = [f for f in compare(branchy, images) if f.kind == "missing_activation"]
+    assert f.severity == INFO
+    plain = keras("pl", [layer("Conv2D", "relu"), layer("Flatten"), layer("Dense"), layer("Dense", "softmax")])
+    (f,) = [f for f in compare(plain, images) if f.kind == "missing_activation"]
+    assert f.severity == WARNING
+
+
+def test_pytorch_loss_not_read_is_a_note(images):
+    m = summary("pt", cnn(), framework="pytorch", optimizer="adam", loss=None, loss_raw=None)
+    findings = [f for f in compare(m, images) if f.kind == "missing_loss"]
+    assert [f.severity for f in findings] == [INFO] and "computed elsewhere" in findings[0].message
+    k = keras("k", cnn(), loss=None, loss_raw=None)
+    assert ("missing_loss", WARNING) in {(f.kind, f.severity) for f in compare(k, images)}
+
+
+def test_a_classifier_ending_in_dropout_has_no_output_layer(images):
+    no_head = keras("nh", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"),
+                           layer("Dense", "relu"), layer("Dropout")])
+    assert "missing_dense" in kinds(compare(no_head, images), WARNING)
+    # dropout after the output is an order slip, not a missing head
+    after = keras("af", [layer("Conv2D", "relu"), layer("MaxPooling2D"), layer("Flatten"),
+                         layer("Dense", "relu"), layer("Dense", "softmax"), layer("Dropout")])
+    assert "missing_dense" not in kinds(compare(after, images))
+    # a head removed from a residual net leaves conv -> BN -> Add: still features
+    res = keras("rs", [layer("Conv2D", "relu"), layer("Conv2D"), layer("BatchNormalization"), layer("Add", "relu")])
+    assert "missing_dense" in kinds(compare(res, images))
+
+
+def test_dropout_share_comes_from_the_reference(images):
+    # the population ranked by the model's own layers leans towards models like it
+    like_mine = [keras(f"n{i}", cnn(dropout=False)) for i in range(30)]
+    mine = keras("mine", cnn(dropout=False))
+    assert "missing_dropout" not in kinds(compare(mine, like_mine))
+    task_sample = [keras(f"t{i}", cnn(dropout=i % 2 == 0)) for i in range(30)]
+    (f,) = [f for f in compare(mine, like_mine, task_sample) if f.kind == "missing_dropout"]
+    assert f.severity == INFO and f.evidence["share"] == 0.5
+
+
+def test_order_slip_in_a_model_with_branches_is_a_note(images):
+    branchy = keras("ob", [layer("Flatten"), layer("Conv2D", "relu"), layer("Conv2D", "relu"), layer("Add"),
+                           layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")])
+    found = [f for f in compare(branchy, images) if f.kind == "unusual_layer_order"]
+    assert found and all(f.severity == INFO for f in found)
