@@ -378,8 +378,11 @@ def _check_missing_loss(model: Summary, population: Sequence[Summary]) -> list[F
     k = sum(losses.values())
     common = losses.most_common(1)[0][0] if losses else None
     ev = {"population": n, "set_loss": k, "most_common": common}
-    if n and k / n < 0.5:
-        return []  # the population rarely states a loss either: no evidence it is missing
+    compiled = model.framework == "keras" and bool(model.hyperparameters.optimizer)
+    if n and k / n < 0.5 and not compiled:
+        # the population rarely states a loss either: no evidence it is missing (a Keras
+        # model given an optimizer and no loss is evidence enough: fit() needs one)
+        return []
     tail = f"; most use {common}" if common else ""
     if any(t == "Pretrained" for t in model.layer_types):
         return [Finding("missing_loss", INFO,

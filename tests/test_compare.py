@@ -514,3 +514,12 @@ def test_order_slip_in_a_model_with_branches_is_a_note(images):
                            layer("Dense", "relu"), layer("Dropout"), layer("Dense", "softmax")])
     found = [f for f in compare(branchy, images) if f.kind == "unusual_layer_order"]
     assert found and all(f.severity == INFO for f in found)
+
+
+def test_keras_compile_without_a_loss_needs_no_majority(images):
+    # examples of segmentation rarely state a loss the reader can see; fit() still needs one
+    quiet = [keras(f"s{i}", cnn(), loss=None, loss_raw=None, optimizer=None) for i in range(20)]
+    m = keras("seg", cnn(), loss=None, loss_raw=None, optimizer="adam")
+    assert ("missing_loss", WARNING) in {(f.kind, f.severity) for f in compare(m, quiet)}
+    pt = summary("pt", cnn(), framework="pytorch", loss=None, loss_raw=None, optimizer="adam")
+    assert "missing_loss" not in kinds(compare(pt, quiet))
