@@ -356,10 +356,12 @@ def _loss_expects(model: Summary) -> str | None:
     name = norm_key(last) if raw else ""
     if model.framework == "pytorch" and name in TORCH_LOSS_EXPECTS:
         return TORCH_LOSS_EXPECTS[name]
-    if model.framework != "pytorch" and last[:1].isupper() and "(" not in raw and name in LOSS_EXPECTS \
-            and LOSS_EXPECTS[name] == "probabilities":
-        # A Keras loss object (SparseCategoricalCrossentropy) takes from_logits; when
-        # the parser did not record its arguments, what it expects is unknown.
+    if model.framework != "pytorch" and (last[:1].isupper() or "." in raw) and "(" not in raw \
+            and name in LOSS_EXPECTS and LOSS_EXPECTS[name] == "probabilities":
+        # A Keras loss object (SparseCategoricalCrossentropy) or a loss function called in
+        # a hand-written loop (tf.losses.categorical_crossentropy(y, out, from_logits=True))
+        # takes from_logits; when the parser did not record its arguments, what it expects
+        # is unknown. (A compile() string, 'categorical_crossentropy', has no such argument.)
         return None
     if name in LOSS_EXPECTS:
         return LOSS_EXPECTS[name]
@@ -691,7 +693,9 @@ def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> li
                f"end with Dense (and {ends[last]} with {last})")
     else:
         msg = f"your classifier ends with {last}, not a Dense output layer mapping features to classes"
-    return [Finding("missing_dense", WARNING, msg, ev)]
+    # A model the script never trains may be a block or a feature extractor whose head is
+    # added elsewhere (a ResNet stage, an inception module): a note.
+    return [Finding("missing_dense", WARNING if _trains(model) else INFO, msg, ev)]
 
 
 def _order_matches(rule: OrderRule, layers: Sequence[Layer]) -> int | None:

@@ -34,6 +34,9 @@ have a mistake of that kind; they leave the denominator).
     .venv/bin/python bench/critique.py --mirror-root MIRRORS --half tune [-n 300] [--seed 13] [-v]
     .venv/bin/python bench/critique.py --mirror-root MIRRORS --half measure --judged bench/critique_judged.tsv
 
+``--half fresh`` draws n/2 further scripts after the first n (a second measuring set, for a
+change made after the measuring half was looked at).
+
 ``--exclude FILE`` (a TSV whose first column is ``owner/name``) leaves those
 repositories out (the blind label set's mirrors list). Prints figures; exit 0.
 """
@@ -499,9 +502,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     files = candidate_files(index, exclude)
     rng = random.Random(args.seed)
     rng.shuffle(files)
-    files = files[:args.n]
-    half = len(files) // 2
-    files = files[:half] if args.half == "tune" else files[half:]
+    if args.half == "fresh":
+        # scripts after the first n: neither tuned on nor looked at while judging the measuring half
+        files = files[args.n:args.n + args.n // 2]
+    else:
+        files = files[:args.n]
+        half = len(files) // 2
+        files = files[:half] if args.half == "tune" else files[half:]
     judged: dict[tuple[str, str], set[str]] = {}
     if args.judged:
         for line in Path(args.judged).read_text().splitlines():
@@ -591,7 +598,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mirror-root", required=True, help="folder of fetched mirrors (OWNER+NAME/...)")
     ap.add_argument("--index-dir", default=None, help="index folder (default: var/index)")
-    ap.add_argument("--half", choices=("tune", "measure"), required=True)
+    ap.add_argument("--half", choices=("tune", "measure", "fresh"), required=True,
+                    help="tune: the first half of the n drawn; measure: the second; fresh: the n/2 drawn after them")
     ap.add_argument("-n", type=int, default=300, help="scripts drawn before the split (default 300)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("-k", type=int, default=100, help="population size (default 100)")

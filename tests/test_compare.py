@@ -523,3 +523,21 @@ def test_keras_compile_without_a_loss_needs_no_majority(images):
     assert ("missing_loss", WARNING) in {(f.kind, f.severity) for f in compare(m, quiet)}
     pt = summary("pt", cnn(), framework="pytorch", loss=None, loss_raw=None, optimizer="adam")
     assert "missing_loss" not in kinds(compare(pt, quiet))
+
+
+def test_an_untrained_model_without_a_head_may_be_a_block(images):
+    stage = keras("stage", [layer("Conv2D", "relu"), layer("Conv2D"), layer("BatchNormalization"), layer("Add", "relu")],
+                  optimizer=None, learning_rate=None, batch_size=None, epochs=None, loss=None, loss_raw=None)
+    (f,) = [f for f in compare(stage, images) if f.kind == "missing_dense"]
+    assert f.severity == INFO
+
+
+def test_a_loss_function_called_without_its_arguments_read_is_not_judged(images):
+    logits = cnn()[:-1] + [layer("Dense", units=10)]
+    # tf.losses.categorical_crossentropy(y, out, from_logits=True) in a GradientTape loop,
+    # recorded without its arguments: what it expects is unknown
+    m = keras("fn", logits, loss="categorical_crossentropy", loss_raw="tf.losses.categorical_crossentropy")
+    assert "missing_activation" not in kinds(compare(m, images))
+    # a compile() string has no from_logits: the output needs a softmax
+    m = keras("str", logits, loss="categorical_crossentropy", loss_raw="categorical_crossentropy")
+    assert "missing_activation" in kinds(compare(m, images))
