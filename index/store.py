@@ -299,7 +299,8 @@ class _DiskRecords(_Records):
     """Summaries read from summaries.jsonl when asked for, by a table of line offsets.
 
     Only the offsets (16 bytes a summary) and the last ``cache_size`` parsed
-    summaries stay in memory, so serving memory does not grow with the corpus
+    summaries (and those still referenced elsewhere, shared rather than
+    parsed twice) stay in memory, so serving memory does not grow with the corpus
     (100,000 full summaries are ~280 MB of JSON, ~900 MB once parsed: see
     bench/memory.py). The file stays open: an index rebuilt and swapped in
     meanwhile does not change what this one reads.
@@ -311,6 +312,8 @@ class _DiskRecords(_Records):
         self._starts, self._ends = _line_offsets(self._fd)
         self._cache: OrderedDict[int, Summary] = OrderedDict()
         self.cache_size = cache_size
+        # rows still held elsewhere (the session's cached populations): the same object again, not a copy
+        self._alive: weakref.WeakValueDictionary[int, Summary] = weakref.WeakValueDictionary()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -322,13 +325,19 @@ class _DiskRecords(_Records):
         return os.pread(self._fd, end - start, start).decode("utf-8")
 
     def get(self, row: int) -> Summary:
+        row = int(row)
+        if row < 0:
+            row += len(self._starts)
         with self._lock:
             s = self._cache.get(row)
             if s is not None:
                 self._cache.move_to_end(row)
                 return s
-        s = Summary.from_json(self.line(row))
+            s = self._alive.get(row)
+        if s is None:
+            s = Summary.from_json(self.line(row))
         with self._lock:
+            s = self._alive.setdefault(row, s)
             self._cache[row] = s
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)

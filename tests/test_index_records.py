@@ -55,6 +55,11 @@ def test_loaded_summaries_are_read_per_row_and_the_cache_is_bounded(built):
         assert s == by_id[s.id]
     assert len(records._cache) == 5
     assert records.get(len(records) - 1) is records.get(len(records) - 1)  # a cached row is not parsed again
+    held = records.get(0)  # evicted from the cache since, but still held here: the same object, not a copy
+    for row in range(1, 12):
+        records.get(row)
+    assert 0 not in records._cache and records.get(0) is held
+    assert records.get(-1) is records.get(len(records) - 1)
     hits = ix.search("classify movie reviews", k=10).hits
     assert len(hits) == 10 and all(h.summary == by_id[h.summary.id] for h in hits)
 
