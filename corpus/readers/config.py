@@ -1,4 +1,4 @@
-"""Configuration files of a repository (YAML, JSON, TOML), read within bounds.
+"""Configuration files of a repository (YAML, JSON, TOML, INI/``.cfg``), read within bounds.
 
 Training scripts often take their hyperparameters from a ``config.yaml``;
 the repository pass reads those files with :func:`load_config`. They are
@@ -12,13 +12,16 @@ written by strangers, so nothing in one is trusted:
 - nesting deeper than ``max_depth`` is refused before the document is
   built (the YAML events are counted first, without recursion), and JSON or
   TOML nested too deep for Python's own readers is refused the same way;
-- files over ``max_bytes`` are not read.
+- files over ``max_bytes`` are not read;
+- INI files (``configparser``) are read without interpolation: a section is
+  a mapping of strings, as ``config["train"]["lr"]`` gives them.
 
 A refused file gives ``value=None`` and a warning saying why; nothing raises.
 """
 
 from __future__ import annotations
 
+import configparser
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -29,7 +32,7 @@ import yaml
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # scalars, lists and mappings, aliases expanded
 MAX_DEPTH = 64
-CONFIG_EXTENSIONS = (".yaml", ".yml", ".json", ".toml")
+CONFIG_EXTENSIONS = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg")
 
 
 @dataclass
@@ -41,7 +44,7 @@ class ConfigResult:
 
 
 def is_config_path(path: str) -> bool:
-    """A ``.yaml``/``.yml``/``.json``/``.toml`` file."""
+    """A ``.yaml``/``.yml``/``.json``/``.toml``/``.ini``/``.cfg`` file."""
     return path.lower().endswith(CONFIG_EXTENSIONS)
 
 
@@ -72,11 +75,23 @@ def load_config(data: bytes, path: str, *, max_bytes: int = MAX_CONFIG_BYTES, ma
             return _bounded(json.loads(text), name, max_nodes, max_depth)
         if lower.endswith(".toml"):
             return _bounded(tomllib.loads(text), name, max_nodes, max_depth)
+        if lower.endswith((".ini", ".cfg")):
+            return _bounded(_ini(text), name, max_nodes, max_depth)
         return _yaml(text, name, max_nodes, max_depth)
     except RecursionError:
         return ConfigResult(None, [f"{name}: nested deeper than {max_depth} levels: not read"])
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        return ConfigResult(None, [f"{name}: not valid {lower.rsplit('.', 1)[-1].upper()}: {str(exc)[:160]}"])
+    except (ValueError, tomllib.TOMLDecodeError, configparser.Error) as exc:
+        return ConfigResult(None, [f"{name}: not valid {lower.rsplit('.', 1)[-1].upper()}: {_first_line(exc)[:160]}"])
+
+
+def _ini(text: str) -> dict[str, dict[str, str]]:
+    """An INI file's sections as plain mappings of strings (no interpolation: values as written)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.read_string(text)
+    out = {name: dict(parser[name]) for name in parser.sections()}
+    if parser.defaults():
+        out["DEFAULT"] = dict(parser.defaults())
+    return out
 
 
 def _yaml(text: str, name: str, max_nodes: int, max_depth: int) -> ConfigResult:

@@ -14,6 +14,16 @@ tensors) subclasses :class:`Evaluator` and overrides the handlers whose values
 it extends (calls, attributes, operators on tensors); the literal, container
 and unary handlers stay shared.
 
+Read inside its repository (``script.context`` set), the evaluator also
+reads values that live in other files, statically (see "Values from the rest
+of the repository" below): configuration files the code loads
+(``yaml.safe_load(open("config.yaml"))``, ``json.load``, ``tomllib.load``,
+``configparser``, ``OmegaConf.load``, ``@hydra.main``), read as plain data
+(:class:`ConfigDict`: ``cfg["train"]["lr"]``, ``cfg.train.lr``,
+``cfg.get("lr", 0.1)``), settings classes imported from another file
+(:class:`SettingsClass`: ``Params().lr``) and ``SimpleNamespace``/``dict``
+displays. A file read alone keeps what it always gave.
+
 Also here, used by every reader: the parameters of a ``def`` and argument
 binding (:func:`read_parameters`, :func:`bind_arguments`), module constants
 (:func:`module_constants`) and command-line defaults (:func:`flag_defaults`).
@@ -22,13 +32,18 @@ See ``EVALUATOR.md`` beside the project notes for the API in one page.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
 from corpus.readers.syntax import call_arguments, call_function_name, dotted_name, node_text
+
+if TYPE_CHECKING:
+    from corpus.readers.script import Script
 
 # ---------------------------------------------------------------------------
 # Sentinels
@@ -306,6 +321,9 @@ def module_constants(root: Node, value: Callable[[Node], Any], into: dict[str, A
     (``EPOCHS = 2 * BASE``): ``value`` should read names from ``into``.
     """
     for stmt in root.named_children:
+        if stmt.type in ("with_statement", "if_statement"):
+            _block_configs(stmt, value, into, 0)
+            continue
         node = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
         if node is None or node.type != "assignment":
             continue
@@ -320,6 +338,31 @@ def module_constants(root: Node, value: Callable[[Node], Any], into: dict[str, A
                 for name, val in zip(names, vals, strict=True):
                     if name.type == "identifier":
                         into[node_text(name)] = value(val)
+
+
+def _block_configs(stmt: Node, value: Callable[[Node], Any], into: dict[str, Any], depth: int) -> None:
+    """``with open("config.yaml") as f: cfg = yaml.safe_load(f)`` at module level (or under the main
+    guard): names bound there to a configuration's data count as module constants. Only those: other
+    values assigned in a block stay the readers' business (a branch may not run)."""
+    if depth > 3:
+        return
+    if stmt.type == "if_statement":
+        cond = stmt.child_by_field_name("condition")
+        if cond is None or "__main__" not in node_text(cond):
+            return
+    body = stmt.child_by_field_name("body") if stmt.type != "if_statement" else stmt.child_by_field_name("consequence")
+    for inner in body.named_children if body is not None else ():
+        if inner.type in ("with_statement", "if_statement", "try_statement"):
+            _block_configs(inner, value, into, depth + 1)
+            continue
+        node = inner.named_children[0] if inner.type == "expression_statement" and inner.named_children else None
+        if node is None or node.type != "assignment":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and right is not None and left.type == "identifier" and right.type == "call":
+            v = value(right)
+            if isinstance(v, ConfigDict):
+                into[node_text(left)] = v
 
 
 _FLAG_CALLS = ("add_argument", "DEFINE_integer", "DEFINE_float", "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")
@@ -384,9 +427,13 @@ class Evaluator:
     max_literal: int | None = None  # longer list/dict displays are data: UNKNOWN
     spread_splats = False  # [*a, b] reads a's items (else the *a element is UNKNOWN)
 
-    def __init__(self, constants: dict[str, Any] | None = None, flags: dict[str, Any] | None = None) -> None:
+    def __init__(self, constants: dict[str, Any] | None = None, flags: dict[str, Any] | None = None,
+                 script: Script | None = None) -> None:
         self.constants = constants if constants is not None else {}
         self.flags = flags if flags is not None else {}
+        # the script read (its context: the repository around it, None for a file read alone)
+        self.script = script
+        self._hydra: list[tuple[int, int, str, Any]] | None = None
         self.depth = 0
         table = {t: getattr(self, name) for t, name in _handler_names(type(self)).items()}
         for t in LITERAL_TYPES:
@@ -457,7 +504,10 @@ class Evaluator:
         name = node_text(n)
         if scope and name in scope:
             return scope[name]
-        return self.constants.get(name, UNKNOWN)
+        v = self.constants.get(name, MISSING)
+        if v is MISSING:
+            return self.repo_identifier(n, name, scope) if self.in_repository else UNKNOWN
+        return v
 
     def ATTRIBUTE(self, n: Node, scope: Any) -> Any:
         """``self.hidden`` bound in ``scope``; ``args.lr`` / ``FLAGS.lr`` / ``cfg.lr`` from the flags."""
@@ -469,6 +519,10 @@ class Evaluator:
                 return self.constants[dn]
         obj = n.child_by_field_name("object")
         attr = node_text(n.child_by_field_name("attribute"))
+        if self.in_repository and obj is not None:
+            got = self.eval(obj, scope)
+            if isinstance(got, ConfigDict):  # cfg.train.lr of a configuration, params.lr of a settings object
+                return self.attribute_of_config(got, attr, n)
         if obj is not None and obj.type in ("identifier", "attribute") and attr in self.flags:
             return self.flags[attr]
         return UNKNOWN
@@ -506,6 +560,10 @@ class Evaluator:
 
     def CALL(self, n: Node, scope: Any) -> Any:
         """``len(x)``, ``int(x)``, ``float(x)`` of static values; any other call is unknown."""
+        if self.in_repository:
+            got = self.repo_call(n, scope)
+            if got is not MISSING:
+                return got
         fn = call_function_name(n)
         read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
@@ -514,6 +572,226 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    # -- values from the rest of the repository (script.context set) -------
+    @property
+    def in_repository(self) -> bool:
+        """Whether the script is read inside its repository (else the handlers below are skipped)."""
+        script = self.script
+        return script is not None and script.context is not None
+
+    def repo_identifier(self, n: Node, name: str, scope: Any) -> Any:
+        """A name no scope binds: the config parameter of a ``@hydra.main`` function, else unknown."""
+        if self._hydra is None:
+            self._hydra = hydra_configs(self) if b"hydra" in self.script.code_bytes else []
+        for start, end, param, cfg in self._hydra:
+            if param == name and start <= n.start_byte < end:
+                return cfg
+        return UNKNOWN
+
+    def attribute_of_config(self, obj: ConfigDict, attr: str, n: Node | None = None) -> Any:
+        """``cfg.train.lr``: a key of a configuration read as an attribute (OmegaConf, EasyDict, a namespace)."""
+        v = obj.lookup(attr)
+        return UNKNOWN if v is MISSING else v
+
+    def repo_call(self, n: Node, scope: Any) -> Any:
+        """A call whose value comes from the repository (:data:`REPO_CALLS`), else :data:`MISSING`.
+
+        Subclasses call it first in their own call handler (the Keras interpreter does).
+        """
+        if not self.in_repository:
+            return MISSING
+        fn = call_function_name(n)
+        if fn is None:  # cfg["train"].get("lr")
+            fnode = n.child_by_field_name("function")
+            attr = fnode.child_by_field_name("attribute") if fnode is not None and fnode.type == "attribute" else None
+            last = node_text(attr) if attr is not None else ""
+            return self.config_method(n, scope, last) if last in _CONFIG_METHODS else MISSING
+        head, _, last = fn.rpartition(".")
+        if head and last in _CONFIG_METHODS:
+            return self.config_method(n, scope, last)
+        full = self.script.resolve(fn) or fn
+        handler = REPO_CALLS.get(full)
+        if handler is not None:
+            return handler(self, n, scope)
+        fnode = n.child_by_field_name("function")
+        if fnode is not None and fnode.type in ("identifier", "attribute"):
+            cls = self.constants.get(fn, MISSING) if not (isinstance(scope, dict) and fn in scope) else scope[fn]
+            if isinstance(cls, SettingsClass):
+                return self.settings_instance(cls, n, scope)
+        return MISSING
+
+    # handlers of REPO_CALLS: (evaluator, call node, scope) -> value or MISSING
+    def call_open(self, n: Node, scope: Any) -> Any:
+        """``open("config.yaml")`` of a configuration file of the repository: an :class:`OpenedFile`."""
+        positional, keywords = call_arguments(n)
+        arg = positional[0] if positional else keywords.get("file")
+        path = self.path_value(arg, scope)
+        if not isinstance(path, str) or not _CONFIG_NAME.search(path):
+            return MISSING
+        return OpenedFile(path)
+
+    def call_load_stream(self, n: Node, scope: Any) -> Any:
+        """``yaml.safe_load(f)`` / ``yaml.load(f, Loader=...)`` (read safely all the same), ``json.load(f)``,
+        ``json.loads(f.read())``, ``tomllib.load(f)``, ``OmegaConf.load(path)``, ``toml.load(path)``."""
+        positional, keywords = call_arguments(n)
+        arg = positional[0] if positional else (keywords.get("stream") or keywords.get("fp")
+                                                or keywords.get("file_") or keywords.get("f"))
+        src = self.config_source(arg, scope)
+        return MISSING if src is None else self.load_config_file(src)
+
+    def call_configparser(self, n: Node, scope: Any) -> Any:
+        """``config = configparser.ConfigParser()``: the INI file a ``config.read("settings.ini")`` of the
+        script names (an :class:`IniFile`)."""
+        parent = n.parent
+        left = parent.child_by_field_name("left") if parent is not None and parent.type == "assignment" else None
+        var = dotted_name(left)
+        if var is None:
+            return MISSING
+        for call in self.script.nodes("call"):
+            fn = call_function_name(call)
+            if fn not in (f"{var}.read", f"{var}.read_file"):
+                continue
+            positional, _ = call_arguments(call)
+            if not positional:
+                continue
+            names = self.eval(positional[0], scope)
+            if fn.endswith("read_file"):
+                src = self.config_source(positional[0], scope)
+                names = [src] if src else []
+            for name in names if isinstance(names, list) else [names if isinstance(names, str) else
+                                                                   self.path_value(positional[0], scope)]:
+                got = self.load_config_file(name) if isinstance(name, str) else MISSING
+                if isinstance(got, ConfigDict):
+                    return IniFile(got, got.file, "", got.reads)
+        return MISSING
+
+    def call_wrapper(self, n: Node, scope: Any) -> Any:
+        """``EasyDict(cfg)``, ``OmegaConf.create(d)``, ``SimpleNamespace(lr=0.1)``, ``dict(lr=0.1)``: a mapping
+        whose keys read as attributes (the wrapped configuration keeps where it came from)."""
+        positional, keywords = call_arguments(n)
+        if any(c.type in ("list_splat", "dictionary_splat") for c in positional):
+            return MISSING
+        base: Any = {}
+        if positional:
+            base = self.eval(positional[0], scope)
+            if not isinstance(base, dict):
+                return MISSING
+        out = ConfigDict(base, base.file, base.keys, base.reads) if isinstance(base, ConfigDict) else ConfigDict(base)
+        for k, node in keywords.items():
+            out[k] = self.eval(node, scope)
+        return out
+
+    def call_vars(self, n: Node, scope: Any) -> Any:
+        """``vars(args)``: the command-line defaults as a mapping (``config["lr"]``)."""
+        positional, _ = call_arguments(n)
+        if len(positional) != 1 or not self.flags or positional[0].type != "identifier":
+            return MISSING
+        return ConfigDict(self.flags)
+
+    def config_method(self, n: Node, scope: Any, method: str) -> Any:
+        """``cfg.get("lr", 0.1)`` on a configuration; ``config.getfloat("train", "lr")`` on an INI file."""
+        fnode = n.child_by_field_name("function")
+        obj_node = fnode.child_by_field_name("object") if fnode is not None else None
+        if obj_node is None or (obj_node.type != "subscript" and dotted_name(obj_node) is None):
+            return MISSING
+        obj = self.eval(obj_node, scope)
+        if not isinstance(obj, ConfigDict):
+            return MISSING
+        positional, keywords = call_arguments(n)
+        if isinstance(obj, IniFile) and len(positional) >= 2:
+            section = obj.lookup(self.eval(positional[0], scope))
+            v = section.lookup(self.eval(positional[1], scope)) if isinstance(section, ConfigDict) else MISSING
+            if v is MISSING:
+                fallback = keywords.get("fallback") or (positional[2] if len(positional) > 2 else None)
+                return self.eval(fallback, scope) if fallback is not None else UNKNOWN
+            return _INI_GETTERS.get(method, _same)(v)
+        if method != "get" or not positional:
+            return MISSING
+        v = obj.lookup(self.eval(positional[0], scope))
+        if v is MISSING:
+            default = positional[1] if len(positional) > 1 else keywords.get("default")
+            return self.eval(default, scope) if default is not None else None
+        return v
+
+    def settings_instance(self, cls: SettingsClass, n: Node, scope: Any) -> Any:
+        """``Params(lr=0.1)`` of a settings class: its values, the call's arguments over them (in field order)."""
+        positional, keywords = call_arguments(n)
+        out = ConfigDict(cls, "", cls.keys)
+        names = list(cls)
+        for i, node in enumerate(positional):
+            if node.type in ("list_splat", "dictionary_splat") or i >= len(names):
+                break
+            out[names[i]] = self.eval(node, scope)
+        for k, node in keywords.items():
+            out[k] = self.eval(node, scope)
+        return out
+
+    # -- reading configuration files ------------------------------------------
+    def path_value(self, node: Node | None, scope: Any) -> Any:
+        """A file name as written: a string, ``args.config``'s default, ``os.path.join(...)`` or
+        ``Path(...) / "x.yaml"`` (parts built from ``__file__`` dropped: names resolve from the file's folder)."""
+        if node is None:
+            return UNKNOWN
+        if "__file__" in node_text(node) and node.type not in ("call", "binary_operator"):
+            return ""
+        if node.type == "call":
+            fn = self.script.resolve(call_function_name(node)) or ""
+            positional, _ = call_arguments(node)
+            if fn in ("os.path.join", "posixpath.join", "pathlib.Path", "Path", "pathlib.PurePath"):
+                parts = [self.path_value(p, scope) for p in positional]
+                if parts and all(isinstance(p, str) for p in parts):
+                    return posixpath.join(*parts) if any(parts) else ""
+                return UNKNOWN
+            if fn in ("os.path.dirname", "os.path.abspath", "os.path.realpath") and "__file__" in node_text(node):
+                return ""
+        if node.type == "binary_operator" and node_text(node.child_by_field_name("operator")) == "/":
+            a = self.path_value(node.child_by_field_name("left"), scope)
+            b = self.path_value(node.child_by_field_name("right"), scope)
+            if isinstance(a, str) and isinstance(b, str):
+                return posixpath.join(a, b) if a else b
+            return UNKNOWN
+        if node.type == "attribute" and "__file__" in node_text(node):
+            return ""  # Path(__file__).parent
+        v = self.eval(node, scope)
+        return v.path if isinstance(v, OpenedFile) else v
+
+    def config_source(self, node: Node | None, scope: Any) -> str | None:
+        """The repository file a loader reads: an opened file (``f`` of ``with open(...) as f``), ``f.read()``,
+        or a path."""
+        for _ in range(3):
+            if node is None:
+                return None
+            if node.type == "call":  # f.read()
+                fnode = node.child_by_field_name("function")
+                if fnode is not None and fnode.type == "attribute" and node_text(
+                        fnode.child_by_field_name("attribute")) == "read":
+                    node = fnode.child_by_field_name("object")
+                    continue
+            v = self.eval(node, scope)
+            if isinstance(v, OpenedFile):
+                return v.path
+            if isinstance(v, str) and _CONFIG_NAME.search(v):
+                return v
+            if node.type == "identifier" and v in (UNKNOWN, MISSING):
+                node = _with_binding(node)
+                continue
+            if v is UNKNOWN:
+                path = self.path_value(node, scope)
+                return path if isinstance(path, str) and _CONFIG_NAME.search(path) else None
+            return None
+        return None
+
+    def load_config_file(self, name: str) -> Any:
+        """The data of a configuration file of the repository (read once per repository), wrapped."""
+        ctx = self.script.context
+        hit = ctx.config_file(name, self.script.path)
+        if hit is None:
+            return MISSING
+        path, data = hit
+        if isinstance(data, dict):
+            return ConfigDict(data, path, "", ctx.config_reads)
+        return MISSING if data is None else data
 
 
 def _len(v: Any) -> Any:
@@ -534,3 +812,231 @@ def _number(kind: type) -> Callable[[Any], Any]:
 
 # the builtins a static value goes through (one argument each)
 STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}
+
+
+# ---------------------------------------------------------------------------
+# Values from the rest of the repository: configuration files, settings objects
+#
+# Read only when the script is read inside its repository (``script.context``):
+# nothing here runs the code or the configuration; files are read as data by
+# ``corpus.readers.config.load_config`` through the repository's context.
+
+MAX_READS = 10_000  # configuration values recorded per repository (for value_sources)
+_CONFIG_NAME = re.compile(r"\.(ya?ml|json|toml|ini|cfg)$", re.IGNORECASE)
+
+
+class ConfigDict(dict):
+    """A mapping read from a configuration file of the repository, or a settings object.
+
+    Keys also read as attributes (``cfg.train.lr``), as OmegaConf, EasyDict and
+    ``SimpleNamespace`` do. ``file`` and ``keys`` say where it came from
+    (``configs/train.yaml``, ``train``); a number or string read from a file's
+    mapping is appended to ``reads`` (the repository's list) as ``(value,
+    "configs/train.yaml: train.lr")``, for ``Summary.value_sources``.
+    """
+
+    __slots__ = ("file", "keys", "reads")
+
+    def __init__(self, data: Any = (), file: str = "", keys: str = "", reads: list[tuple[Any, str]] | None = None
+                 ) -> None:
+        super().__init__(data)
+        self.file, self.keys, self.reads = file, keys, reads
+
+    def lookup(self, key: Any) -> Any:
+        """The value under ``key`` (a nested mapping wrapped, a scalar recorded), else :data:`MISSING`."""
+        try:
+            v = dict.__getitem__(self, key)
+        except (KeyError, TypeError):
+            return MISSING
+        where = f"{self.keys}.{key}" if self.keys else str(key)
+        if isinstance(v, dict) and not isinstance(v, ConfigDict):
+            return ConfigDict(v, self.file, where, self.reads)
+        if self.file and self.reads is not None and isinstance(v, (int, float, str)) and len(self.reads) < MAX_READS:
+            self.reads.append((v, f"{self.file}: {where}"))
+        return v
+
+    def __getitem__(self, key: Any) -> Any:
+        v = self.lookup(key)
+        if v is MISSING:
+            raise KeyError(key)
+        return v
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        v = self.lookup(key)
+        return default if v is MISSING else v
+
+
+class SettingsClass(ConfigDict):
+    """A class that only holds settings (``@dataclass class Params: lr: float = 1e-3``; ``class Config: LR = 0.01``):
+    its values by name; calling it gives an instance (:meth:`Evaluator.settings_instance`)."""
+
+    __slots__ = ()
+
+
+class IniFile(ConfigDict):
+    """A ``configparser`` object with the INI file the script reads into it: sections of strings."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class OpenedFile:
+    """``open("config.yaml")``: a configuration file of the repository, opened for reading."""
+
+    path: str
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _ini_bool(v: Any) -> Any:
+    s = str(v).strip().lower()
+    return True if s in ("1", "yes", "true", "on") else False if s in ("0", "no", "false", "off") else UNKNOWN
+
+
+_INI_GETTERS: dict[str, Callable[[Any], Any]] = {"getfloat": _number(float), "getint": _number(int),
+                                                "getboolean": _ini_bool, "get": _same}
+_CONFIG_METHODS = frozenset(_INI_GETTERS)
+
+# dotted origin of a call -> the handler reading its value from the repository
+REPO_CALLS: dict[str, Callable[[Evaluator, Node, Any], Any]] = {
+    **{name: Evaluator.call_open for name in ("open", "io.open", "codecs.open", "builtins.open")},
+    **{name: Evaluator.call_load_stream for name in (
+        "yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load", "json.load", "json.loads",
+        "tomllib.load", "tomli.load", "toml.load", "omegaconf.OmegaConf.load")},
+    **{name: Evaluator.call_configparser for name in (
+        "configparser.ConfigParser", "configparser.RawConfigParser", "configparser.SafeConfigParser",
+        "ConfigParser.ConfigParser", "ConfigParser.RawConfigParser", "ConfigParser.SafeConfigParser")},
+    **{name: Evaluator.call_wrapper for name in (
+        "easydict.EasyDict", "munch.Munch", "munch.munchify", "dotmap.DotMap", "addict.Dict", "attrdict.AttrDict",
+        "box.Box", "ml_collections.ConfigDict", "omegaconf.OmegaConf.create", "omegaconf.DictConfig",
+        "omegaconf.OmegaConf.to_container", "types.SimpleNamespace", "argparse.Namespace", "dict")},
+    "vars": Evaluator.call_vars,
+}
+
+
+def _with_binding(name_node: Node) -> Node | None:
+    """The expression a ``with EXPR as NAME:`` around ``name_node`` binds to its name, else None."""
+    name = node_text(name_node)
+    p = name_node.parent
+    for _ in range(60):
+        if p is None or p.type == "module":
+            return None
+        if p.type == "with_statement":
+            for clause in p.named_children:
+                if clause.type != "with_clause":
+                    continue
+                for item in clause.named_children:
+                    v = item.child_by_field_name("value")
+                    if v is not None and v.type == "as_pattern":
+                        alias = v.child_by_field_name("alias")
+                        if alias is not None and node_text(alias) == name and v.named_children:
+                            return v.named_children[0]
+        p = p.parent
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Hydra and settings classes
+
+
+def hydra_configs(ev: Evaluator) -> list[tuple[int, int, str, Any]]:
+    """``@hydra.main(config_path="conf", config_name="config") def main(cfg)``: (function's bytes, its first
+    parameter, the composed configuration); the defaults list is followed one level
+    (``defaults: [{model: resnet}]`` puts ``conf/model/resnet.yaml`` under ``model``)."""
+    out: list[tuple[int, int, str, Any]] = []
+    script = ev.script
+    for stmt in script.root.named_children:
+        target = stmt
+        if target.type == "if_statement":
+            continue
+        if target.type != "decorated_definition":
+            continue
+        fn = target.child_by_field_name("definition")
+        if fn is None or fn.type != "function_definition":
+            continue
+        for dec in target.named_children:
+            call = dec.named_children[0] if dec.type == "decorator" and dec.named_children else None
+            if call is None or call.type != "call" or (script.resolve(call_function_name(call)) or "") != "hydra.main":
+                continue
+            positional, keywords = call_arguments(call)
+            folder = ev.eval(keywords.get("config_path") or (positional[0] if positional else None)) or ""
+            name = ev.eval(keywords.get("config_name") or (positional[1] if len(positional) > 1 else None))
+            params = read_parameters(fn)
+            if not isinstance(folder, str) or not isinstance(name, str) or not params:
+                continue
+            cfg = _hydra_compose(ev, folder, name)
+            if cfg is not None:
+                out.append((fn.start_byte, fn.end_byte, params[0].name, cfg))
+    return out
+
+
+def _hydra_compose(ev: Evaluator, folder: str, name: str) -> ConfigDict | None:
+    stem = name if name.endswith((".yaml", ".yml")) else name + ".yaml"
+    primary = ev.load_config_file(posixpath.join(folder, stem))
+    if not isinstance(primary, ConfigDict):
+        return None
+    merged = ConfigDict({}, primary.file, "", primary.reads)
+    defaults = dict.get(primary, "defaults")
+    for entry in defaults if isinstance(defaults, list) else ():
+        if not isinstance(entry, dict) or len(entry) != 1:
+            continue
+        ((group, option),) = entry.items()
+        if not isinstance(group, str) or not isinstance(option, str) or group.startswith("override "):
+            continue
+        group = group.removeprefix("optional ").strip()
+        sub = ev.load_config_file(posixpath.join(folder, group, option + ".yaml"))
+        if isinstance(sub, ConfigDict) and "/" not in group:
+            # the group's file keeps its own origin: cfg.model.lr records conf/model/resnet.yaml: lr
+            merged[group] = sub
+    for k, v in primary.items():  # the primary file's own keys override its defaults (Hydra >= 1.1)
+        if k != "defaults":
+            merged[k] = v
+    return merged
+
+
+_SETTINGS_BASES = frozenset({"object", "BaseSettings", "BaseModel", "NamedTuple", "Config"})
+
+
+def settings_classes(script: Script) -> dict[str, SettingsClass]:
+    """Top-level classes of a script that only hold settings: ``@dataclass`` (or pydantic settings) fields with
+    defaults, or a plain class of class attributes (no methods). name -> their values."""
+    out: dict[str, SettingsClass] = {}
+    for stmt in script.root.named_children:
+        node, decorated = stmt, False
+        if node.type == "decorated_definition":
+            decorated = any("dataclass" in node_text(d) or "attr" in node_text(d)
+                            for d in node.named_children if d.type == "decorator")
+            node = node.child_by_field_name("definition")
+        if node is None or node.type != "class_definition":
+            continue
+        bases = node.child_by_field_name("superclasses")
+        names = [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in bases.named_children] if bases else []
+        if any(b not in _SETTINGS_BASES for b in names):
+            continue
+        body = node.child_by_field_name("body")
+        values: dict[str, Any] = {}
+        methods = False
+        for inner in body.named_children if body is not None else ():
+            if inner.type in ("function_definition", "decorated_definition"):
+                methods = True
+                continue
+            a = inner.named_children[0] if inner.type == "expression_statement" and inner.named_children else None
+            if a is None or a.type != "assignment":
+                continue
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is None or right is None or left.type != "identifier":
+                continue
+            if right.type == "call" and (call_function_name(right) or "").endswith("field"):
+                _, kw = call_arguments(right)
+                right = kw.get("default")
+                if right is None:
+                    continue
+            v = script.value(right, values)
+            if v is not UNKNOWN and (v is None or isinstance(v, (bool, int, float, str, list))):
+                values[node_text(left)] = v
+        if values and (decorated or not methods or names):
+            out[node_text(node.child_by_field_name("name"))] = SettingsClass(values, "", node_text(
+                node.child_by_field_name("name")))
+    return out

@@ -31,9 +31,12 @@ from corpus.readers.evaluate import (
     MISSING,
     STATIC_BUILTINS,
     UNKNOWN,
+    ConfigDict,
     Evaluator,
+    IniFile,
     Param,
     Scope,
+    SettingsClass,
     arith,
     bind_arguments,
     literal,
@@ -1452,6 +1455,9 @@ class Interpreter(Evaluator):
         return pos, kw, pos_nodes, kw_nodes
 
     def eval_call(self, call: Node, scope: Scope) -> Any:
+        got = self.repo_call(call, scope)  # a configuration or settings object of the repository (evaluate.py)
+        if got is not MISSING:
+            return got
         fnode, pos_nodes, kw_nodes, skip_root = self.call_shape(call)
         # A plain call into plotting, numpy, os... with no call nested in its
         # arguments cannot build or train a model: not worth reading.
@@ -2691,6 +2697,7 @@ _ATTRIBUTES_BY_KIND: dict[type, Callable[..., Any]] = {
     LayerObj: Interpreter.attribute_of_layer, ObjMethod: Interpreter.attribute_of_method,
     str: Interpreter.attribute_of_str, list: Interpreter.attribute_of_list, Repeated: Interpreter.attribute_of_list,
     **{kind: Interpreter.attribute_is_method for kind in (Super, Optim, Batched, Tensor, LossVal, Weight, FreezeRef)},
+    **{kind: Interpreter.attribute_of_config for kind in (ConfigDict, SettingsClass, IniFile)},
 }
 
 # calling a value, by its kind (exact type)

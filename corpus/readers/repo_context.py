@@ -14,7 +14,14 @@ those questions for one repository, statically:
   (:meth:`RepoContext.module_values`), read by the same evaluator, once per
   file, with import cycles cut;
 - a configuration file's data (:meth:`RepoContext.config`), read with
-  :func:`corpus.readers.config.load_config` (plain data only, bounded).
+  :func:`corpus.readers.config.load_config` (plain data only, bounded), once
+  per repository; the values the evaluator reads from one are kept
+  (``config_reads``) so a summary can say where its values came from
+  (:meth:`RepoContext.record_value_sources`);
+- the options a module uses but does not define (``args.lr`` in a
+  ``trainer.py``): those of the entry script that imports it
+  (:meth:`RepoContext.importer_flags`); settings classes another file
+  defines (``from params import Params``).
 
 Files are bytes handed in by the caller (a checkout, a git tree, a zip); the
 context never opens a path outside them and never runs anything.
@@ -22,7 +29,9 @@ context never opens a path outside them and never runs anything.
 
 from __future__ import annotations
 
+import math
 import posixpath
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -63,6 +72,7 @@ class ModuleFacts:
     flags: dict[str, Any] = field(default_factory=dict)
     definitions: dict[str, Definition] = field(default_factory=dict)
     sys_paths: list[str] = field(default_factory=list)  # folders the file adds to sys.path, repo-relative
+    settings: dict[str, Any] = field(default_factory=dict)  # settings classes: name -> SettingsClass
 
 
 def module_parts(path: str) -> tuple[str, ...] | None:
@@ -89,6 +99,11 @@ class RepoContext:
         self._reading: set[str] = set()  # files whose values are being read (import cycles)
         self._read_count = 0
         self._configs: dict[str, Any] = {}
+        # (value, "configs/train.yaml: train.lr") for each value the evaluator read from a configuration
+        self.config_reads: list[tuple[Any, str]] = []
+        self._option_files: list[str] | None = None  # files that define command-line options (a byte prescan)
+        self._importers: dict[str, list[str]] = {}  # path -> files that import it (a byte prescan, confirmed)
+        self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
         self.warnings: dict[str, list[str]] = {}  # path -> warnings of files read as data
         # module suffix -> files ending with it, for imports that name a module by a path
         # the repository does not spell from any folder on the way (a src/ layout)
@@ -205,10 +220,12 @@ class RepoContext:
 
     def note_script(self, script: Script) -> ModuleFacts:
         """Record what a script of this repository defines (called by :class:`Script`)."""
+        from corpus.readers.evaluate import settings_classes
+
         facts = ModuleFacts(path=script.path, aliases=dict(script.aliases), relative=dict(script.relative_imports),
                             constants=script.constants, flags=script.argparse_defaults,
                             definitions=read_definitions(script),
-                            sys_paths=read_sys_paths(script))
+                            sys_paths=read_sys_paths(script), settings=settings_classes(script))
         self.facts[script.path] = facts
         return facts
 
@@ -244,19 +261,88 @@ class RepoContext:
             if not name:  # a module: its constants under the local name, its options as the script's
                 for k, v in facts.constants.items():
                     constants[f"{local}.{k}"] = v
+                for k, v in facts.settings.items():
+                    constants[f"{local}.{k}"] = v
                 for k, v in facts.flags.items():
                     flags.setdefault(k, v)
+            elif name in facts.settings:  # ``from params import Params``: a settings class
+                constants[local] = facts.settings[name]
             elif name in facts.constants:
                 constants[local] = facts.constants[name]
             elif name in facts.definitions and facts.flags:
                 # ``from opts import parse_args``: the options that function defines
                 for k, v in facts.flags.items():
                     flags.setdefault(k, v)
+        if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
+            flags.update(self.importer_flags(script.path))
         return constants, flags
+
+    # -- options defined elsewhere --------------------------------------------
+    def importer_flags(self, path: str) -> dict[str, Any]:
+        """The command-line defaults a module that uses options (``args.lr``) but defines none runs with.
+
+        Those of the files that import it and define options, directly or
+        through one more module (``main.py`` -> ``engine.py`` -> ``trainer.py``);
+        else, when exactly one file of the repository defines options, that
+        file's. Files are found by a byte prescan, confirmed by resolving their imports.
+        """
+        options = self._option_files_list()
+        flags: dict[str, Any] = {}
+        if not options:
+            return flags
+        direct = self.importers_of(path)
+        found = [p for p in direct if p in options]
+        if not found:
+            found = [p for mid in direct[:20] for p in self.importers_of(mid) if p in options and p != path]
+        if not found:
+            others = [p for p in options if p != path]
+            found = others if len(others) == 1 else []
+        for p in sorted(set(found))[:8]:
+            facts = self.module_facts(p)
+            for k, v in (facts.flags if facts else {}).items():
+                flags.setdefault(k, v)
+        return flags
+
+    def _option_files_list(self) -> list[str]:
+        if self._option_files is None:
+            self._option_files = [p for p, data in self.files.items()
+                                  if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _DEFINES_OPTIONS.search(data)]
+        return self._option_files
+
+    def importers_of(self, path: str) -> list[str]:
+        """Files of the repository whose imports name ``path`` (prescan by the module's name, then resolved)."""
+        if path in self._importers:
+            return self._importers[path]
+        self._importers[path] = []
+        parts = module_parts(path)
+        out: list[str] = []
+        if parts:
+            if self._import_words is None:
+                self._import_words = _import_words(self.files)
+            for p in self._import_words.get(parts[-1], ()):
+                if p == path:
+                    continue
+                facts = self.module_facts(p)
+                if facts is None:
+                    continue
+                for local, origin in facts.aliases.items():
+                    hit = self.resolve(origin, p, facts.relative.get(local, 0))
+                    if hit is not None and hit[0] == path:
+                        out.append(p)
+                        break
+                if len(out) >= 50:
+                    break
+        self._importers[path] = out
+        return out
 
     # -- configuration files ----------------------------------------------------
     def config(self, name: str, from_path: str) -> Any:
         """The data of a configuration file the code names (relative to the file, then the root), or None."""
+        hit = self.config_file(name, from_path)
+        return None if hit is None else hit[1]
+
+    def config_file(self, name: str, from_path: str) -> tuple[str, Any] | None:
+        """(repository path, data) of a configuration file the code names, or None (as :meth:`config`)."""
         name = name.replace("\\", "/").removeprefix("./")
         if not is_config_path(name) or name.startswith("/"):
             return None
@@ -269,8 +355,74 @@ class RepoContext:
                 self._configs[cand] = got.value
                 if got.warnings:
                     self.warnings.setdefault(cand, []).extend(got.warnings)
-            return self._configs[cand]
+            return cand, self._configs[cand]
         return None
+
+    def record_value_sources(self, summary: Any) -> None:
+        """``value_sources[field] = "configs/train.yaml: train.lr"`` for each hyperparameter read from a config key.
+
+        A value counts as read from a key when the evaluator read that value
+        there and the key names the field (``lr``, ``batch_size``, ``epochs``...).
+        """
+        if not self.config_reads:
+            return
+        hp = summary.hyperparameters
+        for field_name, hint in _FIELD_HINTS.items():
+            v = getattr(hp, field_name, None)
+            if v is None or isinstance(v, (bool, list, dict)):
+                continue
+            origins = {origin for got, origin in self.config_reads
+                       if hint.search(origin.rsplit(".", 1)[-1].rsplit(": ", 1)[-1]) and _same_value(got, v)}
+            if len(origins) == 1:
+                summary.value_sources[field_name] = origins.pop()
+
+
+_FIELD_HINTS = {
+    "learning_rate": re.compile(r"(^|[^a-z])lr($|[^a-z])|learning.?rate", re.IGNORECASE),
+    "batch_size": re.compile(r"batch|(^|_)bs$", re.IGNORECASE),
+    "epochs": re.compile(r"epoch", re.IGNORECASE),
+    "optimizer": re.compile(r"optim", re.IGNORECASE),
+    "loss": re.compile(r"loss|criterion", re.IGNORECASE),
+    "steps": re.compile(r"step|iter", re.IGNORECASE),
+}
+# a prescan of a file's bytes: it defines command-line options; a script's: it reads some
+_DEFINES_OPTIONS = re.compile(rb"add_argument\(|DEFINE_(?:integer|float|string|bool|boolean|enum)\b")
+_USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
+
+
+_IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+[^\n]+|import[ \t]+[^\n]+)", re.MULTILINE)
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+
+
+def _import_words(files: Mapping[str, bytes]) -> dict[str, list[str]]:
+    """Each word of the import lines of the repository's Python files -> the files (read once per repository)."""
+    out: dict[str, list[str]] = {}
+    for p, data in files.items():
+        if not p.endswith(".py") or len(data) > MAX_MODULE_BYTES:
+            continue
+        words: set[bytes] = set()
+        for m in _IMPORT_LINE.finditer(data):
+            words.update(_WORD.findall(m.group(0)))
+        for w in words:
+            out.setdefault(w.decode("ascii", "replace"), []).append(p)
+    return out
+
+
+def _same_value(got: Any, v: Any) -> bool:
+    """A value read from a configuration is the hyperparameter's (numbers by value, names case-blind)."""
+    if isinstance(got, bool):
+        return False
+    if isinstance(v, (int, float)):
+        try:
+            g = float(got)
+        except (TypeError, ValueError):
+            return False
+        return math.isclose(g, float(v), rel_tol=1e-9)
+    if isinstance(v, str) and isinstance(got, str):
+        def norm(x: str) -> str:
+            return re.sub(r"[^a-z0-9]", "", x.lower().rsplit(".", 1)[-1])
+        return norm(got) == norm(v)
+    return False
 
 
 # ---------------------------------------------------------------------------

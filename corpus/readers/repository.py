@@ -296,6 +296,8 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
                 s.parse.warnings.append(NOT_TRAINED)
             result.not_trained += 1
         kept.append(s)
+    for s in kept:
+        context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     result.summaries = kept
     return result
 

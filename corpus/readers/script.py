@@ -498,7 +498,7 @@ class Script:
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
         self._by_kind: dict[str, list[Node]] | None = None  # see nodes()
         # the one evaluator of static values, over this script's constants and flags
-        self.evaluator = Evaluator(self.constants, self.argparse_defaults)
+        self.evaluator = Evaluator(self.constants, self.argparse_defaults, script=self)
         self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
         self._read_imports()
         if context is not None:

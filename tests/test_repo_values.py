@@ -1,0 +1,275 @@
+"""Values that live in another file of the repository, read statically: configuration files the training code
+loads, options defined by the entry script that imports a trainer, settings classes; and where they came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.readers.parser import parse_bytes
+from corpus.readers.repository import parse_files
+
+TORCH_MODEL = b'''import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+
+TORCH_LOOP = '''model = Net()
+opt = torch.optim.Adam(model.parameters(), lr={lr})
+loader = torch.utils.data.DataLoader(None, batch_size={bs})
+for epoch in range({ep}):
+    for x, y in loader:
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+'''
+
+
+def torch_train(head: str, lr: str, bs: str, ep: str, indent: str = "") -> bytes:
+    loop = TORCH_LOOP.format(lr=lr, bs=bs, ep=ep)
+    body = "".join(indent + line + "\n" if line else "\n" for line in loop.splitlines())
+    return (head + body).encode()
+
+
+def hp_of(files: dict[str, bytes], name: str = "Net") -> tuple:
+    (s,) = [s for s in parse_files(files, repo="o/n") if s.name == name]
+    hp = s.hyperparameters
+    return (hp.learning_rate, hp.batch_size, hp.epochs), s
+
+
+YAML = b"train:\n  lr: 0.003\n  batch_size: 48\n  epochs: 9\n"
+
+
+# -- 1. configuration files -----------------------------------------------------------------------
+
+
+def test_yaml_loaded_in_a_with_block_at_module_level_reaches_pytorch_hyperparameters_with_its_key():
+    train = torch_train('import yaml\nimport torch\nfrom model import Net\n\nwith open("configs/train.yaml") as f:\n'
+                        '    cfg = yaml.safe_load(f)\n\n',
+                        'cfg["train"]["lr"]', 'cfg["train"]["batch_size"]', 'cfg["train"]["epochs"]')
+    files = {"model.py": TORCH_MODEL, "train.py": train, "configs/train.yaml": YAML}
+    got, s = hp_of(files)
+    assert got == (0.003, 48, 9)
+    assert s.value_sources["learning_rate"] == "configs/train.yaml: train.lr"
+    assert s.value_sources["batch_size"] == "configs/train.yaml: train.batch_size"
+    assert s.value_sources["optimizer"].startswith("train.py:")  # written in the code
+    assert type(s.hyperparameters.learning_rate) is float and type(s.hyperparameters.epochs) is int
+    # the file read alone keeps today's behaviour: nothing from the configuration
+    (alone,) = parse_bytes(train, "train.py")
+    assert alone.hyperparameters.learning_rate is None
+
+
+def test_inline_load_under_the_main_guard_with_get_and_attribute_access():
+    train = torch_train('import yaml\nimport torch\nfrom easydict import EasyDict\nfrom model import Net\n\n'
+                        'if __name__ == "__main__":\n'
+                        '    cfg = EasyDict(yaml.load(open("configs/train.yaml"), Loader=yaml.FullLoader))\n',
+                        'cfg.train.lr', 'cfg.train.get("batch_size", 4)', 'cfg["train"].get("max_epochs", 2)',
+                        indent="    ")
+    files = {"model.py": TORCH_MODEL, "train.py": train, "configs/train.yaml": YAML}
+    got, _ = hp_of(files)
+    assert got == (0.003, 48, 2)
+
+
+def test_config_loaded_in_main_from_the_argparse_default_path():
+    head = '''import argparse
+import json
+import torch
+from model import Net
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", default="params.json")
+    args = parser.parse_args()
+    with open(args.config) as fh:
+        params = json.load(fh)
+'''
+    train = torch_train(head, 'params["lr"]', 'params["batch_size"]', 'params["epochs"]', indent="    ")
+    train += b"\n\nif __name__ == '__main__':\n    main()\n"
+    files = {"model.py": TORCH_MODEL, "train.py": train, "params.json": b'{"lr": 0.02, "batch_size": 16, "epochs": 4}'}
+    got, s = hp_of(files)
+    assert got == (0.02, 16, 4)
+    assert s.value_sources["epochs"] == "params.json: epochs"
+
+
+def test_toml_and_ini_configs():
+    toml_train = torch_train('import tomllib\nimport torch\nfrom model import Net\n'
+                             'with open("conf/run.toml", "rb") as f:\n    conf = tomllib.load(f)\n',
+                             'conf["optim"]["lr"]', 'conf["data"]["batch_size"]', 'conf["epochs"]')
+    files = {"model.py": TORCH_MODEL, "train.py": toml_train,
+             "conf/run.toml": b'epochs = 3\n[optim]\nlr = 0.5\n[data]\nbatch_size = 8\n'}
+    assert hp_of(files)[0] == (0.5, 8, 3)
+    ini_train = torch_train('import configparser\nimport torch\nfrom model import Net\n'
+                            'config = configparser.ConfigParser()\nconfig.read("settings.ini")\n',
+                            'config.getfloat("train", "lr")', 'int(config["train"]["batch_size"])',
+                            'config.getint("train", "epochs", fallback=1)')
+    files = {"model.py": TORCH_MODEL, "train.py": ini_train,
+             "settings.ini": b"[train]\nlr = 0.25\nbatch_size = 12\nepochs = 6\n"}
+    got, s = hp_of(files)
+    assert got == (0.25, 12, 6)
+    assert s.value_sources["learning_rate"] == "settings.ini: train.lr"
+
+
+def test_omegaconf_load_and_a_config_in_a_sub_folder_relative_to_the_script():
+    train = torch_train('import torch\nfrom omegaconf import OmegaConf\nfrom model import Net\n'
+                        'cfg = OmegaConf.load("conf.yaml")\n', 'cfg.lr', 'cfg.batch_size', 'cfg.epochs')
+    files = {"exp/model.py": TORCH_MODEL, "exp/train.py": train,
+             "exp/conf.yaml": b"lr: 0.1\nbatch_size: 64\nepochs: 5\n", "conf.yaml": b"lr: 9\n"}
+    assert hp_of(files)[0] == (0.1, 64, 5)
+
+
+def test_hydra_main_with_a_defaults_list():
+    head = '''import hydra
+import torch
+from model import Net
+
+
+@hydra.main(config_path="conf", config_name="config")
+def main(cfg):
+'''
+    train = torch_train(head, 'cfg.optim.lr', 'cfg.data.batch_size', 'cfg.epochs', indent="    ")
+    files = {"model.py": TORCH_MODEL, "train.py": train,
+             "conf/config.yaml": b"defaults:\n  - optim: adam\n  - data: small\n  - _self_\nepochs: 7\n",
+             "conf/optim/adam.yaml": b"lr: 0.0007\n", "conf/data/small.yaml": b"batch_size: 24\n"}
+    got, s = hp_of(files)
+    assert got == (0.0007, 24, 7)
+    assert s.value_sources["learning_rate"] == "conf/optim/adam.yaml: lr"
+
+
+KERAS_MODEL = b'''from tensorflow import keras
+
+
+def build_model(n=10):
+    model = keras.Sequential([keras.layers.Dense(32, activation="relu"), keras.layers.Dense(n)])
+    return model
+'''
+
+
+def test_keras_reads_a_yaml_config_through_the_interpreter():
+    train = b'''import yaml
+import tensorflow as tf
+from model import build_model
+
+
+def main():
+    with open("config.yaml") as f:
+        cfg = yaml.safe_load(f)
+    model = build_model()
+    model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=cfg["lr"]), loss="mse")
+    model.fit(None, None, epochs=cfg["training"]["epochs"], batch_size=cfg.get("batch_size", 32))
+
+
+main()
+'''
+    files = {"model.py": KERAS_MODEL, "train.py": train,
+             "config.yaml": b"lr: 0.004\nbatch_size: 256\ntraining:\n  epochs: 11\n"}
+    got, s = hp_of(files, "build_model")
+    assert got == (0.004, 256, 11)
+    assert s.value_sources["epochs"] == "config.yaml: training.epochs"
+
+
+def test_a_config_file_outside_the_repository_or_missing_gives_nothing():
+    train = torch_train('import yaml\nimport torch\nfrom model import Net\n'
+                        'cfg = yaml.safe_load(open("../secrets/train.yaml"))\n', 'cfg["lr"]', '8', '1')
+    files = {"model.py": TORCH_MODEL, "train.py": train}
+    assert hp_of(files)[0] == (None, 8, 1)
+
+
+# -- 2. options defined by the script that imports the trainer ------------------------------------
+
+
+TRAINER = torch_train('import torch\nfrom model import Net\n\n\ndef train(args):\n', 'args.lr', 'args.batch_size',
+                      'args.epochs', indent="    ")
+
+
+def test_a_trainer_module_gets_the_options_of_the_entry_script_that_imports_it():
+    main = b'''import argparse
+from trainer import train
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default=0.05)
+parser.add_argument("--batch_size", type=int, default=20)
+parser.add_argument("--epochs", type=int, default=30)
+train(parser.parse_args())
+'''
+    files = {"model.py": TORCH_MODEL, "trainer.py": TRAINER, "main.py": main}
+    assert hp_of(files)[0] == (0.05, 20, 30)
+
+
+def test_options_reach_a_trainer_through_one_more_module_or_the_only_file_defining_options():
+    opts = b'''import argparse
+from engine import run
+
+p = argparse.ArgumentParser()
+p.add_argument("--lr", default=0.3)
+p.add_argument("--batch_size", default=2)
+p.add_argument("--epochs", default=3)
+run(p.parse_args())
+'''
+    engine = b"from trainer import train\n\n\ndef run(a):\n    train(a)\n"
+    files = {"model.py": TORCH_MODEL, "trainer.py": TRAINER, "engine.py": engine, "cli.py": opts}
+    assert hp_of(files)[0] == (0.3, 2, 3)
+    # no import path at all: the one file of the repository that defines options
+    lonely = opts.replace(b"from engine import run\n", b"").replace(b"run(p.parse_args())\n", b"")
+    files = {"model.py": TORCH_MODEL, "trainer.py": TRAINER, "options.py": lonely}
+    assert hp_of(files)[0] == (0.3, 2, 3)
+
+
+# -- 3. settings classes and namespaces ---------------------------------------------------------
+
+
+PARAMS = b'''from dataclasses import dataclass, field
+
+
+@dataclass
+class Params:
+    lr: float = 1e-3
+    batch_size: int = 12
+    epochs: int = field(default=40)
+    name: str = "run"
+
+
+class Config:
+    LR = 0.01
+    BATCH = 256
+    EPOCHS = 2
+'''
+
+
+@pytest.mark.parametrize("head,lr,bs,ep,want", [
+    ("from params import Params\nparams = Params(batch_size=7)\n", "params.lr", "params.batch_size", "params.epochs",
+     (1e-3, 7, 40)),
+    ("from params import Config\n", "Config.LR", "Config.BATCH", "Config.EPOCHS", (0.01, 256, 2)),
+    ("import params as P\ncfg = P.Config()\n", "cfg.LR", "cfg.BATCH", "cfg.EPOCHS", (0.01, 256, 2)),
+    ("from types import SimpleNamespace\nhp = SimpleNamespace(lr=0.2, bs=5, ep=6)\n", "hp.lr", "hp.bs", "hp.ep",
+     (0.2, 5, 6)),
+    ("hp = dict(lr=0.2, bs=5, ep=6)\n", "hp['lr']", "hp['bs']", "hp.get('ep')", (0.2, 5, 6)),
+])
+def test_settings_classes_and_namespaces(head, lr, bs, ep, want):
+    train = torch_train("import torch\nfrom model import Net\n" + head, lr, bs, ep)
+    files = {"model.py": TORCH_MODEL, "params.py": PARAMS, "train.py": train}
+    assert hp_of(files)[0] == want
+
+
+def test_a_settings_class_in_the_same_file_for_both_frameworks():
+    train = torch_train("import torch\nfrom model import Net\n" + PARAMS.decode().split("\n", 1)[1]
+                        + "\nparams = Params()\n", "params.lr", "params.batch_size", "Config.EPOCHS")
+    files = {"model.py": TORCH_MODEL, "train.py": b"from dataclasses import dataclass, field\n" + train}
+    assert hp_of(files)[0] == (1e-3, 12, 2)
+    keras = b'''from params import Params
+from model import build_model
+p = Params()
+model = build_model()
+model.compile(optimizer="sgd", loss="mse")
+model.fit(None, None, epochs=p.epochs, batch_size=p.batch_size)
+'''
+    files = {"model.py": KERAS_MODEL, "params.py": PARAMS, "train.py": keras}
+    got, _ = hp_of(files, "build_model")
+    assert got[1:] == (12, 40)
