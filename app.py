@@ -58,6 +58,8 @@ CSS = """
 #examples span, #examples p, #examples a {font-family: var(--font); font-size: 0.92em;}
 #table-help p {font-size: 0.88em; opacity: 0.8;}
 #findings .evidence {font-size: 0.85em; opacity: 0.8;}
+#tabs .tab-container button {padding-left: 10px; padding-right: 10px;}
+#example-details {font-size: 0.9em;}
 """
 
 RESIZE_JS = "() => { for (const t of [30, 300]) setTimeout(() => window.dispatchEvent(new Event('resize')), t); }"
@@ -240,7 +242,7 @@ def _view_figures(ans: Answer) -> list[Any]:
 
     pop = ans.population
     if pop is None:
-        return [None, None]
+        return [None, None, None]
     ranks = [int(r) for r in ans.table["#"]] if ans.table is not None and len(ans.table) else []
     ordered = [pop.summaries[r - 1] for r in ranks]
     marked = ans.selected or ans.state.model
@@ -248,7 +250,15 @@ def _view_figures(ans: Answer) -> list[Any]:
         figures.family_figure(pop.summaries, mark=marked),
         figures.minimap_figure(ordered, ranks, highlight=ans.selected.id if ans.selected is not None else None,
                                labels=figures.labels_for(ordered)),
+        figures.results_figure(pop.summaries, mark=ans.selected),
     ]
+
+
+def _details_md(ans: Answer) -> str:
+    """The picked example: where it is defined and trained, what it reports, how it runs."""
+    from assistant import table
+
+    return table.details_markdown(ans.selected)
 
 
 def _chip_box(active: Sequence[Chip]) -> Any:
@@ -281,6 +291,7 @@ def _outputs(ans: Answer, active: Sequence[Chip] = (), retrieved: int = 0) -> li
         gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
         gr.update(interactive=ans.population is not None and bool(ans.population.summaries)),
         *_view_figures(ans),
+        _details_md(ans),
         _chip_box(active),
         list(active),
         # findings and the model's flow stay last: API clients read them as out[-2], out[-1]
@@ -356,6 +367,13 @@ def build_app(engine: Engine) -> gr.Blocks:
     def on_view_click(payload: str, state: State, active: list[Chip]):
         chip = chips.from_click(payload)
         new_active = chips.add(active, chip)
+        if engine.index is None or not state.query and not state.filter_values() and state.model is None \
+                or len(new_active) == len(active):
+            return [gr.skip()] * len(OUTPUTS)
+        return show(state, new_active)[1]
+
+    def on_no_gpu(state: State, active: list[Chip]):
+        new_active = chips.add(active, chips.NO_GPU)
         if engine.index is None or not state.query and not state.filter_values() and state.model is None \
                 or len(new_active) == len(active):
             return [gr.skip()] * len(OUTPUTS)
@@ -474,6 +492,8 @@ def build_app(engine: Engine) -> gr.Blocks:
                                              for n in HP_NAMES[3:]})
                     with gr.Tab("Tricks", elem_id="tab-tricks"):
                         tricks = gr.Plot(elem_id="tricks", show_label=False)
+                    with gr.Tab("Results", elem_id="tab-results"):
+                        results_plot = gr.Plot(elem_id="results", show_label=False)
                     with gr.Tab("Examples", elem_id="tab-examples"):
                         from assistant.table import COLUMN_WIDTHS, COLUMNS, DATATYPES, SORTS
 
@@ -482,10 +502,12 @@ def build_app(engine: Engine) -> gr.Blocks:
                             wrap=False, max_height=520, show_label=False, column_widths=COLUMN_WIDTHS,
                         )
                         with gr.Row(equal_height=True):
-                            gr.Markdown("Select a row to highlight that example in the layer flow and "
-                                        "the hyperparameter plots.", elem_id="table-help")
+                            gr.Markdown("Select a row to highlight that example in the views and see where "
+                                        "it is defined and trained, what it reports and how it runs.",
+                                        elem_id="table-help")
                             sort = gr.Dropdown(list(SORTS), value="best match", label="Sort by", elem_id="sort",
                                                min_width=140, scale=0)
+                            no_gpu_btn = gr.Button("Runs without a GPU", elem_id="no-gpu", size="sm")
                             csv_btn = gr.Button("Export CSV", elem_id="export-csv", size="sm",
                                                 interactive=False)
                             json_btn = gr.Button("Export JSON", elem_id="export-json", size="sm",
@@ -493,6 +515,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                         # The files are written when asked for, then handed to these hidden buttons.
                         csv_dl = gr.DownloadButton(elem_id="dl-csv", visible="hidden")
                         json_dl = gr.DownloadButton(elem_id="dl-json", visible="hidden")
+                        details = gr.Markdown("", elem_id="example-details")
                     with gr.Tab("Your model", elem_id="tab-model"):
                         with gr.Row():
                             paste = gr.Textbox(elem_id="paste", label="Paste a Keras or PyTorch model",
@@ -509,7 +532,7 @@ def build_app(engine: Engine) -> gr.Blocks:
 
         OUTPUTS = [state, status, dataset, framework, task, layer, trick, optimizer, loss, k, sort, sankey, aligned,
                    *[hp_plots[n] for n in HP_NAMES], tricks, examples, csv_btn, json_btn, families, minimap,
-                   chip_box, chip_state, findings, model_sankey]
+                   results_plot, details, chip_box, chip_state, findings, model_sankey]
 
         # A plot drawn while its tab was hidden has no width; redraw when the tab shows.
         tabs.select(None, None, None, js=RESIZE_JS)
@@ -524,6 +547,7 @@ def build_app(engine: Engine) -> gr.Blocks:
                    OUTPUTS, api_name=False)
         view_click_go.click(on_view_click, [view_click, state, chip_state], OUTPUTS, api_name=False)
         chip_box.input(on_chips_edit, [chip_box, state, chip_state], OUTPUTS, api_name=False)
+        no_gpu_btn.click(on_no_gpu, [state, chip_state], OUTPUTS, api_name=False)
         compare_btn.click(on_compare, [paste, upload, chat, state, chip_state], [chat, *OUTPUTS],
                           api_name="compare")
         clear_btn.click(on_clear_model, [chat, state, chip_state], [chat, *OUTPUTS], api_name=False)

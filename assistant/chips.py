@@ -141,7 +141,13 @@ class Chip:
             return v is not None and (self.low or 0) <= v < (self.high or math.inf)
         if self.kind == "hp_value":
             return hyperparameter_value(summary, self.name or "") in self.values
+        if self.kind == "no_gpu":  # runs without a GPU: the code does not move to CUDA unconditionally
+            return summary.environment.gpu != "required"
         return True
+
+
+# The "runs without a GPU" filter (a button in the app), a chip like those the views add.
+NO_GPU = Chip("no_gpu", label="runs without a GPU")
 
 
 def apply(chips: Iterable[Chip], summaries: Sequence[Summary]) -> list[Summary]:

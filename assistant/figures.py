@@ -41,7 +41,7 @@ from assistant.flow import END, FAMILIES, MORE, OTHER, Alignment, Flow, path_of
 from assistant.reply import fmt_rate, human
 from corpus.knowledge import layers
 from corpus.knowledge.vocab import label
-from corpus.record.summary import Summary
+from corpus.record.summary import Reported, Summary
 
 SANKEY_HEIGHT = 520
 ALIGNMENT_HEIGHT = 520
@@ -795,3 +795,108 @@ def minimap_figure(
             layout["shapes"] = [dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=row - 0.5,
                                      y1=row + 0.5, line=dict(color=HIGHLIGHT, width=2))]
     return _figure([trace], layout, title, MINIMAP_HEIGHT)
+
+
+# -- reported results ------------------------------------------------------------
+RESULTS_HEIGHT = 520
+# Datasets drawn in their own color (the most common among the examples that report); the rest share one.
+MAX_RESULT_DATASETS = 7
+RESULT_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#9d755d"]
+OTHER_DATASETS = "other datasets"
+
+
+def held_out_accuracy(summary: Summary) -> Reported | None:
+    """The accuracy an example reports on held-out data: test, else validation; never training."""
+    for split in ("test", "val"):
+        for r in summary.reported:
+            if r.metric == "accuracy" and r.split == split:
+                return r
+    return None
+
+
+def _epochs_of(summary: Summary, r: Reported) -> int | None:
+    e = summary.hyperparameters.epochs
+    if isinstance(e, int) and not isinstance(e, bool) and e > 0:
+        return e
+    return r.epoch if r.epoch and r.epoch > 0 else None
+
+
+def results_figure(summaries: Sequence[Summary], mark: Summary | None = None) -> go.Figure:
+    """Reported held-out accuracy against depth (or epochs), one color per dataset.
+
+    Args:
+        summaries: the examples shown.
+        mark: the selected example, ringed in red when it reports one.
+
+    Returns:
+        A ``go.Figure`` of height ``RESULTS_HEIGHT``: one point per example that
+        reports a test (filled) or validation (open) accuracy, x = its layer
+        count; buttons switch x to its epochs. The title says how many of the
+        examples report one.
+    """
+    n = len(summaries)
+    points = [(s, r) for s in summaries if (r := held_out_accuracy(s)) is not None]
+    k = len(points)
+    title = (f"Reported test accuracy (else validation) by depth: {_of(k, n)} report one"
+             if n else "Reported test accuracy (else validation)")
+    if not k:
+        note = "none of these examples reports a test or validation accuracy" if n else "no examples to show"
+        return _empty(title, RESULTS_HEIGHT, note)
+    counts: dict[str, int] = {}
+    for s, _ in points:
+        d = s.datasets[0] if s.datasets else "unknown"
+        counts[d] = counts.get(d, 0) + 1
+    named = sorted(counts, key=lambda d: (-counts[d], d))[:MAX_RESULT_DATASETS]
+    groups: dict[str, list[tuple[Summary, Reported]]] = {}
+    for s, r in points:
+        d = s.datasets[0] if s.datasets else "unknown"
+        groups.setdefault(d if d in named else OTHER_DATASETS, []).append((s, r))
+    order = [d for d in named if d in groups] + ([OTHER_DATASETS] if OTHER_DATASETS in groups else [])
+    data: list[dict] = []
+    xs_layers: list[list] = []
+    xs_epochs: list[list] = []
+    for i, d in enumerate(order):
+        members = groups[d]
+        color = RESULT_COLORS[i] if d != OTHER_DATASETS else "#8c8c8c"
+        layers_x = [len(s.layers) for s, _ in members]
+        epochs_x = [_epochs_of(s, r) for s, r in members]
+        xs_layers.append(layers_x)
+        xs_epochs.append(epochs_x)
+        marked = [mark is not None and s.id == mark.id for s, _ in members]
+        data.append(dict(
+            type="scatter", mode="markers", name=esc(f"{d} ({len(members)})"), x=layers_x,
+            y=[r.value for _, r in members],
+            marker=dict(color=color, size=[14 if m else 9 for m in marked], opacity=0.85,
+                        symbol=["circle" if r.split == "test" else "circle-open" for _, r in members],
+                        line=dict(color=[HIGHLIGHT if m else color for m in marked],
+                                  width=[3 if m else 1.5 for m in marked])),
+            customdata=[f"<b>{esc(s.source.repo or '')}</b><br>{esc(s.source.path)}<br>"
+                        f"{esc(r.split)} accuracy {100 * r.value:.1f}% · {len(s.layers)} layers"
+                        + (f" · {e} epochs" if (e := _epochs_of(s, r)) else "")
+                        + f"<br>dataset: {esc(', '.join(s.datasets) or 'unknown')}"
+                        for s, r in members],
+            hovertemplate="%{customdata}<extra></extra>",
+        ))
+    layout = dict(
+        showlegend=True, legend=dict(title=dict(text="dataset"), x=1.0, xanchor="right", y=0.02,
+                                     yanchor="bottom", bgcolor="rgba(255,255,255,0.8)"),
+        xaxis=dict(title=dict(text="layers"), rangemode="tozero"),
+        # the values' own span (padded), not 0-100%: differences of a few points must show
+        yaxis=dict(title=dict(text="reported accuracy"), tickformat=".0%",
+                   range=[max(0.0, min(r.value for _, r in points) - 0.05),
+                          min(1.02, max(r.value for _, r in points) + 0.03)]),
+        annotations=[dict(text="filled: test · open: validation", x=0.0, y=1.0, xref="paper", yref="paper",
+                          showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=11, color="#666"))],
+        updatemenus=[dict(
+            type="buttons", direction="right", x=1.0, xanchor="right", y=1.08, yanchor="bottom",
+            showactive=True, active=0, pad=dict(r=2, t=2),
+            buttons=[
+                dict(label="by layers", method="update",
+                     args=[dict(x=xs_layers), {"xaxis.title.text": "layers", "xaxis.type": "linear"}]),
+                dict(label="by epochs", method="update",
+                     args=[dict(x=xs_epochs), {"xaxis.title.text": "epochs (log)", "xaxis.type": "log"}]),
+            ],
+        )],
+        margin=dict(l=56, r=20, t=72, b=44),
+    )
+    return _figure(data, layout, title, RESULTS_HEIGHT)

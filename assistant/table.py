@@ -18,15 +18,27 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 
 from corpus.knowledge.vocab import label
-from corpus.record.summary import Summary
+from corpus.readers.environment import shown_framework_version
+from corpus.record.summary import Reported, Summary
 
-COLUMNS = ["#", "repository", "file", "framework", "dataset", "task", "layers", "license", "source"]
+COLUMNS = ["#", "repository", "file", "framework", "dataset", "task", "layers", "license", "source",
+           "result", "version", "GPU"]
 # Widths that add up to the table's width at 1280x800 (the link text is short: "lines 10-42").
-COLUMN_WIDTHS = ["40px", "18%", "20%", "9%", "9%", "13%", "6%", "9%", "11%"]
-# Column types for gr.Dataframe: the link column is Markdown that this module escapes.
-DATATYPES = ["number", "str", "str", "str", "str", "str", "number", "str", "markdown"]
+COLUMN_WIDTHS = ["40px", "11%", "12%", "7%", "8%", "9%", "5%", "7%", "13%", "12%", "9%", "7%"]
+# Column types for gr.Dataframe: the link columns are Markdown that this module escapes.
+DATATYPES = ["number", "str", "str", "str", "str", "str", "number", "str", "markdown", "markdown", "str", "str"]
 EXPORT_COLUMNS = ["rank", "score", "id", "name", "repository", "file", "line_start", "line_end",
-                  "framework", "datasets", "task", "layers", "layer_sequence", "license", "url"]
+                  "framework", "datasets", "task", "layers", "layer_sequence", "license", "url",
+                  "train_file", "train_line_start", "train_line_end", "train_url", "reported", "reported_where",
+                  "framework_version", "framework_version_inferred", "python", "packages", "gpu", "data_download",
+                  "value_sources"]
+# What the GPU column says for each Environment.gpu.
+GPU_LABELS = {"required": "needs a GPU", "optional": "GPU optional", "cpu": "CPU", None: ""}
+# The order a row's headline result is chosen in: held-out accuracy first, training values last.
+_RESULT_ORDER = [("accuracy", "test"), ("accuracy", "val"), ("f1", "test"), ("f1", "val"),
+                 ("top5_accuracy", "test"), ("auc", "test"), ("loss", "test"), ("loss", "val"),
+                 ("accuracy", "train"), ("loss", "train")]
+METRIC_SHORT = {"accuracy": "acc", "top5_accuracy": "top-5 acc", "loss": "loss", "f1": "F1", "auc": "AUC"}
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!&$])")
 _MD_LINE_START = re.compile(r"^(\s*)(\d*)([-+=.)])", re.MULTILINE)
@@ -94,6 +106,74 @@ def source_link(summary: Summary) -> str:
     return f"[{label}]({url})"
 
 
+def train_link(summary: Summary) -> str:
+    """A Markdown link to the training code in another file (``trained in train.py``), escaped; "" without one."""
+    src = summary.source
+    if not src.train_path:
+        return ""
+    text = escape_markdown(f"trained in {src.train_path.rsplit('/', 1)[-1]}")
+    url = safe_url(src.train_url)
+    return f"[{text}]({url})" if url else text
+
+
+def joined_note(summary: Summary) -> str:
+    """``defined in models.py, trained in train.py`` for a model joined across files (plain text), else ""."""
+    src = summary.source
+    if not src.train_path or src.train_path == src.path:
+        return ""
+    return f"defined in {src.path}, trained in {src.train_path}"
+
+
+def source_cell(summary: Summary) -> str:
+    """The definition's lines, and the training code's file where the model is trained in another one."""
+    link = source_link(summary)
+    trained = train_link(summary)
+    return f"{link} · {trained}" if trained else link
+
+
+def headline_result(summary: Summary) -> Reported | None:
+    """The result a row shows: test accuracy, else validation accuracy, ... training values last."""
+    if not summary.reported:
+        return None
+    rank = {k: i for i, k in enumerate(_RESULT_ORDER)}
+    return min(summary.reported, key=lambda r: rank.get((r.metric, r.split), len(rank)))
+
+
+def _fmt_value(r: Reported) -> str:
+    if r.metric in ("accuracy", "top5_accuracy", "f1", "auc") and 0 <= r.value <= 1:
+        return f"{100 * r.value:.1f}%"
+    return f"{r.value:.4g}"
+
+
+def result_text(r: Reported) -> str:
+    """``test acc 97.3%`` (plain text)."""
+    return f"{r.split} {METRIC_SHORT.get(r.metric, r.metric)} {_fmt_value(r)}"
+
+
+def result_cell(summary: Summary) -> str:
+    """The headline reported result, linked to where it is printed; ``+2`` when there are more."""
+    r = headline_result(summary)
+    if r is None:
+        return ""
+    text = escape_markdown(result_text(r))
+    url = safe_url(r.where)
+    cell = f"[{text}]({url})" if url else text
+    more = len(summary.reported) - 1
+    return cell + (escape_markdown(f" (+{more})") if more > 0 else "")
+
+
+def version_cell(summary: Summary) -> str:
+    """``tensorflow 2.4.1``, or ``tensorflow 1.x (inferred)`` where only the APIs say it."""
+    text, inferred = shown_framework_version(summary)
+    if not text:
+        return ""
+    return f"{text} (inferred)" if inferred else text
+
+
+def gpu_cell(summary: Summary) -> str:
+    return GPU_LABELS.get(summary.environment.gpu, "")
+
+
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else "…" + text[-(n - 1):]
 
@@ -132,7 +212,10 @@ def rows(summaries: Sequence[Summary], sort: str = "best match") -> pd.DataFrame
             s.task.replace("_", " "),
             len(s.layers),
             s.source.license or "",
-            source_link(s),
+            source_cell(s),
+            result_cell(s),
+            version_cell(s),
+            gpu_cell(s),
         ]
         for rank, s in enumerate(summaries, start=1)
     ]
@@ -161,6 +244,8 @@ def export_records(summaries: Sequence[Summary], scores: Sequence[float] | None 
     """Flat records for the CSV export, best first."""
     out = []
     for rank, s in enumerate(summaries, start=1):
+        version, inferred = shown_framework_version(s)
+        env = s.environment
         out.append({
             "rank": rank,
             "score": round(float(scores[rank - 1]), 4) if scores is not None else None,
@@ -177,6 +262,20 @@ def export_records(summaries: Sequence[Summary], scores: Sequence[float] | None 
             "layer_sequence": " > ".join(s.layer_types),
             "license": s.source.license or "",
             "url": s.source.url or "",
+            "train_file": s.source.train_path or "",
+            "train_line_start": s.source.train_line_start,
+            "train_line_end": s.source.train_line_end,
+            "train_url": s.source.train_url or "",
+            "reported": "; ".join(f"{r.split} {r.metric} {r.value:g}" + (f" (epoch {r.epoch})" if r.epoch else "")
+                                  for r in s.reported),
+            "reported_where": " ".join(r.where or "" for r in s.reported).strip(),
+            "framework_version": version or "",
+            "framework_version_inferred": inferred if version else None,
+            "python": env.python or "",
+            "packages": "; ".join(f"{k}{v}" for k, v in sorted(env.packages.items())),
+            "gpu": env.gpu or "",
+            "data_download": env.data_download,
+            "value_sources": "; ".join(f"{k}: {v}" for k, v in s.value_sources.items()),
         })
     return out
 
@@ -200,3 +299,61 @@ def to_json(summaries: Sequence[Summary], scores: Sequence[float] | None = None)
         d["score"] = round(float(scores[rank - 1]), 4) if scores is not None else None
         items.append(d)
     return json.dumps(items, ensure_ascii=False, indent=1)
+
+
+MAX_DETAIL_PACKAGES = 12
+
+
+def _link(text: str, url: str | None) -> str:
+    safe = safe_url(url)
+    text = escape_markdown(text)
+    return f"[{text}]({safe})" if safe else text
+
+
+def details_markdown(summary: Summary | None) -> str:
+    """A few lines on one example: where it is defined and trained, what it reports, how it runs,
+    and where its values came from. Markdown whose corpus text is escaped; "" for no example."""
+    if summary is None:
+        return ""
+    src = summary.source
+    head = f"**{escape_markdown(summary.name or '(model)')}** in {escape_markdown(src.repo or '(pasted)')}"
+    out = [head]
+    where = f"Defined in {_link(f'{src.path} {lines_label(summary)}', src.url)}"
+    if src.train_path:
+        lines = ""
+        if src.train_line_start:
+            lines = f" lines {src.train_line_start}-{src.train_line_end or src.train_line_start}"
+        where += f", trained in {_link(src.train_path + lines, src.train_url)}"
+        if src.train_path != src.path:
+            where += f" ({escape_markdown(joined_note(summary))}: one example joined across files)"
+    out.append("- " + where)
+    if summary.reported:
+        items = [_link(result_text(r) + (f" (epoch {r.epoch})" if r.epoch else ""), r.where)
+                 for r in summary.reported]
+        out.append("- Reported: " + ", ".join(items))
+    else:
+        out.append("- Reported: nothing found in its outputs or README")
+    env = summary.environment
+    parts = []
+    version, inferred = shown_framework_version(summary)
+    if version:
+        parts.append(escape_markdown(version + (" (inferred from the APIs it uses)" if inferred else "")))
+    if env.python:
+        parts.append("Python " + escape_markdown(env.python))
+    parts.append(escape_markdown({"required": "needs a GPU (moves to CUDA unconditionally)",
+                                  "optional": "uses a GPU if there is one", "cpu": "runs on the CPU",
+                                  None: "says nothing about a GPU"}.get(env.gpu, str(env.gpu))))
+    if env.data_download is True:
+        parts.append("downloads its data")
+    elif env.data_download is False:
+        parts.append("reads local data files")
+    if env.packages:
+        names = sorted(env.packages.items())
+        shown = ", ".join(f"{k}{v}" for k, v in names[:MAX_DETAIL_PACKAGES])
+        more = f" and {len(names) - MAX_DETAIL_PACKAGES} more" if len(names) > MAX_DETAIL_PACKAGES else ""
+        parts.append("packages: " + escape_markdown(shown + more))
+    out.append("- Runs with: " + "; ".join(parts))
+    if summary.value_sources:
+        out.append("- Values from: " + escape_markdown("; ".join(f"{k}: {v}" for k, v in
+                                                                 summary.value_sources.items())))
+    return "\n".join(out)

@@ -107,6 +107,8 @@ def test_no_repository_no_link() -> None:
     ("Accuracy of the network on the 10000 test images: 54 %", [("accuracy", 0.54, "test")]),
     ("{'eval_loss': 0.31, 'eval_accuracy': 0.9}", [("loss", 0.31, "val"), ("accuracy", 0.9, "val")]),
     ("Epoch 00010: val_acc improved from 0.90 to 0.95, saving model to best.h5", []),
+    ("Step 3000, Average Loss= 5.62", [("loss", 5.62, "train")]),
+    ("loss: 65.81%", []),  # a percentage is not a loss
     ("Accuracy: 250.0", []),  # not a fraction or a percentage
     ("Downloading data from https://example.org/mnist.npz", []),
 ])

@@ -23,6 +23,8 @@ from browser.chromium import chromium, chromium_path, new_page, running_app
 from browser.corpus import make, tiny_corpus
 from test_never_executes import canary_model
 
+from corpus.record.summary import Environment, Reported
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed (make chromium)"),
@@ -58,6 +60,14 @@ def hostile_corpus() -> list:
         for layer in s.layers:
             layer.raw = f"{p}.{layer.type}"
         s.preprocessing = [p]
+        # the fields of issues 13 and 11: results, environment, training code, value sources
+        s.reported = [Reported("accuracy", 0.5 + 0.05 * i, "test", where=URLS[i % len(URLS)]),
+                      Reported(p, 0.5, p, epoch=3, where=p)]
+        s.environment = Environment(python=p, packages={p: p}, gpu=p if i % 2 else "required",
+                                    data_download=True)
+        s.source.train_path, s.source.train_line_start = f"{p}/train.py", 3
+        s.source.train_url = URLS[(i + 1) % len(URLS)]
+        s.value_sources = {p: p, "environment.framework": p}
         out.append(s)
     return out
 
@@ -162,7 +172,8 @@ def test_hostile_corpus_text_never_runs_and_shows_as_text(page) -> None:
     page.wait_for_function("() => document.querySelector('#sankey .hoverlayer')?.textContent.includes('<img src=x')")
     assert LAYER in page.text_content("#sankey .hoverlayer")
     assert_clean(page)
-    for tab, sel in (("Aligned", "#aligned"), ("Hyperparameters", "#hp-optimizer"), ("Tricks", "#tricks")):
+    for tab, sel in (("Aligned", "#aligned"), ("Hyperparameters", "#hp-optimizer"), ("Tricks", "#tricks"),
+                     ("Results", "#results")):
         open_tab(page, tab)
         page.wait_for_selector(f"{sel} .js-plotly-plot svg text")
         assert_clean(page)
@@ -192,6 +203,12 @@ def test_hostile_corpus_text_never_runs_and_shows_as_text(page) -> None:
     page.wait_for_function("() => document.querySelector('#status').innerText.includes('selected')")
     status = page.inner_text("#status")
     assert payload in status and f"{BAIT} {payload}" in status, status
+    # the picked example's details (results, environment, training code, value sources) are text
+    page.wait_for_function("() => document.querySelector('#example-details').innerText.includes('Runs with')")
+    details = page.inner_text("#example-details")
+    assert f"{payload}/train.py" in details and f"{payload}: {payload}" in details, details
+    for link in page.query_selector_all("#example-details a"):
+        assert (link.get_attribute("href") or "").startswith("https://"), link.get_attribute("href")
     open_tab(page, "Layer flow")
     open_tab(page, "Hyperparameters")
     assert_clean(page)

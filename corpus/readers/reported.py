@@ -52,7 +52,8 @@ _ACC_ON = re.compile(
 )
 _EPOCH = re.compile(r"(?<![\w])epoch\b[ \t:#]*\[?(?P<n>\d+)(?:[ \t]*/[ \t]*(?P<total>\d+))?", re.IGNORECASE)
 _SPLIT_WORD = re.compile(r"(?<![a-z])(test(?:ing)?|val(?:id(?:ation)?)?|train(?:ing)?)(?![a-z])", re.IGNORECASE)
-_EVALUATE = re.compile(r"\.evaluate(?:_generator)?\s*\(([^)]{0,200})")
+_EVALUATE = re.compile(r"(?:\.evaluate(?:_generator)?|\baccuracy_score|\.score)\s*\(([^)]{0,200})")
+_STEP = re.compile(r"(?<![\w])(?:step|iter(?:ation)?|batch|minibatch)\b[ \t:#]*\[?\d+", re.IGNORECASE)
 _TEST_WORD = re.compile(r"test", re.IGNORECASE)
 _VAL_WORD = re.compile(r"(?<![a-z])val(?:id(?:ation)?)?(?![a-z])|x_val|y_val|_val\b", re.IGNORECASE)
 
@@ -130,7 +131,9 @@ def _output_texts(cell: dict) -> list[str]:
 def _source_hint(source: str) -> str | None:
     """The split a cell's code evaluates on, where it names one: ``model.evaluate(x_test, y_test)``."""
     ev = _EVALUATE.search(source)
-    scope = ev.group(1) if ev else source
+    if ev is None:
+        return None  # words elsewhere in a cell (a test_loader built there) say nothing of what it prints
+    scope = ev.group(1)
     test, val = bool(_TEST_WORD.search(scope)), bool(_VAL_WORD.search(scope))
     if test and not val:
         return "test"
@@ -199,6 +202,8 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
                 split = "train"
             elif line_hint is not None:
                 split = line_hint
+            elif _STEP.search(line):
+                split = "train"
             elif epoch_seen:
                 split = "train"
             else:
@@ -210,6 +215,8 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
         except ValueError:
             continue
         percent = bool(m.group("pct"))
+        if percent and metric not in ("accuracy", "f1", "auc"):
+            continue  # "loss: 65.81%" is not a loss
         if m.group("den"):
             den = int(m.group("den"))
             if metric != "accuracy" or den == 0 or value > den:
