@@ -30,16 +30,71 @@ def test_corpus_stats_counts_and_targets():
     assert st["models"] == 10 and st["repos"] == 4
     assert st["by_framework"] == {"pytorch": 6, "keras": 3, "tensorflow": 1}
     assert st["by_task"]["image_classification"] == 6 and st["by_task"]["unknown"] == 1
+    assert st["by_task"]["summarization"] == 0  # every task of the spec is listed, zeros included
     assert st["by_dataset"] == {"mnist": 6, "imdb": 3, "none": 1}
     assert st["by_status"] == {"ok": 7, "partial": 3}
-    assert st["with_url"] == 9
+    assert st["by_repo"] == {"a/b": 4, "r/0": 2, "r/1": 2, "r/2": 2}
+    assert st["with_url"] == 9 and st["with_hyperparameter"] == 0
     t = st["targets"]
-    assert t["pytorch share"] == {"value": 0.6, "goal": 0.25, "met": True}
+    assert t["pytorch share"] == {"value": 0.6, "goal": 0.3, "met": True}
     assert t["keras+tensorflow share"]["value"] == 0.4
     assert t["task unknown share"]["met"] is True  # 0.1 <= 0.15
     assert t["source url to lines share"]["met"] is False  # 0.9 < 0.95
     assert t["files parsed ok/partial share"]["value"] == 0.95 and t["files parsed ok/partial share"]["met"] is False
-    assert t["models"]["met"] is False and t["tasks with >= 30 models"]["value"] == 0
+    assert t["models"]["met"] is False and t["tasks with >= 100 models"]["value"] == 0
+    assert t["largest repository share"] == {"value": 0.4, "goal": "<= 0.02", "met": False}
+    assert t["largest named dataset share"]["value"] == 0.6 and st["over_share"]["largest_named_dataset"] == "mnist"
+    assert t["with a hyperparameter share"]["met"] is False
+    assert st["duplicates"] is None
+
+
+def _tuned(i: int, repo: str, task: str, datasets: list[str], **hp) -> Summary:
+    s = _s(i, "pytorch", task, datasets, repo=repo)
+    for k, v in hp.items():
+        if k == "momentum":
+            s.hyperparameters.extra[k] = v
+        else:
+            setattr(s.hyperparameters, k, v)
+    return s
+
+
+def test_issue_12_targets_per_task_dataset_and_repository():
+    # 100 summarization examples from 100 repositories, 20 QA ones from one, unnamed datasets everywhere but 5
+    out = [_tuned(i, f"sum/{i}", "summarization", ["custom"], epochs=3) for i in range(100)]
+    out += [_tuned(100 + i, "qa/one", "question_answering", ["synthetic"], momentum=0.9) for i in range(20)]
+    out += [_tuned(200 + i, f"ds/{i}", "image_classification", ["mnist"] if i < 5 else []) for i in range(80)]
+    st = corpus_stats(out)
+    assert st["thin_tasks"]["question_answering"] == 20 and "summarization" not in st["thin_tasks"]
+    assert st["thin_tasks"]["speech_synthesis"] == 0
+    assert st["over_share"]["repos"] == {"qa/one": 20}  # 10% > 2%; the 0.5% ones are fine
+    assert st["over_share"]["datasets"] == {}  # custom (50%), synthetic, none aside; mnist is 2.5%
+    assert st["targets"]["largest named dataset share"] == {"value": 0.025, "goal": "<= 0.1", "met": True}
+    assert st["with_hyperparameter"] == 120  # epochs, or an extra setting such as momentum
+    assert st["targets"]["with a hyperparameter share"] == {"value": 0.6, "goal": 0.7, "met": False}
+    text = format_stats(st)
+    assert "  question_answering" in text and "MISS < 100" in text
+    assert [ln for ln in text.splitlines() if ln.startswith("  qa/one")][0].endswith("MISS over the cap")
+    assert not [ln for ln in text.splitlines() if ln.startswith("  summarization") and "MISS" in ln]
+
+
+def test_duplicates_removed_come_from_the_manifest():
+    manifest = {
+        "totals": {"files_parsed": {"ok": 9}},
+        "repos": [{"repo": "a/b", "files": [{"path": "x.py", "models": 2, "duplicate_of": "c/d:x.py"},
+                                            {"path": "y.py", "models": 1}]}],
+        "dedup": {"removed": 7, "by_content": 5, "by_structure": 2, "by_repo": {"tf/docs": 6, "a/b": 1}},
+    }
+    st = corpus_stats(corpus(), manifest)
+    assert st["duplicates"] == {"identical_files": 1, "identical_file_models": 2,
+                                "near": {"removed": 7, "by_content": 5, "by_structure": 2,
+                                         "by_repo": {"tf/docs": 6, "a/b": 1}}}
+    text = format_stats(st)
+    assert "identical files                    1  (2 models)" in text
+    assert "near-duplicate models              7  (5 same content, 2 same layers + hyperparameters)" in text
+    assert "tf/docs" in text
+    # a manifest from before the dedup step shows no such section
+    assert corpus_stats(corpus(), {"totals": {}})["duplicates"] is None
+    assert "duplicates removed" not in format_stats(corpus_stats(corpus(), {"totals": {}}))
 
 
 def test_format_stats_reads_as_tables():
