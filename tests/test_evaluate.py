@@ -103,3 +103,68 @@ def test_handler_table_is_built_from_capitalised_methods() -> None:
     right = s.root.named_children[0].named_children[0].child_by_field_name("right")
     assert Doubling().eval(right) == [2, 4]
     assert Evaluator().eval(right) == [1, 2]
+
+
+# -- values from the rest of the repository ---------------------------------------------------------
+
+REPO_SCRIPT = b'''import yaml
+from params import Params, Builder
+
+with open("c.yaml") as f:
+    cfg = yaml.safe_load(f)
+LR = cfg["opt"]["lr"]
+P = Params()
+BS = P.batch_size
+'''
+
+
+def test_repository_handlers_are_no_ops_for_a_file_read_alone() -> None:
+    alone = load(REPO_SCRIPT, "train.py")
+    assert "cfg" not in alone.constants and alone.constants["LR"] is UNKNOWN and alone.constants["BS"] is UNKNOWN
+
+
+def test_configuration_values_and_settings_classes_in_a_repository() -> None:
+    from corpus.readers.evaluate import ConfigDict, SettingsClass
+    from corpus.readers.repo_context import RepoContext
+
+    files = {"train.py": REPO_SCRIPT, "c.yaml": b"opt:\n  lr: 0.5\n",
+             "params.py": b"from dataclasses import dataclass\n\n\n@dataclass\nclass Params:\n    batch_size: int = 3\n"
+                          b"\n    def describe(self):\n        return 1\n\n\n"
+                          b"class Builder(object):\n    units = 4\n\n    def build(self):\n        return None\n"}
+    ctx = RepoContext(files)
+    s = load(files["train.py"], "train.py", context=ctx)
+    assert isinstance(s.constants["cfg"], ConfigDict) and s.constants["LR"] == 0.5 and s.constants["BS"] == 3
+    assert ctx.config_reads == [(0.5, "c.yaml: opt.lr")]
+    # a dataclass is a settings class even with methods; a class with methods and no declaration is not
+    # (a builder class: the join must still find it through its import)
+    assert isinstance(s.constants["Params"], SettingsClass)
+    assert "Builder" not in s.constants and s.aliases["Builder"] == "params.Builder"
+
+
+def test_a_configuration_file_is_read_once_per_repository(monkeypatch) -> None:
+    from corpus.readers import repo_context
+    from corpus.readers.repository import parse_files
+
+    calls: list[str] = []
+    real = repo_context.load_config
+
+    def counting(data: bytes, path: str):
+        calls.append(path)
+        return real(data, path)
+
+    monkeypatch.setattr(repo_context, "load_config", counting)
+    code = b'import yaml\nimport torch\ncfg = yaml.safe_load(open("c.yaml"))\nLR = cfg["lr"]\n'
+    parse_files({"a.py": code, "b.py": code, "c.yaml": b"lr: 1\n"})
+    assert calls == ["c.yaml"]
+
+
+def test_a_hostile_configuration_is_refused_and_the_value_stays_unknown() -> None:
+    from corpus.readers.repo_context import RepoContext
+
+    laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 9)}]\n" for i in range(1, 10))
+    files = {"t.py": b'import yaml\ncfg = yaml.safe_load(open("bomb.yaml"))\nN = cfg["a9"]\n',
+             "bomb.yaml": laughs.encode()}
+    ctx = RepoContext(files)
+    s = load(files["t.py"], "t.py", context=ctx)
+    assert s.constants["N"] is UNKNOWN and "not read" in ctx.warnings["bomb.yaml"][0]

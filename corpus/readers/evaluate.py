@@ -996,7 +996,8 @@ def _hydra_compose(ev: Evaluator, folder: str, name: str) -> ConfigDict | None:
     return merged
 
 
-_SETTINGS_BASES = frozenset({"object", "BaseSettings", "BaseModel", "NamedTuple", "Config"})
+_PYDANTIC_BASES = frozenset({"BaseSettings"})  # not BaseModel: many repositories name their network base so
+_SETTINGS_BASES = frozenset({"object", "NamedTuple", "Config", *_PYDANTIC_BASES})
 
 
 def settings_classes(script: Script) -> dict[str, SettingsClass]:
@@ -1036,7 +1037,9 @@ def settings_classes(script: Script) -> dict[str, SettingsClass]:
             v = script.value(right, values)
             if v is not UNKNOWN and (v is None or isinstance(v, (bool, int, float, str, list))):
                 values[node_text(left)] = v
-        if values and (decorated or not methods or names):
+        # a class with methods is a settings class only when declared so (a builder class with a few
+        # class attributes stays a class: the join must still find it through its import)
+        if values and (decorated or not methods or any(b in _PYDANTIC_BASES for b in names)):
             out[node_text(node.child_by_field_name("name"))] = SettingsClass(values, "", node_text(
                 node.child_by_field_name("name")))
     return out
