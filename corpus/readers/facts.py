@@ -50,6 +50,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from tree_sitter import Node
+
 from corpus.knowledge import datasets as known_datasets
 from corpus.knowledge import tasks as task_rules
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
@@ -215,6 +217,87 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
         after = [n for ln, n in mentions if ln > st]
         pick = before[-1] if before else (after[0] if after else None)
         out.append([pick] if pick else list(datasets))
+    return out
+
+
+_FIT_NAMES = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
+_DATA_KEYWORDS = ("x", "y", "validation_data", "generator", "dataset")
+
+
+def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_steps: int = 300) -> list[str]:
+    """The datasets of the data a model's own training calls are given (``reg.fit(x, y)`` with
+    ``x = np.random.rand(...)``: synthetic), followed back through the assignments that reach each
+    call (the last one before it, then what that one was made from). Real data wins over random
+    numbers (a GAN's discriminator sees both). ``[]`` when nothing is fed to the model by name, or
+    nothing that names a dataset.
+
+    Args:
+        s: the model (its training calls are ``<name>.fit(...)`` and the like, from its first line on).
+        facts: the file's facts.
+        until: the line where the next model of the same name starts (a notebook reusing ``model``).
+        max_steps: a bound on the assignments followed.
+    """
+    start = s.source.line_start or 0
+    calls = []
+    for call in facts.train_calls:
+        fn = call.child_by_field_name("function")
+        line = call.start_point[0] + 1
+        if fn is None or fn.type != "attribute" or line < start or (until is not None and line >= until) or \
+                node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
+            continue
+        if node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1] == s.name:
+            calls.append(call)
+    if not calls or not facts.mentions:
+        return []
+    by_line: dict[int, list[str]] = {}
+    for ln, n in facts.mentions:
+        by_line.setdefault(ln, []).append(n)
+    found: list[str] = []
+    todo: list[tuple[str, int]] = []  # (name, the line it is used at)
+    for call in calls:
+        args = call.child_by_field_name("arguments")
+        for a in (args.named_children if args is not None else []):
+            if a.type == "keyword_argument":
+                if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
+                    continue
+                a = a.child_by_field_name("value")
+            if a is None:
+                continue
+            for ln in range(a.start_point[0] + 1, a.end_point[0] + 2):
+                found.extend(by_line.get(ln, ()))  # fit(*tfds.load("mnist", ...)): named in place
+            todo.extend((n, a.start_point[0] + 1) for n in _idents_of(a) if n != s.name)
+    seen: set[tuple[str, int]] = set()
+    while todo and len(seen) < max_steps:
+        name, used_at = todo.pop()
+        if (name, used_at) in seen:
+            continue
+        seen.add((name, used_at))
+        # the assignment that reaches the use: the last one above it (straight-line reading)
+        before = [n for n in facts.dep_nodes.get(name, ()) if n.start_point[0] + 1 < used_at or
+                  (n.start_point[0] + 1 == used_at and n.end_point[0] + 1 < used_at)]
+        if not before:
+            continue
+        node = max(before, key=lambda n: n.start_byte)
+        first, last = node.start_point[0] + 1, min(node.end_point[0] + 1, node.start_point[0] + 50)
+        for ln in range(first, last + 1):
+            found.extend(by_line.get(ln, ()))
+        todo.extend((n, first) for n in _idents_of(node))
+    found = list(dict.fromkeys(found))
+    real = [n for n in found if n != known_datasets.SYNTHETIC]
+    return real or found
+
+
+def _idents_of(node: Node) -> set[str]:
+    out: set[str] = set()
+    stack = [node]
+    while stack and len(out) < 100:
+        n = stack.pop()
+        if n.type == "identifier":
+            out.add(node_text(n))
+        elif n.type != "keyword_argument" or n.child_by_field_name("value") is None:
+            stack.extend(n.named_children)
+        else:
+            stack.append(n.child_by_field_name("value"))
     return out
 
 
@@ -496,6 +579,9 @@ _ENC_NAME = re.compile(r"encoder|^enc$", re.I)
 _DEC_NAME = re.compile(r"decoder|^dec$", re.I)
 _DIFFUSION = re.compile(r"ddpm|ddim|diffusion|denoisingdiffusion|score_?model|noise_?scheduler", re.I)
 _AE_NAME = re.compile(r"autoencoder|^ae$|vae|auto_encoder", re.I)
+# a model that is a part of the file's structure (or the whole: a GAN's combined model)
+_STRUCTURE_NAME = re.compile("|".join(rx.pattern for rx in (_GEN_NAME, _DIS_NAME, _ENC_NAME, _DEC_NAME, _DIFFUSION,
+                                                            _AE_NAME)) + r"|gan|adversarial|combined", re.I)
 
 
 def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[str]) -> dict[str, float]:
@@ -542,10 +628,26 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
     notebook = script.source.kind != "py"
     per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
+    fed: list[list[str]] = [[] for _ in summaries]
+    if len(summaries) > 1:
+        # several models: each one's data is what its own training is fed, where that can be followed
+        for i, s in enumerate(summaries):
+            later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and
+                     x.source.line_start > (s.source.line_start or 0)]
+            fed[i] = fed_datasets(s, facts, until=min(later) if later else None)
+            if fed[i]:
+                per_model_data[i] = fed[i]
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
-    _file_votes(file_scores, script, summaries, facts, context_text, data_tasks)
+    _file_votes(file_scores, script, summaries, facts, context_text)
+    structure = _file_structure(summaries, facts, data_tasks)
+    in_structure = [bool(_STRUCTURE_NAME.search(s.name)) for s in summaries]
+    structure_data = {n for i, names in enumerate(per_model_data) if in_structure[i] for n in names}
+    # a GAN's or an autoencoder's pair votes for the file's models, but not for one trained apart on
+    # other data (a regression fitted on random numbers earlier in the same guide)
+    apart = [bool(fed[i]) and not in_structure[i] and any(in_structure) and structure_data.isdisjoint(fed[i])
+             for i in range(len(summaries))]
 
     # attribute code tricks and task hints to models
     per_model_tricks: list[list[str]] = [[] for _ in summaries]
@@ -566,6 +668,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         if s.task and s.task != "unknown":
             continue  # an extractor that knows better (a library head) already said
         scores = dict(file_scores)
+        if not apart[i]:
+            for task, w in structure.items():
+                add_score(scores, task, w)
         for task in dict.fromkeys(t for t in map(known_datasets.default_task, task_data[i]) if t):
             add_score(scores, _tabular_kind(task, s), data_weight)
         for task, w in per_model_hints[i].items():
@@ -574,8 +679,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
 
 
 def _file_votes(file_scores: dict[str, float], script: Script, summaries: list[Summary], facts: FileFacts,
-                context_text: str | None, data_tasks: set[str]) -> None:
-    """Task votes of the file's path, of a README that names few tasks, and of the file's structure."""
+                context_text: str | None) -> None:
+    """Task votes of the file's path and of a README that names few tasks."""
     task_rules.score_words(script.path, task_rules.WEIGHT_PATH, file_scores, cap=task_rules.WEIGHT_PATH * 1.5)
     if context_text:
         readme: dict[str, float] = {}
@@ -583,8 +688,6 @@ def _file_votes(file_scores: dict[str, float], script: Script, summaries: list[S
         if len(readme) <= 3:  # more, and it is a collection's README, not this example's
             for task, w in readme.items():
                 add_score(file_scores, task, w)
-    for task, w in _file_structure(summaries, facts, data_tasks).items():
-        add_score(file_scores, task, w)
 
 
 def _fill_lists(s: Summary, facts: FileFacts, datasets: list[str], tricks_found: list[str],

@@ -537,9 +537,15 @@ class _Collector:
         # The script's shared index (one query pass in C, made once for every reader) finds
         # every node of interest; walking each node in Python would cost more than parsing the file.
         nodes = self.script.nodes
+        dead = dead_ranges(self.script)
+        starts = [a for a, _ in dead]
         for kind, handler in _HANDLERS:
             # bounded: a generated 10 MB file must not cost more than a real script or two
             for n in nodes(kind)[:_MAX_NODES]:
+                if dead:
+                    i = bisect_left(starts, n.start_byte + 1) - 1
+                    if i >= 0 and n.start_byte < dead[i][1]:
+                        continue  # code that never runs (if 0:, the else of CRF = True; if CRF:)
                 self.facts.at = n
                 handler(self, n)
         self._finish()
@@ -1122,6 +1128,11 @@ class _Collector:
                 self.facts.dep_nodes.setdefault(name, []).append(right)
                 if _DATA_VAR.match(name):
                     self._synthetic_value(name, right)
+            elif c.type in ("tuple_pattern", "list_pattern"):
+                # (x_train, y_train), _ = mnist.load_data(): what each name is made from
+                for g in c.named_children:
+                    if g.type == "identifier":
+                        self.facts.dep_nodes.setdefault(node_text(g), []).append(right)
 
     def _assign_attribute(self, node: Node, left: Node, right: Node) -> None:
         attr = node_text(left.child_by_field_name("attribute"))
@@ -1363,6 +1374,56 @@ _HANDLERS = (
     ("division", _Collector._binary), ("comparison_operator", _Collector._comparison),
     ("function_definition", _Collector._def), ("class_definition", _Collector._class),
 )
+
+
+_IF_WORD = re.compile(rb"(?m)(?:^|[ \t;])if[ \t(]")
+
+
+def dead_ranges(script: Script, limit: int = 200) -> list[tuple[int, int]]:
+    """Byte ranges of branches that never run, sorted and disjoint: the body of ``if 0:`` /
+    ``if False:``, the ``else`` of ``if True:``; at module level also a condition on a constant or
+    a flag default (``CRF = True`` then ``if CRF: ... else: ...`` runs the first branch only).
+
+    Inside functions only literal conditions count: a name there may be a parameter.
+    """
+    code = script.code_bytes
+    out: list[tuple[int, int]] = []
+    seen = 0
+    for m in _IF_WORD.finditer(code):
+        at = m.end() - 1
+        node = script.root.named_descendant_for_byte_range(at - 2, at - 1)
+        while node is not None and node.type not in ("if_statement", "elif_clause", "module", "block"):
+            node = node.parent
+        if node is None or node.type != "if_statement":
+            continue  # (an elif is read with its if)
+        seen += 1
+        if seen > limit:
+            break
+        cond_node = node.child_by_field_name("condition")
+        if cond_node is None:
+            continue
+        literal = cond_node.type in ("integer", "float", "true", "false", "none", "string")
+        top = node.parent is not None and node.parent.type == "module"
+        if not (literal or top):
+            continue
+        v = script.value(cond_node)
+        if not isinstance(v, (bool, int, float, str)):
+            continue
+        body = node.child_by_field_name("consequence")
+        alts = node.children_by_field_name("alternative")
+        if not v and body is not None:
+            out.append((body.start_byte, body.end_byte))
+        elif v:
+            # the if runs: every elif / else after it is dead
+            out.extend((a.start_byte, a.end_byte) for a in alts)
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in out:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def collect(script: Script) -> FileFacts:

@@ -327,7 +327,9 @@ _FIT_WORDS = {"epochs", "nb_epoch", "batch_size", "callbacks", "validation_data"
 # libraries whose objects also have a fit(): their results are never Keras models
 _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "statsmodels", "gensim", "pmdarima",
                    "umap", "hdbscan", "imblearn", "mlxtend", "surprise", "lifelines", "tpot", "optuna",
-                   "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv"}
+                   "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv",
+                   # test doubles: a MagicMock that is "fit" in a unit test is not a model
+                   "unittest", "mock", "pytest", "pytest_mock"}
 _CONFIG_NAMES = {"config", "cfg", "conf", "configs"}
 _BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
 _RECURRENT = RECURRENT
@@ -366,6 +368,13 @@ def _membership(a: Any, op: str, b: Any) -> Any:
 
 _KERAS1_CONVS = ("Convolution2D", "Conv2D", "Deconvolution2D", "AtrousConvolution2D", "Convolution3D",
                  "SeparableConvolution2D", "SeparableConv2D")
+
+
+def _truth(v: Any) -> Any:
+    """A condition's value as a bool where it is a plain literal (``if 0:``, ``if "":``), else as read."""
+    if isinstance(v, (bool, int, float, str)):
+        return bool(v)
+    return v
 
 
 def _layer_arguments(spec: keras_layers.Spec, last: str, pos: list[Any], kw: dict[str, Any]) -> dict[str, Any]:
@@ -463,6 +472,7 @@ class Interpreter(Evaluator):
         self.minimized: list[tuple[Optim, Any, str]] = []
         self.losses: list[LossVal] = []
         self.batch_signals: list[Any] = []
+        self.repeat_signals: list[int] = []  # ds.repeat(N) with a literal N: passes over the data
         self.warnings: list[str] = []
         self.funcs: list[FuncVal] = []
         self.classes: list[ClassVal] = []
@@ -533,9 +543,17 @@ class Interpreter(Evaluator):
         except RecursionError:
             self.truncated = True
             self.warnings.append("analysis stopped: nesting too deep")
-        except Exception as exc:  # keep what was read before an unexpected construct
+        except MemoryError:
             self.truncated = True
-            self.warnings.append(f"analysis stopped early ({type(exc).__name__}): the summary may be incomplete")
+            self.warnings.append("analysis stopped: out of memory; the summary may be incomplete")
+        except Exception as exc:  # keep what was read before an unexpected construct
+            # Not a bound (those are caught above): an exception here is a bug of this reader. Keep
+            # what was read, but say "internal error:" so a harvest counts it apart from bad input.
+            from corpus.readers.parser import internal_error  # the parser imports this module
+
+            self.truncated = True
+            self.warnings.append(internal_error("Keras/TF interpreter (analysis stopped early; the summary "
+                                                "may be incomplete)", exc))
         if self.too_deep:
             self.warnings.append(f"expressions nested deeper than {MAX_DEPTH} levels were not read")
 
@@ -579,11 +597,14 @@ class Interpreter(Evaluator):
         self.define_class(n, scope)
 
     def exec_if_statement(self, n: Node, scope: Scope) -> None:
-        """A condition known statically picks its branch; otherwise every branch is read in order."""
-        cond = self.eval(n.child_by_field_name("condition"), scope)
-        if self.in_fallback and n.text is not None and b"return" in n.text:
-            # code nobody calls here: its defaults are not a run; alternatives
-            # that each return a model are all read
+        """A condition known statically picks its branch (``if 0:`` is dead code, ``CRF = True`` then
+        ``if CRF:`` takes the first); otherwise every branch is read in order."""
+        cond_node = n.child_by_field_name("condition")
+        cond = _truth(self.eval(cond_node, scope))
+        if self.in_fallback and n.text is not None and b"return" in n.text and \
+                not isinstance(_truth(self.script.value(cond_node)), bool):
+            # code nobody calls here: its parameters' defaults are not a run; alternatives
+            # that each return a model are all read (a module constant or flag still decides)
             cond = UNKNOWN
         body = n.child_by_field_name("consequence")
         if cond is True:
@@ -599,7 +620,7 @@ class Interpreter(Evaluator):
 
     def exec_elif(self, alt: Node, cond: Any, scope: Scope) -> bool:
         """One ``elif`` after an ``if`` whose condition was ``cond``; True when it is the branch taken."""
-        c = self.eval(alt.child_by_field_name("condition"), scope)
+        c = _truth(self.eval(alt.child_by_field_name("condition"), scope))
         if self.in_fallback and cond is UNKNOWN:
             c = UNKNOWN
         if c is True and cond is False:
@@ -1239,6 +1260,10 @@ class Interpreter(Evaluator):
 
     # -- attributes, by the kind of object (in _ATTRIBUTES_BY_KIND) -------------
     def attribute_of_imported(self, obj: Imported, attr: str, n: Node) -> Any:
+        if obj.name.endswith(".FLAGS") and attr in self.script.argparse_defaults:
+            # FLAGS = tf.app.flags.FLAGS (or absl's): FLAGS.batch_size is the flag's default
+            v = self.script.argparse_defaults[attr]
+            return UNKNOWN if v is None else v
         return Imported(f"{obj.name}.{attr}")
 
     def attribute_of_instance(self, obj: Instance, attr: str, n: Node) -> Any:
@@ -1369,6 +1394,8 @@ class Interpreter(Evaluator):
             return [v]
         if isinstance(v, list):
             return [x for x in v if isinstance(x, Tensor)][:64]
+        if isinstance(v, dict):  # Model(inputs, {"pitch": p, "step": s}): named outputs
+            return [x for x in v.values() if isinstance(x, Tensor)][:64]
         return []
 
     def repeat_for(self, inputs: list[Tensor]) -> int | None:
@@ -2024,6 +2051,28 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     # -- raw TensorFlow calls (rules, in _TF_RULES; _NEXT: not this rule's call) --
+    def tf_optimize_loss(self, c: ImportedCall) -> Any:
+        """``tf.contrib.layers.optimize_loss(loss, step, learning_rate=0.01, optimizer="Adam")``: an optimizer
+        minimizing the loss, named by a string, a class or an optimizer object."""
+        if c.last != "optimize_loss":
+            return _NEXT
+        opt = c.kw.get("optimizer", c.pos[3] if len(c.pos) > 3 else UNKNOWN)
+        lr = c.kw.get("learning_rate", c.pos[2] if len(c.pos) > 2 else UNKNOWN)
+        name = opt if isinstance(opt, str) else (opt.last if isinstance(opt, Imported) else None)
+        if isinstance(opt, Optim):
+            o = opt
+            if o.lr is None and isinstance(lr, (int, float)) and not isinstance(lr, bool):
+                o.lr = float(lr)
+        elif name and canonical_optimizer(name):
+            o = self.optimizer(name, dotted_written(c.node), [], {"learning_rate": lr}, c.node)
+        else:
+            return UNKNOWN
+        loss_nodes = c.pos_nodes[:1] or [c.kw_nodes[k] for k in ("loss",) if k in c.kw_nodes]
+        loss = c.pos[0] if c.pos else c.kw.get("loss", UNKNOWN)
+        self.minimized.append((o, loss, node_text(loss_nodes[0]) if loss_nodes else ""))
+        self.mark_training(None, "minimize")
+        return UNKNOWN
+
     def tf_initializer(self, c: ImportedCall) -> Any:
         last = c.last
         if "initializers" in c.parts or last.endswith(("_initializer", "Normal", "Uniform")) and last[0].isupper():
@@ -2356,6 +2405,7 @@ class Interpreter(Evaluator):
         if name == "take" and pos and isinstance(pos[0], int):
             return Batched(obj.size, pos[0], obj.repeat)
         if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
+            self.repeat_signals.append(pos[0])
             return Batched(obj.size, obj.take, pos[0])
         return obj
 
@@ -2386,6 +2436,7 @@ class Interpreter(Evaluator):
         if name in keras_layers.BATCHERS:
             return self.batcher(name, pos, kw)
         if name == "repeat" and pos and isinstance(pos[0], int) and not isinstance(pos[0], bool):
+            self.repeat_signals.append(pos[0])
             return Batched(UNKNOWN, None, pos[0])  # (a dataset repeated, batched next)
         if name == "run":
             self.mark_training(None, "run")
@@ -2677,7 +2728,7 @@ _EXT_RULES: tuple[Callable[..., Any], ...] = (
 )
 # raw TensorFlow calls, in order
 _TF_RULES: tuple[Callable[..., Any], ...] = (
-    Interpreter.tf_initializer, Interpreter.tf_optimizer, Interpreter.tf_schedule, Interpreter.ext_batcher,
+    Interpreter.tf_optimize_loss, Interpreter.tf_initializer, Interpreter.tf_optimizer, Interpreter.tf_schedule, Interpreter.ext_batcher,
     Interpreter.tf_cell, Interpreter.tf_op, Interpreter.tf_of_loss, Interpreter.tf_not_data,
     Interpreter.tf_activation, Interpreter.tf_in_layer, Interpreter.tf_loss, Interpreter.tf_global_pool,
     Interpreter.tf_matmul, Interpreter.tf_reshape, Interpreter.tf_flatten, Interpreter.tf_merge,

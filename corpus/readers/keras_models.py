@@ -536,6 +536,8 @@ class _Builder:
         for key in groups:
             if key != "<module>" and key[0] in self.interp.method_class:
                 by_class[self.interp.method_class[key[0]]] = by_class.get(self.interp.method_class[key[0]], 0) + 1
+        # functions whose layers a Keras model of the file holds: their own graph is a block of it
+        in_models = {fr[0] for t in self.interp.tensors if id(t) in used for fr in t.frames}
         out: list[Summary] = []
         for key, ts in groups.items():
             ts.sort(key=lambda t: t.seq)
@@ -543,6 +545,11 @@ class _Builder:
             entries = [(t.producer, t) for t in ts]
             fw = self.graph_framework(entries, ts)
             if fw is None:
+                continue
+            if fw == "keras" and not self.interp.minimized and (key == "<module>" or key[0] in in_models):
+                # Keras layers called on tensors that no Model(...) takes and no optimizer minimizes:
+                # a look at intermediate outputs (prediction_batch = layer(features)), or a block
+                # another model of the file expands in place; not a network of its own
                 continue
             if key == "<module>":
                 named = [t.name for t in ts if t.name]
@@ -627,6 +634,11 @@ class _Builder:
             hp.batch_size = hp.batch_size or lb
         if hp.epochs is None and hp.steps is None and not self.interp.batch_signals:
             hp.epochs = _neutral_loop_count(self.interp.trainings)
+        repeats = {n for n in self.interp.repeat_signals if n > 0}
+        if hp.epochs is None and len(repeats) == 1 and (self.interp.minimized or self.interp.trainings):
+            # the input pipeline repeats the data N times (ds.batch(32).repeat(3)) and the graph
+            # reads it until it ends: N passes over the data, whatever loop runs the steps
+            hp.epochs = repeats.pop()
         if hp.epochs is None and hp.steps is None and self.interp.step_signals:
             hp.steps = self.interp.step_signals[0]
         if hp.epochs is not None:
