@@ -436,6 +436,52 @@ def test_optimizer_object_minimize_chain():
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("adam", 0.001)
 
 
+def test_a_while_loop_over_epochs_and_a_batch_filled_in_a_loop():
+    # `while epoch <= hm_epochs` counts like range(); `if len(batch_x) >= batch_size` inside the loop is
+    # reached once the list has grown (not decided by the first pass)
+    (s,) = parse("""
+        import numpy as np
+        import tensorflow as tf
+
+        hm_epochs = 10
+        batch_size = 32
+        x = tf.placeholder("float", [None, 423])
+        y = tf.placeholder("float")
+
+
+        def neural_network_model(data):
+            l1 = tf.layers.dense(data, 500, activation=tf.nn.relu)
+            l2 = tf.layers.dense(l1, 500, activation=tf.nn.relu)
+            return tf.layers.dense(l2, 2)
+
+
+        def train_neural_network(x):
+            prediction = neural_network_model(x)
+            cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=prediction, labels=y))
+            optimizer = tf.train.AdamOptimizer(learning_rate=0.001).minimize(cost)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                epoch = 1
+                while epoch <= hm_epochs:
+                    batch_x = []
+                    batch_y = []
+                    with open("train_set.csv") as f:
+                        for line in f:
+                            batch_x.append(line.split(",")[1:])
+                            batch_y.append(line.split(",")[0])
+                            if len(batch_x) >= batch_size:
+                                sess.run([optimizer, cost], feed_dict={x: np.array(batch_x), y: np.array(batch_y)})
+                                batch_x = []
+                                batch_y = []
+                    epoch += 1
+
+
+        train_neural_network(x)
+        """)
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size) == ("adam", 0.001, 10, 32)
+
+
 # -- honest crash counts (issue 14, item 3) ---------------------------------------------------
 
 SMALL = """

@@ -606,6 +606,10 @@ class Interpreter(Evaluator):
             # code nobody calls here: its parameters' defaults are not a run; alternatives
             # that each return a model are all read (a module constant or flag still decides)
             cond = UNKNOWN
+        if self.loops and isinstance(cond, bool) and cond_node is not None and b"len(" in (cond_node.text or b""):
+            # a list's length inside a loop grows from pass to pass (if len(batch_x) >= batch_size:
+            # runs the training step once the batch is full): not decided by the first pass
+            cond = UNKNOWN
         body = n.child_by_field_name("consequence")
         if cond is True:
             self._guarded_block(body, scope)
@@ -632,12 +636,30 @@ class Interpreter(Evaluator):
 
     def exec_while_statement(self, n: Node, scope: Scope) -> None:
         cond = n.child_by_field_name("condition")
+        var, count = self.while_count(cond, scope)
         self.seq += 1
-        self.loops.append(Loop(var="", src=node_text(cond)[:80], count=None, start_seq=self.seq))
+        self.loops.append(Loop(var=var, src=node_text(cond)[:80], count=count, start_seq=self.seq))
         try:
             self._guarded_block(n.child_by_field_name("body"), scope)
         finally:
             self.loops.pop()
+
+    def while_count(self, cond: Node | None, scope: Scope) -> tuple[str, int | None]:
+        """``while epoch <= hm_epochs:`` / ``while step < 500:``: the counter and its literal bound,
+        read like ``for epoch in range(hm_epochs)``; ("", None) for any other condition."""
+        if cond is None or cond.type != "comparison_operator" or len(cond.named_children) != 2:
+            return "", None
+        left, right = cond.named_children
+        ops = [c.type for c in cond.children if not c.is_named]
+        if left.type != "identifier" or ops not in (["<"], ["<="]):
+            return "", None
+        bound = self.eval(right, scope)
+        var = node_text(left)
+        # (inside another loop only an epoch counter: `while t < max_steps` in an episode is no total)
+        if isinstance(bound, int) and not isinstance(bound, bool) and bound > 0 and \
+                (not self.loops or "epoch" in var.lower()):
+            return var, bound
+        return var, None
 
     def exec_with_statement(self, n: Node, scope: Scope) -> None:
         for item in n.named_children:
