@@ -273,3 +273,57 @@ model.fit(None, None, epochs=p.epochs, batch_size=p.batch_size)
     files = {"model.py": KERAS_MODEL, "params.py": PARAMS, "train.py": keras}
     got, _ = hp_of(files, "build_model")
     assert got[1:] == (12, 40)
+
+
+# -- loaders written by the repository --------------------------------------------------------------
+
+
+def test_a_loader_function_of_the_script_and_a_config_loaded_by_an_imported_module():
+    head = '''import yaml
+import torch
+from pathlib import Path
+from model import Net
+
+
+def load_config(path="configs/default.yaml"):
+    with open(path) as f:
+        conf = yaml.safe_load(f)
+    return conf
+
+
+cfg = load_config("configs/train.yaml")
+other = yaml.safe_load(Path("configs/train.yaml").read_text())
+'''
+    train = torch_train(head, 'cfg["train"]["lr"]', 'other["train"]["batch_size"]', 'load_config()["epochs"]')
+    files = {"model.py": TORCH_MODEL, "train.py": train, "configs/train.yaml": YAML,
+             "configs/default.yaml": b"epochs: 13\n"}
+    assert hp_of(files)[0] == (0.003, 48, 13)
+    # a settings module that loads the configuration; the script imports its value
+    settings = b'import json\nwith open("params.json") as f:\n    PARAMS = json.load(f)\n'
+    train = torch_train("import torch\nfrom model import Net\nfrom conf.settings import PARAMS\n",
+                        'PARAMS["lr"]', 'PARAMS["bs"]', '2')
+    files = {"model.py": TORCH_MODEL, "train.py": train, "conf/settings.py": settings,
+             "conf/params.json": b'{"lr": 0.125, "bs": 3}'}
+    got, s = hp_of(files)
+    assert got == (0.125, 3, 2) and s.value_sources["learning_rate"] == "conf/params.json: lr"
+
+
+def test_hydra_config_reaches_the_keras_interpreter():
+    train = b'''import hydra
+from model import build_model
+
+
+@hydra.main(config_path="conf", config_name="config")
+def main(cfg):
+    model = build_model()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(None, None, epochs=cfg.epochs, batch_size=cfg.data.batch_size)
+
+
+if __name__ == "__main__":
+    main()
+'''
+    files = {"model.py": KERAS_MODEL, "train.py": train, "conf/config.yaml": b"defaults:\n  - data: small\nepochs: 5\n",
+             "conf/data/small.yaml": b"batch_size: 7\n"}
+    got, s = hp_of(files, "build_model")
+    assert got == (None, 7, 5) and s.value_sources["batch_size"] == "conf/data/small.yaml: batch_size"

@@ -434,6 +434,7 @@ class Evaluator:
         # the script read (its context: the repository around it, None for a file read alone)
         self.script = script
         self._hydra: list[tuple[int, int, str, Any]] | None = None
+        self._loaders: dict[str, tuple[Node, Node]] | None = None
         self.depth = 0
         table = {t: getattr(self, name) for t, name in _handler_names(type(self)).items()}
         for t in LITERAL_TYPES:
@@ -619,7 +620,39 @@ class Evaluator:
             cls = self.constants.get(fn, MISSING) if not (isinstance(scope, dict) and fn in scope) else scope[fn]
             if isinstance(cls, SettingsClass):
                 return self.settings_instance(cls, n, scope)
+            # (a subclass with scopes of its own, the Keras interpreter, runs the function itself)
+            if fnode.type == "identifier" and not isinstance(scope, Scope) and not (isinstance(scope, dict) and fn in scope):
+                loader = self.loader_functions().get(fn)
+                if loader is not None:
+                    return self.call_loader_function(loader, n, scope)
         return MISSING
+
+    def loader_functions(self) -> dict[str, tuple[Node, Node]]:
+        """Top-level functions of the script that return a configuration they load
+        (``def load_config(path): with open(path) as f: return yaml.safe_load(f)``): name -> (def, returned call)."""
+        if self._loaders is not None:
+            return self._loaders
+        self._loaders = {}
+        for stmt in self.script.root.named_children:
+            fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            if fn is None or fn.type != "function_definition" or not _LOADER_WORDS.search(fn.text or b""):
+                continue
+            body = fn.child_by_field_name("body")
+            returned = _returned_load(body) if body is not None else None
+            if returned is not None:
+                self._loaders[node_text(fn.child_by_field_name("name"))] = (fn, returned)
+        return self._loaders
+
+    def call_loader_function(self, loader: tuple[Node, Node], n: Node, scope: Any) -> Any:
+        """A call of a loader function: its returned load read with the call's arguments bound to its parameters."""
+        fn, returned = loader
+        positional, keywords = call_arguments(n)
+        if any(c.type in ("list_splat", "dictionary_splat") for c in positional):
+            return MISSING
+        env = bind_arguments(read_parameters(fn), [self.eval(c, scope) for c in positional],
+                             {k: self.eval(v, scope) for k, v in keywords.items()}, default=self.eval)
+        got = self.eval(returned, {k: v for k, v in env.items() if v is not UNKNOWN})
+        return got if isinstance(got, ConfigDict) else MISSING
 
     # handlers of REPO_CALLS: (evaluator, call node, scope) -> value or MISSING
     def call_open(self, n: Node, scope: Any) -> Any:
@@ -765,7 +798,7 @@ class Evaluator:
             if node.type == "call":  # f.read()
                 fnode = node.child_by_field_name("function")
                 if fnode is not None and fnode.type == "attribute" and node_text(
-                        fnode.child_by_field_name("attribute")) == "read":
+                        fnode.child_by_field_name("attribute")) in ("read", "read_text", "open"):
                     node = fnode.child_by_field_name("object")
                     continue
             v = self.eval(node, scope)
@@ -916,6 +949,36 @@ REPO_CALLS: dict[str, Callable[[Evaluator, Node, Any], Any]] = {
 }
 
 
+_LOADER_WORDS = re.compile(rb"safe_load|yaml\.load|json\.load|toml\w*\.load|OmegaConf\.load")
+
+
+def _returned_load(body: Node) -> Node | None:
+    """The load call a function returns: ``return yaml.safe_load(f)``, or ``cfg = json.load(f)`` ... ``return cfg``
+    (nested functions and classes left out)."""
+    assigned: dict[str, Node] = {}
+    stack = list(reversed(body.named_children))
+    seen = 0
+    while stack and seen < 500:
+        n = stack.pop()
+        seen += 1
+        if n.type in ("function_definition", "class_definition", "decorated_definition"):
+            continue
+        if n.type == "return_statement":
+            value = n.named_children[0] if n.named_children else None
+            if value is not None and value.type == "identifier":
+                value = assigned.get(node_text(value))
+            if value is not None and value.type == "call":
+                return value
+            continue
+        if n.type == "assignment":
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            if left is not None and right is not None and left.type == "identifier" and right.type == "call":
+                assigned[node_text(left)] = right
+            continue
+        stack.extend(reversed(n.named_children))
+    return None
+
+
 def _with_binding(name_node: Node) -> Node | None:
     """The expression a ``with EXPR as NAME:`` around ``name_node`` binds to its name, else None."""
     name = node_text(name_node)
@@ -961,8 +1024,8 @@ def hydra_configs(ev: Evaluator) -> list[tuple[int, int, str, Any]]:
             if call is None or call.type != "call" or (script.resolve(call_function_name(call)) or "") != "hydra.main":
                 continue
             positional, keywords = call_arguments(call)
-            folder = ev.eval(keywords.get("config_path") or (positional[0] if positional else None)) or ""
-            name = ev.eval(keywords.get("config_name") or (positional[1] if len(positional) > 1 else None))
+            folder = script.value(keywords.get("config_path") or (positional[0] if positional else None)) or ""
+            name = script.value(keywords.get("config_name") or (positional[1] if len(positional) > 1 else None))
             params = read_parameters(fn)
             if not isinstance(folder, str) or not isinstance(name, str) or not params:
                 continue

@@ -1078,6 +1078,8 @@ class Interpreter(Evaluator):
             raw = n.text
             name = "" if raw is None else raw.decode("utf-8", "replace")
             v = scope.get(name)
+            if v is UNKNOWN and self.script.context is not None:  # a @hydra.main function's config (evaluate.py)
+                return self.repo_identifier(n, name, scope)
             return v if v is not MISSING else self.global_name(name)
         handler = self.handlers.get(t)
         if handler is None:
