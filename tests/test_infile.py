@@ -232,6 +232,77 @@ def test_each_reused_model_name_is_fed_its_own_data():
     assert [s.datasets for s in got] == [["imdb"], ["boston_housing"]]
 
 
+def test_one_variable_reused_for_two_model_classes_gets_each_its_data():
+    got = by_name(parse("""
+        import pandas as pd
+        import tensorflow as tf
+        from tensorflow.keras import layers, Model
+
+
+        class Autoencoder(Model):
+            def __init__(self):
+                super().__init__()
+                self.encoder = tf.keras.Sequential([layers.Flatten(), layers.Dense(64, activation="relu")])
+                self.decoder = tf.keras.Sequential([layers.Dense(784, activation="sigmoid"), layers.Reshape((28, 28))])
+
+            def call(self, x):
+                return self.decoder(self.encoder(x))
+
+
+        (x_train, _), (x_test, _) = tf.keras.datasets.fashion_mnist.load_data()
+        autoencoder = Autoencoder()
+        autoencoder.compile(optimizer="adam", loss="mse")
+        autoencoder.fit(x_train, x_train, epochs=10)
+
+
+        class AnomalyDetector(Model):
+            def __init__(self):
+                super().__init__()
+                self.encoder = tf.keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(8)])
+                self.decoder = tf.keras.Sequential([layers.Dense(32, activation="relu"), layers.Dense(140)])
+
+            def call(self, x):
+                return self.decoder(self.encoder(x))
+
+
+        ecg = pd.read_csv("http://storage.googleapis.com/download.tensorflow.org/data/ecg.csv").values
+        autoencoder = AnomalyDetector()
+        autoencoder.compile(optimizer="adam", loss="mae")
+        autoencoder.fit(ecg, ecg, epochs=20)
+        """, "autoencoders.py"))
+    assert got["Autoencoder"].datasets == ["fashion_mnist"]
+    assert "fashion_mnist" not in got["AnomalyDetector"].datasets
+
+
+def test_a_loss_object_of_the_file_is_a_loss_not_a_model():
+    (s,) = parse("""
+        import tensorflow as tf
+        from tensorflow import keras
+        from tensorflow.keras import layers
+
+
+        class PerceptualLoss(keras.losses.Loss):
+            def __init__(self):
+                super().__init__()
+                vgg = keras.applications.VGG19(include_top=False, weights="imagenet")
+                vgg.trainable = False
+                self.features = keras.Model(vgg.input, vgg.get_layer("block3_conv3").output)
+
+            def call(self, y_true, y_pred):
+                return tf.reduce_mean(tf.square(self.features(y_true) - self.features(y_pred)))
+
+
+        inputs = keras.Input(shape=(64, 64, 3))
+        x = layers.Conv2D(32, 3, padding="same", activation="relu")(inputs)
+        outputs = layers.Conv2D(3, 3, padding="same")(x)
+        model = keras.Model(inputs, outputs)
+        model.compile(optimizer="adam", loss=PerceptualLoss())
+        model.fit(None, None, epochs=3)
+        """)
+    assert s.name == "model" and types(s) == ["Conv2D", "Conv2D"]
+    assert (s.hyperparameters.loss, s.hyperparameters.loss_raw) == ("mse", "PerceptualLoss")
+
+
 # -- dead branches -------------------------------------------------------------------------
 
 

@@ -238,15 +238,30 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         max_steps: a bound on the assignments followed.
     """
     start = s.source.line_start or 0
+    names = _instance_names(s.name, facts)
     calls = []
+    by_hand = False
     for call in facts.train_calls:
         fn = call.child_by_field_name("function")
         line = call.start_point[0] + 1
         if fn is None or fn.type != "attribute" or line < start or (until is not None and line >= until) or \
                 node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
             continue
-        if node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1] == s.name:
+        if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], s.name, names, call, facts):
             calls.append(call)
+    if not calls:
+        # a model called on its data by hand (reg(x) in a PyTorch loop, model(images) under a GradientTape)
+        for line in sorted(facts.calls_by_line):
+            if line < start or (until is not None and line >= until):
+                continue
+            for call in facts.calls_by_line[line]:
+                fn = call.child_by_field_name("function")
+                callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
+                # (a class's own name called builds it; its instance called runs it)
+                if callee and (callee != s.name or not _is_class_name(s.name)) and \
+                        _holds(callee, s.name, names, call, facts):
+                    calls.append(call)
+                    by_hand = True
     if not calls or not facts.mentions:
         return []
     by_line: dict[int, list[str]] = {}
@@ -284,7 +299,58 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         todo.extend((n, first) for n in _idents_of(node))
     found = list(dict.fromkeys(found))
     real = [n for n in found if n != known_datasets.SYNTHETIC]
-    return real or found
+    # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
+    return real if by_hand else real or found
+
+
+def _is_class_name(name: str) -> bool:
+    return name[:1].isupper() and not name.isupper()
+
+
+def _instance_names(name: str, facts: FileFacts) -> set[str]:
+    """The model's name and the variables holding an instance of it (``net = Net()`` for class ``Net``)."""
+    out = {name}
+    if not _is_class_name(name):
+        return out
+    for var, nodes in facts.dep_nodes.items():
+        for n in nodes[:5]:
+            if n.type == "call":
+                fn = n.child_by_field_name("function")
+                if fn is not None and node_text(fn).rsplit(".", 1)[-1] == name:
+                    out.add(var)
+                    break
+    return out
+
+
+def _holds(var: str, model: str, names: set[str], call: Node, facts: FileFacts) -> bool:
+    """Whether ``var`` holds the model where ``call`` uses it: the last assignment of ``var`` above,
+    in the same function, is the model (its name) or an instance of its class (a notebook reusing
+    ``autoencoder`` for three classes; a library's ``net`` parameter is some other network)."""
+    if var not in names:
+        return False
+    line = call.start_point[0] + 1
+    before = [n for n in facts.dep_nodes.get(var, ()) if n.start_point[0] + 1 < line]
+    if not before:
+        return False
+    last = max(before, key=lambda n: n.start_byte)
+    if _enclosing_def(last) != _enclosing_def(call):
+        return False
+    if var == model:
+        return True
+    fn = last.child_by_field_name("function") if last.type == "call" else None
+    return fn is not None and node_text(fn).rsplit(".", 1)[-1] == model
+
+
+def _enclosing_def(node: Node) -> int:
+    """The start byte of the function around a node (-1 at module level)."""
+    p = node.parent
+    depth = 0
+    while p is not None and depth < 200:
+        if p.type == "function_definition":
+            return p.start_byte
+        p = p.parent
+        depth += 1
+    return -1
 
 
 def _idents_of(node: Node) -> set[str]:

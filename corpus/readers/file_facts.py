@@ -1208,6 +1208,21 @@ class _Collector:
         elif re.search(r"\.max\(\)|\bmax_val|np\.max\(", rt) and re.search(r"min", left_text):
             self._prep("normalize")
 
+    def _for(self, node: Node) -> bool:
+        """``for real, _ in loader:``: the loop's names are made from what it iterates."""
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None:
+            return False
+        stack, n = [left], 0
+        while stack and n < 20:
+            c = stack.pop()
+            n += 1
+            if c.type == "identifier":
+                self.facts.dep_nodes.setdefault(node_text(c), []).append(right)
+            elif c.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+                stack.extend(c.named_children)
+        return False
+
     def _comparison(self, node: Node) -> bool:
         text = node_text(node)
         if len(text) < 200 and re.search(r"patience|no_improve|early_stop|without_improv|bad_epochs|"
@@ -1373,6 +1388,7 @@ _HANDLERS = (
     ("comment", _Collector._comment), ("augmented_assignment", _Collector._augmented),
     ("division", _Collector._binary), ("comparison_operator", _Collector._comparison),
     ("function_definition", _Collector._def), ("class_definition", _Collector._class),
+    ("for_statement", _Collector._for),
 )
 
 

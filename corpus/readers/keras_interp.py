@@ -1990,6 +1990,14 @@ class Interpreter(Evaluator):
         if isinstance(f, BoundMethod):  # compile(loss=self._huber_loss)
             body = f.func.node.child_by_field_name("body")
             return LossVal(canonical_loss(f.func.name) or hand_loss(node_text(body)), f.func.name)
+        if isinstance(f, Instance):
+            # compile(loss=PerceptualLoss()): an object of the file's own Loss class (not a model)
+            bases = [b.name for b in f.cls.bases if isinstance(b, Imported)]
+            if "loss" in f.cls.name.lower() or any(".losses." in b or b.endswith("Loss") for b in bases):
+                found = f.cls.method("call") or f.cls.method("__call__")
+                body = found[0].child_by_field_name("body") if found else None
+                return LossVal(canonical_loss(f.cls.name) or (hand_loss(node_text(body)) if body is not None
+                                                              else "other"), f.cls.name)
         return None
 
     def batcher(self, last: str, pos: list[Any], kw: dict[str, Any]) -> Any:
