@@ -111,6 +111,17 @@ def repo_name(git_dir: str | Path, given: str | None = None) -> str:
     return work.name
 
 
+def first_commit_time(git_dir: Path) -> int | None:
+    """Unix time of the oldest root commit of HEAD (which of two copies came first), or None."""
+    roots = _git(git_dir, "rev-list", "--max-parents=0", "HEAD", check=False).decode().split()
+    times = []
+    for r in roots[:20]:
+        out = _git(git_dir, "show", "-s", "--format=%ct", r, check=False).decode().strip()
+        if out.isdigit():
+            times.append(int(out))
+    return min(times) if times else None
+
+
 def head_commit(git_dir: Path) -> str:
     """The 40-hex id of HEAD."""
     return _git(git_dir, "rev-parse", "--verify", "HEAD^{commit}").decode().strip()
@@ -336,3 +347,65 @@ class BlobReader:
     def read_many(self, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
         for b in blobs:
             yield b, self.read(b)
+
+
+# files a repository pass may read as data (imports, configs, READMEs), besides the code it parses
+CONTEXT_EXTENSIONS = (".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+CONTEXT_MAX_BYTES = 1024 * 1024
+
+
+class GitFiles:
+    """A commit's files as a read-only mapping path -> bytes, each blob read when first asked.
+
+    The repository pass (``corpus.readers.repo_context``) asks for the few
+    files a script imports or loads; reading all of a 50,000-file tree up
+    front would be waste. Blobs over ``CONTEXT_MAX_BYTES`` read as absent.
+    """
+
+    def __init__(self, git_dir: Path, blobs: dict[str, str]) -> None:
+        self.git_dir = git_dir
+        self.blobs = blobs  # path -> blob id
+        self._cache: dict[str, bytes | None] = {}
+        self._reader: BlobReader | None = None
+
+    @classmethod
+    def of_tree(cls, git_dir: Path, files: list[TreeFile]) -> GitFiles:
+        return cls(git_dir, {f.path: f.blob for f in files if f.path.lower().endswith(CONTEXT_EXTENSIONS)
+                             and (f.size is None or f.size < CONTEXT_MAX_BYTES)})
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self.get(path)
+        if data is None:
+            raise KeyError(path)
+        return data
+
+    def get(self, path: str, default: bytes | None = None) -> bytes | None:
+        if path not in self.blobs:
+            return default
+        if path not in self._cache:
+            if self._reader is None:
+                self._reader = BlobReader(self.git_dir, max_bytes=CONTEXT_MAX_BYTES)
+                self._reader._start()
+            self._cache[path] = self._reader.read(self.blobs[path])
+        got = self._cache[path]
+        return default if got is None else got
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        for p in self.blobs:
+            data = self.get(p)
+            if data is not None:
+                yield p, data
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.__exit__(None, None, None)
+            self._reader = None

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.harvest import gitread
+from corpus.harvest.dedup import dedup
 from corpus.harvest.licenses import license_of_text, pick_license_file
 from corpus.harvest.paths import shown
 from corpus.readers.repo_files import (  # noqa: F401 (re-exported: the harvest's file policy)
@@ -61,6 +62,7 @@ from corpus.readers.repo_files import (  # noqa: F401 (re-exported: the harvest'
     EXTENSIONS,
     SKIP_DIRS,
     SKIP_NAMES,
+    importers_pattern,
     imports_dl,
     is_candidate,
     is_history_candidate,
@@ -100,6 +102,9 @@ class Task:
     license: str | None = None
     context_text: str | None = None
     history: bool = False
+    # the repository around the file, for imported values and config files (None: the file alone)
+    git_dir: str | None = None
+    tree_commit: str | None = None
 
 
 @dataclass
@@ -135,6 +140,7 @@ class RepoPlan:
     too_big: int = 0
     history: bool = False
     warnings: list[str] = field(default_factory=list)  # what was skipped and why
+    context_blobs: dict[str, str] = field(default_factory=dict)  # path -> blob of files read as data
 
 
 @dataclass
@@ -291,6 +297,32 @@ def _sanitize(s: Summary) -> bool:
     return True
 
 
+def _takes_context(fn: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        return "context" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+_CONTEXTS: dict[tuple[str, str], Any] = {}
+
+
+def _worker_context(git_dir: str, commit: str) -> Any:
+    """The repository context of a worker's current repository (one kept: files arrive repo by repo)."""
+    from corpus.readers.repo_context import RepoContext
+
+    key = (git_dir, commit)
+    if key not in _CONTEXTS:
+        for old in _CONTEXTS.values():
+            old.files.close()
+        _CONTEXTS.clear()
+        files = gitread.GitFiles.of_tree(Path(git_dir), gitread.list_tree(Path(git_dir), commit))
+        _CONTEXTS[key] = RepoContext(files)
+    return _CONTEXTS[key]
+
+
 def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
     """Parse one file; never raises (an exception becomes a ``failed`` result).
 
@@ -305,8 +337,12 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
     res = FileResult(task.repo, task.path, task.commit, task.history, "", "failed", size=len(task.data))
     try:
         res.content_hash = content_hash(task.data, task.path)
-        summaries = _parse_fn(parser)(task.data, task.path, repo=task.repo, commit=task.commit,
-                                      license=task.license, context_text=task.context_text)
+        fn = _parse_fn(parser)
+        extra = {}
+        if task.git_dir and not task.history and _takes_context(fn):
+            extra["context"] = _worker_context(task.git_dir, task.tree_commit or task.commit)
+        summaries = fn(task.data, task.path, repo=task.repo, commit=task.commit,
+                       license=task.license, context_text=task.context_text, **extra)
         for s in summaries:
             _complete_source(s, task)
             if _sanitize(s):
@@ -557,11 +593,33 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
             data = rd.read(blob, max_bytes=TEXT_BYTES)
         plan.license = license_of_text(data.decode("utf-8", "replace")) if data else None
     plan.candidates = [f for f in files if is_candidate(f.path)]
+    plan.context_blobs = gitread.GitFiles.of_tree(git_dir, files).blobs
     if history:
         old = gitread.deleted_files(git_dir, keep=paths)
         plan.candidates += [f for f in old if is_history_candidate(f.path)]
         plan.files_listed += len(old)
     return plan
+
+
+def _candidates_then_importers(plan: RepoPlan, later: list[gitread.TreeFile], dl_stems: set[str],
+                               rd: gitread.BlobReader, skip: Callable[[str], None]) -> Iterator[gitread.TreeFile]:
+    """The plan's candidates, then the non-DL ones (collected in ``later`` on the way) that import a
+    module of the repository that is DL code: a ``train.py`` that only imports ``model`` trains it."""
+    yield from plan.candidates
+    pattern = importers_pattern(sorted(dl_stems))
+    for f in list(later):
+        data = rd.read(f.blob)
+        if pattern is not None and data is not None and pattern.search(data):
+            yield _Again(f)
+        else:
+            skip("no_dl")
+
+
+class _Again(gitread.TreeFile):
+    """A candidate read a second time because it imports the repository's DL code."""
+
+    def __init__(self, f: gitread.TreeFile) -> None:
+        super().__init__(**{k: getattr(f, k) for k in f.__dataclass_fields__})
 
 
 def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> Iterator[Task]:
@@ -572,8 +630,10 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
     """
     skip = on_skip or (lambda reason: None)
     readme_text: dict[str, str | None] = {}
+    later: list[gitread.TreeFile] = []
+    dl_stems: set[str] = set()
     with gitread.BlobReader(plan.git_dir, max_bytes=MAX_BYTES - 1) as rd:
-        for f in plan.candidates:
+        for f in _candidates_then_importers(plan, later, dl_stems, rd, skip):
             data, why = (None, "too_big") if f.size is not None and f.size >= MAX_BYTES else rd.read_capped(f.blob)
             if why == "too_big":
                 plan.too_big += 1
@@ -593,9 +653,13 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                                      "not read")
                 skip("lfs")
                 continue
-            if not imports_dl(data):
-                skip("no_dl")
+            if not imports_dl(data) and not isinstance(f, _Again):
+                if f.commit == plan.commit and f.path.endswith((".py", ".ipynb")):
+                    later.append(f)  # read again if it imports a module of the repository that is DL code
+                else:
+                    skip("no_dl")
                 continue
+            dl_stems.add(f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
             plan.dl_files += 1
             blob = nearest_readme(f.path, plan.readmes)
             if blob is not None and blob not in readme_text:
@@ -603,7 +667,7 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                 readme_text[blob] = readme_words(raw.decode("utf-8", "replace")) if raw else None
             yield Task(repo=plan.repo, path=f.path, commit=f.commit, data=data,
                        license=plan.license, context_text=readme_text.get(blob) if blob else None,
-                       history=f.commit != plan.commit)
+                       history=f.commit != plan.commit, git_dir=str(plan.git_dir), tree_commit=plan.commit)
 
 
 # ---------------------------------------------------------------------------
@@ -919,7 +983,8 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         records[p.repo] = {"repo": p.repo, "commit": p.commit, "license": p.license,
                            "history": history, "files_listed": p.files_listed,
                            "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
-                           "status": {}, "models": 0, "files": []}
+                           "status": {}, "models": 0, "files": [],
+                           "first_commit_time": gitread.first_commit_time(p.git_dir)}
     pending: Counter = Counter()
     planned_done: set[str] = set()
     total = sum(len(p.candidates) for p in plans)
@@ -970,19 +1035,44 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     def finished_repos() -> list[str]:
         return [r for r in planned_done if pending[r] == 0]
 
+    plan_of = {p.repo: p for p in plans}
+    joined: dict[str, dict[tuple[str, str], list[Summary]]] = {}
+
+    def whole_repositories(done: list[str]) -> dict[tuple[str, str], list[Summary]]:
+        """The summaries with each finished repository read as one (joined once, then kept)."""
+        view = dict(summaries_by_file)
+        for name in done:
+            plan = plan_of.get(name)
+            if plan is None:
+                continue
+            if name not in joined:
+                joined[name] = join_repository(plan, {k[1]: v for k, v in summaries_by_file.items()
+                                                      if k[0] == name})
+            for key in [k for k in view if k[0] == name and _current(view[k], plan)]:
+                del view[key]
+            for key, summaries in joined[name].items():
+                view.setdefault(key, []).extend(summaries)
+        return view
+
     def write(final: bool) -> None:
         done = finished_repos() if not final else list(records)
         repos = [kept_old[n] for n in sorted(kept_old)] + [records[n] for n in sorted(done)]
         for r in repos:
             r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))
             r["status"] = dict(sorted(r.get("status", {}).items()))
-        kept, dup_files, dup_models = select(repos, summaries_by_file)
+        kept, dup_files, dup_models = select(repos, whole_repositories(done))
         kept = [s for s in kept if _keep_in_corpus(s)]
+        # forks, translations and copies of one tutorial count once; the dates come from the
+        # repository records (kept across resumes), so a resumed run chooses the same copies
+        dates = {r["repo"]: r["first_commit_time"] for r in repos if r.get("first_commit_time")}
+        kept, near = dedup(kept, dates)
         per_repo = Counter(s.source.repo for s in kept)
         for r in repos:
             r["models_kept"] = per_repo.get(r["repo"], 0)
         _write_summaries(out, kept)
-        _write_json(manifest_path, _manifest(repos, kept, parser, history))
+        manifest = _manifest(repos, kept, parser, history)
+        manifest["dedup"] = near.to_dict()
+        _write_json(manifest_path, manifest)
         stats.models, stats.duplicate_files, stats.duplicate_models = len(kept), dup_files, dup_models
 
     if scheduler:
@@ -1022,6 +1112,40 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def _current(summaries: list[Summary], plan: RepoPlan) -> bool:
+    return all(s.source.commit in (None, plan.commit) for s in summaries)
+
+
+def join_repository(plan: RepoPlan, per_path: dict[str, list[Summary]]) -> dict[tuple[str, str], list[Summary]]:
+    """A repository's per-file summaries put together (the spec's "Whole repositories"), by (repo, path).
+
+    Files of older commits (``--history``) stay as they were read. A bug in the
+    pass must not lose the repository: its files then stay as read, with an
+    internal-error warning.
+    """
+    from corpus.readers.repo_context import RepoContext
+    from corpus.readers.repository import join
+
+    current = {p: v for p, v in per_path.items() if _current(v, plan)}
+    out: dict[tuple[str, str], list[Summary]] = {}
+    files = gitread.GitFiles(plan.git_dir, plan.context_blobs)
+    try:
+        context = RepoContext(files)
+        for path in current:
+            context.module_facts(path)
+        result = join(current, context, repo=plan.repo, commit=plan.commit).summaries
+    except Exception as exc:  # noqa: BLE001 (one bug must not lose a repository: counted as internal)
+        warning = f"{INTERNAL} repository pass: {type(exc).__name__}: {str(exc)[:160]}"
+        result = [s for v in current.values() for s in v]
+        for s in result:
+            s.parse.warnings.append(warning)
+    finally:
+        files.close()
+    for s in result:
+        out.setdefault((plan.repo, s.source.path), []).append(s)
+    return out
 
 
 def _manifest(repos: list[dict[str, Any]], kept: list[Summary], parser: str, history: bool

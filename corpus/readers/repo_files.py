@@ -50,6 +50,18 @@ def imports_dl(data: bytes) -> bool:
     return DL_IMPORT.search(data) is not None
 
 
+def importers_pattern(stems: list[str]) -> re.Pattern[bytes] | None:
+    """A byte pattern for code that imports a module named by one of ``stems`` (``from model import``,
+    ``import utils.model``): a file that imports no framework but imports the repository's model code."""
+    if not stems:
+        return None
+    names = b"|".join(re.escape(s.encode()) for s in stems[:500] if s.isidentifier())
+    if not names:
+        return None
+    return re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*?\b(?:" + names + rb")\b|import[ \t]+[\w., \t]*?\b(?:"
+                      + names + rb")\b)", re.M)
+
+
 _SPACE = re.compile(r"\s+")
 _MD_CODE = re.compile(r"```.*?```", re.S)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")

@@ -24,7 +24,6 @@ harvest, ``examplenet parse DIR``, an uploaded project, the benches).
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import Definition, RepoContext, module_parts
 from corpus.readers.repo_files import (
     _README,
+    importers_pattern,
     imports_dl,
     is_candidate,
     nearest_readme,
@@ -79,11 +79,8 @@ def code_paths(files: Mapping[str, bytes]) -> list[str]:
     or import a module of the repository that does (a ``train.py`` that only imports ``model``)."""
     candidates = [p for p in files if is_candidate(p)]
     dl = {p for p in candidates if imports_dl(files[p])}
-    stems = sorted({parts[-1] for p in dl if (parts := module_parts(p))})
-    if stems:
-        names = b"|".join(re.escape(s.encode()) for s in stems[:500])
-        uses = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*?\b(?:" + names + rb")\b|import[ \t]+[\w., \t]*?\b(?:"
-                          + names + rb")\b)", re.M)
+    uses = importers_pattern(sorted({parts[-1] for p in dl if (parts := module_parts(p))}))
+    if uses is not None:
         dl |= {p for p in candidates if p not in dl and p.endswith((".py", ".ipynb")) and uses.search(files[p])}
     # a candidate that cannot be read as text is parsed too: it gives a "failed" summary saying why
     dl |= {p for p in candidates if p not in dl and p.endswith(".py") and looks_binary(files[p])}
