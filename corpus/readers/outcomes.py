@@ -22,9 +22,10 @@ import json
 import posixpath
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from corpus.readers import environment as env_reader
-from corpus.readers.reported import attach, notebook_results, readme_results
+from corpus.readers.reported import attach, readme_results, results_of
 from corpus.readers.script import source_text
 from corpus.record.summary import Summary
 
@@ -43,19 +44,21 @@ def _mine(summaries: Sequence[Summary], path: str) -> list[Summary]:
     return own or list(summaries)
 
 
-def _shell_lines(data: bytes, path: str) -> list[str]:
-    """A notebook's shell and magic lines (``!pip install``, ``!wget``), which the code reader blanks."""
-    if not path.lower().endswith(".ipynb"):
-        return []
+def _notebook(data: bytes) -> tuple[Any, str] | None:
     try:
-        nb = json.loads(data.decode("utf-8", errors="replace"))
+        raw = data.decode("utf-8", errors="replace")
+        return json.loads(raw), raw
     except (ValueError, RecursionError):
-        return []
+        return None
+
+
+def _shell_lines(nb: Any) -> list[str]:
+    """A notebook's shell and magic lines (``!pip install``, ``!wget``), which the code reader blanks."""
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list) and isinstance(nb, dict) and isinstance(nb.get("worksheets"), list):
         cells = [c for ws in nb["worksheets"] if isinstance(ws, dict) for c in ws.get("cells") or []]
     out = []
-    for c in cells or []:
+    for c in cells if isinstance(cells, list) else []:
         if not isinstance(c, dict) or c.get("cell_type") != "code":
             continue
         src = c.get("source", c.get("input", ""))
@@ -66,7 +69,8 @@ def _shell_lines(data: bytes, path: str) -> list[str]:
     return out
 
 
-def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | None, commit: str | None) -> None:
+def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | None, commit: str | None,
+                  *, code: str | None = None) -> None:
     """Fill ``reported`` (notebook outputs) and ``environment`` (GPU, data download, install cells) in place.
 
     Args:
@@ -75,16 +79,22 @@ def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | 
         path: its path in the repository.
         repo: ``owner/name`` for links; None for a pasted file.
         commit: 40-hex commit for links.
+        code: the file's Python code when the caller has extracted it already (the parser);
+            else it is extracted here.
     """
     own = _mine(summaries, path)
     if not own or not data:
         return
+    shell: list[str] = []
     if path.lower().endswith(".ipynb"):
-        attach(own, notebook_results(data, path, repo, commit), path=path if any(
-            path in (s.source.path, s.source.train_path) for s in own) else None)
-    st = source_text(data[:MAX_CODE], path)
-    shell = _shell_lines(data, path)
-    code = st.code
+        loaded = _notebook(data)
+        if loaded is not None:
+            nb, raw = loaded
+            named = any(path in (s.source.path, s.source.train_path) for s in own)
+            attach(own, results_of(nb, raw, path, repo, commit), path=path if named else None)
+            shell = _shell_lines(nb)
+    if code is None:
+        code = source_text(data[:MAX_CODE], path).code
     gpu = env_reader.gpu_need(code)
     download = env_reader.downloads_data(code, "\n".join(shell))
     installs = env_reader.install_cells(shell)

@@ -249,6 +249,11 @@ def notebook_results(data: bytes, path: str, repo: str | None, commit: str | Non
         nb = json.loads(raw)
     except (ValueError, RecursionError):
         return []
+    return results_of(nb, raw, path, repo, commit)
+
+
+def results_of(nb: Any, raw: str, path: str, repo: str | None, commit: str | None) -> list[tuple[int, Reported]]:
+    """:func:`notebook_results` of a notebook already loaded (``nb``) from its stored text ``raw``."""
     loc = _Locator(raw)
     out: list[tuple[int, Reported]] = []
     budget = MAX_OUTPUT_CHARS
