@@ -205,3 +205,60 @@ def get_lstm(units=32):
 '''}
     (s,) = parse_files(files, repo="o/n")
     assert s.name == "get_lstm" and NOT_TRAINED in s.parse.warnings
+
+
+NET = b'''import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+
+TRAINER = b'''import torch
+import torch.nn as nn
+from torchvision import datasets
+
+EPOCHS = 4
+
+
+def get_loader(batch_size=16):
+    return torch.utils.data.DataLoader(datasets.CIFAR10("data", download=True), batch_size=batch_size)
+
+
+def train(model, loader, lr):
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    crit = nn.CrossEntropyLoss()
+    for epoch in range(EPOCHS):
+        for x, y in loader:
+            opt.zero_grad()
+            crit(model(x), y).backward()
+            opt.step()
+'''
+
+MAIN = b'''from net import Net
+from utils.trainer import get_loader, train
+
+model = Net()
+train(model, get_loader(), lr=0.005)
+'''
+
+
+def test_training_and_data_functions_called_from_another_file_are_read_where_called():
+    (s,) = parse_files({"net.py": NET, "utils/trainer.py": TRAINER, "main.py": MAIN}, repo="o/n")
+    assert s.name == "Net" and s.source.path == "net.py" and s.source.train_path == "main.py"
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.loss, hp.epochs, hp.batch_size) == ("adam", "categorical_crossentropy", 4, 16)
+    assert s.datasets == ["cifar10"]
+
+
+def test_a_training_function_that_builds_the_model_is_not_read_twice():
+    builds = TRAINER.replace(b"def train(model, loader, lr):", b"def train(loader, lr):\n    model = Net()") \
+        .replace(b"from torchvision import datasets", b"from torchvision import datasets\nfrom net import Net")
+    main = b"from utils.trainer import get_loader, train\ntrain(get_loader(), lr=0.005)\n"
+    got = parse_files({"net.py": NET, "utils/trainer.py": builds, "main.py": main})
+    assert [(s.name, s.source.train_path) for s in got] == [("Net", "utils/trainer.py")]

@@ -155,6 +155,8 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         return [_failed(path, list(msg), *args)]
     st = _cap(st, warnings, len(data))
     script = Script(st, path=path, context=context)
+    if context is not None and st.kind == "py":
+        script = _with_imported_code(script, st, path, context)
     warnings[:0] = script.warnings
     partial = bool(warnings and any("only the first" in w for w in warnings))
     if script.has_errors:
@@ -189,6 +191,23 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
     return summaries
+
+
+def _with_imported_code(script: Script, st: SourceText, path: str, context: RepoContext) -> Script:
+    """The script with the training and data code it calls in other files read below it (see
+    ``RepoContext.imported_code``); those lines map to no line of this file."""
+    extra, constants = context.imported_code(script)
+    if not extra:
+        return script
+    code = st.code + "\n\n" + extra
+    added = code.count("\n") + 1 - len(st.orig_lines)
+    grown = SourceText(code=code, orig_lines=[*st.orig_lines, *([None] * added)],
+                       cells=[*st.cells, *([st.cells[-1]] * added)] if st.cells else None,
+                       kind=st.kind, warnings=st.warnings)
+    again = Script(grown, path=path, context=context)
+    for k, v in constants.items():
+        again.constants.setdefault(k, v)
+    return again
 
 
 def _read_as_keras(script: Script, fws: set[str], warnings: list[str]) -> None:

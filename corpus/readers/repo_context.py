@@ -47,6 +47,13 @@ if TYPE_CHECKING:
 MAX_MODULES_READ = 2000
 MAX_CHAIN = 6
 MAX_MODULE_BYTES = 512 * 1024
+MAX_INLINED_BYTES = 64 * 1024
+_CAPITALIZED_CALL = re.compile(r"\b([A-Z]\w*)\(")
+# code that trains or loads data (worth reading where it is called), and code that defines a network
+_TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
+                              r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(")
+_DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.Model\b|layers\.Layer\b|\bModel\(inputs|"
+                              r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
 
 
 @dataclass
@@ -335,6 +342,69 @@ class RepoContext:
         self._importers[path] = out
         return out
 
+    # -- code a script calls in another file --------------------------------------
+    def imported_code(self, script: Script) -> tuple[str, dict[str, Any]]:
+        """Training and data-loading code the script calls from other files of the repository.
+
+        ``model = Net(); train(model, loader, args)`` with ``train`` in
+        ``trainer.py``, or ``x, y = load_mnist()`` from ``data.py``: the values
+        are in those functions, so their text is read as if written below the
+        script (once, one level deep; their imports re-stated as plain
+        imports the script's own win over; their module's constants beside).
+        Classes and functions that define a network are left out: the join
+        puts those together.
+
+        Returns:
+            (the code to append, the constants of the modules it comes from).
+        """
+        from corpus.readers.syntax import call_function_name
+
+        called = set()
+        for call in script.nodes("call"):
+            fn = call_function_name(call)
+            if fn:
+                called.add(fn.split(".", 1)[0])
+        pieces: list[str] = []
+        imports: dict[str, str] = {}
+        constants: dict[str, Any] = {}
+        size = 0
+        for local in sorted(called & set(script.aliases)):
+            hit = self.resolve(script.aliases[local], script.path, script.relative_imports.get(local, 0))
+            if hit is None or not hit[1] or "." in hit[1] or not hit[0].endswith(".py"):
+                continue
+            facts = self.module_facts(hit[0])
+            d = facts.definitions.get(hit[1]) if facts else None
+            if d is None or d.kind != "function":
+                continue  # a class that trains (an agent) is its own training file's: the join reads it there
+            text = _lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
+            if not _TRAINS_OR_LOADS.search(text) or _DEFINES_NETWORK.search(text) \
+                    or self._builds_repository_class(text, hit[0], facts):
+                continue
+            if size + len(text) > MAX_INLINED_BYTES:
+                break
+            size += len(text)
+            pieces.append(text)
+            for name, origin in facts.aliases.items():
+                if not name.startswith("*") and name not in script.aliases and facts.relative.get(name, 0) == 0:
+                    imports.setdefault(name, origin)
+            for k, v in facts.constants.items():
+                constants.setdefault(k, v)
+        if not pieces:
+            return "", {}
+        head = "\n".join(f"import {origin} as {name}" for name, origin in sorted(imports.items())
+                         if all(part.isidentifier() for part in origin.split(".")))
+        return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
+
+    def _builds_repository_class(self, text: str, path: str, facts: ModuleFacts) -> bool:
+        """Whether code calls a class of the repository (it builds a model: read where it is)."""
+        for name in set(_CAPITALIZED_CALL.findall(text)):
+            d = facts.definitions.get(name)
+            if d is not None and d.kind == "class":
+                return True
+            if name in facts.aliases and self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)):
+                return True
+        return False
+
     # -- configuration files ----------------------------------------------------
     def config(self, name: str, from_path: str) -> Any:
         """The data of a configuration file the code names (relative to the file, then the root), or None."""
@@ -505,3 +575,12 @@ def read_sys_paths(script: Script) -> list[str]:
             if not folder.startswith("..") and folder not in out:
                 out.append(folder)
     return out
+
+
+def _lines(data: bytes, start: int, end: int) -> str:
+    """Lines ``start``..``end`` (1-based) of a file, dedented to column 0 where the first line is."""
+    lines = data.decode("utf-8", "replace").splitlines()[start - 1:end]
+    if not lines:
+        return ""
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    return "\n".join(ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines)
