@@ -262,3 +262,12 @@ def test_a_training_function_that_builds_the_model_is_not_read_twice():
     main = b"from utils.trainer import get_loader, train\ntrain(get_loader(), lr=0.005)\n"
     got = parse_files({"net.py": NET, "utils/trainer.py": builds, "main.py": main})
     assert [(s.name, s.source.train_path) for s in got] == [("Net", "utils/trainer.py")]
+
+
+def test_a_pytorch_factory_in_another_file_is_followed_to_its_model():
+    files = {"net.py": NET + b"\n\ndef get_model(cfg=None):\n    return Net()\n",
+             "train.py": b"import torch\nfrom net import get_model\nmodel = get_model()\n"
+                         b"opt = torch.optim.SGD(model.parameters(), lr=0.3)\nfor epoch in range(2):\n    opt.step()\n"}
+    (s,) = parse_files(files)
+    assert (s.name, s.source.path, s.source.train_path) == ("Net", "net.py", "train.py")
+    assert s.hyperparameters.learning_rate == 0.3 and [x.type for x in s.layers] == ["Dense"]

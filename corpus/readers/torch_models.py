@@ -491,7 +491,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 continue
             fn = self._fname(call) or ""
             last = last_name(fn)
-            if not last[:1].isupper() or fn in self.classes:
+            if (not last[:1].isupper() and not self._repository_function(fn)) or fn in self.classes:
                 continue
             full = self.script.resolve(fn) or fn
             if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
@@ -503,6 +503,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
+
+    def _repository_function(self, fn: str) -> bool:
+        """``model = get_model(args)`` of a factory in another file of the repository (the join follows it)."""
+        ctx = self.script.context
+        head = fn.split(".", 1)[0]
+        if ctx is None or head not in self.script.aliases:
+            return False
+        origin = self.script.aliases[head] + fn[len(head):]
+        return ctx.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0)) is not None
 
     def _built_into_model(self, call: Node) -> bool:
         """``AutoEncoder(Encoder(), Decoder())``: a block made right inside another model's constructor call."""
