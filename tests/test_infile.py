@@ -140,6 +140,60 @@ def test_a_block_function_used_by_the_model_is_not_a_model_of_its_own():
     assert "RepeatVector" in types(got[0]) and "Dot" in types(got[0])
 
 
+def test_a_layer_checked_alone_and_used_in_the_model_is_a_block():
+    (s,) = parse("""
+        import tensorflow as tf
+        from tensorflow.keras import layers
+
+
+        class Encoder(layers.Layer):
+            def __init__(self, units=64):
+                super().__init__()
+                self.embedding = layers.Embedding(1000, units)
+                self.dense1 = layers.Dense(units, activation="relu")
+                self.dense2 = layers.Dense(units)
+                self.norm = layers.LayerNormalization()
+
+            def call(self, x):
+                h = self.embedding(x)
+                return self.norm(h + self.dense2(self.dense1(h)))
+
+
+        class Classifier(tf.keras.Model):
+            def __init__(self):
+                super().__init__()
+                self.encoder = Encoder()
+                self.pool = layers.GlobalAveragePooling1D()
+                self.out = layers.Dense(2, activation="softmax")
+
+            def call(self, x):
+                return self.out(self.pool(self.encoder(x)))
+
+
+        # check the encoder alone on a random batch
+        sample = Encoder()(tf.random.uniform((4, 20), maxval=1000, dtype=tf.int32))
+        print(sample.shape)
+
+        model = Classifier()
+        optimizer = tf.keras.optimizers.Adam(1e-3)
+        loss_fn = tf.keras.losses.SparseCategoricalCrossentropy()
+
+
+        @tf.function
+        def train_step(x, y):
+            with tf.GradientTape() as tape:
+                loss = loss_fn(y, model(x))
+            grads = tape.gradient(loss, model.trainable_variables)
+            optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+        for epoch in range(5):
+            train_step(None, None)
+        """)
+    assert s.name == "Classifier"
+    assert types(s) == ["Embedding", "Dense", "Dense", "Add", "LayerNormalization", "GlobalAveragePooling1D", "Dense"]
+
+
 def test_named_outputs_make_the_model():
     # Model(inputs, {"pitch": ..., "step": ...}): a model, not its last tensor
     (s,) = parse("""

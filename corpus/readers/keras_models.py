@@ -538,8 +538,16 @@ class _Builder:
                 by_class[self.interp.method_class[key[0]]] = by_class.get(self.interp.method_class[key[0]], 0) + 1
         # functions whose layers a Keras model of the file holds: their own graph is a block of it
         in_models = {fr[0] for t in self.interp.tensors if id(t) in used for fr in t.frames}
+        # functions another graph of the file calls inside its own builder (an Encoder layer's call
+        # inside the Transformer's): read on their own too (a test cell), they are blocks
+        inside: dict[Any, set[int]] = {}
+        for key, ts in groups.items():
+            if key != "<module>":
+                inside[key] = {fr[0] for t in ts for fr in t.frames if fr[0] != key[0]}
         out: list[Summary] = []
         for key, ts in groups.items():
+            if key != "<module>" and any(key[0] in fids for other, fids in inside.items() if other != key):
+                continue
             ts.sort(key=lambda t: t.seq)
             ts[:] = _without_label_reshapes(ts)
             entries = [(t.producer, t) for t in ts]
