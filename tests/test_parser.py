@@ -148,7 +148,7 @@ def test_readers_are_registered_in_one_place_and_picked_by_imports():
     from corpus.readers.script import load
 
     assert [(r.name, r.family) for r in READERS] == [("keras", "keras"), ("tensorflow", "keras"),
-                                                      ("pytorch", "pytorch")]
+                                                      ("pytorch", "pytorch"), ("jax", "jax")]
     both = load("import torch.nn as nn\nfrom tensorflow.keras import layers\nimport numpy as np\n")
     assert import_families(both) == {"keras", "pytorch"}
     assert import_families(load("import tf_keras\n")) == {"keras"}

@@ -213,6 +213,36 @@ TV_NOT_MODELS = {"get_model_weights", "get_weight", "list_models", "get_model_bu
 PRETRAINED_LOADERS = {"from_pretrained"}
 PRETRAINED_MODULES = ("torchvision.models", "transformers", "timm", "pretrainedmodels", "efficientnet_pytorch")
 
+# Hugging Face model classes by the head their name ends with (``AutoModelForSequenceClassification``,
+# ``BertForTokenClassification``, ``GPT2LMHeadModel``): the task the head implies (None: the data or the
+# words decide, as for a sequence-to-sequence head that translates or summarizes), the loss it computes
+# itself when given ``labels=``, and the head's output units when the head fixes them (None: ``num_labels``
+# or the vocabulary). The head is one Dense layer after the Pretrained backbone.
+HF_HEADS: dict[str, tuple[str | None, str, int | None]] = {
+    "ForSequenceClassification": ("text_classification", "categorical_crossentropy", None),
+    "ForTokenClassification": ("sequence_labeling", "categorical_crossentropy", None),
+    "ForQuestionAnswering": ("question_answering", "categorical_crossentropy", 2),
+    "ForMultipleChoice": (None, "categorical_crossentropy", 1),
+    "ForCausalLM": ("language_modeling", "categorical_crossentropy", None),
+    "LMHeadModel": ("language_modeling", "categorical_crossentropy", None),
+    "ForMaskedLM": ("language_modeling", "categorical_crossentropy", None),
+    "ForSeq2SeqLM": (None, "categorical_crossentropy", None),
+    "ForConditionalGeneration": (None, "categorical_crossentropy", None),
+    "MTModel": ("machine_translation", "categorical_crossentropy", None),
+    "ForImageClassification": ("image_classification", "categorical_crossentropy", None),
+    "ForAudioClassification": ("audio_classification", "categorical_crossentropy", None),
+    "ForSpeechSeq2Seq": ("speech_recognition", "categorical_crossentropy", None),
+    "ForCTC": ("speech_recognition", "ctc", None),
+}
+# A sequence-to-sequence head (task None above) summarizes or translates: words and datasets of the
+# script that say which (regular expressions over the lower-cased code).
+SEQ2SEQ_TASK_WORDS: tuple[tuple[str, str], ...] = (
+    ("summarization", r"summar|cnn_dailymail|xsum|samsum|billsum|multi_news|gigaword|big_patent|arxiv_summ"),
+    ("machine_translation", r"translat|\bwmt\d*|opus|iwslt|multi30k|marian|\bsource_lang|\btarget_lang"),
+)
+# what a loss computed inside a Hugging Face head is called in ``hyperparameters.loss_raw``
+HF_INTERNAL_LOSS = "model-internal (HF head)"
+
 # Optimizer positional arguments after params
 OPTIMIZER_ARGS: dict[str, tuple[str, ...]] = {
     "sgd": ("lr", "momentum", "dampening", "weight_decay"),

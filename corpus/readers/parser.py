@@ -181,7 +181,8 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     if not summaries:
         if st.kind == "md":
             return []
-        if partial and (script.has_errors or any("only the first" in w for w in warnings)):
+        # a reader that crashed (an internal error) is reported even when no other reader found a model
+        if partial and (failed or script.has_errors or any("only the first" in w for w in warnings)):
             return [_failed(path, warnings + ["no model found in what could be read"], *args,
                             framework=_fw_name(fws))]
         return []

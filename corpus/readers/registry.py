@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from corpus.readers.jax_models import extract_jax
 from corpus.readers.keras_models import extract_keras
 from corpus.readers.script import Script
 from corpus.readers.tf_models import extract_tf
@@ -22,14 +23,15 @@ from corpus.record.summary import Summary
 # family -> the top-level modules whose import makes a script that family's
 # (any dotted origin with a ``keras`` segment counts as Keras too: ``tf.keras``)
 IMPORT_FAMILIES: dict[str, frozenset[str]] = {
-    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras")),
+    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras", "keras_core")),
     "pytorch": frozenset(("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning",
-                          "timm")),
+                          "timm", "transformers", "accelerate")),
+    "jax": frozenset(("jax", "flax", "optax")),
 }
 
 
 def import_families(script: Script) -> set[str]:
-    """Which families the script's imports belong to: ``keras`` (Keras and raw TF) and ``pytorch``.
+    """Which families the script's imports belong to: ``keras`` (Keras and raw TF), ``pytorch``, ``jax``.
 
     In a repository, a script that imports no framework but imports a module
     of the repository that does (``from model import build_model`` then
@@ -48,13 +50,15 @@ def import_families(script: Script) -> set[str]:
 
 def _families(origins: Iterable[str]) -> set[str]:
     found: set[str] = set()
-    keras_roots, torch_roots = IMPORT_FAMILIES["keras"], IMPORT_FAMILIES["pytorch"]
+    keras_roots = IMPORT_FAMILIES["keras"]
     for origin in origins:
         parts = origin.split(".")
         if parts[0] in keras_roots or "keras" in parts:
             found.add("keras")
-        elif parts[0] in torch_roots:
-            found.add("pytorch")
+            continue
+        for family, roots in IMPORT_FAMILIES.items():
+            if parts[0] in roots:
+                found.add(family)
     return found
 
 
@@ -63,7 +67,7 @@ class Reader:
     """A reader of one framework's model code.
 
     Attributes:
-        name: its name in warnings and summaries (``keras``, ``tensorflow``, ``pytorch``).
+        name: its name in warnings and summaries (``keras``, ``tensorflow``, ``pytorch``, ``jax``).
         family: the import family (:data:`IMPORT_FAMILIES`) of the scripts it applies to.
         read: a script -> one summary per model it finds (ids and sources are filled by the parser).
     """
@@ -77,9 +81,11 @@ class Reader:
         return self.family in families
 
 
-# In order: a script of two families is read by each of their readers, Keras before raw TF before PyTorch.
+# In order: a script of two families is read by each of their readers, Keras before raw TF before PyTorch
+# before JAX.
 READERS: tuple[Reader, ...] = (
     Reader("keras", "keras", extract_keras),
     Reader("tensorflow", "keras", extract_tf),
     Reader("pytorch", "pytorch", extract_torch),
+    Reader("jax", "jax", extract_jax),
 )

@@ -18,6 +18,7 @@ from corpus.readers.evaluate import arith, bind_arguments
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
+    MAX_EXPR_DEPTH,
     MAX_INSTANCES,
     ClassInfo,
     FuncInfo,
@@ -28,7 +29,9 @@ from corpus.readers.torch_common import (
     attention_maths,
     before_splat,
     copy_layer,
+    hf_head,
     identifiers,
+    is_tf_hf_class,
     jsonable,
     last_name,
     push,
@@ -42,10 +45,16 @@ class ModuleBuilder:
     # -- building module values ----------------------------------------
     def build(self, node: Node | None, scope: Scope) -> ModuleValue | None:
         """The module an expression of model-building code holds, or None (one handler per node type)."""
-        if node is None or self.depth > MAX_DEPTH:
+        if node is None or self.depth > MAX_DEPTH or self.expr_depth > MAX_EXPR_DEPTH:
             return None
         handler = _BUILD_BY_TYPE.get(node.type)
-        return handler(self, node, scope) if handler is not None else None
+        if handler is None:
+            return None
+        self.expr_depth += 1
+        try:
+            return handler(self, node, scope)
+        finally:
+            self.expr_depth -= 1
 
     def _build_parenthesized(self, node: Node, scope: Scope) -> ModuleValue | None:
         return self.build(node.named_children[0], scope) if node.named_children else None
@@ -346,7 +355,13 @@ class ModuleBuilder:
         if last == "create_model" and call.pos:
             v = self.value(call.pos[0], scope)
             name = v if isinstance(v, str) else "unknown"
-        return self._pretrained(call.node, name, call.kw, scope, raw=call.fn)
+        got = self._pretrained(call.node, name, call.kw, scope, raw=call.fn)
+        if last == "create_model" and "num_classes" in call.kw:
+            # timm.create_model(..., num_classes=10): the backbone with a new classifier of that size
+            n = self.plain(call.kw["num_classes"], scope)
+            if isinstance(n, int) and not isinstance(n, bool):
+                got.layers[0].args["num_classes"] = n
+        return got
 
     def _build_helper_call(self, call: _Call, scope: Scope) -> Any:
         # helper functions and methods that return modules or lists of them
@@ -414,13 +429,23 @@ class ModuleBuilder:
         full = self.script.resolve(owner) or owner
         if any(w in owner for w in ("Tokenizer", "Config", "Processor", "FeatureExtractor", "Dataset")):
             return None
+        if is_tf_hf_class(owner):
+            return None  # TFAutoModel...: the Keras reader's
         if not (full.startswith(("transformers", "torchvision", "timm", "efficientnet")) or owner.endswith(("Model", "ForSequenceClassification", "Net"))):
             return None
         name = self.value(pos[0], scope) if pos else UNKNOWN
         if not isinstance(name, str):
             name = last_name(owner) or "unknown"
-        layer = Layer(type="Pretrained", raw=f"{owner}.from_pretrained", args={"name": name, "pretrained": True}, line=line_of(node))
-        return ModuleValue(kind="layer", layers=[layer], raw=owner, line=line_of(node))
+        line = line_of(node)
+        layers = [Layer(type="Pretrained", raw=f"{owner}.from_pretrained", args={"name": name, "pretrained": True}, line=line)]
+        head = hf_head(owner)
+        if head is not None:
+            # AutoModelForSequenceClassification: the backbone, then the head its name implies
+            units = self.plain(kw["num_labels"], scope) if "num_labels" in kw else UNKNOWN
+            units = head[2] if head[2] is not None else units
+            args = {"units": units} if isinstance(units, int) and not isinstance(units, bool) else {}
+            layers.append(Layer(type="Dense", raw=f"{last_name(owner)} head", args=args, line=line))
+        return ModuleValue(kind="layer", layers=layers, raw=owner, line=line)
 
     def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue | None:
         """What ``nn.<tn>(...)`` builds: a container, a layer, an activation, or nothing (``nn.Identity``)."""
@@ -629,9 +654,12 @@ class ModuleBuilder:
                     layer = Layer(type=ctype, raw="nn.Transformer", line=line_of(cls.node))
                     inst.attrs[attr] = ModuleValue(kind="layer", layers=[layer], raw="nn.Transformer")
             if init is not None:
+                if init.body is not None and self.holds(init.body, b"save_hyperparameters("):
+                    # Lightning's self.save_hyperparameters(): self.hparams.lr is __init__'s lr as called
+                    for p in init.params:
+                        if p.name != "self" and p.name in scope.env:
+                            scope.env[f"self.hparams.{p.name}"] = scope.env[p.name]
                 self.run_builder(init.body, scope, inst)
-                if init.cls is not cls:
-                    pass
             return inst
         finally:
             self.depth -= 1

@@ -9,7 +9,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from corpus.knowledge import vocab
+from corpus.knowledge import torch_layers, vocab
 from corpus.readers.evaluate import Param
 from corpus.readers.script import Script, dotted_name, end_line_of, line_of, node_text
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
@@ -17,6 +17,9 @@ from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Sum
 MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_LAYERS = 2000  # a model bigger than this is cut (and says so)
 MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+# nesting of expressions built or walked (blocks inside blocks count too): deeper is not read, so that
+# hostile nesting ((((x)))), Sequential(Sequential(...)) stays within Python's stack
+MAX_EXPR_DEPTH = 100
 
 
 # ---------------------------------------------------------------------------
@@ -167,10 +170,43 @@ def is_optimizer_name(last: str) -> bool:
 def is_trick_name(last: str) -> bool:
     """Call names that may show a training trick (schedulers, clipping, AMP, saving)."""
     return (last in SCHEDULERS or last.endswith("LR") or "schedul" in last.lower() or last in ("clip_grad_norm_", "clip_grad_value_",
-            "clip_grad_norm", "autocast", "GradScaler", "save"))
+            "clip_grad_norm", "autocast", "GradScaler", "save", "Accelerator"))
 
 
 FIXED_PREDICATES = (is_optimizer_name, is_trick_name)
+
+
+@lru_cache(maxsize=1024)
+def hf_head(owner: str) -> tuple[str | None, str, int | None] | None:
+    """The head a Hugging Face class name implies (``torch_layers.HF_HEADS``: task, loss, units), else None.
+
+    ``AutoModelForTokenClassification`` -> ``("sequence_labeling", "categorical_crossentropy", None)``;
+    a bare backbone (``AutoModel``, ``BertModel``) has no head.
+    """
+    last = last_name(owner)
+    for suffix, head in torch_layers.HF_HEADS.items():
+        if last.endswith(suffix) and len(last) > len(suffix):
+            return head
+    return None
+
+
+def seq2seq_task(script: Script) -> str:
+    """A sequence-to-sequence head's task by the script's words (``torch_layers.SEQ2SEQ_TASK_WORDS``):
+    the task whose words occur more often, ``unknown`` (the data and file votes decide) when none do."""
+    text = script.code_bytes.decode("utf-8", "replace").lower()
+    counts = {task: len(re.findall(rx, text)) for task, rx in torch_layers.SEQ2SEQ_TASK_WORDS}
+    best = max(counts, key=lambda t: counts[t])
+    return best if counts[best] and sorted(counts.values())[-2] < counts[best] else "unknown"
+
+
+def is_tf_hf_class(owner: str) -> bool:
+    """``TFAutoModel`` / ``TFBertForSequenceClassification`` / ``FlaxBertModel``: Hugging Face classes of
+    other frameworks, read by their own readers, never the PyTorch one."""
+    last = last_name(owner)
+    return _TF_HF_CLASS.match(last) is not None and ("Model" in last or "For" in last)
+
+
+_TF_HF_CLASS = re.compile(r"(?:TF|Flax)[A-Z]")
 
 # attention computed by hand: scores by a batched product, weights by a softmax
 _PRODUCT = re.compile(r"\b(?:bmm|matmul|einsum)\s*\(|\w\s*@\s*\w")
@@ -220,11 +256,15 @@ class ModelRec:
             status = "partial"
         if file_warnings:
             status = "partial"
+        # a Hugging Face head (AutoModelForTokenClassification) names the task, unless the data must decide
+        heads = [h for x in self.layers[:3] if x.type == "Pretrained" and (h := hf_head(x.raw.rsplit(".", 1)[0]))]
+        task = next((h[0] for h in heads if h[0] is not None), None) or (seq2seq_task(script) if heads else "unknown")
         return Summary(
             id="",
             name=self.name,
             source=Source(path=script.path, line_start=line_of(self.node), line_end=end_line_of(self.node)),
             framework="pytorch",
+            task=task,
             layers=self.layers,
             hyperparameters=self.hp,
             input_shape=self.input_shape,

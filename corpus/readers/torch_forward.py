@@ -13,6 +13,7 @@ from corpus.knowledge.layers import SEQUENCE_RECURRENT
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
+    MAX_EXPR_DEPTH,
     ForwardState,
     FuncInfo,
     Instance,
@@ -322,15 +323,19 @@ class ForwardWalker:
 
         One handler per node type; a type without one walks its children in order.
         """
-        if node is None:
+        if node is None or self.expr_depth > MAX_EXPR_DEPTH:
             return False
         handler = _WALK_BY_EXPR.get(node.type)
-        if handler is not None:
-            return handler(self, node, scope, st)
-        res = False
-        for c in node.named_children:
-            res = self.walk_expr(c, scope, st) or res
-        return res
+        self.expr_depth += 1
+        try:
+            if handler is not None:
+                return handler(self, node, scope, st)
+            res = False
+            for c in node.named_children:
+                res = self.walk_expr(c, scope, st) or res
+            return res
+        finally:
+            self.expr_depth -= 1
 
     def _walk_identifier(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         return node_text(node) in st.tensors

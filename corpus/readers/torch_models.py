@@ -59,6 +59,7 @@ from corpus.readers.torch_common import (
     copy_layer,
     enclosing_function_name,
     is_optimizer_name,
+    is_tf_hf_class,
     jsonable,
     last_name,
     push,
@@ -81,6 +82,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.assigns: list[Node] = []
         self.augs: list[Node] = []
         self.depth = 0
+        self.expr_depth = 0  # see torch_common.MAX_EXPR_DEPTH
         self.class_defs: list[ClassInfo] = []
         self._fnames: dict[Node, str | None] = {}
         self._unwrap_cache: dict[Node, Node | None] = {}
@@ -220,6 +222,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for b in info.bases:
             full = self.script.resolve(b) or b
             last = last_name(b)
+            if full.startswith(("flax.", "haiku.", "equinox.")) and "forward" not in info.methods:
+                # class CNN(nn.Module) with nn = flax.linen: the JAX reader's (a page that shows both
+                # frameworks binds nn twice: a class with a forward is torch's whatever nn last meant)
+                continue
             if full.startswith("torch.nn") or b.startswith("nn.") or last in ("Module", "Sequential", "ModuleList"):
                 if last in ("Module", "Sequential", "ModuleList", "ModuleDict") or full.startswith("torch.nn"):
                     return True
@@ -680,7 +686,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if full.startswith("timm.create_model"):
             return "pretrained"
         if last == "from_pretrained":
-            return "pretrained"
+            return None if is_tf_hf_class(fn.rsplit(".", 1)[0]) else "pretrained"
         f = self.funcs.get(fn) if "." not in fn else None
         if f is not None and f.body is not None and fn in self._model_makers():
             # model = build_model(): a function that returns an nn.Sequential or a backbone
@@ -920,10 +926,9 @@ def extract_torch(script: Script) -> list[Summary]:
         Summaries with ``id=""``, lines of the analysed code, ``framework="pytorch"``,
         layers in forward order and the hyperparameters of each model's training.
     """
-    try:
-        return TorchExtractor(script).extract()
-    except RecursionError:
-        return []
+    # no catch-all here: a RecursionError (nesting past every bound) is a bug of this reader, which the
+    # parser's catch-all reports as an internal error (issue 14), counted apart from bad input
+    return TorchExtractor(script).extract()
 
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order

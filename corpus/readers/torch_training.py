@@ -18,7 +18,9 @@ from corpus.readers.script import (
 from corpus.readers.torch_common import (
     SCHEDULERS,
     ModelRec,
+    before_splat,
     enclosing_function_name,
+    hf_head,
     identifiers,
     is_optimizer_name,
     is_trick_name,
@@ -47,6 +49,7 @@ class TrainingReader:
         self._library_losses: dict[Node, tuple[str, str] | None] = {}
         self._fname = extractor._fname  # the extractor's cached call names
         self._trained_loaders: set[str] | None = None
+        self._loss_depth = 0  # nesting of _loss_kinds (bounded: hostile nesting must not overflow the stack)
 
     def owners(self, node: Node) -> list[ModelRec]:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
@@ -86,6 +89,7 @@ class TrainingReader:
         self._tricks()
         self._input_shape()
         self._lightning_losses()
+        self._head_losses()
         self._config_class_values()
         self._flag_defaults()
         self._parts_share_training()
@@ -279,6 +283,26 @@ class TrainingReader:
                     m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
                     break
 
+    def _head_losses(self) -> None:
+        """A Hugging Face head given ``labels=`` computes its loss itself (``outputs.loss``, ``Trainer``):
+        that is the model's loss, named by the head (``torch_layers.HF_HEADS``), where no other was read."""
+        ex = self.extractor
+        trains = bool(ex.by_last.get("backward") or ex.by_last.get("Trainer") or ex.by_last.get("Seq2SeqTrainer")
+                      or ex.by_last.get("fit"))
+        if not trains:
+            return
+        for m in self.models:
+            if m.hp.loss is not None:
+                continue
+            head = next((h for x in m.layers[:3] if x.type == "Pretrained"
+                         and (h := hf_head(x.raw.rsplit(".", 1)[0])) is not None), None)
+            if head is None:
+                continue
+            units = next((x.args.get("units") for x in m.layers[1:4] if x.type == "Dense"), None)
+            # num_labels=1 makes a sequence-classification head a regression (its loss is MSE)
+            m.hp.loss = "mse" if units == 1 and head[2] is None else head[1]
+            m.hp.loss_raw = torch_layers.HF_INTERNAL_LOSS
+
     def _assigned_var(self, node: Node) -> str | None:
         p = node.parent
         while p is not None and p.type in ("call", "argument_list", "parenthesized_expression", "attribute"):
@@ -419,7 +443,13 @@ class TrainingReader:
         """The losses an expression is made of: criteria, F.* losses, named losses, hand-written terms
         (one handler per node type; other types hold no loss)."""
         handler = _LOSS_KINDS_BY_TYPE.get(node.type) if node is not None else None
-        return handler(self, node, crit, named, hand) if handler is not None else set()
+        if handler is None or self._loss_depth > _MAX_EXPR_DEPTH:
+            return set()  # ((((x)))) nested past any loss written by hand: nothing more to learn
+        self._loss_depth += 1
+        try:
+            return handler(self, node, crit, named, hand)
+        finally:
+            self._loss_depth -= 1
 
     def _named_loss_kinds(self, node: Node, crit: dict[str, tuple[str, str]],
                           named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
@@ -601,6 +631,10 @@ class TrainingReader:
                 m.tricks.append("weight_decay")
             if hf.get("fp16") is True or hf.get("bf16") is True:
                 m.tricks.append("mixed_precision")
+            # a schedule written out (the library's default one, unwritten, is no choice of the script)
+            if isinstance(hf.get("lr_scheduler_type"), str) and hf["lr_scheduler_type"] != "constant" or \
+                    _is_number(hf.get("warmup_steps")) or _is_number(hf.get("warmup_ratio")):
+                m.tricks.append("lr_schedule")
 
     def _inner_loop(self, loop: Node) -> bool:
         """A loop inside another loop, or in a function that a loop calls (train() per episode)."""
@@ -661,7 +695,8 @@ class TrainingReader:
     def _hf_training_arguments(self) -> dict[str, Any]:
         """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""
         out: dict[str, Any] = {}
-        for call in self.extractor.by_last.get("TrainingArguments", []):
+        calls = self.extractor.by_last.get("TrainingArguments", []) + self.extractor.by_last.get("Seq2SeqTrainingArguments", [])
+        for call in calls:
             _, kw = call_arguments(call)
             env = self.extractor.env_at(call)
             for k, node in kw.items():
@@ -737,6 +772,9 @@ class TrainingReader:
         loaders = self._loader_batches()
         if loaders:
             return sorted(loaders, key=lambda x: x[0])[0][1]
+        dm = self._datamodule_batch()
+        if dm is not None:
+            return dm
         gen = self._generator_batch()
         if gen is not None:
             return gen
@@ -752,6 +790,32 @@ class TrainingReader:
                 return v
         v = self.script.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _datamodule_batch(self) -> int | None:
+        """A Lightning ``LightningDataModule``'s ``batch_size``: the argument it is created with, else the
+        default of its ``__init__`` (its loaders read ``self.batch_size``)."""
+        ex = self.extractor
+        for c in ex.class_defs:
+            if not any(last_name(b) == "LightningDataModule" for b in c.bases):
+                continue
+            init = c.methods.get("__init__")
+            params = [p for p in init.params if p.name != "self" and p.kind == "plain"] if init is not None else []
+            idx = next((i for i, p in enumerate(params) if p.name in ("batch_size", "bs")), None)
+            if idx is None:
+                continue
+            name = params[idx].name
+            for call in ex.by_last.get(c.name, []):
+                if ex._inside_module_class(call):
+                    continue
+                pos, kw = call_arguments(call)
+                node = kw.get(name) or (pos[idx] if idx < len(before_splat(pos)) else None)
+                v = self.script.value(node, ex.env_at(call)) if node is not None else UNKNOWN
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    return v
+            v = self.script.value(params[idx].default, dict(self.script.constants)) if params[idx].default is not None else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return v
+        return None
 
     def _loader_batches(self) -> list[tuple[int, int]]:
         """(priority, batch) of each ``DataLoader`` (and project loader class) whose batch is known; the lowest
@@ -894,6 +958,14 @@ class TrainingReader:
         for m in self.models:
             m.tricks.append("mixed_precision")
 
+    def _trick_accelerate(self, call: Node, full: str, epoch_loops: list[Node]) -> None:
+        # accelerate.Accelerator(mixed_precision="fp16"): AMP chosen by the script ("no" is none)
+        _, kw = call_arguments(call)
+        v = self.script.value(kw["mixed_precision"], self.extractor.env_at(call)) if "mixed_precision" in kw else UNKNOWN
+        if v in ("fp16", "bf16", "fp8"):
+            for m in self.models:
+                m.tricks.append("mixed_precision")
+
     def _trick_save(self, call: Node, full: str, epoch_loops: list[Node]) -> None:
         # torch.save in an epoch loop (or in a function such a loop calls): checkpoints
         if not full.startswith("torch") and self._fname(call) != "torch.save":
@@ -971,6 +1043,9 @@ class TrainingReader:
                     m.input_shape = shape
 
 
+_MAX_EXPR_DEPTH = 50  # nested expressions read for losses (the evaluator's bound too)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
 
@@ -1025,4 +1100,5 @@ _TRICK_CALLS = {
     **dict.fromkeys(("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm"), TrainingReader._trick_clipping),
     **dict.fromkeys(("autocast", "GradScaler"), TrainingReader._trick_amp),
     "save": TrainingReader._trick_save,
+    "Accelerator": TrainingReader._trick_accelerate,
 }

@@ -1,0 +1,1160 @@
+"""JAX models read statically: Flax modules (``flax.linen`` and ``flax.nnx``) and their optax training.
+
+A Flax module is a class over ``nn.Module``. Its layers are built in one of
+three places, and this reader follows each:
+
+- ``@nn.compact def __call__(self, x)``: layers constructed and applied inline
+  (``x = nn.Conv(features=32, kernel_size=(3, 3))(x)``);
+- ``def setup(self)`` (linen) or ``def __init__(self, ..., rngs)`` (nnx): layers
+  bound to ``self.x``, applied by ``__call__`` (``x = nn.relu(self.dense1(x))``);
+- dataclass fields (``num_classes: int = 10``) give the values ``self.x`` reads,
+  overridden by the arguments the model is created with (``CNN(num_classes=5)``).
+
+``__call__`` is walked in evaluation order (arguments before the call), so the
+layers come out in the order data flows through them; activations
+(``nn.relu(x)``) fold into the layer before them as the other readers fold
+``F.relu``. A block (another Flax module of the file) is expanded in place;
+a module that is only ever a block is not a model of its own.
+
+Training is read from the file: optax optimizers and their learning rate (a
+schedule gives ``lr_schedule``), optax or hand-written losses, epochs and steps
+from counted loops, the batch size from ``batch_size=`` arguments,
+``.batch(N)``, constants, configs and flags; values through the one evaluator
+(:mod:`corpus.readers.evaluate`). Framework knowledge lives in
+:mod:`corpus.knowledge.jax_layers`. Nothing is executed or imported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from tree_sitter import Node
+
+from corpus.knowledge import jax_layers, vocab
+from corpus.knowledge.layers import WEIGHTLESS
+from corpus.readers.evaluate import UNKNOWN, read_parameters
+from corpus.readers.script import (
+    Script,
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    end_line_of,
+    line_of,
+    node_text,
+)
+from corpus.readers.torch_common import (
+    MAX_LAYERS,
+    activation_layer,
+    copy_layer,
+    jsonable,
+    last_name,
+    push,
+)
+from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+
+MAX_DEPTH = 10  # nesting of block expansions and helper calls
+MAX_UNROLL = 50  # a loop over a known list longer than this is walked once
+MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+
+_FLAX_ROOTS = ("flax.linen", "flax.nnx", "flax.experimental.nnx")
+_JAX_OPS_ROOTS = ("flax", "jax")
+
+
+@dataclass
+class _Class:
+    name: str
+    node: Node
+    bases: list[str]
+    methods: dict[str, Node] = field(default_factory=dict)  # name -> function_definition
+    fields: list[tuple[str, Node | None]] = field(default_factory=list)  # dataclass fields, in order
+    nnx: bool = False
+
+
+@dataclass
+class _Ref:
+    """A class or function held as a value, called later: ``conv: ModuleDef = nn.Conv``,
+    ``act: Callable = nn.relu``, ``partial(nn.Conv, use_bias=False)``, ``block_cls=ResNetBlock``.
+
+    kind: ``flax`` (a Flax layer class), ``module`` (a module class of the file), ``act`` (an
+    activation function), ``op`` (a functional op such as ``nn.avg_pool``). ``pos`` / ``kw`` are
+    the arguments a ``partial`` fixed (values as :meth:`JaxReader._val` reads them).
+    """
+
+    kind: str
+    name: str
+    raw: str
+    nnx: bool = False
+    pos: list[Any] = field(default_factory=list)
+    kw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Mod:
+    """What a name holds inside model code, seen as a module."""
+
+    kind: str  # layer | act | seq | list | inst | ref
+    layers: list[Layer] = field(default_factory=list)
+    act: str | None = None
+    items: list[_Mod] = field(default_factory=list)
+    inst: _Inst | None = None
+    ref: _Ref | None = None
+
+
+@dataclass
+class _Inst:
+    cls: _Class
+    env: dict[str, Any] = field(default_factory=dict)  # self.field -> plain value
+    attrs: dict[str, _Mod] = field(default_factory=dict)  # self.x -> module, class or function
+    layers: list[Layer] | None = None  # expanded once
+
+
+@dataclass
+class _Walk:
+    """One walk of model code (``__call__``, ``setup``, a helper): layers so far and the local names."""
+
+    inst: _Inst | None
+    env: dict[str, Any]  # plain values (self.x and locals)
+    mods: dict[str, _Mod] = field(default_factory=dict)  # locals bound to modules, classes or functions
+    tensors: set[str] = field(default_factory=set)
+    layers: list[Layer] = field(default_factory=list)
+    repeat: int | None = None
+
+
+class JaxReader:
+    """Reads the Flax models of one script and the optax training around them."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.classes: dict[str, _Class] = {}
+        self.funcs: dict[str, Node] = {}
+        self.depth = 0
+        self.budget = MAX_INSTANCES
+        self.warnings: list[str] = []
+        self.calls = script.nodes("call")
+        for cnode in script.nodes("class_definition"):
+            info = self._class_info(cnode)
+            self.classes[info.name] = info
+        for fnode in script.nodes("function_definition"):
+            parent = fnode.parent
+            if parent is not None and parent.type == "decorated_definition":
+                parent = parent.parent
+            if parent is not None and parent.type == "module":
+                self.funcs[node_text(fnode.child_by_field_name("name"))] = fnode
+        self.modules = {n: c for n, c in self.classes.items() if self._is_flax_module(c, set())}
+        self._ranges = [(c.node.start_byte, c.node.end_byte) for c in self.modules.values()]
+
+    # -- index ------------------------------------------------------------
+    def _class_info(self, cnode: Node) -> _Class:
+        sup = cnode.child_by_field_name("superclasses")
+        bases = [dn for b in (sup.named_children if sup is not None else []) if (dn := dotted_name(b))]
+        info = _Class(name=node_text(cnode.child_by_field_name("name")), node=cnode, bases=bases)
+        body = cnode.child_by_field_name("body")
+        for stmt in body.named_children if body is not None else []:
+            fnode = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            if fnode is not None and fnode.type == "function_definition":
+                info.methods.setdefault(node_text(fnode.child_by_field_name("name")), fnode)
+            elif stmt.type == "expression_statement" and stmt.named_children:
+                a = stmt.named_children[0]
+                left = a.child_by_field_name("left") if a.type == "assignment" else None
+                if left is not None and left.type == "identifier":
+                    # num_classes: int = 10 / num_classes = 10 / features: Sequence[int] (no default)
+                    info.fields.append((node_text(left), a.child_by_field_name("right")))
+        return info
+
+    def _is_flax_module(self, c: _Class, seen: set[str]) -> bool:
+        if c.name in seen:
+            return False
+        seen.add(c.name)
+        for b in c.bases:
+            full = self.script.resolve(b) or b
+            if full.startswith(_FLAX_ROOTS) and last_name(full) == "Module":
+                c.nnx = "nnx" in full
+                return True
+            base = self.classes.get(last_name(b))
+            if base is not None and base is not c and self._is_flax_module(base, seen):
+                c.nnx = base.nnx
+                return True
+        return False
+
+    def _in_module_class(self, node: Node) -> bool:
+        return any(s <= node.start_byte < e for s, e in self._ranges)
+
+    def _fname(self, call: Node) -> str:
+        return call_function_name(call) or ""
+
+    def _flax_name(self, dotted: str) -> tuple[str, bool] | None:
+        """``nn.Dense`` -> (``Dense``, False); ``nnx.Linear`` -> (``Linear``, True), for names from Flax."""
+        full = self.script.resolve(dotted) or dotted
+        if full.startswith(_FLAX_ROOTS):
+            return last_name(full), "nnx" in full.split(".")
+        return None
+
+    def _op_name(self, dotted: str) -> str | None:
+        """``nn.relu`` / ``jax.nn.relu`` / ``jnp.tanh`` -> the function's last name, for names from Flax or JAX."""
+        full = self.script.resolve(dotted) or dotted
+        if full.split(".")[0] in _JAX_OPS_ROOTS and "." in full:
+            return last_name(full)
+        return None
+
+    # -- models -----------------------------------------------------------
+    def read(self) -> list[Summary]:
+        if not self.modules:
+            return []
+        created = self._created_outside()
+        used = self._used_as_blocks()
+        out: list[Summary] = []
+        hp, tricks = self._training()
+        shape = self._input_shape()
+        for c in self.modules.values():
+            if c.name in used and c.name not in created:
+                continue
+            if self._method(c, "__call__") is None:
+                continue
+            self.depth = 0
+            top = _Walk(inst=None, env=dict(self.script.constants))
+            pos, kw = self._creation_args(created.get(c.name), top)
+            inst = self._instantiate(c, pos, kw)
+            layers = self._expand(inst) if inst is not None else []
+            if all(x.type in WEIGHTLESS for x in layers):
+                continue  # weights of its own (self.param) and reshapes: no layers to show, as in the torch reader
+            warnings = list(self.warnings)
+            status = "ok"
+            if len(layers) >= MAX_LAYERS:
+                warnings.append(f"model cut at {MAX_LAYERS} layers")
+                status = "partial"
+            out.append(Summary(
+                id="", name=c.name,
+                source=Source(path=self.script.path, line_start=line_of(c.node), line_end=end_line_of(c.node)),
+                framework="jax", layers=layers,
+                hyperparameters=Hyperparameters(**{k: v for k, v in hp.items() if k != "extra"},
+                                                extra=dict(hp.get("extra", {}))),
+                input_shape=shape.get(c.name) or shape.get(""),
+                tricks=list(dict.fromkeys(tricks)),
+                parse=ParseInfo(status=status, warnings=warnings),
+            ))
+        return out
+
+    def _created_outside(self) -> dict[str, Node]:
+        """Module classes created outside module classes: class -> its first creation call
+        (``CNN(num_classes=10)``, else ``partial(ResNet, [2, 2, 2, 2], ResNetBlock)``)."""
+        out: dict[str, Node] = {}
+        partials: dict[str, Node] = {}
+        for call in self.calls:
+            if self._in_module_class(call):
+                continue
+            fn = self._fname(call)
+            if fn in self.modules:
+                out.setdefault(fn, call)
+            elif last_name(fn) == "partial":
+                pos, _ = call_arguments(call)
+                name = node_text(pos[0]) if pos else ""
+                if name in self.modules:
+                    partials.setdefault(name, call)
+        return {**partials, **out}
+
+    def _creation_args(self, call: Node | None, w: _Walk) -> tuple[list[Any], dict[str, Any]]:
+        if call is None:
+            return [], {}
+        pos, kw = call_arguments(call)
+        if last_name(self._fname(call)) == "partial":
+            pos = pos[1:]
+        w = _Walk(inst=None, env=self._env_at(call))
+        return [self._val(a, w) for a in pos], {k: self._val(v, w) for k, v in kw.items()}
+
+    def _used_as_blocks(self) -> set[str]:
+        """Module classes that are parts of others: named inside another module class, or handed to a
+        call outside them (``partial(ResNet, [2, 2], ResNetBlock)``), unless created as models."""
+        used: set[str] = set()
+        for c in self.modules.values():
+            text = node_text(c.node)
+            for other in self.modules:
+                if other != c.name and re.search(rf"\b{re.escape(other)}\b", text) \
+                        and not any(last_name(b) == other for b in c.bases):
+                    used.add(other)
+        for call in self.calls:
+            if self._in_module_class(call):
+                continue
+            pos, kw = call_arguments(call)
+            skip = 1 if last_name(self._fname(call)) == "partial" else 0
+            for a in pos[skip:] + list(kw.values()):
+                if a.type == "identifier" and node_text(a) in self.modules:
+                    used.add(node_text(a))
+        return used
+
+    def _method(self, c: _Class, name: str) -> Node | None:
+        seen: set[str] = set()
+        todo = [c]
+        while todo:
+            k = todo.pop(0)
+            if k.name in seen:
+                continue
+            seen.add(k.name)
+            if name in k.methods:
+                return k.methods[name]
+            todo.extend(self.modules[last_name(b)] for b in k.bases if last_name(b) in self.modules)
+        return None
+
+    def _fields(self, c: _Class, seen: set[str] | None = None) -> list[tuple[str, Node | None]]:
+        """Dataclass fields of a class and its bases in this file, base fields first."""
+        seen = seen if seen is not None else set()
+        if c.name in seen:
+            return []
+        seen.add(c.name)
+        out: list[tuple[str, Node | None]] = []
+        for b in c.bases:
+            base = self.modules.get(last_name(b))
+            if base is not None:
+                out.extend(self._fields(base, seen))
+        return out + c.fields
+
+    def _instantiate(self, c: _Class, pos: list[Any], kw: dict[str, Any]) -> _Inst | None:
+        """An instance of a module class: its fields (or ``__init__``'s parameters) bound to the values it
+        is created with, then ``setup`` / ``__init__`` run for what each ``self.x`` holds."""
+        if self.depth > MAX_DEPTH or self.budget <= 0:
+            if self.budget <= 0 and "expansion budget" not in " ".join(self.warnings):
+                self.warnings.append(f"expansion budget of {MAX_INSTANCES} blocks spent: deeper blocks left out")
+            return None
+        self.budget -= 1
+        inst = _Inst(cls=c)
+        top = _Walk(inst=None, env=dict(self.script.constants))
+        init = self._method(c, "__init__")
+        if init is not None and (c.nnx or ("setup" not in c.methods and not c.fields)):
+            params = [p for p in read_parameters(init) if p.name != "self" and p.kind == "plain"]
+            w = _Walk(inst=inst, env=dict(self.script.constants))
+            for i, p in enumerate(params):
+                v = kw[p.name] if p.name in kw else pos[i] if i < len(pos) else \
+                    self._val(p.default, top) if p.default is not None else UNKNOWN
+                self._bind(w, p.name, v)
+            self._run_builder(init, w)
+            return inst
+        for i, (name, default) in enumerate(self._fields(c)):
+            v = kw[name] if name in kw else pos[i] if i < len(pos) else \
+                self._val(default, top) if default is not None else UNKNOWN
+            self._bind_attr(inst, name, v)
+        setup = self._method(c, "setup")
+        if setup is not None:
+            self._run_builder(setup, _Walk(inst=inst, env={**self.script.constants, **inst.env}))
+        return inst
+
+    @staticmethod
+    def _bind(w: _Walk, name: str, v: Any) -> None:
+        """A local name bound to a value: a module, class or function (``w.mods``), else a plain value."""
+        if isinstance(v, _Mod):
+            w.mods[name] = v
+        elif isinstance(v, _Ref):
+            w.mods[name] = _Mod(kind="ref", ref=v)
+        elif v is not UNKNOWN:
+            w.env[name] = v
+
+    @staticmethod
+    def _bind_attr(inst: _Inst, name: str, v: Any) -> None:
+        if isinstance(v, _Mod):
+            inst.attrs[name] = v
+        elif isinstance(v, _Ref):
+            inst.attrs[name] = _Mod(kind="ref", ref=v)
+        elif v is not UNKNOWN and jsonable(v):
+            inst.env[f"self.{name}"] = v
+
+    def _run_builder(self, fnode: Node, w: _Walk) -> None:
+        """``setup`` / ``__init__``: what each ``self.x`` holds (a layer, a list of layers, a block, a value)."""
+        inst = w.inst
+        for a in _assignments(fnode.child_by_field_name("body")):
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is None or right is None:
+                continue
+            target = dotted_name(left) or ""
+            v = self._val(right, w)
+            if target.startswith("self.") and target.count(".") == 1 and inst is not None:
+                self._bind_attr(inst, target[5:], v)
+                if not isinstance(v, (_Mod, _Ref)) and v is not UNKNOWN:
+                    w.env[target] = v
+            elif left.type == "identifier":
+                self._bind(w, target, v)
+
+    def _expand(self, inst: _Inst) -> list[Layer]:
+        if inst.layers is not None:
+            return inst.layers
+        inst.layers = []  # a module that calls itself expands to nothing the second time
+        call = self._method(inst.cls, "__call__")
+        if call is None:
+            return []
+        params = [p for p in read_parameters(call) if p.name != "self"]
+        w = _Walk(inst=inst, env={**self.script.constants, **inst.env}, tensors={p.name for p in params})
+        for p in params:
+            if p.default is not None:
+                v = self.script.value(p.default, self.script.constants)
+                if v is not UNKNOWN:
+                    w.env.setdefault(p.name, v)
+                    w.tensors.discard(p.name)
+        self.depth += 1
+        try:
+            self._walk_block(call.child_by_field_name("body"), w)
+        finally:
+            self.depth -= 1
+        inst.layers = w.layers
+        return w.layers
+
+    # -- values: plain, classes and functions held as values, modules -----------
+    def _val(self, node: Node | None, w: _Walk) -> Any:
+        """A value as model code holds it: a plain value, a :class:`_Ref` (``nn.Conv``, ``nn.relu``,
+        ``partial(...)``, a module class), a :class:`_Mod` (``nn.Dense(10)``, ``self.fc``), or UNKNOWN."""
+        if node is None:
+            return UNKNOWN
+        v = self.script.value(node, w.env)
+        if v is not UNKNOWN and jsonable(v):
+            return v
+        ref = self._ref(node, w)
+        if ref is not None:
+            return ref
+        m = self._build(node, w)
+        return m if m is not None else v  # [nn.Dense(64), nn.relu] is modules, [64, x] a partly known list
+
+    def _ref(self, node: Node, w: _Walk) -> _Ref | None:
+        """The class or function an expression names (not calls), or None."""
+        t = node.type
+        if t == "call" and last_name(self._fname(node)) == "partial":
+            pos, kw = call_arguments(node)
+            inner = self._ref(pos[0], w) if pos else None
+            if inner is None:
+                return None
+            return _Ref(kind=inner.kind, name=inner.name, raw=inner.raw, nnx=inner.nnx,
+                        pos=inner.pos + [self._val(a, w) for a in pos[1:]],
+                        kw={**inner.kw, **{k: self._val(v, w) for k, v in kw.items()}})
+        if t not in ("identifier", "attribute"):
+            return None
+        dn = dotted_name(node) or ""
+        m = self._lookup(dn, w)
+        if m is not None:
+            return m.ref if m.kind == "ref" else None
+        if dn in self.modules:
+            return _Ref(kind="module", name=dn, raw=dn)
+        flax = self._flax_name(dn)
+        if flax is not None and _is_layer_class(*flax):
+            return _Ref(kind="flax", name=flax[0], raw=dn, nnx=flax[1])
+        op = self._op_name(dn)
+        if op is not None:
+            act = vocab.canonical_activation(op)
+            if act is not None:
+                return _Ref(kind="act", name=act, raw=dn)
+            if op in jax_layers.FUNCTIONAL:
+                return _Ref(kind="op", name=op, raw=dn)
+        return None
+
+    def _lookup(self, dn: str, w: _Walk) -> _Mod | None:
+        """What a local name or ``self.x`` holds as a module, class or function."""
+        if dn in w.mods:
+            return w.mods[dn]
+        if dn.startswith("self.") and w.inst is not None and dn.count(".") == 1:
+            return w.inst.attrs.get(dn[5:])
+        return None
+
+    def _build(self, node: Node | None, w: _Walk) -> _Mod | None:
+        """The module an expression constructs or names (``nn.Dense(10)``, ``[nn.Dense(n) for n in f]``,
+        ``nn.Sequential([...])``, ``Block(64)``, ``self.conv(32, (3, 3))``, ``self.fc``), or None."""
+        if node is None:
+            return None
+        t = node.type
+        if t in ("list", "tuple"):
+            items = [m for c in node.named_children if (m := self._build(c, w)) is not None]
+            return _Mod(kind="list", items=items) if items else None
+        if t == "list_comprehension":
+            return self._build_comprehension(node, w)
+        if t in ("attribute", "identifier"):
+            m = self._lookup(dotted_name(node) or "", w)
+            if m is not None:
+                return m
+            ref = self._ref(node, w)
+            return _Mod(kind="act", act=ref.name) if ref is not None and ref.kind == "act" else None
+        if t != "call":
+            return None
+        fnode = node.child_by_field_name("function")
+        ref = self._ref(fnode, w) if fnode is not None else None
+        if ref is None or ref.kind in ("act", "op"):
+            return None
+        pos, kw = call_arguments(node)
+        return self._construct(ref, [self._val(a, w) for a in pos], {k: self._val(v, w) for k, v in kw.items()},
+                               line_of(node))
+
+    def _build_comprehension(self, node: Node, w: _Walk) -> _Mod | None:
+        body = node.child_by_field_name("body")
+        clause = next((c for c in node.named_children if c.type == "for_in_clause"), None)
+        if body is None or clause is None:
+            return None
+        var = node_text(clause.child_by_field_name("left"))
+        seq = self.script.value(clause.child_by_field_name("right"), w.env)
+        if isinstance(seq, list) and 0 < len(seq) <= MAX_UNROLL and var.isidentifier():
+            items = []
+            for v in seq:
+                inner = _Walk(inst=w.inst, env={**w.env, var: v}, mods=w.mods)
+                if (m := self._build(body, inner)) is not None:
+                    items.append(m)
+            return _Mod(kind="list", items=items) if items else None
+        m = self._build(body, w)
+        return _Mod(kind="list", items=[m]) if m is not None else None
+
+    def _construct(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> _Mod | None:
+        """Calling a class held as a value: a Flax layer, or an instance of a module class of the file."""
+        pos, kw = ref.pos + pos, {**ref.kw, **kw}
+        if ref.kind == "module":
+            self.depth += 1
+            try:
+                inst = self._instantiate(self.modules[ref.name], pos, kw)
+            finally:
+                self.depth -= 1
+            if inst is None:
+                # nesting past the bounds: the block stays one Custom layer, as in the torch reader
+                return _Mod(kind="layer", layers=[Layer(type="Custom", raw=ref.name, line=line)])
+            return _Mod(kind="inst", inst=inst)
+        if ref.kind != "flax":
+            return None
+        if ref.name == "Sequential":
+            items: list[_Mod] = []
+            for v in pos:
+                if isinstance(v, _Mod):
+                    items.extend(v.items if v.kind == "list" else [v])
+            return _Mod(kind="seq", items=items)
+        layer = self._flax_layer(ref, pos, kw, line)
+        return _Mod(kind="layer", layers=[layer]) if layer is not None else None
+
+    def _flax_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+        name, raw = ref.name, ref.raw
+        if name in jax_layers.RNN_WRAPPERS or name in jax_layers.BIDIRECTIONAL:
+            cell = next((x for v in pos + list(kw.values()) if isinstance(v, _Mod) for x in v.layers), None)
+            if cell is None:
+                return None
+            if name in jax_layers.BIDIRECTIONAL:
+                return Layer(type="Bidirectional", raw=raw, args={"layer": cell.type, **cell.args}, line=line)
+            return Layer(type=cell.type, raw=f"{raw}({cell.raw})", args=dict(cell.args), line=line)
+        row = (jax_layers.NNX_LAYERS if ref.nnx else jax_layers.LINEN_LAYERS).get(name)
+        if row is None:
+            return None
+        ltype, names = row
+        args: dict[str, Any] = {}
+        for k, v in list(zip(names, pos, strict=False)) + list(kw.items()):
+            if k not in _SKIPPED_ARGS and v is not UNKNOWN and jsonable(v):
+                args[k] = v
+        out = next((args[k] for k in jax_layers.OUTPUT_ARGS if k in args), None)
+        if ltype == "Dense" and out is not None:
+            args["units"] = out
+        if ltype in ("Conv2D", "Conv2DTranspose", "LocallyConnected2D"):
+            if out is not None:
+                args["filters"] = out
+            ks = args.get("kernel_size")
+            dims = len(ks) if isinstance(ks, list) else 1 if isinstance(ks, int) else 2
+            ltype = _with_dims(ltype, dims)
+        return Layer(type=ltype, raw=raw, args=args, line=line)
+
+    def _op_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+        """``nn.max_pool(x, (2, 2))`` / ``nn.avg_pool`` / ``jnp.concatenate`` / ``nn.dropout`` as a layer."""
+        ltype = jax_layers.FUNCTIONAL.get(ref.name)
+        if ltype is None:
+            return None
+        pos, kw = ref.pos + pos, {**ref.kw, **kw}
+        args: dict[str, Any] = {}
+        if ltype.endswith("Pooling2D"):
+            # nn.max_pool(x, window_shape, strides, padding): the data is no list, the window is
+            window = kw.get("window_shape", next((v for v in pos if isinstance(v, list)), UNKNOWN))
+            if isinstance(window, list) and jsonable(window):
+                args["window_shape"] = window
+                ltype = _with_dims(ltype, len(window))
+            strides = kw.get("strides", UNKNOWN)
+            if strides is not UNKNOWN and jsonable(strides):
+                args["strides"] = strides
+        return Layer(type=ltype, raw=ref.raw, args=args, line=line)
+
+    # -- the forward walk ---------------------------------------------------
+    def _walk_block(self, block: Node | None, w: _Walk) -> None:
+        for stmt in block.named_children if block is not None else []:
+            if len(w.layers) >= MAX_LAYERS:
+                return
+            self._walk_stmt(stmt, w)
+
+    def _walk_stmt(self, stmt: Node, w: _Walk) -> None:
+        t = stmt.type
+        if t in ("expression_statement", "return_statement"):
+            for c in stmt.named_children:
+                self._walk_expr_stmt(c, w)
+        elif t == "for_statement":
+            self._walk_for(stmt, w)
+        elif t == "if_statement":
+            cond = self.script.value(stmt.child_by_field_name("condition"), w.env)
+            alt = stmt.child_by_field_name("alternative")
+            if cond is not UNKNOWN and not cond and alt is not None:
+                self._walk_block(alt.child_by_field_name("body") or alt, w)
+            elif cond is UNKNOWN or cond:
+                self._walk_block(stmt.child_by_field_name("consequence"), w)
+        elif t in ("with_statement", "while_statement"):
+            self._walk_block(stmt.child_by_field_name("body"), w)
+
+    def _walk_expr_stmt(self, node: Node, w: _Walk) -> None:
+        if node.type == "assignment":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if right is None or left is None:
+                return
+            before = len(w.layers)
+            if left.type == "identifier" and not self._applies(right, w):
+                # conv = nn.Conv(32, (3, 3)) / conv = partial(self.conv, use_bias=False): applied later
+                v = self._val(right, w)
+                if isinstance(v, (_Mod, _Ref)) or v is not UNKNOWN:
+                    self._bind(w, node_text(left), v)
+                    return
+            self._expr(right, w)
+            names = [node_text(n) for n in ([left] if left.type == "identifier" else left.named_children)
+                     if n.type == "identifier"]
+            if len(w.layers) > before or self._reads_tensor(right, w):
+                w.tensors.update(names)
+                for n in names:
+                    w.env.pop(n, None)
+        elif node.type == "augmented_assignment":
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            self._expr(right, w)
+            if node_text(node.child_by_field_name("operator")) == "+=" and left is not None and right is not None \
+                    and node_text(left) in w.tensors and right.type == "identifier" and node_text(right) in w.tensors:
+                push(w.layers, Layer(type="Add", raw="+=", line=line_of(node)), w.repeat)
+        else:
+            self._expr(node, w)
+
+    def _reads_tensor(self, node: Node, w: _Walk) -> bool:
+        if node.type == "identifier":
+            return node_text(node) in w.tensors
+        return node.type in ("call", "subscript", "attribute", "binary_operator", "conditional_expression") and any(
+            n in w.tensors for n in re.findall(r"[A-Za-z_]\w*", node_text(node)[:400]))
+
+    def _applies(self, node: Node, w: _Walk) -> bool:
+        """Whether an expression applies something to data (``nn.Dense(10)(x)``, ``self.fc(x)``,
+        ``nn.relu(x)``) rather than builds or names a module (``nn.Dense(10)``, ``partial(nn.Conv)``)."""
+        if node.type != "call":
+            return False
+        fnode = node.child_by_field_name("function")
+        if fnode is None or fnode.type == "call":
+            return True
+        if last_name(self._fname(node)) == "partial":
+            return False
+        ref = self._ref(fnode, w)
+        return ref is None or ref.kind in ("act", "op")
+
+    def _walk_for(self, loop: Node, w: _Walk) -> None:
+        var = loop.child_by_field_name("left")
+        it = loop.child_by_field_name("right")
+        body = loop.child_by_field_name("body")
+        name = node_text(var) if var is not None and var.type == "identifier" else None
+        m = self._build(it, w) if it is not None else None
+        if m is not None and m.kind in ("list", "seq") and name:
+            # for layer in self.layers: x = layer(x)
+            for item in m.items[:MAX_UNROLL]:
+                w.mods[name] = item
+                self._walk_block(body, w)
+            return
+        seq = self.script.value(it, w.env) if it is not None else UNKNOWN
+        if seq is UNKNOWN and it is not None and it.type == "call" and self._fname(it) == "enumerate":
+            args = call_arguments(it)[0]
+            inner = self.script.value(args[0], w.env) if len(args) == 1 else UNKNOWN
+            seq = [[i, v] for i, v in enumerate(inner)] if isinstance(inner, list) else UNKNOWN
+        names = [node_text(n) for n in (var.named_children if var is not None and var.type in
+                                        ("pattern_list", "tuple_pattern") else [])]
+        if isinstance(seq, list) and 0 < len(seq) <= MAX_UNROLL and (name or names):
+            # for feat in self.features: x = nn.Conv(feat, (3, 3))(x); for i, n in enumerate(sizes)
+            for v in seq:
+                if name:
+                    w.env[name] = v
+                elif isinstance(v, list) and len(v) == len(names):
+                    w.env.update(zip(names, v, strict=True))
+                self._walk_block(body, w)
+            return
+        count = None
+        if it is not None and it.type == "call" and self._fname(it) == "range":
+            vals = [self.script.value(a, w.env) for a in call_arguments(it)[0]]
+            if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3:
+                count = len(range(*vals))
+        if count is not None and 0 < count <= MAX_UNROLL and name:
+            # for j in range(block_size): the blocks, each with its index (strides differ for j == 0)
+            for j in range(*[self.script.value(a, w.env) for a in call_arguments(it)[0]]):
+                w.env[name] = j
+                self._walk_block(body, w)
+            return
+        saved, start = w.repeat, len(w.layers)
+        w.repeat = count if count and count > 1 else saved
+        self._walk_block(body, w)
+        w.repeat = saved
+        if count and count > 1:
+            for layer in w.layers[start:]:
+                layer.repeat = layer.repeat or count
+
+    def _expr(self, node: Node | None, w: _Walk) -> None:
+        """Emit the layers an expression applies, arguments first (evaluation order)."""
+        if node is None or self.depth > MAX_DEPTH + 5:
+            return
+        t = node.type
+        if t == "call":
+            self._call(node, w)
+        elif t == "binary_operator":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            self._expr(left, w)
+            self._expr(right, w)
+            if node_text(node.child_by_field_name("operator")) == "+" and left is not None and right is not None \
+                    and left.type == "identifier" and right.type == "identifier" \
+                    and node_text(left) in w.tensors and node_text(right) in w.tensors:
+                push(w.layers, Layer(type="Add", raw="+", line=line_of(node)), w.repeat)
+        elif t in ("lambda", "function_definition", "string"):
+            return
+        else:
+            for c in node.named_children:
+                self._expr(c, w)
+
+    def _call(self, node: Node, w: _Walk) -> None:
+        fnode = node.child_by_field_name("function")
+        pos, kw = call_arguments(node)
+        for a in pos + list(kw.values()):
+            self._expr(a, w)
+        if fnode is None:
+            return
+        line = line_of(node)
+        if fnode.type == "call":
+            # nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once
+            m = self._build(fnode, w)
+            if m is not None:
+                self._apply(m, w)
+            else:
+                self._expr(fnode, w)
+            return
+        if fnode.type == "subscript":
+            # self.layers[0](x)
+            base = self._build(fnode.child_by_field_name("value"), w)
+            idx = self.script.value(fnode.child_by_field_name("subscript"), w.env)
+            if base is not None and base.kind in ("list", "seq") and isinstance(idx, int) \
+                    and -len(base.items) <= idx < len(base.items):
+                self._apply(base.items[idx], w)
+            return
+        fn = dotted_name(fnode) or ""
+        m = self._lookup(fn, w)
+        if m is not None:
+            if m.kind == "ref" and m.ref is not None:
+                self._apply_ref(m.ref, node, w)
+            else:
+                self._apply(m, w)
+            return
+        if fn.startswith("self.") and w.inst is not None and fn.count(".") == 1:
+            meth = self._method(w.inst.cls, fn[5:])
+            if meth is not None and fn[5:] not in ("__call__", "setup", "__init__"):
+                self._helper(meth, node, w, skip_self=True)
+                return
+        if fnode.type == "attribute":
+            meth = node_text(fnode.child_by_field_name("attribute"))
+            obj = fnode.child_by_field_name("object")
+            if meth == "reshape" and obj is not None and obj.type != "call" and not self._op_name(node_text(obj)):
+                # x.reshape((x.shape[0], -1)) is Flatten; any other reshape of the data is Reshape
+                push(w.layers, _reshape_layer(pos, "reshape", line), w.repeat)
+                return
+            if obj is not None and obj.type != "identifier":
+                self._expr(obj, w)
+        op = self._op_name(fn)
+        if op is not None:
+            if op == "reshape":
+                push(w.layers, _reshape_layer(pos[1:], fn, line), w.repeat)
+                return
+            dims = _reduced_axes(kw, pos, self.script, w.env) if op in ("mean", "max") else 0
+            if dims:
+                push(w.layers, Layer(type=_GLOBAL_POOLS[(op, dims)], raw=fn, line=line), w.repeat)
+                return
+        ref = self._ref(fnode, w)
+        if ref is not None and ref.kind in ("act", "op"):
+            self._apply_ref(ref, node, w)
+            return
+        if fn in self.funcs and fn not in self.modules:
+            self._helper(self.funcs[fn], node, w, skip_self=False)
+
+    def _apply_ref(self, ref: _Ref, node: Node, w: _Walk) -> None:
+        """A function held as a value, applied to data: an activation folds, an op is a layer."""
+        if ref.kind == "act":
+            push(w.layers, activation_layer(ref.name, ref.raw, line_of(node)), w.repeat)
+        elif ref.kind == "op":
+            pos, kw = call_arguments(node)
+            layer = self._op_layer(ref, [self._val(a, w) for a in pos], {k: self._val(v, w) for k, v in kw.items()},
+                                   line_of(node))
+            if layer is not None:
+                push(w.layers, layer, w.repeat)
+
+    def _apply(self, m: _Mod, w: _Walk) -> None:
+        if m.kind == "layer":
+            for layer in m.layers:
+                if not push(w.layers, layer, w.repeat):
+                    return
+        elif m.kind == "act" and m.act:
+            push(w.layers, activation_layer(m.act, "act", None), w.repeat)
+        elif m.kind in ("seq", "list"):
+            for item in m.items:
+                self._apply(item, w)
+        elif m.kind == "inst" and m.inst is not None:
+            self.depth += 1
+            try:
+                if self.depth <= MAX_DEPTH:
+                    for layer in self._expand(m.inst):
+                        if not push(w.layers, copy_layer(layer), w.repeat):
+                            return
+            finally:
+                self.depth -= 1
+
+    def _helper(self, fnode: Node, call: Node, w: _Walk, skip_self: bool) -> None:
+        """A helper function or method applied to data: its layers, in place (arguments bound)."""
+        if self.depth >= MAX_DEPTH:
+            return
+        params = [p for p in read_parameters(fnode) if not (skip_self and p.name == "self")]
+        pos, kw = call_arguments(call)
+        inner = _Walk(inst=w.inst, env={k: v for k, v in w.env.items() if k.startswith("self.")}, repeat=w.repeat)
+        inner.env.update(self.script.constants)
+        plain = [p for p in params if p.kind == "plain"]
+        for i, p in enumerate(plain):
+            node = kw.get(p.name) or (pos[i] if i < len(pos) else None)
+            if node is not None and self._reads_tensor(node, w):
+                inner.tensors.add(p.name)
+                continue
+            v = self._val(node, w) if node is not None else \
+                self._val(p.default, inner) if p.default is not None else UNKNOWN
+            self._bind(inner, p.name, v)
+        self.depth += 1
+        try:
+            self._walk_block(fnode.child_by_field_name("body"), inner)
+        finally:
+            self.depth -= 1
+        for layer in inner.layers:
+            if not push(w.layers, layer):
+                return
+
+    # -- training -----------------------------------------------------------
+    def _env_at(self, node: Node) -> dict[str, Any]:
+        """Values visible at ``node``: constants, ``config.x = v`` settings, module-level names assigned
+        before it, and the enclosing functions' parameter defaults and earlier local assignments."""
+        env: dict[str, Any] = dict(self.script.constants)
+        env.update(self._settings())
+        funcs = []
+        p = node.parent
+        while p is not None:
+            if p.type == "function_definition":
+                funcs.append(p)
+            p = p.parent
+        for f in reversed(funcs):
+            params = [p for p in read_parameters(f) if p.name not in ("self", "cls")]
+            for prm in params:
+                if prm.default is not None:
+                    v = self.script.value(prm.default, env)
+                    if v is not UNKNOWN:
+                        env[prm.name] = v
+            env.update(self._call_site_values(f, params))
+            for a in _assignments(f.child_by_field_name("body")):
+                if a.start_byte >= node.start_byte:
+                    break
+                left = a.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    v = self.script.value(a.child_by_field_name("right"), env)
+                    if v is not UNKNOWN:
+                        env[node_text(left)] = v
+        return env
+
+    def _call_site_values(self, f: Node, params: list[Any]) -> dict[str, Any]:
+        """A function's arguments as its first call with arguments passes them (``train_model(..., num_epochs=200)``
+        over ``def train_model(self, ..., num_epochs=500)``): a call's argument wins over a default."""
+        name = node_text(f.child_by_field_name("name"))
+        for call in self.calls:
+            if last_name(self._fname(call)) != name or f.start_byte <= call.start_byte < f.end_byte:
+                continue
+            pos, kw = call_arguments(call)
+            if not pos and not kw:
+                continue
+            env = {**self.script.constants, **self._settings()}
+            out: dict[str, Any] = {}
+            plain = [p for p in params if p.kind == "plain"]
+            for p, arg in zip(plain, pos, strict=False):
+                if arg.type in ("list_splat", "dictionary_splat"):
+                    break
+                v = self.script.value(arg, env)
+                if v is not UNKNOWN:
+                    out[p.name] = v
+            for k, arg in kw.items():
+                v = self.script.value(arg, env)
+                if v is not UNKNOWN:
+                    out[k] = v
+            return out
+        return {}
+
+    def _settings(self) -> dict[str, Any]:
+        """``config.batch_size = 128`` (ml_collections style) and other attribute settings outside models."""
+        got = getattr(self, "_settings_cache", None)
+        if got is not None:
+            return got
+        got = self._settings_cache = {}
+        for a in self.script.nodes("assignment"):
+            left = a.child_by_field_name("left")
+            if left is None or left.type != "attribute" or self._in_module_class(a):
+                continue
+            dn = dotted_name(left) or ""
+            if dn.startswith("self.") or not dn:
+                continue
+            v = self.script.value(a.child_by_field_name("right"), {**self.script.constants, **got})
+            if v is not UNKNOWN and jsonable(v):
+                got[dn] = v
+        return got
+
+    def _training(self) -> tuple[dict[str, Any], list[str]]:
+        """Hyperparameters (as ``Hyperparameters`` keywords) and tricks of the file's training code."""
+        hp: dict[str, Any] = {"extra": {}}
+        tricks: list[str] = []
+        outside = [c for c in self.calls if not self._in_module_class(c)]
+        self._optimizer(outside, hp, tricks)
+        self._loss(outside, hp)
+        self._loops(hp)
+        if hp.get("batch_size") is None:
+            hp["batch_size"] = self._batch_size(outside)
+        for call in outside:
+            fn = self._fname(call)
+            full = self.script.resolve(fn) or fn
+            trick = jax_layers.TRICKS.get(last_name(fn))
+            if trick and full.split(".")[0] in ("optax", "flax", "orbax", "jax"):
+                tricks.append(trick)
+        return {k: v for k, v in hp.items() if v is not None}, tricks
+
+    def _optax(self, call: Node) -> str | None:
+        fn = self._fname(call)
+        full = self.script.resolve(fn) or fn
+        return last_name(full) if full.startswith("optax.") else None
+
+    def _optimizer(self, calls: list[Node], hp: dict[str, Any], tricks: list[str]) -> None:
+        for call in calls:
+            name = self._optax(call)
+            pos, kw = call_arguments(call)
+            if name == "inject_hyperparams" and pos:
+                # optax.inject_hyperparams(optax.adam)(learning_rate=1e-3): the outer call holds the values
+                outer = call.parent.parent if call.parent is not None and call.parent.type == "call" else None
+                name = last_name(self.script.resolve(dotted_name(pos[0]) or "") or "")
+                pos, kw = call_arguments(outer) if outer is not None else ([], {})
+            if not name:
+                continue
+            opt = jax_layers.OPTIMIZER_ALIASES.get(name) or vocab.canonical_optimizer(name)
+            if opt is None:
+                continue
+            env = self._env_at(call)
+            names = jax_layers.OPTIMIZER_ARGS.get(name, ("learning_rate",))
+            vals: dict[str, Node] = dict(zip(names, pos, strict=False))
+            vals.update(kw)
+            hp["optimizer"] = opt
+            lr_node = vals.get("learning_rate")
+            lr = self._rate(lr_node, env, tricks) if lr_node is not None else None
+            if lr is not None:
+                hp["learning_rate"] = lr
+            for extra in ("momentum", "weight_decay", "nesterov", "b1", "b2"):
+                v = self.script.value(vals[extra], env) if extra in vals else UNKNOWN
+                if v is not UNKNOWN and jsonable(v):
+                    hp["extra"][extra] = v
+            wd = hp["extra"].get("weight_decay")
+            if isinstance(wd, (int, float)) and not isinstance(wd, bool) and wd > 0:
+                tricks.append("weight_decay")
+            return
+
+    def _rate(self, node: Node, env: dict[str, Any], tricks: list[str]) -> float | None:
+        """A learning rate: a number, or the rate a schedule starts from (the schedule is ``lr_schedule``)."""
+        v = self.script.value(node, env)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+        sched = node if node.type == "call" else self._assigned_call(node)
+        name = self._optax(sched) if sched is not None else None
+        if name in jax_layers.SCHEDULES:
+            tricks.append("lr_schedule")
+            key = jax_layers.SCHEDULES[name]
+            _, kw = call_arguments(sched)
+            v = self.script.value(kw[key], self._env_at(sched)) if key in kw else UNKNOWN
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                return float(v)
+        return None
+
+    def _assigned_call(self, node: Node) -> Node | None:
+        """The call last assigned, before ``node``, to the name ``node`` is."""
+        if node.type != "identifier":
+            return None
+        name = node_text(node)
+        got = None
+        for a in self.script.nodes("assignment"):
+            if a.start_byte >= node.start_byte:
+                break
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and node_text(left) == name and right is not None and right.type == "call":
+                got = right
+        return got
+
+    def _loss(self, calls: list[Node], hp: dict[str, Any]) -> None:
+        for call in calls:
+            name = self._optax(call)
+            if name in jax_layers.LOSSES:
+                hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[name], self._fname(call)
+                return
+        # a loss written by hand in a loss function: -sum(labels * log_softmax(logits)), mean((pred - y) ** 2)
+        for name, fnode in self.funcs.items():
+            if "loss" not in name.lower():
+                continue
+            text = node_text(fnode)
+            compact = re.sub(r"\s+", " ", text)
+            if "log_softmax" in text or re.search(r"\blog\s*\(", text) and "softmax" in text:
+                hp["loss"], hp["loss_raw"] = "categorical_crossentropy", f"{name} (log-softmax)"
+                return
+            if re.search(r"\*\*\s*2|square\(", compact) and "-" in compact:
+                hp["loss"], hp["loss_raw"] = "mse", f"{name} (squared error)"
+                return
+
+    def _loops(self, hp: dict[str, Any]) -> None:
+        """Epochs (``for epoch in range(N)``) and steps (``for step in range(N)``) of counted loops."""
+        for loop in self.script.nodes("for_statement"):
+            if self._in_module_class(loop):
+                continue
+            it = loop.child_by_field_name("right")
+            while it is not None and it.type == "call" and last_name(self._fname(it)) in ("enumerate", "tqdm", "trange"):
+                if last_name(self._fname(it)) == "trange":
+                    break
+                args = call_arguments(it)[0]
+                it = args[0] if args else None
+            if it is None or it.type != "call" or last_name(self._fname(it)) not in ("range", "trange"):
+                continue
+            env = self._env_at(loop)
+            vals = [self.script.value(a, env) for a in call_arguments(it)[0]]
+            if not (vals and len(vals) <= 3 and all(isinstance(v, int) and not isinstance(v, bool) for v in vals)):
+                continue
+            count = len(range(*vals))
+            words = (node_text(loop.child_by_field_name("left")) + " " + node_text(it)).lower()
+            if "epoch" in words and hp.get("epochs") is None:
+                hp["epochs"] = count
+            elif re.search(r"step|iter|update", words) and hp.get("steps") is None:
+                hp["steps"] = count
+        if hp.get("epochs") is None:
+            flags = {**self.script.argparse_defaults, **{last_name(k): v for k, v in self._settings().items()}}
+            v = next((flags[k] for k in ("num_epochs", "epochs", "n_epochs") if k in flags), None)
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                hp["epochs"] = v
+
+    def _batch_size(self, calls: list[Node]) -> int | None:
+        for call in calls:
+            _, kw = call_arguments(call)
+            node = kw.get("batch_size")
+            if node is None and last_name(self._fname(call)) == "batch":
+                pos, _ = call_arguments(call)
+                node = pos[0] if pos else None
+            v = self.script.value(node, self._env_at(call)) if node is not None else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return v
+        named = {**self.script.argparse_defaults, **{last_name(k): v for k, v in self._settings().items()},
+                 **self.script.constants}
+        for key in ("batch_size", "BATCH_SIZE", "bs", "batchsize"):
+            v = named.get(key)
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return v
+        return None
+
+    def _input_shape(self) -> dict[str, list[int]]:
+        """``model.init(rng, jnp.ones([1, 28, 28, 1]))``: the input shape without the batch dimension,
+        by the class of the model initialised (``""`` when the model's class cannot be told)."""
+        out: dict[str, list[int]] = {}
+        created: dict[str, str] = {}
+        for a in self.script.nodes("assignment"):
+            left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+            if left is not None and right is not None and right.type == "call" and self._fname(right) in self.modules:
+                created[node_text(left)] = self._fname(right)
+        for call in self.calls:
+            fnode = call.child_by_field_name("function")
+            if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "init":
+                continue
+            obj = node_text(fnode.child_by_field_name("object"))
+            pos, _ = call_arguments(call)
+            for arg in pos[1:]:
+                shape = self._dummy_shape(arg)
+                if shape is not None:
+                    out.setdefault(created.get(obj, ""), shape)
+                    break
+        return out
+
+    def _dummy_shape(self, node: Node) -> list[int] | None:
+        if node.type == "identifier":
+            node = self._assigned_call(node) or node
+        if node.type != "call":
+            return None
+        fn = self._fname(node)
+        if last_name(fn) not in ("ones", "zeros", "empty", "normal", "uniform") or not self._op_name(fn):
+            return None
+        pos, kw = call_arguments(node)
+        arg = kw.get("shape") or (pos[1] if last_name(fn) in ("normal", "uniform") and len(pos) > 1 else pos[0] if pos else None)
+        v = self.script.value(arg, self._env_at(node)) if arg is not None else UNKNOWN
+        if isinstance(v, list) and len(v) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in v):
+            return v[1:]
+        return None
+
+
+def _assignments(body: Node | None) -> list[Node]:
+    """Assignments of a function body in source order, nested blocks included (not nested defs)."""
+    out: list[Node] = []
+    stack = [body] if body is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type == "assignment":
+            out.append(n)
+            continue
+        if n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        stack.extend(reversed(n.named_children))
+    return out
+
+
+def _is_layer_class(name: str, nnx: bool) -> bool:
+    """A Flax class that builds a layer (or a container of layers) when called."""
+    table = jax_layers.NNX_LAYERS if nnx else jax_layers.LINEN_LAYERS
+    return name in table or name == "Sequential" or name in jax_layers.RNN_WRAPPERS \
+        or name in jax_layers.BIDIRECTIONAL
+
+
+# arguments that say how a layer runs or is initialised, not what it is
+_SKIPPED_ARGS = {"rngs", "dtype", "param_dtype", "kernel_init", "bias_init", "scale_init", "name", "deterministic",
+                 "use_running_average", "precision"}
+
+
+def _with_dims(ltype: str, dims: int) -> str:
+    """``Conv2D`` with a 1-D kernel -> ``Conv1D``; ``MaxPooling2D`` over 3 axes -> ``MaxPooling3D``."""
+    if dims in (1, 3) and "2D" in ltype:
+        got = ltype.replace("2D", f"{dims}D")
+        return got if got in _KNOWN_DIMS else ltype
+    return ltype
+
+
+_KNOWN_DIMS = {"Conv1D", "Conv3D", "Conv1DTranspose", "Conv3DTranspose", "LocallyConnected1D", "MaxPooling1D",
+               "MaxPooling3D", "AveragePooling1D", "AveragePooling3D"}
+
+
+def _reshape_layer(pos: list[Node], raw: str, line: int) -> Layer:
+    shape = pos[0] if len(pos) == 1 and pos[0].type in ("tuple", "list") else None
+    items = shape.named_children if shape is not None else pos
+    text = [node_text(x).replace(" ", "") for x in items]
+    flat = len(text) == 2 and text[1] == "-1" and ("shape[0]" in text[0] or text[0] in ("B", "b", "batch", "batch_size", "bs", "n"))
+    return Layer(type="Flatten" if flat else "Reshape", raw=raw, line=line)
+
+
+def _reduced_axes(kw: dict[str, Node], pos: list[Node], script: Script, env: dict[str, Any]) -> int:
+    """``jnp.mean(x, axis=(1, 2))``: a mean over the spatial axes of a feature map (global pooling, 2),
+    ``axis=1`` over the steps of a sequence (1); 0 for any other reduction."""
+    node = kw.get("axis") or (pos[1] if len(pos) > 1 else None)
+    v = script.value(node, env) if node is not None else UNKNOWN
+    if v in ([1, 2], [-3, -2]):
+        return 2
+    return 1 if v in (1, [1]) else 0
+
+
+_GLOBAL_POOLS = {("mean", 1): "GlobalAveragePooling1D", ("mean", 2): "GlobalAveragePooling2D",
+                 ("max", 1): "GlobalMaxPooling1D", ("max", 2): "GlobalMaxPooling2D"}
+
+
+def extract_jax(script: Script) -> list[Summary]:
+    """One summary per Flax model the script defines, with the optax training the file writes.
+
+    Args:
+        script: the loaded script (``corpus.readers.script.load``).
+
+    Returns:
+        Summaries with ``id=""``, lines of the analysed code, ``framework="jax"``,
+        layers in the order ``__call__`` applies them, and the training's hyperparameters.
+    """
+    return JaxReader(script).read()

@@ -1,0 +1,204 @@
+"""The JAX reader (Flax linen and nnx models, optax training) on fixture scripts written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus.knowledge import jax_layers, layers
+from corpus.readers.jax_models import extract_jax
+from corpus.readers.parser import parse_bytes, parse_path
+from corpus.readers.registry import IMPORT_FAMILIES, READERS, import_families
+from corpus.readers.script import load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def parse(name: str) -> dict:
+    return {s.name: s for s in parse_path(FIXTURES / name, context_text="")}
+
+
+def read(code: str) -> dict:
+    return {s.name: s for s in extract_jax(load(code, "snippet.py"))}
+
+
+def seq(s) -> list[str]:
+    return [layer.type for layer in s.layers]
+
+
+def acts(s) -> list[str | None]:
+    return [layer.activation for layer in s.layers]
+
+
+HEAD = "import flax.linen as nn\nimport jax.numpy as jnp\nimport optax\n"
+
+
+# -- the registry -----------------------------------------------------------
+
+def test_one_reader_row_and_its_import_roots():
+    assert [r.name for r in READERS if r.family == "jax"] == ["jax"]
+    assert IMPORT_FAMILIES["jax"] == {"jax", "flax", "optax"}
+    assert import_families(load("from flax import linen as nn\n")) == {"jax"}
+    assert import_families(load("import torch\nimport optax\n")) == {"pytorch", "jax"}
+
+
+def test_the_readers_types_are_canonical():
+    tables = [jax_layers.LINEN_LAYERS, jax_layers.NNX_LAYERS]
+    emitted = {t for table in tables for t, _ in table.values()} | set(jax_layers.FUNCTIONAL.values())
+    for t in list(emitted):
+        emitted |= {t.replace("2D", "1D"), t.replace("2D", "3D")} & set(layers.BY_NAME)
+    assert emitted <= set(layers.BY_NAME)
+    assert all(loss in ("categorical_crossentropy", "binary_crossentropy", "mse", "huber", "hinge", "ctc", "cosine",
+                        "kl_divergence", "other") for loss in jax_layers.LOSSES.values())
+
+
+# -- @nn.compact ------------------------------------------------------------
+
+def test_compact_cnn_layers_in_call_order_with_folded_activations():
+    m = parse("jax_flax_cnn.py")["CNN"]
+    assert m.framework == "jax"
+    assert seq(m) == ["Conv2D", "AveragePooling2D", "Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten",
+                      "Dense", "Dropout", "Dense"]
+    assert acts(m) == ["relu", None, None, "relu", None, None, "relu", None, None]
+    assert m.layers[0].args == {"features": 32, "kernel_size": [3, 3], "filters": 32}
+    assert m.layers[1].args == {"window_shape": [2, 2], "strides": [2, 2]}
+    assert m.layers[-1].args["units"] == 10  # self.num_classes, a dataclass field's default
+    assert m.layers[-2].args == {"rate": 0.5}
+
+
+def test_compact_cnn_optax_training():
+    m = parse("jax_flax_cnn.py")["CNN"]
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 1e-3, 128, 10)
+    assert hp.loss == "categorical_crossentropy"
+    assert hp.loss_raw == "optax.softmax_cross_entropy_with_integer_labels"
+    assert m.input_shape == [28, 28, 1]  # model.init(rng, jnp.ones([1, 28, 28, 1]))
+    assert m.task == "image_classification" and m.datasets == ["mnist"]
+    assert {"dropout", "batch_norm"} <= set(m.tricks)
+
+
+def test_creation_arguments_override_field_defaults():
+    code = HEAD + (
+        "class MLP(nn.Module):\n    hidden: int = 64\n    out: int = 10\n"
+        "    @nn.compact\n    def __call__(self, x):\n"
+        "        x = nn.tanh(nn.Dense(self.hidden)(x))\n        return nn.Dense(self.out)(x)\n"
+        "model = MLP(out=3)\n")
+    m = read(code)["MLP"]
+    assert [x.args["units"] for x in m.layers] == [64, 3]
+    assert acts(m) == ["tanh", None]
+
+
+# -- setup(), blocks, loops ---------------------------------------------------
+
+def test_setup_style_with_a_list_of_layers_a_block_and_a_schedule():
+    found = parse("jax_flax_setup.py")
+    assert list(found) == ["MLP"]  # ResidualBlock is only a part of MLP
+    m = found["MLP"]
+    assert seq(m) == ["Embedding", "GlobalAveragePooling1D", "Dense", "Dense",
+                      "Dense", "LayerNormalization", "Add", "Dense"]
+    assert m.layers[0].args == {"num_embeddings": 1000, "features": 64}
+    assert [x.args.get("units") for x in m.layers if x.type == "Dense"] == [256, 128, 128, 1]
+    assert acts(m)[2:6] == ["relu", "relu", None, "gelu"]
+    hp = m.hyperparameters
+    assert hp.optimizer == "sgd" and hp.learning_rate == 0.1  # the schedule's init_value
+    assert hp.extra["momentum"] == 0.9
+    assert hp.loss == "mse" and hp.loss_raw == "optax.l2_loss"
+    assert hp.steps == 5000 and hp.epochs is None  # steps are not epochs
+    assert hp.batch_size == 64
+    assert {"lr_schedule", "gradient_clipping", "residual", "layer_norm"} <= set(m.tricks)
+
+
+def test_class_valued_fields_and_partials_as_in_flax_examples():
+    code = HEAD + (
+        "from functools import partial\n"
+        "class Block(nn.Module):\n    filters: int\n    conv: nn.Module = nn.Conv\n    act: object = nn.relu\n"
+        "    @nn.compact\n    def __call__(self, x):\n"
+        "        y = self.act(self.conv(self.filters, (3, 3))(x))\n        return x + y\n"
+        "class Net(nn.Module):\n    sizes: tuple\n    block_cls: nn.Module\n"
+        "    @nn.compact\n    def __call__(self, x):\n"
+        "        conv = partial(nn.Conv, use_bias=False)\n"
+        "        x = conv(16, (3, 3))(x)\n"
+        "        for i, n in enumerate(self.sizes):\n"
+        "            for j in range(n):\n"
+        "                x = self.block_cls(16 * 2 ** i, conv=conv)(x)\n"
+        "        x = jnp.mean(x, axis=(1, 2))\n        return nn.Dense(10)(x)\n"
+        "Net18 = partial(Net, [1, 2], Block)\n")
+    found = read(code)
+    assert list(found) == ["Net"]
+    m = found["Net"]
+    assert seq(m) == ["Conv2D"] + ["Conv2D", "Add"] * 3 + ["GlobalAveragePooling2D", "Dense"]
+    assert [x.args.get("filters") for x in m.layers if x.type == "Conv2D"] == [16, 16, 32, 32]
+    assert all(x.args.get("use_bias") is False for x in m.layers if x.type == "Conv2D")
+    assert acts(m)[1] == "relu"
+
+
+def test_sequential_and_rnn_wrappers():
+    code = HEAD + (
+        "class Tagger(nn.Module):\n    @nn.compact\n    def __call__(self, tokens):\n"
+        "        x = nn.Embed(5000, 128)(tokens)\n"
+        "        x = nn.Bidirectional(nn.RNN(nn.LSTMCell(64)), nn.RNN(nn.LSTMCell(64)))(x)\n"
+        "        return nn.Sequential([nn.Dense(64), nn.relu, nn.Dense(9)])(x)\n"
+        "model = Tagger()\n")
+    m = read(code)["Tagger"]
+    assert seq(m) == ["Embedding", "Bidirectional", "Dense", "Dense"]
+    assert m.layers[1].args["layer"] == "LSTM" and m.layers[1].args["features"] == 64
+    assert acts(m) == [None, None, "relu", None]
+
+
+def test_hand_written_loss_and_call_site_epochs():
+    code = HEAD + (
+        "class Reg(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n        return nn.Dense(1)(x)\n"
+        "def mse_loss(params, x, y):\n    return jnp.mean((Reg().apply(params, x) - y) ** 2)\n"
+        "def fit(state, num_epochs=5):\n    for epoch in range(num_epochs):\n        pass\n"
+        "tx = optax.rmsprop(0.01)\nfit(state, num_epochs=40)\n")
+    hp = read(code)["Reg"].hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.loss) == ("rmsprop", 0.01, 40, "mse")
+
+
+# -- nnx --------------------------------------------------------------------
+
+def test_nnx_module_layers_from_init_and_adamw():
+    m = parse("jax_nnx.py")["CNN"]
+    assert seq(m) == ["Conv2D", "AveragePooling2D", "Conv2D", "AveragePooling2D", "Flatten", "Dense", "Dropout",
+                      "Dense"]
+    assert acts(m) == ["relu", None, "relu", None, None, "relu", None, None]
+    assert m.layers[0].args["filters"] == 32 and m.layers[5].args["units"] == 256
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.steps) == ("adamw", 0.005, 1200)
+    assert hp.extra["weight_decay"] == 1e-4 and "weight_decay" in m.tricks
+    assert hp.loss == "categorical_crossentropy"
+
+
+# -- bounds and neighbours ------------------------------------------------------
+
+def test_a_flax_module_is_not_read_as_torch_when_both_are_imported():
+    code = "import torch\nfrom torch.utils.data import DataLoader\n" + HEAD + (
+        "class MLP(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n        return nn.Dense(10)(x)\n"
+        "loader = DataLoader(ds, batch_size=32)\ntx = optax.sgd(0.01)\n")
+    got = parse_bytes(code.encode(), "mixed.py")
+    assert [(s.name, s.framework) for s in got] == [("MLP", "jax")]
+    assert got[0].hyperparameters.batch_size == 32
+
+
+def test_no_flax_module_no_summary():
+    assert read("import jax.numpy as jnp\nimport optax\ntx = optax.adam(1e-3)\n") == {}
+
+
+def test_a_module_of_only_weightless_ops_is_no_model():
+    code = HEAD + ("class Squeeze(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n"
+                   "        return x.reshape(x.shape[0], 2, -1)\nm = Squeeze()\n")
+    assert read(code) == {}
+
+
+@pytest.mark.parametrize("depth", [30, 200])
+def test_deeply_nested_blocks_stay_bounded(depth: int):
+    lines = [HEAD]
+    for i in range(depth):
+        inner = f"B{i - 1}()(x)" if i else "nn.Dense(4)(x)"
+        lines.append(f"class B{i}(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n"
+                     f"        x = {inner}\n        return {inner}\n")
+    lines.append(f"model = B{depth - 1}()\n")
+    got = read("".join(lines))
+    assert list(got) == [f"B{depth - 1}"]
+    assert len(got[f"B{depth - 1}"].layers) <= 2 ** 12
