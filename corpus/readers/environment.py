@@ -255,6 +255,7 @@ _CPU_PIN = re.compile(
     r"torch\.device\(\s*['\"]cpu['\"]\s*\)|device\s*=\s*['\"]cpu['\"]|CUDA_VISIBLE_DEVICES['\"]\s*\]\s*=\s*['\"](?:-1)?['\"]"
     r"|tf\.device\(\s*['\"]/?(?:device:)?cpu|\.to\(\s*['\"]cpu['\"]\s*\)\s*$"
 )
+_ANY_DEVICE = re.compile("|".join(f"(?:{p.pattern})" for p in (_CUDA_MOVE, _CUDA_CHECK, _CPU_PIN)), re.MULTILINE)
 _IF = re.compile(r"^\s*(?:if|elif|else|while|try|except)\b")
 _GUARD = re.compile(r"\b(?:if|else)\b|\bor\b|\band\b")
 
@@ -291,8 +292,17 @@ def gpu_need(code: str) -> str | None:
         return None
     lines = code.split("\n")
     required = optional = cpu = False
-    for i, line in enumerate(lines):
-        text = line.split("#", 1)[0]
+    # only the lines a pattern matches are looked at (the rest of a long file costs one scan)
+    line_no, last = 0, 0
+    seen: set[int] = set()
+    for m in _ANY_DEVICE.finditer(code):
+        line_no += code.count("\n", last, m.start())
+        last = m.start()
+        if line_no in seen:
+            continue
+        seen.add(line_no)
+        i = line_no
+        text = lines[i].split("#", 1)[0]
         if not text.strip():
             continue
         if _CUDA_CHECK.search(text):
@@ -329,6 +339,16 @@ _LOCAL_DATA = re.compile(
     r"|\bnp\.load\(\s*['\"]|\bread_excel\(\s*['\"](?!https?:)|\bload_img\(|\bpd\.read_json\(\s*['\"](?!https?:)"
 )
 _KERAS_LOAD_DATA = re.compile(r"\.load_data\(")
+# Plain words one of whose presence the patterns above need: a file without any costs a few
+# substring scans, not a scan by a large alternation (which the regex engine cannot skip ahead in).
+_DOWNLOAD_WORDS = ("load_data(", "download", "tfds.", "load_dataset(", "urlretrieve(", "get_file(", "fetch_",
+                   "hub.load(", "kaggle.api", "requests.get(")
+_LOCAL_WORDS = ("read_csv(", "ImageFolder(", "flow_from_directory(", "image_dataset_from_directory(", "np.load(",
+                "read_excel(", "load_img(", "read_json(")
+
+
+def _has_any(text: str, words: Iterable[str]) -> bool:
+    return any(w in text for w in words)
 
 
 def downloads_data(code: str, shell: str = "") -> bool | None:
@@ -338,11 +358,15 @@ def downloads_data(code: str, shell: str = "") -> bool | None:
         code: the Python code.
         shell: a notebook's shell and magic lines (``!wget ...``), which are not Python.
     """
-    if _DOWNLOAD.search(code) or _SHELL_DOWNLOAD.search(shell):
+    if shell and _SHELL_DOWNLOAD.search(shell):
         return True
-    if _KERAS_LOAD_DATA.search(code) and re.search(r"\bkeras\b.*\bdatasets\b|from\s+\S*datasets\s+import", code):
-        return True
-    if _LOCAL_DATA.search(code):
+    if _has_any(code, _DOWNLOAD_WORDS):
+        if _DOWNLOAD.search(code):
+            return True
+        if _KERAS_LOAD_DATA.search(code) and re.search(r"\bkeras\b.*\bdatasets\b|from\s+\S*datasets\s+import",
+                                                         code):
+            return True
+    if _has_any(code, _LOCAL_WORDS) and _LOCAL_DATA.search(code):
         return False
     return None
 
@@ -354,18 +378,19 @@ FRAMEWORK_PACKAGES = {
     "pytorch": ("torch", "pytorch"),
     "jax": ("jax", "flax"),
 }
-# (framework, API spelling, package, version): APIs that exist in one major version only.
-_API_VERSIONS: list[tuple[tuple[str, ...], re.Pattern[str], str, str]] = [
+# (frameworks, API spelling, package, version, words the spelling needs): APIs of one major version only.
+_API_VERSIONS: list[tuple[tuple[str, ...], re.Pattern[str], str, str, tuple[str, ...]]] = [
     (("keras",), re.compile(r"\bkeras\.ops\b|\bfrom keras import ops\b|\bimport keras_core\b|\bkeras\.src\b"),
-     "keras", "3.x"),
+     "keras", "3.x", ("ops", "keras_core", "keras.src")),
     (("keras", "tensorflow"), re.compile(r"\btf\.contrib\b|\btf\.Session\(|\btf\.placeholder\(|\btf\.app\.flags\b"
                                          r"|\btf\.global_variables_initializer\(|\btf\.train\.\w+Optimizer\("),
-     "tensorflow", "1.x"),
+     "tensorflow", "1.x", ("tf.contrib", "tf.Session", "tf.placeholder", "tf.app", "global_variables_initializer",
+                            "tf.train.")),
     (("keras", "tensorflow"), re.compile(r"\btf\.GradientTape\(|@tf\.function\b|\btf\.compat\.v1\b"
                                          r"|\btf\.keras\.layers\.experimental\b"),
-     "tensorflow", "2.x"),
-    (("pytorch",), re.compile(r"\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4"),
-    (("pytorch",), re.compile(r"\btorch\.compile\("), "torch", "2.x"),
+     "tensorflow", "2.x", ("GradientTape", "tf.function", "compat.v1", "experimental")),
+    (("pytorch",), re.compile(r"\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4", ("volatile", ".data[0]")),
+    (("pytorch",), re.compile(r"\btorch\.compile\("), "torch", "2.x", ("torch.compile",)),
 ]
 
 
@@ -385,8 +410,8 @@ def framework_version(env: Environment, framework: str, code: str = "") -> tuple
             spec = env.packages[pkg]
             if spec:
                 return f"{pkg} {spec.removeprefix('==')}", False
-    for fws, pattern, pkg, version in _API_VERSIONS:
-        if framework in fws and code and pattern.search(code):
+    for fws, pattern, pkg, version, words in _API_VERSIONS:
+        if framework in fws and code and _has_any(code, words) and pattern.search(code):
             return f"{pkg} {version}", True
     return None, False
 

@@ -27,7 +27,7 @@ from typing import Any
 from corpus.readers import environment as env_reader
 from corpus.readers.reported import attach, readme_results, results_of
 from corpus.readers.script import source_text
-from corpus.record.summary import Summary
+from corpus.record.summary import Environment, Summary
 
 INFERRED_KEY = env_reader.INFERRED_KEY
 PACKAGES_KEY = env_reader.PACKAGES_KEY
@@ -98,6 +98,7 @@ def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | 
     gpu = env_reader.gpu_need(code)
     download = env_reader.downloads_data(code, "\n".join(shell))
     installs = env_reader.install_cells(shell)
+    inferred_of: dict[str, tuple[str | None, bool]] = {}  # framework -> its inference from this file's code
     for s in own:
         e = s.environment
         if _GPU_RANK.get(gpu, 0) > _GPU_RANK.get(e.gpu, 0):
@@ -110,7 +111,9 @@ def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | 
             s.value_sources.setdefault(PACKAGES_KEY, f"{path} (install cells)")
         pinned, _ = env_reader.framework_version(e, s.framework)
         if pinned is None and INFERRED_KEY not in s.value_sources:
-            version, inferred = env_reader.framework_version(e, s.framework, code)
+            if s.framework not in inferred_of:
+                inferred_of[s.framework] = env_reader.framework_version(Environment(), s.framework, code)
+            version, inferred = inferred_of[s.framework]
             if version and inferred:
                 s.value_sources[INFERRED_KEY] = version + INFERRED_SUFFIX
 

@@ -28,7 +28,8 @@ SPLITS = ("train", "val", "test")
 # Output text past this many characters in one notebook is not read: outputs
 # can hold megabytes of logs, and the results are at the end of training anyway.
 MAX_OUTPUT_CHARS = 4_000_000
-MAX_LINE_CHARS = 20_000  # one printed line (old Keras progress bars repeat themselves with backspaces)
+MAX_LINE_CHARS = 20_000
+MAX_RESULT_LINES = 300  # lines of one output read for results (a long log's last ones)  # one printed line (old Keras progress bars repeat themselves with backspaces)
 
 # A metric as printed: an optional split prefix, the metric name, a separator and a number.
 # ``val_accuracy: 0.95``, ``Test Acc 91.2%``, ``training_loss=0.3``, ``Accuracy: 9899/10000 (99%)``.
@@ -51,6 +52,8 @@ _ACC_ON = re.compile(
     re.IGNORECASE,
 )
 _EPOCH = re.compile(r"(?<![\w])epoch\b[ \t:#]*\[?(?P<n>\d+)(?:[ \t]*/[ \t]*(?P<total>\d+))?", re.IGNORECASE)
+# A line without any of these prints no result (most output lines: arrays, logs, tables).
+_KEYWORD_LOW = re.compile(r"acc|loss|f1|auc|mae|mse|top|epoch")  # on lower-cased text: faster than IGNORECASE
 _SPLIT_WORD = re.compile(r"(?<![a-z])(test(?:ing)?|val(?:id(?:ation)?)?|train(?:ing)?)(?![a-z])", re.IGNORECASE)
 _EVALUATE = re.compile(r"(?:\.evaluate(?:_generator)?|\baccuracy_score|\.score)\s*\(([^)]{0,200})")
 _STEP = re.compile(r"(?<![\w])(?:step|iter(?:ation)?|batch|minibatch)\b[ \t:#]*\[?\d+", re.IGNORECASE)
@@ -186,9 +189,8 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
     found: dict[tuple[str, str], tuple[str, float, str, int | None, str]] = {}
     epochs = _EPOCH.findall(line)
     epoch = int(epochs[-1][0]) if epochs else None
-    # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...")
-    word = _SPLIT_WORD.search(_METRIC.sub(" ", line))
-    line_hint = split_of(word.group(1)) if word else None
+    line_hint: str | None = None
+    hinted = False
     for m in _ACC_ON.finditer(line):
         split = split_of(m.group("split"))
         value = fraction("accuracy", float(m.group("value")), bool(m.group("pct")))
@@ -198,6 +200,11 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
         metric = metric_name(m.group("metric"))
         split = split_of(m.group("prefix"))
         if split is None:
+            if epoch is None and not hinted:
+                # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...")
+                word = _SPLIT_WORD.search(_METRIC.sub(" ", line))
+                line_hint = split_of(word.group(1)) if word else None
+                hinted = True
             if epoch is not None:
                 split = "train"
             elif line_hint is not None:
@@ -252,6 +259,22 @@ def notebook_results(data: bytes, path: str, repo: str | None, commit: str | Non
     return results_of(nb, raw, path, repo, commit)
 
 
+def _keyword_lines(text: str) -> list[str]:
+    """The lines of ``text`` that hold a keyword, found by one scan of the lower-cased text."""
+    low = text.lower()
+    out: list[str] = []
+    end = -1
+    for m in _KEYWORD_LOW.finditer(low):
+        if m.start() <= end:
+            continue  # this line is taken already
+        start = low.rfind("\n", 0, m.start()) + 1
+        end = low.find("\n", m.end())
+        if end < 0:
+            end = len(low)
+        out.append(text[start:end])
+    return out
+
+
 def results_of(nb: Any, raw: str, path: str, repo: str | None, commit: str | None) -> list[tuple[int, Reported]]:
     """:func:`notebook_results` of a notebook already loaded (``nb``) from its stored text ``raw``."""
     loc = _Locator(raw)
@@ -262,30 +285,43 @@ def results_of(nb: Any, raw: str, path: str, repo: str | None, commit: str | Non
         if not texts:
             continue
         hint = _source_hint(_text(cell.get("source", cell.get("input", ""))))
-        kept: dict[tuple[str, str], tuple[int, Reported]] = {}
+        # (metric, split) -> (order in the cell, the printed line, the matched text, Reported without a link)
+        kept: dict[tuple[str, str], tuple[int, str, str, Reported]] = {}
         epoch_seen: int | None = None
+        order = 0
         for text in texts:
             budget -= len(text)
             if budget < 0:
                 break
-            for line in text.split("\n"):
+            lines = _keyword_lines(text)
+            if not lines:
+                continue
+            if len(lines) > MAX_RESULT_LINES:
+                # a long training log: its last lines hold the last epoch; earlier epochs only set the epoch
+                epochs = [e for ln in lines[:-MAX_RESULT_LINES] for e in _EPOCH.findall(ln)]
+                if epochs:
+                    epoch_seen = int(epochs[-1][0])
+                lines = lines[-MAX_RESULT_LINES:]
+            for line in lines:
                 if len(line) > MAX_LINE_CHARS:
                     line = line[-MAX_LINE_CHARS:]
-                if not line.strip():
-                    continue
                 results, epoch = line_results(line, epoch_seen=epoch_seen is not None, cell_hint=hint)
                 if epoch is not None:
                     epoch_seen = epoch
+                order += 1
                 for metric, value, split, ep, matched in results:
-                    at = loc.line(*_spellings(matched))
                     if split == "test":
                         ep = None
                     elif ep is None:
                         ep = epoch_seen
-                    where = github_url(repo, commit, path, at, at) if repo else None
-                    kept[(metric, split)] = (at, Reported(metric=metric, value=value, split=split, epoch=ep,
-                                                          where=where))
-        out.extend(kept.values())
+                    kept[(metric, split)] = (order, line, matched,
+                                             Reported(metric=metric, value=value, split=split, epoch=ep))
+        # only the kept results are looked up in the stored text, in the order they were printed
+        for _, line, matched, rep in sorted(kept.values(), key=lambda t: t[0]):
+            tail = line.rstrip("\r")[-120:]
+            at = loc.line(*_spellings(tail), *_spellings(matched))
+            rep.where = github_url(repo, commit, path, at, at) if repo else None
+            out.append((at, rep))
         if budget < 0:
             break
     out.sort(key=lambda t: t[0])
