@@ -191,6 +191,13 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     except Exception as exc:
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
+    try:  # after finish: results are placed by the stored file's lines
+        from corpus.readers.outcomes import annotate_file
+
+        annotate_file(summaries, data, path, repo, commit, code=st.code)
+    except Exception as exc:
+        for s in summaries:
+            s.parse.warnings.append(internal_error("outcomes reader", exc))
     return summaries
 
 
