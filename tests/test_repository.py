@@ -271,3 +271,9 @@ def test_a_pytorch_factory_in_another_file_is_followed_to_its_model():
     (s,) = parse_files(files)
     assert (s.name, s.source.path, s.source.train_path) == ("Net", "net.py", "train.py")
     assert s.hyperparameters.learning_rate == 0.3 and [x.type for x in s.layers] == ["Dense"]
+
+
+def test_the_repository_requirements_reach_the_environment():
+    files = {**FILES, "requirements.txt": b"torch==2.1.0\ntorchvision\n"}
+    net = next(s for s in parse_files(files) if s.name == "Net")
+    assert net.environment.packages.get("torch") == "==2.1.0"

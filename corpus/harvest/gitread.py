@@ -350,7 +350,7 @@ class BlobReader:
 
 
 # files a repository pass may read as data (imports, configs, READMEs), besides the code it parses
-CONTEXT_EXTENSIONS = (".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini")
+CONTEXT_EXTENSIONS = (".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".md")
 CONTEXT_MAX_BYTES = 1024 * 1024
 
 

@@ -296,6 +296,15 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     result.summaries = kept
+    try:  # README result tables and package files of the repository
+        from corpus.readers.outcomes import annotate_repository
+
+        annotate_repository(kept, context.files, repo, commit)
+    except Exception as exc:  # noqa: BLE001 (a bug here must not lose the repository's models)
+        from corpus.readers.parser import internal_error
+
+        for s in kept:
+            s.parse.warnings.append(internal_error("outcomes reader (repository)", exc))
     return result
 
 
