@@ -277,3 +277,18 @@ def test_the_repository_requirements_reach_the_environment():
     files = {**FILES, "requirements.txt": b"torch==2.1.0\ntorchvision\n"}
     net = next(s for s in parse_files(files) if s.name == "Net")
     assert net.environment.packages.get("torch") == "==2.1.0"
+
+
+def test_a_model_built_twice_by_one_training_file_gives_distinct_ids():
+    import copy
+
+    from corpus.readers.parser import parse_bytes
+    from corpus.readers.repository import join
+
+    ctx = RepoContext(FILES)
+    per_file = {p: parse_bytes(FILES[p], p, context=ctx) for p in ("pkg/models.py", "pkg/blocks.py", "train.py")}
+    per_file["train.py"].append(copy.deepcopy(per_file["train.py"][0]))  # the same training view twice
+    for p in per_file:
+        ctx.module_facts(p)
+    nets = [s for s in join(per_file, ctx).summaries if s.name == "Net"]
+    assert len(nets) == 2 and len({s.id for s in nets}) == 2

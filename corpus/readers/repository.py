@@ -295,6 +295,13 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
         kept.append(s)
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
+    # a model built twice by one training file (two runs of a notebook cell) gives two examples, two ids
+    seen: dict[str, int] = {}
+    for s in kept:
+        seen[s.id] = seen.get(s.id, 0) + 1
+        if seen[s.id] > 1:
+            s.id = make_id(repo, commit, s.source.path, f"{s.name}#{seen[s.id]}", s.source.line_start,
+                           s.source.train_path)
     result.summaries = kept
     try:  # README result tables and package files of the repository
         from corpus.readers.outcomes import annotate_repository
