@@ -82,6 +82,31 @@ class ModuleFacts:
     settings: dict[str, Any] = field(default_factory=dict)  # settings classes: name -> SettingsClass
 
 
+def _take_import(local: str, name: str, facts: ModuleFacts, constants: dict[str, Any],
+                 flags: dict[str, Any]) -> None:
+    """What one import (``local`` bound to ``name`` of the file ``facts``) gives a script, into its tables."""
+    if local.startswith("*"):  # ``from config import *``: the module's public constants and its options
+        constants.update({k: v for k, v in facts.constants.items() if not k.startswith("_")})
+        for k, v in facts.flags.items():
+            flags.setdefault(k, v)
+        return
+    if not name:  # a module: its constants under the local name, its options as the script's
+        for k, v in facts.constants.items():
+            constants[f"{local}.{k}"] = v
+        for k, v in facts.settings.items():
+            constants[f"{local}.{k}"] = v
+        for k, v in facts.flags.items():
+            flags.setdefault(k, v)
+    elif name in facts.settings:  # ``from params import Params``: a settings class
+        constants[local] = facts.settings[name]
+    elif name in facts.constants:
+        constants[local] = facts.constants[name]
+    elif name in facts.definitions and facts.flags:
+        # ``from opts import parse_args``: the options that function defines
+        for k, v in facts.flags.items():
+            flags.setdefault(k, v)
+
+
 def module_parts(path: str) -> tuple[str, ...] | None:
     """``pkg/sub/mod.py`` -> ``("pkg", "sub", "mod")``; a package's ``__init__.py`` -> the package."""
     if not path.endswith(".py"):
@@ -249,37 +274,12 @@ class RepoContext:
         if script.path in self._reading and len(self._reading) > MAX_CHAIN:
             return constants, flags
         for local, origin in script.aliases.items():
-            if local.startswith("*"):
-                hit = self.resolve(origin, script.path, script.relative_imports.get(local, 0))
-                if hit and not hit[1]:
-                    facts = self.module_facts(hit[0])
-                    if facts:
-                        constants.update({k: v for k, v in facts.constants.items() if not k.startswith("_")})
-                        for k, v in facts.flags.items():
-                            flags.setdefault(k, v)
-                continue
             hit = self.resolve(origin, script.path, script.relative_imports.get(local, 0))
-            if hit is None:
-                continue
-            path, name = hit
-            facts = self.module_facts(path)
-            if facts is None:
-                continue
-            if not name:  # a module: its constants under the local name, its options as the script's
-                for k, v in facts.constants.items():
-                    constants[f"{local}.{k}"] = v
-                for k, v in facts.settings.items():
-                    constants[f"{local}.{k}"] = v
-                for k, v in facts.flags.items():
-                    flags.setdefault(k, v)
-            elif name in facts.settings:  # ``from params import Params``: a settings class
-                constants[local] = facts.settings[name]
-            elif name in facts.constants:
-                constants[local] = facts.constants[name]
-            elif name in facts.definitions and facts.flags:
-                # ``from opts import parse_args``: the options that function defines
-                for k, v in facts.flags.items():
-                    flags.setdefault(k, v)
+            if hit is None or (local.startswith("*") and hit[1]):
+                continue  # outside the repository, or a wildcard import of a name (nothing to take)
+            facts = self.module_facts(hit[0])
+            if facts is not None:
+                _take_import(local, hit[1], facts, constants, flags)
         if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
             flags.update(self.importer_flags(script.path))
         return constants, flags
