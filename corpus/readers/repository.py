@@ -255,64 +255,79 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     result = RepoResult()
     defs = _definition_models(per_file, context)
     by_summary = {id(d.summary): d for d in defs.values()}
-    out: list[Summary] = []
-    for path in sorted(per_file):
-        for s in per_file[path]:
-            if s.parse.status == "failed":
-                out.append(s)
-                continue
-            target = _trainer_target(s, context, defs)
-            if target is not None:
-                layers = _expanded(target, context, defs, (), result)
-                out.append(_joined(target, layers, s, repo, commit))
-                target.trained_elsewhere += 1
-                result.joined += 1
-                continue
-            if any(x.type == "Custom" for x in s.layers):
-                mine = by_summary.get(id(s))
-                if mine is not None:
-                    s.layers = _expanded(mine, context, defs, (), result)
-                else:
-                    s.layers = _expand_layers(s.layers, path, context, defs, (), result)
-                _drop_elsewhere_warning(s)
-            out.append(s)
-    kept: list[Summary] = []
-    for s in out:
-        d = by_summary.get(id(s))
-        if d is not None and s.name in GENERIC_NAMES and d.definition.name != s.name:
-            # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
-            s.name = d.definition.name
-            s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
-        if d is not None and not _has_training(s):
-            if d.trained_elsewhere:
-                continue  # its examples are the joined ones
-            if d.used_as_block:
-                result.blocks += 1
-                continue
-            if NOT_TRAINED not in s.parse.warnings:
-                s.parse.warnings.append(NOT_TRAINED)
-            result.not_trained += 1
-        kept.append(s)
+    placed = [_placed(s, path, context, defs, by_summary, result, repo, commit)
+              for path in sorted(per_file) for s in per_file[path]]
+    kept = [s for s in placed if _kept(s, by_summary.get(id(s)), result, repo, commit)]
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
-    # a model built twice by one training file (two runs of a notebook cell) gives two examples, two ids
+    _distinct_ids(kept, repo, commit)
+    _annotate_repository(kept, context, repo, commit)
+    result.summaries = kept
+    return result
+
+
+def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, str], _Def],
+            by_summary: dict[int, _Def], result: RepoResult, repo: str | None, commit: str | None) -> Summary:
+    """A file's model as the repository sees it: joined with its definition, or its imported blocks expanded."""
+    if s.parse.status == "failed":
+        return s
+    target = _trainer_target(s, context, defs)
+    if target is not None:
+        target.trained_elsewhere += 1
+        result.joined += 1
+        return _joined(target, _expanded(target, context, defs, (), result), s, repo, commit)
+    if any(x.type == "Custom" for x in s.layers):
+        mine = by_summary.get(id(s))
+        if mine is not None:
+            s.layers = _expanded(mine, context, defs, (), result)
+        else:
+            s.layers = _expand_layers(s.layers, path, context, defs, (), result)
+        _drop_elsewhere_warning(s)
+    return s
+
+
+def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None) -> bool:
+    """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
+    if d is None:
+        return True
+    if s.name in GENERIC_NAMES and d.definition.name != s.name:
+        # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
+        s.name = d.definition.name
+        s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
+    if _has_training(s):
+        return True
+    if d.trained_elsewhere:
+        return False  # its examples are the joined ones
+    if d.used_as_block:
+        result.blocks += 1
+        return False
+    if NOT_TRAINED not in s.parse.warnings:
+        s.parse.warnings.append(NOT_TRAINED)
+    result.not_trained += 1
+    return True
+
+
+def _distinct_ids(summaries: list[Summary], repo: str | None, commit: str | None) -> None:
+    """A model built twice by one training file (two runs of a notebook cell) gives two examples, two ids."""
     seen: dict[str, int] = {}
-    for s in kept:
+    for s in summaries:
         seen[s.id] = seen.get(s.id, 0) + 1
         if seen[s.id] > 1:
             s.id = make_id(repo, commit, s.source.path, f"{s.name}#{seen[s.id]}", s.source.line_start,
                            s.source.train_path)
-    result.summaries = kept
-    try:  # README result tables and package files of the repository
-        from corpus.readers.outcomes import annotate_repository
 
-        annotate_repository(kept, context.files, repo, commit)
-    except Exception as exc:  # noqa: BLE001 (a bug here must not lose the repository's models)
-        from corpus.readers.parser import internal_error
 
-        for s in kept:
+def _annotate_repository(summaries: list[Summary], context: RepoContext, repo: str | None,
+                         commit: str | None) -> None:
+    """README result tables and package files of the repository; a bug here must not lose its models."""
+    from corpus.readers.outcomes import annotate_repository
+    from corpus.readers.parser import internal_error
+
+    try:
+        annotate_repository(summaries, context.files, repo, commit)
+    except Exception as exc:  # noqa: BLE001 (counted as an internal error, the models kept)
+        for s in summaries:
             s.parse.warnings.append(internal_error("outcomes reader (repository)", exc))
-    return result
 
 
 def _drop_elsewhere_warning(s: Summary) -> None:
