@@ -602,24 +602,20 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
 
 
 def _candidates_then_importers(plan: RepoPlan, later: list[gitread.TreeFile], dl_stems: set[str],
-                               rd: gitread.BlobReader, skip: Callable[[str], None]) -> Iterator[gitread.TreeFile]:
-    """The plan's candidates, then the non-DL ones (collected in ``later`` on the way) that import a
-    module of the repository that is DL code: a ``train.py`` that only imports ``model`` trains it."""
-    yield from plan.candidates
+                               rd: gitread.BlobReader, skip: Callable[[str], None]
+                               ) -> Iterator[tuple[gitread.TreeFile, bytes | None]]:
+    """The plan's candidates (bytes not read yet: None), then, with their bytes, the non-DL ones
+    (collected in ``later`` on the way) that import a module of the repository that is DL code:
+    a ``train.py`` that only imports ``model`` trains it."""
+    for f in plan.candidates:
+        yield f, None
     pattern = importers_pattern(sorted(dl_stems))
     for f in list(later):
         data = rd.read(f.blob)
         if pattern is not None and data is not None and pattern.search(data):
-            yield _Again(f)
+            yield f, data
         else:
             skip("no_dl")
-
-
-class _Again(gitread.TreeFile):
-    """A candidate read a second time because it imports the repository's DL code."""
-
-    def __init__(self, f: gitread.TreeFile) -> None:
-        super().__init__(**{k: getattr(f, k) for k in f.__dataclass_fields__})
 
 
 def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> Iterator[Task]:
@@ -633,8 +629,13 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
     later: list[gitread.TreeFile] = []
     dl_stems: set[str] = set()
     with gitread.BlobReader(plan.git_dir, max_bytes=MAX_BYTES - 1) as rd:
-        for f in _candidates_then_importers(plan, later, dl_stems, rd, skip):
-            data, why = (None, "too_big") if f.size is not None and f.size >= MAX_BYTES else rd.read_capped(f.blob)
+        for f, again in _candidates_then_importers(plan, later, dl_stems, rd, skip):
+            if again is not None:
+                data, why = again, None
+            elif f.size is not None and f.size >= MAX_BYTES:
+                data, why = None, "too_big"
+            else:
+                data, why = rd.read_capped(f.blob)
             if why == "too_big":
                 plan.too_big += 1
                 plan.missing_blobs += 1
@@ -653,7 +654,7 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                                      "not read")
                 skip("lfs")
                 continue
-            if not imports_dl(data) and not isinstance(f, _Again):
+            if again is None and not imports_dl(data):
                 if f.commit == plan.commit and f.path.endswith((".py", ".ipynb")):
                     later.append(f)  # read again if it imports a module of the repository that is DL code
                 else:
