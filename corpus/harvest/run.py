@@ -1039,29 +1039,13 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     plan_of = {p.repo: p for p in plans}
     joined: dict[str, dict[tuple[str, str], list[Summary]]] = {}
 
-    def whole_repositories(done: list[str]) -> dict[tuple[str, str], list[Summary]]:
-        """The summaries with each finished repository read as one (joined once, then kept)."""
-        view = dict(summaries_by_file)
-        for name in done:
-            plan = plan_of.get(name)
-            if plan is None:
-                continue
-            if name not in joined:
-                joined[name] = join_repository(plan, {k[1]: v for k, v in summaries_by_file.items()
-                                                      if k[0] == name})
-            for key in [k for k in view if k[0] == name and _current(view[k], plan)]:
-                del view[key]
-            for key, summaries in joined[name].items():
-                view.setdefault(key, []).extend(summaries)
-        return view
-
     def write(final: bool) -> None:
         done = finished_repos() if not final else list(records)
         repos = [kept_old[n] for n in sorted(kept_old)] + [records[n] for n in sorted(done)]
         for r in repos:
             r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))
             r["status"] = dict(sorted(r.get("status", {}).items()))
-        kept, dup_files, dup_models = select(repos, whole_repositories(done))
+        kept, dup_files, dup_models = select(repos, whole_repositories(summaries_by_file, plan_of, joined, done))
         kept = [s for s in kept if _keep_in_corpus(s)]
         # forks, translations and copies of one tutorial count once; the dates come from the
         # repository records (kept across resumes), so a resumed run chooses the same copies
@@ -1113,6 +1097,32 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def whole_repositories(summaries_by_file: dict[tuple[str, str], list[Summary]], plan_of: dict[str, RepoPlan],
+                       joined: dict[str, dict[tuple[str, str], list[Summary]]], done: list[str]
+                       ) -> dict[tuple[str, str], list[Summary]]:
+    """The summaries with each finished repository read as one.
+
+    Each repository is joined once (``joined`` keeps it across checkpoints);
+    repositories kept from an earlier run (no plan) were written joined.
+    """
+    view = dict(summaries_by_file)
+    keys_of: dict[str, list[tuple[str, str]]] = {}  # one pass over the files, not one per repository
+    for key in summaries_by_file:
+        keys_of.setdefault(key[0], []).append(key)
+    for name in done:
+        plan = plan_of.get(name)
+        if plan is None:
+            continue
+        if name not in joined:
+            joined[name] = join_repository(plan, {k[1]: summaries_by_file[k] for k in keys_of.get(name, ())})
+        for key in keys_of.get(name, ()):
+            if _current(view[key], plan):
+                del view[key]
+        for key, summaries in joined[name].items():
+            view.setdefault(key, []).extend(summaries)
+    return view
 
 
 def _current(summaries: list[Summary], plan: RepoPlan) -> bool:
