@@ -670,13 +670,15 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     return scores
 
 
-def annotate(script: Script, summaries: list[Summary], context_text: str | None = None) -> None:
+def annotate(script: Script, summaries: list[Summary], context_text: str | None = None,
+             repo: str | None = None) -> None:
     """Fill ``datasets``, ``task``, ``tricks`` and ``preprocessing`` of each summary, in place.
 
     Args:
         script: the script the summaries were extracted from.
         summaries: the extractors' summaries (lines are lines of the analysed code).
         context_text: words of the nearby README, if any.
+        repo: ``owner/name``; the repository's name votes like a README that names one task.
 
     Returns:
         None. What the extractors already put in ``tricks`` / ``preprocessing`` is kept.
@@ -706,8 +708,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
-    _file_votes(file_scores, script, summaries, facts, context_text)
-    structure = _file_structure(summaries, facts, data_tasks)
+    _file_votes(file_scores, script, summaries, facts, context_text, repo)
+    structure = _structure_domain(_file_structure(summaries, facts, data_tasks), file_scores)
     in_structure = [bool(_STRUCTURE_NAME.search(s.name)) for s in summaries]
     structure_data = {n for i, names in enumerate(per_model_data) if in_structure[i] for n in names}
     # a GAN's or an autoencoder's pair votes for the file's models, but not for one trained apart on
@@ -744,10 +746,29 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         _model_task(s, facts, scores, task_data[i])
 
 
+def _structure_domain(structure: dict[str, float], file_scores: dict[str, float]) -> dict[str, float]:
+    """A GAN pair, an autoencoder or an encoder/decoder pair is also how vocoders, anomaly detectors,
+    captioners and summarizers are built: when the file's own words (path, README, repository name,
+    imports) name one of those tasks, the pair's votes go to it instead of image generation,
+    representation learning or translation."""
+    named = [t for t in task_rules.STRUCTURE_DOMAINS if file_scores.get(t, 0.0) >= task_rules.DOMAIN_MIN]
+    if not structure or not named:
+        return structure
+    domain = max(named, key=lambda t: file_scores[t])
+    return {domain: sum(structure.values())}
+
+
 def _file_votes(file_scores: dict[str, float], script: Script, summaries: list[Summary], facts: FileFacts,
-                context_text: str | None) -> None:
-    """Task votes of the file's path and of a README that names few tasks."""
+                context_text: str | None, repo: str | None = None) -> None:
+    """Task votes of the file's path, the repository's name and a README that names few tasks."""
     task_rules.score_words(script.path, task_rules.WEIGHT_PATH, file_scores, cap=task_rules.WEIGHT_PATH * 1.5)
+    if repo:
+        named: dict[str, float] = {}
+        task_rules.score_words(repo.rsplit("/", 1)[-1], task_rules.WEIGHT_REPO_NAME, named,
+                               cap=task_rules.WEIGHT_REPO_NAME)
+        if len(named) <= 2:  # "Deep-Learning-Examples" names none; a collection's name may name many
+            for task, w in named.items():
+                add_score(file_scores, task, w)
     if context_text:
         readme: dict[str, float] = {}
         task_rules.score_words(context_text[:20000], task_rules.WEIGHT_README, readme, cap=task_rules.README_CAP)

@@ -187,7 +187,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
                             framework=_fw_name(fws))]
         return []
     try:
-        annotate(script, summaries, context_text)
+        annotate(script, summaries, context_text, repo)
     except Exception as exc:
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
