@@ -419,9 +419,34 @@ PLANTS: dict[str, Callable[[str, Any], Iterator[str]]] = {
 
 
 # -- did the parser see the plant? -----------------------------------------------------------
-def _missing_acts(model: Any) -> int:
-    from assistant.compare import _activation_after, _hidden_weight_layers
+# Whether the parser sees a hidden layer without an activation is judged here by a frozen copy
+# of compare's first rule (as of 2026-12-05), so the plants that count stay the same while
+# compare's rules change.
+def _hidden_weight_layers(lays: Any) -> list[int]:
+    from assistant.compare import WEIGHT_TYPES
 
+    return [i for i, lay in enumerate(lays) if lay.type in WEIGHT_TYPES][:-1]
+
+
+def _activation_after(lays: Any, i: int) -> str | None:
+    from assistant.compare import MERGE_TYPES, STOP_TYPES
+
+    if lays[i].activation:
+        return lays[i].activation
+    residual = any(lay.type == "Add" for lay in lays)
+    for k, nxt in enumerate(lays[i + 1:]):
+        if nxt.type in STOP_TYPES:
+            return None
+        if nxt.activation:
+            return nxt.activation
+        if nxt.type in MERGE_TYPES:
+            return "merge"
+        if residual and k == 0 and nxt.type == "BatchNormalization":
+            return "residual"
+    return None
+
+
+def _missing_acts(model: Any) -> int:
     return sum(1 for i in _hidden_weight_layers(model.layers) if not _activation_after(model.layers, i))
 
 
@@ -433,8 +458,6 @@ def applicable(kind: str, model: Any) -> bool:
     hp = model.hyperparameters
     types = model.layer_types
     if kind == "missing_activation":
-        from assistant.compare import _activation_after, _hidden_weight_layers
-
         return any(_activation_after(model.layers, i) not in (None, "merge", "residual")
                    for i in _hidden_weight_layers(model.layers))
     if kind == "huge_epochs":
