@@ -1647,8 +1647,9 @@ class Interpreter(Evaluator):
         act = args.pop("activation", MISSING)
         if act is not MISSING:
             layer.activation = self.activation_of(act)
-        if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None:
-            layer.activation = self.activation_of(args.pop("activation", pos[0] if pos else UNKNOWN))
+        if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None and act is MISSING:
+            # Activation('relu'); Activation(activation='relu') was read just above
+            layer.activation = self.activation_of(pos[0] if pos else UNKNOWN)
         _input_shape_of(spec, args, layer)
         if "padding" in args and isinstance(args["padding"], str) and spec.kind != "layer" + "_pad":
             args["padding"] = args["padding"].lower()
