@@ -119,6 +119,8 @@ NO_ACTIVATION = frozenset({"linear", "identity", "none"})
 # share of them (the script shows it knows activations and how the reader sees them).
 OWN_ACTIVATIONS_MIN = 2
 OWN_ACTIVATION_SHARE = 2 / 3
+# How many hidden layers of a type one example weighs at most in the population's rate.
+RATE_LAYERS_CAP = 4
 # A known-wrong order is reported when at most this share of the population shows it.
 KNOWN_WRONG_MAX_SHARE = 0.05
 # A classifier ending (Flatten, GlobalAveragePooling...) used by more than this
@@ -376,10 +378,11 @@ def _size(lay: Layer, keys: Sequence[str]) -> int | None:
 
 
 def _parallel(a: Layer, b: Layer) -> bool:
-    """Two layers side by side in the flat list that read the same input (a VAE's mean and
-    log-variance heads): same type and the same input size, where the parser read it, made
-    on different lines (one helper line building every convolution is no evidence), and not
-    a square stack (64 -> 64 then 64 -> 64 may as well be a chain)."""
+    """Two layers side by side in the flat list (``a`` listed first) that read the same input
+    (a VAE's mean and log-variance heads): same type and the same input size, where the
+    parser read it, made on different lines (one helper line building every convolution is
+    no evidence), and ``a``'s output not of ``b``'s input size (64 -> 64 then 64 -> 256 may
+    as well be a chain)."""
     if a.type != b.type or (a.line is not None and a.line == b.line):
         return False
     size = _size(a, IN_SIZE)
@@ -702,22 +705,33 @@ def _check_dropout(model: Summary, population: Sequence[Summary], task: str) -> 
                     {"population": n, "with_dropout": k, "share": round(share, 3), "task": task})]
 
 
-def _activation_rates(population: Sequence[Summary]) -> dict[str, tuple[int, int]]:
-    """Per weight type: (hidden layers with an activation, hidden layers) in the population's
-    plain models (where there are enough): the flat list of a model with attention puts its
-    query, key and value projections in a row, which says nothing about hidden layers."""
+def _activation_rates(population: Sequence[Summary]) -> dict[str, tuple[float, int]]:
+    """Per weight type: (the share of hidden layers with an activation, how many examples have
+    such hidden layers), over the population's plain models (where there are enough): the
+    flat list of a model with attention puts its query, key and value projections in a row,
+    which says nothing about hidden layers. An example weighs at most ``RATE_LAYERS_CAP``
+    layers, so one record of many flattened variants (a dispatcher building ten models) does
+    not outweigh the rest."""
     plain = [s for s in population if _plain(s)]
-    rates: dict[str, list[int]] = {}
+    rates: dict[str, list[float]] = {}
+    examples: Counter[str] = Counter()
     for s in plain if len(plain) >= MIN_SUBGROUP else population:
         residual = _residual(s)
+        mine: dict[str, list[int]] = {}
         for i in _hidden_weight_layers(s.layers):
             if not _feeds_weight_layer(s.layers, i) or _own_class(s.layers[i]):
                 continue
-            r = rates.setdefault(s.layers[i].type, [0, 0])
+            r = mine.setdefault(s.layers[i].type, [0, 0])
             r[1] += 1
             if _activation_after(s.layers, i, residual):
                 r[0] += 1
-    return {t: (a, b) for t, (a, b) in rates.items()}
+        for t, (a, b) in mine.items():
+            w = min(1.0, RATE_LAYERS_CAP / b)
+            acc = rates.setdefault(t, [0.0, 0.0])
+            acc[0] += a * w
+            acc[1] += b * w
+            examples[t] += 1
+    return {t: (a / b, examples[t]) for t, (a, b) in rates.items()}
 
 
 def _own_practice(lays: Sequence[Layer], i: int, residual: bool) -> bool:
@@ -776,17 +790,19 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
     rates = _activation_rates(ref)
     missing: list[int] = []
     hidden = _hidden_weight_layers(layers)
-    residual = _residual(model)
+    # shortcuts explain a linear conv -> BN before an Add, not a model with no activation at all
+    residual = _residual(model) and any(_act(x) and _act(x) not in OUTPUT_ACTIVATIONS for x in layers)
     linear = {i for i in hidden if not _activation_after(layers, i, residual) and _feeds_weight_layer(layers, i)
               and not _own_class(layers[i])}
     why: dict[int, str] = {}
     for i in hidden:
         if i not in linear:
             continue
-        with_act, total = rates.get(layers[i].type, (0, 0))
+        share, total = rates.get(layers[i].type, (0.0, 0))
         nxt = next((j for j in range(i + 1, len(layers)) if layers[j].type in WEIGHT_TYPES), None)
         prev = next((j for j in range(i - 1, -1, -1) if layers[j].type in WEIGHT_TYPES), None)
-        if any(j is not None and _parallel(layers[i], layers[j]) for j in (nxt, prev)):
+        if (nxt is not None and _parallel(layers[i], layers[nxt])) or \
+                (prev is not None and _parallel(layers[prev], layers[i])):
             # i sits beside a sibling (a VAE's mean and log-variance, two heads), their outputs
             # joined by code the flat list does not show (sampling): not a stack
             continue
@@ -799,7 +815,7 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
             why[i] = "chain"
         elif _own_practice(layers, i, residual):
             why[i] = "own"
-        elif total >= MIN_VALUES and with_act / total < ACTIVATION_RATE_MIN:
+        elif total >= MIN_VALUES and share < ACTIVATION_RATE_MIN:
             # linear layers of this type are common practice here (projections, an
             # autoencoder's code)
             continue
@@ -807,14 +823,14 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
     if missing:
         i = missing[0]
         t = layers[i].type
-        with_act, total = rates.get(t, (0, 0))
+        share, total = rates.get(t, (0.0, 0))
         if why.get(i) == "chain":
             evidence = "it feeds the next weight layer with no activation between, and two linear layers " \
                        "in a row are one linear map"
         elif why.get(i) == "own":
             evidence = f"your other hidden {t} layers have one"
         elif total >= MIN_VALUES:
-            evidence = f"{with_act} of {total} hidden {t} layers in the examples have one"
+            evidence = f"in the {total} examples with hidden {t} layers, {100 * share:.0f}% of them have one"
         else:
             evidence = "a stack of linear layers is one linear map"
         where = ", ".join(f"{layers[j].type} (layer {j + 1})" for j in missing[:4])
@@ -826,8 +842,8 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
                 "projection": " (a 1x1 convolution may be a linear projection by design)"}.get(soft or "", "")
         out.append(Finding("missing_activation", INFO if soft else WARNING,
                            f"hidden {where} {verb} no activation: {evidence}{tail}",
-                           {"layers": [j + 1 for j in missing], "type": t, "population_with": with_act,
-                            "population_hidden": total, "why": why.get(i, "population"),
+                           {"layers": [j + 1 for j in missing], "type": t, "population_share": round(share, 3),
+                            "population_examples": total, "why": why.get(i, "population"),
                             **({"note": soft} if soft else {})}))
 
     # The output: a loss that expects probabilities needs a softmax/sigmoid.

@@ -164,7 +164,7 @@ def test_the_activation_rate_counts_plain_models_only():
     m = summary("mine", [layer("Embedding"), layer("GlobalAveragePooling1D"), layer("Dense"),
                          layer("Dense", "relu"), layer("Dense", "softmax")], task="text_classification")
     (f,) = found(compare(m, att + mlp), "missing_activation")
-    assert f.severity == WARNING and f.evidence["population_hidden"] == 24
+    assert f.severity == WARNING and f.evidence["population_examples"] == 12
 
 
 # -- missing dropout ---------------------------------------------------------------------------
@@ -268,3 +268,39 @@ def test_an_activation_layer_given_by_keyword_is_read():
     (m,) = [s for s in parse_bytes(code, "gen.py") if s.layers]
     assert [(lay.type, lay.activation) for lay in m.layers] == [
         ("Dense", None), ("BatchNormalization", "relu"), ("Dense", "tanh"), ("Dense", "softmax")]
+
+
+def test_one_record_of_many_flattened_models_does_not_set_the_rate():
+    # a dispatcher building ten models is read as one long list with many linear Dense layers
+    dispatcher = summary("kws", [layer("Dense"), layer("Dense"), layer("Dense")] * 10 + [layer("Dense", "softmax")],
+                         task="audio_classification")
+    cnns = [summary(f"c{i}", [layer("Conv2D", "relu"), layer("GlobalAveragePooling2D"), layer("Dense", "relu"),
+                              layer("Dense", "softmax")], task="audio_classification") for i in range(12)]
+    m = summary("mine", [layer("Conv2D", "relu"), layer("GlobalAveragePooling2D"), layer("Dense"), layer("Dropout"),
+                         layer("Dense", "softmax")], task="audio_classification")
+    (f,) = found(compare(m, cnns + [dispatcher]), "missing_activation")
+    assert f.severity == WARNING and f.evidence["population_examples"] == 13
+
+
+def test_a_sibling_is_judged_in_list_order():
+    # attention's output projection (768 -> 768), then the feed-forward's first layer (768 -> 3072): a
+    # chain is possible, so they are not siblings; the block's missing GELU is found
+    def lin(i, o, line):
+        return Layer(type="Dense", raw="nn.Linear", args={"in_features": i, "out_features": o}, line=line)
+
+    m = summary("gpt", [layer("Embedding"), lin(768, 768, 10), layer("Dropout"), layer("Add"),
+                        layer("LayerNormalization"), lin(768, 3072, 20), lin(3072, 768, 21), layer("Dropout"),
+                        layer("Add"), layer("LayerNormalization"), lin(768, 50257, 30)],
+                task="language_modeling", framework="pytorch", loss_raw="nn.CrossEntropyLoss")
+    (f,) = found(compare(m, linear_codes(task="language_modeling")), "missing_activation")
+    assert f.evidence["layers"][0] == 6
+
+
+def test_shortcuts_do_not_excuse_a_model_with_no_activation_at_all(images):
+    # a MobileNet whose conv helper lost its ReLU6: every conv -> BN is linear
+    convs = []
+    for _ in range(4):
+        convs += [layer("Conv2D", kernel_size=3), layer("BatchNormalization")]
+    m = summary("mb", [*convs, layer("GlobalAveragePooling2D"), layer("Dense", "softmax")], framework="pytorch",
+                tricks=("residual",))
+    assert "missing_activation" in kinds(compare(m, images))
