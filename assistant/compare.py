@@ -150,11 +150,15 @@ ATTENTION_TYPES = layers.ATTENTION
 OUTPUT_ACTIVATIONS = frozenset({"softmax", "sigmoid", "log_softmax"})
 # A classifier's last layer: these map features to class scores (or hide their own head).
 OUTPUT_TYPES = frozenset({"Dense", "Pretrained", "Custom"})
-# Endings that leave features unmapped to classes. A merge or normalization
-# at the end is a building block whose head lives elsewhere, not a slip.
+# Endings that leave features unmapped to classes. A block whose head lives elsewhere
+# ends like this too: a model the script never trains gets a note (``_check_dense``).
 # A Dense layer with a hidden activation (relu, tanh) as a classifier's last layer is one too.
 HIDDEN_DENSE = "a hidden Dense layer"
-FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset({"Flatten", HIDDEN_DENSE})
+# So is the sum (or join) of a residual branch and its shortcut, normalized or not: a
+# transformer or ResNet whose output layer was removed ends in its last block's Add.
+SUMMED = "a residual sum"
+FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset(
+    {"Flatten", HIDDEN_DENSE, SUMMED})
 # Layers looked past for what a model ends with (``_ending``). Not dropout: a classifier
 # ending Dense -> Dropout has a hidden Dense and no output layer.
 TRAILING_TYPES = layers.NORMALIZATION | layers.MERGES | frozenset({"Activation"})
@@ -876,10 +880,16 @@ def _ending(lays: Sequence[Layer]) -> str:
     classifier that ends conv -> BN -> Add after its head was removed still ends in
     features). Dropout after an output layer is an order slip, not a missing head: that
     model ends with its output."""
+    summed = False
     for i in range(len(lays) - 1, -1, -1):
         t = lays[i].type
         if t in layers.DROPOUT and i > 0 and lays[i - 1].activation in OUTPUT_ACTIVATIONS:
             return lays[i - 1].type
+        summed = summed or t in MERGE_TYPES
+        if t == "Custom" and re.search(r"norm", lays[i].raw or "", re.IGNORECASE):
+            continue  # the script's own RMSNorm/LayerNorm class: a normalization
+        if t not in TRAILING_TYPES and summed and lays[i].activation not in OUTPUT_ACTIVATIONS:
+            return SUMMED  # the layer before the Add is inside a branch, not the output
         if t not in TRAILING_TYPES:
             if t == "Dense" and _act(lays[i]) and _act(lays[i]) not in OUTPUT_ACTIVATIONS:
                 # Dense(128, relu) last: hidden features, the output layer after them is gone

@@ -304,3 +304,20 @@ def test_shortcuts_do_not_excuse_a_model_with_no_activation_at_all(images):
     m = summary("mb", [*convs, layer("GlobalAveragePooling2D"), layer("Dense", "softmax")], framework="pytorch",
                 tricks=("residual",))
     assert "missing_activation" in kinds(compare(m, images))
+
+
+def test_a_classifier_ending_in_its_last_blocks_residual_sum_lacks_its_output(images):
+    # a transformer classifier whose output Linear was removed: ... Dense -> Add -> LayerNorm
+    block = [layer("MultiHeadAttention"), layer("Add"), layer("LayerNormalization"), layer("Dense", "relu"),
+             layer("Dense"), layer("Add"), layer("LayerNormalization")]
+    m = summary("tr", [layer("Embedding"), *block], task="text_classification", loss_raw="nn.CrossEntropyLoss")
+    (f,) = found(compare(m, images), "missing_dense")
+    assert f.severity == WARNING and "residual sum" in f.message
+    # the script's own final norm class (RMSNorm) is looked past like LayerNormalization
+    own_norm = summary("tr2", [layer("Embedding"), *block[:-1], own("Custom", "RMSNorm")],
+                       task="text_classification", loss_raw="nn.CrossEntropyLoss")
+    assert "missing_dense" in kinds(compare(own_norm, images))
+    # with its output layer: nothing
+    whole = summary("tr3", [layer("Embedding"), *block, layer("Dense", units=2)], task="text_classification",
+                    loss_raw="nn.CrossEntropyLoss")
+    assert "missing_dense" not in kinds(compare(whole, images))
