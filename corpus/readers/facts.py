@@ -239,29 +239,12 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
     """
     start = s.source.line_start or 0
     names = _instance_names(s.name, facts)
-    calls = []
+    calls = _fit_calls(s.name, names, facts, start, until)
     by_hand = False
-    for call in facts.train_calls:
-        fn = call.child_by_field_name("function")
-        line = call.start_point[0] + 1
-        if fn is None or fn.type != "attribute" or line < start or (until is not None and line >= until) or \
-                node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
-            continue
-        if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], s.name, names, call, facts):
-            calls.append(call)
     if not calls:
         # a model called on its data by hand (reg(x) in a PyTorch loop, model(images) under a GradientTape)
-        for line in sorted(facts.calls_by_line):
-            if line < start or (until is not None and line >= until):
-                continue
-            for call in facts.calls_by_line[line]:
-                fn = call.child_by_field_name("function")
-                callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
-                # (a class's own name called builds it; its instance called runs it)
-                if callee and (callee != s.name or not _is_class_name(s.name)) and \
-                        _holds(callee, s.name, names, call, facts):
-                    calls.append(call)
-                    by_hand = True
+        calls = _calls_by_hand(s.name, names, facts, start, until)
+        by_hand = bool(calls)
     if not calls or not facts.mentions:
         return []
     by_line: dict[int, list[str]] = {}
@@ -270,17 +253,69 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
     found: list[str] = []
     todo: list[tuple[str, int]] = []  # (name, the line it is used at)
     for call in calls:
-        args = call.child_by_field_name("arguments")
-        for a in (args.named_children if args is not None else []):
-            if a.type == "keyword_argument":
-                if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
-                    continue
-                a = a.child_by_field_name("value")
-            if a is None:
-                continue
+        for a in _data_arguments(call):
             for ln in range(a.start_point[0] + 1, a.end_point[0] + 2):
                 found.extend(by_line.get(ln, ()))  # fit(*tfds.load("mnist", ...)): named in place
             todo.extend((n, a.start_point[0] + 1) for n in _idents_of(a) if n != s.name)
+    found += _named_before(todo, facts, by_line, max_steps)
+    found = list(dict.fromkeys(found))
+    real = [n for n in found if n != known_datasets.SYNTHETIC]
+    # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
+    return real if by_hand else real or found
+
+
+def _outside(line: int, start: int, until: int | None) -> bool:
+    return line < start or (until is not None and line >= until)
+
+
+def _fit_calls(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
+    """The model's ``<name>.fit(...)``-like calls between ``start`` and ``until``."""
+    calls = []
+    for call in facts.train_calls:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "attribute" or _outside(call.start_point[0] + 1, start, until) or \
+                node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
+            continue
+        if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], model, names, call, facts):
+            calls.append(call)
+    return calls
+
+
+def _calls_by_hand(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
+    """The calls of the model itself on data (``reg(x)``) between ``start`` and ``until``."""
+    calls = []
+    for line in sorted(facts.calls_by_line):
+        if _outside(line, start, until):
+            continue
+        for call in facts.calls_by_line[line]:
+            fn = call.child_by_field_name("function")
+            callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
+            # (a class's own name called builds it; its instance called runs it)
+            if callee and (callee != model or not _is_class_name(model)) and \
+                    _holds(callee, model, names, call, facts):
+                calls.append(call)
+    return calls
+
+
+def _data_arguments(call: Node) -> list[Node]:
+    """A training call's positional arguments and the values of its data keywords (``x=``, ...)."""
+    out = []
+    args = call.child_by_field_name("arguments")
+    for a in (args.named_children if args is not None else []):
+        if a.type == "keyword_argument":
+            if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
+                continue
+            a = a.child_by_field_name("value")
+        if a is not None:
+            out.append(a)
+    return out
+
+
+def _named_before(todo: list[tuple[str, int]], facts: FileFacts, by_line: dict[int, list[str]],
+                  max_steps: int) -> list[str]:
+    """The datasets named by the assignments that reach each ``(name, line used at)`` of ``todo``,
+    followed back through what they were made from (at most ``max_steps`` uses)."""
+    found: list[str] = []
     seen: set[tuple[str, int]] = set()
     while todo and len(seen) < max_steps:
         name, used_at = todo.pop()
@@ -297,10 +332,7 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         for ln in range(first, last + 1):
             found.extend(by_line.get(ln, ()))
         todo.extend((n, first) for n in _idents_of(node))
-    found = list(dict.fromkeys(found))
-    real = [n for n in found if n != known_datasets.SYNTHETIC]
-    # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
-    return real if by_hand else real or found
+    return found
 
 
 def _is_class_name(name: str) -> bool:
