@@ -261,12 +261,9 @@ def _activation_arg(script: Script, call: Node) -> str | None:
 
 def _owner(node: Node) -> Node | None:
     """The function definition a node is in, or None at module level."""
-    p = node.parent
-    while p is not None:
-        if p.type == "function_definition":
-            return p
-        p = p.parent
-    return None
+    from corpus.readers.syntax import enclosing
+
+    return enclosing(node, "function_definition")
 
 
 def _inside_counted(node: Node, counted: set[int]) -> bool:

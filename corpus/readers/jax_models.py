@@ -44,12 +44,14 @@ from corpus.readers.script import (
     line_of,
     node_text,
 )
+from corpus.readers.syntax import ancestors
 from corpus.readers.torch_common import (
     MAX_LAYERS,
     activation_layer,
     copy_layer,
     jsonable,
     last_name,
+    method_in_bases,
     push,
 )
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
@@ -284,17 +286,7 @@ class JaxReader:
         return used
 
     def _method(self, c: _Class, name: str) -> Node | None:
-        seen: set[str] = set()
-        todo = [c]
-        while todo:
-            k = todo.pop(0)
-            if k.name in seen:
-                continue
-            seen.add(k.name)
-            if name in k.methods:
-                return k.methods[name]
-            todo.extend(self.modules[last_name(b)] for b in k.bases if last_name(b) in self.modules)
-        return None
+        return method_in_bases(c, name, self.modules)
 
     def _fields(self, c: _Class, seen: set[str] | None = None) -> list[tuple[str, Node | None]]:
         """Dataclass fields of a class and its bases in this file, base fields first."""
@@ -341,19 +333,17 @@ class JaxReader:
     @staticmethod
     def _bind(w: _Walk, name: str, v: Any) -> None:
         """A local name bound to a value: a module, class or function (``w.mods``), else a plain value."""
-        if isinstance(v, _Mod):
-            w.mods[name] = v
-        elif isinstance(v, _Ref):
-            w.mods[name] = _Mod(kind="ref", ref=v)
+        m = _as_module(v)
+        if m is not None:
+            w.mods[name] = m
         elif v is not UNKNOWN:
             w.env[name] = v
 
     @staticmethod
     def _bind_attr(inst: _Inst, name: str, v: Any) -> None:
-        if isinstance(v, _Mod):
-            inst.attrs[name] = v
-        elif isinstance(v, _Ref):
-            inst.attrs[name] = _Mod(kind="ref", ref=v)
+        m = _as_module(v)
+        if m is not None:
+            inst.attrs[name] = m
         elif v is not UNKNOWN and jsonable(v):
             inst.env[f"self.{name}"] = v
 
@@ -847,12 +837,7 @@ class JaxReader:
         before it, and the enclosing functions' parameter defaults and earlier local assignments."""
         env: dict[str, Any] = dict(self.script.constants)
         env.update(self._settings())
-        funcs = []
-        p = node.parent
-        while p is not None:
-            if p.type == "function_definition":
-                funcs.append(p)
-            p = p.parent
+        funcs = [p for p in ancestors(node) if p.type == "function_definition"]
         for f in reversed(funcs):
             params = [p for p in read_parameters(f) if p.name not in ("self", "cls")]
             for prm in params:
@@ -1102,6 +1087,15 @@ class JaxReader:
         if isinstance(v, list) and len(v) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in v):
             return v[1:]
         return None
+
+
+def _as_module(v: Any) -> _Mod | None:
+    """A value held where modules are: a module, or a function held as a value; None for data."""
+    if isinstance(v, _Mod):
+        return v
+    if isinstance(v, _Ref):
+        return _Mod(kind="ref", ref=v)
+    return None
 
 
 def _assignments(body: Node | None) -> list[Node]:

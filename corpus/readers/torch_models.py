@@ -44,6 +44,7 @@ from corpus.readers.script import (
     walk,
     word_positions,
 )
+from corpus.readers.syntax import ancestors
 from corpus.readers.torch_build import ModuleBuilder
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
@@ -740,12 +741,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def env_at(self, node: Node) -> dict[str, Any]:
         """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
         env = dict(self._module_env(node.start_byte))
-        funcs = []
-        p = node.parent
-        while p is not None:
-            if p.type == "function_definition":
-                funcs.append(p)
-            p = p.parent
+        funcs = [p for p in ancestors(node) if p.type == "function_definition"]
         for fnode in reversed(funcs):
             env.update(self._func_env(fnode, node))
         return env
