@@ -146,7 +146,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         return [_failed(path, list(st.warnings or ["no Python code found"]), *args)]
     st = _cap(st, warnings, len(data))
     script = Script(st, path=path, context=context)
-    if context is not None and st.kind == "py":
+    if context is not None and st.kind in ("py", "ipynb"):
         script = _with_imported_code(script, st, path, context)
     warnings[:0] = script.warnings
     partial = _code_warnings(script, st, warnings)

@@ -49,9 +49,15 @@ MAX_CHAIN = 6
 MAX_MODULE_BYTES = 512 * 1024
 MAX_INLINED_BYTES = 64 * 1024
 _CAPITALIZED_CALL = re.compile(r"\b([A-Z]\w*)\(")
+# a call that builds a model through a factory; words of a class that may be (part of) a network
+_MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:model|net|network|detector)\w*\(",
+                                 re.IGNORECASE)
+_NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|\bLayer\b")
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
                               r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(")
+# a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not)
+_TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(")
 _DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.Model\b|layers\.Layer\b|\bModel\(inputs|"
                               r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
 
@@ -374,10 +380,13 @@ class RepoContext:
                 continue
             facts = self.module_facts(hit[0])
             d = facts.definitions.get(hit[1]) if facts else None
-            if d is None or d.kind != "function":
-                continue  # a class that trains (an agent) is its own training file's: the join reads it there
+            if d is None:
+                continue
+            # a class is read here too when it trains what it is given (``Trainer(model, args).train()``);
+            # a class that builds the repository's network (an agent) is its own file's: the join reads it there
             text = _lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
-            if not _TRAINS_OR_LOADS.search(text) or _DEFINES_NETWORK.search(text) \
+            if not (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text) \
+                    or _DEFINES_NETWORK.search(text) \
                     or self._builds_repository_class(text, hit[0], facts):
                 continue
             if size + len(text) > MAX_INLINED_BYTES:
@@ -396,12 +405,26 @@ class RepoContext:
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
 
     def _builds_repository_class(self, text: str, path: str, facts: ModuleFacts) -> bool:
-        """Whether code calls a class of the repository (it builds a model: read where it is)."""
+        """Whether code builds a network of the repository (read where it is, by the join).
+
+        A helper class of the repository it calls (``AverageMeter()``, ``EarlyStopping()``)
+        does not count: its text holds nothing of a network.
+        """
+        if _MODEL_FACTORY_CALL.search(text):
+            return True
         for name in set(_CAPITALIZED_CALL.findall(text)):
-            d = facts.definitions.get(name)
-            if d is not None and d.kind == "class":
-                return True
-            if name in facts.aliases and self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)):
+            where, d = path, facts.definitions.get(name)
+            if d is None:
+                hit = self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)) \
+                    if name in facts.aliases else None
+                if hit is None:
+                    continue
+                target = self.module_facts(hit[0]) if hit[1] and "." not in hit[1] else None
+                d, where = (target.definitions.get(hit[1]) if target else None), hit[0]
+                if d is None:
+                    return True  # not followed: assume it may be a network
+            if d.kind == "class" and _NETWORKISH.search(_lines(self.files.get(where) or b"", d.line_start,
+                                                                d.line_end)):
                 return True
         return False
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.readers.parser import looks_binary, parse_bytes
-from corpus.readers.repo_context import Definition, RepoContext, module_parts
+from corpus.readers.repo_context import Definition, ModuleFacts, RepoContext, module_parts
 from corpus.readers.repo_files import (
     _README,
     importers_pattern,
@@ -72,6 +72,7 @@ class RepoResult:
     blocks: int = 0  # definitions dropped because another model uses them
     not_trained: int = 0  # definitions kept with the NOT_TRAINED warning
     expanded: int = 0  # Custom layers replaced by a definition of the repository
+    warnings: list[str] = field(default_factory=list)  # files read as data and refused (a config with YAML tags)
 
 
 def code_paths(files: Mapping[str, bytes]) -> list[str]:
@@ -135,7 +136,9 @@ def read_repository(files: Mapping[str, bytes], *, repo: str | None = None, comm
         per_file[path] = parse(files[path], path, repo=repo, commit=commit, license=license,
                                context_text=near(path), context=context)
         context.module_facts(path)  # read by the parse; cached
-    return join(per_file, context, repo=repo, commit=commit)
+    result = join(per_file, context, repo=repo, commit=commit)
+    result.warnings = [w for path in sorted(context.warnings) for w in context.warnings[path]]
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -177,10 +180,12 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     if facts is None or not raw:
         return None
     head, _, rest = raw.partition(".")
-    if head not in facts.aliases or (path, head) in defs:
+    if (path, head) in defs:
         return None  # defined in the file itself: the reader already expanded it or chose not to
-    origin = facts.aliases[head] + (f".{rest}" if rest else "")
-    hit = context.resolve(origin, path, facts.relative.get(head, 0))
+    found = _imported_origin(context, facts, path, head)
+    if found is None:
+        return None
+    hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
     for _ in range(3):
         if hit is None or not hit[1] or "." in hit[1]:
             return None
@@ -201,6 +206,28 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
                               target_facts.relative.get(rhead, 0))
     return None
+
+
+def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str) -> tuple[str, int] | None:
+    """(dotted origin, leading dots) of a name a file imports: by name, or through a wildcard import
+    (``from models import *``) of a repository module that defines it (the last such import wins).
+
+    A module import (``networks.Decoder()`` read as ``Decoder``) is not followed: the readers keep
+    such parts as examples of their own (labelled so)."""
+    if name in facts.aliases:
+        return facts.aliases[name], facts.relative.get(name, 0)
+    hits: list[tuple[str, int]] = []
+    for local, origin in facts.aliases.items():
+        if not local.startswith("*"):
+            continue
+        dots = facts.relative.get(local, 0)
+        hit = context.resolve(origin, path, dots)
+        if hit is None or hit[1]:
+            continue
+        module = context.module_facts(hit[0])
+        if module is not None and (name in module.definitions or name in module.aliases):
+            hits.append((f"{origin}.{name}", dots))
+    return hits[-1] if hits else None
 
 
 def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], stack: tuple[str, ...],
@@ -243,10 +270,12 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     return _target(context, s.source.path, customs[0].raw, defs)
 
 
-def _has_training(s: Summary) -> bool:
+_RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
+
+
+def _has_training(s: Summary, fields: tuple[str, ...] = (*_RUN_FIELDS, "loss")) -> bool:
     hp = s.hyperparameters
-    return any(getattr(hp, f) is not None for f in ("optimizer", "learning_rate", "batch_size", "epochs", "loss",
-                                                     "steps"))
+    return any(getattr(hp, f) is not None for f in fields)
 
 
 def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str | None = None,
@@ -294,10 +323,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
+    if d.trained_elsewhere and not _has_training(s, _RUN_FIELDS):
+        return False  # its examples are the joined ones (a loss method of its own is no training run)
     if _has_training(s):
         return True
-    if d.trained_elsewhere:
-        return False  # its examples are the joined ones
     if d.used_as_block:
         result.blocks += 1
         return False
@@ -388,15 +417,17 @@ def _where(path: str, line: int | None) -> str:
 # A folder on disk
 
 
-def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 1024 * 1024
-                ) -> tuple[dict[str, bytes], list[str]]:
-    """A folder's code, configuration and text files (bounded), by repository-relative path; and warnings."""
+def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 1024 * 1024,
+                max_total: int = 256 * 1024 * 1024) -> tuple[dict[str, bytes], list[str]]:
+    """A folder's code, configuration and text files (bounded: each, and ``max_total`` in all, as a
+    zip upload is), by repository-relative path; and warnings."""
     from corpus.harvest.paths import walk_files
 
     exts = (".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".rst")
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     base = Path(root)
+    total = 0
     for f, warning in walk_files(base, exts, (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
                                               "venv", "site-packages")):
         if warning:
@@ -412,7 +443,16 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
             if f.stat().st_size > max_bytes:
                 warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
                 continue
-            files[rel] = f.read_bytes()
+            with open(f, "rb") as fh:
+                data = fh.read(max_bytes + 1)  # the size asked may be stale: never more than the bound
+            if len(data) > max_bytes:
+                warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
+                continue
+            total += len(data)
+            if total > max_total:
+                warnings.append(f"{rel}: the folder's files pass {max_total // 2**20} MiB in all: the rest are not read")
+                break
+            files[rel] = data
         except OSError as exc:
             warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
     return files, warnings
