@@ -193,11 +193,7 @@ def read_models(path: str | Path, model_name: str | None = None) -> tuple[Summar
     p = Path(path)
     if p.is_dir():
         summaries, notes = read_project(p)
-        models = [s for s in summaries if s.layers]
-        if not models:
-            raise _no_model(str(path), summaries)
-        model, others = pick_model(models, str(path), model_name)
-        return model, others, notes
+        return (*_chosen(summaries, path, model_name), notes)
     if not p.is_file():
         raise CompareError(f"no such file: {path}")
     size = p.stat().st_size
@@ -208,23 +204,22 @@ def read_models(path: str | Path, model_name: str | None = None) -> tuple[Summar
                            f"{MAX_FILE_BYTES // 2**20} MB")
     if p.suffix.lower() == ".zip":
         summaries, notes = read_zip(p)
-        models = [s for s in summaries if s.layers]
-        if not models:
-            raise _no_model(str(path), summaries)
-        model, others = pick_model(models, str(path), model_name)
-        return model, others, notes
+        return (*_chosen(summaries, path, model_name), notes)
     from corpus.readers.parser import parse_bytes
 
     try:
         data = p.read_bytes()
     except OSError as e:
         raise CompareError(f"cannot read {path}: {e.strerror or e}") from e
-    summaries = parse_bytes(data, p.name)
+    return (*_chosen(parse_bytes(data, p.name), path, model_name), [])
+
+
+def _chosen(summaries: list[Summary], path: str | Path, model_name: str | None) -> tuple[Summary, list[Summary]]:
+    """:func:`pick_model` over the summaries that have layers; CompareError when none has."""
     models = [s for s in summaries if s.layers]
     if not models:
         raise _no_model(str(path), summaries)
-    model, others = pick_model(models, str(path), model_name)
-    return model, others, []
+    return pick_model(models, str(path), model_name)
 
 
 def compare_with_index(model: Summary, index: Any, task_words: str | None = None, k: int = 100,
