@@ -71,3 +71,21 @@ def test_wildcard_import_of_a_repository_module_is_joined():
     for s in summaries:
         assert s.hyperparameters.learning_rate == 0.0005 and s.hyperparameters.epochs == 25
         assert all(x.type != "Custom" for x in s.layers)
+
+
+def test_raw_tf_model_class_trained_in_another_file_is_one_joined_example():
+    summaries = parse_files(_repo("tf_class"))
+    assert [(s.name, s.source.path, s.source.train_path) for s in summaries] == [
+        ("SentimentNet", "graph.py", "fit.py")]
+    s = summaries[0]
+    assert 4 <= s.source.line_start <= 19 and s.source.train_line_start == 5
+    assert s.hyperparameters.optimizer == "adam" and s.hyperparameters.epochs == 3
+    assert [x.type for x in s.layers][-2:] == ["Dense", "Dense"]
+
+
+def test_a_script_that_only_restores_a_graph_class_gives_no_example():
+    files = _repo("tf_class")
+    files["predict.py"] = (b"import tensorflow as tf\nfrom graph import SentimentNet\n"
+                           b"net = SentimentNet(5000, 2, 0.001)\nwith tf.Session() as sess:\n"
+                           b"    tf.train.Saver().restore(sess, 'ckpt')\n    print(sess.run(net.logits))\n")
+    assert sorted((s.name, s.source.train_path) for s in parse_files(files)) == [("SentimentNet", "fit.py")]

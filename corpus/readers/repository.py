@@ -24,6 +24,7 @@ harvest, ``examplenet parse DIR``, an uploaded project, the benches).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -154,6 +155,7 @@ class _Def:
     summary: Summary
     layers: list[Layer] | None = None  # expanded (None: not yet)
     trained_elsewhere: int = 0
+    read_where_used: bool = False  # read again inside a training file that uses it (a graph class)
     used_as_block: int = 0
 
 
@@ -273,6 +275,35 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
 
 
+def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """A training file's model read from a class of another file that the file uses (a raw TF graph class,
+    ``net = TextCNN(...)``, read below the script: no line of its own): that class's definition."""
+    if s.source.line_start is not None or not s.name:
+        return None
+    target = _target(context, s.source.path, s.name, defs)
+    if target is not None:
+        data = context.files.get(s.source.path)
+        if not data or not _RUNS_TRAINING.search(data):
+            s.parse.status = _ONLY_USED  # a script that only restores and runs it (predict.py): no example
+            return None
+        s.source.line_start = s.source.line_end = _call_line(data, s.name)
+        target.read_where_used = True
+    return target
+
+
+# the bytes of a script that runs training (not one that restores a model to predict)
+_RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(")
+_ONLY_USED = "only used"  # a marker the join drops
+
+
+def _call_line(data: bytes | None, name: str) -> int | None:
+    """The first line of a file that calls ``name(`` (where a training script builds the model)."""
+    if not data:
+        return None
+    m = re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\(", data)
+    return data.count(b"\n", 0, m.start()) + 1 if m else None
+
+
 def _has_training(s: Summary, fields: tuple[str, ...] = (*_RUN_FIELDS, "loss")) -> bool:
     hp = s.hyperparameters
     return any(getattr(hp, f) is not None for f in fields)
@@ -286,7 +317,8 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     by_summary = {id(d.summary): d for d in defs.values()}
     placed = [_placed(s, path, context, defs, by_summary, result, repo, commit)
               for path in sorted(per_file) for s in per_file[path]]
-    kept = [s for s in placed if _kept(s, by_summary.get(id(s)), result, repo, commit)]
+    kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
+                                                                      commit)]
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     _distinct_ids(kept, repo, commit)
@@ -300,7 +332,7 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     """A file's model as the repository sees it: joined with its definition, or its imported blocks expanded."""
     if s.parse.status == "failed":
         return s
-    target = _trainer_target(s, context, defs)
+    target = _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
     if target is not None:
         target.trained_elsewhere += 1
         result.joined += 1
@@ -323,8 +355,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
-    if d.trained_elsewhere and not _has_training(s, _RUN_FIELDS):
-        return False  # its examples are the joined ones (a loss method of its own is no training run)
+    if d.trained_elsewhere and (d.read_where_used or not _has_training(s, _RUN_FIELDS)):
+        # its examples are the joined ones (a loss method of its own is no training run; a graph class
+        # read in its training file builds its own optimizer, and is trained there)
+        return False
     if _has_training(s):
         return True
     if d.used_as_block:
