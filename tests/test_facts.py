@@ -6,9 +6,8 @@ do not depend on the Keras / PyTorch extractors.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import FIXTURES, fixture_script
 
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
@@ -17,12 +16,9 @@ from corpus.readers.file_facts import collect
 from corpus.readers.script import load
 from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def script(name: str):
-    path = FIXTURES / name
-    return load(path.read_bytes(), f"tests/fixtures/{name}")
+    return fixture_script(name)
 
 
 def line(name: str, needle: str) -> int:
