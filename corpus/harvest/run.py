@@ -163,6 +163,15 @@ class HarvestStats:
     internal_errors: int = 0
     tracebacks: list[str] = field(default_factory=list)  # the first few internal errors
 
+    def add_records(self, records: Iterable[dict[str, Any]]) -> None:
+        """Add the counts of harvested repositories' manifest records."""
+        for r in records:
+            self.files_listed += r["files_listed"]
+            self.candidates += r["candidates"]
+            self.dl_files += r["dl_files"]
+            self.missing_blobs += r["missing_blobs"]
+            self.status.update(r["status"])
+
     def lines(self, tracebacks: int = 3) -> list[str]:
         rate = self.parsed_files / self.seconds if self.seconds else 0.0
         parsed = sum(self.status.values()) or 1
@@ -909,7 +918,9 @@ def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
     return out, missing
 
 
-def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,
+# C901 (22 > 15): the planning is _plan_all; what is left, absorb, tasks and write, are closures
+# over this run's state (records, pending counts, the journal, the bar): a class would hold it.
+def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,  # noqa: C901
             scheduler: str | None = None, history: bool = False, resume: bool = False,
             parser: str = DEFAULT_PARSER, progress: bool = True, file_timeout: float = FILE_TIMEOUT,
             checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None,
@@ -940,52 +951,17 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     t0 = time.perf_counter()
     stats = HarvestStats()
     manifest_path = out.parent / MANIFEST_NAME
-    old_manifest: dict[str, Any] = {}
-    if manifest_path.exists():
-        try:
-            old_manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            say(f"warning: {manifest_path.name} unreadable: harvesting everything again")
-    old_repos = {r["repo"]: r for r in old_manifest.get("repos", [])} if resume else {}
+    earlier = _old_repos(manifest_path, say)  # (read also without resume: an unreadable one is said)
+    old_repos = earlier if resume else {}
     old_summaries = _read_summaries(out) if resume and old_repos else []
-
-    # Plan every repository first (cheap: ls-tree), so the bar knows its total.
-    plans: list[RepoPlan] = []
-    kept_old: dict[str, dict[str, Any]] = {}
-    seen_names: set[str] = set()
-    for folder, name in tqdm(repo_dirs, desc="listing", unit="repo", disable=not progress, leave=False):
-        try:
-            plan = plan_repo(folder, name, history=history)
-        except (gitread.GitError, OSError) as e:
-            say(f"warning: skipped {folder}: {e}")
-            continue
-        if plan.repo in seen_names:
-            continue
-        seen_names.add(plan.repo)
-        prev = old_repos.get(plan.repo)
-        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
-            kept_old[plan.repo] = prev
-            stats.repos_skipped += 1
-            continue
-        plans.append(plan)
-    if resume and old_repos:
-        # repositories harvested before but not given this time stay as they were
-        for name, prev in old_repos.items():
-            if name not in seen_names:
-                kept_old[name] = prev
+    plans, kept_old = _plan_all(repo_dirs, old_repos, history, progress, say, stats)
 
     summaries_by_file: dict[tuple[str, str], list[Summary]] = {}
     for s in old_summaries:
         if s.source.repo in kept_old:
             summaries_by_file.setdefault((s.source.repo, s.source.path), []).append(s)
 
-    records: dict[str, dict[str, Any]] = {}
-    for p in plans:
-        records[p.repo] = {"repo": p.repo, "commit": p.commit, "license": p.license,
-                           "history": history, "files_listed": p.files_listed,
-                           "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
-                           "status": {}, "models": 0, "files": [],
-                           "first_commit_time": gitread.first_commit_time(p.git_dir)}
+    records = {p.repo: _new_record(p, history) for p in plans}
     pending: Counter = Counter()
     planned_done: set[str] = set()
     total = sum(len(p.candidates) for p in plans)
@@ -1086,17 +1062,68 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     journal.remove()  # the output is complete: nothing to resume
 
     stats.repos = len(plans)
-    for r in records.values():
-        stats.files_listed += r["files_listed"]
-        stats.candidates += r["candidates"]
-        stats.dl_files += r["dl_files"]
-        stats.missing_blobs += r["missing_blobs"]
-        stats.status.update(r["status"])
+    stats.add_records(records.values())
     internal.sort(key=lambda x: (x[0], x[1]))
     stats.internal_errors = len(internal)
     stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def _old_repos(manifest_path: Path, say: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+    """The repositories of an earlier run's manifest, by name (``{}`` when there is none)."""
+    old_manifest: dict[str, Any] = {}
+    if manifest_path.exists():
+        try:
+            old_manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            say(f"warning: {manifest_path.name} unreadable: harvesting everything again")
+    return {r["repo"]: r for r in old_manifest.get("repos", [])}
+
+
+def _plan_all(repo_dirs: list[tuple[Path, str | None]], old_repos: dict[str, dict[str, Any]], history: bool,
+              progress: bool, say: Callable[[str], None], stats: HarvestStats
+              ) -> tuple[list[RepoPlan], dict[str, dict[str, Any]]]:
+    """Plan every repository first (cheap: ls-tree), so the bar knows its total.
+
+    Returns:
+        (the plans of the repositories to harvest, the earlier records kept as they were by name:
+        same commit, or not given this time).
+    """
+    from tqdm import tqdm
+
+    plans: list[RepoPlan] = []
+    kept_old: dict[str, dict[str, Any]] = {}
+    seen_names: set[str] = set()
+    for folder, name in tqdm(repo_dirs, desc="listing", unit="repo", disable=not progress, leave=False):
+        try:
+            plan = plan_repo(folder, name, history=history)
+        except (gitread.GitError, OSError) as e:
+            say(f"warning: skipped {folder}: {e}")
+            continue
+        if plan.repo in seen_names:
+            continue
+        seen_names.add(plan.repo)
+        prev = old_repos.get(plan.repo)
+        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
+            kept_old[plan.repo] = prev
+            stats.repos_skipped += 1
+            continue
+        plans.append(plan)
+    # repositories harvested before but not given this time stay as they were
+    for name, prev in old_repos.items():
+        if name not in seen_names:
+            kept_old[name] = prev
+    return plans, kept_old
+
+
+def _new_record(p: RepoPlan, history: bool) -> dict[str, Any]:
+    """A repository's manifest record before its files are parsed."""
+    return {"repo": p.repo, "commit": p.commit, "license": p.license,
+            "history": history, "files_listed": p.files_listed,
+            "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
+            "status": {}, "models": 0, "files": [],
+            "first_commit_time": gitread.first_commit_time(p.git_dir)}
 
 
 def whole_repositories(summaries_by_file: dict[tuple[str, str], list[Summary]], plan_of: dict[str, RepoPlan],
