@@ -89,3 +89,21 @@ def test_a_script_that_only_restores_a_graph_class_gives_no_example():
                            b"net = SentimentNet(5000, 2, 0.001)\nwith tf.Session() as sess:\n"
                            b"    tf.train.Saver().restore(sess, 'ckpt')\n    print(sess.run(net.logits))\n")
     assert sorted((s.name, s.source.train_path) for s in parse_files(files)) == [("SentimentNet", "fit.py")]
+
+
+def test_settings_object_handed_to_a_class_reads_the_config_file_the_repository_names():
+    (s,) = parse_files(_repo("settings_object"))
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("rmsprop", 40, 9, "mae")
+    assert [x.type for x in s.layers] == ["LSTM", "Dense"]
+    assert s.layers[0].args.get("units") == 48
+
+
+def test_settings_holder_needs_a_file_that_covers_the_keys():
+    from corpus.readers.repo_context import RepoContext
+
+    files = _repo("settings_object")
+    ctx = RepoContext(files)
+    assert set(ctx.settings_holders(files["forecaster.py"])) == {"self.config"}
+    assert ctx.settings_holders(b"x = self.config.other + self.config.unknown") == {}
+    assert ctx.settings_holders(b"parser.add_argument('--units')\ny = cfg.units + cfg.rate") == {}

@@ -1369,6 +1369,9 @@ class Interpreter(Evaluator):
         if attr in self.script.argparse_defaults and plain:
             v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v  # no default: given at run time
+        holder = self.script.constants.get(node_text(obj_node)) if plain else None
+        if isinstance(holder, dict) and isinstance(holder.get(attr), (int, float, str)):
+            return holder.get(attr)  # self.config of a config file the repository names (repo_context.settings_holders)
         configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
         if configs and plain and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
             # self.config.learning_rate with a settings class of this file (class TCNNConfig)

@@ -139,6 +139,7 @@ class RepoContext:
         self._configs: dict[str, Any] = {}
         # (value, "configs/train.yaml: train.lr") for each value the evaluator read from a configuration
         self.config_reads: list[tuple[Any, str]] = []
+        self._named: list[str] | None = None  # configuration files a Python file names
         self._option_files: list[str] | None = None  # files that define command-line options (a byte prescan)
         self._importers: dict[str, list[str]] = {}  # path -> files that import it (a byte prescan, confirmed)
         self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
@@ -288,7 +289,65 @@ class RepoContext:
                 _take_import(local, hit[1], facts, constants, flags)
         if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
             flags.update(self.importer_flags(script.path))
+        for holder, cfg in self.settings_holders(script.code_bytes).items():
+            constants.setdefault(holder, cfg)
         return constants, flags
+
+    # -- a settings object handed in (``self.config.epochs`` of a config.yaml loaded elsewhere) -------
+    def settings_holders(self, code: bytes) -> dict[str, Any]:
+        """``self.config`` / ``cfg`` / ``hparams`` a file reads keys of, bound to the configuration file of the
+        repository that holds those keys, where the file itself does not say where they come from.
+
+        A class given its settings (``Model(config)``, ``self.config = config``) reads
+        ``self.config.lstm_batch_size``; the object is built in another file from a
+        ``config.yaml`` the repository names. The file whose top-level keys cover the
+        keys read (at least two, at least half, one best file) is taken; a file that
+        defines command-line options is left to them.
+        """
+        if _DEFINES_OPTIONS.search(code) or b"parse_args" in code:
+            return {}
+        uses: dict[str, set[str]] = {}
+        for m in _HOLDER_ATTR.finditer(code):
+            uses.setdefault(m.group(1).decode(), set()).add(m.group(2).decode())
+        out: dict[str, Any] = {}
+        for holder, keys in uses.items():
+            got = self._config_with_keys(keys)
+            if got is not None:
+                out[holder] = got
+        return out
+
+    def _config_with_keys(self, keys: set[str]) -> Any:
+        from corpus.readers.evaluate import ConfigDict
+
+        scored: list[tuple[int, str]] = []
+        for path in self._named_configs():
+            hit = self.config_file(path, "")
+            data = hit[1] if hit else None
+            if isinstance(data, dict):
+                n = len(keys & {k for k in data if isinstance(k, str)})
+                if n >= 2 and 2 * n >= len(keys):
+                    scored.append((n, path))
+        scored.sort(reverse=True)
+        if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None  # none, or two files as good: not a guess
+        path = scored[0][1]
+        return ConfigDict(self._configs[path], path, "", self.config_reads)
+
+    def _named_configs(self) -> list[str]:
+        """Configuration files of the repository whose name a Python file of it writes (read once)."""
+        if self._named is None:
+            configs = [p for p in self.files if is_config_path(p) and not p.startswith(".")][:MAX_NAMED_CONFIGS]
+            names = {posixpath.basename(p).encode() for p in configs}
+            found: set[bytes] = set()
+            if names:
+                pattern = re.compile(b"|".join(re.escape(n) for n in sorted(names)))
+                for p, data in self.files.items():
+                    if p.endswith((".py", ".ipynb")) and len(data) <= MAX_MODULE_BYTES:
+                        found.update(pattern.findall(data))
+                        if len(found) == len(names):
+                            break
+            self._named = [p for p in configs if posixpath.basename(p).encode() in found]
+        return self._named
 
     # -- options defined elsewhere --------------------------------------------
     def importer_flags(self, path: str) -> dict[str, Any]:
@@ -480,6 +539,10 @@ _FIELD_HINTS = {
 }
 # a prescan of a file's bytes: it defines command-line options; a script's: it reads some
 _DEFINES_OPTIONS = re.compile(rb"add_argument\(|DEFINE_(?:integer|float|string|bool|boolean|enum)\b")
+# ``self.config.epochs``, ``cfg.train``, ``hparams.lr``: keys read from a settings object
+_HOLDER_ATTR = re.compile(rb"\b((?:self\.)?(?:config|cfg|conf|configs|hparams|hp|params|hyperparams|hyper_params|"
+                          rb"settings|opt_config|train_config))\.([A-Za-z_]\w*)\b(?!\s*\()")
+MAX_NAMED_CONFIGS = 300
 _USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
 
 
