@@ -126,18 +126,23 @@ def _no_model(where: str, summaries: list[Summary]) -> CompareError:
 def read_project(folder: str | Path) -> tuple[list[Summary], list[str]]:
     """The models of a folder read as one repository, and notes on how it was read.
 
-    Uses ``corpus.readers.repository.parse_directory`` (a model defined in one
+    Uses ``corpus.readers.repository.read_repository`` (a model defined in one
     file and trained in another is one example) when the checkout has it;
     else each code file is parsed alone.
     """
     root = Path(folder)
     try:
-        from corpus.readers.repository import parse_directory
+        from corpus.readers.repository import read_folder, read_repository
     except ImportError:  # the whole-repository pass is not in this checkout: file by file
-        parse_directory = None
+        read_repository = None
     notes: list[str] = []
-    if parse_directory is not None:
-        summaries = parse_directory(root)
+    if read_repository is not None:
+        files, skipped = read_folder(root)
+        got = read_repository(files)
+        summaries = got.summaries
+        # what was left out or refused (a symlink out, a config with YAML tags, a notebook too deep)
+        notes += skipped + got.warnings + [f"{s.source.path}: {s.parse.warnings[0]}" for s in summaries
+                                           if s.parse.status == "failed" and s.parse.warnings]
     else:
         from corpus.harvest.paths import walk_files
         from corpus.readers.parser import parse_path

@@ -122,6 +122,8 @@ class FileResult:
     size: int = 0
     seconds: float = 0.0
     internal: str | None = None  # a catch-all's traceback (a bug, not bad input)
+    # files read as data during the parse that were refused or unreadable (a config with YAML tags)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -350,8 +352,11 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         extra = {}
         if task.git_dir and not task.history and _takes_context(fn):
             extra["context"] = _worker_context(task.git_dir, task.tree_commit or task.commit)
+            seen = data_warnings(extra["context"])
         summaries = fn(task.data, task.path, repo=task.repo, commit=task.commit,
                        license=task.license, context_text=task.context_text, **extra)
+        if extra:
+            res.notes = sorted(data_warnings(extra["context"]) - seen)
         for s in summaries:
             _complete_source(s, task)
             if _sanitize(s):
@@ -375,6 +380,14 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         res.internal = traceback.format_exc(limit=-6)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def data_warnings(context: Any) -> set[str]:
+    """The warnings so far of files a repository context read as data: a config refused (YAML tags,
+    aliases that expand exponentially, too deep, too big), a blob that could not be read."""
+    got = {shown(w) for ws in context.warnings.values() for w in ws}  # each names its file
+    got.update(f"{shown(p)}: {why}: not read" for p, why in getattr(context.files, "unreadable", {}).items())
+    return got
 
 
 def internal_error(exc: BaseException) -> str:
@@ -828,7 +841,7 @@ class Journal:
                     d = json.loads(line)
                     res = FileResult(d["repo"], d["path"], d["commit"], d["history"], d["hash"], d["status"],
                                      [Summary.from_json(x) for x in d["summaries"]], d.get("error"),
-                                     d.get("size", 0), 0.0, d.get("internal"))
+                                     d.get("size", 0), 0.0, d.get("internal"), d.get("notes", []))
                 except (ValueError, KeyError, TypeError):
                     break
                 done[self.key(res.repo, d["head"], res.path, res.commit)] = res
@@ -852,7 +865,7 @@ class Journal:
     def add(self, res: FileResult, head: str) -> None:
         d = {"repo": res.repo, "head": head, "path": res.path, "commit": res.commit, "history": res.history,
              "hash": res.content_hash, "status": res.status, "error": res.error, "size": res.size,
-             "internal": res.internal, "summaries": [x.to_json() for x in res.summaries]}
+             "internal": res.internal, "notes": res.notes, "summaries": [x.to_json() for x in res.summaries]}
         self._fh.write(json.dumps(d, ensure_ascii=False).encode("utf-8") + b"\n")
         self._fh.flush()
         if time.monotonic() - self._last_sync > self.sync_seconds:
@@ -970,6 +983,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     journaled = journal.load() if resume else {}
     journal.open(resume=bool(journaled))
     internal: list[tuple[str, str, str]] = []  # (repo, path, traceback)
+    notes: dict[str, set[str]] = {}  # repo -> warnings of data files its parses refused (FileResult.notes)
 
     def absorb(res: FileResult) -> None:
         bar.update(1)
@@ -984,6 +998,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             file_rec["error"] = res.error
         if res.internal:
             internal.append((res.repo, res.path, res.internal))
+        notes.setdefault(res.repo, set()).update(res.notes)
         rec["files"].append(file_rec)
         rec["status"][res.status] = rec["status"].get(res.status, 0) + 1
         rec["models"] += len(res.summaries)
@@ -1004,9 +1019,6 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             rec["dl_files"] = p.dl_files
             rec["missing_blobs"] = p.missing_blobs
             stats.skipped_entries += len(p.warnings)
-            if p.warnings:
-                more = len(p.warnings) - MAX_WARNINGS
-                rec["warnings"] = p.warnings[:MAX_WARNINGS] + ([f"... and {more} more"] if more > 0 else [])
             planned_done.add(p.repo)
 
     def finished_repos() -> list[str]:
@@ -1017,6 +1029,11 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
 
     def write(final: bool) -> None:
         done = finished_repos() if not final else list(records)
+        for n in done:  # entries left out, then data files refused while parsing (known once all are in)
+            every = plan_of[n].warnings + sorted(notes.get(n, ()))
+            more = len(every) - MAX_WARNINGS
+            if every:
+                records[n]["warnings"] = every[:MAX_WARNINGS] + ([f"... and {more} more"] if more > 0 else [])
         repos = [kept_old[n] for n in sorted(kept_old)] + [records[n] for n in sorted(done)]
         for r in repos:
             r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))

@@ -73,6 +73,7 @@ class RepoResult:
     blocks: int = 0  # definitions dropped because another model uses them
     not_trained: int = 0  # definitions kept with the NOT_TRAINED warning
     expanded: int = 0  # Custom layers replaced by a definition of the repository
+    not_models: int = 0  # training-file "models" naming a repository class or function that is no network
     warnings: list[str] = field(default_factory=list)  # files read as data and refused (a config with YAML tags)
 
 
@@ -176,7 +177,8 @@ def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext)
     return out
 
 
-def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def],
+            modules: bool = False) -> _Def | None:
     """The repository definition a Custom layer's name refers to from ``path`` (a factory followed once)."""
     facts = context.facts.get(path)
     if facts is None or not raw:
@@ -184,7 +186,7 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     head, _, rest = raw.partition(".")
     if (path, head) in defs:
         return None  # defined in the file itself: the reader already expanded it or chose not to
-    found = _imported_origin(context, facts, path, head)
+    found = _imported_origin(context, facts, path, head, modules)
     if found is None:
         return None
     hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
@@ -210,17 +212,21 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     return None
 
 
-def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str) -> tuple[str, int] | None:
+def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str,
+                     modules: bool = False) -> tuple[str, int] | None:
     """(dotted origin, leading dots) of a name a file imports: by name, or through a wildcard import
     (``from models import *``) of a repository module that defines it (the last such import wins).
 
-    A module import (``networks.Decoder()`` read as ``Decoder``) is not followed: the readers keep
-    such parts as examples of their own (labelled so)."""
+    A module import (``models.Net()`` read as ``Net``) is followed only with ``modules`` (a training
+    file's model, where exactly one imported module defines it): inside a network, the readers keep such
+    parts as examples of their own (labelled so)."""
     if name in facts.aliases:
         return facts.aliases[name], facts.relative.get(name, 0)
-    hits: list[tuple[str, int]] = []
+    wild: list[tuple[str, int]] = []
+    plain: list[tuple[str, int]] = []
     for local, origin in facts.aliases.items():
-        if not local.startswith("*"):
+        star = local.startswith("*")
+        if not star and not (modules and origin.rsplit(".", 1)[-1] == local):
             continue
         dots = facts.relative.get(local, 0)
         hit = context.resolve(origin, path, dots)
@@ -228,8 +234,10 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
             continue
         module = context.module_facts(hit[0])
         if module is not None and (name in module.definitions or name in module.aliases):
-            hits.append((f"{origin}.{name}", dots))
-    return hits[-1] if hits else None
+            (wild if star else plain).append((f"{origin}.{name}", dots))
+    if wild:
+        return wild[-1]
+    return plain[0] if len(plain) == 1 else None
 
 
 def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], stack: tuple[str, ...],
@@ -269,7 +277,7 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     customs = [x for x in s.layers if x.type == "Custom"]
     if len(customs) != 1 or len(s.layers) != 1:
         return None
-    return _target(context, s.source.path, customs[0].raw, defs)
+    return _target(context, s.source.path, customs[0].raw, defs, modules=True)
 
 
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
@@ -318,7 +326,7 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     placed = [_placed(s, path, context, defs, by_summary, result, repo, commit)
               for path in sorted(per_file) for s in per_file[path]]
     kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
-                                                                      commit)]
+                                                                      commit, context)]
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     _distinct_ids(kept, repo, commit)
@@ -347,9 +355,27 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     return s
 
 
-def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None) -> bool:
+def _names_no_network(s: Summary, context: RepoContext) -> bool:
+    """A training file's "model" that is one Custom layer naming something of the repository that is no
+    network (``config = Config()``, ``opt = get_std_opt(model)`` read as trained): not an example."""
+    if len(s.layers) != 1 or s.layers[0].type != "Custom" or not s.layers[0].raw:
+        return False
+    facts = context.facts.get(s.source.path)
+    head = s.layers[0].raw.partition(".")[0]
+    found = _imported_origin(context, facts, s.source.path, head, True) if facts is not None else None
+    hit = context.resolve(found[0] + s.layers[0].raw[len(head):], s.source.path, found[1]) if found else None
+    if hit is None or not hit[1] or "." in hit[1]:
+        return False
+    return context.is_network_definition(hit[0], hit[1]) is False
+
+
+def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
+          context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
     if d is None:
+        if _names_no_network(s, context):
+            result.not_models += 1
+            return False
         return True
     if s.name in GENERIC_NAMES and d.definition.name != s.name:
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
