@@ -512,3 +512,29 @@ def test_hostile_configs_in_an_uploaded_zip_are_refused_and_reported(tmp_path: P
     assert model is not None and model.name == "ConfNet"
     assert "../evil.py" in note and "deep.json: nested deeper" in note  # the user is told what was left out
     assert not canary.exists()
+
+
+def test_a_bug_in_the_repository_pass_is_counted_as_an_internal_error(tmp_path: Path, monkeypatch):
+    # The join runs after every file of a repository was parsed; a bug there keeps the files as read
+    # (one bug must not lose a repository) and is counted in the stats and the manifest like a parser's.
+    import corpus.readers.repository as repository
+
+    def broken_join(*a, **k):
+        raise RuntimeError("join broke on purpose")
+
+    monkeypatch.setattr(repository, "join", broken_join)
+    repo = tmp_path / "eve+joinbug"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    entries = [("100644", "blob", _blob(repo, _model("JoinNet", tmp_path / "CANARY")), b"net.py")]
+    _git(repo, "update-ref", "refs/heads/main",
+         _git(repo, "commit-tree", _tree(repo, entries), "-m", "one", input_=b"").decode())
+    out = tmp_path / "out" / "summaries.jsonl.gz"
+    stats = harvest.harvest([(repo, "eve/joinbug")], out, workers=1, progress=False)
+    manifest = json.loads((out.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert stats.internal_errors == 1 and manifest["totals"]["internal_errors"] == 1
+    assert manifest["repos"][0]["internal_error"].startswith(
+        "internal error: repository pass: RuntimeError: join broke on purpose")
+    lines = "\n".join(stats.lines())
+    assert "internal errors: 1 " in lines and "eve/joinbug:(repository pass)" in lines
+    assert stats.models == 1  # the file's model is kept as read

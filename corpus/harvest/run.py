@@ -382,6 +382,10 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
     return res
 
 
+# the warnings of a catch-all of the repository pass (join_repository's, the repository's outcomes reader's)
+_REPO_INTERNAL = (f"{INTERNAL} repository pass", f"{INTERNAL} outcomes reader (repository)")
+
+
 def data_warnings(context: Any) -> set[str]:
     """The warnings so far of files a repository context read as data: a config refused (YAML tags,
     aliases that expand exponentially, too deep, too big), a blob that could not be read."""
@@ -1039,6 +1043,11 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))
             r["status"] = dict(sorted(r.get("status", {}).items()))
         kept, dup_files, dup_models = select(repos, whole_repositories(summaries_by_file, plan_of, joined, done))
+        for n in done:  # a bug in the repository pass is an internal error too, counted once per repository
+            bug = next((w for v in joined.get(n, {}).values() for s in v for w in s.parse.warnings
+                        if str(w).startswith(_REPO_INTERNAL)), None)
+            if bug:
+                records[n]["internal_error"] = str(bug)[:300]
         kept = [s for s in kept if _keep_in_corpus(s)]
         # forks, translations and copies of one tutorial count once; the dates come from the
         # repository records (kept across resumes), so a resumed run chooses the same copies
@@ -1080,6 +1089,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
 
     stats.repos = len(plans)
     stats.add_records(records.values())
+    internal += [(n, "(repository pass)", r["internal_error"]) for n, r in records.items() if r.get("internal_error")]
     internal.sort(key=lambda x: (x[0], x[1]))
     stats.internal_errors = len(internal)
     stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
@@ -1218,7 +1228,8 @@ def _manifest(repos: list[dict[str, Any]], kept: list[Summary], parser: str, his
             "dl_files": sum(r.get("dl_files", 0) for r in repos),
             "files_parsed": dict(sorted(status.items())),
             "internal_errors": sum(1 for r in repos for f in r.get("files", [])
-                                   if str(f.get("error") or "").startswith(INTERNAL)),
+                                   if str(f.get("error") or "").startswith(INTERNAL))
+            + sum(1 for r in repos if r.get("internal_error")),
             "models": len(kept),
         },
         "repos": sorted(repos, key=lambda r: r["repo"].lower()),
