@@ -538,3 +538,21 @@ def test_a_bug_in_the_repository_pass_is_counted_as_an_internal_error(tmp_path: 
     lines = "\n".join(stats.lines())
     assert "internal errors: 1 " in lines and "eve/joinbug:(repository pass)" in lines
     assert stats.models == 1  # the file's model is kept as read
+
+
+def test_deep_flow_brackets_are_refused_before_yaml_scans_them(monkeypatch):
+    # PyYAML's scanner is quadratic in the depth of [ and { (1 MB of "[" would take minutes of CPU in
+    # a zip upload): that depth is counted on the characters first, and YAML never sees the file.
+    import corpus.readers.config as config
+
+    def scanned(*a, **k):
+        raise AssertionError("the YAML scanner was given the file")
+
+    monkeypatch.setattr(config.yaml, "parse", scanned)
+    for data in (b"[" * 500_000 + b"]" * 500_000, b"a: " + b"{b: " * 200_000 + b"}" * 200_000,
+                 b"x: [" * 70 + b"1" + b"]" * 70):
+        res = load_config(data, "deep.yaml")
+        assert res.value is None and "nested deeper than 64 levels" in res.warnings[0]
+    monkeypatch.undo()
+    assert load_config(b"a: [1, {b: [2, 3]}]\nre: '[a-z'\n", "ok.yaml").value == {"a": [1, {"b": [2, 3]}],
+                                                                                    "re": "[a-z"}
