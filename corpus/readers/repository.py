@@ -187,6 +187,8 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     if (path, head) in defs:
         return None  # defined in the file itself: the reader already expanded it or chose not to
     found = _imported_origin(context, facts, path, head, modules)
+    if found is None and rest and "." in rest:
+        found = (head, 0)  # ``models.net.Net`` of a module imported by its path (importlib, trainers.py)
     if found is None:
         return None
     hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
