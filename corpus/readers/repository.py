@@ -511,6 +511,9 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
             if len(data) > max_bytes:
                 warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
                 continue
+            if data.startswith(b"version https://git-lfs.github.com/spec/"):
+                warnings.append(f"{rel}: Git LFS pointer (the content is not in the folder): not read")
+                continue
             total += len(data)
             if total > max_total:
                 warnings.append(f"{rel}: the folder's files pass {max_total // 2**20} MiB in all: the rest are not read")
