@@ -266,7 +266,6 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "nsl_kdd": ("anomaly_detection", ("nslkdd", "nsl-kdd", "kddtrain+", "kddtest+")),
     "nab": ("anomaly_detection", ("numenta", "art_daily_small_noise", "art_daily_jumpsup", "realknowncause",
                                   "nab_data")),
-    "ecg5000": ("anomaly_detection", ("ecg5000_train", "ecg_5000")),
     "smd": ("anomaly_detection", ("servermachinedataset", "server_machine_dataset")),
     "smap_msl": ("anomaly_detection", ("smap", "msl", "smap_msl")),
     # -- time series
@@ -284,7 +283,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "shampoo_sales": ("time_series_forecasting", ("shampoo-sales", "shampoo")),
     "ett": ("time_series_forecasting", ("etth1", "etth2", "ettm1", "ettm2")),
     YAHOO_FINANCE: ("time_series_forecasting", ("yfinance", "yahoofinance")),
-    "ecg5000": (None, ("ecg.csv",)),
+    # ECG5000 serves both classification and anomaly tutorials: no task vote.
+    "ecg5000": (None, ("ecg.csv", "ecg5000_train", "ecg_5000")),
     "mitbih": (None, ("mit-bih", "mit_bih", "mitdb", "mit-bih-arrhythmia")),
     "cmapss": ("time_series_forecasting", ("c-mapss", "cmapssdata", "turbofan", "train_fd001")),
     "uci_har": (None, ("uci har dataset", "uci_har_dataset", "human activity recognition")),
