@@ -85,7 +85,7 @@ def _cap(st: SourceText, warnings: list[str], size: int) -> SourceText:
     warnings.append(f"code is {len(code) / 1e6:.1f} MB; only the first {MAX_CODE_BYTES // 1024} KB "
                     f"({n} lines) were analysed")
     return SourceText(code=kept, orig_lines=st.orig_lines[:n], cells=st.cells[:n] if st.cells else None,
-                      kind=st.kind, warnings=st.warnings)
+                      kind=st.kind, warnings=st.warnings, notebook=st.notebook)
 
 
 def _error_lines(script: Script, limit: int = 5) -> list[int]:
@@ -194,7 +194,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     try:  # after finish: results are placed by the stored file's lines
         from corpus.readers.outcomes import annotate_file
 
-        annotate_file(summaries, data, path, repo, commit, code=st.code)
+        annotate_file(summaries, data, path, repo, commit, code=st.code, notebook=st.notebook)
     except Exception as exc:
         for s in summaries:
             s.parse.warnings.append(internal_error("outcomes reader", exc))

@@ -189,6 +189,9 @@ class SourceText:
     cells: list[int] | None = None
     kind: str = "py"  # py | ipynb | md
     warnings: list[str] = field(default_factory=list)
+    # a notebook's JSON as loaded and the text it was loaded from, when that text is the file's
+    # bytes as they are (UTF-8, no BOM): the outcomes reader reads its outputs without loading it again
+    notebook: tuple[Any, str] | None = field(default=None, repr=False, compare=False)
 
     def orig_line(self, line: int | None) -> int | None:
         """Map a 1-based line of ``code`` to the line of the file as stored."""
@@ -218,7 +221,7 @@ def from_python(text: str) -> SourceText:
     return SourceText(code=text, orig_lines=list(range(1, n + 1)), kind="py")
 
 
-def from_notebook(raw: str) -> SourceText:
+def from_notebook(raw: str, keep: bool = False) -> SourceText:
     """Join a notebook's code cells; IPython magics and shell lines become blank lines.
 
     Line numbers map to the lines of the ``.ipynb`` JSON as stored (where the
@@ -286,7 +289,8 @@ def from_notebook(raw: str) -> SourceText:
         code_lines.append("")
         orig.append(None)
         cell_of.append(ci)
-    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb")
+    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb",
+                      notebook=(nb, raw) if keep else None)
 
 
 # Past this many look-ups beyond the window in one notebook, index every stored
@@ -388,7 +392,7 @@ def source_text(data: bytes, path: str) -> SourceText:
     lower = path.lower()
     try:
         if lower.endswith(".ipynb"):
-            st = from_notebook(text)
+            st = from_notebook(text, keep=not warnings and not data.startswith(b"\xef\xbb\xbf"))
         elif lower.endswith((".md", ".markdown")):
             st = from_markdown(text)
         else:
