@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -51,6 +50,7 @@ _ACC_ON = re.compile(
     r"[\w ]*?:[ \t]*(?P<value>\d+(?:\.\d+)?)[ \t]*(?P<pct>%)?",
     re.IGNORECASE,
 )
+_METRIC_WORDS = ("acc", "loss", "f1", "top", "auc", "mae", "mse")  # one is in every match of _METRIC
 _EPOCH = re.compile(r"(?<![\w])epoch\b[ \t:#]*\[?(?P<n>\d+)(?:[ \t]*/[ \t]*(?P<total>\d+))?", re.IGNORECASE)
 # A line without any of these prints no result (most output lines: arrays, logs, tables).
 _KEYWORD_LOW = re.compile(r"acc|loss|f1|auc|mae|mse|top|epoch")  # on lower-cased text: faster than IGNORECASE
@@ -150,8 +150,10 @@ class _Locator:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.starts: list[int] | None = None
         self.cursor = 0
+        # the last position looked up and its line: positions only move forward (from the cursor),
+        # so each look-up counts the newlines since the last one instead of indexing every line
+        self.at = (0, 1)
 
     def line(self, *spellings: str) -> int:
         pos = -1
@@ -164,9 +166,12 @@ class _Locator:
             pos = self.cursor
         else:
             self.cursor = pos
-        if self.starts is None:
-            self.starts = [0] + [m.end() for m in re.finditer("\n", self.raw)]
-        return bisect_right(self.starts, pos)
+        last, line = self.at
+        if pos < last:
+            last, line = 0, 1
+        line += self.raw.count("\n", last, pos)
+        self.at = (pos, line)
+        return line
 
 
 def _spellings(text: str) -> tuple[str, str]:
@@ -187,15 +192,21 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
         ``[(metric, value, split, epoch, matched text)]`` and the epoch named on the line, if any.
     """
     found: dict[tuple[str, str], tuple[str, float, str, int | None, str]] = {}
-    epochs = _EPOCH.findall(line)
+    # Each pattern needs a word of its own (matched ignoring case, so looked for in the case-folded
+    # line, where ``ſ`` is an ``s`` as it is to the pattern): a line without it is not scanned.
+    folded = line.casefold()
+    epochs = _EPOCH.findall(line) if "epoch" in folded else None
     epoch = int(epochs[-1][0]) if epochs else None
     line_hint: str | None = None
     hinted = False
-    for m in _ACC_ON.finditer(line):
-        split = split_of(m.group("split"))
-        value = fraction("accuracy", float(m.group("value")), bool(m.group("pct")))
-        if split and value is not None:
-            found[("accuracy", split)] = ("accuracy", value, split, epoch, m.group(0))
+    if "accuracy of the " in folded:
+        for m in _ACC_ON.finditer(line):
+            split = split_of(m.group("split"))
+            value = fraction("accuracy", float(m.group("value")), bool(m.group("pct")))
+            if split and value is not None:
+                found[("accuracy", split)] = ("accuracy", value, split, epoch, m.group(0))
+    if not any(word in folded for word in _METRIC_WORDS):
+        return list(found.values()), epoch
     for m in _METRIC.finditer(line):
         metric = metric_name(m.group("metric"))
         split = split_of(m.group("prefix"))
