@@ -85,7 +85,8 @@ TINY_LR_FACTOR = 100
 TINY_EPOCHS_FACTOR = 10
 # Batch sizes 8x away from the median change the regime (memory, noise, BN
 # statistics): a note. 512 against a median of 64 is still common (Keras's IMDB
-# tutorial); only 32x (a batch of 2048+ where 64 is usual) is a warning.
+# tutorial); 32x (a batch of 2048+ where 64 is usual) is a note that says so: a
+# multi-GPU script's 4,096 is a choice, not one of the seven mistakes.
 BATCH_FACTOR = 8
 HUGE_BATCH_FACTOR = 32
 # An optimizer or loss used by under 3% of the examples that set one is unusual.
@@ -111,6 +112,15 @@ MIN_LAYERS_FOR_DROPOUT = 4
 # Hidden layers of a type carry an activation in at least this share of the
 # population before a missing one is called a mistake.
 ACTIVATION_RATE_MIN = 0.75
+# Activations written as none (activation="linear", nn.Identity): the layer stays linear.
+NO_ACTIVATION = frozenset({"linear", "identity", "none"})
+# A hidden layer's missing activation is a slip, whatever the population does, when the
+# model's own other layers of that type carry one: at least this many, and at least this
+# share of them (the script shows it knows activations and how the reader sees them).
+OWN_ACTIVATIONS_MIN = 2
+OWN_ACTIVATION_SHARE = 2 / 3
+# How many hidden layers of a type one example weighs at most in the population's rate.
+RATE_LAYERS_CAP = 4
 # A known-wrong order is reported when at most this share of the population shows it.
 KNOWN_WRONG_MAX_SHARE = 0.05
 # A classifier ending (Flatten, GlobalAveragePooling...) used by more than this
@@ -140,9 +150,15 @@ ATTENTION_TYPES = layers.ATTENTION
 OUTPUT_ACTIVATIONS = frozenset({"softmax", "sigmoid", "log_softmax"})
 # A classifier's last layer: these map features to class scores (or hide their own head).
 OUTPUT_TYPES = frozenset({"Dense", "Pretrained", "Custom"})
-# Endings that leave features unmapped to classes. A merge or normalization
-# at the end is a building block whose head lives elsewhere, not a slip.
-FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset({"Flatten"})
+# Endings that leave features unmapped to classes. A block whose head lives elsewhere
+# ends like this too: a model the script never trains gets a note (``_check_dense``).
+# A Dense layer with a hidden activation (relu, tanh) as a classifier's last layer is one too.
+HIDDEN_DENSE = "a hidden Dense layer"
+# So is the sum (or join) of a residual branch and its shortcut, normalized or not: a
+# transformer or ResNet whose output layer was removed ends in its last block's Add.
+SUMMED = "a residual sum"
+FEATURE_ENDINGS = POOL_TYPES | CONV_TYPES | layers.DROPOUT | layers.RECURRENT | frozenset(
+    {"Flatten", HIDDEN_DENSE, SUMMED})
 # Layers looked past for what a model ends with (``_ending``). Not dropout: a classifier
 # ending Dense -> Dropout has a hidden Dense and no output layer.
 TRAILING_TYPES = layers.NORMALIZATION | layers.MERGES | frozenset({"Activation"})
@@ -284,17 +300,51 @@ def _is_classifier(model: Summary, task: str) -> bool:
     return _task_family(task, model.hyperparameters.loss) == "classification"
 
 
-def _activation_after(layers: Sequence[Layer], i: int) -> str | None:
+def _act(lay: Layer) -> str | None:
+    """The layer's own activation; ``linear``/``identity`` are none."""
+    a = lay.activation
+    return None if not a or a.lower() in NO_ACTIVATION else a
+
+
+def _known_layer_names() -> frozenset[str]:
+    from corpus.knowledge import jax_layers, keras_layers, torch_layers
+
+    return frozenset(n.lower() for n in (*keras_layers.KERAS_LAYERS, *keras_layers.TF_OPS, *torch_layers.LAYERS,
+                                         *torch_layers.FUNCTIONAL, *jax_layers.LINEN_LAYERS,
+                                         *jax_layers.NNX_LAYERS))
+
+
+KNOWN_LAYER_NAMES = _known_layer_names()
+
+
+def _own_class(lay: Layer) -> bool:
+    """A weight layer of the script's own class (``class Antirectifier(layers.Layer)``, typed
+    by the weights it holds): its call may apply a nonlinearity the flat list does not show."""
+    name = (lay.raw or "").rsplit(".", 1)[-1]
+    return lay.type in WEIGHT_TYPES and name[:1].isupper() and name.lower() not in KNOWN_LAYER_NAMES
+
+
+def _residual(model: Summary) -> bool:
+    """Whether the model adds shortcuts (an Add in the list, or residual blocks the reader saw
+    as a trick without listing their Add)."""
+    return "residual" in model.tricks or any(lay.type == "Add" for lay in model.layers)
+
+
+def _activation_after(layers: Sequence[Layer], i: int, residual: bool | None = None) -> str | None:
     """The activation applied to layer i's output: its own, or one folded into the
-    pooling/normalization/dropout/merge layers that follow before the next weight layer."""
-    if layers[i].activation:
-        return layers[i].activation
-    residual = any(lay.type == "Add" for lay in layers)
+    pooling/normalization/dropout/merge layers that follow before the next weight layer.
+    ``residual``: the model adds shortcuts (None: an Add among ``layers``)."""
+    if _act(layers[i]):
+        return _act(layers[i])
+    if residual is None:
+        residual = any(lay.type == "Add" for lay in layers)
     for k, nxt in enumerate(layers[i + 1 :]):
+        if _own_class(nxt):
+            return "custom"  # the script's own layer may apply one inside
         if nxt.type in STOP_TYPES:
             return None  # the next weight layer's activation is its own
-        if nxt.activation:
-            return nxt.activation
+        if _act(nxt):
+            return _act(nxt)
         if nxt.type in MERGE_TYPES:
             return "merge"
         # In a residual net, conv -> BN without activation feeds the Add (the
@@ -318,23 +368,59 @@ def _feeds_weight_layer(lays: Sequence[Layer], i: int) -> bool:
     return False
 
 
+IN_SIZE = ("in_features", "in_channels")
+OUT_SIZE = ("out_features", "out_channels", "units", "filters")
+
+
+def _size(lay: Layer, keys: Sequence[str]) -> int | None:
+    """The first of ``keys`` the parser read as a number (a variable's name is no size)."""
+    for k in keys:
+        v = lay.args.get(k)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+    return None
+
+
 def _parallel(a: Layer, b: Layer) -> bool:
-    """Two layers side by side in the flat list that read the same input (a VAE's mean and
-    log-variance heads): same type and the same input size, where the parser read it."""
-    return a.type == b.type and any(a.args.get(k) is not None and a.args.get(k) == b.args.get(k)
-                                    for k in ("in_features", "in_channels"))
+    """Two layers side by side in the flat list (``a`` listed first) that read the same input
+    (a VAE's mean and log-variance heads): same type and the same input size, where the
+    parser read it, made on different lines (one helper line building every convolution is
+    no evidence), and ``a``'s output not of ``b``'s input size (64 -> 64 then 64 -> 256 may
+    as well be a chain)."""
+    if a.type != b.type or (a.line is not None and a.line == b.line):
+        return False
+    size = _size(a, IN_SIZE)
+    if size is None or size != _size(b, IN_SIZE):
+        return False
+    return _size(a, OUT_SIZE) != size
 
 
 def _plain(model: Summary) -> bool:
     """A plain stack of layers: no merges, attention or custom blocks, whose flat layer
-    list may interleave branches (the parser lists parallel branches one after another)."""
+    list may interleave branches (the parser lists parallel branches one after another);
+    residual or attention blocks the reader saw only as a trick count as branches too."""
+    if "residual" in model.tricks or "attention" in model.tricks:
+        return False
     return not any(t in MERGE_TYPES or t in ATTENTION_TYPES or t == "Custom" for t in model.layer_types)
 
 
 def _hidden_weight_layers(layers: Sequence[Layer]) -> list[int]:
-    """Indices of weight layers that are not the last weight layer (the output)."""
+    """Indices of weight layers that are not an output: not the last weight layer, nor the
+    run of identical linear layers before it (a Keras model's several outputs, Dense(1)
+    each, listed one after another)."""
     idx = [i for i, lay in enumerate(layers) if lay.type in WEIGHT_TYPES]
-    return idx[:-1]
+    if not idx:
+        return []
+    last = layers[idx[-1]]
+    size = _size(last, OUT_SIZE)
+    n = len(idx) - 1
+    while n > 0 and size is not None and not _act(last):
+        prev = layers[idx[n - 1]]
+        if prev.type != last.type or _size(prev, OUT_SIZE) != size or _act(prev) \
+                or any(lay.type not in NEUTRAL_TYPES for lay in layers[idx[n - 1] + 1:idx[n]]):
+            break
+        n -= 1
+    return idx[:n]
 
 
 def _trains(model: Summary) -> bool:
@@ -394,12 +480,19 @@ def _check_missing_loss(model: Summary, population: Sequence[Summary]) -> list[F
         return [Finding("missing_loss", INFO,
                         f"no loss and no training set-up found in your script ({_examples(k, n)} "
                         f"set a loss{tail})", ev)]
-    if model.framework != "keras" or not model.hyperparameters.optimizer:
+    hp = model.hyperparameters
+    if model.framework != "keras" or not hp.optimizer:
         # A PyTorch (or raw TF) loop cannot step without computing a loss: when none was
         # read, it is computed where the reader does not see it (a helper, another file).
         return [Finding("missing_loss", INFO,
                         f"no loss found in your script's training code ({_examples(k, n)} set a loss{tail}); "
                         "if it is computed elsewhere, ignore this", ev)]
+    if not hp.metrics and hp.epochs is None and hp.batch_size is None:
+        # an optimizer alone is no evidence that the reader saw this model's compile(): it may
+        # be a global (OPTIMIZER = Adam()), an agent's compile (keras-rl), a hand-written loop
+        return [Finding("missing_loss", INFO,
+                        f"no loss found for your model ({_examples(k, n)} set a loss{tail}); if it is "
+                        "compiled or trained where the reader does not look, ignore this", ev)]
     seen = f": {_examples(k, n)} set one{tail}" if n else " (no examples to compare with)"
     return [Finding("missing_loss", WARNING, f"your script trains without a loss{seen}", ev)]
 
@@ -412,6 +505,18 @@ def _check_epochs(model: Summary, population: Sequence[Summary], task: str = "")
             if f.kind == "huge_epochs":
                 f.kind, f.severity = "unusual_hyperparameter", INFO
                 f.evidence["hyperparameter"] = "epochs"
+        return found
+    # Many epochs that need not be a slip: a ceiling early stopping cuts short, passes over a
+    # few generated samples, a GAN's loop counting iterations. Still worth a note.
+    why = ("early stopping ends training before this ceiling" if "early_stopping" in model.tricks
+           else "on data generated in the script an epoch may be a single step" if "synthetic" in model.datasets
+           else "a GAN's training loop often counts iterations, not passes" if task == "image_generation"
+           else None)
+    for f in found:
+        if why and f.kind == "huge_epochs" and f.severity == WARNING:
+            f.severity = INFO
+            f.message += f"; {why}"
+            f.evidence["note"] = why
     return found
 
 
@@ -509,9 +614,12 @@ def _check_batch_size(model: Summary, population: Sequence[Summary]) -> list[Fin
           "set_by": len(xs), "population": len(population)}
     if v > hi and v >= BATCH_FACTOR * med:
         k = sum(1 for x in xs if x < v)
-        return [Finding("unusual_hyperparameter", WARNING if v >= HUGE_BATCH_FACTOR * med else INFO,
+        # a note even far above: large batches are a choice (multi-GPU, scaled learning rates)
+        # outside the seven mistakes
+        huge = " (far above: check the learning rate is scaled with it)" if v >= HUGE_BATCH_FACTOR * med else ""
+        return [Finding("unusual_hyperparameter", INFO,
                         f"your batch size {fmt_number(v)} is larger than {_examples(k, len(xs))} "
-                        f"(median {fmt_number(med)})", ev)]
+                        f"(median {fmt_number(med)}){huge}", ev)]
     if v < lo and v * BATCH_FACTOR <= med:
         k = sum(1 for x in xs if x > v)
         return [Finding("unusual_hyperparameter", INFO,
@@ -548,8 +656,12 @@ def _check_loss_fit(model: Summary, population: Sequence[Summary], task: str) ->
     family = _task_family(task)
     why = LOSS_MISFIT.get((family or "", loss))
     if why and (k == 0 or losses[loss] / k <= KNOWN_WRONG_MAX_SHARE):
+        if model.task in (None, "", "unknown"):
+            return []  # the task is the population's guess: no evidence the loss misfits the model
         seen = f"; {_examples(losses[loss], k)} for {task.replace('_', ' ')} use it (most use {common})" if k else ""
-        return [Finding("unusual_hyperparameter", WARNING,
+        # A cross-entropy on a "regression" task more often means the reader guessed the task
+        # wrong (the loss is written, the task inferred): a note.
+        return [Finding("unusual_hyperparameter", INFO if family == "regression" else WARNING,
                         f"your loss {loss} does not fit {task.replace('_', ' ')}: {why}{seen}", ev)]
     if k >= 2 * MIN_VALUES and losses[loss] / k < RARE_SHARE:
         return [Finding("unusual_hyperparameter", INFO,
@@ -558,8 +670,12 @@ def _check_loss_fit(model: Summary, population: Sequence[Summary], task: str) ->
     return []
 
 
+def _depth(model: Summary) -> int:
+    return sum(1 for t in model.layer_types if t in WEIGHT_TYPES | STOP_TYPES)
+
+
 def _check_dropout(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
-    weight_layers = sum(1 for t in model.layer_types if t in WEIGHT_TYPES | STOP_TYPES)
+    weight_layers = _depth(model)
     if has_dropout(model) or len(model.layers) < MIN_LAYERS_FOR_DROPOUT or weight_layers < 2:
         return []
     if task not in DROPOUT_TASKS:
@@ -575,26 +691,100 @@ def _check_dropout(model: Summary, population: Sequence[Summary], task: str) -> 
         return []
     k = sum(1 for s in ref if has_dropout(s))
     share = k / len(ref)
+    severity = WARNING if share >= DROPOUT_EXPECTED else INFO
+    # Deeper models regularize more: a task where few examples use dropout (time series, tabular
+    # data, mostly small models) may still use it in most models as deep as yours. Worth a note
+    # then; a warning still needs nearly all of the task's examples.
+    deeper = [s for s in ref if _depth(s) >= weight_layers]
+    n = len(ref)
+    if len(deeper) >= MIN_SUBGROUP and len(deeper) < n:
+        kd = sum(1 for s in deeper if has_dropout(s))
+        if kd / len(deeper) > share and share < DROPOUT_NOTE:
+            k, n, share, scope = kd, len(deeper), kd / len(deeper), f"{scope} at least as deep as yours"
     if share < DROPOUT_NOTE:
         return []
-    return [Finding("missing_dropout", WARNING if share >= DROPOUT_EXPECTED else INFO,
-                    f"your model has no dropout, while {_examples(k, len(ref))}{scope} use it "
+    return [Finding("missing_dropout", severity,
+                    f"your model has no dropout, while {_examples(k, n)}{scope} use it "
                     f"({100 * share:.0f}%)",
-                    {"population": len(ref), "with_dropout": k, "share": round(share, 3), "task": task})]
+                    {"population": n, "with_dropout": k, "share": round(share, 3), "task": task})]
 
 
-def _activation_rates(population: Sequence[Summary]) -> dict[str, tuple[int, int]]:
-    """Per weight type: (hidden layers with an activation, hidden layers) in the population."""
-    rates: dict[str, list[int]] = {}
-    for s in population:
+def _activation_rates(population: Sequence[Summary]) -> dict[str, tuple[float, int]]:
+    """Per weight type: (the share of hidden layers with an activation, how many examples have
+    such hidden layers), over the population's plain models (where there are enough): the
+    flat list of a model with attention puts its query, key and value projections in a row,
+    which says nothing about hidden layers. An example weighs at most ``RATE_LAYERS_CAP``
+    layers, so one record of many flattened variants (a dispatcher building ten models) does
+    not outweigh the rest."""
+    plain = [s for s in population if _plain(s)]
+    rates: dict[str, list[float]] = {}
+    examples: Counter[str] = Counter()
+    for s in plain if len(plain) >= MIN_SUBGROUP else population:
+        residual = _residual(s)
+        mine: dict[str, list[int]] = {}
         for i in _hidden_weight_layers(s.layers):
-            if not _feeds_weight_layer(s.layers, i):
+            if not _feeds_weight_layer(s.layers, i) or _own_class(s.layers[i]):
                 continue
-            r = rates.setdefault(s.layers[i].type, [0, 0])
+            r = mine.setdefault(s.layers[i].type, [0, 0])
             r[1] += 1
-            if _activation_after(s.layers, i):
+            if _activation_after(s.layers, i, residual):
                 r[0] += 1
-    return {t: (a, b) for t, (a, b) in rates.items()}
+        for t, (a, b) in mine.items():
+            w = min(1.0, RATE_LAYERS_CAP / b)
+            acc = rates.setdefault(t, [0.0, 0.0])
+            acc[0] += a * w
+            acc[1] += b * w
+            examples[t] += 1
+    return {t: (a / b, examples[t]) for t, (a, b) in rates.items()}
+
+
+def _own_practice(lays: Sequence[Layer], i: int, residual: bool) -> bool:
+    """Whether the model's other layers of layer i's type mostly carry a hidden activation
+    (relu, tanh; not an output's softmax), so i without one departs from the script itself.
+    Not for a narrow code layer between wider ones (an autoencoder's linear bottleneck), nor
+    where the sizes that would tell are unknown."""
+    t = lays[i].type
+    others = [j for j, lay in enumerate(lays) if j != i and lay.type == t and not _own_class(lay)]
+    hidden = [j for j in others if (a := _activation_after(lays, j, residual))
+              and a not in OUTPUT_ACTIVATIONS and a not in ("merge", "residual", "custom")]
+    if len(hidden) < OWN_ACTIVATIONS_MIN or len(hidden) < OWN_ACTIVATION_SHARE * len(others):
+        return False
+    return _narrow(lays, i) is False
+
+
+def _into_reshape(lays: Sequence[Layer], j: int) -> bool:
+    """Whether layer j's output goes into a Reshape: a decoder's first projection (an
+    autoencoder's code, then Dense -> Unflatten), linear by design like the code before it."""
+    nxt = next((lay for lay in lays[j + 1:] if lay.type not in NEUTRAL_TYPES), None)
+    return nxt is not None and nxt.type == "Reshape"
+
+
+def _narrow(lays: Sequence[Layer], i: int) -> bool | None:
+    """Whether weight layer i is narrower than the weight layers on both sides (a code, a
+    bottleneck: linear by design); None when a size that would tell is unknown."""
+    size = _size(lays[i], OUT_SIZE)
+    weights = [j for j, lay in enumerate(lays) if lay.type in WEIGHT_TYPES]
+    k = weights.index(i)
+    around = [_size(lays[j], OUT_SIZE) for j in weights[max(0, k - 1):k] + weights[k + 1:k + 2]]
+    if size is None or (len(around) == 2 and None in around):
+        return None
+    return len(around) == 2 and all(s is not None and size < s for s in around)
+
+
+def _soft_activation(model: Summary, lay: Layer, task: str) -> str | None:
+    """Why a missing hidden activation in this model is a note, not a warning, or None."""
+    if not _plain(model):
+        # the flat list of a model with branches may put two parallel layers side by side
+        return "branches"
+    if task in EPISODIC_TASKS:
+        return "heads"  # an agent's policy and value heads are listed one after the other
+    if model.framework == "pytorch" and not any(_act(x) for x in model.layers):
+        # none read anywhere: a forward the reader did not follow (pi()/v() methods), or a
+        # deliberately linear model
+        return "none_read"
+    if lay.type in CONV_TYPES and lay.args.get("kernel_size") in (1, [1, 1], (1, 1)):
+        return "projection"  # a 1x1 convolution is often a linear projection by design
+    return None
 
 
 def _check_activation(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
@@ -604,36 +794,61 @@ def _check_activation(model: Summary, population: Sequence[Summary], task: str) 
     rates = _activation_rates(ref)
     missing: list[int] = []
     hidden = _hidden_weight_layers(layers)
-    linear = {i for i in hidden if not _activation_after(layers, i) and _feeds_weight_layer(layers, i)}
+    # shortcuts explain a linear conv -> BN before an Add, not a model with no activation at all
+    residual = _residual(model) and any(_act(x) and _act(x) not in OUTPUT_ACTIVATIONS for x in layers)
+    linear = {i for i in hidden if not _activation_after(layers, i, residual) and _feeds_weight_layer(layers, i)
+              and not _own_class(layers[i])}
+    why: dict[int, str] = {}
     for i in hidden:
         if i not in linear:
             continue
-        with_act, total = rates.get(layers[i].type, (0, 0))
+        share, total = rates.get(layers[i].type, (0.0, 0))
         nxt = next((j for j in range(i + 1, len(layers)) if layers[j].type in WEIGHT_TYPES), None)
         prev = next((j for j in range(i - 1, -1, -1) if layers[j].type in WEIGHT_TYPES), None)
-        if any(j is not None and _parallel(layers[i], layers[j]) for j in (nxt, prev)):
+        if (nxt is not None and _parallel(layers[i], layers[nxt])) or \
+                (prev is not None and _parallel(layers[prev], layers[i])):
             # i sits beside a sibling (a VAE's mean and log-variance, two heads), their outputs
             # joined by code the flat list does not show (sampling): not a stack
             continue
-        chain = nxt in linear and not _parallel(layers[i], layers[nxt])
-        if total >= MIN_VALUES and with_act / total < ACTIVATION_RATE_MIN and not chain:
+        # the next weight layer is linear too (none, or only a shortcut's Add after it, the
+        # output's logits included): the two are one linear map
+        chain = nxt is not None and not _own_class(layers[nxt]) and not _narrow(layers, i) \
+            and not _into_reshape(layers, nxt) \
+            and _activation_after(layers, nxt, residual) in (None, "merge", "residual")
+        if chain:
+            why[i] = "chain"
+        elif _own_practice(layers, i, residual):
+            why[i] = "own"
+        elif total >= MIN_VALUES and share < ACTIVATION_RATE_MIN:
             # linear layers of this type are common practice here (projections, an
-            # autoencoder's code); two linear layers in a row are still one linear map
+            # autoencoder's code)
             continue
         missing.append(i)
     if missing:
         i = missing[0]
         t = layers[i].type
-        with_act, total = rates.get(t, (0, 0))
-        evidence = (f"{with_act} of {total} hidden {t} layers in the examples have one"
-                    if total >= MIN_VALUES else "a stack of linear layers is one linear map")
+        share, total = rates.get(t, (0.0, 0))
+        if why.get(i) == "chain":
+            evidence = "it feeds the next weight layer with no activation between, and two linear layers " \
+                       "in a row are one linear map"
+        elif why.get(i) == "own":
+            evidence = f"your other hidden {t} layers have one"
+        elif total >= MIN_VALUES:
+            evidence = f"in the {total} examples with hidden {t} layers, {100 * share:.0f}% of them have one"
+        else:
+            evidence = "a stack of linear layers is one linear map"
         where = ", ".join(f"{layers[j].type} (layer {j + 1})" for j in missing[:4])
         verb = "have" if len(missing) > 1 else "has"
-        # In a model with branches the flat list may put two parallel layers side by side: a note.
-        out.append(Finding("missing_activation", WARNING if _plain(model) else INFO,
-                           f"hidden {where} {verb} no activation: {evidence}",
-                           {"layers": [j + 1 for j in missing], "type": t, "population_with": with_act,
-                            "population_hidden": total}))
+        soft = _soft_activation(model, layers[i], task)
+        tail = {"branches": "", "heads": " (an agent's heads may be listed in a row: check)",
+                "none_read": " (no activation was read anywhere in this model: if its forward applies them "
+                             "where the reader does not look, ignore this)",
+                "projection": " (a 1x1 convolution may be a linear projection by design)"}.get(soft or "", "")
+        out.append(Finding("missing_activation", INFO if soft else WARNING,
+                           f"hidden {where} {verb} no activation: {evidence}{tail}",
+                           {"layers": [j + 1 for j in missing], "type": t, "population_share": round(share, 3),
+                            "population_examples": total, "why": why.get(i, "population"),
+                            **({"note": soft} if soft else {})}))
 
     # The output: a loss that expects probabilities needs a softmax/sigmoid.
     if not layers or not _is_classifier(model, task):
@@ -665,13 +880,45 @@ def _ending(lays: Sequence[Layer]) -> str:
     classifier that ends conv -> BN -> Add after its head was removed still ends in
     features). Dropout after an output layer is an order slip, not a missing head: that
     model ends with its output."""
+    summed = False
     for i in range(len(lays) - 1, -1, -1):
         t = lays[i].type
         if t in layers.DROPOUT and i > 0 and lays[i - 1].activation in OUTPUT_ACTIVATIONS:
             return lays[i - 1].type
+        summed = summed or t in MERGE_TYPES
+        if t == "Custom" and re.search(r"norm", lays[i].raw or "", re.IGNORECASE):
+            continue  # the script's own RMSNorm/LayerNorm class: a normalization
+        if t not in TRAILING_TYPES and summed and lays[i].activation not in OUTPUT_ACTIVATIONS:
+            return SUMMED  # the layer before the Add is inside a branch, not the output
         if t not in TRAILING_TYPES:
+            if t == "Dense" and _act(lays[i]) and _act(lays[i]) not in OUTPUT_ACTIVATIONS:
+                # Dense(128, relu) last: hidden features, the output layer after them is gone
+                return HIDDEN_DENSE
             return t
     return lays[-1].type
+
+
+def _pooled_scores(lays: Sequence[Layer]) -> str | None:
+    """Why a model ending in pooling or Flatten may end in class scores: the weight layer
+    before that ending is a Dense, or narrower than every earlier weight layer (a 1x1
+    convolution to the classes, then global pooling). None otherwise."""
+    end = len(lays)
+    while end > 0 and (lays[end - 1].type in POOL_TYPES or lays[end - 1].type in TRAILING_TYPES
+                       or lays[end - 1].type == "Flatten"):
+        end -= 1
+    if end == len(lays) or end == 0 or lays[end - 1].type not in WEIGHT_TYPES:
+        return None
+    if not any(lays[j].type in POOL_TYPES or lays[j].type == "Flatten" for j in range(end, len(lays))):
+        return None
+    last = lays[end - 1]
+    if last.type == "Dense":
+        return "a Dense layer's outputs pooled at the end may be the class scores"
+    size = _size(last, OUT_SIZE)
+    earlier = [_size(x, OUT_SIZE) for x in lays[:end - 1] if x.type in WEIGHT_TYPES]
+    earlier = [s for s in earlier if s is not None]
+    if size is not None and earlier and all(size < s for s in earlier):
+        return f"the last {last.type} narrows to {size} channels before pooling: if those are the classes, fine"
+    return None
 
 
 def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> list[Finding]:
@@ -681,6 +928,7 @@ def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> li
     last = _ending(layers)
     if last not in FEATURE_ENDINGS or len(layers) < 2:
         return []
+    pooled = _pooled_scores(layers)
     ref = [s for s in _same_task(task, population) if s.layers]
     n = len(ref)
     ends = Counter(_ending(s.layers) for s in ref)
@@ -693,12 +941,21 @@ def _check_dense(model: Summary, population: Sequence[Summary], task: str) -> li
                f"end with Dense (and {ends[last]} with {last})")
     else:
         msg = f"your classifier ends with {last}, not a Dense output layer mapping features to classes"
+    if last == HIDDEN_DENSE and not pooled:
+        sizes = [_size(x, OUT_SIZE) for x in layers if x.type in WEIGHT_TYPES]
+        if sizes[-1] is not None and len(sizes) > 1 and all(s is not None and sizes[-1] < s for s in sizes[:-1]):
+            pooled = "the last Dense is the narrowest layer: if it is the output, a hidden activation on class " \
+                     "scores is unusual"
+    if pooled:
+        # the last weight layer may give the class scores, pooled over positions or frames (an
+        # all-convolutional head, a Dense per video frame averaged): a note
+        return [Finding("missing_dense", INFO, f"{msg} ({pooled})", {**ev, "note": "pooled"})]
     # A model the script never trains may be a block or a feature extractor whose head is
     # added elsewhere (a ResNet stage, an inception module): a note.
     return [Finding("missing_dense", WARNING if _trains(model) else INFO, msg, ev)]
 
 
-def _order_matches(rule: OrderRule, layers: Sequence[Layer]) -> int | None:
+def _order_matches(rule: OrderRule, layers: Sequence[Layer]) -> int | None:  # noqa: C901 - one short branch per order pattern
     """Index of the layer where ``rule`` applies to ``layers``, or None."""
     types = [lay.type for lay in layers]
     if not types:

@@ -126,18 +126,23 @@ def _no_model(where: str, summaries: list[Summary]) -> CompareError:
 def read_project(folder: str | Path) -> tuple[list[Summary], list[str]]:
     """The models of a folder read as one repository, and notes on how it was read.
 
-    Uses ``corpus.readers.repository.parse_directory`` (a model defined in one
+    Uses ``corpus.readers.repository.read_repository`` (a model defined in one
     file and trained in another is one example) when the checkout has it;
     else each code file is parsed alone.
     """
     root = Path(folder)
     try:
-        from corpus.readers.repository import parse_directory
+        from corpus.readers.repository import read_folder, read_repository
     except ImportError:  # the whole-repository pass is not in this checkout: file by file
-        parse_directory = None
+        read_repository = None
     notes: list[str] = []
-    if parse_directory is not None:
-        summaries = parse_directory(root)
+    if read_repository is not None:
+        files, skipped = read_folder(root)
+        got = read_repository(files)
+        summaries = got.summaries
+        # what was left out or refused (a symlink out, a config with YAML tags, a notebook too deep)
+        notes += skipped + got.warnings + [f"{s.source.path}: {s.parse.warnings[0]}" for s in summaries
+                                           if s.parse.status == "failed" and s.parse.warnings]
     else:
         from corpus.harvest.paths import walk_files
         from corpus.readers.parser import parse_path
@@ -193,11 +198,7 @@ def read_models(path: str | Path, model_name: str | None = None) -> tuple[Summar
     p = Path(path)
     if p.is_dir():
         summaries, notes = read_project(p)
-        models = [s for s in summaries if s.layers]
-        if not models:
-            raise _no_model(str(path), summaries)
-        model, others = pick_model(models, str(path), model_name)
-        return model, others, notes
+        return (*_chosen(summaries, path, model_name), notes)
     if not p.is_file():
         raise CompareError(f"no such file: {path}")
     size = p.stat().st_size
@@ -208,23 +209,22 @@ def read_models(path: str | Path, model_name: str | None = None) -> tuple[Summar
                            f"{MAX_FILE_BYTES // 2**20} MB")
     if p.suffix.lower() == ".zip":
         summaries, notes = read_zip(p)
-        models = [s for s in summaries if s.layers]
-        if not models:
-            raise _no_model(str(path), summaries)
-        model, others = pick_model(models, str(path), model_name)
-        return model, others, notes
+        return (*_chosen(summaries, path, model_name), notes)
     from corpus.readers.parser import parse_bytes
 
     try:
         data = p.read_bytes()
     except OSError as e:
         raise CompareError(f"cannot read {path}: {e.strerror or e}") from e
-    summaries = parse_bytes(data, p.name)
+    return (*_chosen(parse_bytes(data, p.name), path, model_name), [])
+
+
+def _chosen(summaries: list[Summary], path: str | Path, model_name: str | None) -> tuple[Summary, list[Summary]]:
+    """:func:`pick_model` over the summaries that have layers; CompareError when none has."""
     models = [s for s in summaries if s.layers]
     if not models:
         raise _no_model(str(path), summaries)
-    model, others = pick_model(models, str(path), model_name)
-    return model, others, []
+    return pick_model(models, str(path), model_name)
 
 
 def compare_with_index(model: Summary, index: Any, task_words: str | None = None, k: int = 100,

@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import plotly.graph_objects as go
@@ -215,78 +216,11 @@ def sankey_figure(
     if not flow.nodes:
         return _empty(title, SANKEY_HEIGHT)
 
-    n = max(flow.n, 1)
-    labels, colors, hovers, xs, ys = [], [], [], [], []
-    points: list[dict | None] = []  # what a click on each node picks (see chips.from_click)
-
-    # Where models stop (END) and where deeper ones continue (MORE) are drawn
-    # as one final column: END nodes scattered over every column read as a
-    # wall of dark slivers, and their labels collided with the layers'.
-    layer_nodes = [k for k, nd in enumerate(flow.nodes) if nd.token not in TERMINAL]
-    columns = (max((flow.nodes[k].position for k in layer_nodes), default=0) + 1) + 1
-
-    def x_of(position: int) -> float:
-        return 0.01 + 0.98 * min(position, columns - 1) / max(columns - 1, 1)
-
-    col_fill: dict[int, float] = {}
-
-    def y_of(column: int, count: float) -> float:
-        # The center in examples from the column's top; scaled to 0..1 below.
-        top = col_fill.get(column, 0.0)
-        col_fill[column] = top + count + n * 0.03
-        return top + count / 2
-
-    # "What comes after X": each node's hover lists where its examples go next.
-    nexts: dict[int, list[tuple[int, int]]] = {}
-    for lk in flow.links:
-        nexts.setdefault(lk.source, []).append((lk.count, lk.target))
-    index: dict[int, int] = {}  # flow node -> figure node
-    for k in layer_nodes:
-        nd = flow.nodes[k]
-        index[k] = len(labels)
-        # Slivers keep their name in the hover: a label beside a 2-px node
-        # only overlaps its neighbours'.
-        labels.append(short(nd.token, MAX_SANKEY_LABEL) if nd.count >= MIN_LABEL_SHARE * n else "")
-        points.append(dict(view="sankey", position=nd.position, token=nd.token, members=list(nd.members)))
-        colors.append(token_color(nd.token))
-        hover = f"<b>{esc(nd.token)}</b> at layer {nd.position + 1}<br>{_of(nd.count, n)}"
-        if nd.members:
-            hover += "<br>grouped: " + esc(", ".join(nd.members[:8]))
-            if len(nd.members) > 8:
-                hover += ", …"
-        if nexts.get(k):
-            top = sorted(nexts[k], reverse=True)[:4]
-            hover += "<br>next: " + ", ".join(f"{_next_name(flow.nodes[t].token)} ({c})" for c, t in top)
-        hovers.append(hover)
-        xs.append(x_of(nd.position))
-        ys.append(y_of(nd.position, nd.count))
-    # The final column: END (stops after ... layers) above MORE (goes deeper).
-    final = columns - 1
-    for token in (END, MORE):
-        ks = [k for k, nd in enumerate(flow.nodes) if nd.token == token]
-        if not ks:
-            continue
-        for k in ks:
-            index[k] = len(labels)
-        # The END after MORE is not a stop: those models went deeper.
-        ks = [k for k in ks if token == MORE or flow.nodes[k].position <= flow.max_positions]
-        count = sum(flow.nodes[k].count for k in ks)
-        labels.append(short(token))
-        points.append(dict(view="sankey", token=token, depth=flow.max_positions))
-        colors.append(token_color(token))
-        if token == END:
-            depths = sorted(((flow.nodes[k].count, flow.nodes[k].position) for k in ks), reverse=True)
-            hover = (f"<b>end</b>: {_of(count, n)} stop here<br>after: "
-                     + ", ".join(f"{d} layer{'s' if d != 1 else ''} ({c})" for c, d in depths[:5]))
-        else:
-            hover = f"<b>more layers</b>: {_of(count, n)} go deeper than {flow.max_positions}"
-        hovers.append(hover)
-        xs.append(x_of(final))
-        ys.append(y_of(final, count))
-
-    # The fullest column (nodes and gaps) spans the height: none is pushed off the bottom.
-    span = max([n, *col_fill.values()])
-    ys = [min(0.99, 0.01 + 0.98 * y / span) for y in ys]
+    nodes = _SankeyNodes(flow)
+    n = nodes.n
+    index = nodes.add_layers(flow)  # flow node -> figure node
+    nodes.add_final(flow, index)
+    nodes.scale_y()
 
     # Links into the merged nodes add up; MORE -> END would run inside the final column.
     merged: dict[tuple[int, int], int] = {}
@@ -294,62 +228,20 @@ def sankey_figure(
         a, b = index[lk.source], index[lk.target]
         if flow.nodes[lk.source].token not in TERMINAL:
             merged[(a, b)] = merged.get((a, b), 0) + lk.count
-    src = [a for a, _ in merged]
-    tgt = [b for _, b in merged]
-    val = list(merged.values())
+    links = _SankeyLinks([a for a, _ in merged], [b for _, b in merged], list(merged.values()), [], [])
     tok = {index[k]: nd.token for k, nd in enumerate(flow.nodes)}
     # Links into END cross the diagram to the final column: faint, so the
     # layer-to-layer flow stays what the eye follows (their count is on hover).
-    link_colors = [END_LINK if tok[b] == END else _rgba(token_color(tok[a]), 0.35) for a, b in merged]
-    link_hover = [
-        f"{esc(tok[a])} → {_next_name(tok[b])}<br>{_of(c, n)}" for (a, b), c in merged.items()
-    ]
+    links.colors.extend(END_LINK if tok[b] == END else _rgba(token_color(tok[a]), 0.35) for a, b in merged)
+    links.hovers.extend(f"{esc(tok[a])} → {_next_name(tok[b])}<br>{_of(c, n)}" for (a, b), c in merged.items())
 
     if highlight:
-        on_path = []
-        for p, t in enumerate(highlight):
-            i = flow.node_index(p, t)
-            if i is None:
-                i = flow.node_index(p, OTHER)
-            on_path.append(index.get(i) if i is not None else None)
-        pairs = {(a, b) for a, b in zip(on_path, on_path[1:], strict=False) if a is not None and b is not None}
-        for k, ab in enumerate(merged):
-            link_colors[k] = _rgba(HIGHLIGHT, 0.75) if ab in pairs else PALE_LINK
-        for i in on_path:
-            if i is not None:
-                colors[i] = HIGHLIGHT
-
+        _highlight_path(flow, highlight, index, list(merged), nodes, links)
     if overlay is not None and overlay.layers:
-        path = path_of(overlay)[: flow.max_positions + 2]
-        weight = max(1.0, 0.04 * n)
-        ids: list[int] = []
-        ends = {t: next((index[k] for k, nd in enumerate(flow.nodes) if nd.token == t), None)
-                for t in TERMINAL}
-        for p, t in enumerate(path):
-            found = ends[t] if t in TERMINAL else flow.node_index(p, t)
-            i = index.get(found) if found is not None and t not in TERMINAL else found
-            if i is None:
-                i = len(labels)
-                labels.append(short(t, MAX_SANKEY_LABEL))
-                points.append(None)
-                colors.append(YOURS)
-                hovers.append(f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model")
-                xs.append(x_of(final) if t in TERMINAL else x_of(min(p, final - 1)))
-                ys.append(0.97)
-                if t in TERMINAL:
-                    ends[t] = i
-            else:
-                colors[i] = YOURS
-            ids.append(i)
-        for (a, b), t in zip(zip(ids, ids[1:], strict=False), path, strict=False):
-            if t in TERMINAL:
-                continue
-            src.append(a)
-            tgt.append(b)
-            val.append(weight)
-            link_colors.append(_rgba(YOURS, 0.85))
-            link_hover.append(f"your model: {labels[a] or esc(tok.get(a, ''))} → {labels[b]}")
+        _overlay_path(flow, overlay, index, tok, nodes, links)
 
+    labels, colors, hovers, xs, ys, points = nodes.labels, nodes.colors, nodes.hovers, nodes.xs, nodes.ys, nodes.points
+    src, tgt, val, link_colors, link_hover = links
     trace = dict(
         type="sankey", arrangement="snap", meta=dict(points=points),
         node=dict(label=labels, color=colors, customdata=hovers, x=xs, y=ys,
@@ -362,6 +254,156 @@ def sankey_figure(
                   hovertemplate="%{customdata}<extra></extra>"),
     )
     return _figure([trace], {}, title, SANKEY_HEIGHT)
+
+
+class _SankeyLinks(NamedTuple):
+    """The Sankey's links, one entry per link in each list."""
+
+    source: list[int]
+    target: list[int]
+    value: list[float]
+    colors: list[str]
+    hovers: list[str]
+
+    def add(self, a: int, b: int, value: float, color: str, hover: str) -> None:
+        self.source.append(a)
+        self.target.append(b)
+        self.value.append(value)
+        self.colors.append(color)
+        self.hovers.append(hover)
+
+
+class _SankeyNodes:
+    """The Sankey's nodes as plotly wants them (one entry per node in each list), placed in columns.
+
+    Where models stop (END) and where deeper ones continue (MORE) are drawn
+    as one final column: END nodes scattered over every column read as a
+    wall of dark slivers, and their labels collided with the layers'.
+    """
+
+    def __init__(self, flow: Flow) -> None:
+        self.n = max(flow.n, 1)
+        self.labels: list[str] = []
+        self.colors: list[str] = []
+        self.hovers: list[str] = []
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self.points: list[dict | None] = []  # what a click on each node picks (see chips.from_click)
+        self.layer_nodes = [k for k, nd in enumerate(flow.nodes) if nd.token not in TERMINAL]
+        self.columns = (max((flow.nodes[k].position for k in self.layer_nodes), default=0) + 1) + 1
+        self.final = self.columns - 1
+        self.col_fill: dict[int, float] = {}
+
+    def x_of(self, position: int) -> float:
+        return 0.01 + 0.98 * min(position, self.columns - 1) / max(self.columns - 1, 1)
+
+    def y_of(self, column: int, count: float) -> float:
+        # The center in examples from the column's top; scaled to 0..1 by scale_y.
+        top = self.col_fill.get(column, 0.0)
+        self.col_fill[column] = top + count + self.n * 0.03
+        return top + count / 2
+
+    def add(self, label: str, point: dict | None, color: str, hover: str, x: float, y: float) -> int:
+        """A node; returns its figure index."""
+        self.labels.append(label)
+        self.points.append(point)
+        self.colors.append(color)
+        self.hovers.append(hover)
+        self.xs.append(x)
+        self.ys.append(y)
+        return len(self.labels) - 1
+
+    def add_layers(self, flow: Flow) -> dict[int, int]:
+        """One node per layer node of the flow, in its column; returns flow node -> figure node."""
+        n = self.n
+        # "What comes after X": each node's hover lists where its examples go next.
+        nexts: dict[int, list[tuple[int, int]]] = {}
+        for lk in flow.links:
+            nexts.setdefault(lk.source, []).append((lk.count, lk.target))
+        index: dict[int, int] = {}
+        for k in self.layer_nodes:
+            nd = flow.nodes[k]
+            hover = f"<b>{esc(nd.token)}</b> at layer {nd.position + 1}<br>{_of(nd.count, n)}"
+            if nd.members:
+                hover += "<br>grouped: " + esc(", ".join(nd.members[:8]))
+                if len(nd.members) > 8:
+                    hover += ", …"
+            if nexts.get(k):
+                top = sorted(nexts[k], reverse=True)[:4]
+                hover += "<br>next: " + ", ".join(f"{_next_name(flow.nodes[t].token)} ({c})" for c, t in top)
+            # Slivers keep their name in the hover: a label beside a 2-px node
+            # only overlaps its neighbours'.
+            index[k] = self.add(short(nd.token, MAX_SANKEY_LABEL) if nd.count >= MIN_LABEL_SHARE * n else "",
+                                dict(view="sankey", position=nd.position, token=nd.token, members=list(nd.members)),
+                                token_color(nd.token), hover, self.x_of(nd.position), self.y_of(nd.position, nd.count))
+        return index
+
+    def add_final(self, flow: Flow, index: dict[int, int]) -> None:
+        """The final column: END (stops after ... layers) above MORE (goes deeper); fills ``index``."""
+        for token in (END, MORE):
+            ks = [k for k, nd in enumerate(flow.nodes) if nd.token == token]
+            if not ks:
+                continue
+            for k in ks:
+                index[k] = len(self.labels)
+            # The END after MORE is not a stop: those models went deeper.
+            ks = [k for k in ks if token == MORE or flow.nodes[k].position <= flow.max_positions]
+            count = sum(flow.nodes[k].count for k in ks)
+            if token == END:
+                depths = sorted(((flow.nodes[k].count, flow.nodes[k].position) for k in ks), reverse=True)
+                hover = (f"<b>end</b>: {_of(count, self.n)} stop here<br>after: "
+                         + ", ".join(f"{d} layer{'s' if d != 1 else ''} ({c})" for c, d in depths[:5]))
+            else:
+                hover = f"<b>more layers</b>: {_of(count, self.n)} go deeper than {flow.max_positions}"
+            self.add(short(token), dict(view="sankey", token=token, depth=flow.max_positions),
+                     token_color(token), hover, self.x_of(self.final), self.y_of(self.final, count))
+
+    def scale_y(self) -> None:
+        # The fullest column (nodes and gaps) spans the height: none is pushed off the bottom.
+        span = max([self.n, *self.col_fill.values()])
+        self.ys = [min(0.99, 0.01 + 0.98 * y / span) for y in self.ys]
+
+
+def _highlight_path(flow: Flow, highlight: Sequence[str], index: dict[int, int], pairs_in_order: list[tuple[int, int]],
+                    nodes: _SankeyNodes, links: _SankeyLinks) -> None:
+    """One example's path in red, every other link paler."""
+    on_path = []
+    for p, t in enumerate(highlight):
+        i = flow.node_index(p, t)
+        if i is None:
+            i = flow.node_index(p, OTHER)
+        on_path.append(index.get(i) if i is not None else None)
+    pairs = {(a, b) for a, b in zip(on_path, on_path[1:], strict=False) if a is not None and b is not None}
+    for k, ab in enumerate(pairs_in_order):
+        links.colors[k] = _rgba(HIGHLIGHT, 0.75) if ab in pairs else PALE_LINK
+    for i in on_path:
+        if i is not None:
+            nodes.colors[i] = HIGHLIGHT
+
+
+def _overlay_path(flow: Flow, overlay: Summary, index: dict[int, int], tok: dict[int, str],
+                  nodes: _SankeyNodes, links: _SankeyLinks) -> None:
+    """The user's model drawn over the flow in orange, with nodes of its own where the flow has none."""
+    path = path_of(overlay)[: flow.max_positions + 2]
+    weight = max(1.0, 0.04 * nodes.n)
+    ids: list[int] = []
+    ends = {t: next((index[k] for k, nd in enumerate(flow.nodes) if nd.token == t), None)
+            for t in TERMINAL}
+    for p, t in enumerate(path):
+        found = ends[t] if t in TERMINAL else flow.node_index(p, t)
+        i = index.get(found) if found is not None and t not in TERMINAL else found
+        if i is None:
+            i = nodes.add(short(t, MAX_SANKEY_LABEL), None, YOURS, f"<b>{esc(t)}</b> at layer {p + 1}<br>only in your model",
+                          nodes.x_of(nodes.final) if t in TERMINAL else nodes.x_of(min(p, nodes.final - 1)), 0.97)
+            if t in TERMINAL:
+                ends[t] = i
+        else:
+            nodes.colors[i] = YOURS
+        ids.append(i)
+    for (a, b), t in zip(zip(ids, ids[1:], strict=False), path, strict=False):
+        if t in TERMINAL:
+            continue
+        links.add(a, b, weight, _rgba(YOURS, 0.85), f"your model: {nodes.labels[a] or esc(tok.get(a, ''))} → {nodes.labels[b]}")
 
 
 def labels_for(summaries: Sequence[Summary]) -> dict[str, str]:

@@ -147,14 +147,28 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     ctx = _context(context)
     if agg.n == 0:
         return "No examples match" + (f" “{ctx.query}”." if ctx.query else ".")
-    sentences: list[str] = []
-    opening = _opening(agg, ctx)
+    sentences = [_motif_sentence(agg, _opening(agg, ctx))]
+    sentences += [x for x in (_shape_sentence(agg), _training_sentence(agg), _tricks_sentence(agg)) if x]
+    return " ".join(sentences)
+
+
+def _capitalized(parts: list[str]) -> str | None:
+    """The parts as one sentence, None when there are none."""
+    if not parts:
+        return None
+    s = "; ".join(parts)
+    return s[0].upper() + s[1:] + "."
+
+
+def _motif_sentence(agg: Aggregate, opening: str) -> str:
     m = best_motif(agg)
     if m is not None:
-        sentences.append(f"Of {opening}, {m.count} use {motif_phrase(m)}.")
-    else:
-        sentences.append(f"Here are {opening}; no layer pattern is shared by more than a quarter of them.")
+        return f"Of {opening}, {m.count} use {motif_phrase(m)}."
+    return f"Here are {opening}; no layer pattern is shared by more than a quarter of them."
 
+
+def _shape_sentence(agg: Aggregate) -> str | None:
+    """How deep the examples are and, when they mix, their frameworks."""
     shape = []
     if agg.layer_count is not None:
         lc = agg.layer_count
@@ -167,9 +181,11 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
             shape.append("most are single-layer models")
     if agg.frameworks and len(agg.frameworks) > 1 and agg.frameworks[0][1] < agg.n:
         shape.append("frameworks: " + ", ".join(f"{c} {human(name)}" for name, c in agg.frameworks[:3]))
-    if shape:
-        sentences.append(shape[0][0].upper() + "; ".join(shape)[1:] + ".")
+    return _capitalized(shape)
 
+
+def _training_sentence(agg: Aggregate) -> str | None:
+    """The usual learning rate, optimizer, batch size, epochs and loss, where enough examples set them."""
     hp = agg.hyperparameters
     parts = []
     lr = hp["learning_rate"]
@@ -192,16 +208,17 @@ def describe(agg: Aggregate, context: ReplyContext | Mapping[str, Any] | str | N
     if loss.values and loss.set_by >= MIN_SET:
         name, c = loss.values[0]
         parts.append(f"the usual loss is {human(name)} ({c} of {loss.set_by})")
-    if parts:
-        s = "; ".join(parts)
-        sentences.append(s[0].upper() + s[1:] + ".")
+    return _capitalized(parts)
 
+
+def _tricks_sentence(agg: Aggregate) -> str | None:
+    """The share of the commonest tricks: "40% use dropout, 20% batch norm and 10% early stopping"."""
     tricks = [t for t in agg.tricks if t.count >= 2][:MAX_TRICKS]
-    if tricks:
-        first = tricks[0]
-        s = f"{100 * first.share:.0f}% use {human(first.name)}"
-        rest = [f"{100 * t.share:.0f}% {human(t.name)}" for t in tricks[1:]]
-        if rest:
-            s += ", " + ", ".join(rest[:-1]) + " and " + rest[-1] if len(rest) > 1 else " and " + rest[0]
-        sentences.append(s + ".")
-    return " ".join(sentences)
+    if not tricks:
+        return None
+    first = tricks[0]
+    s = f"{100 * first.share:.0f}% use {human(first.name)}"
+    rest = [f"{100 * t.share:.0f}% {human(t.name)}" for t in tricks[1:]]
+    if rest:
+        s += ", " + ", ".join(rest[:-1]) + " and " + rest[-1] if len(rest) > 1 else " and " + rest[0]
+    return s + "."

@@ -35,7 +35,11 @@ have a mistake of that kind; they leave the denominator).
     .venv/bin/python bench/critique.py --mirror-root MIRRORS --half measure --judged bench/critique_judged.tsv
 
 ``--half fresh`` draws n/2 further scripts after the first n (a second measuring set, for a
-change made after the measuring half was looked at).
+change made after the measuring half was looked at). ``--half all --avoid bench/critique_drawn.tsv
+--seed S`` draws n scripts that no earlier set drew (the file lists the (repository, path) of the
+scripts seed 13's sets drew, from today's index and the corpus before its re-harvest), measured whole.
+``--warned FILE`` writes the unmodified scripts that draw a warning (repo, commit, path, kind, message)
+for a reader to judge without the runner looking at them.
 
 ``--exclude FILE`` (a TSV whose first column is ``owner/name``) leaves those
 repositories out (the blind label set's mirrors list). Prints figures; exit 0.
@@ -415,9 +419,34 @@ PLANTS: dict[str, Callable[[str, Any], Iterator[str]]] = {
 
 
 # -- did the parser see the plant? -----------------------------------------------------------
-def _missing_acts(model: Any) -> int:
-    from assistant.compare import _activation_after, _hidden_weight_layers
+# Whether the parser sees a hidden layer without an activation is judged here by a frozen copy
+# of compare's first rule (as of 2026-12-05), so the plants that count stay the same while
+# compare's rules change.
+def _hidden_weight_layers(lays: Any) -> list[int]:
+    from assistant.compare import WEIGHT_TYPES
 
+    return [i for i, lay in enumerate(lays) if lay.type in WEIGHT_TYPES][:-1]
+
+
+def _activation_after(lays: Any, i: int) -> str | None:
+    from assistant.compare import MERGE_TYPES, STOP_TYPES
+
+    if lays[i].activation:
+        return lays[i].activation
+    residual = any(lay.type == "Add" for lay in lays)
+    for k, nxt in enumerate(lays[i + 1:]):
+        if nxt.type in STOP_TYPES:
+            return None
+        if nxt.activation:
+            return nxt.activation
+        if nxt.type in MERGE_TYPES:
+            return "merge"
+        if residual and k == 0 and nxt.type == "BatchNormalization":
+            return "residual"
+    return None
+
+
+def _missing_acts(model: Any) -> int:
     return sum(1 for i in _hidden_weight_layers(model.layers) if not _activation_after(model.layers, i))
 
 
@@ -429,8 +458,6 @@ def applicable(kind: str, model: Any) -> bool:
     hp = model.hyperparameters
     types = model.layer_types
     if kind == "missing_activation":
-        from assistant.compare import _activation_after, _hidden_weight_layers
-
         return any(_activation_after(model.layers, i) not in (None, "merge", "residual")
                    for i in _hidden_weight_layers(model.layers))
     if kind == "huge_epochs":
@@ -500,9 +527,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if line.strip():
                 exclude.add(line.split("\t")[0].strip())
     files = candidate_files(index, exclude)
+    avoid: set[tuple[str, str]] = set()
+    for f in args.avoid or []:
+        for line in Path(f).read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                repo, path = line.split("\t")[:2]
+                avoid.add((repo, path))
+    files = [t for t in files if (t[0], t[2]) not in avoid]
     rng = random.Random(args.seed)
     rng.shuffle(files)
-    if args.half == "fresh":
+    if args.half == "all":
+        # a set of its own (with --avoid: scripts no earlier set drew), measured whole
+        files = files[:args.n]
+    elif args.half == "fresh":
         # scripts after the first n: neither tuned on nor looked at while judging the measuring half
         files = files[args.n:args.n + args.n // 2]
     else:
@@ -540,7 +577,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if warns:
                 warned_clean += 1
                 warned_seven += any(f.kind in KINDS for f in warns)
-                false_warn.append({"repo": repo, "path": path, "model": model.name,
+                false_warn.append({"repo": repo, "commit": commit, "path": path, "model": model.name,
                                    "warnings": [f"{f.kind}: {f.message}" for f in warns]})
         for kind in KINDS:
             if not applicable(kind, model):
@@ -598,8 +635,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mirror-root", required=True, help="folder of fetched mirrors (OWNER+NAME/...)")
     ap.add_argument("--index-dir", default=None, help="index folder (default: var/index)")
-    ap.add_argument("--half", choices=("tune", "measure", "fresh"), required=True,
-                    help="tune: the first half of the n drawn; measure: the second; fresh: the n/2 drawn after them")
+    ap.add_argument("--half", choices=("tune", "measure", "fresh", "all"), required=True,
+                    help="tune: the first half of the n drawn; measure: the second; fresh: the n/2 drawn after them; "
+                         "all: the n drawn, whole")
+    ap.add_argument("--avoid", action="append",
+                    help="TSV of scripts (repo, path) to leave out before drawing: those earlier sets drew")
     ap.add_argument("-n", type=int, default=300, help="scripts drawn before the split (default 300)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("-k", type=int, default=100, help="population size (default 100)")
@@ -607,12 +647,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--judged", default=None, help="TSV: repo, path, kind, reason of real mistakes")
     ap.add_argument("--strict", action="store_true", help="list as misses the plants caught only as notes")
     ap.add_argument("--json", default=None, help="write the full result here")
+    ap.add_argument("--warned", default=None, help="write the warned unmodified scripts here (TSV)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     r = run(args)
     report(r, args.verbose)
     if args.json:
         Path(args.json).write_text(json.dumps(r, indent=1, ensure_ascii=False))
+    if args.warned:
+        rows = ["repo\tcommit\tpath\tkind\twarning"]
+        for f in r["false_warnings"]:
+            for w in f["warnings"]:
+                kind, _, msg = w.partition(": ")
+                rows.append("\t".join([f["repo"], f["commit"] or "", f["path"], kind, " ".join(msg.split())]))
+        Path(args.warned).write_text("\n".join(rows) + "\n")
     return 0
 
 

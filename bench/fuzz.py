@@ -2,13 +2,20 @@
 
     .venv/bin/python bench/fuzz.py [--n 10000] [--seed 0]
     .venv/bin/python bench/fuzz.py --mirror DIR      # every file of the corpus instead
+    .venv/bin/python bench/fuzz.py --repos 2000      # whole generated repositories instead
 
 Feeds random bytes, mutated model scripts (cut off, spliced, garbled, deeply
 nested, shuffled, re-encoded), broken notebooks and a few 10 MB inputs to
 ``parse_bytes``, and each parsed model to ``compare``. With ``--mirror``, the
 inputs are every file ``corpus/data/manifest.json`` lists, read from the fetch
 mirrors at the recorded commit (files whose mirror or blob is missing are
-counted). Prints crashes (an exception escaping ``parse_bytes`` or
+counted). With ``--repos``, each input is a small generated repository
+(``tests/fuzz_inputs.random_repository``: models defined in one file and
+built in another, imports through packages, wildcards and cycles, constants,
+options and configuration files elsewhere, hostile configs, mutated files)
+read whole by ``corpus.readers.repository.read_repository``, the pass of the
+harvest, ``examplenet parse DIR`` and the zip upload. Prints crashes (an
+exception escaping ``parse_bytes``, ``read_repository`` or
 ``compare``) and internal errors (crashes plus every summary whose parser
 catch-all caught a bug: a warning starting "internal error:"), both should
 be 0, with the first tracebacks; the slowest input and the per-input time
@@ -29,11 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fuzz_inputs import SEEDS, mutate, population  # noqa: E402
+from fuzz_inputs import SEEDS, mutate, population, random_repository  # noqa: E402
 
 from assistant.compare import compare  # noqa: E402
 from corpus.harvest import gitread  # noqa: E402
 from corpus.readers.parser import parse_bytes  # noqa: E402
+from corpus.readers.repository import read_repository  # noqa: E402
 
 INTERNAL = "internal error:"
 
@@ -90,12 +98,20 @@ def inputs(n: int, rng: random.Random):
             yield "mutated", "m.py", mutate(SEEDS[rng.choice(seeds)], rng)
 
 
+def repositories(n: int, rng: random.Random):
+    """Yield (label, None, files) for n generated repositories."""
+    for i in range(n):
+        yield f"repository-{i}", None, random_repository(rng)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10_000, help="inputs to try (default 10000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--mirror", default=None, metavar="DIR",
                     help="fetch mirrors (owner+name/): parse every file of corpus/data/manifest.json instead")
+    ap.add_argument("--repos", type=int, default=0, metavar="N",
+                    help="read N generated repositories whole instead (the repository pass)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     pop = population()
@@ -105,11 +121,21 @@ def main() -> int:
     slowest = (0.0, "", 0)
     statuses: dict[str, int] = {}
     t_all = time.perf_counter()
-    source = corpus_files(args.mirror) if args.mirror else inputs(args.n, rng)
+    source = (corpus_files(args.mirror) if args.mirror else repositories(args.repos, rng) if args.repos
+              else inputs(args.n, rng))
+    repo_counts = {"joined": 0, "expanded": 0, "config warnings": 0}
     for label, path, data in source:
         t0 = time.perf_counter()
         try:
-            for model in parse_bytes(data, path):
+            if path is None:  # a whole repository
+                got = read_repository(data)
+                models = got.summaries
+                repo_counts["joined"] += got.joined
+                repo_counts["expanded"] += got.expanded
+                repo_counts["config warnings"] += len(got.warnings)
+            else:
+                models = parse_bytes(data, path)
+            for model in models:
                 statuses[model.parse.status] = statuses.get(model.parse.status, 0) + 1
                 bugs = [w for w in model.parse.warnings if str(w).startswith(INTERNAL)]
                 if bugs:
@@ -121,13 +147,16 @@ def main() -> int:
         dt = time.perf_counter() - t0
         times.append(dt)
         if dt > slowest[0]:
-            slowest = (dt, label, len(data))
+            slowest = (dt, label, len(data) if path is not None else sum(map(len, data.values())))
     total = time.perf_counter() - t_all
     times.sort()
     print(f"inputs tried:        {len(times)}")
     print(f"crashes:             {len(crashes)}")
     print(f"internal errors: {len(internal)}")
     print(f"summaries by status: {statuses}")
+    if args.repos:
+        print(f"repository pass:     {repo_counts['joined']} joined across files, {repo_counts['expanded']} "
+              f"layers expanded from another file, {repo_counts['config warnings']} configs refused (warned)")
     print(f"time per input:      p50 {statistics.median(times) * 1000:.1f} ms, "
           f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.1f} ms, max {times[-1] * 1000:.0f} ms")
     print(f"slowest input:       {slowest[1]} ({slowest[2]:,} bytes) in {slowest[0] * 1000:.0f} ms")

@@ -339,27 +339,13 @@ class ExampleIndex:
         """
         k = max(0, int(k))
         explicit, notes = self._canonical(filters or Filters())
-        if isinstance(understand, Understanding):
-            u = understand
-        elif understand in (True, "soft"):
-            u = self.understand(query, hard=("dataset", "framework") if understand is True else ())
-        elif understand is False:
-            u = Understanding(residual=_normalize_words(query))
-        else:
-            raise ValueError(f"understand must be True, False, 'soft' or an Understanding, not {understand!r}")
+        u = self._reading(query, understand)
         reads = understand is not False
 
         applied = replace(explicit)
         understood = dict(u.understood)
         boosts = dict(u.boosts)
-        from_words: list[str] = []
-        for fld, value in u.filters.items():
-            if getattr(applied, fld) is None:
-                setattr(applied, fld, value)
-                from_words.append(fld)
-            elif getattr(applied, fld) != value:
-                notes.append(f"the question names {fld} {value}, but the filter {fld}={getattr(applied, fld)} wins")
-                understood.pop(fld, None)
+        from_words = _words_as_filters(u, applied, understood, notes)
         rows = self.meta.rows(applied)
         if rows is not None and len(rows) == 0 and from_words:
             # the words named something the corpus does not have with these
@@ -388,13 +374,7 @@ class ExampleIndex:
         # datasets only hinted at ("survived": Titanic) but few: they too come first, then the rest
         few = None
         if not fills and applied.dataset is None and fill is not False and u.hinted and "dataset" in boosts:
-            few = self.meta.rows_for("dataset", u.hinted)
-            if rows is not None:
-                few = np.intersect1d(few, rows, assume_unique=True)
-            if "task" in u.boosts:
-                # only those on the task read from the words come first (a hint is no name)
-                few = np.intersect1d(few, self.meta.rows_for("task", u.boosts["task"][0]), assume_unique=True)
-            few = few if k > len(few) > 0 and len(few) < FILL_BELOW else None
+            few = self._few_hinted(u, rows, k)
         if from_words and 0 < total < k and rows is not None and not fills:
             named = ", ".join(f"{f} {getattr(applied, f)}" for f in from_words)
             notes.append(f"only {total} examples match {named} (read from the question)")
@@ -423,6 +403,27 @@ class ExampleIndex:
         return SearchResult(hits=hits, filters=applied, understood=understood, total_matching=total,
                             boosts={f: list(v[0]) for f, v in boosts.items()}, notes=notes,
                             query_text=query_text, shortfall=shortfall)
+
+    def _reading(self, query: str, understand: bool | str | Understanding) -> Understanding:
+        """What :meth:`search` reads from the words (see its ``understand`` argument)."""
+        if isinstance(understand, Understanding):
+            return understand
+        if understand in (True, "soft"):
+            return self.understand(query, hard=("dataset", "framework") if understand is True else ())
+        if understand is False:
+            return Understanding(residual=_normalize_words(query))
+        raise ValueError(f"understand must be True, False, 'soft' or an Understanding, not {understand!r}")
+
+    def _few_hinted(self, u: Understanding, rows: np.ndarray | None, k: int) -> np.ndarray | None:
+        """The rows of the datasets the words hint at (on the task they read, if any) when they are
+        few enough to come first; else None."""
+        few = self.meta.rows_for("dataset", u.hinted)
+        if rows is not None:
+            few = np.intersect1d(few, rows, assume_unique=True)
+        if "task" in u.boosts:
+            # only those on the task read from the words come first (a hint is no name)
+            few = np.intersect1d(few, self.meta.rows_for("task", u.boosts["task"][0]), assume_unique=True)
+        return few if k > len(few) > 0 and len(few) < FILL_BELOW else None
 
     # -- thin corpus: fill up, say so -----------------------------------------------
     def _near_tasks(self, boost: tuple[tuple[str, ...], float]) -> tuple[tuple[tuple[str, ...], float], tuple]:
@@ -622,6 +623,21 @@ class ExampleIndex:
         order = np.lexsort((cand[top], -score[top]))
         top = top[order]
         return cand[top], score[top]
+
+
+def _words_as_filters(u: Understanding, applied: Filters, understood: dict[str, Any], notes: list[str]
+                      ) -> list[str]:
+    """Set the filters the words name where no explicit filter is set (in place); an explicit
+    filter that differs wins, with a note. Returns the fields set from the words."""
+    from_words: list[str] = []
+    for fld, value in u.filters.items():
+        if getattr(applied, fld) is None:
+            setattr(applied, fld, value)
+            from_words.append(fld)
+        elif getattr(applied, fld) != value:
+            notes.append(f"the question names {fld} {value}, but the filter {fld}={getattr(applied, fld)} wins")
+            understood.pop(fld, None)
+    return from_words
 
 
 def _in_words(filters: dict[str, Any]) -> str:

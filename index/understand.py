@@ -28,7 +28,7 @@ Two views of the same mentions:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -171,6 +171,26 @@ class _Phrases:
         self.entries[key] = _Entry(vals, named, strong, boost)
         self.longest = max(self.longest, len(normalize(phrase).split()) or 1)
 
+    def add_names(self, phrases_of: Mapping[str, Iterable[str]], named: bool = True,
+                  boost: bool = False) -> _Phrases:
+        """Each value's phrases (``{value: phrases}``); returns the table."""
+        for name, phrases in phrases_of.items():
+            for p in phrases:
+                self.add(p, (name,), named=named, boost=boost)
+        return self
+
+    def add_words(self, value_of: Mapping[str, str]) -> _Phrases:
+        """Phrases that each name one value (``{phrase: value}``), named, not boosted; returns the table."""
+        for p, name in value_of.items():
+            self.add(p, (name,), boost=False)
+        return self
+
+    def add_underscored(self, values: Iterable[str]) -> None:
+        """Canonical values spelled with spaces (``batch_norm`` -> "batch norm"), not boosted."""
+        for name in values:
+            if name:
+                self.add(name.replace("_", " "), (name,), boost=False)
+
     def at(self, words: list[str], i: int) -> tuple[int, _Entry] | None:
         """The longest phrase starting at word ``i``: (its length in words, entry)."""
         for n in range(min(self.longest, len(words) - i), 0, -1):
@@ -228,6 +248,15 @@ def build_tables(datasets: Iterable[str] = (), tasks: Iterable[str] = (), layer_
     Returns:
         The :class:`Tables`.
     """
+    names, hints = _dataset_tables(datasets)
+    frameworks, soft = _framework_tables()
+    return Tables(names, hints, frameworks, soft, _task_table(tasks), _trick_table(tricks),
+                  _layer_table(layer_types), _Phrases("optimizer").add_words(OPTIMIZER_WORDS),
+                  _Phrases("loss").add_words(LOSS_WORDS))
+
+
+def _dataset_tables(datasets: Iterable[str]) -> tuple[_Phrases, _Phrases]:
+    """(names of datasets, hints of a dataset or a family of them)."""
     hints = _Phrases("dataset")
     for name, words in ds.IN_WORDS.items():
         for p in words.hints:
@@ -251,54 +280,43 @@ def build_tables(datasets: Iterable[str] = (), tasks: Iterable[str] = (), layer_
     # such a name only names the member in a refinement of the chat
     for key in set(names.entries) & set(hints.entries):
         names.entries[key] = replace(names.entries[key], strong=False, boost=False)
+    return names, hints
 
+
+def _framework_tables() -> tuple[_Phrases, _Phrases]:
+    """(frameworks named, frameworks hinted at)."""
     frameworks = _Phrases("framework")
     for name, (_gloss, phrases) in FRAMEWORKS.items():
         if name != "tensorflow":
             for p in (name, *phrases):
                 frameworks.add(p, (name,), strong=True)
-    for p, name in FRAMEWORK_NAMES.items():
-        frameworks.add(p, (name,), boost=False)
+    frameworks.add_words(FRAMEWORK_NAMES)
     soft = _Phrases("framework")
     for p, vals in FRAMEWORK_SOFT.items():
         soft.add(p, vals, named=False)
+    return frameworks, soft
 
-    task_table = _Phrases("task")
-    for name, (_gloss, phrases) in TASKS.items():
-        for p in phrases:
-            task_table.add(p, (name,), named=False)
-    for name in (*SPEC_TASKS, *TASKS, *tasks):
-        if name and name != "unknown":
-            task_table.add(name.replace("_", " "), (name,), boost=False)
-    for name, phrases in TASK_NAMES.items():
-        for p in phrases:
-            task_table.add(p, (name,), boost=False)
 
-    layer_table = _Phrases("layer_type")
-    for name, phrases in LAYERS.items():
-        for p in (*phrases, name):
-            layer_table.add(p, (name,))
+def _task_table(tasks: Iterable[str]) -> _Phrases:
+    table = _Phrases("task")
+    table.add_names({name: phrases for name, (_gloss, phrases) in TASKS.items()}, named=False, boost=True)
+    table.add_underscored(n for n in (*SPEC_TASKS, *TASKS, *tasks) if n != "unknown")
+    return table.add_names(TASK_NAMES)
+
+
+def _layer_table(layer_types: Iterable[str]) -> _Phrases:
+    table = _Phrases("layer_type").add_names({name: (*phrases, name) for name, phrases in LAYERS.items()},
+                                              boost=True)
     for name in (*LAYER_TYPES, *layer_types):
         if name:
-            layer_table.add(name, (name,), boost=False)
-    for p, name in LAYER_WORDS.items():
-        layer_table.add(p, (name,), boost=False)
+            table.add(name, (name,), boost=False)
+    return table.add_words(LAYER_WORDS)
 
-    trick_table = _Phrases("trick")
-    for name in (*TRICKS, *tricks):
-        if name:
-            trick_table.add(name.replace("_", " "), (name,), boost=False)
-    for name, phrases in TRICK_NAMES.items():
-        for p in phrases:
-            trick_table.add(p, (name,), boost=False)
 
-    optimizers = _Phrases("optimizer")
-    for p, name in OPTIMIZER_WORDS.items():
-        optimizers.add(p, (name,), boost=False)
-    losses = _Phrases("loss")
-    for p, name in LOSS_WORDS.items():
-        losses.add(p, (name,), boost=False)
-    return Tables(names, hints, frameworks, soft, task_table, trick_table, layer_table, optimizers, losses)
+def _trick_table(tricks: Iterable[str]) -> _Phrases:
+    table = _Phrases("trick")
+    table.add_underscored((*TRICKS, *tricks))
+    return table.add_names(TRICK_NAMES)
 
 
 @lru_cache(maxsize=1)

@@ -142,3 +142,128 @@ def population(n: int = 60) -> list[Summary]:
             )
         )
     return out
+
+
+# -- whole repositories (issue 14): the repository pass (imports, configs, the join) fuzzed ------
+
+_MODEL_DEF = """import torch
+import torch.nn as nn
+{imports}
+
+class {name}(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear({width}, HIDDEN)
+        self.block = {block}
+        self.fc2 = nn.Linear(HIDDEN, 10)
+
+    def forward(self, x):
+        return self.fc2(self.block(self.fc1(x)))
+
+
+def get_model(args=None):
+    return {name}()
+"""
+
+_TRAINER = """import torch
+import yaml
+import json
+import argparse
+{imports}
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default={lr})
+parser.add_argument("--config", default="{config}")
+args = parser.parse_args()
+cfg = yaml.safe_load(open(args.config))
+extra = json.load(open("{json_config}"))
+model = {make}
+opt = torch.optim.Adam(model.parameters(), lr=cfg.get("lr", args.lr))
+for epoch in range(cfg["epochs"] if "epochs" in cfg else EPOCHS):
+    for x, y in loader:
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+"""
+
+
+def _laughs(depth: int) -> str:
+    return "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(depth))
+
+
+def _config(rng: random.Random) -> bytes:
+    """A configuration file: sound, or one of the hostile kinds (tags, aliases, nesting, garbage)."""
+    kind = rng.randrange(9)
+    if kind == 0:
+        return b"lr: !!python/object/apply:os.system ['true']\nepochs: 3\n"
+    if kind == 1:
+        return _laughs(rng.choice([3, 9, 12])).encode()
+    if kind == 2:
+        depth = rng.choice([10, 64, 65, 1000, 100_000])
+        return b"[" * depth + b"]" * depth
+    if kind == 3:
+        return rng.randbytes(rng.randint(0, 2000))
+    if kind == 4:
+        return b"&a [*a]\n"
+    if kind == 5:
+        return b"lr: 0.01\nepochs: " + rng.choice([b"5", b"'ten'", b"[1, 2]", b"{x: 1}", b"null", b"1e400"]) + b"\n"
+    if kind == 6:
+        return mutate("lr: 0.001\nepochs: 12\nbatch_size: 64\nmodel:\n  hidden: [64, 64]\n", rng)
+    if kind == 7:
+        return b"%YAML 1.1\n---\nlr: 0.1\n---\nepochs: 2\n"
+    return b"lr: 0.003\nepochs: 7\nbatch_size: 32\n"
+
+
+def random_repository(rng: random.Random) -> dict[str, bytes]:
+    """A small repository written to stress the repository pass: models defined in one file and built in
+    another, imports through packages and wildcards, import cycles (a module importing itself, two
+    modules importing each other, ``__init__`` re-exports that loop), constants and options defined
+    elsewhere, configuration files (sound and hostile) the trainers load, and mutated or garbage files."""
+    files: dict[str, bytes] = {}
+    pkg = rng.choice(["models", "src/models", "lib/nets", ""])
+    prefix = f"{pkg}/" if pkg else ""
+    dotted = pkg.replace("/", ".")
+    names = [f"Net{i}" for i in range(rng.randint(1, 4))]
+    for i, name in enumerate(names):
+        imports = rng.choice(["from .common import *", "from common import HIDDEN", f"import {dotted or 'common'}",
+                              f"from .{name.lower()} import {name}", "from . import *", "HIDDEN = 32"])
+        block = rng.choice(["nn.ReLU()", "Block()", f"{names[(i + 1) % len(names)]}()", "common.Block()",
+                            "nn.Sequential(*[nn.Linear(HIDDEN, HIDDEN) for _ in range(DEPTH)])"])
+        code = _MODEL_DEF.format(imports=imports, name=name, width=rng.choice([4, 784, "IN_FEATURES"]),
+                                 block=block)
+        files[f"{prefix}{name.lower()}.py"] = mutate(code, rng) if rng.random() < 0.25 else code.encode()
+    files[f"{prefix}common.py"] = rng.choice([
+        b"HIDDEN = 64\nDEPTH = 3\nIN_FEATURES = 784\nfrom common import *\n",
+        b"from .net0 import *\nHIDDEN = HIDDEN + 1\n",
+        b"import torch.nn as nn\nclass Block(nn.Module):\n    def forward(self, x):\n        return x\nHIDDEN = 16\n",
+    ])
+    if pkg:
+        files[f"{prefix}__init__.py"] = rng.choice([
+            "".join(f"from .{n.lower()} import {n}\n" for n in names).encode(),
+            b"from .common import *\nfrom . import common\n", b"from models import *\n", b""])
+    files["config.py"] = rng.choice([b"EPOCHS = 10\nLR = 1e-3\n", b"from train import *\nEPOCHS = 5\n",
+                                     b"import config\nEPOCHS = config.EPOCHS\n"])
+    configs = [f"configs/c{i}.{rng.choice(['yaml', 'yml', 'json', 'toml'])}" for i in range(rng.randint(1, 4))]
+    for c in configs:
+        files[c] = _config(rng)
+    for t in range(rng.randint(1, 3)):
+        name = rng.choice(names)
+        module = f"{dotted}.{name.lower()}" if dotted else name.lower()
+        imports = rng.choice([f"from {module} import {name}", f"from {dotted or module} import *",
+                              f"import {module} as M", f"from {module} import get_model"]) + \
+            "\nfrom config import *" * rng.randint(0, 1) + "\nfrom train import *" * (rng.random() < 0.2)
+        make = rng.choice([f"{name}()", "M." + name + "()", "get_model(args)", f"{name}().cuda()"])
+        code = _TRAINER.format(imports=imports, lr=rng.choice(["0.01", "1e-3", "LR", "'x'"]),
+                               config=rng.choice(configs), json_config=rng.choice(configs), make=make)
+        path = rng.choice(["train.py", f"scripts/train{t}.py", f"{prefix}train_{t}.py", "main.ipynb"])
+        if path.endswith(".ipynb"):
+            files[path] = __import__("json").dumps(
+                {"cells": [{"cell_type": "code", "source": code.splitlines(True)}]}).encode()
+        else:
+            files[path] = mutate(code, rng) if rng.random() < 0.25 else code.encode()
+    if rng.random() < 0.3:
+        files["README.md"] = b"# A model\nTrained on MNIST.\n```python\nimport torch\nmodel = Net0()\n```\n"
+    if rng.random() < 0.2:
+        files["junk.py"] = rng.randbytes(rng.randint(0, 3000))
+    return files

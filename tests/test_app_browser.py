@@ -14,79 +14,14 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from browser.chromium import chromium, chromium_path, new_page, running_app
-from browser.corpus import FLAWED_KERAS_MODEL, HOSTILE_PATH, HOSTILE_REPO, tiny_corpus
+from browser.chromium import chromium_path, new_page, running_app
+from browser.corpus import FLAWED_KERAS_MODEL, HOSTILE_PATH, HOSTILE_REPO
+from browser.ui import ask, bot_messages, open_tab, status, table_column
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed (make chromium)"),
 ]
-TIMEOUT = 30_000
-
-
-@pytest.fixture(scope="module")
-def engine():
-    from assistant.session import Engine
-    from index.embed import HashEmbedder
-    from index.search import ExampleIndex
-
-    return Engine(ExampleIndex.from_summaries(tiny_corpus(), embedder=HashEmbedder()))
-
-
-@pytest.fixture(scope="module")
-def url(engine):
-    with running_app(engine) as u:
-        yield u
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture()
-def page(url, browser):
-    with new_page(browser, 1280, 800) as p:
-        p.set_default_timeout(TIMEOUT)
-        requests: list[str] = []
-        p.on("request", lambda r: requests.append(r.url))
-        p.requests = requests
-        p.goto(url)
-        p.wait_for_selector("#msg textarea")
-        yield p
-
-
-def bot_messages(page) -> list[str]:
-    return [m.inner_text() for m in page.query_selector_all('#chat [data-testid="bot"]')]
-
-
-def ask(page, text: str) -> str:
-    """Type a message, wait for the assistant's answer, return it."""
-    before = len(bot_messages(page))
-    page.fill("#msg textarea", text)
-    page.press("#msg textarea", "Enter")
-    # the answer has arrived when the box is cleared (an output of the same event) and a reply shows
-    page.wait_for_function(
-        "n => document.querySelector('#msg textarea').value === ''"
-        " && document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
-    page.wait_for_selector("#sankey .js-plotly-plot", state="attached")
-    return bot_messages(page)[-1]
-
-
-def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
-
-
-def table_column(page, col: int) -> list[str]:
-    """The rendered cells of one column of the examples table."""
-    page.wait_for_selector("#examples [data-testid='cell-0-0']")
-    cells = page.query_selector_all(f"#examples [role='gridcell'][data-col='{col}']")
-    return [c.inner_text().strip() for c in cells]
-
-
-def status(page) -> str:
-    return page.inner_text("#status")
 
 
 def test_task_shows_flow_table_and_a_reply(page) -> None:

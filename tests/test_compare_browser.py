@@ -7,14 +7,14 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from browser.chromium import chromium, chromium_path, new_page, running_app
-from browser.corpus import FLAWED_KERAS_MODEL, tiny_corpus
+from browser.chromium import chromium_path
+from browser.corpus import FLAWED_KERAS_MODEL
+from browser.ui import ask, bot_messages, table_column
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed (make chromium)"),
 ]
-TIMEOUT = 30_000
 
 # A small project written for this test: the model in one file, its training in another.
 PROJECT_MODEL = """import torch
@@ -53,56 +53,12 @@ for epoch in range(5000):
 """
 
 
-@pytest.fixture(scope="module")
-def url():
-    from assistant.session import Engine
-    from index.embed import HashEmbedder
-    from index.search import ExampleIndex
-
-    with running_app(Engine(ExampleIndex.from_summaries(tiny_corpus(), embedder=HashEmbedder()))) as u:
-        yield u
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture()
-def page(url, browser):
-    with new_page(browser, 1280, 800) as p:
-        p.set_default_timeout(TIMEOUT)
-        p.goto(url)
-        p.wait_for_selector("#msg textarea")
-        yield p
-
-
-def bot_messages(page) -> list[str]:
-    return [m.inner_text() for m in page.query_selector_all('#chat [data-testid="bot"]')]
-
-
-def ask(page, text: str) -> str:
-    before = len(bot_messages(page))
-    page.fill("#msg textarea", text)
-    page.press("#msg textarea", "Enter")
-    page.wait_for_function(
-        "n => document.querySelector('#msg textarea').value === ''"
-        " && document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
-    return bot_messages(page)[-1]
-
-
 def compare_and_wait(page) -> str:
     before = len(bot_messages(page))
     page.click("#compare")
     page.wait_for_function("n => document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n",
                            arg=before)
     return bot_messages(page)[-1]
-
-
-def table_column(page, col: int) -> list[str]:
-    page.wait_for_selector("#examples [data-testid='cell-0-0']")
-    return [c.inner_text().strip() for c in page.query_selector_all(f"#examples [role='gridcell'][data-col='{col}']")]
 
 
 def test_a_zip_of_a_project_is_compared(page, tmp_path) -> None:
@@ -124,8 +80,8 @@ def test_a_zip_of_a_project_is_compared(page, tmp_path) -> None:
 
 
 def test_pasting_a_model_keeps_the_chats_filters(page) -> None:
-    ask(page, "classify handwritten digits")
-    ask(page, "only PyTorch")
+    ask(page, "classify handwritten digits", plots=False)
+    ask(page, "only PyTorch", plots=False)
     assert page.input_value("#framework input").startswith("PyTorch")
     page.get_by_role("tab", name="Your model").click()
     page.fill("#paste textarea", FLAWED_KERAS_MODEL)

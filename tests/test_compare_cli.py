@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from fixtures.compare_population import image_population, text_population
 
 from assistant.compare_cli import inferred_query, read_model, run_compare
 
 pytest.importorskip("corpus.readers.parser")
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The one evaluator of static values: one fixture per construct (tests/fixtures/evaluate_*.py)."""
 
-from pathlib import Path
+
+from conftest import fixture_script
 
 from corpus.readers.evaluate import (
     MISSING,
@@ -15,11 +16,9 @@ from corpus.readers.evaluate import (
 )
 from corpus.readers.script import Script, load
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def _script(name: str) -> Script:
-    return load((FIXTURES / name).read_bytes(), name)
+    return fixture_script(name, path=name)
 
 
 def test_module_constants_in_order() -> None:

@@ -6,9 +6,8 @@ do not depend on the Keras / PyTorch extractors.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import FIXTURES, fixture_script
 
 from corpus.knowledge import datasets as ds
 from corpus.knowledge import tasks as tk
@@ -17,12 +16,9 @@ from corpus.readers.file_facts import collect
 from corpus.readers.script import load
 from corpus.record.summary import Hyperparameters, Layer, Source, Summary
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def script(name: str):
-    path = FIXTURES / name
-    return load(path.read_bytes(), f"tests/fixtures/{name}")
+    return fixture_script(name)
 
 
 def line(name: str, needle: str) -> int:
@@ -781,3 +777,49 @@ def test_a_helper_fetching_a_ticker_downloads_market_data():
     for code in ('prices = get_stock_prices("data/prices.csv")\n', 'prices = get_stock_prices(symbol)\n',
                  'p = get_price("Widget")\n'):
         assert collect(load(code, "s.py")).loader_datasets == [], code
+
+
+# -- tasks built from a GAN, an autoencoder or an encoder/decoder pair ----------------------
+
+_PAIR = b"""import torch.nn as nn
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Conv1d(80, 1, 7)
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Conv1d(1, 1, 7)
+"""
+
+
+def _pair(path: str, repo: str | None = None, names: tuple[str, str] = ("Generator", "Discriminator")):
+    summaries = [model(n, ["Conv1d"]) for n in names]
+    annotate(load(_PAIR, path), summaries, None, repo)
+    return [s.task for s in summaries]
+
+
+def test_a_gan_named_a_vocoder_by_its_path_synthesizes_speech():
+    assert _pair("hifigan/train.py") == ["speech_synthesis", "speech_synthesis"]
+    assert _pair("gan/train.py") == ["image_generation", "image_generation"]
+
+
+def test_the_repository_name_names_the_task_of_its_pair():
+    assert _pair("train.py", repo="someone/GANomaly-anomaly-detection") == ["anomaly_detection"] * 2
+    assert _pair("train.py", repo="someone/Image-Captioning", names=("Encoder", "Decoder")) == \
+        ["image_captioning"] * 2
+    # a name that names no task changes nothing
+    assert _pair("train.py", repo="someone/deep-learning-experiments") == ["image_generation"] * 2
+
+
+@pytest.mark.parametrize("spelling, canonical", [
+    ("cnn_dailymail", "cnn_dailymail"), ("xsum", "xsum"), ("Flickr8k.token", "flickr8k"),
+    ("captions_train2014", "coco_captions"), ("LJSpeech-1.1", "ljspeech"), ("mvtec", "mvtec_ad"),
+    ("NSL-KDD", "nsl_kdd"), ("samsum", "samsum"),
+])
+def test_datasets_of_the_new_tasks(spelling, canonical):
+    assert ds.canonical_dataset(spelling) == canonical
+    assert ds.default_task(canonical) in {"summarization", "image_captioning", "speech_synthesis",
+                                          "anomaly_detection"}

@@ -4,7 +4,8 @@ Random and mutated scripts (garbled bytes, cut-off files, Python 2, deep
 nesting, odd encodings) must always give summaries, never an exception, and
 the comparison must accept whatever the parser returns, and no input may
 reach a catch-all of the parser (an "internal error:" warning is a bug, not
-bad input). `bench/fuzz.py` runs the same generators for longer and reports
+bad input). Whole generated repositories (imports across files, cycles,
+hostile configs) go through the repository pass the same way. `bench/fuzz.py` runs the same generators for longer and reports
 the slowest input and the internal errors.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from fuzz_inputs import SEEDS, mutated_script, population
+from fuzz_inputs import SEEDS, mutated_script, population, random_repository
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,3 +81,36 @@ def test_seed_scripts_parse_to_models() -> None:
     for name, code in SEEDS.items():
         models = parse_bytes(code.encode(), name)
         assert models and models[0].layers, name
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_generated_repositories_read_whole_never_reach_a_catch_all(seed: int) -> None:
+    # The repository pass (imports across files and their cycles, configs sound and hostile, the join)
+    # used by the harvest, `examplenet parse DIR` and the zip upload: bad repositories are bad input.
+    import random
+
+    from corpus.readers.repository import read_repository
+
+    files = random_repository(random.Random(seed))
+    got = read_repository(files)
+    _check(got.summaries)
+    pop = population()
+    for model in got.summaries:
+        assert all(isinstance(f, Finding) for f in compare(model, pop))
+    assert all(isinstance(w, str) and "\n" not in w for w in got.warnings)
+
+
+def test_generated_repositories_exercise_the_join_and_hostile_configs() -> None:
+    # The generator must reach what it is for: models joined across files and configs refused.
+    import random
+
+    from corpus.readers.repository import read_repository
+
+    rng = random.Random(14)
+    joined = refused = 0
+    for _ in range(40):
+        got = read_repository(random_repository(rng))
+        joined += got.joined
+        refused += len(got.warnings)
+    assert joined > 0 and refused > 0

@@ -365,3 +365,176 @@ def test_a_repository_config_that_would_run_commands_is_never_triggered(tmp_path
     assert not canary.exists()
     subprocess.run(["git", "status"], cwd=repo, capture_output=True)  # porcelain does trigger it:
     assert canary.exists()  # the trap was armed
+
+
+# -- hostile configuration files, read by the repository pass (repo_context), in all three paths --
+
+_CONFIG_TRAIN = """import json
+import torch
+import torch.nn as nn
+import yaml
+
+open({canary!r}, "w").write("ran")
+cfg = yaml.safe_load(open("config.yaml"))
+tags = yaml.safe_load(open("tags.yaml"))
+laughs = yaml.safe_load(open("laughs.yaml"))
+deep = json.load(open("deep.json"))
+huge = yaml.safe_load(open("huge.yaml"))
+broken = yaml.safe_load(open("broken.yaml"))
+
+
+class ConfNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, cfg["hidden"])
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+model = ConfNet()
+opt = torch.optim.Adam(model.parameters(), lr=cfg["lr"])
+for epoch in range(tags["epochs"]):
+    for x, y in loader:
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+"""
+
+
+def _hostile_configs(canary: Path) -> dict[str, bytes]:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+    return {
+        "train.py": _CONFIG_TRAIN.format(canary=str(canary)).encode(),
+        "config.yaml": b"lr: 0.01\nhidden: 8\n",
+        "tags.yaml": f"epochs: !!python/object/apply:os.system ['touch {canary}']\n".encode(),
+        "laughs.yaml": laughs.encode(),  # 9**10 values once expanded
+        "deep.json": b"[" * 100_000 + b"]" * 100_000,
+        "huge.yaml": b"k: " + b"v" * (3 * 1024 * 1024) + b"\n",  # over every config bound (1 MiB)
+    }
+
+
+_CONFIG_WARNINGS = ("tags.yaml: refused", "laughs.yaml: more than 100,000 values once its aliases are expanded",
+                    "deep.json: nested deeper than 64 levels")
+
+
+def test_hostile_configs_in_a_harvested_repository_are_refused_with_warnings_in_the_manifest(tmp_path: Path):
+    canary = tmp_path / "CANARY"
+    repo = tmp_path / "eve+configs"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    files = _hostile_configs(canary)
+    entries = [("100644", "blob", _blob(repo, data), name.encode()) for name, data in files.items()]
+    # a config whose git object is corrupt: git dies inflating it (this was a KeyError, an internal error)
+    broken = _blob(repo, "".join(f"key{i}: {i * 7919 % 10007}\n" for i in range(3000)).encode())
+    loose = repo / ".git" / "objects" / broken[:2] / broken[2:]
+    raw = loose.read_bytes()
+    loose.chmod(0o644)
+    loose.write_bytes(raw[: len(raw) // 2] + b"garbage")
+    entries.append(("100644", "blob", broken, b"broken.yaml"))
+    commit = _git(repo, "commit-tree", _tree(repo, entries), "-m", "configs", input_=b"").decode()
+    _git(repo, "update-ref", "refs/heads/main", commit)
+    out = tmp_path / "out" / "summaries.jsonl.gz"
+    stats = harvest.harvest([(repo, "eve/configs")], out, workers=1, progress=False)
+    manifest = json.loads((out.parent / "manifest.json").read_text(encoding="utf-8"))
+    rec = manifest["repos"][0]
+    text = "\n".join(rec.get("warnings", []))
+    for what in (*_CONFIG_WARNINGS, "huge.yaml: 3.0 MiB, over the 1 MiB limit: not read",
+                 "broken.yaml: its git object is corrupt: not read"):
+        assert what in text, (what, text)
+    assert stats.internal_errors == 0 and manifest["totals"]["internal_errors"] == 0
+    import gzip
+
+    with gzip.open(out, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    # the model is read, with the values of the one sound config
+    assert [(r["name"], r["hyperparameters"]["learning_rate"]) for r in rows] == [("ConfNet", 0.01)]
+    assert not canary.exists()
+
+
+def _config_folder(root: Path, canary: Path) -> Path:
+    work = root / "checkout"
+    work.mkdir()
+    for name, data in _hostile_configs(canary).items():
+        (work / name).write_bytes(data)
+    return work
+
+
+def test_hostile_configs_in_parse_dir_are_refused_with_warnings(tmp_path: Path):
+    canary = tmp_path / "CANARY"
+    work = _config_folder(tmp_path, canary)
+    deep_nb = b'{"cells": [{"cell_type": "code", "source": "import torch"}], "metadata": ' + \
+        b"[" * 100_000 + b"]" * 100_000 + b"}"
+    (work / "deep.ipynb").write_bytes(deep_nb)
+    (work / "many_cells.ipynb").write_bytes(b'{"metadata": {"k": "import torch"}, "cells": ['
+                                            + b"{}," * 999_999 + b"{}]}")
+    with open(work / "weights.py", "wb") as fh:  # a sparse 2 GiB file: its size is asked, it is never read
+        fh.truncate(GIB2)
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "parse", str(work)], capture_output=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    err = proc.stderr.decode()
+    for what in (*_CONFIG_WARNINGS, "huge.yaml: 3,145,732 bytes, over the", "weights.py: over 4 MiB: not read",
+                 "could not read deep.ipynb"):
+        assert what in err, (what, err)
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [(r["name"], r["hyperparameters"]["learning_rate"]) for r in rows if r["parse"]["status"] != "failed"] \
+        == [("ConfNet", 0.01)]
+    assert "internal error" not in err
+    # the child never held the 2 GiB file (ru_maxrss: the biggest child waited for, kB on Linux)
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1_500_000
+    assert not canary.exists()
+
+
+def test_hostile_configs_in_an_uploaded_zip_are_refused_and_reported(tmp_path: Path):
+    from assistant.compare_cli import read_zip
+    from assistant.session import read_zip_model
+
+    canary = tmp_path / "CANARY"
+    files = _hostile_configs(canary)
+    files["notebooks/deep.ipynb"] = (b'{"cells": [{"cell_type": "code", "source": "import torch"}], "metadata": '
+                                     + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    upload = tmp_path / "project.zip"
+    stored = []  # stored, not deflated: else the ratio cap (200:1) would refuse the repetitive ones first
+    for name, data in files.items():
+        info = zipfile.ZipInfo(f"project/{name}")
+        info.compress_type = zipfile.ZIP_STORED
+        stored.append((info, data))
+    upload.write_bytes(_zip([*stored, ("../evil.py", b"x")]))
+    summaries, notes = read_zip(upload)
+    text = "\n".join(notes)
+    for what in ("../evil.py: '..'", *_CONFIG_WARNINGS, "huge.yaml: 3,145,732 bytes, over the",
+                 "deep.ipynb: could not read deep.ipynb"):
+        assert what in text, (what, text)
+    assert [(s.name, s.hyperparameters.learning_rate) for s in summaries if s.layers] == [("ConfNet", 0.01)]
+    model, note = read_zip_model(str(upload))
+    assert model is not None and model.name == "ConfNet"
+    assert "../evil.py" in note and "deep.json: nested deeper" in note  # the user is told what was left out
+    assert not canary.exists()
+
+
+def test_a_bug_in_the_repository_pass_is_counted_as_an_internal_error(tmp_path: Path, monkeypatch):
+    # The join runs after every file of a repository was parsed; a bug there keeps the files as read
+    # (one bug must not lose a repository) and is counted in the stats and the manifest like a parser's.
+    import corpus.readers.repository as repository
+
+    def broken_join(*a, **k):
+        raise RuntimeError("join broke on purpose")
+
+    monkeypatch.setattr(repository, "join", broken_join)
+    repo = tmp_path / "eve+joinbug"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    entries = [("100644", "blob", _blob(repo, _model("JoinNet", tmp_path / "CANARY")), b"net.py")]
+    _git(repo, "update-ref", "refs/heads/main",
+         _git(repo, "commit-tree", _tree(repo, entries), "-m", "one", input_=b"").decode())
+    out = tmp_path / "out" / "summaries.jsonl.gz"
+    stats = harvest.harvest([(repo, "eve/joinbug")], out, workers=1, progress=False)
+    manifest = json.loads((out.parent / "manifest.json").read_text(encoding="utf-8"))
+    assert stats.internal_errors == 1 and manifest["totals"]["internal_errors"] == 1
+    assert manifest["repos"][0]["internal_error"].startswith(
+        "internal error: repository pass: RuntimeError: join broke on purpose")
+    lines = "\n".join(stats.lines())
+    assert "internal errors: 1 " in lines and "eve/joinbug:(repository pass)" in lines
+    assert stats.models == 1  # the file's model is kept as read

@@ -6,7 +6,8 @@ workers included) at several points chosen at random but reproducibly, and
 resumed with `--resume` each time. The final output must equal, byte for
 byte, that of a run never interrupted, and the files parsed again must be at
 most the ones in flight at each kill (one per worker). The index build is
-killed the same way and the old index must still load.
+paused at four points (tests/interrupt_index_build.py), killed there, and
+the old index must still load and answer; then a build let run swaps in.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ def test_killed_harvest_resumes_to_the_same_bytes(tmp_path: Path, repos: list[Pa
 
 
 def test_killed_index_build_leaves_the_old_index_usable(tmp_path: Path):
+    # The build is paused at each point by tests/interrupt_index_build.py and killed there: no timing.
+    # (It used to poll for the new folder and, on a loaded machine, could miss it and meet a finished
+    # build, whose MiniLM vectors the test's 64-dimension HashEmbedder then refused: IndexStale.)
     from corpus.record.store import write_summaries
     from index.build import build_index
     from index.embed import HashEmbedder
@@ -118,31 +122,30 @@ def test_killed_index_build_leaves_the_old_index_usable(tmp_path: Path):
     index_dir = tmp_path / "index"
     emb = HashEmbedder()
     build_index(small, index_dir, progress=False, embedder=emb)
-    cmd = [sys.executable, str(ROOT / "cli.py"), "index", "build", "--corpus", str(big),
+    cmd = [sys.executable, str(TESTS / "interrupt_index_build.py"), "index", "build", "--corpus", str(big),
            "--index-dir", str(index_dir), "--force"]
-    err = tmp_path / "build.err"
-    # Kill points: during imports, once embedding began, and when the new folder is being written.
-    for when in ("0.5s", "embedding", "writing"):
+    mark = tmp_path / "paused-at"
+    for point in ("start", "embedding", "written", "swap"):
+        mark.unlink(missing_ok=True)
+        err = tmp_path / f"build-{point}.err"
         with open(err, "wb") as fh:
-            proc = subprocess.Popen(cmd, env=_env(HF_HUB_OFFLINE="1"), start_new_session=True,
-                                    stdout=subprocess.DEVNULL, stderr=fh)
-        deadline = time.monotonic() + 90
-        while proc.poll() is None and time.monotonic() < deadline:
-            if when == "0.5s":
-                time.sleep(0.5)
-                break
-            if when == "embedding" and b"embedding summaries" in err.read_bytes():
-                time.sleep(0.5)
-                break
-            if when == "writing" and any(p.name.startswith(".index.tmp-") for p in tmp_path.iterdir()):
-                break
-            time.sleep(0.01)
+            proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=fh,
+                                    env=_env(HF_HUB_OFFLINE="1", EXAMPLENET_PAUSE_AT=point,
+                                             EXAMPLENET_PAUSE_MARK=str(mark)))
+        guard = time.monotonic() + 600  # a hang guard only: the child waits at the point until killed
+        while not mark.exists() and proc.poll() is None and time.monotonic() < guard:
+            time.sleep(0.05)
+        reached = mark.exists() and mark.read_text() == point
         _kill_group(proc)
-        ix = load_index(index_dir, check_stale=False, embedder=emb)
-        if len(ix) == 80:
-            break  # the build won the race: the new index was swapped in whole, also fine
-        assert len(ix) == 40
+        assert reached, (point, proc.returncode, err.read_text(errors="replace")[-2000:])
+        if point == "swap":
+            assert not index_dir.exists()  # killed between the two renames: only the old folder, aside
+        ix = load_index(index_dir, check_stale=False, embedder=emb)  # puts an interrupted swap back
+        assert len(ix) == 40, point
         assert ix.search("image classification on mnist", k=5)
+    done = subprocess.run(cmd, env=_env(HF_HUB_OFFLINE="1"), capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert len(load_index(index_dir, check_stale=False, embedder=emb)) == 80  # a build let run swaps in whole
 
 
 def test_journal_drops_a_cut_line_and_ignores_another_parser(tmp_path: Path):

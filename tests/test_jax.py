@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import by_name, parse_fixture
+from conftest import layer_types as seq
 
 from corpus.knowledge import jax_layers, layers
 from corpus.readers.jax_models import extract_jax
-from corpus.readers.parser import parse_bytes, parse_path
+from corpus.readers.parser import parse_bytes
 from corpus.readers.registry import IMPORT_FAMILIES, READERS, import_families
 from corpus.readers.script import load
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def parse(name: str) -> dict:
-    return {s.name: s for s in parse_path(FIXTURES / name, context_text="")}
+    return by_name(parse_fixture(name, context_text=""))
 
 
 def read(code: str) -> dict:
     return {s.name: s for s in extract_jax(load(code, "snippet.py"))}
-
-
-def seq(s) -> list[str]:
-    return [layer.type for layer in s.layers]
 
 
 def acts(s) -> list[str | None]:

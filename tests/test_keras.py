@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from corpus.readers.parser import parse_path
-
-FIX = Path(__file__).parent / "fixtures"
+from conftest import parse_fixture
 
 
 def parse(name: str):
-    return parse_path(FIX / name)
+    return parse_fixture(name)
 
 
 def seq(s) -> list[str]:

@@ -14,8 +14,10 @@ import io
 import re
 
 import pytest
-from browser.chromium import chromium, chromium_path, new_page, running_app
+from browser.chromium import chromium_path
 from browser.corpus import tiny_corpus
+from browser.ui import ask, status, table_column
+from browser.ui import open_tab as _open_tab
 
 from corpus.readers.environment import INFERRED_KEY, INFERRED_SUFFIX
 from corpus.record.summary import Environment, Reported, github_url
@@ -24,7 +26,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(chromium_path() is None, reason="Debian chromium is not installed (make chromium)"),
 ]
-TIMEOUT = 30_000
 # Columns of the examples table (assistant.table.COLUMNS).
 SOURCE, RESULT, VERSION, GPU = 8, 9, 10, 11
 JOINED_REPO = "visionclub0/cifar10-pytorch"
@@ -69,48 +70,8 @@ def engine():
     return Engine(ExampleIndex.from_summaries(outcomes_corpus(), embedder=HashEmbedder()))
 
 
-@pytest.fixture(scope="module")
-def url(engine):
-    with running_app(engine) as u:
-        yield u
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture()
-def page(url, browser):
-    with new_page(browser, 1280, 800) as p:
-        p.set_default_timeout(TIMEOUT)
-        p.goto(url)
-        p.wait_for_selector("#msg textarea")
-        yield p
-
-
-def ask(page, text: str) -> None:
-    before = len(page.query_selector_all('#chat [data-testid="bot"]'))
-    page.fill("#msg textarea", text)
-    page.press("#msg textarea", "Enter")
-    page.wait_for_function(
-        "n => document.querySelector('#msg textarea').value === ''"
-        " && document.querySelectorAll('#chat [data-testid=\"bot\"]').length > n", arg=before)
-    page.wait_for_selector("#sankey .js-plotly-plot", state="attached")
-
-
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
-
-
-def table_column(page, col: int) -> list[str]:
-    page.wait_for_selector("#examples [data-testid='cell-0-0']")
-    return [c.inner_text().strip() for c in page.query_selector_all(f"#examples [role='gridcell'][data-col='{col}']")]
-
-
-def status(page) -> str:
-    return page.inner_text("#status")
+    _open_tab(page, name, exact=True)
 
 
 def test_the_table_shows_results_versions_and_gpu_need(page) -> None:

@@ -19,8 +19,10 @@ import re
 from pathlib import Path
 
 import pytest
-from browser.chromium import chromium, chromium_path, new_page, running_app
+from browser.chromium import chromium_path
 from browser.corpus import make, tiny_corpus
+from browser.ui import ask
+from browser.ui import open_tab as _open_tab
 from test_never_executes import canary_model
 
 from corpus.record.summary import Environment, Reported
@@ -81,45 +83,8 @@ def engine():
     return Engine(ExampleIndex.from_summaries(hostile_corpus(), embedder=HashEmbedder()))
 
 
-@pytest.fixture(scope="module")
-def url(engine):
-    with running_app(engine) as u:
-        yield u
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture()
-def page(url, browser):
-    with new_page(browser, 1280, 800) as p:
-        p.set_default_timeout(TIMEOUT)
-        p.dialogs = []
-        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
-        p.add_init_script("window.__pwned = undefined")
-        p.goto(url)
-        p.wait_for_selector("#msg textarea")
-        yield p
-
-
-def ask(page, text: str) -> str:
-    """Send a message and return the assistant's reply once it has arrived."""
-    bots = '#chat [data-testid="bot"]'
-    before = len(page.query_selector_all(bots))
-    page.fill("#msg textarea", text)
-    page.press("#msg textarea", "Enter")
-    page.wait_for_function(
-        "n => document.querySelector('#msg textarea').value === ''"
-        f" && document.querySelectorAll('{bots}').length > n", arg=before)
-    page.wait_for_selector("#sankey .js-plotly-plot", state="attached")
-    return page.query_selector_all(bots)[-1].inner_text()
-
-
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+    _open_tab(page, name)
     page.wait_for_timeout(400)  # let plotly redraw on the resize the tab change sends
 
 

@@ -3,27 +3,22 @@ accelerate), PyTorch Lightning, timm and Keras 3, on fixture scripts written for
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import FIXTURES, by_name, parse_fixture
+from conftest import layer_types as seq
 
 from assistant.compare import compare
 from corpus.knowledge import torch_layers
 from corpus.readers import torch_models
-from corpus.readers.parser import parse_bytes, parse_path
+from corpus.readers.parser import parse_bytes
 from corpus.readers.registry import import_families
 from corpus.readers.script import load
 
-FIXTURES = Path(__file__).parent / "fixtures"
 INTERNAL = torch_layers.HF_INTERNAL_LOSS
 
 
 def parse(name: str) -> dict:
-    return {s.name: s for s in parse_path(FIXTURES / name, context_text="")}
-
-
-def seq(s) -> list[str]:
-    return [layer.type for layer in s.layers]
+    return by_name(parse_fixture(name, context_text=""))
 
 
 # -- Hugging Face transformers --------------------------------------------

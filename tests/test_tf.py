@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import FIXTURES as FIX
 
 from corpus.readers.parser import parse_path
-
-FIX = Path(__file__).parent / "fixtures"
 
 
 def seq(s) -> list[str]:

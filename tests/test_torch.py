@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import FIXTURES, by_name, fixture_script
+from conftest import layer_types as seq
 
 from corpus.readers.script import load
 from corpus.readers.torch_models import extract_torch
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
 
 def models(name: str) -> dict:
-    path = FIXTURES / name
-    return {m.name: m for m in extract_torch(load(path.read_bytes(), f"tests/fixtures/{name}"))}
-
-
-def seq(summary) -> list[str]:
-    return [layer.type for layer in summary.layers]
+    return by_name(extract_torch(fixture_script(name)))
 
 
 def acts(summary) -> list[str | None]:

@@ -352,6 +352,8 @@ class BlobReader:
 # files a repository pass may read as data (imports, configs, READMEs), besides the code it parses
 CONTEXT_EXTENSIONS = (".py", ".ipynb", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".md")
 CONTEXT_MAX_BYTES = 1024 * 1024
+_UNREADABLE = {"corrupt": "its git object is corrupt", "missing": "its blob is not in the snapshot",
+               "not_blob": "not a blob", "too_big": f"over the {CONTEXT_MAX_BYTES // 2**20} MiB limit"}
 
 
 class GitFiles:
@@ -359,22 +361,31 @@ class GitFiles:
 
     The repository pass (``corpus.readers.repo_context``) asks for the few
     files a script imports or loads; reading all of a 50,000-file tree up
-    front would be waste. Blobs over ``CONTEXT_MAX_BYTES`` read as absent.
+    front would be waste. Blobs over ``CONTEXT_MAX_BYTES`` are never read:
+    they are not iterated, but ``path in files`` holds for them, so a script
+    that loads a 2 GB ``config.yaml`` finds it, reads empty bytes and the
+    caller can warn. Any blob that cannot be read (over the limit, corrupt,
+    missing from the snapshot) reads as empty bytes, never as a ``KeyError``
+    (the readers ask ``path in files`` then ``files[path]``), and is named
+    in :attr:`unreadable` with why.
     """
 
-    def __init__(self, git_dir: Path, blobs: dict[str, str]) -> None:
+    def __init__(self, git_dir: Path, blobs: dict[str, str], too_big: dict[str, int] | None = None) -> None:
         self.git_dir = git_dir
         self.blobs = blobs  # path -> blob id
-        self._cache: dict[str, bytes | None] = {}
+        self.too_big = too_big or {}  # path -> size, of files over CONTEXT_MAX_BYTES (never read)
+        self._cache: dict[str, bytes] = {}
         self._reader: BlobReader | None = None
+        self.unreadable: dict[str, str] = {}  # path -> why its blob could not be read
 
     @classmethod
     def of_tree(cls, git_dir: Path, files: list[TreeFile]) -> GitFiles:
-        return cls(git_dir, {f.path: f.blob for f in files if f.path.lower().endswith(CONTEXT_EXTENSIONS)
-                             and (f.size is None or f.size < CONTEXT_MAX_BYTES)})
+        kept = [f for f in files if f.path.lower().endswith(CONTEXT_EXTENSIONS)]
+        return cls(git_dir, {f.path: f.blob for f in kept if f.size is None or f.size < CONTEXT_MAX_BYTES},
+                   {f.path: f.size for f in kept if f.size is not None and f.size >= CONTEXT_MAX_BYTES})
 
     def __contains__(self, path: object) -> bool:
-        return path in self.blobs
+        return path in self.blobs or path in self.too_big
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.blobs)
@@ -383,27 +394,27 @@ class GitFiles:
         return len(self.blobs)
 
     def __getitem__(self, path: str) -> bytes:
-        data = self.get(path)
-        if data is None:
-            raise KeyError(path)
-        return data
-
-    def get(self, path: str, default: bytes | None = None) -> bytes | None:
+        if path in self.too_big:
+            self.unreadable[path] = f"{self.too_big[path] / 2**20:,.1f} MiB, over the {CONTEXT_MAX_BYTES // 2**20} MiB limit"
+            return b""
         if path not in self.blobs:
-            return default
+            raise KeyError(path)
         if path not in self._cache:
             if self._reader is None:
                 self._reader = BlobReader(self.git_dir, max_bytes=CONTEXT_MAX_BYTES)
                 self._reader._start()
-            self._cache[path] = self._reader.read(self.blobs[path])
-        got = self._cache[path]
-        return default if got is None else got
+            data, why = self._reader.read_capped(self.blobs[path])
+            if data is None:
+                self.unreadable[path] = _UNREADABLE.get(why or "missing", str(why))
+            self._cache[path] = data or b""
+        return self._cache[path]
+
+    def get(self, path: str, default: bytes | None = None) -> bytes | None:
+        return self[path] if path in self else default
 
     def items(self) -> Iterator[tuple[str, bytes]]:
         for p in self.blobs:
-            data = self.get(p)
-            if data is not None:
-                yield p, data
+            yield p, self[p]
 
     def close(self) -> None:
         if self._reader is not None:

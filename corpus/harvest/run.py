@@ -122,6 +122,8 @@ class FileResult:
     size: int = 0
     seconds: float = 0.0
     internal: str | None = None  # a catch-all's traceback (a bug, not bad input)
+    # files read as data during the parse that were refused or unreadable (a config with YAML tags)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -162,6 +164,15 @@ class HarvestStats:
     skipped_entries: int = 0  # symlinks, submodules, unsafe names, LFS pointers, over-size blobs
     internal_errors: int = 0
     tracebacks: list[str] = field(default_factory=list)  # the first few internal errors
+
+    def add_records(self, records: Iterable[dict[str, Any]]) -> None:
+        """Add the counts of harvested repositories' manifest records."""
+        for r in records:
+            self.files_listed += r["files_listed"]
+            self.candidates += r["candidates"]
+            self.dl_files += r["dl_files"]
+            self.missing_blobs += r["missing_blobs"]
+            self.status.update(r["status"])
 
     def lines(self, tracebacks: int = 3) -> list[str]:
         rate = self.parsed_files / self.seconds if self.seconds else 0.0
@@ -341,8 +352,11 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         extra = {}
         if task.git_dir and not task.history and _takes_context(fn):
             extra["context"] = _worker_context(task.git_dir, task.tree_commit or task.commit)
+            seen = data_warnings(extra["context"])
         summaries = fn(task.data, task.path, repo=task.repo, commit=task.commit,
                        license=task.license, context_text=task.context_text, **extra)
+        if extra:
+            res.notes = sorted(data_warnings(extra["context"]) - seen)
         for s in summaries:
             _complete_source(s, task)
             if _sanitize(s):
@@ -366,6 +380,18 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         res.internal = traceback.format_exc(limit=-6)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+# the warnings of a catch-all of the repository pass (join_repository's, the repository's outcomes reader's)
+_REPO_INTERNAL = (f"{INTERNAL} repository pass", f"{INTERNAL} outcomes reader (repository)")
+
+
+def data_warnings(context: Any) -> set[str]:
+    """The warnings so far of files a repository context read as data: a config refused (YAML tags,
+    aliases that expand exponentially, too deep, too big), a blob that could not be read."""
+    got = {shown(w) for ws in context.warnings.values() for w in ws}  # each names its file
+    got.update(f"{shown(p)}: {why}: not read" for p, why in getattr(context.files, "unreadable", {}).items())
+    return got
 
 
 def internal_error(exc: BaseException) -> str:
@@ -819,7 +845,7 @@ class Journal:
                     d = json.loads(line)
                     res = FileResult(d["repo"], d["path"], d["commit"], d["history"], d["hash"], d["status"],
                                      [Summary.from_json(x) for x in d["summaries"]], d.get("error"),
-                                     d.get("size", 0), 0.0, d.get("internal"))
+                                     d.get("size", 0), 0.0, d.get("internal"), d.get("notes", []))
                 except (ValueError, KeyError, TypeError):
                     break
                 done[self.key(res.repo, d["head"], res.path, res.commit)] = res
@@ -843,7 +869,7 @@ class Journal:
     def add(self, res: FileResult, head: str) -> None:
         d = {"repo": res.repo, "head": head, "path": res.path, "commit": res.commit, "history": res.history,
              "hash": res.content_hash, "status": res.status, "error": res.error, "size": res.size,
-             "internal": res.internal, "summaries": [x.to_json() for x in res.summaries]}
+             "internal": res.internal, "notes": res.notes, "summaries": [x.to_json() for x in res.summaries]}
         self._fh.write(json.dumps(d, ensure_ascii=False).encode("utf-8") + b"\n")
         self._fh.flush()
         if time.monotonic() - self._last_sync > self.sync_seconds:
@@ -909,7 +935,9 @@ def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
     return out, missing
 
 
-def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,
+# C901 (22 > 15): the planning is _plan_all; what is left, absorb, tasks and write, are closures
+# over this run's state (records, pending counts, the journal, the bar): a class would hold it.
+def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,  # noqa: C901
             scheduler: str | None = None, history: bool = False, resume: bool = False,
             parser: str = DEFAULT_PARSER, progress: bool = True, file_timeout: float = FILE_TIMEOUT,
             checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None,
@@ -940,52 +968,17 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     t0 = time.perf_counter()
     stats = HarvestStats()
     manifest_path = out.parent / MANIFEST_NAME
-    old_manifest: dict[str, Any] = {}
-    if manifest_path.exists():
-        try:
-            old_manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            say(f"warning: {manifest_path.name} unreadable: harvesting everything again")
-    old_repos = {r["repo"]: r for r in old_manifest.get("repos", [])} if resume else {}
+    earlier = _old_repos(manifest_path, say)  # (read also without resume: an unreadable one is said)
+    old_repos = earlier if resume else {}
     old_summaries = _read_summaries(out) if resume and old_repos else []
-
-    # Plan every repository first (cheap: ls-tree), so the bar knows its total.
-    plans: list[RepoPlan] = []
-    kept_old: dict[str, dict[str, Any]] = {}
-    seen_names: set[str] = set()
-    for folder, name in tqdm(repo_dirs, desc="listing", unit="repo", disable=not progress, leave=False):
-        try:
-            plan = plan_repo(folder, name, history=history)
-        except (gitread.GitError, OSError) as e:
-            say(f"warning: skipped {folder}: {e}")
-            continue
-        if plan.repo in seen_names:
-            continue
-        seen_names.add(plan.repo)
-        prev = old_repos.get(plan.repo)
-        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
-            kept_old[plan.repo] = prev
-            stats.repos_skipped += 1
-            continue
-        plans.append(plan)
-    if resume and old_repos:
-        # repositories harvested before but not given this time stay as they were
-        for name, prev in old_repos.items():
-            if name not in seen_names:
-                kept_old[name] = prev
+    plans, kept_old = _plan_all(repo_dirs, old_repos, history, progress, say, stats)
 
     summaries_by_file: dict[tuple[str, str], list[Summary]] = {}
     for s in old_summaries:
         if s.source.repo in kept_old:
             summaries_by_file.setdefault((s.source.repo, s.source.path), []).append(s)
 
-    records: dict[str, dict[str, Any]] = {}
-    for p in plans:
-        records[p.repo] = {"repo": p.repo, "commit": p.commit, "license": p.license,
-                           "history": history, "files_listed": p.files_listed,
-                           "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
-                           "status": {}, "models": 0, "files": [],
-                           "first_commit_time": gitread.first_commit_time(p.git_dir)}
+    records = {p.repo: _new_record(p, history) for p in plans}
     pending: Counter = Counter()
     planned_done: set[str] = set()
     total = sum(len(p.candidates) for p in plans)
@@ -994,6 +987,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     journaled = journal.load() if resume else {}
     journal.open(resume=bool(journaled))
     internal: list[tuple[str, str, str]] = []  # (repo, path, traceback)
+    notes: dict[str, set[str]] = {}  # repo -> warnings of data files its parses refused (FileResult.notes)
 
     def absorb(res: FileResult) -> None:
         bar.update(1)
@@ -1008,6 +1002,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             file_rec["error"] = res.error
         if res.internal:
             internal.append((res.repo, res.path, res.internal))
+        notes.setdefault(res.repo, set()).update(res.notes)
         rec["files"].append(file_rec)
         rec["status"][res.status] = rec["status"].get(res.status, 0) + 1
         rec["models"] += len(res.summaries)
@@ -1028,9 +1023,6 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             rec["dl_files"] = p.dl_files
             rec["missing_blobs"] = p.missing_blobs
             stats.skipped_entries += len(p.warnings)
-            if p.warnings:
-                more = len(p.warnings) - MAX_WARNINGS
-                rec["warnings"] = p.warnings[:MAX_WARNINGS] + ([f"... and {more} more"] if more > 0 else [])
             planned_done.add(p.repo)
 
     def finished_repos() -> list[str]:
@@ -1041,11 +1033,21 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
 
     def write(final: bool) -> None:
         done = finished_repos() if not final else list(records)
+        for n in done:  # entries left out, then data files refused while parsing (known once all are in)
+            every = plan_of[n].warnings + sorted(notes.get(n, ()))
+            more = len(every) - MAX_WARNINGS
+            if every:
+                records[n]["warnings"] = every[:MAX_WARNINGS] + ([f"... and {more} more"] if more > 0 else [])
         repos = [kept_old[n] for n in sorted(kept_old)] + [records[n] for n in sorted(done)]
         for r in repos:
             r["files"].sort(key=lambda f: (bool(f.get("history")), f["path"]))
             r["status"] = dict(sorted(r.get("status", {}).items()))
         kept, dup_files, dup_models = select(repos, whole_repositories(summaries_by_file, plan_of, joined, done))
+        for n in done:  # a bug in the repository pass is an internal error too, counted once per repository
+            bug = next((w for v in joined.get(n, {}).values() for s in v for w in s.parse.warnings
+                        if str(w).startswith(_REPO_INTERNAL)), None)
+            if bug:
+                records[n]["internal_error"] = str(bug)[:300]
         kept = [s for s in kept if _keep_in_corpus(s)]
         # forks, translations and copies of one tutorial count once; the dates come from the
         # repository records (kept across resumes), so a resumed run chooses the same copies
@@ -1086,17 +1088,69 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     journal.remove()  # the output is complete: nothing to resume
 
     stats.repos = len(plans)
-    for r in records.values():
-        stats.files_listed += r["files_listed"]
-        stats.candidates += r["candidates"]
-        stats.dl_files += r["dl_files"]
-        stats.missing_blobs += r["missing_blobs"]
-        stats.status.update(r["status"])
+    stats.add_records(records.values())
+    internal += [(n, "(repository pass)", r["internal_error"]) for n, r in records.items() if r.get("internal_error")]
     internal.sort(key=lambda x: (x[0], x[1]))
     stats.internal_errors = len(internal)
     stats.tracebacks = [f"{repo}:{path}\n{tb}" for repo, path, tb in internal[:5]]
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def _old_repos(manifest_path: Path, say: Callable[[str], None]) -> dict[str, dict[str, Any]]:
+    """The repositories of an earlier run's manifest, by name (``{}`` when there is none)."""
+    old_manifest: dict[str, Any] = {}
+    if manifest_path.exists():
+        try:
+            old_manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            say(f"warning: {manifest_path.name} unreadable: harvesting everything again")
+    return {r["repo"]: r for r in old_manifest.get("repos", [])}
+
+
+def _plan_all(repo_dirs: list[tuple[Path, str | None]], old_repos: dict[str, dict[str, Any]], history: bool,
+              progress: bool, say: Callable[[str], None], stats: HarvestStats
+              ) -> tuple[list[RepoPlan], dict[str, dict[str, Any]]]:
+    """Plan every repository first (cheap: ls-tree), so the bar knows its total.
+
+    Returns:
+        (the plans of the repositories to harvest, the earlier records kept as they were by name:
+        same commit, or not given this time).
+    """
+    from tqdm import tqdm
+
+    plans: list[RepoPlan] = []
+    kept_old: dict[str, dict[str, Any]] = {}
+    seen_names: set[str] = set()
+    for folder, name in tqdm(repo_dirs, desc="listing", unit="repo", disable=not progress, leave=False):
+        try:
+            plan = plan_repo(folder, name, history=history)
+        except (gitread.GitError, OSError) as e:
+            say(f"warning: skipped {folder}: {e}")
+            continue
+        if plan.repo in seen_names:
+            continue
+        seen_names.add(plan.repo)
+        prev = old_repos.get(plan.repo)
+        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
+            kept_old[plan.repo] = prev
+            stats.repos_skipped += 1
+            continue
+        plans.append(plan)
+    # repositories harvested before but not given this time stay as they were
+    for name, prev in old_repos.items():
+        if name not in seen_names:
+            kept_old[name] = prev
+    return plans, kept_old
+
+
+def _new_record(p: RepoPlan, history: bool) -> dict[str, Any]:
+    """A repository's manifest record before its files are parsed."""
+    return {"repo": p.repo, "commit": p.commit, "license": p.license,
+            "history": history, "files_listed": p.files_listed,
+            "candidates": len(p.candidates), "dl_files": 0, "missing_blobs": 0,
+            "status": {}, "models": 0, "files": [],
+            "first_commit_time": gitread.first_commit_time(p.git_dir)}
 
 
 def whole_repositories(summaries_by_file: dict[tuple[str, str], list[Summary]], plan_of: dict[str, RepoPlan],
@@ -1174,7 +1228,8 @@ def _manifest(repos: list[dict[str, Any]], kept: list[Summary], parser: str, his
             "dl_files": sum(r.get("dl_files", 0) for r in repos),
             "files_parsed": dict(sorted(status.items())),
             "internal_errors": sum(1 for r in repos for f in r.get("files", [])
-                                   if str(f.get("error") or "").startswith(INTERNAL)),
+                                   if str(f.get("error") or "").startswith(INTERNAL))
+            + sum(1 for r in repos if r.get("internal_error")),
             "models": len(kept),
         },
         "repos": sorted(repos, key=lambda r: r["repo"].lower()),

@@ -28,7 +28,8 @@ from corpus.record.summary import TASKS  # noqa: F401 - the rules below name onl
 
 # When two tasks score the same, the one earlier here wins (the more specific first).
 TIE_ORDER = (
-    "reinforcement_learning", "graph_learning", "speech_recognition", "object_detection",
+    "reinforcement_learning", "graph_learning", "speech_synthesis", "speech_recognition",
+    "image_captioning", "summarization", "anomaly_detection", "object_detection",
     "image_segmentation", "image_generation", "machine_translation", "question_answering",
     "sequence_labeling", "representation_learning", "recommendation", "time_series_forecasting",
     "text_generation", "language_modeling", "audio_classification", "text_classification",
@@ -42,7 +43,13 @@ WEIGHT_MODEL_NAME = 5.0
 WEIGHT_PATH = 6.0
 WEIGHT_CODE_NAME = 2.0  # function and class names elsewhere in the file
 WEIGHT_README = 1.0
+WEIGHT_REPO_NAME = 4.0  # the repository's name (``Image-Captioning``, ``pointer_summarizer``)
 README_CAP = 3.0
+# Tasks whose models are usually built as a GAN, an autoencoder or an encoder/decoder pair (a
+# vocoder, an anomaly detector, a captioner, a summarizer): when the file's own words give one of them
+# at least DOMAIN_MIN, that structure votes for it.
+STRUCTURE_DOMAINS = ("speech_synthesis", "anomaly_detection", "image_captioning", "summarization")
+DOMAIN_MIN = 3.0
 # Below this, a score is noise: the task stays `unknown`.
 MIN_SCORE = 1.5
 
@@ -74,7 +81,15 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(language model\w*|word language model|lm|nnlm|rnnlm|ngram\w*|n gram\w*|gpt|gpt2|nanogpt|mingpt|bigram|"
      r"perplexity|next word)\b", "language_modeling", 0.9),
     (r"\b(bert|roberta|masked lm|mlm)\b", "language_modeling", 0.4),
-    (r"\b(caption\w*|show and tell)\b", "text_generation", 1.0),
+    (r"\b(caption\w*|show and tell|show attend (and )?tell|im2txt|img2txt|neural image caption\w*)\b",
+     "image_captioning", 1.0),
+    (r"\b(summari[sz]\w*|pointer generator|abstractive|extractive|headline generation|presumm|bertsum|"
+     r"textrank|rouge)\b", "summarization", 1.0),
+    (r"\b(tts|text to speech|speech synthesis|synthesi[sz]er|tacotron\d*|fastspeech\d*|fast speech|wavenet|"
+     r"waveglow|wavernn|melgan|mel gan|hifi ?gan|vocoder\w*|vits|glow tts|dc tts|deep voice|deepvoice|"
+     r"voice cloning|griffin lim)\b", "speech_synthesis", 1.0),
+    (r"\b(anomal\w*|outlier\w*|novelty detection|intrusion detection|fraud detection|deep svdd|svdd|"
+     r"ganomaly|anogan|dagmm|telemanom|omnianomaly|reconstruction error)\b", "anomaly_detection", 1.0),
     (r"\b(char rnn|charrnn|char lstm|charlstm)\b", "text_generation", 0.8),
     (r"\b(chatbot|chat bot|dialog\w*|conversation\w*|autocomplete)\b", "text_generation", 0.8),
     (r"\b(text generation|generate text|text generator|textgen|poem|poetry|lyrics|story generation|"
@@ -142,6 +157,11 @@ IMPORT_RULES: tuple[tuple[str, str, float], ...] = (
     ("tensorflow_recommenders", "recommendation", WEIGHT_LIBRARY),
     ("gensim", "representation_learning", 1.0),
     ("torchtext", "text_classification", 1.0),
+    ("rouge", "summarization", 4.0),
+    ("rouge_score", "summarization", 4.0),
+    ("pyrouge", "summarization", 4.0),
+    ("pyod", "anomaly_detection", WEIGHT_LIBRARY),
+    ("TTS", "speech_synthesis", WEIGHT_LIBRARY),
     ("nltk", "text_classification", 0.5),
 )
 
@@ -167,6 +187,12 @@ CALL_RULES: dict[str, tuple[str, float]] = {
     "AutoModelForSeq2SeqLM": ("machine_translation", 5.0),
     "MarianMTModel": ("machine_translation", WEIGHT_LIBRARY),
     "TFAutoModelForSeq2SeqLM": ("machine_translation", 5.0),
+    "PegasusForConditionalGeneration": ("summarization", WEIGHT_LIBRARY),
+    "BartForConditionalGeneration": ("summarization", 4.0),
+    "VisionEncoderDecoderModel": ("image_captioning", WEIGHT_LIBRARY),
+    "BlipForConditionalGeneration": ("image_captioning", WEIGHT_LIBRARY),
+    "SpeechT5ForTextToSpeech": ("speech_synthesis", WEIGHT_LIBRARY),
+    "SpeechT5HifiGan": ("speech_synthesis", WEIGHT_LIBRARY),
     "AutoModelForImageClassification": ("image_classification", WEIGHT_LIBRARY),
     "ViTForImageClassification": ("image_classification", WEIGHT_LIBRARY),
     "AutoModelForObjectDetection": ("object_detection", WEIGHT_LIBRARY),
@@ -221,6 +247,11 @@ DEF_RULES: tuple[tuple[str, str, float], ...] = (
     (r"^(select_action|choose_action|replay|remember|optimize_model|compute_returns)$",
      "reinforcement_learning", 4.0),
     (r"^(iou|bbox_iou|non_max_suppression|nms)$", "object_detection", 4.0),
+    (r"^(summarize|summarise|generate_summary|decode_summary|seq2summary)$", "summarization", 3.0),
+    (r"^(generate_caption|caption_image|predict_caption|get_caption|sample_caption)$", "image_captioning", 3.0),
+    (r"^(synthesize|synthesise|text_to_speech|tts|inv_spectrogram|griffin_lim|inv_mel_spectrogram)$",
+     "speech_synthesis", 3.0),
+    (r"^(anomaly_score|anomaly_scores|detect_anomal\w*|compute_anomaly_score)$", "anomaly_detection", 3.0),
     (r"^(dice_coef|dice_loss|dice_coefficient|jaccard|iou_metric)$", "image_segmentation", 3.0),
     (r"^(sample_images|save_images|generate_and_save_images|sample_image|plot_generated)$",
      "image_generation", 1.5),
@@ -244,6 +275,10 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
     (frozenset("edge_index adj adjacency adj_matrix num_nodes".split()), "graph_learning", 1.5),
     (frozenset("bboxes boxes gt_boxes anchors num_anchors".split()), "object_detection", 1.0),
     (frozenset("mask masks mask_path masks_dir mask_dir train_masks".split()), "image_segmentation", 0.7),
+    (frozenset("mel_outputs mel_targets stop_token stop_tokens mel_postnet n_mels_channels "
+               "mel_spec_target".split()), "speech_synthesis", 1.5),
+    (frozenset("anomaly_score anomaly_scores anomalies is_anomaly outliers recon_error "
+               "reconstruction_error".split()), "anomaly_detection", 1.5),
     (frozenset("temperature diversity seed_text start_string generated_text next_char next_word".split()),
      "text_generation", 1.5),
     (frozenset("char_to_idx idx_to_char char2idx idx2char char_indices indices_char chars vocab_size".split()),
@@ -254,6 +289,7 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
 BACKBONE_RULES: tuple[tuple[str, str, float], ...] = (
     (r"bert|roberta|distilbert|albert|electra|xlnet|deberta|xlm|ernie|sentence|minilm|mpnet",
      "text_classification", 2.0),
+    (r"pegasus|bart-large-cnn|bart-large-xsum|distilbart", "summarization", 2.0),
     (r"gpt|opt-|llama|mistral|gemma|phi-|bloom|falcon|qwen|t5|bart|pegasus", "language_modeling", 1.5),
     (r"wav2vec|hubert|whisper|wavlm", "speech_recognition", 2.0),
     (r"resnet|resnext|vgg|inception|xception|mobilenet|efficientnet|densenet|convnext|vit|deit|swin|"

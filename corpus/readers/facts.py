@@ -239,29 +239,12 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
     """
     start = s.source.line_start or 0
     names = _instance_names(s.name, facts)
-    calls = []
+    calls = _fit_calls(s.name, names, facts, start, until)
     by_hand = False
-    for call in facts.train_calls:
-        fn = call.child_by_field_name("function")
-        line = call.start_point[0] + 1
-        if fn is None or fn.type != "attribute" or line < start or (until is not None and line >= until) or \
-                node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
-            continue
-        if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], s.name, names, call, facts):
-            calls.append(call)
     if not calls:
         # a model called on its data by hand (reg(x) in a PyTorch loop, model(images) under a GradientTape)
-        for line in sorted(facts.calls_by_line):
-            if line < start or (until is not None and line >= until):
-                continue
-            for call in facts.calls_by_line[line]:
-                fn = call.child_by_field_name("function")
-                callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
-                # (a class's own name called builds it; its instance called runs it)
-                if callee and (callee != s.name or not _is_class_name(s.name)) and \
-                        _holds(callee, s.name, names, call, facts):
-                    calls.append(call)
-                    by_hand = True
+        calls = _calls_by_hand(s.name, names, facts, start, until)
+        by_hand = bool(calls)
     if not calls or not facts.mentions:
         return []
     by_line: dict[int, list[str]] = {}
@@ -270,17 +253,69 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
     found: list[str] = []
     todo: list[tuple[str, int]] = []  # (name, the line it is used at)
     for call in calls:
-        args = call.child_by_field_name("arguments")
-        for a in (args.named_children if args is not None else []):
-            if a.type == "keyword_argument":
-                if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
-                    continue
-                a = a.child_by_field_name("value")
-            if a is None:
-                continue
+        for a in _data_arguments(call):
             for ln in range(a.start_point[0] + 1, a.end_point[0] + 2):
                 found.extend(by_line.get(ln, ()))  # fit(*tfds.load("mnist", ...)): named in place
             todo.extend((n, a.start_point[0] + 1) for n in _idents_of(a) if n != s.name)
+    found += _named_before(todo, facts, by_line, max_steps)
+    found = list(dict.fromkeys(found))
+    real = [n for n in found if n != known_datasets.SYNTHETIC]
+    # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
+    return real if by_hand else real or found
+
+
+def _outside(line: int, start: int, until: int | None) -> bool:
+    return line < start or (until is not None and line >= until)
+
+
+def _fit_calls(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
+    """The model's ``<name>.fit(...)``-like calls between ``start`` and ``until``."""
+    calls = []
+    for call in facts.train_calls:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "attribute" or _outside(call.start_point[0] + 1, start, until) or \
+                node_text(fn.child_by_field_name("attribute")) not in _FIT_NAMES:
+            continue
+        if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], model, names, call, facts):
+            calls.append(call)
+    return calls
+
+
+def _calls_by_hand(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
+    """The calls of the model itself on data (``reg(x)``) between ``start`` and ``until``."""
+    calls = []
+    for line in sorted(facts.calls_by_line):
+        if _outside(line, start, until):
+            continue
+        for call in facts.calls_by_line[line]:
+            fn = call.child_by_field_name("function")
+            callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
+            # (a class's own name called builds it; its instance called runs it)
+            if callee and (callee != model or not _is_class_name(model)) and \
+                    _holds(callee, model, names, call, facts):
+                calls.append(call)
+    return calls
+
+
+def _data_arguments(call: Node) -> list[Node]:
+    """A training call's positional arguments and the values of its data keywords (``x=``, ...)."""
+    out = []
+    args = call.child_by_field_name("arguments")
+    for a in (args.named_children if args is not None else []):
+        if a.type == "keyword_argument":
+            if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
+                continue
+            a = a.child_by_field_name("value")
+        if a is not None:
+            out.append(a)
+    return out
+
+
+def _named_before(todo: list[tuple[str, int]], facts: FileFacts, by_line: dict[int, list[str]],
+                  max_steps: int) -> list[str]:
+    """The datasets named by the assignments that reach each ``(name, line used at)`` of ``todo``,
+    followed back through what they were made from (at most ``max_steps`` uses)."""
+    found: list[str] = []
     seen: set[tuple[str, int]] = set()
     while todo and len(seen) < max_steps:
         name, used_at = todo.pop()
@@ -297,10 +332,7 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         for ln in range(first, last + 1):
             found.extend(by_line.get(ln, ()))
         todo.extend((n, first) for n in _idents_of(node))
-    found = list(dict.fromkeys(found))
-    real = [n for n in found if n != known_datasets.SYNTHETIC]
-    # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
-    return real if by_hand else real or found
+    return found
 
 
 def _is_class_name(name: str) -> bool:
@@ -670,13 +702,15 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     return scores
 
 
-def annotate(script: Script, summaries: list[Summary], context_text: str | None = None) -> None:
+def annotate(script: Script, summaries: list[Summary], context_text: str | None = None,
+             repo: str | None = None) -> None:
     """Fill ``datasets``, ``task``, ``tricks`` and ``preprocessing`` of each summary, in place.
 
     Args:
         script: the script the summaries were extracted from.
         summaries: the extractors' summaries (lines are lines of the analysed code).
         context_text: words of the nearby README, if any.
+        repo: ``owner/name``; the repository's name votes like a README that names one task.
 
     Returns:
         None. What the extractors already put in ``tricks`` / ``preprocessing`` is kept.
@@ -706,8 +740,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
-    _file_votes(file_scores, script, summaries, facts, context_text)
-    structure = _file_structure(summaries, facts, data_tasks)
+    _file_votes(file_scores, script, summaries, facts, context_text, repo)
+    structure = _structure_domain(_file_structure(summaries, facts, data_tasks), file_scores)
     in_structure = [bool(_STRUCTURE_NAME.search(s.name)) for s in summaries]
     structure_data = {n for i, names in enumerate(per_model_data) if in_structure[i] for n in names}
     # a GAN's or an autoencoder's pair votes for the file's models, but not for one trained apart on
@@ -744,10 +778,29 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         _model_task(s, facts, scores, task_data[i])
 
 
+def _structure_domain(structure: dict[str, float], file_scores: dict[str, float]) -> dict[str, float]:
+    """A GAN pair, an autoencoder or an encoder/decoder pair is also how vocoders, anomaly detectors,
+    captioners and summarizers are built: when the file's own words (path, README, repository name,
+    imports) name one of those tasks, the pair's votes go to it instead of image generation,
+    representation learning or translation."""
+    named = [t for t in task_rules.STRUCTURE_DOMAINS if file_scores.get(t, 0.0) >= task_rules.DOMAIN_MIN]
+    if not structure or not named:
+        return structure
+    domain = max(named, key=lambda t: file_scores[t])
+    return {domain: sum(structure.values())}
+
+
 def _file_votes(file_scores: dict[str, float], script: Script, summaries: list[Summary], facts: FileFacts,
-                context_text: str | None) -> None:
-    """Task votes of the file's path and of a README that names few tasks."""
+                context_text: str | None, repo: str | None = None) -> None:
+    """Task votes of the file's path, the repository's name and a README that names few tasks."""
     task_rules.score_words(script.path, task_rules.WEIGHT_PATH, file_scores, cap=task_rules.WEIGHT_PATH * 1.5)
+    if repo:
+        named: dict[str, float] = {}
+        task_rules.score_words(repo.rsplit("/", 1)[-1], task_rules.WEIGHT_REPO_NAME, named,
+                               cap=task_rules.WEIGHT_REPO_NAME)
+        if len(named) <= 2:  # "Deep-Learning-Examples" names none; a collection's name may name many
+            for task, w in named.items():
+                add_score(file_scores, task, w)
     if context_text:
         readme: dict[str, float] = {}
         task_rules.score_words(context_text[:20000], task_rules.WEIGHT_README, readme, cap=task_rules.README_CAP)

@@ -31,6 +31,7 @@ from corpus.readers.script import (
     call_function_name,
     node_text,
 )
+from corpus.readers.syntax import enclosing
 
 # -- vocabularies and their order in a summary ---------------------------------------
 
@@ -383,21 +384,12 @@ def _in_loop(node: Node) -> bool:
 
 
 def _in_class(node: Node) -> bool:
-    n = node.parent
-    while n is not None:
-        if n.type == "class_definition":
-            return True
-        n = n.parent
-    return False
+    return enclosing(node, "class_definition") is not None
 
 
 def _enclosing_def(node: Node) -> str:
-    n = node.parent
-    while n is not None:
-        if n.type == "function_definition":
-            return node_text(n.child_by_field_name("name"))
-        n = n.parent
-    return ""
+    d = enclosing(node, "function_definition")
+    return node_text(d.child_by_field_name("name")) if d is not None else ""
 
 
 def _nonzero(v) -> bool:

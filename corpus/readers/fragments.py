@@ -109,57 +109,68 @@ def infer(used: Iterable[str], bound: Mapping[str, str], defined: Iterable[str] 
     Returns:
         An :class:`Inference`; empty when every name is imported or defined.
     """
-    used_set = set(used)
     skip = set(bound) | set(defined)
     families = {f for f in (_family_of_origin(o) for o in bound.values()) if f}
-    # A wildcard import of a framework's layers binds every bare layer name.
-    star_keras = any(k.startswith("*") and _family_of_origin(v) == KERAS for k, v in bound.items())
-    star_torch = any(k.startswith("*") and _family_of_origin(v) == PYTORCH for k, v in bound.items())
-    free = sorted(n for n in used_set if n not in skip)
+    free = sorted(n for n in set(used) if n not in skip)
     out = Inference()
     groups: dict[str, list[str]] = {}
-
-    def add(name: str, origin: str, group: str) -> None:
+    # (name, origin, group the note names)
+    found = [(name, STRONG_HEADS[name][0], STRONG_HEADS[name][0]) for name in free if name in STRONG_HEADS]
+    families |= {STRONG_HEADS[name][1] for name in free if name in STRONG_HEADS}
+    if not families:
+        families |= _bare_family(free, kerasish)
+    found += [(name, WEAK_HEADS[name][0], WEAK_HEADS[name][0])
+              for name in free if name in WEAK_HEADS and WEAK_HEADS[name][1] in families]
+    single = families if len(families) == 1 else set()
+    # A wildcard import of a framework's layers binds every bare layer name.
+    if KERAS in families and not _star_import_of(bound, KERAS):
+        found += _keras_bare(free, single)
+    for name, origin, group in found:
         out.aliases[name] = origin
         groups.setdefault(group, []).append(name)
-
-    for name in free:
-        if name in STRONG_HEADS:
-            origin, fam = STRONG_HEADS[name]
-            add(name, origin, origin)
-            families.add(fam)
-    keras_bare = [n for n in free if n in _KERAS_ONLY]
-    torch_bare = [n for n in free if n in _TORCH_ONLY]
-    if not families:
-        # Bare layer names decide when they are of one framework only; else the Keras look.
-        if keras_bare and not torch_bare:
-            families.add(KERAS)
-        elif torch_bare and not keras_bare:
-            families.add(PYTORCH)
-        elif kerasish or any(n in KERAS_MODEL_NAMES for n in free):
-            families.add(KERAS)
-    for name in free:
-        if name in WEAK_HEADS and WEAK_HEADS[name][1] in families:
-            origin = WEAK_HEADS[name][0]
-            add(name, origin, origin)
-    single = families if len(families) == 1 else set()
-    if KERAS in families and not star_keras:
-        for name in free:
-            if name in _KERAS_ONLY or (name in _SHARED and single == {KERAS}):
-                add(name, f"keras.layers.{name}", "Keras layers")
-            elif name in KERAS_MODEL_NAMES and (single == {KERAS} or name != "Sequential"):
-                add(name, KERAS_MODEL_NAMES[name], "Keras layers")
-    if PYTORCH in families and not star_torch:
-        for name in free:
-            if name in out.aliases:
-                continue
-            if name in _TORCH_ONLY or (name in _SHARED and single == {PYTORCH}) \
-                    or (name == "Sequential" and single == {PYTORCH}):
-                add(name, f"torch.nn.{name}", "torch.nn")
+    if PYTORCH in families and not _star_import_of(bound, PYTORCH):
+        for name in _torch_bare(free, single, out.aliases):
+            out.aliases[name] = f"torch.nn.{name}"
+            groups.setdefault("torch.nn", []).append(name)
     for group, names in groups.items():
         out.notes.append(f"no import of {_listing(names)}: read as {group}")
     out.families = families
     return out
+
+
+def _star_import_of(bound: Mapping[str, str], family: str) -> bool:
+    return any(k.startswith("*") and _family_of_origin(v) == family for k, v in bound.items())
+
+
+def _bare_family(free: list[str], kerasish: bool) -> set[str]:
+    """Bare layer names decide when they are of one framework only; else the Keras look."""
+    keras_bare = any(n in _KERAS_ONLY for n in free)
+    torch_bare = any(n in _TORCH_ONLY for n in free)
+    if keras_bare and not torch_bare:
+        return {KERAS}
+    if torch_bare and not keras_bare:
+        return {PYTORCH}
+    if kerasish or any(n in KERAS_MODEL_NAMES for n in free):
+        return {KERAS}
+    return set()
+
+
+def _keras_bare(free: list[str], single: set[str]) -> list[tuple[str, str, str]]:
+    """Bare names read as Keras layers and models."""
+    out = []
+    for name in free:
+        if name in _KERAS_ONLY or (name in _SHARED and single == {KERAS}):
+            out.append((name, f"keras.layers.{name}", "Keras layers"))
+        elif name in KERAS_MODEL_NAMES and (single == {KERAS} or name != "Sequential"):
+            out.append((name, KERAS_MODEL_NAMES[name], "Keras layers"))
+    return out
+
+
+def _torch_bare(free: list[str], single: set[str], taken: Mapping[str, str]) -> list[str]:
+    """Bare names read as ``torch.nn`` modules (names already read otherwise are kept)."""
+    return [name for name in free if name not in taken
+            and (name in _TORCH_ONLY or (name in _SHARED and single == {PYTORCH})
+                 or (name == "Sequential" and single == {PYTORCH}))]
 
 
 # -- collecting the names of a script ------------------------------------------------
@@ -250,12 +261,9 @@ def _activation_arg(script: Script, call: Node) -> str | None:
 
 def _owner(node: Node) -> Node | None:
     """The function definition a node is in, or None at module level."""
-    p = node.parent
-    while p is not None:
-        if p.type == "function_definition":
-            return p
-        p = p.parent
-    return None
+    from corpus.readers.syntax import enclosing
+
+    return enclosing(node, "function_definition")
 
 
 def _inside_counted(node: Node, counted: set[int]) -> bool:

@@ -44,12 +44,14 @@ from corpus.readers.script import (
     line_of,
     node_text,
 )
+from corpus.readers.syntax import ancestors
 from corpus.readers.torch_common import (
     MAX_LAYERS,
     activation_layer,
     copy_layer,
     jsonable,
     last_name,
+    method_in_bases,
     push,
 )
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
@@ -284,17 +286,7 @@ class JaxReader:
         return used
 
     def _method(self, c: _Class, name: str) -> Node | None:
-        seen: set[str] = set()
-        todo = [c]
-        while todo:
-            k = todo.pop(0)
-            if k.name in seen:
-                continue
-            seen.add(k.name)
-            if name in k.methods:
-                return k.methods[name]
-            todo.extend(self.modules[last_name(b)] for b in k.bases if last_name(b) in self.modules)
-        return None
+        return method_in_bases(c, name, self.modules)
 
     def _fields(self, c: _Class, seen: set[str] | None = None) -> list[tuple[str, Node | None]]:
         """Dataclass fields of a class and its bases in this file, base fields first."""
@@ -341,19 +333,17 @@ class JaxReader:
     @staticmethod
     def _bind(w: _Walk, name: str, v: Any) -> None:
         """A local name bound to a value: a module, class or function (``w.mods``), else a plain value."""
-        if isinstance(v, _Mod):
-            w.mods[name] = v
-        elif isinstance(v, _Ref):
-            w.mods[name] = _Mod(kind="ref", ref=v)
+        m = _as_module(v)
+        if m is not None:
+            w.mods[name] = m
         elif v is not UNKNOWN:
             w.env[name] = v
 
     @staticmethod
     def _bind_attr(inst: _Inst, name: str, v: Any) -> None:
-        if isinstance(v, _Mod):
-            inst.attrs[name] = v
-        elif isinstance(v, _Ref):
-            inst.attrs[name] = _Mod(kind="ref", ref=v)
+        m = _as_module(v)
+        if m is not None:
+            inst.attrs[name] = m
         elif v is not UNKNOWN and jsonable(v):
             inst.env[f"self.{name}"] = v
 
@@ -711,23 +701,31 @@ class JaxReader:
             self._expr(a, w)
         if fnode is None:
             return
-        line = line_of(node)
         if fnode.type == "call":
-            # nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once
-            m = self._build(fnode, w)
-            if m is not None:
-                self._apply(m, w)
-            else:
-                self._expr(fnode, w)
-            return
-        if fnode.type == "subscript":
-            # self.layers[0](x)
-            base = self._build(fnode.child_by_field_name("value"), w)
-            idx = self.script.value(fnode.child_by_field_name("subscript"), w.env)
-            if base is not None and base.kind in ("list", "seq") and isinstance(idx, int) \
-                    and -len(base.items) <= idx < len(base.items):
-                self._apply(base.items[idx], w)
-            return
+            self._call_built(fnode, w)
+        elif fnode.type == "subscript":
+            self._call_item(fnode, w)
+        else:
+            self._call_named(node, fnode, pos, kw, w)
+
+    def _call_built(self, fnode: Node, w: _Walk) -> None:
+        """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once."""
+        m = self._build(fnode, w)
+        if m is not None:
+            self._apply(m, w)
+        else:
+            self._expr(fnode, w)
+
+    def _call_item(self, fnode: Node, w: _Walk) -> None:
+        """self.layers[0](x)"""
+        base = self._build(fnode.child_by_field_name("value"), w)
+        idx = self.script.value(fnode.child_by_field_name("subscript"), w.env)
+        if base is not None and base.kind in ("list", "seq") and isinstance(idx, int) \
+                and -len(base.items) <= idx < len(base.items):
+            self._apply(base.items[idx], w)
+
+    def _call_named(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node], w: _Walk) -> None:
+        """A call of a name or attribute: a module, a method of the instance, a data op, or a helper."""
         fn = dotted_name(fnode) or ""
         m = self._lookup(fn, w)
         if m is not None:
@@ -741,30 +739,40 @@ class JaxReader:
             if meth is not None and fn[5:] not in ("__call__", "setup", "__init__"):
                 self._helper(meth, node, w, skip_self=True)
                 return
-        if fnode.type == "attribute":
-            meth = node_text(fnode.child_by_field_name("attribute"))
-            obj = fnode.child_by_field_name("object")
-            if meth == "reshape" and obj is not None and obj.type != "call" and not self._op_name(node_text(obj)):
-                # x.reshape((x.shape[0], -1)) is Flatten; any other reshape of the data is Reshape
-                push(w.layers, _reshape_layer(pos, "reshape", line), w.repeat)
-                return
-            if obj is not None and obj.type != "identifier":
-                self._expr(obj, w)
-        op = self._op_name(fn)
-        if op is not None:
-            if op == "reshape":
-                push(w.layers, _reshape_layer(pos[1:], fn, line), w.repeat)
-                return
-            dims = _reduced_axes(kw, pos, self.script, w.env) if op in ("mean", "max") else 0
-            if dims:
-                push(w.layers, Layer(type=_GLOBAL_POOLS[(op, dims)], raw=fn, line=line), w.repeat)
-                return
+        if fnode.type == "attribute" and self._call_method_of_data(node, fnode, pos, w):
+            return
+        if self._call_op(fn, pos, kw, line_of(node), w):
+            return
         ref = self._ref(fnode, w)
         if ref is not None and ref.kind in ("act", "op"):
             self._apply_ref(ref, node, w)
             return
         if fn in self.funcs and fn not in self.modules:
             self._helper(self.funcs[fn], node, w, skip_self=False)
+
+    def _call_method_of_data(self, node: Node, fnode: Node, pos: list[Node], w: _Walk) -> bool:
+        """``x.reshape(...)`` is a layer (True); any other method walks its object first (False)."""
+        meth = node_text(fnode.child_by_field_name("attribute"))
+        obj = fnode.child_by_field_name("object")
+        if meth == "reshape" and obj is not None and obj.type != "call" and not self._op_name(node_text(obj)):
+            # x.reshape((x.shape[0], -1)) is Flatten; any other reshape of the data is Reshape
+            push(w.layers, _reshape_layer(pos, "reshape", line_of(node)), w.repeat)
+            return True
+        if obj is not None and obj.type != "identifier":
+            self._expr(obj, w)
+        return False
+
+    def _call_op(self, fn: str, pos: list[Node], kw: dict[str, Node], line: int, w: _Walk) -> bool:
+        """``jnp.reshape(x, ...)`` and ``jnp.mean(x, axis=(1, 2))`` are layers: True when one was pushed."""
+        op = self._op_name(fn)
+        if op == "reshape":
+            push(w.layers, _reshape_layer(pos[1:], fn, line), w.repeat)
+            return True
+        dims = _reduced_axes(kw, pos, self.script, w.env) if op in ("mean", "max") else 0
+        if dims:
+            push(w.layers, Layer(type=_GLOBAL_POOLS[(op, dims)], raw=fn, line=line), w.repeat)
+            return True
+        return False
 
     def _apply_ref(self, ref: _Ref, node: Node, w: _Walk) -> None:
         """A function held as a value, applied to data: an activation folds, an op is a layer."""
@@ -829,12 +837,7 @@ class JaxReader:
         before it, and the enclosing functions' parameter defaults and earlier local assignments."""
         env: dict[str, Any] = dict(self.script.constants)
         env.update(self._settings())
-        funcs = []
-        p = node.parent
-        while p is not None:
-            if p.type == "function_definition":
-                funcs.append(p)
-            p = p.parent
+        funcs = [p for p in ancestors(node) if p.type == "function_definition"]
         for f in reversed(funcs):
             params = [p for p in read_parameters(f) if p.name not in ("self", "cls")]
             for prm in params:
@@ -1084,6 +1087,15 @@ class JaxReader:
         if isinstance(v, list) and len(v) >= 2 and all(isinstance(d, int) and not isinstance(d, bool) for d in v):
             return v[1:]
         return None
+
+
+def _as_module(v: Any) -> _Mod | None:
+    """A value held where modules are: a module, or a function held as a value; None for data."""
+    if isinstance(v, _Mod):
+        return v
+    if isinstance(v, _Ref):
+        return _Mod(kind="ref", ref=v)
+    return None
 
 
 def _assignments(body: Node | None) -> list[Node]:

@@ -512,31 +512,7 @@ class Interpreter(Evaluator):
                     self.exec_stmt(stmt, self.globals)
                 except (_Return, _Break):
                     continue  # a stray return/break at module level (broken or cut-off code)
-            # Builders and classes nobody calls in this file are still models:
-            # read them with unknown arguments (last defined first, so that a
-            # builder runs its helpers before they would run alone).
-            self.in_fallback = True
-            pending = [c for c in self.classes if id(c) not in self.instantiated] + [
-                f for f in self.funcs if id(f.node) not in self.executed]
-            called = _called_names(self.script.source.code, {getattr(x, "name", "") for x in pending})
-            for cls in self.classes:
-                if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
-                    self.instantiate(cls, [], {}, cls.node)
-            for fn in reversed(self.funcs):
-                if id(fn.node) not in self.executed and called.get(fn.name, 0) < 2:
-                    self.invoke(fn, [], {}, None)
-            for cls in self.classes:
-                if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
-                    inst = self.instantiate(cls, [], {}, cls.node)
-                    # helper methods other methods call (self.conv2d(...)) last: the method
-                    # that builds the graph reads them in place, not alone before it
-                    body = cls.node.text or b""
-                    names = list(cls.methods)
-                    helpers = [m for m in names if b"self." + m.encode() + b"(" in body]
-                    for mname in [m for m in names if m not in helpers] + helpers:
-                        found = cls.method(mname)
-                        if found and id(found[0]) not in self.executed and mname != "__init__":
-                            self.invoke(FuncVal(found[0], cls.scope, mname, found[1]), [inst], {}, None)
+            self.read_uncalled()
         except Budget:
             self.truncated = True
             self.warnings.append("analysis stopped at the per-file budget; the summary may be incomplete")
@@ -556,6 +532,35 @@ class Interpreter(Evaluator):
                                                 "may be incomplete)", exc))
         if self.too_deep:
             self.warnings.append(f"expressions nested deeper than {MAX_DEPTH} levels were not read")
+
+    def read_uncalled(self) -> None:
+        """Builders and classes nobody calls in this file are still models: read them with unknown
+        arguments (last defined first, so that a builder runs its helpers before they would run alone)."""
+        self.in_fallback = True
+        pending = [c for c in self.classes if id(c) not in self.instantiated] + [
+            f for f in self.funcs if id(f.node) not in self.executed]
+        called = _called_names(self.script.source.code, {getattr(x, "name", "") for x in pending})
+        for cls in self.classes:
+            if id(cls) not in self.instantiated and cls.kind in ("model", "sequential") and called.get(cls.name, 0) < 2:
+                self.instantiate(cls, [], {}, cls.node)
+        for fn in reversed(self.funcs):
+            if id(fn.node) not in self.executed and called.get(fn.name, 0) < 2:
+                self.invoke(fn, [], {}, None)
+        for cls in self.classes:
+            if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
+                self.read_methods(cls, self.instantiate(cls, [], {}, cls.node))
+
+    def read_methods(self, cls: ClassVal, inst: Any) -> None:
+        """Each method of an uncalled class not read yet, read on ``inst``."""
+        # helper methods other methods call (self.conv2d(...)) last: the method
+        # that builds the graph reads them in place, not alone before it
+        body = cls.node.text or b""
+        names = list(cls.methods)
+        helpers = [m for m in names if b"self." + m.encode() + b"(" in body]
+        for mname in [m for m in names if m not in helpers] + helpers:
+            found = cls.method(mname)
+            if found and id(found[0]) not in self.executed and mname != "__init__":
+                self.invoke(FuncVal(found[0], cls.scope, mname, found[1]), [inst], {}, None)
 
     def tick(self) -> None:
         self.steps += 1
@@ -1364,6 +1369,9 @@ class Interpreter(Evaluator):
         if attr in self.script.argparse_defaults and plain:
             v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v  # no default: given at run time
+        holder = self.script.constants.get(node_text(obj_node)) if plain else None
+        if isinstance(holder, dict) and isinstance(holder.get(attr), (int, float, str)):
+            return holder.get(attr)  # self.config of a config file the repository names (repo_context.settings_holders)
         configs = [c for c in self.classes if "config" in c.name.lower() and attr in c.attrs]
         if configs and plain and node_text(obj_node).rsplit(".", 1)[-1].lower() in _CONFIG_NAMES:
             # self.config.learning_rate with a settings class of this file (class TCNNConfig)
@@ -1642,8 +1650,9 @@ class Interpreter(Evaluator):
         act = args.pop("activation", MISSING)
         if act is not MISSING:
             layer.activation = self.activation_of(act)
-        if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None:
-            layer.activation = self.activation_of(args.pop("activation", pos[0] if pos else UNKNOWN))
+        if spec.kind == "activation" and spec.type == "Activation" and spec.activation is None and act is MISSING:
+            # Activation('relu'); Activation(activation='relu') was read just above
+            layer.activation = self.activation_of(pos[0] if pos else UNKNOWN)
         _input_shape_of(spec, args, layer)
         if "padding" in args and isinstance(args["padding"], str) and spec.kind != "layer" + "_pad":
             args["padding"] = args["padding"].lower()

@@ -69,11 +69,12 @@ def folder_metadata(folder: Path, repo: str | None) -> tuple[str | None, str | N
 
 def parse_folder(folder: Path, repo: str | None = None) -> tuple[list, list[str]]:
     """The examples of a folder read as one repository, and the warnings of files skipped."""
-    from corpus.readers.repository import parse_files, read_folder
+    from corpus.readers.repository import read_folder, read_repository
 
     files, warnings = read_folder(folder)
     repo, commit, lic = folder_metadata(folder, repo)
-    return parse_files(files, repo=repo, commit=commit, license=lic), warnings
+    got = read_repository(files, repo=repo, commit=commit, license=lic)
+    return got.summaries, warnings + got.warnings  # files skipped, then configs refused
 
 
 def run_parse(paths: list[str], pretty: bool = False, repo: str | None = None) -> int:
@@ -88,56 +89,70 @@ def run_parse(paths: list[str], pretty: bool = False, repo: str | None = None) -
     Returns:
         The exit code: 0, or 1 when a path does not exist.
     """
-    code = 0
-    out = sys.stdout
-    n_files = n_models = 0
     folders = [Path(p) for p in paths if Path(p).is_dir()]
     files = list(iter_files([p for p in paths if not Path(p).is_dir()]))
-    bar = None
-    if len(files) > 20 and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(files), unit="file", desc="parsing", file=sys.stderr)
-
-    def note(msg: str) -> None:
-        if bar is not None:
-            bar.write(msg, file=sys.stderr)
-        else:
-            print(msg, file=sys.stderr)
-
-    def emit(s: Any, shown: str) -> None:
-        nonlocal n_models
-        n_models += s.parse.status != "failed"
-        for w in s.parse.warnings:
-            note(f"{shown}: {s.name}: {w}")
-        out.write(json.dumps(s.to_dict(), ensure_ascii=False, indent=2 if pretty else None) + "\n")
-
+    printer = _Printer(pretty, total=len(files))
     for folder in folders:
         summaries, skipped = parse_folder(folder, repo)
         for w in skipped:
-            note(f"examplenet parse: {w}")
-        n_files += len({s.source.path for s in summaries})
+            printer.note(f"examplenet parse: {w}")
+        printer.n_files += len({s.source.path for s in summaries})
         for s in summaries:
-            emit(s, f"{folder.as_posix().rstrip('/')}/{s.source.path}")
+            printer.emit(s, f"{folder.as_posix().rstrip('/')}/{s.source.path}")
+    code = 0
     for p in files:
-        if bar is not None:
-            bar.update(1)
+        if printer.bar is not None:
+            printer.bar.update(1)
         if not p.exists():
-            note(f"examplenet parse: {p}: no such file or folder")
+            printer.note(f"examplenet parse: {p}: no such file or folder")
             code = 1
             continue
-        shown = p.as_posix()
-        if repo:
-            try:
-                shown = p.resolve().relative_to(Path.cwd().resolve()).as_posix()
-            except ValueError:
-                shown = p.as_posix()
-        n_files += 1
+        shown = _shown_path(p, repo)
+        printer.n_files += 1
         for s in parse_path(p, repo=repo, display_path=shown):
-            emit(s, shown)
-    out.flush()
-    if bar is not None:
-        bar.close()
+            printer.emit(s, shown)
+    printer.close()
     what = f"{len(folders)} folder(s) read as repositories, " if folders else ""
-    print(f"examplenet parse: {what}{n_files} file(s) with models or given, {n_models} model(s)", file=sys.stderr)
+    print(f"examplenet parse: {what}{printer.n_files} file(s) with models or given, "
+          f"{printer.n_models} model(s)", file=sys.stderr)
     return code
+
+
+def _shown_path(p: Path, repo: str | None) -> str:
+    """How a file is named in warnings and links: relative to the current folder when a repo is given."""
+    if repo:
+        try:
+            return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()
+
+
+class _Printer:
+    """Writes summaries to stdout and their warnings to stderr (through the progress bar when there is one)."""
+
+    def __init__(self, pretty: bool, total: int) -> None:
+        self.pretty = pretty
+        self.n_files = self.n_models = 0
+        self.bar: Any = None
+        if total > 20 and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="file", desc="parsing", file=sys.stderr)
+
+    def note(self, msg: str) -> None:
+        if self.bar is not None:
+            self.bar.write(msg, file=sys.stderr)
+        else:
+            print(msg, file=sys.stderr)
+
+    def emit(self, s: Any, shown: str) -> None:
+        self.n_models += s.parse.status != "failed"
+        for w in s.parse.warnings:
+            self.note(f"{shown}: {s.name}: {w}")
+        sys.stdout.write(json.dumps(s.to_dict(), ensure_ascii=False, indent=2 if self.pretty else None) + "\n")
+
+    def close(self) -> None:
+        sys.stdout.flush()
+        if self.bar is not None:
+            self.bar.close()

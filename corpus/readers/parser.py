@@ -135,39 +135,21 @@ def internal_error(where: str, exc: BaseException) -> str:
 def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license: str | None,
            context_text: str | None, t0: float, context: RepoContext | None = None) -> list[Summary]:
     args = (repo, commit, license)
-    if not data or not data.strip():
-        if path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
-            return []  # an empty package marker is not a bad input
-        return [_failed(path, ["empty file: nothing to parse"], *args)]
-    if len(data) > MAX_FILE_BYTES:
-        return [_failed(path, [f"file is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: "
-                               "not parsed"], *args)]
-    if looks_binary(data):
-        return [_failed(path, ["binary data, not a script: not parsed"], *args)]
+    refused = _refused(data, path)
+    if refused is not None:
+        return [_failed(path, refused, *args)] if refused else []
     warnings: list[str] = []
     st = source_text(data, path)
     if not st.code.strip():
-        msg = st.warnings or ["no Python code found"]
-        if st.kind == "md" and not st.warnings:
+        if st.kind in ("md", "ipynb") and not st.warnings:
             return []
-        if st.kind == "ipynb" and not st.warnings:
-            return []
-        return [_failed(path, list(msg), *args)]
+        return [_failed(path, list(st.warnings or ["no Python code found"]), *args)]
     st = _cap(st, warnings, len(data))
     script = Script(st, path=path, context=context)
-    if context is not None and st.kind == "py":
+    if context is not None and st.kind in ("py", "ipynb"):
         script = _with_imported_code(script, st, path, context)
     warnings[:0] = script.warnings
-    partial = bool(warnings and any("only the first" in w for w in warnings))
-    if script.has_errors:
-        lines = _error_lines(script)
-        warnings.append("syntax errors near line(s) " + ", ".join(map(str, lines))
-                        + ": tree-sitter recovered, code there may be missed")
-        # Markdown code blocks are often shell lines or output, not Python
-        partial = partial or st.kind != "md"
-    if _looks_py2(st.code[:200_000]):
-        warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
-        partial = True
+    partial = _code_warnings(script, st, warnings)
     fws = import_families(script)
     fragment = not fws and bool(_KERASISH.search(st.code))
     if fragment:
@@ -179,26 +161,60 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         summaries = fragments.add_listed(script, summaries, warnings)
     partial = partial or failed
     if not summaries:
-        if st.kind == "md":
-            return []
         # a reader that crashed (an internal error) is reported even when no other reader found a model
-        if partial and (failed or script.has_errors or any("only the first" in w for w in warnings)):
+        if st.kind != "md" and partial and (failed or script.has_errors
+                                            or any("only the first" in w for w in warnings)):
             return [_failed(path, warnings + ["no model found in what could be read"], *args,
                             framework=_fw_name(fws))]
         return []
     try:
-        annotate(script, summaries, context_text)
+        annotate(script, summaries, context_text, repo)
     except Exception as exc:
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
-    try:  # after finish: results are placed by the stored file's lines
+    _annotate_outcomes(summaries, data, path, repo, commit, st)
+    return summaries
+
+
+def _refused(data: bytes, path: str) -> list[str] | None:
+    """Why ``data`` is not parsed at all (``[]``: skipped without a word); None when it is parsed."""
+    if not data or not data.strip():
+        if path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py":
+            return []  # an empty package marker is not a bad input
+        return ["empty file: nothing to parse"]
+    if len(data) > MAX_FILE_BYTES:
+        return [f"file is {len(data) / 1e6:.1f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit: not parsed"]
+    if looks_binary(data):
+        return ["binary data, not a script: not parsed"]
+    return None
+
+
+def _code_warnings(script: Script, st: SourceText, warnings: list[str]) -> bool:
+    """Warn of cut-off input, syntax errors and Python 2 code (into ``warnings``); True when the
+    summaries are partial."""
+    partial = bool(warnings and any("only the first" in w for w in warnings))
+    if script.has_errors:
+        lines = _error_lines(script)
+        warnings.append("syntax errors near line(s) " + ", ".join(map(str, lines))
+                        + ": tree-sitter recovered, code there may be missed")
+        # Markdown code blocks are often shell lines or output, not Python
+        partial = partial or st.kind != "md"
+    if _looks_py2(st.code[:200_000]):
+        warnings.append("Python 2 code (print statement or `except X, e`): read with Python 2 rules")
+        partial = True
+    return partial
+
+
+def _annotate_outcomes(summaries: list[Summary], data: bytes, path: str, repo: str | None,
+                       commit: str | None, st: SourceText) -> None:
+    """Results the file reports (notebook outputs), placed after ``finish`` by the stored file's lines."""
+    try:
         from corpus.readers.outcomes import annotate_file
 
         annotate_file(summaries, data, path, repo, commit, code=st.code, notebook=st.notebook)
     except Exception as exc:
         for s in summaries:
             s.parse.warnings.append(internal_error("outcomes reader", exc))
-    return summaries
 
 
 def _with_imported_code(script: Script, st: SourceText, path: str, context: RepoContext) -> Script:

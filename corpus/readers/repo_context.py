@@ -49,9 +49,15 @@ MAX_CHAIN = 6
 MAX_MODULE_BYTES = 512 * 1024
 MAX_INLINED_BYTES = 64 * 1024
 _CAPITALIZED_CALL = re.compile(r"\b([A-Z]\w*)\(")
+# a call that builds a model through a factory; words of a class that may be (part of) a network
+_MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:model|net|network|detector)\w*\(",
+                                 re.IGNORECASE)
+_NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|\bLayer\b")
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
                               r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(")
+# a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not)
+_TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(")
 _DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.Model\b|layers\.Layer\b|\bModel\(inputs|"
                               r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
 
@@ -133,6 +139,7 @@ class RepoContext:
         self._configs: dict[str, Any] = {}
         # (value, "configs/train.yaml: train.lr") for each value the evaluator read from a configuration
         self.config_reads: list[tuple[Any, str]] = []
+        self._named: list[str] | None = None  # configuration files a Python file names
         self._option_files: list[str] | None = None  # files that define command-line options (a byte prescan)
         self._importers: dict[str, list[str]] = {}  # path -> files that import it (a byte prescan, confirmed)
         self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
@@ -282,7 +289,65 @@ class RepoContext:
                 _take_import(local, hit[1], facts, constants, flags)
         if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
             flags.update(self.importer_flags(script.path))
+        for holder, cfg in self.settings_holders(script.code_bytes).items():
+            constants.setdefault(holder, cfg)
         return constants, flags
+
+    # -- a settings object handed in (``self.config.epochs`` of a config.yaml loaded elsewhere) -------
+    def settings_holders(self, code: bytes) -> dict[str, Any]:
+        """``self.config`` / ``cfg`` / ``hparams`` a file reads keys of, bound to the configuration file of the
+        repository that holds those keys, where the file itself does not say where they come from.
+
+        A class given its settings (``Model(config)``, ``self.config = config``) reads
+        ``self.config.lstm_batch_size``; the object is built in another file from a
+        ``config.yaml`` the repository names. The file whose top-level keys cover the
+        keys read (at least two, at least half, one best file) is taken; a file that
+        defines command-line options is left to them.
+        """
+        if _DEFINES_OPTIONS.search(code) or b"parse_args" in code:
+            return {}
+        uses: dict[str, set[str]] = {}
+        for m in _HOLDER_ATTR.finditer(code):
+            uses.setdefault(m.group(1).decode(), set()).add(m.group(2).decode())
+        out: dict[str, Any] = {}
+        for holder, keys in uses.items():
+            got = self._config_with_keys(keys)
+            if got is not None:
+                out[holder] = got
+        return out
+
+    def _config_with_keys(self, keys: set[str]) -> Any:
+        from corpus.readers.evaluate import ConfigDict
+
+        scored: list[tuple[int, str]] = []
+        for path in self._named_configs():
+            hit = self.config_file(path, "")
+            data = hit[1] if hit else None
+            if isinstance(data, dict):
+                n = len(keys & {k for k in data if isinstance(k, str)})
+                if n >= 2 and 2 * n >= len(keys):
+                    scored.append((n, path))
+        scored.sort(reverse=True)
+        if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return None  # none, or two files as good: not a guess
+        path = scored[0][1]
+        return ConfigDict(self._configs[path], path, "", self.config_reads)
+
+    def _named_configs(self) -> list[str]:
+        """Configuration files of the repository whose name a Python file of it writes (read once)."""
+        if self._named is None:
+            configs = [p for p in self.files if is_config_path(p) and not p.startswith(".")][:MAX_NAMED_CONFIGS]
+            names = {posixpath.basename(p).encode() for p in configs}
+            found: set[bytes] = set()
+            if names:
+                pattern = re.compile(b"|".join(re.escape(n) for n in sorted(names)))
+                for p, data in self.files.items():
+                    if p.endswith((".py", ".ipynb")) and len(data) <= MAX_MODULE_BYTES:
+                        found.update(pattern.findall(data))
+                        if len(found) == len(names):
+                            break
+            self._named = [p for p in configs if posixpath.basename(p).encode() in found]
+        return self._named
 
     # -- options defined elsewhere --------------------------------------------
     def importer_flags(self, path: str) -> dict[str, Any]:
@@ -374,10 +439,13 @@ class RepoContext:
                 continue
             facts = self.module_facts(hit[0])
             d = facts.definitions.get(hit[1]) if facts else None
-            if d is None or d.kind != "function":
-                continue  # a class that trains (an agent) is its own training file's: the join reads it there
+            if d is None:
+                continue
+            # a class is read here too when it trains what it is given (``Trainer(model, args).train()``);
+            # a class that builds the repository's network (an agent) is its own file's: the join reads it there
             text = _lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
-            if not _TRAINS_OR_LOADS.search(text) or _DEFINES_NETWORK.search(text) \
+            if not (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text) \
+                    or _DEFINES_NETWORK.search(text) \
                     or self._builds_repository_class(text, hit[0], facts):
                 continue
             if size + len(text) > MAX_INLINED_BYTES:
@@ -396,12 +464,26 @@ class RepoContext:
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
 
     def _builds_repository_class(self, text: str, path: str, facts: ModuleFacts) -> bool:
-        """Whether code calls a class of the repository (it builds a model: read where it is)."""
+        """Whether code builds a network of the repository (read where it is, by the join).
+
+        A helper class of the repository it calls (``AverageMeter()``, ``EarlyStopping()``)
+        does not count: its text holds nothing of a network.
+        """
+        if _MODEL_FACTORY_CALL.search(text):
+            return True
         for name in set(_CAPITALIZED_CALL.findall(text)):
-            d = facts.definitions.get(name)
-            if d is not None and d.kind == "class":
-                return True
-            if name in facts.aliases and self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)):
+            where, d = path, facts.definitions.get(name)
+            if d is None:
+                hit = self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)) \
+                    if name in facts.aliases else None
+                if hit is None:
+                    continue
+                target = self.module_facts(hit[0]) if hit[1] and "." not in hit[1] else None
+                d, where = (target.definitions.get(hit[1]) if target else None), hit[0]
+                if d is None:
+                    return True  # not followed: assume it may be a network
+            if d.kind == "class" and _NETWORKISH.search(_lines(self.files.get(where) or b"", d.line_start,
+                                                                d.line_end)):
                 return True
         return False
 
@@ -457,6 +539,10 @@ _FIELD_HINTS = {
 }
 # a prescan of a file's bytes: it defines command-line options; a script's: it reads some
 _DEFINES_OPTIONS = re.compile(rb"add_argument\(|DEFINE_(?:integer|float|string|bool|boolean|enum)\b")
+# ``self.config.epochs``, ``cfg.train``, ``hparams.lr``: keys read from a settings object
+_HOLDER_ATTR = re.compile(rb"\b((?:self\.)?(?:config|cfg|conf|configs|hparams|hp|params|hyperparams|hyper_params|"
+                          rb"settings|opt_config|train_config))\.([A-Za-z_]\w*)\b(?!\s*\()")
+MAX_NAMED_CONFIGS = 300
 _USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
 
 

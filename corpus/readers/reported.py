@@ -197,8 +197,6 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
     folded = line.casefold()
     epochs = _EPOCH.findall(line) if "epoch" in folded else None
     epoch = int(epochs[-1][0]) if epochs else None
-    line_hint: str | None = None
-    hinted = False
     if "accuracy of the " in folded:
         for m in _ACC_ON.finditer(line):
             split = split_of(m.group("split"))
@@ -207,44 +205,52 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
                 found[("accuracy", split)] = ("accuracy", value, split, epoch, m.group(0))
     if not any(word in folded for word in _METRIC_WORDS):
         return list(found.values()), epoch
+    unprefixed: list[str | None] = []  # the split of metrics printed without one, worked out once a line
     for m in _METRIC.finditer(line):
         metric = metric_name(m.group("metric"))
         split = split_of(m.group("prefix"))
         if split is None:
-            if epoch is None and not hinted:
-                # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...")
-                word = _SPLIT_WORD.search(_METRIC.sub(" ", line))
-                line_hint = split_of(word.group(1)) if word else None
-                hinted = True
-            if epoch is not None:
-                split = "train"
-            elif line_hint is not None:
-                split = line_hint
-            elif _STEP.search(line):
-                split = "train"
-            elif epoch_seen:
-                split = "train"
-            else:
-                split = cell_hint
+            if not unprefixed:
+                unprefixed.append(_line_split(line, epoch, epoch_seen, cell_hint))
+            split = unprefixed[0]
         if split is None:
             continue
-        try:
-            value = float(m.group("value"))
-        except ValueError:
-            continue
-        percent = bool(m.group("pct"))
-        if percent and metric not in ("accuracy", "f1", "auc"):
-            continue  # "loss: 65.81%" is not a loss
-        if m.group("den"):
-            den = int(m.group("den"))
-            if metric != "accuracy" or den == 0 or value > den:
-                continue
-            value, percent = value / den, False
-        v = fraction(metric, value, percent)
+        v = _metric_value(m, metric)
         if v is None:
             continue
         found[(metric, split)] = (metric, v, split, epoch, m.group(0))
     return list(found.values()), epoch
+
+
+def _line_split(line: str, epoch: int | None, epoch_seen: bool, cell_hint: str | None) -> str | None:
+    """The split of a metric printed without a split prefix on ``line``."""
+    if epoch is not None:
+        return "train"
+    # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...")
+    word = _SPLIT_WORD.search(_METRIC.sub(" ", line))
+    line_hint = split_of(word.group(1)) if word else None
+    if line_hint is not None:
+        return line_hint
+    if _STEP.search(line) or epoch_seen:
+        return "train"
+    return cell_hint
+
+
+def _metric_value(m: re.Match[str], metric: str) -> float | None:
+    """The value a :data:`_METRIC` match prints (accuracies as fractions); None when it is no result."""
+    try:
+        value = float(m.group("value"))
+    except ValueError:
+        return None
+    percent = bool(m.group("pct"))
+    if percent and metric not in ("accuracy", "f1", "auc"):
+        return None  # "loss: 65.81%" is not a loss
+    if m.group("den"):
+        den = int(m.group("den"))
+        if metric != "accuracy" or den == 0 or value > den:
+            return None
+        value, percent = value / den, False
+    return fraction(metric, value, percent)
 
 
 def notebook_results(data: bytes, path: str, repo: str | None, commit: str | None) -> list[tuple[int, Reported]]:
@@ -290,53 +296,70 @@ def results_of(nb: Any, raw: str, path: str, repo: str | None, commit: str | Non
     """:func:`notebook_results` of a notebook already loaded (``nb``) from its stored text ``raw``."""
     loc = _Locator(raw)
     out: list[tuple[int, Reported]] = []
-    budget = MAX_OUTPUT_CHARS
+    budget = [MAX_OUTPUT_CHARS]
     for cell in _cells(nb):
         texts = _output_texts(cell)
         if not texts:
             continue
         hint = _source_hint(_text(cell.get("source", cell.get("input", ""))))
-        # (metric, split) -> (order in the cell, the printed line, the matched text, Reported without a link)
-        kept: dict[tuple[str, str], tuple[int, str, str, Reported]] = {}
-        epoch_seen: int | None = None
-        order = 0
-        for text in texts:
-            budget -= len(text)
-            if budget < 0:
-                break
-            lines = _keyword_lines(text)
-            if not lines:
-                continue
-            if len(lines) > MAX_RESULT_LINES:
-                # a long training log: its last lines hold the last epoch; earlier epochs only set the epoch
-                epochs = [e for ln in lines[:-MAX_RESULT_LINES] for e in _EPOCH.findall(ln)]
-                if epochs:
-                    epoch_seen = int(epochs[-1][0])
-                lines = lines[-MAX_RESULT_LINES:]
-            for line in lines:
-                if len(line) > MAX_LINE_CHARS:
-                    line = line[-MAX_LINE_CHARS:]
-                results, epoch = line_results(line, epoch_seen=epoch_seen is not None, cell_hint=hint)
-                if epoch is not None:
-                    epoch_seen = epoch
-                order += 1
-                for metric, value, split, ep, matched in results:
-                    if split == "test":
-                        ep = None
-                    elif ep is None:
-                        ep = epoch_seen
-                    kept[(metric, split)] = (order, line, matched,
-                                             Reported(metric=metric, value=value, split=split, epoch=ep))
+        kept = _cell_results(texts, hint, budget)
         # only the kept results are looked up in the stored text, in the order they were printed
         for _, line, matched, rep in sorted(kept.values(), key=lambda t: t[0]):
             tail = line.rstrip("\r")[-120:]
             at = loc.line(*_spellings(tail), *_spellings(matched))
             rep.where = github_url(repo, commit, path, at, at) if repo else None
             out.append((at, rep))
-        if budget < 0:
+        if budget[0] < 0:
             break
     out.sort(key=lambda t: t[0])
     return out
+
+
+def _cell_results(texts: list[str], hint: str | None, budget: list[int]
+                  ) -> dict[tuple[str, str], tuple[int, str, str, Reported]]:
+    """The last result of each (metric, split) one cell printed.
+
+    Args:
+        texts: the cell's outputs.
+        hint: the split the cell's code evaluates on.
+        budget: ``[characters of output still to read]``, lowered in place; reading stops below 0.
+
+    Returns:
+        ``{(metric, split): (order in the cell, the printed line, the matched text, Reported without a link)}``.
+    """
+    kept: dict[tuple[str, str], tuple[int, str, str, Reported]] = {}
+    epoch_seen: int | None = None
+    order = 0
+    for text in texts:
+        budget[0] -= len(text)
+        if budget[0] < 0:
+            break
+        lines, epoch_seen = _result_lines(text, epoch_seen)
+        for line in lines:
+            results, epoch = line_results(line, epoch_seen=epoch_seen is not None, cell_hint=hint)
+            if epoch is not None:
+                epoch_seen = epoch
+            order += 1
+            for metric, value, split, ep, matched in results:
+                if split == "test":
+                    ep = None
+                elif ep is None:
+                    ep = epoch_seen
+                kept[(metric, split)] = (order, line, matched,
+                                         Reported(metric=metric, value=value, split=split, epoch=ep))
+    return kept
+
+
+def _result_lines(text: str, epoch_seen: int | None) -> tuple[list[str], int | None]:
+    """The lines of one output that may print results (shortened), and the epoch seen before them."""
+    lines = _keyword_lines(text)
+    if len(lines) > MAX_RESULT_LINES:
+        # a long training log: its last lines hold the last epoch; earlier epochs only set the epoch
+        epochs = [e for ln in lines[:-MAX_RESULT_LINES] for e in _EPOCH.findall(ln)]
+        if epochs:
+            epoch_seen = int(epochs[-1][0])
+        lines = lines[-MAX_RESULT_LINES:]
+    return [ln[-MAX_LINE_CHARS:] if len(ln) > MAX_LINE_CHARS else ln for ln in lines], epoch_seen
 
 
 def _start_in(summary: Summary, path: str | None) -> int | None:

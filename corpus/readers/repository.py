@@ -24,12 +24,13 @@ harvest, ``examplenet parse DIR``, an uploaded project, the benches).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.readers.parser import looks_binary, parse_bytes
-from corpus.readers.repo_context import Definition, RepoContext, module_parts
+from corpus.readers.repo_context import Definition, ModuleFacts, RepoContext, module_parts
 from corpus.readers.repo_files import (
     _README,
     importers_pattern,
@@ -72,6 +73,8 @@ class RepoResult:
     blocks: int = 0  # definitions dropped because another model uses them
     not_trained: int = 0  # definitions kept with the NOT_TRAINED warning
     expanded: int = 0  # Custom layers replaced by a definition of the repository
+    not_models: int = 0  # training-file "models" naming a repository class or function that is no network
+    warnings: list[str] = field(default_factory=list)  # files read as data and refused (a config with YAML tags)
 
 
 def code_paths(files: Mapping[str, bytes]) -> list[str]:
@@ -135,7 +138,9 @@ def read_repository(files: Mapping[str, bytes], *, repo: str | None = None, comm
         per_file[path] = parse(files[path], path, repo=repo, commit=commit, license=license,
                                context_text=near(path), context=context)
         context.module_facts(path)  # read by the parse; cached
-    return join(per_file, context, repo=repo, commit=commit)
+    result = join(per_file, context, repo=repo, commit=commit)
+    result.warnings = [w for path in sorted(context.warnings) for w in context.warnings[path]]
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -151,6 +156,7 @@ class _Def:
     summary: Summary
     layers: list[Layer] | None = None  # expanded (None: not yet)
     trained_elsewhere: int = 0
+    read_where_used: bool = False  # read again inside a training file that uses it (a graph class)
     used_as_block: int = 0
 
 
@@ -171,16 +177,19 @@ def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext)
     return out
 
 
-def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def],
+            modules: bool = False) -> _Def | None:
     """The repository definition a Custom layer's name refers to from ``path`` (a factory followed once)."""
     facts = context.facts.get(path)
     if facts is None or not raw:
         return None
     head, _, rest = raw.partition(".")
-    if head not in facts.aliases or (path, head) in defs:
+    if (path, head) in defs:
         return None  # defined in the file itself: the reader already expanded it or chose not to
-    origin = facts.aliases[head] + (f".{rest}" if rest else "")
-    hit = context.resolve(origin, path, facts.relative.get(head, 0))
+    found = _imported_origin(context, facts, path, head, modules)
+    if found is None:
+        return None
+    hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
     for _ in range(3):
         if hit is None or not hit[1] or "." in hit[1]:
             return None
@@ -201,6 +210,34 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
                               target_facts.relative.get(rhead, 0))
     return None
+
+
+def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str,
+                     modules: bool = False) -> tuple[str, int] | None:
+    """(dotted origin, leading dots) of a name a file imports: by name, or through a wildcard import
+    (``from models import *``) of a repository module that defines it (the last such import wins).
+
+    A module import (``models.Net()`` read as ``Net``) is followed only with ``modules`` (a training
+    file's model, where exactly one imported module defines it): inside a network, the readers keep such
+    parts as examples of their own (labelled so)."""
+    if name in facts.aliases:
+        return facts.aliases[name], facts.relative.get(name, 0)
+    wild: list[tuple[str, int]] = []
+    plain: list[tuple[str, int]] = []
+    for local, origin in facts.aliases.items():
+        star = local.startswith("*")
+        if not star and not (modules and origin.rsplit(".", 1)[-1] == local):
+            continue
+        dots = facts.relative.get(local, 0)
+        hit = context.resolve(origin, path, dots)
+        if hit is None or hit[1]:
+            continue
+        module = context.module_facts(hit[0])
+        if module is not None and (name in module.definitions or name in module.aliases):
+            (wild if star else plain).append((f"{origin}.{name}", dots))
+    if wild:
+        return wild[-1]
+    return plain[0] if len(plain) == 1 else None
 
 
 def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], stack: tuple[str, ...],
@@ -240,13 +277,44 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     customs = [x for x in s.layers if x.type == "Custom"]
     if len(customs) != 1 or len(s.layers) != 1:
         return None
-    return _target(context, s.source.path, customs[0].raw, defs)
+    return _target(context, s.source.path, customs[0].raw, defs, modules=True)
 
 
-def _has_training(s: Summary) -> bool:
+_RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
+
+
+def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """A training file's model read from a class of another file that the file uses (a raw TF graph class,
+    ``net = TextCNN(...)``, read below the script: no line of its own): that class's definition."""
+    if s.source.line_start is not None or not s.name:
+        return None
+    target = _target(context, s.source.path, s.name, defs)
+    if target is not None:
+        data = context.files.get(s.source.path)
+        if not data or not _RUNS_TRAINING.search(data):
+            s.parse.status = _ONLY_USED  # a script that only restores and runs it (predict.py): no example
+            return None
+        s.source.line_start = s.source.line_end = _call_line(data, s.name)
+        target.read_where_used = True
+    return target
+
+
+# the bytes of a script that runs training (not one that restores a model to predict)
+_RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(")
+_ONLY_USED = "only used"  # a marker the join drops
+
+
+def _call_line(data: bytes | None, name: str) -> int | None:
+    """The first line of a file that calls ``name(`` (where a training script builds the model)."""
+    if not data:
+        return None
+    m = re.search(rb"\b" + re.escape(name.encode()) + rb"\s*\(", data)
+    return data.count(b"\n", 0, m.start()) + 1 if m else None
+
+
+def _has_training(s: Summary, fields: tuple[str, ...] = (*_RUN_FIELDS, "loss")) -> bool:
     hp = s.hyperparameters
-    return any(getattr(hp, f) is not None for f in ("optimizer", "learning_rate", "batch_size", "epochs", "loss",
-                                                     "steps"))
+    return any(getattr(hp, f) is not None for f in fields)
 
 
 def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str | None = None,
@@ -257,7 +325,8 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     by_summary = {id(d.summary): d for d in defs.values()}
     placed = [_placed(s, path, context, defs, by_summary, result, repo, commit)
               for path in sorted(per_file) for s in per_file[path]]
-    kept = [s for s in placed if _kept(s, by_summary.get(id(s)), result, repo, commit)]
+    kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
+                                                                      commit, context)]
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     _distinct_ids(kept, repo, commit)
@@ -271,7 +340,7 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     """A file's model as the repository sees it: joined with its definition, or its imported blocks expanded."""
     if s.parse.status == "failed":
         return s
-    target = _trainer_target(s, context, defs)
+    target = _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
     if target is not None:
         target.trained_elsewhere += 1
         result.joined += 1
@@ -286,18 +355,38 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     return s
 
 
-def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None) -> bool:
+def _names_no_network(s: Summary, context: RepoContext) -> bool:
+    """A training file's "model" that is one Custom layer naming something of the repository that is no
+    network (``config = Config()``, ``opt = get_std_opt(model)`` read as trained): not an example."""
+    if len(s.layers) != 1 or s.layers[0].type != "Custom" or not s.layers[0].raw:
+        return False
+    facts = context.facts.get(s.source.path)
+    head = s.layers[0].raw.partition(".")[0]
+    found = _imported_origin(context, facts, s.source.path, head, True) if facts is not None else None
+    hit = context.resolve(found[0] + s.layers[0].raw[len(head):], s.source.path, found[1]) if found else None
+    if hit is None or not hit[1] or "." in hit[1]:
+        return False
+    return context.is_network_definition(hit[0], hit[1]) is False
+
+
+def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
+          context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
     if d is None:
+        if _names_no_network(s, context):
+            result.not_models += 1
+            return False
         return True
     if s.name in GENERIC_NAMES and d.definition.name != s.name:
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
+    if d.trained_elsewhere and (d.read_where_used or not _has_training(s, _RUN_FIELDS)):
+        # its examples are the joined ones (a loss method of its own is no training run; a graph class
+        # read in its training file builds its own optimizer, and is trained there)
+        return False
     if _has_training(s):
         return True
-    if d.trained_elsewhere:
-        return False  # its examples are the joined ones
     if d.used_as_block:
         result.blocks += 1
         return False
@@ -388,15 +477,17 @@ def _where(path: str, line: int | None) -> str:
 # A folder on disk
 
 
-def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 1024 * 1024
-                ) -> tuple[dict[str, bytes], list[str]]:
-    """A folder's code, configuration and text files (bounded), by repository-relative path; and warnings."""
+def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 1024 * 1024,
+                max_total: int = 256 * 1024 * 1024) -> tuple[dict[str, bytes], list[str]]:
+    """A folder's code, configuration and text files (bounded: each, and ``max_total`` in all, as a
+    zip upload is), by repository-relative path; and warnings."""
     from corpus.harvest.paths import walk_files
 
     exts = (".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".rst")
     files: dict[str, bytes] = {}
     warnings: list[str] = []
     base = Path(root)
+    total = 0
     for f, warning in walk_files(base, exts, (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
                                               "venv", "site-packages")):
         if warning:
@@ -412,7 +503,16 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
             if f.stat().st_size > max_bytes:
                 warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
                 continue
-            files[rel] = f.read_bytes()
+            with open(f, "rb") as fh:
+                data = fh.read(max_bytes + 1)  # the size asked may be stale: never more than the bound
+            if len(data) > max_bytes:
+                warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
+                continue
+            total += len(data)
+            if total > max_total:
+                warnings.append(f"{rel}: the folder's files pass {max_total // 2**20} MiB in all: the rest are not read")
+                break
+            files[rel] = data
         except OSError as exc:
             warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
     return files, warnings

@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from tree_sitter import Node
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    """The nodes ``node`` is inside, nearest first."""
+    p = node.parent
+    while p is not None:
+        yield p
+        p = p.parent
+
+
+def enclosing(node: Node, node_type: str) -> Node | None:
+    """The nearest node of ``node_type`` that ``node`` is inside (``function_definition``: its def)."""
+    for p in ancestors(node):
+        if p.type == node_type:
+            return p
+    return None
 
 
 def node_text(node: Node | None) -> str:

@@ -34,6 +34,7 @@ from corpus.readers.torch_common import (
     is_tf_hf_class,
     jsonable,
     last_name,
+    method_in_bases,
     push,
 )
 from corpus.record.summary import Layer
@@ -395,19 +396,7 @@ class ModuleBuilder:
         return None
 
     def _method(self, cls: ClassInfo, name: str) -> FuncInfo | None:
-        seen: set[str] = set()
-        todo = [cls]
-        while todo:
-            c = todo.pop(0)
-            if c.name in seen:
-                continue
-            seen.add(c.name)
-            if name in c.methods:
-                return c.methods[name]
-            for b in c.bases:
-                if last_name(b) in self.classes:
-                    todo.append(self.classes[last_name(b)])
-        return None
+        return method_in_bases(cls, name, self.classes)
 
     def _pretrained(self, node: Node, name: str, kw: dict[str, Node], scope: Scope, raw: str) -> ModuleValue:
         args: dict[str, Any] = {"name": name}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -134,6 +135,28 @@ def jsonable(v: Any) -> bool:
 def last_name(name: str | None) -> str:
     """``nn.Conv2d`` -> ``Conv2d`` (cached: the same few thousand names recur)."""
     return (name or "").rsplit(".", 1)[-1]
+
+
+def method_in_bases(cls: Any, name: str, classes: Mapping[str, Any]) -> Any:
+    """Method ``name`` of class ``cls`` or of its nearest base among ``classes`` (breadth first, as
+    Python looks it up for single inheritance); None when none defines it.
+
+    Args:
+        cls: a class of the file (``.name``, ``.methods``: name -> method, ``.bases``: dotted names).
+        name: the method's name.
+        classes: the file's classes by name.
+    """
+    seen: set[str] = set()
+    todo = [cls]
+    while todo:
+        c = todo.pop(0)
+        if c.name in seen:
+            continue
+        seen.add(c.name)
+        if name in c.methods:
+            return c.methods[name]
+        todo.extend(classes[last_name(b)] for b in c.bases if last_name(b) in classes)
+    return None
 
 
 def identifiers(node: Node | None) -> list[str]:

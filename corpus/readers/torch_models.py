@@ -44,6 +44,7 @@ from corpus.readers.script import (
     walk,
     word_positions,
 )
+from corpus.readers.syntax import ancestors
 from corpus.readers.torch_build import ModuleBuilder
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
@@ -67,6 +68,7 @@ from corpus.readers.torch_common import (
 )
 from corpus.readers.torch_forward import ForwardWalker
 from corpus.readers.torch_training import TrainingReader
+from corpus.readers.trainers import chosen_callee
 from corpus.record.summary import Layer, Summary
 
 
@@ -496,6 +498,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if var is None or var in known_vars:
                 continue
             fn = self._fname(call) or ""
+            picked = chosen_callee(self.script, call) if self.script.context is not None and (
+                not fn or fn.split(".")[0] not in self.script.aliases) and fn not in self.classes else None
+            fn = picked or fn  # ``MODELS[args.arch]()``: the class its written key picks (trainers.py)
             last = last_name(fn)
             if (not last[:1].isupper() and not self._repository_function(fn)) or fn in self.classes:
                 continue
@@ -505,7 +510,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
             if (fn.split(".")[0] not in self.script.aliases and not wildcard) or not self._trained(var):
                 continue
-            layer = Layer(type="Custom", raw=last, line=line_of(a))
+            layer = Layer(type="Custom", raw=picked or last, line=line_of(a))
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
@@ -740,12 +745,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def env_at(self, node: Node) -> dict[str, Any]:
         """Values visible at ``node``: constants, enclosing functions' defaults/call arguments, local assignments."""
         env = dict(self._module_env(node.start_byte))
-        funcs = []
-        p = node.parent
-        while p is not None:
-            if p.type == "function_definition":
-                funcs.append(p)
-            p = p.parent
+        funcs = [p for p in ancestors(node) if p.type == "function_definition"]
         for fnode in reversed(funcs):
             env.update(self._func_env(fnode, node))
         return env

@@ -1,0 +1,127 @@
+"""Models a training script picks by a written name (a registry, ``getattr``, ``eval``).
+
+Real training scripts seldom write ``model = ResNet()``: they pick the class
+by an option, ``MODELS[args.arch](...)``, ``model_dict[self.args.model].Model(args)``,
+``getattr(models, args.model)(...)`` or ``Model = eval(args.model_type)``. When the
+key is written (a literal, a constant, an ``argparse``/flag default, a config
+value), the class is the one the script runs with no arguments; this module
+names it statically, as a dotted name the script's imports resolve
+(``Net``, ``Autoformer.Model``), so the repository join can follow it to its
+definition. Nothing is run.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from corpus.readers.syntax import call_arguments, node_text
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from corpus.readers.script import Script
+
+# ``self.args.model`` / ``self.opt.arch`` / ``self.config.model_name``: an option read through an object
+_SELF_OPTION = re.compile(r"^self\.(?:args|opt|opts|cfg|config|hparams|params|options|flags)\.(\w+)$")
+_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+_MAX_DEPTH = 3
+
+
+def chosen_callee(script: Script, call: Node) -> str | None:
+    """The dotted name a call calls when it picks a class by a written key, else None.
+
+    ``MODELS[args.arch]()`` with ``MODELS = {"net": Net}`` and the option's
+    default ``"net"`` gives ``Net``; ``model_dict[k].Model(args)`` gives
+    ``Autoformer.Model``; ``getattr(models, "vgg")(...)`` gives ``models.vgg``;
+    ``Model(...)`` after ``Model = eval(args.model_type)`` gives the option's value.
+    """
+    fnode = call.child_by_field_name("function")
+    if fnode is None:
+        return None
+    return _callee(script, fnode, 0)
+
+
+def _callee(script: Script, node: Node, depth: int) -> str | None:
+    if depth > _MAX_DEPTH:
+        return None
+    if node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        attr = node_text(node.child_by_field_name("attribute"))
+        if obj is None or obj.type not in ("subscript", "call", "identifier"):
+            return None
+        base = _callee(script, obj, depth + 1)
+        return f"{base}.{attr}" if base else None
+    if node.type == "subscript":
+        return _from_registry(script, node)
+    if node.type == "call":
+        return _from_call(script, node)
+    if node.type == "identifier":
+        return _from_variable(script, node, depth)
+    return None
+
+
+def _key(script: Script, node: Node | None) -> str | None:
+    """A written key: the evaluator's value, or an option read as ``self.args.X``."""
+    if node is None:
+        return None
+    got: Any = script.value(node)
+    if isinstance(got, str):
+        return got
+    m = _SELF_OPTION.match(node_text(node))
+    if m:
+        got = script.argparse_defaults.get(m.group(1))
+        if isinstance(got, str):
+            return got
+    return None
+
+
+def _from_registry(script: Script, sub: Node) -> str | None:
+    """``REGISTRY[key]`` where ``REGISTRY`` is a dict literal of names assigned in the script."""
+    value = sub.child_by_field_name("value")
+    index = sub.child_by_field_name("subscript")
+    if value is None or value.type != "identifier":
+        return None
+    key = _key(script, index)
+    if key is None:
+        return None
+    name = node_text(value)
+    for a in script.nodes("assignment"):
+        left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+        if left is None or right is None or right.type != "dictionary" or node_text(left) != name:
+            continue
+        for pair in right.named_children:
+            if pair.type != "pair":
+                continue
+            k = script.value(pair.child_by_field_name("key"))
+            v = node_text(pair.child_by_field_name("value"))
+            if k == key and _NAME.match(v):
+                return v
+    return None
+
+
+def _from_call(script: Script, call: Node) -> str | None:
+    """``getattr(module, key)`` / ``eval(key)`` with a written key naming a class."""
+    fn = node_text(call.child_by_field_name("function"))
+    positional, _ = call_arguments(call)
+    if fn == "getattr" and len(positional) == 2 and positional[0].type in ("identifier", "attribute"):
+        key = _key(script, positional[1])
+        return f"{node_text(positional[0])}.{key}" if key and key.isidentifier() else None
+    if fn == "eval" and len(positional) == 1:
+        key = _key(script, positional[0])
+        return key if key and _NAME.match(key) else None
+    return None
+
+
+def _from_variable(script: Script, ident: Node, depth: int) -> str | None:
+    """``Model = eval(args.model_type)`` (or a registry lookup) assigned once before the call."""
+    name = node_text(ident)
+    found: str | None = None
+    for a in script.nodes("assignment"):
+        if a.start_byte > ident.start_byte:
+            break
+        left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+        if left is None or right is None or node_text(left) != name:
+            continue
+        found = _callee(script, right, depth + 1) if right.type in ("subscript", "call") else None
+    return found

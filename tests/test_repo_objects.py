@@ -1,0 +1,109 @@
+"""Training reached through objects: a trainer class given the model, a registry picking the class,
+a training function that uses a helper class of the repository (fixtures: tests/fixtures/repo_objects/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.readers.repository import NOT_TRAINED, parse_files
+from corpus.readers.script import load
+from corpus.readers.trainers import chosen_callee
+
+FIX = Path(__file__).parent / "fixtures" / "repo_objects"
+
+
+def _repo(name: str) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((FIX / name).iterdir())}
+
+
+def test_trainer_class_given_the_model_trains_it():
+    (s,) = parse_files(_repo("trainer_given"))
+    assert (s.name, s.source.path, s.source.train_path) == ("SmallMLP", "nets.py", "run.py")
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.batch_size, hp.loss) == (
+        "rmsprop", 0.002, 4, 50, "categorical_crossentropy")
+    assert s.datasets == ["fashion_mnist"]
+    assert NOT_TRAINED not in s.parse.warnings
+    assert [x.type for x in s.layers] == ["Flatten", "Dense", "Dense"]
+
+
+def test_registry_key_from_an_option_default_picks_the_class():
+    summaries = parse_files(_repo("registry"))
+    trained = [s for s in summaries if s.source.train_path == "main.py"]
+    assert [s.name for s in trained] == ["Wide"]
+    assert trained[0].hyperparameters.optimizer == "sgd"
+    assert trained[0].hyperparameters.learning_rate == 0.03
+    assert trained[0].hyperparameters.epochs == 6
+    tiny = [s for s in summaries if s.name == "Tiny"]
+    assert tiny and NOT_TRAINED in tiny[0].parse.warnings
+
+
+def test_training_function_using_a_helper_class_is_read_where_called():
+    (s,) = parse_files(_repo("helper_class"))
+    assert (s.name, s.source.train_path) == ("Regressor", "train.py")
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs, hp.loss) == ("adam", 0.004, 15, "mse")
+
+
+def _callee(code: str, flags: dict[str, object] | None = None) -> str | None:
+    script = load(code, "t.py")
+    script.argparse_defaults.update(flags or {})
+    right = script.nodes("assignment")[-1].child_by_field_name("right")
+    call = right if right.type == "call" else None
+    if call is None:  # ``return d[k].Model(args)``
+        call = next(c for c in script.nodes("call") if c.text.decode().startswith("d["))
+    return chosen_callee(script, call)
+
+
+def test_chosen_callee_forms():
+    assert _callee('R = {"a": A, "b": pkg.B}\nm = R["b"]()') == "pkg.B"
+    assert _callee('def build(self):\n    d = {"x": mx, "y": my}\n    return d[self.args.model].Model(self.args)',
+                   {"model": "y"}) == "my.Model"
+    assert _callee('import models\nk = "vgg"\nm = getattr(models, k)()') == "models.vgg"
+    assert _callee('Model = eval("Cnn14")\nm = Model(3)') == "Cnn14"
+    assert _callee('R = {"a": A}\nm = R[unknown]()') is None
+
+
+def test_wildcard_import_of_a_repository_module_is_joined():
+    summaries = parse_files(_repo("wildcard"))
+    assert sorted((s.name, s.source.path, s.source.train_path) for s in summaries) == [
+        ("Critic", "blocks.py", "toy_gan.py"), ("Maker", "blocks.py", "toy_gan.py")]
+    for s in summaries:
+        assert s.hyperparameters.learning_rate == 0.0005 and s.hyperparameters.epochs == 25
+        assert all(x.type != "Custom" for x in s.layers)
+
+
+def test_raw_tf_model_class_trained_in_another_file_is_one_joined_example():
+    summaries = parse_files(_repo("tf_class"))
+    assert [(s.name, s.source.path, s.source.train_path) for s in summaries] == [
+        ("SentimentNet", "graph.py", "fit.py")]
+    s = summaries[0]
+    assert 4 <= s.source.line_start <= 19 and s.source.train_line_start == 5
+    assert s.hyperparameters.optimizer == "adam" and s.hyperparameters.epochs == 3
+    assert [x.type for x in s.layers][-2:] == ["Dense", "Dense"]
+
+
+def test_a_script_that_only_restores_a_graph_class_gives_no_example():
+    files = _repo("tf_class")
+    files["predict.py"] = (b"import tensorflow as tf\nfrom graph import SentimentNet\n"
+                           b"net = SentimentNet(5000, 2, 0.001)\nwith tf.Session() as sess:\n"
+                           b"    tf.train.Saver().restore(sess, 'ckpt')\n    print(sess.run(net.logits))\n")
+    assert sorted((s.name, s.source.train_path) for s in parse_files(files)) == [("SentimentNet", "fit.py")]
+
+
+def test_settings_object_handed_to_a_class_reads_the_config_file_the_repository_names():
+    (s,) = parse_files(_repo("settings_object"))
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("rmsprop", 40, 9, "mae")
+    assert [x.type for x in s.layers] == ["LSTM", "Dense"]
+    assert s.layers[0].args.get("units") == 48
+
+
+def test_settings_holder_needs_a_file_that_covers_the_keys():
+    from corpus.readers.repo_context import RepoContext
+
+    files = _repo("settings_object")
+    ctx = RepoContext(files)
+    assert set(ctx.settings_holders(files["forecaster.py"])) == {"self.config"}
+    assert ctx.settings_holders(b"x = self.config.other + self.config.unknown") == {}
+    assert ctx.settings_holders(b"parser.add_argument('--units')\ny = cfg.units + cfg.rate") == {}
