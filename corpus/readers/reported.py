@@ -206,12 +206,13 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
     if not any(word in folded for word in _METRIC_WORDS):
         return list(found.values()), epoch
     unprefixed: list[str | None] = []  # the split of metrics printed without one, worked out once a line
-    for m in _METRIC.finditer(line):
+    matches = list(_METRIC.finditer(line))
+    for m in matches:
         metric = metric_name(m.group("metric"))
         split = split_of(m.group("prefix"))
         if split is None:
             if not unprefixed:
-                unprefixed.append(_line_split(line, epoch, epoch_seen, cell_hint))
+                unprefixed.append(_line_split(line, epoch, epoch_seen, cell_hint, matches, folded))
             split = unprefixed[0]
         if split is None:
             continue
@@ -222,18 +223,35 @@ def line_results(line: str, *, epoch_seen: bool, cell_hint: str | None
     return list(found.values()), epoch
 
 
-def _line_split(line: str, epoch: int | None, epoch_seen: bool, cell_hint: str | None) -> str | None:
-    """The split of a metric printed without a split prefix on ``line``."""
+def _line_split(line: str, epoch: int | None, epoch_seen: bool, cell_hint: str | None,
+                matches: list[re.Match[str]], folded: str) -> str | None:
+    """The split of a metric printed without a split prefix on ``line`` (``matches``: the line's
+    :data:`_METRIC` matches; ``folded``: the line case-folded)."""
     if epoch is not None:
         return "train"
-    # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...")
-    word = _SPLIT_WORD.search(_METRIC.sub(" ", line))
-    line_hint = split_of(word.group(1)) if word else None
+    # the split a line speaks of, outside the metrics' own prefixes ("Test set: Average loss: ...");
+    # only where a split word may be ("train" is looked for as "tra": ``ı`` is an ``i`` to the pattern)
+    line_hint = None
+    if "test" in folded or "val" in folded or "tra" in folded:
+        word = _SPLIT_WORD.search(_without(line, matches))
+        line_hint = split_of(word.group(1)) if word else None
     if line_hint is not None:
         return line_hint
     if _STEP.search(line) or epoch_seen:
         return "train"
     return cell_hint
+
+
+def _without(line: str, matches: list[re.Match[str]]) -> str:
+    """``line`` with each of ``matches`` (in order, disjoint) replaced by a blank: what
+    ``_METRIC.sub(" ", line)`` gives, from the matches found already."""
+    parts: list[str] = []
+    at = 0
+    for m in matches:
+        parts.append(line[at:m.start()])
+        at = m.end()
+    parts.append(line[at:])
+    return " ".join(parts)
 
 
 def _metric_value(m: re.Match[str], metric: str) -> float | None:
