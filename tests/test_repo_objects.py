@@ -107,3 +107,9 @@ def test_settings_holder_needs_a_file_that_covers_the_keys():
     assert set(ctx.settings_holders(files["forecaster.py"])) == {"self.config"}
     assert ctx.settings_holders(b"x = self.config.other + self.config.unknown") == {}
     assert ctx.settings_holders(b"parser.add_argument('--units')\ny = cfg.units + cfg.rate") == {}
+
+
+def test_a_settings_object_read_as_trained_is_no_example():
+    summaries = parse_files(_repo("module_import"))
+    assert "Options" not in [s.name for s in summaries]
+    assert [s.name for s in summaries if s.source.path == "train.py"] == ["Tagger"]

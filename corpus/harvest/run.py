@@ -935,7 +935,7 @@ def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
     return out, missing
 
 
-# C901 (22 > 15): the planning is _plan_all; what is left, absorb, tasks and write, are closures
+# C901: the planning is _plan_all; what is left, absorb, tasks and write, are closures
 # over this run's state (records, pending counts, the journal, the bar): a class would hold it.
 def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,  # noqa: C901
             scheduler: str | None = None, history: bool = False, resume: bool = False,

@@ -463,6 +463,27 @@ class RepoContext:
                          if all(part.isidentifier() for part in origin.split(".")))
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
 
+    def is_network_definition(self, path: str, name: str) -> bool | None:
+        """Whether a top-level definition of a repository file is (or builds) a network: a class whose
+        text holds network words, a function that builds a network of the repository or calls a model
+        factory; None when the definition cannot be read."""
+        facts = self.module_facts(path)
+        d = facts.definitions.get(name) if facts else None
+        if d is None:
+            return None
+        text = _lines(self.files.get(path) or b"", d.line_start, d.line_end)
+        if _NETWORKISH.search(text) or _DEFINES_NETWORK.search(text):
+            return True
+        if d.kind == "class":
+            return False
+        for called in set(_ANY_CALL.findall(text)) - {name}:
+            if called in facts.definitions or (called in facts.aliases and self.resolve(
+                    facts.aliases[called], path, facts.relative.get(called, 0))):
+                return None  # ``return _unet(...)``: it calls code of the repository not read here
+        # it returns what a library call gives (``return parser.parse_args()``): no network of the repository;
+        # one that returns a variable it built may hold a library's model: unknown
+        return False if d.returns else None
+
     def _builds_repository_class(self, text: str, path: str, facts: ModuleFacts) -> bool:
         """Whether code builds a network of the repository (read where it is, by the join).
 
@@ -543,6 +564,7 @@ _DEFINES_OPTIONS = re.compile(rb"add_argument\(|DEFINE_(?:integer|float|string|b
 _HOLDER_ATTR = re.compile(rb"\b((?:self\.)?(?:config|cfg|conf|configs|hparams|hp|params|hyperparams|hyper_params|"
                           rb"settings|opt_config|train_config))\.([A-Za-z_]\w*)\b(?!\s*\()")
 MAX_NAMED_CONFIGS = 300
+_ANY_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
 
 

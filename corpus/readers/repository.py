@@ -217,9 +217,10 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
     """(dotted origin, leading dots) of a name a file imports: by name, or through a wildcard import
     (``from models import *``) of a repository module that defines it (the last such import wins).
 
-    A module import (``models.Net()`` read as ``Net``) is followed only with ``modules`` (a training
-    file's model, where exactly one imported module defines it): inside a network, the readers keep such
-    parts as examples of their own (labelled so)."""
+    A module import (``models.Net()`` read as ``Net``) is followed only with ``modules`` (where exactly
+    one imported module defines it), to tell what a name is: the join does not follow it (the label sets
+    keep ``vae.Encoder`` built in a training file, and ``networks.Decoder`` inside a network, as
+    examples of their own)."""
     if name in facts.aliases:
         return facts.aliases[name], facts.relative.get(name, 0)
     wild: list[tuple[str, int]] = []
@@ -277,7 +278,7 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     customs = [x for x in s.layers if x.type == "Custom"]
     if len(customs) != 1 or len(s.layers) != 1:
         return None
-    return _target(context, s.source.path, customs[0].raw, defs, modules=True)
+    return _target(context, s.source.path, customs[0].raw, defs)
 
 
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
