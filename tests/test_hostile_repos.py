@@ -471,12 +471,14 @@ def test_hostile_configs_in_parse_dir_are_refused_with_warnings(tmp_path: Path):
                                             + b"{}," * 999_999 + b"{}]}")
     with open(work / "weights.py", "wb") as fh:  # a sparse 2 GiB file: its size is asked, it is never read
         fh.truncate(GIB2)
+    (work / "model.ipynb").write_bytes(b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64
+                                       + b"\nsize 123456789\n")
     proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "parse", str(work)], capture_output=True,
                           timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, proc.stderr
     err = proc.stderr.decode()
     for what in (*_CONFIG_WARNINGS, "huge.yaml: 3,145,732 bytes, over the", "weights.py: over 4 MiB: not read",
-                 "could not read deep.ipynb"):
+                 "could not read deep.ipynb", "model.ipynb: Git LFS pointer"):
         assert what in err, (what, err)
     rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [(r["name"], r["hyperparameters"]["learning_rate"]) for r in rows if r["parse"]["status"] != "failed"] \
@@ -501,11 +503,12 @@ def test_hostile_configs_in_an_uploaded_zip_are_refused_and_reported(tmp_path: P
         info = zipfile.ZipInfo(f"project/{name}")
         info.compress_type = zipfile.ZIP_STORED
         stored.append((info, data))
-    upload.write_bytes(_zip([*stored, ("../evil.py", b"x")]))
+    lfs = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"b" * 64 + b"\nsize 9\n"
+    upload.write_bytes(_zip([*stored, ("../evil.py", b"x"), ("project/lfs_model.py", lfs)]))
     summaries, notes = read_zip(upload)
     text = "\n".join(notes)
     for what in ("../evil.py: '..'", *_CONFIG_WARNINGS, "huge.yaml: 3,145,732 bytes, over the",
-                 "deep.ipynb: could not read deep.ipynb"):
+                 "deep.ipynb: could not read deep.ipynb", "lfs_model.py: Git LFS pointer"):
         assert what in text, (what, text)
     assert [(s.name, s.hyperparameters.learning_rate) for s in summaries if s.layers] == [("ConfNet", 0.01)]
     model, note = read_zip_model(str(upload))
@@ -538,3 +541,21 @@ def test_a_bug_in_the_repository_pass_is_counted_as_an_internal_error(tmp_path: 
     lines = "\n".join(stats.lines())
     assert "internal errors: 1 " in lines and "eve/joinbug:(repository pass)" in lines
     assert stats.models == 1  # the file's model is kept as read
+
+
+def test_deep_flow_brackets_are_refused_before_yaml_scans_them(monkeypatch):
+    # PyYAML's scanner is quadratic in the depth of [ and { (1 MB of "[" would take minutes of CPU in
+    # a zip upload): that depth is counted on the characters first, and YAML never sees the file.
+    import corpus.readers.config as config
+
+    def scanned(*a, **k):
+        raise AssertionError("the YAML scanner was given the file")
+
+    monkeypatch.setattr(config.yaml, "parse", scanned)
+    for data in (b"[" * 500_000 + b"]" * 500_000, b"a: " + b"{b: " * 200_000 + b"}" * 200_000,
+                 b"x: [" * 70 + b"1" + b"]" * 70):
+        res = load_config(data, "deep.yaml")
+        assert res.value is None and "nested deeper than 64 levels" in res.warnings[0]
+    monkeypatch.undo()
+    assert load_config(b"a: [1, {b: [2, 3]}]\nre: '[a-z'\n", "ok.yaml").value == {"a": [1, {"b": [2, 3]}],
+                                                                                    "re": "[a-z"}

@@ -13,7 +13,8 @@ FIX = Path(__file__).parent / "fixtures" / "repo_objects"
 
 
 def _repo(name: str) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((FIX / name).iterdir())}
+    root = FIX / name
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_trainer_class_given_the_model_trains_it():
@@ -113,3 +114,10 @@ def test_a_settings_object_read_as_trained_is_no_example():
     summaries = parse_files(_repo("module_import"))
     assert "Options" not in [s.name for s in summaries]
     assert [s.name for s in summaries if s.source.path == "train.py"] == ["Tagger"]
+
+
+def test_module_imported_by_a_written_path_is_followed():
+    (s,) = parse_files(_repo("dynamic_import"))
+    assert (s.name, s.source.path, s.source.train_path) == ("LeNet", "archs/lenet.py", "launch.py")
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs) == ("sgd", 0.05, 12)
+    assert _callee('import importlib\nm = importlib.import_module("pkg." + "x")\nnet = m.Net()') == "pkg.x.Net"

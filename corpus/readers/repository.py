@@ -187,6 +187,8 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     if (path, head) in defs:
         return None  # defined in the file itself: the reader already expanded it or chose not to
     found = _imported_origin(context, facts, path, head, modules)
+    if found is None and rest and "." in rest:
+        found = (head, 0)  # ``models.net.Net`` of a module imported by its path (importlib, trainers.py)
     if found is None:
         return None
     hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
@@ -508,6 +510,9 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
                 data = fh.read(max_bytes + 1)  # the size asked may be stale: never more than the bound
             if len(data) > max_bytes:
                 warnings.append(f"{rel}: over {max_bytes // 2**20} MiB: not read")
+                continue
+            if data.startswith(b"version https://git-lfs.github.com/spec/"):
+                warnings.append(f"{rel}: Git LFS pointer (the content is not in the folder): not read")
                 continue
             total += len(data)
             if total > max_total:

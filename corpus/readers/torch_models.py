@@ -508,7 +508,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
                 continue
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
-            if (fn.split(".")[0] not in self.script.aliases and not wildcard) or not self._trained(var):
+            if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
                 continue
             layer = Layer(type="Custom", raw=picked or last, line=line_of(a))
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))

@@ -101,12 +101,16 @@ def _from_registry(script: Script, sub: Node) -> str | None:
 
 
 def _from_call(script: Script, call: Node) -> str | None:
-    """``getattr(module, key)`` / ``eval(key)`` with a written key naming a class."""
+    """``getattr(module, key)`` / ``eval(key)`` with a written key naming a class; ``import_module(key)``."""
     fn = node_text(call.child_by_field_name("function"))
     positional, _ = call_arguments(call)
     if fn == "getattr" and len(positional) == 2 and positional[0].type in ("identifier", "attribute"):
         key = _key(script, positional[1])
         return f"{node_text(positional[0])}.{key}" if key and key.isidentifier() else None
+    if fn in ("importlib.import_module", "import_module", "__import__") and positional:
+        # ``importlib.import_module("models." + args.model)``: the module, named by its dotted path
+        key = _key(script, positional[0])
+        return key if key and _NAME.match(key) else None
     if fn == "eval" and len(positional) == 1:
         key = _key(script, positional[0])
         return key if key and _NAME.match(key) else None
