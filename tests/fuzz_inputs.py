@@ -226,7 +226,8 @@ def random_repository(rng: random.Random) -> dict[str, bytes]:
     dotted = pkg.replace("/", ".")
     names = [f"Net{i}" for i in range(rng.randint(1, 4))]
     for i, name in enumerate(names):
-        imports = rng.choice(["from .common import *", "from common import HIDDEN", f"import {dotted or 'common'}",
+        imports = rng.choice(["from .common import *", "from common import HIDDEN", "from common import Block, HIDDEN",
+                              "from .common import Block", "import common", f"import {dotted or 'common'}",
                               f"from .{name.lower()} import {name}", "from . import *", "HIDDEN = 32"])
         block = rng.choice(["nn.ReLU()", "Block()", f"{names[(i + 1) % len(names)]}()", "common.Block()",
                             "nn.Sequential(*[nn.Linear(HIDDEN, HIDDEN) for _ in range(DEPTH)])"])
@@ -236,7 +237,9 @@ def random_repository(rng: random.Random) -> dict[str, bytes]:
     files[f"{prefix}common.py"] = rng.choice([
         b"HIDDEN = 64\nDEPTH = 3\nIN_FEATURES = 784\nfrom common import *\n",
         b"from .net0 import *\nHIDDEN = HIDDEN + 1\n",
-        b"import torch.nn as nn\nclass Block(nn.Module):\n    def forward(self, x):\n        return x\nHIDDEN = 16\n",
+        b"import torch.nn as nn\nHIDDEN = 16\nDEPTH = 2\nIN_FEATURES = 8\n\n\nclass Block(nn.Module):\n"
+        b"    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(HIDDEN, HIDDEN)\n\n"
+        b"    def forward(self, x):\n        return self.l(x)\n",
     ])
     if pkg:
         files[f"{prefix}__init__.py"] = rng.choice([

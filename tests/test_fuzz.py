@@ -102,15 +102,17 @@ def test_generated_repositories_read_whole_never_reach_a_catch_all(seed: int) ->
 
 
 def test_generated_repositories_exercise_the_join_and_hostile_configs() -> None:
-    # The generator must reach what it is for: models joined across files and configs refused.
+    # The generator must reach what it is for: models joined across files, blocks of another file
+    # expanded in place, configs refused.
     import random
 
     from corpus.readers.repository import read_repository
 
     rng = random.Random(14)
-    joined = refused = 0
-    for _ in range(40):
+    joined = expanded = refused = 0
+    for _ in range(60):
         got = read_repository(random_repository(rng))
         joined += got.joined
+        expanded += got.expanded
         refused += len(got.warnings)
-    assert joined > 0 and refused > 0
+    assert joined > 0 and expanded > 0 and refused > 0
