@@ -419,18 +419,20 @@ FRAMEWORK_PACKAGES = {
     "jax": ("jax", "flax"),
 }
 # (frameworks, API spelling, package, version, words the spelling needs): APIs of one major version only.
+# Each spelling opens with a look-ahead at the first characters of its alternatives, so the regex
+# engine skips other positions in C (a leading \b alone makes it try the pattern at every one).
 _API_VERSIONS: list[tuple[tuple[str, ...], re.Pattern[str], str, str, tuple[str, ...]]] = [
-    (("keras",), re.compile(r"\bkeras\.ops\b|\bfrom keras import ops\b|\bimport keras_core\b|\bkeras\.src\b"),
+    (("keras",), re.compile(r"(?=[kfi])\bkeras\.ops\b|\bfrom keras import ops\b|\bimport keras_core\b|\bkeras\.src\b"),
      "keras", "3.x", ("ops", "keras_core", "keras.src")),
-    (("keras", "tensorflow"), re.compile(r"\btf\.contrib\b|\btf\.Session\(|\btf\.placeholder\(|\btf\.app\.flags\b"
+    (("keras", "tensorflow"), re.compile(r"(?=t)\btf\.contrib\b|\btf\.Session\(|\btf\.placeholder\(|\btf\.app\.flags\b"
                                          r"|\btf\.global_variables_initializer\(|\btf\.train\.\w+Optimizer\("),
      "tensorflow", "1.x", ("tf.contrib", "tf.Session", "tf.placeholder", "tf.app", "global_variables_initializer",
                             "tf.train.")),
-    (("keras", "tensorflow"), re.compile(r"\btf\.GradientTape\(|@tf\.function\b|\btf\.compat\.v1\b"
+    (("keras", "tensorflow"), re.compile(r"(?=[t@])\btf\.GradientTape\(|@tf\.function\b|\btf\.compat\.v1\b"
                                          r"|\btf\.keras\.layers\.experimental\b"),
      "tensorflow", "2.x", ("GradientTape", "tf.function", "compat.v1", "experimental")),
-    (("pytorch",), re.compile(r"\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4", ("volatile", ".data[0]")),
-    (("pytorch",), re.compile(r"\btorch\.compile\("), "torch", "2.x", ("torch.compile",)),
+    (("pytorch",), re.compile(r"(?=[vl])\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4", ("volatile", ".data[0]")),
+    (("pytorch",), re.compile(r"(?=t)\btorch\.compile\("), "torch", "2.x", ("torch.compile",)),
 ]
 
 
