@@ -51,26 +51,33 @@ def stage_times(files: list[tuple[str, bytes]]) -> tuple[float, dict[str, float]
     Returns:
         (total CPU seconds, CPU seconds by stage).
     """
-    facts = code_module("corpus.readers.facts", "corpus.facts")
-    keras_models = code_module("corpus.readers.keras_models", "corpus.keras_models")
     parser = code_module("corpus.readers.parser", "corpus.parser")
-    torch_models = code_module("corpus.readers.torch_models", "corpus.torch_models")
 
     acc: dict[str, float] = {}
-    saved = [(parser, "source_text"), (parser, "Script"), (parser, "finish"), (keras_models, "extract_keras"),
-             (torch_models, "extract_torch"), (facts, "annotate")]
-    # a stage the measured checkout does not have (renamed, moved) is left out, not an error
-    originals = [(mod, name, getattr(mod, name)) for mod, name in saved if hasattr(mod, name)]
     labels = {"source_text": "read file (source_text)", "Script": "tree + names (Script)",
-              "finish": "ids, links, lines (finish)", "extract_keras": "Keras/TF reader",
-              "extract_torch": "PyTorch reader", "annotate": "datasets/task/tricks (facts)"}
+              "finish": "ids, links, lines (finish)", "annotate": "datasets/task/tricks (facts)",
+              "_annotate_outcomes": "results, environment (outcomes)", "fragments.apply": "fragments (names)"}
+    # a stage the measured checkout does not have (renamed, moved) is left out, not an error
+    originals: list[tuple[Any, str, Any]] = [(parser, name, getattr(parser, name)) for name in labels
+                                             if "." not in name and hasattr(parser, name)]
+    fragments = getattr(parser, "fragments", None)
+    if fragments is not None and hasattr(fragments, "apply"):
+        originals.append((fragments, "apply", fragments.apply))
+    readers = getattr(parser, "READERS", None)
     try:
         for mod, name, fn in originals:
-            setattr(mod, name, _timed(acc, labels[name], fn))
+            label = labels.get(name) or labels[f"fragments.{name}"]
+            setattr(mod, name, _timed(acc, label, fn))
+        if readers is not None:
+            # each registered reader (Keras, raw TF, PyTorch, JAX) is its own stage
+            parser.READERS = tuple(type(r)(r.name, r.family, _timed(acc, f"{r.name} reader", r.read))
+                                   for r in readers)
         total = _run(files)
     finally:
         for mod, name, fn in originals:
             setattr(mod, name, fn)
+        if readers is not None:
+            parser.READERS = readers
     return total, acc
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import configparser
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from corpus.record.summary import Environment, Summary
 
@@ -256,6 +256,12 @@ _CPU_PIN = re.compile(
     r"|tf\.device\(\s*['\"]/?(?:device:)?cpu|\.to\(\s*['\"]cpu['\"]\s*\)\s*$"
 )
 _ANY_DEVICE = re.compile("|".join(f"(?:{p.pattern})" for p in (_CUDA_MOVE, _CUDA_CHECK, _CPU_PIN)), re.MULTILINE)
+# Every match of _ANY_DEVICE starts with one of these words: the places they are found by
+# ``str.find`` are the only ones the alternation is tried at (tried at every byte, it cost
+# more than the rest of the GPU reading).
+_DEVICE_STARTS = (".cuda(", "torch.", ".to(", "device", "multi_gpu_model(", "DataParallel(", "cuda.is_available(",
+                  "list_physical_devices(", "is_gpu_available(", "gpu_device_name(", "jax.devices(",
+                  "mps.is_available(", "CUDA_VISIBLE_DEVICES", "tf.device(")
 _IF = re.compile(r"^\s*(?:if|elif|else|while|try|except)\b")
 _GUARD = re.compile(r"\b(?:if|else)\b|\bor\b|\band\b")
 
@@ -282,6 +288,24 @@ def _conditional(lines: list[str], i: int) -> bool:
     return False
 
 
+def _device_matches(code: str) -> Iterator[re.Match[str]]:
+    """What ``_ANY_DEVICE.finditer(code)`` yields, trying the pattern only where a match can start."""
+    starts: set[int] = set()
+    for word in _DEVICE_STARTS:
+        i = code.find(word)
+        while i >= 0:
+            starts.add(i)
+            i = code.find(word, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue  # inside the previous match (finditer's matches do not overlap)
+        m = _ANY_DEVICE.match(code, i)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def gpu_need(code: str) -> str | None:
     """``required`` (moves to CUDA unconditionally), ``optional`` (only if available), ``cpu`` (pins the CPU), else None.
 
@@ -295,7 +319,7 @@ def gpu_need(code: str) -> str | None:
     # only the lines a pattern matches are looked at (the rest of a long file costs one scan)
     line_no, last = 0, 0
     seen: set[int] = set()
-    for m in _ANY_DEVICE.finditer(code):
+    for m in _device_matches(code):
         line_no += code.count("\n", last, m.start())
         last = m.start()
         if line_no in seen:
@@ -332,6 +356,22 @@ _DOWNLOAD = re.compile(
     r"|\bkaggle\.api\.|\bdownload_url\(|\bhub\.load\(|\brequests\.get\(\s*['\"]https?://[^'\"]*\.(?:zip|gz|tgz"
     r"|csv|tar|npz|json|txt)['\"]"
 )
+# _DOWNLOAD's alternatives, each after a word it needs: one scan by a large alternation
+# (which the regex engine cannot skip ahead in) cost more than a few substring scans.
+_DOWNLOAD_PARTS = tuple((word, re.compile(rx)) for word, rx in (
+    ("load_data(", r"\b(?:datasets|keras\.datasets)\.\w+\.load_data\(|\b(?:mnist|fashion_mnist|cifar10|cifar100|imdb"
+                   r"|reuters|boston_housing|california_housing)\.load_data\("),
+    ("download", r"download\s*=\s*True|\bgdown\.download\(|\bwget\.download\(|\bdownload_url\("),
+    ("tfds.", r"\btfds\.load\(|\btfds\.builder\("),
+    ("load_dataset(", r"\bload_dataset\("),
+    ("urlretrieve(", r"\burlretrieve\("),
+    ("get_file(", r"\bget_file\("),
+    ("fetch_", r"\bfetch_(?:openml|california_housing|20newsgroups\w*|lfw_\w+|olivetti_faces|covtype|kddcup99|rcv1"
+               r"|species_distributions)\("),
+    ("kaggle.api.", r"\bkaggle\.api\."),
+    ("hub.load(", r"\bhub\.load\("),
+    ("requests.get(", r"\brequests\.get\(\s*['\"]https?://[^'\"]*\.(?:zip|gz|tgz|csv|tar|npz|json|txt)['\"]"),
+))
 _SHELL_DOWNLOAD = re.compile(r"^\s*[!%]\s*(?:wget|curl|kaggle\s+(?:datasets|competitions)\s+download|gdown"
                              r"|git\s+clone|unzip\s+-?\S*\s*\S+\.zip)\b", re.MULTILINE)
 _LOCAL_DATA = re.compile(
@@ -361,7 +401,7 @@ def downloads_data(code: str, shell: str = "") -> bool | None:
     if shell and _SHELL_DOWNLOAD.search(shell):
         return True
     if _has_any(code, _DOWNLOAD_WORDS):
-        if _DOWNLOAD.search(code):
+        if any(word in code and rx.search(code) for word, rx in _DOWNLOAD_PARTS):
             return True
         if _KERAS_LOAD_DATA.search(code) and re.search(r"\bkeras\b.*\bdatasets\b|from\s+\S*datasets\s+import",
                                                          code):
@@ -379,18 +419,20 @@ FRAMEWORK_PACKAGES = {
     "jax": ("jax", "flax"),
 }
 # (frameworks, API spelling, package, version, words the spelling needs): APIs of one major version only.
+# Each spelling opens with a look-ahead at the first characters of its alternatives, so the regex
+# engine skips other positions in C (a leading \b alone makes it try the pattern at every one).
 _API_VERSIONS: list[tuple[tuple[str, ...], re.Pattern[str], str, str, tuple[str, ...]]] = [
-    (("keras",), re.compile(r"\bkeras\.ops\b|\bfrom keras import ops\b|\bimport keras_core\b|\bkeras\.src\b"),
+    (("keras",), re.compile(r"(?=[kfi])\bkeras\.ops\b|\bfrom keras import ops\b|\bimport keras_core\b|\bkeras\.src\b"),
      "keras", "3.x", ("ops", "keras_core", "keras.src")),
-    (("keras", "tensorflow"), re.compile(r"\btf\.contrib\b|\btf\.Session\(|\btf\.placeholder\(|\btf\.app\.flags\b"
+    (("keras", "tensorflow"), re.compile(r"(?=t)\btf\.contrib\b|\btf\.Session\(|\btf\.placeholder\(|\btf\.app\.flags\b"
                                          r"|\btf\.global_variables_initializer\(|\btf\.train\.\w+Optimizer\("),
      "tensorflow", "1.x", ("tf.contrib", "tf.Session", "tf.placeholder", "tf.app", "global_variables_initializer",
                             "tf.train.")),
-    (("keras", "tensorflow"), re.compile(r"\btf\.GradientTape\(|@tf\.function\b|\btf\.compat\.v1\b"
+    (("keras", "tensorflow"), re.compile(r"(?=[t@])\btf\.GradientTape\(|@tf\.function\b|\btf\.compat\.v1\b"
                                          r"|\btf\.keras\.layers\.experimental\b"),
      "tensorflow", "2.x", ("GradientTape", "tf.function", "compat.v1", "experimental")),
-    (("pytorch",), re.compile(r"\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4", ("volatile", ".data[0]")),
-    (("pytorch",), re.compile(r"\btorch\.compile\("), "torch", "2.x", ("torch.compile",)),
+    (("pytorch",), re.compile(r"(?=[vl])\bvolatile\s*=\s*True|\bloss\w*\.data\[0\]"), "torch", "<0.4", ("volatile", ".data[0]")),
+    (("pytorch",), re.compile(r"(?=t)\btorch\.compile\("), "torch", "2.x", ("torch.compile",)),
 ]
 
 

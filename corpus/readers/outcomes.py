@@ -70,7 +70,7 @@ def _shell_lines(nb: Any) -> list[str]:
 
 
 def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | None, commit: str | None,
-                  *, code: str | None = None) -> None:
+                  *, code: str | None = None, notebook: tuple[Any, str] | None = None) -> None:
     """Fill ``reported`` (notebook outputs) and ``environment`` (GPU, data download, install cells) in place.
 
     Args:
@@ -81,13 +81,15 @@ def annotate_file(summaries: list[Summary], data: bytes, path: str, repo: str | 
         commit: 40-hex commit for links.
         code: the file's Python code when the caller has extracted it already (the parser);
             else it is extracted here.
+        notebook: a notebook's JSON as loaded from ``data`` decoded, and that text, when the caller has
+            loaded it already (``SourceText.notebook``); else it is loaded here.
     """
     own = _mine(summaries, path)
     if not own or not data:
         return
     shell: list[str] = []
     if path.lower().endswith(".ipynb"):
-        loaded = _notebook(data)
+        loaded = notebook if notebook is not None else _notebook(data)
         if loaded is not None:
             nb, raw = loaded
             named = any(path in (s.source.path, s.source.train_path) for s in own)

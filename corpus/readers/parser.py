@@ -85,7 +85,7 @@ def _cap(st: SourceText, warnings: list[str], size: int) -> SourceText:
     warnings.append(f"code is {len(code) / 1e6:.1f} MB; only the first {MAX_CODE_BYTES // 1024} KB "
                     f"({n} lines) were analysed")
     return SourceText(code=kept, orig_lines=st.orig_lines[:n], cells=st.cells[:n] if st.cells else None,
-                      kind=st.kind, warnings=st.warnings)
+                      kind=st.kind, warnings=st.warnings, notebook=st.notebook)
 
 
 def _error_lines(script: Script, limit: int = 5) -> list[int]:
@@ -172,7 +172,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     except Exception as exc:
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
-    _annotate_outcomes(summaries, data, path, repo, commit, st.code)
+    _annotate_outcomes(summaries, data, path, repo, commit, st)
     return summaries
 
 
@@ -206,12 +206,12 @@ def _code_warnings(script: Script, st: SourceText, warnings: list[str]) -> bool:
 
 
 def _annotate_outcomes(summaries: list[Summary], data: bytes, path: str, repo: str | None,
-                       commit: str | None, code: str) -> None:
+                       commit: str | None, st: SourceText) -> None:
     """Results the file reports (notebook outputs), placed after ``finish`` by the stored file's lines."""
     try:
         from corpus.readers.outcomes import annotate_file
 
-        annotate_file(summaries, data, path, repo, commit, code=code)
+        annotate_file(summaries, data, path, repo, commit, code=st.code, notebook=st.notebook)
     except Exception as exc:
         for s in summaries:
             s.parse.warnings.append(internal_error("outcomes reader", exc))

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import tree_sitter_python
@@ -81,8 +82,8 @@ def _index_query() -> Query:
     return Query(PY_LANGUAGE, patterns + ' (binary_operator operator: "/") @division')
 
 
-def _start_byte(node: Node) -> int:
-    return node.start_byte
+# (a C getter: a Python function as the sort key cost a call per node of the index)
+_start_byte = attrgetter("start_byte")
 
 
 # Literal-first patterns: the regex engine scans for a literal prefix in C, while
@@ -189,6 +190,9 @@ class SourceText:
     cells: list[int] | None = None
     kind: str = "py"  # py | ipynb | md
     warnings: list[str] = field(default_factory=list)
+    # a notebook's JSON as loaded and the text it was loaded from, when that text is the file's
+    # bytes as they are (UTF-8, no BOM): the outcomes reader reads its outputs without loading it again
+    notebook: tuple[Any, str] | None = field(default=None, repr=False, compare=False)
 
     def orig_line(self, line: int | None) -> int | None:
         """Map a 1-based line of ``code`` to the line of the file as stored."""
@@ -218,7 +222,7 @@ def from_python(text: str) -> SourceText:
     return SourceText(code=text, orig_lines=list(range(1, n + 1)), kind="py")
 
 
-def from_notebook(raw: str) -> SourceText:
+def from_notebook(raw: str, keep: bool = False) -> SourceText:
     """Join a notebook's code cells; IPython magics and shell lines become blank lines.
 
     Line numbers map to the lines of the ``.ipynb`` JSON as stored (where the
@@ -232,14 +236,14 @@ def from_notebook(raw: str) -> SourceText:
         cells = [c for ws in nb.get("worksheets") or [] for c in ws.get("cells") or []]
     else:
         raise ValueError("not a notebook: no 'cells'")
-    raw_lines = raw.split("\n")
     # Each source line is looked up in the raw JSON text (one C-level find
-    # over a bounded window) rather than line by line in Python.
-    # stored line i starts at offset cum[i] + i (its length sum plus newlines)
-    cum = [0, *accumulate(map(len, raw_lines))]
-    n_raw = len(raw_lines)
+    # over a bounded window) rather than line by line in Python. Only the
+    # stored lines the cursor passes are delimited (outputs can hold most of
+    # the file's lines): ``start`` is where stored line ``cursor`` begins.
+    n_raw = raw.count("\n") + 1
     index_box: list[Any] = []
     cursor = 0
+    start = 0
     code_lines: list[str] = []
     orig: list[int | None] = []
     cell_of: list[int] = []
@@ -262,23 +266,13 @@ def from_notebook(raw: str) -> SourceText:
                 # the bare one (cut at 200 chars) is the whole test; being escaped
                 # it holds no newline, so a match never spans two stored lines
                 bare = _json_str(line)[1:-1]
-                if cursor < n_raw and bare[:200] in raw_lines[cursor]:
-                    # the usual case: a cell's lines are stored one after another
-                    where = cursor
-                    cursor += 1
-                elif cursor < n_raw:
-                    hi = min(n_raw, cursor + 400)
-                    lo = cum[cursor] + cursor
-                    pos = raw.find(bare[:200], lo, cum[hi] + hi - 1)
-                    if pos >= 0:
-                        where = cursor + raw.count("\n", lo, pos)
-                        cursor = where + 1
-                if where is None:
+                found = _near_lookup(raw, bare[:200], start, cursor) if cursor < n_raw else None
+                if found is None:
                     # long outputs between cells: look the line up further on
-                    j = _far_lookup(raw, cum, raw_lines, index_box, (bare + "\\n", bare), cursor)
-                    if j is not None:
-                        where = j
-                        cursor = j + 1
+                    found = _far_lookup(raw, start, n_raw, index_box, (bare + "\\n", bare), cursor)
+                if found is not None:
+                    where, start = found
+                    cursor = where + 1
             code_lines.append("" if _MAGIC.match(line) else line)
             orig.append(where + 1 if where is not None else None)
             cell_of.append(ci)
@@ -286,7 +280,35 @@ def from_notebook(raw: str) -> SourceText:
         code_lines.append("")
         orig.append(None)
         cell_of.append(ci)
-    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb")
+    return SourceText(code="\n".join(code_lines), orig_lines=orig, cells=cell_of, kind="ipynb",
+                      notebook=(nb, raw) if keep else None)
+
+
+# How many stored lines from the cursor's the next source line is looked for in first.
+_WINDOW = 400
+
+
+def _near_lookup(raw: str, bare: str, start: int, cursor: int) -> tuple[int, int] | None:
+    """The stored line, at ``cursor`` (beginning at ``start``) or in the window after it, that
+    holds ``bare``, and where the line after it begins."""
+    end = raw.find("\n", start)
+    if end < 0:
+        end = len(raw)
+    if raw.find(bare, start, end) >= 0:
+        return cursor, end + 1  # the usual case: a cell's lines are stored one after another
+    # the first spelling after the cursor, if it is in the window (never spans two stored lines)
+    pos = raw.find(bare, end)
+    if pos >= 0:
+        k = raw.count("\n", start, pos)
+        if k < _WINDOW:
+            return cursor + k, _next_line(raw, pos)
+    return None
+
+
+def _next_line(raw: str, at: int) -> int:
+    """Where the stored line after the one holding offset ``at`` begins (past the end: none)."""
+    end = raw.find("\n", at)
+    return end + 1 if end >= 0 else len(raw) + 1
 
 
 # Past this many look-ups beyond the window in one notebook, index every stored
@@ -294,28 +316,28 @@ def from_notebook(raw: str) -> SourceText:
 _FAR_FINDS = 32
 
 
-def _far_lookup(raw: str, cum: list[int], raw_lines: list[str], box: list[Any], keys: tuple[str, str],
-                cursor: int) -> int | None:
-    """The first stored line at or after ``cursor`` that is the JSON string of a source line.
+def _far_lookup(raw: str, start: int, n_raw: int, box: list[Any], keys: tuple[str, str],
+                cursor: int) -> tuple[int, int] | None:
+    """The first stored line at or after ``cursor`` (which begins at offset ``start``) that is the
+    JSON string of a source line, and where the line after it begins.
 
     A stored line matches a key when, stripped of blanks and trailing commas,
     it is the key in double quotes. Most notebooks need this a few times, so
     each look-up is a C-level find from the cursor; a notebook that needs it
     often gets a dict of its stored lines instead (``box`` holds the count,
-    then the dict).
+    then the dict and the lines' offsets).
     """
     if not box:
         box.append(0)
     if isinstance(box[0], int) and box[0] < _FAR_FINDS:
         box[0] += 1
-        return _find_lookup(raw, cum, len(raw_lines), keys, cursor)
-    return _index_lookup(raw_lines, box, keys, cursor)
+        return _find_lookup(raw, start, n_raw, keys, cursor)
+    return _index_lookup(raw, box, keys, cursor)
 
 
-def _find_lookup(raw: str, cum: list[int], n_raw: int, keys: tuple[str, str], cursor: int) -> int | None:
+def _find_lookup(raw: str, lo: int, n_raw: int, keys: tuple[str, str], cursor: int) -> tuple[int, int] | None:
     if cursor >= n_raw:
         return None
-    lo = cum[cursor] + cursor
     for key in keys:
         quoted = f'"{key}"'
         pos = raw.find(quoted, lo)
@@ -325,26 +347,29 @@ def _find_lookup(raw: str, cum: list[int], n_raw: int, keys: tuple[str, str], cu
             if end < 0:
                 end = len(raw)
             if raw[start:end].strip().rstrip(",") == quoted:
-                return cursor + raw.count("\n", lo, start)
+                return cursor + raw.count("\n", lo, start), _next_line(raw, start)
             pos = raw.find(quoted, end)
     return None
 
 
-def _index_lookup(raw_lines: list[str], box: list[Any], keys: tuple[str, str], cursor: int) -> int | None:
+def _index_lookup(raw: str, box: list[Any], keys: tuple[str, str], cursor: int) -> tuple[int, int] | None:
     if not isinstance(box[0], dict):
         index: dict[str, list[int]] = {}
-        for j, raw in enumerate(raw_lines):
-            t = raw.strip().rstrip(",")
+        raw_lines = raw.split("\n")
+        for j, line in enumerate(raw_lines):
+            t = line.strip().rstrip(",")
             if len(t) >= 2 and t[0] == '"' and t[-1] == '"':
                 index.setdefault(t[1:-1], []).append(j)
         box[0] = index
+        # stored line i starts at offset starts[i] (the lengths before it plus their newlines)
+        box.append([i + n for i, n in enumerate(accumulate(map(len, raw_lines), initial=0))])
     for key in keys:
         found = box[0].get(key)
         if found:
             # line numbers were appended in increasing order
             k = bisect_left(found, cursor)
             if k < len(found):
-                return found[k]
+                return found[k], _next_line(raw, box[1][found[k]])
     return None
 
 
@@ -388,7 +413,7 @@ def source_text(data: bytes, path: str) -> SourceText:
     lower = path.lower()
     try:
         if lower.endswith(".ipynb"):
-            st = from_notebook(text)
+            st = from_notebook(text, keep=not warnings and not data.startswith(b"\xef\xbb\xbf"))
         elif lower.endswith((".md", ".markdown")):
             st = from_markdown(text)
         else:
