@@ -181,6 +181,24 @@ def test_deleted_files_come_from_the_parent_of_the_deleting_commit(tmp_path: Pat
         assert rd.read(old[0].blob) == b"import keras\nv = 2\n"
 
 
+def test_a_commit_deleting_many_files_is_read_in_runs_of_arguments(tmp_path: Path, monkeypatch):
+    """A deletion of thousands of files once made `ls-tree` exceed the kernel's argument limit and the
+    whole repository was skipped: the paths go to git in runs, and every deleted file is still found."""
+    names = [f"data/sample_{i:03d}_with_a_long_name.py" for i in range(40)]
+    mirror = make_repo(tmp_path, "data/heavy", [
+        {n: f"import keras\nv = {i}\n" for i, n in enumerate(names)} | {"keep.py": "x = 1\n"},
+        {n: None for n in names},
+    ])
+    assert [len(c) for c in gitread._arg_chunks(["abcd"] * 5, limit=10)] == [2, 2, 1]
+    calls = []
+    real = gitread._git
+    monkeypatch.setattr(gitread, "_git", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    monkeypatch.setattr(gitread, "ARG_BYTES", 200)
+    old = gitread.deleted_files(gitread.find_git_dir(mirror), keep=["keep.py"])
+    assert [f.path for f in old] == sorted(names)
+    assert sum(1 for a in calls if "ls-tree" in a) >= 8  # 40 paths of ~36 bytes in runs under 200 bytes
+
+
 # -- licenses and filters -------------------------------------------------------
 
 @pytest.mark.parametrize("text,spdx", [

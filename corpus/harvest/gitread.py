@@ -66,6 +66,26 @@ def find_git_dir(path: str | Path) -> Path | None:
     return None
 
 
+# A commit that deleted thousands of files (a dataset folder) would otherwise make one
+# command line longer than the kernel takes (E2BIG: the repository was skipped).
+ARG_BYTES = 64 * 1024
+
+
+def _arg_chunks(paths: list[str], limit: int | None = None) -> list[list[str]]:
+    """``paths`` in runs whose total length stays under ``limit`` bytes (each run non-empty)."""
+    limit = ARG_BYTES if limit is None else limit
+    chunks: list[list[str]] = []
+    size = limit
+    for p in paths:
+        n = len(p.encode("utf-8", "surrogateescape")) + 1
+        if size + n > limit:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(p)
+        size += n
+    return chunks
+
+
 def _git(git_dir: Path, *args: str, input_: bytes | None = None, check: bool = True) -> bytes:
     proc = subprocess.run(
         ["git", f"--git-dir={git_dir}", *args],
@@ -248,12 +268,13 @@ def deleted_files(git_dir: Path, keep: Iterable[str] = ()) -> list[TreeFile]:
         by_commit.setdefault(c, []).append(path)
     files: list[TreeFile] = []
     for c, paths in by_commit.items():
-        out = _git(git_dir, "--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", c, "--", *paths,
-                   check=False)
-        for rec in out.split(b"\0"):
-            tf, _ = _tree_entry(rec, c) if rec else (None, None)
-            if tf is not None:
-                files.append(tf)
+        for chunk in _arg_chunks(paths):
+            out = _git(git_dir, "--literal-pathspecs", "ls-tree", "-l", "-z", "--full-tree", c, "--", *chunk,
+                       check=False)
+            for rec in out.split(b"\0"):
+                tf, _ = _tree_entry(rec, c) if rec else (None, None)
+                if tf is not None:
+                    files.append(tf)
     files.sort(key=lambda f: f.path)
     return files
 
