@@ -304,6 +304,27 @@ def test_harvest_is_deterministic_and_resume_gives_the_same_bytes(tmp_path: Path
     assert part.read_bytes() == full.read_bytes()
 
 
+def test_a_resumed_harvest_counts_the_near_duplicates_its_first_part_removed(tmp_path: Path):
+    """Three copies of one model in three repositories (text differs, model does not): two go, and the
+    manifest says two whether the run was whole or resumed after the first two repositories (a resume
+    sees only the copy the first part kept, so its count alone said one; the shipped stats said 0)."""
+    mirrors = [make_repo(tmp_path, f"{o}/copy{i}", [{f"net{i}.py": "import torch\nclass Net(nn.Module):\n    pass\n"
+                                                     + "x = 1\n" * i}])
+               for i, o in enumerate(["ann", "ben", "cat"])]
+    whole = tmp_path / "whole" / "s.jsonl.gz"
+    st = harvest.harvest([(m, None) for m in mirrors], whole, workers=1, parser=STUB, progress=False)
+    assert st.near_duplicates == 2 and "2 near-duplicate models" in "\n".join(st.lines())
+    part = tmp_path / "part" / "s.jsonl.gz"
+    first = harvest.harvest([(m, None) for m in mirrors[:2]], part, workers=1, parser=STUB, progress=False)
+    assert first.near_duplicates == 1
+    st = harvest.harvest([(m, None) for m in mirrors], part, workers=1, parser=STUB, progress=False, resume=True)
+    assert st.repos_skipped == 2 and st.near_duplicates == 2
+    manifest = json.loads((part.parent / "manifest.json").read_text())
+    assert manifest["dedup"]["removed"] == 2 and sum(manifest["dedup"]["by_repo"].values()) == 2
+    assert part.read_bytes() == whole.read_bytes()
+    assert (part.parent / "manifest.json").read_bytes() == (whole.parent / "manifest.json").read_bytes()
+
+
 def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
     mirror = make_repo(tmp_path, "dave/odd", [{
         "ok.py": fx("torch_mnist.py"),

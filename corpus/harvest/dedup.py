@@ -54,6 +54,7 @@ class DedupStats:
     by_structure: int = 0  # same layer types + hyperparameters, another repository (or same-named file)
     by_repo: Counter = field(default_factory=Counter)  # repository -> summaries removed from it
     kept_for: dict[str, str] = field(default_factory=dict)  # removed id -> id of the copy kept
+    by_repo_kind: Counter = field(default_factory=Counter)  # (repository, "by_content"|"by_structure") -> removed
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form recorded in the harvest manifest (``manifest["dedup"]``)."""
@@ -172,6 +173,7 @@ def dedup(summaries: list[Summary], commit_dates: Mapping[str, int] | None = Non
         stats.removed += 1
         stats.by_repo[s.source.repo or "none"] += 1
         stats.kept_for[s.id] = keeper.id
+        stats.by_repo_kind[(s.source.repo or "none", "by_content" if how == "content" else "by_structure")] += 1
         if how == "content":
             stats.by_content += 1
         else:

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.harvest import gitread
-from corpus.harvest.dedup import dedup
+from corpus.harvest.dedup import DedupStats, dedup
 from corpus.harvest.licenses import license_of_text, pick_license_file
 from corpus.harvest.paths import shown
 from corpus.readers.repo_files import (  # noqa: F401 (re-exported: the harvest's file policy)
@@ -157,6 +157,7 @@ class HarvestStats:
     models: int = 0
     duplicate_files: int = 0
     duplicate_models: int = 0
+    near_duplicates: int = 0
     timeouts: int = 0
     seconds: float = 0.0
     parsed_files: int = 0
@@ -187,7 +188,8 @@ class HarvestStats:
             f"failed {self.status['failed']} (timeouts {self.timeouts}), no model {self.status['empty']}"
             f"  -> {100 * good / parsed:.1f}% readable",
             f"models            {self.models} in the corpus",
-            f"duplicates        {self.duplicate_files} files ({self.duplicate_models} models) removed",
+            f"duplicates        {self.duplicate_files} files ({self.duplicate_models} models) removed, "
+            f"{self.near_duplicates} near-duplicate models",
             f"skipped           {self.skipped_entries} entries (symlinks, submodules, unsafe names, "
             "LFS pointers, over-size blobs; listed in the manifest)",
             f"speed             {rate:.0f} files/s over {self.seconds:.1f} s"
@@ -698,6 +700,32 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
 
 
 # ---------------------------------------------------------------------------
+def near_totals(repos: list[dict[str, Any]], near: DedupStats,
+                old_near: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The manifest's ``dedup``: this run's removals plus those a resumed run's earlier part made.
+
+    Each repository record keeps its own counts (``near_duplicates``), so a
+    resumed run, which sees only the copies the earlier part kept, reports
+    what an uninterrupted run would.
+    """
+    kinds = ("by_content", "by_structure")
+    total = {k: 0 for k in kinds}
+    by_repo: Counter = Counter()
+    for r in repos:
+        name = r["repo"]
+        counts = {k: old_near.get(name, {}).get(k, 0) + near.by_repo_kind[(name, k)] for k in kinds}
+        if any(counts.values()):
+            r["near_duplicates"] = counts
+        else:
+            r.pop("near_duplicates", None)
+        for k in kinds:
+            total[k] += counts[k]
+        by_repo[name] += sum(counts.values())
+    by_repo = +by_repo
+    return {"removed": sum(total.values()), **total,
+            "by_repo": dict(sorted(by_repo.items(), key=lambda kv: (-kv[1], kv[0])))}
+
+
 # Selection (dedup), ordering and writing
 
 
@@ -972,6 +1000,8 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     old_repos = earlier if resume else {}
     old_summaries = _read_summaries(out) if resume and old_repos else []
     plans, kept_old = _plan_all(repo_dirs, old_repos, history, progress, say, stats)
+    # a resumed run re-deduplicates only what survived the earlier one: its removals are carried
+    old_near = {n: dict(r.get("near_duplicates") or {}) for n, r in kept_old.items()}
 
     summaries_by_file: dict[tuple[str, str], list[Summary]] = {}
     for s in old_summaries:
@@ -1058,9 +1088,10 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
             r["models_kept"] = per_repo.get(r["repo"], 0)
         _write_summaries(out, kept)
         manifest = _manifest(repos, kept, parser, history)
-        manifest["dedup"] = near.to_dict()
+        manifest["dedup"] = near_totals(repos, near, old_near)
         _write_json(manifest_path, manifest)
         stats.models, stats.duplicate_files, stats.duplicate_models = len(kept), dup_files, dup_models
+        stats.near_duplicates = manifest["dedup"]["removed"]
 
     if scheduler:
         results = dask_map(tasks(), scheduler, parser, batch=dask_batch)
