@@ -147,6 +147,7 @@ class RepoContext:
         # module suffix -> files ending with it, for imports that name a module by a path
         # the repository does not spell from any folder on the way (a src/ layout)
         self._by_name: dict[str, list[str]] = {}
+        self._resolved: dict[tuple[str, str, int, tuple[str, ...]], tuple[str, str] | None] = {}
         for p in files:
             parts = module_parts(p)
             if parts:
@@ -189,10 +190,22 @@ class RepoContext:
         return hit
 
     def _resolve_once(self, origin: str, from_path: str, dots: int) -> tuple[str, str] | None:
+        # a pure function of the file set, the importing folder and its sys.path additions: kept per
+        # repository pass (an import chain is resolved once, not once per alias per importer asked about)
+        here = posixpath.dirname(from_path)
+        facts = None if dots else self.facts.get(from_path)
+        key = (origin, here, dots, tuple(facts.sys_paths) if facts else ())
+        if key in self._resolved:
+            return self._resolved[key]
+        hit = self._resolve_uncached(origin, here, dots, facts.sys_paths if facts else ())
+        self._resolved[key] = hit
+        return hit
+
+    def _resolve_uncached(self, origin: str, here: str, dots: int, sys_paths: list[str] | tuple[()]) \
+            -> tuple[str, str] | None:
         parts = [p for p in origin.split(".") if p]
         if not parts:
             return None
-        here = posixpath.dirname(from_path)
         bases: list[str] = []
         if dots:
             base = here
@@ -206,8 +219,7 @@ class RepoContext:
                 if not base:
                     break
                 base = posixpath.dirname(base)
-            facts = self.facts.get(from_path)
-            for extra in facts.sys_paths if facts else ():
+            for extra in sys_paths:
                 if extra not in bases:
                     bases.append(extra)
         for base in bases:
