@@ -32,8 +32,10 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from corpus.readers.config import is_config_path, load_config
@@ -148,6 +150,7 @@ class RepoContext:
         # the repository does not spell from any folder on the way (a src/ layout)
         self._by_name: dict[str, list[str]] = {}
         self._resolved: dict[tuple[str, str, int, tuple[str, ...]], tuple[str, str] | None] = {}
+        self._first: dict[str, tuple[ModuleFacts, list[tuple[str, str, tuple[str, str] | None]]]] = {}
         for p in files:
             parts = module_parts(p)
             if parts:
@@ -190,14 +193,14 @@ class RepoContext:
         return hit
 
     def _resolve_once(self, origin: str, from_path: str, dots: int) -> tuple[str, str] | None:
-        # a pure function of the file set, the importing folder and its sys.path additions: kept per
+        # a pure function of the file set, the importing file and its sys.path additions: kept per
         # repository pass (an import chain is resolved once, not once per alias per importer asked about)
-        here = posixpath.dirname(from_path)
         facts = None if dots else self.facts.get(from_path)
-        key = (origin, here, dots, tuple(facts.sys_paths) if facts else ())
+        extra = facts.sys_paths if facts else ()
+        key = (origin, from_path, dots, tuple(extra) if extra else ())
         if key in self._resolved:
             return self._resolved[key]
-        hit = self._resolve_uncached(origin, here, dots, facts.sys_paths if facts else ())
+        hit = self._resolve_uncached(origin, posixpath.dirname(from_path), dots, extra)
         self._resolved[key] = hit
         return hit
 
@@ -409,8 +412,12 @@ class RepoContext:
                 facts = self.module_facts(p)
                 if facts is None:
                     continue
-                for local, origin in facts.aliases.items():
-                    hit = self.resolve(origin, p, facts.relative.get(local, 0))
+                for local, origin, first in self._first_hits(p, facts):
+                    # as resolve(): only a package's re-export is followed further (its facts read as resolve reads them)
+                    if first is not None and first[1] and first[0].endswith("__init__.py"):
+                        hit = self.resolve(origin, p, facts.relative.get(local, 0))
+                    else:
+                        hit = first
                     if hit is not None and hit[0] == path:
                         out.append(p)
                         break
@@ -418,6 +425,17 @@ class RepoContext:
                     break
         self._importers[path] = out
         return out
+
+    def _first_hits(self, path: str, facts: ModuleFacts) -> list[tuple[str, str, tuple[str, str] | None]]:
+        """(local, origin, the file and name its import names before any re-export is followed) for each
+        import of a file: pure for one ModuleFacts (its imports and sys.path additions), kept while it stands."""
+        kept = self._first.get(path)
+        if kept is not None and kept[0] is facts:
+            return kept[1]
+        rows = [(local, origin, self._resolve_once(origin, path, facts.relative.get(local, 0)))
+                for local, origin in facts.aliases.items()]
+        self._first[path] = (facts, rows)
+        return rows
 
     # -- code a script calls in another file --------------------------------------
     def imported_code(self, script: Script) -> tuple[str, dict[str, Any]]:
@@ -624,6 +642,7 @@ def read_definitions(script: Script) -> dict[str, Definition]:
     from corpus.readers.syntax import call_function_name, node_text
 
     out: dict[str, Definition] = {}
+    returned: list[Any] | None = None  # the script's calls written as a return's value (from the shared index)
     for stmt in script.root.named_children:
         node = stmt
         if node.type == "decorated_definition":
@@ -636,7 +655,9 @@ def read_definitions(script: Script) -> dict[str, Definition]:
         d = Definition(name=name, kind="class" if node.type == "class_definition" else "function",
                        line_start=start, line_end=end)
         if d.kind == "function":
-            for ret in _returns(node):
+            if returned is None:
+                returned = [c for c in script.nodes("call") if c.parent.type == "return_statement"]
+            for ret in _returns(node, returned):
                 fn = call_function_name(ret)
                 if fn and fn not in d.returns:
                     d.returns.append(fn)
@@ -644,8 +665,19 @@ def read_definitions(script: Script) -> dict[str, Definition]:
     return out
 
 
-def _returns(fn: Any) -> list[Any]:
-    """The calls a function returns (``return ResNet(...)``), nested functions left out."""
+def _returns(fn: Any, returned: list[Any] | None = None) -> list[Any]:
+    """The calls a function returns (``return ResNet(...)``), nested functions left out.
+
+    ``returned``: the script's calls that are a return's value, by start byte; those inside ``fn`` and
+    not inside a nested definition are the answer, without walking the function's body (up to 50: past
+    that the walk decides which 50).
+    """
+    if returned is not None:
+        lo = bisect_left(returned, fn.start_byte, key=_START_BYTE)
+        hi = bisect_left(returned, fn.end_byte, lo, key=_START_BYTE)
+        mine = [c for c in returned[lo:hi] if _nearest_scope(c) == fn]
+        if len(mine) < 50:
+            return mine
     found: list[Any] = []
     stack = list(fn.child_by_field_name("body").named_children) if fn.child_by_field_name("body") else []
     while stack and len(found) < 50:
@@ -662,6 +694,18 @@ def _returns(fn: Any) -> list[Any]:
     return found
 
 
+def _nearest_scope(node: Any) -> Any:
+    """The function, class or lambda a node is inside (None at module level)."""
+    p = node.parent
+    while p is not None and p.type not in _SCOPES:
+        p = p.parent
+    return p
+
+
+_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+_START_BYTE = attrgetter("start_byte")
+
+
 def read_sys_paths(script: Script) -> list[str]:
     """Folders a script adds to ``sys.path`` with a literal: ``sys.path.append("src")``,
     ``sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))``; repository-relative."""
@@ -669,6 +713,10 @@ def read_sys_paths(script: Script) -> list[str]:
 
     here = posixpath.dirname(script.path)
     out: list[str] = []
+    code = script.code_bytes
+    # the names of such a call are words of the file (written plainly or not): no call is read without them
+    if b"sys" not in code or b"path" not in code or (b"append" not in code and b"insert" not in code):
+        return out
     for call in script.nodes("call"):
         fn = call_function_name(call)
         if fn not in ("sys.path.append", "sys.path.insert"):
