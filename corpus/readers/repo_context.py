@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 from corpus.readers.config import is_config_path, load_config
 
 if TYPE_CHECKING:
+    from tree_sitter import Tree
+
     from corpus.readers.script import Script
 
 # Bounds: a repository of 50,000 files must stay cheap. Module values are
@@ -50,6 +52,7 @@ MAX_MODULES_READ = 2000
 MAX_CHAIN = 6
 MAX_MODULE_BYTES = 512 * 1024
 MAX_INLINED_BYTES = 64 * 1024
+MAX_TREES_BYTES = 4 * 1024 * 1024  # code whose tree is kept for a later parse of the same file
 _CAPITALIZED_CALL = re.compile(r"\b([A-Z]\w*)\(")
 # a call that builds a model through a factory; words of a class that may be (part of) a network
 _MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:model|net|network|detector)\w*\(",
@@ -150,11 +153,32 @@ class RepoContext:
         # the repository does not spell from any folder on the way (a src/ layout)
         self._by_name: dict[str, list[str]] = {}
         self._resolved: dict[tuple[str, str, int, tuple[str, ...]], tuple[str, str] | None] = {}
+        # files the pass will parse later (read_repository sets them): a tree parsed ahead for one of
+        # them (its module facts, asked for by an importer) is kept for its own parse, up to a byte budget
+        self.ahead: set[str] = set()
+        self._trees: dict[str, tuple[bytes, Tree]] = {}
+        self._tree_bytes = 0
         self._first: dict[str, tuple[ModuleFacts, list[tuple[str, str, tuple[str, str] | None]]]] = {}
         for p in files:
             parts = module_parts(p)
             if parts:
                 self._by_name.setdefault(parts[-1], []).append(p)
+
+    def tree_of(self, path: str, code: bytes) -> Tree:
+        """The tree-sitter tree of a file's code: parsed, or the one parsed ahead of the file's own read
+        (trees are not edited; the same bytes give the same tree)."""
+        kept = self._trees.pop(path, None)
+        if kept is not None:
+            self._tree_bytes -= len(kept[0])
+            if kept[0] == code:
+                return kept[1]
+        from corpus.readers.script import _parser
+
+        tree = _parser().parse(code)
+        if path in self.ahead and self._tree_bytes + len(code) <= MAX_TREES_BYTES:
+            self._trees[path] = (code, tree)
+            self._tree_bytes += len(code)
+        return tree
 
     # -- which file an import names ---------------------------------------
     def resolve(self, origin: str, from_path: str, dots: int = 0) -> tuple[str, str] | None:

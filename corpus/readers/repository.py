@@ -134,7 +134,10 @@ def read_repository(files: Mapping[str, bytes], *, repo: str | None = None, comm
     context = RepoContext(files)
     near = readme_context(files)
     per_file: dict[str, list[Summary]] = {}
-    for path in (sorted(paths) if paths is not None else code_paths(files)):
+    order = sorted(paths) if paths is not None else code_paths(files)
+    context.ahead = set(order)
+    for path in order:
+        context.ahead.discard(path)  # its own parse takes a tree parsed ahead; none is kept after
         per_file[path] = parse(files[path], path, repo=repo, commit=commit, license=license,
                                context_text=near(path), context=context)
         context.module_facts(path)  # read by the parse; cached

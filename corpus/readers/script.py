@@ -514,7 +514,8 @@ class Script:
         # the repository around the file (None: the file alone): imported values, config files
         self.context = context
         self.code_bytes = thin_comment_runs(source.code).encode("utf-8", "replace")
-        self.tree: Tree = _parser().parse(self.code_bytes)
+        self.tree: Tree = context.tree_of(path, self.code_bytes) if context is not None \
+            else _parser().parse(self.code_bytes)
         self.root: Node = self.tree.root_node
         self.warnings: list[str] = list(source.warnings)
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
