@@ -1,0 +1,57 @@
+"""Only real examples (issue 11, item 2): a block, a sub-model or a stage of a bigger network is expanded where
+the network uses it and is no example of its own. Fixtures: tests/fixtures/real_examples/ (scripts written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.readers.parser import parse_path
+from corpus.readers.repository import NOT_TRAINED, parse_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real_examples"
+
+
+def types(s) -> list[str]:
+    return [x.type for x in s.layers]
+
+
+def test_sequential_stages_are_parts_of_the_sequential_that_joins_them():
+    got = parse_path(FIXTURES / "torch_sequential_of_blocks.py")
+    assert [s.name for s in got] == ["net"]
+    net = got[0]
+    assert types(net) == ["Conv2D", "MaxPooling2D", "Conv2D", "Conv2D", "Concatenate", "MaxPooling2D",
+                          "Conv2D", "Conv2D", "Concatenate", "GlobalAveragePooling2D", "Flatten", "Dense"]
+    # values a training helper is handed by name: d2l.train_ch6(net, ..., num_epochs, lr)
+    hp = net.hyperparameters
+    assert (hp.learning_rate, hp.epochs, hp.batch_size) == (0.05, 7, 64)
+    assert net.datasets == ["fashion_mnist"]
+
+
+def test_keras_autoencoder_trained_whole_is_the_model_not_its_halves():
+    got = parse_path(FIXTURES / "keras_encoder_decoder_parts.py")
+    assert [s.name for s in got] == ["autoencoder"]
+    ae = got[0]
+    assert types(ae) == ["Conv2D", "Flatten", "Dense", "Dense", "Reshape", "Conv2DTranspose"]
+    assert (ae.hyperparameters.epochs, ae.hyperparameters.batch_size, ae.hyperparameters.loss) == (12, 48, "mse")
+
+
+def test_keras_vae_subclass_holds_its_parts():
+    got = parse_path(FIXTURES / "keras_vae_subclass_parts.py")
+    assert [s.name for s in got] == ["VAE"]
+
+
+def _repo(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.py")}
+
+
+def test_blocks_named_by_another_files_network_are_not_examples():
+    got = parse_files(_repo(FIXTURES / "repo_blocks"))
+    by_name = {s.name: s for s in got}
+    # ConvNorm and GatedUnit (model/layers.py) are parts of SpeechNet; WordDecoder is handed to the
+    # Captioner that train.py trains; MemoryAttention is given to WordDecoder
+    assert sorted(by_name) == ["Captioner", "SpeechNet"]
+    speech = by_name["SpeechNet"]
+    # ``from model.layers import ConvNorm`` in model/model.py is the package's layers.py, expanded in place
+    assert types(speech)[0] == "Conv1D"
+    assert speech.source.train_path == "train.py"
+    assert all(NOT_TRAINED not in s.parse.warnings for s in got)
