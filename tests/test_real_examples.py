@@ -55,3 +55,10 @@ def test_blocks_named_by_another_files_network_are_not_examples():
     assert types(speech)[0] == "Conv1D"
     assert speech.source.train_path == "train.py"
     assert all(NOT_TRAINED not in s.parse.warnings for s in got)
+
+
+def test_token_and_position_embeddings_do_not_vote_recommendation():
+    dec = parse_path(FIXTURES / "torch_token_position_decoder.py")[0]
+    assert dec.task != "recommendation"
+    mf = parse_path(FIXTURES / "torch_user_item_mf.py")[0]
+    assert mf.task == "recommendation"
