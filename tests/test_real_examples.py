@@ -62,3 +62,11 @@ def test_token_and_position_embeddings_do_not_vote_recommendation():
     assert dec.task != "recommendation"
     mf = parse_path(FIXTURES / "torch_user_item_mf.py")[0]
     assert mf.task == "recommendation"
+
+
+def test_class_reached_through_an_imported_module_is_joined_with_its_training():
+    (s,) = parse_files(_repo(FIXTURES / "repo_module_attr"))
+    assert (s.name, s.source.path, s.source.train_path) == ("ModelActor", "lib/model.py", "train.py")
+    assert types(s) == ["Dense", "Dense"]
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.batch_size) == \
+        ("adam", 0.0001, 64)

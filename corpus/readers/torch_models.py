@@ -517,7 +517,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
             if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
                 continue
-            layer = Layer(type="Custom", raw=picked or last, line=line_of(a))
+            # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
+            layer = Layer(type="Custom", raw=picked or (fn if "." in fn and "(" not in fn else last), line=line_of(a))
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
