@@ -70,3 +70,13 @@ def test_class_reached_through_an_imported_module_is_joined_with_its_training():
     assert types(s) == ["Dense", "Dense"]
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.batch_size) == \
         ("adam", 0.0001, 64)
+
+
+def test_a_model_handed_to_a_trainer_class_is_no_block():
+    nets = (b"from torch import nn\n\n\nclass Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    trainer = (b"import torch\nfrom torch import nn\n\n\nclass Trainer:\n    def __init__(self, model):\n"
+               b"        self.model = model\n        self.loss = nn.MSELoss()\n")
+    main = b"from nets import Small\nfrom trainer import Trainer\n\n# t = Trainer(Small())\nmodel = Small()\nt = Trainer(model)\n"
+    got = parse_files({"nets.py": nets, "trainer.py": trainer, "main.py": main})
+    assert [s.name for s in got] == ["Small"]

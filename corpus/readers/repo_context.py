@@ -547,7 +547,7 @@ class RepoContext:
                 line = text.count("\n", 0, m.start()) + 1
                 owner = next((c for c in classes if c[0] <= line <= c[1]), None)
                 if owner is not None:
-                    if (where, owner[2]) != (path, name) and self.is_network_definition(where, owner[2]):
+                    if (where, owner[2]) != (path, name) and self._network_class(where, owner[2]):
                         return True
                     continue
                 if self._handed_to_network(text, m, where, facts, name):
@@ -581,9 +581,20 @@ class RepoContext:
                 hit = self.resolve(facts.aliases[head] + callee[len(head):], where, facts.relative.get(head, 0))
             else:
                 hit = None
-            if hit is not None and hit[1] and "." not in hit[1] and self.is_network_definition(*hit):
+            if hit is not None and hit[1] and "." not in hit[1] and self._network_class(*hit):
                 return True
         return False
+
+    def _network_class(self, path: str, name: str) -> bool:
+        """A class of the repository written on a network base (``nn.Module``, ``keras.Model``, ``Layer``), not a
+        trainer or a wrapper that only holds a model it is given."""
+        facts = self.module_facts(path)
+        d = facts.definitions.get(name) if facts else None
+        if d is None or d.kind != "class":
+            return False
+        head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 3)
+        bases = re.match(r"\s*class\s+\w+\s*\(([^)]*)\)", head)
+        return bases is not None and bool(_NETWORK_BASE.search(bases.group(1))) and not _TRAINER_NAME.search(name)
 
     def is_network_definition(self, path: str, name: str) -> bool | None:
         """Whether a top-level definition of a repository file is (or builds) a network: a class whose
@@ -805,6 +816,10 @@ def read_sys_paths(script: Script) -> list[str]:
             if not folder.startswith("..") and folder not in out:
                 out.append(folder)
     return out
+
+
+_NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Decoder|Sequential")
+_TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner")
 
 
 def _rest_parts(rest: str) -> int:
