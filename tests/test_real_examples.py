@@ -80,3 +80,17 @@ def test_a_model_handed_to_a_trainer_class_is_no_block():
     main = b"from nets import Small\nfrom trainer import Trainer\n\n# t = Trainer(Small())\nmodel = Small()\nt = Trainer(model)\n"
     got = parse_files({"nets.py": nets, "trainer.py": trainer, "main.py": main})
     assert [s.name for s in got] == ["Small"]
+
+
+def test_networks_handed_to_a_module_that_trains_them_stay_examples():
+    nets = (b"from torch import nn\n\n\nclass Gen(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(8, 4)\n\n    def forward(self, z):\n        return self.fc(z)\n\n\n"
+            b"class Disc(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(4, 1)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    runner = (b"import pytorch_lightning as pl\nimport torch\n\n\nclass GAN(pl.LightningModule):\n"
+              b"    def __init__(self, g, d):\n        super().__init__()\n        self.g, self.d = g, d\n\n"
+              b"    def configure_optimizers(self):\n        return torch.optim.Adam(self.g.parameters())\n")
+    main = (b"import pytorch_lightning as pl\nfrom nets import Disc, Gen\nfrom runner import GAN\n\n"
+            b"g = Gen()\nd = Disc()\nrunner = GAN(g, d)\npl.Trainer(max_epochs=3).fit(runner)\n")
+    got = parse_files({"nets.py": nets, "runner.py": runner, "main.py": main})
+    assert {"Gen", "Disc"} <= {s.name for s in got}

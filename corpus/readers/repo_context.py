@@ -594,7 +594,10 @@ class RepoContext:
             return False
         head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 3)
         bases = re.match(r"\s*class\s+\w+\s*\(([^)]*)\)", head)
-        return bases is not None and bool(_NETWORK_BASE.search(bases.group(1))) and not _TRAINER_NAME.search(name)
+        if bases is None or not _NETWORK_BASE.search(bases.group(1)) or _TRAINER_NAME.search(name):
+            return False
+        # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
+        return not _TRAINS_PARTS.search(_lines(self.files.get(path) or b"", d.line_start, d.line_end))
 
     def is_network_definition(self, path: str, name: str) -> bool | None:
         """Whether a top-level definition of a repository file is (or builds) a network: a class whose
@@ -819,6 +822,8 @@ def read_sys_paths(script: Script) -> list[str]:
 
 
 _NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Decoder|Sequential")
+_TRAINS_PARTS = re.compile(r"\bdef (?:training_step|configure_optimizers|train_step)\b|\.backward\(|\.zero_grad\(|"
+                           r"\boptim\.\w+\(|\.minimize\(|apply_gradients\(|\.compile\(")
 _TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner")
 
 
