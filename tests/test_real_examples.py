@@ -94,3 +94,14 @@ def test_networks_handed_to_a_module_that_trains_them_stay_examples():
             b"g = Gen()\nd = Disc()\nrunner = GAN(g, d)\npl.Trainer(max_epochs=3).fit(runner)\n")
     got = parse_files({"nets.py": nets, "runner.py": runner, "main.py": main})
     assert {"Gen", "Disc"} <= {s.name for s in got}
+
+
+def test_a_network_built_only_to_copy_its_weights_is_no_block():
+    small = (b"from torch import nn\n\n\nclass Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+             b"        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    big = (b"from torch import nn\nfrom small import Small\n\n\nclass Big(nn.Module):\n    def __init__(self):\n"
+           b"        super().__init__()\n        self.fc = nn.Linear(4, 2)\n        self.out = nn.Linear(2, 1)\n\n"
+           b"    def forward(self, x):\n        return self.out(self.fc(x))\n\n"
+           b"    def load_pretrain_weights(self):\n        small = Small()\n        self.fc.weight.data = small.fc.weight.data\n")
+    got = parse_files({"small.py": small, "big.py": big})
+    assert sorted(s.name for s in got) == ["Big", "Small"]

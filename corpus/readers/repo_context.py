@@ -547,7 +547,8 @@ class RepoContext:
                 line = text.count("\n", 0, m.start()) + 1
                 owner = next((c for c in classes if c[0] <= line <= c[1]), None)
                 if owner is not None:
-                    if (where, owner[2]) != (path, name) and self._network_class(where, owner[2]):
+                    if (where, owner[2]) != (path, name) and not _in_loading_method(text, m.start(), owner[0]) \
+                            and self._network_class(where, owner[2]):
                         return True
                     continue
                 if self._handed_to_network(text, m, where, facts, name):
@@ -825,6 +826,21 @@ _NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Deco
 _TRAINS_PARTS = re.compile(r"\bdef (?:training_step|configure_optimizers|train_step)\b|\.backward\(|\.zero_grad\(|"
                            r"\boptim\.\w+\(|\.minimize\(|apply_gradients\(|\.compile\(")
 _TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner")
+
+
+def _in_loading_method(text: str, at: int, class_line: int) -> bool:
+    """Whether ``at`` is in a method that loads or copies weights (``load_pretrain_weights``: ``GMF(config)``
+    built there to copy from, not a part of the network)."""
+    start = 0
+    for _ in range(class_line - 1):
+        start = text.find("\n", start) + 1
+    method = None
+    for m in re.finditer(r"(?m)^[ \t]+def\s+(\w+)", text[start:at]):
+        method = m.group(1)
+    return method is not None and bool(_LOADING.search(method.lower()))
+
+
+_LOADING = re.compile(r"load|pretrain|weight|restore|copy|export|convert|from_")
 
 
 def _rest_parts(rest: str) -> int:
