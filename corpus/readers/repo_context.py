@@ -593,8 +593,9 @@ class RepoContext:
         d = facts.definitions.get(name) if facts else None
         if d is None or d.kind != "class":
             return False
-        head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 3)
-        bases = re.match(r"\s*class\s+\w+\s*\(([^)]*)\)", head)
+        # (after any decorators: ``@register_model(name=...)``)
+        head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 8)
+        bases = re.search(r"(?m)^\s*class\s+\w+\s*\(([^)]*)\)", head)
         if bases is None or not _NETWORK_BASE.search(bases.group(1)) or _TRAINER_NAME.search(name):
             return False
         # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
