@@ -113,7 +113,8 @@ def test_settings_holder_needs_a_file_that_covers_the_keys():
 def test_a_settings_object_read_as_trained_is_no_example():
     summaries = parse_files(_repo("module_import"))
     assert "Options" not in [s.name for s in summaries]
-    assert [s.name for s in summaries if s.source.path == "train.py"] == ["Tagger"]
+    # ``nets.Tagger()`` of ``import nets``: defined in nets.py, trained in train.py, one example joined across them
+    assert [(s.name, s.source.path, s.source.train_path) for s in summaries] == [("Tagger", "nets.py", "train.py")]
 
 
 def test_module_imported_by_a_written_path_is_followed():

@@ -608,17 +608,23 @@ def _image_votes(m: _Shape, scores: dict[str, float]) -> None:
         add_score(scores, "image_generation", 2.0)
 
 
+def _token_and_position(kinds: set[str]) -> bool:
+    """Embeddings only added together (a token and a position embedding of a decoder or prompt encoder), never
+    multiplied, dotted or concatenated as a recommender's user and item embeddings are."""
+    return "Add" in kinds and not kinds & {"Dot", "Multiply", "Concatenate", "Flatten"}
+
+
 def _sequence_votes(m: _Shape, scores: dict[str, float], facts: FileFacts) -> None:
     types, kinds, rnn = m.types, m.kinds, m.rnn
     emb = "Embedding" in kinds
     if emb and types.count("Embedding") >= 2 and (rnn or "TransformerDecoder" in kinds) and m.big_output:
         add_score(scores, "machine_translation", 2.5)  # a source and a target embedding: seq2seq
     if emb:
-        if m.big_output and (rnn or kinds & _SEQ):
+        if m.big_output and (rnn or kinds & _SEQ or (types.count("Embedding") >= 2 and _token_and_position(kinds))):
             add_score(scores, "language_modeling", 2.5)
             add_score(scores, "text_generation", 1.5)
         elif types.count("Embedding") >= 2 and not rnn and not kinds & _SEQ and "LayerNormalization" not in kinds \
-                and (m.units is None or m.units <= 1 or m.regression_loss):
+                and (m.units is None or m.units <= 1 or m.regression_loss) and not _token_and_position(kinds):
             add_score(scores, "recommendation", 2.5)
         elif rnn and m.out is not None and _per_step(m.out, facts):
             add_score(scores, "sequence_labeling", 3.0)  # a small softmax at every token: a tagger

@@ -213,7 +213,8 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
 
 def _composed(models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
               hp_from: dict[int, list[ModelObj]]) -> None:
-    """A model made only of sub-models (a GAN's combined model, a VAE) is its parts: dropped, their parent."""
+    """A model made only of sub-models, one of them trained on its own (a GAN's combined model), is its parts:
+    dropped, their parent. Trained whole with no part trained alone (an autoencoder), it is the model."""
     for m in models:
         f = flats[id(m)]
         if m.kind == "subclass" and m.cls is not None:
@@ -222,8 +223,10 @@ def _composed(models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
         subs = [p for p in direct if isinstance(p, ModelObj)]
         if not (direct and len(subs) == len(direct)):
             continue
-        drop.add(id(m))
         uniq = list(dict.fromkeys(subs))
+        if (m.compiled or m.trained) and not any(sm.compiled or sm.trained for sm in uniq):
+            continue  # autoencoder = Model(x, decoder(encoder(x))) trained whole: its parts are blocks
+        drop.add(id(m))
         for sm in uniq:
             hp_from.setdefault(id(sm), []).append(m)
         if len(uniq) == 1:

@@ -205,8 +205,16 @@ class RepoContext:
             if not path.endswith("__init__.py") or not head:
                 return hit
             facts = self.module_facts(path)
-            if facts is None or head in facts.definitions or head not in facts.aliases:
+            if facts is None or head in facts.definitions:
                 return hit
+            if head not in facts.aliases:
+                # ``from .transformer import *`` in __init__.py: the starred module that defines it
+                nxt = self._star_export(facts, path, head, rest)
+                if nxt is None:
+                    return hit
+                hit = nxt
+                depth += 1
+                continue
             # a package re-export: ``from .resnet import ResNet`` in __init__.py
             again = facts.aliases[head] + (f".{rest}" if rest else "")
             nxt = self._resolve_once(again, path, facts.relative.get(head, 0))
@@ -215,6 +223,18 @@ class RepoContext:
             hit = nxt
             depth += 1
         return hit
+
+    def _star_export(self, facts: ModuleFacts, path: str, head: str, rest: str) -> tuple[str, str] | None:
+        for local, origin in facts.aliases.items():
+            if not local.startswith("*"):
+                continue
+            module = self._resolve_once(origin, path, facts.relative.get(local, 0))
+            if module is None or module[1] or module[0] == path:
+                continue
+            target = self.module_facts(module[0])
+            if target is not None and head in target.definitions:
+                return module[0], head + (f".{rest}" if rest else "")
+        return None
 
     def _resolve_once(self, origin: str, from_path: str, dots: int) -> tuple[str, str] | None:
         # a pure function of the file set, the importing file and its sys.path additions: kept per
@@ -233,26 +253,20 @@ class RepoContext:
         parts = [p for p in origin.split(".") if p]
         if not parts:
             return None
-        bases: list[str] = []
-        if dots:
-            base = here
-            for _ in range(dots - 1):
-                base = posixpath.dirname(base)
-            bases.append(base)
-        else:
-            base = here
-            while True:
-                bases.append(base)
-                if not base:
-                    break
-                base = posixpath.dirname(base)
-            for extra in sys_paths:
-                if extra not in bases:
-                    bases.append(extra)
-        for base in bases:
+        best: tuple[str, str] | None = None
+        for base in _bases(here, dots, sys_paths):
             hit = self._in_folder(base, parts)
-            if hit is not None:
-                return hit
+            if hit is None:
+                continue
+            # the nearest folder wins unless a farther one holds more of the dotted name: ``model.layers``
+            # imported in model/model.py is model/layers.py (the root on the path), not an attribute
+            # ``layers`` of model/model.py
+            if best is None or _rest_parts(hit[1]) < _rest_parts(best[1]):
+                best = hit
+            if not best[1]:
+                return best
+        if best is not None:
+            return best
         if dots:
             return None
         # a module named the same once in the whole repository (src/ layouts, PYTHONPATH conventions)
@@ -517,6 +531,113 @@ class RepoContext:
                          if all(part.isidentifier() for part in origin.split(".")))
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
 
+    def part_elsewhere(self, path: str, name: str) -> bool:
+        """Whether another file of the repository uses a definition as a part of a network of its own:
+        named inside a network class there (``self.conv = ConvNorm(...)``, ``layerspp.AttnBlockpp(...)``),
+        or built there and handed to the constructor of another network of the repository
+        (``decoder = MeshedDecoder(...)`` then ``Transformer(bos, encoder, decoder)``)."""
+        for where, pattern in self._references().get((path, name), ()):
+            if self._used_as_part(where, pattern, path, name):
+                return True
+        return False
+
+    def _references(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """(file, definition) -> (file that names it, the name written there), over the files read (cached)."""
+        got: dict[tuple[str, str], list[tuple[str, str]]] | None = getattr(self, "_refs", None)
+        if got is not None:
+            return got
+        got = self._refs = {}
+        for where, facts in list(self.facts.items()):
+            if not where.endswith(".py"):
+                continue
+            for local, origin in facts.aliases.items():
+                hit = self.resolve(origin, where, facts.relative.get(local, 0))
+                if hit is None or hit[0] == where or "." in hit[1]:
+                    continue
+                target = self.module_facts(hit[0])
+                if target is None:
+                    continue
+                if hit[1]:
+                    if not local.startswith("*"):
+                        got.setdefault(hit, []).append((where, local))
+                    continue
+                for dname, d in target.definitions.items():
+                    if d.kind == "class":
+                        written = dname if local.startswith("*") else f"{local}.{dname}"
+                        got.setdefault((hit[0], dname), []).append((where, written))
+        return got
+
+    def _used_as_part(self, where: str, written: str, path: str, name: str) -> bool:
+        facts = self.facts.get(where)
+        data = self.files.get(where)
+        if facts is None or not data or written.encode() not in data:
+            return False
+        text = data.decode("utf-8", "replace")
+        names = [written]
+        # ``ResnetBlock = layerspp.ResnetBlockDDPMpp``: the file's own name for it
+        names += re.findall(rf"(?m)^([A-Za-z_]\w*)\s*=\s*{re.escape(written)}\s*$", text)
+        classes = sorted((d.line_start, d.line_end, d.name) for d in facts.definitions.values() if d.kind == "class")
+        for n in names:
+            # inside a class any mention counts (``functools.partial(layerspp.AttnBlockpp, ...)``); outside,
+            # a call whose result another network's constructor takes
+            for m in re.finditer(rf"(?<![\w.]){re.escape(n)}\b(?!\s*\.)(\s*\()?", text):
+                line = text.count("\n", 0, m.start()) + 1
+                owner = next((c for c in classes if c[0] <= line <= c[1]), None)
+                if owner is not None:
+                    if (where, owner[2]) != (path, name) and not _in_loading_method(text, m.start(), owner[0]) \
+                            and self._network_class(where, owner[2]):
+                        return True
+                    continue
+                if self._handed_to_network(text, m, where, facts, name):
+                    return True
+        return False
+
+    def _handed_to_network(self, text: str, call: re.Match[str], where: str, facts: ModuleFacts, name: str) -> bool:
+        """``decoder = Decoder(...)`` at ``call`` whose variable is an argument of another network's constructor,
+        or the class itself given to one (``Encoder(3, attention_module=Attention)``)."""
+        start = text.rfind("\n", 0, call.start()) + 1
+        bound = re.match(r"\s*([A-Za-z_]\w*)\s*=\s*$", text[start:call.start()]) if call.group(1) else None
+        if call.group(1) and bound is None:
+            return False
+        var = bound.group(1) if bound is not None else None
+        for m in _CAPITALIZED_CALL_AT.finditer(text, call.end() if var else max(0, start - 2000)):
+            if var is None and m.start() > call.start():
+                break
+            callee = m.group(1)
+            head = callee.split(".")[0]
+            if callee.endswith(name):
+                continue
+            args = _call_text(text, m.end() - 1)
+            if var is None:
+                if not m.end() <= call.start() < m.end() + len(args):
+                    continue
+            elif not re.search(rf"(?<![\w.]){re.escape(var)}\b(?!\s*\.)", args):
+                continue
+            if callee in facts.definitions:
+                hit: tuple[str, str] | None = (where, callee)
+            elif head in facts.aliases:
+                hit = self.resolve(facts.aliases[head] + callee[len(head):], where, facts.relative.get(head, 0))
+            else:
+                hit = None
+            if hit is not None and hit[1] and "." not in hit[1] and self._network_class(*hit):
+                return True
+        return False
+
+    def _network_class(self, path: str, name: str) -> bool:
+        """A class of the repository written on a network base (``nn.Module``, ``keras.Model``, ``Layer``), not a
+        trainer or a wrapper that only holds a model it is given."""
+        facts = self.module_facts(path)
+        d = facts.definitions.get(name) if facts else None
+        if d is None or d.kind != "class":
+            return False
+        # (after any decorators: ``@register_model(name=...)``)
+        head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 8)
+        bases = re.search(r"(?m)^\s*class\s+\w+\s*\(([^)]*)\)", head)
+        if bases is None or not _NETWORK_BASE.search(bases.group(1)) or _TRAINER_NAME.search(name):
+            return False
+        # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
+        return not _TRAINS_PARTS.search(_lines(self.files.get(path) or b"", d.line_start, d.line_end))
+
     def is_network_definition(self, path: str, name: str) -> bool | None:
         """Whether a top-level definition of a repository file is (or builds) a network: a class whose
         text holds network words, a function that builds a network of the repository or calls a model
@@ -769,6 +890,48 @@ def read_sys_paths(script: Script) -> list[str]:
     return out
 
 
+_NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Decoder|Sequential")
+_TRAINS_PARTS = re.compile(r"\bdef (?:training_step|configure_optimizers|train_step)\b|\.backward\(|\.zero_grad\(|"
+                           r"\boptim\.\w+\(|\.minimize\(|apply_gradients\(|\.compile\(")
+_TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner")
+
+
+def _in_loading_method(text: str, at: int, class_line: int) -> bool:
+    """Whether ``at`` is in a method that loads or copies weights (``load_pretrain_weights``: ``GMF(config)``
+    built there to copy from, not a part of the network)."""
+    start = 0
+    for _ in range(class_line - 1):
+        start = text.find("\n", start) + 1
+    method = None
+    for m in re.finditer(r"(?m)^[ \t]+def\s+(\w+)", text[start:at]):
+        method = m.group(1)
+    return method is not None and bool(_LOADING.search(method.lower()))
+
+
+_LOADING = re.compile(r"load|pretrain|weight|restore|copy|export|convert|from_")
+
+
+def _rest_parts(rest: str) -> int:
+    return rest.count(".") + 1 if rest else 0
+
+
+_CAPITALIZED_CALL_AT = re.compile(r"(?<![\w.])((?:[a-z_]\w*\.)*[A-Z]\w*)\s*\(")
+
+
+def _call_text(text: str, open_at: int, limit: int = 4000) -> str:
+    """The text of a call's arguments from its ``(`` at ``open_at`` to the matching ``)`` (at most ``limit``)."""
+    depth = 0
+    for i in range(open_at, min(len(text), open_at + limit)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                return text[open_at + 1:i]
+    return text[open_at + 1:open_at + limit]
+
+
 def _lines(data: bytes, start: int, end: int) -> str:
     """Lines ``start``..``end`` (1-based) of a file, dedented to column 0 where the first line is."""
     lines = data.decode("utf-8", "replace").splitlines()[start - 1:end]
@@ -776,3 +939,22 @@ def _lines(data: bytes, start: int, end: int) -> str:
         return ""
     indent = len(lines[0]) - len(lines[0].lstrip())
     return "\n".join(ln[indent:] if ln[:indent].strip() == "" else ln for ln in lines)
+
+
+def _bases(here: str, dots: int, sys_paths: list[str] | tuple[()]) -> list[str]:
+    """The folders an import is looked up in, nearest first (the importing file's, its parents, sys.path)."""
+    base = here
+    if dots:
+        for _ in range(dots - 1):
+            base = posixpath.dirname(base)
+        return [base]
+    bases: list[str] = []
+    while True:
+        bases.append(base)
+        if not base:
+            break
+        base = posixpath.dirname(base)
+    for extra in sys_paths:
+        if extra not in bases:
+            bases.append(extra)
+    return bases

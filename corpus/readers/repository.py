@@ -393,7 +393,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         return False
     if _has_training(s):
         return True
-    if d.used_as_block:
+    if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         result.blocks += 1
         return False
     if NOT_TRAINED not in s.parse.warnings:

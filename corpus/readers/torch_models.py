@@ -471,10 +471,17 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             branch = _branch_of(a)
             if any(var in r.vars and r.branch is not None and r.branch == branch for r in models + out):
                 continue  # the same model built in the other branch of an if/else
-            scope = Scope(env=self.env_at(a))
+            # earlier modules are visible: ``net = nn.Sequential(b1, b2, nn.Linear(...))`` holds b1 and b2
+            mods = self._top_mods(a) if kind == "seq" else {}
+            scope = Scope(env=self.env_at(a), mods=mods)
             self.depth = 0
             m = self.build(right, scope)
             layers = [copy_layer(x) for x in self.mod_layers(m)] if m is not None else []
+            call = self._unwrapped(right)
+            if m is not None and kind == "seq" and call is not None:
+                # the blocks put into this model are parts of it, not models of their own
+                component_vars.update(node_text(x) for x in call_arguments(call)[0]
+                                      if x.type == "identifier" and node_text(x) in mods and node_text(x) != var)
             if m is not None and kind == "seq":
                 # `model = nn.Sequential()` then `model.add_module('fc', nn.Linear(...))`
                 for layer in self._added_later(var, a):
@@ -510,7 +517,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
             if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
                 continue
-            layer = Layer(type="Custom", raw=picked or last, line=line_of(a))
+            # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
+            layer = Layer(type="Custom", raw=picked or (fn if "." in fn and "(" not in fn else last), line=line_of(a))
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
@@ -532,8 +540,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         outer = p.parent if p is not None and p.type == "argument_list" else None
         if outer is None or outer.type != "call":
             return False
-        cls = self.classes.get(self._fname(outer) or "")
-        return cls is not None and cls.is_module
+        fn = self._fname(outer) or ""
+        cls = self.classes.get(fn)
+        # ``nn.Sequential(Inception(...), nn.MaxPool2d(...))``: a block of that Sequential
+        return (cls is not None and cls.is_module) or self.torch_name(fn) in _CONTAINERS
 
     def _is_weight(self, node: Node | None, st: ForwardState) -> bool:
         return node is not None and node.type == "identifier" and node_text(node) in st.raw_weights
@@ -930,6 +940,8 @@ def extract_torch(script: Script) -> list[Summary]:
     # parser's catch-all reports as an internal error (issue 14), counted apart from bad input
     return TorchExtractor(script).extract()
 
+
+_CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}  # torch names of module containers
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
 

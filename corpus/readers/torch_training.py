@@ -18,6 +18,7 @@ from corpus.readers.script import (
 from corpus.readers.torch_common import (
     SCHEDULERS,
     ModelRec,
+    Scope,
     before_splat,
     enclosing_function_name,
     hf_head,
@@ -92,6 +93,7 @@ class TrainingReader:
         self._head_losses()
         self._config_class_values()
         self._flag_defaults()
+        self._helper_call_values()
         self._parts_share_training()
 
     def _config_class_values(self) -> None:
@@ -131,6 +133,33 @@ class TrainingReader:
                 m.hp.learning_rate = float(lr)
             if m.hp.epochs is None and m.hp.steps is None and epochs is not None:
                 m.hp.epochs = int(epochs)
+
+    def _helper_call_values(self) -> None:
+        """``d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr)``: a training helper handed the model and
+        variables named for the learning rate and the epochs; their written values are the model's."""
+        names = {"lr": "learning_rate", "learning_rate": "learning_rate", "num_epochs": "epochs", "epochs": "epochs",
+                 "n_epochs": "epochs", "max_epochs": "epochs"}
+        calls = [c for c in self.extractor.calls_where(_trainer_like) if not self._in_model_class(c)]
+        for m in self.models if calls else []:
+            if m.hp.learning_rate is not None and (m.hp.epochs is not None or m.hp.steps is not None):
+                continue
+            for var in m.vars:
+                for call in calls:
+                    pos, kw = call_arguments(call)
+                    if not any(node_text(a) == var for a in pos):
+                        continue
+                    args = [(node_text(a), a) for a in pos] + [(k, a) for k, a in kw.items()]
+                    for key, a in args:
+                        field_name = names.get(key)
+                        if field_name is None or (a.type != "identifier" and key not in kw):
+                            continue
+                        v = self.extractor.plain(a, Scope(env=self.extractor.env_at(call)))
+                        if not _is_number(v) or v <= 0:
+                            continue
+                        if field_name == "learning_rate" and m.hp.learning_rate is None:
+                            m.hp.learning_rate = float(v)
+                        elif field_name == "epochs" and m.hp.epochs is None and m.hp.steps is None and v == int(v):
+                            m.hp.epochs = int(v)
 
     def _parts_share_training(self) -> None:
         """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""
@@ -1102,3 +1131,8 @@ _TRICK_CALLS = {
     "save": TrainingReader._trick_save,
     "Accelerator": TrainingReader._trick_accelerate,
 }
+
+
+def _trainer_like(last: str) -> bool:
+    """``train``, ``train_ch6``, ``train_model``: a function named for training (not a class)."""
+    return last[:1].islower() and "train" in last.lower()

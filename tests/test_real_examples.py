@@ -1,0 +1,107 @@
+"""Only real examples (issue 11, item 2): a block, a sub-model or a stage of a bigger network is expanded where
+the network uses it and is no example of its own. Fixtures: tests/fixtures/real_examples/ (scripts written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.readers.parser import parse_path
+from corpus.readers.repository import NOT_TRAINED, parse_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "real_examples"
+
+
+def types(s) -> list[str]:
+    return [x.type for x in s.layers]
+
+
+def test_sequential_stages_are_parts_of_the_sequential_that_joins_them():
+    got = parse_path(FIXTURES / "torch_sequential_of_blocks.py")
+    assert [s.name for s in got] == ["net"]
+    net = got[0]
+    assert types(net) == ["Conv2D", "MaxPooling2D", "Conv2D", "Conv2D", "Concatenate", "MaxPooling2D",
+                          "Conv2D", "Conv2D", "Concatenate", "GlobalAveragePooling2D", "Flatten", "Dense"]
+    # values a training helper is handed by name: d2l.train_ch6(net, ..., num_epochs, lr)
+    hp = net.hyperparameters
+    assert (hp.learning_rate, hp.epochs, hp.batch_size) == (0.05, 7, 64)
+    assert net.datasets == ["fashion_mnist"]
+
+
+def test_keras_autoencoder_trained_whole_is_the_model_not_its_halves():
+    got = parse_path(FIXTURES / "keras_encoder_decoder_parts.py")
+    assert [s.name for s in got] == ["autoencoder"]
+    ae = got[0]
+    assert types(ae) == ["Conv2D", "Flatten", "Dense", "Dense", "Reshape", "Conv2DTranspose"]
+    assert (ae.hyperparameters.epochs, ae.hyperparameters.batch_size, ae.hyperparameters.loss) == (12, 48, "mse")
+
+
+def test_keras_vae_subclass_holds_its_parts():
+    got = parse_path(FIXTURES / "keras_vae_subclass_parts.py")
+    assert [s.name for s in got] == ["VAE"]
+
+
+def _repo(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.py")}
+
+
+def test_blocks_named_by_another_files_network_are_not_examples():
+    got = parse_files(_repo(FIXTURES / "repo_blocks"))
+    by_name = {s.name: s for s in got}
+    # ConvNorm and GatedUnit (model/layers.py) are parts of SpeechNet; WordDecoder is handed to the
+    # Captioner that train.py trains; MemoryAttention is given to WordDecoder
+    assert sorted(by_name) == ["Captioner", "SpeechNet"]
+    speech = by_name["SpeechNet"]
+    # ``from model.layers import ConvNorm`` in model/model.py is the package's layers.py, expanded in place
+    assert types(speech)[0] == "Conv1D"
+    assert speech.source.train_path == "train.py"
+    assert all(NOT_TRAINED not in s.parse.warnings for s in got)
+
+
+def test_token_and_position_embeddings_do_not_vote_recommendation():
+    dec = parse_path(FIXTURES / "torch_token_position_decoder.py")[0]
+    assert dec.task != "recommendation"
+    mf = parse_path(FIXTURES / "torch_user_item_mf.py")[0]
+    assert mf.task == "recommendation"
+
+
+def test_class_reached_through_an_imported_module_is_joined_with_its_training():
+    (s,) = parse_files(_repo(FIXTURES / "repo_module_attr"))
+    assert (s.name, s.source.path, s.source.train_path) == ("ModelActor", "lib/model.py", "train.py")
+    assert types(s) == ["Dense", "Dense"]
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.batch_size) == \
+        ("adam", 0.0001, 64)
+
+
+def test_a_model_handed_to_a_trainer_class_is_no_block():
+    nets = (b"from torch import nn\n\n\nclass Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    trainer = (b"import torch\nfrom torch import nn\n\n\nclass Trainer:\n    def __init__(self, model):\n"
+               b"        self.model = model\n        self.loss = nn.MSELoss()\n")
+    main = b"from nets import Small\nfrom trainer import Trainer\n\n# t = Trainer(Small())\nmodel = Small()\nt = Trainer(model)\n"
+    got = parse_files({"nets.py": nets, "trainer.py": trainer, "main.py": main})
+    assert [s.name for s in got] == ["Small"]
+
+
+def test_networks_handed_to_a_module_that_trains_them_stay_examples():
+    nets = (b"from torch import nn\n\n\nclass Gen(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(8, 4)\n\n    def forward(self, z):\n        return self.fc(z)\n\n\n"
+            b"class Disc(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            b"        self.fc = nn.Linear(4, 1)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    runner = (b"import pytorch_lightning as pl\nimport torch\n\n\nclass GAN(pl.LightningModule):\n"
+              b"    def __init__(self, g, d):\n        super().__init__()\n        self.g, self.d = g, d\n\n"
+              b"    def configure_optimizers(self):\n        return torch.optim.Adam(self.g.parameters())\n")
+    main = (b"import pytorch_lightning as pl\nfrom nets import Disc, Gen\nfrom runner import GAN\n\n"
+            b"g = Gen()\nd = Disc()\nrunner = GAN(g, d)\npl.Trainer(max_epochs=3).fit(runner)\n")
+    got = parse_files({"nets.py": nets, "runner.py": runner, "main.py": main})
+    assert {"Gen", "Disc"} <= {s.name for s in got}
+
+
+def test_a_network_built_only_to_copy_its_weights_is_no_block():
+    small = (b"from torch import nn\n\n\nclass Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+             b"        self.fc = nn.Linear(4, 2)\n\n    def forward(self, x):\n        return self.fc(x)\n")
+    big = (b"from torch import nn\nfrom small import Small\n\n\nclass Big(nn.Module):\n    def __init__(self):\n"
+           b"        super().__init__()\n        self.fc = nn.Linear(4, 2)\n        self.out = nn.Linear(2, 1)\n\n"
+           b"    def forward(self, x):\n        return self.out(self.fc(x))\n\n"
+           b"    def load_pretrain_weights(self):\n        small = Small()\n        self.fc.weight.data = small.fc.weight.data\n")
+    got = parse_files({"small.py": small, "big.py": big})
+    assert sorted(s.name for s in got) == ["Big", "Small"]
