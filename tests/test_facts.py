@@ -6,6 +6,8 @@ do not depend on the Keras / PyTorch extractors.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import FIXTURES, fixture_script
 
@@ -823,3 +825,22 @@ def test_datasets_of_the_new_tasks(spelling, canonical):
     assert ds.canonical_dataset(spelling) == canonical
     assert ds.default_task(canonical) in {"summarization", "image_captioning", "speech_synthesis",
                                           "anomaly_detection"}
+
+
+def test_datasets_followed_back_come_in_the_same_order_under_any_hash_seed():
+    # the names a training call is fed were followed back from a set: the order of the datasets
+    # found (here ["svhn", "mnist"] or ["mnist", "svhn"]) changed with PYTHONHASHSEED
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from corpus.readers.parser import parse_path; "
+            "print(json.dumps([s.datasets for s in parse_path(sys.argv[1])]))")
+    seen = set()
+    for seed in range(1, 7):
+        env = {**os.environ, "PYTHONHASHSEED": str(seed)}
+        out = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "two_domains.py")], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        seen.add(out)
+    assert len(seen) == 1
+    assert json.loads(seen.pop()) == [["mnist", "svhn"], ["mnist", "svhn"]]

@@ -385,18 +385,20 @@ def _enclosing_def(node: Node) -> int:
     return -1
 
 
-def _idents_of(node: Node) -> set[str]:
-    out: set[str] = set()
+def _idents_of(node: Node) -> list[str]:
+    # a list in walk order, not a set: the order names are followed back in decides the order of the
+    # datasets found, which must not change with the interpreter's hash seed
+    out: dict[str, None] = {}
     stack = [node]
     while stack and len(out) < 100:
         n = stack.pop()
         if n.type == "identifier":
-            out.add(node_text(n))
+            out[node_text(n)] = None
         elif n.type != "keyword_argument" or n.child_by_field_name("value") is None:
             stack.extend(n.named_children)
         else:
             stack.append(n.child_by_field_name("value"))
-    return out
+    return list(out)
 
 
 def layer_tricks(layers: Iterable[Layer]) -> list[str]:
