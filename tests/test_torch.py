@@ -948,3 +948,47 @@ def test_project_base_subclass_without_forward_is_a_model_when_trained_here():
     assert acts(m) == ["relu", None, None, None]
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("rmsprop", 0.0005, 24, 4)
+
+
+SHARED_BLOCKS = """
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(width, width)
+
+    def forward(self, x):
+        return self.fc(x).relu()
+
+
+class Net(nn.Module):
+    def __init__(self, depth, share):
+        super().__init__()
+        self.stack = self.make(depth, share)
+        self.out = nn.Linear(16, 1)
+
+    def make(self, depth, share):
+        blocks = nn.ModuleList()
+        for i in range(depth):
+            if share and i != 0:
+                block = blocks[-1]
+            else:
+                block = Block(16)
+            blocks.append(block)
+        return blocks
+
+    def forward(self, x):
+        for b in self.stack:
+            x = b(x)
+        return self.out(x)
+"""
+
+
+def test_a_block_shared_from_a_list_still_empty_does_not_hold_itself():
+    # blocks[-1] read before the first append is unknown: taken as the list itself and appended, the
+    # list held itself and flattening it recursed without end (an internal error in a real harvest)
+    (net,) = [s for s in extract_code(SHARED_BLOCKS) if s.name == "Net"]
+    assert not any("internal error" in w for w in net.parse.warnings)
+    assert seq(net)[-1] == "Dense" and "Dense" in seq(net)[:-1]

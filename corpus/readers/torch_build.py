@@ -82,6 +82,10 @@ class ModuleBuilder:
         idx = self.value(node.child_by_field_name("subscript"), scope)
         if base.keys and isinstance(idx, str) and idx in base.keys:
             return base.keys[idx]  # self.heads["cls"] of a ModuleDict: that head only
+        if base.kind == "list" and not base.items and isinstance(idx, int):
+            # an item of a list still empty here (``blocks[-1]`` before the first append): unknown,
+            # not the list itself, which appended to itself would hold itself
+            return None
         if base.kind != "list" or not base.items:
             return base
         if len(base.items) == 1 and (base.items[0].repeat or 0) > 1:
