@@ -246,11 +246,15 @@ def compare_with_index(model: Summary, index: Any, task_words: str | None = None
     Returns:
         A :class:`Report`.
     """
+    from corpus.readers import fragments
+
     choice = choose_population(index, model, k=k, query=task_words, filters=filters)
     population = choice.summaries
     return Report(model=model, population=population, query=choice.query,
                   filters=dict(choice.filters), understood=dict(choice.understood),
-                  findings=compare(model, population, choice.reference), notes=list(choice.notes),
+                  findings=compare(model, population, choice.reference),
+                  notes=[f"read as a fragment: {n}" for n in fragments.notes_of(model.parse.warnings)]
+                  + list(choice.notes),
                   choice=choice)
 
 

@@ -686,6 +686,7 @@ def read_model(data: bytes, filename: str = "pasted.py",
                       "Paste just the model definition and its training call.")
     if not data.strip():
         return None, "Paste a Keras or PyTorch model (or upload a .py or .ipynb file) first."
+    from corpus.readers import fragments
     from corpus.readers.parser import parse_bytes
 
     summaries = parse_bytes(data, filename)
@@ -702,6 +703,10 @@ def read_model(data: bytes, filename: str = "pasted.py",
         names = list(dict.fromkeys(s.name for s in models if s is not model))
         shown = ", ".join(names[:MAX_NAMES_SHOWN]) + (", ..." if len(names) > MAX_NAMES_SHOWN else "")
         note += f" (also found {len(models) - 1} more: {shown}; compared the largest)"
+    # a fragment is read on assumptions (imports it lacks, layers never wired): the user should see them
+    assumed = fragments.notes_of(model.parse.warnings)
+    if assumed:
+        note += f". Read as a fragment: {'; '.join(assumed)}"
     return model, note + "."
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.readers.fragments import infer
 from corpus.readers.parser import parse_bytes
 
@@ -121,3 +123,30 @@ def test_infer_is_pure_and_respects_bound_and_defined_names():
         "Dropout": "keras.layers.Dropout"}
     # a wildcard import of keras.layers already binds the layer names
     assert infer({"Dense"}, {"*keras.layers": "keras.layers"}).aliases == {}
+
+
+@pytest.fixture(scope="module")
+def small_index():
+    from fixtures.compare_population import image_population, text_population
+
+    from index.embed import HashEmbedder
+    from index.search import ExampleIndex
+
+    return ExampleIndex.from_summaries(image_population(40) + text_population(20), embedder=HashEmbedder())
+
+
+def test_the_paste_note_and_the_compare_report_say_how_a_fragment_was_read(small_index):
+    from assistant.compare_cli import compare_with_index, format_report
+    from assistant.session import read_model
+
+    model, note = read_model(SEQUENTIAL_NO_DENSE.encode(), "snippet.py")
+    assert model is not None
+    assert "Read as a fragment: no import of Dense, Dropout: read as Keras layers" in note
+    _, complete_note = read_model(COMPLETE.encode(), "net.py")
+    assert "fragment" not in complete_note
+
+    report = compare_with_index(model, small_index)
+    text = format_report(report, "snippet.py")
+    assert "note: read as a fragment: no import of Dense, Dropout: read as Keras layers" in text
+    listed = _best(LISTED)
+    assert any("not connected" in n for n in compare_with_index(listed, small_index).notes)

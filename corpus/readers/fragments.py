@@ -61,6 +61,7 @@ _KERAS_ONLY = frozenset(n for n in KERAS_LAYERS if n[:1].isupper()) - set(TORCH_
 _TORCH_ONLY = frozenset(n for n in TORCH_LAYERS if n[:1].isupper()) - set(KERAS_LAYERS)
 _SHARED = (frozenset(n for n in KERAS_LAYERS if n[:1].isupper()) & set(TORCH_LAYERS))
 FAMILY_NAME = {KERAS: "Keras", PYTORCH: "PyTorch"}
+NO_IMPORT = "no import of "  # how a note on an assumed import begins (fragments.notes_of finds them)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def infer(used: Iterable[str], bound: Mapping[str, str], defined: Iterable[str] 
             out.aliases[name] = f"torch.nn.{name}"
             groups.setdefault("torch.nn", []).append(name)
     for group, names in groups.items():
-        out.notes.append(f"no import of {_listing(names)}: read as {group}")
+        out.notes.append(f"{NO_IMPORT}{_listing(names)}: read as {group}")
     out.families = families
     return out
 
@@ -212,6 +213,11 @@ def names_of(script: Script) -> tuple[set[str], set[str]]:
             [c for c in (left.named_children if left is not None else ()) if c.type == "identifier"]
         defined.update(node_text(t) for t in targets)
     return used, defined
+
+
+def notes_of(warnings: list[str]) -> list[str]:
+    """The warnings that say how a fragment was read (assumed imports, layers as listed), for the user."""
+    return [w for w in warnings if w.startswith(NO_IMPORT) or w == LISTED_NOTE]
 
 
 def apply(script: Script, fws: set[str], warnings: list[str], kerasish: bool = False) -> Inference:
