@@ -844,3 +844,16 @@ def test_datasets_followed_back_come_in_the_same_order_under_any_hash_seed():
         seen.add(out)
     assert len(seen) == 1
     assert json.loads(seen.pop()) == [["mnist", "svhn"], ["mnist", "svhn"]]
+
+
+@pytest.mark.parametrize("text, synthesis", [
+    ("Pretrained ViTs, ConvNeXts and ResNets for image classification", False),
+    ("Training ViTs on ImageNet-1k", False),
+    ("the VITS speech model, trained on LJSpeech", True),
+    ("a VITS2 model", True),
+])
+def test_vits_votes_for_speech_synthesis_only_beside_speech_words(text, synthesis):
+    # an image-model library's README ("ViTs") made 54 of its modules speech synthesis
+    scores: dict[str, float] = {}
+    tk.score_words(text, 1.0, scores)
+    assert (scores.get("speech_synthesis", 0) > 0) is synthesis

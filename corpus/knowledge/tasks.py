@@ -86,8 +86,9 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(summari[sz]\w*|pointer generator|abstractive|extractive|headline generation|presumm|bertsum|"
      r"textrank|rouge)\b", "summarization", 1.0),
     (r"\b(tts|text to speech|speech synthesis|synthesi[sz]er|tacotron\d*|fastspeech\d*|fast speech|wavenet|"
-     r"waveglow|wavernn|melgan|mel gan|hifi ?gan|vocoder\w*|vits|glow tts|dc tts|deep voice|deepvoice|"
-     r"voice cloning|griffin lim)\b", "speech_synthesis", 1.0),
+     r"waveglow|wavernn|melgan|mel gan|hifi ?gan|vocoder\w*|vits2|glow tts|dc tts|deep voice|deepvoice|"
+     # VITS the TTS model only beside speech words: "vits" alone is most often vision transformers (ViTs)
+     r"vits(?= tts| speech| vocoder| text to speech)|voice cloning|griffin lim)\b", "speech_synthesis", 1.0),
     (r"\b(anomal\w*|outlier\w*|novelty detection|intrusion detection|fraud detection|deep svdd|svdd|"
      r"ganomaly|anogan|dagmm|telemanom|omnianomaly|reconstruction error)\b", "anomaly_detection", 1.0),
     (r"\b(char rnn|charrnn|char lstm|charlstm)\b", "text_generation", 0.8),
