@@ -38,7 +38,11 @@ def describe(result: SearchResult, query: str) -> str:
     for fld, value in result.understood.items():
         hard = getattr(result.filters, fld, None) == value
         parts.append(f"{fld}={value}" if hard else f"{fld}~{value}")
-    head = f"{len(result.hits)} of {result.total_matching} matching examples for {query!r}"
+    if len(result.hits) > result.total_matching:
+        # a thin dataset filled up with its family and task (the shortfall note says how)
+        head = f"{len(result.hits)} examples ({result.total_matching} matching) for {query!r}"
+    else:
+        head = f"{len(result.hits)} of {result.total_matching} matching examples for {query!r}"
     applied = ", ".join(f"{k}={v}" for k, v in result.filters.as_dict().items())
     if applied:
         head += f" [filters: {applied}]"

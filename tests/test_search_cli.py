@@ -91,3 +91,12 @@ def test_search_and_compare_import_no_torch_gradio_or_plotly(tmp_path):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              cwd=Path(__file__).resolve().parents[1], timeout=300)
         assert out.stderr.strip().splitlines()[-1] == "0 []", (argv, out.stderr[-800:])
+
+
+def test_a_filled_up_dataset_is_not_told_as_more_hits_than_matches():
+    from index.search import Filters, SearchResult
+
+    r = SearchResult(hits=[object()] * 100, filters=Filters(), understood={"dataset": "titanic"}, total_matching=6)
+    head = describe(r, "predict whether a passenger survived")
+    assert head.startswith("100 examples (6 matching) for ")
+    assert "100 of 6" not in head
