@@ -992,3 +992,32 @@ def test_a_block_shared_from_a_list_still_empty_does_not_hold_itself():
     (net,) = [s for s in extract_code(SHARED_BLOCKS) if s.name == "Net"]
     assert not any("internal error" in w for w in net.parse.warnings)
     assert seq(net)[-1] == "Dense" and "Dense" in seq(net)[:-1]
+
+
+SETTINGS_AND_OPTIMIZER = """
+import torch
+from conformer import Conformer
+from optim import ScaledAdam
+from utils import AttributeDict
+
+params = AttributeDict({"lr": 0.003, "epochs": 30})
+model = Conformer(num_classes=500)
+optimizer = ScaledAdam(model.parameters(), lr=params.lr)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=params["epochs"])
+for epoch in range(30):
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+    scheduler.step()
+"""
+
+
+@pytest.mark.parametrize("optimizer", ["ScaledAdam", "torch.optim.AdamW"])
+def test_a_settings_dict_and_an_optimizer_built_here_are_not_models(optimizer):
+    # ``lr=params.lr`` read in an optimizer call made the settings dict "trained", and
+    # ``optimizer.zero_grad()`` made an imported optimizer a model (in k2-fsa/icefall: 53 of each)
+    code = SETTINGS_AND_OPTIMIZER.replace("optimizer = ScaledAdam(", f"optimizer = {optimizer}(")
+    names = [s.name for s in extract_code(code)]
+    assert names == ["Conformer"]

@@ -600,8 +600,13 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(last_name(fn)) and (self.script.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append(node_text(call))
-        if any(re.search(rf"\b{re.escape(var)}\b", t) for t in texts):
+        # the model's weights, or a bare list of them: ``Adam(net.fc.parameters())``, ``Adam(params_to_learn)``;
+        # not a value read in passing (``lr=params.lr`` of a settings dict)
+        given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
+        if any(given.search(t) for t in texts):
             return True
+        if any(node_text(c.child_by_field_name("function")).split(".")[0] == var for c in self.by_last.get("step", [])):
+            return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
         return bool(self.by_last.get("backward")) and any(
             node_text(c.child_by_field_name("function")).split(".")[0] == var
