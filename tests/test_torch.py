@@ -1021,3 +1021,33 @@ def test_a_settings_dict_and_an_optimizer_built_here_are_not_models(optimizer):
     code = SETTINGS_AND_OPTIMIZER.replace("optimizer = ScaledAdam(", f"optimizer = {optimizer}(")
     names = [s.name for s in extract_code(code)]
     assert names == ["Conformer"]
+
+
+SCHEDULE_WRAPPER = """
+import torch
+from conformer import Conformer
+from utils import AttributeDict
+
+
+class Warmup:
+    def __init__(self, params, warm_step=25000):
+        self.optimizer = torch.optim.Adam(params, lr=0, betas=(0.9, 0.98))
+        self.warm_step = warm_step
+
+    def step(self):
+        self.optimizer.step()
+
+
+params = AttributeDict({"warm_step": 80000})
+model = Conformer(num_classes=500)
+optimizer = Warmup(model.parameters(), warm_step=params.warm_step)
+for x, y in loader:
+    loss = torch.nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    optimizer.step()
+"""
+
+
+def test_a_parameter_of_the_function_an_optimizer_is_built_in_is_another_name():
+    # Adam(params) inside __init__(self, params) made the module-level settings dict `params` trained
+    assert [s.name for s in extract_code(SCHEDULE_WRAPPER)] == ["Conformer"]

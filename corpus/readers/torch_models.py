@@ -599,11 +599,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             for call in self.calls_where(is_optimizer_name):
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(last_name(fn)) and (self.script.resolve(fn) or fn).startswith(("torch.optim", "optim")):
-                    texts.append(node_text(call))
+                    texts.append((node_text(call), _parameter_names(call)))
         # the model's weights, or a bare list of them: ``Adam(net.fc.parameters())``, ``Adam(params_to_learn)``;
-        # not a value read in passing (``lr=params.lr`` of a settings dict)
+        # not a value read in passing (``lr=params.lr`` of a settings dict), nor a parameter of the function the
+        # optimizer is built in (``Adam(params, ...)`` in a scheduler class's ``__init__(self, params)``: another name)
         given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
-        if any(given.search(t) for t in texts):
+        if any(var not in local and given.search(t) for t, local in texts):
             return True
         if any(node_text(c.child_by_field_name("function")).split(".")[0] == var for c in self.by_last.get("step", [])):
             return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
@@ -1043,3 +1044,20 @@ def _find_ctor_call(node: Node | None, name: str) -> Node | None:
     if call is not None and call_function_name(call) == name:
         return call
     return None
+
+
+def _parameter_names(node: Node) -> frozenset[str]:
+    """The parameter names of the function ``node`` is in (empty at module level)."""
+    p = node.parent
+    while p is not None and p.type != "function_definition":
+        p = p.parent
+    params = p.child_by_field_name("parameters") if p is not None else None
+    if params is None:
+        return frozenset()
+    names = set()
+    for c in params.named_children:
+        ident = c if c.type == "identifier" else (c.child_by_field_name("name") or next(
+            (x for x in c.named_children if x.type == "identifier"), None))
+        if ident is not None and ident.type == "identifier":
+            names.add(node_text(ident))
+    return frozenset(names)
