@@ -132,7 +132,7 @@ def evaluate(ix: ExampleIndex, qs: list[dict], k: int = 20, verbose: bool = True
         if verbose:
             filters = got["chat"][1]
             print("  ".join(f"{v:9.2f}" for v in (*ps, p_bm25)) + f" {n:5d}  {q['question']} -> "
-                  + ", ".join(sorted(want)) + ("" if n >= k else "  (fewer than 20 examples)")
+                  + ", ".join(sorted(want)) + ("" if n >= k else f"  (fewer than {k} examples)")
                   + (f"  [{filters}]" if filters else ""))
     a = np.array(rows, dtype=float)
     elig = a[a[:, -1] == 1]
@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", default=None, help="summaries file (default: the shipped corpus)")
     p.add_argument("--synthetic", type=int, default=0, help="index N synthetic summaries instead")
     p.add_argument("--questions", type=Path, default=QUESTIONS)
+    p.add_argument("-k", type=int, default=20,
+                   help="the cut-off (default 20; 100: the share of the hundred the chat shows that is on task)")
     args = p.parse_args(argv)
     qs = load_questions(args.questions)
     if args.synthetic:
@@ -166,9 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         ix = ensure_index(args.corpus, args.index_dir)
         label = f"{len(ix)} summaries ({ix.manifest.get('corpus_path', 'corpus')})"
     print(f"relevance on {label}, {len(qs)} questions\n")
-    m = evaluate(ix, qs)
-    for label_, suffix, count in (("all", "", m["questions"]), (">= 20 examples", "_eligible", m["eligible"])):
-        print(f"\nmean precision@20, {count} questions ({label_}): "
+    m = evaluate(ix, qs, k=args.k)
+    for label_, suffix, count in (("all", "", m["questions"]), (f">= {args.k} examples", "_eligible", m["eligible"])):
+        print(f"\nmean precision@{args.k}, {count} questions ({label_}): "
               + "   ".join(f"{p} {m[p + suffix]:.3f}" for p in (*PATHS, "bm25"))
               + ("   (target >= 0.85)" if suffix else ""))
     print(f"chat and command line give the same 100 examples in the same order for {m['agree']} of "

@@ -204,12 +204,16 @@ TASKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "speech_synthesis": (
         "speech synthesis: text to speech",
         ("speech synthesis", "text to speech", "text-to-speech", "tts", "synthesize speech", "vocoder",
-         "generate speech", "voice cloning"),
+         "generate speech", "voice cloning", "text into speech", "into speech", "natural sounding speech",
+         "sounding speech", "speech from text", "read text aloud", "read aloud", "speak text", "make it speak",
+         "synthesise speech", "voice synthesis", "synthetic voice", "generate a voice", "generate audio from text"),
     ),
     "anomaly_detection": (
         "anomaly detection: find unusual samples",
         ("anomaly detection", "detect anomalies", "anomalies", "anomalous", "outlier detection", "outliers",
-         "novelty detection"),
+         "novelty detection", "anomaly", "outlier", "unusual", "look unusual", "unusual patterns", "abnormal",
+         "abnormal behaviour", "abnormal behavior", "rare events", "detect defects", "defect detection",
+         "intrusion detection", "out of distribution"),
     ),
 }
 

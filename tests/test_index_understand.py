@@ -209,3 +209,19 @@ def test_hard_fields_choose_what_may_filter():
     assert u.filters == {"framework": "pytorch"}
     assert u.boosts["dataset"][0] == ("cifar10",)
     assert "cifar 10" in u.residual
+
+
+@pytest.mark.parametrize("query, task", [
+    ("turn text into natural sounding speech", "speech_synthesis"),
+    ("read text aloud with a synthetic voice", "speech_synthesis"),
+    ("turn spoken audio into text", "speech_recognition"),
+    ("detect unusual heartbeats", "anomaly_detection"),
+])
+def test_speech_and_anomaly_in_plain_words(query, task):
+    # "speech" alone is recognition; speech made from text, and "unusual", were read as something else
+    assert understand(query).boosts["task"][0][0] == task
+
+
+def test_unusual_sensor_readings_boost_anomaly_detection_beside_time_series():
+    assert understand("find machines whose sensor readings look unusual").boosts["task"][0] == (
+        "time_series_forecasting", "anomaly_detection")
