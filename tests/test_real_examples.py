@@ -105,3 +105,13 @@ def test_a_network_built_only_to_copy_its_weights_is_no_block():
            b"    def load_pretrain_weights(self):\n        small = Small()\n        self.fc.weight.data = small.fc.weight.data\n")
     got = parse_files({"small.py": small, "big.py": big})
     assert sorted(s.name for s in got) == ["Big", "Small"]
+
+
+def test_a_network_left_to_fill_in_is_no_example():
+    # "# YOUR CODE HERE" where the layers should go; the solved networks of the same file stay
+    got = parse_path(FIXTURES / "keras_fill_in_exercise.py")
+    assert [s.name for s in got] == ["solution", "solved"]
+    assert types(got[1]) == ["Embedding", "GlobalAveragePooling1D", "Dense"]
+    # nn.Linear(<???>, 1): a placeholder tree-sitter cannot read, in the discriminator only
+    got = parse_path(FIXTURES / "torch_fill_in_placeholder.py")
+    assert [s.name for s in got] == ["generator"]
