@@ -115,3 +115,20 @@ def test_a_network_left_to_fill_in_is_no_example():
     # nn.Linear(<???>, 1): a placeholder tree-sitter cannot read, in the discriminator only
     got = parse_path(FIXTURES / "torch_fill_in_placeholder.py")
     assert [s.name for s in got] == ["generator"]
+
+
+def test_a_helper_that_adds_layers_does_not_name_the_model():
+    # up_stage() (above build_generator) adds the first Conv2DTranspose: the model's lines stay the builder's
+    got = parse_path(FIXTURES / "repo_gan_builders" / "models.py")
+    assert [(s.source.line_start, s.source.line_end) for s in got] == [(14, 18), (23, 27)]
+
+
+def test_a_variable_bound_to_an_imported_builder_is_expanded():
+    # G = build_generator(z_dim); combined = Model(z, D(G(z))): G is the repository's generator, not Custom
+    files = {p.name: p.read_bytes() for p in (FIXTURES / "repo_gan_builders").iterdir()}
+    got = {s.name: s for s in parse_files(files)}
+    assert sorted(got) == ["build_discriminator", "combined"]
+    assert types(got["combined"]) == ["Dense", "Reshape", "Conv2DTranspose", "BatchNormalization",
+                                      "Conv2DTranspose", "Conv2D", "Flatten", "Dense"]
+    assert got["build_discriminator"].source.train_path == "train.py"
+

@@ -430,6 +430,11 @@ class _Builder:
         _transfer_tricks(m, flat, tricks)
         shape = _clean_shape(_model_input_shape(m, flat))
         lines = [x.line for x in layers if x.line] + ([m.line] if m.line else [])
+        own = _def_lines(self.script, m.line) if m.line and not m.span else None
+        if own is not None:
+            # layers a helper function adds (``def conv_bn_relu(x, ...)`` above the builder) do not move the
+            # model's lines (and name) into the helper: the builder's own lines hold it
+            lines = [n for n in lines if own[0] <= n <= own[1]] or lines
         if m.span:
             start, end = m.span
         else:
@@ -732,6 +737,15 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
                 i += 1
             return frames[i], i + 1
     return "<module>", 0
+
+
+def _def_lines(script: Script, line: int) -> tuple[int, int] | None:
+    """(first, last) line of the innermost function definition holding ``line`` (a script line); None at
+    module level."""
+    node = script.root.descendant_for_point_range((line - 1, 0), (line - 1, 0))
+    while node is not None and node.type != "function_definition":
+        node = node.parent
+    return (node.start_point[0] + 1, node.end_point[0] + 1) if node is not None else None
 
 
 def _clean_shape(shape: Any) -> list | None:
