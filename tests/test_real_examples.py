@@ -132,3 +132,22 @@ def test_a_variable_bound_to_an_imported_builder_is_expanded():
                                       "Conv2DTranspose", "Conv2D", "Flatten", "Dense"]
     assert got["build_discriminator"].source.train_path == "train.py"
 
+
+def test_an_in_file_layer_of_plain_ops_is_no_layer():
+    # a one-hot, a noise and a loss-adding endpoint are expanded in place to nothing (the endpoint's softmax
+    # folds into the Dense before it); a layer with a weight of its own stays one Custom layer
+    got = {s.name: s for s in parse_path(FIXTURES / "keras_ops_only_layers.py")}
+    assert types(got["text_model"]) == ["Bidirectional", "Dense"]
+    assert types(got["reg_model"]) == ["Dense", "Dense"]
+    assert types(got["cls_model"]) == ["Custom", "Dense"]
+    assert got["cls_model"].layers[-1].activation == "softmax"
+
+
+def test_an_in_file_module_of_plain_ops_is_no_layer():
+    # class Trim(nn.Module) only slices: expanded to nothing, the sigmoid after it folds into the ConvTranspose
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_ops_only_modules.py")}
+    dec = got["decoder"]
+    assert types(dec) == ["Dense", "Reshape", "Conv2DTranspose", "Conv2DTranspose"]
+    assert dec.layers[-1].activation == "sigmoid"
+    # a module with a parameter of its own stays one Custom layer
+    assert types(got["head"]) == ["Dense", "Custom", "Dense"]
