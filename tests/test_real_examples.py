@@ -151,3 +151,11 @@ def test_an_in_file_module_of_plain_ops_is_no_layer():
     assert dec.layers[-1].activation == "sigmoid"
     # a module with a parameter of its own stays one Custom layer
     assert types(got["head"]) == ["Dense", "Custom", "Dense"]
+
+
+def test_a_gan_trained_by_a_train_function_with_n_batch():
+    # train(..., n_epochs=100, n_batch=256); the generator built first only for summary() is not the example
+    got = {s.name: s for s in parse_path(FIXTURES / "keras_gan_train_function.py")}
+    assert sorted(got) == ["d_model", "g_model"]
+    for s in got.values():
+        assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (256, 100)

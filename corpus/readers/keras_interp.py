@@ -2706,7 +2706,7 @@ class Interpreter(Evaluator):
         if name in ("train_on_batch", "fit_on_batch", "train"):
             # one batch per call: the batch size is what the code around calls it
             bs = MISSING
-            for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size"):
+            for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size", "n_batch"):
                 bs = scope.get(nm)
                 if bs is not MISSING:
                     break

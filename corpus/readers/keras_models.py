@@ -350,7 +350,7 @@ class _Builder:
             for sm in flats[id(m)].submodels:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
-        out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats)
+        out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
         summaries: list[Summary] = []
         single = len(out_models) == 1
         used_tensors: set[int] = set()
@@ -401,13 +401,20 @@ class _Builder:
                 and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
                      if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
 
-    def one_per_reading(self, final: list[ModelObj], flats: dict[int, _Flat]) -> list[ModelObj]:
+    def one_per_reading(self, final: list[ModelObj], flats: dict[int, _Flat],
+                        hp_from: dict[int, list[ModelObj]] | None = None) -> list[ModelObj]:
         """The same builder read twice gives the same model once (unless trained apart)."""
         seen_sig: dict[tuple, set[str | None]] = {}
         seen_fit: dict[tuple, set[tuple]] = {}
         keep: set[int] = set()
-        # (a trained reading first: a test that only predicts may be read before the one that fits)
-        for m in sorted(final, key=lambda m: not m.trained):
+        parents = hp_from or {}
+
+        def trained(m: ModelObj) -> bool:  # by itself, or inside a model that is (a GAN's generator)
+            return m.trained or any(p.trained for p in parents.get(id(m), ()))
+
+        # (a trained reading first: a test that only predicts or shows a summary() may be read before the
+        # one that fits)
+        for m in sorted(final, key=lambda m: (not m.trained, not trained(m))):
             sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
             fits = tuple(tr.seq for tr in self.trainings_of(m) if tr.seq)
             if sig in seen_sig and (not m.trained or (m.name in seen_sig[sig] and (not fits or fits in seen_fit[sig]))):
