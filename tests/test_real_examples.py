@@ -159,3 +159,8 @@ def test_a_gan_trained_by_a_train_function_with_n_batch():
     assert sorted(got) == ["d_model", "g_model"]
     for s in got.values():
         assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (256, 100)
+
+
+def test_numbers_typed_into_xs_and_ys_are_synthetic_data():
+    got = parse_path(FIXTURES / "keras_xs_ys_numbers.py")
+    assert [s.datasets for s in got] == [["synthetic"]]
