@@ -164,3 +164,9 @@ def test_a_gan_trained_by_a_train_function_with_n_batch():
 def test_numbers_typed_into_xs_and_ys_are_synthetic_data():
     got = parse_path(FIXTURES / "keras_xs_ys_numbers.py")
     assert [s.datasets for s in got] == [["synthetic"]]
+
+
+def test_small_models_built_only_to_show_the_api_are_no_examples():
+    # in a file that trains a model, one or two layers nothing compiles or trains are a demo
+    got = parse_path(FIXTURES / "keras_api_demo_models.py")
+    assert [s.name for s in got] == ["model"]

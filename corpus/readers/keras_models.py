@@ -351,6 +351,8 @@ class _Builder:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
         out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
+        if any(m.compiled or m.trained for m in out_models):
+            out_models = [m for m in out_models if not _toy(m, flats[id(m)], hp_from.get(id(m), []))]
         summaries: list[Summary] = []
         single = len(out_models) == 1
         used_tensors: set[int] = set()
@@ -744,6 +746,13 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
                 i += 1
             return frames[i], i + 1
     return "<module>", 0
+
+
+def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:
+    """A model of one or two layers that nothing compiles or trains, in a file that trains another: a demo of
+    the API (a Sequential built to show summary(), a Dense placed on a GPU), not an example."""
+    return not (m.compiled or m.trained or any(p.compiled or p.trained for p in parents)) \
+        and len(flat.entries) <= 2
 
 
 def _def_lines(script: Script, line: int) -> tuple[int, int] | None:
