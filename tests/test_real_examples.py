@@ -170,3 +170,15 @@ def test_small_models_built_only_to_show_the_api_are_no_examples():
     # in a file that trains a model, one or two layers nothing compiles or trains are a demo
     got = parse_path(FIXTURES / "keras_api_demo_models.py")
     assert [s.name for s in got] == ["model"]
+
+
+def test_a_class_a_package_re_exports_through_a_starred_import_is_joined():
+    # from mypkg.nn import RectL: mypkg/nn/__init__.py has `from .models import *`, models/__init__.py
+    # `from .rect import RectL`: the examples/ script trains the class of mypkg/nn/models/rect.py
+    root = FIXTURES / "repo_star_reexport"
+    files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.py")}
+    (got,) = parse_files(files)
+    assert (got.name, got.source.path, got.source.train_path) == ("RectL", "mypkg/nn/models/rect.py",
+                                                                   "examples/rect.py")
+    assert types(got) == ["Dense", "Dropout", "Dense"]
+    assert (got.hyperparameters.optimizer, got.hyperparameters.epochs) == ("adam", 200)
