@@ -143,16 +143,6 @@ def test_an_in_file_layer_of_plain_ops_is_no_layer():
     assert got["cls_model"].layers[-1].activation == "softmax"
 
 
-def test_an_in_file_module_of_plain_ops_is_no_layer():
-    # class Trim(nn.Module) only slices: expanded to nothing, the sigmoid after it folds into the ConvTranspose
-    got = {s.name: s for s in parse_path(FIXTURES / "torch_ops_only_modules.py")}
-    dec = got["decoder"]
-    assert types(dec) == ["Dense", "Reshape", "Conv2DTranspose", "Conv2DTranspose"]
-    assert dec.layers[-1].activation == "sigmoid"
-    # a module with a parameter of its own stays one Custom layer
-    assert types(got["head"]) == ["Dense", "Custom", "Dense"]
-
-
 def test_a_gan_trained_by_a_train_function_with_n_batch():
     # train(..., n_epochs=100, n_batch=256); the generator built first only for summary() is not the example
     got = {s.name: s for s in parse_path(FIXTURES / "keras_gan_train_function.py")}
@@ -164,6 +154,16 @@ def test_a_gan_trained_by_a_train_function_with_n_batch():
 def test_numbers_typed_into_xs_and_ys_are_synthetic_data():
     got = parse_path(FIXTURES / "keras_xs_ys_numbers.py")
     assert [s.datasets for s in got] == [["synthetic"]]
+
+
+def test_an_in_file_module_of_plain_ops_is_no_layer():
+    # class Trim(nn.Module) only slices: expanded to nothing, the sigmoid after it folds into the ConvTranspose
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_ops_only_modules.py")}
+    dec = got["decoder"]
+    assert types(dec) == ["Dense", "Reshape", "Conv2DTranspose", "Conv2DTranspose"]
+    assert dec.layers[-1].activation == "sigmoid"
+    # a module with a parameter of its own stays one Custom layer
+    assert types(got["head"]) == ["Dense", "Custom", "Dense"]
 
 
 def test_small_models_built_only_to_show_the_api_are_no_examples():
@@ -182,3 +182,9 @@ def test_a_class_a_package_re_exports_through_a_starred_import_is_joined():
                                                                    "examples/rect.py")
     assert types(got) == ["Dense", "Dropout", "Dense"]
     assert (got.hyperparameters.optimizer, got.hyperparameters.epochs) == ("adam", 200)
+
+
+def test_a_batch_size_of_zero_read_from_a_list_filled_at_run_time_is_unknown():
+    # batch_size = len(dataX) where dataX = [] is appended to in a loop: not 0
+    (got,) = parse_path(FIXTURES / "torch_batch_of_all_rows.py")
+    assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (None, 500)

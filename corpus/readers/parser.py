@@ -330,8 +330,20 @@ def finish(summaries: list[Summary], script: Script, path: str, repo: str | None
         for w in warnings:
             if w not in s.parse.warnings:
                 s.parse.warnings.append(w)
+        _no_empty_counts(s)
         if s.parse.status != "failed" and (partial or s.parse.status == "partial"):
             s.parse.status = "partial"
+
+
+def _no_empty_counts(s: Summary) -> None:
+    """A batch of no examples or a run of no epochs is never what a script trains with: a count of 0 was
+    read from a value the script fills at run time (``batch_size = len(dataX)`` with ``dataX = []`` appended
+    to in a loop), so it is unknown."""
+    hp = s.hyperparameters
+    for f in ("batch_size", "epochs", "steps"):
+        v = getattr(hp, f)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0:
+            setattr(hp, f, None)
 
 
 def _nearest(script: Script, line: int, step: int) -> int | None:
