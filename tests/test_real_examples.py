@@ -105,3 +105,86 @@ def test_a_network_built_only_to_copy_its_weights_is_no_block():
            b"    def load_pretrain_weights(self):\n        small = Small()\n        self.fc.weight.data = small.fc.weight.data\n")
     got = parse_files({"small.py": small, "big.py": big})
     assert sorted(s.name for s in got) == ["Big", "Small"]
+
+
+def test_a_network_left_to_fill_in_is_no_example():
+    # "# YOUR CODE HERE" where the layers should go; the solved networks of the same file stay
+    got = parse_path(FIXTURES / "keras_fill_in_exercise.py")
+    assert [s.name for s in got] == ["solution", "solved"]
+    assert types(got[1]) == ["Embedding", "GlobalAveragePooling1D", "Dense"]
+    # nn.Linear(<???>, 1): a placeholder tree-sitter cannot read, in the discriminator only
+    got = parse_path(FIXTURES / "torch_fill_in_placeholder.py")
+    assert [s.name for s in got] == ["generator"]
+
+
+def test_a_helper_that_adds_layers_does_not_name_the_model():
+    # up_stage() (above build_generator) adds the first Conv2DTranspose: the model's lines stay the builder's
+    got = parse_path(FIXTURES / "repo_gan_builders" / "models.py")
+    assert [(s.source.line_start, s.source.line_end) for s in got] == [(14, 18), (23, 27)]
+
+
+def test_a_variable_bound_to_an_imported_builder_is_expanded():
+    # G = build_generator(z_dim); combined = Model(z, D(G(z))): G is the repository's generator, not Custom
+    files = {p.name: p.read_bytes() for p in (FIXTURES / "repo_gan_builders").iterdir()}
+    got = {s.name: s for s in parse_files(files)}
+    assert sorted(got) == ["build_discriminator", "combined"]
+    assert types(got["combined"]) == ["Dense", "Reshape", "Conv2DTranspose", "BatchNormalization",
+                                      "Conv2DTranspose", "Conv2D", "Flatten", "Dense"]
+    assert got["build_discriminator"].source.train_path == "train.py"
+
+
+def test_an_in_file_layer_of_plain_ops_is_no_layer():
+    # a one-hot, a noise and a loss-adding endpoint are expanded in place to nothing (the endpoint's softmax
+    # folds into the Dense before it); a layer with a weight of its own stays one Custom layer
+    got = {s.name: s for s in parse_path(FIXTURES / "keras_ops_only_layers.py")}
+    assert types(got["text_model"]) == ["Bidirectional", "Dense"]
+    assert types(got["reg_model"]) == ["Dense", "Dense"]
+    assert types(got["cls_model"]) == ["Custom", "Dense"]
+    assert got["cls_model"].layers[-1].activation == "softmax"
+
+
+def test_a_gan_trained_by_a_train_function_with_n_batch():
+    # train(..., n_epochs=100, n_batch=256); the generator built first only for summary() is not the example
+    got = {s.name: s for s in parse_path(FIXTURES / "keras_gan_train_function.py")}
+    assert sorted(got) == ["d_model", "g_model"]
+    for s in got.values():
+        assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (256, 100)
+
+
+def test_numbers_typed_into_xs_and_ys_are_synthetic_data():
+    got = parse_path(FIXTURES / "keras_xs_ys_numbers.py")
+    assert [s.datasets for s in got] == [["synthetic"]]
+
+
+def test_an_in_file_module_of_plain_ops_is_no_layer():
+    # class Trim(nn.Module) only slices: expanded to nothing, the sigmoid after it folds into the ConvTranspose
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_ops_only_modules.py")}
+    dec = got["decoder"]
+    assert types(dec) == ["Dense", "Reshape", "Conv2DTranspose", "Conv2DTranspose"]
+    assert dec.layers[-1].activation == "sigmoid"
+    # a module with a parameter of its own stays one Custom layer
+    assert types(got["head"]) == ["Dense", "Custom", "Dense"]
+
+
+def test_small_models_built_only_to_show_the_api_are_no_examples():
+    # in a file that trains a model, one or two layers nothing compiles or trains are a demo
+    got = parse_path(FIXTURES / "keras_api_demo_models.py")
+    assert [s.name for s in got] == ["model"]
+
+
+def test_a_class_a_package_re_exports_through_a_starred_import_is_joined():
+    # from mypkg.nn import RectL: mypkg/nn/__init__.py has `from .models import *`, models/__init__.py
+    # `from .rect import RectL`: the examples/ script trains the class of mypkg/nn/models/rect.py
+    root = FIXTURES / "repo_star_reexport"
+    files = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.py")}
+    (got,) = parse_files(files)
+    assert (got.name, got.source.path, got.source.train_path) == ("RectL", "mypkg/nn/models/rect.py",
+                                                                   "examples/rect.py")
+    assert types(got) == ["Dense", "Dropout", "Dense"]
+    assert (got.hyperparameters.optimizer, got.hyperparameters.epochs) == ("adam", 200)
+
+
+def test_a_batch_size_of_zero_read_from_a_list_filled_at_run_time_is_unknown():
+    # batch_size = len(dataX) where dataX = [] is appended to in a loop: not 0
+    (got,) = parse_path(FIXTURES / "torch_batch_of_all_rows.py")
+    assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (None, 500)

@@ -153,7 +153,7 @@ _PY_RANDOM = re.compile(r"^(random|uniform|randint|gauss|random\.\w+)$")
 _LITERAL_ARRAY = re.compile(r"^(np|numpy)\.(array|asarray)$|^torch\.(tensor|Tensor|FloatTensor|LongTensor)$|"
                             r"^(tf|tensorflow)\.constant$")
 _NUMBERS = re.compile(r"^[\[\]\s\d.,eE+\-]+$")
-_DATA_VAR = re.compile(r"^([xXyY]\d?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
+_DATA_VAR = re.compile(r"^([xXyY][s\d]?|data|inputs?|targets?|labels?|features|train_?[xXyY]|test_?[xXyY]|"
                        r"[xXyY]_?(train|test|data|val|values)|x_np|y_np|dataset|series|t|time|steps|"
                        r"sequences?|signal|sin|cos|samples|(raw|in|out)_?seq(uence)?s?\d*|"
                        r"(train_|test_)?(sentences?|texts?|docs|documents|corpus))$")

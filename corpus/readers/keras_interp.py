@@ -1050,8 +1050,12 @@ class Interpreter(Evaluator):
             # nothing of Keras inside (or it hands its input back): one Custom block,
             # or a Dense when its call is one product with a weight of its own
             kind = "Dense" if found is not None and _is_weight_product(found[0], inst.cls.node) else "Custom"
-            layer = LayerObj(kind, inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
             ins = self.tensors_in(x)
+            if kind == "Custom" and found is not None and len(ins) == 1 and _plain_ops(found[0], inst.cls.node):
+                # plain ops with no weight of their own (noise, a one-hot, a slice, a pad, a loss it adds),
+                # expanded in place as an in-file block is: no layer; an activation it ends with stays
+                return out if isinstance(out, Tensor) and out.seq > before and not built else ins[0]
+            layer = LayerObj(kind, inst.cls.name, line=self.s_line(call), cls_name=inst.cls.name)
             if built and isinstance(out, Tensor) and out.seq > before and out not in ins:
                 ins = [out]
             return self.apply(layer, ins, call)
@@ -2702,7 +2706,7 @@ class Interpreter(Evaluator):
         if name in ("train_on_batch", "fit_on_batch", "train"):
             # one batch per call: the batch size is what the code around calls it
             bs = MISSING
-            for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size"):
+            for nm in ("batch_size", "BATCH_SIZE", "batchSize", "batchsize", "bs", "mb_size", "n_batch"):
                 bs = scope.get(nm)
                 if bs is not MISSING:
                     break
@@ -2843,6 +2847,21 @@ def _is_weight_product(call_fn: Node, cls: Node) -> bool:
         and not _NOT_DENSE.search(text)
 
 
+# a Layer class that makes weights of its own (a hand-written attention or dense layer)
+_WEIGHTS = re.compile(rb"add_weight|add_variable|Variable\(|\bvariable\(|get_variable\(")
+# maths that makes a new representation (Antirectifier's relu and concatenation, a hand-written activation)
+_MIXING = re.compile(rb"relu|tanh|sigmoid|\belu|gelu|swish|softplus|concat|matmul|\bdot\(|einsum|conv|pool|"
+                     rb"\bexp\(|\blog\(|maximum|minimum|abs\(|\bsin\(|\bcos\(|norm(?!al)", re.I)
+
+
+def _plain_ops(call_fn: Node, cls: Node) -> bool:
+    """A Layer with no weight of its own whose ``call`` only moves, pads, casts, one-hots or noises its input
+    (or adds a loss): expanded in place, it is no layer."""
+    body = call_fn.child_by_field_name("body")
+    text = body.text if body is not None and body.text is not None else b""
+    if _WEIGHTS.search(cls.text or b""):
+        return False
+    return b"add_loss(" in text or not _MIXING.search(text)
 _PRODUCT = re.compile(rb"@\s*self\.\w+|matmul\([^)]*self\.\w+")
 _NOT_DENSE = re.compile(rb"conv|pool|lstm|gru|rnn|attention|softmax\(|einsum", re.I)
 

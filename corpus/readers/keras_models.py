@@ -350,7 +350,9 @@ class _Builder:
             for sm in flats[id(m)].submodels:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
-        out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats)
+        out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
+        if any(m.compiled or m.trained for m in out_models):
+            out_models = [m for m in out_models if not _toy(m, flats[id(m)], hp_from.get(id(m), []))]
         summaries: list[Summary] = []
         single = len(out_models) == 1
         used_tensors: set[int] = set()
@@ -401,13 +403,20 @@ class _Builder:
                 and ((m.compiled or m.trained or any(p.type in _MAJOR for p, _ in flats[id(m)].entries))
                      if m.kind != "imported" else bool(self.trainings_of(m)) or (m.compiled and fits_here))]
 
-    def one_per_reading(self, final: list[ModelObj], flats: dict[int, _Flat]) -> list[ModelObj]:
+    def one_per_reading(self, final: list[ModelObj], flats: dict[int, _Flat],
+                        hp_from: dict[int, list[ModelObj]] | None = None) -> list[ModelObj]:
         """The same builder read twice gives the same model once (unless trained apart)."""
         seen_sig: dict[tuple, set[str | None]] = {}
         seen_fit: dict[tuple, set[tuple]] = {}
         keep: set[int] = set()
-        # (a trained reading first: a test that only predicts may be read before the one that fits)
-        for m in sorted(final, key=lambda m: not m.trained):
+        parents = hp_from or {}
+
+        def trained(m: ModelObj) -> bool:  # by itself, or inside a model that is (a GAN's generator)
+            return m.trained or any(p.trained for p in parents.get(id(m), ()))
+
+        # (a trained reading first: a test that only predicts or shows a summary() may be read before the
+        # one that fits)
+        for m in sorted(final, key=lambda m: (not m.trained, not trained(m))):
             sig = (m.line, tuple((p.type, p.line) for p, _ in flats[id(m)].entries))
             fits = tuple(tr.seq for tr in self.trainings_of(m) if tr.seq)
             if sig in seen_sig and (not m.trained or (m.name in seen_sig[sig] and (not fits or fits in seen_fit[sig]))):
@@ -430,6 +439,11 @@ class _Builder:
         _transfer_tricks(m, flat, tricks)
         shape = _clean_shape(_model_input_shape(m, flat))
         lines = [x.line for x in layers if x.line] + ([m.line] if m.line else [])
+        own = _def_lines(self.script, m.line) if m.line and not m.span else None
+        if own is not None:
+            # layers a helper function adds (``def conv_bn_relu(x, ...)`` above the builder) do not move the
+            # model's lines (and name) into the helper: the builder's own lines hold it
+            lines = [n for n in lines if own[0] <= n <= own[1]] or lines
         if m.span:
             start, end = m.span
         else:
@@ -732,6 +746,22 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
                 i += 1
             return frames[i], i + 1
     return "<module>", 0
+
+
+def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:
+    """A model of one or two layers that nothing compiles or trains, in a file that trains another: a demo of
+    the API (a Sequential built to show summary(), a Dense placed on a GPU), not an example."""
+    return not (m.compiled or m.trained or any(p.compiled or p.trained for p in parents)) \
+        and len(flat.entries) <= 2
+
+
+def _def_lines(script: Script, line: int) -> tuple[int, int] | None:
+    """(first, last) line of the innermost function definition holding ``line`` (a script line); None at
+    module level."""
+    node = script.root.descendant_for_point_range((line - 1, 0), (line - 1, 0))
+    while node is not None and node.type != "function_definition":
+        node = node.parent
+    return (node.start_point[0] + 1, node.end_point[0] + 1) if node is not None else None
 
 
 def _clean_shape(shape: Any) -> list | None:

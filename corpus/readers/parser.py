@@ -172,8 +172,42 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
     except Exception as exc:
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
+    summaries = _without_skeletons(summaries, data, _error_lines(script, limit=200) if script.has_errors else [])
     _annotate_outcomes(summaries, data, path, repo, commit, st)
     return summaries
+
+
+# what an exercise leaves for the learner: "# YOUR CODE HERE", "<???>", "<build discriminator body>"
+_TO_FILL_IN = re.compile(r"YOUR CODE|<\?+>|<[A-Za-z][\w ]{0,60}>", re.IGNORECASE)
+
+
+def _without_skeletons(summaries: list[Summary], data: bytes, error_lines: list[int]) -> list[Summary]:
+    """The summaries less the networks an exercise leaves to fill in (issue 11): a "YOUR CODE" marker, or a
+    placeholder such as ``nn.Linear(<???>, 1)`` on a line tree-sitter could not read, within the model's lines
+    (its definition and layers, and the line after them: a marker closing a layer list; a "YOUR CODE" marker
+    above the layers is a solved exercise's). Such a network is not whole, so it is no example."""
+    lines = data.decode("utf-8", "replace").splitlines()
+
+    def filled_in(s: Summary) -> bool:
+        at = [x.line for x in s.layers if x.line] + [s.source.line_start, s.source.line_end]
+        at = [n for n in at if n]
+        if not at:
+            return True
+        lo, hi = min(at), max(at) + 1
+        last_layer = max((x.line for x in s.layers if x.line), default=0)
+        for n in range(lo, min(hi, len(lines)) + 1):
+            m = _TO_FILL_IN.search(lines[n - 1])
+            if not m:
+                continue
+            if m.group(0).upper() != "YOUR CODE":
+                if n in error_lines:
+                    return False
+            # a solved exercise keeps its marker above the code written under it, or an "END" marker after it
+            elif n > last_layer and "END" not in lines[n - 1].upper():
+                return False
+        return True
+
+    return [s for s in summaries if filled_in(s)]
 
 
 def _refused(data: bytes, path: str) -> list[str] | None:
@@ -296,8 +330,20 @@ def finish(summaries: list[Summary], script: Script, path: str, repo: str | None
         for w in warnings:
             if w not in s.parse.warnings:
                 s.parse.warnings.append(w)
+        _no_empty_counts(s)
         if s.parse.status != "failed" and (partial or s.parse.status == "partial"):
             s.parse.status = "partial"
+
+
+def _no_empty_counts(s: Summary) -> None:
+    """A batch of no examples or a run of no epochs is never what a script trains with: a count of 0 was
+    read from a value the script fills at run time (``batch_size = len(dataX)`` with ``dataX = []`` appended
+    to in a loop), so it is unknown."""
+    hp = s.hyperparameters
+    for f in ("batch_size", "epochs", "steps"):
+        v = getattr(hp, f)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v <= 0:
+            setattr(hp, f, None)
 
 
 def _nearest(script: Script, line: int, step: int) -> int | None:

@@ -225,6 +225,9 @@ class RepoContext:
         return hit
 
     def _star_export(self, facts: ModuleFacts, path: str, head: str, rest: str) -> tuple[str, str] | None:
+        """The starred module of a package's ``__init__.py`` that defines ``head``, else one that imports it
+        (``from .models import *`` where ``models/__init__.py`` has ``from .rect import RECT_L``)."""
+        reexport = None
         for local, origin in facts.aliases.items():
             if not local.startswith("*"):
                 continue
@@ -234,7 +237,10 @@ class RepoContext:
             target = self.module_facts(module[0])
             if target is not None and head in target.definitions:
                 return module[0], head + (f".{rest}" if rest else "")
-        return None
+            if reexport is None and target is not None and head in target.aliases \
+                    and module[0].endswith("__init__.py"):
+                reexport = module[0], head + (f".{rest}" if rest else "")
+        return reexport
 
     def _resolve_once(self, origin: str, from_path: str, dots: int) -> tuple[str, str] | None:
         # a pure function of the file set, the importing file and its sys.path additions: kept per

@@ -181,8 +181,9 @@ def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext)
 
 
 def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str], _Def],
-            modules: bool = False) -> _Def | None:
-    """The repository definition a Custom layer's name refers to from ``path`` (a factory followed once)."""
+            modules: bool = False, local: bool = False) -> _Def | None:
+    """The repository definition a Custom layer's name refers to from ``path`` (a factory followed once; a
+    variable of the file followed to the one call it is bound to, unless ``local``: already followed)."""
     facts = context.facts.get(path)
     if facts is None or not raw:
         return None
@@ -192,6 +193,10 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     found = _imported_origin(context, facts, path, head, modules)
     if found is None and rest and "." in rest:
         found = (head, 0)  # ``models.net.Net`` of a module imported by its path (importlib, trainers.py)
+    if found is None and not rest and not local:
+        # a variable the file binds to one call: ``G = build_generator(z_dim)`` then ``Model(z, D(G(z)))``
+        callee = _assigned_callee(context.files.get(path), head)
+        return _target(context, path, callee, defs, modules, local=True) if callee else None
     if found is None:
         return None
     hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
@@ -215,6 +220,16 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
                               target_facts.relative.get(rhead, 0))
     return None
+
+
+def _assigned_callee(data: bytes | None, name: str) -> str | None:
+    """The function or class a file's variable is bound to by calls (``G = build_generator(...)`` gives
+    ``build_generator``); None when the file binds it to none, or to two different ones."""
+    if not data or not name.isidentifier():
+        return None
+    found = {m.group(1).decode() for m in re.finditer(
+        rb"^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*\(", data, re.MULTILINE)}
+    return found.pop() if len(found) == 1 and name not in found else None
 
 
 def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str,

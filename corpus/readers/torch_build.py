@@ -572,6 +572,8 @@ class ModuleBuilder:
                 return [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
             if not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and attention_maths(node_text(m.inst.cls.node)):
                 layers = [Layer(type="Attention", raw=m.inst.cls.name, line=m.line)]
+            elif not layers and _plain_ops(m.inst.cls):
+                pass  # a slice, a reshape or a clamp written as a module (class Trim): expanded, no layer
             elif not layers or (not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
                 # a block we cannot read as layers (its own weights, custom maths): one Custom layer
                 layers = [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
@@ -1102,3 +1104,20 @@ _RUN_BY_TYPE = {
     "function_definition": ModuleBuilder._run_def,
     "block": ModuleBuilder._run_block,
 }
+
+
+# what makes a module hold state of its own: a parameter, a buffer, or anything its methods build and keep
+_MODULE_STATE = re.compile(r"Parameter\(|register_parameter|register_buffer|\bnn\.|self\.\w+\s*=\s*[A-Za-z_][\w.]*\s*\(")
+
+
+# maths that makes a new representation (a hand-written activation such as x * sigmoid(x))
+_MIXING = re.compile(r"relu|tanh|sigmoid|\belu|gelu|swish|softplus|\bcat\(|concat|matmul|\bmm\(|einsum|conv|pool|"
+                     r"\bexp\(|\blog\(|maximum|minimum|abs\(|\bsin\(|\bcos\(|norm(?!al)", re.I)
+
+
+def _plain_ops(cls: ClassInfo) -> bool:
+    """A module class whose body keeps nothing (no parameter, buffer, layer or object it builds) and whose
+    maths only moves, slices or reshapes its input: plain tensor operations, no layer."""
+    body = cls.node.child_by_field_name("body")
+    text = node_text(body) if body is not None else ""
+    return body is not None and not _MODULE_STATE.search(text) and not _MIXING.search(text)
