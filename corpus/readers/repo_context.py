@@ -41,8 +41,6 @@ from typing import TYPE_CHECKING, Any
 from corpus.readers.config import is_config_path, load_config
 
 if TYPE_CHECKING:
-    from tree_sitter import Tree
-
     from corpus.readers.script import Script
 
 # Bounds: a repository of 50,000 files must stay cheap. Module values are
@@ -153,32 +151,42 @@ class RepoContext:
         # the repository does not spell from any folder on the way (a src/ layout)
         self._by_name: dict[str, list[str]] = {}
         self._resolved: dict[tuple[str, str, int, tuple[str, ...]], tuple[str, str] | None] = {}
-        # files the pass will parse later (read_repository sets them): a tree parsed ahead for one of
-        # them (its module facts, asked for by an importer) is kept for its own parse, up to a byte budget
-        self.ahead: set[str] = set()
-        self._trees: dict[str, tuple[bytes, Tree]] = {}
-        self._tree_bytes = 0
+        # files the pass will parse later -> their place in its order (read_repository sets them): a script
+        # parsed ahead for one of them (its module facts, asked for by an importer) lends its tree and node
+        # index to the file's own parse, up to a byte budget of code
+        self.ahead: dict[str, int] = {}
+        self._kept: dict[str, Script] = {}
+        self._kept_bytes = 0
         self._first: dict[str, tuple[ModuleFacts, list[tuple[str, str, tuple[str, str] | None]]]] = {}
         for p in files:
             parts = module_parts(p)
             if parts:
                 self._by_name.setdefault(parts[-1], []).append(p)
 
-    def tree_of(self, path: str, code: bytes) -> Tree:
-        """The tree-sitter tree of a file's code: parsed, or the one parsed ahead of the file's own read
-        (trees are not edited; the same bytes give the same tree)."""
-        kept = self._trees.pop(path, None)
-        if kept is not None:
-            self._tree_bytes -= len(kept[0])
-            if kept[0] == code:
-                return kept[1]
-        from corpus.readers.script import _parser
+    def parsed_ahead(self, path: str, code: bytes) -> Script | None:
+        """The script parsed ahead of a file's own parse, when it read the same code bytes (its tree and node
+        index are a pure function of them: trees are not edited); None: parse. Given once."""
+        kept = self._kept.pop(path, None)
+        if kept is None:
+            return None
+        self._kept_bytes -= len(kept.code_bytes)
+        return kept if kept.code_bytes == code else None
 
-        tree = _parser().parse(code)
-        if path in self.ahead and self._tree_bytes + len(code) <= MAX_TREES_BYTES:
-            self._trees[path] = (code, tree)
-            self._tree_bytes += len(code)
-        return tree
+    def keep_parsed(self, script: Script) -> None:
+        """Keep a script parsed ahead of its file's own parse. When the budget is full, the scripts of
+        files read after this one give way, the last read first (the kept bytes are never over the budget)."""
+        at = self.ahead.get(script.path)
+        size = len(script.code_bytes)
+        if at is None or size > MAX_TREES_BYTES:
+            return
+        if self._kept_bytes + size > MAX_TREES_BYTES:
+            later = sorted((p for p in self._kept if self.ahead.get(p, -1) > at), key=self.ahead.__getitem__)
+            if self._kept_bytes + size - sum(len(self._kept[p].code_bytes) for p in later) > MAX_TREES_BYTES:
+                return
+            while self._kept_bytes + size > MAX_TREES_BYTES:
+                self._kept_bytes -= len(self._kept.pop(later.pop()).code_bytes)
+        self._kept[script.path] = script
+        self._kept_bytes += size
 
     # -- which file an import names ---------------------------------------
     def resolve(self, origin: str, from_path: str, dots: int = 0) -> tuple[str, str] | None:

@@ -514,18 +514,23 @@ class Script:
         # the repository around the file (None: the file alone): imported values, config files
         self.context = context
         self.code_bytes = thin_comment_runs(source.code).encode("utf-8", "replace")
-        self.tree: Tree = context.tree_of(path, self.code_bytes) if context is not None \
-            else _parser().parse(self.code_bytes)
+        ahead = context.parsed_ahead(path, self.code_bytes) if context is not None else None
+        self.tree: Tree = ahead.tree if ahead is not None else _parser().parse(self.code_bytes)
         self.root: Node = self.tree.root_node
         self.warnings: list[str] = list(source.warnings)
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
         self.relative_imports: dict[str, int] = {}  # local name -> leading dots of its import (relative)
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
-        self._by_kind: dict[str, list[Node]] | None = None  # see nodes()
+        self._by_kind: dict[str, list[Node]] | None = ahead._by_kind if ahead is not None else None  # see nodes()
         # the one evaluator of static values, over this script's constants and flags
         self.evaluator = Evaluator(self.constants, self.argparse_defaults, script=self)
-        self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
+        if ahead is not None:
+            self._caps = ahead._caps
+        else:
+            self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
+            if context is not None:
+                context.keep_parsed(self)
         self._read_imports()
         if context is not None:
             # what the script imports from its repository, read first so its own values win
