@@ -523,6 +523,7 @@ class Script:
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
         self._by_kind: dict[str, list[Node]] | None = ahead._by_kind if ahead is not None else None  # see nodes()
+        self._by_target: dict[str, list[Node]] | None = None  # see assignments_to()
         # the one evaluator of static values, over this script's constants and flags
         self.evaluator = Evaluator(self.constants, self.argparse_defaults, script=self)
         if ahead is not None:
@@ -576,6 +577,18 @@ class Script:
         if kind not in INDEXED_KINDS and kind != "division":
             raise KeyError(f"{kind!r} is not an indexed node kind")
         return self._by_kind.get(kind) or []
+
+    def assignments_to(self, target: str) -> list[Node]:
+        """The ``assignment`` nodes with both sides whose left side is written ``target`` (``Model``,
+        ``a, b``), in source order; the index is built once per script. The list is shared: do not change it."""
+        if self._by_target is None:
+            by_target: dict[str, list[Node]] = {}
+            for a in self.nodes("assignment"):
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is not None and right is not None:
+                    by_target.setdefault(node_text(left), []).append(a)
+            self._by_target = by_target
+        return self._by_target.get(target) or []
 
     # -- tree quality --------------------------------------------------
     @property
