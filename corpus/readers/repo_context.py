@@ -348,7 +348,7 @@ class RepoContext:
             facts = self.module_facts(hit[0])
             if facts is not None:
                 _take_import(local, hit[1], facts, constants, flags)
-        if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
+        if not flags and not script._caps.get("flagcall") and _uses_options(script.code_bytes):
             flags.update(self.importer_flags(script.path))
         for holder, cfg in self.settings_holders(script.code_bytes).items():
             constants.setdefault(holder, cfg)
@@ -365,7 +365,9 @@ class RepoContext:
         keys read (at least two, at least half, one best file) is taken; a file that
         defines command-line options is left to them.
         """
-        if _DEFINES_OPTIONS.search(code) or b"parse_args" in code:
+        if b"parse_args" in code or _defines_options(code):
+            return {}
+        if not any(w in code for w in _HOLDER_WORDS):
             return {}
         uses: dict[str, set[str]] = {}
         for m in _HOLDER_ATTR.finditer(code):
@@ -439,7 +441,7 @@ class RepoContext:
     def _option_files_list(self) -> list[str]:
         if self._option_files is None:
             self._option_files = [p for p, data in self.files.items()
-                                  if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _DEFINES_OPTIONS.search(data)]
+                                  if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _defines_options(data)]
         return self._option_files
 
     def importers_of(self, path: str) -> list[str]:
@@ -749,6 +751,22 @@ _HOLDER_ATTR = re.compile(rb"\b((?:self\.)?(?:config|cfg|conf|configs|hparams|hp
 MAX_NAMED_CONFIGS = 300
 _ANY_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
+# Byte strings of which every match of _HOLDER_ATTR (of _USES_OPTIONS) holds one: a file with none is not searched
+# (a pattern that opens with ``\b`` makes the regex engine try every byte; ``in`` scans in C)
+_HOLDER_WORDS = (b"config.", b"configs.", b"conf.", b"cfg.", b"params.", b"hp.", b"settings.")
+_OPTION_WORDS = (b"args.", b"opt.", b"opts.", b"FLAGS.", b"flags.", b"hparams.", b"hp.", b"cfg.", b"config.")
+
+
+def _defines_options(code: bytes) -> bool:
+    """Whether ``_DEFINES_OPTIONS`` finds something in ``code`` (its literals looked for first)."""
+    if b"add_argument(" in code:
+        return True
+    return b"DEFINE_" in code and _DEFINES_OPTIONS.search(code) is not None
+
+
+def _uses_options(code: bytes) -> bool:
+    """Whether ``_USES_OPTIONS`` finds something in ``code``."""
+    return any(w in code for w in _OPTION_WORDS) and _USES_OPTIONS.search(code) is not None
 
 
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+[^\n]+|import[ \t]+[^\n]+)", re.MULTILINE)
