@@ -289,11 +289,19 @@ class RepoContext:
 
     def _in_folder(self, base: str, parts: list[str]) -> tuple[str, str] | None:
         """The longest prefix of ``parts`` that is a module under ``base``."""
+        files = self.files
+        # the paths posixpath.join would give, joined by hand (a dotted name's parts hold no "/")
+        plain = not any("/" in p for p in parts)
+        head = base + "/" if base and not base.endswith("/") else base
         for k in range(len(parts), 0, -1):
-            stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
-            for candidate in (stem + ".py", stem + "/__init__.py"):
-                if candidate in self.files:
-                    return candidate, ".".join(parts[k:])
+            if plain:
+                stem = head + "/".join(parts[:k])
+            else:
+                stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
+            if stem + ".py" in files:
+                return stem + ".py", ".".join(parts[k:])
+            if stem + "/__init__.py" in files:
+                return stem + "/__init__.py", ".".join(parts[k:])
         return None
 
     # -- what a file defines and holds ---------------------------------------
