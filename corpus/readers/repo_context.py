@@ -510,6 +510,11 @@ class RepoContext:
         """
         from corpus.readers.syntax import call_function_name
 
+        # only an import of a file of the repository can give code: a script with none has its calls left unread
+        # (resolve's first step is pure, and resolve is None where it is None)
+        if not any(self._resolve_once(origin, script.path, script.relative_imports.get(local, 0)) is not None
+                   for local, origin in script.aliases.items()):
+            return "", {}
         called = set()
         for call in script.nodes("call"):
             fn = call_function_name(call)
