@@ -17,13 +17,21 @@ git into memory first, so neither side pays for git. Prints CPU seconds of
 this process for both, the ratio (issue 11 asks at most 1.3x), files, and the
 repositories that cost most over their per-file time.
 
-    .venv/bin/python bench/repo_cost.py --mirror DIR [--list FILE] [--repeat N]
+    .venv/bin/python bench/repo_cost.py --mirror DIR [--list FILE] [--repeat N] [--only REPO] [--dump FILE]
+
+``--dump FILE`` also writes what the whole-repository pass gave (the first
+run's), one JSON line per repository, sorted: its files, its summaries
+(``Summary.to_json``, sorted), its counts and warnings. Speed work compares
+the dumps of the code before and after a change (``cmp``): they must be
+byte for byte the same.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
+import json
 import os
 import sys
 import time
@@ -71,10 +79,17 @@ def per_file_seconds(files: dict[str, bytes], paths: list[str], repo: str, commi
     return time.process_time() - t0
 
 
-def repository_seconds(files: dict[str, bytes], paths: list[str], repo: str, commit: str) -> tuple[float, int]:
+def repository_seconds(files: dict[str, bytes], paths: list[str], repo: str, commit: str
+                       ) -> tuple[float, int, str]:
+    """CPU seconds of the whole-repository pass, its examples, and its output as one JSON line."""
     t0 = time.process_time()
     result = read_repository(files, repo=repo, commit=commit, paths=paths)
-    return time.process_time() - t0, len(result.summaries)
+    seconds = time.process_time() - t0
+    dump = json.dumps({
+        "repo": repo, "paths": paths, "summaries": sorted(s.to_json() for s in result.summaries),
+        "counts": [result.joined, result.blocks, result.not_trained, result.expanded, result.not_models],
+        "warnings": result.warnings}, sort_keys=True)
+    return seconds, len(result.summaries), dump
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,13 +98,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder of fetched mirrors (owner+name/)")
     ap.add_argument("--list", default=str(DEFAULT_LIST), metavar="FILE", help="repo/commit list (TSV)")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each side; the least CPU time is kept")
+    ap.add_argument("--only", metavar="REPO", action="append", help="read only this repository (repeatable)")
+    ap.add_argument("--dump", metavar="FILE", help="write the whole-repository output, sorted (.gz: gzipped)")
     args = ap.parse_args(argv)
     if not args.mirror:
         ap.error("--mirror DIR is required (or EXAMPLENET_MIRROR)")
     mirror = Path(args.mirror)
     rows: list[tuple[str, int, float, float, int]] = []
     missing: list[str] = []
+    dumps: list[str] = []
     for repo, commit in repo_commits(Path(args.list)).items():
+        if args.only and repo not in args.only:
+            continue
         files = load_files(mirror, repo, commit)
         if files is None:
             missing.append(repo)
@@ -100,8 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         single = min(per_file_seconds(files, paths, repo, commit) for _ in range(args.repeat))
         whole = [repository_seconds(files, paths, repo, commit) for _ in range(args.repeat)]
         rows.append((repo, len(paths), single, min(w[0] for w in whole), whole[0][1]))
+        dumps.append(whole[0][2])
         print(f"  {repo:55} {len(paths):5} files  per file {single:7.2f} s  repository {rows[-1][3]:7.2f} s",
               file=sys.stderr)
+    if args.dump:
+        with (gzip.open if args.dump.endswith(".gz") else open)(args.dump, "wt") as fh:
+            fh.writelines(line + "\n" for line in sorted(dumps))
     files_n = sum(r[1] for r in rows)
     single = sum(r[2] for r in rows)
     whole = sum(r[3] for r in rows)

@@ -41,8 +41,6 @@ from typing import TYPE_CHECKING, Any
 from corpus.readers.config import is_config_path, load_config
 
 if TYPE_CHECKING:
-    from tree_sitter import Tree
-
     from corpus.readers.script import Script
 
 # Bounds: a repository of 50,000 files must stay cheap. Module values are
@@ -153,32 +151,42 @@ class RepoContext:
         # the repository does not spell from any folder on the way (a src/ layout)
         self._by_name: dict[str, list[str]] = {}
         self._resolved: dict[tuple[str, str, int, tuple[str, ...]], tuple[str, str] | None] = {}
-        # files the pass will parse later (read_repository sets them): a tree parsed ahead for one of
-        # them (its module facts, asked for by an importer) is kept for its own parse, up to a byte budget
-        self.ahead: set[str] = set()
-        self._trees: dict[str, tuple[bytes, Tree]] = {}
-        self._tree_bytes = 0
+        # files the pass will parse later -> their place in its order (read_repository sets them): a script
+        # parsed ahead for one of them (its module facts, asked for by an importer) lends its tree and node
+        # index to the file's own parse, up to a byte budget of code
+        self.ahead: dict[str, int] = {}
+        self._kept: dict[str, Script] = {}
+        self._kept_bytes = 0
         self._first: dict[str, tuple[ModuleFacts, list[tuple[str, str, tuple[str, str] | None]]]] = {}
         for p in files:
             parts = module_parts(p)
             if parts:
                 self._by_name.setdefault(parts[-1], []).append(p)
 
-    def tree_of(self, path: str, code: bytes) -> Tree:
-        """The tree-sitter tree of a file's code: parsed, or the one parsed ahead of the file's own read
-        (trees are not edited; the same bytes give the same tree)."""
-        kept = self._trees.pop(path, None)
-        if kept is not None:
-            self._tree_bytes -= len(kept[0])
-            if kept[0] == code:
-                return kept[1]
-        from corpus.readers.script import _parser
+    def parsed_ahead(self, path: str, code: bytes) -> Script | None:
+        """The script parsed ahead of a file's own parse, when it read the same code bytes (its tree and node
+        index are a pure function of them: trees are not edited); None: parse. Given once."""
+        kept = self._kept.pop(path, None)
+        if kept is None:
+            return None
+        self._kept_bytes -= len(kept.code_bytes)
+        return kept if kept.code_bytes == code else None
 
-        tree = _parser().parse(code)
-        if path in self.ahead and self._tree_bytes + len(code) <= MAX_TREES_BYTES:
-            self._trees[path] = (code, tree)
-            self._tree_bytes += len(code)
-        return tree
+    def keep_parsed(self, script: Script) -> None:
+        """Keep a script parsed ahead of its file's own parse. When the budget is full, the scripts of
+        files read after this one give way, the last read first (the kept bytes are never over the budget)."""
+        at = self.ahead.get(script.path)
+        size = len(script.code_bytes)
+        if at is None or size > MAX_TREES_BYTES:
+            return
+        if self._kept_bytes + size > MAX_TREES_BYTES:
+            later = sorted((p for p in self._kept if self.ahead.get(p, -1) > at), key=self.ahead.__getitem__)
+            if self._kept_bytes + size - sum(len(self._kept[p].code_bytes) for p in later) > MAX_TREES_BYTES:
+                return
+            while self._kept_bytes + size > MAX_TREES_BYTES:
+                self._kept_bytes -= len(self._kept.pop(later.pop()).code_bytes)
+        self._kept[script.path] = script
+        self._kept_bytes += size
 
     # -- which file an import names ---------------------------------------
     def resolve(self, origin: str, from_path: str, dots: int = 0) -> tuple[str, str] | None:
@@ -287,11 +295,19 @@ class RepoContext:
 
     def _in_folder(self, base: str, parts: list[str]) -> tuple[str, str] | None:
         """The longest prefix of ``parts`` that is a module under ``base``."""
+        files = self.files
+        # the paths posixpath.join would give, joined by hand (a dotted name's parts hold no "/")
+        plain = not any("/" in p for p in parts)
+        head = base + "/" if base and not base.endswith("/") else base
         for k in range(len(parts), 0, -1):
-            stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
-            for candidate in (stem + ".py", stem + "/__init__.py"):
-                if candidate in self.files:
-                    return candidate, ".".join(parts[k:])
+            if plain:
+                stem = head + "/".join(parts[:k])
+            else:
+                stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
+            if stem + ".py" in files:
+                return stem + ".py", ".".join(parts[k:])
+            if stem + "/__init__.py" in files:
+                return stem + "/__init__.py", ".".join(parts[k:])
         return None
 
     # -- what a file defines and holds ---------------------------------------
@@ -346,7 +362,7 @@ class RepoContext:
             facts = self.module_facts(hit[0])
             if facts is not None:
                 _take_import(local, hit[1], facts, constants, flags)
-        if not flags and not script._caps.get("flagcall") and _USES_OPTIONS.search(script.code_bytes):
+        if not flags and not script._caps.get("flagcall") and _uses_options(script.code_bytes):
             flags.update(self.importer_flags(script.path))
         for holder, cfg in self.settings_holders(script.code_bytes).items():
             constants.setdefault(holder, cfg)
@@ -363,7 +379,9 @@ class RepoContext:
         keys read (at least two, at least half, one best file) is taken; a file that
         defines command-line options is left to them.
         """
-        if _DEFINES_OPTIONS.search(code) or b"parse_args" in code:
+        if b"parse_args" in code or _defines_options(code):
+            return {}
+        if not any(w in code for w in _HOLDER_WORDS):
             return {}
         uses: dict[str, set[str]] = {}
         for m in _HOLDER_ATTR.finditer(code):
@@ -437,7 +455,7 @@ class RepoContext:
     def _option_files_list(self) -> list[str]:
         if self._option_files is None:
             self._option_files = [p for p, data in self.files.items()
-                                  if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _DEFINES_OPTIONS.search(data)]
+                                  if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _defines_options(data)]
         return self._option_files
 
     def importers_of(self, path: str) -> list[str]:
@@ -498,6 +516,11 @@ class RepoContext:
         """
         from corpus.readers.syntax import call_function_name
 
+        # only an import of a file of the repository can give code: a script with none has its calls left unread
+        # (resolve's first step is pure, and resolve is None where it is None)
+        if not any(self._resolve_once(origin, script.path, script.relative_imports.get(local, 0)) is not None
+                   for local, origin in script.aliases.items()):
+            return "", {}
         called = set()
         for call in script.nodes("call"):
             fn = call_function_name(call)
@@ -747,6 +770,22 @@ _HOLDER_ATTR = re.compile(rb"\b((?:self\.)?(?:config|cfg|conf|configs|hparams|hp
 MAX_NAMED_CONFIGS = 300
 _ANY_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
 _USES_OPTIONS = re.compile(rb"\b(?:args|opt|opts|FLAGS|flags|hparams|hp|cfg|config)\.[A-Za-z_]")
+# Byte strings of which every match of _HOLDER_ATTR (of _USES_OPTIONS) holds one: a file with none is not searched
+# (a pattern that opens with ``\b`` makes the regex engine try every byte; ``in`` scans in C)
+_HOLDER_WORDS = (b"config.", b"configs.", b"conf.", b"cfg.", b"params.", b"hp.", b"settings.")
+_OPTION_WORDS = (b"args.", b"opt.", b"opts.", b"FLAGS.", b"flags.", b"hparams.", b"hp.", b"cfg.", b"config.")
+
+
+def _defines_options(code: bytes) -> bool:
+    """Whether ``_DEFINES_OPTIONS`` finds something in ``code`` (its literals looked for first)."""
+    if b"add_argument(" in code:
+        return True
+    return b"DEFINE_" in code and _DEFINES_OPTIONS.search(code) is not None
+
+
+def _uses_options(code: bytes) -> bool:
+    """Whether ``_USES_OPTIONS`` finds something in ``code``."""
+    return any(w in code for w in _OPTION_WORDS) and _USES_OPTIONS.search(code) is not None
 
 
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+[^\n]+|import[ \t]+[^\n]+)", re.MULTILINE)

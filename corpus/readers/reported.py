@@ -528,14 +528,20 @@ def readme_results(text: str, readme_path: str, repo: str | None, commit: str | 
         ``{key: [Reported]}`` for the keys some row names.
     """
     out: dict[Any, list[Reported]] = {}
-    pats = _name_patterns(names_and_paths)
-    if not pats or "|" not in text:
+    if "|" not in text:
         return out
+    # one pattern per model, compiled only for a README with a table of results (most have none, and a
+    # repository's models are many)
+    pats: list[tuple[Any, re.Pattern[str]]] | None = None
     lines = text.split("\n")
     for h, header, rows in _tables(lines):
         columns = {ci: hm for ci, cell in enumerate(header) if (hm := _header_metric(_plain(cell)))}
         if not columns:
             continue
+        if pats is None:
+            pats = _name_patterns(names_and_paths)
+        if not pats:
+            return out
         trains = any(_SPLIT_WORD.search(c) and split_of(_SPLIT_WORD.search(c).group(1)) == "train" for c in header)
         for r, cells in rows:
             words = " ".join(_plain(c) for ci, c in enumerate(cells) if ci not in columns)

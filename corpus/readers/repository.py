@@ -135,9 +135,9 @@ def read_repository(files: Mapping[str, bytes], *, repo: str | None = None, comm
     near = readme_context(files)
     per_file: dict[str, list[Summary]] = {}
     order = sorted(paths) if paths is not None else code_paths(files)
-    context.ahead = set(order)
+    context.ahead = {path: i for i, path in enumerate(order)}
     for path in order:
-        context.ahead.discard(path)  # its own parse takes a tree parsed ahead; none is kept after
+        context.ahead.pop(path, None)  # its own parse takes a script parsed ahead; none is kept after
         per_file[path] = parse(files[path], path, repo=repo, commit=commit, license=license,
                                context_text=near(path), context=context)
         context.module_facts(path)  # read by the parse; cached

@@ -514,18 +514,24 @@ class Script:
         # the repository around the file (None: the file alone): imported values, config files
         self.context = context
         self.code_bytes = thin_comment_runs(source.code).encode("utf-8", "replace")
-        self.tree: Tree = context.tree_of(path, self.code_bytes) if context is not None \
-            else _parser().parse(self.code_bytes)
+        ahead = context.parsed_ahead(path, self.code_bytes) if context is not None else None
+        self.tree: Tree = ahead.tree if ahead is not None else _parser().parse(self.code_bytes)
         self.root: Node = self.tree.root_node
         self.warnings: list[str] = list(source.warnings)
         self.aliases: dict[str, str] = {}  # local name -> dotted origin
         self.relative_imports: dict[str, int] = {}  # local name -> leading dots of its import (relative)
         self.constants: dict[str, Any] = {}  # module-level NAME -> value
         self.argparse_defaults: dict[str, Any] = {}  # dest -> default
-        self._by_kind: dict[str, list[Node]] | None = None  # see nodes()
+        self._by_kind: dict[str, list[Node]] | None = ahead._by_kind if ahead is not None else None  # see nodes()
+        self._by_target: dict[str, list[Node]] | None = None  # see assignments_to()
         # the one evaluator of static values, over this script's constants and flags
         self.evaluator = Evaluator(self.constants, self.argparse_defaults, script=self)
-        self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
+        if ahead is not None:
+            self._caps = ahead._caps
+        else:
+            self._caps = _captures(self.root) if self.root.has_error else _names_fast(self.root, self.code_bytes)
+            if context is not None:
+                context.keep_parsed(self)
         self._read_imports()
         if context is not None:
             # what the script imports from its repository, read first so its own values win
@@ -571,6 +577,18 @@ class Script:
         if kind not in INDEXED_KINDS and kind != "division":
             raise KeyError(f"{kind!r} is not an indexed node kind")
         return self._by_kind.get(kind) or []
+
+    def assignments_to(self, target: str) -> list[Node]:
+        """The ``assignment`` nodes with both sides whose left side is written ``target`` (``Model``,
+        ``a, b``), in source order; the index is built once per script. The list is shared: do not change it."""
+        if self._by_target is None:
+            by_target: dict[str, list[Node]] = {}
+            for a in self.nodes("assignment"):
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is not None and right is not None:
+                    by_target.setdefault(node_text(left), []).append(a)
+            self._by_target = by_target
+        return self._by_target.get(target) or []
 
     # -- tree quality --------------------------------------------------
     @property

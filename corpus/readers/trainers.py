@@ -85,10 +85,9 @@ def _from_registry(script: Script, sub: Node) -> str | None:
     key = _key(script, index)
     if key is None:
         return None
-    name = node_text(value)
-    for a in script.nodes("assignment"):
-        left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-        if left is None or right is None or right.type != "dictionary" or node_text(left) != name:
+    for a in script.assignments_to(node_text(value)):
+        right = a.child_by_field_name("right")
+        if right.type != "dictionary":
             continue
         for pair in right.named_children:
             if pair.type != "pair":
@@ -119,13 +118,10 @@ def _from_call(script: Script, call: Node) -> str | None:
 
 def _from_variable(script: Script, ident: Node, depth: int) -> str | None:
     """``Model = eval(args.model_type)`` (or a registry lookup) assigned once before the call."""
-    name = node_text(ident)
     found: str | None = None
-    for a in script.nodes("assignment"):
+    for a in script.assignments_to(node_text(ident)):
         if a.start_byte > ident.start_byte:
             break
-        left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
-        if left is None or right is None or node_text(left) != name:
-            continue
+        right = a.child_by_field_name("right")
         found = _callee(script, right, depth + 1) if right.type in ("subscript", "call") else None
     return found
