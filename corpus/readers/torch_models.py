@@ -543,7 +543,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         fn = self._fname(outer) or ""
         cls = self.classes.get(fn)
         # ``nn.Sequential(Inception(...), nn.MaxPool2d(...))``: a block of that Sequential
-        return (cls is not None and cls.is_module) or self.torch_name(fn) in _CONTAINERS
+        return (cls is not None and cls.is_module) or self.torch_name(fn) in torch_layers.CONTAINERS
 
     def _is_weight(self, node: Node | None, st: ForwardState) -> bool:
         return node is not None and node.type == "identifier" and node_text(node) in st.raw_weights
@@ -606,12 +606,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
         if any(var not in local and given.search(t) for t, local in texts):
             return True
-        if any(node_text(c.child_by_field_name("function")).split(".")[0] == var for c in self.by_last.get("step", [])):
+        if self._called_on(var, "step"):
             return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
-        return bool(self.by_last.get("backward")) and any(
-            node_text(c.child_by_field_name("function")).split(".")[0] == var
-            for key in ("zero_grad", "parameters") for c in self.by_last.get(key, []))
+        return bool(self.by_last.get("backward")) and self._called_on(var, "zero_grad", "parameters")
+
+    def _called_on(self, var: str, *methods: str) -> bool:
+        """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``."""
+        return any(node_text(c.child_by_field_name("function")).split(".")[0] == var
+                   for key in methods for c in self.by_last.get(key, []))
 
     def _top_mods(self, at: Node) -> dict[str, ModuleValue]:
         """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
@@ -947,8 +950,6 @@ def extract_torch(script: Script) -> list[Summary]:
     return TorchExtractor(script).extract()
 
 
-_CONTAINERS = {"Sequential", "ModuleList", "ModuleDict"}  # torch names of module containers
-
 _START = attrgetter("start_byte")  # sort key of nodes: source order
 
 
@@ -1051,13 +1052,4 @@ def _parameter_names(node: Node) -> frozenset[str]:
     p = node.parent
     while p is not None and p.type != "function_definition":
         p = p.parent
-    params = p.child_by_field_name("parameters") if p is not None else None
-    if params is None:
-        return frozenset()
-    names = set()
-    for c in params.named_children:
-        ident = c if c.type == "identifier" else (c.child_by_field_name("name") or next(
-            (x for x in c.named_children if x.type == "identifier"), None))
-        if ident is not None and ident.type == "identifier":
-            names.add(node_text(ident))
-    return frozenset(names)
+    return frozenset(param.name for param in read_parameters(p)) if p is not None else frozenset()
