@@ -188,3 +188,26 @@ def test_a_batch_size_of_zero_read_from_a_list_filled_at_run_time_is_unknown():
     # batch_size = len(dataX) where dataX = [] is appended to in a loop: not 0
     (got,) = parse_path(FIXTURES / "torch_batch_of_all_rows.py")
     assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (None, 500)
+
+
+def test_helper_functions_returning_sequentials_are_blocks_of_the_class_that_calls_them():
+    got = parse_path(FIXTURES / "torch_helper_sequential_blocks.py")
+    assert [s.name for s in got] == ["TinyInception"]
+    assert types(got[0]) == ["Conv2D", "Conv2D", "MaxPooling2D", "Conv2D", "Concatenate",
+                             "GlobalAveragePooling2D", "Dense"]
+    assert got[0].hyperparameters.learning_rate == 0.001
+
+
+def test_layers_collected_in_a_list_are_parts_of_the_model_built_from_the_list():
+    got = parse_path(FIXTURES / "torch_flow_layers_in_list.py")
+    assert [s.name for s in got] == ["Flow"]
+    assert "Dense" in types(got[0])
+    assert got[0].hyperparameters.learning_rate == 3e-4
+
+
+def test_a_class_on_the_packages_own_base_holds_its_heads():
+    # ``from . import BaseNet``: the registry's base class hides nn.Module; the heads it holds are blocks
+    got = parse_files(_repo(FIXTURES / "repo_registry_base"))
+    assert [s.name for s in got] == ["MultiHeadNet"]
+    assert types(got[0]).count("Dense") >= 3
+    assert NOT_TRAINED in got[0].parse.warnings

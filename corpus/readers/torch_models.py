@@ -237,13 +237,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 return True
         # a base imported from the project (class Generator(BaseModel), from models.base import BaseModel)
         # hides nn.Module: a body shaped like a model still makes one
-        return any(self._project_base(b) for b in info.bases) and self._module_shaped(info)
+        return any(self._project_base(b) for b in info.bases) and self._module_shaped(info, seen)
 
     def _project_base(self, base: str) -> bool:
         if last_name(base) in self.classes:
             return False
         full = self.script.resolve(base) or base
         if full == base and "." not in base:
+            if base in self.script.relative_imports:
+                return True  # ``from .. import BaseModel``: the package's own base class
             # not imported at all (a builtin like object or Exception, or a name from a star import)
             return base not in ("object", "Exception", "dict", "list", "tuple") and any(
                 k.startswith("*") for k in self.script.aliases)
@@ -260,11 +262,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 return True
         return False
 
-    def _module_shaped(self, info: ClassInfo) -> bool:
-        # a forward method, and torch layers assigned to self in __init__
-        return "forward" in info.methods and self._init_has_layers(info)
+    def _module_shaped(self, info: ClassInfo, seen: set[str] | None = None) -> bool:
+        # a forward method, and torch layers (or this file's module classes: SRGCN holding its
+        # SrgcnHead objects, under a registry's BaseModel) assigned to self in __init__
+        return "forward" in info.methods and self._init_has_layers(info, seen)
 
-    def _init_has_layers(self, info: ClassInfo) -> bool:
+    def _init_has_layers(self, info: ClassInfo, seen: set[str] | None = None) -> bool:
         init = info.methods.get("__init__")
         if init is None or init.body is None:
             return False
@@ -274,8 +277,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 if left is None or right is None or not node_text(left).startswith("self."):
                     continue
                 for c in walk(right):
-                    tn = self.torch_name(self._fname(c)) if c.type == "call" else None
+                    fn = self._fname(c) if c.type == "call" else None
+                    tn = self.torch_name(fn)
                     if tn is not None and (tn in torch_layers.LAYERS or tn in torch_layers.CONTAINERS or tn == torch_layers.TRANSFORMER):
+                        return True
+                    if seen is not None and fn in self.classes and fn not in seen \
+                            and self._is_module(self.classes[fn], set(seen)):
                         return True
         return False
 
@@ -366,9 +373,16 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
         builders = {self._fname(self._unwrapped(r)) for _a, _l, r in self._outside_assigns()
                     if self._model_expr_kind(r) == "func"}
+        # ``self.conv_1 = conv_1(in_dim, out_dim)`` in a model class: the helper's Sequential is its block
+        builders |= self._called_in_model_classes()
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+
+    def _called_in_model_classes(self) -> set[str]:
+        """Module-level functions called inside model classes."""
+        return {fn for fn in self.funcs for call in self.by_last.get(fn, ())
+                if self._fname(call) == fn and self._inside_module_class(call)}
 
     def _used_inside(self, module_classes: list[ClassInfo]) -> set[str]:
         """Classes named anywhere outside their own body (inside another model, or passed to one:
@@ -404,7 +418,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
             if fn in self.classes and fn not in created and not self._inside_module_class(call) \
-                    and not self._built_into_model(call):
+                    and not self._built_into_model(call) and not _collected(call):
                 created.setdefault(fn, []).append((fn, call))
         return created, var_of
 
@@ -440,6 +454,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             call = _find_ctor_call(cnode, c.name)
             if call is not None:
                 cscope = Scope(env=self.env_at(call), mods=self._top_mods(call))
+                cscope.mods.update(self._local_mods(call, cscope.mods))
                 for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
                     if arg.type == "identifier":
                         component_vars.add(node_text(arg))
@@ -642,6 +657,41 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 self.depth = saved
             if cache[key] is not None:
                 out[node_text(left)] = cache[key]
+        return out
+
+    def _local_mods(self, call: Node, mods: dict[str, ModuleValue]) -> dict[str, ModuleValue]:
+        """Lists of modules a builder function fills before handing them to a model class
+        (``parts = [Coupling(32)]; parts += [...]; parts.append(...); return Flow(parts)``)."""
+        fnode = next((p for p in ancestors(call) if p.type == "function_definition"), None)
+        names = {node_text(a) for a in call_arguments(call)[0] if a.type == "identifier"} - set(mods)
+        if fnode is None or not names:
+            return {}
+        out: dict[str, ModuleValue] = {}
+        steps = [n for n in self.assigns + self.augs + self.by_last.get("append", [])
+                 if fnode.start_byte < n.start_byte < call.start_byte]
+        for n in sorted(steps, key=_START):
+            if n.type == "call":
+                fnode_ = n.child_by_field_name("function")
+                var = node_text(fnode_.child_by_field_name("object")) if fnode_ is not None and fnode_.type == "attribute" else None
+                item = call_arguments(n)[0][:1]
+                right = item[0] if item else None
+            else:
+                left = n.child_by_field_name("left")
+                var = node_text(left) if left is not None and left.type == "identifier" else None
+                right = n.child_by_field_name("right")
+            if var not in names or right is None:
+                continue
+            saved, self.depth = self.depth, 0
+            got = self.build(right, Scope(env=self.env_at(n), mods={**mods, **out}))
+            self.depth = saved
+            old = out.get(var)
+            if got is None:
+                out.pop(var, None)
+            elif n.type == "assignment":
+                out[var] = got
+            elif old is not None and old.kind == "list":
+                extra = got.items if got.kind == "list" and n.type != "call" else [got]
+                out[var] = ModuleValue(kind="list", items=old.items + extra)
         return out
 
     def _head_changes(self, rec: ModelRec, var: str, after: Node, scope: Scope, component_vars: set[str]) -> None:
@@ -1012,6 +1062,26 @@ def _unwrap_call(node: Node, fname: Any = call_function_name) -> Node | None:
                 continue
         return node
     return None
+
+
+_COLLECTING = frozenset({"append", "extend", "insert", "add_module"})
+
+
+def _collected(call: Node) -> bool:
+    """``layers += [CouplingLayer(...)]``, ``heads.append(Head())``: an object put into a list of parts
+    (for a model built from the list), not a model created on its own."""
+    p = call.parent
+    while p is not None and p.type in ("list", "tuple", "list_comprehension", "generator_expression",
+                                        "parenthesized_expression", "argument_list", "keyword_argument"):
+        if p.type == "argument_list":
+            outer = p.parent
+            fnode = outer.child_by_field_name("function") if outer is not None and outer.type == "call" else None
+            return fnode is not None and fnode.type == "attribute" and \
+                node_text(fnode.child_by_field_name("attribute")) in _COLLECTING
+        if p.type in ("list", "list_comprehension", "generator_expression"):
+            return True
+        p = p.parent
+    return False
 
 
 def _returned_by(node: Node, names: set[str]) -> str | None:
