@@ -211,3 +211,22 @@ def test_a_class_on_the_packages_own_base_holds_its_heads():
     assert [s.name for s in got] == ["MultiHeadNet"]
     assert types(got[0]).count("Dense") >= 3
     assert NOT_TRAINED in got[0].parse.warnings
+
+
+def test_keras_helper_sequentials_are_blocks_even_when_a_loop_is_read_once():
+    got = parse_path(FIXTURES / "keras_helper_sequential_blocks.py")
+    assert len(got) == 1
+    assert types(got[0])[0] == "Conv2D" and types(got[0])[-1] == "Conv2DTranspose"
+
+
+def test_an_untrained_definition_with_nothing_read_inside_is_no_example():
+    got = parse_files(_repo(FIXTURES / "repo_opaque_untrained"))
+    assert [s.name for s in got] == ["GreedyHead"]
+    assert NOT_TRAINED in got[0].parse.warnings
+
+
+def test_a_model_on_a_hugging_face_base_class_holds_its_head():
+    got = parse_path(FIXTURES / "torch_hf_subclass_head.py")
+    assert [s.name for s in got] == ["SegmentationModel"]
+    assert types(got[0]) == ["Pretrained", "Conv2D"]
+    assert got[0].hyperparameters.learning_rate == 5e-5

@@ -350,6 +350,12 @@ class _Builder:
             for sm in flats[id(m)].submodels:
                 if not (sm.compiled or sm.trained):
                     drop.add(id(sm))
+        # another object of the same builder line (``up(32, 4)`` of a loop read once, pix2pix's upsample
+        # helper called with other arguments) is that block too, not a model of its own
+        block_lines = {sm.line for m in models if id(m) not in drop for sm in flats[id(m)].submodels}
+        for m in models:
+            if m.line in block_lines and not (m.compiled or m.trained) and not flats[id(m)].submodels:
+                drop.add(id(m))
         out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
         if any(m.compiled or m.trained for m in out_models):
             out_models = [m for m in out_models if not _toy(m, flats[id(m)], hp_from.get(id(m), []))]

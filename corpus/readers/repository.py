@@ -411,6 +411,11 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         result.blocks += 1
         return False
+    if s.layers and all(x.type == "Custom" for x in s.layers):
+        # never trained here and nothing read inside it (a decoding utility, a wrapper of another
+        # library's object): nothing a reader can learn from
+        result.not_models += 1
+        return False
     if NOT_TRAINED not in s.parse.warnings:
         s.parse.warnings.append(NOT_TRAINED)
     result.not_trained += 1

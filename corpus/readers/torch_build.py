@@ -383,6 +383,10 @@ class ModuleBuilder:
         # (imported by name, by a wildcard, or through a local package: blocks.ResBlock)
         fn, last = call.fn, call.last
         head = fn.split(".")[0]
+        if call.full.startswith("transformers.") and last.endswith("Model") and not is_tf_hf_class(last):
+            # ``self.dinov2 = Dinov2Model(config)`` in a class loaded with from_pretrained: the backbone
+            layer = Layer(type="Pretrained", raw=fn, args={"name": last}, line=call.line)
+            return ModuleValue(kind="layer", layers=[layer], raw=fn, line=call.line)
         if last[:1].isupper() and not call.full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
                 and ("." not in fn or (head in self.script.aliases and head not in ("nn", "F", "torch"))):
             return ModuleValue(kind="layer", layers=[Layer(type="Custom", raw=last, line=call.line)], raw=fn)

@@ -233,6 +233,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                     return True
             if last in ("LightningModule",):
                 return True
+            if full.startswith("transformers.") and last.endswith(("PreTrainedModel", "Model")) \
+                    and not is_tf_hf_class(last):
+                return True  # a model on a Hugging Face base class (class Seg(Dinov2PreTrainedModel))
             if last in self.classes and last != info.name and self._is_module(self.classes[last], seen):
                 return True
         # a base imported from the project (class Generator(BaseModel), from models.base import BaseModel)
@@ -478,8 +481,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         out: list[ModelRec] = []
         for a, left, right in self._outside_assigns():
             kind = self._model_expr_kind(right) if left.type == "identifier" else None
-            if kind is None:
-                continue
+            if kind is None or (kind == "pretrained" and self._created_class(right) is not None):
+                continue  # (a class of the file loaded with from_pretrained is that class's model)
             var = node_text(left)
             if kind == "layer" and not self._trained(var):
                 continue
@@ -799,6 +802,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if call is None:
             return None
         fn = self._fname(call)
+        if fn is not None and fn.endswith(".from_pretrained"):
+            fn = fn[: -len(".from_pretrained")]  # SegmentationModel.from_pretrained(...) of a class of the file
         if fn in self.classes and self.classes[fn].is_module:
             return fn
         return None
@@ -1079,7 +1084,8 @@ def _collected(call: Node) -> bool:
             return fnode is not None and fnode.type == "attribute" and \
                 node_text(fnode.child_by_field_name("attribute")) in _COLLECTING
         if p.type in ("list", "list_comprehension", "generator_expression"):
-            return True
+            # (``models = [SmallCNN(), Tagger()]`` at the top level lists models to train, not parts)
+            return any(a.type == "function_definition" for a in ancestors(p))
         p = p.parent
     return False
 
