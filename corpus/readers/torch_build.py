@@ -437,11 +437,12 @@ class ModuleBuilder:
         layers = [Layer(type="Pretrained", raw=f"{owner}.from_pretrained", args={"name": name, "pretrained": True}, line=line)]
         head = hf_head(owner)
         if head is not None:
-            # AutoModelForSequenceClassification: the backbone, then the head its name implies
+            # AutoModelForSequenceClassification is one whole pretrained model (the spec's Pretrained): the
+            # head its name implies is not written in the code, so it is no layer; its size is an argument
             units = self.plain(kw["num_labels"], scope) if "num_labels" in kw else UNKNOWN
             units = head[2] if head[2] is not None else units
-            args = {"units": units} if isinstance(units, int) and not isinstance(units, bool) else {}
-            layers.append(Layer(type="Dense", raw=f"{last_name(owner)} head", args=args, line=line))
+            if isinstance(units, int) and not isinstance(units, bool):
+                layers[0].args["num_labels"] = units
         return ModuleValue(kind="layer", layers=layers, raw=owner, line=line)
 
     def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue | None:
