@@ -353,8 +353,10 @@ class _Builder:
         # another object of the same builder line (``up(32, 4)`` of a loop read once, pix2pix's upsample
         # helper called with other arguments) is that block too, not a model of its own
         block_lines = {sm.line for m in models if id(m) not in drop for sm in flats[id(m)].submodels}
+        helpers = self.helpers_called_by_builders(models, drop)
         for m in models:
-            if m.line in block_lines and not (m.compiled or m.trained) and not flats[id(m)].submodels:
+            if (m.line in block_lines or m.line in helpers) and not (m.compiled or m.trained) \
+                    and not flats[id(m)].submodels:
                 drop.add(id(m))
         out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
         if any(m.compiled or m.trained for m in out_models):
@@ -374,6 +376,28 @@ class _Builder:
                 s.parse.warnings.extend(self.interp.warnings)
                 s.parse.status = "partial"
         return {"all": allsum}
+
+    def helpers_called_by_builders(self, models: list[ModelObj], drop: set[int]) -> set[int]:
+        """Lines of models built inside a helper function that another model's builder function calls
+        (pix2pix's ``upsample()`` Sequential, applied in a loop the reader reads once)."""
+        script = self.script
+        spans = {m.line: _def_node(script, m.line) for m in models if m.line}
+        lines: set[int] = set()
+        code = script.code_bytes
+        for m in models:
+            f = spans.get(m.line)
+            name = f.child_by_field_name("name") if f is not None else None
+            if name is None or m.compiled or m.trained:
+                continue
+            call = re.compile(rb"(?<![\w.])" + re.escape(code[name.start_byte:name.end_byte]) + rb"\s*\(")
+            for o in models:
+                g = spans.get(o.line)
+                if o is m or id(o) in drop or g is None or g == f:
+                    continue
+                if call.search(code, g.start_byte, g.end_byte):
+                    lines.add(m.line)
+                    break
+        return lines
 
     def trainer_subclasses(self, models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
                            hp_from: dict[int, list[ModelObj]]) -> None:
@@ -759,6 +783,14 @@ def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:
     the API (a Sequential built to show summary(), a Dense placed on a GPU), not an example."""
     return not (m.compiled or m.trained or any(p.compiled or p.trained for p in parents)) \
         and len(flat.entries) <= 2
+
+
+def _def_node(script: Script, line: int) -> Any:
+    """The innermost function definition holding ``line`` (a script line); None at module level."""
+    node = script.root.descendant_for_point_range((line - 1, 0), (line - 1, 0))
+    while node is not None and node.type != "function_definition":
+        node = node.parent
+    return node
 
 
 def _def_lines(script: Script, line: int) -> tuple[int, int] | None:
