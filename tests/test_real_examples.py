@@ -230,3 +230,9 @@ def test_a_model_on_a_hugging_face_base_class_holds_its_head():
     assert [s.name for s in got] == ["SegmentationModel"]
     assert types(got[0]) == ["Pretrained", "Conv2D"]
     assert got[0].hyperparameters.learning_rate == 5e-5
+
+
+def test_keras_helper_models_returned_beside_a_stack_stay_models():
+    got = parse_path(FIXTURES / "keras_helper_models_beside_stack.py")
+    assert sorted(types(s)[-1] for s in got) == ["Dense", "Dense"] and len(got) == 2
+    assert any(types(s) == ["Dense", "Dropout", "Dense"] for s in got)

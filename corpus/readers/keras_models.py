@@ -353,7 +353,7 @@ class _Builder:
         # another object of the same builder line (``up(32, 4)`` of a loop read once, pix2pix's upsample
         # helper called with other arguments) is that block too, not a model of its own
         block_lines = {sm.line for m in models if id(m) not in drop for sm in flats[id(m)].submodels}
-        helpers = self.helpers_called_by_builders(models, drop)
+        helpers = self.helpers_called_by_builders(models, drop, flats)
         for m in models:
             if (m.line in block_lines or m.line in helpers) and not (m.compiled or m.trained) \
                     and not flats[id(m)].submodels:
@@ -377,7 +377,8 @@ class _Builder:
                 s.parse.status = "partial"
         return {"all": allsum}
 
-    def helpers_called_by_builders(self, models: list[ModelObj], drop: set[int]) -> set[int]:
+    def helpers_called_by_builders(self, models: list[ModelObj], drop: set[int],
+                                   flats: dict[int, _Flat]) -> set[int]:
         """Lines of models built inside a helper function that another model's builder function calls
         (pix2pix's ``upsample()`` Sequential, applied in a loop the reader reads once)."""
         script = self.script
@@ -392,7 +393,9 @@ class _Builder:
             call = re.compile(rb"(?<![\w.])" + re.escape(code[name.start_byte:name.end_byte]) + rb"\s*\(")
             for o in models:
                 g = spans.get(o.line)
-                if o is m or id(o) in drop or g is None or g == f:
+                # (only a builder that composes models from parts: get_saes() returning the helper's
+                # autoencoders beside its own stack makes models, not blocks)
+                if o is m or id(o) in drop or g is None or g == f or not flats[id(o)].submodels:
                     continue
                 if call.search(code, g.start_byte, g.end_byte):
                     lines.add(m.line)
