@@ -243,3 +243,16 @@ def test_one_fold_for_names() -> None:
                 assert getattr(mod, attr) is vocab.fold, f"{name}.{attr}"
     # code spellings keep their own narrower key (last dotted segment, no underscores)
     assert vocab.norm_key("tf.keras.losses.Sparse_Categorical_Crossentropy") == "sparsecategoricalcrossentropy"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("data/HARDataset/train/X_train.txt", "uci_har"),
+    ("download_and_extract(url, 'Task09_Spleen.tar')", "msd_spleen"),
+    ("np.load('PEMS08/pems08.npz')", "pems"),
+    ("pd.read_csv('audioset/balanced_train_segments.csv')", "audioset"),
+    ("glob('training-monolingual.tokenized.shuffled/news.en-*')", "lm1b"),
+])
+def test_benchmarks_named_by_their_files_are_not_custom(text, name):
+    # each was read as custom data in the session-7 sample of the shipped corpus
+    from corpus.knowledge.datasets import find_in_text
+    assert find_in_text(text) == [name]

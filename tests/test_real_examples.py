@@ -236,3 +236,11 @@ def test_keras_helper_models_returned_beside_a_stack_stay_models():
     got = parse_path(FIXTURES / "keras_helper_models_beside_stack.py")
     assert sorted(types(s)[-1] for s in got) == ["Dense", "Dense"] and len(got) == 2
     assert any(types(s) == ["Dense", "Dropout", "Dense"] for s in got)
+
+
+def test_linear_heads_trained_beside_a_network_are_parts_of_it():
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_heads_beside_network.py")}
+    assert sorted(got) == ["Encoder", "baseline"]
+    assert (got["Encoder"].hyperparameters.optimizer, got["Encoder"].hyperparameters.epochs) == ("adam", 100)
+    # the heads' optimizers are theirs: the baseline keeps its own
+    assert (got["baseline"].hyperparameters.optimizer, got["baseline"].hyperparameters.learning_rate) == ("sgd", 0.1)

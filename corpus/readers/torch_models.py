@@ -93,6 +93,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self._instances: dict[tuple[Any, ...], Instance] = {}
         self.budget = MAX_INSTANCES
         self.copies = 0
+        self.head_vars: set[str] = set()  # heads trained beside a network (see _without_heads)
         self._index()
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
@@ -379,8 +380,32 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # ``self.conv_1 = conv_1(in_dim, out_dim)`` in a model class: the helper's Sequential is its block
         builders |= self._called_in_model_classes()
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
+        models = self._without_heads(models)
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+
+    def _without_heads(self, models: list[ModelRec]) -> list[ModelRec]:
+        """``linear_pred_atoms = nn.Linear(...)`` trained beside a network (``model_list = [model,
+        linear_pred_atoms]``, one optimizer over both): a head of that network, not a model of its own."""
+        singles = [m for m in models if m.node.type == "assignment" and len(m.layers) == 1 and not m.imported
+                   and len(m.vars) == 1 and m.layers[0].type == "Dense"]
+        if not singles or len(singles) == len(models):
+            return models
+        others = {v for m in models if m not in singles for v in m.vars}
+        # lists (``[model, head]``) and parameter sums (``list(model.parameters()) + list(head.parameters())``)
+        groups = re.findall(r"\[[^\[\]\n]*\]|[^\n]*\.parameters\b[^\n]*\.parameters\b[^\n]*", self._code_only())
+        heads: set[int] = set()
+        for m in singles:
+            var = next(iter(m.vars))
+            mine = re.compile(rf"(?<![\w.]){re.escape(var)}\b")
+            rest = sorted(others - {var})
+            if not rest:
+                continue
+            other = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(v) for v in rest) + r")\b")
+            if any(mine.search(g) and other.search(g) for g in groups):
+                heads.add(id(m))
+        self.head_vars = {v for m in models if id(m) in heads for v in m.vars}
+        return [m for m in models if id(m) not in heads]
 
     def _called_in_model_classes(self) -> set[str]:
         """Module-level functions called inside model classes."""

@@ -221,18 +221,10 @@ class TrainingReader:
             if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
                 continue
             pos, kw = call_arguments(call)
-            env = self.extractor.env_at(call)
-            if self._in_model_class(call):
-                # a LightningModule's configure_optimizers(self): the optimizer of that model
-                own = self._class_rec(call)
-                # configure_optimizers (Lightning) or self.optimizer = Adam(self.parameters()) in the model
-                if own is None or (enclosing_function_name(call) != "configure_optimizers"
-                                   and "self.parameters" not in node_text(call)):
-                    continue
-                owners = [own]
-                env = {**env, **own.self_env}
-            else:
-                owners = self.owners(pos[0]) if pos else (self.owners(kw["params"]) if "params" in kw else [])
+            got = self._optimizer_owners(call, pos, kw)
+            if got is None:
+                continue
+            owners, env = got
             names = torch_layers.OPTIMIZER_ARGS.get(opt, ("lr",))
             vals: dict[str, Any] = {}
             for name, p in zip(names, pos[1:], strict=False):
@@ -257,6 +249,30 @@ class TrainingReader:
                 wd = vals.get("weight_decay", UNKNOWN)
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
+
+    def _optimizer_owners(self, call: Node, pos: list[Node], kw: dict[str, Node]
+                          ) -> tuple[list[ModelRec], dict[str, Any]] | None:
+        """The models an optimizer call trains (none: every model) and the values visible to it; None when
+        it trains no model of the file."""
+        env = self.extractor.env_at(call)
+        if self._in_model_class(call):
+            # a LightningModule's configure_optimizers(self): the optimizer of that model
+            own = self._class_rec(call)
+            # configure_optimizers (Lightning) or self.optimizer = Adam(self.parameters()) in the model
+            if own is None or (enclosing_function_name(call) != "configure_optimizers"
+                               and "self.parameters" not in node_text(call)):
+                return None
+            return [own], {**env, **own.self_env}
+        params = pos[0] if pos else kw.get("params")
+        owners = self.owners(params) if params is not None else []
+        if not owners and self._of_heads(params):
+            return None  # the optimizer of a head trained beside the network, not of every model
+        return owners, env
+
+    def _of_heads(self, params: Node | None) -> bool:
+        heads = self.extractor.head_vars
+        return bool(heads) and params is not None and any(
+            v in heads for v in re.findall(r"(?<![.\w])([A-Za-z_]\w*)\s*\.\s*parameters\b", node_text(params)))
 
     def _class_rec(self, node: Node) -> ModelRec | None:
         """The model whose class holds ``node``."""
