@@ -224,8 +224,10 @@ def _composed(models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
         if not (direct and len(subs) == len(direct)):
             continue
         uniq = list(dict.fromkeys(subs))
-        if (m.compiled or m.trained) and not any(sm.compiled or sm.trained for sm in uniq):
-            continue  # autoencoder = Model(x, decoder(encoder(x))) trained whole: its parts are blocks
+        if not any(sm.compiled or sm.trained for sm in uniq):
+            # autoencoder = Model(x, decoder(encoder(x))) trained whole, or nothing trained at all (a guide
+            # that builds and shows them): the whole is the model, its parts are blocks
+            continue
         drop.add(id(m))
         for sm in uniq:
             hp_from.setdefault(id(sm), []).append(m)
