@@ -251,6 +251,11 @@ def test_one_fold_for_names() -> None:
     ("np.load('PEMS08/pems08.npz')", "pems"),
     ("pd.read_csv('audioset/balanced_train_segments.csv')", "audioset"),
     ("glob('training-monolingual.tokenized.shuffled/news.en-*')", "lm1b"),
+    ("pd.read_csv('dog-breed-identification/labels.csv')", "stanford_dogs"),
+    ("open('rt-polaritydata/rt-polarity.pos')", "rotten_tomatoes"),
+    ("!wget https://guillaumejaume.github.io/FUNSD/dataset.zip", "funsd"),
+    ("unzip criteo_small.zip", "criteo"),
+    ("root = 'data/modelnet40_normal_resampled'", "modelnet"),
 ])
 def test_benchmarks_named_by_their_files_are_not_custom(text, name):
     # each was read as custom data in the session-7 sample of the shipped corpus

@@ -246,13 +246,6 @@ def test_linear_heads_trained_beside_a_network_are_parts_of_it():
     assert (got["baseline"].hyperparameters.optimizer, got["baseline"].hyperparameters.learning_rate) == ("sgd", 0.1)
 
 
-def test_an_encoder_and_decoder_handed_to_the_model_trained_whole_are_its_parts():
-    got = parse_path(FIXTURES / "torch_seq2seq_parts.py")
-    assert [s.name for s in got] == ["Net"]
-    assert types(got[0]) == ["Embedding", "GRU", "Embedding", "GRU", "Dense"]
-    assert (got[0].hyperparameters.learning_rate, got[0].hyperparameters.epochs) == (0.001, 10)
-
-
 def test_keras_parts_chained_into_an_untrained_whole_are_its_blocks():
     got = parse_path(FIXTURES / "keras_untrained_autoencoder_parts.py")
     assert [s.name for s in got] == ["autoencoder"]

@@ -156,3 +156,9 @@ def test_a_recursion_error_in_the_torch_reader_is_an_internal_error(monkeypatch)
     got = parse_bytes(b"import torch\nmodel = torch.nn.Linear(2, 1)\n", "deep.py")
     assert len(got) == 1 and got[0].parse.status == "failed"
     assert any(w.startswith("internal error: pytorch reader: RecursionError") for w in got[0].parse.warnings)
+
+
+def test_the_transformers_adamw_of_older_tutorials_is_read():
+    m = parse("stacks_hf_adamw_loop.py")["model"]
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adamw", 5e-5, 5)

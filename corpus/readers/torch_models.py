@@ -372,11 +372,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
         models.extend(self._function_models({m.name for m in models}))
         # a backbone handed to a model is part of it, not a model of its own
-        # (a module class whose objects are only handed to another model, ``Net(encoder, decoder)``, is a part too;
-        # one trained on its own as well, a GAN's generator with its own optimizer, stays a model)
-        models = [m for m in models if m.imported or not (m.vars & component_vars)
-                  or (m.node.type != "assignment" and (not m.vars <= component_vars
-                                                      or any(self._trained(v) for v in m.vars)))
+        models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
                   or any(v in self.classes for v in m.vars)]
         # a model built and returned by a helper (def build(): m = ...; return m) is reported where the helper is called
         builders = {self._fname(self._unwrapped(r)) for _a, _l, r in self._outside_assigns()

@@ -218,7 +218,8 @@ class TrainingReader:
                 continue
             full = self.script.resolve(fn) or fn
             opt = vocab.canonical_optimizer(last_name(fn))
-            if opt is None or not (full.startswith(("torch.optim", "optim.")) or fn.startswith("optim.")):
+            # (transformers.AdamW: the Hugging Face tutorials' optimizer before torch had one)
+            if opt is None or not (full.startswith(("torch.optim", "optim.", "transformers.")) or fn.startswith("optim.")):
                 continue
             pos, kw = call_arguments(call)
             got = self._optimizer_owners(call, pos, kw)
