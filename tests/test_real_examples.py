@@ -251,3 +251,9 @@ def test_keras_parts_chained_into_an_untrained_whole_are_its_blocks():
     assert [s.name for s in got] == ["autoencoder"]
     assert types(got[0]) == ["Conv2D", "MaxPooling2D", "GlobalMaxPooling2D", "Reshape", "Conv2DTranspose",
                              "UpSampling2D"]
+
+
+def test_models_listed_in_main_and_trained_one_by_one_stay_models():
+    # a list counts as parts only when it goes into a model (Flow(parts)); here nothing takes it
+    got = parse_path(FIXTURES / "torch_models_listed_in_main.py")
+    assert sorted(s.name for s in got) == ["SmallCNN", "Tagger"]

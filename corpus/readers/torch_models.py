@@ -407,6 +407,48 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.head_vars = {v for m in models if id(m) in heads for v in m.vars}
         return [m for m in models if id(m) not in heads]
 
+    def _collected(self, call: Node) -> bool:
+        """``layers += [CouplingLayer(...)]``, ``heads.append(Head())``: an object put into a list that then goes
+        into a model (``Flow(layers)``, ``nn.Sequential(*layers)``, a builder's ``return layers``), not a model
+        created on its own (``models = [SmallCNN(), Tagger()]`` or an ensemble's ``append``, trained one by one)."""
+        p = call.parent
+        while p is not None and p.type in ("list", "tuple", "list_comprehension", "generator_expression",
+                                            "parenthesized_expression", "argument_list", "keyword_argument"):
+            if p.type == "argument_list":
+                outer = p.parent
+                fnode = outer.child_by_field_name("function") if outer is not None and outer.type == "call" else None
+                if fnode is not None and fnode.type == "attribute" \
+                        and node_text(fnode.child_by_field_name("attribute")) in _COLLECTING:
+                    return self._goes_into_model(node_text(fnode.child_by_field_name("object")), call)
+                return False
+            if p.type in ("list", "list_comprehension", "generator_expression"):
+                q = p.parent
+                if q is not None and q.type == "return_statement":
+                    return any(a.type == "function_definition" for a in ancestors(q))
+                left = q.child_by_field_name("left") if q is not None and q.type in (
+                    "assignment", "augmented_assignment") else None
+                return left is not None and left.type == "identifier" and self._goes_into_model(node_text(left), call)
+            p = p.parent
+        return False
+
+    def _goes_into_model(self, var: str, at: Node) -> bool:
+        """Whether the list ``var`` (filled at ``at``) is handed to a model class or container of the file, or
+        returned by the builder that fills it."""
+        fnode = next((a for a in ancestors(at) if a.type == "function_definition"), None)
+        lo, hi = (fnode.start_byte, fnode.end_byte) if fnode is not None else (0, len(self.script.code_bytes))
+        word = re.compile(rf"^\*?{re.escape(var)}$")
+        for c in self.calls:
+            if not lo <= c.start_byte < hi:
+                continue
+            fn = self._fname(c)
+            cls = self.classes.get(fn) if fn else None
+            if (cls is not None and cls.is_module) or self.torch_name(fn) in torch_layers.CONTAINERS:
+                if any(word.match(node_text(x)) for x in call_arguments(c)[0]):
+                    return True
+        body = fnode.child_by_field_name("body") if fnode is not None else None
+        return body is not None and any(st.type == "return_statement" and st.named_children
+                                        and node_text(st.named_children[0]) == var for st in body.named_children)
+
     def _called_in_model_classes(self) -> set[str]:
         """Module-level functions called inside model classes."""
         return {fn for fn in self.funcs for call in self.by_last.get(fn, ())
@@ -446,7 +488,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
             if fn in self.classes and fn not in created and not self._inside_module_class(call) \
-                    and not self._built_into_model(call) and not _collected(call):
+                    and not self._built_into_model(call) and not self._collected(call):
                 created.setdefault(fn, []).append((fn, call))
         return created, var_of
 
@@ -1095,24 +1137,6 @@ def _unwrap_call(node: Node, fname: Any = call_function_name) -> Node | None:
 
 
 _COLLECTING = frozenset({"append", "extend", "insert", "add_module"})
-
-
-def _collected(call: Node) -> bool:
-    """``layers += [CouplingLayer(...)]``, ``heads.append(Head())``: an object put into a list of parts
-    (for a model built from the list), not a model created on its own."""
-    p = call.parent
-    while p is not None and p.type in ("list", "tuple", "list_comprehension", "generator_expression",
-                                        "parenthesized_expression", "argument_list", "keyword_argument"):
-        if p.type == "argument_list":
-            outer = p.parent
-            fnode = outer.child_by_field_name("function") if outer is not None and outer.type == "call" else None
-            return fnode is not None and fnode.type == "attribute" and \
-                node_text(fnode.child_by_field_name("attribute")) in _COLLECTING
-        if p.type in ("list", "list_comprehension", "generator_expression"):
-            # (``models = [SmallCNN(), Tagger()]`` at the top level lists models to train, not parts)
-            return any(a.type == "function_definition" for a in ancestors(p))
-        p = p.parent
-    return False
 
 
 def _returned_by(node: Node, names: set[str]) -> str | None:
