@@ -257,3 +257,9 @@ def test_models_listed_in_main_and_trained_one_by_one_stay_models():
     # a list counts as parts only when it goes into a model (Flow(parts)); here nothing takes it
     got = parse_path(FIXTURES / "torch_models_listed_in_main.py")
     assert sorted(s.name for s in got) == ["SmallCNN", "Tagger"]
+
+
+def test_a_baseline_looped_over_beside_a_network_is_no_head():
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_baseline_beside_network.py")}
+    assert sorted(got) == ["Enc", "baseline"]
+    assert (got["baseline"].hyperparameters.optimizer, got["baseline"].hyperparameters.learning_rate) == ("sgd", 0.1)

@@ -393,7 +393,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return models
         others = {v for m in models if m not in singles for v in m.vars}
         # lists (``[model, head]``) and parameter sums (``list(model.parameters()) + list(head.parameters())``)
-        groups = re.findall(r"\[[^\[\]\n]*\]|[^\n]*\.parameters\b[^\n]*\.parameters\b[^\n]*", self._code_only())
+        # (list literals only, not subscripts or ``for net in [model, baseline]``; sums, not any two mentions)
+        groups = re.findall(r"(?<!\bin)[=(,]\s*\[[^\[\]\n]*\]|[^\n]*\.parameters\b[^\n]*\+[^\n]*\.parameters\b[^\n]*",
+                            self._code_only())
         heads: set[int] = set()
         for m in singles:
             var = next(iter(m.vars))
