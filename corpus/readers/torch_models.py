@@ -445,7 +445,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             fn = self._fname(c)
             cls = self.classes.get(fn) if fn else None
             if (cls is not None and cls.is_module) or self.torch_name(fn) in torch_layers.CONTAINERS:
-                if any(word.match(node_text(x)) for x in call_arguments(c)[0]):
+                pos, kw = call_arguments(c)
+                if any(word.match(node_text(x)) for x in pos + list(kw.values())):
                     return True
         body = fnode.child_by_field_name("body") if fnode is not None else None
         return body is not None and any(st.type == "return_statement" and st.named_children
