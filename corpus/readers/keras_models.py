@@ -385,23 +385,23 @@ class _Builder:
         (pix2pix's ``upsample()`` Sequential, applied in a loop the reader reads once)."""
         script = self.script
         spans = {m.line: _def_node(script, m.line) for m in models if m.line}
-        lines: set[int] = set()
         code = script.code_bytes
+        # the names each composing builder calls, read once per builder (only a builder that composes models
+        # from parts: get_saes() returning the helper's autoencoders beside its own stack makes models, not blocks)
+        called: dict[Any, set[bytes]] = {}
+        for o in models:
+            g = spans.get(o.line)
+            if g is not None and id(o) not in drop and flats[id(o)].submodels and g not in called:
+                called[g] = set(_CALLED_NAME.findall(code, g.start_byte, g.end_byte))
+        lines: set[int] = set()
         for m in models:
             f = spans.get(m.line)
             name = f.child_by_field_name("name") if f is not None else None
             if name is None or m.compiled or m.trained:
                 continue
-            call = re.compile(rb"(?<![\w.])" + re.escape(code[name.start_byte:name.end_byte]) + rb"\s*\(")
-            for o in models:
-                g = spans.get(o.line)
-                # (only a builder that composes models from parts: get_saes() returning the helper's
-                # autoencoders beside its own stack makes models, not blocks)
-                if o is m or id(o) in drop or g is None or g == f or not flats[id(o)].submodels:
-                    continue
-                if call.search(code, g.start_byte, g.end_byte):
-                    lines.add(m.line)
-                    break
+            word = code[name.start_byte:name.end_byte]
+            if any(g != f and word in names for g, names in called.items()):
+                lines.add(m.line)
         return lines
 
     def trainer_subclasses(self, models: list[ModelObj], flats: dict[int, _Flat], drop: set[int],
@@ -783,6 +783,9 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
     return "<module>", 0
 
 
+_CALLED_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\s*\(")  # a name called: ``upsample(``, not ``x.up(``
+
+
 def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:
     """A model of one or two layers that nothing compiles or trains, in a file that trains another: a demo of
     the API (a Sequential built to show summary(), a Dense placed on a GPU), not an example."""
@@ -801,9 +804,7 @@ def _def_node(script: Script, line: int) -> Any:
 def _def_lines(script: Script, line: int) -> tuple[int, int] | None:
     """(first, last) line of the innermost function definition holding ``line`` (a script line); None at
     module level."""
-    node = script.root.descendant_for_point_range((line - 1, 0), (line - 1, 0))
-    while node is not None and node.type != "function_definition":
-        node = node.parent
+    node = _def_node(script, line)
     return (node.start_point[0] + 1, node.end_point[0] + 1) if node is not None else None
 
 

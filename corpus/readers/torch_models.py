@@ -44,7 +44,7 @@ from corpus.readers.script import (
     walk,
     word_positions,
 )
-from corpus.readers.syntax import ancestors
+from corpus.readers.syntax import ancestors, enclosing
 from corpus.readers.torch_build import ModuleBuilder
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
@@ -234,7 +234,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                     return True
             if last in ("LightningModule",):
                 return True
-            if full.startswith("transformers.") and last.endswith(("PreTrainedModel", "Model")) \
+            if full.startswith("transformers.") and last.endswith("Model") \
                     and not is_tf_hf_class(last):
                 return True  # a model on a Hugging Face base class (class Seg(Dinov2PreTrainedModel))
             if last in self.classes and last != info.name and self._is_module(self.classes[last], seen):
@@ -340,12 +340,16 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return out
 
     def _code_only(self) -> str:
-        """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text)."""
+        """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text; built once)."""
+        got = getattr(self, "_code_only_text", None)
+        if got is not None:
+            return got
         raw = bytearray(self.script.code_bytes)
         for n in self._prose:
             start, end = n.start_byte, n.end_byte
             raw[start:end] = b" " * (end - start)
-        return raw.decode("latin-1")
+        got = self._code_only_text = raw.decode("latin-1")
+        return got
 
     def _outside_assigns(self) -> list[tuple[Node, Node, Node]]:
         """Assignments outside model classes (training code), as (assignment, left, right)."""
@@ -426,7 +430,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if p.type in ("list", "list_comprehension", "generator_expression"):
                 q = p.parent
                 if q is not None and q.type == "return_statement":
-                    return any(a.type == "function_definition" for a in ancestors(q))
+                    return enclosing(q, "function_definition") is not None
                 left = q.child_by_field_name("left") if q is not None and q.type in (
                     "assignment", "augmented_assignment") else None
                 return left is not None and left.type == "identifier" and self._goes_into_model(node_text(left), call)
@@ -436,7 +440,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _goes_into_model(self, var: str, at: Node) -> bool:
         """Whether the list ``var`` (filled at ``at``) is handed to a model class or container of the file, or
         returned by the builder that fills it."""
-        fnode = next((a for a in ancestors(at) if a.type == "function_definition"), None)
+        fnode = enclosing(at, "function_definition")
         lo, hi = (fnode.start_byte, fnode.end_byte) if fnode is not None else (0, len(self.script.code_bytes))
         word = re.compile(rf"^\*?{re.escape(var)}$")
         for c in self.calls:
@@ -448,9 +452,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 pos, kw = call_arguments(c)
                 if any(word.match(node_text(x)) for x in pos + list(kw.values())):
                     return True
-        body = fnode.child_by_field_name("body") if fnode is not None else None
-        return body is not None and any(st.type == "return_statement" and st.named_children
-                                        and node_text(st.named_children[0]) == var for st in body.named_children)
+        return _returned_by(at, {var}) is not None
 
     def _called_in_model_classes(self) -> set[str]:
         """Module-level functions called inside model classes."""
@@ -735,7 +737,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _local_mods(self, call: Node, mods: dict[str, ModuleValue]) -> dict[str, ModuleValue]:
         """Lists of modules a builder function fills before handing them to a model class
         (``parts = [Coupling(32)]; parts += [...]; parts.append(...); return Flow(parts)``)."""
-        fnode = next((p for p in ancestors(call) if p.type == "function_definition"), None)
+        fnode = enclosing(call, "function_definition")
         names = {node_text(a) for a in call_arguments(call)[0] if a.type == "identifier"} - set(mods)
         if fnode is None or not names:
             return {}
@@ -1144,9 +1146,7 @@ _COLLECTING = frozenset({"append", "extend", "insert", "add_module"})
 
 def _returned_by(node: Node, names: set[str]) -> str | None:
     """The function holding ``node`` if it returns one of ``names``."""
-    p = node.parent
-    while p is not None and p.type != "function_definition":
-        p = p.parent
+    p = enclosing(node, "function_definition")
     if p is None:
         return None
     body = p.child_by_field_name("body")
@@ -1177,7 +1177,5 @@ def _find_ctor_call(node: Node | None, name: str) -> Node | None:
 
 def _parameter_names(node: Node) -> frozenset[str]:
     """The parameter names of the function ``node`` is in (empty at module level)."""
-    p = node.parent
-    while p is not None and p.type != "function_definition":
-        p = p.parent
+    p = enclosing(node, "function_definition")
     return frozenset(param.name for param in read_parameters(p)) if p is not None else frozenset()

@@ -273,7 +273,7 @@ class TrainingReader:
     def _of_heads(self, params: Node | None) -> bool:
         heads = self.extractor.head_vars
         return bool(heads) and params is not None and any(
-            v in heads for v in re.findall(r"(?<![.\w])([A-Za-z_]\w*)\s*\.\s*parameters\b", node_text(params)))
+            v in heads for v in _PARAMETERS_OF.findall(node_text(params)))
 
     def _class_rec(self, node: Node) -> ModelRec | None:
         """The model whose class holds ``node``."""
@@ -1153,3 +1153,6 @@ _TRICK_CALLS = {
 def _trainer_like(last: str) -> bool:
     """``train``, ``train_ch6``, ``train_model``: a function named for training (not a class)."""
     return last[:1].islower() and "train" in last.lower()
+
+
+_PARAMETERS_OF = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\s*\.\s*parameters\b")  # ``head.parameters``: head
