@@ -390,6 +390,15 @@ def _names_no_network(s: Summary, context: RepoContext) -> bool:
     return context.is_network_definition(hit[0], hit[1]) is False
 
 
+def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
+    """Whether a Custom layer's name is imported, absolutely, from a module outside the repository."""
+    facts = context.facts.get(path)
+    head = raw.partition(".")[0]
+    if facts is None or head not in facts.aliases or facts.relative.get(head, 0):
+        return False
+    return context.resolve(facts.aliases[head], path, 0) is None
+
+
 def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
           context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
@@ -411,9 +420,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         result.blocks += 1
         return False
-    if s.layers and all(x.type == "Custom" for x in s.layers):
-        # never trained here and nothing read inside it (a decoding utility, a wrapper of another
-        # library's object): nothing a reader can learn from
+    if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):
+        # never trained here and nothing read inside it but objects of another library (a decoding
+        # utility, a wrapper): nothing a reader can learn from. A part of this repository that did not
+        # resolve (``from .missing import Encoder``) keeps the composite: it is a network we failed to read
         result.not_models += 1
         return False
     if NOT_TRAINED not in s.parse.warnings:
