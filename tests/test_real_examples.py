@@ -205,6 +205,14 @@ def test_layers_collected_in_a_list_are_parts_of_the_model_built_from_the_list()
     assert got[0].hyperparameters.learning_rate == 3e-4
 
 
+def test_a_builders_extend_and_insert_fill_the_list_a_model_is_built_from():
+    got = parse_path(FIXTURES / "torch_builder_extend_insert.py")
+    assert [s.name for s in got] == ["Stack"]
+    # the inserted stem first, then the Block read once (the loop over the list)
+    assert types(got[0]) == ["Conv1D", "Conv1D", "BatchNormalization"]
+    assert got[0].hyperparameters.learning_rate == 0.05
+
+
 def test_a_class_on_the_packages_own_base_holds_its_heads():
     # ``from . import BaseNet``: the registry's base class hides nn.Module; the heads it holds are blocks
     got = parse_files(_repo(FIXTURES / "repo_registry_base"))

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
@@ -429,6 +430,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 return False
             if p.type in ("list", "list_comprehension", "generator_expression"):
                 q = p.parent
+                if q is not None and q.type == "argument_list":  # ``blocks.extend([Block(), Block()])``
+                    p = q
+                    continue
                 if q is not None and q.type == "return_statement":
                     return enclosing(q, "function_definition") is not None
                 left = q.child_by_field_name("left") if q is not None and q.type in (
@@ -725,11 +729,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             key = a.start_byte
             if key not in cache:
                 cache[key] = None
-                saved = self.depth
-                self.depth = 0
                 # earlier names are visible: dec = Decoder(..., attn) sees attn
-                cache[key] = self.build(right, Scope(env=self.env_at(a), mods=dict(out)))
-                self.depth = saved
+                with self._fresh_depth():
+                    cache[key] = self.build(right, Scope(env=self.env_at(a), mods=dict(out)))
             if cache[key] is not None:
                 out[node_text(left)] = cache[key]
         return out
@@ -742,32 +744,34 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if fnode is None or not names:
             return {}
         out: dict[str, ModuleValue] = {}
-        steps = [n for n in self.assigns + self.augs + self.by_last.get("append", [])
+        steps = [n for n in self.assigns + self.augs
+                 + [c for verb in _COLLECTING for c in self.by_last.get(verb, [])]
                  if fnode.start_byte < n.start_byte < call.start_byte]
         for n in sorted(steps, key=_START):
-            if n.type == "call":
-                fnode_ = n.child_by_field_name("function")
-                var = node_text(fnode_.child_by_field_name("object")) if fnode_ is not None and fnode_.type == "attribute" else None
-                item = call_arguments(n)[0][:1]
-                right = item[0] if item else None
-            else:
-                left = n.child_by_field_name("left")
-                var = node_text(left) if left is not None and left.type == "identifier" else None
-                right = n.child_by_field_name("right")
+            verb, var, right = _list_step(n)
             if var not in names or right is None:
                 continue
-            saved, self.depth = self.depth, 0
-            got = self.build(right, Scope(env=self.env_at(n), mods={**mods, **out}))
-            self.depth = saved
+            with self._fresh_depth():
+                got = self.build(right, Scope(env=self.env_at(n), mods={**mods, **out}))
             old = out.get(var)
             if got is None:
                 out.pop(var, None)
-            elif n.type == "assignment":
+            elif verb == "=":
                 out[var] = got
             elif old is not None and old.kind == "list":
-                extra = got.items if got.kind == "list" and n.type != "call" else [got]
-                out[var] = ModuleValue(kind="list", items=old.items + extra)
+                extra = got.items if got.kind == "list" and verb in ("+=", "extend") else [got]
+                items = extra + old.items if verb == "insert" and _first_argument(n) == "0" else old.items + extra
+                out[var] = ModuleValue(kind="list", items=items)
         return out
+
+    @contextmanager
+    def _fresh_depth(self) -> Iterator[None]:
+        """A nested build that starts its own depth count, restored however it ends."""
+        saved, self.depth = self.depth, 0
+        try:
+            yield
+        finally:
+            self.depth = saved
 
     def _head_changes(self, rec: ModelRec, var: str, after: Node, scope: Scope, component_vars: set[str]) -> None:
         """``model.fc = nn.Linear(...)`` after ``model = models.resnet18()``: the new head follows the backbone.
@@ -1142,6 +1146,28 @@ def _unwrap_call(node: Node, fname: Any = call_function_name) -> Node | None:
 
 
 _COLLECTING = frozenset({"append", "extend", "insert", "add_module"})
+
+
+def _first_argument(call: Node) -> str:
+    args = call_arguments(call)[0]
+    return node_text(args[0]) if args else ""
+
+
+def _list_step(n: Node) -> tuple[str, str | None, Node | None]:
+    """(verb, list name, value added) of one step filling a list: ``parts = [...]`` ("="),
+    ``parts += [...]`` ("+="), ``parts.append(x)``, ``.extend([...])``, ``.insert(0, x)``,
+    ``.add_module("name", x)``."""
+    if n.type != "call":
+        left = n.child_by_field_name("left")
+        var = node_text(left) if left is not None and left.type == "identifier" else None
+        return ("=" if n.type == "assignment" else "+="), var, n.child_by_field_name("right")
+    fn = n.child_by_field_name("function")
+    if fn is None or fn.type != "attribute":
+        return "", None, None
+    verb = node_text(fn.child_by_field_name("attribute"))
+    args = call_arguments(n)[0]
+    at = 1 if verb in ("insert", "add_module") else 0
+    return verb, node_text(fn.child_by_field_name("object")), args[at] if len(args) > at else None
 
 
 def _returned_by(node: Node, names: set[str]) -> str | None:
