@@ -227,10 +227,27 @@ def test_keras_helper_sequentials_are_blocks_even_when_a_loop_is_read_once():
     assert types(got[0])[0] == "Conv2D" and types(got[0])[-1] == "Conv2DTranspose"
 
 
+def test_keras_helper_sequentials_applied_at_module_level_are_blocks():
+    # no builder function calls the helpers here: the blocks are known by their lines inside the model
+    got = parse_path(FIXTURES / "keras_module_level_helper_blocks.py")
+    assert [s.name for s in got] == ["generator"]
+
+
+def test_keras_helper_sequentials_built_in_a_comprehension_are_blocks():
+    # the comprehension's blocks never reach the model's flattened parts: only the builder calling the
+    # helper says they are blocks
+    got = parse_path(FIXTURES / "keras_helper_blocks_in_comprehension.py")
+    assert len(got) == 1
+    assert types(got[0])[-1] == "Conv2DTranspose"
+
+
 def test_an_untrained_definition_with_nothing_read_inside_is_no_example():
     got = parse_files(_repo(FIXTURES / "repo_opaque_untrained"))
-    assert [s.name for s in got] == ["GreedyHead"]
-    assert NOT_TRAINED in got[0].parse.warnings
+    assert sorted(s.name for s in got) == ["EncoderDecoder", "GreedyHead"]
+    assert all(NOT_TRAINED in s.parse.warnings for s in got)
+    # BeamDecoder (one Custom from another library) is dropped; EncoderDecoder's Custom parts are the
+    # repository's own, unresolved, so it stays
+    assert types(next(s for s in got if s.name == "EncoderDecoder")) == ["Custom", "Custom"]
 
 
 def test_a_model_on_a_hugging_face_base_class_holds_its_head():
