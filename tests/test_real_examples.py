@@ -288,3 +288,34 @@ def test_a_baseline_looped_over_beside_a_network_is_no_head():
     got = {s.name: s for s in parse_path(FIXTURES / "torch_baseline_beside_network.py")}
     assert sorted(got) == ["Enc", "baseline"]
     assert (got["baseline"].hyperparameters.optimizer, got["baseline"].hyperparameters.learning_rate) == ("sgd", 0.1)
+
+
+def test_a_factory_picking_a_class_by_flag_trains_each_class_it_returns():
+    # the package is called torchtab (not torch); run.py's build() returns one of two classes by --net
+    got = parse_files(_repo(FIXTURES / "repo_dispatch_torch_package"))
+    by_name = {s.name: s for s in got}
+    assert sorted(by_name) == ["DeepTabular", "LinearTabular"]
+    for s in got:
+        assert s.source.train_path == "run.py"
+        hp = s.hyperparameters
+        assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == \
+            ("adagrad", 0.02, 512, 7, "binary_crossentropy")
+    # the package's blocks expanded (a Sequential of a ``list()`` filled in a loop); shifting ids by a
+    # new tensor is no residual Add
+    assert types(by_name["DeepTabular"]) == ["Embedding", "Flatten", "Dense", "Dropout", "Dense"]
+    assert types(by_name["LinearTabular"]) == ["Embedding"]
+
+
+def test_another_torch_librarys_layers_are_custom():
+    got = parse_path(FIXTURES / "torch_graph_library_layers.py")
+    assert [s.name for s in got] == ["NodeClassifier"]
+    assert types(got[0]) == ["Custom", "Dropout", "Custom"]
+    assert [x.raw for x in got[0].layers if x.type == "Custom"] == ["SAGEConv", "SAGEConv"]
+    assert got[0].hyperparameters.learning_rate == 0.005
+
+
+def test_a_normalization_written_by_hand_is_that_normalization():
+    got = parse_path(FIXTURES / "torch_handwritten_layernorm.py")
+    assert [s.name for s in got] == ["Tagger"]
+    assert types(got[0]) == ["Embedding", "LayerNormalization", "Custom", "Dense"]
+    assert [x.raw for x in got[0].layers][1:3] == ["BertStyleLayerNorm", "ScaleOnly"]

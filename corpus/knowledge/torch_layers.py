@@ -7,6 +7,8 @@ segment of the class or function name as written (``nn.Conv2d`` ->
 
 from __future__ import annotations
 
+import re
+
 from corpus.knowledge import layers
 
 # nn.X -> (canonical type, positional argument names in order)
@@ -174,6 +176,23 @@ NON_PARAMETRIC = layers.WEIGHTLESS
 # Functions that create new tensors (noise, zeros): their result is not the data flowing through
 NEW_TENSORS = {"randn", "randn_like", "rand", "rand_like", "zeros", "zeros_like", "ones", "ones_like",
                "empty", "full", "arange", "tensor", "normal", "randint", "eye", "linspace"}
+# a hand-written block with weights of its own, named for a normalization layer (BertLayerNorm, RMSNorm,
+# ConditionalBatchNorm2d), is that normalization: its maths are the layer's by name and by convention
+HANDWRITTEN_NORM = re.compile(r"(LayerNorm|RMSNorm|GroupNorm|BatchNorm|InstanceNorm)(?:[123]d)?$")
+
+
+def handwritten_norm(class_name: str) -> str | None:
+    """The canonical layer type of a hand-written normalization class, from its name (else None)."""
+    m = HANDWRITTEN_NORM.search(class_name)
+    if m is None:
+        return None
+    key = {"BatchNorm": "BatchNorm1d", "InstanceNorm": "InstanceNorm1d"}.get(m.group(1), m.group(1))
+    return LAYERS[key][0]
+
+
+# tensor methods that make a new tensor of data, not of the tensor they are called on (``x + x.new_tensor(offsets)``
+# shifts indices: no residual)
+NEW_TENSOR_METHODS = {"new_tensor", "new_zeros", "new_ones", "new_full", "new_empty"}
 
 # Functions that merge tensors
 CONCAT = {"cat", "concat", "concatenate"}

@@ -361,13 +361,16 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     """A file's model as the repository sees it: joined with its definition, or its imported blocks expanded."""
     if s.parse.status == "failed":
         return s
-    target = _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
+    mine = by_summary.get(id(s))
+    # a class of its own whose one part is another file's block (LogisticRegressionModel holding
+    # FeaturesLinear) is a model made of that block, not a training of it
+    own_class = mine is not None and mine.definition.kind == "class" and mine.definition.name == s.name
+    target = None if own_class else _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
     if target is not None:
         target.trained_elsewhere += 1
         result.joined += 1
         return _joined(target, _expanded(target, context, defs, (), result), s, repo, commit)
     if any(x.type == "Custom" for x in s.layers):
-        mine = by_summary.get(id(s))
         if mine is not None:
             s.layers = _expanded(mine, context, defs, (), result)
         else:

@@ -29,6 +29,7 @@ from corpus.readers.torch_common import (
     attention_maths,
     before_splat,
     copy_layer,
+    from_library,
     hf_head,
     identifiers,
     is_tf_hf_class,
@@ -296,6 +297,8 @@ class ModuleBuilder:
     def _build_list_call(self, call: _Call, scope: Scope) -> Any:
         if call.fn in ("list", "tuple") and len(call.pos) == 1:
             return self.build(call.pos[0], scope)
+        if call.fn in ("list", "tuple") and not call.pos and not call.kw:
+            return ModuleValue(kind="list", items=[])  # ``layers = list()``, filled by appends as ``[]`` is
         return _NOT_MINE
 
     def _build_getattr(self, call: _Call, scope: Scope) -> Any:
@@ -387,7 +390,7 @@ class ModuleBuilder:
             # ``self.dinov2 = Dinov2Model(config)`` in a class loaded with from_pretrained: the backbone
             layer = Layer(type="Pretrained", raw=fn, args={"name": last}, line=call.line)
             return ModuleValue(kind="layer", layers=[layer], raw=fn, line=call.line)
-        if last[:1].isupper() and not call.full.startswith(_NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
+        if last[:1].isupper() and not from_library(call.full, _NOT_BLOCK_MODULES) and last not in _NOT_BLOCKS \
                 and ("." not in fn or (head in self.script.aliases and head not in ("nn", "F", "torch"))):
             return ModuleValue(kind="layer", layers=[Layer(type="Custom", raw=last, line=call.line)], raw=fn)
         return None
@@ -580,8 +583,10 @@ class ModuleBuilder:
             elif not layers and _plain_ops(m.inst.cls):
                 pass  # a slice, a reshape or a clamp written as a module (class Trim): expanded, no layer
             elif not layers or (not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
-                # a block we cannot read as layers (its own weights, custom maths): one Custom layer
-                layers = [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
+                # a block we cannot read as layers (its own weights, custom maths): one Custom layer, unless
+                # it is a normalization written by hand
+                norm = torch_layers.handwritten_norm(m.inst.cls.name) if self._has_parameters(m.inst.cls) else None
+                layers = [Layer(type=norm or "Custom", raw=m.inst.cls.name, line=m.line)]
         elif m.kind == "list":
             layers = self.flatten(m.items)
         else:
@@ -1000,7 +1005,7 @@ def _env_key(scope: Scope) -> tuple[Any, ...]:
 
 
 # capitalised calls that are not blocks of a model
-_NOT_BLOCK_MODULES = ("torch", "numpy", "np.", "collections", "typing", "argparse", "logging", "pathlib", "math",
+_NOT_BLOCK_MODULES = ("numpy", "np.", "collections", "typing", "argparse", "logging", "pathlib", "math",
                       "dataclasses", "enum", "functools", "itertools", "PIL", "sklearn", "pandas", "keras",
                       "tensorflow", "tf.", "jax", "flax")
 

@@ -131,6 +131,22 @@ def jsonable(v: Any) -> bool:
     return False
 
 
+# the torch packages whose classes are never a block of a project. Matched on the whole first dotted name:
+# a project package called ``torchfm`` or ``torch_ext`` (its FeaturesEmbedding, its models) is the project's,
+# and another library's layer (``torch_geometric.nn.GCNConv``) is Custom, as the spec has code from elsewhere
+TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchtext", "torchaudio", "torchmetrics", "torchdata"})
+
+
+def from_torch_packages(full: str) -> bool:
+    """Whether a resolved dotted name belongs to torch or its own domain packages."""
+    return full.split(".", 1)[0] in TORCH_PACKAGES
+
+
+def from_library(full: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether ``full`` comes from torch's packages or starts with one of ``prefixes`` (other libraries)."""
+    return from_torch_packages(full) or full.startswith(prefixes)
+
+
 @lru_cache(maxsize=8192)
 def last_name(name: str | None) -> str:
     """``nn.Conv2d`` -> ``Conv2d`` (cached: the same few thousand names recur)."""

@@ -477,6 +477,8 @@ class ForwardWalker:
         if "." not in fn or head not in st.tensors:
             return None
         self._walk_args(node, scope, st)
+        if last in torch_layers.NEW_TENSOR_METHODS:
+            return False
         self._method_op(last, node, call_arguments(node)[0], True, st, line_of(node))
         return True
 

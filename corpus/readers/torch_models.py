@@ -23,10 +23,12 @@ Nothing is executed or imported.
 
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from operator import attrgetter
 from typing import Any
 
@@ -60,6 +62,7 @@ from corpus.readers.torch_common import (
     before_splat,
     copy_layer,
     enclosing_function_name,
+    from_library,
     is_optimizer_name,
     is_tf_hf_class,
     jsonable,
@@ -70,7 +73,7 @@ from corpus.readers.torch_common import (
 from corpus.readers.torch_forward import ForwardWalker
 from corpus.readers.torch_training import TrainingReader
 from corpus.readers.trainers import chosen_callee
-from corpus.record.summary import Layer, Summary
+from corpus.record.summary import Hyperparameters, Layer, Summary
 
 
 class TorchExtractor(ModuleBuilder, ForwardWalker):
@@ -333,6 +336,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return []
         training = TrainingReader(self, models)
         training.read()
+        _share_dispatched(models)
         out: list[Summary] = []
         for m in models:
             if not m.layers:
@@ -602,11 +606,20 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             picked = chosen_callee(self.script, call) if self.script.context is not None and (
                 not fn or fn.split(".")[0] not in self.script.aliases) and fn not in self.classes else None
             fn = picked or fn  # ``MODELS[args.arch]()``: the class its written key picks (trainers.py)
+            dispatched = self._dispatched(fn) if fn in self.funcs and self._trained(var) else []
+            if dispatched:
+                # ``model = get_model(args.model_name)`` of a function of this file returning one of several
+                # imported classes: the script trains each of them (one per flag value)
+                for cls_name, line in dispatched:
+                    layer = Layer(type="Custom", raw=cls_name, line=line)
+                    out.append(ModelRec(name=last_name(cls_name), node=a, layers=[layer], vars={var}, imported=True))
+                known_vars.add(var)
+                continue
             last = last_name(fn)
             if (not last[:1].isupper() and not self._repository_function(fn)) or fn in self.classes:
                 continue
             full = self.script.resolve(fn) or fn
-            if full.startswith(("torch", "numpy", "sklearn", "torchvision", "transformers", "collections", "argparse", "tensorflow", "keras")):
+            if from_library(full, _NOT_MODEL_LIBRARIES):
                 continue
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
             if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
@@ -616,6 +629,25 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
+
+    def _dispatched(self, fn: str) -> list[tuple[str, int]]:
+        """The imported model classes a function of this file returns (``def get_model(name): if name ==
+        'fm': return FactorizationMachineModel(...) elif ...``), each once, with the line that builds it."""
+        f = self.funcs.get(fn)
+        if f is None or f.cls is not None or f.body is None:
+            return []
+        out: dict[str, int] = {}
+        for ret in _returns(f.body):
+            value = ret.named_children[0] if ret.named_children else None
+            call = self._unwrapped(value) if value is not None else None
+            name = self._fname(call) if call is not None else None
+            if not name or name in self.classes or not last_name(name)[:1].isupper():
+                continue
+            head = name.split(".")[0]
+            full = self.script.resolve(name) or name
+            if head in self.script.aliases and not from_library(full, _NOT_MODEL_LIBRARIES):
+                out.setdefault(name, line_of(ret))
+        return list(out.items())
 
     def _repository_function(self, fn: str) -> bool:
         """``model = get_model(args)`` of a factory in another file of the repository (the join follows it)."""
@@ -1083,6 +1115,40 @@ def extract_torch(script: Script) -> list[Summary]:
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
 
+
+def _share_dispatched(models: list[ModelRec]) -> None:
+    """The classes one ``get_model(...)`` call dispatches to are trained by the same code: each gets what the
+    training reader gave one of them (it gives an optimizer or a loop to one model)."""
+    groups: dict[int, list[ModelRec]] = {}
+    for m in models:
+        if m.imported:
+            groups.setdefault(m.node.start_byte, []).append(m)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for f in fields(Hyperparameters):
+            given = next((getattr(m.hp, f.name) for m in group if getattr(m.hp, f.name) not in (None, {}, [])), None)
+            for m in group:
+                if given is not None and getattr(m.hp, f.name) in (None, {}, []):
+                    setattr(m.hp, f.name, copy.deepcopy(given))
+        tricks = list(dict.fromkeys(t for m in group for t in m.tricks))
+        for m in group:
+            m.tricks = list(tricks)
+
+
+def _returns(body: Node) -> Iterator[Node]:
+    """The return statements of a function body, outside the functions and classes nested in it."""
+    stack = list(reversed(body.named_children))
+    while stack:
+        n = stack.pop()
+        if n.type == "return_statement":
+            yield n
+        elif n.type not in ("function_definition", "class_definition", "lambda"):
+            stack.extend(reversed(n.named_children))
+
+
+# packages (besides torch's) whose classes, imported and trained in a script, are not a model to follow
+_NOT_MODEL_LIBRARIES = ("numpy", "sklearn", "transformers", "collections", "argparse", "tensorflow", "keras")
 
 # packages whose classes are never a hidden nn.Module subclass of the project
 _LIBRARY_ROOTS = {"torch", "torchvision", "tensorflow", "tf", "keras", "sklearn", "numpy", "np", "pandas",

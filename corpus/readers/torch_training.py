@@ -21,6 +21,7 @@ from corpus.readers.torch_common import (
     Scope,
     before_splat,
     enclosing_function_name,
+    from_library,
     hf_head,
     identifiers,
     is_optimizer_name,
@@ -296,7 +297,7 @@ class TrainingReader:
                 full = self.script.resolve(fn) or fn
                 torch_loss = full.startswith("torch.nn.") or fn.startswith("nn.")
                 # a loss class of the project or a library (DiceLoss, FocalLoss): its own name, `other` unless known
-                own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+                own_loss = not torch_loss and last[:1].isupper() and not from_library(full, ("keras", "tensorflow"))
                 if last.endswith("Loss") and (torch_loss or own_loss):
                     var = self._assigned_var(call)
                     crit[f"self.{var}" if var else fn] = (vocab.canonical_loss(last) or "other", fn)
@@ -395,7 +396,7 @@ class TrainingReader:
             last = last_name(fn)
             torch_loss = (full.startswith("torch.nn.") or fn.startswith("nn.")) and "functional" not in full
             # a loss class of the script or a library (FocalLoss, DiceLoss): its own name, `other` unless known
-            own_loss = not torch_loss and last[:1].isupper() and not full.startswith(("torch", "keras", "tensorflow"))
+            own_loss = not torch_loss and last[:1].isupper() and not from_library(full, ("keras", "tensorflow"))
             if (torch_loss or own_loss) and last.endswith("Loss"):
                 c = vocab.canonical_loss(last) or "other"
                 var = self._assigned_var(call)
