@@ -162,3 +162,9 @@ def test_the_transformers_adamw_of_older_tutorials_is_read():
     m = parse("stacks_hf_adamw_loop.py")["model"]
     hp = m.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adamw", 5e-5, 5)
+
+
+def test_a_paged_or_8bit_optimizer_of_training_arguments_is_named_by_its_kind():
+    # optim="paged_adamw_32bit": the first word names nothing, the second does
+    hp = parse("stacks_hf_qlora_sft.py")["model"].hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adamw", 2e-4, 4, 1)

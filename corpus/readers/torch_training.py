@@ -671,7 +671,8 @@ class TrainingReader:
             if m.hp.learning_rate is None and isinstance(hf.get("learning_rate"), (int, float)):
                 m.hp.learning_rate = float(hf["learning_rate"])
             if m.hp.optimizer is None and isinstance(hf.get("optim"), str):
-                m.hp.optimizer = vocab.canonical_optimizer(hf["optim"].split("_")[0])
+                # ``adamw_torch``, ``paged_adamw_32bit``, ``adamw_bnb_8bit``: the first word that names one
+                m.hp.optimizer = next((c for w in hf["optim"].split("_") if (c := vocab.canonical_optimizer(w))), None)
             wd = hf.get("weight_decay")
             if isinstance(wd, (int, float)) and wd > 0:
                 m.hp.extra.setdefault("weight_decay", wd)
