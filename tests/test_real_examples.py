@@ -319,3 +319,15 @@ def test_a_normalization_written_by_hand_is_that_normalization():
     assert [s.name for s in got] == ["Tagger"]
     assert types(got[0]) == ["Embedding", "LayerNormalization", "Custom", "Dense"]
     assert [x.raw for x in got[0].layers][1:3] == ["BertStyleLayerNorm", "ScaleOnly"]
+
+
+def test_a_model_class_given_as_a_parameters_default_is_trained_by_that_function():
+    # def reinforce(env_name, net_cls=nets.PolicyValueNet, ...): agent = net_cls(...) builds the default
+    got = parse_files(_repo(FIXTURES / "repo_class_as_default"))
+    assert [s.name for s in got] == ["PolicyValueNet"]
+    s = got[0]
+    assert s.source.train_path == "rl/reinforce.py"
+    assert NOT_TRAINED not in s.parse.warnings
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("rmsprop", 7e-4, 40)
+    assert types(s) == ["Dense", "Dense"]

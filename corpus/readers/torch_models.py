@@ -603,6 +603,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if var is None or var in known_vars:
                 continue
             fn = self._fname(call) or ""
+            fn = self._parameter_default(fn, a) or fn
             picked = chosen_callee(self.script, call) if self.script.context is not None and (
                 not fn or fn.split(".")[0] not in self.script.aliases) and fn not in self.classes else None
             fn = picked or fn  # ``MODELS[args.arch]()``: the class its written key picks (trainers.py)
@@ -629,6 +630,19 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
             known_vars.add(var)
         return out
+
+    def _parameter_default(self, fn: str, at: Node) -> str | None:
+        """``ac = actor_critic(...)`` in ``def sac(env_fn, actor_critic=core.MLPActorCritic, ...)``: the class
+        the parameter names by default (the call the function makes when run with no arguments)."""
+        if not fn.isidentifier():
+            return None
+        fnode = enclosing(at, "function_definition")
+        f = next((g for g in self.all_funcs if g.node == fnode), None) if fnode is not None else None
+        p = next((p for p in f.params if p.name == fn), None) if f is not None else None
+        if p is None or p.default is None or p.default.type not in ("identifier", "attribute"):
+            return None
+        name = dotted_name(p.default)
+        return name if name and last_name(name)[:1].isupper() else None
 
     def _dispatched(self, fn: str) -> list[tuple[str, int]]:
         """The imported model classes a function of this file returns (``def get_model(name): if name ==
