@@ -157,6 +157,9 @@ def _harvest_arguments(sp: argparse.ArgumentParser) -> None:
                     help="run the parsing on this dask.distributed cluster instead of local processes")
     sp.add_argument("--history", action="store_true", help="also read example files that only older commits hold")
     sp.add_argument("--resume", action="store_true", help="skip repositories already harvested into --out")
+    sp.add_argument("--reread", action="store_true",
+                    help="with --resume: read the repositories given again even at the same commit (after a "
+                         "parser change); the others of --out stay as they were")
     sp.add_argument("--mirror", default=None, metavar="DIR",
                     help="folder of fetch mirrors (owner+name/); with no REPO_DIR, harvest those listed in --repos-file")
     sp.add_argument("--repos-file", default=None, metavar="FILE",

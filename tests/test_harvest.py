@@ -454,3 +454,21 @@ def test_harvest_reads_each_repository_whole(tmp_path: Path):
     assert "not trained in this repository" in rows["Unused"]["parse"]["warnings"]
     manifest = json.loads((out.parent / "manifest.json").read_text())
     assert manifest["repos"][0]["first_commit_time"] > 0 and manifest["dedup"]["removed"] == 0
+
+
+def test_reread_parses_the_given_repositories_again_and_keeps_the_others(tmp_path: Path, two_repos):
+    """A corpus harvested across sessions: after a parser change, --resume --reread reads the repositories
+    fetched this time again (same commit) and keeps the others as the earlier harvest wrote them."""
+    big, small = two_repos
+    out = tmp_path / "c" / "s.jsonl.gz"
+    harvest.harvest([(big, None), (small, None)], out, workers=1, parser=STUB, progress=False)
+    before = {(r["source"]["repo"], r["name"]) for r in read_out(out)}
+    v2 = STUB.replace(":parse_bytes", ":parse_bytes_v2")
+    st = harvest.harvest([(small, None)], out, workers=1, parser=v2, progress=False, resume=True)
+    assert st.repos == 0 and st.repos_skipped == 1  # same commit: kept without --reread
+    st = harvest.harvest([(small, None)], out, workers=1, parser=v2, progress=False, resume=True, reread=True)
+    assert st.repos == 1 and st.repos_skipped == 0
+    after = {(r["source"]["repo"], r["name"]) for r in read_out(out)}
+    renamed = {(r, n) for r, n in after if n.endswith("_v2")}
+    assert renamed and all(r != "alice/dl-examples" for r, _ in renamed)  # only the given repository
+    assert {x for x in before if x[0] == "alice/dl-examples"} <= after  # the other stays as it was

@@ -966,7 +966,7 @@ def resolve_repos(repos: list[str], mirror: str | None, repos_file: str | None
 # C901: the planning is _plan_all; what is left, absorb, tasks and write, are closures
 # over this run's state (records, pending counts, the journal, the bar): a class would hold it.
 def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int | None = None,  # noqa: C901
-            scheduler: str | None = None, history: bool = False, resume: bool = False,
+            scheduler: str | None = None, history: bool = False, resume: bool = False, reread: bool = False,
             parser: str = DEFAULT_PARSER, progress: bool = True, file_timeout: float = FILE_TIMEOUT,
             checkpoint_seconds: float = 120.0, log: Callable[[str], None] | None = None,
             dask_batch: int = 16) -> HarvestStats:
@@ -980,6 +980,8 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         history: also read example files that only older commits hold.
         resume: keep repositories already in the manifest at the same commit, and
             the files an interrupted run had parsed (its journal).
+        reread: with ``resume``, read the given repositories again even at the same commit (a newer
+            parser, the corpus harvested across sessions); those not given stay as they were.
         parser: ``module:function`` of the parse function.
         progress: show a tqdm bar.
         file_timeout: seconds per file before its worker is replaced (local pool).
@@ -999,7 +1001,7 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
     earlier = _old_repos(manifest_path, say)  # (read also without resume: an unreadable one is said)
     old_repos = earlier if resume else {}
     old_summaries = _read_summaries(out) if resume and old_repos else []
-    plans, kept_old = _plan_all(repo_dirs, old_repos, history, progress, say, stats)
+    plans, kept_old = _plan_all(repo_dirs, old_repos, history, progress, say, stats, reread)
     # a resumed run re-deduplicates only what survived the earlier one: its removals are carried
     old_near = {n: dict(r.get("near_duplicates") or {}) for n, r in kept_old.items()}
 
@@ -1140,7 +1142,7 @@ def _old_repos(manifest_path: Path, say: Callable[[str], None]) -> dict[str, dic
 
 
 def _plan_all(repo_dirs: list[tuple[Path, str | None]], old_repos: dict[str, dict[str, Any]], history: bool,
-              progress: bool, say: Callable[[str], None], stats: HarvestStats
+              progress: bool, say: Callable[[str], None], stats: HarvestStats, reread: bool = False
               ) -> tuple[list[RepoPlan], dict[str, dict[str, Any]]]:
     """Plan every repository first (cheap: ls-tree), so the bar knows its total.
 
@@ -1163,7 +1165,7 @@ def _plan_all(repo_dirs: list[tuple[Path, str | None]], old_repos: dict[str, dic
             continue
         seen_names.add(plan.repo)
         prev = old_repos.get(plan.repo)
-        if prev and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
+        if prev and not reread and prev.get("commit") == plan.commit and bool(prev.get("history")) == history:
             kept_old[plan.repo] = prev
             stats.repos_skipped += 1
             continue
@@ -1291,6 +1293,7 @@ def run_harvest(args: Any) -> int:
         scheduler=getattr(args, "scheduler", None),
         history=bool(getattr(args, "history", False)),
         resume=bool(getattr(args, "resume", False)),
+        reread=bool(getattr(args, "reread", False)),
         parser=getattr(args, "parser", None) or DEFAULT_PARSER,
         file_timeout=getattr(args, "file_timeout", None) or FILE_TIMEOUT,
         progress=not getattr(args, "quiet", False),
