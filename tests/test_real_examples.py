@@ -331,3 +331,12 @@ def test_a_model_class_given_as_a_parameters_default_is_trained_by_that_function
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("rmsprop", 7e-4, 40)
     assert types(s) == ["Dense", "Dense"]
+
+
+def test_typer_options_defaults_are_the_values_a_command_runs_with():
+    torch_model = parse_path(FIXTURES / "torch_typer_options.py")[0]
+    hp = torch_model.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adamw", 0.004, 15)
+    keras_model = parse_path(FIXTURES / "keras_typer_options.py")[0]
+    hp = keras_model.hyperparameters
+    assert (hp.optimizer, hp.batch_size, hp.epochs) == ("rmsprop", 40, 6)

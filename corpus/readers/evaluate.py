@@ -566,6 +566,8 @@ class Evaluator:
             if got is not MISSING:
                 return got
         fn = call_function_name(n)
+        if fn is not None and (self.script.resolve(fn) or fn) in OPTION_DEFAULTS:
+            return self.option_default(n, scope)
         read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
             return UNKNOWN
@@ -573,6 +575,14 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    def option_default(self, n: Node, scope: Any) -> Any:
+        """``lr: float = typer.Option(0.003, help=...)``: the value a command runs with when not given."""
+        positional, keywords = call_arguments(n)
+        node = keywords.get("default") or (positional[0] if positional else None)
+        if node is None or node.type == "ellipsis":  # typer.Option(...): required, no default
+            return UNKNOWN
+        return self.eval(node, scope)
 
     # -- values from the rest of the repository (script.context set) -------
     @property
@@ -845,6 +855,8 @@ def _number(kind: type) -> Callable[[Any], Any]:
 
 # the builtins a static value goes through (one argument each)
 STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}
+# command-line option declarations used as a parameter's default: the option's own default is the value
+OPTION_DEFAULTS = frozenset({"typer.Option", "typer.Argument"})
 
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonic
 from corpus.readers.evaluate import (
     LITERAL_TYPES,
     MISSING,
+    OPTION_DEFAULTS,
     STATIC_BUILTINS,
     UNKNOWN,
     ConfigDict,
@@ -1743,6 +1744,13 @@ class Interpreter(Evaluator):
         return UNKNOWN
 
     # -- calls of imported names (rules; _NEXT: not this rule's call) ---------
+    def ext_option(self, c: ImportedCall) -> Any:
+        """``epochs: int = typer.Option(9)``: the option's default (what runs when it is not given)."""
+        if c.f.name not in OPTION_DEFAULTS:
+            return _NEXT
+        default = c.kw["default"] if "default" in c.kw else (c.pos[0] if c.pos else UNKNOWN)
+        return UNKNOWN if default is Ellipsis else default
+
     def ext_sequential(self, c: ImportedCall) -> Any:
         if not (c.keras_mod or "models" in c.parts):
             return _NEXT
@@ -2763,6 +2771,7 @@ class ImportedCall:
 _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
     "Sequential": Interpreter.ext_sequential, "Model": Interpreter.ext_model, "Functional": Interpreter.ext_model,
     "Input": Interpreter.ext_input, "InputLayer": Interpreter.ext_input,
+    "Option": Interpreter.ext_option, "Argument": Interpreter.ext_option,
     "placeholder": Interpreter.ext_placeholder, "placeholder_with_default": Interpreter.ext_placeholder,
     **{name: Interpreter.ext_variable for name in ("Variable", "get_variable", "random_normal", "truncated_normal",
                                                    "random_uniform", "zeros", "ones", "constant", "glorot_uniform")},
