@@ -340,3 +340,10 @@ def test_typer_options_defaults_are_the_values_a_command_runs_with():
     keras_model = parse_path(FIXTURES / "keras_typer_options.py")[0]
     hp = keras_model.hyperparameters
     assert (hp.optimizer, hp.batch_size, hp.epochs) == ("rmsprop", 40, 6)
+
+
+def test_a_librarys_layers_that_nothing_trains_are_parts_not_examples():
+    # gnnkit/nn/conv/edge_conv.py is a layer for the library's users; gnnkit/nn/models holds a whole model
+    got = parse_files(_repo(FIXTURES / "repo_library_parts"))
+    assert [s.name for s in got] == ["EdgeNet"]
+    assert NOT_TRAINED in got[0].parse.warnings

@@ -363,8 +363,10 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
         return s
     mine = by_summary.get(id(s))
     # a class of its own whose one part is another file's block (LogisticRegressionModel holding
-    # FeaturesLinear) is a model made of that block, not a training of it
-    own_class = mine is not None and mine.definition.kind == "class" and mine.definition.name == s.name
+    # FeaturesLinear) is a model made of that block, not a training of it; one that trains it (a Lightning
+    # module with its optimizer) is its training
+    own_class = mine is not None and mine.definition.kind == "class" and mine.definition.name == s.name \
+        and not _has_training(s)
     target = None if own_class else _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
     if target is not None:
         target.trained_elsewhere += 1
@@ -423,6 +425,11 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         result.blocks += 1
         return False
+    if _library_parts_path(d.path):
+        # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, tflib/ops) that nothing here
+        # trains are parts for its users' models, not examples
+        result.blocks += 1
+        return False
     if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):
         # never trained here and nothing read inside it but objects of another library (a decoding
         # utility, a wrapper): nothing a reader can learn from. A part of this repository that did not
@@ -433,6 +440,22 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         s.parse.warnings.append(NOT_TRAINED)
     result.not_trained += 1
     return True
+
+
+# where a library keeps the parts its users build models from, by folder or file name; a folder of
+# whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
+_PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops"})
+_MODEL_FOLDERS = frozenset({"models", "model", "zoo", "networks", "nets", "architectures", "archs"})
+
+
+def _library_parts_path(path: str) -> bool:
+    """Whether a file is a library's parts: in a ``layers``/``nn``/``blocks``/``ops`` folder, or a file so
+    named (``nn.py`` aside: small projects name their network so), and in no folder of models."""
+    *folders, name = path.split("/")
+    stem = name.rsplit(".", 1)[0]
+    if any(f in _MODEL_FOLDERS for f in folders):
+        return False
+    return any(f in _PARTS_FOLDERS for f in folders) or (stem in _PARTS_FOLDERS and stem != "nn")
 
 
 def _distinct_ids(summaries: list[Summary], repo: str | None, commit: str | None) -> None:
