@@ -347,3 +347,16 @@ def test_a_librarys_layers_that_nothing_trains_are_parts_not_examples():
     got = parse_files(_repo(FIXTURES / "repo_library_parts"))
     assert [s.name for s in got] == ["EdgeNet"]
     assert NOT_TRAINED in got[0].parse.warnings
+
+
+def test_each_model_of_a_lesson_keeps_the_values_of_its_own_training():
+    # a line fitted to drawn numbers, then a CNN on CIFAR-10 loaders: nothing of the CNN's goes to the line
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_toy_fit_then_cnn.py")}
+    line, cnn = got["line"].hyperparameters, got["SmallCNN"].hyperparameters
+    assert (line.optimizer, line.learning_rate, line.loss, line.batch_size, line.epochs, line.steps) == \
+        ("sgd", 0.02, "mae", None, None, 200)
+    assert got["line"].datasets == ["synthetic"]
+    assert (cnn.optimizer, cnn.learning_rate, cnn.loss, cnn.batch_size, cnn.epochs) == \
+        ("adam", 5e-4, "categorical_crossentropy", 50, 6)
+    # the CNN's one-off shape check on drawn numbers is not its data
+    assert got["SmallCNN"].datasets == ["cifar10"]

@@ -224,7 +224,8 @@ _FIT_NAMES = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
 _DATA_KEYWORDS = ("x", "y", "validation_data", "generator", "dataset")
 
 
-def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_steps: int = 300) -> list[str]:
+def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_steps: int = 300,
+                 drawn_by_hand: bool = False) -> list[str]:
     """The datasets of the data a model's own training calls are given (``reg.fit(x, y)`` with
     ``x = np.random.rand(...)``: synthetic), followed back through the assignments that reach each
     call (the last one before it, then what that one was made from). Real data wins over random
@@ -236,6 +237,8 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         facts: the file's facts.
         until: the line where the next model of the same name starts (a notebook reusing ``model``).
         max_steps: a bound on the assignments followed.
+        drawn_by_hand: random numbers a model is called on by hand count too (a model with its own optimizer
+            and no generator's part: a toy fit on drawn numbers beside a network trained on real data).
     """
     start = s.source.line_start or 0
     names = _instance_names(s.name, facts)
@@ -245,11 +248,14 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         # a model called on its data by hand (reg(x) in a PyTorch loop, model(images) under a GradientTape)
         calls = _calls_by_hand(s.name, names, facts, start, until)
         by_hand = bool(calls)
-    if not calls or not facts.mentions:
+    if not calls or not (facts.mentions or (drawn_by_hand and facts.random_lines)):
         return []
     by_line: dict[int, list[str]] = {}
     for ln, n in facts.mentions:
         by_line.setdefault(ln, []).append(n)
+    if drawn_by_hand:
+        for ln in facts.random_lines:
+            by_line.setdefault(ln, []).append(known_datasets.SYNTHETIC)
     found: list[str] = []
     todo: list[tuple[str, int]] = []  # (name, the line it is used at)
     for call in calls:
@@ -261,7 +267,18 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
     found = list(dict.fromkeys(found))
     real = [n for n in found if n != known_datasets.SYNTHETIC]
     # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
-    return real if by_hand else real or found
+    if by_hand and drawn_by_hand and not real and not any(_in_loop(c) for c in calls):
+        return []  # ``net(torch.randn(1, 3, 32, 32))`` once: a shape check, not its training data
+    return real if by_hand and not drawn_by_hand else real or found
+
+
+def _in_loop(node: Node) -> bool:
+    p = node.parent
+    while p is not None and p.type not in ("function_definition", "class_definition"):
+        if p.type in ("for_statement", "while_statement"):
+            return True
+        p = p.parent
+    return False
 
 
 def _outside(line: int, start: int, until: int | None) -> bool:
@@ -742,7 +759,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         for i, s in enumerate(summaries):
             later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and
                      x.source.line_start > (s.source.line_start or 0)]
-            fed[i] = fed_datasets(s, facts, until=min(later) if later else None)
+            own_optimizer = s.hyperparameters.optimizer is not None and not _STRUCTURE_NAME.search(s.name)
+            fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
             if fed[i]:
                 per_model_data[i] = fed[i]
     # the data each model's task is judged by: what it is trained on, else what its file names

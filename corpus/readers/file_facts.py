@@ -256,6 +256,7 @@ class FileFacts:
     local_files: bool = False
     synthetic: bool = False
     random_calls: int = 0  # np.random / torch.rand calls: generated data when nothing else is read
+    random_lines: set[int] = field(default_factory=set)  # where they are (a model fed drawn numbers)
     synthetic_guess: bool = False  # `synthetic` only because random numbers are drawn
     tricks: list[Occurrence] = field(default_factory=list)
     task_hints: list[Occurrence] = field(default_factory=list)  # attributed like tricks
@@ -614,6 +615,7 @@ class _Collector:
         f.calls_by_line.setdefault(call.start_point[0] + 1, []).append(call)
         if kind.random:
             f.random_calls += 1
+            f.random_lines.add(call.start_point[0] + 1)
         if kind.gradient:
             f.computes_gradients = True
         if kind.generator:

@@ -415,13 +415,15 @@ class TrainingReader:
         # losses by name: `loss = criterion(out, y)`, `d_loss = (real + fake) / 2`;
         # read twice so a loss function's return (read in between) feeds its callers
         named: dict[str, set[tuple[str, str]]] = {}
+        # each assignment of a loss name by where it is: a notebook's second ``loss = ...`` is another model's
+        self._named_at: dict[str, dict[int, set[tuple[str, str]]]] = {}
         self._named_losses(crit, named)
         self._loss_function_returns(crit, named)
         self._named_losses(crit, named)
         self._backward_losses(crit, named, first)
 
     def _named_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
-        for _a, left, right in self.extractor._outside_assigns():
+        for a, left, right in self.extractor._outside_assigns():
             if left.type != "identifier" or right.type not in ("call", "binary_operator", "unary_operator",
                                                                  "parenthesized_expression", "identifier"):
                 continue
@@ -434,6 +436,7 @@ class TrainingReader:
                 kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
             if kinds:
                 named[name] = kinds
+                self._named_at.setdefault(name, {})[a.start_byte] = kinds
 
     def _loss_function_returns(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]]) -> None:
         # returns of loss functions (VAE: return BCE + KLD)
@@ -455,7 +458,7 @@ class TrainingReader:
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
                 continue
             obj = fnode.child_by_field_name("object")
-            kinds = self._loss_kinds(obj, crit, named)
+            kinds = self._reaching_loss(obj, call) or self._loss_kinds(obj, crit, named)
             if not kinds:
                 continue
             owners = self._step_owner(call)
@@ -484,6 +487,15 @@ class TrainingReader:
             else:
                 m.hp.loss = "other"
                 m.hp.loss_raw = " + ".join(sorted({k[1] for k in kinds}))[:80]
+
+    def _reaching_loss(self, obj: Node | None, use: Node) -> set[tuple[str, str]]:
+        """``loss.backward()``: the losses of the last assignment of ``loss`` above the call, where the file
+        assigns the name more than once."""
+        at = self._named_at.get(node_text(obj)) if obj is not None and obj.type == "identifier" else None
+        if not at or len(at) < 2:
+            return set()
+        before = [b for b in at if b < use.start_byte]
+        return at[max(before)] if before else set()
 
     def _loss_kinds(self, node: Node | None, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
                     hand: bool = True) -> set[tuple[str, str]]:
@@ -610,15 +622,41 @@ class TrainingReader:
         own = self._own_loops(found) if len(self.models) > 1 and found else {}
         if hf:
             self._hf_settings(hf)
+        loader_batch = self._loader_batch_by_var() if own else {}
         for m in self.models:
             mine = own.get(id(m), {})
-            if not (own and not mine):  # else the loops train the other models of the file, not this one
-                if "epochs" in mine or epochs is not None:
-                    m.hp.epochs = mine.get("epochs", epochs)
-                if "steps" in mine or steps is not None:
-                    m.hp.steps = mine.get("steps", steps)
-            if batch is not None:
-                m.hp.batch_size = batch
+            if mine:  # its own loops, and nothing from the loops of the file's other models
+                m.hp.epochs = mine.get("epochs", m.hp.epochs)
+                m.hp.steps = mine.get("steps", m.hp.steps)
+            elif not own:  # (else the loops train the other models of the file, not this one)
+                if epochs is not None:
+                    m.hp.epochs = epochs
+                if steps is not None:
+                    m.hp.steps = steps
+            mine_batch = self._own_batch(m, loader_batch, batch) if mine else batch
+            if mine_batch is not None:
+                m.hp.batch_size = mine_batch
+
+    def _loader_batch_by_var(self) -> dict[str, int]:
+        """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``)."""
+        out: dict[str, int] = {}
+        for call in self.extractor.by_last.get("DataLoader", []):
+            var = self._assigned_var(call)
+            v = self._loader_batch(call)
+            if var and isinstance(v, int) and not isinstance(v, bool):
+                out.setdefault(var, v)
+        return out
+
+    def _own_batch(self, m: ModelRec, loader_batch: dict[str, int], batch: int | None) -> int | None:
+        """The batch of the loader a model's own loops iterate; none when they iterate no loader of the file
+        (a toy fit on drawn numbers beside a network trained on a loader), else the file's."""
+        texts = self._own_texts.get(id(m), [])
+        used = [b for var, b in loader_batch.items() for t in texts if re.search(rf"\b{re.escape(var)}\b", t)]
+        if used:
+            return used[0]
+        if loader_batch and not any("DataLoader(" in t or "loader" in t.lower() for t in texts):
+            return None
+        return batch
 
     def _counted_loop(self, loop: Node, trainers: set[str]) -> tuple[str, int] | None:
         """``("epochs", n)`` / ``("steps", n)`` for a ``for`` over a range of known length that trains, else None."""
@@ -718,6 +756,7 @@ class TrainingReader:
             sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
                 [(loop, node_text(loop))]
         out: dict[int, dict[str, int]] = {}
+        self._own_texts: dict[int, list[str]] = {}
         for m in self.models:
             names = set(m.vars) | {v for v, ms in self.opt_of.items() if m in ms}
             if not names:
@@ -735,6 +774,7 @@ class TrainingReader:
                     if any(self._var_model(n, at) is not m for n in m.vars if re.search(rf"\b{re.escape(n)}\b", text)):
                         continue
                     mine[kind] = count
+                    self._own_texts.setdefault(id(m), []).append(text)
                     break
             if mine:
                 out[id(m)] = mine
