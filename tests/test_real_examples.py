@@ -343,7 +343,8 @@ def test_typer_options_defaults_are_the_values_a_command_runs_with():
 
 
 def test_a_librarys_layers_that_nothing_trains_are_parts_not_examples():
-    # gnnkit/nn/conv/edge_conv.py is a layer for the library's users; gnnkit/nn/models holds a whole model
+    # gnnkit/nn/conv/edge_conv.py is a layer for the library's users, gnnkit/nn/models/common.py the blocks its
+    # models share; gnnkit/nn/models holds a whole model
     got = parse_files(_repo(FIXTURES / "repo_library_parts"))
     assert [s.name for s in got] == ["EdgeNet"]
     assert NOT_TRAINED in got[0].parse.warnings

@@ -445,17 +445,18 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
 _PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops"})
+# files of parts by their name, in any folder (yolov7's models/common.py, a models/layers.py)
+_PARTS_FILES = frozenset({"layers", "layer", "blocks", "block", "ops", "modules", "module", "common"})
 _MODEL_FOLDERS = frozenset({"models", "model", "zoo", "networks", "nets", "architectures", "archs"})
 
 
 def _library_parts_path(path: str) -> bool:
-    """Whether a file is a library's parts: in a ``layers``/``nn``/``blocks``/``ops`` folder, or a file so
-    named (``nn.py`` aside: small projects name their network so), and in no folder of models."""
+    """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or in a
+    ``layers``/``nn``/``blocks``/``ops``/``modules`` folder that is in no folder of models."""
     *folders, name = path.split("/")
-    stem = name.rsplit(".", 1)[0]
-    if any(f in _MODEL_FOLDERS for f in folders):
-        return False
-    return any(f in _PARTS_FOLDERS for f in folders) or (stem in _PARTS_FOLDERS and stem != "nn")
+    if name.rsplit(".", 1)[0] in _PARTS_FILES:
+        return True
+    return not any(f in _MODEL_FOLDERS for f in folders) and any(f in _PARTS_FOLDERS for f in folders)
 
 
 def _distinct_ids(summaries: list[Summary], repo: str | None, commit: str | None) -> None:
