@@ -346,8 +346,9 @@ def test_a_librarys_layers_that_nothing_trains_are_parts_not_examples():
     # gnnkit/nn/conv/edge_conv.py is a layer for the library's users, gnnkit/nn/models/common.py the blocks its
     # models share; gnnkit/nn/models holds a whole model
     got = parse_files(_repo(FIXTURES / "repo_library_parts"))
-    assert [s.name for s in got] == ["EdgeNet"]
-    assert NOT_TRAINED in got[0].parse.warnings
+    # demo/modules.py's DigitNet is named as a whole network: the file's name does not make it a part
+    assert sorted(s.name for s in got) == ["DigitNet", "EdgeNet"]
+    assert all(NOT_TRAINED in s.parse.warnings for s in got)
 
 
 def test_each_model_of_a_lesson_keeps_the_values_of_its_own_training():
@@ -361,3 +362,17 @@ def test_each_model_of_a_lesson_keeps_the_values_of_its_own_training():
         ("adam", 5e-4, "categorical_crossentropy", 50, 6)
     # the CNN's one-off shape check on drawn numbers is not its data
     assert got["SmallCNN"].datasets == ["cifar10"]
+
+
+def test_a_factory_that_can_return_the_files_own_class_trains_that_class():
+    got = parse_path(FIXTURES / "torch_factory_with_local_class.py")
+    assert [s.name for s in got] == ["TinyNet"]
+    hp = got[0].hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("sgd", 0.3, 9)
+
+
+def test_each_model_takes_the_batch_of_the_loader_its_loop_iterates():
+    # the test loader (batch 500) is made first and checked each epoch; training iterates batches of 48
+    got = {s.name: s.hyperparameters for s in parse_path(FIXTURES / "torch_two_models_test_loader_first.py")}
+    assert (got["Wide"].batch_size, got["Wide"].epochs, got["Wide"].optimizer) == (48, 4, "sgd")
+    assert (got["Deep"].batch_size, got["Deep"].epochs, got["Deep"].optimizer) == (48, 7, "adam")

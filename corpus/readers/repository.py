@@ -425,7 +425,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         result.blocks += 1
         return False
-    if _library_parts_path(d.path):
+    if _library_parts_path(d.path) and not _WHOLE_MODEL_NAME.search(s.name):
         # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, tflib/ops) that nothing here
         # trains are parts for its users' models, not examples
         result.blocks += 1
@@ -447,6 +447,8 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
 _PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops"})
 # files of parts by their name, in any folder (yolov7's models/common.py, a models/layers.py)
 _PARTS_FILES = frozenset({"layers", "layer", "blocks", "block", "ops", "modules", "module", "common"})
+# a definition so named is a whole network wherever it sits (a CNN kept in a modules.py)
+_WHOLE_MODEL_NAME = re.compile(r"(?:Net|Model|Network|Classifier|Regressor)$")
 _MODEL_FOLDERS = frozenset({"models", "model", "zoo", "networks", "nets", "architectures", "archs"})
 
 

@@ -655,7 +655,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             value = ret.named_children[0] if ret.named_children else None
             call = self._unwrapped(value) if value is not None else None
             name = self._fname(call) if call is not None else None
-            if not name or name in self.classes or not last_name(name)[:1].isupper():
+            if name in self.classes:
+                return []  # a class of this file among them: the file's own model reading decides
+            if not name or not last_name(name)[:1].isupper():
                 continue
             head = name.split(".")[0]
             full = self.script.resolve(name) or name

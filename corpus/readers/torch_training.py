@@ -651,9 +651,12 @@ class TrainingReader:
         """The batch of the loader a model's own loops iterate; none when they iterate no loader of the file
         (a toy fit on drawn numbers beside a network trained on a loader), else the file's."""
         texts = self._own_texts.get(id(m), [])
-        used = [b for var, b in loader_batch.items() for t in texts if re.search(rf"\b{re.escape(var)}\b", t)]
-        if used:
-            return used[0]
+        # the loader a ``for`` iterates first, before one only mentioned (a test loader checked each epoch)
+        for pattern in (r"\bin\s+(?:enumerate\(\s*|tqdm\(\s*)?{}\b", r"\b{}\b"):
+            hits = [(mt.start(), b) for var, b in loader_batch.items() for t in texts
+                    if (mt := re.search(pattern.format(re.escape(var)), t))]
+            if hits:
+                return min(hits)[1]
         if loader_batch and not any("DataLoader(" in t or "loader" in t.lower() for t in texts):
             return None
         return batch
