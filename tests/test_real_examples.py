@@ -376,3 +376,15 @@ def test_each_model_takes_the_batch_of_the_loader_its_loop_iterates():
     got = {s.name: s.hyperparameters for s in parse_path(FIXTURES / "torch_two_models_test_loader_first.py")}
     assert (got["Wide"].batch_size, got["Wide"].epochs, got["Wide"].optimizer) == (48, 4, "sgd")
     assert (got["Deep"].batch_size, got["Deep"].epochs, got["Deep"].optimizer) == (48, 7, "adam")
+
+
+def test_models_created_in_one_tuple_assignment_keep_their_own_training(tmp_path):
+    # ``wide, deep = Wide(), Deep()``: each name is its own model (the second took the first's optimizer)
+    src = (FIXTURES / "torch_two_models_test_loader_first.py").read_text()
+    src = src.replace("wide = Wide()\ndeep = Deep()", "wide, deep = Wide(), Deep()")
+    assert "wide, deep = Wide(), Deep()" in src
+    script = tmp_path / "two_in_one_line.py"
+    script.write_text(src)
+    got = {s.name: s.hyperparameters for s in parse_path(script)}
+    assert (got["Wide"].optimizer, got["Wide"].learning_rate, got["Wide"].epochs) == ("sgd", 0.05, 4)
+    assert (got["Deep"].optimizer, got["Deep"].learning_rate, got["Deep"].epochs) == ("adam", 0.002, 7)

@@ -491,13 +491,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         created: dict[str, list[tuple[str, Node]]] = {}
         var_of: dict[str, list[str]] = {}
         for a, left, right in self._outside_assigns():
-            cls_name = self._created_class(right)
-            if cls_name is None:
-                continue
-            var = target_name(left)
-            created.setdefault(cls_name, []).append((var or cls_name, a))
-            if var:
-                var_of.setdefault(cls_name, []).append(var)
+            for target, value in _pairs(left, right):
+                cls_name = self._created_class(value)
+                if cls_name is None:
+                    continue
+                var = target_name(target)
+                created.setdefault(cls_name, []).append((var or cls_name, a))
+                if var:
+                    var_of.setdefault(cls_name, []).append(var)
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
             if fn in self.classes and fn not in created and not self._inside_module_class(call) \
@@ -1130,6 +1131,15 @@ def extract_torch(script: Script) -> list[Summary]:
 
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
+
+
+def _pairs(left: Node, right: Node) -> list[tuple[Node, Node]]:
+    """An assignment's (target, value) pairs: ``a, b = A(), B()`` gives two."""
+    if left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+        targets, values = left.named_children, right.named_children
+        if len(targets) == len(values):
+            return list(zip(targets, values, strict=True))
+    return [(left, right)]
 
 
 def _share_dispatched(models: list[ModelRec]) -> None:
