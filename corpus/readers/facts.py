@@ -69,6 +69,7 @@ from corpus.readers.script import (
     Script,
     node_text,
 )
+from corpus.readers.syntax import ancestors
 from corpus.record.summary import TRICKS, Layer, Summary
 
 # -- tables of the per-model reading ----------------------------------------------
@@ -273,11 +274,12 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
 
 
 def _in_loop(node: Node) -> bool:
-    p = node.parent
-    while p is not None and p.type not in ("function_definition", "class_definition"):
+    """Whether a loop of its own function (or of the module) holds ``node``."""
+    for p in ancestors(node):
+        if p.type in ("function_definition", "class_definition"):
+            return False
         if p.type in ("for_statement", "while_statement"):
             return True
-        p = p.parent
     return False
 
 

@@ -868,20 +868,9 @@ def _returns(fn: Any, returned: list[Any] | None = None) -> list[Any]:
         mine = [c for c in returned[lo:hi] if _nearest_scope(c) == fn]
         if len(mine) < 50:
             return mine
-    found: list[Any] = []
-    stack = list(fn.child_by_field_name("body").named_children) if fn.child_by_field_name("body") else []
-    while stack and len(found) < 50:
-        n = stack.pop()
-        if n.type in ("function_definition", "class_definition", "lambda"):
-            continue
-        if n.type == "return_statement":
-            for c in n.named_children:
-                if c.type == "call":
-                    found.append(c)
-            continue
-        stack.extend(n.named_children)
-    found.sort(key=lambda c: c.start_byte)
-    return found
+    from corpus.readers.syntax import returned_calls
+
+    return returned_calls(fn)
 
 
 def _nearest_scope(node: Any) -> Any:

@@ -454,7 +454,7 @@ _MODEL_FOLDERS = frozenset({"models", "model", "zoo", "networks", "nets", "archi
 
 def _library_parts_path(path: str) -> bool:
     """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or in a
-    ``layers``/``nn``/``blocks``/``ops``/``modules`` folder that is in no folder of models."""
+    ``layers``/``nn``/``blocks``/``ops`` folder that is in no folder of models."""
     *folders, name = path.split("/")
     if name.rsplit(".", 1)[0] in _PARTS_FILES:
         return True

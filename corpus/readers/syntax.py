@@ -24,6 +24,24 @@ def enclosing(node: Node, node_type: str) -> Node | None:
     return None
 
 
+def returned_calls(fn: Node, limit: int = 50) -> list[Node]:
+    """The calls a function returns (``return ResNet(...)``), in source order, nested functions, classes and
+    lambdas left out (at most ``limit``)."""
+    body = fn.child_by_field_name("body")
+    found: list[Node] = []
+    stack = list(body.named_children) if body is not None else []
+    while stack and len(found) < limit:
+        n = stack.pop()
+        if n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        if n.type == "return_statement":
+            found.extend(c for c in n.named_children if c.type == "call")
+            continue
+        stack.extend(n.named_children)
+    found.sort(key=lambda c: c.start_byte)
+    return found
+
+
 def node_text(node: Node | None) -> str:
     # ``Node.text`` slices the source anew on each access: read it once
     if node is None:

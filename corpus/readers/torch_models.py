@@ -47,7 +47,7 @@ from corpus.readers.script import (
     walk,
     word_positions,
 )
-from corpus.readers.syntax import ancestors, enclosing
+from corpus.readers.syntax import ancestors, enclosing, returned_calls
 from corpus.readers.torch_build import ModuleBuilder
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
@@ -652,9 +652,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if f is None or f.cls is not None or f.body is None:
             return []
         out: dict[str, int] = {}
-        for ret in _returns(f.body):
-            value = ret.named_children[0] if ret.named_children else None
-            call = self._unwrapped(value) if value is not None else None
+        for returned in returned_calls(f.node):
+            call = self._unwrapped(returned)
             name = self._fname(call) if call is not None else None
             if name in self.classes:
                 return []  # a class of this file among them: the file's own model reading decides
@@ -663,7 +662,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             head = name.split(".")[0]
             full = self.script.resolve(name) or name
             if head in self.script.aliases and not from_library(full, _NOT_MODEL_LIBRARIES):
-                out.setdefault(name, line_of(ret))
+                out.setdefault(name, line_of(returned))
         return list(out.items())
 
     def _repository_function(self, fn: str) -> bool:
@@ -1160,17 +1159,6 @@ def _share_dispatched(models: list[ModelRec]) -> None:
         tricks = list(dict.fromkeys(t for m in group for t in m.tricks))
         for m in group:
             m.tricks = list(tricks)
-
-
-def _returns(body: Node) -> Iterator[Node]:
-    """The return statements of a function body, outside the functions and classes nested in it."""
-    stack = list(reversed(body.named_children))
-    while stack:
-        n = stack.pop()
-        if n.type == "return_statement":
-            yield n
-        elif n.type not in ("function_definition", "class_definition", "lambda"):
-            stack.extend(reversed(n.named_children))
 
 
 # packages (besides torch's) whose classes, imported and trained in a script, are not a model to follow
