@@ -388,3 +388,45 @@ def test_models_created_in_one_tuple_assignment_keep_their_own_training(tmp_path
     got = {s.name: s.hyperparameters for s in parse_path(script)}
     assert (got["Wide"].optimizer, got["Wide"].learning_rate, got["Wide"].epochs) == ("sgd", 0.05, 4)
     assert (got["Deep"].optimizer, got["Deep"].learning_rate, got["Deep"].epochs) == ("adam", 0.002, 7)
+
+
+def test_a_block_smoke_tested_in_its_own_file_is_still_a_part():
+    got = parse_files(_repo(FIXTURES / "repo_own_file_blocks"))
+    by_name = {s.name: s for s in got}
+    # ClassCapsule is built by the file's __main__ for a shape check, and the file's margin loss reads as a
+    # loss: still a part of CapsuleNet beside it. DQNet is only a base and an annotation elsewhere: a model
+    assert sorted(by_name) == ["CapsuleNet", "DQNet"]
+    assert types(by_name["DQNet"]) == ["Conv2D", "Conv2D", "Flatten", "Dense"]
+    assert NOT_TRAINED in by_name["DQNet"].parse.warnings
+
+
+def test_a_block_is_a_part_even_when_its_users_were_not_read_yet():
+    from corpus.readers.repo_context import RepoContext
+
+    files = _repo(FIXTURES / "repo_blocks")
+    context = RepoContext(files)
+    # a harvest joins only the files that gave summaries: the file whose network holds the block is unread
+    context.module_facts("model/layers.py")
+    assert context.part_elsewhere("model/layers.py", "ConvNorm")
+
+
+def test_an_optimizer_a_loss_or_a_parallel_wrapper_is_no_example():
+    from corpus.readers.parser import parse_bytes
+    from corpus.record.summary import Layer
+
+    files = {"train.py": b"import torch\nmodel = torch.nn.Linear(4, 1)\n"
+                         b"opt = torch.optim.SGD(model.parameters(), lr=0.1)\nfor _ in range(3):\n"
+                         b"    opt.zero_grad()\n    model(torch.rand(2, 4)).sum().backward()\n    opt.step()\n"}
+
+    def reader(data, path, **kw):
+        # what the readers give for an optimizer whose file cannot be read (icefall's optim.py is a symlink):
+        # an imported class stepped in the loop, so "trained"
+        got = parse_bytes(data, path, **kw)
+        for name in ("ScaledAdam", "PerceptualLoss", "DDP"):
+            extra = parse_bytes(data, path, **kw)[0]
+            extra.name, extra.layers = name, [Layer(type="Custom", raw=f"optim.{name}", line=3)]
+            got.append(extra)
+        return got
+
+    got = parse_files(files, parse=reader)
+    assert [s.name for s in got] == ["model"]

@@ -565,18 +565,28 @@ class RepoContext:
         named inside a network class there (``self.conv = ConvNorm(...)``, ``layerspp.AttnBlockpp(...)``),
         or built there and handed to the constructor of another network of the repository
         (``decoder = MeshedDecoder(...)`` then ``Transformer(bos, encoder, decoder)``)."""
+        # the files that import it are read for their facts first: the join may come before they were parsed
+        # (a harvest joins only the files that gave summaries)
+        self.importers_of(path)
         for where, pattern in self._references().get((path, name), ()):
             if self._used_as_part(where, pattern, path, name):
                 return True
-        return False
+        # its own file counts too: a block that file's __main__ smoke-tests (``ClassCapsule()(torch.randn(...))``)
+        # or builds for a shape check is still a part of the network beside it. Only a network class of the
+        # file holding it counts there: the file's own factories (``model = ConvNeXt(...)``) build it whole
+        return path.endswith(".py") and self._used_as_part(path, name, path, name, handed=False)
 
     def _references(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
-        """(file, definition) -> (file that names it, the name written there), over the files read (cached)."""
-        got: dict[tuple[str, str], list[tuple[str, str]]] | None = getattr(self, "_refs", None)
-        if got is not None:
+        """(file, definition) -> (file that names it, the name written there), over the files read so far."""
+        got: dict[tuple[str, str], list[tuple[str, str]]] = self.__dict__.setdefault("_refs", {})
+        done: set[str] = self.__dict__.setdefault("_refs_done", set())
+        if len(done) == len(self.facts):
             return got
-        got = self._refs = {}
+        # files read since the last call add theirs (facts grow as the pass reads on)
         for where, facts in list(self.facts.items()):
+            if where in done:
+                continue
+            done.add(where)
             if not where.endswith(".py"):
                 continue
             for local, origin in facts.aliases.items():
@@ -596,12 +606,12 @@ class RepoContext:
                         got.setdefault((hit[0], dname), []).append((where, written))
         return got
 
-    def _used_as_part(self, where: str, written: str, path: str, name: str) -> bool:
+    def _used_as_part(self, where: str, written: str, path: str, name: str, *, handed: bool = True) -> bool:
         facts = self.facts.get(where)
         data = self.files.get(where)
         if facts is None or not data or written.encode() not in data:
             return False
-        text = data.decode("utf-8", "replace")
+        text = self._code_text(where, data)
         names = [written]
         # ``ResnetBlock = layerspp.ResnetBlockDDPMpp``: the file's own name for it
         names += re.findall(rf"(?m)^([A-Za-z_]\w*)\s*=\s*{re.escape(written)}\s*$", text)
@@ -614,12 +624,21 @@ class RepoContext:
                 owner = next((c for c in classes if c[0] <= line <= c[1]), None)
                 if owner is not None:
                     if (where, owner[2]) != (path, name) and not _in_loading_method(text, m.start(), owner[0]) \
-                            and self._network_class(where, owner[2]):
+                            and not _typed_or_based(text, m) and self._network_class(where, owner[2]):
                         return True
                     continue
-                if self._handed_to_network(text, m, where, facts, name):
+                if handed and self._handed_to_network(text, m, where, facts, name):
                     return True
         return False
+
+    def _code_text(self, where: str, data: bytes) -> str:
+        """A file's text with strings and comments blanked, offsets and lines kept: a class named in a
+        docstring (``>>> cnn14 = Cnn14(120, 256)``) or a comment is not used there."""
+        cache: dict[str, str] = self.__dict__.setdefault("_code_texts", {})
+        got = cache.get(where)
+        if got is None:
+            got = cache[where] = code_only(data.decode("utf-8", "replace"))
+        return got
 
     def _handed_to_network(self, text: str, call: re.Match[str], where: str, facts: ModuleFacts, name: str) -> bool:
         """``decoder = Decoder(...)`` at ``call`` whose variable is an argument of another network's constructor,
@@ -927,7 +946,27 @@ def read_sys_paths(script: Script) -> list[str]:
 _NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Decoder|Sequential")
 _TRAINS_PARTS = re.compile(r"\bdef (?:training_step|configure_optimizers|train_step)\b|\.backward\(|\.zero_grad\(|"
                            r"\boptim\.\w+\(|\.minimize\(|apply_gradients\(|\.compile\(")
-_TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner")
+_TRAINER_NAME = re.compile(r"Trainer|Manager|Runner|Agent|Solver|Experiment|Learner|Factory|Builder")
+
+
+_PROSE = re.compile(r'''(?s)[rRbBuUfF]{0,2}("""|\'\'\'|"|')(?:\\.|(?!\1).)*?(?:\1)|#[^\n]*''')
+
+
+def code_only(text: str) -> str:
+    """Python text with its strings and comments replaced by spaces (newlines kept), so that positions
+    and line numbers stay those of ``text``. A quote left open runs to the end of the file, as Python reads it."""
+    return _PROSE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+
+
+def _typed_or_based(text: str, m: re.Match[str]) -> bool:
+    """A mention that uses no object of the class: a base of another class (``class C51Net(DQNet):``) or a
+    type annotation (``net: DQNet | None``, ``-> DQNet``)."""
+    if m.group(1):
+        return False
+    start = text.rfind("\n", 0, m.start()) + 1
+    before = text[start:m.start()]
+    return bool(re.match(r"\s*class\s+\w+\s*\(", before) or re.search(r"(?:\w\s*:|->|\|)\s*$", before)
+                or re.match(r"\s*\|", text[m.end():]))
 
 
 def _in_loading_method(text: str, at: int, class_line: int) -> bool:

@@ -407,6 +407,11 @@ def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
 def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
           context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
+    if _NOT_NETWORK_NAME.search(s.name) or (len(s.layers) == 1 and _NOT_NETWORK_NAME.search(s.layers[0].raw or "")):
+        # a loss, an optimizer or a parallel wrapper built beside the model (``optimizer = ScaledAdam(...)``
+        # stepped in the loop reads as trained; a ``VGGLoss`` holds a network but is the loss)
+        result.not_models += 1
+        return False
     if d is None:
         if _names_no_network(s, context):
             result.not_models += 1
@@ -420,11 +425,14 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
-    if _has_training(s):
+    if _has_training(s, _RUN_FIELDS):
         return True
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
+        # (a loss alone is no training of its own: a block's file may hold the network's loss function)
         result.blocks += 1
         return False
+    if _has_training(s):
+        return True
     if _library_parts_path(d.path) and not _WHOLE_MODEL_NAME.search(s.name):
         # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, tflib/ops) that nothing here
         # trains are parts for its users' models, not examples
@@ -441,6 +449,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     result.not_trained += 1
     return True
 
+
+# what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
+_NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|DataParallel)$")
 
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
