@@ -430,3 +430,34 @@ def test_an_optimizer_a_loss_or_a_parallel_wrapper_is_no_example():
 
     got = parse_files(files, parse=reader)
     assert [s.name for s in got] == ["model"]
+
+
+def test_a_model_reloaded_for_inference_takes_no_values_of_the_trained_one():
+    got = {s.name: s for s in parse_path(FIXTURES / "hf_reloaded_for_inference.py")}
+    trained, clf = got["model"], got["clf"]
+    hp = trained.hyperparameters
+    assert (hp.learning_rate, hp.batch_size, hp.epochs) == (2e-05, 16, 3)
+    assert trained.datasets == ["imdb"]
+    # the checkpoint loaded afterwards only predicts: nothing of the Trainer's run is its
+    assert clf.hyperparameters.to_dict() == type(clf.hyperparameters)().to_dict()
+    assert clf.datasets == []
+
+
+def test_a_pretrained_network_run_once_beside_a_trained_cnn_is_not_trained_on_its_data():
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_pretrained_beside_trained.py")}
+    cnn, vgg = got["ConvNet"], got["vgg"]
+    assert (cnn.hyperparameters.batch_size, cnn.hyperparameters.epochs, cnn.datasets) == (64, 30, ["cifar10"])
+    assert (vgg.hyperparameters.batch_size, vgg.hyperparameters.loss) == (None, None)
+    assert vgg.datasets == []
+
+
+def test_self_supervised_pretraining_is_representation_learning_not_the_datasets_task():
+    (got,) = parse_path(FIXTURES / "torch_self_supervised_pair.py")
+    # CIFAR-10 votes image classification; SimSiam's name says what is learned: an embedding, no labels
+    assert (got.name, got.task, got.datasets) == ("SimSiam", "representation_learning", ["cifar10"])
+
+
+def test_a_forward_flag_takes_its_default_branch():
+    (got,) = parse_path(FIXTURES / "torch_kv_cache_flag.py")
+    # forward(..., use_cache=False): the cache's torch.cat and the position counter are not layers
+    assert types(got) == ["Embedding", "Embedding", "Add", "Dense", "Dense", "Dense"]

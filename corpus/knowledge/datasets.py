@@ -107,7 +107,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "isbi": ("image_segmentation", ("isbi2012", "isbi_2012", "isbi-2012")),
     "camvid": ("image_segmentation", ()),
     "kvasir": ("image_segmentation", ("kvasir-seg",)),
-    "brats": ("image_segmentation", ("brats2018", "brats2019", "brats2020")),
+    "brats": ("image_segmentation", ("brats2018", "brats2019", "brats2020", "task01_braintumour", "braintumour")),
     # the Medical Segmentation Decathlon's spleen task (MONAI's tutorials download it)
     "msd_spleen": ("image_segmentation", ("task09_spleen", "task09_spleen.tar")),
     "bsds300": ("image_generation", ("bsds500", "bsds")),
@@ -174,6 +174,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "wnut17": ("sequence_labeling", ("wnut_17",)),
     "ontonotes": ("sequence_labeling", ("ontonotes5",)),
     "gmb_ner": ("sequence_labeling", ("ner_dataset", "ner_dataset.csv", "entity-annotated-corpus")),
+    "chartqa": ("question_answering", ("chart_qa",)),
+    "gsm8k": ("text_generation", ("gsm-8k", "grade_school_math")),
     "squad": ("question_answering", ("squad_v2", "squadv2", "squad2", "train-v1.1", "train-v2.0", "dev-v1.1",
                                      "squad_v1")),
     "babi": ("question_answering", ("babi_tasks", "tasks_1-20_v1-2", "babi-tasks-v1-2")),
@@ -208,6 +210,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "tinystories": ("language_modeling", ("tiny_stories",)),
     "openwebtext": ("language_modeling", ()),
     "bookcorpus": ("language_modeling", ()),
+    "alpaca": ("text_generation", ("alpaca_data", "alpaca-cleaned", "alpaca_cleaned", "alpaca_gpt4", "alpaca-gpt4")),
+    "cornell_movie_dialogs": ("text_generation", ("cornell_movie_dialogs_corpus", "cornell-movie-dialogs",
+                                                  "cornell movie-dialogs", "movie_lines.txt")),
     "shakespeare": ("text_generation", ("tinyshakespeare", "tiny_shakespeare", "shakespeare.txt",
                                         "shakespeare_input", "shakespeare_plays")),
     "nietzsche": ("text_generation", ("nietzsche.txt",)),
@@ -216,6 +221,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # -- audio
     "speech_commands": ("audio_classification", ("speechcommands", "mini_speech_commands",
                                                  "speech_commands_v0.02", "google_speech_commands")),
+    "desed": ("audio_classification", ("desed_task", "dcase2021_task4")),
     "librispeech": ("speech_recognition", ("librispeech_asr",)),
     "timit": ("speech_recognition", ()),
     "ljspeech": ("speech_synthesis", ("lj_speech", "ljspeech-1.1")),
@@ -301,6 +307,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "pems": ("time_series_forecasting", ("pems04", "pems08", "pems03", "pems07", "pems-bay", "pems_bay", "pemsbay")),
     # -- recommendation, graphs
     "criteo": ("recommendation", ("criteo_small", "dac_sample", "criteo_attalab", "kaggle_display_advertising")),
+    "book_crossing": ("recommendation", ("book-crossing", "bookcrossing", "bx-book-ratings", "bx_book_ratings")),
     "movielens": ("recommendation", ("ml-100k", "ml-1m", "ml-20m", "ml-25m", "ml-latest-small", "ml_100k",
                                      "ml_1m", "movie_lens", "movielens100k", "movielens1m", "u.data",
                                      "ratings.dat")),

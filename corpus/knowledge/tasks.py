@@ -67,6 +67,9 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"variational|dae|sae|word2vec|skip ?gram|cbow|siamese|contrastive|simclr|byol|triplet|"
      r"glove training|doc2vec|representation learning|metric learning)\b",
      "representation_learning", 0.9),
+    # self-supervised pretraining (lightly's and the papers' names): no labels, an embedding learned
+    (r"\b(self supervised|selfsupervised|moco|moco ?v[23]|simsiam|barlow ?twins|swav|ibot|dino|dino ?v2|nnclr|"
+     r"vicreg|dcl|dclw|msn|pmsn|smog|tico|mmcr)\b", "representation_learning", 0.9),
     (r"\b(unet|u net|segnet|deeplab|deeplabv3|fcn|pspnet|linknet|segmentation|segment|mask(s)? prediction|"
      r"semantic seg)\b", "image_segmentation", 1.0),
     (r"\b(yolo|yolov\d|ssd|rcnn|r cnn|fasterrcnn|faster rcnn|mask rcnn|maskrcnn|retinanet|detr|"
@@ -115,7 +118,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(tabular|titanic|churn|fraud|credit|loan|diabetes|heart disease|income|census|survival)\b",
      "tabular_classification", 0.8),
     (r"\b(recommend\w*|collaborative filtering|matrix factori[sz]ation|ncf|neumf|neural cf|movielens|"
-     r"user item|rating prediction)\b", "recommendation", 1.0),
+     r"user item|rating prediction|lightgcn|light gcn|ngcf|pinsage|bpr loss)\b", "recommendation", 1.0),
     (r"\b(wide (and|&) deep)\b", "recommendation", 0.4),
     (r"\b(dqn|ddqn|q learning|qlearning|q network|policy gradient|reinforce|actor critic|a2c|a3c|ppo|"
      r"ddpg|td3|sac|reinforcement|replay (buffer|memory)|epsilon greedy|cartpole|atari|gym)\b",
@@ -157,6 +160,7 @@ IMPORT_RULES: tuple[tuple[str, str, float], ...] = (
     ("surprise", "recommendation", WEIGHT_LIBRARY),
     ("tensorflow_recommenders", "recommendation", WEIGHT_LIBRARY),
     ("gensim", "representation_learning", 1.0),
+    ("lightly", "representation_learning", WEIGHT_LIBRARY),
     ("torchtext", "text_classification", 1.0),
     ("rouge", "summarization", 4.0),
     ("rouge_score", "summarization", 4.0),

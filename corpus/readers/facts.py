@@ -729,6 +729,35 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     return scores
 
 
+def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
+              notebook: bool) -> tuple[list[list[str]], list[list[str]]]:
+    """Each model's datasets, and the data its own training is fed (``[]`` where that cannot be followed)."""
+    per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
+    fed: list[list[str]] = [[] for _ in summaries]
+    if len(summaries) > 1:
+        # several models: each one's data is what its own training is fed, where that can be followed
+        for i, s in enumerate(summaries):
+            later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and
+                     x.source.line_start > (s.source.line_start or 0)]
+            own_optimizer = s.hyperparameters.optimizer is not None and not _STRUCTURE_NAME.search(s.name)
+            fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
+            if fed[i]:
+                per_model_data[i] = fed[i]
+        trained = [_has_values(s) for s in summaries]
+        if any(trained):
+            for i, s in enumerate(summaries):
+                if not trained[i] and s.layers and s.layers[0].type == "Pretrained":
+                    # a pretrained network nothing here trains, beside one that is trained (a checkpoint
+                    # reloaded to predict): only the data it is given is its own, not the file's
+                    per_model_data[i] = fed[i]
+    return per_model_data, fed
+
+
+def _has_values(s: Summary) -> bool:
+    hp = s.hyperparameters
+    return any(v is not None for v in (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps, hp.loss))
+
+
 def annotate(script: Script, summaries: list[Summary], context_text: str | None = None,
              repo: str | None = None) -> None:
     """Fill ``datasets``, ``task``, ``tricks`` and ``preprocessing`` of each summary, in place.
@@ -754,17 +783,7 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     from_code = bool(facts.loader_datasets or facts.text_datasets)
     data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
     notebook = script.source.kind != "py"
-    per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
-    fed: list[list[str]] = [[] for _ in summaries]
-    if len(summaries) > 1:
-        # several models: each one's data is what its own training is fed, where that can be followed
-        for i, s in enumerate(summaries):
-            later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and
-                     x.source.line_start > (s.source.line_start or 0)]
-            own_optimizer = s.hyperparameters.optimizer is not None and not _STRUCTURE_NAME.search(s.name)
-            fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
-            if fed[i]:
-                per_model_data[i] = fed[i]
+    per_model_data, fed = _own_data(summaries, facts, datasets, notebook)
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}

@@ -46,12 +46,18 @@ class ForwardWalker:
             if fwd is not None and fwd.cls is not None and fwd.cls.is_module:
                 scope = inst.scope.child()
                 scope.inst = inst
-                for name in (p.name for p in fwd.params[1:]):
+                for p in fwd.params[1:]:
+                    name = p.name
                     if name in _LABEL_PARAMS:
                         continue  # forward(x, targets): the labels are not data flowing through layers
-                    state.tensors.add(name)
                     scope.env.pop(name, None)
                     scope.mods.pop(name, None)
+                    if p.default is not None and p.default.type in ("true", "false"):
+                        # forward(x, use_cache=False): a flag takes its default branch (the spec's rule), so
+                        # the cache's concatenations and position counters are not read as layers
+                        scope.env[name] = p.default.type == "true"
+                        continue
+                    state.tensors.add(name)
                 self.run_forward(fwd.body, scope, state)
             if not state.layers and inst.seq:
                 state.layers = self.flatten(inst.seq)

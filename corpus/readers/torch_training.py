@@ -30,6 +30,7 @@ from corpus.readers.torch_common import (
     last_name,
     target_name,
 )
+from corpus.record.summary import Hyperparameters
 
 if TYPE_CHECKING:
     from corpus.readers.torch_models import TorchExtractor
@@ -96,6 +97,40 @@ class TrainingReader:
         self._flag_defaults()
         self._helper_call_values()
         self._parts_share_training()
+        self._idle_pretrained()
+
+    def _idle_pretrained(self) -> None:
+        """A pretrained network that nothing trains, beside one that is trained (a checkpoint reloaded to
+        predict, a VGG run on one image): the file's training values and data are the other's, not its own."""
+        pretrained = [m for m in self.models if not m.imported and m.layers and m.layers[0].type == "Pretrained"]
+        if len(self.models) < 2 or not pretrained:
+            return
+        busy = [m for m in self.models if self._trained_here(m)]
+        if not busy:
+            return  # no model shows its training: the file's values stay shared, as before
+        for m in pretrained:
+            if m not in busy:
+                m.hp = Hyperparameters()
+                m.tricks = []
+
+    def _trained_here(self, m: ModelRec) -> bool:
+        """Whether the code after a model is bound (up to the next model bound to the same name) trains it:
+        its weights go to an optimizer or a clipping, a Trainer or ``fit`` is given it, it is set to train
+        mode, prepared for a training run, or handed to a function of the file that runs a backward pass."""
+        text = self.extractor._code_only()
+        starts = {v: sorted(p for other in self.models for p in other.created.get(v, ())) for v in m.vars}
+        for var, mine in m.created.items():
+            word = re.escape(var)
+            evidence = re.compile(
+                rf"\b{word}\s*\.\s*(?:(?:named_)?parameters|fit|fit_generator|train_on_batch|train)\s*\("
+                rf"|\b(?:\w*Trainer|fit|prepare|get_peft_model|prepare_model_for_kbit_training|DDP|"
+                rf"DistributedDataParallel)\s*\((?:[^()]|\([^()]*\))*?(?<![\w.]){word}\b(?!\s*\.)"
+                rf"|\b\w*(?:train|fit|learn|tune)\w*\s*\((?:[^()]|\([^()]*\))*?(?<![\w.]){word}\b(?!\s*\.)", re.I)
+            for start in mine:
+                later = [p for p in starts.get(var, ()) if p > start]
+                if evidence.search(text, start, later[0] if later else len(text)):
+                    return True
+        return False
 
     def _config_class_values(self) -> None:
         """A settings class of the file (``class Config: self.learning_rate = 1e-3``) fills what training code did not."""
