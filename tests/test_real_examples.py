@@ -461,3 +461,12 @@ def test_a_forward_flag_takes_its_default_branch():
     (got,) = parse_path(FIXTURES / "torch_kv_cache_flag.py")
     # forward(..., use_cache=False): the cache's torch.cat and the position counter are not layers
     assert types(got) == ["Embedding", "Embedding", "Add", "Dense", "Dense", "Dense"]
+
+
+def test_blocks_no_file_reads_as_a_model_are_expanded_where_they_are_used():
+    (net,) = parse_files(_repo(FIXTURES / "repo_wrapper_blocks"))
+    # nets/blocks.py's classes are parts only (no model of their own): a subclass of nn.Conv2d is a Conv2D,
+    # an activation class folds into the layer before, instead of two Custom layers
+    assert (net.name, net.source.train_path) == ("Net", "train.py")
+    assert types(net) == ["Conv2D", "GlobalAveragePooling2D", "LayerNormalization", "Dense"]
+    assert net.layers[2].activation == "sigmoid"

@@ -42,6 +42,7 @@ from corpus.readers.config import is_config_path, load_config
 
 if TYPE_CHECKING:
     from corpus.readers.script import Script
+    from corpus.record.summary import Layer
 
 # Bounds: a repository of 50,000 files must stay cheap. Module values are
 # read for at most this many files (each a tree-sitter parse), and a chain of
@@ -331,6 +332,29 @@ class RepoContext:
         finally:
             self._reading.discard(path)
         return self.facts.get(path)
+
+    def class_layers(self, path: str, name: str) -> list[Layer] | None:
+        """The layers a PyTorch module class of a repository file builds with its defaults, read on demand for
+        a block another file uses whose own file did not read it as a model (a ``LayerNorm`` wrapper, a
+        ``ScaledConv2d``); None when it is no module class or the file is no PyTorch file (cached)."""
+        cache: dict[tuple[str, str], list[Layer] | None] = self.__dict__.setdefault("_class_layers", {})
+        key = (path, name)
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a block that names itself, read again while reading: Custom
+        data = self.files.get(path)
+        if not data or b"torch" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+            return None
+        from corpus.readers.script import Script, source_text
+        from corpus.readers.torch_models import class_layers
+
+        try:
+            script = Script(source_text(data, path), path=path, context=self)
+            got = class_layers(script, name)
+        except (RecursionError, ValueError, UnicodeError):
+            got = None
+        cache[key] = got
+        return got
 
     def note_script(self, script: Script) -> ModuleFacts:
         """Record what a script of this repository defines (called by :class:`Script`)."""

@@ -209,6 +209,8 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         # a factory: ``def get_model(): return ResNet(...)`` with one model it can return
         target_facts = context.module_facts(hit[0])
         d = target_facts.definitions.get(hit[1]) if target_facts else None
+        if d is not None and d.kind == "class":
+            return _block_def(context, hit, d, defs)
         if d is None or d.kind != "function" or len(d.returns) != 1:
             return None
         ret = d.returns[0]
@@ -220,6 +222,19 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
                               target_facts.relative.get(rhead, 0))
     return None
+
+
+def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
+               defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """A class of the repository that its own file did not read as a model (a wrapper of one layer, a block
+    only other files build), read now as the block the Custom layer stands for."""
+    layers = context.class_layers(*hit)
+    if layers is None:
+        return None
+    source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
+    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
+    defs[hit] = block
+    return block
 
 
 def _assigned_callee(data: bytes | None, name: str) -> str | None:
@@ -289,7 +304,12 @@ def _expand_layers(layers: list[Layer], path: str, context: RepoContext, defs: d
         target.used_as_block += 1
         counts.expanded += 1
         for _ in range(layer.repeat or 1):
-            out.extend(replace(x, args=dict(x.args)) for x in inner)
+            for x in inner:
+                if x.type == "Activation" and out:
+                    # an activation written as a class of the repository (DoubleSwish) folds into the layer before
+                    out[-1] = replace(out[-1], args=dict(out[-1].args), activation=x.activation)
+                else:
+                    out.append(replace(x, args=dict(x.args)))
     return out
 
 
@@ -514,9 +534,12 @@ def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, co
         elif theirs is not None:
             setattr(hp, f, theirs)
             value_sources[f] = _where(defn.source.path, defn.source.line_start)
-    source = Source(repo=defn.source.repo, commit=defn.source.commit, path=defn.source.path,
-                    line_start=defn.source.line_start, line_end=defn.source.line_end,
-                    license=defn.source.license, url=defn.source.url,
+    dsrc = defn.source
+    # (a block read on demand has no link of its own yet: the repository's, as for any of its files)
+    url = dsrc.url or (github_url(repo, commit, dsrc.path, dsrc.line_start, dsrc.line_end) if repo else None)
+    source = Source(repo=dsrc.repo or tsrc.repo, commit=dsrc.commit or tsrc.commit, path=dsrc.path,
+                    line_start=dsrc.line_start, line_end=dsrc.line_end,
+                    license=dsrc.license or tsrc.license, url=url,
                     train_path=tsrc.path, train_line_start=tsrc.line_start, train_line_end=tsrc.line_end,
                     train_url=tsrc.url or (github_url(repo, commit, tsrc.path, tsrc.line_start, tsrc.line_end)
                                            if repo else None))

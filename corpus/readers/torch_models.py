@@ -1129,6 +1129,23 @@ def extract_torch(script: Script) -> list[Summary]:
     return TorchExtractor(script).extract()
 
 
+def class_layers(script: Script, name: str) -> list[Layer] | None:
+    """The layers a PyTorch module class of a script builds with its defaults (a block another file of the
+    repository uses, which its own file did not read as a model), or None when it is no module class."""
+    ex = TorchExtractor(script)
+    cls = ex.classes.get(name)
+    if cls is None or not cls.is_module:
+        return None
+    inst = ex.instantiate(cls, None, Scope(env=dict(script.constants)))
+    got = [] if inst is None else [copy_layer(x) for x in ex.expand(inst)]
+    if not got:
+        # ``class ScaledConv2d(nn.Conv2d)``: a layer of torch's with a twist is that layer
+        base = next((t for b in cls.bases if (t := ex.torch_name(b)) in torch_layers.LAYERS), None)
+        if base is not None:
+            got = [Layer(type=torch_layers.LAYERS[base][0], raw=name, line=line_of(cls.node))]
+    return got if inst is not None or got else None
+
+
 _START = attrgetter("start_byte")  # sort key of nodes: source order
 
 
