@@ -229,8 +229,8 @@ def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
     """A class of the repository that its own file did not read as a model (a wrapper of one layer, a block
     only other files build), read now as the block the Custom layer stands for."""
     layers = context.class_layers(*hit)
-    if layers is None:
-        return None
+    if not layers:
+        return None  # (nothing read: a model built from what it is given, WideDeep(wide, deeptabular), stays Custom)
     source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
     block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
     defs[hit] = block
