@@ -230,7 +230,9 @@ def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
     only other files build), read now as the block the Custom layer stands for."""
     layers = context.class_layers(*hit)
     if not layers:
-        return None  # (nothing read: a model built from what it is given, WideDeep(wide, deeptabular), stays Custom)
+        # nothing read inside: a model built from what it is given (WideDeep(wide, deeptabular)) or its own
+        # weights and maths (pygcn's GraphConvolution, Custom in its own file too) stays Custom
+        return None
     source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
     block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
     defs[hit] = block

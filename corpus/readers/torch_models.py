@@ -1143,11 +1143,7 @@ def class_layers(script: Script, name: str) -> list[Layer] | None:
         base = next((t for b in cls.bases if (t := ex.torch_name(b)) in torch_layers.LAYERS), None)
         if base is not None:
             got = [Layer(type=torch_layers.LAYERS[base][0], raw=name, line=line_of(cls.node))]
-    if inst is None and not got:
-        return None
-    if ex._has_parameters(cls) and not any(x.type not in torch_layers.NON_PARAMETRIC for x in got):
-        return None  # its own weights and maths (torch.mm(x, self.weight)): Custom, as read in its own file
-    return got
+    return got if inst is not None or got else None
 
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
