@@ -470,3 +470,23 @@ def test_blocks_no_file_reads_as_a_model_are_expanded_where_they_are_used():
     assert (net.name, net.source.train_path) == ("Net", "train.py")
     assert types(net) == ["Conv2D", "GlobalAveragePooling2D", "LayerNormalization", "Dense"]
     assert net.layers[2].activation == "sigmoid"
+
+
+def test_a_factory_of_another_file_choosing_by_flag_trains_each_model_it_can_build():
+    got = parse_files(_repo(FIXTURES / "repo_flag_factory"))
+    # train.py: net = get_network(args); utils.get_network imports and builds VGG (through vgg11_bn) or MLP
+    # by -net: one example per model, each with train.py's values, instead of an opaque get_network
+    assert sorted((s.name, s.source.path, s.source.train_path) for s in got) == [
+        ("MLP", "models/mlp.py", "train.py"), ("VGG", "models/vgg.py", "train.py")]
+    for s in got:
+        hp = s.hyperparameters
+        assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.1, 128, 200)
+        assert s.datasets == ["cifar100"] and NOT_TRAINED not in s.parse.warnings
+    assert len({s.id for s in got}) == 2
+
+
+def test_a_registry_of_model_functions_picked_by_name_trains_each_model():
+    got = parse_files(_repo(FIXTURES / "repo_registry_factory"))
+    # gnn_model(args.model, ...) picks from {"GCN": GCN, "MLP": MLP}, functions that return GCNNet / MLPNet
+    assert sorted((s.name, s.source.train_path, s.hyperparameters.epochs) for s in got) == [
+        ("GCNNet", "main_graphs.py", 50), ("MLPNet", "main_graphs.py", 50)]

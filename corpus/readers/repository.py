@@ -23,14 +23,23 @@ harvest, ``examplenet parse DIR``, an uploaded project, the benches).
 
 from __future__ import annotations
 
+import keyword
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from corpus.readers.parser import looks_binary, parse_bytes
-from corpus.readers.repo_context import Definition, ModuleFacts, RepoContext, module_parts
+from corpus.readers.repo_context import (
+    Definition,
+    ModuleFacts,
+    RepoContext,
+    _lines,
+    code_only,
+    module_parts,
+)
 from corpus.readers.repo_files import (
     _README,
     importers_pattern,
@@ -326,6 +335,50 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
 
 
+# how many models one factory's flag may choose among before it is read as something else (a registry of
+# every layer of a library)
+MAX_DISPATCH = 60
+_PARAMETER_WORDS = frozenset({"self", "args", "opt", "cfg", "config", "params", "kwargs", "print", "len", "dict"})
+# the names a factory's body uses: called (``vgg16_bn()``) or put in a registry (``{'GCN': GCNNet}``)
+_NAMED = re.compile(r"(?<![\w.'\"])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
+
+
+def _dispatch_targets(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> list[_Def]:
+    """The models a training file's factory of another file can build, when it builds one of several by a
+    flag (``def get_network(args): if args.net == 'vgg16': from models.vgg import vgg16_bn; net = vgg16_bn()
+    elif ...``); [] when the model names no such function, or it builds fewer than two models of the
+    repository."""
+    if len(s.layers) != 1 or s.layers[0].type != "Custom" or not s.layers[0].raw or not _has_training(s):
+        return []
+    path = s.source.path
+    facts = context.facts.get(path)
+    head, _, rest = s.layers[0].raw.partition(".")
+    found = _imported_origin(context, facts, path, head) if facts is not None else None
+    hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1]) if found else None
+    if hit is None or not hit[1] or "." in hit[1]:
+        return []
+    where, name = hit
+    target_facts = context.module_facts(where)
+    d = target_facts.definitions.get(name) if target_facts else None
+    data = context.files.get(where)
+    if d is None or d.kind != "function" or len(d.returns) == 1 or not data:
+        return []  # (a factory of one model is joined as that model: _trainer_target)
+    out: dict[tuple[str, str], _Def] = {}
+    names = dict.fromkeys(_NAMED.findall(code_only(_lines(data, d.line_start + 1, d.line_end))))
+    for named in names if len(names) <= 20 * MAX_DISPATCH else ():
+        if keyword.iskeyword(named) or named in _PARAMETER_WORDS:
+            continue
+        local = target_facts.definitions.get(named)
+        if local is not None and local.kind == "function" and len(local.returns) == 1 and named != name:
+            named = local.returns[0]  # ``def GAT(net_params): return GATNet(net_params)`` beside the registry
+        t = defs.get((where, named)) or _target(context, where, named, defs)
+        if t is not None:
+            out.setdefault((t.path, t.definition.name), t)
+        if len(out) > MAX_DISPATCH:
+            return []
+    return list(out.values()) if len(out) >= 2 else []
+
+
 def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> _Def | None:
     """A training file's model read from a class of another file that the file uses (a raw TF graph class,
     ``net = TextCNN(...)``, read below the script: no line of its own): that class's definition."""
@@ -366,8 +419,18 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
     result = RepoResult()
     defs = _definition_models(per_file, context)
     by_summary = {id(d.summary): d for d in defs.values()}
-    placed = [_placed(s, path, context, defs, by_summary, result, repo, commit)
-              for path in sorted(per_file) for s in per_file[path]]
+    placed: list[Summary] = []
+    for path in sorted(per_file):
+        for s in per_file[path]:
+            chosen = _dispatch_targets(s, context, defs)
+            # ``net = get_network(args)`` of another file that builds one of several models by a flag: the
+            # script trains each of them, one example per model (as for one trained by two scripts)
+            for target in chosen:
+                target.trained_elsewhere += 1
+                result.joined += 1
+                placed.append(_joined(target, _expanded(target, context, defs, (), result), deepcopy(s), repo, commit))
+            if not chosen:
+                placed.append(_placed(s, path, context, defs, by_summary, result, repo, commit))
     kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
                                                                       commit, context)]
     for s in kept:
