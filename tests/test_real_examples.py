@@ -490,3 +490,12 @@ def test_a_registry_of_model_functions_picked_by_name_trains_each_model():
     # gnn_model(args.model, ...) picks from {"GCN": GCN, "MLP": MLP}, functions that return GCNNet / MLPNet
     assert sorted((s.name, s.source.train_path, s.hyperparameters.epochs) for s in got) == [
         ("GCNNet", "main_graphs.py", 50), ("MLPNet", "main_graphs.py", 50)]
+
+
+def test_models_built_in_the_branches_of_an_if_are_each_trained_by_what_follows():
+    got = parse_files(_repo(FIXTURES / "repo_branch_models"))
+    # which branch runs depends on the environment, at run time: both classes are trained by train.py
+    assert sorted((s.name, s.source.train_path) for s in got) == [("DiscretePolicy", "train.py"),
+                                                                  ("Policy", "train.py")]
+    assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
+               == ("adam", 3e-4, 10) for s in got)

@@ -598,10 +598,16 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _imported_models(self, known_vars: set[str]) -> list[ModelRec]:
         """Models of a class imported from elsewhere (capitalised, not a library's) and trained here."""
         out: list[ModelRec] = []
+        mine: dict[str, list[ModelRec]] = {}  # var -> the imported models bound to it here
         for a, left, right in self._outside_assigns():
             call = self._unwrapped(right)
             var = target_name(left) if call is not None else None
-            if var is None or var in known_vars:
+            branch = _branch_of(a)
+            # ``if is_disc: policy = DiscretePolicy(...) else: policy = Policy(...)``: each branch's class is
+            # trained by the code after the if (which one runs is decided at run time)
+            twin = var is not None and branch is not None and bool(mine.get(var)) and all(
+                m.branch == branch and m.node.start_byte != a.start_byte for m in mine[var])
+            if var is None or (var in known_vars and not twin):
                 continue
             fn = self._fname(call) or ""
             fn = self._parameter_default(fn, a) or fn
@@ -628,7 +634,11 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 continue
             # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
             layer = Layer(type="Custom", raw=picked or (fn if "." in fn and "(" not in fn else last), line=line_of(a))
-            out.append(ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True))
+            if twin and any(m.layers[0].raw == layer.raw for m in mine[var]):
+                continue  # the same class in both branches (with and without weights): one model
+            rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True, branch=branch)
+            out.append(rec)
+            mine.setdefault(var, []).append(rec)
             known_vars.add(var)
         return out
 
@@ -1164,7 +1174,8 @@ def _share_dispatched(models: list[ModelRec]) -> None:
     groups: dict[int, list[ModelRec]] = {}
     for m in models:
         if m.imported:
-            groups.setdefault(m.node.start_byte, []).append(m)
+            # (the classes of one call, or of the branches of one if-statement)
+            groups.setdefault(m.branch if m.branch is not None else m.node.start_byte, []).append(m)
     for group in groups.values():
         if len(group) < 2:
             continue
