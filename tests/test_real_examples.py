@@ -499,3 +499,9 @@ def test_models_built_in_the_branches_of_an_if_are_each_trained_by_what_follows(
                                                                   ("Policy", "train.py")]
     assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
                == ("adam", 3e-4, 10) for s in got)
+
+
+def test_a_trainer_class_of_any_library_gives_its_max_epochs():
+    (got,) = parse_path(FIXTURES / "torch_monai_supervised_trainer.py")
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 1e-3, 10, 10)

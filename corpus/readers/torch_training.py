@@ -729,8 +729,10 @@ class TrainingReader:
         return ("epochs", count)
 
     def _trainer_limits(self, epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
-        """``pytorch_lightning.Trainer(max_epochs=10)`` where no loop said."""
-        for call in self.extractor.by_last.get("Trainer", []):
+        """``pytorch_lightning.Trainer(max_epochs=10)``, MONAI's ``SupervisedTrainer(max_epochs=10)``, where no
+        loop said."""
+        trainers = [c for last, calls in self.extractor.by_last.items() if last.endswith("Trainer") for c in calls]
+        for call in sorted(trainers, key=lambda c: c.start_byte):
             _, kw = call_arguments(call)
             for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
                 v = self.script.value(kw[key], self.extractor.env_at(call)) if key in kw else UNKNOWN
