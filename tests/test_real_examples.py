@@ -505,3 +505,8 @@ def test_a_trainer_class_of_any_library_gives_its_max_epochs():
     (got,) = parse_path(FIXTURES / "torch_monai_supervised_trainer.py")
     hp = got.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 1e-3, 10, 10)
+
+
+def test_both_splits_of_a_dataset_from_directory_keep_its_batch():
+    (got,) = parse_path(FIXTURES / "keras_both_splits_batched.py")
+    assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (64, 10)

@@ -922,8 +922,10 @@ class Interpreter(Evaluator):
                 for k, v in zip(kids, val, strict=True):
                     self.assign(k, v, scope)
             else:
+                # (``train_ds, val_ds = image_dataset_from_directory(..., batch_size=64, subset="both")``: both
+                # splits come in batches of 64)
                 for k in kids:
-                    self.assign(k, val if isinstance(val, (Tensor, LossVal)) else UNKNOWN, scope)
+                    self.assign(k, val if isinstance(val, (Tensor, LossVal, Batched)) else UNKNOWN, scope)
         elif t == "subscript":
             obj = self.eval(target.child_by_field_name("value"), scope)
             if isinstance(obj, dict):
