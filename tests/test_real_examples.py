@@ -510,3 +510,9 @@ def test_a_trainer_class_of_any_library_gives_its_max_epochs():
 def test_both_splits_of_a_dataset_from_directory_keep_its_batch():
     (got,) = parse_path(FIXTURES / "keras_both_splits_batched.py")
     assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (64, 10)
+
+
+def test_a_training_helper_given_the_model_by_keyword_gives_its_epochs():
+    (got,) = parse_files(_repo(FIXTURES / "repo_helper_by_keyword"))
+    # engine.train(model=pretrained_vit, ..., epochs=10) of the repository's going_modular/engine.py
+    assert (got.name, got.hyperparameters.epochs, got.hyperparameters.learning_rate) == ("pretrained_vit", 10, 1e-3)

@@ -171,7 +171,8 @@ class TrainingReader:
                 m.hp.epochs = int(epochs)
 
     def _helper_call_values(self) -> None:
-        """``d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr)``: a training helper handed the model and
+        """``d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr)``, ``engine.train(model=net, ..., epochs=10)``:
+        a training helper handed the model and
         variables named for the learning rate and the epochs; their written values are the model's."""
         names = {"lr": "learning_rate", "learning_rate": "learning_rate", "num_epochs": "epochs", "epochs": "epochs",
                  "n_epochs": "epochs", "max_epochs": "epochs"}
@@ -182,7 +183,8 @@ class TrainingReader:
             for var in m.vars:
                 for call in calls:
                     pos, kw = call_arguments(call)
-                    if not any(node_text(a) == var for a in pos):
+                    # (the model given by position or by name: engine.train(model=vit, ..., epochs=10))
+                    if not any(node_text(a) == var for a in [*pos, *kw.values()]):
                         continue
                     args = [(node_text(a), a) for a in pos] + [(k, a) for k, a in kw.items()]
                     for key, a in args:
