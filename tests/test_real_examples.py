@@ -516,3 +516,9 @@ def test_a_training_helper_given_the_model_by_keyword_gives_its_epochs():
     (got,) = parse_files(_repo(FIXTURES / "repo_helper_by_keyword"))
     # engine.train(model=pretrained_vit, ..., epochs=10) of the repository's going_modular/engine.py
     assert (got.name, got.hyperparameters.epochs, got.hyperparameters.learning_rate) == ("pretrained_vit", 10, 1e-3)
+
+
+def test_runs_repeating_the_whole_training_are_not_its_epochs():
+    (got,) = parse_path(FIXTURES / "torch_runs_around_epochs.py")
+    # for run in range(args.runs): ... for epoch in range(1, 1 + args.epochs): 200 epochs, run 10 times
+    assert got.hyperparameters.epochs == 200

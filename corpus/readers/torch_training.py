@@ -715,6 +715,8 @@ class TrainingReader:
         rtext = node_text(rng).lower()
         if "epoch" in var or "epoch" in rtext:
             return ("epochs", count)
+        if _REPEATS.match(var):
+            return None  # ``for run in range(args.runs)``: the whole training repeated (seeds, folds), not epochs
         body = loop.child_by_field_name("body")
         btext = node_text(body) if body is not None else ""
         trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
@@ -1232,6 +1234,10 @@ _TRICK_CALLS = {
     "save": TrainingReader._trick_save,
     "Accelerator": TrainingReader._trick_accelerate,
 }
+
+
+# a loop variable that counts repetitions of the whole training
+_REPEATS = re.compile(r"(?:run|seed|trial|fold|rep|repeat|experiment|exp)(?:_?(?:i|id|idx|num|no))?s?$")
 
 
 def _trainer_like(last: str) -> bool:
