@@ -522,3 +522,9 @@ def test_runs_repeating_the_whole_training_are_not_its_epochs():
     (got,) = parse_path(FIXTURES / "torch_runs_around_epochs.py")
     # for run in range(args.runs): ... for epoch in range(1, 1 + args.epochs): 200 epochs, run 10 times
     assert got.hyperparameters.epochs == 200
+
+
+def test_a_replay_buffers_minibatch_is_the_batch_size():
+    (got,) = parse_files(_repo(FIXTURES / "repo_replay_batch"))
+    # buffer.sample(params['batch_size']) with params = common.HYPERPARAMS['pong'] of lib/common.py
+    assert (got.name, got.hyperparameters.batch_size, got.hyperparameters.learning_rate) == ("DQN", 32, 1e-4)

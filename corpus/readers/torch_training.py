@@ -910,11 +910,12 @@ class TrainingReader:
         gen = self._generator_batch()
         if gen is not None:
             return gen
-        for call in self.extractor.by_last.get("next_batch", []):
-            # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts
+        for call in self.extractor.by_last.get("next_batch", []) + self._replay_samples():
+            # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts;
+            # buffer.sample(params['batch_size']): a replay buffer's minibatch (reinforcement learning)
             pos, _ = call_arguments(call)
             v = self.script.value(pos[0], self.extractor.env_at(call)) if pos else UNKNOWN
-            if isinstance(v, int) and not isinstance(v, bool):
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                 return v
         for key in ("batch_size", "BATCH_SIZE", "batchsize", "BATCHSIZE", "bs", "BATCH"):
             v = self.script.constants.get(key, self.script.argparse_defaults.get(key))
@@ -922,6 +923,11 @@ class TrainingReader:
                 return v
         v = self.script.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    def _replay_samples(self) -> list[Node]:
+        """``buffer.sample(n)`` / ``memory.sample(n)`` / ``replay.sample(n)`` calls outside model classes."""
+        return [c for c in self.extractor.by_last.get("sample", []) if not self._in_model_class(c)
+                and _REPLAY.search(node_text(c.child_by_field_name("function")).rsplit(".", 1)[0])]
 
     def _datamodule_batch(self) -> int | None:
         """A Lightning ``LightningDataModule``'s ``batch_size``: the argument it is created with, else the
@@ -1235,6 +1241,9 @@ _TRICK_CALLS = {
     "Accelerator": TrainingReader._trick_accelerate,
 }
 
+
+# the receiver of a ``.sample(n)`` that draws a training minibatch
+_REPLAY = re.compile(r"(?i)buffer|memory|replay|\bmem\b|\brb\b")
 
 # a loop variable that counts repetitions of the whole training
 _REPEATS = re.compile(r"(?:run|seed|trial|fold|rep|repeat|experiment|exp)(?:_?(?:i|id|idx|num|no))?s?$")
