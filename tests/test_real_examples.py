@@ -528,3 +528,8 @@ def test_a_replay_buffers_minibatch_is_the_batch_size():
     (got,) = parse_files(_repo(FIXTURES / "repo_replay_batch"))
     # buffer.sample(params['batch_size']) with params = common.HYPERPARAMS['pong'] of lib/common.py
     assert (got.name, got.hyperparameters.batch_size, got.hyperparameters.learning_rate) == ("DQN", 32, 1e-4)
+
+
+def test_a_minibatch_size_named_for_the_optimisation_is_the_batch_size():
+    (got,) = parse_path(FIXTURES / "torch_ppo_minibatch.py")
+    assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (64, 10)

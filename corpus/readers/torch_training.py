@@ -921,6 +921,11 @@ class TrainingReader:
             v = self.script.constants.get(key, self.script.argparse_defaults.get(key))
             if isinstance(v, int) and not isinstance(v, bool):
                 return v
+        for source in (self.script.constants, self.script.argparse_defaults):
+            # ``optim_batch_size = 64`` (PPO's minibatches), ``train_batch_size``, ``mini_batch_size``
+            v = next((v for k, v in source.items() if _TRAIN_BATCH_NAME.match(k)), None)
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return v
         v = self.script.argparse_defaults.get("batch_size")
         return v if isinstance(v, int) and not isinstance(v, bool) else None
 
@@ -1241,6 +1246,9 @@ _TRICK_CALLS = {
     "Accelerator": TrainingReader._trick_accelerate,
 }
 
+
+# names of the training batch size besides the plain ones
+_TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
 
 # the receiver of a ``.sample(n)`` that draws a training minibatch
 _REPLAY = re.compile(r"(?i)buffer|memory|replay|\bmem\b|\brb\b")
