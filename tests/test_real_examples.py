@@ -533,3 +533,12 @@ def test_a_replay_buffers_minibatch_is_the_batch_size():
 def test_a_minibatch_size_named_for_the_optimisation_is_the_batch_size():
     (got,) = parse_path(FIXTURES / "torch_ppo_minibatch.py")
     assert (got.hyperparameters.batch_size, got.hyperparameters.epochs) == (64, 10)
+
+
+def test_a_settings_dict_built_with_dict_gives_its_values():
+    (lit,) = parse_path(FIXTURES / "torch_lightning_settings_dict.py")
+    hp = lit.hyperparameters
+    # config = dict(lr=0.1, batch_size=1024, epochs=5): self.lr, the loader's batch and max_epochs read from it
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.1, 1024, 5)
+    (k,) = parse_path(FIXTURES / "keras_settings_dict.py")
+    assert (k.hyperparameters.learning_rate, k.hyperparameters.batch_size, k.hyperparameters.epochs) == (0.003, 64, 7)

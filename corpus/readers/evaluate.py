@@ -568,6 +568,8 @@ class Evaluator:
         fn = call_function_name(n)
         if fn is not None and (self.script.resolve(fn) or fn) in OPTION_DEFAULTS:
             return self.option_default(n, scope)
+        if fn == "dict" and "dict" not in self.constants:
+            return self.plain_dict(n, scope)
         read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
             return UNKNOWN
@@ -575,6 +577,19 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    def plain_dict(self, n: Node, scope: Any) -> Any:
+        """``config = dict(lr=0.1, batch_size=1024)``: the settings dict a notebook writes before its training."""
+        positional, keywords = call_arguments(n)
+        if len(positional) > 1 or any(c.type in ("list_splat", "dictionary_splat") for c in positional):
+            return UNKNOWN
+        base = self.eval(positional[0], scope) if positional else {}
+        if not isinstance(base, dict):
+            return UNKNOWN
+        out = dict(base)
+        for k, node in keywords.items():
+            out[k] = self.eval(node, scope)
+        return out
 
     def option_default(self, n: Node, scope: Any) -> Any:
         """``lr: float = typer.Option(0.003, help=...)``: the value a command runs with when not given."""
