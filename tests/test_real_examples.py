@@ -542,3 +542,11 @@ def test_a_settings_dict_built_with_dict_gives_its_values():
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.1, 1024, 5)
     (k,) = parse_path(FIXTURES / "keras_settings_dict.py")
     assert (k.hyperparameters.learning_rate, k.hyperparameters.batch_size, k.hyperparameters.epochs) == (0.003, 64, 7)
+
+
+def test_wandb_config_holds_the_settings_given_to_wandb_init():
+    (t,) = parse_path(FIXTURES / "torch_wandb_config.py")
+    # wandb.init(config=config); config = wandb.config; config.batch_size, config.learning_rate, config.epochs
+    assert (t.hyperparameters.learning_rate, t.hyperparameters.batch_size, t.hyperparameters.epochs) == (0.1, 128, 5)
+    (k,) = parse_path(FIXTURES / "keras_wandb_config.py")
+    assert (k.hyperparameters.learning_rate, k.hyperparameters.batch_size, k.hyperparameters.epochs) == (0.01, 16, 4)

@@ -518,9 +518,11 @@ class Evaluator:
                 return scope[dn]
             if dn in self.constants:  # ``C.LR`` of ``import config as C`` (see repo_context)
                 return self.constants[dn]
+            if dn.endswith("config") and (self.script.resolve(dn) or dn) == "wandb.config":
+                return self.wandb_config()
         obj = n.child_by_field_name("object")
         attr = node_text(n.child_by_field_name("attribute"))
-        if self.in_repository and obj is not None:
+        if obj is not None and (self.in_repository or dn is not None and dn.split(".")[0] in self.constants):
             got = self.eval(obj, scope)
             if isinstance(got, ConfigDict):  # cfg.train.lr of a configuration, params.lr of a settings object
                 return self.attribute_of_config(got, attr, n)
@@ -577,6 +579,28 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    def wandb_config(self) -> Any:
+        """``wandb.config`` after ``wandb.init(config=settings)``: those settings, read as attributes too
+        (``config = wandb.config`` then ``config.lr``); unknown while being read (a config naming itself)."""
+        cached = self.__dict__.get("_wandb_config", MISSING)
+        if cached is not MISSING:
+            return cached
+        self.__dict__["_wandb_config"] = UNKNOWN
+        got: Any = UNKNOWN
+        if b"wandb" in self.script.code_bytes:
+            for call in self.script.nodes("call"):
+                fn = call_function_name(call)
+                if fn is None or not fn.endswith("init") or (self.script.resolve(fn) or fn) != "wandb.init":
+                    continue
+                _, keywords = call_arguments(call)
+                # (read by the script's own evaluator, on its constants: a reader's evaluator has scopes of its own)
+                value = self.script.value(keywords["config"]) if "config" in keywords else UNKNOWN
+                if isinstance(value, dict):
+                    got = value if isinstance(value, ConfigDict) else ConfigDict(value)
+                    break
+        self.__dict__["_wandb_config"] = got
+        return got
 
     def plain_dict(self, n: Node, scope: Any) -> Any:
         """``config = dict(lr=0.1, batch_size=1024)``: the settings dict a notebook writes before its training."""

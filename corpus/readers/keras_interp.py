@@ -1296,6 +1296,10 @@ class Interpreter(Evaluator):
 
     # -- attributes, by the kind of object (in _ATTRIBUTES_BY_KIND) -------------
     def attribute_of_imported(self, obj: Imported, attr: str, n: Node) -> Any:
+        if attr == "config" and obj.name == "wandb":
+            got = self.wandb_config()  # the settings given to wandb.init (evaluate.Evaluator.wandb_config)
+            if got is not UNKNOWN:
+                return got
         if obj.name.endswith(".FLAGS") and attr in self.script.argparse_defaults:
             # FLAGS = tf.app.flags.FLAGS (or absl's): FLAGS.batch_size is the flag's default
             v = self.script.argparse_defaults[attr]
