@@ -564,7 +564,7 @@ class RepoContext:
                 continue
             # a class is read here too when it trains what it is given (``Trainer(model, args).train()``);
             # a class that builds the repository's network (an agent) is its own file's: the join reads it there
-            text = _lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
+            text = file_lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
             if not (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text) \
                     or _DEFINES_NETWORK.search(text) \
                     or self._builds_repository_class(text, hit[0], facts):
@@ -703,12 +703,12 @@ class RepoContext:
         if d is None or d.kind != "class":
             return False
         # (after any decorators: ``@register_model(name=...)``)
-        head = _lines(self.files.get(path) or b"", d.line_start, d.line_start + 8)
+        head = file_lines(self.files.get(path) or b"", d.line_start, d.line_start + 8)
         bases = re.search(r"(?m)^\s*class\s+\w+\s*\(([^)]*)\)", head)
         if bases is None or not _NETWORK_BASE.search(bases.group(1)) or _TRAINER_NAME.search(name):
             return False
         # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
-        return not _TRAINS_PARTS.search(_lines(self.files.get(path) or b"", d.line_start, d.line_end))
+        return not _TRAINS_PARTS.search(file_lines(self.files.get(path) or b"", d.line_start, d.line_end))
 
     def is_network_definition(self, path: str, name: str) -> bool | None:
         """Whether a top-level definition of a repository file is (or builds) a network: a class whose
@@ -718,7 +718,7 @@ class RepoContext:
         d = facts.definitions.get(name) if facts else None
         if d is None:
             return None
-        text = _lines(self.files.get(path) or b"", d.line_start, d.line_end)
+        text = file_lines(self.files.get(path) or b"", d.line_start, d.line_end)
         if _NETWORKISH.search(text) or _DEFINES_NETWORK.search(text):
             return True
         if d.kind == "class":
@@ -750,7 +750,7 @@ class RepoContext:
                 d, where = (target.definitions.get(hit[1]) if target else None), hit[0]
                 if d is None:
                     return True  # not followed: assume it may be a network
-            if d.kind == "class" and _NETWORKISH.search(_lines(self.files.get(where) or b"", d.line_start,
+            if d.kind == "class" and _NETWORKISH.search(file_lines(self.files.get(where) or b"", d.line_start,
                                                                 d.line_end)):
                 return True
         return False
@@ -1029,7 +1029,7 @@ def _call_text(text: str, open_at: int, limit: int = 4000) -> str:
     return text[open_at + 1:open_at + limit]
 
 
-def _lines(data: bytes, start: int, end: int) -> str:
+def file_lines(data: bytes, start: int, end: int) -> str:
     """Lines ``start``..``end`` (1-based) of a file, dedented to column 0 where the first line is."""
     lines = data.decode("utf-8", "replace").splitlines()[start - 1:end]
     if not lines:

@@ -36,8 +36,8 @@ from corpus.readers.repo_context import (
     Definition,
     ModuleFacts,
     RepoContext,
-    _lines,
     code_only,
+    file_lines,
     module_parts,
 )
 from corpus.readers.repo_files import (
@@ -364,7 +364,7 @@ def _dispatch_targets(s: Summary, context: RepoContext, defs: dict[tuple[str, st
     if d is None or d.kind != "function" or len(d.returns) == 1 or not data:
         return []  # (a factory of one model is joined as that model: _trainer_target)
     out: dict[tuple[str, str], _Def] = {}
-    names = dict.fromkeys(_NAMED.findall(code_only(_lines(data, d.line_start + 1, d.line_end))))
+    names = dict.fromkeys(_NAMED.findall(code_only(file_lines(data, d.line_start + 1, d.line_end))))
     for named in names if len(names) <= 20 * MAX_DISPATCH else ():
         if keyword.iskeyword(named) or named in _PARAMETER_WORDS:
             continue
