@@ -550,3 +550,9 @@ def test_wandb_config_holds_the_settings_given_to_wandb_init():
     assert (t.hyperparameters.learning_rate, t.hyperparameters.batch_size, t.hyperparameters.epochs) == (0.1, 128, 5)
     (k,) = parse_path(FIXTURES / "keras_wandb_config.py")
     assert (k.hyperparameters.learning_rate, k.hyperparameters.batch_size, k.hyperparameters.epochs) == (0.01, 16, 4)
+
+
+def test_a_policy_term_added_to_a_value_loss_is_a_sum_of_several():
+    (got,) = parse_path(FIXTURES / "torch_actor_critic_sum.py")
+    # -log(pi(a)) * delta + smooth_l1(v, target): the spec's ``other``, not the huber loss alone
+    assert got.hyperparameters.loss == "other"

@@ -585,8 +585,17 @@ class TrainingReader:
                              named: dict[str, set[tuple[str, str]]], hand: bool) -> set[tuple[str, str]]:
         # d_loss = (real + fake) / 2, -loss, (loss): the losses of the parts, else maths written by hand
         out: set[tuple[str, str]] = set()
+        bare: list[Node] = []  # operands that hold no loss of their own
         for c in node.named_children:
-            out |= self._loss_kinds(c, crit, named, hand)
+            got = self._loss_kinds(c, crit, named, hand)
+            out |= got
+            if not got:
+                bare.append(c)
+        if out and node.type == "binary_operator" and node_text(node.child_by_field_name("operator")) in "+-" \
+                and any(_LIKELIHOOD_TERM.search(node_text(c)) for c in bare):
+            # -log(pi(a)) * advantage + smooth_l1(v, target): a policy term beside the value loss, a sum of
+            # several (the spec's ``other``)
+            out.add(("other", re.sub(r"\s+", " ", node_text(node))[:80]))
         if not out and node.type != "parenthesized_expression":
             got = self._hand_written(node) if hand else None
             return {got} if got else set()
@@ -1246,6 +1255,9 @@ _TRICK_CALLS = {
     "Accelerator": TrainingReader._trick_accelerate,
 }
 
+
+# a term of a loss that is a log-likelihood written out (a policy gradient's log-probability)
+_LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*")
 
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
