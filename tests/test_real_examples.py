@@ -556,3 +556,13 @@ def test_a_policy_term_added_to_a_value_loss_is_a_sum_of_several():
     (got,) = parse_path(FIXTURES / "torch_actor_critic_sum.py")
     # -log(pi(a)) * delta + smooth_l1(v, target): the spec's ``other``, not the huber loss alone
     assert got.hyperparameters.loss == "other"
+
+
+def test_a_registry_picked_by_a_required_option_trains_each_model_it_holds():
+    got = parse_files(_repo(FIXTURES / "repo_required_registry"))
+    # model_dict[args.model].Model(args), --model required (no default): run.py trains models/a.py's Model or
+    # models/b.py's, one example each; the definitions are not examples of their own beside them
+    assert sorted((s.source.path, s.source.train_path) for s in got) == [("models/a.py", "run.py"),
+                                                                       ("models/b.py", "run.py")]
+    assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
+               == ("adam", 0.005, 10) for s in got)

@@ -333,6 +333,9 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
 
 
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
+# what only a training of its own gives a definition (a learning rate or epochs may be the repository's flag
+# defaults, which a file reading ``args`` sees)
+_OWN_RUN_FIELDS = ("optimizer", "batch_size", "steps")
 
 
 # how many models one factory's flag may choose among before it is read as something else (a registry of
@@ -506,7 +509,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
-    if d.trained_elsewhere and (d.read_where_used or not _has_training(s, _RUN_FIELDS)):
+    if d.trained_elsewhere and (d.read_where_used or not _has_training(s, _OWN_RUN_FIELDS)):
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False

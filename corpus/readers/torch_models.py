@@ -72,7 +72,7 @@ from corpus.readers.torch_common import (
 )
 from corpus.readers.torch_forward import ForwardWalker
 from corpus.readers.torch_training import TrainingReader
-from corpus.readers.trainers import chosen_callee
+from corpus.readers.trainers import chosen_callee, registry_callees
 from corpus.record.summary import Hyperparameters, Layer, Summary
 
 
@@ -615,6 +615,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 not fn or fn.split(".")[0] not in self.script.aliases) and fn not in self.classes else None
             fn = picked or fn  # ``MODELS[args.arch]()``: the class its written key picks (trainers.py)
             dispatched = self._dispatched(fn) if fn in self.funcs and self._trained(var) else []
+            if not fn and not dispatched and self.script.context is not None and self._trained(var):
+                # ``model = model_dict[args.model].Model(args)`` with a required --model: each class it can pick
+                dispatched = [(name, line_of(a)) for name in registry_callees(self.script, call)]
             if dispatched:
                 # ``model = get_model(args.model_name)`` of a function of this file returning one of several
                 # imported classes: the script trains each of them (one per flag value)

@@ -99,6 +99,32 @@ def _from_registry(script: Script, sub: Node) -> str | None:
     return None
 
 
+def registry_callees(script: Script, call: Node) -> list[str]:
+    """``model_dict[args.model].Model(args)`` whose key nothing written gives (a required option): every class
+    the registry can pick, each with the attribute called (``a.Model``, ``b.Model``); [] for a written key
+    (:func:`chosen_callee` reads it) or a registry of fewer than two names."""
+    node = call.child_by_field_name("function")
+    suffix = ""
+    while node is not None and node.type == "attribute":
+        suffix = f".{node_text(node.child_by_field_name('attribute'))}{suffix}"
+        node = node.child_by_field_name("object")
+    if node is None or node.type != "subscript":
+        return []
+    value = node.child_by_field_name("value")
+    if value is None or value.type != "identifier" or _key(script, node.child_by_field_name("subscript")):
+        return []
+    names: list[str] = []
+    for a in script.assignments_to(node_text(value)):
+        right = a.child_by_field_name("right")
+        if right is None or right.type != "dictionary":
+            continue
+        for pair in right.named_children:
+            v = node_text(pair.child_by_field_name("value")) if pair.type == "pair" else ""
+            if _NAME.match(v) and v + suffix not in names:
+                names.append(v + suffix)
+    return names if len(names) >= 2 else []
+
+
 def _from_call(script: Script, call: Node) -> str | None:
     """``getattr(module, key)`` / ``eval(key)`` with a written key naming a class; ``import_module(key)``."""
     fn = node_text(call.child_by_field_name("function"))
