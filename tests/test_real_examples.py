@@ -566,3 +566,12 @@ def test_a_registry_picked_by_a_required_option_trains_each_model_it_holds():
                                                                        ("models/b.py", "run.py")]
     assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
                == ("adam", 0.005, 10) for s in got)
+
+
+def test_flag_defaults_a_file_sees_through_opt_are_no_training_of_its_own():
+    got = {s.name: s for s in parse_files(_repo(FIXTURES / "repo_flag_leak"))}
+    # net/Layers.py's blocks and net/model.py's Net read opt.d_model: the repository's -lr default reached them,
+    # and made each look trained. Net is main.py's; the blocks are parts; Spare is untrained, with no value
+    assert sorted(got) == ["Net", "Spare"]
+    assert got["Net"].source.train_path == "main.py" and got["Net"].hyperparameters.learning_rate == 1e-5
+    assert NOT_TRAINED in got["Spare"].parse.warnings and got["Spare"].hyperparameters.learning_rate is None

@@ -513,13 +513,14 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
-    if _has_training(s, _RUN_FIELDS):
+    if _has_training(s, _OWN_RUN_FIELDS):
         return True
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
-        # (a loss alone is no training of its own: a block's file may hold the network's loss function)
+        # (a loss alone is no training of its own: a block's file may hold the network's loss function; nor a
+        # learning rate its file sees as the repository's flag default: Pyraformer's Layers.py)
         result.blocks += 1
         return False
-    if _has_training(s):
+    if _has_training(s, (*_OWN_RUN_FIELDS, "loss")):
         return True
     if _library_parts_path(d.path) and not _WHOLE_MODEL_NAME.search(s.name):
         # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, tflib/ops) that nothing here
@@ -534,6 +535,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         return False
     if NOT_TRAINED not in s.parse.warnings:
         s.parse.warnings.append(NOT_TRAINED)
+    # nothing here trains it: a learning rate or epochs it carries are flag defaults of the repository's
+    # scripts, not values of a training of its own
+    s.hyperparameters.learning_rate = s.hyperparameters.epochs = None
     result.not_trained += 1
     return True
 
@@ -555,7 +559,7 @@ def _library_parts_path(path: str) -> bool:
     """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or in a
     ``layers``/``nn``/``blocks``/``ops`` folder that is in no folder of models."""
     *folders, name = path.split("/")
-    if name.rsplit(".", 1)[0] in _PARTS_FILES:
+    if name.rsplit(".", 1)[0].lower() in _PARTS_FILES:
         return True
     return not any(f in _MODEL_FOLDERS for f in folders) and any(f in _PARTS_FOLDERS for f in folders)
 
