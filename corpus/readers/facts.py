@@ -743,7 +743,7 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
             fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
             if fed[i]:
                 per_model_data[i] = fed[i]
-        trained = [_has_values(s) for s in summaries]
+        trained = [s.hyperparameters.any_set() for s in summaries]
         if any(trained):
             for i, s in enumerate(summaries):
                 if not trained[i] and s.layers and s.layers[0].type == "Pretrained":
@@ -751,11 +751,6 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                     # reloaded to predict): only the data it is given is its own, not the file's
                     per_model_data[i] = fed[i]
     return per_model_data, fed
-
-
-def _has_values(s: Summary) -> bool:
-    hp = s.hyperparameters
-    return any(v is not None for v in (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps, hp.loss))
 
 
 def annotate(script: Script, summaries: list[Summary], context_text: str | None = None,

@@ -49,6 +49,7 @@ from corpus.readers.repo_files import (
     readme_words,
 )
 from corpus.record.summary import (
+    TRAINING_FIELDS,
     TRICKS,
     Hyperparameters,
     Layer,
@@ -258,6 +259,15 @@ def _assigned_callee(data: bytes | None, name: str) -> str | None:
     return found.pop() if len(found) == 1 and name not in found else None
 
 
+def _imported_definition(context: RepoContext, path: str, raw: str, modules: bool = False) -> tuple[str, str] | None:
+    """(file, top-level name) of the repository definition a Custom layer's name imports into ``path``."""
+    facts = context.facts.get(path)
+    head = raw.partition(".")[0]
+    found = _imported_origin(context, facts, path, head, modules) if facts is not None else None
+    hit = context.resolve(found[0] + raw[len(head):], path, found[1]) if found else None
+    return hit if hit is not None and hit[1] and "." not in hit[1] else None
+
+
 def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: str,
                      modules: bool = False) -> tuple[str, int] | None:
     """(dotted origin, leading dots) of a name a file imports: by name, or through a wildcard import
@@ -332,7 +342,6 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     return _target(context, s.source.path, customs[0].raw, defs)
 
 
-_RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
 # what only a training of its own gives a definition (a learning rate or epochs may be the repository's flag
 # defaults, which a file reading ``args`` sees)
 _OWN_RUN_FIELDS = ("optimizer", "batch_size", "steps")
@@ -353,12 +362,8 @@ def _dispatch_targets(s: Summary, context: RepoContext, defs: dict[tuple[str, st
     repository."""
     if len(s.layers) != 1 or s.layers[0].type != "Custom" or not s.layers[0].raw or not _has_training(s):
         return []
-    path = s.source.path
-    facts = context.facts.get(path)
-    head, _, rest = s.layers[0].raw.partition(".")
-    found = _imported_origin(context, facts, path, head) if facts is not None else None
-    hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1]) if found else None
-    if hit is None or not hit[1] or "." in hit[1]:
+    hit = _imported_definition(context, s.source.path, s.layers[0].raw)
+    if hit is None:
         return []
     where, name = hit
     target_facts = context.module_facts(where)
@@ -411,9 +416,8 @@ def _call_line(data: bytes | None, name: str) -> int | None:
     return data.count(b"\n", 0, m.start()) + 1 if m else None
 
 
-def _has_training(s: Summary, fields: tuple[str, ...] = (*_RUN_FIELDS, "loss")) -> bool:
-    hp = s.hyperparameters
-    return any(getattr(hp, f) is not None for f in fields)
+def _has_training(s: Summary, fields: tuple[str, ...] = TRAINING_FIELDS) -> bool:
+    return s.hyperparameters.any_set(fields)
 
 
 def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str | None = None,
@@ -474,11 +478,8 @@ def _names_no_network(s: Summary, context: RepoContext) -> bool:
     network (``config = Config()``, ``opt = get_std_opt(model)`` read as trained): not an example."""
     if len(s.layers) != 1 or s.layers[0].type != "Custom" or not s.layers[0].raw:
         return False
-    facts = context.facts.get(s.source.path)
-    head = s.layers[0].raw.partition(".")[0]
-    found = _imported_origin(context, facts, s.source.path, head, True) if facts is not None else None
-    hit = context.resolve(found[0] + s.layers[0].raw[len(head):], s.source.path, found[1]) if found else None
-    if hit is None or not hit[1] or "." in hit[1]:
+    hit = _imported_definition(context, s.source.path, s.layers[0].raw, modules=True)
+    if hit is None:
         return False
     return context.is_network_definition(hit[0], hit[1]) is False
 

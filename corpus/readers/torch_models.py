@@ -1153,8 +1153,8 @@ def class_layers(script: Script, name: str) -> list[Layer] | None:
     got = [] if inst is None else [copy_layer(x) for x in ex.expand(inst)]
     if not got:
         # ``class ScaledConv2d(nn.Conv2d)``: a layer of torch's with a twist is that layer
-        base = next((t for b in cls.bases if (t := ex.torch_name(b)) in torch_layers.LAYERS), None)
-        if base is not None:
+        base = ex._layer_base(cls)  # (the base the builder reads ``Layer(...)`` of the file with)
+        if base in torch_layers.LAYERS:
             got = [Layer(type=torch_layers.LAYERS[base][0], raw=name, line=line_of(cls.node))]
     return got if inst is not None or got else None
 

@@ -85,18 +85,23 @@ def _from_registry(script: Script, sub: Node) -> str | None:
     key = _key(script, index)
     if key is None:
         return None
-    for a in script.assignments_to(node_text(value)):
+    return next((v for k, v in _registry(script, value) if k == key), None)
+
+
+def _registry(script: Script, name: Node) -> list[tuple[Any, str]]:
+    """The (key, class name) pairs of the dict literals assigned to a registry's name (``{"net": Net}``)."""
+    out: list[tuple[Any, str]] = []
+    for a in script.assignments_to(node_text(name)):
         right = a.child_by_field_name("right")
-        if right.type != "dictionary":
+        if right is None or right.type != "dictionary":
             continue
         for pair in right.named_children:
             if pair.type != "pair":
                 continue
-            k = script.value(pair.child_by_field_name("key"))
             v = node_text(pair.child_by_field_name("value"))
-            if k == key and _NAME.match(v):
-                return v
-    return None
+            if _NAME.match(v):
+                out.append((script.value(pair.child_by_field_name("key")), v))
+    return out
 
 
 def registry_callees(script: Script, call: Node) -> list[str]:
@@ -113,15 +118,7 @@ def registry_callees(script: Script, call: Node) -> list[str]:
     value = node.child_by_field_name("value")
     if value is None or value.type != "identifier" or _key(script, node.child_by_field_name("subscript")):
         return []
-    names: list[str] = []
-    for a in script.assignments_to(node_text(value)):
-        right = a.child_by_field_name("right")
-        if right is None or right.type != "dictionary":
-            continue
-        for pair in right.named_children:
-            v = node_text(pair.child_by_field_name("value")) if pair.type == "pair" else ""
-            if _NAME.match(v) and v + suffix not in names:
-                names.append(v + suffix)
+    names = list(dict.fromkeys(v + suffix for _k, v in _registry(script, value)))
     return names if len(names) >= 2 else []
 
 

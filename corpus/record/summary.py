@@ -78,6 +78,10 @@ _HP_FIELDS = (
 )
 
 
+# the values a training run writes: a model with none of them set is not trained by the code read
+TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps", "loss")
+
+
 @dataclass
 class Hyperparameters:
     optimizer: str | None = None  # canonical: sgd, adam, ...
@@ -89,6 +93,10 @@ class Hyperparameters:
     metrics: list[str] | None = None
     steps: int | None = None  # iteration counts, which are not epochs
     extra: dict[str, Any] = field(default_factory=dict)  # momentum, weight_decay, ...
+
+    def any_set(self, fields: tuple[str, ...] = TRAINING_FIELDS) -> bool:
+        """Whether one of ``fields`` has a value."""
+        return any(getattr(self, f) is not None for f in fields)
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in _HP_FIELDS}
