@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
+# the receiver of a ``.sample(n)`` that draws a training minibatch (a replay buffer, reinforcement learning)
+REPLAY_RECEIVER = re.compile(r"(?i)buffer|memory|replay|\bmem\b|\brb\b")
+
 
 def fold(text: str) -> str:
     """The one folding of names people write: ``CIFAR-100`` / ``cifar 100`` / ``Cifar_100`` -> ``cifar100``.

@@ -435,6 +435,7 @@ class Evaluator:
         self.script = script
         self._hydra: list[tuple[int, int, str, Any]] | None = None
         self._loaders: dict[str, tuple[Node, Node]] | None = None
+        self._own_settings: dict[str, SettingsClass] | None = None
         self.depth = 0
         table = {t: getattr(self, name) for t, name in _handler_names(type(self)).items()}
         for t in LITERAL_TYPES:
@@ -563,6 +564,9 @@ class Evaluator:
 
     def CALL(self, n: Node, scope: Any) -> Any:
         """``len(x)``, ``int(x)``, ``float(x)`` of static values; any other call is unknown."""
+        got = self.settings_call(n, scope, own=True)
+        if got is not MISSING:
+            return got
         if self.in_repository:
             got = self.repo_call(n, scope)
             if got is not MISSING:
@@ -664,11 +668,11 @@ class Evaluator:
         handler = REPO_CALLS.get(full)
         if handler is not None:
             return handler(self, n, scope)
+        got = self.settings_call(n, scope)
+        if got is not MISSING:
+            return got
         fnode = n.child_by_field_name("function")
         if fnode is not None and fnode.type in ("identifier", "attribute"):
-            cls = self.constants.get(fn, MISSING) if not (isinstance(scope, dict) and fn in scope) else scope[fn]
-            if isinstance(cls, SettingsClass):
-                return self.settings_instance(cls, n, scope)
             # (a subclass with scopes of its own, the Keras interpreter, runs the function itself)
             if fnode.type == "identifier" and not isinstance(scope, Scope) and not (isinstance(scope, dict) and fn in scope):
                 loader = self.loader_functions().get(fn)
@@ -795,6 +799,23 @@ class Evaluator:
             default = positional[1] if len(positional) > 1 else keywords.get("default")
             return self.eval(default, scope) if default is not None else None
         return v
+
+    def settings_call(self, n: Node, scope: Any, own: bool = False) -> Any:
+        """A call that gives a settings object: ``Params(lr=0.1)``, ``tyro.cli(Args)`` of a settings class
+        imported from the repository (in the constants) or, with ``own``, of this file; else :data:`MISSING`."""
+        name = settings_class_of(self.script, n) if self.script is not None else None
+        if name is None:
+            return MISSING
+        cls = scope[name] if isinstance(scope, dict) and name in scope else self.constants.get(name, MISSING)
+        if cls is MISSING and own and b"class" in self.script.code_bytes:
+            if self._own_settings is None:
+                self._own_settings = settings_classes(self.script)
+            cls = self._own_settings.get(name, MISSING)
+        if not isinstance(cls, SettingsClass):
+            return MISSING
+        if name != call_function_name(n):  # tyro.cli(Args): the class's defaults, as run with no arguments
+            return ConfigDict(cls, "", cls.keys)
+        return self.settings_instance(cls, n, scope)
 
     def settings_instance(self, cls: SettingsClass, n: Node, scope: Any) -> Any:
         """``Params(lr=0.1)`` of a settings class: its values, the call's arguments over them (in field order)."""
@@ -1112,6 +1133,24 @@ def _hydra_compose(ev: Evaluator, folder: str, name: str) -> ConfigDict | None:
 
 _PYDANTIC_BASES = frozenset({"BaseSettings"})  # not BaseModel: many repositories name their network base so
 _SETTINGS_BASES = frozenset({"object", "NamedTuple", "Config", *_PYDANTIC_BASES})
+
+
+# command-line parsers that build a settings class from its defaults: tyro.cli(Args), pyrallis.parse(config_class=C)
+_SETTINGS_PARSERS = frozenset({"tyro.cli", "tyro.parse", "simple_parsing.parse", "pyrallis.parse", "draccus.parse",
+                               "jsonargparse.CLI", "jsonargparse.auto_cli"})
+
+
+def settings_class_of(script: Script, call: Node) -> str | None:
+    """The name of the class whose settings a call gives: ``Args(...)`` itself, ``tyro.cli(Args)``,
+    ``pyrallis.parse(config_class=TrainConfig)``; None for any other call."""
+    fn = call_function_name(call)
+    if fn is None:
+        return None
+    if (script.resolve(fn) or fn) not in _SETTINGS_PARSERS:
+        return fn
+    positional, keywords = call_arguments(call)
+    arg = keywords.get("config_class") or (positional[0] if positional else None)
+    return dotted_name(arg) if arg is not None else None
 
 
 def settings_classes(script: Script) -> dict[str, SettingsClass]:

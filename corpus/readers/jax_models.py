@@ -991,8 +991,12 @@ class JaxReader:
             if name in jax_layers.LOSSES:
                 hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[name], self._fname(call)
                 return
-        # a loss written by hand in a loss function: -sum(labels * log_softmax(logits)), mean((pred - y) ** 2)
-        for name, fnode in self.funcs.items():
+        # a loss written by hand in a loss function: -sum(labels * log_softmax(logits)), mean((pred - y) ** 2);
+        # nested ones too (cleanrl's mse_loss inside the jitted update of its main guard)
+        for fnode in self.script.nodes("function_definition"):
+            name = node_text(fnode.child_by_field_name("name"))
+            if self._in_module_class(fnode):
+                continue
             if "loss" not in name.lower():
                 continue
             text = node_text(fnode)
@@ -1037,7 +1041,9 @@ class JaxReader:
         for call in calls:
             _, kw = call_arguments(call)
             node = kw.get("batch_size")
-            if node is None and last_name(self._fname(call)) == "batch":
+            last = last_name(self._fname(call))
+            if node is None and (last == "batch" or last == "sample" and vocab.REPLAY_RECEIVER.search(
+                    self._fname(call).rpartition(".")[0])):
                 pos, _ = call_arguments(call)
                 node = pos[0] if pos else None
             v = self.script.value(node, self._env_at(call)) if node is not None else UNKNOWN
