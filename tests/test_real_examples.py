@@ -575,3 +575,27 @@ def test_flag_defaults_a_file_sees_through_opt_are_no_training_of_its_own():
     assert sorted(got) == ["Net", "Spare"]
     assert got["Net"].source.train_path == "main.py" and got["Net"].hyperparameters.learning_rate == 1e-5
     assert NOT_TRAINED in got["Spare"].parse.warnings and got["Spare"].hyperparameters.learning_rate is None
+
+
+def test_a_settings_class_given_by_tyro_gives_a_jax_scripts_values():
+    (got,) = parse_path(FIXTURES / "jax_tyro_dqn.py")
+    # args = tyro.cli(Args) of a dataclass: optax.adam(learning_rate=args.learning_rate), rb.sample(args.batch_size),
+    # and the squared error of the mse_loss nested in the jitted update
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.loss) == ("adam", 1e-4, 32, "mse")
+
+
+def test_a_variable_bound_again_to_another_model_keeps_each_models_data_and_loader():
+    got = {s.name: s for s in parse_path(FIXTURES / "torch_notebook_rebound_model.py")}
+    # model = nn.Linear(1, 1) fitted on typed points through loader (batch 3); then model = WineNet() and loader
+    # bound again (batch 16) for the wine data: neither model takes the other's data or batch
+    assert got["model"].datasets == ["synthetic"] and got["model"].hyperparameters.batch_size == 3
+    assert got["WineNet"].datasets == ["wine"] and got["WineNet"].hyperparameters.batch_size == 16
+
+
+def test_each_lightning_model_takes_the_trainer_and_data_module_that_fit_it():
+    got = {s.name: s.hyperparameters for s in parse_path(FIXTURES / "lightning_two_trainers.py")}
+    # LitDigits: Trainer(max_epochs=2) and its own loader (128); LitFashion: Trainer(max_epochs=5) and
+    # FashionData(batch_size=32), not the first trainer's epochs or the first loader's batch
+    assert (got["LitDigits"].epochs, got["LitDigits"].batch_size) == (2, 128)
+    assert (got["LitFashion"].epochs, got["LitFashion"].batch_size) == (5, 32)

@@ -738,7 +738,7 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
         # several models: each one's data is what its own training is fed, where that can be followed
         for i, s in enumerate(summaries):
             later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and
-                     x.source.line_start > (s.source.line_start or 0)]
+                     x.source.line_start > (s.source.line_start or 0)] + _rebound(s, summaries, facts)
             own_optimizer = s.hyperparameters.optimizer is not None and not _STRUCTURE_NAME.search(s.name)
             fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
             if fed[i]:
@@ -751,6 +751,20 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                     # reloaded to predict): only the data it is given is its own, not the file's
                     per_model_data[i] = fed[i]
     return per_model_data, fed
+
+
+def _rebound(s: Summary, summaries: list[Summary], facts: FileFacts) -> list[int]:
+    """Lines where the variable a model is (``model = nn.Linear(1, 1)``) is bound to another model of the file
+    (``model = Model(4, 16, 3)`` later in the same notebook): what follows is that model's."""
+    start = s.source.line_start or 0
+    others = {x.name for x in summaries if x.name != s.name}
+    out = []
+    for n in facts.dep_nodes.get(s.name, ())[:20]:
+        line = n.start_point[0] + 1
+        fn = n.child_by_field_name("function") if n.type == "call" else None
+        if line > start and fn is not None and node_text(fn).rsplit(".", 1)[-1] in others:
+            out.append(line)
+    return out
 
 
 def annotate(script: Script, summaries: list[Summary], context_text: str | None = None,

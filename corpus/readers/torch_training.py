@@ -682,28 +682,31 @@ class TrainingReader:
             mine_batch = self._own_batch(m, loader_batch, batch) if mine else batch
             if mine_batch is not None:
                 m.hp.batch_size = mine_batch
+        self._trainer_fits()
 
-    def _loader_batch_by_var(self) -> dict[str, int]:
-        """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``)."""
-        out: dict[str, int] = {}
+    def _loader_batch_by_var(self) -> dict[str, list[tuple[int, int]]]:
+        """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``):
+        (where it is bound, batch) in source order (a notebook binds ``train_dl`` again for its next model)."""
+        out: dict[str, list[tuple[int, int]]] = {}
         for call in self.extractor.by_last.get("DataLoader", []):
             var = self._assigned_var(call)
             v = self._loader_batch(call)
             if var and isinstance(v, int) and not isinstance(v, bool):
-                out.setdefault(var, v)
+                out.setdefault(var, []).append((call.start_byte, v))
         return out
 
-    def _own_batch(self, m: ModelRec, loader_batch: dict[str, int], batch: int | None) -> int | None:
-        """The batch of the loader a model's own loops iterate; none when they iterate no loader of the file
-        (a toy fit on drawn numbers beside a network trained on a loader), else the file's."""
-        texts = self._own_texts.get(id(m), [])
+    def _own_batch(self, m: ModelRec, loader_batch: dict[str, list[tuple[int, int]]], batch: int | None) -> int | None:
+        """The batch of the loader a model's own loops iterate (its binding last before them); none when they
+        iterate no loader of the file (a toy fit on drawn numbers beside a network trained on a loader), else
+        the file's."""
+        sites = self._own_texts.get(id(m), [])
         # the loader a ``for`` iterates first, before one only mentioned (a test loader checked each epoch)
         for pattern in (r"\bin\s+(?:enumerate\(\s*|tqdm\(\s*)?{}\b", r"\b{}\b"):
-            hits = [(mt.start(), b) for var, b in loader_batch.items() for t in texts
+            hits = [(mt.start(), _bound_before(bound, at)) for var, bound in loader_batch.items() for at, t in sites
                     if (mt := re.search(pattern.format(re.escape(var)), t))]
             if hits:
                 return min(hits)[1]
-        if loader_batch and not any("DataLoader(" in t or "loader" in t.lower() for t in texts):
+        if loader_batch and not any("DataLoader(" in t or "loader" in t.lower() for _, t in sites):
             return None
         return batch
 
@@ -809,7 +812,7 @@ class TrainingReader:
             sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
                 [(loop, node_text(loop))]
         out: dict[int, dict[str, int]] = {}
-        self._own_texts: dict[int, list[str]] = {}
+        self._own_texts: dict[int, list[tuple[int, str]]] = {}
         for m in self.models:
             names = set(m.vars) | {v for v, ms in self.opt_of.items() if m in ms}
             if not names:
@@ -827,7 +830,7 @@ class TrainingReader:
                     if any(self._var_model(n, at) is not m for n in m.vars if re.search(rf"\b{re.escape(n)}\b", text)):
                         continue
                     mine[kind] = count
-                    self._own_texts.setdefault(id(m), []).append(text)
+                    self._own_texts.setdefault(id(m), []).append((at.start_byte, text))
                     break
             if mine:
                 out[id(m)] = mine
@@ -941,33 +944,72 @@ class TrainingReader:
     def _replay_samples(self) -> list[Node]:
         """``buffer.sample(n)`` / ``memory.sample(n)`` / ``replay.sample(n)`` calls outside model classes."""
         return [c for c in self.extractor.by_last.get("sample", []) if not self._in_model_class(c)
-                and _REPLAY.search(node_text(c.child_by_field_name("function")).rsplit(".", 1)[0])]
+                and vocab.REPLAY_RECEIVER.search(node_text(c.child_by_field_name("function")).rsplit(".", 1)[0])]
 
     def _datamodule_batch(self) -> int | None:
         """A Lightning ``LightningDataModule``'s ``batch_size``: the argument it is created with, else the
         default of its ``__init__`` (its loaders read ``self.batch_size``)."""
         ex = self.extractor
         for c in ex.class_defs:
-            if not any(last_name(b) == "LightningDataModule" for b in c.bases):
-                continue
-            init = c.methods.get("__init__")
-            params = [p for p in init.params if p.name != "self" and p.kind == "plain"] if init is not None else []
-            idx = next((i for i, p in enumerate(params) if p.name in ("batch_size", "bs")), None)
-            if idx is None:
-                continue
-            name = params[idx].name
-            for call in ex.by_last.get(c.name, []):
-                if ex._inside_module_class(call):
-                    continue
-                pos, kw = call_arguments(call)
-                node = kw.get(name) or (pos[idx] if idx < len(before_splat(pos)) else None)
-                v = self.script.value(node, ex.env_at(call)) if node is not None else UNKNOWN
-                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+            if any(last_name(b) == "LightningDataModule" for b in c.bases):
+                v = self._datamodule_class_batch(c, [call for call in ex.by_last.get(c.name, [])
+                                                     if not ex._inside_module_class(call)])
+                if v is not None:
                     return v
-            v = self.script.value(params[idx].default, dict(self.script.constants)) if params[idx].default is not None else UNKNOWN
+        return None
+
+    def _datamodule_class_batch(self, c: Any, calls: list[Node]) -> int | None:
+        """The batch of a data module class: the first of ``calls`` (its creations) to give it, else its default."""
+        init = c.methods.get("__init__")
+        params = [p for p in init.params if p.name != "self" and p.kind == "plain"] if init is not None else []
+        idx = next((i for i, p in enumerate(params) if p.name in ("batch_size", "bs")), None)
+        if idx is None:
+            return None
+        name = params[idx].name
+        for call in calls:
+            pos, kw = call_arguments(call)
+            node = kw.get(name) or (pos[idx] if idx < len(before_splat(pos)) else None)
+            v = self.script.value(node, self.extractor.env_at(call)) if node is not None else UNKNOWN
             if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                 return v
-        return None
+        v = self.script.value(params[idx].default, dict(self.script.constants)) if params[idx].default is not None else UNKNOWN
+        return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+
+    def _trainer_fits(self) -> None:
+        """``trainer.fit(model, dm)`` after ``trainer = Trainer(max_epochs=5)``: where a file trains several
+        models, each takes the limits of the trainer that fits it and the batch of the data module it is given
+        (a tutorial's second model is not trained with the first one's ``Trainer``)."""
+        ex = self.extractor
+        fits = [c for c in ex.by_last.get("fit", []) if not ex._inside_module_class(c)]
+        if len(self.models) < 2 or not fits:
+            return
+        bound: dict[str, list[tuple[int, Node]]] = {}  # name -> (where, the call bound to it)
+        for a, left, right in ex._outside_assigns():
+            if left.type == "identifier" and right.type == "call":
+                bound.setdefault(node_text(left), []).append((a.start_byte, right))
+        modules = {c.name: c for c in ex.class_defs if any(last_name(b) == "LightningDataModule" for b in c.bases)}
+        fitted: set[int] = set()  # (the first fit of a model is its training; a notebook may fit it again elsewhere)
+        for call in fits:
+            fnode = call.child_by_field_name("function")
+            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
+            trainer = _last_bound(bound.get(node_text(obj), []), call.start_byte) if obj is not None else None
+            pos, kw = call_arguments(call)
+            mnode = kw.get("model") or (pos[0] if pos else None)
+            if trainer is None or not last_name(self._fname(trainer) or "").endswith("Trainer") or \
+                    mnode is None or mnode.type != "identifier" or (m := self._var_model(node_text(mnode), call)) is None \
+                    or id(m) in fitted:
+                continue
+            fitted.add(id(m))
+            _, tkw = call_arguments(trainer)
+            for key, attr in (("max_epochs", "epochs"), ("max_steps", "steps")):
+                v = self.script.value(tkw[key], ex.env_at(trainer)) if key in tkw else UNKNOWN
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    setattr(m.hp, attr, v)
+            dnode = kw.get("datamodule") or (pos[1] if len(pos) > 1 else None)
+            made = _last_bound(bound.get(node_text(dnode), []), call.start_byte) if dnode is not None else None
+            cls = modules.get(last_name(self._fname(made) or "")) if made is not None else None
+            if cls is not None:  # its data module's batch, or none known (not another loader's of the file)
+                m.hp.batch_size = self._datamodule_class_batch(cls, [made])
 
     def _loader_batches(self) -> list[tuple[int, int]]:
         """(priority, batch) of each ``DataLoader`` (and project loader class) whose batch is known; the lowest
@@ -1262,8 +1304,15 @@ _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\bl
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
 
-# the receiver of a ``.sample(n)`` that draws a training minibatch
-_REPLAY = re.compile(r"(?i)buffer|memory|replay|\bmem\b|\brb\b")
+def _last_bound(bound: list[tuple[int, Node]], at: int) -> Node | None:
+    """The call last bound to a name before byte ``at``."""
+    return next((call for start, call in reversed(bound) if start < at), None)
+
+
+def _bound_before(bound: list[tuple[int, int]], at: int) -> int:
+    """The value of the last binding before byte ``at`` (the first one when all come after)."""
+    return next((v for start, v in reversed(bound) if start < at), bound[0][1])
+
 
 # a loop variable that counts repetitions of the whole training
 _REPEATS = re.compile(r"(?:run|seed|trial|fold|rep|repeat|experiment|exp)(?:_?(?:i|id|idx|num|no))?s?$")
