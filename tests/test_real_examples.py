@@ -599,3 +599,12 @@ def test_each_lightning_model_takes_the_trainer_and_data_module_that_fit_it():
     # FashionData(batch_size=32), not the first trainer's epochs or the first loader's batch
     assert (got["LitDigits"].epochs, got["LitDigits"].batch_size) == (2, 128)
     assert (got["LitFashion"].epochs, got["LitFashion"].batch_size) == (5, 32)
+
+
+def test_a_builder_taken_through_a_wildcard_import_is_one_example_with_its_training():
+    got = parse_files(_repo(FIXTURES / "repo_star_builder"))
+    # fit.py: from net import * then model = small_unet(); model.fit(..., epochs=7). net.py's builder compiles
+    # what it returns (an optimizer, no run of its own): one example, joined, not also the bare definition
+    assert [(s.source.path, s.source.train_path) for s in got] == [("net.py", "fit.py")]
+    assert (got[0].hyperparameters.optimizer, got[0].hyperparameters.learning_rate, got[0].hyperparameters.epochs) \
+        == ("adam", 3e-4, 7)

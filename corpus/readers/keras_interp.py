@@ -1280,6 +1280,12 @@ class Interpreter(Evaluator):
             return Imported("builtins.super")
         if name in _BUILTIN_PASS:
             return Imported("builtins." + name)
+        context = self.script.context
+        if context is not None and any(k.startswith("*") for k in self.script.aliases):
+            # ``from model import *`` then ``model = unet()``: a builder of the repository, trained here
+            wild = context.star_origins(self.script.aliases, self.script.relative_imports, self.script.path, name)
+            if wild:
+                return Imported(wild[-1][0])
         return UNKNOWN
 
     def eval_attribute(self, n: Node, scope: Scope) -> Any:

@@ -312,6 +312,21 @@ class RepoContext:
         return None
 
     # -- what a file defines and holds ---------------------------------------
+    def star_origins(self, aliases: dict[str, str], relative: dict[str, int], path: str,
+                     name: str) -> list[tuple[str, int]]:
+        """(dotted origin, leading dots) of ``name`` through each wildcard import (``from model import *``) of a
+        repository module that defines it, in import order."""
+        out: list[tuple[str, int]] = []
+        for local, origin in aliases.items():
+            if not local.startswith("*"):
+                continue
+            dots = relative.get(local, 0)
+            hit = self.resolve(origin, path, dots)
+            module = self.module_facts(hit[0]) if hit is not None and not hit[1] else None
+            if module is not None and (name in module.definitions or name in module.aliases):
+                out.append((f"{origin}.{name}", dots))
+        return out
+
     def module_facts(self, path: str) -> ModuleFacts | None:
         """The facts of a repository file (read once; None when it cannot be read as Python)."""
         if path in self.facts:

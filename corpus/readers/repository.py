@@ -279,21 +279,18 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
     examples of their own)."""
     if name in facts.aliases:
         return facts.aliases[name], facts.relative.get(name, 0)
-    wild: list[tuple[str, int]] = []
+    wild = context.star_origins(facts.aliases, facts.relative, path, name)
+    if wild:
+        return wild[-1]
     plain: list[tuple[str, int]] = []
-    for local, origin in facts.aliases.items():
-        star = local.startswith("*")
-        if not star and not (modules and origin.rsplit(".", 1)[-1] == local):
+    for local, origin in facts.aliases.items() if modules else ():
+        if local.startswith("*") or origin.rsplit(".", 1)[-1] != local:
             continue
         dots = facts.relative.get(local, 0)
         hit = context.resolve(origin, path, dots)
-        if hit is None or hit[1]:
-            continue
-        module = context.module_facts(hit[0])
+        module = context.module_facts(hit[0]) if hit is not None and not hit[1] else None
         if module is not None and (name in module.definitions or name in module.aliases):
-            (wild if star else plain).append((f"{origin}.{name}", dots))
-    if wild:
-        return wild[-1]
+            plain.append((f"{origin}.{name}", dots))
     return plain[0] if len(plain) == 1 else None
 
 
@@ -510,7 +507,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
-    if d.trained_elsewhere and (d.read_where_used or not _has_training(s, _OWN_RUN_FIELDS)):
+    if d.trained_elsewhere and (d.read_where_used or not _own_run(s)):
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
@@ -541,6 +538,15 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     s.hyperparameters.learning_rate = s.hyperparameters.epochs = None
     result.not_trained += 1
     return True
+
+
+def _own_run(s: Summary) -> bool:
+    """Whether a definition's own file trains it. A Keras builder that compiles what it returns
+    (``model.compile(optimizer=Adam(1e-4), ...)`` inside ``unet()``) and is fitted by the scripts importing
+    it has an optimizer but no run of its own."""
+    if s.framework in ("keras", "tensorflow") and not _has_training(s, ("epochs", "batch_size", "steps")):
+        return False
+    return _has_training(s, _OWN_RUN_FIELDS)
 
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
