@@ -608,3 +608,17 @@ def test_a_builder_taken_through_a_wildcard_import_is_one_example_with_its_train
     assert [(s.source.path, s.source.train_path) for s in got] == [("net.py", "fit.py")]
     assert (got[0].hyperparameters.optimizer, got[0].hyperparameters.learning_rate, got[0].hyperparameters.epochs) \
         == ("adam", 3e-4, 7)
+
+
+def test_an_agent_class_takes_the_values_it_is_constructed_with():
+    (got,) = parse_path(FIXTURES / "torch_agent_constructor.py")
+    # Agent(3, 1, lr=LR_ACTOR, batch_size=BATCH): its __init__ makes Adam(..., lr=lr), not the default 1e-3
+    assert (got.hyperparameters.learning_rate, got.hyperparameters.batch_size) == (3e-4, 256)
+
+
+def test_settings_a_function_returns_reach_the_agent_built_with_them():
+    (got,) = parse_path(FIXTURES / "torch_agent_settings.py")
+    # cfg = get_args() returning {**vars(args)}; Learner(cfg) builds RMSprop(lr=cfg["policy_lr"]) and samples
+    # cfg["batch_size"]; the loop over cfg["train_eps"] counts episodes (steps), not epochs
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps) == ("rmsprop", 5e-4, 96, None, 250)

@@ -436,6 +436,8 @@ class Evaluator:
         self._hydra: list[tuple[int, int, str, Any]] | None = None
         self._loaders: dict[str, tuple[Node, Node]] | None = None
         self._own_settings: dict[str, SettingsClass] | None = None
+        self._settings_funcs: dict[str, Node] | None = None
+        self._in_settings_func: set[str] = set()
         self.depth = 0
         table = {t: getattr(self, name) for t, name in _handler_names(type(self)).items()}
         for t in LITERAL_TYPES:
@@ -490,6 +492,10 @@ class Evaluator:
             return UNKNOWN
         d: dict[Any, Any] = {}
         for pair in n.named_children:
+            if pair.type == "dictionary_splat" and pair.named_children:  # {**vars(args), "lr": 0.1}
+                other = self.eval(pair.named_children[0], scope)
+                if isinstance(other, dict):
+                    d.update(other)
             if pair.type == "pair":
                 k = self.eval(pair.child_by_field_name("key"), scope)
                 v = self.eval(pair.child_by_field_name("value"), scope)
@@ -565,6 +571,8 @@ class Evaluator:
     def CALL(self, n: Node, scope: Any) -> Any:
         """``len(x)``, ``int(x)``, ``float(x)`` of static values; any other call is unknown."""
         got = self.settings_call(n, scope, own=True)
+        if got is MISSING:
+            got = self.settings_function(n, scope)
         if got is not MISSING:
             return got
         if self.in_repository:
@@ -576,6 +584,9 @@ class Evaluator:
             return self.option_default(n, scope)
         if fn == "dict" and "dict" not in self.constants:
             return self.plain_dict(n, scope)
+        if fn == "vars" and "vars" not in self.constants:  # (a file read alone: the repository's calls are not asked)
+            got = self.call_vars(n, scope)
+            return UNKNOWN if got is MISSING else got
         read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
             return UNKNOWN
@@ -816,6 +827,40 @@ class Evaluator:
         if name != call_function_name(n):  # tyro.cli(Args): the class's defaults, as run with no arguments
             return ConfigDict(cls, "", cls.keys)
         return self.settings_instance(cls, n, scope)
+
+    def settings_function(self, n: Node, scope: Any) -> Any:
+        """``cfg = get_args()`` of a function of the file that takes no argument and returns the settings it
+        builds (a dict display, ``{**vars(args)}`` of its parsed flags); else :data:`MISSING`."""
+        fn = call_function_name(n)
+        if fn is None or "." in fn or fn in self.constants or (isinstance(scope, dict) and fn in scope) or \
+                fn in self._in_settings_func:
+            return MISSING
+        if self._settings_funcs is None:
+            self._settings_funcs = _settings_functions(self.script.root) if self.script is not None else {}
+        fnode = self._settings_funcs.get(fn)
+        positional, keywords = call_arguments(n)
+        if fnode is None or positional or keywords:
+            return MISSING
+        self._in_settings_func.add(fn)
+        try:
+            got = self._returned(fnode)
+        finally:
+            self._in_settings_func.discard(fn)
+        return got if isinstance(got, dict) else MISSING
+
+    def _returned(self, fnode: Node) -> Any:
+        """The value a function's straight-line body returns (its top-level assignments read in order)."""
+        env: dict[str, Any] = {}
+        body = fnode.child_by_field_name("body")
+        for stmt in body.named_children if body is not None else ():
+            if stmt.type == "return_statement":
+                return self.eval(stmt.named_children[0], env) if stmt.named_children else MISSING
+            a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+            if a is not None and a.type == "assignment":
+                left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+                if left is not None and right is not None and left.type == "identifier":
+                    env[node_text(left)] = self.eval(right, env)
+        return MISSING
 
     def settings_instance(self, cls: SettingsClass, n: Node, scope: Any) -> Any:
         """``Params(lr=0.1)`` of a settings class: its values, the call's arguments over them (in field order)."""
@@ -1133,6 +1178,17 @@ def _hydra_compose(ev: Evaluator, folder: str, name: str) -> ConfigDict | None:
 
 _PYDANTIC_BASES = frozenset({"BaseSettings"})  # not BaseModel: many repositories name their network base so
 _SETTINGS_BASES = frozenset({"object", "NamedTuple", "Config", *_PYDANTIC_BASES})
+
+
+def _settings_functions(root: Node) -> dict[str, Node]:
+    """Top-level functions of a script that take no argument and return something (``def get_args():``)."""
+    out: dict[str, Node] = {}
+    for stmt in root.named_children:
+        fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+        if fn is None or fn.type != "function_definition" or read_parameters(fn) or b"return" not in (fn.text or b""):
+            continue
+        out[node_text(fn.child_by_field_name("name"))] = fn
+    return out
 
 
 # command-line parsers that build a settings class from its defaults: tyro.cli(Args), pyrallis.parse(config_class=C)

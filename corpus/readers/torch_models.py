@@ -1090,7 +1090,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         leaves the default (the value the script most likely runs with).
         """
         f = self._func_info(fnode, None)
-        call = self._call_site(f.name, fnode)
+        owner = _class_of_init(fnode) if f.name == "__init__" else None
+        # a class's __init__ runs where the class is called (``agent = Agent(3, 1, lr=LR_ACTOR)``)
+        call = self._call_site(node_text(owner.child_by_field_name("name")), owner) if owner is not None \
+            else self._call_site(f.name, fnode)
         pos, kw = call_arguments(call) if call is not None else ([], {})
         cenv = self.env_at(call) if call is not None else {}
         params = [p for p in f.params if p.name != "self"]
@@ -1125,6 +1128,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return None
 
 
+
+
+def _class_of_init(fnode: Node) -> Node | None:
+    """The class an ``__init__`` is the method of."""
+    p = fnode.parent
+    if p is not None and p.type == "decorated_definition":
+        p = p.parent
+    p = p.parent if p is not None and p.type == "block" else None
+    return p if p is not None and p.type == "class_definition" else None
 
 
 def extract_torch(script: Script) -> list[Summary]:

@@ -736,7 +736,7 @@ class TrainingReader:
         if not trains:
             return None
         if any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) \
-                or var in ("it", "itr", "n_it"):
+                or var in ("it", "itr", "n_it") or _EPISODES.search(var) or _EPISODES.search(rtext):
             return ("steps", count)
         if self._inner_loop(loop):
             return None  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
@@ -1313,6 +1313,9 @@ def _bound_before(bound: list[tuple[int, int]], at: int) -> int:
     """The value of the last binding before byte ``at`` (the first one when all come after)."""
     return next((v for start, v in reversed(bound) if start < at), bound[0][1])
 
+
+# episodes written short: ``for i_ep in range(cfg['train_eps'])``
+_EPISODES = re.compile(r"(?:^|_)eps?$|_eps\b")
 
 # a loop variable that counts repetitions of the whole training
 _REPEATS = re.compile(r"(?:run|seed|trial|fold|rep|repeat|experiment|exp)(?:_?(?:i|id|idx|num|no))?s?$")
