@@ -622,3 +622,13 @@ def test_settings_a_function_returns_reach_the_agent_built_with_them():
     # cfg["batch_size"]; the loop over cfg["train_eps"] counts episodes (steps), not epochs
     hp = got.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.steps) == ("rmsprop", 5e-4, 96, None, 250)
+
+
+def test_a_lightning_module_fitted_by_another_file_takes_its_trainer_and_imported_data_module():
+    got = parse_files(_repo(FIXTURES / "repo_lightning_modules"))
+    # train.py: Trainer(max_epochs=6).fit(model=net, datamodule=dm), dm = data.py's DigitData("./data") with its
+    # default batch_size 48; models.py's configure_optimizers is no run of its own: one joined example
+    assert [(s.source.path, s.source.train_path) for s in got] == [("models.py", "train.py")]
+    hp = got[0].hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 5e-4, 48, 6)
+    assert got[0].datasets == ["mnist"]

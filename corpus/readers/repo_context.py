@@ -52,7 +52,7 @@ MAX_CHAIN = 6
 MAX_MODULE_BYTES = 512 * 1024
 MAX_INLINED_BYTES = 64 * 1024
 MAX_TREES_BYTES = 4 * 1024 * 1024  # code whose tree is kept for a later parse of the same file
-_CAPITALIZED_CALL = re.compile(r"\b([A-Z]\w*)\(")
+_CAPITALIZED_CALL = re.compile(r"(?<!class )\b([A-Z]\w*)\(")  # (a class statement names itself: no call)
 # a call that builds a model through a factory; words of a class that may be (part of) a network
 _MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:model|net|network|detector)\w*\(",
                                  re.IGNORECASE)
@@ -60,8 +60,10 @@ _NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
                               r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(")
-# a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not)
-_TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(")
+# a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not), or when it is
+# a Lightning data module (the data its trainer is given)
+_TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(|"
+                     r"^class\s+\w+\s*\([^)]*DataModule\b")
 _DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.Model\b|layers\.Layer\b|\bModel\(inputs|"
                               r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
 
@@ -370,6 +372,40 @@ class RepoContext:
             got = None
         cache[key] = got
         return got
+
+    def init_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
+        """The plain parameters of a repository class's ``__init__`` (after ``self``) with their default values
+        (UNKNOWN where none is readable), read on demand (a data module another file builds:
+        ``LitMNISTDataset("./data")`` runs with ``batch_size: int = 32``); None when there is no such class."""
+        cache: dict[tuple[str, str], list[tuple[str, Any]] | None] = self.__dict__.setdefault("_init_params", {})
+        key = (path, name)
+        if key in cache:
+            return cache[key]
+        cache[key] = None
+        data = self.files.get(path)
+        if not data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+            return None
+        from corpus.readers.evaluate import UNKNOWN, read_parameters
+        from corpus.readers.script import Script, source_text
+        from corpus.readers.syntax import node_text
+
+        try:
+            script = Script(source_text(data, path), path=path, context=self)
+        except (RecursionError, ValueError, UnicodeError):
+            return None
+        for cls in script.nodes("class_definition"):
+            body = cls.child_by_field_name("body")
+            if node_text(cls.child_by_field_name("name")) != name or body is None:
+                continue
+            for stmt in body.named_children:
+                fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+                if fn is not None and fn.type == "function_definition" and \
+                        node_text(fn.child_by_field_name("name")) == "__init__":
+                    params = [p for p in read_parameters(fn) if p.kind == "plain"][1:]
+                    cache[key] = [(p.name, script.value(p.default) if p.default is not None else UNKNOWN)
+                                  for p in params]
+                    return cache[key]
+        return None
 
     def note_script(self, script: Script) -> ModuleFacts:
         """Record what a script of this repository defines (called by :class:`Script`)."""

@@ -541,12 +541,11 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
 
 
 def _own_run(s: Summary) -> bool:
-    """Whether a definition's own file trains it. A Keras builder that compiles what it returns
-    (``model.compile(optimizer=Adam(1e-4), ...)`` inside ``unet()``) and is fitted by the scripts importing
-    it has an optimizer but no run of its own."""
-    if s.framework in ("keras", "tensorflow") and not _has_training(s, ("epochs", "batch_size", "steps")):
-        return False
-    return _has_training(s, _OWN_RUN_FIELDS)
+    """Whether a definition's own file trains it: a batch or steps of its own, or epochs with an optimizer.
+    A Keras builder that compiles what it returns (``model.compile(optimizer=Adam(1e-4), ...)`` inside ``unet()``)
+    or a LightningModule's ``configure_optimizers``, fitted by the scripts importing it, has an optimizer but
+    no run of its own (and epochs alone may be the repository's flag defaults)."""
+    return _has_training(s, ("batch_size", "steps")) or bool(s.hyperparameters.epochs and s.hyperparameters.optimizer)
 
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs

@@ -761,10 +761,26 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
         if any(var not in local and given.search(t) for t, local in texts):
             return True
+        if self._handed_to_trainer(var):
+            return True
         if self._called_on(var, "step"):
             return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
         return bool(self.by_last.get("backward")) and self._called_on(var, "zero_grad", "parameters")
+
+    def _handed_to_trainer(self, var: str) -> bool:
+        """``trainer.fit(model=var, datamodule=dm)`` (Lightning), ``Trainer(model=var, args=...)`` (Hugging Face):
+        a trainer object is given the model to train."""
+        for call in self.by_last.get("fit", []):
+            fnode = call.child_by_field_name("function")
+            pos, kw = call_arguments(call)
+            arg = kw.get("model") or (pos[0] if pos else None)
+            if fnode is not None and fnode.type == "attribute" and arg is not None and node_text(arg) == var and \
+                    node_text(fnode.child_by_field_name("object")).split(".")[0] != var:
+                return True
+        return any(last.endswith("Trainer") and node_text(kw.get("model") or call) == var
+                   for last, calls in self.by_last.items() if last.endswith("Trainer")
+                   for call in calls for kw in [call_arguments(call)[1]])
 
     def _called_on(self, var: str, *methods: str) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``."""

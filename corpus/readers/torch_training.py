@@ -956,7 +956,45 @@ class TrainingReader:
                                                      if not ex._inside_module_class(call)])
                 if v is not None:
                     return v
+        for call in ex.by_last.get("fit", []):
+            # trainer.fit(model, datamodule=dm) with dm = an imported data module: its batch in its own file
+            v = self._imported_datamodule_batch(self._fit_datamodule(call))
+            if v is not None:
+                return v
         return None
+
+    def _fit_datamodule(self, fit: Node) -> Node | None:
+        """The call that made the data module a ``trainer.fit(model, dm)`` / ``fit(..., datamodule=dm)`` is given."""
+        pos, kw = call_arguments(fit)
+        dnode = kw.get("datamodule") or (pos[1] if len(pos) > 1 else None)
+        if dnode is None or dnode.type != "identifier":
+            return dnode if dnode is not None and dnode.type == "call" else None
+        made = None
+        for a, left, right in self.extractor._outside_assigns():
+            if a.start_byte > fit.start_byte:
+                break
+            if left.type == "identifier" and right.type == "call" and node_text(left) == node_text(dnode):
+                made = right
+        return made
+
+    def _imported_datamodule_batch(self, made: Node | None) -> int | None:
+        """The batch of a data module class of another file of the repository: the argument it is made with,
+        else its ``__init__``'s default."""
+        context = self.script.context
+        fn = self._fname(made) if made is not None else None
+        head = (fn or "").split(".")[0]
+        if context is None or not fn or head not in self.script.aliases:
+            return None
+        origin = self.script.aliases[head] + fn[len(head):]
+        hit = context.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0))
+        params = context.init_parameters(*hit) if hit is not None and hit[1] else None
+        idx = next((i for i, (name, _) in enumerate(params or ()) if name in ("batch_size", "bs")), None)
+        if params is None or idx is None:
+            return None
+        pos, kw = call_arguments(made)
+        node = kw.get(params[idx][0]) or (pos[idx] if idx < len(before_splat(pos)) else None)
+        v = self.script.value(node, self.extractor.env_at(made)) if node is not None else params[idx][1]
+        return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
 
     def _datamodule_class_batch(self, c: Any, calls: list[Node]) -> int | None:
         """The batch of a data module class: the first of ``calls`` (its creations) to give it, else its default."""
@@ -1010,6 +1048,8 @@ class TrainingReader:
             cls = modules.get(last_name(self._fname(made) or "")) if made is not None else None
             if cls is not None:  # its data module's batch, or none known (not another loader's of the file)
                 m.hp.batch_size = self._datamodule_class_batch(cls, [made])
+            elif (v := self._imported_datamodule_batch(made)) is not None:
+                m.hp.batch_size = v
 
     def _loader_batches(self) -> list[tuple[int, int]]:
         """(priority, batch) of each ``DataLoader`` (and project loader class) whose batch is known; the lowest
