@@ -632,3 +632,12 @@ def test_a_lightning_module_fitted_by_another_file_takes_its_trainer_and_importe
     hp = got[0].hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 5e-4, 48, 6)
     assert got[0].datasets == ["mnist"]
+
+
+def test_a_keras_hub_task_model_fed_by_a_repository_data_function_is_read():
+    (got,) = parse_files(_repo(FIXTURES / "repo_keras_hub_finetune"))
+    # keras_hub's ImageClassifier around Backbone.from_preset(...) is a pretrained network (its preprocessor is not
+    # a model); D.flower_batches(24, ...) binds data.py's batch_size parameter: the fit's data comes in 24s
+    assert [x.type for x in got.layers] == ["Pretrained"]
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 24, 4)

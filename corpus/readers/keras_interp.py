@@ -331,6 +331,8 @@ _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "s
                    "rl", "tensorflow_decision_forests", "keras_hub", "keras_nlp", "keras_cv",
                    # test doubles: a MagicMock that is "fit" in a unit test is not a model
                    "unittest", "mock", "pytest", "pytest_mock"}
+_HUB_ROOTS = {"keras_hub", "keras_nlp", "keras_cv"}
+_HUB_NOT_MODEL = re.compile(r"Preprocessor|Tokenizer|Converter|Sampler|Packer|Loss|Metric")
 _CONFIG_NAMES = {"config", "cfg", "conf", "configs"}
 _BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
 _RECURRENT = RECURRENT
@@ -1929,6 +1931,34 @@ class Interpreter(Evaluator):
             return self.call_tf(c)
         return _NEXT
 
+    def repository_batcher(self, c: ImportedCall) -> Batched | None:
+        """A data function of another file of the repository given its batch size (``dataset.prepare_cifar100(
+        BATCH_SIZE, ...)`` over ``def prepare_cifar100(batch_size, ...)``, ``trainGenerator(2, ...)``): the data it
+        returns comes in those batches."""
+        context = self.script.context
+        if context is None:
+            return None
+        hit = context.resolve(c.name, self.script.path, self.script.relative_imports.get(c.name.split(".")[0], 0))
+        params = context.call_parameters(*hit) if hit is not None and hit[1] and "." not in hit[1] else None
+        for i, (name, _default) in enumerate(params or ()):
+            if name in _BATCH_ARG_NAMES:
+                v = c.kw.get(name, c.pos[i] if i < len(c.pos) else UNKNOWN)
+                return Batched(v) if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+        return None
+
+    def ext_keras_hub(self, c: ImportedCall) -> Any:
+        """Keras 3's model hub (``keras_hub``, formerly ``keras_nlp`` / ``keras_cv``): a backbone or a task model
+        from a preset (``Backbone.from_preset("vit_base_patch16_224")``) or around a backbone
+        (``ViTImageClassifier(backbone=backbone, num_classes=100)``) is a pretrained network; its preprocessors
+        and tokenizers are not."""
+        if c.parts[0] not in _HUB_ROOTS or "models" not in c.parts:
+            return _NEXT
+        cls = c.parts[-2] if c.last == "from_preset" and len(c.parts) > 2 else c.last
+        if not cls[:1].isupper() or _HUB_NOT_MODEL.search(cls):
+            return _NEXT
+        preset = c.pos[0] if c.last == "from_preset" and c.pos and isinstance(c.pos[0], str) else cls
+        return self.pretrained(preset, c.node, {})
+
     def ext_other_module(self, c: ImportedCall) -> Any:
         """Another module's function or class: on tensors a Custom block; else maybe a model builder."""
         parts, last, pos, call = c.parts, c.last, c.pos, c.node
@@ -1937,6 +1967,9 @@ class Interpreter(Evaluator):
             return self.apply(LayerObj("Custom", dotted_written(call), cls_name=last, line=self.s_line(call)), ins, call)
         if ins:
             return ins[0]
+        batched = self.repository_batcher(c)
+        if batched is not None:
+            return batched
         if parts[0] not in _FRAMEWORK_ROOTS and parts[0] not in _SKIP_MODULES and parts[0] not in _NOT_MODEL_LIBS:
             # maybe a model built in another file of the project (models.create_mlp(...)):
             # it becomes one if this file compiles or trains what it returns
@@ -2790,7 +2823,7 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 }
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
-    Interpreter.ext_batcher, Interpreter.ext_other_module,
+    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_other_module,
 )
 # raw TensorFlow calls, in order
 _TF_RULES: tuple[Callable[..., Any], ...] = (

@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 from corpus.readers.config import is_config_path, load_config
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from corpus.readers.script import Script
     from corpus.record.summary import Layer
 
@@ -373,11 +375,13 @@ class RepoContext:
         cache[key] = got
         return got
 
-    def init_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
-        """The plain parameters of a repository class's ``__init__`` (after ``self``) with their default values
-        (UNKNOWN where none is readable), read on demand (a data module another file builds:
-        ``LitMNISTDataset("./data")`` runs with ``batch_size: int = 32``); None when there is no such class."""
-        cache: dict[tuple[str, str], list[tuple[str, Any]] | None] = self.__dict__.setdefault("_init_params", {})
+    def call_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
+        """The plain parameters a call of a repository function or class takes (a class's ``__init__`` after
+        ``self``), with their default values (UNKNOWN where none is readable), read on demand: a data module
+        another file builds (``LitMNISTDataset("./data")`` runs with ``batch_size: int = 32``), a data function
+        it calls (``prepare_cifar100(BATCH_SIZE, ...)`` binds ``batch_size``); None when there is no such
+        top-level definition."""
+        cache: dict[tuple[str, str], list[tuple[str, Any]] | None] = self.__dict__.setdefault("_call_params", {})
         key = (path, name)
         if key in cache:
             return cache[key]
@@ -393,18 +397,17 @@ class RepoContext:
             script = Script(source_text(data, path), path=path, context=self)
         except (RecursionError, ValueError, UnicodeError):
             return None
-        for cls in script.nodes("class_definition"):
-            body = cls.child_by_field_name("body")
-            if node_text(cls.child_by_field_name("name")) != name or body is None:
+        for stmt in script.root.named_children:
+            node = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            if node is None or node_text(node.child_by_field_name("name")) != name:
                 continue
-            for stmt in body.named_children:
-                fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
-                if fn is not None and fn.type == "function_definition" and \
-                        node_text(fn.child_by_field_name("name")) == "__init__":
-                    params = [p for p in read_parameters(fn) if p.kind == "plain"][1:]
-                    cache[key] = [(p.name, script.value(p.default) if p.default is not None else UNKNOWN)
-                                  for p in params]
-                    return cache[key]
+            fn = node if node.type == "function_definition" else _init_of(node)
+            if fn is None:
+                return None
+            params = [p for p in read_parameters(fn) if p.kind == "plain"]
+            params = params[1:] if node.type == "class_definition" else params
+            cache[key] = [(p.name, script.value(p.default) if p.default is not None else UNKNOWN) for p in params]
+            return cache[key]
         return None
 
     def note_script(self, script: Script) -> ModuleFacts:
@@ -1078,6 +1081,18 @@ def _call_text(text: str, open_at: int, limit: int = 4000) -> str:
             if depth == 0:
                 return text[open_at + 1:i]
     return text[open_at + 1:open_at + limit]
+
+
+def _init_of(cls: Node) -> Node | None:
+    """The ``__init__`` of a class node (None for another node, or a class without one)."""
+    from corpus.readers.syntax import node_text
+
+    body = cls.child_by_field_name("body") if cls.type == "class_definition" else None
+    for stmt in body.named_children if body is not None else ():
+        fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+        if fn is not None and fn.type == "function_definition" and node_text(fn.child_by_field_name("name")) == "__init__":
+            return fn
+    return None
 
 
 def file_lines(data: bytes, start: int, end: int) -> str:

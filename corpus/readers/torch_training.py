@@ -987,7 +987,7 @@ class TrainingReader:
             return None
         origin = self.script.aliases[head] + fn[len(head):]
         hit = context.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0))
-        params = context.init_parameters(*hit) if hit is not None and hit[1] else None
+        params = context.call_parameters(*hit) if hit is not None and hit[1] else None
         idx = next((i for i, (name, _) in enumerate(params or ()) if name in ("batch_size", "bs")), None)
         if params is None or idx is None:
             return None
