@@ -256,6 +256,12 @@ def test_one_fold_for_names() -> None:
     ("!wget https://guillaumejaume.github.io/FUNSD/dataset.zip", "funsd"),
     ("unzip criteo_small.zip", "criteo"),
     ("root = 'data/modelnet40_normal_resampled'", "modelnet"),
+    # session 11's sample: the Kaggle "skin cancer MNIST" is HAM10000, not digits; DSB 2018 nuclei, Otto, SMILEsmileD
+    ("pd.read_csv('skin-cancer-mnist-ham10000/HAM10000_metadata.csv')", "ham10000"),
+    ("TRAIN_PATH = 'stage1_train/'", "dsb2018"),
+    ("pd.read_csv('otto-group-product-classification-challenge/train.csv')", "otto"),
+    ("glob('SMILEsmileD-master/SMILEs/positives/*.jpg')", "smilesmiled"),
+    ("loadmat('devkit/cars_train_annos.mat')", "stanford_cars"),
 ])
 def test_benchmarks_named_by_their_files_are_not_custom(text, name):
     # each was read as custom data in the session-7 sample of the shipped corpus
