@@ -641,3 +641,10 @@ def test_a_keras_hub_task_model_fed_by_a_repository_data_function_is_read():
     assert [x.type for x in got.layers] == ["Pretrained"]
     hp = got.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.01, 24, 4)
+
+
+def test_a_module_list_of_deep_copies_holds_the_copied_block():
+    (got,) = parse_path(FIXTURES / "torch_deepcopy_layers.py")
+    # Stack: nn.ModuleList([copy.deepcopy(block) for _ in range(n)]) (vendored BERT encoders build so); the block is
+    # read, not left Custom
+    assert [x.type for x in got.layers] == ["Embedding", "Dense", "Add", "LayerNormalization", "Dense"]

@@ -294,6 +294,12 @@ class ModuleBuilder:
             return _NOT_MINE
         return self.build(call.fnode.child_by_field_name("object") if call.fnode is not None else None, scope)
 
+    def _build_copy(self, call: _Call, scope: Scope) -> Any:
+        """``copy.deepcopy(layer)`` (``nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])``): the same module."""
+        if call.fn in ("copy.deepcopy", "deepcopy", "copy.copy") and len(call.pos) == 1:
+            return self.build(call.pos[0], scope)
+        return _NOT_MINE
+
     def _build_list_call(self, call: _Call, scope: Scope) -> Any:
         if call.fn in ("list", "tuple") and len(call.pos) == 1:
             return self.build(call.pos[0], scope)
@@ -1063,6 +1069,8 @@ _BUILD_BY_CALLEE_TYPE = {
 _BUILD_BY_CALL_NAME = {
     **dict.fromkeys(_SAME_MODULE, ModuleBuilder._build_moved),
     "list": ModuleBuilder._build_list_call,
+    "deepcopy": ModuleBuilder._build_copy,
+    "copy": ModuleBuilder._build_copy,
     "tuple": ModuleBuilder._build_list_call,
     "getattr": ModuleBuilder._build_getattr,
     "OrderedDict": ModuleBuilder._build_ordered_dict_call,
