@@ -648,3 +648,10 @@ def test_a_module_list_of_deep_copies_holds_the_copied_block():
     # Stack: nn.ModuleList([copy.deepcopy(block) for _ in range(n)]) (vendored BERT encoders build so); the block is
     # read, not left Custom
     assert [x.type for x in got.layers] == ["Embedding", "Dense", "Add", "LayerNormalization", "Dense"]
+
+
+def test_a_trainer_class_building_a_wildcard_imported_network_is_read_in_its_own_file_only():
+    got = parse_files(_repo(FIXTURES / "repo_star_trainer_class"))
+    # runner.py's Runner builds Critic (from nets import *) and trains it: one example joined there; main.py only
+    # runs the Runner and is not read as a second training of Critic
+    assert [(s.source.path, s.source.train_path) for s in got] == [("nets.py", "runner.py")]

@@ -798,6 +798,9 @@ class RepoContext:
             if d is None:
                 hit = self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)) \
                     if name in facts.aliases else None
+                if hit is None and name not in facts.aliases:  # ``from dcgan import *`` then ``Generator()``
+                    wild = self.star_origins(facts.aliases, facts.relative, path, name)
+                    hit = self.resolve(wild[-1][0], path, wild[-1][1]) if wild else None
                 if hit is None:
                     continue
                 target = self.module_facts(hit[0]) if hit[1] and "." not in hit[1] else None
