@@ -655,3 +655,10 @@ def test_a_trainer_class_building_a_wildcard_imported_network_is_read_in_its_own
     # runner.py's Runner builds Critic (from nets import *) and trains it: one example joined there; main.py only
     # runs the Runner and is not read as a second training of Critic
     assert [(s.source.path, s.source.train_path) for s in got] == [("nets.py", "runner.py")]
+
+
+def test_a_loop_whose_step_a_setting_leaves_zero_until_run_time_is_no_error():
+    (got,) = parse_path(FIXTURES / "torch_tyro_runtime_zero.py")
+    # Args.minibatch_size = 0 is computed in __main__ (cleanrl's PPO scripts): range(0, n, 0) is no count
+    assert not any(w.startswith("internal error") for w in got.parse.warnings)
+    assert (got.hyperparameters.learning_rate, got.hyperparameters.epochs) == (3e-4, 4)

@@ -1180,6 +1180,15 @@ _PYDANTIC_BASES = frozenset({"BaseSettings"})  # not BaseModel: many repositorie
 _SETTINGS_BASES = frozenset({"object", "NamedTuple", "Config", *_PYDANTIC_BASES})
 
 
+def range_length(vals: list[Any]) -> int | None:
+    """How many values ``range(*vals)`` gives, for one to three known ints; None otherwise (a zero step
+    read from a setting the script computes at run time, ``range(0, n, args.minibatch_size)``, included)."""
+    if not 1 <= len(vals) <= 3 or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals) or \
+            (len(vals) == 3 and vals[2] == 0):
+        return None
+    return len(range(*vals))
+
+
 def _settings_functions(root: Node) -> dict[str, Node]:
     """Top-level functions of a script that take no argument and return something (``def get_args():``)."""
     out: dict[str, Node] = {}

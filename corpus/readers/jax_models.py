@@ -34,7 +34,7 @@ from tree_sitter import Node
 
 from corpus.knowledge import jax_layers, vocab
 from corpus.knowledge.layers import WEIGHTLESS
-from corpus.readers.evaluate import UNKNOWN, read_parameters
+from corpus.readers.evaluate import UNKNOWN, range_length, read_parameters
 from corpus.readers.script import (
     Script,
     call_arguments,
@@ -656,9 +656,7 @@ class JaxReader:
             return
         count = None
         if it is not None and it.type == "call" and self._fname(it) == "range":
-            vals = [self.script.value(a, w.env) for a in call_arguments(it)[0]]
-            if vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3:
-                count = len(range(*vals))
+            count = range_length([self.script.value(a, w.env) for a in call_arguments(it)[0]])
         if count is not None and 0 < count <= MAX_UNROLL and name:
             # for j in range(block_size): the blocks, each with its index (strides differ for j == 0)
             for j in range(*[self.script.value(a, w.env) for a in call_arguments(it)[0]]):
@@ -1022,10 +1020,9 @@ class JaxReader:
             if it is None or it.type != "call" or last_name(self._fname(it)) not in ("range", "trange"):
                 continue
             env = self._env_at(loop)
-            vals = [self.script.value(a, env) for a in call_arguments(it)[0]]
-            if not (vals and len(vals) <= 3 and all(isinstance(v, int) and not isinstance(v, bool) for v in vals)):
+            count = range_length([self.script.value(a, env) for a in call_arguments(it)[0]])
+            if count is None:
                 continue
-            count = len(range(*vals))
             words = (node_text(loop.child_by_field_name("left")) + " " + node_text(it)).lower()
             if "epoch" in words and hp.get("epochs") is None:
                 hp["epochs"] = count

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
-from corpus.readers.evaluate import arith, bind_arguments
+from corpus.readers.evaluate import arith, bind_arguments, range_length
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
 from corpus.readers.torch_common import (
     MAX_DEPTH,
@@ -182,11 +182,7 @@ class ModuleBuilder:
             fn = self._fname(it)
             pos, kw = call_arguments(it)
             if fn == "range" and pos:
-                vals = [self.value(p, scope) for p in pos]
-                if all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
-                    r = range(*vals[:3]) if len(vals) <= 3 else None
-                    return len(r) if r is not None else None
-                return None
+                return range_length([self.value(p, scope) for p in pos])
             if fn in ("enumerate", "reversed") and pos:
                 return self._loop_count(pos[0], scope)
             if fn == "zip" and pos:

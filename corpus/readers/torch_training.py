@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.readers.evaluate import range_length
 from corpus.readers.script import (
     UNKNOWN,
     call_arguments,
@@ -719,10 +720,9 @@ class TrainingReader:
             return None
         rpos, _ = call_arguments(rng)
         env = self.extractor.env_at(loop)
-        vals = [self.script.value(p, env) for p in rpos]
-        if not (vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals) and len(vals) <= 3):
+        count = range_length([self.script.value(p, env) for p in rpos])
+        if count is None:
             return None
-        count = len(range(*vals))
         var = " ".join(identifiers(loop.child_by_field_name("left"))).lower()
         rtext = node_text(rng).lower()
         if "epoch" in var or "epoch" in rtext:
