@@ -662,3 +662,14 @@ def test_a_loop_whose_step_a_setting_leaves_zero_until_run_time_is_no_error():
     # Args.minibatch_size = 0 is computed in __main__ (cleanrl's PPO scripts): range(0, n, 0) is no count
     assert not any(w.startswith("internal error") for w in got.parse.warnings)
     assert (got.hyperparameters.learning_rate, got.hyperparameters.epochs) == (3e-4, 4)
+
+
+def test_models_an_experiment_class_picks_by_a_chain_of_ifs_are_each_trained_there():
+    got = parse_files(_repo(FIXTURES / "repo_exp_if_chain"))
+    # exp/runner.py: if self.model_name == "Alpha": self.model = Alpha(args) / if ... "Beta": ... (separate ifs on
+    # one flag), the names taken through models/__init__.py's wildcard imports; trained by Exp.train with main.py's
+    # flag defaults: each model once, joined with the runner
+    assert sorted((s.source.path, s.source.train_path) for s in got) == [("models/alpha.py", "exp/runner.py"),
+                                                                       ("models/beta.py", "exp/runner.py")]
+    assert all((s.hyperparameters.learning_rate, s.hyperparameters.epochs, s.hyperparameters.loss)
+               == (0.003, 7, "mse") for s in got)

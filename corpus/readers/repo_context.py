@@ -326,10 +326,32 @@ class RepoContext:
                 continue
             dots = relative.get(local, 0)
             hit = self.resolve(origin, path, dots)
-            module = self.module_facts(hit[0]) if hit is not None and not hit[1] else None
-            if module is not None and (name in module.definitions or name in module.aliases):
+            where = self._provider(hit[0], name, 2) if hit is not None and not hit[1] else None
+            if where is None:
+                continue
+            if hit is not None and where == hit[0]:
                 out.append((f"{origin}.{name}", dots))
+            else:
+                # through the package's own wildcard imports: name the module that has it (``model.SAE.SAE``,
+                # not ``model.SAE``, which is the module of that name)
+                out.append((f"{where[:-3].replace('/', '.')}.{name}", 0))
         return out
+
+    def _provider(self, path: str, name: str, depth: int) -> str | None:
+        """The module that defines or imports ``name``: this one, or one its wildcard imports reach (a package's
+        ``__init__.py`` of ``from model.SAE import *`` lines), ``depth`` levels down; None if none does."""
+        module = self.module_facts(path)
+        if module is None:
+            return None
+        if name in module.definitions or name in module.aliases:
+            return path
+        for local, origin in module.aliases.items() if depth > 0 else ():
+            if local.startswith("*"):
+                hit = self.resolve(origin, path, module.relative.get(local, 0))
+                if hit is not None and not hit[1] and hit[0] != path and \
+                        (where := self._provider(hit[0], name, depth - 1)) is not None:
+                    return where
+        return None
 
     def module_facts(self, path: str) -> ModuleFacts | None:
         """The facts of a repository file (read once; None when it cannot be read as Python)."""

@@ -1322,13 +1322,33 @@ def _returned_by(node: Node, names: set[str]) -> str | None:
 
 
 def _branch_of(node: Node) -> int | None:
-    """The if-statement one of whose branches holds ``node`` (for if/else pairs), if any."""
+    """The if-statement one of whose branches holds ``node`` (for if/else pairs), if any. Separate ifs of one
+    block that test one flag against names (``if self.model_name == 'TFT': ...`` then ``if self.model_name ==
+    'SAE': ...``) are one choice too: they share the first such if's place."""
     p = node.parent
     while p is not None and p.type not in ("function_definition", "module"):
         if p.type == "if_statement":
+            flag = _flag_tested(p)
+            block = p.parent
+            if flag is None or block is None:
+                return p.start_byte
+            for sibling in block.named_children:
+                if sibling.type == "if_statement" and _flag_tested(sibling) == flag:
+                    return sibling.start_byte
             return p.start_byte
         p = p.parent
     return None
+
+
+def _flag_tested(if_node: Node) -> str | None:
+    """``x.model_name`` of ``if x.model_name == 'TFT':`` (a name or attribute compared with a string), else None."""
+    cond = if_node.child_by_field_name("condition")
+    if cond is None or cond.type != "comparison_operator" or len(cond.named_children) != 2:
+        return None
+    left, right = cond.named_children
+    if "==" not in node_text(cond) or right.type != "string" or left.type not in ("identifier", "attribute"):
+        return None
+    return node_text(left)
 
 
 def _find_ctor_call(node: Node | None, name: str) -> Node | None:
