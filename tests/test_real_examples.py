@@ -673,3 +673,10 @@ def test_models_an_experiment_class_picks_by_a_chain_of_ifs_are_each_trained_the
                                                                        ("models/beta.py", "exp/runner.py")]
     assert all((s.hyperparameters.learning_rate, s.hyperparameters.epochs, s.hyperparameters.loss)
                == (0.003, 7, "mse") for s in got)
+
+
+def test_a_block_that_sees_the_repositorys_settings_is_still_a_block():
+    got = parse_files(_repo(FIXTURES / "repo_vendored_blocks"))
+    # lib/modeling.py's __main__ batches toy data (a batch size, no optimizer) and smoke-tests TinyLayer: TinyLayer,
+    # a part of TinyModel with no optimizer of its own, is no example (vendored transformers' layers saw batches so)
+    assert [s.name for s in got] == ["TinyModel"]

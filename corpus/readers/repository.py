@@ -511,11 +511,12 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
-    if _has_training(s, _OWN_RUN_FIELDS):
+    if _has_training(s, ("optimizer", "steps")):
         return True
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
         # (a loss alone is no training of its own: a block's file may hold the network's loss function; nor a
-        # learning rate its file sees as the repository's flag default: Pyraformer's Layers.py)
+        # learning rate its file sees as the repository's flag default: Pyraformer's Layers.py; nor a batch size
+        # with no optimizer: vendored transformers' MarianDecoderLayer saw the repository's settings)
         result.blocks += 1
         return False
     if _has_training(s, (*_OWN_RUN_FIELDS, "loss")):
