@@ -680,3 +680,9 @@ def test_a_block_that_sees_the_repositorys_settings_is_still_a_block():
     # lib/modeling.py's __main__ batches toy data (a batch size, no optimizer) and smoke-tests TinyLayer: TinyLayer,
     # a part of TinyModel with no optimizer of its own, is no example (vendored transformers' layers saw batches so)
     assert [s.name for s in got] == ["TinyModel"]
+
+
+def test_a_block_shown_on_its_own_before_the_network_that_holds_it_is_no_example():
+    got = parse_path(FIXTURES / "torch_block_demo_then_network.py")
+    # ffn = PositionalFFN(4, 8) only prints a shape; Encoder holds a PositionalFFN and is trained: one example
+    assert [s.name for s in got] == ["Encoder"]

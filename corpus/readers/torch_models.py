@@ -337,12 +337,35 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         training = TrainingReader(self, models)
         training.read()
         _share_dispatched(models)
+        models = self._without_held_parts(models, training.opt_of)
         out: list[Summary] = []
         for m in models:
             if not m.layers:
                 continue
             out.append(m.summary(self.script, self.warnings))
         return out
+
+    def _without_held_parts(self, models: list[ModelRec], opt_of: dict[str, list[ModelRec]]) -> list[ModelRec]:
+        """A module class of the file that another model class of the file holds (BERTModel's ``self.nsp =
+        NextSentencePred(...)``), built on its own only to show what it outputs, with no optimizer of its own:
+        a part, not an example (a d2l chapter demonstrates each block before the network)."""
+        names = {m.name for m in models if not m.imported}
+        holders = [c for c in self.class_defs if c.is_module and c.name in names]
+        held: set[str] = set()
+        for c in holders:
+            init = c.methods.get("__init__")
+            body = init.body if init is not None else None
+            if body is None:
+                continue
+            for call in self.calls:
+                if body.start_byte <= call.start_byte < body.end_byte:
+                    callee = self._fname(call)
+                    if callee in names and callee != c.name:
+                        held.add(callee)
+        if not held:
+            return models
+        trained = {id(m) for ms in opt_of.values() for m in ms}
+        return [m for m in models if m.imported or m.name not in held or id(m) in trained]
 
     def _code_only(self) -> str:
         """The analysed code with strings and comments blanked (byte offsets kept, as latin-1 text; built once)."""
