@@ -686,3 +686,11 @@ def test_a_block_shown_on_its_own_before_the_network_that_holds_it_is_no_example
     got = parse_path(FIXTURES / "torch_block_demo_then_network.py")
     # ffn = PositionalFFN(4, 8) only prints a shape; Encoder holds a PositionalFFN and is trained: one example
     assert [s.name for s in got] == ["Encoder"]
+
+
+def test_a_notebooks_shell_lines_that_fetch_data_name_it():
+    (got,) = parse_path(FIXTURES / "torch_notebook_wget_data.ipynb")
+    # !wget .../cifar-100-python.tar.gz then ImageFolder('data/train'): the data is CIFAR-100, not a folder of
+    # one's own; the model's lines still point at the notebook's stored lines
+    assert got.datasets == ["cifar100"]
+    assert got.source.line_start is not None and got.hyperparameters.batch_size == 50

@@ -405,6 +405,10 @@ def _nonzero(v) -> bool:
     return v is not None
 
 
+# a shell line of a notebook that fetches or unpacks data, as script.from_notebook keeps it
+_SHELL_FETCH = re.compile(r"""^['"]!\s*(?:wget|curl|kaggle|unzip|tar|gdown|git\s+clone)\b""")
+
+
 def _strings_in(node: Node, script: Script, limit: int = 200) -> list[str]:
     """Static string values inside ``node`` (literals, constants and argparse defaults they name)."""
     out: list[str] = []
@@ -972,6 +976,9 @@ class _Collector:
             value = self.script.value(node)
             if not (isinstance(value, str) and len(value) < 300 and _DATA_FILE.search(value)):
                 return True
+        if parent is not None and parent.type == "expression_statement" and _SHELL_FETCH.match(text):
+            self._shell_fetch(text)
+            return True
         if parent is not None and parent.type == "expression_statement":  # a docstring or a bare note
             for n in known_datasets.find_as_data_in_prose(text):
                 if n != "imagenet":
@@ -992,6 +999,12 @@ class _Collector:
                 continue
             self.facts.add_dataset(self.facts.text_datasets, n)
         return True
+
+    def _shell_fetch(self, text: str) -> None:
+        """A notebook's ``!wget .../cars_train.tgz`` line (script.from_notebook keeps it as a string): its data."""
+        for n in known_datasets.find_in_text(text):
+            if n != "imagenet" or re.search(r"[^/]/imagenet|ilsvrc", text, re.I):  # (not imagenet.stanford.edu)
+                self.facts.add_dataset(self.facts.text_datasets, n)
 
     def _string_context(self, node: Node, text: str) -> bool:
         """True when the string's place says all there is of it: an argparse help text or choice,

@@ -203,6 +203,17 @@ class SourceText:
 
 
 _MAGIC = re.compile(r"^\s*[!%]")
+_SHELL_DATA = re.compile(r"^\s*!\s*(?:wget|curl|kaggle|unzip|tar|gdown|git\s+clone)\b")
+
+
+def _magic_line(line: str) -> str:
+    """An IPython magic or shell line as code: blank, except a shell line that fetches or unpacks data
+    (``!wget .../cars_train.tgz``, ``!kaggle competitions download -c ...``), kept as a string so the names
+    of the data it brings are read like a path in the code."""
+    if not _SHELL_DATA.match(line):
+        return ""
+    indent = line[:len(line) - len(line.lstrip())]
+    return indent + repr(line.strip())
 
 
 def decode_bytes(data: bytes) -> tuple[str, list[str]]:
@@ -273,7 +284,7 @@ def from_notebook(raw: str, keep: bool = False) -> SourceText:
                 if found is not None:
                     where, start = found
                     cursor = where + 1
-            code_lines.append("" if _MAGIC.match(line) else line)
+            code_lines.append(_magic_line(line) if _MAGIC.match(line) else line)
             orig.append(where + 1 if where is not None else None)
             cell_of.append(ci)
         # a blank separator line so cells never run into each other
