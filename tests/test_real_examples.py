@@ -694,3 +694,13 @@ def test_a_notebooks_shell_lines_that_fetch_data_name_it():
     # one's own; the model's lines still point at the notebook's stored lines
     assert got.datasets == ["cifar100"]
     assert got.source.line_start is not None and got.hyperparameters.batch_size == 50
+
+
+def test_an_elif_chain_of_builders_with_one_built_branch_trains_each_model_once():
+    got = parse_files(_repo(FIXTURES / "repo_elif_chain_builders"))
+    # train.py picks by --net in an if/elif chain; one branch builds timm's ViT here: the other branches' classes are
+    # still trained there (ResNet18() and ResNet34() are one training of ResNet); --n_epochs type=int, default="150"
+    where = sorted((s.source.path, s.source.train_path) for s in got)
+    assert where == [("models/mixer.py", "train.py"), ("models/resnet.py", "train.py"), ("train.py", None)]
+    assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
+               == ("adam", 3e-4, 150) for s in got)

@@ -383,11 +383,23 @@ def flag_defaults(calls: Iterable[Node], value: Callable[[Node], Any], into: dic
         if fn.endswith("add_argument"):
             dest = _argparse_dest(positional, keywords, value)
             if dest is not None:
-                into[dest] = value(keywords["default"]) if "default" in keywords else None
+                into[dest] = _typed_default(value(keywords["default"]), keywords.get("type")) \
+                    if "default" in keywords else None
         elif len(positional) >= 2:  # absl / tf.app.flags: DEFINE_x("name", default, "help")
             name = value(positional[0])
             if isinstance(name, str):
                 into[name] = value(positional[1])
+
+
+def _typed_default(default: Any, type_node: Node | None) -> Any:
+    """argparse passes a string default through ``type`` (``type=int, default='200'`` runs with 200)."""
+    convert = {"int": int, "float": float}.get(node_text(type_node)) if type_node is not None else None
+    if convert is None or not isinstance(default, str):
+        return default
+    try:
+        return convert(default)
+    except ValueError:
+        return default
 
 
 def _argparse_dest(positional: list[Node], keywords: dict[str, Node], value: Callable[[Node], Any]) -> str | None:

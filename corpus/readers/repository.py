@@ -437,12 +437,28 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
                 placed.append(_placed(s, path, context, defs, by_summary, result, repo, commit))
     kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
                                                                       commit, context)]
+    kept = _one_per_training(kept)
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     _distinct_ids(kept, repo, commit)
     _annotate_repository(kept, context, repo, commit)
     result.summaries = kept
     return result
+
+
+def _one_per_training(summaries: list[Summary]) -> list[Summary]:
+    """One example per definition and training script: ``ResNet18()`` ... ``ResNet101()`` of one script are four
+    builders of one class, which that script trains once (as the definition reads it)."""
+    seen: set[tuple[str, int | None, str, str]] = set()
+    out = []
+    for s in summaries:
+        if s.source.train_path is not None:
+            key = (s.source.path, s.source.line_start, s.name, s.source.train_path)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(s)
+    return out
 
 
 def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, str], _Def],

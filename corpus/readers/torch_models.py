@@ -400,7 +400,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         component_vars: set[str] = set()  # backbones passed to a model class or put into a model
         models = self._class_models(module_classes, created, var_of, component_vars)
         models += self._built_models(models, component_vars)
-        models += self._imported_models({v for r in models for v in r.vars})
+        models += self._imported_models({v for r in models for v in r.vars},
+                                        {v: _branch_of(r.node) for r in models for v in r.vars})
         # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
         models.extend(self._function_models({m.name for m in models}))
         # a backbone handed to a model is part of it, not a model of its own
@@ -618,18 +619,22 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             out.append(rec)
         return out
 
-    def _imported_models(self, known_vars: set[str]) -> list[ModelRec]:
+    def _imported_models(self, known_vars: set[str], known_branch: dict[str, int | None] | None = None) \
+            -> list[ModelRec]:
         """Models of a class imported from elsewhere (capitalised, not a library's) and trained here."""
         out: list[ModelRec] = []
         mine: dict[str, list[ModelRec]] = {}  # var -> the imported models bound to it here
+        known_branch = known_branch or {}
         for a, left, right in self._outside_assigns():
             call = self._unwrapped(right)
             var = target_name(left) if call is not None else None
             branch = _branch_of(a)
             # ``if is_disc: policy = DiscretePolicy(...) else: policy = Policy(...)``: each branch's class is
-            # trained by the code after the if (which one runs is decided at run time)
-            twin = var is not None and branch is not None and bool(mine.get(var)) and all(
-                m.branch == branch and m.node.start_byte != a.start_byte for m in mine[var])
+            # trained by the code after the if (which one runs is decided at run time); a model built here in
+            # one branch (``elif args.net == "vit_timm": net = timm.create_model(...)``) leaves the others theirs
+            twin = var is not None and branch is not None and (
+                bool(mine.get(var)) and all(m.branch == branch and m.node.start_byte != a.start_byte for m in mine[var])
+                or not mine.get(var) and known_branch.get(var) == branch)
             if var is None or (var in known_vars and not twin):
                 continue
             fn = self._fname(call) or ""
@@ -660,7 +665,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 continue
             # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
             layer = Layer(type="Custom", raw=picked or (fn if "." in fn and "(" not in fn else last), line=line_of(a))
-            if twin and any(m.layers[0].raw == layer.raw for m in mine[var]):
+            if twin and any(m.layers[0].raw == layer.raw for m in mine.get(var, ())):
                 continue  # the same class in both branches (with and without weights): one model
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True, branch=branch)
             out.append(rec)
@@ -1230,6 +1235,11 @@ def _share_dispatched(models: list[ModelRec]) -> None:
         if m.imported:
             # (the classes of one call, or of the branches of one if-statement)
             groups.setdefault(m.branch if m.branch is not None else m.node.start_byte, []).append(m)
+    for m in models:
+        # a model built here in a branch of the same if (``elif args.net == "vit_timm": net = timm.create_model(...)``)
+        branch = _branch_of(m.node) if not m.imported and m.node.type == "assignment" else None
+        if branch is not None and branch in groups:
+            groups[branch].append(m)
     for group in groups.values():
         if len(group) < 2:
             continue
