@@ -287,7 +287,9 @@ def test_a_model_built_twice_by_one_training_file_gives_distinct_ids():
 
     ctx = RepoContext(FILES)
     per_file = {p: parse_bytes(FILES[p], p, context=ctx) for p in ("pkg/models.py", "pkg/blocks.py", "train.py")}
-    per_file["train.py"].append(copy.deepcopy(per_file["train.py"][0]))  # the same training view twice
+    again = copy.deepcopy(per_file["train.py"][0])  # a second training of the same model, with its own rate
+    again.hyperparameters.learning_rate = 0.05
+    per_file["train.py"].append(again)
     for p in per_file:
         ctx.module_facts(p)
     nets = [s for s in join(per_file, ctx).summaries if s.name == "Net"]

@@ -23,6 +23,7 @@ harvest, ``examplenet parse DIR``, an uploaded project, the benches).
 
 from __future__ import annotations
 
+import json
 import keyword
 import posixpath
 import re
@@ -30,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import (
@@ -447,13 +449,15 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
 
 
 def _one_per_training(summaries: list[Summary]) -> list[Summary]:
-    """One example per definition and training script: ``ResNet18()`` ... ``ResNet101()`` of one script are four
-    builders of one class, which that script trains once (as the definition reads it)."""
-    seen: set[tuple[str, int | None, str, str]] = set()
+    """One example per definition trained alike by one script: ``ResNet18()`` ... ``ResNet101()`` of one
+    script are four builders of one class, which that script trains once (as the definition reads it); two
+    trainings with their own values stay two."""
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for s in summaries:
         if s.source.train_path is not None:
-            key = (s.source.path, s.source.line_start, s.name, s.source.train_path)
+            key = (s.source.path, s.source.line_start, s.name, s.source.train_path,
+                   json.dumps(s.hyperparameters.to_dict(), sort_keys=True, default=str), tuple(s.datasets))
             if key in seen:
                 continue
             seen.add(key)
