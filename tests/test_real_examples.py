@@ -704,3 +704,13 @@ def test_an_elif_chain_of_builders_with_one_built_branch_trains_each_model_once(
     assert where == [("models/mixer.py", "train.py"), ("models/resnet.py", "train.py"), ("train.py", None)]
     assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
                == ("adam", 3e-4, 150) for s in got)
+
+
+def test_a_keras_model_trained_by_a_helper_of_another_file_called_in_its_main_guard():
+    (got,) = parse_files(_repo(FIXTURES / "repo_keras_helper_below"))
+    # train_model(model, 3, epochs=400, batch_size=64) of utils/keras_utils.py compiles (Adam at its default rate)
+    # and fits: its code is read with the call's arguments, though it comes below the file's own
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == \
+        ("adam", 1e-3, 64, 400, "categorical_crossentropy")
+    assert got.task != "image_segmentation"  # LSTM-FCN is a time-series classifier, not a segmentation FCN

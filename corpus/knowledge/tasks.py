@@ -70,7 +70,8 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
     # self-supervised pretraining (lightly's and the papers' names): no labels, an embedding learned
     (r"\b(self supervised|selfsupervised|moco|moco ?v[23]|simsiam|barlow ?twins|swav|ibot|dino|dino ?v2|nnclr|"
      r"vicreg|dcl|dclw|msn|pmsn|smog|tico|mmcr)\b", "representation_learning", 0.9),
-    (r"\b(unet|u net|segnet|deeplab|deeplabv3|fcn|pspnet|linknet|segmentation|segment|mask(s)? prediction|"
+    # (not LSTM-FCN / MLSTM-FCN, the time-series classifiers)
+    (r"\b(unet|u net|segnet|deeplab|deeplabv3|(?<!lstm )fcn|pspnet|linknet|segmentation|segment|mask(s)? prediction|"
      r"semantic seg)\b", "image_segmentation", 1.0),
     (r"\b(yolo|yolov\d|ssd|rcnn|r cnn|fasterrcnn|faster rcnn|mask rcnn|maskrcnn|retinanet|detr|"
      r"object detection|object detector|bounding box\w*|bbox\w*|anchor boxes)\b", "object_detection", 1.0),

@@ -510,6 +510,12 @@ class Interpreter(Evaluator):
     # -- driver ----------------------------------------------------------
     def run(self) -> None:
         try:
+            inlined = self.script.source.inlined_from
+            for stmt in self.script.root.named_children if inlined else ():
+                # another file's helpers, read below this one, are there when this file's code calls them
+                # (``train_model(model, ..., epochs=500)`` of utils/keras_utils.py in a main guard)
+                if stmt.type == "function_definition" and stmt.start_point[0] + 1 >= inlined:
+                    self.exec_stmt(stmt, self.globals)
             for stmt in self.script.root.named_children:
                 try:
                     self.exec_stmt(stmt, self.globals)

@@ -261,7 +261,7 @@ def _with_imported_code(script: Script, st: SourceText, path: str, context: Repo
     added = code.count("\n") + 1 - len(st.orig_lines)
     grown = SourceText(code=code, orig_lines=[*st.orig_lines, *([None] * added)],
                        cells=[*st.cells, *([st.cells[-1]] * added)] if st.cells else None,
-                       kind=st.kind, warnings=st.warnings)
+                       kind=st.kind, warnings=st.warnings, inlined_from=len(st.orig_lines) + 1)
     again = Script(grown, path=path, context=context)
     for k, v in constants.items():
         again.constants.setdefault(k, v)

@@ -193,6 +193,8 @@ class SourceText:
     # a notebook's JSON as loaded and the text it was loaded from, when that text is the file's
     # bytes as they are (UTF-8, no BOM): the outcomes reader reads its outputs without loading it again
     notebook: tuple[Any, str] | None = field(default=None, repr=False, compare=False)
+    # the first code line of other files' training code read below this file's (parser._with_imported_code)
+    inlined_from: int | None = None
 
     def orig_line(self, line: int | None) -> int | None:
         """Map a 1-based line of ``code`` to the line of the file as stored."""
