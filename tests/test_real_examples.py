@@ -714,3 +714,10 @@ def test_a_keras_model_trained_by_a_helper_of_another_file_called_in_its_main_gu
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == \
         ("adam", 1e-3, 64, 400, "categorical_crossentropy")
     assert got.task != "image_segmentation"  # LSTM-FCN is a time-series classifier, not a segmentation FCN
+
+
+def test_optimizers_of_other_libraries_a_keras_model_compiles_with():
+    got = {s.name: s.hyperparameters for s in parse_path(FIXTURES / "keras_private_and_addons_optimizers.py")}
+    # tensorflow_privacy's DPKerasSGDOptimizer(learning_rate=0.25) is SGD; tensorflow_addons' AdamW is AdamW
+    assert (got["model"].optimizer, got["model"].learning_rate) == ("sgd", 0.25)
+    assert (got["model2"].optimizer, got["model2"].learning_rate) == ("adamw", 3e-4)

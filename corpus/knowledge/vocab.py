@@ -65,6 +65,12 @@ OPTIMIZERS: dict[str, str] = {
     "adamax": "adamax",
     "nadam": "nadam",
     "lbfgs": "lbfgs",
+    # differentially private variants (tensorflow_privacy): the optimizer they clip and noise
+    "dpgradientdescentgaussianoptimizer": "sgd", "dpgradientdescentoptimizer": "sgd", "dpkerassgdoptimizer": "sgd",
+    "vectorizeddpkerassgdoptimizer": "sgd", "dpadamgaussianoptimizer": "adam", "dpkerasadamoptimizer": "adam",
+    "dpadamoptimizer": "adam", "dpkerasadagradoptimizer": "adagrad", "dpadagradoptimizer": "adagrad",
+    # Adam as BERT's and the Transformer paper's code wrap it
+    "bertadam": "adamw", "noamopt": "adam",
 }
 
 # Losses: Keras strings and classes, torch criteria and functions, tf.losses.

@@ -1952,6 +1952,13 @@ class Interpreter(Evaluator):
                 return Batched(v) if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
         return None
 
+    def ext_other_optimizer(self, c: ImportedCall) -> Any:
+        """An optimizer class of another library a Keras model compiles with (``tfa.optimizers.AdamW``,
+        tensorflow_privacy's ``DPGradientDescentGaussianOptimizer``): the optimizer it names."""
+        if c.last[:1].isupper() and canonical_optimizer(c.last):
+            return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
+        return _NEXT
+
     def ext_keras_hub(self, c: ImportedCall) -> Any:
         """Keras 3's model hub (``keras_hub``, formerly ``keras_nlp`` / ``keras_cv``): a backbone or a task model
         from a preset (``Backbone.from_preset("vit_base_patch16_224")``) or around a backbone
@@ -2829,7 +2836,7 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 }
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
-    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_other_module,
+    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_other_optimizer, Interpreter.ext_other_module,
 )
 # raw TensorFlow calls, in order
 _TF_RULES: tuple[Callable[..., Any], ...] = (
