@@ -243,10 +243,10 @@ def test_keras_helper_sequentials_built_in_a_comprehension_are_blocks():
 
 def test_an_untrained_definition_with_nothing_read_inside_is_no_example():
     got = parse_files(_repo(FIXTURES / "repo_opaque_untrained"))
-    assert sorted(s.name for s in got) == ["EncoderDecoder", "GreedyHead"]
+    assert sorted(s.name for s in got) == ["EncoderDecoder"]
     assert all(NOT_TRAINED in s.parse.warnings for s in got)
     # BeamDecoder (one Custom from another library) is dropped; EncoderDecoder's Custom parts are the
-    # repository's own, unresolved, so it stays
+    # repository's own, unresolved, so it stays; GreedyHead, a head nothing trains, is a part (session 11)
     assert types(next(s for s in got if s.name == "EncoderDecoder")) == ["Custom", "Custom"]
 
 
@@ -721,3 +721,10 @@ def test_optimizers_of_other_libraries_a_keras_model_compiles_with():
     # tensorflow_privacy's DPKerasSGDOptimizer(learning_rate=0.25) is SGD; tensorflow_addons' AdamW is AdamW
     assert (got["model"].optimizer, got["model"].learning_rate) == ("sgd", 0.25)
     assert (got["model2"].optimizer, got["model2"].learning_rate) == ("adamw", 3e-4)
+
+
+def test_library_parts_layer_named_classes_and_converted_checkpoints_are_no_examples():
+    got = parse_files(_repo(FIXTURES / "repo_parts_by_name"))
+    # fairseq/modules/ holds a library's parts; CoordConv1d is named for a layer; a conversion tool's
+    # BertModel.from_pretrained is weights to convert: none is an example. SpeechClassifier, never trained, is one
+    assert [s.name for s in got] == ["SpeechClassifier"] and NOT_TRAINED in got[0].parse.warnings

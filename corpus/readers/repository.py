@@ -518,6 +518,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # stepped in the loop reads as trained; a ``VGGLoss`` holds a network but is the loss)
         result.not_models += 1
         return False
+    if _CONVERSION_PATH.search(s.source.path) and s.layers and all(x.type == "Pretrained" for x in s.layers) \
+            and not _has_training(s, (*_OWN_RUN_FIELDS, "epochs")):
+        result.not_models += 1  # a checkpoint loaded to be converted (keras-hub's tools/checkpoint_conversion)
+        return False
     if d is None:
         if _names_no_network(s, context):
             result.not_models += 1
@@ -541,9 +545,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         return False
     if _has_training(s, (*_OWN_RUN_FIELDS, "loss")):
         return True
-    if _library_parts_path(d.path) and not _WHOLE_MODEL_NAME.search(s.name):
-        # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, tflib/ops) that nothing here
-        # trains are parts for its users' models, not examples
+    if (_library_parts_path(d.path) or _PART_NAME.fullmatch(s.name)) and not _WHOLE_MODEL_NAME.search(s.name):
+        # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, fairseq/modules) that nothing
+        # here trains are parts for its users' models, not examples; so is a class named for a layer or a block
+        # (an adapter's Linear4bit, a CoordConv1d, a TransformerBlock) that nothing trains
         result.blocks += 1
         return False
     if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):
@@ -569,12 +574,18 @@ def _own_run(s: Summary) -> bool:
     return _has_training(s, ("batch_size", "steps")) or bool(s.hyperparameters.epochs and s.hyperparameters.optimizer)
 
 
+# what a class is called when it is a layer or a block of a network, not a whole one
+_PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|Block|"
+                        r"Pooler|Head|Heads|FeedForward|Projection)")
+# a script that converts a checkpoint between formats: what it loads is the weights it converts
+_CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
+
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
 _NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|DataParallel)$")
 
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
-_PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops"})
+_PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops", "modules", "module"})
 # files of parts by their name, in any folder (yolov7's models/common.py, a models/layers.py)
 _PARTS_FILES = frozenset({"layers", "layer", "blocks", "block", "ops", "modules", "module", "common"})
 # a definition so named is a whole network wherever it sits (a CNN kept in a modules.py)
@@ -586,7 +597,8 @@ def _library_parts_path(path: str) -> bool:
     """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or in a
     ``layers``/``nn``/``blocks``/``ops`` folder that is in no folder of models."""
     *folders, name = path.split("/")
-    if name.rsplit(".", 1)[0].lower() in _PARTS_FILES:
+    stem = name.rsplit(".", 1)[0].lower()
+    if stem in _PARTS_FILES or stem.rpartition("_")[2] in _PARTS_FILES - {"common"}:  # gpunet_modules.py
         return True
     return not any(f in _MODEL_FOLDERS for f in folders) and any(f in _PARTS_FOLDERS for f in folders)
 
