@@ -728,3 +728,9 @@ def test_library_parts_layer_named_classes_and_converted_checkpoints_are_no_exam
     # fairseq/modules/ holds a library's parts; CoordConv1d is named for a layer; a conversion tool's
     # BertModel.from_pretrained is weights to convert: none is an example. SpeechClassifier, never trained, is one
     assert [s.name for s in got] == ["SpeechClassifier"] and NOT_TRAINED in got[0].parse.warnings
+
+
+def test_a_transformers_tf_backbone_inside_a_keras_model_is_its_first_layer():
+    (got,) = parse_path(FIXTURES / "keras_tf_transformers_backbone.py")
+    # bert = TFAutoModel.from_pretrained(...); bert.bert(input_ids, attention_mask=mask)[1] feeds the Dense head
+    assert [x.type for x in got.layers] == ["Pretrained", "Dense", "Dense"]

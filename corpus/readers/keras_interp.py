@@ -332,6 +332,9 @@ _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "s
                    # test doubles: a MagicMock that is "fit" in a unit test is not a model
                    "unittest", "mock", "pytest", "pytest_mock"}
 _HUB_ROOTS = {"keras_hub", "keras_nlp", "keras_cv"}
+# methods of a pretrained backbone that do not run it on the model's tensors
+_NOT_APPLY = {"save", "save_weights", "load_weights", "summary", "get_layer", "save_pretrained", "resize_token_embeddings",
+              "predict", "evaluate", "get_config", "count_params"}
 _HUB_NOT_MODEL = re.compile(r"Preprocessor|Tokenizer|Converter|Sampler|Packer|Loss|Metric")
 _CONFIG_NAMES = {"config", "cfg", "conf", "configs"}
 _BATCH_ARG_NAMES = {"batch_size", "batchsize", "bs", "n_batch", "mb_size"}
@@ -1959,6 +1962,15 @@ class Interpreter(Evaluator):
             return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
         return _NEXT
 
+    def ext_transformers_tf(self, c: ImportedCall) -> Any:
+        """A TensorFlow model of Hugging Face ``transformers`` (``TFAutoModel.from_pretrained("bert-base-cased")``,
+        ``TFBertModel.from_pretrained(...)``) used inside a Keras model: a pretrained backbone."""
+        if c.parts[0] == "transformers" and c.last == "from_pretrained" and len(c.parts) > 2 \
+                and c.parts[-2].startswith("TF"):
+            preset = c.pos[0] if c.pos and isinstance(c.pos[0], str) else c.parts[-2]
+            return self.pretrained(preset, c.node, {})
+        return _NEXT
+
     def ext_keras_hub(self, c: ImportedCall) -> Any:
         """Keras 3's model hub (``keras_hub``, formerly ``keras_nlp`` / ``keras_cv``): a backbone or a task model
         from a preset (``Backbone.from_preset("vit_base_patch16_224")``) or around a backbone
@@ -2525,6 +2537,10 @@ class Interpreter(Evaluator):
         if obj.kind == "pretrained" and name in ("compile", *_TRAIN_METHODS):
             # a whole application trained as the model (ResNet50(weights=None, classes=10))
             return self.model_method(self.promote(obj, call), name, pos, kw, call, pos_nodes, kw_nodes, scope)
+        ins = self.tensors_in(pos[0]) if pos and obj.kind == "pretrained" and name not in _NOT_APPLY else []
+        if ins:
+            # a backbone's own network applied to the model's tensors (``bert.bert(input_ids, ...)``)
+            return self.apply(obj, ins, call)
         return UNKNOWN
 
     def method_of_tensor(self, obj: Any, name: str, *args: Any) -> Any:
@@ -2836,7 +2852,8 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 }
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
-    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_other_optimizer, Interpreter.ext_other_module,
+    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_transformers_tf, Interpreter.ext_other_optimizer,
+    Interpreter.ext_other_module,
 )
 # raw TensorFlow calls, in order
 _TF_RULES: tuple[Callable[..., Any], ...] = (
