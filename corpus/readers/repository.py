@@ -545,10 +545,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         return False
     if _has_training(s, (*_OWN_RUN_FIELDS, "loss")):
         return True
-    if (_library_parts_path(d.path) or _PART_NAME.fullmatch(s.name)) and not _WHOLE_MODEL_NAME.search(s.name):
-        # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, fairseq/modules) that nothing
+    if (_library_parts_path(d.path) or _part_named(s.name, d.path)) and not _WHOLE_MODEL_NAME.search(s.name):
+        # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, gpunet_modules.py) that nothing
         # here trains are parts for its users' models, not examples; so is a class named for a layer or a block
-        # (an adapter's Linear4bit, a CoordConv1d, a TransformerBlock) that nothing trains
+        # (an adapter's Linear4bit, a CoordConv1d, fairseq's SelfAttention) that nothing trains
         result.blocks += 1
         return False
     if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):
@@ -585,12 +585,17 @@ _NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Optimizer|Adam[a-zW]{0,2}|SGD
 
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
-_PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops", "modules", "module"})
+_PARTS_FOLDERS = frozenset({"layers", "layer", "nn", "blocks", "block", "ops"})
 # files of parts by their name, in any folder (yolov7's models/common.py, a models/layers.py)
 _PARTS_FILES = frozenset({"layers", "layer", "blocks", "block", "ops", "modules", "module", "common"})
 # a definition so named is a whole network wherever it sits (a CNN kept in a modules.py)
 _WHOLE_MODEL_NAME = re.compile(r"(?:Net|Model|Network|Classifier|Regressor)$")
 _MODEL_FOLDERS = frozenset({"models", "model", "zoo", "networks", "nets", "architectures", "archs"})
+
+
+def _part_named(name: str, path: str) -> bool:
+    """A class named for a layer or a block, outside a folder of models (models/SingleConvLayer.py is a model)."""
+    return bool(_PART_NAME.fullmatch(name)) and not any(f in _MODEL_FOLDERS for f in path.split("/")[:-1])
 
 
 def _library_parts_path(path: str) -> bool:
