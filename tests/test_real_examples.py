@@ -734,3 +734,9 @@ def test_a_transformers_tf_backbone_inside_a_keras_model_is_its_first_layer():
     (got,) = parse_path(FIXTURES / "keras_tf_transformers_backbone.py")
     # bert = TFAutoModel.from_pretrained(...); bert.bert(input_ids, attention_mask=mask)[1] feeds the Dense head
     assert [x.type for x in got.layers] == ["Pretrained", "Dense", "Dense"]
+
+
+def test_a_progress_bar_around_the_epoch_range_keeps_the_epochs():
+    (got,) = parse_path(FIXTURES / "keras_tape_tqdm_epochs.py")
+    # for epoch in tqdm(range(10)): a GradientTape step per batch; tqdm passes the range through
+    assert got.hyperparameters.epochs == 10

@@ -1955,6 +1955,15 @@ class Interpreter(Evaluator):
                 return Batched(v) if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
         return None
 
+    def ext_progress(self, c: ImportedCall) -> Any:
+        """A progress bar around what a loop runs over (``for epoch in tqdm(range(10))``): that iterable;
+        ``trange(10)`` is ``range(10)``."""
+        if c.parts[0] != "tqdm":
+            return _NEXT
+        if c.last == "trange":
+            return self.builtin_range(c.pos, c.kw, c.scope)
+        return c.pos[0] if c.pos and c.last in ("tqdm", "tqdm_notebook") else _NEXT
+
     def ext_other_optimizer(self, c: ImportedCall) -> Any:
         """An optimizer class of another library a Keras model compiles with (``tfa.optimizers.AdamW``,
         tensorflow_privacy's ``DPGradientDescentGaussianOptimizer``): the optimizer it names."""
@@ -2852,7 +2861,8 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 }
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
-    Interpreter.ext_batcher, Interpreter.ext_keras_hub, Interpreter.ext_transformers_tf, Interpreter.ext_other_optimizer,
+    Interpreter.ext_batcher, Interpreter.ext_progress, Interpreter.ext_keras_hub, Interpreter.ext_transformers_tf,
+    Interpreter.ext_other_optimizer,
     Interpreter.ext_other_module,
 )
 # raw TensorFlow calls, in order
