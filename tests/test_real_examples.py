@@ -740,3 +740,10 @@ def test_a_progress_bar_around_the_epoch_range_keeps_the_epochs():
     (got,) = parse_path(FIXTURES / "keras_tape_tqdm_epochs.py")
     # for epoch in tqdm(range(10)): a GradientTape step per batch; tqdm passes the range through
     assert got.hyperparameters.epochs == 10
+
+
+def test_flags_parsed_in_another_file_and_a_repository_loss_reach_a_keras_training():
+    (got,) = parse_files(_repo(FIXTURES / "repo_keras_args_module"))
+    # from argparser import args (defaults from settings.py); compile(loss=dice_loss) of model.py, written by hand
+    hp = got.hyperparameters
+    assert (got.source.train_path, hp.batch_size, hp.epochs, hp.loss) == ("train.py", 8, 40, "other")

@@ -1317,11 +1317,23 @@ class Interpreter(Evaluator):
             got = self.wandb_config()  # the settings given to wandb.init (evaluate.Evaluator.wandb_config)
             if got is not UNKNOWN:
                 return got
-        if obj.name.endswith(".FLAGS") and attr in self.script.argparse_defaults:
-            # FLAGS = tf.app.flags.FLAGS (or absl's): FLAGS.batch_size is the flag's default
+        if attr in self.script.argparse_defaults and (obj.name.endswith(".FLAGS") or self.of_repository(obj)):
+            # FLAGS = tf.app.flags.FLAGS (or absl's): FLAGS.batch_size is the flag's default; so is
+            # args.batch_size of ``from argparser import args`` (another file of the repository parses them)
             v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v
         return Imported(f"{obj.name}.{attr}")
+
+    def of_repository(self, obj: Imported) -> bool:
+        """Whether an imported name is a top-level name of another file of the repository (the parsed command
+        line ``args``, whose flags the script's flags already hold; a loss function of its own)."""
+        context = self.script.context
+        if context is None or "." not in obj.name:
+            return False
+        head = obj.name.split(".")[0]
+        local = next((k for k, v in self.script.aliases.items() if v == obj.name or v == head), head)
+        hit = context.resolve(obj.name, self.script.path, self.script.relative_imports.get(local, 0))
+        return hit is not None and bool(hit[1]) and "." not in hit[1]
 
     def attribute_of_instance(self, obj: Instance, attr: str, n: Node) -> Any:
         if attr in obj.attrs:
@@ -2082,6 +2094,9 @@ class Interpreter(Evaluator):
             return LossVal(c or "other", f)
         if isinstance(f, Imported):
             c = canonical_loss(f.last)
+            if c is None and "loss" in f.last.lower() and self.of_repository(f):
+                # a loss function of another file of the repository (model.py's dice_loss): written by hand
+                c = "other"
             if c is None:
                 return None
             return LossVal(c, node_text(n.child_by_field_name("function")) if n.type == "call" else node_text(n))
