@@ -575,7 +575,8 @@ def _own_run(s: Summary) -> bool:
 
 
 # what a class is called when it is a layer or a block of a network, not a whole one
-_PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|Block|"
+# (not "...Block": a block class nothing uses is as often a small network of its own, labelled so)
+_PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
                         r"Pooler|Head|Heads|FeedForward|Projection)")
 # a script that converts a checkpoint between formats: what it loads is the weights it converts
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
