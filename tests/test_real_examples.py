@@ -721,6 +721,8 @@ def test_optimizers_of_other_libraries_a_keras_model_compiles_with():
     # tensorflow_privacy's DPKerasSGDOptimizer(learning_rate=0.25) is SGD; tensorflow_addons' AdamW is AdamW
     assert (got["model"].optimizer, got["model"].learning_rate) == ("sgd", 0.25)
     assert (got["model2"].optimizer, got["model2"].learning_rate) == ("adamw", 3e-4)
+    # a PyTorch optimizer of the same notebook trains no Keras model
+    assert (got["model3"].optimizer, got["model3"].learning_rate) == ("rmsprop", None)
 
 
 def test_library_parts_layer_named_classes_and_converted_checkpoints_are_no_examples():

@@ -332,6 +332,8 @@ _NOT_MODEL_LIBS = {"xgboost", "lightgbm", "catboost", "prophet", "fbprophet", "s
                    # test doubles: a MagicMock that is "fit" in a unit test is not a model
                    "unittest", "mock", "pytest", "pytest_mock"}
 _HUB_ROOTS = {"keras_hub", "keras_nlp", "keras_cv"}
+# frameworks whose optimizers never train a Keras model (a notebook may hold a PyTorch part beside it)
+_OTHER_FRAMEWORKS = {"torch", "jax", "optax", "flax", "paddle", "mxnet", "chainer", "lasagne", "theano"}
 # methods of a pretrained backbone that do not run it on the model's tensors
 _NOT_APPLY = {"save", "save_weights", "load_weights", "summary", "get_layer", "save_pretrained", "resize_token_embeddings",
               "predict", "evaluate", "get_config", "count_params"}
@@ -1979,7 +1981,7 @@ class Interpreter(Evaluator):
     def ext_other_optimizer(self, c: ImportedCall) -> Any:
         """An optimizer class of another library a Keras model compiles with (``tfa.optimizers.AdamW``,
         tensorflow_privacy's ``DPGradientDescentGaussianOptimizer``): the optimizer it names."""
-        if c.last[:1].isupper() and canonical_optimizer(c.last):
+        if c.last[:1].isupper() and canonical_optimizer(c.last) and c.parts[0] not in _OTHER_FRAMEWORKS:
             return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
         return _NEXT
 
