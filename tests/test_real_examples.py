@@ -749,3 +749,9 @@ def test_flags_parsed_in_another_file_and_a_repository_loss_reach_a_keras_traini
     # from argparser import args (defaults from settings.py); compile(loss=dice_loss) of model.py, written by hand
     hp = got.hyperparameters
     assert (got.source.train_path, hp.batch_size, hp.epochs, hp.loss) == ("train.py", 8, 40, "other")
+
+
+def test_a_training_helper_reached_through_a_function_of_the_file_gives_its_epochs():
+    (got,) = parse_path(FIXTURES / "torch_helper_through_a_function.py")
+    # train_fine_tuning(scratch_net, optimizer) runs d2l.train(..., net, ..., num_epochs) with num_epochs=5
+    assert (got.hyperparameters.epochs, got.hyperparameters.batch_size) == (5, 128)

@@ -184,8 +184,11 @@ class TrainingReader:
             for var in m.vars:
                 for call in calls:
                     pos, kw = call_arguments(call)
-                    # (the model given by position or by name: engine.train(model=vit, ..., epochs=10))
-                    if not any(node_text(a) == var for a in [*pos, *kw.values()]):
+                    # (the model given by position or by name: engine.train(model=vit, ..., epochs=10); or a
+                    # function of the file given it, whose parameter the helper is given: train_fine_tuning(
+                    # scratch_net, optimizer) over def train_fine_tuning(net, ...): d2l.train(..., net, ...))
+                    given = {var, *self._parameter_names_for(var, call)}
+                    if not any(node_text(a) in given for a in [*pos, *kw.values()]):
                         continue
                     args = [(node_text(a), a) for a in pos] + [(k, a) for k, a in kw.items()]
                     for key, a in args:
@@ -199,6 +202,23 @@ class TrainingReader:
                             m.hp.learning_rate = float(v)
                         elif field_name == "epochs" and m.hp.epochs is None and m.hp.steps is None and v == int(v):
                             m.hp.epochs = int(v)
+
+    def _parameter_names_for(self, var: str, inner: Node) -> set[str]:
+        """The parameter of the function around ``inner`` that a call of that function gives ``var``."""
+        ex = self.extractor
+        fn = next((f for f in ex.all_funcs if f.body is not None and f.node.start_byte <= inner.start_byte < f.node.end_byte
+                   and f.cls is None), None)
+        if fn is None:
+            return set()
+        plain = [p.name for p in fn.params if p.kind == "plain"]
+        out: set[str] = set()
+        for call in ex.by_last.get(fn.name, []):
+            if fn.node.start_byte <= call.start_byte < fn.node.end_byte:
+                continue
+            pos, kw = call_arguments(call)
+            out.update(p for p, a in zip(plain, pos, strict=False) if node_text(a) == var)
+            out.update(k for k, a in kw.items() if node_text(a) == var and k in plain)
+        return out
 
     def _parts_share_training(self) -> None:
         """An encoder handed to ``Seq2Seq(enc, dec)`` is trained with the Seq2Seq's optimizer and loss."""
