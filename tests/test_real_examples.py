@@ -755,3 +755,10 @@ def test_a_training_helper_reached_through_a_function_of_the_file_gives_its_epoc
     (got,) = parse_path(FIXTURES / "torch_helper_through_a_function.py")
     # train_fine_tuning(scratch_net, optimizer) runs d2l.train(..., net, ..., num_epochs) with num_epochs=5
     assert (got.hyperparameters.epochs, got.hyperparameters.batch_size) == (5, 128)
+
+
+def test_each_model_a_helper_trains_takes_its_own_calls_epochs_and_loader():
+    got = {s.name: s.hyperparameters for s in parse_path(FIXTURES / "torch_helper_two_calls.py")}
+    # train_network(first, ..., small_loader, epochs=1) then train_network(second, ..., seg_loader, epochs=10)
+    assert (got["first"].epochs, got["first"].batch_size) == (1, 128)
+    assert (got["second"].epochs, got["second"].batch_size) == (10, 16)

@@ -178,30 +178,41 @@ class TrainingReader:
         names = {"lr": "learning_rate", "learning_rate": "learning_rate", "num_epochs": "epochs", "epochs": "epochs",
                  "n_epochs": "epochs", "max_epochs": "epochs"}
         calls = [c for c in self.extractor.calls_where(_trainer_like) if not self._in_model_class(c)]
+        loaders = self._loader_batch_by_var() if calls else {}
         for m in self.models if calls else []:
-            if m.hp.learning_rate is not None and (m.hp.epochs is not None or m.hp.steps is not None):
-                continue
             for var in m.vars:
                 for call in calls:
                     pos, kw = call_arguments(call)
                     # (the model given by position or by name: engine.train(model=vit, ..., epochs=10); or a
                     # function of the file given it, whose parameter the helper is given: train_fine_tuning(
                     # scratch_net, optimizer) over def train_fine_tuning(net, ...): d2l.train(..., net, ...))
+                    direct = any(node_text(a) == var for a in [*pos, *kw.values()])
                     given = {var, *self._parameter_names_for(var, call)}
-                    if not any(node_text(a) in given for a in [*pos, *kw.values()]):
+                    if not direct and not any(node_text(a) in given for a in [*pos, *kw.values()]):
                         continue
-                    args = [(node_text(a), a) for a in pos] + [(k, a) for k, a in kw.items()]
-                    for key, a in args:
-                        field_name = names.get(key)
-                        if field_name is None or (a.type != "identifier" and key not in kw):
-                            continue
-                        v = self.extractor.plain(a, Scope(env=self.extractor.env_at(call)))
-                        if not _is_number(v) or v <= 0:
-                            continue
-                        if field_name == "learning_rate" and m.hp.learning_rate is None:
-                            m.hp.learning_rate = float(v)
-                        elif field_name == "epochs" and m.hp.epochs is None and m.hp.steps is None and v == int(v):
-                            m.hp.epochs = int(v)
+                    # the values a call of a model's own names win over those its helper's loops were read with
+                    # (train_network(model2, loss, loader16, epochs=10) after a first call with epochs=1)
+                    self._helper_values(m, call, names, own=direct)
+                    if direct:
+                        batch = next((_bound_before(loaders[node_text(a)], call.start_byte) for a in pos
+                                      if a.type == "identifier" and node_text(a) in loaders), None)
+                        m.hp.batch_size = batch if batch is not None else m.hp.batch_size
+
+    def _helper_values(self, m: ModelRec, call: Node, names: dict[str, str], own: bool) -> None:
+        """The learning rate and epochs a helper call gives by keyword or by a variable named for them."""
+        pos, kw = call_arguments(call)
+        for key, a in [(node_text(a), a) for a in pos] + [(k, a) for k, a in kw.items()]:
+            field_name = names.get(key)
+            if field_name is None or (a.type != "identifier" and key not in kw):
+                continue
+            v = self.extractor.plain(a, Scope(env=self.extractor.env_at(call)))
+            if not _is_number(v) or v <= 0:
+                continue
+            override = own and key in kw
+            if field_name == "learning_rate" and (m.hp.learning_rate is None or override):
+                m.hp.learning_rate = float(v)
+            elif field_name == "epochs" and v == int(v) and (m.hp.epochs is None and m.hp.steps is None or override):
+                m.hp.epochs, m.hp.steps = int(v), None
 
     def _parameter_names_for(self, var: str, inner: Node) -> set[str]:
         """The parameter of the function around ``inner`` that a call of that function gives ``var``."""
