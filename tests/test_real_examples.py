@@ -762,3 +762,9 @@ def test_each_model_a_helper_trains_takes_its_own_calls_epochs_and_loader():
     # train_network(first, ..., small_loader, epochs=1) then train_network(second, ..., seg_loader, epochs=10)
     assert (got["first"].epochs, got["first"].batch_size) == (1, 128)
     assert (got["second"].epochs, got["second"].batch_size) == (10, 16)
+
+
+def test_a_linear_regression_written_with_its_own_parameters_is_a_dense_layer():
+    (got,) = parse_path(FIXTURES / "torch_handwritten_linear.py")
+    # nn.Parameter weights and bias, forward: self.weights * x + self.bias (a course's first model)
+    assert [x.type for x in got.layers] == ["Dense"]

@@ -588,7 +588,8 @@ class ModuleBuilder:
                 # a block we cannot read as layers (its own weights, custom maths): one Custom layer, unless
                 # it is a normalization written by hand
                 norm = torch_layers.handwritten_norm(m.inst.cls.name) if self._has_parameters(m.inst.cls) else None
-                layers = [Layer(type=norm or "Custom", raw=m.inst.cls.name, line=m.line)]
+                layers = [Layer(type=norm or handwritten_linear(m.inst.cls) or "Custom", raw=m.inst.cls.name,
+                                line=m.line)]
         elif m.kind == "list":
             layers = self.flatten(m.items)
         else:
@@ -1127,6 +1128,22 @@ _MODULE_STATE = re.compile(r"Parameter\(|register_parameter|register_buffer|\bnn
 # maths that makes a new representation (a hand-written activation such as x * sigmoid(x))
 _MIXING = re.compile(r"relu|tanh|sigmoid|\belu|gelu|swish|softplus|\bcat\(|concat|matmul|\bmm\(|einsum|conv|pool|"
                      r"\bexp\(|\blog\(|maximum|minimum|abs\(|\bsin\(|\bcos\(|norm(?!al)", re.I)
+
+
+# ``return self.weights * x + self.bias`` / ``x @ self.W + self.b`` / ``torch.matmul(x, self.w) + self.b``
+_LINEAR_MATHS = re.compile(r"return\s+(?:\(?\s*self\.\w+\s*\*\s*\w+|\(?\s*\w+\s*(?:\*|@)\s*self\.\w+|"
+                           r"torch\.(?:matmul|mm)\(\s*\w+\s*,\s*self\.\w+\s*\))\s*\)?\s*\+\s*self\.\w+\s*$", re.M)
+
+
+def handwritten_linear(cls: ClassInfo) -> str | None:
+    """``Dense`` for a module of its own weight and bias whose forward is ``w * x + b`` (a linear regression
+    written by hand, as courses do before ``nn.Linear``); None otherwise."""
+    text = node_text(cls.node)
+    if text.count("Parameter(") > 2 or re.search(r"\bnn\.(?!Parameter|Module)\w+\(", text):
+        return None
+    forward = cls.methods.get("forward")
+    body = node_text(forward.body) if forward is not None and forward.body is not None else ""
+    return "Dense" if _LINEAR_MATHS.search(body) else None
 
 
 def _plain_ops(cls: ClassInfo) -> bool:

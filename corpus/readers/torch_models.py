@@ -48,7 +48,7 @@ from corpus.readers.script import (
     word_positions,
 )
 from corpus.readers.syntax import ancestors, enclosing, returned_calls
-from corpus.readers.torch_build import ModuleBuilder
+from corpus.readers.torch_build import ModuleBuilder, handwritten_linear
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
     MAX_INSTANCES,
@@ -572,8 +572,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         inst = self.instantiate(c, call, cscope)
         layers = self.expand(inst) if inst is not None else []
         if creations and self._has_parameters(c) and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers):
-            # a model of its own weights and maths (W @ x + b), built and used here: one Custom layer
-            layers = [Layer(type="Custom", raw=c.name, line=line_of(c.node))]
+            # a model of its own weights and maths, built and used here: one Custom layer (a Dense for w * x + b)
+            layers = [Layer(type=handwritten_linear(c) or "Custom", raw=c.name, line=line_of(c.node))]
         rec = ModelRec(name=c.name, node=c.node, layers=list(layers), parts=parts, vars=vars_)
         if inst is not None:
             rec.self_env = {k: v for k, v in inst.scope.env.items() if k.startswith("self.")}
