@@ -768,3 +768,9 @@ def test_a_linear_regression_written_with_its_own_parameters_is_a_dense_layer():
     (got,) = parse_path(FIXTURES / "torch_handwritten_linear.py")
     # nn.Parameter weights and bias, forward: self.weights * x + self.bias (a course's first model)
     assert [x.type for x in got.layers] == ["Dense"]
+
+
+def test_a_loop_named_for_epochs_wins_over_an_unnamed_loop_around_it():
+    (got,) = parse_path(FIXTURES / "torch_split_loop_then_epochs.py")
+    # for i in range(2) (data splits) around for epoch in range(num_epoch): 20 epochs, not 2
+    assert got.hyperparameters.epochs == 20

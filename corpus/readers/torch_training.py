@@ -686,7 +686,10 @@ class TrainingReader:
             got = self._counted_loop(loop, trainers)
             if got is not None:
                 found.append((got[0], got[1], loop))
-        epochs = next((count for kind, count, _ in found if kind == "epochs"), None)
+        # a loop named for epochs wins over an unnamed one around it (for i in range(2): a data split, then
+        # for epoch in range(num_epoch))
+        named = [count for kind, count, loop in found if kind == "epochs" and "epoch" in _loop_words(loop)]
+        epochs = named[0] if named else next((count for kind, count, _ in found if kind == "epochs"), None)
         steps = next((count for kind, count, _ in found if kind == "steps"), None)
         epochs, steps = self._trainer_limits(epochs, steps)
         hf = self._hf_training_arguments()
@@ -1374,6 +1377,11 @@ _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\bl
 
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
+
+def _loop_words(loop: Node) -> str:
+    """A for loop's variable and what it runs over, lower-cased."""
+    return (node_text(loop.child_by_field_name("left")) + " " + node_text(loop.child_by_field_name("right"))).lower()
+
 
 def _last_bound(bound: list[tuple[int, Node]], at: int) -> Node | None:
     """The call last bound to a name before byte ``at``."""
