@@ -774,3 +774,9 @@ def test_a_loop_named_for_epochs_wins_over_an_unnamed_loop_around_it():
     (got,) = parse_path(FIXTURES / "torch_split_loop_then_epochs.py")
     # for i in range(2) (data splits) around for epoch in range(num_epoch): 20 epochs, not 2
     assert got.hyperparameters.epochs == 20
+
+
+def test_a_raw_tf_loss_held_by_an_attribute_is_read_where_it_is_minimized():
+    (got,) = parse_path(FIXTURES / "tf_attribute_loss_minimized.py")
+    # self.loss = tf.reduce_mean(tf.squared_difference(...)); RMSPropOptimizer(lr).minimize(self.loss): mse
+    assert (got.hyperparameters.optimizer, got.hyperparameters.loss) == ("rmsprop", "mse")

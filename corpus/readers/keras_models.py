@@ -672,7 +672,8 @@ class _Builder:
         if isinstance(loss_val, LossVal):
             hp.loss, hp.loss_raw = loss_val.canonical, loss_val.raw
         elif loss_val is not None and loss_text:
-            txt = self.interp.exprs.get(loss_text, loss_text)
+            # (``minimize(self.loss)``: the expression assigned to the attribute)
+            txt = self.interp.exprs.get(loss_text) or self.interp.expr_chain.get(loss_text, loss_text)
             hp.loss, hp.loss_raw = hand_loss(txt), txt
             if hp.loss == "other" and txt.isidentifier():
                 # minimize(loss) inside training(loss, lr): the file's loss(...) function says which
