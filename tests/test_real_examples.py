@@ -780,3 +780,9 @@ def test_a_raw_tf_loss_held_by_an_attribute_is_read_where_it_is_minimized():
     (got,) = parse_path(FIXTURES / "tf_attribute_loss_minimized.py")
     # self.loss = tf.reduce_mean(tf.squared_difference(...)); RMSPropOptimizer(lr).minimize(self.loss): mse
     assert (got.hyperparameters.optimizer, got.hyperparameters.loss) == ("rmsprop", "mse")
+
+
+def test_numbers_drawn_by_an_imported_random_function_are_synthetic_data():
+    (got,) = parse_path(FIXTURES / "torch_imported_random_data.py")
+    # from numpy.random import random; x = random((30, 2)): the data is drawn, not a benchmark a README names
+    assert got.datasets == ["synthetic"]

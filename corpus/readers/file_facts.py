@@ -559,6 +559,8 @@ class _Collector:
         resolved = resolved or fn
         interesting = last_interesting or resolved.startswith(_INTERESTING_MODULES)
         local_data = "." in fn and head in self.script.aliases and _is_local_data_module(self.script.aliases[head])
+        # ``from numpy.random import random`` then ``random((30, 2))``: numbers drawn at random too
+        random = random or (resolved != fn and bool(_RANDOM_CALL.match(resolved.replace("numpy.", "np.", 1))))
         return _CallKind(fn, last, resolved, pretrained, random, gradient, generator, interesting,
                          () if interesting else named, local_data)
 
