@@ -327,3 +327,28 @@ if __name__ == "__main__":
              "conf/data/small.yaml": b"batch_size: 7\n"}
     got, s = hp_of(files, "build_model")
     assert got == (None, 7, 5) and s.value_sources["batch_size"] == "conf/data/small.yaml: batch_size"
+
+
+def test_the_parameters_of_a_repository_module_are_read_with_one_parse_of_it(monkeypatch):
+    """keras' ops modules are called thousands of times by name: reading a callee's parameters must not parse its
+    file again per name (a harvest worker ran out of memory on keras-team/keras so)."""
+    import corpus.readers.script as script_module
+    from corpus.readers.evaluate import UNKNOWN
+    from corpus.readers.repo_context import RepoContext
+
+    ops = b"def add(x, y):\n    return x + y\n\n\ndef batches(data, batch_size=32, shuffle=True):\n    return data\n\n\n" \
+          b"class Loader:\n    def __init__(self, root, batch_size=16):\n        self.root = root\n"
+    ctx = RepoContext({"lib/ops.py": ops})
+    made = []
+    real = script_module.Script
+
+    def counting(*args, **kwargs):
+        made.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(script_module, "Script", counting)
+    assert ctx.call_parameters("lib/ops.py", "add") == [("x", UNKNOWN), ("y", UNKNOWN)]
+    assert ctx.call_parameters("lib/ops.py", "batches") == [("data", UNKNOWN), ("batch_size", 32), ("shuffle", True)]
+    assert ctx.call_parameters("lib/ops.py", "Loader") == [("root", UNKNOWN), ("batch_size", 16)]
+    assert ctx.call_parameters("lib/ops.py", "missing") is None
+    assert len(made) == 1

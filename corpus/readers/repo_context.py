@@ -402,35 +402,37 @@ class RepoContext:
         ``self``), with their default values (UNKNOWN where none is readable), read on demand: a data module
         another file builds (``LitMNISTDataset("./data")`` runs with ``batch_size: int = 32``), a data function
         it calls (``prepare_cifar100(BATCH_SIZE, ...)`` binds ``batch_size``); None when there is no such
-        top-level definition."""
-        cache: dict[tuple[str, str], list[tuple[str, Any]] | None] = self.__dict__.setdefault("_call_params", {})
-        key = (path, name)
-        if key in cache:
-            return cache[key]
-        cache[key] = None
+        top-level definition. Each file is parsed once, alone (keras' ops modules are called thousands of times)."""
+        by_file: dict[str, dict[str, list[tuple[str, Any]]]] = self.__dict__.setdefault("_call_params", {})
+        if path not in by_file:
+            by_file[path] = self._top_level_parameters(path)
+        return by_file[path].get(name)
+
+    def _top_level_parameters(self, path: str) -> dict[str, list[tuple[str, Any]]]:
         data = self.files.get(path)
         if not data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
-            return None
+            return {}
         from corpus.readers.evaluate import UNKNOWN, read_parameters
         from corpus.readers.script import Script, source_text
         from corpus.readers.syntax import node_text
 
         try:
-            script = Script(source_text(data, path), path=path, context=self)
+            script = Script(source_text(data, path), path=path)  # alone: its own constants are enough here
         except (RecursionError, ValueError, UnicodeError):
-            return None
+            return {}
+        out: dict[str, list[tuple[str, Any]]] = {}
         for stmt in script.root.named_children:
             node = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
-            if node is None or node_text(node.child_by_field_name("name")) != name:
+            if node is None or node.type not in ("function_definition", "class_definition"):
                 continue
             fn = node if node.type == "function_definition" else _init_of(node)
             if fn is None:
-                return None
+                continue
             params = [p for p in read_parameters(fn) if p.kind == "plain"]
             params = params[1:] if node.type == "class_definition" else params
-            cache[key] = [(p.name, script.value(p.default) if p.default is not None else UNKNOWN) for p in params]
-            return cache[key]
-        return None
+            out[node_text(node.child_by_field_name("name"))] = [
+                (p.name, script.value(p.default) if p.default is not None else UNKNOWN) for p in params]
+        return out
 
     def note_script(self, script: Script) -> ModuleFacts:
         """Record what a script of this repository defines (called by :class:`Script`)."""
