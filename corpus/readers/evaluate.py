@@ -40,7 +40,13 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
-from corpus.readers.syntax import call_arguments, call_function_name, dotted_name, node_text
+from corpus.readers.syntax import (
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    node_text,
+    undecorated,
+)
 
 if TYPE_CHECKING:
     from corpus.readers.script import Script
@@ -674,7 +680,8 @@ class Evaluator:
     def repo_call(self, n: Node, scope: Any) -> Any:
         """A call whose value comes from the repository (:data:`REPO_CALLS`), else :data:`MISSING`.
 
-        Subclasses call it first in their own call handler (the Keras interpreter does).
+        Subclasses call it first in their own call handler (the Keras interpreter does), after
+        :meth:`settings_call` (which :meth:`CALL` asks first here).
         """
         if not self.in_repository:
             return MISSING
@@ -691,9 +698,6 @@ class Evaluator:
         handler = REPO_CALLS.get(full)
         if handler is not None:
             return handler(self, n, scope)
-        got = self.settings_call(n, scope)
-        if got is not MISSING:
-            return got
         fnode = n.child_by_field_name("function")
         if fnode is not None and fnode.type in ("identifier", "attribute"):
             # (a subclass with scopes of its own, the Keras interpreter, runs the function itself)
@@ -710,7 +714,7 @@ class Evaluator:
             return self._loaders
         self._loaders = {}
         for stmt in self.script.root.named_children:
-            fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            fn = undecorated(stmt)
             if fn is None or fn.type != "function_definition" or not _LOADER_WORDS.search(fn.text or b""):
                 continue
             body = fn.child_by_field_name("body")
@@ -830,9 +834,9 @@ class Evaluator:
         if name is None:
             return MISSING
         cls = scope[name] if isinstance(scope, dict) and name in scope else self.constants.get(name, MISSING)
-        if cls is MISSING and own and b"class" in self.script.code_bytes:
-            if self._own_settings is None:
-                self._own_settings = settings_classes(self.script)
+        if cls is MISSING and own:
+            if self._own_settings is None:  # (computed once: this runs for every call the evaluator reads)
+                self._own_settings = settings_classes(self.script) if b"class" in self.script.code_bytes else {}
             cls = self._own_settings.get(name, MISSING)
         if not isinstance(cls, SettingsClass):
             return MISSING
@@ -850,8 +854,10 @@ class Evaluator:
         if self._settings_funcs is None:
             self._settings_funcs = _settings_functions(self.script.root) if self.script is not None else {}
         fnode = self._settings_funcs.get(fn)
+        if fnode is None:
+            return MISSING
         positional, keywords = call_arguments(n)
-        if fnode is None or positional or keywords:
+        if positional or keywords:
             return MISSING
         self._in_settings_func.add(fn)
         try:
@@ -1205,7 +1211,7 @@ def _settings_functions(root: Node) -> dict[str, Node]:
     """Top-level functions of a script that take no argument and return something (``def get_args():``)."""
     out: dict[str, Node] = {}
     for stmt in root.named_children:
-        fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+        fn = undecorated(stmt)
         if fn is None or fn.type != "function_definition" or read_parameters(fn) or b"return" not in (fn.text or b""):
             continue
         out[node_text(fn.child_by_field_name("name"))] = fn

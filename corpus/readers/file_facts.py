@@ -25,6 +25,7 @@ from corpus.knowledge import datasets as known_datasets
 from corpus.knowledge import tasks as task_rules
 from corpus.knowledge.vocab import SCHEDULERS, canonical_loss
 from corpus.readers.script import (
+    SHELL_DATA_COMMANDS,
     UNKNOWN,
     Script,
     call_arguments,
@@ -406,7 +407,7 @@ def _nonzero(v) -> bool:
 
 
 # a shell line of a notebook that fetches or unpacks data, as script.from_notebook keeps it
-_SHELL_FETCH = re.compile(r"""^['"]!\s*(?:wget|curl|kaggle|unzip|tar|gdown|git\s+clone)\b""")
+_SHELL_FETCH = re.compile(r"""^['"]!\s*""" + SHELL_DATA_COMMANDS)
 
 
 def _strings_in(node: Node, script: Script, limit: int = 200) -> list[str]:

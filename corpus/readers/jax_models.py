@@ -44,7 +44,7 @@ from corpus.readers.script import (
     line_of,
     node_text,
 )
-from corpus.readers.syntax import ancestors
+from corpus.readers.syntax import ancestors, undecorated
 from corpus.readers.torch_common import (
     MAX_LAYERS,
     activation_layer,
@@ -154,7 +154,7 @@ class JaxReader:
         info = _Class(name=node_text(cnode.child_by_field_name("name")), node=cnode, bases=bases)
         body = cnode.child_by_field_name("body")
         for stmt in body.named_children if body is not None else []:
-            fnode = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            fnode = undecorated(stmt)
             if fnode is not None and fnode.type == "function_definition":
                 info.methods.setdefault(node_text(fnode.child_by_field_name("name")), fnode)
             elif stmt.type == "expression_statement" and stmt.named_children:

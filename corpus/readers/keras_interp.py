@@ -45,7 +45,7 @@ from corpus.readers.evaluate import (
     read_parameters,
 )
 from corpus.readers.script import Script, word_positions
-from corpus.readers.syntax import call_arguments, node_text
+from corpus.readers.syntax import call_arguments, node_text, undecorated
 
 MAX_STEPS = 400_000
 MAX_DEPTH = 90  # nested eval/exec frames (each is a few Python frames)
@@ -796,7 +796,7 @@ class Interpreter(Evaluator):
         body = n.child_by_field_name("body")
         if body is not None:
             for c in body.named_children:
-                d = c.child_by_field_name("definition") if c.type == "decorated_definition" else c
+                d = undecorated(c)
                 if d is not None and d.type == "function_definition":
                     methods[node_text(d.child_by_field_name("name"))] = d
         cls = ClassVal(n, name, kind, methods, scope, bases)
@@ -1556,7 +1556,10 @@ class Interpreter(Evaluator):
         return pos, kw, pos_nodes, kw_nodes
 
     def eval_call(self, call: Node, scope: Scope) -> Any:
-        got = self.repo_call(call, scope)  # a configuration or settings object of the repository (evaluate.py)
+        # a settings object, a configuration of the repository (evaluate.py)
+        got = self.settings_call(call, scope)
+        if got is MISSING:
+            got = self.repo_call(call, scope)
         if got is not MISSING:
             return got
         fnode, pos_nodes, kw_nodes, skip_root = self.call_shape(call)

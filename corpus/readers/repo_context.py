@@ -327,9 +327,9 @@ class RepoContext:
             dots = relative.get(local, 0)
             hit = self.resolve(origin, path, dots)
             where = self._provider(hit[0], name, 2) if hit is not None and not hit[1] else None
-            if where is None:
+            if where is None or hit is None:
                 continue
-            if hit is not None and where == hit[0]:
+            if where == hit[0]:
                 out.append((f"{origin}.{name}", dots))
             else:
                 # through the package's own wildcard imports: name the module that has it (``model.SAE.SAE``,
@@ -414,7 +414,7 @@ class RepoContext:
             return {}
         from corpus.readers.evaluate import UNKNOWN, read_parameters
         from corpus.readers.script import Script, source_text
-        from corpus.readers.syntax import node_text
+        from corpus.readers.syntax import node_text, undecorated
 
         try:
             script = Script(source_text(data, path), path=path)  # alone: its own constants are enough here
@@ -422,7 +422,7 @@ class RepoContext:
             return {}
         out: dict[str, list[tuple[str, Any]]] = {}
         for stmt in script.root.named_children:
-            node = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+            node = undecorated(stmt)
             if node is None or node.type not in ("function_definition", "class_definition"):
                 continue
             fn = node if node.type == "function_definition" else _init_of(node)
@@ -1112,11 +1112,11 @@ def _call_text(text: str, open_at: int, limit: int = 4000) -> str:
 
 def _init_of(cls: Node) -> Node | None:
     """The ``__init__`` of a class node (None for another node, or a class without one)."""
-    from corpus.readers.syntax import node_text
+    from corpus.readers.syntax import node_text, undecorated
 
     body = cls.child_by_field_name("body") if cls.type == "class_definition" else None
     for stmt in body.named_children if body is not None else ():
-        fn = stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+        fn = undecorated(stmt)
         if fn is not None and fn.type == "function_definition" and node_text(fn.child_by_field_name("name")) == "__init__":
             return fn
     return None

@@ -205,7 +205,9 @@ class SourceText:
 
 
 _MAGIC = re.compile(r"^\s*[!%]")
-_SHELL_DATA = re.compile(r"^\s*!\s*(?:wget|curl|kaggle|unzip|tar|gdown|git\s+clone)\b")
+# shell commands of a notebook that fetch or unpack data (file_facts reads the line kept as a string)
+SHELL_DATA_COMMANDS = r"(?:wget|curl|kaggle|unzip|tar|gdown|git\s+clone)\b"
+_SHELL_DATA = re.compile(r"^\s*!\s*" + SHELL_DATA_COMMANDS)
 
 
 def _magic_line(line: str) -> str:

@@ -24,6 +24,11 @@ def enclosing(node: Node, node_type: str) -> Node | None:
     return None
 
 
+def undecorated(stmt: Node) -> Node | None:
+    """The definition a statement is: ``stmt`` itself, or the function or class a ``decorated_definition`` wraps."""
+    return stmt.child_by_field_name("definition") if stmt.type == "decorated_definition" else stmt
+
+
 def returned_calls(fn: Node, limit: int = 50) -> list[Node]:
     """The calls a function returns (``return ResNet(...)``), in source order, nested functions, classes and
     lambdas left out (at most ``limit``)."""

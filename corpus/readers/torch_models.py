@@ -619,12 +619,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             out.append(rec)
         return out
 
-    def _imported_models(self, known_vars: set[str], known_branch: dict[str, int | None] | None = None) \
-            -> list[ModelRec]:
+    def _imported_models(self, known_vars: set[str], known_branch: dict[str, int | None]) -> list[ModelRec]:
         """Models of a class imported from elsewhere (capitalised, not a library's) and trained here."""
         out: list[ModelRec] = []
         mine: dict[str, list[ModelRec]] = {}  # var -> the imported models bound to it here
-        known_branch = known_branch or {}
         for a, left, right in self._outside_assigns():
             call = self._unwrapped(right)
             var = target_name(left) if call is not None else None
@@ -806,9 +804,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if fnode is not None and fnode.type == "attribute" and arg is not None and node_text(arg) == var and \
                     node_text(fnode.child_by_field_name("object")).split(".")[0] != var:
                 return True
-        return any(last.endswith("Trainer") and node_text(kw.get("model") or call) == var
-                   for last, calls in self.by_last.items() if last.endswith("Trainer")
-                   for call in calls for kw in [call_arguments(call)[1]])
+        trainers = (call for last, calls in self.by_last.items() if last.endswith("Trainer") for call in calls)
+        return any((model := call_arguments(call)[1].get("model")) is not None and node_text(model) == var
+                   for call in trainers)
 
     def _called_on(self, var: str, *methods: str) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``."""

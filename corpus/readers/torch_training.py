@@ -1003,13 +1003,17 @@ class TrainingReader:
         dnode = kw.get("datamodule") or (pos[1] if len(pos) > 1 else None)
         if dnode is None or dnode.type != "identifier":
             return dnode if dnode is not None and dnode.type == "call" else None
-        made = None
-        for a, left, right in self.extractor._outside_assigns():
-            if a.start_byte > fit.start_byte:
-                break
-            if left.type == "identifier" and right.type == "call" and node_text(left) == node_text(dnode):
-                made = right
-        return made
+        return _last_bound(self._bound_calls().get(node_text(dnode), []), fit.start_byte)
+
+    def _bound_calls(self) -> dict[str, list[tuple[int, Node]]]:
+        """Names bound to a call outside model classes: name -> (where, the call), in source order (built once)."""
+        got = getattr(self, "_bound", None)
+        if got is None:
+            got = self._bound = {}
+            for a, left, right in self.extractor._outside_assigns():
+                if left.type == "identifier" and right.type == "call":
+                    got.setdefault(node_text(left), []).append((a.start_byte, right))
+        return got
 
     def _imported_datamodule_batch(self, made: Node | None) -> int | None:
         """The batch of a data module class of another file of the repository: the argument it is made with,
@@ -1055,10 +1059,7 @@ class TrainingReader:
         fits = [c for c in ex.by_last.get("fit", []) if not ex._inside_module_class(c)]
         if len(self.models) < 2 or not fits:
             return
-        bound: dict[str, list[tuple[int, Node]]] = {}  # name -> (where, the call bound to it)
-        for a, left, right in ex._outside_assigns():
-            if left.type == "identifier" and right.type == "call":
-                bound.setdefault(node_text(left), []).append((a.start_byte, right))
+        bound = self._bound_calls()
         modules = {c.name: c for c in ex.class_defs if any(last_name(b) == "LightningDataModule" for b in c.bases)}
         fitted: set[int] = set()  # (the first fit of a model is its training; a notebook may fit it again elsewhere)
         for call in fits:
@@ -1377,6 +1378,7 @@ _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\bl
 
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
+
 
 def _loop_words(loop: Node) -> str:
     """A for loop's variable and what it runs over, lower-cased."""
