@@ -786,3 +786,24 @@ def test_numbers_drawn_by_an_imported_random_function_are_synthetic_data():
     (got,) = parse_path(FIXTURES / "torch_imported_random_data.py")
     # from numpy.random import random; x = random((30, 2)): the data is drawn, not a benchmark a README names
     assert got.datasets == ["synthetic"]
+
+
+def test_a_class_named_in_full_through_a_dotted_module_import_is_a_part_expanded_in_place():
+    (got,) = parse_files(_repo(FIXTURES / "repo_dotted_parts"))
+    # import captioning.decoders.plain; self.decoder = captioning.decoders.plain.WordDecoder(...) in Captioner:
+    # WordDecoder is a part, expanded where Captioner holds it, and no example of its own
+    assert (got.name, got.source.train_path) == ("Captioner", "train.py")
+    assert types(got) == ["Dense", "Embedding", "LSTM", "Dense"]
+
+
+def test_pooling_and_lora_classes_nothing_trains_are_parts_not_examples():
+    got = parse_files(_repo(FIXTURES / "repo_part_names"))
+    # MaskedAvgPool1d (a pooling utility) and LinearWithLoRAMerged (a layer wrapper) are parts; the graph
+    # classifier, never trained, is a definition; so is the positional encoder (an encoder is labelled so)
+    assert sorted(s.name for s in got) == ["GraphClassifier", "SignNetNodeEncoder"]
+
+
+def test_a_one_layer_model_built_to_show_its_shapes_is_no_example():
+    got = parse_files({"rnn_shapes.py": (FIXTURES / "keras_one_layer_shape_demo.py").read_bytes()})
+    # Sequential() + one SimpleRNN, then summary(): shape demonstrations; the stack of two stays (a definition)
+    assert [types(s) for s in got] == [["SimpleRNN", "SimpleRNN"]]

@@ -693,6 +693,8 @@ class RepoContext:
                 continue
             for local, origin in facts.aliases.items():
                 hit = self.resolve(origin, where, facts.relative.get(local, 0))
+                if local == origin and (hit is None or not hit[1]):
+                    self._dotted_references(where, local, got)
                 if hit is None or hit[0] == where or "." in hit[1]:
                     continue
                 target = self.module_facts(hit[0])
@@ -707,6 +709,35 @@ class RepoContext:
                         written = dname if local.startswith("*") else f"{local}.{dname}"
                         got.setdefault((hit[0], dname), []).append((where, written))
         return got
+
+    def dotted_written(self, where: str, name: str) -> str | None:
+        """The full dotted name (``caption.decoders.vanilla.Decoder``) by which ``where`` names a class of the
+        repository that its reader calls ``name``, when one such class is named so there."""
+        refs = self._references()
+        version = len(self.__dict__.get("_refs_done", ()))  # references grow as the pass reads more files
+        if self.__dict__.get("_dotted_version") != version:
+            table: dict[tuple[str, str], set[str]] = {}
+            for targets in refs.values():
+                for w, written in targets:
+                    if written.count(".") >= 2:
+                        table.setdefault((w, written.rsplit(".", 1)[-1]), set()).add(written)
+            self.__dict__["_dotted_table"], self.__dict__["_dotted_version"] = table, version
+        got = self.__dict__["_dotted_table"].get((where, name), set())
+        return next(iter(got)) if len(got) == 1 else None
+
+    def _dotted_references(self, where: str, head: str, got: dict[tuple[str, str], list[tuple[str, str]]]) -> None:
+        """``import caption.decoders.vanilla`` binds only ``caption``: the classes the file then names in full
+        (``caption.decoders.vanilla.Decoder(cfg)``) are found by those dotted names."""
+        data = self.files.get(where) or b""
+        if f"{head}.".encode() not in data:
+            return
+        text = self._code_text(where, data)
+        for dotted in dict.fromkeys(re.findall(rf"(?<![\w.]){re.escape(head)}(?:\.[A-Za-z_]\w*)+", text)):
+            if dotted.count(".") < 2:
+                continue  # ``caption.Model``: the package's own name, read as an ordinary import
+            hit = self.resolve(dotted, where, 0)
+            if hit is not None and hit[0] != where and hit[1] and "." not in hit[1]:
+                got.setdefault(hit, []).append((where, dotted))
 
     def _used_as_part(self, where: str, written: str, path: str, name: str, *, handed: bool = True) -> bool:
         facts = self.facts.get(where)

@@ -205,6 +205,11 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     found = _imported_origin(context, facts, path, head, modules)
     if found is None and rest and "." in rest:
         found = (head, 0)  # ``models.net.Net`` of a module imported by its path (importlib, trainers.py)
+    if found is None and not rest:
+        # ``import caption.decoders.vanilla`` then ``caption.decoders.vanilla.Decoder(cfg)``, read as ``Decoder``
+        dotted = context.dotted_written(path, head)
+        if dotted is not None:
+            return _target(context, path, dotted, defs, modules, local=True)
     if found is None and not rest and not local:
         # a variable the file binds to one call: ``G = build_generator(z_dim)`` then ``Model(z, D(G(z)))``
         callee = _assigned_callee(context.files.get(path), head)
@@ -522,6 +527,13 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
             and not _has_training(s, (*_OWN_RUN_FIELDS, "epochs")):
         result.not_models += 1  # a checkpoint loaded to be converted (keras-hub's tools/checkpoint_conversion)
         return False
+    if len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") and (s.layers[0].repeat or 1) == 1 \
+            and not s.hyperparameters.any_set() and (d is None or d.definition.kind != "class"):
+        # one layer that nothing trains, built in a script: a tutorial's shape demonstration
+        # (``Sequential([SimpleRNN(3)])`` built to print its summary). A class of one layer (LTSF-Linear's
+        # Model) is a definition, and stays
+        result.not_models += 1
+        return False
     if d is None:
         if _names_no_network(s, context):
             result.not_models += 1
@@ -576,8 +588,9 @@ def _own_run(s: Summary) -> bool:
 
 # what a class is called when it is a layer or a block of a network, not a whole one
 # (not "...Block": a block class nothing uses is as often a small network of its own, labelled so)
+# (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own.) A LoRA class wraps a layer
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
-                        r"Pooler|Head|Heads|FeedForward|Projection)")
+                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)|\w*(?:LoRA|Lora)\w*")
 # a script that converts a checkpoint between formats: what it loads is the weights it converts
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
 
