@@ -807,3 +807,14 @@ def test_a_one_layer_model_built_to_show_its_shapes_is_no_example():
     got = parse_files({"rnn_shapes.py": (FIXTURES / "keras_one_layer_shape_demo.py").read_bytes()})
     # Sequential() + one SimpleRNN, then summary(): shape demonstrations; the stack of two stays (a definition)
     assert [types(s) for s in got] == [["SimpleRNN", "SimpleRNN"]]
+
+
+def test_each_branch_builds_the_class_its_own_import_binds_and_an_uncalled_factory_is_a_definition():
+    got = {s.source.path: s for s in parse_files(_repo(FIXTURES / "repo_branch_imports"))}
+    # ``from models.vit import ViT`` at the top, ``from models.vit_small import ViT`` inside one branch: each
+    # branch trains its own ViT; ``def Mixer(dim, depth): return nn.Sequential(...)`` is joined where it is called
+    assert sorted(got) == ["models/mixer.py", "models/vit.py", "models/vit_small.py"]
+    assert "LayerNormalization" in types(got["models/vit.py"]) and "Dropout" in types(got["models/vit_small.py"])
+    assert types(got["models/mixer.py"]) == ["Conv2D", "BatchNormalization", "GlobalAveragePooling2D", "Flatten",
+                                             "Dense"]
+    assert all(s.source.train_path == "train.py" and s.hyperparameters.epochs == 50 for s in got.values())

@@ -31,7 +31,13 @@ import tree_sitter_python
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
 from corpus.readers.evaluate import UNKNOWN, Evaluator, arith, flag_defaults, module_constants
-from corpus.readers.syntax import call_arguments, call_function_name, dotted_name, node_text
+from corpus.readers.syntax import (
+    ancestors,
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    node_text,
+)
 
 if TYPE_CHECKING:
     from corpus.readers.repo_context import RepoContext
@@ -647,6 +653,30 @@ class Script:
                         self.aliases.setdefault(local, module)
                     if dots and local:
                         self.relative_imports[local] = dots
+
+    def import_in_effect(self, name: str, at: Node) -> str | None:
+        """The absolute origin ``name`` has at ``at`` when several imports of the file bind it: the nearest one
+        before it whose block encloses it (``from models.vit import ViT`` at the top, ``from models.vit_small
+        import ViT`` inside another branch of the same ``if``). None when one import binds it (``aliases``)."""
+        bound: list[tuple[Node, str]] = []
+        for n in self._caps.get("imp", []):
+            if n.type != "import_from_statement":
+                continue
+            module_node = n.child_by_field_name("module_name")
+            module = node_text(module_node) if module_node is not None else ""
+            for child in n.named_children:
+                if module_node is None or child.start_byte == module_node.start_byte or module.startswith("."):
+                    continue
+                if child.type == "dotted_name" and node_text(child).split(".")[-1] == name:
+                    bound.append((n, f"{module}.{node_text(child)}"))
+        if len(bound) < 2 or len({origin for _, origin in bound}) < 2:
+            return None
+        blocks = {a.id for a in ancestors(at)}
+        best = None
+        for n, origin in bound:
+            if n.start_byte < at.start_byte and (n.parent is None or n.parent.id in blocks):
+                best = origin
+        return best
 
     @property
     def imported_modules(self) -> set[str]:

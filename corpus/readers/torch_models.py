@@ -404,6 +404,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                                         {v: _branch_of(r.node) for r in models for v in r.vars})
         # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
         models.extend(self._function_models({m.name for m in models}))
+        models.extend(self._uncalled_factories({m.name for m in models}))
         # a backbone handed to a model is part of it, not a model of its own
         models = [m for m in models if m.imported or not (m.vars & component_vars) or m.node.type != "assignment"
                   or any(v in self.classes for v in m.vars)]
@@ -662,7 +663,13 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
                 continue
             # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
-            layer = Layer(type="Custom", raw=picked or (fn if "." in fn and "(" not in fn else last), line=line_of(a))
+            raw = picked or (fn if "." in fn and "(" not in fn else last)
+            if raw == fn and fn.isidentifier():
+                # a name two imports bind (each branch of ``if args.net == ...`` its own ``ViT``): the one in
+                # effect here, by its full origin, so the join finds this branch's definition
+                in_effect = self.script.import_in_effect(fn, a)
+                raw = in_effect if in_effect and in_effect.count(".") >= 2 else raw
+            layer = Layer(type="Custom", raw=raw, line=line_of(a))
             if twin and any(m.layers[0].raw == layer.raw for m in mine.get(var, ())):
                 continue  # the same class in both branches (with and without weights): one model
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True, branch=branch)
@@ -750,6 +757,26 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             self.run_forward(f.body, Scope(env=dict(self.script.constants)), st)
             if any(x.type == "Dense" and x.raw == "@" for x in st.layers):
                 out.append(ModelRec(name=f.name, node=f.node, layers=st.layers, vars={f.name}))
+        return out
+
+    def _uncalled_factories(self, taken: set[str]) -> list[ModelRec]:
+        """``def ConvMixer(dim, depth): return nn.Sequential(...)`` of a models file that nothing in it calls: a
+        definition of a model (the training script of the repository calls it), read with its defaults."""
+        out: list[ModelRec] = []
+        if not self.by_last.get("Sequential"):
+            return out
+        for f in self.funcs.values():
+            if f.cls is not None or f.name in taken or f.name.startswith("_") or self.by_last.get(f.name):
+                continue
+            returned = [c for c in returned_calls(f.node) if self.torch_name(self._fname(c)) == "Sequential"]
+            if len(returned) != 1:
+                continue
+            scope = Scope(env=self.env_at(returned[0]), mods=self._top_mods(returned[0]))
+            self.depth = 0
+            m = self.build(returned[0], scope)
+            layers = [copy_layer(x) for x in self.mod_layers(m)] if m is not None else []
+            if len(layers) >= 2:
+                out.append(ModelRec(name=f.name, node=f.node, layers=layers, vars={f.name}))
         return out
 
     def _added_later(self, var: str, after: Node) -> list[Layer]:
