@@ -818,3 +818,9 @@ def test_each_branch_builds_the_class_its_own_import_binds_and_an_uncalled_facto
     assert types(got["models/mixer.py"]) == ["Conv2D", "BatchNormalization", "GlobalAveragePooling2D", "Flatten",
                                              "Dense"]
     assert all(s.source.train_path == "train.py" and s.hyperparameters.epochs == 50 for s in got.values())
+
+
+def test_a_pretrained_model_only_asked_takes_no_data_and_no_loss_from_its_evaluation():
+    (got,) = parse_path(FIXTURES / "torch_pretrained_asked_only.py")
+    # gpt2 from_pretrained, scored with a CrossEntropyLoss on boolq questions and generating text: nothing trains it
+    assert got.datasets == [] and got.hyperparameters.loss is None

@@ -730,7 +730,7 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
 
 
 def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
-              notebook: bool) -> tuple[list[list[str]], list[list[str]]]:
+              notebook: bool, trains: bool = True) -> tuple[list[list[str]], list[list[str]]]:
     """Each model's datasets, and the data its own training is fed (``[]`` where that cannot be followed)."""
     per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
     fed: list[list[str]] = [[] for _ in summaries]
@@ -750,7 +750,24 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                     # a pretrained network nothing here trains, beside one that is trained (a checkpoint
                     # reloaded to predict): only the data it is given is its own, not the file's
                     per_model_data[i] = fed[i]
+    if not trains and not any(s.hyperparameters.any_set(_RUN_FIELDS) for s in summaries):
+        for i, s in enumerate(summaries):
+            if s.layers and all(x.type == "Pretrained" for x in s.layers):
+                # a pretrained network, no head added, that the file only asks (generation, retrieval, evaluation): the data it is
+                # asked about is not its training data; a dataset its checkpoint is named for stays
+                # ("ast-finetuned-audioset"), as the spec gives a definition-only model its weights' dataset
+                per_model_data[i] = [n for n in per_model_data[i] if n not in facts.loader_datasets
+                                     and n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC)]
+                if s.hyperparameters.loss is not None and not s.hyperparameters.any_set(_RUN_FIELDS):
+                    s.hyperparameters.loss = s.hyperparameters.loss_raw = None  # an evaluation's criterion
     return per_model_data, fed
+
+
+# what only a training run sets (a loss alone may be an evaluation's criterion)
+_RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
+# what a file that trains something writes, read or not (an optimizer, a trainer, a fit, a backward pass)
+_TRAINING_WORDS = re.compile(rb"\boptim\b|Optimizer\b|\b(?:AdamW?|SGD|RMSprop)\(|Trainer\(|\.fit\(|\.backward\(|"
+                             rb"\.train\(|train_step|apply_gradients|\.minimize\(")
 
 
 def _rebound(s: Summary, summaries: list[Summary], facts: FileFacts) -> list[int]:
@@ -792,7 +809,8 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     from_code = bool(facts.loader_datasets or facts.text_datasets)
     data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
     notebook = script.source.kind != "py"
-    per_model_data, fed = _own_data(summaries, facts, datasets, notebook)
+    trains = facts.computes_gradients or bool(facts.train_calls) or bool(_TRAINING_WORDS.search(script.code_bytes))
+    per_model_data, fed = _own_data(summaries, facts, datasets, notebook, trains)
     # the data each model's task is judged by: what it is trained on, else what its file names
     task_data = [names or facts.hinted_datasets for names in per_model_data]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
