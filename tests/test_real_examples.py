@@ -796,6 +796,17 @@ def test_a_class_named_in_full_through_a_dotted_module_import_is_a_part_expanded
     assert types(got) == ["Dense", "Embedding", "LSTM", "Dense"]
 
 
+def test_each_branch_builds_the_class_its_own_import_binds_and_an_uncalled_factory_is_a_definition():
+    got = {s.source.path: s for s in parse_files(_repo(FIXTURES / "repo_branch_imports"))}
+    # ``from models.vit import ViT`` at the top, ``from models.vit_small import ViT`` inside one branch: each
+    # branch trains its own ViT; ``def Mixer(dim, depth): return nn.Sequential(...)`` is joined where it is called
+    assert sorted(got) == ["models/mixer.py", "models/vit.py", "models/vit_small.py"]
+    assert "LayerNormalization" in types(got["models/vit.py"]) and "Dropout" in types(got["models/vit_small.py"])
+    assert types(got["models/mixer.py"]) == ["Conv2D", "BatchNormalization", "GlobalAveragePooling2D", "Flatten",
+                                             "Dense"]
+    assert all(s.source.train_path == "train.py" and s.hyperparameters.epochs == 50 for s in got.values())
+
+
 def test_pooling_and_lora_classes_nothing_trains_are_parts_not_examples():
     got = parse_files(_repo(FIXTURES / "repo_part_names"))
     # MaskedAvgPool1d (a pooling utility) and LinearWithLoRAMerged (a layer wrapper) are parts; the graph
@@ -809,18 +820,15 @@ def test_a_one_layer_model_built_to_show_its_shapes_is_no_example():
     assert [types(s) for s in got] == [["SimpleRNN", "SimpleRNN"]]
 
 
-def test_each_branch_builds_the_class_its_own_import_binds_and_an_uncalled_factory_is_a_definition():
-    got = {s.source.path: s for s in parse_files(_repo(FIXTURES / "repo_branch_imports"))}
-    # ``from models.vit import ViT`` at the top, ``from models.vit_small import ViT`` inside one branch: each
-    # branch trains its own ViT; ``def Mixer(dim, depth): return nn.Sequential(...)`` is joined where it is called
-    assert sorted(got) == ["models/mixer.py", "models/vit.py", "models/vit_small.py"]
-    assert "LayerNormalization" in types(got["models/vit.py"]) and "Dropout" in types(got["models/vit_small.py"])
-    assert types(got["models/mixer.py"]) == ["Conv2D", "BatchNormalization", "GlobalAveragePooling2D", "Flatten",
-                                             "Dense"]
-    assert all(s.source.train_path == "train.py" and s.hyperparameters.epochs == 50 for s in got.values())
-
-
 def test_a_pretrained_model_only_asked_takes_no_data_and_no_loss_from_its_evaluation():
     (got,) = parse_path(FIXTURES / "torch_pretrained_asked_only.py")
     # gpt2 from_pretrained, scored with a CrossEntropyLoss on boolq questions and generating text: nothing trains it
     assert got.datasets == [] and got.hyperparameters.loss is None
+
+
+def test_a_raw_tf_network_built_again_for_its_target_copy_counts_once():
+    (got,) = parse_path(FIXTURES / "tf_eval_and_target_nets.py")
+    # build_net(s, "eval_net") and build_net(s_, "target_net"): one network, not two; nor is the TD target
+    # r + GAMMA * max(q_next) a layer of it
+    assert types(got) == ["Dense", "Dense", "Dense"]
+    assert (got.hyperparameters.optimizer, got.hyperparameters.loss) == ("rmsprop", "mse")

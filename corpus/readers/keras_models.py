@@ -754,11 +754,16 @@ def _groups_by_builder(apps: list[Tensor]) -> tuple[dict[Any, list[Tensor]], dic
     names: dict[Any, str] = {}
     first_inv: dict[int, int] = {}
     seen_inv: dict[int, int] = {}  # function -> the one call of it that is read
+    towers: dict[int, tuple[int, int]] = {}  # a function building 2+ major layers -> (its first call, its input)
+    copies: set[int] = set()
     for t in apps:
         key, depth = _builder_frame(t.frames, major)
         # the model function called again (a shared-weights tower, a test
         # pass) is the same model: keep its first call only
         if any(seen_inv.get(fid, inv) != inv for fid, _, inv in t.frames[:depth]):
+            continue
+        if _built_again(t, depth, major, towers) or any(id(x) in copies for x in t.inputs):
+            copies.add(id(t))  # (and what is computed from the copy: a DQN's TD target r + gamma * q_next)
             continue
         for fid, _, inv in t.frames:
             seen_inv.setdefault(fid, inv)
@@ -770,6 +775,21 @@ def _groups_by_builder(apps: list[Tensor]) -> tuple[dict[Any, list[Tensor]], dic
             names[key] = fname
         groups.setdefault(key, []).append(t)
     return groups, names
+
+
+def _built_again(t: Tensor, depth: int, major: dict[tuple, int], towers: dict[int, tuple[int, int]]) -> bool:
+    """A tensor of a network-building function called again, inside the model's builder, on another input: a
+    DQN's ``_build_net(s, 'eval_net')`` then ``_build_net(s_, 'target_net')``, a discriminator applied to real
+    and to generated data. The copy is the same network: its layers count once. A block called again on the
+    output of its first call (stacked blocks) has the same input chain, and counts each time."""
+    for fr in t.frames[depth:]:
+        if major.get(fr, 0) < 2:
+            continue
+        fid, _, inv = fr
+        first = towers.setdefault(fid, (inv, t.origin))
+        if first[0] != inv and first[1] != t.origin:
+            return True
+    return False
 
 
 def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
