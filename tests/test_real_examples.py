@@ -832,3 +832,10 @@ def test_a_raw_tf_network_built_again_for_its_target_copy_counts_once():
     # r + GAMMA * max(q_next) a layer of it
     assert types(got) == ["Dense", "Dense", "Dense"]
     assert (got.hyperparameters.optimizer, got.hyperparameters.loss) == ("rmsprop", "mse")
+
+
+def test_the_full_sum_a_model_trains_on_after_a_warm_up_is_its_loss():
+    got = {s.name: s.hyperparameters.loss for s in parse_path(FIXTURES / "torch_warmup_then_sum_loss.py")}
+    # loss_pixel.backward() for five warm-up epochs, then (loss_pixel + 0.005 * loss_gan).backward(): a sum of
+    # several, which the spec calls other
+    assert got == {"generator": "other", "discriminator": "binary_crossentropy"}

@@ -532,7 +532,10 @@ class TrainingReader:
                 continue
             owners = self._step_owner(call)
             for m in owners:
-                assigned.setdefault(id(m), set()).update(kinds) if id(m) not in assigned else None
+                # one model's several backward passes (a warm-up on the pixel loss, then the full sum): the
+                # one of most kinds is its training's loss; of as many, the first
+                if len({k[0] for k in kinds}) > len({k[0] for k in assigned.get(id(m), ())}):
+                    assigned[id(m)] = set(kinds)
         for m in self.models:
             kinds = assigned.get(id(m))
             if not kinds:
