@@ -839,3 +839,9 @@ def test_the_full_sum_a_model_trains_on_after_a_warm_up_is_its_loss():
     # loss_pixel.backward() for five warm-up epochs, then (loss_pixel + 0.005 * loss_gan).backward(): a sum of
     # several, which the spec calls other
     assert got == {"generator": "other", "discriminator": "binary_crossentropy"}
+
+
+def test_a_loaders_batch_for_a_forward_pass_is_no_training_value():
+    (got,) = parse_path(FIXTURES / "torch_forward_over_loader_only.py")
+    # DataLoader(batch_size=1024) feeds model(batch) under no_grad; nothing in the file trains the model
+    assert got.hyperparameters.batch_size is None

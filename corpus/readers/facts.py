@@ -750,24 +750,36 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                     # a pretrained network nothing here trains, beside one that is trained (a checkpoint
                     # reloaded to predict): only the data it is given is its own, not the file's
                     per_model_data[i] = fed[i]
-    if not trains and not any(s.hyperparameters.any_set(_RUN_FIELDS) for s in summaries):
-        for i, s in enumerate(summaries):
-            if s.layers and all(x.type == "Pretrained" for x in s.layers):
-                # a pretrained network, no head added, that the file only asks (generation, retrieval, evaluation): the data it is
-                # asked about is not its training data; a dataset its checkpoint is named for stays
-                # ("ast-finetuned-audioset"), as the spec gives a definition-only model its weights' dataset
-                per_model_data[i] = [n for n in per_model_data[i] if n not in facts.loader_datasets
-                                     and n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC)]
-                if s.hyperparameters.loss is not None and not s.hyperparameters.any_set(_RUN_FIELDS):
-                    s.hyperparameters.loss = s.hyperparameters.loss_raw = None  # an evaluation's criterion
+    if not trains:
+        _untrained(summaries, facts, per_model_data)
     return per_model_data, fed
+
+
+def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[list[str]]) -> None:
+    """The models of a file that trains nothing (no optimizer, trainer, fit or backward pass written)."""
+    for s in summaries:
+        hp = s.hyperparameters
+        if hp.any_set(("batch_size", "steps")) and not hp.any_set(("optimizer", "learning_rate", "epochs", "loss")):
+            hp.batch_size = hp.steps = None  # a loader's batch for a forward pass over the data, not a training's
+    if any(s.hyperparameters.any_set(_RUN_FIELDS) for s in summaries):
+        return
+    for i, s in enumerate(summaries):
+        if s.layers and all(x.type == "Pretrained" for x in s.layers):
+            # a pretrained network, no head added, that the file only asks (generation, retrieval,
+            # evaluation): the data it is asked about is not its training data; a dataset its checkpoint is
+            # named for stays ("ast-finetuned-audioset"), as the spec gives a definition-only model its weights'
+            per_model_data[i] = [n for n in per_model_data[i] if n not in facts.loader_datasets
+                                 and n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC)]
+            if s.hyperparameters.loss is not None:
+                s.hyperparameters.loss = s.hyperparameters.loss_raw = None  # an evaluation's criterion
 
 
 # what only a training run sets (a loss alone may be an evaluation's criterion)
 _RUN_FIELDS = ("optimizer", "learning_rate", "batch_size", "epochs", "steps")
 # what a file that trains something writes, read or not (an optimizer, a trainer, a fit, a backward pass)
-_TRAINING_WORDS = re.compile(rb"\boptim\b|Optimizer\b|\b(?:AdamW?|SGD|RMSprop)\(|Trainer\(|\.fit\(|\.backward\(|"
-                             rb"\.train\(|train_step|apply_gradients|\.minimize\(")
+_TRAINING_WORDS = re.compile(rb"\boptim\b|Optimizer\b|\b(?:AdamW?|SGD|RMSprop)\(|Trainer\(|\.fit(?:_generator)?\(|"
+                             rb"\.backward\(|\.train\(|train_step|train_on_batch|train_op\b|apply_gradients|"
+                             rb"\.minimize\(|\boptax\b")
 
 
 def _rebound(s: Summary, summaries: list[Summary], facts: FileFacts) -> list[int]:
