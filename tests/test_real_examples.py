@@ -845,3 +845,10 @@ def test_a_loaders_batch_for_a_forward_pass_is_no_training_value():
     (got,) = parse_path(FIXTURES / "torch_forward_over_loader_only.py")
     # DataLoader(batch_size=1024) feeds model(batch) under no_grad; nothing in the file trains the model
     assert got.hyperparameters.batch_size is None
+
+
+def test_a_captioner_trained_on_coco_keeps_the_task_its_definition_names():
+    (got,) = parse_files(_repo(FIXTURES / "repo_captioner_on_coco"))
+    # model.py's HybridModel has get_caption (a CNN feeding an LSTM over words); train.py fits it on COCO,
+    # whose default task (detection) would otherwise win
+    assert (got.task, got.datasets, got.source.train_path) == ("image_captioning", ["coco"], "train.py")

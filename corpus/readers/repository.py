@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from corpus.knowledge import datasets as known_datasets
+from corpus.knowledge import tasks as task_rules
 from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import (
     Definition,
@@ -650,6 +652,17 @@ def _drop_elsewhere_warning(s: Summary) -> None:
         s.parse.warnings = [w for w in s.parse.warnings if _ELSEWHERE not in w]
 
 
+def _joined_task(defn: Summary, trainer: Summary) -> str:
+    """The training file's task, unless the definition's own code names one of the tasks a dataset's
+    default hides (HybridModel's ``get_caption`` trained on COCO is a captioner, not a detector)."""
+    if trainer.task == "unknown":
+        return defn.task
+    if defn.task in task_rules.STRUCTURE_DOMAINS and trainer.task != defn.task and \
+            trainer.task in {known_datasets.default_task(n) for n in trainer.datasets}:
+        return defn.task
+    return trainer.task
+
+
 def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, commit: str | None) -> Summary:
     """One example: the definition's network, the training file's values (the definition's fill gaps)."""
     defn, tsrc = d.summary, trainer.source
@@ -683,7 +696,7 @@ def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, co
     s = Summary(
         id=make_id(repo, commit, defn.source.path, name, defn.source.line_start, tsrc.path),
         name=name, source=source, framework=defn.framework if defn.framework != "unknown" else trainer.framework,
-        task=trainer.task if trainer.task != "unknown" else defn.task,
+        task=_joined_task(defn, trainer),
         datasets=list(trainer.datasets or defn.datasets),
         layers=[replace(x, args=dict(x.args)) for x in layers], hyperparameters=hp,
         input_shape=defn.input_shape if defn.input_shape is not None else trainer.input_shape,
