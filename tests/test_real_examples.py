@@ -852,3 +852,33 @@ def test_a_captioner_trained_on_coco_keeps_the_task_its_definition_names():
     # model.py's HybridModel has get_caption (a CNN feeding an LSTM over words); train.py fits it on COCO,
     # whose default task (detection) would otherwise win
     assert (got.task, got.datasets, got.source.train_path) == ("image_captioning", ["coco"], "train.py")
+
+
+def test_a_factory_builds_the_branch_its_flags_default_picks():
+    got = {s.name: s for s in parse_files(_repo(FIXTURES / "repo_factory_flag_default"))}
+    # net_factory(net_type=args.model) with --model enet; get_network(args) reading args.net, --net resnet:
+    # each script trains the model its default picks; the other branches' models are definitions
+    assert (got["ENet"].source.train_path, got["ENet"].hyperparameters.batch_size) == ("train_seg.py", 12)
+    assert (got["ResNet"].source.train_path, got["ResNet"].hyperparameters.epochs) == ("train_cls.py", 200)
+    assert NOT_TRAINED in got["UNet"].parse.warnings and NOT_TRAINED in got["VGG"].parse.warnings
+
+
+def test_a_loader_given_a_batch_sampler_takes_the_samplers_batch():
+    got = parse_files({"train.py": (FIXTURES / "torch_batch_sampler_loader.py").read_bytes()})
+    # DataLoader(train_set, batch_sampler=TwoStreamBatchSampler(a, b, batch_size, ...)) with --batch_size 24
+    # iterated by training; the validation loader's batch_size=1 is not the training's
+    assert [s.hyperparameters.batch_size for s in got] == [24]
+
+
+def test_a_parameter_typed_with_a_settings_class_holds_its_defaults():
+    (got,) = parse_path(FIXTURES / "torch_pyrallis_typed_config.py")
+    # @pyrallis.wrap() def train(config: TrainConfig), called with no arguments: Adam(..., config.qf_lr)
+    assert (got.hyperparameters.learning_rate, got.hyperparameters.batch_size) == (3e-4, 256)
+
+
+def test_a_head_given_labels_computes_the_loss_and_a_bert_port_optimizer_is_adamw():
+    (got,) = parse_files(_repo(FIXTURES / "repo_head_loss_bertadam"))
+    # loss, _ = model(input_ids, label_ids); loss.mean().backward(): the CrossEntropyLoss of modeling.py's
+    # forward; BERTAdam of the repository's optimization.py is Adam with the weight-decay fix
+    hp = got.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.loss) == ("adamw", 5e-5, "categorical_crossentropy")

@@ -367,6 +367,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "taxi": ("reinforcement_learning", ()),
     "cliff_walking": ("reinforcement_learning", ("cliffwalking",)),
     "blackjack": ("reinforcement_learning", ()),
+    # D4RL's offline datasets of MuJoCo, AntMaze and Adroit runs (d4rl.qlearning_dataset(env))
+    "d4rl": ("reinforcement_learning", ("qlearning_dataset",)),
     "mujoco": ("reinforcement_learning", ("halfcheetah", "hopper", "walker2d", "humanoid", "invertedpendulum",
                                           "reacher", "swimmer", "inverteddoublependulum")),
     # -- not benchmarks

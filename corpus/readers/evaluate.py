@@ -547,7 +547,9 @@ class Evaluator:
                 return self.wandb_config()
         obj = n.child_by_field_name("object")
         attr = node_text(n.child_by_field_name("attribute"))
-        if obj is not None and (self.in_repository or dn is not None and dn.split(".")[0] in self.constants):
+        head = dn.split(".")[0] if dn is not None else None
+        if obj is not None and (self.in_repository or head is not None and (
+                head in self.constants or isinstance(scope, dict) and isinstance(scope.get(head), ConfigDict))):
             got = self.eval(obj, scope)
             if isinstance(got, ConfigDict):  # cfg.train.lr of a configuration, params.lr of a settings object
                 return self.attribute_of_config(got, attr, n)

@@ -35,6 +35,7 @@ from typing import Any
 
 from corpus.knowledge import datasets as known_datasets
 from corpus.knowledge import tasks as task_rules
+from corpus.knowledge.vocab import canonical_loss
 from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import (
     Definition,
@@ -378,7 +379,10 @@ def _dispatch_targets(s: Summary, context: RepoContext, defs: dict[tuple[str, st
     if d is None or d.kind != "function" or len(d.returns) == 1 or not data:
         return []  # (a factory of one model is joined as that model: _trainer_target)
     out: dict[tuple[str, str], _Def] = {}
-    names = dict.fromkeys(_NAMED.findall(code_only(file_lines(data, d.line_start + 1, d.line_end))))
+    body = file_lines(data, d.line_start + 1, d.line_end)
+    header = file_lines(data, d.line_start, d.line_start)
+    chosen = _chosen_branch(body, header, s.layers[0].args, context.facts.get(s.source.path))
+    names = dict.fromkeys(_NAMED.findall(code_only(chosen if chosen is not None else body)))
     for named in names if len(names) <= 20 * MAX_DISPATCH else ():
         if keyword.iskeyword(named) or named in _PARAMETER_WORDS:
             continue
@@ -390,7 +394,39 @@ def _dispatch_targets(s: Summary, context: RepoContext, defs: dict[tuple[str, st
             out.setdefault((t.path, t.definition.name), t)
         if len(out) > MAX_DISPATCH:
             return []
+    if chosen is not None:
+        return list(out.values())[:1]  # the flag's default picks one: the script trains that one
     return list(out.values()) if len(out) >= 2 else []
+
+
+_BRANCH = re.compile(r"""(?m)^([ \t]*)(?:el)?if\s+([A-Za-z_][\w.]*)\s*==\s*(?:'([^'\n]*)'|"([^"\n]*)")\s*:""")
+
+
+def _chosen_branch(body: str, header: str, given: Mapping[str, Any], train: ModuleFacts | None) -> str | None:
+    """The body of the ``if``/``elif`` branch of a factory that the training call picks: ``net_type == "unet"``
+    with ``net_factory(net_type=args.model)`` (--model defaults to unet), or ``args.net == 'vgg16'`` with
+    ``get_network(args)`` and the training file's --net default; None when no branch is known to be picked."""
+    params = set(re.findall(r"([A-Za-z_]\w*)\s*(?:[:=,)]|$)", header.partition("(")[2]))
+    for m in _BRANCH.finditer(body):
+        var, word = m.group(2), m.group(3) if m.group(3) is not None else m.group(4)
+        head, _, attr = var.partition(".")
+        if var in given:
+            value = given[var]
+        elif attr and "." not in attr and head in params and train is not None:
+            value = train.flags.get(attr)
+        else:
+            continue
+        if value != word:
+            continue
+        indent = len(m.group(1).expandtabs())
+        lines = body[m.end():].split("\n")
+        block = [lines[0]]
+        for line in lines[1:]:
+            if line.strip() and len(line) - len(line.lstrip()) <= indent:
+                break
+            block.append(line)
+        return "\n".join(block)
+    return None
 
 
 def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str], _Def]) -> _Def | None:
@@ -441,7 +477,8 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
             for target in chosen:
                 target.trained_elsewhere += 1
                 result.joined += 1
-                placed.append(_joined(target, _expanded(target, context, defs, (), result), deepcopy(s), repo, commit))
+                placed.append(_joined(target, _expanded(target, context, defs, (), result), deepcopy(s), repo, commit,
+                                      context))
             if not chosen:
                 placed.append(_placed(s, path, context, defs, by_summary, result, repo, commit))
     kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
@@ -487,7 +524,7 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     if target is not None:
         target.trained_elsewhere += 1
         result.joined += 1
-        return _joined(target, _expanded(target, context, defs, (), result), s, repo, commit)
+        return _joined(target, _expanded(target, context, defs, (), result), s, repo, commit, context)
     if any(x.type == "Custom" for x in s.layers):
         if mine is not None:
             s.layers = _expanded(mine, context, defs, (), result)
@@ -663,12 +700,37 @@ def _joined_task(defn: Summary, trainer: Summary) -> str:
     return trainer.task
 
 
-def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, commit: str | None) -> Summary:
+# a loss the training file only receives from the model (``loss, logits = model(..., labels)``; ``loss.mean()``,
+# ``outputs.loss``, ``outputs[0]``): the model computes it
+_RETURNED_LOSS = re.compile(r"[A-Za-z_][\w.]*(?:\[\d+\])?(?:\.(?:mean|sum)\(\))?")
+# a criterion a definition's code calls (``loss_fct = CrossEntropyLoss()``, ``F.cross_entropy(...)``)
+_CRITERION_CALL = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*(?:Loss|_loss|cross_entropy))\s*\(")
+
+
+def _own_loss(d: _Def, context: RepoContext | None) -> tuple[str, str] | None:
+    """The loss a definition computes itself (a head given labels), when its code calls one kind of criterion."""
+    data = context.files.get(d.path) if context is not None else None
+    if not data:
+        return None
+    text = code_only(file_lines(data, d.definition.line_start, d.definition.line_end))
+    found = {(canon, raw) for raw in _CRITERION_CALL.findall(text) if (canon := canonical_loss(raw))}
+    kinds = {canon for canon, _ in found}
+    return min(found) if len(kinds) == 1 else None
+
+
+def _joined(d: _Def, layers: list[Layer], trainer: Summary, repo: str | None, commit: str | None,
+            context: RepoContext | None = None) -> Summary:
     """One example: the definition's network, the training file's values (the definition's fill gaps)."""
     defn, tsrc = d.summary, trainer.source
     name = d.definition.name
     hp = Hyperparameters(extra={**defn.hyperparameters.extra, **trainer.hyperparameters.extra})
     value_sources: dict[str, str] = {}
+    received = trainer.hyperparameters.loss in (None, "other") and defn.hyperparameters.loss is None and \
+        _RETURNED_LOSS.fullmatch(trainer.hyperparameters.loss_raw or "loss") is not None
+    own = _own_loss(d, context) if received and _has_training(trainer, ("optimizer", "epochs", "steps")) else None
+    if own is not None:
+        trainer = deepcopy(trainer)
+        trainer.hyperparameters.loss, trainer.hyperparameters.loss_raw = own
     for f in _HP:
         mine, theirs = getattr(trainer.hyperparameters, f), getattr(defn.hyperparameters, f)
         if mine is not None:

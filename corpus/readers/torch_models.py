@@ -35,7 +35,13 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
-from corpus.readers.evaluate import bind_arguments, read_parameters
+from corpus.readers.evaluate import (
+    ConfigDict,
+    SettingsClass,
+    bind_arguments,
+    read_parameters,
+    settings_classes,
+)
 from corpus.readers.script import (
     UNKNOWN,
     Script,
@@ -670,12 +676,26 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 in_effect = self.script.import_in_effect(fn, a)
                 raw = in_effect if in_effect and in_effect.count(".") >= 2 else raw
             layer = Layer(type="Custom", raw=raw, line=line_of(a))
+            if not last[:1].isupper():
+                # a factory's words given by name (``net_factory(net_type=args.model)`` -> "unet"): the join
+                # follows the branch they pick
+                layer.args = self._word_arguments(call, a)
             if twin and any(m.layers[0].raw == layer.raw for m in mine.get(var, ())):
                 continue  # the same class in both branches (with and without weights): one model
             rec = ModelRec(name=last, node=a, layers=[layer], vars={var}, imported=True, branch=branch)
             out.append(rec)
             mine.setdefault(var, []).append(rec)
             known_vars.add(var)
+        return out
+
+    def _word_arguments(self, call: Node, at: Node) -> dict[str, Any]:
+        """The keyword arguments of a call whose static values are words (``net_type='unet'``)."""
+        env = self.env_at(at)
+        out: dict[str, Any] = {}
+        for k, v in call_arguments(call)[1].items():
+            value = self.script.value(v, env)
+            if isinstance(value, str) and value:
+                out[k] = value
         return out
 
     def _parameter_default(self, fn: str, at: Node) -> str | None:
@@ -1178,7 +1198,32 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             v = self.script.value(arg, cenv)
             if v is not UNKNOWN:
                 env[k] = v
+        if call is None:
+            env.update(self._settings_parameters(fnode, env))
         return env
+
+    def _settings_parameters(self, fnode: Node, bound: dict[str, Any]) -> dict[str, Any]:
+        """``@pyrallis.wrap() def train(config: TrainConfig)``, run with no arguments: a parameter typed with a
+        settings class of the file (or one it imports) holds that class's defaults."""
+        params = fnode.child_by_field_name("parameters")
+        out: dict[str, Any] = {}
+        for p in params.named_children if params is not None else ():
+            if p.type != "typed_parameter" or not p.named_children:
+                continue
+            name, kind = node_text(p.named_children[0]), p.child_by_field_name("type")
+            cls_name = dotted_name(kind.named_children[0]) if kind is not None and kind.named_children else None
+            if name in bound or not cls_name:
+                continue
+            cls = self.script.constants.get(cls_name)
+            if not isinstance(cls, SettingsClass):
+                own = getattr(self, "_own_settings", None)
+                if own is None:
+                    own = self._own_settings = settings_classes(self.script) \
+                        if b"@dataclass" in self.script.code_bytes or b"BaseModel" in self.script.code_bytes else {}
+                cls = own.get(cls_name)
+            if isinstance(cls, SettingsClass):
+                out[name] = ConfigDict(cls, "", cls.keys)
+        return out
 
     def _local_assigns(self, fnode: Node) -> list[Node]:
         out = []

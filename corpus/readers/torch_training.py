@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from corpus.readers.torch_models import TorchExtractor
 
 
+# where torch optimizers come from: torch itself, Hugging Face, the BERT ports before it, NVIDIA's apex
+_OPTIMIZER_MODULES = ("torch.optim", "optim.", "transformers.", "pytorch_pretrained_bert.", "pytorch_transformers.",
+                      "apex.optimizers.")
+
 class TrainingReader:
     """Reads optimizers, losses, loops and loaders, and gives each to the model it trains."""
 
@@ -289,7 +293,8 @@ class TrainingReader:
             full = self.script.resolve(fn) or fn
             opt = vocab.canonical_optimizer(last_name(fn))
             # (transformers.AdamW: the Hugging Face tutorials' optimizer before torch had one)
-            if opt is None or not (full.startswith(("torch.optim", "optim.", "transformers.")) or fn.startswith("optim.")):
+            if opt is None or not (full.startswith(_OPTIMIZER_MODULES) or fn.startswith("optim.")
+                                   or self._repository_optimizer(fn)):
                 continue
             pos, kw = call_arguments(call)
             got = self._optimizer_owners(call, pos, kw)
@@ -320,6 +325,15 @@ class TrainingReader:
                 wd = vals.get("weight_decay", UNKNOWN)
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
+
+    def _repository_optimizer(self, fn: str) -> bool:
+        """An optimizer class the repository defines (BERT ports' ``optimization.BERTAdam``)."""
+        ctx = self.script.context
+        head = fn.split(".", 1)[0]
+        if ctx is None or head not in self.script.aliases:
+            return False
+        origin = self.script.aliases[head] + fn[len(head):]
+        return ctx.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0)) is not None
 
     def _optimizer_owners(self, call: Node, pos: list[Node], kw: dict[str, Node]
                           ) -> tuple[list[ModelRec], dict[str, Any]] | None:
@@ -1125,6 +1139,8 @@ class TrainingReader:
             node = pos[1]
         if node is not None:
             return self.script.value(node, env)
+        if "batch_sampler" in kw:
+            return self._sampler_batch(kw["batch_sampler"], call, env)
         # **train_kwargs with {'batch_size': ...}
         v = UNKNOWN
         args = call.child_by_field_name("arguments")
@@ -1136,6 +1152,21 @@ class TrainingReader:
                 elif c.named_children[0].type == "identifier":
                     v = self._dict_var_batch(node_text(c.named_children[0]), call, env)
         return v
+
+    def _sampler_batch(self, node: Node, call: Node, env: dict[str, Any]) -> Any:
+        """``DataLoader(data, batch_sampler=TwoStreamBatchSampler(idx_a, idx_b, batch_size, ...))``: the batch the
+        sampler is built with (its ``batch_size=``, else an argument so named), directly or through a variable."""
+        if node.type == "identifier":
+            name = node_text(node)
+            bound = [a.child_by_field_name("right") for a in self.extractor.assigns
+                     if a.start_byte < call.start_byte and node_text(a.child_by_field_name("left") or a) == name]
+            node = bound[-1] if bound and bound[-1] is not None else node
+        if node.type != "call":
+            return UNKNOWN
+        pos, kw = call_arguments(node)
+        given = kw.get("batch_size") or next((p for p in pos if p.type in ("identifier", "attribute")
+                                              and node_text(p).rsplit(".", 1)[-1] in ("batch_size", "bs")), None)
+        return self.script.value(given, env) if given is not None else UNKNOWN
 
     def _generator_batch(self) -> int | None:
         """``for x, y in get_batches(words, 512)`` / ``x, y = get_batch()`` in a loop: a batch builder's size."""
