@@ -882,3 +882,11 @@ def test_a_head_given_labels_computes_the_loss_and_a_bert_port_optimizer_is_adam
     # forward; BERTAdam of the repository's optimization.py is Adam with the weight-decay fix
     hp = got.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.loss) == ("adamw", 5e-5, "categorical_crossentropy")
+
+
+def test_a_class_on_a_project_base_holding_only_another_files_network_is_a_model():
+    (got,) = parse_files(_repo(FIXTURES / "repo_project_base_parts"))
+    # FwdDiffusion(BaseModule) of model/vc.py holds model/encoder.py's MelEncoder and no torch layer of its own:
+    # it is the network train_enc.py trains, expanded
+    assert (got.name, got.source.path, got.source.train_path) == ("FwdDiffusion", "model/vc.py", "train_enc.py")
+    assert types(got) == ["Conv1D", "BatchNormalization", "Conv1D"]

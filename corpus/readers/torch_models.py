@@ -298,7 +298,19 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                     if seen is not None and fn in self.classes and fn not in seen \
                             and self._is_module(self.classes[fn], set(seen)):
                         return True
+                    if fn and fn not in self.classes and self._repository_network(fn):
+                        return True  # ``self.encoder = MelEncoder(...)`` of model/encoder.py
         return False
+
+    def _repository_network(self, fn: str) -> bool:
+        """A capitalised name imported from another file of the repository that is a network class there."""
+        ctx = self.script.context
+        head = fn.split(".", 1)[0]
+        if ctx is None or not last_name(fn)[:1].isupper() or head not in self.script.aliases:
+            return False
+        hit = ctx.resolve(self.script.aliases[head] + fn[len(head):], self.script.path,
+                          self.script.relative_imports.get(head, 0))
+        return hit is not None and bool(hit[1]) and "." not in hit[1] and bool(ctx.is_network_definition(*hit))
 
     # -- values ---------------------------------------------------------
     def value(self, node: Node | None, scope: Scope | None) -> Any:
