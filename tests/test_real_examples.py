@@ -809,9 +809,11 @@ def test_each_branch_builds_the_class_its_own_import_binds_and_an_uncalled_facto
 
 def test_pooling_and_lora_classes_nothing_trains_are_parts_not_examples():
     got = parse_files(_repo(FIXTURES / "repo_part_names"))
-    # MaskedAvgPool1d (a pooling utility) and LinearWithLoRAMerged (a layer wrapper) are parts; the graph
-    # classifier, never trained, is a definition; so is the positional encoder (an encoder is labelled so)
+    # MaskedAvgPool1d (a pooling utility) and LinearWithLoRAMerged (a layer wrapper) are parts, and so are the
+    # LoRA classes of the training file that swaps them into the graph classifier; the positional encoder,
+    # never trained, is a definition (an encoder nothing uses is labelled so)
     assert sorted(s.name for s in got) == ["GraphClassifier", "SignNetNodeEncoder"]
+    assert [s.source.train_path for s in got if s.name == "GraphClassifier"] == ["finetune/lora_train.py"]
 
 
 def test_a_one_layer_model_built_to_show_its_shapes_is_no_example():

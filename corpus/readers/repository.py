@@ -586,6 +586,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
+    if _LORA_NAME.fullmatch(s.name):
+        # a LoRA wrapper swapped into another network's layers (trained with it, in its training file)
+        result.blocks += 1
+        return False
     if _has_training(s, ("optimizer", "steps")):
         return True
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
@@ -630,6 +634,7 @@ def _own_run(s: Summary) -> bool:
 # (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own.) A LoRA class wraps a layer
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
                         r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)|\w*(?:LoRA|Lora)\w*")
+_LORA_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*")
 # a script that converts a checkpoint between formats: what it loads is the weights it converts
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
 
