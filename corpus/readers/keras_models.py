@@ -29,6 +29,7 @@ from corpus.readers.keras_interp import (
     jsonable_shape,
 )
 from corpus.readers.script import Script
+from corpus.readers.syntax import dotted_name, undecorated
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 # Layers that make a model (a function applying two of them builds one); the
@@ -359,6 +360,13 @@ class _Builder:
         for m in models:
             if (m.line in block_lines or m.line in helpers) and not (m.compiled or m.trained) \
                     and not flats[id(m)].submodels:
+                drop.add(id(m))
+        layer_spans = _layer_class_spans(self.script)
+        for m in models:
+            if m.line is not None and not (m.compiled or m.trained) and \
+                    any(a <= m.line <= b for a, b in layer_spans):
+                # a Model built inside a Layer subclass (athena's VariantPredictor holds its small predictor
+                # network): a part of that layer, which the network using the layer holds
                 drop.add(id(m))
         out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
         if any(m.compiled or m.trained for m in out_models):
@@ -805,6 +813,20 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
 
 
 _CALLED_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\s*\(")  # a name called: ``upsample(``, not ``x.up(``
+
+
+def _layer_class_spans(script: Script) -> list[tuple[int, int]]:
+    """Lines of the top-level classes written on a Keras ``Layer`` base (``class VariantPredictor(layers.Layer)``)."""
+    spans = []
+    for stmt in script.root.named_children:
+        node = undecorated(stmt)
+        if node is None or node.type != "class_definition":
+            continue
+        sup = node.child_by_field_name("superclasses")
+        bases = [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in (sup.named_children if sup is not None else ())]
+        if "Layer" in bases:
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1))
+    return spans
 
 
 def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:
