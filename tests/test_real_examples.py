@@ -892,3 +892,9 @@ def test_a_class_on_a_project_base_holding_only_another_files_network_is_a_model
     # it is the network train_enc.py trains, expanded
     assert (got.name, got.source.path, got.source.train_path) == ("FwdDiffusion", "model/vc.py", "train_enc.py")
     assert types(got) == ["Conv1D", "BatchNormalization", "Conv1D"]
+
+
+def test_a_torchvision_backbone_loaded_with_its_weights_and_not_trained_has_their_dataset():
+    (got,) = parse_path(FIXTURES / "torch_pretrained_vgg_traced.py")
+    # models.vgg16(pretrained=True) traced for serving: a definition-only model with ImageNet weights
+    assert got.datasets == ["imagenet"]

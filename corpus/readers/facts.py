@@ -772,6 +772,20 @@ def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[
                                  and n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC)]
             if s.hyperparameters.loss is not None:
                 s.hyperparameters.loss = s.hyperparameters.loss_raw = None  # an evaluation's criterion
+        if not per_model_data[i] and any(_imagenet_weights(x) for x in s.layers):
+            per_model_data[i] = ["imagenet"]  # vgg16(pretrained=True) loaded, not trained: its weights' data
+
+
+def _imagenet_weights(layer: Layer) -> bool:
+    """A torchvision or timm backbone loaded with its pretrained weights (``vgg16(pretrained=True)``,
+    ``resnet50(weights=ResNet50_Weights.IMAGENET1K_V2)``, ``timm.create_model(name, pretrained=True)``)."""
+    if layer.type != "Pretrained":
+        return False
+    name = str(layer.args.get("name") or "")
+    weights = str(layer.args.get("weights") or "")
+    library = (layer.raw or "").startswith(("torchvision", "timm", "models.")) or (name[:1].islower() and
+                                                                                 "from_pretrained" not in (layer.raw or ""))
+    return library and (layer.args.get("pretrained") is True or "IMAGENET" in weights.upper())
 
 
 # what only a training run sets (a loss alone may be an evaluation's criterion)
