@@ -898,3 +898,9 @@ def test_a_torchvision_backbone_loaded_with_its_weights_and_not_trained_has_thei
     (got,) = parse_path(FIXTURES / "torch_pretrained_vgg_traced.py")
     # models.vgg16(pretrained=True) traced for serving: a definition-only model with ImageNet weights
     assert got.datasets == ["imagenet"]
+
+
+def test_a_flax_block_stacked_by_nnx_sequential_is_no_example():
+    got = parse_path(FIXTURES / "jax_blocks_in_nnx_sequential.py")
+    # nnx.Sequential(NoisyLinear(4, 8), NoisyLinear(8, 2)): the blocks are that stack's layers; MLP is trained
+    assert [s.name for s in got] == ["MLP"]

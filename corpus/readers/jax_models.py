@@ -248,6 +248,8 @@ class JaxReader:
                 continue
             fn = self._fname(call)
             if fn in self.modules:
+                if self._in_sequential(call):
+                    continue  # nnx.Sequential(NoisyLinear(4, 8), NoisyLinear(8, 2)): layers of that model
                 out.setdefault(fn, call)
             elif last_name(fn) == "partial":
                 pos, _ = call_arguments(call)
@@ -255,6 +257,16 @@ class JaxReader:
                 if name in self.modules:
                     partials.setdefault(name, call)
         return {**partials, **out}
+
+    def _in_sequential(self, call: Node) -> bool:
+        """Whether a call is an argument of a ``Sequential(...)`` (a list of layers it is given)."""
+        p = call.parent
+        while p is not None and p.type in ("argument_list", "list", "tuple"):
+            if p.type == "argument_list":
+                outer = p.parent
+                return outer is not None and outer.type == "call" and last_name(self._fname(outer) or "") == "Sequential"
+            p = p.parent
+        return False
 
     def _creation_args(self, call: Node | None, w: _Walk) -> tuple[list[Any], dict[str, Any]]:
         if call is None:
@@ -283,6 +295,8 @@ class JaxReader:
             for a in pos[skip:] + list(kw.values()):
                 if a.type == "identifier" and node_text(a) in self.modules:
                     used.add(node_text(a))
+            if self._fname(call) in self.modules and self._in_sequential(call):
+                used.add(self._fname(call))
         return used
 
     def _method(self, c: _Class, name: str) -> Node | None:
