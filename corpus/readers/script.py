@@ -654,6 +654,15 @@ class Script:
                     if dots and local:
                         self.relative_imports[local] = dots
 
+    def repository_definition(self, dotted: str) -> tuple[str, str] | None:
+        """The (file, name) of the repository a name written here is imported from (``get_model``,
+        ``models.vit.ViT``), through the file's imports; None outside a repository or for a library's name."""
+        head = dotted.split(".", 1)[0]
+        if self.context is None or head not in self.aliases:
+            return None
+        return self.context.resolve(self.aliases[head] + dotted[len(head):], self.path,
+                                    self.relative_imports.get(head, 0))
+
     def import_in_effect(self, name: str, at: Node) -> str | None:
         """The absolute origin ``name`` has at ``at`` when several imports of the file bind it: the nearest one
         before it whose block encloses it (``from models.vit import ViT`` at the top, ``from models.vit_small

@@ -304,13 +304,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
 
     def _repository_network(self, fn: str) -> bool:
         """A capitalised name imported from another file of the repository that is a network class there."""
-        ctx = self.script.context
-        head = fn.split(".", 1)[0]
-        if ctx is None or not last_name(fn)[:1].isupper() or head not in self.script.aliases:
-            return False
-        hit = ctx.resolve(self.script.aliases[head] + fn[len(head):], self.script.path,
-                          self.script.relative_imports.get(head, 0))
-        return hit is not None and bool(hit[1]) and "." not in hit[1] and bool(ctx.is_network_definition(*hit))
+        hit = self.script.repository_definition(fn) if last_name(fn)[:1].isupper() else None
+        return hit is not None and bool(hit[1]) and "." not in hit[1] and \
+            bool(self.script.context is not None and self.script.context.is_network_definition(*hit))
 
     # -- values ---------------------------------------------------------
     def value(self, node: Node | None, scope: Scope | None) -> Any:
@@ -745,12 +741,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
 
     def _repository_function(self, fn: str) -> bool:
         """``model = get_model(args)`` of a factory in another file of the repository (the join follows it)."""
-        ctx = self.script.context
-        head = fn.split(".", 1)[0]
-        if ctx is None or head not in self.script.aliases:
-            return False
-        origin = self.script.aliases[head] + fn[len(head):]
-        return ctx.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0)) is not None
+        return self.script.repository_definition(fn) is not None
 
     def _built_into_model(self, call: Node) -> bool:
         """``AutoEncoder(Encoder(), Decoder())``: a block made right inside another model's constructor call."""

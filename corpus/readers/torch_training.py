@@ -294,7 +294,7 @@ class TrainingReader:
             opt = vocab.canonical_optimizer(last_name(fn))
             # (transformers.AdamW: the Hugging Face tutorials' optimizer before torch had one)
             if opt is None or not (full.startswith(_OPTIMIZER_MODULES) or fn.startswith("optim.")
-                                   or self._repository_optimizer(fn)):
+                                   or self.script.repository_definition(fn) is not None):  # BERT ports' BERTAdam
                 continue
             pos, kw = call_arguments(call)
             got = self._optimizer_owners(call, pos, kw)
@@ -325,15 +325,6 @@ class TrainingReader:
                 wd = vals.get("weight_decay", UNKNOWN)
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
-
-    def _repository_optimizer(self, fn: str) -> bool:
-        """An optimizer class the repository defines (BERT ports' ``optimization.BERTAdam``)."""
-        ctx = self.script.context
-        head = fn.split(".", 1)[0]
-        if ctx is None or head not in self.script.aliases:
-            return False
-        origin = self.script.aliases[head] + fn[len(head):]
-        return ctx.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0)) is not None
 
     def _optimizer_owners(self, call: Node, pos: list[Node], kw: dict[str, Node]
                           ) -> tuple[list[ModelRec], dict[str, Any]] | None:
@@ -1037,12 +1028,8 @@ class TrainingReader:
         else its ``__init__``'s default."""
         context = self.script.context
         fn = self._fname(made) if made is not None else None
-        head = (fn or "").split(".")[0]
-        if context is None or not fn or head not in self.script.aliases:
-            return None
-        origin = self.script.aliases[head] + fn[len(head):]
-        hit = context.resolve(origin, self.script.path, self.script.relative_imports.get(head, 0))
-        params = context.call_parameters(*hit) if hit is not None and hit[1] else None
+        hit = self.script.repository_definition(fn) if fn else None
+        params = context.call_parameters(*hit) if context is not None and hit is not None and hit[1] else None
         idx = next((i for i, (name, _) in enumerate(params or ()) if name in ("batch_size", "bs")), None)
         if params is None or idx is None:
             return None
