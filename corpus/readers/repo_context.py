@@ -729,8 +729,8 @@ class RepoContext:
         """``import caption.decoders.vanilla`` binds only ``caption``: the classes the file then names in full
         (``caption.decoders.vanilla.Decoder(cfg)``) are found by those dotted names."""
         data = self.files.get(where) or b""
-        if f"{head}.".encode() not in data:
-            return
+        if head not in self._module_words() or f"{head}.".encode() not in data:
+            return  # (``import torch``: no folder or module of the repository is so named)
         text = self._code_text(where, data)
         for dotted in dict.fromkeys(re.findall(rf"(?<![\w.]){re.escape(head)}(?:\.[A-Za-z_]\w*)+", text)):
             if dotted.count(".") < 2:
@@ -738,6 +738,14 @@ class RepoContext:
             hit = self.resolve(dotted, where, 0)
             if hit is not None and hit[0] != where and hit[1] and "." not in hit[1]:
                 got.setdefault(hit, []).append((where, dotted))
+
+    def _module_words(self) -> frozenset[str]:
+        """Every folder and module name of the repository's Python files (what an import's head can name)."""
+        got = self.__dict__.get("_words")
+        if got is None:
+            got = self.__dict__["_words"] = frozenset(
+                part.removesuffix(".py") for path in self.files if path.endswith(".py") for part in path.split("/"))
+        return got
 
     def _used_as_part(self, where: str, written: str, path: str, name: str, *, handed: bool = True) -> bool:
         facts = self.facts.get(where)
