@@ -904,3 +904,9 @@ def test_a_flax_block_stacked_by_nnx_sequential_is_no_example():
     got = parse_path(FIXTURES / "jax_blocks_in_nnx_sequential.py")
     # nnx.Sequential(NoisyLinear(4, 8), NoisyLinear(8, 2)): the blocks are that stack's layers; MLP is trained
     assert [s.name for s in got] == ["MLP"]
+
+
+def test_layers_wrapped_in_weight_norm_or_spectral_norm_are_read():
+    (got,) = parse_path(FIXTURES / "torch_weight_norm_layers.py")
+    # weight_norm(nn.Conv1d(...)), nn.utils.weight_norm(nn.ConvTranspose1d(...)), spectral_norm(nn.Conv1d(...))
+    assert types(got) == ["Conv1D", "Conv1DTranspose", "Conv1D"]

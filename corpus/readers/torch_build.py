@@ -1074,6 +1074,9 @@ _BUILD_BY_CALL_NAME = {
     **dict.fromkeys(torch_layers.PRETRAINED_LOADERS, ModuleBuilder._build_from_pretrained),
     "DataParallel": ModuleBuilder._build_parallel,
     "DistributedDataParallel": ModuleBuilder._build_parallel,
+    # weight re-parametrizations return the layer they are given (hifi-gan's weight_norm(Conv1d(...)))
+    **dict.fromkeys(("weight_norm", "spectral_norm", "remove_weight_norm", "remove_spectral_norm"),
+                    ModuleBuilder._build_parallel),
 }
 _BUILD_CALL_RULES = (
     ModuleBuilder._build_local_class,
