@@ -472,3 +472,40 @@ def test_reread_parses_the_given_repositories_again_and_keeps_the_others(tmp_pat
     renamed = {(r, n) for r, n in after if n.endswith("_v2")}
     assert renamed and all(r != "alice/dl-examples" for r, _ in renamed)  # only the given repository
     assert {x for x in before if x[0] == "alice/dl-examples"} <= after  # the other stays as it was
+
+
+def test_examples_joined_into_a_definition_file_that_reads_as_nothing_alone_are_kept(tmp_path: Path):
+    # models.py's vocoder, read alone, is no model (a pure definition whose layers its own file never
+    # builds as an example here); train.py builds and trains it: the repository pass joins the example
+    # into models.py, a file whose own count of models is 0, and the harvest must keep it
+    models = (
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils import spectral_norm, weight_norm\n\n\n"
+        "class Generator(nn.Module):\n"
+        "    def __init__(self, use_spectral_norm=False):\n"
+        "        super().__init__()\n"
+        "        norm_f = weight_norm if use_spectral_norm is False else spectral_norm\n"
+        "        self.convs = nn.ModuleList([norm_f(nn.Conv2d(1, 32, (5, 1))), norm_f(nn.Conv2d(32, 1, (3, 1)))])\n\n"
+        "    def forward(self, x):\n"
+        "        x = x.view(x.shape[0], 1, -1, 2)\n"
+        "        for conv in self.convs:\n"
+        "            x = conv(x)\n"
+        "        return torch.flatten(x, 1, -1)\n"
+    )
+    train = (
+        "import torch\n\nfrom models import Generator\n\n"
+        "generator = Generator()\n"
+        "optimizer = torch.optim.AdamW(generator.parameters(), lr=2e-4)\n"
+        "for epoch in range(3100):\n"
+        "    for mel, audio in loader:\n"
+        "        loss = torch.nn.functional.l1_loss(generator(mel), audio)\n"
+        "        optimizer.zero_grad()\n"
+        "        loss.backward()\n"
+        "        optimizer.step()\n"
+    )
+    mirror = make_repo(tmp_path, "carol/vocoder", [{"LICENSE": MIT, "models.py": models, "train.py": train}])
+    out = tmp_path / "out" / "summaries.jsonl.gz"
+    harvest.harvest([(mirror, None)], out, workers=1, progress=False)
+    got = read_out(out)
+    assert [(d["name"], d["source"]["path"], d["source"]["train_path"]) for d in got] == \
+        [("Generator", "models.py", "train.py")]
+    assert got[0]["hyperparameters"]["epochs"] == 3100

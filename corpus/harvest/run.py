@@ -757,18 +757,21 @@ def select(repos: list[dict[str, Any]], summaries_by_file: dict[tuple[str, str],
     for r in order:
         for f in sorted(r["files"], key=lambda f: (bool(f.get("history")), f["path"])):
             f.pop("duplicate_of", None)
-            if not f.get("models"):
+            mine = summaries_by_file.get((r["repo"], f["path"]), [])
+            # (a definition file read as nothing on its own holds the examples the repository pass joined
+            # there: hifi-gan's models.py, trained by train.py)
+            if not f.get("models") and not mine:
                 continue
             where = f"{r['repo']}:{f['path']}"
             h = f.get("hash")
             if h and h in first and first[h] != where:
                 f["duplicate_of"] = first[h]
                 dup_files += 1
-                dup_models += f["models"]
+                dup_models += f.get("models") or len(mine)
                 continue
             if h:
                 first[h] = where
-            kept.extend(summaries_by_file.get((r["repo"], f["path"]), []))
+            kept.extend(mine)
     kept.sort(key=_summary_key)
     return kept, dup_files, dup_models
 
