@@ -39,9 +39,11 @@ def parse_bytes(data: bytes, path: str, *, repo=None, commit=None, license=None,
         task = "unknown"
         if context_text and "digits" in context_text.lower():
             task = "image_classification"
+        # a Sequential gets two layers: one layer built in a script and never trained is a shape
+        # demonstration, which the repository pass drops
+        layers = [Layer("Dense", "nn.Linear", args=dict(weird)) for _ in range(1 if m.group(1) else 2)]
         out.append(Summary(id=make_id(repo, commit, path, name, line), name=name, source=src,
-                           framework=framework, task=task, layers=[Layer("Dense", "nn.Linear", args=dict(weird))],
-                           parse=ParseInfo(status, [])))
+                           framework=framework, task=task, layers=layers, parse=ParseInfo(status, [])))
     return out
 
 
