@@ -910,3 +910,12 @@ def test_layers_wrapped_in_weight_norm_or_spectral_norm_are_read():
     (got,) = parse_path(FIXTURES / "torch_weight_norm_layers.py")
     # weight_norm(nn.Conv1d(...)), nn.utils.weight_norm(nn.ConvTranspose1d(...)), spectral_norm(nn.Conv1d(...))
     assert types(got) == ["Conv1D", "Conv1DTranspose", "Conv1D"]
+
+
+def test_a_custom_keras_layer_returning_extras_is_expanded_in_the_model_and_no_example():
+    got = parse_path(FIXTURES / "keras_layer_class_in_functional_model.py")
+    # x, attention_scores = TransformerBlock(...)(x): the block's layers are the model's; the layer class, whose
+    # call() builds them, is a part, not an example of its own
+    assert [(s.name, types(s)) for s in got] == [("model", [
+        "Embedding", "MultiHeadAttention", "Dropout", "Add", "LayerNormalization", "Dense", "Dense", "Dropout",
+        "Add", "LayerNormalization", "Dense"])]

@@ -1062,7 +1062,9 @@ class Interpreter(Evaluator):
                 self.in_layer_call -= 1
         built = any(not (isinstance(t.producer, LayerObj) and t.producer.kind == "activation")
                     for t in self.tensors[n_apps:])
-        if not built or not isinstance(out, Tensor) or out.seq <= before:
+        # a layer returning its output with extras (``return self.ln_2(...), attention_scores``): the output
+        first = out[0] if isinstance(out, (tuple, list)) and out and isinstance(out[0], Tensor) else out
+        if not built or not isinstance(first, Tensor) or first.seq <= before:
             # nothing of Keras inside (or it hands its input back): one Custom block,
             # or a Dense when its call is one product with a weight of its own
             kind = "Dense" if found is not None and _is_weight_product(found[0], inst.cls.node) else "Custom"

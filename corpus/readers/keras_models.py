@@ -604,9 +604,13 @@ class _Builder:
         for key, ts in groups.items():
             if key != "<module>":
                 inside[key] = {fr[0] for t in ts for fr in t.frames if fr[0] != key[0]}
+        # a custom Keras layer's call() builds layers, but a layer is a part of the model that applies it
+        layer_classes = {c.name for c in self.interp.classes if c.kind == "layer"}
         out: list[Summary] = []
         for key, ts in groups.items():
             if key != "<module>" and any(key[0] in fids for other, fids in inside.items() if other != key):
+                continue
+            if key != "<module>" and self.interp.method_class.get(key[0]) in layer_classes:
                 continue
             ts.sort(key=lambda t: t.seq)
             ts[:] = _without_label_reshapes(ts)
