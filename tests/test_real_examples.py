@@ -919,3 +919,11 @@ def test_a_custom_keras_layer_returning_extras_is_expanded_in_the_model_and_no_e
     assert [(s.name, types(s)) for s in got] == [("model", [
         "Embedding", "MultiHeadAttention", "Dropout", "Add", "LayerNormalization", "Dense", "Dense", "Dropout",
         "Add", "LayerNormalization", "Dense"])]
+
+
+def test_weights_a_layer_demo_a_pipeline_component_an_encoding_and_a_regularizer_are_no_examples():
+    got = parse_files(_repo(FIXTURES / "repo_not_networks"))
+    # state_dict = load_state_dict_from_url(...) (weights), embedding_layer = nn.Embedding(10, 3) (a layer shown on
+    # its own), unet handed to DiffusionPipeline.from_pretrained(..., unet=unet), PositionEmbeddingLearned (a
+    # transformer's positional encoding) and CO2Regularizer (a loss term): only MobileNet is a network
+    assert [(s.name, s.source.path) for s in got] == [("MobileNet", "mobilenet.py")]

@@ -557,7 +557,7 @@ def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
 def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
           context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
-    if _NOT_NETWORK_NAME.search(s.name) or (len(s.layers) == 1 and _NOT_NETWORK_NAME.search(s.layers[0].raw or "")):
+    if _named_not_network(s):
         # a loss, an optimizer or a parallel wrapper built beside the model (``optimizer = ScaledAdam(...)``
         # stepped in the loop reads as trained; a ``VGGLoss`` holds a network but is the loss)
         result.not_models += 1
@@ -565,6 +565,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if _CONVERSION_PATH.search(s.source.path) and s.layers and all(x.type == "Pretrained" for x in s.layers) \
             and not _has_training(s, (*_OWN_RUN_FIELDS, "epochs")):
         result.not_models += 1  # a checkpoint loaded to be converted (keras-hub's tools/checkpoint_conversion)
+        return False
+    if d is None and _not_a_network(s, context):
+        result.not_models += 1
         return False
     if len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") and (s.layers[0].repeat or 1) == 1 \
             and not s.hyperparameters.any_set() and (d is None or d.definition.kind != "class"):
@@ -574,9 +577,6 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         result.not_models += 1
         return False
     if d is None:
-        if _names_no_network(s, context):
-            result.not_models += 1
-            return False
         return True
     if s.name in GENERIC_NAMES and d.definition.name != s.name:
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
@@ -586,8 +586,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # its examples are the joined ones (a loss method of its own is no training run; a graph class
         # read in its training file builds its own optimizer, and is trained there)
         return False
-    if _LORA_NAME.fullmatch(s.name):
-        # a LoRA wrapper swapped into another network's layers (trained with it, in its training file)
+    if _ALWAYS_PART_NAME.fullmatch(s.name):
+        # a LoRA wrapper swapped into another network's layers (trained with it, in its training file), a
+        # positional encoding of a transformer
         result.blocks += 1
         return False
     if _has_training(s, ("optimizer", "steps")):
@@ -621,6 +622,30 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     return True
 
 
+def _named_not_network(s: Summary) -> bool:
+    """A loss, an optimizer or a parallel wrapper by its name (or its one layer's), or loaded weights held in a
+    variable named for them (``state_dict = load_state_dict_from_url(url)``)."""
+    if _NOT_NETWORK_NAME.search(s.name) or (len(s.layers) == 1 and _NOT_NETWORK_NAME.search(s.layers[0].raw or "")):
+        return True
+    return bool(s.layers) and all(x.type == "Pretrained" for x in s.layers) and bool(_WEIGHTS_NAME.fullmatch(s.name))
+
+
+def _not_a_network(s: Summary, context: RepoContext) -> bool:
+    """A script's "model" that is no network: one Custom layer naming something of the repository that is
+    no network (:func:`_names_no_network`), one layer bound to a variable named for a layer
+    (``embedding_layer = nn.Embedding(10, 3)``, shown on its own), or a pretrained component handed to another
+    model's ``from_pretrained`` (``pipe = ...from_pretrained(..., unet=unet)``: a part of that pipeline)."""
+    if _names_no_network(s, context):
+        return True
+    if len(s.layers) == 1 and (s.layers[0].repeat or 1) == 1 and re.fullmatch(r"\w*_?layer", s.name, re.I):
+        return True
+    if s.layers and all(x.type == "Pretrained" for x in s.layers) and s.name.isidentifier():
+        text = (context.files.get(s.source.path) or b"").decode("utf-8", "replace")
+        handed = rf"\.from_pretrained\((?:[^()]|\([^()]*\))*?\b\w+\s*=\s*{re.escape(s.name)}\b"
+        return "from_pretrained" in text and re.search(handed, text) is not None
+    return False
+
+
 def _own_run(s: Summary) -> bool:
     """Whether a definition's own file trains it: a batch or steps of its own, or epochs with an optimizer.
     A Keras builder that compiles what it returns (``model.compile(optimizer=Adam(1e-4), ...)`` inside ``unet()``)
@@ -634,12 +659,16 @@ def _own_run(s: Summary) -> bool:
 # (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own.) A LoRA class wraps a layer
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
                         r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)|\w*(?:LoRA|Lora)\w*")
-_LORA_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*")
+# never a whole network, wherever it sits: a LoRA wrapper, a positional encoding (DETR's PositionEmbeddingSine)
+_ALWAYS_PART_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*|\w*Position(?:al)?(?:Encoding|Embedding)\w*")
+# a variable holding weights, not a network (``state_dict = load_state_dict_from_url(url)``)
+_WEIGHTS_NAME = re.compile(r"(?:\w+_)?(?:state_dict|checkpoint|ckpt|weights)")
 # a script that converts a checkpoint between formats: what it loads is the weights it converts
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
-_NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|DataParallel)$")
+_NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Regularizer|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|"
+                               r"DataParallel)$")
 
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
