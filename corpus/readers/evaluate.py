@@ -829,6 +829,14 @@ class Evaluator:
             return self.eval(default, scope) if default is not None else None
         return v
 
+    def own_settings(self) -> dict[str, SettingsClass]:
+        """The settings classes the file itself defines (:func:`settings_classes`), computed once: every call the
+        evaluator reads may ask."""
+        if self._own_settings is None:
+            self._own_settings = settings_classes(self.script) \
+                if self.script is not None and b"class" in self.script.code_bytes else {}
+        return self._own_settings
+
     def settings_call(self, n: Node, scope: Any, own: bool = False) -> Any:
         """A call that gives a settings object: ``Params(lr=0.1)``, ``tyro.cli(Args)`` of a settings class
         imported from the repository (in the constants) or, with ``own``, of this file; else :data:`MISSING`."""
@@ -837,9 +845,7 @@ class Evaluator:
             return MISSING
         cls = scope[name] if isinstance(scope, dict) and name in scope else self.constants.get(name, MISSING)
         if cls is MISSING and own:
-            if self._own_settings is None:  # (computed once: this runs for every call the evaluator reads)
-                self._own_settings = settings_classes(self.script) if b"class" in self.script.code_bytes else {}
-            cls = self._own_settings.get(name, MISSING)
+            cls = self.own_settings().get(name, MISSING)
         if not isinstance(cls, SettingsClass):
             return MISSING
         if name != call_function_name(n):  # tyro.cli(Args): the class's defaults, as run with no arguments

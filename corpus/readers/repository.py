@@ -656,9 +656,10 @@ def _own_run(s: Summary) -> bool:
 
 # what a class is called when it is a layer or a block of a network, not a whole one
 # (not "...Block": a block class nothing uses is as often a small network of its own, labelled so)
-# (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own.) A LoRA class wraps a layer
+# (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own; LoRA classes are
+# _ALWAYS_PART_NAME's)
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
-                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)|\w*(?:LoRA|Lora)\w*")
+                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)")
 # never a whole network, wherever it sits: a LoRA wrapper, a positional encoding (DETR's PositionEmbeddingSine)
 _ALWAYS_PART_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*|\w*Position(?:al)?(?:Encoding|Embedding)\w*")
 # a variable holding weights, not a network (``state_dict = load_state_dict_from_url(url)``)

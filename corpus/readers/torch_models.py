@@ -35,13 +35,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
-from corpus.readers.evaluate import (
-    ConfigDict,
-    SettingsClass,
-    bind_arguments,
-    read_parameters,
-    settings_classes,
-)
+from corpus.readers.evaluate import ConfigDict, SettingsClass, bind_arguments, read_parameters
 from corpus.readers.script import (
     UNKNOWN,
     Script,
@@ -1218,12 +1212,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if name in bound or not cls_name:
                 continue
             cls = self.script.constants.get(cls_name)
-            if not isinstance(cls, SettingsClass):
-                own = getattr(self, "_own_settings", None)
-                if own is None:
-                    own = self._own_settings = settings_classes(self.script) \
-                        if b"@dataclass" in self.script.code_bytes or b"BaseModel" in self.script.code_bytes else {}
-                cls = own.get(cls_name)
+            if not isinstance(cls, SettingsClass) and (b"@dataclass" in self.script.code_bytes
+                                                       or b"BaseModel" in self.script.code_bytes):
+                cls = self.script.evaluator.own_settings().get(cls_name)
             if isinstance(cls, SettingsClass):
                 out[name] = ConfigDict(cls, "", cls.keys)
         return out

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 _OPTIMIZER_MODULES = ("torch.optim", "optim.", "transformers.", "pytorch_pretrained_bert.", "pytorch_transformers.",
                       "apex.optimizers.")
 
+
 class TrainingReader:
     """Reads optimizers, losses, loops and loaders, and gives each to the model it trains."""
 
@@ -1144,10 +1145,8 @@ class TrainingReader:
         """``DataLoader(data, batch_sampler=TwoStreamBatchSampler(idx_a, idx_b, batch_size, ...))``: the batch the
         sampler is built with (its ``batch_size=``, else an argument so named), directly or through a variable."""
         if node.type == "identifier":
-            name = node_text(node)
-            bound = [a.child_by_field_name("right") for a in self.extractor.assigns
-                     if a.start_byte < call.start_byte and node_text(a.child_by_field_name("left") or a) == name]
-            node = bound[-1] if bound and bound[-1] is not None else node
+            bound = self._assigned_before(node_text(node), call)
+            node = bound[-1] if bound else node
         if node.type != "call":
             return UNKNOWN
         pos, kw = call_arguments(node)
@@ -1184,15 +1183,22 @@ class TrainingReader:
         return None
 
     def _dict_var_batch(self, name: str, before: Node, env: dict[str, Any]) -> Any:
+        for right in self._assigned_before(name, before):
+            d = self.script.value(right, env)
+            if isinstance(d, dict) and "batch_size" in d:
+                return d["batch_size"]
+        return UNKNOWN
+
+    def _assigned_before(self, name: str, before: Node) -> list[Node]:
+        """What ``name = ...`` assigns above ``before``, in source order."""
+        out = []
         for a in self.extractor.assigns:
             if a.start_byte >= before.start_byte:
                 break
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is not None and right is not None and node_text(left) == name:
-                d = self.script.value(right, env)
-                if isinstance(d, dict) and "batch_size" in d:
-                    return d["batch_size"]
-        return UNKNOWN
+                out.append(right)
+        return out
 
     # -- tricks ----------------------------------------------------------
     def _tricks(self) -> None:
