@@ -76,6 +76,7 @@ def test_canonical_dataset_unknown_is_none():
     ("CartPole-v1", "cartpole"), ("PongNoFrameskip-v4", "atari"), ("ALE/Breakout-v5", "atari"),
     ("MountainCarContinuous-v0", "mountain_car"), ("LunarLander-v2", "lunar_lander"),
     ("HalfCheetah-v4", "mujoco"), ("Pendulum-v1", "pendulum"), ("FooWorld-v0", "foo_world"),
+    ("Ant-v2", "mujoco"), ("Pusher-v4", "mujoco"), ("HumanoidStandup-v2", "mujoco"),
 ])
 def test_gym_dataset(env, name):
     assert ds.gym_dataset(env) == name

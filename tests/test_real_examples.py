@@ -927,3 +927,59 @@ def test_weights_a_layer_demo_a_pipeline_component_an_encoding_and_a_regularizer
     # its own), unet handed to DiffusionPipeline.from_pretrained(..., unet=unet), PositionEmbeddingLearned (a
     # transformer's positional encoding) and CO2Regularizer (a loss term): only MobileNet is a network
     assert [(s.name, s.source.path) for s in got] == [("MobileNet", "mobilenet.py")]
+
+
+def test_statistics_an_input_is_normalised_by_are_no_pooling_and_no_residual():
+    forecaster, squeeze = parse_path(FIXTURES / "torch_forecaster_instance_norm.py")
+    # mu = x.mean(1, keepdim=True); x = x - mu; ...; y = y + mu[...]: instance normalisation written as maths
+    assert types(forecaster) == ["Dense", "Dense"]
+    # s = x.mean((2, 3), keepdim=True) fed to a Linear: a squeeze, still a pooling
+    assert types(squeeze) == ["Conv2D", "GlobalAveragePooling2D", "Flatten", "Dense", "GlobalAveragePooling2D", "Dense"]
+
+
+def test_pubmed_articles_to_summarize_are_scientific_papers_not_the_citation_graph():
+    (got,) = parse_path(FIXTURES / "hf_led_scientific_papers.py")
+    # load_dataset("scientific_papers", "pubmed"): the long-document summarization set, not Planetoid's PubMed
+    assert (got.task, got.datasets) == ("summarization", ["scientific_papers"])
+
+
+def test_data_folders_and_files_named_for_a_benchmark_name_it():
+    folder = FIXTURES / "named_data_folders"
+    got = {p.name: parse_path(p)[0] for p in sorted(folder.glob("*.py"))}
+    assert got["dogcat_transfer.py"].datasets == ["cats_vs_dogs"]  # "dogcat-data/train"
+    assert got["reviews_lstm.py"].datasets == ["imdb"]  # the IMDb reviews as "movie_data.csv"
+    # --dataset UCSD_P2_256: the UCSD Ped2 surveillance videos, and the task is the benchmark's
+    assert (got["memory_ae.py"].datasets, got["memory_ae.py"].task) == (["ucsd_ped2"], "anomaly_detection")
+
+
+def test_repository_blocks_built_from_blocks_they_are_given_are_expanded_with_them():
+    (got,) = parse_files(_repo(FIXTURES / "repo_blocks_given_blocks"))
+    # Encoder([EncoderLayer(Projected(SparseScores(5), ...), ...) for ...], norm_layer=nn.LayerNorm(...)), all
+    # of layers/: each block is read with the blocks this call gives it. SparseScores has no weights and
+    # computes attention by hand (its helper's max and sum are no pooling): one Attention. SinusoidalPosition
+    # keeps only a buffer: nothing trained, no layer (its sum with the values is the Add)
+    assert (got.name, types(got)) == ("Forecaster", [
+        "Conv1D", "Add", "Dropout", "Dense", "Dense", "Dense", "Attention", "Dense", "Dropout", "Add",
+        "LayerNormalization", "Conv1D", "Dropout", "Conv1D", "LayerNormalization", "Dense"])
+    assert got.layers[11].activation == "gelu"
+
+
+def test_a_blocks_forward_takes_the_branch_its_call_names():
+    (got,) = parse_path(FIXTURES / "torch_block_mode_argument.py")
+    # self.block1(x, pool_type="max") then self.block2(x) with forward(..., pool_type="avg"): one pooling each,
+    # not the layers of every branch of the block
+    assert types(got) == ["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "BatchNormalization",
+                          "AveragePooling2D", "GlobalAveragePooling1D", "GlobalMaxPooling1D", "Dense"]
+
+
+def test_a_keras_model_fitted_through_its_scikit_learn_wrapper_takes_that_fit():
+    (got,) = parse_path(FIXTURES / "keras_sklearn_wrapper_fit.py")
+    # regressor = KerasRegressor(build_model); regressor.fit(..., epochs=100, batch_size=64)
+    assert (got.name, got.hyperparameters.epochs, got.hyperparameters.batch_size) == ("model", 100, 64)
+
+
+def test_a_transformer_built_from_a_checkpoint_is_pretrained_and_a_keras_like_fit_gives_epochs():
+    (got,) = parse_path(FIXTURES / "torch_bert4torch_checkpoint_fit.py")
+    # build_transformer_model(config_path=..., checkpoint_path=...): the pretrained BERT; model.fit(..., epochs=20)
+    assert types(got) == ["Pretrained", "Dropout", "Dense"]
+    assert (got.hyperparameters.epochs, got.task) == (20, "text_classification")

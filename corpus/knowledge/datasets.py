@@ -64,7 +64,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "cats_vs_dogs": ("image_classification", ("catsvsdogs", "dogsvscats", "dogs-vs-cats", "cats_and_dogs",
                                               "cats_and_dogs_filtered", "catsanddogs", "petimages",
                                               "kagglecatsanddogs", "dogs_vs_cats", "dog_vs_cat", "cat_vs_dog",
-                                              "cats_vs_dogs_small", "cat_dog_data")),
+                                              "cats_vs_dogs_small", "cat_dog_data", "dogcat", "catdog",
+                                              "dogcat-data")),
     # (annotations/trimaps is the Pet set's folder of segmentation masks)
     "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets",
                                               "vgg/data/pets", "trimaps")),
@@ -76,6 +77,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "lfw": ("image_classification", ("lfw_people", "fetch_lfw_people", "lfw-deepfunneled", "lfwpeople")),
     "olivetti_faces": ("image_classification", ("fetch_olivetti_faces", "olivetti")),
     "eurosat": ("image_classification", ()),
+    "inaturalist": ("image_classification", ("inaturalist_12k", "inat2017", "inat2018", "inat2019", "inat2021")),
     "food101": ("image_classification", ("food-101", "food_101")),
     "gtsrb": ("image_classification", ("germantrafficsign", "traffic_signs", "trafficsigns")),
     "fer2013": ("image_classification", ("fer_2013", "fer")),
@@ -139,12 +141,17 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "coco_captions": ("image_captioning", ("captions_train2014", "captions_val2014", "captions_train2017",
                                            "captions_val2017", "cococaptions", "coco_caption")),
     "mvtec_ad": ("anomaly_detection", ("mvtec", "mvtecad", "mvtec_anomaly_detection")),
+    # surveillance video anomaly benchmarks
+    "ucsd_ped2": ("anomaly_detection", ("ucsd_p2", "ucsdped2", "ped2", "ucsd_ped_2")),
+    "cuhk_avenue": ("anomaly_detection", ("avenue_dataset", "cuhk_avenue")),
     "ucf101": (None, ("ucf-101", "ucf_101")),
     "hmdb51": (None, ()),
     "kinetics": (None, ("kinetics400", "kinetics600")),
     # -- text
     "imdb": ("text_classification", ("imdb_reviews", "aclimdb", "aclimdb_v1", "imdb_dataset", "imdbdataset",
-                                     "labeledtraindata", "imdb_master", "imdbreviews")),
+                                     "labeledtraindata", "imdb_master", "imdbreviews",
+                                     # the 50,000 IMDb reviews as one CSV (Raschka's book and course)
+                                     "movie_data.csv")),
     "reuters": ("text_classification", ("reuters21578", "reuters_21578")),
     "ag_news": ("text_classification", ("agnews", "ag_news_subset", "ag_news_csv")),
     "sst2": ("text_classification", ("sst", "sst-2", "sst_2", "stanfordsentimenttreebank", "sst5")),
@@ -198,6 +205,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "samsum": ("summarization", ("samsum_corpus",)),
     "gigaword": ("summarization", ("english_gigaword",)),
     "billsum": ("summarization", ()),
+    # arXiv / PubMed long-document summarization (Cohan et al.); the graph benchmark PubMed is another one
+    "scientific_papers": ("summarization", ("pubmed-summarization", "arxiv-summarization", "pubmed_summarization",
+                                            "arxiv_summarization")),
     "multi_news": ("summarization", ("multinews",)),
     "news_summary": ("summarization", ("news_summary.csv", "news_summary_more")),
     "multi30k": ("machine_translation", ("multi_30k",)),
@@ -370,7 +380,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # D4RL's offline datasets of MuJoCo, AntMaze and Adroit runs (d4rl.qlearning_dataset(env))
     "d4rl": ("reinforcement_learning", ("qlearning_dataset",)),
     "mujoco": ("reinforcement_learning", ("halfcheetah", "hopper", "walker2d", "humanoid", "invertedpendulum",
-                                          "reacher", "swimmer", "inverteddoublependulum")),
+                                          "reacher", "swimmer", "inverteddoublependulum", "ant", "pusher",
+                                          "humanoidstandup")),
     # -- not benchmarks
     SYNTHETIC: (None, ("fakedata",)),
     CUSTOM: (None, ()),

@@ -230,6 +230,11 @@ TV_NOT_MODELS = {"get_model_weights", "get_weight", "list_models", "get_model_bu
 
 # HuggingFace / timm loaders -> Pretrained
 PRETRAINED_LOADERS = {"from_pretrained"}
+# builders of a whole pretrained transformer from a checkpoint (bert4torch, bert4keras): the argument that names
+# the checkpoint (keyword, place), the one that names the architecture and its default
+CHECKPOINT_BUILDERS: dict[str, tuple[str, int, str, str]] = {
+    "build_transformer_model": ("checkpoint_path", 1, "model", "bert"),
+}
 PRETRAINED_MODULES = ("torchvision.models", "transformers", "timm", "pretrainedmodels", "efficientnet_pytorch")
 
 # Hugging Face model classes by the head their name ends with (``AutoModelForSequenceClassification``,

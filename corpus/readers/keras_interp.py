@@ -1947,7 +1947,13 @@ class Interpreter(Evaluator):
         if m is not None:
             self.record_fit(m, "fit", [], {k: v for k, v in kw.items() if k in ("epochs", "batch_size", "nb_epoch")},
                             c.scope)
-        return UNKNOWN
+        if m is None:
+            return UNKNOWN
+        # the wrapper is the model for what follows (``reg.fit(X, y, epochs=100)``), but its variable does not
+        # rename the model its builder named
+        if m.name is not None:
+            m.name_depth = min(m.name_depth, 0)
+        return m
 
     def ext_hub_layer(self, c: ImportedCall) -> Any:
         if c.parts[0] == "tensorflow_hub" and c.last == "KerasLayer":

@@ -397,6 +397,25 @@ class RepoContext:
         cache[key] = got
         return got
 
+    def torch_module_class(self, path: str, name: str) -> Any:
+        """The PyTorch module class ``name`` of a repository file, to be built by another file's network with
+        that network's arguments (``torch_models.module_classes``); None when it is none (cached per file)."""
+        cache: dict[str, dict[str, Any]] = self.__dict__.setdefault("_module_classes", {})
+        classes = cache.get(path)
+        if classes is None:
+            cache[path] = {}  # a file read again while it is read: nothing
+            data = self.files.get(path)
+            if not data or b"torch" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+                return None
+            from corpus.readers.script import Script, source_text
+            from corpus.readers.torch_models import module_classes
+
+            try:
+                classes = cache[path] = module_classes(Script(source_text(data, path), path=path, context=self))
+            except (RecursionError, ValueError, UnicodeError):
+                return None
+        return classes.get(name)
+
     def call_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
         """The plain parameters a call of a repository function or class takes (a class's ``__init__`` after
         ``self``), with their default values (UNKNOWN where none is readable), read on demand: a data module

@@ -327,6 +327,18 @@ class ModuleBuilder:
             return ModuleValue(kind="layer", layers=[layer], raw=fn, line=call.line)
         return self._pretrained_hf(call.node, call.fnode.child_by_field_name("object") if call.fnode else None, scope)
 
+    def _build_from_checkpoint(self, call: _Call, scope: Scope) -> Any:
+        # build_transformer_model(config_path, checkpoint_path, model="roberta"): the pretrained transformer;
+        # without a checkpoint it is built from its config, and read as the repository's or a library's code
+        ckpt_kw, ckpt_at, arch_kw, arch_default = torch_layers.CHECKPOINT_BUILDERS[call.last]
+        ckpt = call.kw.get(ckpt_kw) or (call.pos[ckpt_at] if len(call.pos) > ckpt_at else None)
+        if ckpt is None or ckpt.type == "none":
+            return _NOT_MINE
+        arch = self.plain(call.kw[arch_kw], scope) if arch_kw in call.kw else arch_default
+        layer = Layer(type="Pretrained", raw=call.fn, args={"name": arch if isinstance(arch, str) else arch_default},
+                      line=call.line)
+        return ModuleValue(kind="layer", layers=[layer], raw=call.fn, line=call.line)
+
     def _build_parallel(self, call: _Call, scope: Scope) -> Any:
         return self.build(call.pos[0], scope) if call.pos else _NOT_MINE
 
@@ -382,6 +394,20 @@ class ModuleBuilder:
         elif "." not in fn:
             f = scope.funcs.get(fn) or self.funcs.get(fn)
         return self.call_builder(f, call.node, scope) if f is not None else _NOT_MINE
+
+    def _build_repository_class(self, call: _Call, scope: Scope) -> Any:
+        # a module class of another file of the repository that a network builds in its __init__, built with
+        # what this call gives it (Encoder([EncoderLayer(...) for _ in range(n)], norm_layer=...)): its own
+        # file read alone has no such arguments (the join would leave it Custom)
+        context = self.script.context
+        if scope.inst is None or context is None or not call.last[:1].isupper():
+            return _NOT_MINE
+        hit = self.script.repository_definition(call.fn)
+        cls = context.torch_module_class(*hit) if hit is not None else None
+        if cls is None or self._layer_base(cls) is not None:
+            return _NOT_MINE
+        inst = self.instantiate(cls, call.node, scope)
+        return ModuleValue(kind="inst", inst=inst, raw=cls.name, line=call.line) if inst is not None else _NOT_MINE
 
     def _build_foreign_class(self, call: _Call, scope: Scope) -> Any:
         # a class from elsewhere that looks like a module: Custom
@@ -570,20 +596,25 @@ class ModuleBuilder:
                     break
         return out
 
-    def mod_layers(self, m: ModuleValue) -> list[Layer]:
+    def mod_layers(self, m: ModuleValue, modes: tuple[tuple[str, Any], ...] = ()) -> list[Layer]:
         if m.kind in ("layer", "seq", "act"):
             layers = m.layers
         elif m.kind == "inst" and m.inst is not None:
-            layers = self.expand(m.inst)
+            layers = self.expand(m.inst, modes)
             self.copies += len(layers)
             if self.copies > MAX_COPIES:
                 if "copy budget" not in " ".join(self.warnings):
                     self.warnings.append(f"copy budget of {MAX_COPIES} layers spent: further blocks kept as Custom")
                 return [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
-            if not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and attention_maths(node_text(m.inst.cls.node)):
+            if not any(x.type not in torch_layers.NON_PARAMETRIC and x.type != "Attention" for x in layers) \
+                    and attention_maths(node_text(m.inst.cls.node)):
+                # attention written by hand, no weights of its own (its helpers' reductions and views, an
+                # Attention read in one of them: ProbAttention): one Attention layer
                 layers = [Layer(type="Attention", raw=m.inst.cls.name, line=m.line)]
-            elif not layers and _plain_ops(m.inst.cls):
-                pass  # a slice, a reshape or a clamp written as a module (class Trim): expanded, no layer
+            elif not layers and (_plain_ops(m.inst.cls) or _fixed_maths(m.inst.cls)):
+                # a slice, a reshape or a clamp written as a module (class Trim), or fixed maths over buffers
+                # (a sinusoidal PositionalEmbedding): expanded, no layer
+                pass
             elif not layers or (not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) and self._has_parameters(m.inst.cls)):
                 # a block we cannot read as layers (its own weights, custom maths): one Custom layer, unless
                 # it is a normalization written by hand
@@ -643,13 +674,16 @@ class ModuleBuilder:
             if self.budget <= 0 and "expansion budget" not in " ".join(self.warnings):
                 self.warnings.append(f"expansion budget of {MAX_INSTANCES} blocks spent: deeper blocks kept as Custom")
             return None
-        init = self._method(cls, "__init__")
+        with self.at_home(cls):
+            init = self._method(cls, "__init__")
         self.depth += 1
         try:
+            # the arguments are the caller's, read in the caller's file
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
             # the same block built at the same place with the same arguments is the same
             # block: sharing it keeps nested blocks (3 children, 10 levels) from exploding
-            key = (cls.node.start_byte, call.start_byte if call is not None else -1, _env_key(scope))
+            # (node ids: a class of another file may start at the same byte as one of this file)
+            key = (cls.node.id, call.id if call is not None else -1, _env_key(scope))
             if key in self._instances:
                 return self._instances[key]
             self.budget -= 1
@@ -662,12 +696,13 @@ class ModuleBuilder:
                     layer = Layer(type=ctype, raw="nn.Transformer", line=line_of(cls.node))
                     inst.attrs[attr] = ModuleValue(kind="layer", layers=[layer], raw="nn.Transformer")
             if init is not None:
-                if init.body is not None and self.holds(init.body, b"save_hyperparameters("):
-                    # Lightning's self.save_hyperparameters(): self.hparams.lr is __init__'s lr as called
-                    for p in init.params:
-                        if p.name != "self" and p.name in scope.env:
-                            scope.env[f"self.hparams.{p.name}"] = scope.env[p.name]
-                self.run_builder(init.body, scope, inst)
+                with self.at_home(cls):
+                    if init.body is not None and self.holds(init.body, b"save_hyperparameters("):
+                        # Lightning's self.save_hyperparameters(): self.hparams.lr is __init__'s lr as called
+                        for p in init.params:
+                            if p.name != "self" and p.name in scope.env:
+                                scope.env[f"self.hparams.{p.name}"] = scope.env[p.name]
+                    self.run_builder(init.body, scope, inst)
             return inst
         finally:
             self.depth -= 1
@@ -1072,6 +1107,7 @@ _BUILD_BY_CALL_NAME = {
     "getattr": ModuleBuilder._build_getattr,
     "OrderedDict": ModuleBuilder._build_ordered_dict_call,
     **dict.fromkeys(torch_layers.PRETRAINED_LOADERS, ModuleBuilder._build_from_pretrained),
+    **dict.fromkeys(torch_layers.CHECKPOINT_BUILDERS, ModuleBuilder._build_from_checkpoint),
     "DataParallel": ModuleBuilder._build_parallel,
     "DistributedDataParallel": ModuleBuilder._build_parallel,
     # weight re-parametrizations return the layer they are given (hifi-gan's weight_norm(Conv1d(...)))
@@ -1083,6 +1119,7 @@ _BUILD_CALL_RULES = (
     ModuleBuilder._build_torch_class,
     ModuleBuilder._build_zoo_model,
     ModuleBuilder._build_helper_call,
+    ModuleBuilder._build_repository_class,
     ModuleBuilder._build_foreign_class,
 )
 _TORCH_CONTAINERS = {
@@ -1147,6 +1184,17 @@ def handwritten_linear(cls: ClassInfo) -> str | None:
     forward = cls.methods.get("forward")
     body = node_text(forward.body) if forward is not None and forward.body is not None else ""
     return "Dense" if _LINEAR_MATHS.search(body) else None
+
+
+def _fixed_maths(cls: ClassInfo) -> bool:
+    """A module class that keeps only buffers (``register_buffer``): no parameter of its own and no layer it
+    builds, so nothing of it is trained."""
+    body = cls.node.child_by_field_name("body")
+    text = node_text(body) if body is not None else ""
+    return "register_buffer" in text and not _LEARNED_STATE.search(text)
+
+
+_LEARNED_STATE = re.compile(r"Parameter\(|register_parameter|\bnn\.[A-Z]|self\.\w+\s*=\s*[A-Z][\w.]*\s*\(")
 
 
 def _plain_ops(cls: ClassInfo) -> bool:

@@ -43,6 +43,9 @@ class ClassInfo:
     bases: list[str]
     methods: dict[str, FuncInfo] = field(default_factory=dict)
     is_module: bool = False
+    # the extractor of the repository file that defines the class, when another file's network builds it
+    # (None: this file's): its names, classes and functions are the ones its code means
+    home: Any = None
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Instance:
     attrs: dict[str, ModuleValue] = field(default_factory=dict)
     seq: list[ModuleValue] = field(default_factory=list)  # nn.Sequential subclass children
     expanded: list[Layer] | None = None
+    # expansions for calls that name a mode of forward (``block(x, pool_type="max")``), by those values
+    expanded_with: dict[tuple[tuple[str, Any], ...], list[Layer]] = field(default_factory=dict)
 
 
 @dataclass

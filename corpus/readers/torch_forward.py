@@ -10,10 +10,12 @@ from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
-from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
+from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text, walk
+from corpus.readers.syntax import enclosing
 from corpus.readers.torch_common import (
     MAX_DEPTH,
     MAX_EXPR_DEPTH,
+    ClassInfo,
     ForwardState,
     FuncInfo,
     Instance,
@@ -31,15 +33,34 @@ from corpus.record.summary import Layer
 class ForwardWalker:
     """The forward walk (a mixin of :class:`~corpus.readers.torch_models.TorchExtractor`)."""
 
+    statistics: dict[int, frozenset[str]]  # per function node id: what _statistics found
+
     # -- forward -------------------------------------------------------
-    def expand(self, inst: Instance) -> list[Layer]:
-        """The layers an instance emits, in forward order (cached)."""
+    def expand(self, inst: Instance, modes: tuple[tuple[str, Any], ...] = ()) -> list[Layer]:
+        """The layers an instance emits, in forward order (cached); ``modes``: the text arguments a call
+        gives its forward (``block(x, pool_type="max")``)."""
+        if modes:
+            got = inst.expanded_with.get(modes)
+            if got is None:
+                inst.expanded_with[modes] = []  # guards recursion
+                with self.at_home(inst.cls):
+                    got = inst.expanded_with[modes] = self._expand_at_home(inst, dict(modes)) \
+                        if self.depth <= MAX_DEPTH else []
+            return got
         if inst.expanded is not None:
             return inst.expanded
         inst.expanded = []  # guards recursion
         if self.depth > MAX_DEPTH:
             return inst.expanded
-        fwd = self._method(inst.cls, "forward") or self._method(inst.cls, "call") or self._method(inst.cls, "__call__")
+        with self.at_home(inst.cls):
+            inst.expanded = self._expand_at_home(inst, {})
+        return inst.expanded
+
+    def forward_method(self, cls: ClassInfo) -> FuncInfo | None:
+        return self._method(cls, "forward") or self._method(cls, "call") or self._method(cls, "__call__")
+
+    def _expand_at_home(self, inst: Instance, modes: dict[str, Any]) -> list[Layer]:
+        fwd = self.forward_method(inst.cls)
         state = ForwardState()
         self.depth += 1
         try:
@@ -55,8 +76,14 @@ class ForwardWalker:
                     if p.default is not None and p.default.type in ("true", "false"):
                         # forward(x, use_cache=False): a flag takes its default branch (the spec's rule), so
                         # the cache's concatenations and position counters are not read as layers
-                        scope.env[name] = p.default.type == "true"
+                        scope.env[name] = modes.get(name, p.default.type == "true")
                         continue
+                    if p.default is not None and p.default.type == "string":
+                        # forward(x, pool_type="avg"): a mode, the call's or the default, picks its branch
+                        default = self.value(p.default, None)
+                        if isinstance(default, str):
+                            scope.env[name] = modes.get(name, default)
+                            continue
                     state.tensors.add(name)
                 self.run_forward(fwd.body, scope, state)
             if not state.layers and inst.seq:
@@ -65,8 +92,7 @@ class ForwardWalker:
                 state.layers = self.flatten([m for m in inst.attrs.values()])
         finally:
             self.depth -= 1
-        inst.expanded = state.layers
-        return inst.expanded
+        return state.layers
 
     def run_forward(self, body: Node | None, scope: Scope, st: ForwardState) -> None:
         if body is None:
@@ -256,39 +282,7 @@ class ForwardWalker:
     def walk_statement_expr(self, e: Node, scope: Scope, st: ForwardState) -> None:
         t = e.type
         if t == "assignment":
-            left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
-            if right is None:
-                return
-            if right.type in ("subscript", "attribute", "identifier") or (
-                    right.type == "call" and self.torch_name(self._fname(right)) in torch_layers.LAYERS):
-                # layer = self.layers[i]; mp = nn.MaxPool2d(k) built in forward, applied below
-                m = self.build(right, scope)
-                if m is not None and left is not None and left.type == "identifier":
-                    scope.mods[node_text(left)] = m  # layer = self.layers[i]
-                    return
-            if left is not None and left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
-                # trans, conv = pair[0], pair[1]: modules taken from a pair, applied below
-                names = [c for c in left.named_children if c.type != "comment"]
-                vals = [c for c in right.named_children if c.type != "comment"]
-                if len(names) == len(vals) and all(n.type == "identifier" and v.type in ("subscript", "attribute", "identifier")
-                                                   for n, v in zip(names, vals, strict=True)):
-                    built = [self.build(v, scope) for v in vals]
-                    if all(b is not None and b.kind != "list" for b in built):
-                        for n, b in zip(names, built, strict=True):
-                            scope.mods[node_text(n)] = b
-                        return
-            if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
-                st.lists.add(node_text(left))
-            st.target = node_text(left) if left is not None and left.type == "identifier" else None
-            is_t = self.walk_expr(right, scope, st)
-            st.target = None
-            names = identifiers(left)
-            if is_t:
-                st.tensors.update(names)
-            elif left is not None and left.type == "identifier":
-                v = self.value(right, scope)
-                if v is not UNKNOWN:
-                    scope.env[node_text(left)] = v
+            self._walk_assignment(e, scope, st)
             return
         if t == "augmented_assignment":
             left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
@@ -300,6 +294,59 @@ class ForwardWalker:
             return
         self.walk_expr(e, scope, st)
 
+    def _walk_assignment(self, e: Node, scope: Scope, st: ForwardState) -> None:
+        left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+        if right is None:
+            return
+        if right.type in ("subscript", "attribute", "identifier") or (
+                right.type == "call" and self.torch_name(self._fname(right)) in torch_layers.LAYERS):
+            # layer = self.layers[i]; mp = nn.MaxPool2d(k) built in forward, applied below
+            m = self.build(right, scope)
+            if m is not None and left is not None and left.type == "identifier":
+                scope.mods[node_text(left)] = m  # layer = self.layers[i]
+                return
+        if left is not None and left.type in ("pattern_list", "tuple_pattern") and right.type in ("expression_list", "tuple"):
+            # trans, conv = pair[0], pair[1]: modules taken from a pair, applied below
+            names = [c for c in left.named_children if c.type != "comment"]
+            vals = [c for c in right.named_children if c.type != "comment"]
+            if len(names) == len(vals) and all(n.type == "identifier" and v.type in ("subscript", "attribute", "identifier")
+                                               for n, v in zip(names, vals, strict=True)):
+                built = [self.build(v, scope) for v in vals]
+                if all(b is not None and b.kind != "list" for b in built):
+                    for n, b in zip(names, built, strict=True):
+                        scope.mods[node_text(n)] = b
+                    return
+        if left is not None and left.type == "identifier" and node_text(left) in self._statistics(e):
+            return  # mu = x.mean(1, keepdim=True): a statistic to normalise by, no layer and no branch
+        if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
+            st.lists.add(node_text(left))
+        st.target = node_text(left) if left is not None and left.type == "identifier" else None
+        is_t = self.walk_expr(right, scope, st)
+        st.target = None
+        names = identifiers(left)
+        if is_t:
+            st.tensors.update(names)
+        elif left is not None and left.type == "identifier":
+            v = self.value(right, scope)
+            if v is not UNKNOWN:
+                scope.env[node_text(left)] = v
+
+    def _statistics(self, stmt: Node) -> frozenset[str]:
+        """Names of the function around ``stmt`` bound to per-sample statistics that the input is normalised by.
+
+        ``mu = x.mean(1, keepdim=True)`` then ``x = x - mu`` (and ``x / sigma``): instance normalisation
+        (RevIN) of a forecaster, written as maths. The statistic is no pooling layer and, restored on the
+        output (``y + mu``), no residual branch. A reduction the network goes on with (a squeeze-excite's
+        ``s = x.mean((2, 3), keepdim=True)`` fed to a layer) is not subtracted or divided by, so stays a pooling.
+        """
+        func = enclosing(stmt, "function_definition")
+        if func is None:
+            return frozenset()
+        found = self.statistics.get(func.id)
+        if found is None:
+            found = self.statistics[func.id] = normalization_statistics(func)
+        return found
+
     def emit(self, st: ForwardState, layer: Layer) -> None:
         push(st.layers, layer, st.repeat)
 
@@ -308,7 +355,7 @@ class ForwardWalker:
             return  # identity-like (softplus on a scale, nn.Identity): nothing to fold
         push(st.layers, activation_layer(act, raw, line))
 
-    def apply(self, m: ModuleValue, st: ForwardState) -> None:
+    def apply(self, m: ModuleValue, st: ForwardState, modes: tuple[tuple[str, Any], ...] = ()) -> None:
         if m.kind == "act":
             self.emit_act(st, m.act or "linear", m.raw, m.line or 0)
             return
@@ -320,7 +367,7 @@ class ForwardWalker:
             if id(m) in st.cells_done:
                 return
             st.cells_done.add(id(m))
-        for layer in self.mod_layers(m):
+        for layer in self.mod_layers(m, modes):
             if not push(st.layers, layer, st.repeat):
                 break
 
@@ -397,8 +444,31 @@ class ForwardWalker:
         at = self._walk_args(call, scope, st)
         if m is None:
             return at
-        self.apply(m, st)
+        self.apply(m, st, self._modes(m, call, scope))
         return True
+
+    def _modes(self, m: ModuleValue, call: Node, scope: Scope) -> tuple[tuple[str, Any], ...]:
+        """The text and flag arguments a call gives a block's forward where it has a text or flag default
+        (``self.block1(x, pool_type="max")``), known here: the branch of the block they pick."""
+        if m.kind != "inst" or m.inst is None or m.repeat:
+            return ()
+        fwd = self.forward_method(m.inst.cls)
+        if fwd is None:
+            return ()
+        params = [p for p in fwd.params[1:] if p.default is not None and p.default.type in ("string", "true", "false")]
+        if not params:
+            return ()
+        pos, kw = call_arguments(call)
+        given: dict[str, Node] = {k: v for k, v in kw.items()}
+        for p, node in zip(fwd.params[1:], pos, strict=False):
+            given.setdefault(p.name, node)
+        out = []
+        for p in params:
+            node = given.get(p.name)
+            v = self.value(node, scope) if node is not None else UNKNOWN
+            if isinstance(v, (str, bool)):
+                out.append((p.name, v))
+        return tuple(sorted(out))
 
     def walk_call(self, node: Node, scope: Scope, st: ForwardState) -> bool:
         """A call in forward code: handlers by what is called (chained calls) or by the rules in order."""
@@ -664,6 +734,33 @@ class ForwardWalker:
             self.emit_act(st, act, fn, line)
             return True
         return False
+
+
+_STATISTIC = re.compile(r"\b(mean|var|std)\s*\(")
+
+
+def normalization_statistics(func: Node) -> frozenset[str]:
+    """Names bound to ``...mean/var/std(..., keepdim=True)...`` that something is subtracted or divided by."""
+    kept: set[str] = set()
+    divisors: set[str] = set()
+    for node in walk(func):
+        if node.type == "assignment":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and left.type == "identifier" and right is not None:
+                text = node_text(right)
+                if "keepdim" in text and _STATISTIC.search(text) and re.search(r"keepdim\s*=\s*True", text):
+                    kept.add(node_text(left))
+        elif node.type in ("binary_operator", "augmented_assignment"):
+            op = node_text(node.child_by_field_name("operator"))
+            right = node.child_by_field_name("right")
+            if op in ("-", "/", "-=", "/=") and right is not None and right.type == "identifier":
+                divisors.add(node_text(right))
+        elif node.type == "call":
+            fn = dotted_name(node.child_by_field_name("function")) or ""
+            pos, _ = call_arguments(node)
+            if fn.rsplit(".", 1)[-1] in ("sub", "div", "sub_", "div_") and len(pos) == 1 and pos[0].type == "identifier":
+                divisors.add(node_text(pos[0]))
+    return frozenset(kept & divisors)
 
 
 # mu + eps * std: sampling a latent, not a residual connection

@@ -89,6 +89,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.augs: list[Node] = []
         self.depth = 0
         self.expr_depth = 0  # see torch_common.MAX_EXPR_DEPTH
+        self.statistics: dict[int, frozenset[str]] = {}  # per function node id: ForwardWalker._statistics
         self.class_defs: list[ClassInfo] = []
         self._fnames: dict[Node, str | None] = {}
         self._unwrap_cache: dict[Node, Node | None] = {}
@@ -912,6 +913,21 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return out
 
     @contextmanager
+    def at_home(self, cls: ClassInfo) -> Iterator[None]:
+        """Read a class of another repository file in that file's names: its script (imports, constants),
+        classes and functions stand in for this file's while its code is walked."""
+        home = cls.home
+        if home is None or home.script is self.script:
+            yield
+            return
+        saved = (self.script, self.classes, self.funcs)
+        self.script, self.classes, self.funcs = home.script, home.classes, home.funcs
+        try:
+            yield
+        finally:
+            self.script, self.classes, self.funcs = saved
+
+    @contextmanager
     def _fresh_depth(self) -> Iterator[None]:
         """A nested build that starts its own depth count, restored however it ends."""
         saved, self.depth = self.depth, 0
@@ -1260,6 +1276,15 @@ def extract_torch(script: Script) -> list[Summary]:
     # no catch-all here: a RecursionError (nesting past every bound) is a bug of this reader, which the
     # parser's catch-all reports as an internal error (issue 14), counted apart from bad input
     return TorchExtractor(script).extract()
+
+
+def module_classes(script: Script) -> dict[str, ClassInfo]:
+    """A repository file's PyTorch module classes, for another file's network to build with its own arguments
+    (each class keeps the extractor of its file, see ``TorchExtractor.at_home``)."""
+    ex = TorchExtractor(script)
+    for info in ex.class_defs:
+        info.home = ex
+    return {name: info for name, info in ex.classes.items() if info.is_module}
 
 
 def class_layers(script: Script, name: str) -> list[Layer] | None:

@@ -701,6 +701,8 @@ class TrainingReader:
         epochs = named[0] if named else next((count for kind, count, _ in found if kind == "epochs"), None)
         steps = next((count for kind, count, _ in found if kind == "steps"), None)
         epochs, steps = self._trainer_limits(epochs, steps)
+        if epochs is None:
+            epochs = self._fit_epochs()
         hf = self._hf_training_arguments()
         if epochs is None and isinstance(hf.get("num_train_epochs"), (int, float)):
             epochs = int(hf["num_train_epochs"])
@@ -801,6 +803,20 @@ class TrainingReader:
                     else:
                         steps = v
         return epochs, steps
+
+    def _fit_epochs(self) -> int | None:
+        """``model.fit(loader, epochs=20)``: a Keras-like ``fit`` of a PyTorch library (bert4torch, torchkeras,
+        poutyne), where no loop or trainer said."""
+        ex = self.extractor
+        for call in ex.by_last.get("fit", []):
+            _, kw = call_arguments(call)
+            node = kw.get("epochs")
+            if node is None or ex._inside_module_class(call):
+                continue
+            v = self.script.value(node, ex.env_at(call))
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                return v
+        return None
 
     def _hf_settings(self, hf: dict[str, Any]) -> None:
         """Learning rate, optimizer, weight decay and mixed precision of HuggingFace ``TrainingArguments``."""
