@@ -62,6 +62,7 @@ def run(fixture: str, summaries: list[Summary], context: str | None = None) -> l
     ("SPEECHCOMMANDS", "speech_commands"), ("LIBRISPEECH", "librispeech"), ("ml-100k", "movielens"),
     ("Cora", "cora"), ("cats_vs_dogs", "cats_vs_dogs"), ("oxford_iiit_pet", "oxford_pets"),
     ("tf_flowers", "flowers"), ("stanfordnlp/imdb", "imdb"), ("VOCSegmentation", "voc"),
+    ("movielens/100k-ratings", "movielens"), ("imdb_reviews/subwords8k", "imdb"),
 ])
 def test_canonical_dataset(spelling, canonical):
     assert ds.canonical_dataset(spelling) == canonical

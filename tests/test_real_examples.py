@@ -983,3 +983,14 @@ def test_a_transformer_built_from_a_checkpoint_is_pretrained_and_a_keras_like_fi
     # build_transformer_model(config_path=..., checkpoint_path=...): the pretrained BERT; model.fit(..., epochs=20)
     assert types(got) == ["Pretrained", "Dropout", "Dense"]
     assert (got.hyperparameters.epochs, got.task) == (20, "text_classification")
+
+
+def test_a_model_a_script_picks_from_a_modules_dict_by_its_flag_is_joined_and_trained_there():
+    got = parse_files(_repo(FIXTURES / "repo_model_by_dict_key"))
+    # models_mae.__dict__[args.model](...) with --model mae_base, an alias of a factory that returns through a
+    # name (model = MaskedAE(...); return model); AdamW over param_groups_lrd(model_without_ddp) trains the
+    # model (the function gives parameters, it is no network); PatchEmbedWide set into the model is a part
+    assert [(s.name, s.source.path, s.source.train_path) for s in got] == [
+        ("MaskedAE", "models_mae.py", "main_pretrain.py")]
+    hp = got[0].hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adamw", 1.5e-4, 64, 400)

@@ -434,6 +434,10 @@ def canonical_dataset(name: str | None) -> str | None:
         key = norm(name.rstrip("/").rsplit("/", 1)[-1])
         if key in table:
             return table[key]
+        # tfds "movielens/100k-ratings", "imdb_reviews/subwords8k": the dataset, then its configuration
+        head = norm(name.split("/", 1)[0])
+        if name.count("/") == 1 and head in table:
+            return table[head]
     # load_iris, fetch_lfw_people, get_mnist_data
     key = re.sub(r"^(load|fetch|get|read|make|download)", "", key)
     key = re.sub(r"(data|dataset|datasets|loader|loaders|data sets)$", "", key)

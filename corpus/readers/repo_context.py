@@ -1029,11 +1029,41 @@ def read_definitions(script: Script) -> dict[str, Definition]:
         if d.kind == "function":
             if returned is None:
                 returned = [c for c in script.nodes("call") if c.parent.type == "return_statement"]
-            for ret in _returns(node, returned):
+            for ret in _returns(node, returned) + _returned_through_a_name(script, node):
                 fn = call_function_name(ret)
                 if fn and fn not in d.returns:
                     d.returns.append(fn)
         out[name] = d
+    # ``mae_vit_base_patch16 = mae_vit_base_patch16_dec512d8b``: another name of a definition of the file
+    for stmt in script.root.named_children:
+        a = stmt.named_children[0] if stmt.type == "expression_statement" and stmt.named_children else None
+        if a is None or a.type != "assignment":
+            continue
+        left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
+        if left is not None and right is not None and left.type == "identifier" and right.type == "identifier" \
+                and node_text(right) in out and node_text(left) not in out:
+            target = out[node_text(right)]
+            out[node_text(left)] = Definition(name=node_text(left), kind=target.kind, line_start=target.line_start,
+                                              line_end=target.line_end, returns=list(target.returns))
+    return out
+
+
+def _returned_through_a_name(script: Any, fn: Any) -> list[Any]:
+    """``model = VisionTransformer(...)`` then ``return model`` in a factory: the call that made what it returns."""
+    from corpus.readers.syntax import node_text
+
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return []
+    names = [node_text(r.named_children[0]) for r in body.named_children
+             if r.type == "return_statement" and r.named_children and r.named_children[0].type == "identifier"]
+    out: list[Any] = []
+    for name in dict.fromkeys(names):
+        for a in script.assignments_to(name):
+            right = a.child_by_field_name("right")
+            if right is not None and right.type == "call" and fn.start_byte < a.start_byte < fn.end_byte \
+                    and _nearest_scope(a) == fn:
+                out.append(right)
     return out
 
 

@@ -527,7 +527,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for a, left, right in self._outside_assigns():
             for target, value in _pairs(left, right):
                 cls_name = self._created_class(value)
-                if cls_name is None:
+                if cls_name is None or _set_into_another(target):
                     continue
                 var = target_name(target)
                 created.setdefault(cls_name, []).append((var or cls_name, a))
@@ -535,8 +535,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                     var_of.setdefault(cls_name, []).append(var)
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
+            into = call.parent is not None and call.parent.type == "assignment" and \
+                _set_into_another(call.parent.child_by_field_name("left"))
             if fn in self.classes and fn not in created and not self._inside_module_class(call) \
-                    and not self._built_into_model(call) and not self._collected(call):
+                    and not self._built_into_model(call) and not self._collected(call) and not into:
                 created.setdefault(fn, []).append((fn, call))
         return created, var_of
 
@@ -665,6 +667,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             last = last_name(fn)
             if (not last[:1].isupper() and not self._repository_function(fn)) or fn in self.classes:
                 continue
+            if _PARAMETER_LIST.search(last) or _PARAMETER_LIST.search(var):
+                continue  # param_groups = lrd.param_groups_lrd(model, wd): the weights an optimizer is given
             full = self.script.resolve(fn) or fn
             if from_library(full, _NOT_MODEL_LIBRARIES):
                 continue
@@ -832,12 +836,42 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
         if any(var not in local and given.search(t) for t, local in texts):
             return True
+        if var in self._weights_given_through():
+            return True
         if self._handed_to_trainer(var):
             return True
         if self._called_on(var, "step"):
             return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
         return bool(self.by_last.get("backward")) and self._called_on(var, "zero_grad", "parameters")
+
+    def _weights_given_through(self) -> frozenset[str]:
+        """Names whose weights reach an optimizer through a call that gathers them: ``param_groups =
+        add_weight_decay(model_without_ddp, wd)`` then ``AdamW(param_groups)`` (MAE and its kin), with the
+        names ``model_without_ddp = model`` / ``= model.module`` stands for (built once)."""
+        got = getattr(self, "_given_through", None)
+        if got is not None:
+            return got
+        names: set[str] = set()
+        for call in self.calls_where(is_optimizer_name):
+            pos, kw = call_arguments(call)
+            first = kw.get("params") or (pos[0] if pos else None)
+            if first is None or first.type != "identifier":
+                continue
+            for a in self.script.assignments_to(node_text(first)):
+                right = a.child_by_field_name("right")
+                if right is not None and right.type == "call":
+                    names.update(node_text(x) for x in call_arguments(right)[0][:1] if x.type == "identifier")
+        # aliases, followed back to the model's own name
+        for _ in range(3):
+            for name in list(names):
+                for a in self.script.assignments_to(name):
+                    right = a.child_by_field_name("right")
+                    text = node_text(right) if right is not None else ""
+                    if re.fullmatch(r"[A-Za-z_]\w*(?:\.module)?", text):
+                        names.add(text.split(".")[0])
+        self._given_through = frozenset(names)
+        return self._given_through
 
     def _handed_to_trainer(self, var: str) -> bool:
         """``trainer.fit(model=var, datamodule=dm)`` (Lightning), ``Trainer(model=var, args=...)`` (Hugging Face):
@@ -1305,6 +1339,18 @@ def class_layers(script: Script, name: str) -> list[Layer] | None:
 
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
+
+def _set_into_another(target: Node | None) -> bool:
+    """``model.patch_embed = PatchEmbed(...)``: a block put into another object's network (a part of it);
+    ``self.net = Net()`` of a trainer class keeps its model."""
+    if target is None or target.type != "attribute":
+        return False
+    obj = target.child_by_field_name("object")
+    return obj is not None and obj.type == "identifier" and node_text(obj) not in ("self", "cls")
+
+
+# a function of the repository (or a variable) that gives an optimizer its parameters, not a network
+_PARAMETER_LIST = re.compile(r"(?:^|_)(?:params?|parameters|param_groups?|weight_decay|no_decay)(?:_|$)", re.I)
 
 
 def _pairs(left: Node, right: Node) -> list[tuple[Node, Node]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from corpus.readers.syntax import call_arguments, node_text
+from corpus.readers.syntax import call_arguments, dotted_name, node_text
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -80,6 +80,11 @@ def _from_registry(script: Script, sub: Node) -> str | None:
     """``REGISTRY[key]`` where ``REGISTRY`` is a dict literal of names assigned in the script."""
     value = sub.child_by_field_name("value")
     index = sub.child_by_field_name("subscript")
+    if value is not None and value.type == "attribute" and node_text(value.child_by_field_name("attribute")) == "__dict__":
+        # ``models_vit.__dict__[args.model]``: the module's function or class the key names, as getattr gives
+        module = dotted_name(value.child_by_field_name("object"))
+        key = _key(script, index)
+        return f"{module}.{key}" if module and key and _NAME.match(key) else None
     if value is None or value.type != "identifier":
         return None
     key = _key(script, index)
