@@ -994,3 +994,9 @@ def test_a_model_a_script_picks_from_a_modules_dict_by_its_flag_is_joined_and_tr
         ("MaskedAE", "models_mae.py", "main_pretrain.py")]
     hp = got[0].hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adamw", 1.5e-4, 64, 400)
+
+
+def test_one_hot_labels_times_log_probabilities_written_by_hand_is_categorical_cross_entropy():
+    (got,) = parse_path(FIXTURES / "tf_softmax_regression_by_hand.py")
+    # -tf.reduce_mean(Y_ * tf.log(Y)) * 1000.0 over a softmax: categorical, not binary (no (1 - y) term)
+    assert (got.hyperparameters.loss, got.hyperparameters.batch_size) == ("categorical_crossentropy", 100)

@@ -3023,10 +3023,14 @@ def hand_loss(text: str) -> str:
         return "other"  # a VAE: reconstruction + KL divergence
     if "crossentropy" in t or "cross_entropy" in t:
         return "binary_crossentropy" if "sigmoid" in t or "binary" in t else "categorical_crossentropy"
-    if "log(" in t:
+    if "log(" in t or "log_softmax(" in t or re.search(r"\blog_?p(?:rob)?s?(?:_|\b)", t):
         if re.search(r"1\.?0?-", t):
-            return "binary_crossentropy"
-        return "categorical_crossentropy" if "*" in t and "reduce_sum" in t else "binary_crossentropy"
+            return "binary_crossentropy"  # y * log(p) + (1 - y) * log(1 - p)
+        # one-hot labels times log-probabilities (y * log(softmax)), or log-softmax picked per class: the
+        # categorical cross-entropy, whether summed or averaged; a log alone (-log(D(G(z)))) is binary
+        if "*" in t or "multiply(" in t or "log_softmax(" in t:
+            return "categorical_crossentropy"
+        return "binary_crossentropy"
     if "abs(" in t and ("square(" in t or "**2" in t) and ("switch(" in t or "where(" in t):
         return "huber"  # quadratic near zero, linear beyond: a Huber (smooth L1) loss
     if "square(" in t or "pow(" in t or "**2" in t or "squared" in t:
