@@ -947,7 +947,6 @@ def test_data_folders_and_files_named_for_a_benchmark_name_it():
     folder = FIXTURES / "named_data_folders"
     got = {p.name: parse_path(p)[0] for p in sorted(folder.glob("*.py"))}
     assert got["dogcat_transfer.py"].datasets == ["cats_vs_dogs"]  # "dogcat-data/train"
-    assert got["reviews_lstm.py"].datasets == ["imdb"]  # the IMDb reviews as "movie_data.csv"
     # --dataset UCSD_P2_256: the UCSD Ped2 surveillance videos, and the task is the benchmark's
     assert (got["memory_ae.py"].datasets, got["memory_ae.py"].task) == (["ucsd_ped2"], "anomaly_detection")
 
@@ -1000,3 +999,214 @@ def test_one_hot_labels_times_log_probabilities_written_by_hand_is_categorical_c
     (got,) = parse_path(FIXTURES / "tf_softmax_regression_by_hand.py")
     # -tf.reduce_mean(Y_ * tf.log(Y)) * 1000.0 over a softmax: categorical, not binary (no (1 - y) term)
     assert (got.hyperparameters.loss, got.hyperparameters.batch_size) == ("categorical_crossentropy", 100)
+
+
+_BLOCKS = b"""
+import torch.nn as nn
+import torch.nn.functional as F
+
+WIDTH = 512
+
+
+class Base(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.proj = nn.Linear(d, d)
+
+
+class Pool(Base):
+    def forward(self, x, pool_type="avg"):
+        x = self.proj(x)
+        if pool_type == "max":
+            return F.max_pool1d(x, 2)
+        return F.avg_pool1d(x, 2)
+
+
+class Enc(nn.Module):
+    def __init__(self, d=WIDTH, pool=Pool):
+        super().__init__()
+        self.pool = pool(d)
+        self.norm = nn.LayerNorm(d)
+
+    def forward(self, x):
+        return self.norm(self.pool(x, pool_type="max"))
+
+
+class Stack(nn.Module):
+    def __init__(self, block, width):
+        super().__init__()
+        self.block = block(width)
+
+    def forward(self, x):
+        return self.block(x)
+"""
+
+_TRAIN = b"""
+import torch
+import torch.nn as nn
+
+from blocks import Enc, Stack
+
+WIDTH = 64
+HIDDEN = 128
+
+
+class Pool(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.conv = nn.Conv1d(d, d, 3)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class Mine(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.up = nn.Linear(width, HIDDEN)
+        self.down = nn.Linear(HIDDEN, width)
+
+    def forward(self, x):
+        return self.down(self.up(x))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = Enc()
+        self.mine = Stack(Mine, 32)
+        self.fc = nn.Linear(WIDTH, 10)
+
+    def forward(self, x):
+        return self.fc(self.mine(self.enc(x)))
+
+
+net = Net()
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+"""
+
+
+def test_a_block_of_another_file_is_read_in_its_own_files_names_and_one_of_this_file_in_this_ones():
+    got = {s.name: s for s in parse_files({"blocks.py": _BLOCKS, "train.py": _TRAIN})}
+    net = got["Net"]
+    # Enc(): its default d=WIDTH is blocks.py's 512 and pool=Pool is blocks.py's Pool, whose base's __init__
+    # builds the Linear and whose inherited forward takes the max branch the call names; Stack(Mine, 32) builds
+    # train.py's Mine, whose HIDDEN is train.py's 128
+    assert [(x.type, x.args.get("units") or x.args.get("normalized_shape")) for x in net.layers] == [
+        ("Dense", 512), ("MaxPooling1D", None), ("LayerNormalization", 512), ("Dense", 128), ("Dense", 32),
+        ("Dense", 10)]
+
+
+def test_a_network_set_on_a_plain_object_stays_a_model_and_a_factory_named_for_params_is_joined():
+    agent = parse_files({"agent.py": b"""
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+class Agent:
+    pass
+
+
+agent = Agent()
+agent.net = Net()
+opt = torch.optim.Adam(agent.net.parameters(), lr=1e-3)
+for epoch in range(5):
+    loss = agent.net(torch.randn(4, 10)).sum()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+"""})
+    # agent.net = Net(): Agent is no network, so Net is not a part of one
+    assert [(s.name, s.hyperparameters.epochs) for s in agent] == [("Net", 5)]
+    factory = parse_files({"models.py": b"""
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, width=16):
+        super().__init__()
+        self.fc = nn.Linear(8, width)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def model_from_params(params):
+    return Net(params["width"])
+""", "train.py": b"""
+import torch
+
+from models import model_from_params
+
+model = model_from_params({"width": 4})
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+for epoch in range(3):
+    optimizer.zero_grad()
+    model(torch.randn(2, 8)).sum().backward()
+    optimizer.step()
+"""})
+    # model_from_params is a factory, not a function that gathers an optimizer's parameter groups
+    assert [(s.name, s.source.train_path, s.hyperparameters.optimizer) for s in factory] == [("Net", "train.py", "sgd")]
+
+
+def test_layers_a_statistic_is_computed_from_stay_and_a_policy_gradient_written_by_hand_is_no_cross_entropy():
+    got = parse_path(FIXTURES / "torch_forecaster_instance_norm.py")[0]  # (the statistics of the input itself)
+    assert types(got) == ["Dense", "Dense"]
+    (proj,) = parse_files({"m.py": b"""
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inp = nn.Linear(8, 32)
+        self.proj = nn.Linear(32, 32)
+        self.out = nn.Linear(32, 2)
+
+    def forward(self, x):
+        h = self.inp(x)
+        mu = self.proj(h).mean(dim=1, keepdim=True)
+        return self.out(h - mu)
+
+
+net = Net()
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+"""})
+    # mu = self.proj(h).mean(...): the projection is applied, the mean is no pooling
+    assert types(proj) == ["Dense", "Dense", "Dense"]
+    from corpus.readers.keras_interp import hand_loss
+    assert hand_loss("-tf.reduce_mean(log_prob * advantages)") == "other"
+    assert hand_loss("-tf.reduce_mean(tf.log(pi) * discounted_rewards)") == "other"
+    assert hand_loss("return -tf.reduce_mean(y * tf.log(p))") == "categorical_crossentropy"
+
+
+def test_a_keras_like_fit_of_another_model_gives_this_one_no_epochs():
+    (_, net) = parse_files({"m.py": b"""
+import numpy as np
+import torch
+import torch.nn as nn
+from tensorflow import keras
+
+X, Y = np.random.rand(100, 4), np.random.randint(0, 3, 100)
+baseline = keras.Sequential([keras.layers.Dense(3, activation="softmax")])
+baseline.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+baseline.fit(X, Y, epochs=50)
+
+net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3))
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+for step in range(1000):
+    opt.zero_grad()
+    nn.functional.cross_entropy(net(torch.tensor(X).float()), torch.tensor(Y)).backward()
+    opt.step()
+"""})
+    assert (net.name, net.hyperparameters.epochs, net.hyperparameters.steps) == ("net", None, 1000)

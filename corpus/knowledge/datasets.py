@@ -149,9 +149,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "kinetics": (None, ("kinetics400", "kinetics600")),
     # -- text
     "imdb": ("text_classification", ("imdb_reviews", "aclimdb", "aclimdb_v1", "imdb_dataset", "imdbdataset",
-                                     "labeledtraindata", "imdb_master", "imdbreviews",
-                                     # the 50,000 IMDb reviews as one CSV (Raschka's book and course)
-                                     "movie_data.csv")),
+                                     "labeledtraindata", "imdb_master", "imdbreviews")),
     "reuters": ("text_classification", ("reuters21578", "reuters_21578")),
     "ag_news": ("text_classification", ("agnews", "ag_news_subset", "ag_news_csv")),
     "sst2": ("text_classification", ("sst", "sst-2", "sst_2", "stanfordsentimenttreebank", "sst5")),
@@ -436,8 +434,8 @@ def canonical_dataset(name: str | None) -> str | None:
             return table[key]
         # tfds "movielens/100k-ratings", "imdb_reviews/subwords8k": the dataset, then its configuration
         head = norm(name.split("/", 1)[0])
-        if name.count("/") == 1 and head in table:
-            return table[head]
+        if name.count("/") == 1 and "." not in name and head in table:
+            return table[head]  # (a file under a folder, "mnist/generator.pt", is no dataset id)
     # load_iris, fetch_lfw_people, get_mnist_data
     key = re.sub(r"^(load|fetch|get|read|make|download)", "", key)
     key = re.sub(r"(data|dataset|datasets|loader|loaders|data sets)$", "", key)

@@ -3016,6 +3016,10 @@ def _word_calls(code: str, name: str) -> int:
 _WORD = re.compile(r"\w+")
 
 
+# (``returns``, not ``return``: the keyword starts a loss function's body)
+_POLICY_GRADIENT = re.compile(r"\badv(?:antages?|s)?\b|\breturns\b|\brewards?\b|\bratios?\b|td_?err|\bgae\b|discount")
+
+
 def hand_loss(text: str) -> str:
     """Canonical loss of a loss written by hand (the spec's hard cases)."""
     t = text.replace(" ", "").lower()
@@ -3023,7 +3027,10 @@ def hand_loss(text: str) -> str:
         return "other"  # a VAE: reconstruction + KL divergence
     if "crossentropy" in t or "cross_entropy" in t:
         return "binary_crossentropy" if "sigmoid" in t or "binary" in t else "categorical_crossentropy"
-    if "log(" in t or "log_softmax(" in t or re.search(r"\blog_?p(?:rob)?s?(?:_|\b)", t):
+    one_hot_log_p = bool(re.search(r"\blog_?p(?:rob)?s?(?:_|\b)", t)) and ("one_hot" in t or "onehot" in t)
+    if "log(" in t or "log_softmax(" in t or one_hot_log_p:
+        if _POLICY_GRADIENT.search(t):
+            return "other"  # log-probabilities times an advantage or a return: a policy gradient
         if re.search(r"1\.?0?-", t):
             return "binary_crossentropy"  # y * log(p) + (1 - y) * log(1 - p)
         # one-hot labels times log-probabilities (y * log(softmax)), or log-softmax picked per class: the

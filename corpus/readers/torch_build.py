@@ -8,6 +8,7 @@ file, or a plain value); :mod:`corpus.readers.torch_forward` then applies them.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -404,8 +405,11 @@ class ModuleBuilder:
             return _NOT_MINE
         hit = self.script.repository_definition(call.fn)
         cls = context.torch_module_class(*hit) if hit is not None else None
-        if cls is None or self._layer_base(cls) is not None:
+        if cls is None:
             return _NOT_MINE
+        with self.at_home(cls):
+            if self._layer_base(cls) is not None:
+                return _NOT_MINE
         inst = self.instantiate(cls, call.node, scope)
         return ModuleValue(kind="inst", inst=inst, raw=cls.name, line=call.line) if inst is not None else _NOT_MINE
 
@@ -641,11 +645,18 @@ class ModuleBuilder:
         pos, kw = call_arguments(call) if call is not None else ([], {})
         bound = bind_arguments(
             params, [(arg, caller) for arg in before_splat(pos)], {k: (arg, caller) for k, arg in kw.items()},
-            default=lambda node: (node, Scope(env=dict(self.script.constants))), missing=None)
+            default=lambda node: (node, None), missing=None)
         for p in params:
             got = bound[p.name] if p.kind == "plain" else None
-            if got is not None:
-                self._bind_param(scope, p.name, *got)
+            if got is None:
+                continue
+            node, sc = got
+            if sc is not None:
+                self._bind_param(scope, p.name, node, sc)
+                continue
+            # a default is read in the file that writes it (a class of another file: its constants and classes)
+            with self.at_home(f.cls) if f.cls is not None else nullcontext():
+                self._bind_param(scope, p.name, node, Scope(env=dict(self.script.constants)))
         return scope
 
     def _bind_param(self, scope: Scope, name: str, node: Node, sc: Scope) -> None:

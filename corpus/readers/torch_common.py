@@ -43,9 +43,20 @@ class ClassInfo:
     bases: list[str]
     methods: dict[str, FuncInfo] = field(default_factory=dict)
     is_module: bool = False
-    # the extractor of the repository file that defines the class, when another file's network builds it
-    # (None: this file's): its names, classes and functions are the ones its code means
+    # the names of the file that defines the class (a Home): its code means them, whichever file's network
+    # builds it (``TorchExtractor.at_home``)
     home: Any = None
+
+
+@dataclass(frozen=True)
+class Home:
+    """A file's own names, as its extractor read them: its script (imports, constants), module classes, class
+    definitions and top-level functions."""
+
+    script: Any
+    classes: dict[str, ClassInfo]
+    funcs: dict[str, FuncInfo]
+    class_defs: list[ClassInfo]
 
 
 @dataclass
@@ -102,6 +113,7 @@ class ForwardState:
     raw_weights: set[str] = field(default_factory=set)  # module-level weights of a model written as maths
     branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
     recurrent: bool = False  # a caller of this helper already ran a recurrent layer
+    returned: bool = False  # a return ran in a branch known to be taken: the statements after it do not
 
 
 def copy_layer(layer: Layer, repeat: int | None = None) -> Layer:

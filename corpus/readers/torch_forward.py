@@ -43,9 +43,10 @@ class ForwardWalker:
             got = inst.expanded_with.get(modes)
             if got is None:
                 inst.expanded_with[modes] = []  # guards recursion
+                if self.depth > MAX_DEPTH:
+                    return inst.expanded_with[modes]
                 with self.at_home(inst.cls):
-                    got = inst.expanded_with[modes] = self._expand_at_home(inst, dict(modes)) \
-                        if self.depth <= MAX_DEPTH else []
+                    got = inst.expanded_with[modes] = self._expand_at_home(inst, dict(modes))
             return got
         if inst.expanded is not None:
             return inst.expanded
@@ -98,6 +99,8 @@ class ForwardWalker:
         if body is None:
             return
         for stmt in body.named_children:
+            if st.returned:
+                return
             handler = _WALK_BY_STATEMENT.get(stmt.type)
             if handler is not None:
                 handler(self, stmt, scope, st)
@@ -109,6 +112,7 @@ class ForwardWalker:
     def _walk_return(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         for e in stmt.named_children:
             self.walk_expr(e, scope, st)
+        st.returned = True
 
     def _walk_while(self, stmt: Node, scope: Scope, st: ForwardState) -> None:
         st.loop += 1
@@ -317,7 +321,14 @@ class ForwardWalker:
                         scope.mods[node_text(n)] = b
                     return
         if left is not None and left.type == "identifier" and node_text(left) in self._statistics(e):
-            return  # mu = x.mean(1, keepdim=True): a statistic to normalise by, no layer and no branch
+            # mu = x.mean(1, keepdim=True): a statistic to normalise by, no pooling and no branch (the layers
+            # it is computed from, if any, are applied: mu = self.proj(h).mean(1, keepdim=True))
+            sub = ForwardState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done)
+            self.walk_expr(right, scope, sub)
+            for layer in sub.layers:
+                if not layer.type.startswith("Global") and not push(st.layers, layer):
+                    break
+            return
         if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
             st.lists.add(node_text(left))
         st.target = node_text(left) if left is not None and left.type == "identifier" else None
@@ -452,15 +463,20 @@ class ForwardWalker:
         (``self.block1(x, pool_type="max")``), known here: the branch of the block they pick."""
         if m.kind != "inst" or m.inst is None or m.repeat:
             return ()
-        fwd = self.forward_method(m.inst.cls)
+        with self.at_home(m.inst.cls):
+            fwd = self.forward_method(m.inst.cls)
         if fwd is None:
             return ()
-        params = [p for p in fwd.params[1:] if p.default is not None and p.default.type in ("string", "true", "false")]
+        own = fwd.params[1:] if fwd.params and fwd.params[0].name == "self" else fwd.params
+        params = [p for p in own if p.kind == "plain" and p.default is not None
+                  and p.default.type in ("string", "true", "false")]
         if not params:
             return ()
         pos, kw = call_arguments(call)
-        given: dict[str, Node] = {k: v for k, v in kw.items()}
-        for p, node in zip(fwd.params[1:], pos, strict=False):
+        given: dict[str, Node] = dict(kw)
+        for p, node in zip(own, pos, strict=False):
+            if p.kind != "plain" or node.type in ("list_splat", "dictionary_splat"):
+                break  # past *args the places are not the parameters'
             given.setdefault(p.name, node)
         out = []
         for p in params:

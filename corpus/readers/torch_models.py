@@ -55,6 +55,7 @@ from corpus.readers.torch_common import (
     ClassInfo,
     ForwardState,
     FuncInfo,
+    Home,
     Instance,
     ModelRec,
     ModuleValue,
@@ -99,7 +100,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.budget = MAX_INSTANCES
         self.copies = 0
         self.head_vars: set[str] = set()  # heads trained beside a network (see _without_heads)
+        self._given_through: frozenset[str] | None = None  # see _weights_given_through
         self._index()
+        # every class reads its own file's names, also when a class of another file is given it and builds it
+        own = Home(script=script, classes=self.classes, funcs=self.funcs, class_defs=self.class_defs)
+        for info in self.class_defs:
+            info.home = own
         # byte ranges of model classes: code inside them is model code, not training code
         self._model_ranges = [(c.node.start_byte, c.node.end_byte) for c in self.classes.values() if c.is_module]
         # the same ranges merged (nested classes), for a binary search
@@ -527,7 +533,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for a, left, right in self._outside_assigns():
             for target, value in _pairs(left, right):
                 cls_name = self._created_class(value)
-                if cls_name is None or _set_into_another(target):
+                if cls_name is None or self._set_into_network(target):
                     continue
                 var = target_name(target)
                 created.setdefault(cls_name, []).append((var or cls_name, a))
@@ -536,7 +542,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for call in self.calls_where(lambda last: last in self.classes):
             fn = self._fname(call)
             into = call.parent is not None and call.parent.type == "assignment" and \
-                _set_into_another(call.parent.child_by_field_name("left"))
+                self._set_into_network(call.parent.child_by_field_name("left"))
             if fn in self.classes and fn not in created and not self._inside_module_class(call) \
                     and not self._built_into_model(call) and not self._collected(call) and not into:
                 created.setdefault(fn, []).append((fn, call))
@@ -667,7 +673,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             last = last_name(fn)
             if (not last[:1].isupper() and not self._repository_function(fn)) or fn in self.classes:
                 continue
-            if _PARAMETER_LIST.search(last) or _PARAMETER_LIST.search(var):
+            if _PARAMETER_LIST.match(last) or _PARAMETER_LIST.fullmatch(var):
                 continue  # param_groups = lrd.param_groups_lrd(model, wd): the weights an optimizer is given
             full = self.script.resolve(fn) or fn
             if from_library(full, _NOT_MODEL_LIBRARIES):
@@ -845,13 +851,36 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
         return bool(self.by_last.get("backward")) and self._called_on(var, "zero_grad", "parameters")
 
+    def _set_into_network(self, target: Node | None) -> bool:
+        """``model.patch_embed = PatchEmbed(...)`` with ``model`` a network (a class of this file, a zoo's or
+        a hub's model, one a script picks by key): a block put into it, a part. ``agent.net = Net()`` or
+        ``self.net = Net()`` keeps its model."""
+        if target is None or target.type != "attribute":
+            return False
+        obj = target.child_by_field_name("object")
+        if obj is None or obj.type != "identifier" or node_text(obj) in ("self", "cls"):
+            return False
+        for a in self.script.assignments_to(node_text(obj)):
+            right = self._unwrapped(a.child_by_field_name("right"))
+            if right is None or right.type != "call":
+                continue
+            fnode = right.child_by_field_name("function")
+            if fnode is not None and fnode.type == "subscript":
+                return True  # models_vit.__dict__[args.model](...)
+            fn = self._fname(right) or ""
+            full = self.script.resolve(fn) or fn
+            cls = self.classes.get(fn)
+            if (cls is not None and cls.is_module) or full.startswith(torch_layers.PRETRAINED_MODULES) \
+                    or last_name(fn) in torch_layers.PRETRAINED_LOADERS:
+                return True
+        return False
+
     def _weights_given_through(self) -> frozenset[str]:
         """Names whose weights reach an optimizer through a call that gathers them: ``param_groups =
         add_weight_decay(model_without_ddp, wd)`` then ``AdamW(param_groups)`` (MAE and its kin), with the
         names ``model_without_ddp = model`` / ``= model.module`` stands for (built once)."""
-        got = getattr(self, "_given_through", None)
-        if got is not None:
-            return got
+        if self._given_through is not None:
+            return self._given_through
         names: set[str] = set()
         for call in self.calls_where(is_optimizer_name):
             pos, kw = call_arguments(call)
@@ -954,12 +983,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if home is None or home.script is self.script:
             yield
             return
-        saved = (self.script, self.classes, self.funcs)
-        self.script, self.classes, self.funcs = home.script, home.classes, home.funcs
+        saved = (self.script, self.classes, self.funcs, self.class_defs)
+        self.script, self.classes, self.funcs, self.class_defs = home.script, home.classes, home.funcs, home.class_defs
         try:
             yield
         finally:
-            self.script, self.classes, self.funcs = saved
+            self.script, self.classes, self.funcs, self.class_defs = saved
 
     @contextmanager
     def _fresh_depth(self) -> Iterator[None]:
@@ -1314,10 +1343,8 @@ def extract_torch(script: Script) -> list[Summary]:
 
 def module_classes(script: Script) -> dict[str, ClassInfo]:
     """A repository file's PyTorch module classes, for another file's network to build with its own arguments
-    (each class keeps the extractor of its file, see ``TorchExtractor.at_home``)."""
+    (each class keeps its file's names, see ``TorchExtractor.at_home``)."""
     ex = TorchExtractor(script)
-    for info in ex.class_defs:
-        info.home = ex
     return {name: info for name, info in ex.classes.items() if info.is_module}
 
 
@@ -1340,17 +1367,10 @@ def class_layers(script: Script, name: str) -> list[Layer] | None:
 
 _START = attrgetter("start_byte")  # sort key of nodes: source order
 
-def _set_into_another(target: Node | None) -> bool:
-    """``model.patch_embed = PatchEmbed(...)``: a block put into another object's network (a part of it);
-    ``self.net = Net()`` of a trainer class keeps its model."""
-    if target is None or target.type != "attribute":
-        return False
-    obj = target.child_by_field_name("object")
-    return obj is not None and obj.type == "identifier" and node_text(obj) not in ("self", "cls")
-
-
 # a function of the repository (or a variable) that gives an optimizer its parameters, not a network
-_PARAMETER_LIST = re.compile(r"(?:^|_)(?:params?|parameters|param_groups?|weight_decay|no_decay)(?:_|$)", re.I)
+# (a name that starts so: ``param_groups_lrd``, ``add_weight_decay``; not ``model_from_params``)
+_PARAMETER_LIST = re.compile(r"(?:get_|add_|make_)?(?:params?|parameters|param_groups?|parameter_groups?|"
+                             r"optim_params|weight_decay|no_decay)(?:_\w*)?", re.I)
 
 
 def _pairs(left: Node, right: Node) -> list[tuple[Node, Node]]:

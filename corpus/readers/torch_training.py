@@ -808,11 +808,14 @@ class TrainingReader:
         """``model.fit(loader, epochs=20)``: a Keras-like ``fit`` of a PyTorch library (bert4torch, torchkeras,
         poutyne), where no loop or trainer said."""
         ex = self.extractor
+        mine = {v for m in self.models for v in m.vars}
         for call in ex.by_last.get("fit", []):
             _, kw = call_arguments(call)
             node = kw.get("epochs")
-            if node is None or ex._inside_module_class(call):
-                continue
+            fnode = call.child_by_field_name("function")
+            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
+            if node is None or obj is None or node_text(obj) not in mine or ex._inside_module_class(call):
+                continue  # (a Keras baseline's baseline.fit(epochs=50) beside it is not this model's)
             v = self.script.value(node, ex.env_at(call))
             if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                 return v
