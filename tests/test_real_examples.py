@@ -1210,3 +1210,56 @@ for step in range(1000):
     opt.step()
 """})
     assert (net.name, net.hyperparameters.epochs, net.hyperparameters.steps) == ("net", None, 1000)
+
+
+def test_a_hub_text_embedding_has_no_imagenet_weights_and_a_named_ner_corpus_beats_a_readme():
+    (hub,) = parse_path(FIXTURES / "keras_hub_text_embedding.py")
+    # hub.KerasLayer(".../gnews-swivel-20dim/1"): a text embedding, not an ImageNet backbone
+    assert (hub.datasets, hub.task) == ([], "text_classification")
+    from corpus.readers.parser import parse_bytes
+    data = (FIXTURES / "torch_ner_people_daily.py").read_bytes()
+    # the data path names the People's Daily corpus; a collection README naming only alpaca does not
+    (ner,) = parse_bytes(data, "examples/ner.py", context_text="Examples: instruction tuning on alpaca, and more.")
+    assert (ner.datasets, ner.task) == (["people_daily_ner"], "sequence_labeling")
+
+
+def test_a_loop_over_a_list_of_different_layers_applies_each_and_one_of_copies_counts_once():
+    got = parse_path(FIXTURES / "torch_layers_list_loop.py")
+    # for l in self.layers: x = l(x) over [nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10)] (a list or a ModuleList)
+    assert [types(s) for s in got] == [["Dense", "Dense"], ["Dense", "Dense"]]
+    (stack,) = parse_files({"m.py": b"""
+import torch
+import torch.nn as nn
+
+
+class Deep(nn.Module):
+    def __init__(self, h=64, n=4):
+        super().__init__()
+        self.hidden = nn.ModuleList([nn.Linear(h, h) for _ in range(n)])
+        self.out = nn.Linear(h, 1)
+
+    def forward(self, x):
+        for layer in self.hidden:
+            x = torch.relu(layer(x))
+        return self.out(x)
+
+
+model = Deep()
+opt = torch.optim.Adam(model.parameters())
+"""})
+    # n copies of one Linear(h, h) in a loop: one layer, as the spec counts a layer applied in a loop
+    assert types(stack) == ["Dense", "Dense"]
+
+
+def test_what_forward_computes_its_loss_from_is_no_layer():
+    tagger, scorer = parse_path(FIXTURES / "torch_loss_in_forward.py")
+    # loss = sum(loss_fct(lg.view(-1, n), labels[:, i].reshape(-1)) ...) and loss = ce(out.view(-1, 4), ...) + ...:
+    # no Flatten, Reshape or Add of the network
+    assert types(tagger) == ["Embedding", "LSTM", "Dropout", "Dense"]
+    assert types(scorer) == ["Dense"]
+
+
+def test_a_keras_helpers_optional_layer_is_left_out_where_its_parameter_keeps_its_none_default():
+    (got,) = parse_path(FIXTURES / "keras_block_optional_dropout.py")
+    # block(inp, 32) leaves dropout_rate=None: `if dropout_rate:` adds nothing; block(x, 64, dropout_rate=0.5) adds it
+    assert types(got) == ["Conv2D", "Conv2D", "Dropout", "Flatten", "Dense"]

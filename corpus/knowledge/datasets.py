@@ -188,6 +188,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "wnut17": ("sequence_labeling", ("wnut_17",)),
     "cluener2020": ("sequence_labeling", ("cluener", "cluener_public")),
     "msra_ner": ("sequence_labeling", ("msra-ner", "msra_ner_data")),
+    # the China People's Daily NER corpus (kashgari's china-people-daily-ner-corpus)
+    "people_daily_ner": ("sequence_labeling", ("china-people-daily-ner-corpus", "people_daily", "peoples_daily",
+                                               "renmin_ribao")),
     "ontonotes": ("sequence_labeling", ("ontonotes5",)),
     "gmb_ner": ("sequence_labeling", ("ner_dataset", "ner_dataset.csv", "entity-annotated-corpus")),
     "chartqa": ("question_answering", ("chart_qa",)),

@@ -293,8 +293,9 @@ IDENT_RULES: tuple[tuple[frozenset[str], str, float], ...] = (
 
 # A pretrained backbone says what the data is: (regex on its name, task with a small head).
 BACKBONE_RULES: tuple[tuple[str, str, float], ...] = (
-    (r"bert|roberta|distilbert|albert|electra|xlnet|deberta|xlm|ernie|sentence|minilm|mpnet",
-     "text_classification", 2.0),
+    (r"bert|roberta|distilbert|albert|electra|xlnet|deberta|xlm|ernie|sentence|minilm|mpnet|"
+     # TF-Hub text embeddings
+     r"gnews-swivel|nnlm-|universal-sentence-encoder|wiki-words|elmo", "text_classification", 2.0),
     (r"pegasus|bart-large-cnn|bart-large-xsum|distilbart", "summarization", 2.0),
     (r"gpt|opt-|llama|mistral|gemma|phi-|bloom|falcon|qwen|t5|bart|pegasus", "language_modeling", 1.5),
     (r"wav2vec|hubert|whisper|wavlm", "speech_recognition", 2.0),

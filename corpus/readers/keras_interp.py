@@ -620,6 +620,9 @@ class Interpreter(Evaluator):
         ``if CRF:`` takes the first); otherwise every branch is read in order."""
         cond_node = n.child_by_field_name("condition")
         cond = _truth(self.eval(cond_node, scope))
+        if cond is None and cond_node is not None and cond_node.type == "identifier" and \
+                scope.get(node_text(cond_node)) is None:
+            cond = False  # if dropout_rate: with the parameter's default None
         if self.in_fallback and n.text is not None and b"return" in n.text and \
                 not isinstance(_truth(self.script.value(cond_node)), bool):
             # code nobody calls here: its parameters' defaults are not a run; alternatives
@@ -2048,7 +2051,9 @@ class Interpreter(Evaluator):
         nm = name if isinstance(name, str) else dotted_written(call)
         layer = LayerObj("Pretrained", dotted_written(call), kind="pretrained", line=self.s_line(call))
         layer.args["name"] = nm
-        w = kw.get("weights", "imagenet")
+        # Keras applications load ImageNet weights unless told; a hub module's are whatever its handle names
+        # (a text embedding's are no ImageNet's)
+        w = kw.get("weights", "imagenet" if not hub or "imagenet" in str(nm).lower() else None)
         layer.pretrained = hub or (w is not None)
         if isinstance(w, str) or ("weights" in kw and w is None):
             layer.args["weights"] = w  # None: the architecture only, trained from scratch

@@ -233,7 +233,10 @@ class ForwardWalker:
         seen: set[Any] = set()
         items: list[ModuleValue] = []
         for item in m.items:
-            sig = item.inst.cls.name if item.inst is not None else tuple(x.type for x in item.layers)
+            # a stack of one layer built alike (``[nn.Linear(h, h) for _ in range(n)]``) counts once; layers of
+            # their own sizes in a list (``[nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10)]``) are each applied
+            sig = item.inst.cls.name if item.inst is not None else \
+                tuple((x.type, repr(sorted(x.args.items()))) for x in item.layers)
             if sig in seen:
                 continue
             seen.add(sig)
@@ -320,14 +323,7 @@ class ForwardWalker:
                     for n, b in zip(names, built, strict=True):
                         scope.mods[node_text(n)] = b
                     return
-        if left is not None and left.type == "identifier" and node_text(left) in self._statistics(e):
-            # mu = x.mean(1, keepdim=True): a statistic to normalise by, no pooling and no branch (the layers
-            # it is computed from, if any, are applied: mu = self.proj(h).mean(1, keepdim=True))
-            sub = ForwardState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done)
-            self.walk_expr(right, scope, sub)
-            for layer in sub.layers:
-                if not layer.type.startswith("Global") and not push(st.layers, layer):
-                    break
+        if left is not None and left.type == "identifier" and self._beside_the_data(e, node_text(left), right, scope, st):
             return
         if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
             st.lists.add(node_text(left))
@@ -341,6 +337,23 @@ class ForwardWalker:
             v = self.value(right, scope)
             if v is not UNKNOWN:
                 scope.env[node_text(left)] = v
+
+    def _beside_the_data(self, e: Node, name: str, right: Node, scope: Scope, st: ForwardState) -> bool:
+        """A value forward computes beside the data, not from it onward: True when walked here."""
+        if _LOSS_NAME.search(name):
+            # loss = loss_fct(logits.view(-1, n), labels.view(-1)) in forward: the loss, not layers of the network
+            self.walk_expr(right, scope, ForwardState(tensors=set(st.tensors), loop=st.loop, cells_done=set(st.cells_done)))
+            return True
+        if name in self._statistics(e):
+            # mu = x.mean(1, keepdim=True): a statistic to normalise by, no pooling and no branch (the layers
+            # it is computed from, if any, are applied: mu = self.proj(h).mean(1, keepdim=True))
+            sub = ForwardState(tensors=set(st.tensors), repeat=st.repeat, loop=st.loop, cells_done=st.cells_done)
+            self.walk_expr(right, scope, sub)
+            for layer in sub.layers:
+                if not layer.type.startswith("Global") and not push(st.layers, layer):
+                    break
+            return True
+        return False
 
     def _statistics(self, stmt: Node) -> frozenset[str]:
         """Names of the function around ``stmt`` bound to per-sample statistics that the input is normalised by.
@@ -753,6 +766,8 @@ class ForwardWalker:
 
 
 _STATISTIC = re.compile(r"\b(mean|var|std)\s*\(")
+# a name forward computes the loss in (loss, total_loss, loss_ce, recon_losses)
+_LOSS_NAME = re.compile(r"(?:^|_)loss(?:es)?(?:$|_)", re.I)
 
 
 def normalization_statistics(func: Node) -> frozenset[str]:
