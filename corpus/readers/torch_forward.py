@@ -232,11 +232,12 @@ class ForwardWalker:
             return m
         seen: set[Any] = set()
         items: list[ModuleValue] = []
+        kinds = {_kind(item, False) for item in m.items}
         for item in m.items:
-            # a stack of one layer built alike (``[nn.Linear(h, h) for _ in range(n)]``) counts once; layers of
-            # their own sizes in a list (``[nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10)]``) are each applied
-            sig = item.inst.cls.name if item.inst is not None else \
-                tuple((x.type, repr(sorted(x.args.items()))) for x in item.layers)
+            # stages of one kind (``[nn.Conv2d(c, 2 * c, 3) for ...]``, blocks of one class) count once, as a
+            # layer applied in a loop; a list of layers of different kinds (``[nn.Linear(784, 50), nn.ReLU(),
+            # nn.Linear(50, 10)]``) is a network written as a list: each of its layers is applied
+            sig = _kind(item, len(kinds) > 1)
             if sig in seen:
                 continue
             seen.add(sig)
@@ -792,6 +793,15 @@ def normalization_statistics(func: Node) -> frozenset[str]:
             if fn.rsplit(".", 1)[-1] in ("sub", "div", "sub_", "div_") and len(pos) == 1 and pos[0].type == "identifier":
                 divisors.add(node_text(pos[0]))
     return frozenset(kept & divisors)
+
+
+def _kind(item: ModuleValue, sized: bool) -> Any:
+    """What a list item is, for a loop over the list: its class or layer types (with their sizes: ``sized``)."""
+    if item.inst is not None:
+        return item.inst.cls.name
+    if sized:
+        return tuple((x.type, repr(sorted(x.args.items()))) for x in item.layers)
+    return tuple(x.type for x in item.layers)
 
 
 # mu + eps * std: sampling a latent, not a residual connection
