@@ -383,8 +383,8 @@ class RepoContext:
         if key in cache:
             return cache[key]
         cache[key] = None  # a block that names itself, read again while reading: Custom
-        data = self.files.get(path)
-        if not data or b"torch" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+        data = self._torch_file(path)
+        if data is None:
             return None
         from corpus.readers.script import Script, source_text
         from corpus.readers.torch_models import class_layers
@@ -397,6 +397,14 @@ class RepoContext:
         cache[key] = got
         return got
 
+    def _torch_file(self, path: str) -> bytes | None:
+        """The bytes of a repository file whose PyTorch classes another file may build, None when it is no
+        Python file naming torch or is over the size read for a module's facts."""
+        data = self.files.get(path)
+        if not data or b"torch" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+            return None
+        return data
+
     def torch_module_class(self, path: str, name: str) -> Any:
         """The PyTorch module class ``name`` of a repository file, to be built by another file's network with
         that network's arguments (``torch_models.module_classes``); None when it is none (cached per file)."""
@@ -404,8 +412,8 @@ class RepoContext:
         classes = cache.get(path)
         if classes is None:
             cache[path] = {}  # a file read again while it is read: nothing
-            data = self.files.get(path)
-            if not data or b"torch" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
+            data = self._torch_file(path)
+            if data is None:
                 return None
             from corpus.readers.script import Script, source_text
             from corpus.readers.torch_models import module_classes

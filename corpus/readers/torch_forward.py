@@ -10,6 +10,7 @@ from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
+from corpus.readers.evaluate import bind_arguments
 from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text, walk
 from corpus.readers.syntax import enclosing
 from corpus.readers.torch_common import (
@@ -23,6 +24,7 @@ from corpus.readers.torch_common import (
     Scope,
     activation_layer,
     attention_maths,
+    before_splat,
     identifiers,
     last_name,
     push,
@@ -487,11 +489,7 @@ class ForwardWalker:
         if not params:
             return ()
         pos, kw = call_arguments(call)
-        given: dict[str, Node] = dict(kw)
-        for p, node in zip(own, pos, strict=False):
-            if p.kind != "plain" or node.type in ("list_splat", "dictionary_splat"):
-                break  # past *args the places are not the parameters'
-            given.setdefault(p.name, node)
+        given = bind_arguments(own, before_splat(pos), kw, default=lambda _node: None, missing=None)
         out = []
         for p in params:
             node = given.get(p.name)
