@@ -859,3 +859,33 @@ def test_vits_votes_for_speech_synthesis_only_beside_speech_words(text, synthesi
     scores: dict[str, float] = {}
     tk.score_words(text, 1.0, scores)
     assert (scores.get("speech_synthesis", 0) > 0) is synthesis
+
+
+def test_a_settings_file_opened_by_a_variable_is_no_data():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import yaml
+import torch.nn as nn
+
+
+def read_config(path):
+    with open(path, "r") as stream:
+        return yaml.safe_load(stream)
+
+
+class Small(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+config = read_config(CONFIG_PATH)
+'''
+    (s,) = parse_bytes(code, "model.py")
+    assert s.datasets == []
+    # the same file opened and read as lines is the model's data
+    (s,) = parse_bytes(code.replace(b"yaml.safe_load(stream)", b"stream.readlines()"), "model.py")
+    assert s.datasets == ["custom"]

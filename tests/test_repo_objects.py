@@ -122,3 +122,33 @@ def test_module_imported_by_a_written_path_is_followed():
     assert (s.name, s.source.path, s.source.train_path) == ("LeNet", "archs/lenet.py", "launch.py")
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs) == ("sgd", 0.05, 12)
     assert _callee('import importlib\nm = importlib.import_module("pkg." + "x")\nnet = m.Net()') == "pkg.x.Net"
+
+
+def test_raw_tf_graph_class_with_no_optimizer_is_trained_by_the_script_that_builds_it():
+    (s,) = parse_files(_repo("tf_graph_script"))
+    assert (s.name, s.source.path, s.source.train_path) == ("SeqRanker", "ranker.py", "train_ranker.py")
+    assert [x.type for x in s.layers] == ["Embedding", "Conv1D", "Flatten", "Dense"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adam", 0.002, 300, 12, "binary_crossentropy")
+    assert NOT_TRAINED not in s.parse.warnings
+
+
+def test_a_keras_model_class_holding_another_files_network_trains_that_network():
+    # the class is given its batch size (no data function) and steps its optimizer (no trainer to read below)
+    (s,) = parse_files(_repo("keras_wrapper"))
+    assert (s.name, s.source.path, s.source.train_path) == ("make_unet", "unet.py", "main.py")
+    assert [x.type for x in s.layers][:1] == ["Conv2D"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == ("adamw", 0.002, 16, 40, "mae")
+    assert NOT_TRAINED not in s.parse.warnings
+
+
+def test_a_lightning_module_of_another_file_built_from_the_parts_it_is_handed_is_one_joined_example():
+    (s,) = parse_files(_repo("lit_parts"))
+    assert (s.name, s.source.path, s.source.train_path) == ("LitPair", "lit.py", "run.py")
+    assert s.source.line_start == 25 and s.source.train_line_start == 8
+    assert [x.type for x in s.layers] == ["Dense", "Dense", "Dense", "Dense"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == ("adam", 0.003, 40, 7, "mse")
+    assert s.datasets == ["mnist"]

@@ -352,3 +352,73 @@ def test_the_parameters_of_a_repository_module_are_read_with_one_parse_of_it(mon
     assert ctx.call_parameters("lib/ops.py", "Loader") == [("root", UNKNOWN), ("batch_size", 16)]
     assert ctx.call_parameters("lib/ops.py", "missing") is None
     assert len(made) == 1
+
+
+def test_a_loader_function_called_through_its_module_and_a_compile_splatted_from_the_config():
+    nets = b'''from tensorflow import keras
+
+
+def make_net(width):
+    inp = keras.Input(shape=(width,))
+    h = keras.layers.Dense(64, activation="relu")(inp)
+    return keras.Model(inp, keras.layers.Dense(width)(h))
+'''
+    helpers = b'''import yaml
+
+
+def read_settings():
+    with open("settings.yaml") as stream:
+        conf = yaml.safe_load(stream)
+    return conf
+'''
+    run = b'''import helpers as H
+import nets
+
+if __name__ == "__main__":
+    conf = H.read_settings()
+    for part in ["a", "b"]:
+        net = nets.make_net(conf["width"])
+        net.compile(**conf["fit"]["compile"])
+        net.fit(None, None, epochs=conf["fit"]["epochs"], batch_size=conf["fit"]["batch_size"])
+'''
+    settings = b"width: 40\nfit:\n  compile:\n    optimizer: adam\n    loss: mean_squared_error\n  epochs: 7\n" \
+               b"  batch_size: 256\n"
+    files = {"nets.py": nets, "helpers.py": helpers, "run.py": run, "settings.yaml": settings}
+    (s,) = parse_files(files, repo="o/n")
+    hp = s.hyperparameters
+    assert (s.name, s.source.train_path, [x.type for x in s.layers]) == ("make_net", "run.py", ["Dense", "Dense"])
+    assert (hp.optimizer, hp.loss, hp.epochs, hp.batch_size) == ("adam", "mse", 7, 256)
+    # the same script for PyTorch: the evaluator calls the module's loader too
+    train = torch_train("import torch\nimport helpers as H\nfrom model import Net\nconf = H.read_settings()\n",
+                        'conf["lr"]', 'conf["bs"]', 'conf["epochs"]')
+    files = {"model.py": TORCH_MODEL, "train.py": train, "helpers.py": helpers,
+             "settings.yaml": b"lr: 0.02\nbs: 12\nepochs: 4\n"}
+    assert hp_of(files)[0] == (0.02, 12, 4)
+
+
+def test_a_data_function_called_through_its_module_runs_with_the_arguments_it_is_given():
+    data = b'''import torch
+from torchvision import datasets
+
+
+def make_loader(split, batch_size=1, shuffle=False):
+    ds = datasets.MNIST("data", train=split == "train", download=True)
+    return torch.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=shuffle)
+'''
+    train = b'''import torch
+import data as D
+from model import Net
+
+BS = 24
+loader = D.make_loader("train", batch_size=BS, shuffle=True)
+model = Net()
+opt = torch.optim.SGD(model.parameters(), lr=0.05)
+for epoch in range(3):
+    for x, y in loader:
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+'''
+    got, s = hp_of({"model.py": TORCH_MODEL, "data.py": data, "train.py": train})
+    assert got == (0.05, 24, 3)
+    assert s.datasets == ["mnist"]

@@ -707,6 +707,11 @@ class Evaluator:
                 loader = self.loader_functions().get(fn)
                 if loader is not None:
                     return self.call_loader_function(loader, n, scope)
+            elif head and "." not in head and head in self.script.aliases and not isinstance(scope, Scope):
+                # ``com.yaml_load()`` of ``import common as com``: the module's loader, inlined below the script
+                loader = self.loader_functions().get(last)
+                if loader is not None:
+                    return self.call_loader_function(loader, n, scope)
         return MISSING
 
     def loader_functions(self) -> dict[str, tuple[Node, Node]]:

@@ -210,6 +210,23 @@ _DATA_FILE = re.compile(r"\.(csv|tsv|txt|jsonl?|npy|npz|h5|hdf5|pkl|pickle|parqu
                         r"data[^/\\]*\.pth?$", re.I)
 _NOT_DATA_FILE = re.compile(r"config|vocab|log|result|output|pred|submission|checkpoint|weight|model|history|"
                             r"requirements|readme|license|embedding|glove|stopword|label_?map|classes", re.I)
+# a stream parsed as settings (``yaml.safe_load(f)`` of ``with open(path) as f``; a JSON file is often data)
+_SETTINGS_LOAD = re.compile(rb"\b(?:yaml\.(?:safe_)?load|toml\.load|tomllib\.load)\(")
+
+
+def _opened_as_settings(call: Node) -> bool:
+    """Whether a file ``open(...)`` gives is parsed as settings: the ``with`` block or the call around it
+    loads it with yaml or toml."""
+    p = call.parent
+    for _ in range(4):
+        if p is None:
+            return False
+        if p.type in ("with_statement", "call") and p is not call:
+            return _SETTINGS_LOAD.search(p.text or b"") is not None
+        p = p.parent
+    return False
+
+
 # Calls that compute gradients: a model is trained in the file even when no optimizer is read
 # (w.assign(w - lr * grad) after tf.gradients).
 _GRADIENT_CALLS = frozenset({"backward", "gradients", "minimize", "apply_gradients", "GradientTape", "grad"})
@@ -880,6 +897,8 @@ class _Collector:
             names = [re.split(r"[/\\]", v)[-1] for v in _strings_in(c.node, s)]
             if names and all(_NOT_DATA_FILE.search(n) for n in names):
                 return False  # open("config.json"), open("vocab.txt"): settings, not the data
+            if _opened_as_settings(c.node):
+                return False  # with open(config_file) as f: yaml.safe_load(f): settings whatever the name
         self._string_datasets(c.node, self.facts.loader_datasets)
         if last not in ("ImageDataGenerator",) and (c.positional or c.keywords):
             self.facts.local_files = True

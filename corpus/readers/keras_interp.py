@@ -519,7 +519,8 @@ class Interpreter(Evaluator):
             for stmt in self.script.root.named_children if inlined else ():
                 # another file's helpers, read below this one, are there when this file's code calls them
                 # (``train_model(model, ..., epochs=500)`` of utils/keras_utils.py in a main guard)
-                if stmt.type == "function_definition" and stmt.start_point[0] + 1 >= inlined:
+                # (and its classes: ``model = Caser(...)`` of a raw TF graph class the script trains)
+                if stmt.type in ("function_definition", "class_definition") and stmt.start_point[0] + 1 >= inlined:
                     self.exec_stmt(stmt, self.globals)
             for stmt in self.script.root.named_children:
                 try:
@@ -1329,7 +1330,18 @@ class Interpreter(Evaluator):
             # args.batch_size of ``from argparser import args`` (another file of the repository parses them)
             v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v
+        inlined = self.inlined_function(attr) if attr in self.loader_functions() else None
+        if inlined is not None and self.of_repository(Imported(f"{obj.name}.{attr}")):
+            # ``com.yaml_load()`` of ``import common as com``: the loader read below the script (a data function
+            # stays the repository's call: ``repository_batcher`` reads the batch size it is given)
+            return inlined
         return Imported(f"{obj.name}.{attr}")
+
+    def inlined_function(self, name: str) -> FuncVal | None:
+        """A function of another file of the repository, read below this script (``RepoContext.imported_code``)."""
+        inlined = self.script.source.inlined_from
+        f = self.globals.get(name) if inlined else None
+        return f if isinstance(f, FuncVal) and f.node.start_point[0] + 1 >= inlined else None
 
     def of_repository(self, obj: Imported) -> bool:
         """Whether an imported name is a top-level name of another file of the repository (the parsed command
@@ -1976,7 +1988,9 @@ class Interpreter(Evaluator):
         if context is None:
             return None
         hit = context.resolve(c.name, self.script.path, self.script.relative_imports.get(c.name.split(".")[0], 0))
-        params = context.call_parameters(*hit) if hit is not None and hit[1] and "." not in hit[1] else None
+        if hit is None or not hit[1] or "." in hit[1] or context.is_network_class(*hit):
+            return None  # (a network given its batch size, ``DiffusionModel(batch_size=64)``, is no data)
+        params = context.call_parameters(*hit)
         for i, (name, _default) in enumerate(params or ()):
             if name in _BATCH_ARG_NAMES:
                 v = c.kw.get(name, c.pos[i] if i < len(c.pos) else UNKNOWN)
@@ -2814,6 +2828,9 @@ class Interpreter(Evaluator):
                 txt = node_text(node)
                 c = canonical_loss(txt)
                 lv = LossVal(c or "other", txt[:120])
+        elif isinstance(loss, str) and loss:
+            # ``compile(**conf["compile"])``: the name comes from a configuration, with no node of its own
+            lv = LossVal(canonical_loss(loss) or "other", loss[:120])
         if lv is not None:
             m.hp["loss"] = lv.canonical
             m.hp["loss_raw"] = lv.raw

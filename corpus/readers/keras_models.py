@@ -122,6 +122,24 @@ def _descends(t: Tensor, ancestor: Tensor, limit: int = 3000) -> bool:
     return False
 
 
+def _majors(ts: list[Tensor]) -> int:
+    return sum(1 for t in ts if t.producer.type in _MAJOR)
+
+
+def _reads_any(ts: list[Tensor], ids: set[int], limit: int = 3000) -> bool:
+    """Whether a tensor of ``ts`` is computed from one of the tensors ``ids`` names."""
+    stack = [x for t in ts for x in t.inputs]
+    visited: set[int] = set()
+    while stack and len(visited) < limit:
+        x = stack.pop()
+        if id(x) in ids:
+            return True
+        if id(x) not in visited:
+            visited.add(id(x))
+            stack.extend(x.inputs)
+    return False
+
+
 def _dedupe_shared(apps: list[Tensor]) -> list[Tensor]:
     """A shared layer applied to parallel inputs (a siamese tower) counts once."""
     first: dict[int, list[Tensor]] = {}
@@ -590,12 +608,29 @@ class _Builder:
         if not apps:
             return []
         groups, names = _groups_by_builder(apps)
+        graphs = self.graphs(groups, used)
         # a graph built by the one method of a class that builds one is named for the class
         # (ConvNet.train_model -> ConvNet); several (a GAN's generator, discriminator) keep theirs
         by_class: dict[str, int] = {}
-        for key in groups:
-            if key != "<module>" and key[0] in self.interp.method_class:
-                by_class[self.interp.method_class[key[0]]] = by_class.get(self.interp.method_class[key[0]], 0) + 1
+        for key, _, _ in graphs:
+            cls = self.interp.method_class.get(key[0]) if key != "<module>" else None
+            if cls is not None:
+                by_class[cls] = by_class.get(cls, 0) + 1
+        out: list[Summary] = []
+        for key, ts, fw in graphs:
+            if key == "<module>":
+                named = [t.name for t in ts if t.name]
+                name = named[-1] if named else "model"
+            else:
+                name = names[key]
+                cls = self.interp.method_class.get(key[0])
+                if cls is not None and by_class.get(cls) == 1:
+                    name = cls
+            out.append(self.tf_summary(name, fw, [(t.producer, t) for t in ts], ts))
+        return out
+
+    def graphs(self, groups: dict[Any, list[Tensor]], used: set[int]) -> list[tuple[Any, list[Tensor], str]]:
+        """The builders' groups of layers that are networks: (builder key, tensors, framework)."""
         # functions whose layers a Keras model of the file holds: their own graph is a block of it
         in_models = {fr[0] for t in self.interp.tensors if id(t) in used for fr in t.frames}
         # functions another graph of the file calls inside its own builder (an Encoder layer's call
@@ -606,16 +641,20 @@ class _Builder:
                 inside[key] = {fr[0] for t in ts for fr in t.frames if fr[0] != key[0]}
         # a custom Keras layer's call() builds layers, but a layer is a part of the model that applies it
         layer_classes = {c.name for c in self.interp.classes if c.kind == "layer"}
-        out: list[Summary] = []
+        networks = {id(t) for ts in groups.values() if _majors(ts) >= 2 for t in ts}
+        out: list[tuple[Any, list[Tensor], str]] = []
         for key, ts in groups.items():
             if key != "<module>" and any(key[0] in fids for other, fids in inside.items() if other != key):
                 continue
             if key != "<module>" and self.interp.method_class.get(key[0]) in layer_classes:
                 continue
+            if _majors(ts) < 2 and _reads_any(ts, networks):
+                # a layer applied to another graph's output (``score = tf.matmul(model.output, W)`` of a
+                # ``predict()``): a head on that network, not a network of its own
+                continue
             ts.sort(key=lambda t: t.seq)
             ts[:] = _without_label_reshapes(ts)
-            entries = [(t.producer, t) for t in ts]
-            fw = self.graph_framework(entries, ts)
+            fw = self.graph_framework([(t.producer, t) for t in ts], ts)
             if fw is None:
                 continue
             if fw == "keras" and not self.interp.minimized and (key == "<module>" or key[0] in in_models):
@@ -623,15 +662,7 @@ class _Builder:
                 # a look at intermediate outputs (prediction_batch = layer(features)), or a block
                 # another model of the file expands in place; not a network of its own
                 continue
-            if key == "<module>":
-                named = [t.name for t in ts if t.name]
-                name = named[-1] if named else "model"
-            else:
-                name = names[key]
-                cls = self.interp.method_class.get(key[0])
-                if cls is not None and by_class.get(cls) == 1:
-                    name = cls
-            out.append(self.tf_summary(name, fw, entries, ts))
+            out.append((key, ts, fw))
         return out
 
     def graph_framework(self, entries: list[tuple[LayerObj, Tensor]], ts: list[Tensor]) -> str | None:

@@ -61,12 +61,17 @@ _MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:mod
 _NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|\bLayer\b")
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
-                              r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(")
+                              r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(|"
+                              r"yaml\.(?:safe_)?load\(|json\.load\(|toml\.load\(|OmegaConf\.load\(")
 # a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not), or when it is
 # a Lightning data module (the data its trainer is given)
 _TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(|"
                      r"^class\s+\w+\s*\([^)]*DataModule\b")
-_DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.Model\b|layers\.Layer\b|\bModel\(inputs|"
+# a script that trains a raw TF1 graph, and a class that builds one
+_TRAINS_GRAPH = re.compile(rb"\.minimize\(|\.apply_gradients\(|\.compute_gradients\(")
+_TF_GRAPH = re.compile(r"\btf\.(?:layers|nn|contrib|compat\.v1)\.|\btf\.(?:get_variable|placeholder|Variable)\(")
+_DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.(?:models\.)?Model\b|"
+                              r"\bclass\s+\w+\s*\(\s*(?:[\w.]*\.)?Model\s*\)|layers\.Layer\b|\bModel\(inputs|"
                               r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
 
 
@@ -650,18 +655,23 @@ class RepoContext:
         if not any(self._resolve_once(origin, script.path, script.relative_imports.get(local, 0)) is not None
                    for local, origin in script.aliases.items()):
             return "", {}
-        called = set()
+        called: set[str] = set()
         for call in script.nodes("call"):
             fn = call_function_name(call)
             if fn:
                 called.add(fn.split(".", 1)[0])
+                if fn.count(".") == 1:
+                    called.add(fn)  # ``com.yaml_load()`` of ``import common as com``
         pieces: list[str] = []
         imports: dict[str, str] = {}
         constants: dict[str, Any] = {}
         size = 0
-        for local in sorted(called & set(script.aliases)):
-            hit = self.resolve(script.aliases[local], script.path, script.relative_imports.get(local, 0))
-            if hit is None or not hit[1] or "." in hit[1] or not hit[0].endswith(".py"):
+        # ``model = Caser(...)`` then ``optimizer.minimize(model.loss)``: a raw TF1 graph class trained by the
+        # script is read below it, where its training is
+        trains_graph = _TRAINS_GRAPH.search(script.code_bytes) is not None
+        for local in sorted(called):
+            hit = self._called_definition(script, local)
+            if hit is None:
                 continue
             facts = self.module_facts(hit[0])
             d = facts.definitions.get(hit[1]) if facts else None
@@ -670,9 +680,10 @@ class RepoContext:
             # a class is read here too when it trains what it is given (``Trainer(model, args).train()``);
             # a class that builds the repository's network (an agent) is its own file's: the join reads it there
             text = file_lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
-            if not (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text) \
+            graph_trained_here = d.kind == "class" and trains_graph and _TF_GRAPH.search(text) is not None
+            if not (graph_trained_here or (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text)) \
                     or _DEFINES_NETWORK.search(text) \
-                    or self._builds_repository_class(text, hit[0], facts):
+                    or (not graph_trained_here and self._builds_repository_class(text, hit[0], facts)):
                 continue
             if size + len(text) > MAX_INLINED_BYTES:
                 break
@@ -688,6 +699,21 @@ class RepoContext:
         head = "\n".join(f"import {origin} as {name}" for name, origin in sorted(imports.items())
                          if all(part.isidentifier() for part in origin.split(".")))
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants
+
+    def _called_definition(self, script: Script, called: str) -> tuple[str, str] | None:
+        """(file, top-level name) of the repository definition a script calls: ``train(...)`` of
+        ``from trainer import train``, or ``com.yaml_load()`` of ``import common as com``."""
+        head, _, attr = called.partition(".")
+        if head not in script.aliases:
+            return None
+        hit = self.resolve(script.aliases[head], script.path, script.relative_imports.get(head, 0))
+        if hit is not None and attr and not hit[1]:
+            hit = (hit[0], attr)  # a function of an imported module
+        elif attr:
+            return None
+        if hit is None or not hit[1] or "." in hit[1] or not hit[0].endswith(".py"):
+            return None
+        return hit
 
     def part_elsewhere(self, path: str, name: str) -> bool:
         """Whether another file of the repository uses a definition as a part of a network of its own:
@@ -853,6 +879,14 @@ class RepoContext:
             return False
         # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
         return not _TRAINS_PARTS.search(file_lines(self.files.get(path) or b"", d.line_start, d.line_end))
+
+    def is_network_class(self, path: str, name: str) -> bool:
+        """Whether a top-level definition of a repository file is a class of a network (``nn.Module``,
+        ``keras.Model``): what it is given builds a model, not data."""
+        facts = self.module_facts(path)
+        d = facts.definitions.get(name) if facts else None
+        return d is not None and d.kind == "class" and _DEFINES_NETWORK.search(
+            file_lines(self.files.get(path) or b"", d.line_start, d.line_end)) is not None
 
     def is_network_definition(self, path: str, name: str) -> bool | None:
         """Whether a top-level definition of a repository file is (or builds) a network: a class whose

@@ -176,6 +176,8 @@ class _Def:
     trained_elsewhere: int = 0
     read_where_used: bool = False  # read again inside a training file that uses it (a graph class)
     used_as_block: int = 0
+    # the file whose names its layers are written in, when not its own (a class read below a training script)
+    names_from: str | None = None
 
 
 def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext) -> dict[tuple[str, str], _Def]:
@@ -230,7 +232,7 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         target_facts = context.module_facts(hit[0])
         d = target_facts.definitions.get(hit[1]) if target_facts else None
         if d is not None and d.kind == "class":
-            return _block_def(context, hit, d, defs)
+            return _block_def(context, hit, d, defs) or _wrapped_network(context, hit, d, defs)
         if d is None or d.kind != "function" or len(d.returns) != 1:
             return None
         ret = d.returns[0]
@@ -257,6 +259,24 @@ def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
     block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
     defs[hit] = block
     return block
+
+
+# ``self.network = create_unet_model(...)`` in a class's body
+_SELF_BUILT = re.compile(r"^[ \t]*self\.\w+[ \t]*(?::[^=\n]*)?=[ \t]*([A-Za-z_][\w.]*)[ \t]*\(", re.MULTILINE)
+
+
+def _wrapped_network(context: RepoContext, hit: tuple[str, str], d: Definition,
+                     defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """The one network of the repository a class its file read no model in holds and trains (a Keras
+    ``DiffusionModel(keras.Model)`` with ``self.network = create_unet_model(...)`` and its own
+    ``train_step``): what training the class trains."""
+    text = file_lines(context.files.get(hit[0]) or b"", d.line_start, d.line_end)
+    found: dict[tuple[str, str], _Def] = {}
+    for callee in dict.fromkeys(_SELF_BUILT.findall(code_only(text))):
+        t = defs.get((hit[0], callee)) or _target(context, hit[0], callee, defs, local=True)
+        if t is not None:
+            found.setdefault((t.path, t.definition.name), t)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _assigned_callee(data: bytes | None, name: str) -> str | None:
@@ -312,7 +332,7 @@ def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], 
     key = f"{d.path}:{d.definition.name}"
     if key in stack or len(stack) > MAX_EXPAND_DEPTH:
         return list(d.summary.layers)
-    layers = _expand_layers(d.summary.layers, d.path, context, defs, (*stack, key), counts)
+    layers = _expand_layers(d.summary.layers, d.names_from or d.path, context, defs, (*stack, key), counts)
     d.layers = layers
     return layers
 
@@ -346,7 +366,9 @@ def _trainer_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     customs = [x for x in s.layers if x.type == "Custom"]
     if len(customs) != 1 or len(s.layers) != 1:
         return None
-    return _target(context, s.source.path, customs[0].raw, defs)
+    # ``import keras_model`` then ``model = keras_model.get_model(...)`` and ``model.fit``: a model the file
+    # trains is the definition its module names, whether imported by name or through its module
+    return _target(context, s.source.path, customs[0].raw, defs, modules=_has_training(s))
 
 
 # what only a training of its own gives a definition (a learning rate or epochs may be the repository's flag
@@ -434,7 +456,7 @@ def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     ``net = TextCNN(...)``, read below the script: no line of its own): that class's definition."""
     if s.source.line_start is not None or not s.name:
         return None
-    target = _target(context, s.source.path, s.name, defs)
+    target = _target(context, s.source.path, s.name, defs) or _class_read_below(context, s, defs)
     if target is not None:
         data = context.files.get(s.source.path)
         if not data or not _RUNS_TRAINING.search(data):
@@ -443,6 +465,22 @@ def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
         s.source.line_start = s.source.line_end = _call_line(data, s.name)
         target.read_where_used = True
     return target
+
+
+def _class_read_below(context: RepoContext, s: Summary, defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """A class of another file that its own file read no network in, read below the training script that
+    builds it with its parts (``LitAutoEncoder(Encoder(), Decoder())`` of a LightningModule holding what it is
+    given): the definition, its layers as the script read them."""
+    hit = _imported_definition(context, s.source.path, s.name)
+    facts = context.module_facts(hit[0]) if hit is not None else None
+    d = facts.definitions.get(hit[1]) if facts is not None and hit is not None else None
+    if hit is None or d is None or d.kind != "class" or hit in defs:
+        return None
+    source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
+    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework=s.framework, layers=s.layers),
+                 names_from=s.source.path)
+    defs[hit] = block
+    return block
 
 
 # the bytes of a script that runs training (not one that restores a model to predict)

@@ -47,7 +47,7 @@ from corpus.readers.script import (
     walk,
     word_positions,
 )
-from corpus.readers.syntax import ancestors, enclosing, returned_calls
+from corpus.readers.syntax import ancestors, enclosing, returned_calls, undecorated
 from corpus.readers.torch_build import ModuleBuilder, handwritten_linear
 from corpus.readers.torch_common import (
     FIXED_PREDICATES,
@@ -93,6 +93,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         self.statistics: dict[int, frozenset[str]] = {}  # per function node id: ForwardWalker._statistics
         self.class_defs: list[ClassInfo] = []
         self._fnames: dict[Node, str | None] = {}
+        self._below: set[str] = set()  # the functions read below the script (_name_inlined_module_calls)
         self._unwrap_cache: dict[Node, Node | None] = {}
         self._finfos: dict[Node, FuncInfo] = {}
         self._where: dict[Any, list[Node]] = {}
@@ -132,7 +133,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         """``call_function_name`` cached: the training reader asks about the same calls many times."""
         got = self._fnames.get(call, False)
         if got is False:
-            got = self._fnames[call] = _fast_function_name(call)
+            got = self._fnames[call] = self._as_inlined(_fast_function_name(call))
         return got
 
     # -- index: one query pass over the tree ----------------------------
@@ -198,6 +199,25 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             else:
                 continue
             self.by_last.setdefault(last, []).append(call)
+        self._name_inlined_module_calls()
+
+    def _name_inlined_module_calls(self) -> None:
+        """``helper.get_criterion()`` of ``import helper``, whose function is read below the script
+        (``RepoContext.imported_code``), is a call of that function: named as the script's own."""
+        inlined = self.script.source.inlined_from
+        self._below = {node_text(f.child_by_field_name("name")) for stmt in self.script.root.named_children
+                       if (f := undecorated(stmt)) is not None and f.type == "function_definition"
+                       and f.start_point[0] + 1 >= inlined} if inlined else set()
+        if self._below:
+            for call, name in list(self._fnames.items()):
+                self._fnames[call] = self._as_inlined(name)
+
+    def _as_inlined(self, name: str | None) -> str | None:
+        if name and self._below and name.count(".") == 1:
+            head, _, last = name.partition(".")
+            if last in self._below and head in self.script.aliases:
+                return last
+        return name
 
     def _class_info(self, cnode: Node) -> ClassInfo:
         """A class definition: its name, bases as written, and methods (the first of a name wins)."""
