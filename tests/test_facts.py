@@ -889,3 +889,20 @@ config = read_config(CONFIG_PATH)
     # the same file opened and read as lines is the model's data
     (s,) = parse_bytes(code.replace(b"yaml.safe_load(stream)", b"stream.readlines()"), "model.py")
     assert s.datasets == ["custom"]
+
+
+def test_a_checkpoint_named_for_its_fine_tuning_set_does_not_name_the_data():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import pandas as pd
+from datasets import Dataset
+from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+CHECKPOINT = "distilbert-base-uncased-finetuned-sst-2-english"
+reviews = Dataset.from_pandas(pd.read_csv("reviews.csv"))
+model = AutoModelForSequenceClassification.from_pretrained(CHECKPOINT)
+args = TrainingArguments(output_dir="out", learning_rate=2e-5, num_train_epochs=1)
+Trainer(model=model, args=args, train_dataset=reviews).train()
+'''
+    (s,) = parse_bytes(code, "classify.py")
+    assert "sst2" not in s.datasets

@@ -294,3 +294,36 @@ def test_a_model_built_twice_by_one_training_file_gives_distinct_ids():
         ctx.module_facts(p)
     nets = [s for s in join(per_file, ctx).summaries if s.name == "Net"]
     assert len(nets) == 2 and len({s.id for s in nets}) == 2
+
+
+def test_a_fine_tuning_script_that_imports_only_transformers_is_read():
+    from corpus.readers.repository import code_paths
+
+    train = b'''from datasets import load_dataset
+from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments
+
+data = load_dataset("imdb")
+model = AutoModelForSequenceClassification.from_pretrained("distilbert-base-uncased", num_labels=2)
+args = TrainingArguments(output_dir="out", learning_rate=3e-5, per_device_train_batch_size=8, num_train_epochs=2)
+Trainer(model=model, args=args, train_dataset=data["train"]).train()
+'''
+    files = {"finetune.py": train, "helpers.py": b"import json\n"}
+    assert code_paths(files) == ["finetune.py"]
+    (s,) = parse_files(files, repo="o/n")
+    hp = s.hyperparameters
+    assert ([x.type for x in s.layers], hp.learning_rate, hp.batch_size, hp.epochs) == (["Pretrained"], 3e-5, 8, 2)
+    assert s.datasets == ["imdb"]
+
+
+def test_a_checkpoint_only_loaded_to_run_it_says_it_is_not_trained_here():
+    infer = (b"from transformers import AutoModel, AutoTokenizer\n"
+             b"tok = AutoTokenizer.from_pretrained('bert-base-uncased')\n"
+             b"encoder = AutoModel.from_pretrained('bert-base-uncased')\n"
+             b"features = encoder(**tok('a sentence', return_tensors='pt'))\n")
+    (s,) = parse_files({"embed.py": infer})
+    assert [x.type for x in s.layers] == ["Pretrained"] and NOT_TRAINED in s.parse.warnings
+    # fine-tuned in the same script: no such warning
+    tuned = infer + (b"import torch\nopt = torch.optim.AdamW(encoder.parameters(), lr=2e-5)\n"
+                     b"features.last_hidden_state.mean().backward()\nopt.step()\n")
+    (s,) = parse_files({"embed.py": tuned})
+    assert s.hyperparameters.learning_rate == 2e-5 and NOT_TRAINED not in s.parse.warnings

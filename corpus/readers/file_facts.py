@@ -210,6 +210,8 @@ _DATA_FILE = re.compile(r"\.(csv|tsv|txt|jsonl?|npy|npz|h5|hdf5|pkl|pickle|parqu
                         r"data[^/\\]*\.pth?$", re.I)
 _NOT_DATA_FILE = re.compile(r"config|vocab|log|result|output|pred|submission|checkpoint|weight|model|history|"
                             r"requirements|readme|license|embedding|glove|stopword|label_?map|classes", re.I)
+# a pretrained checkpoint named for the set it was fine-tuned on: that set is not this script's data
+_FINETUNED_CHECKPOINT = re.compile(r"fine[-_]?tuned[-_]", re.I)
 # a stream parsed as settings (``yaml.safe_load(f)`` of ``with open(path) as f``; a JSON file is often data)
 _SETTINGS_LOAD = re.compile(rb"\b(?:yaml\.(?:safe_)?load|toml\.load|tomllib\.load)\(")
 
@@ -1012,8 +1014,8 @@ class _Collector:
         if isinstance(value, str) and _IDENTIFIER_LIKE.match(value) and not known_datasets.canonical_dataset(value) and \
                 not self._names_data(node):
             return True  # a name that only contains a dataset's ('truth_higgs_pt'), not one
-        if isinstance(value, str) and _EMBEDDING_FILE.search(value):
-            return True
+        if isinstance(value, str) and (_EMBEDDING_FILE.search(value) or _FINETUNED_CHECKPOINT.search(value)):
+            return True  # (a checkpoint's fine-tuning set, "distilbert-base-uncased-finetuned-sst-2-english")
         for n in known_datasets.find_in_text(text):
             # "imagenet" in a string is nearly always pretrained weights or their
             # normalization; as data it comes as a path (/data/imagenet/train)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from corpus.knowledge.frameworks import IMPORT_FAMILIES
 from corpus.readers.jax_models import extract_jax
 from corpus.readers.keras_models import extract_keras
 from corpus.readers.script import Script
@@ -20,14 +21,7 @@ from corpus.readers.tf_models import extract_tf
 from corpus.readers.torch_models import extract_torch
 from corpus.record.summary import Summary
 
-# family -> the top-level modules whose import makes a script that family's
-# (any dotted origin with a ``keras`` segment counts as Keras too: ``tf.keras``)
-IMPORT_FAMILIES: dict[str, frozenset[str]] = {
-    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras", "keras_core")),
-    "pytorch": frozenset(("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning",
-                          "timm", "transformers", "accelerate")),
-    "jax": frozenset(("jax", "flax", "optax")),
-}
+__all__ = ["IMPORT_FAMILIES", "READERS", "Reader", "import_families"]
 
 
 def import_families(script: Script) -> set[str]:

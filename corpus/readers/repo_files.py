@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from corpus.knowledge.frameworks import all_roots
+
 EXTENSIONS = (".py", ".ipynb", ".md")
 
 # Folders whose files are not examples (tests, vendored packages, build output).
@@ -21,8 +23,9 @@ SKIP_DIRS = frozenset({
 SKIP_NAMES = frozenset({"setup.py", "conftest.py", "conf.py", "noxfile.py"})
 _TEST_FILE = re.compile(r"(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)")
 # The cheap byte test: does the file import a deep-learning framework at all?
+# (the readers' own table: a script importing only ``transformers`` or ``timm`` is read too)
 DL_IMPORT = re.compile(
-    rb"(?:^|[\s\"';])(?:import|from)\s+(?:torch|keras|tensorflow|jax|flax|pytorch_lightning|lightning)\b"
+    rb"(?:^|[\s\"';])(?:import|from)\s+(?:" + b"|".join(r.encode() for r in all_roots()) + rb")\b"
 )
 # History is read for example files only: a library's deleted modules are not examples.
 _EXAMPLE_DIR = re.compile(r"^(examples?|tutorials?|notebooks?|demos?|samples?|recipes|courses?|lessons?)$", re.I)

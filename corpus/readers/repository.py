@@ -615,6 +615,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         result.not_models += 1
         return False
     if d is None:
+        _checkpoint_only_run(s)
         return True
     if s.name in GENERIC_NAMES and d.definition.name != s.name:
         # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
@@ -658,6 +659,14 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     s.hyperparameters.learning_rate = s.hyperparameters.epochs = None
     result.not_trained += 1
     return True
+
+
+def _checkpoint_only_run(s: Summary) -> None:
+    """A pretrained checkpoint a script loads to run it (a pipeline, a feature extractor), with nothing of a
+    training: says it is not trained here."""
+    if s.layers and all(x.type == "Pretrained" for x in s.layers) and not s.hyperparameters.any_set() \
+            and NOT_TRAINED not in s.parse.warnings:
+        s.parse.warnings.append(NOT_TRAINED)
 
 
 def _named_not_network(s: Summary) -> bool:
