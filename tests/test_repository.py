@@ -327,3 +327,87 @@ def test_a_checkpoint_only_loaded_to_run_it_says_it_is_not_trained_here():
                      b"features.last_hidden_state.mean().backward()\nopt.step()\n")
     (s,) = parse_files({"embed.py": tuned})
     assert s.hyperparameters.learning_rate == 2e-5 and NOT_TRAINED not in s.parse.warnings
+
+
+def test_a_network_built_by_a_class_method_of_its_class_is_joined():
+    models = b'''import torch.nn as nn
+
+
+class Stage(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.fc = nn.Linear(8, width)
+        self.out = nn.Linear(width, 1)
+
+    def forward(self, x):
+        return self.out(self.fc(x).relu())
+
+    @classmethod
+    def get_model(cls, opt):
+        return cls(opt.width)
+'''
+    train = b'''import argparse
+import torch
+from models import Stage
+
+p = argparse.ArgumentParser()
+p.add_argument("--width", type=int, default=16)
+opt = p.parse_args()
+for stage in range(3):
+    model = Stage.get_model(opt)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.004)
+    for x, y in loader:
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        optimizer.step()
+'''
+    (s,) = parse_files({"models.py": models, "train.py": train}, repo="o/n")
+    assert (s.name, s.source.path, s.source.train_path) == ("Stage", "models.py", "train.py")
+    assert [x.type for x in s.layers] == ["Dense", "Dense"] and s.hyperparameters.learning_rate == 0.004
+
+
+def test_a_trainer_module_run_by_an_entry_script_is_one_training():
+    # (a class named in lower case is read below main.py with the trainer: both files train it)
+    models = b'''import torch.nn as nn
+
+
+class small_net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+    trainer = b'''import torch
+from models import small_net
+
+
+class Runner:
+    def __init__(self, args, loader):
+        self.args = args
+        self.loader = loader
+
+    def train(self):
+        net = small_net()
+        opt = torch.optim.Adam(net.parameters(), lr=self.args.lr)
+        for epoch in range(self.args.epochs):
+            for x, y in self.loader:
+                opt.zero_grad()
+                torch.nn.functional.cross_entropy(net(x), y).backward()
+                opt.step()
+'''
+    main = b'''import argparse
+from torch.utils.data import DataLoader
+from trainer import Runner
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--lr", type=float, default=0.02)
+parser.add_argument("--epochs", type=int, default=6)
+args = parser.parse_args()
+Runner(args, DataLoader(None, batch_size=12)).train()
+'''
+    got = parse_files({"models.py": models, "trainer.py": trainer, "main.py": main}, repo="o/n")
+    assert [(s.name, s.source.path, s.source.train_path) for s in got] == [("small_net", "models.py", "main.py")]
+    hp = got[0].hyperparameters
+    assert (hp.learning_rate, hp.epochs, hp.batch_size) == (0.02, 6, 12)

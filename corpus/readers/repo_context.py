@@ -155,6 +155,8 @@ class RepoContext:
         self._named: list[str] | None = None  # configuration files a Python file names
         self._option_files: list[str] | None = None  # files that define command-line options (a byte prescan)
         self._importers: dict[str, list[str]] = {}  # path -> files that import it (a byte prescan, confirmed)
+        # path -> the imports of other files' code read below it (imported_code): name -> dotted origin
+        self.inlined_aliases: dict[str, dict[str, str]] = {}
         self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
         self.warnings: dict[str, list[str]] = {}  # path -> warnings of files read as data
         # module suffix -> files ending with it, for imports that name a module by a path
@@ -696,6 +698,7 @@ class RepoContext:
                 constants.setdefault(k, v)
         if not pieces:
             return "", {}
+        self.inlined_aliases[script.path] = imports
         head = "\n".join(f"import {origin} as {name}" for name, origin in sorted(imports.items())
                          if all(part.isidentifier() for part in origin.split(".")))
         return head + "\n\n" + "\n\n".join(pieces) + "\n", constants

@@ -221,7 +221,7 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         return _target(context, path, callee, defs, modules, local=True) if callee else None
     if found is None:
         return None
-    hit = context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1])
+    hit = _class_factory(context, context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1]))
     for _ in range(3):
         if hit is None or not hit[1] or "." in hit[1]:
             return None
@@ -244,6 +244,15 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],
                               target_facts.relative.get(rhead, 0))
     return None
+
+
+def _class_factory(context: RepoContext, hit: tuple[str, str] | None) -> tuple[str, str] | None:
+    """``MLP_2HL.get_model(stage, opt)``, ``Net.from_config(cfg)``: a method called on a network class of the
+    repository (a class or static method that builds it) gives that class."""
+    if hit is None or hit[1].count(".") != 1:
+        return hit
+    cls = hit[1].partition(".")[0]
+    return (hit[0], cls) if context.is_network_class(hit[0], cls) else hit
 
 
 def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
@@ -309,6 +318,9 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
     examples of their own)."""
     if name in facts.aliases:
         return facts.aliases[name], facts.relative.get(name, 0)
+    if name in context.inlined_aliases.get(path, {}):
+        # a name of another file's code read below this one (a trainer class's ``from models import Net``)
+        return context.inlined_aliases[path][name], 0
     wild = context.star_origins(facts.aliases, facts.relative, path, name)
     if wild:
         return wild[-1]
@@ -521,13 +533,38 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
                 placed.append(_placed(s, path, context, defs, by_summary, result, repo, commit))
     kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
                                                                       commit, context)]
-    kept = _one_per_training(kept)
+    kept = _one_per_training(_entry_trainings(kept, context))
     for s in kept:
         context.record_value_sources(s)  # a value read from a config key says so: "configs/train.yaml: train.lr"
     _distinct_ids(kept, repo, commit)
     _annotate_repository(kept, context, repo, commit)
     result.summaries = kept
     return result
+
+
+def _entry_trainings(summaries: list[Summary], context: RepoContext) -> list[Summary]:
+    """A definition joined with a trainer module and with the script that imports that module (``train.py``'s
+    ``Trainer`` class run by ``main.py``) is one training: the script's, which runs the module's code with its
+    own settings."""
+    by_def: dict[tuple[str, str], set[str]] = {}
+    for s in summaries:
+        if s.source.train_path is not None:
+            by_def.setdefault((s.source.path, s.name), set()).add(s.source.train_path)
+    return [s for s in summaries if s.source.train_path is None or not any(
+        other != s.source.train_path and _imports_file(context, other, s.source.train_path)
+        for other in by_def[(s.source.path, s.name)])]
+
+
+def _imports_file(context: RepoContext, importer: str, path: str) -> bool:
+    """Whether a file's imports name another file of the repository (read now: every file has been read)."""
+    facts = context.module_facts(importer)
+    if facts is None:
+        return False
+    for local, origin in facts.aliases.items():
+        hit = context.resolve(origin, importer, facts.relative.get(local, 0))
+        if hit is not None and hit[0] == path:
+            return True
+    return False
 
 
 def _one_per_training(summaries: list[Summary]) -> list[Summary]:
