@@ -32,13 +32,14 @@ HEAD = "import flax.linen as nn\nimport jax.numpy as jnp\nimport optax\n"
 
 def test_one_reader_row_and_its_import_roots():
     assert [r.name for r in READERS if r.family == "jax"] == ["jax"]
-    assert IMPORT_FAMILIES["jax"] == {"jax", "flax", "optax"}
+    assert IMPORT_FAMILIES["jax"] == {"jax", "flax", "optax", "haiku", "equinox"}
     assert import_families(load("from flax import linen as nn\n")) == {"jax"}
+    assert import_families(load("import haiku as hk\n")) == import_families(load("import equinox as eqx\n")) == {"jax"}
     assert import_families(load("import torch\nimport optax\n")) == {"pytorch", "jax"}
 
 
 def test_the_readers_types_are_canonical():
-    tables = [jax_layers.LINEN_LAYERS, jax_layers.NNX_LAYERS]
+    tables = list(jax_layers.LAYERS.values())
     emitted = {t for table in tables for t, _ in table.values()} | set(jax_layers.FUNCTIONAL.values())
     for t in list(emitted):
         emitted |= {t.replace("2D", "1D"), t.replace("2D", "3D")} & set(layers.BY_NAME)
@@ -162,6 +163,73 @@ def test_nnx_module_layers_from_init_and_adamw():
     assert (hp.optimizer, hp.learning_rate, hp.steps) == ("adamw", 0.005, 1200)
     assert hp.extra["weight_decay"] == 1e-4 and "weight_decay" in m.tricks
     assert hp.loss == "categorical_crossentropy"
+
+
+# -- haiku ------------------------------------------------------------------
+
+HK = "import haiku as hk\nimport jax\nimport jax.numpy as jnp\nimport optax\n"
+
+
+def test_haiku_module_layers_inline_with_folded_jax_activations_and_optax_training():
+    found = parse("jax_haiku.py")
+    assert list(found) == ["ConvNet", "mlp_forward"]  # conv_forward only creates ConvNet: the model is the class
+    m = found["ConvNet"]
+    assert seq(m) == ["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D", "AveragePooling2D", "Flatten",
+                      "Dropout", "LayerNormalization", "Dense"]
+    assert acts(m)[:4] == ["relu", None, None, "gelu"]
+    assert m.layers[0].args == {"output_channels": 32, "kernel_shape": 3, "kernel_size": 3, "filters": 32}
+    assert m.layers[3].args["stride"] == 2 and m.layers[3].args["filters"] == 64
+    assert m.layers[6].args == {"rate": 0.25}  # hk.dropout(rng, self.dropout_rate, x)
+    assert m.layers[-1].args["units"] == 10
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 3e-4, 64, 12)
+    assert hp.loss == "categorical_crossentropy"
+    assert m.input_shape == [28, 28, 1]  # conv_net.init(rng, jnp.zeros([1, 28, 28, 1]), True)
+    assert m.datasets == ["fashion_mnist"] and m.task == "image_classification"
+    assert {"dropout", "batch_norm", "layer_norm"} <= set(m.tricks)
+
+
+def test_a_transformed_forward_function_is_the_model_and_hk_nets_mlp_is_dense_layers():
+    m = parse("jax_haiku.py")["mlp_forward"]
+    assert seq(m) == ["Flatten", "Dense", "Dense", "Dense"]
+    assert [x.args.get("units") for x in m.layers[1:]] == [300, 100, 10]
+    assert acts(m) == [None, "tanh", None, None]  # an MLP's last layer is not activated unless activate_final
+    assert m.source.line_start == 39
+
+
+def test_haiku_layers_bound_in_init_recurrent_unrolls_attention_and_zoo_networks():
+    code = HK + (
+        "class Tagger(hk.Module):\n"
+        "    def __init__(self, vocab, name=None):\n        super().__init__(name=name)\n"
+        "        self.embed = hk.Embed(vocab, 128)\n        self.lstm = hk.LSTM(256)\n"
+        "        self.attn = hk.MultiHeadAttention(num_heads=4, key_size=32, w_init_scale=1.0)\n"
+        "        self.head = hk.nets.MLP([64, 9], activate_final=True)\n"
+        "    def __call__(self, tokens):\n        x = self.embed(tokens)\n"
+        "        x, _ = hk.dynamic_unroll(self.lstm, x, self.lstm.initial_state(1))\n"
+        "        x = self.attn(x, x, x)\n        return self.head(x)\n"
+        "@hk.transform\ndef tag(tokens):\n    return Tagger(5000)(tokens)\n"
+        "@hk.transform_with_state\ndef classify(images, is_training):\n"
+        "    return hk.nets.ResNet50(num_classes=100)(images, is_training)\n"
+        "tx = optax.sgd(0.1, momentum=0.9)\n")
+    found = read(code)
+    assert list(found) == ["Tagger", "classify"]
+    m = found["Tagger"]
+    assert seq(m) == ["Embedding", "LSTM", "MultiHeadAttention", "Dense", "Dense"]
+    assert m.layers[0].args == {"vocab_size": 5000, "embed_dim": 128}  # Tagger(5000) in the transformed function
+    assert m.layers[1].args == {"hidden_size": 256}
+    assert m.layers[2].args["num_heads"] == 4
+    assert acts(m)[-2:] == ["relu", "relu"]
+    (backbone,) = found["classify"].layers
+    assert backbone.type == "Pretrained" and backbone.args == {"name": "ResNet50", "pretrained": False,
+                                                                "num_classes": 100}
+    assert found["classify"].hyperparameters.optimizer == "sgd"
+
+
+def test_a_haiku_forward_function_nothing_here_transforms_is_a_model_of_a_models_file():
+    code = HK + ("def forward(x):\n    x = hk.Linear(128)(x)\n    x = jax.nn.relu(x)\n    return hk.Linear(2)(x)\n"
+                 "def helper(x):\n    return x * 2\n")
+    (m,) = read(code).values()
+    assert m.name == "forward" and seq(m) == ["Dense", "Dense"] and acts(m) == ["relu", None]
 
 
 # -- bounds and neighbours ------------------------------------------------------

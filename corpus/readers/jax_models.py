@@ -60,8 +60,7 @@ MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_UNROLL = 50  # a loop over a known list longer than this is walked once
 MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
 
-_FLAX_ROOTS = ("flax.linen", "flax.nnx", "flax.experimental.nnx")
-_JAX_OPS_ROOTS = ("flax", "jax")
+_JAX_OPS_ROOTS = ("flax", "jax", "haiku", "equinox")
 
 
 @dataclass
@@ -71,7 +70,7 @@ class _Class:
     bases: list[str]
     methods: dict[str, Node] = field(default_factory=dict)  # name -> function_definition
     fields: list[tuple[str, Node | None]] = field(default_factory=list)  # dataclass fields, in order
-    nnx: bool = False
+    lib: str = "linen"  # the library of its base class (jax_layers.LIBRARIES)
 
 
 @dataclass
@@ -79,15 +78,16 @@ class _Ref:
     """A class or function held as a value, called later: ``conv: ModuleDef = nn.Conv``,
     ``act: Callable = nn.relu``, ``partial(nn.Conv, use_bias=False)``, ``block_cls=ResNetBlock``.
 
-    kind: ``flax`` (a Flax layer class), ``module`` (a module class of the file), ``act`` (an
-    activation function), ``op`` (a functional op such as ``nn.avg_pool``). ``pos`` / ``kw`` are
-    the arguments a ``partial`` fixed (values as :meth:`JaxReader._val` reads them).
+    kind: ``flax`` (a layer class of a library: Flax, Haiku or Equinox, whose name ``lib`` says),
+    ``module`` (a module class of the file), ``act`` (an activation function), ``op`` (a functional op
+    such as ``nn.avg_pool``). ``pos`` / ``kw`` are the arguments a ``partial`` fixed (values as
+    :meth:`JaxReader._val` reads them).
     """
 
     kind: str
     name: str
     raw: str
-    nnx: bool = False
+    lib: str = "linen"
     pos: list[Any] = field(default_factory=list)
     kw: dict[str, Any] = field(default_factory=dict)
 
@@ -171,12 +171,13 @@ class JaxReader:
         seen.add(c.name)
         for b in c.bases:
             full = self.script.resolve(b) or b
-            if full.startswith(_FLAX_ROOTS) and last_name(full) == "Module":
-                c.nnx = "nnx" in full
+            lib = _library(full)
+            if lib is not None and last_name(full) == "Module":
+                c.lib = lib
                 return True
             base = self.classes.get(last_name(b))
             if base is not None and base is not c and self._is_flax_module(base, seen):
-                c.nnx = base.nnx
+                c.lib = base.lib
                 return True
         return False
 
@@ -186,12 +187,12 @@ class JaxReader:
     def _fname(self, call: Node) -> str:
         return call_function_name(call) or ""
 
-    def _flax_name(self, dotted: str) -> tuple[str, bool] | None:
-        """``nn.Dense`` -> (``Dense``, False); ``nnx.Linear`` -> (``Linear``, True), for names from Flax."""
+    def _flax_name(self, dotted: str) -> tuple[str, str] | None:
+        """``nn.Dense`` -> (``Dense``, ``linen``); ``nnx.Linear`` -> (``Linear``, ``nnx``); ``hk.nets.MLP`` ->
+        (``MLP``, ``haiku``): a name from a library of layers, with that library."""
         full = self.script.resolve(dotted) or dotted
-        if full.startswith(_FLAX_ROOTS):
-            return last_name(full), "nnx" in full.split(".")
-        return None
+        lib = _library(full)
+        return (last_name(full), lib) if lib is not None else None
 
     def _op_name(self, dotted: str) -> str | None:
         """``nn.relu`` / ``jax.nn.relu`` / ``jnp.tanh`` -> the function's last name, for names from Flax or JAX."""
@@ -202,13 +203,40 @@ class JaxReader:
 
     # -- models -----------------------------------------------------------
     def read(self) -> list[Summary]:
-        if not self.modules:
+        forwards = self._forward_functions()
+        if not self.modules and not forwards:
             return []
-        created = self._created_outside()
-        used = self._used_as_blocks()
-        out: list[Summary] = []
+        models = self._class_models() + self._forward_models(forwards)
+        if not models:
+            return []
         hp, tricks = self._training()
         shape = self._input_shape()
+        return [self._summary(name, node, layers, hp, tricks, shape.get(name) or shape.get(""))
+                for name, node, layers in models]
+
+    def _summary(self, name: str, node: Node, layers: list[Layer], hp: dict[str, Any], tricks: list[str],
+                 shape: list[int] | None) -> Summary:
+        warnings = list(self.warnings)
+        status = "ok"
+        if len(layers) >= MAX_LAYERS:
+            warnings.append(f"model cut at {MAX_LAYERS} layers")
+            status = "partial"
+        return Summary(
+            id="", name=name,
+            source=Source(path=self.script.path, line_start=line_of(node), line_end=end_line_of(node)),
+            framework="jax", layers=layers,
+            hyperparameters=Hyperparameters(**{k: v for k, v in hp.items() if k != "extra"},
+                                            extra=dict(hp.get("extra", {}))),
+            input_shape=shape,
+            tricks=list(dict.fromkeys(tricks)),
+            parse=ParseInfo(status=status, warnings=warnings),
+        )
+
+    def _class_models(self) -> list[tuple[str, Node, list[Layer]]]:
+        """(name, class node, layers) of each module class that is a model: not only ever a block."""
+        created = self._created_outside()
+        used = self._used_as_blocks()
+        out = []
         for c in self.modules.values():
             if c.name in used and c.name not in created:
                 continue
@@ -221,21 +249,65 @@ class JaxReader:
             layers = self._expand(inst) if inst is not None else []
             if all(x.type in WEIGHTLESS for x in layers):
                 continue  # weights of its own (self.param) and reshapes: no layers to show, as in the torch reader
-            warnings = list(self.warnings)
-            status = "ok"
-            if len(layers) >= MAX_LAYERS:
-                warnings.append(f"model cut at {MAX_LAYERS} layers")
-                status = "partial"
-            out.append(Summary(
-                id="", name=c.name,
-                source=Source(path=self.script.path, line_start=line_of(c.node), line_end=end_line_of(c.node)),
-                framework="jax", layers=layers,
-                hyperparameters=Hyperparameters(**{k: v for k, v in hp.items() if k != "extra"},
-                                                extra=dict(hp.get("extra", {}))),
-                input_shape=shape.get(c.name) or shape.get(""),
-                tricks=list(dict.fromkeys(tricks)),
-                parse=ParseInfo(status=status, warnings=warnings),
-            ))
+            out.append((c.name, c.node, layers))
+        return out
+
+    # -- haiku: functions that build the model, transformed ------------------------
+    def _haiku_transform(self, dotted: str) -> bool:
+        full = self.script.resolve(dotted) or dotted
+        return _library(full) == "haiku" and last_name(full) in jax_layers.HAIKU_TRANSFORMS
+
+    def _forward_functions(self) -> dict[str, Node]:
+        """Functions that build a Haiku model: given to ``hk.transform`` (or decorated with it), or, in a file
+        that transforms none, a top-level function that builds Haiku layers and that nothing here calls (a
+        ``models.py`` whose forward function ``train.py`` transforms)."""
+        defs: dict[str, Node] = {}
+        for fnode in self.script.nodes("function_definition"):
+            if not self._in_module_class(fnode):
+                defs.setdefault(node_text(fnode.child_by_field_name("name")), fnode)
+        out: dict[str, Node] = {}
+        for call in self.calls:
+            pos, _ = call_arguments(call)
+            if pos and pos[0].type == "identifier" and node_text(pos[0]) in defs \
+                    and self._haiku_transform(self._fname(call)):
+                out.setdefault(node_text(pos[0]), defs[node_text(pos[0])])
+        for name, fnode in defs.items():
+            dec = fnode.parent
+            if dec is not None and dec.type == "decorated_definition" and any(
+                    self._haiku_transform(dotted_name(d.named_children[0]) or "")
+                    for d in dec.named_children if d.type == "decorator" and d.named_children):
+                out.setdefault(name, fnode)
+        if out:
+            return out
+        called = {last_name(self._fname(c)) for c in self.calls}
+        return {name: f for name, f in defs.items() if name in self.funcs and name not in called
+                and self._builds_haiku_layers(f)}
+
+    def _builds_haiku_layers(self, fnode: Node) -> bool:
+        for call in self.calls:
+            if fnode.start_byte <= call.start_byte < fnode.end_byte:
+                found = self._flax_name(self._fname(call))
+                if found is not None and found[1] == "haiku" and _is_layer_class(*found):
+                    return True
+        return False
+
+    def _forward_models(self, forwards: dict[str, Node]) -> list[tuple[str, Node, list[Layer]]]:
+        """(name, function node, layers) of each forward function that builds its own layers; one that
+        creates a module class of the file (``return CNN()(x)``) leaves the model to that class."""
+        out = []
+        for name, fnode in forwards.items():
+            if any(fnode.start_byte <= c.start_byte < fnode.end_byte and self._fname(c) in self.modules
+                   for c in self.calls):
+                continue
+            body = fnode.child_by_field_name("body")
+            w = _Walk(inst=None, env=self._env_at(body) if body is not None else {})
+            for p in read_parameters(fnode):
+                if p.kind == "plain" and p.name not in w.env:
+                    w.tensors.add(p.name)
+            self.depth = 0
+            self._walk_block(body, w)
+            if w.layers and not all(x.type in WEIGHTLESS for x in w.layers):
+                out.append((name, fnode, w.layers))
         return out
 
     def _created_outside(self) -> dict[str, Node]:
@@ -326,7 +398,7 @@ class JaxReader:
         inst = _Inst(cls=c)
         top = _Walk(inst=None, env=dict(self.script.constants))
         init = self._method(c, "__init__")
-        if init is not None and (c.nnx or ("setup" not in c.methods and not c.fields)):
+        if init is not None and (c.lib != "linen" or ("setup" not in c.methods and not c.fields)):
             params = [p for p in read_parameters(init) if p.name != "self" and p.kind == "plain"]
             w = _Walk(inst=inst, env=dict(self.script.constants))
             for i, p in enumerate(params):
@@ -423,7 +495,7 @@ class JaxReader:
             inner = self._ref(pos[0], w) if pos else None
             if inner is None:
                 return None
-            return _Ref(kind=inner.kind, name=inner.name, raw=inner.raw, nnx=inner.nnx,
+            return _Ref(kind=inner.kind, name=inner.name, raw=inner.raw, lib=inner.lib,
                         pos=inner.pos + [self._val(a, w) for a in pos[1:]],
                         kw={**inner.kw, **{k: self._val(v, w) for k, v in kw.items()}})
         if t not in ("identifier", "attribute"):
@@ -436,7 +508,7 @@ class JaxReader:
             return _Ref(kind="module", name=dn, raw=dn)
         flax = self._flax_name(dn)
         if flax is not None and _is_layer_class(*flax):
-            return _Ref(kind="flax", name=flax[0], raw=dn, nnx=flax[1])
+            return _Ref(kind="flax", name=flax[0], raw=dn, lib=flax[1])
         op = self._op_name(dn)
         if op is not None:
             act = vocab.canonical_activation(op)
@@ -470,7 +542,12 @@ class JaxReader:
             if m is not None:
                 return m
             ref = self._ref(node, w)
-            return _Mod(kind="act", act=ref.name) if ref is not None and ref.kind == "act" else None
+            if ref is None or ref.kind not in ("act", "op"):
+                return None
+            # [eqx.nn.Conv2d(...), jax.nn.relu, jnp.ravel, eqx.nn.Linear(...)]: functions in a list of layers
+            return _Mod(kind="act", act=ref.name) if ref.kind == "act" else _Mod(kind="ref", ref=ref)
+        if t == "subscript":
+            return self._build_item(node, w)
         if t != "call":
             return None
         fnode = node.child_by_field_name("function")
@@ -480,6 +557,24 @@ class JaxReader:
         pos, kw = call_arguments(node)
         return self._construct(ref, [self._val(a, w) for a in pos], {k: self._val(v, w) for k, v in kw.items()},
                                line_of(node))
+
+    def _build_item(self, node: Node, w: _Walk) -> _Mod | None:
+        """``self.layers[:-1]`` (a slice of a list of layers) or ``self.layers[-1]`` (one of them)."""
+        base = self._build(node.child_by_field_name("value"), w)
+        sub = node.child_by_field_name("subscript")
+        if base is None or base.kind not in ("list", "seq") or sub is None:
+            return None
+        if sub.type == "slice":
+            bounds = [self.script.value(c, w.env) if c is not None else None
+                      for c in (sub.child_by_field_name("start"), sub.child_by_field_name("stop"))]
+            if sub.child_by_field_name("step") is not None or any(
+                    b is not None and not isinstance(b, int) for b in bounds):
+                return None
+            return _Mod(kind="list", items=base.items[bounds[0]:bounds[1]])
+        idx = self.script.value(sub, w.env)
+        if isinstance(idx, int) and not isinstance(idx, bool) and -len(base.items) <= idx < len(base.items):
+            return base.items[idx]
+        return None
 
     def _build_comprehension(self, node: Node, w: _Walk) -> _Mod | None:
         body = node.child_by_field_name("body")
@@ -513,44 +608,61 @@ class JaxReader:
             return _Mod(kind="inst", inst=inst)
         if ref.kind != "flax":
             return None
-        if ref.name == "Sequential":
+        if ref.name in jax_layers.CONTAINERS:
+            # nn.Sequential([...]) / hk.Sequential([...]) / eqx.nn.Sequential([...]) / nnx.Sequential(a, b)
             items: list[_Mod] = []
-            for v in pos:
+            for v in pos + [kw.get("layers")]:
                 if isinstance(v, _Mod):
                     items.extend(v.items if v.kind == "list" else [v])
             return _Mod(kind="seq", items=items)
-        layer = self._flax_layer(ref, pos, kw, line)
-        return _Mod(kind="layer", layers=[layer]) if layer is not None else None
+        if ref.name in jax_layers.LAMBDAS:
+            fn = pos[0] if pos else kw.get("fn")
+            return _as_module(fn) if isinstance(fn, _Ref) else None
+        layers = self._library_layers(ref, pos, kw, line)
+        return _Mod(kind="layer", layers=layers) if layers else None
 
-    def _flax_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+    def _library_layers(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> list[Layer]:
+        """The layers a library class builds: one from its table's row, a wrapped cell, an MLP's Dense
+        layers, or a zoo network as one Pretrained layer."""
         name, raw = ref.name, ref.raw
         if name in jax_layers.RNN_WRAPPERS or name in jax_layers.BIDIRECTIONAL:
             cell = next((x for v in pos + list(kw.values()) if isinstance(v, _Mod) for x in v.layers), None)
             if cell is None:
-                return None
+                return []
             if name in jax_layers.BIDIRECTIONAL:
-                return Layer(type="Bidirectional", raw=raw, args={"layer": cell.type, **cell.args}, line=line)
-            return Layer(type=cell.type, raw=f"{raw}({cell.raw})", args=dict(cell.args), line=line)
-        row = (jax_layers.NNX_LAYERS if ref.nnx else jax_layers.LINEN_LAYERS).get(name)
+                return [Layer(type="Bidirectional", raw=raw, args={"layer": cell.type, **cell.args}, line=line)]
+            return [Layer(type=cell.type, raw=f"{raw}({cell.raw})", args=dict(cell.args), line=line)]
+        if name == "MLP" and ref.lib in jax_layers.MLPS:
+            return _mlp_layers(ref, dict(zip(jax_layers.MLPS[ref.lib], pos, strict=False)) | kw, line)
+        if name in jax_layers.ZOO.get(ref.lib, ()):
+            args = {"name": name, "pretrained": False}
+            args.update({k: v for k, v in kw.items() if k not in _SKIPPED_ARGS and v is not UNKNOWN and jsonable(v)})
+            return [Layer(type="Pretrained", raw=raw, args=args, line=line)]
+        row = jax_layers.LAYERS[ref.lib].get(name)
         if row is None:
-            return None
+            return []
         ltype, names = row
         args: dict[str, Any] = {}
         for k, v in list(zip(names, pos, strict=False)) + list(kw.items()):
             if k not in _SKIPPED_ARGS and v is not UNKNOWN and jsonable(v):
                 args[k] = v
+        for k, common in jax_layers.ARG_ALIASES.items():
+            if k in args:
+                args.setdefault(common, args[k])
         out = next((args[k] for k in jax_layers.OUTPUT_ARGS if k in args), None)
         if ltype == "Dense" and out is not None:
             args["units"] = out
-        if ltype in ("Conv2D", "Conv2DTranspose", "LocallyConnected2D"):
+        if ltype.startswith(("Conv", "LocallyConnected")) and "LSTM" not in ltype:
             if out is not None:
                 args["filters"] = out
-            ks = args.get("kernel_size")
-            dims = len(ks) if isinstance(ks, list) else 1 if isinstance(ks, int) else 2
-            ltype = _with_dims(ltype, dims)
-        return Layer(type=ltype, raw=raw, args=args, line=line)
+            if not any(ch.isdigit() for ch in name):
+                # Flax's nn.Conv is of the kernel's dimension (equinox's and haiku's say theirs in the name)
+                ks = args.get("kernel_size")
+                dims = len(ks) if isinstance(ks, list) else 1 if isinstance(ks, int) else 2
+                ltype = _with_dims(ltype, dims)
+        return [Layer(type=ltype, raw=raw, args=args, line=line)]
 
-    def _op_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+    def _op_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int | None) -> Layer | None:
         """``nn.max_pool(x, (2, 2))`` / ``nn.avg_pool`` / ``jnp.concatenate`` / ``nn.dropout`` as a layer."""
         ltype = jax_layers.FUNCTIONAL.get(ref.name)
         if ltype is None:
@@ -563,9 +675,16 @@ class JaxReader:
             if isinstance(window, list) and jsonable(window):
                 args["window_shape"] = window
                 ltype = _with_dims(ltype, len(window))
+            elif isinstance(window, int) and not isinstance(window, bool):
+                args["window_shape"] = window  # hk.avg_pool(x, window_shape=2, ...): every spatial axis
             strides = kw.get("strides", UNKNOWN)
             if strides is not UNKNOWN and jsonable(strides):
                 args["strides"] = strides
+        elif ltype == "Dropout":
+            # nn.dropout(x, rate) / hk.dropout(rng, rate, x): the rate is the one number given
+            rate = kw.get("rate", next((v for v in pos if isinstance(v, float)), UNKNOWN))
+            if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+                args["rate"] = rate
         return Layer(type=ltype, raw=ref.raw, args=args, line=line)
 
     # -- the forward walk ---------------------------------------------------
@@ -721,8 +840,13 @@ class JaxReader:
             self._call_named(node, fnode, pos, kw, w)
 
     def _call_built(self, fnode: Node, w: _Walk) -> None:
-        """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once."""
+        """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once; ``jax.vmap(self.fc)(x)``:
+        the module a function transform is given, applied."""
         m = self._build(fnode, w)
+        if m is None and last_name(self._op_name(self._fname(fnode)) or "") in jax_layers.FUNCTION_TRANSFORMS:
+            pos, kw = call_arguments(fnode)
+            inner = pos[0] if pos else kw.get("fun") or kw.get("f")
+            m = self._build(inner, w) if inner is not None else None
         if m is not None:
             self._apply(m, w)
         else:
@@ -730,11 +854,9 @@ class JaxReader:
 
     def _call_item(self, fnode: Node, w: _Walk) -> None:
         """self.layers[0](x)"""
-        base = self._build(fnode.child_by_field_name("value"), w)
-        idx = self.script.value(fnode.child_by_field_name("subscript"), w.env)
-        if base is not None and base.kind in ("list", "seq") and isinstance(idx, int) \
-                and -len(base.items) <= idx < len(base.items):
-            self._apply(base.items[idx], w)
+        m = self._build_item(fnode, w)
+        if m is not None:
+            self._apply(m, w)
 
     def _call_named(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node], w: _Walk) -> None:
         """A call of a name or attribute: a module, a method of the instance, a data op, or a helper."""
@@ -754,6 +876,12 @@ class JaxReader:
         if fnode.type == "attribute" and self._call_method_of_data(node, fnode, pos, w):
             return
         if self._call_op(fn, pos, kw, line_of(node), w):
+            return
+        if (self._op_name(fn) or "") in jax_layers.UNROLLS and pos:
+            # hk.dynamic_unroll(self.lstm, x, state): the core it unrolls is applied
+            core = self._build(pos[0], w)
+            if core is not None:
+                self._apply(core, w)
             return
         ref = self._ref(fnode, w)
         if ref is not None and ref.kind in ("act", "op"):
@@ -804,6 +932,12 @@ class JaxReader:
                     return
         elif m.kind == "act" and m.act:
             push(w.layers, activation_layer(m.act, "act", None), w.repeat)
+        elif m.kind == "ref" and m.ref is not None and m.ref.kind in ("act", "op"):
+            # a function held in a list of layers (jnp.ravel), applied to the data alone
+            layer = activation_layer(m.ref.name, m.ref.raw, None) if m.ref.kind == "act" else \
+                self._op_layer(m.ref, [], {}, None)
+            if layer is not None:
+                push(w.layers, layer, w.repeat)
         elif m.kind in ("seq", "list"):
             for item in m.items:
                 self._apply(item, w)
@@ -976,9 +1110,10 @@ class JaxReader:
         name = self._optax(sched) if sched is not None else None
         if name in jax_layers.SCHEDULES:
             tricks.append("lr_schedule")
-            key = jax_layers.SCHEDULES[name]
-            _, kw = call_arguments(sched)
-            v = self.script.value(kw[key], self._env_at(sched)) if key in kw else UNKNOWN
+            key, at = jax_layers.SCHEDULES[name]
+            pos, kw = call_arguments(sched)
+            node = kw.get(key) if key in kw else pos[at] if 0 <= at < len(pos) else None
+            v = self.script.value(node, self._env_at(sched)) if node is not None else UNKNOWN
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 return float(v)
         return None
@@ -1077,6 +1212,17 @@ class JaxReader:
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is not None and right is not None and right.type == "call" and self._fname(right) in self.modules:
                 created[node_text(left)] = self._fname(right)
+            elif left is not None and right is not None and right.type == "call":
+                # net = hk.without_apply_rng(hk.transform(forward)): net.init(...) initialises forward's model
+                inner = right
+                while inner.type == "call" and not self._haiku_transform(self._fname(inner)):
+                    args = call_arguments(inner)[0]
+                    inner = args[0] if args else inner
+                    if not args:
+                        break
+                args = call_arguments(inner)[0] if inner.type == "call" else []
+                if args and args[0].type == "identifier" and self._haiku_transform(self._fname(inner)):
+                    created[node_text(left)] = self._forward_model_name(node_text(args[0]))
         for call in self.calls:
             fnode = call.child_by_field_name("function")
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "init":
@@ -1089,6 +1235,14 @@ class JaxReader:
                     out.setdefault(created.get(obj, ""), shape)
                     break
         return out
+
+    def _forward_model_name(self, forward: str) -> str:
+        """The model a transformed function stands for: the one module class of the file it creates, else itself."""
+        fnode = next((f for f in self.script.nodes("function_definition")
+                      if node_text(f.child_by_field_name("name")) == forward), None)
+        made = {self._fname(c) for c in self.calls if fnode is not None
+                and fnode.start_byte <= c.start_byte < fnode.end_byte and self._fname(c) in self.modules}
+        return made.pop() if len(made) == 1 else forward
 
     def _dummy_shape(self, node: Node) -> list[int] | None:
         if node.type == "identifier":
@@ -1130,16 +1284,50 @@ def _assignments(body: Node | None) -> list[Node]:
     return out
 
 
-def _is_layer_class(name: str, nnx: bool) -> bool:
-    """A Flax class that builds a layer (or a container of layers) when called."""
-    table = jax_layers.NNX_LAYERS if nnx else jax_layers.LINEN_LAYERS
-    return name in table or name == "Sequential" or name in jax_layers.RNN_WRAPPERS \
-        or name in jax_layers.BIDIRECTIONAL
+def _mlp_layers(ref: _Ref, args: dict[str, Any], line: int) -> list[Layer]:
+    """``hk.nets.MLP([300, 100, 10])`` -> Dense 300, 100, 10; ``eqx.nn.MLP(2, 1, 32, 2)`` -> Dense 32, 32, 1.
+    Hidden layers take the activation (relu unless another is given); the last one only where asked."""
+    if ref.lib == "haiku":
+        sizes = args.get("output_sizes")
+        final = args.get("activate_final") is True
+    else:
+        width, depth, out = args.get("width_size"), args.get("depth"), args.get("out_size")
+        sizes = [width] * depth + [out] if isinstance(depth, int) and 0 <= depth <= MAX_UNROLL else None
+        final = isinstance(args.get("final_activation"), _Ref)
+    if not isinstance(sizes, list) or not sizes or len(sizes) > MAX_UNROLL:
+        return [Layer(type="Dense", raw=ref.raw, line=line)]  # sizes not written: one Dense stands for them
+    act_ref = args.get("activation")
+    act = act_ref.name if isinstance(act_ref, _Ref) and act_ref.kind == "act" else "relu"
+    last = args.get("final_activation") if ref.lib == "equinox" else act_ref
+    last_act = last.name if final and isinstance(last, _Ref) and last.kind == "act" else act if final else None
+    out: list[Layer] = []
+    for i, size in enumerate(sizes):
+        units = {"units": size} if isinstance(size, int) and not isinstance(size, bool) else {}
+        out.append(Layer(type="Dense", raw=ref.raw, args=units, activation=last_act if i == len(sizes) - 1 else act,
+                         line=line))
+    return out
+
+
+def _library(full: str) -> str | None:
+    """The library of layers a resolved dotted name comes from (``haiku.nets.MLP`` -> ``haiku``), or None."""
+    parts = full.split(".")
+    for n in range(min(3, len(parts) - 1), 0, -1):
+        lib = jax_layers.LIBRARIES.get(".".join(parts[:n]))
+        if lib is not None:
+            return lib
+    return None
+
+
+def _is_layer_class(name: str, lib: str) -> bool:
+    """A library class that builds a layer (or a container of layers, a whole network) when called."""
+    return name in jax_layers.LAYERS[lib] or name in jax_layers.CONTAINERS or name in jax_layers.LAMBDAS \
+        or name in jax_layers.RNN_WRAPPERS or name in jax_layers.BIDIRECTIONAL \
+        or lib in jax_layers.MLPS and name == "MLP" or name in jax_layers.ZOO.get(lib, ())
 
 
 # arguments that say how a layer runs or is initialised, not what it is
 _SKIPPED_ARGS = {"rngs", "dtype", "param_dtype", "kernel_init", "bias_init", "scale_init", "name", "deterministic",
-                 "use_running_average", "precision"}
+                 "use_running_average", "precision", "w_init", "b_init", "key", "inference"}
 
 
 def _with_dims(ltype: str, dims: int) -> str:
@@ -1158,6 +1346,8 @@ def _reshape_layer(pos: list[Node], raw: str, line: int) -> Layer:
     shape = pos[0] if len(pos) == 1 and pos[0].type in ("tuple", "list") else None
     items = shape.named_children if shape is not None else pos
     text = [node_text(x).replace(" ", "") for x in items]
+    if text == ["-1"]:
+        return Layer(type="Flatten", raw=raw, line=line)  # x.reshape(-1): one example's features, flat (equinox)
     flat = len(text) == 2 and text[1] == "-1" and ("shape[0]" in text[0] or text[0] in ("B", "b", "batch", "batch_size", "bs", "n"))
     return Layer(type="Flatten" if flat else "Reshape", raw=raw, line=line)
 
