@@ -232,6 +232,69 @@ def test_a_haiku_forward_function_nothing_here_transforms_is_a_model_of_a_models
     assert m.name == "forward" and seq(m) == ["Dense", "Dense"] and acts(m) == ["relu", None]
 
 
+# -- equinox ------------------------------------------------------------------
+
+EQX = "import equinox as eqx\nimport jax\nimport jax.numpy as jnp\nimport optax\n"
+
+
+def test_equinox_list_of_layers_applied_in_a_loop_and_filtered_optax_training():
+    found = parse("jax_equinox.py")
+    m = found["CNN"]
+    assert seq(m) == ["Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense", "Dense"]
+    assert acts(m) == [None, "relu", None, "sigmoid", None, "relu", "log_softmax"]  # jax.nn.* in the list fold
+    assert m.layers[0].args == {"in_channels": 1, "out_channels": 3, "kernel_size": 4, "filters": 3}
+    assert [x.args["units"] for x in m.layers if x.type == "Dense"] == [512, 64, 10]
+    assert m.layers[4].args == {"p": 0.2, "rate": 0.2}
+    hp = m.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.steps, hp.epochs) == ("adamw", 3e-4, 64, 300, None)
+    assert hp.loss == "categorical_crossentropy"  # -mean(take_along_axis(log_probs, y)): negative log-likelihood
+    assert m.datasets == ["mnist"] and "dropout" in m.tricks
+
+
+def test_equinox_vmapped_layers_a_scanned_cell_and_an_mlp_of_depth_two():
+    m = parse("jax_equinox.py")["TextEncoder"]
+    assert seq(m) == ["Embedding", "LSTM", "MultiHeadAttention", "LayerNormalization", "Dense", "Dense", "Dense"]
+    assert m.layers[0].args == {"num_embeddings": 20000, "embedding_size": 64}  # TextEncoder(vocab_size=20000, ...)
+    assert m.layers[1].args == {"input_size": 64, "hidden_size": 64}  # stepped by jax.lax.scan(step, ...)
+    assert [x.args["units"] for x in m.layers[-3:]] == [32, 32, 2]  # eqx.nn.MLP(hidden, 2, 32, depth=2)
+    assert acts(m)[-3:] == ["gelu", "gelu", None]
+
+
+def test_equinox_sequential_lambda_slices_of_a_layer_list_and_stateful_batch_norm():
+    code = EQX + (
+        "class MLP(eqx.Module):\n    layers: list\n    bn: eqx.nn.BatchNorm\n    extra: eqx.nn.Sequential\n"
+        "    def __init__(self, sizes, key):\n"
+        "        keys = jax.random.split(key, len(sizes))\n"
+        "        self.layers = [eqx.nn.Linear(a, b, key=k) for a, b, k in zip(sizes[:-1], sizes[1:], keys)]\n"
+        "        self.bn = eqx.nn.BatchNorm(input_size=sizes[-1], axis_name='batch')\n"
+        "        self.extra = eqx.nn.Sequential([eqx.nn.Linear(4, 4, key=key), eqx.nn.Lambda(jax.nn.tanh)])\n"
+        "    def __call__(self, x, state):\n"
+        "        for layer in self.layers[:-1]:\n            x = jax.nn.relu(layer(x))\n"
+        "        x = self.layers[-1](x)\n        x, state = self.bn(x, state)\n"
+        "        return self.extra(x), state\n"
+        "model, state = eqx.nn.make_with_state(MLP)([8, 16, 4], jax.random.PRNGKey(0))\n"
+        "opt = optax.adam(1e-3)\nopt_state = opt.init(eqx.filter(model, eqx.is_array))\n")
+    m = read(code)["MLP"]
+    # a comprehension over sizes not read is one Dense standing for each: its slice and its last item are too
+    assert seq(m) == ["Dense", "Dense", "BatchNormalization", "Dense"]
+    assert acts(m) == ["relu", None, None, "tanh"]
+    assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 1e-3
+
+
+def test_a_slice_of_a_known_list_of_equinox_layers_and_a_layer_mapped_twice():
+    code = EQX + (
+        "class Net(eqx.Module):\n    layers: list\n"
+        "    def __init__(self, key):\n"
+        "        self.layers = [eqx.nn.Linear(2, 8, key=key), eqx.nn.Linear(8, 8, key=key), eqx.nn.Linear(8, 1, key=key)]\n"
+        "    def __call__(self, x):\n"
+        "        for layer in self.layers[:-1]:\n            x = jax.nn.tanh(layer(x))\n"
+        "        return jax.nn.sigmoid(jax.vmap(jax.vmap(self.layers[-1]))(x))\n"
+        "model = Net(jax.random.PRNGKey(1))\n")
+    m = read(code)["Net"]
+    assert [x.args["units"] for x in m.layers] == [8, 8, 1]
+    assert acts(m) == ["tanh", "tanh", "sigmoid"]
+
+
 # -- bounds and neighbours ------------------------------------------------------
 
 def test_a_flax_module_is_not_read_as_torch_when_both_are_imported():

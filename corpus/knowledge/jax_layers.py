@@ -156,6 +156,11 @@ UNROLLS = {"dynamic_unroll", "static_unroll"}
 # layer (equinox models are written for one example and mapped over the batch)
 FUNCTION_TRANSFORMS = {"vmap", "filter_vmap", "pmap", "filter_pmap", "remat", "checkpoint", "filter_checkpoint",
                        "jit", "filter_jit", "named_call"}
+# loop primitives that step a function (``jax.lax.scan(step, carry, xs)``): its layers are the model's, once
+LOOPS = {"scan", "fori_loop", "while_loop", "associative_scan"}
+# makers that create a module class they are given with the arguments of the call they return
+# (``eqx.nn.make_with_state(Net)(sizes, key)``)
+MAKERS = {"make_with_state"}
 # haiku's transforms: the function they are given builds the model (``hk.transform(forward_fn)``)
 HAIKU_TRANSFORMS = {"transform", "transform_with_state", "multi_transform", "multi_transform_with_state"}
 

@@ -102,6 +102,7 @@ class _Mod:
     items: list[_Mod] = field(default_factory=list)
     inst: _Inst | None = None
     ref: _Ref | None = None
+    open: bool = False  # a list of unknown length, its one item standing for each (a comprehension over unknowns)
 
 
 @dataclass
@@ -328,7 +329,17 @@ class JaxReader:
                 name = node_text(pos[0]) if pos else ""
                 if name in self.modules:
                     partials.setdefault(name, call)
+            elif self._maker(call) in self.modules and call.parent is not None and call.parent.type == "call":
+                # eqx.nn.make_with_state(Net)(sizes, key): the outer call creates Net with its arguments
+                out.setdefault(self._maker(call) or "", call.parent)
         return {**partials, **out}
+
+    def _maker(self, call: Node) -> str | None:
+        """The module class a library's maker is given (``eqx.nn.make_with_state(Net)``), else None."""
+        if last_name(self._op_name(self._fname(call)) or "") not in jax_layers.MAKERS:
+            return None
+        pos, _ = call_arguments(call)
+        return node_text(pos[0]) if pos and pos[0].type == "identifier" else None
 
     def _in_sequential(self, call: Node) -> bool:
         """Whether a call is an argument of a ``Sequential(...)`` (a list of layers it is given)."""
@@ -363,7 +374,7 @@ class JaxReader:
             if self._in_module_class(call):
                 continue
             pos, kw = call_arguments(call)
-            skip = 1 if last_name(self._fname(call)) == "partial" else 0
+            skip = 1 if last_name(self._fname(call)) == "partial" or self._maker(call) else 0
             for a in pos[skip:] + list(kw.values()):
                 if a.type == "identifier" and node_text(a) in self.modules:
                     used.add(node_text(a))
@@ -564,13 +575,11 @@ class JaxReader:
         sub = node.child_by_field_name("subscript")
         if base is None or base.kind not in ("list", "seq") or sub is None:
             return None
+        if base.open:
+            return base if sub.type == "slice" else base.items[0]  # each of an unknown number is alike
         if sub.type == "slice":
-            bounds = [self.script.value(c, w.env) if c is not None else None
-                      for c in (sub.child_by_field_name("start"), sub.child_by_field_name("stop"))]
-            if sub.child_by_field_name("step") is not None or any(
-                    b is not None and not isinstance(b, int) for b in bounds):
-                return None
-            return _Mod(kind="list", items=base.items[bounds[0]:bounds[1]])
+            bounds = _slice_bounds(sub, self.script, w.env)
+            return _Mod(kind="list", items=base.items[bounds[0]:bounds[1]]) if bounds is not None else None
         idx = self.script.value(sub, w.env)
         if isinstance(idx, int) and not isinstance(idx, bool) and -len(base.items) <= idx < len(base.items):
             return base.items[idx]
@@ -591,7 +600,7 @@ class JaxReader:
                     items.append(m)
             return _Mod(kind="list", items=items) if items else None
         m = self._build(body, w)
-        return _Mod(kind="list", items=[m]) if m is not None else None
+        return _Mod(kind="list", items=[m], open=True) if m is not None else None
 
     def _construct(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> _Mod | None:
         """Calling a class held as a value: a Flax layer, or an instance of a module class of the file."""
@@ -843,8 +852,12 @@ class JaxReader:
         """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once; ``jax.vmap(self.fc)(x)``:
         the module a function transform is given, applied."""
         m = self._build(fnode, w)
-        if m is None and last_name(self._op_name(self._fname(fnode)) or "") in jax_layers.FUNCTION_TRANSFORMS:
-            pos, kw = call_arguments(fnode)
+        inner: Node | None = fnode
+        for _ in range(MAX_DEPTH):  # jax.vmap(jax.vmap(self.mlp))(x): through each transform
+            if m is not None or inner is None or inner.type != "call" or \
+                    last_name(self._op_name(self._fname(inner)) or "") not in jax_layers.FUNCTION_TRANSFORMS:
+                break
+            pos, kw = call_arguments(inner)
             inner = pos[0] if pos else kw.get("fun") or kw.get("f")
             m = self._build(inner, w) if inner is not None else None
         if m is not None:
@@ -883,12 +896,48 @@ class JaxReader:
             if core is not None:
                 self._apply(core, w)
             return
+        if (self._op_name(fn) or "") in jax_layers.LOOPS:
+            # jax.lax.scan(step, carry, xs) over a function defined in the model code: its layers, once
+            for a in pos + list(kw.values()):
+                local = self._local_function(a, node)
+                if local is not None:
+                    self._walk_local(local, w)
+            return
         ref = self._ref(fnode, w)
         if ref is not None and ref.kind in ("act", "op"):
             self._apply_ref(ref, node, w)
             return
         if fn in self.funcs and fn not in self.modules:
             self._helper(self.funcs[fn], node, w, skip_self=False)
+
+    def _local_function(self, arg: Node, at: Node) -> Node | None:
+        """The function an argument names, defined in the function that holds ``at`` (``def step(...)``)."""
+        if arg.type != "identifier":
+            return None
+        outer = next((p for p in ancestors(at) if p.type == "function_definition"), None)
+        if outer is None:
+            return None
+        name = node_text(arg)
+        for fnode in self.script.nodes("function_definition"):
+            if outer.start_byte < fnode.start_byte < outer.end_byte \
+                    and node_text(fnode.child_by_field_name("name")) == name:
+                return fnode
+        return None
+
+    def _walk_local(self, fnode: Node, w: _Walk) -> None:
+        """A local function stepped by a loop primitive, walked in place: its parameters are data."""
+        if self.depth >= MAX_DEPTH:
+            return
+        inner = _Walk(inst=w.inst, env=dict(w.env), mods=dict(w.mods), repeat=w.repeat,
+                      tensors={p.name for p in read_parameters(fnode)})
+        self.depth += 1
+        try:
+            self._walk_block(fnode.child_by_field_name("body"), inner)
+        finally:
+            self.depth -= 1
+        for layer in inner.layers:
+            if not push(w.layers, layer):
+                return
 
     def _call_method_of_data(self, node: Node, fnode: Node, pos: list[Node], w: _Walk) -> bool:
         """``x.reshape(...)`` is a layer (True); any other method walks its object first (False)."""
@@ -1154,6 +1203,10 @@ class JaxReader:
             if re.search(r"\*\*\s*2|square\(", compact) and "-" in compact:
                 hp["loss"], hp["loss_raw"] = "mse", f"{name} (squared error)"
                 return
+            if "take_along_axis" in compact and re.search(r"-\s*(?:jnp\.)?(?:mean|sum)\(", compact):
+                # -mean(take_along_axis(log_probs, y, axis=1)): the negative log-likelihood of the true class
+                hp["loss"], hp["loss_raw"] = "categorical_crossentropy", f"{name} (negative log-likelihood)"
+                return
 
     def _loops(self, hp: dict[str, Any]) -> None:
         """Epochs (``for epoch in range(N)``) and steps (``for step in range(N)``) of counted loops."""
@@ -1161,7 +1214,9 @@ class JaxReader:
             if self._in_module_class(loop):
                 continue
             it = loop.child_by_field_name("right")
-            while it is not None and it.type == "call" and last_name(self._fname(it)) in ("enumerate", "tqdm", "trange"):
+            # for step, (x, y) in zip(range(STEPS), loader): the counted range is zip's first
+            while it is not None and it.type == "call" and last_name(self._fname(it)) in ("enumerate", "tqdm", "trange",
+                                                                                         "zip"):
                 if last_name(self._fname(it)) == "trange":
                     break
                 args = call_arguments(it)[0]
@@ -1282,6 +1337,22 @@ def _assignments(body: Node | None) -> list[Node]:
             continue
         stack.extend(reversed(n.named_children))
     return out
+
+
+def _slice_bounds(sub: Node, script: Script, env: dict[str, Any]) -> tuple[int | None, int | None] | None:
+    """``[:-1]`` -> (None, -1); ``[1:3]`` -> (1, 3); None for a step or a bound that cannot be read."""
+    parts: list[Node | None] = [None]
+    for c in sub.children:
+        if c.type == ":":
+            parts.append(None)
+        elif c.is_named:
+            parts[-1] = c
+    if len(parts) != 2:
+        return None  # a step (x[::2]) is no run of layers
+    bounds = [script.value(c, env) if c is not None else None for c in parts]
+    if any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds):
+        return None
+    return bounds[0], bounds[1]
 
 
 def _mlp_layers(ref: _Ref, args: dict[str, Any], line: int) -> list[Layer]:
