@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import by_name, parse_fixture
+from conftest import FIXTURES, by_name, parse_fixture
 from conftest import layer_types as seq
 
 from corpus.knowledge import jax_layers, layers
 from corpus.readers.jax_models import extract_jax
 from corpus.readers.parser import parse_bytes
 from corpus.readers.registry import IMPORT_FAMILIES, READERS, import_families
+from corpus.readers.repository import NOT_TRAINED, parse_files
 from corpus.readers.script import load
 
 
@@ -293,6 +294,91 @@ def test_a_slice_of_a_known_list_of_equinox_layers_and_a_layer_mapped_twice():
     m = read(code)["Net"]
     assert [x.args["units"] for x in m.layers] == [8, 8, 1]
     assert acts(m) == ["tanh", "tanh", "sigmoid"]
+
+
+# -- a repository: defined in one file, trained in another -----------------------------------
+
+def repo_files(**changes: tuple[str, bytes, bytes]) -> dict[str, bytes]:
+    """The jax_repo fixture's files by repository path, with ``path=(old, new)`` replacements."""
+    root = FIXTURES / "jax_repo"
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.py"))}
+    for path, (old, new) in changes.items():
+        assert old in files[path]
+        files[path] = files[path].replace(old, new)
+    return files
+
+
+def test_flax_haiku_and_equinox_models_of_models_files_are_joined_with_their_training_files():
+    got = {s.name: s for s in parse_files(repo_files(), repo="o/n")}
+    assert sorted(got) == ["CNN", "MLPNet", "forward"]
+    cnn, mlp, fwd = got["CNN"], got["MLPNet"], got["forward"]
+    assert (cnn.source.path, cnn.source.train_path) == ("models/cnn.py", "train.py")
+    assert (mlp.source.path, mlp.source.train_path) == ("models/eqx_net.py", "train_eqx.py")
+    assert (fwd.source.path, fwd.source.train_path) == ("models/haiku_net.py", "train_haiku.py")
+    assert cnn.source.train_line_start == 22  # model = MODELS[args.arch](num_classes=10)
+    assert cnn.source.url.startswith("https://github.com/o/n/blob/") and cnn.source.train_url
+    hp = cnn.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == \
+        ("sgd", 0.05, 128, 30, "categorical_crossentropy")
+    assert cnn.datasets == ["cifar10"] and cnn.input_shape == [32, 32, 3]
+    assert (fwd.hyperparameters.optimizer, fwd.hyperparameters.epochs, fwd.datasets) == ("adam", 8, ["mnist"])
+    assert (mlp.hyperparameters.optimizer, mlp.hyperparameters.steps) == ("adamw", 2000)
+    assert mlp.datasets == ["fashion_mnist"]
+    assert all(not s.parse.warnings for s in got.values())  # neither "defined in another file" nor NOT_TRAINED
+
+
+def test_the_definition_is_built_with_the_arguments_the_training_file_gives():
+    files = repo_files()
+    files["main.py"] = b"import train\n\ntrain.main(train.parser.parse_args())\n"  # an entry read before models/
+    cnn = next(s for s in parse_files(files) if s.name == "CNN")
+    # --arch defaults to "small": SmallCNN = partial(CNN, widths=(16,)), created with num_classes=10
+    assert seq(cnn) == ["Conv2D", "BatchNormalization", "MaxPooling2D", "Flatten", "Dense"]
+    assert cnn.layers[0].args["filters"] == 16 and cnn.layers[-1].args["units"] == 10
+    cnn = next(s for s in parse_files(repo_files(**{"train.py": (b'default="small"', b'default="cnn"')}))
+               if s.name == "CNN")
+    assert [x.args["filters"] for x in cnn.layers if x.type == "Conv2D"] == [32, 64]  # the class itself
+
+
+def test_a_registry_of_partials_picked_by_a_key_not_written_trains_each():
+    files = {
+        "nets/__init__.py": b"",
+        "nets/a.py": HEAD.encode() + b"class A(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n"
+                                     b"        return nn.Dense(3)(x)\n",
+        "nets/b.py": HEAD.encode() + b"from functools import partial\n"
+                                     b"class B(nn.Module):\n    depth: int = 1\n    @nn.compact\n"
+                                     b"    def __call__(self, x):\n        for _ in range(self.depth):\n"
+                                     b"            x = nn.Dense(8)(x)\n        return x\n"
+                                     b"BTiny = partial(B, depth=2)\n",
+        "main.py": HEAD.encode() + b"from functools import partial\nimport nets.a\nimport nets.b\n"
+                                   b"def make(config):\n"
+                                   b"    fn = {'a': nets.a.A, 'b': partial(nets.b.BTiny, depth=3)}[config.arch]\n"
+                                   b"    return fn()\n"
+                                   b"def main(config):\n    model = make(config)\n    tx = optax.adam(0.01)\n"
+                                   b"    for epoch in range(7):\n        pass\n",
+    }
+    got = {s.name: s for s in parse_files(files)}
+    assert sorted(got) == ["A", "B"]
+    assert all(s.source.train_path == "main.py" and s.hyperparameters.epochs == 7 for s in got.values())
+
+
+def test_a_script_that_only_restores_another_files_model_trains_none():
+    files = repo_files()
+    files["predict.py"] = b"import jax\nfrom models.eqx_net import MLPNet\nmodel = MLPNet(784, key=jax.random.PRNGKey(0))\n"
+    del files["train_eqx.py"]
+    (mlp,) = [s for s in parse_files(files) if s.name == "MLPNet"]
+    assert mlp.source.train_path is None and NOT_TRAINED in mlp.parse.warnings
+
+
+def test_main_guard_values_and_a_loss_handed_to_vmap():
+    code = HEAD + "import jaxopt\nimport jax\n" + (
+        "class Net(nn.Module):\n    @nn.compact\n    def __call__(self, x):\n        return nn.Dense(10)(x)\n"
+        "if __name__ == '__main__':\n    num_epochs = 8\n    batch_size = 256\n"
+        "    loader = make_loader(data, batch_size=batch_size)\n    model = Net()\n"
+        "    loss = jax.vmap(jaxopt.loss.multiclass_logistic_loss)\n"
+        "    for epoch in range(num_epochs):\n        pass\n")
+    hp = read(code)["Net"].hyperparameters
+    assert (hp.epochs, hp.batch_size, hp.loss) == (8, 256, "categorical_crossentropy")
+    assert hp.loss_raw == "jaxopt.loss.multiclass_logistic_loss"
 
 
 # -- bounds and neighbours ------------------------------------------------------

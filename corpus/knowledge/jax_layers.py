@@ -179,7 +179,7 @@ FUNCTIONAL: dict[str, str] = {
     "ravel": "Flatten",
 }
 
-# optax losses by last name -> canonical loss
+# optax (and jaxopt.loss) losses by last name -> canonical loss
 LOSSES: dict[str, str] = {
     "softmax_cross_entropy": "categorical_crossentropy",
     "softmax_cross_entropy_with_integer_labels": "categorical_crossentropy",
@@ -198,6 +198,11 @@ LOSSES: dict[str, str] = {
     "kl_divergence": "kl_divergence",
     "convex_kl_divergence": "kl_divergence",
     "poly_loss_cross_entropy": "categorical_crossentropy",
+    "multiclass_logistic_loss": "categorical_crossentropy",
+    "multiclass_sparsemax_loss": "categorical_crossentropy",
+    "binary_logistic_loss": "binary_crossentropy",
+    "multiclass_hinge_loss": "hinge",
+    "binary_hinge_loss": "hinge",
 }
 
 # optax optimizers whose canonical name differs from their own (the rest go through vocab)

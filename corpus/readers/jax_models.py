@@ -54,11 +54,13 @@ from corpus.readers.torch_common import (
     method_in_bases,
     push,
 )
+from corpus.readers.trainers import chosen_callee, registry_callees
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_UNROLL = 50  # a loop over a known list longer than this is walked once
 MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+MAX_IMPORTERS = 20  # files a definition looks at for the arguments its training file creates it with
 
 _JAX_OPS_ROOTS = ("flax", "jax", "haiku", "equinox")
 
@@ -204,16 +206,22 @@ class JaxReader:
 
     # -- models -----------------------------------------------------------
     def read(self) -> list[Summary]:
-        forwards = self._forward_functions()
-        if not self.modules and not forwards:
-            return []
-        models = self._class_models() + self._forward_models(forwards)
-        if not models:
+        models = self._class_models() + self._forward_models(self._forward_functions())
+        foreign = self._foreign_models()
+        if not models and not foreign:
             return []
         hp, tricks = self._training()
         shape = self._input_shape()
-        return [self._summary(name, node, layers, hp, tricks, shape.get(name) or shape.get(""))
-                for name, node, layers in models]
+        out = [self._summary(name, node, layers, hp, tricks, shape.get(name) or shape.get(""))
+               for name, node, layers in models]
+        if not any(hp.get(k) is not None for k in ("optimizer", "loss", "epochs", "steps")):
+            return out  # a script that only creates another file's model (to restore it, to predict) trains none
+        for name, call, layer in foreign:
+            s = self._summary(name, call, [layer], hp, tricks, shape.get(name) or shape.get(""))
+            # (the repository join replaces the layer with the definition's and drops this warning)
+            s.parse.warnings.append(f"{layer.raw} is defined in another file: its layers are not read")
+            out.append(s)
+        return out
 
     def _summary(self, name: str, node: Node, layers: list[Layer], hp: dict[str, Any], tricks: list[str],
                  shape: list[int] | None) -> Summary:
@@ -239,19 +247,212 @@ class JaxReader:
         used = self._used_as_blocks()
         out = []
         for c in self.modules.values():
-            if c.name in used and c.name not in created:
-                continue
             if self._method(c, "__call__") is None:
+                continue
+            call = created.get(c.name)
+            # a class another file of the repository creates and trains is a model, built with its arguments
+            given = self._given_by_importer(c.name) if call is None or self._is_partial(call) else None
+            if c.name in used and call is None and given is None:
                 continue
             self.depth = 0
             top = _Walk(inst=None, env=dict(self.script.constants))
-            pos, kw = self._creation_args(created.get(c.name), top)
+            pos, kw = given if given is not None else self._creation_args(call, top)
             inst = self._instantiate(c, pos, kw)
             layers = self._expand(inst) if inst is not None else []
             if all(x.type in WEIGHTLESS for x in layers):
                 continue  # weights of its own (self.param) and reshapes: no layers to show, as in the torch reader
             out.append((c.name, c.node, layers))
         return out
+
+    # -- models of other files of the repository, created and trained here ------------
+    def _foreign_models(self) -> list[tuple[str, Node, Layer]]:
+        """Models this file creates from a module class, a ``partial`` of one, a factory or a Haiku forward
+        function of another file of the repository: (its name there, the creation call, a Custom layer
+        whose ``raw`` the repository join follows to the definition, as it follows PyTorch's). A class is
+        read in its own file's names (that file's reader, through ``RepoContext.read_with``)."""
+        if self.script.context is None:
+            return []
+        out: dict[tuple[str, str], tuple[str, Node, Layer]] = {}
+        self._foreign_calls: list[tuple[str, str, str, Node]] = []
+        for call in self.calls:
+            if self._in_module_class(call):
+                continue
+            for written in self._created_names(call):
+                found = self._foreign_target(written)
+                if found is None:
+                    continue
+                where, name, raw = found
+                self._foreign_calls.append((where, name, written, call))
+                _, kw = call_arguments(call)
+                args = {k: v for k, a in kw.items() if (v := self.script.value(a, self._env_at(call))) is not UNKNOWN
+                        and jsonable(v)}
+                out.setdefault((where, name), (name, call, Layer(type="Custom", raw=raw, args=args,
+                                                                 line=line_of(call))))
+        return list(out.values())
+
+    def _has_layers(self, name: str) -> bool:
+        """Whether a module class of this file, built with its defaults, has layers of weights (cached)."""
+        cache: dict[str, bool] = self.__dict__.setdefault("_with_layers", {})
+        if name not in cache:
+            cache[name] = False  # a class that builds itself: no
+            self.depth = 0
+            inst = self._instantiate(self.modules[name], [], {})
+            cache[name] = inst is not None and any(x.type not in WEIGHTLESS for x in self._expand(inst))
+        return cache[name]
+
+    def _is_partial(self, call: Node) -> bool:
+        return last_name(self._fname(call)) == "partial"
+
+    def creations(self) -> list[tuple[str, str, str, list[Any], dict[str, Any]]]:
+        """(file, model name, name there, positional and keyword values) of each model of another repository
+        file that this file creates and trains (cached): what that file's reader builds its model with."""
+        got = getattr(self, "_creations", None)
+        if got is None:
+            got = self._creations = []
+            hp, _ = self._training() if self._foreign_models() else ({}, [])
+            if any(hp.get(k) is not None for k in ("optimizer", "loss", "epochs", "steps")):
+                for where, name, written, call in self._foreign_calls:
+                    pos, kw = call_arguments(call)
+                    env = self._env_at(call)
+                    got.append((where, name, written, [_plain(self.script.value(a, env)) for a in pos],
+                                {k: v for k, a in kw.items() if (v := _plain(self.script.value(a, env))) is not UNKNOWN}))
+        return got
+
+    def _given_by_importer(self, name: str) -> tuple[list[Any], dict[str, Any]] | None:
+        """The arguments a training file of the repository that imports this one creates the class ``name``
+        with (``MODELS[args.arch](num_classes=10)``, through a ``partial`` of this file: its arguments
+        first), so the definition is read as it is trained; None when no such file creates it."""
+        ctx = self.script.context
+        for path in self._importers() if ctx is not None else ():
+            other = ctx.read_with(path, "jax", JaxReader)
+            for where, model, written, pos, kw in other.creations() if isinstance(other, JaxReader) else ():
+                if where != self.script.path or model != name:
+                    continue
+                alias = self._alias_partial(written.rpartition(".")[2], name)
+                base_pos, base_kw = self._creation_args(alias, _Walk(inst=None, env={})) if alias else ([], {})
+                return base_pos + pos, {**base_kw, **kw}
+        return None
+
+    def _importers(self) -> list[str]:
+        """Python files of the repository whose imports name this file, or a package above it (``import
+        models.cnn`` is recorded as an import of ``models``), in path order (at most MAX_IMPORTERS).
+
+        Read here, not from ``RepoContext.importers_of``: that list is kept from the first time it is asked
+        for, which may be while an importer is itself being read (then it misses that importer)."""
+        ctx = self.script.context
+        path = self.script.path
+        if ctx is None:
+            return []
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+        word = (path.rsplit("/", 2)[-2] if stem == "__init__" and "/" in path else stem).encode()
+        parts = path.split("/")[:-1]
+        packages = {"/".join(parts[:i]) + "/__init__.py" for i in range(1, len(parts) + 1)}
+        out: list[str] = []
+        for p, data in sorted(ctx.files.items()):
+            if p == path or not p.endswith(".py") or word not in data or b"import" not in data:
+                continue
+            facts = ctx.module_facts(p)
+            for local, origin in facts.aliases.items() if facts is not None else ():
+                hit = ctx.resolve(origin, p, facts.relative.get(local, 0))
+                if hit is not None and (hit[0] == path or hit[0] in packages):
+                    out.append(p)
+                    break
+            if len(out) >= MAX_IMPORTERS:
+                break
+        return out
+
+    def _alias_partial(self, alias: str, name: str) -> Node | None:
+        """The ``partial(name, ...)`` call a top-level ``alias = partial(name, ...)`` of this file holds."""
+        for a in self.script.assignments_to(alias) if alias != name else ():
+            right = a.child_by_field_name("right")
+            if right is not None and right.type == "call" and self._is_partial(right):
+                return right
+        return None
+
+    def _created_names(self, call: Node) -> list[str]:
+        """The names, as this file writes them, of what a call may create: its callee, the function a Haiku
+        transform is given, the class a registry or ``getattr`` picks by a written key (``trainers``), or
+        each a registry can pick when its key is not written."""
+        fn = self._fname(call)
+        pos, _ = call_arguments(call)
+        if fn and self._haiku_transform(fn):
+            return [dotted_name(pos[0]) or ""] if pos else []
+        out = [fn] if fn else []
+        chosen = chosen_callee(self.script, call)
+        out += [chosen] if chosen else registry_callees(self.script, call)
+        fnode = call.child_by_field_name("function")
+        if not chosen and fnode is not None and fnode.type == "identifier":
+            out += self._registry_values(node_text(fnode), call)
+        return [n for n in out if n]
+
+    def _registry_values(self, var: str, call: Node) -> list[str]:
+        """``model_fn = {"vgg11": models.vgg.VGG11, "wrn": partial(models.wrn.WRN, depth=28)}[config.arch]``
+        then ``model_fn(...)``: the entry the key picks where it is read, else every entry."""
+        for a in reversed(self.script.assignments_to(var)):
+            right = a.child_by_field_name("right")
+            if a.start_byte > call.start_byte or right is None or right.type != "subscript":
+                continue
+            table = right.child_by_field_name("value")
+            if table is not None and table.type == "identifier":
+                table = next((x.child_by_field_name("right") for x in self.script.assignments_to(node_text(table))),
+                             None)
+            if table is None or table.type != "dictionary":
+                return []
+            key = self.script.value(right.child_by_field_name("subscript"), self._env_at(right))
+            entries = []
+            for pair in table.named_children:
+                value = pair.child_by_field_name("value") if pair.type == "pair" else None
+                if value is not None and value.type == "call" and last_name(self._fname(value)) == "partial":
+                    value = (call_arguments(value)[0] or [None])[0]
+                name = dotted_name(value) if value is not None else None
+                if name:
+                    entries.append((self.script.value(pair.child_by_field_name("key"), {}), name))
+            picked = [n for k, n in entries if k == key]
+            return picked or [n for _, n in entries]
+        return []
+
+    def _foreign_target(self, written: str) -> tuple[str, str, str] | None:
+        """(file, model name, name to write for the join) of a model of another repository file that
+        ``written`` names here, or None when it names none."""
+        if self._flax_name(written) is not None:
+            return None  # a library's own layer (the repository may be that library: flax's docs build nn.Dense)
+        hit = self.script.repository_definition(written)
+        ctx = self.script.context
+        if hit is None or ctx is None or not hit[1] or "." in hit[1] or hit[0] == self.script.path:
+            return None
+        home = ctx.read_with(hit[0], "jax", JaxReader)
+        target = home.model_named(hit[1]) if isinstance(home, JaxReader) else None
+        if target is None:
+            return None
+        if target == hit[1]:
+            return hit[0], target, written
+        # VGG11 = partial(VGG, ...) there: the join follows the class, named by its module's dotted path
+        module = hit[0][:-3].replace("/", ".").removesuffix(".__init__")
+        local = next((k for k, v in self.script.aliases.items() if v == f"{module}.{target}"), None)
+        return hit[0], target, local or f"{module}.{target}"
+
+    def model_named(self, name: str, depth: int = 0) -> str | None:
+        """The model a top-level name of this file stands for: a module class with layers, a function that
+        returns one (a factory) or builds Haiku layers, or the class a ``partial`` (or a plain alias) of this
+        file fixes arguments of; None for anything else (a parameter holder such as a learned temperature, a
+        training function)."""
+        if name in self.modules:
+            return name if self._has_layers(name) else None
+        fnode = self.funcs.get(name)
+        if fnode is not None:
+            returned = [r for r in _returns(fnode) if r.type == "call" and self._fname(r) in self.modules]
+            makes = any(self._has_layers(self._fname(r)) for r in returned)
+            return name if makes or self._builds_haiku_layers(fnode) else None
+        for a in self.script.assignments_to(name) if depth < MAX_DEPTH else ():
+            right = a.child_by_field_name("right")
+            if a.parent is None or a.parent.parent is None or a.parent.parent.type != "module" or right is None:
+                continue
+            if right.type == "call" and last_name(self._fname(right)) == "partial":
+                right = (call_arguments(right)[0] or [None])[0]
+            base = dotted_name(right) if right is not None else None
+            if base and base != name:
+                return self.model_named(base, depth + 1)
+        return None
 
     # -- haiku: functions that build the model, transformed ------------------------
     def _haiku_transform(self, dotted: str) -> bool:
@@ -1033,6 +1234,14 @@ class JaxReader:
         env: dict[str, Any] = dict(self.script.constants)
         env.update(self._settings())
         funcs = [p for p in ancestors(node) if p.type == "function_definition"]
+        if not funcs:
+            # code of the main guard: ``num_epochs = 8`` above it in the same ``if __name__ == "__main__":``
+            for a in self._guarded_assignments():
+                if a.start_byte >= node.start_byte:
+                    break
+                v = self.script.value(a.child_by_field_name("right"), env)
+                if v is not UNKNOWN:
+                    env[node_text(a.child_by_field_name("left"))] = v
         for f in reversed(funcs):
             params = [p for p in read_parameters(f) if p.name not in ("self", "cls")]
             for prm in params:
@@ -1050,6 +1259,17 @@ class JaxReader:
                     if v is not UNKNOWN:
                         env[node_text(left)] = v
         return env
+
+    def _guarded_assignments(self) -> list[Node]:
+        """Assignments to a name in the top-level ``if`` blocks of the file (its main guard), in order (cached)."""
+        got = getattr(self, "_guarded", None)
+        if got is None:
+            got = self._guarded = []
+            for stmt in self.script.root.named_children:
+                if stmt.type == "if_statement":
+                    got.extend(a for a in _assignments(stmt.child_by_field_name("consequence"))
+                               if (left := a.child_by_field_name("left")) is not None and left.type == "identifier")
+        return got
 
     def _call_site_values(self, f: Node, params: list[Any]) -> dict[str, Any]:
         """A function's arguments as its first call with arguments passes them (``train_model(..., num_epochs=200)``
@@ -1118,6 +1338,15 @@ class JaxReader:
         full = self.script.resolve(fn) or fn
         return last_name(full) if full.startswith("optax.") else None
 
+    def _library_loss(self, node: Node) -> str | None:
+        """The loss of optax or jaxopt a name or a call names (``optax.l2_loss(...)``,
+        ``jax.vmap(jaxopt.loss.multiclass_logistic_loss)``), as written; None for anything else."""
+        fn = self._fname(node) if node.type == "call" else dotted_name(node) if node.type == "attribute" else None
+        full = self.script.resolve(fn or "") or fn or ""
+        if full.split(".")[0] in ("optax", "jaxopt") and last_name(full) in jax_layers.LOSSES:
+            return fn
+        return None
+
     def _optimizer(self, calls: list[Node], hp: dict[str, Any], tricks: list[str]) -> None:
         for call in calls:
             name = self._optax(call)
@@ -1183,10 +1412,12 @@ class JaxReader:
 
     def _loss(self, calls: list[Node], hp: dict[str, Any]) -> None:
         for call in calls:
-            name = self._optax(call)
-            if name in jax_layers.LOSSES:
-                hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[name], self._fname(call)
-                return
+            pos, _ = call_arguments(call)
+            for node in [call, *pos[:1]]:  # the loss called, or handed to a transform (jax.vmap(loss))
+                raw = self._library_loss(node)
+                if raw is not None:
+                    hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[last_name(raw)], raw
+                    return
         # a loss written by hand in a loss function: -sum(labels * log_softmax(logits)), mean((pred - y) ** 2);
         # nested ones too (cleanrl's mse_loss inside the jitted update of its main guard)
         for fnode in self.script.nodes("function_definition"):
@@ -1324,6 +1555,21 @@ def _as_module(v: Any) -> _Mod | None:
     return None
 
 
+def _returns(fnode: Node) -> list[Node]:
+    """The expressions a function returns (its own ``return`` statements, not nested functions')."""
+    out: list[Node] = []
+    stack = [fnode.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        if n.type == "return_statement":
+            out.extend(n.named_children[:1])
+            continue
+        stack.extend(n.named_children)
+    return out
+
+
 def _assignments(body: Node | None) -> list[Node]:
     """Assignments of a function body in source order, nested blocks included (not nested defs)."""
     out: list[Node] = []
@@ -1337,6 +1583,10 @@ def _assignments(body: Node | None) -> list[Node]:
             continue
         stack.extend(reversed(n.named_children))
     return out
+
+
+def _plain(v: Any) -> Any:
+    return v if v is not UNKNOWN and jsonable(v) else UNKNOWN
 
 
 def _slice_bounds(sub: Node, script: Script, env: dict[str, Any]) -> tuple[int | None, int | None] | None:
