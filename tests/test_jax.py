@@ -361,6 +361,21 @@ def test_a_registry_of_partials_picked_by_a_key_not_written_trains_each():
     assert all(s.source.train_path == "main.py" and s.hyperparameters.epochs == 7 for s in got.values())
 
 
+def test_a_library_class_the_training_file_gives_the_definition_is_built_in():
+    files = {
+        "net.py": HEAD.encode() + b"from typing import Any\n"
+                                  b"class Net(nn.Module):\n    norm: Any = nn.LayerNorm\n    act: Any = nn.relu\n"
+                                  b"    @nn.compact\n    def __call__(self, x):\n"
+                                  b"        return self.act(self.norm()(nn.Dense(8)(x)))\n",
+        "train.py": HEAD.encode() + b"from net import Net\n"
+                                    b"def make(norm=nn.BatchNorm):\n    return Net(norm=norm, act=nn.tanh)\n"
+                                    b"model = make()\ntx = optax.adam(0.001)\n",
+    }
+    (s,) = parse_files(files)
+    assert s.source.train_path == "train.py"
+    assert seq(s) == ["Dense", "BatchNormalization"] and acts(s) == [None, "tanh"]
+
+
 def test_a_script_that_only_restores_another_files_model_trains_none():
     files = repo_files()
     files["predict.py"] = b"import jax\nfrom models.eqx_net import MLPNet\nmodel = MLPNet(784, key=jax.random.PRNGKey(0))\n"

@@ -313,10 +313,22 @@ class JaxReader:
             if any(hp.get(k) is not None for k in ("optimizer", "loss", "epochs", "steps")):
                 for where, name, written, call in self._foreign_calls:
                     pos, kw = call_arguments(call)
-                    env = self._env_at(call)
-                    got.append((where, name, written, [_plain(self.script.value(a, env)) for a in pos],
-                                {k: v for k, a in kw.items() if (v := _plain(self.script.value(a, env))) is not UNKNOWN}))
+                    w = self._walk_at(call)
+                    got.append((where, name, written, [_portable(self._val(a, w)) for a in pos],
+                                {k: v for k, a in kw.items() if (v := _portable(self._val(a, w))) is not UNKNOWN}))
         return got
+
+    def _walk_at(self, call: Node) -> _Walk:
+        """The values at a call outside model code, with the library classes and functions that the enclosing
+        functions' parameters default to (``def make_model(config, norm=nn.BatchNorm)``)."""
+        w = _Walk(inst=None, env=self._env_at(call))
+        for f in reversed([p for p in ancestors(call) if p.type == "function_definition"]):
+            for prm in read_parameters(f):
+                if prm.default is not None and prm.name not in w.env:
+                    ref = self._ref(prm.default, w)
+                    if ref is not None:
+                        self._bind(w, prm.name, ref)
+        return w
 
     def _given_by_importer(self, name: str) -> tuple[list[Any], dict[str, Any]] | None:
         """The arguments a training file of the repository that imports this one creates the class ``name``
@@ -1585,7 +1597,11 @@ def _assignments(body: Node | None) -> list[Node]:
     return out
 
 
-def _plain(v: Any) -> Any:
+def _portable(v: Any) -> Any:
+    """A value one file hands another's model: plain data, or a library's class or function (``nn.BatchNorm``,
+    ``nn.relu``), which mean the same in any file; UNKNOWN for the rest (a module class of the giver's file)."""
+    if isinstance(v, _Ref):
+        return v if v.kind in ("flax", "act", "op") else UNKNOWN
     return v if v is not UNKNOWN and jsonable(v) else UNKNOWN
 
 
