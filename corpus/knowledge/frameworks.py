@@ -14,7 +14,7 @@ IMPORT_FAMILIES: dict[str, frozenset[str]] = {
     "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras", "keras_core")),
     "pytorch": frozenset(("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning",
                           "timm", "transformers", "accelerate")),
-    "jax": frozenset(("jax", "flax", "optax")),
+    "jax": frozenset(("jax", "flax", "optax", "haiku", "equinox")),
 }
 
 

@@ -1,8 +1,9 @@
-"""JAX knowledge as data: Flax layers, functional ops, optax optimizers, losses and schedules.
+"""JAX knowledge as data: Flax, Haiku and Equinox layers, functional ops, optax optimizers, losses and schedules.
 
 To teach the JAX reader a new layer, add a row here. Keys are the last
-segment of the name as written (``nn.Conv`` -> ``Conv``); the reader checks
-separately that the name comes from Flax (``flax.linen`` or ``flax.nnx``).
+segment of the name as written (``nn.Conv`` -> ``Conv``, ``hk.nets.MLP`` ->
+``MLP``); the reader checks separately which library the name comes from
+(:data:`LIBRARIES`) and looks it up in that library's table (:data:`LAYERS`).
 Types are canonical (``corpus.knowledge.layers``).
 """
 
@@ -52,8 +53,116 @@ NNX_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "MultiHeadAttention": ("MultiHeadAttention", ("num_heads", "in_features")),
 }
 
+# haiku class -> (canonical type, positional argument names in order). Haiku names its dimensions
+# (``hk.Conv1D``), so the type is the row's, whatever the kernel's length.
+HAIKU_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Linear": ("Dense", ("output_size", "with_bias")),
+    "Conv1D": ("Conv1D", ("output_channels", "kernel_shape", "stride", "rate", "padding")),
+    "Conv2D": ("Conv2D", ("output_channels", "kernel_shape", "stride", "rate", "padding")),
+    "Conv3D": ("Conv3D", ("output_channels", "kernel_shape", "stride", "rate", "padding")),
+    "Conv1DTranspose": ("Conv1DTranspose", ("output_channels", "kernel_shape", "stride", "output_shape", "padding")),
+    "Conv2DTranspose": ("Conv2DTranspose", ("output_channels", "kernel_shape", "stride", "output_shape", "padding")),
+    "Conv3DTranspose": ("Conv3DTranspose", ("output_channels", "kernel_shape", "stride", "output_shape", "padding")),
+    "DepthwiseConv2D": ("DepthwiseConv2D", ("channel_multiplier", "kernel_shape", "stride", "padding")),
+    "SeparableDepthwiseConv2D": ("SeparableConv2D", ("channel_multiplier", "kernel_shape", "stride", "padding")),
+    "BatchNorm": ("BatchNormalization", ("create_scale", "create_offset", "decay_rate", "eps")),
+    "LayerNorm": ("LayerNormalization", ("axis", "create_scale", "create_offset", "eps")),
+    "RMSNorm": ("LayerNormalization", ("axis", "eps")),
+    "GroupNorm": ("GroupNormalization", ("groups",)),
+    "InstanceNorm": ("InstanceNormalization", ("create_scale", "create_offset")),
+    "Flatten": ("Flatten", ("preserve_dims",)),
+    "Reshape": ("Reshape", ("output_shape",)),
+    "MaxPool": ("MaxPooling2D", ("window_shape", "strides", "padding")),
+    "AvgPool": ("AveragePooling2D", ("window_shape", "strides", "padding")),
+    "LSTM": ("LSTM", ("hidden_size",)),
+    "GRU": ("GRU", ("hidden_size",)),
+    "VanillaRNN": ("SimpleRNN", ("hidden_size",)),
+    "Conv2DLSTM": ("ConvLSTM2D", ("input_shape", "output_channels", "kernel_shape")),
+    "Embed": ("Embedding", ("vocab_size", "embed_dim")),
+    "MultiHeadAttention": ("MultiHeadAttention", ("num_heads", "key_size")),
+}
+
+# equinox.nn class -> (canonical type, positional argument names in order): equinox layers take their input
+# size first (``eqx.nn.Linear(784, 128, key=k)``) and name their dimensions (``eqx.nn.Conv2d``)
+EQUINOX_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "Linear": ("Dense", ("in_features", "out_features", "use_bias")),
+    "Conv": ("Conv2D", ("num_spatial_dims", "in_channels", "out_channels", "kernel_size", "stride", "padding")),
+    "Conv1d": ("Conv1D", ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation")),
+    "Conv2d": ("Conv2D", ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation")),
+    "Conv3d": ("Conv3D", ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation")),
+    "ConvTranspose1d": ("Conv1DTranspose", ("in_channels", "out_channels", "kernel_size", "stride", "output_padding",
+                                            "padding")),
+    "ConvTranspose2d": ("Conv2DTranspose", ("in_channels", "out_channels", "kernel_size", "stride", "output_padding",
+                                            "padding")),
+    "ConvTranspose3d": ("Conv3DTranspose", ("in_channels", "out_channels", "kernel_size", "stride", "output_padding",
+                                            "padding")),
+    "Dropout": ("Dropout", ("p",)),
+    "LayerNorm": ("LayerNormalization", ("shape", "eps")),
+    "RMSNorm": ("LayerNormalization", ("shape", "eps")),
+    "GroupNorm": ("GroupNormalization", ("groups", "channels")),
+    "BatchNorm": ("BatchNormalization", ("input_size", "axis_name")),
+    "MaxPool1d": ("MaxPooling1D", ("kernel_size", "stride", "padding")),
+    "MaxPool2d": ("MaxPooling2D", ("kernel_size", "stride", "padding")),
+    "MaxPool3d": ("MaxPooling3D", ("kernel_size", "stride", "padding")),
+    "AvgPool1d": ("AveragePooling1D", ("kernel_size", "stride", "padding")),
+    "AvgPool2d": ("AveragePooling2D", ("kernel_size", "stride", "padding")),
+    "AvgPool3d": ("AveragePooling3D", ("kernel_size", "stride", "padding")),
+    "AdaptiveAvgPool2d": ("GlobalAveragePooling2D", ("target_shape",)),
+    "LSTMCell": ("LSTM", ("input_size", "hidden_size")),
+    "GRUCell": ("GRU", ("input_size", "hidden_size")),
+    "Embedding": ("Embedding", ("num_embeddings", "embedding_size")),
+    "MultiheadAttention": ("MultiHeadAttention", ("num_heads", "query_size")),
+}
+
+# import root -> the library whose module classes and layers it holds (the longest root that matches wins)
+LIBRARIES: dict[str, str] = {
+    "flax.linen": "linen",
+    "flax.nnx": "nnx",
+    "flax.experimental.nnx": "nnx",
+    "haiku": "haiku",
+    "equinox": "equinox",
+}
+LAYERS: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "linen": LINEN_LAYERS, "nnx": NNX_LAYERS, "haiku": HAIKU_LAYERS, "equinox": EQUINOX_LAYERS,
+}
+
 # the argument that holds a layer's output size (-> args.units for Dense, args.filters for convolutions)
-OUTPUT_ARGS = ("features", "out_features", "hidden_features")
+OUTPUT_ARGS = ("features", "out_features", "hidden_features", "output_size", "output_channels", "out_channels")
+# arguments written under another library's name that the record also gives under the common one
+# (haiku's ``kernel_shape``, equinox's dropout ``p``)
+ARG_ALIASES: dict[str, str] = {"kernel_shape": "kernel_size", "p": "rate"}
+
+# containers: the layers they are given, applied in turn (``hk.Sequential([...])``, ``hk.DeepRNN([...])``)
+CONTAINERS = {"Sequential", "DeepRNN"}
+# a function wrapped as a layer: ``eqx.nn.Lambda(jax.nn.relu)`` is the function
+LAMBDAS = {"Lambda"}
+# multi-layer perceptrons of a library, by library: their positional arguments. ``hk.nets.MLP([300, 100, 10])``
+# is one Dense per output size; ``eqx.nn.MLP(in_size, out_size, width_size, depth)`` is depth + 1 Dense.
+# Their hidden layers take ``activation`` (relu by default); the last one takes it only where asked
+# (haiku ``activate_final=True``, equinox ``final_activation=``).
+MLPS: dict[str, tuple[str, ...]] = {
+    "haiku": ("output_sizes", "w_init", "b_init", "with_bias", "activation", "activate_final"),
+    "equinox": ("in_size", "out_size", "width_size", "depth", "activation", "final_activation"),
+}
+# whole networks of a library's model zoo (``hk.nets.ResNet50(num_classes)``): a Pretrained layer, as
+# the other readers give a library's backbone, with ``pretrained: false`` (haiku loads no weights)
+ZOO: dict[str, frozenset[str]] = {
+    "haiku": frozenset({"ResNet", "ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152", "ResNet200",
+                        "ResNetV2", "MobileNetV1"}),
+}
+# haiku's recurrent unrolls: the core they are given is applied (``hk.dynamic_unroll(self.lstm, x, state)``)
+UNROLLS = {"dynamic_unroll", "static_unroll"}
+# function transforms applied to a module or a function: ``jax.vmap(self.linear)(x)`` applies the linear
+# layer (equinox models are written for one example and mapped over the batch)
+FUNCTION_TRANSFORMS = {"vmap", "filter_vmap", "pmap", "filter_pmap", "remat", "checkpoint", "filter_checkpoint",
+                       "jit", "filter_jit", "named_call"}
+# loop primitives that step a function (``jax.lax.scan(step, carry, xs)``): its layers are the model's, once
+LOOPS = {"scan", "fori_loop", "while_loop", "associative_scan"}
+# makers that create a module class they are given with the arguments of the call they return
+# (``eqx.nn.make_with_state(Net)(sizes, key)``)
+MAKERS = {"make_with_state"}
+# haiku's transforms: the function they are given builds the model (``hk.transform(forward_fn)``)
+HAIKU_TRANSFORMS = {"transform", "transform_with_state", "multi_transform", "multi_transform_with_state"}
 
 # recurrent wrappers: nn.RNN(nn.LSTMCell(64)) is the cell's layer; nn.Bidirectional(fwd, bwd) wraps it
 RNN_WRAPPERS = {"RNN"}
@@ -67,9 +176,10 @@ FUNCTIONAL: dict[str, str] = {
     "pool": "MaxPooling2D",
     "concatenate": "Concatenate",
     "dropout": "Dropout",
+    "ravel": "Flatten",
 }
 
-# optax losses by last name -> canonical loss
+# optax (and jaxopt.loss) losses by last name -> canonical loss
 LOSSES: dict[str, str] = {
     "softmax_cross_entropy": "categorical_crossentropy",
     "softmax_cross_entropy_with_integer_labels": "categorical_crossentropy",
@@ -88,6 +198,11 @@ LOSSES: dict[str, str] = {
     "kl_divergence": "kl_divergence",
     "convex_kl_divergence": "kl_divergence",
     "poly_loss_cross_entropy": "categorical_crossentropy",
+    "multiclass_logistic_loss": "categorical_crossentropy",
+    "multiclass_sparsemax_loss": "categorical_crossentropy",
+    "binary_logistic_loss": "binary_crossentropy",
+    "multiclass_hinge_loss": "hinge",
+    "binary_hinge_loss": "hinge",
 }
 
 # optax optimizers whose canonical name differs from their own (the rest go through vocab)
@@ -103,20 +218,20 @@ OPTIMIZER_ARGS: dict[str, tuple[str, ...]] = {
 }
 
 # optax learning-rate schedules (a schedule passed as the learning rate: the lr_schedule trick), with the
-# argument that holds the rate the schedule starts from
-SCHEDULES: dict[str, str] = {
-    "exponential_decay": "init_value",
-    "cosine_decay_schedule": "init_value",
-    "warmup_cosine_decay_schedule": "peak_value",
-    "warmup_exponential_decay_schedule": "peak_value",
-    "linear_schedule": "init_value",
-    "piecewise_constant_schedule": "init_value",
-    "polynomial_schedule": "init_value",
-    "cosine_onecycle_schedule": "peak_value",
-    "linear_onecycle_schedule": "peak_value",
-    "join_schedules": "",
-    "sgdr_schedule": "",
-    "constant_schedule": "value",
+# argument that holds the rate the schedule starts from and its position (-1: keyword only)
+SCHEDULES: dict[str, tuple[str, int]] = {
+    "exponential_decay": ("init_value", 0),
+    "cosine_decay_schedule": ("init_value", 0),
+    "warmup_cosine_decay_schedule": ("peak_value", 1),
+    "warmup_exponential_decay_schedule": ("peak_value", 1),
+    "linear_schedule": ("init_value", 0),
+    "piecewise_constant_schedule": ("init_value", 0),
+    "polynomial_schedule": ("init_value", 0),
+    "cosine_onecycle_schedule": ("peak_value", 1),
+    "linear_onecycle_schedule": ("peak_value", 1),
+    "join_schedules": ("", -1),
+    "sgdr_schedule": ("", -1),
+    "constant_schedule": ("value", 0),
 }
 
 # optax transformations that are training tricks

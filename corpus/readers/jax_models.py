@@ -54,14 +54,15 @@ from corpus.readers.torch_common import (
     method_in_bases,
     push,
 )
+from corpus.readers.trainers import chosen_callee, registry_callees
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 MAX_DEPTH = 10  # nesting of block expansions and helper calls
 MAX_UNROLL = 50  # a loop over a known list longer than this is walked once
 MAX_INSTANCES = 400  # block instantiations per file: hostile nesting must not run for minutes
+MAX_IMPORTERS = 20  # files a definition looks at for the arguments its training file creates it with
 
-_FLAX_ROOTS = ("flax.linen", "flax.nnx", "flax.experimental.nnx")
-_JAX_OPS_ROOTS = ("flax", "jax")
+_JAX_OPS_ROOTS = ("flax", "jax", "haiku", "equinox")
 
 
 @dataclass
@@ -71,7 +72,7 @@ class _Class:
     bases: list[str]
     methods: dict[str, Node] = field(default_factory=dict)  # name -> function_definition
     fields: list[tuple[str, Node | None]] = field(default_factory=list)  # dataclass fields, in order
-    nnx: bool = False
+    lib: str = "linen"  # the library of its base class (jax_layers.LIBRARIES)
 
 
 @dataclass
@@ -79,15 +80,16 @@ class _Ref:
     """A class or function held as a value, called later: ``conv: ModuleDef = nn.Conv``,
     ``act: Callable = nn.relu``, ``partial(nn.Conv, use_bias=False)``, ``block_cls=ResNetBlock``.
 
-    kind: ``flax`` (a Flax layer class), ``module`` (a module class of the file), ``act`` (an
-    activation function), ``op`` (a functional op such as ``nn.avg_pool``). ``pos`` / ``kw`` are
-    the arguments a ``partial`` fixed (values as :meth:`JaxReader._val` reads them).
+    kind: ``flax`` (a layer class of a library: Flax, Haiku or Equinox, whose name ``lib`` says),
+    ``module`` (a module class of the file), ``act`` (an activation function), ``op`` (a functional op
+    such as ``nn.avg_pool``). ``pos`` / ``kw`` are the arguments a ``partial`` fixed (values as
+    :meth:`JaxReader._val` reads them).
     """
 
     kind: str
     name: str
     raw: str
-    nnx: bool = False
+    lib: str = "linen"
     pos: list[Any] = field(default_factory=list)
     kw: dict[str, Any] = field(default_factory=dict)
 
@@ -102,6 +104,7 @@ class _Mod:
     items: list[_Mod] = field(default_factory=list)
     inst: _Inst | None = None
     ref: _Ref | None = None
+    open: bool = False  # a list of unknown length, its one item standing for each (a comprehension over unknowns)
 
 
 @dataclass
@@ -171,12 +174,13 @@ class JaxReader:
         seen.add(c.name)
         for b in c.bases:
             full = self.script.resolve(b) or b
-            if full.startswith(_FLAX_ROOTS) and last_name(full) == "Module":
-                c.nnx = "nnx" in full
+            lib = _library(full)
+            if lib is not None and last_name(full) == "Module":
+                c.lib = lib
                 return True
             base = self.classes.get(last_name(b))
             if base is not None and base is not c and self._is_flax_module(base, seen):
-                c.nnx = base.nnx
+                c.lib = base.lib
                 return True
         return False
 
@@ -186,12 +190,12 @@ class JaxReader:
     def _fname(self, call: Node) -> str:
         return call_function_name(call) or ""
 
-    def _flax_name(self, dotted: str) -> tuple[str, bool] | None:
-        """``nn.Dense`` -> (``Dense``, False); ``nnx.Linear`` -> (``Linear``, True), for names from Flax."""
+    def _flax_name(self, dotted: str) -> tuple[str, str] | None:
+        """``nn.Dense`` -> (``Dense``, ``linen``); ``nnx.Linear`` -> (``Linear``, ``nnx``); ``hk.nets.MLP`` ->
+        (``MLP``, ``haiku``): a name from a library of layers, with that library."""
         full = self.script.resolve(dotted) or dotted
-        if full.startswith(_FLAX_ROOTS):
-            return last_name(full), "nnx" in full.split(".")
-        return None
+        lib = _library(full)
+        return (last_name(full), lib) if lib is not None else None
 
     def _op_name(self, dotted: str) -> str | None:
         """``nn.relu`` / ``jax.nn.relu`` / ``jnp.tanh`` -> the function's last name, for names from Flax or JAX."""
@@ -202,40 +206,322 @@ class JaxReader:
 
     # -- models -----------------------------------------------------------
     def read(self) -> list[Summary]:
-        if not self.modules:
+        models = self._class_models() + self._forward_models(self._forward_functions())
+        foreign = self._foreign_models()
+        if not models and not foreign:
             return []
-        created = self._created_outside()
-        used = self._used_as_blocks()
-        out: list[Summary] = []
         hp, tricks = self._training()
         shape = self._input_shape()
+        out = [self._summary(name, node, layers, hp, tricks, shape.get(name) or shape.get(""))
+               for name, node, layers in models]
+        if not any(hp.get(k) is not None for k in ("optimizer", "loss", "epochs", "steps")):
+            return out  # a script that only creates another file's model (to restore it, to predict) trains none
+        for name, call, layer in foreign:
+            s = self._summary(name, call, [layer], hp, tricks, shape.get(name) or shape.get(""))
+            # (the repository join replaces the layer with the definition's and drops this warning)
+            s.parse.warnings.append(f"{layer.raw} is defined in another file: its layers are not read")
+            out.append(s)
+        return out
+
+    def _summary(self, name: str, node: Node, layers: list[Layer], hp: dict[str, Any], tricks: list[str],
+                 shape: list[int] | None) -> Summary:
+        warnings = list(self.warnings)
+        status = "ok"
+        if len(layers) >= MAX_LAYERS:
+            warnings.append(f"model cut at {MAX_LAYERS} layers")
+            status = "partial"
+        return Summary(
+            id="", name=name,
+            source=Source(path=self.script.path, line_start=line_of(node), line_end=end_line_of(node)),
+            framework="jax", layers=layers,
+            hyperparameters=Hyperparameters(**{k: v for k, v in hp.items() if k != "extra"},
+                                            extra=dict(hp.get("extra", {}))),
+            input_shape=shape,
+            tricks=list(dict.fromkeys(tricks)),
+            parse=ParseInfo(status=status, warnings=warnings),
+        )
+
+    def _class_models(self) -> list[tuple[str, Node, list[Layer]]]:
+        """(name, class node, layers) of each module class that is a model: not only ever a block."""
+        created = self._created_outside()
+        used = self._used_as_blocks()
+        out = []
         for c in self.modules.values():
-            if c.name in used and c.name not in created:
-                continue
             if self._method(c, "__call__") is None:
+                continue
+            call = created.get(c.name)
+            # a class another file of the repository creates and trains is a model, built with its arguments
+            given = self._given_by_importer(c.name) if call is None or self._is_partial(call) else None
+            if c.name in used and call is None and given is None:
                 continue
             self.depth = 0
             top = _Walk(inst=None, env=dict(self.script.constants))
-            pos, kw = self._creation_args(created.get(c.name), top)
+            pos, kw = given if given is not None else self._creation_args(call, top)
             inst = self._instantiate(c, pos, kw)
             layers = self._expand(inst) if inst is not None else []
             if all(x.type in WEIGHTLESS for x in layers):
                 continue  # weights of its own (self.param) and reshapes: no layers to show, as in the torch reader
-            warnings = list(self.warnings)
-            status = "ok"
-            if len(layers) >= MAX_LAYERS:
-                warnings.append(f"model cut at {MAX_LAYERS} layers")
-                status = "partial"
-            out.append(Summary(
-                id="", name=c.name,
-                source=Source(path=self.script.path, line_start=line_of(c.node), line_end=end_line_of(c.node)),
-                framework="jax", layers=layers,
-                hyperparameters=Hyperparameters(**{k: v for k, v in hp.items() if k != "extra"},
-                                                extra=dict(hp.get("extra", {}))),
-                input_shape=shape.get(c.name) or shape.get(""),
-                tricks=list(dict.fromkeys(tricks)),
-                parse=ParseInfo(status=status, warnings=warnings),
-            ))
+            out.append((c.name, c.node, layers))
+        return out
+
+    # -- models of other files of the repository, created and trained here ------------
+    def _foreign_models(self) -> list[tuple[str, Node, Layer]]:
+        """Models this file creates from a module class, a ``partial`` of one, a factory or a Haiku forward
+        function of another file of the repository: (its name there, the creation call, a Custom layer
+        whose ``raw`` the repository join follows to the definition, as it follows PyTorch's). A class is
+        read in its own file's names (that file's reader, through ``RepoContext.read_with``)."""
+        if self.script.context is None:
+            return []
+        out: dict[tuple[str, str], tuple[str, Node, Layer]] = {}
+        self._foreign_calls: list[tuple[str, str, str, Node]] = []
+        for call in self.calls:
+            if self._in_module_class(call):
+                continue
+            for written in self._created_names(call):
+                found = self._foreign_target(written)
+                if found is None:
+                    continue
+                where, name, raw = found
+                self._foreign_calls.append((where, name, written, call))
+                _, kw = call_arguments(call)
+                args = {k: v for k, a in kw.items() if (v := self.script.value(a, self._env_at(call))) is not UNKNOWN
+                        and jsonable(v)}
+                out.setdefault((where, name), (name, call, Layer(type="Custom", raw=raw, args=args,
+                                                                 line=line_of(call))))
+        return list(out.values())
+
+    def _has_layers(self, name: str) -> bool:
+        """Whether a module class of this file, built with its defaults, has layers of weights (cached)."""
+        cache: dict[str, bool] = self.__dict__.setdefault("_with_layers", {})
+        if name not in cache:
+            cache[name] = False  # a class that builds itself: no
+            self.depth = 0
+            inst = self._instantiate(self.modules[name], [], {})
+            cache[name] = inst is not None and any(x.type not in WEIGHTLESS for x in self._expand(inst))
+        return cache[name]
+
+    def _is_partial(self, call: Node) -> bool:
+        return last_name(self._fname(call)) == "partial"
+
+    def creations(self) -> list[tuple[str, str, str, list[Any], dict[str, Any]]]:
+        """(file, model name, name there, positional and keyword values) of each model of another repository
+        file that this file creates and trains (cached): what that file's reader builds its model with."""
+        got = getattr(self, "_creations", None)
+        if got is None:
+            got = self._creations = []
+            hp, _ = self._training() if self._foreign_models() else ({}, [])
+            if any(hp.get(k) is not None for k in ("optimizer", "loss", "epochs", "steps")):
+                for where, name, written, call in self._foreign_calls:
+                    pos, kw = call_arguments(call)
+                    w = self._walk_at(call)
+                    got.append((where, name, written, [_portable(self._val(a, w)) for a in pos],
+                                {k: v for k, a in kw.items() if (v := _portable(self._val(a, w))) is not UNKNOWN}))
+        return got
+
+    def _walk_at(self, call: Node) -> _Walk:
+        """The values at a call outside model code, with the library classes and functions that the enclosing
+        functions' parameters default to (``def make_model(config, norm=nn.BatchNorm)``)."""
+        w = _Walk(inst=None, env=self._env_at(call))
+        for f in reversed([p for p in ancestors(call) if p.type == "function_definition"]):
+            for prm in read_parameters(f):
+                if prm.default is not None and prm.name not in w.env:
+                    ref = self._ref(prm.default, w)
+                    if ref is not None:
+                        self._bind(w, prm.name, ref)
+        return w
+
+    def _given_by_importer(self, name: str) -> tuple[list[Any], dict[str, Any]] | None:
+        """The arguments a training file of the repository that imports this one creates the class ``name``
+        with (``MODELS[args.arch](num_classes=10)``, through a ``partial`` of this file: its arguments
+        first), so the definition is read as it is trained; None when no such file creates it."""
+        ctx = self.script.context
+        for path in self._importers() if ctx is not None else ():
+            other = ctx.read_with(path, "jax", JaxReader)
+            for where, model, written, pos, kw in other.creations() if isinstance(other, JaxReader) else ():
+                if where != self.script.path or model != name:
+                    continue
+                alias = self._alias_partial(written.rpartition(".")[2], name)
+                base_pos, base_kw = self._creation_args(alias, _Walk(inst=None, env={})) if alias else ([], {})
+                return base_pos + pos, {**base_kw, **kw}
+        return None
+
+    def _importers(self) -> list[str]:
+        """Python files of the repository whose imports name this file, or a package above it (``import
+        models.cnn`` is recorded as an import of ``models``), in path order (at most MAX_IMPORTERS).
+
+        Read here, not from ``RepoContext.importers_of``: that list is kept from the first time it is asked
+        for, which may be while an importer is itself being read (then it misses that importer)."""
+        ctx = self.script.context
+        path = self.script.path
+        if ctx is None:
+            return []
+        stem = path.rsplit("/", 1)[-1].removesuffix(".py")
+        word = (path.rsplit("/", 2)[-2] if stem == "__init__" and "/" in path else stem).encode()
+        parts = path.split("/")[:-1]
+        packages = {"/".join(parts[:i]) + "/__init__.py" for i in range(1, len(parts) + 1)}
+        out: list[str] = []
+        for p, data in sorted(ctx.files.items()):
+            if p == path or not p.endswith(".py") or word not in data or b"import" not in data:
+                continue
+            facts = ctx.module_facts(p)
+            for local, origin in facts.aliases.items() if facts is not None else ():
+                hit = ctx.resolve(origin, p, facts.relative.get(local, 0))
+                if hit is not None and (hit[0] == path or hit[0] in packages):
+                    out.append(p)
+                    break
+            if len(out) >= MAX_IMPORTERS:
+                break
+        return out
+
+    def _alias_partial(self, alias: str, name: str) -> Node | None:
+        """The ``partial(name, ...)`` call a top-level ``alias = partial(name, ...)`` of this file holds."""
+        for a in self.script.assignments_to(alias) if alias != name else ():
+            right = a.child_by_field_name("right")
+            if right is not None and right.type == "call" and self._is_partial(right):
+                return right
+        return None
+
+    def _created_names(self, call: Node) -> list[str]:
+        """The names, as this file writes them, of what a call may create: its callee, the function a Haiku
+        transform is given, the class a registry or ``getattr`` picks by a written key (``trainers``), or
+        each a registry can pick when its key is not written."""
+        fn = self._fname(call)
+        pos, _ = call_arguments(call)
+        if fn and self._haiku_transform(fn):
+            return [dotted_name(pos[0]) or ""] if pos else []
+        out = [fn] if fn else []
+        chosen = chosen_callee(self.script, call)
+        out += [chosen] if chosen else registry_callees(self.script, call)
+        fnode = call.child_by_field_name("function")
+        if not chosen and fnode is not None and fnode.type == "identifier":
+            out += self._registry_values(node_text(fnode), call)
+        return [n for n in out if n]
+
+    def _registry_values(self, var: str, call: Node) -> list[str]:
+        """``model_fn = {"vgg11": models.vgg.VGG11, "wrn": partial(models.wrn.WRN, depth=28)}[config.arch]``
+        then ``model_fn(...)``: the entry the key picks where it is read, else every entry."""
+        for a in reversed(self.script.assignments_to(var)):
+            right = a.child_by_field_name("right")
+            if a.start_byte > call.start_byte or right is None or right.type != "subscript":
+                continue
+            table = right.child_by_field_name("value")
+            if table is not None and table.type == "identifier":
+                table = next((x.child_by_field_name("right") for x in self.script.assignments_to(node_text(table))),
+                             None)
+            if table is None or table.type != "dictionary":
+                return []
+            key = self.script.value(right.child_by_field_name("subscript"), self._env_at(right))
+            entries = []
+            for pair in table.named_children:
+                value = pair.child_by_field_name("value") if pair.type == "pair" else None
+                if value is not None and value.type == "call" and last_name(self._fname(value)) == "partial":
+                    value = (call_arguments(value)[0] or [None])[0]
+                name = dotted_name(value) if value is not None else None
+                if name:
+                    entries.append((self.script.value(pair.child_by_field_name("key"), {}), name))
+            picked = [n for k, n in entries if k == key]
+            return picked or [n for _, n in entries]
+        return []
+
+    def _foreign_target(self, written: str) -> tuple[str, str, str] | None:
+        """(file, model name, name to write for the join) of a model of another repository file that
+        ``written`` names here, or None when it names none."""
+        if self._flax_name(written) is not None:
+            return None  # a library's own layer (the repository may be that library: flax's docs build nn.Dense)
+        hit = self.script.repository_definition(written)
+        ctx = self.script.context
+        if hit is None or ctx is None or not hit[1] or "." in hit[1] or hit[0] == self.script.path:
+            return None
+        home = ctx.read_with(hit[0], "jax", JaxReader)
+        target = home.model_named(hit[1]) if isinstance(home, JaxReader) else None
+        if target is None:
+            return None
+        if target == hit[1]:
+            return hit[0], target, written
+        # VGG11 = partial(VGG, ...) there: the join follows the class, named by its module's dotted path
+        module = hit[0][:-3].replace("/", ".").removesuffix(".__init__")
+        local = next((k for k, v in self.script.aliases.items() if v == f"{module}.{target}"), None)
+        return hit[0], target, local or f"{module}.{target}"
+
+    def model_named(self, name: str, depth: int = 0) -> str | None:
+        """The model a top-level name of this file stands for: a module class with layers, a function that
+        returns one (a factory) or builds Haiku layers, or the class a ``partial`` (or a plain alias) of this
+        file fixes arguments of; None for anything else (a parameter holder such as a learned temperature, a
+        training function)."""
+        if name in self.modules:
+            return name if self._has_layers(name) else None
+        fnode = self.funcs.get(name)
+        if fnode is not None:
+            returned = [r for r in _returns(fnode) if r.type == "call" and self._fname(r) in self.modules]
+            makes = any(self._has_layers(self._fname(r)) for r in returned)
+            return name if makes or self._builds_haiku_layers(fnode) else None
+        for a in self.script.assignments_to(name) if depth < MAX_DEPTH else ():
+            right = a.child_by_field_name("right")
+            if a.parent is None or a.parent.parent is None or a.parent.parent.type != "module" or right is None:
+                continue
+            if right.type == "call" and last_name(self._fname(right)) == "partial":
+                right = (call_arguments(right)[0] or [None])[0]
+            base = dotted_name(right) if right is not None else None
+            if base and base != name:
+                return self.model_named(base, depth + 1)
+        return None
+
+    # -- haiku: functions that build the model, transformed ------------------------
+    def _haiku_transform(self, dotted: str) -> bool:
+        full = self.script.resolve(dotted) or dotted
+        return _library(full) == "haiku" and last_name(full) in jax_layers.HAIKU_TRANSFORMS
+
+    def _forward_functions(self) -> dict[str, Node]:
+        """Functions that build a Haiku model: given to ``hk.transform`` (or decorated with it), or, in a file
+        that transforms none, a top-level function that builds Haiku layers and that nothing here calls (a
+        ``models.py`` whose forward function ``train.py`` transforms)."""
+        defs: dict[str, Node] = {}
+        for fnode in self.script.nodes("function_definition"):
+            if not self._in_module_class(fnode):
+                defs.setdefault(node_text(fnode.child_by_field_name("name")), fnode)
+        out: dict[str, Node] = {}
+        for call in self.calls:
+            pos, _ = call_arguments(call)
+            if pos and pos[0].type == "identifier" and node_text(pos[0]) in defs \
+                    and self._haiku_transform(self._fname(call)):
+                out.setdefault(node_text(pos[0]), defs[node_text(pos[0])])
+        for name, fnode in defs.items():
+            dec = fnode.parent
+            if dec is not None and dec.type == "decorated_definition" and any(
+                    self._haiku_transform(dotted_name(d.named_children[0]) or "")
+                    for d in dec.named_children if d.type == "decorator" and d.named_children):
+                out.setdefault(name, fnode)
+        if out:
+            return out
+        called = {last_name(self._fname(c)) for c in self.calls}
+        return {name: f for name, f in defs.items() if name in self.funcs and name not in called
+                and self._builds_haiku_layers(f)}
+
+    def _builds_haiku_layers(self, fnode: Node) -> bool:
+        for call in self.calls:
+            if fnode.start_byte <= call.start_byte < fnode.end_byte:
+                found = self._flax_name(self._fname(call))
+                if found is not None and found[1] == "haiku" and _is_layer_class(*found):
+                    return True
+        return False
+
+    def _forward_models(self, forwards: dict[str, Node]) -> list[tuple[str, Node, list[Layer]]]:
+        """(name, function node, layers) of each forward function that builds its own layers; one that
+        creates a module class of the file (``return CNN()(x)``) leaves the model to that class."""
+        out = []
+        for name, fnode in forwards.items():
+            if any(fnode.start_byte <= c.start_byte < fnode.end_byte and self._fname(c) in self.modules
+                   for c in self.calls):
+                continue
+            body = fnode.child_by_field_name("body")
+            w = _Walk(inst=None, env=self._env_at(body) if body is not None else {})
+            for p in read_parameters(fnode):
+                if p.kind == "plain" and p.name not in w.env:
+                    w.tensors.add(p.name)
+            self.depth = 0
+            self._walk_block(body, w)
+            if w.layers and not all(x.type in WEIGHTLESS for x in w.layers):
+                out.append((name, fnode, w.layers))
         return out
 
     def _created_outside(self) -> dict[str, Node]:
@@ -256,7 +542,17 @@ class JaxReader:
                 name = node_text(pos[0]) if pos else ""
                 if name in self.modules:
                     partials.setdefault(name, call)
+            elif self._maker(call) in self.modules and call.parent is not None and call.parent.type == "call":
+                # eqx.nn.make_with_state(Net)(sizes, key): the outer call creates Net with its arguments
+                out.setdefault(self._maker(call) or "", call.parent)
         return {**partials, **out}
+
+    def _maker(self, call: Node) -> str | None:
+        """The module class a library's maker is given (``eqx.nn.make_with_state(Net)``), else None."""
+        if last_name(self._op_name(self._fname(call)) or "") not in jax_layers.MAKERS:
+            return None
+        pos, _ = call_arguments(call)
+        return node_text(pos[0]) if pos and pos[0].type == "identifier" else None
 
     def _in_sequential(self, call: Node) -> bool:
         """Whether a call is an argument of a ``Sequential(...)`` (a list of layers it is given)."""
@@ -291,7 +587,7 @@ class JaxReader:
             if self._in_module_class(call):
                 continue
             pos, kw = call_arguments(call)
-            skip = 1 if last_name(self._fname(call)) == "partial" else 0
+            skip = 1 if last_name(self._fname(call)) == "partial" or self._maker(call) else 0
             for a in pos[skip:] + list(kw.values()):
                 if a.type == "identifier" and node_text(a) in self.modules:
                     used.add(node_text(a))
@@ -326,7 +622,7 @@ class JaxReader:
         inst = _Inst(cls=c)
         top = _Walk(inst=None, env=dict(self.script.constants))
         init = self._method(c, "__init__")
-        if init is not None and (c.nnx or ("setup" not in c.methods and not c.fields)):
+        if init is not None and (c.lib != "linen" or ("setup" not in c.methods and not c.fields)):
             params = [p for p in read_parameters(init) if p.name != "self" and p.kind == "plain"]
             w = _Walk(inst=inst, env=dict(self.script.constants))
             for i, p in enumerate(params):
@@ -423,7 +719,7 @@ class JaxReader:
             inner = self._ref(pos[0], w) if pos else None
             if inner is None:
                 return None
-            return _Ref(kind=inner.kind, name=inner.name, raw=inner.raw, nnx=inner.nnx,
+            return _Ref(kind=inner.kind, name=inner.name, raw=inner.raw, lib=inner.lib,
                         pos=inner.pos + [self._val(a, w) for a in pos[1:]],
                         kw={**inner.kw, **{k: self._val(v, w) for k, v in kw.items()}})
         if t not in ("identifier", "attribute"):
@@ -436,7 +732,7 @@ class JaxReader:
             return _Ref(kind="module", name=dn, raw=dn)
         flax = self._flax_name(dn)
         if flax is not None and _is_layer_class(*flax):
-            return _Ref(kind="flax", name=flax[0], raw=dn, nnx=flax[1])
+            return _Ref(kind="flax", name=flax[0], raw=dn, lib=flax[1])
         op = self._op_name(dn)
         if op is not None:
             act = vocab.canonical_activation(op)
@@ -470,7 +766,12 @@ class JaxReader:
             if m is not None:
                 return m
             ref = self._ref(node, w)
-            return _Mod(kind="act", act=ref.name) if ref is not None and ref.kind == "act" else None
+            if ref is None or ref.kind not in ("act", "op"):
+                return None
+            # [eqx.nn.Conv2d(...), jax.nn.relu, jnp.ravel, eqx.nn.Linear(...)]: functions in a list of layers
+            return _Mod(kind="act", act=ref.name) if ref.kind == "act" else _Mod(kind="ref", ref=ref)
+        if t == "subscript":
+            return self._build_item(node, w)
         if t != "call":
             return None
         fnode = node.child_by_field_name("function")
@@ -480,6 +781,22 @@ class JaxReader:
         pos, kw = call_arguments(node)
         return self._construct(ref, [self._val(a, w) for a in pos], {k: self._val(v, w) for k, v in kw.items()},
                                line_of(node))
+
+    def _build_item(self, node: Node, w: _Walk) -> _Mod | None:
+        """``self.layers[:-1]`` (a slice of a list of layers) or ``self.layers[-1]`` (one of them)."""
+        base = self._build(node.child_by_field_name("value"), w)
+        sub = node.child_by_field_name("subscript")
+        if base is None or base.kind not in ("list", "seq") or sub is None:
+            return None
+        if base.open:
+            return base if sub.type == "slice" else base.items[0]  # each of an unknown number is alike
+        if sub.type == "slice":
+            bounds = _slice_bounds(sub, self.script, w.env)
+            return _Mod(kind="list", items=base.items[bounds[0]:bounds[1]]) if bounds is not None else None
+        idx = self.script.value(sub, w.env)
+        if isinstance(idx, int) and not isinstance(idx, bool) and -len(base.items) <= idx < len(base.items):
+            return base.items[idx]
+        return None
 
     def _build_comprehension(self, node: Node, w: _Walk) -> _Mod | None:
         body = node.child_by_field_name("body")
@@ -496,7 +813,7 @@ class JaxReader:
                     items.append(m)
             return _Mod(kind="list", items=items) if items else None
         m = self._build(body, w)
-        return _Mod(kind="list", items=[m]) if m is not None else None
+        return _Mod(kind="list", items=[m], open=True) if m is not None else None
 
     def _construct(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> _Mod | None:
         """Calling a class held as a value: a Flax layer, or an instance of a module class of the file."""
@@ -513,44 +830,61 @@ class JaxReader:
             return _Mod(kind="inst", inst=inst)
         if ref.kind != "flax":
             return None
-        if ref.name == "Sequential":
+        if ref.name in jax_layers.CONTAINERS:
+            # nn.Sequential([...]) / hk.Sequential([...]) / eqx.nn.Sequential([...]) / nnx.Sequential(a, b)
             items: list[_Mod] = []
-            for v in pos:
+            for v in pos + [kw.get("layers")]:
                 if isinstance(v, _Mod):
                     items.extend(v.items if v.kind == "list" else [v])
             return _Mod(kind="seq", items=items)
-        layer = self._flax_layer(ref, pos, kw, line)
-        return _Mod(kind="layer", layers=[layer]) if layer is not None else None
+        if ref.name in jax_layers.LAMBDAS:
+            fn = pos[0] if pos else kw.get("fn")
+            return _as_module(fn) if isinstance(fn, _Ref) else None
+        layers = self._library_layers(ref, pos, kw, line)
+        return _Mod(kind="layer", layers=layers) if layers else None
 
-    def _flax_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+    def _library_layers(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> list[Layer]:
+        """The layers a library class builds: one from its table's row, a wrapped cell, an MLP's Dense
+        layers, or a zoo network as one Pretrained layer."""
         name, raw = ref.name, ref.raw
         if name in jax_layers.RNN_WRAPPERS or name in jax_layers.BIDIRECTIONAL:
             cell = next((x for v in pos + list(kw.values()) if isinstance(v, _Mod) for x in v.layers), None)
             if cell is None:
-                return None
+                return []
             if name in jax_layers.BIDIRECTIONAL:
-                return Layer(type="Bidirectional", raw=raw, args={"layer": cell.type, **cell.args}, line=line)
-            return Layer(type=cell.type, raw=f"{raw}({cell.raw})", args=dict(cell.args), line=line)
-        row = (jax_layers.NNX_LAYERS if ref.nnx else jax_layers.LINEN_LAYERS).get(name)
+                return [Layer(type="Bidirectional", raw=raw, args={"layer": cell.type, **cell.args}, line=line)]
+            return [Layer(type=cell.type, raw=f"{raw}({cell.raw})", args=dict(cell.args), line=line)]
+        if name == "MLP" and ref.lib in jax_layers.MLPS:
+            return _mlp_layers(ref, dict(zip(jax_layers.MLPS[ref.lib], pos, strict=False)) | kw, line)
+        if name in jax_layers.ZOO.get(ref.lib, ()):
+            args = {"name": name, "pretrained": False}
+            args.update({k: v for k, v in kw.items() if k not in _SKIPPED_ARGS and v is not UNKNOWN and jsonable(v)})
+            return [Layer(type="Pretrained", raw=raw, args=args, line=line)]
+        row = jax_layers.LAYERS[ref.lib].get(name)
         if row is None:
-            return None
+            return []
         ltype, names = row
         args: dict[str, Any] = {}
         for k, v in list(zip(names, pos, strict=False)) + list(kw.items()):
             if k not in _SKIPPED_ARGS and v is not UNKNOWN and jsonable(v):
                 args[k] = v
+        for k, common in jax_layers.ARG_ALIASES.items():
+            if k in args:
+                args.setdefault(common, args[k])
         out = next((args[k] for k in jax_layers.OUTPUT_ARGS if k in args), None)
         if ltype == "Dense" and out is not None:
             args["units"] = out
-        if ltype in ("Conv2D", "Conv2DTranspose", "LocallyConnected2D"):
+        if ltype.startswith(("Conv", "LocallyConnected")) and "LSTM" not in ltype:
             if out is not None:
                 args["filters"] = out
-            ks = args.get("kernel_size")
-            dims = len(ks) if isinstance(ks, list) else 1 if isinstance(ks, int) else 2
-            ltype = _with_dims(ltype, dims)
-        return Layer(type=ltype, raw=raw, args=args, line=line)
+            if not any(ch.isdigit() for ch in name):
+                # Flax's nn.Conv is of the kernel's dimension (equinox's and haiku's say theirs in the name)
+                ks = args.get("kernel_size")
+                dims = len(ks) if isinstance(ks, list) else 1 if isinstance(ks, int) else 2
+                ltype = _with_dims(ltype, dims)
+        return [Layer(type=ltype, raw=raw, args=args, line=line)]
 
-    def _op_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int) -> Layer | None:
+    def _op_layer(self, ref: _Ref, pos: list[Any], kw: dict[str, Any], line: int | None) -> Layer | None:
         """``nn.max_pool(x, (2, 2))`` / ``nn.avg_pool`` / ``jnp.concatenate`` / ``nn.dropout`` as a layer."""
         ltype = jax_layers.FUNCTIONAL.get(ref.name)
         if ltype is None:
@@ -563,9 +897,16 @@ class JaxReader:
             if isinstance(window, list) and jsonable(window):
                 args["window_shape"] = window
                 ltype = _with_dims(ltype, len(window))
+            elif isinstance(window, int) and not isinstance(window, bool):
+                args["window_shape"] = window  # hk.avg_pool(x, window_shape=2, ...): every spatial axis
             strides = kw.get("strides", UNKNOWN)
             if strides is not UNKNOWN and jsonable(strides):
                 args["strides"] = strides
+        elif ltype == "Dropout":
+            # nn.dropout(x, rate) / hk.dropout(rng, rate, x): the rate is the one number given
+            rate = kw.get("rate", next((v for v in pos if isinstance(v, float)), UNKNOWN))
+            if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+                args["rate"] = rate
         return Layer(type=ltype, raw=ref.raw, args=args, line=line)
 
     # -- the forward walk ---------------------------------------------------
@@ -721,8 +1062,17 @@ class JaxReader:
             self._call_named(node, fnode, pos, kw, w)
 
     def _call_built(self, fnode: Node, w: _Walk) -> None:
-        """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once."""
+        """nn.Dense(10)(x) / self.conv(32, (3, 3))(x): built and applied at once; ``jax.vmap(self.fc)(x)``:
+        the module a function transform is given, applied."""
         m = self._build(fnode, w)
+        inner: Node | None = fnode
+        for _ in range(MAX_DEPTH):  # jax.vmap(jax.vmap(self.mlp))(x): through each transform
+            if m is not None or inner is None or inner.type != "call" or \
+                    last_name(self._op_name(self._fname(inner)) or "") not in jax_layers.FUNCTION_TRANSFORMS:
+                break
+            pos, kw = call_arguments(inner)
+            inner = pos[0] if pos else kw.get("fun") or kw.get("f")
+            m = self._build(inner, w) if inner is not None else None
         if m is not None:
             self._apply(m, w)
         else:
@@ -730,11 +1080,9 @@ class JaxReader:
 
     def _call_item(self, fnode: Node, w: _Walk) -> None:
         """self.layers[0](x)"""
-        base = self._build(fnode.child_by_field_name("value"), w)
-        idx = self.script.value(fnode.child_by_field_name("subscript"), w.env)
-        if base is not None and base.kind in ("list", "seq") and isinstance(idx, int) \
-                and -len(base.items) <= idx < len(base.items):
-            self._apply(base.items[idx], w)
+        m = self._build_item(fnode, w)
+        if m is not None:
+            self._apply(m, w)
 
     def _call_named(self, node: Node, fnode: Node, pos: list[Node], kw: dict[str, Node], w: _Walk) -> None:
         """A call of a name or attribute: a module, a method of the instance, a data op, or a helper."""
@@ -755,12 +1103,54 @@ class JaxReader:
             return
         if self._call_op(fn, pos, kw, line_of(node), w):
             return
+        if (self._op_name(fn) or "") in jax_layers.UNROLLS and pos:
+            # hk.dynamic_unroll(self.lstm, x, state): the core it unrolls is applied
+            core = self._build(pos[0], w)
+            if core is not None:
+                self._apply(core, w)
+            return
+        if (self._op_name(fn) or "") in jax_layers.LOOPS:
+            # jax.lax.scan(step, carry, xs) over a function defined in the model code: its layers, once
+            for a in pos + list(kw.values()):
+                local = self._local_function(a, node)
+                if local is not None:
+                    self._walk_local(local, w)
+            return
         ref = self._ref(fnode, w)
         if ref is not None and ref.kind in ("act", "op"):
             self._apply_ref(ref, node, w)
             return
         if fn in self.funcs and fn not in self.modules:
             self._helper(self.funcs[fn], node, w, skip_self=False)
+
+    def _local_function(self, arg: Node, at: Node) -> Node | None:
+        """The function an argument names, defined in the function that holds ``at`` (``def step(...)``)."""
+        if arg.type != "identifier":
+            return None
+        outer = next((p for p in ancestors(at) if p.type == "function_definition"), None)
+        if outer is None:
+            return None
+        name = node_text(arg)
+        for fnode in self.script.nodes("function_definition"):
+            if outer.start_byte < fnode.start_byte < outer.end_byte \
+                    and node_text(fnode.child_by_field_name("name")) == name:
+                return fnode
+        return None
+
+    def _walk_local(self, fnode: Node, w: _Walk) -> None:
+        """A local function stepped by a loop primitive, walked in place: its parameters are data."""
+        if self.depth >= MAX_DEPTH:
+            return
+        inner = _Walk(inst=w.inst, env=dict(w.env), mods=dict(w.mods), repeat=w.repeat,
+                      tensors={p.name for p in read_parameters(fnode)})
+        self.depth += 1
+        try:
+            self._walk_block(fnode.child_by_field_name("body"), inner)
+        finally:
+            self.depth -= 1
+        for layer in inner.layers:
+            if not push(w.layers, layer):
+                return
 
     def _call_method_of_data(self, node: Node, fnode: Node, pos: list[Node], w: _Walk) -> bool:
         """``x.reshape(...)`` is a layer (True); any other method walks its object first (False)."""
@@ -804,6 +1194,12 @@ class JaxReader:
                     return
         elif m.kind == "act" and m.act:
             push(w.layers, activation_layer(m.act, "act", None), w.repeat)
+        elif m.kind == "ref" and m.ref is not None and m.ref.kind in ("act", "op"):
+            # a function held in a list of layers (jnp.ravel), applied to the data alone
+            layer = activation_layer(m.ref.name, m.ref.raw, None) if m.ref.kind == "act" else \
+                self._op_layer(m.ref, [], {}, None)
+            if layer is not None:
+                push(w.layers, layer, w.repeat)
         elif m.kind in ("seq", "list"):
             for item in m.items:
                 self._apply(item, w)
@@ -850,6 +1246,14 @@ class JaxReader:
         env: dict[str, Any] = dict(self.script.constants)
         env.update(self._settings())
         funcs = [p for p in ancestors(node) if p.type == "function_definition"]
+        if not funcs:
+            # code of the main guard: ``num_epochs = 8`` above it in the same ``if __name__ == "__main__":``
+            for a in self._guarded_assignments():
+                if a.start_byte >= node.start_byte:
+                    break
+                v = self.script.value(a.child_by_field_name("right"), env)
+                if v is not UNKNOWN:
+                    env[node_text(a.child_by_field_name("left"))] = v
         for f in reversed(funcs):
             params = [p for p in read_parameters(f) if p.name not in ("self", "cls")]
             for prm in params:
@@ -867,6 +1271,17 @@ class JaxReader:
                     if v is not UNKNOWN:
                         env[node_text(left)] = v
         return env
+
+    def _guarded_assignments(self) -> list[Node]:
+        """Assignments to a name in the top-level ``if`` blocks of the file (its main guard), in order (cached)."""
+        got = getattr(self, "_guarded", None)
+        if got is None:
+            got = self._guarded = []
+            for stmt in self.script.root.named_children:
+                if stmt.type == "if_statement":
+                    got.extend(a for a in _assignments(stmt.child_by_field_name("consequence"))
+                               if (left := a.child_by_field_name("left")) is not None and left.type == "identifier")
+        return got
 
     def _call_site_values(self, f: Node, params: list[Any]) -> dict[str, Any]:
         """A function's arguments as its first call with arguments passes them (``train_model(..., num_epochs=200)``
@@ -935,6 +1350,15 @@ class JaxReader:
         full = self.script.resolve(fn) or fn
         return last_name(full) if full.startswith("optax.") else None
 
+    def _library_loss(self, node: Node) -> str | None:
+        """The loss of optax or jaxopt a name or a call names (``optax.l2_loss(...)``,
+        ``jax.vmap(jaxopt.loss.multiclass_logistic_loss)``), as written; None for anything else."""
+        fn = self._fname(node) if node.type == "call" else dotted_name(node) if node.type == "attribute" else None
+        full = self.script.resolve(fn or "") or fn or ""
+        if full.split(".")[0] in ("optax", "jaxopt") and last_name(full) in jax_layers.LOSSES:
+            return fn
+        return None
+
     def _optimizer(self, calls: list[Node], hp: dict[str, Any], tricks: list[str]) -> None:
         for call in calls:
             name = self._optax(call)
@@ -976,9 +1400,10 @@ class JaxReader:
         name = self._optax(sched) if sched is not None else None
         if name in jax_layers.SCHEDULES:
             tricks.append("lr_schedule")
-            key = jax_layers.SCHEDULES[name]
-            _, kw = call_arguments(sched)
-            v = self.script.value(kw[key], self._env_at(sched)) if key in kw else UNKNOWN
+            key, at = jax_layers.SCHEDULES[name]
+            pos, kw = call_arguments(sched)
+            node = kw.get(key) if key in kw else pos[at] if 0 <= at < len(pos) else None
+            v = self.script.value(node, self._env_at(sched)) if node is not None else UNKNOWN
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 return float(v)
         return None
@@ -999,10 +1424,12 @@ class JaxReader:
 
     def _loss(self, calls: list[Node], hp: dict[str, Any]) -> None:
         for call in calls:
-            name = self._optax(call)
-            if name in jax_layers.LOSSES:
-                hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[name], self._fname(call)
-                return
+            pos, _ = call_arguments(call)
+            for node in [call, *pos[:1]]:  # the loss called, or handed to a transform (jax.vmap(loss))
+                raw = self._library_loss(node)
+                if raw is not None:
+                    hp["loss"], hp["loss_raw"] = jax_layers.LOSSES[last_name(raw)], raw
+                    return
         # a loss written by hand in a loss function: -sum(labels * log_softmax(logits)), mean((pred - y) ** 2);
         # nested ones too (cleanrl's mse_loss inside the jitted update of its main guard)
         for fnode in self.script.nodes("function_definition"):
@@ -1019,6 +1446,10 @@ class JaxReader:
             if re.search(r"\*\*\s*2|square\(", compact) and "-" in compact:
                 hp["loss"], hp["loss_raw"] = "mse", f"{name} (squared error)"
                 return
+            if "take_along_axis" in compact and re.search(r"-\s*(?:jnp\.)?(?:mean|sum)\(", compact):
+                # -mean(take_along_axis(log_probs, y, axis=1)): the negative log-likelihood of the true class
+                hp["loss"], hp["loss_raw"] = "categorical_crossentropy", f"{name} (negative log-likelihood)"
+                return
 
     def _loops(self, hp: dict[str, Any]) -> None:
         """Epochs (``for epoch in range(N)``) and steps (``for step in range(N)``) of counted loops."""
@@ -1026,7 +1457,9 @@ class JaxReader:
             if self._in_module_class(loop):
                 continue
             it = loop.child_by_field_name("right")
-            while it is not None and it.type == "call" and last_name(self._fname(it)) in ("enumerate", "tqdm", "trange"):
+            # for step, (x, y) in zip(range(STEPS), loader): the counted range is zip's first
+            while it is not None and it.type == "call" and last_name(self._fname(it)) in ("enumerate", "tqdm", "trange",
+                                                                                         "zip"):
                 if last_name(self._fname(it)) == "trange":
                     break
                 args = call_arguments(it)[0]
@@ -1077,6 +1510,17 @@ class JaxReader:
             left, right = a.child_by_field_name("left"), a.child_by_field_name("right")
             if left is not None and right is not None and right.type == "call" and self._fname(right) in self.modules:
                 created[node_text(left)] = self._fname(right)
+            elif left is not None and right is not None and right.type == "call":
+                # net = hk.without_apply_rng(hk.transform(forward)): net.init(...) initialises forward's model
+                inner = right
+                while inner.type == "call" and not self._haiku_transform(self._fname(inner)):
+                    args = call_arguments(inner)[0]
+                    inner = args[0] if args else inner
+                    if not args:
+                        break
+                args = call_arguments(inner)[0] if inner.type == "call" else []
+                if args and args[0].type == "identifier" and self._haiku_transform(self._fname(inner)):
+                    created[node_text(left)] = self._forward_model_name(node_text(args[0]))
         for call in self.calls:
             fnode = call.child_by_field_name("function")
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "init":
@@ -1089,6 +1533,14 @@ class JaxReader:
                     out.setdefault(created.get(obj, ""), shape)
                     break
         return out
+
+    def _forward_model_name(self, forward: str) -> str:
+        """The model a transformed function stands for: the one module class of the file it creates, else itself."""
+        fnode = next((f for f in self.script.nodes("function_definition")
+                      if node_text(f.child_by_field_name("name")) == forward), None)
+        made = {self._fname(c) for c in self.calls if fnode is not None
+                and fnode.start_byte <= c.start_byte < fnode.end_byte and self._fname(c) in self.modules}
+        return made.pop() if len(made) == 1 else forward
 
     def _dummy_shape(self, node: Node) -> list[int] | None:
         if node.type == "identifier":
@@ -1115,6 +1567,21 @@ def _as_module(v: Any) -> _Mod | None:
     return None
 
 
+def _returns(fnode: Node) -> list[Node]:
+    """The expressions a function returns (its own ``return`` statements, not nested functions')."""
+    out: list[Node] = []
+    stack = [fnode.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        if n.type == "return_statement":
+            out.extend(n.named_children[:1])
+            continue
+        stack.extend(n.named_children)
+    return out
+
+
 def _assignments(body: Node | None) -> list[Node]:
     """Assignments of a function body in source order, nested blocks included (not nested defs)."""
     out: list[Node] = []
@@ -1130,16 +1597,74 @@ def _assignments(body: Node | None) -> list[Node]:
     return out
 
 
-def _is_layer_class(name: str, nnx: bool) -> bool:
-    """A Flax class that builds a layer (or a container of layers) when called."""
-    table = jax_layers.NNX_LAYERS if nnx else jax_layers.LINEN_LAYERS
-    return name in table or name == "Sequential" or name in jax_layers.RNN_WRAPPERS \
-        or name in jax_layers.BIDIRECTIONAL
+def _portable(v: Any) -> Any:
+    """A value one file hands another's model: plain data, or a library's class or function (``nn.BatchNorm``,
+    ``nn.relu``), which mean the same in any file; UNKNOWN for the rest (a module class of the giver's file)."""
+    if isinstance(v, _Ref):
+        return v if v.kind in ("flax", "act", "op") else UNKNOWN
+    return v if v is not UNKNOWN and jsonable(v) else UNKNOWN
+
+
+def _slice_bounds(sub: Node, script: Script, env: dict[str, Any]) -> tuple[int | None, int | None] | None:
+    """``[:-1]`` -> (None, -1); ``[1:3]`` -> (1, 3); None for a step or a bound that cannot be read."""
+    parts: list[Node | None] = [None]
+    for c in sub.children:
+        if c.type == ":":
+            parts.append(None)
+        elif c.is_named:
+            parts[-1] = c
+    if len(parts) != 2:
+        return None  # a step (x[::2]) is no run of layers
+    bounds = [script.value(c, env) if c is not None else None for c in parts]
+    if any(b is not None and (not isinstance(b, int) or isinstance(b, bool)) for b in bounds):
+        return None
+    return bounds[0], bounds[1]
+
+
+def _mlp_layers(ref: _Ref, args: dict[str, Any], line: int) -> list[Layer]:
+    """``hk.nets.MLP([300, 100, 10])`` -> Dense 300, 100, 10; ``eqx.nn.MLP(2, 1, 32, 2)`` -> Dense 32, 32, 1.
+    Hidden layers take the activation (relu unless another is given); the last one only where asked."""
+    if ref.lib == "haiku":
+        sizes = args.get("output_sizes")
+        final = args.get("activate_final") is True
+    else:
+        width, depth, out = args.get("width_size"), args.get("depth"), args.get("out_size")
+        sizes = [width] * depth + [out] if isinstance(depth, int) and 0 <= depth <= MAX_UNROLL else None
+        final = isinstance(args.get("final_activation"), _Ref)
+    if not isinstance(sizes, list) or not sizes or len(sizes) > MAX_UNROLL:
+        return [Layer(type="Dense", raw=ref.raw, line=line)]  # sizes not written: one Dense stands for them
+    act_ref = args.get("activation")
+    act = act_ref.name if isinstance(act_ref, _Ref) and act_ref.kind == "act" else "relu"
+    last = args.get("final_activation") if ref.lib == "equinox" else act_ref
+    last_act = last.name if final and isinstance(last, _Ref) and last.kind == "act" else act if final else None
+    out: list[Layer] = []
+    for i, size in enumerate(sizes):
+        units = {"units": size} if isinstance(size, int) and not isinstance(size, bool) else {}
+        out.append(Layer(type="Dense", raw=ref.raw, args=units, activation=last_act if i == len(sizes) - 1 else act,
+                         line=line))
+    return out
+
+
+def _library(full: str) -> str | None:
+    """The library of layers a resolved dotted name comes from (``haiku.nets.MLP`` -> ``haiku``), or None."""
+    parts = full.split(".")
+    for n in range(min(3, len(parts) - 1), 0, -1):
+        lib = jax_layers.LIBRARIES.get(".".join(parts[:n]))
+        if lib is not None:
+            return lib
+    return None
+
+
+def _is_layer_class(name: str, lib: str) -> bool:
+    """A library class that builds a layer (or a container of layers, a whole network) when called."""
+    return name in jax_layers.LAYERS[lib] or name in jax_layers.CONTAINERS or name in jax_layers.LAMBDAS \
+        or name in jax_layers.RNN_WRAPPERS or name in jax_layers.BIDIRECTIONAL \
+        or lib in jax_layers.MLPS and name == "MLP" or name in jax_layers.ZOO.get(lib, ())
 
 
 # arguments that say how a layer runs or is initialised, not what it is
 _SKIPPED_ARGS = {"rngs", "dtype", "param_dtype", "kernel_init", "bias_init", "scale_init", "name", "deterministic",
-                 "use_running_average", "precision"}
+                 "use_running_average", "precision", "w_init", "b_init", "key", "inference"}
 
 
 def _with_dims(ltype: str, dims: int) -> str:
@@ -1158,6 +1683,8 @@ def _reshape_layer(pos: list[Node], raw: str, line: int) -> Layer:
     shape = pos[0] if len(pos) == 1 and pos[0].type in ("tuple", "list") else None
     items = shape.named_children if shape is not None else pos
     text = [node_text(x).replace(" ", "") for x in items]
+    if text == ["-1"]:
+        return Layer(type="Flatten", raw=raw, line=line)  # x.reshape(-1): one example's features, flat (equinox)
     flat = len(text) == 2 and text[1] == "-1" and ("shape[0]" in text[0] or text[0] in ("B", "b", "batch", "batch_size", "bs", "n"))
     return Layer(type="Flatten" if flat else "Reshape", raw=raw, line=line)
 

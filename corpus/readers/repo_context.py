@@ -33,7 +33,7 @@ import math
 import posixpath
 import re
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -430,6 +430,34 @@ class RepoContext:
             except (RecursionError, ValueError, UnicodeError):
                 return None
         return classes.get(name)
+
+    def read_with(self, path: str, reader: str, read: Callable[[Script], Any], marker: bytes = b"") -> Any:
+        """What ``read`` makes of a repository Python file (a reader's index of its classes, which another
+        file's code then builds or names), read once per reader and cached; None when the file is no Python
+        file of the repository, does not hold ``marker``, is over the size read for a module's facts, cannot
+        be parsed, or is being read already (a cycle).
+
+        Args:
+            path: the repository file.
+            reader: the cache's key for ``read`` (a reader's name: ``jax``).
+            read: a :class:`Script` (parsed with this context) -> what the caller keeps of it.
+            marker: bytes the file must hold to be read at all (a cheap prescan: ``b"flax"``).
+        """
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_read_with", {})
+        key = (reader, path)
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a file read again while it is read: nothing
+        data = self.files.get(path)
+        if not data or not path.endswith(".py") or len(data) > MAX_MODULE_BYTES or marker not in data:
+            return None
+        from corpus.readers.script import Script, source_text
+
+        try:
+            cache[key] = read(Script(source_text(data, path), path=path, context=self))
+        except (RecursionError, ValueError, UnicodeError):
+            cache[key] = None
+        return cache[key]
 
     def call_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
         """The plain parameters a call of a repository function or class takes (a class's ``__init__`` after
