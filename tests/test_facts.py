@@ -206,6 +206,31 @@ def test_own_csv_is_custom():
     assert s.preprocessing == ["impute"]
 
 
+def test_kaggle_input_folder_names_the_competition():
+    f = "facts_kaggle_moa.py"
+    [s] = run(f, [model("MoaNet", [("Dense", {"out_features": 512}, "relu"), "Dropout", "Dense"],
+                        loss="binary_crossentropy", lines=(line(f, "class MoaNet"), line(f, "return self.fc2")))])
+    assert s.datasets == ["moa"]  # ../input/lish-moa/: a public benchmark read from local files
+    assert s.task == "tabular_classification"
+
+
+def test_columns_name_the_benchmark_behind_a_generic_file():
+    f = "facts_taxi_fare_columns.py"
+    [s] = run(f, [model("model", [("Dense", {"units": 64}, "relu"), ("Dense", {"units": 32}, "relu"),
+                                   ("Dense", {"units": 1})], loss="mse",
+                        lines=(line(f, "model = keras"), line(f, "])")))])
+    assert s.datasets == ["nyc_taxi_fare"]  # rides_2015.csv read with the fare_amount column
+    assert s.task == "tabular_regression"
+
+
+def test_low_light_pairs_are_image_generation():
+    f = "facts_zero_dce_lol.py"
+    [s] = run(f, [model("model", ["Conv2D", "Conv2D", ("Conv2D", {"filters": 24}, "tanh")], loss="mse",
+                        lines=(line(f, "inputs = keras.Input"), line(f, "model = keras.Model")))])
+    assert s.datasets == ["lol"]
+    assert s.task == "image_generation"
+
+
 def test_readme_names_the_benchmark_behind_local_files():
     [s] = run("facts_custom_csv.py", [model("model", ["Dense", "Dense"], loss="binary_crossentropy")],
               context="Survival prediction on the Titanic passengers list (Kaggle).")

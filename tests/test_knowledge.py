@@ -262,8 +262,65 @@ def test_one_fold_for_names() -> None:
     ("pd.read_csv('otto-group-product-classification-challenge/train.csv')", "otto"),
     ("glob('SMILEsmileD-master/SMILEs/positives/*.jpg')", "smilesmiled"),
     ("loadmat('devkit/cars_train_annos.mat')", "stanford_cars"),
+    # session 14's mining of the shipped corpus's custom examples: public sets read from local files
+    ("pd.read_csv('../input/lish-moa/train_features.csv')", "moa"),
+    ("pd.read_csv('UNSW_NB15_training-set.csv')", "unsw_nb15"),
+    ("glob('dev_data/ToyConveyor/train/*.wav')", "dcase2020_task2"),
+    ("pd.read_csv('/tmp/data/taxi-train.csv')", "nyc_taxi_fare"),
+    ("get_file('census-income.data.gz', url)", "census_income_kdd"),
+    ("json.load(open('FEIDEGGER_release_1.1.json'))", "feidegger"),
+    ("open('vgg_face_dataset/files/A.J._Buckley.txt')", "vgg_face"),
+    ("np.load('full_numpy_bitmap_cat.npy')", "quickdraw"),
+    ("json.load(open('v2_OpenEnded_mscoco_train2014_questions.json'))", "vqa_v2"),
+    ("loadmat('flowers/imagelabels.mat')", "oxford_flowers102"),
+    ("os.path.join(root_dir, 'MedNIST.tar.gz')", "mednist"),
+    ("open('pubmed-dataset/train.txt')", "scientific_papers"),
+    ("pd.read_csv('HIV.csv')", "moleculenet_hiv"),
+    ("pd.read_csv('PM_train.txt', sep=' ')", "cmapss"),
+    ("pd.read_csv('PeMSD7_V_228.csv')", "pems"),
+    ("json.load(open('News_Category_Dataset_v2.json'))", "news_category"),
+    ("pd.read_csv('Youtube01-Psy.csv')", "youtube_spam"),
+    ("pd.read_csv('SN_d_tot_V2.0.csv', sep=';')", "sunspots"),
+    ("image_dataset_from_directory('10_food_classes_10_percent/train')", "food101"),
+    ("sorted(glob('./lol_dataset/our485/low/*'))", "lol"),
+    ("pd.read_csv('./data/babyweight_train.csv')", "natality"),
+    ("pd.read_csv('../input/bitcoin-historical-data/bitstampUSD_1-min_data.csv')", "bitcoin_historical"),
 ])
 def test_benchmarks_named_by_their_files_are_not_custom(text, name):
     # each was read as custom data in the session-7 sample of the shipped corpus
     from corpus.knowledge.datasets import find_in_text
     assert find_in_text(text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "model.load_weights('../models/vgg_face_weights.h5')",  # the VGGFace network, not its face images
+    "VGGFace(model='resnet50')",
+    "names = ['pizza', 'hot dog', 'donut']",  # COCO's class names
+    "pd.read_csv('ratings_train.txt')",  # a generic name (NSMC only under its own folder)
+    "pd.read_csv('assets/datasets/taxi/taxi_data.csv')",
+    "pd.read_csv('train_features.csv')",
+    "dolly-v2-3b",  # the model, not the Dolly 15k instructions
+])
+def test_near_misses_name_no_benchmark(text):
+    from corpus.knowledge.datasets import find_in_text
+    assert find_in_text(text) == []
+
+
+def test_the_two_census_income_sets_stay_apart():
+    from corpus.knowledge.datasets import find_in_text
+    assert find_in_text("adult.data") == ["adult"]
+    assert find_in_text("census-income.data") == ["census_income_kdd"]
+    assert find_in_text("nyc_taxi.csv") == ["nab"]  # Numenta's taxi passenger counts, not fares
+
+
+@pytest.mark.parametrize("columns, name", [
+    ({"fare_amount", "pickup_datetime"}, "nyc_taxi_fare"),
+    ({"pickuplon", "pickuplat", "dropofflon"}, "nyc_taxi_fare"),
+    ({"attack_cat", "label"}, "unsw_nb15"),
+    ({"airline_sentiment", "text"}, "twitter_airline_sentiment"),
+    ({"Date", "Close", "Adj Close"}, "yahoo_finance"),
+    ({"pickup_longitude", "pickup_latitude", "trip_duration"}, None),  # NYC trip durations: no fare
+])
+def test_benchmarks_named_by_their_columns(columns, name):
+    from corpus.knowledge.datasets import dataset_from_columns
+    assert dataset_from_columns(columns) == name

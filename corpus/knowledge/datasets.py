@@ -46,13 +46,15 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "notmnist": ("image_classification", ("notmnist_large", "notmnist_small")),
     "usps": ("image_classification", ()),
     "mnist_m": ("image_classification", ("mnistm",)),
-    "quickdraw": ("image_classification", ("quick_draw", "quickdraw_png", "quickdraw_dataset")),
+    "quickdraw": ("image_classification", ("quick_draw", "quickdraw_png", "quickdraw_dataset", "full_numpy_bitmap",
+                                         "full_simplified")),
     "utkface": ("image_classification", ("utk_face",)),
     "digits": ("image_classification", ("load_digits", "optdigits")),
     "cifar10": ("image_classification", ("cifar-10-batches-py", "cifar-10-python", "cifar_10", "cifar10_data",
                                          "cifar")),
     "cifar100": ("image_classification", ("cifar-100-python", "cifar_100")),
-    "svhn": ("image_classification", ("svhn_cropped", "housenumbers")),
+    "svhn": ("image_classification", ("svhn_cropped", "housenumbers", "train_32x32.mat", "test_32x32.mat",
+                                   "extra_32x32.mat")),
     "stl10": ("image_classification", ("stl_10", "stl10_binary")),
     "imagenet": ("image_classification", ("ilsvrc", "ilsvrc2012", "imagenet2012", "imagenet1k", "imagenet_1k",
                                           "imagenetv2", "ilsvrc2012_img_train")),
@@ -71,14 +73,22 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                               "vgg/data/pets", "trimaps")),
     "oxford_flowers17": ("image_classification", ("17flowers", "flowers17", "oxford17", "oxford_flowers17")),
     "oxford_flowers102": ("image_classification", ("flowers102", "oxford_flowers", "102flowers", "oxfordflowers102",
-                                                   "oxford102")),
+                                                   "oxford102", "imagelabels.mat", "setid.mat")),
+    # Kaggle's "Petals to the Metal" (tpu-getting-started): 104 flower classes in TFRecords
+    "flowers104": ("image_classification", ("flowers_104", "tpu-getting-started", "petals-to-the-metal",
+                                            "petals_to_the_metal", "flowers_104_tfr")),
     "flowers": ("image_classification", ("tf_flowers", "flower_photos", "flowers_photos", "flowers-recognition")),
     "hymenoptera": ("image_classification", ("hymenoptera_data",)),
     "lfw": ("image_classification", ("lfw_people", "fetch_lfw_people", "lfw-deepfunneled", "lfwpeople")),
     "olivetti_faces": ("image_classification", ("fetch_olivetti_faces", "olivetti")),
     "eurosat": ("image_classification", ()),
-    "inaturalist": ("image_classification", ("inaturalist_12k", "inat2017", "inat2018", "inat2019", "inat2021")),
-    "food101": ("image_classification", ("food-101", "food_101")),
+    # (nature_12k / nature_1k: Weights & Biases' iNaturalist 2017 subsets)
+    "inaturalist": ("image_classification", ("inaturalist_12k", "inat2017", "inat2018", "inat2019", "inat2021",
+                                             "nature_12k", "nature_1k", "nature_100")),
+    # (10_food_classes_*, pizza_steak: the Food-101 subsets of the Zero to Mastery courses)
+    "food101": ("image_classification", ("food-101", "food_101", "10_food_classes_10_percent", "10_food_classes_all_data",
+                                         "10_food_classes_1_percent", "101_food_classes_10_percent",
+                                         "pizza_steak", "pizza_steak_sushi")),
     "gtsrb": ("image_classification", ("germantrafficsign", "traffic_signs", "trafficsigns")),
     "fer2013": ("image_classification", ("fer_2013", "fer")),
     "chest_xray": ("image_classification", ("chestxray", "chest_xray_pneumonia", "pneumonia")),
@@ -88,8 +98,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "aptos2019": ("image_classification", ("aptos2019-blindness-detection",)),
     "plant_village": ("image_classification", ("plantvillage", "plant_disease", "plantdisease")),
     "horses_or_humans": ("image_classification", ("horse-or-human", "horse_or_human", "horses_or_humans")),
-    "rock_paper_scissors": ("image_classification", ("rps", "rockpaperscissors")),
-    "stanford_dogs": ("image_classification", ("stanforddogs", "dog-breed-identification", "dog_breed_identification")),
+    "rock_paper_scissors": ("image_classification", ("rps", "rockpaperscissors", "rps-test-set", "rps_test_set")),
+    "stanford_dogs": ("image_classification", ("stanforddogs", "dog-breed-identification", "dog_breed_identification",
+                                               "kaggle_dog_tiny", "kaggle_dog")),
     "stanford_cars": ("image_classification", ("cars196", "stanfordcars", "cars_train", "cars_annos",
                                                "stanford_cars_dataset")),
     "cub200": ("image_classification", ("cub_200_2011", "caltech_birds2011", "cub2002011")),
@@ -100,6 +111,17 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                           "ham10000_metadata", "hmnist")),
     # (not "smiles": that is the chemists' molecule notation)
     "smilesmiled": ("image_classification", ("smile_dataset",)),
+    "mednist": ("image_classification", ("mednist.tar.gz",)),
+    # the face images, not the VGGFace networks' weights ("vggface" is kept out of free text)
+    "vgg_face": ("image_classification", ("vgg_face_dataset",)),
+    # (not "hot dog" alone: that is one of COCO's class names)
+    "hotdog": ("image_classification", ("hotdog.zip", "hot-dog-not-hot-dog", "hot_dog_not_hot_dog")),
+    # Zalando's FEIDEGGER: dresses with German descriptions (retrieval and text-to-image alike)
+    "feidegger": (None, ("feidegger_release",)),
+    # Kaggle's 10 Monkey Species
+    "monkey_species": ("image_classification", ("10-monkey-species", "monkey_labels", "monkey_labels.txt")),
+    # Alexey Grigorev's clothing photos (ML Zoomcamp)
+    "clothing_dataset": ("image_classification", ("clothing-dataset-small", "clothing-dataset")),
     # -- images: detection, segmentation, generation
     "coco": ("object_detection", ("mscoco", "coco2014", "coco2017", "coco_2017", "train2017", "val2017",
                                   "instances_train2017", "cocodataset", "cocodetection")),
@@ -108,6 +130,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "kitti": ("object_detection", ()),
     "penn_fudan": ("object_detection", ("pennfudanped", "pennfudan")),
     "wider_face": ("object_detection", ("widerface",)),
+    "fddb": ("object_detection", ("fddb-folds", "originalpics")),
     "open_images": ("object_detection", ("openimages",)),
     "cityscapes": ("image_segmentation", ()),
     "ade20k": ("image_segmentation", ("adechallengedata2016", "ade_20k", "scene_parse_150")),
@@ -116,6 +139,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "dsb2018": ("image_segmentation", ("data-science-bowl-2018", "data_science_bowl_2018", "stage1_train",
                                        "dsb_2018", "nuclei_segmentation")),
     "camvid": ("image_segmentation", ()),
+    # the Crowd Instance-level Human Parsing set (Keras' DeepLabV3+ example)
+    "cihp": ("image_segmentation", ("instance-level_human_parsing", "instance_level_human_parsing",
+                                    "instance-level-human-parsing")),
     "kvasir": ("image_segmentation", ("kvasir-seg",)),
     "acdc": ("image_segmentation", ("acdc_challenge",)),
     "brats": ("image_segmentation", ("brats2018", "brats2019", "brats2020", "task01_braintumour", "braintumour")),
@@ -136,6 +162,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "edges2shoes": ("image_generation", ()),
     "edges2handbags": ("image_generation", ()),
     "night2day": ("image_generation", ()),
+    # LOw-Light paired photos (Zero-DCE, MIRNet): our485 / eval15 are its folders
+    "lol": ("image_generation", ("lol_dataset", "our485", "lowlight_dataset")),
     "flickr8k": ("image_captioning", ("flickr_8k", "flickr8k.token", "flickr8k_text", "flickr8k_dataset")),
     "flickr30k": ("image_captioning", ("flickr_30k", "flickr30k_images")),
     "coco_captions": ("image_captioning", ("captions_train2014", "captions_val2014", "captions_train2017",
@@ -162,6 +190,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                                "amazonreviews", "amazon_reviews_multi")),
     "trec": ("text_classification", ("trec6",)),
     "sms_spam": ("text_classification", ("smsspamcollection", "sms_spam_collection", "spam.csv", "smsspam")),
+    # Twitter US Airline Sentiment (Kaggle's Tweets.csv: known by its columns)
+    "twitter_airline_sentiment": ("text_classification", ("twitter-airline-sentiment", "twitter_airline_sentiment")),
     "sentiment140": ("text_classification", ("training.1600000.processed.noemoticon",)),
     "rotten_tomatoes": ("text_classification", ("rottentomatoes", "rt-polarity", "movie_review_polarity",
                                                  "rt-polaritydata", "rt-polarity.pos", "rt-polarity.neg")),
@@ -173,6 +203,23 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # News Headlines Dataset For Sarcasm Detection (the TensorFlow NLP course's sarcasm.json)
     "sarcasm": ("text_classification", ("sarcasm.json", "sarcasm_headlines_dataset", "sarcasm_headlines_dataset.json",
                                         "sarcasm_headlines_dataset_v2")),
+    # HuffPost headlines by category (Kaggle's News Category Dataset)
+    "news_category": ("text_classification", ("news_category_dataset", "news_category_dataset_v2",
+                                              "news_category_dataset_v3", "news-category-dataset")),
+    # UCI News Aggregator (newsCorpora.csv)
+    "news_aggregator": ("text_classification", ("newscorpora", "newscorpora.csv", "uci-news-aggregator",
+                                                "uci_news_aggregator")),
+    # UCI YouTube Spam Collection: one CSV per video
+    "youtube_spam": ("text_classification", ("youtube01-psy", "youtube02-katyperry", "youtube03-lmfao",
+                                             "youtube04-eminem", "youtube05-shakira", "youtube-spam-collection")),
+    # UMich SI650 sentiment sentences
+    "umich_si650": ("text_classification", ("umich-sentiment-train", "umich_sentiment_train", "si650")),
+    # Naver sentiment movie corpus (Korean movie reviews)
+    "nsmc": ("text_classification", ("naver_sentiment_movie_corpus", "nsmc-master")),
+    # three English translations of the Iliad (TensorFlow's load-text tutorial: who translated a line?)
+    "iliad": (None, ("cowper.txt", "derby.txt", "butler.txt", "illiad")),
+    # ATIS flight queries: intents and slots
+    "atis": (None, ("atis.train.w-intent.iob", "atis.test.w-intent.iob", "atis_intents", "ms-cntk-atis")),
     "bbc_news": ("text_classification", ("bbc-text", "bbc-text.csv", "bbc_text", "bbcnews", "bbc-fulltext")),
     "glue": ("text_classification", ()),
     "cola": ("text_classification", ()),
@@ -197,7 +244,15 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "gsm8k": ("text_generation", ("gsm-8k", "grade_school_math")),
     "squad": ("question_answering", ("squad_v2", "squadv2", "squad2", "train-v1.1", "train-v2.0", "dev-v1.1",
                                      "squad_v1")),
-    "babi": ("question_answering", ("babi_tasks", "tasks_1-20_v1-2", "babi-tasks-v1-2")),
+    "babi": ("question_answering", ("babi_tasks", "tasks_1-20_v1-2", "babi-tasks-v1-2", "qa1_single-supporting-fact",
+                                   "qa2_two-supporting-facts", "qa3_three-supporting-facts", "qa5_three-arg-relations",
+                                   "qa6_yes-no-questions")),
+    # VQA v2 (questions and answers on COCO images); its files start v2_OpenEnded_mscoco / v2_mscoco
+    "vqa_v2": ("question_answering", ("vqav2", "vqa2", "v2_OpenEnded_mscoco", "v2_mscoco")),
+    "nlvr2": (None, ("nlvr",)),
+    # Google's Natural Questions (Kaggle's TensorFlow 2.0 QA competition ships simplified-nq-*.jsonl)
+    "natural_questions": ("question_answering", ("simplified-nq-train", "simplified-nq-test",
+                                                 "tensorflow2-question-answering", "nq-open")),
     "triviaqa": ("question_answering", ("trivia_qa",)),
     "coqa": ("question_answering", ()),
     "cnn_dailymail": ("summarization", ("cnn_dm", "cnndm", "cnn-dailymail", "cnn_stories", "dailymail",
@@ -208,7 +263,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "billsum": ("summarization", ()),
     # arXiv / PubMed long-document summarization (Cohan et al.); the graph benchmark PubMed is another one
     "scientific_papers": ("summarization", ("pubmed-summarization", "arxiv-summarization", "pubmed_summarization",
-                                            "arxiv_summarization")),
+                                            "arxiv_summarization", "pubmed-dataset")),
     "multi_news": ("summarization", ("multinews",)),
     "news_summary": ("summarization", ("news_summary.csv", "news_summary_more")),
     "multi30k": ("machine_translation", ("multi_30k",)),
@@ -232,17 +287,30 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "tinystories": ("language_modeling", ("tiny_stories",)),
     "openwebtext": ("language_modeling", ()),
     "bookcorpus": ("language_modeling", ()),
+    "simplebooks": ("language_modeling", ("simplebooks-92", "simplebooks-2", "simplebooks-92-raw", "simplebooks-2-raw")),
+    "dolly_15k": ("text_generation", ("databricks-dolly-15k", "databricks_dolly_15k", "dolly-15k")),
     "alpaca": ("text_generation", ("alpaca_data", "alpaca-cleaned", "alpaca_cleaned", "alpaca_gpt4", "alpaca-gpt4")),
     "cornell_movie_dialogs": ("text_generation", ("cornell_movie_dialogs_corpus", "cornell-movie-dialogs",
                                                   "cornell movie-dialogs", "movie_lines.txt")),
     "shakespeare": ("text_generation", ("tinyshakespeare", "tiny_shakespeare", "shakespeare.txt",
                                         "shakespeare_input", "shakespeare_plays")),
     "nietzsche": ("text_generation", ("nietzsche.txt",)),
-    "alice": ("text_generation", ("wonderland", "alice_in_wonderland", "aliceinwonderland")),
+    "alice": ("text_generation", ("wonderland", "alice_in_wonderland", "aliceinwonderland", "pg11.txt")),
+    "anna_karenina": ("text_generation", ("anna.txt", "annakarenina")),
+    "war_and_peace": ("text_generation", ("warpeace_input", "warpeace", "warandpeace")),
+    # the Irish song lyrics of the DeepLearning.AI TensorFlow course
+    "irish_lyrics": ("text_generation", ("irish-lyrics-eof", "irish-lyrics-eof.txt")),
+    # Kaggle's Wine Reviews (winemag): generation and regression alike
+    "wine_reviews": (None, ("winemag-data-130k-v2", "winemag-data_first150k", "winemag", "wine-reviews")),
     "text8": ("representation_learning", ()),
     # -- audio
     "speech_commands": ("audio_classification", ("speechcommands", "mini_speech_commands",
                                                  "speech_commands_v0.02", "google_speech_commands")),
+    # DCASE 2020 task 2: anomalous machine sounds (ToyADMOS and MIMII machines)
+    "dcase2020_task2": ("anomaly_detection", ("dcase2020task2", "toyconveyor", "toyadmos", "mimii")),
+    "voxceleb": ("audio_classification", ("voxceleb1", "voxceleb2", "vox1_meta", "veri_test.txt", "veri_test2.txt")),
+    # Bach chorales (no task of the list: generation of music)
+    "jsb_chorales": (None, ("jsb16thseparated", "jsb-chorales-16th", "jsbchorales", "jsb-chorales")),
     "desed": ("audio_classification", ("desed_task", "dcase2021_task4")),
     "librispeech": ("speech_recognition", ("librispeech_asr",)),
     "timit": ("speech_recognition", ()),
@@ -264,7 +332,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                                   "housing.csv", "california_housing_train")),
     "bike_sharing": ("tabular_regression", ("bike-sharing-demand", "bike_sharing_demand", "bike-sharing-dataset")),
     "house_prices": ("tabular_regression", ("house-prices-advanced-regression-techniques", "houseprices",
-                                            "kc_house_data")),
+                                            "kc_house_data", "kaggle_house_pred", "kaggle_house")),
     "auto_mpg": ("tabular_regression", ("auto-mpg", "auto-mpg.data", "autompg")),
     "diabetes": ("tabular_regression", ("load_diabetes",)),
     "abalone": ("tabular_regression", ()),
@@ -272,7 +340,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # UCI Concrete Compressive Strength (also the IBM DL0101EN course's concrete_data.csv)
     "concrete": ("tabular_regression", ("concrete_data", "concrete_data.csv", "concrete_compressive_strength",
                                         "concrete_data.xls", "concretedata")),
-    "iris": ("tabular_classification", ("load_iris", "iris.data", "iris.csv")),
+    "iris": ("tabular_classification", ("load_iris", "iris.data", "iris.csv", "iris_training", "iris_test.csv")),
     "otto": ("tabular_classification", ("otto-group-product-classification-challenge", "otto_group")),
     "wine": ("tabular_classification", ("load_wine", "wine.data")),
     "wine_quality": ("tabular_classification", ("winequality", "winequality-red", "winequality-white",
@@ -284,6 +352,24 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                                  "pimaindian", "pimaindians", "dataset_pimaindian",
                                                  "diabetes.csv", "pimaindiansdiabetes")),
     "adult": ("tabular_classification", ("adult.data", "census_income", "adult_income", "adult.csv")),
+    # UCI Census-Income (KDD), the other census set: census-income.data, not adult.data
+    "census_income_kdd": ("tabular_classification", ("census-income.data", "census-income.test", "census-income-mld",
+                                                     "censusincomekdd")),
+    # Kaggle's Mechanisms of Action (MoA) competition: drug features -> scored targets
+    "moa": ("tabular_classification", ("lish-moa", "lish_moa", "train_targets_scored", "train_targets_nonscored",
+                                       "mechanisms_of_action")),
+    # UNSW-NB15 network intrusions: classifiers and anomaly detectors alike
+    "unsw_nb15": (None, ("unsw-nb15", "unswnb15", "nb15", "unsw_nb15_training-set", "unsw_nb15_testing-set")),
+    # the NYC taxi fare sets (Kaggle's competition, Google Cloud's BigQuery extracts taxi-train.csv)
+    "nyc_taxi_fare": ("tabular_regression", ("new-york-city-taxi-fare-prediction", "nyc-taxi-fare", "taxifare",
+                                             "taxi-fare", "taxi-train.csv", "taxi-valid.csv", "taxi-test.csv",
+                                             "taxi_preproc")),
+    # the CDC natality sample of Google Cloud's courses (predict a baby's weight)
+    "natality": ("tabular_regression", ("babyweight", "babyweight_train", "babyweight_eval", "babyweight_sample")),
+    "amazon_employee_access": ("tabular_classification", ("amazon-employee-access-challenge",)),
+    "airfoil_self_noise": ("tabular_regression", ("airfoil_self_noise.dat", "airfoil-self-noise")),
+    # UCI Combined Cycle Power Plant
+    "ccpp": ("tabular_regression", ("folds5x2_pp", "combined_cycle_power_plant")),
     "heart": ("tabular_classification", ("heart.csv", "heart_disease", "heartdisease", "cleveland")),
     "credit_card_fraud": ("tabular_classification", ("creditcard.csv", "creditcardfraud", "credit_card_fraud",
                                                      "creditcard")),
@@ -291,7 +377,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                          "telco_churn", "customer_churn",
                                          "bankcustomers", "bank_customers")),
     "bank_marketing": ("tabular_classification", ("bank-full", "bank-additional-full", "bank_marketing")),
-    "mushroom": ("tabular_classification", ("mushrooms", "agaricus-lepiota")),
+    "mushroom": ("tabular_classification", ("mushrooms", "agaricus-lepiota", "mushrooms.csv")),
     "sonar": ("tabular_classification", ("sonar.csv", "sonar.all-data")),
     "banknote": ("tabular_classification", ("data_banknote_authentication", "banknote_authentication")),
     "ionosphere": ("tabular_classification", ()),
@@ -301,16 +387,17 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "higgs": ("tabular_classification", ()),
     "kddcup99": ("tabular_classification", ("kdd99", "kddcup")),
     "nsl_kdd": ("anomaly_detection", ("nslkdd", "nsl-kdd", "kddtrain+", "kddtest+")),
-    "nab": ("anomaly_detection", ("numenta", "art_daily_small_noise", "art_daily_jumpsup", "realknowncause",
+    "nab": ("anomaly_detection", ("numenta", "art_daily_small_noise", "art_daily_jumpsup", "realknowncause", "nyc_taxi.csv",
                                   "nab_data")),
     "smd": ("anomaly_detection", ("servermachinedataset", "server_machine_dataset")),
     "smap_msl": ("anomaly_detection", ("smap", "msl", "smap_msl")),
     # -- time series
     "airline_passengers": ("time_series_forecasting", ("international-airline-passengers",
                                                        "airline-passengers", "airpassengers", "airline_passengers",
-                                                       "international_airline_passengers")),
+                                                       "international_airline_passengers", "air_passenger")),
+    "monthly_car_sales": ("time_series_forecasting", ("monthly-car-sales", "monthly_car_sales.csv")),
     "jena_climate": ("time_series_forecasting", ("jena_climate_2009_2016", "jenaclimate")),
-    "sunspots": ("time_series_forecasting", ("monthly-sunspots", "sunspots.csv")),
+    "sunspots": ("time_series_forecasting", ("monthly-sunspots", "sunspots.csv", "sn_d_tot_v2.0", "sn_m_tot_v2.0")),
     "daily_min_temperatures": ("time_series_forecasting", ("daily-min-temperatures", "daily_minimum_temperatures",
                                                            "daily-minimum-temperatures-in-me")),
     "household_power": ("time_series_forecasting", ("household_power_consumption",)),
@@ -323,11 +410,22 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     # ECG5000 serves both classification and anomaly tutorials: no task vote.
     "ecg5000": (None, ("ecg.csv", "ecg5000_train", "ecg_5000")),
     "mitbih": (None, ("mit-bih", "mit_bih", "mitdb", "mit-bih-arrhythmia")),
-    "cmapss": ("time_series_forecasting", ("c-mapss", "cmapssdata", "turbofan", "train_fd001")),
+    # (PM_train.txt: the turbofan data of Azure's predictive-maintenance template)
+    "cmapss": ("time_series_forecasting", ("c-mapss", "cmapssdata", "turbofan", "train_fd001", "pm_train.txt",
+                                           "pm_test.txt", "pm_truth.txt")),
     "uci_har": (None, ("uci har dataset", "uci_har_dataset", "human activity recognition", "hardataset")),
+    # ShapeNet part segmentation (PartAnnotation): point clouds, labelled per point
+    "shapenet_part": ("image_segmentation", ("partannotation", "shapenetcore_partanno_segmentation_benchmark",
+                                             "shapenetpart", "shapenet_part_seg")),
     "modelnet": ("image_classification", ("modelnet40", "modelnet10", "modelnet40_normal_resampled",
                                           "modelnet40_ply_hdf5_2048")),
-    "pems": ("time_series_forecasting", ("pems04", "pems08", "pems03", "pems07", "pems-bay", "pems_bay", "pemsbay")),
+    "pems": ("time_series_forecasting", ("pems04", "pems08", "pems03", "pems07", "pems-bay", "pems_bay", "pemsbay",
+                                         "pemsd4", "pemsd7", "pemsd8")),
+    # Kaggle's Bitcoin Historical Data (one-minute bars of Bitstamp, Coinbase, Kraken)
+    "bitcoin_historical": ("time_series_forecasting", ("bitcoin-historical-data", "bitstampusd", "coinbaseusd",
+                                                       "krakenusd")),
+    # UCR's FordA engine-noise series (time-series classification: no task of the list)
+    "forda": (None, ("forda_train", "forda_test")),
     # -- recommendation, graphs
     "criteo": ("recommendation", ("criteo_small", "dac_sample", "criteo_attalab", "kaggle_display_advertising")),
     "book_crossing": ("recommendation", ("book-crossing", "bookcrossing", "bx-book-ratings", "bx_book_ratings")),
@@ -346,6 +444,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "ogbn_mag": ("graph_learning", ("ogbn-mag",)),
     "ogbn_proteins": ("graph_learning", ("ogbn-proteins",)),
     "ogbg_molhiv": ("graph_learning", ("ogbg-molhiv",)),
+    "moleculenet_hiv": ("graph_learning", ("hiv.csv",)),
     "upfd": ("graph_learning", ()),
     "acm": ("graph_learning", ("acm3025", "acm_hgb", "acm4025")),
     "dblp": ("graph_learning", ("dblp_hgb", "dblp4057")),
@@ -356,7 +455,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "proteins": ("graph_learning", ()),
     "enzymes": ("graph_learning", ()),
     "qm9": ("graph_learning", ()),
-    "zinc": ("graph_learning", ()),
+    "zinc": ("graph_learning", ("250k_rndm_zinc_drugs_clean", "zinc250k", "zinc_250k")),
     # -- reinforcement learning environments (gym ids are mapped by gym_dataset)
     "cartpole": ("reinforcement_learning", ()),
     "atari": ("reinforcement_learning", ("space_invaders", "spaceinvaders", "ms_pacman", "mspacman", "pong",
@@ -455,6 +554,15 @@ COLUMN_SIGNATURES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                                       "hascrcard", "isactivemember"})),
     "iris": (frozenset(), frozenset({"sepallength", "sepalwidth", "petallength", "petalwidth",
                                      "sepallengthcm", "sepalwidthcm", "petallengthcm", "petalwidthcm"})),
+    # (pickuplon ...: the BigQuery extracts' names; trip-duration sets share the long names, not the fare)
+    "nyc_taxi_fare": (frozenset({"fareamount"}), frozenset({"pickuplon", "pickuplat", "dropofflon", "dropofflat"})),
+    "unsw_nb15": (frozenset({"attackcat", "ctstatettl", "ctsrvsrc", "ctdstsportltm"}),
+                  frozenset({"sbytes", "dbytes", "sttl", "dttl", "sloss", "dloss", "sinpkt", "dinpkt", "sjit",
+                             "djit", "stcpb", "dtcpb"})),
+    "twitter_airline_sentiment": (frozenset({"airlinesentiment", "airlinesentimentconfidence", "negativereason"}),
+                                  frozenset()),
+    # "Adj Close" is the column of Yahoo Finance's price downloads
+    YAHOO_FINANCE: (frozenset({"adjclose"}), frozenset()),
 }
 
 
@@ -580,6 +688,14 @@ IN_WORDS: dict[str, InWords] = {
     "credit_card_fraud": InWords("", (), ("credit card",)),
     "anime_faces": InWords("", (), ("anime faces",)),
     "tiny_imagenet": InWords("", ("tiny imagenet",)),
+    "moa": InWords("Mechanisms of Action (MoA) drug responses", ("mechanisms of action",)),
+    "nyc_taxi_fare": InWords("NYC taxi fares", ("nyc taxi fare", "new york taxi fare"), ("taxi fares", "taxi fare")),
+    "unsw_nb15": InWords("UNSW-NB15 network intrusions", ("unsw nb15",), ("network intrusions", "intrusion detection")),
+    "census_income_kdd": InWords("Census-Income (KDD) records", ("census income kdd",)),
+    "dcase2020_task2": InWords("DCASE 2020 machine sounds", ("dcase 2020",), ("machine sounds",)),
+    "vqa_v2": InWords("VQA v2 visual questions", ("vqa v2",), ("visual question answering",)),
+    "mednist": InWords("MedNIST medical images"),
+    "feidegger": InWords("FEIDEGGER dresses with German descriptions"),
 }
 
 
@@ -621,15 +737,16 @@ FAMILIES: dict[str, Family] = {
     "fashion": Family("clothing images", ("fashion_mnist",)),
     "cifar": Family("CIFAR datasets", ("cifar10", "cifar100"), ("cifar",)),
     "imagenet": Family("ImageNet and its subsets", ("imagenet", "tiny_imagenet", "imagenette")),
-    "flowers": Family("flower photo datasets", ("flowers", "oxford_flowers102", "oxford_flowers17")),
+    "flowers": Family("flower photo datasets", ("flowers", "oxford_flowers102", "oxford_flowers17", "flowers104")),
     "pets": Family("cat and dog photos", ("cats_vs_dogs", "oxford_pets", "stanford_dogs"),
                    ("cats", "dogs", "pets", "dog breeds")),
     "faces": Family("face datasets", ("celeba", "ffhq", "lfw", "olivetti_faces", "utkface", "anime_faces"),
                     ("faces",)),
     "reviews": Family("review sentiment datasets",
-                      ("imdb", "sst2", "rotten_tomatoes", "yelp", "amazon_reviews", "sentiment140"),
+                      ("imdb", "sst2", "rotten_tomatoes", "yelp", "amazon_reviews", "sentiment140", "nsmc"),
                       ("reviews", "product reviews", "customer reviews")),
-    "news": Family("news topic datasets", ("ag_news", "reuters", "20newsgroups", "bbc_news", "dbpedia"),
+    "news": Family("news topic datasets", ("ag_news", "reuters", "20newsgroups", "bbc_news", "dbpedia", "news_category",
+                                           "news_aggregator"),
                    ("news articles", "news topics")),
     "translation": Family("translation pairs",
                           ("wmt14", "wmt16", "multi30k", "iwslt", "fra_eng", "spa_eng", "deu_eng", "opus_books",
@@ -637,8 +754,9 @@ FAMILIES: dict[str, Family] = {
                           ("wmt",)),
     "text_corpora": Family("language-modeling corpora",
                            ("ptb", "wikitext2", "wikitext103", "enwik8", "text8", "tinystories", "openwebtext",
-                            "bookcorpus")),
-    "books": Family("books for character-level text", ("shakespeare", "nietzsche", "alice")),
+                            "bookcorpus", "simplebooks")),
+    "books": Family("books for character-level text", ("shakespeare", "nietzsche", "alice", "anna_karenina",
+                                                       "war_and_peace")),
     "qa": Family("question-answering datasets", ("squad", "triviaqa", "coqa", "babi")),
     "ner": Family("tagged-text datasets", ("conll2003", "conll2000", "ontonotes", "wnut17", "gmb_ner", "udpos")),
     "speech": Family("speech datasets", ("librispeech", "timit", "common_voice", "ljspeech")),
@@ -649,7 +767,9 @@ FAMILIES: dict[str, Family] = {
     "diabetes": Family("diabetes datasets", ("pima_diabetes", "diabetes")),
     "citation_graphs": Family("citation graphs", ("cora", "citeseer", "pubmed", "ogbn_arxiv"),
                               ("citation graph", "citation network")),
-    "molecules": Family("molecule graphs", ("qm9", "zinc", "mutag", "proteins", "enzymes"), ("molecules",)),
+    "molecules": Family("molecule graphs", ("qm9", "zinc", "mutag", "proteins", "enzymes", "moleculenet_hiv",
+                                            "ogbg_molhiv"), ("molecules",)),
+    "census": Family("census income datasets", ("adult", "census_income_kdd")),
     "classic_control": Family("classic-control games",
                               ("cartpole", "mountain_car", "acrobot", "pendulum", "lunar_lander")),
     "ratings": Family("rating datasets", ("movielens", "goodbooks", "netflix_prize")),
@@ -719,7 +839,7 @@ _TEXT_STOP = frozenset({
     "adult", "insurance", "newsgroups", "karate", "shampoo", "pima", "netflix", "olivetti", "jigsaw",
     "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
     "kinetics", "diabetes", "flowers", "pubmed", "iris", "centipede", "gopher", "atlantis", "pong",
-    "concrete", "glass", "sarcasm",
+    "concrete", "glass", "sarcasm", "vggface", "hotdog",
 })
 
 
