@@ -411,3 +411,12 @@ Runner(args, DataLoader(None, batch_size=12)).train()
     assert [(s.name, s.source.path, s.source.train_path) for s in got] == [("small_net", "models.py", "main.py")]
     hp = got[0].hyperparameters
     assert (hp.learning_rate, hp.epochs, hp.batch_size) == (0.02, 6, 12)
+
+
+def test_importers_asked_while_an_importer_is_being_read_are_asked_again_later():
+    files = {"models.py": b"import torch.nn as nn\n", "train.py": b"from models import nn\n"}
+    ctx = RepoContext(files)
+    ctx._reading.add("train.py")  # as while train.py's own script is built
+    assert ctx.importers_of("models.py") == []
+    ctx._reading.discard("train.py")
+    assert ctx.importers_of("models.py") == ["train.py"]

@@ -629,6 +629,7 @@ class RepoContext:
         self._importers[path] = []
         parts = module_parts(path)
         out: list[str] = []
+        unread = False
         if parts:
             if self._import_words is None:
                 self._import_words = _import_words(self.files)
@@ -637,6 +638,7 @@ class RepoContext:
                     continue
                 facts = self.module_facts(p)
                 if facts is None:
+                    unread = unread or p in self._reading
                     continue
                 for local, origin, first in self._first_hits(p, facts):
                     # as resolve(): only a package's re-export is followed further (its facts read as resolve reads them)
@@ -649,7 +651,12 @@ class RepoContext:
                         break
                 if len(out) >= 50:
                     break
-        self._importers[path] = out
+        if unread:
+            # asked while an importer is itself being read (its facts are not there yet): not the final answer,
+            # asked again later
+            del self._importers[path]
+        else:
+            self._importers[path] = out
         return out
 
     def _first_hits(self, path: str, facts: ModuleFacts) -> list[tuple[str, str, tuple[str, str] | None]]:
