@@ -1988,11 +1988,13 @@ class Interpreter(Evaluator):
         if context is None:
             return None
         hit = context.resolve(c.name, self.script.path, self.script.relative_imports.get(c.name.split(".")[0], 0))
-        if hit is None or not hit[1] or "." in hit[1] or context.is_network_class(*hit):
-            return None  # (a network given its batch size, ``DiffusionModel(batch_size=64)``, is no data)
+        if hit is None or not hit[1] or "." in hit[1]:
+            return None
         params = context.call_parameters(*hit)
         for i, (name, _default) in enumerate(params or ()):
             if name in _BATCH_ARG_NAMES:
+                if context.is_network_class(*hit):
+                    return None  # (a network given its batch size, ``DiffusionModel(batch_size=64)``, is no data)
                 v = c.kw.get(name, c.pos[i] if i < len(c.pos) else UNKNOWN)
                 return Batched(v) if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
         return None

@@ -155,6 +155,7 @@ class RepoContext:
         self._named: list[str] | None = None  # configuration files a Python file names
         self._option_files: list[str] | None = None  # files that define command-line options (a byte prescan)
         self._importers: dict[str, list[str]] = {}  # path -> files that import it (a byte prescan, confirmed)
+        self._incomplete: set[str] = set()  # importers_of answers given while an importer was being read
         # path -> the imports of other files' code read below it (imported_code): name -> dotted origin
         self.inlined_aliases: dict[str, dict[str, str]] = {}
         self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
@@ -622,10 +623,14 @@ class RepoContext:
                                   if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _defines_options(data)]
         return self._option_files
 
-    def importers_of(self, path: str) -> list[str]:
-        """Files of the repository whose imports name ``path`` (prescan by the module's name, then resolved)."""
-        if path in self._importers:
+    def importers_of(self, path: str, final: bool = False) -> list[str]:
+        """Files of the repository whose imports name ``path`` (prescan by the module's name, then resolved).
+
+        An answer given while one of those files was itself being read lacks it; ``final`` (asked after every
+        file was read: the join) reads again such an answer."""
+        if path in self._importers and not (final and path in self._incomplete and not self._reading):
             return self._importers[path]
+        self._incomplete.discard(path)
         self._importers[path] = []
         parts = module_parts(path)
         out: list[str] = []
@@ -652,11 +657,9 @@ class RepoContext:
                 if len(out) >= 50:
                     break
         if unread:
-            # asked while an importer is itself being read (its facts are not there yet): not the final answer,
-            # asked again later
-            del self._importers[path]
-        else:
-            self._importers[path] = out
+            # asked while an importer is itself being read (its facts are not there yet): not the final answer
+            self._incomplete.add(path)
+        self._importers[path] = out
         return out
 
     def _first_hits(self, path: str, facts: ModuleFacts) -> list[tuple[str, str, tuple[str, str] | None]]:
@@ -760,7 +763,7 @@ class RepoContext:
         (``decoder = MeshedDecoder(...)`` then ``Transformer(bos, encoder, decoder)``)."""
         # the files that import it are read for their facts first: the join may come before they were parsed
         # (a harvest joins only the files that gave summaries)
-        self.importers_of(path)
+        self.importers_of(path, final=True)
         for where, pattern in self._references().get((path, name), ()):
             if self._used_as_part(where, pattern, path, name):
                 return True
