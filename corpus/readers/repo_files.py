@@ -21,7 +21,7 @@ SKIP_DIRS = frozenset({
     ".github", "__pycache__", "build", "dist", ".ipynb_checkpoints", "venv", ".venv",
 })
 SKIP_NAMES = frozenset({"setup.py", "conftest.py", "conf.py", "noxfile.py"})
-_TEST_FILE = re.compile(r"(^test_.*\.py$)|(_test\.py$)|(^tests?\.py$)")
+_TEST_FILE = re.compile(r"(^test_.*\.py$)|(_tests?\.py$)|(^tests?\.py$)")
 # The cheap byte test: does the file import a deep-learning framework at all?
 # (the readers' own table: a script importing only ``transformers`` or ``timm`` is read too)
 DL_IMPORT = re.compile(
