@@ -421,3 +421,15 @@ def test_importers_asked_while_an_importer_is_being_read_are_asked_again_later()
     ctx._reading.discard("train.py")
     assert ctx.importers_of("models.py") == []  # (the answer given while reading, until asked as final)
     assert ctx.importers_of("models.py", final=True) == ["train.py"]
+
+
+def test_a_graph_named_for_a_loss_it_computes_is_no_example():
+    from corpus.readers.repository import _named_not_network
+    from corpus.record.summary import Layer, Source, Summary
+
+    def named(name: str) -> Summary:
+        return Summary(id="", name=name, source=Source(path="m.py"), framework="tensorflow",
+                       layers=[Layer(type="Dense", raw="dense")])
+
+    assert _named_not_network(named("_compute_seq_loss4")) and _named_not_network(named("loss"))
+    assert not _named_not_network(named("closs_net")) and not _named_not_network(named("glossary_model"))

@@ -743,7 +743,7 @@ def _own_run(s: Summary) -> bool:
 # (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own; LoRA classes are
 # _ALWAYS_PART_NAME's)
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
-                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)")
+                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?|Block|Blocks|Cell)")
 # never a whole network, wherever it sits: a LoRA wrapper, a positional encoding (DETR's PositionEmbeddingSine)
 _ALWAYS_PART_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*|\w*Position(?:al)?(?:Encoding|Embedding)\w*")
 # a variable holding weights, not a network (``state_dict = load_state_dict_from_url(url)``)
@@ -753,7 +753,7 @@ _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
 _NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Regularizer|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|"
-                               r"DataParallel)$")
+                               r"DataParallel|(?:^|_)loss\d*)$")
 
 # where a library keeps the parts its users build models from, by folder or file name; a folder of
 # whole models inside one (torch_geometric/nn/models, cogdl/models/nn) holds examples
