@@ -324,3 +324,11 @@ def test_the_two_census_income_sets_stay_apart():
 def test_benchmarks_named_by_their_columns(columns, name):
     from corpus.knowledge.datasets import dataset_from_columns
     assert dataset_from_columns(columns) == name
+
+
+def test_everyday_path_words_of_new_dataset_spellings_name_no_dataset_in_free_text():
+    from corpus.knowledge import datasets as known
+
+    assert known.find_in_text("data/full_simplified_features.csv") == []
+    assert known.find_in_text("/kaggle/input/kaggle_dog/train") == []
+    assert known.canonical_dataset("full_simplified") == "quickdraw"

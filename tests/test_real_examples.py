@@ -729,7 +729,6 @@ def test_library_parts_layer_named_classes_and_converted_checkpoints_are_no_exam
     got = parse_files(_repo(FIXTURES / "repo_parts_by_name"))
     # fairseq/modules/ holds a library's parts; CoordConv1d is named for a layer; a conversion tool's
     # BertModel.from_pretrained is weights to convert: none is an example. SpeechClassifier, never trained, is one
-    # (mixer_utils.py's MixingBlock, named for a block and never trained, is a part too)
     assert [s.name for s in got] == ["SpeechClassifier"] and NOT_TRAINED in got[0].parse.warnings
 
 

@@ -152,3 +152,14 @@ def test_a_lightning_module_of_another_file_built_from_the_parts_it_is_handed_is
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == ("adam", 0.003, 40, 7, "mse")
     assert s.datasets == ["mnist"]
+
+
+def test_two_scripts_building_one_lightning_module_from_different_parts_keep_their_own_layers():
+    files = _repo("lit_parts")
+    files["run_conv.py"] = files["run.py"].replace(b"from lit import Expand, LitPair, Squeeze",
+                                                  b"import torch.nn as nn\nfrom lit import Expand, LitPair") \
+        .replace(b"LitPair(Squeeze(), Expand())", b"LitPair(nn.Sequential(nn.Conv2d(1, 4, 3), nn.Flatten(), "
+                 b"nn.Linear(2704, 6)), Expand())")
+    got = {s.source.train_path: [x.type for x in s.layers] for s in parse_files(files)}
+    assert got["run.py"] == ["Dense", "Dense", "Dense", "Dense"]
+    assert got["run_conv.py"] == ["Conv2D", "Flatten", "Dense", "Dense", "Dense"]

@@ -422,3 +422,12 @@ for epoch in range(3):
     got, s = hp_of({"model.py": TORCH_MODEL, "data.py": data, "train.py": train})
     assert got == (0.05, 24, 3)
     assert s.datasets == ["mnist"]
+
+
+def test_a_toml_loader_in_another_file_is_read_like_a_yaml_one():
+    helpers = b'import tomllib\n\n\ndef settings():\n    with open("run.toml", "rb") as f:\n        return tomllib.load(f)\n'
+    train = torch_train("import torch\nimport helpers\nfrom model import Net\nconf = helpers.settings()\n",
+                        'conf["lr"]', 'conf["bs"]', 'conf["epochs"]')
+    files = {"model.py": TORCH_MODEL, "train.py": train, "helpers.py": helpers,
+             "run.toml": b"lr = 0.07\nbs = 5\nepochs = 2\n"}
+    assert hp_of(files)[0] == (0.07, 5, 2)

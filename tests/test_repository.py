@@ -433,3 +433,45 @@ def test_a_graph_named_for_a_loss_it_computes_is_no_example():
 
     assert _named_not_network(named("_compute_seq_loss4")) and _named_not_network(named("loss"))
     assert not _named_not_network(named("closs_net")) and not _named_not_network(named("glossary_model"))
+
+
+_NET = b'''import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        return self.fc2(self.fc1(x).relu())
+'''
+
+
+def _script(head: str, opt: str, epochs: int, guard: bool = True) -> bytes:
+    body = (f"def main():\n    model = Net()\n    opt = torch.optim.{opt}\n    for epoch in range({epochs}):\n"
+            "        model(torch.randn(4, 784)).sum().backward()\n        opt.step()\n")
+    return (head + "\n\n" + body + ('\n\nif __name__ == "__main__":\n    main()\n' if guard else "")).encode()
+
+
+def test_two_entry_scripts_each_train_the_model_though_one_imports_a_helper_of_the_other():
+    train = _script("import torch\nfrom models import Net\n\n\ndef evaluate(model):\n    return 0",
+                    "SGD(model.parameters(), lr=0.1)", 10)
+    tune = _script("import torch\nfrom models import Net\nfrom train import evaluate", "Adam(model.parameters(), lr=0.001)", 3)
+    got = parse_files({"models.py": _NET, "train.py": train, "finetune.py": tune}, repo="o/n")
+    assert sorted((s.source.train_path, s.hyperparameters.learning_rate) for s in got) == [
+        ("finetune.py", 0.001), ("train.py", 0.1)]
+
+
+def test_a_script_s_own_wildcard_import_wins_over_a_name_of_helper_code_read_below_it():
+    legacy = _NET.replace(b"nn.Linear(784, 128)", b"nn.Conv2d(1, 8, 3)")
+    utils = b'import yaml\nfrom legacy import Net\n\n\ndef load_cfg():\n    return yaml.safe_load(open("cfg.yaml"))\n'
+    train = (b"import torch\nimport utils\nfrom models import *\n\ncfg = utils.load_cfg()\nmodel = Net()\n"
+             b"opt = torch.optim.SGD(model.parameters(), lr=cfg['lr'])\nfor epoch in range(cfg['epochs']):\n"
+             b"    model(torch.randn(4, 784)).sum().backward()\n    opt.step()\n")
+    files = {"models.py": _NET, "legacy.py": legacy, "utils.py": utils, "train.py": train,
+             "cfg.yaml": b"lr: 0.05\nepochs: 12\n"}
+    trained = [s for s in parse_files(files, repo="o/n") if s.source.train_path == "train.py"]
+    assert [(s.source.path, s.hyperparameters.learning_rate, s.hyperparameters.epochs) for s in trained] == [
+        ("models.py", 0.05, 12)]

@@ -840,6 +840,8 @@ _TEXT_STOP = frozenset({
     "fer", "mushrooms", "churn", "sonar", "cleveland", "shakespeare_input", "zinc", "digits",
     "kinetics", "diabetes", "flowers", "pubmed", "iris", "centipede", "gopher", "atlantis", "pong",
     "concrete", "glass", "sarcasm", "vggface", "hotdog",
+    # words of everyday paths and prose ("full simplified", nature.com/.../nature_100, /kaggle/input/kaggle_dog)
+    "full_simplified", "nature_100", "kaggle_dog",
 })
 
 

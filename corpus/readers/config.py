@@ -33,6 +33,10 @@ import yaml
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_NODES = 100_000  # scalars, lists and mappings, aliases expanded
 MAX_DEPTH = 64
+# the calls that parse a configuration (a function whose text holds one is a loader: evaluate, repo_context);
+# a JSON file is as often data, so settings-only readers leave json out (SETTINGS_LOAD)
+CONFIG_LOAD = re.compile(rb"safe_load|yaml\.(?:full_|unsafe_)?load|json\.load|toml\w*\.load|OmegaConf\.load")
+SETTINGS_LOAD = re.compile(rb"safe_load|yaml\.(?:full_|unsafe_)?load|toml\w*\.load|OmegaConf\.load")
 CONFIG_EXTENSIONS = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg")
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
 
+from corpus.readers.config import CONFIG_LOAD
 from corpus.readers.syntax import (
     call_arguments,
     call_function_name,
@@ -1097,7 +1098,7 @@ REPO_CALLS: dict[str, Callable[[Evaluator, Node, Any], Any]] = {
 }
 
 
-_LOADER_WORDS = re.compile(rb"safe_load|yaml\.load|json\.load|toml\w*\.load|OmegaConf\.load")
+_LOADER_WORDS = CONFIG_LOAD
 
 
 def _returned_load(body: Node) -> Node | None:

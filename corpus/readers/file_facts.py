@@ -24,6 +24,7 @@ from tree_sitter import Node
 from corpus.knowledge import datasets as known_datasets
 from corpus.knowledge import tasks as task_rules
 from corpus.knowledge.vocab import SCHEDULERS, canonical_loss
+from corpus.readers.config import SETTINGS_LOAD
 from corpus.readers.script import (
     SHELL_DATA_COMMANDS,
     UNKNOWN,
@@ -213,7 +214,7 @@ _NOT_DATA_FILE = re.compile(r"config|vocab|log|result|output|pred|submission|che
 # a pretrained checkpoint named for the set it was fine-tuned on: that set is not this script's data
 _FINETUNED_CHECKPOINT = re.compile(r"fine[-_]?tuned[-_]", re.I)
 # a stream parsed as settings (``yaml.safe_load(f)`` of ``with open(path) as f``; a JSON file is often data)
-_SETTINGS_LOAD = re.compile(rb"\b(?:yaml\.(?:safe_)?load|toml\.load|tomllib\.load)\(")
+_SETTINGS_LOAD = SETTINGS_LOAD
 
 
 def _opened_as_settings(call: Node) -> bool:

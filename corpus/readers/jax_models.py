@@ -132,6 +132,7 @@ class JaxReader:
 
     def __init__(self, script: Script) -> None:
         self.script = script
+        self._importer_files: list[str] | None = None  # (_importers: read once)
         self.classes: dict[str, _Class] = {}
         self.funcs: dict[str, Node] = {}
         self.depth = 0
@@ -355,6 +356,8 @@ class JaxReader:
         path = self.script.path
         if ctx is None:
             return []
+        if self._importer_files is not None:
+            return self._importer_files  # (once per file, not per class)
         stem = path.rsplit("/", 1)[-1].removesuffix(".py")
         word = (path.rsplit("/", 2)[-2] if stem == "__init__" and "/" in path else stem).encode()
         parts = path.split("/")[:-1]
@@ -371,6 +374,7 @@ class JaxReader:
                     break
             if len(out) >= MAX_IMPORTERS:
                 break
+        self._importer_files = out
         return out
 
     def _alias_partial(self, alias: str, name: str) -> Node | None:

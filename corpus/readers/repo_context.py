@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from corpus.readers.config import is_config_path, load_config
+from corpus.readers.config import CONFIG_LOAD, is_config_path, load_config
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -62,7 +62,7 @@ _NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
                               r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(|"
-                              r"yaml\.(?:safe_)?load\(|json\.load\(|toml\.load\(|OmegaConf\.load\(")
+                              + CONFIG_LOAD.pattern.decode())
 # a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not), or when it is
 # a Lightning data module (the data its trainer is given)
 _TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.compile\(|Trainer\(|"
@@ -730,7 +730,9 @@ class RepoContext:
             size += len(text)
             pieces.append(text)
             for name, origin in facts.aliases.items():
-                if not name.startswith("*") and name not in script.aliases and facts.relative.get(name, 0) == 0:
+                if not name.startswith("*") and name not in script.aliases and facts.relative.get(name, 0) == 0 \
+                        and not self.star_origins(script.aliases, script.relative_imports, script.path, name):
+                    # (a name the script's own ``from models import *`` gives is the script's)
                     imports.setdefault(name, origin)
             for k, v in facts.constants.items():
                 constants.setdefault(k, v)

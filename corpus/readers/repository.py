@@ -318,9 +318,6 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
     examples of their own)."""
     if name in facts.aliases:
         return facts.aliases[name], facts.relative.get(name, 0)
-    if name in context.inlined_aliases.get(path, {}):
-        # a name of another file's code read below this one (a trainer class's ``from models import Net``)
-        return context.inlined_aliases[path][name], 0
     wild = context.star_origins(facts.aliases, facts.relative, path, name)
     if wild:
         return wild[-1]
@@ -333,7 +330,13 @@ def _imported_origin(context: RepoContext, facts: ModuleFacts, path: str, name: 
         module = context.module_facts(hit[0]) if hit is not None and not hit[1] else None
         if module is not None and (name in module.definitions or name in module.aliases):
             plain.append((f"{origin}.{name}", dots))
-    return plain[0] if len(plain) == 1 else None
+    if len(plain) == 1:
+        return plain[0]
+    if name in context.inlined_aliases.get(path, {}):
+        # a name of another file's code read below this one (a trainer class's ``from models import Net``): the
+        # script's own imports win over it
+        return context.inlined_aliases[path][name], 0
+    return None
 
 
 def _expanded(d: _Def, context: RepoContext, defs: dict[tuple[str, str], _Def], stack: tuple[str, ...],
@@ -489,10 +492,9 @@ def _class_read_below(context: RepoContext, s: Summary, defs: dict[tuple[str, st
     if hit is None or d is None or d.kind != "class" or hit in defs:
         return None
     source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
-    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework=s.framework, layers=s.layers),
-                 names_from=s.source.path)
-    defs[hit] = block
-    return block
+    # (not kept among the definitions: another script may build it from other parts)
+    return _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework=s.framework, layers=s.layers),
+                names_from=s.source.path)
 
 
 # the bytes of a script that runs training (not one that restores a model to predict)
@@ -550,9 +552,16 @@ def _entry_trainings(summaries: list[Summary], context: RepoContext) -> list[Sum
     for s in summaries:
         if s.source.train_path is not None:
             by_def.setdefault((s.source.path, s.name), set()).add(s.source.train_path)
-    return [s for s in summaries if s.source.train_path is None or not any(
-        other != s.source.train_path and _imports_file(context, other, s.source.train_path)
-        for other in by_def[(s.source.path, s.name)])]
+    return [s for s in summaries if s.source.train_path is None or _runs_itself(context, s.source.train_path)
+            or not any(other != s.source.train_path and _imports_file(context, other, s.source.train_path)
+                       for other in by_def[(s.source.path, s.name)])]
+
+
+def _runs_itself(context: RepoContext, path: str) -> bool:
+    """Whether a training file is an entry script of its own (a ``__main__`` guard, a notebook), not a module
+    only other scripts run."""
+    data = context.files.get(path) or b""
+    return not path.endswith(".py") or b"__main__" in data
 
 
 def _imports_file(context: RepoContext, importer: str, path: str) -> bool:
@@ -743,7 +752,7 @@ def _own_run(s: Summary) -> bool:
 # (nor "...Encoder": an LSTMEncoder nothing here uses is labelled a model of its own; LoRA classes are
 # _ALWAYS_PART_NAME's)
 _PART_NAME = re.compile(r"\w*(?:Linear\w{0,4}|Conv[123][dD]\w{0,4}|Embedding|Embeddings|Norm|Attention|Layer|"
-                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?|Block|Blocks|Cell)")
+                        r"Pooler|Head|Heads|FeedForward|Projection|Pool(?:ing)?[123]?[dD]?)")
 # never a whole network, wherever it sits: a LoRA wrapper, a positional encoding (DETR's PositionEmbeddingSine)
 _ALWAYS_PART_NAME = re.compile(r"\w*(?:LoRA|Lora)\w*|\w*Position(?:al)?(?:Encoding|Embedding)\w*")
 # a variable holding weights, not a network (``state_dict = load_state_dict_from_url(url)``)

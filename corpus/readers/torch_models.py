@@ -215,9 +215,18 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _as_inlined(self, name: str | None) -> str | None:
         if name and self._below and name.count(".") == 1:
             head, _, last = name.partition(".")
-            if last in self._below and head in self.script.aliases:
+            if last in self._below and self._repository_module(head):
                 return last
         return name
+
+    def _repository_module(self, alias: str) -> bool:
+        """Whether an import alias names a module of the repository (not ``torch``, whose ``save`` is not the
+        ``save`` read below the script)."""
+        context = self.script.context
+        origin = self.script.aliases.get(alias)
+        hit = context.resolve(origin, self.script.path, self.script.relative_imports.get(alias, 0)) \
+            if context is not None and origin is not None else None
+        return hit is not None and not hit[1]
 
     def _class_info(self, cnode: Node) -> ClassInfo:
         """A class definition: its name, bases as written, and methods (the first of a name wins)."""
