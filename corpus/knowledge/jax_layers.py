@@ -9,6 +9,8 @@ Types are canonical (``corpus.knowledge.layers``).
 
 from __future__ import annotations
 
+from corpus.knowledge import torch_layers
+
 # flax.linen class -> (canonical type, positional argument names in order). A convolution's
 # dimension comes from its kernel_size (Conv2D when it cannot be read).
 LINEN_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -101,12 +103,9 @@ EQUINOX_LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "RMSNorm": ("LayerNormalization", ("shape", "eps")),
     "GroupNorm": ("GroupNormalization", ("groups", "channels")),
     "BatchNorm": ("BatchNormalization", ("input_size", "axis_name")),
-    "MaxPool1d": ("MaxPooling1D", ("kernel_size", "stride", "padding")),
-    "MaxPool2d": ("MaxPooling2D", ("kernel_size", "stride", "padding")),
-    "MaxPool3d": ("MaxPooling3D", ("kernel_size", "stride", "padding")),
-    "AvgPool1d": ("AveragePooling1D", ("kernel_size", "stride", "padding")),
-    "AvgPool2d": ("AveragePooling2D", ("kernel_size", "stride", "padding")),
-    "AvgPool3d": ("AveragePooling3D", ("kernel_size", "stride", "padding")),
+    # (equinox's pools take torch's arguments: torch's rows)
+    **{k: torch_layers.LAYERS[k] for k in ("MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d",
+                                            "AvgPool3d")},
     "AdaptiveAvgPool2d": ("GlobalAveragePooling2D", ("target_shape",)),
     "LSTMCell": ("LSTM", ("input_size", "hidden_size")),
     "GRUCell": ("GRU", ("input_size", "hidden_size")),

@@ -1147,6 +1147,10 @@ class JaxReader:
             return
         inner = _Walk(inst=w.inst, env=dict(w.env), mods=dict(w.mods), repeat=w.repeat,
                       tensors={p.name for p in read_parameters(fnode)})
+        self._walk_inner(fnode, inner, w)
+
+    def _walk_inner(self, fnode: Node, inner: _Walk, w: _Walk) -> None:
+        """A function's body walked one level deeper, its layers added to the caller's."""
         self.depth += 1
         try:
             self._walk_block(fnode.child_by_field_name("body"), inner)
@@ -1234,14 +1238,7 @@ class JaxReader:
             v = self._val(node, w) if node is not None else \
                 self._val(p.default, inner) if p.default is not None else UNKNOWN
             self._bind(inner, p.name, v)
-        self.depth += 1
-        try:
-            self._walk_block(fnode.child_by_field_name("body"), inner)
-        finally:
-            self.depth -= 1
-        for layer in inner.layers:
-            if not push(w.layers, layer):
-                return
+        self._walk_inner(fnode, inner, w)
 
     # -- training -----------------------------------------------------------
     def _env_at(self, node: Node) -> dict[str, Any]:
