@@ -389,3 +389,18 @@ def test_percentage_error_loss_is_other_not_mae():
     assert canonical_loss("mean_absolute_percentage_error") == "other"
     assert canonical_loss("mape") == "other"
     assert canonical_loss("mean_absolute_error") == "mae"
+
+
+def test_subclassed_model_with_named_outputs_and_a_layer_returning_a_dict():
+    # ``inputs["text"]``, a Layer whose call returns {"a": ..., "b": ...}, ``keras.ops.concatenate`` of the two
+    # and a call returning a dict: one model, both branches joined, and its Sequential head no model of its own
+    (s,) = parse("keras_named_outputs.py")
+    assert s.name == "Whole"
+    assert [x.type for x in s.layers] == ["Dense", "Dense", "Concatenate", "Dense", "Dense"]
+    assert (s.hyperparameters.optimizer, s.hyperparameters.loss) == ("adam", "mse")
+
+
+def test_sequential_parts_of_a_model_class_are_no_examples_even_when_its_call_cannot_be_read():
+    # Simulator's call hands its two Sequentials to an outside function: the class cannot be read, and the
+    # Sequentials it builds in __init__ are still its parts, not two models
+    assert parse("keras_unread_model_parts.py") == []

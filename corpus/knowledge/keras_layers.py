@@ -308,7 +308,7 @@ ACTIVATION_MODULES = ("nn", "activations", "backend", "math", "keras", "tensorfl
 
 # Functions on tensors that join branches, in raw TF / backend spelling.
 TF_MERGES: dict[str, str] = {"concat": "Concatenate", "concat_v2": "Concatenate", "add": "Add",
-                             "add_n": "Add", "stack": "Concatenate"}
+                             "add_n": "Add", "stack": "Concatenate", "concatenate": "Concatenate"}
 
 # Reshape-like functions: Flatten when the target is (-1, N), else Reshape.
 TF_RESHAPES = {"reshape"}

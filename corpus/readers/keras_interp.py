@@ -1037,8 +1037,8 @@ class Interpreter(Evaluator):
                 obj.inputs = [x]
                 self.in_layer_call += 0
                 out = self.invoke(FuncVal(found[0], cls.scope, "call", found[1]), [obj, x], {}, call)
-                outs = out if isinstance(out, list) else [out]
-                obj.outputs = [o for o in outs if isinstance(o, Tensor)]
+                # (a call returning named outputs or a tuple: ``{"out": ..., "enc": ...}``)
+                obj.outputs = self.tensors_in(out)
             else:
                 # Model subclass built functionally: CustomModel(inputs, outputs)
                 ins = kw.get("inputs", pos[0] if pos else UNKNOWN)
@@ -1068,6 +1068,8 @@ class Interpreter(Evaluator):
                     for t in self.tensors[n_apps:])
         # a layer returning its output with extras (``return self.ln_2(...), attention_scores``): the output
         first = out[0] if isinstance(out, (tuple, list)) and out and isinstance(out[0], Tensor) else out
+        if isinstance(out, dict):  # named outputs (``{"embedding": e, "type_probs": p}``)
+            first = next(iter(self.tensors_in(out)), out)
         if not built or not isinstance(first, Tensor) or first.seq <= before:
             # nothing of Keras inside (or it hands its input back): one Custom block,
             # or a Dense when its call is one product with a weight of its own
@@ -1166,7 +1168,7 @@ class Interpreter(Evaluator):
         key = self.eval(subs[0], scope) if len(subs) == 1 else UNKNOWN
         if isinstance(obj, dict):
             return obj.get(key, UNKNOWN) if isinstance(key, (str, int, float)) else UNKNOWN
-        if isinstance(obj, list):
+        if isinstance(obj, (list, tuple)):
             if isinstance(key, int) and not isinstance(key, bool) and -len(obj) <= key < len(obj):
                 return obj[key]
             return UNKNOWN
@@ -1483,7 +1485,7 @@ class Interpreter(Evaluator):
     def tensors_in(self, v: Any) -> list[Tensor]:
         if isinstance(v, Tensor):
             return [v]
-        if isinstance(v, list):
+        if isinstance(v, (list, tuple)):
             return [x for x in v if isinstance(x, Tensor)][:64]
         if isinstance(v, dict):  # Model(inputs, {"pitch": p, "step": s}): named outputs
             return [x for x in v.values() if isinstance(x, Tensor)][:64]
@@ -2432,6 +2434,14 @@ class Interpreter(Evaluator):
                                        line=self.s_line(c.node), framework="tensorflow"), ins, c.node)
         return ins[0] if ins else _NEXT
 
+    def keras_ops_merge(self, c: ImportedCall) -> Any:
+        """``keras.ops.concatenate([a, b])`` / ``K.concatenate``: the backend's join of two branches, read as
+        ``tf.concat`` is. Inside a ``Layer``'s own call it stays one of the block's plain ops (Antirectifier's
+        ``K.concatenate([pos, neg])`` is that one block)."""
+        if self.in_layer_call or not {"ops", "backend"}.intersection(c.parts[:-1]):
+            return _NEXT
+        return self.tf_merge(c)
+
     def tf_elementwise(self, c: ImportedCall) -> Any:
         """``tf.log(p)``, ``tf.square(d)``: the tensor, with the expression kept (a loss written by hand)."""
         if c.last in ("log", "square", "pow", "abs") and c.pos and isinstance(c.pos[0], Tensor):
@@ -2929,7 +2939,7 @@ _TF_RULES: tuple[Callable[..., Any], ...] = (
 _KERAS_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.keras_application, Interpreter.keras_optimizer, Interpreter.keras_schedule,
     Interpreter.keras_callback, Interpreter.keras_loss, Interpreter.keras_activation, Interpreter.ext_batcher,
-    Interpreter.keras_loader,
+    Interpreter.keras_loader, Interpreter.keras_ops_merge,
 )
 
 # attributes, by the kind of object (exact type; UNKNOWN and None: attribute_of_unknown)

@@ -29,7 +29,7 @@ from corpus.readers.keras_interp import (
     jsonable_shape,
 )
 from corpus.readers.script import Script
-from corpus.readers.syntax import dotted_name, undecorated
+from corpus.readers.syntax import dotted_name, node_text, undecorated
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
 
 # Layers that make a model (a function applying two of them builds one); the
@@ -382,7 +382,7 @@ class _Builder:
         layer_spans = _layer_class_spans(self.script)
         for m in models:
             if m.line is not None and not (m.compiled or m.trained) and \
-                    any(a <= m.line <= b for a, b in layer_spans):
+                    any(a <= m.line <= b and not (of_model and m.cls is not None) for a, b, of_model in layer_spans):
                 # a Model built inside a Layer subclass (athena's VariantPredictor holds its small predictor
                 # network): a part of that layer, which the network using the layer holds
                 drop.add(id(m))
@@ -850,8 +850,11 @@ def _builder_frame(frames: tuple, major: dict[tuple, int]) -> tuple[Any, int]:
 _CALLED_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\s*\(")  # a name called: ``upsample(``, not ``x.up(``
 
 
-def _layer_class_spans(script: Script) -> list[tuple[int, int]]:
-    """Lines of the top-level classes written on a Keras ``Layer`` base (``class VariantPredictor(layers.Layer)``)."""
+def _layer_class_spans(script: Script) -> list[tuple[int, int, bool]]:
+    """Lines of the top-level classes written on a Keras ``Layer`` base (``class VariantPredictor(layers.Layer)``),
+    or on ``Model`` with no training step of their own: a Sequential such a class builds
+    (``self.consistency_validator = keras.Sequential([...])``) is one of its parts. A ``Model`` subclass with a
+    ``train_step`` (a GAN) trains the networks it holds: they stay models."""
     spans = []
     for stmt in script.root.named_children:
         node = undecorated(stmt)
@@ -859,9 +862,12 @@ def _layer_class_spans(script: Script) -> list[tuple[int, int]]:
             continue
         sup = node.child_by_field_name("superclasses")
         bases = [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in (sup.named_children if sup is not None else ())]
-        if "Layer" in bases:
-            spans.append((node.start_point[0] + 1, node.end_point[0] + 1))
+        if "Layer" in bases or ("Model" in bases and not _OWN_TRAIN_STEP.search(node_text(node))):
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, "Layer" not in bases))
     return spans
+
+
+_OWN_TRAIN_STEP = re.compile(r"\bdef (?:train_step|test_step)\b|\.compile\(|\.fit\(")
 
 
 def _toy(m: ModelObj, flat: _Flat, parents: list[ModelObj]) -> bool:

@@ -232,7 +232,7 @@ class RepoContext:
                 # ``from .transformer import *`` in __init__.py: the starred module that defines it
                 nxt = self._star_export(facts, path, head, rest)
                 if nxt is None:
-                    return hit
+                    return self._defined_below(path, head, rest, from_path) or hit
                 hit = nxt
                 depth += 1
                 continue
@@ -244,6 +244,24 @@ class RepoContext:
             hit = nxt
             depth += 1
         return hit
+
+    def _defined_below(self, init: str, head: str, rest: str, importer: str) -> tuple[str, str] | None:
+        """The one module under a package that defines ``head`` at its top level, when the package's
+        ``__init__.py`` does not export it (``from models import MLPDecoder`` of a package whose re-export
+        was lost, or is made at run time): the name can only mean that definition, or, of several, the one
+        in the importing file's own folder (models/torch_models/ beside models/equinox_models/)."""
+        table: dict[str, list[str]] | None = self.__dict__.get("_top_defs")
+        if table is None:
+            table = self.__dict__["_top_defs"] = {}
+            for path, data in self.files.items():
+                if path.endswith(".py") and data:
+                    for m in _TOP_DEFINITION.finditer(data):
+                        table.setdefault(m.group(1).decode(), []).append(path)
+        folder = init[: -len("__init__.py")]
+        found = {p for p in table.get(head, ()) if p.startswith(folder) and p != init}
+        if len(found) > 1:
+            found = {p for p in found if importer.startswith(posixpath.dirname(p) + "/")}
+        return (found.pop(), head + (f".{rest}" if rest else "")) if len(found) == 1 else None
 
     def _star_export(self, facts: ModuleFacts, path: str, head: str, rest: str) -> tuple[str, str] | None:
         """The starred module of a package's ``__init__.py`` that defines ``head``, else one that imports it
@@ -769,10 +787,44 @@ class RepoContext:
         for where, pattern in self._references().get((path, name), ()):
             if self._used_as_part(where, pattern, path, name):
                 return True
+        # a factory of its file that returns it (``def resnet50(...): return ResNet(...)``,
+        # ``llama4_vision_projection_head()``): what the factory builds is a part where its call is one
+        # (in its own file or in one that imports it: torchtune's _component_builders.py)
+        for home, written in [(path, name), *self._references().get((path, name), ())]:
+            for factory in self._factories_of(home, written):
+                if self._used_as_part(home, factory, home, factory) or any(
+                        self._used_as_part(where, pattern, home, factory)
+                        for where, pattern in self._references().get((home, factory), ())):
+                    return True
         # its own file counts too: a block that file's __main__ smoke-tests (``ClassCapsule()(torch.randn(...))``)
-        # or builds for a shape check is still a part of the network beside it. Only a network class of the
-        # file holding it counts there: the file's own factories (``model = ConvNeXt(...)``) build it whole
-        return path.endswith(".py") and self._used_as_part(path, name, path, name, handed=False)
+        # or builds for a shape check is still a part of the network beside it. For a class only a network
+        # class of its file counts there: the file's own factories (``model = ConvNeXt(...)``) build it whole.
+        # A builder function's result handed to a network of its file (``projection_head =
+        # llama4_vision_projection_head(...)``) is a part of that network
+        facts = self.module_facts(path)
+        function = facts is not None and name in facts.definitions and facts.definitions[name].kind == "function"
+        return path.endswith(".py") and self._used_as_part(path, name, path, name, handed=function)
+
+    def _factories_of(self, path: str, name: str) -> list[str]:
+        """The top-level functions of a file that build and return the class it calls ``name``:
+        ``return Name(...)``, or ``model = Name(...)`` ... ``return model``."""
+        facts = self.module_facts(path)
+        data = self.files.get(path)
+        if facts is None or not data or not path.endswith(".py"):
+            return []
+        lines = self._code_text(path, data).split("\n")
+        got = []
+        for fname, d in facts.definitions.items():
+            if d.kind == "class" or fname == name:
+                continue
+            body = "\n".join(lines[d.line_start - 1: d.line_end])
+            if re.search(rf"\breturn\s+{re.escape(name)}\s*\(", body):
+                got.append(fname)
+                continue
+            bound = re.search(rf"(?m)^\s*([A-Za-z_]\w*)\s*=\s*{re.escape(name)}\s*\(", body)
+            if bound and re.search(rf"\breturn\s+{re.escape(bound.group(1))}\s*$", body, re.M):
+                got.append(fname)
+        return got
 
     def _references(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """(file, definition) -> (file that names it, the name written there), over the files read so far."""
@@ -800,10 +852,10 @@ class RepoContext:
                     if not local.startswith("*"):
                         got.setdefault(hit, []).append((where, local))
                     continue
-                for dname, d in target.definitions.items():
-                    if d.kind == "class":
-                        written = dname if local.startswith("*") else f"{local}.{dname}"
-                        got.setdefault((hit[0], dname), []).append((where, written))
+                for dname in target.definitions:
+                    # (functions too: a factory of a module, ``models.resnet50(...)``)
+                    written = dname if local.startswith("*") else f"{local}.{dname}"
+                    got.setdefault((hit[0], dname), []).append((where, written))
         return got
 
     def dotted_written(self, where: str, name: str) -> str | None:
@@ -877,6 +929,23 @@ class RepoContext:
             got = cache[where] = code_only(data.decode("utf-8", "replace"))
         return got
 
+    def handed_to_network_at(self, path: str, line: int | None, var: str) -> bool:
+        """Whether the model a file binds to ``var`` at ``line`` (``output = nn.Sequential(...)``) is then given to
+        the constructor of a network class of the repository."""
+        facts = self.module_facts(path)
+        data = self.files.get(path)
+        if facts is None or not data or not line or not path.endswith(".py") or not var.isidentifier():
+            return False
+        text = self._code_text(path, data)
+        start = 0
+        for _ in range(line - 1):
+            start = text.find("\n", start) + 1
+            if start == 0:
+                return False
+        bound = re.compile(rf"[ \t]*{re.escape(var)}\s*=\s*").match(text, start)
+        call = re.compile(r"[\w.]+(\s*\()").match(text, bound.end()) if bound else None
+        return call is not None and self._handed_to_network(text, call, path, facts, var)
+
     def _handed_to_network(self, text: str, call: re.Match[str], where: str, facts: ModuleFacts, name: str) -> bool:
         """``decoder = Decoder(...)`` at ``call`` whose variable is an argument of another network's constructor,
         or the class itself given to one (``Encoder(3, attention_module=Attention)``)."""
@@ -908,20 +977,38 @@ class RepoContext:
                 return True
         return False
 
-    def _network_class(self, path: str, name: str) -> bool:
-        """A class of the repository written on a network base (``nn.Module``, ``keras.Model``, ``Layer``), not a
-        trainer or a wrapper that only holds a model it is given."""
+    def _network_class(self, path: str, name: str, depth: int = 0) -> bool:
+        """A class of the repository written on a network base (``nn.Module``, ``keras.Model``, ``Layer``), or on
+        a class of the repository that is one (``class MLBNoAtt(AbstractNoAtt)``), not a trainer or a wrapper
+        that only holds a model it is given."""
         facts = self.module_facts(path)
         d = facts.definitions.get(name) if facts else None
-        if d is None or d.kind != "class":
+        if d is None or d.kind != "class" or _TRAINER_NAME.search(name):
             return False
         # (after any decorators: ``@register_model(name=...)``)
         head = file_lines(self.files.get(path) or b"", d.line_start, d.line_start + 8)
         bases = re.search(r"(?m)^\s*class\s+\w+\s*\(([^)]*)\)", head)
-        if bases is None or not _NETWORK_BASE.search(bases.group(1)) or _TRAINER_NAME.search(name):
+        if bases is None:
             return False
+        if not _NETWORK_BASE.search(bases.group(1)):
+            if depth >= 3 or not any(self._network_class(*hit, depth + 1)
+                                     for hit in self._base_classes(path, facts, bases.group(1))):
+                return False
         # a LightningModule or GAN wrapper that trains the networks it holds: they are its trained models
         return not _TRAINS_PARTS.search(file_lines(self.files.get(path) or b"", d.line_start, d.line_end))
+
+    def _base_classes(self, path: str, facts: ModuleFacts, bases: str) -> list[tuple[str, str]]:
+        """The repository classes a class statement's bases name: of its own file or imported."""
+        got = []
+        for base in re.findall(r"(?<![\w.=])([A-Za-z_][\w.]*)\s*(?:,|$)", bases.strip()):
+            head = base.split(".")[0]
+            if base in facts.definitions:
+                got.append((path, base))
+            elif head in facts.aliases:
+                hit = self.resolve(facts.aliases[head] + base[len(head):], path, facts.relative.get(head, 0))
+                if hit is not None and hit[1] and "." not in hit[1]:
+                    got.append(hit)
+        return got
 
     def is_network_class(self, path: str, name: str) -> bool:
         """Whether a top-level definition of a repository file is a class of a network (``nn.Module``,
@@ -1221,6 +1308,7 @@ def read_sys_paths(script: Script) -> list[str]:
     return out
 
 
+_TOP_DEFINITION = re.compile(rb"(?m)^(?:class|def)\s+([A-Za-z_]\w*)")
 _NETWORK_BASE = re.compile(r"Module|Model|Layer|Network|Net\b|Block|Encoder|Decoder|Sequential")
 _TRAINS_PARTS = re.compile(r"\bdef (?:training_step|configure_optimizers|train_step)\b|\.backward\(|\.zero_grad\(|"
                            r"\boptim\.\w+\(|\.minimize\(|apply_gradients\(|\.compile\(")

@@ -605,6 +605,12 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
     own_class = mine is not None and mine.definition.kind == "class" and mine.definition.name == s.name \
         and not _has_training(s)
     target = None if own_class else _trainer_target(s, context, defs) or _inlined_target(s, context, defs)
+    if target is not None and not _has_training(s) and context.part_elsewhere(target.path, target.definition.name):
+        # a builder that only returns a block another network of the repository is made of
+        # (torchtune's ``llama4_vision_projection_head()``): no training of it, and no example
+        result.blocks += 1
+        s.parse.status = _ONLY_USED
+        return s
     if target is not None:
         target.trained_elsewhere += 1
         result.joined += 1
@@ -641,24 +647,13 @@ def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
 def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, commit: str | None,
           context: RepoContext) -> bool:
     """Whether a model stays an example (a definition trained elsewhere or used as a block does not)."""
-    if _named_not_network(s):
-        # a loss, an optimizer or a parallel wrapper built beside the model (``optimizer = ScaledAdam(...)``
-        # stepped in the loop reads as trained; a ``VGGLoss`` holds a network but is the loss)
+    if _no_network(s, d, context):
         result.not_models += 1
         return False
-    if _CONVERSION_PATH.search(s.source.path) and s.layers and all(x.type == "Pretrained" for x in s.layers) \
-            and not _has_training(s, (*_OWN_RUN_FIELDS, "epochs")):
-        result.not_models += 1  # a checkpoint loaded to be converted (keras-hub's tools/checkpoint_conversion)
-        return False
-    if d is None and _not_a_network(s, context):
-        result.not_models += 1
-        return False
-    if len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") and (s.layers[0].repeat or 1) == 1 \
-            and not s.hyperparameters.any_set() and (d is None or d.definition.kind != "class"):
-        # one layer that nothing trains, built in a script: a tutorial's shape demonstration
-        # (``Sequential([SimpleRNN(3)])`` built to print its summary). A class of one layer (LTSF-Linear's
-        # Model) is a definition, and stays
-        result.not_models += 1
+    if (d is None or d.definition.kind == "function") and not _has_training(s) \
+            and context.handed_to_network_at(s.source.path, s.source.line_start, s.name):
+        # ``output = nn.Sequential(...)`` then ``return ProjectionHead(output=output)``: a part of that network
+        result.blocks += 1
         return False
     if d is None:
         _checkpoint_only_run(s)
@@ -707,12 +702,46 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     return True
 
 
+def _no_network(s: Summary, d: _Def | None, context: RepoContext) -> bool:
+    """Whether a model is no network to learn from, whatever trains it."""
+    if _named_not_network(s):
+        # a loss, an optimizer or a parallel wrapper built beside the model (``optimizer = ScaledAdam(...)``
+        # stepped in the loop reads as trained; a ``VGGLoss`` holds a network but is the loss)
+        return True
+    if _CONVERSION_PATH.search(s.source.path) and s.layers and all(x.type == "Pretrained" for x in s.layers) \
+            and not _has_training(s, (*_OWN_RUN_FIELDS, "epochs")):
+        return True  # a checkpoint loaded to be converted (keras-hub's tools/checkpoint_conversion)
+    if d is None and _not_a_network(s, context):
+        return True
+    # a stand-in its author calls one (d2l's ``dummy_model`` compiled to print a schedule, a ``MockAgent``)
+    if _STAND_IN_NAME.search(s.name) or _unnamed_checkpoint_run(s):
+        return True
+    # one layer that nothing trains, built in a script: a tutorial's shape demonstration
+    # (``Sequential([SimpleRNN(3)])`` built to print its summary). A class of one layer (LTSF-Linear's
+    # Model) is a definition, and stays
+    return len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") \
+        and (s.layers[0].repeat or 1) == 1 and not s.hyperparameters.any_set() \
+        and (d is None or d.definition.kind != "class")
+
+
 def _checkpoint_only_run(s: Summary) -> None:
     """A pretrained checkpoint a script loads to run it (a pipeline, a feature extractor), with nothing of a
     training: says it is not trained here."""
     if s.layers and all(x.type == "Pretrained" for x in s.layers) and not s.hyperparameters.any_set() \
             and NOT_TRAINED not in s.parse.warnings:
         s.parse.warnings.append(NOT_TRAINED)
+
+
+def _unnamed_checkpoint_run(s: Summary) -> bool:
+    """A checkpoint whose name the code does not write, loaded and never trained (``AutoModel.from_pretrained(
+    model_path)`` in a serving adapter, a merge or an inference script): no network is written here, and none
+    is named, so there is nothing to learn from it."""
+    if len(s.layers) != 1 or s.layers[0].type != "Pretrained" or s.hyperparameters.any_set():
+        return False
+    raw = s.layers[0].raw or ""
+    if not raw.endswith(".from_pretrained"):
+        return False
+    return s.layers[0].args.get("name") == raw.removesuffix(".from_pretrained").rsplit(".", 1)[-1]
 
 
 def _named_not_network(s: Summary) -> bool:
@@ -761,6 +790,7 @@ _WEIGHTS_NAME = re.compile(r"(?:\w+_)?(?:state_dict|checkpoint|ckpt|weights)")
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
+_STAND_IN_NAME = re.compile(r"(?i)^_?(?:dummy|mock|stub)(?:_|[A-Z]|\d|$)")
 _NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Regularizer|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|"
                                r"DataParallel|(?:^|_)loss\d*)$")
 

@@ -1,0 +1,61 @@
+"""Blocks that are parts of another network of the repository are expanded there, not examples of their own,
+however the network names them (fixtures: tests/fixtures/repo_parts/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from corpus.readers.repository import parse_files
+
+FIX = Path(__file__).parent / "fixtures" / "repo_parts"
+
+
+def _repo(name: str) -> dict[str, bytes]:
+    root = FIX / name
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_block_held_by_a_subclass_of_a_network_class_is_a_part():
+    # FusedHead is written on AbstractHead, itself an nn.Module: the fusion block it holds is a part
+    got = {s.name: [x.type for x in s.layers] for s in parse_files(_repo("subclass_part"))}
+    assert "PairFusion" not in got
+    assert got["FusedHead"] == ["Dropout", "Dense", "Dropout", "Dense", "Dense"]
+
+
+def test_a_name_the_package_does_not_re_export_means_its_one_definition_beside_the_importer():
+    # ``from nets import TrajectoryHead``: nets/__init__.py exports no such name; of the two definitions
+    # under nets/, the one in the importing file's own folder is meant
+    got = {(s.name, s.source.path): [x.type for x in s.layers] for s in parse_files(_repo("lost_reexport"))}
+    assert ("TrajectoryHead", "nets/torch_nets/head.py") not in got
+    assert got[("Forecaster", "nets/torch_nets/forecaster.py")] == ["Dense", "GRU", "LayerNormalization", "Dense"]
+
+
+def test_a_builder_of_a_block_another_network_is_made_of_gives_no_example():
+    # projection_head() returns ProjectionHead(output=nn.Sequential(...)); vision_encoder() hands its result to
+    # VisionEncoder: neither the Sequential, nor the head, nor the builder's join is an example
+    got = [(s.name, s.source.path, s.source.train_path) for s in parse_files(_repo("builders"))]
+    assert got == [("VisionEncoder", "vision/encoder.py", None)]
+
+
+def test_a_class_a_module_factory_returns_is_a_part_where_another_network_calls_the_factory():
+    # SegNet takes resnet18() of ``import nets.resnet as models`` apart: ResNet is its backbone, no example
+    got = {s.name for s in parse_files(_repo("zoo"))}
+    assert got == {"SegNet"}
+
+
+def test_a_checkpoint_loaded_by_a_path_the_code_does_not_write_is_no_example():
+    # serve.py loads whatever checkpoint it is given to generate; named.py loads gpt2 by name and stays
+    got = {(s.source.path, s.layers[0].args.get("name")) for s in parse_files(_repo("checkpoint_runs"))}
+    assert got == {("named.py", "gpt2")}
+
+
+def test_a_model_its_author_calls_a_dummy_or_a_mock_is_no_example():
+    files = {"sched.py": b"import torch\nimport torch.nn as nn\n\n"
+                         b"dummy_model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))\n"
+                         b"opt = torch.optim.SGD(dummy_model.parameters(), lr=0.1)\n"
+                         b"for step in range(10):\n    opt.step()\n"
+                         b"net = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 1))\n"
+                         b"opt2 = torch.optim.Adam(net.parameters(), lr=0.01)\n"
+                         b"for step in range(10):\n    loss = net(torch.randn(2, 4)).sum()\n    loss.backward()\n"
+                         b"    opt2.step()\n"}
+    assert [s.name for s in parse_files(files)] == ["net"]
