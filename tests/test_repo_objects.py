@@ -163,3 +163,12 @@ def test_two_scripts_building_one_lightning_module_from_different_parts_keep_the
     got = {s.source.train_path: [x.type for x in s.layers] for s in parse_files(files)}
     assert got["run.py"] == ["Dense", "Dense", "Dense", "Dense"]
     assert got["run_conv.py"] == ["Conv2D", "Flatten", "Dense", "Dense", "Dense"]
+
+
+def test_a_model_unpacked_with_its_tokenizer_from_a_loader_of_another_file_is_joined():
+    # ``model, tokenizer = load_model_and_tokenizer(None)`` then LoRA and Trainer: the loader's model is trained
+    (s,) = parse_files(_repo("tuple_loader"))
+    assert (s.name, s.source.path, s.source.train_path) == ("load_model_and_tokenizer", "loader.py", "train.py")
+    hp = s.hyperparameters
+    assert (hp.learning_rate, hp.batch_size, hp.epochs) == (1e-4, 4, 3)
+    assert NOT_TRAINED not in s.parse.warnings

@@ -168,3 +168,14 @@ def test_a_paged_or_8bit_optimizer_of_training_arguments_is_named_by_its_kind():
     # optim="paged_adamw_32bit": the first word names nothing, the second does
     hp = parse("stacks_hf_qlora_sft.py")["model"].hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adamw", 2e-4, 4, 1)
+
+
+def test_trl_sft_and_dpo_settings_are_read_as_training_arguments_are():
+    sft = parse("stacks_trl_sft.py")["model"]
+    hp = sft.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
+        "adamw", 3e-5, 8, 2, "categorical_crossentropy")
+    dpo = parse("stacks_trl_dpo.py")["policy"]
+    hp = dpo.hyperparameters
+    # DPO's loss is its own, not the language-model head's
+    assert (hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (5e-7, 2, 1, None)

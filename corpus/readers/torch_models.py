@@ -673,6 +673,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for a, left, right in self._outside_assigns():
             call = self._unwrapped(right)
             var = target_name(left) if call is not None else None
+            if call is not None and left.type in ("pattern_list", "tuple_pattern"):
+                # ``model, tokenizer = load_model_and_tokenizer(path)``: the one of the names that is trained
+                var = next((node_text(x) for x in left.named_children
+                            if x.type == "identifier" and self._trained(node_text(x))), None)
             branch = _branch_of(a)
             # ``if is_disc: policy = DiscretePolicy(...) else: policy = Policy(...)``: each branch's class is
             # trained by the code after the if (which one runs is decided at run time); a model built here in

@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from corpus.readers.torch_models import TorchExtractor
 
 
+# Hugging Face's trainers (the first three train with the head's own loss) and their settings classes (TRL's
+# extend TrainingArguments with the same fields)
+HF_TRAINERS = ("Trainer", "Seq2SeqTrainer", "SFTTrainer", "DPOTrainer", "ORPOTrainer", "KTOTrainer", "CPOTrainer",
+               "GRPOTrainer", "RewardTrainer")
+HF_ARGUMENTS = ("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "DPOConfig", "ORPOConfig",
+                "KTOConfig", "CPOConfig", "GRPOConfig", "RewardConfig")
+
+
 # where torch optimizers come from: torch itself, Hugging Face, the BERT ports before it, NVIDIA's apex
 _OPTIMIZER_MODULES = ("torch.optim", "optim.", "transformers.", "pytorch_pretrained_bert.", "pytorch_transformers.",
                       "apex.optimizers.")
@@ -409,8 +417,9 @@ class TrainingReader:
         """A Hugging Face head given ``labels=`` computes its loss itself (``outputs.loss``, ``Trainer``):
         that is the model's loss, named by the head (``torch_layers.HF_HEADS``), where no other was read."""
         ex = self.extractor
-        trains = bool(ex.by_last.get("backward") or ex.by_last.get("Trainer") or ex.by_last.get("Seq2SeqTrainer")
-                      or ex.by_last.get("fit"))
+        # (a preference trainer's loss is its own, DPO's or GRPO's, not the head's)
+        trains = bool(ex.by_last.get("backward") or ex.by_last.get("fit")
+                      or any(ex.by_last.get(name) for name in HF_TRAINERS[:3]))
         if not trains:
             return
         for m in self.models:
@@ -899,9 +908,10 @@ class TrainingReader:
         return out
 
     def _hf_training_arguments(self) -> dict[str, Any]:
-        """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` as plain values."""
+        """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` (or TRL's ``SFTConfig``,
+        ``DPOConfig``, which extend it) as plain values."""
         out: dict[str, Any] = {}
-        calls = self.extractor.by_last.get("TrainingArguments", []) + self.extractor.by_last.get("Seq2SeqTrainingArguments", [])
+        calls = [c for name in HF_ARGUMENTS for c in self.extractor.by_last.get(name, [])]
         for call in calls:
             _, kw = call_arguments(call)
             env = self.extractor.env_at(call)
