@@ -1051,3 +1051,13 @@ for x, y in loader:
 def test_a_parameter_of_the_function_an_optimizer_is_built_in_is_another_name():
     # Adam(params) inside __init__(self, params) made the module-level settings dict `params` trained
     assert [s.name for s in extract_code(SCHEDULE_WRAPPER)] == ["Conformer"]
+
+
+def test_a_block_applied_to_two_inputs_side_by_side_counts_once():
+    m = models("torch_parallel_calls.py")
+    # each sub-discriminator of the list sees the real and the generated signal: one pass of its layers
+    assert seq(m["MultiDisc"]) == ["Conv2D", "Conv2D", "Flatten"]
+    # a siamese encoder of a pair, then the head on their distance
+    assert seq(m["Siamese"]) == ["Dense", "Dense", "Dense"]
+    # a block applied to its own output is applied twice
+    assert seq(m["Twice"]) == ["Dense", "Dense"]

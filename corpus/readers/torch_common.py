@@ -114,6 +114,9 @@ class ForwardState:
     branch_lists: set[str] = field(default_factory=set)  # lists filled by such a loop
     recurrent: bool = False  # a caller of this helper already ran a recurrent layer
     returned: bool = False  # a return ran in a branch known to be taken: the statements after it do not
+    assigned: set[str] = field(default_factory=set)  # the names the statement being walked assigns
+    # a block applied so far -> the names its outputs went to (a second call on other inputs is a parallel one)
+    outputs_of: dict[int, set[str]] = field(default_factory=dict)
 
 
 def copy_layer(layer: Layer, repeat: int | None = None) -> Layer:

@@ -331,8 +331,10 @@ class ForwardWalker:
         if right.type == "list" and not right.named_children and left is not None and left.type == "identifier":
             st.lists.add(node_text(left))
         st.target = node_text(left) if left is not None and left.type == "identifier" else None
+        st.assigned = set(identifiers(left)) if left is not None else set()
         is_t = self.walk_expr(right, scope, st)
         st.target = None
+        st.assigned = set()
         names = identifiers(left)
         if is_t:
             st.tensors.update(names)
@@ -471,7 +473,15 @@ class ForwardWalker:
         at = self._walk_args(call, scope, st)
         if m is None:
             return at
+        if m.kind in ("inst", "seq", "list") and id(m) in st.outputs_of and st.assigned and not (
+                set(identifiers(call.child_by_field_name("arguments"))) & st.outputs_of[id(m)]):
+            # the same block applied again to other inputs (a discriminator on the real and the generated
+            # audio, a siamese encoder on each of a pair): one pass of its layers, not two
+            st.outputs_of[id(m)] |= st.assigned
+            return True
         self.apply(m, st, self._modes(m, call, scope))
+        if st.assigned:
+            st.outputs_of.setdefault(id(m), set()).update(st.assigned)
         return True
 
     def _modes(self, m: ModuleValue, call: Node, scope: Scope) -> tuple[tuple[str, Any], ...]:
