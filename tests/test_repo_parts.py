@@ -59,3 +59,10 @@ def test_a_model_its_author_calls_a_dummy_or_a_mock_is_no_example():
                          b"for step in range(10):\n    loss = net(torch.randn(2, 4)).sum()\n    loss.backward()\n"
                          b"    opt2.step()\n"}
     assert [s.name for s in parse_files(files)] == ["net"]
+
+
+def test_a_trainer_object_handed_the_model_is_no_example():
+    # the model comes from a package the repository does not hold (``AutoModel.from_name``); the trainer
+    # object it is handed, stepped by ``trainer.train(...)``, is not that model
+    files = {"run_forecast.py": (FIX / "trainer_object" / "run_forecast.py").read_bytes()}
+    assert [s.name for s in parse_files(files)] == []

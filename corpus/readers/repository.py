@@ -745,9 +745,12 @@ def _unnamed_checkpoint_run(s: Summary) -> bool:
 
 
 def _named_not_network(s: Summary) -> bool:
-    """A loss, an optimizer or a parallel wrapper by its name (or its one layer's), or loaded weights held in a
-    variable named for them (``state_dict = load_state_dict_from_url(url)``)."""
+    """A loss, an optimizer or a parallel wrapper by its name (or its one layer's), a trainer object that is
+    handed the model (``trainer = KerasTrainer(model)``), or loaded weights held in a variable named for them
+    (``state_dict = load_state_dict_from_url(url)``)."""
     if _NOT_NETWORK_NAME.search(s.name) or (len(s.layers) == 1 and _NOT_NETWORK_NAME.search(s.layers[0].raw or "")):
+        return True
+    if len(s.layers) == 1 and s.layers[0].type == "Custom" and _TRAINER_CLASS.search(s.layers[0].raw or ""):
         return True
     return bool(s.layers) and all(x.type == "Pretrained" for x in s.layers) and bool(_WEIGHTS_NAME.fullmatch(s.name))
 
@@ -790,6 +793,7 @@ _WEIGHTS_NAME = re.compile(r"(?:\w+_)?(?:state_dict|checkpoint|ckpt|weights)")
 _CONVERSION_PATH = re.compile(r"(?:^|/)convert_[^/]*\.py$|checkpoint_conversion/|(?:^|/)conversion/")
 
 # what a class is called when it is the training's loss, optimizer or a wrapper for parallel runs
+_TRAINER_CLASS = re.compile(r"Trainer(?:GA|V\d)?$")
 _STAND_IN_NAME = re.compile(r"(?i)^_?(?:dummy|mock|stub)(?:_|[A-Z]|\d|$)")
 _NOT_NETWORK_NAME = re.compile(r"(?:Loss|Criterion|Regularizer|Optimizer|Adam[a-zW]{0,2}|SGD|Lamb|Scheduler|DDP|"
                                r"DataParallel|(?:^|_)loss\d*)$")
