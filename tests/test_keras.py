@@ -404,3 +404,13 @@ def test_sequential_parts_of_a_model_class_are_no_examples_even_when_its_call_ca
     # Simulator's call hands its two Sequentials to an outside function: the class cannot be read, and the
     # Sequentials it builds in __init__ are still its parts, not two models
     assert parse("keras_unread_model_parts.py") == []
+
+
+def test_a_model_bound_to_two_names_at_once_is_one_model():
+    from corpus.readers.parser import parse_bytes
+
+    code = (b"from tensorflow import keras\n\n"
+            b"model = m = keras.Sequential([keras.layers.Dense(8, activation='relu'), keras.layers.Dense(1)])\n"
+            b"m.compile(optimizer='adam', loss='mse')\nmodel.fit(None, epochs=3)\n")
+    (s,) = parse_bytes(code, "chained.py")
+    assert (s.hyperparameters.optimizer, s.hyperparameters.loss, s.hyperparameters.epochs) == ("adam", "mse", 3)

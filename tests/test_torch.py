@@ -1061,3 +1061,10 @@ def test_a_block_applied_to_two_inputs_side_by_side_counts_once():
     assert seq(m["Siamese"]) == ["Dense", "Dense", "Dense"]
     # a block applied to its own output is applied twice
     assert seq(m["Twice"]) == ["Dense", "Dense"]
+
+
+def test_a_backbone_bound_by_a_chained_assignment_is_read():
+    # ``resnet = resnet = models.resnet50(...)`` then its children but the head: the pretrained backbone
+    code = (FIXTURES / "torch_chained_backbone.py").read_text()
+    (s,) = extract_code(code)
+    assert seq(s) == ["Pretrained", "Conv2D"]

@@ -883,12 +883,9 @@ class Interpreter(Evaluator):
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
         if right is None:
             return
-        if right.type == "assignment":  # a = b = value
+        if right.type == "assignment":  # a = b = value: both names hold the one object (a model built once)
             self.exec_assign(right, scope)
-            inner = right
-            while inner.type == "assignment" and inner.child_by_field_name("right") is not None:
-                inner = inner.child_by_field_name("right")
-            val = self.eval(inner, scope) if inner.type != "assignment" else UNKNOWN
+            val = self.eval(right.child_by_field_name("left"), scope)
         else:
             val = self.eval(right, scope)
         if isinstance(val, (Tensor, LossVal)) and left is not None and left.type == "identifier":

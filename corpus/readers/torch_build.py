@@ -854,6 +854,12 @@ class ModuleBuilder:
         left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
         if left is None or right is None:
             return
+        if right.type == "assignment":
+            # ``resnet = backbone = models.resnet50(...)``: the inner binding first, then this name to the same value
+            self._builder_assignment(right, scope, inst, repeat)
+            right = right.child_by_field_name("left")
+            if right is None:
+                return
         handler = _ASSIGN_BY_TARGET.get(left.type)
         if handler is not None:
             handler(self, left, right, scope, inst)
