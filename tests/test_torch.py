@@ -1068,3 +1068,8 @@ def test_a_backbone_bound_by_a_chained_assignment_is_read():
     code = (FIXTURES / "torch_chained_backbone.py").read_text()
     (s,) = extract_code(code)
     assert seq(s) == ["Pretrained", "Conv2D"]
+
+
+def test_the_stages_of_one_pretrained_backbone_taken_apart_are_one_backbone():
+    m = models("torch_backbone_stages.py")
+    assert seq(m["StagedSegmenter"]) == ["Pretrained", "Conv2D", "UpSampling2D"]

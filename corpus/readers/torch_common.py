@@ -135,6 +135,11 @@ def push(layers: list[Layer], layer: Layer, repeat: int | None = None) -> bool:
         # relu then softmax after one Linear: both belong to it, and the last one is what it outputs
         layers[-1].activation = layer.activation
         return True
+    if layer.type == "Pretrained" and layers and layers[-1].type == "Pretrained" and layers[-1].raw == layer.raw \
+            and layers[-1].args.get("name") == layer.args.get("name"):
+        # the stages of one backbone taken apart (``self.layer0 = nn.Sequential(resnet.conv1, ...)``,
+        # ``self.layer1 = resnet.layer1``): one pretrained backbone, not one per stage
+        return True
     layers.append(copy_layer(layer, repeat))
     return True
 
