@@ -66,3 +66,19 @@ def test_a_trainer_object_handed_the_model_is_no_example():
     # object it is handed, stepped by ``trainer.train(...)``, is not that model
     files = {"run_forecast.py": (FIX / "trainer_object" / "run_forecast.py").read_bytes()}
     assert [s.name for s in parse_files(files)] == []
+
+
+def test_a_joined_hugging_face_head_keeps_the_task_it_names():
+    from corpus.readers.repository import _joined_task
+    from corpus.record.summary import Hyperparameters, Layer, Source, Summary
+
+    def summary(task: str, layers: list[Layer]) -> Summary:
+        return Summary(id="", name="m", source=Source(path="x.py"), layers=layers,
+                       hyperparameters=Hyperparameters(), task=task)
+
+    causal = summary("unknown", [Layer(type="Pretrained", raw="AutoModelForCausalLM.from_pretrained")])
+    # the training script's words (an image transform imported, a folder of files) say images
+    assert _joined_task(causal, summary("image_classification", [])) == "language_modeling"
+    # a bare backbone names no task: the training script's stands
+    bare = summary("unknown", [Layer(type="Pretrained", raw="AutoModel.from_pretrained")])
+    assert _joined_task(bare, summary("text_classification", [])) == "text_classification"

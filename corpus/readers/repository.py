@@ -53,6 +53,7 @@ from corpus.readers.repo_files import (
     nearest_readme,
     readme_words,
 )
+from corpus.readers.torch_common import hf_head
 from corpus.record.summary import (
     TRAINING_FIELDS,
     TRICKS,
@@ -853,7 +854,13 @@ def _drop_elsewhere_warning(s: Summary) -> None:
 
 def _joined_task(defn: Summary, trainer: Summary) -> str:
     """The training file's task, unless the definition's own code names one of the tasks a dataset's
-    default hides (HybridModel's ``get_caption`` trained on COCO is a captioner, not a detector)."""
+    default hides (HybridModel's ``get_caption`` trained on COCO is a captioner, not a detector), or its
+    model is a Hugging Face head that names its task (``AutoModelForCausalLM`` is a language model whatever
+    words the training script holds)."""
+    head = next((h for x in defn.layers[:3] if x.type == "Pretrained"
+                 and (h := hf_head((x.raw or "").removesuffix(".from_pretrained"))) is not None), None)
+    if head is not None and head[0] is not None:
+        return head[0]
     if trainer.task == "unknown":
         return defn.task
     if defn.task in task_rules.STRUCTURE_DOMAINS and trainer.task != defn.task and \
