@@ -1073,3 +1073,8 @@ def test_a_backbone_bound_by_a_chained_assignment_is_read():
 def test_the_stages_of_one_pretrained_backbone_taken_apart_are_one_backbone():
     m = models("torch_backbone_stages.py")
     assert seq(m["StagedSegmenter"]) == ["Pretrained", "Conv2D", "UpSampling2D"]
+
+
+def test_the_optimizer_of_a_branch_the_flag_default_does_not_take_is_not_read():
+    hp = models("torch_flag_optimizer.py")["model"].hyperparameters
+    assert (hp.optimizer, hp.learning_rate) == ("sgd", 1e-3)

@@ -320,6 +320,8 @@ class TrainingReader:
             targets = self._targets(owners)
             if var:
                 self.opt_of[var] = targets
+            if self._in_branch_not_taken(call, env):
+                continue  # ``if args.optim == 'adam': ... elif args.optim == 'sgd': ...``: the flag's default
             for m in targets:
                 if m.hp.optimizer is not None:
                     continue
@@ -334,6 +336,17 @@ class TrainingReader:
                 wd = vals.get("weight_decay", UNKNOWN)
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
+
+    def _in_branch_not_taken(self, node: Node, env: dict[str, Any]) -> bool:
+        """Whether ``node`` is under an ``if``/``elif`` whose condition is known to be false when the script
+        runs with no arguments (a flag's default picks another branch)."""
+        child, p = node, node.parent
+        while p is not None and p.type not in ("function_definition", "class_definition", "module"):
+            if p.type in ("if_statement", "elif_clause") and p.child_by_field_name("consequence") == child:
+                if self.script.value(p.child_by_field_name("condition"), env) is False:
+                    return True
+            child, p = p, p.parent
+        return False
 
     def _optimizer_owners(self, call: Node, pos: list[Node], kw: dict[str, Node]
                           ) -> tuple[list[ModelRec], dict[str, Any]] | None:
