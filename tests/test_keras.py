@@ -414,3 +414,15 @@ def test_a_model_bound_to_two_names_at_once_is_one_model():
             b"m.compile(optimizer='adam', loss='mse')\nmodel.fit(None, epochs=3)\n")
     (s,) = parse_bytes(code, "chained.py")
     assert (s.hyperparameters.optimizer, s.hyperparameters.loss, s.hyperparameters.epochs) == ("adam", "mse", 3)
+
+
+def test_keras_ops_reshape_between_layers_is_read_as_tf_reshape_is():
+    from corpus.readers.parser import parse_bytes
+
+    code = (b"import keras\nfrom keras import layers\n\ninputs = keras.Input(shape=(5, 16))\n"
+            b"x = layers.Dense(8, activation='relu')(inputs)\nx = keras.ops.reshape(x, (-1, 5, 8, 1))\n"
+            b"x = layers.Conv2D(4, 3)(x)\nx = keras.ops.reshape(x, (-1, 24))\n"
+            b"outputs = layers.Dense(3, activation='softmax')(x)\nmodel = keras.Model(inputs, outputs)\n"
+            b"model.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(None, epochs=2)\n")
+    (s,) = parse_bytes(code, "ops_reshape.py")
+    assert [x.type for x in s.layers] == ["Dense", "Reshape", "Conv2D", "Flatten", "Dense"]

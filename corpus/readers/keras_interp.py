@@ -2432,11 +2432,13 @@ class Interpreter(Evaluator):
         return ins[0] if ins else _NEXT
 
     def keras_ops_merge(self, c: ImportedCall) -> Any:
-        """``keras.ops.concatenate([a, b])`` / ``K.concatenate``: the backend's join of two branches, read as
-        ``tf.concat`` is. Inside a ``Layer``'s own call it stays one of the block's plain ops (Antirectifier's
-        ``K.concatenate([pos, neg])`` is that one block)."""
+        """``keras.ops.concatenate([a, b])`` / ``K.concatenate`` / ``keras.ops.reshape(x, shape)``: the backend's
+        join of two branches or reshape, read as ``tf.concat`` and ``tf.reshape`` are. Inside a ``Layer``'s own
+        call they stay plain ops of that one block (Antirectifier's ``K.concatenate([pos, neg])``)."""
         if self.in_layer_call or not {"ops", "backend"}.intersection(c.parts[:-1]):
             return _NEXT
+        if c.last in keras_layers.TF_RESHAPES:
+            return self.tf_reshape(c)
         return self.tf_merge(c)
 
     def tf_elementwise(self, c: ImportedCall) -> Any:
