@@ -332,3 +332,11 @@ def test_everyday_path_words_of_new_dataset_spellings_name_no_dataset_in_free_te
     assert known.find_in_text("data/full_simplified_features.csv") == []
     assert known.find_in_text("/kaggle/input/kaggle_dog/train") == []
     assert known.canonical_dataset("full_simplified") == "quickdraw"
+
+
+def test_clue_emotional_speech_and_instruction_sets_are_named():
+    from corpus.knowledge import datasets as ds
+
+    assert ds.canonical_dataset("iflytek") == "iflytek" and ds.default_task("iflytek") == "text_classification"
+    assert ds.find_in_text("data/emo-db/wav/03a01Fa.wav") == ["emodb"]
+    assert ds.canonical_dataset("Muennighoff/natural-instructions") == "natural_instructions"

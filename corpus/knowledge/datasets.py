@@ -228,6 +228,9 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "disaster_tweets": ("text_classification", ("nlp-getting-started", "nlp_getting_started")),
     "snli": ("text_classification", ()),
     "lcqmc": ("text_classification", ()),
+    # CLUE's classification sets (app descriptions, news titles)
+    "iflytek": ("text_classification", ()),
+    "tnews": ("text_classification", ("tnews_public",)),
     "mnli": ("text_classification", ("multi_nli", "multinli")),
     "conll2003": ("sequence_labeling", ("conll03", "conll_2003", "conll2003_ner", "eng.train")),
     "conll2000": ("sequence_labeling", ("conll2000chunking",)),
@@ -289,6 +292,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "bookcorpus": ("language_modeling", ()),
     "simplebooks": ("language_modeling", ("simplebooks-92", "simplebooks-2", "simplebooks-92-raw", "simplebooks-2-raw")),
     "dolly_15k": ("text_generation", ("databricks-dolly-15k", "databricks_dolly_15k", "dolly-15k")),
+    "natural_instructions": ("text_generation", ("natural-instructions", "super_natural_instructions",
+                                                 "super-natural-instructions", "natural_instructions_v2")),
     "alpaca": ("text_generation", ("alpaca_data", "alpaca-cleaned", "alpaca_cleaned", "alpaca_gpt4", "alpaca-gpt4")),
     "cornell_movie_dialogs": ("text_generation", ("cornell_movie_dialogs_corpus", "cornell-movie-dialogs",
                                                   "cornell movie-dialogs", "movie_lines.txt")),
@@ -324,6 +329,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "gtzan": ("audio_classification", ("genres_original", "gtzan_genre")),
     "free_spoken_digit": ("audio_classification", ("fsdd", "free-spoken-digit-dataset", "spoken_digit")),
     "ravdess": ("audio_classification", ()),
+    # the Berlin Database of Emotional Speech
+    "emodb": ("audio_classification", ("emo_db", "emo-db", "berlin_emodb", "berlin_database")),
     "yesno": ("audio_classification", ()),
     # -- tabular
     "boston_housing": ("tabular_regression", ("boston", "housing.data", "load_boston", "bostonhousing",
