@@ -82,3 +82,16 @@ def test_a_joined_hugging_face_head_keeps_the_task_it_names():
     # a bare backbone names no task: the training script's stands
     bare = summary("unknown", [Layer(type="Pretrained", raw="AutoModel.from_pretrained")])
     assert _joined_task(bare, summary("text_classification", [])) == "text_classification"
+
+
+def test_a_keras_layer_class_of_another_file_is_expanded_where_it_is_applied():
+    # blocks.py's ConvBlock is applied twice by train.py's functional model; nothing in blocks.py uses it
+    (s,) = parse_files(_repo("keras_blocks"))
+    assert (s.name, s.source.path) == ("model", "train.py")
+    assert [x.type for x in s.layers] == ["Conv2D", "BatchNormalization", "MaxPooling2D", "Conv2D",
+                                          "BatchNormalization", "GlobalAveragePooling2D", "Dense"]
+    # read alone, the script names the block it cannot read
+    from corpus.readers.parser import parse_bytes
+
+    (alone,) = parse_bytes((FIX / "keras_blocks" / "train.py").read_bytes(), "train.py")
+    assert [x.type for x in alone.layers][:2] == ["Custom", "MaxPooling2D"]

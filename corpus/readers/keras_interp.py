@@ -265,6 +265,7 @@ class ModelObj:
     warnings: list[str] = field(default_factory=list)
     span: tuple[int, int] | None = None
     seq: int = 0
+    block: bool = False  # a Layer class read alone for the repository's other files to expand, never an example
 
 
 @dataclass
@@ -564,6 +565,12 @@ class Interpreter(Evaluator):
         for cls in self.classes:
             if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
                 self.read_methods(cls, self.instantiate(cls, [], {}, cls.node))
+        if self.script.context is not None:
+            # a Layer class this file never applies: read alone, as a block the repository's other files expand
+            # (``ConvBlock(32)(x)`` in train.py of blocks.py's class)
+            for cls in self.classes:
+                if id(cls) not in self.instantiated and cls.kind == "layer" and cls.method("call") is not None:
+                    self.instantiate(cls, [], {}, cls.node, block=True)
 
     def read_methods(self, cls: ClassVal, inst: Any) -> None:
         """Each method of an uncalled class not read yet, read on ``inst``."""
@@ -1011,11 +1018,11 @@ class Interpreter(Evaluator):
             params = self.params[fn.node] = read_parameters(fn.node)
         scope.vars.update(bind_arguments(params, pos, kw, default=lambda d: self.eval(d, fn.scope)))
 
-    def instantiate(self, cls: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
+    def instantiate(self, cls: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node, block: bool = False) -> Any:
         self.instantiated.add(id(cls))
-        if cls.kind in ("model", "sequential"):
-            m = ModelObj(kind="subclass" if cls.kind == "model" else "sequential", line=self.s_line(cls.node),
-                         node=cls.node, name=cls.name, name_depth=-1, cls=cls, seq=self.seq)
+        if cls.kind in ("model", "sequential") or block:
+            m = ModelObj(kind="subclass" if cls.kind != "sequential" else "sequential", line=self.s_line(cls.node),
+                         node=cls.node, name=cls.name, name_depth=-1, cls=cls, seq=self.seq, block=block)
             m.span = (self.s_line(cls.node), cls.node.end_point[0] + 1)
             self.models.append(m)
             if cls.kind == "sequential":
@@ -1608,6 +1615,12 @@ class Interpreter(Evaluator):
             name = node_text(fnode)
             if name not in _BUILTIN_PASS:
                 return self.apply(LayerObj("Custom", name, line=self.s_line(call), cls_name=name), ins, call)
+        if ins and fnode is not None and fnode.type == "call" and not self.in_layer_call:
+            # ``ConvBlock(32)(x)`` of a class this file imports and cannot read: a block applied to the tensor
+            written = dotted_written(fnode)
+            last = written.rsplit(".", 1)[-1]
+            if last[:1].isupper() and written.split(".")[0] not in _FRAMEWORK_ROOTS:
+                return self.apply(LayerObj("Custom", written, line=self.s_line(call), cls_name=last), ins, call)
         if ins:
             return ins[0]
         return UNKNOWN

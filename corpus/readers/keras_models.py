@@ -30,7 +30,7 @@ from corpus.readers.keras_interp import (
 )
 from corpus.readers.script import Script
 from corpus.readers.syntax import dotted_name, node_text, undecorated
-from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
+from corpus.record.summary import ONLY_USED, Hyperparameters, Layer, ParseInfo, Source, Summary
 
 # Layers that make a model (a function applying two of them builds one); the
 # rest (pooling, dropout, reshapes, merges) only accompany them.
@@ -381,14 +381,14 @@ class _Builder:
                 drop.add(id(m))
         layer_spans = _layer_class_spans(self.script)
         for m in models:
-            if m.line is not None and not (m.compiled or m.trained) and \
+            if m.line is not None and not (m.compiled or m.trained or m.block) and \
                     any(a <= m.line <= b and not (of_model and m.cls is not None) for a, b, of_model in layer_spans):
                 # a Model built inside a Layer subclass (athena's VariantPredictor holds its small predictor
                 # network): a part of that layer, which the network using the layer holds
                 drop.add(id(m))
         out_models = self.one_per_reading(_not_views(self.kept(models, flats, drop), flats), flats, hp_from)
         if any(m.compiled or m.trained for m in out_models):
-            out_models = [m for m in out_models if not _toy(m, flats[id(m)], hp_from.get(id(m), []))]
+            out_models = [m for m in out_models if m.block or not _toy(m, flats[id(m)], hp_from.get(id(m), []))]
         summaries: list[Summary] = []
         single = len(out_models) == 1
         used_tensors: set[int] = set()
@@ -510,7 +510,8 @@ class _Builder:
         else:
             start, end = (min(lines), max(lines)) if lines else (None, None)
         warnings = list(m.warnings)
-        status = "partial" if warnings else "ok"
+        # (a block read alone is for the join to expand where it is used; the join drops it)
+        status = ONLY_USED if m.block else "partial" if warnings else "ok"
         name = m.name or "model"
         return Summary(id="", name=name, source=Source(path=self.script.path, line_start=start, line_end=end),
                        framework="keras", layers=layers, hyperparameters=hp, input_shape=shape,

@@ -55,6 +55,7 @@ from corpus.readers.repo_files import (
 )
 from corpus.readers.torch_common import hf_head
 from corpus.record.summary import (
+    ONLY_USED,
     TRAINING_FIELDS,
     TRICKS,
     Hyperparameters,
@@ -500,7 +501,7 @@ def _class_read_below(context: RepoContext, s: Summary, defs: dict[tuple[str, st
 
 # the bytes of a script that runs training (not one that restores a model to predict)
 _RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(")
-_ONLY_USED = "only used"  # a marker the join drops
+_ONLY_USED = ONLY_USED  # a marker the join drops
 
 
 def _call_line(data: bytes | None, name: str) -> int | None:

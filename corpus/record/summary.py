@@ -136,9 +136,14 @@ class Environment:
                 "data_download": self.data_download}
 
 
+# a status only the repository pass sees: a model read for another to use (a block, a restored copy), which the
+# join drops and no output carries
+ONLY_USED = "only used"
+
+
 @dataclass
 class ParseInfo:
-    status: str = "ok"  # ok | partial | failed
+    status: str = "ok"  # ok | partial | failed (| ONLY_USED, inside the repository pass)
     warnings: list[str] = field(default_factory=list)
 
 
