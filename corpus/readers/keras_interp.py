@@ -1039,8 +1039,13 @@ class Interpreter(Evaluator):
             if found is not None:
                 x = self.new_root(None)
                 obj.inputs = [x]
-                self.in_layer_call += 0
-                out = self.invoke(FuncVal(found[0], cls.scope, "call", found[1]), [obj, x], {}, call)
+                # (a Layer class read alone is inside its own call: its backend ops stay plain ops, as where the
+                # file applies it)
+                self.in_layer_call += block
+                try:
+                    out = self.invoke(FuncVal(found[0], cls.scope, "call", found[1]), [obj, x], {}, call)
+                finally:
+                    self.in_layer_call -= block
                 # (a call returning named outputs or a tuple: ``{"out": ..., "enc": ...}``)
                 obj.outputs = self.tensors_in(out)
             else:
