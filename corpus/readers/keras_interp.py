@@ -569,7 +569,8 @@ class Interpreter(Evaluator):
             # a Layer class this file never applies: read alone, as a block the repository's other files expand
             # (``ConvBlock(32)(x)`` in train.py of blocks.py's class)
             for cls in self.classes:
-                if id(cls) not in self.instantiated and cls.kind == "layer" and cls.method("call") is not None:
+                if id(cls) not in self.instantiated and cls.kind == "layer" and cls.method("call") is not None \
+                        and self.script.context.named_by_importer(self.script.path, cls.name):
                     self.instantiate(cls, [], {}, cls.node, block=True)
 
     def read_methods(self, cls: ClassVal, inst: Any) -> None:

@@ -641,6 +641,18 @@ class RepoContext:
                                   if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _defines_options(data)]
         return self._option_files
 
+    def named_by_importer(self, path: str, name: str) -> bool:
+        """Whether another file may use ``name`` of ``path``: imports it by name, or imports the module and
+        writes the name (a byte prescan, no resolving: a cheap gate before reading a block alone)."""
+        if self._import_words is None:
+            self._import_words = _import_words(self.files)
+        if any(p != path for p in self._import_words.get(name, ())):
+            return True
+        parts = module_parts(path)
+        word = name.encode()
+        return bool(parts) and any(p != path and word in (self.files.get(p) or b"")
+                                   for p in self._import_words.get(parts[-1], ()))
+
     def importers_of(self, path: str, final: bool = False) -> list[str]:
         """Files of the repository whose imports name ``path`` (prescan by the module's name, then resolved).
 
