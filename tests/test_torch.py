@@ -1078,3 +1078,8 @@ def test_the_stages_of_one_pretrained_backbone_taken_apart_are_one_backbone():
 def test_the_optimizer_of_a_branch_the_flag_default_does_not_take_is_not_read():
     hp = models("torch_flag_optimizer.py")["model"].hyperparameters
     assert (hp.optimizer, hp.learning_rate) == ("sgd", 1e-3)
+
+
+def test_a_while_loop_bounded_by_an_epoch_count_gives_the_epochs():
+    hp = models("torch_epoch_while.py")["model"].hyperparameters
+    assert hp.epochs == 1000

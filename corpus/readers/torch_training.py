@@ -717,6 +717,11 @@ class TrainingReader:
             got = self._counted_loop(loop, trainers)
             if got is not None:
                 found.append((got[0], got[1], loop))
+        for loop in self.extractor.whiles:
+            n = self._epoch_while(loop)
+            if n is not None:
+                found.append(("epochs", n, loop))
+        found.sort(key=lambda f: f[2].start_byte)
         # a loop named for epochs wins over an unnamed one around it (for i in range(2): a data split, then
         # for epoch in range(num_epoch))
         named = [count for kind, count, loop in found if kind == "epochs" and "epoch" in _loop_words(loop)]
@@ -810,6 +815,28 @@ class TrainingReader:
         # `for t in range(200)`: over batches inside, or the whole data each time
         # (full-batch training): either way each pass sees all the data
         return ("epochs", count)
+
+    def _epoch_while(self, loop: Node) -> int | None:
+        """``while epoch < 1000 and not done:`` around a training step (early stopping written by hand): the most
+        epochs it runs."""
+        if self._in_model_class(loop):
+            return None
+        cond = loop.child_by_field_name("condition")
+        body = loop.child_by_field_name("body")
+        if cond is None or body is None or "backward(" not in node_text(body):
+            return None
+        tests = [cond] if cond.type == "comparison_operator" else \
+            [c for c in cond.named_children if c.type == "comparison_operator"] if cond.type == "boolean_operator" else []
+        env = self.extractor.env_at(loop)
+        for t in tests:
+            kids = t.named_children
+            op = next((c.type for c in t.children if not c.is_named), "")
+            if len(kids) == 2 and kids[0].type == "identifier" and "epoch" in node_text(kids[0]).lower() \
+                    and op in ("<", "<="):
+                n = self.script.value(kids[1], env)
+                if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                    return n + 1 if op == "<=" else n
+        return None
 
     def _trainer_limits(self, epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
         """``pytorch_lightning.Trainer(max_epochs=10)``, MONAI's ``SupervisedTrainer(max_epochs=10)``, where no
