@@ -712,16 +712,7 @@ class TrainingReader:
         a Lightning ``Trainer`` or HuggingFace ``TrainingArguments``, and the batch size."""
         # functions that run a backward pass (train(), learn(), finish_episode())
         trainers = {f.name for f in self.extractor.all_funcs if f.body is not None and self.extractor.holds(f.body, b".backward(")}
-        found: list[tuple[str, int, Node]] = []  # (epochs|steps, count, loop) in source order
-        for loop in self.extractor.fors:
-            got = self._counted_loop(loop, trainers)
-            if got is not None:
-                found.append((got[0], got[1], loop))
-        for loop in self.extractor.whiles:
-            n = self._epoch_while(loop)
-            if n is not None:
-                found.append(("epochs", n, loop))
-        found.sort(key=lambda f: f[2].start_byte)
+        found = self._counted_loops(trainers)
         # a loop named for epochs wins over an unnamed one around it (for i in range(2): a data split, then
         # for epoch in range(num_epoch))
         named = [count for kind, count, loop in found if kind == "epochs" and "epoch" in _loop_words(loop)]
@@ -815,6 +806,19 @@ class TrainingReader:
         # `for t in range(200)`: over batches inside, or the whole data each time
         # (full-batch training): either way each pass sees all the data
         return ("epochs", count)
+
+    def _counted_loops(self, trainers: set[str]) -> list[tuple[str, int, Node]]:
+        """(epochs|steps, count, loop) of the loops that train, in source order."""
+        found: list[tuple[str, int, Node]] = []
+        for loop in self.extractor.fors:
+            got = self._counted_loop(loop, trainers)
+            if got is not None:
+                found.append((got[0], got[1], loop))
+        for loop in self.extractor.whiles:
+            n = self._epoch_while(loop)
+            if n is not None:
+                found.append(("epochs", n, loop))
+        return sorted(found, key=lambda f: f[2].start_byte)
 
     def _epoch_while(self, loop: Node) -> int | None:
         """``while epoch < 1000 and not done:`` around a training step (early stopping written by hand): the most
