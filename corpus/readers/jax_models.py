@@ -429,7 +429,14 @@ class JaxReader:
 
     def _foreign_target(self, written: str) -> tuple[str, str, str] | None:
         """(file, model name, name to write for the join) of a model of another repository file that
-        ``written`` names here, or None when it names none."""
+        ``written`` names here, or None when it names none (kept per name: a backend file calls the same
+        repository functions thousands of times)."""
+        cache: dict[str, tuple[str, str, str] | None] = self.__dict__.setdefault("_foreign_cache", {})
+        if written not in cache:
+            cache[written] = self._foreign_target_uncached(written)
+        return cache[written]
+
+    def _foreign_target_uncached(self, written: str) -> tuple[str, str, str] | None:
         if self._flax_name(written) is not None:
             return None  # a library's own layer (the repository may be that library: flax's docs build nn.Dense)
         hit = self.script.repository_definition(written)
