@@ -1083,3 +1083,9 @@ def test_the_optimizer_of_a_branch_the_flag_default_does_not_take_is_not_read():
 def test_a_while_loop_bounded_by_an_epoch_count_gives_the_epochs():
     hp = models("torch_epoch_while.py")["model"].hyperparameters
     assert hp.epochs == 1000
+
+
+def test_an_activation_written_as_a_class_folds_into_the_layer_before():
+    # GELU's tanh formula is the activation its class names, not an Add and a tanh
+    m = models("torch_handwritten_gelu.py")["FeedForward"]
+    assert [(x.type, x.activation) for x in m.layers] == [("Dense", "gelu"), ("Dense", None)]

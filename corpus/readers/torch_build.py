@@ -610,7 +610,13 @@ class ModuleBuilder:
                 if "copy budget" not in " ".join(self.warnings):
                     self.warnings.append(f"copy budget of {MAX_COPIES} layers spent: further blocks kept as Custom")
                 return [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
-            if not any(x.type not in torch_layers.NON_PARAMETRIC and x.type != "Attention" for x in layers) \
+            act = vocab.canonical_activation(m.inst.cls.name)
+            if act is not None and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) \
+                    and not self._has_parameters(m.inst.cls):
+                # an activation written by hand as a class (``class GELU(nn.Module)``: ``0.5 * x * (1 + tanh(...))``):
+                # the activation its name says, folded into the layer before, not the maths' Add
+                layers = [activation_layer(act, m.inst.cls.name, m.line)]
+            elif not any(x.type not in torch_layers.NON_PARAMETRIC and x.type != "Attention" for x in layers) \
                     and attention_maths(node_text(m.inst.cls.node)):
                 # attention written by hand, no weights of its own (its helpers' reductions and views, an
                 # Attention read in one of them: ProbAttention): one Attention layer
