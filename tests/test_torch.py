@@ -1089,3 +1089,8 @@ def test_an_activation_written_as_a_class_folds_into_the_layer_before():
     # GELU's tanh formula is the activation its class names, not an Add and a tanh
     m = models("torch_handwritten_gelu.py")["FeedForward"]
     assert [(x.type, x.activation) for x in m.layers] == [("Dense", "gelu"), ("Dense", None)]
+
+
+def test_tuples_of_outputs_joined_with_plus_are_no_add():
+    m = models("torch_tuple_outputs.py")["Layer"]
+    assert seq(m) == ["MultiHeadAttention", "Dense", "Add", "LayerNormalization"]

@@ -438,7 +438,10 @@ class ForwardWalker:
         op = node_text(node.child_by_field_name("operator"))
         bias = st.raw_weights and any(_root_name(node.child_by_field_name(k)) in st.raw_weights
                                       for k in ("left", "right"))
-        if op == "+" and lt and rt and not bias and not _REPARAM.search(node_text(node)):
+        # (``(layer_output,) + outputs[1:]``: tuples joined, as Hugging Face layers gather their outputs)
+        tuples = any(n is not None and n.type in ("tuple", "list")
+                     for n in (node.child_by_field_name("left"), node.child_by_field_name("right")))
+        if op == "+" and lt and rt and not bias and not tuples and not _REPARAM.search(node_text(node)):
             self.emit(st, Layer(type="Add", raw="+", line=line_of(node)))
         if op == "@" and st.raw_weights and (lt != rt) and self._is_weight(
                 node.child_by_field_name("right" if lt else "left"), st):
