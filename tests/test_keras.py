@@ -426,3 +426,14 @@ def test_keras_ops_reshape_between_layers_is_read_as_tf_reshape_is():
             b"model.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(None, epochs=2)\n")
     (s,) = parse_bytes(code, "ops_reshape.py")
     assert [x.type for x in s.layers] == ["Dense", "Reshape", "Conv2D", "Flatten", "Dense"]
+
+
+def test_a_tfds_dataset_loaded_batched_gives_the_batch_size():
+    from corpus.readers.parser import parse_bytes
+
+    code = (b"import tensorflow as tf\nimport tensorflow_datasets as tfds\n\n"
+            b"train = tfds.load('mnist', split='train', as_supervised=True, batch_size=32)\n"
+            b"model = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(10, activation='softmax')])\n"
+            b"model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')\nmodel.fit(train, epochs=5)\n")
+    (s,) = parse_bytes(code, "tfds_batched.py")
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs, s.datasets) == (32, 5, ["mnist"])

@@ -1960,6 +1960,11 @@ class Interpreter(Evaluator):
         return _NEXT
 
     def ext_batcher(self, c: ImportedCall) -> Any:
+        if c.last == "load" and c.parts[0] == "tensorflow_datasets" and isinstance(c.kw.get("batch_size"), int) \
+                and not isinstance(c.kw["batch_size"], bool) and c.kw["batch_size"] > 0:
+            # ``tfds.load("mnist", batch_size=32)``: the dataset comes batched
+            self.batch_signals.append(c.kw["batch_size"])
+            return Batched(c.kw["batch_size"])
         return self.batcher(c.last, c.pos, c.kw) if c.last in keras_layers.BATCHERS else _NEXT
 
     def keras_loader(self, c: ImportedCall) -> Any:
