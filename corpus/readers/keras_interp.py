@@ -2455,7 +2455,7 @@ class Interpreter(Evaluator):
                                        line=self.s_line(c.node), framework="tensorflow"), ins, c.node)
         return ins[0] if ins else _NEXT
 
-    def keras_ops_merge(self, c: ImportedCall) -> Any:
+    def keras_backend_op(self, c: ImportedCall) -> Any:
         """``keras.ops.concatenate([a, b])`` / ``K.concatenate`` / ``keras.ops.reshape(x, shape)``: the backend's
         join of two branches or reshape, read as ``tf.concat`` and ``tf.reshape`` are. Inside a ``Layer``'s own
         call they stay plain ops of that one block (Antirectifier's ``K.concatenate([pos, neg])``)."""
@@ -2962,7 +2962,7 @@ _TF_RULES: tuple[Callable[..., Any], ...] = (
 _KERAS_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.keras_application, Interpreter.keras_optimizer, Interpreter.keras_schedule,
     Interpreter.keras_callback, Interpreter.keras_loss, Interpreter.keras_activation, Interpreter.ext_batcher,
-    Interpreter.keras_loader, Interpreter.keras_ops_merge,
+    Interpreter.keras_loader, Interpreter.keras_backend_op,
 )
 
 # attributes, by the kind of object (exact type; UNKNOWN and None: attribute_of_unknown)

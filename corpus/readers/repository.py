@@ -477,7 +477,7 @@ def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     if target is not None:
         data = context.files.get(s.source.path)
         if not data or not _RUNS_TRAINING.search(data):
-            s.parse.status = _ONLY_USED  # a script that only restores and runs it (predict.py): no example
+            s.parse.status = ONLY_USED  # a script that only restores and runs it (predict.py): no example
             return None
         s.source.line_start = s.source.line_end = _call_line(data, s.name)
         target.read_where_used = True
@@ -501,7 +501,6 @@ def _class_read_below(context: RepoContext, s: Summary, defs: dict[tuple[str, st
 
 # the bytes of a script that runs training (not one that restores a model to predict)
 _RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(")
-_ONLY_USED = ONLY_USED  # a marker the join drops
 
 
 def _call_line(data: bytes | None, name: str) -> int | None:
@@ -535,7 +534,7 @@ def join(per_file: dict[str, list[Summary]], context: RepoContext, *, repo: str 
                                       context))
             if not chosen:
                 placed.append(_placed(s, path, context, defs, by_summary, result, repo, commit))
-    kept = [s for s in placed if s.parse.status != _ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
+    kept = [s for s in placed if s.parse.status != ONLY_USED and _kept(s, by_summary.get(id(s)), result, repo,
                                                                       commit, context)]
     kept = _one_per_training(_entry_trainings(kept, context))
     for s in kept:
@@ -611,7 +610,7 @@ def _placed(s: Summary, path: str, context: RepoContext, defs: dict[tuple[str, s
         # a builder that only returns a block another network of the repository is made of
         # (torchtune's ``llama4_vision_projection_head()``): no training of it, and no example
         result.blocks += 1
-        s.parse.status = _ONLY_USED
+        s.parse.status = ONLY_USED
         return s
     if target is not None:
         target.trained_elsewhere += 1

@@ -37,10 +37,9 @@ if TYPE_CHECKING:
     from corpus.readers.torch_models import TorchExtractor
 
 
-# Hugging Face's trainers (the first three train with the head's own loss) and their settings classes (TRL's
-# extend TrainingArguments with the same fields)
-HF_TRAINERS = ("Trainer", "Seq2SeqTrainer", "SFTTrainer", "DPOTrainer", "ORPOTrainer", "KTOTrainer", "CPOTrainer",
-               "GRPOTrainer", "RewardTrainer")
+# Hugging Face's trainers that train with the head's own loss (TRL's preference trainers, DPO's or GRPO's, compute
+# their own: not listed), and the settings classes (TRL's extend TrainingArguments with the same fields)
+_HEAD_LOSS_TRAINERS = ("Trainer", "Seq2SeqTrainer", "SFTTrainer")
 HF_ARGUMENTS = ("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "DPOConfig", "ORPOConfig",
                 "KTOConfig", "CPOConfig", "GRPOConfig", "RewardConfig")
 
@@ -430,9 +429,8 @@ class TrainingReader:
         """A Hugging Face head given ``labels=`` computes its loss itself (``outputs.loss``, ``Trainer``):
         that is the model's loss, named by the head (``torch_layers.HF_HEADS``), where no other was read."""
         ex = self.extractor
-        # (a preference trainer's loss is its own, DPO's or GRPO's, not the head's)
         trains = bool(ex.by_last.get("backward") or ex.by_last.get("fit")
-                      or any(ex.by_last.get(name) for name in HF_TRAINERS[:3]))
+                      or any(ex.by_last.get(name) for name in _HEAD_LOSS_TRAINERS))
         if not trains:
             return
         for m in self.models:
