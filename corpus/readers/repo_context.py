@@ -818,25 +818,13 @@ class RepoContext:
         return path.endswith(".py") and self._used_as_part(path, name, path, name, handed=function)
 
     def _factories_of(self, path: str, name: str) -> list[str]:
-        """The top-level functions of a file that build and return the class it calls ``name``:
-        ``return Name(...)``, or ``model = Name(...)`` ... ``return model``."""
+        """The top-level functions of a file that return the class it calls ``name`` (``return Name(...)``, or
+        ``model = Name(...)`` ... ``return model``: the calls its module facts note a function returns)."""
         facts = self.module_facts(path)
-        data = self.files.get(path)
-        if facts is None or not data or not path.endswith(".py"):
+        if facts is None:
             return []
-        lines = self._code_text(path, data).split("\n")
-        got = []
-        for fname, d in facts.definitions.items():
-            if d.kind == "class" or fname == name:
-                continue
-            body = "\n".join(lines[d.line_start - 1: d.line_end])
-            if re.search(rf"\breturn\s+{re.escape(name)}\s*\(", body):
-                got.append(fname)
-                continue
-            bound = re.search(rf"(?m)^\s*([A-Za-z_]\w*)\s*=\s*{re.escape(name)}\s*\(", body)
-            if bound and re.search(rf"\breturn\s+{re.escape(bound.group(1))}\s*$", body, re.M):
-                got.append(fname)
-        return got
+        return [fname for fname, d in facts.definitions.items()
+                if d.kind == "function" and fname != name and name in d.returns]
 
     def _references(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
         """(file, definition) -> (file that names it, the name written there), over the files read so far."""
