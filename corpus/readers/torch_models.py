@@ -24,6 +24,7 @@ Nothing is executed or imported.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -75,6 +76,13 @@ from corpus.readers.torch_forward import ForwardWalker
 from corpus.readers.torch_training import TrainingReader
 from corpus.readers.trainers import chosen_callee, registry_callees
 from corpus.record.summary import Hyperparameters, Layer, Summary
+
+
+@functools.lru_cache(maxsize=4096)
+def _given_to_optimizer(var: str) -> re.Pattern[str]:
+    # one pattern per variable name, and the same few names recur in every file: built once, not per call
+    w = re.escape(var)
+    return re.compile(rf"(?<![\'\"])\b{w}\b(?![\'\"])(?!\s*[.\[])|\b{w}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
 
 
 class TorchExtractor(ModuleBuilder, ForwardWalker):
@@ -872,8 +880,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         # the model's weights, or a bare list of them: ``Adam(net.fc.parameters())``, ``Adam(params_to_learn)``;
         # not a value read in passing (``lr=params.lr`` of a settings dict), nor a parameter of the function the
         # optimizer is built in (``Adam(params, ...)`` in a scheduler class's ``__init__(self, params)``: another name)
-        given = re.compile(rf"(?<![\'\"])\b{re.escape(var)}\b(?![\'\"])(?!\s*[.\[])|\b{re.escape(var)}\s*\.\s*(?:\w+\s*\.\s*)*(?:named_)?parameters\b")
-        if any(var not in local and given.search(t) for t, local in texts):
+        if texts and any(var not in local and _given_to_optimizer(var).search(t) for t, local in texts):
             return True
         if var in self._weights_given_through():
             return True
