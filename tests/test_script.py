@@ -51,6 +51,19 @@ def test_constants_arithmetic_and_argparse_defaults():
     assert s.constants["STEP"] == 0.01
 
 
+def test_set_defaults_overrides_an_options_own_default():
+    # deepsnap's train scripts declare bare options, then give every default in one set_defaults call
+    s = load(
+        "import argparse\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--lr', type=float, default=0.1)\n"
+        "parser.add_argument('--epochs', type=int)\n"
+        "parser.set_defaults(lr=0.005, epochs=40)\n",
+        "train.py",
+    )
+    assert s.argparse_defaults == {"lr": 0.005, "epochs": 40}
+
+
 def test_values_that_cannot_be_read_are_unknown_not_guessed():
     s = load("x = foo(3)\ny = 10 ** 10 ** 10\nz = a + 1\n", "v.py")
     assert s.constants["x"] is UNKNOWN

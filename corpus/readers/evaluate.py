@@ -372,7 +372,7 @@ def _block_configs(stmt: Node, value: Callable[[Node], Any], into: dict[str, Any
                 into[node_text(left)] = v
 
 
-_FLAG_CALLS = ("add_argument", "DEFINE_integer", "DEFINE_float", "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")
+_FLAG_CALLS = ("add_argument", "set_defaults", "DEFINE_integer", "DEFINE_float", "DEFINE_string", "DEFINE_boolean", "DEFINE_bool")
 
 
 def flag_defaults(calls: Iterable[Node], value: Callable[[Node], Any], into: dict[str, Any]) -> None:
@@ -380,7 +380,8 @@ def flag_defaults(calls: Iterable[Node], value: Callable[[Node], Any], into: dic
 
     ``parser.add_argument('--batch-size', default=32)`` gives ``batch_size: 32``
     (``dest=`` wins); absl / ``tf.app.flags`` ``DEFINE_integer('epochs', 10, ...)``
-    gives ``epochs: 10``. An option without a default gets ``None``.
+    gives ``epochs: 10``; ``parser.set_defaults(lr=0.1)`` gives ``lr: 0.1``. An option without a default gets
+    ``None``.
     """
     for call in calls:
         fn = call_function_name(call)
@@ -392,6 +393,10 @@ def flag_defaults(calls: Iterable[Node], value: Callable[[Node], Any], into: dic
             if dest is not None:
                 into[dest] = _typed_default(value(keywords["default"]), keywords.get("type")) \
                     if "default" in keywords else None
+        elif fn.endswith("set_defaults"):
+            # ``parser.set_defaults(lr=0.005)`` overrides an option's own default, wherever it is written
+            for name, node in keywords.items():
+                into[name] = value(node)
         elif len(positional) >= 2:  # absl / tf.app.flags: DEFINE_x("name", default, "help")
             name = value(positional[0])
             if isinstance(name, str):

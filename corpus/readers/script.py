@@ -65,7 +65,7 @@ def _names_query() -> Query:
     return Query(PY_LANGUAGE, """
         [(import_statement) (import_from_statement)] @imp
         (call function: (attribute attribute: (identifier) @m
-            (#match? @m "^(add_argument|DEFINE_)"))) @flagcall
+            (#match? @m "^(add_argument|DEFINE_|set_defaults$)"))) @flagcall
         (call function: (identifier) @f (#match? @f "^DEFINE_")) @flagcall
     """)
 
@@ -96,7 +96,7 @@ _start_byte = attrgetter("start_byte")
 # a leading ``\b`` makes it try every byte (ten times slower on a whole file).
 # The word boundary before the keyword is checked by hand (:func:`_word_start`).
 _IMPORT_WORD = re.compile(rb"import\b")
-_FLAG_WORD = re.compile(rb"add_argument|DEFINE_")
+_FLAG_WORD = re.compile(rb"add_argument|DEFINE_|set_defaults")
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
