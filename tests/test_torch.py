@@ -1094,3 +1094,32 @@ def test_an_activation_written_as_a_class_folds_into_the_layer_before():
 def test_tuples_of_outputs_joined_with_plus_are_no_add():
     m = models("torch_tuple_outputs.py")["Layer"]
     assert seq(m) == ["MultiHeadAttention", "Dense", "Add", "LayerNormalization"]
+
+
+def test_epochs_of_a_loop_in_main_stay_with_the_model_built_there_not_its_later_reload():
+    # the GLUE fine-tuning scripts of pytorch-pretrained-bert: train in main(), then reload `model` for evaluation;
+    # main() is called after the reload, but the loop trains the first binding
+    ms = extract_code(
+        "import argparse\n"
+        "import torch\n"
+        "from tqdm import trange\n"
+        "from transformers import BertForSequenceClassification\n"
+        "def main():\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--num_train_epochs', default=3.0, type=float)\n"
+        "    args = parser.parse_args()\n"
+        "    model = BertForSequenceClassification.from_pretrained('bert-base-uncased', num_labels=2)\n"
+        "    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-5)\n"
+        "    for _ in trange(int(args.num_train_epochs), desc='Epoch'):\n"
+        "        for batch in batches:\n"
+        "            loss = model(*batch)\n"
+        "            loss = loss.mean()\n"
+        "            loss.backward()\n"
+        "            optimizer.step()\n"
+        "    model = BertForSequenceClassification.from_pretrained('out', num_labels=2)\n"
+        "    model.eval()\n"
+        "main()\n")
+    trained = ms[0].hyperparameters
+    assert trained.epochs == 3
+    # averaging what the head returned (over GPUs) is no loss of the script's own: the head's loss stays
+    assert trained.loss == "categorical_crossentropy"

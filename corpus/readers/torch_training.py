@@ -434,7 +434,8 @@ class TrainingReader:
         if not trains:
             return
         for m in self.models:
-            if m.hp.loss is not None:
+            # ``loss = loss.mean()`` (averaged over GPUs) of what the head returned says no loss of its own
+            if m.hp.loss is not None and not (m.hp.loss == "other" and _REDUCED_ONLY.fullmatch(m.hp.loss_raw or "")):
                 continue
             head = next((h for x in m.layers[:3] if x.type == "Pretrained"
                          and (h := hf_head(x.raw.rsplit(".", 1)[0])) is not None), None)
@@ -913,6 +914,7 @@ class TrainingReader:
         A notebook that trains two models in two loops gives each its own epochs.
         """
         sites: dict[int, list[tuple[Node, str]]] = {}
+        functions: dict[int, Node] = {}  # loop -> the function it is written in
         for _kind, _count, loop in found:
             p = loop.parent
             while p is not None and p.type != "function_definition":
@@ -920,6 +922,7 @@ class TrainingReader:
             if p is None:
                 sites[loop.start_byte] = [(loop, node_text(loop))]
                 continue
+            functions[loop.start_byte] = p
             name = node_text(p.child_by_field_name("name"))
             calls = [c for c in self.extractor.by_last.get(name, []) if not (p.start_byte <= c.start_byte < p.end_byte)]
             sites[loop.start_byte] = [(c, node_text(c) + "\n" + node_text(loop)) for c in calls] or \
@@ -936,7 +939,11 @@ class TrainingReader:
             for kind, count, loop in found:
                 if kind in mine:
                     continue
-                for at, text in sites[loop.start_byte]:
+                fn = functions.get(loop.start_byte)
+                # a model built in the loop's own function: the loop is where it trains, not where the function
+                # is called (``main()`` at the end of the file, after a reload of ``model`` for evaluation)
+                here = [(loop, node_text(loop))] if fn is not None and fn.start_byte <= born < fn.end_byte else None
+                for at, text in here or sites[loop.start_byte]:
                     if at.start_byte < born or not pat.search(text):
                         continue
                     # a later binding of the same name to another model takes this place away
@@ -1435,6 +1442,9 @@ def _call_parts(call: Node) -> list[Node]:
             out.extend(call_arguments(obj)[0])
     out.extend(call_arguments(call)[0])
     return out
+
+
+_REDUCED_ONLY = re.compile(r"\w+\s*\.\s*(?:mean|sum)\(\s*\)")
 
 
 def _range_call(it: Node | None) -> Node | None:
