@@ -458,6 +458,17 @@ def test_a_text_rcnn_is_not_a_detector_and_a_ddpm_unet_does_not_segment():
     assert unet.task == "image_generation"
 
 
+def test_a_sequence_model_named_for_detection_is_no_object_detector():
+    # "Action Detection" over keypoint frames, "Trigger word detection" over a spectrogram: no image layer
+    code = "import tensorflow as tf\nimport numpy as np\nX = np.load('MP_Data/x.npy')\n"
+    s = model("model", ["LSTM", "LSTM", ("Dense", {"units": 3}, "softmax")], loss="categorical_crossentropy")
+    annotate(load(code, "Action Detection Refined.py"), [s])
+    assert s.task not in ("object_detection", "image_segmentation")
+    s = model("model", ["Conv1D", "GRU", ("Dense", {"units": 1}, "sigmoid")], loss="binary_crossentropy")
+    annotate(load(code, "Trigger_word_detection.py"), [s])
+    assert s.task == "audio_classification"
+
+
 def test_an_unused_dataset_import_is_not_the_data():
     code = (
         "import pandas as pd\nfrom sklearn.datasets import load_breast_cancer\n"

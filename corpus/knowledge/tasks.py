@@ -106,7 +106,7 @@ NAME_RULES: tuple[tuple[str, str, float], ...] = (
      r"token classification)\b", "sequence_labeling", 1.0),
     (r"\b(qa|question answering|question answer|squad|babi|memnn|memory network|reading comprehension|"
      r"bidaf|qanet|drqa|attention flow|answer span)\b", "question_answering", 1.0),
-    (r"\b(keyword spotting|kws|wake word|hotword)\b", "audio_classification", 1.0),
+    (r"\b(keyword spotting|kws|wake word|hotword|trigger word)\b", "audio_classification", 1.0),
     (r"\b(asr|speech recognition|speech to text|stt|ctc|deepspeech|wav2vec|listen attend spell|"
      r"transcri\w+)\b", "speech_recognition", 1.0),
     (r"\b(audio classification|audio|sound|music genre|genre classification|urban ?sound|keyword spotting|"

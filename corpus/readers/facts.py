@@ -687,8 +687,18 @@ def _tabular_kind(task: str, s: Summary) -> str:
     return task
 
 
+_SEQUENCE_LAYERS = frozenset({"LSTM", "GRU", "SimpleRNN", "Conv1D", "Bidirectional"})
+_OPAQUE = frozenset({"Custom", "Pretrained"})  # layers that may hold an image backbone
+
+
 def _modality(s: Summary, scores: dict[str, float], datasets: list[str]) -> None:
-    """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation)."""
+    """A model that embeds tokens is not a detector or a segmenter (a text RCNN, word segmentation); nor is one
+    that reads sequences only (recurrent or 1-D layers, no image layer): "trigger word detection" over a
+    spectrogram, "action detection" over keypoint frames."""
+    types = set(s.layer_types)
+    if types & _SEQUENCE_LAYERS and not types & _OPAQUE and not any(t.endswith(("2D", "3D")) for t in types):
+        for task in ("object_detection", "image_segmentation"):
+            scores.pop(task, None)
     if "Embedding" in s.layer_types and not set(s.layer_types) & _UP:
         for task in ("object_detection", "image_segmentation"):
             scores.pop(task, None)
