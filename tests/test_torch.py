@@ -1123,3 +1123,55 @@ def test_epochs_of_a_loop_in_main_stay_with_the_model_built_there_not_its_later_
     assert trained.epochs == 3
     # averaging what the head returned (over GPUs) is no loss of the script's own: the head's loss stays
     assert trained.loss == "categorical_crossentropy"
+
+
+def test_a_zoo_backbone_used_as_material_is_no_model_of_its_own():
+    # faster-rcnn.pytorch: the detector slices a local VGG into its own parts; the VGG is no model of the file
+    assert extract_code(
+        "import torch.nn as nn\n"
+        "import torchvision.models as models\n"
+        "from model.faster_rcnn import _fasterRCNN\n"
+        "class vgg16(_fasterRCNN):\n"
+        "    def _init_modules(self):\n"
+        "        vgg = models.vgg16()\n"
+        "        self.RCNN_base = nn.Sequential(*list(vgg.features._modules.values())[:-1])\n") == []
+    # a dataset's process() extracting features with a frozen VGG
+    assert extract_code(
+        "import torchvision.models as models\n"
+        "from torch_geometric.data import InMemoryDataset\n"
+        "class Willow(InMemoryDataset):\n"
+        "    def process(self):\n"
+        "        vgg16 = models.vgg16(pretrained=True)\n"
+        "        vgg16.eval()\n"
+        "        out = vgg16(self.raw_paths)\n") == []
+    # a top-level ResNet sliced into a network class: only the network is a model
+    ms = extract_code(
+        "import torch\nimport torch.nn as nn\nimport torchvision.models as models\n"
+        "resnet = models.resnet50(pretrained=True)\n"
+        "class Resnet(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.layer0 = nn.Sequential(*list(resnet.children())[0:-1])\n"
+        "        self.fc = nn.Linear(2048, 2)\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.layer0(x).view(x.size(0), -1))\n"
+        "model = Resnet()\n"
+        "optimizer = torch.optim.Adam(model.fc.parameters(), lr=0.001)\n")
+    assert [m.name for m in ms] == ["Resnet"]
+
+
+def test_a_zoo_backbone_a_method_trains_or_hands_back_stays_a_model():
+    ms = extract_code(
+        "import torch\nimport torchvision.models as models\n"
+        "class Trainer:\n"
+        "    def run(self):\n"
+        "        net = models.resnet18(pretrained=True)\n"
+        "        opt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+        "        for x, y in self.loader:\n"
+        "            opt.zero_grad()\n"
+        "            torch.nn.functional.cross_entropy(net(x), y).backward()\n"
+        "            opt.step()\n"
+        "    def backbone(self):\n"
+        "        base = models.resnet50(pretrained=True)\n"
+        "        return base\n")
+    assert sorted(m.name for m in ms) == ["base", "net"]

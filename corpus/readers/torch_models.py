@@ -467,8 +467,29 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         builders |= self._called_in_model_classes()
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         models = self._without_heads(models)
+        models = [m for m in models if not self._zoo_part(m, module_classes)]
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+
+    def _zoo_part(self, m: ModelRec, module_classes: list[ClassInfo]) -> bool:
+        """A pretrained backbone that is material for something else, not a model of the file: bound to a local
+        name in a method of a class (a detector's ``_init_modules`` slicing ``vgg = models.vgg16()`` into its
+        own parts, a dataset's ``process()`` extracting features with it), or bound at the top and read inside a
+        module class (``list(resnet.children())`` in a network's ``__init__``); unless it is trained, or a
+        method hands it back."""
+        if m.imported or m.node.type != "assignment" or [x.type for x in m.layers] != ["Pretrained"]:
+            return False
+        left = m.node.child_by_field_name("left")
+        if left is None or left.type != "identifier":
+            return False
+        var = node_text(left)
+        if self._trained(var):
+            return False
+        fn = enclosing(m.node, "function_definition")
+        if fn is not None:
+            return enclosing(fn, "class_definition") is not None and _returned_by(m.node, {var}) is None
+        word = re.compile(rf"(?<![\w.]){re.escape(var)}\b")
+        return any(word.search(node_text(c.node)) for c in module_classes)
 
     def _without_heads(self, models: list[ModelRec]) -> list[ModelRec]:
         """``linear_pred_atoms = nn.Linear(...)`` trained beside a network (``model_list = [model,
