@@ -1175,3 +1175,21 @@ def test_a_zoo_backbone_a_method_trains_or_hands_back_stays_a_model():
         "        base = models.resnet50(pretrained=True)\n"
         "        return base\n")
     assert sorted(m.name for m in ms) == ["base", "net"]
+
+
+def test_frozen_teachers_and_reference_policies_are_not_examples():
+    ms = extract_code(
+        "import torch\nfrom transformers import AutoModelForCausalLM\nfrom trl import PPOTrainer\n"
+        "ref_policy = AutoModelForCausalLM.from_pretrained('sft')\n"
+        "policy = AutoModelForCausalLM.from_pretrained('sft')\n"
+        "base = AutoModelForCausalLM.from_pretrained('base')\n"
+        "trainer = PPOTrainer(policy=policy, ref_policy=ref_policy, reward_model=base)\n"
+        "trainer.train()\n")
+    assert [m.name for m in ms] == ["policy"]
+    # a teacher the file trains first is a model of its own
+    ms = extract_code(
+        "import torch\nimport torchvision.models as models\n"
+        "teacher = models.resnet50()\nstudent = models.resnet18()\n"
+        "t_opt = torch.optim.SGD(teacher.parameters(), lr=0.1)\n"
+        "s_opt = torch.optim.SGD(student.parameters(), lr=0.1)\n")
+    assert sorted(m.name for m in ms) == ["student", "teacher"]

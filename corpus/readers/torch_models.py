@@ -77,6 +77,9 @@ from corpus.readers.torch_training import TrainingReader
 from corpus.readers.trainers import chosen_callee, registry_callees
 from corpus.record.summary import Hyperparameters, Layer, Summary
 
+# a model held frozen beside the one that trains (distillation, RLHF), by its name or the keyword it is handed as
+_FROZEN_ROLE = re.compile(r"(?:ref|reference)_(?:model|policy)|teacher(?:_model|_net|_network)?|reward_model|rm_model")
+
 
 @functools.lru_cache(maxsize=4096)
 def _given_to_optimizer(var: str) -> re.Pattern[str]:
@@ -468,6 +471,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         models = [m for m in models if not (m.node.type == "assignment" and _returned_by(m.node, m.vars) in builders)]
         models = self._without_heads(models)
         models = [m for m in models if not self._zoo_part(m, module_classes)]
+        models = self._without_frozen_roles(models)
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
 
@@ -490,6 +494,21 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return enclosing(fn, "class_definition") is not None and _returned_by(m.node, {var}) is None
         word = re.compile(rf"(?<![\w.]){re.escape(var)}\b")
         return any(word.search(node_text(c.node)) for c in module_classes)
+
+    def _without_frozen_roles(self, models: list[ModelRec]) -> list[ModelRec]:
+        """The frozen helpers of another model's training: a distillation teacher, an RLHF reference policy or
+        reward model (``ref_policy=ref_policy`` handed to a PPO trainer). They are loaded, never given to an
+        optimizer, and the example is the model that trains beside them."""
+        roles = {node_text(v) for c in self.calls for k, v in call_arguments(c)[1].items()
+                 if _FROZEN_ROLE.fullmatch(k) and v.type == "identifier"}
+        frozen = [m for m in models if not m.imported and len(m.vars) == 1 and m.node.type == "assignment"
+                  and ((var := next(iter(m.vars))) in roles or _FROZEN_ROLE.fullmatch(var))
+                  and not self._in_optimizer(var)]
+        return models if len(frozen) == len(models) else [m for m in models if m not in frozen]
+
+    def _in_optimizer(self, var: str) -> bool:
+        self._trained(var)  # fills the optimizers' argument texts
+        return any(var not in local and _given_to_optimizer(var).search(t) for t, local in self._opt_texts)
 
     def _without_heads(self, models: list[ModelRec]) -> list[ModelRec]:
         """``linear_pred_atoms = nn.Linear(...)`` trained beside a network (``model_list = [model,
