@@ -66,6 +66,18 @@ def test_yaml_loaded_in_a_with_block_at_module_level_reaches_pytorch_hyperparame
     assert alone.hyperparameters.learning_rate is None
 
 
+def test_tf_hparams_built_by_a_function_of_another_file_are_the_settings():
+    # Tacotron 2 and its forks: hparams.py builds a tf.contrib.training.HParams bag, train.py reads hparams.X
+    hparams = (b"import tensorflow as tf\n\n\ndef create_hparams(hparams_string=None):\n"
+               b"    hparams = tf.contrib.training.HParams(epochs=30, learning_rate=1e-3, batch_size=64)\n"
+               b"    if hparams_string:\n        hparams.parse(hparams_string)\n    return hparams\n")
+    train = torch_train("import torch\nfrom model import Net\nfrom hparams import create_hparams\n\n"
+                        "def train(hp):\n", "hp.learning_rate", "hp.batch_size", "hp.epochs", indent="    ")
+    train += b"\n\nif __name__ == '__main__':\n    train(create_hparams(None))\n"
+    got, _ = hp_of({"model.py": TORCH_MODEL, "train.py": train, "hparams.py": hparams})
+    assert got == (0.001, 64, 30)
+
+
 def test_inline_load_under_the_main_guard_with_get_and_attribute_access():
     train = torch_train('import yaml\nimport torch\nfrom easydict import EasyDict\nfrom model import Net\n\n'
                         'if __name__ == "__main__":\n'

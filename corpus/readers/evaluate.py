@@ -1098,12 +1098,16 @@ REPO_CALLS: dict[str, Callable[[Evaluator, Node, Any], Any]] = {
     **{name: Evaluator.call_wrapper for name in (
         "easydict.EasyDict", "munch.Munch", "munch.munchify", "dotmap.DotMap", "addict.Dict", "attrdict.AttrDict",
         "box.Box", "ml_collections.ConfigDict", "omegaconf.OmegaConf.create", "omegaconf.DictConfig",
-        "omegaconf.OmegaConf.to_container", "types.SimpleNamespace", "argparse.Namespace", "dict")},
+        "omegaconf.OmegaConf.to_container", "types.SimpleNamespace", "argparse.Namespace", "dict",
+        # TF's hyperparameter bag, which Tacotron 2 and its many forks build in ``create_hparams()``
+        "tensorflow.contrib.training.HParams", "tensorflow.contrib.training.python.training.hparam.HParams",
+        "tensor2tensor.utils.hparam.HParams")},
     "vars": Evaluator.call_vars,
 }
 
 
-_LOADER_WORDS = CONFIG_LOAD
+# functions returning a configuration: one they load, or one they build (``return HParams(lr=1e-3, ...)``)
+_LOADER_WORDS = re.compile(CONFIG_LOAD.pattern + rb"|\bHParams\(")
 
 
 def _returned_load(body: Node) -> Node | None:

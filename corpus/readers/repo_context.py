@@ -61,7 +61,7 @@ _MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:mod
 _NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|\bLayer\b")
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
-                              r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(|"
+                              r"datasets\.|read_csv\(|\.compile\(|tfds\.|Trainer\(|load_dataset\(|\.batch\(|\bHParams\(|"
                               + CONFIG_LOAD.pattern.decode())
 # a class is read where it is used only when it trains (a data class such as ``MNIST()`` is not), or when it is
 # a Lightning data module (the data its trainer is given)
