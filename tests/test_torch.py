@@ -1193,3 +1193,14 @@ def test_frozen_teachers_and_reference_policies_are_not_examples():
         "t_opt = torch.optim.SGD(teacher.parameters(), lr=0.1)\n"
         "s_opt = torch.optim.SGD(student.parameters(), lr=0.1)\n")
     assert sorted(m.name for m in ms) == ["student", "teacher"]
+
+
+def test_an_optimizer_of_a_known_optimizer_package_is_read_as_the_family_it_adapts():
+    (m,) = extract_code(
+        "import torch\nimport torch.nn as nn\nfrom adabelief_pytorch import AdaBelief\n"
+        "class MLP(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(784, 10)\n"
+        "    def forward(self, x):\n        return self.fc(x)\n"
+        "model = MLP()\n"
+        "optimizer = AdaBelief(model.parameters(), lr=1e-3, eps=1e-16)\n")
+    assert (m.hyperparameters.optimizer, m.hyperparameters.learning_rate) == ("adam", 0.001)

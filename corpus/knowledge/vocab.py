@@ -71,6 +71,8 @@ OPTIMIZERS: dict[str, str] = {
     "dpadamoptimizer": "adam", "dpkerasadagradoptimizer": "adagrad", "dpadagradoptimizer": "adagrad",
     # Adam as BERT's and the Transformer paper's code wrap it
     "bertadam": "adamw", "noamopt": "adam",
+    # variants of a listed optimizer, named for the one they adapt (adabelief_pytorch, a repository's LARS, LAMB)
+    "adabelief": "adam", "adabound": "adam", "lars": "sgd", "larsoptimizer": "sgd", "lamb": "adamw",
 }
 
 # Losses: Keras strings and classes, torch criteria and functions, tf.losses.

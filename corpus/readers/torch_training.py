@@ -46,7 +46,7 @@ HF_ARGUMENTS = ("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "D
 
 # where torch optimizers come from: torch itself, Hugging Face, the BERT ports before it, NVIDIA's apex
 _OPTIMIZER_MODULES = ("torch.optim", "optim.", "transformers.", "pytorch_pretrained_bert.", "pytorch_transformers.",
-                      "apex.optimizers.")
+                      "apex.optimizers.", "adabelief_pytorch.", "adabound.", "torch_optimizer.", "timm.optim.")
 
 
 class TrainingReader:
