@@ -437,3 +437,28 @@ def test_a_tfds_dataset_loaded_batched_gives_the_batch_size():
             b"model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')\nmodel.fit(train, epochs=5)\n")
     (s,) = parse_bytes(code, "tfds_batched.py")
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs, s.datasets) == (32, 5, ["mnist"])
+
+
+@pytest.mark.parametrize("pairing", ["tf.data.Dataset.zip((horses, zebras))", "zip(horses, zebras)"])
+def test_a_loop_over_zipped_datasets_has_their_batch_size(pairing):
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "import tensorflow as tf\n"
+        "BATCH_SIZE = 1\n"
+        "horses = tf.data.Dataset.from_tensor_slices(a).shuffle(1000).batch(BATCH_SIZE)\n"
+        "zebras = tf.data.Dataset.from_tensor_slices(b).shuffle(1000).batch(BATCH_SIZE)\n"
+        "test_horses = tf.data.Dataset.from_tensor_slices(c).batch(8)\n"
+        "disc = tf.keras.Sequential([tf.keras.layers.Conv2D(64, 4), tf.keras.layers.Conv2D(1, 4)])\n"
+        "opt = tf.keras.optimizers.Adam(2e-4)\n"
+        "def train_step(x, y):\n"
+        "    with tf.GradientTape() as tape:\n"
+        "        loss = tf.reduce_mean(tf.square(disc(x) - 1))\n"
+        "    grads = tape.gradient(loss, disc.trainable_variables)\n"
+        "    opt.apply_gradients(zip(grads, disc.trainable_variables))\n"
+        "for epoch in range(10):\n"
+        f"    for x, y in {pairing}:\n"
+        "        train_step(x, y)\n"
+    )
+    (s,) = parse_bytes(code.encode(), "cyclegan.py")
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (1, 10)

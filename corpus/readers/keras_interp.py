@@ -1965,6 +1965,9 @@ class Interpreter(Evaluator):
             # ``tfds.load("mnist", batch_size=32)``: the dataset comes batched
             self.batch_signals.append(c.kw["batch_size"])
             return Batched(c.kw["batch_size"])
+        if c.last == "zip" and "Dataset" in c.parts and c.pos and isinstance(c.pos[0], (list, tuple)):
+            # ``tf.data.Dataset.zip((horses, zebras))``: batches of the datasets it pairs
+            return _first_batched(c.pos[0], _NEXT)
         return self.batcher(c.last, c.pos, c.kw) if c.last in keras_layers.BATCHERS else _NEXT
 
     def keras_loader(self, c: ImportedCall) -> Any:
@@ -2211,7 +2214,8 @@ class Interpreter(Evaluator):
         return v if isinstance(v, (list, RangeVal)) else UNKNOWN
 
     def builtin_zip(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
-        return list(pos)
+        # zip of datasets (a CycleGAN's two domains): one batch from each, so the batch size is theirs
+        return _first_batched(pos, list(pos))
 
     def builtin_enumerate(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
         return Enumerated(pos[0] if pos else UNKNOWN)
@@ -3148,3 +3152,8 @@ def jsonable_shape(shape: Any) -> Any:
     if out and all(x is None for x in out) and not all(x is None for x in shape):
         return None
     return out
+
+
+def _first_batched(values: list[Any] | tuple[Any, ...], otherwise: Any) -> Any:
+    """The first batched dataset among ``values`` (zipped datasets iterate in its batches), else ``otherwise``."""
+    return next((v for v in values if isinstance(v, Batched)), otherwise)
