@@ -1158,6 +1158,8 @@ def test_a_zoo_backbone_used_as_material_is_no_model_of_its_own():
         "model = Resnet()\n"
         "optimizer = torch.optim.Adam(model.fc.parameters(), lr=0.001)\n")
     assert [m.name for m in ms] == ["Resnet"]
+    # the top-level backbone is the class's global: its slice is the network's pretrained stage
+    assert seq(ms[0]) == ["Pretrained", "Flatten", "Dense"]
 
 
 def test_a_zoo_backbone_a_method_trains_or_hands_back_stays_a_model():
@@ -1204,3 +1206,21 @@ def test_an_optimizer_of_a_known_optimizer_package_is_read_as_the_family_it_adap
         "model = MLP()\n"
         "optimizer = AdaBelief(model.parameters(), lr=1e-3, eps=1e-16)\n")
     assert (m.hyperparameters.optimizer, m.hyperparameters.learning_rate) == ("adam", 0.001)
+
+
+def test_a_top_level_instance_of_a_handwritten_activation_folds_into_each_layer_it_follows():
+    # one module-level Swish instance put into the network's Sequential several times
+    (m,) = extract_code(
+        "import torch\nimport torch.nn as nn\n"
+        "class Swish_module(nn.Module):\n"
+        "    def forward(self, x):\n        return x * torch.sigmoid(x)\n"
+        "swish_layer = Swish_module()\n"
+        "class CNN(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.layer = nn.Sequential(nn.Conv2d(1, 16, 5), swish_layer, nn.MaxPool2d(2))\n"
+        "        self.fc = nn.Sequential(nn.Linear(100, 10), swish_layer, nn.Linear(10, 2))\n"
+        "    def forward(self, x):\n        return self.fc(self.layer(x).view(x.size(0), -1))\n"
+        "model = CNN()\n"
+        "optimizer = torch.optim.Adam(model.parameters(), lr=0.0002)\n")
+    assert [(x.type, x.activation) for x in m.layers] == [
+        ("Conv2D", "swish"), ("MaxPooling2D", None), ("Flatten", None), ("Dense", "swish"), ("Dense", None)]

@@ -41,6 +41,9 @@ from corpus.readers.torch_common import (
 )
 from corpus.record.summary import Layer
 
+# ``Swish_module``, ``MishLayer``: a class named for the activation it writes by hand, with a word for "module"
+_ACTIVATION_CLASS_SUFFIX = re.compile(r"_?(?:module|layer|act|activation)$", re.IGNORECASE)
+
 
 class ModuleBuilder:
     """Building module values (a mixin of :class:`~corpus.readers.torch_models.TorchExtractor`)."""
@@ -610,7 +613,7 @@ class ModuleBuilder:
                 if "copy budget" not in " ".join(self.warnings):
                     self.warnings.append(f"copy budget of {MAX_COPIES} layers spent: further blocks kept as Custom")
                 return [Layer(type="Custom", raw=m.inst.cls.name, line=m.line)]
-            act = vocab.canonical_activation(m.inst.cls.name)
+            act = vocab.canonical_activation(_ACTIVATION_CLASS_SUFFIX.sub("", m.inst.cls.name) or m.inst.cls.name)
             if act is not None and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers) \
                     and not self._has_parameters(m.inst.cls):
                 # an activation written by hand as a class (``class GELU(nn.Module)``: ``0.5 * x * (1 + tanh(...))``):
@@ -697,6 +700,9 @@ class ModuleBuilder:
         try:
             # the arguments are the caller's, read in the caller's file
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
+            if cls.home is None or cls.home.script is self.script:  # a class of this file sees its top-level modules
+                for name, mod in self.module_mods.items():
+                    scope.mods.setdefault(name, mod)
             # the same block built at the same place with the same arguments is the same
             # block: sharing it keeps nested blocks (3 children, 10 levels) from exploding
             # (node ids: a class of another file may start at the same byte as one of this file)

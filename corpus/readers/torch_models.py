@@ -91,6 +91,7 @@ def _given_to_optimizer(var: str) -> re.Pattern[str]:
 class TorchExtractor(ModuleBuilder, ForwardWalker):
     def __init__(self, script: Script) -> None:
         self.script = script
+        self.module_mods: dict[str, ModuleValue] = {}  # see _globals
         self.warnings: list[str] = []
         self.classes: dict[str, ClassInfo] = {}
         self.funcs: dict[str, FuncInfo] = {}  # module-level functions
@@ -664,7 +665,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                         parts.add(node_text(arg))
                 break
         self.depth = 0
-        inst = self.instantiate(c, call, cscope)
+        with self._globals(cscope.mods if call is not None else self._top_mods(c.node)):
+            inst = self.instantiate(c, call, cscope)
         layers = self.expand(inst) if inst is not None else []
         if creations and self._has_parameters(c) and not any(x.type not in torch_layers.NON_PARAMETRIC for x in layers):
             # a model of its own weights and maths, built and used here: one Custom layer (a Dense for w * x + b)
@@ -1021,7 +1023,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if key not in cache:
                 cache[key] = None
                 # earlier names are visible: dec = Decoder(..., attn) sees attn
-                with self._fresh_depth():
+                with self._fresh_depth(), self._globals(out):
                     cache[key] = self.build(right, Scope(env=self.env_at(a), mods=dict(out)))
             if cache[key] is not None:
                 out[node_text(left)] = cache[key]
@@ -1054,6 +1056,17 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 items = extra + old.items if verb == "insert" and _first_argument(n) == "0" else old.items + extra
                 out[var] = ModuleValue(kind="list", items=items)
         return out
+
+    @contextmanager
+    def _globals(self, mods: dict[str, ModuleValue]) -> Iterator[None]:
+        """The file's top-level modules bound before a class is built there: its globals (``list(resnet.children())``
+        in its ``__init__``, ``resnet`` a zoo model of the file)."""
+        before = self.module_mods
+        self.module_mods = dict(mods)
+        try:
+            yield
+        finally:
+            self.module_mods = before
 
     @contextmanager
     def at_home(self, cls: ClassInfo) -> Iterator[None]:
