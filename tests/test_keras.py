@@ -462,3 +462,17 @@ def test_a_loop_over_zipped_datasets_has_their_batch_size(pairing):
     )
     (s,) = parse_bytes(code.encode(), "cyclegan.py")
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (1, 10)
+
+
+def test_a_hashed_crossing_is_preprocessing_not_a_custom_layer():
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "from tensorflow import keras\nfrom tensorflow.keras.layers import HashedCrossing\n"
+        "a = keras.Input(shape=(1,))\nb = keras.Input(shape=(1,))\n"
+        "crossed = HashedCrossing(num_bins=100, output_mode='one_hot')((a, b))\n"
+        "out = keras.layers.Dense(1, activation='sigmoid')(keras.layers.Dense(32, activation='relu')(crossed))\n"
+        "model = keras.Model([a, b], out)\nmodel.compile(optimizer='adam', loss='binary_crossentropy')\n"
+    )
+    (s,) = parse_bytes(code.encode(), "wide_deep.py")
+    assert seq(s) == ["Dense", "Dense"]

@@ -209,6 +209,7 @@ KERAS_LAYERS: dict[str, Spec] = {
     "CategoryEncoding": Spec("CategoryEncoding", kind="preprocess", pre="one_hot"),
     "Discretization": Spec("Discretization", kind="preprocess", pre="standardize"),
     "Hashing": Spec("Hashing", kind="preprocess", pre="tokenize"),
+    "HashedCrossing": Spec("HashedCrossing", kind="preprocess", pre="one_hot"),
     # not layers: the input, and wrappers of the input
     "InputLayer": Spec("InputLayer", kind="input"),
     "KerasLayer": Spec("Pretrained", ("handle",), kind="pretrained"),
