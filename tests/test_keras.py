@@ -476,3 +476,30 @@ def test_a_hashed_crossing_is_preprocessing_not_a_custom_layer():
     )
     (s,) = parse_bytes(code.encode(), "wide_deep.py")
     assert seq(s) == ["Dense/relu", "Dense/sigmoid"]
+
+
+def test_a_static_block_helper_called_through_self_is_expanded_at_each_call():
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "from tensorflow.keras.layers import Input, Conv2D, LeakyReLU\n"
+        "from tensorflow.keras.models import Model\n"
+        "class GAN:\n"
+        "    def __init__(self):\n"
+        "        self.df = 64\n"
+        "        self.d = self.build_discriminator()\n"
+        "        self.d.compile(loss='mse', optimizer='adam')\n"
+        "    @staticmethod\n"
+        "    def conv2d(layer_input, filters, f_size=4):\n"
+        "        d = Conv2D(filters, kernel_size=f_size, strides=2, padding='same')(layer_input)\n"
+        "        return LeakyReLU(alpha=0.2)(d)\n"
+        "    def build_discriminator(self):\n"
+        "        img = Input(shape=(128, 128, 3))\n"
+        "        d1 = self.conv2d(img, self.df)\n"
+        "        d2 = self.conv2d(d1, self.df * 2)\n"
+        "        return Model(img, Conv2D(1, kernel_size=4)(d2))\n"
+        "gan = GAN()\n"
+    )
+    (s,) = parse_bytes(code.encode(), "gan.py")
+    assert seq(s) == ["Conv2D/leaky_relu", "Conv2D/leaky_relu", "Conv2D"]
+    assert [x.args.get("filters") for x in s.layers] == [64, 128, 1]

@@ -1371,7 +1371,7 @@ class Interpreter(Evaluator):
             return obj.attrs[attr]
         found = obj.cls.method(attr)
         if found is not None:
-            return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
+            return _bound(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
         return obj.cls.attrs.get(attr, UNKNOWN)
 
     def attribute_of_class(self, obj: ClassVal, attr: str, n: Node) -> Any:
@@ -1383,7 +1383,7 @@ class Interpreter(Evaluator):
         if obj.cls is not None:
             found = obj.cls.method(attr)
             if found is not None:
-                return BoundMethod(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
+                return _bound(FuncVal(found[0], found[1].scope, attr, found[1]), obj)
         if attr in ("output", "outputs"):
             return obj.outputs[0] if attr == "output" and obj.outputs else (list(obj.outputs) or UNKNOWN)
         if attr in ("input", "inputs"):
@@ -3157,3 +3157,13 @@ def jsonable_shape(shape: Any) -> Any:
 def _first_batched(values: list[Any] | tuple[Any, ...], otherwise: Any) -> Any:
     """The first batched dataset among ``values`` (zipped datasets iterate in its batches), else ``otherwise``."""
     return next((v for v in values if isinstance(v, Batched)), otherwise)
+
+
+def _bound(func: FuncVal, obj: Any) -> Any:
+    """A method looked up on an object: bound to it, except a ``@staticmethod`` (``self.conv2d(img, 64)`` of a
+    static block helper takes ``img`` as its first parameter, not the object)."""
+    p = func.node.parent
+    if p is not None and p.type == "decorated_definition" and any(
+            node_text(d).strip() == "@staticmethod" for d in p.named_children if d.type == "decorator"):
+        return func
+    return BoundMethod(func, obj)
