@@ -503,3 +503,38 @@ def test_a_static_block_helper_called_through_self_is_expanded_at_each_call():
     (s,) = parse_bytes(code.encode(), "gan.py")
     assert seq(s) == ["Conv2D/leaky_relu", "Conv2D/leaky_relu", "Conv2D"]
     assert [x.args.get("filters") for x in s.layers] == [64, 128, 1]
+
+
+def test_if_else_arms_each_start_from_the_names_before_the_if():
+    from corpus.readers.parser import parse_bytes
+
+    # "load the checkpoint if it exists, else train": the fit is the model built above
+    code = (
+        "import os\nfrom tensorflow import keras\nfrom tensorflow.keras.models import load_model\n"
+        "model2 = keras.Sequential([keras.layers.Dense(64, activation='relu', input_shape=(9,)), keras.layers.Dense(1)])\n"
+        "model2.compile(loss='mse', optimizer='rmsprop')\n"
+        "if os.path.exists('model2.h5'):\n"
+        "    model2 = load_model('model2.h5')\n"
+        "else:\n"
+        "    model2.fit(x, y, epochs=1000, batch_size=32)\n"
+    )
+    (s,) = parse_bytes(code.encode(), "regression.py")
+    assert (s.hyperparameters.epochs, s.hyperparameters.batch_size) == (1000, 32)
+    # a shortcut built in either arm is one layer after the same tensor, not both in a row
+    code = (
+        "from tensorflow.keras.layers import Input, Conv2D, Add, Dense, Flatten\n"
+        "from tensorflow.keras.models import Model\n"
+        "def block(x, k):\n"
+        "    init = x\n"
+        "    if x.shape[-1] != 16 * k:\n"
+        "        init = Conv2D(16 * k, 1, activation='linear')(init)\n"
+        "    else:\n"
+        "        init = Conv2D(16 * k, 1, activation='linear', padding='same')(init)\n"
+        "    y = Conv2D(16 * k, 3, padding='same')(x)\n"
+        "    return Add()([init, y])\n"
+        "inp = Input((32, 32, 3))\n"
+        "model = Model(inp, Dense(10, activation='softmax')(Flatten()(block(inp, 2))))\n"
+        "model.compile(loss='categorical_crossentropy', optimizer='sgd')\n"
+    )
+    (s,) = parse_bytes(code.encode(), "wrn.py")
+    assert seq(s) == ["Conv2D/linear", "Conv2D", "Add", "Flatten", "Dense/softmax"]

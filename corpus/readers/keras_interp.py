@@ -645,6 +645,10 @@ class Interpreter(Evaluator):
         if cond is True:
             self._guarded_block(body, scope)
             return
+        alts = n.children_by_field_name("alternative")
+        if cond is not False and len(alts) == 1 and alts[0].type == "else_clause":
+            self._either(body, alts[0].child_by_field_name("body"), scope)
+            return
         if cond is not False:
             self._branch(body, scope)
         for alt in n.children_by_field_name("alternative"):
@@ -652,6 +656,22 @@ class Interpreter(Evaluator):
                 (self._guarded_block if cond is False else self._branch)(alt.child_by_field_name("body"), scope)
             elif self.exec_elif(alt, cond, scope):
                 return
+
+    def _either(self, first: Node | None, second: Node | None, scope: Scope) -> None:
+        """``if ...: a else: b`` with a condition not known statically: both are read, each from the names as
+        they were before the ``if`` (``if exists(ckpt): model = load_model(ckpt) else: model.fit(...)`` fits the
+        model built above; ``x = Conv2D(...)(x)`` in either arm is one layer after the same ``x``). After it, a
+        name the first arm alone set to a value it knows keeps that value."""
+        before = dict(scope.vars)
+        self._branch(first, scope)
+        after_first = dict(scope.vars)
+        scope.vars.update(before)
+        self._branch(second, scope)
+        for name, value in after_first.items():
+            if value is UNKNOWN or before.get(name, _UNSET) is value:
+                continue
+            if scope.vars.get(name, _UNSET) is before.get(name, _UNSET):
+                scope.vars[name] = value
 
     def exec_elif(self, alt: Node, cond: Any, scope: Scope) -> bool:
         """One ``elif`` after an ``if`` whose condition was ``cond``; True when it is the branch taken."""
@@ -3167,3 +3187,6 @@ def _bound(func: FuncVal, obj: Any) -> Any:
             node_text(d).strip() == "@staticmethod" for d in p.named_children if d.type == "decorator"):
         return func
     return BoundMethod(func, obj)
+
+
+_UNSET = object()  # a name not bound (beside None, a value)
