@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from corpus.readers.repo_context import RepoContext
 from corpus.readers.repository import NOT_TRAINED, parse_files, read_repository
 from corpus.readers.script import load
@@ -475,3 +477,45 @@ def test_a_script_s_own_wildcard_import_wins_over_a_name_of_helper_code_read_bel
     trained = [s for s in parse_files(files, repo="o/n") if s.source.train_path == "train.py"]
     assert [(s.source.path, s.hyperparameters.learning_rate, s.hyperparameters.epochs) for s in trained] == [
         ("models.py", 0.05, 12)]
+
+
+@pytest.mark.parametrize("in_function", [True, False])
+def test_a_lightning_wrapper_that_builds_a_repository_loss_still_trains_the_backbone_it_is_handed(in_function):
+    # ViT-pytorch_lightning: the LightningModule's __init__ builds tools.LabelSmoothingLoss, an nn.Module of the
+    # repository; a loss module is no network, so the wrapper still trains the VisionTransformer handed to it
+    vit = (b"import torch.nn as nn\n\n\nclass VisionTransformer(nn.Module):\n"
+           b"    def __init__(self, num_classes=10, **kwargs):\n        super().__init__()\n"
+           b"        self.embed = nn.Conv2d(3, 64, 16, 16)\n        self.head = nn.Linear(64, num_classes)\n\n"
+           b"    def forward(self, x):\n        return self.head(self.embed(x).flatten(1))\n")
+    tools = (b"import torch.nn as nn\n\n\nclass LabelSmoothingLoss(nn.Module):\n"
+             b"    def __init__(self, classes, smoothing=0.1):\n        super().__init__()\n"
+             b"        self.smoothing = smoothing\n\n"
+             b"    def forward(self, pred, target):\n        return -(pred.log_softmax(-1) * target).sum(-1).mean()\n")
+    lit = (b"import torch\nimport pytorch_lightning as pl\nfrom tools import LabelSmoothingLoss\n\n\n"
+           b"class LitClassifier(pl.LightningModule):\n"
+           b"    def __init__(self, backbone, **kwargs):\n        super().__init__()\n"
+           b"        self.save_hyperparameters(kwargs)\n"
+           b"        self.criterion = LabelSmoothingLoss(kwargs['num_classes'], smoothing=0.1)\n"
+           b"        self.backbone = backbone\n\n"
+           b"    def forward(self, x):\n        return self.backbone(x)\n\n"
+           b"    def training_step(self, batch, batch_idx):\n        x, y = batch\n"
+           b"        return self.criterion(self(x), y)\n\n"
+           b"    def configure_optimizers(self):\n"
+           b"        return torch.optim.Adam(self.parameters(), lr=self.hparams.learning_rate)\n")
+    main = (b"import argparse\nimport pytorch_lightning as pl\nfrom vit import VisionTransformer\n"
+            b"from lit import LitClassifier\n\n\ndef cli():\n    parser = argparse.ArgumentParser()\n"
+            b"    parser.add_argument('--learning_rate', default=1e-4, type=float)\n"
+            b"    parser.add_argument('--num_classes', default=10, type=int)\n"
+            b"    parser.add_argument('--max_epochs', default=3, type=int)\n    args = parser.parse_args()\n"
+            b"    backbone = VisionTransformer(**vars(args))\n    model = LitClassifier(backbone, **vars(args))\n"
+            b"    trainer = pl.Trainer.from_argparse_args(args)\n    trainer.fit(model)\n\n\n"
+            b"if __name__ == '__main__':\n    cli()\n")
+    if not in_function:  # the same script written at module level: the backbone is a top-level name
+        main = b"\n".join(line[4:] if line.startswith(b"    ") else line for line in main.split(b"\n")
+                          if not line.startswith((b"def cli", b"if __name__", b"    cli()")))
+    (s,) = parse_files({"project/vit.py": vit, "project/tools.py": tools, "project/lit.py": lit,
+                        "project/__main__.py": main}, repo="o/n")
+    assert s.name == "VisionTransformer" and s.source.train_path == "project/__main__.py"
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 0.0001, 3)
+    assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "LabelSmoothingLoss"

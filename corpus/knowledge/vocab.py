@@ -81,6 +81,8 @@ LOSSES: dict[str, str] = {
     "sparsecategoricalcrossentropy": "categorical_crossentropy",
     "crossentropyloss": "categorical_crossentropy",
     "crossentropy": "categorical_crossentropy",
+    # cross-entropy against smoothed targets, as repositories write it by hand
+    "labelsmoothing": "categorical_crossentropy", "labelsmoothingcrossentropy": "categorical_crossentropy",
     "nllloss": "categorical_crossentropy",
     "nllloss2d": "categorical_crossentropy",
     "nll": "categorical_crossentropy",

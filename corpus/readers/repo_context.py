@@ -58,6 +58,7 @@ _CAPITALIZED_CALL = re.compile(r"(?<!class )\b([A-Z]\w*)\(")  # (a class stateme
 # a call that builds a model through a factory; words of a class that may be (part of) a network
 _MODEL_FACTORY_CALL = re.compile(r"\b(?:build|get|create|make|load|init)_?(?:model|net|network|detector)\w*\(",
                                  re.IGNORECASE)
+_LOSS_CLASS_SUFFIXES = ("Loss", "Criterion")
 _NETWORKISH = re.compile(r"\bnn\.|\blayers\.|Module\b|Model\b|\btf\.|keras|flax|\bLayer\b")
 # code that trains or loads data (worth reading where it is called), and code that defines a network
 _TRAINS_OR_LOADS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|DataLoader\(|load_data\(|"
@@ -1048,6 +1049,8 @@ class RepoContext:
         if _MODEL_FACTORY_CALL.search(text):
             return True
         for name in set(_CAPITALIZED_CALL.findall(text)):
+            if name.endswith(_LOSS_CLASS_SUFFIXES):
+                continue  # ``self.criterion = LabelSmoothingLoss(...)``: a loss module is no network
             where, d = path, facts.definitions.get(name)
             if d is None:
                 hit = self.resolve(facts.aliases[name], path, facts.relative.get(name, 0)) \

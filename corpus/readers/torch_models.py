@@ -1014,7 +1014,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             cands = self._top_cands = []
             for a, left, right in self._outside_assigns():
                 if left.type == "identifier" and (self._model_expr_kind(right) is not None
-                                                  or self._created_class(right) is not None):
+                                                  or self._created_class(right) is not None
+                                                  or self._repository_class_call(right)):
                     cands.append((a, left, right))
         for a, left, right in cands:
             if a.start_byte >= at.start_byte:
@@ -1028,6 +1029,13 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if cache[key] is not None:
                 out[node_text(left)] = cache[key]
         return out
+
+    def _repository_class_call(self, right: Node) -> bool:
+        """``backbone = VisionTransformer(**vars(args))`` of a class imported from another file of the repository
+        (a network a wrapper defined here is then handed)."""
+        call = self._unwrapped(right)
+        fn = self._fname(call) if call is not None else None
+        return bool(fn) and last_name(fn)[:1].isupper() and self.script.repository_definition(fn) is not None
 
     def _local_mods(self, call: Node, mods: dict[str, ModuleValue]) -> dict[str, ModuleValue]:
         """Lists of modules a builder function fills before handing them to a model class
