@@ -949,3 +949,43 @@ Trainer(model=model, args=args, train_dataset=reviews).train()
 '''
     (s,) = parse_bytes(code, "classify.py")
     assert "sst2" not in s.datasets
+
+
+def test_a_network_class_the_file_never_builds_gets_neither_its_training_nor_its_data():
+    # a notebook defines CNN and an alternative CNN1d, and trains only CNN on IMDB
+    from corpus.readers.parser import parse_bytes
+
+    block = ("class {name}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+             "        self.embedding = nn.Embedding(25000, 100)\n        self.fc = nn.Linear(100, 1)\n"
+             "    def forward(self, text):\n        return self.fc(self.embedding(text).mean(1))\n")
+    code = ("import torch\nimport torch.nn as nn\nfrom torchtext import datasets\n"
+            "train_data, test_data = datasets.IMDB(split=('train', 'test'))\nBATCH_SIZE = 64\n"
+            + block.format(name="CNN") + block.format(name="CNN1d")
+            + "model = CNN()\noptimizer = torch.optim.Adam(model.parameters())\n"
+              "criterion = nn.BCEWithLogitsLoss()\n"
+              "loader = torch.utils.data.DataLoader(train_data, batch_size=BATCH_SIZE)\n"
+              "for epoch in range(5):\n    for batch in loader:\n        optimizer.zero_grad()\n"
+              "        criterion(model(batch.text), batch.label).backward()\n        optimizer.step()\n")
+    got = {s.name: s for s in parse_bytes(code.encode(), "sentiment.py")}
+    assert got["CNN"].datasets == ["imdb"] and got["CNN"].hyperparameters.epochs == 5
+    idle = got["CNN1d"]
+    assert idle.datasets == [] and not idle.hyperparameters.any_set()
+    assert idle.task == "text_classification"  # the file's data still says what it is for
+
+
+def test_a_class_that_says_how_it_trains_keeps_its_settings_though_the_file_never_builds_it():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nimport torch.nn as nn\n"
+            "class LinearRegression(nn.Module):\n    def __init__(self, lr=0.03):\n        super().__init__()\n"
+            "        self.lr = lr\n        self.net = nn.Linear(2, 1)\n"
+            "    def forward(self, x):\n        return self.net(x)\n"
+            "    def loss(self, y_hat, y):\n        return nn.MSELoss()(y_hat, y)\n"
+            "    def configure_optimizers(self):\n        return torch.optim.SGD(self.parameters(), self.lr)\n"
+            "class Other(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 2)\n    def forward(self, x):\n        return self.fc(x)\n"
+            "model = Other()\nopt = torch.optim.Adam(model.parameters(), lr=0.1)\n"
+            "for epoch in range(3):\n    opt.zero_grad()\n    model(x).sum().backward()\n    opt.step()\n")
+    got = {s.name: s for s in parse_bytes(code.encode(), "d2l.py")}
+    assert got["LinearRegression"].hyperparameters.optimizer == "sgd"
+    assert got["Other"].hyperparameters.optimizer == "adam"

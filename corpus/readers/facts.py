@@ -740,10 +740,12 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
 
 
 def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
-              notebook: bool, trains: bool = True) -> tuple[list[list[str]], list[list[str]]]:
-    """Each model's datasets, and the data its own training is fed (``[]`` where that cannot be followed)."""
+              notebook: bool, trains: bool = True) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+    """Each model's datasets, the data its own training is fed (``[]`` where that cannot be followed), and for a
+    model nothing here trains, the file's data it no longer has (its task is still judged by it)."""
     per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
     fed: list[list[str]] = [[] for _ in summaries]
+    file_data: list[list[str]] = [[] for _ in summaries]
     if len(summaries) > 1:
         # several models: each one's data is what its own training is fed, where that can be followed
         for i, s in enumerate(summaries):
@@ -756,13 +758,17 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
         trained = [s.hyperparameters.any_set() for s in summaries]
         if any(trained):
             for i, s in enumerate(summaries):
-                if not trained[i] and s.layers and s.layers[0].type == "Pretrained":
-                    # a pretrained network nothing here trains, beside one that is trained (a checkpoint
-                    # reloaded to predict): only the data it is given is its own, not the file's
+                if not trained[i] and s.layers and (s.layers[0].type == "Pretrained"
+                                                    or not _STRUCTURE_NAME.search(s.name)):
+                    # a network nothing here trains, beside one that is trained (a checkpoint reloaded to
+                    # predict, a notebook's alternative class it never builds): only the data it is given is its
+                    # own, not the file's (a GAN's generator, trained through the combined model, keeps it);
+                    # the file's data still says what kind of task it is for
+                    file_data[i] = per_model_data[i]
                     per_model_data[i] = fed[i]
     if not trains:
         _untrained(summaries, facts, per_model_data)
-    return per_model_data, fed
+    return per_model_data, fed, file_data
 
 
 def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[list[str]]) -> None:
@@ -846,9 +852,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     data_weight = task_rules.WEIGHT_DATASET if from_code else task_rules.WEIGHT_DATASET / 2
     notebook = script.source.kind != "py"
     trains = facts.computes_gradients or bool(facts.train_calls) or bool(_TRAINING_WORDS.search(script.code_bytes))
-    per_model_data, fed = _own_data(summaries, facts, datasets, notebook, trains)
+    per_model_data, fed, file_data = _own_data(summaries, facts, datasets, notebook, trains)
     # the data each model's task is judged by: what it is trained on, else what its file names
-    task_data = [names or facts.hinted_datasets for names in per_model_data]
+    task_data = [names or file_data[i] or facts.hinted_datasets for i, names in enumerate(per_model_data)]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
     _file_votes(file_scores, script, summaries, facts, context_text, repo)
     structure = _structure_domain(_file_structure(summaries, facts, data_tasks), file_scores)

@@ -116,6 +116,10 @@ class TrainingReader:
         """A pretrained network that nothing trains, beside one that is trained (a checkpoint reloaded to
         predict, a VGG run on one image): the file's training values and data are the other's, not its own."""
         pretrained = [m for m in self.models if not m.imported and m.layers and m.layers[0].type == "Pretrained"]
+        # a network class the file defines and never builds, beside one it trains (a notebook's alternative
+        # CNN1d next to the CNN it trains): the file's training is the other's too
+        pretrained += [m for m in self.models if not m.imported and not m.vars and not m.created
+                       and m.node.type == "class_definition" and m not in pretrained and not self._trains_itself(m)]
         if len(self.models) < 2 or not pretrained:
             return
         busy = [m for m in self.models if self._trained_here(m)]
@@ -125,6 +129,12 @@ class TrainingReader:
             if m not in busy:
                 m.hp = Hyperparameters()
                 m.tricks = []
+
+    def _trains_itself(self, m: ModelRec) -> bool:
+        """A class that says how it is trained in its own methods (Lightning's ``configure_optimizers``, d2l's
+        ``loss``): its settings are its own, built here or not."""
+        info = self.extractor.classes.get(m.name)
+        return info is not None and any(name in info.methods for name in _OWN_TRAINING_METHODS)
 
     def _trained_here(self, m: ModelRec) -> bool:
         """Whether the code after a model is bound (up to the next model bound to the same name) trains it:
@@ -1444,6 +1454,7 @@ def _call_parts(call: Node) -> list[Node]:
     return out
 
 
+_OWN_TRAINING_METHODS = ("configure_optimizers", "training_step", "loss", "fit", "train_step", "train_model")
 _REDUCED_ONLY = re.compile(r"\w+\s*\.\s*(?:mean|sum)\(\s*\)")
 
 
