@@ -274,3 +274,23 @@ def test_word_positions_are_whole_words_as_regex_word_boundaries_say():
         want = [m.start() for m in re.finditer(r"\b" + re.escape(name) + r"\b", code)]
         assert word_positions(code, [name]).get(name, []) == want, name
     assert word_positions(code, ["absent", ""]) == {}
+
+
+def test_docopt_usage_defaults_are_the_options_values():
+    # cs224n's run.py: options and their defaults live in the module docstring that docopt(__doc__) parses
+    s = load(
+        "#!/usr/bin/env python3\n"
+        '"""\nUsage:\n    run.py train [options]\n\nOptions:\n'
+        "    -h --help                 show this screen.\n"
+        "    --cuda                    use GPU\n"
+        "    --batch-size=<int>        batch size [default: 32]\n"
+        "    --lr=<float>              learning rate [default: 0.001]\n"
+        '"""\n'
+        "from docopt import docopt\n"
+        "args = docopt(__doc__)\n"
+        "LR = float(args['--lr'])\n"
+        "BATCH = int(args['--batch-size'])\n"
+        "GPU = args['--cuda']\n",
+        "run.py",
+    )
+    assert (s.constants["LR"], s.constants["BATCH"], s.constants["GPU"]) == (0.001, 32, None)

@@ -608,6 +608,8 @@ class Evaluator:
         fn = call_function_name(n)
         if fn is not None and (self.script.resolve(fn) or fn) in OPTION_DEFAULTS:
             return self.option_default(n, scope)
+        if fn is not None and (self.script.resolve(fn) or fn) == "docopt.docopt":
+            return self.docopt_defaults(n)
         if fn == "dict" and "dict" not in self.constants:
             return self.plain_dict(n, scope)
         if fn == "vars" and "vars" not in self.constants:  # (a file read alone: the repository's calls are not asked)
@@ -663,6 +665,22 @@ class Evaluator:
         if node is None or node.type == "ellipsis":  # typer.Option(...): required, no default
             return UNKNOWN
         return self.eval(node, scope)
+
+    def docopt_defaults(self, n: Node) -> Any:
+        """``args = docopt(__doc__)``: the options the module's usage text gives a ``[default: 32]``, as docopt
+        returns them when run with none (strings, keyed ``--batch-size``; an option with no default is None)."""
+        positional, _ = call_arguments(n)
+        if not positional or node_text(positional[0]) != "__doc__" or self.script is None:
+            return UNKNOWN
+        first = next((c for c in self.script.root.named_children if c.type != "comment"), None)
+        doc = first.named_children[0] if first is not None and first.type == "expression_statement" \
+            and first.named_children else None
+        if doc is None or doc.type != "string":
+            return UNKNOWN
+        options: dict[str, Any] = {}
+        for m in _DOCOPT_OPTION.finditer(node_text(doc)):
+            options.setdefault(m.group(1), m.group(2).strip() if m.group(2) is not None else None)
+        return ConfigDict(options) if options else UNKNOWN
 
     # -- values from the rest of the repository (script.context set) -------
     @property
@@ -999,6 +1017,9 @@ def _number(kind: type) -> Callable[[Any], Any]:
 STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}
 # command-line option declarations used as a parameter's default: the option's own default is the value
 OPTION_DEFAULTS = frozenset({"typer.Option", "typer.Argument"})
+# an option line of a docopt usage text: ``--batch-size=<int>   batch size [default: 32]``
+_DOCOPT_OPTION = re.compile(r"^[ \t]*(?:-\w[ ,]+)?(--[\w-]+)(?:[= ][<\w>.-]+)?[ \t]{2,}[^\n]*?(?:\[default:\s*([^\]\n]*)\])?[ \t]*$",
+                            re.MULTILINE | re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------
