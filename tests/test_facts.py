@@ -989,3 +989,20 @@ def test_a_class_that_says_how_it_trains_keeps_its_settings_though_the_file_neve
     got = {s.name: s for s in parse_bytes(code.encode(), "d2l.py")}
     assert got["LinearRegression"].hyperparameters.optimizer == "sgd"
     assert got["Other"].hyperparameters.optimizer == "adam"
+
+
+def test_an_idle_zoo_backbone_beside_a_trained_model_has_the_data_of_its_weights():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nimport torch.nn as nn\nimport torchvision.models as models\n"
+            "from torchvision import datasets\n"
+            "train = datasets.ImageFolder('./clothing-dataset-small/train')\n"
+            "model = models.mobilenet_v2(weights='IMAGENET1K_V1')\nmodel.eval()\n"
+            "class Clothing(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(1280, 10)\n    def forward(self, x):\n        return self.fc(x)\n"
+            "net = Clothing()\nopt = torch.optim.Adam(net.parameters(), lr=0.01)\n"
+            "loader = torch.utils.data.DataLoader(train, batch_size=32)\n"
+            "for epoch in range(10):\n    for x, y in loader:\n        opt.zero_grad()\n"
+            "        nn.functional.cross_entropy(net(x), y).backward()\n        opt.step()\n")
+    got = {s.name: s for s in parse_bytes(code.encode(), "README.py")}
+    assert got["model"].datasets == ["imagenet"]

@@ -765,7 +765,9 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                     # own, not the file's (a GAN's generator, trained through the combined model, keeps it);
                     # the file's data still says what kind of task it is for
                     file_data[i] = per_model_data[i]
-                    per_model_data[i] = fed[i]
+                    # (a zoo backbone loaded with its ImageNet weights keeps their data, as a definition does)
+                    per_model_data[i] = fed[i] or (["imagenet"] if any(_imagenet_weights(x) for x in s.layers)
+                                                   else [])
     if not trains:
         _untrained(summaries, facts, per_model_data)
     return per_model_data, fed, file_data
