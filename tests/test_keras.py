@@ -538,3 +538,32 @@ def test_if_else_arms_each_start_from_the_names_before_the_if():
     )
     (s,) = parse_bytes(code.encode(), "wrn.py")
     assert seq(s) == ["Conv2D/linear", "Conv2D", "Add", "Flatten", "Dense/softmax"]
+
+
+def test_a_plain_list_of_blocks_iterated_through_layers_is_those_blocks():
+    # d2l's TF port: ResnetBlock keeps Residual models in a plain list and iterates `self.listLayers.layers`
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "import tensorflow as tf\n"
+        "class Residual(tf.keras.Model):\n"
+        "    def __init__(self, n):\n        super().__init__()\n"
+        "        self.conv = tf.keras.layers.Conv2D(n, 3, padding='same')\n"
+        "    def call(self, X):\n        return tf.keras.activations.relu(self.conv(X) + X)\n"
+        "class ResnetBlock(tf.keras.layers.Layer):\n"
+        "    def __init__(self, n, k):\n        super().__init__()\n        self.listLayers = []\n"
+        "        for i in range(k):\n            self.listLayers.append(Residual(n))\n"
+        "    def call(self, X):\n        for layer in self.listLayers.layers:\n            X = layer(X)\n"
+        "        return X\n"
+        "class ResNet(tf.keras.Model):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.block = ResnetBlock(64, 2)\n        self.gap = tf.keras.layers.GlobalAvgPool2D()\n"
+        "        self.fc = tf.keras.layers.Dense(10, activation='softmax')\n"
+        "    def call(self, x):\n        return self.fc(self.gap(self.block(x)))\n"
+        "net = ResNet()\n"
+        "net.compile(loss='sparse_categorical_crossentropy', optimizer='adam')\n"
+        "net.fit(x, y, batch_size=64, epochs=5)\n"
+    )
+    (s,) = parse_bytes(code.encode(), "resnet.py")
+    assert s.name == "ResNet"
+    assert seq(s) == ["Conv2D", "Add/relu", "GlobalAveragePooling2D", "Dense/softmax"]

@@ -1447,6 +1447,10 @@ class Interpreter(Evaluator):
         return ObjMethod(obj, attr) if attr in ("lower", "upper", "strip", "title", "casefold") else UNKNOWN
 
     def attribute_of_list(self, obj: list[Any], attr: str, n: Node) -> Any:
+        if attr == "layers" and obj and all(isinstance(x, (LayerObj, ModelObj, Instance)) for x in obj):
+            # ``for layer in self.listLayers.layers:`` over a plain list of blocks (as d2l's TF port writes
+            # it, a Sequential's attribute on a list): the blocks the code means
+            return obj
         return ObjMethod(obj, attr) if attr in ("append", "extend") else UNKNOWN
 
     def attribute_of_unknown(self, n: Node, obj: Any, obj_node: Node | None, attr: str, scope: Scope) -> Any:
