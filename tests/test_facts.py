@@ -78,6 +78,8 @@ def test_canonical_dataset_unknown_is_none():
     ("MountainCarContinuous-v0", "mountain_car"), ("LunarLander-v2", "lunar_lander"),
     ("HalfCheetah-v4", "mujoco"), ("Pendulum-v1", "pendulum"), ("FooWorld-v0", "foo_world"),
     ("Ant-v2", "mujoco"), ("Pusher-v4", "mujoco"), ("HumanoidStandup-v2", "mujoco"),
+    # D4RL registers its offline datasets as environments
+    ("hopper-medium-v2", "d4rl"), ("halfcheetah-medium-replay-v2", "d4rl"), ("antmaze-umaze-diverse-v0", "d4rl"),
 ])
 def test_gym_dataset(env, name):
     assert ds.gym_dataset(env) == name

@@ -820,6 +820,10 @@ def gloss(dataset: str) -> str:
 
 
 _GYM_VERSION = re.compile(r"(-v\d+|noframeskip|deterministic|ramdisk|ram)", re.I)
+# D4RL's environment ids: a task and the data collected on it (``halfcheetah-medium-replay``, ``antmaze-umaze``)
+_D4RL_ENV = re.compile(r"(?:hopper|halfcheetah|walker2d|ant|antmaze|maze2d|kitchen|pen|hammer|door|relocate)-"
+                       r"(?:random|medium|expert|replay|full|umaze|large|complete|partial|mixed|human|cloned|open|diverse|"
+                       r"play|dense|-)+")
 
 
 def gym_dataset(env_id: str) -> str:
@@ -827,6 +831,8 @@ def gym_dataset(env_id: str) -> str:
     if env_id.lower().startswith("ale/"):
         return "atari"
     base = _GYM_VERSION.sub("", env_id.rsplit("/", 1)[-1])
+    if _D4RL_ENV.fullmatch(base.lower()):
+        return "d4rl"  # ``gym.make("hopper-medium-v2")``: an environment D4RL registers with its offline data
     key = norm(base)
     if key in ATARI_GAMES:
         return "atari"
