@@ -1008,3 +1008,17 @@ def test_an_idle_zoo_backbone_beside_a_trained_model_has_the_data_of_its_weights
             "        nn.functional.cross_entropy(net(x), y).backward()\n        opt.step()\n")
     got = {s.name: s for s in parse_bytes(code.encode(), "README.py")}
     assert got["model"].datasets == ["imagenet"]
+
+
+def test_dataset_names_compared_with_a_flag_count_only_for_its_default():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import argparse\nimport torch\nimport torch.nn as nn\n"
+            "parser = argparse.ArgumentParser()\nparser.add_argument('--dataset', type=str)\n"
+            "parser.set_defaults(dataset='enzymes')\nargs = parser.parse_args()\n"
+            "def input_dim(args):\n    if args.dataset == 'enzymes':\n        return 3\n"
+            "    elif args.dataset == 'cifar10':\n        return 1\n"
+            "model = nn.Sequential(nn.Linear(input_dim(args), 2))\nopt = torch.optim.Adam(model.parameters(), lr=0.1)\n"
+            "for epoch in range(3):\n    opt.zero_grad()\n    model(x).sum().backward()\n    opt.step()\n")
+    (s,) = parse_bytes(code.encode(), "train.py")
+    assert s.datasets == ["enzymes"]

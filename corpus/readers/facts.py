@@ -740,12 +740,14 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
 
 
 def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
-              notebook: bool, trains: bool = True) -> tuple[list[list[str]], list[list[str]], list[list[str]]]:
+              notebook: bool, trains: bool = True
+              ) -> tuple[list[list[str]], list[list[str]], list[list[str] | None]]:
     """Each model's datasets, the data its own training is fed (``[]`` where that cannot be followed), and for a
-    model nothing here trains, the file's data it no longer has (its task is still judged by it)."""
+    model nothing here trains, the file's data it no longer has (its task is still judged by it; None for the
+    others)."""
     per_model_data = model_datasets(summaries, facts, datasets, notebook=notebook)
     fed: list[list[str]] = [[] for _ in summaries]
-    file_data: list[list[str]] = [[] for _ in summaries]
+    file_data: list[list[str] | None] = [None for _ in summaries]
     if len(summaries) > 1:
         # several models: each one's data is what its own training is fed, where that can be followed
         for i, s in enumerate(summaries):
@@ -856,7 +858,9 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     trains = facts.computes_gradients or bool(facts.train_calls) or bool(_TRAINING_WORDS.search(script.code_bytes))
     per_model_data, fed, file_data = _own_data(summaries, facts, datasets, notebook, trains)
     # the data each model's task is judged by: what it is trained on, else what its file names
-    task_data = [names or file_data[i] or facts.hinted_datasets for i, names in enumerate(per_model_data)]
+    # (a model nothing here trains is judged by the file's data, not by the data of the weights it loads)
+    task_data = [(names if file_data[i] is None else file_data[i]) or facts.hinted_datasets
+                 for i, names in enumerate(per_model_data)]
     data_tasks = {t for names in task_data for t in map(known_datasets.default_task, names) if t}
     _file_votes(file_scores, script, summaries, facts, context_text, repo)
     structure = _structure_domain(_file_structure(summaries, facts, data_tasks), file_scores)

@@ -1041,6 +1041,13 @@ class _Collector:
         pretrained weights' names, prose printed or plotted, a file written."""
         p = node.parent
         is_default = False
+        if p is not None and p.type == "comparison_operator":
+            # ``if args.dataset == "imdb-binary":`` with the flag's default another dataset: a branch the run
+            # with no options does not take (the default's own comparison counts)
+            others = [c for c in p.named_children if c.start_byte != node.start_byte]
+            flag = self.script.value(others[0]) if len(others) == 1 else UNKNOWN
+            if isinstance(flag, str) and flag != self.script.value(node):
+                return True
         for _ in range(4):
             if p is None:
                 return False
