@@ -448,7 +448,8 @@ def test_a_pretrained_network_run_once_beside_a_trained_cnn_is_not_trained_on_it
     cnn, vgg = got["ConvNet"], got["vgg"]
     assert (cnn.hyperparameters.batch_size, cnn.hyperparameters.epochs, cnn.datasets) == (64, 30, ["cifar10"])
     assert (vgg.hyperparameters.batch_size, vgg.hyperparameters.loss) == (None, None)
-    assert vgg.datasets == []
+    # not the CNN's CIFAR-10: the data of the ImageNet weights it loads, as the spec gives a definition-only model
+    assert vgg.datasets == ["imagenet"]
 
 
 def test_self_supervised_pretraining_is_representation_learning_not_the_datasets_task():
