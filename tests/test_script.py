@@ -294,3 +294,14 @@ def test_docopt_usage_defaults_are_the_options_values():
         "run.py",
     )
     assert (s.constants["LR"], s.constants["BATCH"], s.constants["GPU"]) == (0.001, 32, None)
+
+
+def test_conditional_expressions_and_list_arithmetic_are_read_when_their_parts_are():
+    s = load(
+        "import argparse\np = argparse.ArgumentParser()\np.add_argument('--big', action='store_true')\n"
+        "args = p.parse_args()\nLR = 0.1 if args.big else 0.01\nSIZES = [784] + list((64, 64)) + [10]\n"
+        "N = len(SIZES) - 1\nX = 1 if unknown_flag else 2\n",
+        "train.py",
+    )
+    assert (s.constants["LR"], s.constants["SIZES"], s.constants["N"]) == (0.01, [784, 64, 64, 10], 3)
+    assert s.constants["X"] is UNKNOWN

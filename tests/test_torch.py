@@ -1224,3 +1224,39 @@ def test_a_top_level_instance_of_a_handwritten_activation_folds_into_each_layer_
         "optimizer = torch.optim.Adam(model.parameters(), lr=0.0002)\n")
     assert [(x.type, x.activation) for x in m.layers] == [
         ("Conv2D", "swish"), ("MaxPooling2D", None), ("Flatten", None), ("Dense", "swish"), ("Dense", None)]
+
+
+def test_spinningups_mlp_builder_gives_each_layer_and_the_last_its_own_activation():
+    # spinup/algos/pytorch/*/core.py: a range loop over sizes, the last layer with output_activation, activation
+    # classes handed over uncalled; the observation size is unknown statically, the list's length is not
+    (m,) = extract_code(
+        "import torch\nimport torch.nn as nn\n"
+        "def mlp(sizes, activation, output_activation=nn.Identity):\n"
+        "    layers = []\n"
+        "    for j in range(len(sizes) - 1):\n"
+        "        act = activation if j < len(sizes) - 2 else output_activation\n"
+        "        layers += [nn.Linear(sizes[j], sizes[j + 1]), act()]\n"
+        "    return nn.Sequential(*layers)\n"
+        "class MLPActor(nn.Module):\n"
+        "    def __init__(self, obs_dim, act_dim, hidden_sizes=(64, 64), activation=nn.Tanh):\n"
+        "        super().__init__()\n"
+        "        self.pi = mlp([obs_dim] + list(hidden_sizes) + [act_dim], activation)\n"
+        "    def forward(self, obs):\n        return self.pi(obs)\n"
+        "model = MLPActor(env.observation_space.shape[0], 2)\n"
+        "opt = torch.optim.Adam(model.parameters(), lr=3e-4)\n")
+    assert [(x.type, x.activation) for x in m.layers] == [("Dense", "tanh"), ("Dense", "tanh"), ("Dense", None)]
+
+
+def test_an_activation_class_given_as_an_argument_is_the_blocks_activation():
+    (m,) = extract_code(
+        "import torch\nimport torch.nn as nn\n"
+        "class Block(nn.Module):\n"
+        "    def __init__(self, d, act=nn.ReLU):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(d, d)\n        self.act = act()\n"
+        "    def forward(self, x):\n        return self.act(self.fc(x))\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.b1 = Block(10)\n        self.b2 = Block(10, act=nn.Tanh)\n        self.out = nn.Linear(10, 2)\n"
+        "    def forward(self, x):\n        return self.out(self.b2(self.b1(x)))\n"
+        "model = Net()\nopt = torch.optim.Adam(model.parameters(), lr=1e-3)\n")
+    assert [(x.type, x.activation) for x in m.layers] == [("Dense", "relu"), ("Dense", "tanh"), ("Dense", None)]

@@ -172,7 +172,8 @@ _ARITH: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def arith(a: Any, op: str, b: Any) -> Any:
-    """``a op b`` on numbers (and ``+`` on strings), else :data:`UNKNOWN`. May raise on ``1 / 0``."""
+    """``a op b`` on numbers (and ``+`` on strings and on lists: ``[obs_dim] + list(hidden_sizes) + [act_dim]``, its
+    items unknown where they are), else :data:`UNKNOWN`. May raise on ``1 / 0``."""
     if isinstance(a, bool) or isinstance(b, bool):
         return UNKNOWN
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -180,7 +181,12 @@ def arith(a: Any, op: str, b: Any) -> Any:
         return UNKNOWN if fn is None else fn(a, b)
     if isinstance(a, str) and isinstance(b, str) and op == "+":
         return a + b
+    if isinstance(a, list) and isinstance(b, list) and op == "+" and len(a) + len(b) <= _MAX_JOINED:
+        return a + b
     return UNKNOWN
+
+
+_MAX_JOINED = 10_000  # a list built by repeated + stays bounded
 
 
 def negate(v: Any, op: str) -> Any:
@@ -576,6 +582,16 @@ class Evaluator:
         if (op == "and" and not a) or (op == "or" and a):
             return a
         return self.eval(n.child_by_field_name("right"), scope)
+
+    def CONDITIONAL_EXPRESSION(self, n: Node, scope: Any) -> Any:
+        """``a if cond else b`` with ``cond`` known statically (a flag's default, a loop's counter); else unknown."""
+        kids = [c for c in n.named_children if c.type != "comment"]
+        if len(kids) != 3:
+            return UNKNOWN
+        cond = self.eval(kids[1], scope)
+        if cond is UNKNOWN or not isinstance(cond, (bool, int, float, str, type(None), list, dict)):
+            return UNKNOWN
+        return self.eval(kids[0] if cond else kids[2], scope)
 
     def COMPARISON_OPERATOR(self, n: Node, scope: Any) -> Any:
         return compare_chain(n, lambda c: self.eval(c, scope))
@@ -1014,7 +1030,13 @@ def _number(kind: type) -> Callable[[Any], Any]:
 
 
 # the builtins a static value goes through (one argument each)
-STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float)}
+def _items(v: Any) -> Any:
+    """``list(hidden_sizes)`` / ``tuple(x)`` of a static sequence (tuples read as lists)."""
+    return list(v) if isinstance(v, list) else UNKNOWN
+
+
+STATIC_BUILTINS: dict[str, Callable[[Any], Any]] = {"len": _len, "int": _number(int), "float": _number(float),
+                                                    "list": _items, "tuple": _items}
 # command-line option declarations used as a parameter's default: the option's own default is the value
 OPTION_DEFAULTS = frozenset({"typer.Option", "typer.Argument"})
 # an option line of a docopt usage text: ``--batch-size=<int>   batch size [default: 32]``

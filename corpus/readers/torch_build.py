@@ -16,7 +16,15 @@ from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
 from corpus.readers.evaluate import arith, bind_arguments, range_length
-from corpus.readers.script import UNKNOWN, call_arguments, dotted_name, line_of, node_text
+from corpus.readers.script import (
+    UNKNOWN,
+    call_arguments,
+    call_function_name,
+    dotted_name,
+    line_of,
+    node_text,
+    walk,
+)
 from corpus.readers.torch_common import (
     MAX_DEPTH,
     MAX_EXPR_DEPTH,
@@ -24,6 +32,7 @@ from corpus.readers.torch_common import (
     ClassInfo,
     FuncInfo,
     Instance,
+    LayerClass,
     ModuleValue,
     Scope,
     activation_layer,
@@ -293,6 +302,14 @@ class ModuleBuilder:
         if "." not in call.fn:
             return _NOT_MINE
         return self.build(call.fnode.child_by_field_name("object") if call.fnode is not None else None, scope)
+
+    def _build_layer_class_value(self, call: _Call, scope: Scope) -> Any:
+        """``act()`` of a name that holds a torch layer class handed over uncalled (``activation=nn.Tanh``, then
+        ``act = activation if j < n - 2 else output_activation``): that layer."""
+        held = scope.env.get(call.fn) if "." not in call.fn else None
+        if not isinstance(held, LayerClass):
+            return _NOT_MINE
+        return self._torch_module(held.name, f"nn.{held.name}", call.node, call.pos, call.kw, scope)
 
     def _build_copy(self, call: _Call, scope: Scope) -> Any:
         """``copy.deepcopy(layer)`` (``nn.ModuleList([copy.deepcopy(layer) for _ in range(n)])``): the same module."""
@@ -668,9 +685,20 @@ class ModuleBuilder:
                 self._bind_param(scope, p.name, node, Scope(env=dict(self.script.constants)))
         return scope
 
+    def layer_class(self, node: Node, sc: Scope) -> Any:
+        """A torch layer class named without a call (``nn.Tanh``), or a name that holds one: a :class:`LayerClass`."""
+        if node.type == "identifier" and isinstance(sc.env.get(node_text(node)), LayerClass):
+            return sc.env[node_text(node)]
+        tn = self.torch_name(dotted_name(node))
+        if tn is None or not (tn in torch_layers.LAYERS or vocab.canonical_activation(tn) or tn == "Identity"):
+            return UNKNOWN
+        return LayerClass(tn)
+
     def _bind_param(self, scope: Scope, name: str, node: Node, sc: Scope) -> None:
         """Bind ``name`` to what ``node`` (read in ``sc``) holds: a value, a class, a function or a module."""
         v = self.value(node, sc)
+        if v is UNKNOWN and node.type in ("identifier", "attribute"):
+            v = self.layer_class(node, sc)
         if v is not UNKNOWN:
             scope.env[name] = v
         if node.type == "identifier":
@@ -821,11 +849,16 @@ class ModuleBuilder:
         if left is None or right is None or body is None or left.type != "identifier":
             return None
         items = self.value(right, scope)
+        if not isinstance(items, list):
+            items = self._range_items(right, scope)
         if not isinstance(items, list) or not items or len(items) > 64:
             return None
         var = node_text(left)
-        if not any(re.search(rf"\b{re.escape(var)}\b", node_text(c.child_by_field_name("condition")))
-                   for c in body.named_children if c.type == "if_statement"):
+        word = re.compile(rf"\b{re.escape(var)}\b")
+        if not any(word.search(node_text(c.child_by_field_name("condition")))
+                   for c in body.named_children if c.type == "if_statement") and \
+                not any(word.search(node_text(c.named_children[1])) for c in walk(body)
+                        if c.type == "conditional_expression" and len(c.named_children) == 3):
             return None
         for item in items:
             scope.env[var] = item
@@ -834,6 +867,16 @@ class ModuleBuilder:
                 return (ret,)
         scope.env.pop(var, None)
         return (None,)
+
+    def _range_items(self, right: Node, scope: Scope) -> list[int] | None:
+        """The numbers of ``range(len(sizes) - 1)`` when its bounds are known (spinningup's ``mlp`` builder gives the
+        last layer another activation: ``act = activation if j < len(sizes) - 2 else output_activation``)."""
+        if right.type != "call" or call_function_name(right) != "range":
+            return None
+        bounds = [self.value(a, scope) for a in call_arguments(right)[0]]
+        if not 1 <= len(bounds) <= 3 or not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+            return None
+        return list(range(*bounds))[:65]
 
     def _builder_if(self, stmt: Node, scope: Scope, inst: Instance | None, repeat: int | None) -> ModuleValue | None:
         cond = self.value(stmt.child_by_field_name("condition"), scope)
@@ -1144,6 +1187,7 @@ _BUILD_BY_CALL_NAME = {
                     ModuleBuilder._build_parallel),
 }
 _BUILD_CALL_RULES = (
+    ModuleBuilder._build_layer_class_value,
     ModuleBuilder._build_local_class,
     ModuleBuilder._build_torch_class,
     ModuleBuilder._build_zoo_model,

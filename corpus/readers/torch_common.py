@@ -98,6 +98,13 @@ class Scope:
         return Scope(dict(self.env), dict(self.mods), dict(self.classes), dict(self.funcs), self.inst)
 
 
+@dataclass(frozen=True)
+class LayerClass:
+    """A torch layer class handed over uncalled (``activation=nn.ReLU``), which the code calls later (``act()``)."""
+
+    name: str  # its torch name: ReLU, Tanh
+
+
 @dataclass
 class ForwardState:
     """The forward walk: layers emitted so far and what holds a tensor."""
