@@ -567,3 +567,14 @@ def test_a_plain_list_of_blocks_iterated_through_layers_is_those_blocks():
     (s,) = parse_bytes(code.encode(), "resnet.py")
     assert s.name == "ResNet"
     assert seq(s) == ["Conv2D", "Add/relu", "GlobalAveragePooling2D", "Dense/softmax"]
+
+
+def test_dense_takes_its_activation_as_the_second_positional_argument():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import tensorflow as tf\n"
+            "model = tf.keras.Sequential([tf.keras.layers.Dense(64, tf.nn.elu), tf.keras.layers.Dense(1, 'sigmoid')])\n"
+            "model.compile(loss=tf.compat.v1.losses.log_loss, optimizer='adam')\n")
+    (s,) = parse_bytes(code.encode(), "ffn.py")
+    assert seq(s) == ["Dense/elu", "Dense/sigmoid"]
+    assert s.hyperparameters.loss == "binary_crossentropy"

@@ -1260,3 +1260,16 @@ def test_an_activation_class_given_as_an_argument_is_the_blocks_activation():
         "    def forward(self, x):\n        return self.out(self.b2(self.b1(x)))\n"
         "model = Net()\nopt = torch.optim.Adam(model.parameters(), lr=1e-3)\n")
     assert [(x.type, x.activation) for x in m.layers] == [("Dense", "relu"), ("Dense", "tanh"), ("Dense", None)]
+
+
+def test_the_epoch_loop_that_trains_wins_over_a_first_look_at_the_data():
+    # rasbt's notebooks: `for epoch in range(2): for batch in loader: print(...); break` checks the loader first
+    (m,) = extract_code(
+        "import torch\nimport torch.nn as nn\nNUM_EPOCHS = 10\n"
+        "for epoch in range(2):\n    for images, labels in train_loader:\n        print(images.shape)\n        break\n"
+        "model = nn.Sequential(nn.Linear(784, 10))\n"
+        "optimizer = torch.optim.Adam(model.parameters(), lr=0.001)\n"
+        "for epoch in range(NUM_EPOCHS):\n    for images, labels in train_loader:\n"
+        "        loss = nn.functional.cross_entropy(model(images), labels)\n"
+        "        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n")
+    assert m.hyperparameters.epochs == 10

@@ -72,7 +72,7 @@ K1_CONV = Spec("Conv2D", ("filters", "_k1", "_k2"), renames={})
 
 KERAS_LAYERS: dict[str, Spec] = {
     # core
-    "Dense": Spec("Dense", ("units",)),
+    "Dense": Spec("Dense", ("units", "activation")),  # Dense(units, activation=None, ...)
     "Flatten": Spec("Flatten"),
     "Reshape": Spec("Reshape", ("target_shape",)),
     "Dropout": Spec("Dropout", ("rate",)),

@@ -93,6 +93,7 @@ LOSSES: dict[str, str] = {
     "sparsesoftmaxcrossentropy": "categorical_crossentropy",
     "sequenceloss": "categorical_crossentropy",  # tf.contrib.seq2seq: a softmax CE per time step
     "binarycrossentropy": "binary_crossentropy",
+    "logloss": "binary_crossentropy",  # tf.losses.log_loss: the cross-entropy of a probability against 0/1 labels
     "bceloss": "binary_crossentropy",
     "bcewithlogitsloss": "binary_crossentropy",
     "bce": "binary_crossentropy",

@@ -724,8 +724,11 @@ class TrainingReader:
         found = self._counted_loops(trainers)
         # a loop named for epochs wins over an unnamed one around it (for i in range(2): a data split, then
         # for epoch in range(num_epoch))
-        named = [count for kind, count, loop in found if kind == "epochs" and "epoch" in _loop_words(loop)]
-        epochs = named[0] if named else next((count for kind, count, _ in found if kind == "epochs"), None)
+        named = [(count, loop) for kind, count, loop in found if kind == "epochs" and "epoch" in _loop_words(loop)]
+        # (of those, one that trains: not a look at the data first, ``for epoch in range(2): ... break``)
+        training = [count for count, loop in named if self._loop_trains(loop, trainers)]
+        epochs = (training or [c for c, _ in named])[0] if named else \
+            next((count for kind, count, _ in found if kind == "epochs"), None)
         steps = next((count for kind, count, _ in found if kind == "steps"), None)
         epochs, steps = self._trainer_limits(epochs, steps)
         if epochs is None:
@@ -828,6 +831,13 @@ class TrainingReader:
             if n is not None:
                 found.append(("epochs", n, loop))
         return sorted(found, key=lambda f: f[2].start_byte)
+
+    def _loop_trains(self, loop: Node, trainers: set[str]) -> bool:
+        """Whether a loop's body runs a training step: a backward pass, an optimizer's step, a function that trains."""
+        body = loop.child_by_field_name("body")
+        text = node_text(body) if body is not None else ""
+        return "backward(" in text or ".step(" in text or any(re.search(rf"\b{re.escape(f)}\s*\(", text)
+                                                              for f in trainers)
 
     def _epoch_while(self, loop: Node) -> int | None:
         """``while epoch < 1000 and not done:`` around a training step (early stopping written by hand): the most
