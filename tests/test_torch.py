@@ -1273,3 +1273,16 @@ def test_the_epoch_loop_that_trains_wins_over_a_first_look_at_the_data():
         "        loss = nn.functional.cross_entropy(model(images), labels)\n"
         "        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n")
     assert m.hyperparameters.epochs == 10
+
+
+def test_an_optimizer_of_a_network_the_file_does_not_read_is_not_a_named_models():
+    # a cheatsheet: an SGD over model.parameters() shown first (`model` not one of the file's models), then
+    # the optimizer of model_1 itself
+    got = {m.name: m for m in extract_code(
+        "import torch\nimport torch.nn as nn\n"
+        "optimizer = torch.optim.SGD(lr=0.1, params=model.parameters())\n"
+        "model_1 = nn.Sequential(nn.Linear(1, 1))\n"
+        "optimizer = torch.optim.SGD(params=model_1.parameters(), lr=0.01)\n"
+        "for epoch in range(100):\n    loss = nn.L1Loss()(model_1(X), y)\n"
+        "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n")}
+    assert got["model_1"].hyperparameters.learning_rate == 0.01

@@ -276,6 +276,29 @@ class TrainingReader:
     def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
         return owners or self.models
 
+    def _of_another_network(self, call: Node, owners: list[ModelRec]) -> list[ModelRec] | None:
+        """An optimizer given the weights of a network that is no model of the file (a cheatsheet's
+        ``SGD(params=model.parameters(), lr=0.1)``, ``model`` not read): not the optimizer of a model another
+        optimizer names (``SGD(params=model_1.parameters(), lr=0.01)``); the models no optimizer names, else None."""
+        if owners:
+            return None
+        pos, kw = call_arguments(call)
+        params = pos[0] if pos else kw.get("params")
+        m = _WEIGHTS_OF.fullmatch(node_text(params)) if params is not None else None
+        if m is None or any(m.group(1) in r.vars for r in self.models):
+            return None
+        return [r for r in self.models if id(r) not in self._owned]
+
+    def _models_an_optimizer_names(self) -> set[int]:
+        """The models some optimizer of the file is given the weights of."""
+        owned: set[int] = set()
+        for call in self.extractor.calls_where(is_optimizer_name):
+            pos, kw = call_arguments(call)
+            got = self._optimizer_owners(call, pos, kw)
+            if got is not None:
+                owned.update(id(m) for m in got[0])
+        return owned
+
     def _manual_sgd(self) -> None:
         """``param.data.add_(-0.1 * param.grad)`` / ``w -= lr * w.grad``: plain SGD written by hand."""
         lacking = [m for m in self.models if m.hp.optimizer is None]
@@ -304,6 +327,7 @@ class TrainingReader:
             return
 
     def _optimizers(self) -> None:
+        self._owned = self._models_an_optimizer_names()
         for call in self.extractor.calls_where(is_optimizer_name):
             fn = self._fname(call)
             if not fn:
@@ -326,7 +350,8 @@ class TrainingReader:
             for k, p in kw.items():
                 vals[k] = self.script.value(p, env)
             var = self._assigned_var(call)
-            targets = self._targets(owners)
+            targets = self._of_another_network(call, owners)
+            targets = self._targets(owners) if targets is None else targets
             if var:
                 self.opt_of[var] = targets
             if self._in_branch_not_taken(call, env):
@@ -1464,6 +1489,7 @@ def _call_parts(call: Node) -> list[Node]:
     return out
 
 
+_WEIGHTS_OF = re.compile(r"\s*(\w+)\s*\.\s*(?:named_)?parameters\s*\(\s*\)\s*")
 _OWN_TRAINING_METHODS = ("configure_optimizers", "training_step", "loss", "fit", "train_step", "train_model")
 _REDUCED_ONLY = re.compile(r"\w+\s*\.\s*(?:mean|sum)\(\s*\)")
 
