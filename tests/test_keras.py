@@ -578,3 +578,15 @@ def test_dense_takes_its_activation_as_the_second_positional_argument():
     (s,) = parse_bytes(code.encode(), "ffn.py")
     assert seq(s) == ["Dense/elu", "Dense/sigmoid"]
     assert s.hyperparameters.loss == "binary_crossentropy"
+
+
+def test_a_fit_resumed_one_epoch_a_call_in_a_loop_has_the_loops_epochs():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("from tensorflow import keras\n"
+            "model = keras.Sequential([keras.layers.Dense(8, activation='relu'), keras.layers.Dense(1)])\n"
+            "model.compile(loss='mse', optimizer='adam')\n"
+            "for epoch in range(250):\n"
+            "    model.fit(x, y, batch_size=32, epochs=epoch + 1, initial_epoch=epoch, verbose=0)\n")
+    (s,) = parse_bytes(code.encode(), "trading.py")
+    assert (s.hyperparameters.epochs, s.hyperparameters.batch_size) == (250, 32)

@@ -290,6 +290,7 @@ class Training:
     loops: list[Loop] = field(default_factory=list)
     scope_batch: Any = None
     seq: int = 0  # when it was read: two fit() calls of one model differ
+    one_epoch_a_call: bool = False  # fit(epochs=epoch + 1, initial_epoch=epoch): the loops around count them
 
 
 _BUILTIN_PASS = {
@@ -2903,7 +2904,11 @@ class Interpreter(Evaluator):
         self.seq += 1
         tr = Training(m, name, loops=list(self.loops), seq=self.seq)
         epochs, batch = _fit_epochs_and_batch(name, pos, kw)
-        if isinstance(epochs, int) and not isinstance(epochs, bool):
+        start = kw.get("initial_epoch", MISSING)
+        if self.loops and isinstance(start, int) and isinstance(epochs, int) and epochs == start + 1:
+            # ``for epoch in range(250): fit(..., epochs=epoch + 1, initial_epoch=epoch)``: one epoch a call
+            tr.one_epoch_a_call = True
+        elif isinstance(epochs, int) and not isinstance(epochs, bool):
             tr.epochs = epochs
         if isinstance(batch, int) and not isinstance(batch, bool):
             tr.batch = batch

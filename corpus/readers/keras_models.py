@@ -595,7 +595,7 @@ class _Builder:
             if hp.epochs is None:
                 if tr.epochs is not None:
                     hp.epochs = tr.epochs
-                elif tr.method not in ("fit", "fit_generator"):
+                elif tr.method not in ("fit", "fit_generator") or tr.one_epoch_a_call:
                     hp.epochs = le
             if hp.batch_size is None:
                 hp.batch_size = tr.batch if tr.batch is not None else (tr.scope_batch or lb)
