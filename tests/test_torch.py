@@ -1286,3 +1286,15 @@ def test_an_optimizer_of_a_network_the_file_does_not_read_is_not_a_named_models(
         "for epoch in range(100):\n    loss = nn.L1Loss()(model_1(X), y)\n"
         "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\n")}
     assert got["model_1"].hyperparameters.learning_rate == 0.01
+
+
+@pytest.mark.parametrize("cls, task", [
+    ("ImageGPTForCausalImageModeling", "image_generation"),
+    ("SegformerForSemanticSegmentation", "image_segmentation"),
+    ("Mask2FormerForUniversalSegmentation", "image_segmentation"),
+    ("DetrForObjectDetection", "object_detection"),
+])
+def test_vision_heads_of_hugging_face_name_their_task(cls, task):
+    from corpus.readers.torch_common import hf_head
+
+    assert hf_head(cls)[0] == task

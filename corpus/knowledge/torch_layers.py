@@ -257,6 +257,12 @@ HF_HEADS: dict[str, tuple[str | None, str, int | None]] = {
     "ForAudioClassification": ("audio_classification", "categorical_crossentropy", None),
     "ForSpeechSeq2Seq": ("speech_recognition", "categorical_crossentropy", None),
     "ForCTC": ("speech_recognition", "ctc", None),
+    # vision heads beyond classification (ImageGPT's pixels, DETR's boxes, Mask2Former's masks)
+    "ForCausalImageModeling": ("image_generation", "categorical_crossentropy", None),
+    "ForSemanticSegmentation": ("image_segmentation", "categorical_crossentropy", None),
+    "ForUniversalSegmentation": ("image_segmentation", "other", None),
+    "ForInstanceSegmentation": ("image_segmentation", "other", None),
+    "ForObjectDetection": ("object_detection", "other", None),
 }
 # A sequence-to-sequence head (task None above) summarizes or translates: words and datasets of the
 # script that say which (regular expressions over the lower-cased code).
