@@ -1022,3 +1022,17 @@ def test_dataset_names_compared_with_a_flag_count_only_for_its_default():
             "for epoch in range(3):\n    opt.zero_grad()\n    model(x).sum().backward()\n    opt.step()\n")
     (s,) = parse_bytes(code.encode(), "train.py")
     assert s.datasets == ["enzymes"]
+
+
+def test_a_hub_checkpoint_named_for_its_dataset_gives_a_loaded_model_that_data():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nfrom transformers import MaskFormerForInstanceSegmentation\n"
+            "checkpoint_name = 'facebook/maskformer-swin-small-coco'\n"
+            "model = MaskFormerForInstanceSegmentation.from_pretrained(checkpoint_name)\n"
+            "with torch.no_grad():\n    outputs = model(**inputs)\n")
+    (s,) = parse_bytes(code.encode(), "inference.py")
+    assert (s.task, s.datasets) == ("image_segmentation", ["coco"])
+    # a name whose last word is no dataset names none
+    (s,) = parse_bytes(code.replace("swin-small-coco", "swin-small").encode(), "inference.py")
+    assert s.datasets == []

@@ -794,6 +794,21 @@ def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[
                 s.hyperparameters.loss = s.hyperparameters.loss_raw = None  # an evaluation's criterion
         if not per_model_data[i] and any(_imagenet_weights(x) for x in s.layers):
             per_model_data[i] = ["imagenet"]  # vgg16(pretrained=True) loaded, not trained: its weights' data
+        if not per_model_data[i]:
+            per_model_data[i] = _checkpoint_data(s.layers)
+
+
+def _checkpoint_data(layers: list[Layer]) -> list[str]:
+    """The dataset the last word of a hub checkpoint's name gives (``facebook/maskformer-swin-small-coco``: coco),
+    for a model the file loads and does not train (the spec's "pretrained weights of a known dataset")."""
+    for x in layers[:1]:
+        name = x.args.get("name") if x.type == "Pretrained" else None
+        if isinstance(name, str) and "/" in name:
+            last = re.split(r"[-_]", name.rsplit("/", 1)[1])[-1].lower()
+            found = known_datasets.canonical_dataset(last) if len(last) >= 3 else None
+            if found:
+                return [found]
+    return []
 
 
 def _imagenet_weights(layer: Layer) -> bool:
