@@ -801,14 +801,12 @@ def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[
 def _checkpoint_data(layers: list[Layer]) -> list[str]:
     """The dataset the last word of a hub checkpoint's name gives (``facebook/maskformer-swin-small-coco``: coco),
     for a model the file loads and does not train (the spec's "pretrained weights of a known dataset")."""
-    for x in layers[:1]:
-        name = x.args.get("name") if x.type == "Pretrained" else None
-        if isinstance(name, str) and "/" in name:
-            last = re.split(r"[-_]", name.rsplit("/", 1)[1])[-1].lower()
-            found = known_datasets.canonical_dataset(last) if len(last) >= 3 else None
-            if found:
-                return [found]
-    return []
+    name = layers[0].args.get("name") if layers and layers[0].type == "Pretrained" else None
+    if not isinstance(name, str) or "/" not in name:
+        return []
+    last = re.split(r"[-_]", name.rsplit("/", 1)[1])[-1].lower()
+    found = known_datasets.canonical_dataset(last) if len(last) >= 3 else None
+    return [found] if found else []
 
 
 def _imagenet_weights(layer: Layer) -> bool:

@@ -507,10 +507,6 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                   and not self._in_optimizer(var)]
         return models if len(frozen) == len(models) else [m for m in models if m not in frozen]
 
-    def _in_optimizer(self, var: str) -> bool:
-        self._trained(var)  # fills the optimizers' argument texts
-        return any(var not in local and _given_to_optimizer(var).search(t) for t, local in self._opt_texts)
-
     def _without_heads(self, models: list[ModelRec]) -> list[ModelRec]:
         """``linear_pred_atoms = nn.Linear(...)`` trained beside a network (``model_list = [model,
         linear_pred_atoms]``, one optimizer over both): a head of that network, not a model of its own."""
@@ -910,8 +906,11 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                         break
         return out
 
-    def _trained(self, var: str) -> bool:
-        """Whether ``var`` appears in the arguments of an optimizer (it is trained here)."""
+    def _in_optimizer(self, var: str) -> bool:
+        """Whether ``var`` appears in the arguments of a torch optimizer: the model's weights, or a bare list of them
+        (``Adam(net.fc.parameters())``, ``Adam(params_to_learn)``); not a value read in passing (``lr=params.lr``
+        of a settings dict), nor a parameter of the function the optimizer is built in (``Adam(params, ...)`` in a
+        scheduler class's ``__init__(self, params)``: another name)."""
         texts = getattr(self, "_opt_texts", None)
         if texts is None:
             texts = self._opt_texts = []
@@ -919,10 +918,11 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 fn = self._fname(call) or ""
                 if vocab.canonical_optimizer(last_name(fn)) and (self.script.resolve(fn) or fn).startswith(("torch.optim", "optim")):
                     texts.append((node_text(call), _parameter_names(call)))
-        # the model's weights, or a bare list of them: ``Adam(net.fc.parameters())``, ``Adam(params_to_learn)``;
-        # not a value read in passing (``lr=params.lr`` of a settings dict), nor a parameter of the function the
-        # optimizer is built in (``Adam(params, ...)`` in a scheduler class's ``__init__(self, params)``: another name)
-        if texts and any(var not in local and _given_to_optimizer(var).search(t) for t, local in texts):
+        return bool(texts) and any(var not in local and _given_to_optimizer(var).search(t) for t, local in texts)
+
+    def _trained(self, var: str) -> bool:
+        """Whether ``var`` is trained here: given to an optimizer or a trainer, or stepped by hand."""
+        if self._in_optimizer(var):
             return True
         if var in self._weights_given_through():
             return True

@@ -276,28 +276,16 @@ class TrainingReader:
     def _targets(self, owners: list[ModelRec]) -> list[ModelRec]:
         return owners or self.models
 
-    def _of_another_network(self, call: Node, owners: list[ModelRec]) -> list[ModelRec] | None:
+    def _of_another_network(self, params: Node | None, owners: list[ModelRec]) -> list[ModelRec] | None:
         """An optimizer given the weights of a network that is no model of the file (a cheatsheet's
         ``SGD(params=model.parameters(), lr=0.1)``, ``model`` not read): not the optimizer of a model another
         optimizer names (``SGD(params=model_1.parameters(), lr=0.01)``); the models no optimizer names, else None."""
         if owners:
             return None
-        pos, kw = call_arguments(call)
-        params = pos[0] if pos else kw.get("params")
         m = _WEIGHTS_OF.fullmatch(node_text(params)) if params is not None else None
         if m is None or any(m.group(1) in r.vars for r in self.models):
             return None
         return [r for r in self.models if id(r) not in self._owned]
-
-    def _models_an_optimizer_names(self) -> set[int]:
-        """The models some optimizer of the file is given the weights of."""
-        owned: set[int] = set()
-        for call in self.extractor.calls_where(is_optimizer_name):
-            pos, kw = call_arguments(call)
-            got = self._optimizer_owners(call, pos, kw)
-            if got is not None:
-                owned.update(id(m) for m in got[0])
-        return owned
 
     def _manual_sgd(self) -> None:
         """``param.data.add_(-0.1 * param.grad)`` / ``w -= lr * w.grad``: plain SGD written by hand."""
@@ -327,8 +315,11 @@ class TrainingReader:
             return
 
     def _optimizers(self) -> None:
-        self._owned = self._models_an_optimizer_names()
-        for call in self.extractor.calls_where(is_optimizer_name):
+        calls = self.extractor.calls_where(is_optimizer_name)
+        # the models each optimizer call trains, read once: the loop below also needs those every call names
+        owners_of = {call.id: self._optimizer_owners(call, *call_arguments(call)) for call in calls}
+        self._owned = {id(m) for got in owners_of.values() if got is not None for m in got[0]}
+        for call in calls:
             fn = self._fname(call)
             if not fn:
                 continue
@@ -338,11 +329,11 @@ class TrainingReader:
             if opt is None or not (full.startswith(_OPTIMIZER_MODULES) or fn.startswith("optim.")
                                    or self.script.repository_definition(fn) is not None):  # BERT ports' BERTAdam
                 continue
-            pos, kw = call_arguments(call)
-            got = self._optimizer_owners(call, pos, kw)
+            got = owners_of[call.id]
             if got is None:
                 continue
             owners, env = got
+            pos, kw = call_arguments(call)
             names = torch_layers.OPTIMIZER_ARGS.get(opt, ("lr",))
             vals: dict[str, Any] = {}
             for name, p in zip(names, pos[1:], strict=False):
@@ -350,7 +341,7 @@ class TrainingReader:
             for k, p in kw.items():
                 vals[k] = self.script.value(p, env)
             var = self._assigned_var(call)
-            targets = self._of_another_network(call, owners)
+            targets = self._of_another_network(pos[0] if pos else kw.get("params"), owners)
             targets = self._targets(owners) if targets is None else targets
             if var:
                 self.opt_of[var] = targets
@@ -829,11 +820,7 @@ class TrainingReader:
             return ("epochs", count)
         if _REPEATS.match(var):
             return None  # ``for run in range(args.runs)``: the whole training repeated (seeds, folds), not epochs
-        body = loop.child_by_field_name("body")
-        btext = node_text(body) if body is not None else ""
-        trains = "backward(" in btext or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", btext) for v in self.opt_of) \
-            or any(re.search(rf"\b{re.escape(f)}\s*\(", btext) for f in trainers)
-        if not trains:
+        if not self._loop_trains(loop, trainers):
             return None
         if any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) \
                 or var in ("it", "itr", "n_it") or _EPISODES.search(var) or _EPISODES.search(rtext):
@@ -858,11 +845,12 @@ class TrainingReader:
         return sorted(found, key=lambda f: f[2].start_byte)
 
     def _loop_trains(self, loop: Node, trainers: set[str]) -> bool:
-        """Whether a loop's body runs a training step: a backward pass, an optimizer's step, a function that trains."""
+        """Whether a loop's body runs a training step: a backward pass, a step of an optimizer of the file, a
+        function that trains."""
         body = loop.child_by_field_name("body")
         text = node_text(body) if body is not None else ""
-        return "backward(" in text or ".step(" in text or any(re.search(rf"\b{re.escape(f)}\s*\(", text)
-                                                              for f in trainers)
+        return "backward(" in text or any(re.search(rf"\b{re.escape(v)}\s*\.\s*step\(", text) for v in self.opt_of) \
+            or any(re.search(rf"\b{re.escape(f)}\s*\(", text) for f in trainers)
 
     def _epoch_while(self, loop: Node) -> int | None:
         """``while epoch < 1000 and not done:`` around a training step (early stopping written by hand): the most
