@@ -53,3 +53,14 @@ def parse_bytes_v2(data: bytes, path: str, **kw):
     for s in out:
         s.name += "_v2"
     return out
+
+
+def parse_in_order(data: bytes, path: str, *, context, **kw):
+    """The stub, each model's name marked with how many files its repository context was given before
+    this one: the order in which one process read the repository."""
+    seen = context.__dict__.setdefault("stub_seen", [])
+    out = parse_bytes(data, path, **kw)
+    for s in out:
+        s.name += f"_after{len(seen)}"
+    seen.append(path)
+    return out

@@ -12,9 +12,21 @@ import os
 import time
 
 from harvest_stub_parser import parse_bytes as _stub
+from harvest_stub_parser import parse_in_order as _in_order
 
 
 def parse_bytes(data: bytes, path: str, **kwargs):
+    _log_and_sleep(path)
+    return _stub(data, path, **kwargs)
+
+
+def parse_in_order(data: bytes, path: str, *, context, **kwargs):
+    """As the harvest stub's ``parse_in_order``: names say in which order one process read the repository."""
+    _log_and_sleep(path)
+    return _in_order(data, path, context=context, **kwargs)
+
+
+def _log_and_sleep(path: str) -> None:
     log = os.environ.get("EXAMPLENET_PARSE_LOG")
     if log:
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -23,4 +35,3 @@ def parse_bytes(data: bytes, path: str, **kwargs):
         finally:
             os.close(fd)
     time.sleep(float(os.environ.get("EXAMPLENET_PARSE_SLEEP", "0")))
-    return _stub(data, path, **kwargs)

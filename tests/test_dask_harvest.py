@@ -23,6 +23,7 @@ distributed = pytest.importorskip("dask.distributed")
 
 TESTS = Path(__file__).resolve().parent
 STUB = "harvest_stub_parser:parse_bytes"
+IN_ORDER = "harvest_stub_parser:parse_in_order"
 
 
 @pytest.fixture
@@ -37,15 +38,17 @@ def repos(tmp_path: Path, monkeypatch) -> list[tuple[Path, None]]:
 
 
 def test_dask_cluster_gives_the_same_bytes_as_the_local_pool(tmp_path: Path, repos):
+    """Each repository is read by one process, its files in order, on the cluster as in the local pool:
+    a model's name here says how many files its repository context was given before its own."""
     local = tmp_path / "local" / "summaries.jsonl.gz"
-    harvest.harvest(repos, local, workers=2, parser=STUB, progress=False)
+    harvest.harvest(repos, local, workers=2, parser=IN_ORDER, progress=False)
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=40) as cluster:
         with distributed.Client(cluster) as client:
             assert len(client.scheduler_info()["workers"]) == 2
             remote = tmp_path / "dask" / "summaries.jsonl.gz"
-            stats = harvest.harvest(repos, remote, scheduler=cluster.scheduler_address, parser=STUB,
+            stats = harvest.harvest(repos, remote, scheduler=cluster.scheduler_address, parser=IN_ORDER,
                                     progress=False, dask_batch=3)
             # the work really ran on both worker processes
             executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
@@ -58,6 +61,8 @@ def test_dask_cluster_gives_the_same_bytes_as_the_local_pool(tmp_path: Path, rep
         rows = [json.loads(line) for line in fh]
     assert rows[0]["source"]["repo"] == "alice/dl-examples"
     assert {r["parse"]["status"] for r in rows} == {"ok", "partial"}
+    many = sorted((r["source"]["path"], r["name"]) for r in rows if r["source"]["repo"] == "carol/many")
+    assert many == [(f"nets/net{i:02d}.py", f"Net{i}_after{i}") for i in range(40)]
 
 
 # A harvest process driving the cluster, with small dask tasks so a kill loses few files.
@@ -66,7 +71,7 @@ DRIVER = ("import json, sys\nfrom pathlib import Path\nfrom corpus.harvest.run i
           "st = harvest([(Path(p), None) for p in a['repos']], Path(a['out']), scheduler=a['scheduler'],\n"
           "             resume=a['resume'], parser=a['parser'], progress=False, dask_batch=a['batch'])\n"
           "print(json.dumps({'parsed': st.parsed_files, 'resumed': st.resumed_files}))\n")
-KILL_PARSER = "interrupt_stub_parser:parse_bytes"
+KILL_PARSER = "interrupt_stub_parser:parse_in_order"  # names say the order a repository was read in
 BATCH = 2
 
 
@@ -81,7 +86,7 @@ def test_killed_dask_harvest_resumes_to_the_same_bytes(tmp_path: Path, monkeypat
     from corpus.harvest.run import JOURNAL_SUFFIX
 
     monkeypatch.syspath_prepend(str(TESTS))
-    from test_harvest import three_repos
+    from test_harvest import small_repos, three_repos
 
     log = tmp_path / "parse.log"
     # the workers inherit these when the cluster starts: they import the stub parser and log each file
@@ -89,7 +94,9 @@ def test_killed_dask_harvest_resumes_to_the_same_bytes(tmp_path: Path, monkeypat
                                                       os.environ.get("PYTHONPATH", "")]))
     monkeypatch.setenv("EXAMPLENET_PARSE_LOG", str(log))
     monkeypatch.setenv("EXAMPLENET_PARSE_SLEEP", "0.03")
-    repos = [str(p) for p in three_repos(tmp_path, many=120)]
+    # many small repositories: a dask task holds whole repositories, so a kill loses those in flight
+    repos = [str(p) for p in three_repos(tmp_path, many=4)]
+    repos += [str(p) for p in small_repos(tmp_path, 30)]
 
     def lines(path: Path) -> int:
         return path.read_bytes().count(b"\n") if path.exists() else 0
@@ -105,7 +112,7 @@ def test_killed_dask_harvest_resumes_to_the_same_bytes(tmp_path: Path, monkeypat
         done = subprocess.run(cmd(ref, False), cwd=TESTS.parent, capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         n_files = lines(log)
-        assert n_files == 125
+        assert n_files == 5 + 4 + 30 * 4  # three_repos: 5 files and 4 small nets
 
         out = tmp_path / "run" / "summaries.jsonl.gz"
         journal = out.parent / (out.name + JOURNAL_SUFFIX)
@@ -154,6 +161,7 @@ def test_killed_dask_harvest_resumes_to_the_same_bytes(tmp_path: Path, monkeypat
     assert (out.parent / "manifest.json").read_bytes() == (ref.parent / "manifest.json").read_bytes()
     assert not journal.exists()  # removed once the output is complete
     parsed = lines(log) - base
-    # A kill loses at most the files in flight: up to 4 tasks of BATCH files per worker thread.
-    assert n_files <= parsed <= n_files + kills * 2 * 4 * BATCH, (parsed, n_files, kills)
+    # A kill loses at most the files in flight: up to 4 tasks per worker thread, each BATCH files
+    # rounded up to whole repositories (of 4 files here)
+    assert n_files <= parsed <= n_files + kills * 2 * 4 * 4, (parsed, n_files, kills)
     print(f"dask harvest: {kills} kills, {parsed} files parsed for {n_files} ({last})")

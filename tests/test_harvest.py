@@ -129,6 +129,13 @@ def three_repos(tmp_path: Path, many: int, extra: dict[str, str] | None = None) 
     return out
 
 
+def small_repos(tmp_path: Path, n: int, each: int = 4) -> list[Path]:
+    """``n`` repositories of ``each`` one-model files (a kill of a harvest loses the repositories in flight)."""
+    return [make_repo(tmp_path, f"dora/small{k:02d}", [{
+        f"m{i}.py": f"import torch\nimport torch.nn as nn\n\nclass Small{k}x{i}(nn.Module):\n    pass\n"
+        for i in range(each)}]) for k in range(n)]
+
+
 def read_out(out: Path) -> list[dict]:
     with gzip.open(out, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
@@ -429,6 +436,50 @@ def test_real_parser_through_the_harvest(tmp_path: Path, two_repos):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_one_worker_reads_a_repository_in_order_whatever_the_pool(tmp_path: Path):
+    """A repository's files go to one worker in their order, so what its repository context read before
+    a file (and so the file's summaries) is the same with 1 worker or 3: the stub names each model for
+    how many files its context was given before it."""
+    repos = [(p, None) for p in three_repos(tmp_path, many=12)]
+    outs = []
+    for workers in (3, 1):
+        out = tmp_path / f"w{workers}" / "s.jsonl.gz"
+        harvest.harvest(repos, out, workers=workers, parser="harvest_stub_parser:parse_in_order", progress=False)
+        outs.append(out.read_bytes())
+        many = sorted((r["source"]["path"], r["name"]) for r in read_out(out) if r["source"]["repo"] == "carol/many")
+        assert many == [(f"nets/net{i:02d}.py", f"Net{i}_after{i}") for i in range(12)]
+    assert outs[0] == outs[1]
+
+
+def test_the_repository_queue_gives_each_repository_to_one_worker_in_order():
+    """Workers finishing in any order: each repository's tasks go to one worker, in the order they came,
+    every task once, and no worker waits while a repository nobody reads has files left."""
+    import random
+    from types import SimpleNamespace
+
+    tasks = [SimpleNamespace(repo=r, path=f"{r}{i}") for r, n in (("a", 5), ("b", 1), ("c", 3), ("d", 7), ("e", 2))
+             for i in range(n)]
+    for seed in range(30):
+        rng = random.Random(seed)
+        queue = harvest._RepositoryQueue(iter(tasks))
+        given: dict[str, list[tuple[int, str]]] = {}
+        idle, busy = list(range(3)), []
+        while True:
+            for w in list(idle):
+                t = queue.next_for(w)
+                if t is not None:
+                    idle.remove(w)
+                    busy.append(w)
+                    given.setdefault(t.repo, []).append((w, t.path))
+            if not busy:
+                break
+            idle.append(busy.pop(rng.randrange(len(busy))))
+        assert sum(len(v) for v in given.values()) == len(tasks)
+        for repo, got in given.items():
+            assert len({w for w, _ in got}) == 1, (seed, repo, got)
+            assert [p for _, p in got] == [t.path for t in tasks if t.repo == repo]
 
 
 def test_harvest_reads_each_repository_whole(tmp_path: Path):

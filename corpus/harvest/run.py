@@ -24,10 +24,14 @@ trusted: symlinks, submodules, unsafe names, blobs over the size limit and
 Git LFS pointers are skipped with a warning in the manifest (see
 :mod:`corpus.harvest.gitread` and :mod:`corpus.harvest.paths`).
 
-Interrupted work loses nothing: every parsed file is appended to a journal
+A repository's files are read in order by one worker (its repository
+context then holds the same in every run, whatever the number of workers),
+so the same input gives the same bytes.
+
+Interrupted work loses little: every parsed file is appended to a journal
 beside the output as it arrives (fsync'd every few seconds), so ``resume``
-after a kill re-parses only the files that were in flight, and gives the
-same bytes as a run never interrupted.
+after a kill re-parses only the repositories that were in flight, and gives
+the same bytes as a run never interrupted.
 
 An exception that reaches a catch-all (here, or one the parser reports with
 an ``internal error:`` warning) is a bug, not bad input: it is counted apart
@@ -45,9 +49,10 @@ import re
 import sys
 import time
 import traceback
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby, islice
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -319,29 +324,37 @@ def _takes_context(fn: Callable[..., Any]) -> bool:
         return False
 
 
-_CONTEXTS: dict[tuple[str, str], Any] = {}
+_CONTEXTS: dict[tuple[str, str], Any] = {}  # a worker process's: the repository it reads now
 
 
-def _worker_context(git_dir: str, commit: str) -> Any:
-    """The repository context of a worker's current repository (one kept: files arrive repo by repo)."""
+def _worker_context(git_dir: str, commit: str, contexts: dict[tuple[str, str], Any] | None = None) -> Any:
+    """The repository context of the repository a worker reads now (one kept: a worker is given a
+    repository's files together, in order; see :meth:`LocalPool.map`)."""
     from corpus.readers.repo_context import RepoContext
 
+    contexts = _CONTEXTS if contexts is None else contexts
     key = (git_dir, commit)
-    if key not in _CONTEXTS:
-        for old in _CONTEXTS.values():
-            old.files.close()
-        _CONTEXTS.clear()
+    if key not in contexts:
+        close_contexts(contexts)
         files = gitread.GitFiles.of_tree(Path(git_dir), gitread.list_tree(Path(git_dir), commit))
-        _CONTEXTS[key] = RepoContext(files)
-    return _CONTEXTS[key]
+        contexts[key] = RepoContext(files)
+    return contexts[key]
 
 
-def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
+def close_contexts(contexts: dict[tuple[str, str], Any]) -> None:
+    for old in contexts.values():
+        old.files.close()
+    contexts.clear()
+
+
+def parse_task(task: Task, parser: str = DEFAULT_PARSER,
+               contexts: dict[tuple[str, str], Any] | None = None) -> FileResult:
     """Parse one file; never raises (an exception becomes a ``failed`` result).
 
     Args:
         task: the file and its context.
         parser: ``module:function`` of a ``parse_bytes``-like function.
+        contexts: where the repository context is kept between files (default: the process's).
 
     Returns:
         The file's summaries, status and normalized content hash.
@@ -353,7 +366,7 @@ def parse_task(task: Task, parser: str = DEFAULT_PARSER) -> FileResult:
         fn = _parse_fn(parser)
         extra = {}
         if task.git_dir and not task.history and _takes_context(fn):
-            extra["context"] = _worker_context(task.git_dir, task.tree_commit or task.commit)
+            extra["context"] = _worker_context(task.git_dir, task.tree_commit or task.commit, contexts)
             seen = data_warnings(extra["context"])
         summaries = fn(task.data, task.path, repo=task.repo, commit=task.commit,
                        license=task.license, context_text=task.context_text, **extra)
@@ -407,8 +420,26 @@ def internal_error(exc: BaseException) -> str:
 
 
 def parse_batch(tasks: list[Task], parser: str = DEFAULT_PARSER) -> list[FileResult]:
-    """Parse several files (one dask task, to keep scheduling overhead small)."""
-    return [parse_task(t, parser) for t in tasks]
+    """Parse whole repositories' files in order (one dask task), each repository in a context of its own
+    (a dask worker's threads share the process: no context is kept between tasks)."""
+    contexts: dict[tuple[str, str], Any] = {}
+    try:
+        return [parse_task(t, parser, contexts) for t in tasks]
+    finally:
+        close_contexts(contexts)
+
+
+def repository_batches(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    """Tasks in batches of whole repositories (one at least, then more until ``size`` files): the
+    files of a repository come together, and one process reads them in order."""
+    out: list[Task] = []
+    for _repo, group in groupby(tasks, key=lambda t: t.repo):
+        out.extend(group)
+        if len(out) >= size:
+            yield out
+            out = []
+    if out:
+        yield out
 
 
 def _timeout_result(task: Task, seconds: float, why: str) -> FileResult:
@@ -430,6 +461,64 @@ def _worker_main(conn: Connection, parser: str) -> None:
         if task is None:
             return
         conn.send(parse_task(task, parser))
+
+
+class _RepositoryQueue:
+    """Hands out tasks so that one worker reads all of a repository's files, in their order.
+
+    ``tasks`` gives each repository's files together. A worker keeps its repository until every one of
+    its files is handed out; an idle worker takes a repository nobody reads, and the files of a
+    repository another worker reads that it meets on the way wait for that worker.
+    """
+
+    def __init__(self, tasks: Iterator[Task]) -> None:
+        self.tasks = tasks
+        self.waiting: dict[str, deque[Task]] = {}  # taken from ``tasks``, not handed out yet (insertion: oldest)
+        self.reader: dict[str, int] = {}  # repository -> its worker
+        self.reading: dict[int, str] = {}  # worker -> its repository
+        self.last: str | None = None  # the repository ``tasks`` gives now: more of its files may come
+        self.exhausted = False
+
+    def _pull(self) -> Task | None:
+        if self.exhausted:
+            return None
+        task = next(self.tasks, None)
+        if task is None:
+            self.exhausted = True
+        else:
+            self.last = task.repo
+        return task
+
+    def _take(self, repo: str) -> Task:
+        queue = self.waiting[repo]
+        task = queue.popleft()
+        if not queue:
+            del self.waiting[repo]
+        return task
+
+    def next_for(self, worker: int) -> Task | None:
+        """The next file for an idle worker; None: nothing it may read now."""
+        repo = self.reading.get(worker)
+        if repo is not None:
+            if repo in self.waiting:
+                return self._take(repo)
+            while repo == self.last and (task := self._pull()) is not None:
+                if task.repo == repo:
+                    return task
+                self.waiting.setdefault(task.repo, deque()).append(task)
+            del self.reading[worker]  # every file of its repository is handed out
+            del self.reader[repo]
+        repo = next((r for r in self.waiting if r not in self.reader), None)
+        while repo is None:
+            task = self._pull()
+            if task is None:
+                return None
+            self.waiting.setdefault(task.repo, deque()).append(task)
+            if task.repo not in self.reader:
+                repo = task.repo
+        self.reader[repo] = worker
+        self.reading[worker] = repo
+        return self._take(repo)
 
 
 class LocalPool:
@@ -474,19 +563,23 @@ class LocalPool:
         self._workers = []
 
     def map(self, tasks: Iterable[Task]) -> Iterator[FileResult]:
-        """Parse every task; results come as they finish (unordered)."""
-        it = iter(tasks)
+        """Parse every task; results come as they finish (unordered).
+
+        A repository's files all go to one worker, in the order they come (``tasks`` gives each
+        repository's files together): what its repository context has read before a file (the facts of
+        the modules read, their budget) is then the same in every run, whatever the number of workers or
+        their speed, so the same repositories give the same summaries. A worker replaced after a timeout
+        starts its repository's context anew.
+        """
+        plan = _RepositoryQueue(iter(tasks))
         idle = list(range(self.n))
         busy: dict[int, tuple[Task, float]] = {}
-        exhausted = False
         while True:
-            while idle and not exhausted:
-                try:
-                    task = next(it)
-                except StopIteration:
-                    exhausted = True
-                    break
-                i = idle.pop()
+            for i in list(idle):
+                task = plan.next_for(i)
+                if task is None:
+                    continue
+                idle.remove(i)
                 try:
                     self._workers[i][1].send(task)
                 except OSError:
@@ -530,7 +623,8 @@ class LocalPool:
 
 def dask_map(tasks: Iterable[Task], scheduler: str, parser: str = DEFAULT_PARSER,
              batch: int = 16) -> Iterator[FileResult]:
-    """Parse tasks on a dask.distributed cluster, a few files per dask task.
+    """Parse tasks on a dask.distributed cluster, whole repositories per dask task (as
+    :meth:`LocalPool.map`, so the summaries are those of a local run).
 
     The client streams batches (at most a few per worker in flight), so
     the file bytes never all sit in memory at once.
@@ -539,7 +633,7 @@ def dask_map(tasks: Iterable[Task], scheduler: str, parser: str = DEFAULT_PARSER
         tasks: the files to parse.
         scheduler: ``tcp://HOST:PORT`` of a running scheduler.
         parser: ``module:function`` importable on the workers.
-        batch: files per dask task.
+        batch: files per dask task (at least one whole repository).
 
     Returns:
         FileResults as they finish (unordered).
@@ -548,26 +642,14 @@ def dask_map(tasks: Iterable[Task], scheduler: str, parser: str = DEFAULT_PARSER
 
     with Client(scheduler, timeout="30s") as client:
         nworkers = max(1, sum(client.nthreads().values()))
-        it = iter(tasks)
-
-        def next_batch() -> list[Task]:
-            out: list[Task] = []
-            for t in it:
-                out.append(t)
-                if len(out) >= batch:
-                    break
-            return out
-
+        batches = repository_batches(tasks, batch)
         ac = as_completed()
-        for _ in range(nworkers * 4):
-            b = next_batch()
-            if not b:
-                break
+        for b in islice(batches, nworkers * 4):
             ac.add(client.submit(parse_batch, b, parser, pure=False))
         for fut in ac:
             results = fut.result()
             fut.release()
-            b = next_batch()
+            b = next(batches, None)
             if b:
                 ac.add(client.submit(parse_batch, b, parser, pure=False))
             yield from results
@@ -1044,15 +1126,24 @@ def harvest(repo_dirs: list[tuple[Path, str | None]], out: Path, *, workers: int
         if res.summaries:
             summaries_by_file[(res.repo, res.path)] = res.summaries
 
+    in_journal = {k[0] for k in journaled}
+
     def tasks() -> Iterator[Task]:
         for p in plans:
-            for t in iter_tasks(p, on_skip=lambda reason: bar.update(1)):
+            todo = iter_tasks(p, on_skip=lambda reason: bar.update(1))
+            if p.repo in in_journal:
+                # a repository is read whole by one worker, so its files' summaries depend on what its
+                # context read before them: one only partly in the journal is read again from its start
+                todo = list(todo)
+                done = [journaled.get(Journal.key(t.repo, p.commit, t.path, t.commit)) for t in todo]
+                if all(d is not None for d in done):
+                    pending[p.repo] += len(todo)
+                    for d in done:
+                        stats.resumed_files += 1
+                        absorb(d)
+                    todo = []
+            for t in todo:
                 pending[p.repo] += 1
-                done = journaled.get(Journal.key(t.repo, p.commit, t.path, t.commit))
-                if done is not None:
-                    stats.resumed_files += 1
-                    absorb(done)
-                    continue
                 yield t
             rec = records[p.repo]
             rec["dl_files"] = p.dl_files
@@ -1234,7 +1325,7 @@ def join_repository(plan: RepoPlan, per_path: dict[str, list[Summary]]) -> dict[
     files = gitread.GitFiles(plan.git_dir, plan.context_blobs)
     try:
         context = RepoContext(files)
-        for path in current:
+        for path in sorted(current):  # the order of read_repository, whatever order the files came in
             context.module_facts(path)
         result = join(current, context, repo=plan.repo, commit=plan.commit).summaries
     except Exception as exc:  # noqa: BLE001 (one bug must not lose a repository: counted as internal)
