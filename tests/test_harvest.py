@@ -227,10 +227,16 @@ def test_candidates_and_the_byte_test():
     assert harvest.is_candidate("examples/mnist.py")
     assert harvest.is_candidate("nb/GAN.ipynb") and harvest.is_candidate("docs/guide.md")
     assert not harvest.is_candidate("tests/test_model.py")
-    assert not harvest.is_candidate("pkg/model_test.py")
-    assert not harvest.is_candidate("script_bin/embedding_context_tests.py")
-    assert not harvest.is_candidate("experiments/run_local_tests.py")
+    # ``x_test.py``: a unit test when its code says so; TCN's ``lambada_test.py`` trains a model
+    from corpus.readers.repo_files import unit_test
+
+    assert unit_test("pkg/model_test.py", b"from absl.testing import absltest\nimport train\n")
+    assert unit_test("pkg/model_test.py", b"import tensorflow as tf\n\nclass T(tf.test.TestCase):\n    pass\n")
+    assert unit_test("script_bin/embedding_context_tests.py", b"import torch\n\ndef test_shapes():\n    pass\n")
+    assert not unit_test("TCN/lambada_language/lambada_test.py", b"import torch\nimport argparse\nmodel = TCN()\n")
+    assert not unit_test("train.py", b"import unittest\n")  # (named for no test: read)
     assert harvest.is_candidate("ablation/contest.py")
+    assert not harvest.is_candidate("integration_tests/numerical.py")
     assert not harvest.is_candidate("setup.py")
     assert not harvest.is_candidate("data/weights.h5")
     assert harvest.is_history_candidate("examples/old.py")

@@ -275,6 +275,84 @@ def test_a_pytorch_factory_in_another_file_is_followed_to_its_model():
     assert s.hyperparameters.learning_rate == 0.3 and [x.type for x in s.layers] == ["Dense"]
 
 
+def test_a_pytorch_factory_shown_under_its_files_main_is_the_definition_the_trainer_joins():
+    """``model = create(98); print(model)`` under ``__main__`` of the models file is a look at the factory:
+    the example is the factory, and the training script's values join it (not a Custom of its own)."""
+    files = {"model.py": b"""import torch.nn as nn
+from torchvision.models import resnet50
+
+
+def create_pose_model(num_keypoints):
+    net = resnet50(weights="IMAGENET1K_V2")
+    net.fc = nn.Linear(2048, num_keypoints * 2)
+    return net
+
+
+if __name__ == "__main__":
+    model = create_pose_model(98)
+    print(model)
+""", "train.py": b"""import torch
+from model import create_pose_model
+model = create_pose_model(98)
+opt = torch.optim.Adam(model.parameters(), lr=5e-4)
+for epoch in range(210):
+    opt.step()
+"""}
+    (s,) = parse_files(files)
+    assert (s.name, s.source.path, s.source.line_start, s.source.train_path) == \
+        ("create_pose_model", "model.py", 5, "train.py")
+    assert [x.type for x in s.layers] == ["Pretrained", "Dense"]
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs) == \
+        ("adam", 5e-4, 210)
+
+
+def test_a_model_handed_to_a_training_module_function_is_one_example_with_the_entry_scripts_options():
+    """``net = model.Net(args); train.train(loader, net, args)`` (cnn-text-classification's layout): one
+    example, joined to the entry script; the definition seeing the options' batch size is no run of its own."""
+    files = {"model.py": b"""import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.fc = nn.Linear(args.dim, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+""", "train.py": b"""import torch
+import torch.nn.functional as F
+
+
+def train(loader, model, args):
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    for epoch in range(args.epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+""", "main.py": b"""import argparse
+import torch
+import model
+import train
+
+parser = argparse.ArgumentParser()
+parser.add_argument('-lr', type=float, default=0.01)
+parser.add_argument('-epochs', type=int, default=7)
+parser.add_argument('-batch-size', type=int, default=64)
+parser.add_argument('-dim', type=int, default=16)
+args = parser.parse_args()
+loader = torch.utils.data.DataLoader([], batch_size=args.batch_size)
+net = model.Net(args)
+train.train(loader, net, args)
+"""}
+    (s,) = parse_files(files)
+    assert (s.name, s.source.path, s.source.train_path) == ("Net", "model.py", "main.py")
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == \
+        ("adam", 0.01, 64, 7, "categorical_crossentropy")
+
+
 def test_the_repository_requirements_reach_the_environment():
     files = {**FILES, "requirements.txt": b"torch==2.1.0\ntorchvision\n"}
     net = next(s for s in parse_files(files) if s.name == "Net")

@@ -305,3 +305,18 @@ def test_conditional_expressions_and_list_arithmetic_are_read_when_their_parts_a
     )
     assert (s.constants["LR"], s.constants["SIZES"], s.constants["N"]) == (0.01, [784, 64, 64, 10], 3)
     assert s.constants["X"] is UNKNOWN
+
+
+def test_getattr_of_the_options_reads_the_option_or_the_default_given():
+    s = load(
+        "import argparse\n"
+        "p = argparse.ArgumentParser()\n"
+        "p.add_argument('-optimizer', type=str, default='adam')\n"
+        "args = p.parse_args()\n"
+        "OPT = getattr(args, 'optimizer', 'sgd')\n"
+        "MOM = getattr(args, 'momentum', 0.9)\n"
+        "NONE = getattr(args, 'momentum')\n",
+        "train.py",
+    )
+    assert (s.constants["OPT"], s.constants["MOM"]) == ("adam", 0.9)
+    assert "NONE" not in s.constants or s.constants["NONE"] is UNKNOWN

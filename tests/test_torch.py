@@ -1298,3 +1298,83 @@ def test_vision_heads_of_hugging_face_name_their_task(cls, task):
     from corpus.readers.torch_common import hf_head
 
     assert hf_head(cls)[0] == task
+
+
+HANDED = '''
+import torch
+from torch import nn, optim
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 32)
+
+    def forward(self, x):
+        return self.emb(x)
+
+
+class Decoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.out = nn.Linear(32, 100)
+
+    def forward(self, x):
+        return self.out(x)
+
+
+class AttnDecoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.Linear(32, 32)
+        self.out = nn.Linear(32, 100)
+
+    def forward(self, x):
+        return self.out(self.attn(x))
+
+
+encoder = Encoder()
+decoder = Decoder()
+attn_decoder = AttnDecoder()
+use_attn = True
+
+
+def train(encoder, decoder, total_epoch):
+    param = list(encoder.parameters()) + list(decoder.parameters())
+    optimizer = optim.Adam(param, lr=1e-3)
+    for epoch in range(total_epoch):
+        for x, y in []:
+            loss = nn.functional.nll_loss(decoder(encoder(x)), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+
+if use_attn:
+    train(encoder, attn_decoder, 20)
+else:
+    train(encoder, decoder, 20)
+'''
+
+
+def test_a_training_function_trains_what_its_live_calls_hand_it_not_a_global_of_its_parameters_name():
+    """``if use_attn: train(encoder, attn_decoder) else: train(encoder, decoder)`` with ``use_attn = True``
+    trains the attention decoder; the global ``decoder`` named like the parameter is not trained."""
+    got = {s.name: s for s in extract_code(HANDED)}
+    assert got["AttnDecoder"].hyperparameters.optimizer == "adam"
+    assert got["AttnDecoder"].hyperparameters.learning_rate == 1e-3
+    assert got["Encoder"].hyperparameters.optimizer == "adam"
+    assert "Decoder" not in got or got["Decoder"].hyperparameters.optimizer is None
+
+
+def test_an_optimizer_picked_by_name_with_getattr_is_read():
+    code = (
+        "import argparse\nimport torch.nn as nn\nimport torch.optim as optim\n"
+        "p = argparse.ArgumentParser()\np.add_argument('--optim', type=str, default='SGD')\n"
+        "p.add_argument('--lr', type=float, default=4.0)\nargs = p.parse_args()\n"
+        "model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\n"
+        "optimizer = getattr(optim, args.optim)(model.parameters(), lr=args.lr)\n"
+        "for epoch in range(3):\n    optimizer.zero_grad()\n    model(x).sum().backward()\n    optimizer.step()\n"
+    )
+    (s,) = extract_code(code)
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("sgd", 4.0)

@@ -73,6 +73,7 @@ from corpus.readers.repo_files import (  # noqa: F401 (re-exported: the harvest'
     is_history_candidate,
     nearest_readme,
     readme_words,
+    unit_test,
 )
 from corpus.record.summary import Summary, github_url
 
@@ -763,6 +764,9 @@ def iter_tasks(plan: RepoPlan, on_skip: Callable[[str], None] | None = None) -> 
                 plan.warnings.append(f"{shown(f.path)}: Git LFS pointer (the content is not in the repository): "
                                      "not read")
                 skip("lfs")
+                continue
+            if unit_test(f.path, data):
+                skip("no_dl")
                 continue
             if again is None and not imports_dl(data):
                 if f.commit == plan.commit and f.path.endswith((".py", ".ipynb")):

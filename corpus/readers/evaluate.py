@@ -628,6 +628,8 @@ class Evaluator:
             return self.docopt_defaults(n)
         if fn == "dict" and "dict" not in self.constants:
             return self.plain_dict(n, scope)
+        if fn == "getattr" and "getattr" not in self.constants:
+            return self.call_getattr(n, scope)
         if fn == "vars" and "vars" not in self.constants:  # (a file read alone: the repository's calls are not asked)
             got = self.call_vars(n, scope)
             return UNKNOWN if got is MISSING else got
@@ -638,6 +640,29 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    def call_getattr(self, n: Node, scope: Any) -> Any:
+        """``getattr(args, "optimizer", "adam")``: the option's value when the script's options (or a
+        configuration) have it, else the default given (a guard against an option the script lacks)."""
+        positional, _ = call_arguments(n)
+        if len(positional) not in (2, 3):
+            return UNKNOWN
+        obj, name = positional[0], self.eval(positional[1], scope)
+        if not isinstance(name, str) or obj.type not in ("identifier", "attribute"):
+            return UNKNOWN
+        got = self.eval(obj, scope)
+        if isinstance(got, ConfigDict):
+            known = name in got
+            value = got.get(name)
+        elif name in self.flags:
+            return self.flags[name]
+        else:
+            known, value = False, UNKNOWN
+            if not self.flags:
+                return UNKNOWN  # an object the script gives no options for: it may have the attribute
+        if known:
+            return value
+        return self.eval(positional[2], scope) if len(positional) == 3 else UNKNOWN
 
     def wandb_config(self) -> Any:
         """``wandb.config`` after ``wandb.init(config=settings)``: those settings, read as attributes too

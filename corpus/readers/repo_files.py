@@ -20,8 +20,15 @@ SKIP_DIRS = frozenset({
     "test", "tests", "testing", "unittest", "unittests", "site-packages", "node_modules",
     ".github", "__pycache__", "build", "dist", ".ipynb_checkpoints", "venv", ".venv",
 })
+_TEST_DIR = re.compile(r"^\w+_tests?$")  # integration_tests/, unit_tests/
 SKIP_NAMES = frozenset({"setup.py", "conftest.py", "conf.py", "noxfile.py"})
-_TEST_FILE = re.compile(r"(^test_.*\.py$)|(_tests?\.py$)|(^tests?\.py$)")
+_TEST_FILE = re.compile(r"(^test_.*\.py$)|(^tests?\.py$)")
+# ``x_test.py`` is a unit test when its code says so (flax's ``train_test.py``); else it is a script named
+# for what it runs: TCN's experiments (``lambada_test.py``) and ``train_and_test.py`` train models
+_TEST_NAME = re.compile(r"_tests?\.py$")
+_UNIT_TEST_CODE = re.compile(
+    rb"^[ \t]*(?:import[ \t]+(?:unittest|pytest)\b|from[ \t]+(?:unittest|pytest|absl\.testing)\b|"
+    rb"from[ \t]+absl[ \t]+import[ \t]+testing\b|class[ \t]+\w+\([\w.]*TestCase\)|def[ \t]+test\w*\()", re.M)
 # The cheap byte test: does the file import a deep-learning framework at all?
 # (the readers' own table: a script importing only ``transformers`` or ``timm`` is read too)
 DL_IMPORT = re.compile(
@@ -37,7 +44,7 @@ def is_candidate(path: str) -> bool:
     if not path.lower().endswith(EXTENSIONS):
         return False
     parts = path.split("/")
-    if any(p.lower() in SKIP_DIRS for p in parts[:-1]):
+    if any(p.lower() in SKIP_DIRS or _TEST_DIR.search(p.lower()) for p in parts[:-1]):
         return False
     name = parts[-1]
     return name not in SKIP_NAMES and not _TEST_FILE.search(name)
@@ -51,6 +58,11 @@ def is_history_candidate(path: str) -> bool:
 def imports_dl(data: bytes) -> bool:
     """The cheap byte test: True when the bytes import a deep-learning framework."""
     return DL_IMPORT.search(data) is not None
+
+
+def unit_test(path: str, data: bytes) -> bool:
+    """Whether a ``*_test.py`` file is a unit test (imports a test framework, defines a TestCase or a test)."""
+    return _TEST_NAME.search(path) is not None and _UNIT_TEST_CODE.search(data) is not None
 
 
 def importers_pattern(stems: list[str]) -> re.Pattern[bytes] | None:

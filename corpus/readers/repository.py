@@ -52,6 +52,7 @@ from corpus.readers.repo_files import (
     is_candidate,
     nearest_readme,
     readme_words,
+    unit_test,
 )
 from corpus.readers.torch_common import hf_head
 from corpus.record.summary import (
@@ -97,7 +98,7 @@ class RepoResult:
 def code_paths(files: Mapping[str, bytes]) -> list[str]:
     """The files read for models: candidates (not tests, not vendored) that import a framework,
     or import a module of the repository that does (a ``train.py`` that only imports ``model``)."""
-    candidates = [p for p in files if is_candidate(p)]
+    candidates = [p for p in files if is_candidate(p) and not unit_test(p, files[p])]
     dl = {p for p in candidates if imports_dl(files[p])}
     uses = importers_pattern(sorted({parts[-1] for p in dl if (parts := module_parts(p))}))
     if uses is not None:
@@ -776,8 +777,10 @@ def _own_run(s: Summary) -> bool:
     """Whether a definition's own file trains it: a batch or steps of its own, or epochs with an optimizer.
     A Keras builder that compiles what it returns (``model.compile(optimizer=Adam(1e-4), ...)`` inside ``unet()``)
     or a LightningModule's ``configure_optimizers``, fitted by the scripts importing it, has an optimizer but
-    no run of its own (and epochs alone may be the repository's flag defaults)."""
-    return _has_training(s, ("batch_size", "steps")) or bool(s.hyperparameters.epochs and s.hyperparameters.optimizer)
+    no run of its own (and epochs alone may be the repository's flag defaults; so may a batch size with no
+    optimizer and no loss: ``class CNN_Text(args)`` sees ``main.py``'s options)."""
+    hp = s.hyperparameters
+    return _has_training(s, ("batch_size", "steps")) and bool(hp.optimizer or hp.loss) or bool(hp.epochs and hp.optimizer)
 
 
 # what a class is called when it is a layer or a block of a network, not a whole one

@@ -350,3 +350,19 @@ def before_splat(pos: list[Node]) -> list[Node]:
         if arg.type in ("list_splat", "dictionary_splat"):
             return pos[:i]
     return pos
+
+
+def in_branch_not_taken(script: Script, node: Node, env: dict[str, Any]) -> bool:
+    """Whether ``node`` is under an ``if``/``elif`` whose condition is known to be false when the script runs
+    with no arguments (a flag's default picks another branch), or under the ``else`` of one known true."""
+    child, p = node, node.parent
+    while p is not None and p.type not in ("function_definition", "class_definition", "module"):
+        if p.type in ("if_statement", "elif_clause") and p.child_by_field_name("consequence") == child:
+            if script.value(p.child_by_field_name("condition"), env) is False:
+                return True
+        if p.type == "else_clause" and p.parent is not None and p.parent.type == "if_statement" and \
+                not any(c.type == "elif_clause" for c in p.parent.named_children):
+            if script.value(p.parent.child_by_field_name("condition"), env) is True:
+                return True
+        child, p = p, p.parent
+    return False

@@ -65,6 +65,7 @@ from corpus.readers.torch_common import (
     copy_layer,
     enclosing_function_name,
     from_library,
+    in_branch_not_taken,
     is_optimizer_name,
     is_tf_hf_class,
     jsonable,
@@ -707,10 +708,24 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 continue
             rec = ModelRec(name=var, node=a, layers=layers, vars={var}, branch=branch,
                            created={var: [a.start_byte]})
+            shown = self._shown_factory(call, var) if kind == "func" else None
+            if shown is not None:
+                # ``model = create_model(98); print(model)`` under a models file's ``__main__``: a look at the
+                # factory, which the repository's training script calls; the example is the definition
+                rec.name, rec.node = shown.name, shown.node
             # a later `model.fc = nn.Linear(...)` replaces the head of a backbone
             self._head_changes(rec, var, a, scope, component_vars)
             out.append(rec)
         return out
+
+    def _shown_factory(self, call: Node | None, var: str) -> FuncInfo | None:
+        """The module-level factory of this file a call under ``if __name__ == "__main__":`` builds an untrained
+        model with, else None."""
+        fn = self._fname(call) if call is not None else None
+        f = self.funcs.get(fn) if fn and "." not in fn else None
+        if f is None or f.cls is not None or not _under_main(call) or self._trained(var):
+            return None
+        return f
 
     def _imported_models(self, known_vars: set[str], known_branch: dict[str, int | None]) -> list[ModelRec]:
         """Models of a class imported from elsewhere (capitalised, not a library's) and trained here."""
@@ -930,8 +945,28 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             return True
         if self._called_on(var, "step"):
             return False  # an optimizer or a scheduler steps; a model does not (``optimizer.zero_grad()`` below)
+        if not self.by_last.get("backward"):
+            return False
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
-        return bool(self.by_last.get("backward")) and self._called_on(var, "zero_grad", "parameters")
+        return self._called_on(var, "zero_grad", "parameters") or self._handed_to_training_function(var)
+
+    def _handed_to_training_function(self, var: str) -> bool:
+        """``train(encoder, attn_decoder, ...)`` of a function of this file whose parameter it binds has its
+        weights trained there (``Adam(list(decoder.parameters()))``), in a branch that runs."""
+        for f in self.funcs.values():
+            if f.cls is not None or f.body is None or not self.holds(f.body, b".parameters("):
+                continue
+            names = [p.name for p in f.params if p.kind == "plain"]
+            for call in self.by_last.get(f.name, ()):
+                if self._fname(call) != f.name or f.node.start_byte <= call.start_byte < f.node.end_byte:
+                    continue
+                pos, kw = call_arguments(call)
+                bound = [n for n, a in [*zip(names, pos, strict=False), *kw.items()]
+                         if a.type == "identifier" and node_text(a) == var]
+                if bound and any(self._called_on(n, "zero_grad", "parameters", inside=f.node) for n in bound) and \
+                        not in_branch_not_taken(self.script, call, self.env_at(call)):
+                    return True
+        return False
 
     def _set_into_network(self, target: Node | None) -> bool:
         """``model.patch_embed = PatchEmbed(...)`` with ``model`` a network (a class of this file, a zoo's or
@@ -998,10 +1033,19 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return any((model := call_arguments(call)[1].get("model")) is not None and node_text(model) == var
                    for call in trainers)
 
-    def _called_on(self, var: str, *methods: str) -> bool:
-        """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``."""
-        return any(node_text(c.child_by_field_name("function")).split(".")[0] == var
-                   for key in methods for c in self.by_last.get(key, []))
+    def _called_on(self, var: str, *methods: str, inside: Node | None = None) -> bool:
+        """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``: inside a
+        function, or where ``var`` means the file's name (not in a function with a parameter of that name)."""
+        for key in methods:
+            for c in self.by_last.get(key, []):
+                if node_text(c.child_by_field_name("function")).split(".")[0] != var:
+                    continue
+                if inside is not None:
+                    if inside.start_byte <= c.start_byte < inside.end_byte:
+                        return True
+                elif var not in _parameter_names(c):
+                    return True
+        return False
 
     def _top_mods(self, at: Node) -> dict[str, ModuleValue]:
         """Modules bound to plain names before ``at`` outside model classes (``backbone = models.resnet18()``)."""
@@ -1647,6 +1691,12 @@ def _find_ctor_call(node: Node | None, name: str) -> Node | None:
     if call is not None and call_function_name(call) == name:
         return call
     return None
+
+
+def _under_main(node: Node) -> bool:
+    """Whether ``node`` is in the block of ``if __name__ == "__main__":``."""
+    return any(a.type == "if_statement" and "__main__" in node_text(a.child_by_field_name("condition") or a)
+               for a in ancestors(node))
 
 
 def _parameter_names(node: Node) -> frozenset[str]:

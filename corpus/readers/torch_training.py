@@ -25,6 +25,7 @@ from corpus.readers.torch_common import (
     from_library,
     hf_head,
     identifiers,
+    in_branch_not_taken,
     is_optimizer_name,
     is_trick_name,
     jsonable,
@@ -67,20 +68,71 @@ class TrainingReader:
         self._trained_loaders: set[str] | None = None
         self._loss_depth = 0  # nesting of _loss_kinds (bounded: hostile nesting must not overflow the stack)
 
-    def owners(self, node: Node) -> list[ModelRec]:
+    def owners(self, node: Node, follow: bool = True) -> list[ModelRec]:
         """Models whose variables appear in ``node`` (``generator.parameters()``)."""
         text = node_text(node)
         found: list[ModelRec] = []
         for ident in re.findall(r"(?<![.\w])([A-Za-z_]\w*)(?:\s*\.\s*\w+|\[[^\]]*\])*?\s*\.\s*(?:parameters|named_parameters|state_dict)\b", text):
-            m = self._var_model(ident, node)
-            if m is not None and m not in found:
-                found.append(m)
+            found += [m for m in self._models_named(ident, node) if m not in found]
         if not found:
             for ident in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text):
-                m = self._var_model(ident, node)
-                if m is not None and m not in found:
-                    found.append(m)
+                found += [m for m in self._models_named(ident, node) if m not in found]
+        if not found and node.type == "identifier" and follow:
+            # ``param = list(encoder.parameters()) + list(decoder.parameters())`` then ``Adam(param)``
+            right = self._local_value(node)
+            if right is not None:
+                return self.owners(right, follow=False)
         return found
+
+    def _local_value(self, name: Node) -> Node | None:
+        """The right side of the last ``name = ...`` above ``name`` in the same function (or module)."""
+        def home(n: Node) -> Node | None:
+            n = n.parent
+            while n is not None and n.type not in ("function_definition", "class_definition", "module"):
+                n = n.parent
+            return n
+
+        at = home(name)
+        got = None
+        for a in self.script.assignments_to(node_text(name)):
+            if a.start_byte >= name.start_byte:
+                break
+            if home(a) == at:
+                got = a.child_by_field_name("right")
+        return got
+
+    def _models_named(self, var: str, at: Node) -> list[ModelRec]:
+        """The models a name holds at ``at``: a parameter of the module-level function around ``at`` holds
+        what the file's calls of it hand it, in the branches that run (``if use_attn: train(enc, attn_dec)``
+        trains ``attn_dec``, not a global named like the parameter)."""
+        handed = self._handed(var, at)
+        if handed:
+            return handed
+        m = self._var_model(var, at)
+        return [m] if m is not None else []
+
+    def _handed(self, var: str, at: Node) -> list[ModelRec]:
+        fnode = at.parent
+        while fnode is not None and fnode.type not in ("function_definition", "class_definition", "module"):
+            fnode = fnode.parent
+        name = fnode.child_by_field_name("name") if fnode is not None and fnode.type == "function_definition" else None
+        f = self.extractor.funcs.get(node_text(name)) if name is not None else None
+        if f is None or f.node != fnode or f.cls is not None:
+            return []
+        index = next((i for i, p in enumerate(f.params) if p.name == var and p.kind == "plain"), None)
+        if index is None:
+            return []
+        out: list[ModelRec] = []
+        for call in self.extractor.by_last.get(f.name, ()):
+            if self._fname(call) != f.name or fnode.start_byte <= call.start_byte < fnode.end_byte or \
+                    self._in_branch_not_taken(call, self.extractor.env_at(call)):
+                continue
+            pos, kw = call_arguments(call)
+            arg = kw.get(var, pos[index] if index < len(pos) else None)
+            m = self._var_model(node_text(arg), call) if arg is not None and arg.type == "identifier" else None
+            if m is not None and m not in out:
+                out.append(m)
+        return out
 
     def _var_model(self, var: str, at: Node) -> ModelRec | None:
         """The model a name holds at ``at``: the latest one bound to it before (a notebook reuses ``model``)."""
@@ -315,12 +367,13 @@ class TrainingReader:
             return
 
     def _optimizers(self) -> None:
-        calls = self.extractor.calls_where(is_optimizer_name)
+        chosen = self._optimizers_chosen_by_name()
+        calls = self.extractor.calls_where(is_optimizer_name) + list(chosen)
         # the models each optimizer call trains, read once: the loop below also needs those every call names
         owners_of = {call.id: self._optimizer_owners(call, *call_arguments(call)) for call in calls}
         self._owned = {id(m) for got in owners_of.values() if got is not None for m in got[0]}
         for call in calls:
-            fn = self._fname(call)
+            fn = chosen.get(call) or self._fname(call)
             if not fn:
                 continue
             full = self.script.resolve(fn) or fn
@@ -362,16 +415,25 @@ class TrainingReader:
                 if isinstance(wd, (int, float)) and wd > 0:
                     m.tricks.append("weight_decay")
 
+    def _optimizers_chosen_by_name(self) -> dict[Node, str]:
+        """``getattr(optim, args.optim)(model.parameters(), lr=lr)`` (TCN): the call -> the optimizer its
+        name's value picks (``torch.optim.SGD`` with ``--optim`` defaulting to ``SGD``)."""
+        out: dict[Node, str] = {}
+        for inner in self.extractor.by_last.get("getattr", ()):
+            outer = inner.parent
+            if outer is None or outer.type != "call" or outer.child_by_field_name("function") != inner:
+                continue
+            pos, _ = call_arguments(inner)
+            if len(pos) < 2:
+                continue
+            module = self.script.resolve(node_text(pos[0])) or node_text(pos[0])
+            name = self.script.value(pos[1], self.extractor.env_at(outer))
+            if module in ("torch.optim", "optim") and isinstance(name, str) and name.isidentifier():
+                out[outer] = f"{node_text(pos[0])}.{name}"
+        return out
+
     def _in_branch_not_taken(self, node: Node, env: dict[str, Any]) -> bool:
-        """Whether ``node`` is under an ``if``/``elif`` whose condition is known to be false when the script
-        runs with no arguments (a flag's default picks another branch)."""
-        child, p = node, node.parent
-        while p is not None and p.type not in ("function_definition", "class_definition", "module"):
-            if p.type in ("if_statement", "elif_clause") and p.child_by_field_name("consequence") == child:
-                if self.script.value(p.child_by_field_name("condition"), env) is False:
-                    return True
-            child, p = p, p.parent
-        return False
+        return in_branch_not_taken(self.script, node, env)
 
     def _optimizer_owners(self, call: Node, pos: list[Node], kw: dict[str, Node]
                           ) -> tuple[list[ModelRec], dict[str, Any]] | None:
