@@ -353,6 +353,49 @@ train.train(loader, net, args)
         ("adam", 0.01, 64, 7, "categorical_crossentropy")
 
 
+def test_an_agent_taking_its_settings_as_keyword_attributes_reads_the_entry_scripts_options():
+    """``self.__dict__.update(kwargs)`` in an agent built with ``Agent(**vars(opt))`` (DRL-Pytorch's layout, in a
+    folder whose name is no identifier): ``lr=self.a_lr`` is the ``--a_lr`` default."""
+    files = {"4.1 DDPG/utils.py": b"""import torch.nn as nn
+
+
+class Actor(nn.Module):
+    def __init__(self, state_dim, action_dim, width):
+        super().__init__()
+        self.l1 = nn.Linear(state_dim, width)
+        self.l2 = nn.Linear(width, action_dim)
+
+    def forward(self, s):
+        return self.l2(self.l1(s).relu()).tanh()
+""", "4.1 DDPG/DDPG.py": b"""import torch
+from utils import Actor
+
+
+class DDPG_agent():
+    def __init__(self, **kwargs):
+        self.__dict__.update(kwargs)
+        self.actor = Actor(self.state_dim, self.action_dim, self.net_width)
+        self.actor_optimizer = torch.optim.Adam(self.actor.parameters(), lr=self.a_lr)
+
+    def train(self, s):
+        a_loss = -self.actor(s).mean()
+        self.actor_optimizer.zero_grad()
+        a_loss.backward()
+        self.actor_optimizer.step()
+""", "4.1 DDPG/main.py": b"""import argparse
+from DDPG import DDPG_agent
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--a_lr', type=float, default=1e-3)
+parser.add_argument('--net_width', type=int, default=400)
+opt = parser.parse_args()
+agent = DDPG_agent(**vars(opt))
+"""}
+    (s,) = parse_files(files)
+    assert (s.name, s.source.path, s.source.train_path) == ("Actor", "4.1 DDPG/utils.py", "4.1 DDPG/DDPG.py")
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("adam", 1e-3)
+
+
 def test_the_repository_requirements_reach_the_environment():
     files = {**FILES, "requirements.txt": b"torch==2.1.0\ntorchvision\n"}
     net = next(s for s in parse_files(files) if s.name == "Net")

@@ -179,3 +179,30 @@ def test_trl_sft_and_dpo_settings_are_read_as_training_arguments_are():
     hp = dpo.hyperparameters
     # DPO's loss is its own, not the language-model head's
     assert (hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (5e-7, 2, 1, None)
+
+
+def test_training_arguments_of_a_library_built_on_the_trainer_are_read_as_training_arguments_are():
+    code = (
+        "from transformers import AutoModelForSequenceClassification\n"
+        "from sentence_transformers.cross_encoder import CrossEncoderTrainer, CrossEncoderTrainingArguments\n\n"
+        "model = AutoModelForSequenceClassification.from_pretrained('bert-base-uncased', num_labels=2)\n"
+        "args = CrossEncoderTrainingArguments(output_dir='out', num_train_epochs=2, learning_rate=8e-6,\n"
+        "                                     per_device_train_batch_size=16)\n"
+        "trainer = CrossEncoderTrainer(model=model, args=args, train_dataset=None)\n"
+        "trainer.train()\n"
+    )
+    (m,) = parse_bytes(code.encode(), "train_ce.py")
+    hp = m.hyperparameters
+    assert (hp.learning_rate, hp.epochs, hp.batch_size) == (8e-6, 2, 16)
+
+
+def test_the_problem_type_of_a_classification_head_names_its_loss():
+    code = (
+        "from transformers import AutoModelForSequenceClassification, Trainer, TrainingArguments\n"
+        "model = AutoModelForSequenceClassification.from_pretrained('bert-base-uncased', num_labels=5,\n"
+        "    problem_type='multi_label_classification')\n"
+        "trainer = Trainer(model=model, args=TrainingArguments(output_dir='o', num_train_epochs=2))\n"
+        "trainer.train()\n"
+    )
+    (m,) = parse_bytes(code.encode(), "multilabel.py")
+    assert m.hyperparameters.loss == "binary_crossentropy" and m.hyperparameters.loss_raw == INTERNAL

