@@ -1396,3 +1396,14 @@ def test_a_trainer_object_given_the_model_and_the_parts_handed_to_an_imported_wr
     got = {s.name: s for s in extract_code(code)}
     assert set(got) == {"WideDeep"}
     assert (got["WideDeep"].hyperparameters.epochs, got["WideDeep"].hyperparameters.batch_size) == (5, 256)
+
+
+def test_a_backbone_handed_to_an_imported_lightning_wrapper_stays_the_example():
+    code = (
+        "import torch\nimport torchvision\nimport lightning as L\nfrom shared_utilities import LightningModel\n\n"
+        "pytorch_model = torchvision.models.resnet18(weights=None)\n"
+        "pytorch_model.fc = torch.nn.Linear(512, 10)\n"
+        "lightning_model = LightningModel(model=pytorch_model, learning_rate=0.05)\n"
+        "trainer = L.Trainer(max_epochs=3)\ntrainer.fit(model=lightning_model, datamodule=None)\n"
+    )
+    assert "pytorch_model" in {s.name for s in extract_code(code)}

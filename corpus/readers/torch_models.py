@@ -481,9 +481,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         return [m for m in models if any(x.type not in torch_layers.NON_PARAMETRIC for x in m.layers)]
 
     def _handed_to_imported(self, models: list[ModelRec]) -> set[str]:
-        """Names given as arguments to the constructor of an imported model the file trains."""
+        """Names given as arguments to the constructor of an imported model the file trains, unless that model
+        is a training wrapper (a ``LightningModel(model=backbone)`` trains the backbone: that is the example)."""
         out: set[str] = set()
         for m in models:
+            if _TRAINING_WRAPPER.search(m.name):
+                continue
             right = m.node.child_by_field_name("right") if m.imported and m.node.type == "assignment" else None
             call = self._unwrapped(right) if right is not None else None
             if call is not None:
@@ -1714,6 +1717,10 @@ def _find_ctor_call(node: Node | None, name: str) -> Node | None:
     if call is not None and call_function_name(call) == name:
         return call
     return None
+
+
+# the name of a class that trains the network it is handed (Lightning's wrappers, rasbt's LightningModel, LitModel)
+_TRAINING_WRAPPER = re.compile(r"Lightning|^Lit[A-Z]|Wrapper|Module$|Task$|Learner$")
 
 
 def _under_main(node: Node) -> bool:
