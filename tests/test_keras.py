@@ -590,3 +590,24 @@ def test_a_fit_resumed_one_epoch_a_call_in_a_loop_has_the_loops_epochs():
             "    model.fit(x, y, batch_size=32, epochs=epoch + 1, initial_epoch=epoch, verbose=0)\n")
     (s,) = parse_bytes(code.encode(), "trading.py")
     assert (s.hyperparameters.epochs, s.hyperparameters.batch_size) == (250, 32)
+
+
+def test_lambda_layers_that_reshape_or_rescale_the_data_are_read_as_such():
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "import tensorflow as tf\n"
+        "model = tf.keras.Sequential([\n"
+        "    tf.keras.layers.Lambda(lambda x: x / 255.0, input_shape=(28, 28)),\n"
+        "    tf.keras.layers.Lambda(lambda x: tf.expand_dims(x, axis=-1)),\n"
+        "    tf.keras.layers.Conv2D(8, 3, activation='relu'),\n"
+        "    tf.keras.layers.Lambda(lambda x: tf.nn.l2_normalize(x)),\n"
+        "    tf.keras.layers.Flatten(),\n"
+        "    tf.keras.layers.Dense(10, activation='softmax'),\n"
+        "])\n"
+        "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+        "model.fit(x, y, epochs=2)\n"
+    )
+    (m,) = parse_bytes(code.encode(), "lam.py")
+    assert seq(m) == ["Reshape", "Conv2D/relu", "Custom", "Flatten", "Dense/softmax"]
+    assert "normalize" in m.preprocessing

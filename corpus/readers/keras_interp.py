@@ -1939,6 +1939,8 @@ class Interpreter(Evaluator):
             return layer
         if spec.kind == "pretrained":
             return self.pretrained(pos[0] if pos else kw.get("handle"), call, kw, hub=True)
+        if last == "Lambda":
+            spec = _lambda_spec(call) or spec
         return self.make_layer(spec, dotted_written(call), pos, kw, call)
 
     def keras_application(self, c: ImportedCall) -> Any:
@@ -3199,3 +3201,26 @@ def _bound(func: FuncVal, obj: Any) -> Any:
 
 
 _UNSET = object()  # a name not bound (beside None, a value)
+
+
+# ``Lambda(lambda x: tf.expand_dims(x, -1))`` reshapes the data; ``Lambda(lambda x: x / 255.0)`` rescales it
+_LAMBDA_RESHAPE = re.compile(r"(?:tf|K|backend|keras\.backend|keras\.ops|ops|tf\.compat\.v1)\.(?:expand_dims|reshape|squeeze)\(")
+_LAMBDA_RESCALE = re.compile(r"\(?\s*\w+\s*(?:/\s*(?:255|127\.5)\.?0*|\*\s*\(?\s*1\.?0*\s*/\s*255\.?0*\s*\)?)\s*\)?"
+                             r"(?:\s*-\s*1\.?0*)?")
+_RESHAPE_SPEC = keras_layers.Spec("Reshape")
+_RESCALE_SPEC = keras_layers.Spec("Rescaling", kind="preprocess", pre="normalize")
+
+
+def _lambda_spec(call: Node) -> keras_layers.Spec | None:
+    """What a ``Lambda`` layer is, by its lambda's body: a reshape, a rescaling of the data, else None (Custom)."""
+    pos, kw = call_arguments(call)
+    fn = pos[0] if pos else kw.get("function")
+    body = fn.child_by_field_name("body") if fn is not None and fn.type == "lambda" else None
+    if body is None:
+        return None
+    text = node_text(body)
+    if _LAMBDA_RESHAPE.match(text):
+        return _RESHAPE_SPEC
+    if _LAMBDA_RESCALE.fullmatch(text):
+        return _RESCALE_SPEC
+    return None
