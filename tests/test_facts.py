@@ -1036,3 +1036,46 @@ def test_a_hub_checkpoint_named_for_its_dataset_gives_a_loaded_model_that_data()
     # a name whose last word is no dataset names none
     (s,) = parse_bytes(code.replace("swin-small-coco", "swin-small").encode(), "inference.py")
     assert s.datasets == []
+
+
+def test_a_classifier_beside_a_gan_pair_is_a_classifier():
+    """A DCGAN notebook's MNIST classifier (scoring the generated digits) keeps its own task: a softmax head
+    trained with a cross-entropy; the pair's votes go to the generator and the discriminator."""
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+from tensorflow.keras import layers
+
+(x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+
+
+def make_generator():
+    return tf.keras.Sequential([layers.Dense(7 * 7 * 64, input_shape=(100,)), layers.Reshape((7, 7, 64)),
+                                layers.Conv2DTranspose(1, 5, strides=4, padding="same", activation="tanh")])
+
+
+def make_discriminator():
+    return tf.keras.Sequential([layers.Conv2D(64, 5, strides=2, input_shape=(28, 28, 1)), layers.Flatten(),
+                                layers.Dense(1)])
+
+
+generator = make_generator()
+discriminator = make_discriminator()
+generator.compile(optimizer="adam", loss="binary_crossentropy")
+discriminator.compile(optimizer="adam", loss="binary_crossentropy")
+discriminator.fit(x_train, y_train, epochs=1)
+
+
+def train_mnist(x, y):
+    model = tf.keras.Sequential([layers.Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)),
+                                 layers.Flatten(), layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=3)
+    return model
+
+
+mnist_model = train_mnist(x_train, y_train)
+'''
+    got = {s.name: s.task for s in parse_bytes(code, "dcgan_mnist.py")}
+    assert got == {"generator": "image_generation", "discriminator": "image_generation",
+                   "mnist_model": "image_classification"}

@@ -611,3 +611,18 @@ def test_lambda_layers_that_reshape_or_rescale_the_data_are_read_as_such():
     (m,) = parse_bytes(code.encode(), "lam.py")
     assert seq(m) == ["Reshape", "Conv2D/relu", "Custom", "Flatten", "Dense/softmax"]
     assert "normalize" in m.preprocessing
+
+
+def test_a_block_of_another_library_keeps_the_activation_it_is_given():
+    from corpus.readers.parser import parse_bytes
+
+    code = (
+        "import tensorflow as tf\nfrom spektral.layers import ChebConv\n\n"
+        "x_in = tf.keras.layers.Input(shape=(10,))\na_in = tf.keras.layers.Input(shape=(None,), sparse=True)\n"
+        "x = ChebConv(16, activation='relu')([x_in, a_in])\nx = tf.keras.layers.Dropout(0.5)(x)\n"
+        "out = ChebConv(7, activation='softmax')([x, a_in])\n"
+        "model = tf.keras.Model(inputs=[x_in, a_in], outputs=out)\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')\nmodel.fit(x, y, epochs=10)\n"
+    )
+    (m,) = parse_bytes(code.encode(), "cheb.py")
+    assert seq(m) == ["Custom/relu", "Dropout", "Custom/softmax"]

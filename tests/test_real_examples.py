@@ -1264,3 +1264,19 @@ def test_a_keras_helpers_optional_layer_is_left_out_where_its_parameter_keeps_it
     (got,) = parse_path(FIXTURES / "keras_block_optional_dropout.py")
     # block(inp, 32) leaves dropout_rate=None: `if dropout_rate:` adds nothing; block(x, 64, dropout_rate=0.5) adds it
     assert types(got) == ["Conv2D", "Conv2D", "Dropout", "Flatten", "Dense"]
+
+
+def test_a_network_built_again_untrained_in_one_file_is_one_example():
+    """A doc builds ``models.resnet18()`` in each snippet and a notebook reloads a checkpoint to look at it:
+    one example per network; a trained copy is the one kept. Two classes alike stay two."""
+    from corpus.readers.parser import parse_bytes
+
+    doc = (b"import torch\nimport torchvision.models as models\n\nmodel = models.resnet18()\nprint(model)\n\n"
+           b"model = models.resnet18()\nmodel.eval()\n\nmodel = models.resnet18()\n")
+    assert len(parse_bytes(doc, "profiler.py")) == 1
+    nb = (b"from transformers import AutoModelForCausalLM, Trainer, TrainingArguments\n"
+          b"base_model = AutoModelForCausalLM.from_pretrained('google/gemma-3-270m-it')\nprint(base_model.dtype)\n"
+          b"base_model = AutoModelForCausalLM.from_pretrained('google/gemma-3-270m-it')\n"
+          b"Trainer(model=base_model, args=TrainingArguments(output_dir='o', num_train_epochs=2)).train()\n")
+    (s,) = parse_bytes(nb, "finetune.py")
+    assert s.hyperparameters.epochs == 2

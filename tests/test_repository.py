@@ -396,6 +396,36 @@ agent = DDPG_agent(**vars(opt))
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("adam", 1e-3)
 
 
+def test_an_import_through_a_package_name_the_repository_does_not_have_resolves_from_the_scripts_folder():
+    """``from ch4.model.gru import GRU`` in ``Chapter 04/gru_example.py``: ``ch4`` is the author's install name for
+    the folder; ``model/gru.py`` beside the script is the module."""
+    files = {"Chapter 04/model/gru.py": b"""import torch.nn as nn
+
+
+class GRU(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(1, 16, batch_first=True)
+        self.fc = nn.Linear(16, 1)
+
+    def forward(self, x):
+        return self.fc(self.gru(x)[0][:, -1])
+""", "Chapter 04/gru_example.py": b"""import torch
+from ch4.model.gru import GRU
+
+model = GRU()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.02)
+for epoch in range(500):
+    optimizer.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()
+"""}
+    (s,) = parse_files(files)
+    assert (s.name, s.source.train_path) == ("GRU", "Chapter 04/gru_example.py")
+    assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.02, 500)
+
+
 def test_the_repository_requirements_reach_the_environment():
     files = {**FILES, "requirements.txt": b"torch==2.1.0\ntorchvision\n"}
     net = next(s for s in parse_files(files) if s.name == "Net")

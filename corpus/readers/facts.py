@@ -883,6 +883,10 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
     # other data (a regression fitted on random numbers earlier in the same guide)
     apart = [bool(fed[i]) and not in_structure[i] and any(in_structure) and structure_data.isdisjoint(fed[i])
              for i in range(len(summaries))]
+    # nor for a classifier of its own beside the pair (a DCGAN notebook's MNIST classifier, scoring the
+    # generated digits): a softmax head trained with a cross-entropy says what it is
+    apart = [a or (not in_structure[i] and any(in_structure) and _softmax_classifier(summaries[i]))
+             for i, a in enumerate(apart)]
 
     # attribute code tricks and task hints to models
     per_model_tricks: list[list[str]] = [[] for _ in summaries]
@@ -911,6 +915,12 @@ def annotate(script: Script, summaries: list[Summary], context_text: str | None 
         for task, w in per_model_hints[i].items():
             add_score(scores, task, w)
         _model_task(s, facts, scores, task_data[i])
+
+
+def _softmax_classifier(s: Summary) -> bool:
+    last = next((x for x in reversed(s.layers) if x.type not in ("Dropout", "Flatten", "Reshape")), None)
+    return last is not None and last.type == "Dense" and last.activation == "softmax" \
+        and s.hyperparameters.loss == "categorical_crossentropy"
 
 
 def _structure_domain(structure: dict[str, float], file_scores: dict[str, float]) -> dict[str, float]:

@@ -1651,7 +1651,11 @@ class Interpreter(Evaluator):
             written = dotted_written(fnode)
             last = written.rsplit(".", 1)[-1]
             if last[:1].isupper() and written.split(".")[0] not in _FRAMEWORK_ROOTS:
-                return self.apply(LayerObj("Custom", written, line=self.s_line(call), cls_name=last), ins, call)
+                layer = LayerObj("Custom", written, line=self.s_line(call), cls_name=last)
+                # ``ChebConv(7, activation="softmax")(x)``: a block of another library keeps the activation it is given
+                act = call_arguments(fnode)[1].get("activation")
+                layer.activation = self.activation_of(self.eval(act, scope)) if act is not None else None
+                return self.apply(layer, ins, call)
         if ins:
             return ins[0]
         return UNKNOWN

@@ -173,6 +173,7 @@ def _parse(data: bytes, path: str, repo: str | None, commit: str | None, license
         warnings.append(internal_error("dataset/task reader", exc))
     finish(summaries, script, path, repo, commit, license, warnings, partial)
     summaries = _without_skeletons(summaries, data, _error_lines(script, limit=200) if script.has_errors else [])
+    summaries = _without_rebuilds(summaries)
     _annotate_outcomes(summaries, data, path, repo, commit, st)
     return summaries
 
@@ -208,6 +209,36 @@ def _without_skeletons(summaries: list[Summary], data: bytes, error_lines: list[
         return True
 
     return [s for s in summaries if filled_in(s)]
+
+
+def _without_rebuilds(summaries: list[Summary]) -> list[Summary]:
+    """One example per network a file builds again without training it (issue 11's blind samples: a doc's
+    ``model = models.resnet18()`` in each snippet, a notebook reloading a checkpoint to look at it, a tutorial
+    building one model in several styles): of the copies with the same layers, the trained ones stay, else
+    the first."""
+    def shape(s: Summary) -> tuple:
+        # (a Custom or a Pretrained layer is told apart by what it names; two classes of the file by their
+        # names, as one may be the other's variant; a checkpoint loaded again under another name is a copy)
+        only_loaded = all(x.type == "Pretrained" for x in s.layers)
+        return s.framework, None if only_loaded else s.name, tuple(
+            (x.type, x.activation, repr(sorted(x.args.items(), key=str)),
+             x.raw if x.type in ("Custom", "Pretrained") else None) for x in s.layers)
+
+    def trained(s: Summary) -> bool:
+        hp = s.hyperparameters
+        return any(v is not None for v in (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss,
+                                          hp.steps))
+
+    groups: dict[tuple, list[Summary]] = {}
+    for s in summaries:
+        if s.layers and s.parse.status != "failed":
+            groups.setdefault(shape(s), []).append(s)
+    drop: set[int] = set()
+    for same in groups.values():
+        if len(same) > 1:
+            kept = [s for s in same if trained(s)] or same[:1]
+            drop.update(id(s) for s in same if s not in kept)
+    return [s for s in summaries if id(s) not in drop] if drop else summaries
 
 
 def _refused(data: bytes, path: str) -> list[str] | None:

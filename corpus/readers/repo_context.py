@@ -32,12 +32,14 @@ from __future__ import annotations
 import math
 import posixpath
 import re
+import sys
 from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from corpus.knowledge.frameworks import all_roots
 from corpus.readers.config import CONFIG_LOAD, is_config_path, load_config
 
 if TYPE_CHECKING:
@@ -125,6 +127,11 @@ def _take_import(local: str, name: str, facts: ModuleFacts, constants: dict[str,
         # ``from opts import parse_args``: the options that function defines
         for k, v in facts.flags.items():
             flags.setdefault(k, v)
+
+
+# packages that are never a folder of the repository under another name: the standard library, the frameworks
+_LIBRARY_ROOTS = frozenset(sys.stdlib_module_names) | frozenset(all_roots()) | frozenset({
+    "numpy", "pandas", "sklearn", "scipy", "matplotlib", "seaborn", "PIL", "cv2", "tqdm", "datasets", "yaml"})
 
 
 def module_parts(path: str) -> tuple[str, ...] | None:
@@ -324,7 +331,21 @@ class RepoContext:
                 return found[0], ".".join(parts[k:])
             if found:
                 return None
+        if len(parts) > 2 and parts[0] not in self._by_name and not self._is_folder(parts[0]) \
+                and parts[0] not in _LIBRARY_ROOTS:
+            # ``from ch4.model.gru import GRU`` in ``Chapter 04/gru_example.py``: a package name the repository
+            # has nowhere (the author's install name for the folder): the rest, from the script's folder, when
+            # it names a module there whole (``x.utils.data.DataLoader`` is no attribute path of a ``utils.py``)
+            hit = self._in_folder(here, parts[1:])
+            if hit is not None and "." not in hit[1]:
+                return hit
         return None
+
+    def _is_folder(self, name: str) -> bool:
+        folders = self.__dict__.get("_folders")
+        if folders is None:
+            folders = self.__dict__["_folders"] = {part for p in self.files for part in p.split("/")[:-1]}
+        return name in folders
 
     def _in_folder(self, base: str, parts: list[str]) -> tuple[str, str] | None:
         """The longest prefix of ``parts`` that is a module under ``base``."""

@@ -720,10 +720,10 @@ def _no_network(s: Summary, d: _Def | None, context: RepoContext) -> bool:
         return True
     # one layer that nothing trains, built in a script: a tutorial's shape demonstration
     # (``Sequential([SimpleRNN(3)])`` built to print its summary). A class of one layer (LTSF-Linear's
-    # Model) is a definition, and stays
+    # Model) is a definition, and stays; so is one a script of the repository joins (hands it to a trainer)
     return len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") \
         and (s.layers[0].repeat or 1) == 1 and not s.hyperparameters.any_set() \
-        and (d is None or d.definition.kind != "class")
+        and (d is None or d.definition.kind != "class") and not s.source.train_path
 
 
 def _checkpoint_only_run(s: Summary) -> None:
