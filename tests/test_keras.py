@@ -626,3 +626,12 @@ def test_a_block_of_another_library_keeps_the_activation_it_is_given():
     )
     (m,) = parse_bytes(code.encode(), "cheb.py")
     assert seq(m) == ["Custom/relu", "Dropout", "Custom/softmax"]
+
+
+def test_one_optimizer_stepping_an_encoder_and_a_decoder_in_a_tape_trains_both():
+    from corpus.readers.parser import parse_bytes
+
+    code = open(__file__.replace("test_keras.py", "fixtures/keras_tape_pair.py"), "rb").read()
+    got = {s.name: s.hyperparameters for s in parse_bytes(code, "nmt.py")}
+    for name in ("Encoder", "Decoder"):
+        assert (got[name].optimizer, got[name].batch_size, got[name].epochs) == ("adam", 64, 30), name

@@ -128,6 +128,7 @@ class Optim:
     extra: dict[str, Any] = field(default_factory=dict)
     tricks: set[str] = field(default_factory=set)
     model: Any = None
+    also: list[Any] = field(default_factory=list)  # other models it steps (``apply_gradients`` of two models' weights)
 
 
 @dataclass(eq=False)
@@ -1501,6 +1502,9 @@ class Interpreter(Evaluator):
             return self.passthrough([a if ta else b], n)
         if isinstance(a, list) and isinstance(b, list) and op == "+":
             return a + b
+        if op == "+" and isinstance(a, (ModelRef, list)) and isinstance(b, (ModelRef, list)):
+            # ``encoder.trainable_variables + decoder.trainable_variables``: the weights of both
+            return (a if isinstance(a, list) else [a]) + (b if isinstance(b, list) else [b])
         if isinstance(a, list) and isinstance(b, int) and op == "*" and b <= 64:
             r = Repeated(a[:1] if len({id(x) for x in a}) == 1 else a)
             r.count = b * len(a) if len({id(x) for x in a}) == 1 else None
@@ -2113,6 +2117,18 @@ class Interpreter(Evaluator):
             self.builder_calls[call] = (last, lr)
         return UNKNOWN
 
+    def models_in(self, values: list[Any], depth: int = 0) -> list[ModelObj]:
+        """Every model whose weights ``values`` hold (``zip(grads, enc_vars + dec_vars)``), in order."""
+        out: list[ModelObj] = []
+        for v in values:
+            if isinstance(v, list) and depth < 3:
+                got = self.models_in(v[:16], depth + 1)
+            else:
+                m = self.model_of(v)
+                got = [m] if m is not None else []
+            out.extend(m for m in got if m not in out)
+        return out
+
     def first_model(self, pos: list[Any], kw: dict[str, Any]) -> ModelObj | None:
         for v in [*pos, *kw.values()]:
             m = self.model_of(v)
@@ -2639,10 +2655,14 @@ class Interpreter(Evaluator):
             self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
             self.mark_training(None, "minimize")
         elif name == "apply_gradients":
-            m = self.first_model(pos, kw)
+            found = self.models_in([*pos, *kw.values()])
+            m = found[0] if found else None
             if m is not None and obj.model is None:
                 obj.model = m
-            self.mark_training(m, "apply_gradients")
+            # (one optimizer stepping an encoder's and a decoder's weights together trains both)
+            obj.also.extend(x for x in found[1:] if x is not obj.model and x not in obj.also)
+            for x in found or [None]:
+                self.mark_training(x, "apply_gradients")
         return UNKNOWN
 
     def method_of_dataset(self, obj: Batched, name: str, pos: list[Any], kw: dict[str, Any], *args: Any) -> Any:

@@ -533,7 +533,7 @@ class _Builder:
             self.set_opt(hp, self.sub_opt[id(m)], tricks)
         # custom training loops: optimizers and losses linked to this model
         if hp.optimizer is None:
-            linked = [o for o in self.interp.optims if o.model is m] or (
+            linked = [o for o in self.interp.optims if o.model is m or m in o.also] or (
                 [o for o in self.interp.optims if o.model is None] if single else [])
             if linked:
                 self.set_opt(hp, linked[0], tricks)
@@ -542,7 +542,7 @@ class _Builder:
         fits_only = bool(self.trainings_of(m)) and all(
             tr.method in ("fit", "fit_generator") and not tr.loops for tr in self.trainings_of(m))
         if hp.batch_size is None and single and not fits_only and \
-                (m.trained or any(o.model is m for o in self.interp.optims)):
+                (m.trained or any(o.model is m or m in o.also for o in self.interp.optims)):
             # (a plain fit() given arrays and no batch_size uses the library default:
             # null, whatever another part of the file batches)
             sig = set(self.interp.batch_signals)
@@ -552,7 +552,7 @@ class _Builder:
     def linked_loss(self, hp: Hyperparameters, m: ModelObj, single: bool) -> None:
         lv = [x for x in self.interp.losses if x.model is m] or (
             [x for x in self.interp.losses if x.model is None] if single else [])
-        if not lv and (m.trained or any(o.model is m for o in self.interp.optims)):
+        if not lv and (m.trained or any(o.model is m or m in o.also for o in self.interp.optims)):
             # several models trained by hand with one kind of loss (a GAN)
             kinds = {x.canonical for x in self.interp.losses}
             lv = self.interp.losses[:1] if len(kinds) == 1 else []

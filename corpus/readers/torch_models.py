@@ -669,15 +669,19 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         cscope = top
         for _v, n in creations:
             cnode = n.child_by_field_name("right") if n.type == "assignment" else n
-            call = _find_ctor_call(cnode, c.name)
-            if call is not None:
+            found = _find_ctor_call(cnode, c.name)
+            if found is None:
+                continue
+            # the blocks handed to any of its creations are its parts (a notebook builds it again with
+            # other encoders: ``EncoderDecoderSelfAttn(encpe, decpe)``); it is built by the first
+            for arg in call_arguments(found)[0] + list(call_arguments(found)[1].values()):
+                if arg.type == "identifier":
+                    component_vars.add(node_text(arg))
+                    parts.add(node_text(arg))
+            if call is None:
+                call = found
                 cscope = Scope(env=self.env_at(call), mods=self._top_mods(call))
                 cscope.mods.update(self._local_mods(call, cscope.mods))
-                for arg in call_arguments(call)[0] + list(call_arguments(call)[1].values()):
-                    if arg.type == "identifier":
-                        component_vars.add(node_text(arg))
-                        parts.add(node_text(arg))
-                break
         self.depth = 0
         with self._globals(cscope.mods if call is not None else self._top_mods(c.node)):
             inst = self.instantiate(c, call, cscope)
