@@ -1407,3 +1407,27 @@ def test_a_backbone_handed_to_an_imported_lightning_wrapper_stays_the_example():
         "trainer = L.Trainer(max_epochs=3)\ntrainer.fit(model=lightning_model, datamodule=None)\n"
     )
     assert "pytorch_model" in {s.name for s in extract_code(code)}
+
+
+def test_a_mean_of_squares_is_a_squared_error():
+    code = (
+        "import torch\nimport torch.nn as nn\n\nclass Critic(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.v = nn.Linear(4, 1)\n    def forward(self, s):\n"
+        "        return self.v(s)\n\ncritic = Critic()\nopt = torch.optim.Adam(critic.parameters(), lr=1e-3)\n"
+        "for epoch in range(10):\n    advantage = returns - critic(states)\n"
+        "    critic_loss = (advantage ** 2).mean()\n    opt.zero_grad()\n    critic_loss.backward()\n    opt.step()\n"
+    )
+    (s,) = extract_code(code)
+    assert s.hyperparameters.loss == "mse"
+
+
+def test_a_module_with_no_forward_takes_the_activations_its_methods_apply():
+    code = (
+        "import torch.nn as nn\nimport torch.nn.functional as F\n\nclass ActorCritic(nn.Module):\n"
+        "    def __init__(self, s_dim, a_dim):\n        super().__init__()\n"
+        "        self.linear1 = nn.Linear(s_dim, 64)\n        self.mean = nn.Linear(64, a_dim)\n"
+        "        self.value = nn.Linear(64, 1)\n    def pi(self, x):\n        x = F.tanh(self.linear1(x))\n"
+        "        return F.tanh(self.mean(x))\n    def v(self, x):\n        return self.value(F.tanh(self.linear1(x)))\n"
+    )
+    (s,) = extract_code(code)
+    assert [(x.type, x.activation) for x in s.layers] == [("Dense", "tanh"), ("Dense", "tanh"), ("Dense", None)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
@@ -25,6 +26,7 @@ from corpus.readers.torch_common import (
     activation_layer,
     attention_maths,
     before_splat,
+    copy_layer,
     identifiers,
     last_name,
     push,
@@ -93,9 +95,38 @@ class ForwardWalker:
                 state.layers = self.flatten(inst.seq)
             elif not state.layers and fwd is None:
                 state.layers = self.flatten([m for m in inst.attrs.values()])
+                if inst.cls.is_module:
+                    state.layers = self._with_methods_activations(inst, state.layers)
         finally:
             self.depth -= 1
         return state.layers
+
+    def _with_methods_activations(self, inst: Instance, layers: list[Layer]) -> list[Layer]:
+        """A module with no forward (PPO's ``pi(x)`` and ``v(x)``): its layers in ``__init__`` order, with the
+        activations its methods apply to them (``F.tanh(self.linear1(x))``)."""
+        acts: dict[tuple[str, int], str] = {}
+        for name, meth in inst.cls.methods.items():
+            if name.startswith("_") or meth.body is None:
+                continue
+            st = ForwardState()
+            scope = inst.scope.child()
+            scope.inst = inst
+            st.tensors.update(p.name for p in meth.params[1:])
+            self.run_forward(meth.body, scope, st)
+            for x in st.layers:
+                if x.activation and x.line is not None:
+                    key = (x.type, x.line)
+                    acts[key] = x.activation if acts.get(key, x.activation) == x.activation else ""
+        # (a layer is told by its line; layers a loop builds on one line are not told apart: left as they are)
+        once = Counter((x.type, x.line) for x in layers)
+        if not any(acts.get(k) and n == 1 for k, n in once.items()):
+            return layers
+        out = [copy_layer(x) for x in layers]
+        for x in out:
+            key = (x.type, x.line)
+            if x.activation is None and x.line is not None and once[key] == 1 and acts.get(key):
+                x.activation = acts[key]
+        return out
 
     def run_forward(self, body: Node | None, scope: Scope, st: ForwardState) -> None:
         if body is None:

@@ -779,7 +779,8 @@ class TrainingReader:
             return ("kl_divergence", compact)
         if re.search(r"\blog\s*\(", text) and re.search(r"\b(mean|sum)\s*\(", text):
             return ("binary_crossentropy", compact)
-        if squared and "-" in text:
+        if squared and ("-" in text or re.search(r"\bmean\s*\(", text)):
+            # (a mean of squares of what was subtracted before: a critic's ``(advantage ** 2).mean()``)
             return ("mse", compact)
         if re.search(r"\babs\s*\(", text) and "-" in text:
             return ("mae", compact)
