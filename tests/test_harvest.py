@@ -569,3 +569,36 @@ def test_examples_joined_into_a_definition_file_that_reads_as_nothing_alone_are_
     assert [(d["name"], d["source"]["path"], d["source"]["train_path"]) for d in got] == \
         [("Generator", "models.py", "train.py")]
     assert got[0]["hyperparameters"]["epochs"] == 3100
+
+
+def test_a_module_linked_from_a_sibling_recipe_is_the_file_it_points_at(tmp_path: Path):
+    """icefall's recipes link ``model.py`` to another recipe's: the training script's ``from model import Net``
+    finds the class there, so the model is one example joined to that script (the link is never parsed)."""
+    work = tmp_path / "src" / "erin+recipes"
+    (work / "recipes" / "a").mkdir(parents=True)
+    (work / "recipes" / "b").mkdir(parents=True)
+    (work / "recipes" / "a" / "model.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(4, 8)\n        self.out = nn.Linear(8, 2)\n\n"
+        "    def forward(self, x):\n        return self.out(self.fc(x).relu())\n")
+    (work / "recipes" / "c").mkdir(parents=True)  # another model.py: the name alone does not say which
+    (work / "recipes" / "c" / "model.py").write_text(
+        "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.conv = nn.Conv2d(3, 8, 3)\n\n    def forward(self, x):\n        return self.conv(x)\n")
+    os.symlink("../a/model.py", work / "recipes" / "b" / "model.py")
+    os.symlink("/etc/passwd", work / "recipes" / "b" / "outside.py")  # never followed
+    (work / "recipes" / "b" / "train.py").write_text(
+        "import torch\nfrom model import Net\n\nmodel = Net()\nopt = torch.optim.SGD(model.parameters(), lr=0.3)\n"
+        "for epoch in range(4):\n    opt.zero_grad()\n    model(x).sum().backward()\n    opt.step()\n")
+    _git(work, "init", "-q", "-b", "main")
+    _git(work, "add", "-A")
+    _git(work, "commit", "-q", "-m", "recipes")
+    mirror = tmp_path / "mirror" / "erin+recipes"
+    _git(tmp_path, "clone", "-q", "--bare", str(work), str(mirror / "repo"))
+    out = tmp_path / "o" / "s.jsonl.gz"
+    harvest.harvest([(mirror, None)], out, workers=1, progress=False)
+    net = next(r for r in read_out(out) if r["source"]["train_path"])
+    assert (net["name"], net["source"]["path"], net["source"]["train_path"]) == \
+        ("Net", "recipes/a/model.py", "recipes/b/train.py")
+    assert [x["type"] for x in net["layers"]] == ["Dense", "Dense"]
+    assert net["hyperparameters"]["learning_rate"] == 0.3 and net["hyperparameters"]["epochs"] == 4

@@ -17,6 +17,7 @@ at ``MAX_TREE_ENTRIES`` and a blob's size is asked before its bytes, so a
 
 from __future__ import annotations
 
+import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,7 @@ _REMOTE = re.compile(r"github\.com[:/]+([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9_
 
 MAX_TREE_ENTRIES = 500_000  # the biggest real repository listed held ~40,000 files
 _SYMLINK, _GITLINK = b"120000", b"160000"
+MAX_LINKS = 20_000  # symbolic links followed per tree (icefall's recipes hold about 1,400)
 
 
 class GitError(RuntimeError):
@@ -148,7 +150,7 @@ def head_commit(git_dir: Path) -> str:
 
 
 def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None = None,
-              max_entries: int = MAX_TREE_ENTRIES) -> list[TreeFile]:
+              max_entries: int = MAX_TREE_ENTRIES, links: list[TreeFile] | None = None) -> list[TreeFile]:
     """Every regular file (blob) of ``commit``'s tree, recursively, in path order.
 
     Args:
@@ -158,6 +160,8 @@ def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None 
             (symlink, submodule, unsafe name, listing cut at ``max_entries``);
             names are escaped for printing.
         max_entries: stop listing after this many entries.
+        links: when given, gets the symbolic links (their blob holds the target path), which
+            :meth:`GitFiles.of_tree` may map to the file they point at inside the repository.
 
     Returns:
         The files; raises GitError when git cannot list the tree.
@@ -179,6 +183,10 @@ def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None 
                 files.append(tf)
             elif why and skipped is not None:
                 skipped.append(why)
+            if tf is None and links is not None and rec.split(b" ", 1)[0] == _SYMLINK:
+                link = _link_entry(rec, commit)
+                if link is not None:
+                    links.append(link)
     except BaseException:
         proc.kill()  # else git would block on a full pipe while we wait for it
         raise
@@ -228,6 +236,41 @@ def _tree_entry(rec: bytes, commit: str) -> tuple[TreeFile | None, tuple[str, st
         return None, (path, problem)
     size = int(parts[3]) if parts[3].isdigit() else None
     return TreeFile(path, parts[2].decode(), size, commit), None
+
+
+def _link_entry(rec: bytes, commit: str) -> TreeFile | None:
+    meta, _, raw = rec.partition(b"\t")
+    parts = meta.split()
+    path, problem = decode_path(raw)
+    return TreeFile(path, parts[2].decode(), None, commit) if len(parts) >= 3 and not problem else None
+
+
+def link_targets(git_dir: Path, links: list[TreeFile], files: dict[str, str], hops: int = 3) -> dict[str, str]:
+    """Symbolic links of code and settings files mapped to the file they point at, where that is a regular
+    file of the same tree (k2's icefall recipes link ``model.py`` to a sibling recipe's): link path -> target
+    path. A target outside the repository, absolute, or not a file of the tree is not followed."""
+    wanted = [f for f in links if f.path.lower().endswith(CONTEXT_EXTENSIONS)][:MAX_LINKS]
+    if not wanted:
+        return {}
+    target_of: dict[str, str] = {}
+    with BlobReader(git_dir, max_bytes=4096) as rd:
+        for f in wanted:
+            data, _ = rd.read_capped(f.blob)
+            text = data.decode("utf-8", "replace").strip() if data else ""
+            if not text or text.startswith("/") or "\0" in text:
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(f.path), text))
+            if target != ".." and not target.startswith("../"):
+                target_of[f.path] = target
+    out: dict[str, str] = {}
+    for path, target in target_of.items():
+        for _ in range(hops):
+            if target not in target_of:
+                break
+            target = target_of[target]  # a link to a link
+        if target in files:
+            out[path] = target
+    return out
 
 
 def deleted_files(git_dir: Path, keep: Iterable[str] = ()) -> list[TreeFile]:
@@ -398,12 +441,17 @@ class GitFiles:
         self._cache: dict[str, bytes] = {}
         self._reader: BlobReader | None = None
         self.unreadable: dict[str, str] = {}  # path -> why its blob could not be read
+        self.links: dict[str, str] = {}  # symbolic link -> the file of the tree it points at
 
     @classmethod
-    def of_tree(cls, git_dir: Path, files: list[TreeFile]) -> GitFiles:
+    def of_tree(cls, git_dir: Path, files: list[TreeFile], links: list[TreeFile] | None = None) -> GitFiles:
         kept = [f for f in files if f.path.lower().endswith(CONTEXT_EXTENSIONS)]
-        return cls(git_dir, {f.path: f.blob for f in kept if f.size is None or f.size < CONTEXT_MAX_BYTES},
-                   {f.path: f.size for f in kept if f.size is not None and f.size >= CONTEXT_MAX_BYTES})
+        blobs = {f.path: f.blob for f in kept if f.size is None or f.size < CONTEXT_MAX_BYTES}
+        out = cls(git_dir, blobs, {f.path: f.size for f in kept if f.size is not None and f.size >= CONTEXT_MAX_BYTES})
+        if links:
+            # (an import of a linked module is resolved to the file it points at; never a candidate of its own)
+            out.links = link_targets(git_dir, links, blobs)
+        return out
 
     def __contains__(self, path: object) -> bool:
         return path in self.blobs or path in self.too_big

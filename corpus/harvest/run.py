@@ -149,6 +149,7 @@ class RepoPlan:
     history: bool = False
     warnings: list[str] = field(default_factory=list)  # what was skipped and why
     context_blobs: dict[str, str] = field(default_factory=dict)  # path -> blob of files read as data
+    context_links: dict[str, str] = field(default_factory=dict)  # symbolic link -> the file it points at
 
 
 @dataclass
@@ -337,8 +338,9 @@ def _worker_context(git_dir: str, commit: str, contexts: dict[tuple[str, str], A
     key = (git_dir, commit)
     if key not in contexts:
         close_contexts(contexts)
-        files = gitread.GitFiles.of_tree(Path(git_dir), gitread.list_tree(Path(git_dir), commit))
-        contexts[key] = RepoContext(files)
+        links: list[gitread.TreeFile] = []
+        tree = gitread.list_tree(Path(git_dir), commit, links=links)
+        contexts[key] = RepoContext(gitread.GitFiles.of_tree(Path(git_dir), tree, links))
     return contexts[key]
 
 
@@ -677,7 +679,8 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
     repo = gitread.repo_name(git_dir, name)
     commit = gitread.head_commit(git_dir)
     skipped: list[tuple[str, str]] = []
-    files = gitread.list_tree(git_dir, commit, skipped)
+    links: list[gitread.TreeFile] = []
+    files = gitread.list_tree(git_dir, commit, skipped, links=links)
     paths = [f.path for f in files]
     plan = RepoPlan(repo=repo, git_dir=git_dir, commit=commit, license=None,
                     files_listed=len(files), history=history)
@@ -704,7 +707,8 @@ def plan_repo(repo_dir: str | Path, name: str | None = None, history: bool = Fal
             data = rd.read(blob, max_bytes=TEXT_BYTES)
         plan.license = license_of_text(data.decode("utf-8", "replace")) if data else None
     plan.candidates = [f for f in files if is_candidate(f.path)]
-    plan.context_blobs = gitread.GitFiles.of_tree(git_dir, files).blobs
+    context = gitread.GitFiles.of_tree(git_dir, files, links)
+    plan.context_blobs, plan.context_links = context.blobs, context.links
     if history:
         old = gitread.deleted_files(git_dir, keep=paths)
         plan.candidates += [f for f in old if is_history_candidate(f.path)]
@@ -1327,6 +1331,7 @@ def join_repository(plan: RepoPlan, per_path: dict[str, list[Summary]]) -> dict[
     current = {p: v for p, v in per_path.items() if _current(v, plan)}
     out: dict[tuple[str, str], list[Summary]] = {}
     files = gitread.GitFiles(plan.git_dir, plan.context_blobs)
+    files.links = plan.context_links
     try:
         context = RepoContext(files)
         for path in sorted(current):  # the order of read_repository, whatever order the files came in

@@ -155,6 +155,8 @@ class RepoContext:
 
     def __init__(self, files: Mapping[str, bytes]) -> None:
         self.files = files
+        # symbolic links of the tree -> the files they point at (GitFiles of a harvest; none for a folder read)
+        self.links: dict[str, str] = dict(getattr(files, "links", {}) or {})
         self.facts: dict[str, ModuleFacts] = {}
         self._reading: set[str] = set()  # files whose values are being read (import cycles)
         self._read_count = 0
@@ -299,6 +301,8 @@ class RepoContext:
         if key in self._resolved:
             return self._resolved[key]
         hit = self._resolve_uncached(origin, posixpath.dirname(from_path), dots, extra)
+        if hit is not None and hit[0] in self.links:
+            hit = self.links[hit[0]], hit[1]  # a symbolic link: the module is the file it points at
         self._resolved[key] = hit
         return hit
 
@@ -358,7 +362,7 @@ class RepoContext:
                 stem = head + "/".join(parts[:k])
             else:
                 stem = posixpath.join(base, *parts[:k]) if base else posixpath.join(*parts[:k])
-            if stem + ".py" in files:
+            if stem + ".py" in files or stem + ".py" in self.links:
                 return stem + ".py", ".".join(parts[k:])
             if stem + "/__init__.py" in files:
                 return stem + "/__init__.py", ".".join(parts[k:])
