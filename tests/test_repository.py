@@ -670,3 +670,11 @@ def test_a_lightning_wrapper_that_builds_a_repository_loss_still_trains_the_back
     hp = s.hyperparameters
     assert (hp.optimizer, hp.learning_rate, hp.epochs) == ("adam", 0.0001, 3)
     assert hp.loss == "categorical_crossentropy" and hp.loss_raw == "LabelSmoothingLoss"
+
+
+def test_settings_of_an_attribute_dict_a_function_returns_are_read():
+    from pathlib import Path
+
+    code = (Path(__file__).parent / "fixtures" / "icefall_style_params.py").read_bytes()
+    (s,) = parse_files({"train.py": code})
+    assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.003, 25)

@@ -1167,6 +1167,8 @@ REPO_CALLS: dict[str, Callable[[Evaluator, Node, Any], Any]] = {
         "easydict.EasyDict", "munch.Munch", "munch.munchify", "dotmap.DotMap", "addict.Dict", "attrdict.AttrDict",
         "box.Box", "ml_collections.ConfigDict", "omegaconf.OmegaConf.create", "omegaconf.DictConfig",
         "omegaconf.OmegaConf.to_container", "types.SimpleNamespace", "argparse.Namespace", "dict",
+        # k2's icefall recipes build their settings in ``get_params()`` as an AttributeDict
+        "icefall.utils.AttributeDict",
         # TF's hyperparameter bag, which Tacotron 2 and its many forks build in ``create_hparams()``
         "tensorflow.contrib.training.HParams", "tensorflow.contrib.training.python.training.hparam.HParams",
         "tensor2tensor.utils.hparam.HParams")},
