@@ -1079,3 +1079,26 @@ mnist_model = train_mnist(x_train, y_train)
     got = {s.name: s.task for s in parse_bytes(code, "dcgan_mnist.py")}
     assert got == {"generator": "image_generation", "discriminator": "image_generation",
                    "mnist_model": "image_classification"}
+
+
+def test_the_speech_corpora_of_recipe_data_modules_are_named():
+    """k2's icefall recipes load their corpus through ``AishellAsrDataModule`` / ``GigaSpeechAsrDataModule``."""
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import torch
+import torch.nn as nn
+from asr_datamodule import AishellAsrDataModule
+
+aishell = AishellAsrDataModule(args)
+train_dl = aishell.train_dataloaders(aishell.train_cuts())
+model = nn.Sequential(nn.Linear(80, 256), nn.ReLU(), nn.Linear(256, 4000))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+for epoch in range(10):
+    for batch in train_dl:
+        loss = nn.functional.ctc_loss(model(batch["x"]), batch["y"], None, None)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+'''
+    (s,) = parse_bytes(code, "train.py")
+    assert s.datasets == ["aishell"] and s.task == "speech_recognition"

@@ -319,6 +319,11 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "desed": ("audio_classification", ("desed_task", "dcase2021_task4")),
     "librispeech": ("speech_recognition", ("librispeech_asr",)),
     "timit": ("speech_recognition", ()),
+    # the corpora of k2's icefall, WeNet and ESPnet recipes (``AishellAsrDataModule``, ``GigaSpeechAsrDataModule``)
+    "aishell": ("speech_recognition", ("aishell1", "aishell_1", "aishell-1")),
+    "gigaspeech": ("speech_recognition", ("giga_speech",)),
+    "wenetspeech": ("speech_recognition", ("wenet_speech",)),
+    "tedlium": ("speech_recognition", ("tedlium3", "ted-lium", "tedlium_3", "ted_lium")),
     "ljspeech": ("speech_synthesis", ("lj_speech", "ljspeech-1.1")),
     "libritts": ("speech_synthesis", ("libri_tts",)),
     "vctk": ("speech_synthesis", ("vctk-corpus", "vctk_corpus")),
