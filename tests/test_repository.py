@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from corpus.readers.repo_context import RepoContext
@@ -678,3 +680,10 @@ def test_settings_of_an_attribute_dict_a_function_returns_are_read():
     code = (Path(__file__).parent / "fixtures" / "icefall_style_params.py").read_bytes()
     (s,) = parse_files({"train.py": code})
     assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.003, 25)
+
+
+def test_icefalls_scaled_adam_of_the_repositorys_optim_module_is_an_adam():
+    files = {"train.py": (Path(__file__).parent / "fixtures" / "icefall_style_optim.py").read_bytes(),
+             "optim.py": b"import torch\n\n\nclass ScaledAdam(torch.optim.Optimizer):\n    pass\n\n\nclass Eden:\n    pass\n"}
+    (s,) = parse_files(files)
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs) == ("adam", 0.045, 30)

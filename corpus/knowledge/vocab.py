@@ -73,6 +73,8 @@ OPTIMIZERS: dict[str, str] = {
     "bertadam": "adamw", "noamopt": "adam",
     # variants of a listed optimizer, named for the one they adapt (adabelief_pytorch, a repository's LARS, LAMB)
     "adabelief": "adam", "adabound": "adam", "lars": "sgd", "larsoptimizer": "sgd", "lamb": "adamw",
+    # k2's icefall recipes: ScaledAdam (zipformer, VALL-E) and Eve, Adam variants of its own ``optim.py``
+    "scaledadam": "adam", "eve": "adam",
 }
 
 # Losses: Keras strings and classes, torch criteria and functions, tf.losses.
