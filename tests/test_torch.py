@@ -1431,3 +1431,18 @@ def test_a_module_with_no_forward_takes_the_activations_its_methods_apply():
     )
     (s,) = extract_code(code)
     assert [(x.type, x.activation) for x in s.layers] == [("Dense", "tanh"), ("Dense", "tanh"), ("Dense", None)]
+
+
+def test_a_target_distribution_times_a_log_is_a_categorical_cross_entropy():
+    code = (
+        "import torch\nimport torch.nn as nn\n\nclass QNetwork(nn.Module):\n    def __init__(self, env):\n"
+        "        super().__init__()\n        self.env = env\n        self.network = nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Linear(64, 51))\n"
+        "    def get_action(self, x):\n        return self.network(x)\n\n"
+        "env = ClipRewardEnv(gym.make('Pong'))\nq = QNetwork(envs)\nopt = torch.optim.Adam(q.parameters(), lr=2.5e-4)\n"
+        "for step in range(1000):\n    old_pmfs = q.get_action(obs)\n"
+        "    loss = (-(target_pmfs * old_pmfs.clamp(min=1e-5).log()).sum(-1)).mean()\n"
+        "    opt.zero_grad()\n    loss.backward()\n    opt.step()\n"
+    )
+    (s,) = extract_code(code)
+    assert s.hyperparameters.loss == "categorical_crossentropy"
+    assert [x.type for x in s.layers] == ["Dense", "Dense"]  # the gym env handed in is no layer

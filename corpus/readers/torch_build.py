@@ -732,8 +732,12 @@ class ModuleBuilder:
             # the arguments are the caller's, read in the caller's file
             scope = self.bind(init, call, caller, skip_self=True) if init is not None else Scope()
             if cls.home is None or cls.home.script is self.script:  # a class of this file sees its top-level modules
+                # (not under the name of one of its parameters: ``__init__(self, env)`` given a gym env is no
+                # module of the file that happens to be called ``env``)
+                params = {p.name for p in init.params} if init is not None else set()
                 for name, mod in self.module_mods.items():
-                    scope.mods.setdefault(name, mod)
+                    if name not in params:
+                        scope.mods.setdefault(name, mod)
             # the same block built at the same place with the same arguments is the same
             # block: sharing it keeps nested blocks (3 children, 10 levels) from exploding
             # (node ids: a class of another file may start at the same byte as one of this file)

@@ -45,6 +45,12 @@ HF_ARGUMENTS = ("TrainingArguments", "Seq2SeqTrainingArguments", "SFTConfig", "D
                 "KTOConfig", "CPOConfig", "GRPOConfig", "RewardConfig")
 
 
+# ``target * log(pred)`` / ``log(pred) * labels``: a cross-entropy against a target distribution
+_TARGET_TIMES_LOG = re.compile(
+    r"\b(?:\w*target\w*|\w*labels?\w*|one_?hot\w*|y_true|y)\s*\*\s*(?:torch\.|tf\.|np\.|jnp\.)?(?:math\.)?log\b|"
+    r"\b(?:\w*target\w*|\w*labels?\w*|one_?hot\w*|y_true|y)\s*\*\s*[\w.]+(?:\([^()]*\))?\.log\s*\(|"
+    r"\blog\s*\([^()]*(?:\([^()]*\))?[^()]*\)\s*\*\s*(?:\w*target\w*|\w*labels?\w*|one_?hot\w*|y_true|y)\b")
+
 # a Hugging Face classification head's ``problem_type`` -> the loss it computes
 _PROBLEM_LOSS = {"multi_label_classification": "binary_crossentropy", "regression": "mse",
                  "single_label_classification": "categorical_crossentropy"}
@@ -778,6 +784,10 @@ class TrainingReader:
                 and squared and ("exp" in text or "log" in text):
             return ("kl_divergence", compact)
         if re.search(r"\blog\s*\(", text) and re.search(r"\b(mean|sum)\s*\(", text):
+            # a target distribution times the log of the prediction (C51's ``-(target_pmfs * log(pmfs)).sum(-1)``)
+            # is a cross-entropy over classes; a -log(D(x)) term is the GAN's binary one
+            if _TARGET_TIMES_LOG.search(text):
+                return ("categorical_crossentropy", compact)
             return ("binary_crossentropy", compact)
         if squared and ("-" in text or re.search(r"\bmean\s*\(", text)):
             # (a mean of squares of what was subtracted before: a critic's ``(advantage ** 2).mean()``)
