@@ -1446,3 +1446,18 @@ def test_a_target_distribution_times_a_log_is_a_categorical_cross_entropy():
     (s,) = extract_code(code)
     assert s.hyperparameters.loss == "categorical_crossentropy"
     assert [x.type for x in s.layers] == ["Dense", "Dense"]  # the gym env handed in is no layer
+
+
+def test_a_clipped_surrogate_beside_a_value_loss_is_a_sum_of_several():
+    code = (
+        "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass AC(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.pi = nn.Linear(4, 2)\n"
+        "        self.v = nn.Linear(4, 1)\n    def forward(self, s):\n        return self.pi(s), self.v(s)\n\n"
+        "model = AC()\nopt = torch.optim.Adam(model.parameters(), lr=3e-4)\nfor epoch in range(10):\n"
+        "    ratio = torch.exp(new_logp - old_logp)\n    surr1 = ratio * adv\n"
+        "    surr2 = torch.clamp(ratio, 0.8, 1.2) * adv\n"
+        "    loss = -torch.min(surr1, surr2).mean() + F.smooth_l1_loss(model.v(s), ret)\n"
+        "    opt.zero_grad()\n    loss.backward()\n    opt.step()\n"
+    )
+    (s,) = extract_code(code)
+    assert s.hyperparameters.loss == "other"

@@ -1626,7 +1626,8 @@ _TRICK_CALLS = {
 
 
 # a term of a loss that is a log-likelihood written out (a policy gradient's log-probability)
-_LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*")
+# a policy's term: a log-likelihood, or PPO's clipped surrogate (``-torch.min(surr1, surr2)``)
+_LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*|\bsurr\w*|\bratios?\b")
 
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
