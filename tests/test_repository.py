@@ -687,3 +687,27 @@ def test_icefalls_scaled_adam_of_the_repositorys_optim_module_is_an_adam():
              "optim.py": b"import torch\n\n\nclass ScaledAdam(torch.optim.Optimizer):\n    pass\n\n\nclass Eden:\n    pass\n"}
     (s,) = parse_files(files)
     assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs) == ("adam", 0.045, 30)
+
+
+def test_a_folders_symbolic_link_is_the_file_it_points_at_as_in_the_harvest(tmp_path):
+    """``examplenet parse DIR`` reads a link to a file of the folder as the harvest does: the module an import
+    names, never a file read for models of its own (icefall's recipes link ``model.py`` to another recipe's)."""
+    import os
+
+    from corpus.readers.repository import parse_directory, read_folder
+
+    net = (b"import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+           b"        self.fc = nn.Linear(4, 8)\n        self.out = nn.Linear(8, 2)\n\n"
+           b"    def forward(self, x):\n        return self.out(self.fc(x).relu())\n")
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "a" / "model.py").write_bytes(net)
+    os.symlink("../a/model.py", tmp_path / "b" / "model.py")
+    (tmp_path / "b" / "train.py").write_bytes(
+        b"import torch\nfrom model import Net\n\nmodel = Net()\nopt = torch.optim.SGD(model.parameters(), lr=0.3)\n"
+        b"for epoch in range(4):\n    opt.zero_grad()\n    model(x).sum().backward()\n    opt.step()\n")
+    files, _ = read_folder(tmp_path)
+    assert "b/model.py" not in files and files.links == {"b/model.py": "a/model.py"}
+    (s,) = parse_directory(tmp_path)
+    assert (s.name, s.source.path, s.source.train_path, s.hyperparameters.learning_rate) == \
+        ("Net", "a/model.py", "b/train.py", 0.3)

@@ -960,9 +960,10 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
     from corpus.harvest.paths import walk_files
 
     exts = (".py", ".ipynb", ".md", ".yaml", ".yml", ".json", ".toml", ".cfg", ".ini", ".txt", ".rst")
-    files: dict[str, bytes] = {}
+    files = FolderFiles()
     warnings: list[str] = []
     base = Path(root)
+    resolved_base = base.resolve()
     total = 0
     for f, warning in walk_files(base, exts, (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv",
                                               "venv", "site-packages")):
@@ -972,6 +973,11 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
         if f is None:
             continue
         rel = posixpath.join(*f.relative_to(base).parts)
+        if f.is_symlink():
+            # a link to a file of the folder is that file where it is imported (as the harvest reads a
+            # repository's links), never a file of its own to read for models
+            files.links[rel] = posixpath.join(*f.resolve().relative_to(resolved_base).parts)
+            continue
         if len(files) >= max_files:
             warnings.append(f"more than {max_files:,} files: the rest are not read")
             break
@@ -995,6 +1001,14 @@ def read_folder(root: str | Path, max_files: int = 50_000, max_bytes: int = 4 * 
         except OSError as exc:
             warnings.append(f"{rel}: cannot read: {exc.strerror or exc}")
     return files, warnings
+
+
+class FolderFiles(dict):
+    """A folder's files by path (:func:`read_folder`), and its symbolic links to files of it (``links``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: dict[str, str] = {}
 
 
 def parse_directory(root: str | Path, *, repo: str | None = None, commit: str | None = None,
