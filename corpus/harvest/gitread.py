@@ -178,15 +178,11 @@ def list_tree(git_dir: Path, commit: str, skipped: list[tuple[str, str]] | None 
             if n > max_entries:
                 cut = True
                 break
-            tf, why = _tree_entry(rec, commit)
+            tf, why = _tree_entry(rec, commit, links)
             if tf is not None:
                 files.append(tf)
             elif why and skipped is not None:
                 skipped.append(why)
-            if tf is None and links is not None and rec.split(b" ", 1)[0] == _SYMLINK:
-                link = _link_entry(rec, commit)
-                if link is not None:
-                    links.append(link)
     except BaseException:
         proc.kill()  # else git would block on a full pipe while we wait for it
         raise
@@ -219,8 +215,10 @@ def _records(stream: Any) -> Iterator[bytes]:
         yield buf
 
 
-def _tree_entry(rec: bytes, commit: str) -> tuple[TreeFile | None, tuple[str, str] | None]:
-    """One ``ls-tree -l -z`` record as a TreeFile, or why it is left out."""
+def _tree_entry(rec: bytes, commit: str, links: list[TreeFile] | None = None
+                ) -> tuple[TreeFile | None, tuple[str, str] | None]:
+    """One ``ls-tree -l -z`` record as a TreeFile, or why it is left out (a symbolic link of a safe name is
+    also put into ``links``, when given)."""
     meta, _, raw = rec.partition(b"\t")
     parts = meta.split()
     path, problem = decode_path(raw)
@@ -229,6 +227,8 @@ def _tree_entry(rec: bytes, commit: str) -> tuple[TreeFile | None, tuple[str, st
     if parts[0] == _GITLINK or parts[1] == b"commit":
         return None, (path, "submodule: not entered")
     if parts[0] == _SYMLINK:
+        if links is not None and not problem:
+            links.append(TreeFile(path, parts[2].decode(), None, commit))
         return None, (path, "symlink: not followed")
     if parts[1] != b"blob":
         return None, (path, f"{parts[1].decode('ascii', 'replace')} entry: not read")
@@ -236,13 +236,6 @@ def _tree_entry(rec: bytes, commit: str) -> tuple[TreeFile | None, tuple[str, st
         return None, (path, problem)
     size = int(parts[3]) if parts[3].isdigit() else None
     return TreeFile(path, parts[2].decode(), size, commit), None
-
-
-def _link_entry(rec: bytes, commit: str) -> TreeFile | None:
-    meta, _, raw = rec.partition(b"\t")
-    parts = meta.split()
-    path, problem = decode_path(raw)
-    return TreeFile(path, parts[2].decode(), None, commit) if len(parts) >= 3 and not problem else None
 
 
 def link_targets(git_dir: Path, links: list[TreeFile], files: dict[str, str], hops: int = 3) -> dict[str, str]:

