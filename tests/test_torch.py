@@ -445,7 +445,7 @@ opt = torch.optim.SGD(net.parameters(), lr=0.1)
     assert m.name == "net" and seq(m) == ["Conv2D", "Flatten", "Dense"] and acts(m)[0] == "relu"
 
 
-def test_composite_model_expands_its_parts_and_shares_training():
+def test_composite_model_expands_its_parts_which_are_not_examples():
     code = """
 import torch
 import torch.nn as nn
@@ -487,12 +487,52 @@ model = Seq2Seq(enc, dec)
 optimizer = torch.optim.Adam(model.parameters(), lr=5e-4)
 criterion = nn.CrossEntropyLoss()
 """
+    # the encoder and decoder are only parts of the Seq2Seq (the spec's "a block that is only ever a part of
+    # another model"): one example, trained by its optimizer
+    (m,) = extract_code(code)
+    assert m.name == "Seq2Seq"
+    assert seq(m) == ["Embedding", "GRU", "Embedding", "GRU", "Custom", "Dense"]
+    assert m.layers[4].raw == "FancyNorm"  # a block from a wildcard import
+    assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 5e-4
+
+
+def test_parts_with_optimizers_of_their_own_stay_examples():
+    code = """
+import torch
+import torch.nn as nn
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(100, 784)
+    def forward(self, z):
+        return torch.tanh(self.fc(z))
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(784, 1)
+    def forward(self, x):
+        return torch.sigmoid(self.fc(x))
+
+class GAN(nn.Module):
+    def __init__(self, g, d):
+        super().__init__()
+        self.g = g
+        self.d = d
+    def forward(self, z):
+        return self.d(self.g(z))
+
+G = Generator()
+D = Discriminator()
+gan = GAN(G, D)
+opt_g = torch.optim.Adam(G.parameters(), lr=2e-4)
+opt_d = torch.optim.Adam(D.parameters(), lr=1e-4)
+"""
     found = {m.name: m for m in extract_code(code)}
-    assert set(found) == {"Encoder", "Decoder", "Seq2Seq"}
-    assert seq(found["Seq2Seq"]) == ["Embedding", "GRU", "Embedding", "GRU", "Custom", "Dense"]
-    assert found["Decoder"].layers[2].raw == "FancyNorm"  # a block from a wildcard import
-    for m in found.values():
-        assert m.hyperparameters.optimizer == "adam" and m.hyperparameters.learning_rate == 5e-4
+    assert {"Generator", "Discriminator"} <= set(found)
+    assert found["Generator"].hyperparameters.learning_rate == 2e-4
+    assert found["Discriminator"].hyperparameters.learning_rate == 1e-4
 
 
 def test_values_set_under_main_guard():

@@ -394,6 +394,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         training.read()
         _share_dispatched(models)
         models = self._without_held_parts(models, training.opt_of)
+        models = _without_handed_parts(models, training.opt_of)
         out: list[Summary] = []
         for m in models:
             if not m.layers:
@@ -1604,6 +1605,23 @@ _NOT_MODEL_LIBRARIES = ("numpy", "sklearn", "transformers", "collections", "argp
 _LIBRARY_ROOTS = {"torch", "torchvision", "tensorflow", "tf", "keras", "sklearn", "numpy", "np", "pandas",
                   "abc", "typing", "enum", "collections", "dataclasses", "lightning", "pytorch_lightning",
                   "transformers", "gym", "gymnasium", "threading", "multiprocessing", "json", "unittest"}
+
+
+def _without_handed_parts(models: list[ModelRec], opt_of: dict[str, list[ModelRec]]) -> list[ModelRec]:
+    """``enc = Encoder(...); model = Seq2Seq(enc, dec)``: the encoder is a part of the Seq2Seq, expanded in it
+    and trained by its optimizer, not an example of its own (the spec's "a block that is only ever a part of
+    another model"). A part with an optimizer of its own (a GAN's generator held by a ``GAN(G, D)``) stays."""
+    wholes = [w for w in models if w.parts and w.layers]
+    if not wholes:
+        return models
+    optimized = {id(m) for ms in opt_of.values() for m in ms}
+    out = []
+    for m in models:
+        holders = [w for w in wholes if w is not m and m.vars and m.vars <= w.parts]
+        if m.imported or id(m) in optimized or not holders \
+                or not any(len(w.layers) >= len(m.layers) for w in holders):
+            out.append(m)
+    return out
 
 
 def _merged_ranges(ranges: Iterable[tuple[int, int]]) -> tuple[list[int], list[int]]:
