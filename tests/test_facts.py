@@ -1102,3 +1102,63 @@ for epoch in range(10):
 '''
     (s,) = parse_bytes(code, "train.py")
     assert s.datasets == ["aishell"] and s.task == "speech_recognition"
+
+
+def test_a_model_handed_to_a_training_helper_gets_the_data_handed_beside_it():
+    # a notebook whose first model is fit through a helper on a local CSV, and whose later model is fit on a
+    # named benchmark: the first keeps its own data, not the benchmark named after it
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''
+import pandas as pd
+import tensorflow as tf
+
+df = pd.read_csv("datasets/ridership/ridership.csv")
+series = df["rail"] / 1e6
+train_ds = tf.keras.utils.timeseries_dataset_from_array(series.to_numpy(), targets=series[56:], sequence_length=56)
+
+def fit_and_evaluate(model, train_set, learning_rate, epochs=500):
+    model.compile(loss="huber", optimizer=tf.keras.optimizers.SGD(learning_rate=learning_rate))
+    model.fit(train_set, epochs=epochs)
+
+rnn = tf.keras.Sequential([tf.keras.layers.SimpleRNN(32, input_shape=[None, 1]), tf.keras.layers.Dense(1)])
+fit_and_evaluate(rnn, train_ds, learning_rate=0.01)
+
+(x, y), _ = tf.keras.datasets.fashion_mnist.load_data()
+cnn = tf.keras.Sequential([tf.keras.layers.Flatten(), tf.keras.layers.Dense(10, activation="softmax")])
+cnn.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+cnn.fit(x, y, epochs=2)
+'''
+    found = {s.name: s for s in parse_bytes(code, "chapter15.py")}
+    assert found["rnn"].datasets == ["custom"]
+    assert found["cnn"].datasets == ["fashion_mnist"]
+
+
+def test_a_local_copy_of_a_named_benchmark_keeps_its_name():
+    # ImageFolder over a path a branch names (cars_train: stanford_cars) that no other model is fed
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''
+import torch
+import torch.nn as nn
+from torchvision import datasets
+from torch.utils.data import DataLoader
+
+kind = "cars"
+if kind == "cars":
+    path = "./datasets/cars_train/"
+else:
+    path = "./datasets/flowers/"
+loader = DataLoader(datasets.ImageFolder(path), batch_size=64)
+G = nn.Sequential(nn.Linear(100, 784), nn.Tanh())
+D = nn.Sequential(nn.Linear(784, 1), nn.Sigmoid())
+opt_g = torch.optim.Adam(G.parameters(), lr=2e-4)
+opt_d = torch.optim.Adam(D.parameters(), lr=2e-4)
+for real, _ in loader:
+    fake = G(torch.randn(64, 100))
+    loss = nn.BCELoss()(D(real), torch.ones(64, 1)) + nn.BCELoss()(D(fake), torch.zeros(64, 1))
+    loss.backward()
+    opt_d.step()
+'''
+    found = {s.name: s for s in parse_bytes(code, "train.py")}
+    assert found["D"].datasets == ["stanford_cars"]

@@ -223,6 +223,7 @@ def model_datasets(summaries: list[Summary], facts: FileFacts, datasets: list[st
 
 _FIT_NAMES = frozenset({"fit", "fit_generator", "train_on_batch", "evaluate"})
 _DATA_KEYWORDS = ("x", "y", "validation_data", "generator", "dataset")
+_DATA_KEY_WORDS = re.compile(r"data|loader|_ds$|_set$|^train|^valid|^test")
 
 
 def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_steps: int = 300,
@@ -249,11 +250,15 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
         # a model called on its data by hand (reg(x) in a PyTorch loop, model(images) under a GradientTape)
         calls = _calls_by_hand(s.name, names, facts, start, until)
         by_hand = bool(calls)
-    if not calls or not (facts.mentions or (drawn_by_hand and facts.random_lines)):
+    if not calls or not (facts.mentions or facts.local_lines or (drawn_by_hand and facts.random_lines)):
         return []
     by_line: dict[int, list[str]] = {}
     for ln, n in facts.mentions:
         by_line.setdefault(ln, []).append(n)
+    # local files stand for the benchmark their columns name (``df['medv']``: boston_housing), else custom
+    local = known_datasets.dataset_from_columns(facts.columns) if facts.columns else None
+    for ln in facts.local_lines:
+        by_line.setdefault(ln, []).append(local or known_datasets.CUSTOM)
     if drawn_by_hand:
         for ln in facts.random_lines:
             by_line.setdefault(ln, []).append(known_datasets.SYNTHETIC)
@@ -266,6 +271,8 @@ def fed_datasets(s: Summary, facts: FileFacts, until: int | None = None, max_ste
             todo.extend((n, a.start_point[0] + 1) for n in _idents_of(a) if n != s.name)
     found += _named_before(todo, facts, by_line, max_steps)
     found = list(dict.fromkeys(found))
+    if any(n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC) for n in found):
+        found = [n for n in found if n != known_datasets.CUSTOM]  # a named dataset read from a local copy
     real = [n for n in found if n != known_datasets.SYNTHETIC]
     # (random numbers a model is called on by hand are as often a test of it or a generator's noise)
     if by_hand and drawn_by_hand and not real and not any(_in_loop(c) for c in calls):
@@ -297,6 +304,30 @@ def _fit_calls(model: str, names: set[str], facts: FileFacts, start: int, until:
             continue
         if _holds(node_text(fn.child_by_field_name("object")).rsplit(".", 1)[-1], model, names, call, facts):
             calls.append(call)
+    return calls or _helper_training_calls(model, names, facts, start, until)
+
+
+_TRAINING_HELPER = re.compile(r"fit|train", re.IGNORECASE)
+
+
+def _helper_training_calls(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
+    """``fit_and_evaluate(model, train_ds, valid_ds)``, ``training_loop(model=net, train_loader=...)``: a
+    training helper the model is handed to, with its data beside it."""
+    calls = []
+    for line in sorted(facts.calls_by_line):
+        if _outside(line, start, until):
+            continue
+        for call in facts.calls_by_line[line]:
+            fn = call.child_by_field_name("function")
+            callee = node_text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+            if not _TRAINING_HELPER.search(callee) or callee in _FIT_NAMES:
+                continue
+            args = call.child_by_field_name("arguments")
+            given = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
+                     for a in (args.named_children if args is not None else [])]
+            if any(a is not None and a.type == "identifier" and _holds(node_text(a), model, names, call, facts)
+                   for a in given):
+                calls.append(call)
     return calls
 
 
@@ -317,12 +348,14 @@ def _calls_by_hand(model: str, names: set[str], facts: FileFacts, start: int, un
 
 
 def _data_arguments(call: Node) -> list[Node]:
-    """A training call's positional arguments and the values of its data keywords (``x=``, ...)."""
+    """A training call's positional arguments and the values of its data keywords (``x=``, ...; a helper's
+    keywords that name data: ``train_loader=``)."""
     out = []
     args = call.child_by_field_name("arguments")
     for a in (args.named_children if args is not None else []):
         if a.type == "keyword_argument":
-            if node_text(a.child_by_field_name("name")) not in _DATA_KEYWORDS:
+            key = node_text(a.child_by_field_name("name"))
+            if key not in _DATA_KEYWORDS and not _DATA_KEY_WORDS.search(key):
                 continue
             a = a.child_by_field_name("value")
         if a is not None:
@@ -755,7 +788,8 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
                      x.source.line_start > (s.source.line_start or 0)] + _rebound(s, summaries, facts)
             own_optimizer = s.hyperparameters.optimizer is not None and not _STRUCTURE_NAME.search(s.name)
             fed[i] = fed_datasets(s, facts, until=min(later) if later else None, drawn_by_hand=own_optimizer)
-            if fed[i]:
+        for i in range(len(summaries)):
+            if fed[i] and not _local_copy_of_named(fed, i, per_model_data[i]):
                 per_model_data[i] = fed[i]
         trained = [s.hyperparameters.any_set() for s in summaries]
         if any(trained):
@@ -773,6 +807,17 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
     if not trains:
         _untrained(summaries, facts, per_model_data)
     return per_model_data, fed, file_data
+
+
+def _local_copy_of_named(fed: list[list[str]], i: int, file_data: list[str]) -> bool:
+    """Whether model ``i``, fed only local files, is fed a copy of a benchmark the file names that no other
+    model of the file is fed (``ImageFolder(d_path)`` with ``d_path = './datasets/cars_train/'`` in one branch:
+    stanford_cars), rather than data of its own beside another model's benchmark (a notebook's ridership CSV
+    beside the QuickDraw a later model is fed)."""
+    if fed[i] != [known_datasets.CUSTOM]:
+        return False
+    others = {n for j, f in enumerate(fed) if j != i for n in f}
+    return any(n not in others and n not in (known_datasets.CUSTOM, known_datasets.SYNTHETIC) for n in file_data)
 
 
 def _untrained(summaries: list[Summary], facts: FileFacts, per_model_data: list[list[str]]) -> None:

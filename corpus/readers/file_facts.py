@@ -277,6 +277,7 @@ class FileFacts:
     text_datasets: list[str] = field(default_factory=list)  # from strings and call names
     weak_datasets: list[str] = field(default_factory=list)  # from comments and docstrings
     local_files: bool = False
+    local_lines: set[int] = field(default_factory=set)  # where local files are read (a model fed its own data)
     synthetic: bool = False
     random_calls: int = 0  # np.random / torch.rand calls: generated data when nothing else is read
     random_lines: set[int] = field(default_factory=set)  # where they are (a model fed drawn numbers)
@@ -910,6 +911,7 @@ class _Collector:
         self._string_datasets(c.node, self.facts.loader_datasets)
         if last not in ("ImageDataGenerator",) and (c.positional or c.keywords):
             self.facts.local_files = True
+            self.facts.local_lines.add(c.node.start_point[0] + 1)
         return True
 
     def _string_at(self, node: Node, where: Node) -> str | None:
