@@ -1501,3 +1501,37 @@ def test_a_clipped_surrogate_beside_a_value_loss_is_a_sum_of_several():
     )
     (s,) = extract_code(code)
     assert s.hyperparameters.loss == "other"
+
+
+def test_a_mean_computed_with_is_no_pooling_layer():
+    code = """
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Dueling(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 64)
+        self.v = nn.Linear(64, 1)
+        self.a = nn.Linear(64, 2)
+    def forward(self, x):
+        h = F.relu(self.fc(x))
+        a = self.a(h)
+        centred = a - a.mean(dim=1, keepdim=True)
+        return self.v(h) + (a - a.mean(1))
+
+class Pooled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 16)
+        self.out = nn.Linear(16, 2)
+    def forward(self, x):
+        return self.out(self.emb(x).mean(dim=1))
+
+for net in (Dueling(), Pooled()):
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+"""
+    found = {m.name: m for m in extract_code(code)}
+    assert "GlobalAveragePooling1D" not in seq(found["Dueling"])
+    assert seq(found["Pooled"]) == ["Embedding", "GlobalAveragePooling1D", "Dense"]

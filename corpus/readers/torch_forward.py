@@ -724,7 +724,7 @@ class ForwardWalker:
         """``x.mean(dim=1)`` / ``x.max(dim=-1)`` / ``torch.mean(x, (2, 3))``: pooling over positions."""
         _, kw = call_arguments(call)
         dim = kw.get("dim") or kw.get("axis") or (dims[0] if dims else None)
-        if dim is None:
+        if dim is None or _a_statistic(call, kw):
             return None
         two = dim.type in ("tuple", "list") and len(dim.named_children) >= 2
         if fname in ("mean", "avg"):
@@ -922,3 +922,18 @@ _WALK_CALL_RULES = (
     ForwardWalker._walk_local_class,
     ForwardWalker._walk_helper,
 )
+
+
+def _a_statistic(call: Node, kw: dict[str, Node]) -> bool:
+    """``a.mean(dim=1, keepdim=True)``, ``v + a - a.mean(1)``: a statistic the forward computes with (a dueling
+    head's baseline, a normalization written by hand), not a pooling layer the network passes through."""
+    keep = kw.get("keepdim") or kw.get("keepdims")
+    if keep is not None and node_text(keep) == "True":
+        return True
+    p = call.parent
+    while p is not None and p.type == "parenthesized_expression":
+        p = p.parent
+    if p is None or p.type != "binary_operator":
+        return False
+    op = p.child_by_field_name("operator")
+    return op is not None and node_text(op) in ("+", "-")
