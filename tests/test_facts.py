@@ -1162,3 +1162,19 @@ for real, _ in loader:
 '''
     found = {s.name: s for s in parse_bytes(code, "train.py")}
     assert found["D"].datasets == ["stanford_cars"]
+
+
+def test_a_hub_dataset_read_by_path_is_named_not_custom():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''
+import pandas as pd
+import tensorflow as tf
+df = pd.read_parquet("hf://datasets/lamini/spider_text_to_sql/data/train-00000-of-00001.parquet")
+model = tf.keras.Sequential([tf.keras.layers.Embedding(1000, 16), tf.keras.layers.GlobalAveragePooling1D(),
+                             tf.keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+model.fit(df["text"], df["label"], epochs=3)
+'''
+    (s,) = parse_bytes(code, "reviews.py")
+    assert s.datasets == ["spider_text_to_sql"]  # a hub id no list knows: its name, as load_dataset's

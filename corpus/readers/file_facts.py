@@ -241,6 +241,7 @@ _DATA_DEF = re.compile(r"load|get|read|fetch|download|prepare|prep|data|loader|b
 _DATA_NAME_VAR = re.compile(r"data|corpus|(^|_)(path|dir|file|folder)$", re.I)
 _IDENTIFIER_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NAMED_LOADERS = ("datasets.", "tensorflow_datasets.", "tfds.", "nlp.")
+_HUB_DATASET_PATH = re.compile(r"^hf://datasets/([\w\-.]+(?:/[\w\-.]+)?)")
 _DATASET_ID = re.compile(r"^[A-Za-z][\w\-]*(/[\w\-.]+)?$")
 _YAHOO = ("yfinance.", "pandas_datareader.", "yahoo_fin.", "yahoofinancials.")
 
@@ -908,6 +909,14 @@ class _Collector:
                 return False  # open("config.json"), open("vocab.txt"): settings, not the data
             if _opened_as_settings(c.node):
                 return False  # with open(config_file) as f: yaml.safe_load(f): settings whatever the name
+        hub = [m.group(1) for v in _strings_in(c.node, s) if (m := _HUB_DATASET_PATH.match(v))]
+        if hub:
+            # pd.read_parquet("hf://datasets/lamini/spider_text_to_sql/..."): a hub dataset, not the author's files
+            name = hub[0].rsplit("/", 1)[-1]
+            self.facts.add_dataset(self.facts.loader_datasets, known_datasets.canonical_dataset(name) or
+                                   next(iter(known_datasets.find_in_text(name)), None) or
+                                   re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_"))
+            return True
         self._string_datasets(c.node, self.facts.loader_datasets)
         if last not in ("ImageDataGenerator",) and (c.positional or c.keywords):
             self.facts.local_files = True
