@@ -724,7 +724,7 @@ class ForwardWalker:
         """``x.mean(dim=1)`` / ``x.max(dim=-1)`` / ``torch.mean(x, (2, 3))``: pooling over positions."""
         _, kw = call_arguments(call)
         dim = kw.get("dim") or kw.get("axis") or (dims[0] if dims else None)
-        if dim is None or _a_statistic(call, kw):
+        if dim is None or _a_statistic(call):
             return None
         two = dim.type in ("tuple", "list") and len(dim.named_children) >= 2
         if fname in ("mean", "avg"):
@@ -924,12 +924,10 @@ _WALK_CALL_RULES = (
 )
 
 
-def _a_statistic(call: Node, kw: dict[str, Node]) -> bool:
-    """``a.mean(dim=1, keepdim=True)``, ``v + a - a.mean(1)``: a statistic the forward computes with (a dueling
-    head's baseline, a normalization written by hand), not a pooling layer the network passes through."""
-    keep = kw.get("keepdim") or kw.get("keepdims")
-    if keep is not None and node_text(keep) == "True":
-        return True
+def _a_statistic(call: Node) -> bool:
+    """``v + a - a.mean(1, keepdim=True)``: a statistic added or subtracted (a dueling head's baseline, a
+    normalization written by hand), not a pooling layer the network passes through (a squeeze's
+    ``x.mean((2, 3), keepdim=True)`` fed to a Linear still pools)."""
     p = call.parent
     while p is not None and p.type == "parenthesized_expression":
         p = p.parent
