@@ -95,3 +95,19 @@ def test_a_keras_layer_class_of_another_file_is_expanded_where_it_is_applied():
 
     (alone,) = parse_bytes((FIX / "keras_blocks" / "train.py").read_bytes(), "train.py")
     assert [x.type for x in alone.layers][:2] == ["Custom", "MaxPooling2D"]
+
+
+def test_a_keras_block_function_of_another_file_is_expanded_where_it_is_applied():
+    # squeeze_block(x, filters) of a package of the repository, applied to tensors in a recipe's model: its
+    # layers, not two Custom ones; the block is no example of its own
+    got = {(s.name, s.source.path): [x.type for x in s.layers] for s in parse_files(_repo("keras_functions"))}
+    block = ["Conv2D", "BatchNormalization", "Conv2D", "Add", "Dropout"]
+    assert got[("build", "recipes/ocr/model.py")] == [*block, *block, "Reshape", "Bidirectional", "Dense"]
+    assert not any(name == "squeeze_block" for name, _path in got)
+
+
+def test_a_model_built_at_the_top_is_not_named_for_the_block_function_its_first_layer_is_in():
+    # in a repository pass, notebook_style.py's model starts at conv_unit's Conv2D: it is still ``model``
+    got = {(s.name, s.source.path) for s in parse_files(_repo("keras_functions"))}
+    assert ("model", "recipes/ocr/notebook_style.py") in got
+    assert ("conv_unit", "recipes/ocr/notebook_style.py") not in got

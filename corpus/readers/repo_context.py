@@ -450,6 +450,36 @@ class RepoContext:
         cache[key] = got
         return got
 
+    def function_layers(self, path: str, name: str) -> list[Layer] | None:
+        """The layers a Keras block function of a repository file applies to the tensor it is given
+        (``def residual_block(x, filters, ...)`` of a ``model_utils.py``), read on demand for a model of another
+        file that calls it: the file is read with one more line below it, a model over the function's output
+        (a static reading like any other; nothing runs). None when it is no such function (cached)."""
+        cache: dict[tuple[str, str], list[Layer] | None] = self.__dict__.setdefault("_function_layers", {})
+        key = (path, name)
+        if key in cache:
+            return cache[key]
+        cache[key] = None  # a block that calls itself while it is read: Custom
+        data = self.files.get(path)
+        if not data or b"keras" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py") \
+                or not name.isidentifier():
+            return None
+        from corpus.readers.keras_models import extract_keras
+        from corpus.readers.script import Script, source_text
+
+        probe = (b"\n\nimport tensorflow as _examplenet_tf\n"
+                 b"_examplenet_in = _examplenet_tf.keras.layers.Input(shape=(None,))\n"
+                 b"_examplenet_block = _examplenet_tf.keras.Model(_examplenet_in, " + name.encode() +
+                 b"(_examplenet_in))\n")
+        try:
+            script = Script(source_text(data + probe, path), path=path, context=self)
+            got = [m for m in extract_keras(script) if m.name == "_examplenet_block"]
+        except (RecursionError, ValueError, UnicodeError):
+            got = []
+        layers = [x for x in got[0].layers if x.type != "InputLayer"] if got else []
+        cache[key] = layers or None
+        return cache[key]
+
     def _torch_file(self, path: str) -> bytes | None:
         """The bytes of a repository file whose PyTorch classes another file may build, None when it is no
         Python file naming torch or is over the size read for a module's facts."""

@@ -191,8 +191,11 @@ def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext)
         if facts is None:
             continue
         for d in facts.definitions.values():
+            # (the model's whole range: a functional model built at the top whose first layer sits in a block
+            # function above it is not that block's model)
             inside = [s for s in summaries if s.parse.status != "failed" and s.source.line_start
-                      and d.line_start <= s.source.line_start <= d.line_end]
+                      and d.line_start <= s.source.line_start <= d.line_end
+                      and (s.source.line_end or s.source.line_start) <= d.line_end]
             if not inside:
                 continue
             named = [s for s in inside if s.name == d.name]
@@ -225,6 +228,20 @@ def _target(context: RepoContext, path: str, raw: str, defs: dict[tuple[str, str
     if found is None:
         return None
     hit = _class_factory(context, context.resolve(found[0] + (f".{rest}" if rest else ""), path, found[1]))
+    target = _factory_target(context, hit, defs)
+    if target is None and hit is not None and hit[1] and "." not in hit[1]:
+        # no model it builds or returns: a Keras block function applied to a tensor (``residual_block(x, 32)``)
+        hit_facts = context.module_facts(hit[0])
+        d = hit_facts.definitions.get(hit[1]) if hit_facts else None
+        if d is not None and d.kind == "function":
+            return _function_block_def(context, hit, d, defs)
+    return target
+
+
+def _factory_target(context: RepoContext, hit: tuple[str, str] | None,
+                    defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """The definition a repository name stands for: a model definition, a block class, or what a factory
+    returns (followed up to three times)."""
     for _ in range(3):
         if hit is None or not hit[1] or "." in hit[1]:
             return None
@@ -269,6 +286,19 @@ def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
         return None
     source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
     block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
+    defs[hit] = block
+    return block
+
+
+def _function_block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
+                        defs: dict[tuple[str, str], _Def]) -> _Def | None:
+    """A Keras block function of the repository (``residual_block(x, filters)`` of a ``model_utils.py``) that
+    its own file read no model in, read now as the block the Custom layer stands for."""
+    layers = context.function_layers(*hit)
+    if not layers:
+        return None
+    source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
+    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="keras", layers=layers))
     defs[hit] = block
     return block
 
