@@ -635,3 +635,32 @@ def test_one_optimizer_stepping_an_encoder_and_a_decoder_in_a_tape_trains_both()
     got = {s.name: s.hyperparameters for s in parse_bytes(code, "nmt.py")}
     for name in ("Encoder", "Decoder"):
         assert (got[name].optimizer, got[name].batch_size, got[name].epochs) == ("adam", 64, 30), name
+
+
+def test_a_graph_loader_gives_the_batch_size_and_the_passes_of_a_gradient_tape_loop():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+from tensorflow.keras.layers import Dense, Input
+from tensorflow.keras.models import Model
+from spektral.data import DisjointLoader
+from spektral.datasets import QM9
+
+dataset = QM9(amount=1000)
+loader_tr = DisjointLoader(dataset, batch_size=48, epochs=7)
+x_in = Input(shape=(11,))
+model = Model(x_in, Dense(19)(Dense(64, activation="relu")(x_in)))
+opt = tf.keras.optimizers.Adam(1e-3)
+loss_fn = tf.keras.losses.MeanSquaredError()
+
+@tf.function
+def train_step(inputs, target):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(target, model(inputs, training=True))
+    opt.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+
+for batch in loader_tr:
+    train_step(*batch)
+"""
+    (s,) = parse_bytes(code, "qm9_disjoint.py")
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (48, 7)

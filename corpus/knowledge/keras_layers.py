@@ -346,4 +346,9 @@ BATCHERS = {
     "numpy_input_fn": ("batch_size", None),
     "random_batch": ("batch_size", 0),
     "DataLoader": ("batch_size", 1),
+    # spektral's graph loaders: ``DisjointLoader(dataset, batch_size=32, epochs=10)`` (``epochs``: passes)
+    "DisjointLoader": ("batch_size", 1),
+    "BatchLoader": ("batch_size", 1),
+    "PackedBatchLoader": ("batch_size", 1),
+    "MixedLoader": ("batch_size", 1),
 }

@@ -2225,10 +2225,12 @@ class Interpreter(Evaluator):
     def batcher(self, last: str, pos: list[Any], kw: dict[str, Any]) -> Any:
         key, idx = keras_layers.BATCHERS[last]
         v = kw.get(key, pos[idx] if idx is not None and len(pos) > idx else UNKNOWN)
+        passes = kw.get("epochs")  # a loader that repeats its data itself (spektral's ``epochs=``)
+        passes = passes if isinstance(passes, int) and not isinstance(passes, bool) and passes > 0 else None
         if isinstance(v, int) and not isinstance(v, bool):
             self.batch_signals.append(v)
-            return Batched(v)
-        return Batched(UNKNOWN)
+            return Batched(v, repeat=passes)
+        return Batched(UNKNOWN, repeat=passes)
 
     def call_builtin(self, last: str, pos: list[Any], kw: dict[str, Any], call: Node, scope: Scope) -> Any:
         handler = _BUILTIN_CALLS.get(last)
