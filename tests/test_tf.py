@@ -258,3 +258,25 @@ def test_matrix_product_operator_layers_and_a_written_out_update():
     # w = w - alpha * grad inside the loops: sgd at alpha; an outer loop around a batched one: epochs
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.002, 200, 6)
     assert hp.loss == "mse"
+
+
+def test_a_nearest_neighbour_resize_in_a_generator_graph_is_an_up_sampling():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+
+def generator(z):
+    h = tf.layers.dense(z, 4 * 4 * 64, activation=tf.nn.relu)
+    h = tf.reshape(h, [-1, 4, 4, 64])
+    h = tf.image.resize_nearest_neighbor(h, [8, 8])
+    h = tf.layers.conv2d(h, 32, 3, padding="same", activation=tf.nn.relu)
+    h = tf.image.resize_bilinear(h, [16, 16])
+    return tf.layers.conv2d(h, 3, 3, padding="same", activation=tf.nn.tanh)
+
+z = tf.placeholder(tf.float32, [None, 100])
+x = tf.placeholder(tf.float32, [None, 16, 16, 3])
+fake = generator(z)
+train_op = tf.train.AdamOptimizer(2e-4).minimize(tf.reduce_mean(tf.square(fake - x)))
+'''
+    (s,) = parse_bytes(code, "dcgan_tf1.py")
+    assert seq(s) == ["Dense/relu", "Reshape", "UpSampling2D", "Conv2D/relu", "UpSampling2D", "Conv2D/tanh"]

@@ -283,6 +283,10 @@ TF_OPS: dict[str, Spec] = {
     "nn.bidirectional_dynamic_rnn": Spec("Bidirectional", ("cell", "cell_bw", "inputs"), kind="rnn_run"),
     "rnn.static_bidirectional_rnn": Spec("Bidirectional", ("cell", "cell_bw", "inputs"), kind="rnn_run"),
     "nn.static_bidirectional_rnn": Spec("Bidirectional", ("cell", "cell_bw", "inputs"), kind="rnn_run"),
+    # TF1's resizes of a feature map inside a graph (a generator's decoder): up-sampling; the generic
+    # ``tf.image.resize`` is as often the data's preprocessing and stays out
+    "image.resize_nearest_neighbor": Spec("UpSampling2D", ("images", "size")),
+    "image.resize_bilinear": Spec("UpSampling2D", ("images", "size")),
     "nn.bias_add": Spec("", ("value",), kind="passthrough"),
     "nn.local_response_normalization": Spec("", ("input",), kind="passthrough"),
     "nn.lrn": Spec("", ("input",), kind="passthrough"),
