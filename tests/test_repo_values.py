@@ -252,6 +252,14 @@ class Config:
     LR = 0.01
     BATCH = 256
     EPOCHS = 2
+
+
+class ModelConfigs:
+    def __init__(self):
+        self.model_path = "Models/run"
+        self.batch_size = 16
+        self.learning_rate = 0.0005
+        self.train_epochs = 1000
 '''
 
 
@@ -260,6 +268,9 @@ class Config:
      (1e-3, 7, 40)),
     ("from params import Config\n", "Config.LR", "Config.BATCH", "Config.EPOCHS", (0.01, 256, 2)),
     ("import params as P\ncfg = P.Config()\n", "cfg.LR", "cfg.BATCH", "cfg.EPOCHS", (0.01, 256, 2)),
+    # settings set in __init__ (mltu's ModelConfigs)
+    ("from params import ModelConfigs\nconfigs = ModelConfigs()\n", "configs.learning_rate", "configs.batch_size",
+     "configs.train_epochs", (5e-4, 16, 1000)),
     ("from types import SimpleNamespace\nhp = SimpleNamespace(lr=0.2, bs=5, ep=6)\n", "hp.lr", "hp.bs", "hp.ep",
      (0.2, 5, 6)),
     ("hp = dict(lr=0.2, bs=5, ep=6)\n", "hp['lr']", "hp['bs']", "hp.get('ep')", (0.2, 5, 6)),

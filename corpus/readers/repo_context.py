@@ -73,6 +73,10 @@ _TRAINS = re.compile(r"\.backward\(|\.fit\(|\.step\(|optim\.|[Oo]ptimizer|\.comp
 # a script that trains a raw TF1 graph, and a class that builds one
 _TRAINS_GRAPH = re.compile(rb"\.minimize\(|\.apply_gradients\(|\.compute_gradients\(")
 _TF_GRAPH = re.compile(r"\btf\.(?:layers|nn|contrib|compat\.v1)\.|\btf\.(?:get_variable|placeholder|Variable)\(")
+# a class that holds settings: ``self.batch_size = 16``, ``self.learning_rate = 0.0005`` in its ``__init__``
+# (mltu's ``ModelConfigs()``): read where it is built, as the values its users read
+_SETTING_ATTR = re.compile(r"^[ \t]+self\.(?:batch_size|lr|learning_rate|epochs|\w*epochs|n_epochs|num_epochs)"
+                          r"[ \t]*(?::[^=\n]*)?=[ \t]*[-+\d.eE]+[ \t]*(?:#.*)?$", re.MULTILINE)
 _DEFINES_NETWORK = re.compile(r"nn\.Module\b|\bSequential\(|keras\.(?:models\.)?Model\b|"
                               r"\bclass\s+\w+\s*\(\s*(?:[\w.]*\.)?Model\s*\)|layers\.Layer\b|\bModel\(inputs|"
                               r"\bModel\(\s*\w+\s*,|add\(\s*(layers\.)?(Dense|Conv\w*)\(")
@@ -808,7 +812,10 @@ class RepoContext:
             # a class that builds the repository's network (an agent) is its own file's: the join reads it there
             text = file_lines(self.files.get(hit[0]) or b"", d.line_start, d.line_end)
             graph_trained_here = d.kind == "class" and trains_graph and _TF_GRAPH.search(text) is not None
-            if not (graph_trained_here or (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text)) \
+            settings_class = d.kind == "class" and len(_SETTING_ATTR.findall(text)) >= 2 \
+                and _NETWORKISH.search(text) is None
+            if not (graph_trained_here or settings_class
+                    or (_TRAINS if d.kind == "class" else _TRAINS_OR_LOADS).search(text)) \
                     or _DEFINES_NETWORK.search(text) \
                     or (not graph_trained_here and self._builds_repository_class(text, hit[0], facts)):
                 continue
