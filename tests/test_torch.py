@@ -1535,3 +1535,40 @@ for net in (Dueling(), Pooled()):
     found = {m.name: m for m in extract_code(code)}
     assert "GlobalAveragePooling1D" not in seq(found["Dueling"])
     assert seq(found["Pooled"]) == ["Embedding", "GlobalAveragePooling1D", "Dense"]
+
+
+def test_a_training_wrapper_of_one_network_leaves_that_network_the_example():
+    code = """
+import torch
+import torch.nn.functional as F
+import lightning as L
+
+class PyTorchMLP(torch.nn.Module):
+    def __init__(self, num_features, num_classes):
+        super().__init__()
+        self.all_layers = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(num_features, 100),
+                                              torch.nn.ReLU(), torch.nn.Linear(100, num_classes))
+    def forward(self, x):
+        return self.all_layers(x)
+
+class LightningModel(L.LightningModule):
+    def __init__(self, model, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+        self.model = model
+    def forward(self, x):
+        return self.model(x)
+    def training_step(self, batch, batch_idx):
+        features, true_labels = batch
+        return F.cross_entropy(self(features), true_labels)
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.learning_rate)
+
+pytorch_model = PyTorchMLP(num_features=784, num_classes=10)
+lightning_model = LightningModel(model=pytorch_model, learning_rate=0.05)
+trainer = L.Trainer(max_epochs=10)
+trainer.fit(model=lightning_model, train_dataloaders=train_loader)
+"""
+    (m,) = extract_code(code)
+    assert m.name == "PyTorchMLP" and seq(m) == ["Flatten", "Dense", "Dense"]
+    assert (m.hyperparameters.optimizer, m.hyperparameters.learning_rate) == ("sgd", 0.05)

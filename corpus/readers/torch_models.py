@@ -1614,6 +1614,16 @@ def _without_handed_parts(models: list[ModelRec], opt_of: dict[str, list[ModelRe
     wholes = [w for w in models if w.parts and w.layers]
     if not wholes:
         return models
+    # a training wrapper of one network (``LightningModel(model=pytorch_model, lr=0.1)``) that adds no layers: the
+    # network it is handed is the example, trained with the wrapper's settings (shared by the training reader);
+    # a wrapper of two (``LitAutoEncoder(encoder, decoder)``) is the composite
+    def handed(w: ModelRec) -> list[ModelRec]:
+        return [m for m in models if m is not w and m.vars and m.vars <= w.parts]
+
+    wrappers = {id(w) for w in wholes if _TRAINING_WRAPPER.search(w.name) and len(got := handed(w)) == 1
+                and len(got[0].layers) >= len(w.layers)}
+    models = [m for m in models if id(m) not in wrappers]
+    wholes = [w for w in wholes if id(w) not in wrappers]
     optimized = {id(m) for ms in opt_of.values() for m in ms}
     out = []
     for m in models:
