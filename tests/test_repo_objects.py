@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from corpus.readers.repository import NOT_TRAINED, parse_files
 from corpus.readers.script import load
 from corpus.readers.trainers import chosen_callee
@@ -132,6 +134,22 @@ def test_raw_tf_graph_class_with_no_optimizer_is_trained_by_the_script_that_buil
     assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs, hp.loss) == (
         "adam", 0.002, 300, 12, "binary_crossentropy")
     assert NOT_TRAINED not in s.parse.warnings
+
+
+@pytest.mark.parametrize("style", ["module", "name"])
+def test_a_tf_graph_class_with_its_own_optimizer_run_by_a_python2_script_is_one_joined_example(style):
+    # ``import model; net = model.Model(784, learning_rate)`` (or ``from model import Model``), trained by
+    # ``sess.run([net.cost, net.optimizer], ...)``: the class read below the script once (not again as a class
+    # nobody built), joined at its definition with the script's values
+    files = _repo("tf_graph_module")
+    if style == "name":
+        files["main.py"] = files["main.py"].replace(b"import model\n", b"from model import Model\n").replace(
+            b"model.Model(", b"Model(")
+    (s,) = parse_files(files)
+    assert (s.name, s.source.path, s.source.train_path) == ("Model", "model.py", "main.py")
+    assert [x.type for x in s.layers] == ["Dense", "Dense"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("adam", 0.001, 5, 20)
 
 
 def test_a_keras_model_class_holding_another_files_network_trains_that_network():

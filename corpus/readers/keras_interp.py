@@ -519,13 +519,17 @@ class Interpreter(Evaluator):
     def run(self) -> None:
         try:
             inlined = self.script.source.inlined_from
+            hoisted: set[int] = set()
             for stmt in self.script.root.named_children if inlined else ():
                 # another file's helpers, read below this one, are there when this file's code calls them
                 # (``train_model(model, ..., epochs=500)`` of utils/keras_utils.py in a main guard)
                 # (and its classes: ``model = Caser(...)`` of a raw TF graph class the script trains)
                 if stmt.type in ("function_definition", "class_definition") and stmt.start_point[0] + 1 >= inlined:
                     self.exec_stmt(stmt, self.globals)
+                    hoisted.add(stmt.id)
             for stmt in self.script.root.named_children:
+                if stmt.id in hoisted:
+                    continue  # defined once: a class defined again would be read again as one nobody built
                 try:
                     self.exec_stmt(stmt, self.globals)
                 except (_Return, _Break):
@@ -1364,7 +1368,7 @@ class Interpreter(Evaluator):
             # args.batch_size of ``from argparser import args`` (another file of the repository parses them)
             v = self.script.argparse_defaults[attr]
             return UNKNOWN if v is None else v
-        inlined = self.inlined_function(attr) if attr in self.loader_functions() else None
+        inlined = self.inlined_function(attr) if attr in self.loader_functions() else self.inlined_class(attr)
         if inlined is not None and self.of_repository(Imported(f"{obj.name}.{attr}")):
             # ``com.yaml_load()`` of ``import common as com``: the loader read below the script (a data function
             # stays the repository's call: ``repository_batcher`` reads the batch size it is given)
@@ -1376,6 +1380,13 @@ class Interpreter(Evaluator):
         inlined = self.script.source.inlined_from
         f = self.globals.get(name) if inlined else None
         return f if isinstance(f, FuncVal) and f.node.start_point[0] + 1 >= inlined else None
+
+    def inlined_class(self, name: str) -> ClassVal | None:
+        """A class of another file read below this script (``net = model.Model(784, lr)`` of ``import model``: a
+        raw TF graph class the script trains, a settings class), reached through its module's name."""
+        inlined = self.script.source.inlined_from
+        c = self.globals.get(name) if inlined else None
+        return c if isinstance(c, ClassVal) and c.node.start_point[0] + 1 >= inlined else None
 
     def of_repository(self, obj: Imported) -> bool:
         """Whether an imported name is a top-level name of another file of the repository (the parsed command

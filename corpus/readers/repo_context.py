@@ -173,6 +173,9 @@ class RepoContext:
         self._incomplete: set[str] = set()  # importers_of answers given while an importer was being read
         # path -> the imports of other files' code read below it (imported_code): name -> dotted origin
         self.inlined_aliases: dict[str, dict[str, str]] = {}
+        # script -> top-level name -> (file, name) of the definitions read below it (``import model`` then
+        # ``model.Model(...)``: the join finds the class the script's model was read from)
+        self.inlined_definitions: dict[str, dict[str, tuple[str, str]]] = {}
         self._import_words: dict[str, list[str]] | None = None  # a word of an import line -> files
         self.warnings: dict[str, list[str]] = {}  # path -> warnings of files read as data
         # module suffix -> files ending with it, for imports that name a module by a path
@@ -823,6 +826,7 @@ class RepoContext:
                 break
             size += len(text)
             pieces.append(text)
+            self.inlined_definitions.setdefault(script.path, {})[hit[1]] = hit
             for name, origin in facts.aliases.items():
                 if not name.startswith("*") and name not in script.aliases and facts.relative.get(name, 0) == 0 \
                         and not self.star_origins(script.aliases, script.relative_imports, script.path, name):

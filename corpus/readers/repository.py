@@ -505,6 +505,10 @@ def _inlined_target(s: Summary, context: RepoContext, defs: dict[tuple[str, str]
     if s.source.line_start is not None or not s.name:
         return None
     target = _target(context, s.source.path, s.name, defs) or _class_read_below(context, s, defs)
+    if target is None:
+        # ``import model`` then ``model.Model(...)``: the class read below the script under its own name
+        hit = context.inlined_definitions.get(s.source.path, {}).get(s.name)
+        target = defs.get(hit) if hit is not None else None
     if target is not None:
         data = context.files.get(s.source.path)
         if not data or not _RUNS_TRAINING.search(data):
@@ -531,7 +535,9 @@ def _class_read_below(context: RepoContext, s: Summary, defs: dict[tuple[str, st
 
 
 # the bytes of a script that runs training (not one that restores a model to predict)
-_RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(")
+# (``sess.run([net.cost, net.optimizer], ...)``: a graph class's own training op, run by the script)
+_RUNS_TRAINING = re.compile(rb"\btrain_op\b|\.minimize\(|\.fit\(|\.backward\(|apply_gradients\(|"
+                            rb"\.run\([^\n]*\.(?:optimizer|optimiser|optim|opt|train_op|train_step|trainer|update_op)\b")
 
 
 def _call_line(data: bytes | None, name: str) -> int | None:
