@@ -97,6 +97,8 @@ def test_gym_dataset(env, name):
     ("vocab_size = len(vocab)", []),
     ("mnistx", []),
     ("the voc is a word", []),
+    ("data/YelpChi.mat", ["yelpchi"]),  # the review-fraud graph, not Yelp's review polarity
+    ("yelp_review_polarity_csv", ["yelp"]),
 ])
 def test_find_in_text(text, found):
     assert ds.find_in_text(text) == found

@@ -450,6 +450,8 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "citeseer": ("graph_learning", ()),
     "pubmed": ("graph_learning", ()),
     "ppi": ("graph_learning", ()),
+    # the YelpChi review-fraud graph is not the Yelp review-polarity text set ("YelpChi.mat" reads Yelp Chi)
+    "yelpchi": ("graph_learning", ("yelp_chi", "yelpchi_mat")),
     "karate_club": ("graph_learning", ("karateclub", "karate")),
     "ogbn_arxiv": ("graph_learning", ("ogbn-arxiv",)),
     "ogbn_products": ("graph_learning", ("ogbn-products",)),
