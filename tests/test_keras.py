@@ -664,3 +664,103 @@ for batch in loader_tr:
 """
     (s,) = parse_bytes(code, "qm9_disjoint.py")
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (48, 7)
+
+
+def test_a_model_subclass_training_the_models_it_is_handed_in_its_train_step_is_one_model():
+    # keras.io's VAE(encoder, decoder): no call(), one optimizer in train_step: one model, encoder then decoder
+    from corpus.readers.parser import parse_bytes
+
+    (s,) = parse_bytes(VAE_SCRIPT, "vae.py")
+    assert s.name == "VAE"
+    assert seq(s) == ["Conv2D/relu", "Flatten", "Dense", "Dense/relu", "Reshape", "Conv2DTranspose/sigmoid"]
+    assert (s.hyperparameters.optimizer, s.hyperparameters.epochs, s.hyperparameters.loss) == (
+        "adam", 30, "binary_crossentropy")
+    # a GAN's train_step steps the optimizers of its parts apart: its generator and discriminator stay examples
+    assert {x.name for x in parse_bytes(GAN_SCRIPT, "gan.py")} == {"discriminator", "generator"}
+    # a training wrapper of one model (CustomFit(model)) trains that model: still named for it
+    one = VAE_SCRIPT.replace(b"vae = VAE(encoder, decoder)", b"vae = VAE(encoder, encoder)")
+    got = {x.name: x for x in parse_bytes(one, "vae.py")}
+    assert "VAE" not in got and got["encoder"].hyperparameters.epochs == 30
+
+
+VAE_SCRIPT = b"""import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+latent_dim = 2
+encoder_inputs = keras.Input(shape=(28, 28, 1))
+x = layers.Conv2D(32, 3, activation="relu", strides=2, padding="same")(encoder_inputs)
+x = layers.Flatten()(x)
+z_mean = layers.Dense(latent_dim, name="z_mean")(x)
+encoder = keras.Model(encoder_inputs, z_mean, name="encoder")
+
+latent_inputs = keras.Input(shape=(latent_dim,))
+x = layers.Dense(7 * 7 * 64, activation="relu")(latent_inputs)
+x = layers.Reshape((7, 7, 64))(x)
+decoder_outputs = layers.Conv2DTranspose(1, 3, activation="sigmoid", padding="same")(x)
+decoder = keras.Model(latent_inputs, decoder_outputs, name="decoder")
+
+class VAE(keras.Model):
+    def __init__(self, encoder, decoder, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.decoder = decoder
+
+    def train_step(self, data):
+        with tf.GradientTape() as tape:
+            z = self.encoder(data)
+            reconstruction = self.decoder(z)
+            loss = tf.reduce_mean(keras.losses.binary_crossentropy(data, reconstruction))
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        return {"loss": loss}
+
+(x_train, _), (x_test, _) = keras.datasets.mnist.load_data()
+vae = VAE(encoder, decoder)
+vae.compile(optimizer=keras.optimizers.Adam())
+vae.fit(x_train, epochs=30, batch_size=128)
+"""
+
+GAN_SCRIPT = b"""import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+
+discriminator = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(64, 3, strides=2), layers.LeakyReLU(0.2),
+                                  layers.GlobalMaxPooling2D(), layers.Dense(1)], name="discriminator")
+latent_dim = 128
+generator = keras.Sequential([keras.Input(shape=(latent_dim,)), layers.Dense(7 * 7 * 128), layers.LeakyReLU(0.2),
+                              layers.Reshape((7, 7, 128)), layers.Conv2D(1, 7, padding="same", activation="sigmoid")],
+                             name="generator")
+
+class GAN(keras.Model):
+    def __init__(self, discriminator, generator, latent_dim):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+
+    def train_step(self, real_images):
+        batch_size = tf.shape(real_images)[0]
+        random_latent_vectors = tf.random.normal(shape=(batch_size, self.latent_dim))
+        generated_images = self.generator(random_latent_vectors)
+        combined_images = tf.concat([generated_images, real_images], axis=0)
+        labels = tf.concat([tf.ones((batch_size, 1)), tf.zeros((batch_size, 1))], axis=0)
+        with tf.GradientTape() as tape:
+            predictions = self.discriminator(combined_images)
+            d_loss = self.loss_fn(labels, predictions)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        return {"d_loss": d_loss}
+
+gan = GAN(discriminator=discriminator, generator=generator, latent_dim=latent_dim)
+gan.compile(d_optimizer=keras.optimizers.Adam(learning_rate=0.0003), g_optimizer=keras.optimizers.Adam(learning_rate=0.0003),
+            loss_fn=keras.losses.BinaryCrossentropy(from_logits=True))
+gan.fit(dataset, epochs=20)
+"""

@@ -1075,6 +1075,8 @@ class Interpreter(Evaluator):
                     self.in_layer_call -= block
                 # (a call returning named outputs or a tuple: ``{"out": ..., "enc": ...}``)
                 obj.outputs = self.tensors_in(out)
+            elif self.read_train_step(obj, cls, pos, kw, call):
+                pass
             else:
                 # Model subclass built functionally: CustomModel(inputs, outputs)
                 ins = kw.get("inputs", pos[0] if pos else UNKNOWN)
@@ -1087,6 +1089,29 @@ class Interpreter(Evaluator):
         elif isinstance(obj, ModelObj):
             obj.outputs = [obj.cur] if obj.cur is not None else []
         return obj
+
+    def read_train_step(self, obj: ModelObj, cls: ClassVal, pos: list[Any], kw: dict[str, Any], call: Node) -> bool:
+        """``VAE(encoder, decoder)``, ``SimSiam(encoder, predictor)``: a Model subclass with no ``call`` that
+        trains two or more models it is handed in its ``train_step`` with one optimizer is one model, its parts
+        in the order the step applies them. A GAN's (``d_optimizer``, ``g_optimizer``) trains its parts apart,
+        and a wrapper of one model (``CustomFit(model)``) trains that model: not these."""
+        found = cls.method("train_step")
+        if found is None or not any(isinstance(v, ModelObj) for v in [*pos, *kw.values()]):
+            return False
+        text = node_text(found[0])
+        if len(_OWN_OPTIMIZER_STEP.findall(text)) != 1 or _OTHER_OPTIMIZERS.search(text):
+            return False
+        x = self.new_root(None)
+        n_apps = len(self.tensors)
+        try:
+            self.invoke(FuncVal(found[0], cls.scope, "train_step", found[1]), [obj, x], {}, call)
+        except (_Return, _Break):
+            pass
+        applied = [t for t in self.tensors[n_apps:] if isinstance(t.producer, ModelObj) and t.producer is not obj]
+        if len({id(t.producer) for t in applied}) < 2:
+            return False  # a training wrapper of one model (``CustomFit(model)``): that model is the example
+        obj.inputs, obj.outputs = [x], [applied[-1]]
+        return True
 
     def apply_instance(self, inst: Instance, pos: list[Any], kw: dict[str, Any], call: Node) -> Any:
         found = inst.cls.method("call") or inst.cls.method("__call__")
@@ -3238,6 +3263,9 @@ def _bound(func: FuncVal, obj: Any) -> Any:
 
 
 _UNSET = object()  # a name not bound (beside None, a value)
+# a train_step's optimizer step, and the optimizers of a GAN that trains its parts apart
+_OWN_OPTIMIZER_STEP = re.compile(r"\bself\.optimizer\.(?:apply_gradients|apply|minimize)\(")
+_OTHER_OPTIMIZERS = re.compile(r"\bself\.\w+_optimizer\b|\bself\.optimizer_\w+\b")
 
 
 # ``Lambda(lambda x: tf.expand_dims(x, -1))`` reshapes the data; ``Lambda(lambda x: x / 255.0)`` rescales it
