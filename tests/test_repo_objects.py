@@ -190,3 +190,12 @@ def test_a_model_unpacked_with_its_tokenizer_from_a_loader_of_another_file_is_jo
     hp = s.hyperparameters
     assert (hp.learning_rate, hp.batch_size, hp.epochs) == (1e-4, 4, 3)
     assert NOT_TRAINED not in s.parse.warnings
+
+
+def test_a_network_an_agent_holds_and_steps_through_its_own_optimizer_is_joined_with_the_agent_file():
+    # sac_torch.py's Agent builds self.value = ValueNetwork(beta, ...) of networks.py and trains it by
+    # self.value.optimizer.zero_grad() ... .step(): the network is trained there (not "not trained")
+    (s,) = parse_files(_repo("agent_networks"))
+    assert (s.name, s.source.path, s.source.train_path) == ("ValueNetwork", "networks.py", "sac_torch.py")
+    assert (s.hyperparameters.optimizer, s.hyperparameters.loss) == ("adam", "mse")
+    assert s.task == "reinforcement_learning" and NOT_TRAINED not in s.parse.warnings

@@ -794,7 +794,10 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             if from_library(full, _NOT_MODEL_LIBRARIES):
                 continue
             wildcard = "." not in fn and any(k.startswith("*") for k in self.script.aliases)
-            if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not self._trained(var):
+            # (an agent's ``self.value = ValueNetwork(beta, ...)``, stepped as ``self.value.optimizer.step()``)
+            written = node_text(left) if left.type == "attribute" else var
+            if (fn.split(".")[0] not in self.script.aliases and not wildcard and not picked) or not (
+                    self._trained(var) or (written != var and self._trained(written))):
                 continue
             # ``model.ModelActor(...)`` of ``from lib import model``: the dotted name, for the join to follow
             raw = picked or (fn if "." in fn and "(" not in fn else last)
@@ -969,7 +972,7 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         if not self.by_last.get("backward"):
             return False
         # trained by hand: fc.zero_grad() ... loss.backward() ... param.data.add_(-lr * param.grad)
-        return self._called_on(var, "zero_grad", "parameters") or self._handed_to_training_function(var)
+        return self._called_on(var, "zero_grad", "parameters", deep=True) or self._handed_to_training_function(var)
 
     def _handed_to_training_function(self, var: str) -> bool:
         """``train(encoder, attn_decoder, ...)`` of a function of this file whose parameter it binds has its
@@ -1078,12 +1081,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         inlined = self.script.source.inlined_from
         return bool(inlined) and node.start_point[0] + 1 >= inlined
 
-    def _called_on(self, var: str, *methods: str, inside: Node | None = None) -> bool:
+    def _called_on(self, var: str, *methods: str, inside: Node | None = None, deep: bool = False) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``: inside a
         function, or where ``var`` means the file's name (not in a function with a parameter of that name)."""
+        dotted = deep and "." in var  # ``self.value`` of an agent: ``self.value.optimizer.zero_grad()``
         for key in methods:
             for c in self.by_last.get(key, []):
-                if node_text(c.child_by_field_name("function")).split(".")[0] != var:
+                written = node_text(c.child_by_field_name("function"))
+                if written.split(".")[0] != var and not (dotted and written.startswith(var + ".")):
                     continue
                 if inside is not None:
                     if inside.start_byte <= c.start_byte < inside.end_byte:
