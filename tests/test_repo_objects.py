@@ -199,3 +199,26 @@ def test_a_network_an_agent_holds_and_steps_through_its_own_optimizer_is_joined_
     assert (s.name, s.source.path, s.source.train_path) == ("ValueNetwork", "networks.py", "sac_torch.py")
     assert (s.hyperparameters.optimizer, s.hyperparameters.loss) == ("adam", "mse")
     assert s.task == "reinforcement_learning" and NOT_TRAINED not in s.parse.warnings
+    # an optimizer a class holds (self.optimizer = create_optimizer_v2(...), self.optimizer.zero_grad()) is none
+    files = _repo("agent_networks")
+    files["optim_factory.py"] = b"""import torch
+
+
+def create_optimizer_v2(model, name, lr):
+    return torch.optim.SGD(model.parameters(), lr=lr)
+"""
+    files["bench.py"] = b"""import torch
+from optim_factory import create_optimizer_v2
+
+
+class Bench:
+    def __init__(self, model):
+        self.model = model
+        self.optimizer = create_optimizer_v2(model, "sgd", lr=1e-4)
+
+    def step(self, x):
+        self.optimizer.zero_grad()
+        self.model(x).sum().backward()
+        self.optimizer.step()
+"""
+    assert [x.name for x in parse_files(files)] == ["ValueNetwork"]

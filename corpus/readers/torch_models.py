@@ -1084,11 +1084,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _called_on(self, var: str, *methods: str, inside: Node | None = None, deep: bool = False) -> bool:
         """Whether ``var.<method>(...)`` (or ``var.x.<method>(...)``) is called for one of ``methods``: inside a
         function, or where ``var`` means the file's name (not in a function with a parameter of that name)."""
-        dotted = deep and "." in var  # ``self.value`` of an agent: ``self.value.optimizer.zero_grad()``
+        # ``self.value`` of an agent stepped through its own optimizer: ``self.value.optimizer.zero_grad()`` (a
+        # member of it, not ``self.optimizer.zero_grad()`` itself)
+        dotted = deep and "." in var
         for key in methods:
             for c in self.by_last.get(key, []):
                 written = node_text(c.child_by_field_name("function"))
-                if written.split(".")[0] != var and not (dotted and written.startswith(var + ".")):
+                if written.split(".")[0] != var and not (
+                        dotted and written.startswith(var + ".") and "." in written[len(var) + 1:]):
                     continue
                 if inside is not None:
                     if inside.start_byte <= c.start_byte < inside.end_byte:
