@@ -191,11 +191,8 @@ def _definition_models(per_file: dict[str, list[Summary]], context: RepoContext)
         if facts is None:
             continue
         for d in facts.definitions.values():
-            # (the model's whole range: a functional model built at the top whose first layer sits in a block
-            # function above it is not that block's model)
             inside = [s for s in summaries if s.parse.status != "failed" and s.source.line_start
-                      and d.line_start <= s.source.line_start <= d.line_end
-                      and (s.source.line_end or s.source.line_start) <= d.line_end]
+                      and d.line_start <= s.source.line_start <= d.line_end]
             if not inside:
                 continue
             named = [s for s in inside if s.name == d.name]
@@ -696,8 +693,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if d is None:
         _checkpoint_only_run(s)
         return True
-    if s.name in GENERIC_NAMES and d.definition.name != s.name:
-        # ``def get_lstm(): model = Sequential(...)``: the model is the builder's
+    if s.name in GENERIC_NAMES and d.definition.name != s.name and (s.source.line_end or 0) <= d.definition.line_end:
+        # ``def get_lstm(): model = Sequential(...)``: the model is the builder's (not a model built at the top
+        # whose first layer sits in a block function or a layer class above it)
         s.name = d.definition.name
         s.id = make_id(repo, commit, s.source.path, s.name, s.source.line_start)
     if d.trained_elsewhere and (d.read_where_used or not _own_run(s)):
