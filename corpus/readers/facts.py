@@ -47,7 +47,7 @@ Nothing here executes the script.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from tree_sitter import Node
@@ -314,37 +314,37 @@ def _helper_training_calls(model: str, names: set[str], facts: FileFacts, start:
     """``fit_and_evaluate(model, train_ds, valid_ds)``, ``training_loop(model=net, train_loader=...)``: a
     training helper the model is handed to, with its data beside it."""
     calls = []
-    for line in sorted(facts.calls_by_line):
-        if _outside(line, start, until):
+    for call in _calls_between(facts, start, until):
+        fn = call.child_by_field_name("function")
+        callee = node_text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+        if not _TRAINING_HELPER.search(callee) or callee in _FIT_NAMES:
             continue
-        for call in facts.calls_by_line[line]:
-            fn = call.child_by_field_name("function")
-            callee = node_text(fn).rsplit(".", 1)[-1] if fn is not None else ""
-            if not _TRAINING_HELPER.search(callee) or callee in _FIT_NAMES:
-                continue
-            args = call.child_by_field_name("arguments")
-            given = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
-                     for a in (args.named_children if args is not None else [])]
-            if any(a is not None and a.type == "identifier" and _holds(node_text(a), model, names, call, facts)
-                   for a in given):
-                calls.append(call)
+        args = call.child_by_field_name("arguments")
+        given = [a.child_by_field_name("value") if a.type == "keyword_argument" else a
+                 for a in (args.named_children if args is not None else [])]
+        if any(a is not None and a.type == "identifier" and _holds(node_text(a), model, names, call, facts)
+               for a in given):
+            calls.append(call)
     return calls
 
 
 def _calls_by_hand(model: str, names: set[str], facts: FileFacts, start: int, until: int | None) -> list[Node]:
     """The calls of the model itself on data (``reg(x)``) between ``start`` and ``until``."""
     calls = []
-    for line in sorted(facts.calls_by_line):
-        if _outside(line, start, until):
-            continue
-        for call in facts.calls_by_line[line]:
-            fn = call.child_by_field_name("function")
-            callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
-            # (a class's own name called builds it; its instance called runs it)
-            if callee and (callee != model or not _is_class_name(model)) and \
-                    _holds(callee, model, names, call, facts):
-                calls.append(call)
+    for call in _calls_between(facts, start, until):
+        fn = call.child_by_field_name("function")
+        callee = node_text(fn) if fn is not None and fn.type == "identifier" else ""
+        # (a class's own name called builds it; its instance called runs it)
+        if callee and (callee != model or not _is_class_name(model)) and _holds(callee, model, names, call, facts):
+            calls.append(call)
     return calls
+
+
+def _calls_between(facts: FileFacts, start: int, until: int | None) -> Iterator[Node]:
+    """The file's calls from line ``start`` up to ``until``, in line order."""
+    for line in sorted(facts.calls_by_line):
+        if not _outside(line, start, until):
+            yield from facts.calls_by_line[line]
 
 
 def _data_arguments(call: Node) -> list[Node]:

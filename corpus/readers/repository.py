@@ -276,13 +276,18 @@ def _block_def(context: RepoContext, hit: tuple[str, str], d: Definition,
                defs: dict[tuple[str, str], _Def]) -> _Def | None:
     """A class of the repository that its own file did not read as a model (a wrapper of one layer, a block
     only other files build), read now as the block the Custom layer stands for."""
-    layers = context.class_layers(*hit)
+    # (nothing read inside: a model built from what it is given (WideDeep(wide, deeptabular)) or its own
+    # weights and maths (pygcn's GraphConvolution, Custom in its own file too) stays Custom)
+    return _block_read(hit, d, defs, context.class_layers(*hit), "pytorch")
+
+
+def _block_read(hit: tuple[str, str], d: Definition, defs: dict[tuple[str, str], _Def],
+                layers: list[Layer] | None, framework: str) -> _Def | None:
+    """A block read on demand, kept among the definitions; None when nothing was read inside it."""
     if not layers:
-        # nothing read inside: a model built from what it is given (WideDeep(wide, deeptabular)) or its own
-        # weights and maths (pygcn's GraphConvolution, Custom in its own file too) stays Custom
         return None
     source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
-    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="pytorch", layers=layers))
+    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework=framework, layers=layers))
     defs[hit] = block
     return block
 
@@ -291,13 +296,7 @@ def _function_block_def(context: RepoContext, hit: tuple[str, str], d: Definitio
                         defs: dict[tuple[str, str], _Def]) -> _Def | None:
     """A Keras block function of the repository (``residual_block(x, filters)`` of a ``model_utils.py``) that
     its own file read no model in, read now as the block the Custom layer stands for."""
-    layers = context.function_layers(*hit)
-    if not layers:
-        return None
-    source = Source(path=hit[0], line_start=d.line_start, line_end=d.line_end)
-    block = _Def(hit[0], d, Summary(id="", name=hit[1], source=source, framework="keras", layers=layers))
-    defs[hit] = block
-    return block
+    return _block_read(hit, d, defs, context.function_layers(*hit), "keras")
 
 
 # ``self.network = create_unet_model(...)`` in a class's body
