@@ -567,6 +567,17 @@ def test_a_registry_picked_by_a_required_option_trains_each_model_it_holds():
                                                                        ("models/b.py", "run.py")]
     assert all((s.hyperparameters.optimizer, s.hyperparameters.learning_rate, s.hyperparameters.epochs)
                == ("adam", 0.005, 10) for s in got)
+    # LTSF-Linear's ``--model`` is required AND has a default: argparse never uses it, each run names the model
+    files = _repo(FIXTURES / "repo_required_registry")
+    files["run.py"] = files["run.py"].replace(b'required=True, help="a or b"', b'required=True, default="a"')
+    assert b'default="a"' in files["run.py"]
+    got = parse_files(files)
+    assert sorted((s.source.path, s.source.train_path) for s in got) == [("models/a.py", "run.py"),
+                                                                       ("models/b.py", "run.py")]
+    # an option that is not required picks its default's class alone
+    files["run.py"] = files["run.py"].replace(b'required=True, default="a"', b'default="a"')
+    got = parse_files(files)
+    assert [(s.source.path, s.source.train_path) for s in got if s.source.train_path] == [("models/a.py", "run.py")]
 
 
 def test_flag_defaults_a_file_sees_through_opt_are_no_training_of_its_own():

@@ -699,6 +699,10 @@ class RepoContext:
                 flags.setdefault(k, v)
         return flags
 
+    def option_files(self) -> list[str]:
+        """The repository's Python files that define command-line options (a byte prescan; read once)."""
+        return self._option_files_list()
+
     def _option_files_list(self) -> list[str]:
         if self._option_files is None:
             self._option_files = [p for p, data in self.files.items()

@@ -87,10 +87,28 @@ def _from_registry(script: Script, sub: Node) -> str | None:
         return f"{module}.{key}" if module and key and _NAME.match(key) else None
     if value is None or value.type != "identifier":
         return None
-    key = _key(script, index)
+    key = None if _required_option(script, index) else _key(script, index)
     if key is None:
         return None
     return next((v for k, v in _registry(script, value) if k == key), None)
+
+
+_OPTION_READ = re.compile(r"^(?:self\.)?(?:args|opt|opts|cfg|config|hparams|params|options|flags|FLAGS)\.(\w+)$")
+
+
+def _required_option(script: Script, node: Node | None) -> bool:
+    """Whether a registry's key is a command-line option declared ``required=True`` (LTSF-Linear's ``--model``,
+    ``required=True, default='Autoformer'``): argparse never uses its default, each run names the model, so the
+    registry stands for every class it holds (:func:`registry_callees`)."""
+    m = _OPTION_READ.match(node_text(node)) if node is not None else None
+    if m is None:
+        return False
+    pattern = re.compile(rb"add_argument\(\s*['\"]--" + re.escape(m.group(1).encode()) +
+                         rb"['\"][^)]*?\brequired\s*=\s*True")
+    if pattern.search(script.code_bytes):
+        return True
+    ctx = script.context
+    return ctx is not None and any(pattern.search(ctx.files.get(p) or b"") for p in ctx.option_files())
 
 
 def _registry(script: Script, name: Node) -> list[tuple[Any, str]]:
@@ -121,7 +139,8 @@ def registry_callees(script: Script, call: Node) -> list[str]:
     if node is None or node.type != "subscript":
         return []
     value = node.child_by_field_name("value")
-    if value is None or value.type != "identifier" or _key(script, node.child_by_field_name("subscript")):
+    index = node.child_by_field_name("subscript")
+    if value is None or value.type != "identifier" or (_key(script, index) and not _required_option(script, index)):
         return []
     names = list(dict.fromkeys(v + suffix for _k, v in _registry(script, value)))
     return names if len(names) >= 2 else []
