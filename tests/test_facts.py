@@ -1180,3 +1180,70 @@ model.fit(df["text"], df["label"], epochs=3)
 '''
     (s,) = parse_bytes(code, "reviews.py")
     assert s.datasets == ["spider_text_to_sql"]  # a hub id no list knows: its name, as load_dataset's
+
+
+def test_a_gan_over_token_sequences_generates_text_and_a_conditional_image_gan_images():
+    from corpus.readers.parser import parse_bytes
+
+    text = TEXT_GAN.encode()
+    assert {s.task for s in parse_bytes(text, "textgan.py")} == {"text_generation"}
+    # a conditional GAN embeds the digit's label: an Embedding alone is no text
+    image = b"""import torch
+import torch.nn as nn
+from torchvision import datasets
+
+data = datasets.MNIST("data", download=True)
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.label_emb = nn.Embedding(10, 10)
+        self.fc = nn.Linear(110, 784)
+    def forward(self, z, y):
+        return torch.tanh(self.fc(torch.cat([z, self.label_emb(y)], 1)))
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.label_emb = nn.Embedding(10, 10)
+        self.fc = nn.Linear(794, 1)
+    def forward(self, x, y):
+        return torch.sigmoid(self.fc(torch.cat([x, self.label_emb(y)], 1)))
+
+g_opt = torch.optim.Adam(Generator().parameters(), lr=2e-4)
+d_opt = torch.optim.Adam(Discriminator().parameters(), lr=2e-4)
+"""
+    assert {s.task for s in parse_bytes(image, "cgan.py")} == {"image_generation"}
+
+
+TEXT_GAN = """import torch
+import torch.nn as nn
+from utils.text_process import load_dict, tensor_to_tokens
+
+word2idx, idx2word = load_dict("image_coco")
+
+class Generator(nn.Module):
+    def __init__(self, vocab_size, emb=32, hid=32):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, emb)
+        self.lstm = nn.LSTM(emb, hid, batch_first=True)
+        self.out = nn.Linear(hid, vocab_size)
+    def forward(self, x):
+        h, _ = self.lstm(self.embeddings(x))
+        return self.out(h)
+
+class Discriminator(nn.Module):
+    def __init__(self, vocab_size, emb=32, hid=32):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, emb)
+        self.gru = nn.GRU(emb, hid, batch_first=True)
+        self.out = nn.Linear(hid, 1)
+    def forward(self, x):
+        h, _ = self.gru(self.embeddings(x))
+        return self.out(h[:, -1])
+
+gen = Generator(len(word2idx))
+dis = Discriminator(len(word2idx))
+g_opt = torch.optim.Adam(gen.parameters(), lr=1e-3)
+d_opt = torch.optim.Adam(dis.parameters(), lr=1e-3)
+"""

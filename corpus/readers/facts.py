@@ -756,15 +756,17 @@ def _file_structure(summaries: list[Summary], facts: FileFacts, data_tasks: set[
     """Votes that need the whole file: a generator/discriminator pair, an encoder/decoder pair."""
     scores: dict[str, float] = {}
     names = [s.name for s in summaries]
+    texty = facts.text_signals or bool(data_tasks & _TEXT_TASKS)
     if any(_GEN_NAME.search(n) for n in names) and any(_DIS_NAME.search(n) for n in names):
-        add_score(scores, "image_generation", task_rules.WEIGHT_CERTAIN)
+        # (a GAN over token sequences, with a vocabulary or text data, generates text: TextGAN-PyTorch; a
+        # conditional image GAN's label Embedding alone says nothing)
+        add_score(scores, "text_generation" if texty else "image_generation", task_rules.WEIGHT_CERTAIN)
     if any(_DIFFUSION.search(n) for n in names + facts.class_names):
         add_score(scores, "image_generation", 2 * task_rules.WEIGHT_CERTAIN)  # the U-Net of a DDPM denoises, it does not segment
     enc = any(_ENC_NAME.search(n) for n in names)
     dec = any(_DEC_NAME.search(n) for n in names)
     if (enc and dec) or any(_AE_NAME.search(n) for n in names):
-        texty = facts.text_signals or bool(data_tasks & _TEXT_TASKS) or any(
-            "Embedding" in s.layer_types for s in summaries)
+        texty = texty or any("Embedding" in s.layer_types for s in summaries)
         if texty and not any(_AE_NAME.search(n) for n in names):
             add_score(scores, "machine_translation", 5.0)
         else:
