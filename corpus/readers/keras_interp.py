@@ -1402,16 +1402,18 @@ class Interpreter(Evaluator):
 
     def inlined_function(self, name: str) -> FuncVal | None:
         """A function of another file of the repository, read below this script (``RepoContext.imported_code``)."""
-        inlined = self.script.source.inlined_from
-        f = self.globals.get(name) if inlined else None
-        return f if isinstance(f, FuncVal) and f.node.start_point[0] + 1 >= inlined else None
+        return self._inlined_global(name, FuncVal)
 
     def inlined_class(self, name: str) -> ClassVal | None:
         """A class of another file read below this script (``net = model.Model(784, lr)`` of ``import model``: a
         raw TF graph class the script trains, a settings class), reached through its module's name."""
+        return self._inlined_global(name, ClassVal)
+
+    def _inlined_global(self, name: str, kind: type) -> Any:
+        """The global ``name`` when it is a ``kind`` defined in the code read below this script, else None."""
         inlined = self.script.source.inlined_from
-        c = self.globals.get(name) if inlined else None
-        return c if isinstance(c, ClassVal) and c.node.start_point[0] + 1 >= inlined else None
+        got = self.globals.get(name) if inlined else None
+        return got if isinstance(got, kind) and got.node.start_point[0] + 1 >= inlined else None
 
     def of_repository(self, obj: Imported) -> bool:
         """Whether an imported name is a top-level name of another file of the repository (the parsed command

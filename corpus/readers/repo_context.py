@@ -438,53 +438,53 @@ class RepoContext:
         """The layers a PyTorch module class of a repository file builds with its defaults, read on demand for
         a block another file uses whose own file did not read it as a model (a ``LayerNorm`` wrapper, a
         ``ScaledConv2d``); None when it is no module class or the file is no PyTorch file (cached)."""
-        cache: dict[tuple[str, str], list[Layer] | None] = self.__dict__.setdefault("_class_layers", {})
-        key = (path, name)
-        if key in cache:
-            return cache[key]
-        cache[key] = None  # a block that names itself, read again while reading: Custom
-        data = self._torch_file(path)
-        if data is None:
-            return None
-        from corpus.readers.script import Script, source_text
         from corpus.readers.torch_models import class_layers
 
-        try:
-            script = Script(source_text(data, path), path=path, context=self)
-            got = class_layers(script, name)
-        except (RecursionError, ValueError, UnicodeError):
-            got = None
-        cache[key] = got
-        return got
+        # (a block that names itself, read again while reading: Custom)
+        return self._read_once("_class_layers", (path, name), path, lambda: self._torch_file(path),
+                               lambda script: class_layers(script, name))
 
     def function_layers(self, path: str, name: str) -> list[Layer] | None:
         """The layers a Keras block function of a repository file applies to the tensor it is given
         (``def residual_block(x, filters, ...)`` of a ``model_utils.py``), read on demand for a model of another
         file that calls it: the file is read with one more line below it, a model over the function's output
         (a static reading like any other; nothing runs). None when it is no such function (cached)."""
-        cache: dict[tuple[str, str], list[Layer] | None] = self.__dict__.setdefault("_function_layers", {})
-        key = (path, name)
+        from corpus.readers.keras_models import extract_keras
+
+        def probed() -> bytes | None:
+            data = self.files.get(path)
+            if not data or b"keras" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py") \
+                    or not name.isidentifier():
+                return None
+            return data + (b"\n\nimport tensorflow as _examplenet_tf\n"
+                           b"_examplenet_in = _examplenet_tf.keras.layers.Input(shape=(None,))\n"
+                           b"_examplenet_block = _examplenet_tf.keras.Model(_examplenet_in, " + name.encode() +
+                           b"(_examplenet_in))\n")
+
+        def layers(script: Script) -> list[Layer] | None:
+            got = [m for m in extract_keras(script) if m.name == "_examplenet_block"]
+            return [x for x in got[0].layers if x.type != "InputLayer"] or None if got else None
+
+        # (a block that calls itself while it is read: Custom)
+        return self._read_once("_function_layers", (path, name), path, probed, layers)
+
+    def _read_once(self, cache_name: str, key: tuple[str, str], path: str, code: Callable[[], bytes | None],
+                   read: Callable[[Script], Any]) -> Any:
+        """What ``read`` makes of a repository file's ``code``, kept under ``key`` in the cache ``cache_name``:
+        None while it is being read (a cycle), when ``code`` gives nothing, or when it cannot be parsed."""
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault(cache_name, {})
         if key in cache:
             return cache[key]
-        cache[key] = None  # a block that calls itself while it is read: Custom
-        data = self.files.get(path)
-        if not data or b"keras" not in data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py") \
-                or not name.isidentifier():
+        cache[key] = None
+        data = code()
+        if data is None:
             return None
-        from corpus.readers.keras_models import extract_keras
         from corpus.readers.script import Script, source_text
 
-        probe = (b"\n\nimport tensorflow as _examplenet_tf\n"
-                 b"_examplenet_in = _examplenet_tf.keras.layers.Input(shape=(None,))\n"
-                 b"_examplenet_block = _examplenet_tf.keras.Model(_examplenet_in, " + name.encode() +
-                 b"(_examplenet_in))\n")
         try:
-            script = Script(source_text(data + probe, path), path=path, context=self)
-            got = [m for m in extract_keras(script) if m.name == "_examplenet_block"]
+            cache[key] = read(Script(source_text(data, path), path=path, context=self))
         except (RecursionError, ValueError, UnicodeError):
-            got = []
-        layers = [x for x in got[0].layers if x.type != "InputLayer"] if got else []
-        cache[key] = layers or None
+            cache[key] = None
         return cache[key]
 
     def _torch_file(self, path: str) -> bytes | None:
@@ -526,21 +526,13 @@ class RepoContext:
             read: a :class:`Script` (parsed with this context) -> what the caller keeps of it.
             marker: bytes the file must hold to be read at all (a cheap prescan: ``b"flax"``).
         """
-        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_read_with", {})
-        key = (reader, path)
-        if key in cache:
-            return cache[key]
-        cache[key] = None  # a file read again while it is read: nothing
-        data = self.files.get(path)
-        if not data or not path.endswith(".py") or len(data) > MAX_MODULE_BYTES or marker not in data:
-            return None
-        from corpus.readers.script import Script, source_text
+        def code() -> bytes | None:
+            data = self.files.get(path)
+            ok = data and path.endswith(".py") and len(data) <= MAX_MODULE_BYTES and marker in data
+            return data if ok else None
 
-        try:
-            cache[key] = read(Script(source_text(data, path), path=path, context=self))
-        except (RecursionError, ValueError, UnicodeError):
-            cache[key] = None
-        return cache[key]
+        # (a file read again while it is read: nothing)
+        return self._read_once("_read_with", (reader, path), path, code, read)
 
     def call_parameters(self, path: str, name: str) -> list[tuple[str, Any]] | None:
         """The plain parameters a call of a repository function or class takes (a class's ``__init__`` after
@@ -682,7 +674,7 @@ class RepoContext:
         else, when exactly one file of the repository defines options, that
         file's. Files are found by a byte prescan, confirmed by resolving their imports.
         """
-        options = self._option_files_list()
+        options = self.option_files()
         flags: dict[str, Any] = {}
         if not options:
             return flags
@@ -701,9 +693,6 @@ class RepoContext:
 
     def option_files(self) -> list[str]:
         """The repository's Python files that define command-line options (a byte prescan; read once)."""
-        return self._option_files_list()
-
-    def _option_files_list(self) -> list[str]:
         if self._option_files is None:
             self._option_files = [p for p, data in self.files.items()
                                   if p.endswith(".py") and len(data) <= MAX_MODULE_BYTES and _defines_options(data)]

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
     from corpus.readers.script import Script
 
+# the names a script's parsed options are held under (``args.model``, ``self.opt.arch``)
+_OPTION_HOLDERS = r"(?:args|opt|opts|cfg|config|hparams|params|options|flags)"
 # ``self.args.model`` / ``self.opt.arch`` / ``self.config.model_name``: an option read through an object
-_SELF_OPTION = re.compile(r"^self\.(?:args|opt|opts|cfg|config|hparams|params|options|flags)\.(\w+)$")
+_SELF_OPTION = re.compile(rf"^self\.{_OPTION_HOLDERS}\.(\w+)$")
 _NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
 _MAX_DEPTH = 3
 
@@ -93,7 +95,7 @@ def _from_registry(script: Script, sub: Node) -> str | None:
     return next((v for k, v in _registry(script, value) if k == key), None)
 
 
-_OPTION_READ = re.compile(r"^(?:self\.)?(?:args|opt|opts|cfg|config|hparams|params|options|flags|FLAGS)\.(\w+)$")
+_OPTION_READ = re.compile(rf"^(?:self\.)?(?:{_OPTION_HOLDERS}|FLAGS)\.(\w+)$")
 
 
 def _required_option(script: Script, node: Node | None) -> bool:
@@ -103,12 +105,16 @@ def _required_option(script: Script, node: Node | None) -> bool:
     m = _OPTION_READ.match(node_text(node)) if node is not None else None
     if m is None:
         return False
-    pattern = re.compile(rb"add_argument\(\s*['\"]--" + re.escape(m.group(1).encode()) +
-                         rb"['\"][^)]*?\brequired\s*=\s*True")
-    if pattern.search(script.code_bytes):
-        return True
-    ctx = script.context
-    return ctx is not None and any(pattern.search(ctx.files.get(p) or b"") for p in ctx.option_files())
+    # (asked for each registry call, by chosen_callee and registry_callees alike: answered once per option)
+    known: dict[str, bool] = script.__dict__.setdefault("_required_options", {})
+    name = m.group(1)
+    if name not in known:
+        pattern = re.compile(rb"add_argument\(\s*['\"]--" + re.escape(name.encode()) +
+                             rb"['\"][^)]*?\brequired\s*=\s*True")
+        ctx = script.context
+        known[name] = pattern.search(script.code_bytes) is not None or (
+            ctx is not None and any(pattern.search(ctx.files.get(p) or b"") for p in ctx.option_files()))
+    return known[name]
 
 
 def _registry(script: Script, name: Node) -> list[tuple[Any, str]]:
