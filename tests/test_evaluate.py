@@ -167,3 +167,11 @@ def test_a_hostile_configuration_is_refused_and_the_value_stays_unknown() -> Non
     ctx = RepoContext(files)
     s = load(files["t.py"], "t.py", context=ctx)
     assert s.constants["N"] is UNKNOWN and "not read" in ctx.warnings["bomb.yaml"][0]
+
+
+def test_a_settings_dict_filled_key_by_key_at_module_level() -> None:
+    s = load("config = {'lr': 1e-3}\nbefore = config\nconfig['epochs'] = 20\nconfig[KEY] = 5\nother['x'] = 1\n",
+             "settings.py")
+    assert s.constants["config"] == {"lr": 1e-3, "epochs": 20}
+    assert s.constants["before"] == {"lr": 1e-3}  # (what was read earlier keeps what it saw)
+    assert "other" not in s.constants

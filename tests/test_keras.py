@@ -721,3 +721,51 @@ vae = VAE(encoder, decoder)
 vae.compile(optimizer=keras.optimizers.Adam())
 vae.fit(x_train, epochs=30, batch_size=128)
 """
+
+
+def test_a_block_function_returning_a_keras3_pipeline_is_expanded_inside_the_sequential():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import keras
+from keras import layers
+
+def conv_ln(filters):
+    return layers.Pipeline([layers.Conv2D(filters, 3, padding="same"), layers.LayerNormalization(),
+                            layers.LeakyReLU()])
+
+model = keras.Sequential([
+    keras.Input(shape=(32, 32, 3)),
+    conv_ln(32),
+    layers.MaxPooling2D(),
+    conv_ln(64),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+model.fit(x_train, y_train, epochs=4)
+'''
+    (s,) = parse_bytes(code, "pipeline_blocks.py")
+    assert seq(s) == ["Conv2D", "LayerNormalization/leaky_relu", "MaxPooling2D", "Conv2D",
+                      "LayerNormalization/leaky_relu", "GlobalAveragePooling2D", "Dense/softmax"]
+    assert s.layers[3].args.get("filters") == 64
+
+
+def test_a_segmentation_models_unet_is_one_pretrained_network_with_its_library_loss():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import numpy as np
+import segmentation_models as sm
+
+BACKBONE = "resnet34"
+X = np.load("images.npy")
+Y = np.load("masks.npy")
+model = sm.Unet(BACKBONE, encoder_weights="imagenet", classes=1, activation="sigmoid")
+model.compile("Adam", loss=sm.losses.bce_jaccard_loss, metrics=[sm.metrics.iou_score])
+model.fit(X, Y, batch_size=8, epochs=50)
+'''
+    (s,) = parse_bytes(code, "sm_unet.py")
+    assert s.framework == "keras" and seq(s) == ["Pretrained"]
+    assert s.layers[0].args["encoder"] == "resnet34" and s.layers[0].args["name"] == "Unet"
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", 8, 50, "other")
+    assert hp.loss_raw == "sm.losses.bce_jaccard_loss" and s.task == "image_segmentation"

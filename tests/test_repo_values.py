@@ -454,3 +454,36 @@ def test_a_toml_loader_in_another_file_is_read_like_a_yaml_one():
     files = {"model.py": TORCH_MODEL, "train.py": train, "helpers.py": helpers,
              "run.toml": b"lr = 0.07\nbs = 5\nepochs = 2\n"}
     assert hp_of(files)[0] == (0.07, 5, 2)
+
+
+def test_a_repository_training_helper_that_builds_its_own_optimizer_trains_with_it():
+    helper = b'''import torch
+from torch import optim
+
+
+def train_classifier(model, batches, loss_fn, epochs, rate=None):
+    opt = optim.SGD(model.parameters(), lr=rate, momentum=0.9)
+    for _ in range(epochs):
+        for x, y in batches:
+            opt.zero_grad()
+            loss_fn(model(x), y).backward()
+            opt.step()
+'''
+    script = b'''import torch
+from torch import nn, optim
+from tools.training import train_classifier
+
+net = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+rate, passes = 0.3, 8
+unused = optim.Adam(net.parameters(), lr=0.001)
+train_classifier(net, train_batches, nn.CrossEntropyLoss(), passes, rate)
+
+other = nn.Sequential(nn.Flatten(), nn.Linear(784, 2))
+own = optim.Adam(other.parameters(), lr=0.002)
+train_classifier(other, train_batches, nn.CrossEntropyLoss(), passes, own)
+'''
+    got = {s.name: s.hyperparameters for s in parse_files({"tools/__init__.py": b"", "tools/training.py": helper,
+                                                          "run.py": script})}
+    assert (got["net"].optimizer, got["net"].learning_rate, got["net"].epochs) == ("sgd", 0.3, 8)
+    # handed its own optimizer, the script's stays
+    assert (got["other"].optimizer, got["other"].learning_rate) == ("adam", 0.002)

@@ -280,3 +280,51 @@ train_op = tf.train.AdamOptimizer(2e-4).minimize(tf.reduce_mean(tf.square(fake -
 '''
     (s,) = parse_bytes(code, "dcgan_tf1.py")
     assert seq(s) == ["Dense/relu", "Reshape", "UpSampling2D", "Conv2D/relu", "UpSampling2D", "Conv2D/tanh"]
+
+
+def test_batch_bounds_walked_with_zipped_ranges_give_the_batch_and_the_outer_loop_the_epochs():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import numpy as np
+import tensorflow as tf
+from tensorflow.examples.tutorials.mnist import input_data
+
+mnist = input_data.read_data_sets("MNIST_data/", one_hot=True)
+trX, trY = mnist.train.images, mnist.train.labels
+X = tf.placeholder("float", [None, 784])
+Y = tf.placeholder("float", [None, 10])
+w = tf.Variable(tf.random_normal([784, 10], stddev=0.01))
+logits = tf.matmul(X, w)
+cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=Y))
+train_op = tf.train.GradientDescentOptimizer(0.05).minimize(cost)
+
+with tf.Session() as sess:
+    tf.global_variables_initializer().run()
+    for i in range(30):
+        for start, end in zip(range(0, len(trX), 128), range(128, len(trX) + 1, 128)):
+            sess.run(train_op, feed_dict={X: trX[start:end], Y: trY[start:end]})
+'''
+    (s,) = parse_bytes(code, "logreg_tf1.py")
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.learning_rate, hp.batch_size, hp.epochs) == ("sgd", 0.05, 128, 30)
+
+
+def test_a_range_striding_over_the_data_by_a_batch_is_a_batch_not_a_count_of_passes():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+
+BATCH = 64
+X = tf.placeholder(tf.float32, [None, 20])
+Y = tf.placeholder(tf.float32, [None, 1])
+pred = tf.layers.dense(tf.layers.dense(X, 32, activation=tf.nn.relu), 1)
+train_op = tf.train.AdamOptimizer(1e-3).minimize(tf.reduce_mean(tf.square(pred - Y)))
+
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for epoch in range(7):
+        for start in range(0, len(train_x), BATCH):
+            sess.run(train_op, feed_dict={X: train_x[start:start + BATCH], Y: train_y[start:start + BATCH]})
+'''
+    (s,) = parse_bytes(code, "reg_tf1.py")
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (64, 7)

@@ -1572,3 +1572,81 @@ trainer.fit(model=lightning_model, train_dataloaders=train_loader)
     (m,) = extract_code(code)
     assert m.name == "PyTorchMLP" and seq(m) == ["Flatten", "Dense", "Dense"]
     assert (m.hyperparameters.optimizer, m.hyperparameters.learning_rate) == ("sgd", 0.05)
+
+
+def test_an_ep_loop_around_a_full_pass_over_a_loader_counts_epochs_not_steps():
+    code = '''import torch
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+train_dl = DataLoader(TensorDataset(torch.randn(100, 3), torch.randn(100, 1)), batch_size=10, shuffle=True)
+net = nn.Sequential(nn.Linear(3, 16), nn.ReLU(), nn.Linear(16, 1))
+opt = torch.optim.SGD(net.parameters(), lr=0.01)
+loss_fn = nn.MSELoss()
+for ep in range(100):
+    for xb, yb in train_dl:
+        loss = loss_fn(net(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+agent_net = nn.Sequential(nn.Linear(4, 2))
+agent_opt = torch.optim.Adam(agent_net.parameters(), lr=0.001)
+for ep in range(500):
+    state = env.reset()
+    loss = agent_net(state).sum()
+    agent_opt.zero_grad()
+    loss.backward()
+    agent_opt.step()
+'''
+    got = by_name(extract_code(code))
+    assert (got["net"].hyperparameters.epochs, got["net"].hyperparameters.steps) == (100, None)
+    # an episode loop with no loader inside stays a count of steps
+    assert (got["agent_net"].hyperparameters.epochs, got["agent_net"].hyperparameters.steps) == (None, 500)
+
+
+def test_ignite_trainer_run_gives_the_epochs():
+    code = '''import torch
+from torch import nn
+from ignite.engine import create_supervised_trainer
+
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+trainer = create_supervised_trainer(model, optimizer, nn.CrossEntropyLoss())
+trainer.run(train_loader, max_epochs=12)
+'''
+    (m,) = extract_code(code)
+    assert (m.hyperparameters.optimizer, m.hyperparameters.epochs) == ("adam", 12)
+
+
+def test_a_segmentation_models_pytorch_network_is_one_pretrained_model_not_a_class_of_another_file():
+    code = '''import torch
+import segmentation_models_pytorch as smp
+
+model = smp.Unet(encoder_name="resnet34", encoder_weights=None, in_channels=3, classes=2)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+for epoch in range(40):
+    for x, y in train_loader:
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+
+class Segmenter(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = smp.FPN("efficientnet-b0", classes=1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.net(x))
+'''
+    got = by_name(extract_code(code))
+    m = got["model"]
+    assert seq(m) == ["Pretrained"] and not m.parse.warnings
+    assert m.layers[0].args == {"name": "Unet", "pretrained": False, "encoder": "resnet34", "classes": 2}
+    assert m.hyperparameters.epochs == 40
+    s = got["Segmenter"]
+    assert seq(s) == ["Pretrained"] and s.layers[0].args["pretrained"] is True
+    assert s.layers[0].args["encoder"] == "efficientnet-b0" and s.layers[0].activation == "sigmoid"
+

@@ -67,7 +67,7 @@ DATASETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
                                               "cats_and_dogs_filtered", "catsanddogs", "petimages",
                                               "kagglecatsanddogs", "dogs_vs_cats", "dog_vs_cat", "cat_vs_dog",
                                               "cats_vs_dogs_small", "cat_dog_data", "dogcat", "catdog",
-                                              "dogcat-data")),
+                                              "dogcat-data", "cat-and-dog", "cats-and-dogs")),
     # (annotations/trimaps is the Pet set's folder of segmentation masks)
     "oxford_pets": ("image_classification", ("oxford_iiit_pet", "oxfordiiitpet", "oxford-iiit-pet", "oxfordpets",
                                               "vgg/data/pets", "trimaps")),

@@ -11,9 +11,10 @@ from __future__ import annotations
 # family -> the top-level modules whose import makes a script that family's
 # (any dotted origin with a ``keras`` segment counts as Keras too: ``tf.keras``)
 IMPORT_FAMILIES: dict[str, frozenset[str]] = {
-    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras", "keras_core")),
+    "keras": frozenset(("keras", "tensorflow", "tensorflow_hub", "tf_keras", "keras_core",
+                        "segmentation_models")),
     "pytorch": frozenset(("torch", "torchvision", "torchtext", "torchaudio", "pytorch_lightning", "lightning",
-                          "timm", "transformers", "accelerate")),
+                          "timm", "transformers", "accelerate", "segmentation_models_pytorch")),
     "jax": frozenset(("jax", "flax", "optax", "haiku", "equinox")),
 }
 

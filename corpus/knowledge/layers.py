@@ -183,3 +183,11 @@ WEIGHTED = of_family(DENSE, CONV)
 SEQUENCE_RECURRENT = RECURRENT - {"ConvLSTM2D"}
 # Layer types without weights of their own (a model made only of these is no model).
 WEIGHTLESS = of_family(POOL, GPOOL, RESIZE, DROP, REG, RESHAPE, MASK, MERGE, ACT)
+
+# segmentation zoos (``segmentation_models`` for Keras, ``segmentation_models_pytorch``): each class is a
+# whole network, an encoder of its own name (``encoder_name=``/first argument) under a decoder of the class's
+SEGMENTATION_ZOOS = ("segmentation_models_pytorch", "segmentation_models")
+SEGMENTATION_ARCHITECTURES = frozenset({
+    "Unet", "UnetPlusPlus", "FPN", "Linknet", "PSPNet", "DeepLabV3", "DeepLabV3Plus", "MAnet", "PAN", "UPerNet",
+    "Segformer",
+})

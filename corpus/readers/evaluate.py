@@ -351,6 +351,20 @@ def module_constants(root: Node, value: Callable[[Node], Any], into: dict[str, A
                 for name, val in zip(names, vals, strict=True):
                     if name.type == "identifier":
                         into[node_text(name)] = value(val)
+        elif left.type == "subscript":
+            _set_item(left, value(right), value, into)
+
+
+def _set_item(left: Node, v: Any, value: Callable[[Node], Any], into: dict[str, Any]) -> None:
+    """``config['epochs'] = 20`` at module level, after ``config = {...}``: a settings dict filled key by key.
+    A new dict, so a value read from the old one earlier keeps what it saw."""
+    obj, key_node = left.child_by_field_name("value"), left.child_by_field_name("subscript")
+    if obj is None or obj.type != "identifier" or key_node is None:
+        return
+    held = into.get(node_text(obj))
+    key = value(key_node)
+    if isinstance(held, dict) and isinstance(key, str):
+        into[node_text(obj)] = {**held, key: v}
 
 
 def _block_configs(stmt: Node, value: Callable[[Node], Any], into: dict[str, Any], depth: int) -> None:

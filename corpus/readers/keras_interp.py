@@ -24,7 +24,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import keras_layers
-from corpus.knowledge.layers import RECURRENT
+from corpus.knowledge.layers import RECURRENT, SEGMENTATION_ARCHITECTURES, SEGMENTATION_ZOOS
 from corpus.knowledge.vocab import canonical_activation, canonical_loss, canonical_optimizer
 from corpus.readers.evaluate import (
     LITERAL_TYPES,
@@ -853,6 +853,8 @@ class Interpreter(Evaluator):
         body = n.child_by_field_name("body")
         count: int | None = None
         first: Any = UNKNOWN
+        if isinstance(it, RangeVal) and _batch_walk(right):
+            it = Batched(it.step)  # ``range(0, len(X), 128)``: the first index of each batch of 128
         if isinstance(it, RangeVal):
             count, first = it.count, it.start
         elif isinstance(it, Repeated):
@@ -1994,6 +1996,17 @@ class Interpreter(Evaluator):
             return self.pretrained(c.last, c.node, c.kw)
         return _NEXT
 
+    def ext_segmentation_zoo(self, c: ImportedCall) -> Any:
+        """``sm.Unet("resnet34", encoder_weights="imagenet")`` of ``segmentation_models``: a whole network whose
+        encoder loads ImageNet weights unless ``encoder_weights=None`` is written."""
+        if c.parts[0] not in SEGMENTATION_ZOOS or c.last not in SEGMENTATION_ARCHITECTURES:
+            return _NEXT
+        layer = self.pretrained(c.last, c.node, {"weights": c.kw.get("encoder_weights", "imagenet")})
+        encoder = c.kw.get("backbone_name", c.pos[0] if c.pos else UNKNOWN)
+        if isinstance(encoder, str):
+            layer.args["encoder"] = encoder
+        return layer
+
     def keras_optimizer(self, c: ImportedCall) -> Any:
         if canonical_optimizer(c.last):
             return self.optimizer(c.last, dotted_written(c.node), c.pos, c.kw, c.node)
@@ -2239,8 +2252,10 @@ class Interpreter(Evaluator):
             return LossVal(c or "other", f)
         if isinstance(f, Imported):
             c = canonical_loss(f.last)
-            if c is None and "loss" in f.last.lower() and self.of_repository(f):
-                # a loss function of another file of the repository (model.py's dice_loss): written by hand
+            if c is None and ("loss" in f.last.lower() and self.of_repository(f)
+                              or "losses" in f.name.split(".")[1:-1]):
+                # a loss function of another file of the repository (model.py's dice_loss), written by hand, or
+                # of a library's losses module (segmentation_models' bce_jaccard_loss): named, not canonical
                 c = "other"
             if c is None:
                 return None
@@ -2302,6 +2317,12 @@ class Interpreter(Evaluator):
 
     def builtin_zip(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
         # zip of datasets (a CycleGAN's two domains): one batch from each, so the batch size is theirs
+        steps = {r.step for r in pos if isinstance(r, RangeVal)}
+        if len(pos) >= 2 and all(isinstance(r, RangeVal) for r in pos) and len(steps) == 1:
+            step = steps.pop()
+            if isinstance(step, int) and not isinstance(step, bool) and step > 1:
+                # ``zip(range(0, len(X), 128), range(128, len(X) + 1, 128))``: the bounds of each batch of 128
+                return Batched(step)
         return _first_batched(pos, list(pos))
 
     def builtin_enumerate(self, pos: list[Any], kw: dict[str, Any], scope: Scope) -> Any:
@@ -3036,7 +3057,8 @@ class ImportedCall:
 
 # calls of imported names: first the rule of the name, then the general rules in order
 _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
-    "Sequential": Interpreter.ext_sequential, "Model": Interpreter.ext_model, "Functional": Interpreter.ext_model,
+    # Keras 3's ``layers.Pipeline([...])`` chains layers as a Sequential does
+    "Sequential": Interpreter.ext_sequential, "Pipeline": Interpreter.ext_sequential, "Model": Interpreter.ext_model, "Functional": Interpreter.ext_model,
     "Input": Interpreter.ext_input, "InputLayer": Interpreter.ext_input,
     "Option": Interpreter.ext_option, "Argument": Interpreter.ext_option,
     "placeholder": Interpreter.ext_placeholder, "placeholder_with_default": Interpreter.ext_placeholder,
@@ -3046,7 +3068,7 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
 _EXT_RULES: tuple[Callable[..., Any], ...] = (
     Interpreter.ext_keras, Interpreter.ext_sklearn_wrapper, Interpreter.ext_hub_layer, Interpreter.ext_tensorflow,
     Interpreter.ext_batcher, Interpreter.ext_progress, Interpreter.ext_keras_hub, Interpreter.ext_transformers_tf,
-    Interpreter.ext_other_optimizer,
+    Interpreter.ext_other_optimizer, Interpreter.ext_segmentation_zoo,
     Interpreter.ext_other_module,
 )
 # raw TensorFlow calls, in order
@@ -3247,6 +3269,17 @@ def jsonable_shape(shape: Any) -> Any:
     if out and all(x is None for x in out) and not all(x is None for x in shape):
         return None
     return out
+
+
+def _batch_walk(right: Node | None) -> bool:
+    """``range(0, len(X), batch_size)``: a walk over the data in strides of a batch, not a count of passes."""
+    if right is None or right.type != "call":
+        return False
+    pos = call_arguments(right)[0]
+    if len(pos) != 3 or node_text(right.child_by_field_name("function")) != "range":
+        return False
+    stop, step = node_text(pos[1]), node_text(pos[2]).lower()
+    return "len(" in stop or "shape[0]" in stop or "batch" in step
 
 
 def _first_batched(values: list[Any] | tuple[Any, ...], otherwise: Any) -> Any:

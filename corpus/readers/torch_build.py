@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.knowledge.layers import SEGMENTATION_ARCHITECTURES, SEGMENTATION_ZOOS
 from corpus.readers.evaluate import arith, bind_arguments, range_length
 from corpus.readers.script import (
     UNKNOWN,
@@ -389,6 +390,8 @@ class ModuleBuilder:
     def _build_zoo_model(self, call: _Call, scope: Scope) -> Any:
         # torchvision / timm / pretrained model constructors
         full, last = call.full, call.last
+        if full.split(".")[0] in SEGMENTATION_ZOOS and last in SEGMENTATION_ARCHITECTURES:
+            return self._segmentation_zoo_model(call, scope)
         if not (full.startswith(torch_layers.PRETRAINED_MODULES) and last not in torch_layers.TV_NOT_MODELS
                 and last[:1].islower()):
             return _NOT_MINE
@@ -460,6 +463,21 @@ class ModuleBuilder:
 
     def _method(self, cls: ClassInfo, name: str) -> FuncInfo | None:
         return method_in_bases(cls, name, self.classes)
+
+    def _segmentation_zoo_model(self, call: _Call, scope: Scope) -> ModuleValue:
+        """``smp.Unet(encoder_name="resnet34", encoder_weights="imagenet", classes=1)``: one whole network whose
+        encoder loads ImageNet weights unless ``encoder_weights=None`` is written."""
+        encoder = self.plain(call.kw["encoder_name"], scope) if "encoder_name" in call.kw else \
+            self.plain(call.pos[0], scope) if call.pos else UNKNOWN
+        weights = self.plain(call.kw["encoder_weights"], scope) if "encoder_weights" in call.kw else "imagenet"
+        args: dict[str, Any] = {"name": call.last, "pretrained": weights is not None}
+        if isinstance(encoder, str):
+            args["encoder"] = encoder
+        classes = self.plain(call.kw["classes"], scope) if "classes" in call.kw else UNKNOWN
+        if isinstance(classes, int) and not isinstance(classes, bool):
+            args["classes"] = classes
+        layer = Layer(type="Pretrained", raw=call.fn, args=args, line=line_of(call.node))
+        return ModuleValue(kind="layer", layers=[layer], raw=call.fn, line=line_of(call.node))
 
     def _pretrained(self, node: Node, name: str, kw: dict[str, Node], scope: Scope, raw: str) -> ModuleValue:
         args: dict[str, Any] = {"name": name}

@@ -36,6 +36,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.knowledge.layers import SEGMENTATION_ARCHITECTURES, SEGMENTATION_ZOOS
 from corpus.readers.evaluate import ConfigDict, SettingsClass, bind_arguments, read_parameters
 from corpus.readers.script import (
     UNKNOWN,
@@ -1260,7 +1261,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
         last = last_name(fn)
         if full.startswith("torchvision.models") and last[:1].islower() and last not in torch_layers.TV_NOT_MODELS:
             return "pretrained"
-        if full.startswith("timm.create_model"):
+        if full.startswith("timm.create_model") or (
+                full.split(".")[0] in SEGMENTATION_ZOOS and last in SEGMENTATION_ARCHITECTURES):
             return "pretrained"
         if last == "from_pretrained":
             return None if is_tf_hf_class(fn.rsplit(".", 1)[0]) else "pretrained"
@@ -1787,3 +1789,4 @@ def _parameter_names(node: Node) -> frozenset[str]:
     """The parameter names of the function ``node`` is in (empty at module level)."""
     p = enclosing(node, "function_definition")
     return frozenset(param.name for param in read_parameters(p)) if p is not None else frozenset()
+

@@ -10,6 +10,7 @@ from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
 from corpus.readers.evaluate import range_length
+from corpus.readers.repo_context import file_lines
 from corpus.readers.script import (
     UNKNOWN,
     call_arguments,
@@ -265,6 +266,7 @@ class TrainingReader:
                     # (train_network(model2, loss, loader16, epochs=10) after a first call with epochs=1)
                     self._helper_values(m, call, names, own=direct)
                     if direct:
+                        self._helper_optimizer(m, var, call)
                         batch = next((_bound_before(loaders[node_text(a)], call.start_byte) for a in pos
                                       if a.type == "identifier" and node_text(a) in loaders), None)
                         m.hp.batch_size = batch if batch is not None else m.hp.batch_size
@@ -284,6 +286,40 @@ class TrainingReader:
                 m.hp.learning_rate = float(v)
             elif field_name == "epochs" and v == int(v) and (m.hp.epochs is None and m.hp.steps is None or override):
                 m.hp.epochs, m.hp.steps = int(v), None
+
+    def _helper_optimizer(self, m: ModelRec, var: str, call: Node) -> None:
+        """A training helper of the repository that builds its own optimizer over the model it is given
+        (d2l's ``def train_ch5(net, ..., lr=None): optimizer = optim.SGD(net.parameters(), lr=lr)``): that
+        optimizer trains the model, with the learning rate the call gives it, whatever the script built and
+        did not hand over."""
+        context = self.script.context
+        fn = self._fname(call)
+        hit = self.script.repository_definition(fn) if context is not None and fn else None
+        facts = context.module_facts(hit[0]) if hit is not None else None
+        d = facts.definitions.get(hit[1]) if facts is not None else None
+        if d is None or d.kind != "function" or hit is None:
+            return
+        text = file_lines(context.files.get(hit[0]) or b"", d.line_start, d.line_end)
+        header = re.match(r"\s*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)", text)
+        if header is None:
+            return
+        params = [re.split(r"[:=]", p)[0].strip() for p in header.group(1).split(",")]
+        params = [p for p in params if p and not p.startswith("*")]
+        pos, kw = call_arguments(call)
+        bound: dict[str, Node] = dict(zip(params, pos, strict=False)) | {k: a for k, a in kw.items() if k in params}
+        given = next((p for p, a in bound.items() if node_text(a) == var), None)
+        if given is None or any(node_text(a) in self.opt_of for a in bound.values()):
+            return  # (the script's own optimizer handed over is the one the helper steps)
+        built = re.search(rf"(?:optim|optimizers?)\.(\w+)\(\s*{re.escape(given)}\.parameters\(\)([^)]*)\)", text)
+        name = vocab.canonical_optimizer(built.group(1)) if built is not None else None
+        if name is None:
+            return
+        m.hp.optimizer, m.hp.learning_rate = name, None
+        lr = re.search(r"\blr\s*=\s*(\w+)", built.group(2))
+        arg = bound.get(lr.group(1)) if lr is not None else None
+        v = self.extractor.plain(arg, Scope(env=self.extractor.env_at(call))) if arg is not None else UNKNOWN
+        if _is_number(v) and v > 0:
+            m.hp.learning_rate = float(v)
 
     def _parameter_names_for(self, var: str, inner: Node) -> set[str]:
         """The parameter of the function around ``inner`` that a call of that function gives ``var``."""
@@ -920,14 +956,29 @@ class TrainingReader:
             return None  # ``for run in range(args.runs)``: the whole training repeated (seeds, folds), not epochs
         if not self._loop_trains(loop, trainers):
             return None
-        if any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")) \
-                or var in ("it", "itr", "n_it") or _EPISODES.search(var) or _EPISODES.search(rtext):
+        if any(w in var or w in rtext for w in ("step", "iter", "epi", "batch", "update", "games")):
             return ("steps", count)
+        if var in ("it", "itr", "n_it") or _EPISODES.search(var) or _EPISODES.search(rtext):
+            # ``for ep in range(100): for xb, yb in train_dl:`` passes over the whole loader each time
+            return ("epochs", count) if self._over_loader(loop) else ("steps", count)
         if self._inner_loop(loop):
             return None  # `for i in range(10)` inside an episode or epoch: updates, not passes over the data
         # `for t in range(200)`: over batches inside, or the whole data each time
         # (full-batch training): either way each pass sees all the data
         return ("epochs", count)
+
+    def _over_loader(self, loop: Node) -> bool:
+        """Whether a loop's body iterates a data loader of the file (``for xb, yb in train_dl``, also through
+        ``enumerate``/``tqdm``)."""
+        loaders = {v for call in self.extractor.by_last.get("DataLoader", []) for v in self._loader_vars(call)}
+        body = loop.child_by_field_name("body")
+        for inner in self.extractor.fors:
+            if body is None or not (body.start_byte <= inner.start_byte < body.end_byte):
+                continue
+            names = set(identifiers(inner.child_by_field_name("right")))
+            if names & loaders or any("loader" in n.lower() or n.lower().endswith("_dl") for n in names):
+                return True
+        return False
 
     def _counted_loops(self, trainers: set[str]) -> list[tuple[str, int, Node]]:
         """(epochs|steps, count, loop) of the loops that train, in source order."""
@@ -973,9 +1024,11 @@ class TrainingReader:
         return None
 
     def _trainer_limits(self, epochs: int | None, steps: int | None) -> tuple[int | None, int | None]:
-        """``pytorch_lightning.Trainer(max_epochs=10)``, MONAI's ``SupervisedTrainer(max_epochs=10)``, where no
-        loop said."""
+        """``pytorch_lightning.Trainer(max_epochs=10)``, MONAI's ``SupervisedTrainer(max_epochs=10)``, ignite's
+        ``trainer.run(loader, max_epochs=10)``, where no loop said."""
         trainers = [c for last, calls in self.extractor.by_last.items() if last.endswith("Trainer") for c in calls]
+        # pytorch-ignite's ``trainer.run(train_loader, max_epochs=12)``
+        trainers += [c for c in self.extractor.by_last.get("run", []) if "max_epochs" in call_arguments(c)[1]]
         for call in sorted(trainers, key=lambda c: c.start_byte):
             _, kw = call_arguments(call)
             for key, cur in (("max_epochs", epochs), ("max_steps", steps)):
