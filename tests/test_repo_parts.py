@@ -111,3 +111,15 @@ def test_a_model_built_at_the_top_is_not_named_for_the_block_function_its_first_
     got = {(s.name, s.source.path) for s in parse_files(_repo("keras_functions"))}
     assert ("model", "recipes/ocr/notebook_style.py") in got
     assert ("conv_unit", "recipes/ocr/notebook_style.py") not in got
+
+
+def test_classes_held_by_a_registry_a_network_indexes_are_parts():
+    # SUBSAMPLE_CLASSES = {"conv2d": Conv2dSubsampling4, ...} in utils; the encoder builds
+    # SUBSAMPLE_CLASSES[input_layer](...): both subsampling front-ends are parts of it
+    got = [s.name for s in parse_files(_repo("registry_parts"))]
+    assert got == ["TransformerEncoder"]
+
+
+def test_a_class_around_one_recurrent_layer_that_nothing_trains_is_a_layer_not_an_example():
+    got = {s.name: [x.type for x in s.layers] for s in parse_files(_repo("layer_wrapper"))}
+    assert got == {"Tagger": ["Embedding", "LSTM", "Dense"]}

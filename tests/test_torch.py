@@ -1650,3 +1650,57 @@ class Segmenter(torch.nn.Module):
     assert seq(s) == ["Pretrained"] and s.layers[0].args["pretrained"] is True
     assert s.layers[0].args["encoder"] == "efficientnet-b0" and s.layers[0].activation == "sigmoid"
 
+
+def test_a_checkpoint_loaded_again_after_fine_tuning_to_run_it_is_no_second_example():
+    code = '''from transformers import AutoModelForCausalLM, TrainingArguments, Trainer
+from peft import PeftModel, LoraConfig, get_peft_model
+
+base_model_id = "BioMistral/BioMistral-7B"
+model = AutoModelForCausalLM.from_pretrained(base_model_id)
+model = get_peft_model(model, LoraConfig(r=8))
+args = TrainingArguments(output_dir="out", per_device_train_batch_size=2, learning_rate=2.5e-5, max_steps=500)
+trainer = Trainer(model=model, train_dataset=train_data, args=args)
+trainer.train()
+
+base_model = AutoModelForCausalLM.from_pretrained(base_model_id)
+ft_model = PeftModel.from_pretrained(base_model, "out/checkpoint-500")
+ft_model.generate(**inputs)
+other = AutoModelForCausalLM.from_pretrained("gpt2")
+other.generate(**inputs)
+'''
+    got = by_name(extract_code(code))
+    # the reload and the adapter put on it go; a checkpoint of its own, only run, stays
+    assert sorted(got) == ["model", "other"]
+    assert got["model"].hyperparameters.batch_size == 2
+
+
+def test_a_block_factory_called_once_to_show_a_shape_is_a_part_of_the_network_built_from_it():
+    code = '''import torch
+from torch import nn
+
+def transition_block(input_channels, num_channels):
+    return nn.Sequential(nn.BatchNorm2d(input_channels), nn.ReLU(),
+                         nn.Conv2d(input_channels, num_channels, kernel_size=1), nn.AvgPool2d(2, 2))
+
+def mlp(n):
+    return nn.Sequential(nn.Linear(n, 32), nn.ReLU(), nn.Linear(32, 1))
+
+blk = transition_block(23, 10)
+print(blk(torch.rand(4, 23, 8, 8)).shape)
+net = nn.Sequential(nn.Conv2d(1, 64, kernel_size=7, stride=2, padding=3))
+net.add_module("transition_block1", transition_block(64, 32))
+net.add_module("fc", nn.Sequential(nn.Flatten(), nn.LazyLinear(10)))
+optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+for epoch in range(5):
+    for X, y in train_iter:
+        optimizer.zero_grad()
+        nn.functional.cross_entropy(net(X), y).backward()
+        optimizer.step()
+
+small = mlp(8)
+print(small)
+'''
+    got = by_name(extract_code(code))
+    # (a factory no network is assembled from keeps its model)
+    assert sorted(got) == ["net", "small"]
+    assert seq(got["net"])[:3] == ["Conv2D", "BatchNormalization", "Conv2D"]

@@ -956,7 +956,8 @@ class RepoContext:
                 part.removesuffix(".py") for path in self.files if path.endswith(".py") for part in path.split("/"))
         return got
 
-    def _used_as_part(self, where: str, written: str, path: str, name: str, *, handed: bool = True) -> bool:
+    def _used_as_part(self, where: str, written: str, path: str, name: str, *, handed: bool = True,
+                      registry: bool = True) -> bool:
         facts = self.facts.get(where)
         data = self.files.get(where)
         if facts is None or not data or written.encode() not in data:
@@ -979,7 +980,23 @@ class RepoContext:
                     continue
                 if handed and self._handed_to_network(text, m, where, facts, name):
                     return True
+                if registry and self._registry_used_as_part(text, m.start(), path, name):
+                    return True
         return False
+
+    def _registry_used_as_part(self, text: str, at: int, path: str, name: str) -> bool:
+        """Whether the mention at ``at`` is a value of a module-level registry (``SUBSAMPLE_CLASSES = {"conv2d":
+        Conv2dSubsampling4, ...}``) that a network class of the repository indexes (``self.embed =
+        SUBSAMPLE_CLASSES[input_layer](...)``): what it holds are parts of that network."""
+        heads = list(_REGISTRY_HEAD.finditer(text, 0, at))
+        head = heads[-1] if heads else None
+        if head is None or re.search(r"(?m)^[^\s)}\]#]", text[head.end():at]):
+            return False  # (a statement began after the registry's first line: the mention is not in it)
+        reg = head.group(1)
+        pattern = re.compile(rf"(?<![\w.]){re.escape(reg)}\s*\[".encode())
+        return any(pattern.search(data) is not None and self.module_facts(where) is not None
+                   and self._used_as_part(where, reg, path, name, registry=False)
+                   for where, data in self.files.items() if where.endswith(".py") and reg.encode() in data)
 
     def _code_text(self, where: str, data: bytes) -> str:
         """A file's text with strings and comments blanked, offsets and lines kept: a class named in a
@@ -1474,3 +1491,7 @@ def _bases(here: str, dots: int, sys_paths: list[str] | tuple[()]) -> list[str]:
         if extra not in bases:
             bases.append(extra)
     return bases
+
+
+# the first line of a module-level dict (``SUBSAMPLE_CLASSES = {``, ``MODELS: dict = dict(``)
+_REGISTRY_HEAD = re.compile(r"(?m)^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*(?:dict\(|\{)")

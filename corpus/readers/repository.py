@@ -35,6 +35,7 @@ from typing import Any
 
 from corpus.knowledge import datasets as known_datasets
 from corpus.knowledge import tasks as task_rules
+from corpus.knowledge.layers import RECURRENT
 from corpus.knowledge.vocab import canonical_loss
 from corpus.readers.parser import looks_binary, parse_bytes
 from corpus.readers.repo_context import (
@@ -720,6 +721,11 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # a library's layers, blocks and ops (dgl/nn/pytorch/conv, timm/layers, gpunet_modules.py) that nothing
         # here trains are parts for its users' models, not examples; so is a class named for a layer or a block
         # (an adapter's Linear4bit, a CoordConv1d, fairseq's SelfAttention) that nothing trains
+        result.blocks += 1
+        return False
+    if d.definition.kind == "class" and len(s.layers) == 1 and s.layers[0].type in RECURRENT:
+        # ``class BiLSTM(nn.Module)`` around one ``nn.LSTM`` that nothing here trains or builds into a network:
+        # a layer given a class of its own for the networks that would hold it, not a network
         result.blocks += 1
         return False
     if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):

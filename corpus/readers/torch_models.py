@@ -700,13 +700,19 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
     def _built_models(self, models: list[ModelRec], component_vars: set[str]) -> list[ModelRec]:
         """``nn.Sequential`` / pretrained models built outside classes (``models`` so far: for if/else twins)."""
         out: list[ModelRec] = []
+        reloads: set[str] = set()
         for a, left, right in self._outside_assigns():
             kind = self._model_expr_kind(right) if left.type == "identifier" else None
             if kind is None or (kind == "pretrained" and self._created_class(right) is not None):
                 continue  # (a class of the file loaded with from_pretrained is that class's model)
             var = node_text(left)
+            if kind == "pretrained" and self._inference_reload(right, var, a, models + out, reloads):
+                reloads.add(var)
+                continue
             if kind == "layer" and not self._trained(var):
                 continue
+            if kind == "func" and not self._trained(var) and self._factory_builds_parts(right, a):
+                continue  # ``blk = transition_block(23, 10)`` to show a shape, a block of the network trained below
             branch = _branch_of(a)
             if any(var in r.vars and r.branch is not None and r.branch == branch for r in models + out):
                 continue  # the same model built in the other branch of an if/else
@@ -739,6 +745,45 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             self._head_changes(rec, var, a, scope, component_vars)
             out.append(rec)
         return out
+
+    def _factory_builds_parts(self, right: Node, at: Node) -> bool:
+        """Whether the function ``right`` calls also makes parts of a network elsewhere in the file: called in
+        a class or in a function that builds a network, or inside ``add_module``/``Sequential``/``append`` (d2l's
+        ``net.add_module("transition_block1", transition_block(64, 32))``)."""
+        call = self._unwrapped(right)
+        fn = self._fname(call) if call is not None else None
+        if not fn or "." in fn:
+            return False
+        for other in self.by_last.get(fn, []):
+            if at.start_byte <= other.start_byte < at.end_byte:
+                continue
+            p = other.parent
+            while p is not None and p.type != "module":
+                if p.type == "class_definition" or p.type == "function_definition" and \
+                        node_text(p.child_by_field_name("name")) in self._model_makers():
+                    return True  # (inside a network class, or a function that returns a network)
+                if p.type == "call" and last_name(self._fname(p) or "") in _PART_TAKERS:
+                    return True
+                p = p.parent
+        return False
+
+    def _inference_reload(self, right: Node, var: str, at: Node, earlier: list[ModelRec], reloads: set[str]) -> bool:
+        """A checkpoint loaded again to run what was trained, not trained itself: the same checkpoint as a
+        model the file trains (``base_model = AutoModelForCausalLM.from_pretrained(base_model_id)`` after the
+        fine-tuning), or saved adapter weights put on such a load (``PeftModel.from_pretrained(base_model,
+        "checkpoint-500")``)."""
+        call = self._unwrapped(right)
+        if call is None or self._trained(var):
+            return False
+        pos = call_arguments(call)[0]
+        if not pos:
+            return False
+        if pos[0].type == "identifier" and node_text(pos[0]) in reloads:
+            return True
+        name = self.script.value(pos[0], self.env_at(at))
+        return isinstance(name, str) and any(
+            r.layers and r.layers[0].type == "Pretrained" and r.layers[0].args.get("name") == name
+            and r.node.start_byte < at.start_byte and any(self._trained(v) for v in r.vars) for r in earlier)
 
     def _shown_factory(self, call: Node | None, var: str) -> FuncInfo | None:
         """The module-level factory of this file a call under ``if __name__ == "__main__":`` builds an untrained
@@ -1790,3 +1835,6 @@ def _parameter_names(node: Node) -> frozenset[str]:
     p = enclosing(node, "function_definition")
     return frozenset(param.name for param in read_parameters(p)) if p is not None else frozenset()
 
+
+# calls whose arguments are parts of a network being assembled
+_PART_TAKERS = frozenset({"add_module", "Sequential", "ModuleList", "append", "extend", "insert"})
