@@ -3,7 +3,8 @@
 It finds models by two regular expressions (a ``class X(nn.Module)`` and a
 ``name = Sequential(``), so the harvest's own behaviour (git reading,
 filtering, dedup, ordering, resume, timeouts) is tested apart from the parser.
-Markers in a file drive the odd cases: ``STUB_HANG`` sleeps forever,
+Markers in a file drive the odd cases: ``STUB_HANG`` sleeps forever, ``STUB_SPIN`` computes forever,
+``STUB_SLOW`` sleeps three seconds (waiting, not computing) then reads the file,
 ``STUB_CRASH`` raises, ``STUB_PARTIAL`` gives a partial summary, ``STUB_OBJECT`` a value JSON cannot hold.
 """
 
@@ -20,6 +21,11 @@ _MODEL = re.compile(rb"^[ \t]*\"?class (\w+)\(nn\.Module\)|^[ \t]*\"?(\w+) = (?:
 def parse_bytes(data: bytes, path: str, *, repo=None, commit=None, license=None, context_text=None):
     if b"STUB_HANG" in data:
         time.sleep(3600)
+    if b"STUB_SPIN" in data:
+        while True:
+            pass
+    if b"STUB_SLOW" in data:
+        time.sleep(3)
     if b"STUB_CRASH" in data:
         raise RuntimeError("stub parser crashed on purpose")
     if b"\x00" in data:

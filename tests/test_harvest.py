@@ -341,6 +341,20 @@ def test_a_resumed_harvest_counts_the_near_duplicates_its_first_part_removed(tmp
     assert (part.parent / "manifest.json").read_bytes() == (whole.parent / "manifest.json").read_bytes()
 
 
+def test_the_time_bound_of_a_file_counts_its_computing_not_its_waiting(tmp_path: Path):
+    # a busy machine stretches the wall-clock time of a file, not its CPU time: the bound is on the latter,
+    # so the same files time out on a loaded machine as on an idle one
+    mirror = make_repo(tmp_path, "erin/slow", [{
+        "spin.py": "import torch\n# STUB_SPIN\n",
+        "slow.py": "import torch\nimport torch.nn as nn\n# STUB_SLOW\nclass Late(nn.Module):\n    pass\n",
+    }])
+    out = tmp_path / "o" / "s.jsonl.gz"
+    st = harvest.harvest([(mirror, None)], out, workers=2, parser=STUB, progress=False, file_timeout=2)
+    files = {f["path"]: f for f in json.loads((out.parent / "manifest.json").read_text())["repos"][0]["files"]}
+    assert files["spin.py"]["error"] == "timeout: parsing took over 2 s of CPU time" and st.timeouts == 1
+    assert files["slow.py"]["status"] == "ok" and [r["name"] for r in read_out(out)] == ["Late"]
+
+
 def test_missing_blobs_timeouts_and_crashes_are_counted(tmp_path: Path):
     mirror = make_repo(tmp_path, "dave/odd", [{
         "ok.py": fx("torch_mnist.py"),

@@ -85,7 +85,9 @@ MANIFEST_NAME = "manifest.json"
 JOURNAL_SUFFIX = ".journal"
 
 MAX_BYTES = 4 * 1024 * 1024  # fetch snapshots hold no blob this big anyway
-FILE_TIMEOUT = 30.0  # seconds a single file may take before its worker is replaced
+FILE_TIMEOUT = 30.0  # CPU seconds a single file may take before its worker is replaced
+WALL_FACTOR = 4  # ... and wall seconds, as a multiple of that, for a worker stuck without computing
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 TEXT_BYTES = 1024 * 1024  # LICENSE and README files read at most this much
 MAX_WARNINGS = 20  # per repository in the manifest; the rest are counted
 INTERNAL = "internal error:"  # how a catch-all's warning starts, in the parser and here
@@ -588,15 +590,15 @@ class LocalPool:
                 except OSError:
                     self._replace(i)
                     self._workers[i][1].send(task)
-                busy[i] = (task, time.monotonic())
+                busy[i] = (task, time.monotonic(), self._cpu(i))
             if not busy:
                 return
             conns = {self._workers[i][1]: i for i in busy}
-            now = time.monotonic()
-            left = min(start + self.timeout - now for _, start in busy.values())
+            # a worker spends CPU no faster than the clock runs: none can be over budget before ``left``
+            left = min(self.timeout - self._spent(i, start, cpu0)[0] for i, (_, start, cpu0) in busy.items())
             for conn in wait(list(conns), timeout=max(0.0, left)):
                 i = conns[conn]
-                task, start = busy.pop(i)
+                task, start, _cpu0 = busy.pop(i)
                 try:
                     yield conn.recv()
                 except (EOFError, OSError):
@@ -606,14 +608,31 @@ class LocalPool:
                     res.internal = res.error
                     yield res
                 idle.append(i)
-            now = time.monotonic()
-            for i, (task, start) in list(busy.items()):
-                if now - start >= self.timeout:
+            for i, (task, start, cpu0) in list(busy.items()):
+                spent, wall = self._spent(i, start, cpu0)
+                if spent >= self.timeout or wall >= WALL_FACTOR * self.timeout:
                     busy.pop(i)
                     self._replace(i)
                     self.timeouts += 1
-                    yield _timeout_result(task, now - start, f"timeout: parsing took over {self.timeout:g} s")
+                    yield _timeout_result(task, wall, f"timeout: parsing took over {self.timeout:g} s of CPU time")
                     idle.append(i)
+
+    def _cpu(self, i: int) -> float | None:
+        """CPU seconds worker ``i`` has used (Linux ``/proc``), else None."""
+        pid = self._workers[i][0].pid
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def _spent(self, i: int, start: float, cpu0: float | None) -> tuple[float, float]:
+        """(budget spent, wall seconds) of worker ``i``'s file: its CPU time where the system tells it, so a
+        busy machine (other jobs on its cores) times out the same files as an idle one; else wall time."""
+        wall = time.monotonic() - start
+        cpu = self._cpu(i) if cpu0 is not None else None
+        return (cpu - cpu0 if cpu is not None and cpu0 is not None else wall), wall
 
     def _replace(self, i: int) -> None:
         p, conn = self._workers[i]

@@ -488,7 +488,8 @@ class Interpreter(Evaluator):
         self.funcs: list[FuncVal] = []
         self.classes: list[ClassVal] = []
         self.instantiated: set[int] = set()
-        self.deadline = time.perf_counter() + deadline_s
+        # CPU seconds, not wall-clock: a busy machine must not cut a script short and change its summary
+        self.deadline = time.process_time() + deadline_s
         self.globals = Scope()
         self.in_layer_call = 0
         self.star_keras = any(k.startswith("*") and "keras" in v for k, v in script.aliases.items())
@@ -595,7 +596,7 @@ class Interpreter(Evaluator):
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise Budget
-        if not self.steps & 1023 and time.perf_counter() > self.deadline:
+        if not self.steps & 1023 and time.process_time() > self.deadline:
             raise Budget
 
     # -- statements ------------------------------------------------------
@@ -1158,7 +1159,7 @@ class Interpreter(Evaluator):
         # (the hottest function: ``tick`` is inlined, and names and literals,
         # which open no deeper frame, skip the depth bookkeeping)
         self.steps += 1
-        if self.steps > MAX_STEPS or (not self.steps & 1023 and time.perf_counter() > self.deadline):
+        if self.steps > MAX_STEPS or (not self.steps & 1023 and time.process_time() > self.deadline):
             raise Budget
         t = n.type
         if t == "identifier" or t in _LITERALS:
