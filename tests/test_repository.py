@@ -711,3 +711,38 @@ def test_a_folders_symbolic_link_is_the_file_it_points_at_as_in_the_harvest(tmp_
     (s,) = parse_directory(tmp_path)
     assert (s.name, s.source.path, s.source.train_path, s.hyperparameters.learning_rate) == \
         ("Net", "a/model.py", "b/train.py", 0.3)
+
+
+def test_a_class_named_like_its_module_and_bound_by_the_package_is_the_class():
+    # ``from models import DLinear`` where models/__init__.py binds the class of models/DLinear.py: Python takes
+    # the package's attribute (the class) before the submodule of that name; the training joins the class
+    model = b'''import torch
+import torch.nn as nn
+
+
+class DLinear(nn.Module):
+    def __init__(self, seq_len, pred_len):
+        super().__init__()
+        self.hidden = nn.Linear(seq_len, 64)
+        self.linear = nn.Linear(64, pred_len)
+
+    def forward(self, x):
+        return self.linear(torch.relu(self.hidden(x)))
+'''
+    train = b'''import torch
+from models import DLinear
+
+model = DLinear(96, 24)
+opt = torch.optim.Adam(model.parameters(), lr=0.005)
+for epoch in range(12):
+    for x, y in loader:
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+'''
+    got = parse_files({"models/__init__.py": b"from .DLinear import DLinear\n", "models/DLinear.py": model,
+                       "run.py": train})
+    assert [(s.name, s.source.path, s.source.train_path) for s in got] == [("DLinear", "models/DLinear.py", "run.py")]
+    (s,) = got
+    assert [x.type for x in s.layers] == ["Dense", "Dense"] and not s.parse.warnings
+    assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.005, 12)

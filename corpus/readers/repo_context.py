@@ -233,7 +233,7 @@ class RepoContext:
             the origin is the module itself).
         """
         seen: set[tuple[str, str]] = set()
-        hit = self._resolve_once(origin, from_path, dots)
+        hit = self._package_binding(self._resolve_once(origin, from_path, dots), origin, from_path)
         depth = 0
         while hit is not None and depth < MAX_CHAIN:
             path, name = hit
@@ -262,6 +262,21 @@ class RepoContext:
             hit = nxt
             depth += 1
         return hit
+
+    def _package_binding(self, hit: tuple[str, str] | None, origin: str, importer: str) -> tuple[str, str] | None:
+        """``from models import iTransformer`` where models/__init__.py binds ``iTransformer`` (``from
+        .iTransformer import iTransformer``): Python takes the package's attribute before the submodule of
+        the same name, so the name is the class the package binds, not the module models/iTransformer.py."""
+        if hit is None or hit[1] or hit[0].endswith("__init__.py"):
+            return hit
+        init = posixpath.join(posixpath.dirname(hit[0]), "__init__.py")
+        name = origin.rsplit(".", 1)[-1]
+        if init == importer or init not in self.files or posixpath.basename(hit[0]) != f"{name}.py":
+            return hit
+        facts = self.module_facts(init)
+        if facts is None or (name not in facts.aliases and name not in facts.definitions):
+            return hit
+        return init, name
 
     def _defined_below(self, init: str, head: str, rest: str, importer: str) -> tuple[str, str] | None:
         """The one module under a package that defines ``head`` at its top level, when the package's
