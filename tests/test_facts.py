@@ -1247,3 +1247,23 @@ dis = Discriminator(len(word2idx))
 g_opt = torch.optim.Adam(gen.parameters(), lr=1e-3)
 d_opt = torch.optim.Adam(dis.parameters(), lr=1e-3)
 """
+
+
+def test_a_dataset_named_by_a_default_every_call_overrides_is_not_the_data():
+    code = '''import pandas as pd
+
+def get_data(name='sms-spam', nrows=None):
+    return pd.read_csv(name + '.csv', nrows=nrows)
+
+def load_reviews(kind='imdb'):
+    return pd.read_csv(kind + '.csv')
+
+text = get_data('moviedialog')
+more = get_data(name='dialogs', nrows=10)
+'''
+    f = collect(load(code, "chatbot.py"))
+    assert "sms_spam" not in f.text_datasets
+    # a default some call leaves in place (here: no call at all) still names the data
+    assert "imdb" in f.text_datasets
+    f = collect(load(code + "rest = get_data()\n", "chatbot.py"))
+    assert "sms_spam" in f.text_datasets

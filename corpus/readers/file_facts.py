@@ -1011,6 +1011,9 @@ class _Collector:
             text = text[:4000]
         if parent is not None and parent.type in ("list", "tuple", "subscript") and self._column_key(node):
             return True  # df['truth_higgs_pt'] is a column, not a dataset
+        if parent is not None and parent.type in ("default_parameter", "typed_default_parameter") \
+                and self._default_never_used(parent):
+            return True  # def get_data(name='sms-spam') called as get_data('moviedialog.txt') only
         if not known_datasets.find_in_text(text):
             # Most strings name no dataset (prose finds none either): all they may still
             # be is the path of a data file, which the walk below records.
@@ -1039,6 +1042,33 @@ class _Collector:
             if n == "imagenet" and (_WEIGHTS_TEXT.search(text) or not re.search(r"[/\\]|ilsvrc", text, re.I)):
                 continue
             self.facts.add_dataset(self.facts.text_datasets, n)
+        return True
+
+    def _default_never_used(self, param: Node) -> bool:
+        """Whether every call of the function a parameter's default belongs to gives that argument (by place
+        or by name), so the default is never what runs; False when nothing here calls the function."""
+        params = param.parent
+        fn = params.parent if params is not None else None
+        if fn is None or fn.type != "function_definition" or params.type != "parameters":
+            return False
+        name_node, pname = fn.child_by_field_name("name"), param.child_by_field_name("name")
+        if name_node is None or pname is None:
+            return False
+        fname, pname_text = node_text(name_node), node_text(pname)
+        plain = [c for c in params.named_children if c.type != "comment"]
+        index = next(i for i, c in enumerate(plain) if c.start_byte == param.start_byte)
+        if plain and node_text(plain[0].child_by_field_name("name") or plain[0]) in ("self", "cls"):
+            index -= 1
+        calls = [c for c in self.script.nodes("call")
+                 if (f := c.child_by_field_name("function")) is not None
+                 and node_text(f).rsplit(".", 1)[-1] == fname and not (fn.start_byte <= c.start_byte < fn.end_byte)]
+        if not calls:
+            return False
+        for c in calls:
+            pos, kw = call_arguments(c)
+            if any(a.type in ("list_splat", "dictionary_splat") for a in pos) or \
+                    (len(pos) <= index and pname_text not in kw):
+                return False
         return True
 
     def _shell_fetch(self, text: str) -> None:
