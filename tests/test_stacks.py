@@ -206,3 +206,16 @@ def test_the_problem_type_of_a_classification_head_names_its_loss():
     )
     (m,) = parse_bytes(code.encode(), "multilabel.py")
     assert m.hyperparameters.loss == "binary_crossentropy" and m.hyperparameters.loss_raw == INTERNAL
+
+
+def test_a_generic_head_on_a_checkpoint_fine_tuned_for_a_task_takes_that_task():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM
+
+vqa = AutoModelForCausalLM.from_pretrained("microsoft/git-base-textvqa")
+summarizer = AutoModelForSeq2SeqLM.from_pretrained("philschmid/bart-large-cnn-samsum")
+lm = AutoModelForCausalLM.from_pretrained("gpt2")
+'''
+    got = {s.name: s.task for s in parse_bytes(code, "demo.py")}
+    assert got == {"vqa": "question_answering", "summarizer": "summarization", "lm": "language_modeling"}

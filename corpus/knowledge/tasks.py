@@ -304,6 +304,21 @@ BACKBONE_RULES: tuple[tuple[str, str, float], ...] = (
 )
 _BACKBONES = tuple((re.compile(rx, re.I), task, w) for rx, task, w in BACKBONE_RULES)
 
+# A checkpoint named for the task it was fine-tuned for (``microsoft/git-base-textvqa``,
+# ``deepset/roberta-base-squad2``): that task, over what a generic language-model head would say.
+FINE_TUNED_RULES: tuple[tuple[str, str], ...] = (
+    (r"vqa|squad|(?<![a-z])qa(?![a-z])|question", "question_answering"),
+    (r"caption", "image_captioning"),
+    (r"summar|cnn[-_]?dailymail|xsum|samsum", "summarization"),
+    (r"(?<![a-z])ner(?![a-z])|conll", "sequence_labeling"),
+)
+_FINE_TUNED = tuple((re.compile(rx, re.I), task) for rx, task in FINE_TUNED_RULES)
+
+
+def fine_tuned_task(checkpoint: str) -> str | None:
+    """The task a checkpoint's name says it was fine-tuned for, or None."""
+    return next((task for rx, task in _FINE_TUNED if rx.search(checkpoint)), None)
+
 
 def backbone_tasks(name: str) -> list[tuple[str, float]]:
     """Task votes of a pretrained backbone's name (``bert-base-uncased`` -> text)."""

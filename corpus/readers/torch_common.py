@@ -11,6 +11,7 @@ from typing import Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
+from corpus.knowledge.tasks import fine_tuned_task
 from corpus.readers.evaluate import Param
 from corpus.readers.script import Script, dotted_name, end_line_of, line_of, node_text
 from corpus.record.summary import Hyperparameters, Layer, ParseInfo, Source, Summary
@@ -330,6 +331,10 @@ class ModelRec:
         # a Hugging Face head (AutoModelForTokenClassification) names the task, unless the data must decide
         heads = [h for x in self.layers[:3] if x.type == "Pretrained" and (h := hf_head(x.raw.rsplit(".", 1)[0]))]
         task = next((h[0] for h in heads if h[0] is not None), None) or (seq2seq_task(script) if heads else "unknown")
+        if heads and task in ("language_modeling", "unknown"):
+            # a generic head on a checkpoint fine-tuned for a task (``AutoModelForCausalLM`` of ``git-base-textvqa``)
+            named = next((str(x.args.get("name")) for x in self.layers[:3] if x.type == "Pretrained"), "")
+            task = fine_tuned_task(named) or task
         return Summary(
             id="",
             name=self.name,
