@@ -177,8 +177,9 @@ def test_a_settings_dict_filled_key_by_key_at_module_level() -> None:
     assert "other" not in s.constants
 
 
-def test_a_value_chosen_by_whether_a_gpu_is_there_is_the_gpu_one() -> None:
-    s = load("import torch\nBATCH = 256 if torch.cuda.is_available() else 64\n"
-             "WORKERS = 8 if AVAIL_GPUS else 2\nOTHER = 3 if random_choice() else 4\n", "settings.py")
-    assert (s.constants["BATCH"], s.constants["WORKERS"]) == (256, 8)
-    assert s.constants["OTHER"] is UNKNOWN  # (a condition nothing can read stays unread)
+
+def test_a_value_chosen_by_whether_a_gpu_is_there_stays_unread() -> None:
+    # the labelled sets (Lightning's hello-world, written blind) leave 256-if-CUDA-else-64 empty: the value
+    # depends on the machine it runs on
+    s = load("import torch\nBATCH = 256 if torch.cuda.is_available() else 64\nN = 3 if True else 4\n", "settings.py")
+    assert s.constants["BATCH"] is UNKNOWN and s.constants["N"] == 3

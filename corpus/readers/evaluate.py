@@ -603,9 +603,6 @@ class Evaluator:
         if len(kids) != 3:
             return UNKNOWN
         cond = self.eval(kids[1], scope)
-        if cond is UNKNOWN and _GPU_TEST.search(node_text(kids[1])):
-            # ``256 if torch.cuda.is_available() else 64``: the value the author ran with, on the GPU
-            return self.eval(kids[0], scope)
         if cond is UNKNOWN or not isinstance(cond, (bool, int, float, str, type(None), list, dict)):
             return UNKNOWN
         return self.eval(kids[0] if cond else kids[2], scope)
@@ -1390,8 +1387,3 @@ def settings_classes(script: Script) -> dict[str, SettingsClass]:
                 node.child_by_field_name("name")))
     return out
 
-
-# a condition that asks whether a GPU is there (``torch.cuda.is_available()``, ``AVAIL_GPUS``, ``use_cuda``)
-_GPU_TEST = re.compile(r"cuda\.is_available\(|is_gpu_available\(|list_physical_devices\(\s*['\"]GPU|"
-                       r"cuda\.device_count\(|\b(?:AVAIL_GPUS|NUM_GPUS|n_gpus?|num_gpus|use_cuda|use_gpu|USE_CUDA|"
-                       r"USE_GPU|on_gpu|has_cuda)\b")
