@@ -1704,3 +1704,50 @@ print(small)
     # (a factory no network is assembled from keeps its model)
     assert sorted(got) == ["net", "small"]
     assert seq(got["net"])[:3] == ["Conv2D", "BatchNormalization", "Conv2D"]
+
+
+def test_a_layer_class_of_its_own_parameters_multiplying_its_input_is_a_dense_layer():
+    code = '''import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class NoisyLinear(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.w_mu = nn.Parameter(torch.empty(n_out, n_in))
+        self.w_sigma = nn.Parameter(torch.empty(n_out, n_in))
+        self.b_mu = nn.Parameter(torch.empty(n_out))
+        self.b_sigma = nn.Parameter(torch.empty(n_out))
+
+    def forward(self, x):
+        w = self.w_mu + self.w_sigma * torch.randn_like(self.w_sigma)
+        return torch.add(torch.mm(x, w.t()), self.b_mu + self.b_sigma * torch.randn_like(self.b_sigma))
+
+
+class GraphConvolution(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(n_in, n_out))
+
+    def forward(self, x, adj):
+        return torch.spmm(adj, torch.mm(x, self.weight))
+
+
+class DQN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 64)
+        self.fc2 = NoisyLinear(64, 2)
+        self.gc = GraphConvolution(64, 2)
+
+    def forward(self, x, adj):
+        return self.fc2(F.relu(self.fc1(x))) + self.gc(x, adj)
+
+
+net = DQN()
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+'''
+    (m,) = extract_code(code)
+    # (a graph convolution's propagation over its adjacency stays the block it is)
+    assert seq(m)[:3] == ["Dense", "Dense", "Custom"]

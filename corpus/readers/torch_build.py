@@ -1273,15 +1273,29 @@ _LINEAR_MATHS = re.compile(r"return\s+(?:\(?\s*self\.\w+\s*\*\s*\w+|\(?\s*\w+\s*
                            r"torch\.(?:matmul|mm)\(\s*\w+\s*,\s*self\.\w+\s*\))\s*\)?\s*\+\s*self\.\w+\s*$", re.M)
 
 
+_PROPAGATION = re.compile(r"\b(?:spmm|sparse|adj\w*|edge_index|laplacian|scatter\w*)\b", re.I)
+
+
 def handwritten_linear(cls: ClassInfo) -> str | None:
     """``Dense`` for a module of its own weight and bias whose forward is ``w * x + b`` (a linear regression
     written by hand, as courses do before ``nn.Linear``); None otherwise."""
     text = node_text(cls.node)
-    if text.count("Parameter(") > 2 or re.search(r"\bnn\.(?!Parameter|Module)\w+\(", text):
+    if re.search(r"\bnn\.(?!Parameter|Module)\w+\(", text):
         return None
     forward = cls.methods.get("forward")
     body = node_text(forward.body) if forward is not None and forward.body is not None else ""
-    return "Dense" if _LINEAR_MATHS.search(body) else None
+    if text.count("Parameter(") <= 2 and _LINEAR_MATHS.search(body):
+        return "Dense"
+    # a linear layer of its own parameters applied to its input, noisy or factorised (rasbt's and Rainbow's
+    # NoisyLinear: F.linear(x, mu + sigma * eps, ...), torch.mm(x, w.t()) + b), not a graph convolution's
+    # propagation
+    params = forward.node.child_by_field_name("parameters") if forward is not None else None
+    names = [node_text(p) for p in (params.named_children if params is not None else []) if p.type == "identifier"]
+    x = names[1] if len(names) > 1 and names[0] == "self" else None
+    if x and "Parameter(" in text and not _PROPAGATION.search(body) and \
+            re.search(rf"\b(?:F\.linear|torch\.(?:mm|matmul))\(\s*{re.escape(x)}\b", body):
+        return "Dense"
+    return None
 
 
 def _fixed_maths(cls: ClassInfo) -> bool:
