@@ -219,3 +219,33 @@ lm = AutoModelForCausalLM.from_pretrained("gpt2")
 '''
     got = {s.name: s.task for s in parse_bytes(code, "demo.py")}
     assert got == {"vqa": "question_answering", "summarizer": "summarization", "lm": "language_modeling"}
+
+
+def test_hf_argument_dataclasses_give_the_checkpoint_and_the_optimizer_their_defaults_name():
+    code = b'''from dataclasses import dataclass, field
+from typing import Optional
+import transformers
+from transformers import Trainer
+
+
+@dataclass
+class ModelArguments:
+    model_name_or_path: Optional[str] = field(default="facebook/opt-125m")
+
+
+@dataclass
+class TrainingArguments(transformers.TrainingArguments):
+    optim: str = field(default="adamw_torch")
+    model_max_length: int = field(default=512)
+
+
+def train():
+    parser = transformers.HfArgumentParser((ModelArguments, TrainingArguments))
+    model_args, training_args = parser.parse_args_into_dataclasses()
+    model = transformers.AutoModelForCausalLM.from_pretrained(model_args.model_name_or_path)
+    trainer = Trainer(model=model, args=training_args)
+    trainer.train()
+'''
+    (s,) = parse_bytes(code, "train.py")
+    assert s.layers[0].args["name"] == "facebook/opt-125m"
+    assert s.hyperparameters.optimizer == "adamw"

@@ -351,6 +351,13 @@ def module_constants(root: Node, value: Callable[[Node], Any], into: dict[str, A
                 for name, val in zip(names, vals, strict=True):
                     if name.type == "identifier":
                         into[node_text(name)] = value(val)
+        elif left.type in ("pattern_list", "tuple_pattern") and right.type == "call":
+            # ``model_args, data_args, training_args = parser.parse_args_into_dataclasses()``
+            got = value(right)
+            if isinstance(got, list) and len(got) == len(left.named_children):
+                for name, v in zip(left.named_children, got, strict=True):
+                    if name.type == "identifier":
+                        into[node_text(name)] = v
         elif left.type == "subscript":
             _set_item(left, value(right), value, into)
 
@@ -647,6 +654,14 @@ class Evaluator:
         if fn == "vars" and "vars" not in self.constants:  # (a file read alone: the repository's calls are not asked)
             got = self.call_vars(n, scope)
             return UNKNOWN if got is MISSING else got
+        if fn is not None and (self.script.resolve(fn) or fn) in _HF_PARSERS:
+            positional, _ = call_arguments(n)
+            classes = positional[0] if positional else None
+            kids = classes.named_children if classes is not None and classes.type in ("tuple", "list") else \
+                [classes] if classes is not None else []
+            return HfParser(tuple(dotted_name(k) or "" for k in kids))
+        if fn is not None and fn.endswith(".parse_args_into_dataclasses"):
+            return self.hf_dataclasses(n, scope)
         read = STATIC_BUILTINS.get(fn) if fn is not None else None
         if read is None:
             return UNKNOWN
@@ -654,6 +669,18 @@ class Evaluator:
         if len(positional) != 1:
             return UNKNOWN
         return read(self.eval(positional[0], scope))
+
+    def hf_dataclasses(self, n: Node, scope: Any) -> Any:
+        """``model_args, data_args, training_args = parser.parse_args_into_dataclasses()`` of an
+        ``HfArgumentParser((ModelArguments, DataArguments, TrainingArguments))``: each class's field defaults,
+        as run with no arguments (a class not read here: unknown)."""
+        fnode = n.child_by_field_name("function")
+        obj = fnode.child_by_field_name("object") if fnode is not None and fnode.type == "attribute" else None
+        parser = self.eval(obj, scope) if obj is not None else UNKNOWN
+        if not isinstance(parser, HfParser):
+            return UNKNOWN
+        own = self.own_settings()
+        return [ConfigDict(own[name], "", own[name].keys) if name in own else UNKNOWN for name in parser.classes]
 
     def call_getattr(self, n: Node, scope: Any) -> Any:
         """``getattr(args, "optimizer", "adam")``: the option's value when the script's options (or a
@@ -1142,6 +1169,13 @@ class SettingsClass(ConfigDict):
     __slots__ = ()
 
 
+@dataclass(frozen=True)
+class HfParser:
+    """``transformers.HfArgumentParser((ModelArguments, ...))``: the argument dataclasses it fills, by name."""
+
+    classes: tuple[str, ...]
+
+
 class IniFile(ConfigDict):
     """A ``configparser`` object with the INI file the script reads into it: sections of strings."""
 
@@ -1301,6 +1335,7 @@ def _hydra_compose(ev: Evaluator, folder: str, name: str) -> ConfigDict | None:
     return merged
 
 
+_HF_PARSERS = frozenset({"transformers.HfArgumentParser", "HfArgumentParser", "trl.TrlParser"})
 _PYDANTIC_BASES = frozenset({"BaseSettings"})  # not BaseModel: many repositories name their network base so
 _SETTINGS_BASES = frozenset({"object", "NamedTuple", "Config", *_PYDANTIC_BASES})
 
@@ -1357,7 +1392,10 @@ def settings_classes(script: Script) -> dict[str, SettingsClass]:
             continue
         bases = node.child_by_field_name("superclasses")
         names = [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in bases.named_children] if bases else []
-        if any(b not in _SETTINGS_BASES for b in names):
+        # (Hugging Face's argument dataclasses: ``class TrainingArguments(transformers.TrainingArguments)`` whose
+        # fields, ``optim: str = field(default="adamw_torch")``, are the run's settings)
+        arguments = decorated and bool(names) and all(b.endswith("Arguments") or b in _SETTINGS_BASES for b in names)
+        if any(b not in _SETTINGS_BASES for b in names) and not arguments:
             continue
         body = node.child_by_field_name("body")
         values: dict[str, Any] = {}

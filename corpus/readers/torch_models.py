@@ -1490,6 +1490,14 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                 v = self.script.value(right, {**self.script.constants, **env})
                 if v is not UNKNOWN:
                     env[node_text(left)] = v
+            elif left is not None and right is not None and left.type in ("pattern_list", "tuple_pattern") \
+                    and right.type == "call":
+                # ``model_args, data_args, training_args = parser.parse_args_into_dataclasses()``
+                v = self.script.value(right, {**self.script.constants, **env})
+                names = left.named_children
+                if isinstance(v, list) and len(v) == len(names):
+                    env.update({node_text(k): x for k, x in zip(names, v, strict=True)
+                                if k.type == "identifier" and x is not UNKNOWN})
         return env
 
     def _param_env(self, fnode: Node) -> dict[str, Any]:

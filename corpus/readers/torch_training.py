@@ -1155,6 +1155,15 @@ class TrainingReader:
                 v = self.script.value(node, env)
                 if v is not UNKNOWN and jsonable(v):
                     out.setdefault(k, v)
+        # the file's own subclass of them, filled by HfArgumentParser: its field defaults (FastChat's and
+        # Alpaca's ``class TrainingArguments(transformers.TrainingArguments): optim: str = field(default=...)``)
+        own = self.script.evaluator.own_settings()
+        for c in self.extractor.class_defs:
+            if c.name in own and any(last_name(b) in HF_ARGUMENTS or last_name(b).endswith("TrainingArguments")
+                                     for b in c.bases):
+                for k, v in own[c.name].items():
+                    if v is not None and jsonable(v):
+                        out.setdefault(k, v)
         return out
 
     def _loader_vars(self, call: Node) -> set[str]:
