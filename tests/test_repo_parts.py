@@ -123,3 +123,10 @@ def test_classes_held_by_a_registry_a_network_indexes_are_parts():
 def test_a_class_around_one_recurrent_layer_that_nothing_trains_is_a_layer_not_an_example():
     got = {s.name: [x.type for x in s.layers] for s in parse_files(_repo("layer_wrapper"))}
     assert got == {"Tagger": ["Embedding", "LSTM", "Dense"]}
+
+
+def test_a_block_given_to_a_network_as_the_kind_of_block_to_build_from_is_a_part():
+    # vit_parallel() hands ParallelBlock (of another file) to VisionTransformer as block_fn= through a dict of
+    # arguments: the block is a part of that network, not an example of its own
+    got = [s.name for s in parse_files(_repo("given_blocks"))]
+    assert got == ["VisionTransformer"]

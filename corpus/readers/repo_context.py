@@ -869,6 +869,8 @@ class RepoContext:
         named inside a network class there (``self.conv = ConvNorm(...)``, ``layerspp.AttnBlockpp(...)``),
         or built there and handed to the constructor of another network of the repository
         (``decoder = MeshedDecoder(...)`` then ``Transformer(bos, encoder, decoder)``)."""
+        if name in self._given_as_blocks():
+            return True
         # the files that import it are read for their facts first: the join may come before they were parsed
         # (a harvest joins only the files that gave summaries)
         self.importers_of(path, final=True)
@@ -892,6 +894,19 @@ class RepoContext:
         facts = self.module_facts(path)
         function = facts is not None and name in facts.definitions and facts.definitions[name].kind == "function"
         return path.endswith(".py") and self._used_as_part(path, name, path, name, handed=function)
+
+    def _given_as_blocks(self) -> frozenset[str]:
+        """Names the repository gives a network as the kind of block to build it from, by a keyword or a key
+        named for that (``VisionTransformer(block_fn=ParallelThingsBlock)``, ``{'block': residual_block,
+        'layers': [2, 2, 2, 2]}``, ``ResNet(block=BasicBlock, ...)``): read once per repository."""
+        got: frozenset[str] | None = self.__dict__.get("_block_names")
+        if got is None:
+            names: set[str] = set()
+            for where, data in self.files.items():
+                if where.endswith(".py") and data and _BLOCK_KEY_BYTES.search(data):
+                    names.update(m.group(1).decode() for m in _GIVEN_BLOCK.finditer(data))
+            got = self.__dict__["_block_names"] = frozenset(names)
+        return got
 
     def _factories_of(self, path: str, name: str) -> list[str]:
         """The top-level functions of a file that return the class it calls ``name`` (``return Name(...)``, or
@@ -1510,3 +1525,11 @@ def _bases(here: str, dots: int, sys_paths: list[str] | tuple[()]) -> list[str]:
 
 # the first line of a module-level dict (``SUBSAMPLE_CLASSES = {``, ``MODELS: dict = dict(``)
 _REGISTRY_HEAD = re.compile(r"(?m)^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*(?:dict\(|\{)")
+
+
+# a keyword or dict key that names the block class or function a network is built from, and the name given
+_BLOCK_KEYS = rb"block|block_fn|block_cls|block_class|block_type|block_layer|basic_block|bottleneck|layer_fn|" \
+              rb"mlp_layer|attn_layer|conv_layer|cell_fn|cell_type|unit_fn"
+_BLOCK_KEY_BYTES = re.compile(rb"\b(?:" + _BLOCK_KEYS + rb")\b")
+_GIVEN_BLOCK = re.compile(rb"(?:\b(?:" + _BLOCK_KEYS + rb")\s*=\s*|['\"](?:" + _BLOCK_KEYS + rb")['\"]\s*:\s*)"
+                          rb"(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\s*[,)}\n]")
