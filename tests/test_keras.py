@@ -769,3 +769,48 @@ model.fit(X, Y, batch_size=8, epochs=50)
     hp = s.hyperparameters
     assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", 8, 50, "other")
     assert hp.loss_raw == "sm.losses.bce_jaccard_loss" and s.task == "image_segmentation"
+
+
+def test_a_softmax_layer_after_a_relu_dense_is_what_the_dense_outputs():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''from tensorflow import keras
+from tensorflow.keras import layers
+
+inp = keras.Input(shape=(16,))
+x = layers.Dense(32, activation="relu")(inp)
+x = layers.Dense(7, activation="relu")(x)
+out = layers.Softmax()(x)
+model = keras.Model(inp, out)
+model.compile(optimizer="adam", loss="categorical_crossentropy")
+model.fit(X, y, epochs=3)
+'''
+    (s,) = parse_bytes(code, "ppnp_head.py")
+    # (the last activation is what the layer outputs, as the PyTorch reader folds nn.ReLU() then nn.Softmax())
+    assert seq(s) == ["Dense/relu", "Dense/softmax"]
+
+
+def test_a_layer_of_a_sibling_module_held_by_a_model_subclass_stays_in_place():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''from tensorflow.keras import Model
+from tensorflow.keras.layers import Embedding, Dense, LSTM, Bidirectional
+from attention import Attention
+
+
+class TextAttBiRNN(Model):
+    def __init__(self, maxlen, max_features, embedding_dims):
+        super().__init__()
+        self.embedding = Embedding(max_features, embedding_dims, input_length=maxlen)
+        self.bi_rnn = Bidirectional(LSTM(128, return_sequences=True))
+        self.attention = Attention(maxlen)
+        self.classifier = Dense(1, activation="sigmoid")
+
+    def call(self, inputs):
+        x = self.bi_rnn(self.embedding(inputs))
+        x = self.attention(x)
+        return self.classifier(x)
+'''
+    (s,) = parse_bytes(code, "text_att_birnn.py")
+    assert seq(s) == ["Embedding", "Bidirectional", "Custom", "Dense/sigmoid"]
+    assert s.layers[2].raw == "Attention"

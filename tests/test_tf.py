@@ -328,3 +328,99 @@ with tf.Session() as sess:
 '''
     (s,) = parse_bytes(code, "reg_tf1.py")
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (64, 7)
+
+
+def test_a_notebooks_graphs_one_after_another_are_one_model_each_with_its_own_values():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+
+x = tf.placeholder(tf.float32, [None, 10])
+y = tf.placeholder(tf.float32, [None, 1])
+pred = tf.layers.dense(tf.layers.dense(x, 32, activation=tf.nn.relu), 1)
+train_op = tf.train.AdamOptimizer(0.01).minimize(tf.reduce_mean(tf.square(pred - y)))
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for step in range(100):
+        sess.run(train_op, feed_dict={x: X, y: Y})
+
+graph = tf.Graph()
+with graph.as_default():
+    x2 = tf.placeholder(tf.float32, [None, 10])
+    y2 = tf.placeholder(tf.int32, [None])
+    logits = tf.layers.dense(tf.layers.dense(x2, 64, activation=tf.nn.tanh), 3)
+    loss2 = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y2, logits=logits))
+    train_op2 = tf.train.GradientDescentOptimizer(0.5).minimize(loss2)
+with tf.Session(graph=graph) as sess:
+    sess.run(tf.global_variables_initializer())
+    for epoch in range(20):
+        sess.run(train_op2, feed_dict={x2: X, y2: Y2})
+'''
+    got = {s.name: s for s in parse_bytes(code, "two_graphs.py")}
+    assert sorted(got) == ["logits", "pred"]
+    assert seq(got["pred"]) == ["Dense/relu", "Dense"] and seq(got["logits"]) == ["Dense/tanh", "Dense"]
+    first, second = got["pred"].hyperparameters, got["logits"].hyperparameters
+    assert (first.optimizer, first.learning_rate, first.loss, first.epochs) == ("adam", 0.01, "mse", None)
+    assert (second.optimizer, second.learning_rate, second.loss, second.epochs) == ("sgd", 0.5,
+                                                                                   "categorical_crossentropy", 20)
+
+
+def test_an_estimators_params_reach_its_model_function():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+
+def model_fn(features, labels, mode, params):
+    net = tf.layers.dense(features["x"], 128, activation=tf.nn.relu)
+    logits = tf.layers.dense(net, 10)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+    train_op = tf.train.AdamOptimizer(learning_rate=params["learning_rate"]).minimize(loss)
+    return tf.estimator.EstimatorSpec(mode=mode, loss=loss, train_op=train_op)
+
+params = {"learning_rate": 1e-4}
+model = tf.estimator.Estimator(model_fn=model_fn, params=params)
+model.train(input_fn=train_input_fn, steps=2000)
+'''
+    (s,) = parse_bytes(code, "estimator.py")
+    assert (s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("adam", 1e-4)
+
+
+def test_the_predictions_a_cell_adds_on_a_function_built_network_are_no_model_of_that_graph():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import tensorflow as tf
+
+graph = tf.Graph()
+with graph.as_default():
+    tf_train = tf.placeholder(tf.float32, shape=(128, 784))
+    tf_labels = tf.placeholder(tf.float32, shape=(128, 10))
+    weights = tf.Variable(tf.truncated_normal([784, 10]))
+    biases = tf.Variable(tf.zeros([10]))
+    logits = tf.matmul(tf_train, weights) + biases
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf_labels, logits=logits))
+    optimizer = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    train_prediction = tf.nn.softmax(logits)
+
+graph = tf.Graph()
+with graph.as_default():
+    tf_train = tf.placeholder(tf.float32, shape=(128, 784))
+    tf_labels = tf.placeholder(tf.float32, shape=(128, 10))
+    tf_valid = tf.constant(valid_dataset)
+    tf_test = tf.constant(test_dataset)
+    w1 = tf.Variable(tf.truncated_normal([784, 1024]))
+    b1 = tf.Variable(tf.zeros([1024]))
+    w2 = tf.Variable(tf.truncated_normal([1024, 10]))
+    b2 = tf.Variable(tf.zeros([10]))
+
+    def forward_prop(x):
+        h = tf.nn.relu(tf.matmul(x, w1) + b1)
+        return tf.matmul(h, w2) + b2
+
+    logits = forward_prop(tf_train)
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=tf_labels, logits=logits))
+    optimizer = tf.train.AdamOptimizer(0.001).minimize(loss)
+    valid_prediction = tf.nn.softmax(forward_prop(tf_valid))
+    test_prediction = tf.nn.softmax(forward_prop(tf_test))
+'''
+    got = [(s.name, seq(s), s.hyperparameters.optimizer) for s in parse_bytes(code, "udacity_3.py")]
+    assert got == [("train_prediction", ["Dense/softmax"], "sgd"), ("forward_prop", ["Dense/relu", "Dense"], "adam")]

@@ -481,6 +481,8 @@ class Interpreter(Evaluator):
         self.trainings: list[Training] = []
         self.optims: list[Optim] = []
         self.minimized: list[tuple[Optim, Any, str]] = []
+        self.minimized_seq: list[int] = []  # when each was read (which graph of a notebook it trains)
+        self.graph_cuts: list[int] = []  # tf.reset_default_graph() / tf.Graph(): a new graph starts here
         self.losses: list[LossVal] = []
         self.batch_signals: list[Any] = []
         self.repeat_signals: list[int] = []  # ds.repeat(N) with a literal N: passes over the data
@@ -568,7 +570,7 @@ class Interpreter(Evaluator):
                 self.instantiate(cls, [], {}, cls.node)
         for fn in reversed(self.funcs):
             if id(fn.node) not in self.executed and called.get(fn.name, 0) < 2:
-                self.invoke(fn, [], {}, None)
+                self.invoke(fn, [], self.estimator_params(fn), None)
         for cls in self.classes:
             if id(cls) not in self.instantiated and cls.kind == "other" and called.get(cls.name, 0) < 2:
                 self.read_methods(cls, self.instantiate(cls, [], {}, cls.node))
@@ -579,6 +581,20 @@ class Interpreter(Evaluator):
                 if id(cls) not in self.instantiated and cls.kind == "layer" and cls.method("call") is not None \
                         and self.script.context.named_by_importer(self.script.path, cls.name):
                     self.instantiate(cls, [], {}, cls.node, block=True)
+
+    def estimator_params(self, fn: FuncVal) -> dict[str, Any]:
+        """``tf.estimator.Estimator(model_fn=model_fn, params={"learning_rate": 1e-4})``: the ``params`` the
+        estimator hands its model function (Hvass's tutorials: ``params["learning_rate"]`` inside it)."""
+        if b"model_fn" not in self.script.code_bytes or "params" not in node_text(
+                fn.node.child_by_field_name("parameters")):
+            return {}
+        for call in self.script.nodes("call"):
+            _, kw = call_arguments(call)
+            given = kw.get("model_fn")
+            if given is not None and node_text(given) == fn.name and "params" in kw:
+                value = self.eval(kw["params"], self.globals)
+                return {"params": value} if isinstance(value, dict) else {}
+        return {}
 
     def read_methods(self, cls: ClassVal, inst: Any) -> None:
         """Each method of an uncalled class not read yet, read on ``inst``."""
@@ -1691,6 +1707,13 @@ class Interpreter(Evaluator):
             name = node_text(fnode)
             if name not in _BUILTIN_PASS:
                 return self.apply(LayerObj("Custom", name, line=self.s_line(call), cls_name=name), ins, call)
+        if ins and fnode is not None and fnode.type == "attribute":
+            # ``self.attention(x)`` of ``self.attention = Attention(self.maxlen)``, a layer class this file imports
+            # and cannot read (a sibling module): a block applied to the tensor, not nothing
+            held = self.imported_layer_class(node_text(fnode))
+            if held is not None:
+                return self.apply(LayerObj("Custom", held, line=self.s_line(call),
+                                           cls_name=held.rsplit(".", 1)[-1]), ins, call)
         if ins and fnode is not None and fnode.type == "call" and not self.in_layer_call:
             # ``ConvBlock(32)(x)`` of a class this file imports and cannot read: a block applied to the tensor
             written = dotted_written(fnode)
@@ -1704,6 +1727,22 @@ class Interpreter(Evaluator):
         if ins:
             return ins[0]
         return UNKNOWN
+
+    def imported_layer_class(self, target: str) -> str | None:
+        """The class, as written, of ``self.x = Cls(...)`` when every binding of ``target`` is such a call of a
+        capitalised name imported from outside the frameworks; else None."""
+        if not target.startswith("self.") or target.count(".") != 1:
+            return None
+        found: set[str] = set()
+        for a in self.script.assignments_to(target):
+            right = a.child_by_field_name("right")
+            written = dotted_written(right) if right is not None and right.type == "call" else ""
+            head = written.split(".")[0]
+            if not written[:1] or not written.rsplit(".", 1)[-1][:1].isupper() or head not in self.script.aliases \
+                    or self.script.aliases[head].split(".")[0] in _FRAMEWORK_ROOTS:
+                return None
+            found.add(written)
+        return found.pop() if len(found) == 1 else None
 
     # -- calling a value, by its kind (in _CALLS_BY_KIND) ----------------------
     def call_function(self, f: FuncVal, pos: list[Any], kw: dict[str, Any], call: Node, *args: Any) -> Any:
@@ -1899,6 +1938,16 @@ class Interpreter(Evaluator):
             return _NEXT
         default = c.kw["default"] if "default" in c.kw else (c.pos[0] if c.pos else UNKNOWN)
         return UNKNOWN if default is Ellipsis else default
+
+    def ext_graph_cut(self, c: ImportedCall) -> Any:
+        """``tf.reset_default_graph()`` / ``graph = tf.Graph()``: what is built after it is another graph (a
+        notebook's next model), at module level."""
+        if c.parts[0] != "tensorflow":
+            return _NEXT
+        if not self.calls:  # (inside a function it resets the graph that function builds)
+            self.seq += 1
+            self.graph_cuts.append(self.seq)
+        return UNKNOWN
 
     def ext_sequential(self, c: ImportedCall) -> Any:
         if not (c.keras_mod or "models" in c.parts):
@@ -2387,6 +2436,7 @@ class Interpreter(Evaluator):
         loss_nodes = c.pos_nodes[:1] or [c.kw_nodes[k] for k in ("loss",) if k in c.kw_nodes]
         loss = c.pos[0] if c.pos else c.kw.get("loss", UNKNOWN)
         self.minimized.append((o, loss, node_text(loss_nodes[0]) if loss_nodes else ""))
+        self.minimized_seq.append(self.seq)
         self.mark_training(None, "minimize")
         return UNKNOWN
 
@@ -2715,6 +2765,7 @@ class Interpreter(Evaluator):
         if name in ("minimize", "compute_gradients"):
             loss = pos[0] if pos else kw.get("loss", UNKNOWN)
             self.minimized.append((obj, loss, node_text(pos_nodes[0]) if pos_nodes else ""))
+            self.minimized_seq.append(self.seq)
             self.mark_training(None, "minimize")
         elif name == "apply_gradients":
             found = self.models_in([*pos, *kw.values()])
@@ -3027,7 +3078,7 @@ class Interpreter(Evaluator):
         if m is not None and how != "fit":
             self.trainings.append(Training(m, how, loops=list(self.loops)))
         elif m is None:
-            self.trainings.append(Training(None, how, loops=list(self.loops)))
+            self.trainings.append(Training(None, how, loops=list(self.loops), seq=self.seq))
 
 
 class Initializer:
@@ -3063,6 +3114,7 @@ _EXT_BY_NAME: dict[str, Callable[..., Any]] = {
     "Input": Interpreter.ext_input, "InputLayer": Interpreter.ext_input,
     "Option": Interpreter.ext_option, "Argument": Interpreter.ext_option,
     "placeholder": Interpreter.ext_placeholder, "placeholder_with_default": Interpreter.ext_placeholder,
+    "reset_default_graph": Interpreter.ext_graph_cut, "Graph": Interpreter.ext_graph_cut,
     **{name: Interpreter.ext_variable for name in ("Variable", "get_variable", "random_normal", "truncated_normal",
                                                    "random_uniform", "zeros", "ones", "constant", "glorot_uniform")},
 }

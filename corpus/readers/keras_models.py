@@ -10,6 +10,7 @@ a bigger one is expanded in place) and attaches hyperparameters.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
@@ -213,7 +214,9 @@ def to_layers(entries: list[tuple[LayerObj, Tensor]]) -> list[Layer]:
     for p, t in entries:
         if p.kind == "activation":
             if out:
-                if out[-1].activation in (None, "linear"):
+                # relu then a Softmax layer after one Dense: the last is what it outputs (as the PyTorch reader's
+                # ``push``); a linear activation layer changes nothing
+                if p.activation not in (None, "linear") or out[-1].activation is None:
                     out[-1].activation = p.activation
                 continue
             out.append(Layer(type="Activation", raw=p.raw, args={}, activation=p.activation, line=p.line or t.line,
@@ -609,17 +612,27 @@ class _Builder:
         if not apps:
             return []
         groups, names = _groups_by_builder(apps)
+        cuts = self.interp.graph_cuts
+        if cuts and "<module>" in groups:
+            # a notebook's graphs, one after another (tf.reset_default_graph(), graph = tf.Graph()): one model each
+            for t in groups.pop("<module>"):
+                i = bisect_right(cuts, t.seq)
+                groups.setdefault("<module>" if i == 0 else f"<module>:{i}", []).append(t)
         graphs = self.graphs(groups, used)
         # a graph built by the one method of a class that builds one is named for the class
         # (ConvNet.train_model -> ConvNet); several (a GAN's generator, discriminator) keep theirs
         by_class: dict[str, int] = {}
         for key, _, _ in graphs:
-            cls = self.interp.method_class.get(key[0]) if key != "<module>" else None
+            cls = self.interp.method_class.get(key[0]) if not isinstance(key, str) else None
             if cls is not None:
                 by_class[cls] = by_class.get(cls, 0) + 1
         out: list[Summary] = []
         for key, ts, fw in graphs:
-            if key == "<module>":
+            window = None
+            if cuts:  # (the graph the layers were built in, and what trains it)
+                i = bisect_right(cuts, min(t.seq for t in ts))
+                window = (cuts[i - 1] if i else 0, cuts[i] if i < len(cuts) else None)
+            if isinstance(key, str):
                 named = [t.name for t in ts if t.name]
                 name = named[-1] if named else "model"
             else:
@@ -627,7 +640,7 @@ class _Builder:
                 cls = self.interp.method_class.get(key[0])
                 if cls is not None and by_class.get(cls) == 1:
                     name = cls
-            out.append(self.tf_summary(name, fw, [(t.producer, t) for t in ts], ts))
+            out.append(self.tf_summary(name, fw, [(t.producer, t) for t in ts], ts, window))
         return out
 
     def graphs(self, groups: dict[Any, list[Tensor]], used: set[int]) -> list[tuple[Any, list[Tensor], str]]:
@@ -638,16 +651,22 @@ class _Builder:
         # inside the Transformer's): read on their own too (a test cell), they are blocks
         inside: dict[Any, set[int]] = {}
         for key, ts in groups.items():
-            if key != "<module>":
+            if not isinstance(key, str):
                 inside[key] = {fr[0] for t in ts for fr in t.frames if fr[0] != key[0]}
         # a custom Keras layer's call() builds layers, but a layer is a part of the model that applies it
         layer_classes = {c.name for c in self.interp.classes if c.kind == "layer"}
         networks = {id(t) for ts in groups.values() if _majors(ts) >= 2 for t in ts}
         out: list[tuple[Any, list[Tensor], str]] = []
         for key, ts in groups.items():
-            if key != "<module>" and any(key[0] in fids for other, fids in inside.items() if other != key):
+            if not isinstance(key, str) and any(key[0] in fids for other, fids in inside.items() if other != key):
                 continue
-            if key != "<module>" and self.interp.method_class.get(key[0]) in layer_classes:
+            if not isinstance(key, str) and self.interp.method_class.get(key[0]) in layer_classes:
+                continue
+            split = isinstance(key, str) and bool(self.interp.graph_cuts)
+            if split and any(not isinstance(k, str) and _majors(g) >= 2 for k, g in groups.items()) \
+                    and _reads_built_in_function(ts):
+                # one graph of a notebook whose network a function builds: what the cell adds on its output
+                # (``valid_prediction = tf.nn.softmax(forward_prop(tf_valid_dataset))``) is a head, no network
                 continue
             if _majors(ts) < 2 and _reads_any(ts, networks):
                 # a layer applied to another graph's output (``score = tf.matmul(model.output, W)`` of a
@@ -658,7 +677,7 @@ class _Builder:
             fw = self.graph_framework([(t.producer, t) for t in ts], ts)
             if fw is None:
                 continue
-            if fw == "keras" and not self.interp.minimized and (key == "<module>" or key[0] in in_models):
+            if fw == "keras" and not self.interp.minimized and (isinstance(key, str) or key[0] in in_models):
                 # Keras layers called on tensors that no Model(...) takes and no optimizer minimizes:
                 # a look at intermediate outputs (prediction_batch = layer(features)), or a block
                 # another model of the file expands in place; not a network of its own
@@ -684,12 +703,13 @@ class _Builder:
             return None
         return fw
 
-    def tf_summary(self, name: str, fw: str, entries: list, ts: list[Tensor]) -> Summary:
+    def tf_summary(self, name: str, fw: str, entries: list, ts: list[Tensor],
+                   window: tuple[int, int | None] | None = None) -> Summary:
         layers = to_layers(entries)
         hp = Hyperparameters()
         tricks: set[str] = set()
-        self.tf_optimizer_and_loss(hp, tricks)
-        self.tf_loop_hp(hp)
+        self.tf_optimizer_and_loss(hp, tricks, window)
+        self.tf_loop_hp(hp, window)
         for p, _ in entries:
             if p.kind == "pretrained":
                 if p.pretrained:
@@ -702,13 +722,19 @@ class _Builder:
                        framework=fw, layers=layers, hyperparameters=hp, input_shape=_clean_shape(_root_shape(ts)),
                        tricks=sorted(tricks), parse=ParseInfo())
 
-    def tf_optimizer_and_loss(self, hp: Hyperparameters, tricks: set[str]) -> None:
-        """The optimizer that minimizes (else one tied to no model) and the loss it minimizes."""
+    def tf_optimizer_and_loss(self, hp: Hyperparameters, tricks: set[str],
+                              window: tuple[int, int | None] | None = None) -> None:
+        """The optimizer that minimizes (else one tied to no model) and the loss it minimizes; with a
+        ``window`` of one graph of several, only what was read while that graph was built."""
         opt = None
         loss_val: Any = None
         loss_text = ""
-        if self.interp.minimized:
-            opt, loss_val, loss_text = self.interp.minimized[0]
+        minimized = self.interp.minimized if window is None else [
+            m for m, sq in zip(self.interp.minimized, self.interp.minimized_seq, strict=False) if _within(sq, window)]
+        if window is not None and not minimized:
+            return
+        if minimized:
+            opt, loss_val, loss_text = minimized[0]
         elif self.interp.optims:
             opt = next((o for o in self.interp.optims if o.model is None), None)
         if opt is not None:
@@ -727,10 +753,10 @@ class _Builder:
         elif self.interp.losses:
             hp.loss, hp.loss_raw = self.interp.losses[0].canonical, self.interp.losses[0].raw
 
-    def tf_loop_hp(self, hp: Hyperparameters) -> None:
+    def tf_loop_hp(self, hp: Hyperparameters, window: tuple[int, int | None] | None = None) -> None:
         """Epochs, steps and batch size of a graph trained by hand, from the loops and signals read."""
         for tr in self.interp.trainings:
-            if tr.model is not None:
+            if tr.model is not None or (window is not None and not _within(tr.seq, window)):
                 continue
             le, ls, lb = _hp_from_loops(tr.loops)
             hp.epochs = hp.epochs or le
@@ -784,6 +810,24 @@ def _root_shape(ts: list[Tensor]) -> Any:
             return x.shape
         stack.extend(x.inputs)
     return None
+
+
+def _reads_built_in_function(ts: list[Tensor], limit: int = 3000) -> bool:
+    """Whether a tensor of ``ts`` is computed from one a function built (any of its calls)."""
+    stack = [x for t in ts for x in t.inputs]
+    visited: set[int] = set()
+    while stack and len(visited) < limit:
+        x = stack.pop()
+        if x.frames:
+            return True
+        if id(x) not in visited:
+            visited.add(id(x))
+            stack.extend(x.inputs)
+    return False
+
+
+def _within(seq: int, window: tuple[int, int | None]) -> bool:
+    return window[0] <= seq and (window[1] is None or seq < window[1])
 
 
 def _groups_by_builder(apps: list[Tensor]) -> tuple[dict[Any, list[Tensor]], dict[Any, str]]:
