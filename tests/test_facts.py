@@ -1267,3 +1267,28 @@ more = get_data(name='dialogs', nrows=10)
     assert "imdb" in f.text_datasets
     f = collect(load(code + "rest = get_data()\n", "chatbot.py"))
     assert "sms_spam" in f.text_datasets
+
+
+def test_an_options_default_picks_the_dataset_among_the_ones_its_choices_name():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''import argparse
+import torch
+from torch import nn
+from data_loaders import get_segmentation_dataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--dataset", type=str, default="pascal_voc", choices=["pascal_voc", "ade20k", "citys"])
+args = parser.parse_args()
+short = {"ade20k": "ade", "pascal_voc": "voc", "coco": "coco"}
+loader = torch.utils.data.DataLoader(get_segmentation_dataset(args.dataset), batch_size=4)
+model = nn.Sequential(nn.Conv2d(3, 16, 3), nn.ReLU(), nn.Conv2d(16, 21, 1))
+opt = torch.optim.SGD(model.parameters(), lr=1e-4)
+for epoch in range(50):
+    for x, y in loader:
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(x), y).backward()
+        opt.step()
+'''
+    (s,) = parse_bytes(code, "train_seg.py")
+    assert s.datasets == ["voc"]

@@ -137,18 +137,27 @@ def file_datasets(script: Script, facts: FileFacts, context_text: str | None = N
     return _weaker_datasets(script, facts, context_text, trained, by_columns)
 
 
+def _argparse_dataset(script: Script, among: list[str] | None = None) -> str | None:
+    """The dataset a dataset option's default names (``--dataset default='pascal_voc'``), the first of
+    ``_ARG_DATASET_KEYS`` that names one (of ``among``, when given)."""
+    for key in _ARG_DATASET_KEYS:
+        v = script.argparse_defaults.get(key)
+        if isinstance(v, str):
+            name = known_datasets.canonical_dataset(v) or (known_datasets.gym_dataset(v) if key.startswith("env") else None)
+            if name is not None and (among is None or name in among):
+                return name
+    return None
+
+
 def _loaded_datasets(script: Script, facts: FileFacts, by_columns: str | None) -> list[str]:
     """Datasets a loader reads: the one argparse picks when there are several; Boston's columns over a
     tabular loader's guess; market data last."""
     out = list(facts.loader_datasets)
     if len(out) > 1:
         # a script that picks one by argparse: the default is the one it runs with
-        for key in _ARG_DATASET_KEYS:
-            v = script.argparse_defaults.get(key)
-            if isinstance(v, str):
-                name = known_datasets.canonical_dataset(v) or (known_datasets.gym_dataset(v) if key.startswith("env") else None)
-                if name in out:
-                    return [name]
+        picked = _argparse_dataset(script, out)
+        if picked is not None:
+            return [picked]
     if by_columns and out and all((known_datasets.default_task(n) or "").startswith("tabular") for n in out):
         return [by_columns]  # housing.csv read with Boston's columns (MEDV) is Boston
     if known_datasets.YAHOO_FINANCE in out and len(out) > 1:
@@ -160,6 +169,12 @@ def _loaded_datasets(script: Script, facts: FileFacts, by_columns: str | None) -
 def _weaker_datasets(script: Script, facts: FileFacts, context_text: str | None, trained: bool,
                      by_columns: str | None) -> list[str]:
     """No loader names the data: strings, the path, local files, toy data, prose, the README, in that order."""
+    if len(facts.text_datasets) > 1:
+        # the strings name several (an option's choices, a dict of their short names): the option's default
+        # is the one the script runs with
+        picked = _argparse_dataset(script)
+        if picked in facts.text_datasets:
+            return [picked]
     if facts.text_datasets:
         return list(facts.text_datasets)
     path_names = known_datasets.find_in_text(script.path.replace("\\", "/"))
