@@ -130,3 +130,16 @@ def test_a_block_given_to_a_network_as_the_kind_of_block_to_build_from_is_a_part
     # arguments: the block is a part of that network, not an example of its own
     got = [s.name for s in parse_files(_repo("given_blocks"))]
     assert got == ["VisionTransformer"]
+
+
+def test_random_numbers_run_through_a_model_nothing_trains_are_no_dataset():
+    # ``def test(): net(torch.randn(1, 3, 32, 32))`` beside a definition is a shape check
+    (s,) = parse_files(_repo("shape_check"))
+    assert (s.name, s.datasets) == ("SmallNet", []) and "not trained in this repository" in s.parse.warnings
+
+
+def test_a_repository_class_built_at_the_top_with_the_layer_it_wraps_is_that_layer():
+    # nn.Sequential(PackedEmbedding(nn.Embedding(100, 64)), nn.LSTM(...), FinalStep(...), nn.Linear(...)) with
+    # both classes in helpers.py: the wrapper is read with the layer it is given; the last-step slice is no layer
+    (s,) = parse_files(_repo("wrapped_layer"))
+    assert [x.type for x in s.layers] == ["Embedding", "LSTM", "Dense"]

@@ -424,7 +424,7 @@ class ModuleBuilder:
         # what this call gives it (Encoder([EncoderLayer(...) for _ in range(n)], norm_layer=...)): its own
         # file read alone has no such arguments (the join would leave it Custom)
         context = self.script.context
-        if scope.inst is None or context is None or not call.last[:1].isupper():
+        if context is None or not call.last[:1].isupper() or (scope.inst is None and not _sequential_item(call.node)):
             return _NOT_MINE
         hit = self.script.repository_definition(call.fn)
         cls = context.torch_module_class(*hit) if hit is not None else None
@@ -1274,6 +1274,18 @@ _LINEAR_MATHS = re.compile(r"return\s+(?:\(?\s*self\.\w+\s*\*\s*\w+|\(?\s*\w+\s*
 
 
 _PROPAGATION = re.compile(r"\b(?:spmm|sparse|adj\w*|edge_index|laplacian|scatter\w*)\b", re.I)
+
+
+def _sequential_item(node: Node) -> bool:
+    """Whether a call is an item of an ``nn.Sequential(...)`` / ``nn.ModuleList([...])`` built at the top of a
+    script (``nn.Sequential(EmbeddingPackable(nn.Embedding(100, 64)), nn.LSTM(...), ...)``)."""
+    p = node.parent
+    if p is not None and p.type == "list":
+        p = p.parent
+    if p is None or p.type != "argument_list" or p.parent is None or p.parent.type != "call":
+        return False
+    fn = p.parent.child_by_field_name("function")
+    return fn is not None and node_text(fn).rsplit(".", 1)[-1] in ("Sequential", "ModuleList")
 
 
 def handwritten_linear(cls: ClassInfo) -> str | None:
