@@ -814,3 +814,30 @@ class TextAttBiRNN(Model):
     (s,) = parse_bytes(code, "text_att_birnn.py")
     assert seq(s) == ["Embedding", "Bidirectional", "Custom", "Dense/sigmoid"]
     assert s.layers[2].raw == "Attention"
+
+
+def test_a_static_builder_of_a_class_called_on_the_class_is_the_model_trained_below():
+    from corpus.readers.parser import parse_bytes
+
+    code = b'''from keras.models import Sequential
+from keras.layers import Conv2D, Flatten, Dense
+
+
+class LeNet:
+    @staticmethod
+    def build(classes):
+        model = Sequential()
+        model.add(Conv2D(20, 5, input_shape=(28, 28, 1), activation="relu"))
+        model.add(Flatten())
+        model.add(Dense(classes, activation="softmax"))
+        return model
+
+
+model = LeNet.build(classes=10)
+model.compile(loss="categorical_crossentropy", optimizer="adam")
+model.fit(X, y, batch_size=128, epochs=20)
+'''
+    (s,) = parse_bytes(code, "lenet_mnist.py")
+    assert seq(s) == ["Conv2D/relu", "Flatten", "Dense/softmax"]
+    hp = s.hyperparameters
+    assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", 128, 20, "categorical_crossentropy")

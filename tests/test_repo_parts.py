@@ -143,3 +143,11 @@ def test_a_repository_class_built_at_the_top_with_the_layer_it_wraps_is_that_lay
     # both classes in helpers.py: the wrapper is read with the layer it is given; the last-step slice is no layer
     (s,) = parse_files(_repo("wrapped_layer"))
     assert [x.type for x in s.layers] == ["Embedding", "LSTM", "Dense"]
+
+
+def test_a_static_builder_of_another_files_class_is_joined_with_its_training():
+    # pyimagesearch's shape: ``model = LeNet.build(input_shape=..., classes=10)`` of nets/lenet.py, compiled
+    # and fitted in train.py: one example, defined in lenet.py, trained in train.py
+    (s,) = parse_files(_repo("static_builder"))
+    assert (s.name, s.source.path, s.source.train_path) == ("LeNet", "nets/lenet.py", "train.py")
+    assert (s.hyperparameters.epochs, s.hyperparameters.batch_size, s.datasets) == (20, 128, ["mnist"])

@@ -1454,7 +1454,18 @@ class Interpreter(Evaluator):
         return obj.cls.attrs.get(attr, UNKNOWN)
 
     def attribute_of_class(self, obj: ClassVal, attr: str, n: Node) -> Any:
-        return obj.attrs.get(attr, UNKNOWN)
+        if attr in obj.attrs:
+            return obj.attrs[attr]
+        found = obj.method(attr)
+        if found is None:
+            return UNKNOWN
+        # ``LeNet.build(28, 28, 1, 10)`` of a ``@staticmethod`` (pyimagesearch's builders); a classmethod gets
+        # its class; a plain method called on the class is given its object by the caller
+        fn = FuncVal(found[0], found[1].scope, attr, found[1])
+        p = found[0].parent
+        decorators = {node_text(d).strip() for d in p.named_children if d.type == "decorator"} \
+            if p is not None and p.type == "decorated_definition" else set()
+        return BoundMethod(fn, obj) if "@classmethod" in decorators else fn
 
     def attribute_of_model(self, obj: ModelObj, attr: str, n: Node) -> Any:
         if attr in obj.attrs:
@@ -2215,7 +2226,10 @@ class Interpreter(Evaluator):
             # it becomes one if this file compiles or trains what it returns
             lr = c.kw.get("learning_rate", c.kw.get("lr"))
             lr = float(lr) if isinstance(lr, (int, float)) and not isinstance(lr, bool) else None
-            self.builder_calls[call] = (last, lr)
+            written = dotted_written(call).split(".")
+            # ``LeNet.build(...)``: a static builder of another file's class, named by the class for the join
+            name = ".".join(written[-2:]) if len(written) >= 2 and written[-2][:1].isupper() else last
+            self.builder_calls[call] = (name, lr)
         return UNKNOWN
 
     def models_in(self, values: list[Any], depth: int = 0) -> list[ModelObj]:
