@@ -487,3 +487,41 @@ train_classifier(other, train_batches, nn.CrossEntropyLoss(), passes, own)
     assert (got["net"].optimizer, got["net"].learning_rate, got["net"].epochs) == ("sgd", 0.3, 8)
     # handed its own optimizer, the script's stays
     assert (got["other"].optimizer, got["other"].learning_rate) == ("adam", 0.002)
+
+
+def test_an_agent_class_built_by_another_file_takes_the_values_that_file_gives_it():
+    agent = b'''import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self, n_in, n_out):
+        super().__init__()
+        self.fc1 = nn.Linear(n_in, 50)
+        self.out = nn.Linear(50, n_out)
+
+    def forward(self, x):
+        return self.out(F.relu(self.fc1(x)))
+
+
+class Learner:
+    def __init__(self, n_in, n_out, lr, gamma=0.9):
+        self.net = Net(n_in, n_out)
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=lr)
+
+    def learn(self, s, target):
+        loss = F.mse_loss(self.net(s), target)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+'''
+    main = b'''from learner import Learner
+
+RATE = 0.005
+agent = Learner(4, 2, lr=RATE)
+for episode in range(300):
+    agent.learn(state, target)
+'''
+    (s,) = parse_files({"learner.py": agent, "main.py": main})
+    assert (s.name, s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("Net", "adam", 0.005)

@@ -560,6 +560,47 @@ class RepoContext:
             by_file[path] = self._top_level_parameters(path)
         return by_file[path].get(name)
 
+    def constructor_arguments(self, path: str, cls_name: str) -> tuple[list[Any], dict[str, Any]]:
+        """The values another file of the repository builds a class of ``path`` with: the first call of
+        ``cls_name(...)`` in a file importing ``path`` (``dqn = DQN(lr=LR, batch_size=BATCH_SIZE)`` in main.py),
+        read on that file's own constants; unreadable arguments are unknown."""
+        for where in self.importers_of(path):
+            data = self.files.get(where)
+            if data and cls_name.encode() in data:
+                got = self._first_calls(where).get(cls_name)
+                if got is not None:
+                    return got
+        return [], {}
+
+    def _first_calls(self, where: str) -> dict[str, tuple[list[Any], dict[str, Any]]]:
+        """Each capitalised callee of a file (by its last name) -> the values of its first call there, the file
+        read alone (its own constants); read once per file."""
+        cache: dict[str, dict[str, tuple[list[Any], dict[str, Any]]]] = self.__dict__.setdefault("_first_calls_of", {})
+        if where in cache:
+            return cache[where]
+        out: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+        cache[where] = out
+        data = self.files.get(where)
+        if not data or len(data) > MAX_MODULE_BYTES or not where.endswith(".py"):
+            return out
+        from corpus.readers.evaluate import UNKNOWN
+        from corpus.readers.script import Script, call_arguments, call_function_name, source_text
+
+        try:
+            script = Script(source_text(data, where), path=where)
+        except (RecursionError, ValueError, UnicodeError):
+            return out
+        for call in script.nodes("call"):
+            last = (call_function_name(call) or "").rsplit(".", 1)[-1]
+            if not last[:1].isupper() or last in out:
+                continue
+            pos, kw = call_arguments(call)
+            if any(a.type in ("list_splat", "dictionary_splat") for a in pos):
+                continue
+            out[last] = ([script.value(a) for a in pos],
+                         {k: v for k, a in kw.items() if (v := script.value(a)) is not UNKNOWN})
+        return out
+
     def _top_level_parameters(self, path: str) -> dict[str, list[tuple[str, Any]]]:
         data = self.files.get(path)
         if not data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):

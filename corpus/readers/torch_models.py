@@ -1527,6 +1527,15 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
             v = self.script.value(arg, cenv)
             if v is not UNKNOWN:
                 env[k] = v
+        if call is None and owner is not None and self.script.context is not None and b"optim" in (owner.text or b""):
+            # an agent or trainer class (it builds an optimizer) built by another file of the repository: main.py's
+            # ``agent = DQN(lr=LR, batch_size=BATCH_SIZE)`` (network classes are left alone: their sizes cost a
+            # read of every importing file and change no training value)
+            given, named = self.script.context.constructor_arguments(
+                self.script.path, node_text(owner.child_by_field_name("name")))
+            plain = [p.name for p in params if p.kind == "plain"]
+            env.update({k: v for k, v in zip(plain, given, strict=False) if v is not UNKNOWN})
+            env.update({k: v for k, v in named.items() if k in plain})
         if call is None:
             env.update(self._settings_parameters(fnode, env))
         return env
