@@ -352,14 +352,18 @@ def module_constants(root: Node, value: Callable[[Node], Any], into: dict[str, A
                     if name.type == "identifier":
                         into[node_text(name)] = value(val)
         elif left.type in ("pattern_list", "tuple_pattern") and right.type == "call":
-            # ``model_args, data_args, training_args = parser.parse_args_into_dataclasses()``
-            got = value(right)
-            if isinstance(got, list) and len(got) == len(left.named_children):
-                for name, v in zip(left.named_children, got, strict=True):
-                    if name.type == "identifier":
-                        into[node_text(name)] = v
+            into.update(unpacked(left, value(right)))
         elif left.type == "subscript":
             _set_item(left, value(right), value, into)
+
+
+def unpacked(left: Node, got: Any) -> dict[str, Any]:
+    """``model_args, data_args, training_args = parser.parse_args_into_dataclasses()``: each name of the pattern
+    and the item of a call's list it is bound to; nothing when the lengths differ or the value is no list."""
+    names = left.named_children
+    if not isinstance(got, list) or len(got) != len(names):
+        return {}
+    return {node_text(k): v for k, v in zip(names, got, strict=True) if k.type == "identifier"}
 
 
 def _set_item(left: Node, v: Any, value: Callable[[Node], Any], into: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Any
 
 from corpus.knowledge.layers import SEQUENCE_RECURRENT
@@ -127,18 +128,23 @@ def _majors(ts: list[Tensor]) -> int:
     return sum(1 for t in ts if t.producer.type in _MAJOR)
 
 
-def _reads_any(ts: list[Tensor], ids: set[int], limit: int = 3000) -> bool:
-    """Whether a tensor of ``ts`` is computed from one of the tensors ``ids`` names."""
+def _reads(ts: list[Tensor], test: Callable[[Tensor], bool], limit: int = 3000) -> bool:
+    """Whether a tensor of ``ts`` is computed from one that passes ``test`` (at most ``limit`` visited)."""
     stack = [x for t in ts for x in t.inputs]
     visited: set[int] = set()
     while stack and len(visited) < limit:
         x = stack.pop()
-        if id(x) in ids:
+        if test(x):
             return True
         if id(x) not in visited:
             visited.add(id(x))
             stack.extend(x.inputs)
     return False
+
+
+def _reads_any(ts: list[Tensor], ids: set[int]) -> bool:
+    """Whether a tensor of ``ts`` is computed from one of the tensors ``ids`` names."""
+    return _reads(ts, lambda x: id(x) in ids)
 
 
 def _dedupe_shared(apps: list[Tensor]) -> list[Tensor]:
@@ -812,18 +818,9 @@ def _root_shape(ts: list[Tensor]) -> Any:
     return None
 
 
-def _reads_built_in_function(ts: list[Tensor], limit: int = 3000) -> bool:
+def _reads_built_in_function(ts: list[Tensor]) -> bool:
     """Whether a tensor of ``ts`` is computed from one a function built (any of its calls)."""
-    stack = [x for t in ts for x in t.inputs]
-    visited: set[int] = set()
-    while stack and len(visited) < limit:
-        x = stack.pop()
-        if x.frames:
-            return True
-        if id(x) not in visited:
-            visited.add(id(x))
-            stack.extend(x.inputs)
-    return False
+    return _reads(ts, lambda x: bool(x.frames))
 
 
 def _within(seq: int, window: tuple[int, int | None]) -> bool:

@@ -580,16 +580,12 @@ class RepoContext:
             return cache[where]
         out: dict[str, tuple[list[Any], dict[str, Any]]] = {}
         cache[where] = out
-        data = self.files.get(where)
-        if not data or len(data) > MAX_MODULE_BYTES or not where.endswith(".py"):
+        script = self._script_alone(where)
+        if script is None:
             return out
         from corpus.readers.evaluate import UNKNOWN
-        from corpus.readers.script import Script, call_arguments, call_function_name, source_text
+        from corpus.readers.script import call_arguments, call_function_name
 
-        try:
-            script = Script(source_text(data, where), path=where)
-        except (RecursionError, ValueError, UnicodeError):
-            return out
         for call in script.nodes("call"):
             last = (call_function_name(call) or "").rsplit(".", 1)[-1]
             if not last[:1].isupper() or last in out:
@@ -601,17 +597,25 @@ class RepoContext:
                          {k: v for k, a in kw.items() if (v := script.value(a)) is not UNKNOWN})
         return out
 
-    def _top_level_parameters(self, path: str) -> dict[str, list[tuple[str, Any]]]:
+    def _script_alone(self, path: str) -> Script | None:
+        """A Python file of the repository parsed on its own (its own constants, no repository context: enough
+        for the plain values another file asks of it); None when it is too big or cannot be parsed."""
         data = self.files.get(path)
         if not data or len(data) > MAX_MODULE_BYTES or not path.endswith(".py"):
-            return {}
-        from corpus.readers.evaluate import UNKNOWN, read_parameters
+            return None
         from corpus.readers.script import Script, source_text
-        from corpus.readers.syntax import node_text, undecorated
 
         try:
-            script = Script(source_text(data, path), path=path)  # alone: its own constants are enough here
+            return Script(source_text(data, path), path=path)
         except (RecursionError, ValueError, UnicodeError):
+            return None
+
+    def _top_level_parameters(self, path: str) -> dict[str, list[tuple[str, Any]]]:
+        from corpus.readers.evaluate import UNKNOWN, read_parameters
+        from corpus.readers.syntax import node_text, undecorated
+
+        script = self._script_alone(path)
+        if script is None:
             return {}
         out: dict[str, list[tuple[str, Any]]] = {}
         for stmt in script.root.named_children:

@@ -37,7 +37,13 @@ from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
 from corpus.knowledge.layers import SEGMENTATION_ARCHITECTURES, SEGMENTATION_ZOOS
-from corpus.readers.evaluate import ConfigDict, SettingsClass, bind_arguments, read_parameters
+from corpus.readers.evaluate import (
+    ConfigDict,
+    SettingsClass,
+    bind_arguments,
+    read_parameters,
+    unpacked,
+)
 from corpus.readers.script import (
     UNKNOWN,
     Script,
@@ -1492,12 +1498,8 @@ class TorchExtractor(ModuleBuilder, ForwardWalker):
                     env[node_text(left)] = v
             elif left is not None and right is not None and left.type in ("pattern_list", "tuple_pattern") \
                     and right.type == "call":
-                # ``model_args, data_args, training_args = parser.parse_args_into_dataclasses()``
-                v = self.script.value(right, {**self.script.constants, **env})
-                names = left.named_children
-                if isinstance(v, list) and len(v) == len(names):
-                    env.update({node_text(k): x for k, x in zip(names, v, strict=True)
-                                if k.type == "identifier" and x is not UNKNOWN})
+                got = unpacked(left, self.script.value(right, {**self.script.constants, **env}))
+                env.update({k: x for k, x in got.items() if x is not UNKNOWN})
         return env
 
     def _param_env(self, fnode: Node) -> dict[str, Any]:

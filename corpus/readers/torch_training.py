@@ -297,14 +297,11 @@ class TrainingReader:
         hit = self.script.repository_definition(fn) if context is not None and fn else None
         facts = context.module_facts(hit[0]) if hit is not None else None
         d = facts.definitions.get(hit[1]) if facts is not None else None
-        if d is None or d.kind != "function" or hit is None:
+        signature = context.call_parameters(*hit) if d is not None and d.kind == "function" and hit else None
+        if signature is None:
             return
         text = file_lines(context.files.get(hit[0]) or b"", d.line_start, d.line_end)
-        header = re.match(r"\s*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)", text)
-        if header is None:
-            return
-        params = [re.split(r"[:=]", p)[0].strip() for p in header.group(1).split(",")]
-        params = [p for p in params if p and not p.startswith("*")]
+        params = [name for name, _default in signature]
         pos, kw = call_arguments(call)
         bound: dict[str, Node] = dict(zip(params, pos, strict=False)) | {k: a for k, a in kw.items() if k in params}
         given = next((p for p, a in bound.items() if node_text(a) == var), None)
