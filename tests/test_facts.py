@@ -1292,3 +1292,63 @@ for epoch in range(50):
 '''
     (s,) = parse_bytes(code, "train_seg.py")
     assert s.datasets == ["voc"]
+
+
+def test_a_network_only_run_on_random_input_beside_one_trained_keeps_none_of_the_files_training():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nimport torch.nn as nn\nfrom torchvision import datasets\n"
+            "train = datasets.MNIST('data', train=True, download=True)\n"
+            "loader = torch.utils.data.DataLoader(train, batch_size=32)\n"
+            "class Shown(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.conv = nn.Conv2d(3, 8, 3)\n    def forward(self, x):\n        return self.conv(x)\n"
+            "shown = Shown()\nprint(shown(torch.rand(1, 3, 32, 32)).shape)\n"
+            "class Trained(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(784, 10)\n    def forward(self, x):\n        return self.fc(x)\n"
+            "net = Trained()\ncriterion = nn.CrossEntropyLoss()\nopt = torch.optim.Adam(net.parameters(), lr=0.01)\n"
+            "for epoch in range(4):\n    for x, y in loader:\n        opt.zero_grad()\n"
+            "        criterion(net(x), y).backward()\n        opt.step()\n")
+    got = {s.name: s for s in parse_bytes(code.encode(), "tutorial.py")}
+    shown, trained = got["Shown"], got["Trained"]
+    assert not shown.hyperparameters.any_set() and shown.datasets == []
+    assert (trained.hyperparameters.batch_size, trained.hyperparameters.epochs) == (32, 4)
+    assert trained.hyperparameters.loss == "categorical_crossentropy" and trained.datasets == ["mnist"]
+
+
+def test_a_notebooks_models_of_one_name_take_what_their_own_helper_call_is_handed():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nimport torch.nn as nn\nfrom torch.utils.data import DataLoader\n"
+            "def train_simple(model, loss_func, loader, epochs=20):\n"
+            "    optimizer = torch.optim.SGD(model.parameters(), lr=0.001)\n"
+            "    for epoch in range(epochs):\n        for x, y in loader:\n            optimizer.zero_grad()\n"
+            "            loss_func(model(x), y).backward()\n            optimizer.step()\n"
+            "loader = DataLoader(pairs, shuffle=True)\n"
+            "model = nn.Linear(1, 1)\nloss_func = nn.MSELoss()\ntrain_simple(model, loss_func, loader)\n"
+            "model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))\n"
+            "loss_func = nn.CrossEntropyLoss()\nloader = DataLoader(points, batch_size=32)\n"
+            "train_simple(model, loss_func, loader, epochs=5)\n")
+    first, second = parse_bytes(code.encode(), "chapter.py")
+    assert (first.hyperparameters.loss, first.hyperparameters.epochs, first.hyperparameters.batch_size) == \
+        ("mse", 20, None)
+    assert (second.hyperparameters.loss, second.hyperparameters.epochs, second.hyperparameters.batch_size) == \
+        ("categorical_crossentropy", 5, 32)
+
+
+def test_a_keras_model_compiled_and_never_fit_beside_one_fit_on_mnist_has_no_dataset():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("from tensorflow import keras\nfrom tensorflow.keras import layers\n"
+            "(x, y), _ = keras.datasets.mnist.load_data()\n"
+            "model = keras.Sequential([layers.Flatten(), layers.Dense(10, activation='softmax')])\n"
+            "model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy')\n"
+            "model.fit(x, y, epochs=5, batch_size=128)\n"
+            "a = keras.Input(shape=(280, 256))\nb = keras.Input(shape=(280, 256))\n"
+            "shared = layers.LSTM(64)\n"
+            "merged = layers.concatenate([shared(a), shared(b)])\n"
+            "model = keras.Model([a, b], layers.Dense(1, activation='sigmoid')(merged))\n"
+            "model.compile(optimizer='rmsprop', loss='binary_crossentropy')\n")
+    fitted, shown = parse_bytes(code.encode(), "functional_api.py")
+    assert fitted.datasets == ["mnist"] and fitted.task == "image_classification"
+    assert shown.datasets == [] and shown.task != "image_classification"
+    assert shown.hyperparameters.loss == "binary_crossentropy"  # what it is compiled with is still its own

@@ -841,3 +841,46 @@ model.fit(X, y, batch_size=128, epochs=20)
     assert seq(s) == ["Conv2D/relu", "Flatten", "Dense/softmax"]
     hp = s.hyperparameters
     assert (hp.optimizer, hp.batch_size, hp.epochs, hp.loss) == ("adam", 128, 20, "categorical_crossentropy")
+
+
+def test_a_transformers_backbone_called_as_a_layer_stays_pretrained_under_a_star_import_of_keras():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import tensorflow as tf
+from tensorflow.keras.layers import *
+from tensorflow.keras.models import *
+from transformers import TFBertModel
+
+ids = Input((64,), dtype=tf.int32)
+bert = TFBertModel.from_pretrained('bert-base-uncased')
+x = GlobalAveragePooling1D()(bert(ids)[0])
+model = Model(ids, Dense(3, activation='softmax')(x))
+model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
+model.fit(X, y, epochs=3, batch_size=8)
+"""
+    (s,) = parse_bytes(code, "siamese.py")
+    assert [x.type for x in s.layers] == ["Pretrained", "GlobalAveragePooling1D", "Dense"]
+    assert s.layers[0].args.get("name") == "bert-base-uncased"
+
+
+def test_a_loop_over_no_items_builds_no_layers():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""from keras.models import Sequential
+from keras.layers import Dense, Dropout
+
+def build(n_maxout_layers=0):
+    model = Sequential()
+    model.add(Dense(64, input_dim=10))
+    for i in range(n_maxout_layers) if n_maxout_layers > 0 else []:
+        model.add(Dropout(0.5))
+        model.add(Dense(2048))
+    model.add(Dense(1))
+    return model
+
+m = build()
+m.compile(optimizer='adam', loss='mse')
+m.fit(X, y, epochs=3)
+"""
+    (s,) = parse_bytes(code, "maxout.py")
+    assert [x.type for x in s.layers] == ["Dense", "Dense"]

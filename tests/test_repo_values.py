@@ -525,3 +525,50 @@ for episode in range(300):
 '''
     (s,) = parse_files({"learner.py": agent, "main.py": main})
     assert (s.name, s.hyperparameters.optimizer, s.hyperparameters.learning_rate) == ("Net", "adam", 0.005)
+
+
+def test_a_raw_graph_trains_in_the_batches_a_repository_data_helper_is_given_by_an_attribute():
+    # stanford-tensorflow-tutorials' ConvNet: self.batch_size = 128 handed to utils.get_mnist_dataset(batch_size)
+    utils = b'''import tensorflow as tf
+
+
+def get_mnist_dataset(batch_size):
+    train = tf.data.Dataset.from_tensor_slices(read_mnist())
+    return train.batch(batch_size)
+'''
+    model = b'''import tensorflow as tf
+import utils
+
+
+class ConvNet(object):
+    def __init__(self):
+        self.lr = 0.001
+        self.batch_size = 128
+
+    def get_data(self):
+        train_data = utils.get_mnist_dataset(self.batch_size)
+        iterator = tf.data.Iterator.from_structure(train_data.output_types, train_data.output_shapes)
+        self.img, self.label = iterator.get_next()
+
+    def inference(self):
+        conv = tf.layers.conv2d(self.img, 32, [5, 5], activation=tf.nn.relu)
+        self.logits = tf.layers.dense(tf.layers.flatten(conv), 10)
+
+    def loss(self):
+        self.loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=self.label, logits=self.logits))
+
+    def optimize(self):
+        self.opt = tf.train.AdamOptimizer(self.lr).minimize(self.loss)
+
+    def build(self):
+        self.get_data()
+        self.inference()
+        self.loss()
+        self.optimize()
+
+
+model = ConvNet()
+model.build()
+'''
+    (s,) = [x for x in parse_files({"utils.py": utils, "convnet.py": model}, repo="o/r") if x.source.path == "convnet.py"]
+    assert s.hyperparameters.batch_size == 128

@@ -1751,3 +1751,151 @@ opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     (m,) = extract_code(code)
     # (a graph convolution's propagation over its adjacency stays the block it is)
     assert seq(m)[:3] == ["Dense", "Dense", "Custom"]
+
+
+def test_a_loss_helper_adding_a_sparsity_penalty_in_a_branch_is_a_sum_of_several():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import torch
+import torch.nn as nn
+
+class SAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Linear(784, 400)
+        self.dec = nn.Linear(400, 784)
+    def forward(self, x):
+        h = torch.sigmoid(self.enc(x))
+        return h, torch.sigmoid(self.dec(h))
+
+def sparse_loss_function(h, rec, imgs, penalty_type=0):
+    criterion = nn.MSELoss()
+    loss = criterion(rec, imgs)
+    if penalty_type == 0:
+        sparsity_loss = torch.mean(abs(h))
+        return loss + sparsity_loss
+    return loss
+
+model = SAE()
+optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+for e in range(50):
+    for imgs, _ in loader:
+        h, rec = model(imgs)
+        loss = sparse_loss_function(h, rec, imgs)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+"""
+    (s,) = parse_bytes(code, "sparse.py")
+    assert s.hyperparameters.loss == "other"
+
+
+def test_each_backward_pass_trains_the_model_of_the_optimizer_bound_last_before_its_step():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import torch
+import torch.nn as nn
+
+class First(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 1)
+    def forward(self, x):
+        return self.fc(x)
+
+class Second(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 3)
+    def forward(self, x):
+        return self.fc(x)
+
+first = First()
+optimizer = torch.optim.SGD(first.parameters(), lr=0.1)
+for x, y in loader:
+    loss = nn.functional.mse_loss(first(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+second = Second()
+optimizer = torch.optim.Adam(second.parameters(), lr=0.01)
+for x, y in loader:
+    loss = nn.functional.cross_entropy(second(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+"""
+    got = {s.name: s.hyperparameters for s in parse_bytes(code, "two.py")}
+    assert (got["First"].optimizer, got["First"].loss) == ("sgd", "mse")
+    assert (got["Second"].optimizer, got["Second"].loss) == ("adam", "categorical_crossentropy")
+
+
+def test_fastai_07_fit_gives_epochs_criterion_and_the_batch_of_its_model_data_by_position():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""from fastai.column_data import *
+
+class CharModel(nn.Module):
+    def __init__(self, vocab_size, n_fac):
+        super().__init__()
+        self.e = nn.Embedding(vocab_size, n_fac)
+        self.l_out = nn.Linear(n_fac, vocab_size)
+    def forward(self, c):
+        return F.log_softmax(self.l_out(self.e(c)), dim=-1)
+
+md = ColumnarModelData.from_arrays('.', [-1], xs, y, bs=512)
+m = CharModel(85, 42).cuda()
+opt = optim.Adam(m.parameters(), 1e-2)
+fit(m, md, 3, opt, F.nll_loss)
+bs = 64
+"""
+    (s,) = parse_bytes(code, "lesson6.py")
+    hp = s.hyperparameters
+    assert (hp.epochs, hp.batch_size, hp.loss) == (3, 512, "categorical_crossentropy")
+
+
+def test_an_actor_stepped_on_a_policy_loss_does_not_take_the_critics_loss():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.distributions import Categorical
+
+class Actor(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+    def forward(self, s):
+        return F.softmax(self.fc(s), dim=-1)
+
+class Critic(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 1)
+    def forward(self, s):
+        return self.fc(s)
+
+class Agent:
+    def __init__(self):
+        self.actor = Actor()
+        self.opt_actor = torch.optim.Adam(self.actor.parameters(), lr=0.01)
+        self.critic = Critic()
+        self.opt_critic = torch.optim.Adam(self.critic.parameters(), lr=0.01)
+
+    def learn(self, s, a, r):
+        v = self.critic(s)
+        td_error = r - v
+        critic_loss = F.mse_loss(v, r)
+        self.opt_critic.zero_grad()
+        critic_loss.backward()
+        self.opt_critic.step()
+        dist = Categorical(self.actor(s))
+        actor_loss = -td_error.detach() * dist.log_prob(a)
+        self.opt_actor.zero_grad()
+        actor_loss.backward()
+        self.opt_actor.step()
+"""
+    got = {s.name: s.hyperparameters.loss for s in parse_bytes(code, "agent.py")}
+    assert got == {"Actor": "other", "Critic": "mse"}

@@ -808,6 +808,10 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
         for i in range(len(summaries)):
             if fed[i] and not _local_copy_of_named(fed, i, per_model_data[i]):
                 per_model_data[i] = fed[i]
+        for i in [i for i, s in enumerate(summaries) if any(fed) and _never_run(s, summaries, facts)]:
+            # a Keras model built and compiled, never fit nor called, in a notebook that fits others on their
+            # data: none of it is its own, nor does it say what this one is for
+            file_data[i], per_model_data[i] = [], []
         trained = [s.hyperparameters.any_set() for s in summaries]
         if any(trained):
             for i, s in enumerate(summaries):
@@ -824,6 +828,19 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
     if not trains:
         _untrained(summaries, facts, per_model_data)
     return per_model_data, fed, file_data
+
+
+def _never_run(s: Summary, summaries: list[Summary], facts: FileFacts) -> bool:
+    """A Keras model of a file with several that nothing fits, trains by hand or calls on data, and no part of
+    a pair (a GAN's generator is trained through the combined model)."""
+    if s.framework != "keras" or _STRUCTURE_NAME.search(s.name) or not s.layers or \
+            s.hyperparameters.any_set(("batch_size", "epochs", "steps")):
+        return False  # (a builder's model is fit where it is called, after the next builder's lines)
+    start = s.source.line_start or 0
+    later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and x.source.line_start > start]
+    until = min(later) if later else None
+    names = _instance_names(s.name, facts)
+    return not _fit_calls(s.name, names, facts, start, until) and not _calls_by_hand(s.name, names, facts, start, until)
 
 
 def _local_copy_of_named(fed: list[list[str]], i: int, file_data: list[str]) -> bool:

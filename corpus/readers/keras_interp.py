@@ -496,6 +496,8 @@ class Interpreter(Evaluator):
         self.in_layer_call = 0
         self.star_keras = any(k.startswith("*") and "keras" in v for k, v in script.aliases.items())
         self.star_tf = any(k.startswith("*") and v.startswith("tensorflow") for k, v in script.aliases.items())
+        # libraries a name is imported from by name: a star import of TensorFlow does not make them TensorFlow's
+        self.named_roots = {v.split(".")[0] for k, v in script.aliases.items() if not k.startswith("*")} - {"tensorflow", "tf"}
         self.truncated = False
         self.exprs: dict[str, str] = {}
         self.reuse = 0
@@ -868,39 +870,19 @@ class Interpreter(Evaluator):
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
         it = self.eval(right, scope)
         body = n.child_by_field_name("body")
-        count: int | None = None
-        first: Any = UNKNOWN
         if isinstance(it, RangeVal) and _batch_walk(right):
             it = Batched(it.step)  # ``range(0, len(X), 128)``: the first index of each batch of 128
-        if isinstance(it, RangeVal):
-            count, first = it.count, it.start
-        elif isinstance(it, Repeated):
-            count, first = it.count, (it[0] if it else UNKNOWN)
-        elif isinstance(it, list):
-            layerish = [x for x in it if isinstance(x, (LayerObj, ModelObj, Instance))]
-            if it and len(it) <= 32 and len(layerish) == len(it) and len({id(x) for x in it}) == len(it):
-                # a list of distinct layers applied in turn: read each
-                for item in it:
-                    self.assign(left, item, scope)
-                    self._guarded_block(body, scope)
-                return
-            count, first = len(it), (it[0] if it else UNKNOWN)
-        elif isinstance(it, dict):
-            count, first = len(it), next(iter(it), UNKNOWN)
-        elif isinstance(it, Enumerated):
-            inner = it.inner
-            c = inner.count if isinstance(inner, (RangeVal, Repeated)) else (len(inner) if isinstance(inner, list) else None)
-            if isinstance(inner, Batched) and isinstance(inner.take, int):
-                c = inner.take
-            f0 = inner.start if isinstance(inner, RangeVal) else (inner[0] if isinstance(inner, list) and inner else UNKNOWN)
-            count, first = c, [0, f0]
-        elif isinstance(it, (LayerObj, ModelObj)):
-            first = it
-        elif isinstance(it, FreezeRef):
-            first = it
-        elif isinstance(it, Batched):
-            first = UNKNOWN
-            count = it.take if isinstance(it.take, int) else None
+        if isinstance(it, list) and not isinstance(it, Repeated) and it and len(it) <= 32 and \
+                len({id(x) for x in it}) == len(it) and \
+                all(isinstance(x, (LayerObj, ModelObj, Instance)) for x in it):
+            # a list of distinct layers applied in turn: read each
+            for item in it:
+                self.assign(left, item, scope)
+                self._guarded_block(body, scope)
+            return
+        count, first = _count_and_first(it)
+        if count == 0 and not isinstance(it, Batched):
+            return  # ``for i in range(n) if n > 0 else []`` with n = 0: the body never runs
         if left is not None:
             self.loop_vars.update(node_text(x) for x in (left, *left.named_children) if x.type == "identifier")
         self.seq += 1
@@ -2149,7 +2131,7 @@ class Interpreter(Evaluator):
         return _NEXT
 
     def ext_tensorflow(self, c: ImportedCall) -> Any:
-        if c.parts[0] in ("tensorflow", "tf") or self.star_tf:
+        if c.parts[0] in ("tensorflow", "tf") or (self.star_tf and c.parts[0] not in self.named_roots):
             return self.call_tf(c)
         return _NEXT
 
@@ -2169,7 +2151,10 @@ class Interpreter(Evaluator):
                 if context.is_network_class(*hit):
                     return None  # (a network given its batch size, ``DiffusionModel(batch_size=64)``, is no data)
                 v = c.kw.get(name, c.pos[i] if i < len(c.pos) else UNKNOWN)
-                return Batched(v) if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+                if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+                    return None
+                self.batch_signals.append(v)  # (a raw graph's iterator over it trains in its batches)
+                return Batched(v)
         return None
 
     def ext_progress(self, c: ImportedCall) -> Any:
@@ -3347,6 +3332,28 @@ def _batch_walk(right: Node | None) -> bool:
         return False
     stop, step = node_text(pos[1]), node_text(pos[2]).lower()
     return "len(" in stop or "shape[0]" in stop or "batch" in step
+
+
+def _count_and_first(it: Any) -> tuple[int | None, Any]:
+    """How many times a ``for`` over ``it`` runs (None: unknown) and the first item it binds."""
+    if isinstance(it, RangeVal):
+        return it.count, it.start
+    if isinstance(it, (Repeated, list)):
+        return (it.count if isinstance(it, Repeated) else len(it)), (it[0] if it else UNKNOWN)
+    if isinstance(it, dict):
+        return len(it), next(iter(it), UNKNOWN)
+    if isinstance(it, Enumerated):
+        inner = it.inner
+        c = inner.count if isinstance(inner, (RangeVal, Repeated)) else (len(inner) if isinstance(inner, list) else None)
+        if isinstance(inner, Batched) and isinstance(inner.take, int):
+            c = inner.take
+        f0 = inner.start if isinstance(inner, RangeVal) else (inner[0] if isinstance(inner, list) and inner else UNKNOWN)
+        return c, [0, f0]
+    if isinstance(it, (LayerObj, ModelObj, FreezeRef)):
+        return None, it
+    if isinstance(it, Batched):
+        return (it.take if isinstance(it.take, int) else None), UNKNOWN
+    return None, UNKNOWN
 
 
 def _first_batched(values: list[Any] | tuple[Any, ...], otherwise: Any) -> Any:

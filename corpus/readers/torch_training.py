@@ -74,6 +74,8 @@ class TrainingReader:
             for v in m.vars:
                 self.by_var.setdefault(v, []).append(m)
         self.opt_of: dict[str, list[ModelRec]] = {}  # optimizer var -> models
+        # optimizer var -> (where it is bound, models), in source order: a notebook binds ``optimizer`` per model
+        self.opt_at: dict[str, list[tuple[int, list[ModelRec]]]] = {}
         self._parts_cache: dict[Node, list[str]] = {}
         self._library_losses: dict[Node, tuple[str, str] | None] = {}
         self._fname = extractor._fname  # the extractor's cached call names
@@ -159,6 +161,7 @@ class TrainingReader:
         self._config_class_values()
         self._flag_defaults()
         self._helper_call_values()
+        self._fastai_fits()
         self._parts_share_training()
         self._idle_pretrained()
 
@@ -170,11 +173,16 @@ class TrainingReader:
         # CNN1d next to the CNN it trains): the file's training is the other's too
         pretrained += [m for m in self.models if not m.imported and not m.vars and not m.created
                        and m.node.type == "class_definition" and m not in pretrained and not self._trains_itself(m)]
-        if len(self.models) < 2 or not pretrained:
+        if len(self.models) < 2:
             return
         busy = [m for m in self.models if self._trained_here(m)]
         if not busy:
             return  # no model shows its training: the file's values stay shared, as before
+        # a network built and only run (``MyNet()(torch.rand(1, 3, 32, 32))`` in a tutorial that trains another
+        # model further down): the loader, loss and epochs of the file are the trained one's, not its own
+        parts = {v for w in self.models for v in w.parts}
+        pretrained += [m for m in self.models if not m.imported and m.created and m not in pretrained
+                       and not (m.vars & parts) and not self._trains_itself(m)]
         for m in pretrained:
             if m not in busy:
                 m.hp = Hyperparameters()
@@ -198,7 +206,9 @@ class TrainingReader:
                 rf"\b{word}\s*\.\s*(?:(?:named_)?parameters|fit|fit_generator|train_on_batch|train)\s*\("
                 rf"|\b(?:\w*Trainer|fit|prepare|get_peft_model|prepare_model_for_kbit_training|DDP|"
                 rf"DistributedDataParallel)\s*\((?:[^()]|\([^()]*\))*?(?<![\w.]){word}\b(?!\s*\.)"
-                rf"|\b\w*(?:train|fit|learn|tune)\w*\s*\((?:[^()]|\([^()]*\))*?(?<![\w.]){word}\b(?!\s*\.)", re.I)
+                rf"|\b\w*(?:train|fit|learn|tune)\w*\s*\((?:[^()]|\([^()]*\))*?(?<![\w.]){word}\b(?!\s*\.)"
+                # a worker process given it (``mp.Process(target=train, args=(rank, args, model))``)
+                rf"|\b(?:Process|spawn)\s*\([^()]*?\bargs\s*=\s*\([^()]*?(?<![\w.]){word}\b", re.I)
             for start in mine:
                 later = [p for p in starts.get(var, ()) if p > start]
                 if evidence.search(text, start, later[0] if later else len(text)):
@@ -250,10 +260,12 @@ class TrainingReader:
         names = {"lr": "learning_rate", "learning_rate": "learning_rate", "num_epochs": "epochs", "epochs": "epochs",
                  "n_epochs": "epochs", "max_epochs": "epochs"}
         calls = [c for c in self.extractor.calls_where(_trainer_like) if not self._in_model_class(c)]
-        loaders = self._loader_batch_by_var() if calls else {}
+        loaders = self._loader_bindings() if calls else {}
         for m in self.models if calls else []:
             for var in m.vars:
                 for call in calls:
+                    if not self._while_bound(m, var, call):
+                        continue  # (a notebook's next ``model = ...`` is trained by the calls after it)
                     pos, kw = call_arguments(call)
                     # (the model given by position or by name: engine.train(model=vit, ..., epochs=10); or a
                     # function of the file given it, whose parameter the helper is given: train_fine_tuning(
@@ -267,9 +279,90 @@ class TrainingReader:
                     self._helper_values(m, call, names, own=direct)
                     if direct:
                         self._helper_optimizer(m, var, call)
-                        batch = next((_bound_before(loaders[node_text(a)], call.start_byte) for a in pos
-                                      if a.type == "identifier" and node_text(a) in loaders), None)
-                        m.hp.batch_size = batch if batch is not None else m.hp.batch_size
+                        self._helper_call_data(m, call, loaders)
+
+    def _fastai_fits(self) -> None:
+        """fastai 0.7's ``fit(m, md, n_epochs, opt, crit)`` (a star import of fastai, no ``fit`` of the file):
+        the epochs and the criterion by position, the batch of the model data ``md`` was built with (``bs=``);
+        the first such call while the name holds the model."""
+        if not any(k.startswith("*fastai") for k in self.script.aliases) or \
+                any(f.name == "fit" and f.cls is None for f in self.extractor.all_funcs):
+            return
+        calls = [c for c in self.extractor.by_last.get("fit", [])
+                 if (fn := c.child_by_field_name("function")) is not None and fn.type == "identifier"]
+        for m in self.models if calls else []:
+            for var in m.vars:
+                call = next((c for c in calls if self._while_bound(m, var, c)
+                             and (pos := call_arguments(c)[0]) and node_text(pos[0]) == var), None)
+                if call is None:
+                    continue
+                pos, _kw = call_arguments(call)
+                env = self.extractor.env_at(call)
+                epochs = self.script.value(pos[2], env) if len(pos) > 2 else UNKNOWN
+                if isinstance(epochs, int) and not isinstance(epochs, bool) and epochs > 0:
+                    m.hp.epochs, m.hp.steps = epochs, None
+                if len(pos) > 4 and pos[4].type == "attribute":
+                    found = self._library_loss(dotted_name(pos[4]) or "")
+                    if found is not None:
+                        m.hp.loss, m.hp.loss_raw = found
+                made = next(iter(reversed(self._assigned_before(node_text(pos[1]), call))), None) if len(pos) > 1 else None
+                bs = call_arguments(made)[1].get("bs") if made is not None and made.type == "call" else None
+                v = self.script.value(bs, env) if bs is not None else UNKNOWN
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    m.hp.batch_size = v
+                break
+
+    def _while_bound(self, m: ModelRec, var: str, call: Node) -> bool:
+        """Whether ``call`` comes while ``var`` holds ``m``: after a binding of it to ``m`` and before the next
+        binding of the name to another model (always, where the name is bound once)."""
+        mine = m.created.get(var)
+        if not mine:
+            return True
+        starts = sorted(p for other in self.models for p in other.created.get(var, ()))
+        at = call.start_byte
+        last = next((p for p in reversed(starts) if p < at), None)
+        return last is not None and last in mine
+
+    def _helper_call_data(self, m: ModelRec, call: Node, loaders: dict[str, list[tuple[int, Any]]]) -> None:
+        """What a training helper handed the model is also handed, as bound just before the call: the batch of
+        its loader (none written: the library's default, not another cell's), its criterion, and where the call
+        leaves the epochs to the helper, the default of the helper this file defines last before the call."""
+        pos, kw = call_arguments(call)
+        args = [*pos, *kw.values()]
+        for a in args:
+            name = node_text(a)
+            if a.type == "identifier" and name in loaders and any(at < call.start_byte for at, _ in loaders[name]):
+                batch = next(v for at, v in reversed(loaders[name]) if at < call.start_byte)
+                m.hp.batch_size = batch if isinstance(batch, int) and not isinstance(batch, bool) else None
+                break
+        for a in args:
+            if a.type != "identifier":
+                continue
+            right = next(iter(reversed(self._assigned_before(node_text(a), call))), None)
+            found = self._library_loss(self._fname(right) or "") if right is not None and right.type == "call" else None
+            if found is not None:
+                m.hp.loss, m.hp.loss_raw = found
+                break
+        fn = self._fname(call)
+        defs = [f for f in self.extractor.all_funcs if f.name == fn and f.cls is None and f.node.start_byte < call.start_byte]
+        if not defs or any(k in _EPOCH_WORDS for k in kw):
+            return
+        params = [p for p in defs[-1].params if p.kind == "plain"]
+        for i, p in enumerate(params):
+            if p.name in _EPOCH_WORDS and i >= len(pos) and p.default is not None:
+                v = self.extractor.plain(p.default, Scope(env=self.extractor.env_at(call)))
+                if isinstance(v, int) and not isinstance(v, bool) and v > 0:
+                    m.hp.epochs, m.hp.steps = v, None
+
+    def _loader_bindings(self) -> dict[str, list[tuple[int, Any]]]:
+        """Every ``name = DataLoader(...)`` with its batch (None where none is written), in source order."""
+        out: dict[str, list[tuple[int, Any]]] = {}
+        for call in self.extractor.by_last.get("DataLoader", []):
+            var = self._assigned_var(call)
+            if var:
+                v = self._loader_batch(call)
+                out.setdefault(var, []).append((call.start_byte, v if isinstance(v, int) else None))
+        return out
 
     def _helper_values(self, m: ModelRec, call: Node, names: dict[str, str], own: bool) -> None:
         """The learning rate and epochs a helper call gives by keyword or by a variable named for them."""
@@ -428,6 +521,7 @@ class TrainingReader:
             targets = self._targets(owners) if targets is None else targets
             if var:
                 self.opt_of[var] = targets
+                self.opt_at.setdefault(var, []).append((call.start_byte, targets))
             if self._in_branch_not_taken(call, env):
                 continue  # ``if args.optim == 'adam': ... elif args.optim == 'sgd': ...``: the flag's default
             for m in targets:
@@ -648,8 +742,8 @@ class TrainingReader:
             # maths written by hand is read only where the name says it is a loss
             kinds = self._loss_kinds(right, crit, named, hand=_LOSS_NAME.search(name) is not None)
             if not kinds and "loss" in name.lower() and right.type in ("binary_operator", "unary_operator", "call") \
-                    and re.search(r"\b(mean|sum)\s*\(", node_text(right)):
-                # a loss written by hand in no known form (Wasserstein, policy gradient)
+                    and (re.search(r"\b(mean|sum)\s*\(", node_text(right)) or _LIKELIHOOD_TERM.search(node_text(right))):
+                # a loss written by hand in no known form (Wasserstein, policy gradient: -td_error * log_prob(a))
                 kinds = {("other", re.sub(r"\s+", " ", node_text(right))[:80])}
             if kinds:
                 named[name] = kinds
@@ -660,25 +754,27 @@ class TrainingReader:
         for f in self.extractor.all_funcs:
             if "loss" not in f.name.lower() or f.cls is not None and f.cls.is_module:
                 continue
-            for stmt in (f.body.named_children if f.body is not None else []):
-                if stmt.type == "return_statement" and stmt.named_children:
-                    kinds = self._loss_kinds(stmt.named_children[0], crit, named)
-                    if kinds:
-                        named[f.name] = kinds
+            # (every return, in a branch too: ``if penalty_type == 0: return loss + sparsity_loss``)
+            kinds = {k for stmt in _own_returns(f.body) for k in self._loss_kinds(stmt.named_children[0], crit, named)}
+            if kinds:
+                named[f.name] = kinds
 
     def _backward_losses(self, crit: dict[str, tuple[str, str]], named: dict[str, set[tuple[str, str]]],
                          first: tuple[str, str] | None) -> None:
         # the loss each model trains on: the tensor whose .backward() precedes its optimizer's step()
         assigned: dict[int, set[tuple[str, str]]] = {}
+        unread: set[int] = set()
         for call in self.extractor.by_last.get("backward", []):
             fnode = call.child_by_field_name("function")
             if fnode is None or fnode.type != "attribute" or node_text(fnode.child_by_field_name("attribute")) != "backward":
                 continue
             obj = fnode.child_by_field_name("object")
             kinds = self._reaching_loss(obj, call) or self._loss_kinds(obj, crit, named)
-            if not kinds:
-                continue
             owners = self._step_owner(call)
+            if not kinds:
+                # a loss not read, stepped by this model's optimizer: none of the file's other losses is its own
+                unread.update(id(m) for m in owners if len(owners) < len(self.models))
+                continue
             for m in owners:
                 # one model's several backward passes (a warm-up on the pixel loss, then the full sum): the
                 # one of most kinds is its training's loss; of as many, the first
@@ -686,6 +782,8 @@ class TrainingReader:
                     assigned[id(m)] = set(kinds)
         for m in self.models:
             kinds = assigned.get(id(m))
+            if not kinds and id(m) in unread:
+                continue
             if not kinds:
                 # no backward seen: the first criterion or loss function used
                 kinds = set()
@@ -775,9 +873,9 @@ class TrainingReader:
             if not got:
                 bare.append(c)
         if out and node.type == "binary_operator" and node_text(node.child_by_field_name("operator")) in "+-" \
-                and any(_LIKELIHOOD_TERM.search(node_text(c)) for c in bare):
-            # -log(pi(a)) * advantage + smooth_l1(v, target): a policy term beside the value loss, a sum of
-            # several (the spec's ``other``)
+                and any(_LIKELIHOOD_TERM.search(node_text(c)) or _PENALTY_TERM.search(node_text(c)) for c in bare):
+            # -log(pi(a)) * advantage + smooth_l1(v, target): a policy term beside the value loss; mse + a
+            # sparsity or KL penalty computed by hand: a sum of several (the spec's ``other``)
             out.add(("other", re.sub(r"\s+", " ", node_text(node))[:80]))
         if not out and node.type != "parenthesized_expression":
             got = self._hand_written(node) if hand else None
@@ -826,7 +924,8 @@ class TrainingReader:
                 continue
             var = target_name(fnode.child_by_field_name("object"))
             if var in self.opt_of:
-                return self.opt_of[var]
+                before = [ms for at, ms in self.opt_at.get(var, ()) if at < call.start_byte]
+                return before[-1] if before else self.opt_of[var]
             if call.start_byte - backward_call.end_byte > 2000:
                 break
         return self.models if len(self.models) == 1 else []
@@ -1682,6 +1781,24 @@ def _scope_of(node: Node) -> Node | None:
 
 
 # a policy's term: a log-likelihood, or PPO's clipped surrogate (``-torch.min(surr1, surr2)``)
+# a penalty added to a criterion, by its name (``loss + sparsity_loss``, ``loss + Beta * kl``)
+_PENALTY_TERM = re.compile(r"(?i)sparsity|penalty|\bkld?\b|kl_?div|regulari[sz]")
+
+
+def _own_returns(body: Node | None) -> list[Node]:
+    """The ``return <expr>`` statements of a function body, in its branches and loops too, not in nested defs."""
+    out: list[Node] = []
+    todo = list(body.named_children) if body is not None else []
+    while todo:
+        n = todo.pop(0)
+        if n.type == "return_statement":
+            if n.named_children:
+                out.append(n)
+        elif n.type not in ("function_definition", "class_definition", "decorated_definition", "expression_statement"):
+            todo.extend(n.named_children)
+    return out
+
+
 _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*|\bsurr\w*|\bratios?\b")
 
 # names of the training batch size besides the plain ones
@@ -1702,6 +1819,8 @@ def _bound_before(bound: list[tuple[int, int]], at: int) -> int:
     """The value of the last binding before byte ``at`` (the first one when all come after)."""
     return next((v for start, v in reversed(bound) if start < at), bound[0][1])
 
+
+_EPOCH_WORDS = frozenset({"epochs", "num_epochs", "n_epochs", "max_epochs"})
 
 # episodes written short: ``for i_ep in range(cfg['train_eps'])``
 _EPISODES = re.compile(r"(?:^|_)eps?$|_eps\b")
