@@ -1352,3 +1352,21 @@ def test_a_keras_model_compiled_and_never_fit_beside_one_fit_on_mnist_has_no_dat
     assert fitted.datasets == ["mnist"] and fitted.task == "image_classification"
     assert shown.datasets == [] and shown.task != "image_classification"
     assert shown.hyperparameters.loss == "binary_crossentropy"  # what it is compiled with is still its own
+
+
+def test_a_network_that_trains_itself_in_a_method_keeps_its_values_beside_another():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch\nimport torch.nn as nn\nimport torch.optim as optim\n"
+            "class PolicyNet(nn.Module):\n    def __init__(self, lr):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(3, 1)\n        self.optimizer = optim.Adam(self.parameters(), lr=lr)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n"
+            "    def train_net(self, q, s):\n        loss = -q(s, self.forward(s)).mean()\n"
+            "        self.optimizer.zero_grad()\n        loss.backward()\n        self.optimizer.step()\n"
+            "class QNet(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 1)\n    def forward(self, s, a):\n        return self.fc(torch.cat([s, a], 1))\n"
+            "q = QNet()\nq_opt = optim.Adam(q.parameters(), lr=0.001)\npi = PolicyNet(0.0005)\n"
+            "for n_epi in range(10000):\n    s = memory.sample(32)\n    pi.train_net(q, s)\n"
+            "    q_opt.zero_grad()\n    q(s, pi(s)).mean().backward()\n    q_opt.step()\n")
+    got = {s.name: s.hyperparameters for s in parse_bytes(code.encode(), "sac.py")}
+    assert got["PolicyNet"].optimizer == "adam" and got["PolicyNet"].learning_rate == 0.0005

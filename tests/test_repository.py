@@ -746,3 +746,59 @@ for epoch in range(12):
     (s,) = got
     assert [x.type for x in s.layers] == ["Dense", "Dense"] and not s.parse.warnings
     assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.005, 12)
+
+
+def test_what_a_library_keeps_beside_its_networks_is_not_an_example():
+    files = {
+        # a layer class in a folder of custom layers, inside a folder of models: a layer, not a network
+        "models/custom_layers/gaussian.py": b"import torch.nn as nn\nimport torch.nn.functional as F\n"
+        b"class DoGConv2d(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        b"        self.conv = nn.Conv2d(1, 1, 5)\n    def forward(self, x):\n        return self.conv(x)\n",
+        # a task helper that builds one embedding table for another module
+        "tasks/tts.py": b"import torch\nclass TTSTask:\n    @classmethod\n    def speaker_table(cls, path):\n"
+        b"        embed_speaker = torch.nn.Embedding.from_pretrained(torch.load(path))\n"
+        b"        return embed_speaker\n",
+        # a wrapper whose only part is the model it is handed
+        "utils/extract.py": b"import torch.nn as nn\nclass Extract(nn.Module):\n"
+        b"    def __init__(self, model):\n        super().__init__()\n        self.model = GraphExtractNet(model)\n"
+        b"    def forward(self, x):\n        return self.model(x)\n",
+        # hand-made kernels run through tf.nn.conv2d in a loop: a filtering demo
+        "filters.py": b"import tensorflow as tf\n"
+        b"def convolve(image, kernels):\n    images = []\n    for kernel in kernels:\n"
+        b"        filtered_image = tf.nn.conv2d(image, kernel, strides=[1, 3, 3, 1], padding='SAME')\n"
+        b"        images.append(filtered_image)\n    return images\n",
+        # a whole network beside them stays, trained or not
+        "models/lenet.py": b"import torch.nn as nn\nclass LeNet(nn.Module):\n    def __init__(self):\n"
+        b"        super().__init__()\n        self.conv = nn.Conv2d(1, 6, 5)\n        self.fc = nn.Linear(864, 10)\n"
+        b"    def forward(self, x):\n        return self.fc(self.conv(x).flatten(1))\n",
+    }
+    assert sorted(s.name for s in parse_files(files, repo="o/r")) == ["LeNet"]
+
+
+def test_a_block_function_a_networks_table_names_is_not_an_example():
+    code = b"""import tensorflow as tf
+
+def batch_norm_relu(inputs, is_training):
+    inputs = tf.layers.batch_normalization(inputs, training=is_training)
+    return tf.nn.relu(inputs)
+
+def residual_block(inputs, filters, is_training, strides):
+    inputs = tf.layers.conv2d(inputs, filters, 3, strides=strides)
+    inputs = batch_norm_relu(inputs, is_training)
+    inputs = tf.layers.conv2d(inputs, filters, 3)
+    return batch_norm_relu(inputs, is_training)
+
+def resnet_generator(block_fn, layers, num_classes):
+    def model(inputs, is_training):
+        inputs = tf.layers.conv2d(inputs, 64, 7, strides=2)
+        for i, n in enumerate(layers):
+            inputs = block_fn(inputs, 64 * 2 ** i, is_training, 1)
+        return tf.layers.dense(tf.reduce_mean(inputs, [1, 2]), num_classes)
+    return model
+
+def resnet_v1(depth, num_classes):
+    params = {18: {'block': residual_block, 'layers': [2, 2, 2, 2]}}[depth]
+    return resnet_generator(params['block'], params['layers'], num_classes)
+"""
+    names = [s.name for s in parse_files({"resnet_model.py": code}, repo="o/r")]
+    assert "residual_block" not in names

@@ -309,13 +309,20 @@ def _wrapped_network(context: RepoContext, hit: tuple[str, str], d: Definition,
     """The one network of the repository a class its file read no model in holds and trains (a Keras
     ``DiffusionModel(keras.Model)`` with ``self.network = create_unet_model(...)`` and its own
     ``train_step``): what training the class trains."""
-    text = file_lines(context.files.get(hit[0]) or b"", d.line_start, d.line_end)
-    found: dict[tuple[str, str], _Def] = {}
-    for callee in dict.fromkeys(_SELF_BUILT.findall(code_only(text))):
-        t = defs.get((hit[0], callee)) or _target(context, hit[0], callee, defs, local=True)
-        if t is not None:
-            found.setdefault((t.path, t.definition.name), t)
-    return next(iter(found.values())) if len(found) == 1 else None
+    wrapping: set[tuple[str, str]] = context.__dict__.setdefault("_wrapping", set())
+    if hit in wrapping:
+        return None  # (two classes that hold each other: ``self.b = B()`` in A, ``self.a = A()`` in B)
+    wrapping.add(hit)
+    try:
+        text = file_lines(context.files.get(hit[0]) or b"", d.line_start, d.line_end)
+        found: dict[tuple[str, str], _Def] = {}
+        for callee in dict.fromkeys(_SELF_BUILT.findall(code_only(text))):
+            t = defs.get((hit[0], callee)) or _target(context, hit[0], callee, defs, local=True)
+            if t is not None:
+                found.setdefault((t.path, t.definition.name), t)
+        return next(iter(found.values())) if len(found) == 1 else None
+    finally:
+        wrapping.discard(hit)
 
 
 def _assigned_callee(data: bytes | None, name: str) -> str | None:
@@ -670,6 +677,15 @@ def _names_no_network(s: Summary, context: RepoContext) -> bool:
     return context.is_network_definition(hit[0], hit[1]) is False
 
 
+def _unbound(raw: str, path: str, context: RepoContext) -> bool:
+    """Whether a Custom layer's name is bound by nothing of its file (no import, no definition): an object
+    handed in (``self.model = model`` of a wrapper), not a part of the repository that failed to resolve."""
+    facts = context.facts.get(path)
+    head = raw.partition(".")[0]
+    return facts is not None and bool(head) and head not in facts.aliases and head not in facts.definitions \
+        and not any(k.startswith("*") for k in facts.aliases)
+
+
 def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
     """Whether a Custom layer's name is imported, absolutely, from a module outside the repository."""
     facts = context.facts.get(path)
@@ -691,6 +707,9 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         result.blocks += 1
         return False
     if d is None:
+        if not _has_training(s) and context.part_elsewhere(s.source.path, s.name):
+            result.blocks += 1  # (``{'block': residual_block, ...}``: a block function the reader placed oddly)
+            return False
         _checkpoint_only_run(s)
         return True
     if s.name in GENERIC_NAMES and d.definition.name != s.name and (s.source.line_end or 0) <= d.definition.line_end:
@@ -709,8 +728,10 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         return False
     if _has_training(s, ("optimizer", "steps")):
         return True
-    if d.used_as_block or context.part_elsewhere(d.path, d.definition.name):
-        # (a loss alone is no training of its own: a block's file may hold the network's loss function; nor a
+    if d.used_as_block or context.part_elsewhere(d.path, d.definition.name) or \
+            (s.name != d.definition.name and context.part_elsewhere(d.path, s.name)):
+        # (a block function whose first layers sit in helpers above it is placed at those: its own name counts;
+        # a loss alone is no training of its own: a block's file may hold the network's loss function; nor a
         # learning rate its file sees as the repository's flag default: Pyraformer's Layers.py; nor a batch size
         # with no optimizer: vendored transformers' MarianDecoderLayer saw the repository's settings)
         result.blocks += 1
@@ -728,7 +749,8 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         # a layer given a class of its own for the networks that would hold it, not a network
         result.blocks += 1
         return False
-    if s.layers and all(x.type == "Custom" and _from_outside(x.raw, s.source.path, context) for x in s.layers):
+    if s.layers and all(x.type == "Custom" and (_from_outside(x.raw, s.source.path, context)
+                                                 or _unbound(x.raw, s.source.path, context)) for x in s.layers):
         # never trained here and nothing read inside it but objects of another library (a decoding
         # utility, a wrapper): nothing a reader can learn from. A part of this repository that did not
         # resolve (``from .missing import Encoder``) keeps the composite: it is a network we failed to read
@@ -763,9 +785,18 @@ def _no_network(s: Summary, d: _Def | None, context: RepoContext) -> bool:
     # one layer that nothing trains, built in a script: a tutorial's shape demonstration
     # (``Sequential([SimpleRNN(3)])`` built to print its summary). A class of one layer (LTSF-Linear's
     # Model) is a definition, and stays; so is one a script of the repository joins (hands it to a trainer)
+    # (a layer a class method builds and returns for another module, ``embed_speaker = nn.Embedding(...)``,
+    # is no class of one layer; nor are hand-made kernels run through ``tf.nn.conv2d`` in a loop a network)
     return len(s.layers) == 1 and s.layers[0].type not in ("Pretrained", "Custom") \
-        and (s.layers[0].repeat or 1) == 1 and not s.hyperparameters.any_set() \
-        and (d is None or d.definition.kind != "class") and not s.source.train_path
+        and ((s.layers[0].repeat or 1) == 1 or (s.layers[0].raw or "").startswith("tf.nn.")) \
+        and not s.hyperparameters.any_set() \
+        and (d is None or d.definition.kind != "class" or _inside_class(s, d)) and not s.source.train_path
+
+
+def _inside_class(s: Summary, d: _Def) -> bool:
+    """Whether a summary is a variable inside a class (``embed_speaker = nn.Embedding(...)`` in a method),
+    not the class itself."""
+    return d.definition.name != s.name and (s.source.line_start or 0) > d.definition.line_start
 
 
 def _checkpoint_only_run(s: Summary) -> None:
@@ -866,7 +897,14 @@ def _library_parts_path(path: str) -> bool:
     stem = name.rsplit(".", 1)[0].lower()
     if stem in _PARTS_FILES or stem.rpartition("_")[2] in _PARTS_FILES - {"common"}:  # gpunet_modules.py
         return True
-    return not any(f in _MODEL_FOLDERS for f in folders) and any(f in _PARTS_FOLDERS for f in folders)
+    # the innermost folder that says which decides: models/custom_layers/ holds layers,
+    # torch_geometric/nn/models/ whole networks
+    for f in reversed(folders):
+        if f in _MODEL_FOLDERS:
+            return False
+        if f in _PARTS_FOLDERS or f.rpartition("_")[2] in _PARTS_FOLDERS:
+            return True
+    return False
 
 
 def _distinct_ids(summaries: list[Summary], repo: str | None, commit: str | None) -> None:

@@ -181,8 +181,9 @@ class TrainingReader:
         # a network built and only run (``MyNet()(torch.rand(1, 3, 32, 32))`` in a tutorial that trains another
         # model further down): the loader, loss and epochs of the file are the trained one's, not its own
         parts = {v for w in self.models for v in w.parts}
+        stepped = {id(m) for ms in self.opt_of.values() for m in ms}  # (an optimizer over its weights: trained)
         pretrained += [m for m in self.models if not m.imported and m.created and m not in pretrained
-                       and not (m.vars & parts) and not self._trains_itself(m)]
+                       and not (m.vars & parts) and id(m) not in stepped and not self._trains_itself(m)]
         for m in pretrained:
             if m not in busy:
                 m.hp = Hyperparameters()
@@ -192,7 +193,11 @@ class TrainingReader:
         """A class that says how it is trained in its own methods (Lightning's ``configure_optimizers``, d2l's
         ``loss``): its settings are its own, built here or not."""
         info = self.extractor.classes.get(m.name)
-        return info is not None and any(name in info.methods for name in _OWN_TRAINING_METHODS)
+        if info is None:
+            return False
+        # (or runs its own backward pass: minimalRL's ``def train_net(self, ...): ... loss.mean().backward()``)
+        return any(name in info.methods for name in _OWN_TRAINING_METHODS) or any(
+            f.body is not None and self.extractor.holds(f.body, b".backward(") for f in info.methods.values())
 
     def _trained_here(self, m: ModelRec) -> bool:
         """Whether the code after a model is bound (up to the next model bound to the same name) trains it:
