@@ -1370,3 +1370,16 @@ def test_a_network_that_trains_itself_in_a_method_keeps_its_values_beside_anothe
             "    q_opt.zero_grad()\n    q(s, pi(s)).mean().backward()\n    q_opt.step()\n")
     got = {s.name: s.hyperparameters for s in parse_bytes(code.encode(), "sac.py")}
     assert got["PolicyNet"].optimizer == "adam" and got["PolicyNet"].learning_rate == 0.0005
+
+
+def test_the_tf_tutorial_reader_given_a_fashion_folder_reads_fashion_mnist():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import tensorflow as tf\nfrom tensorflow.examples.tutorials.mnist import input_data\n"
+            "mnist = input_data.read_data_sets('data/fashion', one_hot=True)\n"
+            "x = tf.placeholder(tf.float32, [None, 784])\nW = tf.Variable(tf.zeros([784, 10]))\n"
+            "y = tf.nn.softmax(tf.matmul(x, W))\n"
+            "loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), 1))\n"
+            "train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)\n")
+    (s,) = parse_bytes(code.encode(), "simple_net_graph.py")
+    assert s.datasets == ["fashion_mnist"]

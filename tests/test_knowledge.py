@@ -340,3 +340,12 @@ def test_clue_emotional_speech_and_instruction_sets_are_named():
     assert ds.canonical_dataset("iflytek") == "iflytek" and ds.default_task("iflytek") == "text_classification"
     assert ds.find_in_text("data/emo-db/wav/03a01Fa.wav") == ["emodb"]
     assert ds.canonical_dataset("Muennighoff/natural-instructions") == "natural_instructions"
+
+
+def test_mnist_format_files_in_a_fashion_folder_are_fashion_mnist():
+    from corpus.knowledge.datasets import find_in_text
+
+    assert find_in_text("data/fashion/train-images-idx3-ubyte.gz") == ["fashion_mnist"]
+    assert find_in_text("data/mnist/train-images-idx3-ubyte.gz") == ["mnist"]
+    # prose naming both keeps both
+    assert find_in_text("results on MNIST and Fashion-MNIST") == ["mnist", "fashion_mnist"]

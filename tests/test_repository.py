@@ -802,3 +802,37 @@ def resnet_v1(depth, num_classes):
 """
     names = [s.name for s in parse_files({"resnet_model.py": code}, repo="o/r")]
     assert "residual_block" not in names
+
+
+def test_a_training_script_joins_a_builder_that_returns_another_builder_of_its_file():
+    unet = b"""from tensorflow.keras.layers import Input, Conv2D, UpSampling2D
+from tensorflow.keras.models import Model
+
+
+def build_unet(num_classes, name):
+    inputs = Input((224, 224, 3))
+    x = Conv2D(16, 3, activation='relu')(inputs)
+    x = UpSampling2D()(x)
+    outputs = Conv2D(num_classes, 1, activation='sigmoid')(x)
+    model = Model(inputs, outputs, name=name)
+    return model
+
+
+def unet(num_classes, name='UNET'):
+    model = build_unet(num_classes, name)
+    return model
+
+
+def unet_small(num_classes=1):
+    return unet(num_classes, 'UNET_SMALL')
+"""
+    train = b"""from models.segmentation import unet_small
+
+model = unet_small(3)
+model.compile(optimizer='adam', loss='binary_crossentropy')
+model.fit(x, y, batch_size=5, epochs=10)
+"""
+    files = {"models/__init__.py": b"", "models/segmentation.py": unet, "examples/train.py": train}
+    (s,) = [s for s in parse_files(files, repo="o/r") if s.source.train_path == "examples/train.py"]
+    assert [x.type for x in s.layers] == ["Conv2D", "UpSampling2D", "Conv2D"]
+    assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (5, 10)

@@ -1899,3 +1899,30 @@ class Agent:
 """
     got = {s.name: s.hyperparameters.loss for s in parse_bytes(code, "agent.py")}
     assert got == {"Actor": "other", "Critic": "mse"}
+
+
+def test_the_batch_a_training_function_of_the_file_is_given_by_position_wins_over_an_unused_constant():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import torch
+import torch.nn as nn
+
+class QNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 1)
+    def forward(self, x):
+        return self.fc(x)
+
+def mini_batch_train(env, agent, max_episodes, max_steps, batch_size):
+    for episode in range(max_episodes):
+        for step in range(max_steps):
+            agent.update(batch_size)
+
+batch_size = 32
+q = QNet()
+opt = torch.optim.Adam(q.parameters(), lr=3e-4)
+rewards = mini_batch_train(env, agent, 50, 500, 64)
+"""
+    (s,) = parse_bytes(code, "sac.py")
+    assert s.hyperparameters.batch_size == 64

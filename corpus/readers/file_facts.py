@@ -113,6 +113,9 @@ _DATA_RECEIVER = re.compile(r"(train|test|val|valid|data|images?|img|^x$|^X$|^y$
 # -- dataset sources ---------------------------------------------------------------
 
 # Dotted prefixes whose next segment names a dataset (keras.datasets.mnist).
+# a folder named for Fashion-MNIST, whose files come in MNIST's format
+_FASHION_PATH = re.compile(r"(?i)(?:^|[/\\])fashion(?:[/\\]|$)")
+
 LOADER_MODULES = (
     "keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "tensorflow.python.keras.datasets.",
     "torchvision.datasets.", "torchtext.datasets.", "torchtext.legacy.datasets.", "torchaudio.datasets.",
@@ -830,6 +833,8 @@ class _Collector:
                 f.mark_synthetic()
                 break
             name = known_datasets.canonical_dataset(seg)
+            if name == "mnist" and any(_FASHION_PATH.search(v) for v in _strings_in(c.node, self.script)):
+                name = "fashion_mnist"  # read_data_sets('data/fashion'): Fashion-MNIST in MNIST's format
             if name:
                 f.add_dataset(strong, name)
                 break

@@ -257,6 +257,9 @@ def _factory_target(context: RepoContext, hit: tuple[str, str] | None,
         if (hit[0], ret) in defs:
             return defs[(hit[0], ret)]
         rhead, _, rrest = ret.partition(".")
+        if not rrest and rhead in target_facts.definitions:
+            hit = (hit[0], rhead)  # a factory of its own file (``return UNET(...)`` in ``UNET_VGG16``)
+            continue
         if rhead not in target_facts.aliases:
             return None
         hit = context.resolve(target_facts.aliases[rhead] + (f".{rrest}" if rrest else ""), hit[0],

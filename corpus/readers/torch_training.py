@@ -1340,6 +1340,9 @@ class TrainingReader:
         gen = self._generator_batch()
         if gen is not None:
             return gen
+        driven = self._training_driver_batch()
+        if driven is not None:
+            return driven
         for call in self.extractor.by_last.get("next_batch", []) + self._replay_samples():
             # mnist.train.next_batch(mb_size): the TF tutorials' reader, common in old scripts;
             # buffer.sample(params['batch_size']): a replay buffer's minibatch (reinforcement learning)
@@ -1550,6 +1553,25 @@ class TrainingReader:
             node = kw.get(name) or (pos[idx] if idx < len(pos) else default)
             v = self.script.value(node, self.extractor.env_at(loop)) if node is not None else UNKNOWN
             if isinstance(v, int) and not isinstance(v, bool):
+                return v
+        return None
+
+    def _training_driver_batch(self) -> int | None:
+        """``mini_batch_train(env, agent, 50, 500, 64)`` over ``def mini_batch_train(env, agent, max_episodes,
+        max_steps, batch_size)`` of this file: the batch size a training function of the file is given (by
+        position or name), before a module constant the call does not use."""
+        for call in self.extractor.calls_where(_trainer_like):
+            f = self.extractor.funcs.get(self._fname(call) or "")
+            if f is None or f.cls is not None or self._in_model_class(call):
+                continue
+            params = [p for p in f.params if p.kind == "plain"]
+            idx = next((i for i, p in enumerate(params) if p.name in _BATCH_PARAMS), None)
+            if idx is None:
+                continue
+            pos, kw = call_arguments(call)
+            node = kw.get(params[idx].name) or (pos[idx] if idx < len(before_splat(pos)) else None)
+            v = self.script.value(node, self.extractor.env_at(call)) if node is not None else UNKNOWN
+            if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                 return v
         return None
 
@@ -1826,6 +1848,7 @@ def _bound_before(bound: list[tuple[int, int]], at: int) -> int:
 
 
 _EPOCH_WORDS = frozenset({"epochs", "num_epochs", "n_epochs", "max_epochs"})
+_BATCH_PARAMS = frozenset({"batch_size", "batchsize", "bs", "mini_batch_size", "minibatch_size"})
 
 # episodes written short: ``for i_ep in range(cfg['train_eps'])``
 _EPISODES = re.compile(r"(?:^|_)eps?$|_eps\b")
