@@ -1383,3 +1383,16 @@ def test_the_tf_tutorial_reader_given_a_fashion_folder_reads_fashion_mnist():
             "train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)\n")
     (s,) = parse_bytes(code.encode(), "simple_net_graph.py")
     assert s.datasets == ["fashion_mnist"]
+
+
+def test_a_volumetric_encoder_decoder_with_residual_skips_is_a_segmentation_network():
+    from corpus.readers.parser import parse_bytes
+
+    code = ("import torch.nn as nn\n"
+            "class VNet(nn.Module):\n    def __init__(self, n_classes=2):\n        super().__init__()\n"
+            "        self.enc = nn.Conv3d(1, 16, 3, padding=1)\n        self.down = nn.Conv3d(16, 32, 2, stride=2)\n"
+            "        self.up = nn.ConvTranspose3d(32, 16, 2, stride=2)\n        self.out = nn.Conv3d(16, n_classes, 1)\n"
+            "    def forward(self, x):\n        e = self.enc(x)\n        d = self.up(self.down(e))\n"
+            "        d = d + e\n        return self.out(d)\n")
+    (s,) = parse_bytes(code.encode(), "networks/vnet.py")
+    assert s.task == "image_segmentation"

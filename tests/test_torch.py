@@ -1926,3 +1926,35 @@ rewards = mini_batch_train(env, agent, 50, 500, 64)
 """
     (s,) = parse_bytes(code, "sac.py")
     assert s.hyperparameters.batch_size == 64
+
+
+def test_clamp_at_zero_is_a_relu():
+    from corpus.readers.parser import parse_bytes
+
+    code = b"""import torch
+
+class TwoLayerNet(torch.nn.Module):
+    def __init__(self, D_in, H, D_out):
+        super(TwoLayerNet, self).__init__()
+        self.linear1 = torch.nn.Linear(D_in, H)
+        self.linear2 = torch.nn.Linear(H, D_out)
+
+    def forward(self, x):
+        h = self.linear1(x).clamp(min=0)
+        return self.linear2(h).clamp(0, 1)
+
+N, D_in, H, D_out = 64, 1000, 100, 10
+x = torch.randn(N, D_in)
+y = torch.randn(N, D_out)
+model = TwoLayerNet(D_in, H, D_out)
+optimizer = torch.optim.SGD(model.parameters(), lr=1e-4)
+for t in range(500):
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+"""
+    (s,) = parse_bytes(code, "two_layer_net_module.py")
+    assert [(x.type, x.activation) for x in s.layers] == [("Dense", "relu"), ("Dense", None)]
+    # the whole drawn tensor each step: no batch size written (the blind labels of jcjohnson's examples)
+    assert s.hyperparameters.batch_size is None

@@ -611,7 +611,7 @@ def _output_text(layer: Layer, facts: FileFacts) -> str:
 
 _CONV2D = frozenset({"Conv2D", "SeparableConv2D", "DepthwiseConv2D", "MaxPooling2D", "AveragePooling2D",
                      "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Conv3D", "MaxPooling3D"})
-_UP = frozenset({"Conv2DTranspose", "UpSampling2D"})
+_UP = frozenset({"Conv2DTranspose", "UpSampling2D", "Conv3DTranspose", "UpSampling3D"})
 _RNN = SEQUENCE_RECURRENT
 _SEQ = frozenset({"Conv1D", "MaxPooling1D", "GlobalAveragePooling1D", "TransformerEncoder",
                   "MultiHeadAttention", "Attention"})
@@ -670,6 +670,9 @@ def _image_votes(m: _Shape, scores: dict[str, float]) -> None:
         if "Concatenate" in m.kinds:
             # a U-Net: skip connections and a per-pixel output
             add_score(scores, "image_segmentation", 6.0 if m.types[-1] in ("Conv2D", "Activation") else 3.0)
+        elif "Conv3D" in m.kinds and "Add" in m.kinds and m.types[-1] in ("Conv3D", "Activation"):
+            # a V-Net: volumes down and up with residual skips, a per-voxel output (medical segmentation)
+            add_score(scores, "image_segmentation", 6.0)
         else:
             add_score(scores, "representation_learning", 1.5)
             add_score(scores, "image_segmentation", 1.0)

@@ -714,6 +714,9 @@ class ForwardWalker:
             if pool is not None:
                 self.emit(st, Layer(type=pool, raw=f".{meth}", line=line))
             return True
+        if meth in ("clamp", "clamp_", "clip") and _clamps_at_zero(node, pos):
+            self.emit_act(st, "relu", f".{meth}", line)  # ``.clamp(min=0)``: a ReLU written by hand
+            return True
         act = vocab.canonical_activation(meth)
         if act is not None and meth not in ("linear",) and meth.lower() not in torch_layers.NOT_ACTIVATIONS:
             self.emit_act(st, act, f".{meth}", line)
@@ -935,3 +938,11 @@ def _a_statistic(call: Node) -> bool:
         return False
     op = p.child_by_field_name("operator")
     return op is not None and node_text(op) in ("+", "-")
+
+
+def _clamps_at_zero(call: Node, pos: list[Node]) -> bool:
+    """``x.clamp(min=0)`` / ``x.clamp(0)``: values below zero cut, none above (a ReLU)."""
+    _, kw = call_arguments(call)
+    low = kw.get("min", pos[0] if pos else None)
+    high = kw.get("max", pos[1] if len(pos) > 1 else None)
+    return low is not None and node_text(low).strip() in ("0", "0.0", "0.") and high is None
