@@ -836,3 +836,22 @@ model.fit(x, y, batch_size=5, epochs=10)
     (s,) = [s for s in parse_files(files, repo="o/r") if s.source.train_path == "examples/train.py"]
     assert [x.type for x in s.layers] == ["Conv2D", "UpSampling2D", "Conv2D"]
     assert (s.hyperparameters.batch_size, s.hyperparameters.epochs) == (5, 10)
+
+
+def test_the_review_cases_of_the_non_example_rules_keep_real_networks():
+    files = {
+        # a project folder named *_nn is no folder of parts
+        "pytorch_nn/lenet.py": b"import torch.nn as nn\nclass LeNet5(nn.Module):\n    def __init__(self):\n"
+        b"        super().__init__()\n        self.c1 = nn.Conv2d(1, 6, 5)\n        self.f1 = nn.Linear(864, 10)\n"
+        b"    def forward(self, x):\n        return self.f1(self.c1(x).flatten(1))\n",
+        # a part bound at the top of the file by an assignment is bound, not an argument handed in
+        "models/blocks.py": b"import torch.nn as nn\nclass ResBlock(nn.Module):\n    def __init__(self, c):\n"
+        b"        super().__init__()\n        self.conv = nn.Conv2d(c, c, 3, padding=1)\n"
+        b"    def forward(self, x):\n        return x + self.conv(x)\n",
+        "models/tower.py": b"import functools\nimport torch.nn as nn\nfrom models import blocks\n"
+        b"Block = functools.partial(blocks.ResBlock, 64)\nclass ResTower(nn.Module):\n    def __init__(self):\n"
+        b"        super().__init__()\n        self.b1 = Block()\n        self.b2 = Block()\n"
+        b"    def forward(self, x):\n        return self.b2(self.b1(x))\n",
+    }
+    names = {s.name for s in parse_files(files, repo="o/r")}
+    assert {"LeNet5", "ResTower"} <= names

@@ -1958,3 +1958,41 @@ for t in range(500):
     assert [(x.type, x.activation) for x in s.layers] == [("Dense", "relu"), ("Dense", None)]
     # the whole drawn tensor each step: no batch size written (the blind labels of jcjohnson's examples)
     assert s.hyperparameters.batch_size is None
+
+
+def test_the_review_cases_of_the_only_run_and_helper_call_rules_keep_trained_values():
+    from corpus.readers.parser import parse_bytes
+
+    nets = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nimport torch.optim as optim\n"
+            "class Big(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 2)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n"
+            "class Small(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 2)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n")
+    # an optimizer a helper of the file builds: trained, whatever the loop function is called
+    code = nets + ("def make_optimizer(net):\n    return optim.SGD(net.parameters(), lr=0.01)\n"
+                   "def run_epoch(net, opt):\n    for x, y in loader:\n        opt.zero_grad()\n"
+                   "        F.cross_entropy(net(x), y).backward()\n        opt.step()\n"
+                   "big = Big()\nbig_opt = make_optimizer(big)\nfor epoch in range(10):\n    run_epoch(big, big_opt)\n"
+                   "small = Small()\nsmall_opt = optim.Adam(small.parameters(), lr=1e-3)\n"
+                   "for epoch in range(10):\n    run_epoch(small, small_opt)\n")
+    got = {s.name: s.hyperparameters for s in parse_bytes(code.encode(), "two.py")}
+    assert (got["Big"].optimizer, got["Big"].learning_rate) == ("sgd", 0.01)
+    # a helper defined above the model's one binding, called with it: its values are the model's
+    code = ("import torch.nn as nn\nimport d2l\n"
+            "def run(net, lr=0.9, num_epochs=10):\n    d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr)\n"
+            "net = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Flatten(), nn.Linear(864, 10))\nrun(net)\n")
+    (s,) = parse_bytes(code.encode(), "lenet.py")
+    assert (s.hyperparameters.learning_rate, s.hyperparameters.epochs) == (0.9, 10)
+    # a loader's batch written but not read leaves the batch found elsewhere
+    code = nets + ("BATCH = 64\nloader = torch.utils.data.DataLoader(ds, batch_size=BATCH)\n"
+                   "other = torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size)\n"
+                   "model = Big()\ntrain_model(model, other, num_epochs=7)\n")
+    s = next(x for x in parse_bytes(code.encode(), "cfg.py") if x.name == "Big")
+    assert s.hyperparameters.batch_size == 64
+    # an L2 weight penalty added to the criterion leaves the criterion the loss
+    code = nets + ("model = Big()\ncriterion = nn.CrossEntropyLoss()\nopt = optim.SGD(model.parameters(), lr=0.1)\n"
+                   "for x, y in loader:\n    l2_penalty = sum(p.pow(2).sum() for p in model.parameters())\n"
+                   "    loss = criterion(model(x), y) + 1e-4 * l2_penalty\n    opt.zero_grad()\n    loss.backward()\n"
+                   "    opt.step()\n")
+    s = next(x for x in parse_bytes(code.encode(), "l2.py") if x.name == "Big")
+    assert s.hyperparameters.loss == "categorical_crossentropy"

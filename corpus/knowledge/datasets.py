@@ -914,7 +914,7 @@ def find_in_text(text: str) -> list[str]:
 def _find_short(text: str) -> tuple[str, ...]:
     # call names and paths repeat across a corpus: remember them
     found = _find(text)
-    if "mnist" in found and not any(c.isspace() for c in text.strip()) and _FASHION_FOLDER.search(text):
+    if "mnist" in found and not any(c.isspace() for c in text.strip()) and FASHION_FOLDER.search(text):
         # a path to MNIST's file format in a folder named for Fashion-MNIST
         # (``data/fashion/train-images-idx3-ubyte.gz``): Fashion-MNIST, in MNIST's format
         found = ["fashion_mnist" if n == "mnist" else n for n in found]
@@ -922,7 +922,8 @@ def _find_short(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-_FASHION_FOLDER = re.compile(r"(?i)(?:^|[/\\])fashion[/\\]")
+# a folder named for Fashion-MNIST, whose files come in MNIST's own format (``data/fashion/``)
+FASHION_FOLDER = re.compile(r"(?i)(?:^|[/\\])fashion(?:[/\\]|$)")
 
 
 def _find(text: str) -> list[str]:

@@ -670,7 +670,8 @@ def _image_votes(m: _Shape, scores: dict[str, float]) -> None:
         if "Concatenate" in m.kinds:
             # a U-Net: skip connections and a per-pixel output
             add_score(scores, "image_segmentation", 6.0 if m.types[-1] in ("Conv2D", "Activation") else 3.0)
-        elif "Conv3D" in m.kinds and "Add" in m.kinds and m.types[-1] in ("Conv3D", "Activation"):
+        elif "Conv3D" in m.kinds and "Add" in m.kinds and m.types[-1] in ("Conv3D", "Activation") \
+                and not m.regression_loss:
             # a V-Net: volumes down and up with residual skips, a per-voxel output (medical segmentation)
             add_score(scores, "image_segmentation", 6.0)
         else:
@@ -812,8 +813,8 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
             if fed[i] and not _local_copy_of_named(fed, i, per_model_data[i]):
                 per_model_data[i] = fed[i]
         for i in [i for i, s in enumerate(summaries) if any(fed) and _never_run(s, summaries, facts)]:
-            # a Keras model built and compiled, never fit nor called, in a notebook that fits others on their
-            # data: none of it is its own, nor does it say what this one is for
+            # a Keras model never fit nor called, in a file that fits others on their data: none of it is its
+            # own, nor does it say what this one is for
             file_data[i], per_model_data[i] = [], []
         trained = [s.hyperparameters.any_set() for s in summaries]
         if any(trained):
@@ -834,14 +835,16 @@ def _own_data(summaries: list[Summary], facts: FileFacts, datasets: list[str],
 
 
 def _never_run(s: Summary, summaries: list[Summary], facts: FileFacts) -> bool:
-    """A Keras model of a file with several that nothing fits, trains by hand or calls on data, and no part of
-    a pair (a GAN's generator is trained through the combined model)."""
+    """A Keras model, beside others, that nothing fits, trains by hand or calls on data, with no run values of
+    its own, and no part of a pair (a GAN's generator is trained through the combined model)."""
     if s.framework != "keras" or _STRUCTURE_NAME.search(s.name) or not s.layers or \
             s.hyperparameters.any_set(("batch_size", "epochs", "steps")):
         return False  # (a builder's model is fit where it is called, after the next builder's lines)
     start = s.source.line_start or 0
     later = [x.source.line_start for x in summaries if x.name == s.name and x.source.line_start and x.source.line_start > start]
     until = min(later) if later else None
+    if not any(x is not s and x.name == s.name for x in summaries):
+        start = 0  # a name bound once: its fit may come above its lines (a builder defined below main())
     names = _instance_names(s.name, facts)
     return not _fit_calls(s.name, names, facts, start, until) and not _calls_by_hand(s.name, names, facts, start, until)
 

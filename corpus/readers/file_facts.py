@@ -113,9 +113,6 @@ _DATA_RECEIVER = re.compile(r"(train|test|val|valid|data|images?|img|^x$|^X$|^y$
 # -- dataset sources ---------------------------------------------------------------
 
 # Dotted prefixes whose next segment names a dataset (keras.datasets.mnist).
-# a folder named for Fashion-MNIST, whose files come in MNIST's format
-_FASHION_PATH = re.compile(r"(?i)(?:^|[/\\])fashion(?:[/\\]|$)")
-
 LOADER_MODULES = (
     "keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "tensorflow.python.keras.datasets.",
     "torchvision.datasets.", "torchtext.datasets.", "torchtext.legacy.datasets.", "torchaudio.datasets.",
@@ -833,8 +830,11 @@ class _Collector:
                 f.mark_synthetic()
                 break
             name = known_datasets.canonical_dataset(seg)
-            if name == "mnist" and any(_FASHION_PATH.search(v) for v in _strings_in(c.node, self.script)):
-                name = "fashion_mnist"  # read_data_sets('data/fashion'): Fashion-MNIST in MNIST's format
+            if name == "mnist" and c.resolved.startswith("tensorflow.examples.tutorials.") and \
+                    any(known_datasets.FASHION_FOLDER.search(v) for v in _strings_in(c.node, self.script)):
+                # read_data_sets('data/fashion') reads whatever MNIST-format files are there; torchvision's
+                # MNIST(root) downloads MNIST wherever it is put
+                name = "fashion_mnist"
             if name:
                 f.add_dataset(strong, name)
                 break

@@ -44,7 +44,7 @@ from corpus.readers.script import (
     line_of,
     node_text,
 )
-from corpus.readers.syntax import ancestors, undecorated
+from corpus.readers.syntax import ancestors, returned_values, undecorated
 from corpus.readers.torch_common import (
     MAX_LAYERS,
     activation_layer,
@@ -463,7 +463,7 @@ class JaxReader:
             return name if self._has_layers(name) else None
         fnode = self.funcs.get(name)
         if fnode is not None:
-            returned = [r for r in _returns(fnode) if r.type == "call" and self._fname(r) in self.modules]
+            returned = [r for r in returned_values(fnode) if r.type == "call" and self._fname(r) in self.modules]
             makes = any(self._has_layers(self._fname(r)) for r in returned)
             return name if makes or self._builds_haiku_layers(fnode) else None
         for a in self.script.assignments_to(name) if depth < MAX_DEPTH else ():
@@ -1573,21 +1573,6 @@ def _as_module(v: Any) -> _Mod | None:
     if isinstance(v, _Ref):
         return _Mod(kind="ref", ref=v)
     return None
-
-
-def _returns(fnode: Node) -> list[Node]:
-    """The expressions a function returns (its own ``return`` statements, not nested functions')."""
-    out: list[Node] = []
-    stack = [fnode.child_by_field_name("body")]
-    while stack:
-        n = stack.pop()
-        if n is None or n.type in ("function_definition", "class_definition", "lambda"):
-            continue
-        if n.type == "return_statement":
-            out.extend(n.named_children[:1])
-            continue
-        stack.extend(n.named_children)
-    return out
 
 
 def _assignments(body: Node | None) -> list[Node]:

@@ -881,8 +881,9 @@ class Interpreter(Evaluator):
                 self._guarded_block(body, scope)
             return
         count, first = _count_and_first(it)
-        if count == 0 and not isinstance(it, Batched):
-            return  # ``for i in range(n) if n > 0 else []`` with n = 0: the body never runs
+        if count == 0 and right is not None and right.type == "conditional_expression":
+            return  # ``for i in range(n) if n > 0 else []`` with n = 0: the body never runs (a list filled
+            # where the reader cannot see, ``x_train.extend(load(p))``, still runs it)
         if left is not None:
             self.loop_vars.update(node_text(x) for x in (left, *left.named_children) if x.type == "identifier")
         self.seq += 1

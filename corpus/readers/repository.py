@@ -680,13 +680,23 @@ def _names_no_network(s: Summary, context: RepoContext) -> bool:
     return context.is_network_definition(hit[0], hit[1]) is False
 
 
+def _defined_here(s: Summary, context: RepoContext) -> bool:
+    """Whether a summary's name is a top-level definition of its file (a block function placed at a helper
+    above it), not a variable that a parameter elsewhere happens to share."""
+    facts = context.module_facts(s.source.path)
+    return facts is not None and s.name in facts.definitions
+
+
 def _unbound(raw: str, path: str, context: RepoContext) -> bool:
     """Whether a Custom layer's name is bound by nothing of its file (no import, no definition): an object
     handed in (``self.model = model`` of a wrapper), not a part of the repository that failed to resolve."""
     facts = context.facts.get(path)
     head = raw.partition(".")[0]
-    return facts is not None and bool(head) and head not in facts.aliases and head not in facts.definitions \
-        and not any(k.startswith("*") for k in facts.aliases)
+    if facts is None or not head or head in facts.aliases or head in facts.definitions \
+            or any(k.startswith("*") for k in facts.aliases):
+        return False
+    # (nor assigned at the top of the file: ``Block = functools.partial(blocks.ResBlock, 64)``)
+    return re.search(rb"(?m)^" + re.escape(head.encode()) + rb"\s*(?::[^=\n]*)?=[^=]", context.files.get(path) or b"") is None
 
 
 def _from_outside(raw: str, path: str, context: RepoContext) -> bool:
@@ -710,7 +720,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
         result.blocks += 1
         return False
     if d is None:
-        if not _has_training(s) and context.part_elsewhere(s.source.path, s.name):
+        if not _has_training(s) and _defined_here(s, context) and context.part_elsewhere(s.source.path, s.name):
             result.blocks += 1  # (``{'block': residual_block, ...}``: a block function the reader placed oddly)
             return False
         _checkpoint_only_run(s)
@@ -732,7 +742,7 @@ def _kept(s: Summary, d: _Def | None, result: RepoResult, repo: str | None, comm
     if _has_training(s, ("optimizer", "steps")):
         return True
     if d.used_as_block or context.part_elsewhere(d.path, d.definition.name) or \
-            (s.name != d.definition.name and context.part_elsewhere(d.path, s.name)):
+            (s.name != d.definition.name and _defined_here(s, context) and context.part_elsewhere(d.path, s.name)):
         # (a block function whose first layers sit in helpers above it is placed at those: its own name counts;
         # a loss alone is no training of its own: a block's file may hold the network's loss function; nor a
         # learning rate its file sees as the repository's flag default: Pyraformer's Layers.py; nor a batch size
@@ -894,8 +904,8 @@ def _part_named(name: str, path: str) -> bool:
 
 
 def _library_parts_path(path: str) -> bool:
-    """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or in a
-    ``layers``/``nn``/``blocks``/``ops`` folder that is in no folder of models."""
+    """Whether a file is a library's parts: named for them (``layers.py``, ``common.py``), or with a
+    ``layers``/``nn``/``blocks``/``ops`` folder (``custom_layers``) nearer to it than any folder of models."""
     *folders, name = path.split("/")
     stem = name.rsplit(".", 1)[0].lower()
     if stem in _PARTS_FILES or stem.rpartition("_")[2] in _PARTS_FILES - {"common"}:  # gpunet_modules.py
@@ -905,7 +915,7 @@ def _library_parts_path(path: str) -> bool:
     for f in reversed(folders):
         if f in _MODEL_FOLDERS:
             return False
-        if f in _PARTS_FOLDERS or f.rpartition("_")[2] in _PARTS_FOLDERS:
+        if f in _PARTS_FOLDERS or f.rpartition("_")[2] in _PARTS_FOLDERS - {"nn"}:  # (simple_nn/ is a project)
             return True
     return False
 

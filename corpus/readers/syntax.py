@@ -115,3 +115,19 @@ def call_arguments(call: Node) -> tuple[list[Node], dict[str, Node]]:
         else:
             positional.append(child)
     return positional, keywords
+
+
+def returned_values(fnode: Node) -> list[Node]:
+    """The expressions a function returns: its own ``return`` statements, in its branches and loops too, not
+    nested functions' (stack order, not source order)."""
+    out: list[Node] = []
+    stack = [fnode.child_by_field_name("body")]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        if n.type == "return_statement":
+            out.extend(n.named_children[:1])
+            continue
+        stack.extend(n.named_children)
+    return out

@@ -18,6 +18,7 @@ from corpus.readers.script import (
     dotted_name,
     node_text,
 )
+from corpus.readers.syntax import returned_values
 from corpus.readers.torch_common import (
     SCHEDULERS,
     ModelRec,
@@ -183,6 +184,7 @@ class TrainingReader:
         parts = {v for w in self.models for v in w.parts}
         stepped = {id(m) for ms in self.opt_of.values() for m in ms}  # (an optimizer over its weights: trained)
         pretrained += [m for m in self.models if not m.imported and m.created and m not in pretrained
+                       and m.hp.optimizer is None  # (an optimizer a helper of the file built for it: trained)
                        and not (m.vars & parts) and id(m) not in stepped and not self._trains_itself(m)]
         for m in pretrained:
             if m not in busy:
@@ -321,9 +323,9 @@ class TrainingReader:
         """Whether ``call`` comes while ``var`` holds ``m``: after a binding of it to ``m`` and before the next
         binding of the name to another model (always, where the name is bound once)."""
         mine = m.created.get(var)
-        if not mine:
-            return True
         starts = sorted(p for other in self.models for p in other.created.get(var, ()))
+        if not mine or set(starts) <= set(mine):
+            return True  # (a function above the binding, called with it, runs while the name holds it)
         at = call.start_byte
         last = next((p for p in reversed(starts) if p < at), None)
         return last is not None and last in mine
@@ -337,8 +339,9 @@ class TrainingReader:
         for a in args:
             name = node_text(a)
             if a.type == "identifier" and name in loaders and any(at < call.start_byte for at, _ in loaders[name]):
-                batch = next(v for at, v in reversed(loaders[name]) if at < call.start_byte)
-                m.hp.batch_size = batch if isinstance(batch, int) and not isinstance(batch, bool) else None
+                batch = _last_bound(loaders[name], call.start_byte)
+                if batch is not _UNREAD:  # (a batch written but not read leaves what was found)
+                    m.hp.batch_size = batch
                 break
         for a in args:
             if a.type != "identifier":
@@ -360,13 +363,18 @@ class TrainingReader:
                     m.hp.epochs, m.hp.steps = v, None
 
     def _loader_bindings(self) -> dict[str, list[tuple[int, Any]]]:
-        """Every ``name = DataLoader(...)`` with its batch (None where none is written), in source order."""
+        """Every ``name = DataLoader(...)`` with its batch, in source order: None where none is written (the
+        library's default), ``_UNREAD`` where one is written and not read."""
         out: dict[str, list[tuple[int, Any]]] = {}
         for call in self.extractor.by_last.get("DataLoader", []):
             var = self._assigned_var(call)
             if var:
                 v = self._loader_batch(call)
-                out.setdefault(var, []).append((call.start_byte, v if isinstance(v, int) else None))
+                pos, kw = call_arguments(call)
+                written = len(pos) > 1 or any(k in kw for k in ("batch_size", "batch_sampler", "sampler")) or \
+                    "**" in node_text(call.child_by_field_name("arguments"))
+                got = v if isinstance(v, int) and not isinstance(v, bool) else (_UNREAD if written else None)
+                out.setdefault(var, []).append((call.start_byte, got))
         return out
 
     def _helper_values(self, m: ModelRec, call: Node, names: dict[str, str], own: bool) -> None:
@@ -760,7 +768,7 @@ class TrainingReader:
             if "loss" not in f.name.lower() or f.cls is not None and f.cls.is_module:
                 continue
             # (every return, in a branch too: ``if penalty_type == 0: return loss + sparsity_loss``)
-            kinds = {k for stmt in _own_returns(f.body) for k in self._loss_kinds(stmt.named_children[0], crit, named)}
+            kinds = {k for ret in returned_values(f.node) for k in self._loss_kinds(ret, crit, named)}
             if kinds:
                 named[f.name] = kinds
 
@@ -1014,13 +1022,8 @@ class TrainingReader:
     def _loader_batch_by_var(self) -> dict[str, list[tuple[int, int]]]:
         """The known batch of each loader bound to a name (``train_loader = DataLoader(ds, batch_size=32)``):
         (where it is bound, batch) in source order (a notebook binds ``train_dl`` again for its next model)."""
-        out: dict[str, list[tuple[int, int]]] = {}
-        for call in self.extractor.by_last.get("DataLoader", []):
-            var = self._assigned_var(call)
-            v = self._loader_batch(call)
-            if var and isinstance(v, int) and not isinstance(v, bool):
-                out.setdefault(var, []).append((call.start_byte, v))
-        return out
+        out = {var: [(at, v) for at, v in bound if isinstance(v, int)] for var, bound in self._loader_bindings().items()}
+        return {var: bound for var, bound in out.items() if bound}
 
     def _own_batch(self, m: ModelRec, loader_batch: dict[str, list[tuple[int, int]]], batch: int | None) -> int | None:
         """The batch of the loader a model's own loops iterate (its binding last before them); none when they
@@ -1808,25 +1811,10 @@ def _scope_of(node: Node) -> Node | None:
 
 
 # a policy's term: a log-likelihood, or PPO's clipped surrogate (``-torch.min(surr1, surr2)``)
-# a penalty added to a criterion, by its name (``loss + sparsity_loss``, ``loss + Beta * kl``)
-_PENALTY_TERM = re.compile(r"(?i)sparsity|penalty|\bkld?\b|kl_?div|regulari[sz]")
-
-
-def _own_returns(body: Node | None) -> list[Node]:
-    """The ``return <expr>`` statements of a function body, in its branches and loops too, not in nested defs."""
-    out: list[Node] = []
-    todo = list(body.named_children) if body is not None else []
-    while todo:
-        n = todo.pop(0)
-        if n.type == "return_statement":
-            if n.named_children:
-                out.append(n)
-        elif n.type not in ("function_definition", "class_definition", "decorated_definition", "expression_statement"):
-            todo.extend(n.named_children)
-    return out
-
-
 _LIKELIHOOD_TERM = re.compile(r"\blog(?:_prob|_softmax)?\s*\(|\blog_probs?\b|\blogp\w*|\bsurr\w*|\bratios?\b")
+
+# a penalty added to a criterion, by its name (``loss + sparsity_loss``, ``loss + Beta * kl``)
+_PENALTY_TERM = re.compile(r"(?i)sparsity|\bkld?\b|kl_?div")
 
 # names of the training batch size besides the plain ones
 _TRAIN_BATCH_NAME = re.compile(r"(?i)(?:train|training|mini|minibatch|optim|update|ppo|sgd)_?batch_?size$")
@@ -1837,9 +1825,12 @@ def _loop_words(loop: Node) -> str:
     return (node_text(loop.child_by_field_name("left")) + " " + node_text(loop.child_by_field_name("right"))).lower()
 
 
-def _last_bound(bound: list[tuple[int, Node]], at: int) -> Node | None:
-    """The call last bound to a name before byte ``at``."""
+def _last_bound(bound: list[tuple[int, Any]], at: int) -> Any:
+    """What was last bound to a name before byte ``at`` (None when nothing was)."""
     return next((call for start, call in reversed(bound) if start < at), None)
+
+
+_UNREAD = object()  # a value written in the code that the reader could not read
 
 
 def _bound_before(bound: list[tuple[int, int]], at: int) -> int:
