@@ -171,3 +171,5 @@ def test_journal_drops_a_cut_line_and_ignores_another_parser(tmp_path: Path):
     assert path.read_bytes() == whole  # the cut line is gone, the rest kept
     assert Journal(path, "other:parser", history=False).load() == {}
     assert Journal(path, "p:f", history=True).load() == {}
+    # nor one written by a reader whose code has changed since (a harvest resumed after a fix)
+    assert Journal(path, "p:f", history=False, reader="0" * 16).load() == {}

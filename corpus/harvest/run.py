@@ -938,21 +938,40 @@ def journal_path(out: Path) -> Path:
     return out.parent / (out.name + JOURNAL_SUFFIX)
 
 
+def reader_version() -> str:
+    """A digest of the code that turns a file into summaries (``corpus/readers``, ``knowledge``, ``record``)."""
+    global _READER_VERSION
+    if _READER_VERSION is None:
+        root = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for part in ("readers", "knowledge", "record"):
+            for f in sorted((root / part).glob("*.py")):
+                h.update(f"{part}/{f.name}\0".encode())
+                h.update(f.read_bytes())
+        _READER_VERSION = h.hexdigest()[:16]
+    return _READER_VERSION
+
+
+_READER_VERSION: str | None = None
+
+
 class Journal:
     """Every parsed file, one JSON line each, appended as results arrive.
 
     A line is written (and flushed to the kernel, which keeps it when the
     process is killed) per file, and fsync'd at most every ``sync_seconds``
-    (for a power cut). The first line names the parser and the history
-    flag: a journal written with others is not reused. A line cut by a kill
+    (for a power cut). The first line names the parser, a digest of the
+    reader's code and the history flag: a journal written with others is not reused. A line cut by a kill
     is dropped and the file truncated before it. Results are keyed by
     (repository, HEAD commit, path, file commit): a repository that moved
     on is parsed again.
     """
 
-    def __init__(self, path: Path, parser: str, history: bool, sync_seconds: float = 5.0) -> None:
+    def __init__(self, path: Path, parser: str, history: bool, sync_seconds: float = 5.0,
+                 reader: str | None = None) -> None:
         self.path = path
-        self.header = {"journal": 1, "parser": parser, "history": history}
+        # the reader's own code too: a run resumed after the readers changed reads every file again
+        self.header = {"journal": 1, "parser": parser, "reader": reader or reader_version(), "history": history}
         self.sync_seconds = sync_seconds
         self._fh: Any = None
         self._last_sync = 0.0
