@@ -40,6 +40,7 @@ as an internal error, with its traceback in the stats.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -938,21 +939,16 @@ def journal_path(out: Path) -> Path:
     return out.parent / (out.name + JOURNAL_SUFFIX)
 
 
+@functools.cache
 def reader_version() -> str:
     """A digest of the code that turns a file into summaries (``corpus/readers``, ``knowledge``, ``record``)."""
-    global _READER_VERSION
-    if _READER_VERSION is None:
-        root = Path(__file__).resolve().parents[1]
-        h = hashlib.sha256()
-        for part in ("readers", "knowledge", "record"):
-            for f in sorted((root / part).glob("*.py")):
-                h.update(f"{part}/{f.name}\0".encode())
-                h.update(f.read_bytes())
-        _READER_VERSION = h.hexdigest()[:16]
-    return _READER_VERSION
-
-
-_READER_VERSION: str | None = None
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for part in ("readers", "knowledge", "record"):
+        for f in sorted((root / part).glob("*.py")):
+            h.update(f"{part}/{f.name}\0".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class Journal:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from tree_sitter import Node
 
 from corpus.knowledge import torch_layers, vocab
-from corpus.readers.evaluate import range_length
+from corpus.readers.evaluate import bind_arguments, range_length
 from corpus.readers.repo_context import file_lines
 from corpus.readers.script import (
     UNKNOWN,
@@ -264,8 +264,7 @@ class TrainingReader:
         """``d2l.train_ch6(net, train_iter, test_iter, num_epochs, lr)``, ``engine.train(model=net, ..., epochs=10)``:
         a training helper handed the model and
         variables named for the learning rate and the epochs; their written values are the model's."""
-        names = {"lr": "learning_rate", "learning_rate": "learning_rate", "num_epochs": "epochs", "epochs": "epochs",
-                 "n_epochs": "epochs", "max_epochs": "epochs"}
+        names = {"lr": "learning_rate", "learning_rate": "learning_rate", **dict.fromkeys(_EPOCH_WORDS, "epochs")}
         calls = [c for c in self.extractor.calls_where(_trainer_like) if not self._in_model_class(c)]
         loaders = self._loader_bindings() if calls else {}
         for m in self.models if calls else []:
@@ -312,7 +311,7 @@ class TrainingReader:
                     found = self._library_loss(dotted_name(pos[4]) or "")
                     if found is not None:
                         m.hp.loss, m.hp.loss_raw = found
-                made = next(iter(reversed(self._assigned_before(node_text(pos[1]), call))), None) if len(pos) > 1 else None
+                made = self._last_assigned(node_text(pos[1]), call) if len(pos) > 1 else None
                 bs = call_arguments(made)[1].get("bs") if made is not None and made.type == "call" else None
                 v = self.script.value(bs, env) if bs is not None else UNKNOWN
                 if isinstance(v, int) and not isinstance(v, bool) and v > 0:
@@ -346,7 +345,7 @@ class TrainingReader:
         for a in args:
             if a.type != "identifier":
                 continue
-            right = next(iter(reversed(self._assigned_before(node_text(a), call))), None)
+            right = self._last_assigned(node_text(a), call)
             found = self._library_loss(self._fname(right) or "") if right is not None and right.type == "call" else None
             if found is not None:
                 m.hp.loss, m.hp.loss_raw = found
@@ -1522,8 +1521,8 @@ class TrainingReader:
         """``DataLoader(data, batch_sampler=TwoStreamBatchSampler(idx_a, idx_b, batch_size, ...))``: the batch the
         sampler is built with (its ``batch_size=``, else an argument so named), directly or through a variable."""
         if node.type == "identifier":
-            bound = self._assigned_before(node_text(node), call)
-            node = bound[-1] if bound else node
+            last = self._last_assigned(node_text(node), call)
+            node = last if last is not None else node
         if node.type != "call":
             return UNKNOWN
         pos, kw = call_arguments(node)
@@ -1567,12 +1566,11 @@ class TrainingReader:
             f = self.extractor.funcs.get(self._fname(call) or "")
             if f is None or f.cls is not None or self._in_model_class(call):
                 continue
-            params = [p for p in f.params if p.kind == "plain"]
-            idx = next((i for i, p in enumerate(params) if p.name in _BATCH_PARAMS), None)
-            if idx is None:
+            name = next((p.name for p in f.params if p.kind == "plain" and p.name in _BATCH_PARAMS), None)
+            if name is None:
                 continue
             pos, kw = call_arguments(call)
-            node = kw.get(params[idx].name) or (pos[idx] if idx < len(before_splat(pos)) else None)
+            node = bind_arguments(f.params, before_splat(pos), kw, default=lambda _node: None, missing=None)[name]
             v = self.script.value(node, self.extractor.env_at(call)) if node is not None else UNKNOWN
             if isinstance(v, int) and not isinstance(v, bool) and v > 0:
                 return v
@@ -1584,6 +1582,11 @@ class TrainingReader:
             if isinstance(d, dict) and "batch_size" in d:
                 return d["batch_size"]
         return UNKNOWN
+
+    def _last_assigned(self, name: str, before: Node) -> Node | None:
+        """What ``name = ...`` assigns last above ``before``, if anything."""
+        bound = self._assigned_before(name, before)
+        return bound[-1] if bound else None
 
     def _assigned_before(self, name: str, before: Node) -> list[Node]:
         """What ``name = ...`` assigns above ``before``, in source order."""
